@@ -1,14 +1,43 @@
 /**
- * The detector registry: which pure function answers for which class, and whether it looks at string
- * values, object keys or both. Order is cheapest-first; the engine stops at the first blocking finding
- * per string only when asked to (it reports every class by default, for triage).
+ * The detector registry: which pure function answers for which class, on values or keys, and which
+ * characters it cannot work without (`needs`, a charclass mask). A detector is skipped for a string
+ * that contains none of its needed characters; the masks are deliberately wide (a detector may still
+ * use only some of them) and the engine test runs every detector's positive table through the engine
+ * to prove no mask hides a detection.
  */
+import { C } from '../charclass';
 import type { DetectorClass, KeyDetector, StringDetector } from '../types';
+import { detectCodeInjection } from './code-injection';
+import { detectDeserialization } from './deserialization';
+import { detectNoSqlInjection, detectNoSqlInjectionKey } from './nosql-injection';
+import { detectPathTraversal } from './path-traversal';
+import { detectPrototypePollution, detectPrototypePollutionKey } from './prototype-pollution';
+import { detectShellInjection } from './shell-injection';
+import { detectSqlInjection } from './sql-injection';
+import { detectSsrf } from './ssrf';
+import { detectXss } from './xss';
 
 export interface DetectorEntry {
   class: DetectorClass;
   /** Runs on every string value and every object key (keys are strings an attacker chooses too). */
   value?: StringDetector;
-  /** Runs on object keys only, with the parent key. */
+  /** Runs on object keys only, with the parent key. Key detectors always run: keys are short. */
   key?: KeyDetector;
+  /** Character kinds the value detector needs; see charclass.ts. */
+  needs: number;
 }
+
+/** Anything but letters and digits: a bare word or number is never an injection on its own. */
+const NON_ALNUM = ~(C.ALPHA | C.DIGIT) & 0x7fffffff;
+
+export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
+  { class: 'prototype-pollution', key: detectPrototypePollutionKey, value: detectPrototypePollution, needs: C.UNDERSCORE | C.DOT | C.BRACKET },
+  { class: 'nosqli', key: detectNoSqlInjectionKey, value: detectNoSqlInjection, needs: C.DOLLAR | C.BRACE | C.BRACKET | C.SEMI | C.PAREN | C.SQUOTE | C.DQUOTE },
+  { class: 'sqli', value: detectSqlInjection, needs: NON_ALNUM },
+  { class: 'shell', value: detectShellInjection, needs: NON_ALNUM },
+  { class: 'xss', value: detectXss, needs: C.LT | C.COLON | C.SQUOTE | C.DQUOTE | C.BRACE | C.PAREN | C.BACKTICK | C.NONASCII | C.EQ | C.CTRL | C.AMP },
+  { class: 'path-traversal', value: detectPathTraversal, needs: C.DOT | C.SLASH | C.BSLASH | C.COLON | C.CTRL | C.NONASCII | C.PERCENT },
+  { class: 'ssrf', value: detectSsrf, needs: C.COLON | C.DOT | C.SLASH | C.BSLASH | C.BRACKET | C.NONASCII | C.OTHER | C.PERCENT },
+  { class: 'code-injection', value: detectCodeInjection, needs: C.PAREN | C.BRACKET | C.BACKTICK | C.DOT | C.SQUOTE | C.DQUOTE | C.OTHER | C.SEMI | C.BRACE | C.NONASCII },
+  { class: 'deserialization', value: detectDeserialization, needs: C.DOLLAR | C.BANG | C.COLON | C.UNDERSCORE | C.BRACE | C.OTHER | C.SLASH | C.EQ | C.DQUOTE | C.SEMI },
+] satisfies DetectorEntry[]);

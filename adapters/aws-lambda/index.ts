@@ -1,0 +1,156 @@
+/**
+ * `protect()` for AWS Lambda, every trigger.
+ *
+ * @example
+ * import { protect } from 'serverless-rasp/aws-lambda';
+ * export const handler = protect(async (event) => ({ statusCode: 200, body: 'ok' }), {
+ *   schemas: { 'POST /orders': orderSchema },
+ * });
+ */
+import type { Callback, Context, Handler } from 'aws-lambda';
+import { RaspConfigError, RequestBlockedError } from '../../src/errors';
+import type { ProtectOptions } from '../../src/options';
+import type { Verdict } from '../../src/types';
+import { blockedBody, createRuntime, type InvocationMeta } from '../shared/runtime';
+import { normalize, type Normalized } from './normalize';
+import { httpBlockResponse, mergeBatchResult, type BatchItemFailure } from './respond';
+
+export { RequestBlockedError, RaspConfigError, RaspError } from '../../src/errors';
+export type { ProtectOptions, SecurityEvent, Exclusion, Limits, Mode } from '../../src/options';
+export type { Finding, Verdict, AttackClass, Confidence, SourceKind } from '../../src/types';
+
+/** The marker `awslambda.streamifyResponse` puts on streaming handlers (read by the Node runtime). */
+const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+
+type AnyHandler = (event: any, context: Context, callback: Callback<any>) => unknown;
+
+interface ResponseStreamLike {
+  write(chunk: string): unknown;
+  end(): unknown;
+}
+
+/** Runs the user's handler whether it is async (≤ 2 parameters) or callback-style (3). */
+function invoke(handler: AnyHandler, event: unknown, context: Context, extra?: unknown): Promise<unknown> {
+  if (extra !== undefined) return Promise.resolve(handler(event, extra as Context, context as unknown as Callback));
+  if (handler.length < 3) {
+    try {
+      return Promise.resolve(handler(event, context, undefined as unknown as Callback));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+  return new Promise((resolve, reject) => {
+    const callback: Callback = (err, result) => (err !== undefined && err !== null ? reject(err) : resolve(result));
+    try {
+      const r = handler(event, context, callback) as { then?: unknown } | undefined;
+      if (r !== null && r !== undefined && typeof r.then === 'function') (r as Promise<unknown>).then(resolve, reject);
+    } catch (err) {
+      reject(err);
+    }
+  });
+}
+
+/**
+ * Wraps a Lambda handler. The returned handler declares two parameters (the Node.js 24 runtime rejects
+ * three) and still runs callback-style handlers; a streaming handler stays a streaming handler.
+ * Throws RaspConfigError at cold start for bad options.
+ */
+export function protect<TEvent = any, TResult = any>(
+  handler: Handler<TEvent, TResult>,
+  options?: ProtectOptions,
+): (event: TEvent, context: Context) => Promise<TResult> {
+  if (typeof handler !== 'function') {
+    throw new RaspConfigError('RASP_ERR_HANDLER', `serverless-rasp: protect() needs your handler function as its first argument; got ${handler === null ? 'null' : typeof handler}.`);
+  }
+  const rt = createRuntime('aws', options);
+  if (rt.opts.mode === 'off') return handler as unknown as (event: TEvent, context: Context) => Promise<TResult>;
+  const user = handler as unknown as AnyHandler;
+  const streaming = (handler as unknown as Record<symbol, unknown>)[STREAMING] !== undefined;
+
+  const run = async (event: unknown, context: Context, stream?: ResponseStreamLike): Promise<unknown> => {
+    const meta: InvocationMeta = {
+      provider: 'aws',
+      functionName: context?.functionName,
+      requestId: context?.awsRequestId,
+      trigger: undefined,
+      sourceIp: undefined,
+    };
+    let n: Normalized;
+    try {
+      n = normalize(event);
+    } catch (err) {
+      const v = rt.fail(err, meta);
+      if (v.action === 'block') throw new RequestBlockedError(v.findings, meta.requestId);
+      return invoke(user, event, context, stream);
+    }
+    meta.trigger = n.trigger;
+
+    if (n.kind === 'batch') return runBatch(n, event as { Records: unknown[] }, context, meta);
+
+    meta.sourceIp = n.request.ip;
+    const verdict = rt.check(n.request, meta);
+    if (verdict.action !== 'block') return invoke(user, event, context, stream);
+    if (n.kind === 'http') {
+      if (stream) return writeBlocked(stream, verdict, meta.requestId);
+      return httpBlockResponse(n.trigger, n.multiValue, verdict, meta.requestId);
+    }
+    throw new RequestBlockedError(verdict.findings, meta.requestId);
+  };
+
+  const runBatch = async (
+    n: Extract<Normalized, { kind: 'batch' }>,
+    event: { Records: unknown[] },
+    context: Context,
+    meta: InvocationMeta,
+  ): Promise<unknown> => {
+    const failures: BatchItemFailure[] = [];
+    const clean: unknown[] = [];
+    for (let i = 0; i < n.records.length; i++) {
+      const rec = n.records[i]!;
+      const verdict = rt.check(rec.request, { ...meta, requestId: meta.requestId ? `${meta.requestId}#${i}` : undefined });
+      if (verdict.action !== 'block') {
+        clean.push(event.Records[i]);
+        continue;
+      }
+      failures.push({ itemIdentifier: rec.id });
+      // FIFO queues and streams are ordered: nothing after a failed record may be processed now.
+      // Report the rest as failed too so they are retried after it, in order.
+      if (n.ordered) {
+        if (n.trigger === 'sqs') for (const r of n.records.slice(i + 1)) failures.push({ itemIdentifier: r.id });
+        break;
+      }
+    }
+    if (failures.length === 0) return invoke(user, event, context);
+    const order = n.records.map((r) => r.id);
+    if (clean.length === 0) return { batchItemFailures: failures };
+    const result = await invoke(user, { ...event, Records: clean }, context);
+    return mergeBatchResult(result, failures, order);
+  };
+
+  let wrapper: (event: TEvent, context: Context) => Promise<TResult>;
+  if (streaming) {
+    // Streaming handlers get (event, responseStream, context); declare two, read the third.
+    wrapper = function protectedStreamingHandler(this: unknown, event: TEvent, responseStream: Context) {
+      // eslint-disable-next-line prefer-rest-params
+      const context = arguments[2] as Context;
+      return run(event, context, responseStream as unknown as ResponseStreamLike) as Promise<TResult>;
+    };
+  } else {
+    wrapper = (event: TEvent, context: Context) => run(event, context) as Promise<TResult>;
+  }
+  // Keep the runtime's markers (streaming, high-water mark) on the wrapper.
+  for (const sym of Object.getOwnPropertySymbols(handler)) {
+    (wrapper as unknown as Record<symbol, unknown>)[sym] = (handler as unknown as Record<symbol, unknown>)[sym];
+  }
+  return wrapper;
+}
+
+function writeBlocked(stream: ResponseStreamLike, verdict: Verdict, requestId: string | undefined): undefined {
+  const body = blockedBody(verdict, requestId);
+  const g = globalThis as { awslambda?: { HttpResponseStream?: { from(s: unknown, meta: unknown): ResponseStreamLike } } };
+  const from = g.awslambda?.HttpResponseStream?.from;
+  const out = from ? from(stream, { statusCode: verdict.status, headers: { 'content-type': 'application/json' } }) : stream;
+  out.write(body);
+  out.end();
+  return undefined;
+}

@@ -1,0 +1,363 @@
+/**
+ * Lambda events to the engine's request model. Shapes are told apart by duck typing on the fields each
+ * trigger always carries; anything unrecognized is inspected as a whole, never skipped.
+ */
+import { parseCookieHeader, parseForm, percentDecode } from '../../src/decode';
+import type { InputSource, InspectionRequest } from '../../src/types';
+
+type Obj = Record<string, unknown>;
+
+export type HttpTrigger = 'apigw-v1' | 'apigw-v2' | 'function-url' | 'alb';
+export type BatchTrigger = 'sqs' | 'kinesis' | 'dynamodb';
+export type EventTrigger = 'sns' | 's3' | 'eventbridge' | 'cognito' | 'direct';
+
+export interface BatchRecord {
+  /** What goes into `batchItemFailures[].itemIdentifier`. */
+  id: string;
+  request: InspectionRequest;
+}
+
+export type Normalized =
+  | { kind: 'http'; trigger: HttpTrigger; request: InspectionRequest; multiValue: boolean }
+  | { kind: 'batch'; trigger: BatchTrigger; records: BatchRecord[]; ordered: boolean }
+  | { kind: 'event'; trigger: EventTrigger; request: InspectionRequest };
+
+function isObj(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * Headers AWS itself sets on the way in (not the caller): not inspected, they only cost time and
+ * some carry structured values (trace ids) that look odd to detectors.
+ */
+const PLATFORM_HEADERS = new Set([
+  'x-amzn-trace-id',
+  'x-forwarded-port',
+  'x-forwarded-proto',
+  'x-amz-cf-id',
+  'via',
+  'cloudfront-forwarded-proto',
+  'cloudfront-is-desktop-viewer',
+  'cloudfront-is-mobile-viewer',
+  'cloudfront-is-smarttv-viewer',
+  'cloudfront-is-tablet-viewer',
+  'cloudfront-viewer-country',
+  'content-length',
+]);
+
+interface HttpParts {
+  headers: Record<string, string | string[]>;
+  cookies: Record<string, string>;
+  contentType: string | undefined;
+}
+
+/** Lower-cases header names, folds multi-value headers, and lifts cookies out of `Cookie`. */
+function headerParts(single: unknown, multi: unknown, cookieList?: unknown): HttpParts {
+  const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  const cookies: Record<string, string> = Object.create(null) as Record<string, string>;
+  let contentType: string | undefined;
+  const add = (rawName: string, value: string): void => {
+    const name = rawName.toLowerCase();
+    if (name === 'cookie') {
+      parseCookieHeader(value, cookies);
+      return;
+    }
+    if (name === 'content-type') contentType = value;
+    if (PLATFORM_HEADERS.has(name)) return;
+    const prev = headers[name];
+    if (prev === undefined) headers[name] = value;
+    else if (Array.isArray(prev)) {
+      if (!prev.includes(value)) prev.push(value);
+    } else if (prev !== value) headers[name] = [prev, value];
+  };
+  if (isObj(multi)) {
+    for (const [k, vs] of Object.entries(multi)) {
+      if (Array.isArray(vs)) for (const v of vs) if (typeof v === 'string') add(k, v);
+    }
+  }
+  if (isObj(single)) {
+    for (const [k, v] of Object.entries(single)) if (typeof v === 'string') add(k, v);
+  }
+  if (Array.isArray(cookieList)) {
+    for (const c of cookieList) if (typeof c === 'string') parseCookieHeader(c, cookies);
+  }
+  return { headers, cookies, contentType };
+}
+
+/** Query parameters as name → value or values; `urlEncoded` for ALB, which passes them raw. */
+function queryParts(single: unknown, multi: unknown, urlEncoded: boolean): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  const dec = (s: string): string => (urlEncoded ? percentDecode(s, true) : s);
+  if (isObj(multi)) {
+    for (const [k, vs] of Object.entries(multi)) {
+      if (Array.isArray(vs)) out[dec(k)] = vs.filter((v): v is string => typeof v === 'string').map(dec);
+    }
+    return out;
+  }
+  if (isObj(single)) for (const [k, v] of Object.entries(single)) if (typeof v === 'string') out[dec(k)] = dec(v);
+  return out;
+}
+
+/** The rightmost X-Forwarded-For entry: the one the load balancer appended, not the caller's claim. */
+function rightmostForwardedFor(h: string | string[] | undefined): string | undefined {
+  const v = Array.isArray(h) ? h[h.length - 1] : h;
+  if (v === undefined) return undefined;
+  const parts = v.split(',');
+  const last = parts[parts.length - 1]?.trim();
+  return last ? last : undefined;
+}
+
+function httpSources(parts: HttpParts, query: Record<string, string | string[]>, pathParams: unknown, rawPath: string | undefined, body: unknown, base64: boolean): InputSource[] {
+  const sources: InputSource[] = [
+    { kind: 'query', path: 'query', value: query },
+    { kind: 'header', path: 'headers', value: parts.headers },
+    { kind: 'cookie', path: 'cookies', value: parts.cookies },
+  ];
+  if (isObj(pathParams)) sources.push({ kind: 'path', path: 'pathParameters', value: pathParams });
+  // The raw path can carry traversal that path parameters only show decoded.
+  if (rawPath !== undefined) sources.push({ kind: 'path', path: 'path', value: rawPath });
+  sources.push({ kind: 'body', path: 'body', value: body, decoding: 'body', contentType: parts.contentType, base64, validate: true });
+  return sources;
+}
+
+function normalizeV1(e: Obj): Normalized {
+  const rc = isObj(e.requestContext) ? e.requestContext : {};
+  const identity = isObj(rc.identity) ? rc.identity : {};
+  const parts = headerParts(e.headers, e.multiValueHeaders);
+  const method = str(e.httpMethod)?.toUpperCase();
+  const resource = str(e.resource);
+  return {
+    kind: 'http',
+    trigger: 'apigw-v1',
+    multiValue: false,
+    request: {
+      provider: 'aws',
+      trigger: 'apigw-v1',
+      method,
+      route: method && resource ? `${method} ${resource}` : undefined,
+      path: str(e.path),
+      ip: str(identity.sourceIp),
+      sources: httpSources(parts, queryParts(e.queryStringParameters, e.multiValueQueryStringParameters, false), e.pathParameters, str(e.path), e.body, e.isBase64Encoded === true),
+    },
+  };
+}
+
+function normalizeV2(e: Obj, rc: Obj): Normalized {
+  const http = isObj(rc.http) ? rc.http : {};
+  const domain = str(rc.domainName) ?? '';
+  const trigger = domain.includes('.lambda-url.') ? 'function-url' : 'apigw-v2';
+  const parts = headerParts(e.headers, undefined, e.cookies);
+  const routeKey = str(e.routeKey);
+  const rawQuery = str(e.rawQueryString);
+  // rawQueryString keeps repeated keys apart and keys verbatim (`user[$ne]`); the parsed map joins them.
+  const query = rawQuery !== undefined ? parseForm(rawQuery) : queryParts(e.queryStringParameters, undefined, false);
+  return {
+    kind: 'http',
+    trigger,
+    multiValue: false,
+    request: {
+      provider: 'aws',
+      trigger,
+      method: str(http.method)?.toUpperCase(),
+      route: routeKey && routeKey !== '$default' ? routeKey : undefined,
+      path: str(e.rawPath) ?? str(http.path),
+      ip: str(http.sourceIp),
+      sources: httpSources(parts, query, e.pathParameters, str(e.rawPath), e.body, e.isBase64Encoded === true),
+    },
+  };
+}
+
+function normalizeAlb(e: Obj): Normalized {
+  const multiValue = isObj(e.multiValueHeaders);
+  const parts = headerParts(e.headers, e.multiValueHeaders);
+  return {
+    kind: 'http',
+    trigger: 'alb',
+    multiValue,
+    request: {
+      provider: 'aws',
+      trigger: 'alb',
+      method: str(e.httpMethod)?.toUpperCase(),
+      path: str(e.path),
+      ip: rightmostForwardedFor(parts.headers['x-forwarded-for']),
+      sources: httpSources(parts, queryParts(e.queryStringParameters, e.multiValueQueryStringParameters, true), undefined, str(e.path), e.body, e.isBase64Encoded === true),
+    },
+  };
+}
+
+/** DynamoDB AttributeValue maps to plain values, so schemas and paths see `customer`, not `customer.S`. */
+export function unmarshall(av: unknown, depth = 0): unknown {
+  if (!isObj(av) || depth > 64) return av;
+  const keys = Object.keys(av);
+  if (keys.length !== 1) return av;
+  const t = keys[0]!;
+  const v = av[t];
+  switch (t) {
+    case 'S':
+    case 'N':
+    case 'B':
+    case 'BOOL':
+    case 'SS':
+    case 'NS':
+    case 'BS':
+      return v;
+    case 'NULL':
+      return null;
+    case 'L':
+      return Array.isArray(v) ? v.map((x) => unmarshall(x, depth + 1)) : v;
+    case 'M':
+      return isObj(v) ? unmarshallMap(v, depth + 1) : v;
+    default:
+      return av;
+  }
+}
+
+function unmarshallMap(m: Obj, depth = 0): Obj {
+  const out: Obj = Object.create(null) as Obj;
+  for (const [k, v] of Object.entries(m)) out[k] = unmarshall(v, depth);
+  return out;
+}
+
+function recordRequest(trigger: string, sources: InputSource[]): InspectionRequest {
+  return { provider: 'aws', trigger, sources };
+}
+
+/** An SQS body may be an SNS envelope (SNS → SQS fan-out): then the payload is its `Message`. */
+function sqsSources(r: Obj, base: string): InputSource[] {
+  const body = str(r.body);
+  const sources: InputSource[] = [];
+  let envelope: Obj | undefined;
+  if (body !== undefined && body.startsWith('{') && body.includes('"TopicArn"')) {
+    try {
+      const parsed = JSON.parse(body) as unknown;
+      if (isObj(parsed) && parsed.Type === 'Notification' && typeof parsed.Message === 'string') envelope = parsed;
+    } catch {
+      envelope = undefined;
+    }
+  }
+  if (envelope) {
+    sources.push({ kind: 'record', path: `${base}.body.Message`, value: envelope.Message, decoding: 'auto', validate: true });
+    sources.push({ kind: 'metadata', path: `${base}.body.Subject`, value: envelope.Subject });
+    sources.push({ kind: 'metadata', path: `${base}.body.MessageAttributes`, value: envelope.MessageAttributes });
+  } else {
+    sources.push({ kind: 'record', path: `${base}.body`, value: body, decoding: 'auto', validate: true });
+  }
+  sources.push({ kind: 'metadata', path: `${base}.messageAttributes`, value: r.messageAttributes });
+  return sources;
+}
+
+function normalizeRecords(records: unknown[]): Normalized | undefined {
+  const first = records[0];
+  if (!isObj(first)) return undefined;
+  const source = str(first.eventSource) ?? str(first.EventSource);
+  const same = records.every((r) => isObj(r) && (str(r.eventSource) ?? str(r.EventSource)) === source);
+  if (!same) return undefined;
+  switch (source) {
+    case 'aws:sqs': {
+      const arn = str(first.eventSourceARN) ?? '';
+      return {
+        kind: 'batch',
+        trigger: 'sqs',
+        ordered: arn.endsWith('.fifo'),
+        records: (records as Obj[]).map((r, i) => ({ id: str(r.messageId) ?? String(i), request: recordRequest('sqs', sqsSources(r, `records[${i}]`)) })),
+      };
+    }
+    case 'aws:kinesis':
+      return {
+        kind: 'batch',
+        trigger: 'kinesis',
+        ordered: true,
+        records: (records as Obj[]).map((r, i) => {
+          const k = isObj(r.kinesis) ? r.kinesis : {};
+          return {
+            id: str(k.sequenceNumber) ?? String(i),
+            request: recordRequest('kinesis', [
+              { kind: 'record', path: `records[${i}].kinesis.data`, value: k.data, decoding: 'auto', base64: true, validate: true },
+              { kind: 'metadata', path: `records[${i}].kinesis.partitionKey`, value: k.partitionKey },
+            ]),
+          };
+        }),
+      };
+    case 'aws:dynamodb':
+      return {
+        kind: 'batch',
+        trigger: 'dynamodb',
+        ordered: true,
+        records: (records as Obj[]).map((r, i) => {
+          const d = isObj(r.dynamodb) ? r.dynamodb : {};
+          const base = `records[${i}].dynamodb`;
+          const sources: InputSource[] = [];
+          if (isObj(d.NewImage)) sources.push({ kind: 'record', path: `${base}.NewImage`, value: unmarshallMap(d.NewImage), validate: true });
+          if (isObj(d.OldImage)) sources.push({ kind: 'record', path: `${base}.OldImage`, value: unmarshallMap(d.OldImage) });
+          if (isObj(d.Keys)) sources.push({ kind: 'record', path: `${base}.Keys`, value: unmarshallMap(d.Keys) });
+          return { id: str(d.SequenceNumber) ?? String(i), request: recordRequest('dynamodb', sources) };
+        }),
+      };
+    case 'aws:sns':
+      return {
+        kind: 'event',
+        trigger: 'sns',
+        request: recordRequest(
+          'sns',
+          (records as Obj[]).flatMap((r, i): InputSource[] => {
+            const s = isObj(r.Sns) ? r.Sns : {};
+            return [
+              { kind: 'record', path: `records[${i}].Sns.Message`, value: s.Message, decoding: 'auto', validate: true },
+              { kind: 'metadata', path: `records[${i}].Sns.Subject`, value: s.Subject },
+              { kind: 'metadata', path: `records[${i}].Sns.MessageAttributes`, value: s.MessageAttributes },
+            ];
+          }),
+        ),
+      };
+    case 'aws:s3':
+      return {
+        kind: 'event',
+        trigger: 's3',
+        request: recordRequest(
+          's3',
+          (records as Obj[]).map((r, i): InputSource => {
+            const s3 = isObj(r.s3) ? r.s3 : {};
+            const object = isObj(s3.object) ? s3.object : {};
+            const key = str(object.key);
+            // S3 event keys are URL-encoded with '+' for spaces; the application decodes them.
+            return { kind: 'record', path: `records[${i}].s3.object.key`, value: key === undefined ? undefined : percentDecode(key, true) };
+          }),
+        ),
+      };
+    default:
+      return undefined;
+  }
+}
+
+export function normalize(event: unknown): Normalized {
+  if (isObj(event)) {
+    const rc = isObj(event.requestContext) ? event.requestContext : undefined;
+    if (rc && event.version === '2.0' && isObj(rc.http)) return normalizeV2(event, rc);
+    if (rc && isObj(rc.elb)) return normalizeAlb(event);
+    if (rc && typeof event.httpMethod === 'string') return normalizeV1(event);
+    if (Array.isArray(event.Records) && event.Records.length > 0) {
+      const n = normalizeRecords(event.Records);
+      if (n) return n;
+    }
+    if (typeof event['detail-type'] === 'string' && 'detail' in event && typeof event.source === 'string') {
+      return {
+        kind: 'event',
+        trigger: 'eventbridge',
+        request: recordRequest('eventbridge', [
+          { kind: 'record', path: 'detail', value: event.detail, decoding: 'auto', validate: true },
+          { kind: 'metadata', path: 'detail-type', value: event['detail-type'] },
+          { kind: 'metadata', path: 'source', value: event.source },
+        ]),
+      };
+    }
+    if (typeof event.triggerSource === 'string' && typeof event.userPoolId === 'string') {
+      return { kind: 'event', trigger: 'cognito', request: recordRequest('cognito', [{ kind: 'record', path: 'request', value: event.request }]) };
+    }
+  }
+  // Direct invoke or an unknown trigger: the whole event is untrusted.
+  return { kind: 'event', trigger: 'direct', request: recordRequest('direct', [{ kind: 'event', path: 'event', value: event, validate: true }]) };
+}

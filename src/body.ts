@@ -1,0 +1,135 @@
+/**
+ * Turning a raw body (or record payload) into the value the application will see: JSON, form fields,
+ * multipart fields or text, after base64 when the platform says so. Malformed input is reported as a
+ * `protocol` finding and inspected as text, never skipped.
+ */
+import { decodeBase64, parseForm } from './decode';
+import type { Decoding } from './types';
+
+export type BodyProblem = 'invalid-base64' | 'invalid-json' | 'invalid-multipart';
+
+export interface DecodedBody {
+  value: unknown;
+  problem?: BodyProblem;
+}
+
+function mediaType(contentType: string | undefined): string {
+  if (contentType === undefined) return '';
+  const semi = contentType.indexOf(';');
+  return (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+}
+
+function param(contentType: string, name: string): string | undefined {
+  for (const part of contentType.split(';').slice(1)) {
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    if (part.slice(0, eq).trim().toLowerCase() !== name) continue;
+    let v = part.slice(eq + 1).trim();
+    if (v.startsWith('"') && v.endsWith('"') && v.length >= 2) v = v.slice(1, -1);
+    return v;
+  }
+  return undefined;
+}
+
+/** Looks like a JSON document: first and last non-space characters are `{}` or `[]`. */
+export function looksLikeJson(s: string): boolean {
+  let i = 0;
+  let j = s.length - 1;
+  while (i <= j && s.charCodeAt(i) <= 32) i++;
+  while (j >= i && s.charCodeAt(j) <= 32) j--;
+  if (j - i < 1) return false;
+  const a = s.charCodeAt(i);
+  const b = s.charCodeAt(j);
+  return (a === 123 && b === 125) || (a === 91 && b === 93);
+}
+
+function tryJson(s: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(s) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * A small multipart/form-data reader: field names, file names and text parts. Binary file content is
+ * not inspected (it is not text an interpreter will run; sink checks cover what the code does with it).
+ */
+function parseMultipart(body: string, boundary: string): Record<string, unknown> | undefined {
+  const delim = `--${boundary}`;
+  const parts = body.split(delim);
+  if (parts.length < 3) return undefined;
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const files: unknown[] = [];
+  for (let i = 1; i < parts.length - 1; i++) {
+    let part = parts[i]!;
+    if (part.startsWith('\r\n')) part = part.slice(2);
+    const headEnd = part.indexOf('\r\n\r\n');
+    if (headEnd === -1) continue;
+    const head = part.slice(0, headEnd);
+    let content = part.slice(headEnd + 4);
+    if (content.endsWith('\r\n')) content = content.slice(0, -2);
+    let name: string | undefined;
+    let filename: string | undefined;
+    let partType = '';
+    for (const line of head.split('\r\n')) {
+      const colon = line.indexOf(':');
+      if (colon === -1) continue;
+      const h = line.slice(0, colon).trim().toLowerCase();
+      const v = line.slice(colon + 1);
+      if (h === 'content-disposition') {
+        name = param(v, 'name');
+        filename = param(v, 'filename');
+      } else if (h === 'content-type') partType = mediaType(v);
+    }
+    const key = name ?? `part${i}`;
+    if (filename !== undefined) {
+      const textual = partType === '' || partType.startsWith('text/') || partType.includes('json') || partType.includes('xml');
+      files.push(textual ? { filename, content } : { filename });
+    } else {
+      const prev = out[key];
+      out[key] = prev === undefined ? content : Array.isArray(prev) ? [...(prev as unknown[]), content] : [prev, content];
+    }
+  }
+  if (files.length > 0) out['(files)'] = files;
+  return out;
+}
+
+export function decodePayload(raw: unknown, decoding: Decoding, contentType: string | undefined, base64: boolean): DecodedBody {
+  if (raw === undefined || raw === null) return { value: undefined };
+  let text: string;
+  let problem: BodyProblem | undefined;
+  if (typeof raw === 'string') text = raw;
+  else if (raw instanceof Uint8Array) text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+  else return { value: raw };
+  if (base64) {
+    const d = decodeBase64(text);
+    if (d === undefined) problem = 'invalid-base64';
+    else text = d;
+  }
+  if (decoding === 'none') return problem ? { value: text, problem } : { value: text };
+  if (text.length === 0) return { value: text };
+
+  const mt = decoding === 'body' ? mediaType(contentType) : '';
+  const result = (value: unknown, p?: BodyProblem): DecodedBody => {
+    const pr = problem ?? p;
+    return pr ? { value, problem: pr } : { value };
+  };
+  if (mt === 'application/json' || mt.endsWith('+json') || mt === 'text/json') {
+    const j = tryJson(text);
+    return j.ok ? result(j.value) : result(text, 'invalid-json');
+  }
+  if (mt === 'application/x-www-form-urlencoded') return result(parseForm(text));
+  if (mt === 'multipart/form-data' && contentType !== undefined) {
+    const boundary = param(contentType, 'boundary');
+    const parsed = boundary ? parseMultipart(text, boundary) : undefined;
+    return parsed ? result(parsed) : result(text, 'invalid-multipart');
+  }
+  // Text, unknown or missing content type: JSON when it is JSON (clients often omit the header, and
+  // the handler will JSON.parse it anyway), otherwise the text itself.
+  if (looksLikeJson(text)) {
+    const j = tryJson(text);
+    if (j.ok) return result(j.value);
+  }
+  return result(text);
+}

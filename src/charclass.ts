@@ -1,0 +1,99 @@
+/**
+ * One pass over a string that records which kinds of characters it contains, as a bit mask. Each
+ * detector declares the characters it cannot work without; the engine skips a detector when none of
+ * them are present. Most values in real traffic (ids, names, numbers, enum words) then cost one table
+ * lookup per character and no detector call at all.
+ */
+
+export const C = {
+  SQUOTE: 1 << 0,
+  DQUOTE: 1 << 1,
+  BACKTICK: 1 << 2,
+  SEMI: 1 << 3,
+  PIPE: 1 << 4,
+  AMP: 1 << 5,
+  DOLLAR: 1 << 6,
+  LT: 1 << 7,
+  GT: 1 << 8,
+  PAREN: 1 << 9,
+  BRACE: 1 << 10,
+  BRACKET: 1 << 11,
+  SLASH: 1 << 12,
+  BSLASH: 1 << 13,
+  DOT: 1 << 14,
+  COLON: 1 << 15,
+  EQ: 1 << 16,
+  HASH: 1 << 17,
+  DASH: 1 << 18,
+  SPACE: 1 << 19,
+  NEWLINE: 1 << 20,
+  PERCENT: 1 << 21,
+  UNDERSCORE: 1 << 22,
+  /** NUL and other C0 controls except tab/CR/LF, and DEL. */
+  CTRL: 1 << 23,
+  /** Anything at or above U+0080: lookalikes, NBSP, replacement characters from overlong UTF-8. */
+  NONASCII: 1 << 24,
+  STAR: 1 << 25,
+  BANG: 1 << 26,
+  CARET: 1 << 27,
+  /** `+ , ? @ ~` */
+  OTHER: 1 << 28,
+  DIGIT: 1 << 29,
+  ALPHA: 1 << 30,
+} as const;
+
+/** Every bit: for detectors that must see everything. */
+export const ANY = 0x7fffffff;
+
+const TABLE = new Int32Array(128);
+(() => {
+  for (let c = 0; c < 32; c++) TABLE[c] = C.CTRL;
+  TABLE[127] = C.CTRL;
+  TABLE[9] = C.SPACE;
+  TABLE[11] = C.SPACE;
+  TABLE[12] = C.SPACE;
+  TABLE[32] = C.SPACE;
+  TABLE[10] = C.NEWLINE;
+  TABLE[13] = C.NEWLINE;
+  for (let c = 48; c <= 57; c++) TABLE[c] = C.DIGIT;
+  for (let c = 65; c <= 90; c++) TABLE[c] = C.ALPHA;
+  for (let c = 97; c <= 122; c++) TABLE[c] = C.ALPHA;
+  const set = (chars: string, bit: number): void => {
+    for (const ch of chars) TABLE[ch.charCodeAt(0)] = bit;
+  };
+  set("'", C.SQUOTE);
+  set('"', C.DQUOTE);
+  set('`', C.BACKTICK);
+  set(';', C.SEMI);
+  set('|', C.PIPE);
+  set('&', C.AMP);
+  set('$', C.DOLLAR);
+  set('<', C.LT);
+  set('>', C.GT);
+  set('()', C.PAREN);
+  set('{}', C.BRACE);
+  set('[]', C.BRACKET);
+  set('/', C.SLASH);
+  set('\\', C.BSLASH);
+  set('.', C.DOT);
+  set(':', C.COLON);
+  set('=', C.EQ);
+  set('#', C.HASH);
+  set('-', C.DASH);
+  set('%', C.PERCENT);
+  set('_', C.UNDERSCORE);
+  set('*', C.STAR);
+  set('!', C.BANG);
+  set('^', C.CARET);
+  set('+,?@~', C.OTHER);
+})();
+
+/** The mask of character kinds present in `s`. Linear, allocation-free. */
+export function charMask(s: string): number {
+  let m = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    m |= c < 128 ? TABLE[c]! : C.NONASCII;
+  }
+  return m;
+}

@@ -1,0 +1,322 @@
+/**
+ * Decoding of untrusted values before detection. Attackers hide payloads behind encodings that the
+ * application (or a library it calls) will undo later: URL-encoding once or twice, `%u` escapes,
+ * overlong UTF-8, HTML entities, JSON/JS escapes. Every function here is a single linear pass without
+ * regular expressions, and never throws: malformed input decodes to what can be decoded.
+ */
+
+function hexVal(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  c |= 0x20;
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
+}
+
+/**
+ * UTF-8 bytes to a string. Overlong two-byte forms (`C0 AF` for `/`) are decoded to the character they
+ * spell, as old IIS and some Java decoders did: that is the point of the evasion, so the detector must
+ * see the `/`. Other invalid bytes become U+FFFD.
+ */
+function utf8(bytes: number[]): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      out += String.fromCharCode(b);
+      i++;
+      continue;
+    }
+    let need = 0;
+    let cp = 0;
+    if (b >= 0xc0 && b < 0xe0) {
+      need = 1;
+      cp = b & 0x1f;
+    } else if (b >= 0xe0 && b < 0xf0) {
+      need = 2;
+      cp = b & 0x0f;
+    } else if (b >= 0xf0 && b < 0xf8) {
+      need = 3;
+      cp = b & 0x07;
+    } else {
+      out += '\ufffd';
+      i++;
+      continue;
+    }
+    let j = 1;
+    for (; j <= need; j++) {
+      const c = bytes[i + j];
+      if (c === undefined || (c & 0xc0) !== 0x80) break;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (j <= need) {
+      out += '\ufffd';
+      i++;
+      continue;
+    }
+    i += need + 1;
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) out += '\ufffd';
+    else out += String.fromCodePoint(cp);
+  }
+  return out;
+}
+
+/**
+ * Decodes `%XX` (as UTF-8, overlong forms included) and `%uXXXX`. With `plusIsSpace`, `+` is a space
+ * (form bodies, S3 keys). Invalid escapes are kept verbatim.
+ */
+export function percentDecode(s: string, plusIsSpace = false): string {
+  const first = s.indexOf('%');
+  if (first === -1 && !(plusIsSpace && s.includes('+'))) return s;
+  let out = '';
+  let bytes: number[] = [];
+  const flush = (): void => {
+    if (bytes.length > 0) {
+      out += utf8(bytes);
+      bytes = [];
+    }
+  };
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 37 /* % */) {
+      const h1 = hexVal(s.charCodeAt(i + 1));
+      const h2 = hexVal(s.charCodeAt(i + 2));
+      if (h1 >= 0 && h2 >= 0) {
+        bytes.push(h1 * 16 + h2);
+        i += 2;
+        continue;
+      }
+      if ((s.charCodeAt(i + 1) | 0x20) === 117 /* u */) {
+        const a = hexVal(s.charCodeAt(i + 2));
+        const b = hexVal(s.charCodeAt(i + 3));
+        const d = hexVal(s.charCodeAt(i + 4));
+        const e = hexVal(s.charCodeAt(i + 5));
+        if (a >= 0 && b >= 0 && d >= 0 && e >= 0) {
+          flush();
+          out += String.fromCharCode((a << 12) | (b << 8) | (d << 4) | e);
+          i += 5;
+          continue;
+        }
+      }
+    }
+    flush();
+    out += plusIsSpace && c === 43 ? ' ' : s[i];
+  }
+  flush();
+  return out;
+}
+
+const NAMED_ENTITIES: Record<string, string> = {
+  lt: '<',
+  gt: '>',
+  amp: '&',
+  quot: '"',
+  apos: "'",
+  sol: '/',
+  bsol: '\\',
+  colon: ':',
+  semi: ';',
+  lpar: '(',
+  rpar: ')',
+  lsqb: '[',
+  rsqb: ']',
+  lbrack: '[',
+  rbrack: ']',
+  lcub: '{',
+  rcub: '}',
+  lbrace: '{',
+  rbrace: '}',
+  equals: '=',
+  grave: '`',
+  tab: '\t',
+  newline: '\n',
+  nbsp: '\u00a0',
+  period: '.',
+  comma: ',',
+  excl: '!',
+  num: '#',
+  dollar: '$',
+  percnt: '%',
+  plus: '+',
+  ast: '*',
+  lowbar: '_',
+  verbar: '|',
+  vert: '|',
+  quest: '?',
+  commat: '@',
+  hat: '^',
+};
+
+/**
+ * Decodes numeric (`&#60;`, `&#x3c;`, with or without the `;`, as browsers accept) and the named entities
+ * attackers use for punctuation. Unknown names are kept.
+ */
+export function htmlDecode(s: string): string {
+  if (!s.includes('&')) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 38 /* & */) {
+      out += s[i];
+      continue;
+    }
+    if (s.charCodeAt(i + 1) === 35 /* # */) {
+      let j = i + 2;
+      const hex = (s.charCodeAt(j) | 0x20) === 120; /* x */
+      if (hex) j++;
+      let cp = 0;
+      const start = j;
+      // At most 8 digits: a longer run is not a code point, and the cap keeps cp finite.
+      while (j < s.length && j - start < 8) {
+        const d = hex ? hexVal(s.charCodeAt(j)) : s.charCodeAt(j) - 48;
+        if (d < 0 || d > (hex ? 15 : 9)) break;
+        cp = cp * (hex ? 16 : 10) + d;
+        j++;
+      }
+      if (j > start) {
+        out += cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) ? String.fromCodePoint(cp) : '\ufffd';
+        i = s.charCodeAt(j) === 59 /* ; */ ? j : j - 1;
+        continue;
+      }
+    } else {
+      let j = i + 1;
+      while (j < s.length && j - i <= 8) {
+        const l = s.charCodeAt(j) | 0x20;
+        if (l < 97 || l > 122) break;
+        j++;
+      }
+      if (j > i + 1 && s.charCodeAt(j) === 59) {
+        const name = s.slice(i + 1, j).toLowerCase();
+        const v = Object.prototype.hasOwnProperty.call(NAMED_ENTITIES, name) ? NAMED_ENTITIES[name] : undefined;
+        if (v !== undefined) {
+          out += v;
+          i = j;
+          continue;
+        }
+      }
+    }
+    out += '&';
+  }
+  return out;
+}
+
+/** Decodes JSON/JS escapes an attacker can smuggle in a string: `\uXXXX`, `\u{X…}`, `\xHH`. */
+export function escapeDecode(s: string): string {
+  if (!s.includes('\\')) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 92 /* \ */) {
+      const n = s.charCodeAt(i + 1) | 0x20;
+      if (n === 117 /* u */) {
+        if (s.charCodeAt(i + 2) === 123 /* { */) {
+          let j = i + 3;
+          let cp = 0;
+          while (j < s.length && j - i < 10 && hexVal(s.charCodeAt(j)) >= 0) cp = cp * 16 + hexVal(s.charCodeAt(j++));
+          if (j > i + 3 && s.charCodeAt(j) === 125 && cp <= 0x10ffff) {
+            out += String.fromCodePoint(cp);
+            i = j;
+            continue;
+          }
+        } else {
+          const a = hexVal(s.charCodeAt(i + 2));
+          const b = hexVal(s.charCodeAt(i + 3));
+          const d = hexVal(s.charCodeAt(i + 4));
+          const e = hexVal(s.charCodeAt(i + 5));
+          if (a >= 0 && b >= 0 && d >= 0 && e >= 0) {
+            out += String.fromCharCode((a << 12) | (b << 8) | (d << 4) | e);
+            i += 5;
+            continue;
+          }
+        }
+      } else if (n === 120 /* x */) {
+        const a = hexVal(s.charCodeAt(i + 2));
+        const b = hexVal(s.charCodeAt(i + 3));
+        if (a >= 0 && b >= 0) {
+          out += String.fromCharCode(a * 16 + b);
+          i += 3;
+          continue;
+        }
+      }
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+/**
+ * Undoes nested encodings: up to three rounds of percent, entity and escape decoding, stopping at a
+ * fixpoint. Returns undefined when the string carries no encoding at all (the common case), so callers
+ * run detectors once. Cost: one `includes` per marker for clean strings.
+ */
+export function deepDecode(s: string): string | undefined {
+  if (!s.includes('%') && !s.includes('&') && !s.includes('\\')) return undefined;
+  let cur = s;
+  for (let round = 0; round < 3; round++) {
+    const next = escapeDecode(htmlDecode(percentDecode(cur)));
+    if (next === cur) break;
+    cur = next;
+  }
+  return cur === s ? undefined : cur;
+}
+
+/**
+ * Strict base64 check and decode. `Buffer.from(x, 'base64')` silently skips invalid characters, which
+ * would let an attacker make us inspect something other than what the application decodes; so invalid
+ * input is reported instead of guessed at.
+ */
+export function decodeBase64(s: string): string | undefined {
+  let n = 0;
+  let pad = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 61 /* = */) {
+      pad++;
+      continue;
+    }
+    if (pad > 0) {
+      if (c === 10 || c === 13) continue;
+      return undefined;
+    }
+    const ok =
+      (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95;
+    if (ok) n++;
+    else if (c !== 10 && c !== 13) return undefined;
+  }
+  if (pad > 2 || (n + pad) % 4 === 1) return undefined;
+  return Buffer.from(s, 'base64').toString('utf8');
+}
+
+/** `a=1&b=2&b=3` to `{ a: '1', b: ['2', '3'] }`, `+` as space; keys kept verbatim (`user[$ne]`). */
+export function parseForm(s: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  if (s.length === 0) return out;
+  for (const part of s.split('&')) {
+    if (part.length === 0) continue;
+    const eq = part.indexOf('=');
+    const k = percentDecode(eq === -1 ? part : part.slice(0, eq), true);
+    const v = eq === -1 ? '' : percentDecode(part.slice(eq + 1), true);
+    const prev = out[k];
+    if (prev === undefined) out[k] = v;
+    else if (Array.isArray(prev)) prev.push(v);
+    else out[k] = [prev, v];
+  }
+  return out;
+}
+
+/** Splits a `Cookie` header into name/value pairs; values percent-decoded as most frameworks do. */
+export function parseCookieHeader(
+  header: string,
+  // Null prototype: a cookie named __proto__ must stay a plain entry.
+  into: Record<string, string> = Object.create(null) as Record<string, string>,
+): Record<string, string> {
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    const name = part.slice(0, eq).trim();
+    if (name.length === 0) continue;
+    let value = part.slice(eq + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    into[name] = percentDecode(value);
+  }
+  return into;
+}

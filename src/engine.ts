@@ -1,0 +1,258 @@
+/**
+ * The inspection engine. `createEngine` does every expensive thing once (options, schemas, exclusion
+ * globs, detector table); `inspect` walks one request's untrusted values once, bounded, and returns a
+ * verdict. No I/O, no provider knowledge.
+ */
+import { decodePayload, looksLikeJson } from './body';
+import { C, charMask } from './charclass';
+import { deepDecode } from './decode';
+import { DETECTORS, type DetectorEntry } from './detectors/index';
+import { resolveOptions, type EngineOptions, type Exclusion, type ResolvedOptions } from './options';
+import { compilePathGlob, formatPath, type Segment } from './paths';
+import { compileSchemas, schemaFinding, type SchemaSet } from './schema';
+import type { AttackClass, Confidence, Finding, InputSource, InspectionRequest, Verdict } from './types';
+
+export interface Engine {
+  /** Inspects one invocation (or one batch record). Never does I/O. May throw only on a bug of ours. */
+  inspect(request: InspectionRequest): Verdict;
+  readonly options: ResolvedOptions;
+}
+
+const RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
+/** Findings kept per request: enough to triage, bounded so an attacker cannot flood the logs. */
+const MAX_FINDINGS = 32;
+const DECODE_MARKERS = C.PERCENT | C.AMP | C.BSLASH;
+const SENSITIVE = ['authorization', 'cookie', 'token', 'password', 'passwd', 'secret', 'api-key', 'apikey', 'api_key', 'session', 'credential', 'signature'];
+
+interface CompiledExclusion {
+  route?: string;
+  path?: (p: string) => boolean;
+  rules?: string[];
+  classes?: Set<string>;
+}
+
+function compileExclusion(e: Exclusion): CompiledExclusion {
+  const out: CompiledExclusion = {};
+  if (e.route !== undefined) out.route = e.route;
+  if (e.path !== undefined) out.path = compilePathGlob(e.path);
+  if (e.rules !== undefined) out.rules = e.rules;
+  if (e.classes !== undefined) out.classes = new Set(e.classes);
+  return out;
+}
+
+function excluded(x: CompiledExclusion, f: Finding, req: InspectionRequest): boolean {
+  if (x.route !== undefined) {
+    const concrete = req.method !== undefined && req.path !== undefined ? `${req.method} ${req.path}` : undefined;
+    if (x.route !== req.route && x.route !== concrete && x.route !== req.path) return false;
+  }
+  if (x.classes && !x.classes.has(f.class)) return false;
+  if (x.rules && !x.rules.some((r) => (r.endsWith('.*') ? f.rule.startsWith(r.slice(0, -1)) : r === f.rule))) return false;
+  if (x.path && !x.path(f.path)) return false;
+  return true;
+}
+
+function isSensitive(name: string): boolean {
+  const n = name.toLowerCase();
+  return SENSITIVE.some((s) => n.includes(s));
+}
+
+/** A short, single-line, truncated excerpt; never the value of a secret-looking field. */
+function snippet(value: string, source: InputSource, segs: readonly Segment[]): string {
+  if (source.kind === 'cookie' || isSensitive(source.path) || segs.some((s) => typeof s === 'string' && isSensitive(s))) {
+    return '[redacted]';
+  }
+  const cut = value.length > 80 ? value.slice(0, 80) + '…' : value;
+  let out = '';
+  for (let i = 0; i < cut.length; i++) {
+    const c = cut.charCodeAt(i);
+    out += c < 32 || c === 127 ? (c === 10 ? '\\n' : c === 13 ? '\\r' : c === 9 ? '\\t' : '\\x' + c.toString(16).padStart(2, '0')) : cut[i];
+  }
+  return out;
+}
+
+/** Per-request mutable state, allocated once per `inspect`. */
+class Walk {
+  strings = 0;
+  bytes = 0;
+  stopped = false;
+  readonly findings: Finding[] = [];
+  readonly segs: Segment[] = [];
+  readonly ancestors: object[] = [];
+  source!: InputSource;
+  constructor(
+    readonly opts: ResolvedOptions,
+    readonly detectors: readonly DetectorEntry[],
+    readonly minRank: number,
+  ) {}
+
+  add(rule: string, cls: AttackClass, confidence: Confidence, reason: string, value?: string): void {
+    if (RANK[confidence] < this.minRank || this.findings.length >= MAX_FINDINGS) return;
+    const f: Finding = { rule, class: cls, confidence, source: this.source.kind, path: formatPath(this.source.path, this.segs), reason };
+    if (value !== undefined) f.snippet = snippet(value, this.source, this.segs);
+    this.findings.push(f);
+  }
+
+  limit(rule: string, reason: string): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.add(rule, 'limits', 'high', reason);
+  }
+
+  value(v: unknown, depth: number, parentKey: string | undefined): void {
+    if (this.stopped) return;
+    if (typeof v === 'string') {
+      this.string(v, depth, false);
+      return;
+    }
+    if (v === null || typeof v !== 'object') return;
+    if (depth >= this.opts.limits.maxDepth) {
+      this.limit('limits.depth', `Nesting deeper than ${this.opts.limits.maxDepth} levels was not inspected.`);
+      return;
+    }
+    // Cycles only occur in hand-built events (direct invokes from code); skip, do not report.
+    if (this.ancestors.includes(v)) return;
+    this.ancestors.push(v);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length && !this.stopped; i++) {
+        this.segs.push(i);
+        this.value(v[i], depth + 1, parentKey);
+        this.segs.pop();
+      }
+    } else if (!(v instanceof Uint8Array)) {
+      const obj = v as Record<string, unknown>;
+      for (const k in obj) {
+        if (this.stopped) break;
+        if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
+        this.segs.push(k);
+        this.key(k, parentKey);
+        this.value(obj[k], depth + 1, k);
+        this.segs.pop();
+      }
+    }
+    this.ancestors.pop();
+  }
+
+  private key(k: string, parentKey: string | undefined): void {
+    for (const d of this.detectors) {
+      if (d.key === undefined) continue;
+      const hit = d.key(k, parentKey);
+      if (hit) this.add(hit.rule, d.class, hit.confidence, hit.reason, k);
+    }
+    this.string(k, 0, true);
+  }
+
+  private string(s: string, depth: number, isKey: boolean): void {
+    if (++this.strings > this.opts.limits.maxStrings) {
+      this.limit('limits.strings', `More than ${this.opts.limits.maxStrings} strings; the rest were not inspected.`);
+      return;
+    }
+    this.bytes += s.length;
+    if (this.bytes > this.opts.limits.maxBytes) {
+      this.limit('limits.bytes', `More than ${this.opts.limits.maxBytes} characters of input; the rest were not inspected.`);
+      return;
+    }
+    if (s.length < 2) return;
+    // A string holding a JSON document (an SNS message in an SQS body, a JSON field the handler will
+    // parse): inspect the document's values, not its syntax, which would only add false positives.
+    if (!isKey && looksLikeJson(s)) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(s);
+      } catch {
+        parsed = undefined;
+      }
+      if (parsed !== null && typeof parsed === 'object') {
+        this.value(parsed, depth + 1, undefined);
+        return;
+      }
+    }
+    const mask = charMask(s);
+    const found = this.detect(s, mask, 0);
+    if (mask & DECODE_MARKERS) {
+      const decoded = deepDecode(s);
+      if (decoded !== undefined) this.detect(decoded, charMask(decoded), found, s);
+    }
+  }
+
+  /** Runs every applicable detector; returns a bit set of detector indexes that fired. */
+  private detect(s: string, mask: number, skip: number, original?: string): number {
+    let fired = 0;
+    const list = this.detectors;
+    for (let i = 0; i < list.length; i++) {
+      const d = list[i]!;
+      if (d.value === undefined || (mask & d.needs) === 0 || skip & (1 << i)) continue;
+      const hit = d.value(s);
+      if (hit === undefined) continue;
+      fired |= 1 << i;
+      const reason = original === undefined ? hit.reason : `${hit.reason} (after decoding)`;
+      this.add(hit.rule, d.class, hit.confidence, reason, original ?? s);
+    }
+    return fired;
+  }
+}
+
+function buildEngine(opts: ResolvedOptions): Engine {
+  const schemas: SchemaSet | undefined = compileSchemas(opts.schema, opts.schemas);
+  const exclusions = opts.exclusions.map(compileExclusion);
+  const detectors = DETECTORS.filter((d) => opts.detectors[d.class]);
+  const minRank = 4 - opts.paranoia;
+  const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
+
+  const inspect = (req: InspectionRequest): Verdict => {
+    const t0 = performance.now();
+    if (opts.mode === 'off') return { action: 'allow', status: 200, findings: [], micros: 0 };
+    const w = new Walk(opts, detectors, minRank);
+    for (const source of req.sources) {
+      w.source = source;
+      let value = source.value;
+      const decoding = source.decoding ?? 'none';
+      if (decoding !== 'none' || source.base64 === true) {
+        const d = decodePayload(value, decoding, source.contentType, source.base64 === true);
+        value = d.value;
+        if (d.problem !== undefined) {
+          const what = d.problem === 'invalid-base64' ? 'base64' : d.problem === 'invalid-json' ? 'JSON' : 'multipart';
+          w.add(`protocol.${d.problem}`, 'protocol', 'medium', `The payload is declared ${what} but is not valid ${what}; inspected as text.`);
+        }
+      }
+      if (source.validate === true && schemas !== undefined && !w.stopped) {
+        const present = value !== undefined && value !== '';
+        if (present || source.kind === 'record' || (req.method !== undefined && bodyMethods.has(req.method))) {
+          const validate = schemas.select(req.method, req.route, req.path);
+          if (validate !== undefined && !validate(value ?? null)) {
+            for (const err of validate.errors ?? []) w.findings.push(schemaFinding(err, source.path, source.kind));
+          }
+        }
+      }
+      w.value(value, 0, undefined);
+      if (w.stopped) break;
+    }
+    let findings = w.findings;
+    if (exclusions.length > 0 && findings.length > 0) {
+      findings = findings.filter((f) => !exclusions.some((x) => excluded(x, f, req)));
+    }
+    const micros = Math.round((performance.now() - t0) * 1000);
+    if (findings.length === 0) return { action: 'allow', status: 200, findings, micros };
+    const status = findings.every((f) => f.class === 'schema') ? 400 : 403;
+    return { action: opts.mode === 'block' ? 'block' : 'monitor', status, findings, micros };
+  };
+
+  return { inspect, options: opts };
+}
+
+/**
+ * Builds an engine at cold start. Throws RaspConfigError for bad options or schemas.
+ *
+ * @example
+ * const engine = createEngine({ schemas: { 'POST /orders': orderSchema } });
+ * const verdict = engine.inspect({ method: 'POST', path: '/orders', sources: [
+ *   { kind: 'body', path: 'body', value: rawBody, decoding: 'body', contentType: 'application/json', validate: true },
+ * ] });
+ */
+export function createEngine(options?: EngineOptions): Engine {
+  return buildEngine(resolveOptions(options, ['failClosed', 'onSecurityEvent', 'log']));
+}
+
+/** For adapters that have already resolved options (with their own extra keys). */
+export function createEngineFromResolved(opts: ResolvedOptions): Engine {
+  return buildEngine(opts);
+}

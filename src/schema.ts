@@ -1,0 +1,128 @@
+/**
+ * JSON Schema validation with ajv: one Ajv instance per engine, every schema compiled at cold start,
+ * schema `pattern` keywords running on RE2 (see regex.ts). Validation failures are data (findings),
+ * never exceptions.
+ */
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { RaspConfigError } from './errors';
+import { compileSafe } from './regex';
+import { appendSegment } from './paths';
+import type { Finding, SourceKind } from './types';
+
+export type CompiledSchema = ValidateFunction;
+
+interface RouteEntry {
+  method: string;
+  segments: string[];
+  validate: ValidateFunction;
+}
+
+export interface SchemaSet {
+  /** The validator for a request, or undefined when no schema applies. */
+  select(method: string | undefined, route: string | undefined, path: string | undefined): ValidateFunction | undefined;
+}
+
+function regExpEngine(): ((pattern: string, flags: string) => { test(s: string): boolean }) & { code: string } {
+  const engine = ((pattern: string, flags: string) => compileSafe(pattern, flags)) as unknown as ((
+    pattern: string,
+    flags: string,
+  ) => { test(s: string): boolean }) & { code: string };
+  // Only used by ajv's standalone code generation, which we never run.
+  engine.code = 'require("re2")';
+  return engine;
+}
+
+export function compileSchemas(schema: object | undefined, schemas: Record<string, object>): SchemaSet | undefined {
+  if (schema === undefined && Object.keys(schemas).length === 0) return undefined;
+  // strict: unknown keywords are a configuration error, not a silently ignored rule. Formats are not
+  // validated (no regex-based format library is loaded); `pattern` runs on RE2 instead.
+  const ajv = new Ajv({ strict: true, allErrors: false, validateFormats: false, code: { regExp: regExpEngine() } });
+  const compile = (s: object, where: string): ValidateFunction => {
+    try {
+      return ajv.compile(s);
+    } catch (err) {
+      throw new RaspConfigError(
+        'RASP_ERR_SCHEMA',
+        `serverless-rasp: ${where} does not compile: ${(err as Error).message}. Fix the schema.`,
+        { cause: err },
+      );
+    }
+  };
+  const fallback = schema === undefined ? undefined : compile(schema, 'options.schema');
+  const exact = new Map<string, ValidateFunction>();
+  const templates: RouteEntry[] = [];
+  for (const [key, s] of Object.entries(schemas)) {
+    const validate = compile(s, `options.schemas['${key}']`);
+    const space = key.indexOf(' ');
+    const method = key.slice(0, space);
+    const path = key.slice(space + 1);
+    exact.set(key, validate);
+    templates.push({ method, segments: path.split('/').filter(Boolean), validate });
+  }
+  return {
+    select(method, route, path) {
+      if (route !== undefined) {
+        const hit = exact.get(route);
+        if (hit) return hit;
+      }
+      if (method !== undefined && path !== undefined) {
+        const hit = exact.get(`${method} ${path}`) ?? exact.get(`ANY ${path}`);
+        if (hit) return hit;
+        if (templates.length > 0) {
+          const segs = path.split('/').filter(Boolean);
+          for (const t of templates) {
+            if (t.method !== method && t.method !== 'ANY') continue;
+            if (t.segments.length !== segs.length && !t.segments[t.segments.length - 1]?.endsWith('+}')) continue;
+            let ok = true;
+            for (let i = 0; i < t.segments.length && ok; i++) {
+              const ts = t.segments[i]!;
+              if (ts.startsWith('{') && ts.endsWith('}')) continue;
+              ok = ts === segs[i];
+            }
+            if (ok) return t.validate;
+          }
+        }
+      }
+      return fallback;
+    },
+  };
+}
+
+function isIndex(s: string): boolean {
+  if (s.length === 0 || s.length > 9 || (s.length > 1 && s[0] === '0')) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** ajv's JSON pointer (`/items/2/name`) to our path syntax under `base`. */
+function pointerToPath(base: string, pointer: string): string {
+  let p = base;
+  if (pointer.length === 0) return p;
+  for (const raw of pointer.slice(1).split('/')) {
+    // No regex here: instance paths carry attacker-chosen keys.
+    const seg = raw.split('~1').join('/').split('~0').join('~');
+    p = appendSegment(p, isIndex(seg) ? Number(seg) : seg);
+  }
+  return p;
+}
+
+export function schemaFinding(err: ErrorObject, base: string, source: SourceKind): Finding {
+  let path = pointerToPath(base, err.instancePath);
+  const params = err.params as Record<string, unknown>;
+  if (err.keyword === 'required' && typeof params.missingProperty === 'string') path = appendSegment(path, params.missingProperty);
+  if (err.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
+    path = appendSegment(path, params.additionalProperty);
+  }
+  return {
+    rule: `schema.${err.keyword}`,
+    class: 'schema',
+    confidence: 'high',
+    source,
+    path,
+    // ajv's message describes the schema, not the value, so it is safe to log.
+    reason: `Value ${err.message ?? 'does not match the schema'}.`,
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * A small HTML tag scanner for the XSS detector: it finds start and end tags and splits them into
+ * attributes the way a browser's tokenizer does (WHATWG "tag open" through "attribute value" states),
+ * without building a tree and without regular expressions.
+ *
+ * What it models, because attackers rely on it:
+ * - a tag starts at `<` followed by an ASCII letter (`</` + letter for an end tag); `a < b` and `<3`
+ *   are text;
+ * - tag and attribute names end at whitespace, `/` or `>`; `/` between attributes is a separator
+ *   (`<svg/onload=...>`), and a quoted value may be followed directly by the next attribute
+ *   (`<img src="x"onerror=...>`);
+ * - values are double-, single- or unquoted; backticks are ordinary characters (old IE aside);
+ * - comments (`<!-- -->`), `<!...>` and `<?...>` are skipped as the browser skips them;
+ * - an unterminated tag at the end of the input still counts: the page around an injected value
+ *   usually supplies the missing `>`.
+ *
+ * Cost: one left-to-right pass; every character is consumed by exactly one state, so the scan is
+ * linear in the input whatever its shape (`<<<<`, unbalanced quotes, 1 MB of attributes). Names are
+ * lower-cased; values are returned raw (entities undecoded) so the caller can see obfuscations.
+ */
+
+export interface HtmlAttribute {
+  /** Lower-cased attribute name as the browser would store it (may contain `:` for namespaces). */
+  name: string;
+  /** Raw value without its quotes; empty when the attribute has no value. */
+  value: string;
+  /** The attribute had an `=`. */
+  hasValue: boolean;
+}
+
+export interface HtmlTag {
+  /** Lower-cased tag name, namespace prefix included (`html:script`). */
+  name: string;
+  /** `</name ...>`. */
+  closing: boolean;
+  attributes: HtmlAttribute[];
+  /** Index of the `<`. */
+  start: number;
+  /** Index just past the `>`, or the input length for an unterminated tag. */
+  end: number;
+  /** A `>` closed the tag. */
+  terminated: boolean;
+}
+
+/** More attributes than this are parsed but not recorded: no real tag has them, and memory stays bounded. */
+const MAX_ATTRIBUTES = 64;
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** HTML whitespace: tab, LF, FF, CR, space. */
+export function isHtmlSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
+}
+
+/**
+ * Calls `visit` for every tag in document order. `visit` returns `true` to stop early. Text, comments
+ * and processing instructions are skipped.
+ */
+export function scanHtmlTags(input: string, visit: (tag: HtmlTag) => boolean | void): void {
+  const n = input.length;
+  let i = input.indexOf('<');
+  while (i !== -1 && i < n) {
+    const next = input.charCodeAt(i + 1);
+    if (isAsciiLetter(next)) {
+      const tag = readTag(input, i, false);
+      if (visit(tag) === true) return;
+      i = input.indexOf('<', tag.end);
+      continue;
+    }
+    if (next === 47 /* / */) {
+      if (isAsciiLetter(input.charCodeAt(i + 2))) {
+        const tag = readTag(input, i, true);
+        if (visit(tag) === true) return;
+        i = input.indexOf('<', tag.end);
+        continue;
+      }
+      // `</>` is dropped; `</ foo>` and friends are a bogus comment up to the next `>`.
+      const gt = input.indexOf('>', i + 2);
+      i = gt === -1 ? -1 : input.indexOf('<', gt + 1);
+      continue;
+    }
+    if (next === 33 /* ! */) {
+      if (input.startsWith('--', i + 2)) {
+        // `<!-->` and `<!--->` close at once, as in browsers.
+        let close = input.indexOf('-->', i + 2);
+        if (input.charCodeAt(i + 4) === 62) close = i + 1;
+        else if (input.startsWith('->', i + 4)) close = i + 2;
+        i = close === -1 ? -1 : input.indexOf('<', close + 3);
+        continue;
+      }
+      const gt = input.indexOf('>', i + 2);
+      i = gt === -1 ? -1 : input.indexOf('<', gt + 1);
+      continue;
+    }
+    if (next === 63 /* ? */) {
+      const gt = input.indexOf('>', i + 2);
+      i = gt === -1 ? -1 : input.indexOf('<', gt + 1);
+      continue;
+    }
+    i = input.indexOf('<', i + 1);
+  }
+}
+
+/** Reads one tag starting at `<` (index `start`). Never reads past the first unquoted `>`. */
+function readTag(input: string, start: number, closing: boolean): HtmlTag {
+  const n = input.length;
+  let i = start + (closing ? 2 : 1);
+  const nameStart = i;
+  while (i < n) {
+    const c = input.charCodeAt(i);
+    if (isHtmlSpace(c) || c === 47 || c === 62) break;
+    i++;
+  }
+  const tag: HtmlTag = {
+    name: input.slice(nameStart, i).toLowerCase(),
+    closing,
+    attributes: [],
+    start,
+    end: n,
+    terminated: false,
+  };
+  // Before-attribute-name state.
+  while (i < n) {
+    let c = input.charCodeAt(i);
+    if (isHtmlSpace(c) || c === 47 /* / */) {
+      i++;
+      continue;
+    }
+    if (c === 62 /* > */) {
+      tag.end = i + 1;
+      tag.terminated = true;
+      return tag;
+    }
+    // Attribute name: a leading `=` belongs to the name, as in browsers.
+    const aStart = i;
+    i++;
+    while (i < n) {
+      c = input.charCodeAt(i);
+      if (isHtmlSpace(c) || c === 47 || c === 62 || c === 61 /* = */) break;
+      i++;
+    }
+    const name = input.slice(aStart, i).toLowerCase();
+    // After-attribute-name: whitespace may separate the name from `=`.
+    let j = i;
+    while (j < n && isHtmlSpace(input.charCodeAt(j))) j++;
+    if (input.charCodeAt(j) !== 61) {
+      if (tag.attributes.length < MAX_ATTRIBUTES) tag.attributes.push({ name, value: '', hasValue: false });
+      i = j;
+      continue;
+    }
+    j++;
+    while (j < n && isHtmlSpace(input.charCodeAt(j))) j++;
+    const q = input.charCodeAt(j);
+    let value: string;
+    if (q === 34 /* " */ || q === 39 /* ' */) {
+      const close = input.indexOf(q === 34 ? '"' : "'", j + 1);
+      const vEnd = close === -1 ? n : close;
+      value = input.slice(j + 1, vEnd);
+      i = close === -1 ? n : close + 1;
+    } else {
+      let k = j;
+      while (k < n) {
+        const d = input.charCodeAt(k);
+        if (isHtmlSpace(d) || d === 62) break;
+        k++;
+      }
+      value = input.slice(j, k);
+      i = k;
+    }
+    if (tag.attributes.length < MAX_ATTRIBUTES) tag.attributes.push({ name, value, hasValue: true });
+  }
+  tag.end = n;
+  return tag;
+}
