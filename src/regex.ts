@@ -3,8 +3,8 @@
  *
  * Why RE2: backtracking engines (V8's Irregexp) can take exponential time on crafted input (ReDoS);
  * RE2 is linear in the input. `re2` is a native addon, so it can be missing (bundled without it, built
- * for another Node ABI). Then we still protect, loudly: one warning line at cold start, and patterns run
- * on the built-in engine with the input length capped so that even a bad pattern has a bounded cost.
+ * for another Node ABI). Then we still protect, loudly: one warning line on stderr, and patterns run on
+ * `re2js`, a pure-JavaScript port of RE2 with the same linear-time guarantee.
  * Our own detectors use hand-written scanners and need no regex at all; this module serves schema
  * `pattern` keywords and user rules.
  */
@@ -37,12 +37,39 @@ export function re2LoadError(): Error | undefined {
   return cached?.error;
 }
 
-/** Input cap for the built-in fallback engine: bounds the worst case of a backtracking pattern. */
-export const FALLBACK_MAX_INPUT = 4096;
+let warned = false;
+
+/** One loud line on stderr, once per process, the first time a pattern has to run without the addon. */
+function warnFallback(): void {
+  if (warned) return;
+  warned = true;
+  const why = cached?.error?.message ?? 'unknown';
+  process.stderr.write(
+    JSON.stringify({
+      type: 'serverless-rasp',
+      action: 'warning',
+      code: 'RASP_W_NO_RE2',
+      message:
+        'The re2 native addon could not be loaded; patterns run on re2js (the same linear-time RE2 algorithm in ' +
+        'JavaScript, several times slower). Ship node_modules/re2 built for this runtime (mark it external when bundling).',
+      cause: why.split('\n')[0],
+    }) + '\n',
+  );
+}
+
+interface RE2JSModule {
+  RE2JS: {
+    compile(pattern: string, flags?: number): { matcher(input: string): { find(): boolean } };
+    CASE_INSENSITIVE: number;
+    DOTALL: number;
+    MULTILINE: number;
+  };
+}
 
 /**
- * Compiles `pattern` on RE2 when available. Throws the engine's SyntaxError for an invalid pattern
- * (callers turn it into a coded configuration error at cold start).
+ * Compiles `pattern` on RE2 (the native addon, or its pure-JS port when the addon is missing). Throws
+ * the engine's SyntaxError for an invalid pattern (callers turn it into a coded configuration error at
+ * cold start). Only the `i`, `s` and `m` flags have a meaning here; `g`, `y` and `u` are ignored.
  */
 export function compileSafe(pattern: string, flags = ''): SafeRegExp {
   const RE2 = loadRE2();
@@ -50,9 +77,12 @@ export function compileSafe(pattern: string, flags = ''): SafeRegExp {
     const re = new RE2(pattern, flags.replace(/[gy]/g, ''));
     return { source: pattern, test: (input) => re.test(input) };
   }
-  const re = new RegExp(pattern, flags.replace(/[gy]/g, ''));
-  return {
-    source: pattern,
-    test: (input) => re.test(input.length > FALLBACK_MAX_INPUT ? input.slice(0, FALLBACK_MAX_INPUT) : input),
-  };
+  warnFallback();
+  const { RE2JS } = require('re2js') as RE2JSModule;
+  let f = 0;
+  if (flags.includes('i')) f |= RE2JS.CASE_INSENSITIVE;
+  if (flags.includes('s')) f |= RE2JS.DOTALL;
+  if (flags.includes('m')) f |= RE2JS.MULTILINE;
+  const re = RE2JS.compile(pattern, f);
+  return { source: pattern, test: (input) => re.matcher(input).find() };
 }

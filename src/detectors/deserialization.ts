@@ -1,0 +1,848 @@
+/**
+ * Unsafe deserialization markers.
+ *
+ * Deserializers that can build arbitrary objects or run code recognise their payloads by fixed
+ * markers, so the markers identify the attack with very few false positives:
+ *
+ * - node-serialize `_$$ND_FUNC$$_<js>` (its `unserialize` evals the rest; a call runs at once),
+ *   also inside base64 (the classic cookie exploit), at any of the three base64 alignments;
+ * - funcster `{"__js_function": "..."}`;
+ * - serialize-javascript style JS text: an object literal whose value is an invoked function;
+ * - YAML language tags: `!!js/function`, `!!js/regexp`, `!!js/undefined` (js-yaml full schema),
+ *   `!!python/object/apply:` and friends (PyYAML), `!ruby/object:` (Psych), `!!java.class` (SnakeYAML);
+ * - Java serialization stream magic `AC ED 00 05` as base64 (`rO0AB`, and the two shifted alignments
+ *   `KztAAU`, `Cs7QAF`), hex (`aced0005`) or raw bytes;
+ * - PHP `serialize()` objects `O:8:"stdClass":1:{...}` (and `C:` custom objects); plain `a:`/`s:`
+ *   values are low;
+ * - .NET Json.NET/JavaScriptSerializer type metadata (`$type`, `__type`) naming a known gadget type,
+ *   fastjson/Jackson `@type`/`@class` naming a Java gadget class, jsonpickle `py/reduce`;
+ * - Python pickle protocol 0 text (`cos\nsystem\n...R`) only when a dangerous global is loaded.
+ *
+ * Cost: one pass over charCodes with a 128-entry class table. Each character is either a letter or
+ * digit (only the first of a run — a token start — is examined, for the base64/hex magics) or one
+ * of `_ $ ! : @ ( \n` and a few bytes >= 0x80, where a bounded look-ahead runs. Everything else costs
+ * one table load. Look-aheads are capped, and the two "scan the rest" checks run at most once per
+ * call, so the detector is linear. No RegExp touches the input.
+ */
+import type { Confidence, Detection } from '../types';
+
+const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
+
+const K_OTHER = 0;
+const K_ALNUM = 1;
+const K_TRIGGER = 2;
+const KIND = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) KIND[c] = K_ALNUM;
+for (let c = 65; c <= 90; c++) KIND[c] = K_ALNUM;
+for (let c = 97; c <= 122; c++) KIND[c] = K_ALNUM;
+for (const ch of '_$!:@(') KIND[ch.charCodeAt(0)] = K_TRIGGER;
+
+const C_DQUOTE = 34;
+const C_SQUOTE = 39;
+const C_LPAREN = 40;
+const C_RPAREN = 41;
+const C_PLUS = 43;
+const C_COMMA = 44;
+const C_DOT = 46;
+const C_COLON = 58;
+const C_SEMI = 59;
+const C_LT = 60;
+const C_BACKSLASH = 92;
+const C_LBRACKET = 91;
+const C_LBRACE = 123;
+const C_RBRACE = 125;
+const C_BANG = 33;
+const C_NL = 10;
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isAlnum(c: number): boolean {
+  return c < 128 && KIND[c] === K_ALNUM;
+}
+function isWs(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0xfeff;
+}
+function skipWs(s: string, i: number, max = 32): number {
+  const end = Math.min(s.length, i + max);
+  while (i < end && isWs(s.charCodeAt(i))) i++;
+  return i;
+}
+function at(s: string, i: number): number {
+  return i >= 0 && i < s.length ? s.charCodeAt(i) : -1;
+}
+function hit(rule: string, reason: string, confidence: Confidence): Detection {
+  return { rule: `deser.${rule}`, reason, confidence };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Gadget tables (prefix match on type names)
+
+/** .NET types used by ysoserial.net gadget chains and known Json.NET/JavaScriptSerializer exploits. */
+const DOTNET_GADGETS: readonly string[] = [
+  'System.Windows.Data.ObjectDataProvider',
+  'System.Windows.ResourceDictionary',
+  'System.Windows.Markup.XamlReader',
+  'System.Windows.Forms.BindingSource',
+  'System.Windows.Forms.AxHost',
+  'System.Configuration.Install.AssemblyInstaller',
+  'System.Activities.Presentation.WorkflowDesigner',
+  'System.Security.Principal.WindowsIdentity',
+  'System.Security.Principal.WindowsPrincipal',
+  'System.Security.Claims.ClaimsIdentity',
+  'System.Security.Claims.ClaimsPrincipal',
+  'System.IdentityModel.Tokens.SessionSecurityToken',
+  'System.Web.Security.RolePrincipal',
+  'System.Web.UI.ObjectStateFormatter',
+  'System.Web.UI.LosFormatter',
+  'System.Data.Services.Internal.ExpandedWrapper',
+  'System.Data.DataSet',
+  'System.Diagnostics.Process',
+  'System.Management.Automation.PSObject',
+  'System.Resources.ResXResourceSet',
+  'System.Resources.ResourceSet',
+  'System.CodeDom.Compiler.TempFileCollection',
+  'System.UnitySerializationHolder',
+  'System.DelegateSerializationHolder',
+  'System.Xml.XmlDataDocument',
+  'System.Runtime.Remoting.',
+  'Microsoft.VisualStudio.Text.Formatting.TextFormattingRunProperties',
+  'Microsoft.IdentityModel.Claims.WindowsClaimsIdentity',
+  'Microsoft.Exchange.',
+  'Microsoft.PowerShell.',
+];
+
+/** Java classes of known deserialization gadget chains (Jackson, fastjson, SnakeYAML, XStream). */
+const JAVA_GADGETS: readonly string[] = [
+  'com.sun.rowset.JdbcRowSetImpl',
+  'com.sun.org.apache.',
+  'com.sun.jndi.',
+  'com.mchange.v2.c3p0.',
+  'com.zaxxer.hikari.',
+  'com.alibaba.fastjson.',
+  'com.ibatis.',
+  'org.apache.commons.collections',
+  'org.apache.commons.configuration',
+  'org.apache.commons.dbcp',
+  'org.apache.commons.beanutils',
+  'org.apache.xalan.',
+  'org.apache.xbean.',
+  'org.apache.ibatis.',
+  'org.apache.tomcat.dbcp.',
+  'org.apache.shiro.',
+  'org.apache.log4j.',
+  'org.apache.naming.',
+  'org.apache.openjpa.',
+  'org.springframework.',
+  'org.codehaus.groovy.',
+  'org.hibernate.',
+  'org.mozilla.javascript.',
+  'org.python.',
+  'ch.qos.logback.',
+  'oracle.jdbc.',
+  'bsh.',
+  'groovy.',
+  'javassist.',
+  'jdk.nashorn.',
+  'sun.rmi.',
+  'sun.misc.',
+  'javax.script.',
+  'javax.naming.',
+  'javax.management.',
+  'java.beans.',
+  'java.net.URL',
+  'java.net.Inet',
+  'java.rmi.',
+  'java.lang.Runtime',
+  'java.lang.ProcessBuilder',
+  'java.lang.Class',
+  'java.lang.AutoCloseable',
+  'java.lang.Thread',
+  'java.lang.reflect.',
+  'java.util.PriorityQueue',
+];
+
+function startsWithAny(s: string, i: number, list: readonly string[]): boolean {
+  for (const p of list) if (s.startsWith(p, i)) return true;
+  return false;
+}
+
+/** `pkg.sub.Class` (lower-case first segment, at least one dot): a Java/.NET fully qualified name. */
+function qualifiedNameEnd(s: string, i: number, max = 256): number {
+  const end = Math.min(s.length, i + max);
+  let j = i;
+  let dots = 0;
+  while (j < end) {
+    const c = s.charCodeAt(j);
+    if (isAlnum(c) || c === 95 || c === 36) j++;
+    else if (c === C_DOT) {
+      dots++;
+      j++;
+    } else break;
+  }
+  return dots > 0 && j > i + 2 ? j : -1;
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+/** Base64 of `_$$ND_FUNC$$_` at the three byte alignments (characters that do not depend on neighbours). */
+const ND_FUNC_B64: readonly string[] = ['XyQkTkRfRlVOQyQkX', '8kJE5EX0ZVTkMkJF', 'fJCRORF9GVU5DJCRf'];
+const ND_FUNC = '_$$ND_FUNC$$_';
+
+/** Modules whose globals pickle must never load from input. */
+const PICKLE_MODULES: readonly string[] = [
+  'os', 'posix', 'nt', 'subprocess', 'builtins', '__builtin__', 'commands', 'pty', 'sys', 'platform',
+  'webbrowser', 'runpy', 'code', 'importlib', 'shutil', 'socket', 'ctypes', 'pickle', 'marshal',
+  'timeit', 'operator', 'functools', 'codecs', 'types',
+];
+
+/**
+ * A string value (or key text) carrying a marker of a serialization format that can instantiate
+ * arbitrary types or run code when deserialized.
+ */
+export function detectDeserialization(value: string): Detection | undefined {
+  const n = value.length;
+  if (n < 4) return undefined;
+  let prevAlnum = false;
+  let run = 0;
+  let maxRun = 0;
+  let ndFuncDone = false;
+  let funcsterDone = false;
+  let pickleDone = false;
+  let jsScans = 0;
+
+  let best: Detection | undefined = typeNameValue(value);
+  if (best?.confidence === 'high') return best;
+
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    let d: Detection | undefined;
+    if (c < 128) {
+      const k = KIND[c];
+      if (k === K_ALNUM) {
+        if (!prevAlnum) d = tokenStart(value, i, c);
+        prevAlnum = true;
+        run++;
+        if (d === undefined) continue;
+      } else {
+        prevAlnum = false;
+        if (run > maxRun) maxRun = run;
+        run = c === C_PLUS || c === 47 /* / */ ? run : 0; // base64 runs span + and /
+        if (k === K_TRIGGER) {
+          switch (c) {
+            case 95: // _
+              if (!ndFuncDone && value.startsWith(ND_FUNC, i)) {
+                ndFuncDone = true;
+                d = ndFunc(value, i + ND_FUNC.length);
+              } else if (!funcsterDone && value.startsWith('__js_function', i)) {
+                funcsterDone = true;
+                d = funcster(value, i);
+              }
+              else if (value.startsWith('__type', i)) d = typeMetadata(value, i + 6, '__type');
+              break;
+            case 36: // $
+              if (value.startsWith('$type', i)) d = typeMetadata(value, i + 5, '$type');
+              break;
+            case 33: // !
+              d = yamlTag(value, i);
+              break;
+            case 58: // :
+              d = phpValue(value, i);
+              break;
+            case 64: // @
+              d = javaTypeProperty(value, i);
+              break;
+            case C_LPAREN:
+              // serialize-javascript style: `{"a": function(){...}()}`; checked at `function(`.
+              // The brace scan is bounded and runs at most JS_FUNCTION_SCANS times per value.
+              if (jsScans < JS_FUNCTION_SCANS && i >= 8) {
+                const f = functionKeywordBefore(value, i);
+                if (f !== -1) {
+                  jsScans++;
+                  d = jsFunctionValue(value, f);
+                }
+              }
+              break;
+          }
+        }
+        if (d === undefined) continue;
+      }
+    } else {
+      prevAlnum = false;
+      if (run > maxRun) maxRun = run;
+      run = 0;
+      if (c === 0xac) d = javaRawMagic(value, i);
+      else if (c === 0x80 && i === 0 && !pickleDone) {
+        pickleDone = true;
+        d = pickleBinary(value);
+      }
+      if (d === undefined) continue;
+    }
+    if (best === undefined || RANK[d.confidence] > RANK[best.confidence]) best = d;
+    if (best.confidence === 'high') return best;
+  }
+  if (run > maxRun) maxRun = run;
+
+  // Pickle protocol 0: starts with an opcode; checked once (bounded look-ahead).
+  if (!pickleDone) {
+    const d = pickleText(value);
+    if (d !== undefined && (best === undefined || RANK[d.confidence] > RANK[best.confidence])) best = d;
+    if (best?.confidence === 'high') return best;
+  }
+  // node-serialize marker inside base64: only for long enough base64-looking runs.
+  if (maxRun >= 16 && !ndFuncDone) {
+    for (const m of ND_FUNC_B64) {
+      if (value.indexOf(m) !== -1) {
+        return hit(
+          'node-serialize-base64',
+          'Base64 text encodes the node-serialize function marker _$$ND_FUNC$$_, which unserialize() evaluates.',
+          'high',
+        );
+      }
+    }
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Token-start magics (base64 / hex)
+
+function tokenStart(s: string, i: number, c: number): Detection | undefined {
+  switch (c) {
+    case 114: // r
+      if (s.startsWith('rO0AB', i)) return javaB64('rO0AB');
+      return undefined;
+    case 75: // K
+      if (s.startsWith('KztAAU', i)) return javaB64('KztAAU');
+      return undefined;
+    case 67: // C
+      if (s.startsWith('Cs7QAF', i)) return javaB64('Cs7QAF');
+      return undefined;
+    case 97: // a
+    case 65: // A
+      return javaHex(s, i);
+    case 103: // g
+      // pickle protocol 4/5 header (0x80 0x04|0x05 0x95 FRAME) in base64
+      if (s.startsWith('gASV', i) || s.startsWith('gAWV', i)) {
+        return hit('pickle-base64', 'Base64 text starts with a Python pickle protocol 4/5 header.', 'low');
+      }
+      return undefined;
+    case 112: // p
+      return jsonpickle(s, i);
+    default:
+      return undefined;
+  }
+}
+
+function javaB64(magic: string): Detection {
+  return hit(
+    'java-serialized',
+    `Base64 token starts with "${magic}", the Java serialization stream header (AC ED 00 05) that ObjectInputStream deserializes.`,
+    'high',
+  );
+}
+
+function javaHex(s: string, i: number): Detection | undefined {
+  // `aced0005`, any case; compared by charCode so the common token starts `a`/`A` allocate nothing
+  if (s.length - i < 8) return undefined;
+  const HEX = 'aced0005';
+  for (let k = 1; k < 8; k++) {
+    if ((s.charCodeAt(i + k) | 0x20) !== HEX.charCodeAt(k)) return undefined;
+  }
+  return hit(
+    'java-serialized',
+    'Hex token starts with the Java serialization stream header aced0005, which ObjectInputStream deserializes.',
+    'high',
+  );
+}
+
+function javaRawMagic(s: string, i: number): Detection | undefined {
+  if (at(s, i + 1) === 0xed && at(s, i + 2) === 0 && at(s, i + 3) === 5) {
+    return hit('java-serialized', 'Bytes AC ED 00 05 start a Java serialization stream.', 'high');
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// node-serialize, funcster, serialize-javascript
+
+/**
+ * After `_$$ND_FUNC$$_`: node-serialize does `eval('(' + rest + ')')`. A function followed by a call
+ * (an IIFE `}()`), or any expression containing a call, runs on deserialization: high. The bare marker
+ * or an uninvoked function: medium. Called at most once per value (scans the rest once).
+ */
+function ndFunc(s: string, j: number): Detection {
+  if (invokedCode(s, j)) {
+    return hit(
+      'node-serialize',
+      'Value carries the node-serialize marker _$$ND_FUNC$$_ with code that calls itself when unserialize() evaluates it.',
+      'high',
+    );
+  }
+  return hit('node-serialize', 'Value carries the node-serialize function marker _$$ND_FUNC$$_.', 'medium');
+}
+
+/**
+ * Whether code at `j` runs when evaluated as an expression: `function(){...}()` / `(function(){})()`
+ * / `() => {...}` invoked, or a non-function expression containing a call (`require('x').exec(...)`).
+ * One forward scan.
+ */
+function invokedCode(s: string, j: number): boolean {
+  const n = s.length;
+  j = skipWs(s, j);
+  let k = j;
+  while (k < n && s.charCodeAt(k) === C_LPAREN) k = skipWs(s, k + 1);
+  const isFunction = s.startsWith('function', k) || s.startsWith('async', k) || arrowAhead(s, k);
+  // an invocation: `}` or `)` followed (after whitespace) by `(`
+  for (let i = j; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === C_LPAREN && !isFunction) return true;
+    if (c === C_RBRACE || c === C_RPAREN) {
+      const m = skipWs(s, i + 1);
+      if (at(s, m) === C_LPAREN) return true;
+      // `}.call(`, `}.apply(`
+      if (at(s, m) === C_DOT && (s.startsWith('call', m + 1) || s.startsWith('apply', m + 1))) return true;
+    }
+  }
+  return false;
+}
+
+function arrowAhead(s: string, k: number): boolean {
+  // `() =>` or `x =>` within a short window
+  const end = Math.min(s.length - 1, k + 64);
+  for (let i = k; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 61 && s.charCodeAt(i + 1) === 62) return true;
+    if (c === C_LBRACE || c === C_SEMI) return false;
+  }
+  return false;
+}
+
+/** funcster: `{"__js_function": "function(){...}"}`; deepDeserialize() evaluates the source. */
+function funcster(s: string, i: number): Detection | undefined {
+  const end = i + 13;
+  const a = at(s, end);
+  if (a !== -1 && (isAlnum(a) || a === 95)) return undefined;
+  if (i === 0 && end === s.length) {
+    return hit('funcster', 'Value is the funcster function key __js_function.', 'medium');
+  }
+  let q = end;
+  if (a === C_DQUOTE || a === C_SQUOTE) q++;
+  else if (a === C_BACKSLASH) q += 2;
+  q = skipWs(s, q);
+  if (at(s, q) !== C_COLON) return undefined;
+  q = skipWs(s, q + 1);
+  const v = at(s, q);
+  if (v === C_DQUOTE || v === C_SQUOTE) q++;
+  else if (v === C_BACKSLASH) q += 2;
+  if (invokedCode(s, q)) {
+    return hit(
+      'funcster',
+      'Text is a funcster serialized function (__js_function) that invokes itself when deserialized.',
+      'high',
+    );
+  }
+  return hit('funcster', 'Text is a funcster serialized function (__js_function), evaluated on deserialization.', 'medium');
+}
+
+const JS_FUNCTION_SCANS = 4;
+
+/** Index of a `function` keyword whose parameter list opens at `paren` (`function(`, `function (`), or -1. */
+function functionKeywordBefore(s: string, paren: number): number {
+  let p = paren - 1;
+  while (p >= 0 && paren - p <= 4 && isWs(s.charCodeAt(p))) p--;
+  const f = p - 7;
+  return f >= 0 && s.startsWith('function', f) ? f : -1;
+}
+
+/**
+ * serialize-javascript style JS text: an object member whose value is a function literal that is
+ * invoked (`{"x": function(){...}()}`). Meant for an `eval`-based deserializer. `f` is the index of
+ * `function` (just before its `(`).
+ */
+function jsFunctionValue(s: string, f: number): Detection | undefined {
+  const b = at(s, f - 1);
+  if (b !== -1 && (isAlnum(b) || b === 95 || b === 36)) return undefined;
+  let p = f - 1;
+  while (p >= 0 && f - p < 32 && isWs(s.charCodeAt(p))) p--;
+  if (at(s, p) !== C_COLON) return undefined;
+  // the key before the colon must be quoted or an identifier (object literal member)
+  let k = p - 1;
+  while (k >= 0 && p - k < 32 && isWs(s.charCodeAt(k))) k--;
+  const kc = at(s, k);
+  if (!(kc === C_DQUOTE || kc === C_SQUOTE || isAlnum(kc) || kc === 95)) return undefined;
+  // find the end of the function body with brace counting (bounded), then require `(`
+  const n = s.length;
+  const limit = Math.min(n, f + 4096);
+  let i = f + 8;
+  while (i < limit && s.charCodeAt(i) !== C_LBRACE) i++;
+  let depth = 0;
+  for (; i < limit; i++) {
+    const c = s.charCodeAt(i);
+    if (c === C_LBRACE) depth++;
+    else if (c === C_RBRACE) {
+      depth--;
+      if (depth === 0) {
+        const m = skipWs(s, i + 1);
+        if (at(s, m) === C_LPAREN) {
+          return hit(
+            'js-function-value',
+            'Text is an object literal whose member is a self-invoking function, code for an eval-based deserializer.',
+            'high',
+          );
+        }
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// .NET and Java type metadata
+
+/**
+ * The whole value is a type name, as the walker hands us the value of a parsed `$type`/`@class`
+ * property: `System.Windows.Data.ObjectDataProvider, PresentationFramework` (assembly-qualified .NET
+ * gadget: high; bare gadget name: medium), a Java gadget class (medium), or a Jackson wrapper array
+ * `["com.sun.rowset.JdbcRowSetImpl", {...}]` (high).
+ */
+function typeNameValue(s: string): Detection | undefined {
+  let j = skipWs(s, 0);
+  const c = at(s, j);
+  if (c === C_LBRACKET) {
+    j = skipWs(s, j + 1);
+    const q = at(s, j);
+    if (q !== C_DQUOTE && q !== C_SQUOTE) return undefined;
+    if (!startsWithAny(s, j + 1, JAVA_GADGETS)) return undefined;
+    const e = qualifiedNameEnd(s, j + 1);
+    if (e === -1 || at(s, e) !== q) return undefined;
+    let k = skipWs(s, e + 1);
+    if (at(s, k) !== C_COMMA) return undefined;
+    k = skipWs(s, k + 1);
+    if (at(s, k) !== C_LBRACE) return undefined;
+    return hit('java-gadget-type', 'Text is a Jackson polymorphic wrapper naming a known Java gadget class.', 'high');
+  }
+  if (c === 83 || c === 77) {
+    // S(ystem) / M(icrosoft)
+    if (!startsWithAny(s, j, DOTNET_GADGETS)) return undefined;
+    const e = qualifiedNameEnd(s, j);
+    if (e !== -1 && at(s, e) === C_COMMA) {
+      return hit('dotnet-gadget-type', 'Value is the assembly-qualified name of a known .NET deserialization gadget type.', 'high');
+    }
+    if (e === s.length) {
+      return hit('dotnet-gadget-type', 'Value is the name of a known .NET deserialization gadget type.', 'medium');
+    }
+    return undefined;
+  }
+  if (c >= 97 && c <= 122 && startsWithAny(s, j, JAVA_GADGETS)) {
+    const e = qualifiedNameEnd(s, j);
+    if (e === s.length) {
+      return hit('java-gadget-type', 'Value is the name of a known Java deserialization gadget class.', 'medium');
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `$type` / `__type` in JSON text: `"$type": "System.Windows.Data.ObjectDataProvider, PresentationFramework"`.
+ * Gadget type: high. Another assembly-qualified type: low (Json.NET TypeNameHandling traffic).
+ */
+function typeMetadata(s: string, end: number, name: string): Detection | undefined {
+  const a = at(s, end);
+  if (a !== -1 && (isAlnum(a) || a === 95)) return undefined;
+  let q = end;
+  if (a === C_DQUOTE || a === C_SQUOTE) q++;
+  else if (a === C_BACKSLASH) q += 2;
+  q = skipWs(s, q);
+  if (at(s, q) !== C_COLON) return undefined;
+  q = skipWs(s, q + 1);
+  const v = at(s, q);
+  if (v === C_DQUOTE || v === C_SQUOTE) q++;
+  else if (v === C_BACKSLASH) q += 2;
+  else return undefined;
+  if (startsWithAny(s, q, DOTNET_GADGETS)) {
+    return hit(
+      'dotnet-gadget-type',
+      `Type metadata "${name}" names a known .NET deserialization gadget type.`,
+      'high',
+    );
+  }
+  const e = qualifiedNameEnd(s, q);
+  if (e !== -1 && at(s, e) === C_COMMA) {
+    return hit('dotnet-type', `Type metadata "${name}" names an assembly-qualified .NET type.`, 'low');
+  }
+  return undefined;
+}
+
+/**
+ * fastjson `"@type": "com.sun.rowset.JdbcRowSetImpl"` and Jackson `"@class": ...`: a Java gadget
+ * class is high; another Java class name is medium (JSON-LD `@type` values are not dotted class names).
+ */
+function javaTypeProperty(s: string, i: number): Detection | undefined {
+  let end: number;
+  if (s.startsWith('@type', i)) end = i + 5;
+  else if (s.startsWith('@class', i)) end = i + 6;
+  else return undefined;
+  const a = at(s, end);
+  if (a !== -1 && (isAlnum(a) || a === 95)) return undefined;
+  let q = end;
+  if (a === C_DQUOTE || a === C_SQUOTE) q++;
+  else if (a === C_BACKSLASH) q += 2;
+  q = skipWs(s, q);
+  if (at(s, q) !== C_COLON) return undefined;
+  q = skipWs(s, q + 1);
+  const v = at(s, q);
+  if (v === C_DQUOTE || v === C_SQUOTE) q++;
+  else if (v === C_BACKSLASH) q += 2;
+  else return undefined;
+  if (startsWithAny(s, q, JAVA_GADGETS)) {
+    return hit('java-gadget-type', 'Polymorphic type property names a known Java deserialization gadget class.', 'high');
+  }
+  const c0 = at(s, q);
+  const e = qualifiedNameEnd(s, q);
+  if (e !== -1 && c0 >= 97 && c0 <= 122 && (at(s, e) === C_DQUOTE || at(s, e) === C_SQUOTE || at(s, e) === C_BACKSLASH)) {
+    return hit('java-type', 'Polymorphic type property names a Java class for the deserializer to instantiate.', 'medium');
+  }
+  return undefined;
+}
+
+/** jsonpickle: `"py/reduce"`, `"py/function"`, `"py/repr"` keys call arbitrary callables on decode. */
+function jsonpickle(s: string, i: number): Detection | undefined {
+  if (!s.startsWith('py/', i)) return undefined;
+  let end: number;
+  let strong: boolean;
+  if (s.startsWith('reduce', i + 3)) (end = i + 9), (strong = true);
+  else if (s.startsWith('function', i + 3)) (end = i + 11), (strong = true);
+  else if (s.startsWith('repr', i + 3)) (end = i + 7), (strong = true);
+  else if (s.startsWith('newobj', i + 3) || s.startsWith('newargs', i + 3)) (end = i + 9), (strong = false);
+  else if (s.startsWith('object', i + 3)) (end = i + 9), (strong = false);
+  else return undefined;
+  while (end < s.length && isAlnum(s.charCodeAt(end))) end++; // py/newargsex
+  const b = at(s, i - 1);
+  const a = at(s, end);
+  if ((b === C_DQUOTE || b === C_SQUOTE) && a === b) {
+    const q = skipWs(s, end + 1);
+    if (at(s, q) === C_COLON) {
+      return hit(
+        'jsonpickle',
+        'Text has a jsonpickle tag key that makes jsonpickle.decode() import or call Python objects.',
+        strong ? 'high' : 'medium',
+      );
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// YAML tags
+
+/** The `!` at `i` starts a YAML tag: `!!python/...`, `!!js/...`, `!ruby/...`, `!!java.Class`, `!<tag:...>`. */
+function yamlTag(s: string, i: number): Detection | undefined {
+  const b = at(s, i - 1);
+  // a tag starts a node: start, whitespace, or a flow/block indicator before it
+  if (b !== -1 && (isAlnum(b) || b === C_BANG)) return undefined;
+  let j = i + 1;
+  if (at(s, j) === C_BANG) j++;
+  else if (at(s, j) === C_LT) {
+    // verbose form `!<tag:yaml.org,2002:python/object/apply:os.system>`
+    const pre = 'tag:yaml.org,2002:';
+    if (!s.startsWith(pre, j + 1)) return undefined;
+    j += 1 + pre.length;
+  } else if (!s.startsWith('ruby/', j)) return undefined;
+  const c = at(s, j);
+  switch (c) {
+    case 112: // p
+      if (!s.startsWith('python/', j)) return undefined;
+      return pythonTag(s, j + 7);
+    case 106: // j
+      if (s.startsWith('js/', j)) return jsTag(s, j + 3);
+      return javaTag(s, j);
+    case 114: // r
+      if (s.startsWith('ruby/', j)) return rubyTag(s, j + 5);
+      return undefined;
+    default:
+      return javaTag(s, j);
+  }
+}
+
+function pythonTag(s: string, j: number): Detection | undefined {
+  for (const t of ['object/apply:', 'object/new:', 'object:', 'name:', 'module:']) {
+    if (s.startsWith(t, j)) {
+      return hit(
+        'yaml-python',
+        `YAML tag !!python/${t.slice(0, -1)} makes an unsafe YAML loader import and call Python objects.`,
+        'high',
+      );
+    }
+  }
+  return hit('yaml-python', 'YAML text uses a !!python/ language tag.', 'low');
+}
+
+function jsTag(s: string, j: number): Detection | undefined {
+  if (s.startsWith('function', j)) {
+    return hit('yaml-js', 'YAML tag !!js/function makes an unsafe js-yaml schema build a function from input.', 'high');
+  }
+  if (s.startsWith('regexp', j)) {
+    return hit('yaml-js', 'YAML tag !!js/regexp makes an unsafe js-yaml schema build a RegExp from input.', 'medium');
+  }
+  if (s.startsWith('undefined', j)) {
+    return hit('yaml-js', 'YAML tag !!js/undefined is only accepted by an unsafe js-yaml schema.', 'low');
+  }
+  return undefined;
+}
+
+function rubyTag(s: string, j: number): Detection | undefined {
+  for (const t of ['object:', 'hash:', 'struct:', 'class', 'module', 'marshal', 'exception:', 'array:', 'string:']) {
+    if (s.startsWith(t, j)) {
+      return hit('yaml-ruby', `YAML tag !ruby/${t.replace(':', '')} makes Psych unsafe_load instantiate arbitrary Ruby classes.`, 'high');
+    }
+  }
+  if (s.startsWith('sym', j) || s.startsWith('range', j) || s.startsWith('regexp', j) || s.startsWith('object', j)) {
+    return hit('yaml-ruby', 'YAML text uses a !ruby/ language tag.', 'low');
+  }
+  return undefined;
+}
+
+/** SnakeYAML global tag naming a Java class: `!!javax.script.ScriptEngineManager [...]`. */
+function javaTag(s: string, j: number): Detection | undefined {
+  const c0 = at(s, j);
+  if (!(c0 >= 97 && c0 <= 122)) return undefined;
+  if (startsWithAny(s, j, JAVA_GADGETS)) {
+    return hit('yaml-java', 'YAML tag names a Java gadget class that SnakeYAML would instantiate.', 'high');
+  }
+  const e = qualifiedNameEnd(s, j);
+  if (e === -1) return undefined;
+  // needs a capitalised last segment to look like a class (`!!com.example.Order`)
+  let k = e - 1;
+  while (k > j && s.charCodeAt(k) !== C_DOT) k--;
+  const cap = at(s, k + 1);
+  if (cap >= 65 && cap <= 90) {
+    return hit('yaml-java', 'YAML tag names a Java class for SnakeYAML to instantiate.', 'medium');
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// PHP serialize()
+
+/**
+ * At a `:`: `O:<len>:"<Class>":<n>:{` / `C:<len>:"<Class>":<n>:{` (object, high when the length
+ * matches the name), `a:<n>:{` (array, low), `s:<len>:"...";` (string, low). `+` signs
+ * (`O:+8:`) are accepted, as PHP's unserialize() does.
+ */
+function phpValue(s: string, colon: number): Detection | undefined {
+  const t = at(s, colon - 1);
+  if (t !== 79 && t !== 67 && t !== 97 && t !== 115) return undefined; // O C a s
+  const b = at(s, colon - 2);
+  if (b !== -1 && (isAlnum(b) || b === 95)) return undefined;
+  let j = colon + 1;
+  if (at(s, j) === C_PLUS) j++;
+  const numStart = j;
+  let len = 0;
+  while (j < s.length && j - numStart < 6 && isDigit(s.charCodeAt(j))) len = len * 10 + (s.charCodeAt(j++) - 48);
+  if (j === numStart || at(s, j) !== C_COLON) return undefined;
+  j++;
+  if (t === 97) {
+    // a:<n>:{i:... | s:...
+    if (at(s, j) !== C_LBRACE) return undefined;
+    const k = at(s, j + 1);
+    if ((k === 105 || k === 115) && at(s, j + 2) === C_COLON) {
+      return hit('php-array', 'Text is a PHP serialize() array.', 'low');
+    }
+    return undefined;
+  }
+  if (at(s, j) !== C_DQUOTE) return undefined;
+  const nameStart = j + 1;
+  if (t === 115) {
+    if (at(s, nameStart + len) === C_DQUOTE && at(s, nameStart + len + 1) === C_SEMI) {
+      return hit('php-string', 'Text is a PHP serialize() string.', 'low');
+    }
+    return undefined;
+  }
+  // class name: [A-Za-z0-9_\\] and bytes >= 0x80, up to 256 chars
+  let k = nameStart;
+  let bytes = 0;
+  const limit = Math.min(s.length, nameStart + 256);
+  while (k < limit) {
+    const c = s.charCodeAt(k);
+    if (isAlnum(c) || c === 95 || c === C_BACKSLASH) bytes++;
+    else if (c >= 0x80) bytes += c < 0x800 ? 2 : 3;
+    else break;
+    k++;
+  }
+  if (k === nameStart || at(s, k) !== C_DQUOTE || at(s, k + 1) !== C_COLON) return undefined;
+  let m = k + 2;
+  if (at(s, m) === C_PLUS) m++;
+  const cntStart = m;
+  while (m < s.length && m - cntStart < 8 && isDigit(s.charCodeAt(m))) m++;
+  if (m === cntStart || at(s, m) !== C_COLON || at(s, m + 1) !== C_LBRACE) return undefined;
+  const kind = t === 79 ? 'object' : 'custom-serialized object';
+  if (bytes === len) {
+    return hit('php-object', `Text is a PHP serialize() ${kind} with a class name, which unserialize() instantiates.`, 'high');
+  }
+  return hit('php-object', `Text looks like a PHP serialize() ${kind} (length does not match the class name).`, 'medium');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Python pickle
+
+/**
+ * Protocol 0/1 text: a GLOBAL (`c<module>\n<name>\n`) or INST (`i<module>\n<name>\n`) opcode that
+ * loads a dangerous module, and a REDUCE (`R`) / INST / OBJ to call it, then STOP (`.`). The value
+ * must start with an opcode (`c`, `(`, `i`, or `\x80` + protocol). Escaped newlines (`\n` as two
+ * characters, as in a Python repr) make it medium.
+ */
+function pickleText(s: string): Detection | undefined {
+  const n = s.length;
+  let j = 0;
+  if (n < 8) return undefined;
+  // MARK opcodes may precede the global
+  while (j < n && j < 8 && s.charCodeAt(j) === C_LPAREN) j++;
+  const op = at(s, j);
+  if (op !== 99 && op !== 105) return undefined; // c | i
+  const modStart = j + 1;
+  let k = modStart;
+  while (k < n && k - modStart < 24) {
+    const c = s.charCodeAt(k);
+    if (isAlnum(c) || c === 95 || c === C_DOT) k++;
+    else break;
+  }
+  if (k === modStart) return undefined;
+  let escaped = false;
+  let sepLen: number;
+  if (at(s, k) === C_NL) sepLen = 1;
+  else if (at(s, k) === C_BACKSLASH && at(s, k + 1) === 110) (sepLen = 2), (escaped = true);
+  else return undefined;
+  const mod = s.slice(modStart, k);
+  const root = mod.split('.')[0] ?? mod;
+  if (!PICKLE_MODULES.includes(root)) return undefined;
+  const nameStart = k + sepLen;
+  let e = nameStart;
+  while (e < n && e - nameStart < 32 && (isAlnum(s.charCodeAt(e)) || s.charCodeAt(e) === 95 || s.charCodeAt(e) === C_DOT)) e++;
+  if (e === nameStart) return undefined;
+  const nl = escaped ? at(s, e) === C_BACKSLASH && at(s, e + 1) === 110 : at(s, e) === C_NL;
+  if (!nl) return undefined;
+  // a call opcode later: R (REDUCE), o (OBJ) or the INST form itself; and STOP at the end
+  const tail = s.slice(e).trimEnd();
+  const calls = op === 105 || tail.includes('R') || tail.endsWith('o.');
+  if (!calls || !tail.endsWith('.')) return undefined;
+  return hit(
+    'pickle',
+    `Text is a Python pickle that loads ${root}.* and calls it, which pickle.loads() executes.`,
+    escaped ? 'medium' : 'high',
+  );
+}
+
+/** Binary pickle (protocol 2-5 header `\x80\x0N`) decoded as latin1 text, loading a dangerous module. */
+function pickleBinary(s: string): Detection | undefined {
+  const p = at(s, 1);
+  if (p < 2 || p > 5) return undefined;
+  const window = s.length > 4096 ? s.slice(0, 4096) : s;
+  for (const m of ['posix', 'subprocess', 'builtins', '__builtin__', 'nt\n', 'os\n', 'system', 'popen', 'exec', 'eval']) {
+    if (window.includes(m)) {
+      return hit('pickle', 'Text is a binary Python pickle stream that references a dangerous global.', 'high');
+    }
+  }
+  return hit('pickle', 'Text starts with a binary Python pickle header.', 'low');
+}

@@ -1,0 +1,585 @@
+/**
+ * NoSQL (MongoDB) injection.
+ *
+ * Two shapes reach a Mongo query from user input:
+ *
+ * 1. Operator injection: the app expects a scalar (`{ user: body.user }`) and the attacker sends an
+ *    object whose key is a query operator (`{"$ne": null}`), either as parsed JSON (the walker hands us
+ *    the key), as a query-string key that `qs` will expand (`user[$ne]=1`), or as JSON text inside a
+ *    string the app later `JSON.parse`s.
+ * 2. `$where` JavaScript injection: the value is spliced into a `$where` JS string; the attacker breaks
+ *    out of the JS string literal (`'; return true; var x='`) or supplies a JS predicate
+ *    (`this.password.match(/.*\/)`, `sleep(5000)`).
+ *
+ * Structure, not keywords: a `$ne` in prose or as a bare value is nothing; it counts only in object-key
+ * position (`{`/`,` before, `:` after), between query-string brackets, or as the exact object key.
+ * Mongo matches operators case-sensitively, so `$NE` is not an operator (and is rejected by the server).
+ *
+ * Cost: keys are checked with one charCode test and, for `$`-keys, one Map lookup. Values first run a
+ * table-driven prefilter for `$ ; & | (` (every shape above needs one of them); benign words, ids and
+ * numbers return after that single pass. The detailed pass only does bounded look-arounds at those
+ * characters, so the whole detector is linear in the input length. No RegExp touches the input.
+ */
+import type { Confidence, Detection } from '../types';
+
+/** Operator tiers. Anything not listed is "unknown" (low at most for keys, ignored inside values). */
+const HIGH: readonly string[] = [
+  // comparison / logical / element / evaluation / array query operators
+  '$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '$regex', '$where', '$exists', '$expr', '$or',
+  '$and', '$nor', '$not', '$elemMatch', '$all', '$mod', '$text', '$jsonSchema',
+  // server-side JavaScript and data-moving aggregation stages
+  '$function', '$accumulator', '$lookup', '$graphLookup', '$unionWith', '$out', '$merge',
+];
+const MEDIUM: readonly string[] = [
+  // operators with harmless semantics or that only matter next to another operator
+  '$eq', '$size', '$options', '$bitsAllSet', '$bitsAnySet', '$bitsAllClear', '$bitsAnyClear',
+  // geo
+  '$near', '$nearSphere', '$geoWithin', '$geoIntersects', '$geometry', '$box', '$center',
+  '$centerSphere', '$polygon', '$maxDistance', '$minDistance',
+  // update operators (mass assignment into an update document)
+  '$set', '$unset', '$setOnInsert', '$inc', '$mul', '$rename', '$min', '$max', '$currentDate',
+  '$push', '$pull', '$pullAll', '$addToSet', '$pop', '$bit', '$each', '$position', '$slice', '$sort',
+  // aggregation stages without side effects
+  '$match', '$group', '$project', '$unwind', '$limit', '$addFields', '$replaceRoot', '$replaceWith',
+  '$facet', '$bucket', '$bucketAuto', '$sample', '$sortByCount', '$densify', '$fill',
+];
+/**
+ * Names that are Mongo operators but also common keys of other conventions: `$type` (Json.NET type
+ * metadata), `$comment` (JSON Schema), `$filter`/`$skip`/`$count`/`$search`/`$orderby` (OData query
+ * options). Low only.
+ */
+const LOW: readonly string[] = [
+  '$type', '$comment', '$filter', '$skip', '$count', '$search', '$orderby', '$natural', '$hint',
+  '$explain', '$query', '$maxTimeMS', '$rand', '$sampleRate', '$language', '$caseSensitive',
+  '$diacriticSensitive',
+];
+/** `$`-keys of other conventions (JSON Schema, JSON Reference, OData, GData, BadgerFish): never reported. */
+const BENIGN_DOLLAR_KEYS: readonly string[] = [
+  '$schema', '$id', '$ref', '$defs', '$anchor', '$vocabulary', '$dynamicRef', '$dynamicAnchor',
+  '$recursiveRef', '$recursiveAnchor', '$db', '$t', '$value', '$values', '$key', '$select', '$top',
+  '$expand', '$format', '$inlinecount', '$skiptoken', '$deltatoken', '$metadata', '$batch', '$apply',
+  '$compute', '$levels', '$index', '$schemaversion', '$version', '$name',
+];
+
+const TIER = new Map<string, Confidence>();
+for (const k of LOW) TIER.set(k, 'low');
+for (const k of MEDIUM) TIER.set(k, 'medium');
+for (const k of HIGH) TIER.set(k, 'high');
+const BENIGN = new Set<string>(BENIGN_DOLLAR_KEYS);
+
+/** Longest operator name including `$` (`$diacriticSensitive`); longer identifiers cannot match. */
+const MAX_OP_LEN = 20;
+
+const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
+const DOWNGRADE: Record<Confidence, Confidence> = { high: 'medium', medium: 'low', low: 'low' };
+
+const C_DOLLAR = 36;
+const C_SEMI = 59;
+const C_AMP = 38;
+const C_PIPE = 124;
+const C_LPAREN = 40;
+const C_RPAREN = 41;
+const C_LBRACKET = 91;
+const C_RBRACKET = 93;
+const C_LBRACE = 123;
+const C_RBRACE = 125;
+const C_COMMA = 44;
+const C_COLON = 58;
+const C_DOT = 46;
+const C_DQUOTE = 34;
+const C_SQUOTE = 39;
+const C_BACKSLASH = 92;
+const C_SLASH = 47;
+const C_EQ = 61;
+const C_BANG = 33;
+const C_LT = 60;
+const C_GT = 62;
+
+/** Prefilter table: characters without which no value shape above can occur. */
+const TRIGGER = new Uint8Array(128);
+TRIGGER[C_DOLLAR] = 1;
+TRIGGER[C_SEMI] = 1;
+TRIGGER[C_AMP] = 1;
+TRIGGER[C_PIPE] = 1;
+TRIGGER[C_LPAREN] = 1;
+
+/** Look-arounds never skip more than this much whitespace (keeps every probe O(1)). */
+const MAX_WS = 32;
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isIdent(c: number): boolean {
+  return isAsciiLetter(c) || isDigit(c) || c === 95 || c === C_DOLLAR;
+}
+/** JS whitespace we skip: ASCII space/tab/CR/LF/VT/FF, NBSP and the Unicode spaces JS accepts. */
+function isWs(c: number): boolean {
+  return (
+    c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0xfeff || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0x1680
+  );
+}
+function skipWs(s: string, i: number): number {
+  const end = Math.min(s.length, i + MAX_WS);
+  while (i < end && isWs(s.charCodeAt(i))) i++;
+  return i;
+}
+function skipWsBack(s: string, i: number): number {
+  const end = Math.max(-1, i - MAX_WS);
+  while (i > end && isWs(s.charCodeAt(i))) i--;
+  return i;
+}
+/** `s` has the ASCII word `w` at `i`, not followed by an identifier character. */
+function wordAt(s: string, i: number, w: string): boolean {
+  if (!s.startsWith(w, i)) return false;
+  const after = i + w.length;
+  return after >= s.length || !isIdent(s.charCodeAt(after));
+}
+/** End index of an ASCII identifier starting at `i` (bounded), or `i` if none. */
+function identEnd(s: string, i: number, max = 64): number {
+  const end = Math.min(s.length, i + max);
+  let j = i;
+  while (j < end && isIdent(s.charCodeAt(j))) j++;
+  return j;
+}
+
+function better(a: Detection | undefined, b: Detection | undefined): Detection | undefined {
+  if (b === undefined) return a;
+  if (a === undefined) return b;
+  return RANK[b.confidence] > RANK[a.confidence] ? b : a;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Object keys
+
+/**
+ * An object key the walker found in parsed input. Exact operator names are tiered (see the tables);
+ * query-string keys that `qs` would expand into an operator (`user[$ne]`, `a[b][$regex]`, and the
+ * `allowDots` form `user.$ne`) are checked for the operator inside.
+ */
+export function detectNoSqlInjectionKey(key: string, _parentKey: string | undefined): Detection | undefined {
+  const n = key.length;
+  if (n < 2) return undefined;
+  if (key.charCodeAt(0) === C_DOLLAR) {
+    const tier = n <= MAX_OP_LEN ? TIER.get(key) : undefined;
+    if (tier !== undefined) {
+      return {
+        rule: 'nosql.operator-key',
+        reason: `Object key "${key}" is a MongoDB query operator, so the value becomes a query expression.`,
+        confidence: tier,
+      };
+    }
+    // `$amount`, `$Where`: `$` + identifier that Mongo does not know. Not an injection by itself.
+    if (n <= 40 && isAsciiLetter(key.charCodeAt(1)) && identEnd(key, 1) === n && !BENIGN.has(key)) {
+      return {
+        rule: 'nosql.unknown-operator',
+        reason: 'Object key starts with "$" like a MongoDB operator but is not a known operator.',
+        confidence: 'low',
+      };
+    }
+    return undefined;
+  }
+  if (key.indexOf('$') === -1) return undefined;
+  return bracketOrDottedOperator(key);
+}
+
+/** `user[$ne]`, `a[b][$in][]`, `user.$ne`: an operator as a nested segment of a query-string key. */
+function bracketOrDottedOperator(key: string): Detection | undefined {
+  let best: Detection | undefined;
+  let i = key.indexOf('$');
+  while (i !== -1) {
+    const prev = i > 0 ? key.charCodeAt(i - 1) : -1;
+    if (prev === C_LBRACKET || prev === C_DOT) {
+      const end = identEnd(key, i + 1, MAX_OP_LEN);
+      const op = key.slice(i, end);
+      const tier = end > i + 1 ? TIER.get(op) : undefined;
+      const next = end < key.length ? key.charCodeAt(end) : -1;
+      if (tier !== undefined) {
+        if (prev === C_LBRACKET && next === C_RBRACKET) {
+          best = better(best, {
+            rule: 'nosql.bracket-operator',
+            reason: `Query-string key nests the MongoDB operator "${op}" ([op] syntax), which qs expands into a query object.`,
+            confidence: tier,
+          });
+        } else if (prev === C_DOT && (next === -1 || next === C_DOT || next === C_LBRACKET)) {
+          best = better(best, {
+            rule: 'nosql.bracket-operator',
+            reason: `Dotted key nests the MongoDB operator "${op}", which dotted query parsers expand into a query object.`,
+            confidence: DOWNGRADE[tier],
+          });
+        }
+        if (best?.confidence === 'high') return best;
+      }
+    }
+    i = key.indexOf('$', i + 1);
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// String values
+
+/**
+ * A string value (or key text) that carries Mongo operator syntax meant for a later `JSON.parse` or
+ * query-string parse, or `$where` JavaScript.
+ */
+export function detectNoSqlInjection(value: string): Detection | undefined {
+  const n = value.length;
+  if (n < 3) return undefined;
+  // Fast path: one pass over charCodes against a 128-entry table. A benign word/id/number has none of
+  // `$ ; & | (`, so it costs one table load per character and no allocation.
+  let first = -1;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 128 && TRIGGER[c] === 1) {
+      first = i;
+      break;
+    }
+  }
+  if (first === -1) return undefined;
+
+  let best = valueStart(value);
+  if (best?.confidence === 'high') return best;
+
+  for (let i = first; i < n; i++) {
+    const c = value.charCodeAt(i);
+    let d: Detection | undefined;
+    if (c === C_DOLLAR) {
+      d = operatorInText(value, i);
+    } else if (c === C_SEMI) {
+      d = connector(value, i, i + 1, ';');
+    } else if ((c === C_AMP || c === C_PIPE) && i + 1 < n && value.charCodeAt(i + 1) === c) {
+      d = connector(value, i, i + 2, c === C_AMP ? '&&' : '||');
+      i++;
+    } else if (c === C_LPAREN && i >= 5) {
+      d = sleepCall(value, i);
+    } else {
+      continue;
+    }
+    best = better(best, d);
+    if (best?.confidence === 'high') return best;
+  }
+  return best;
+}
+
+/** `$op` inside text: in object-key position (`{"$gt": ""}`, `, $where: '...'`) or `[$op]` brackets. */
+function operatorInText(s: string, i: number): Detection | undefined {
+  const end = identEnd(s, i + 1, MAX_OP_LEN + 1);
+  if (end === i + 1 || end - i > MAX_OP_LEN) return undefined;
+  const op = s.slice(i, end);
+  const tier = TIER.get(op);
+  if (tier === undefined) return undefined;
+  const n = s.length;
+
+  // `[$ne]`, `user[$regex]=...`
+  if (i > 0 && s.charCodeAt(i - 1) === C_LBRACKET && end < n && s.charCodeAt(end) === C_RBRACKET) {
+    return {
+      rule: 'nosql.bracket-operator',
+      reason: `Text contains the query-string operator form "[${op}]", which qs expands into a MongoDB query object.`,
+      confidence: tier,
+    };
+  }
+
+  // Object-key position. Before: optional quote (maybe backslash-escaped), whitespace, then `{`, `,`
+  // or the start of the string. After: the matching quote, whitespace, `:`.
+  let p = i - 1;
+  let quote = -1;
+  if (p >= 0) {
+    const q = s.charCodeAt(p);
+    if (q === C_DQUOTE || q === C_SQUOTE) {
+      quote = q;
+      p--;
+      if (p >= 0 && s.charCodeAt(p) === C_BACKSLASH) p--;
+    }
+  }
+  p = skipWsBack(s, p);
+  const before = p >= 0 ? s.charCodeAt(p) : -1;
+  if (before !== -1 && before !== C_LBRACE && before !== C_COMMA) return undefined;
+  let q = end;
+  if (quote !== -1) {
+    if (q < n && s.charCodeAt(q) === C_BACKSLASH) q++;
+    if (q >= n || s.charCodeAt(q) !== quote) return undefined;
+    q++;
+  }
+  q = skipWs(s, q);
+  if (q >= n || s.charCodeAt(q) !== C_COLON) return undefined;
+  return {
+    rule: 'nosql.operator-object',
+    reason: `Text contains an object whose key is the MongoDB operator "${op}", ready for JSON.parse into a query.`,
+    confidence: tier,
+  };
+}
+
+/** What a piece of JavaScript after a breakout point looks like. */
+type Tail =
+  | 'return' // `return true`, `return(1)`, `return this...`
+  | 'decl' // `var x =`
+  | 'sleep' // `sleep(5000)`
+  | 'loop' // `while(`
+  | 'this' // `this.field.match(`, `this.field == ...`
+  | 'db' // `db.coll.method(`
+  | 'compare' // `'a'=='a`, `1==1` (JS equality, not SQL `=`)
+  | 'true' // `true`
+  | undefined;
+
+const THIS_METHODS: readonly string[] = [
+  'match(', 'test(', 'indexOf(', 'startsWith(', 'endsWith(', 'includes(', 'charAt(', 'charCodeAt(',
+  'substr(', 'substring(', 'slice(', 'search(', 'length', 'valueOf(', 'toString(',
+];
+
+function jsTail(s: string, t: number): Tail {
+  const n = s.length;
+  t = skipWs(s, t);
+  if (t >= n) return undefined;
+  const c = s.charCodeAt(t);
+  switch (c) {
+    case 114: // r
+      return wordAt(s, t, 'return') ? returnTail(s, t + 6) : undefined;
+    case 118: // v
+    case 108: // l
+    case 99: { // c
+      const w = c === 118 ? 'var' : c === 108 ? 'let' : 'const';
+      if (!wordAt(s, t, w)) return undefined;
+      let j = t + w.length;
+      const k = skipWs(s, j);
+      if (k === j) return undefined;
+      j = identEnd(s, k);
+      if (j === k) return undefined;
+      j = skipWs(s, j);
+      return j < n && s.charCodeAt(j) === C_EQ ? 'decl' : undefined;
+    }
+    case 115: // s
+      return sleepAt(s, t) ? 'sleep' : undefined;
+    case 119: { // w
+      if (!wordAt(s, t, 'while')) return undefined;
+      const j = skipWs(s, t + 5);
+      return j < n && s.charCodeAt(j) === C_LPAREN ? 'loop' : undefined;
+    }
+    case 116: // t
+      if (thisPredicate(s, t)) return 'this';
+      return wordAt(s, t, 'true') ? 'true' : undefined;
+    case 100: // d
+      return mongoShellCall(s, t) ? 'db' : undefined;
+    default:
+      return jsCompare(s, t) ? 'compare' : undefined;
+  }
+}
+
+/** After `return`: `true`/`false`/number/`this`, optionally parenthesised, then the statement ends. */
+function returnTail(s: string, j: number): Tail {
+  const n = s.length;
+  j = skipWs(s, j);
+  let parens = 0;
+  while (j < n && parens < 4 && s.charCodeAt(j) === C_LPAREN) {
+    parens++;
+    j = skipWs(s, j + 1);
+  }
+  if (j >= n) return undefined;
+  const c = s.charCodeAt(j);
+  if (c === 116 && s.startsWith('this', j)) return 'return';
+  if (c === C_BANG) return 'return';
+  let k: number;
+  if (wordAt(s, j, 'true')) k = j + 4;
+  else if (wordAt(s, j, 'false')) k = j + 5;
+  else if (isDigit(c)) {
+    k = j;
+    while (k < n && k - j < 16 && isDigit(s.charCodeAt(k))) k++;
+  } else return undefined;
+  k = skipWs(s, k);
+  while (k < n && parens > 0 && s.charCodeAt(k) === C_RPAREN) {
+    parens--;
+    k = skipWs(s, k + 1);
+  }
+  if (k >= n) return 'return';
+  const e = s.charCodeAt(k);
+  return e === C_SEMI || e === C_SLASH || e === C_RBRACE || e === C_SQUOTE || e === C_DQUOTE || e === 0
+    ? 'return'
+    : undefined;
+}
+
+/** `sleep(` whitespace? digits: the Mongo shell/`$where` sleep, used for blind timing. */
+function sleepAt(s: string, t: number): boolean {
+  if (!s.startsWith('sleep', t)) return false;
+  let j = skipWs(s, t + 5);
+  if (j >= s.length || s.charCodeAt(j) !== C_LPAREN) return false;
+  j = skipWs(s, j + 1);
+  return j < s.length && isDigit(s.charCodeAt(j));
+}
+
+/** `this.<field>` followed by a comparison or a string/regex method: a `$where` predicate. */
+function thisPredicate(s: string, t: number): boolean {
+  const n = s.length;
+  if (!s.startsWith('this.', t)) return false;
+  let j = identEnd(s, t + 5);
+  if (j === t + 5) return false;
+  // `this.a.b.c`: allow a short member chain before the predicate
+  for (let hops = 0; hops < 4 && j < n && s.charCodeAt(j) === C_DOT; hops++) {
+    for (const m of THIS_METHODS) if (s.startsWith(m, j + 1)) return true;
+    const k = identEnd(s, j + 1);
+    if (k === j + 1) return false;
+    j = k;
+  }
+  if (j < n && s.charCodeAt(j) === C_LBRACKET) return true; // this.password[0] == 'a'
+  j = skipWs(s, j);
+  if (j >= n) return false;
+  const c = s.charCodeAt(j);
+  const c2 = j + 1 < n ? s.charCodeAt(j + 1) : -1;
+  if ((c === C_EQ || c === C_BANG) && c2 === C_EQ) return true; // ==, ===, !=, !==
+  if (c === C_LT || c === C_GT) return true;
+  return false;
+}
+
+/** `db.<collection>.<method>(` — Mongo shell statements (`$where`/mapReduce context). */
+function mongoShellCall(s: string, t: number): boolean {
+  if (!s.startsWith('db.', t)) return false;
+  let j = identEnd(s, t + 3);
+  if (j === t + 3) return false;
+  if (s.charCodeAt(j) === C_LPAREN) return true; // db.getCollectionNames(
+  if (s.charCodeAt(j) !== C_DOT) return false;
+  const k = identEnd(s, j + 1);
+  if (k === j + 1) return false;
+  j = skipWs(s, k);
+  return j < s.length && s.charCodeAt(j) === C_LPAREN;
+}
+
+/** A literal, `==`/`===`/`!=`/`!==`, a literal: JS equality (SQL has single `=`). */
+function jsCompare(s: string, t: number): boolean {
+  const n = s.length;
+  let j = literalEnd(s, t);
+  if (j === -1) return false;
+  j = skipWs(s, j);
+  if (j + 1 >= n) return false;
+  const c = s.charCodeAt(j);
+  if (!((c === C_EQ || c === C_BANG) && s.charCodeAt(j + 1) === C_EQ)) return false;
+  j += 2;
+  if (j < n && s.charCodeAt(j) === C_EQ) j++;
+  j = skipWs(s, j);
+  return j < n && literalEnd(s, j) !== -1;
+}
+
+/** End of a short quoted string or number literal at `t` (an unterminated quote runs to the end). */
+function literalEnd(s: string, t: number): number {
+  const n = s.length;
+  if (t >= n) return -1;
+  const c = s.charCodeAt(t);
+  if (c === C_SQUOTE || c === C_DQUOTE) {
+    const end = Math.min(n, t + 65);
+    for (let j = t + 1; j < end; j++) if (s.charCodeAt(j) === c) return j + 1;
+    return end === n ? n : -1;
+  }
+  if (isDigit(c)) {
+    let j = t;
+    while (j < n && j - t < 16 && isDigit(s.charCodeAt(j))) j++;
+    return j;
+  }
+  return -1;
+}
+
+/**
+ * A connector (`;`, `&&`, `||`) at [at, next). Classifies what precedes it (a closed JS string
+ * literal = breakout; a number that is the whole prefix = numeric breakout; `)`/`}` = statement) and
+ * what follows it.
+ */
+function connector(s: string, at: number, next: number, kind: ';' | '&&' | '||'): Detection | undefined {
+  const tail = jsTail(s, next);
+  if (tail === undefined) return undefined;
+  const p = skipWsBack(s, at - 1);
+  const before = p >= 0 ? s.charCodeAt(p) : -1;
+
+  let ctx: 'quote' | 'number' | 'statement' | undefined;
+  if (before === C_SQUOTE || before === C_DQUOTE) ctx = 'quote';
+  else if (isDigit(before)) {
+    // numeric context only when the whole prefix is a number: `1; return true`, `0 || 1==1`
+    let k = p;
+    while (k >= 0 && isDigit(s.charCodeAt(k))) k--;
+    if (skipWsBack(s, k) < 0) ctx = 'number';
+  } else if (before === C_RPAREN || before === C_RBRACE) ctx = 'statement';
+  if (ctx === undefined) return undefined;
+
+  let confidence: Confidence | undefined;
+  if (kind === ';') {
+    if (tail === 'compare' || tail === 'true') confidence = undefined;
+    else if (ctx === 'statement') {
+      // `foo(); return true;` is also ordinary JS; it is Mongo only with a shell call or a sleep.
+      confidence = tail === 'sleep' || tail === 'db' || tail === 'loop' || startsWithShellCall(s) ? 'high' : 'medium';
+    } else confidence = 'high';
+  } else {
+    // `&&` / `||`: a predicate joined to the original `$where` expression
+    if (tail === 'this' || tail === 'sleep' || tail === 'compare' || tail === 'true' || tail === 'return') {
+      confidence = ctx === 'statement' ? 'medium' : 'high';
+    }
+  }
+  if (confidence === undefined) return undefined;
+  const where =
+    ctx === 'quote' ? 'closes a JavaScript string' : ctx === 'number' ? 'ends a numeric operand' : 'ends a statement';
+  return {
+    rule: 'nosql.where-injection',
+    reason: `Text ${where} and continues with "${kind}" and ${TAIL_TEXT[tail]}, the shape of $where JavaScript injection.`,
+    confidence,
+  };
+}
+
+const TAIL_TEXT: Record<Exclude<Tail, undefined>, string> = {
+  return: 'a return statement',
+  decl: 'a variable declaration',
+  sleep: 'a sleep() call',
+  loop: 'a while loop',
+  this: 'a predicate on this.<field>',
+  db: 'a Mongo shell call',
+  compare: 'a JavaScript equality',
+  true: 'a constant true',
+};
+
+/**
+ * `sleep(<digits>)` inside other text, e.g. concatenated into a `$where` string (`'+sleep(5000)+'`).
+ * Medium on its own (SQL has `sleep(` too); high when joined by a JavaScript operator.
+ */
+function sleepCall(s: string, paren: number): Detection | undefined {
+  const t = paren - 5;
+  if (!s.startsWith('sleep', t) || (t > 0 && isIdent(s.charCodeAt(t - 1)))) return undefined;
+  if (!sleepAt(s, t)) return undefined;
+  let j = skipWs(s, paren + 1);
+  while (j < s.length && isDigit(s.charCodeAt(j))) j++;
+  j = skipWs(s, j);
+  if (j >= s.length || s.charCodeAt(j) !== C_RPAREN) return undefined;
+  const p = skipWsBack(s, t - 1);
+  const b = p >= 0 ? s.charCodeAt(p) : -1;
+  const js = b === -1 || b === 43 /* + */ || b === C_SEMI || b === C_AMP || b === C_PIPE || b === C_LPAREN ||
+    b === C_LBRACE || b === C_SQUOTE || b === C_DQUOTE;
+  return {
+    rule: 'nosql.where-sleep',
+    reason: 'Text calls sleep(<ms>), the blind timing probe of $where JavaScript injection.',
+    confidence: js ? 'high' : 'medium',
+  };
+}
+
+function startsWithShellCall(s: string): boolean {
+  return mongoShellCall(s, skipWs(s, 0));
+}
+
+/** The whole value is a `$where` predicate: `this.password.match(/.*\/)`, `sleep(5000)`, `db.x.find(`. */
+function valueStart(s: string): Detection | undefined {
+  const t = skipWs(s, 0);
+  if (t >= s.length) return undefined;
+  const c = s.charCodeAt(t);
+  if (c !== 116 && c !== 115 && c !== 100 && c !== 114) return undefined; // t s d r
+  const tail = jsTail(s, t);
+  if (tail === 'this' || tail === 'sleep') {
+    return {
+      rule: 'nosql.where-predicate',
+      reason: `Value is ${TAIL_TEXT[tail]}, a JavaScript expression for a $where clause.`,
+      confidence: 'high',
+    };
+  }
+  if (tail === 'db' || tail === 'return') {
+    return {
+      rule: 'nosql.where-predicate',
+      reason: `Value starts with ${TAIL_TEXT[tail]}, JavaScript meant for a $where clause or the Mongo shell.`,
+      confidence: 'medium',
+    };
+  }
+  return undefined;
+}

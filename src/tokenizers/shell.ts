@@ -1,0 +1,927 @@
+/**
+ * A linear, allocation-light lexer for the shell languages an injected value can land in: POSIX sh /
+ * bash, Windows cmd.exe and the parts of PowerShell that look the same at token level.
+ *
+ * It is not a parser. It splits a string into the tokens a shell would see (words, separators,
+ * substitutions, redirections) and, for every word, the *normalized* text the shell would execute
+ * after quote removal and escape processing, plus flags recording how that text was spelled. The
+ * detector decides from that token stream; the lexer never looks for attacks itself.
+ *
+ * Cost model: every character is consumed once. Look-aheads are bounded (a `${...}` or `$[...]` body is
+ * searched for at most 256 characters, arithmetic at most 64) or consume what they scan (a quoted
+ * string is skipped with indexOf and the cursor moves past it), so the whole scan is O(n) whatever the
+ * input. Normalized word text is capped at NORM_CAP characters; longer words are still consumed.
+ * No RegExp is used.
+ *
+ * Quotes: a quote opens a quoted string only if a matching quote exists later in the input (checked in
+ * O(1) against the last index of that quote character). An unmatched quote ends the token stream with a
+ * QTAIL token: in a real shell the rest would be an unterminated string. The detector models inputs
+ * that are spliced *inside* a quoted string by starting the lexer in single- or double-quote context.
+ */
+
+export const TK_END = 0;
+export const TK_WORD = 1;
+/** Command separator: kind is one of SEP_*. */
+export const TK_SEP = 2;
+/** A plain `(` (subshell, grouping or call syntax). */
+export const TK_OPEN = 3;
+/** A plain `)`. */
+export const TK_CLOSE = 4;
+/** Start of a substitution: `$(`, a backtick, `<(`, `>(` or `$((`. kind is one of SUB_*. */
+export const TK_SUB_OPEN = 5;
+/** End of the innermost substitution. */
+export const TK_SUB_CLOSE = 6;
+/** Redirection operator: kind is one of RD_*. */
+export const TK_REDIR = 7;
+/** An unmatched quote: the rest of the input is an unterminated string. Always followed by TK_END. */
+export const TK_QTAIL = 8;
+
+export const SEP_SEMI = 1; // ;
+export const SEP_AMP = 2; // &
+export const SEP_AND = 3; // &&
+export const SEP_PIPE = 4; // |
+export const SEP_OR = 5; // ||
+export const SEP_NL = 6; // real newline (LF, CR or CRLF)
+export const SEP_LNL = 7; // the two characters `\n` or `\r` where a separator can stand
+export const SEP_PIPEAMP = 8; // |&
+export const SEP_DSEMI = 9; // ;;
+
+export const SUB_DOLLAR = 1; // $(
+export const SUB_BACKTICK = 2; // `
+export const SUB_PROC_IN = 3; // <(
+export const SUB_PROC_OUT = 4; // >(
+export const SUB_ARITH = 5; // $((
+
+export const RD_OUT = 1; // > >|
+export const RD_APPEND = 2; // >>
+export const RD_IN = 3; // <
+export const RD_HEREDOC = 4; // << <<-
+export const RD_HERESTR = 5; // <<<
+export const RD_DUP = 6; // >& <& &> &>> <>
+
+/** Some part of the word was quoted ('..', "..", $'..'). */
+export const W_QUOTED = 1;
+/** Some part of the word was unquoted literal text. */
+export const W_UNQUOTED = 2;
+/** A backslash escaped an ordinary letter or digit (`c\at`). */
+export const W_BACKSLASH = 4;
+/** The word contains a parameter expansion ($x, ${x}, $@, $*, $1 ...), removed from `norm`. */
+export const W_VAR = 8;
+/** Unquoted glob characters * ? [ . */
+export const W_GLOB = 16;
+/** An unquoted `{` (possible brace expansion); braces and commas are kept in `norm`. */
+export const W_BRACE = 32;
+/** A cmd.exe caret escape (`w^h^o^a^m^i`), removed from `norm`. */
+export const W_CARET = 64;
+/** A backslash-newline line continuation inside the word. */
+export const W_CONT = 128;
+/** The word starts with `NAME=` (an assignment); `assignName` holds NAME. */
+export const W_ASSIGN = 256;
+/** ANSI-C quoting `$'..'` was used. */
+export const W_ANSI = 512;
+/** Arithmetic expansion inlined into the word (`$((7))`, `$[1]`). */
+export const W_ARITH = 1024;
+/** `$[]`: an empty arithmetic expansion. */
+export const W_EMPTY_ARITH = 2048;
+/** `${name(` or `${@name(`: a brace expansion holding a call (PHP complex syntax); see `braceCall`. */
+export const W_BRACE_CALL = 4096;
+/** The word was cut at NORM_CAP characters. */
+export const W_LONG = 8192;
+/** The word began inside a double-quoted string resumed after a substitution. */
+export const W_RESUMED = 16384;
+/** A Windows-style path: backslashes kept literally. */
+export const W_WINPATH = 32768;
+
+/** Longest normalized word text kept; the rest of a longer word is consumed but not stored. */
+export const NORM_CAP = 256;
+/** How far `${`, `$[` bodies are searched for their closing character. */
+const BRACE_SCAN = 256;
+/** How far `$((` is searched for a short inline arithmetic body. */
+const ARITH_SCAN = 64;
+/** Substitution nesting tracked exactly; deeper nesting is counted but not typed. */
+const MAX_DEPTH = 128;
+
+const M_PAREN = 1;
+const M_BACKTICK = 2;
+const M_ARITH = 3;
+
+const C_TAB = 9;
+const C_LF = 10;
+const C_VT = 11;
+const C_FF = 12;
+const C_CR = 13;
+const C_SPACE = 32;
+const C_BANG = 33;
+const C_DQ = 34;
+const C_HASH = 35;
+const C_DOLLAR = 36;
+const C_AMP = 38;
+const C_SQ = 39;
+const C_LPAREN = 40;
+const C_RPAREN = 41;
+const C_STAR = 42;
+const C_PLUS = 43;
+const C_SEMI = 59;
+const C_LT = 60;
+const C_EQ = 61;
+const C_GT = 62;
+const C_QUEST = 63;
+const C_LBRACK = 91;
+const C_BSLASH = 92;
+const C_RBRACK = 93;
+const C_CARET = 94;
+const C_BACKTICK = 96;
+const C_LBRACE = 123;
+const C_PIPE = 124;
+const C_RBRACE = 125;
+const C_PERCENT = 37;
+const C_COLON = 58;
+
+/** Characters that end an unquoted word. `+` counts as blank: form encoding writes spaces as `+`. */
+function isBlank(c: number): boolean {
+  return c === C_SPACE || c === C_TAB || c === C_VT || c === C_FF || c === C_PLUS;
+}
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+function isIdentChar(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isLowerAlpha(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+/** True when `c` ends a word (used to look at the character after a construct). */
+export function isWordBoundary(c: number): boolean {
+  return (
+    Number.isNaN(c) ||
+    isBlank(c) ||
+    c === C_LF ||
+    c === C_CR ||
+    c === C_SEMI ||
+    c === C_AMP ||
+    c === C_PIPE ||
+    c === C_LT ||
+    c === C_GT ||
+    c === C_LPAREN ||
+    c === C_RPAREN ||
+    c === C_BACKTICK
+  );
+}
+
+/** Where the lexer starts: as if the input were spliced unquoted, inside '..' or inside "..". */
+export const CTX_NONE = 0;
+export const CTX_SINGLE = 1;
+export const CTX_DOUBLE = 2;
+
+export class ShellLexer {
+  readonly s: string;
+  readonly n: number;
+  /** Cursor: index of the next unread character. */
+  i = 0;
+
+  // ---- current token (valid after next()) ----
+  type = TK_END;
+  kind = 0;
+  start = 0;
+  end = 0;
+  /** Whitespace (or the start of input) immediately precedes the token. */
+  spaceBefore = true;
+  /** Word: normalized text (quotes removed, escapes resolved, expansions removed), capped. */
+  norm = '';
+  /** Word: W_* flags. */
+  flags = 0;
+  /** Word: number of quoted segments. */
+  quotedParts = 0;
+  /** Word: count of unquoted literal characters. */
+  unquotedChars = 0;
+  /** Word: number of parameter expansions. */
+  varCount = 0;
+  /** Word: name of the first parameter expansion (`a` for `$a`, `_GET` for `$_GET[..]`), capped. */
+  firstVar = '';
+  /** Word: NAME of a leading `NAME=`. */
+  assignName = '';
+  /** Word: function name inside `${name(..)}` / `${@name(..)}`. */
+  braceCall = '';
+  /** Word: the brace call used the `@` error-suppression prefix. */
+  braceCallAt = false;
+
+  // ---- sticky observations over the whole input ----
+  /** `$IFS` / `${IFS}` was used (as a word separator). */
+  sawIFS = false;
+
+  // ---- internals ----
+  private readonly lastSingle: number;
+  private readonly lastDouble: number;
+  private readonly modes = new Uint8Array(MAX_DEPTH);
+  private readonly parens = new Int32Array(MAX_DEPTH);
+  private readonly resumeDq = new Uint8Array(MAX_DEPTH);
+  private sp = 0;
+  private overflow = 0;
+  /** Plain parentheses outside any substitution. */
+  private topParens = 0;
+  /** The next word starts inside a double-quoted string (resumed after a substitution / CTX_DOUBLE). */
+  private pendingDq = false;
+  /** The next word starts inside a single-quoted string (CTX_SINGLE). */
+  private pendingSq = false;
+  /** A word was cut short by a substitution opener inside double quotes. */
+  private breakFromDq = false;
+  /** The last token ended a word at a `\n` that must be emitted as SEP_LNL next. */
+  private finished = false;
+
+  constructor(s: string, ctx = CTX_NONE, from = 0, to = s.length) {
+    this.s = s;
+    this.n = to;
+    this.i = from;
+    this.lastSingle = s.lastIndexOf("'", to - 1);
+    this.lastDouble = s.lastIndexOf('"', to - 1);
+    if (this.lastSingle < from) this.lastSingle = -1;
+    if (this.lastDouble < from) this.lastDouble = -1;
+    if (ctx === CTX_SINGLE) this.pendingSq = true;
+    else if (ctx === CTX_DOUBLE) this.pendingDq = true;
+  }
+
+  /** Current substitution depth (0 at top level). */
+  get depth(): number {
+    return this.sp + this.overflow;
+  }
+
+  private code(j: number): number {
+    return j < this.n ? this.s.charCodeAt(j) : NaN;
+  }
+
+  private resetWord(): void {
+    this.norm = '';
+    this.flags = 0;
+    this.quotedParts = 0;
+    this.unquotedChars = 0;
+    this.varCount = 0;
+    this.firstVar = '';
+    this.assignName = '';
+    this.braceCall = '';
+    this.braceCallAt = false;
+  }
+
+  private push(mode: number, dq: boolean): void {
+    if (this.sp < MAX_DEPTH) {
+      this.modes[this.sp] = mode;
+      this.parens[this.sp] = 0;
+      this.resumeDq[this.sp] = dq ? 1 : 0;
+      this.sp++;
+    } else {
+      this.overflow++;
+    }
+  }
+
+  /** Pops one level; returns whether the level was opened inside a double-quoted string. */
+  private pop(): boolean {
+    if (this.overflow > 0) {
+      this.overflow--;
+      return false;
+    }
+    if (this.sp > 0) {
+      this.sp--;
+      return this.resumeDq[this.sp] === 1;
+    }
+    return false;
+  }
+
+  private topMode(): number {
+    if (this.overflow > 0) return M_PAREN;
+    return this.sp > 0 ? (this.modes[this.sp - 1] ?? 0) : 0;
+  }
+
+  private append(text: string): void {
+    const room = NORM_CAP - this.norm.length;
+    if (room <= 0) {
+      if (text.length > 0) this.flags |= W_LONG;
+      return;
+    }
+    if (text.length > room) {
+      this.norm += text.slice(0, room);
+      this.flags |= W_LONG;
+    } else {
+      this.norm += text;
+    }
+  }
+
+  private appendCode(c: number): void {
+    if (this.norm.length < NORM_CAP) this.norm += String.fromCharCode(c);
+    else this.flags |= W_LONG;
+  }
+
+  private noteVar(name: string): void {
+    this.flags |= W_VAR;
+    this.varCount++;
+    if (this.varCount === 1) this.firstVar = name.length > 32 ? name.slice(0, 32) : name;
+  }
+
+  /** Reads the next token into the public fields. Returns its type. */
+  next(): number {
+    this.breakFromDq = false;
+    if (this.finished) return this.setEnd();
+    // Skip blanks and comments.
+    let sawSpace = this.i === 0;
+    for (;;) {
+      if (this.pendingDq || this.pendingSq) break;
+      if (this.i >= this.n) return this.setEnd();
+      const c = this.s.charCodeAt(this.i);
+      if (isBlank(c)) {
+        sawSpace = true;
+        this.i++;
+        continue;
+      }
+      if (c === C_BSLASH && this.code(this.i + 1) === C_LF) {
+        // Line continuation between words.
+        this.i += 2;
+        continue;
+      }
+      if (c === C_HASH && (sawSpace || this.atCommandBoundary())) {
+        // Comment to end of line.
+        const nl = this.s.indexOf('\n', this.i);
+        this.i = nl < 0 || nl >= this.n ? this.n : nl;
+        continue;
+      }
+      break;
+    }
+    this.spaceBefore = sawSpace;
+    this.start = this.i;
+    this.kind = 0;
+    if (this.pendingSq || this.pendingDq) return this.readWord();
+    const c = this.s.charCodeAt(this.i);
+    const c1 = this.code(this.i + 1);
+    switch (c) {
+      case C_LF:
+        this.i++;
+        return this.setTok(TK_SEP, SEP_NL);
+      case C_CR:
+        this.i += c1 === C_LF ? 2 : 1;
+        return this.setTok(TK_SEP, SEP_NL);
+      case C_SEMI:
+        if (c1 === C_SEMI) {
+          this.i += 2;
+          return this.setTok(TK_SEP, SEP_DSEMI);
+        }
+        this.i++;
+        return this.setTok(TK_SEP, SEP_SEMI);
+      case C_AMP:
+        if (c1 === C_AMP) {
+          this.i += 2;
+          return this.setTok(TK_SEP, SEP_AND);
+        }
+        if (c1 === C_GT) {
+          this.i += this.code(this.i + 2) === C_GT ? 3 : 2;
+          return this.setTok(TK_REDIR, RD_DUP);
+        }
+        this.i++;
+        return this.setTok(TK_SEP, SEP_AMP);
+      case C_PIPE:
+        if (c1 === C_PIPE) {
+          this.i += 2;
+          return this.setTok(TK_SEP, SEP_OR);
+        }
+        if (c1 === C_AMP) {
+          this.i += 2;
+          return this.setTok(TK_SEP, SEP_PIPEAMP);
+        }
+        this.i++;
+        return this.setTok(TK_SEP, SEP_PIPE);
+      case C_LT:
+        if (c1 === C_LPAREN) {
+          this.i += 2;
+          this.push(M_PAREN, false);
+          return this.setTok(TK_SUB_OPEN, SUB_PROC_IN);
+        }
+        if (c1 === C_LT) {
+          if (this.code(this.i + 2) === C_LT) {
+            this.i += 3;
+            return this.setTok(TK_REDIR, RD_HERESTR);
+          }
+          this.i += this.code(this.i + 2) === 45 ? 3 : 2;
+          return this.setTok(TK_REDIR, RD_HEREDOC);
+        }
+        if (c1 === C_AMP || c1 === C_GT) {
+          this.i += 2;
+          return this.setTok(TK_REDIR, RD_DUP);
+        }
+        this.i++;
+        return this.setTok(TK_REDIR, RD_IN);
+      case C_GT:
+        if (c1 === C_LPAREN) {
+          this.i += 2;
+          this.push(M_PAREN, false);
+          return this.setTok(TK_SUB_OPEN, SUB_PROC_OUT);
+        }
+        if (c1 === C_GT) {
+          this.i += 2;
+          return this.setTok(TK_REDIR, RD_APPEND);
+        }
+        if (c1 === C_AMP) {
+          this.i += 2;
+          return this.setTok(TK_REDIR, RD_DUP);
+        }
+        this.i += c1 === C_PIPE ? 2 : 1;
+        return this.setTok(TK_REDIR, RD_OUT);
+      case C_LPAREN:
+        this.i++;
+        if (this.sp > 0 && this.overflow === 0) this.parens[this.sp - 1]!++;
+        else if (this.sp === 0) this.topParens++;
+        return this.setTok(TK_OPEN, 0);
+      case C_RPAREN: {
+        const m = this.topMode();
+        if (m === M_PAREN && this.overflow === 0 && this.sp > 0 && this.parens[this.sp - 1]! > 0) {
+          this.parens[this.sp - 1]!--;
+          this.i++;
+          return this.setTok(TK_CLOSE, 0);
+        }
+        if (m === M_PAREN) {
+          this.i++;
+          this.pendingDq = this.pop();
+          return this.setTok(TK_SUB_CLOSE, 0);
+        }
+        if (m === M_ARITH) {
+          if (this.sp > 0 && this.parens[this.sp - 1]! > 0) {
+            this.parens[this.sp - 1]!--;
+            this.i++;
+            return this.setTok(TK_CLOSE, 0);
+          }
+          this.i += c1 === C_RPAREN ? 2 : 1;
+          this.pendingDq = this.pop();
+          return this.setTok(TK_SUB_CLOSE, 0);
+        }
+        if (this.topParens > 0) this.topParens--;
+        this.i++;
+        return this.setTok(TK_CLOSE, 0);
+      }
+      case C_BACKTICK:
+        this.i++;
+        if (this.topMode() === M_BACKTICK) {
+          this.pendingDq = this.pop();
+          return this.setTok(TK_SUB_CLOSE, 0);
+        }
+        this.push(M_BACKTICK, false);
+        return this.setTok(TK_SUB_OPEN, SUB_BACKTICK);
+      case C_DOLLAR:
+        if (c1 === C_LPAREN) {
+          if (this.code(this.i + 2) === C_LPAREN && !this.inlineArith(this.i)) {
+            this.i += 3;
+            this.push(M_ARITH, false);
+            return this.setTok(TK_SUB_OPEN, SUB_ARITH);
+          }
+          if (this.code(this.i + 2) !== C_LPAREN) {
+            this.i += 2;
+            this.push(M_PAREN, false);
+            return this.setTok(TK_SUB_OPEN, SUB_DOLLAR);
+          }
+        }
+        return this.readWord();
+      case C_SQ:
+        if (this.i >= this.lastSingle) return this.qtail();
+        return this.readWord();
+      case C_DQ:
+        if (this.i >= this.lastDouble) return this.qtail();
+        return this.readWord();
+      case C_BSLASH:
+        if ((c1 === 110 || c1 === 114) && this.literalNewlineAt(this.i)) {
+          this.i += 2;
+          return this.setTok(TK_SEP, SEP_LNL);
+        }
+        return this.readWord();
+      default:
+        return this.readWord();
+    }
+  }
+
+  /** Whether the previous non-blank character ends a command (so `#` starts a comment). */
+  private atCommandBoundary(): boolean {
+    if (this.i === 0) return true;
+    const p = this.s.charCodeAt(this.i - 1);
+    return p === C_SEMI || p === C_AMP || p === C_PIPE || p === C_LF || p === C_CR || p === C_LPAREN;
+  }
+
+  /**
+   * `\n` / `\r` written as two characters stands where a newline separator would (payload lists carry
+   * them literally, and some sinks unescape them). Only treated so at a word start or when the next
+   * character cannot continue a word (so `p\nasswd` stays an escaped letter).
+   */
+  private literalNewlineAt(j: number): boolean {
+    const after = this.code(j + 2);
+    if (Number.isNaN(after)) return true;
+    if (j === 0) return true;
+    const p = this.s.charCodeAt(j - 1);
+    if (isWordBoundary(p) || p === C_SQ || p === C_DQ) return true;
+    return !isLowerAlpha(after);
+  }
+
+  private qtail(): number {
+    this.i = this.n;
+    this.finished = true;
+    return this.setTok(TK_QTAIL, 0);
+  }
+
+  private setTok(type: number, kind: number): number {
+    this.type = type;
+    this.kind = kind;
+    this.end = this.i;
+    return type;
+  }
+
+  private setEnd(): number {
+    this.type = TK_END;
+    this.kind = 0;
+    this.start = this.end = this.i = this.n;
+    this.spaceBefore = true;
+    return TK_END;
+  }
+
+  /** `$((...))` whose body is a short run of digits (inline: `$((7))z` reads as `7z`). */
+  private inlineArith(j: number): boolean {
+    const limit = Math.min(this.n, j + 3 + ARITH_SCAN);
+    for (let k = j + 3; k < limit; k++) {
+      const c = this.s.charCodeAt(k);
+      if (c === C_RPAREN) return this.code(k + 1) === C_RPAREN && k > j + 3;
+      if (!(isDigit(c) || c === C_SPACE || c === 43 || c === 45 || c === C_STAR || c === 47 || c === C_PERCENT)) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Reads one word. Stops before a character that ends a word, before a substitution opener (the
+   * opener is returned by the next call), or at an unmatched quote.
+   */
+  private readWord(): number {
+    this.resetWord();
+    this.type = TK_WORD;
+    this.start = this.i;
+    if (this.pendingSq) {
+      this.pendingSq = false;
+      const j = this.s.indexOf("'", this.i);
+      const stop = j < 0 || j >= this.n ? this.n : j;
+      this.append(this.s.slice(this.i, Math.min(stop, this.i + NORM_CAP + 1)));
+      this.flags |= W_QUOTED;
+      this.quotedParts++;
+      this.i = stop < this.n ? stop + 1 : this.n;
+    }
+    if (this.pendingDq) {
+      this.pendingDq = false;
+      this.flags |= W_RESUMED;
+      if (!this.readDq()) return this.finishWord();
+    }
+    let winPath = false;
+    while (this.i < this.n) {
+      const c = this.s.charCodeAt(this.i);
+      if (isWordBoundary(c)) break;
+      switch (c) {
+        case C_SQ: {
+          if (this.i >= this.lastSingle) return this.finishWord();
+          const j = this.s.indexOf("'", this.i + 1);
+          this.append(this.s.slice(this.i + 1, Math.min(j, this.i + 2 + NORM_CAP)));
+          this.flags |= W_QUOTED;
+          this.quotedParts++;
+          this.i = j + 1;
+          continue;
+        }
+        case C_DQ:
+          if (this.i >= this.lastDouble) return this.finishWord();
+          this.i++;
+          if (!this.readDq()) return this.finishWord();
+          continue;
+        case C_BSLASH: {
+          const c1 = this.code(this.i + 1);
+          if (Number.isNaN(c1)) {
+            this.i++;
+            continue;
+          }
+          if (c1 === C_LF) {
+            this.flags |= W_CONT;
+            this.i += 2;
+            continue;
+          }
+          if (!winPath && this.norm.length >= 2 && this.norm.charCodeAt(1) === C_COLON) winPath = true;
+          if (!winPath && this.norm.length > 0 && this.norm.charCodeAt(0) === C_PERCENT) winPath = true;
+          if (!winPath && this.norm.length === 0 && c1 === C_BSLASH && this.unquotedChars === 0) winPath = true;
+          if (winPath) {
+            this.flags |= W_WINPATH;
+            this.appendCode(C_BSLASH);
+            this.unquotedChars++;
+            this.i++;
+            continue;
+          }
+          if ((c1 === 110 || c1 === 114) && this.literalNewlineAt(this.i)) return this.finishWord();
+          if (isIdentChar(c1)) this.flags |= W_BACKSLASH;
+          this.appendCode(c1);
+          this.unquotedChars++;
+          this.i += 2;
+          continue;
+        }
+        case C_DOLLAR:
+          if (!this.readDollar(false)) return this.finishWord();
+          continue;
+        case C_CARET: {
+          const c1 = this.code(this.i + 1);
+          if (!Number.isNaN(c1) && !isWordBoundary(c1)) {
+            this.flags |= W_CARET;
+            this.i++;
+            continue;
+          }
+          break;
+        }
+        case C_EQ:
+          if (this.flags === 0 || this.flags === W_UNQUOTED || this.flags === W_CARET) {
+            if (this.assignName === '' && this.isIdentNorm()) {
+              this.assignName = this.norm;
+              this.flags |= W_ASSIGN;
+            }
+          }
+          break;
+        case C_STAR:
+        case C_QUEST:
+        case C_LBRACK:
+          this.flags |= W_GLOB;
+          break;
+        case C_LBRACE:
+          this.flags |= W_BRACE;
+          break;
+        default:
+          break;
+      }
+      this.appendCode(c);
+      this.unquotedChars++;
+      this.flags |= W_UNQUOTED;
+      this.i++;
+    }
+    return this.finishWord();
+  }
+
+  private finishWord(): number {
+    this.end = this.i;
+    this.type = TK_WORD;
+    return TK_WORD;
+  }
+
+  private isIdentNorm(): boolean {
+    const t = this.norm;
+    if (t.length === 0 || !isIdentStart(t.charCodeAt(0))) return false;
+    for (let k = 1; k < t.length; k++) if (!isIdentChar(t.charCodeAt(k))) return false;
+    return true;
+  }
+
+  /**
+   * Reads the body of a double-quoted string, cursor just after the opening quote. Returns false when
+   * a substitution opener (`$(` or a backtick) interrupts it: the word ends there and the opener is the
+   * next token; the string resumes after the matching close.
+   */
+  private readDq(): boolean {
+    this.flags |= W_QUOTED;
+    this.quotedParts++;
+    while (this.i < this.n) {
+      const c = this.s.charCodeAt(this.i);
+      if (c === C_DQ) {
+        this.i++;
+        return true;
+      }
+      if (c === C_BSLASH) {
+        const c1 = this.code(this.i + 1);
+        if (c1 === C_DOLLAR || c1 === C_BACKTICK || c1 === C_DQ || c1 === C_BSLASH) {
+          this.appendCode(c1);
+          this.i += 2;
+          continue;
+        }
+        if (c1 === C_LF) {
+          this.flags |= W_CONT;
+          this.i += 2;
+          continue;
+        }
+        this.appendCode(c);
+        this.i++;
+        continue;
+      }
+      if (c === C_BACKTICK) {
+        this.breakFromDq = true;
+        this.i++;
+        this.push(M_BACKTICK, true);
+        this.pendingOpen = SUB_BACKTICK;
+        return false;
+      }
+      if (c === C_DOLLAR) {
+        if (!this.readDollar(true)) return false;
+        continue;
+      }
+      this.appendCode(c);
+      this.i++;
+    }
+    return true;
+  }
+
+  /**
+   * A substitution opener found inside double quotes, already consumed: next() must return it before
+   * anything else.
+   */
+  private pendingOpen = 0;
+
+  /** Emits a pending substitution opener (see readDq) if there is one. Called by the detector loop. */
+  takePendingOpen(): boolean {
+    if (this.pendingOpen === 0) return false;
+    this.type = TK_SUB_OPEN;
+    this.kind = this.pendingOpen;
+    this.spaceBefore = false;
+    this.start = this.i - 1;
+    this.end = this.i;
+    this.pendingOpen = 0;
+    return true;
+  }
+
+  /**
+   * Handles `$` at the cursor inside a word. Returns false when the word must end here (a `$(`
+   * substitution opener follows, or `$IFS` acts as a separator).
+   */
+  private readDollar(inDq: boolean): boolean {
+    const j = this.i;
+    const c1 = this.code(j + 1);
+    if (c1 === C_LPAREN) {
+      if (this.code(j + 2) === C_LPAREN && this.inlineArith(j)) {
+        // $((digits)) inlined.
+        const close = this.s.indexOf('))', j + 3);
+        let digits = '';
+        for (let k = j + 3; k < close; k++) {
+          const d = this.s.charCodeAt(k);
+          if (isDigit(d)) digits += String.fromCharCode(d);
+        }
+        this.append(digits);
+        this.flags |= W_ARITH;
+        this.i = close + 2;
+        return true;
+      }
+      if (inDq) {
+        this.i = j + 2;
+        const arith = this.code(j + 2) === C_LPAREN;
+        if (arith) this.i++;
+        this.push(arith ? M_ARITH : M_PAREN, true);
+        this.pendingOpen = arith ? SUB_ARITH : SUB_DOLLAR;
+        this.breakFromDq = true;
+        return false;
+      }
+      return false; // next() emits the opener
+    }
+    if (c1 === C_LBRACE) {
+      const limit = Math.min(this.n, j + 2 + BRACE_SCAN);
+      let close = -1;
+      for (let k = j + 2; k < limit; k++) {
+        if (this.s.charCodeAt(k) === C_RBRACE) {
+          close = k;
+          break;
+        }
+      }
+      if (close < 0) {
+        this.appendCode(C_DOLLAR);
+        this.i++;
+        return true;
+      }
+      const inner = this.s.slice(j + 2, close);
+      this.i = close + 1;
+      if (inner.length >= 3 && inner.startsWith('IFS') && (inner.length === 3 || !isIdentChar(inner.charCodeAt(3)))) {
+        this.sawIFS = true;
+        if (inDq) {
+          this.appendCode(C_SPACE);
+          return true;
+        }
+        return false;
+      }
+      // ${name(...)} / ${@name(...)}: not valid sh; PHP's complex interpolation syntax.
+      let k = 0;
+      let at = false;
+      if (inner.charCodeAt(0) === 64) {
+        at = true;
+        k = 1;
+      }
+      let e = k;
+      while (e < inner.length && isIdentChar(inner.charCodeAt(e))) e++;
+      if (e > k && inner.charCodeAt(e) === C_LPAREN) {
+        this.flags |= W_BRACE_CALL;
+        this.braceCall = inner.slice(k, Math.min(e, k + 32));
+        this.braceCallAt = at;
+      }
+      let v = 0;
+      while (v < inner.length && isIdentChar(inner.charCodeAt(v))) v++;
+      this.noteVar(inner.slice(0, v));
+      return true;
+    }
+    if (c1 === C_LBRACK) {
+      const limit = Math.min(this.n, j + 2 + ARITH_SCAN);
+      for (let k = j + 2; k < limit; k++) {
+        if (this.s.charCodeAt(k) === C_RBRACK) {
+          this.flags |= k === j + 2 ? W_EMPTY_ARITH | W_ARITH : W_ARITH;
+          this.i = k + 1;
+          return true;
+        }
+      }
+      this.appendCode(C_DOLLAR);
+      this.i++;
+      return true;
+    }
+    if (!inDq && c1 === C_SQ) {
+      // $'...' ANSI-C quoting: escapes decoded.
+      this.i = j + 2;
+      this.flags |= W_QUOTED | W_ANSI;
+      this.quotedParts++;
+      while (this.i < this.n) {
+        const c = this.s.charCodeAt(this.i);
+        if (c === C_SQ) {
+          this.i++;
+          return true;
+        }
+        if (c === C_BSLASH && this.i + 1 < this.n) {
+          this.i = this.ansiEscape(this.i + 1);
+          continue;
+        }
+        this.appendCode(c);
+        this.i++;
+      }
+      return true;
+    }
+    if (!inDq && c1 === C_DQ) {
+      // $"..." locale string: same as "..."
+      if (j + 1 >= this.lastDouble) {
+        this.i++;
+        return true;
+      }
+      this.i = j + 2;
+      return this.readDq();
+    }
+    if (isIdentStart(c1)) {
+      let e = j + 1;
+      while (e < this.n && isIdentChar(this.s.charCodeAt(e))) e++;
+      const name = this.s.slice(j + 1, Math.min(e, j + 34));
+      this.i = e;
+      if (name === 'IFS' && e - j === 4) {
+        this.sawIFS = true;
+        if (inDq) {
+          this.appendCode(C_SPACE);
+          return true;
+        }
+        return false;
+      }
+      this.noteVar(name);
+      return true;
+    }
+    if (isDigit(c1) || c1 === 64 || c1 === C_STAR || c1 === C_QUEST || c1 === C_HASH || c1 === C_BANG || c1 === 45 || c1 === C_DOLLAR) {
+      // Special parameters: $1 $@ $* $? $# $! $- $$
+      this.noteVar(String.fromCharCode(c1));
+      this.i = j + 2;
+      return true;
+    }
+    this.appendCode(C_DOLLAR);
+    this.unquotedChars++;
+    this.i++;
+    return true;
+  }
+
+  /** Decodes one ANSI-C escape whose letter is at `k`; returns the index after it. */
+  private ansiEscape(k: number): number {
+    const c = this.s.charCodeAt(k);
+    if (c === 120) {
+      // \xHH
+      let v = 0;
+      let e = k + 1;
+      while (e < this.n && e < k + 3) {
+        const h = hexVal(this.s.charCodeAt(e));
+        if (h < 0) break;
+        v = v * 16 + h;
+        e++;
+      }
+      if (e > k + 1) this.appendCode(v);
+      return e;
+    }
+    if (c >= 48 && c <= 55) {
+      let v = 0;
+      let e = k;
+      while (e < this.n && e < k + 3) {
+        const d = this.s.charCodeAt(e);
+        if (d < 48 || d > 55) break;
+        v = v * 8 + (d - 48);
+        e++;
+      }
+      this.appendCode(v);
+      return e;
+    }
+    const map: Record<number, number> = { 110: 10, 116: 9, 114: 13, 97: 7, 98: 8, 101: 27, 102: 12, 118: 11 };
+    this.appendCode(map[c] ?? c);
+    return k + 1;
+  }
+}
+
+function hexVal(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}

@@ -1,0 +1,140 @@
+import t from 'tap';
+import { decodeBase64, deepDecode, escapeDecode, htmlDecode, parseCookieHeader, parseForm, percentDecode } from '../../src/decode';
+import { decodePayload, looksLikeJson } from '../../src/body';
+import { charMask, C } from '../../src/charclass';
+import { compilePathGlob, formatPath, splitPath } from '../../src/paths';
+
+t.test('percentDecode', async (t) => {
+  const cases: Array<[string, string, boolean?]> = [
+    ['%3Cscript%3E', '<script>'],
+    ['%253C', '%3C'],
+    ['caf%C3%A9', 'café'],
+    ['..%c0%af..%c0%afetc', '../../etc', false],
+    ['%u003cimg%u003e', '<img>'],
+    ['100%', '100%'],
+    ['%zz%4', '%zz%4'],
+    ['a+b', 'a+b'],
+    ['a+b%20c', 'a b c', true],
+    ['%ff%fe', '\ufffd\ufffd'],
+    ['%e2%82', '\ufffd\ufffd'],
+  ];
+  for (const [input, expected, plus] of cases) t.equal(percentDecode(input, plus), expected, input);
+});
+
+t.test('htmlDecode', async (t) => {
+  const cases: Array<[string, string]> = [
+    ['&lt;svg onload=alert(1)&gt;', '<svg onload=alert(1)>'],
+    ['&#60;&#x3C;&#X3c', '<<<'],
+    ['jav&#x09;ascript&colon;', 'jav\tascript:'],
+    ['Tom &amp; Jerry', 'Tom & Jerry'],
+    ['AT&T & co', 'AT&T & co'],
+    ['&unknown;', '&unknown;'],
+    ['&#99999999999;', '\ufffd999;'],
+    ['&#xd800;', '\ufffd'],
+  ];
+  for (const [input, expected] of cases) t.equal(htmlDecode(input), expected, input);
+});
+
+t.test('escapeDecode', async (t) => {
+  t.equal(escapeDecode('\\u003cscript\\u003e'), '<script>');
+  t.equal(escapeDecode('\\x3c\\u{1F600}'), '<😀');
+  t.equal(escapeDecode('C:\\Users\\name'), 'C:\\Users\\name');
+  t.equal(escapeDecode('\\u12'), '\\u12');
+});
+
+t.test('deepDecode undoes nesting and says when nothing changed', async (t) => {
+  t.equal(deepDecode('plain text'), undefined);
+  t.equal(deepDecode('50% off'), undefined);
+  t.equal(deepDecode('%25253Cscript%25253E'), '<script>');
+  t.equal(deepDecode('%26lt%3Bscript%26gt%3B'), '<script>');
+  t.equal(deepDecode('%5Cu003cimg%5Cu003e'), '<img>');
+});
+
+t.test('decodeBase64 is strict', async (t) => {
+  t.equal(decodeBase64(Buffer.from('hello <x>').toString('base64')), 'hello <x>');
+  t.equal(decodeBase64('aGVsbG8'), 'hello');
+  t.equal(decodeBase64('aGVs\nbG8='), 'hello');
+  t.equal(decodeBase64('@@@'), undefined);
+  t.equal(decodeBase64('aGVsbG8=x'), undefined);
+  t.equal(decodeBase64('a'), undefined);
+});
+
+t.test('parseForm and cookies keep keys verbatim and never touch prototypes', async (t) => {
+  const f = parseForm('user%5B%24ne%5D=1&a=1&a=2&b=x+y&__proto__=z&flag');
+  t.equal(f['user[$ne]'], '1');
+  t.same(f.a, ['1', '2']);
+  t.equal(f.b, 'x y');
+  t.equal(f.flag, '');
+  t.equal(Object.getPrototypeOf(f), null);
+  t.equal(f['__proto__' as 'a'], 'z');
+  const c = parseCookieHeader('a=1; b="two"; __proto__=x; c=%3Cx%3E; junk');
+  t.equal(c.a, '1');
+  t.equal(c.b, 'two');
+  t.equal(c.c, '<x>');
+  t.equal(({} as Record<string, unknown>).x, undefined);
+});
+
+t.test('decodePayload by content type', async (t) => {
+  t.same(decodePayload('{"a":1}', 'body', 'application/json; charset=utf-8', false), { value: { a: 1 } });
+  t.same(decodePayload('{"a":', 'body', 'application/json', false), { value: '{"a":', problem: 'invalid-json' });
+  t.same(decodePayload('a=1&b=2', 'body', 'application/x-www-form-urlencoded', false).value, { a: '1', b: '2' });
+  t.same(decodePayload('{"a":1}', 'body', 'text/plain', false), { value: { a: 1 } }, 'JSON without a JSON content type');
+  t.same(decodePayload('hello', 'body', undefined, false), { value: 'hello' });
+  t.same(decodePayload(Buffer.from('{"x":"y"}').toString('base64'), 'auto', undefined, true), { value: { x: 'y' } });
+  t.same(decodePayload('!!', 'auto', undefined, true), { value: '!!', problem: 'invalid-base64' });
+  t.same(decodePayload(Buffer.from('hi'), 'body', 'text/plain', false), { value: 'hi' });
+  t.same(decodePayload({ already: 'parsed' }, 'body', 'application/json', false), { value: { already: 'parsed' } });
+  const mp = [
+    '--XyZ',
+    'Content-Disposition: form-data; name="title"',
+    '',
+    '<script>alert(1)</script>',
+    '--XyZ',
+    'Content-Disposition: form-data; name="file"; filename="../../etc/passwd"',
+    'Content-Type: application/octet-stream',
+    '',
+    '\u0000\u0001binary',
+    '--XyZ--',
+    '',
+  ].join('\r\n');
+  const parsed = decodePayload(mp, 'body', 'multipart/form-data; boundary=XyZ', false).value as Record<string, unknown>;
+  t.equal(parsed.title, '<script>alert(1)</script>');
+  t.same(parsed['(files)'], [{ filename: '../../etc/passwd' }]);
+  t.equal(decodePayload('junk', 'body', 'multipart/form-data; boundary=Q', false).problem, 'invalid-multipart');
+});
+
+t.test('looksLikeJson', async (t) => {
+  t.ok(looksLikeJson(' {"a":1} '));
+  t.ok(looksLikeJson('[1]'));
+  t.notOk(looksLikeJson('{'));
+  t.notOk(looksLikeJson('{a]'));
+  t.notOk(looksLikeJson('hello'));
+});
+
+t.test('charMask', async (t) => {
+  t.equal(charMask('abc123'), C.ALPHA | C.DIGIT);
+  t.ok(charMask("a'b") & C.SQUOTE);
+  t.ok(charMask('é') & C.NONASCII);
+  t.ok(charMask('\u0000') & C.CTRL);
+  t.ok(charMask('a\tb') & C.SPACE);
+});
+
+t.test('paths and globs', async (t) => {
+  t.equal(formatPath('body', ['items', 2, 'name']), 'body.items[2].name');
+  t.equal(formatPath('headers', ['user-agent']), 'headers.user-agent');
+  t.equal(formatPath('query', ['user[$ne]']), 'query["user[$ne]"]');
+  t.same(splitPath('body.items[2].name'), ['body', 'items', '[2]', 'name']);
+  t.same(splitPath('query["a.b"]'), ['query', 'a.b']);
+  const g = compilePathGlob('body.items[*].note');
+  t.ok(g('body.items[3].note'));
+  t.notOk(g('body.items.note'));
+  t.notOk(g('body.items[3].name'));
+  const any = compilePathGlob('records[*].body.**');
+  t.ok(any('records[0].body.a.b[2]'));
+  t.ok(any('records[12].body'));
+  t.notOk(any('records[0].messageAttributes.x'));
+  t.ok(compilePathGlob('headers.*')('headers.User-Agent'));
+  t.ok(compilePathGlob('Headers.user-agent')('headers.user-agent'), 'case-insensitive segments');
+  const long = 'body' + '.a'.repeat(300);
+  t.ok(compilePathGlob('body.**.a')(long), 'memoized: no blow-up on long paths');
+});
