@@ -547,8 +547,9 @@ function sleepCall(s: string, paren: number): Detection | undefined {
   if (j >= s.length || s.charCodeAt(j) !== C_RPAREN) return undefined;
   const p = skipWsBack(s, t - 1);
   const b = p >= 0 ? s.charCodeAt(p) : -1;
-  const js = b === -1 || b === 43 /* + */ || b === C_SEMI || b === C_AMP || b === C_PIPE || b === C_LPAREN ||
-    b === C_LBRACE || b === C_SQUOTE || b === C_DQUOTE;
+  // `(select(sleep(5)))` is SQL; JS concatenation/statement/logical context makes it $where
+  const js = b === -1 || b === 43 /* + */ || b === C_SEMI || b === C_AMP || b === C_PIPE || b === C_SQUOTE ||
+    b === C_DQUOTE;
   return {
     rule: 'nosql.where-sleep',
     reason: 'Text calls sleep(<ms>), the blind timing probe of $where JavaScript injection.',

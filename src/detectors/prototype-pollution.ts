@@ -110,9 +110,10 @@ export function detectPrototypePollutionKey(key: string, parentKey: string | und
 }
 
 /**
- * Splits a key into path segments at `[`, `]`, `.` and quotes (the syntaxes of qs, dot-prop, lodash
- * paths) and looks for a `__proto__` segment or `constructor` followed by `prototype`. Linear; only
- * segments of length 9 or 11 are compared.
+ * Splits a key into path segments at `[`, `]` and `.` (the syntaxes of qs, dot-prop, lodash paths),
+ * strips one pair of quotes from a segment (`["__proto__"]`), and looks for a `__proto__` segment or
+ * a `constructor` segment followed by `prototype`. Linear; only segments of length 9 or 11 (plus
+ * quotes) are compared.
  */
 function pathKey(key: string): Detection | undefined {
   const n = key.length;
@@ -120,27 +121,35 @@ function pathKey(key: string): Detection | undefined {
   let prevWasConstructor = false;
   for (let i = 0; i <= n; i++) {
     const c = i < n ? key.charCodeAt(i) : -1;
-    if (c === -1 || c === C_LBRACKET || c === C_RBRACKET || c === C_DOT || c === C_DQUOTE || c === C_SQUOTE) {
-      const len = i - start;
-      if (len > 0) {
-        if (len === 9 && key.startsWith(PROTO, start)) {
-          return {
-            rule: 'proto.path-key',
-            reason: 'Object key is a property path with a "__proto__" segment, which nested parsers expand into a prototype write.',
-            confidence: 'high',
-          };
-        }
-        if (len === 9 && prevWasConstructor && key.startsWith(PROTOTYPE, start)) {
-          return {
-            rule: 'proto.path-key',
-            reason: 'Object key is a property path through "constructor" then "prototype", which reaches Object.prototype.',
-            confidence: 'high',
-          };
-        }
-        prevWasConstructor = len === 11 && key.startsWith(CONSTRUCTOR, start);
+    if (c !== -1 && c !== C_LBRACKET && c !== C_RBRACKET && c !== C_DOT) continue;
+    let s0 = start;
+    let e0 = i;
+    if (e0 - s0 >= 2) {
+      const q = key.charCodeAt(s0);
+      if ((q === C_DQUOTE || q === C_SQUOTE) && key.charCodeAt(e0 - 1) === q) {
+        s0++;
+        e0--;
       }
-      start = i + 1;
     }
+    const len = e0 - s0;
+    if (len > 0) {
+      if (len === 9 && key.startsWith(PROTO, s0)) {
+        return {
+          rule: 'proto.path-key',
+          reason: 'Object key is a property path with a "__proto__" segment, which nested parsers expand into a prototype write.',
+          confidence: 'high',
+        };
+      }
+      if (len === 9 && prevWasConstructor && key.startsWith(PROTOTYPE, s0)) {
+        return {
+          rule: 'proto.path-key',
+          reason: 'Object key is a property path through "constructor" then "prototype", which reaches Object.prototype.',
+          confidence: 'high',
+        };
+      }
+      prevWasConstructor = len === 11 && key.startsWith(CONSTRUCTOR, s0);
+    }
+    start = i + 1;
   }
   return undefined;
 }
@@ -168,7 +177,22 @@ export function detectPrototypePollution(value: string): Detection | undefined {
     if (best?.confidence === 'high') return best;
     i = value.indexOf(PROTOTYPE, i + 9);
   }
+  // React Flight `$3:constructor:constructor` (reaches Function): one more native scan.
+  i = value.indexOf(':constructor');
+  while (i !== -1) {
+    const a = at(value, i + 12);
+    if ((a === -1 || a === C_COLON) && flightReference(value, i)) return flightHit('constructor');
+    i = value.indexOf(':constructor', i + 12);
+  }
   return best;
+}
+
+function flightHit(segment: string): Detection {
+  return {
+    rule: 'proto.flight-path',
+    reason: `Value is a React Flight reference whose path walks through "${segment}".`,
+    confidence: 'high',
+  };
 }
 
 /** Context of one `__proto__` occurrence at `i`. */
@@ -201,12 +225,8 @@ function protoAt(s: string, i: number): Detection | undefined {
   if (isQuote(b) && a === b && at(s, i - 2) === C_LBRACKET && at(s, end + 1) === C_RBRACKET) {
     return pathHit('Value has the bracket path segment ["__proto__"]');
   }
-  if (b === C_COLON && a === C_COLON && flightReference(s, i - 1)) {
-    return {
-      rule: 'proto.flight-path',
-      reason: 'Value is a React Flight reference whose path walks through "__proto__".',
-      confidence: 'high',
-    };
+  if (b === C_COLON && (a === C_COLON || a === -1 || isQuote(a)) && flightReference(s, i - 1)) {
+    return flightHit('__proto__');
   }
 
   // Object key in JSON/JS/YAML text: `"__proto__": {`, `{__proto__: {`, `__proto__:\n  x: 1`.
@@ -310,6 +330,9 @@ function prototypeAt(s: string, i: number): Detection | undefined {
   const b = at(s, i - 1);
   if (b !== -1 && (isIdentStart(b) || (b >= 48 && b <= 57)) && b !== C_DOLLAR) return undefined;
 
+  if (b === C_COLON && (a === -1 || a === C_COLON || isQuote(a)) && flightReference(s, i - 1)) {
+    return flightHit('prototype');
+  }
   const path = constructorPathBefore(s, i);
   if (path === 'path') {
     // `constructor.prototype` followed by a further step, assignment, key end or string end.

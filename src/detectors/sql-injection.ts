@@ -174,6 +174,8 @@ const F_CATALOG = 1 << 16; // a system catalog referenced
 const F_SYSVAR = 1 << 17; // @@version and friends
 const F_FIRST_OP = 1 << 18; // the breakout literal is followed by a binary operator
 const F_LOGIC = 1 << 19; // a logical operator in a valid position
+const F_SELSHAPE = 1 << 20; // statement-level SELECT whose first item is not a plain column
+const F_FROM = 1 << 21; // statement-level SELECT ... FROM
 
 const F_DANGER = F_TIME | F_ERROR | F_FILE | F_EXEC;
 
@@ -264,11 +266,14 @@ class Walker {
   private selArmed = false;
   /** Statement context: the root SELECT had a non-identifier item or a FROM. */
   private selItems = 0;
-  private selShape = false;
   private aliasOk = false;
   private typeWords = 0;
   private afterStack = false;
-  private breakoutDone = false;
+  /** `; select` seen: the first select item decides whether this is a stacked query. */
+  private stackSel = false;
+  /** A statement directly after a value, MSSQL-style, without `;`. */
+  private inline = false;
+  private lastWord = '';
 
   constructor(s: string, start: number, quote: number) {
     this.s = s;
@@ -320,12 +325,17 @@ class Walker {
     }
   }
 
+  /** Kind of the lookahead token (a method, so that narrowing does not survive `advance()`). */
+  private peekKind(): number {
+    return this.nxt.kind;
+  }
+
   // --- segment bookkeeping -------------------------------------------------------------------------
 
   private atom(isConst: boolean, start: number, end: number): void {
     const d = this.d();
     if (!isConst) this.sideConst[d] = 0;
-    this.sideN[d]++;
+    this.sideN[d] = this.sideN[d]! + 1;
     this.sideS[d] = start;
     this.sideE[d] = end;
   }
@@ -333,7 +343,7 @@ class Walker {
   private fnAtom(cls: number): void {
     const d = this.d();
     this.sideConst[d] = 0;
-    this.sideN[d]++;
+    this.sideN[d] = this.sideN[d]! + 1;
     this.sideS[d] = this.sideE[d] = -1;
     if (cls !== 0) {
       this.sideFn[d] = 1;
@@ -403,9 +413,7 @@ class Walker {
       else if (fnSeg) this.feats |= F_LOGIC_FN;
       else if (constOnly) this.feats |= logic === 2 ? F_LOGIC_OR_CONST : F_LOGIC_AND_CONST;
       else if (idCmp) this.feats |= F_LOGIC_IDCMP;
-    } else if (d === 0 && this.segIdx[d] === 0 && this.quote !== Q_NONE && this.breakoutDone) {
-      if (constCmp || sameCmp) this.feats |= F_FIRST_CMP;
-    } else if (d === 0 && this.segIdx[d] === 0 && this.quote === Q_NONE && (constCmp || sameCmp)) {
+    } else if (d === 0 && this.segIdx[d] === 0 && (constCmp || sameCmp)) {
       this.feats |= F_FIRST_CMP;
     }
     if (this.havingArmed && (this.segCmp[d] || fnSeg)) this.feats |= F_HAVING;
@@ -469,7 +477,6 @@ class Walker {
   // --- the walk ----------------------------------------------------------------------------------
 
   run(): Walk {
-    let steps = 0;
     while (this.state !== S_DEAD) {
       this.advance();
       const t = this.cur;
@@ -491,15 +498,14 @@ class Walker {
       }
       this.valid++;
       this.lastKind = t.kind;
+      this.lastWord = t.kind === T_WORD ? t.word : '';
       this.lastOpenStrQuote = t.kind === T_STR && !t.closed ? t.quote : 0;
-      if (++steps > 1 && this.quote !== Q_NONE) this.breakoutDone = true;
     }
     return { feats: this.feats, complete: false, endOk: false, trunc: false, valid: this.valid };
   }
 
   /** Consumes one token in the current state. Returns false when the token cannot be SQL here. */
   private step(t: SqlToken): boolean {
-    if (this.quote !== Q_NONE) this.breakoutDone = true;
     switch (this.state) {
       case S_START:
         return this.onStart(t);
@@ -547,6 +553,10 @@ class Walker {
     }
     if (t.kind === T_SEMI || t.kind === T_RPAREN || t.kind === T_COMMA) return this.onOperator(t);
     if (t.kind === T_OP && !isUnary(t.op) && t.op !== '*') return this.onOperator(t);
+    if (t.kind === T_OP && isUnary(t.op)) {
+      this.state = S_OPERAND;
+      return true;
+    }
     return this.onOperand(t);
   }
 
@@ -586,6 +596,7 @@ class Walker {
         return true;
       case T_LPAREN:
         this.byArmed = false;
+        this.selItem(true);
         if (this.nxt.kind === T_WORD && this.nxt.word === 'select') {
           this.push(K_SUBQ);
         } else {
@@ -603,7 +614,7 @@ class Walker {
         return false;
       case T_OP:
         if (isUnary(t.op)) return true;
-        if (t.op === '*' && (this.lastKind === T_LPAREN || this.lastKind === T_COMMA || this.selArmed || this.lastKind === T_WORD)) {
+        if (t.op === '*' && (this.lastKind === T_LPAREN || this.lastKind === T_COMMA || this.selArmed || this.lastWord === 'select' || this.lastWord === 'distinct' || this.lastWord === 'all')) {
           this.selItem(true);
           this.atom(false, -1, -1);
           this.toOperator();
@@ -658,12 +669,9 @@ class Walker {
         break;
     }
     if (cls & W_RESERVED) return false;
-    if (cls & W_STMT && this.afterStack) return false;
     if (cls & W_VALUE) {
       this.selItem(true);
-      this.atom(false, t.start, t.end);
       this.fnAtom(FN_SQL);
-      this.sideN[this.d()]--;
       this.toOperator();
       return true;
     }
@@ -733,7 +741,10 @@ class Walker {
   private selItem(sqlish: boolean): void {
     if (!this.selArmed || this.depth !== 0) return;
     this.selItems++;
-    if (sqlish) this.selShape = true;
+    if (sqlish) {
+      this.feats |= this.stackSel ? F_STACK : F_SELSHAPE;
+    }
+    this.stackSel = false;
     this.selArmed = false;
   }
 
@@ -778,7 +789,7 @@ class Walker {
         // Adjacent literals concatenate (MySQL, PostgreSQL): `'a' 'b'`.
         if (this.lastKind === T_STR) {
           this.atom(true, -1, -1);
-          this.sideN[d]--;
+          this.sideN[d] = this.sideN[d]! - 1;
           return true;
         }
         if (this.aliasOk) {
@@ -942,7 +953,10 @@ class Walker {
       case 'from':
         this.closeSeg();
         this.sel[this.d()] = 1;
-        if (this.depth === 0 && this.selItems > 0) this.selShape = this.selShape || this.nxt.kind !== T_EOF;
+        if (this.depth === 0 && this.selItems > 0) {
+          this.feats |= F_FROM;
+          if (this.stackSel && this.nxt.kind !== T_EOF) this.feats |= F_STACK;
+        }
         this.state = S_OPERAND;
         return true;
       case 'limit':
@@ -959,7 +973,7 @@ class Walker {
       case 'procedure':
         if (this.nxt.kind === T_WORD && this.nxt.word === 'analyse') {
           this.advance();
-          if (this.nxt.kind === T_LPAREN) {
+          if (this.peekKind() === T_LPAREN) {
             this.feats |= F_ERROR;
             return this.call('analyse', '');
           }
@@ -1031,7 +1045,10 @@ class Walker {
     }
     if (cls & W_STMT && this.quote === Q_NONE && this.depth === 0) {
       // MSSQL runs consecutive statements without `;`: `1 update t set ...`, `1; if 1=1 shutdown`.
-      if (STRONG_STMT.has(word)) return this.onStmt(t);
+      if (STRONG_STMT.has(word)) {
+        this.inline = true;
+        return this.onStmt(t);
+      }
     }
     if (cls & W_RESERVED || cls & W_STMT) return false;
     // A plain word after an operand: an alias, valid inside a SELECT only (once).
@@ -1110,7 +1127,8 @@ class Walker {
     if (CATALOGS.has(qual) || CATALOGS.has(t.word)) this.feats |= F_CATALOG;
     if (this.nxt.kind === T_LPAREN) {
       // A qualified call replaces the qualifier atom already counted.
-      this.sideN[this.d()]--;
+      const d = this.d();
+      if (this.sideN[d]! > 0) this.sideN[d] = this.sideN[d]! - 1;
       return this.call(t.word, qual);
     }
     if (t.word.startsWith('xp_') || t.word.startsWith('sp_')) this.feats |= F_EXEC;
@@ -1182,16 +1200,12 @@ class Walker {
     const word = t.word;
     const n = this.nxt;
     const nw = n.kind === T_WORD ? n.word : '';
-    const stacked = this.afterStack || this.lastKind !== T_EOF;
+    const stacked = this.afterStack || this.inline;
     let strong = false;
     switch (word) {
       case 'select':
-        if (stacked) {
-          // `; select <something SQL-shaped>`
-          if (n.kind === T_NUM || n.kind === T_VAR || n.kind === T_STR || n.kind === T_LPAREN || (n.kind === T_OP && n.op === '*') || (n.kind === T_WORD && (FUNCS.has(nw) || wordClass(nw) & W_CONST || this.isCallNext()))) {
-            this.feats |= F_STACK;
-          }
-        }
+        // `; select <something SQL-shaped>`: judged on the first item (selItem) or a FROM.
+        this.stackSel = stacked;
         this.sel[this.d()] = 1;
         this.selArmed = true;
         this.state = S_OPERAND;
@@ -1269,10 +1283,6 @@ class Walker {
     else if (!stacked && !(this.feats & F_TIME)) return false;
     this.state = S_LOOSE;
     return true;
-  }
-
-  private isCallNext(): boolean {
-    return false;
   }
 
   /** `update <table> set`: peeks without consuming (bounded to the next token). */
@@ -1386,7 +1396,7 @@ type Verdict = { rule: string; reason: string; confidence: 'high' | 'medium' | '
 
 const CTX_NAME = ['as typed', 'a single-quoted literal', 'a double-quoted literal', '', 'a backtick identifier'];
 
-function judge(w: Walk, quote: number): Verdict | undefined {
+function judge(w: Walk, quote: number, litWord: boolean): Verdict | undefined {
   const f = w.feats;
   const ctx = quote === Q_NONE ? '' : ` after closing ${CTX_NAME[quote]}`;
   if (f & F_UNION) return { rule: 'sqli.union', reason: `UNION SELECT forms a second query${ctx}.`, confidence: 'high' };
@@ -1399,11 +1409,12 @@ function judge(w: Walk, quote: number): Verdict | undefined {
   if (f & F_LOGIC_FN) return { rule: 'sqli.boolean', reason: `A logical operator is followed by an SQL function call or subquery${ctx}.`, confidence: 'high' };
   if (f & F_STMT) return { rule: 'sqli.statement', reason: 'The value is a complete data-changing or administrative SQL statement.', confidence: 'high' };
   if (f & F_PROBE) return { rule: 'sqli.probe', reason: `ORDER BY / GROUP BY with a column number${ctx}.`, confidence: quote !== Q_NONE || w.complete ? 'high' : 'medium' };
+  if (f & F_SELSHAPE && f & (F_FROM | F_SQLFN | F_SYSVAR | F_CATALOG)) return { rule: 'sqli.statement', reason: 'The value is a complete SQL query.', confidence: 'high' };
   if (f & F_HAVING) return { rule: 'sqli.probe', reason: `A HAVING clause with a condition${ctx}.`, confidence: 'high' };
   if (quote !== Q_NONE) {
     if (f & F_LOGIC_OR_CONST && w.endOk) return { rule: 'sqli.tautology', reason: `OR with a literal operand${ctx}.`, confidence: 'high' };
     if (f & F_LOGIC_IDCMP && w.endOk) return { rule: 'sqli.boolean', reason: `A logical operator adds a condition${ctx}.`, confidence: 'high' };
-    if (w.trunc) return { rule: 'sqli.comment', reason: `A comment truncates the query${ctx}.`, confidence: 'medium' };
+    if (w.trunc) return { rule: 'sqli.comment', reason: `A comment truncates the query${ctx}.`, confidence: litWord ? 'high' : 'medium' };
     if (f & (F_LOGIC_OR_CONST | F_LOGIC_AND_CONST | F_LOGIC_IDCMP)) return { rule: 'sqli.boolean', reason: `A logical operator follows the literal${ctx}.`, confidence: 'medium' };
     if (f & F_FIRST_CMP && w.endOk) return { rule: 'sqli.expression', reason: `The literal is closed and compared${ctx}.`, confidence: 'medium' };
     if (f & (F_SQLFN | F_SYSVAR) && w.valid > 1) return { rule: 'sqli.expression', reason: `SQL functions follow the closed literal${ctx}.`, confidence: 'medium' };
@@ -1416,6 +1427,18 @@ function judge(w: Walk, quote: number): Verdict | undefined {
 }
 
 const RANK = { high: 3, medium: 2, low: 1 } as const;
+
+/** The application's literal before the breakout is one short token (a user name, an id): `admin'--`. */
+function isLoginLike(s: string, quoteAt: number): boolean {
+  if (quoteAt === 0 || quoteAt > 64) return false;
+  let letter = false;
+  for (let i = 0; i < quoteAt; i++) {
+    const c = s.charCodeAt(i);
+    if (isSpace(c) || c === 0) return false;
+    if (((c | 0x20) >= 97 && (c | 0x20) <= 122) || c >= 0x80) letter = true;
+  }
+  return letter;
+}
 
 /**
  * Detects SQL injection in one untrusted string. Pure, linear, never throws.
@@ -1440,10 +1463,10 @@ export function detectSqlInjection(value: string): Detection | undefined {
       else if (q === Q_DOUBLE && dq < 0) dq = i;
       else if (q === Q_BACKTICK && bt < 0) bt = i;
     }
-    if (sq >= 0 && consider(judge(new Walker(value, sq + 1, Q_SINGLE).run(), Q_SINGLE))) return best;
-    if (dq >= 0 && consider(judge(new Walker(value, dq + 1, Q_DOUBLE).run(), Q_DOUBLE))) return best;
-    if (consider(judge(new Walker(value, 0, Q_NONE).run(), Q_NONE))) return best;
-    if (bt >= 0 && consider(judge(new Walker(value, bt + 1, Q_BACKTICK).run(), Q_BACKTICK))) return best;
+    if (sq >= 0 && consider(judge(new Walker(value, sq + 1, Q_SINGLE).run(), Q_SINGLE, isLoginLike(value, sq)))) return best;
+    if (dq >= 0 && consider(judge(new Walker(value, dq + 1, Q_DOUBLE).run(), Q_DOUBLE, isLoginLike(value, dq)))) return best;
+    if (consider(judge(new Walker(value, 0, Q_NONE).run(), Q_NONE, false))) return best;
+    if (bt >= 0 && consider(judge(new Walker(value, bt + 1, Q_BACKTICK).run(), Q_BACKTICK, false))) return best;
     return best;
   } catch {
     return undefined;

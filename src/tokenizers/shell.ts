@@ -231,8 +231,6 @@ export class ShellLexer {
   private pendingDq = false;
   /** The next word starts inside a single-quoted string (CTX_SINGLE). */
   private pendingSq = false;
-  /** A word was cut short by a substitution opener inside double quotes. */
-  private breakFromDq = false;
   /** The last token ended a word at a `\n` that must be emitted as SEP_LNL next. */
   private finished = false;
 
@@ -325,7 +323,16 @@ export class ShellLexer {
 
   /** Reads the next token into the public fields. Returns its type. */
   next(): number {
-    this.breakFromDq = false;
+    if (this.pendingOpen !== 0) {
+      // A substitution opener met inside a double-quoted string (consumed by readDq).
+      this.type = TK_SUB_OPEN;
+      this.kind = this.pendingOpen;
+      this.spaceBefore = false;
+      this.start = this.i - 1;
+      this.end = this.i;
+      this.pendingOpen = 0;
+      return TK_SUB_OPEN;
+    }
     if (this.finished) return this.setEnd();
     // Skip blanks and comments.
     let sawSpace = this.i === 0;
@@ -636,7 +643,7 @@ export class ShellLexer {
           break;
         }
         case C_EQ:
-          if (this.flags === 0 || this.flags === W_UNQUOTED || this.flags === W_CARET) {
+          if ((this.flags & ~(W_UNQUOTED | W_CARET)) === 0) {
             if (this.assignName === '' && this.isIdentNorm()) {
               this.assignName = this.norm;
               this.flags |= W_ASSIGN;
@@ -706,7 +713,6 @@ export class ShellLexer {
         continue;
       }
       if (c === C_BACKTICK) {
-        this.breakFromDq = true;
         this.i++;
         this.push(M_BACKTICK, true);
         this.pendingOpen = SUB_BACKTICK;
@@ -722,23 +728,8 @@ export class ShellLexer {
     return true;
   }
 
-  /**
-   * A substitution opener found inside double quotes, already consumed: next() must return it before
-   * anything else.
-   */
+  /** A substitution opener found inside double quotes, already consumed: next() returns it first. */
   private pendingOpen = 0;
-
-  /** Emits a pending substitution opener (see readDq) if there is one. Called by the detector loop. */
-  takePendingOpen(): boolean {
-    if (this.pendingOpen === 0) return false;
-    this.type = TK_SUB_OPEN;
-    this.kind = this.pendingOpen;
-    this.spaceBefore = false;
-    this.start = this.i - 1;
-    this.end = this.i;
-    this.pendingOpen = 0;
-    return true;
-  }
 
   /**
    * Handles `$` at the cursor inside a word. Returns false when the word must end here (a `$(`
@@ -767,7 +758,6 @@ export class ShellLexer {
         if (arith) this.i++;
         this.push(arith ? M_ARITH : M_PAREN, true);
         this.pendingOpen = arith ? SUB_ARITH : SUB_DOLLAR;
-        this.breakFromDq = true;
         return false;
       }
       return false; // next() emits the opener
@@ -913,11 +903,12 @@ export class ShellLexer {
       this.appendCode(v);
       return e;
     }
-    const map: Record<number, number> = { 110: 10, 116: 9, 114: 13, 97: 7, 98: 8, 101: 27, 102: 12, 118: 11 };
-    this.appendCode(map[c] ?? c);
+    this.appendCode(ANSI_ESCAPES[c] ?? c);
     return k + 1;
   }
 }
+
+const ANSI_ESCAPES: Readonly<Record<number, number>> = { 110: 10, 116: 9, 114: 13, 97: 7, 98: 8, 101: 27, 102: 12, 118: 11 };
 
 function hexVal(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;

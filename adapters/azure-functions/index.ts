@@ -1,0 +1,147 @@
+/**
+ * `protect()` for Azure Functions, Node.js v4 programming model, every trigger; `protectApp()` for the
+ * whole app at once through a pre-invocation hook.
+ *
+ * @example
+ * import { app } from '@azure/functions';
+ * import { protect } from 'serverless-rasp/azure-functions';
+ * app.http('orders', { methods: ['POST'], handler: protect(async (request, context) => {
+ *   const order = await request.json(); // the body is still readable
+ *   return { status: 201, jsonBody: order };
+ * }) });
+ */
+import type { Disposable, HttpResponseInit, InvocationContext, PreInvocationContext } from '@azure/functions';
+import { RaspConfigError, RequestBlockedError } from '../../src/errors';
+import type { ProtectOptions } from '../../src/options';
+import { createRuntime, type InvocationMeta, type Runtime } from '../shared/runtime';
+import { classify, isPassthrough, normalizeHttp, normalizeTrigger, triggerName, triggerType, type HttpRequestLike, type Unit } from './normalize';
+import { httpBlockResponse } from './respond';
+
+export { RequestBlockedError, RaspConfigError, RaspError } from '../../src/errors';
+export type { ProtectOptions, SecurityEvent, Exclusion, Limits, Mode } from '../../src/options';
+export type { Finding, Verdict, AttackClass, Confidence, SourceKind } from '../../src/types';
+
+/** Marks a handler that already inspects its invocations, so the app-wide hook does not wrap it twice. */
+const PROTECTED = Symbol.for('serverless-rasp.protected');
+
+type AnyHandler = (input: any, context: InvocationContext) => unknown;
+
+function meta(context: InvocationContext | undefined): InvocationMeta {
+  return {
+    provider: 'azure',
+    functionName: context?.functionName,
+    requestId: context?.invocationId,
+    trigger: undefined,
+    sourceIp: undefined,
+  };
+}
+
+async function runHttp(rt: Runtime, user: AnyHandler, input: HttpRequestLike, context: InvocationContext, m: InvocationMeta): Promise<unknown> {
+  m.trigger = 'http';
+  let verdict;
+  try {
+    const req = await normalizeHttp(input, context);
+    m.sourceIp = req.ip;
+    verdict = rt.check(req, m);
+  } catch (err) {
+    verdict = rt.fail(err, m);
+  }
+  if (verdict.action === 'block') return httpBlockResponse(verdict, m.requestId);
+  return user(input, context);
+}
+
+function checkTrigger(rt: Runtime, input: unknown, context: InvocationContext, m: InvocationMeta): void {
+  const type = triggerType(context);
+  m.trigger = triggerName(type);
+  let units: Unit[];
+  try {
+    units = normalizeTrigger(type, input, context);
+  } catch (err) {
+    const v = rt.fail(err, m);
+    if (v.action === 'block') throw new RequestBlockedError(v.findings, m.requestId);
+    return;
+  }
+  for (const unit of units) {
+    const id = m.requestId !== undefined && unit.suffix !== '' ? `${m.requestId}${unit.suffix}` : m.requestId;
+    const verdict = rt.check(unit.request, { ...m, requestId: id });
+    // One bad message fails the invocation: Azure has no per-message result for these triggers, so
+    // the platform's retry and dead-letter handling (or the poison queue) take the whole delivery.
+    if (verdict.action === 'block') throw new RequestBlockedError(verdict.findings, m.requestId);
+  }
+}
+
+function wrap(rt: Runtime, user: AnyHandler): (input: unknown, context: InvocationContext) => Promise<unknown> {
+  const wrapper = async (input: unknown, context: InvocationContext): Promise<unknown> => {
+    const m = meta(context);
+    const kind = classify(input, context);
+    if (kind === 'skip') return user(input, context);
+    if (kind === 'http') return runHttp(rt, user, input as HttpRequestLike, context, m);
+    checkTrigger(rt, input, context, m);
+    return user(input, context);
+  };
+  Object.defineProperty(wrapper, PROTECTED, { value: true });
+  return wrapper;
+}
+
+function checkHandler(handler: unknown, fn: string): void {
+  if (typeof handler !== 'function') {
+    throw new RaspConfigError(
+      'RASP_ERR_HANDLER',
+      `serverless-rasp: ${fn}() needs your handler function as its first argument; got ${handler === null ? 'null' : typeof handler}.`,
+    );
+  }
+}
+
+/**
+ * Wraps an Azure Functions v4 handler of any trigger. HTTP: a blocked request gets 403 (400 for
+ * schema-only findings) with `{"error":"blocked","requestId":…}` and the handler is not called; the
+ * handler can still read the body. Other triggers: a malicious payload makes the invocation throw
+ * RequestBlockedError before the handler runs. Throws RaspConfigError at cold start for bad options.
+ */
+export function protect<TIn, TOut>(
+  handler: (input: TIn, context: InvocationContext) => TOut | Promise<TOut>,
+  options?: ProtectOptions,
+): (input: TIn, context: InvocationContext) => Promise<TOut | HttpResponseInit> {
+  checkHandler(handler, 'protect');
+  const rt = createRuntime('azure', options);
+  if (rt.opts.mode === 'off') return handler as unknown as (input: TIn, context: InvocationContext) => Promise<TOut>;
+  return wrap(rt, handler as AnyHandler) as (input: TIn, context: InvocationContext) => Promise<TOut | HttpResponseInit>;
+}
+
+/**
+ * The pre-invocation hook `protectApp` registers: it swaps `context.functionHandler` for a protected
+ * one. Exported so it can be registered by hand or tested with a `PreInvocationContext`. Handlers
+ * already wrapped with `protect()` are left alone, as are timer, warmup and Durable triggers.
+ */
+export function createPreInvocationHook(options?: ProtectOptions): (context: PreInvocationContext) => void {
+  const rt = createRuntime('azure', options);
+  const wrapped = new WeakMap<object, AnyHandler>();
+  return (context: PreInvocationContext): void => {
+    if (rt.opts.mode === 'off') return;
+    const handler = context.functionHandler as unknown;
+    if (typeof handler !== 'function' || (handler as unknown as Record<symbol, unknown>)[PROTECTED] === true) return;
+    if (isPassthrough(triggerType(context.invocationContext))) return;
+    let w = wrapped.get(handler);
+    if (w === undefined) {
+      w = wrap(rt, handler as AnyHandler);
+      wrapped.set(handler, w);
+    }
+    context.functionHandler = w as PreInvocationContext['functionHandler'];
+  };
+}
+
+/**
+ * Protects every function of the app in one line, through `app.hook.preInvocation`. Call it once,
+ * at the top of the file that registers your functions. Returns the hook's Disposable.
+ *
+ * @example
+ * import { protectApp } from 'serverless-rasp/azure-functions';
+ * protectApp({ mode: 'block' });
+ */
+export function protectApp(options?: ProtectOptions): Disposable {
+  const hook = createPreInvocationHook(options);
+  // Loaded here, not at import: the adapter itself never pulls the SDK in.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { app } = require('@azure/functions') as typeof import('@azure/functions');
+  return app.hook.preInvocation(hook);
+}

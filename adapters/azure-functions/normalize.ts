@@ -1,0 +1,389 @@
+/**
+ * Azure Functions (v4 programming model) invocations to the engine's request model. The trigger type
+ * comes from `context.options.trigger.type`; an HTTP request is read through a clone so the handler
+ * still gets an unread body. Non-HTTP payloads are inspected per message, with the trigger metadata
+ * fields a sender controls (blob names and metadata, message properties).
+ */
+import type { HttpRequest, InvocationContext } from '@azure/functions';
+import { parseCookieHeader, parseForm } from '../../src/decode';
+import { appendSegment } from '../../src/paths';
+import type { InputSource, InspectionRequest } from '../../src/types';
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** The subset of `HttpRequest` the adapter reads; real requests and stream-mode requests both fit. */
+export interface HttpRequestLike {
+  method: string;
+  url: string;
+  headers: { get(name: string): string | null; forEach(cb: (value: string, name: string) => void): void };
+  query?: { forEach(cb: (value: string, key: string) => void): void };
+  params?: Record<string, string>;
+  body?: unknown;
+  clone(): { text(): Promise<string> };
+}
+
+/** What the adapter does with an invocation. */
+export type Kind = 'http' | 'skip' | 'trigger';
+
+/** Azure binding types to the short trigger names used in security events (Lambda style). */
+const TRIGGER_NAMES: Record<string, string> = {
+  httptrigger: 'http',
+  queuetrigger: 'storage-queue',
+  servicebustrigger: 'service-bus',
+  eventhubtrigger: 'event-hub',
+  blobtrigger: 'storage-blob',
+  cosmosdbtrigger: 'cosmos-db',
+  eventgridtrigger: 'event-grid',
+};
+
+/**
+ * Triggers whose input no outsider writes: timers and warmup carry platform data, and Durable
+ * orchestrations, entities and activities only see what an already-inspected starter passed in
+ * (wrapping an orchestrator would also break its replay semantics).
+ */
+const PASSTHROUGH = new Set(['timertrigger', 'warmuptrigger', 'orchestrationtrigger', 'entitytrigger', 'activitytrigger']);
+
+export function triggerType(context: InvocationContext | undefined): string {
+  const t = (context as { options?: { trigger?: { type?: unknown } } } | undefined)?.options?.trigger?.type;
+  return typeof t === 'string' ? t : 'unknown';
+}
+
+export function triggerName(type: string): string {
+  return TRIGGER_NAMES[type.toLowerCase()] ?? type;
+}
+
+export function isPassthrough(type: string): boolean {
+  return PASSTHROUGH.has(type.toLowerCase());
+}
+
+let httpRequestClass: (new (...args: never[]) => unknown) | null | undefined;
+
+/** `instanceof HttpRequest` without loading @azure/functions unless the app already depends on it. */
+function isAzureHttpRequest(v: object): boolean {
+  if (httpRequestClass === undefined) {
+    try {
+      // Lazy on purpose: importing this adapter must not load the SDK. In an Azure app it is already
+      // in the require cache (the app registered its functions with it), so this costs nothing.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      httpRequestClass = (require('@azure/functions') as { HttpRequest?: new () => unknown }).HttpRequest ?? null;
+    } catch {
+      httpRequestClass = null;
+    }
+  }
+  return httpRequestClass !== null && v instanceof httpRequestClass;
+}
+
+export function looksLikeHttpRequest(v: unknown): v is HttpRequestLike {
+  if (v === null || typeof v !== 'object') return false;
+  if (isAzureHttpRequest(v)) return true;
+  const r = v as Partial<HttpRequestLike>;
+  return (
+    typeof r.method === 'string' &&
+    typeof r.url === 'string' &&
+    r.headers !== null &&
+    typeof r.headers === 'object' &&
+    typeof r.headers.get === 'function' &&
+    typeof r.headers.forEach === 'function' &&
+    typeof r.clone === 'function'
+  );
+}
+
+/** HTTP by the registered trigger type; duck typing when the context does not say (tests, hand calls). */
+export function classify(input: unknown, context: InvocationContext | undefined): Kind {
+  const type = triggerType(context).toLowerCase();
+  if (type === 'httptrigger') return looksLikeHttpRequest(input) ? 'http' : 'trigger';
+  if (PASSTHROUGH.has(type)) return 'skip';
+  if (type !== 'unknown' && type !== '') return 'trigger';
+  return looksLikeHttpRequest(input) ? 'http' : 'trigger';
+}
+
+/**
+ * Headers the Azure front end sets or overwrites on the way in: not caller input, or (the original
+ * URL headers) a copy of the path and query that are inspected on their own.
+ */
+const PLATFORM_HEADERS = new Set([
+  'content-length',
+  'client-ip',
+  'x-arr-log-id',
+  'x-arr-ssl',
+  'x-site-deployment-id',
+  'was-default-hostname',
+  'x-original-url',
+  'x-waws-unencoded-url',
+  'disguised-host',
+  'x-forwarded-proto',
+  'x-forwarded-tlsversion',
+  'x-appservice-proto',
+  'max-forwards',
+  'traceparent',
+  'tracestate',
+]);
+
+/** `203.0.113.7:52110` → `203.0.113.7`, `[2001:db8::1]:443` → `2001:db8::1`; bare IPv6 is kept. */
+export function stripPort(entry: string): string | undefined {
+  const v = entry.trim();
+  if (v.length === 0) return undefined;
+  if (v.startsWith('[')) {
+    const close = v.indexOf(']');
+    return close > 1 ? v.slice(1, close) : undefined;
+  }
+  const colon = v.indexOf(':');
+  // One colon: IPv4 (or a name) with a port. More than one: a bare IPv6 address.
+  if (colon !== -1 && colon === v.lastIndexOf(':')) return v.slice(0, colon) || undefined;
+  return v;
+}
+
+/**
+ * The caller's address. App Service's front end overwrites `client-ip` (so a caller cannot forge it)
+ * and appends the address it saw to `x-forwarded-for`; the leftmost entries are whatever the caller
+ * sent. So: `client-ip`, else the rightmost `x-forwarded-for` entry, ports stripped.
+ */
+export function clientIp(get: (name: string) => string | null | undefined): string | undefined {
+  const direct = get('client-ip');
+  if (direct) {
+    const ip = stripPort(direct);
+    if (ip) return ip;
+  }
+  const xff = get('x-forwarded-for');
+  if (!xff) return undefined;
+  const parts = xff.split(',');
+  return stripPort(parts[parts.length - 1] ?? '');
+}
+
+/**
+ * `orders/{id:int}` → `orders/{id}`, `files/{*path}` → `files/{path+}` (the engine's greedy form),
+ * `items/{id?}` → `items/{id}`: the route key users write in `schemas`.
+ */
+export function routeTemplate(route: string): string {
+  let out = '';
+  let i = 0;
+  while (i < route.length) {
+    const open = route.indexOf('{', i);
+    if (open === -1) {
+      out += route.slice(i);
+      break;
+    }
+    const close = route.indexOf('}', open);
+    if (close === -1) {
+      out += route.slice(i);
+      break;
+    }
+    out += route.slice(i, open);
+    let name = route.slice(open + 1, close);
+    let greedy = false;
+    if (name.startsWith('*')) {
+      greedy = true;
+      name = name.slice(1);
+    }
+    const colon = name.indexOf(':');
+    if (colon !== -1) name = name.slice(0, colon);
+    const eq = name.indexOf('=');
+    if (eq !== -1) name = name.slice(0, eq);
+    if (name.endsWith('?')) name = name.slice(0, -1);
+    out += greedy ? `{${name}+}` : `{${name}}`;
+    i = close + 1;
+  }
+  return out.replace(/^\/+/, '');
+}
+
+function addValue(into: Record<string, string | string[]>, key: string, value: string): void {
+  const prev = into[key];
+  if (prev === undefined) into[key] = value;
+  else if (Array.isArray(prev)) {
+    if (!prev.includes(value)) prev.push(value);
+  } else if (prev !== value) into[key] = [prev, value];
+}
+
+/** Reads an HTTP invocation. The body is read from a clone: the original stays unread for the handler. */
+export async function normalizeHttp(req: HttpRequestLike, context: InvocationContext | undefined): Promise<InspectionRequest> {
+  const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  const cookies: Record<string, string> = Object.create(null) as Record<string, string>;
+  let contentType: string | undefined;
+  req.headers.forEach((value, rawName) => {
+    const name = rawName.toLowerCase();
+    if (name === 'cookie') {
+      parseCookieHeader(value, cookies);
+      return;
+    }
+    if (name === 'content-type') contentType = value;
+    if (PLATFORM_HEADERS.has(name)) return;
+    addValue(headers, name, value);
+  });
+
+  // `request.query` may come from the host's query map (repeated keys folded, and ignored in stream
+  // mode); the URL's own query string is the truth. Inspect both, deduplicated.
+  const query: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  req.query?.forEach((value, key) => addValue(query, key, value));
+  let path: string | undefined;
+  try {
+    const url = new URL(req.url);
+    path = url.pathname;
+    const raw = url.search.length > 1 ? parseForm(url.search.slice(1)) : {};
+    for (const [k, v] of Object.entries(raw)) for (const one of Array.isArray(v) ? v : [v]) addValue(query, k, one);
+  } catch {
+    path = undefined;
+  }
+
+  const method = str(req.method)?.toUpperCase();
+  const trigger = (context as { options?: { trigger?: { route?: unknown } } } | undefined)?.options?.trigger;
+  const registered = str(trigger?.route) ?? (context?.functionName && context.functionName !== 'unknown' ? context.functionName : undefined);
+
+  let body: string | undefined;
+  if (req.body !== null) body = await req.clone().text();
+
+  const sources: InputSource[] = [
+    { kind: 'query', path: 'query', value: query },
+    { kind: 'header', path: 'headers', value: headers },
+    { kind: 'cookie', path: 'cookies', value: cookies },
+  ];
+  if (isObj(req.params)) sources.push({ kind: 'path', path: 'params', value: { ...req.params } });
+  if (path !== undefined) sources.push({ kind: 'path', path: 'path', value: path });
+  sources.push({ kind: 'body', path: 'body', value: body, decoding: 'body', contentType, validate: true });
+
+  return {
+    provider: 'azure',
+    trigger: 'http',
+    method,
+    route: method && registered !== undefined ? `${method} /${routeTemplate(registered)}` : undefined,
+    path,
+    ip: clientIp((name) => req.headers.get(name)),
+    sources,
+  };
+}
+
+/** One inspection unit of a non-HTTP invocation: a message of a batch, or the whole event. */
+export interface Unit {
+  /** Suffix for the request id in security events (`#3` for the fourth message), or ''. */
+  suffix: string;
+  request: InspectionRequest;
+}
+
+/**
+ * Sender-controlled trigger metadata per trigger, by the camelCased names @azure/functions gives them.
+ * Platform fields (ids, sequence numbers, enqueue times, the blob's own URI) are left out.
+ */
+const SENDER_METADATA: Record<string, readonly string[]> = {
+  servicebustrigger: [
+    'applicationProperties',
+    'userProperties',
+    'subject',
+    'label',
+    'correlationId',
+    'contentType',
+    'to',
+    'replyTo',
+    'replyToSessionId',
+    'sessionId',
+    'messageId',
+    'partitionKey',
+  ],
+  eventhubtrigger: ['properties', 'partitionKey'],
+};
+
+/**
+ * Blob trigger metadata: the blob path (`blobTrigger`), user metadata, and every binding expression
+ * taken from the path pattern (`{name}`), whose names the user chooses. Not the URI or properties.
+ */
+const BLOB_PLATFORM_METADATA = new Set(['uri', 'properties', 'sys', 'invocationId']);
+
+/** Cosmos DB system properties: set by the database, not by whoever wrote the document. */
+const COSMOS_SYSTEM = new Set(['_rid', '_self', '_etag', '_attachments', '_ts', '_lsn']);
+
+/** Non-text blob content (images, archives) is not inspected: it is not something an interpreter runs. */
+function isText(b: Uint8Array): boolean {
+  const n = Math.min(b.length, 8192);
+  for (let i = 0; i < n; i++) if (b[i] === 0) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(0, n === b.length ? n : trimUtf8(b, n)));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Backs `n` off a cut UTF-8 sequence so a sample never ends in half a character. */
+function trimUtf8(b: Uint8Array, n: number): number {
+  let i = n;
+  while (i > 0 && i > n - 4 && (b[i]! & 0xc0) === 0x80) i--;
+  return i;
+}
+
+function stripCosmosSystem(doc: unknown): unknown {
+  if (!isObj(doc)) return doc;
+  const out: Obj = Object.create(null) as Obj;
+  for (const [k, v] of Object.entries(doc)) if (!COSMOS_SYSTEM.has(k)) out[k] = v;
+  return out;
+}
+
+function record(path: string, value: unknown): InputSource {
+  return { kind: 'record', path, value, decoding: 'auto', validate: true };
+}
+
+/** Inspection units for a non-HTTP trigger. */
+export function normalizeTrigger(type: string, payload: unknown, context: InvocationContext | undefined): Unit[] {
+  const t = type.toLowerCase();
+  const trigger = triggerName(type);
+  const meta: Obj = isObj(context?.triggerMetadata) ? context.triggerMetadata : {};
+  const req = (sources: InputSource[]): InspectionRequest => ({ provider: 'azure', trigger, sources });
+
+  if (t === 'blobtrigger') {
+    const sources: InputSource[] = [];
+    if (payload instanceof Uint8Array) {
+      if (isText(payload)) sources.push(record('payload', payload));
+    } else if (payload !== undefined && payload !== null) sources.push(record('payload', payload));
+    for (const [k, v] of Object.entries(meta)) {
+      if (BLOB_PLATFORM_METADATA.has(k)) continue;
+      if (typeof v === 'string' || (k === 'metadata' && isObj(v))) sources.push({ kind: 'metadata', path: appendSegment('triggerMetadata', k), value: v });
+    }
+    return [{ suffix: '', request: req(sources) }];
+  }
+
+  if (t === 'eventgridtrigger' && isObj(payload)) {
+    const sources: InputSource[] = [];
+    // Event Grid schema and CloudEvents schema (`data_base64` for binary data).
+    if (typeof payload.data_base64 === 'string' && payload.data === undefined) {
+      sources.push({ kind: 'record', path: 'payload.data_base64', value: payload.data_base64, decoding: 'auto', base64: true, validate: true });
+    } else sources.push(record('payload.data', payload.data));
+    sources.push({ kind: 'metadata', path: 'payload.subject', value: payload.subject });
+    return [{ suffix: '', request: req(sources) }];
+  }
+
+  const senderKeys = SENDER_METADATA[t] ?? [];
+  const perItem = (i: number): InputSource[] => {
+    const out: InputSource[] = [];
+    for (const k of senderKeys) {
+      const arr = meta[`${k}Array`];
+      if (Array.isArray(arr) && arr[i] !== undefined) out.push({ kind: 'metadata', path: `triggerMetadata.${k}Array[${i}]`, value: arr[i] });
+    }
+    return out;
+  };
+  const single = (): InputSource[] => {
+    const out: InputSource[] = [];
+    for (const k of senderKeys) if (meta[k] !== undefined) out.push({ kind: 'metadata', path: appendSegment('triggerMetadata', k), value: meta[k] });
+    return out;
+  };
+
+  if (Array.isArray(payload)) {
+    // Batches (Event Hubs and Service Bus with cardinality many, Cosmos DB change feeds): each message
+    // is its own unit with its own limits, as a Lambda batch record is.
+    const units: Unit[] = payload.map((item, i) => ({
+      suffix: `#${i}`,
+      request: req([record(`payload[${i}]`, t === 'cosmosdbtrigger' ? stripCosmosSystem(item) : item), ...perItem(i)]),
+    }));
+    const shared = single();
+    if (shared.length > 0) units.push({ suffix: '', request: req(shared) });
+    return units;
+  }
+
+  const value = t === 'cosmosdbtrigger' ? stripCosmosSystem(payload) : payload;
+  const kind = TRIGGER_NAMES[t] !== undefined ? 'record' : 'event';
+  return [{ suffix: '', request: req([{ ...record('payload', value), kind }, ...single()]) }];
+}

@@ -1,0 +1,55 @@
+/**
+ * The package as a consumer sees it: built output, subpath exports, `require` and `import`, and types
+ * under both module systems. Runs against dist/ (`npm test` builds first).
+ */
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+const node = (args: string[], cwd = root) => spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 60_000 });
+
+t.test('require() and import work by package name', async (t) => {
+  const cjs = node(['-e', "const a = require('serverless-rasp/aws-lambda'); const c = require('serverless-rasp'); console.log(typeof a.protect, typeof c.createEngine, typeof c.RequestBlockedError)"]);
+  t.equal(cjs.stdout.trim(), 'function function function', cjs.stderr);
+  const esm = node([
+    '--input-type=module',
+    '-e',
+    "import { protect } from 'serverless-rasp/aws-lambda'; import { createEngine, RaspConfigError } from 'serverless-rasp'; console.log(typeof protect, typeof createEngine, typeof RaspConfigError)",
+  ]);
+  t.equal(esm.stdout.trim(), 'function function function', esm.stderr);
+});
+
+t.test('importing the Lambda adapter loads no other provider SDK', async (t) => {
+  const r = node(['-e', "require('serverless-rasp/aws-lambda'); console.log(JSON.stringify(Object.keys(require.cache).filter((k) => /@azure|@google-cloud|functions-framework/.test(k))))"]);
+  t.equal(r.stdout.trim(), '[]', r.stderr);
+});
+
+t.test('types resolve for ESM and CommonJS consumers', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rasp-consumer-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.mkdirSync(path.join(dir, 'node_modules'));
+  fs.symlinkSync(root, path.join(dir, 'node_modules', 'serverless-rasp'), 'dir');
+  fs.symlinkSync(path.join(root, 'node_modules', '@types'), path.join(dir, 'node_modules', '@types'), 'dir');
+  const body = `
+import { protect, RequestBlockedError, type SecurityEvent } from 'serverless-rasp/aws-lambda';
+import { createEngine, type Verdict } from 'serverless-rasp';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+const h = protect(async (e: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> => ({ statusCode: 200, body: e.rawPath }), {
+  mode: 'monitor',
+  onSecurityEvent: (ev: SecurityEvent) => void ev.rule,
+});
+export const run = (e: APIGatewayProxyEventV2, c: Context): Promise<APIGatewayProxyResultV2> => h(e, c);
+const v: Verdict = createEngine().inspect({ sources: [] });
+export const ok: boolean = v.action === 'allow' && RequestBlockedError.name.length > 0;
+// @ts-expect-error unknown options are a type error too
+protect(async () => 1, { mdoe: 'block' });
+`;
+  fs.writeFileSync(path.join(dir, 'esm.mts'), body);
+  fs.writeFileSync(path.join(dir, 'cjs.cts'), body);
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = node([tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', 'esm.mts', 'cjs.cts'], dir);
+  t.equal(r.status, 0, r.stdout + r.stderr);
+});

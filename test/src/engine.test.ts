@@ -1,0 +1,134 @@
+import t from 'tap';
+import { createEngine } from '../../src/engine';
+import type { InputSource, InspectionRequest } from '../../src/types';
+
+const body = (value: unknown, extra: Partial<InputSource> = {}): InputSource => ({
+  kind: 'body',
+  path: 'body',
+  value,
+  decoding: 'body',
+  contentType: 'application/json',
+  validate: true,
+  ...extra,
+});
+const req = (sources: InputSource[], extra: Partial<InspectionRequest> = {}): InspectionRequest => ({ sources, ...extra });
+
+t.test('a clean request is allowed with no findings', async (t) => {
+  const v = createEngine().inspect(req([body('{"name":"Ann","tags":["a","b"],"n":3,"ok":true,"x":null}')]));
+  t.equal(v.action, 'allow');
+  t.same(v.findings, []);
+  t.equal(v.status, 200);
+  t.type(v.micros, 'number');
+});
+
+t.test('object keys are inspected too, with the parent for constructor.prototype', async (t) => {
+  const e = createEngine();
+  const a = e.inspect(req([body('{"user":{"$ne":null}}')]));
+  t.equal(a.action, 'block');
+  t.equal(a.findings[0]?.class, 'nosqli');
+  t.equal(a.findings[0]?.path, 'body.user.$ne');
+  const b = e.inspect(req([body('{"a":{"constructor":{"prototype":{"x":1}}}}')]));
+  t.ok(b.findings.some((f) => f.class === 'prototype-pollution'));
+  const c = e.inspect(req([{ kind: 'query', path: 'query', value: { "' OR '1'='1": 'x' } }]));
+  t.equal(c.findings[0]?.class, 'sqli', 'an attack in a key');
+});
+
+t.test('JSON documents inside strings are walked as documents', async (t) => {
+  const v = createEngine().inspect(req([{ kind: 'record', path: 'records[0].body', value: '{"msg":"{\\"cmd\\":\\"; cat /etc/passwd\\"}"}', decoding: 'auto' }]));
+  t.equal(v.findings[0]?.path, 'records[0].body.msg.cmd');
+  const clean = createEngine().inspect(req([body('{"json":"{\\"a\\": [1, 2, {\\"b\\": \\"c\\"}]}"}')]));
+  t.equal(clean.action, 'allow', 'JSON syntax itself is not an attack');
+});
+
+t.test('encoded payloads are detected after decoding, and say so', async (t) => {
+  const v = createEngine().inspect(req([{ kind: 'query', path: 'query', value: { q: '%253Cscript%253Ealert(1)%253C%252Fscript%253E' } }]));
+  t.equal(v.action, 'block');
+  t.match(v.findings[0]?.reason, /after decoding/);
+  t.equal(v.findings[0]?.snippet, '%253Cscript%253Ealert(1)%253C%252Fscript%253E', 'the snippet shows what was sent');
+});
+
+t.test('one finding per class per string, capped per request', async (t) => {
+  const e = createEngine();
+  const one = e.inspect(req([body({ q: "1' OR '1'='1' -- " })]));
+  t.equal(one.findings.filter((f) => f.class === 'sqli').length, 1);
+  const many = e.inspect(req([body(Array.from({ length: 200 }, () => '<script>alert(1)</script>'))]));
+  t.equal(many.findings.length, 32);
+});
+
+t.test('limits: depth, strings and bytes are findings, never crashes', async (t) => {
+  const e = createEngine({ limits: { maxDepth: 5, maxStrings: 10, maxBytes: 100 } });
+  let deep: unknown = 'x';
+  for (let i = 0; i < 10; i++) deep = [deep];
+  t.equal(e.inspect(req([body(deep)])).findings[0]?.rule, 'limits.depth');
+  t.equal(e.inspect(req([body(Array.from({ length: 11 }, (_, i) => `v${i}`))])).findings[0]?.rule, 'limits.strings');
+  t.equal(e.inspect(req([body(['x'.repeat(101)])])).findings[0]?.rule, 'limits.bytes');
+  const ok = e.inspect(req([body(['x'.repeat(50), 'y'.repeat(40)])]));
+  t.equal(ok.action, 'allow');
+  const cyclic: Record<string, unknown> = { a: 'b' };
+  cyclic.self = cyclic;
+  t.equal(createEngine().inspect(req([{ kind: 'event', path: 'event', value: cyclic }])).action, 'allow', 'cycles are skipped');
+});
+
+t.test('paranoia decides which confidences act', async (t) => {
+  const payloads = ["'", '--', "it's a test", '10.0.0.1', '../x', 'x; y'];
+  const counts = [1, 2, 3].map((p) => {
+    const e = createEngine({ paranoia: p as 1 | 2 | 3 });
+    return payloads.reduce((n, s) => n + e.inspect(req([body({ s })])).findings.length, 0);
+  });
+  t.ok(counts[0]! <= counts[1]! && counts[1]! <= counts[2]!, `more findings with higher paranoia: ${counts.join(' ≤ ')}`);
+  const all = createEngine({ paranoia: 3 }).inspect(req([body({ s: '<script>alert(1)</script>' })]));
+  t.ok(all.findings.every((f) => ['high', 'medium', 'low'].includes(f.confidence)));
+});
+
+t.test('detectors can be switched off per class', async (t) => {
+  const v = createEngine({ detectors: { xss: false } }).inspect(req([body({ s: '<script>alert(1)</script>' })]));
+  t.notOk(v.findings.some((f) => f.class === 'xss'));
+});
+
+t.test('mode monitor and off', async (t) => {
+  t.equal(createEngine({ mode: 'monitor' }).inspect(req([body({ s: '$(id)' })])).action, 'monitor');
+  t.equal(createEngine({ mode: 'off' }).inspect(req([body({ s: '$(id)' })])).action, 'allow');
+});
+
+t.test('schema selection by route, concrete path, template and fallback', async (t) => {
+  const e = createEngine({
+    schema: { type: 'object', required: ['fallback'] },
+    schemas: { 'POST /a': { type: 'object', required: ['a'] }, 'PUT /items/{id}': { type: 'object', required: ['qty'] }, 'ANY /any': { type: 'array' } },
+  });
+  const run = (r: Partial<InspectionRequest>, value: unknown) => e.inspect(req([body(JSON.stringify(value))], r));
+  t.equal(run({ route: 'POST /a' }, { a: 1 }).action, 'allow');
+  t.equal(run({ route: 'POST /a' }, { b: 1 }).status, 400);
+  t.equal(run({ method: 'POST', path: '/a' }, { b: 1 }).status, 400, 'concrete path');
+  t.equal(run({ method: 'PUT', path: '/items/42' }, {}).findings[0]?.path, 'body.qty', 'template');
+  t.equal(run({ method: 'DELETE', path: '/any' }, {}).findings[0]?.rule, 'schema.type', 'ANY');
+  t.equal(run({ method: 'POST', path: '/elsewhere' }, {}).findings[0]?.path, 'body.fallback', 'fallback schema');
+  t.equal(e.inspect(req([body(undefined)], { method: 'GET', path: '/elsewhere' })).action, 'allow', 'GET without a body');
+  t.equal(e.inspect(req([body(undefined)], { method: 'POST', path: '/elsewhere' })).status, 400, 'POST without a body');
+  const both = e.inspect(req([body('{"a":"<script>alert(1)</script>"}')], { route: 'POST /a' }));
+  t.equal(both.status, 403, 'an attack outranks a schema pass');
+  const nested = e.inspect(req([body('{"items":[{"a":1},{"a":"x"}]}')], { route: 'PUT /items/{id}' }));
+  t.equal(nested.findings[0]?.path, 'body.qty');
+});
+
+t.test('exclusions by rule prefix, class, path glob and route', async (t) => {
+  const e = createEngine({
+    exclusions: [
+      { path: 'body.notes[*]', classes: ['shell'] },
+      { route: 'POST /cms', rules: ['xss.*'] },
+    ],
+  });
+  t.equal(e.inspect(req([body({ notes: ['ls; cat /etc/hosts'] })])).action, 'allow');
+  t.equal(e.inspect(req([body({ other: ['ls; cat /etc/hosts'] })])).action, 'block');
+  t.equal(e.inspect(req([body({ html: '<script>alert(1)</script>' })], { route: 'POST /cms' })).action, 'allow');
+  t.equal(e.inspect(req([body({ html: '<script>alert(1)</script>' })], { route: 'POST /blog' })).action, 'block');
+});
+
+t.test('protocol problems are reported at paranoia 2 and inspected as text', async (t) => {
+  const e = createEngine({ paranoia: 2 });
+  const bad = e.inspect(req([body('{"a": "<script>alert(1)</script>"')]));
+  t.ok(bad.findings.some((f) => f.rule === 'protocol.invalid-json'));
+  t.ok(bad.findings.some((f) => f.class === 'xss'), 'the text is still inspected');
+  const b64 = e.inspect(req([body('###', { base64: true })]));
+  t.ok(b64.findings.some((f) => f.rule === 'protocol.invalid-base64'));
+  t.equal(createEngine().inspect(req([body('{"a": 1')])).action, 'allow', 'not blocked at paranoia 1');
+});
