@@ -34,9 +34,19 @@ function regExpEngine(): ((pattern: string, flags: string) => { test(s: string):
 
 export function compileSchemas(schema: object | undefined, schemas: Record<string, object>): SchemaSet | undefined {
   if (schema === undefined && Object.keys(schemas).length === 0) return undefined;
-  // strict: unknown keywords are a configuration error, not a silently ignored rule. Formats are not
-  // validated (no regex-based format library is loaded); `pattern` runs on RE2 instead.
-  const ajv = new Ajv({ strict: true, allErrors: false, validateFormats: false, code: { regExp: regExpEngine() } });
+  // strictSchema: an unknown keyword (a typo) is a configuration error, not a silently ignored rule.
+  // The stylistic strict checks (types, tuples, required) stay off: they reject valid schemas. Formats
+  // are not validated (no regex-based format library is loaded); `pattern` runs on RE2 instead.
+  const ajv = new Ajv({
+    strictSchema: true,
+    strictNumbers: true,
+    strictTypes: false,
+    strictTuples: false,
+    strictRequired: false,
+    allErrors: false,
+    validateFormats: false,
+    code: { regExp: regExpEngine() },
+  });
   const compile = (s: object, where: string): ValidateFunction => {
     try {
       return ajv.compile(s);
