@@ -36,10 +36,10 @@ export const C = {
   STAR: 1 << 25,
   BANG: 1 << 26,
   CARET: 1 << 27,
-  /** `+ , ? @ ~` */
+  /** `? @ ~` */
   OTHER: 1 << 28,
-  DIGIT: 1 << 29,
-  ALPHA: 1 << 30,
+  COMMA: 1 << 29,
+  PLUS: 1 << 30,
 } as const;
 
 /** Every bit: for detectors that must see everything. */
@@ -55,9 +55,8 @@ const TABLE = new Int32Array(128);
   TABLE[32] = C.SPACE;
   TABLE[10] = C.NEWLINE;
   TABLE[13] = C.NEWLINE;
-  for (let c = 48; c <= 57; c++) TABLE[c] = C.DIGIT;
-  for (let c = 65; c <= 90; c++) TABLE[c] = C.ALPHA;
-  for (let c = 97; c <= 122; c++) TABLE[c] = C.ALPHA;
+  // Letters and digits set no bit: a string of only letters and digits has mask 0 and runs no
+  // value detector at all.
   const set = (chars: string, bit: number): void => {
     for (const ch of chars) TABLE[ch.charCodeAt(0)] = bit;
   };
@@ -85,7 +84,9 @@ const TABLE = new Int32Array(128);
   set('*', C.STAR);
   set('!', C.BANG);
   set('^', C.CARET);
-  set('+,?@~', C.OTHER);
+  set('?@~', C.OTHER);
+  set(',', C.COMMA);
+  set('+', C.PLUS);
 })();
 
 /** The mask of character kinds present in `s`. Linear, allocation-free. */

@@ -5,7 +5,7 @@
  * use only some of them) and the engine test runs every detector's positive table through the engine
  * to prove no mask hides a detection.
  */
-import { C } from '../charclass';
+import { ANY, C } from '../charclass';
 import type { DetectorClass, KeyDetector, StringDetector } from '../types';
 import { detectCodeInjection } from './code-injection';
 import { detectDeserialization } from './deserialization';
@@ -27,17 +27,19 @@ export interface DetectorEntry {
   needs: number;
 }
 
-/** Anything but letters and digits: a bare word or number is never an injection on its own. */
-const NON_ALNUM = ~(C.ALPHA | C.DIGIT) & 0x7fffffff;
+/** Anything but letters and digits (which set no bit): a bare word or number is never an injection. */
+const NON_ALNUM = ANY;
+/** What a shell needs to start a second command or expand something: separators, quotes, expansions. */
+const SHELL = C.SEMI | C.PIPE | C.AMP | C.BACKTICK | C.DOLLAR | C.NEWLINE | C.LT | C.GT | C.PAREN | C.BRACE | C.SQUOTE | C.DQUOTE | C.BSLASH | C.CARET | C.PERCENT | C.CTRL | C.NONASCII;
 
 export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
-  { class: 'prototype-pollution', key: detectPrototypePollutionKey, value: detectPrototypePollution, needs: C.UNDERSCORE | C.DOT | C.BRACKET },
-  { class: 'nosqli', key: detectNoSqlInjectionKey, value: detectNoSqlInjection, needs: C.DOLLAR | C.BRACE | C.BRACKET | C.SEMI | C.PAREN | C.SQUOTE | C.DQUOTE },
+  { class: 'prototype-pollution', key: detectPrototypePollutionKey, value: detectPrototypePollution, needs: C.UNDERSCORE | C.DOT | C.BRACKET | C.COLON },
+  { class: 'nosqli', key: detectNoSqlInjectionKey, value: detectNoSqlInjection, needs: C.DOLLAR | C.BRACE | C.BRACKET | C.SEMI | C.PAREN | C.SQUOTE | C.DQUOTE | C.AMP | C.PIPE | C.DOT },
   { class: 'sqli', value: detectSqlInjection, needs: NON_ALNUM },
-  { class: 'shell', value: detectShellInjection, needs: NON_ALNUM },
+  { class: 'shell', value: detectShellInjection, needs: SHELL },
   { class: 'xss', value: detectXss, needs: C.LT | C.COLON | C.SQUOTE | C.DQUOTE | C.BRACE | C.PAREN | C.BACKTICK | C.NONASCII | C.EQ | C.CTRL | C.AMP },
   { class: 'path-traversal', value: detectPathTraversal, needs: C.DOT | C.SLASH | C.BSLASH | C.COLON | C.CTRL | C.NONASCII | C.PERCENT },
-  { class: 'ssrf', value: detectSsrf, needs: C.COLON | C.DOT | C.SLASH | C.BSLASH | C.BRACKET | C.NONASCII | C.OTHER | C.PERCENT },
-  { class: 'code-injection', value: detectCodeInjection, needs: C.PAREN | C.BRACKET | C.BACKTICK | C.DOT | C.SQUOTE | C.DQUOTE | C.OTHER | C.SEMI | C.BRACE | C.NONASCII },
-  { class: 'deserialization', value: detectDeserialization, needs: C.DOLLAR | C.BANG | C.COLON | C.UNDERSCORE | C.BRACE | C.OTHER | C.SLASH | C.EQ | C.DQUOTE | C.SEMI },
+  { class: 'ssrf', value: detectSsrf, needs: C.COLON | C.DOT | C.BSLASH | C.NONASCII | C.PERCENT },
+  { class: 'code-injection', value: detectCodeInjection, needs: C.PAREN | C.BRACKET | C.BACKTICK | C.DOT | C.NONASCII },
+  { class: 'deserialization', value: detectDeserialization, needs: C.DOLLAR | C.BANG | C.COLON | C.UNDERSCORE | C.BRACE | C.PLUS | C.SLASH | C.EQ | C.DQUOTE | C.SEMI | C.NEWLINE | C.PAREN | C.NONASCII | C.CTRL },
 ] satisfies DetectorEntry[]);

@@ -112,7 +112,7 @@ t.test('looksLikeJson', async (t) => {
 });
 
 t.test('charMask', async (t) => {
-  t.equal(charMask('abc123'), C.ALPHA | C.DIGIT);
+  t.equal(charMask('abc123'), 0);
   t.ok(charMask("a'b") & C.SQUOTE);
   t.ok(charMask('é') & C.NONASCII);
   t.ok(charMask('\u0000') & C.CTRL);

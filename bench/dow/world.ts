@@ -1,0 +1,522 @@
+/**
+ * The simulated world: benign traffic with a daily cycle, over-dispersion, sessions from a Zipf
+ * population of callers, steady integrations, batch jobs and benign flash crowds; attacks; and a
+ * Lambda-like platform (one request per instance at a time, warm instances reused most-recently-freed
+ * first, idle instances reclaimed, cold starts, a concurrency cap). Every instance runs its own guard
+ * and sees only its own requests; with the shared store the guards sync through an in-process store
+ * (same semantics as the Redis store).
+ *
+ * The parameters below were fixed from the research note (shared/research/dow.md §3.3) before the
+ * detectors were calibrated, and are printed with the results. Time is simulated (ms); everything is
+ * driven by a seeded generator.
+ */
+import { createDowGuard, type DowGuard } from '../../src/dow/guard';
+import { createCostModel, type CostModel } from '../../src/dow/cost';
+import type { DowAlert, DowOptions } from '../../src/dow/options';
+import { createMemoryStore, type DowStore } from '../../src/dow/store';
+import { Rng, Zipf } from './rng';
+
+export const WORLD = Object.freeze({
+  /** Mean benign invocations per second over a day. */
+  meanRps: 30,
+  /** Daily sinusoid: rate × (1 + a·sin(2π(h − peak + 6)/24)), peak at 15:00, trough at 03:00. */
+  dailyAmplitude: 0.6,
+  peakHour: 15,
+  /** Multiplicative log-normal AR(1) noise on the rate: σ and correlation time. */
+  noiseSigma: 0.2,
+  noiseCorrelationS: 900,
+  /** Benign callers (IPs): Zipf(1.0) over 1,000,000 keys; the top ranks behave like NAT gateways. */
+  users: 1_000_000,
+  zipfS: 1.0,
+  /** Share of sessions that are authenticated (signed-in users). */
+  authShare: 0.6,
+  sessionMeanRequests: 8,
+  thinkMeanS: 5,
+  /** Steady authenticated integrations, rates log-uniform in [0.05, 1] req/s. */
+  integrations: 20,
+  /** Authenticated batch jobs per day, 0.1–1 req/s for 30–180 min (benign emergent heavy callers). */
+  jobsPerDay: 3,
+  /** Benign flash crowds per day: session rate × U[3, 6], ramp-up U[2, 15] min, plateau U[10, 30], decay U[10, 40]; 80 % new callers, 30 % of them signed in; 60 % of their requests on one item page. */
+  flashPerDay: 1,
+  /** Benign latency incidents per day (a slow dependency): every duration × U[1.5, 3] for U[5, 30] min. */
+  incidentsPerDay: 0.5,
+  /** Deploys per day (every warm instance replaced). */
+  deploysPerDay: 1,
+  memoryMb: 512,
+  provider: 'aws' as const,
+  concurrencyCap: 1000,
+  coldStartMs: 250,
+  idleReclaimMinS: 300,
+  idleReclaimMaxS: 900,
+});
+
+export const ROUTES = Object.freeze([
+  { route: 'GET /items', p: 0.55, medianMs: 60, sigma: 0.5 },
+  { route: 'GET /items/{id}', p: 0.25, medianMs: 40, sigma: 0.4 },
+  { route: 'POST /orders', p: 0.12, medianMs: 220, sigma: 0.4 },
+  { route: 'GET /search', p: 0.07, medianMs: 350, sigma: 0.5 },
+  { route: 'GET /report', p: 0.01, medianMs: 1800, sigma: 0.4 },
+]);
+const REPORT = 4;
+
+export type AttackKind = 'blast' | 'leech' | 'flood' | 'rotation' | 'expensive';
+
+export interface AttackSpec {
+  kind: AttackKind;
+  startMs: number;
+  endMs: number;
+  /** Total attack requests per second. */
+  rps: number;
+  /** Distinct keys in use at once. */
+  keys: number;
+  /** Requests per key before it is replaced by a fresh one (IP rotation); 0 = never. */
+  rotateAfter: number;
+  /** Route index every attack request hits, or -1 for the benign mix. */
+  route: number;
+  /** Human-readable parameters. */
+  label: string;
+}
+
+export interface FlashSpec {
+  startMs: number;
+  mult: number;
+  rampMs: number;
+  plateauMs: number;
+  decayMs: number;
+}
+
+export interface IncidentSpec {
+  startMs: number;
+  endMs: number;
+  mult: number;
+}
+
+export interface JobSpec {
+  startMs: number;
+  endMs: number;
+  rps: number;
+  key: string;
+}
+
+export interface RunSpec {
+  seed: number;
+  startMs: number;
+  endMs: number;
+  guard: DowOptions;
+  store: boolean;
+  attack?: AttackSpec;
+  flashes: FlashSpec[];
+  jobs: JobSpec[];
+  deploys: number[];
+  incidents: IncidentSpec[];
+  /** Store outage windows [from, to) (ms), for the failure scenario. */
+  storeDown?: Array<[number, number]>;
+  /** Count legitimate rejections separately inside this window (the attack window). */
+  windowMs?: [number, number];
+  /** Called once a simulated minute with the idle instances' guards (diagnostics). */
+  probe?: (t: number, guards: DowGuard[]) => void;
+}
+
+export interface AlertRecord {
+  time: number;
+  signal: string;
+  scope: string;
+  key: string | undefined;
+}
+
+export interface RunResult {
+  alerts: AlertRecord[];
+  attackRequests: number;
+  attackRejected: number;
+  attackSpend: number;
+  attackSpendNoDefense: number;
+  attackSpendFloor: number;
+  firstAttackBlockAt: number | undefined;
+  legitRequests: number;
+  legitRejected: number;
+  legitWindowRequests: number;
+  legitWindowRejected: number;
+  platformThrottled: number;
+  instancesCreated: number;
+  maxInstances: number;
+  maxStateBytes: number;
+  storeSyncs: number;
+  attackKeys: Set<string>;
+  /** Legitimate rejections by rule/signal. */
+  legitRejectedBy: Record<string, number>;
+}
+
+interface Instance {
+  guard: DowGuard;
+  busyUntil: number;
+  freedAt: number;
+  reclaimAfterMs: number;
+  retired: boolean;
+  heapPos: number;
+}
+
+interface Session {
+  next: number;
+  left: number;
+  key: string;
+  anon: boolean;
+  flash: boolean;
+}
+
+interface Arrival {
+  t: number;
+  key: string;
+  anon: boolean;
+  route: number;
+  attack: boolean;
+}
+
+/** Binary min-heap keyed by a numeric field. */
+class Heap<T> {
+  private readonly a: T[] = [];
+  constructor(private readonly keyOf: (x: T) => number) {}
+  get size(): number {
+    return this.a.length;
+  }
+  peek(): T | undefined {
+    return this.a[0];
+  }
+  push(x: T): void {
+    const a = this.a;
+    a.push(x);
+    let i = a.length - 1;
+    const k = this.keyOf(x);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.keyOf(a[p]!) <= k) break;
+      a[i] = a[p]!;
+      i = p;
+    }
+    a[i] = x;
+  }
+  pop(): T | undefined {
+    const a = this.a;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length === 0 || last === undefined) return top;
+    const k = this.keyOf(last);
+    let i = 0;
+    const n = a.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && this.keyOf(a[r]!) < this.keyOf(a[l]!) ? r : l;
+      if (this.keyOf(a[c]!) >= k) break;
+      a[i] = a[c]!;
+      i = c;
+    }
+    a[i] = last;
+    return top;
+  }
+  clear(): void {
+    this.a.length = 0;
+  }
+}
+
+let zipfCache: Zipf | undefined;
+export function zipf(): Zipf {
+  zipfCache ??= new Zipf(WORLD.users, WORLD.zipfS);
+  return zipfCache;
+}
+
+const CUM_ROUTES = (() => {
+  const c: number[] = [];
+  let acc = 0;
+  for (const r of ROUTES) c.push((acc += r.p));
+  return c;
+})();
+
+function pickRoute(rng: Rng): number {
+  const u = rng.uniform();
+  for (let i = 0; i < CUM_ROUTES.length; i++) if (u < CUM_ROUTES[i]!) return i;
+  return 0;
+}
+
+function durationOf(rng: Rng, route: number): number {
+  const r = ROUTES[route]!;
+  return Math.max(1, rng.lognormal(r.medianMs, r.sigma));
+}
+
+/** Benign rate multiplier from the daily cycle at time t (ms). */
+export function dailyFactor(t: number): number {
+  const h = (t / 3600_000) % 24;
+  return 1 + WORLD.dailyAmplitude * Math.sin((2 * Math.PI * (h - WORLD.peakHour + 6)) / 24);
+}
+
+export function flashFactor(flashes: readonly FlashSpec[], t: number): number {
+  let m = 1;
+  for (const f of flashes) {
+    const x = t - f.startMs;
+    if (x < 0) continue;
+    let v: number;
+    if (x < f.rampMs) v = 1 + ((f.mult - 1) * x) / f.rampMs;
+    else if (x < f.rampMs + f.plateauMs) v = f.mult;
+    else if (x < f.rampMs + f.plateauMs + f.decayMs) v = f.mult - ((f.mult - 1) * (x - f.rampMs - f.plateauMs)) / f.decayMs;
+    else continue;
+    m += v - 1;
+  }
+  return m;
+}
+
+/** Benign background events for [start, end): flash crowds, batch jobs, deploys. */
+export function drawBackground(rng: Rng, startMs: number, endMs: number, opts: { flashes: boolean; deploys: boolean }): Pick<RunSpec, 'flashes' | 'jobs' | 'deploys' | 'incidents'> {
+  const flashes: FlashSpec[] = [];
+  const incidents: IncidentSpec[] = [];
+  const jobs: JobSpec[] = [];
+  const deploys: number[] = [];
+  const poissonTimes = (perDay: number): number[] => {
+    const out: number[] = [];
+    let t = startMs + rng.exp(86400_000 / perDay);
+    while (t < endMs) {
+      out.push(t);
+      t += rng.exp(86400_000 / perDay);
+    }
+    return out;
+  };
+  if (opts.flashes) {
+    for (const t of poissonTimes(WORLD.flashPerDay)) {
+      flashes.push({ startMs: t, mult: rng.between(3, 6), rampMs: rng.between(2, 15) * 60_000, plateauMs: rng.between(10, 30) * 60_000, decayMs: rng.between(10, 40) * 60_000 });
+    }
+  }
+  let j = 0;
+  for (const t of poissonTimes(WORLD.jobsPerDay)) {
+    jobs.push({ startMs: t, endMs: t + rng.between(30, 180) * 60_000, rps: rng.logUniform(0.1, 1), key: `job-${Math.floor(t)}-${j++}` });
+  }
+  if (opts.deploys) deploys.push(...poissonTimes(WORLD.deploysPerDay));
+  for (const t of poissonTimes(WORLD.incidentsPerDay)) incidents.push({ startMs: t, endMs: t + rng.between(5, 30) * 60_000, mult: rng.between(1.5, 3) });
+  return { flashes, jobs, deploys, incidents };
+}
+
+/** Runs one simulation. Deterministic for a given spec. */
+export function run(spec: RunSpec): RunResult {
+  const rng = new Rng(spec.seed);
+  const placeRng = rng.fork();
+  const attackRng = rng.fork();
+  const z = zipf();
+  const cost: CostModel = createCostModel(WORLD.provider, WORLD.memoryMb);
+  let now = spec.startMs;
+  const clock = { now: () => now };
+  const downs = spec.storeDown ?? [];
+  const store: DowStore | undefined = spec.store ? createMemoryStore({ down: (t) => downs.some(([a, b]) => t >= a && t < b) }) : undefined;
+
+  const res: RunResult = {
+    alerts: [],
+    attackRequests: 0,
+    attackRejected: 0,
+    attackSpend: 0,
+    attackSpendNoDefense: 0,
+    attackSpendFloor: 0,
+    firstAttackBlockAt: undefined,
+    legitRequests: 0,
+    legitRejected: 0,
+    legitWindowRequests: 0,
+    legitWindowRejected: 0,
+    platformThrottled: 0,
+    instancesCreated: 0,
+    maxInstances: 0,
+    maxStateBytes: 0,
+    storeSyncs: 0,
+    attackKeys: new Set(),
+    legitRejectedBy: {},
+  };
+
+  // ---- platform --------------------------------------------------------------------------------
+  let idle: Instance[] = [];
+  let idleHead = 0;
+  const busy = new Heap<Instance>((i) => i.busyUntil);
+  let live = 0;
+  let instSeq = 0;
+  const onAlert = (a: DowAlert): void => {
+    res.alerts.push({ time: a.time, signal: a.signal, scope: a.scope, key: a.key });
+  };
+  const guardOptions: DowOptions = { ...spec.guard, memoryMb: WORLD.memoryMb, provider: WORLD.provider, onAlert };
+  if (store) guardOptions.store = store;
+
+  const newInstance = (): Instance => {
+    instSeq++;
+    res.instancesCreated++;
+    live++;
+    if (live > res.maxInstances) res.maxInstances = live;
+    const grng = placeRng.fork();
+    const guard = createDowGuard(guardOptions, { clock, random: () => grng.uniform(), instanceId: `sim-${instSeq}`, seed: Math.floor(grng.uniform() * 2 ** 32), env: {} });
+    return { guard, busyUntil: 0, freedAt: 0, reclaimAfterMs: placeRng.between(WORLD.idleReclaimMinS, WORLD.idleReclaimMaxS) * 1000, retired: false, heapPos: 0 };
+  };
+
+  const release = (t: number): void => {
+    for (;;) {
+      const top = busy.peek();
+      if (!top || top.busyUntil > t) break;
+      busy.pop();
+      if (top.retired) {
+        live--;
+        continue;
+      }
+      top.freedAt = top.busyUntil;
+      idle.push(top);
+    }
+    while (idleHead < idle.length && t - idle[idleHead]!.freedAt > idle[idleHead]!.reclaimAfterMs) {
+      idleHead++;
+      live--;
+    }
+    if (idleHead > 1024 && idleHead * 2 > idle.length) {
+      idle = idle.slice(idleHead);
+      idleHead = 0;
+    }
+  };
+
+  const deploy = (): void => {
+    live -= idle.length - idleHead;
+    idle = [];
+    idleHead = 0;
+    // Busy instances finish their request, then go away.
+    const all: Instance[] = [];
+    let x: Instance | undefined;
+    while ((x = busy.pop())) all.push(x);
+    for (const i of all) {
+      i.retired = true;
+      busy.push(i);
+    }
+  };
+
+  // ---- benign sources ------------------------------------------------------------------------------
+  const sessions = new Heap<Session>((s) => s.next);
+  const integ = Array.from({ length: WORLD.integrations }, (_, i) => ({ key: `api-${i}`, rps: rng.logUniform(0.05, 1) }));
+  let noise = 0;
+  const rho = Math.exp(-10 / WORLD.noiseCorrelationS);
+  let flashSeq = 0;
+  const deploys = [...spec.deploys].sort((a, b) => a - b);
+  let deployIdx = 0;
+
+  // ---- attack ---------------------------------------------------------------------------------------
+  const atk = spec.attack;
+  let rotSeq = 0;
+  const rotKeys: string[] = [];
+  const rotUses: number[] = [];
+  if (atk) for (let i = 0; i < atk.keys; i++) rotKeys.push(`x-${atk.kind}-${i}`), rotUses.push(0);
+  const attackKey = (): string => {
+    const i = attackRng.int(atk!.keys);
+    if (atk!.rotateAfter > 0 && ++rotUses[i]! > atk!.rotateAfter) {
+      rotKeys[i] = `x-${atk!.kind}-r${rotSeq++}`;
+      rotUses[i] = 1;
+    }
+    const k = rotKeys[i]!;
+    if (res.attackKeys.size < 200_000) res.attackKeys.add(k);
+    return k;
+  };
+
+  const arrivals: Arrival[] = [];
+  const win = spec.windowMs;
+
+  for (let sec = spec.startMs; sec < spec.endMs; sec += 1000) {
+    now = sec;
+    if ((sec / 1000) % 10 === 0) noise = rho * noise + Math.sqrt(1 - rho * rho) * WORLD.noiseSigma * rng.normal();
+    while (deployIdx < deploys.length && deploys[deployIdx]! <= sec) {
+      deploy();
+      deployIdx++;
+    }
+    arrivals.length = 0;
+    const base = WORLD.meanRps * dailyFactor(sec) * Math.exp(noise - (WORLD.noiseSigma * WORLD.noiseSigma) / 2);
+    const flash = flashFactor(spec.flashes, sec);
+    const baseSessions = base / WORLD.sessionMeanRequests;
+    // Regular sessions.
+    for (let n = rng.poisson(baseSessions); n > 0; n--) {
+      const rank = z.sample(rng);
+      sessions.push({ next: sec + rng.uniform() * 1000, left: rng.geometric(WORLD.sessionMeanRequests), key: `u${rank}`, anon: rng.uniform() >= WORLD.authShare, flash: false });
+    }
+    // Flash-crowd sessions: mostly callers never seen before.
+    if (flash > 1) {
+      for (let n = rng.poisson(baseSessions * (flash - 1)); n > 0; n--) {
+        const fresh = rng.uniform() < 0.8;
+        const key = fresh ? `f${flashSeq++}` : `u${z.sample(rng)}`;
+        const anon = fresh ? rng.uniform() >= 0.3 : rng.uniform() >= WORLD.authShare;
+        sessions.push({ next: sec + rng.uniform() * 1000, left: rng.geometric(WORLD.sessionMeanRequests), key, anon, flash: true });
+      }
+    }
+    const end = sec + 1000;
+    for (;;) {
+      const s = sessions.peek();
+      if (!s || s.next >= end) break;
+      sessions.pop();
+      arrivals.push({ t: s.next, key: s.key, anon: s.anon, route: s.flash && rng.uniform() < 0.6 ? 1 : pickRoute(rng), attack: false });
+      if (--s.left > 0) {
+        s.next += rng.exp(WORLD.thinkMeanS * 1000);
+        sessions.push(s);
+      }
+    }
+    for (const it of integ) for (let n = rng.poisson(it.rps); n > 0; n--) arrivals.push({ t: sec + rng.uniform() * 1000, key: it.key, anon: false, route: rng.uniform() < 0.8 ? 0 : 1, attack: false });
+    for (const j of spec.jobs) {
+      if (sec < j.startMs || sec >= j.endMs) continue;
+      for (let n = rng.poisson(j.rps); n > 0; n--) arrivals.push({ t: sec + rng.uniform() * 1000, key: j.key, anon: false, route: rng.uniform() < 0.7 ? 0 : 3, attack: false });
+    }
+    if (atk && sec >= atk.startMs && sec < atk.endMs) {
+      for (let n = attackRng.poisson(atk.rps); n > 0; n--) {
+        arrivals.push({ t: sec + attackRng.uniform() * 1000, key: attackKey(), anon: true, route: atk.route >= 0 ? atk.route : pickRoute(attackRng), attack: true });
+      }
+    }
+    arrivals.sort((a, b) => a.t - b.t);
+    let slow = 1;
+    for (const inc of spec.incidents) if (sec >= inc.startMs && sec < inc.endMs) slow = Math.max(slow, inc.mult);
+
+    for (const a of arrivals) {
+      now = a.t;
+      release(a.t);
+      let inst: Instance;
+      let start = a.t;
+      if (idle.length > idleHead) inst = idle.pop()!;
+      else if (live < WORLD.concurrencyCap) {
+        inst = newInstance();
+        start += WORLD.coldStartMs;
+      } else {
+        res.platformThrottled++;
+        continue;
+      }
+      now = start;
+      const info = { key: a.key, anonymous: a.anon, route: ROUTES[a.route]!.route, now: start };
+      const d = inst.guard.admit(info);
+      const dur = durationOf(a.attack ? attackRng : rng, a.route) * slow;
+      const rejected = d.action === 'throttle' || d.action === 'shed';
+      const cf = cost.invocation(dur);
+      let actualDur = dur;
+      if (rejected) actualDur = 1;
+      else inst.guard.record(info, dur);
+      const actual = rejected ? cost.invocation(1) : cf;
+      inst.busyUntil = start + actualDur;
+      busy.push(inst);
+      if (a.attack) {
+        res.attackRequests++;
+        res.attackSpendNoDefense += cf;
+        res.attackSpend += actual;
+        res.attackSpendFloor += cost.invocation(1);
+        if (rejected) {
+          res.attackRejected++;
+          if (res.firstAttackBlockAt === undefined) res.firstAttackBlockAt = start;
+        }
+      } else {
+        res.legitRequests++;
+        if (rejected) {
+          res.legitRejected++;
+          const why = `${d.rule}/${d.signal}`;
+          res.legitRejectedBy[why] = (res.legitRejectedBy[why] ?? 0) + 1;
+        }
+        if (win && start >= win[0] && start < win[1]) {
+          res.legitWindowRequests++;
+          if (rejected) res.legitWindowRejected++;
+        }
+      }
+    }
+    // Sample state size once a minute on one live instance.
+    if ((sec / 1000) % 60 === 0 && idle.length > idleHead) {
+      const b = idle[idle.length - 1]!.guard.stats().stateBytes;
+      if (b > res.maxStateBytes) res.maxStateBytes = b;
+      if (spec.probe) spec.probe(sec, idle.slice(idleHead).map((i) => i.guard));
+    }
+  }
+  res.storeSyncs = store ? (store as unknown as { syncs: number }).syncs : 0;
+  return res;
+}
