@@ -1,0 +1,154 @@
+/**
+ * `protect()` for Google Cloud Functions and Cloud Run functions (functions-framework): one wrapper for
+ * `functions.http` and `functions.cloudEvent` handlers (and legacy background functions), told apart
+ * at invocation.
+ *
+ * @example
+ * import * as functions from '@google-cloud/functions-framework';
+ * import { protect } from 'serverless-rasp/gcp-functions';
+ * functions.http('orders', protect((req, res) => { res.json({ ok: true }); }));
+ * functions.cloudEvent('onMessage', protect(async (event: functions.CloudEvent<MessagePublishedData>) => {
+ *   // only clean messages get here
+ * }));
+ */
+import type {
+  CloudEventFunction,
+  CloudEventFunctionWithCallback,
+  EventFunction,
+  EventFunctionWithCallback,
+  HttpFunction,
+  Request,
+} from '@google-cloud/functions-framework';
+import { RaspConfigError } from '../../src/errors';
+import type { ProtectOptions } from '../../src/options';
+import type { InspectionRequest, Verdict } from '../../src/types';
+import { createRuntime, type InvocationMeta, type Runtime } from '../shared/runtime';
+import {
+  isCloudEvent,
+  isRequest,
+  isResponse,
+  normalizeBackground,
+  normalizeCloudEvent,
+  normalizeHttp,
+  normalizeUnknown,
+  type ResponseLike,
+} from './normalize';
+import { sendBlocked } from './respond';
+
+export { RequestBlockedError, RaspConfigError, RaspError } from '../../src/errors';
+export type { ProtectOptions, SecurityEvent, Exclusion, Limits, Mode } from '../../src/options';
+export type { Finding, Verdict, AttackClass, Confidence, SourceKind } from '../../src/types';
+
+/** Every handler shape functions-framework accepts. */
+export type GcpHandler =
+  | HttpFunction
+  | CloudEventFunction<any>
+  | CloudEventFunctionWithCallback<any>
+  | EventFunction
+  | EventFunctionWithCallback;
+
+type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
+
+/**
+ * An id fit to log and to echo in a blocked response. The execution id comes from the
+ * `function-execution-id` header when the caller sends one, so it is checked, not trusted.
+ */
+function safeId(v: unknown): string | undefined {
+  return typeof v === 'string' && /^[A-Za-z0-9._:/@+=#-]{1,128}$/.test(v) ? v : undefined;
+}
+
+/** Inspects one non-HTTP invocation; a library failure becomes allow (or block with failClosed). */
+function verdictFor(rt: Runtime, m: InvocationMeta, build: () => InspectionRequest): Verdict {
+  let req: InspectionRequest;
+  try {
+    req = build();
+  } catch (err) {
+    return rt.fail(err, m);
+  }
+  m.trigger = req.trigger;
+  return rt.check(req, m);
+}
+
+/**
+ * Wraps a functions-framework handler. HTTP: a blocked request gets 403 (400 for schema-only findings)
+ * with `{"error":"blocked","requestId":…}` and the handler is not called. CloudEvents and background
+ * events: a malicious event is acknowledged and dropped (logged, handler not called, no retry).
+ * The wrapper keeps the handler's arity (1, 2 or 3 parameters), because functions-framework picks
+ * callback style for CloudEvent functions with more than one parameter and for event functions with
+ * more than two. Throws RaspConfigError at cold start for bad options.
+ */
+export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptions): F {
+  if (typeof handler !== 'function') {
+    throw new RaspConfigError(
+      'RASP_ERR_HANDLER',
+      `serverless-rasp: protect() needs your handler function as its first argument; got ${handler === null ? 'null' : typeof handler}.`,
+    );
+  }
+  const rt = createRuntime('gcp', options);
+  if (rt.opts.mode === 'off') return handler;
+  const user = handler as unknown as AnyFn;
+  // Read once, at cold start: the framework sets FUNCTION_TARGET, Cloud Run sets K_SERVICE.
+  const functionName = process.env.FUNCTION_TARGET || process.env.K_SERVICE || undefined;
+  const meta = (requestId: string | undefined): InvocationMeta => ({ provider: 'gcp', functionName, requestId, trigger: undefined, sourceIp: undefined });
+
+  const http = (self: unknown, args: unknown[], req: Request, res: ResponseLike): unknown => {
+    const m = meta(safeId(req.executionId) ?? safeId(req.headers['function-execution-id']));
+    m.trigger = 'http';
+    let verdict: Verdict;
+    try {
+      const r = normalizeHttp(req);
+      m.sourceIp = r.ip;
+      verdict = rt.check(r, m);
+    } catch (err) {
+      verdict = rt.fail(err, m);
+    }
+    if (verdict.action !== 'block') return user.apply(self, args);
+    sendBlocked(res, verdict, m.requestId);
+    return undefined;
+  };
+
+  /** Non-HTTP: a blocked event is acknowledged (callback without error, or a normal return). */
+  const event = (self: unknown, args: unknown[], m: InvocationMeta, build: () => InspectionRequest, callback: unknown): unknown => {
+    const verdict = verdictFor(rt, m, build);
+    if (verdict.action !== 'block') return user.apply(self, args);
+    if (typeof callback === 'function') (callback as (err: unknown, result?: unknown) => void)(null);
+    return undefined;
+  };
+
+  const dispatch = (self: unknown, args: unknown[]): unknown => {
+    const [a0, a1, a2] = args;
+    if (isResponse(a1) && isRequest(a0)) return http(self, args, a0, a1);
+    if (a1 === undefined || typeof a1 === 'function') {
+      // CloudEvent function, async (ce) or callback style (ce, callback).
+      if (isCloudEvent(a0)) {
+        const ce = a0 as unknown as Record<string, unknown>;
+        return event(self, args, meta(safeId(ce.id)), () => normalizeCloudEvent(ce), a1);
+      }
+      return event(self, args, meta(undefined), () => normalizeUnknown(a0), a1);
+    }
+    // Legacy background function: (data, context) or (data, context, callback).
+    const ctx = a1 as { eventId?: unknown; id?: unknown } | null;
+    return event(self, args, meta(safeId(ctx?.eventId) ?? safeId(ctx?.id)), () => normalizeBackground(a0), a2);
+  };
+
+  // Same arity as the handler (at least 1, at most 3): see the note above.
+  const arity = Math.min(Math.max(handler.length, 1), 3);
+  // The parameters only give the wrapper its length; the call passes the arguments exactly as given.
+  /* eslint-disable prefer-rest-params, @typescript-eslint/no-unused-vars */
+  let wrapper: AnyFn;
+  if (arity === 1) {
+    wrapper = function protectedFunction(this: unknown, a: unknown) {
+      return dispatch(this, Array.from(arguments));
+    };
+  } else if (arity === 2) {
+    wrapper = function protectedFunction(this: unknown, a: unknown, b: unknown) {
+      return dispatch(this, Array.from(arguments));
+    };
+  } else {
+    wrapper = function protectedFunction(this: unknown, a: unknown, b: unknown, c: unknown) {
+      return dispatch(this, Array.from(arguments));
+    };
+  }
+  /* eslint-enable prefer-rest-params, @typescript-eslint/no-unused-vars */
+  return wrapper as unknown as F;
+}

@@ -1,0 +1,193 @@
+/**
+ * Google Cloud Functions (functions-framework) invocations to the engine's request model: Express
+ * requests for `functions.http`, CloudEvents for `functions.cloudEvent` (Pub/Sub, Cloud Storage,
+ * Firestore, anything else), and the legacy `(data, context)` background events.
+ */
+import type { CloudEvent, Request } from '@google-cloud/functions-framework';
+import { parseCookieHeader, percentDecode } from '../../src/decode';
+import type { InputSource, InspectionRequest } from '../../src/types';
+import { documentEventFromJson, documentEventFromProtobuf, type PlainDocument, type PlainDocumentEvent } from './firestore';
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** An Express response: what the HTTP path needs to answer a blocked request. */
+export interface ResponseLike {
+  status(code: number): ResponseLike;
+  set(field: Record<string, string>): ResponseLike;
+  send(body: string): unknown;
+  headersSent?: boolean;
+}
+
+export function isResponse(v: unknown): v is ResponseLike {
+  return isObj(v) && typeof v.status === 'function' && typeof v.send === 'function' && typeof v.set === 'function';
+}
+
+export function isRequest(v: unknown): v is Request {
+  return isObj(v) && isObj(v.headers) && typeof v.method === 'string';
+}
+
+/** A CloudEvent by its required attributes (`specversion`, or `type` + `source` + `id`). */
+export function isCloudEvent(v: unknown): v is CloudEvent<unknown> {
+  if (!isObj(v)) return false;
+  return typeof v.specversion === 'string' || (typeof v.type === 'string' && typeof v.source === 'string' && typeof v.id === 'string');
+}
+
+/**
+ * Headers Google's front end sets or overwrites on the way in: not the caller's input. `forwarded` and
+ * `x-forwarded-for` stay (the caller writes their left part), and so do `ce-*` headers, which on an
+ * HTTP function are ordinary caller headers.
+ */
+const PLATFORM_HEADERS = new Set([
+  'content-length',
+  'x-cloud-trace-context',
+  'traceparent',
+  'tracestate',
+  'x-forwarded-proto',
+  'x-appengine-country',
+  'x-appengine-region',
+  'x-appengine-city',
+  'x-appengine-citylatlong',
+  'x-appengine-user-ip',
+  'x-appengine-https',
+  'x-appengine-default-version-hostname',
+  'x-appengine-request-log-id',
+  'x-appengine-timeout-ms',
+]);
+
+/**
+ * The caller's address: the rightmost `x-forwarded-for` entry, the one Google's front end appended
+ * (`req.ip` is the leftmost, which the caller chooses). Without the header, the socket's peer.
+ */
+export function clientIp(req: Request): string | undefined {
+  const h = req.headers['x-forwarded-for'];
+  const v = Array.isArray(h) ? h[h.length - 1] : h;
+  if (typeof v === 'string') {
+    const parts = v.split(',');
+    const last = parts[parts.length - 1]?.trim();
+    if (last) return last;
+  }
+  return str((req as { socket?: { remoteAddress?: unknown } }).socket?.remoteAddress);
+}
+
+export function normalizeHttp(req: Request): InspectionRequest {
+  const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  const cookies: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (name === 'cookie') {
+      for (const c of Array.isArray(value) ? value : [value]) parseCookieHeader(c, cookies);
+      continue;
+    }
+    if (PLATFORM_HEADERS.has(name)) continue;
+    headers[name] = value;
+  }
+  const contentType = str(req.headers['content-type']);
+  const method = str(req.method)?.toUpperCase();
+  // `path` is Express's decoded-once path without the query string.
+  const path = str((req as { path?: unknown }).path);
+  // The exact bytes the body parsers saw; `req.body` is already parsed and may be a Buffer.
+  const raw = (req as { rawBody?: unknown }).rawBody;
+  const body = raw instanceof Uint8Array ? raw : typeof req.body === 'string' ? req.body : undefined;
+  const sources: InputSource[] = [
+    { kind: 'query', path: 'query', value: (req as { query?: unknown }).query },
+    { kind: 'header', path: 'headers', value: headers },
+    { kind: 'cookie', path: 'cookies', value: cookies },
+  ];
+  if (path !== undefined) {
+    sources.push({ kind: 'path', path: 'path', value: path });
+    // A function routes on its own path (an Express router, `req.path.split('/')`): each decoded
+    // segment is a value the code uses on its own, as a path parameter is on API Gateway.
+    const segments = path.split('/').filter((s) => s.length > 0);
+    if (segments.length > 0) sources.push({ kind: 'path', path: 'pathSegments', value: segments.map((s) => percentDecode(s)) });
+  }
+  sources.push({ kind: 'body', path: 'body', value: body, decoding: 'body', contentType, validate: true });
+  return { provider: 'gcp', trigger: 'http', method, path, ip: clientIp(req), sources };
+}
+
+const PUBSUB_TYPE = 'google.cloud.pubsub.topic.v1.messagePublished';
+const STORAGE_PREFIX = 'google.cloud.storage.object.v1.';
+const FIRESTORE_PREFIX = 'google.cloud.firestore.document.v1.';
+
+/** The short trigger name used in security events. */
+export function cloudEventTrigger(type: string | undefined): string {
+  if (type === PUBSUB_TYPE) return 'pubsub';
+  if (type?.startsWith(STORAGE_PREFIX)) return 'storage';
+  if (type?.startsWith(FIRESTORE_PREFIX)) return 'firestore';
+  return 'cloudevent';
+}
+
+/** `projects/p/databases/(default)/documents/users/alice` → `users/alice`: the part a writer chooses. */
+function documentPath(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  const at = name.indexOf('/documents/');
+  return at === -1 ? name : name.slice(at + '/documents/'.length);
+}
+
+function documentSources(ev: PlainDocumentEvent): InputSource[] {
+  const out: InputSource[] = [];
+  const add = (d: PlainDocument | undefined, key: 'value' | 'oldValue', validate: boolean): void => {
+    if (!d) return;
+    out.push({ kind: 'record', path: `data.${key}.fields`, value: d.fields, validate });
+    out.push({ kind: 'metadata', path: `data.${key}.name`, value: documentPath(d.name) });
+  };
+  add(ev.value, 'value', true);
+  add(ev.oldValue, 'oldValue', false);
+  return out;
+}
+
+/** The CloudEvent's data: `data`, or `data_base64` in structured mode with binary data. */
+function eventData(ce: Obj): { value: unknown; base64: boolean } {
+  if (ce.data === undefined && typeof ce.data_base64 === 'string') return { value: ce.data_base64, base64: true };
+  return { value: ce.data, base64: false };
+}
+
+export function normalizeCloudEvent(ce: Obj): InspectionRequest {
+  const type = str(ce.type);
+  const trigger = cloudEventTrigger(type);
+  const { value: data, base64 } = eventData(ce);
+  const d = isObj(data) ? data : undefined;
+  const sources: InputSource[] = [];
+
+  if (trigger === 'pubsub' && d && isObj(d.message)) {
+    const m = d.message;
+    // The message data is base64; what the publisher sent is inside it.
+    sources.push({ kind: 'record', path: 'data.message.data', value: m.data, decoding: 'auto', base64: typeof m.data === 'string', validate: true });
+    sources.push({ kind: 'metadata', path: 'data.message.attributes', value: m.attributes });
+    sources.push({ kind: 'metadata', path: 'data.message.orderingKey', value: m.orderingKey });
+  } else if (trigger === 'storage' && d) {
+    // Object names are chosen by whoever uploads; so are custom metadata and the content type.
+    sources.push({ kind: 'record', path: 'data.name', value: d.name });
+    sources.push({ kind: 'metadata', path: 'data.metadata', value: d.metadata });
+    sources.push({ kind: 'metadata', path: 'data.contentType', value: d.contentType });
+  } else if (trigger === 'firestore') {
+    let doc: PlainDocumentEvent | undefined;
+    if (data instanceof Uint8Array) doc = documentEventFromProtobuf(data);
+    else if (base64 && typeof data === 'string') doc = documentEventFromProtobuf(Buffer.from(data, 'base64'));
+    else doc = documentEventFromJson(data);
+    if (doc) sources.push(...documentSources(doc));
+    // Not a document after all: inspect what arrived rather than nothing.
+    else sources.push({ kind: 'record', path: 'data', value: data, decoding: 'auto', base64, validate: true });
+  } else {
+    sources.push({ kind: 'record', path: base64 ? 'data_base64' : 'data', value: data, decoding: 'auto', base64, validate: true });
+    sources.push({ kind: 'metadata', path: 'subject', value: ce.subject });
+  }
+  return { provider: 'gcp', trigger, sources };
+}
+
+/** A legacy background event `(data, context)`: the data is the payload. */
+export function normalizeBackground(data: unknown): InspectionRequest {
+  return { provider: 'gcp', trigger: 'event', sources: [{ kind: 'record', path: 'data', value: data, decoding: 'auto', validate: true }] };
+}
+
+/** Anything else handed to the function: inspected whole. */
+export function normalizeUnknown(value: unknown): InspectionRequest {
+  return { provider: 'gcp', trigger: 'unknown', sources: [{ kind: 'event', path: 'event', value, decoding: 'auto', validate: true }] };
+}

@@ -1,0 +1,13 @@
+/**
+ * Verdicts to functions-framework answers: a blocked HTTP request gets the same status and JSON body
+ * as on Lambda; a blocked CloudEvent is acknowledged and dropped (a normal return, so the framework
+ * answers 204 and Pub/Sub or Eventarc do not redeliver it forever).
+ */
+import type { Verdict } from '../../src/types';
+import { blockedBody } from '../shared/runtime';
+import type { ResponseLike } from './normalize';
+
+export function sendBlocked(res: ResponseLike, verdict: Verdict, requestId: string | undefined): void {
+  if (res.headersSent === true) return;
+  res.status(verdict.status).set({ 'content-type': 'application/json', 'cache-control': 'no-store' }).send(blockedBody(verdict, requestId));
+}

