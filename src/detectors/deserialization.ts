@@ -63,7 +63,11 @@ function isAlnum(c: number): boolean {
 function isWs(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0xfeff;
 }
-function skipWs(s: string, i: number, max = 32): number {
+/**
+ * Unbounded by default (JSON/YAML allow any amount of whitespace, so a cap would be an evasion);
+ * linear overall because every skip starts at one marker and stops at the first non-space.
+ */
+function skipWs(s: string, i: number, max = Number.MAX_SAFE_INTEGER): number {
   const end = Math.min(s.length, i + max);
   while (i < end && isWs(s.charCodeAt(i))) i++;
   return i;
@@ -79,7 +83,7 @@ function hit(rule: string, reason: string, confidence: Confidence): Detection {
 // Gadget tables (prefix match on type names)
 
 /** .NET types used by ysoserial.net gadget chains and known Json.NET/JavaScriptSerializer exploits. */
-const DOTNET_GADGETS: readonly string[] = [
+const DOTNET_GADGET_LIST: readonly string[] = [
   'System.Windows.Data.ObjectDataProvider',
   'System.Windows.ResourceDictionary',
   'System.Windows.Markup.XamlReader',
@@ -113,7 +117,7 @@ const DOTNET_GADGETS: readonly string[] = [
 ];
 
 /** Java classes of known deserialization gadget chains (Jackson, fastjson, SnakeYAML, XStream). */
-const JAVA_GADGETS: readonly string[] = [
+const JAVA_GADGET_LIST: readonly string[] = [
   'com.sun.rowset.JdbcRowSetImpl',
   'com.sun.org.apache.',
   'com.sun.jndi.',
@@ -162,10 +166,42 @@ const JAVA_GADGETS: readonly string[] = [
   'java.util.PriorityQueue',
 ];
 
-function startsWithAny(s: string, i: number, list: readonly string[]): boolean {
-  for (const p of list) if (s.startsWith(p, i)) return true;
+/**
+ * Prefix tables bucketed by (first char, char at index 7) so a lookup tries a handful of prefixes,
+ * not all of them. Prefixes shorter than 8 chars go to the first-char-only bucket.
+ */
+interface PrefixTable {
+  byTwo: Map<number, string[]>;
+  byOne: Map<number, string[]>;
+}
+function prefixTable(list: readonly string[]): PrefixTable {
+  const t: PrefixTable = { byTwo: new Map(), byOne: new Map() };
+  for (const p of list) {
+    const c0 = p.charCodeAt(0);
+    if (p.length > 7) {
+      const k = c0 * 65536 + p.charCodeAt(7);
+      const b = t.byTwo.get(k);
+      if (b) b.push(p);
+      else t.byTwo.set(k, [p]);
+    } else {
+      const b = t.byOne.get(c0);
+      if (b) b.push(p);
+      else t.byOne.set(c0, [p]);
+    }
+  }
+  return t;
+}
+function startsWithAny(s: string, i: number, t: PrefixTable): boolean {
+  const c0 = at(s, i);
+  const one = t.byOne.get(c0);
+  if (one !== undefined) for (const p of one) if (s.startsWith(p, i)) return true;
+  const two = t.byTwo.get(c0 * 65536 + at(s, i + 7));
+  if (two !== undefined) for (const p of two) if (s.startsWith(p, i)) return true;
   return false;
 }
+
+const DOTNET_GADGETS = prefixTable(DOTNET_GADGET_LIST);
+const JAVA_GADGETS = prefixTable(JAVA_GADGET_LIST);
 
 /** `pkg.sub.Class` (lower-case first segment, at least one dot): a Java/.NET fully qualified name. */
 function qualifiedNameEnd(s: string, i: number, max = 256): number {
@@ -230,16 +266,23 @@ export function detectDeserialization(value: string): Detection | undefined {
         run = c === C_PLUS || c === 47 /* / */ ? run : 0; // base64 runs span + and /
         if (k === K_TRIGGER) {
           switch (c) {
-            case 95: // _
-              if (!ndFuncDone && value.startsWith(ND_FUNC, i)) {
-                ndFuncDone = true;
-                d = ndFunc(value, i + ND_FUNC.length);
-              } else if (!funcsterDone && value.startsWith('__js_function', i)) {
-                funcsterDone = true;
-                d = funcster(value, i);
+            case 95: {
+              // _ : look at the next characters by charCode before any startsWith (snake_case is common)
+              const c1 = at(value, i + 1);
+              if (c1 === 36) {
+                if (!ndFuncDone && value.startsWith(ND_FUNC, i)) {
+                  ndFuncDone = true;
+                  d = ndFunc(value, i + ND_FUNC.length);
+                }
+              } else if (c1 === 95) {
+                const c2 = at(value, i + 2);
+                if (c2 === 106 && !funcsterDone && value.startsWith('__js_function', i)) {
+                  funcsterDone = true;
+                  d = funcster(value, i);
+                } else if (c2 === 116 && value.startsWith('__type', i)) d = typeMetadata(value, i + 6, '__type');
               }
-              else if (value.startsWith('__type', i)) d = typeMetadata(value, i + 6, '__type');
               break;
+            }
             case 36: // $
               if (value.startsWith('$type', i)) d = typeMetadata(value, i + 5, '$type');
               break;
@@ -310,7 +353,12 @@ export function detectDeserialization(value: string): Detection | undefined {
 function tokenStart(s: string, i: number, c: number): Detection | undefined {
   switch (c) {
     case 114: // r
-      if (s.startsWith('rO0AB', i)) return javaB64('rO0AB');
+      if (s.startsWith('rO0AB', i)) {
+        // a stream has bytes after the header: `rO0AB` alone (prose about the prefix) is medium
+        const nx = at(s, i + 5);
+        if (nx !== -1 && (isAlnum(nx) || nx === C_PLUS || nx === 47)) return javaB64('rO0AB');
+        return hit('java-serialized', 'Token is the base64 prefix of the Java serialization header.', 'medium');
+      }
       return undefined;
     case 75: // K
       if (s.startsWith('KztAAU', i)) return javaB64('KztAAU');
@@ -347,7 +395,9 @@ function javaHex(s: string, i: number): Detection | undefined {
   if (s.length - i < 8) return undefined;
   const HEX = 'aced0005';
   for (let k = 1; k < 8; k++) {
-    if ((s.charCodeAt(i + k) | 0x20) !== HEX.charCodeAt(k)) return undefined;
+    const c = s.charCodeAt(i + k);
+    const want = HEX.charCodeAt(k);
+    if (c !== want && !(want >= 97 && c === want - 32)) return undefined; // letters in either case
   }
   return hit(
     'java-serialized',
@@ -450,7 +500,7 @@ const JS_FUNCTION_SCANS = 4;
 /** Index of a `function` keyword whose parameter list opens at `paren` (`function(`, `function (`), or -1. */
 function functionKeywordBefore(s: string, paren: number): number {
   let p = paren - 1;
-  while (p >= 0 && paren - p <= 4 && isWs(s.charCodeAt(p))) p--;
+  while (p >= 0 && isWs(s.charCodeAt(p))) p--;
   const f = p - 7;
   return f >= 0 && s.startsWith('function', f) ? f : -1;
 }
@@ -464,11 +514,11 @@ function jsFunctionValue(s: string, f: number): Detection | undefined {
   const b = at(s, f - 1);
   if (b !== -1 && (isAlnum(b) || b === 95 || b === 36)) return undefined;
   let p = f - 1;
-  while (p >= 0 && f - p < 32 && isWs(s.charCodeAt(p))) p--;
+  while (p >= 0 && isWs(s.charCodeAt(p))) p--;
   if (at(s, p) !== C_COLON) return undefined;
   // the key before the colon must be quoted or an identifier (object literal member)
   let k = p - 1;
-  while (k >= 0 && p - k < 32 && isWs(s.charCodeAt(k))) k--;
+  while (k >= 0 && isWs(s.charCodeAt(k))) k--;
   const kc = at(s, k);
   if (!(kc === C_DQUOTE || kc === C_SQUOTE || isAlnum(kc) || kc === 95)) return undefined;
   // find the end of the function body with brace counting (bounded), then require `(`
@@ -501,6 +551,13 @@ function jsFunctionValue(s: string, f: number): Detection | undefined {
 // ---------------------------------------------------------------------------------------------------
 // .NET and Java type metadata
 
+/** Every Java gadget prefix has a `.` within its first 10 characters. */
+function dotSoon(s: string, j: number): boolean {
+  const end = Math.min(s.length, j + 10);
+  for (let k = j + 2; k < end; k++) if (s.charCodeAt(k) === C_DOT) return true;
+  return false;
+}
+
 /**
  * The whole value is a type name, as the walker hands us the value of a parsed `$type`/`@class`
  * property: `System.Windows.Data.ObjectDataProvider, PresentationFramework` (assembly-qualified .NET
@@ -525,6 +582,7 @@ function typeNameValue(s: string): Detection | undefined {
   }
   if (c === 83 || c === 77) {
     // S(ystem) / M(icrosoft)
+    if (!(s.startsWith('System.', j) || s.startsWith('Microsoft.', j))) return undefined;
     if (!startsWithAny(s, j, DOTNET_GADGETS)) return undefined;
     const e = qualifiedNameEnd(s, j);
     if (e !== -1 && at(s, e) === C_COMMA) {
@@ -535,7 +593,7 @@ function typeNameValue(s: string): Detection | undefined {
     }
     return undefined;
   }
-  if (c >= 97 && c <= 122 && startsWithAny(s, j, JAVA_GADGETS)) {
+  if (c >= 97 && c <= 122 && dotSoon(s, j) && startsWithAny(s, j, JAVA_GADGETS)) {
     const e = qualifiedNameEnd(s, j);
     if (e === s.length) {
       return hit('java-gadget-type', 'Value is the name of a known Java deserialization gadget class.', 'medium');
@@ -789,19 +847,41 @@ function phpValue(s: string, colon: number): Detection | undefined {
 
 /**
  * Protocol 0/1 text: a GLOBAL (`c<module>\n<name>\n`) or INST (`i<module>\n<name>\n`) opcode that
- * loads a dangerous module, and a REDUCE (`R`) / INST / OBJ to call it, then STOP (`.`). The value
- * must start with an opcode (`c`, `(`, `i`, or `\x80` + protocol). Escaped newlines (`\n` as two
- * characters, as in a Python repr) make it medium.
+ * loads a dangerous module, plus a call (REDUCE `R`, OBJ `o`, or INST itself), in a value that ends
+ * with STOP (`.`) and starts with an opcode. Opcodes sit at the start or after a newline or MARK `(`.
+ * Escaped newlines (`\n` as two characters, as in a Python repr) make it medium. One pass.
  */
 function pickleText(s: string): Detection | undefined {
   const n = s.length;
-  let j = 0;
   if (n < 8) return undefined;
-  // MARK opcodes may precede the global
-  while (j < n && j < 8 && s.charCodeAt(j) === C_LPAREN) j++;
-  const op = at(s, j);
-  if (op !== 99 && op !== 105) return undefined; // c | i
-  const modStart = j + 1;
+  // STOP at the end (ignoring trailing whitespace)
+  let last = n - 1;
+  while (last > 0 && isWs(s.charCodeAt(last))) last--;
+  if (s.charCodeAt(last) !== C_DOT) return undefined;
+  const first = s.charCodeAt(0);
+  // protocol 0/1 streams start with an opcode: MARK, GLOBAL, INST, a string/int/float/none/dict/list
+  if (first !== C_LPAREN && first !== 99 && first !== 105 && first !== 83 && first !== 86 && first !== 73 &&
+    first !== 76 && first !== 70 && first !== 78 && first !== 125 && first !== 93) return undefined;
+  let callPos = -2;
+  for (let p = 0; p < last; p++) {
+    const prev = p === 0 ? -1 : s.charCodeAt(p - 1);
+    const afterEscapedNl = p >= 2 && prev === 110 && s.charCodeAt(p - 2) === C_BACKSLASH;
+    if (!(p === 0 || prev === C_NL || prev === C_LPAREN || afterEscapedNl)) continue;
+    const op = s.charCodeAt(p);
+    if (op !== 99 && op !== 105) continue; // c | i
+    if (callPos === -2) {
+      // last REDUCE / OBJ before STOP, computed once so repeated globals stay linear
+      callPos = Math.max(s.lastIndexOf('R', last), s.lastIndexOf('o.', last), s.lastIndexOf('op', last));
+    }
+    const d = pickleGlobal(s, p, op, callPos);
+    if (d !== undefined) return d;
+  }
+  return undefined;
+}
+
+function pickleGlobal(s: string, p: number, op: number, callPos: number): Detection | undefined {
+  const n = s.length;
+  const modStart = p + 1;
   let k = modStart;
   while (k < n && k - modStart < 24) {
     const c = s.charCodeAt(k);
@@ -815,7 +895,8 @@ function pickleText(s: string): Detection | undefined {
   else if (at(s, k) === C_BACKSLASH && at(s, k + 1) === 110) (sepLen = 2), (escaped = true);
   else return undefined;
   const mod = s.slice(modStart, k);
-  const root = mod.split('.')[0] ?? mod;
+  const dot = mod.indexOf('.');
+  const root = dot === -1 ? mod : mod.slice(0, dot);
   if (!PICKLE_MODULES.includes(root)) return undefined;
   const nameStart = k + sepLen;
   let e = nameStart;
@@ -823,10 +904,9 @@ function pickleText(s: string): Detection | undefined {
   if (e === nameStart) return undefined;
   const nl = escaped ? at(s, e) === C_BACKSLASH && at(s, e + 1) === 110 : at(s, e) === C_NL;
   if (!nl) return undefined;
-  // a call opcode later: R (REDUCE), o (OBJ) or the INST form itself; and STOP at the end
-  const tail = s.slice(e).trimEnd();
-  const calls = op === 105 || tail.includes('R') || tail.endsWith('o.');
-  if (!calls || !tail.endsWith('.')) return undefined;
+  // a call: INST itself, or REDUCE / OBJ after the global
+  const calls = op === 105 || callPos > e;
+  if (!calls) return undefined;
   return hit(
     'pickle',
     `Text is a Python pickle that loads ${root}.* and calls it, which pickle.loads() executes.`,

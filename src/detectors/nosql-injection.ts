@@ -16,8 +16,9 @@
  * Mongo matches operators case-sensitively, so `$NE` is not an operator (and is rejected by the server).
  *
  * Cost: keys are checked with one charCode test and, for `$`-keys, one Map lookup. Values first run a
- * table-driven prefilter for `$ ; & | (` (every shape above needs one of them); benign words, ids and
- * numbers return after that single pass. The detailed pass only does bounded look-arounds at those
+ * table-driven prefilter for `$ ; & | (` (every shape above needs one of them, except a whole-value
+ * `this.x == ...` predicate, checked with one `startsWith`); benign words, ids and numbers return
+ * after that single pass. The detailed pass only does bounded look-arounds at those
  * characters, so the whole detector is linear in the input length. No RegExp touches the input.
  */
 import type { Confidence, Detection } from '../types';
@@ -103,8 +104,6 @@ TRIGGER[C_AMP] = 1;
 TRIGGER[C_PIPE] = 1;
 TRIGGER[C_LPAREN] = 1;
 
-/** Look-arounds never skip more than this much whitespace (keeps every probe O(1)). */
-const MAX_WS = 32;
 
 function isAsciiLetter(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -122,14 +121,19 @@ function isWs(c: number): boolean {
     c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0x1680
   );
 }
+/**
+ * Whitespace skips are unbounded (JSON and JS allow any amount, so a cap would be an evasion). They
+ * stay linear overall: each skip starts at an anchor (`$`, `;`, `&&`, `||`, `(` or a token right after
+ * one) and stops at the first non-space, so a run of whitespace is crossed by at most the anchor
+ * before it and the anchor after it.
+ */
 function skipWs(s: string, i: number): number {
-  const end = Math.min(s.length, i + MAX_WS);
-  while (i < end && isWs(s.charCodeAt(i))) i++;
+  const n = s.length;
+  while (i < n && isWs(s.charCodeAt(i))) i++;
   return i;
 }
 function skipWsBack(s: string, i: number): number {
-  const end = Math.max(-1, i - MAX_WS);
-  while (i > end && isWs(s.charCodeAt(i))) i--;
+  while (i >= 0 && isWs(s.charCodeAt(i))) i--;
   return i;
 }
 /** `s` has the ASCII word `w` at `i`, not followed by an identifier character. */
@@ -239,10 +243,14 @@ export function detectNoSqlInjection(value: string): Detection | undefined {
       break;
     }
   }
-  if (first === -1) return undefined;
+  if (first === -1) {
+    // `this.name == "x"` needs none of them; it is a $where predicate only as the whole value.
+    return value.startsWith('this.') ? valueStart(value) : undefined;
+  }
 
   let best = valueStart(value);
   if (best?.confidence === 'high') return best;
+  const shellStart = mongoShellCall(value, skipWs(value, 0));
 
   for (let i = first; i < n; i++) {
     const c = value.charCodeAt(i);
@@ -250,9 +258,9 @@ export function detectNoSqlInjection(value: string): Detection | undefined {
     if (c === C_DOLLAR) {
       d = operatorInText(value, i);
     } else if (c === C_SEMI) {
-      d = connector(value, i, i + 1, ';');
+      d = connector(value, i, i + 1, ';', shellStart);
     } else if ((c === C_AMP || c === C_PIPE) && i + 1 < n && value.charCodeAt(i + 1) === c) {
-      d = connector(value, i, i + 2, c === C_AMP ? '&&' : '||');
+      d = connector(value, i, i + 2, c === C_AMP ? '&&' : '||', shellStart);
       i++;
     } else if (c === C_LPAREN && i >= 5) {
       d = sleepCall(value, i);
@@ -267,7 +275,11 @@ export function detectNoSqlInjection(value: string): Detection | undefined {
 
 /** `$op` inside text: in object-key position (`{"$gt": ""}`, `, $where: '...'`) or `[$op]` brackets. */
 function operatorInText(s: string, i: number): Detection | undefined {
-  const end = identEnd(s, i + 1, MAX_OP_LEN + 1);
+  // operator names are ASCII letters only; a run of `$$$$` stops at once
+  const n0 = s.length;
+  const stop = Math.min(n0, i + MAX_OP_LEN + 1);
+  let end = i + 1;
+  while (end < stop && isAsciiLetter(s.charCodeAt(end))) end++;
   if (end === i + 1 || end - i > MAX_OP_LEN) return undefined;
   const op = s.slice(i, end);
   const tier = TIER.get(op);
@@ -422,7 +434,14 @@ function thisPredicate(s: string, t: number): boolean {
     if (k === j + 1) return false;
     j = k;
   }
-  if (j < n && s.charCodeAt(j) === C_LBRACKET) return true; // this.password[0] == 'a'
+  if (j < n && s.charCodeAt(j) === C_LBRACKET) {
+    // this.password[0] == 'a' (an index then a comparison; `this.cfg[key] = v` is an assignment)
+    const stop = Math.min(n, j + 16);
+    let k = j + 1;
+    while (k < stop && s.charCodeAt(k) !== C_RBRACKET) k++;
+    if (k >= stop) return false;
+    j = k + 1;
+  }
   j = skipWs(s, j);
   if (j >= n) return false;
   const c = s.charCodeAt(j);
@@ -483,7 +502,13 @@ function literalEnd(s: string, t: number): number {
  * literal = breakout; a number that is the whole prefix = numeric breakout; `)`/`}` = statement) and
  * what follows it.
  */
-function connector(s: string, at: number, next: number, kind: ';' | '&&' | '||'): Detection | undefined {
+function connector(
+  s: string,
+  at: number,
+  next: number,
+  kind: ';' | '&&' | '||',
+  shellStart: boolean,
+): Detection | undefined {
   const tail = jsTail(s, next);
   if (tail === undefined) return undefined;
   const p = skipWsBack(s, at - 1);
@@ -504,7 +529,7 @@ function connector(s: string, at: number, next: number, kind: ';' | '&&' | '||')
     if (tail === 'compare' || tail === 'true') confidence = undefined;
     else if (ctx === 'statement') {
       // `foo(); return true;` is also ordinary JS; it is Mongo only with a shell call or a sleep.
-      confidence = tail === 'sleep' || tail === 'db' || tail === 'loop' || startsWithShellCall(s) ? 'high' : 'medium';
+      confidence = tail === 'sleep' || tail === 'db' || tail === 'loop' || shellStart ? 'high' : 'medium';
     } else confidence = 'high';
   } else {
     // `&&` / `||`: a predicate joined to the original `$where` expression
@@ -548,7 +573,7 @@ function sleepCall(s: string, paren: number): Detection | undefined {
   const p = skipWsBack(s, t - 1);
   const b = p >= 0 ? s.charCodeAt(p) : -1;
   // `(select(sleep(5)))` is SQL; JS concatenation/statement/logical context makes it $where
-  const js = b === -1 || b === 43 /* + */ || b === C_SEMI || b === C_AMP || b === C_PIPE || b === C_SQUOTE ||
+  const js = (b === -1 && sleepEndsExpression(s, t)) || b === 43 /* + */ || b === C_SEMI || b === C_AMP || b === C_PIPE || b === C_SQUOTE ||
     b === C_DQUOTE;
   return {
     rule: 'nosql.where-sleep',
@@ -557,8 +582,21 @@ function sleepCall(s: string, paren: number): Detection | undefined {
   };
 }
 
-function startsWithShellCall(s: string): boolean {
-  return mongoShellCall(s, skipWs(s, 0));
+/**
+ * `sleep(N)` at `t` is the whole expression: followed by the end, `;`, a comment, a JS operator or a
+ * quote — not by prose (`sleep(2) called`).
+ */
+function sleepEndsExpression(s: string, t: number): boolean {
+  const n = s.length;
+  let j = skipWs(s, s.indexOf('(', t) + 1);
+  while (j < n && isDigit(s.charCodeAt(j))) j++;
+  j = skipWs(s, j);
+  if (j >= n || s.charCodeAt(j) !== C_RPAREN) return false;
+  j = skipWs(s, j + 1);
+  if (j >= n) return true;
+  const c = s.charCodeAt(j);
+  return c === C_SEMI || c === C_SLASH || c === C_AMP || c === C_PIPE || c === 43 || c === C_SQUOTE ||
+    c === C_DQUOTE || c === 0 || c === 35 /* # */ || c === 45 /* - */;
 }
 
 /** The whole value is a `$where` predicate: `this.password.match(/.*\/)`, `sleep(5000)`, `db.x.find(`. */
@@ -568,6 +606,13 @@ function valueStart(s: string): Detection | undefined {
   const c = s.charCodeAt(t);
   if (c !== 116 && c !== 115 && c !== 100 && c !== 114) return undefined; // t s d r
   const tail = jsTail(s, t);
+  if (tail === 'sleep' && !sleepEndsExpression(s, t)) {
+    return {
+      rule: 'nosql.where-predicate',
+      reason: 'Value starts with a sleep() call.',
+      confidence: 'medium',
+    };
+  }
   if (tail === 'this' || tail === 'sleep') {
     return {
       rule: 'nosql.where-predicate',

@@ -43,7 +43,6 @@ const C_SEMI = 59;
 const C_DOLLAR = 36;
 const C_DASH = 45;
 
-const MAX_WS = 32;
 const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
 
 function isWs(c: number): boolean {
@@ -58,14 +57,18 @@ function isIdentStart(c: number): boolean {
 function isQuote(c: number): boolean {
   return c === C_DQUOTE || c === C_SQUOTE || c === C_BACKTICK;
 }
+/**
+ * Whitespace skips are unbounded (JSON/YAML allow any amount, so a cap would be an evasion) and stay
+ * linear overall: each starts next to one needle occurrence and stops at the first non-space, so a
+ * whitespace run is crossed by at most the occurrences on either side of it.
+ */
 function skipWs(s: string, i: number): number {
-  const end = Math.min(s.length, i + MAX_WS);
-  while (i < end && isWs(s.charCodeAt(i))) i++;
+  const n = s.length;
+  while (i < n && isWs(s.charCodeAt(i))) i++;
   return i;
 }
 function skipWsBack(s: string, i: number): number {
-  const end = Math.max(-1, i - MAX_WS);
-  while (i > end && isWs(s.charCodeAt(i))) i--;
+  while (i >= 0 && isWs(s.charCodeAt(i))) i--;
   return i;
 }
 function at(s: string, i: number): number {
@@ -166,18 +169,22 @@ export function detectPrototypePollution(value: string): Detection | undefined {
   if (n < 9) return undefined;
   let best: Detection | undefined;
   let i = value.indexOf(PROTO);
+  // Flight references need a `$`; knowing there is none skips their back-walk.
+  const flight = i === -1 && value.indexOf(PROTOTYPE) === -1 ? false : value.indexOf('$') !== -1;
   while (i !== -1) {
-    best = better(best, protoAt(value, i));
+    best = better(best, protoAt(value, i, flight));
     if (best?.confidence === 'high') return best;
     i = value.indexOf(PROTO, i + 9);
   }
   i = value.indexOf(PROTOTYPE);
   while (i !== -1) {
-    best = better(best, prototypeAt(value, i));
+    best = better(best, prototypeAt(value, i, flight));
     if (best?.confidence === 'high') return best;
     i = value.indexOf(PROTOTYPE, i + 9);
   }
-  // React Flight `$3:constructor:constructor` (reaches Function): one more native scan.
+  // React Flight `$3:constructor:constructor` (reaches Function): one more native scan, only when
+  // the value has a `$` at all.
+  if (!flight && value.indexOf('$') === -1) return best;
   i = value.indexOf(':constructor');
   while (i !== -1) {
     const a = at(value, i + 12);
@@ -196,7 +203,7 @@ function flightHit(segment: string): Detection {
 }
 
 /** Context of one `__proto__` occurrence at `i`. */
-function protoAt(s: string, i: number): Detection | undefined {
+function protoAt(s: string, i: number, flight: boolean): Detection | undefined {
   const n = s.length;
   const end = i + 9;
   if (i === 0 && end === n) {
@@ -225,7 +232,7 @@ function protoAt(s: string, i: number): Detection | undefined {
   if (isQuote(b) && a === b && at(s, i - 2) === C_LBRACKET && at(s, end + 1) === C_RBRACKET) {
     return pathHit('Value has the bracket path segment ["__proto__"]');
   }
-  if (b === C_COLON && (a === C_COLON || a === -1 || isQuote(a)) && flightReference(s, i - 1)) {
+  if (flight && b === C_COLON && (a === C_COLON || a === -1 || isQuote(a)) && flightReference(s, i - 1)) {
     return flightHit('__proto__');
   }
 
@@ -242,11 +249,16 @@ function protoAt(s: string, i: number): Detection | undefined {
   }
   q = skipWs(s, q);
   if (at(s, q) === C_COLON) {
+    // Only an object value pollutes (`{"__proto__": {"isAdmin": true}}`); `{ __proto__: null }` is
+    // the null-prototype idiom of JS code and a primitive merely replaces one object's prototype.
+    const objectValue = objectValueAfter(s, q + 1);
     if (quoted) {
       return {
         rule: 'proto.proto-json-key',
-        reason: 'Text contains an object with the key "__proto__", which writes the prototype when parsed and merged.',
-        confidence: 'high',
+        reason: objectValue
+          ? 'Text contains an object with the key "__proto__" holding an object, which pollutes the prototype when parsed and merged.'
+          : 'Text contains an object with the key "__proto__".',
+        confidence: objectValue ? 'high' : 'medium',
       };
     }
     // Unquoted: a JS object literal or YAML mapping key; prose ("on __proto__: it is") has neither.
@@ -255,8 +267,10 @@ function protoAt(s: string, i: number): Detection | undefined {
     if (before === -1 || before === C_LBRACE || before === C_COMMA || before === C_DASH || isNewline(before)) {
       return {
         rule: 'proto.proto-json-key',
-        reason: 'Text contains an object or mapping with the key "__proto__", which writes the prototype when parsed and merged.',
-        confidence: 'high',
+        reason: objectValue
+          ? 'Text contains an object or mapping with the key "__proto__" holding an object, which pollutes the prototype when parsed and merged.'
+          : 'Text contains an object or mapping with the key "__proto__".',
+        confidence: objectValue ? 'high' : 'medium',
       };
     }
     return {
@@ -288,10 +302,39 @@ function pathHit(what: string): Detection {
   };
 }
 
+/**
+ * The value after a key's colon is an object: `{`, or (YAML block mapping) a newline then an indented
+ * `key:`. Bounded look-ahead.
+ */
+function objectValueAfter(s: string, q: number): boolean {
+  let j = q;
+  let newline = false;
+  const end = s.length;
+  while (j < end) {
+    const c = s.charCodeAt(j);
+    if (!isWs(c)) break;
+    if (isNewline(c)) newline = true;
+    j++;
+  }
+  const c = at(s, j);
+  if (c === C_LBRACE) return true;
+  if (!newline) return false;
+  // YAML: `key:` on the next line (optionally quoted key)
+  let k = j;
+  if (isQuote(c)) k++;
+  const stop = Math.min(s.length, k + 256);
+  while (k < stop) {
+    const d = s.charCodeAt(k);
+    if (d === C_COLON) return k > j;
+    if (isNewline(d)) return false;
+    k++;
+  }
+  return false;
+}
+
 /** Whitespace back-skip that stops at a newline (a YAML key starts a line). */
 function skipWsBackNoNewline(s: string, i: number): number {
-  const end = Math.max(-1, i - MAX_WS);
-  while (i > end) {
+  while (i >= 0) {
     const c = s.charCodeAt(i);
     if (!isWs(c) || isNewline(c)) break;
     i--;
@@ -305,7 +348,7 @@ function skipWsBackNoNewline(s: string, i: number): number {
  */
 function flightReference(s: string, colon: number): boolean {
   let j = colon - 1;
-  const stop = Math.max(0, colon - 128);
+  const stop = Math.max(0, colon - 64);
   while (j >= stop) {
     const c = s.charCodeAt(j);
     if (c === C_DOLLAR) return true;
@@ -323,20 +366,26 @@ function flightReference(s: string, colon: number): boolean {
  * the path syntaxes (`constructor.prototype`, `[constructor][prototype]`, `["constructor"]["prototype"]`,
  * Flight `:constructor:prototype`) or as nested object keys (`"constructor": {"prototype":`, YAML).
  */
-function prototypeAt(s: string, i: number): Detection | undefined {
+function prototypeAt(s: string, i: number, flight: boolean): Detection | undefined {
   const end = i + 9;
   const a = at(s, end);
   if (a !== -1 && (isIdentStart(a) || (a >= 48 && a <= 57))) return undefined; // prototypes, prototyped
   const b = at(s, i - 1);
   if (b !== -1 && (isIdentStart(b) || (b >= 48 && b <= 57)) && b !== C_DOLLAR) return undefined;
 
-  if (b === C_COLON && (a === -1 || a === C_COLON || isQuote(a)) && flightReference(s, i - 1)) {
+  if (flight && b === C_COLON && (a === -1 || a === C_COLON || isQuote(a)) && flightReference(s, i - 1)) {
     return flightHit('prototype');
   }
   const path = constructorPathBefore(s, i);
   if (path === 'path') {
-    // `constructor.prototype` followed by a further step, assignment, key end or string end.
-    if (a === -1 || a === C_DOT || a === C_LBRACKET || a === C_RBRACKET || a === C_COLON || a === C_EQ || isQuote(a)) {
+    // `constructor.prototype` followed by a further step (`.x`, `[x]`), a bracket close, an assignment
+    // or, as a quoted key, a colon. Ending there (prose, "...through constructor.prototype") is medium:
+    // the attack writes a property below the prototype.
+    const a2 = at(s, end + 1);
+    const step = (a === C_DOT || a === C_LBRACKET) && (isIdentStart(a2) || isQuote(a2) || (a2 >= 48 && a2 <= 57));
+    const key = (a === C_DQUOTE || a === C_SQUOTE) && at(s, skipWs(s, end + 1)) === C_COLON;
+    const closeQuoted = (a === C_DQUOTE || a === C_SQUOTE) && a2 === C_RBRACKET; // ["prototype"]
+    if (step || key || closeQuoted || a === C_RBRACKET || a === C_EQ) {
       return {
         rule: 'proto.constructor-prototype',
         reason: 'Value is a property path through "constructor" then "prototype", which reaches Object.prototype.',
@@ -356,10 +405,13 @@ function prototypeAt(s: string, i: number): Detection | undefined {
     else if (a === C_BACKSLASH) q += 2;
     q = skipWs(s, q);
     if (at(s, q) === C_COLON) {
+      const objectValue = objectValueAfter(s, q + 1);
       return {
         rule: 'proto.constructor-prototype',
-        reason: 'Text nests the key "prototype" under the key "constructor", which reaches Object.prototype when merged.',
-        confidence: 'high',
+        reason: objectValue
+          ? 'Text nests an object under "constructor" then "prototype", which pollutes Object.prototype when merged.'
+          : 'Text nests the key "prototype" under the key "constructor".',
+        confidence: objectValue ? 'high' : 'medium',
       };
     }
   }

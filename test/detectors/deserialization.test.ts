@@ -1,0 +1,182 @@
+import t from 'tap';
+import { detectDeserialization } from '../../src/detectors/deserialization';
+
+/** Base64 of a string, for building encoded vectors without copying any payload list. */
+const b64 = (s: string): string => Buffer.from(s, 'latin1').toString('base64');
+
+/** Values that must be detected at `high`. Written for this project. */
+const HIGH_VALUES: readonly string[] = [
+  // node-serialize
+  '_$$ND_FUNC$$_function(){ return 42 }()',
+  '{"profile":"_$$ND_FUNC$$_function (){require(\'fs\').readdirSync(\'/\')}()"}',
+  '_$$ND_FUNC$$_(function(){ globalThis.x = 1 })()',
+  "_$$ND_FUNC$$_require('os').hostname()",
+  '_$$ND_FUNC$$_() => { return 1 }.call(null)',
+  b64('{"user":"_$$ND_FUNC$$_function(){}()"}'),
+  b64('x{"user":"_$$ND_FUNC$$_function(){}()"}'),
+  b64('xy{"user":"_$$ND_FUNC$$_function(){}()"}'),
+  // funcster
+  '{"fn": {"__js_function": "function(){ return process.pid }()"}}',
+  // serialize-javascript style
+  '{"name": "x", "toJSON": function(){ return 1 }()}',
+  '{run: function () { doIt() } ()}',
+  // YAML
+  '!!js/function "function(){ return 1 }"',
+  'key: !!js/function >\n  function () { return 1 }',
+  '!!python/object/apply:os.system ["true"]',
+  'x: !!python/object/new:subprocess.Popen [["ls"]]',
+  '- !!python/name:os.system',
+  '!!python/module:os',
+  '!<tag:yaml.org,2002:python/object/apply:os.getcwd> []',
+  '--- !ruby/object:Gem::Installer\ni: x',
+  'a: !ruby/hash:ActionController::Routing::RouteSet {}',
+  '!!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL ["http://h.invalid/"]]]]',
+  '!!com.sun.rowset.JdbcRowSetImpl {dataSourceName: "ldap://h.invalid/a", autoCommit: true}',
+  // Java serialization
+  'rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA',
+  'rO0ABQ',
+  '{"state": "rO0ABXQABHRlc3Q="}',
+  'session=rO0ABXNy',
+  'KztAAUzZQ',
+  'Cs7QAFc3I',
+  'aced00057372',
+  'ACED0005737200',
+  '\u00ac\u00ed\u0000\u0005sr\u0000',
+  // PHP
+  'O:8:"stdClass":0:{}',
+  'O:4:"User":2:{s:4:"name";s:1:"a";s:5:"admin";b:1;}',
+  'a:1:{i:0;O:6:"Logger":1:{s:4:"file";s:9:"/tmp/x.sh";}}',
+  'O:+6:"Logger":1:{}',
+  'O:17:"Monolog\\Handler\\X":0:{}',
+  'C:11:"ArrayObject":21:{x:i:0;a:0:{};m:a:0:{}}',
+  // .NET
+  '{"$type":"System.Windows.Data.ObjectDataProvider, PresentationFramework, Version=4.0.0.0","MethodName":"Start"}',
+  '{"__type":"System.Configuration.Install.AssemblyInstaller, System.Configuration.Install"}',
+  '{ "$type" : "System.Security.Principal.WindowsIdentity, mscorlib" }',
+  'System.Windows.Data.ObjectDataProvider, PresentationFramework, Version=4.0.0.0, Culture=neutral',
+  // Java polymorphic JSON
+  '{"@type":"com.sun.rowset.JdbcRowSetImpl","dataSourceName":"rmi://h.invalid/x","autoCommit":true}',
+  '{"@type":"java.lang.AutoCloseable"}',
+  '["com.sun.rowset.JdbcRowSetImpl", {"dataSourceName": "ldap://h.invalid/x"}]',
+  // jsonpickle
+  '{"py/reduce": [{"py/function": "os.system"}, {"py/tuple": ["true"]}]}',
+  // pickle protocol 0
+  "cos\nsystem\n(S'true'\ntR.",
+  "(cposix\nsystem\nS'id'\no.",
+  "(S'true'\nios\nsystem\n.",
+  'csubprocess\ncheck_output\n(S\'ls\'\ntR.',
+  // whitespace padding is no evasion
+  '{"$type"' + ' '.repeat(100) + ':' + ' '.repeat(100) + '"System.Windows.Data.ObjectDataProvider, PresentationFramework"}',
+  '{"f":' + ' '.repeat(100) + 'function' + ' '.repeat(100) + '(){ return 1 }' + ' '.repeat(100) + '()}',
+  // binary pickle as latin1 text
+  '\u0080\u0004\u0095\u001e\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u008c\u0005posix\u0094\u008c\u0006system\u0094\u0093\u0094.',
+];
+
+/** Values that must not be reported at `high`. */
+const NOT_HIGH_VALUES: readonly string[] = [
+  '_$$ND_FUNC$$_',
+  '_$$ND_FUNC$$_function(){ return 1 }',
+  '{"__js_function": "function(){ return 1 }"}',
+  '!!js/undefined ""',
+  '!!js/regexp /a+/',
+  'x: !!str 123',
+  'x: !!binary aGVsbG8=',
+  '!!python/tuple [1, 2]',
+  'Wow!!js/function is a yaml tag',
+  'Great!! python/object rocks',
+  'a:2:{i:0;s:1:"a";i:1;s:1:"b";}',
+  's:5:"hello";',
+  'O:3:"User":1:{',
+  'Time O:12:30',
+  'Ratio 3:1:{a}',
+  '{"$type":"MyApp.Models.Order, MyApp","id":1}',
+  '{"@type": "Person", "name": "Ann"}',
+  '{"@context": "https://schema.org", "@type": "https://schema.org/Product"}',
+  "Don't forget to install `@types/node`",
+  '{"@class":"com.example.shop.Order","id":1}',
+  '{"__typename": "User"}',
+  'System.Windows.Data.ObjectDataProvider',
+  'java.lang.Runtime',
+  'aced',
+  'acedia is a state of listlessness',
+  'Macedonia',
+  'The rO0AB prefix marks Java serialization',
+  'brO0ABx',
+  'caseos\nsystem\n',
+  'cos\nsystem\nlater.',
+  'cat\ndog\nR.',
+  'gASVabc',
+  'py/object',
+  'https://docs.example.com/py/reduce',
+  'function(){ return 1 }()',
+  '{"a": "function(){}()"}',
+  'Tom & Jerry',
+  "O'Brien",
+  'a < b and c > d',
+  'https://example.com/path?x=1',
+  '12:30:00',
+  '',
+];
+
+t.test('values detected at high', async (t) => {
+  for (const v of HIGH_VALUES) {
+    const d = detectDeserialization(v);
+    t.equal(d?.confidence, 'high', `high: ${JSON.stringify(v)}`);
+    t.match(d?.rule ?? '', /^deser\./, `rule prefix: ${JSON.stringify(v)}`);
+  }
+});
+
+t.test('values not reported at high', async (t) => {
+  for (const v of NOT_HIGH_VALUES) {
+    const d = detectDeserialization(v);
+    t.not(d?.confidence, 'high', `not high: ${JSON.stringify(v)} (${d?.rule ?? 'none'})`);
+  }
+});
+
+t.test('tiers', async (t) => {
+  t.equal(detectDeserialization('_$$ND_FUNC$$_')?.confidence, 'medium', 'bare node-serialize marker');
+  t.equal(detectDeserialization('_$$ND_FUNC$$_function(){}')?.confidence, 'medium', 'uninvoked function');
+  t.equal(detectDeserialization('!!js/regexp /x/')?.confidence, 'medium');
+  t.equal(detectDeserialization('!!js/undefined ""')?.confidence, 'low');
+  t.equal(detectDeserialization('a:1:{i:0;s:1:"x";}')?.confidence, 'low', 'PHP array is low');
+  t.equal(detectDeserialization('s:3:"abc";')?.confidence, 'low', 'PHP string is low');
+  t.equal(detectDeserialization('O:9:"User":0:{}')?.confidence, 'medium', 'length mismatch is medium');
+  t.equal(detectDeserialization('{"$type":"MyApp.Order, MyApp"}')?.confidence, 'low', 'Json.NET type');
+  t.equal(detectDeserialization('System.Diagnostics.Process')?.confidence, 'medium', 'bare gadget name');
+  t.equal(detectDeserialization('{"@class":"com.example.Order"}')?.confidence, 'medium', 'Java class name');
+  t.equal(detectDeserialization('!!com.example.Order {}')?.confidence, 'medium', 'SnakeYAML class tag');
+  t.equal(detectDeserialization("cos\\nsystem\\n(S'id'\\ntR.")?.confidence, 'medium', 'escaped pickle text');
+  t.equal(detectDeserialization('gASVlQAAAAAAAAB9')?.confidence, 'low', 'base64 pickle header');
+  t.equal(detectDeserialization('hello world'), undefined);
+});
+
+t.test('adversarial and odd inputs return without throwing', async (t) => {
+  const MB = 1 << 20;
+  const inputs = [
+    '_$$ND_FUNC$$_'.repeat(MB / 13),
+    '_$$ND_FUNC$$_function(){' + '('.repeat(MB),
+    '{"__js_function":"function(){'.repeat(MB / 30),
+    '{"a": function(){'.repeat(MB / 18),
+    '{"a": function(){' + '{'.repeat(MB),
+    '!!'.repeat(MB / 2),
+    '!!python/'.repeat(MB / 9),
+    'O:9:"'.repeat(MB / 5),
+    'O:1:"' + 'A'.repeat(MB),
+    'a:'.repeat(MB / 2),
+    ':'.repeat(MB),
+    '_'.repeat(MB),
+    '$type'.repeat(MB / 5),
+    '"$type":"'.repeat(MB / 9),
+    '@type'.repeat(MB / 5),
+    'rO0A'.repeat(MB / 4),
+    ' aced000'.repeat(MB / 8),
+    'XyQkTkRfRlVOQyQ'.repeat(MB / 15),
+    '\u00ac\u00ed'.repeat(MB / 2),
+    '\u0080\u0004' + 'x'.repeat(MB),
+    'cos\n' + 'R'.repeat(MB),
+    'A'.repeat(5 * MB),
+    '\u0000'.repeat(1000),
+    '\ud800_$$ND_FUNC$$_\udfff',
+  ];
+  for (const s of inputs) t.doesNotThrow(() => detectDeserialization(s));
+});

@@ -1,0 +1,231 @@
+import t from 'tap';
+import { detectNoSqlInjection, detectNoSqlInjectionKey } from '../../src/detectors/nosql-injection';
+
+/** Values that must be detected at `high`. Written for this project. */
+const HIGH_VALUES: readonly string[] = [
+  // operator objects as JSON / JS text for a later JSON.parse
+  '{"$gt": ""}',
+  '{"$ne": null}',
+  '{"login": {"$ne": "nobody"}}',
+  '{"email": {"$regex": "^adm"}}',
+  '{"pin": {"$in": [1, 2, 3]}}',
+  '{"role": {"$exists": true}}',
+  '{"$or": [{"a": 1}, {"b": 2}]}',
+  '{"$where": "sleep(100)"}',
+  "{$gt: ''}",
+  "{ $nin : [] }",
+  '{"tags": {"$elemMatch": "x"}}',
+  '{"$expr": {"$eq": ["$a", "$b"]}}',
+  '{"$text": "anything"}',
+  '{"$not": "x"}',
+  '{"$nor": []}',
+  '{"$jsonSchema": {}}',
+  '[{"$lookup": {"from": "secrets"}}]',
+  '{\\"$ne\\": 1}',
+  "$where: '2 > 1'",
+  "', $where: 'true'",
+  ", $where: '1'",
+  // query-string bracket operators as they arrive un-parsed
+  '[$ne]=1',
+  'login[$ne]=x',
+  'secret[$regex]=^a',
+  'u[$gt]=',
+  'user[$in][]=a&user[$in][]=b',
+  '<doc probe="name[$ne]"></doc>',
+  // $where JavaScript breakouts
+  "'; return true; var x='",
+  "\";return(true);var q='a",
+  "' && this.secret.match(/.*/)//",
+  "' || this.token.length > 0 || '",
+  "'||'k'=='k",
+  "' || 1==1//",
+  "'; sleep(3000); var z='",
+  "'; while(true){}; var z='",
+  "\"; var a = 1; //",
+  "1; return true",
+  '0;return 1;',
+  "'+sleep(2000)+'",
+  'db.items.insert({x:1});return 1;db.other.find()',
+  // whole-value $where predicates
+  'this.password.match(/.*/)',
+  'this.pin.match(/^12/)',
+  'this.name == "admin"',
+  "this.role != 'admin'",
+  'this.secret[0] == "a"',
+  'sleep(5000)',
+  'sleep(3000);',
+  'sleep(3000)//',
+  // whitespace padding is no evasion (JSON and JS allow any amount)
+  '{' + ' '.repeat(100) + '"$ne"' + '\n'.repeat(100) + ': 1}',
+  "'" + ' '.repeat(100) + ';' + '\t'.repeat(100) + 'return true',
+];
+
+/** Values that must not be reported at `high`. */
+const NOT_HIGH_VALUES: readonly string[] = [
+  '$5 & up',
+  'Save $20 today; offer ends soon',
+  'price: $amount',
+  '$ne',
+  'the $gt operator compares',
+  'Use `$ne` for "not equal"',
+  '{"$existsor": "foo"}',
+  '{"$schema": "http://json-schema.org/draft-07/schema#"}',
+  '{"$ref": "#/definitions/a"}',
+  "myField: { $ref: '#foo' }",
+  'with `$id: \'http://url.com/sh.json\'`',
+  '{"$type": "App.Models.Order, App"}',
+  '$filter=Name eq \'x\'&$top=10',
+  "O'Brien",
+  "it's 5 o'clock",
+  'salt; pepper',
+  'Tom & Jerry',
+  'cats && dogs',
+  'A | B testing',
+  'drop me a line; or call',
+  'He said "yes"; return 1 of them later',
+  'He said "stop"; return to base',
+  'See section 3.2 (page 14); return policy applies',
+  'If you need conditional logging, call `this.isLogDisabled(request)` yourself',
+  'call this.update() when done',
+  'foo(); return true;',
+  '\t\tthis.configuration[key] = value;',
+  'I need sleep (8 hours)',
+  'get some sleep(8h)',
+  'sleep(2) called',
+  'db.example.com',
+  '$$ & $$$',
+  'a[$5]=1',
+  'arr[$index]',
+  '{"price": "$5"}',
+  'jane.doe@example.com',
+  'https://example.com/path?x=1&y=2',
+  '+1 (555) 010-0000',
+  'Müller & Söhne; GmbH',
+  '',
+  'x',
+];
+
+const HIGH_KEYS: ReadonlyArray<[string, string | undefined]> = [
+  ['$ne', 'user'],
+  ['$gt', 'age'],
+  ['$gte', undefined],
+  ['$lt', 'n'],
+  ['$lte', 'n'],
+  ['$in', 'id'],
+  ['$nin', 'id'],
+  ['$regex', 'email'],
+  ['$where', undefined],
+  ['$exists', 'token'],
+  ['$expr', undefined],
+  ['$or', undefined],
+  ['$and', undefined],
+  ['$nor', undefined],
+  ['$not', 'x'],
+  ['$elemMatch', 'tags'],
+  ['$function', undefined],
+  ['$accumulator', undefined],
+  ['$lookup', undefined],
+  ['$jsonSchema', undefined],
+  ['$text', undefined],
+  ['user[$ne]', undefined],
+  ['password[$regex]', undefined],
+  ['a[b][$gt]', undefined],
+  ['ids[$in][]', undefined],
+];
+
+const NOT_HIGH_KEYS: ReadonlyArray<[string, string | undefined]> = [
+  ['$5 off', undefined],
+  ['$amount', 'cart'],
+  ['$schema', undefined],
+  ['$id', undefined],
+  ['$ref', 'items'],
+  ['$type', undefined],
+  ['$comment', undefined],
+  ['$filter', undefined],
+  ['$top', undefined],
+  ['$NE', 'user'],
+  ['$Where', undefined],
+  ['$set', undefined],
+  ['$eq', 'x'],
+  ['price$', undefined],
+  ['user[$amount]', undefined],
+  ['user[$ne', undefined],
+  ['name', undefined],
+  ['', undefined],
+  ['$', undefined],
+];
+
+t.test('values detected at high', async (t) => {
+  for (const v of HIGH_VALUES) {
+    const d = detectNoSqlInjection(v);
+    t.equal(d?.confidence, 'high', `high: ${v}`);
+    t.match(d?.rule ?? '', /^nosql\./, `rule prefix: ${v}`);
+  }
+});
+
+t.test('values not reported at high', async (t) => {
+  for (const v of NOT_HIGH_VALUES) {
+    const d = detectNoSqlInjection(v);
+    t.not(d?.confidence, 'high', `not high: ${v} (${d?.rule ?? 'none'})`);
+  }
+});
+
+t.test('keys detected at high', async (t) => {
+  for (const [k, parent] of HIGH_KEYS) {
+    const d = detectNoSqlInjectionKey(k, parent);
+    t.equal(d?.confidence, 'high', `high key: ${k}`);
+    t.match(d?.rule ?? '', /^nosql\./, `rule prefix: ${k}`);
+  }
+});
+
+t.test('keys not reported at high', async (t) => {
+  for (const [k, parent] of NOT_HIGH_KEYS) {
+    const d = detectNoSqlInjectionKey(k, parent);
+    t.not(d?.confidence, 'high', `not high key: ${k} (${d?.rule ?? 'none'})`);
+  }
+});
+
+t.test('tiers and specifics', async (t) => {
+  t.equal(detectNoSqlInjectionKey('$amount', undefined)?.confidence, 'low', 'unknown $-identifier key is low');
+  t.equal(detectNoSqlInjectionKey('$5 off', undefined), undefined, 'non-identifier $ key is ignored');
+  t.equal(detectNoSqlInjectionKey('$schema', undefined), undefined, 'JSON Schema key is ignored');
+  t.equal(detectNoSqlInjectionKey('$set', undefined)?.confidence, 'medium', 'update operator is medium');
+  t.equal(detectNoSqlInjectionKey('$type', 'field')?.confidence, 'low', '$type (Json.NET) is low');
+  t.equal(detectNoSqlInjectionKey('$filter', undefined)?.confidence, 'low', 'OData collision is low');
+  t.equal(detectNoSqlInjectionKey('user.$ne', undefined)?.confidence, 'medium', 'allowDots form is medium');
+  t.equal(detectNoSqlInjection('{"$set": {"role": "admin"}}')?.confidence, 'medium');
+  t.equal(detectNoSqlInjection('foo(); return true;')?.confidence, 'medium', 'plain JS statement is medium');
+  t.equal(detectNoSqlInjection('1 and (select sleep(5))')?.confidence, 'medium', 'SQL sleep is medium here');
+  t.equal(detectNoSqlInjection('return true;')?.confidence, 'medium');
+  t.equal(detectNoSqlInjection('$ne'), undefined, 'a bare operator string is not injection');
+  const d = detectNoSqlInjection('{"$ne": "' + 'x'.repeat(500) + '"}');
+  t.ok(d !== undefined && d.reason.length < 200, 'reason does not echo the input');
+});
+
+t.test('adversarial and odd inputs return without throwing', async (t) => {
+  const MB = 1 << 20;
+  const inputs = [
+    '$'.repeat(MB),
+    '{$'.repeat(MB / 2),
+    '[$ne'.repeat(MB / 4),
+    ';'.repeat(MB),
+    "';".repeat(MB / 2),
+    '&&'.repeat(MB / 2),
+    "'||".repeat(MB / 3),
+    '('.repeat(MB),
+    'sleep('.repeat(MB / 6),
+    'this.'.repeat(MB / 5),
+    '"'.repeat(MB),
+    ' '.repeat(MB) + '$ne',
+    '{' + ' '.repeat(MB) + '"$ne": 1}',
+    "'" + ' '.repeat(MB) + '; return true',
+    'a'.repeat(5 * MB),
+    '\u0000$ne\u0000',
+    '\ud800$where:\udfff',
+    '\u0000'.repeat(1000),
+  ];
+  for (const s of inputs) {
+    t.doesNotThrow(() => detectNoSqlInjection(s));
+    t.doesNotThrow(() => detectNoSqlInjectionKey(s, undefined));
+  }
+});
