@@ -11,9 +11,8 @@
  * Every call uses benign input that occurs in the operation (the slow path of both products: the
  * input is found in the query/command/path/URL and the structure check runs).
  *
- * Run:  npx esbuild bench/sinks.bench.ts --bundle --platform=node --format=cjs \
- *         --external:better-sqlite3 --external:@aikidosec/firewall --outfile=dist/bench/sinks.bench.js
- *       node dist/bench/sinks.bench.js
+ * Run:  npx tsc -p bench/tsconfig.json && node dist/bench-build/bench/sinks.bench.js
+ *       (BENCH_PASSES=5 for more passes; about 15 s per pass)
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { spawnSync } from 'node:child_process';
@@ -169,15 +168,33 @@ async function runVariant(variant: Variant): Promise<Record<Op, number>> {
 
 function main(): void {
   const variants: Variant[] = ['baseline', 'rasp', 'zen'];
+  // Variants alternate over PASSES passes so that load changes on a shared machine hit all of them;
+  // each cell is the median over the passes.
+  const PASSES = Number(process.env.BENCH_PASSES ?? 3);
+  const runs: Record<string, Array<{ result: Record<Op, number>; blocked: string }>> = {};
+  const errors: Record<string, string> = {};
+  for (let p = 0; p < PASSES; p++) {
+    for (const v of variants) {
+      const r = spawnSync(process.execPath, [__filename, v], { encoding: 'utf8', timeout: 600_000, env: { ...process.env, AIKIDO_TOKEN: '' } });
+      const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+      if (line) (runs[v] ??= []).push(JSON.parse(line) as { result: Record<Op, number>; blocked: string });
+      else errors[v] = (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').slice(-3).join(' | ');
+    }
+  }
   const rows: Record<string, { result: Record<Op, number>; blocked: string } | { error: string }> = {};
   for (const v of variants) {
-    const r = spawnSync(process.execPath, [__filename, v], { encoding: 'utf8', timeout: 600_000, env: { ...process.env, AIKIDO_TOKEN: '' } });
-    const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
-    rows[v] = line ? (JSON.parse(line) as { result: Record<Op, number>; blocked: string }) : { error: (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').slice(-3).join(' | ') };
+    const list = runs[v];
+    if (!list || list.length === 0) {
+      rows[v] = { error: errors[v] ?? 'no output' };
+      continue;
+    }
+    const result = {} as Record<Op, number>;
+    for (const op of OPS) result[op] = median(list.map((x) => x.result[op]));
+    rows[v] = { result, blocked: list[0]!.blocked };
   }
   const base = rows.baseline && 'result' in rows.baseline ? rows.baseline.result : undefined;
   const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-  console.log(`Node ${process.version}, ${process.platform}/${process.arch}; µs per call (median of ${ROUNDS} rounds), difference to baseline in parentheses`);
+  console.log(`Node ${process.version}, ${process.platform}/${process.arch}; µs per call (median of ${ROUNDS} rounds per process, median of ${PASSES} alternating passes), difference to baseline in parentheses`);
   console.log(['op'.padEnd(8), ...variants.map((v) => v.padStart(22))].join(''));
   for (const op of OPS) {
     const cells = variants.map((v) => {

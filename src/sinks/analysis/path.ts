@@ -1,0 +1,64 @@
+/**
+ * File path analysis. An input changes a path's structure when, placed in the path, it takes it out of
+ * the directory the application put it in: `..` segments that climb above the prefix the application
+ * wrote, or an absolute path that becomes the whole start of the path. Traversal that stays inside
+ * (`a/../b`) does not. Paths already normalized by `path.join`/`path.resolve` no longer contain the
+ * input verbatim; for those the input's normalized tail is looked for at the end of the path.
+ */
+import * as nodePath from 'node:path';
+import type { UserInput } from '../context';
+import { occurrences, type Verdict } from './common';
+
+/** Could this input move a path at all? Has a `..` segment or is absolute. */
+export function pathRelevant(u: string, win = process.platform === 'win32'): boolean {
+  if (u.includes('..')) return true;
+  if (u.charCodeAt(0) === 47) return true;
+  if (win && (u.charCodeAt(0) === 92 || /^[a-zA-Z]:[\\/]/.test(u))) return true;
+  return false;
+}
+
+function hasDotDotSegment(u: string, win: boolean): boolean {
+  const parts = u.split(win ? /[\\/]/ : '/');
+  return parts.some((p) => p === '..');
+}
+
+function inside(child: string, base: string, p: typeof nodePath.posix): boolean {
+  if (child === base) return true;
+  const withSep = base.endsWith(p.sep) ? base : base + p.sep;
+  return child.startsWith(withSep);
+}
+
+/**
+ * `path` is what the application passed to fs (string form). `cwd` is what relative paths resolve
+ * against. Returns why the path is unsafe and which input made it so.
+ */
+export function checkPath(path: string, inputs: readonly UserInput[], cwd = process.cwd(), win = process.platform === 'win32'): Verdict | undefined {
+  const p = win ? nodePath.win32 : nodePath.posix;
+  let resolved: string | undefined;
+  for (const input of inputs) {
+    const u = input.value;
+    if (!pathRelevant(u, win)) continue;
+    const at = occurrences(path, u, 4);
+    if (at.length > 0) {
+      resolved ??= p.resolve(cwd, path);
+      for (const i of at) {
+        if (i === 0 && p.isAbsolute(u)) return { input, reason: 'An absolute path from input is the start of the file path.' };
+        if (!hasDotDotSegment(u, win)) continue;
+        const prefix = path.slice(0, i);
+        const base = prefix === '' ? p.resolve(cwd) : p.resolve(cwd, prefix.endsWith('/') || (win && prefix.endsWith('\\')) ? prefix : p.dirname(prefix + 'x'));
+        if (!inside(resolved, base, p)) return { input, reason: `Input with '..' takes the path out of ${base}.` };
+      }
+      continue;
+    }
+    // Not verbatim: path.join/resolve may have normalized the traversal away.
+    if (!hasDotDotSegment(u, win)) continue;
+    const norm = p.normalize(u);
+    if (!norm.startsWith('..')) continue;
+    const tail = norm.split(p.sep).filter((s) => s !== '..' && s !== '.' && s !== '').join(p.sep);
+    resolved ??= p.resolve(cwd, path);
+    if (tail.length > 0 && (resolved.endsWith(p.sep + tail) || resolved === tail)) {
+      return { input, reason: `Input with '..' climbs out of the directory it was joined to (normalized to ${JSON.stringify(norm.slice(0, 60))}).` };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,234 @@
+/**
+ * Addresses a function must not be steered to: loopback, private, link-local, carrier-grade NAT,
+ * unspecified, and the cloud metadata / identity endpoints (AWS IMDS and ECS, the Lambda runtime API,
+ * Azure IMDS and App Service identity, GCP and Alibaba metadata). Plus the test "did this host come
+ * from input?", which also catches obfuscated IPs (`0x7f.1`, `2130706433`) by parsing inputs as URLs.
+ */
+import { isIP } from 'node:net';
+import type { UserInput } from '../context';
+import type { Verdict } from './common';
+
+export type AddressClass = 'public' | 'loopback' | 'private' | 'link-local' | 'metadata' | 'reserved';
+
+function v4(ip: string): number[] | undefined {
+  const parts = ip.split('.');
+  if (parts.length !== 4) return undefined;
+  const out: number[] = [];
+  for (const p of parts) {
+    if (!/^\d{1,3}$/.test(p)) return undefined;
+    const n = Number(p);
+    if (n > 255) return undefined;
+    out.push(n);
+  }
+  return out;
+}
+
+const METADATA_V4 = new Set(['169.254.169.254', '169.254.170.2', '169.254.170.23', '100.100.100.200', '169.254.169.253', '192.0.0.192']);
+
+function classifyV4(b: number[]): AddressClass {
+  const [a, b1, c, d] = b as [number, number, number, number];
+  const s = `${a}.${b1}.${c}.${d}`;
+  if (METADATA_V4.has(s)) return 'metadata';
+  if (a === 127) return 'loopback';
+  if (a === 0) return 'reserved';
+  if (a === 10 || (a === 172 && b1 >= 16 && b1 <= 31) || (a === 192 && b1 === 168)) return 'private';
+  if (a === 100 && b1 >= 64 && b1 <= 127) return 'private';
+  if (a === 169 && b1 === 254) return 'link-local';
+  if (a === 192 && b1 === 0 && c === 0) return 'reserved';
+  if (a === 198 && (b1 === 18 || b1 === 19)) return 'reserved';
+  if (a >= 224) return 'reserved';
+  return 'public';
+}
+
+/** Expands an IPv6 literal to 8 16-bit groups (handles `::` and an embedded IPv4 tail). */
+function v6(ip: string): number[] | undefined {
+  let s = ip;
+  const pct = s.indexOf('%');
+  if (pct !== -1) s = s.slice(0, pct);
+  let tail: number[] = [];
+  const lastColon = s.lastIndexOf(':');
+  const maybe4 = s.slice(lastColon + 1);
+  if (maybe4.includes('.')) {
+    const b = v4(maybe4);
+    if (!b) return undefined;
+    tail = [(b[0]! << 8) | b[1]!, (b[2]! << 8) | b[3]!];
+    s = s.slice(0, lastColon + 1) + '0:0';
+  }
+  const halves = s.split('::');
+  if (halves.length > 2) return undefined;
+  const parse = (h: string): number[] => (h === '' ? [] : h.split(':').map((x) => parseInt(x, 16)));
+  const head = parse(halves[0]!);
+  const rest = halves.length === 2 ? parse(halves[1]!) : [];
+  const fill = 8 - head.length - rest.length;
+  if (fill < 0 || (halves.length === 1 && fill !== 0)) return undefined;
+  const groups = [...head, ...new Array<number>(fill).fill(0), ...rest];
+  if (groups.some((g) => Number.isNaN(g) || g < 0 || g > 0xffff)) return undefined;
+  if (tail.length === 2) {
+    groups[6] = tail[0]!;
+    groups[7] = tail[1]!;
+  }
+  return groups;
+}
+
+function classifyV6(g: number[]): AddressClass {
+  const [g0, g1, g2, g3, g4, g5, g6, g7] = g as [number, number, number, number, number, number, number, number];
+  const zeroTo5 = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
+  if (zeroTo5 && g5 === 0 && g6 === 0 && g7 === 1) return 'loopback';
+  if (zeroTo5 && g5 === 0 && g6 === 0 && g7 === 0) return 'reserved';
+  // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d).
+  if ((zeroTo5 && (g5 === 0xffff || g5 === 0)) || (g0 === 0x64 && g1 === 0xff9b)) {
+    return classifyV4([g6 >> 8, g6 & 0xff, g7 >> 8, g7 & 0xff]);
+  }
+  if (g0 === 0xfd00 && g1 === 0x0ec2 && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0 && g6 === 0 && g7 === 0x254) return 'metadata';
+  if ((g0 & 0xfe00) === 0xfc00) return 'private';
+  if ((g0 & 0xffc0) === 0xfe80) return 'link-local';
+  if ((g0 & 0xff00) === 0xff00) return 'reserved';
+  return 'public';
+}
+
+/** An IP literal as bytes (4 for IPv4, 16 for IPv6), or undefined. */
+export function ipBytes(ip: string): number[] | undefined {
+  let s = ip;
+  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
+  const kind = isIP(s);
+  if (kind === 4) return v4(s);
+  if (kind === 6) {
+    const g = v6(s);
+    return g ? g.flatMap((x) => [x >> 8, x & 0xff]) : undefined;
+  }
+  return undefined;
+}
+
+/** Classifies an IP literal; undefined when `ip` is not one. Brackets around IPv6 are accepted. */
+export function classifyIp(ip: string): AddressClass | undefined {
+  let s = ip;
+  if (s.startsWith('[') && s.endsWith(']')) s = s.slice(1, -1);
+  const kind = isIP(s);
+  if (kind === 4) {
+    const b = v4(s);
+    return b ? classifyV4(b) : undefined;
+  }
+  if (kind === 6) {
+    const g = v6(s);
+    return g ? classifyV6(g) : undefined;
+  }
+  return undefined;
+}
+
+export function isInternal(c: AddressClass | undefined): boolean {
+  return c !== undefined && c !== 'public';
+}
+
+/** Metadata and identity host names (resolved or not, they are never a place user input may steer to). */
+const METADATA_NAMES = new Set(['metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data', 'instance-data.ec2.internal', 'metadata.azure.com']);
+
+export interface InternalEndpoint {
+  host: string;
+  port: string | undefined;
+  what: string;
+}
+
+/** Endpoints the platform gives the function through the environment. Read once, at install. */
+export function platformEndpoints(env: NodeJS.ProcessEnv): InternalEndpoint[] {
+  const out: InternalEndpoint[] = [];
+  const addHostPort = (hp: string | undefined, what: string): void => {
+    if (!hp) return;
+    const m = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(hp.trim());
+    if (m) out.push({ host: m[1]!.toLowerCase(), port: m[2], what });
+  };
+  const addUrl = (u: string | undefined, what: string): void => {
+    if (!u) return;
+    try {
+      const url = new URL(u);
+      out.push({ host: url.hostname.replace(/^\[|\]$/g, '').toLowerCase(), port: url.port || undefined, what });
+    } catch {
+      // not a URL: ignore
+    }
+  };
+  addHostPort(env.AWS_LAMBDA_RUNTIME_API, 'the Lambda runtime API');
+  addUrl(env.AWS_CONTAINER_CREDENTIALS_FULL_URI, 'the container credentials endpoint');
+  addUrl(env.IDENTITY_ENDPOINT, 'the Azure managed identity endpoint');
+  addUrl(env.MSI_ENDPOINT, 'the Azure managed identity endpoint');
+  addHostPort(env.GCE_METADATA_HOST, 'the GCP metadata server');
+  addHostPort(env.GCE_METADATA_IP, 'the GCP metadata server');
+  return out;
+}
+
+/** What kind of internal destination `host` (name or literal) is, or undefined for an ordinary name. */
+export function hostClass(host: string, endpoints: readonly InternalEndpoint[] = []): { cls: AddressClass; what: string } | undefined {
+  const h = host.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const ep = endpoints.find((e) => e.host === h);
+  if (ep) return { cls: 'metadata', what: ep.what };
+  if (METADATA_NAMES.has(h)) return { cls: 'metadata', what: 'a cloud metadata host' };
+  if (h === 'localhost' || h.endsWith('.localhost')) return { cls: 'loopback', what: 'loopback' };
+  const c = classifyIp(h);
+  if (c === undefined || c === 'public') return undefined;
+  return { cls: c, what: c === 'metadata' ? 'a cloud metadata address' : `a ${c} address` };
+}
+
+/** The hostname a string names when read as a URL or as `host[:port][/path]`, normalized by WHATWG URL. */
+function hostOfInput(u: string): string | undefined {
+  if (u.length > 2048 || /\s/.test(u)) return undefined;
+  try {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(u)) return new URL(u).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (u.startsWith('//')) return new URL('http:' + u).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (/^[\w.\-[\]:%]+(?:[/?#].*)?$/.test(u)) return new URL('http://' + u).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The hosts the inputs name when read as URLs or `host[:port]` (normalized: `0x7f.1` is 127.0.0.1).
+ * Computed once per invocation by the callers that can cache it; URL parsing is the costly part.
+ */
+export function inputHosts(inputs: readonly UserInput[]): Map<string, UserInput> {
+  const out = new Map<string, UserInput>();
+  for (const input of inputs) {
+    const u = input.value.trim();
+    // A host needs a dot, a colon or a slash, or is a bare number (decimal / hex IPv4).
+    if (!/[.:/]/.test(u) && !/^(0x[0-9a-f]+|\d+)$/i.test(u)) continue;
+    const h = hostOfInput(u);
+    if (h !== undefined && !out.has(h.replace(/\.$/, ''))) out.set(h.replace(/\.$/, ''), input);
+  }
+  return out;
+}
+
+/**
+ * Did `host` come from input? True when an input contains it (case-insensitive), or an input parsed
+ * as a URL or host names it (obfuscated IPs normalize to the same address).
+ */
+export function hostFromInput(host: string, inputs: readonly UserInput[], lowered?: readonly string[], hosts?: Map<string, UserInput>): UserInput | undefined {
+  const h = host.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  if (h.length === 0) return undefined;
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i]!;
+    const l = lowered?.[i] ?? input.value.toLowerCase();
+    if (h.length >= 2 && l.includes(h)) return input;
+  }
+  return (hosts ?? inputHosts(inputs)).get(h);
+}
+
+/**
+ * The SSRF test for one destination: `host` as the application named it, `address` the IP it
+ * resolved to (or the literal itself). Blocks only when the destination is internal AND the host came
+ * from input: the function's own calls to internal services are not SSRF.
+ */
+export function checkSsrf(
+  host: string,
+  address: string | undefined,
+  inputs: readonly UserInput[],
+  lowered: readonly string[] | undefined,
+  endpoints: readonly InternalEndpoint[],
+  hosts?: Map<string, UserInput>,
+): Verdict | undefined {
+  const byName = hostClass(host, endpoints);
+  const byAddr = address !== undefined ? hostClass(address, endpoints) : undefined;
+  const cls = byName ?? byAddr;
+  if (cls === undefined) return undefined;
+  const input = hostFromInput(host, inputs, lowered, hosts);
+  if (input === undefined) return undefined;
+  const via = address !== undefined && address !== host && byName === undefined ? ` (${host} resolved to ${address})` : '';
+  return { input, reason: `Request to ${cls.what}${via} with a host that came from input.` };
+}

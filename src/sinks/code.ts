@@ -1,0 +1,110 @@
+/**
+ * Code evaluation: `vm` (Script, runInThisContext, runInNewContext, runInContext, compileFunction),
+ * the `Function` constructor (also reached as `(function(){}).constructor`), and, optionally, global
+ * `eval`. JavaScript built from input must not gain code from it.
+ *
+ * `eval` caveat: without a native hook a replaced `eval` is an indirect eval, which runs in the global
+ * scope. Code that uses direct eval to read local variables would break, so the eval hook is opt-in
+ * (`sinks: { eval: true }`). Async and generator function constructors are not hooked.
+ */
+import vm = require('node:vm');
+import { checkJs } from './analysis/js';
+import { currentInvocation } from './context';
+import { onUndo, sinkFinding, withInputs, wrapMethod } from './hooks';
+
+const WRAPPED = Symbol.for('serverless-rasp.wrapped');
+
+export function checkCode(operation: string, code: unknown): void {
+  if (typeof code !== 'string' || code.length < 2) return;
+  const ctx = currentInvocation();
+  if (!withInputs(ctx)) return;
+  const v = checkJs(code, ctx.inputs);
+  if (v) ctx.raise(sinkFinding('code-injection', operation, v, code), 'block');
+}
+
+export function installVm(): string[] {
+  const done: string[] = [];
+  const mod = vm as unknown as Record<string, unknown>;
+  for (const fn of ['runInThisContext', 'runInNewContext', 'runInContext', 'compileFunction']) {
+    if (
+      wrapMethod(mod, fn, (orig) =>
+        function (this: unknown, ...args: unknown[]) {
+          checkCode(`vm.${fn}`, args[0]);
+          return orig.apply(this, args);
+        },
+      )
+    )
+      done.push(`vm.${fn}`);
+  }
+  const Script = vm.Script as unknown as Record<symbol, unknown> & (new (code: string, options?: unknown) => vm.Script);
+  if (Script[WRAPPED] !== true) {
+    class RaspScript extends (vm.Script as unknown as new (code: string, options?: unknown) => vm.Script) {
+      constructor(code: string, options?: unknown) {
+        checkCode('vm.Script', code);
+        super(code, options);
+      }
+    }
+    Object.defineProperty(RaspScript, 'name', { value: 'Script' });
+    Object.defineProperty(RaspScript, WRAPPED, { value: true });
+    const desc = Object.getOwnPropertyDescriptor(vm, 'Script');
+    if (desc && desc.configurable !== false) {
+      Object.defineProperty(vm, 'Script', { ...desc, value: RaspScript });
+      onUndo(() => Object.defineProperty(vm, 'Script', desc));
+      done.push('vm.Script');
+    } else if (desc && desc.writable) {
+      mod.Script = RaspScript;
+      onUndo(() => {
+        mod.Script = desc.value;
+      });
+      done.push('vm.Script');
+    }
+  }
+  return done;
+}
+
+/** Replaces the global Function constructor (and `Function.prototype.constructor`) with a checking one. */
+export function installFunction(): string[] {
+  const Orig = globalThis.Function;
+  if ((Orig as unknown as Record<symbol, unknown>)[WRAPPED] === true) return [];
+  const proto = Orig.prototype;
+  const RaspFunction = function Function(this: unknown, ...args: string[]): unknown {
+    const body = args.length > 0 ? args[args.length - 1] : '';
+    checkCode('Function', body);
+    if (args.length > 1) checkCode('Function', args.slice(0, -1).join(','));
+    return Reflect.apply(Orig, undefined, args);
+  } as unknown as FunctionConstructor;
+  Object.defineProperty(RaspFunction, 'prototype', { value: proto, writable: false });
+  Object.defineProperty(RaspFunction, WRAPPED, { value: true });
+  const protoDesc = Object.getOwnPropertyDescriptor(proto, 'constructor');
+  const globalDesc = Object.getOwnPropertyDescriptor(globalThis, 'Function');
+  try {
+    Object.defineProperty(proto, 'constructor', { value: RaspFunction, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(globalThis, 'Function', { value: RaspFunction, writable: true, configurable: true, enumerable: false });
+  } catch {
+    return [];
+  }
+  onUndo(() => {
+    if (protoDesc) Object.defineProperty(proto, 'constructor', protoDesc);
+    if (globalDesc) Object.defineProperty(globalThis, 'Function', globalDesc);
+  });
+  return ['Function'];
+}
+
+/** Opt-in: replaces global `eval` (becomes an indirect, global-scope eval; see the module comment). */
+export function installEval(): string[] {
+  const g = globalThis as unknown as { eval: (code: unknown) => unknown };
+  const orig = g.eval;
+  if ((orig as unknown as Record<symbol, unknown>)[WRAPPED] === true) return [];
+  const wrapped = function evalChecked(code: unknown): unknown {
+    checkCode('eval', code);
+    return orig(code);
+  };
+  Object.defineProperty(wrapped, 'name', { value: 'eval' });
+  Object.defineProperty(wrapped, WRAPPED, { value: true });
+  const desc = Object.getOwnPropertyDescriptor(globalThis, 'eval');
+  Object.defineProperty(globalThis, 'eval', { value: wrapped, writable: true, configurable: true, enumerable: false });
+  onUndo(() => {
+    if (desc) Object.defineProperty(globalThis, 'eval', desc);
+  });
+  return ['eval'];
+}
