@@ -29,8 +29,11 @@ export interface DetectorEntry {
 
 /** Anything but letters and digits (which set no bit): a bare word or number is never an injection. */
 const NON_ALNUM = ANY;
-/** What a shell needs to start a second command or expand something: separators, quotes, expansions. */
-const SHELL = C.SEMI | C.PIPE | C.AMP | C.BACKTICK | C.DOLLAR | C.NEWLINE | C.LT | C.GT | C.PAREN | C.BRACE | C.SQUOTE | C.DQUOTE | C.BSLASH | C.CARET | C.PERCENT | C.CTRL | C.NONASCII;
+/**
+ * What a shell payload cannot do without: separators, quotes, expansions, globs, or (for a whole
+ * command line such as `cat /etc/passwd`) spaces, slashes and dashes.
+ */
+const SHELL = C.SPACE | C.SLASH | C.DASH | C.STAR | C.OTHER | C.SEMI | C.PIPE | C.AMP | C.BACKTICK | C.DOLLAR | C.NEWLINE | C.LT | C.GT | C.PAREN | C.BRACE | C.SQUOTE | C.DQUOTE | C.BSLASH | C.CARET | C.PERCENT | C.CTRL | C.NONASCII;
 
 export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
   { class: 'prototype-pollution', key: detectPrototypePollutionKey, value: detectPrototypePollution, needs: C.UNDERSCORE | C.DOT | C.BRACKET | C.COLON },

@@ -128,12 +128,10 @@ const C_GT = 62;
 const C_QUEST = 63;
 const C_LBRACK = 91;
 const C_BSLASH = 92;
-const C_RBRACK = 93;
 const C_CARET = 94;
 const C_BACKTICK = 96;
 const C_LBRACE = 123;
 const C_PIPE = 124;
-const C_RBRACE = 125;
 const C_PERCENT = 37;
 const C_COLON = 58;
 
@@ -156,6 +154,15 @@ function isDigit(c: number): boolean {
 
 function isLowerAlpha(c: number): boolean {
   return c >= 97 && c <= 122;
+}
+
+/** Characters with no meaning inside an unquoted word (letters, digits, most punctuation). */
+const PLAIN = new Uint8Array(128);
+for (let c = 33; c < 127; c++) PLAIN[c] = 1;
+for (const ch of '\'"\\$^=*?[{;&|<>()`#+') PLAIN[ch.charCodeAt(0)] = 0;
+
+function isPlain(c: number): boolean {
+  return c >= 128 || PLAIN[c] === 1;
 }
 
 /** True when `c` ends a word (used to look at the character after a construct). */
@@ -184,6 +191,8 @@ export const CTX_DOUBLE = 2;
 export class ShellLexer {
   readonly s: string;
   readonly n: number;
+  /** First index of the lexed range. */
+  readonly from: number;
   /** Cursor: index of the next unread character. */
   i = 0;
 
@@ -220,10 +229,14 @@ export class ShellLexer {
   // ---- internals ----
   private readonly lastSingle: number;
   private readonly lastDouble: number;
-  private readonly modes = new Uint8Array(MAX_DEPTH);
-  private readonly parens = new Int32Array(MAX_DEPTH);
-  private readonly resumeDq = new Uint8Array(MAX_DEPTH);
+  // Substitution stack, allocated on first use (most inputs never open a substitution).
+  private modes: number[] = [];
+  private parens: number[] = [];
+  private resumeDq: boolean[] = [];
   private sp = 0;
+  /** Cached index of the next `}` / `]` at or after the cursor (-1: none): keeps `${`/`$[` look-ups linear. */
+  private nextRBrace = -2;
+  private nextRBrack = -2;
   private overflow = 0;
   /** Plain parentheses outside any substitution. */
   private topParens = 0;
@@ -234,14 +247,31 @@ export class ShellLexer {
   /** The last token ended a word at a `\n` that must be emitted as SEP_LNL next. */
   private finished = false;
 
-  constructor(s: string, ctx = CTX_NONE, from = 0, to = s.length) {
+  /**
+   * Optional oracle: is this word a command name? Lets `abc\nuname` read as a literal newline before
+   * `uname` rather than as the escaped letter `n` (see literalNewlineAt).
+   */
+  isCommand: ((word: string) => boolean) | undefined;
+
+  /**
+   * @param quotes pass false when the caller knows [from, to) holds no quote character (skips a scan).
+   */
+  constructor(s: string, ctx = CTX_NONE, from = 0, to = s.length, quotes = true) {
     this.s = s;
     this.n = to;
+    this.from = from;
     this.i = from;
-    this.lastSingle = s.lastIndexOf("'", to - 1);
-    this.lastDouble = s.lastIndexOf('"', to - 1);
-    if (this.lastSingle < from) this.lastSingle = -1;
-    if (this.lastDouble < from) this.lastDouble = -1;
+    // Last quote of each kind inside [from, to): scanned within the range only, so lexing many
+    // sub-ranges of one string stays linear overall.
+    let ls = -1;
+    let ld = -1;
+    for (let k = quotes ? to - 1 : -1; k >= from && (ls < 0 || ld < 0); k--) {
+      const c = s.charCodeAt(k);
+      if (c === C_SQ && ls < 0) ls = k;
+      else if (c === C_DQ && ld < 0) ld = k;
+    }
+    this.lastSingle = ls;
+    this.lastDouble = ld;
     if (ctx === CTX_SINGLE) this.pendingSq = true;
     else if (ctx === CTX_DOUBLE) this.pendingDq = true;
   }
@@ -271,7 +301,7 @@ export class ShellLexer {
     if (this.sp < MAX_DEPTH) {
       this.modes[this.sp] = mode;
       this.parens[this.sp] = 0;
-      this.resumeDq[this.sp] = dq ? 1 : 0;
+      this.resumeDq[this.sp] = dq;
       this.sp++;
     } else {
       this.overflow++;
@@ -286,7 +316,7 @@ export class ShellLexer {
     }
     if (this.sp > 0) {
       this.sp--;
-      return this.resumeDq[this.sp] === 1;
+      return this.resumeDq[this.sp] === true;
     }
     return false;
   }
@@ -335,7 +365,7 @@ export class ShellLexer {
     }
     if (this.finished) return this.setEnd();
     // Skip blanks and comments.
-    let sawSpace = this.i === 0;
+    let sawSpace = this.i === this.from;
     for (;;) {
       if (this.pendingDq || this.pendingSq) break;
       if (this.i >= this.n) return this.setEnd();
@@ -352,8 +382,9 @@ export class ShellLexer {
       }
       if (c === C_HASH && (sawSpace || this.atCommandBoundary())) {
         // Comment to end of line.
-        const nl = this.s.indexOf('\n', this.i);
-        this.i = nl < 0 || nl >= this.n ? this.n : nl;
+        let k = this.i + 1;
+        while (k < this.n && this.s.charCodeAt(k) !== C_LF) k++;
+        this.i = k;
         continue;
       }
       break;
@@ -443,7 +474,7 @@ export class ShellLexer {
         return this.setTok(TK_OPEN, 0);
       case C_RPAREN: {
         const m = this.topMode();
-        if (m === M_PAREN && this.overflow === 0 && this.sp > 0 && this.parens[this.sp - 1]! > 0) {
+        if (m === M_PAREN && this.overflow === 0 && this.sp > 0 && (this.parens[this.sp - 1] ?? 0) > 0) {
           this.parens[this.sp - 1]!--;
           this.i++;
           return this.setTok(TK_CLOSE, 0);
@@ -454,7 +485,7 @@ export class ShellLexer {
           return this.setTok(TK_SUB_CLOSE, 0);
         }
         if (m === M_ARITH) {
-          if (this.sp > 0 && this.parens[this.sp - 1]! > 0) {
+          if (this.sp > 0 && (this.parens[this.sp - 1] ?? 0) > 0) {
             this.parens[this.sp - 1]!--;
             this.i++;
             return this.setTok(TK_CLOSE, 0);
@@ -508,7 +539,7 @@ export class ShellLexer {
 
   /** Whether the previous non-blank character ends a command (so `#` starts a comment). */
   private atCommandBoundary(): boolean {
-    if (this.i === 0) return true;
+    if (this.i === this.from) return true;
     const p = this.s.charCodeAt(this.i - 1);
     return p === C_SEMI || p === C_AMP || p === C_PIPE || p === C_LF || p === C_CR || p === C_LPAREN;
   }
@@ -521,10 +552,17 @@ export class ShellLexer {
   private literalNewlineAt(j: number): boolean {
     const after = this.code(j + 2);
     if (Number.isNaN(after)) return true;
-    if (j === 0) return true;
+    if (j === this.from) return true;
     const p = this.s.charCodeAt(j - 1);
     if (isWordBoundary(p) || p === C_SQ || p === C_DQ) return true;
-    return !isLowerAlpha(after);
+    if (!isLowerAlpha(after)) return true;
+    if (this.isCommand === undefined) return false;
+    // `abc\nuname -a`: the letters after `\n` spell a command followed by a word end.
+    let e = j + 2;
+    const limit = Math.min(this.n, j + 2 + 16);
+    while (e < limit && isIdentChar(this.s.charCodeAt(e))) e++;
+    if (e < this.n && !isWordBoundary(this.s.charCodeAt(e)) && this.s.charCodeAt(e) !== C_BSLASH) return false;
+    return this.isCommand(this.s.slice(j + 2, e));
   }
 
   private qtail(): number {
@@ -624,6 +662,15 @@ export class ShellLexer {
             continue;
           }
           if ((c1 === 110 || c1 === 114) && this.literalNewlineAt(this.i)) return this.finishWord();
+          if (c1 === 48 && this.code(this.i + 2) === 51 && this.code(this.i + 3) === 51 && this.code(this.i + 4) === C_LBRACK) {
+            // `\033[2A`: a terminal control sequence written out; skip it (it hides what follows).
+            let k = this.i + 5;
+            const limit = Math.min(this.n, k + 16);
+            while (k < limit && !isIdentStart(this.s.charCodeAt(k))) k++;
+            this.flags |= W_BACKSLASH;
+            this.i = k + 1;
+            continue;
+          }
           if (isIdentChar(c1)) this.flags |= W_BACKSLASH;
           this.appendCode(c1);
           this.unquotedChars++;
@@ -658,8 +705,19 @@ export class ShellLexer {
         case C_LBRACE:
           this.flags |= W_BRACE;
           break;
-        default:
+        default: {
+          // A run of ordinary characters: appended as one slice.
+          let e = this.i + 1;
+          while (e < this.n && isPlain(this.s.charCodeAt(e))) e++;
+          if (e - this.i > 1) {
+            this.append(this.s.slice(this.i, Math.min(e, this.i + NORM_CAP)));
+            this.unquotedChars += e - this.i;
+            this.flags |= W_UNQUOTED;
+            this.i = e;
+            continue;
+          }
           break;
+        }
       }
       this.appendCode(c);
       this.unquotedChars++;
@@ -763,14 +821,11 @@ export class ShellLexer {
       return false; // next() emits the opener
     }
     if (c1 === C_LBRACE) {
-      const limit = Math.min(this.n, j + 2 + BRACE_SCAN);
-      let close = -1;
-      for (let k = j + 2; k < limit; k++) {
-        if (this.s.charCodeAt(k) === C_RBRACE) {
-          close = k;
-          break;
-        }
+      if (this.nextRBrace !== -1 && this.nextRBrace < j + 2) {
+        const f = this.s.indexOf('}', j + 2);
+        this.nextRBrace = f < 0 || f >= this.n ? -1 : f;
       }
+      const close = this.nextRBrace >= 0 && this.nextRBrace - j - 2 <= BRACE_SCAN ? this.nextRBrace : -1;
       if (close < 0) {
         this.appendCode(C_DOLLAR);
         this.i++;
@@ -806,13 +861,15 @@ export class ShellLexer {
       return true;
     }
     if (c1 === C_LBRACK) {
-      const limit = Math.min(this.n, j + 2 + ARITH_SCAN);
-      for (let k = j + 2; k < limit; k++) {
-        if (this.s.charCodeAt(k) === C_RBRACK) {
-          this.flags |= k === j + 2 ? W_EMPTY_ARITH | W_ARITH : W_ARITH;
-          this.i = k + 1;
-          return true;
-        }
+      if (this.nextRBrack !== -1 && this.nextRBrack < j + 2) {
+        const f = this.s.indexOf(']', j + 2);
+        this.nextRBrack = f < 0 || f >= this.n ? -1 : f;
+      }
+      const k = this.nextRBrack;
+      if (k >= 0 && k - j - 2 <= ARITH_SCAN) {
+        this.flags |= k === j + 2 ? W_EMPTY_ARITH | W_ARITH : W_ARITH;
+        this.i = k + 1;
+        return true;
       }
       this.appendCode(C_DOLLAR);
       this.i++;

@@ -1,0 +1,1311 @@
+/**
+ * JavaScript code injection: does this value, evaluated as (or spliced into) server-side JavaScript,
+ * reach a dangerous capability?
+ *
+ * The value is tokenized as JavaScript (identifiers with \u escapes decoded, string literals with their
+ * escapes decoded, template literals with their `${..}` expressions, comments dropped), once as if it
+ * were code, and once each as if it were spliced inside a '...' or "..." string literal when it holds
+ * that quote (the `'; process.exit(); '` and `"+require('fs')+"` break-outs). Server-side template
+ * expression forms (`${..}`, `{{..}}`, `<%= .. %>`, `#{..}`) need no special casing: their insides
+ * tokenize as the same JavaScript.
+ *
+ * The token stream is folded into member chains: `a.b`, `a['b']`, `a['b'+'c']`, `a(..)`, so that
+ * `this['const'+'ructor']['constructor']('return process')()` reads as
+ * `this.constructor.constructor()` with a string argument. A finding needs a chain that reaches a
+ * capability: `require('child_process')`, `process.mainModule` / `.binding` / `.exit` / `.env`,
+ * `constructor.constructor`, `Function(..)` / `new Function`, `eval(..)`, `import(..)`,
+ * `setTimeout('..')`, `globalThis.process`, `String.fromCharCode(..)` chains. Prose that mentions
+ * "process" or "require" forms no such chain ("we require a process" is three identifiers).
+ *
+ * Cost: a prefilter returns after one pass over the char codes unless the value holds a call, a
+ * bracket, an escape, a backtick or a dot, and then only if one of a dozen keywords occurs (indexOf).
+ * Each lexing pass is linear with O(1) state (stacks are capped); at most three passes run and the
+ * first `high` stops the work. No RegExp.
+ */
+import type { Detection } from '../types';
+
+// ---------------------------------------------------------------------------------------------------
+// Lexer
+// ---------------------------------------------------------------------------------------------------
+
+const T_END = 0;
+const T_IDENT = 1;
+const T_STRING = 2;
+const T_NUMBER = 3;
+const T_PUNCT = 4;
+/** Literal text of a template (between the backtick and `${`, or between `}` and the backtick). */
+const T_TEMPLATE = 5;
+
+// Multi-character punctuators (single ones use their character code).
+const P_OPTCHAIN = 1000; // ?.
+const P_SPREAD = 1001; // ...
+const P_OR = 1002; // ||
+const P_AND = 1003; // &&
+const P_NULLISH = 1004; // ??
+const P_ARROW = 1005; // =>
+const P_EQ = 1006; // == ===
+const P_NE = 1007; // != !==
+const P_INCDEC = 1008; // ++ --
+
+const CTX_CODE = 0;
+const CTX_SINGLE = 1;
+const CTX_DOUBLE = 2;
+
+/** Decoded identifier / string values are kept up to this length. */
+const VALUE_CAP = 256;
+/** Nesting tracked exactly; deeper nesting is counted only. */
+const MAX_STACK = 64;
+
+function isIdStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || (c > 127 && !isJsSpace(c));
+}
+
+function isIdPart(c: number): boolean {
+  return isIdStart(c) || (c >= 48 && c <= 57) || c === 0x200c || c === 0x200d;
+}
+
+function isJsSpace(c: number): boolean {
+  return (
+    c === 32 ||
+    c === 9 ||
+    c === 10 ||
+    c === 13 ||
+    c === 11 ||
+    c === 12 ||
+    c === 0xa0 ||
+    c === 0xfeff ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
+}
+
+function hexVal(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+class JsLexer {
+  readonly s: string;
+  readonly n: number;
+  i = 0;
+  type = T_END;
+  /** Identifier name / decoded string (capped); '' for punctuators. */
+  value = '';
+  /** Punctuator code: the character code, or one of P_* for multi-character punctuators. */
+  punct = 0;
+  /** Blank (not a comment) between the previous token and this one. */
+  spaceBefore = false;
+  /** A string token was unterminated. */
+  unterminated = false;
+
+  /** Template nesting: for each open `${`, the `{` depth inside it. */
+  private readonly tplBraces: number[] = [];
+  private tplOverflow = 0;
+  /** The next token continues a template literal's text (after the `}` closing a `${`). */
+  private inTemplate = false;
+  private pendingQuote = 0;
+
+  constructor(s: string, ctx: number) {
+    this.s = s;
+    this.n = s.length;
+    if (ctx === CTX_SINGLE) this.pendingQuote = 39;
+    else if (ctx === CTX_DOUBLE) this.pendingQuote = 34;
+  }
+
+  next(): number {
+    this.unterminated = false;
+    if (this.pendingQuote !== 0) {
+      // Start inside a string literal: read its rest.
+      const q = this.pendingQuote;
+      this.pendingQuote = 0;
+      this.spaceBefore = true;
+      return this.readString(q, this.i);
+    }
+    if (this.inTemplate) {
+      this.inTemplate = false;
+      this.spaceBefore = false;
+      return this.readTemplate(this.i);
+    }
+    let space = this.i === 0;
+    const s = this.s;
+    for (;;) {
+      if (this.i >= this.n) return this.end();
+      const c = s.charCodeAt(this.i);
+      if (isJsSpace(c)) {
+        space = true;
+        this.i++;
+        continue;
+      }
+      if (c === 47) {
+        const c1 = s.charCodeAt(this.i + 1);
+        if (c1 === 47) {
+          // Line comment.
+          let k = this.i + 2;
+          while (k < this.n && s.charCodeAt(k) !== 10 && s.charCodeAt(k) !== 13) k++;
+          this.i = k;
+          continue;
+        }
+        if (c1 === 42) {
+          // Block comment: glue, not a blank (eval/**/( is still a call).
+          const e = s.indexOf('*/', this.i + 2);
+          this.i = e < 0 ? this.n : e + 2;
+          continue;
+        }
+      }
+      break;
+    }
+    this.spaceBefore = space;
+    const c = s.charCodeAt(this.i);
+    if (c === 39 || c === 34) return this.readString(c, this.i + 1);
+    if (c === 96) return this.readTemplate(this.i + 1);
+    if (isIdStart(c) || (c === 92 && s.charCodeAt(this.i + 1) === 117)) return this.readIdent();
+    if ((c >= 48 && c <= 57) || (c === 46 && s.charCodeAt(this.i + 1) >= 48 && s.charCodeAt(this.i + 1) <= 57)) {
+      let k = this.i + 1;
+      while (k < this.n) {
+        const d = s.charCodeAt(k);
+        if ((d >= 48 && d <= 57) || (d >= 97 && d <= 122) || (d >= 65 && d <= 90) || d === 46 || d === 95) k++;
+        else break;
+      }
+      this.value = s.slice(this.i, Math.min(k, this.i + 32));
+      this.i = k;
+      this.type = T_NUMBER;
+      return T_NUMBER;
+    }
+    return this.readPunct(c);
+  }
+
+  private end(): number {
+    this.type = T_END;
+    this.value = '';
+    this.spaceBefore = true;
+    return T_END;
+  }
+
+  private readPunct(c: number): number {
+    const s = this.s;
+    const c1 = s.charCodeAt(this.i + 1);
+    let len = 1;
+    let code = c;
+    if (c === 63 && c1 === 46) {
+      len = 2;
+      code = P_OPTCHAIN;
+    } else if (c === 46 && c1 === 46 && s.charCodeAt(this.i + 2) === 46) {
+      len = 3;
+      code = P_SPREAD;
+    } else if (c === 124 && c1 === 124) {
+      len = 2;
+      code = P_OR;
+    } else if (c === 38 && c1 === 38) {
+      len = 2;
+      code = P_AND;
+    } else if (c === 63 && c1 === 63) {
+      len = 2;
+      code = P_NULLISH;
+    } else if (c === 61 && c1 === 62) {
+      len = 2;
+      code = P_ARROW;
+    } else if ((c === 61 || c === 33) && c1 === 61) {
+      len = s.charCodeAt(this.i + 2) === 61 ? 3 : 2;
+      code = c === 61 ? P_EQ : P_NE;
+    } else if ((c === 43 && c1 === 43) || (c === 45 && c1 === 45)) {
+      len = 2;
+      code = P_INCDEC;
+    }
+    this.value = '';
+    this.punct = code;
+    this.i += len;
+    this.type = T_PUNCT;
+    // Template expression bookkeeping.
+    if (this.tplBraces.length > 0 || this.tplOverflow > 0) {
+      if (c === 123) {
+        if (this.tplOverflow === 0) this.tplBraces[this.tplBraces.length - 1]!++;
+      } else if (c === 125) {
+        if (this.tplOverflow > 0) {
+          // Cannot tell nested braces from the closer at this depth; treat as closer.
+          this.tplOverflow--;
+          this.inTemplate = true;
+        } else {
+          const top = this.tplBraces.length - 1;
+          if ((this.tplBraces[top] ?? 0) > 0) this.tplBraces[top]!--;
+          else {
+            this.tplBraces.pop();
+            this.inTemplate = true;
+          }
+        }
+      }
+    }
+    return T_PUNCT;
+  }
+
+  private readIdent(): number {
+    const s = this.s;
+    let out = '';
+    let k = this.i;
+    let plainFrom = k;
+    while (k < this.n) {
+      const c = s.charCodeAt(k);
+      if (c === 92 && s.charCodeAt(k + 1) === 117) {
+        // \uXXXX or \u{X}
+        if (out.length < 64) out += s.slice(plainFrom, Math.min(k, plainFrom + 64));
+        const r = this.unicodeEscape(k + 2);
+        if (r < 0) {
+          k += 2;
+          plainFrom = k;
+          continue;
+        }
+        const cp = this.lastCp;
+        if (!isIdPart(cp) && out.length > 0) {
+          k = r;
+          plainFrom = k;
+          break;
+        }
+        if (out.length < 64) out += String.fromCodePoint(cp);
+        k = r;
+        plainFrom = k;
+        continue;
+      }
+      if (c === 92) {
+        k++;
+        plainFrom = k;
+        if (out.length === 0 && k - this.i === 1) break;
+        continue;
+      }
+      if (!isIdPart(c)) break;
+      k++;
+    }
+    if (out.length < 64) out += s.slice(plainFrom, Math.min(k, plainFrom + 64));
+    if (k === this.i) k++; // a lone backslash: consume it
+    this.i = k;
+    this.value = out;
+    this.type = T_IDENT;
+    return T_IDENT;
+  }
+
+  private lastCp = 0;
+
+  /** Parses the hex part of \u at `k`; sets lastCp; returns the index after it, or -1. */
+  private unicodeEscape(k: number): number {
+    const s = this.s;
+    if (s.charCodeAt(k) === 123) {
+      let v = 0;
+      let e = k + 1;
+      while (e < this.n && e < k + 8) {
+        const h = hexVal(s.charCodeAt(e));
+        if (h < 0) break;
+        v = v * 16 + h;
+        e++;
+      }
+      if (s.charCodeAt(e) !== 125 || e === k + 1 || v > 0x10ffff) return -1;
+      this.lastCp = v;
+      return e + 1;
+    }
+    let v = 0;
+    for (let e = k; e < k + 4; e++) {
+      const h = hexVal(s.charCodeAt(e));
+      if (h < 0) return -1;
+      v = v * 16 + h;
+    }
+    this.lastCp = v;
+    return k + 4;
+  }
+
+  /** Reads a string body from `k` up to the closing quote `q` (or an unescaped line break / EOF). */
+  private readString(q: number, k: number): number {
+    const s = this.s;
+    let out = '';
+    let plainFrom = k;
+    let closed = false;
+    while (k < this.n) {
+      const c = s.charCodeAt(k);
+      if (c === q) {
+        closed = true;
+        break;
+      }
+      if (c === 10 || c === 13) break;
+      if (c === 92) {
+        if (out.length < VALUE_CAP) out += s.slice(plainFrom, Math.min(k, plainFrom + VALUE_CAP));
+        k = this.escape(k + 1);
+        if (this.escOut !== '' && out.length < VALUE_CAP) out += this.escOut;
+        plainFrom = k;
+        continue;
+      }
+      k++;
+    }
+    if (out.length < VALUE_CAP) out += s.slice(plainFrom, Math.min(k, plainFrom + VALUE_CAP));
+    this.i = closed ? k + 1 : k;
+    this.unterminated = !closed;
+    this.value = out.length > VALUE_CAP ? out.slice(0, VALUE_CAP) : out;
+    this.type = T_STRING;
+    return T_STRING;
+  }
+
+  /** Template text from `k` up to the closing backtick or a `${`. */
+  private readTemplate(k: number): number {
+    const s = this.s;
+    let out = '';
+    let plainFrom = k;
+    let stop = this.n;
+    let opened = false;
+    while (k < this.n) {
+      const c = s.charCodeAt(k);
+      if (c === 96) {
+        stop = k;
+        k++;
+        break;
+      }
+      if (c === 36 && s.charCodeAt(k + 1) === 123) {
+        stop = k;
+        k += 2;
+        opened = true;
+        break;
+      }
+      if (c === 92) {
+        if (out.length < VALUE_CAP) out += s.slice(plainFrom, Math.min(k, plainFrom + VALUE_CAP));
+        k = this.escape(k + 1);
+        if (this.escOut !== '' && out.length < VALUE_CAP) out += this.escOut;
+        plainFrom = k;
+        stop = k;
+        continue;
+      }
+      k++;
+      stop = k;
+    }
+    if (out.length < VALUE_CAP) out += s.slice(plainFrom, Math.min(stop, plainFrom + VALUE_CAP));
+    this.i = k;
+    if (opened) {
+      if (this.tplBraces.length < MAX_STACK) this.tplBraces.push(0);
+      else this.tplOverflow++;
+    }
+    this.value = out.length > VALUE_CAP ? out.slice(0, VALUE_CAP) : out;
+    this.type = T_TEMPLATE;
+    return T_TEMPLATE;
+  }
+
+  private escOut = '';
+
+  /** Decodes the escape whose letter is at `k`; sets escOut; returns the index after it. */
+  private escape(k: number): number {
+    const s = this.s;
+    if (k >= this.n) {
+      this.escOut = '';
+      return k;
+    }
+    const c = s.charCodeAt(k);
+    switch (c) {
+      case 110:
+        this.escOut = '\n';
+        return k + 1;
+      case 116:
+        this.escOut = '\t';
+        return k + 1;
+      case 114:
+        this.escOut = '\r';
+        return k + 1;
+      case 98:
+        this.escOut = '\b';
+        return k + 1;
+      case 102:
+        this.escOut = '\f';
+        return k + 1;
+      case 118:
+        this.escOut = '\v';
+        return k + 1;
+      case 10:
+        this.escOut = '';
+        return k + 1;
+      case 13:
+        this.escOut = '';
+        return s.charCodeAt(k + 1) === 10 ? k + 2 : k + 1;
+      case 120: {
+        const h1 = hexVal(s.charCodeAt(k + 1));
+        const h2 = hexVal(s.charCodeAt(k + 2));
+        if (h1 >= 0 && h2 >= 0) {
+          this.escOut = String.fromCharCode(h1 * 16 + h2);
+          return k + 3;
+        }
+        this.escOut = 'x';
+        return k + 1;
+      }
+      case 117: {
+        const r = this.unicodeEscape(k + 1);
+        if (r < 0) {
+          this.escOut = 'u';
+          return k + 1;
+        }
+        this.escOut = String.fromCodePoint(this.lastCp);
+        return r;
+      }
+      default:
+        if (c >= 48 && c <= 55) {
+          let v = 0;
+          let e = k;
+          while (e < this.n && e < k + 3) {
+            const d = s.charCodeAt(e);
+            if (d < 48 || d > 55) break;
+            v = v * 8 + (d - 48);
+            e++;
+          }
+          this.escOut = String.fromCharCode(v);
+          return e;
+        }
+        this.escOut = s.charAt(k);
+        return k + 1;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Capability tables
+// ---------------------------------------------------------------------------------------------------
+
+/** Node.js modules whose loading from injected code is an attack. */
+const DANGEROUS_MODULES = new Set([
+  'child_process',
+  'fs',
+  'fs/promises',
+  'net',
+  'dgram',
+  'vm',
+  'os',
+  'process',
+  'module',
+  'worker_threads',
+  'cluster',
+  'http',
+  'https',
+  'http2',
+  'inspector',
+  'v8',
+  'tls',
+  'dns',
+  'repl',
+  'wasi',
+]);
+
+/** `process.<member>` that reach code loading, native bindings, the environment or the process life. */
+const PROCESS_DANGER = new Set([
+  'mainModule',
+  'binding',
+  '_linkedBinding',
+  'dlopen',
+  'exit',
+  'reallyExit',
+  'kill',
+  'abort',
+  'setuid',
+  'setgid',
+  'seteuid',
+  'setegid',
+  'chdir',
+  'umask',
+  'execve',
+  'openStdin',
+  '_getActiveHandles',
+  'getBuiltinModule',
+]);
+
+/** Roots that expose the global object. */
+const GLOBAL_ROOTS = new Set(['globalThis', 'global', 'window', 'self', 'top', 'parent', 'frames']);
+
+/** Names that, reached from a global root or through bracket tricks, are capabilities. */
+const CAPABILITY_NAMES = new Set([
+  'process',
+  'require',
+  'eval',
+  'Function',
+  'constructor',
+  'mainModule',
+  'child_process',
+  '__proto__',
+  'prototype',
+  'binding',
+  'execSync',
+  'spawnSync',
+  'execFile',
+  'fromCharCode',
+  'import',
+]);
+
+const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'execScript']);
+
+const CHILD_CALLS = new Set(['exec', 'execSync', 'spawn', 'spawnSync', 'execFile', 'execFileSync', 'fork']);
+
+
+// ---------------------------------------------------------------------------------------------------
+// Analysis
+// ---------------------------------------------------------------------------------------------------
+
+type Conf = 'high' | 'medium' | 'low';
+const RANK: Record<Conf, number> = { high: 3, medium: 2, low: 1 };
+const H: Conf = 'high';
+const M: Conf = 'medium';
+const L: Conf = 'low';
+
+function short(tok: string): string {
+  const t = tok.length > 24 ? tok.slice(0, 24) + '…' : tok;
+  let out = '';
+  for (let k = 0; k < t.length; k++) {
+    const c = t.charCodeAt(k);
+    out += c < 32 ? ' ' : t.charAt(k);
+  }
+  return out;
+}
+
+/** A call's first argument as seen by the analyzer. */
+interface CallInfo {
+  /** First argument is a string (or folded string concatenation); its value. */
+  str: string | undefined;
+  /** Number of arguments (0 for `()`). */
+  argc: number;
+  /** Arguments that are plain numbers. */
+  numeric: number;
+  /** `(` directly after the callee (comments allowed, blanks not). */
+  glued: boolean;
+}
+
+interface ParenFrame {
+  paren: true;
+  call: boolean;
+  chain: string[];
+  chainTight: boolean;
+  chainOperand: boolean;
+  chainProse: boolean;
+  glued: boolean;
+  argc: number;
+  numeric: number;
+  first: string | undefined;
+  firstDone: boolean;
+  sawToken: boolean;
+  /** The first argument is still a pure string concatenation. */
+  firstPure: boolean;
+}
+
+interface BracketFrame {
+  paren: false;
+  access: boolean;
+  chain: string[];
+  chainTight: boolean;
+  chainOperand: boolean;
+  chainProse: boolean;
+  folded: string;
+  strings: number;
+  pure: boolean;
+  ident: string;
+  tokens: number;
+}
+
+class Analyzer {
+  private readonly lx: JsLexer;
+  private readonly ctx: number;
+  best: Detection | undefined;
+
+  private chain: string[] = [];
+  private chainActive = false;
+  private chainTight = true;
+  private chainOperand = false;
+  /**
+   * The chain directly follows a plain word or literal (`call process.exit()`): not valid JavaScript,
+   * so a sentence that quotes code. Its findings are capped at medium.
+   */
+  private chainProse = false;
+  private prevType = T_END;
+  /** Previous identifier name ('' unless the previous token was an identifier). */
+  private prevValue = '';
+  /** Previous punctuator code (0 unless the previous token was a punctuator). */
+  private prevPunct = 0;
+  private tokens = 0;
+  private breakout = false;
+  /** Open ( and [ frames, innermost last. */
+  private stack: (ParenFrame | BracketFrame)[] = [];
+  private overflow = 0;
+  private sawChildProcess = false;
+  private sawRequireIdent = false;
+  private sawChildCall = false;
+
+  constructor(lx: JsLexer, ctx: number) {
+    this.lx = lx;
+    this.ctx = ctx;
+  }
+
+  private report(rule: string, reason: string, conf: Conf): void {
+    if (conf === H && this.chainProse) conf = M;
+    if (this.best !== undefined && RANK[this.best.confidence] >= RANK[conf]) return;
+    const where = this.breakout ? (this.ctx === CTX_SINGLE ? ' after closing a single-quoted string' : ' after closing a double-quoted string') : '';
+    this.best = { rule: `code.${rule}`, reason: reason + where + '.', confidence: conf };
+  }
+
+  private get done(): boolean {
+    return this.best !== undefined && this.best.confidence === 'high';
+  }
+
+  run(): void {
+    const lx = this.lx;
+    for (;;) {
+      const t = lx.next();
+      if (t === T_END) break;
+      if (this.tokens === 1 && this.ctx !== CTX_CODE) {
+        // First token after the string the value was spliced into: an operator means code follows.
+        if (t === T_PUNCT && isBreakoutOperator(lx.punct)) this.breakout = true;
+      }
+      this.onToken(t);
+      if (this.done) return;
+      if (t !== T_TEMPLATE) this.inTemplateChunk = false;
+      this.prevType = t;
+      this.prevValue = t === T_IDENT ? lx.value : '';
+      this.prevPunct = t === T_PUNCT ? lx.punct : 0;
+      this.tokens++;
+    }
+    this.flush();
+  }
+
+  private flush(): void {
+    // Unclosed brackets / calls at the end (truncated payloads): judge what is there.
+    for (let k = this.stack.length - 1; k >= 0 && !this.done; k--) {
+      const b = this.stack[k]!;
+      if (b.paren || !b.access) continue;
+      const name = b.strings > 0 && b.pure ? b.folded : b.tokens === 1 ? b.ident : '';
+      if (name !== '') {
+        this.chain = b.chain.slice();
+        this.chainTight = b.chainTight;
+        this.chainOperand = b.chainOperand;
+        this.chainProse = b.chainProse;
+        this.appendMember(name, true, b.strings > 1);
+      }
+    }
+    for (let k = this.stack.length - 1; k >= 0 && !this.done; k--) {
+      const p = this.stack[k]!;
+      if (!p.paren || !p.call) continue;
+      const last = p.chain[p.chain.length - 1] ?? '';
+      if (last === 'Function' || last === 'eval') {
+        if (p.sawToken) this.report(last === 'eval' ? 'eval' : 'function-constructor', `A call to ${last}() with code as its argument`, H);
+      }
+    }
+    if (!this.done && this.sawChildProcess && (this.sawRequireIdent || this.sawChildCall)) {
+      this.report('require', "The child_process module is loaded and used", H);
+    }
+  }
+
+  private endsExpression(): boolean {
+    const t = this.prevType;
+    if (t === T_IDENT) return !isKeyword(this.prevValue) || this.prevValue === 'this';
+    if (t === T_STRING || t === T_NUMBER || t === T_TEMPLATE) return true;
+    return t === T_PUNCT && (this.prevPunct === 41 || this.prevPunct === 93);
+  }
+
+  private onToken(t: number): void {
+    const lx = this.lx;
+    const v = lx.value;
+    const p = t === T_PUNCT ? lx.punct : 0;
+    // Bookkeeping for the innermost open frame: call arguments or bracket contents.
+    const top = this.overflow === 0 ? this.stack[this.stack.length - 1] : undefined;
+    if (top !== undefined && top.paren) this.trackArg(top, t, v, p);
+    if (top !== undefined && !top.paren && p !== 93) {
+      const brk = top;
+      brk.tokens++;
+      if (t === T_STRING) {
+        if (brk.folded.length < VALUE_CAP) brk.folded += v;
+        brk.strings++;
+      } else if (t === T_IDENT) {
+        brk.ident = v;
+        brk.pure = false;
+      } else if (p !== 43) {
+        brk.pure = false;
+      }
+    }
+
+    switch (t) {
+      case T_IDENT:
+        this.onIdent(v);
+        return;
+      case T_STRING:
+        if (v === 'child_process' || v === 'node:child_process') this.sawChildProcess = true;
+        this.newChain('<str>');
+        this.chainProse = false;
+        this.chainActive = true;
+        this.chainTight = true;
+        this.chainOperand = true;
+        return;
+      case T_TEMPLATE:
+        if (this.chainActive && this.endsExpression() && this.chain[this.chain.length - 1] !== '()' && !this.inTemplateChunk) {
+          // Tagged template: Function`code`, eval`..`: a call with the template text as argument.
+          this.onCall({ str: v, argc: 1, numeric: 0, glued: !lx.spaceBefore });
+        }
+        this.inTemplateChunk = true;
+        this.chainActive = false;
+        return;
+      case T_NUMBER:
+        this.newChain('<num>');
+        this.chainProse = false;
+        this.chainActive = true;
+        this.chainTight = true;
+        this.chainOperand = true;
+        return;
+      default:
+        this.onPunct(p);
+    }
+  }
+
+  /** Starts a chain in place (the array is never shared: frames keep copies). */
+  /** The previous token was template text (the next template chunk belongs to the same literal). */
+  private inTemplateChunk = false;
+
+  private newChain(first: string): void {
+    this.chain.length = 0;
+    this.chain.push(first);
+  }
+
+  private trackArg(frame: ParenFrame, t: number, v: string, p: number): void {
+    if (p === 41) return;
+    frame.sawToken = true;
+    if (p === 44) {
+      frame.argc++;
+      frame.firstDone = true;
+      return;
+    }
+    if (frame.argc === 0) frame.argc = 1;
+    if (t === T_NUMBER && (this.prevPunct === 44 || this.prevPunct === 40)) frame.numeric++;
+    if (!frame.firstDone) {
+      if (t === T_STRING || t === T_TEMPLATE) {
+        frame.first = (frame.first ?? '') + v;
+      } else if (p !== 43) {
+        frame.firstPure = false;
+      }
+    }
+  }
+
+  private onIdent(v: string): void {
+    const lx = this.lx;
+    if (v === 'require' && !(this.prevType === T_IDENT && !isKeyword(this.prevValue))) this.sawRequireIdent = true;
+    if (CHILD_CALLS.has(v)) this.sawChildCall = true;
+    if (v === 'Function' && this.prevType === T_IDENT && this.prevValue === 'new') {
+      this.report('function-constructor', 'A new Function() builds code from a string', H);
+      return;
+    }
+    if (v === 'Function' && this.overflow === 0) {
+      // Reflect.construct(Function, [..]), Function.apply / call / bind: the constructor as a value.
+      const top = this.stack[this.stack.length - 1];
+      const callee = top !== undefined && top.paren && top.call ? (top.chain[top.chain.length - 1] ?? '') : '';
+      if (callee === 'construct' || callee === 'apply' || callee === 'call' || callee === 'bind') {
+        this.report('function-constructor', `The Function constructor is passed to ${callee}()`, H);
+        return;
+      }
+    }
+    if (this.chainActive && (this.prevPunct === 46 || this.prevPunct === P_OPTCHAIN)) {
+      // `process. exit` (a sentence's period, then a blank) is prose; `process.exit`,
+      // `process . exit` and `process /* */ .exit` are code.
+      if (lx.spaceBefore && !this.dotSpaced) this.chainTight = false;
+      this.appendMember(v, false, false);
+      return;
+    }
+    // A new chain.
+    this.newChain(v);
+    this.chainActive = true;
+    this.chainTight = true;
+    this.chainProse =
+      (this.prevType === T_IDENT && !isKeyword(this.prevValue) && this.prevValue !== 'this' && this.prevValue !== 'php') ||
+      this.prevType === T_NUMBER;
+    this.chainOperand =
+      this.tokens === 0 ||
+      (this.prevType === T_PUNCT && isOperandBefore(this.prevPunct)) ||
+      (this.breakout && this.prevType === T_PUNCT) ||
+      (this.prevType === T_IDENT && (this.prevValue === 'return' || this.prevValue === 'typeof' || this.prevValue === 'await'));
+    if (v === 'mainModule' && this.prevPunct === 46) this.appendCheck();
+  }
+
+  private dotSpaced = false;
+
+  private onPunct(p: number): void {
+    const lx = this.lx;
+    switch (p) {
+      case 46:
+      case P_OPTCHAIN:
+        this.dotSpaced = lx.spaceBefore;
+        return; // chain continues
+      case 91: {
+        const access = this.chainActive && this.endsExpression();
+        const frame: BracketFrame = {
+          paren: false,
+          access,
+          chain: access ? this.chain.slice() : [],
+          chainTight: this.chainTight && !lx.spaceBefore,
+          chainOperand: this.chainOperand,
+          chainProse: this.chainProse,
+          folded: '',
+          strings: 0,
+          pure: true,
+          ident: '',
+          tokens: 0,
+        };
+        if (this.stack.length < MAX_STACK && this.overflow === 0) this.stack.push(frame);
+        else this.overflow++;
+        this.chainActive = false;
+        return;
+      }
+      case 93: {
+        if (this.overflow > 0) {
+          this.overflow--;
+          this.chainActive = false;
+          return;
+        }
+        const b = this.popFrame(false);
+        if (b === undefined || b.paren) {
+          this.chainActive = false;
+          return;
+        }
+        if (!b.access) {
+          this.newChain('<arr>');
+          this.chainProse = false;
+          this.chainActive = true;
+          this.chainTight = true;
+          this.chainOperand = true;
+          return;
+        }
+        this.chain = b.chain;
+        this.chainActive = true;
+        this.chainTight = b.chainTight;
+        this.chainOperand = b.chainOperand;
+        this.chainProse = b.chainProse;
+        const name = b.strings > 0 && b.pure ? b.folded : b.tokens === 1 && b.ident !== '' ? b.ident : '?';
+        this.appendMember(name, true, b.strings > 1 && b.pure);
+        return;
+      }
+      case 40: {
+        const call = this.chainActive && this.endsExpression();
+        const frame: ParenFrame = {
+          paren: true,
+          call,
+          chain: call ? this.chain.slice() : [],
+          chainTight: this.chainTight,
+          chainOperand: this.chainOperand,
+          chainProse: this.chainProse,
+          glued: !lx.spaceBefore,
+          argc: 0,
+          numeric: 0,
+          first: undefined,
+          firstDone: false,
+          sawToken: false,
+          firstPure: true,
+        };
+        if (this.stack.length < MAX_STACK && this.overflow === 0) this.stack.push(frame);
+        else this.overflow++;
+        this.chainActive = false;
+        return;
+      }
+      case 41: {
+        if (this.overflow > 0) {
+          this.overflow--;
+          this.chainActive = false;
+          return;
+        }
+        const f = this.popFrame(true);
+        if (f === undefined || !f.paren || !f.call) {
+          this.newChain('<grp>');
+          this.chainProse = false;
+          this.chainActive = true;
+          this.chainTight = true;
+          this.chainOperand = true;
+          return;
+        }
+        this.chain = f.chain;
+        this.chainActive = true;
+        this.chainTight = f.chainTight;
+        this.chainOperand = f.chainOperand;
+        this.chainProse = f.chainProse;
+        const info: CallInfo = {
+          str: f.firstPure ? f.first : undefined,
+          argc: f.argc,
+          numeric: f.numeric,
+          glued: f.glued,
+        };
+        this.onCall(info);
+        if (this.chain.length < 16) this.chain.push('()');
+        return;
+      }
+      default:
+        this.chainActive = false;
+    }
+  }
+
+  /**
+   * Pops up to the nearest frame of the wanted kind (unbalanced input: a `)` closes an open `[` too).
+   * Each frame is popped once, so this stays linear overall.
+   */
+  private popFrame(paren: boolean): ParenFrame | BracketFrame | undefined {
+    for (;;) {
+      const f = this.stack.pop();
+      if (f === undefined || f.paren === paren) return f;
+    }
+  }
+
+  private appendCheck(): void {
+    this.checkChain(false, false);
+  }
+
+  private appendMember(name: string, bracket: boolean, folded: boolean): void {
+    if (this.chain.length < 16) this.chain.push(name);
+    else this.chain[15] = name;
+    this.checkChain(bracket, folded);
+  }
+
+  /** Judges the chain after a member was appended. */
+  private checkChain(bracket: boolean, folded: boolean): void {
+    const c = this.chain;
+    const n = c.length;
+    const last = c[n - 1] ?? '';
+    const prev = c[n - 2] ?? '';
+    const tight = this.chainTight;
+
+    if (folded && CAPABILITY_NAMES.has(last)) {
+      this.report('bracket-notation', `Bracket access builds the name '${short(last)}' from string pieces`, H);
+      return;
+    }
+    if (last === 'constructor' && (prev === 'constructor' || (prev === '()' && c[n - 3] === 'constructor'))) {
+      this.report('constructor-chain', 'A constructor.constructor chain reaches the Function constructor', H);
+      return;
+    }
+    if (last === 'mainModule' && (tight || bracket)) {
+      this.report('process', 'Access to process.mainModule reaches the module loader', H);
+      return;
+    }
+    const rootIsProcess = prev === 'process' && (n === 2 || GLOBAL_ROOTS.has(c[n - 3] ?? '') || c[n - 3] === 'this');
+    if (rootIsProcess && (tight || bracket)) {
+      if (PROCESS_DANGER.has(last)) {
+        this.report('process', `Access to process.${short(last)}`, H);
+        return;
+      }
+      if (last === 'env' || last === 'argv' || last === 'execArgv') {
+        const conf = this.chainOperand || this.breakout || n > 2 ? H : M;
+        this.report('process', `Access to process.${last}`, conf);
+        return;
+      }
+    }
+    const root = c[0] ?? '';
+    if (n === 2 && (GLOBAL_ROOTS.has(root) || root === 'this') && (tight || bracket)) {
+      if (last === 'constructor' && root === 'this') {
+        this.report('global-access', 'Access to this.constructor', bracket ? M : L);
+        return;
+      }
+      if (CAPABILITY_NAMES.has(last) && last !== 'prototype' && last !== '__proto__') {
+        this.report('global-access', `Access to ${root}.${short(last)} through the global object`, H);
+        return;
+      }
+      if (root === 'globalThis') this.report('global-access', 'Access to a globalThis property', M);
+    }
+    if (n === 2 && bracket && (root === '<arr>' || root === '<str>' || root === '<grp>' || root === '<num>') && last === 'constructor') {
+      this.report('constructor-chain', 'Bracket access to a literal\'s constructor', M);
+    }
+  }
+
+  /** Judges a completed call `chain(...)`. */
+  private onCall(info: CallInfo): void {
+    const c = this.chain;
+    const n = c.length;
+    const f = c[n - 1] ?? '';
+    const prev = c[n - 2] ?? '';
+    const plainCallee = n === 1 || (n === 2 && (GLOBAL_ROOTS.has(c[0] ?? '') || c[0] === 'this'));
+
+    if (f === 'require' && (plainCallee || prev === 'mainModule' || prev === 'module' || prev === '()')) {
+      if (info.str !== undefined) {
+        const mod = info.str.startsWith('node:') ? info.str.slice(5) : info.str;
+        if (DANGEROUS_MODULES.has(mod)) {
+          this.report('require', `A require('${short(mod)}') call loads a dangerous Node.js module`, H);
+        } else if (this.breakout || prev === 'mainModule') {
+          this.report('require', 'A require() call loads a module from injected code', H);
+        } else {
+          this.report('require', 'A require() call with a module name', M);
+        }
+      } else if (info.argc > 0) {
+        this.report('require', 'A require() call with a computed module name', prev === 'mainModule' ? H : M);
+      }
+      return;
+    }
+    if (f === '_load' && (prev === 'constructor' || prev === 'Module' || prev === 'module')) {
+      this.report('require', 'A Module._load() call loads a module', H);
+      return;
+    }
+    if (f === 'import' && n === 1) {
+      if (info.str !== undefined) {
+        const mod = info.str.startsWith('node:') ? info.str.slice(5) : info.str;
+        if (DANGEROUS_MODULES.has(mod) || mod.startsWith('data:')) {
+          this.report('import', `A dynamic import('${short(mod)}') loads a dangerous module`, H);
+          return;
+        }
+      }
+      if (info.argc > 0 && info.glued) this.report('import', 'A dynamic import() call', M);
+      return;
+    }
+    if (f === 'eval' && (plainCallee || prev === '?')) {
+      if (info.argc > 0 && (info.glued || info.str !== undefined)) this.report('eval', 'An eval() call evaluates code', H);
+      else if (info.argc > 0) this.report('eval', 'An eval() call', M);
+      return;
+    }
+    if (f === 'Function' && (plainCallee || prev === '?')) {
+      if (info.argc > 0) this.report('function-constructor', 'A Function() call builds code from a string', H);
+      else if (info.glued) this.report('function-constructor', 'A Function() call', M);
+      return;
+    }
+    if (f === 'constructor' && info.str !== undefined && info.argc > 0) {
+      this.report('function-constructor', 'A .constructor() call with a code string reaches the Function constructor', H);
+      return;
+    }
+    if (TIMERS.has(f) && plainCallee && info.str !== undefined && info.argc > 0) {
+      this.report('string-timer', `A ${f}() call with a code string`, H);
+      return;
+    }
+    if (f === 'fromCharCode' && (prev === 'String' || c[0] === '<str>' || prev === '?')) {
+      if (info.numeric >= 4) this.report('charcode', 'String.fromCharCode() assembles a string from character codes', H);
+      else if (info.numeric >= 2) this.report('charcode', 'String.fromCharCode() assembles a string from character codes', M);
+      return;
+    }
+    if (CHILD_CALLS.has(f) && c.indexOf('require') >= 0 && c.indexOf('()') >= 0) {
+      this.report('require', `A ${f}() call on a required module runs a process`, H);
+    }
+  }
+}
+
+/** The first token after the string the value was spliced into reads as an operator: code follows. */
+function isBreakoutOperator(p: number): boolean {
+  switch (p) {
+    case 59: // ;
+    case 43: // +
+    case 45: // -
+    case 42: // *
+    case 47: // /
+    case 37: // %
+    case 44: // ,
+    case 41: // )
+    case 93: // ]
+    case 125: // }
+    case 63: // ?
+    case 58: // :
+    case 124: // |
+    case 38: // &
+    case P_OR:
+    case P_AND:
+    case P_NULLISH:
+    case P_EQ:
+    case P_NE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Punctuators after which an expression operand starts (the chain is used as a value). */
+function isOperandBefore(p: number): boolean {
+  switch (p) {
+    case 43: // +
+    case 40: // (
+    case 44: // ,
+    case 61: // =
+    case 91: // [
+    case 63: // ?
+    case 33: // !
+    case 123: // {
+    case 58: // :
+    case 45: // -
+    case 42: // *
+    case 124: // |
+    case 38: // &
+    case P_OR:
+    case P_AND:
+    case P_NULLISH:
+    case P_ARROW:
+    case P_EQ:
+    case P_NE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+const KEYWORDS = new Set([
+  'return',
+  'typeof',
+  'new',
+  'await',
+  'in',
+  'of',
+  'instanceof',
+  'void',
+  'delete',
+  'throw',
+  'case',
+  'do',
+  'else',
+  'yield',
+  'if',
+  'while',
+  'for',
+  'switch',
+  'catch',
+  'with',
+  'function',
+  'var',
+  'let',
+  'const',
+  'class',
+  'extends',
+]);
+
+function isKeyword(v: string): boolean {
+  return KEYWORDS.has(v);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Entry point
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * Whether the identifier at [start, start+len) is one any rule needs (case-sensitive, as JavaScript
+ * is). Dispatch on length and first character, then one startsWith: no allocation.
+ */
+function isHint(v: string, start: number, len: number): boolean {
+  const c = v.charCodeAt(start);
+  switch (len) {
+    case 3:
+      return c === 116 && v.startsWith('top', start);
+    case 4:
+      return (c === 101 && v.startsWith('eval', start)) || (c === 116 && v.startsWith('this', start)) || (c === 115 && v.startsWith('self', start));
+    case 6:
+      return (
+        (c === 103 && v.startsWith('global', start)) ||
+        (c === 105 && v.startsWith('import', start)) ||
+        (c === 119 && v.startsWith('window', start)) ||
+        (c === 112 && v.startsWith('parent', start)) ||
+        (c === 102 && v.startsWith('frames', start)) ||
+        (c === 109 && v.startsWith('module', start))
+      );
+    case 7:
+      return (c === 114 && v.startsWith('require', start)) || (c === 112 && v.startsWith('process', start));
+    case 8:
+      return c === 70 && v.startsWith('Function', start);
+    case 10:
+      return (
+        (c === 103 && v.startsWith('globalThis', start)) ||
+        (c === 115 && v.startsWith('setTimeout', start)) ||
+        (c === 109 && v.startsWith('mainModule', start)) ||
+        (c === 101 && v.startsWith('execScript', start))
+      );
+    case 11:
+      return (c === 99 && v.startsWith('constructor', start)) || (c === 115 && v.startsWith('setInterval', start));
+    case 12:
+      return (c === 115 && v.startsWith('setImmediate', start)) || (c === 102 && v.startsWith('fromCharCode', start));
+    case 13:
+      return c === 99 && v.startsWith('child_process', start);
+    default:
+      return false;
+  }
+}
+
+/** After a hint identifier, a character that makes it code-like (member, call, bracket, quote, end). */
+function isCodeFollower(c: number): boolean {
+  return (
+    Number.isNaN(c) ||
+    c === 46 || // .
+    c === 91 || // [
+    c === 40 || // (
+    c === 63 || // ?.
+    c === 47 || // comment
+    c === 59 || // ;
+    c === 44 || // ,
+    c === 41 || // )
+    c === 93 || // ]
+    c === 39 ||
+    c === 34 ||
+    c === 96 ||
+    c === 125 // }
+  );
+}
+
+function isAsciiIdent(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
+}
+
+const PF_ANALYZE = 1;
+const PF_SQ = 2;
+const PF_DQ = 4;
+
+/**
+ * One pass over the char codes: quotes, escapes, bracket concatenation, and identifiers that any rule
+ * needs followed by a code-like character. ~3 ns per character; no allocation.
+ */
+function prefilter(v: string): number {
+  const n = v.length;
+  let mask = 0;
+  let bracket = false;
+  let plus = false;
+  let k = 0;
+  while (k < n) {
+    const c = v.charCodeAt(k);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36) {
+      const start = k;
+      k++;
+      while (k < n && isAsciiIdent(v.charCodeAt(k))) k++;
+      if ((mask & PF_ANALYZE) === 0 && k - start >= 3 && k - start <= 13 && isHint(v, start, k - start)) {
+        // `process.`, `eval(`, `require(`; skip blanks before a ( : `eval (x)`.
+        let f = k;
+        while (f < n && v.charCodeAt(f) === 32 && f < k + 4) f++;
+        if (isCodeFollower(v.charCodeAt(f))) mask |= PF_ANALYZE;
+      }
+      continue;
+    }
+    if (c === 92) mask |= PF_ANALYZE; // escapes can spell any identifier
+    else if (c === 39) mask |= PF_SQ;
+    else if (c === 34) mask |= PF_DQ;
+    else if (c === 91) bracket = true;
+    else if (c === 43) plus = true;
+    k++;
+  }
+  // Bracket concatenation can spell any name: ['con'+'structor'].
+  if (bracket && plus && (mask & (PF_SQ | PF_DQ)) !== 0) mask |= PF_ANALYZE;
+  return mask;
+}
+
+function better(a: Detection | undefined, b: Detection | undefined): Detection | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return RANK[b.confidence] > RANK[a.confidence] ? b : a;
+}
+
+function runPass(value: string, ctx: number): Detection | undefined {
+  const a = new Analyzer(new JsLexer(value, ctx), ctx);
+  a.run();
+  return a.best;
+}
+
+/**
+ * Detects JavaScript code injection in one string. Returns the strongest finding, or undefined.
+ * Never throws; linear in `value.length`.
+ */
+export function detectCodeInjection(value: string): Detection | undefined {
+  try {
+    return detect(value);
+  } catch {
+    // A detector must never throw.
+    return undefined;
+  }
+}
+
+function detect(value: string): Detection | undefined {
+  if (value.length < 4) return undefined;
+  const pf = prefilter(value);
+  if ((pf & PF_ANALYZE) === 0) return undefined;
+  let best = runPass(value, CTX_CODE);
+  if (best?.confidence === 'high') return best;
+  if ((pf & PF_SQ) !== 0) {
+    best = better(best, runPass(value, CTX_SINGLE));
+    if (best?.confidence === 'high') return best;
+  }
+  if ((pf & PF_DQ) !== 0) {
+    best = better(best, runPass(value, CTX_DOUBLE));
+  }
+  return best;
+}

