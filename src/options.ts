@@ -4,6 +4,8 @@
  * Environment variables are read here, once, never per invocation.
  */
 import { RaspConfigError } from './errors';
+import type { SinkOptions } from './sinks/install';
+import type { PolicyOptions } from './sinks/policies';
 import type { DetectorClass, Finding } from './types';
 
 export type Mode = 'block' | 'monitor' | 'off';
@@ -77,6 +79,13 @@ export interface ProtectOptions extends EngineOptions {
   onSecurityEvent?: (event: SecurityEvent) => void;
   /** Where security events go: `true` (default) one JSON line on stdout, `false` nowhere, or a function. */
   log?: boolean | ((line: string) => void);
+  /**
+   * Checks at the sinks (child_process, fs, outbound requests, SQL and MongoDB drivers, vm/Function):
+   * on by default; `false` patches nothing; an object switches groups (`{ eval: true }`).
+   */
+  sinks?: SinkOptions | boolean;
+  /** Least-privilege runtime policies (egress allowlist, no child processes, …); all `allow` by default. */
+  policies?: PolicyOptions;
 }
 
 export interface ResolvedOptions {
@@ -116,6 +125,8 @@ export const DEFAULTS = Object.freeze({
 });
 
 const OPTION_KEYS = new Set([
+  'sinks',
+  'policies',
   'mode',
   'schema',
   'schemas',

@@ -11,7 +11,8 @@ import type { Callback, Context, Handler } from 'aws-lambda';
 import { RaspConfigError, RequestBlockedError } from '../../src/errors';
 import type { ProtectOptions } from '../../src/options';
 import type { Verdict } from '../../src/types';
-import { blockedBody, createRuntime, type InvocationMeta } from '../shared/runtime';
+import type { SinkBlockedError } from '../../src/sinks/index';
+import { blockedBody, createRuntime, sinkVerdict, type InvocationMeta } from '../shared/runtime';
 import { normalize, type Normalized } from './normalize';
 import { httpBlockResponse, mergeBatchResult, type BatchItemFailure } from './respond';
 
@@ -89,7 +90,15 @@ export function protect<TEvent = any, TResult = any>(
 
     meta.sourceIp = n.request.ip;
     const verdict = rt.check(n.request, meta);
-    if (verdict.action !== 'block') return invoke(user, event, context, stream);
+    if (verdict.action === 'block') return blocked(n, verdict, meta, stream);
+    const out = await rt.guard(n.request, meta, () => invoke(user, event, context, stream));
+    if (out.ok) return out.value;
+    if (n.kind === 'http' && stream === undefined) return httpBlockResponse(n.trigger, n.multiValue, sinkVerdict(out.blocked), meta.requestId);
+    // A streaming response may have started already; the sink stopped the operation, the error ends it.
+    throw out.blocked;
+  };
+
+  const blocked = (n: Exclude<Normalized, { kind: 'batch' }>, verdict: Verdict, meta: InvocationMeta, stream?: ResponseStreamLike): unknown => {
     if (n.kind === 'http') {
       if (stream) return writeBlocked(stream, verdict, meta.requestId);
       return httpBlockResponse(n.trigger, n.multiValue, verdict, meta.requestId);
@@ -105,11 +114,13 @@ export function protect<TEvent = any, TResult = any>(
   ): Promise<unknown> => {
     const failures: BatchItemFailure[] = [];
     const clean: unknown[] = [];
+    const cleanIdx: number[] = [];
     for (let i = 0; i < n.records.length; i++) {
       const rec = n.records[i]!;
       const verdict = rt.check(rec.request, { ...meta, requestId: meta.requestId ? `${meta.requestId}#${i}` : undefined });
       if (verdict.action !== 'block') {
         clean.push(event.Records[i]);
+        cleanIdx.push(i);
         continue;
       }
       failures.push({ itemIdentifier: rec.id });
@@ -120,11 +131,19 @@ export function protect<TEvent = any, TResult = any>(
         break;
       }
     }
-    if (failures.length === 0) return invoke(user, event, context);
     const order = n.records.map((r) => r.id);
     if (clean.length === 0) return { batchItemFailures: failures };
-    const result = await invoke(user, { ...event, Records: clean }, context);
-    return mergeBatchResult(result, failures, order);
+    const requests = cleanIdx.map((i) => n.records[i]!.request);
+    const out = await rt.guard(requests, meta, () => invoke(user, failures.length === 0 ? event : { ...event, Records: clean }, context));
+    if (!out.ok) {
+      // A sink stopped an operation driven by one record: fail that record (and, for ordered
+      // sources, everything after it); when the finding names no record, fail the whole batch.
+      const idx = recordIndex(out.blocked);
+      if (idx === undefined) throw out.blocked;
+      const from = n.ordered ? n.records.slice(idx) : [n.records[idx]!];
+      return mergeBatchResult({}, [...failures, ...from.map((r) => ({ itemIdentifier: r.id }))], order);
+    }
+    return failures.length === 0 ? out.value : mergeBatchResult(out.value, failures, order);
   };
 
   let wrapper: (event: TEvent, context: Context) => Promise<TResult>;
@@ -143,6 +162,15 @@ export function protect<TEvent = any, TResult = any>(
     (wrapper as unknown as Record<symbol, unknown>)[sym] = (handler as unknown as Record<symbol, unknown>)[sym];
   }
   return wrapper;
+}
+
+/** `records[3].body.cmd` → 3. */
+function recordIndex(b: SinkBlockedError): number | undefined {
+  const p = b.finding.path;
+  if (!p.startsWith('records[')) return undefined;
+  const end = p.indexOf(']');
+  const i = Number(p.slice(8, end));
+  return Number.isInteger(i) && i >= 0 ? i : undefined;
 }
 
 function writeBlocked(stream: ResponseStreamLike, verdict: Verdict, requestId: string | undefined): undefined {

@@ -13,7 +13,8 @@
 import type { Disposable, HttpResponseInit, InvocationContext, PreInvocationContext } from '@azure/functions';
 import { RaspConfigError, RequestBlockedError } from '../../src/errors';
 import type { ProtectOptions } from '../../src/options';
-import { createRuntime, type InvocationMeta, type Runtime } from '../shared/runtime';
+import type { InspectionRequest } from '../../src/types';
+import { createRuntime, sinkVerdict, type InvocationMeta, type Runtime } from '../shared/runtime';
 import { classify, isPassthrough, normalizeHttp, normalizeTrigger, triggerName, triggerType, type HttpRequestLike, type Unit } from './normalize';
 import { httpBlockResponse } from './respond';
 
@@ -39,18 +40,21 @@ function meta(context: InvocationContext | undefined): InvocationMeta {
 async function runHttp(rt: Runtime, user: AnyHandler, input: HttpRequestLike, context: InvocationContext, m: InvocationMeta): Promise<unknown> {
   m.trigger = 'http';
   let verdict;
+  let req: InspectionRequest | undefined;
   try {
-    const req = await normalizeHttp(input, context);
+    req = await normalizeHttp(input, context);
     m.sourceIp = req.ip;
     verdict = rt.check(req, m);
   } catch (err) {
     verdict = rt.fail(err, m);
   }
   if (verdict.action === 'block') return httpBlockResponse(verdict, m.requestId);
-  return user(input, context);
+  if (req === undefined) return user(input, context);
+  const out = await rt.guard(req, m, () => user(input, context));
+  return out.ok ? out.value : httpBlockResponse(sinkVerdict(out.blocked), m.requestId);
 }
 
-function checkTrigger(rt: Runtime, input: unknown, context: InvocationContext, m: InvocationMeta): void {
+function checkTrigger(rt: Runtime, input: unknown, context: InvocationContext, m: InvocationMeta): InspectionRequest[] {
   const type = triggerType(context);
   m.trigger = triggerName(type);
   let units: Unit[];
@@ -59,7 +63,7 @@ function checkTrigger(rt: Runtime, input: unknown, context: InvocationContext, m
   } catch (err) {
     const v = rt.fail(err, m);
     if (v.action === 'block') throw new RequestBlockedError(v.findings, m.requestId);
-    return;
+    return [];
   }
   for (const unit of units) {
     const id = m.requestId !== undefined && unit.suffix !== '' ? `${m.requestId}${unit.suffix}` : m.requestId;
@@ -68,6 +72,7 @@ function checkTrigger(rt: Runtime, input: unknown, context: InvocationContext, m
     // the platform's retry and dead-letter handling (or the poison queue) take the whole delivery.
     if (verdict.action === 'block') throw new RequestBlockedError(verdict.findings, m.requestId);
   }
+  return units.map((u) => u.request);
 }
 
 function wrap(rt: Runtime, user: AnyHandler): (input: unknown, context: InvocationContext) => Promise<unknown> {
@@ -76,8 +81,11 @@ function wrap(rt: Runtime, user: AnyHandler): (input: unknown, context: Invocati
     const kind = classify(input, context);
     if (kind === 'skip') return user(input, context);
     if (kind === 'http') return runHttp(rt, user, input as HttpRequestLike, context, m);
-    checkTrigger(rt, input, context, m);
-    return user(input, context);
+    const requests = checkTrigger(rt, input, context, m);
+    const out = await rt.guard(requests, m, () => user(input, context));
+    // A sink stopped an operation: fail the invocation like an input block (retry, then poison queue).
+    if (!out.ok) throw out.blocked;
+    return out.value;
   };
   Object.defineProperty(wrapper, PROTECTED, { value: true });
   return wrapper;

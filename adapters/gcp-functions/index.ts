@@ -22,7 +22,7 @@ import type {
 import { RaspConfigError } from '../../src/errors';
 import type { ProtectOptions } from '../../src/options';
 import type { InspectionRequest, Verdict } from '../../src/types';
-import { createRuntime, type InvocationMeta, type Runtime } from '../shared/runtime';
+import { createRuntime, sinkVerdict, type InvocationMeta, type Runtime } from '../shared/runtime';
 import {
   isCloudEvent,
   isRequest,
@@ -54,19 +54,26 @@ type AnyFn = (this: unknown, ...args: unknown[]) => unknown;
  * `function-execution-id` header when the caller sends one, so it is checked, not trusted.
  */
 function safeId(v: unknown): string | undefined {
-  return typeof v === 'string' && /^[A-Za-z0-9._:/@+=#-]{1,128}$/.test(v) ? v : undefined;
+  if (typeof v !== 'string' || v.length === 0 || v.length > 128) return undefined;
+  // A character scan, not a RegExp: the value is attacker-controlled.
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || '._:/@+=#-'.includes(v[i]!);
+    if (!ok) return undefined;
+  }
+  return v;
 }
 
 /** Inspects one non-HTTP invocation; a library failure becomes allow (or block with failClosed). */
-function verdictFor(rt: Runtime, m: InvocationMeta, build: () => InspectionRequest): Verdict {
+function verdictFor(rt: Runtime, m: InvocationMeta, build: () => InspectionRequest): { verdict: Verdict; req: InspectionRequest | undefined } {
   let req: InspectionRequest;
   try {
     req = build();
   } catch (err) {
-    return rt.fail(err, m);
+    return { verdict: rt.fail(err, m), req: undefined };
   }
   m.trigger = req.trigger;
-  return rt.check(req, m);
+  return { verdict: rt.check(req, m), req };
 }
 
 /**
@@ -95,22 +102,39 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
     const m = meta(safeId(req.executionId) ?? safeId(req.headers['function-execution-id']));
     m.trigger = 'http';
     let verdict: Verdict;
+    let r: InspectionRequest | undefined;
     try {
-      const r = normalizeHttp(req);
+      r = normalizeHttp(req);
       m.sourceIp = r.ip;
       verdict = rt.check(r, m);
     } catch (err) {
       verdict = rt.fail(err, m);
     }
-    if (verdict.action !== 'block') return user.apply(self, args);
-    sendBlocked(res, verdict, m.requestId);
-    return undefined;
+    if (verdict.action === 'block') {
+      sendBlocked(res, verdict, m.requestId);
+      return undefined;
+    }
+    if (r === undefined) return user.apply(self, args);
+    return rt.guard(r, m, () => user.apply(self, args)).then((out) => {
+      if (out.ok) return out.value;
+      // A sink stopped an operation: answer 403 unless the handler has already started its response.
+      if (!(res as { headersSent?: boolean }).headersSent) sendBlocked(res, sinkVerdict(out.blocked), m.requestId);
+      return undefined;
+    });
   };
 
   /** Non-HTTP: a blocked event is acknowledged (callback without error, or a normal return). */
   const event = (self: unknown, args: unknown[], m: InvocationMeta, build: () => InspectionRequest, callback: unknown): unknown => {
-    const verdict = verdictFor(rt, m, build);
-    if (verdict.action !== 'block') return user.apply(self, args);
+    const { verdict, req } = verdictFor(rt, m, build);
+    if (verdict.action !== 'block') {
+      if (req === undefined) return user.apply(self, args);
+      // A sink block is acknowledged like an input block: logged, dropped, not retried.
+      return rt.guard(req, m, () => user.apply(self, args)).then((o) => {
+        if (o.ok) return o.value;
+        if (typeof callback === 'function') (callback as (err: unknown) => void)(null);
+        return undefined;
+      });
+    }
     if (typeof callback === 'function') (callback as (err: unknown, result?: unknown) => void)(null);
     return undefined;
   };

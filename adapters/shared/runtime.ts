@@ -4,6 +4,7 @@
  */
 import { createEngineFromResolved, type Engine } from '../../src/engine';
 import { resolveOptions, type ResolvedOptions, type SecurityEvent } from '../../src/options';
+import { createInvocation, findSinkBlock, installSinks, runWithInvocation, SINK_OPTION_KEYS, type InstallOptions, type SinkBlockedError, type SinkFinding, type SinkInstallation } from '../../src/sinks/index';
 import type { Finding, InspectionRequest, Verdict } from '../../src/types';
 
 export interface InvocationMeta {
@@ -24,6 +25,19 @@ export interface Runtime {
   check(req: InspectionRequest, meta: InvocationMeta): Verdict;
   /** Reports a failure of the library outside `check` (e.g. while normalizing an event). */
   fail(err: unknown, meta: InvocationMeta): Verdict;
+  /**
+   * Runs the user's handler as the current invocation for the sink checks, with `requests` as its
+   * untrusted input. Resolves to the handler's result, or to the SinkBlockedError of an operation a
+   * sink stopped (even when the handler caught it). Other errors of the handler propagate unchanged.
+   */
+  guard<T>(requests: InspectionRequest | readonly InspectionRequest[], meta: InvocationMeta, fn: () => T | Promise<T>): Promise<Guarded<T>>;
+}
+
+export type Guarded<T> = { ok: true; value: T } | { ok: false; blocked: SinkBlockedError };
+
+/** The verdict an adapter answers with when a sink stopped an operation. */
+export function sinkVerdict(blocked: SinkBlockedError): Verdict {
+  return { action: 'block', status: 403, findings: [blocked.finding], micros: 0 };
 }
 
 const INTERNAL: Finding = {
@@ -36,7 +50,7 @@ const INTERNAL: Finding = {
 };
 
 export function createRuntime(provider: string, options: unknown, extraKeys: readonly string[] = []): Runtime {
-  const opts = resolveOptions(options, extraKeys);
+  const opts = resolveOptions(options, [...extraKeys, ...SINK_OPTION_KEYS]);
   const engine = createEngineFromResolved(opts);
   let reportedError = false;
 
@@ -87,6 +101,40 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
       : { action: 'allow', status: 200, findings: [], micros: 0 };
   };
 
+  const sinkEvent = (meta: InvocationMeta, f: SinkFinding): void => emit(event(meta, f.blocked ? 'block' : 'monitor', [f]));
+  const raw = (options ?? {}) as { sinks?: unknown; policies?: unknown };
+  // Patching happens once, at cold start; `sinks: false` leaves every built-in untouched and skips
+  // the per-invocation context (and its AsyncLocalStorage cost) entirely.
+  const sinks: SinkInstallation | undefined =
+    opts.mode === 'off' || raw.sinks === false
+      ? undefined
+      : installSinks({
+          sinks: raw.sinks as InstallOptions['sinks'],
+          policies: raw.policies as InstallOptions['policies'],
+          mode: opts.mode,
+          report: (f) => sinkEvent({ provider, functionName: undefined, requestId: undefined, trigger: 'cold-start', sourceIp: undefined }, f),
+        });
+
+  const guard = async <T>(requests: InspectionRequest | readonly InspectionRequest[], meta: InvocationMeta, fn: () => T | Promise<T>): Promise<Guarded<T>> => {
+    if (sinks === undefined) return { ok: true, value: await fn() };
+    const ctx = createInvocation({
+      requests,
+      mode: opts.mode === 'monitor' ? 'monitor' : 'block',
+      policies: sinks.policies,
+      requestId: meta.requestId,
+      limits: opts.limits,
+      report: (f) => sinkEvent(meta, f),
+    });
+    try {
+      const value = await runWithInvocation(ctx, fn);
+      return ctx.blocked ? { ok: false, blocked: ctx.blocked } : { ok: true, value };
+    } catch (err) {
+      const blocked = findSinkBlock(err) ?? ctx.blocked;
+      if (blocked === undefined) throw err;
+      return { ok: false, blocked };
+    }
+  };
+
   const check = (req: InspectionRequest, meta: InvocationMeta): Verdict => {
     let verdict: Verdict;
     try {
@@ -98,7 +146,7 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
     return verdict;
   };
 
-  return { engine, opts, check, fail };
+  return { engine, opts, check, fail, guard };
 }
 
 /** The JSON body of a blocked HTTP request: no payload echo, no stack trace. */
