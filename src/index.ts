@@ -20,3 +20,16 @@ export type {
   StringDetector,
   Verdict,
 } from './types';
+export {
+  guard,
+  SinkBlockedError,
+  installSinks,
+  runWithInvocation,
+  currentInvocation,
+  createInvocation,
+  type SinkFinding,
+  type SinkOptions,
+  type PolicyOptions,
+  type PolicyAction,
+  type GuardOptions,
+} from './sinks/index';
