@@ -15,9 +15,19 @@
  * comment. Prose fails the validity check quickly ("it's 5 o'clock": a word follows a word), and keywords
  * alone never decide ("select your size", "Union Station", "order by price" form nothing).
  *
- * Cost: a charCode prefilter returns in one pass for values without any character or keyword SQLi needs;
- * otherwise at most four linear tokenizer passes (one per context), O(1) memory besides a bounded
- * parenthesis stack. No regular expressions.
+ * A bare value that starts `key=` (a raw form body, a log line) is also walked from after the `=`.
+ *
+ * Confidence: `high` needs a structure that only an injection builds (UNION SELECT, a second statement,
+ * a delay/error/file/exec call, a constant comparison after AND/OR, an ORDER BY probe, a truncating
+ * comment after a login-like literal...). Weaker shapes (an operator after a closed literal, SQL builtins
+ * in an expression, a column comparison after OR) are `medium` or `low`, and code or prose around the
+ * quote (`console.log('---')`, `path: '/'`) keeps them there.
+ *
+ * Cost: a charCode prefilter returns in one pass for values without any character or keyword SQLi needs
+ * (ids, dates, e-mail addresses, plain sentences: tens of nanoseconds). Otherwise at most five linear
+ * tokenizer passes (one per context, a quoted context only when its quote occurs and is followed by
+ * something SQL can continue with), O(1) memory besides at most MAX_DEPTH frames. No regular
+ * expressions; adversarial inputs (1 MB of `(`, quotes, comments) cost what prose of the same size does.
  */
 import type { Detection } from '../types';
 import {
@@ -82,8 +92,8 @@ fn(
     'last_insert_id found_rows row_count connection_id uuid pg_backend_pid inet_server_addr version_comment ' +
     'sqlite_version sqlite_compileoption_get sqlite_compileoption_used likelihood unlikely zeroblob typeof ' +
     'json_valid json glob polygon multipoint multipolygon linestring multilinestring geometrycollection ' +
-    'procedure_analyse utl_http utl_inaddr httpuritype dbms_ldap dbms_lock dbms_pipe ctxsys sysibm ' +
-    'collation charset coercibility benchmark_ ' +
+    'procedure_analyse ' +
+    'collation charset coercibility current_setting inet_client_addr pg_postmaster_start_time ' +
     'cot degrees radians log log2 log10 ln sqrt power pow crc32 format inet_aton inet_ntoa load_extension',
 );
 
@@ -99,7 +109,6 @@ const DANGER_QUALIFIERS = new Map<string, number>([
   ['ctxsys', FN_ERROR],
   ['dbms_java', FN_EXEC],
   ['dbms_scheduler', FN_EXEC],
-  ['sys', FN_EXEC],
 ]);
 
 /** Names of system catalogs: seeing one referenced in valid SQL is strong evidence of enumeration. */
@@ -129,7 +138,7 @@ w(W_LOGIC | W_RESERVED, 'and or xor');
 w(W_CMP | W_RESERVED, 'like rlike regexp glob ilike similar sounds is in between notnull isnull');
 w(W_ARITH | W_RESERVED, 'div mod');
 w(W_CONST | W_RESERVED, 'null true false unknown');
-w(W_VALUE, 'current_user current_date current_time current_timestamp localtime localtimestamp session_user system_user sysdate rownum');
+w(W_VALUE, 'current_user current_date current_time current_timestamp localtime localtimestamp session_user system_user sysdate rownum utc_date utc_time utc_timestamp current_schema current_role');
 w(
   W_CLAUSE | W_RESERVED,
   'union intersect except minus from where order group having limit offset into procedure as when then ' +
@@ -151,35 +160,61 @@ function wordClass(word: string): number {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Features
+// Features: what the valid part of a walk did
 // ---------------------------------------------------------------------------------------------------
 
 const F_UNION = 1 << 0; // UNION [ALL|DISTINCT] SELECT in a valid position
-const F_STACK = 1 << 1; // `;` followed by a real statement
-const F_TIME = 1 << 2; // time-delay call
+const F_STACK = 1 << 1; // a second statement: `; drop table x`, `'; exec xp_...`, MSSQL inline batches
+const F_TIME = 1 << 2; // time-delay call or WAITFOR
 const F_ERROR = 1 << 3; // error-based extraction call
 const F_FILE = 1 << 4; // file read/write
-const F_EXEC = 1 << 5; // command execution / out-of-band
-const F_TAUT = 1 << 6; // AND/OR followed by a constant or self comparison (1=1, 'a'='a', x=x)
-const F_LOGIC_FN = 1 << 7; // AND/OR followed by an SQL function call or subquery
+const F_EXEC = 1 << 5; // command execution / out-of-band / dynamic SQL
+const F_TAUT = 1 << 6; // AND/OR/WHERE followed by a constant or self comparison (1=1, 'a'='a', x=x)
+const F_LOGIC_FN = 1 << 7; // AND/OR followed by an SQL function call or a subquery
 const F_LOGIC_OR_CONST = 1 << 8; // OR/XOR/|| followed by a bare literal ('1', true, 1)
 const F_LOGIC_AND_CONST = 1 << 9; // AND followed by a bare literal
-const F_LOGIC_IDCMP = 1 << 10; // AND/OR followed by a comparison of identifiers (name = 'x')
-const F_FIRST_CMP = 1 << 11; // the breakout literal itself is compared / combined ('' = '', '' * '')
+const F_LOGIC_IDCMP = 1 << 10; // AND/OR followed by a comparison of columns (name = 'x')
+const F_FIRST_CMP = 1 << 11; // the first segment is a constant comparison ('' = '', 1!=2)
 const F_PROBE = 1 << 12; // ORDER BY / GROUP BY <number>
-const F_HAVING = 1 << 13; // HAVING <comparison>
-const F_STMT = 1 << 14; // a whole, SQL-shaped statement (SELECT 1 FROM t, DROP TABLE x)
-const F_SQLFN = 1 << 15; // a known SQL builtin called anywhere in the valid part
+const F_HAVING = 1 << 13; // HAVING <condition>
+const F_STMT = 1 << 14; // a data-changing or administrative statement at the start
+const F_SQLFN = 1 << 15; // a known SQL builtin called
 const F_CATALOG = 1 << 16; // a system catalog referenced
 const F_SYSVAR = 1 << 17; // @@version and friends
 const F_FIRST_OP = 1 << 18; // the breakout literal is followed by a binary operator
-const F_LOGIC = 1 << 19; // a logical operator in a valid position
-const F_SELSHAPE = 1 << 20; // statement-level SELECT whose first item is not a plain column
-const F_FROM = 1 << 21; // statement-level SELECT ... FROM
+const F_SELSHAPE = 1 << 19; // a SELECT list item that is not a plain column (1, *, 'a', f(), @@v)
+const F_FROM = 1 << 20; // SELECT ... FROM
+const F_NESTFN = 1 << 21; // a known SQL function called inside another one
+const F_SUBQ = 1 << 22; // a parenthesised SELECT
+const F_OPENSEL = 1 << 23; // the input starts with `(select`
+const F_FIRST_CMPW = 1 << 24; // like F_FIRST_CMP with a word operator (LIKE, REGEXP): weaker
+const F_FIRST_FN = 1 << 25; // the breakout literal is compared with a function call or subquery
+const F_LOGIC_OR_LIT = 1 << 26; // OR followed by a number or TRUE/FALSE (no string)
+const F_LOGIC_OR_KW = 1 << 27; // OR followed by TRUE/FALSE/NULL
+const F_LEADLOGIC = 1 << 28; // the bare value starts with AND/OR/XOR/&&/||
+const F_CONDFN = 1 << 29; // IF/IIF/ELT/CASE-style call whose first argument is a constant comparison
+const F_OPSEEN = 1 << 30; // any operator in a valid position
+// Second feature word (walk.feats2).
+const G_UNIONKW = 1 << 0; // UNION in a valid position, not (yet) followed by SELECT
+const G_GLUE = 1 << 1; // a block comment used as the separator between two SQL tokens
+const G_OPENCMP = 1 << 2; // a comparison whose right side the application supplies (`xor 2 <`)
+const G_LOGIC_AND_LIT = 1 << 3; // AND followed by a number or TRUE/FALSE
+const G_LEADNUM = 1 << 4; // the bare value starts with a number
+const G_COMMENT = 1 << 5; // a comment anywhere between valid tokens
+const G_LOGIC_EXPR = 1 << 6; // AND/OR followed by an operator expression (`or col ^ '1`)
+const G_LEADCLOSE = 1 << 7; // the bare value starts by closing the application's parenthesis
+const G_KWFIRST = 1 << 8; // the first token after the breakout is an SQL operator or clause keyword
+const G_LEADCLAUSE = 1 << 9; // after a leading `)`, a clause/operator keyword follows
+const G_JSONOP = 1 << 10; // a PostgreSQL JSON operator (`?`, `?|`, `@>`, `#>`, `@@`...) between operands
+const G_JSONLIT = 1 << 11; // a string operand that is a JSON document (`'{"a":1}'`, `'[1,2]'`)
+const G_PGCAST = 1 << 12; // a glued PostgreSQL cast to an SQL type (`x::int`, `f(y)::jsonb`)
+const G_FIRSTFN = 1 << 13; // the bare value starts by calling a known SQL function
 
 const F_DANGER = F_TIME | F_ERROR | F_FILE | F_EXEC;
+/** Features a resynchronised walk (after prose) may contribute: unambiguous ones only. */
+const F_RESYNC_OK = F_UNION | F_STACK | F_DANGER | F_TAUT;
 
-// States of the walker.
+// Walker states.
 const S_DEAD = 0;
 const S_OPERAND = 1;
 const S_OPERATOR = 2;
@@ -192,6 +227,7 @@ const S_TYPE = 8;
 const S_QUAL = 9;
 const S_INTO = 10;
 const S_BY = 11;
+const S_SKIP = 12;
 
 // Frame kinds.
 const K_ROOT = 0;
@@ -201,22 +237,79 @@ const K_SUBQ = 3;
 
 const MAX_DEPTH = 48;
 
+/** State of one parenthesis level, and of the current segment (text between two AND/OR) in it. */
+class Frame {
+  kind = K_ROOT;
+  /** Inside a SELECT: aliases are fine. */
+  sel = 0;
+  fnCls = 0;
+  fnArgs = 0;
+  fnName = '';
+  /** Danger class of a bare-context call, marked only if the call closes validly. */
+  deferred = 0;
+  /** 0 none, 1 AND-like, 2 OR-like: the logical operator before the current segment. */
+  segLogic = 0;
+  segCmp = 0;
+  segIdx = 0;
+  /** A symbolic comparison operator (=, <, ...) in the segment. */
+  segSym = 0;
+  /** `LIKE '%'`. */
+  segLikeAll = 0;
+  sideConst = 1;
+  sideN = 0;
+  sideFn = 0;
+  sideS = -1;
+  sideE = -1;
+  /** Literal kinds seen on the current side: 1 number, 2 string, 4 keyword. */
+  sideLit = 0;
+  leftConst = 1;
+  leftN = 0;
+  leftFn = 0;
+  leftS = -1;
+  leftE = -1;
+  allConst = 1;
+  anyFn = 0;
+}
+
 /** Per-walk result. */
 interface Walk {
   feats: number;
+  feats2: number;
   /** Reached the end of input without an invalid token. */
   complete: boolean;
-  /** The input ended the way a quoted context needs (open literal of the same quote, or a comment). */
+  /** Complete, and the end suits the context (quoted: an open literal of that quote, or a comment). */
   endOk: boolean;
-  /** Quote context: breakout literal directly followed by an end-of-input comment. */
+  /** Complete and the input ends in a comment. */
+  endComment: boolean;
+  /** The final comment is `--` or `/*` (not `#`, which also starts hashtags and numbers: `#2`). */
+  strictDash: boolean;
+  /** The final comment has (almost) no text: `--`, `-- -`, `#`, `/*`. */
+  shortComment: boolean;
+  /** Quoted context: only `)` between the breakout and a final comment (`admin'--`, `1')#`). */
   trunc: boolean;
-  /** Tokens consumed in a valid position after the breakout. */
+  /** Tokens consumed in a valid position. */
   valid: number;
+  /** The walk ended waiting for an operand (`'' *`). */
+  dangling: boolean;
+  /** Parentheses were still open at the end. */
+  unclosed: boolean;
+  /**
+   * endOk through an open literal whose text is short and plain (`' B`, `'1`, `'%`), not code or
+   * prose (`');`, `', the tarball...`). Always true when endOk comes from a comment.
+   */
+  tailPlain: boolean;
 }
 
+/** Statement keywords that may follow a value without `;` (MSSQL batches, `1 update t set ...`). */
+const INLINE_STMT = new Set(['select', 'insert', 'update', 'delete', 'drop', 'exec', 'execute', 'declare', 'shutdown', 'waitfor', 'truncate', 'goto', 'begin', 'create', 'alter', 'if']);
+
+/** Words at which a walk that died in prose may start over (bare numeric context only). */
+const SYNC_WORDS = new Set(['select', 'union', 'and', 'or', 'xor', 'having', 'order', 'group', 'where', 'waitfor', 'exec', 'execute', 'declare', 'procedure']);
+
 /**
- * Streaming structural validator. One instance per walk; all per-frame state lives in small typed
- * arrays bounded by MAX_DEPTH (deeper nesting is counted, not stored).
+ * Streaming structural validator. One instance per context and value; reads tokens one at a time with
+ * one token of lookahead. Per-parenthesis state lives in at most MAX_DEPTH Frame objects (deeper
+ * nesting is counted, not stored), so memory is constant whatever the input.
  */
 class Walker {
   private readonly lx: SqlLexer;
@@ -226,64 +319,72 @@ class Walker {
   private readonly s: string;
   private readonly quote: number;
 
-  feats = 0;
+  private feats = 0;
+  private feats2 = 0;
+  private resyncFeats = 0;
+  private resynced = false;
   private state: number;
   private depth = 0;
-  private overflow = 0;
   private valid = 0;
   private lastKind = T_EOF;
+  private lastWord = '';
   private lastOpenStrQuote = 0;
+  private lastStart = 0;
+  private endState = S_DEAD;
+  private endDepth = 0;
+  /** End of the last valid token (the breakout quote position + 1 before any). */
+  private lastEnd: number;
+  private onlyParens = true;
+  private sawNonParen = false;
 
-  // Frames.
-  private readonly kind = new Uint8Array(MAX_DEPTH);
-  private readonly sel = new Uint8Array(MAX_DEPTH); // inside a SELECT: aliases and FROM are fine
-  private readonly fnCls = new Uint8Array(MAX_DEPTH);
-  private readonly fnArgs = new Uint8Array(MAX_DEPTH);
-  // Segment trackers (a segment is the text between two logical operators at one depth).
-  private readonly segLogic = new Uint8Array(MAX_DEPTH); // 0 none, 1 AND-like, 2 OR-like
-  private readonly segCmp = new Uint8Array(MAX_DEPTH);
-  private readonly segIdx = new Uint16Array(MAX_DEPTH);
-  private readonly sideConst = new Uint8Array(MAX_DEPTH);
-  private readonly sideN = new Uint16Array(MAX_DEPTH);
-  private readonly sideFn = new Uint8Array(MAX_DEPTH);
-  private readonly sideS = new Int32Array(MAX_DEPTH);
-  private readonly sideE = new Int32Array(MAX_DEPTH);
-  private readonly leftConst = new Uint8Array(MAX_DEPTH);
-  private readonly leftN = new Uint16Array(MAX_DEPTH);
-  private readonly leftFn = new Uint8Array(MAX_DEPTH);
-  private readonly leftS = new Int32Array(MAX_DEPTH);
-  private readonly leftE = new Int32Array(MAX_DEPTH);
-  private readonly allConst = new Uint8Array(MAX_DEPTH);
-  private readonly anyFn = new Uint8Array(MAX_DEPTH);
+  /** Parenthesis frames, created on first use (most walks never go deeper than two). */
+  private readonly frames: Frame[] = [];
 
   /** ORDER/GROUP BY seen: the next operand decides whether this is a column-count probe. */
   private byArmed = false;
   /** HAVING seen: the segment after it decides. */
   private havingArmed = false;
+  /** BETWEEN seen: its AND is not a logical operator. */
+  private betweenArmed = false;
   /** After UNION: the next SELECT (possibly behind parentheses) completes it. */
   private unionArmed = false;
-  /** First item of a top-level SELECT list: judged for SQL-shape. */
+  /** Depth of the SELECT list being read, or -1. */
+  private selDepth = -1;
+  /** The next operand at selDepth starts a select item. */
   private selArmed = false;
-  /** Statement context: the root SELECT had a non-identifier item or a FROM. */
-  private selItems = 0;
+  /** The SELECT being read is a second statement: an SQL-shaped item makes it a stacked query. */
+  private stackSel = false;
   private aliasOk = false;
   private typeWords = 0;
+  /** The last `::` had no space before it. */
+  private castGlued = false;
+  private castValue = false;
+  /** Inside a statement that followed `;`. */
   private afterStack = false;
-  /** `; select` seen: the first select item decides whether this is a stacked query. */
-  private stackSel = false;
-  /** A statement directly after a value, MSSQL-style, without `;`. */
-  private inline = false;
-  private lastWord = '';
+  /** Parenthesis depth of the application's own groups closed by the input: `1')) or ((`. */
+  private appCloses = 0;
 
-  constructor(s: string, start: number, quote: number) {
+  /** Quoted context: the application's literal before the breakout is empty or blank. */
+  private readonly litBlank: boolean;
+
+  /**
+   * @param s the whole value
+   * @param start where tokenizing starts (after the breakout quote for quoted contexts)
+   * @param quote Q_NONE for the bare context, else the quote the application wrapped the value in
+   * @param litBlank quoted context only: nothing but spaces before the breakout quote
+   */
+  constructor(s: string, start: number, quote: number, litBlank = false) {
     this.s = s;
     this.quote = quote;
+    this.litBlank = litBlank;
+    this.lastEnd = start;
     this.lx = new SqlLexer(s, start);
     this.more = this.lx.next(this.nxt);
     this.initFrame(0, K_ROOT);
     if (quote !== Q_NONE) {
       // The application's literal is the first operand; the attacker continues after it.
-      this.atom(true, -1, -1);
+      this.atom(true, 0, start - 1, 2);
+      this.lastKind = quote === Q_BACKTICK ? T_IDENT : T_STR;
       this.state = S_OPERATOR;
     } else {
       this.state = S_START;
@@ -291,27 +392,33 @@ class Walker {
   }
 
   private initFrame(d: number, k: number): void {
-    this.kind[d] = k;
-    this.sel[d] = 0;
-    this.fnCls[d] = 0;
-    this.fnArgs[d] = 0;
-    this.segLogic[d] = 0;
-    this.segIdx[d] = 0;
-    this.allConst[d] = 1;
-    this.anyFn[d] = 0;
-    this.resetSeg(d);
+    const f = this.fr(d);
+    f.kind = k;
+    f.sel = 0;
+    f.fnCls = 0;
+    f.fnArgs = 0;
+    f.fnName = '';
+    f.deferred = 0;
+    f.segLogic = 0;
+    f.segIdx = 0;
+    f.allConst = 1;
+    f.anyFn = 0;
+    Walker.resetSeg(f);
   }
 
-  private resetSeg(d: number): void {
-    this.segCmp[d] = 0;
-    this.sideConst[d] = 1;
-    this.sideN[d] = 0;
-    this.sideFn[d] = 0;
-    this.sideS[d] = this.sideE[d] = -1;
-    this.leftConst[d] = 1;
-    this.leftN[d] = 0;
-    this.leftFn[d] = 0;
-    this.leftS[d] = this.leftE[d] = -1;
+  private static resetSeg(f: Frame): void {
+    f.segCmp = 0;
+    f.segSym = 0;
+    f.segLikeAll = 0;
+    f.sideConst = 1;
+    f.sideN = 0;
+    f.sideFn = 0;
+    f.sideLit = 0;
+    f.sideS = f.sideE = -1;
+    f.leftConst = 1;
+    f.leftN = 0;
+    f.leftFn = 0;
+    f.leftS = f.leftE = -1;
   }
 
   private advance(): void {
@@ -325,48 +432,64 @@ class Walker {
     }
   }
 
-  /** Kind of the lookahead token (a method, so that narrowing does not survive `advance()`). */
+  /** Kind of the lookahead token (a method, so that type narrowing does not survive `advance()`). */
   private peekKind(): number {
     return this.nxt.kind;
   }
 
-  // --- segment bookkeeping -------------------------------------------------------------------------
-
-  private atom(isConst: boolean, start: number, end: number): void {
-    const d = this.d();
-    if (!isConst) this.sideConst[d] = 0;
-    this.sideN[d] = this.sideN[d]! + 1;
-    this.sideS[d] = start;
-    this.sideE[d] = end;
-  }
-
-  private fnAtom(cls: number): void {
-    const d = this.d();
-    this.sideConst[d] = 0;
-    this.sideN[d] = this.sideN[d]! + 1;
-    this.sideS[d] = this.sideE[d] = -1;
-    if (cls !== 0) {
-      this.sideFn[d] = 1;
-      this.anyFn[d] = 1;
-    }
+  private peekWord(): string {
+    return this.nxt.kind === T_WORD ? this.nxt.word : '';
   }
 
   private d(): number {
     return this.depth < MAX_DEPTH ? this.depth : MAX_DEPTH - 1;
   }
 
-  private cmpOp(): void {
-    const d = this.d();
-    this.leftConst[d] = this.segCmp[d] ? (this.leftConst[d]! & this.sideConst[d]!) : this.sideConst[d]!;
-    this.leftN[d] = this.sideN[d]!;
-    this.leftFn[d] = this.sideFn[d]! | (this.segCmp[d] ? this.leftFn[d]! : 0);
-    this.leftS[d] = this.sideS[d]!;
-    this.leftE[d] = this.sideE[d]!;
-    this.segCmp[d] = 1;
-    this.sideConst[d] = 1;
-    this.sideN[d] = 0;
-    this.sideFn[d] = 0;
-    this.sideS[d] = this.sideE[d] = -1;
+  private fr(d: number): Frame {
+    let f = this.frames[d];
+    if (f === undefined) {
+      f = new Frame();
+      this.frames[d] = f;
+    }
+    return f;
+  }
+
+  // --- segment bookkeeping -------------------------------------------------------------------------
+
+  private atom(isConst: boolean, start: number, end: number, lit = 0): void {
+    const f = this.fr(this.d());
+    if (!isConst) f.sideConst = 0;
+    f.sideLit |= lit;
+    f.sideN++;
+    f.sideS = start;
+    f.sideE = end;
+  }
+
+  private fnAtom(cls: number): void {
+    const f = this.fr(this.d());
+    f.sideConst = 0;
+    f.sideN++;
+    f.sideS = f.sideE = -1;
+    if (cls !== 0) {
+      f.sideFn = 1;
+      f.anyFn = 1;
+    }
+  }
+
+  private cmpOp(symbolic = false): void {
+    const f = this.fr(this.d());
+    if (symbolic) f.segSym = 1;
+    f.leftConst = f.segCmp ? f.leftConst & f.sideConst : f.sideConst;
+    f.leftN = f.sideN;
+    f.leftFn = f.sideFn | (f.segCmp ? f.leftFn : 0);
+    f.leftS = f.sideS;
+    f.leftE = f.sideE;
+    f.segCmp = 1;
+    f.sideConst = 1;
+    f.sideN = 0;
+    f.sideFn = 0;
+    f.sideLit = 0;
+    f.sideS = f.sideE = -1;
   }
 
   private sameText(a0: number, a1: number, b0: number, b1: number): boolean {
@@ -384,66 +507,83 @@ class Walker {
   /** Ends the current segment at the current depth and records what it was. */
   private closeSeg(): void {
     const d = this.d();
-    const logic = this.segLogic[d]!;
+    const f = this.fr(d);
+    const logic = f.segLogic;
     let constCmp = false;
     let sameCmp = false;
     let fnSeg = false;
     let idCmp = false;
     let constOnly = false;
-    if (this.segCmp[d]) {
-      if (this.sideN[d] === 0) {
-        // `x =` at the end of input: the application supplies the right side (a quoted value).
-        constCmp = this.leftConst[d] === 1 && this.quote !== Q_NONE;
-        fnSeg = this.leftFn[d] === 1;
+    if (f.segCmp) {
+      if (f.sideN === 0) {
+        // `x =` at the end of input: in a quoted context the application supplies the right side.
+        constCmp = f.leftConst === 1 && this.quote !== Q_NONE;
+        fnSeg = f.leftFn === 1;
       } else {
-        constCmp = this.leftConst[d] === 1 && this.sideConst[d] === 1;
-        sameCmp =
-          this.leftN[d] === 1 &&
-          this.sideN[d] === 1 &&
-          this.sameText(this.leftS[d]!, this.leftE[d]!, this.sideS[d]!, this.sideE[d]!);
-        fnSeg = this.leftFn[d] === 1 || this.sideFn[d] === 1;
+        constCmp = f.leftConst === 1 && f.sideConst === 1;
+        sameCmp = f.leftN === 1 && f.sideN === 1 && this.sameText(f.leftS, f.leftE, f.sideS, f.sideE);
+        fnSeg = f.leftFn === 1 || f.sideFn === 1;
+        // `x LIKE '%'` matches every row.
+        if (f.segLikeAll) sameCmp = true;
         idCmp = !constCmp && !sameCmp && !fnSeg;
       }
-    } else if (this.sideN[d]! > 0) {
-      constOnly = this.sideConst[d] === 1;
-      fnSeg = this.sideFn[d] === 1;
+    } else if (f.sideN > 0) {
+      constOnly = f.sideConst === 1;
+      fnSeg = f.sideFn === 1;
     }
     if (logic !== 0) {
-      if (constCmp || sameCmp) this.feats |= F_TAUT;
-      else if (fnSeg) this.feats |= F_LOGIC_FN;
-      else if (constOnly) this.feats |= logic === 2 ? F_LOGIC_OR_CONST : F_LOGIC_AND_CONST;
-      else if (idCmp) this.feats |= F_LOGIC_IDCMP;
-    } else if (d === 0 && this.segIdx[d] === 0 && (constCmp || sameCmp)) {
-      this.feats |= F_FIRST_CMP;
+      if (constCmp || sameCmp) this.mark(F_TAUT);
+      else if (fnSeg) this.mark(F_LOGIC_FN);
+      else if (constOnly) {
+        if (logic === 2) {
+          this.mark(F_LOGIC_OR_CONST | (f.sideLit & 2 ? 0 : F_LOGIC_OR_LIT) | (f.sideLit === 4 ? F_LOGIC_OR_KW : 0));
+        } else {
+          this.mark(F_LOGIC_AND_CONST);
+          if (!(f.sideLit & 2)) this.feats2 |= G_LOGIC_AND_LIT;
+        }
+      } else if (idCmp) this.mark(F_LOGIC_IDCMP);
+      else if (f.segCmp && f.sideN === 0 && f.leftConst === 1 && f.leftN > 0) this.feats2 |= G_OPENCMP;
+      if (!f.segCmp && f.sideN >= 2) this.feats2 |= G_LOGIC_EXPR;
+    } else if (d === 0 && f.segIdx === 0) {
+      if (constCmp || sameCmp) this.mark(f.segSym ? F_FIRST_CMP : F_FIRST_CMPW);
+      else if (fnSeg && f.segCmp) this.mark(F_FIRST_FN);
+    } else if (f.segIdx === 0 && (constCmp || sameCmp) && f.kind === K_FUNC && COND_FUNCS.has(f.fnName)) {
+      this.mark(F_CONDFN);
     }
-    if (this.havingArmed && (this.segCmp[d] || fnSeg)) this.feats |= F_HAVING;
-    if (!(constCmp || constOnly)) this.allConst[d] = 0;
-    if (fnSeg) this.anyFn[d] = 1;
-    this.segIdx[d] = Math.min(this.segIdx[d]! + 1, 60000);
-    this.resetSeg(d);
+    if (this.havingArmed && (f.segCmp || fnSeg || constOnly)) this.mark(F_HAVING);
+    if (!(constCmp || constOnly || sameCmp)) f.allConst = 0;
+    if (fnSeg) f.anyFn = 1;
+    if (f.segIdx < 60000) f.segIdx++;
+    Walker.resetSeg(f);
   }
 
-  private logicOp(orLike: boolean): void {
+  private mark(f: number): void {
+    if (this.resynced) this.resyncFeats |= f;
+    else this.feats |= f;
+  }
+
+  private logicOp(kind: number): void {
+    if (this.quote === Q_NONE && this.valid === 0 && !this.resynced) this.mark(F_LEADLOGIC);
+    this.mark(F_OPSEEN);
     this.closeSeg();
     this.havingArmed = false;
-    this.segLogic[this.d()] = orLike ? 2 : 1;
-    this.feats |= F_LOGIC;
+    this.fr(this.d()).segLogic = kind;
   }
 
   private push(k: number): void {
-    const parentLogic = this.segLogic[this.d()]!;
+    const parentLogic = this.fr(this.d()).segLogic;
     this.depth++;
-    if (this.depth >= MAX_DEPTH) {
-      this.overflow++;
-      return;
-    }
+    if (this.depth >= MAX_DEPTH) return;
     this.initFrame(this.depth, k);
     // A group that is the operand of AND/OR carries that role: `or (1=1)`.
-    if (k === K_GROUP) this.segLogic[this.depth] = parentLogic;
+    if (k === K_GROUP) this.fr(this.depth).segLogic = parentLogic;
   }
 
-  /** Closes a parenthesis. Returns false for an unmatched `)` (the application's own parenthesis). */
-  private pop(): boolean {
+  /**
+   * Closes a parenthesis. Returns false for an unmatched `)` (the application's own parenthesis).
+   * `valid` is false when unwinding after an invalid token.
+   */
+  private pop(valid = true): boolean {
     if (this.depth === 0) {
       this.closeSeg();
       return false;
@@ -454,54 +594,164 @@ class Walker {
     }
     this.closeSeg();
     const d = this.depth;
-    const k = this.kind[d]!;
-    const ac = this.allConst[d] === 1;
-    const af = this.anyFn[d] === 1;
-    const cls = this.fnCls[d]!;
+    const f = this.fr(d);
+    if (this.selDepth >= d) {
+      this.selDepth = -1;
+      this.selArmed = false;
+    }
     this.depth--;
-    if (k === K_GROUP) {
-      this.atom(ac, -1, -1);
-      if (af) {
-        const p = this.d();
-        this.sideFn[p] = 1;
-        this.anyFn[p] = 1;
+    if (f.kind === K_GROUP) {
+      this.atom(f.allConst === 1, -1, -1);
+      if (f.anyFn === 1) {
+        const p = this.fr(this.d());
+        p.sideFn = 1;
+        p.anyFn = 1;
       }
-    } else if (k === K_FUNC) {
-      this.fnAtom(cls);
+    } else if (f.kind === K_FUNC) {
+      if (f.anyFn === 1 && f.fnCls !== 0) this.mark(F_NESTFN);
+      if (valid && f.deferred !== 0) {
+        if (f.deferred & FN_TIME) this.mark(F_TIME);
+        if (f.deferred & FN_ERROR) this.mark(F_ERROR);
+        if (f.deferred & FN_FILE) this.mark(F_FILE);
+        if (f.deferred & FN_EXEC) this.mark(F_EXEC);
+      }
+      // After a breakout any call is SQL; bare, only a known builtin says so.
+      this.fnAtom(f.fnCls !== 0 || this.quote !== Q_NONE ? 1 : 0);
     } else {
-      this.fnAtom(1); // subquery
+      this.fnAtom(1); // a subquery is an opaque, SQL-only value
     }
     return true;
+  }
+
+  /** Unwinds all frames so that pending segments are judged (end of input or invalid token). */
+  private unwind(valid = true): void {
+    while (this.depth > 0) this.pop(valid);
+    this.closeSeg();
+  }
+
+  /** Starts over in the bare statement context after prose (see SYNC_WORDS). */
+  private resync(): void {
+    this.resynced = true;
+    this.depth = 0;
+    this.initFrame(0, K_ROOT);
+    this.state = S_START;
+    this.byArmed = this.havingArmed = this.betweenArmed = this.unionArmed = false;
+    this.selDepth = -1;
+    this.selArmed = this.stackSel = this.aliasOk = this.afterStack = false;
+    this.lastKind = T_EOF;
+    this.lastWord = '';
+  }
+
+  /** Start of the comment that ends the input (bounded scan back over the last line). */
+  private lastCommentStart(): number {
+    const s = this.s;
+    // The final comment starts after the last token; find its first non-space character.
+    let p = this.lastEnd;
+    while (p < s.length && isSpace(s.charCodeAt(p))) p++;
+    return p;
+  }
+
+  /** Notes whether the attacker's first token is an operator or clause keyword (`x'collate ...`). */
+  private firstAfterBreakout(t: SqlToken): void {
+    if (t.kind === T_OP) this.feats2 |= G_KWFIRST;
+    else if (t.kind === T_WORD && wordClass(t.word) & (W_CLAUSE | W_LOGIC | W_CMP | W_ARITH)) this.feats2 |= G_KWFIRST;
+  }
+
+  /** A "literal" made of quote characters only (`''''''`) is noise, not a value the application closes. */
+  private quotesOnly(a: number, b: number): boolean {
+    if (b <= a) return false;
+    for (let i = a; i < b; i++) if (quoteClass(this.s.charCodeAt(i)) === Q_NONE) return false;
+    return true;
+  }
+
+  private static isSync(t: SqlToken): boolean {
+    return t.kind === T_LPAREN || t.kind === T_SEMI || (t.kind === T_WORD && SYNC_WORDS.has(t.word));
   }
 
   // --- the walk ----------------------------------------------------------------------------------
 
   run(): Walk {
-    while (this.state !== S_DEAD) {
+    let complete = false;
+    let endComment = false;
+    let dead = false;
+    for (;;) {
       this.advance();
       const t = this.cur;
       if (t.kind === T_EOF) {
-        // Pending segments at every depth count: `and (1=1` is left open for the application to close.
-        while (this.depth > 0) this.pop();
-        this.closeSeg();
-        const endOk = this.quote === Q_NONE || t.comment || (this.lastKind === T_STR && this.lastOpenStrQuote === this.quote);
-        return { feats: this.feats, complete: true, endOk, trunc: this.valid === 0 && t.comment, valid: this.valid };
-      }
-      if (!this.step(t)) {
-        while (this.depth > 0 && this.depth < MAX_DEPTH) {
-          this.closeSeg();
-          this.depth--;
+        if (this.state !== S_SKIP) {
+          this.endState = this.state;
+          this.endDepth = this.depth;
+          this.unwind();
+          complete = !dead;
+          endComment = t.comment;
         }
-        this.depth = 0;
-        this.closeSeg();
-        return { feats: this.feats, complete: false, endOk: false, trunc: false, valid: this.valid };
+        break;
       }
-      this.valid++;
-      this.lastKind = t.kind;
-      this.lastWord = t.kind === T_WORD ? t.word : '';
-      this.lastOpenStrQuote = t.kind === T_STR && !t.closed ? t.quote : 0;
+      if (this.state === S_SKIP) {
+        if (!Walker.isSync(t)) continue;
+        this.resync();
+      }
+      if (this.step(t)) {
+        this.accepted(t);
+        continue;
+      }
+      // Invalid here: judge what is pending, then (bare context only) look for SQL further on. Each
+      // token is stepped at most twice (here and after one resynchronisation), so this stays linear.
+      this.unwind(false);
+      dead = true;
+      if (this.quote !== Q_NONE) break;
+      if (Walker.isSync(t) && !(this.resynced && this.lastKind === T_EOF)) {
+        this.resync();
+        if (this.step(t)) {
+          this.accepted(t);
+          continue;
+        }
+        this.unwind(false);
+      }
+      this.state = S_SKIP;
     }
-    return { feats: this.feats, complete: false, endOk: false, trunc: false, valid: this.valid };
+    const feats = this.feats | (this.resyncFeats & F_RESYNC_OK);
+    const endOk =
+      complete &&
+      (this.quote === Q_NONE ||
+        endComment ||
+        (this.lastKind === T_STR && this.lastOpenStrQuote === this.quote && !this.quotesOnly(this.lastStart + 1, this.s.length)));
+    return {
+      feats,
+      feats2: this.resynced ? 0 : this.feats2,
+      complete,
+      endOk,
+      endComment: complete && endComment,
+      strictDash: complete && endComment && this.s.charCodeAt(this.lastCommentStart()) !== 35,
+      shortComment: complete && endComment && shortRest(this.s, this.lastCommentStart()),
+      trunc: complete && endComment && this.onlyParens && this.quote !== Q_NONE,
+      valid: this.valid,
+      dangling: this.endState === S_OPERAND,
+      unclosed: this.endDepth > 0,
+      tailPlain: endOk && (endComment || this.quote === Q_NONE || plainTail(this.s, this.lastStart + 1)),
+    };
+  }
+
+  /** Bookkeeping after a token was accepted in a valid position. */
+  private accepted(t: SqlToken): void {
+    if (t.comment && this.valid > 0) {
+      this.feats2 |= G_COMMENT;
+      if (t.glued && (t.kind === T_WORD || this.lastKind === T_WORD)) this.feats2 |= G_GLUE;
+    }
+    if (this.valid === 0 && this.quote === Q_NONE && t.kind === T_RPAREN && !this.resynced) this.feats2 |= G_LEADCLOSE;
+    if (!this.sawNonParen && t.kind !== T_RPAREN) {
+      // The first token after the breakout quote (or after leading `)`): `x')) or ...`, `) like (`.
+      this.sawNonParen = true;
+      if (this.quote !== Q_NONE) this.firstAfterBreakout(t);
+      else if (this.feats2 & G_LEADCLOSE && t.kind === T_WORD && wordClass(t.word) & (W_CLAUSE | W_CMP | W_LOGIC)) this.feats2 |= G_LEADCLAUSE;
+    }
+    this.valid++;
+    if (t.kind !== T_RPAREN && t.kind !== T_SEMI) this.onlyParens = false;
+    this.lastKind = t.kind;
+    this.lastWord = t.kind === T_WORD ? t.word : '';
+    this.lastOpenStrQuote = t.kind === T_STR && !t.closed ? t.quote : 0;
+    this.lastStart = t.start;
+    this.lastEnd = t.end;
   }
 
   /** Consumes one token in the current state. Returns false when the token cannot be SQL here. */
@@ -541,63 +791,63 @@ class Walker {
 
   private onStart(t: SqlToken): boolean {
     if (t.kind === T_WORD) {
-      const cls = wordClass(t.word);
-      if (cls & W_STMT && this.nxt.kind !== T_LPAREN) return this.onStmt(t);
-      if (t.word === 'select') return this.onStmt(t);
-      if (cls & (W_LOGIC | W_CMP | W_ARITH | W_CLAUSE) && !(cls & W_STMT)) {
-        if (t.word === 'left' || t.word === 'right') return this.onOperand(t);
-        return this.onOperator(t);
-      }
-      if (t.word === 'not' && this.isNotOp()) return this.onOperator(t);
+      const word = t.word;
+      const cls = wordClass(word);
+      if (word === 'select' || (cls & W_STMT && this.peekKind() !== T_LPAREN)) return this.onStmt(t);
+      if (cls & (W_LOGIC | W_CMP | W_ARITH) || (cls & W_CLAUSE && cls & W_RESERVED)) return this.onOperator(t);
+      if (word === 'not' && this.peekKind() === T_WORD && wordClass(this.peekWord()) & W_CMP) return this.onOperator(t);
       return this.onOperand(t);
     }
     if (t.kind === T_SEMI || t.kind === T_RPAREN || t.kind === T_COMMA) return this.onOperator(t);
-    if (t.kind === T_OP && !isUnary(t.op) && t.op !== '*') return this.onOperator(t);
-    if (t.kind === T_OP && isUnary(t.op)) {
-      this.state = S_OPERAND;
-      return true;
+    if (t.kind === T_OP) {
+      if (isUnary(t.op)) {
+        this.state = S_OPERAND;
+        return true;
+      }
+      if (t.op !== '*') return this.onOperator(t);
     }
+    if (t.kind === T_LPAREN && this.peekWord() === 'select') this.mark(F_OPENSEL);
     return this.onOperand(t);
-  }
-
-  private isNotOp(): boolean {
-    const n = this.nxt;
-    return n.kind === T_WORD && (wordClass(n.word) & W_CMP) !== 0;
   }
 
   private onOperand(t: SqlToken): boolean {
     switch (t.kind) {
       case T_NUM:
-        if (this.byArmed) this.feats |= F_PROBE;
+        if (this.valid === 0 || (this.valid === 1 && this.lastKind === T_OP)) this.feats2 |= G_LEADNUM;
+        if (this.byArmed) this.mark(F_PROBE);
         this.byArmed = false;
         this.selItem(true);
-        this.atom(true, t.start, t.end);
+        this.atom(true, t.start, t.end, 1);
         this.toOperator();
         return true;
       case T_STR:
         this.byArmed = false;
         this.selItem(true);
-        this.atom(true, t.quote === 3 ? -1 : t.start + 1, t.closed ? t.end - 1 : t.end);
+        if (t.closed && (this.s.charCodeAt(t.start + 1) === 123 || this.s.charCodeAt(t.start + 1) === 91)) this.feats2 |= G_JSONLIT;
+        if (this.lastWord === 'like' && isAllPercent(this.s, t.start + 1, t.closed ? t.end - 1 : t.end)) this.fr(this.d()).segLikeAll = 1;
+        this.atom(true, t.quote === 3 ? -1 : t.start + 1, t.closed ? t.end - 1 : t.end, 2);
         this.toOperator();
         return true;
       case T_VAR:
         this.byArmed = false;
         this.selItem(true);
-        if (this.s.charCodeAt(t.start + 1) === 64) this.feats |= F_SYSVAR;
-        this.atom(false, t.start, t.end);
+        if (this.s.charCodeAt(t.start + 1) === 64) {
+          // @@version: a server variable is as SQL-only as a builtin call.
+          this.mark(F_SYSVAR);
+          this.fnAtom(FN_SQL);
+        } else this.atom(false, t.start, t.end);
         this.toOperator();
         return true;
       case T_IDENT:
         this.byArmed = false;
         this.selItem(false);
         this.atom(false, t.start + 1, t.end - 1);
-        if (this.nxt.kind === T_DOT) this.state = S_QUAL;
-        else this.toOperator();
+        this.toOperator();
         return true;
       case T_LPAREN:
         this.byArmed = false;
         this.selItem(true);
-        if (this.nxt.kind === T_WORD && this.nxt.word === 'select') {
+        if (this.peekWord() === 'select') {
           this.push(K_SUBQ);
         } else {
           this.push(K_GROUP);
@@ -606,7 +856,7 @@ class Walker {
         return true;
       case T_RPAREN:
         // `f()` with no arguments.
-        if (this.depth > 0 && this.depth < MAX_DEPTH && this.kind[this.depth] === K_FUNC && this.fnArgs[this.depth] === 0) {
+        if (this.depth > 0 && this.depth < MAX_DEPTH && this.fr(this.depth).kind === K_FUNC && this.fr(this.depth).fnArgs === 0) {
           this.pop();
           this.toOperator();
           return true;
@@ -614,7 +864,10 @@ class Walker {
         return false;
       case T_OP:
         if (isUnary(t.op)) return true;
-        if (t.op === '*' && (this.lastKind === T_LPAREN || this.lastKind === T_COMMA || this.selArmed || this.lastWord === 'select' || this.lastWord === 'distinct' || this.lastWord === 'all')) {
+        if (
+          t.op === '*' &&
+          (this.lastKind === T_LPAREN || this.lastKind === T_COMMA || this.selArmed || this.lastWord === 'select' || this.lastWord === 'distinct' || this.lastWord === 'all')
+        ) {
           this.selItem(true);
           this.atom(false, -1, -1);
           this.toOperator();
@@ -624,7 +877,7 @@ class Walker {
       case T_OTHER:
         if (t.op === '{') {
           // ODBC escape / MySQL `{identifier expr}`: skip the marker word.
-          if (this.nxt.kind === T_WORD) this.advance();
+          if (this.peekKind() === T_WORD) this.advance();
           return true;
         }
         return false;
@@ -639,27 +892,45 @@ class Walker {
     const word = t.word;
     const cls = wordClass(word);
     this.byArmed = false;
-    if (this.nxt.kind === T_LPAREN && !(cls & (W_LOGIC | W_CLAUSE)) && !NOT_FUNCS.has(word)) {
-      return this.call(word, '');
+    if (this.peekKind() === T_LPAREN && !NOT_FUNCS.has(word)) return this.call(word, '');
+    if (word === 'array' && this.peekKind() === T_OTHER && this.nxt.op === '[') {
+      // PostgreSQL ARRAY['a','b']: a bracketed list.
+      this.advance();
+      this.push(K_GROUP);
+      this.state = S_OPERAND;
+      return true;
     }
     if (cls & W_CONST) {
       this.selItem(true);
-      this.atom(word !== 'unknown', t.start, t.end);
+      this.atom(word !== 'unknown', t.start, t.end, 4);
       this.toOperator();
       return true;
     }
     switch (word) {
       case 'select':
         return this.select();
-      case 'not':
+      case 'union':
+        // `(union select ...)`, `convert(int,(union all select ...))` (broken but only an injection writes it)
+        if (this.lastKind === T_LPAREN && (this.peekWord() === 'select' || this.peekWord() === 'all' || this.peekKind() === T_LPAREN)) {
+          this.unionArmed = true;
+          this.state = S_UNION;
+          return true;
+        }
+        return false;
+      case 'case':
+        this.selItem(true);
+        if (this.peekWord() === 'when') this.advance();
+        return true;
       case 'binary':
+        this.mark(F_SQLFN);
+        return true;
+      case 'not':
       case 'distinct':
       case 'all':
       case 'any':
       case 'some':
       case 'exists':
       case 'interval':
-      case 'case':
       case 'prior':
       case 'connect_by_root':
         return true;
@@ -671,33 +942,58 @@ class Walker {
     if (cls & W_RESERVED) return false;
     if (cls & W_VALUE) {
       this.selItem(true);
+      this.mark(F_SQLFN);
       this.fnAtom(FN_SQL);
       this.toOperator();
       return true;
     }
-    if (CATALOGS.has(word)) this.feats |= F_CATALOG;
+    if (CATALOGS.has(word)) this.mark(F_CATALOG);
     this.selItem(false);
     this.atom(false, t.start, t.end);
-    if (this.nxt.kind === T_DOT) this.state = S_QUAL;
-    else this.toOperator();
+    this.toOperator();
     return true;
   }
 
   /** `name(` — the current token is the name, the next one the parenthesis. */
   private call(word: string, qualifier: string): boolean {
     let cls = FUNCS.get(word) ?? 0;
+    // `console.log(x)`, `chalk.hex(c)`: a method call, not a builtin (only packages like dbms_pipe count).
+    if (qualifier === '' && this.s.charCodeAt(this.cur.start - 1) === 46) qualifier = '.';
+    if (qualifier !== '') cls = 0;
+    // `version (2.0)`, `user (admin)`: in bare text an English word before a spaced parenthesis is
+    // prose. MySQL itself only reads builtins glued to their parenthesis.
+    if (cls === FN_SQL && this.quote === Q_NONE && this.nxt.gap && isPlainWord(word)) cls = 0;
+    // `sleep (8 hours)`, `benchmark (2023) results`: in bare text a delay function counts only when
+    // glued to its parenthesis and when its arguments parse (judged when the call closes).
+    let deferred = 0;
+    if (cls & FN_DANGER && this.quote === Q_NONE && qualifier === '' && isPlainWord(word)) {
+      if (this.nxt.gap) cls = FN_SQL;
+      else {
+        deferred = cls & FN_DANGER;
+        cls = FN_SQL;
+      }
+    }
     const q = DANGER_QUALIFIERS.get(qualifier);
     if (q !== undefined) cls |= q;
     if (word.startsWith('xp_') || word.startsWith('sp_oa')) cls |= FN_EXEC;
-    if (cls & FN_TIME) this.feats |= F_TIME;
-    if (cls & FN_ERROR) this.feats |= F_ERROR;
-    if (cls & FN_FILE) this.feats |= F_FILE;
-    if (cls & FN_EXEC) this.feats |= F_EXEC;
-    if (cls !== 0) this.feats |= F_SQLFN;
-    this.selItem(cls !== 0);
     this.advance(); // the `(`
+    if ((word === 'exec' || word === 'execute') && qualifier === '' && (this.peekKind() === T_VAR || this.peekKind() === T_STR)) cls |= FN_EXEC;
+    if (cls & FN_TIME) this.mark(F_TIME);
+    if (cls & FN_ERROR) this.mark(F_ERROR);
+    if (cls & FN_FILE) this.mark(F_FILE);
+    if (cls & FN_EXEC) this.mark(F_EXEC);
+    if (cls !== 0) this.mark(F_SQLFN);
+    if (this.valid === 0 && this.quote === Q_NONE && !this.resynced && OPENER_FUNCS.has(word) && !(this.nxt.gap && isPlainWord(word))) {
+      this.feats2 |= G_FIRSTFN;
+    }
+    this.selItem(cls !== 0);
     this.push(K_FUNC);
-    if (this.depth < MAX_DEPTH) this.fnCls[this.depth] = cls === 0 ? 0 : cls;
+    if (this.depth < MAX_DEPTH) {
+      const f = this.fr(this.depth);
+      f.fnCls = cls;
+      f.fnName = word;
+      f.deferred = deferred;
+    }
     this.state = S_OPERAND;
     return true;
   }
@@ -706,61 +1002,71 @@ class Walker {
   private select(): boolean {
     const d = this.d();
     if (this.unionArmed) {
-      this.feats |= F_UNION;
+      this.mark(F_UNION);
       this.unionArmed = false;
     }
-    if (this.depth > 0 && this.kind[d] === K_SUBQ) {
-      this.sel[d] = 1;
-      if (this.segLogic[d - 1 < 0 ? 0 : d - 1]) this.feats |= F_LOGIC_FN;
-      this.state = S_OPERAND;
+    if (this.depth > 0 && (this.fr(d).kind === K_SUBQ || this.fr(d).kind === K_GROUP)) {
+      this.fr(d).kind = K_SUBQ;
+      this.mark(F_SUBQ);
+      if (this.fr(d - 1).segLogic) this.mark(F_LOGIC_FN);
+      this.beginSelect(false);
       return true;
     }
-    if (this.depth > 0 && this.kind[d] === K_GROUP) {
-      // `((select ...))`
-      this.kind[d] = K_SUBQ;
-      this.sel[d] = 1;
-      this.state = S_OPERAND;
-      return true;
-    }
-    if (this.lastKind === T_EOF || this.lastKind === T_SEMI) {
-      this.sel[d] = 1;
-      this.state = S_OPERAND;
-      return true;
-    }
-    // `1 AND SELECT ...`: not valid, but only an injection writes it.
-    if (this.segLogic[d]) {
-      this.feats |= F_LOGIC_FN;
-      this.sel[d] = 1;
-      this.state = S_OPERAND;
+    // `1 AND SELECT ...`: not valid, but only an injection writes it (`and select the top item` is prose).
+    const n = this.nxt;
+    const sqlishNext =
+      n.kind === T_NUM || n.kind === T_VAR || n.kind === T_STR || n.kind === T_LPAREN || (n.kind === T_OP && n.op === '*') ||
+      (n.kind === T_WORD && (n.word === 'top' || n.word === 'distinct' || n.word === 'null' || FUNCS.has(n.word)));
+    if (this.fr(d).segLogic && sqlishNext) {
+      this.mark(F_LOGIC_FN);
+      this.beginSelect(false);
       return true;
     }
     return false;
   }
 
-  /** Tracks the first items of a statement-level SELECT list. */
+  private beginSelect(stacked: boolean): void {
+    const d = this.d();
+    this.fr(d).sel = 1;
+    this.selDepth = d;
+    this.selArmed = true;
+    this.stackSel = stacked;
+    this.state = S_OPERAND;
+  }
+
+  /** Tracks the items of a SELECT list. */
   private selItem(sqlish: boolean): void {
-    if (!this.selArmed || this.depth !== 0) return;
-    this.selItems++;
-    if (sqlish) {
-      this.feats |= this.stackSel ? F_STACK : F_SELSHAPE;
-    }
-    this.stackSel = false;
+    if (!this.selArmed || this.depth !== this.selDepth) return;
+    if (sqlish) this.mark(this.stackSel ? F_STACK | F_SELSHAPE : F_SELSHAPE);
     this.selArmed = false;
   }
 
   private toOperator(): void {
-    this.state = S_OPERATOR;
-    this.aliasOk = this.sel[this.d()] === 1;
+    this.state = this.peekKind() === T_DOT ? S_QUAL : S_OPERATOR;
+    this.aliasOk = this.fr(this.d()).sel === 1;
   }
 
   private onOperator(t: SqlToken): boolean {
     const d = this.d();
     switch (t.kind) {
       case T_OP:
+        this.castGlued = !t.gap;
+        // A cast of a literal or of a parenthesised expression, not of a C++-style `ns::Type` name.
+        this.castValue = this.lastKind === T_STR || this.lastKind === T_NUM || this.lastKind === T_RPAREN;
         return this.binaryOp(t.op);
+      case T_LPAREN:
+        // `1')))(select ...`, `9999' (select ...) '`: only an injection puts a subquery right there.
+        if (this.quote !== Q_NONE && this.depth === 0 && this.peekWord() === 'select') {
+          this.closeSeg();
+          this.push(K_SUBQ);
+          this.state = S_OPERAND;
+          return true;
+        }
+        return false;
       case T_RPAREN:
         if (!this.pop()) {
           // The application's own parenthesis: `1') or ('1'='1`.
+          this.appCloses++;
           this.state = S_OPERATOR;
           return true;
         }
@@ -769,13 +1075,12 @@ class Walker {
         return true;
       case T_COMMA:
         this.closeSeg();
-        if (this.depth > 0 && this.depth < MAX_DEPTH) this.fnArgs[this.depth] = 1;
-        if (this.depth === 0 && this.sel[0]) this.selArmed = false;
+        if (this.depth > 0 && this.depth < MAX_DEPTH) this.fr(this.depth).fnArgs = 1;
+        if (this.selDepth === this.depth) this.selArmed = true;
         this.state = S_OPERAND;
         return true;
       case T_SEMI:
-        this.closeSeg();
-        while (this.depth > 0) this.pop();
+        this.unwind();
         this.state = S_STMT;
         this.afterStack = true;
         return true;
@@ -787,11 +1092,7 @@ class Walker {
         return false;
       case T_STR:
         // Adjacent literals concatenate (MySQL, PostgreSQL): `'a' 'b'`.
-        if (this.lastKind === T_STR) {
-          this.atom(true, -1, -1);
-          this.sideN[d] = this.sideN[d]! - 1;
-          return true;
-        }
+        if (this.lastKind === T_STR) return true;
         if (this.aliasOk) {
           this.aliasOk = false;
           return true;
@@ -804,17 +1105,46 @@ class Walker {
         }
         return false;
       case T_OTHER:
-        if (t.op === '}') return true;
-        return false;
+        if (t.op === ']' && this.depth > 0) {
+          this.pop();
+          this.toOperator();
+          return true;
+        }
+        return t.op === '}';
       case T_WORD:
-        return this.operatorWord(t);
+        return this.operatorWord(t, d);
       default:
         return false;
     }
   }
 
+  private firstOp(): void {
+    this.mark(F_OPSEEN);
+    if (this.quote !== Q_NONE && this.depth === 0 && this.valid - this.appCloses === 0) this.mark(F_FIRST_OP);
+  }
+
   private binaryOp(op: string): boolean {
     switch (op) {
+      case '?':
+      case '?|':
+      case '?&':
+        // PostgreSQL JSON operators; in bare text a `?` is just a question unless a literal precedes it.
+        if (this.quote === Q_NONE && this.lastKind !== T_STR && this.lastWord !== 'json' && this.lastWord !== 'jsonb') return false;
+        this.feats2 |= G_JSONOP;
+        this.firstOp();
+        this.cmpOp(true);
+        this.state = S_OPERAND;
+        return true;
+      case '@@':
+      case '@?':
+      case '#>':
+      case '#>>':
+      case '#-':
+        this.feats2 |= G_JSONOP;
+        this.firstOp();
+        this.cmpOp(true);
+        this.state = S_OPERAND;
+        return true;
       case '=':
       case '==':
       case '<':
@@ -832,18 +1162,19 @@ class Walker {
       case '!~*':
       case '@>':
       case '<@':
-      case '?':
-      case '?|':
-      case '?&':
-        this.cmpOp();
+        if (op === '@>' || op === '<@') this.feats2 |= G_JSONOP;
+        this.firstOp();
+        this.cmpOp(true);
         this.state = S_OPERAND;
         return true;
       case '||':
-        this.logicOp(true);
+        this.firstOp();
+        this.logicOp(2);
         this.state = S_OPERAND;
         return true;
       case '&&':
-        this.logicOp(false);
+        this.firstOp();
+        this.logicOp(1);
         this.state = S_OPERAND;
         return true;
       case '::':
@@ -865,8 +1196,7 @@ class Walker {
       case '>>':
       case '->':
       case '->>':
-      case '#>>':
-        if (this.depth === 0 && this.segIdx[0] === 0 && this.quote !== Q_NONE && this.valid === 0) this.feats |= F_FIRST_OP;
+        this.firstOp();
         this.state = S_OPERAND;
         return true;
       default:
@@ -874,23 +1204,29 @@ class Walker {
     }
   }
 
-  private operatorWord(t: SqlToken): boolean {
+  private operatorWord(t: SqlToken, d: number): boolean {
     const word = t.word;
     const cls = wordClass(word);
     if (cls & W_LOGIC) {
-      this.logicOp(word !== 'and');
+      if (word === 'and' && this.betweenArmed) {
+        this.betweenArmed = false;
+        this.state = S_OPERAND;
+        return true;
+      }
+      this.logicOp(word === 'and' ? 1 : 2);
       this.state = S_OPERAND;
       return true;
     }
     if (cls & W_ARITH) {
+      this.firstOp();
       this.state = S_OPERAND;
       return true;
     }
     switch (word) {
       case 'not':
-        if (this.nxt.kind === T_WORD && (wordClass(this.nxt.word) & W_CMP || this.nxt.word === 'null')) return true;
-        return false;
+        return this.peekKind() === T_WORD && ((wordClass(this.peekWord()) & W_CMP) !== 0 || this.peekWord() === 'null');
       case 'is':
+        this.firstOp();
         this.cmpOp();
         this.state = S_IS;
         return true;
@@ -900,7 +1236,27 @@ class Walker {
         this.atom(true, -1, -1);
         return true;
       case 'sounds':
-        if (this.nxt.kind === T_WORD && this.nxt.word === 'like') this.advance();
+        if (this.peekWord() !== 'like') return false;
+        this.advance();
+        this.firstOp();
+        this.cmpOp();
+        this.state = S_OPERAND;
+        return true;
+      case 'in':
+        if (this.peekWord() === 'boolean' || this.peekWord() === 'natural') {
+          // MATCH ... AGAINST ('x' IN BOOLEAN MODE)
+          this.advance();
+          if (this.peekWord() === 'mode' || this.peekWord() === 'language') this.advance();
+          if (this.peekWord() === 'mode') this.advance();
+          return true;
+        }
+        this.firstOp();
+        this.cmpOp();
+        this.state = S_OPERAND;
+        return true;
+      case 'between':
+        this.betweenArmed = true;
+        this.firstOp();
         this.cmpOp();
         this.state = S_OPERAND;
         return true;
@@ -910,13 +1266,12 @@ class Walker {
       case 'glob':
       case 'ilike':
       case 'match':
-      case 'in':
-      case 'between':
+        this.firstOp();
         this.cmpOp();
         this.state = S_OPERAND;
         return true;
       case 'similar':
-        if (this.nxt.kind === T_WORD && this.nxt.word === 'to') this.advance();
+        if (this.peekWord() === 'to') this.advance();
         this.cmpOp();
         this.state = S_OPERAND;
         return true;
@@ -928,8 +1283,9 @@ class Walker {
       case 'except':
       case 'minus':
         this.closeSeg();
-        while (this.depth > 0 && this.kind[this.d()] !== K_SUBQ && this.kind[this.d()] !== K_GROUP) this.pop();
+        while (this.depth > 0 && this.fr(this.d()).kind === K_FUNC) this.pop();
         this.unionArmed = true;
+        this.feats2 |= G_UNIONKW;
         this.state = S_UNION;
         return true;
       case 'order':
@@ -941,22 +1297,32 @@ class Walker {
       case 'having':
         this.closeSeg();
         this.havingArmed = true;
-        this.segLogic[this.d()] = 0;
+        this.fr(d).segLogic = 1;
         this.state = S_OPERAND;
         return true;
       case 'where':
-      case 'on':
         this.closeSeg();
-        this.segLogic[this.d()] = 0;
+        this.fr(d).segLogic = 1;
+        this.state = S_OPERAND;
+        return true;
+      case 'on':
+        if (!this.fr(d).sel) return false;
+        this.closeSeg();
         this.state = S_OPERAND;
         return true;
       case 'from':
         this.closeSeg();
-        this.sel[this.d()] = 1;
-        if (this.depth === 0 && this.selItems > 0) {
-          this.feats |= F_FROM;
-          if (this.stackSel && this.nxt.kind !== T_EOF) this.feats |= F_STACK;
+        if (this.depth > 0 && this.fr(d).kind === K_FUNC) {
+          this.state = S_OPERAND; // substring(x FROM 1), extract(year from d), trim(both 'x' from y)
+          return true;
         }
+        this.mark(F_FROM);
+        if (this.selDepth === this.depth) {
+          if (this.stackSel && this.peekKind() !== T_EOF) this.mark(F_STACK);
+          this.selDepth = -1;
+          this.selArmed = false;
+        }
+        this.fr(d).sel = 1;
         this.state = S_OPERAND;
         return true;
       case 'limit':
@@ -971,28 +1337,25 @@ class Walker {
         this.state = S_INTO;
         return true;
       case 'procedure':
-        if (this.nxt.kind === T_WORD && this.nxt.word === 'analyse') {
+        if (this.peekWord() === 'analyse') {
           this.advance();
           if (this.peekKind() === T_LPAREN) {
-            this.feats |= F_ERROR;
+            this.mark(F_ERROR);
             return this.call('analyse', '');
           }
         }
         return false;
       case 'as':
-        this.state = S_TYPE;
-        this.typeWords = 0;
-        return true;
       case 'collate':
         this.state = S_TYPE;
         this.typeWords = 0;
         return true;
       case 'using':
-        if (this.nxt.kind === T_WORD || this.nxt.kind === T_LPAREN) {
-          if (this.nxt.kind === T_WORD) this.advance();
+        if (this.peekKind() === T_WORD) {
+          this.advance();
           return true;
         }
-        return false;
+        return this.peekKind() === T_LPAREN;
       case 'when':
       case 'then':
       case 'else':
@@ -1008,12 +1371,18 @@ class Walker {
       case 'asc':
       case 'desc':
         return true;
-      case 'for':
-        if (this.nxt.kind === T_WORD && (this.nxt.word === 'xml' || this.nxt.word === 'update' || this.nxt.word === 'json' || this.nxt.word === 'share' || this.nxt.word === 'browse')) {
+      case 'for': {
+        if (this.depth > 0 && this.fr(d).kind === K_FUNC) {
+          this.state = S_OPERAND; // substring(x FROM 1 FOR 2)
+          return true;
+        }
+        const n = this.peekWord();
+        if (n === 'xml' || n === 'update' || n === 'json' || n === 'share' || n === 'browse') {
           this.state = S_LOOSE;
           return true;
         }
         return false;
+      }
       case 'join':
       case 'inner':
       case 'outer':
@@ -1023,32 +1392,28 @@ class Walker {
       case 'right':
       case 'full':
       case 'straight_join':
-        if (!this.sel[this.d()]) return false;
+        if (!this.fr(d).sel) return false;
         this.closeSeg();
         this.state = S_OPERAND;
         return true;
       case 'waitfor':
         // MSSQL, after a value: `1' waitfor delay '0:0:5'--`.
-        if (this.nxt.kind === T_WORD && (this.nxt.word === 'delay' || this.nxt.word === 'time')) {
-          this.feats |= F_TIME;
+        if (this.peekWord() === 'delay' || this.peekWord() === 'time') {
+          this.mark(F_TIME);
           this.state = S_LOOSE;
           return true;
         }
         return false;
       case 'over':
       case 'window':
-        return this.nxt.kind === T_LPAREN;
-      case 'in_boolean_mode':
-        return true;
+        return this.peekKind() === T_LPAREN;
       default:
         break;
     }
-    if (cls & W_STMT && this.quote === Q_NONE && this.depth === 0) {
-      // MSSQL runs consecutive statements without `;`: `1 update t set ...`, `1; if 1=1 shutdown`.
-      if (STRONG_STMT.has(word)) {
-        this.inline = true;
-        return this.onStmt(t);
-      }
+    if (cls & W_STMT && this.depth === 0 && INLINE_STMT.has(word) && (this.quote === Q_NONE || this.litBlank || word !== 'select')) {
+      // MSSQL runs consecutive statements without `;`: `1 update t set ...`, `'' select 'a' begin ...`.
+      this.unwind();
+      return this.onStmt(t, true);
     }
     if (cls & W_RESERVED || cls & W_STMT) return false;
     // A plain word after an operand: an alias, valid inside a SELECT only (once).
@@ -1072,7 +1437,7 @@ class Walker {
         this.toOperator();
         return true;
       case 'distinct':
-        if (this.nxt.kind === T_WORD && this.nxt.word === 'from') {
+        if (this.peekWord() === 'from') {
           this.advance();
           this.state = S_OPERAND;
           return true;
@@ -1095,25 +1460,26 @@ class Walker {
     }
     if (t.kind !== T_WORD) return false;
     const cls = wordClass(t.word);
-    if (cls & (W_LOGIC | W_CLAUSE) && this.typeWords > 0) return this.onOperator(t);
     if (cls & W_RESERVED && t.word !== 'char' && t.word !== 'binary') return false;
+    if (this.lastKind === T_OP && this.castGlued && !t.gap && PG_TYPES.has(t.word) && this.castValue && isLowerWord(this.s, t.start, t.end)) {
+      this.feats2 |= G_PGCAST;
+    }
     this.typeWords++;
-    if (this.nxt.kind === T_LPAREN) {
+    if (this.peekKind() === T_LPAREN) {
       // varchar(8000), decimal(10,2)
       this.advance();
       this.push(K_FUNC);
       this.state = S_OPERAND;
       return true;
     }
-    const n = this.nxt;
-    if (this.typeWords < 2 && n.kind === T_WORD && TYPE_SECOND.has(n.word)) return true;
+    if (this.typeWords < 2 && TYPE_SECOND.has(this.peekWord())) return true;
     this.toOperator();
     return true;
   }
 
   /** After a dot: the member of a qualified name. */
   private onQual(t: SqlToken): boolean {
-    if (t.kind === T_DOT) return true; // `master..xp_cmdshell`
+    if (t.kind === T_DOT) return true; // `master..xp_cmdshell`, and the dot itself
     if (t.kind === T_IDENT) {
       this.toOperator();
       return true;
@@ -1124,14 +1490,16 @@ class Walker {
     }
     if (t.kind !== T_WORD) return false;
     const qual = this.qualifierBefore(t.start);
-    if (CATALOGS.has(qual) || CATALOGS.has(t.word)) this.feats |= F_CATALOG;
-    if (this.nxt.kind === T_LPAREN) {
+    if (CATALOGS.has(qual) || CATALOGS.has(t.word)) this.mark(F_CATALOG);
+    const dq = DANGER_QUALIFIERS.get(qual);
+    if (this.peekKind() === T_LPAREN) {
       // A qualified call replaces the qualifier atom already counted.
       const d = this.d();
-      if (this.sideN[d]! > 0) this.sideN[d] = this.sideN[d]! - 1;
+      if (this.fr(d).sideN > 0) this.fr(d).sideN--;
       return this.call(t.word, qual);
     }
-    if (t.word.startsWith('xp_') || t.word.startsWith('sp_')) this.feats |= F_EXEC;
+    if (dq !== undefined && dq !== FN_TIME) this.mark(dq & FN_ERROR ? F_ERROR : F_EXEC);
+    if (t.word.startsWith('xp_') || t.word.startsWith('sp_')) this.mark(F_EXEC);
     this.toOperator();
     return true;
   }
@@ -1148,15 +1516,11 @@ class Walker {
 
   private onInto(t: SqlToken): boolean {
     if (t.kind === T_WORD && (t.word === 'outfile' || t.word === 'dumpfile')) {
-      this.feats |= F_FILE;
+      this.mark(F_FILE);
       this.state = S_LOOSE;
       return true;
     }
-    if (t.kind === T_VAR || t.kind === T_IDENT) {
-      this.toOperator();
-      return true;
-    }
-    if (t.kind === T_WORD && !(wordClass(t.word) & W_RESERVED)) {
+    if (t.kind === T_VAR || t.kind === T_IDENT || (t.kind === T_WORD && !(wordClass(t.word) & W_RESERVED))) {
       this.toOperator();
       return true;
     }
@@ -1167,14 +1531,13 @@ class Walker {
     if (t.kind === T_WORD) {
       if (t.word === 'all' || t.word === 'distinct') return true;
       if (t.word === 'select') {
-        this.feats |= F_UNION;
+        this.mark(F_UNION);
         this.unionArmed = false;
-        this.sel[this.d()] = 1;
-        this.state = S_OPERAND;
+        this.beginSelect(false);
         return true;
       }
       if (t.word === 'values' || t.word === 'table') {
-        this.feats |= F_UNION;
+        this.mark(F_UNION);
         this.state = S_LOOSE;
         return true;
       }
@@ -1184,112 +1547,36 @@ class Walker {
       this.push(K_SUBQ);
       return true;
     }
-    if (t.kind === T_OP && (t.op === '+' || t.op === '-')) return true; // `union+all+select`, `union-(select`
-    return false;
+    return t.kind === T_OP && (t.op === '+' || t.op === '-'); // `union+all+select`, `union-(select`
   }
 
-  /** Statement start (input start or after `;`). */
-  private onStmt(t: SqlToken): boolean {
-    if (t.kind === T_SEMI) return true;
-    if (t.kind === T_LPAREN) {
-      this.push(K_GROUP);
-      this.state = S_OPERAND;
-      return true;
-    }
-    if (t.kind !== T_WORD) return false;
-    const word = t.word;
-    const n = this.nxt;
-    const nw = n.kind === T_WORD ? n.word : '';
-    const stacked = this.afterStack || this.inline;
-    let strong = false;
-    switch (word) {
-      case 'select':
-        // `; select <something SQL-shaped>`: judged on the first item (selItem) or a FROM.
-        this.stackSel = stacked;
-        this.sel[this.d()] = 1;
-        this.selArmed = true;
-        this.state = S_OPERAND;
-        return true;
-      case 'insert':
-      case 'replace':
-        strong = nw === 'into' || (word === 'insert' && n.kind === T_WORD && !(wordClass(nw) & W_RESERVED));
-        break;
-      case 'update':
-        strong = (n.kind === T_WORD || n.kind === T_IDENT) && this.lookSet();
-        break;
-      case 'delete':
-        strong = nw === 'from' || (n.kind === T_WORD && stacked);
-        break;
-      case 'drop':
-      case 'create':
-      case 'alter':
-      case 'truncate':
-        strong = DDL_OBJECTS.has(nw) || ((n.comment || stacked) && (n.kind === T_WORD || n.kind === T_IDENT) && word !== 'create');
-        break;
-      case 'exec':
-      case 'execute':
-        strong =
-          n.kind === T_VAR ||
-          n.kind === T_LPAREN ||
-          nw.startsWith('xp_') ||
-          nw.startsWith('sp_') ||
-          nw === 'master' ||
-          nw === 'immediate' ||
-          (stacked && n.kind === T_WORD);
-        break;
-      case 'declare':
-        strong = n.kind === T_VAR;
-        break;
-      case 'set':
-        strong = n.kind === T_VAR || (stacked && n.kind === T_WORD);
-        break;
-      case 'shutdown':
-        strong = n.kind === T_EOF || n.kind === T_SEMI || nw === 'with' || n.comment;
-        break;
-      case 'waitfor':
-        if (nw === 'delay' || nw === 'time') this.feats |= F_TIME;
-        break;
-      case 'call':
-      case 'do':
-      case 'if':
-      case 'begin':
-      case 'print':
-      case 'use':
-      case 'load':
-      case 'handler':
-      case 'grant':
-      case 'revoke':
-      case 'rename':
-      case 'backup':
-      case 'restore':
-      case 'kill':
-      case 'dbcc':
-      case 'reconfigure':
-      case 'pragma':
-      case 'attach':
-      case 'copy':
-      case 'lock':
-      case 'goto':
-      case 'open':
-      case 'deallocate':
-      case 'prepare':
-        strong = stacked && (n.kind !== T_EOF || word === 'begin');
-        if (word === 'if' && stacked) strong = true;
-        break;
-      default:
-        return false;
-    }
-    if (strong) this.feats |= stacked ? F_STACK : F_STMT;
-    else if (!stacked && !(this.feats & F_TIME)) return false;
-    this.state = S_LOOSE;
-    return true;
-  }
-
-  /** `update <table> set`: peeks without consuming (bounded to the next token). */
-  private lookSet(): boolean {
+  /** Raw look past the lookahead token: 1 when `;`, a comment or the end follows it. */
+  private endsAfterNext(): boolean {
     const s = this.s;
     let p = this.nxt.end;
-    while (p < s.length && p - this.nxt.end < 64 && isSpace(s.charCodeAt(p))) p++;
+    const lim = Math.min(s.length, p + 64);
+    while (p < lim && isSpace(s.charCodeAt(p))) p++;
+    if (p >= s.length) return true;
+    const c = s.charCodeAt(p);
+    const c1 = s.charCodeAt(p + 1);
+    return c === 59 || c === 35 || c === 0 || (c === 45 && c1 === 45) || (c === 47 && c1 === 42);
+  }
+
+  /** The first non-space character after the lookahead token (bounded). */
+  private charAfterNext(): number {
+    const s = this.s;
+    let p = this.nxt.end;
+    const lim = Math.min(s.length, p + 64);
+    while (p < lim && isSpace(s.charCodeAt(p))) p++;
+    return s.charCodeAt(p);
+  }
+
+  /** `update <table> set`: peeks past the lookahead token without consuming. */
+  private setAfterNext(): boolean {
+    const s = this.s;
+    let p = this.nxt.end;
+    const lim = Math.min(s.length, p + 64);
+    while (p < lim && isSpace(s.charCodeAt(p))) p++;
     return (
       (s.charCodeAt(p) | 0x20) === 115 &&
       (s.charCodeAt(p + 1) | 0x20) === 101 &&
@@ -1298,46 +1585,284 @@ class Walker {
     );
   }
 
-  /** Inside a statement we already judged: keep scanning for calls and further statements. */
+  /**
+   * Statement start: the input start, after `;`, or inline after a value (`inline`). Decides whether the
+   * statement is a real one (strong) and continues loosely inside it.
+   */
+  private onStmt(t: SqlToken, inline = false): boolean {
+    if (t.kind === T_SEMI) return true;
+    if (t.kind === T_LPAREN) {
+      this.push(K_GROUP);
+      this.state = S_OPERAND;
+      return true;
+    }
+    if (t.kind !== T_WORD) return false;
+    if (this.s.charCodeAt(t.start - 1) === 46) return false; // `re.exec(...)`: a member, not a statement
+    const word = t.word;
+    const n = this.nxt;
+    const nk = n.kind;
+    const nw = this.peekWord();
+    const stacked = this.afterStack;
+    const second = stacked || inline;
+    let strong = false;
+    if (nk === T_LPAREN && !(wordClass(word) & W_STMT)) {
+      // `; iif(...)`, `; sleep(5)`: an expression statement.
+      if (!stacked || !FUNCS.has(word)) return false;
+      this.mark(F_STACK);
+      return this.call(word, '');
+    }
+    switch (word) {
+      case 'select':
+        this.beginSelect(second);
+        return true;
+      case 'insert':
+      case 'replace':
+        strong = nw === 'into' || (stacked && (nk === T_WORD || nk === T_IDENT));
+        break;
+      case 'update':
+        strong = (nk === T_WORD || nk === T_IDENT) && this.setAfterNext();
+        break;
+      case 'delete':
+        strong = nw === 'from' || (stacked && nk === T_WORD && this.endsAfterNext());
+        break;
+      case 'drop':
+      case 'alter':
+      case 'truncate':
+        strong = DDL_OBJECTS.has(nw) || ((nk === T_WORD || nk === T_IDENT) && (n.comment || stacked || this.endsAfterNext()));
+        break;
+      case 'create':
+        strong = DDL_OBJECTS.has(nw) || nw === 'or';
+        break;
+      case 'exec':
+      case 'execute':
+        strong =
+          nk === T_VAR ||
+          nk === T_LPAREN ||
+          nw.startsWith('xp_') ||
+          nw.startsWith('sp_') ||
+          nw === 'master' ||
+          nw === 'immediate' ||
+          (stacked && nk === T_WORD);
+        if (nk === T_LPAREN) return this.call(word, '');
+        break;
+      case 'declare':
+        strong = nk === T_VAR || (nk === T_OP && n.op === '@@');
+        break;
+      case 'set':
+        strong = nk === T_VAR || (stacked && nk === T_WORD && this.charAfterNext() === 61);
+        break;
+      case 'shutdown':
+        strong = nk === T_EOF || nk === T_SEMI || nw === 'with' || n.comment;
+        break;
+      case 'waitfor':
+        if (nw === 'delay' || nw === 'time') this.mark(F_TIME);
+        else return false;
+        break;
+      case 'if': {
+        const cond =
+          nk === T_LPAREN || nw === 'exists' || nk === T_VAR || nk === T_NUM || (nk === T_WORD && this.charAfterNext() === 40 && nw !== 'not') || (nw === 'not' && this.charAfterNext() === 40);
+        if (!cond) {
+          if (!second) return false;
+          break;
+        }
+        // T-SQL `IF <condition> <statement>`: the condition is an expression.
+        if (stacked) this.mark(F_STACK);
+        this.state = S_OPERAND;
+        return true;
+      }
+      case 'begin':
+        strong = stacked && (nw === 'tran' || nw === 'transaction' || nw === 'try' || nw === 'distributed' || nk === T_SEMI || this.endsAfterNext());
+        break;
+      case 'goto':
+        strong = second && nk === T_WORD; // T-SQL only
+        break;
+      case 'print':
+        strong = (stacked && (nk === T_VAR || nk === T_STR)) || (nk === T_VAR && this.s.charCodeAt(n.start + 1) === 64);
+        break;
+      case 'call':
+        strong = stacked && nk === T_WORD && this.charAfterNext() === 40;
+        break;
+      case 'do':
+        strong = stacked && (nk === T_LPAREN || nk === T_NUM || nk === T_VAR);
+        break;
+      case 'desc':
+      case 'describe':
+        strong = stacked && nk === T_WORD && this.endsAfterNext();
+        break;
+      case 'show':
+        strong = stacked && (nw === 'tables' || nw === 'databases' || nw === 'grants' || nw === 'variables' || nw === 'columns');
+        break;
+      case 'load':
+        strong = stacked && (nw === 'data' || nw === 'xml');
+        break;
+      case 'grant':
+      case 'revoke':
+        strong = stacked && (nw === 'all' || nw === 'select' || nw === 'insert' || nw === 'update' || nw === 'delete' || nw === 'execute' || nw === 'exec' || nw === 'usage' || nw === 'create' || nw === 'drop' || nw === 'alter' || nw === 'connect' || nw === 'dba');
+        break;
+      case 'rename':
+        strong = stacked && (nw === 'table' || nw === 'user');
+        break;
+      case 'backup':
+      case 'restore':
+        strong = stacked && (nw === 'database' || nw === 'log');
+        break;
+      case 'kill':
+        strong = stacked && (nk === T_NUM || nw === 'query' || nw === 'connection');
+        break;
+      case 'attach':
+        strong = stacked && nw === 'database';
+        break;
+      case 'lock':
+        strong = stacked && (nw === 'tables' || nw === 'table');
+        break;
+      case 'dbcc':
+      case 'reconfigure':
+      case 'pragma':
+      case 'prepare':
+        strong = stacked && nk !== T_EOF;
+        break;
+      default:
+        return false;
+    }
+    if (strong) this.mark(second ? F_STACK : F_STMT);
+    else if (word === 'waitfor' || word === 'begin') {
+      // WAITFOR was judged above; a BEGIN block is read loosely (its calls still count).
+    } else if (inline || stacked) return false; // `...; delete old entries`, `x update your profile`
+    else if (word !== 'if' && word !== 'declare') return false;
+    this.state = S_LOOSE;
+    return true;
+  }
+
+  /** Inside a statement already judged: keep scanning for calls and further statements. */
   private onLoose(t: SqlToken): boolean {
     if (t.kind === T_SEMI) {
       this.state = S_STMT;
       this.afterStack = true;
       return true;
     }
-    if (t.kind === T_WORD) {
-      if (this.nxt.kind === T_LPAREN) {
-        const cls = FUNCS.get(t.word) ?? 0;
-        if (cls & FN_TIME) this.feats |= F_TIME;
-        if (cls & FN_ERROR) this.feats |= F_ERROR;
-        if (cls & FN_FILE) this.feats |= F_FILE;
-        if (cls & FN_EXEC) this.feats |= F_EXEC;
-        const q = DANGER_QUALIFIERS.get(this.qualifierBefore(t.start));
-        if (q !== undefined && this.s.charCodeAt(t.start - 1) === 46) this.feats |= q & FN_TIME ? F_TIME : F_EXEC;
-      }
-      if (t.word.startsWith('xp_')) this.feats |= F_EXEC;
-      if (t.word === 'union' && (this.nxt.word === 'select' || this.nxt.word === 'all')) this.feats |= F_UNION;
-      if (t.word === 'waitfor' && (this.nxt.word === 'delay' || this.nxt.word === 'time')) this.feats |= F_TIME;
-      if ((t.word === 'outfile' || t.word === 'dumpfile') && this.nxt.kind === T_STR) this.feats |= F_FILE;
+    if (t.kind !== T_WORD) return true;
+    const word = t.word;
+    const nw = this.peekWord();
+    if (this.peekKind() === T_LPAREN) {
+      let cls = FUNCS.get(word) ?? 0;
+      if (this.s.charCodeAt(t.start - 1) === 46) cls |= DANGER_QUALIFIERS.get(this.qualifierBefore(t.start)) ?? 0;
+      if (cls & FN_TIME) this.mark(F_TIME);
+      if (cls & FN_ERROR) this.mark(F_ERROR);
+      if (cls & FN_FILE) this.mark(F_FILE);
+      if (cls & FN_EXEC) this.mark(F_EXEC);
+      if ((word === 'exec' || word === 'execute') && this.afterStack) this.mark(F_EXEC);
+    }
+    if (word.startsWith('xp_')) this.mark(F_EXEC);
+    switch (word) {
+      case 'union':
+        if (nw === 'select' || nw === 'all') this.mark(F_UNION);
+        break;
+      case 'waitfor':
+        if (nw === 'delay' || nw === 'time') this.mark(F_TIME);
+        break;
+      case 'outfile':
+      case 'dumpfile':
+        if (this.peekKind() === T_STR) this.mark(F_FILE);
+        break;
+      case 'insert':
+        if (nw === 'into') this.mark(F_STACK);
+        break;
+      case 'declare':
+        if (this.peekKind() === T_VAR) this.mark(F_STACK);
+        break;
+      case 'exec':
+      case 'execute':
+        if (this.peekKind() === T_VAR || nw.startsWith('xp_') || nw.startsWith('sp_') || nw === 'master') this.mark(F_STACK);
+        break;
+      case 'shutdown':
+        if (this.peekKind() === T_EOF || this.nxt.comment) this.mark(F_STACK);
+        break;
+      default:
+        break;
     }
     return true;
   }
 }
 
+/** Keywords that are not function names even when a parenthesis follows: `in (`, `select(`. */
 const NOT_FUNCS = new Set([
-  'select', 'from', 'where', 'and', 'or', 'xor', 'not', 'in', 'exists', 'union', 'as', 'like', 'rlike',
-  'regexp', 'between', 'is', 'when', 'then', 'else', 'case', 'on', 'using', 'values', 'into', 'limit',
-  'by', 'having', 'all', 'any', 'some', 'distinct', 'binary', 'interval', 'return', 'returns', 'over',
+  'select', 'from', 'where', 'and', 'or', 'xor', 'not', 'in', 'exists', 'union', 'as', 'between', 'is',
+  'when', 'then', 'else', 'case', 'on', 'using', 'values', 'into', 'limit', 'by', 'having', 'all', 'any',
+  'some', 'distinct', 'binary', 'interval', 'return', 'returns', 'over', 'order', 'group', 'intersect',
+  'except', 'join', 'against', 'end', 'top', 'offset',
 ]);
-
-const STRONG_STMT = new Set(['update', 'insert', 'delete', 'drop', 'exec', 'execute', 'declare', 'shutdown', 'waitfor', 'truncate']);
 
 const DDL_OBJECTS = new Set([
   'table', 'database', 'schema', 'procedure', 'function', 'view', 'index', 'user', 'trigger', 'login',
   'column', 'temporary', 'role', 'event', 'sequence', 'tablespace', 'if',
 ]);
 
+/** Conditional builtins: a constant comparison as their first argument is a boolean-blind probe. */
+const COND_FUNCS = new Set(['if', 'iif', 'elt', 'make_set', 'nullif', 'decode', 'choose']);
+
+/** SQL-only builtins: an input that is just `name(` (unclosed) is a probe, not text. */
+const OPENER_FUNCS = new Set([
+  'substr', 'substring', 'substring_index', 'unhex', 'hex', 'mid', 'database', 'concat', 'concat_ws',
+  'group_concat', 'char', 'chr', 'ascii', 'ord', 'elt', 'make_set', 'version', 'cast', 'convert', 'nchar',
+  'quotename', 'char_length', 'md5', 'sha1', 'extractvalue', 'updatexml', 'benchmark', 'sleep', 'load_file',
+  'pg_sleep', 'current_user', 'session_user', 'system_user', 'ifnull', 'isnull', 'nullif', 'coalesce', 'iif',
+]);
+
+/** Types a glued PostgreSQL cast names (`x::int`); `std::string` and `Foo::Bar` are not among them. */
+const PG_TYPES = new Set([
+  'int', 'int2', 'int4', 'int8', 'integer', 'bigint', 'smallint', 'text', 'json', 'jsonb', 'numeric',
+  'varchar', 'bool', 'boolean', 'regclass', 'oid', 'bytea', 'tsvector', 'inet', 'money', 'double', 'name',
+]);
+
 const TYPE_SECOND = new Set(['precision', 'varying', 'unsigned', 'signed', 'zone', 'char', 'character']);
+
+/** At most 3 characters besides spaces and comment markers from `from` to the end. */
+function shortRest(s: string, from: number): boolean {
+  let n = 0;
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isSpace(c) || c === 45 || c === 35 || c === 47 || c === 42 || c === 0) continue;
+    if (++n > 3) return false;
+  }
+  return true;
+}
+
+/** The text of an open literal at the end: at most 24 letters, digits, spaces, `%`, `_`, `.`, `-`. */
+function plainTail(s: string, from: number): boolean {
+  return s.length - from <= 24 && plainText(s, from, s.length);
+}
+
+function plainText(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 32 || c === 37 || c === 95 || c === 46 || c === 45 || c === 61)) return false;
+  }
+  return true;
+}
+
+/** No upper-case ASCII letter in s[a..b). */
+function isLowerWord(s: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) return false;
+  }
+  return true;
+}
+
+/** Lower-case letters only: an English-looking word (`version`), unlike `group_concat` or `md5`. */
+function isPlainWord(w: string): boolean {
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    if (c < 97 || c > 122) return false;
+  }
+  return true;
+}
+
+function isAllPercent(s: string, a: number, b: number): boolean {
+  if (b <= a || b - a > 8) return false;
+  for (let i = a; i < b; i++) if (s.charCodeAt(i) !== 37) return false;
+  return true;
+}
 
 function isUnary(op: string): boolean {
   return op === '-' || op === '+' || op === '~' || op === '!';
@@ -1355,37 +1880,149 @@ const BARE_KEYWORDS = new Set([
   'or', 'and', 'xor', 'union', 'order', 'group', 'having', 'like', 'rlike', 'regexp', 'between', 'is',
   'in', 'div', 'mod', 'waitfor', 'shutdown', 'exec', 'execute', 'select', 'sleep', 'benchmark',
   'procedure', 'into', 'drop', 'delete', 'insert', 'update', 'declare', 'glob', 'sounds', 'not',
+  'from', 'where', 'values', 'case', 'when', 'limit',
 ]);
 
 /**
- * Cheap gate. Returns true when `s` holds a character SQL injection needs (quote, comment marker,
- * `;`, `=`, `(`, `|`, `&`...) or a keyword that works with spaces alone. Cost: one charCode loop;
- * letters/digits/spaces-only strings additionally lower-case their few words.
+ * Cheap gate, one charCode pass. Returns true when `s` holds something SQL injection cannot do without:
+ * a quote, `;`, `=`, `<`, `>`, `!`, `(`, `)`, `#`, `--`, `/*`, `||`, `&&`, `::`, `@var`; or, failing that,
+ * a keyword that builds SQL with spaces alone (`1 or true`, `x union select y`, `order by 3`). Dates,
+ * ids, plain sentences, hyphenated names and e-mail addresses stop here, for the price of one loop (and
+ * a second, allocation-free hashing pass over the words when no trigger character was found).
  */
 function worthWalking(s: string): boolean {
   const n = s.length;
-  let spaces = false;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95) continue;
-    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12 || c === 0xa0) {
-      spaces = true;
+    if (c < 128) {
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 32) continue;
+      switch (c) {
+        case 39: // '
+        case 34: // "
+        case 96: // `
+        case 59: // ;
+        case 61: // =
+        case 60: // <
+        case 62: // >
+        case 33: // !
+        case 40: // (
+        case 41: // )
+        case 35: // #
+        case 0:
+          return true;
+        case 45: // --
+        case 124: // ||
+        case 38: // &&
+        case 58: // ::
+          if (s.charCodeAt(i + 1) === c) return true;
+          continue;
+        case 47: // /*
+          if (s.charCodeAt(i + 1) === 42) return true;
+          continue;
+        case 64: // @var, not an e-mail address
+          if (i === 0 || !isWordChar(s.charCodeAt(i - 1))) return true;
+          continue;
+        default:
+          continue; // . , + - * / % ^ ~ ? [ ] { } $ \ and whitespace controls make nothing alone
+      }
+    }
+    if (quoteClass(c) !== Q_NONE) return true;
+  }
+  // No trigger character: look for a bare keyword (hashed while scanning, no allocation).
+  return hasWordIn(s, 0, n, BARE_HASHES, 9);
+}
+
+/** Case-insensitive FNV-1a hash of ASCII letters, digits and `_` (other characters never match). */
+function wordHash(s: string, a: number, b: number): number {
+  let h = -2128831035; // 0x811c9dc5 as int32
+  for (let i = a; i < b; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) c |= 0x20;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h;
+}
+
+/**
+ * Whether a word of s[a..b) (2..maxLen ASCII characters) hashes into `set`: one pass that hashes as it
+ * scans (FNV-1a, case-folded), no allocation. A collision only costs a walk.
+ */
+function hasWordIn(s: string, a: number, b: number, set: HashSet, maxLen: number): boolean {
+  let h = -2128831035;
+  let len = 0;
+  let ascii = true;
+  for (let i = a; i <= b; i++) {
+    let c = i < b ? s.charCodeAt(i) : 32;
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36) {
+      if (c >= 65 && c <= 90) c |= 0x20;
+      h = Math.imul(h ^ c, 0x01000193);
+      len++;
       continue;
     }
-    if (c === 46 || c === 44) continue; // `.`/`,` alone make nothing; they count only with keywords
-    if (c >= 0x80 && quoteClass(c) === Q_NONE && !isSpace(c)) continue;
-    return true;
-  }
-  if (!spaces) return false;
-  // Letters/digits/spaces: look for a bare keyword.
-  let i = 0;
-  while (i < n) {
-    while (i < n && !isWordChar(s.charCodeAt(i))) i++;
-    const b = i;
-    while (i < n && isWordChar(s.charCodeAt(i))) i++;
-    if (i - b >= 2 && i - b <= 9 && BARE_KEYWORDS.has(s.slice(b, i).toLowerCase())) return true;
+    if (c >= 128 && isWordChar(c)) {
+      ascii = false;
+      len++;
+      continue;
+    }
+    if (ascii && len >= 2 && len <= maxLen && set.has(h)) return true;
+    h = -2128831035;
+    len = 0;
+    ascii = true;
   }
   return false;
+}
+
+/**
+ * A fixed open-addressing set of 32-bit word hashes (read-only after module load). Faster than a
+ * `Set<number>` for the one-probe lookups the prefilters make on every word.
+ */
+class HashSet {
+  private readonly keys = new Int32Array(512);
+  private readonly used = new Uint8Array(512);
+  constructor(words: Iterable<string>) {
+    for (const w of words) {
+      const h = wordHash(w, 0, w.length);
+      let i = h & 511;
+      while (this.used[i] === 1 && this.keys[i] !== h) i = (i + 1) & 511;
+      this.keys[i] = h;
+      this.used[i] = 1;
+    }
+  }
+  has(h: number): boolean {
+    let i = h & 511;
+    while (this.used[i] === 1) {
+      if (this.keys[i] === h) return true;
+      i = (i + 1) & 511;
+    }
+    return false;
+  }
+}
+
+const BARE_HASHES = new HashSet(BARE_KEYWORDS);
+
+/**
+ * Words that may follow a closed literal directly (`x'or 1=1`, `x'union select`). When the character
+ * after a quote is a letter and the word it starts is not one of these, the quoted context dies on its
+ * first token (`O'Brien`, `it's`), so it is not walked at all.
+ */
+const AFTER_QUOTE_HASHES = new HashSet(
+  [
+    'or', 'and', 'xor', 'not', 'union', 'order', 'group', 'having', 'limit', 'like', 'rlike', 'regexp',
+    'glob', 'ilike', 'sounds', 'is', 'in', 'between', 'div', 'mod', 'into', 'procedure', 'collate',
+    'where', 'from', 'as', 'waitfor', 'select', 'insert', 'update', 'delete', 'drop', 'exec', 'execute',
+    'declare', 'shutdown', 'truncate', 'goto', 'begin', 'create', 'alter', 'if', 'escape', 'for', 'match',
+    'intersect', 'except', 'minus', 'offset', 'join', 'when', 'then', 'else', 'end', 'using', 'notnull',
+    'isnull', 'similar', 'n', 'x', 'b', 'e', 'u', 'on', 'against', 'asc', 'desc', 'over', 'window',
+  ],
+);
+
+/** Cheap reject for a quoted context whose attacker part would start with a plain word. */
+function breakoutMayContinue(s: string, from: number): boolean {
+  const c = s.charCodeAt(from);
+  if (!isWordChar(c) || (c >= 48 && c <= 57)) return true;
+  let e = from + 1;
+  while (e < s.length && e - from <= 16 && isWordChar(s.charCodeAt(e))) e++;
+  return e - from <= 16 && AFTER_QUOTE_HASHES.has(wordHash(s, from, e));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1396,46 +2033,165 @@ type Verdict = { rule: string; reason: string; confidence: 'high' | 'medium' | '
 
 const CTX_NAME = ['as typed', 'a single-quoted literal', 'a double-quoted literal', '', 'a backtick identifier'];
 
-function judge(w: Walk, quote: number, litWord: boolean): Verdict | undefined {
+interface Lit {
+  /** The literal before the breakout is one login-like token (`admin`). */
+  word: boolean;
+  /** ... is empty or blank. */
+  blank: boolean;
+  /** ... is short and free of code punctuation (no brackets, `;`, `=`, `<`, `>`, `$`, backslash). */
+  plain: boolean;
+  /** ... is at most 16 letters, digits, spaces, `%`, `_`, `.`, `-` (`A `, `aa`, `1`). */
+  short: boolean;
+}
+
+const NO_LIT: Lit = { word: false, blank: false, plain: false, short: false };
+
+function judge(w: Walk, quote: number, lit: Lit, parenStart: boolean, formula = false): Verdict | undefined {
   const f = w.feats;
   const ctx = quote === Q_NONE ? '' : ` after closing ${CTX_NAME[quote]}`;
   if (f & F_UNION) return { rule: 'sqli.union', reason: `UNION SELECT forms a second query${ctx}.`, confidence: 'high' };
-  if (f & F_STACK) return { rule: 'sqli.stacked', reason: `A semicolon starts a new SQL statement${ctx}.`, confidence: 'high' };
+  if (f & F_STACK) return { rule: 'sqli.stacked', reason: `A second SQL statement follows${ctx}.`, confidence: 'high' };
   if (f & F_TIME) return { rule: 'sqli.time', reason: `A time-delay SQL function or WAITFOR appears in valid SQL${ctx}.`, confidence: 'high' };
   if (f & F_ERROR) return { rule: 'sqli.error', reason: `An error-based extraction function appears in valid SQL${ctx}.`, confidence: 'high' };
   if (f & F_FILE) return { rule: 'sqli.file', reason: `A file read/write construct appears in valid SQL${ctx}.`, confidence: 'high' };
-  if (f & F_EXEC) return { rule: 'sqli.exec', reason: `A command-execution or out-of-band SQL procedure is called${ctx}.`, confidence: 'high' };
+  if (f & F_EXEC) return { rule: 'sqli.exec', reason: `A command-execution, dynamic-SQL or out-of-band procedure is called${ctx}.`, confidence: 'high' };
   if (f & F_TAUT) return { rule: 'sqli.tautology', reason: `A logical operator is followed by a constant comparison${ctx}.`, confidence: 'high' };
   if (f & F_LOGIC_FN) return { rule: 'sqli.boolean', reason: `A logical operator is followed by an SQL function call or subquery${ctx}.`, confidence: 'high' };
-  if (f & F_STMT) return { rule: 'sqli.statement', reason: 'The value is a complete data-changing or administrative SQL statement.', confidence: 'high' };
+  if (f & F_CONDFN) return { rule: 'sqli.boolean', reason: `A conditional SQL function tests a constant comparison${ctx}.`, confidence: 'high' };
+  if (f & F_STMT) return { rule: 'sqli.statement', reason: 'The value is a data-changing or administrative SQL statement.', confidence: 'high' };
   if (f & F_PROBE) return { rule: 'sqli.probe', reason: `ORDER BY / GROUP BY with a column number${ctx}.`, confidence: quote !== Q_NONE || w.complete ? 'high' : 'medium' };
-  if (f & F_SELSHAPE && f & (F_FROM | F_SQLFN | F_SYSVAR | F_CATALOG)) return { rule: 'sqli.statement', reason: 'The value is a complete SQL query.', confidence: 'high' };
   if (f & F_HAVING) return { rule: 'sqli.probe', reason: `A HAVING clause with a condition${ctx}.`, confidence: 'high' };
+  if (
+    (f & F_SELSHAPE && (f & (F_FROM | F_SQLFN | F_SYSVAR | F_CATALOG) || w.endComment)) ||
+    (f & F_CATALOG && f & (F_FROM | F_SQLFN | F_SUBQ)) ||
+    (f & F_OPENSEL && f & F_FROM)
+  ) {
+    return { rule: 'sqli.statement', reason: `The value forms an SQL query${ctx}.`, confidence: 'high' };
+  }
+  const g = w.feats2;
+  if (g & G_GLUE && f & (F_FROM | F_SELSHAPE | F_LOGIC_IDCMP | F_LOGIC_OR_CONST | F_LOGIC_AND_CONST | F_SQLFN) && w.valid > 2) {
+    return { rule: 'sqli.evasion', reason: `Comments replace the spaces between SQL keywords${ctx}.`, confidence: 'high' };
+  }
+  if (g & G_UNIONKW && g & G_COMMENT && (quote !== Q_NONE || g & G_LEADNUM)) {
+    return { rule: 'sqli.union', reason: `UNION follows a value, hidden among comments${ctx}.`, confidence: 'high' };
+  }
   if (quote !== Q_NONE) {
-    if (f & F_LOGIC_OR_CONST && w.endOk) return { rule: 'sqli.tautology', reason: `OR with a literal operand${ctx}.`, confidence: 'high' };
-    if (f & F_LOGIC_IDCMP && w.endOk) return { rule: 'sqli.boolean', reason: `A logical operator adds a condition${ctx}.`, confidence: 'high' };
-    if (w.trunc) return { rule: 'sqli.comment', reason: `A comment truncates the query${ctx}.`, confidence: litWord ? 'high' : 'medium' };
-    if (f & (F_LOGIC_OR_CONST | F_LOGIC_AND_CONST | F_LOGIC_IDCMP)) return { rule: 'sqli.boolean', reason: `A logical operator follows the literal${ctx}.`, confidence: 'medium' };
-    if (f & F_FIRST_CMP && w.endOk) return { rule: 'sqli.expression', reason: `The literal is closed and compared${ctx}.`, confidence: 'medium' };
+    if (f & F_SUBQ) return { rule: 'sqli.subquery', reason: `A subquery follows the closed literal${ctx}.`, confidence: 'high' };
+    // The remaining shapes are weaker; they count when both ends look like a value, not like code or
+    // prose: a plain literal before the quote and a plain (or comment) ending.
+    const weak = quote !== Q_BACKTICK && lit.plain;
+    const ends = weak && w.endOk && w.tailPlain;
+    const done = weak && w.complete && (w.tailPlain || !w.endOk);
+    if (f & F_LOGIC_OR_CONST && ends) return { rule: 'sqli.tautology', reason: `OR with a literal operand${ctx}.`, confidence: 'high' };
+    if (f & F_LOGIC_OR_LIT && done) return { rule: 'sqli.tautology', reason: `OR with a literal operand${ctx}.`, confidence: 'high' };
+    if (g & G_LOGIC_AND_LIT && done) return { rule: 'sqli.boolean', reason: `AND with a literal operand${ctx}.`, confidence: 'high' };
+    if (f & F_LOGIC_IDCMP && done) return { rule: 'sqli.boolean', reason: `A logical operator adds a condition${ctx}.`, confidence: 'high' };
+    if (f & F_FIRST_CMP && ends) return { rule: 'sqli.expression', reason: `The closed literal is compared with another value${ctx}.`, confidence: 'high' };
+    if (f & F_FIRST_FN && ends) return { rule: 'sqli.expression', reason: `The closed literal is compared with an SQL function or subquery${ctx}.`, confidence: 'high' };
+    if (f & F_SYSVAR && done) return { rule: 'sqli.expression', reason: `A server variable follows the closed literal${ctx}.`, confidence: 'high' };
+    if (quote === Q_SINGLE && ends && lit.short && (f & (F_FIRST_OP | F_FIRST_CMPW | F_LOGIC_AND_CONST) || g & G_OPENCMP)) {
+      // `A' * 'B`, `' AND '`, `x' LIKE '`: an apostrophe is followed by an operator and a literal that the
+      // application's own quote closes. Double quotes are left out: product searches quote phrases.
+      return { rule: 'sqli.expression', reason: `An operator joins the closed literal to another literal${ctx}.`, confidence: 'high' };
+    }
+    if (w.trunc) {
+      // `admin'--`, `admin')#`, `' -- `: the rest of the query is commented out.
+      const strong = quote !== Q_BACKTICK && w.shortComment && (lit.word || (lit.blank && w.strictDash));
+      const conf = strong ? 'high' : w.strictDash && quote !== Q_BACKTICK ? 'medium' : 'low';
+      return { rule: 'sqli.comment', reason: `A comment truncates the query${ctx}.`, confidence: conf };
+    }
+    if (g & G_LOGIC_EXPR && ends) return { rule: 'sqli.boolean', reason: `A logical operator adds an expression${ctx}.`, confidence: 'high' };
+    if (weak && g & G_KWFIRST && w.endComment && w.strictDash && w.valid >= 2) return { rule: 'sqli.expression', reason: `SQL keywords and a comment follow the closed literal${ctx}.`, confidence: 'high' };
+    if (weak && f & F_FIRST_OP && w.endComment && w.strictDash && !w.dangling) return { rule: 'sqli.expression', reason: `An operator and a comment follow the closed literal${ctx}.`, confidence: 'high' };
+    if (f & (F_LOGIC_OR_CONST | F_LOGIC_AND_CONST | F_LOGIC_IDCMP | F_LOGIC_OR_LIT)) return { rule: 'sqli.boolean', reason: `A logical operator follows the literal${ctx}.`, confidence: w.complete ? 'medium' : 'low' };
     if (f & (F_SQLFN | F_SYSVAR) && w.valid > 1) return { rule: 'sqli.expression', reason: `SQL functions follow the closed literal${ctx}.`, confidence: 'medium' };
-    if (f & F_FIRST_OP && w.endOk) return { rule: 'sqli.expression', reason: `An operator follows the closed literal${ctx}.`, confidence: 'low' };
+    if (f & (F_FIRST_OP | F_FIRST_CMP | F_FIRST_CMPW | F_FIRST_FN) && w.endOk) return { rule: 'sqli.expression', reason: `An operator follows the closed literal${ctx}.`, confidence: quote === Q_SINGLE && w.tailPlain ? 'medium' : 'low' };
+    if (w.endComment && w.valid > 0) return { rule: 'sqli.comment', reason: `SQL tokens and a comment follow the closed literal${ctx}.`, confidence: 'low' };
     return undefined;
   }
-  if (f & (F_SYSVAR | F_CATALOG) && f & F_SQLFN) return { rule: 'sqli.expression', reason: 'SQL functions and system objects form an expression.', confidence: 'medium' };
-  if (f & (F_LOGIC_IDCMP | F_LOGIC_OR_CONST | F_FIRST_CMP)) return { rule: 'sqli.boolean', reason: 'A logical operator or comparison forms an SQL condition.', confidence: 'low' };
+  if (w.complete) {
+    if (f & F_LEADLOGIC && (f & (F_LOGIC_IDCMP | F_LOGIC_OR_LIT) || g & (G_LOGIC_AND_LIT | G_OPENCMP))) return { rule: 'sqli.boolean', reason: 'The value appends a logical condition to the query.', confidence: 'high' };
+    if (f & F_LOGIC_OR_KW && (f & F_LEADLOGIC || g & G_LEADNUM || w.endComment)) return { rule: 'sqli.tautology', reason: 'OR TRUE makes the condition always true.', confidence: 'high' };
+    // Nested builtins (`length(compress(version()))`); a leading `=` is a spreadsheet formula instead.
+    if (f & F_NESTFN && !formula) return { rule: 'sqli.expression', reason: 'Nested SQL function calls form an expression.', confidence: 'high' };
+    if (g & G_JSONOP && g & (G_JSONLIT | G_PGCAST)) return { rule: 'sqli.json', reason: 'A JSON literal meets a PostgreSQL JSON operator or cast.', confidence: 'high' };
+    if (g & G_JSONLIT && f & (F_FIRST_CMP | F_TAUT | F_LEADLOGIC)) return { rule: 'sqli.json', reason: 'A JSON literal is compared in an SQL condition.', confidence: 'high' };
+    if (g & G_PGCAST) return { rule: 'sqli.expression', reason: 'A PostgreSQL cast to an SQL type.', confidence: 'high' };
+    if (g & G_FIRSTFN && w.unclosed && w.valid <= 4) return { rule: 'sqli.expression', reason: 'The value opens a call to an SQL builtin.', confidence: 'high' };
+    if (g & G_LEADCLAUSE) return { rule: 'sqli.expression', reason: 'The value closes a parenthesis and continues with SQL clauses.', confidence: 'high' };
+    if (parenStart && w.endComment && f & (F_SUBQ | F_SQLFN | F_OPSEEN)) return { rule: 'sqli.expression', reason: 'A parenthesised SQL expression ends in a comment.', confidence: 'high' };
+  }
+  if (f & (F_SYSVAR | F_CATALOG | F_SQLFN | F_SELSHAPE)) return { rule: 'sqli.expression', reason: 'SQL functions or system objects form an expression.', confidence: w.complete ? 'medium' : 'low' };
+  if (f & (F_LOGIC_IDCMP | F_LOGIC_OR_CONST | F_LOGIC_AND_CONST | F_FIRST_CMP)) return { rule: 'sqli.boolean', reason: 'A logical operator or comparison forms an SQL condition.', confidence: 'low' };
   return undefined;
 }
 
 const RANK = { high: 3, medium: 2, low: 1 } as const;
 
-/** The application's literal before the breakout is one short token (a user name, an id): `admin'--`. */
+function literal(s: string, quoteAt: number): Lit {
+  return { word: isLoginLike(s, quoteAt), blank: isBlank(s, quoteAt), plain: isPlainLiteral(s, quoteAt), short: quoteAt <= 16 && plainText(s, 0, quoteAt) };
+}
+
+/** Up to 40 characters without code punctuation: `1%`, `admin`, `A `, `-8233`, `a.b@c.io`. */
+function isPlainLiteral(s: string, quoteAt: number): boolean {
+  if (quoteAt > 40) return false;
+  for (let i = 0; i < quoteAt; i++) {
+    switch (s.charCodeAt(i)) {
+      case 40: // (
+      case 41: // )
+      case 123: // {
+      case 125: // }
+      case 91: // [
+      case 93: // ]
+      case 59: // ;
+      case 61: // =
+      case 60: // <
+      case 62: // >
+      case 36: // $
+      case 92: // backslash
+      case 96: // backtick
+      case 124: // |
+        return false;
+      default:
+        break;
+    }
+  }
+  return true;
+}
+
+function isBlank(s: string, end: number): boolean {
+  for (let i = 0; i < end; i++) if (!isSpace(s.charCodeAt(i))) return false;
+  return true;
+}
+
+function startsWithParen(s: string, from: number): boolean {
+  let i = from;
+  while (i < s.length && i - from < 64 && isSpace(s.charCodeAt(i))) i++;
+  return s.charCodeAt(i) === 40;
+}
+
+/** `key=` at the start (a short identifier-ish key): where the value starts, or -1. */
+function formValueStart(s: string): number {
+  const lim = Math.min(s.length, 48);
+  for (let i = 0; i < lim; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 61) return i > 0 && i + 1 < s.length ? i + 1 : -1;
+    if (!(isWordChar(c) || c === 46 || c === 91 || c === 93 || c === 45)) return -1;
+  }
+  return -1;
+}
+
+/**
+ * The application's literal before the breakout is one short login-like token (`admin`, `a.b@c.io`),
+ * the typical target of `admin'--`. Code (`console.log(`) and prose are not.
+ */
 function isLoginLike(s: string, quoteAt: number): boolean {
   if (quoteAt === 0 || quoteAt > 64) return false;
   let letter = false;
   for (let i = 0; i < quoteAt; i++) {
     const c = s.charCodeAt(i);
-    if (isSpace(c) || c === 0) return false;
-    if (((c | 0x20) >= 97 && (c | 0x20) <= 122) || c >= 0x80) letter = true;
+    if (((c | 0x20) >= 97 && (c | 0x20) <= 122) || (c >= 0x80 && isWordChar(c))) letter = true;
+    else if (!((c >= 48 && c <= 57) || c === 95 || c === 46 || c === 64 || c === 45 || c === 43)) return false;
   }
   return letter;
 }
@@ -1443,7 +2199,8 @@ function isLoginLike(s: string, quoteAt: number): boolean {
 /**
  * Detects SQL injection in one untrusted string. Pure, linear, never throws.
  * Rules: sqli.union, sqli.stacked, sqli.time, sqli.error, sqli.file, sqli.exec, sqli.tautology,
- * sqli.boolean, sqli.statement, sqli.probe, sqli.comment, sqli.expression.
+ * sqli.boolean, sqli.statement, sqli.probe, sqli.subquery, sqli.comment, sqli.expression, sqli.evasion,
+ * sqli.json.
  */
 export function detectSqlInjection(value: string): Detection | undefined {
   try {
@@ -1463,10 +2220,13 @@ export function detectSqlInjection(value: string): Detection | undefined {
       else if (q === Q_DOUBLE && dq < 0) dq = i;
       else if (q === Q_BACKTICK && bt < 0) bt = i;
     }
-    if (sq >= 0 && consider(judge(new Walker(value, sq + 1, Q_SINGLE).run(), Q_SINGLE, isLoginLike(value, sq)))) return best;
-    if (dq >= 0 && consider(judge(new Walker(value, dq + 1, Q_DOUBLE).run(), Q_DOUBLE, isLoginLike(value, dq)))) return best;
-    if (consider(judge(new Walker(value, 0, Q_NONE).run(), Q_NONE, false))) return best;
-    if (bt >= 0 && consider(judge(new Walker(value, bt + 1, Q_BACKTICK).run(), Q_BACKTICK, false))) return best;
+    if (sq >= 0 && breakoutMayContinue(value, sq + 1) && consider(judge(new Walker(value, sq + 1, Q_SINGLE, isBlank(value, sq)).run(), Q_SINGLE, literal(value, sq), false))) return best;
+    if (dq >= 0 && breakoutMayContinue(value, dq + 1) && consider(judge(new Walker(value, dq + 1, Q_DOUBLE, isBlank(value, dq)).run(), Q_DOUBLE, literal(value, dq), false))) return best;
+    if (consider(judge(new Walker(value, 0, Q_NONE).run(), Q_NONE, NO_LIT, startsWithParen(value, 0), value.charCodeAt(0) === 61))) return best;
+    if (bt >= 0 && breakoutMayContinue(value, bt + 1) && consider(judge(new Walker(value, bt + 1, Q_BACKTICK).run(), Q_BACKTICK, literal(value, bt), false))) return best;
+    // A raw `name=value` (form body, log line): the part after `=` is a value of its own.
+    const eq = formValueStart(value);
+    if (eq > 0 && consider(judge(new Walker(value, eq, Q_NONE).run(), Q_NONE, NO_LIT, startsWithParen(value, eq)))) return best;
     return best;
   } catch {
     return undefined;

