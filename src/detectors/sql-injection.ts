@@ -2203,32 +2203,29 @@ function isLoginLike(s: string, quoteAt: number): boolean {
  * sqli.json.
  */
 export function detectSqlInjection(value: string): Detection | undefined {
-  try {
-    if (typeof value !== 'string' || value.length < 2 || !worthWalking(value)) return undefined;
-    let best: Verdict | undefined;
-    const consider = (v: Verdict | undefined): boolean => {
-      if (v !== undefined && (best === undefined || RANK[v.confidence] > RANK[best.confidence])) best = v;
-      return best !== undefined && best.confidence === 'high';
-    };
-    // Quoted contexts: break out at the first quote of each kind.
-    let sq = -1;
-    let dq = -1;
-    let bt = -1;
-    for (let i = 0; i < value.length && (sq < 0 || dq < 0 || bt < 0); i++) {
-      const q = quoteClass(value.charCodeAt(i));
-      if (q === Q_SINGLE && sq < 0) sq = i;
-      else if (q === Q_DOUBLE && dq < 0) dq = i;
-      else if (q === Q_BACKTICK && bt < 0) bt = i;
-    }
-    if (sq >= 0 && breakoutMayContinue(value, sq + 1) && consider(judge(new Walker(value, sq + 1, Q_SINGLE, isBlank(value, sq)).run(), Q_SINGLE, literal(value, sq), false))) return best;
-    if (dq >= 0 && breakoutMayContinue(value, dq + 1) && consider(judge(new Walker(value, dq + 1, Q_DOUBLE, isBlank(value, dq)).run(), Q_DOUBLE, literal(value, dq), false))) return best;
-    if (consider(judge(new Walker(value, 0, Q_NONE).run(), Q_NONE, NO_LIT, startsWithParen(value, 0), value.charCodeAt(0) === 61))) return best;
-    if (bt >= 0 && breakoutMayContinue(value, bt + 1) && consider(judge(new Walker(value, bt + 1, Q_BACKTICK).run(), Q_BACKTICK, literal(value, bt), false))) return best;
-    // A raw `name=value` (form body, log line): the part after `=` is a value of its own.
-    const eq = formValueStart(value);
-    if (eq > 0 && consider(judge(new Walker(value, eq, Q_NONE).run(), Q_NONE, NO_LIT, startsWithParen(value, eq)))) return best;
-    return best;
-  } catch {
-    return undefined;
+  // No try/catch: a bug here must reach the wrapper, which logs it once and fails open.
+  if (typeof value !== 'string' || value.length < 2 || !worthWalking(value)) return undefined;
+  let best: Verdict | undefined;
+  const consider = (v: Verdict | undefined): boolean => {
+    if (v !== undefined && (best === undefined || RANK[v.confidence] > RANK[best.confidence])) best = v;
+    return best !== undefined && best.confidence === 'high';
+  };
+  // Quoted contexts: break out at the first quote of each kind.
+  let sq = -1;
+  let dq = -1;
+  let bt = -1;
+  for (let i = 0; i < value.length && (sq < 0 || dq < 0 || bt < 0); i++) {
+    const q = quoteClass(value.charCodeAt(i));
+    if (q === Q_SINGLE && sq < 0) sq = i;
+    else if (q === Q_DOUBLE && dq < 0) dq = i;
+    else if (q === Q_BACKTICK && bt < 0) bt = i;
   }
+  if (sq >= 0 && breakoutMayContinue(value, sq + 1) && consider(judge(new Walker(value, sq + 1, Q_SINGLE, isBlank(value, sq)).run(), Q_SINGLE, literal(value, sq), false))) return best;
+  if (dq >= 0 && breakoutMayContinue(value, dq + 1) && consider(judge(new Walker(value, dq + 1, Q_DOUBLE, isBlank(value, dq)).run(), Q_DOUBLE, literal(value, dq), false))) return best;
+  if (consider(judge(new Walker(value, 0, Q_NONE).run(), Q_NONE, NO_LIT, startsWithParen(value, 0), value.charCodeAt(0) === 61))) return best;
+  if (bt >= 0 && breakoutMayContinue(value, bt + 1) && consider(judge(new Walker(value, bt + 1, Q_BACKTICK).run(), Q_BACKTICK, literal(value, bt), false))) return best;
+  // A raw `name=value` (form body, log line): the part after `=` is a value of its own.
+  const eq = formValueStart(value);
+  if (eq > 0 && consider(judge(new Walker(value, eq, Q_NONE).run(), Q_NONE, NO_LIT, startsWithParen(value, eq)))) return best;
+  return best;
 }
