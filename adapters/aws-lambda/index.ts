@@ -136,12 +136,15 @@ export function protect<TEvent = any, TResult = any>(
     const requests = cleanIdx.map((i) => n.records[i]!.request);
     const out = await rt.guard(requests, meta, () => invoke(user, failures.length === 0 ? event : { ...event, Records: clean }, context));
     if (!out.ok) {
-      // A sink stopped an operation driven by one record: fail that record (and, for ordered
-      // sources, everything after it); when the finding names no record, fail the whole batch.
+      // A sink stopped an operation driven by one record. Nothing may be lost: fail that record; if
+      // the handler did not finish (it threw), also every clean record after it, which it may not
+      // have reached; for ordered sources, everything after it anyway. When the finding names no
+      // record, fail the whole batch. The handler's own failures are kept when it returned.
       const idx = recordIndex(out.blocked);
       if (idx === undefined) throw out.blocked;
-      const from = n.ordered ? n.records.slice(idx) : [n.records[idx]!];
-      return mergeBatchResult({}, [...failures, ...from.map((r) => ({ itemIdentifier: r.id }))], order);
+      const after = n.ordered || !out.returned;
+      const ours = [...failures, ...n.records.filter((_, i) => i === idx || (after && i > idx && cleanIdx.includes(i))).map((r) => ({ itemIdentifier: r.id }))];
+      return mergeBatchResult(out.returned ? out.value : {}, ours, order);
     }
     return failures.length === 0 ? out.value : mergeBatchResult(out.value, failures, order);
   };

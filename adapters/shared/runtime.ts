@@ -33,7 +33,11 @@ export interface Runtime {
   guard<T>(requests: InspectionRequest | readonly InspectionRequest[], meta: InvocationMeta, fn: () => T | Promise<T>): Promise<Guarded<T>>;
 }
 
-export type Guarded<T> = { ok: true; value: T } | { ok: false; blocked: SinkBlockedError };
+/**
+ * The outcome of a guarded handler call. When a sink blocked an operation, `returned` says whether
+ * the handler still finished (it caught the error) and `value` is what it returned then.
+ */
+export type Guarded<T> = { ok: true; value: T } | { ok: false; blocked: SinkBlockedError; returned: boolean; value?: T };
 
 /** The verdict an adapter answers with when a sink stopped an operation. */
 export function sinkVerdict(blocked: SinkBlockedError): Verdict {
@@ -127,11 +131,11 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
     });
     try {
       const value = await runWithInvocation(ctx, fn);
-      return ctx.blocked ? { ok: false, blocked: ctx.blocked } : { ok: true, value };
+      return ctx.blocked ? { ok: false, blocked: ctx.blocked, returned: true, value } : { ok: true, value };
     } catch (err) {
       const blocked = findSinkBlock(err) ?? ctx.blocked;
       if (blocked === undefined) throw err;
-      return { ok: false, blocked };
+      return { ok: false, blocked, returned: false };
     }
   };
 

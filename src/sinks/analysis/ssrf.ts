@@ -183,14 +183,41 @@ function hostOfInput(u: string): string | undefined {
  * The hosts the inputs name when read as URLs or `host[:port]` (normalized: `0x7f.1` is 127.0.0.1).
  * Computed once per invocation by the callers that can cache it; URL parsing is the costly part.
  */
+/**
+ * The Host header names this function's own endpoint (localhost under a local emulator); the platform,
+ * not the caller, decides where it routes, so it never attributes an outbound host.
+ */
+function isHostHeader(input: UserInput): boolean {
+  return input.source === 'header' && input.path.toLowerCase().endsWith('.host');
+}
+
+/** A bare number (decimal or 0x-hex IPv4). Character scan: the value is attacker-controlled. */
+function bareNumber(u: string): boolean {
+  let i = 0;
+  let hex = false;
+  if (u.length > 2 && u[0] === '0' && (u[1] === 'x' || u[1] === 'X')) {
+    i = 2;
+    hex = true;
+  }
+  if (i >= u.length) return false;
+  for (; i < u.length; i++) {
+    const c = u.charCodeAt(i) | (hex ? 0x20 : 0);
+    if (!((c >= 48 && c <= 57) || (hex && c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
 export function inputHosts(inputs: readonly UserInput[]): Map<string, UserInput> {
   const out = new Map<string, UserInput>();
   for (const input of inputs) {
+    if (isHostHeader(input)) continue;
     const u = input.value.trim();
     // A host needs a dot, a colon or a slash, or is a bare number (decimal / hex IPv4).
-    if (!/[.:/]/.test(u) && !/^(0x[0-9a-f]+|\d+)$/i.test(u)) continue;
-    const h = hostOfInput(u);
-    if (h !== undefined && !out.has(h.replace(/\.$/, ''))) out.set(h.replace(/\.$/, ''), input);
+    if (!(u.includes('.') || u.includes(':') || u.includes('/')) && !bareNumber(u)) continue;
+    let h = hostOfInput(u);
+    if (h === undefined) continue;
+    if (h.endsWith('.')) h = h.slice(0, -1);
+    if (!out.has(h)) out.set(h, input);
   }
   return out;
 }
@@ -200,14 +227,47 @@ export function inputHosts(inputs: readonly UserInput[]): Map<string, UserInput>
  * as a URL or host names it (obfuscated IPs normalize to the same address).
  */
 export function hostFromInput(host: string, inputs: readonly UserInput[], lowered?: readonly string[], hosts?: Map<string, UserInput>): UserInput | undefined {
-  const h = host.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  // String operations, not RegExp: the host may itself come from input.
+  let h = host.toLowerCase();
+  if (h.startsWith('[')) h = h.slice(1);
+  if (h.endsWith(']')) h = h.slice(0, -1);
+  if (h.endsWith('.')) h = h.slice(0, -1);
   if (h.length === 0) return undefined;
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i]!;
+    if (isHostHeader(input)) continue;
     const l = lowered?.[i] ?? input.value.toLowerCase();
-    if (h.length >= 2 && l.includes(h)) return input;
+    if (h.length >= 2 && containsHost(l, h)) return input;
   }
   return (hosts ?? inputHosts(inputs)).get(h);
+}
+
+const HOST_CHAR = (c: number): boolean =>
+  (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 45 || c === 46 || c === 95 || c === 58 || c > 127;
+
+/**
+ * Whether `value` carries `host` as a host, not as a word of prose: the value has no whitespace, and an
+ * occurrence of the host is bounded by characters that cannot continue a host name (`/`, `@`, `?`,
+ * `#`, `]`, the ends). "works on localhost" in a note does not make a call to localhost user-driven.
+ */
+function containsHost(value: string, host: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) return false;
+  }
+  let from = 0;
+  for (;;) {
+    const at = value.indexOf(host, from);
+    if (at === -1) return false;
+    const before = at === 0 ? -1 : value.charCodeAt(at - 1);
+    const afterIdx = at + host.length;
+    const after = afterIdx >= value.length ? -1 : value.charCodeAt(afterIdx);
+    const okBefore = before === -1 || (!HOST_CHAR(before) && before !== 46) || before === 58;
+    // After the host: end, a port (`:`), a path, query, fragment or bracket.
+    const okAfter = after === -1 || after === 58 || after === 47 || after === 63 || after === 35 || after === 93 || after === 92;
+    if (okBefore && okAfter) return true;
+    from = at + 1;
+  }
 }
 
 /**
