@@ -89,68 +89,51 @@ function overlong(lead: number, cont: number): number {
 }
 
 function normalize(s: string, start: number, end: number): Normalized {
+  // Runs of characters that need no rewriting are copied as slices and the result is lower-cased
+  // once; `out` (a rope in V8) is never read while it is built. `dots` counts the `.` ending it.
   let out = '';
+  let run = start;
+  let dots = 0;
   let obf = false;
   let slash = false;
   let back = false;
   for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
-    if (c === 47) {
-      slash = true;
-      out += '/';
+    if (c === 47 || c === 92) {
+      // Separators stay in the run; `\` becomes `/` in one pass at the end.
+      if (c === 47) slash = true;
+      else back = true;
+      dots = 0;
       continue;
     }
-    if (c === 92) {
-      back = true;
-      out += '/';
-      continue;
-    }
+    // What this position contributes when it must be rewritten: a separator or a dot.
+    let piece: string | undefined;
+    let last = i; // index of the last character the rewrite consumed
     if (c === 37 /* % */) {
-      const u = s.charCodeAt(i + 1) | 0x20;
-      if (u === 117 /* %uXXXX */ && i + 5 < end + 0) {
+      if ((s.charCodeAt(i + 1) | 0x20) === 117 /* %uXXXX */ && i + 5 < end) {
         const a = hexVal(s.charCodeAt(i + 2));
         const b = hexVal(s.charCodeAt(i + 3));
         const d = hexVal(s.charCodeAt(i + 4));
         const e = hexVal(s.charCodeAt(i + 5));
         if (a >= 0 && b >= 0 && d >= 0 && e >= 0) {
           const cp = (a << 12) | (b << 8) | (d << 4) | e;
-          if (cp === 0x2e || unicodeDot(cp)) {
-            out += '.';
-            obf = true;
-            i += 5;
-            continue;
-          }
-          if (cp === 0x2f || cp === 0x5c || unicodeSep(cp)) {
-            out += '/';
-            obf = true;
-            i += 5;
-            continue;
-          }
+          if (cp === 0x2e || unicodeDot(cp)) piece = '.';
+          else if (cp === 0x2f || cp === 0x5c || unicodeSep(cp) || (cp >= 0xe000 && cp <= 0xf8ff)) piece = '/';
+          if (piece !== undefined) last = i + 5;
         }
       }
-      const pb = percentByte(s, i, end);
+      const pb = piece === undefined ? percentByte(s, i, end) : undefined;
       if (pb !== undefined) {
         const [b, next] = pb;
-        if (b === 0x2e) {
-          out += '.';
-          obf = true;
-          i = next - 1;
-          continue;
-        }
-        if (b === 0x2f || b === 0x5c) {
-          out += '/';
-          obf = true;
-          i = next - 1;
-          continue;
-        }
-        if (b === 0) {
-          out += '\0';
-          i = next - 1;
-          continue;
-        }
-        if (b === 0xc0 || b === 0xc1 || b === 0xe0) {
+        if (b === 0x2e || b === 0x2f || b === 0x5c) {
+          piece = b === 0x2e ? '.' : '/';
+          last = next - 1;
+        } else if (b === 0) {
+          piece = '\0';
+          last = next - 1;
+        } else if (b === 0xc0 || b === 0xc1 || b === 0xe0) {
           // Overlong lead byte: the continuation may be valid (`%af`), re-encoded (`%25af`) or junk
-          // from a fuzz list (`%9v`); whatever it spells, it stands between dots as a separator.
+          // from a fuzz list (`%9v`); whatever it spells, between dots it stands as a separator.
           let next2 = next;
           let cont = -1;
           if (s.charCodeAt(next) === 37) {
@@ -169,37 +152,31 @@ function normalize(s: string, start: number, end: number): Normalized {
               next2 = next + 3;
             }
           }
-          const spelled = cont >= 0 && b !== 0xe0 ? overlong(b, cont) : b === 0xe0 && cont >= 0 ? cont & 0x3f : -1;
-          out += spelled === 0x2e || spelled === 0x2e - 0 ? '.' : '/';
-          obf = true;
-          i = next2 - 1;
-          continue;
+          const spelled = cont < 0 ? -1 : b === 0xe0 ? cont & 0x3f : overlong(b, cont);
+          piece = spelled === 0x2e ? '.' : '/';
+          last = Math.min(next2, end) - 1;
         }
       }
-      out += '%';
-      continue;
-    }
-    if (c === 48 /* 0 */ && (s.charCodeAt(i + 1) | 0x20) === 120 /* x */ && i + 3 < end + 1) {
-      const v = (hexVal(s.charCodeAt(i + 2)) << 4) | hexVal(s.charCodeAt(i + 3));
-      if (hexVal(s.charCodeAt(i + 2)) >= 0 && hexVal(s.charCodeAt(i + 3)) >= 0 && (v === 0x2e || v === 0x2f || v === 0x5c)) {
-        out += v === 0x2e ? '.' : '/';
-        obf = true;
-        i += 3;
-        continue;
+    } else if (c === 48 /* 0x2e, 0x2f, 0x5c spelled out */ && (s.charCodeAt(i + 1) | 0x20) === 120 && i + 3 < end) {
+      const h1 = hexVal(s.charCodeAt(i + 2));
+      const h2 = hexVal(s.charCodeAt(i + 3));
+      const v = h1 * 16 + h2;
+      if (h1 >= 0 && h2 >= 0 && (v === 0x2e || v === 0x2f || v === 0x5c)) {
+        piece = v === 0x2e ? '.' : '/';
+        last = i + 3;
       }
-    }
-    if (c >= 0x80) {
-      if (unicodeSep(c) || c === 0xfffd) {
-        out += '/';
-        obf = true;
-        continue;
-      }
-      if (unicodeDot(c)) {
-        out += '.';
-        obf = true;
-        continue;
-      }
-      if ((c === 0xc0 || c === 0xc1 || c === 0xe0) && i + 1 < end) {
+    } else if (dots >= 2 && ((c === 50 && (s.charCodeAt(i + 1) | 0x20) === 102) || (c === 53 && (s.charCodeAt(i + 1) | 0x20) === 99))) {
+      // `..2f..2f`: a list whose `%` signs were stripped once.
+      piece = '/';
+      last = i + 1;
+    } else if (c >= 0x80) {
+      if (unicodeSep(c) || c === 0xfffd || (c >= 0xe000 && c <= 0xf8ff)) {
+        // U+FFFD from an invalid (overlong) sequence and private-use code points that IIS best-fit
+        // mapping turned into `/` (`%uEFC8`, `%uF025`) stand where a separator was.
+        piece = '/';
+      } else if (unicodeDot(c)) {
+        piece = '.';
+      } else if ((c === 0xc0 || c === 0xc1 || c === 0xe0) && i + 1 < end) {
         // Overlong UTF-8 decoded as Latin-1: `\u00c0\u00af` is `/`, `\u00c0\u00ae` is `.`.
         let j = i + 1;
         if (c === 0xe0 && s.charCodeAt(j) >= 0x80 && s.charCodeAt(j) <= 0xbf) j++;
@@ -207,19 +184,27 @@ function normalize(s: string, start: number, end: number): Normalized {
         if (d >= 0x80 && d <= 0xbf) {
           const v = c === 0xe0 ? d & 0x3f : overlong(c, d);
           if (v === 0x2e || v === 0x2f || v === 0x5c) {
-            out += v === 0x2e ? '.' : '/';
-            obf = true;
-            i = j;
-            continue;
+            piece = v === 0x2e ? '.' : '/';
+            last = j;
           }
         }
       }
-      out += String.fromCharCode(c).toLowerCase();
+    }
+    if (piece === undefined) {
+      dots = c === 46 ? dots + 1 : 0;
       continue;
     }
-    out += c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : String.fromCharCode(c);
+    // Everything rewritten here was disguised (a backslash never gets here).
+    obf = true;
+    if (run < i) out += s.slice(run, i);
+    out += piece;
+    dots = piece === '.' ? dots + 1 : 0;
+    i = last;
+    run = last + 1;
   }
-  return { text: out, obfuscated: obf, mixed: slash && back };
+  if (run < end) out += s.slice(run, end);
+  const text = out.toLowerCase();
+  return { text: back ? text.replaceAll('\\', '/') : text, obfuscated: obf, mixed: slash && back };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -320,6 +305,11 @@ const SYSTEM_SUBDIRS = new Set([
   'share',
   'config',
   'settings',
+  'root',
+  'webserver',
+  'ports',
+  'src',
+  'include',
 ]);
 
 /** File and directory names that are secrets or configuration wherever they sit. */
@@ -377,123 +367,222 @@ const SENSITIVE_NAMES = new Set([
   'unattend.xml',
   'sysprep.inf',
   'sysprep.xml',
+  'unattended.xml',
+  'global.asa',
+  'desktop.ini',
+  '.history',
+  '.sh_history',
+  '.zsh_history',
+  '.mysql_history',
+  '.psql_history',
+  '.viminfo',
+  '.gitconfig',
+  'credentials',
+  'config.php',
+  'configuration.php',
+  'settings.php',
+  'localsettings.php',
+  'database.yml',
+  'secrets.yml',
+  'appsettings.json',
 ]);
 
-/** Extensions of configuration, logs and keys. */
-const SENSITIVE_EXTENSIONS = ['.ini', '.log', '.conf', '.cnf', '.cfg', '.err', '.pem', '.key', '.inf', '.htpasswd', '.passwd'];
+/**
+ * Classic targets spelled inside a normalised token, found even when the separators around them are
+ * mangled (`/....etc/passwd`, `/0x2e0x2eetc/passwd`). The character before must not be a letter.
+ */
+const CROWN_STRINGS = [
+  'etc/passwd',
+  'etc/shadow',
+  'etc/sudoers',
+  'etc/master.passwd',
+  'boot.ini',
+  'win.ini',
+  'web-inf/web.xml',
+  'proc/self/',
+  // Anything under /proc is the process's own memory, environment or the host's network tables.
+  '/proc/',
+  '.ssh/id_',
+  '.aws/credentials',
+  'system32/drivers/etc/hosts',
+  'system32/config/sam',
+];
 
-/** Targets that are attacks even inside prose: the classic proofs and the function's own code. */
-function isCrown(segs: string[], i: number): boolean {
-  const a = segs[i];
-  const b = segs[i + 1];
-  if (a === 'etc' && (b === 'passwd' || b === 'shadow' || b === 'sudoers')) return true;
-  if (a === 'proc' && b !== undefined && b.length > 0) return true;
-  if (a === 'var' && (b === 'task' || b === 'runtime')) return true;
-  if (a === '.ssh' || a === '.aws' || a === 'id_rsa' || a === 'win.ini' || a === 'boot.ini' || a === '.htpasswd') return true;
+/** Extensions of configuration, logs and keys. */
+const SENSITIVE_EXTENSIONS = new Set(['.ini', '.log', '.conf', '.cnf', '.cfg', '.err', '.pem', '.key', '.inf', '.htpasswd', '.passwd']);
+
+/** A segment that is a secret on its own, wherever it sits. */
+function crownSingle(a: string): boolean {
+  return a === '.ssh' || a === '.aws' || a === 'id_rsa' || a === 'win.ini' || a === 'boot.ini' || a === '.htpasswd';
+}
+
+/** Two consecutive segments that are a classic target: `etc/passwd`, `proc/<x>`, `var/task`. */
+function crownPair(a: string, b: string): boolean {
+  if (a === 'etc') return b === 'passwd' || b === 'shadow' || b === 'sudoers';
+  if (a === 'proc') return b.length > 0;
+  if (a === 'var') return b === 'task' || b === 'runtime';
   return false;
 }
 
 function sensitiveName(seg: string): boolean {
   if (SENSITIVE_NAMES.has(seg)) return true;
-  for (const ext of SENSITIVE_EXTENSIONS) if (seg.length > ext.length && seg.endsWith(ext)) return true;
-  return false;
-}
-
-/** Trims what Windows ignores at the end of a segment (spaces, dots after a name) and NULs. */
-function trimSeg(seg: string): string {
-  let e = seg.length;
-  while (e > 0 && (seg.charCodeAt(e - 1) === 32 || seg.charCodeAt(e - 1) === 0)) e--;
-  return e === seg.length ? seg : seg.slice(0, e);
-}
-
-/**
- * A segment that climbs: two or more dots, then nothing, a `;` path parameter (`..;/`), or what
- * Windows trims (spaces).
- */
-function isClimb(seg: string): boolean {
-  let i = 0;
-  while (i < seg.length && seg.charCodeAt(i) === 46) i++;
-  if (i < 2) return false;
-  if (i === seg.length) return true;
-  if (seg.charCodeAt(i) === 59 /* ; */) return true;
-  for (let k = i; k < seg.length; k++) {
-    const c = seg.charCodeAt(k);
-    if (c !== 32 && c !== 0) return false;
-  }
-  return true;
+  const dot = seg.lastIndexOf('.');
+  if (dot <= 0) return seg.endsWith('_history');
+  if (dot < seg.length - 1 && SENSITIVE_EXTENSIONS.has(seg.slice(dot))) return true;
+  // Configuration and secrets by name, with an extension: `_config.php`, `db-secrets.json`.
+  const base = seg.slice(0, dot);
+  return base.includes('config') || base.includes('passw') || base.includes('secret') || base.includes('credential');
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Token analysis
 // ---------------------------------------------------------------------------------------------------
 
-/** Analyses one path-like token. `leading`: it starts the value (or is the value). */
-function analyzeToken(s: string, start: number, end: number, leading: boolean): Hit | undefined {
+/** A crown target spelled anywhere in the normalised token, not glued to a preceding letter. */
+function hasCrownString(t: string): boolean {
+  for (const c of CROWN_STRINGS) {
+    for (let at = t.indexOf(c); at !== -1; at = t.indexOf(c, at + 1)) {
+      const before = at === 0 ? 47 : t.charCodeAt(at - 1);
+      if (!(before >= 97 && before <= 122) && !(before >= 48 && before <= 57)) return true;
+    }
+  }
+  return false;
+}
+
+/** `..` runs glued to a system root because the separators were stripped (`....etc/`, `..web-inf`). */
+const GLUED_ROOTS = ['etc/', 'etcpasswd', 'web-inf', 'windows/', 'winnt/', 'inetpub', 'boot.ini', 'win.ini'];
+
+function hasGluedClimb(t: string): boolean {
+  for (let at = t.indexOf('..'); at !== -1; at = t.indexOf('..', at + 2)) {
+    let e = at;
+    while (e < t.length && t.charCodeAt(e) === 46) e++;
+    for (const r of GLUED_ROOTS) if (t.startsWith(r, e)) return true;
+    at = e - 2;
+  }
+  return false;
+}
+
+/** Longest segment worth naming; longer ones are ordinary (no system name is that long). */
+const MAX_NAMED_SEGMENT = 64;
+
+/**
+ * Analyses one path-like token `s[start, end)`. `leading`: it starts the value (or is the value).
+ * `link`: the token is a markdown link target or an href, resolved against a URL, not a directory.
+ * The normalised token is walked segment by segment by index (no split), so a megabyte of `/` or
+ * `../` costs one pass and no per-segment allocation beyond short names.
+ */
+function analyzeToken(s: string, start: number, end: number, leading: boolean, link: boolean): Hit | undefined {
   const n = normalize(s, start, end);
   const t = n.text;
-  if (t.indexOf('/') === -1) {
-    // No separator: only a bare sensitive file name ("boot.ini") as the whole value.
-    const seg = trimSeg(t);
-    if (leading && (seg === 'boot.ini' || seg === 'win.ini')) {
-      return { rule: 'path.sensitive-file', confidence: 'medium', reason: 'A bare Windows system file name.' };
-    }
-    return undefined;
+  if (hasCrownString(t) || hasGluedClimb(t)) {
+    return { rule: 'path.system-file', confidence: 'high', reason: 'A path that names a classic system file (passwd, boot.ini, web.xml…).' };
   }
-  const segs = t.split('/');
-  let hit: Hit | undefined;
+  if (t.indexOf('/') === -1) return undefined;
 
-  // Device and extended-length paths: `\\?\C:\…`, `\\.\PhysicalDrive0`.
-  if (t.startsWith('//?/') || t.startsWith('//./')) {
-    if (!s.startsWith('//', start) || s.charCodeAt(start) === 92) {
-      return { rule: 'path.windows-device', confidence: 'high', reason: 'A Windows device or extended-length path prefix.' };
-    }
-  }
-
-  // Skip a URL's scheme and authority: `https://host/a/../x` climbs from the path, not the host.
-  // segs of `http://host/a` are ['http:', '', 'host', 'a']: the path starts at index 3.
+  // A URL's scheme and authority do not count: in `http://host/a` the path starts after the third `/`.
   const schemeEnd = t.indexOf('://');
-  const first = schemeEnd > 0 && schemeEnd < 24 && segs[0]!.endsWith(':') ? 3 : 0;
+  let isUrl = false;
+  if (schemeEnd > 0 && schemeEnd < 24 && t.indexOf('/') === schemeEnd + 1) isUrl = true;
 
-  // Walk the segments.
+  const len = t.length;
+  const absolute = t.charCodeAt(0) === 47;
+  const unc = absolute && t.charCodeAt(1) === 47 && s.charCodeAt(start) === 92 && s.charCodeAt(start + 1) === 92;
+  let segIndex = 0; // index of the raw segment (empty ones included), as split('/') would number it
+  let slashCount = 0;
   let depth = 0;
   let minDepth = 0;
   let climbs = 0;
   let oddClimb = false;
-  let afterClimbSensitive = false;
+  let targetAfterClimb = false;
   let anySensitive = false;
-  let crown = false;
-  for (let i = first; i < segs.length; i++) {
-    const raw = segs[i]!;
-    const seg = trimSeg(raw);
-    if (seg === '' || seg === '.') continue;
-    if (isClimb(raw)) {
+  let hiddenSecret = false;
+  let firstClimbAt = -1; // segIndex of the first climb
+  let drive = false;
+  // The first two named segments (after a drive), for the absolute-path rules.
+  let s0: string | undefined;
+  let s1: string | undefined;
+  let s0Index = -1;
+  let restSensitive = false;
+  let prev = ''; // previous named segment, for pairs like etc/passwd
+  let prevStrong = false;
+
+  for (let a = 0; a <= len; ) {
+    let b = t.indexOf('/', a);
+    if (b === -1) b = len;
+    const raw = segIndex;
+    segIndex++;
+    const hasNext = b < len;
+    if (hasNext) slashCount++;
+    if (prevStrong && raw > 0) {
+      // `etc/…`: a strong root followed by anything (the original `STRONG_ROOTS && i + 1 < segs.length`).
+      anySensitive = true;
+      if (climbs > 0) targetAfterClimb = true;
+      prevStrong = false;
+    }
+    if (isUrl && slashCount <= 3 && raw < 3) {
+      a = b + 1;
+      continue;
+    }
+    // Trim what Windows or a C API drops at the end of a segment.
+    let e = b;
+    while (e > a && t.charCodeAt(e - 1) <= 32) e--;
+    if (e === a || (e === a + 1 && t.charCodeAt(a) === 46)) {
+      a = b + 1;
+      continue;
+    }
+    // Climb: two or more dots, then nothing, a `;` parameter, or controls/spaces (already trimmed).
+    let d = a;
+    while (d < e && t.charCodeAt(d) === 46) d++;
+    if (d - a >= 2 && (d === e || t.charCodeAt(d) === 59)) {
       climbs++;
-      if (seg !== '..') oddClimb = true;
+      if (firstClimbAt === -1) firstClimbAt = raw;
+      if (!(d - a === 2 && d === e)) oddClimb = true;
       depth--;
       if (depth < minDepth) minDepth = depth;
+      prev = '';
+      a = b + 1;
       continue;
     }
     // A drive (`c:`) or a scheme does not add depth.
-    if (seg.length === 2 && seg.charCodeAt(1) === 58) continue;
-    depth++;
-    if (isCrown(segs, i)) crown = true;
-    if (sensitiveName(seg) || isCrown(segs, i) || (STRONG_ROOTS.has(seg) && i + 1 < segs.length)) {
-      anySensitive = true;
-      if (climbs > 0) afterClimbSensitive = true;
+    if (e - a === 2 && t.charCodeAt(a + 1) === 58) {
+      if (raw === 0 && isAlnum(t.charCodeAt(a))) drive = true;
+      a = b + 1;
+      continue;
     }
+    depth++;
+    const seg = e - a <= MAX_NAMED_SEGMENT ? t.slice(a, e) : '';
+    if (s0 === undefined) {
+      s0 = seg;
+      s0Index = raw;
+    } else if (s1 === undefined) s1 = seg;
+    const named = seg.length > 0;
+    const sensitive = named && (sensitiveName(seg) || crownSingle(seg) || crownPair(prev, seg));
+    if (sensitive) {
+      anySensitive = true;
+      if (seg.charCodeAt(0) === 46) hiddenSecret = true;
+      if (s0Index !== raw) restSensitive = true;
+    }
+    if (named && crownPair(prev, seg)) anySensitive = true;
+    // After a climb: a secret, a system root, or any dotfile (`../.history`).
+    if (climbs > 0 && (sensitive || (named && seg.charCodeAt(0) === 46 && seg.length > 1))) targetAfterClimb = true;
+    prevStrong = named && STRONG_ROOTS.has(seg) && hasNext;
+    prev = seg;
+    a = b + 1;
   }
 
+  let hit: Hit | undefined;
   const out = -minDepth;
   if (climbs > 0) {
-    const absoluteClimb = (segs[0] === '' && segs.length > 1 && isClimb(segs[1] ?? '')) || t.startsWith('/../');
+    const absoluteClimb = absolute && firstClimbAt === 1;
     const obf = n.obfuscated || oddClimb || n.mixed;
     if (out >= 2) {
       hit = { rule: 'path.traversal', confidence: 'high', reason: `A path that climbs ${out > 9 ? 'many' : out} directories up.` };
-    } else if (out >= 1 && (obf || afterClimbSensitive || absoluteClimb)) {
-      const why = obf ? 'an obfuscated ../' : afterClimbSensitive ? 'a ../ to a sensitive file' : 'a /../ above the root';
+    } else if (out >= 1 && (obf || targetAfterClimb || absoluteClimb)) {
+      const why = obf ? 'an obfuscated ../' : targetAfterClimb ? 'a ../ to a sensitive file' : 'a /../ above the root';
       hit = { rule: 'path.traversal', confidence: 'high', reason: `A path with ${why}.` };
     } else if (out >= 1) {
-      hit = { rule: 'path.traversal', confidence: 'medium', reason: 'A relative path that climbs one directory up.' };
+      // `../README.md`: the traversal primitive, but also every relative link in documentation.
+      hit = { rule: 'path.traversal', confidence: link ? 'low' : 'medium', reason: 'A relative path that climbs one directory up.' };
     } else {
       hit = { rule: 'path.traversal', confidence: obf ? 'medium' : 'low', reason: 'A path with ../ that stays inside its start.' };
     }
@@ -501,41 +590,40 @@ function analyzeToken(s: string, start: number, end: number, leading: boolean): 
   }
 
   // Absolute or drive paths into system locations.
-  const abs = segs[0] === '' || (segs[0]!.length === 2 && segs[0]!.charCodeAt(1) === 58 && isAlnum(segs[0]!.charCodeAt(0)));
   let sys: Hit | undefined;
-  if (abs && first === 0) {
-    let k = 1;
-    while (k < segs.length && segs[k] === '') k++;
-    // `/c:/…` and `/d:\program files\` as seen in inclusion lists.
-    if (segs[0] === '' && k < segs.length && segs[k]!.length === 2 && segs[k]!.charCodeAt(1) === 58) k++;
-    const s0 = trimSeg(segs[k] ?? '');
-    const s1 = trimSeg(segs[k + 1] ?? '');
-    const rest = segs.slice(k + 1);
-    const restSensitive = rest.some((x) => sensitiveName(trimSeg(x)));
-    const drive = segs[0] !== '';
-    if (STRONG_ROOTS.has(s0) && (s1 !== '' || k + 1 < segs.length)) {
-      sys = { rule: 'path.system-file', confidence: 'high', reason: `An absolute path into /${s0.length <= 24 ? s0 : ''} (a system location).` };
-    } else if (sensitiveName(s0) && (drive || s0 === 'boot.ini' || s0 === 'win.ini' || s0.startsWith('.'))) {
+  if (!isUrl && (absolute || drive) && s0 !== undefined) {
+    const r0 = s0;
+    const r1 = s1 ?? '';
+    // Something follows the first segment (`/etc/x`, or at least `/etc/`).
+    const more = s1 !== undefined || t.charCodeAt(len - 1) === 47;
+    const where = r0.length > 0 ? r0 : '…';
+    if (unc) {
+      // `\\server\share\…`: a UNC path (SMB; leaks NTLM credentials on Windows hosts).
+      sys = { rule: 'path.unc', confidence: 'medium', reason: 'A UNC network path.' };
+    } else if (STRONG_ROOTS.has(r0) && more) {
+      sys = { rule: 'path.system-file', confidence: 'high', reason: `An absolute path into ${where} (a system location).` };
+    } else if (sensitiveName(r0)) {
       sys = { rule: 'path.system-file', confidence: 'high', reason: 'An absolute path to a system or secret file.' };
-    } else if (s0.startsWith('.') && s0.length > 1 && s0 !== '.well-known' && !s0.startsWith('..')) {
+    } else if (r0.length > 1 && r0.charCodeAt(0) === 46 && r0 !== '.well-known' && r0.charCodeAt(1) !== 46) {
       sys = { rule: 'path.system-file', confidence: 'high', reason: 'An absolute path into a hidden configuration directory.' };
-    } else if (WEAK_ROOTS.has(s0) && (SYSTEM_SUBDIRS.has(s1) || restSensitive)) {
-      sys = { rule: 'path.system-file', confidence: 'high', reason: `An absolute path into /${s0.length <= 24 ? s0 : ''} (a system location).` };
+    } else if (WEAK_ROOTS.has(r0) && r0 !== 'users' && (SYSTEM_SUBDIRS.has(r1) || restSensitive)) {
+      sys = { rule: 'path.system-file', confidence: 'high', reason: `An absolute path into ${where} (a system location).` };
     } else if (drive) {
-      sys = { rule: 'path.system-file', confidence: restSensitive || sensitiveName(s0) ? 'high' : 'medium', reason: 'An absolute Windows drive path.' };
-    } else if (WEAK_ROOTS.has(s0) && s1 !== '') {
+      // Upload file names from old browsers carry `C:\Users\me\Desktop\x.jpg` (or `C:\fakepath\…`):
+      // medium unless the path goes somewhere only an attacker would ask for.
+      const high = restSensitive || (WEAK_ROOTS.has(r0) && r0 !== 'users');
+      const conf: Confidence = high ? 'high' : r0 === 'fakepath' ? 'low' : 'medium';
+      sys = { rule: 'path.system-file', confidence: conf, reason: 'An absolute Windows drive path.' };
+    } else if (WEAK_ROOTS.has(r0) && r1 !== '') {
       sys = { rule: 'path.system-file', confidence: 'low', reason: 'An absolute path into a system-like directory.' };
     }
-  } else if (segs[0] === '' && segs[1] === '' && !s.startsWith('//', start) && first === 0) {
-    // `\\server\share\…`: a UNC path (SMB, leaks NTLM credentials on Windows hosts).
-    sys = { rule: 'path.unc', confidence: 'medium', reason: 'A UNC network path.' };
   }
-  if (sys === undefined && anySensitive && first === 0) {
-    // Relative paths to secrets: `member/.htpasswd`, `etc/passwd`, `./././etc/passwd`.
-    sys = { rule: 'path.system-file', confidence: crown || segs.some((x) => x.startsWith('.') && SENSITIVE_NAMES.has(x)) ? 'high' : 'medium', reason: 'A path to a system or secret file.' };
+  if (sys === undefined && anySensitive && !isUrl) {
+    // Relative paths to secrets: `member/.htpasswd`, `etc/hosts`.
+    sys = { rule: 'path.system-file', confidence: hiddenSecret ? 'high' : 'medium', reason: 'A path to a system or secret file.' };
   }
-  if (sys !== undefined && !leading && sys.confidence === 'high' && !crown) {
-    // Inside prose ("see /etc/motd for details") only the classic targets stay high.
+  if (sys !== undefined && !leading && sys.confidence === 'high') {
+    // Inside prose ("see /etc/motd for details") only the classic targets (checked above) stay high.
     sys = { ...sys, confidence: 'medium' };
   }
   return better(hit, sys);
@@ -560,7 +648,7 @@ function scanWrappers(s: string): Hit | undefined {
     if (a === i) continue;
     const scheme = s.slice(a, i).toLowerCase();
     const slashes = s.charCodeAt(i + 1) === 47 && s.charCodeAt(i + 2) === 47;
-    if (scheme === 'file' || scheme.endsWith('.file') || scheme === 'netdoc') {
+    if (scheme === 'file' || scheme === 'netdoc') {
       // `file:///etc/passwd`, `file:/etc/passwd`, `file://host/share`.
       if (s.charCodeAt(i + 1) === 47 || s.charCodeAt(i + 1) === 92) {
         return { rule: 'path.file-url', confidence: 'high', reason: 'A file: URL that reads the local file system.' };
@@ -578,17 +666,28 @@ function scanWrappers(s: string): Hit | undefined {
   return undefined;
 }
 
-/** A NUL after a path or file name: native code stops there (`shell.php\0.jpg`). */
+/**
+ * A NUL right after a file or path name (`shell.php\0.jpg`, `/etc/shadow\0`): native code stops
+ * there. Looks back over the name (bounded) for the `.` or separator that makes it a file name.
+ */
 function scanNul(s: string): Hit | undefined {
-  const z = s.indexOf('\0');
-  if (z === -1) return undefined;
-  let pathy = false;
-  for (let k = Math.max(0, z - 256); k < z; k++) {
-    const c = s.charCodeAt(k);
-    if (c === 46 || c === 47 || c === 92) pathy = true;
+  let found = false;
+  for (let z = s.indexOf('\0'); z !== -1; z = s.indexOf('\0', z + 1)) {
+    found = true;
+    let k = z - 1;
+    while (k >= 0 && z - k <= 64) {
+      const c = s.charCodeAt(k);
+      if (c === 46 || c === 47 || c === 92) {
+        if (k < z - 1) {
+          return { rule: 'path.null-byte', confidence: 'high', reason: 'A NUL byte after a file name, which truncates it in native code.' };
+        }
+        break;
+      }
+      if (!(isAlnum(c) || c === 95 || c === 45)) break;
+      k--;
+    }
   }
-  if (pathy) return { rule: 'path.null-byte', confidence: 'high', reason: 'A NUL byte after a file name, which truncates it in native code.' };
-  return { rule: 'path.null-byte', confidence: 'low', reason: 'A NUL byte in a value.' };
+  return found ? { rule: 'path.null-byte', confidence: 'low', reason: 'A NUL byte in a value.' } : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -603,16 +702,30 @@ function isBoundary(c: number): boolean {
 
 export function detectPathTraversal(value: string): Detection | undefined {
   if (typeof value !== 'string' || value.length < 2) return undefined;
-  // Fast path: one pass for the characters every rule needs. Letters, digits, spaces, `-`, `_` and
-  // `@` alone cannot form a path, a wrapper or a NUL truncation.
+  // Fast path: one pass for the characters every rule needs: a separator, `%`, NUL, a colon, non-ASCII
+  // look-alikes, or two dots in a row. Words, numbers, e-mail addresses and "v1.2" cannot form a path,
+  // a wrapper or a NUL truncation; a bare file name can only be one of the two Windows classics.
   let need = false;
   let colon = false;
+  let dot = false;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    if (c === 46 || c === 47 || c === 92 || c === 37 || c === 0 || c >= 0x80) need = true;
+    if (c === 47 || c === 92 || c === 37 || c === 0 || c >= 0x80) need = true;
     else if (c === 58) colon = need = true;
+    else if (c === 46) {
+      if (value.charCodeAt(i + 1) === 46) need = true;
+      dot = true;
+    }
   }
-  if (!need) return undefined;
+  if (!need) {
+    if (dot && value.length < 64) {
+      const l = value.trim().toLowerCase();
+      if (l === 'boot.ini' || l === 'win.ini') {
+        return { rule: 'path.system-file', confidence: 'high', reason: 'A Windows system file name (boot.ini / win.ini).' };
+      }
+    }
+    return undefined;
+  }
 
   let best: Hit | undefined;
   if (colon) best = scanWrappers(value);
@@ -627,7 +740,14 @@ export function detectPathTraversal(value: string): Detection | undefined {
   while (i < n && (value.charCodeAt(i) === 32 || value.charCodeAt(i) === 9)) i++;
   const c0 = value.charCodeAt(i);
   const c1 = value.charCodeAt(i + 1);
+  // Device and extended-length paths: `\\?\C:\…`, `\\.\PhysicalDrive0` (the `?` would end a token).
+  const c2 = value.charCodeAt(i + 2);
+  if (c0 === 92 && c1 === 92 && (c2 === 63 || c2 === 46) && value.charCodeAt(i + 3) === 92) {
+    return { rule: 'path.windows-device', confidence: 'high', reason: 'A Windows device or extended-length path prefix.' };
+  }
   const pathStart = c0 === 47 || c0 === 92 || c0 === 46 || c0 === 126 || (isAlnum(c0) && c1 === 58 && (value.charCodeAt(i + 2) === 47 || value.charCodeAt(i + 2) === 92));
+  let leadStart = -1;
+  let leadEnd = -1;
   if (pathStart) {
     let j = i;
     while (j < n) {
@@ -635,8 +755,10 @@ export function detectPathTraversal(value: string): Detection | undefined {
       if (c === 10 || c === 13 || c === 34 || c === 39 || c === 96 || c === 60 || c === 62 || c === 124 || c === 63 || c === 0) break;
       j++;
     }
-    best = better(best, analyzeToken(value, i, j, true));
+    best = better(best, analyzeToken(value, i, j, true, false));
     if (best?.confidence === 'high') return best;
+    leadStart = i;
+    leadEnd = j;
   }
   // Every whitespace/punctuation-delimited token (the leading one again, without its spaces).
   let first = true;
@@ -650,8 +772,13 @@ export function detectPathTraversal(value: string): Detection | undefined {
       if (c === 47 || c === 92 || c === 37 || c >= 0x80 || c === 46 || c === 48) interesting = true;
       j++;
     }
-    if (interesting) {
-      best = better(best, analyzeToken(value, i, j, first));
+    // The leading token again, unchanged: already analysed.
+    if (interesting && j - i >= 3 && !(i === leadStart && j === leadEnd)) {
+      // `](../x.md)` and `href="../"`: links resolve against a URL, not a directory.
+      const p1 = i > 0 ? value.charCodeAt(i - 1) : 0;
+      const p2 = i > 1 ? value.charCodeAt(i - 2) : 0;
+      const link = (p1 === 40 && p2 === 93) || ((p1 === 34 || p1 === 39) && p2 === 61);
+      best = better(best, analyzeToken(value, i, j, first, link));
       if (best?.confidence === 'high') return best;
     }
     first = false;

@@ -18,8 +18,8 @@
  * Prose with angle brackets (`a < b`, `<3`, `x<y>z`, `<me@x.com>`, `use <b>bold</b>`) is text or a
  * harmless tag: nothing, or `low`.
  *
- * Cost: a charCode prefilter returns at once for strings without any of `< " ' \` : ( { = &` (most
- * ids, names and numbers). Every later pass is a single linear scan; per-position look-aheads are
+ * Cost: a charCode prefilter returns at once for strings without any of `< : ( \` { = &` (most ids,
+ * names, numbers and plain sentences). Every later pass is a single linear scan; per-position look-aheads are
  * bounded by small constants, so adversarial input (1 MB of `<`, quotes or `javascript:`) stays linear.
  */
 import { isHtmlSpace, scanHtmlTags, type HtmlTag } from '../tokenizers/html';
@@ -36,6 +36,10 @@ class Best {
     }
     return confidence === 'high';
   }
+  /** Would a finding of this confidence replace the current one? Lets hot loops skip building reasons. */
+  wants(confidence: Confidence): boolean {
+    return this.hit === undefined || RANK[confidence] > RANK[this.hit.confidence];
+  }
   get high(): boolean {
     return this.hit !== undefined && this.hit.confidence === 'high';
   }
@@ -44,6 +48,33 @@ class Best {
 /** Tags that run script or load active content whatever their attributes. */
 const SCRIPT_TAGS = new Set(['script']);
 const EMBED_TAGS = new Set(['iframe', 'frame', 'object', 'embed', 'applet', 'portal', 'layer', 'ilayer', 'vmlframe']);
+
+/** Attributes whose value the browser loads or navigates to (HTML, SVG, SMIL, legacy IE). */
+const URL_ATTRIBUTES = new Set([
+  'href',
+  'src',
+  'action',
+  'formaction',
+  'data',
+  'xlink:href',
+  'background',
+  'lowsrc',
+  'dynsrc',
+  'poster',
+  'codebase',
+  'cite',
+  'to',
+  'from',
+  'by',
+  'values',
+  'srcset',
+  'ping',
+  'content',
+  'style',
+  'code',
+  'archive',
+  'classid',
+]);
 
 /** Attributes that bind data or behaviour into the page (IE data islands, HTC behaviours). */
 const ACTIVE_ATTRIBUTES = new Set(['datasrc', 'dataformatas', 'datafld', 'implementation', 'srcdoc', 'ev:handler']);
@@ -113,6 +144,14 @@ function hexVal(c: number): number {
   c |= 0x20;
   return c >= 97 && c <= 102 ? c - 87 : -1;
 }
+/** `s.indexOf(needle, from)` that looks no further than `limit`: keeps per-position work bounded. */
+function indexWithin(s: string, needle: string, from: number, limit: number): number {
+  const end = Math.min(s.length, limit);
+  if (from >= end) return -1;
+  const k = s.slice(from, end).indexOf(needle);
+  return k === -1 ? -1 : from + k;
+}
+
 function isQuote(c: number): boolean {
   return c === 34 || c === 39 || c === 96;
 }
@@ -123,6 +162,13 @@ function isQuote(c: number): boolean {
 // ---------------------------------------------------------------------------------------------------
 
 const SCHEME_BUDGET = 96;
+
+/** The few named entities that matter inside a scheme (lower case, with their `;`). */
+const SCHEME_ENTITIES: readonly [string, number][] = [
+  ['tab;', 9],
+  ['newline;', 10],
+  ['colon;', 58],
+];
 
 /** Decodes an entity at `p` (which holds `&`). Returns [codePoint, nextIndex] or undefined. */
 function entityAt(s: string, p: number): [number, number] | undefined {
@@ -143,13 +189,7 @@ function entityAt(s: string, p: number): [number, number] | undefined {
     if (s.charCodeAt(j) === 59) j++;
     return [cp, j];
   }
-  // The few named entities that matter inside a scheme.
-  const names: [string, number][] = [
-    ['tab;', 9],
-    ['newline;', 10],
-    ['colon;', 58],
-  ];
-  for (const [name, cp] of names) {
+  for (const [name, cp] of SCHEME_ENTITIES) {
     let k = 0;
     while (k < name.length && lower(s.charCodeAt(p + 1 + k)) === name.charCodeAt(k)) k++;
     if (k === name.length) return [cp, p + 1 + k];
@@ -179,15 +219,18 @@ function readSchemeChar(s: string, p: number, limit: number, out: Reader, loose 
         next = e[1];
       }
     } else if (c === 60 /* < */ && s.startsWith('<!--', p)) {
-      const close = s.indexOf('-->', p + 4);
-      if (close === -1 || close >= limit) return false;
+      const close = indexWithin(s, '-->', p + 4, limit);
+      if (close === -1) return false;
       p = close + 3;
+      continue;
+    } else if (c === 60 /* < */ && s.charCodeAt(p + 1) === 33 && s.slice(p, p + 9).toUpperCase() === '<![CDATA[') {
+      p += 9;
       continue;
     } else if (c === 93 /* ] */ && s.startsWith(']]>', p)) {
       p += 3;
       if (s.startsWith('<![', p)) {
-        const open = s.indexOf('[', p + 3);
-        if (open === -1 || open >= limit) return false;
+        const open = indexWithin(s, '[', p + 3, limit);
+        if (open === -1) return false;
         p = open + 1;
       }
       continue;
@@ -250,8 +293,8 @@ function activeDataType(s: string, p: number): boolean {
 
 /**
  * After `javascript:`: does code follow? A punctuation start (`/`, `(`, quote, backslash, `%`…) or an
- * identifier directly followed by `(`, a backtick, `=`, `[` or `.`. Prose ("JavaScript: The Good
- * Parts") has a word and a space.
+ * identifier chain (`a.b.c`) directly followed by `(`, a backtick, `=` or `[`. Prose ("JavaScript:
+ * The Good Parts") has a word and a space.
  */
 function codeFollows(s: string, p: number): boolean {
   const n = s.length;
@@ -333,10 +376,12 @@ function checkTag(tag: HtmlTag, input: string, best: Best): boolean {
     }
     if (a.hasValue && a.value.length > 0) {
       const v = a.value;
-      const sch = schemeAt(v, 0, true) ?? schemeAt(v, 0, true, true);
+      const strict = schemeAt(v, 0, true);
+      const sch = strict ?? schemeAt(v, 0, true, true);
       if (sch !== undefined && (sch.kind !== 'data' || activeDataType(v, sch.after))) {
-        const strict = schemeAt(v, 0, true) !== undefined;
-        if (strict || codeFollows(v, sch.after)) {
+        // In a URL attribute the scheme alone runs; elsewhere (alt, title, a disguised scheme with
+        // spaces or NULs) code must follow, so `alt="JavaScript: The Good Parts"` passes.
+        if ((strict !== undefined && (URL_ATTRIBUTES.has(an) || sch.kind === 'data')) || codeFollows(v, sch.after)) {
           return best.add('script-url', 'high', `${schemeReason(sch.kind)} in the ${an.length <= 16 ? an : ''} attribute.`);
         }
       }
@@ -424,7 +469,10 @@ function scanDangerousTagNames(s: string, best: Best): boolean {
 // Outside tags: schemes, event-handler breakouts, CSS, JavaScript strings, templates
 // ---------------------------------------------------------------------------------------------------
 
-/** Script URLs anywhere: at the start of the value, or after `= " ' ( :` or whitespace. */
+/**
+ * Script URLs outside a tag: `high` at the start of the value or after punctuation (`=`, a quote, `(`,
+ * `:`), `medium` after a space in the middle of text; in both cases only when code follows.
+ */
 function scanSchemes(s: string, best: Best): boolean {
   const n = s.length;
   // Where the value starts, ignoring the quotes and spaces an attacker may lead with.
@@ -436,7 +484,17 @@ function scanSchemes(s: string, best: Best): boolean {
   }
   for (let i = 0; i < n; i++) {
     const c = lower(s.charCodeAt(i));
-    if (c !== 106 && c !== 118 && c !== 108 && c !== 109 && c !== 100 && c !== 38) continue; // j v l m d &
+    // Candidate starts: the first letter of a scheme (j v l m d) or `&#` of an encoded one; the next
+    // raw character must be the scheme's second letter or something the reader skips.
+    let second: number;
+    if (c === 106 || c === 100) second = 97; // javascript, data: `a`
+    else if (c === 118) second = 98; // vbscript: `b`
+    else if (c === 108) second = 105; // livescript: `i`
+    else if (c === 109) second = 111; // mocha: `o`
+    else if (c === 38) second = -1;
+    else continue;
+    const nx = s.charCodeAt(i + 1);
+    if (second === -1 ? nx !== 35 : lower(nx) !== second && nx !== 9 && nx !== 10 && nx !== 13 && nx !== 38 && nx !== 60 && nx !== 93) continue;
     const prev = i === 0 ? 32 : s.charCodeAt(i - 1);
     if (isAlnum(prev) || prev === 95 || prev === 45 || prev === 46 || prev === 47) continue;
     const m = schemeAt(s, i, false);
@@ -449,7 +507,8 @@ function scanSchemes(s: string, best: Best): boolean {
       continue;
     }
     if (!codeFollows(s, m.after)) {
-      best.add('script-url', 'low', `A ${m.kind}: scheme without code after it.`);
+      if (best.wants('low')) best.add('script-url', 'low', `A ${m.kind}: scheme without code after it.`);
+      i = m.after - 1;
       continue;
     }
     // Mid-text after a space ("try javascript:alert(1) in the console") is only medium; after any
@@ -457,6 +516,26 @@ function scanSchemes(s: string, best: Best): boolean {
     const anchored = i <= start || !(prev <= 32 || prev === 0xa0);
     if (best.add('script-url', anchored ? 'high' : 'medium', schemeReason(m.kind))) return true;
     i = m.after - 1;
+  }
+  return false;
+}
+
+/** A call (`f(`, or a tagged template `` f`…` ``) in the first word of a handler value. */
+function callsSoon(s: string, p: number): boolean {
+  for (let k = p; k < s.length && k - p < 64; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 40) return true;
+    if (c === 96) return k > p && isIdentChar(s.charCodeAt(k - 1));
+    if (c <= 32 || c === 62) return false;
+  }
+  return false;
+}
+
+/** An earlier `"` or `'` followed by a space or `/` and an attribute: the value already left a quote. */
+function breakoutBefore(s: string, p: number): boolean {
+  for (let k = Math.max(0, p - 256); k < p; k++) {
+    const c = s.charCodeAt(k);
+    if ((c === 34 || c === 39) && (s.charCodeAt(k + 1) === 32 || s.charCodeAt(k + 1) === 47 || s.charCodeAt(k + 1) === 62)) return true;
   }
   return false;
 }
@@ -486,19 +565,25 @@ function scanEventAttributes(s: string, best: Best): boolean {
     let v = k + 1;
     while (v < n && v - k < 16 && (s.charCodeAt(v) <= 32 || isQuote(s.charCodeAt(v)))) v++;
     const hasCode = v < n && s.charCodeAt(v) !== 62 && s.charCodeAt(v) !== 38;
-    const quoted = isQuote(prev) || prev === 47;
+    // A `"` or `'` (or `/`) right before closes the attribute the value sat in; a backtick is a
+    // markdown code span ("use `onClick={fn}`") more often than an IE attribute quote.
+    const quoted = prev === 34 || prev === 39 || prev === 47;
     let lead = i - 1;
     while (lead >= 0 && s.charCodeAt(lead) <= 32) lead--;
     if (EVENTS.has(ev)) {
-      // At the very start of the value (`  onload= `) it can only be an attribute being injected.
-      if (hasCode || quoted || lead < 0) {
+      // At the very start of the value (`  onload= `) or after a quote it can only be an attribute
+      // being injected. Mid-text after a space (`x onmouseover=alert(1)`, an unquoted attribute) it
+      // must also call something or follow an earlier attribute breakout: "use onClick={handler}" in a
+      // code review passes as medium.
+      const strong = quoted || lead < 0 || (hasCode && (callsSoon(s, v) || breakoutBefore(s, i)));
+      if (strong) {
         if (best.add('event-handler', 'high', `An on${ev.length <= 16 ? ev : '…'}= event handler attribute.`)) return true;
-      } else {
+      } else if (best.wants('medium')) {
         best.add('event-handler', 'medium', 'An event handler attribute name with an empty value.');
       }
     } else if (quoted && hasCode) {
       if (best.add('event-handler', 'high', 'A quote that closes an attribute, then an on*= handler.')) return true;
-    } else {
+    } else if (best.wants('low')) {
       best.add('event-handler', 'low', 'An on*= attribute-like token.');
     }
     i = k;
@@ -516,8 +601,8 @@ function readCssChar(s: string, p: number, limit: number, out: Reader): boolean 
   while (p < limit) {
     let c = s.charCodeAt(p);
     if (c === 47 /* / */ && s.charCodeAt(p + 1) === 42 /* * */) {
-      const close = s.indexOf('*/', p + 2);
-      if (close === -1 || close >= limit) return false;
+      const close = indexWithin(s, '*/', p + 2, limit);
+      if (close === -1) return false;
       p = close + 2;
       continue;
     }
@@ -526,8 +611,8 @@ function readCssChar(s: string, p: number, limit: number, out: Reader): boolean 
       if (e !== undefined) {
         // An entity can itself spell a comment opener: `&#x2F;*`.
         if (e[0] === 47 && s.charCodeAt(e[1]) === 42) {
-          const close = s.indexOf('*/', e[1] + 1);
-          if (close === -1 || close >= limit) return false;
+          const close = indexWithin(s, '*/', e[1] + 1, limit);
+          if (close === -1) return false;
           p = close + 2;
           continue;
         }
@@ -603,17 +688,27 @@ function scanCss(s: string, best: Best): boolean {
     const limit = Math.min(s.length, i + CSS_BUDGET);
     let p = i + 1;
     const r: Reader = { c: 0, next: 0 };
-    // Skip whitespace and comments after the colon.
-    while (readCssChar(s, p, limit, r) && r.c <= 32) p = r.next;
+    // Skip whitespace and comments after the colon. An unterminated comment or a long run of
+    // blanks is not re-read from the colons inside it: the next colon searched is past it.
+    let ok = false;
+    while ((ok = readCssChar(s, p, limit, r)) && r.c <= 32) p = r.next;
+    if (!ok) {
+      i = s.indexOf(':', Math.max(i + 1, limit));
+      continue;
+    }
     if (cssExpressionAt(s, p) !== -1) {
       return best.add('css-expression', 'high', 'A CSS expression( that runs script (legacy IE).');
     }
     // `behavior:url(…)` / `-moz-binding:url(…)`: the property name sits before the colon.
+    if (!isAlnum(s.charCodeAt(i - 1)) && s.charCodeAt(i - 1) !== 32) {
+      i = s.indexOf(':', i + 1);
+      continue;
+    }
     const before = s.slice(Math.max(0, i - 16), i).toLowerCase();
     let b = before.length;
     while (b > 0 && before.charCodeAt(b - 1) <= 32) b--;
     const prop = before.slice(0, b);
-    if (BINDING_PROPERTIES.some((b) => prop.endsWith(b)) && cssWordAt(s, p, 'url', limit) !== -1) {
+    if (BINDING_PROPERTIES.some((name) => prop.endsWith(name)) && cssWordAt(s, p, 'url', limit) !== -1) {
       return best.add('css-binding', 'high', 'A CSS behavior/binding URL that loads script.');
     }
     i = s.indexOf(':', i + 1);
@@ -648,8 +743,12 @@ function scanJsSinks(s: string, best: Best): boolean {
       }
       break;
     }
-    const ident = j - lastStart <= 12 ? s.slice(lastStart, j) : '';
-    if (SINKS.has(ident)) {
+    // Only slice identifiers that could be a sink (length 4–11, starting with a, p, c, e or s).
+    const len = j - lastStart;
+    const f0 = s.charCodeAt(lastStart);
+    const maybe = len >= 4 && len <= 11 && (f0 === 97 || f0 === 112 || f0 === 99 || f0 === 101 || f0 === 115);
+    const ident = maybe ? s.slice(lastStart, j) : '';
+    if (maybe && SINKS.has(ident)) {
       let k = j;
       while (k < n && k - j < 8 && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9)) k++;
       const call = s.charCodeAt(k);
@@ -666,8 +765,8 @@ function scanJsSinks(s: string, best: Best): boolean {
           const why = ctx === 'start' ? 'A value that is a call to' : 'A string or statement breakout into a call to';
           if (best.add('js-breakout', 'high', `${why} ${ident}().`)) return true;
         } else if (ctx === 'expression') {
-          best.add('js-breakout', 'medium', `A call to ${ident}() inside an expression.`);
-        } else {
+          if (best.wants('medium')) best.add('js-breakout', 'medium', `A call to ${ident}() inside an expression.`);
+        } else if (best.wants('low')) {
           best.add('js-breakout', 'low', `A call to ${ident}().`);
         }
       }
@@ -743,8 +842,8 @@ function scanJsIndirect(s: string, best: Best): boolean {
         let m = k + 1;
         while (m < n && m - k < 8 && s.charCodeAt(m) === 91) {
           // Chained `["$"]["globalEval"]`: skip to the last bracket.
-          const close = s.indexOf(']', m);
-          if (close === -1 || close - m > 96) break;
+          const close = indexWithin(s, ']', m, m + 96);
+          if (close === -1) break;
           m = close + 1;
         }
         if (built && (s.charCodeAt(m) === 40 || s.charCodeAt(m) === 96)) {
@@ -753,17 +852,6 @@ function scanJsIndirect(s: string, best: Best): boolean {
         break;
       }
     }
-  }
-  // Netscape JavaScript entities outside an attribute: `&{document.cookie=true;};`.
-  for (let d = s.indexOf('&{'); d !== -1; d = s.indexOf('&{', d + 2)) {
-    const close = s.indexOf('}', d + 2);
-    if (close === -1) break;
-    let code = false;
-    for (let k = d + 2; k < close && k - d < 256; k++) {
-      const c = s.charCodeAt(k);
-      if (c === 40 || c === 61) code = true;
-    }
-    if (code) return best.add('js-breakout', 'high', 'A JavaScript entity &{…} with code inside.');
   }
   for (let d = s.indexOf('${'); d !== -1; d = s.indexOf('${', d + 2)) {
     let k = d + 2;
@@ -779,6 +867,19 @@ function scanJsIndirect(s: string, best: Best): boolean {
   return false;
 }
 
+/** Netscape JavaScript entities outside an attribute: `&{document.cookie=true;};`. */
+function scanJsEntities(s: string, best: Best): boolean {
+  for (let d = s.indexOf('&{'); d !== -1; d = s.indexOf('&{', d + 2)) {
+    const close = indexWithin(s, '}', d + 2, d + 256);
+    if (close === -1) continue;
+    for (let k = d + 2; k < close; k++) {
+      const c = s.charCodeAt(k);
+      if (c === 40 || c === 61) return best.add('js-breakout', 'high', 'A JavaScript entity &{…} with code inside.');
+    }
+  }
+  return false;
+}
+
 /** AngularJS (and other client-side template) expressions that reach the Function constructor. */
 function scanTemplates(s: string, best: Best): boolean {
   let i = s.indexOf('{{');
@@ -786,7 +887,7 @@ function scanTemplates(s: string, best: Best): boolean {
     const close = s.indexOf('}}', i + 2);
     const end = close === -1 ? s.length : close;
     const inner = s.slice(i + 2, Math.min(end, i + 2 + 4096));
-    if (inner.includes('constructor') || inner.includes('$eval') || inner.includes('$on') || inner.includes('__proto__') || inner.includes('$parse')) {
+    if (inner.includes('constructor') || inner.includes('$eval') || inner.includes('__proto__') || inner.includes('$parse')) {
       return best.add('template-injection', 'high', 'A client-side template expression that reaches the Function constructor.');
     }
     let call = false;
@@ -801,7 +902,6 @@ function scanTemplates(s: string, best: Best): boolean {
 // ---------------------------------------------------------------------------------------------------
 
 const F_LT = 1;
-const F_QUOTE = 2;
 const F_COLON = 4;
 const F_PAREN = 8;
 const F_BRACE = 16;
@@ -824,12 +924,8 @@ function flags(s: string): number {
       case 60:
         f |= F_LT;
         break;
-      case 34:
-      case 39:
-        f |= F_QUOTE;
-        break;
       case 96:
-        f |= F_QUOTE | F_BACKTICK;
+        f |= F_BACKTICK;
         break;
       case 58:
         f |= F_COLON;
@@ -854,8 +950,8 @@ function flags(s: string): number {
 export function detectXss(value: string): Detection | undefined {
   if (typeof value !== 'string' || value.length < 2) return undefined;
   let f = flags(value);
-  // Fast path: no tag, quote, colon, parenthesis, brace, `=` or `&`: nothing here can become markup
-  // or script. Costs one table-free switch per character.
+  // Fast path: no `<`, colon, parenthesis, backtick, brace, `=` or `&`: nothing here can become
+  // markup or script (a quote alone, as in "O'Brien", cannot either). One switch per character.
   if (f === 0) return undefined;
   const best = new Best();
   let s = value;
@@ -888,6 +984,7 @@ export function detectXss(value: string): Detection | undefined {
   }
   if (f & F_BRACE) {
     if (scanTemplates(s, best)) return best.hit;
+    if (f & F_AMP && scanJsEntities(s, best)) return best.hit;
   }
   return best.hit;
 }

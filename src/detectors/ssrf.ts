@@ -1,0 +1,793 @@
+/**
+ * Server-side request forgery: is the value (or a URL inside it) an address the function should never
+ * be made to fetch: loopback, private and link-local networks, the cloud metadata services, the Lambda
+ * Runtime API, internal-only DNS names, or a scheme that turns an HTTP client into a protocol smuggler
+ * (`gopher://`, `dict://`, `file://`, `ldap://`)?
+ *
+ * Decided by structure: URLs are found by their scheme and split the way WHATWG parsers do (any run of
+ * `/` and `\` after a special scheme, userinfo up to the last `@`, authority ending at `/ ? # \`), and
+ * the host is parsed by the small IPv4/IPv6 parsers below, not matched: every IPv4 spelling a URL
+ * parser accepts (decimal `2130706433`, hex `0x7f000001`, octal `0177.0.0.1`, short `127.1`, mixed
+ * `0x7f.0.0.1`, trailing dot), 32-bit overflow spellings older parsers truncate (`7147006462`), IPv6
+ * with embedded IPv4 (`::ffff:127.0.0.1`, `::ffff:7f00:1`, NAT64, 6to4), zone ids, and Unicode digits
+ * and dots that IDNA folds (`①②⑦.⓪.⓪.①`, `169。254。169。254`). Both hosts of a userinfo trick are
+ * checked (`http://public.com@127.0.0.1/`, `http://127.0.0.1:80@public.com/`).
+ *
+ * Confidence: a URL to an internal or metadata address is `high`; a bare host with a path or port
+ * (`localhost:8080/`, `169.254.169.254/latest`) is `high` when it is the whole value; a bare private IP
+ * (`10.0.0.1`, a plausible configuration value) is `medium`; integers and version numbers ("1.2.3.4")
+ * outside a URL are nothing. URLs to public hosts (`https://example.com`, `https://8.8.8.8/`) pass.
+ *
+ * Cost: a charCode prefilter returns for values without `:`, `.`, `\`, `%` or non-ASCII; then one
+ * pass finds the colons of schemes and one pass the bare tokens. Every host is at most 256 characters
+ * of look-ahead, so the whole scan stays linear.
+ */
+import type { Confidence, Detection } from '../types';
+
+const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
+
+interface Hit {
+  rule: string;
+  confidence: Confidence;
+  reason: string;
+}
+
+function better(a: Hit | undefined, b: Hit | undefined): Hit | undefined {
+  if (b === undefined) return a;
+  if (a === undefined || RANK[b.confidence] > RANK[a.confidence]) return b;
+  return a;
+}
+
+function hexVal(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  c |= 0x20;
+  return c >= 97 && c <= 102 ? c - 87 : -1;
+}
+
+/** `s.indexOf(ch, from)` limited to `[from, end)`. */
+function indexWithin(s: string, ch: string, from: number, end: number): number {
+  for (let i = from; i < end && i < s.length; i++) if (s[i] === ch) return i;
+  return -1;
+}
+function lastIndexWithin(s: string, ch: string, from: number, end: number): number {
+  for (let i = Math.min(end, s.length) - 1; i >= from; i--) if (s[i] === ch) return i;
+  return -1;
+}
+
+function isAlpha(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// IPv4
+// ---------------------------------------------------------------------------------------------------
+
+export interface ParsedV4 {
+  /** The address as an unsigned 32-bit integer (low 32 bits when the spelling overflowed). */
+  value: number;
+  /** Not the canonical dotted-decimal form: hex, octal, fewer than four parts, leading zeros. */
+  obfuscated: boolean;
+  /** A part was larger than the URL standard allows; `value` holds what a truncating parser uses. */
+  overflow: boolean;
+  /** Four plain decimal parts without leading zeros: `10.0.0.1`. */
+  dotted: boolean;
+}
+
+const TWO32 = 4294967296;
+
+/**
+ * Parses an IPv4 host as the WHATWG URL standard (and inet_aton) do: one to four parts separated by
+ * dots (one trailing dot allowed), each decimal, octal with a leading `0`, or hex with `0x`; the last
+ * part fills the remaining bytes. Returns undefined when the text is not an IPv4 spelling at all.
+ */
+export function parseIPv4(host: string): ParsedV4 | undefined {
+  let h = host;
+  if (h.length === 0 || h.length > 128) return undefined;
+  if (h.charCodeAt(h.length - 1) === 46) h = h.slice(0, -1);
+  const parts: number[] = [];
+  let obfuscated = false;
+  let overflow = false;
+  let partStart = 0;
+  for (let i = 0; i <= h.length; i++) {
+    if (i < h.length && h.charCodeAt(i) !== 46) continue;
+    if (i === partStart || parts.length === 4) return undefined;
+    // One part: radix by prefix, value kept modulo 2^32 plus an overflow flag.
+    let p = partStart;
+    let radix = 10;
+    if (h.charCodeAt(p) === 48 && (h.charCodeAt(p + 1) | 0x20) === 120 && p + 1 < i) {
+      radix = 16;
+      p += 2;
+      obfuscated = true;
+    } else if (h.charCodeAt(p) === 48 && i - p > 1) {
+      radix = 8;
+      p += 1;
+      obfuscated = true;
+    }
+    let v = 0;
+    let big = false;
+    for (let k = p; k < i; k++) {
+      const d = radix === 16 ? hexVal(h.charCodeAt(k)) : h.charCodeAt(k) - 48;
+      if (d < 0 || d >= radix) return undefined;
+      const next = v * radix + d;
+      if (next >= TWO32) big = true;
+      v = next % TWO32;
+    }
+    parts.push(big ? -1 - v : v);
+    partStart = i + 1;
+  }
+  if (parts.length === 0) return undefined;
+  // Unwrap the overflow marks: -1 - v encodes "overflowed, low bits v".
+  const vals: number[] = [];
+  for (const x of parts) {
+    if (x < 0) {
+      overflow = true;
+      vals.push(-1 - x);
+    } else vals.push(x);
+  }
+  const last = vals[vals.length - 1]!;
+  let value = 0;
+  for (let k = 0; k < vals.length - 1; k++) {
+    const b = vals[k]!;
+    // Only the last part may be wide; `999.1.1.1` is no address for any parser.
+    if (b > 255) return undefined;
+    value = value * 256 + b;
+  }
+  const lastBytes = 5 - vals.length;
+  const lastMax = Math.pow(256, lastBytes);
+  if (last >= lastMax) overflow = true;
+  value = (value * lastMax + (last % lastMax)) % TWO32;
+  if (vals.length !== 4) obfuscated = true;
+  return { value: value >>> 0, obfuscated: obfuscated || overflow, overflow, dotted: !obfuscated && vals.length === 4 && !overflow };
+}
+
+type Category = 'metadata' | 'loopback' | 'private' | 'link-local' | 'unspecified' | 'reserved' | 'public';
+
+function v4(a: number, b: number, c: number, d: number): number {
+  return ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
+}
+
+/** Metadata and host-agent endpoints reachable from cloud workloads. */
+const METADATA_V4 = new Set([
+  v4(169, 254, 169, 254), // AWS, GCP, Azure, OpenStack, DigitalOcean, Oracle, Hetzner IMDS
+  v4(169, 254, 170, 2), // AWS ECS task metadata / credentials
+  v4(169, 254, 170, 23), // AWS EKS Pod Identity agent
+  v4(168, 63, 129, 16), // Azure WireServer
+  v4(100, 100, 100, 200), // Alibaba Cloud
+  v4(192, 0, 0, 192), // Oracle Cloud (legacy)
+]);
+
+function inNet(x: number, net: number, bits: number): boolean {
+  if (bits === 0) return true;
+  const shift = 32 - bits;
+  return x >>> shift === net >>> shift;
+}
+
+export function classifyIPv4(x: number): Category {
+  if (METADATA_V4.has(x)) return 'metadata';
+  if (inNet(x, v4(127, 0, 0, 0), 8)) return 'loopback';
+  if (inNet(x, v4(0, 0, 0, 0), 8)) return 'unspecified';
+  if (inNet(x, v4(10, 0, 0, 0), 8) || inNet(x, v4(172, 16, 0, 0), 12) || inNet(x, v4(192, 168, 0, 0), 16)) return 'private';
+  if (inNet(x, v4(100, 64, 0, 0), 10)) return 'private'; // carrier-grade NAT, VPC-internal at some clouds
+  if (inNet(x, v4(169, 254, 0, 0), 16)) return 'link-local';
+  if (
+    inNet(x, v4(192, 0, 0, 0), 24) ||
+    inNet(x, v4(192, 0, 2, 0), 24) ||
+    inNet(x, v4(198, 18, 0, 0), 15) ||
+    inNet(x, v4(198, 51, 100, 0), 24) ||
+    inNet(x, v4(203, 0, 113, 0), 24) ||
+    inNet(x, v4(224, 0, 0, 0), 4) ||
+    inNet(x, v4(240, 0, 0, 0), 4)
+  ) {
+    return 'reserved';
+  }
+  return 'public';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// IPv6
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * Parses an IPv6 address (no brackets) into eight 16-bit groups: `::` compression, an embedded dotted
+ * IPv4 tail, a zone id (`%eth0`, `%25eth0`) ignored. Lenient where attackers are: a last group of 5–8
+ * hex digits is read as the 32-bit tail (`::ffff:7f000001`). Undefined when it is not IPv6.
+ */
+export function parseIPv6(text: string): number[] | undefined {
+  let s = text;
+  const pct = s.indexOf('%');
+  if (pct !== -1) s = s.slice(0, pct);
+  if (s.length < 2 || s.length > 64) return undefined;
+  const head: number[] = [];
+  const tail: number[] = [];
+  let cur = head;
+  let seenDouble = false;
+  let i = 0;
+  if (s.startsWith('::')) {
+    seenDouble = true;
+    cur = tail;
+    i = 2;
+    if (i === s.length) return [0, 0, 0, 0, 0, 0, 0, 0];
+  }
+  while (i < s.length) {
+    let j = i;
+    while (j < s.length && hexVal(s.charCodeAt(j)) >= 0) j++;
+    if (s.charCodeAt(j) === 46 /* . */) {
+      // Embedded IPv4 tail: must be dotted decimal per RFC 4291; accept any IPv4 spelling.
+      const p = parseIPv4(s.slice(i));
+      if (p === undefined) return undefined;
+      cur.push(p.value >>> 16, p.value & 0xffff);
+      i = s.length;
+      break;
+    }
+    const len = j - i;
+    if (len === 0 || len > 8) return undefined;
+    if (len > 4) {
+      if (j !== s.length) return undefined;
+      const v = parseInt(s.slice(i, j), 16);
+      cur.push(Math.floor(v / 65536) & 0xffff, v & 0xffff);
+      i = j;
+      break;
+    }
+    cur.push(parseInt(s.slice(i, j), 16));
+    if (j === s.length) {
+      i = j;
+      break;
+    }
+    if (s.charCodeAt(j) !== 58) return undefined;
+    if (s.charCodeAt(j + 1) === 58) {
+      if (seenDouble) return undefined;
+      seenDouble = true;
+      cur = tail;
+      i = j + 2;
+      if (i === s.length) break;
+      continue;
+    }
+    i = j + 1;
+    if (i === s.length) return undefined;
+  }
+  const total = head.length + tail.length;
+  if (total > 8 || (!seenDouble && total !== 8) || (seenDouble && total > 7)) return undefined;
+  const groups = head.slice();
+  for (let k = 0; k < 8 - total; k++) groups.push(0);
+  return groups.concat(tail);
+}
+
+/** What an IPv6 address reaches, following IPv4 embeddings (mapped, compatible, NAT64, 6to4). */
+export function classifyIPv6(g: number[]): { category: Category; via4: boolean } {
+  const [g0, g1, g2, g3, g4, g5, g6, g7] = g as [number, number, number, number, number, number, number, number];
+  const tail4 = (((g6 << 16) >>> 0) + g7) >>> 0;
+  const zero5 = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
+  if (zero5 && g5 === 0 && g6 === 0 && g7 === 0) return { category: 'unspecified', via4: false };
+  if (zero5 && g5 === 0 && g6 === 0 && g7 === 1) return { category: 'loopback', via4: false };
+  // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible), ::ffff:0:a.b.c.d (SIIT), 64:ff9b::a.b.c.d (NAT64).
+  if ((zero5 && (g5 === 0xffff || g5 === 0)) || (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0xffff && g5 === 0)) {
+    return { category: classifyIPv4(tail4), via4: true };
+  }
+  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return { category: classifyIPv4(tail4), via4: true };
+  if (g0 === 0x2002) return { category: classifyIPv4((((g1 << 16) >>> 0) + g2) >>> 0), via4: true };
+  if (g0 === 0xfd00 && g1 === 0x0ec2 && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0 && g6 === 0 && g7 === 0x254) {
+    return { category: 'metadata', via4: false }; // AWS IMDS over IPv6
+  }
+  if ((g0 & 0xffc0) === 0xfe80) return { category: 'link-local', via4: false };
+  if ((g0 & 0xfe00) === 0xfc00 || (g0 & 0xffc0) === 0xfec0) return { category: 'private', via4: false };
+  if ((g0 & 0xff00) === 0xff00) return { category: 'reserved', via4: false };
+  if (g0 === 0x2001 && g1 === 0x0db8) return { category: 'reserved', via4: false };
+  // Only 2000::/3 is global unicast; the rest is unassigned or special.
+  if ((g0 & 0xe000) !== 0x2000) return { category: 'reserved', via4: false };
+  return { category: 'public', via4: false };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Host names
+// ---------------------------------------------------------------------------------------------------
+
+const LOOPBACK_NAMES = new Set([
+  'localhost',
+  'localhost.localdomain',
+  'localhost4',
+  'localhost4.localdomain4',
+  'localhost6',
+  'localhost6.localdomain6',
+  'ip6-localhost',
+  'ip6-loopback',
+  'ipv6-localhost',
+  'ipv6-loopback',
+  // Public DNS names that resolve to 127.0.0.1 (and every subdomain does too).
+  'localtest.me',
+  'lvh.me',
+]);
+
+const METADATA_NAMES = new Set([
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata',
+  'instance-data',
+  'instance-data.ec2.internal',
+  'metadata.packet.net',
+  'metadata.platformequinix.com',
+  'metadata.tencentyun.com',
+]);
+
+/** Suffixes of names that only resolve inside a private network. */
+const INTERNAL_SUFFIXES = ['.localhost', '.internal', '.local', '.localdomain', '.home.arpa', '.svc', '.cluster.local', '.localtest.me', '.lvh.me'];
+
+/** Wildcard DNS services that answer with the IP written in the name. */
+const IP_IN_NAME_SUFFIXES = ['.nip.io', '.sslip.io', '.xip.io', '.nip.direct', '.traefik.me'];
+
+interface HostVerdict {
+  category: Category | 'internal-name' | 'single-label';
+  /** For reasons: how the address was spelled. */
+  spelling: 'ip' | 'obfuscated-ip' | 'overflow-ip' | 'ipv6' | 'name' | 'ip-in-name';
+}
+
+/** Normalises a host: lower case, IDNA-style folding of Unicode digits, letters and dots. */
+function foldHost(host: string): string {
+  let h = host;
+  let ascii = true;
+  for (let i = 0; i < h.length; i++) if (h.charCodeAt(i) >= 0x80) ascii = false;
+  if (!ascii) {
+    // Ideographic and full-width full stops are label separators under IDNA.
+    h = h.replaceAll('\u3002', '.').replaceAll('\uff0e', '.').replaceAll('\uff61', '.');
+    try {
+      h = h.normalize('NFKC');
+    } catch {
+      // Lone surrogates: keep the text as is.
+    }
+  }
+  h = h.toLowerCase();
+  while (h.length > 0 && h.charCodeAt(h.length - 1) === 46) h = h.slice(0, -1);
+  return h;
+}
+
+/** Classifies a host (brackets allowed for IPv6). */
+function classifyHost(rawHost: string): HostVerdict | undefined {
+  if (rawHost.length === 0 || rawHost.length > 255) return undefined;
+  let host = rawHost;
+  if (host.charCodeAt(0) === 91 /* [ */) {
+    const close = host.indexOf(']');
+    const inner = host.slice(1, close === -1 ? host.length : close);
+    const g = parseIPv6(inner);
+    if (g === undefined) return undefined;
+    const c = classifyIPv6(g);
+    return { category: c.category, spelling: 'ipv6' };
+  }
+  host = foldHost(host);
+  if (host.length === 0) return undefined;
+  const c0 = host.charCodeAt(0);
+  if (isDigit(c0)) {
+    const p = parseIPv4(host);
+    if (p !== undefined) {
+      return { category: classifyIPv4(p.value), spelling: p.overflow ? 'overflow-ip' : p.obfuscated ? 'obfuscated-ip' : 'ip' };
+    }
+  }
+  if (host.indexOf(':') !== -1) {
+    const g = parseIPv6(host);
+    if (g !== undefined) return { category: classifyIPv6(g).category, spelling: 'ipv6' };
+  }
+  if (METADATA_NAMES.has(host)) return { category: 'metadata', spelling: 'name' };
+  if (LOOPBACK_NAMES.has(host)) return { category: 'loopback', spelling: 'name' };
+  for (const suf of IP_IN_NAME_SUFFIXES) {
+    if (host.endsWith(suf)) {
+      const inner = host.slice(0, -suf.length);
+      // `10.0.0.1.nip.io`, `app.10.0.0.1.nip.io`, `10-0-0-1.nip.io`, `0a000001.nip.io`.
+      const labels = inner.split('.');
+      const candidates = [labels.slice(-4).join('.'), (labels[labels.length - 1] ?? '').replaceAll('-', '.'), '0x' + (labels[labels.length - 1] ?? '')];
+      for (const cand of candidates) {
+        const p = parseIPv4(cand);
+        if (p !== undefined && (cand.startsWith('0x') ? cand.length === 10 : true)) {
+          const cat = classifyIPv4(p.value);
+          if (cat !== 'public') return { category: cat, spelling: 'ip-in-name' };
+        }
+      }
+      return undefined;
+    }
+  }
+  for (const suf of INTERNAL_SUFFIXES) if (host.endsWith(suf)) return { category: 'internal-name', spelling: 'name' };
+  if (host.startsWith('kubernetes.default')) return { category: 'internal-name', spelling: 'name' };
+  // A single DNS label (`http://redis/`, `http://intranet/`) resolves through the VPC's search list.
+  if (host.indexOf('.') === -1) {
+    for (let i = 0; i < host.length; i++) {
+      const c = host.charCodeAt(i);
+      if (!(isAlpha(c) || isDigit(c) || c === 45 || c === 95)) return undefined;
+    }
+    return { category: 'single-label', spelling: 'name' };
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// URLs and bare hosts
+// ---------------------------------------------------------------------------------------------------
+
+/** Schemes whose URLs get `\` and any number of slashes folded, as WHATWG "special" schemes do. */
+const SPECIAL_SCHEMES = new Set(['http', 'https', 'ws', 'wss', 'ftp', 'file']);
+
+/** Schemes that name no network host: their "authority" is something else (`javascript://--`). */
+const NON_NETWORK_SCHEMES = new Set([
+  'javascript',
+  'vbscript',
+  'data',
+  'mailto',
+  'about',
+  'blob',
+  'urn',
+  'tel',
+  'sms',
+  'php',
+  'phar',
+  'zip',
+  'glob',
+  'compress.zlib',
+  'compress.bzip2',
+  'jndi',
+  'view-source',
+]);
+
+/** Schemes whose dotless hosts resolve through the resolver's search list (`http://redis/`). */
+const SINGLE_LABEL_SCHEMES = new Set(['http', 'https', 'ws', 'wss', 'ftp', 'gopher', 'dict', 'ldap', 'ldaps', 'tftp']);
+
+/** Schemes that only show up in SSRF: they speak raw TCP or read local resources. */
+const SMUGGLING_SCHEMES = new Set(['gopher', 'dict', 'file', 'ldap', 'ldaps', 'ldapi', 'tftp', 'jar', 'netdoc', 'smb', 'expect', 'local_file']);
+
+/** The Lambda Runtime API endpoint of this process, if any (`127.0.0.1:9001`). Read once at load. */
+const RUNTIME_API: string | undefined = (() => {
+  try {
+    const v = typeof process !== 'undefined' ? process.env.AWS_LAMBDA_RUNTIME_API : undefined;
+    return typeof v === 'string' && v.length > 0 && v.length < 256 ? v.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+const CATEGORY_TEXT: Record<Category | 'internal-name' | 'single-label', string> = {
+  metadata: 'a cloud metadata endpoint',
+  loopback: 'a loopback address',
+  private: 'a private-network address',
+  'link-local': 'a link-local address',
+  unspecified: 'the unspecified address (0.0.0.0 / ::), which reaches this host',
+  reserved: 'a reserved, non-routable address',
+  public: 'a public address',
+  'internal-name': 'an internal-only host name',
+  'single-label': 'a single-label (intranet) host name',
+};
+
+function spellingText(v: HostVerdict): string {
+  switch (v.spelling) {
+    case 'obfuscated-ip':
+      return ' written in a non-canonical IP form';
+    case 'overflow-ip':
+      return ' written as an overflowing integer';
+    case 'ip-in-name':
+      return ' through a wildcard DNS name';
+    default:
+      return '';
+  }
+}
+
+/** Reads a host[:port] at `p`, up to a delimiter. Returns host, port and the end index. */
+function readHost(s: string, p: number, end: number): { host: string; port: number; end: number } {
+  let i = p;
+  if (s.charCodeAt(i) === 91 /* [ */) {
+    const close = indexWithin(s, ']', i, end);
+    if (close === -1) return { host: s.slice(p, end), port: -1, end };
+    i = close + 1;
+  } else {
+    let colons = 0;
+    for (let k = p; k < end; k++) if (s.charCodeAt(k) === 58) colons++;
+    // An unbracketed IPv6 literal (`https://2001:db8::1/`): invalid for WHATWG, but some clients
+    // accept it; read it whole rather than as host `2001` and port `db8`.
+    if (colons >= 2) return { host: s.slice(p, end), port: -1, end };
+    while (i < end && s.charCodeAt(i) !== 58 /* : */) i++;
+  }
+  const host = s.slice(p, i);
+  let port = -1;
+  if (s.charCodeAt(i) === 58) {
+    let j = i + 1;
+    let v = 0;
+    while (j < end && isDigit(s.charCodeAt(j)) && j - i < 7) v = v * 10 + s.charCodeAt(j++) - 48;
+    if (j > i + 1) port = v;
+  }
+  return { host, port, end };
+}
+
+function judge(v: HostVerdict, host: string, port: number, embedded: boolean, scheme: string): Hit | undefined {
+  if (v.category === 'single-label' && scheme.length > 0 && !SINGLE_LABEL_SCHEMES.has(scheme)) return undefined;
+  const where = CATEGORY_TEXT[v.category] + spellingText(v);
+  const what = scheme.length > 0 ? 'A URL' : 'A host';
+  if (v.category === 'loopback' && (port === 9001 || (RUNTIME_API !== undefined && `${host.toLowerCase()}:${port}` === RUNTIME_API))) {
+    return { rule: 'ssrf.runtime-api', confidence: 'high', reason: `${what} that targets the Lambda Runtime API on loopback.` };
+  }
+  if (RUNTIME_API !== undefined && port >= 0 && `${host.toLowerCase()}:${port}` === RUNTIME_API) {
+    return { rule: 'ssrf.runtime-api', confidence: 'high', reason: `${what} that targets this function's Runtime API endpoint.` };
+  }
+  switch (v.category) {
+    case 'public':
+      if (v.spelling === 'obfuscated-ip' || v.spelling === 'overflow-ip') {
+        return { rule: 'ssrf.obfuscated-ip', confidence: 'medium', reason: `${what} whose IP address is written in a non-canonical form.` };
+      }
+      return undefined;
+    case 'metadata':
+      return { rule: 'ssrf.metadata', confidence: 'high', reason: `${what} that targets ${where}.` };
+    case 'internal-name':
+    case 'single-label':
+      return { rule: 'ssrf.internal-host', confidence: embedded ? 'medium' : 'high', reason: `${what} that targets ${where}.` };
+    default:
+      return { rule: 'ssrf.internal-ip', confidence: 'high', reason: `${what} that targets ${where}.` };
+  }
+}
+
+/** Characters that legitimately end an authority. */
+function isUrlEnd(c: number): boolean {
+  return c === 47 || c === 63 || c === 35 || c === 92 || c <= 32 || c === 34 || c === 39;
+}
+
+/** Finds `scheme:` occurrences and checks each URL's host(s). */
+function scanUrls(s: string, trimmedStart: number): Hit | undefined {
+  const n = s.length;
+  let best: Hit | undefined;
+  let sawUrl = -1;
+  let next = 0;
+  for (let c = s.indexOf(':'); c !== -1; c = s.indexOf(':', Math.max(c + 1, next))) {
+    // Scheme: letters, digits, `+ - . _` before the colon, starting with a letter.
+    let a = c;
+    while (a > 0 && c - a < 32) {
+      const ch = s.charCodeAt(a - 1);
+      if (isAlpha(ch) || isDigit(ch) || ch === 43 || ch === 45 || ch === 46 || ch === 95) a--;
+      else break;
+    }
+    while (a < c && !isAlpha(s.charCodeAt(a))) a++;
+    if (c - a < 2) continue;
+    const scheme = s.slice(a, c).toLowerCase();
+    if (NON_NETWORK_SCHEMES.has(scheme)) continue;
+    const special = SPECIAL_SCHEMES.has(scheme);
+    let p = c + 1;
+    let slashes = 0;
+    while (p < n && slashes < 64) {
+      const ch = s.charCodeAt(p);
+      if (ch === 47 || (special && ch === 92)) {
+        p++;
+        slashes++;
+      } else break;
+    }
+    // Without `//`, only http(s) parse an authority (`http:0251.0376.0251.0376`, `http:/2852039166`).
+    if (slashes < 2 && !(scheme === 'http' || scheme === 'https')) continue;
+    if (slashes === 0 && !(isDigit(s.charCodeAt(p)) || s.charCodeAt(p) === 91)) continue;
+    sawUrl = a;
+    const embedded = a > trimmedStart + 1;
+    if (SMUGGLING_SCHEMES.has(scheme)) {
+      best = better(best, {
+        rule: 'ssrf.scheme',
+        confidence: 'high',
+        reason: `A ${scheme}:// URL, a scheme HTTP clients can be abused with to reach local files or raw TCP services.`,
+      });
+      if (best?.confidence === 'high') return best;
+    }
+    // Authority: up to `/ ? #` (and `\` for special schemes), whitespace or a quote; 256 at most.
+    let e = p;
+    while (e < n && e - p < 256) {
+      const ch = s.charCodeAt(e);
+      if (ch === 47 || ch === 63 || ch === 35 || (special && ch === 92) || ch <= 32 || ch === 34 || ch === 39 || ch === 60 || ch === 62 || ch === 96) break;
+      e++;
+    }
+    // Long authorities are not re-read from their inner colons: each character is scanned a bounded
+    // number of times, whatever the density of `scheme:` look-alikes.
+    if (e - p > 64) next = e;
+    const at = lastIndexWithin(s, '@', p, e);
+    const hosts: number[] = [];
+    if (at >= p) {
+      hosts.push(at + 1);
+      hosts.push(p); // What a parser that splits on the first `@` or ignores userinfo would use.
+    } else hosts.push(p);
+    for (const h of hosts) {
+      const userinfo = h === p && at >= p;
+      const stop = userinfo ? s.indexOf('@', p) : e;
+      const hp = readHost(s, h, stop);
+      const v = classifyHost(hp.host);
+      if (v === undefined) continue;
+      // A user name (`user:pass@`) is a word, not a host: only addresses and known names count there.
+      if (userinfo && (v.category === 'single-label' || v.category === 'internal-name')) continue;
+      // `http://www.<script>…`: a host cut short by markup is not a dotless intranet name.
+      if (v.category === 'single-label' && (hp.host.endsWith('.') || !(e >= n || isUrlEnd(s.charCodeAt(e))))) continue;
+      const hit = judge(v, hp.host, hp.port, embedded, scheme);
+      if (hit !== undefined && h !== hosts[0]) hit.reason += ' (in the userinfo of a URL: a parser confusion)';
+      best = better(best, hit);
+      if (best?.confidence === 'high') return best;
+    }
+  }
+  // `http://google.com:80 &@127.88.23.245:22/`: after a URL, any `@host` may be the host a lenient
+  // parser picks. Each check is bounded.
+  if (sawUrl !== -1) {
+    for (let at = s.indexOf('@', sawUrl); at !== -1; at = s.indexOf('@', at + 1)) {
+      let e = at + 1;
+      while (e < n && e - at < 300) {
+        const ch = s.charCodeAt(e);
+        if (ch === 47 || ch === 63 || ch === 35 || ch === 92 || ch <= 32 || ch === 34 || ch === 39 || ch === 60 || ch === 62 || ch === 64) break;
+        e++;
+      }
+      const hp = readHost(s, at + 1, e);
+      const v = classifyHost(hp.host);
+      if (v === undefined || v.spelling === 'name') continue;
+      const hit = judge(v, hp.host, hp.port, false, 'url');
+      if (hit !== undefined) hit.reason += ' (after an @ that confuses URL parsers)';
+      best = better(best, hit);
+      if (best?.confidence === 'high') return best;
+    }
+  }
+  return best;
+}
+
+/** Cheap pre-check for bare names: a known internal name or suffix (or non-ASCII to fold first). */
+function nameCandidate(host: string): boolean {
+  if (host.length > 255) return false;
+  const h = host.toLowerCase();
+  for (let i = 0; i < h.length; i++) if (h.charCodeAt(i) >= 0x80) return true;
+  let e = h.length;
+  while (e > 0 && h.charCodeAt(e - 1) === 46) e--;
+  const x = e === h.length ? h : h.slice(0, e);
+  if (LOOPBACK_NAMES.has(x) || METADATA_NAMES.has(x) || x.startsWith('kubernetes.default')) return true;
+  for (const suf of INTERNAL_SUFFIXES) if (x.endsWith(suf)) return true;
+  for (const suf of IP_IN_NAME_SUFFIXES) if (x.endsWith(suf)) return true;
+  return false;
+}
+
+function countDots(h: string): number {
+  let d = 0;
+  for (let i = 0; i < h.length; i++) if (h.charCodeAt(i) === 46) d++;
+  return d;
+}
+
+/** Token delimiters for bare hosts: whitespace, quotes, brackets of markup, separators of lists. */
+function isDelim(c: number): boolean {
+  return c <= 32 || c === 34 || c === 39 || c === 96 || c === 60 || c === 62 || c === 40 || c === 41 || c === 44 || c === 59 || c === 61 || c === 123 || c === 125 || c === 124;
+}
+
+/**
+ * Bare hosts: `localhost/`, `169.254.169.254/latest/meta-data`, `127.0.0.1:9001`, `10.0.0.1`. A host
+ * with a path or port that makes up the whole value (or a quoted token) is a URL without its scheme.
+ */
+function scanBareHosts(s: string, whole: [number, number]): Hit | undefined {
+  const n = s.length;
+  let best: Hit | undefined;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isDelim(s.charCodeAt(i))) i++;
+    if (i >= n) break;
+    let j = i;
+    while (j < n && !isDelim(s.charCodeAt(j))) j++;
+    const tokStart = i;
+    i = j;
+    if (j - tokStart > 600) continue;
+    // Skip tokens that are URLs (scanUrls judged them) or e-mail addresses.
+    let k = tokStart;
+    let hasColonSlash = false;
+    let hasAt = false;
+    // Plain words ("the", "dog", "42") cannot be hosts worth a finding: they need a dot, a colon, a
+    // slash, a bracket or a non-ASCII look-alike.
+    let shaped = false;
+    for (let m = tokStart; m < j; m++) {
+      const ch = s.charCodeAt(m);
+      if (ch === 58 && s.charCodeAt(m + 1) === 47) hasColonSlash = true;
+      if (ch === 64) hasAt = true;
+      if (ch === 46 || ch === 58 || ch === 47 || ch === 91 || ch >= 0x80) shaped = true;
+    }
+    if (hasColonSlash || hasAt || !shaped) continue;
+    // host[:port] then `/`, `?`, `#` or the end.
+    let e = k;
+    if (s.charCodeAt(k) === 91) {
+      const close = indexWithin(s, ']', k, j);
+      if (close === -1) continue;
+      e = close + 1;
+    } else {
+      while (e < j) {
+        const ch = s.charCodeAt(e);
+        if (ch === 47 || ch === 63 || ch === 35 || ch === 58 || ch === 92) break;
+        e++;
+      }
+    }
+    // A bare IPv6 literal as a whole token (`::1`, `fe80::1`, `::ffff:10.0.0.1`). Unassigned space is
+    // left alone: `a::b` is as likely C++ as an address.
+    if (s.charCodeAt(k) !== 91) {
+      let dc = -1;
+      for (let m = k; m + 1 < j; m++) {
+        if (s.charCodeAt(m) === 58 && s.charCodeAt(m + 1) === 58) {
+          dc = m;
+          break;
+        }
+      }
+      if (dc !== -1) {
+        const g = parseIPv6(s.slice(k, j));
+        if (g !== undefined) {
+          const c = classifyIPv6(g).category;
+          if (c !== 'public' && c !== 'reserved') {
+            const whole6 = tokStart === whole[0] && j === whole[1];
+            const rule = c === 'metadata' ? 'ssrf.metadata' : 'ssrf.internal-ip';
+            best = better(best, { rule, confidence: whole6 ? 'medium' : 'low', reason: `A bare IPv6 address of ${CATEGORY_TEXT[c]}.` });
+          }
+          continue;
+        }
+      }
+    }
+    const host = s.slice(k, e);
+    if (host.length === 0) continue;
+    let port = -1;
+    let after = e;
+    if (s.charCodeAt(e) === 58) {
+      let q = e + 1;
+      let v = 0;
+      while (q < j && isDigit(s.charCodeAt(q)) && q - e < 7) v = v * 10 + s.charCodeAt(q++) - 48;
+      if (q === e + 1) continue; // `a:b` is not host:port
+      port = v;
+      after = q;
+    }
+    const hasPath = after < j && (s.charCodeAt(after) === 47 || s.charCodeAt(after) === 92);
+    const pathText = hasPath ? s.slice(after + 1, Math.min(j, after + 8)) : '';
+    // `10.0.0.0/8` is CIDR notation, not a path.
+    let cidr = hasPath && pathText.length > 0;
+    for (let m = 0; m < pathText.length; m++) if (!isDigit(pathText.charCodeAt(m))) cidr = false;
+    if (after < j && !hasPath && s.charCodeAt(after) !== 63 && s.charCodeAt(after) !== 35) continue;
+    // A bare IPv4 needs its four parts: "4/_id", "01/DEC/2011" and "1.5 inch" are not hosts.
+    if (isDigit(host.charCodeAt(0)) && countDots(host) !== 3) continue;
+    if (!isDigit(host.charCodeAt(0)) && host.charCodeAt(0) !== 91 && !nameCandidate(host)) continue;
+    const v = classifyHost(host);
+    if (v === undefined || v.category === 'public') continue;
+    // Bare spellings that are just numbers ("2130706433", "0x7f000001") are ids, not hosts.
+    if (v.spelling !== 'ip' && v.spelling !== 'ipv6' && v.spelling !== 'name' && port < 0 && !hasPath) continue;
+    if (v.spelling === 'ipv6' && host.charCodeAt(0) !== 91 && port < 0 && !hasPath) {
+      // `::1` bare, or a time like `12:30`? Parsed IPv6 needs at least one `::` or 7 colons.
+      if (host.indexOf('::') === -1) continue;
+    }
+    // Single words ("localhost" in prose aside) are not hosts without a path or a port.
+    if (v.category === 'single-label') continue;
+    const isWhole = tokStart === whole[0] && j === whole[1];
+    const quoted = tokStart > 0 && (s.charCodeAt(tokStart - 1) === 34 || s.charCodeAt(tokStart - 1) === 39);
+    const where = CATEGORY_TEXT[v.category] + spellingText(v);
+    let conf: Confidence;
+    const runtime = judge(v, host, port, false, '');
+    if (runtime !== undefined && runtime.rule === 'ssrf.runtime-api') {
+      best = better(best, runtime);
+      continue;
+    }
+    if ((hasPath && !cidr) || (port >= 0 && v.spelling === 'name')) {
+      conf = isWhole || quoted ? 'high' : 'medium';
+    } else if (v.spelling === 'obfuscated-ip' || v.spelling === 'overflow-ip') {
+      conf = 'medium';
+    } else {
+      // A bare address or name: a configuration value as often as an attack.
+      conf = isWhole ? 'medium' : 'low';
+    }
+    const rule = v.category === 'metadata' ? 'ssrf.metadata' : v.spelling === 'name' ? 'ssrf.internal-host' : 'ssrf.internal-ip';
+    best = better(best, { rule, confidence: conf, reason: `A host without a scheme that targets ${where}.` });
+    if (best?.confidence === 'high') return best;
+  }
+  return best;
+}
+
+export function detectSsrf(value: string): Detection | undefined {
+  if (typeof value !== 'string' || value.length < 3) return undefined;
+  // Fast path: a URL needs `:`; an IP address or a dotted name needs `.`; Unicode look-alikes are
+  // non-ASCII; `\\` and `%` are kept for decoders' leftovers. Words, numbers, ids and slash-only
+  // values ("a/b", "localhost/") return at once. This matches the `needs` mask the engine gates the
+  // detector with (src/detectors/index.ts), so nothing here fires on a string the engine would skip.
+  let colon = false;
+  let other = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 58) colon = true;
+    else if (c === 46 || c === 92 || c === 37 || c >= 0x80) other = true;
+  }
+  if (!colon && !other) return undefined;
+  let a = 0;
+  let b = value.length;
+  while (a < b && value.charCodeAt(a) <= 32) a++;
+  while (b > a && value.charCodeAt(b - 1) <= 32) b--;
+  let best: Hit | undefined;
+  if (colon) {
+    best = scanUrls(value, a);
+    if (best?.confidence === 'high') return best;
+  }
+  best = better(best, scanBareHosts(value, [a, b]));
+  return best === undefined ? undefined : { rule: best.rule, reason: best.reason, confidence: best.confidence };
+}

@@ -1,0 +1,216 @@
+import t from 'tap';
+import { detectPathTraversal } from '../../src/detectors/path-traversal';
+
+// Test vectors written for this project (not copied from any payload corpus).
+
+/** Each must be detected at confidence `high` with a `path.` rule. */
+const positives: string[] = [
+  // Climbing out, plain and disguised.
+  '../../app/config/settings.yml',
+  '..\\..\\..\\boot.ini',
+  '../../../../../../home/ubuntu/notes.txt',
+  'uploads/../../../srv/data/db.sqlite',
+  '....//....//....//srv/app/main.js',
+  '..;/..;/admin/console',
+  '.%2e/.%2e/.%2e/opt/app/index.js',
+  '%2e%2e%2f%2e%2e%2fapp.js',
+  '..%252f..%252f..%252fapp.js',
+  '..%c0%af..%c0%af..%c0%afapp.js',
+  '..\u00c0\u00af..\u00c0\u00af..\u00c0\u00afapp.js',
+  '..\ufffd..\ufffd..\ufffdapp.js',
+  '..%u2215..%u2215app.js',
+  '\uff0e\uff0e\u2215\uff0e\uff0e\u2215app.js',
+  '0x2e0x2e/0x2e0x2e/app.js',
+  '../\\../\\app.js',
+  '..//..///..////app.js',
+  '/../../../../var/data/x',
+  '/..',
+  '../.env',
+  '..\\web.config',
+  '../../',
+  'https://example.com/static/../../../../etc/hosts',
+  '..%00/..%00/x',
+  '..2f..2f..2fapp.js',
+  // Absolute paths into system locations.
+  '/etc/passwd',
+  '/etc/shadow',
+  '/etc/nginx/nginx.conf',
+  '/proc/self/environ',
+  '/proc/1/cmdline',
+  '/var/task/index.mjs',
+  '/var/runtime/bootstrap',
+  '/var/log/auth.log',
+  '/usr/local/etc/php.ini',
+  '/root/.ssh/id_ed25519',
+  '/home/deploy/.aws/credentials',
+  '/.git/config',
+  '/.env',
+  'C:\\Windows\\win.ini',
+  'c:/windows/system32/drivers/etc/hosts',
+  'C:\\inetpub\\wwwroot\\web.config',
+  'C:/Program Files/App/settings.ini',
+  'D:\\xampp\\apache\\conf\\httpd.conf',
+  '\\\\?\\C:\\Windows\\System32\\config\\SAM',
+  '\\\\.\\PhysicalDrive0',
+  'boot.ini',
+  'cat /etc/passwd',
+  'see /proc/self/maps',
+  'member/.htpasswd',
+  '/....//etc/passwd',
+  // Wrappers, file URLs, NUL truncation.
+  'file:///etc/hostname',
+  'file://C:/Windows/win.ini',
+  'FILE:/etc/motd',
+  'php://filter/convert.base64-encode/resource=index.php',
+  'php://input',
+  'zip://uploads/avatar.jpg#shell.php',
+  'phar://uploads/x.phar/a.php',
+  'expect://id',
+  'data://text/plain;base64,PD9waHAgcGhwaW5mbygpOz8+',
+  'jar:file:/opt/app/lib.jar!/x.class',
+  'shell.php\u0000.jpg',
+  '/var/www/uploads/x\u0000',
+];
+
+/** Each must not be `high`. */
+const notHigh: string[] = [
+  '../README.md',
+  'see ../docs/setup.md for details',
+  '[Hooks](../Reference/Hooks.md)',
+  '<a href="../">up</a>',
+  'a/b/../../c',
+  'https://example.com/a/b/../c',
+  '..\\build\\out.exe',
+  '/lib/jquery/jquery.min.js',
+  '/tmp/upload_1234',
+  'C:\\Users\\me\\Desktop\\photo.jpg',
+  'C:\\fakepath\\photo.jpg',
+  'I edited /etc/hosts yesterday',
+  'The path /usr/share/doc has docs',
+  '\\\\fileserver\\share\\doc.txt',
+  'my .env file is missing',
+  'etc/motd',
+  'null\u0000terminated',
+];
+
+/** Each must return undefined. */
+const clean: string[] = [
+  'docs/readme.md',
+  'a/b/c.txt',
+  'images/2024/summer-sale.png',
+  'v1.2..3',
+  '...',
+  'wait...',
+  'Hmm.../what',
+  'https://example.com/path?x=1',
+  'https://www.wikipedia.org/wiki/Main_Page',
+  'http://www.example.qc.ca/',
+  './src/index.ts',
+  '/api/users/42',
+  '/search/items?q=shoes&page=2',
+  '/home',
+  '/etc',
+  '/var',
+  '/.well-known/openid-configuration',
+  '/node_modules/@scope/pkg/dist/x.css',
+  '~/projects/app',
+  '10/12/2023',
+  'and/or',
+  'Price: $5.00/kg',
+  '1.2.3.4',
+  'version 1.2.3',
+  'photo.php.jpg',
+  'file.tar.gz',
+  'data:image/png;base64,iVBOR',
+  'mailto:x@example.com',
+  "O'Brien",
+  'Tom & Jerry',
+  'salt; pepper',
+  '50% off everything!',
+  '東京都渋谷区',
+  '',
+];
+
+t.test('positives are high path findings', async (t) => {
+  for (const v of positives) {
+    const d = detectPathTraversal(v);
+    t.equal(d?.confidence, 'high', JSON.stringify(v));
+    t.match(d?.rule ?? '', /^path\.[a-z-]+$/, JSON.stringify(v));
+  }
+});
+
+t.test('benign look-alikes are not high', async (t) => {
+  for (const v of notHigh) t.not(detectPathTraversal(v)?.confidence, 'high', JSON.stringify(v));
+});
+
+t.test('plain benign values are not reported at all', async (t) => {
+  for (const v of clean) t.equal(detectPathTraversal(v), undefined, JSON.stringify(v));
+});
+
+t.test('rules name the structure', async (t) => {
+  const rule = (v: string): string | undefined => detectPathTraversal(v)?.rule;
+  t.equal(rule('../../x'), 'path.traversal');
+  t.equal(rule('/etc/passwd'), 'path.system-file');
+  t.equal(rule('/proc/self/environ'), 'path.system-file');
+  t.equal(rule('file:///etc/passwd'), 'path.file-url');
+  t.equal(rule('php://filter/resource=x'), 'path.stream-wrapper');
+  t.equal(rule('a.php\u0000.png'), 'path.null-byte');
+  t.equal(rule('\\\\?\\C:\\x'), 'path.windows-device');
+  t.equal(rule('\\\\server\\share\\x'), 'path.unc');
+});
+
+t.test('confidence follows how far and how disguised the climb is', async (t) => {
+  const conf = (v: string): string | undefined => detectPathTraversal(v)?.confidence;
+  t.equal(conf('../x.txt'), 'medium', 'one plain level');
+  t.equal(conf('../../x.txt'), 'high', 'two levels');
+  t.equal(conf('..%2fx.txt'), 'high', 'one disguised level');
+  t.equal(conf('../.ssh/id_rsa'), 'high', 'one level to a secret');
+  t.equal(conf('a/../b'), 'low', 'climbs but stays inside');
+  t.equal(conf('[x](../y.md)'), 'low', 'markdown link');
+});
+
+t.test('reasons are one short sentence without echoing the input', async (t) => {
+  const long = '../'.repeat(50) + 'x'.repeat(500);
+  const d = detectPathTraversal(long);
+  t.equal(d?.confidence, 'high');
+  t.ok((d?.reason.length ?? 0) < 200, 'short reason');
+  t.notMatch(d?.reason ?? '', /x{40}/);
+  for (const v of positives) t.ok((detectPathTraversal(v)?.reason.length ?? 0) < 200, JSON.stringify(v));
+});
+
+t.test('degenerate inputs never throw', async (t) => {
+  const odd = ['', '.', '/', '\\', '%', '%2', '%25', '%c0', '%c0%', '%u', '%u22', '0x', '0x2', '\u00c0', '\ud800', '\udfff/..', '\u0000', '..', '../', ':', 'file:', 'php:'];
+  for (const v of odd) t.doesNotThrow(() => detectPathTraversal(v), JSON.stringify(v));
+  t.equal(detectPathTraversal(42 as unknown as string), undefined);
+});
+
+t.test('adversarial 1 MB inputs return without throwing', async (t) => {
+  const MB = 1 << 20;
+  const big: Record<string, string> = {
+    dotdot: '../'.repeat(MB / 3),
+    dotdotBack: '..\\'.repeat(MB / 3),
+    dots: '.'.repeat(MB),
+    slashes: '/'.repeat(MB),
+    backslashes: '\\'.repeat(MB),
+    percents: '%25'.repeat(MB / 3),
+    overlong: '%c0'.repeat(MB / 3),
+    hexDots: '0x2e'.repeat(MB / 4),
+    segments: 'a/'.repeat(MB / 2),
+    etc: '/etc'.repeat(MB / 4),
+    colons: ':'.repeat(MB),
+    wrappers: 'php:'.repeat(MB / 4),
+    comments: '*/'.repeat(MB),
+    nul: '\u0000'.repeat(MB),
+    nulNames: 'a.b\u0000'.repeat(MB / 4),
+    fullWidth: '\uff0e'.repeat(MB),
+    surrogates: '\ud800'.repeat(MB),
+    blanks: ' '.repeat(MB),
+    prose: 'see docs/readme.md and v1.2 for details. '.repeat(MB / 41),
+  };
+  for (const [name, v] of Object.entries(big)) {
+    t.doesNotThrow(() => detectPathTraversal(v), name);
+  }
+  const five = 'a/b/c.txt '.repeat((5 * MB) / 10);
+  t.doesNotThrow(() => detectPathTraversal(five), '5 MB');
+  t.equal(detectPathTraversal('x '.repeat(MB / 2) + '../../../etc/passwd')?.confidence, 'high', 'payload after 1 MB of padding');
+});

@@ -1,0 +1,290 @@
+import t from 'tap';
+import { classifyIPv4, classifyIPv6, detectSsrf, parseIPv4, parseIPv6 } from '../../src/detectors/ssrf';
+
+// Test vectors written for this project (not copied from any payload corpus).
+
+/** Each must be detected at confidence `high` with an `ssrf.` rule. */
+const positives: string[] = [
+  // Cloud metadata.
+  'http://169.254.169.254/latest/api/token',
+  'http://169.254.169.254/computeMetadata/v1/instance/service-accounts/default/token',
+  'http://metadata.google.internal/computeMetadata/v1/',
+  'http://metadata.goog/computeMetadata/v1/',
+  'http://169.254.170.2/v2/credentials/abcd',
+  'http://100.100.100.200/latest/meta-data/',
+  'http://168.63.129.16/machine?comp=goalstate',
+  'http://[fd00:ec2::254]/latest/meta-data/',
+  'http://instance-data/latest/meta-data/',
+  // Loopback, private, link-local, unspecified.
+  'http://127.0.0.1:8080/admin',
+  'https://localhost/internal/status',
+  'http://api.localhost:3000/',
+  'http://10.1.2.3/',
+  'http://172.20.0.5:5432/',
+  'http://192.168.0.1/router',
+  'http://100.64.1.1/',
+  'http://169.254.1.1/',
+  'http://0.0.0.0:6379/',
+  'http://[::1]:8080/',
+  'http://[::]/',
+  'http://[fe80::1%25eth0]/',
+  'http://[fc00::5]/',
+  'http://[::ffff:127.0.0.1]/',
+  'http://[::ffff:7f00:1]/',
+  'http://[::ffff:a9fe:a9fe]/',
+  'http://[0:0:0:0:0:ffff:7f000001]/',
+  'http://[64:ff9b::10.0.0.1]/',
+  'http://[2002:a9fe:a9fe::]/',
+  // Other IPv4 spellings.
+  'http://2130706433/',
+  'http://0x7f000001/',
+  'http://0x7f.0.0.1/',
+  'http://0177.0.0.1/',
+  'http://017700000001/',
+  'http://127.1/',
+  'http://10.1/',
+  'http://127.000.000.001/',
+  'http://127.0.0.1./',
+  'http://0xA9.0xFE.0xA9.0xFE/',
+  'http://0251.0376.0251.0376/',
+  'http:/2852039166',
+  'http:0xa9fea9fe',
+  'http://7147006462/',
+  'http://\u2460\u2461\u2466.\u24ea.\u24ea.\u2460/',
+  'http://169\u3002254\u3002169\u3002254/',
+  'HTTP://LOCALHOST/',
+  // Userinfo and parser-confusion tricks.
+  'http://public.example@127.0.0.1/',
+  'http://user:pass@10.0.0.8/',
+  'http://127.0.0.1#@public.example/',
+  'http://127.0.0.1:80@public.example/',
+  'http://public.example:80 &@192.168.1.9:22/',
+  'http://\\\\localhost/',
+  // Names that resolve inside.
+  'http://redis:6379/',
+  'http://intranet/wiki',
+  'http://db.internal/',
+  'http://printer.local/',
+  'http://kubernetes.default.svc/api',
+  'http://host.docker.internal:2375/containers/json',
+  'http://10.0.0.1.nip.io/',
+  'http://app.127.0.0.1.sslip.io/',
+  'http://localtest.me/',
+  'http://sub.lvh.me:8080/',
+  // Protocol smuggling schemes.
+  'gopher://127.0.0.1:6379/_FLUSHALL',
+  'gopher://public.example:70/_x',
+  'dict://10.0.0.5:11211/stat',
+  'file:///proc/self/environ',
+  'ldap://attacker.example/o=x',
+  'tftp://10.0.0.2/boot',
+  // The Lambda Runtime API.
+  'http://127.0.0.1:9001/2018-06-01/runtime/invocation/next',
+  'http://localhost:9001/2018-06-01/runtime/init/error',
+  // Bare hosts that are URLs without a scheme, and URLs inside other text.
+  'localhost:8080/admin',
+  'LOCALHOST:8080',
+  'localhost.localdomain/',
+  '169.254.169.254/latest/meta-data/',
+  '127.0.0.1:9001',
+  'metadata.google.internal/computeMetadata/v1/',
+  'kubernetes.default.svc.cluster.local/',
+  '<a probe="localhost:8080/"></a>',
+  'Please fetch http://169.254.169.254/latest/user-data for me',
+  '{"url":"http://10.0.0.7/export"}',
+];
+
+/** Each must not be `high`. */
+const notHigh: string[] = [
+  '10.0.0.1',
+  '192.168.1.1',
+  '169.254.169.254',
+  '127.0.0.1',
+  '::1',
+  '[::1]',
+  'fe80::1',
+  '10.0.0.0/8',
+  '0.0.0.0/0',
+  'Version 10.0.0.1 released',
+  'The server listens on localhost:3000',
+  'our wiki is at http://intranet/ if you are on VPN',
+  'http://0x08080808/',
+  'see RFC1918: 10.0.0.0/8',
+];
+
+/** Each must return undefined. */
+const clean: string[] = [
+  'https://example.com/path?x=1',
+  'https://8.8.8.8/',
+  'https://1.1.1.1/dns-query',
+  'http://1.2.3.4.example.com/',
+  'http://[2606:4700::1111]/',
+  'https://user:pass@example.com/',
+  'https://xn--bcher-kva.example/',
+  'http://www.example.com./',
+  'https://metadata.example.com/',
+  'https://api.internal-tools.com/',
+  'ftp://ftp.example.com/pub',
+  '1.2.3.4',
+  '2130706433',
+  '0x7f000001',
+  'v1.2.3.4/docs',
+  'localhost',
+  '12:30:45',
+  '00:1a:2b:3c:4d:5e',
+  'std::string',
+  'a::b',
+  'ratio 1:2',
+  'urn:isbn:0451450523',
+  'mailto:someone@example.com',
+  'user@10.0.0.1',
+  'email@111.222.333.44444',
+  'javascript://comment',
+  'data:text/plain,hello',
+  'C:\\Users\\me',
+  'docker run -p 127.0.0.1:8080:80 nginx',
+  '4/_ZBKO2JKUCJC73C8KPIUDTJ3IMGM',
+  '01/DEC/2011:20:45:25',
+  '3/4 inch pipe',
+  // Slash-only values are outside the engine's needs mask for this class, so the detector is silent
+  // on them too (a bare `localhost/` with neither dot nor colon).
+  'localhost/admin',
+  'Call +1 (555) 010-0000',
+  "O'Brien",
+  '',
+];
+
+t.test('positives are high ssrf findings', async (t) => {
+  for (const v of positives) {
+    const d = detectSsrf(v);
+    t.equal(d?.confidence, 'high', JSON.stringify(v));
+    t.match(d?.rule ?? '', /^ssrf\.[a-z-]+$/, JSON.stringify(v));
+  }
+});
+
+t.test('benign look-alikes are not high', async (t) => {
+  for (const v of notHigh) t.not(detectSsrf(v)?.confidence, 'high', JSON.stringify(v));
+});
+
+t.test('plain benign values are not reported at all', async (t) => {
+  for (const v of clean) t.equal(detectSsrf(v), undefined, JSON.stringify(v));
+});
+
+t.test('rules name what the address reaches', async (t) => {
+  const rule = (v: string): string | undefined => detectSsrf(v)?.rule;
+  t.equal(rule('http://169.254.169.254/'), 'ssrf.metadata');
+  t.equal(rule('http://metadata.google.internal/'), 'ssrf.metadata');
+  t.equal(rule('http://127.0.0.1/'), 'ssrf.internal-ip');
+  t.equal(rule('http://2130706433/'), 'ssrf.internal-ip');
+  t.equal(rule('http://localhost/'), 'ssrf.internal-ip');
+  t.equal(rule('http://db.internal/'), 'ssrf.internal-host');
+  t.equal(rule('gopher://example.com/_x'), 'ssrf.scheme');
+  t.equal(rule('http://127.0.0.1:9001/'), 'ssrf.runtime-api');
+  t.equal(rule('http://0x08080808/'), 'ssrf.obfuscated-ip');
+  t.match(detectSsrf('http://0x7f000001/')?.reason ?? '', /non-canonical/);
+});
+
+t.test('bare addresses are medium, bare hosts with a path high', async (t) => {
+  t.equal(detectSsrf('10.0.0.1')?.confidence, 'medium');
+  t.equal(detectSsrf('10.0.0.1/admin')?.confidence, 'high');
+  t.equal(detectSsrf('10.0.0.0/8')?.confidence, 'medium', 'CIDR is not a path');
+  t.equal(detectSsrf('Version 10.0.0.1 released')?.confidence, 'low');
+});
+
+t.test('IPv4 parser accepts every spelling a URL parser does', async (t) => {
+  const v = (s: string): number | undefined => parseIPv4(s)?.value;
+  t.equal(v('127.0.0.1'), 0x7f000001);
+  t.equal(v('2130706433'), 0x7f000001);
+  t.equal(v('0x7f000001'), 0x7f000001);
+  t.equal(v('0x7F.1'), 0x7f000001);
+  t.equal(v('0177.0.0.1'), 0x7f000001);
+  t.equal(v('017700000001'), 0x7f000001);
+  t.equal(v('127.1'), 0x7f000001);
+  t.equal(v('127.0.1'), 0x7f000001);
+  t.equal(v('127.0.0.1.'), 0x7f000001);
+  t.equal(v('0x'), 0, 'empty hex part is zero');
+  t.equal(v('7147006462'), 0xa9fea9fe, 'overflow keeps the low 32 bits');
+  t.equal(parseIPv4('7147006462')?.overflow, true);
+  t.equal(parseIPv4('10.0.0.1')?.dotted, true);
+  t.equal(parseIPv4('10.0.0.01')?.obfuscated, true);
+  t.equal(parseIPv4('1.2.3.4.5'), undefined);
+  t.equal(parseIPv4('1..2'), undefined);
+  t.equal(parseIPv4('08.0.0.1'), undefined, '8 is not an octal digit');
+  t.equal(parseIPv4('example.com'), undefined);
+  t.equal(parseIPv4(''), undefined);
+  t.equal(classifyIPv4(0x0a000001), 'private');
+  t.equal(classifyIPv4(0xac1f0001), 'private');
+  t.equal(classifyIPv4(0xac200001), 'public', '172.32/16 is outside 172.16/12');
+  t.equal(classifyIPv4(0x64400001), 'private', 'carrier-grade NAT');
+  t.equal(classifyIPv4(0xa9fea9fe), 'metadata');
+  t.equal(classifyIPv4(0x08080808), 'public');
+  t.equal(classifyIPv4(0xe0000001), 'reserved');
+});
+
+t.test('IPv6 parser handles compression, embedded IPv4 and zones', async (t) => {
+  t.same(parseIPv6('::1'), [0, 0, 0, 0, 0, 0, 0, 1]);
+  t.same(parseIPv6('::'), [0, 0, 0, 0, 0, 0, 0, 0]);
+  t.same(parseIPv6('fe80::1%eth0'), [0xfe80, 0, 0, 0, 0, 0, 0, 1]);
+  t.same(parseIPv6('::ffff:10.0.0.1'), [0, 0, 0, 0, 0, 0xffff, 0x0a00, 1]);
+  t.same(parseIPv6('2001:db8:0:0:0:0:0:1'), [0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]);
+  t.equal(parseIPv6('1::2::3'), undefined);
+  t.equal(parseIPv6('1:2:3'), undefined);
+  t.equal(parseIPv6('12345::'), undefined);
+  t.equal(parseIPv6('g::1'), undefined);
+  const c = (s: string): string => classifyIPv6(parseIPv6(s)!).category;
+  t.equal(c('::1'), 'loopback');
+  t.equal(c('::ffff:169.254.169.254'), 'metadata');
+  t.equal(c('::7f00:1'), 'loopback', 'IPv4-compatible');
+  t.equal(c('fd00:ec2::254'), 'metadata');
+  t.equal(c('fc00::1'), 'private');
+  t.equal(c('fe80::1'), 'link-local');
+  t.equal(c('ff02::1'), 'reserved');
+  t.equal(c('2606:4700::1111'), 'public');
+  t.equal(c('a::b'), 'reserved', 'outside 2000::/3');
+});
+
+t.test('reasons are one short sentence without echoing the input', async (t) => {
+  const long = 'http://' + 'a'.repeat(40) + '@127.0.0.1/' + 'x'.repeat(500);
+  const d = detectSsrf(long);
+  t.equal(d?.confidence, 'high');
+  t.ok((d?.reason.length ?? 0) < 200, 'short reason');
+  t.notMatch(d?.reason ?? '', /x{40}|a{40}/);
+  for (const v of positives) t.ok((detectSsrf(v)?.reason.length ?? 0) < 200, JSON.stringify(v));
+});
+
+t.test('degenerate inputs never throw', async (t) => {
+  const odd = ['', ':', '::', ':::', '[', '[]', '[:', 'http:', 'http://', 'http://[', 'http://[::', 'http://@', 'http://:80', '0x', '0.', '..', '\ud800', 'http://\ud800/', 'http://\u2460\ud800/', '@@@', '%', '\u0000'];
+  for (const v of odd) t.doesNotThrow(() => detectSsrf(v), JSON.stringify(v));
+  t.equal(detectSsrf(42 as unknown as string), undefined);
+});
+
+t.test('adversarial 1 MB inputs return without throwing', async (t) => {
+  const MB = 1 << 20;
+  const big: Record<string, string> = {
+    colons: ':'.repeat(MB),
+    doubleColons: '::'.repeat(MB / 2),
+    schemes: 'http://'.repeat(MB / 7),
+    schemeDigits: 'http:1'.repeat(MB / 6),
+    userinfo: 'http://a@'.repeat(MB / 9),
+    brackets: 'http://['.repeat(MB / 8),
+    ats: '@'.repeat(MB),
+    dots: '.'.repeat(MB),
+    digits: '1.'.repeat(MB / 2),
+    ips: '1.2.3.4 '.repeat(MB / 8),
+    hosts: 'localhost/'.repeat(MB / 10),
+    longHost: 'http://' + 'a'.repeat(MB),
+    longNumber: 'http://' + '9'.repeat(MB),
+    ideographic: '\u3002'.repeat(MB),
+    circled: '\u2460'.repeat(MB),
+    surrogates: '\ud800'.repeat(MB),
+    slashes: '/'.repeat(MB),
+    blanks: ' '.repeat(MB),
+    prose: 'Visit https://example.com/a.b for v1.2.3 details. '.repeat(MB / 50),
+  };
+  for (const [name, v] of Object.entries(big)) {
+    t.doesNotThrow(() => detectSsrf(v), name);
+  }
+  const five = 'https://example.com/x '.repeat((5 * MB) / 22);
+  t.doesNotThrow(() => detectSsrf(five), '5 MB');
+  t.equal(detectSsrf('http://x '.repeat(MB / 9) + 'http://169.254.169.254/')?.confidence, 'high', 'payload after 1 MB of URLs');
+});
