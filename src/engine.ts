@@ -22,6 +22,21 @@ const RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
 /** Findings kept per request: enough to triage, bounded so an attacker cannot flood the logs. */
 const MAX_FINDINGS = 32;
 const DECODE_MARKERS = C.PERCENT | C.AMP | C.BSLASH;
+/**
+ * Headers that name this request's own origin or route (browsers and proxies set them): a URL to
+ * localhost in `Origin` or `Referer` is a developer's frontend or a mobile webview, not a server-side
+ * request target, so the SSRF detector does not read them. Every other detector still does.
+ */
+const HEADER_EXEMPTIONS: Readonly<Record<string, readonly string[]>> = {
+  host: ['ssrf'],
+  origin: ['ssrf'],
+  referer: ['ssrf'],
+  forwarded: ['ssrf'],
+  'x-forwarded-for': ['ssrf'],
+  'x-forwarded-host': ['ssrf'],
+  'x-real-ip': ['ssrf'],
+  'client-ip': ['ssrf'],
+};
 const SENSITIVE = ['authorization', 'cookie', 'token', 'password', 'passwd', 'secret', 'api-key', 'apikey', 'api_key', 'session', 'credential', 'signature'];
 
 interface CompiledExclusion {
@@ -79,10 +94,13 @@ class Walk {
   readonly segs: Segment[] = [];
   readonly ancestors: object[] = [];
   source!: InputSource;
+  /** Detector indexes not to run on the current subtree (see HEADER_EXEMPTIONS). */
+  private skip = 0;
   constructor(
     readonly opts: ResolvedOptions,
     readonly detectors: readonly DetectorEntry[],
     readonly minRank: number,
+    readonly headerSkips: ReadonlyMap<string, number>,
   ) {}
 
   add(rule: string, cls: AttackClass, confidence: Confidence, reason: string, value?: string): void {
@@ -125,7 +143,10 @@ class Walk {
         if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
         this.segs.push(k);
         this.key(k, parentKey);
+        const saved = this.skip;
+        if (depth === 0 && this.source.kind === 'header') this.skip |= this.headerSkips.get(k.toLowerCase()) ?? 0;
         this.value(obj[k], depth + 1, k);
+        this.skip = saved;
         this.segs.pop();
       }
     }
@@ -167,10 +188,10 @@ class Walk {
       }
     }
     const mask = charMask(s);
-    const found = this.detect(s, mask, 0);
+    const found = this.detect(s, mask, this.skip);
     if (mask & DECODE_MARKERS) {
       const decoded = deepDecode(s);
-      if (decoded !== undefined) this.detect(decoded, charMask(decoded), found, s);
+      if (decoded !== undefined) this.detect(decoded, charMask(decoded), found | this.skip, s);
     }
   }
 
@@ -196,12 +217,20 @@ function buildEngine(opts: ResolvedOptions): Engine {
   const exclusions = opts.exclusions.map(compileExclusion);
   const detectors = DETECTORS.filter((d) => opts.detectors[d.class]);
   const minRank = 4 - opts.paranoia;
+  const headerSkips = new Map<string, number>();
+  for (const [header, classes] of Object.entries(HEADER_EXEMPTIONS)) {
+    let bits = 0;
+    detectors.forEach((d, i) => {
+      if (classes.includes(d.class)) bits |= 1 << i;
+    });
+    if (bits !== 0) headerSkips.set(header, bits);
+  }
   const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
 
   const inspect = (req: InspectionRequest): Verdict => {
     const t0 = performance.now();
     if (opts.mode === 'off') return { action: 'allow', status: 200, findings: [], micros: 0 };
-    const w = new Walk(opts, detectors, minRank);
+    const w = new Walk(opts, detectors, minRank, headerSkips);
     for (const source of req.sources) {
       w.source = source;
       let value = source.value;

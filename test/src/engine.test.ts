@@ -132,3 +132,15 @@ t.test('protocol problems are reported at paranoia 2 and inspected as text', asy
   t.ok(b64.findings.some((f) => f.rule === 'protocol.invalid-base64'));
   t.equal(createEngine().inspect(req([body('{"a": 1')])).action, 'allow', 'not blocked at paranoia 1');
 });
+
+t.test('Origin, Referer and Host may name localhost (a dev frontend, a webview); other headers may not', async (t) => {
+  const e = createEngine();
+  const headers = (h: Record<string, string>) => req([{ kind: 'header', path: 'headers', value: h }]);
+  for (const name of ['origin', 'referer', 'host', 'x-forwarded-host']) {
+    t.equal(e.inspect(headers({ [name]: 'http://localhost:3000' })).action, 'allow', name);
+  }
+  t.equal(e.inspect(headers({ origin: 'capacitor://localhost' })).action, 'allow');
+  t.equal(e.inspect(headers({ 'x-callback-url': 'http://169.254.169.254/latest/meta-data/' })).action, 'block');
+  t.equal(e.inspect(headers({ referer: 'http://x/<script>alert(1)</script>' })).findings[0]?.class, 'xss', 'other detectors still read them');
+  t.equal(e.inspect(req([{ kind: 'body', path: 'body', value: { origin: 'http://169.254.169.254/' } }])).action, 'block', 'only headers are exempt');
+});
