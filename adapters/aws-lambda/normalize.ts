@@ -118,8 +118,10 @@ function httpSources(parts: HttpParts, query: Record<string, string | string[]>,
     { kind: 'cookie', path: 'cookies', value: parts.cookies },
   ];
   if (isObj(pathParams)) sources.push({ kind: 'path', path: 'pathParameters', value: pathParams });
-  // The raw path can carry traversal that path parameters only show decoded.
-  if (rawPath !== undefined) sources.push({ kind: 'path', path: 'path', value: rawPath });
+  // The path can carry traversal that path parameters do not show. Decoded once, as the router and
+  // the application read it: `%2F` in a path is ordinary encoding, not an evasion; a second layer
+  // (`%252F`) still reaches the detectors as `%2F`, and the engine decodes that too.
+  if (rawPath !== undefined) sources.push({ kind: 'path', path: 'path', value: percentDecode(rawPath) });
   sources.push({ kind: 'body', path: 'body', value: body, decoding: 'body', contentType: parts.contentType, base64, validate: true });
   return sources;
 }
