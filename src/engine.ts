@@ -99,8 +99,8 @@ class Walk {
   readonly segs: Segment[] = [];
   readonly ancestors: object[] = [];
   source!: InputSource;
-  /** Detector indexes not to run on the current subtree (see HEADER_EXEMPTIONS). */
-  private skip = 0;
+  /** Detector indexes not to run on the current subtree (see HEADER_EXEMPTIONS, `sources`). */
+  skip = 0;
   constructor(
     readonly opts: ResolvedOptions,
     readonly detectors: readonly DetectorEntry[],
@@ -244,6 +244,15 @@ function buildEngine(opts: ResolvedOptions): Engine {
   const detectors = DETECTORS.filter((d) => opts.detectors[d.class]);
   const minRank = 4 - opts.paranoia;
   const clean = new Set<string>();
+  // Detectors limited to some sources (crlf) are skipped, by index, everywhere else.
+  const sourceSkips = new Map<string, number>();
+  for (const kind of ['query', 'header', 'cookie', 'path', 'body', 'record', 'event', 'metadata'] as const) {
+    let bits = 0;
+    detectors.forEach((d, i) => {
+      if (d.sources !== undefined && !d.sources.includes(kind)) bits |= 1 << i;
+    });
+    sourceSkips.set(kind, bits);
+  }
   const headerSkips = new Map<string, number>();
   for (const [header, classes] of Object.entries(HEADER_EXEMPTIONS)) {
     let bits = 0;
@@ -260,6 +269,7 @@ function buildEngine(opts: ResolvedOptions): Engine {
     const w = new Walk(opts, detectors, minRank, headerSkips, clean);
     for (const source of req.sources) {
       w.source = source;
+      w.skip = sourceSkips.get(source.kind) ?? 0;
       let value = source.value;
       const decoding = source.decoding ?? 'none';
       if (decoding !== 'none' || source.base64 === true) {

@@ -111,6 +111,11 @@ export const DETECTOR_CLASSES: readonly DetectorClass[] = Object.freeze([
   'code-injection',
   'prototype-pollution',
   'deserialization',
+  'ssti',
+  'ldap',
+  'xxe',
+  'jndi',
+  'crlf',
 ]);
 
 /**

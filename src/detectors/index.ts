@@ -6,7 +6,7 @@
  * to prove no mask hides a detection.
  */
 import { ANY, C } from '../charclass';
-import type { DetectorClass, KeyDetector, StringDetector } from '../types';
+import type { DetectorClass, KeyDetector, SourceKind, StringDetector } from '../types';
 import { detectCodeInjection } from './code-injection';
 import { detectDeserialization } from './deserialization';
 import { detectNoSqlInjection, detectNoSqlInjectionKey } from './nosql-injection';
@@ -16,6 +16,11 @@ import { detectShellInjection } from './shell-injection';
 import { detectSqlInjection } from './sql-injection';
 import { detectSsrf } from './ssrf';
 import { detectXss } from './xss';
+import { detectTemplateInjection } from './template-injection';
+import { detectLdapInjection } from './ldap-injection';
+import { detectXxe } from './xxe';
+import { detectJndi } from './jndi';
+import { detectCrlfInjection } from './crlf-injection';
 
 export interface DetectorEntry {
   class: DetectorClass;
@@ -27,6 +32,8 @@ export interface DetectorEntry {
   needs: number;
   /** Also run on long letters-and-digits-only strings (encoded blobs), which set no mask bit. */
   alnum?: boolean;
+  /** Only these sources (default: all). */
+  sources?: readonly SourceKind[];
 }
 
 /** Anything but letters and digits (which set no bit): a bare word or number is never an injection. */
@@ -47,4 +54,11 @@ export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
   { class: 'ssrf', value: detectSsrf, needs: C.COLON | C.DOT | C.BSLASH | C.NONASCII | C.PERCENT },
   { class: 'code-injection', value: detectCodeInjection, needs: C.PAREN | C.BRACKET | C.BACKTICK | C.DOT | C.NONASCII },
   { class: 'deserialization', value: detectDeserialization, alnum: true, needs: ANY & ~(C.SPACE | C.COMMA) },
+  { class: 'jndi', value: detectJndi, needs: C.DOLLAR },
+  { class: 'ssti', value: detectTemplateInjection, needs: C.BRACE | C.PERCENT | C.HASH | C.DOLLAR | C.OTHER },
+  { class: 'xxe', value: detectXxe, needs: C.LT },
+  { class: 'ldap', value: detectLdapInjection, needs: C.PAREN | C.STAR | C.BSLASH | C.CTRL },
+  // Line breaks are ordinary in body text; they split headers only where a value becomes a header
+  // or a redirect: headers, cookies, the path and the query.
+  { class: 'crlf', value: detectCrlfInjection, needs: C.NEWLINE | C.NONASCII, sources: ['header', 'cookie', 'path', 'query'] },
 ] satisfies DetectorEntry[]);

@@ -1,0 +1,283 @@
+/**
+ * JNDI lookups and other Log4j 2 lookups (Log4Shell, CVE-2021-44228 and its follow-ups).
+ *
+ * A value that a Java service logs through Log4j 2 (before 2.17) is interpolated: `${prefix:key}` runs
+ * the lookup `prefix`, and `${jndi:ldap://host/a}` makes the JVM fetch and run a remote class. Log4j
+ * resolves nested lookups inside out, so attackers build the word `jndi` out of lookups that evaluate
+ * to single letters: `${${lower:J}ndi:…}`, `${${::-j}${::-n}di:…}` (an unknown lookup with a `:-`
+ * default), `${${env:NaN:-j}ndi…}`, `${${upper:ı}…}` (dotless i upper-cases to `I`), `${date:'j'}`
+ * (a quoted literal in a date pattern). Keyword lists chase these forms one by one; this detector
+ * instead evaluates the expression the way Log4j's StrSubstitutor does (innermost first, `:-`
+ * defaults, `lower`/`upper`/`date`, unresolvable lookups left as written) and looks at what the
+ * evaluated lookups name.
+ *
+ * Rules:
+ * - `jndi.lookup` (high): a `${jndi:…}` lookup written plainly.
+ * - `jndi.obfuscated-lookup` (high): a lookup that evaluates to `jndi:` only after nested lookups.
+ * - `jndi.nested-lookup` (high): a lookup name assembled from nested lookups (`${${lower:e}nv:X}`):
+ *   no honest value builds the name of a Log4j lookup out of other lookups.
+ * - `jndi.sensitive-lookup` (medium): a lookup that reads the environment, system properties, the
+ *   thread context, resource bundles, container or JVM data (`${env:AWS_SECRET_ACCESS_KEY}`,
+ *   `${sys:user.home}`, `${ctx:…}`). Exfiltration when logged and echoed, but `${env:X}` is also the
+ *   variable syntax of several config tools (Serverless Framework), so not high.
+ * - `jndi.lookup-syntax` (low): a standalone case-conversion or date lookup.
+ *
+ * Cost: the fast path is one native `indexOf('${')`: values without it (almost all) return at once.
+ * Otherwise one left-to-right pass with a stack of open lookups. Depth is capped at 32 (deeper `${`
+ * are kept as text) and each lookup keeps at most 4 KB of content, so every character is evaluated at
+ * most 32 times and the pass stays linear. No RegExp.
+ */
+import type { Confidence, Detection } from '../types';
+
+const MAX_DEPTH = 32;
+const MAX_CONTENT = 4096;
+
+/** Lookups that read data an attacker wants to see: environment, properties, context, config. */
+const SENSITIVE = new Set([
+  'env',
+  'sys',
+  'ctx',
+  'main',
+  'map',
+  'sd',
+  'bundle',
+  'java',
+  'docker',
+  'k8s',
+  'kubernetes',
+  'spring',
+  'web',
+  'jvmrunargs',
+  'marker',
+  'event',
+  'log4j',
+]);
+
+/** Case conversion and date lookups: the letter-building tools of the obfuscated forms. */
+const TRANSFORM = new Set(['lower', 'upper', 'date']);
+
+interface Frame {
+  /** Evaluated content so far (nested lookups already replaced by their values). */
+  buf: string;
+  /** Content exceeded MAX_CONTENT: kept truncated, evaluated only for its prefix. */
+  overflow: boolean;
+  /** A nested lookup was evaluated inside this one (its value is part of `buf`). */
+  nested: boolean;
+  /** Where the first nested lookup started, relative to `buf` (for "name built by a lookup"). */
+  firstNestedAt: number;
+}
+
+interface State {
+  best: Detection | undefined;
+}
+
+const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
+
+function report(st: State, rule: string, confidence: Confidence, reason: string): void {
+  if (st.best === undefined || RANK[confidence] > RANK[st.best.confidence]) st.best = { rule, reason, confidence };
+}
+
+/**
+ * Case folding for comparing lookup names: ASCII lower case plus the letters Java case mapping
+ * turns into ASCII (dotless ı, İ, long ſ, Kelvin sign) and fullwidth Latin letters. Log4j itself
+ * lower-cases the prefix with `Locale.US`; the extra folds only make the comparison more lenient.
+ */
+function foldCode(c: number): number {
+  if (c >= 65 && c <= 90) return c + 32;
+  if (c < 128) return c;
+  if (c === 0x131 || c === 0x130) return 105; // ı İ -> i
+  if (c === 0x17f) return 115; // ſ -> s
+  if (c === 0x212a) return 107; // Kelvin sign -> k
+  if (c >= 0xff21 && c <= 0xff3a) return c - 0xff21 + 97;
+  if (c >= 0xff41 && c <= 0xff5a) return c - 0xff41 + 97;
+  return c;
+}
+
+/** Whitespace Log4j does not trim, but a lenient comparison may skip. */
+function isWs(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0;
+}
+
+/** Folded prefix of `s` before its first `:` (whitespace trimmed), at most 16 characters; '' if none. */
+function prefixOf(s: string): string {
+  const colon = s.indexOf(':');
+  if (colon <= 0) return '';
+  let a = 0;
+  let b = colon;
+  while (a < b && isWs(s.charCodeAt(a))) a++;
+  while (b > a && isWs(s.charCodeAt(b - 1))) b--;
+  if (b - a === 0 || b - a > 16) return '';
+  let out = '';
+  for (let i = a; i < b; i++) out += String.fromCharCode(foldCode(s.charCodeAt(i)));
+  return out;
+}
+
+/** Does `s` contain `jndi` followed by optional whitespace and `:`, under folding? Linear. */
+function containsJndi(s: string): boolean {
+  const n = s.length;
+  for (let i = 0; i + 4 < n; i++) {
+    if (foldCode(s.charCodeAt(i)) !== 106 /* j */) continue;
+    if (foldCode(s.charCodeAt(i + 1)) !== 110 || foldCode(s.charCodeAt(i + 2)) !== 100 || foldCode(s.charCodeAt(i + 3)) !== 105) continue;
+    let j = i + 4;
+    while (j < n && isWs(s.charCodeAt(j))) j++;
+    if (s.charCodeAt(j) === 58 /* : */) return true;
+  }
+  return false;
+}
+
+/**
+ * `SimpleDateFormat` output for a pattern, as far as it matters here: quoted text is literal (`'j'`
+ * gives `j`, `''` gives `'`), other non-letters are literal, pattern letters become digits.
+ */
+function dateLiteral(pattern: string): string {
+  let out = '';
+  let quoted = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === "'") {
+      if (pattern[i + 1] === "'") {
+        out += "'";
+        i++;
+      } else quoted = !quoted;
+      continue;
+    }
+    const c = ch.charCodeAt(0);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+    out += quoted || !letter ? ch : '0';
+  }
+  return out;
+}
+
+/**
+ * Evaluates one lookup's content (nested lookups already replaced). Returns the value Log4j would
+ * substitute, or undefined when the lookup stays unresolved (then the text is kept as written).
+ */
+function evaluate(content: string, frame: Frame, st: State, depth: number): string | undefined {
+  const prefix = prefixOf(content);
+  const obfuscated = frame.nested;
+
+  if (prefix === 'jndi') {
+    if (obfuscated) {
+      report(st, 'jndi.obfuscated-lookup', 'high', 'Log4j lookup that evaluates to a JNDI lookup only after nested lookups are resolved.');
+    } else {
+      report(st, 'jndi.lookup', 'high', 'Log4j JNDI lookup "${jndi:…}" that makes a vulnerable logger load a remote object.');
+    }
+    return undefined;
+  }
+  if (obfuscated && containsJndi(content)) {
+    report(st, 'jndi.obfuscated-lookup', 'high', 'Log4j lookup whose evaluated value contains a JNDI lookup.');
+  }
+  if (obfuscated && frame.firstNestedAt <= content.indexOf(':')) {
+    // The lookup's own name (before the first colon) contains text produced by a nested lookup.
+    report(st, 'jndi.nested-lookup', 'high', 'Log4j lookup whose name is assembled from nested lookups, an obfuscation of a lookup.');
+  }
+
+  // `name:-default`: StrSubstitutor splits the default off first; unresolvable names use it.
+  const dflt = content.indexOf(':-');
+  const name = dflt === -1 ? content : content.slice(0, dflt);
+  const def = dflt === -1 ? undefined : content.slice(dflt + 2);
+  const p = dflt === -1 ? prefix : prefixOf(name);
+  const rest = name.slice(name.indexOf(':') + 1);
+
+  if (p === 'lower' || p === 'upper') {
+    if (depth === 0 && !obfuscated) report(st, 'jndi.lookup-syntax', 'low', `Log4j "${p}" lookup.`);
+    return p === 'lower' ? rest.toLowerCase() : rest.toUpperCase();
+  }
+  if (p === 'date') {
+    if (depth === 0 && !obfuscated) report(st, 'jndi.lookup-syntax', 'low', 'Log4j "date" lookup.');
+    return dateLiteral(rest);
+  }
+  if (SENSITIVE.has(p)) {
+    report(st, 'jndi.sensitive-lookup', 'medium', `Log4j "${p}" lookup that reads runtime data into a log line.`);
+    if (def !== undefined) {
+        return def;
+    }
+    return undefined;
+  }
+  if (def !== undefined && (p !== '' || name.indexOf(':') !== -1 || name.length === 0)) {
+    // Unknown lookup (`${::-j}`, `${foo:bar:-j}`): Log4j finds nothing and uses the default.
+    return def;
+  }
+  return undefined;
+}
+
+/** Detects Log4j JNDI lookups, their obfuscations and sensitive lookups. Never throws. */
+export function detectJndi(value: string): Detection | undefined {
+  // Fast path: every lookup starts with `${` (encoded spellings arrive decoded from the engine).
+  const first = value.indexOf('${');
+  if (first === -1) return undefined;
+  try {
+    return scan(value, first);
+  } catch {
+    return undefined;
+  }
+}
+
+function scan(s: string, first: number): Detection | undefined {
+  const st: State = { best: undefined };
+  const stack: Frame[] = [];
+  const n = s.length;
+  for (let i = first; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 36 /* $ */ && s.charCodeAt(i + 1) === 123 /* { */ && stack.length < MAX_DEPTH) {
+      stack.push({ buf: '', overflow: false, nested: false, firstNestedAt: Number.MAX_SAFE_INTEGER });
+      i++;
+      continue;
+    }
+    const top = stack[stack.length - 1];
+    if (top === undefined) {
+      // Top-level text: only the next `${` matters.
+      const next = s.indexOf('${', i);
+      if (next === -1) break;
+      i = next - 1;
+      continue;
+    }
+    if (c === 125 /* } */) {
+      stack.pop();
+      const content = top.buf;
+      // An overflowing lookup (over 4 KB) is judged by its name only; its value is not needed.
+      const val = top.overflow ? overflowed(content, top, st) : evaluate(content, top, st, stack.length);
+      const parent = stack[stack.length - 1];
+      if (parent !== undefined) {
+        const text = val ?? '${' + content + '}';
+        if (val !== undefined) {
+          if (!parent.nested) parent.firstNestedAt = parent.buf.length;
+          parent.nested = true;
+        }
+        append(parent, text);
+      } else if (val !== undefined && containsJndi(val)) {
+        // A top-level lookup whose value spells a JNDI lookup (`${x:-${jndi:…}` forms), which
+        // Log4j substitutes again.
+        report(st, 'jndi.obfuscated-lookup', 'high', 'Log4j lookup whose default value is itself a JNDI lookup.');
+      }
+      if (st.best?.confidence === 'high') return st.best;
+      continue;
+    }
+    append(top, s[i]!);
+  }
+  // Unclosed lookups (a truncated value): a JNDI prefix is still the attacker's intent.
+  for (const f of stack) {
+    if (prefixOf(f.buf) === 'jndi' || (f.nested && containsJndi(f.buf))) {
+      report(st, 'jndi.lookup', 'high', 'Unterminated Log4j JNDI lookup "${jndi:…".');
+      break;
+    }
+  }
+  return st.best;
+}
+
+function overflowed(content: string, frame: Frame, st: State): undefined {
+  if (prefixOf(content) === 'jndi') {
+    report(st, frame.nested ? 'jndi.obfuscated-lookup' : 'jndi.lookup', 'high', 'Log4j JNDI lookup "${jndi:…}" with an oversized argument.');
+  }
+  return undefined;
+}
+
+function append(f: Frame, text: string): void {
+  if (f.overflow) return;
+  if (f.buf.length + text.length > MAX_CONTENT) {
+    f.buf += text.slice(0, Math.max(0, MAX_CONTENT - f.buf.length));
+    f.overflow = true;
+    return;
+  }
+  f.buf += text;
+}

@@ -1,0 +1,272 @@
+/**
+ * LDAP filter injection.
+ *
+ * Applications build search filters by pasting input into a template such as `(uid=${user})` or
+ * `(&(uid=${user})(userPassword=${pass}))`. Input that closes the current filter item with `)` and
+ * opens a new one with `(` rewrites the query: `*)(uid=*))(|(uid=*` matches every user,
+ * `admin)(&)` appends an always-true filter, `admin)(|(objectClass=*)` ORs in everything,
+ * `*(|(mail=*))` embeds a filter expression in the assertion value, and a NUL after `)` truncates the
+ * rest of the template in C-string based libraries.
+ *
+ * Structure, not keywords: one pass tracks parenthesis depth. A `)` that closes more than the value
+ * opened is a breakout; what follows it decides: another filter item (`(attr=`, `(attr>=`, `(attr~=`,
+ * `(attr:dn:=`, `(&`, `(|`, `(!`) is `ldap.filter-breakout` (high; the template's own `)` completes an
+ * item left open at the end of the value), a NUL is `ldap.nul-truncation` (high), a wildcard
+ * (`*)*`) is `ldap.wildcard-breakout` (medium). An operator group with a filter item inside
+ * (`(|(attr=`) anywhere is `ldap.filter-injection` (high). Balanced parentheses, as in names
+ * ("John (Jack) Smith"), phone numbers and emoticons, never break out.
+ *
+ * Escapes: RFC 4515 hex escapes (`\2a` `\28` `\29` `\5c` `\00`) are literal characters to an LDAP
+ * server, so they are harmless in a filter; they matter only where an application unescapes before
+ * building the filter. They are decoded and re-checked, and a breakout that exists only in the decoded
+ * form is reported at medium (`ldap.escaped-breakout`).
+ *
+ * Low: a bare wildcard value (`*`, `admin*`), which enumerates when pasted into an equality filter.
+ * Medium: a run of filter metacharacters (`*()|&`), the typical fuzzing probe.
+ *
+ * Cost: a charCode loop returns at once for values without `(`, `)`, `*`, `\` or NUL. Otherwise one
+ * pass, each breakout looked at with a bounded look-ahead (attribute names up to 64 characters). No RegExp.
+ */
+import type { Confidence, Detection } from '../types';
+
+const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
+
+function better(a: Detection | undefined, b: Detection | undefined): Detection | undefined {
+  if (b === undefined) return a;
+  if (a === undefined || RANK[b.confidence] > RANK[a.confidence]) return b;
+  return a;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9;
+}
+function isAttrStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+}
+function isAttrChar(c: number): boolean {
+  // Attribute descriptions: letters, digits, hyphen, options after `;`, OID dots.
+  return isAttrStart(c) || c === 45 || c === 59 || c === 46 || c === 95;
+}
+
+/**
+ * Is there a filter item at `i` (just after a `(`)? `&`/`|`/`!` followed by `(`, `)` or the end of
+ * the value, or an attribute description followed by a filter type (`=`, `~=`, `>=`, `<=`, `:…:=`).
+ */
+function filterItemAt(s: string, i: number): boolean {
+  const n = s.length;
+  while (i < n && s.charCodeAt(i) === 40 /* ( */) i++;
+  while (i < n && isSpace(s.charCodeAt(i))) i++;
+  if (i >= n) return false;
+  const c = s.charCodeAt(i);
+  if (c === 38 || c === 124 || c === 33) {
+    let j = i + 1;
+    while (j < n && isSpace(s.charCodeAt(j))) j++;
+    const d = s.charCodeAt(j);
+    // `(&)`, `(|(`, or the malformed-but-intended `(|attr=*)`; the end of the value counts, since the
+    // application's template supplies the closing parenthesis.
+    return j >= n || d === 40 || d === 41 || d === 0 || (j === i + 1 && isAttrStart(d) && filterItemAt(s, j));
+  }
+  if (!isAttrStart(c)) return false;
+  let j = i + 1;
+  while (j < n && j - i < 64 && isAttrChar(s.charCodeAt(j))) j++;
+  // Extensible match: `attr:dn:=`, `attr:1.2.840.113556.1.4.803:=`, `:dn:2.4.6:=`.
+  if (s.charCodeAt(j) === 58 /* : */) {
+    const k = j;
+    j++;
+    while (j < n && j - k < 64 && (isAttrChar(s.charCodeAt(j)) || s.charCodeAt(j) === 58)) j++;
+    return s.charCodeAt(j - 1) === 58 && s.charCodeAt(j) === 61 && assertionValue(s, j + 1);
+  }
+  // RFC 4515 allows no whitespace around the filter type, and code's `==`, `===`, `>=` comparisons
+  // are written with spaces or doubled: `(c = x)`, `(a == b)`, `(chr >= 0)` are not filter items.
+  const d = s.charCodeAt(j);
+  let v: number;
+  if (d === 61 /* = */) v = j + 1;
+  else if ((d === 126 || d === 62 || d === 60) && s.charCodeAt(j + 1) === 61) v = j + 2;
+  else return false;
+  return assertionValue(s, v);
+}
+
+/**
+ * The assertion value after the filter type, up to `)` or the end: LDAP values (`*`, `john*`,
+ * `John Smith`) hold no unescaped `(`, and code's values (`exports.X || (X = {})`) have `(`,
+ * braces, `|`, `&`, `;` or `==`. At most 256 characters are looked at.
+ */
+function assertionValue(s: string, v: number): boolean {
+  const n = s.length;
+  if (s.charCodeAt(v) === 61 || s.charCodeAt(v) === 32) return false;
+  for (let k = v; k < n && k - v < 256; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 41 || c === 0) return true;
+    if (c === 40 || c === 123 || c === 125 || c === 124 || c === 38 || c === 59) return false;
+    // `=` occurs in DN values (`memberOf=cn=admins,dc=example`); `==` only in code.
+    if (c === 61 && s.charCodeAt(k + 1) === 61) return false;
+  }
+  return true;
+}
+
+function structure(s: string, escaped: boolean): Detection | undefined {
+  const n = s.length;
+  let depth = 0;
+  let found: Detection | undefined;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 40 /* ( */) {
+      // An operator group holding a filter item: `(|(attr=`, `(&(attr=`, `(!(attr=`.
+      const op = s.charCodeAt(i + 1);
+      // `!(` is also code's negation (`if(!(c=x.c))`): a NOT group counts only where a filter could
+      // start (the value's start, after `(`, `)` or a wildcard).
+      const pc = i > 0 ? s.charCodeAt(i - 1) : -1;
+      const startOk = op !== 33 || pc === -1 || pc === 40 || pc === 41 || pc === 42;
+      if ((op === 38 || op === 124 || op === 33) && startOk && s.charCodeAt(i + 2) === 40 && filterItemAt(s, i + 3)) {
+        return hit(escaped, 'ldap.filter-injection', 'LDAP filter expression with an operator group and a filter item inside the value.');
+      }
+      depth++;
+      continue;
+    }
+    if (c !== 41 /* ) */) continue;
+    if (depth > 0) {
+      depth--;
+      continue;
+    }
+    // A `)` the value did not open: it closes the application's filter item.
+    let j = i + 1;
+    while (j < n && (s.charCodeAt(j) === 41 || isSpace(s.charCodeAt(j)))) j++;
+    const d = s.charCodeAt(j);
+    if (d === 40 && filterItemAt(s, j + 1)) {
+      return hit(escaped, 'ldap.filter-breakout', 'Value closes the LDAP filter item with ")" and opens another filter item.');
+    }
+    if (d === 0) {
+      return hit(escaped, 'ldap.nul-truncation', 'Value closes the LDAP filter item and truncates the rest of the filter with a NUL byte.');
+    }
+    const prev = s.charCodeAt(i - 1);
+    if (prev === 42 /* * */ && (j >= n || d === 42)) {
+      found = better(found, {
+        rule: 'ldap.wildcard-breakout',
+        reason: 'Value closes the LDAP filter item right after a wildcard.',
+        confidence: 'medium',
+      });
+    }
+    // Continue after the run of `)` and spaces (each is unmatched too): keeps the pass linear.
+    i = j - 1;
+  }
+  return found;
+}
+
+function hit(escaped: boolean, rule: string, reason: string): Detection {
+  if (escaped) {
+    return {
+      rule: 'ldap.escaped-breakout',
+      reason: 'LDAP hex escapes (\\28, \\29, \\2a) that form a filter breakout once unescaped.',
+      confidence: 'medium',
+    };
+  }
+  return { rule, reason, confidence: 'high' };
+}
+
+function hexVal(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  c |= 0x20;
+  return c >= 97 && c <= 102 ? c - 87 : -1;
+}
+
+/** Undoes RFC 4515 escapes of filter metacharacters only; undefined when there are none. */
+function unescapeFilter(s: string): string | undefined {
+  let out = '';
+  let changed = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 92 /* \ */) {
+      const a = hexVal(s.charCodeAt(i + 1));
+      const b = hexVal(s.charCodeAt(i + 2));
+      if (a >= 0 && b >= 0) {
+        const v = a * 16 + b;
+        if (v === 0x28 || v === 0x29 || v === 0x2a || v === 0x00 || v === 0x26 || v === 0x7c || v === 0x3d || v === 0x21) {
+          out += String.fromCharCode(v);
+          i += 2;
+          changed = true;
+          continue;
+        }
+      }
+    }
+    out += s[i];
+  }
+  return changed ? out : undefined;
+}
+
+/** `*()|&` run of 5+ with a parenthesis and an operator, the fuzzing probe `*()|&'`. */
+function metaRun(s: string): boolean {
+  let run = 0;
+  let paren = false;
+  let op = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 42 || c === 40 || c === 41 || c === 124 || c === 38) {
+      run++;
+      if (c === 40 || c === 41) paren = true;
+      if (c === 124 || c === 38) op = true;
+      if (run >= 5 && paren && op) return true;
+    } else {
+      run = 0;
+      paren = false;
+      op = false;
+    }
+  }
+  return false;
+}
+
+/** A lone wildcard value: `*`, `admin*`, `*admin` (a leading or trailing star, no spaces). */
+function bareWildcard(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || n > 64) return false;
+  if (s.charCodeAt(0) !== 42 && s.charCodeAt(n - 1) !== 42) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 42) {
+      if (i !== 0 && i !== n - 1) return false;
+    } else if (!isAttrChar(c) && c !== 64) return false;
+  }
+  return true;
+}
+
+/** Detects LDAP filter injection. Never throws. */
+export function detectLdapInjection(value: string): Detection | undefined {
+  // Fast path: a breakout needs `(` or `)`; escapes need `\`; NUL and `*` cover truncation and
+  // wildcards. Short values take one charCode loop; longer ones native indexOf scans, which cost
+  // less per character than a loop but carry a fixed price per call.
+  let interesting = false;
+  let backslash = false;
+  const n = value.length;
+  if (n <= 32) {
+    for (let i = 0; i < n; i++) {
+      const c = value.charCodeAt(i);
+      // Letters, digits and most punctuation are above `*` (42): one comparison rejects them.
+      if (c > 42) {
+        if (c === 92) backslash = true;
+      } else if (c >= 40 || c === 0) interesting = true;
+    }
+  } else {
+    interesting = value.indexOf(')') !== -1 || value.indexOf('(') !== -1 || value.indexOf('*') !== -1 || value.indexOf('\u0000') !== -1;
+    backslash = value.indexOf('\\') !== -1;
+  }
+  if (!interesting && !backslash) return undefined;
+  try {
+    let found: Detection | undefined;
+    if (interesting) {
+      found = structure(value, false);
+      if (found?.confidence === 'high') return found;
+      if (found === undefined && metaRun(value)) {
+        found = { rule: 'ldap.metacharacters', reason: 'Run of LDAP filter metacharacters, a filter-injection probe.', confidence: 'medium' };
+      }
+      if (found === undefined && bareWildcard(value)) {
+        found = { rule: 'ldap.wildcard', reason: 'Value is an LDAP wildcard pattern.', confidence: 'low' };
+      }
+    }
+    if (backslash) {
+      const un = unescapeFilter(value);
+      if (un !== undefined) found = better(found, structure(un, true));
+    }
+    return found;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,957 @@
+/**
+ * Server-side template injection (SSTI).
+ *
+ * When an application renders a template built from input (or renders input as a template), a value
+ * such as `{{7*7}}` prints 49 and `{{''.__class__.__mro__[1].__subclasses__()}}` walks Python's
+ * object graph to `os.popen`. Every template language has delimiters and an expression language:
+ *
+ * - `{{…}}` Jinja2, Twig, Nunjucks, Handlebars, Mustache, AngularJS, Go, Pebble, Liquid;
+ * - `{%…%}` statements of Jinja2, Twig, Django, Liquid, Nunjucks, Tornado;
+ * - `${…}` FreeMarker, Mako, Velocity, JSP/Java EL, Spring EL, Thymeleaf (`[[${…}]]`, `__${…}__`),
+ *   JavaScript template literals; `#{…}` Ruby, Pug, JSF, Spring; `*{…}` / `@{…}` Thymeleaf;
+ * - `<%…%>`, `<%=…%>` ERB, EJS, JSP, ASP; `<#assign …>` FreeMarker directives; `@(…)` and
+ *   `@System…` Razor; `#set(…)` / `$x.getClass()` Velocity; `{$smarty…}`, `{php}` Smarty.
+ *
+ * Structure, not keywords: delimiters are matched (braces with a stack, `<%`/`%>` pairs, balanced
+ * `@(…)`), and the content is tokenized as an expression (identifiers, numbers, string literals,
+ * operators, punctuation). The decision is made on what the expression does:
+ *
+ * - `ssti.object-traversal` (high): Python dunder attributes (`__class__`, `__globals__`, name-mangled
+ *   `_TemplateReference__context`, also spelled as strings for `attr()`), and chains to the Function
+ *   constructor (`constructor.constructor(…)`, `$on.constructor(…)`, `x.__proto__`).
+ * - `ssti.code-execution` (high): names that reach code or process execution or reflection:
+ *   `getClass`, `forName`, `T(java.lang.Runtime)`, `new java.…`, `os.popen`, `system(…)`, `IO.popen`,
+ *   `File.open`, `process.mainModule`, `require(…)`, `_self.env`, `registerUndefinedFilterCallback`,
+ *   FreeMarker `?new()`/`?api`, `freemarker.template.utility.Execute`, filter callbacks
+ *   (`|filter('system')`), Smarty `{php}`/`{$smarty…}`/`{system(…)}`, Razor `System.Diagnostics`,
+ *   ERB backticks and `%x(…)`, Velocity `$x.getClass()`.
+ * - `ssti.arithmetic-probe` (high): an expression of literals only with an operator (`{{7*7}}`,
+ *   `${3*3}`, `{{7*'7'}}`, `<%= 7*7 %>`, `@(1+2)`, `{% print 'x'*3 %}`), the universal detection probe.
+ * - `ssti.literal-reflection` (high): a member of a string literal (`{{'a'.toUpperCase()}}`,
+ *   `{{''.class}}`), the first step of every sandbox escape.
+ * - `ssti.context-object` (high): the template's privileged objects dumped or called (`{{config}}`,
+ *   `{{ request }}`, `{{self}}`, `{{ settings.SECRET_KEY }}`, `{{ config.items() }}`,
+ *   `request|attr(…)`); medium for a plain attribute (`{{ config.title }}`: Hexo themes write that).
+ * - `ssti.statement`: `{% import os %}`, `{% debug %}`, a constant condition (`{% if True %}`) and
+ *   `{% include %}` of an absolute or `..` path are high; other includes medium; other statements low.
+ * - `ssti.expression` (medium): a function call or arithmetic on variables (`${price*qty}`).
+ * - `ssti.placeholder` (low): a plain variable (`{{name}}`, `${price}`, `#{user.name}`): translation
+ *   strings, documentation and JavaScript template text use these constantly.
+ *
+ * `${…}` is also JavaScript template-literal syntax, so code pasted as text (`${x.constructor.name}`,
+ * `${request.url}`, `${self.x()}`, `${'a'.repeat(3)}`, `${require('./u')}`) stays medium there; the
+ * Java/Python/Ruby escapes above are high in every delimiter. Object and type keys (`{{ prototype: T }}`
+ * in JSDoc) are names, not lookups. Currency (`$5`), a lone `${` in markdown, JSON and prose with braces
+ * are not templates.
+ *
+ * Cost: values of up to 32 characters take one charCode loop, longer ones five native indexOf scans,
+ * and return at once without any of `{ % @ # $` (most values). Otherwise one pass per delimiter family;
+ * the expression tokenizer runs on each delimited content once (at most 4 KB and 512 tokens), and a
+ * work budget of 8 characters per input character stops the analysis of nested contents, so the whole
+ * scan is linear. No RegExp.
+ */
+import type { Confidence, Detection } from '../types';
+
+const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
+
+// ---------------------------------------------------------------------------------------------------
+// Vocabulary
+
+/** Names that reach code execution, reflection or sandbox escapes wherever they appear. */
+const DANGER_ANYWHERE = new Set([
+  'getClass',
+  'forName',
+  'getRuntime',
+  'Runtime',
+  'ProcessBuilder',
+  'ClassLoader',
+  'getClassLoader',
+  'ScriptEngineManager',
+  'getEngineByName',
+  'newInstance',
+  'getDeclaredMethod',
+  'getDeclaredConstructor',
+  'getMethod',
+  'mainModule',
+  'child_process',
+  'execSync',
+  'spawnSync',
+  'execFileSync',
+  'subprocess',
+  'popen',
+  'passthru',
+  'shell_exec',
+  'proc_open',
+  'pcntl_exec',
+  'phpinfo',
+  'file_get_contents',
+  'file_put_contents',
+  'registerUndefinedFilterCallback',
+  'getFilter',
+  '_self',
+  'Smarty_Internal_Write_File',
+  '$smarty',
+  'smarty',
+  'freemarker',
+  'ObjectConstructor',
+  'JythonRuntime',
+  'instance_eval',
+  'class_eval',
+  'instance_variable_get',
+  'ObjectSpace',
+  'Open3',
+  'Kernel',
+  'pageContext',
+  'applicationScope',
+  'facesContext',
+  'getattr',
+  'check_output',
+  '$eval',
+]);
+// Not here: `globalThis` and `process` (JavaScript template-literal code uses them; see DANGER_MEMBER).
+
+/** Names that execute code when called: `system('id')`, `exec(…)`, `eval(…)`, `require(…)`. */
+const DANGER_CALL = new Set([
+  'system',
+  'exec',
+  'eval',
+  'spawn',
+  'require',
+  'send',
+  'public_send',
+  'readfile',
+  'assert',
+  'Function',
+  'execfile',
+  'popen',
+  'syscall',
+  'fork',
+  'shell',
+]);
+
+/** Module-like roots that reach the operating system or the runtime through any member. */
+const DANGER_ROOT = new Set(['File', 'IO', 'Dir', 'Process', 'ENV', 'Marshal', 'Sys']);
+
+/** Roots dangerous only with specific members (a Map: a plain object would answer `toString`). */
+const DANGER_MEMBER = new Map<string, readonly string[]>([
+  // Python's os module (Node's `os.arch()` and friends are not these).
+  [
+    'os',
+    [
+      'system', 'popen', 'popen2', 'popen3', 'environ', 'getenv', 'putenv', 'listdir', 'scandir', 'walk',
+      'remove', 'unlink', 'rmdir', 'removedirs', 'fork', 'kill', 'killpg', 'execl', 'execle', 'execlp',
+      'execv', 'execve', 'execvp', 'execvpe', 'spawnl', 'spawnv', 'spawnve', 'startfile', 'chmod', 'chown',
+      'open', 'read', 'fdopen', 'dup2', 'setuid', '_exit',
+    ],
+  ],
+  ['process', ['mainModule', 'binding', 'exit', 'kill', 'dlopen', 'getBuiltinModule', 'reallyExit', 'abort']],
+  ['System', ['Diagnostics', 'IO', 'Reflection', 'Runtime', 'Net', 'getenv', 'getProperty', 'exit', 'setProperty', 'Environment', 'Activator']],
+  ['java', ['lang', 'io', 'net', 'nio', 'util', 'beans', 'rmi']],
+  ['javax', ['script', 'naming', 'management']],
+  ['org', ['apache', 'springframework', 'python', 'mozilla', 'codehaus']],
+  ['global', ['process', 'require', 'mainModule']],
+  ['globalThis', ['process', 'require', 'eval', 'Function']],
+  ['sun', ['misc', 'reflect']],
+]);
+
+/** The template's own privileged objects (Flask/Jinja, Django, Mako, Twig, Symfony). */
+const PRIVILEGED = new Set(['config', 'request', 'self', 'settings', 'app', 'session']);
+
+/** String values that name a dangerous callable (filter callbacks, `attr('popen')`, `lookup … "constructor"`). */
+const DANGER_STRING = new Set([
+  'system',
+  'exec',
+  'passthru',
+  'shell_exec',
+  'popen',
+  'proc_open',
+  'eval',
+  'assert',
+  'constructor',
+  '__proto__',
+  'prototype',
+  'child_process',
+  'subprocess',
+  'os',
+  'getRuntime',
+  'mainModule',
+  'execSync',
+  'spawn',
+  'spawnSync',
+  'require',
+  'fs',
+  'node:fs',
+  'node:child_process',
+  'vm',
+  '__',
+]);
+const DANGER_STRING_PREFIX = ['java.', 'javax.', 'freemarker.', 'org.apache.', 'org.springframework.', 'child_process', 'sun.misc', 'jdk.'];
+
+/** PHP functions a Smarty tag can call to run commands or read files. */
+const PHP_CALL = new Set([
+  'system', 'exec', 'passthru', 'shell_exec', 'popen', 'proc_open', 'pcntl_exec', 'eval', 'assert',
+  'phpinfo', 'readfile', 'file_get_contents', 'file_put_contents', 'fopen', 'show_source', 'highlight_file',
+]);
+
+/** FreeMarker built-ins that instantiate classes or evaluate text: `?new()`, `?api`, `?eval`. */
+const FTL_BUILTIN = new Set(['new', 'api', 'eval', 'interpret', 'eval_json']);
+
+/** Literal names that are constants in Python/Jinja/Twig/JavaScript. */
+const CONSTANTS = new Set(['True', 'False', 'None', 'true', 'false', 'none', 'null', 'nil', 'undefined']);
+
+/** Strings that betray an attack anywhere in a value that also contains a template construct. */
+const STRONG_TOKENS = ['__globals__', '__subclasses__', '__builtins__', '__mro__', 'freemarker.template.utility'];
+
+// ---------------------------------------------------------------------------------------------------
+// Results
+
+interface Finding {
+  level: number; // 1 low, 2 medium, 3 high
+  rule: string;
+  reason: string;
+}
+
+const LEVEL_CONF: readonly Confidence[] = ['low', 'low', 'medium', 'high'];
+
+function better(a: Finding | undefined, b: Finding | undefined): Finding | undefined {
+  if (b === undefined) return a;
+  if (a === undefined || b.level > a.level) return b;
+  return a;
+}
+
+/** A short, safe rendition of a token for a reason: identifier characters only, at most 24. */
+function shown(t: string): string {
+  let out = '';
+  for (let i = 0; i < t.length && out.length < 24; i++) {
+    const c = t.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c === 46) out += t[i];
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Expression tokenizer
+
+const T_ID = 1;
+const T_NUM = 2;
+const T_STR = 3;
+const T_OP = 4; // arithmetic: * / % + - **
+const T_P = 5; // any other punctuation
+
+interface Tok {
+  t: number;
+  /** Identifier name, string content (first 96 chars), operator or punctuation text. */
+  v: string;
+  /** For strings: the quote character. */
+  q: number;
+  /** Whitespace precedes the token. */
+  ws: boolean;
+}
+
+function isIdStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+}
+function isIdChar(c: number): boolean {
+  return isIdStart(c) || (c >= 48 && c <= 57);
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isWs(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0;
+}
+
+/** Tokenizes `s[a, b)`; at most 512 tokens (the rest is ignored: a probe is short). */
+function tokenize(s: string, a: number, b: number): Tok[] {
+  const out: Tok[] = [];
+  let i = a;
+  let ws = false;
+  while (i < b && out.length < 512) {
+    const c = s.charCodeAt(i);
+    if (isWs(c)) {
+      i++;
+      ws = true;
+      continue;
+    }
+    const before = ws;
+    ws = false;
+    if (isIdStart(c)) {
+      const st = i;
+      i++;
+      while (i < b && isIdChar(s.charCodeAt(i))) i++;
+      out.push({ t: T_ID, v: s.slice(st, Math.min(i, st + 64)), q: 0, ws: before });
+      continue;
+    }
+    if (isDigit(c)) {
+      const st = i;
+      i++;
+      while (i < b && (isIdChar(s.charCodeAt(i)) || (s.charCodeAt(i) === 46 && isDigit(s.charCodeAt(i + 1))))) i++;
+      out.push({ t: T_NUM, v: s.slice(st, Math.min(i, st + 32)), q: 0, ws: before });
+      continue;
+    }
+    if (c === 47 && s.charCodeAt(i + 1) === 42) {
+      // A `/* … */` comment (`/* @__PURE__ */` in bundled code) is not part of the expression.
+      const e = s.indexOf('*/', i + 2);
+      i = e === -1 || e >= b ? b : e + 2;
+      ws = true;
+      continue;
+    }
+    if (c === 39 || c === 34 || c === 96) {
+      const st = i + 1;
+      i++;
+      while (i < b && s.charCodeAt(i) !== c) i += s.charCodeAt(i) === 92 ? 2 : 1;
+      out.push({ t: T_STR, v: s.slice(st, Math.min(i, b, st + 96)), q: c, ws: before });
+      i++;
+      continue;
+    }
+    if (c === 42 || c === 47 || c === 37 || c === 43 || c === 45) {
+      if (c === 42 && s.charCodeAt(i + 1) === 42) {
+        out.push({ t: T_OP, v: '**', q: 0, ws: before });
+        i += 2;
+        continue;
+      }
+      out.push({ t: T_OP, v: s[i]!, q: 0, ws: before });
+      i++;
+      continue;
+    }
+    out.push({ t: T_P, v: s[i]!, q: 0, ws: before });
+    i++;
+  }
+  return out;
+}
+
+function isDunder(name: string): boolean {
+  // `__class__`, `__init__` (underscores on both sides: Node's `__dirname` is not one), and Python
+  // name mangling `_TemplateReference__context` (one underscore, a class name, two underscores).
+  const n = name.length;
+  if (n < 5 || name.charCodeAt(0) !== 95) return false;
+  if (name.charCodeAt(1) === 95) return name.charCodeAt(n - 1) === 95 && name.charCodeAt(n - 2) === 95;
+  const c = name.charCodeAt(1);
+  const mangled = name.indexOf('__', 2);
+  return c >= 65 && c <= 90 && mangled !== -1 && mangled < n - 2;
+}
+
+/** `SECRET_KEY`, `DEBUG`: an upper-case configuration constant (two letters or more). */
+function isConstantName(v: string): boolean {
+  if (v.length < 2) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
+
+function dangerString(v: string): boolean {
+  const t = v.trim();
+  if (t.length === 0 || t.length > 96) return false;
+  if (DANGER_STRING.has(t)) return true;
+  for (const p of DANGER_STRING_PREFIX) if (t.startsWith(p)) return true;
+  // `'__class__'`, `'\x5f\x5fglobals…'` (arrives decoded): a dunder spelled as a string for attr()/getattr,
+  // or one half of a dunder assembled by concatenation (`'__cla' ~ 'ss__'`, `'__'`).
+  return t.length >= 2 && (t.startsWith('__') || t.endsWith('__'));
+}
+
+function isP(tok: Tok | undefined, ch: string): boolean {
+  return tok !== undefined && tok.t === T_P && tok.v === ch;
+}
+
+function isLiteral(tok: Tok): boolean {
+  return tok.t === T_NUM || tok.t === T_STR || (tok.t === T_ID && CONSTANTS.has(tok.v));
+}
+
+/**
+ * Judges an expression's tokens. `from` skips a statement keyword. Returns the strongest finding.
+ */
+function judgeTokens(toks: Tok[], from: number, where: string): Finding | undefined {
+  let found: Finding | undefined;
+  let literals = 0;
+  let numbers = 0;
+  let names = 0;
+  let arith = 0;
+  let minusOnly = true;
+  let punct = 0;
+  let call = false;
+  const n = toks.length;
+  for (let k = from; k < n; k++) {
+    const tok = toks[k]!;
+    const prev = k > from ? toks[k - 1] : undefined;
+    const next = toks[k + 1];
+    if (tok.t === T_ID) {
+      const name = tok.v;
+      const member = isP(prev, '.');
+      // An object or type key (`{{ prototype: T }}`, `{ __proto__?: X }`) is a name, not a lookup.
+      if ((isP(next, ':') && !isP(toks[k + 2], ':')) || (isP(next, '?') && isP(toks[k + 2], ':'))) {
+        names++;
+        continue;
+      }
+      if (CONSTANTS.has(name)) {
+        literals++;
+        continue;
+      }
+      names++;
+      if (isDunder(name)) {
+        return { level: 3, rule: 'ssti.object-traversal', reason: `Template expression ${where} reaches the Python attribute "${shown(name)}".` };
+      }
+      if ((name === 'constructor' || name === '__proto__' || name === 'prototype') && !isP(next, '?')) {
+        // A call or a chain to the Function constructor (`constructor.constructor(…)`, `$on.constructor(…)`,
+        // `x.__proto__`) is the sandbox escape; the bare name is medium (code writes `x.constructor.name`
+        // and `Array.prototype`; optional chaining `constructor?.name` is code too).
+        const after = toks[k + 2];
+        const chained = isP(next, '(') || (isP(next, '.') && after?.t === T_ID && (after.v === 'constructor' || after.v === 'prototype' || after.v === '__proto__'));
+        const level = chained || (name === '__proto__' && isP(prev, '.')) ? 3 : 2;
+        found = better(found, { level, rule: 'ssti.object-traversal', reason: `Template expression ${where} reaches "${name}", a sandbox escape to the Function constructor.` });
+        if (level === 3) return found;
+        continue;
+      }
+      if (DANGER_ANYWHERE.has(name)) {
+        return { level: 3, rule: 'ssti.code-execution', reason: `Template expression ${where} uses "${shown(name)}", which reaches code execution or reflection.` };
+      }
+      if (isP(next, '(')) {
+        call = true;
+        if (DANGER_CALL.has(name)) {
+          // `${require('./util').x}` is also build-script code; the module names that matter
+          // (`child_process`, `fs`, `vm`) are caught as dangerous strings.
+          if (name === 'require' && where === 'in ${…}') {
+            found = better(found, { level: 2, rule: 'ssti.code-execution', reason: `Template expression ${where} calls "require()".` });
+          } else {
+            return { level: 3, rule: 'ssti.code-execution', reason: `Template expression ${where} calls "${shown(name)}()".` };
+          }
+        }
+        // Spring EL type reference `T(java.lang.Runtime)`.
+        if (name === 'T' && toks[k + 2]?.t === T_ID && isP(toks[k + 3], '.')) {
+          return { level: 3, rule: 'ssti.code-execution', reason: `Spring expression ${where} references a Java type with T(…).` };
+        }
+      }
+      // FreeMarker built-ins: `"…"?new()`, `x?api`, `"…"?eval`.
+      if (isP(prev, '?') && !tok.ws && prev !== undefined && !prev.ws && FTL_BUILTIN.has(name)) {
+        return { level: 3, rule: 'ssti.code-execution', reason: `FreeMarker built-in "?${name}" ${where} instantiates a class or evaluates text.` };
+      }
+      if (isP(next, '.') && toks[k + 2]?.t === T_ID) {
+        const sub = toks[k + 2]!.v;
+        if (DANGER_ROOT.has(name)) {
+          return { level: 3, rule: 'ssti.code-execution', reason: `Template expression ${where} reaches "${name}.${shown(sub)}".` };
+        }
+        const members = DANGER_MEMBER.get(name);
+        if (members !== undefined && members.includes(sub)) {
+          return { level: 3, rule: 'ssti.code-execution', reason: `Template expression ${where} reaches "${name}.${shown(sub)}".` };
+        }
+      }
+      if (name === 'new' && next?.t === T_ID && (next.v === 'java' || next.v === 'javax' || next.v === 'Function' || next.v === 'ProcessBuilder')) {
+        return { level: 3, rule: 'ssti.code-execution', reason: `Template expression ${where} instantiates "${next.v}".` };
+      }
+      if (!member && PRIVILEGED.has(name)) {
+        // `${request}`, `${self.x()}` are also ordinary JavaScript template-literal code (`self` is the
+        // global object there): in `${…}` the privileged objects are medium at most.
+        const js = where === 'in ${…}';
+        const bare = n - from === 1;
+        const after = toks[k + 2];
+        const afterNext = toks[k + 3];
+        if (
+          !js && (bare ||
+          isP(next, '(') ||
+          isP(next, '|') ||
+          isP(next, '[') ||
+          (isP(next, '.') && after?.t === T_ID && (PRIVILEGED.has(after.v) || isP(afterNext, '(') || isDunder(after.v) || isConstantName(after.v))))
+        ) {
+          return { level: 3, rule: 'ssti.context-object', reason: `Template expression ${where} dumps or calls the template object "${name}".` };
+        }
+        found = better(found, { level: 2, rule: 'ssti.context-object', reason: `Template expression ${where} reads the template object "${name}".` });
+      }
+      continue;
+    }
+    if (tok.t === T_STR) {
+      literals++;
+      if (dangerString(tok.v)) {
+        return { level: 3, rule: 'ssti.code-execution', reason: `Template expression ${where} names "${shown(tok.v)}" in a string (a filter callback or attribute lookup).` };
+      }
+      // Ruby/ERB backticks run a command.
+      if (tok.q === 96 && where === 'in <%…%>') {
+        return { level: 3, rule: 'ssti.code-execution', reason: 'ERB expression with a backtick command.' };
+      }
+      if (isP(next, '.') && toks[k + 2]?.t === T_ID) {
+        if (isDunder(toks[k + 2]!.v)) {
+          return { level: 3, rule: 'ssti.object-traversal', reason: `Template expression ${where} reaches the Python attribute "${shown(toks[k + 2]!.v)}" of a literal.` };
+        }
+        // In `${…}` (also JavaScript template-literal code: `${'a'.repeat(3)}`) only reflection members
+        // count; in the other delimiters any member of a literal is the sandbox-escape first step.
+        const member = toks[k + 2]!.v;
+        const reflective = member === 'class' || member === 'getClass' || member === 'constructor' || member === 'mro';
+        return {
+          level: where === 'in ${…}' && !reflective ? 2 : 3,
+          rule: 'ssti.literal-reflection',
+          reason: `Template expression ${where} accesses a member of a string literal.`,
+        };
+      }
+      continue;
+    }
+    if (tok.t === T_NUM) {
+      literals++;
+      numbers++;
+      continue;
+    }
+    if (tok.t === T_OP) {
+      arith++;
+      if (tok.v !== '-') minusOnly = false;
+      // Ruby `%x(…)` command literal.
+      if (tok.v === '%' && next?.t === T_ID && next.v === 'x' && (isP(toks[k + 2], '(') || isP(toks[k + 2], '{') || isP(toks[k + 2], '['))) {
+        return { level: 3, rule: 'ssti.code-execution', reason: `Ruby %x command literal ${where}.` };
+      }
+      continue;
+    }
+    // Punctuation.
+    if (tok.v !== '(' && tok.v !== ')') punct++;
+    // `[].constructor`, `().__class__` are caught by their names; `[]`/`{}` literals count as punctuation.
+  }
+  if (found !== undefined && found.level >= 2) return found;
+  if (arith > 0 && !minusOnly && names === 0 && punct === 0 && literals >= 2 && numbers >= 1) {
+    return { level: 3, rule: 'ssti.arithmetic-probe', reason: `Template expression ${where} that computes arithmetic on literals, the template-injection probe.` };
+  }
+  if ((arith > 0 && !minusOnly && names > 0) || call) {
+    return better(found, { level: 2, rule: 'ssti.expression', reason: `Template expression ${where} with ${call ? 'a function call' : 'arithmetic'}.` });
+  }
+  if (n - from > 0) return better(found, { level: 1, rule: 'ssti.placeholder', reason: `Template placeholder ${where}.` });
+  return found;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Statements `{% … %}`
+
+const INCLUDE_KW = new Set(['include', 'extends', 'embed', 'source', 'include_relative', 'render', 'sandbox']);
+const CONDITION_KW = new Set(['if', 'elif', 'elsif', 'while', 'unless']);
+const EXPR_KW = new Set(['print', 'set', 'for', 'with', 'do', 'filter', 'call', 'macro', 'assign', 'capture', 'echo', 'let', 'apply', 'autoescape']);
+
+function judgeStatement(s: string, a: number, b: number): Finding | undefined {
+  // Whitespace control markers `{%-`, `{%+`, `-%}`.
+  if (s.charCodeAt(a) === 45 || s.charCodeAt(a) === 43 || s.charCodeAt(a) === 126) a++;
+  if (b > a && (s.charCodeAt(b - 1) === 45 || s.charCodeAt(b - 1) === 43 || s.charCodeAt(b - 1) === 126)) b--;
+  const toks = tokenize(s, a, b);
+  const first = toks[0];
+  if (first === undefined || first.t !== T_ID) return undefined;
+  const kw = first.v;
+  const where = 'in {%…%}';
+  const second = toks[1];
+  if (kw === 'import' || kw === 'from') {
+    if (second?.t === T_ID) {
+      return { level: 3, rule: 'ssti.statement', reason: `Template statement imports the module "${shown(second.v)}".` };
+    }
+    return better(judgeTokens(toks, 1, where), { level: 1, rule: 'ssti.statement', reason: 'Template import statement.' });
+  }
+  if (kw === 'debug') return { level: 3, rule: 'ssti.statement', reason: 'Template {% debug %} statement, which dumps the template context.' };
+  if (INCLUDE_KW.has(kw)) {
+    const path = second?.t === T_STR ? second.v : '';
+    if (path.startsWith('/') || path.indexOf('..') !== -1 || path.indexOf('\\') !== -1 || path.indexOf(':') !== -1) {
+      return { level: 3, rule: 'ssti.statement', reason: 'Template statement includes a file by absolute or parent path.' };
+    }
+    return better(judgeTokens(toks, 1, where), { level: 2, rule: 'ssti.statement', reason: `Template "${kw}" statement.` });
+  }
+  if (CONDITION_KW.has(kw)) {
+    let allLiteral = toks.length > 1;
+    for (let k = 1; k < toks.length && allLiteral; k++) {
+      const t = toks[k]!;
+      if (!(isLiteral(t) || t.t === T_OP || (t.t === T_P && (t.v === '(' || t.v === ')' || t.v === '=' || t.v === '<' || t.v === '>' || t.v === '!')))) {
+        allLiteral = false;
+      }
+    }
+    if (allLiteral) {
+      return { level: 3, rule: 'ssti.statement', reason: 'Template condition on constants only, a template-injection probe.' };
+    }
+    return better(judgeTokens(toks, 1, where), { level: 1, rule: 'ssti.statement', reason: `Template "${kw}" statement.` });
+  }
+  if (EXPR_KW.has(kw)) {
+    let from = 1;
+    if (kw === 'set' || kw === 'assign' || kw === 'let') {
+      for (let k = 1; k < toks.length; k++) {
+        if (isP(toks[k], '=')) {
+          from = k + 1;
+          break;
+        }
+      }
+    }
+    const f = judgeTokens(toks, from, where);
+    return better(f, { level: 1, rule: 'ssti.statement', reason: `Template "${kw}" statement.` });
+  }
+  if (kw === 'php') return { level: 3, rule: 'ssti.code-execution', reason: 'Template {% php %} block.' };
+  // endif, endfor, block, raw, else, comment, trans, url…: template syntax, nothing more.
+  return { level: 1, rule: 'ssti.statement', reason: 'Template statement tag.' };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Delimiter scanners
+
+interface Ctx {
+  best: Finding | undefined;
+  /** Remaining characters the expression analysis may look at (keeps nested contents linear). */
+  budget: number;
+}
+
+function judgeContent(ctx: Ctx, s: string, a: number, b: number, where: string): void {
+  if (b - a > 4096) b = a + 4096;
+  if (ctx.budget < b - a) return;
+  ctx.budget -= b - a;
+  ctx.best = better(ctx.best, judgeTokens(tokenize(s, a, b), 0, where));
+}
+
+const K_PLAIN = 0;
+const K_DOLLAR = 1; // ${
+const K_HASH = 2; // #{
+const K_STAR = 3; // *{
+const K_AT = 4; // @{
+const K_DOUBLE = 5; // {{ (the inner brace)
+const K_STMT = 6; // {%
+const K_SMARTY = 7; // {$
+
+const KIND_WHERE = ['in {…}', 'in ${…}', 'in #{…}', 'in *{…}', 'in @{…}', 'in {{…}}', 'in {%…%}', 'in {$…}'];
+
+/** Brace-delimited constructs, with a stack of open braces (at most 64 deep). */
+function scanBraces(s: string, ctx: Ctx, first: number): void {
+  const n = s.length;
+  const posStack: number[] = [];
+  const kindStack: number[] = [];
+  for (let i = first; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 123 /* { */) {
+      if (posStack.length >= 64) continue;
+      const p = i > 0 ? s.charCodeAt(i - 1) : -1;
+      const nx = s.charCodeAt(i + 1);
+      let kind = K_PLAIN;
+      if (nx === 37 /* % */) kind = K_STMT;
+      else if (p === 36) kind = K_DOLLAR;
+      else if (p === 35) kind = K_HASH;
+      else if (p === 42) kind = K_STAR;
+      else if (p === 64) kind = K_AT;
+      else if (p === 123 && kindStack.length > 0 && posStack[posStack.length - 1] === i - 1) kind = K_DOUBLE;
+      else if (nx === 36 && isIdStart(s.charCodeAt(i + 2))) kind = K_SMARTY;
+      posStack.push(i);
+      kindStack.push(kind);
+      continue;
+    }
+    if (c !== 125 /* } */) continue;
+    const open = posStack.pop();
+    const kind = kindStack.pop();
+    if (open === undefined || kind === undefined) continue;
+    judgeBrace(s, ctx, kind, open, i);
+    if (ctx.best !== undefined && ctx.best.level >= 3) return;
+  }
+}
+
+function judgeBrace(s: string, ctx: Ctx, kind: number, open: number, close: number): void {
+  switch (kind) {
+    case K_STMT: {
+      if (s.charCodeAt(close - 1) !== 37 || close - 1 <= open + 1) return;
+      const a = open + 2;
+      const b = close - 1;
+      if (b - a > 4096 || ctx.budget < b - a) return;
+      ctx.budget -= b - a;
+      ctx.best = better(ctx.best, judgeStatement(s, a, b));
+      return;
+    }
+    case K_DOUBLE: {
+      // `{{…}}` needs the second closing brace; the outer `{` pops at it as a plain brace.
+      if (s.charCodeAt(close + 1) !== 125) return;
+      let a = open + 1;
+      // Handlebars/Mustache sigils: `{{{raw}}}`, `{{#each}}`, `{{/each}}`, `{{^x}}`, `{{>partial}}`,
+      // `{{&x}}`, `{{=x}}` (doT), trim markers `{{-`, `{{~`; `{{!comment}}` renders nothing.
+      const c0 = s.charCodeAt(a);
+      if (c0 === 33 /* ! */) return;
+      if (c0 === 123 || c0 === 35 || c0 === 47 || c0 === 94 || c0 === 62 || c0 === 38 || c0 === 61 || c0 === 45 || c0 === 126) a++;
+      let b = close;
+      const cb = s.charCodeAt(b - 1);
+      if (b > a && (cb === 45 || cb === 126)) b--;
+      if (b <= a) return;
+      judgeContent(ctx, s, a, b, KIND_WHERE[kind]!);
+      return;
+    }
+    case K_DOLLAR:
+    case K_HASH:
+    case K_STAR:
+    case K_AT:
+    case K_SMARTY: {
+      const a = open + 1;
+      if (close <= a) return;
+      judgeContent(ctx, s, a, close, KIND_WHERE[kind]!);
+      return;
+    }
+    default: {
+      // Plain braces: JSON, code, prose. Only Smarty's forms count: `{php}`, `{system('id')}`,
+      // `{if system(…)}`, `{Smarty_Internal_Write_File::writeFile(…)}`.
+      const a = open + 1;
+      if (close - a === 3 && s.startsWith('php', a)) {
+        ctx.best = better(ctx.best, { level: 3, rule: 'ssti.code-execution', reason: 'Smarty {php} block.' });
+        return;
+      }
+      if (!isIdStart(s.charCodeAt(a)) || close - a > 1024) return;
+      if (ctx.budget < close - a) return;
+      ctx.budget -= close - a;
+      const toks = tokenize(s, a, close);
+      // Smarty tags: `{system('id')}`, `{if passthru('id')}`, `{Smarty_Internal_Write_File::writeFile(…)}`.
+      // Object literals (`{cwd: process.cwd()}`), code blocks and JSDoc types (`{import('x').T}`)
+      // are not: only PHP functions that run commands or read files count here.
+      const head = toks[0];
+      let k = 0;
+      if (head?.t === T_ID && (head.v === 'if' || head.v === 'elseif')) k = 1;
+      const fn = toks[k];
+      if (fn?.t !== T_ID) return;
+      if (fn.v.startsWith('Smarty_Internal_') || (PHP_CALL.has(fn.v) && isP(toks[k + 1], '('))) {
+        ctx.best = better(ctx.best, { level: 3, rule: 'ssti.code-execution', reason: `Smarty tag calls "${shown(fn.v)}".` });
+      }
+    }
+  }
+}
+
+/** `<%…%>` (ERB, EJS, JSP, ASP): each `<%` paired with the nearest following `%>`. */
+function scanPercent(s: string, ctx: Ctx): void {
+  let i = s.indexOf('<%');
+  while (i !== -1) {
+    // The nearest `<%` before the closing `%>` (restart at a later opener: linear).
+    let j = i + 2;
+    let close = -1;
+    while (j < s.length - 1) {
+      const c = s.charCodeAt(j);
+      if (c === 37 && s.charCodeAt(j + 1) === 62) {
+        close = j;
+        break;
+      }
+      if (c === 60 && s.charCodeAt(j + 1) === 37) i = j;
+      j++;
+    }
+    if (close === -1) return;
+    let a = i + 2;
+    const m = s.charCodeAt(a);
+    if (m === 35 /* # comment */) {
+      i = s.indexOf('<%', close + 2);
+      continue;
+    }
+    if (m === 61 || m === 45 || m === 95 || m === 64 || m === 33) a++;
+    if (s.charCodeAt(a) === 61) a++; // `<%==`
+    let b = close;
+    if (b > a && (s.charCodeAt(b - 1) === 45 || s.charCodeAt(b - 1) === 95)) b--;
+    if (b > a) judgeContent(ctx, s, a, b, 'in <%…%>');
+    if (ctx.best !== undefined && ctx.best.level >= 3) return;
+    i = s.indexOf('<%', close + 2);
+  }
+}
+
+const FTL_DIRECTIVES = new Set([
+  'assign', 'global', 'local', 'if', 'elseif', 'list', 'include', 'import', 'macro', 'function', 'setting',
+  'attempt', 'ftl', 'visit', 'recurse', 'nested', 'return', 'stop',
+]);
+
+/** FreeMarker directives `<#assign …>` and `[#assign …]`. */
+function scanFtl(s: string, ctx: Ctx): void {
+  let nextGt = -1;
+  let nextBracket = -1;
+  for (let i = s.indexOf('#'); i !== -1; i = s.indexOf('#', i + 1)) {
+    const open = i > 0 ? s.charCodeAt(i - 1) : -1;
+    if (open !== 60 && open !== 91) continue;
+    let j = i + 1;
+    while (j < s.length && j - i < 16 && s.charCodeAt(j) >= 97 && s.charCodeAt(j) <= 122) j++;
+    const name = s.slice(i + 1, j);
+    if (!FTL_DIRECTIVES.has(name)) continue;
+    // The next `>` (or `]`) is cached per kind: directives that share a far closer do not rescan.
+    let end: number;
+    if (open === 60) {
+      if (nextGt < j) {
+        const k = s.indexOf('>', j);
+        nextGt = k === -1 ? s.length : k;
+      }
+      end = nextGt;
+    } else {
+      if (nextBracket < j) {
+        const k = s.indexOf(']', j);
+        nextBracket = k === -1 ? s.length : k;
+      }
+      end = nextBracket;
+    }
+    if (end - j > 4096) end = j + 4096;
+    if (ctx.budget < end - j) return;
+    ctx.budget -= end - j;
+    const f = judgeTokens(tokenize(s, j, end), 0, 'in a FreeMarker directive');
+    ctx.best = better(ctx.best, f !== undefined && f.level >= 2 ? f : undefined);
+    ctx.best = better(ctx.best, {
+      level: name === 'assign' || name === 'setting' || name === 'include' || name === 'import' ? 2 : 1,
+      rule: 'ssti.statement',
+      reason: `FreeMarker <#${name}> directive.`,
+    });
+    if (ctx.best !== undefined && ctx.best.level >= 3) return;
+    i = Math.max(i, end - 1);
+  }
+}
+
+/** Razor: `@(…)` explicit expressions, `@System.…`/`@Process.…` implicit ones. */
+function scanRazor(s: string, ctx: Ctx): void {
+  for (let i = s.indexOf('@'); i !== -1; i = s.indexOf('@', i + 1)) {
+    // Not an e-mail address or a handle inside a word.
+    const p = i > 0 ? s.charCodeAt(i - 1) : 32;
+    if (isIdChar(p) || p === 46 || p === 45 || p === 43 || p === 37) continue;
+    const c = s.charCodeAt(i + 1);
+    if (c === 40 /* ( */) {
+      let depth = 0;
+      let j = i + 1;
+      for (; j < s.length && j - i < 1024; j++) {
+        const d = s.charCodeAt(j);
+        if (d === 40) depth++;
+        else if (d === 41 && --depth === 0) break;
+      }
+      if (depth !== 0 || j >= s.length) {
+        // Unbalanced: nothing inside can close either; skip what was scanned (linear).
+        i = j - 1;
+        continue;
+      }
+      judgeContent(ctx, s, i + 2, j, 'in @(…)');
+      i = j;
+    } else if (isIdStart(c) && c !== 36) {
+      let j = i + 1;
+      while (j < s.length && j - i < 256 && (isIdChar(s.charCodeAt(j)) || s.charCodeAt(j) === 46)) j++;
+      if (s.charCodeAt(j) === 40) j++;
+      const toks = tokenize(s, i + 1, j);
+      if (ctx.budget < j - i) return;
+      ctx.budget -= j - i;
+      const f = judgeTokens(toks, 0, 'after @');
+      if (f !== undefined && f.level >= 3 && f.rule === 'ssti.code-execution') ctx.best = better(ctx.best, f);
+    }
+    if (ctx.best !== undefined && ctx.best.level >= 3) return;
+  }
+}
+
+/** Velocity: `#set(…)`, `#foreach(…)` directives and `$ref.method()` references without braces. */
+function scanVelocity(s: string, ctx: Ctx): void {
+  for (let i = s.indexOf('#'); i !== -1; i = s.indexOf('#', i + 1)) {
+    const isSet = s.startsWith('set', i + 1);
+    if (!isSet && !s.startsWith('foreach', i + 1) && !s.startsWith('if', i + 1) && !s.startsWith('evaluate', i + 1)) continue;
+    let j = i + 1;
+    while (j < s.length && s.charCodeAt(j) >= 97 && s.charCodeAt(j) <= 122) j++;
+    while (j < s.length && j - i < 32 && (s.charCodeAt(j) === 32 || s.charCodeAt(j) === 9)) j++;
+    if (s.charCodeAt(j) !== 40 || s.charCodeAt(j + 1) === 41) continue;
+    let depth = 0;
+    let k = j;
+    for (; k < s.length && k - j < 2048; k++) {
+      const d = s.charCodeAt(k);
+      if (d === 40) depth++;
+      else if (d === 41 && --depth === 0) break;
+    }
+    const end = Math.min(k, s.length);
+    if (ctx.budget < end - j) return;
+    ctx.budget -= end - j;
+    const toks = tokenize(s, j + 1, end);
+    // Whatever the verdict, continue after this directive's argument list: keeps the scan linear.
+    const resume = Math.max(i, end - 1);
+    // A Velocity directive works on `$references`: require one, or this is prose ("#set (of 3)").
+    let ref = false;
+    for (const t of toks) if (t.t === T_ID && t.v.charCodeAt(0) === 36) ref = true;
+    if (!ref) {
+      i = resume;
+      continue;
+    }
+    const f = judgeTokens(toks, 0, 'in a Velocity directive');
+    ctx.best = better(ctx.best, f !== undefined && f.level >= 3 ? f : undefined);
+    if (s.startsWith('evaluate', i + 1)) ctx.best = better(ctx.best, { level: 3, rule: 'ssti.code-execution', reason: 'Velocity #evaluate directive.' });
+    ctx.best = better(ctx.best, { level: isSet ? 2 : 1, rule: 'ssti.statement', reason: 'Velocity directive.' });
+    if (ctx.best !== undefined && ctx.best.level >= 3) return;
+    i = resume;
+  }
+  // `$x.getClass()`, `$class.inspect("java.lang.Runtime")`: references without braces.
+  for (let i = s.indexOf('$'); i !== -1; i = s.indexOf('$', i + 1)) {
+    if (!isIdStart(s.charCodeAt(i + 1)) || s.charCodeAt(i + 1) === 36) continue;
+    let j = i + 1;
+    let parens = 0;
+    while (j < s.length && j - i < 512) {
+      const d = s.charCodeAt(j);
+      if (isIdChar(d) || d === 46) {
+        j++;
+        continue;
+      }
+      if (d === 40) {
+        parens++;
+        j++;
+        continue;
+      }
+      if (d === 41 && parens > 0) {
+        parens--;
+        j++;
+        continue;
+      }
+      if (parens > 0 && d !== 123 && d !== 125) {
+        j++;
+        continue;
+      }
+      break;
+    }
+    // Only chains with a member access (`$x.y`, before any argument list) are Velocity references
+    // worth a look; `$fn(a.b)` is a call in some other language.
+    let dot = false;
+    for (let k = i + 1; k < j && !dot; k++) {
+      const d = s.charCodeAt(k);
+      if (d === 40) break;
+      if (d === 46) dot = true;
+    }
+    if (!dot) {
+      i = j - 1;
+      continue;
+    }
+    if (ctx.budget < j - i) return;
+    ctx.budget -= j - i;
+    const f = judgeTokens(tokenize(s, i, j), 0, 'in a $reference');
+    if (f !== undefined && f.level >= 3 && f.rule === 'ssti.code-execution') {
+      ctx.best = better(ctx.best, f);
+      return;
+    }
+    i = j - 1;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Entry point
+
+/** Detects server-side template injection. Never throws. */
+export function detectTemplateInjection(value: string): Detection | undefined {
+  // Fast path: every construct needs one of `{ % @ # $`. Short values take one charCode loop; longer
+  // ones five native indexOf scans (cheaper per character than a loop, with a fixed price per call).
+  const n = value.length;
+  let brace = -1;
+  let pct = false;
+  let at = false;
+  let hash = false;
+  let dollar = false;
+  if (n <= 32) {
+    for (let i = 0; i < n; i++) {
+      const c = value.charCodeAt(i);
+      // 35 #, 36 $, 37 %, 64 @, 123 {: one range test rejects almost every character.
+      if (c < 35 || (c > 37 && c !== 64 && c !== 123)) continue;
+      if (c === 123) {
+        if (brace === -1) brace = i;
+      } else if (c === 37) pct = true;
+      else if (c === 35) hash = true;
+      else if (c === 36) dollar = true;
+      else at = true;
+    }
+  } else {
+    brace = value.indexOf('{');
+    pct = value.indexOf('%') !== -1;
+    at = value.indexOf('@') !== -1;
+    hash = value.indexOf('#') !== -1;
+    dollar = value.indexOf('$') !== -1;
+  }
+  if (brace === -1 && !pct && !at && !hash && !dollar) return undefined;
+  try {
+    const ctx: Ctx = { best: undefined, budget: 8 * n + 4096 };
+    if (brace !== -1) scanBraces(value, ctx, brace);
+    if (pct && (ctx.best?.level ?? 0) < 3) scanPercent(value, ctx);
+    if (hash && (ctx.best?.level ?? 0) < 3) scanFtl(value, ctx);
+    if (at && (ctx.best?.level ?? 0) < 3) scanRazor(value, ctx);
+    if ((hash || dollar) && (ctx.best?.level ?? 0) < 3) scanVelocity(value, ctx);
+    const best = ctx.best;
+    if (best === undefined) return undefined;
+    if (best.level < 3) {
+      // A template construct is present: a strong marker anywhere in the value settles it (quotes or
+      // braces placed to cut the delimited content short do not hide `__globals__`).
+      for (const tok of STRONG_TOKENS) {
+        if (value.indexOf(tok) !== -1) {
+          return { rule: 'ssti.code-execution', reason: `Template syntax together with "${tok}".`, confidence: 'high' };
+        }
+      }
+    }
+    return { rule: best.rule, reason: best.reason, confidence: LEVEL_CONF[best.level] ?? 'low' };
+  } catch {
+    return undefined;
+  }
+}

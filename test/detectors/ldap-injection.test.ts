@@ -1,0 +1,136 @@
+import t from 'tap';
+import { detectLdapInjection } from '../../src/detectors/ldap-injection';
+
+// Test vectors written for this project (not copied from any payload corpus).
+
+/** Each must be detected at confidence `high` with an `ldap.` rule. */
+const positives: string[] = [
+  '*)(uid=*))(|(uid=*',
+  'jdoe)(|(objectClass=*))',
+  'jdoe)(&)',
+  'jdoe)(|)',
+  '*)(|(objectClass=*)',
+  ')(cn=*',
+  'x)(mail=*@example.com',
+  'svc)(!(userAccountControl:1.2.840.113556.1.4.803:=2))',
+  '*)(memberOf=cn=admins,ou=groups,dc=example,dc=com',
+  'bob)(userPassword=*)',
+  'alice))(|(sn=*',
+  'a)(givenName>=A',
+  'a)(sn~=smyth',
+  'a)(cn:dn:=people',
+  '*)(&(objectClass=user)(cn=*',
+  'jdoe) (|(uid=*)',
+  '*(|(mail=*))',
+  '*(|(objectClass=*))',
+  '(&(uid=admin)(userPassword=*))',
+  '*(!(cn=guest))',
+  'admin)\u0000',
+  'admin))\u0000trailing',
+  'root*)((|userPassword=*)',
+  'jdoe)(&',
+];
+
+/** Each must NOT be detected at `high`. */
+const negatives: string[] = [
+  'John (Jack) Smith',
+  'María José (Pepa) García-López',
+  'Smith, John (Sales)',
+  '+1 (555) 010-0000',
+  '(555) 010-0000',
+  ':-)',
+  ';-) see you',
+  '(╯°□°)╯︵ ┻━┻',
+  '¯\\_(ツ)_/¯',
+  'Thanks! 😀 (really)',
+  '👍)',
+  'item a) first, b) second',
+  '1) Install 2) Configure',
+  'f(x) = (a+b)*c',
+  'if (a == b) { c(); }',
+  'if(!(c = x.c)) return',
+  '})(Mode = exports.Mode || (exports.Mode = {}));',
+  'x = (a) ? (b) : (c)',
+  'see (section 3)(b)',
+  'price (USD) (approx.)',
+  'email me (john@example.com)',
+  '*',
+  'admin*',
+  'co*op',
+  '5* rating',
+  '**bold**',
+  '\\2a',
+  'C:\\Users\\2a',
+  "O'Brien",
+  'Tom & Jerry',
+  'a < b and c > d',
+  'https://example.com/path?x=1',
+  '{"filter": "(uid=jdoe)"}',
+  '(uid=jdoe)',
+  '(cn=John Smith)',
+];
+
+t.test('LDAP filter injections are detected at high confidence', async (t) => {
+  for (const v of positives) {
+    const d = detectLdapInjection(v);
+    t.equal(d?.confidence, 'high', `high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+    t.ok(d !== undefined && d.rule.startsWith('ldap.'), `rule prefix: ${JSON.stringify(v)}`);
+  }
+});
+
+t.test('benign values are not high', async (t) => {
+  for (const v of negatives) {
+    const d = detectLdapInjection(v);
+    t.not(d?.confidence, 'high', `not high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+  t.equal(detectLdapInjection('John (Jack) Smith'), undefined);
+  t.equal(detectLdapInjection('plain name'), undefined);
+});
+
+t.test('probes and escapes get lower confidence', async (t) => {
+  t.equal(detectLdapInjection('*)*')?.rule, 'ldap.wildcard-breakout');
+  t.equal(detectLdapInjection('*)*')?.confidence, 'medium');
+  t.equal(detectLdapInjection("*()|&'")?.confidence, 'medium');
+  t.equal(detectLdapInjection('admin*')?.confidence, 'low');
+  t.equal(detectLdapInjection('*')?.confidence, 'low');
+  // RFC 4515 escapes are literal characters to the server: medium when they spell a breakout.
+  const esc = detectLdapInjection('\\2a\\29\\28uid=\\2a');
+  t.equal(esc?.rule, 'ldap.escaped-breakout');
+  t.equal(esc?.confidence, 'medium');
+  // Escapes that spell nothing are nothing.
+  t.equal(detectLdapInjection('caf\\c3\\a9'), undefined);
+});
+
+t.test('rules name the structure', async (t) => {
+  t.equal(detectLdapInjection('x)(cn=*')?.rule, 'ldap.filter-breakout');
+  t.equal(detectLdapInjection('*(|(cn=*))')?.rule, 'ldap.filter-injection');
+  t.equal(detectLdapInjection('x)\u0000')?.rule, 'ldap.nul-truncation');
+});
+
+t.test('degenerate inputs never throw', async (t) => {
+  const odd = ['', '(', ')', '*', '\\', '\\2', '\\zz', '\u0000', '(|(', ')(', ')((((', '\ud800)(cn=', '(&', '(!'];
+  for (const v of odd) t.doesNotThrow(() => detectLdapInjection(v), JSON.stringify(v));
+});
+
+t.test('adversarial 1 MB inputs return without throwing', async (t) => {
+  const MB = 1 << 20;
+  const big: Record<string, string> = {
+    opens: '('.repeat(MB),
+    closes: ')'.repeat(MB),
+    closeSpaces: ') '.repeat(MB / 2),
+    closeOpen: ')('.repeat(MB / 2),
+    orGroups: '(|('.repeat(MB / 3),
+    notGroups: '(!('.repeat(MB / 3),
+    attrs: ')(a'.repeat(MB / 3),
+    longAttr: ')(' + 'a'.repeat(MB),
+    values: ')(a=' + 'b'.repeat(MB),
+    stars: '*'.repeat(MB),
+    escapes: '\\2a'.repeat(MB / 3),
+    backslashes: '\\'.repeat(MB),
+    nul: ')' + '\u0000'.repeat(MB),
+    surrogates: ')(' + '\ud800'.repeat(MB),
+  };
+  for (const [name, v] of Object.entries(big)) {
+    t.doesNotThrow(() => detectLdapInjection(v), name);
+  }
+});

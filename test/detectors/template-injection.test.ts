@@ -1,0 +1,305 @@
+import t from 'tap';
+import { detectTemplateInjection } from '../../src/detectors/template-injection';
+
+// Test vectors written for this project (not copied from any payload corpus).
+
+/** Each must be detected at confidence `high` with an `ssti.` rule. */
+const positives: string[] = [
+  // Arithmetic probes in every delimiter family.
+  '{{6*9}}',
+  '{{ 12 * 12 }}',
+  "{{5*'5'}}",
+  '{{ 40 + 2 }}',
+  '${8*8}',
+  '${ 11*11 }',
+  '#{9*9}',
+  '#{ 3 * 4 }',
+  '*{5*5}',
+  '@{6*6}',
+  '<%= 8*8 %>',
+  '<%=9*9%>',
+  '<%- 2*21 %>',
+  '@(3+4)',
+  '@( 6 * 7 )',
+  '[[${4*4}]]',
+  '[(${5*3})]',
+  '__${7*3}__::.x',
+  "{% print 'ab' * 3 %}",
+  '{%- print 6*7 -%}',
+  "{{ 2**10 }}",
+  'name={{8*8}}&x=1',
+  'Hello {{ 9*9 }}, welcome',
+  // Python / Jinja2 object traversal.
+  "{{ ''.__class__.__base__.__subclasses__() }}",
+  '{{ "".__class__.__mro__[1] }}',
+  '{{ ().__class__.__bases__[0] }}',
+  "{{ lipsum.__globals__['os'].popen('whoami').read() }}",
+  '{{ cycler.__init__.__globals__.os.popen("uname").read() }}',
+  '{{ url_for.__globals__.current_app.config }}',
+  '{{ get_flashed_messages.__globals__ }}',
+  "{{ self._TemplateReference__context.joiner.__init__ }}",
+  "{{ request|attr('__class__') }}",
+  "{{ x|attr('__init__')|attr('__globals__') }}",
+  "{{ ['__','mro','__']|join }}",
+  "{{ x|attr('__cla' ~ 'ss__') }}",
+  "{% for c in ''.__class__.__mro__[1].__subclasses__() %}{{ c }}{% endfor %}",
+  '{% set g = namespace.__init__.__globals__ %}',
+  // Privileged template objects.
+  '{{config}}',
+  '{{ config }}',
+  '{{ config.items() }}',
+  "{{ config['SECRET_KEY'] }}",
+  '{{request}}',
+  '{{ request.environ }}'.replace('environ', 'application.__self__'),
+  '{{ self }}',
+  '{{ settings.SECRET_KEY.lower() }}',
+  '{{ app.request.server.all }}',
+  '{{ request|attr("application") }}',
+  // Literal reflection.
+  "{{'abc'.upper()}}",
+  "{{ 'x'.toUpperCase() }}",
+  "${''.getClass()}",
+  '{{"".class.forName("java.lang.Runtime")}}',
+  // Java / Spring EL / FreeMarker / Velocity.
+  '${T(java.lang.Runtime).getRuntime().exec("id")}',
+  "#{T(java.lang.System).getenv()}",
+  '*{T(org.apache.commons.io.IOUtils).toString(x)}',
+  "${new java.util.Scanner(x).next()}",
+  "${pageContext.request.getSession()}",
+  '<#assign cmd = "freemarker.template.utility.Execute"?new()>${cmd("ls")}',
+  '${"freemarker.template.utility.ObjectConstructor"?new()}',
+  '[#assign x = "freemarker.template.utility.Execute"?new()]',
+  '${product.getClass().getProtectionDomain()}',
+  '#set($rt = $x.getClass().forName("java.lang.Runtime"))',
+  '$str.getClass().forName("java.lang.Runtime").getRuntime()',
+  '#set($c = $class.inspect("java.lang.Runtime"))',
+  // Python code execution.
+  "{% import os %}{{ os.popen('ls').read() }}",
+  '{% import subprocess %}',
+  "{{ os.system('sleep 5') }}",
+  "${self.module.cache.util.os.system('id')}",
+  "{{ x.__init__ }}",
+  // JavaScript engines (Nunjucks, Pug, EJS, AngularJS, Handlebars).
+  "{{ range.constructor('return process')() }}",
+  "{{constructor.constructor('alert(1)')()}}",
+  "#{global.process.mainModule.require('child_process').execSync('id')}",
+  "<%= process.mainModule.require('fs').readdirSync('/') %>",
+  "<%- require('child_process').execSync('id') %>",
+  '{{#with "s" as |s|}}{{lookup s "constructor"}}{{/with}}',
+  "{{ $on.constructor('x')() }}",
+  // Ruby ERB / Slim.
+  "<%= system('whoami') %>",
+  '<%= `id` %>',
+  "<%= IO.popen('ls').readlines %>",
+  "<%= File.read('/etc/hosts') %>",
+  "<%= Dir.entries('/') %>",
+  '<%= %x(uname -a) %>',
+  "#{`ls`}".replace('`ls`', "system('ls')"),
+  // PHP: Twig and Smarty.
+  '{{_self.env.registerUndefinedFilterCallback("system")}}',
+  "{{ ['id']|filter('system') }}",
+  "{{ ['ls']|map('passthru') }}",
+  "{{ ['id', 1]|sort('shell_exec') }}",
+  '{$smarty.version}',
+  '{php}echo 1;{/php}',
+  "{system('ls')}",
+  "{if system('id')}{/if}",
+  // Razor.
+  '@System.Diagnostics.Process.Start("cmd.exe")',
+  ' @(System.IO.File.ReadAllText("x"))',
+  // Statements.
+  '{% if True %}yes{% endif %}',
+  '{% if 1 == 1 %}a{% endif %}',
+  '{% debug %}',
+  "{% include '/etc/passwd' %}",
+  "{% include '../../config.py' %}",
+  // Inherited property names must not derail the analysis of what follows.
+  '{{ toString.x }} {{ 7*7 }}',
+  '{{ hasOwnProperty.y }}{{ constructor.constructor("x")() }}',
+  '${__proto__.z} ${3*3}',
+];
+
+/** Each must NOT be detected at `high` (most must return undefined or low). */
+const negatives: string[] = [
+  // Hard benign strings from the project brief.
+  "O'Brien",
+  "it's 5 o'clock",
+  'salt; pepper',
+  'Tom & Jerry',
+  'a < b and c > d',
+  '<3',
+  'select your size',
+  'drop me a line; or call',
+  'rm -rf is a dangerous command',
+  'docs/readme.md',
+  'https://example.com/path?x=1',
+  'jane.doe@example.com',
+  '{"a": {"b": [1, 2, 3]}}',
+  '{"name":"John Doe","age":"30","email":"johndoe@example.com"}',
+  '[{"id":1},{"id":2}]',
+  '**bold** and _italic_ and `code`',
+  'Crème brûlée für Zoë',
+  '+1 (555) 010-0000',
+  '$5 & up',
+  'Prices from $5 to $50',
+  'It costs $5 (about ${ in markdown',
+  'Use ${ to start an interpolation',
+  '${',
+  '{{',
+  '}}',
+  '{{}}',
+  // Placeholders: at most low.
+  '{{name}}',
+  'Hello {{ user.first_name }}, you have {{count}} new messages',
+  '{{ item.price | currency }}',
+  '{{ count, number }}',
+  '${price}',
+  'Total: ${order.total}',
+  '#{name}',
+  '#{user.name}',
+  '{$title}',
+  '<%= title %>',
+  '<%= user.name %>',
+  '{{ site.title }}',
+  '{{ config.title }}',
+  '{{ request.path }}',
+  '{{ page.content | markdownify }}',
+  '{{#each items}}{{this}}{{/each}}',
+  '{{> header}}',
+  '{{! a comment with request and config }}',
+  '{{{body}}}',
+  '{% for item in items %}{{ item }}{% endfor %}',
+  '{% if user.is_admin %}Admin{% endif %}',
+  '{% block content %}{% endblock %}',
+  "{% include 'header.html' %}",
+  "{{ url_for('static', filename='style.css') }}",
+  '@(Model.Name)',
+  '@(item.Price)',
+  '${price * quantity}',
+  '#{$gutter * 2}',
+  '@{ var x = 1; }',
+  // Prose, code, CSS, markdown.
+  'Use {{variable}} syntax to insert values in templates.',
+  'Jinja uses {% %} for statements and {{ }} for expressions.',
+  'The template literal `Hello ${name}` interpolates name.',
+  'const s = `${a}-${b}`;',
+  'function f() { return { a: 1 }; }',
+  'if (x) { y(); }',
+  '.btn { color: red; } .x > .y { margin: 0 }',
+  '@media (max-width: 600px) { .a { display: none } }',
+  'Email me @ the office (room 5)',
+  'cc @(team) please review',
+  'Meeting @(3pm) tomorrow',
+  'user@(example).com',
+  '#set the table',
+  'Step #1 (prepare)',
+  'Issue #42 {urgent}',
+  'set x = {a: 1}',
+  '\\frac{1}{2} + x^{2}',
+  '$\\sum_{i=1}^{n} i$',
+  '<% if (user) { %>Hi<% } %>',
+  '<%# a comment with system %>',
+  'Price: $10 {discounted}',
+  '{ "$ref": "#/definitions/a" }',
+  '{"$existsor": "foo"}',
+  '$hash{key}=[1,2,3]',
+  '/[a-z]{1,5}/',
+  'HTTP://EXAMPLE.COM/PAGE.HTML#{"COLOR":"#2A1100"}',
+  'ICU: {count, plural, one {# item} other {# items}}',
+  '{0} of {1} selected',
+  'Your code is {code}. It expires in {minutes} minutes.',
+  '$HOME/bin:$PATH',
+  '${HOME}/.config',
+  '${jndi:ldap://example.com/a}',
+  'The #{ } syntax interpolates in Ruby.',
+  'We charge $5*3 for three',
+  'a {{ b',
+  'x }} y {{ z',
+  '{{ "hello" }}',
+  '{{ 42 }}',
+  '${5}',
+  '${10-20}',
+  '{% endif %}',
+  'Send to @System admins',
+  'value@System.example.com',
+];
+
+/** Plain placeholders: detected at most `low`. */
+const lowAtMost = ['{{name}}', '${price}', '#{name}', '{{ user.email }}', '{{count}} items', '${order.id}'];
+
+t.test('template-injection vectors are detected at high confidence', async (t) => {
+  for (const v of positives) {
+    const d = detectTemplateInjection(v);
+    t.equal(d?.confidence, 'high', `high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+    t.ok(d !== undefined && d.rule.startsWith('ssti.'), `rule prefix: ${JSON.stringify(v)}`);
+  }
+});
+
+t.test('benign values are not high', async (t) => {
+  for (const v of negatives) {
+    const d = detectTemplateInjection(v);
+    t.not(d?.confidence, 'high', `not high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+});
+
+t.test('plain placeholders are at most low', async (t) => {
+  for (const v of lowAtMost) {
+    const d = detectTemplateInjection(v);
+    t.ok(d === undefined || d.confidence === 'low', `low at most: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+  t.equal(detectTemplateInjection('$5 & up'), undefined);
+  t.equal(detectTemplateInjection('plain words only'), undefined);
+  t.equal(detectTemplateInjection('{"a":1}'), undefined);
+});
+
+t.test('rules name the structure', async (t) => {
+  const rule = (v: string): string | undefined => detectTemplateInjection(v)?.rule;
+  t.equal(rule('{{7*7}}'), 'ssti.arithmetic-probe');
+  t.equal(rule("{{ ''.__class__ }}"), 'ssti.object-traversal');
+  t.equal(rule('${T(java.lang.Runtime).getRuntime()}'), 'ssti.code-execution');
+  t.equal(rule('{{config}}'), 'ssti.context-object');
+  t.equal(rule("{{'a'.upper()}}"), 'ssti.literal-reflection');
+  t.equal(rule('{% if True %}{% endif %}'), 'ssti.statement');
+  t.equal(rule('{{name}}'), 'ssti.placeholder');
+  t.equal(detectTemplateInjection('${price * qty}')?.confidence, 'medium');
+  t.equal(detectTemplateInjection('{{ config.title }}')?.confidence, 'medium');
+});
+
+t.test('reasons are short and do not echo the input', async (t) => {
+  const d = detectTemplateInjection('{{ ' + 'a'.repeat(500) + '.__class__ }}');
+  t.equal(d?.confidence, 'high');
+  t.ok((d?.reason.length ?? 0) < 200);
+  t.notMatch(d?.reason ?? '', /a{40}/);
+});
+
+t.test('degenerate inputs never throw', async (t) => {
+  const odd = ['', '{', '}', '{{', '}}', '{%', '%}', '${', '#{', '<%', '%>', '@(', '@', '#', '$', "{{'", '{{"}}', '{{`', '\ud800{{7*7}}', '{{\u0000}}', '<#assign', '[#', '#set(', '$a.'];
+  for (const v of odd) t.doesNotThrow(() => detectTemplateInjection(v), JSON.stringify(v));
+});
+
+t.test('adversarial 1 MB inputs return without throwing', async (t) => {
+  const MB = 1 << 20;
+  const big: Record<string, string> = {
+    openBraces: '{'.repeat(MB),
+    closeBraces: '}'.repeat(MB),
+    doubleOpen: '{{'.repeat(MB / 2),
+    dollarBraces: '${'.repeat(MB / 2),
+    nested: '${'.repeat(1000) + 'x'.repeat(MB) + '}'.repeat(1000),
+    percent: '<%'.repeat(MB / 2),
+    statements: '{%'.repeat(MB / 2),
+    razor: '@('.repeat(MB / 2),
+    velocity: '#set('.repeat(MB / 5),
+    refs: '$a.b'.repeat(MB / 4),
+    ftl: '<#assign '.repeat(MB / 9),
+    quotes: "{{'".repeat(MB / 3),
+    probes: '{{7*7}}'.repeat(MB / 7),
+    prose: 'Hello {{name}}, total ${price}. '.repeat(MB / 32),
+    at: '@'.repeat(MB),
+    hashes: '#'.repeat(MB),
+    surrogates: '{{' + '\ud800'.repeat(MB) + '}}',
+  };
+  for (const [name, v] of Object.entries(big)) {
+    t.doesNotThrow(() => detectTemplateInjection(v), name);
+  }
+  t.doesNotThrow(() => detectTemplateInjection('{{ x }} '.repeat((5 * MB) / 7)), '5 MB');
+});

