@@ -6,6 +6,7 @@
 import { RaspConfigError } from './errors';
 import type { SinkOptions } from './sinks/install';
 import type { PolicyOptions } from './sinks/policies';
+import type { DowOptions } from './dow/options';
 import type { DetectorClass, Finding } from './types';
 
 export type Mode = 'block' | 'monitor' | 'off';
@@ -86,6 +87,11 @@ export interface ProtectOptions extends EngineOptions {
   sinks?: SinkOptions | boolean;
   /** Least-privilege runtime policies (egress allowlist, no child processes, …); all `allow` by default. */
   policies?: PolicyOptions;
+  /**
+   * Denial-of-wallet protection: per-caller limits (429 + Retry-After), a spend budget, attack
+   * detection, an optional shared store. Detection and logging are on by default; `false` turns it off.
+   */
+  denialOfWallet?: DowOptions | false;
 }
 
 export interface ResolvedOptions {

@@ -23,10 +23,12 @@ export interface SchemaSet {
 }
 
 function regExpEngine(): ((pattern: string, flags: string) => { test(s: string): boolean }) & { code: string } {
-  const engine = ((pattern: string, flags: string) => compileSafe(pattern, flags)) as unknown as ((
-    pattern: string,
-    flags: string,
-  ) => { test(s: string): boolean }) & { code: string };
+  const engine = ((pattern: string, flags: string) => {
+    const re = compileSafe(pattern, flags);
+    // ajv caches compiled patterns by their string form: each must print as itself, or every
+    // pattern of a schema would share the first one compiled.
+    return { source: re.source, test: (s: string) => re.test(s), toString: () => `/${pattern}/${flags}` };
+  }) as unknown as ((pattern: string, flags: string) => { test(s: string): boolean }) & { code: string };
   // Only used by ajv's standalone code generation, which we never run.
   engine.code = 'require("re2")';
   return engine;

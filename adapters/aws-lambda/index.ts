@@ -14,7 +14,7 @@ import type { Verdict } from '../../src/types';
 import type { SinkBlockedError } from '../../src/sinks/index';
 import { blockedBody, createRuntime, sinkVerdict, type InvocationMeta } from '../shared/runtime';
 import { normalize, type Normalized } from './normalize';
-import { httpBlockResponse, mergeBatchResult, type BatchItemFailure } from './respond';
+import { httpBlockResponse, mergeBatchResult, rateLimitedResponse, type BatchItemFailure } from './respond';
 
 export { RequestBlockedError, RaspConfigError, RaspError } from '../../src/errors';
 export type { ProtectOptions, SecurityEvent, Exclusion, Limits, Mode } from '../../src/options';
@@ -89,9 +89,21 @@ export function protect<TEvent = any, TResult = any>(
     if (n.kind === 'batch') return runBatch(n, event as { Records: unknown[] }, context, meta);
 
     meta.sourceIp = n.request.ip;
+    // Rate and cost first: the cheapest check, and a flood must not buy inspection time either.
+    const admission = rt.admit(n.request, meta, n.kind === 'http');
+    const d = admission.decision;
+    if (n.kind === 'http' && (d.action === 'throttle' || d.action === 'shed') && stream === undefined) {
+      return rateLimitedResponse(n.trigger, n.multiValue, d, meta.requestId);
+    }
     const verdict = rt.check(n.request, meta);
     if (verdict.action === 'block') return blocked(n, verdict, meta, stream);
-    const out = await rt.guard(n.request, meta, () => invoke(user, event, context, stream));
+    const started = performance.now();
+    let out;
+    try {
+      out = await rt.guard(n.request, meta, () => invoke(user, event, context, stream));
+    } finally {
+      admission.done(performance.now() - started);
+    }
     if (out.ok) return out.value;
     if (n.kind === 'http' && stream === undefined) return httpBlockResponse(n.trigger, n.multiValue, sinkVerdict(out.blocked), meta.requestId);
     // A streaming response may have started already; the sink stopped the operation, the error ends it.
@@ -134,7 +146,15 @@ export function protect<TEvent = any, TResult = any>(
     const order = n.records.map((r) => r.id);
     if (clean.length === 0) return { batchItemFailures: failures };
     const requests = cleanIdx.map((i) => n.records[i]!.request);
-    const out = await rt.guard(requests, meta, () => invoke(user, failures.length === 0 ? event : { ...event, Records: clean }, context));
+    // Batches are counted for cost and anomaly detection; a queue has no caller to throttle.
+    const admission = rt.admit(requests[0]!, meta, false);
+    const started = performance.now();
+    let out;
+    try {
+      out = await rt.guard(requests, meta, () => invoke(user, failures.length === 0 ? event : { ...event, Records: clean }, context));
+    } finally {
+      admission.done(performance.now() - started);
+    }
     if (!out.ok) {
       // A sink stopped an operation driven by one record. Nothing may be lost: fail that record; if
       // the handler did not finish (it threw), also every clean record after it, which it may not

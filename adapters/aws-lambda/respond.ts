@@ -4,7 +4,8 @@
  * triggers that have no response to shape.
  */
 import type { Verdict } from '../../src/types';
-import { blockedBody } from '../shared/runtime';
+import type { Decision } from '../../src/dow/index';
+import { blockedBody, rateLimitedBody } from '../shared/runtime';
 import type { HttpTrigger } from './normalize';
 
 export interface LambdaHttpResult {
@@ -16,7 +17,7 @@ export interface LambdaHttpResult {
   isBase64Encoded?: boolean;
 }
 
-const REASON: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 429: 'Too Many Requests' };
+const REASON: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
 export function httpBlockResponse(trigger: HttpTrigger, multiValue: boolean, verdict: Verdict, requestId: string | undefined): LambdaHttpResult {
   const body = blockedBody(verdict, requestId);
@@ -29,6 +30,22 @@ export function httpBlockResponse(trigger: HttpTrigger, multiValue: boolean, ver
       : { ...base, headers };
   }
   return { statusCode: verdict.status, headers, body, isBase64Encoded: false };
+}
+
+/** 429 (a caller over its limit) or 503 (load shed to hold the budget), with Retry-After. */
+export function rateLimitedResponse(trigger: HttpTrigger, multiValue: boolean, d: Decision, requestId: string | undefined): LambdaHttpResult {
+  const status = d.status ?? 429;
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    'retry-after': String(Math.max(1, Math.ceil(d.retryAfterSeconds ?? 1))),
+  };
+  const body = rateLimitedBody(d, requestId);
+  if (trigger === 'alb') {
+    const base = { statusCode: status, statusDescription: `${status} ${REASON[status] ?? 'Error'}`, body, isBase64Encoded: false };
+    return multiValue ? { ...base, multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])) } : { ...base, headers };
+  }
+  return { statusCode: status, headers, body, isBase64Encoded: false };
 }
 
 export interface BatchItemFailure {

@@ -16,7 +16,7 @@ import type { ProtectOptions } from '../../src/options';
 import type { InspectionRequest } from '../../src/types';
 import { createRuntime, sinkVerdict, type InvocationMeta, type Runtime } from '../shared/runtime';
 import { classify, isPassthrough, normalizeHttp, normalizeTrigger, triggerName, triggerType, type HttpRequestLike, type Unit } from './normalize';
-import { httpBlockResponse } from './respond';
+import { httpBlockResponse, rateLimitedResponse } from './respond';
 
 export { RequestBlockedError, RaspConfigError, RaspError } from '../../src/errors';
 export type { ProtectOptions, SecurityEvent, Exclusion, Limits, Mode } from '../../src/options';
@@ -39,19 +39,27 @@ function meta(context: InvocationContext | undefined): InvocationMeta {
 
 async function runHttp(rt: Runtime, user: AnyHandler, input: HttpRequestLike, context: InvocationContext, m: InvocationMeta): Promise<unknown> {
   m.trigger = 'http';
-  let verdict;
-  let req: InspectionRequest | undefined;
+  let req: InspectionRequest;
   try {
     req = await normalizeHttp(input, context);
-    m.sourceIp = req.ip;
-    verdict = rt.check(req, m);
   } catch (err) {
-    verdict = rt.fail(err, m);
+    const v = rt.fail(err, m);
+    return v.action === 'block' ? httpBlockResponse(v, m.requestId) : user(input, context);
   }
+  m.sourceIp = req.ip;
+  // Rate and cost first: the cheapest check, and a flood must not buy inspection time either.
+  const admission = rt.admit(req, m, true);
+  const d = admission.decision;
+  if (d.action === 'throttle' || d.action === 'shed') return rateLimitedResponse(d, m.requestId);
+  const verdict = rt.check(req, m);
   if (verdict.action === 'block') return httpBlockResponse(verdict, m.requestId);
-  if (req === undefined) return user(input, context);
-  const out = await rt.guard(req, m, () => user(input, context));
-  return out.ok ? out.value : httpBlockResponse(sinkVerdict(out.blocked), m.requestId);
+  const started = performance.now();
+  try {
+    const out = await rt.guard(req, m, () => user(input, context));
+    return out.ok ? out.value : httpBlockResponse(sinkVerdict(out.blocked), m.requestId);
+  } finally {
+    admission.done(performance.now() - started);
+  }
 }
 
 function checkTrigger(rt: Runtime, input: unknown, context: InvocationContext, m: InvocationMeta): InspectionRequest[] {

@@ -33,7 +33,7 @@ import {
   normalizeUnknown,
   type ResponseLike,
 } from './normalize';
-import { sendBlocked } from './respond';
+import { sendBlocked, sendRateLimited } from './respond';
 
 export { RequestBlockedError, RaspConfigError, RaspError } from '../../src/errors';
 export type { ProtectOptions, SecurityEvent, Exclusion, Limits, Mode } from '../../src/options';
@@ -101,21 +101,35 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
   const http = (self: unknown, args: unknown[], req: Request, res: ResponseLike): unknown => {
     const m = meta(safeId(req.executionId) ?? safeId(req.headers['function-execution-id']));
     m.trigger = 'http';
-    let verdict: Verdict;
-    let r: InspectionRequest | undefined;
+    let r: InspectionRequest;
     try {
       r = normalizeHttp(req);
-      m.sourceIp = r.ip;
-      verdict = rt.check(r, m);
     } catch (err) {
-      verdict = rt.fail(err, m);
+      const v = rt.fail(err, m);
+      if (v.action !== 'block') return user.apply(self, args);
+      sendBlocked(res, v, m.requestId);
+      return undefined;
     }
+    m.sourceIp = r.ip;
+    // Rate and cost first: the cheapest check, and a flood must not buy inspection time either.
+    const admission = rt.admit(r, m, true);
+    const d = admission.decision;
+    if (d.action === 'throttle' || d.action === 'shed') {
+      sendRateLimited(res, d, m.requestId);
+      return undefined;
+    }
+    const verdict = rt.check(r, m);
     if (verdict.action === 'block') {
       sendBlocked(res, verdict, m.requestId);
       return undefined;
     }
-    if (r === undefined) return user.apply(self, args);
-    return rt.guard(r, m, () => user.apply(self, args)).then((out) => {
+    const started = performance.now();
+    const guarded = rt.guard(r, m, () => user.apply(self, args));
+    void guarded.then(
+      () => admission.done(performance.now() - started),
+      () => admission.done(performance.now() - started),
+    );
+    return guarded.then((out) => {
       if (out.ok) return out.value;
       // A sink stopped an operation: answer 403 unless the handler has already started its response.
       if (!(res as { headersSent?: boolean }).headersSent) sendBlocked(res, sinkVerdict(out.blocked), m.requestId);

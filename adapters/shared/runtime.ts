@@ -6,6 +6,7 @@ import { createEngineFromResolved, type Engine } from '../../src/engine';
 import { resolveOptions, type ResolvedOptions, type SecurityEvent } from '../../src/options';
 import { createInvocation, findSinkBlock, installSinks, runWithInvocation, SINK_OPTION_KEYS, type InstallOptions, type SinkBlockedError, type SinkFinding, type SinkInstallation } from '../../src/sinks/index';
 import type { Finding, InspectionRequest, Verdict } from '../../src/types';
+import { callerKey, createDowGuard, type AdmitInfo, type Decision, type DowGuard, type DowOptions } from '../../src/dow/index';
 
 export interface InvocationMeta {
   provider: string;
@@ -31,7 +32,22 @@ export interface Runtime {
    * sink stopped (even when the handler caught it). Other errors of the handler propagate unchanged.
    */
   guard<T>(requests: InspectionRequest | readonly InspectionRequest[], meta: InvocationMeta, fn: () => T | Promise<T>): Promise<Guarded<T>>;
+  /**
+   * Denial-of-wallet admission before an invocation: O(1), never throws, never waits. A `throttle`
+   * (429) or `shed` (503) decision is logged here; the adapter answers with `status` and
+   * `Retry-After`. `done(durationMs)` accounts the invocation's cost afterwards.
+   */
+  admit(req: InspectionRequest, meta: InvocationMeta, http: boolean): Admission;
+  /** The denial-of-wallet guard (stats, flush), when enabled. */
+  readonly dow: DowGuard | undefined;
 }
+
+export interface Admission {
+  decision: Decision;
+  done(durationMs: number): void;
+}
+
+const ALLOW_ADMISSION: Admission = { decision: { action: 'allow' }, done: () => undefined };
 
 /**
  * The outcome of a guarded handler call. When a sink blocked an operation, `returned` says whether
@@ -54,7 +70,7 @@ const INTERNAL: Finding = {
 };
 
 export function createRuntime(provider: string, options: unknown, extraKeys: readonly string[] = []): Runtime {
-  const opts = resolveOptions(options, [...extraKeys, ...SINK_OPTION_KEYS]);
+  const opts = resolveOptions(options, [...extraKeys, ...SINK_OPTION_KEYS, 'denialOfWallet']);
   const engine = createEngineFromResolved(opts);
   let reportedError = false;
 
@@ -119,6 +135,53 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
           report: (f) => sinkEvent({ provider, functionName: undefined, requestId: undefined, trigger: 'cold-start', sourceIp: undefined }, f),
         });
 
+  // Denial of wallet: detection and logging on by default; blocking only where the user set a limit
+  // or a budget (the guard decides that). `denialOfWallet: false` turns it off.
+  const rawDow = (raw as { denialOfWallet?: unknown }).denialOfWallet;
+  const dow: DowGuard | undefined =
+    opts.mode === 'off' || rawDow === false
+      ? undefined
+      : createDowGuard({
+          // Lambda's price table (x86 or arm64) is detected from the environment; Azure and GCP say so.
+          ...(provider === 'aws' ? {} : { provider: providerTable(provider) }),
+          monitor: opts.mode === 'monitor',
+          ...(rawDow as DowOptions | undefined),
+        });
+
+  const admit = (req: InspectionRequest, meta: InvocationMeta, http: boolean): Admission => {
+    if (dow === undefined) return ALLOW_ADMISSION;
+    let info: AdmitInfo;
+    let decision: Decision;
+    try {
+      const headers = req.sources.find((x) => x.kind === 'header')?.value as Record<string, string | string[] | undefined> | undefined;
+      const route = req.route ?? (req.method !== undefined && req.path !== undefined ? `${req.method} ${req.path}` : undefined);
+      const anonymous = !headers || (headers.authorization === undefined && headers['x-api-key'] === undefined);
+      // Only HTTP callers have a key and can be throttled or shed; queue and event triggers are
+      // counted for cost and anomaly detection only.
+      const key = http ? callerKey(dow.options.perCaller?.key, { ip: req.ip, headers, route }) : undefined;
+      info = { key, route, anonymous: http && anonymous };
+      decision = dow.admit(info);
+    } catch (err) {
+      fail(err, meta);
+      return ALLOW_ADMISSION;
+    }
+    if (decision.action !== 'allow') {
+      const f: Finding = {
+        rule: decision.rule ?? 'rate',
+        class: 'rate',
+        confidence: 'high',
+        source: 'event',
+        path: 'invocation',
+        reason: decision.reason ?? 'Invocation rate or spend over its limit.',
+      };
+      const blocking = decision.action === 'throttle' || decision.action === 'shed';
+      // An alert (`log`) is about the traffic as a whole, raised on whichever invocation noticed it:
+      // it carries no caller, so the current one is not named in it.
+      emit(event(blocking ? meta : { ...meta, sourceIp: undefined }, blocking ? 'block' : 'monitor', [f]));
+    }
+    return { decision, done: (ms) => dow.record(info, ms) };
+  };
+
   const guard = async <T>(requests: InspectionRequest | readonly InspectionRequest[], meta: InvocationMeta, fn: () => T | Promise<T>): Promise<Guarded<T>> => {
     if (sinks === undefined) return { ok: true, value: await fn() };
     const ctx = createInvocation({
@@ -150,7 +213,16 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
     return verdict;
   };
 
-  return { engine, opts, check, fail, guard };
+  return { engine, opts, check, fail, guard, admit, dow };
+}
+
+function providerTable(provider: string): DowOptions['provider'] {
+  return provider === 'azure' ? 'azure' : provider === 'gcp' ? 'gcp' : 'aws';
+}
+
+/** The JSON body of a throttled (429) or shed (503) HTTP request. */
+export function rateLimitedBody(decision: Decision, requestId: string | undefined): string {
+  return JSON.stringify({ error: decision.status === 503 ? 'overloaded' : 'rate_limited', requestId: requestId ?? null });
 }
 
 /** The JSON body of a blocked HTTP request: no payload echo, no stack trace. */

@@ -499,3 +499,32 @@ t.test('bad options throw at cold start with a coded error saying what to change
   t.throws(() => protect(h, { schema: { type: 'string', pattern: '(' } }), { code: 'RASP_ERR_SCHEMA' });
   t.throws(() => protect('handler' as Any), RaspConfigError);
 });
+
+t.test('denial of wallet: a caller over its perCaller limit gets 429 with Retry-After; others are never rejected', async (t) => {
+  const { lines, log } = logs();
+  const { calls, handler } = recorder();
+  const wrapped = protect(handler, { log, denialOfWallet: { perCaller: { limit: 5, windowSeconds: 60 } } });
+  const from = (ip: string) => ev.apiGatewayV2({ sourceIp: ip, query: { q: 'shoes' } }) as Any;
+  const statuses: number[] = [];
+  for (let i = 0; i < 12; i++) statuses.push(((await wrapped(from('203.0.113.9'), ctx())) as Any).statusCode);
+  t.same(statuses.slice(0, 5), [200, 200, 200, 200, 200], 'within the limit');
+  t.ok(statuses.slice(5).every((s) => s === 429), `then throttled: ${statuses.join(',')}`);
+  const res: Any = await wrapped(from('203.0.113.9'), ctx());
+  t.equal(res.statusCode, 429);
+  t.ok(Number(res.headers['retry-after']) >= 1, 'Retry-After in seconds');
+  t.equal(JSON.parse(res.body).error, 'rate_limited');
+  // Other callers at a normal rate, interleaved, are never rejected.
+  for (let i = 0; i < 40; i++) {
+    const r: Any = await wrapped(from(`198.51.100.${(i % 20) + 1}`), ctx());
+    t.equal(r.statusCode, 200);
+  }
+  t.equal(calls.length, 45);
+  const rate = lines.filter((l) => l.class === 'rate');
+  const blocks = rate.filter((l) => l.action === 'block');
+  t.equal(blocks.length, 8, 'every 429 is logged');
+  t.ok(blocks.every((l) => l.sourceIp === '203.0.113.9' && l.rule === 'rate.per-caller'), 'with the caller and the rule');
+  t.ok(rate.filter((l) => l.action === 'monitor').every((l) => l.sourceIp === undefined), 'alerts name no bystander');
+  const off = protect(handler, { log: false, denialOfWallet: false });
+  for (let i = 0; i < 10; i++) t.equal(((await off(from('203.0.113.9'), ctx())) as Any).statusCode, 200);
+  t.throws(() => protect(handler, { denialOfWallet: { perCaller: { limit: -1, windowSeconds: 60 } } } as Any), { code: 'RASP_ERR_OPTIONS' });
+});

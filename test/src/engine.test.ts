@@ -144,3 +144,11 @@ t.test('Origin, Referer and Host may name localhost (a dev frontend, a webview);
   t.equal(e.inspect(headers({ referer: 'http://x/<script>alert(1)</script>' })).findings[0]?.class, 'xss', 'other detectors still read them');
   t.equal(e.inspect(req([{ kind: 'body', path: 'body', value: { origin: 'http://169.254.169.254/' } }])).action, 'block', 'only headers are exempt');
 });
+
+t.test('every pattern of a schema is its own (ajv caches patterns by their string form)', async (t) => {
+  const e = createEngine({ schema: { type: 'object', properties: { a: { type: 'string', pattern: '^a+$' }, b: { type: 'string', pattern: '^b+$' } } } });
+  t.equal(e.inspect(req([body('{"a":"aa","b":"bb"}')])).action, 'allow');
+  const bad = e.inspect(req([body('{"a":"aa","b":"aa"}')]));
+  t.equal(bad.status, 400);
+  t.equal(bad.findings[0]?.path, 'body.b');
+});

@@ -1,0 +1,557 @@
+/**
+ * `npm run bench`: what protect() costs, per provider, in one run.
+ *
+ *  1. Warm overhead per invocation, bare handler against the protected one, called directly in-process
+ *     with real-shaped inputs: API Gateway HTTP API events (Lambda), real `HttpRequest` and
+ *     `InvocationContext` objects (Azure), real functions-framework Express requests (GCP); small,
+ *     typical (1 KB JSON body, 10 headers, 3 query parameters) and large (1 MB body) requests, an SQS
+ *     batch of ten, a Storage queue message, a Pub/Sub CloudEvent. Side by side: libddwaf
+ *     (@datadog/native-appsec, Datadog's recommended rules) on the same request data, and Aikido Zen's
+ *     serverless wrappers where it has one (Lambda, Cloud Functions), in their own process.
+ *  2. Cost per KB of body, 1 KB to 1 MB.
+ *  3. Cold start as whole fresh processes: imports, initialization and first invocation; bare,
+ *     protected (package and esbuild bundle), libddwaf's initialization with the recommended rules, Zen.
+ *
+ * Prints markdown tables (the machine noted) and writes the same to bench/results.md, with the raw
+ * figures in bench/results.json (`node dist/bench/readme-table.js` turns them into the README's table).
+ * Benchmarks print; they never assert timings. Knobs: BENCH_ROUNDS (15), BENCH_ROUND_MS (25),
+ * BENCH_COLD_RUNS (9), BENCH_OUT (directory for results.*).
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { HttpRequest as AzHttpRequest, InvocationContext as AzInvocationContext } from '@azure/functions';
+import { build } from 'esbuild';
+import { protect as lambdaProtect } from 'serverless-rasp/aws-lambda';
+import { protect as azureProtect } from 'serverless-rasp/azure-functions';
+import { protect as gcpProtect } from 'serverless-rasp/gcp-functions';
+import * as ev from '../test/helpers/lambda-events';
+import { captureGcpRequests, measure, median } from './harness';
+import { loadLibddwaf, type LibddwafRequest } from './peers/libddwaf';
+import { catalogueBody, countStrings, orderBody, postRequest, smallRequest, sqsBatch, toLibddwaf, urlOf, type BenchRequest } from './payloads';
+
+type Any = any;
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 25);
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 9);
+const ROOT = path.resolve(__dirname, '..', '..');
+const OUT = process.env.BENCH_OUT ? path.resolve(process.env.BENCH_OUT) : path.join(ROOT, 'bench');
+
+/** Targets printed next to the figures (not asserted). */
+const TARGETS = { warmVsLibddwaf: 1 / 30, coldAddedMs: 15, perKbSpread: 1.5 };
+
+const progress = (s: string): void => void process.stderr.write(`[bench] ${s}\n`);
+
+export interface WarmRow {
+  provider: 'Lambda' | 'Azure' | 'GCP';
+  event: string;
+  bareUs: number;
+  protectUs: number;
+  addedUs: number;
+  libddwafUs?: number;
+  libddwafNote?: string;
+  zenAddedUs?: number;
+  extra?: Record<string, number>;
+}
+
+export interface Results {
+  machine: Record<string, string | number>;
+  settings: { rounds: number; roundMs: number; coldRuns: number };
+  libddwaf: { version: string; rules: number };
+  warm: WarmRow[];
+  perKb: Array<{ kb: number; strings: number; bareUs: number; protectUs: number; addedUs: number; bodyUs: number; perKbUs: number | null }>;
+  detectors: Array<{ detector: string; orderUsPerKb: number; catalogueUsPerKb: number }>;
+  cold: Array<{ variant: string; label: string; importMs: number; firstMs: number; totalMs: number; wallMs: number; addedMs?: number; versus?: string }>;
+  targets: Array<{ target: string; figure: string; met: boolean | null }>;
+  seconds: number;
+}
+
+function machineInfo(): Record<string, string | number> {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadavg: os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' '),
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+  };
+}
+
+const fmt = (us: number | undefined): string => (us === undefined ? '–' : us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : us >= 100 ? `${us.toFixed(0)} µs` : us >= 10 ? `${us.toFixed(1)} µs` : `${us.toFixed(2)} µs`);
+const ms = (x: number | undefined): string => (x === undefined ? '–' : x.toFixed(1));
+const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined || b === 0 ? '–' : a / b >= 0.095 ? (a / b).toFixed(2) : `1/${(b / a).toFixed(0)}`);
+
+// ---------------------------------------------------------------------------------------------------
+// Warm
+// ---------------------------------------------------------------------------------------------------
+
+function wafRunner(waf: ReturnType<typeof loadLibddwaf>, make: () => LibddwafRequest): { run: () => void; note?: string } {
+  const hits = waf.run(make());
+  return { run: () => void waf.run(make()), note: hits.length > 0 ? `flags ${hits.map((h) => h.id).join(',')}` : undefined };
+}
+
+async function warmLambda(reqs: Record<string, BenchRequest>, waf: ReturnType<typeof loadLibddwaf>): Promise<WarmRow[]> {
+  const rows: WarmRow[] = [];
+  const context = ev.lambdaContext();
+  const bare = async (event: { rawPath?: string }) => ({ statusCode: 200, body: String(event.rawPath) });
+  const wrapped = lambdaProtect(bare, { log: false });
+  const noSinks = lambdaProtect(bare, { log: false, sinks: false });
+  for (const [name, r] of Object.entries(reqs)) {
+    const res = (await wrapped(r.lambda, context)) as { statusCode: number };
+    if (res.statusCode !== 200) throw new Error(`Lambda: the ${name} event was answered ${res.statusCode}; the bench would time the wrong path`);
+    const dd = wafRunner(waf, toLibddwaf(r));
+    const variants: Record<string, () => unknown> = { bare: () => bare(r.lambda), protect: () => wrapped(r.lambda, context), libddwaf: dd.run };
+    if (name === 'typical') variants['sinks: false'] = () => noSinks(r.lambda, context);
+    progress(`Lambda ${name}`);
+    const m = await measure(variants, { rounds: ROUNDS, roundMs: ROUND_MS });
+    rows.push({
+      provider: 'Lambda',
+      event: name,
+      bareUs: m.bare!,
+      protectUs: m.protect!,
+      addedUs: m.protect! - m.bare!,
+      libddwafUs: m.libddwaf,
+      libddwafNote: dd.note,
+      extra: name === 'typical' ? { 'protect({ sinks: false }) added': m['sinks: false']! - m.bare! } : undefined,
+    });
+  }
+  // SQS batch of ten 1 KB messages: libddwaf has no SQS integration; fed each message body on its own.
+  const batch = sqsBatch(10, 1024);
+  const sqsBare = async (_e: unknown) => ({ batchItemFailures: [] as Array<{ itemIdentifier: string }> });
+  const sqsWrapped = lambdaProtect(sqsBare, { log: false });
+  const check = (await sqsWrapped(batch, context)) as { batchItemFailures: unknown[] };
+  if (check.batchItemFailures.length > 0) throw new Error('Lambda: a benign SQS record was reported failed');
+  progress('Lambda SQS batch of 10');
+  const m = await measure(
+    {
+      bare: () => sqsBare(batch),
+      protect: () => sqsWrapped(batch, context),
+      libddwaf: () => {
+        for (const rec of batch.Records) waf.run({ body: JSON.parse(rec.body) as unknown });
+      },
+    },
+    { rounds: ROUNDS, roundMs: ROUND_MS },
+  );
+  rows.push({ provider: 'Lambda', event: 'sqs10', bareUs: m.bare!, protectUs: m.protect!, addedUs: m.protect! - m.bare!, libddwafUs: m.libddwaf, libddwafNote: 'each body run as a request body' });
+  return rows;
+}
+
+async function warmAzure(reqs: Record<string, BenchRequest>, waf: ReturnType<typeof loadLibddwaf>): Promise<WarmRow[]> {
+  const { HttpRequest, InvocationContext } = require('@azure/functions') as typeof import('@azure/functions');
+  const rows: WarmRow[] = [];
+  const host = 'orders-app.azurewebsites.net';
+  const httpContext = new InvocationContext({
+    invocationId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+    functionName: 'createOrder',
+    logHandler: () => undefined,
+    options: { trigger: { type: 'httpTrigger', name: 'request', methods: ['GET', 'POST'], route: 'orders/{id?}', authLevel: 'anonymous' } as Any, extraInputs: [], extraOutputs: [] },
+  });
+  // Like any handler of a POST, the bare one reads the body: what protect() adds is its own read of a
+  // clone and the inspection.
+  const bare = async (req: AzHttpRequest, _ctx: AzInvocationContext) => {
+    if (req.method === 'POST') await req.text();
+    return { status: 200, body: 'ok' };
+  };
+  const wrapped = azureProtect(bare, { log: false });
+  for (const [name, r] of Object.entries(reqs)) {
+    const headers = { ...r.headers, host };
+    const url = urlOf(r, `https://${host}/api`);
+    // A request body is a stream, read once: a new HttpRequest per invocation, on both sides.
+    const make = () => new HttpRequest({ method: r.method, url, headers, body: r.body === undefined ? undefined : { string: r.body } });
+    const res = (await wrapped(make(), httpContext)) as { status: number };
+    if (res.status !== 200) throw new Error(`Azure: the ${name} request was answered ${res.status}`);
+    const dd = wafRunner(waf, toLibddwaf(r));
+    progress(`Azure ${name}`);
+    const m = await measure({ bare: () => bare(make(), httpContext), protect: () => wrapped(make(), httpContext), libddwaf: dd.run }, { rounds: ROUNDS, roundMs: ROUND_MS });
+    rows.push({ provider: 'Azure', event: name, bareUs: m.bare!, protectUs: m.protect!, addedUs: m.protect! - m.bare!, libddwafUs: m.libddwaf, libddwafNote: dd.note });
+  }
+  const queueContext = new InvocationContext({
+    invocationId: '7c9e6679-7425-40de-944b-e07fc1f90ae8',
+    functionName: 'fulfilOrder',
+    logHandler: () => undefined,
+    triggerMetadata: { id: 'b2c3', dequeueCount: 1 },
+    options: { trigger: { type: 'queueTrigger', name: 'queueItem', queueName: 'orders', connection: 'AzureWebJobsStorage' } as Any, extraInputs: [], extraOutputs: [] },
+  });
+  const message = JSON.parse(orderBody(1024)) as unknown;
+  const qBare = async (_m: unknown, _c: AzInvocationContext) => undefined;
+  const qWrapped = azureProtect(qBare, { log: false });
+  await qWrapped(message, queueContext);
+  progress('Azure queue message');
+  const m = await measure({ bare: () => qBare(message, queueContext), protect: () => qWrapped(message, queueContext), libddwaf: () => waf.run({ body: message }) }, { rounds: ROUNDS, roundMs: ROUND_MS });
+  rows.push({ provider: 'Azure', event: 'queue1k', bareUs: m.bare!, protectUs: m.protect!, addedUs: m.protect! - m.bare!, libddwafUs: m.libddwaf, libddwafNote: 'message run as a request body' });
+  return rows;
+}
+
+async function warmGcp(reqs: Record<string, BenchRequest>, waf: ReturnType<typeof loadLibddwaf>): Promise<WarmRow[]> {
+  const rows: WarmRow[] = [];
+  const captured = await captureGcpRequests(Object.values(reqs));
+  const bare = (_req: unknown, _res: unknown): void => undefined;
+  const wrapped = gcpProtect(bare as Any, { log: false }) as unknown as (req: unknown, res: unknown) => unknown;
+  for (const [i, [name, r]] of Object.entries(reqs).entries()) {
+    const { req, res } = captured[i]!;
+    let blocked = false;
+    const probe = { ...(res as object), headersSent: false, status: () => ((blocked = true), probe), set: () => probe, send: () => probe };
+    await wrapped(req, probe);
+    if (blocked) throw new Error(`GCP: the ${name} request was blocked`);
+    const dd = wafRunner(waf, toLibddwaf(r));
+    progress(`GCP ${name}`);
+    const m = await measure({ bare: async () => bare(req, res), protect: () => wrapped(req, res), libddwaf: dd.run }, { rounds: ROUNDS, roundMs: ROUND_MS });
+    rows.push({ provider: 'GCP', event: name, bareUs: m.bare!, protectUs: m.protect!, addedUs: m.protect! - m.bare!, libddwafUs: m.libddwaf, libddwafNote: dd.note });
+  }
+  const text = orderBody(1024);
+  const ce = {
+    specversion: '1.0',
+    id: '9876543210',
+    source: '//pubsub.googleapis.com/projects/demo-project/topics/orders',
+    type: 'google.cloud.pubsub.topic.v1.messagePublished',
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    data: {
+      message: { data: Buffer.from(text).toString('base64'), attributes: { origin: 'checkout' }, messageId: '9876543210', publishTime: new Date().toISOString() },
+      subscription: 'projects/demo-project/subscriptions/orders-sub',
+    },
+  };
+  let handled = 0;
+  const ceBare = async (_e: unknown) => void handled++;
+  const ceWrapped = gcpProtect(ceBare as Any, { log: false }) as unknown as (e: unknown) => Promise<unknown>;
+  await ceWrapped(ce);
+  if (handled !== 1) throw new Error('GCP: the benign CloudEvent was dropped');
+  progress('GCP Pub/Sub CloudEvent');
+  const m = await measure(
+    { bare: () => ceBare(ce), protect: () => ceWrapped(ce), libddwaf: () => waf.run({ body: JSON.parse(Buffer.from(ce.data.message.data, 'base64').toString('utf8')) as unknown }) },
+    { rounds: ROUNDS, roundMs: ROUND_MS },
+  );
+  rows.push({ provider: 'GCP', event: 'pubsub1k', bareUs: m.bare!, protectUs: m.protect!, addedUs: m.protect! - m.bare!, libddwafUs: m.libddwaf, libddwafNote: 'message run as a request body' });
+  return rows;
+}
+
+function zenWarm(): { lambda: Record<string, { bare: number; zen: number }>; gcp: Record<string, { bare: number; zen: number }> } | { error: string } {
+  progress('Aikido Zen (own process)');
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'zen-warm.js'), String(ROUNDS), String(ROUND_MS)], {
+    encoding: 'utf8',
+    timeout: 300_000,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+  });
+  const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{"lambda"')).pop();
+  if (!line) return { error: (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').slice(-3).join(' | ') };
+  return JSON.parse(line) as { lambda: Record<string, { bare: number; zen: number }>; gcp: Record<string, { bare: number; zen: number }> };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Cost per KB
+// ---------------------------------------------------------------------------------------------------
+
+async function perKb(): Promise<Results['perKb']> {
+  const context = ev.lambdaContext();
+  const bare = async (event: { rawPath?: string }) => ({ statusCode: 200, body: String(event.rawPath) });
+  const wrapped = lambdaProtect(bare, { log: false });
+  const out: Results['perKb'] = [];
+  let base = 0;
+  for (const kb of [0, 1, 4, 16, 64, 256, 1024]) {
+    const r = postRequest(kb * 1024, `${kb} KB`, 'catalogue');
+    const res = (await wrapped(r.lambda, context)) as { statusCode: number };
+    if (res.statusCode !== 200) throw new Error(`per-KB: the ${kb} KB body was answered ${res.statusCode}`);
+    progress(`cost per KB: ${kb} KB`);
+    const m = await measure({ bare: () => bare(r.lambda), protect: () => wrapped(r.lambda, context) }, { rounds: ROUNDS, roundMs: ROUND_MS });
+    const added = m.protect! - m.bare!;
+    if (kb === 0) base = added;
+    out.push({
+      kb,
+      strings: r.body === undefined ? 0 : countStrings(r.body),
+      bareUs: m.bare!,
+      protectUs: m.protect!,
+      addedUs: added,
+      bodyUs: added - base,
+      perKbUs: kb === 0 ? null : (added - base) / kb,
+    });
+  }
+  return out;
+}
+
+/**
+ * Where the time goes: each value detector called directly on every string and key of a 64 KB body
+ * (no prefilter masks, no decoding), in µs per KB of body, for the two kinds of body the bench uses.
+ */
+async function detectorCosts(): Promise<Results['detectors']> {
+  const { DETECTORS } = require('../src/detectors/index') as typeof import('../src/detectors/index');
+  const strings = (json: string): string[] => {
+    const out: string[] = [];
+    const walk = (v: unknown): void => {
+      if (typeof v === 'string') out.push(v);
+      else if (Array.isArray(v)) v.forEach(walk);
+      else if (v !== null && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) {
+          out.push(k);
+          walk(x);
+        }
+    };
+    walk(JSON.parse(json));
+    return out;
+  };
+  const bodies = { order: strings(orderBody(64 * 1024)), catalogue: strings(catalogueBody(64 * 1024)) };
+  const out: Results['detectors'] = [];
+  progress('detectors, one by one');
+  for (const d of DETECTORS) {
+    const fn = d.value;
+    if (fn === undefined) continue;
+    const row = { detector: d.class, orderUsPerKb: 0, catalogueUsPerKb: 0 };
+    for (const [kind, list] of Object.entries(bodies)) {
+      const m = await measure({ run: () => void list.forEach((x) => fn(x)) }, { rounds: 5, roundMs: ROUND_MS });
+      if (kind === 'order') row.orderUsPerKb = m.run! / 64;
+      else row.catalogueUsPerKb = m.run! / 64;
+    }
+    out.push(row);
+  }
+  return out.sort((a, b) => b.catalogueUsPerKb - a.catalogueUsPerKb);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Cold start
+// ---------------------------------------------------------------------------------------------------
+
+const COLD_VARIANTS: Array<{ variant: string; label: string; versus?: string; bundle?: 'bare' | 'protect' }> = [
+  { variant: 'lambda-bundle-bare', label: 'Lambda, bare handler (esbuild bundle)', bundle: 'bare' },
+  { variant: 'lambda-bundle-protect', label: 'Lambda, protect() (esbuild bundle, as sam build makes it)', versus: 'lambda-bundle-bare', bundle: 'protect' },
+  { variant: 'lambda-bare', label: 'Lambda, bare handler' },
+  { variant: 'lambda-protect', label: 'Lambda, protect() (package from node_modules)', versus: 'lambda-bare' },
+  { variant: 'azure-bare', label: 'Azure, bare handler (with @azure/functions)' },
+  { variant: 'azure-protect', label: 'Azure, protect()', versus: 'azure-bare' },
+  { variant: 'gcp-bare', label: 'GCP, bare handler' },
+  { variant: 'gcp-protect', label: 'GCP, protect()', versus: 'gcp-bare' },
+  { variant: 'libddwaf', label: 'libddwaf: load + init with the recommended rules + first run', versus: 'lambda-bare' },
+  { variant: 'zen-lambda', label: 'Aikido Zen: @aikidosec/firewall/lambda + first invocation', versus: 'lambda-bare' },
+];
+
+async function coldStarts(typical: BenchRequest): Promise<Results['cold']> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rasp-bench-cold-'));
+  try {
+    // The deployed shape: the handler bundled with the library, re2 external next to it.
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.symlinkSync(ROOT, path.join(dir, 'node_modules', 'serverless-rasp'), 'dir');
+    fs.symlinkSync(path.join(ROOT, 'node_modules', 're2'), path.join(dir, 'node_modules', 're2'), 'dir');
+    fs.writeFileSync(path.join(dir, 'bare.ts'), `export const handler = async (event: any) => ({ statusCode: 200, body: String(event.rawPath) });\n`);
+    fs.writeFileSync(
+      path.join(dir, 'protect.ts'),
+      `import { protect } from 'serverless-rasp/aws-lambda';\nexport const handler = protect(async (event: any) => ({ statusCode: 200, body: String(event.rawPath) }), { log: false });\n`,
+    );
+    for (const name of ['bare', 'protect']) {
+      await build({ absWorkingDir: dir, entryPoints: [path.join(dir, `${name}.ts`)], outfile: path.join(dir, `${name}.js`), bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, external: ['re2'], logLevel: 'silent' });
+    }
+    const qs = new URLSearchParams(typical.query).toString();
+    const dd = toLibddwaf(typical)();
+    const input = {
+      lambdaEvent: typical.lambda,
+      request: { method: typical.method, url: `https://orders-app.azurewebsites.net/api${typical.path}?${qs}`, path: typical.path, query: typical.query, headers: typical.headers, body: typical.body },
+      libddwaf: {
+        'server.request.query': dd.query,
+        'server.request.headers.no_cookies': dd.headers,
+        'server.request.cookies': dd.cookies,
+        'server.request.body': dd.body,
+        'server.request.uri.raw': dd.uri,
+        'server.request.method': dd.method,
+        'http.client_ip': dd.ip,
+      },
+      rulesPath: path.join(path.dirname(require.resolve('dd-trace/package.json')), 'packages/dd-trace/src/appsec/recommended.json'),
+    };
+    const inputFile = path.join(dir, 'input.json');
+    fs.writeFileSync(inputFile, JSON.stringify(input));
+    const child = path.join(__dirname, 'cold-start.js');
+    const runs: Record<string, Array<{ importMs: number; firstMs: number; totalMs: number; wallMs: number }>> = {};
+    for (let i = 0; i < COLD_RUNS; i++) {
+      progress(`cold start, run ${i + 1}/${COLD_RUNS}`);
+      for (const v of COLD_VARIANTS) {
+        const args = [child, v.variant, inputFile];
+        if (v.bundle) args.push(path.join(dir, `${v.bundle}.js`));
+        const t = process.hrtime.bigint();
+        const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000, cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } });
+        const wallMs = Number(process.hrtime.bigint() - t) / 1e6;
+        const line = r.stdout.split('\n').filter((l) => l.startsWith('{"variant"')).pop();
+        if (!line) throw new Error(`cold start ${v.variant} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`);
+        const j = JSON.parse(line) as { importMs: number; firstMs: number; totalMs: number; status: unknown };
+        if (j.status !== 200) throw new Error(`cold start ${v.variant}: first invocation answered ${String(j.status)}`);
+        (runs[v.variant] ??= []).push({ importMs: j.importMs, firstMs: j.firstMs, totalMs: j.totalMs, wallMs });
+      }
+    }
+    return COLD_VARIANTS.map((v) => {
+      const list = runs[v.variant]!;
+      const base = v.versus ? runs[v.versus]! : undefined;
+      return {
+        variant: v.variant,
+        label: v.label,
+        importMs: median(list.map((x) => x.importMs)),
+        firstMs: median(list.map((x) => x.firstMs)),
+        totalMs: median(list.map((x) => x.totalMs)),
+        wallMs: median(list.map((x) => x.wallMs)),
+        // Runs are interleaved: the median of per-run differences cancels drift between runs.
+        addedMs: base ? median(list.map((x, i) => x.totalMs - base[i]!.totalMs)) : undefined,
+        versus: v.versus,
+      };
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------------
+
+const EVENT_LABEL: Record<string, string> = {
+  small: 'small: GET, 8 headers, no query, no body',
+  typical: 'typical: POST, 10 headers, 3 query params, 1 KB JSON order',
+  large: 'large: POST, 10 headers, 3 query params, 1 MB JSON catalogue (prose)',
+  sqs10: 'SQS batch of 10 × 1 KB JSON orders',
+  queue1k: 'Storage queue message, 1 KB JSON order',
+  pubsub1k: 'Pub/Sub CloudEvent, 1 KB JSON order',
+};
+
+export function markdown(res: Results, zen: ReturnType<typeof zenWarm>): string {
+  const m = res.machine;
+  const L: string[] = [];
+  L.push('# serverless-rasp benchmark');
+  L.push('');
+  L.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; load average at start ${m.loadavg}; ${m.date}.`);
+  L.push(`Warm figures: median µs per invocation over ${res.settings.rounds} alternating rounds of about ${res.settings.roundMs} ms per variant. Cold starts: median of ${res.settings.coldRuns} fresh processes per variant, variants interleaved.`);
+  L.push(`libddwaf ${res.libddwaf.version} with Datadog's recommended rules (${res.libddwaf.rules} rules), fed the same request data (query, headers, cookies, parsed body, URI, method, client IP).`);
+  L.push('');
+  L.push('## Warm overhead per invocation');
+  L.push('');
+  L.push('| provider | event | bare | protect() | added by protect() | libddwaf, same data | added ÷ libddwaf | Zen wrapper, added |');
+  L.push('|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of res.warm) {
+    L.push(
+      `| ${r.provider} | ${EVENT_LABEL[r.event] ?? r.event} | ${fmt(r.bareUs)} | ${fmt(r.protectUs)} | **${fmt(r.addedUs)}** | ${fmt(r.libddwafUs)}${r.libddwafNote ? ` (${r.libddwafNote})` : ''} | ${ratio(r.addedUs, r.libddwafUs)} | ${r.zenAddedUs === undefined ? 'n/a' : fmt(r.zenAddedUs)} |`,
+    );
+  }
+  const typical = res.warm.find((r) => r.provider === 'Lambda' && r.event === 'typical');
+  if (typical?.extra) for (const [k, v] of Object.entries(typical.extra)) L.push(`\nLambda typical, ${k}: ${fmt(v)} (the rest of the added time is the sink-check context, AsyncLocalStorage).`);
+  L.push('');
+  L.push('Bare: the handler alone. Azure: a new `HttpRequest` per invocation on both sides (its body is a stream), and the handler reads the body, as a POST handler does; protect() also reads a clone of it. GCP: Express requests captured from the real functions-framework server, then passed directly.');
+  L.push('libddwaf stops at 256 items per container and 4096 characters per string by default, so on the 1 MB body it inspects part of the data protect() inspects in full.');
+  if ('error' in zen) L.push(`Aikido Zen: did not run (${zen.error}).`);
+  else
+    L.push(
+      'Aikido Zen (1.8, no token, in its own process): its Lambda and Cloud Functions wrappers only collect the request into its context; its checks run at the sinks (SQL, shell, files, outbound HTTP), which these handlers do not call. It has no Azure wrapper. So its column is the cost of context capture, not of an inspection.',
+    );
+  L.push('');
+  L.push('## Cost per KB of body (Lambda, POST /orders, 10 headers, 3 query parameters)');
+  L.push('');
+  L.push('| body | strings + keys | bare | protect() | added | added by the body | per KB |');
+  L.push('|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of res.perKb) {
+    L.push(`| ${r.kb === 0 ? 'none' : r.kb >= 1024 ? `${r.kb / 1024} MB` : `${r.kb} KB`} | ${r.strings} | ${fmt(r.bareUs)} | ${fmt(r.protectUs)} | ${fmt(r.addedUs)} | ${r.kb === 0 ? '–' : fmt(r.bodyUs)} | ${r.perKbUs === null ? '–' : fmt(r.perKbUs)} |`);
+  }
+  L.push('');
+  L.push('"Added by the body" is the added time minus the added time of the same request without a body.');
+  L.push('');
+  L.push('### Where the time goes: each detector on a 64 KB body (µs per KB; called directly on every string and key, before masks)');
+  L.push('');
+  L.push('| detector | order (short fields) | catalogue (prose) |');
+  L.push('|---|---:|---:|');
+  for (const d of res.detectors) L.push(`| ${d.detector} | ${fmt(d.orderUsPerKb)} | ${fmt(d.catalogueUsPerKb)} |`);
+  L.push('');
+  L.push('## Cold start (fresh process: imports and initialization, then the first invocation)');
+  L.push('');
+  L.push('| variant | imports + init (ms) | first invocation (ms) | total (ms) | added (ms) | process start to first response (ms) |');
+  L.push('|---|---:|---:|---:|---:|---:|');
+  for (const c of res.cold) {
+    L.push(`| ${c.label} | ${ms(c.importMs)} | ${ms(c.firstMs)} | ${ms(c.totalMs)} | ${c.addedMs === undefined ? '–' : `**${ms(c.addedMs)}** vs ${res.cold.find((x) => x.variant === c.versus)?.label.split(',')[0] ?? c.versus} bare`} | ${ms(c.wallMs)} |`);
+  }
+  L.push('');
+  L.push('"Added" is the median of per-run differences against the bare handler of the same run. The last column is measured by the parent (spawn to exit), Node\'s own start included.');
+  L.push('');
+  L.push('## Targets (printed, not asserted)');
+  L.push('');
+  L.push('| target | measured | met |');
+  L.push('|---|---|---|');
+  for (const t of res.targets) L.push(`| ${t.target} | ${t.figure} | ${t.met === null ? '–' : t.met ? 'yes' : '**no**'} |`);
+  L.push('');
+  L.push(`Whole run: ${res.seconds.toFixed(0)} s.`);
+  return L.join('\n');
+}
+
+function targets(res: Results): Results['targets'] {
+  const out: Results['targets'] = [];
+  for (const p of ['Lambda', 'Azure', 'GCP'] as const) {
+    const r = res.warm.find((x) => x.provider === p && x.event === 'typical');
+    if (!r || r.libddwafUs === undefined) continue;
+    out.push({
+      target: `${p}, typical event: added warm time under 1/30 of libddwaf's time for the same data`,
+      figure: `${fmt(r.addedUs)} vs ${fmt(r.libddwafUs)} (${ratio(r.addedUs, r.libddwafUs)}; 1/30 = ${fmt(r.libddwafUs / 30)})`,
+      met: r.addedUs <= r.libddwafUs * TARGETS.warmVsLibddwaf,
+    });
+  }
+  for (const v of ['lambda-bundle-protect', 'lambda-protect', 'azure-protect', 'gcp-protect']) {
+    const c = res.cold.find((x) => x.variant === v);
+    if (!c || c.addedMs === undefined) continue;
+    out.push({ target: `cold start added at most ${TARGETS.coldAddedMs} ms: ${c.label}`, figure: `${ms(c.addedMs)} ms`, met: c.addedMs <= TARGETS.coldAddedMs });
+  }
+  const dd = res.cold.find((x) => x.variant === 'libddwaf');
+  if (dd?.addedMs !== undefined) out.push({ target: 'for reference: libddwaf initialization with the recommended rules', figure: `${ms(dd.addedMs)} ms`, met: null });
+  const per = res.perKb.filter((r) => r.perKbUs !== null).map((r) => r.perKbUs!);
+  if (per.length > 0) {
+    const lo = Math.min(...per);
+    const hi = Math.max(...per);
+    out.push({
+      target: `cost per KB flat from 1 KB to 1 MB (largest ÷ smallest ≤ ${TARGETS.perKbSpread})`,
+      figure: `${fmt(lo)} to ${fmt(hi)} per KB (×${(hi / lo).toFixed(2)})`,
+      met: hi / lo <= TARGETS.perKbSpread,
+    });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const machine = machineInfo();
+  const waf = loadLibddwaf();
+  const reqs = { small: smallRequest(), typical: postRequest(1024, 'typical'), large: postRequest(1024 * 1024, 'large', 'catalogue') };
+  const typicalHeaders = Object.keys(reqs.typical.headers).length;
+  if (typicalHeaders !== 10) throw new Error(`the typical request has ${typicalHeaders} headers, not 10`);
+
+  const warm = [...(await warmLambda(reqs, waf)), ...(await warmAzure(reqs, waf)), ...(await warmGcp(reqs, waf))];
+  const zen = zenWarm();
+  if (!('error' in zen)) {
+    for (const r of warm) {
+      const z = r.provider === 'Lambda' ? zen.lambda[r.event] : r.provider === 'GCP' ? zen.gcp[r.event] : undefined;
+      if (z) r.zenAddedUs = z.zen - z.bare;
+    }
+  }
+  const kb = await perKb();
+  const detectors = await detectorCosts();
+  const cold = await coldStarts(reqs.typical);
+  const res: Results = {
+    machine,
+    settings: { rounds: ROUNDS, roundMs: ROUND_MS, coldRuns: COLD_RUNS },
+    libddwaf: { version: waf.version, rules: waf.rules },
+    warm,
+    perKb: kb,
+    detectors,
+    cold,
+    targets: [],
+    seconds: 0,
+  };
+  res.targets = targets(res);
+  res.seconds = (Date.now() - started) / 1000;
+  const md = markdown(res, zen);
+  console.log(md);
+  fs.mkdirSync(OUT, { recursive: true });
+  fs.writeFileSync(path.join(OUT, 'results.md'), `${md}\n`);
+  fs.writeFileSync(path.join(OUT, 'results.json'), `${JSON.stringify(res, null, 2)}\n`);
+  progress(`wrote ${path.relative(process.cwd(), path.join(OUT, 'results.md'))} and results.json`);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
