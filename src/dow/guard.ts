@@ -1,0 +1,1114 @@
+/**
+ * The denial-of-wallet guard: one object per function instance, created at cold start.
+ *
+ *   const guard = createDowGuard({ perCaller: { limit: 600, windowSeconds: 60 }, budget: { usdPerHour: 5 } });
+ *   const d = guard.admit({ key, anonymous, route });     // before the handler; never throws, never waits
+ *   if (d.action === 'throttle' || d.action === 'shed') → answer d.status with Retry-After: d.retryAfterSeconds
+ *   else run the handler, then guard.record(info, durationMs)
+ *
+ * Per invocation the guard does O(1) work: one GCRA check in a capped table, two heavy-hitter sketch
+ * updates, a few decayed counters. Once per second (piggy-backed on an invocation) it runs the
+ * detectors over its fixed-size state; once per flush interval it sends one batch to the shared store
+ * (if any) without waiting for it. Memory is fixed at creation (≈ 40–50 KiB) whatever the number of
+ * callers. Every internal failure fails open (`allow`).
+ */
+import { Cusum, UpShiftBaseline } from './change';
+import { callerKey, type CallerKeyOption, type CallerRequest } from './caller-key';
+import { systemClock, type Clock } from './clock';
+import { GcraLimiter } from './gcra';
+import { GlobalView, READ_SECONDS } from './global-view';
+import { hash32, randomSeed } from './hash';
+import { resolveDowOptions, type DowAlert, type DowOptions, type DowRule, type DowSignal, type ResolvedDowOptions } from './options';
+import { DecayedSpaceSaving } from './space-saving';
+import { SLOT_SECONDS, type DowBlock, type DowBucket, type DowHeavySlot, type DowKeyDelta, type DowSurgeRecord, type DowSyncBatch, type DowSyncResult } from './store';
+import { ExpiringTable } from './table';
+
+export interface AdmitInfo {
+  /** The caller key (see `callerKey`), or undefined when the trigger has none (queues, timers). */
+  key: string | undefined;
+  route?: string | undefined;
+  /** No authenticated identity: only anonymous traffic is ever shed or throttled by the anomaly/budget rules. */
+  anonymous: boolean;
+  /** Override the clock (ms), for tests and simulation. */
+  now?: number;
+}
+
+export type DowAction = 'allow' | 'log' | 'throttle' | 'shed';
+
+export interface Decision {
+  /**
+   * `allow`: run the handler. `log`: run it, and log this decision (an alert was just raised).
+   * `throttle`: answer 429 with Retry-After (a caller over a limit). `shed`: answer 503 with
+   * Retry-After (load shed to hold the budget or during an attack).
+   */
+  action: DowAction;
+  rule?: DowRule;
+  signal?: DowSignal;
+  reason?: string;
+  retryAfterSeconds?: number;
+  /** HTTP status to answer with when the action is `throttle` (429) or `shed` (503). */
+  status?: 429 | 503;
+  /** In monitor mode: the action that was not taken. */
+  wouldBe?: 'throttle' | 'shed';
+}
+
+export interface DowStats {
+  instanceId: string;
+  uptimeMs: number;
+  /** Bytes of detector state held by this guard (fixed-size tables + bounded maps). */
+  stateBytes: number;
+  /** `global` when the numbers below come from the shared store, else `instance`. */
+  scope: 'global' | 'instance';
+  perSecond: number;
+  baselinePerSecond: number;
+  /** Spend per hour projected from the recent rate, counting rejected invocations at what they would have cost. */
+  projectedUsdPerHour: number;
+  /** The same for the traffic left after per-caller throttling (what the budget and shedding act on). */
+  offeredUsdPerHour: number;
+  anomalies: Array<{ signal: DowSignal; since: number }>;
+  shedProbability: { anonymousNew: number; anonymousEstablished: number };
+  limiter: { capacity: number; live: number; evictions: number } | undefined;
+  store: { configured: boolean; healthy: boolean; flushes: number; failures: number; lastSyncAt: number | undefined; lastError: string | undefined };
+  counters: { invocations: number; throttled: number; shed: number; alerts: number; errors: number };
+  topCallers: Array<{ key: string; share: number; usd: number }>;
+  /** Latest detector readings (for dashboards and tuning). */
+  detectors: {
+    concentrationShare: number;
+    leechShare: number;
+    costZ: number;
+    costCusum: number;
+    surgeRatio: number;
+    costSurgeRatio: number;
+  };
+}
+
+export interface DowGuard {
+  /** Decide before running the handler. O(1), synchronous, never throws. */
+  admit(info: AdmitInfo): Decision;
+  /** Account an admitted invocation's measured duration (call it in a `finally`). Never throws. */
+  record(info: AdmitInfo, durationMs: number): void;
+  stats(): DowStats;
+  /** Flush to the store now and wait (at most the store's timeout). Mostly for tests and shutdown. */
+  flush(): Promise<void>;
+  /** Waits (at most the store's timeout) for a flush already in flight; resolves at once if none. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+  readonly options: ResolvedDowOptions;
+}
+
+export interface DowGuardDeps {
+  clock?: Clock;
+  /** Uniform [0, 1) source for shedding; seeded in simulation. */
+  random?: () => number;
+  instanceId?: string;
+  /** Hash seed for the tables (random by default). */
+  seed?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export { callerKey, type CallerKeyOption, type CallerRequest };
+
+// ---- tuning (documented defaults; see the README section on denial of wallet) ----------------------
+const LIMITER_CAPACITY = 1024;
+const BLOCK_CAPACITY = 256;
+const FAST_K = 64;
+const FAST_HALF_LIFE_MS = 60_000;
+const MAX_KEYS_PER_FLUSH = 64;
+const MAX_BLOCKS_PER_FLUSH = 128;
+const ALERT_COOLDOWN_MS = 10 * 60_000;
+/** An anomaly signal stays active this long after its last evidence. */
+const HOLD_MS: Record<DowSignal, number> = {
+  'per-caller': 60_000,
+  surge: 30_000,
+  'cost-surge': 30_000,
+  'cost-shift': 5 * 60_000,
+  concentration: 30_000,
+  leech: 10 * 60_000,
+  budget: 30_000,
+};
+/** After this long a signal's baseline is re-learned (a lasting change becomes the new normal; the budget still holds). */
+const MAX_FREEZE_MS = 30 * 60_000;
+const ANON = 1;
+/** A caller is established when it has been a heavy caller for this long (before an anomaly's onset). */
+const ESTABLISHED_AGE_MS = 20 * 60_000;
+/**
+ * Concentration: share of this instance's recent spend carried by new anonymous callers that each hold
+ * at least EMERGENT_KEY_SHARE of it (a few-key blast or expensive-request attack seen from one instance).
+ */
+const CONCENTRATION_SHARE = 0.5;
+const CONCENTRATION_MIN_REQUESTS = 200;
+/**
+ * Leech (shared store): once a minute one instance of the fleet reads the heaviest anonymous callers
+ * of the last three ten-minute slots. A caller that holds ≥ LEECH_KEY_SHARE of anonymous spend in each
+ * of the three slots (steady, not a burst) and was not among the heavy callers 40–100 minutes ago is a
+ * new steady caller; when those carry ≥ LEECH_SHARE of anonymous spend, it is a leech.
+ */
+const LEECH_EVERY_MS = 60_000;
+const LEECH_KEY_SHARE = 0.002;
+const LEECH_SHARE = 0.1;
+/** The store must hold this much history before established callers are known. */
+const LEECH_MIN_HISTORY_MS = 105 * 60_000;
+/**
+ * Cost shift: CUSUM (k = 0.5, h = 12) on log(anonymous / authenticated mean cost per request) over
+ * blocks of ≥ 60 requests of each kind, every request's cost capped at COST_CAP × the running mean
+ * (winsorised: a rare slow request does not swing a block, and the estimate does not depend on how
+ * many requests of each kind a block holds). A ratio, so a slow dependency that slows everyone down
+ * does not look like an expensive-request attack.
+ */
+const COST_BLOCK_MIN = 60;
+const COST_CAP = 5;
+const COST_WARMUP_BLOCKS = 30;
+/**
+ * During a surge, new anonymous callers are admitted up to this multiple of their usual (pre-attack)
+ * rate and spend; authenticated and established callers are never counted against it.
+ */
+const DEFENSE_HEADROOM = 1.5;
+/** Spend per request is heavy-tailed (one slow report moves it), so the spend target gets twice the room. */
+const DEFENSE_COST_HEADROOM = 3;
+/** Half-life of the per-class traffic mix the shedding is computed from. */
+const CLASS_HALF_LIFE_MS = 60_000;
+/** Assumed usual share of new anonymous callers when an instance has not measured it yet. */
+const USUAL_NEW_SHARE = 0.25;
+/** The fleet-wide surge record lives this long after its last confirmation. */
+const SURGE_TTL_MS = 30_000;
+/** During an attack, a new anonymous caller with this share of recent spend (or more) is throttled. */
+const EMERGENT_KEY_SHARE = 0.02;
+/** …judged only on an instance that has seen this many requests recently (≈ the last minute and a half). */
+const EMERGENT_MIN_REQUESTS = 50;
+const ANOMALY_BLOCK_MS = 60_000;
+/** Routes whose mean cost is tracked (to price rejected invocations at what they would have cost). */
+const MAX_ROUTES = 64;
+const LEECH_BLOCK_MS = 10 * 60_000;
+const SHED_RETRY_AFTER_S = 5;
+const STALE_GLOBAL_MS = 15_000;
+/** A fleet-wide surge is held this long after the last successful store round trip. */
+const STORE_DOWN_HOLD_MS = 5 * 60_000;
+
+const ALLOW: Decision = Object.freeze({ action: 'allow' });
+
+/** A sum decaying with a half-life: value(t) = Σ w·2^(−(t−tᵢ)/h). `rate` = value/τ (per second). */
+class Decayed {
+  private v = 0;
+  private at = 0;
+  private readonly tau: number;
+  constructor(halfLifeMs: number) {
+    this.tau = halfLifeMs / Math.LN2;
+  }
+  add(w: number, now: number): void {
+    this.v = this.value(now) + w;
+    this.at = now;
+  }
+  value(now: number): number {
+    return now > this.at ? this.v * Math.exp(-(now - this.at) / this.tau) : this.v;
+  }
+  ratePerSecond(now: number): number {
+    return this.value(now) / (this.tau / 1000);
+  }
+}
+
+interface SignalState {
+  since: number;
+  until: number;
+  /** Evidence reference time: callers first seen after it are "new" for this episode. */
+  ref: number;
+}
+
+interface KeyDelta {
+  count: number;
+  cost: number;
+  anonCost: number;
+}
+
+/** Cost-per-request accumulator for one class of callers (winsorised mean). */
+class CostBlock {
+  n = 0;
+  sum = 0;
+  add(c: number, cap: number): void {
+    this.n++;
+    this.sum += c < cap ? c : cap;
+  }
+  mean(): number {
+    return this.n > 0 ? this.sum / this.n : 0;
+  }
+  reset(): void {
+    this.n = 0;
+    this.sum = 0;
+  }
+}
+
+class Guard implements DowGuard {
+  readonly options: ResolvedDowOptions;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly instanceId: string;
+  private readonly fpSeed: number;
+  private readonly createdAt: number;
+
+  private readonly limiter: GcraLimiter | undefined;
+  private readonly callerBlocks: ExpiringTable;
+  private readonly anomalyBlocks: ExpiringTable;
+  private readonly fast = new DecayedSpaceSaving<string>(FAST_K, FAST_HALF_LIFE_MS);
+  private readonly reqs = new Decayed(FAST_HALF_LIFE_MS);
+  private readonly spend = new Decayed(FAST_HALF_LIFE_MS);
+  /**
+   * Offered requests and their cost (what they cost or would have cost) by class: 0 protected
+   * (authenticated or keyless), 1 anonymous new, 2 anonymous established, 3 throttled per key.
+   */
+  private readonly classN = [new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS)] as const;
+  private readonly classX = [new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS)] as const;
+  private publishSurge: DowSurgeRecord | undefined;
+  /** Usual share of new anonymous callers in invocations and spend (learned outside anomalies). */
+  private usualNewN = -1;
+  private usualNewX = -1;
+  private meanCost = 0;
+  private readonly routeCost = new Map<string, number>();
+
+  // seconds
+  private curSec = -1;
+  private totalFast = 0;
+  private anonCostDelta = 0;
+
+  // cost shift
+  private readonly anonBlock = new CostBlock();
+  private readonly authBlock = new CostBlock();
+  private blockStart = 0;
+  private costBlocks = 0;
+  /** log(anonymous / authenticated cost per request) and log(anonymous cost per request). */
+  private readonly ratioBase = new UpShiftBaseline(3600_000, 12 * 3600_000);
+  private readonly anonBase = new UpShiftBaseline(3600_000, 12 * 3600_000);
+  private readonly costCusum = new Cusum(0.5, 12);
+  private lastEvalClaim = -Infinity;
+  private evalPending = false;
+
+  // signals and defense
+  private readonly signals = new Map<DowSignal, SignalState>();
+  private pNew = 0;
+  private offeredUsdPerHour = 0;
+  private pEst = 0;
+  private shedRule: DowRule = 'rate.anomaly';
+  private readonly lastAlert = new Map<DowSignal, number>();
+  private pendingLog: Decision | undefined;
+
+  // store
+  private readonly global: GlobalView | undefined;
+  private pendingSecs: DowBucket[] = [];
+  private keyDeltas = new Map<string, KeyDelta>();
+  private pendingBlocks: DowBlock[] = [];
+  private pendingAlerts = new Map<string, DowAlert>();
+  private inFlight: Promise<void> | undefined;
+  private lastFlushAt = -Infinity;
+  private retryAt = 0;
+  private failuresInRow = 0;
+  private established = new Uint32Array(0);
+  private establishedSlot = -1;
+  private storeHealthy = false;
+  private flushes = 0;
+  private failures = 0;
+  private lastSyncAt: number | undefined;
+  private lastError: string | undefined;
+
+  private counters = { invocations: 0, throttled: 0, shed: 0, alerts: 0, errors: 0 };
+  private readings = { concentrationShare: 0, leechShare: 0, costZ: 0, surgeRatio: 0, costSurgeRatio: 0 };
+
+  constructor(options: ResolvedDowOptions, deps: DowGuardDeps) {
+    this.options = options;
+    this.clock = deps.clock ?? systemClock;
+    this.random = deps.random ?? Math.random;
+    const seed = deps.seed ?? randomSeed(this.random);
+    this.fpSeed = (seed ^ 0x5bd1e995) >>> 0;
+    this.instanceId = deps.instanceId ?? `i-${(randomSeed(this.random) >>> 0).toString(36)}${Date.now().toString(36).slice(-4)}`;
+    this.createdAt = this.clock.now();
+    const pc = options.perCaller;
+    this.limiter = pc ? new GcraLimiter(pc.limit, pc.windowMs, LIMITER_CAPACITY, seed) : undefined;
+    this.callerBlocks = new ExpiringTable(BLOCK_CAPACITY, seed ^ 0x27d4eb2f);
+    this.anomalyBlocks = new ExpiringTable(BLOCK_CAPACITY, seed ^ 0x165667b1);
+    this.global = options.store ? new GlobalView(options.flushMs) : undefined;
+    this.meanCost = options.cost.invocation(100);
+  }
+
+  /** Shedding and attack-time throttling need consent: a budget to hold (`budget.usdPerHour`). */
+  private get budgetSet(): boolean {
+    return this.options.usdPerHour !== undefined;
+  }
+
+  private fp(key: string): number {
+    return hash32(key, this.fpSeed);
+  }
+
+  private globalFresh(now: number): boolean {
+    return this.global !== undefined && this.storeHealthy && now - this.global.lastResultAt < STALE_GLOBAL_MS;
+  }
+
+  // ---- per invocation ------------------------------------------------------------------------------
+
+  admit(info: AdmitInfo): Decision {
+    try {
+      return this.admitUnsafe(info);
+    } catch {
+      this.counters.errors++;
+      return ALLOW;
+    }
+  }
+
+  private admitUnsafe(info: AdmitInfo): Decision {
+    const now = info.now ?? this.clock.now();
+    this.advance(now);
+    this.counters.invocations++;
+    const fee = this.options.cost.perRequestUsd;
+    this.reqs.add(1, now);
+    this.spend.add(fee, now);
+    this.addSecond(now, 1, fee);
+
+    const key = info.key;
+    const anon = info.anonymous;
+    let est = false;
+    let fp = 0;
+    if (anon) this.anonCostDelta += fee;
+    if (key !== undefined) {
+      fp = this.fp(key);
+      if (anon) est = this.isEstablished(key, fp, now);
+      if (this.options.store) this.addKeyDelta(key, 1, fee, anon ? fee : 0);
+    }
+    let d: Decision = ALLOW;
+    if (key !== undefined) d = this.checkKey(key, anon, est, now);
+    const cls = d !== ALLOW ? 3 : !anon || key === undefined ? 0 : est ? 2 : 1;
+    this.classN[cls].add(1, now);
+    if (d === ALLOW && anon) {
+      const p = key === undefined || !est ? this.pNew : this.pEst;
+      if (p > 0 && this.random() < p) {
+        this.counters.shed++;
+        d = {
+          action: 'shed',
+          rule: this.shedRule,
+          signal: this.shedRule === 'rate.budget' ? 'budget' : this.defenseSignal(now),
+          reason: this.shedRule === 'rate.budget' ? 'projected spend is over the budget; shedding anonymous traffic' : 'abnormal invocation rate; shedding new anonymous callers',
+          retryAfterSeconds: SHED_RETRY_AFTER_S,
+          status: 503,
+        };
+      }
+    }
+    if (d !== ALLOW && this.options.monitor) {
+      // Monitor mode: report what would have happened, reject nothing (the handler runs and is recorded).
+      d = { ...d, action: 'log', wouldBe: d.action as 'throttle' | 'shed' };
+      delete d.status;
+      delete d.retryAfterSeconds;
+      this.pendingLog = undefined;
+    } else if (d !== ALLOW) {
+      const would = (info.route !== undefined ? this.routeCost.get(info.route) : undefined) ?? this.meanCost;
+      this.classX[cls].add(would, now);
+      // A rejected invocation still runs (and bills) for about a millisecond. The fleet-wide buckets
+      // and heavy sets count what the caller offered (the cost had it run), so an attack that is being
+      // shed still measures as an attack.
+      const offered = Math.max(0, would - fee);
+      this.spend.add(offered, now);
+      this.addSecond(now, 0, offered);
+      if (anon) this.anonCostDelta += offered;
+      if (key !== undefined) {
+        // The sketch and the store weigh what the caller offered, so a throttled attacker keeps looking heavy.
+        this.fast.add(key, would, now, anon ? ANON : 0);
+        if (this.options.store) this.addKeyDelta(key, 0, offered, anon ? offered : 0);
+      }
+    } else if (this.pendingLog) {
+      d = this.pendingLog;
+      this.pendingLog = undefined;
+    }
+    this.maybeFlush(now);
+    return d;
+  }
+
+  private checkKey(key: string, anon: boolean, est: boolean, now: number): Decision {
+    const blocked = this.callerBlocks.get(key, now);
+    if (blocked > 0) return this.throttle('rate.per-caller', 'per-caller', blocked - now, this.perCallerReason());
+    if (anon) {
+      const ab = this.anomalyBlocks.get(key, now);
+      if (ab > 0) {
+        // An attacker that keeps calling keeps this instance's local signal alive.
+        const sig = this.defenseSignal(now);
+        if (sig === 'concentration' && this.signals.has(sig)) this.evidence(sig, now, now);
+        return this.throttle('rate.anomaly', sig, ab - now, 'new caller with an abnormal share of spend during an attack');
+      }
+    }
+    if (this.limiter) {
+      const r = this.limiter.check(key, now);
+      if (!r.allowed) {
+        this.raise('per-caller', now, `a caller went over ${this.options.perCaller!.limit} requests per ${this.options.perCaller!.windowMs / 1000} s`, 'instance', key);
+        return this.throttle('rate.per-caller', 'per-caller', r.retryAfterMs, this.perCallerReason());
+      }
+    }
+    if (anon && !est && this.budgetSet && this.reqs.value(now) >= EMERGENT_MIN_REQUESTS && this.defenseActive(now, true)) {
+      const share = this.totalFast > 0 ? this.fast.guaranteed(key, now) / this.totalFast : 0;
+      const since = this.fast.sinceOf(key);
+      if (share >= EMERGENT_KEY_SHARE && since !== undefined && since > this.defenseRef(now)) {
+        this.blockKey(key, 'rate.anomaly', now + ANOMALY_BLOCK_MS, now);
+        return this.throttle('rate.anomaly', this.defenseSignal(now), ANOMALY_BLOCK_MS, 'new caller with an abnormal share of spend during an attack');
+      }
+    }
+    return ALLOW;
+  }
+
+  private perCallerReason(): string {
+    const pc = this.options.perCaller;
+    return pc ? `over ${pc.limit} requests per ${pc.windowMs / 1000} s` : 'over the per-caller limit';
+  }
+
+  private throttle(rule: DowRule, signal: DowSignal, retryMs: number, reason: string): Decision {
+    this.counters.throttled++;
+    return { action: 'throttle', rule, signal, reason, retryAfterSeconds: Math.max(1, Math.ceil(retryMs / 1000)), status: 429 };
+  }
+
+  private blockKey(key: string, rule: DowBlock['rule'], until: number, now: number): void {
+    (rule === 'rate.per-caller' ? this.callerBlocks : this.anomalyBlocks).set(key, until, now);
+    if (this.options.store && this.pendingBlocks.length < MAX_BLOCKS_PER_FLUSH) this.pendingBlocks.push({ key, untilMs: until, rule });
+  }
+
+  record(info: AdmitInfo, durationMs: number): void {
+    try {
+      const d = Number.isFinite(durationMs) && durationMs > 0 ? durationMs : 0;
+      const now = info.now !== undefined ? info.now + d : this.clock.now();
+      this.advance(now);
+      const compute = this.options.cost.compute(d);
+      const full = compute + this.options.cost.perRequestUsd;
+      this.spend.add(compute, now);
+      this.addSecond(now, 0, compute);
+      this.meanCost += 0.01 * (full - this.meanCost);
+      if (info.route !== undefined) {
+        const rc = this.routeCost.get(info.route);
+        if (rc !== undefined) this.routeCost.set(info.route, rc + 0.05 * (full - rc));
+        else if (this.routeCost.size < MAX_ROUTES) this.routeCost.set(info.route, full);
+      }
+      const key = info.key;
+      if (info.anonymous) {
+        this.anonCostDelta += compute;
+        this.anonBlock.add(full, COST_CAP * this.meanCost);
+      } else this.authBlock.add(full, COST_CAP * this.meanCost);
+      this.classX[!info.anonymous || key === undefined ? 0 : this.isEstablished(key, this.fp(key), now) ? 2 : 1].add(full, now);
+      if (key !== undefined) {
+        this.fast.add(key, full, now, info.anonymous ? ANON : 0);
+        if (this.options.store) this.addKeyDelta(key, 0, compute, info.anonymous ? compute : 0);
+      }
+    } catch {
+      this.counters.errors++;
+    }
+  }
+
+  // ---- established callers -------------------------------------------------------------------------
+
+  /** Established: among the fleet's heavy anonymous callers 30–90 minutes ago, or a heavy caller here since before the reference time. */
+  private isEstablished(key: string, fp: number, now: number): boolean {
+    if (this.inEstablished(fp)) return true;
+    const since = this.fast.sinceOf(key);
+    return since !== undefined && since <= Math.min(this.defenseRef(now), now - ESTABLISHED_AGE_MS);
+  }
+
+  // ---- time ----------------------------------------------------------------------------------------
+
+  private addSecond(now: number, count: number, cost: number): void {
+    if (!this.options.store) return;
+    const t = Math.floor(now / 1000);
+    const last = this.pendingSecs[this.pendingSecs.length - 1];
+    if (last && last.t >= t) {
+      last.count += count;
+      last.costNanoUsd += cost * 1e9;
+      return;
+    }
+    if (this.pendingSecs.length >= 180) this.pendingSecs.shift();
+    this.pendingSecs.push({ t, count, costNanoUsd: cost * 1e9 });
+  }
+
+  private addKeyDelta(key: string, count: number, cost: number, anonCost: number): void {
+    const e = this.keyDeltas.get(key);
+    if (e) {
+      e.count += count;
+      e.cost += cost;
+      e.anonCost += anonCost;
+    } else if (this.keyDeltas.size < MAX_KEYS_PER_FLUSH) {
+      this.keyDeltas.set(key, { count, cost, anonCost });
+    }
+  }
+
+  private advance(now: number): void {
+    const sec = Math.floor(now / 1000);
+    if (sec <= this.curSec) return;
+    if (this.curSec >= 0) this.closeSecond(this.curSec);
+    this.curSec = sec;
+    this.onSecond(now);
+  }
+
+  private closeSecond(sec: number): void {
+    // Cost per request, anonymous against authenticated, in blocks (restart after 10 sparse minutes).
+    if (this.anonBlock.n === 0 && this.authBlock.n === 0) this.blockStart = sec;
+    if (this.anonBlock.n >= COST_BLOCK_MIN && this.authBlock.n >= COST_BLOCK_MIN) {
+      this.costSample(Math.log(this.anonBlock.mean() / this.authBlock.mean()), Math.log(this.anonBlock.mean()), sec * 1000);
+      this.anonBlock.reset();
+      this.authBlock.reset();
+    } else if (sec - this.blockStart > 600) {
+      this.anonBlock.reset();
+      this.authBlock.reset();
+    }
+  }
+
+  /**
+   * One block: `x` = log(anonymous / authenticated mean cost), `a` = log(anonymous mean cost). The
+   * CUSUM is fed min(z(x), z(a)): an expensive-request attack raises both; a slow dependency raises
+   * only `a` (everyone is slower); a change in authenticated traffic moves only `x`.
+   */
+  private costSample(x: number, a: number, now: number): void {
+    if (!Number.isFinite(x) || !Number.isFinite(a)) return;
+    this.costBlocks++;
+    const active = this.signals.get('cost-shift');
+    if (this.costBlocks > COST_WARMUP_BLOCKS) {
+      const z = Math.min(this.ratioBase.z(x, 0.05), this.anonBase.z(a, 0.05), 4);
+      this.readings.costZ = z;
+      if (this.costCusum.update(z)) {
+        this.costCusum.reset();
+        this.evidence('cost-shift', now, now);
+        this.raise('cost-shift', now, `anonymous requests cost ${Math.exp(x).toFixed(1)}× authenticated ones (usually ${Math.exp(this.ratioBase.level).toFixed(1)}×)`, 'instance');
+      }
+    }
+    if (active && now - active.since > MAX_FREEZE_MS) {
+      // A lasting change: accept it as the new normal.
+      this.ratioBase.reset(x);
+      this.anonBase.reset(a);
+      this.signals.delete('cost-shift');
+      return;
+    }
+    if (!this.signals.has('cost-shift')) {
+      this.ratioBase.learn(x, 60_000);
+      this.anonBase.learn(a, 60_000);
+    }
+  }
+
+  private onSecond(now: number): void {
+    this.totalFast = this.fast.total(now);
+
+    // Concentration: new anonymous callers carry most of this instance's recent spend.
+    if (this.reqs.value(now) >= CONCENTRATION_MIN_REQUESTS && this.totalFast > 0) {
+      const active = this.signals.get('concentration');
+      const after = active ? active.ref : now - 10 * 60_000;
+      const share = this.fast.emergentMass(after, now, ANON, EMERGENT_KEY_SHARE * this.totalFast) / this.totalFast;
+      this.readings.concentrationShare = share;
+      if (share >= CONCENTRATION_SHARE) {
+        this.evidence('concentration', now, after);
+        this.raise('concentration', now, `new anonymous callers carry ${(share * 100).toFixed(0)} % of this instance's recent spend`, 'instance');
+      }
+    }
+
+    // Usual share of new anonymous callers (not learned during an anomaly), half-life 10 minutes.
+    if (!this.defenseActive(now)) {
+      const n1 = this.classN[1].value(now);
+      const nAll = n1 + this.classN[0].value(now) + this.classN[2].value(now);
+      const x1 = this.classX[1].value(now);
+      const xAll = x1 + this.classX[0].value(now) + this.classX[2].value(now);
+      if (nAll >= 100 && xAll > 0) {
+        const a = this.usualNewN < 0 ? 1 : 1 - Math.pow(2, -1 / 600);
+        this.usualNewN = this.usualNewN < 0 ? n1 / nAll : this.usualNewN + a * (n1 / nAll - this.usualNewN);
+        this.usualNewX = this.usualNewX < 0 ? x1 / xAll : this.usualNewX + a * (x1 / xAll - this.usualNewX);
+      }
+    }
+
+    // Without a fresh global view: a fleet-wide surge seen shortly before is held (the store may be
+    // down because of the attack) for STORE_DOWN_HOLD_MS; otherwise budget and shedding go local.
+    const fresh = this.globalFresh(now);
+    const hold = !fresh && this.lastSyncAt !== undefined && now - this.lastSyncAt < STORE_DOWN_HOLD_MS && (this.signals.has('surge') || this.signals.has('cost-surge'));
+    if (!fresh && !hold) this.updateShedding(now, this.reqs.ratePerSecond(now), this.spend.ratePerSecond(now) * 3600, 0, 0, false);
+
+    // Expire signals.
+    for (const [sig, st] of this.signals) if (st.until <= now && !(hold && (sig === 'surge' || sig === 'cost-surge'))) this.signals.delete(sig);
+    this.updateFreeze(now);
+  }
+
+  /** The global baseline does not learn during a surge, unless the surge has lasted past MAX_FREEZE_MS. */
+  private updateFreeze(now: number): void {
+    if (this.global) this.global.frozen = (this.signals.has('surge') || this.signals.has('cost-surge')) && !this.longSurge(now);
+  }
+
+  private inEstablished(fp: number): boolean {
+    const arr = this.established;
+    let lo = 0;
+    let hi = arr.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = arr[mid]!;
+      if (v === fp) return true;
+      if (v < fp) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+
+  // ---- signals, defense, budget ------------------------------------------------------------------
+
+  private evidence(signal: DowSignal, now: number, ref: number, since = now): void {
+    const s = this.signals.get(signal);
+    if (s) {
+      s.until = Math.max(s.until, now + HOLD_MS[signal]);
+      if (since < s.since) {
+        s.since = since;
+        s.ref = Math.min(s.ref, ref);
+      }
+    } else this.signals.set(signal, { since, until: now + HOLD_MS[signal], ref });
+  }
+
+  /** An anomaly is active (`fast`: one of the fast-moving ones, not the slow leech). */
+  private defenseActive(now: number, fast = false): boolean {
+    for (const [sig, st] of this.signals) if (sig !== 'per-caller' && sig !== 'budget' && !(fast && sig === 'leech') && st.until > now) return true;
+    return false;
+  }
+
+  private defenseSignal(now: number): DowSignal {
+    let best: DowSignal = 'surge';
+    let since = Infinity;
+    for (const [sig, st] of this.signals) {
+      if (sig === 'per-caller' || sig === 'budget' || st.until <= now) continue;
+      if (st.since < since) {
+        since = st.since;
+        best = sig;
+      }
+    }
+    return best;
+  }
+
+  /** Callers first seen after this are "new" for the current episode (now when there is none). */
+  private defenseRef(now: number): number {
+    let ref = now;
+    for (const [sig, st] of this.signals) if (sig !== 'per-caller' && sig !== 'budget' && st.until > now) ref = Math.min(ref, st.ref);
+    return ref;
+  }
+
+  /**
+   * Shedding probabilities. `totalPerSecond` and `totalUsdPerHour` are the (global or local) invocation
+   * rate and projected spend, counting rejected invocations at what they would have cost. During a surge, new anonymous callers are shed until what is left (after per-key
+   * throttling) is back at `countTarget` invocations/s and `costTarget` USD/s (0: no target). Over the
+   * budget, anonymous callers are shed (new ones first) to hold the budget.
+   */
+  private updateShedding(now: number, totalPerSecond: number, totalUsdPerHour: number, countTarget: number, costTarget: number, global: boolean): void {
+    const o = this.options;
+    const n = this.classN.map((c) => c.value(now));
+    const x = this.classX.map((c) => c.value(now));
+    const allN = n[0]! + n[1]! + n[2]!;
+    const allX = x[0]! + x[1]! + x[2]!;
+    const totN = allN + n[3]!;
+    const totX = allX + x[3]!;
+    // What is left once per-key throttling has done its part. Placement does not depend on the key,
+    // so this instance's mix stands for the fleet's.
+    const effN = totN > 0 ? (totalPerSecond * allN) / totN : totalPerSecond;
+    const effX = ((totX > 0 ? (totalUsdPerHour * allX) / totX : totalUsdPerHour)) / 3600;
+    const fNewN = allN > 0 ? n[1]! / allN : 0;
+    const fNewX = allX > 0 ? x[1]! / allX : 0;
+    const fEstX = allX > 0 ? x[2]! / allX : 0;
+    let pNew = 0;
+    let pEst = 0;
+    let rule: DowRule = 'rate.anomaly';
+    if (this.budgetSet) {
+      // Targets are for new anonymous callers only: their usual share of the baseline, with headroom.
+      const newN = effN * fNewN;
+      const newX = effX * fNewX;
+      if (countTarget > 0 && newN > countTarget) pNew = Math.max(pNew, 1 - countTarget / newN);
+      if (costTarget > 0 && newX > costTarget) pNew = Math.max(pNew, 1 - costTarget / newX);
+    }
+    const offeredUsdPerHour = effX * 3600;
+    if (o.usdPerHour !== undefined && offeredUsdPerHour > o.usdPerHour) {
+      const need = (offeredUsdPerHour - o.usdPerHour) / offeredUsdPerHour;
+      const bNew = fNewX > 0 ? Math.min(1, need / fNewX) : 0;
+      const bEst = fEstX > 0 ? Math.max(0, Math.min(1, (need - fNewX) / fEstX)) : 0;
+      if (bNew >= pNew) rule = 'rate.budget';
+      pNew = Math.max(pNew, bNew);
+      pEst = bEst;
+      this.evidence('budget', now, now);
+      this.raise('budget', now, `projected spend $${offeredUsdPerHour.toFixed(2)}/h is over the budget of $${o.usdPerHour}/h; shedding anonymous traffic`, global ? 'global' : 'instance');
+    } else if (o.alertUsdPerHour !== undefined && offeredUsdPerHour > o.alertUsdPerHour) {
+      this.raise('budget', now, `projected spend $${offeredUsdPerHour.toFixed(2)}/h is over the alert level of $${o.alertUsdPerHour}/h`, global ? 'global' : 'instance');
+    }
+    this.offeredUsdPerHour = offeredUsdPerHour;
+    this.pNew = pNew;
+    this.pEst = pEst;
+    this.shedRule = rule;
+  }
+
+  // ---- alerts --------------------------------------------------------------------------------------
+
+  private raise(signal: DowSignal, now: number, message: string, scope: 'global' | 'instance', key?: string): void {
+    const last = this.lastAlert.get(signal);
+    if (last !== undefined && now - last < ALERT_COOLDOWN_MS) return;
+    this.lastAlert.set(signal, now);
+    const rule: DowRule = signal === 'per-caller' ? 'rate.per-caller' : signal === 'budget' ? 'rate.budget' : 'rate.anomaly';
+    const alert: DowAlert = {
+      rule,
+      signal,
+      time: now,
+      message,
+      scope,
+      instanceId: this.instanceId,
+      projectedUsdPerHour: this.projected(now),
+      topCallers: this.topCallers(now, 5).map(({ key: k, share }) => ({ key: k, share })),
+    };
+    if (key !== undefined) alert.key = key;
+    this.pendingLog = { action: 'log', rule, signal, reason: message };
+    if (this.options.store && this.storeHealthy) {
+      // Claimed through the store so the fleet raises it once; flushed right away.
+      this.pendingAlerts.set(signal, alert);
+      this.lastFlushAt = Math.min(this.lastFlushAt, now - this.options.flushMs);
+    } else this.deliver(alert);
+  }
+
+  private deliver(alert: DowAlert): void {
+    this.counters.alerts++;
+    const cb = this.options.onAlert;
+    if (!cb) return;
+    try {
+      cb(alert);
+    } catch {
+      // The user's sink is theirs to fix.
+    }
+  }
+
+  private projected(now: number): number {
+    if (this.globalFresh(now)) return this.global!.projectedUsdPerHour;
+    return this.spend.ratePerSecond(now) * 3600;
+  }
+
+  private topCallers(now: number, n: number): Array<{ key: string; share: number; usd: number }> {
+    const total = this.fast.total(now);
+    const tauS = FAST_HALF_LIFE_MS / Math.LN2 / 1000;
+    return this.fast.top(n, now).map((h) => ({ key: h.key, share: total > 0 ? h.guaranteed / total : 0, usd: h.guaranteed / tauS }));
+  }
+
+  // ---- store ---------------------------------------------------------------------------------------
+
+  private maybeFlush(now: number): void {
+    if (!this.options.store || this.inFlight || now < this.retryAt) return;
+    if (now - this.lastFlushAt < this.options.flushMs) return;
+    this.startFlush(now);
+  }
+
+  private buildBatch(now: number): DowSyncBatch {
+    const keys: DowKeyDelta[] = [];
+    for (const [key, d] of this.keyDeltas) keys.push({ key, count: d.count, costNanoUsd: Math.round(d.cost * 1e9), anonCostNanoUsd: Math.round(d.anonCost * 1e9) });
+    this.keyDeltas = new Map();
+    const anonCostNanoUsd = Math.round(this.anonCostDelta * 1e9);
+    this.anonCostDelta = 0;
+    const claimEval = now - this.lastEvalClaim >= LEECH_EVERY_MS && !this.evalPending;
+    if (claimEval) this.lastEvalClaim = now;
+    const readHeavy = this.evalPending;
+    this.evalPending = false;
+    const seconds = this.pendingSecs.map((b) => ({ t: b.t, count: b.count, costNanoUsd: Math.round(b.costNanoUsd) }));
+    this.pendingSecs = [];
+    const blocks = this.pendingBlocks;
+    this.pendingBlocks = [];
+    const slot = Math.floor(now / 1000 / SLOT_SECONDS);
+    const surge = this.publishSurge;
+    this.publishSurge = undefined;
+    return {
+      instanceId: this.instanceId,
+      nowMs: now,
+      seconds,
+      keys,
+      keyWindowSeconds: this.options.perCaller ? Math.max(1, Math.round(this.options.perCaller.windowMs / 1000)) : 60,
+      blocks,
+      alerts: [...this.pendingAlerts.keys()],
+      alertCooldownMs: ALERT_COOLDOWN_MS,
+      readSeconds: READ_SECONDS,
+      readTens: this.global!.tensWanted(now),
+      anonCostNanoUsd,
+      readEstablished: slot !== this.establishedSlot && !this.defenseActive(now),
+      claimEval,
+      readHeavy,
+      ...(surge ? { surge } : {}),
+      surgeTtlMs: SURGE_TTL_MS,
+    };
+  }
+
+  private startFlush(now: number): void {
+    const store = this.options.store!;
+    this.lastFlushAt = now;
+    const batch = this.buildBatch(now);
+    const alerts = this.pendingAlerts;
+    this.pendingAlerts = new Map();
+    let res: DowSyncResult | Promise<DowSyncResult>;
+    try {
+      res = store.sync(batch);
+    } catch (err) {
+      this.onSyncFailure(err, now, alerts);
+      return;
+    }
+    if (res && typeof (res as Promise<DowSyncResult>).then === 'function') {
+      this.inFlight = (res as Promise<DowSyncResult>).then(
+        (r) => {
+          this.inFlight = undefined;
+          this.onSyncResult(r, batch, alerts, this.clock.now());
+        },
+        (err: unknown) => {
+          this.inFlight = undefined;
+          this.onSyncFailure(err, this.clock.now(), alerts);
+        },
+      );
+    } else {
+      this.onSyncResult(res as DowSyncResult, batch, alerts, now);
+    }
+  }
+
+  private onSyncFailure(err: unknown, now: number, alerts: Map<string, DowAlert>): void {
+    this.failures++;
+    this.failuresInRow++;
+    this.storeHealthy = false;
+    this.lastError = err instanceof Error ? err.message : String(err);
+    this.retryAt = now + Math.min(30_000, this.options.flushMs * 2 ** Math.min(this.failuresInRow - 1, 4));
+    // Nobody can claim them: raise them from here.
+    for (const a of alerts.values()) {
+      a.scope = 'instance';
+      this.deliver(a);
+    }
+  }
+
+  private onSyncResult(r: DowSyncResult, batch: DowSyncBatch, alerts: Map<string, DowAlert>, now: number): void {
+    try {
+      this.applySync(r, batch, alerts, now);
+    } catch (err) {
+      this.counters.errors++;
+      this.onSyncFailure(err, now, new Map());
+    }
+  }
+
+  private applySync(r: DowSyncResult, batch: DowSyncBatch, alerts: Map<string, DowAlert>, now: number): void {
+    this.flushes++;
+    this.failuresInRow = 0;
+    this.storeHealthy = true;
+    this.lastSyncAt = now;
+    const g = this.global!;
+    if (r.surge && now - r.surge.since < MAX_FREEZE_MS) {
+      // A surge the fleet already knows about: measure against its pre-attack baseline, do not learn the attack.
+      g.adopt(r.surge.basePerSecond, r.surge.baseUsdPerSecond);
+      this.usualNewN = r.surge.newShareN;
+      this.usualNewX = r.surge.newShareX;
+      if (r.surge.kinds & 1) this.evidence('surge', now, r.surge.since - 60_000, r.surge.since);
+      if (r.surge.kinds & 2) this.evidence('cost-surge', now, r.surge.since - 60_000, r.surge.since);
+    }
+    const reading = g.apply(r, now);
+    this.readings.surgeRatio = reading.count;
+    this.readings.costSurgeRatio = reading.cost;
+
+    for (const id of r.claimed) {
+      const a = alerts.get(id);
+      if (a) this.deliver(a);
+    }
+    if (r.established) {
+      // A caller blocked right now is not established, however long it has been heavy (a leech).
+      const blocked = new Set(r.blocks.map((b) => b.key));
+      const keep = r.established.filter((k) => !blocked.has(k));
+      const fps = new Uint32Array(keep.length);
+      keep.forEach((k, i) => (fps[i] = this.fp(k)));
+      fps.sort();
+      this.established = fps;
+      this.establishedSlot = Math.floor(batch.nowMs / 1000 / SLOT_SECONDS);
+    }
+    for (const b of r.blocks) {
+      if (b.untilMs > now) (b.rule === 'rate.per-caller' ? this.callerBlocks : this.anomalyBlocks).set(b.key, b.untilMs, now);
+    }
+    if (r.evalClaimed) {
+      // Read the heavy sets on the very next invocation.
+      this.evalPending = true;
+      this.lastFlushAt = -Infinity;
+    }
+    if (r.heavy) this.leech(r.heavy, g.originMs, now);
+
+    if (!g.countSurge.warm) {
+      this.updateShedding(now, g.perSecond, g.projectedUsdPerHour, 0, 0, true);
+      this.perKeyGlobal(batch, r, now, 0);
+      return;
+    }
+    const base = g.baselinePerSecond;
+    if (reading.count > 0) {
+      this.evidence('surge', now, now - 60_000);
+      this.raise('surge', now, `invocations ${reading.count.toFixed(1)}× the baseline of ${base.toFixed(1)}/s across the fleet`, 'global');
+    }
+    if (reading.cost > 0) {
+      this.evidence('cost-surge', now, now - 60_000);
+      this.raise('cost-surge', now, `spend ${reading.cost.toFixed(1)}× the baseline of $${(g.baselineUsdPerSecond * 3600).toFixed(2)}/h across the fleet`, 'global');
+    }
+    this.updateFreeze(now);
+    if ((reading.count > 0 || reading.cost > 0) && !this.longSurge(now)) {
+      const since = Math.min(this.signals.get('surge')?.since ?? Infinity, this.signals.get('cost-surge')?.since ?? Infinity);
+      this.publishSurge = {
+        since,
+        basePerSecond: base,
+        baseUsdPerSecond: g.baselineUsdPerSecond,
+        kinds: (reading.count > 0 ? 1 : 0) | (reading.cost > 0 ? 2 : 0),
+        newShareN: this.usualNewN > 0 ? this.usualNewN : USUAL_NEW_SHARE,
+        newShareX: this.usualNewX > 0 ? this.usualNewX : USUAL_NEW_SHARE,
+      };
+    }
+    const usualN = this.usualNewN > 0 ? this.usualNewN : USUAL_NEW_SHARE;
+    const usualX = this.usualNewX > 0 ? this.usualNewX : USUAL_NEW_SHARE;
+    const countTarget = this.signals.has('surge') ? base * usualN * DEFENSE_HEADROOM : 0;
+    const costTarget = this.signals.has('cost-surge') ? g.baselineUsdPerSecond * usualX * DEFENSE_COST_HEADROOM : 0;
+    this.updateShedding(now, g.perSecond, g.projectedUsdPerHour, countTarget, costTarget, true);
+    this.perKeyGlobal(batch, r, now, base);
+  }
+
+  /** Fleet-wide leech test on the store's heaviest anonymous callers; blocks the new steady ones during an attack. */
+  private leech(heavy: DowHeavySlot[], originMs: number, now: number): void {
+    if (originMs <= 0 || now - originMs < LEECH_MIN_HISTORY_MS || this.established.length === 0 || heavy.length < 4) return;
+    // (established callers are known only once the store holds 40–100 minutes of history)
+    const cur = heavy[0]!;
+    const use = now / 1000 - cur.slot * SLOT_SECONDS >= SLOT_SECONDS / 2 ? heavy.slice(0, 3) : heavy.slice(1, 4);
+    let total = 0;
+    let persistent: Map<string, number> | undefined;
+    for (const sl of use) {
+      total += sl.totalNanoUsd;
+      const next = new Map<string, number>();
+      for (const k of sl.keys) {
+        if (k.costNanoUsd < LEECH_KEY_SHARE * sl.totalNanoUsd) break;
+        if (persistent === undefined || persistent.has(k.key)) next.set(k.key, (persistent?.get(k.key) ?? 0) + k.costNanoUsd);
+      }
+      persistent = next;
+    }
+    if (!persistent || total <= 0) return;
+    let mass = 0;
+    const fresh: string[] = [];
+    for (const [k, c] of persistent) {
+      if (this.inEstablished(this.fp(k))) continue;
+      mass += c;
+      fresh.push(k);
+    }
+    const share = mass / total;
+    this.readings.leechShare = share;
+    if (this.budgetSet && this.defenseActive(now)) {
+      // During an attack: new anonymous callers that carry a large share of recent anonymous spend.
+      const recent = new Map<string, number>();
+      for (const sl of heavy.slice(0, 2)) for (const k of sl.keys) recent.set(k.key, (recent.get(k.key) ?? 0) + k.costNanoUsd);
+      const recentTotal = heavy[0]!.totalNanoUsd + heavy[1]!.totalNanoUsd;
+      for (const [k, c] of recent) {
+        if (c < EMERGENT_KEY_SHARE * recentTotal) continue;
+        if (this.inEstablished(this.fp(k)) || this.anomalyBlocks.get(k, now) > now + 2 * ANOMALY_BLOCK_MS) continue;
+        this.blockKey(k, 'rate.anomaly', now + 5 * ANOMALY_BLOCK_MS, now);
+      }
+    }
+    if (share >= LEECH_SHARE) {
+      this.evidence('leech', now, now);
+      this.raise('leech', now, `${fresh.length} new steady anonymous callers carry ${(share * 100).toFixed(0)} % of anonymous spend across the fleet`, 'global');
+      // Renewed well before they run out, so a steady leech stays blocked.
+      if (this.budgetSet) for (const k of fresh) if (this.anomalyBlocks.get(k, now) < now + LEECH_BLOCK_MS / 2) this.blockKey(k, 'rate.anomaly', now + LEECH_BLOCK_MS, now);
+    }
+  }
+
+  private longSurge(now: number): boolean {
+    for (const sig of ['surge', 'cost-surge'] as const) {
+      const st = this.signals.get(sig);
+      if (st && now - st.since > MAX_FREEZE_MS) return true;
+    }
+    return false;
+  }
+
+  /** Global per-key verdicts: over the per-caller limit, or a new anonymous heavy caller during an attack. */
+  private perKeyGlobal(batch: DowSyncBatch, r: DowSyncResult, now: number, basePerSecond: number): void {
+    const pc = this.options.perCaller;
+    const defense = this.budgetSet && this.defenseActive(now);
+    const windowS = batch.keyWindowSeconds;
+    const emergency = Math.max(20, 0.02 * basePerSecond * windowS);
+    batch.keys.forEach((k, i) => {
+      const c = r.keyCounts[i] ?? 0;
+      if (pc && c > pc.limit) {
+        const retry = Math.ceil(((c - pc.limit) * pc.windowMs) / pc.limit);
+        if (this.callerBlocks.get(k.key, now) < now + retry) {
+          this.blockKey(k.key, 'rate.per-caller', now + retry, now);
+          this.raise('per-caller', now, `a caller went over ${pc.limit} requests per ${pc.windowMs / 1000} s across the fleet`, 'global', k.key);
+        }
+        return;
+      }
+      if (defense && k.anonCostNanoUsd > 0 && c >= emergency) {
+        if (this.isEstablished(k.key, this.fp(k.key), now)) return;
+        if (this.anomalyBlocks.get(k.key, now) === 0) this.blockKey(k.key, 'rate.anomaly', now + ANOMALY_BLOCK_MS, now);
+      }
+    });
+  }
+
+  flush(): Promise<void> {
+    if (!this.options.store) return Promise.resolve();
+    if (!this.inFlight) this.startFlush(this.clock.now());
+    return this.settle();
+  }
+
+  settle(): Promise<void> {
+    const p = this.inFlight;
+    if (!p) return Promise.resolve();
+    const timeout = this.options.store?.timeoutMs ?? 50;
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, timeout);
+      t.unref();
+      p.then(
+        () => {
+          clearTimeout(t);
+          resolve();
+        },
+        () => {
+          clearTimeout(t);
+          resolve();
+        },
+      );
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.settle();
+  }
+
+  // ---- stats ---------------------------------------------------------------------------------------
+
+  stateBytes(): number {
+    let keyBytes = 0;
+    for (const k of this.keyDeltas.keys()) keyBytes += 24 + k.length + 64;
+    return (
+      (this.limiter?.bytes ?? 0) +
+      this.callerBlocks.bytes +
+      this.anomalyBlocks.bytes +
+      this.fast.bytes(56) +
+      this.routeCost.size * 96 +
+      this.established.byteLength +
+      keyBytes +
+      this.pendingSecs.length * 48 +
+      this.pendingBlocks.length * 96 +
+      (this.global ? 16 * 3 * 8 + 256 : 0) +
+      1024 // scalars, counters, EWMAs, CUSUMs, signal map
+    );
+  }
+
+  stats(): DowStats {
+    const now = this.clock.now();
+    const global = this.globalFresh(now);
+    const g = this.global;
+    return {
+      instanceId: this.instanceId,
+      uptimeMs: now - this.createdAt,
+      stateBytes: this.stateBytes(),
+      scope: global ? 'global' : 'instance',
+      perSecond: global ? g!.perSecond : this.reqs.ratePerSecond(now),
+      baselinePerSecond: global ? g!.baselinePerSecond : 0,
+      projectedUsdPerHour: this.projected(now),
+      offeredUsdPerHour: this.offeredUsdPerHour,
+      anomalies: [...this.signals].filter(([, s]) => s.until > now).map(([signal, s]) => ({ signal, since: s.since })),
+      shedProbability: { anonymousNew: this.pNew, anonymousEstablished: this.pEst },
+      limiter: this.limiter ? { capacity: this.limiter.capacity, live: this.limiter.live(now), evictions: this.limiter.evictions } : undefined,
+      store: {
+        configured: this.options.store !== undefined,
+        healthy: this.storeHealthy,
+        flushes: this.flushes,
+        failures: this.failures,
+        lastSyncAt: this.lastSyncAt,
+        lastError: this.lastError,
+      },
+      counters: { ...this.counters },
+      topCallers: this.topCallers(now, 10),
+      detectors: { ...this.readings, costCusum: this.costCusum.s },
+    };
+  }
+}
+
+/**
+ * Creates the guard. Throws RaspConfigError('RASP_ERR_OPTIONS') for bad options; never throws after.
+ * Defaults: detection and alerts on; blocking only where `perCaller` (throttle over the limit) or
+ * `budget` (shed over `usdPerHour`; shed/throttle new anonymous callers during a detected attack) is set.
+ */
+export function createDowGuard(options?: DowOptions, deps: DowGuardDeps = {}): DowGuard {
+  const resolved = resolveDowOptions(options, deps.env ?? process.env);
+  return new Guard(resolved, deps);
+}
