@@ -3,7 +3,8 @@
  * schema `pattern` keywords running on RE2 (see regex.ts). Validation failures are data (findings),
  * never exceptions.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type AjvType from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { RaspConfigError } from './errors';
 import { compileSafe } from './regex';
 import { appendSegment } from './paths';
@@ -39,6 +40,8 @@ export function compileSchemas(schema: object | undefined, schemas: Record<strin
   // strictSchema: an unknown keyword (a typo) is a configuration error, not a silently ignored rule.
   // The stylistic strict checks (types, tuples, required) stay off: they reject valid schemas. Formats
   // are not validated (no regex-based format library is loaded); `pattern` runs on RE2 instead.
+  // Loaded only when a schema is configured: ajv is about a third of the library's load time.
+  const Ajv = (require('ajv') as { default: typeof AjvType }).default;
   const ajv = new Ajv({
     strictSchema: true,
     strictNumbers: true,
