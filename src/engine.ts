@@ -11,6 +11,7 @@ import { resolveOptions, type EngineOptions, type Exclusion, type ResolvedOption
 import { compilePathGlob, formatPath, type Segment } from './paths';
 import { compileSchemas, schemaFinding, type SchemaSet } from './schema';
 import type { AttackClass, Confidence, Finding, InputSource, InspectionRequest, Verdict } from './types';
+import type { SourcePatchMatcher } from './patches/index';
 
 export interface Engine {
   /** Inspects one invocation (or one batch record). Never does I/O. May throw only on a bug of ours. */
@@ -101,6 +102,8 @@ class Walk {
   source!: InputSource;
   /** Detector indexes not to run on the current subtree (see HEADER_EXEMPTIONS, `sources`). */
   skip = 0;
+  /** Virtual patches bound to the current source; undefined when no rule can match in it. */
+  patch: SourcePatchMatcher | undefined = undefined;
   constructor(
     readonly opts: ResolvedOptions,
     readonly detectors: readonly DetectorEntry[],
@@ -123,8 +126,15 @@ class Walk {
     this.add(rule, 'limits', 'high', reason);
   }
 
+  /** Keeps virtual-patch hits, within the findings cap. */
+  patched(hits: Finding[] | undefined): void {
+    if (hits === undefined) return;
+    for (const f of hits) if (this.findings.length < MAX_FINDINGS) this.findings.push(f);
+  }
+
   value(v: unknown, depth: number, parentKey: string | undefined): void {
     if (this.stopped) return;
+    if (this.patch !== undefined) this.patched(this.patch(this.segs, v));
     if (typeof v === 'string') {
       this.string(v, depth, false);
       return;
@@ -239,6 +249,7 @@ class Walk {
 }
 
 function buildEngine(opts: ResolvedOptions): Engine {
+  const patches = opts.virtualPatches;
   const schemas: SchemaSet | undefined = compileSchemas(opts.schema, opts.schemas);
   const exclusions = opts.exclusions.map(compileExclusion);
   const detectors = DETECTORS.filter((d) => opts.detectors[d.class]);
@@ -270,9 +281,12 @@ function buildEngine(opts: ResolvedOptions): Engine {
     for (const source of req.sources) {
       w.source = source;
       w.skip = sourceSkips.get(source.kind) ?? 0;
+      w.patch = patches === undefined ? undefined : patches.forSource(source);
       let value = source.value;
       const decoding = source.decoding ?? 'none';
       if (decoding !== 'none' || source.base64 === true) {
+        // The raw payload text too (a rule on `body` or `records[*].body` as a whole).
+        if (w.patch !== undefined && typeof value === 'string' && source.base64 !== true) w.patched(w.patch(w.segs, value));
         const d = decodePayload(value, decoding, source.contentType, source.base64 === true);
         value = d.value;
         if (d.problem !== undefined) {
@@ -299,7 +313,9 @@ function buildEngine(opts: ResolvedOptions): Engine {
     const micros = Math.round((performance.now() - t0) * 1000);
     if (findings.length === 0) return { action: 'allow', status: 200, findings, micros };
     const status = findings.every((f) => f.class === 'schema') ? 400 : 403;
-    return { action: opts.mode === 'block' ? 'block' : 'monitor', status, findings, micros };
+    // Findings of `action: 'monitor'` virtual patches never make a verdict block.
+    const blocking = patches === undefined || patches.monitorRules.size === 0 || findings.some((f) => !patches.monitorRules.has(f.rule));
+    return { action: opts.mode === 'block' && blocking ? 'block' : 'monitor', status, findings, micros };
   };
 
   return { inspect, options: opts };

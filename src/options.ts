@@ -4,9 +4,11 @@
  * Environment variables are read here, once, never per invocation.
  */
 import { RaspConfigError } from './errors';
+import { resolveVirtualPatches, type PatchMatcher, type VirtualPatchRule } from './patches/index';
 import type { SinkOptions } from './sinks/install';
 import type { PolicyOptions } from './sinks/policies';
 import type { DowOptions } from './dow/options';
+import type { VisibilityOptions } from './visibility';
 import type { DetectorClass, Finding } from './types';
 
 export type Mode = 'block' | 'monitor' | 'off';
@@ -71,9 +73,14 @@ export interface EngineOptions {
   paranoia?: 1 | 2 | 3;
   /** Known false positives to ignore. */
   exclusions?: Exclusion[];
+  /**
+   * Virtual patches: rules `{ id, description?, where, match, action? }`, or the path of a JSON file
+   * holding them (relative to the function directory). Validated and compiled at cold start.
+   */
+  virtualPatches?: VirtualPatchRule[] | string;
 }
 
-export interface ProtectOptions extends EngineOptions {
+export interface ProtectOptions extends EngineOptions, VisibilityOptions {
   /** When the library itself fails: `false` (default) calls the handler anyway; `true` blocks. */
   failClosed?: boolean;
   /** Called with every security event (after the log line). Errors it throws are swallowed. */
@@ -102,6 +109,8 @@ export interface ResolvedOptions {
   detectors: Record<DetectorClass, boolean>;
   paranoia: 1 | 2 | 3;
   exclusions: Exclusion[];
+  /** Compiled virtual patches; undefined when there are none (the engine then does nothing for them). */
+  virtualPatches: PatchMatcher | undefined;
   failClosed: boolean;
   onSecurityEvent: ((event: SecurityEvent) => void) | undefined;
   log: ((line: string) => void) | undefined;
@@ -145,6 +154,7 @@ const OPTION_KEYS = new Set([
   'detectors',
   'paranoia',
   'exclusions',
+  'virtualPatches',
   'failClosed',
   'onSecurityEvent',
   'log',
@@ -296,6 +306,7 @@ export function resolveOptions(
     detectors,
     paranoia,
     exclusions,
+    virtualPatches: resolveVirtualPatches(o.virtualPatches),
     failClosed: o.failClosed === true,
     onSecurityEvent: o.onSecurityEvent as ((event: SecurityEvent) => void) | undefined,
     log,

@@ -23,7 +23,8 @@ export interface SchemaSet {
   select(method: string | undefined, route: string | undefined, path: string | undefined): ValidateFunction | undefined;
 }
 
-function regExpEngine(): ((pattern: string, flags: string) => { test(s: string): boolean }) & { code: string } {
+/** ajv's `code.regExp` engine running on RE2 (see regex.ts); shared by schemas and virtual patches. */
+export function regExpEngine(): ((pattern: string, flags: string) => { test(s: string): boolean }) & { code: string } {
   const engine = ((pattern: string, flags: string) => {
     const re = compileSafe(pattern, flags);
     // ajv caches compiled patterns by their string form: each must print as itself, or every

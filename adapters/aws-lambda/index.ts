@@ -13,6 +13,7 @@ import type { ProtectOptions } from '../../src/options';
 import type { Verdict } from '../../src/types';
 import type { SinkBlockedError } from '../../src/sinks/index';
 import { blockedBody, createRuntime, sinkVerdict, type InvocationMeta } from '../shared/runtime';
+import type { VisibilityOptions, VisibilityStats } from '../../src/visibility';
 import { normalize, type Normalized } from './normalize';
 import { httpBlockResponse, mergeBatchResult, rateLimitedResponse, type BatchItemFailure } from './respond';
 
@@ -58,13 +59,13 @@ function invoke(handler: AnyHandler, event: unknown, context: Context, extra?: u
  */
 export function protect<TEvent = any, TResult = any>(
   handler: Handler<TEvent, TResult>,
-  options?: ProtectOptions,
-): (event: TEvent, context: Context) => Promise<TResult> {
+  options?: ProtectOptions & VisibilityOptions,
+): ((event: TEvent, context: Context) => Promise<TResult>) & { getStats(): VisibilityStats } {
   if (typeof handler !== 'function') {
     throw new RaspConfigError('RASP_ERR_HANDLER', `serverless-rasp: protect() needs your handler function as its first argument; got ${handler === null ? 'null' : typeof handler}.`);
   }
   const rt = createRuntime('aws', options);
-  if (rt.opts.mode === 'off') return handler as unknown as (event: TEvent, context: Context) => Promise<TResult>;
+  if (rt.opts.mode === 'off') return handler as unknown as ((event: TEvent, context: Context) => Promise<TResult>) & { getStats(): VisibilityStats };
   const user = handler as unknown as AnyHandler;
   const streaming = (handler as unknown as Record<symbol, unknown>)[STREAMING] !== undefined;
 
@@ -76,15 +77,31 @@ export function protect<TEvent = any, TResult = any>(
       trigger: undefined,
       sourceIp: undefined,
     };
+    let refused = rt.begin(meta);
+    if (refused instanceof Promise) refused = await refused;
+    try {
+      return await runInvocation(event, context, meta, refused, stream);
+    } finally {
+      rt.end();
+    }
+  };
+
+  const runInvocation = async (event: unknown, context: Context, meta: InvocationMeta, refused: Verdict | undefined, stream?: ResponseStreamLike): Promise<unknown> => {
     let n: Normalized;
     try {
       n = normalize(event);
     } catch (err) {
+      if (refused !== undefined) throw new RequestBlockedError(refused.findings, meta.requestId);
       const v = rt.fail(err, meta);
       if (v.action === 'block') throw new RequestBlockedError(v.findings, meta.requestId);
       return invoke(user, event, context, stream);
     }
     meta.trigger = n.trigger;
+    // A tampered instance (integrity, block mode) refuses every invocation, as an engine block would.
+    if (refused !== undefined) {
+      if (n.kind === 'batch') throw new RequestBlockedError(refused.findings, meta.requestId);
+      return blocked(n, refused, meta, stream);
+    }
 
     if (n.kind === 'batch') return runBatch(n, event as { Records: unknown[] }, context, meta);
 
@@ -180,11 +197,12 @@ export function protect<TEvent = any, TResult = any>(
   } else {
     wrapper = (event: TEvent, context: Context) => run(event, context) as Promise<TResult>;
   }
+  Object.defineProperty(wrapper, 'getStats', { value: () => rt.vis.getStats(), enumerable: false });
   // Keep the runtime's markers (streaming, high-water mark) on the wrapper.
   for (const sym of Object.getOwnPropertySymbols(handler)) {
     (wrapper as unknown as Record<symbol, unknown>)[sym] = (handler as unknown as Record<symbol, unknown>)[sym];
   }
-  return wrapper;
+  return wrapper as typeof wrapper & { getStats(): VisibilityStats };
 }
 
 /** `records[3].body.cmd` → 3. */

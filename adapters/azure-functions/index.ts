@@ -88,14 +88,26 @@ function wrap(rt: Runtime, user: AnyHandler): (input: unknown, context: Invocati
     const m = meta(context);
     const kind = classify(input, context);
     if (kind === 'skip') return user(input, context);
-    if (kind === 'http') return runHttp(rt, user, input as HttpRequestLike, context, m);
-    const requests = checkTrigger(rt, input, context, m);
-    const out = await rt.guard(requests, m, () => user(input, context));
-    // A sink stopped an operation: fail the invocation like an input block (retry, then poison queue).
-    if (!out.ok) throw out.blocked;
-    return out.value;
+    // Integrity (a tampered instance refuses work in block mode) before, metrics flush after.
+    let refused = rt.begin(m);
+    if (refused instanceof Promise) refused = await refused;
+    try {
+      if (refused !== undefined) {
+        if (kind === 'http') return httpBlockResponse(refused, m.requestId);
+        throw new RequestBlockedError(refused.findings, m.requestId);
+      }
+      if (kind === 'http') return await runHttp(rt, user, input as HttpRequestLike, context, m);
+      const requests = checkTrigger(rt, input, context, m);
+      const out = await rt.guard(requests, m, () => user(input, context));
+      // A sink stopped an operation: fail the invocation like an input block (retry, then poison queue).
+      if (!out.ok) throw out.blocked;
+      return out.value;
+    } finally {
+      rt.end();
+    }
   };
   Object.defineProperty(wrapper, PROTECTED, { value: true });
+  Object.defineProperty(wrapper, 'getStats', { value: () => rt.vis.getStats(), enumerable: false });
   return wrapper;
 }
 

@@ -153,7 +153,7 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
     return undefined;
   };
 
-  const dispatch = (self: unknown, args: unknown[]): unknown => {
+  const route = (self: unknown, args: unknown[]): unknown => {
     const [a0, a1, a2] = args;
     if (isResponse(a1) && isRequest(a0)) return http(self, args, a0, a1);
     if (a1 === undefined || typeof a1 === 'function') {
@@ -167,6 +167,35 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
     // Legacy background function: (data, context) or (data, context, callback).
     const ctx = a1 as { eventId?: unknown; id?: unknown } | null;
     return event(self, args, meta(safeId(ctx?.eventId) ?? safeId(ctx?.id)), () => normalizeBackground(a0), a2);
+  };
+
+  /** Integrity (a tampered instance refuses work in block mode) before, metrics flush after. */
+  const dispatch = (self: unknown, args: unknown[]): unknown => {
+    const m = meta(undefined);
+    const begun = rt.begin(m);
+    const proceed = (refused: Verdict | undefined): unknown => {
+      if (refused !== undefined) {
+        const [a0, a1, a2] = args;
+        if (isResponse(a1) && isRequest(a0)) sendBlocked(a1, refused, safeId(a0.executionId));
+        else {
+          // A CloudEvent is acknowledged and dropped, as any blocked event is.
+          const cb = typeof a1 === 'function' ? a1 : typeof a2 === 'function' ? a2 : undefined;
+          if (cb) (cb as (err: unknown) => void)(null);
+        }
+        return undefined;
+      }
+      return route(self, args);
+    };
+    let out: unknown;
+    try {
+      out = begun instanceof Promise ? begun.then(proceed) : proceed(begun);
+    } catch (err) {
+      rt.end();
+      throw err;
+    }
+    if (out instanceof Promise) return out.finally(() => rt.end());
+    rt.end();
+    return out;
   };
 
   // Same arity as the handler (at least 1, at most 3): see the note above.
@@ -188,5 +217,6 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
     };
   }
   /* eslint-enable prefer-rest-params, @typescript-eslint/no-unused-vars */
+  Object.defineProperty(wrapper, 'getStats', { value: () => rt.vis.getStats(), enumerable: false });
   return wrapper as unknown as F;
 }

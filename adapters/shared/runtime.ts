@@ -6,6 +6,8 @@ import { createEngineFromResolved, type Engine } from '../../src/engine';
 import { resolveOptions, type ResolvedOptions, type SecurityEvent } from '../../src/options';
 import { createInvocation, findSinkBlock, installSinks, runWithInvocation, SINK_OPTION_KEYS, type InstallOptions, type SinkBlockedError, type SinkFinding, type SinkInstallation } from '../../src/sinks/index';
 import type { Finding, InspectionRequest, Verdict } from '../../src/types';
+import type { IntegrityVerdict } from '../../src/integrity/index';
+import { createVisibility, VISIBILITY_OPTION_KEYS, type Visibility, type VisibilityOptions } from '../../src/visibility';
 import { callerKey, createDowGuard, type AdmitInfo, type Decision, type DowGuard, type DowOptions } from '../../src/dow/index';
 
 export interface InvocationMeta {
@@ -40,6 +42,16 @@ export interface Runtime {
   admit(req: InspectionRequest, meta: InvocationMeta, http: boolean): Admission;
   /** The denial-of-wallet guard (stats, flush), when enabled. */
   readonly dow: DowGuard | undefined;
+  /** Metrics, integrity, egress watch, audit report (src/visibility.ts). */
+  readonly vis: Visibility<InvocationMeta>;
+  /**
+   * Start of an invocation, before anything else: the integrity verdict to refuse it with (a block
+   * verdict; answer it like an engine block), or undefined. A promise only when an integrity scan is
+   * still in flight (rare); otherwise synchronous and nearly free.
+   */
+  begin(meta: InvocationMeta): Verdict | undefined | Promise<Verdict | undefined>;
+  /** End of an invocation, in `finally` (also after a block): writes metrics, schedules integrity scans. */
+  end(): void;
 }
 
 export interface Admission {
@@ -70,7 +82,7 @@ const INTERNAL: Finding = {
 };
 
 export function createRuntime(provider: string, options: unknown, extraKeys: readonly string[] = []): Runtime {
-  const opts = resolveOptions(options, [...extraKeys, ...SINK_OPTION_KEYS, 'denialOfWallet']);
+  const opts = resolveOptions(options, [...extraKeys, ...SINK_OPTION_KEYS, 'denialOfWallet', ...VISIBILITY_OPTION_KEYS]);
   const engine = createEngineFromResolved(opts);
   let reportedError = false;
 
@@ -109,7 +121,15 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
     return ev;
   };
 
+  const coldStart: InvocationMeta = { provider, functionName: undefined, requestId: undefined, trigger: 'cold-start', sourceIp: undefined };
+  // Integrity findings come with the invocation's meta; audit findings (cold start) without.
+  const vis = createVisibility<InvocationMeta>(options as VisibilityOptions | undefined, {
+    mode: opts.mode,
+    report: (action, findings, meta) => emit(event(meta ?? coldStart, action, findings)),
+  });
+
   const fail = (err: unknown, meta: InvocationMeta): Verdict => {
+    vis.record({ action: 'error' }, meta);
     if (!reportedError) {
       reportedError = true;
       const ev = event(meta, 'error', []);
@@ -121,7 +141,10 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
       : { action: 'allow', status: 200, findings: [], micros: 0 };
   };
 
-  const sinkEvent = (meta: InvocationMeta, f: SinkFinding): void => emit(event(meta, f.blocked ? 'block' : 'monitor', [f]));
+  const sinkEvent = (meta: InvocationMeta, f: SinkFinding): void => {
+    emit(event(meta, f.blocked ? 'block' : 'monitor', [f]));
+    vis.record({ action: f.blocked ? 'block' : 'monitor', findings: [f] }, { ...meta, origin: f.rule.startsWith('egress.') ? 'egress' : 'sink' });
+  };
   const raw = (options ?? {}) as { sinks?: unknown; policies?: unknown };
   // Patching happens once, at cold start; `sinks: false` leaves every built-in untouched and skips
   // the per-invocation context (and its AsyncLocalStorage cost) entirely.
@@ -210,10 +233,19 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
       return fail(err, meta);
     }
     if (verdict.action !== 'allow') emit(event(meta, verdict.action, verdict.findings, verdict.micros));
+    vis.record(verdict, meta);
     return verdict;
   };
 
-  return { engine, opts, check, fail, guard, admit, dow };
+  const refusal = (iv: IntegrityVerdict | undefined): Verdict | undefined =>
+    iv !== undefined && iv.action === 'block' ? { action: 'block', status: 403, findings: iv.findings, micros: 0 } : undefined;
+  const begin = (meta: InvocationMeta): Verdict | undefined | Promise<Verdict | undefined> => {
+    const iv = vis.before(meta);
+    return iv instanceof Promise ? iv.then(refusal) : refusal(iv);
+  };
+  const end = (): void => vis.after();
+
+  return { engine, opts, check, fail, guard, admit, dow, vis, begin, end };
 }
 
 function providerTable(provider: string): DowOptions['provider'] {

@@ -56,6 +56,8 @@ export interface InstallOptions {
   mode?: SinkMode | 'off';
   /** Reporter for findings outside invocations (and inside, when the invocation has none). */
   report?: (finding: SinkFinding) => void;
+  /** Install the socket hook even when http, fetch and the egress policy are off (egress watch). */
+  observeConnections?: boolean;
 }
 
 export interface SinkInstallation {
@@ -122,7 +124,7 @@ export function installSinks(options: InstallOptions = {}): SinkInstallation {
   const hooks = [];
   if (sinks.childProcess || policies.childProcess.action !== 'allow') group('childProcess', installChildProcess);
   if (sinks.fs || policies.fsWrite.action !== 'allow' || policies.codeRead.action !== 'allow' || policies.credentialEnv.action !== 'allow') group('fs', installFs);
-  if (sinks.http || sinks.fetch || policies.egress.action !== 'allow') group('net', installNet);
+  if (sinks.http || sinks.fetch || policies.egress.action !== 'allow' || options.observeConnections === true) group('net', installNet);
   if (sinks.http || policies.egress.action !== 'allow') group('http', installHttp);
   if (sinks.fetch || policies.egress.action !== 'allow') {
     group('fetch', installFetch);

@@ -13,6 +13,7 @@ import net = require('node:net');
 import { checkSsrf, inputHosts, ipBytes, platformEndpoints, type InternalEndpoint } from './analysis/ssrf';
 import { currentInvocation, raise, sinkGlobal, type Invocation } from './context';
 import { policyFinding, sinkFinding, withInputs, wrapMethod } from './hooks';
+import { connectionObservers, notifyConnect } from './observe';
 import { egressAllowed, type ResolvedPolicies } from './policies';
 
 const state = sinkGlobal();
@@ -104,6 +105,8 @@ export function installNet(): string[] {
   const ok = wrapMethod(proto, 'connect', (orig) =>
     function raspConnect(this: unknown, ...args: unknown[]) {
       const ctx = currentInvocation();
+      // Egress watch and other observers (observe.ts): before any early return, may block.
+      if (connectionObservers.length !== 0 && notifyConnect(this as net.Socket, args, ctx)) return this;
       const pol = policiesOf(ctx);
       if (!withInputs(ctx) && !(pol && pol.egress.action !== 'allow')) return orig.apply(this, args);
       // Forms: ([options, cb]) from net.connect, (options, cb), (port, host?, cb?), (path, cb).

@@ -28,7 +28,7 @@ function runNode(file: string): { results: Record<string, string>; stderr: strin
 
 t.test('ESM app: named imports of built-ins bound before installSinks, driver imported first', async (t) => {
   // The library as the ESM app would get it from the package: a CommonJS build.
-  await build({ entryPoints: [path.join(root, 'src/sinks/index.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: path.join(dir, 'rasp.cjs'), logLevel: 'silent' });
+  await build({ entryPoints: [path.join(root, 'src/sinks/index.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: path.join(dir, 'rasp.cjs'), external: ['re2'], logLevel: 'silent' });
   const marker = path.join(dir, 'pwned-esm');
   fs.writeFileSync(
     path.join(dir, 'app.mjs'),
@@ -88,7 +88,7 @@ export async function handler(event: { body: string }): Promise<{ statusCode: nu
 }
 `,
   );
-  await build({ entryPoints: [src], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: path.join(dir, 'dist', 'index.js'), external: ['better-sqlite3'], logLevel: 'silent', nodePaths: [path.join(root, 'node_modules')] });
+  await build({ entryPoints: [src], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: path.join(dir, 'dist', 'index.js'), external: ['better-sqlite3', 're2'], logLevel: 'silent', nodePaths: [path.join(root, 'node_modules')] });
   const bundled = fs.readFileSync(path.join(dir, 'dist', 'index.js'), 'utf8');
   t.match(bundled, /runWithInvocation/, 'the library is inside the bundle');
   fs.writeFileSync(
