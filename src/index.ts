@@ -33,3 +33,5 @@ export {
   type PolicyAction,
   type GuardOptions,
 } from './sinks/index';
+export { createRedisStore, createMemoryStore, createDowGuard, type DowOptions, type DowStore, type DowAlert, type RedisStoreOptions } from './dow/index';
+export { loadVirtualPatches, type VirtualPatchRule } from './patches/index';
