@@ -122,6 +122,7 @@ export interface AlertRecord {
   signal: string;
   scope: string;
   key: string | undefined;
+  message: string;
 }
 
 export interface RunResult {
@@ -144,6 +145,8 @@ export interface RunResult {
   attackKeys: Set<string>;
   /** Legitimate rejections by rule/signal. */
   legitRejectedBy: Record<string, number>;
+  /** Attack requests and rejections per 10 simulated minutes since the attack began. */
+  attackTimeline: Array<[number, number]>;
 }
 
 interface Instance {
@@ -324,6 +327,7 @@ export function run(spec: RunSpec): RunResult {
     storeSyncs: 0,
     attackKeys: new Set(),
     legitRejectedBy: {},
+    attackTimeline: [],
   };
 
   // ---- platform --------------------------------------------------------------------------------
@@ -333,7 +337,7 @@ export function run(spec: RunSpec): RunResult {
   let live = 0;
   let instSeq = 0;
   const onAlert = (a: DowAlert): void => {
-    res.alerts.push({ time: a.time, signal: a.signal, scope: a.scope, key: a.key });
+    res.alerts.push({ time: a.time, signal: a.signal, scope: a.scope, key: a.key, message: a.message });
   };
   const guardOptions: DowOptions = { ...spec.guard, memoryMb: WORLD.memoryMb, provider: WORLD.provider, onAlert };
   if (store) guardOptions.store = store;
@@ -489,6 +493,10 @@ export function run(spec: RunSpec): RunResult {
       inst.busyUntil = start + actualDur;
       busy.push(inst);
       if (a.attack) {
+        const slot = Math.floor((start - atk!.startMs) / 600_000);
+        while (res.attackTimeline.length <= slot) res.attackTimeline.push([0, 0]);
+        res.attackTimeline[slot]![0]++;
+        if (rejected) res.attackTimeline[slot]![1]++;
         res.attackRequests++;
         res.attackSpendNoDefense += cf;
         res.attackSpend += actual;
@@ -501,7 +509,7 @@ export function run(spec: RunSpec): RunResult {
         res.legitRequests++;
         if (rejected) {
           res.legitRejected++;
-          const why = `${d.rule}/${d.signal}`;
+          const why = `${d.action}:${d.rule}/${d.signal}`;
           res.legitRejectedBy[why] = (res.legitRejectedBy[why] ?? 0) + 1;
         }
         if (win && start >= win[0] && start < win[1]) {

@@ -8,6 +8,12 @@ import type { DowSyncResult } from './store';
 
 /** Buckets younger than this (s) are not fed to the baseline: an attack is tested against the past. */
 export const BASELINE_LAG_S = 40;
+/**
+ * Surge tests: the last five settled seconds at ≥ 4× the baseline, or the last three (still filling in
+ * as other instances flush) at ≥ 6×. Both also need ≥ 30 extra requests and 6 σ (see SurgeDetector).
+ */
+const SETTLED_RATIO = 4;
+const FRESH_RATIO = 6;
 /** One-second buckets asked for on each flush. */
 export const READ_SECONDS = 12;
 const RING = 16;
@@ -37,7 +43,7 @@ export class GlobalView {
   readonly settleSeconds: number;
 
   constructor(flushMs: number) {
-    const base = { halfLifeMs: 120_000, ratio: 4, minExcess: 30, minZ: 6, warmupMs: 300_000 };
+    const base = { halfLifeMs: 120_000, ratio: SETTLED_RATIO, minExcess: 30, minZ: 6, warmupMs: 300_000 };
     this.countSurge = new SurgeDetector(base);
     this.costSurge = new SurgeDetector(base);
     this.settleSeconds = Math.ceil(flushMs / 1000) + 1;
@@ -125,9 +131,9 @@ export class GlobalView {
     }
     this.projectedUsdPerHour = this.spend.mean * 3600;
 
-    const count = Math.max(this.countSurge.test(settledC, 5, 4), this.countSurge.test(freshC, 3, 8));
+    const count = Math.max(this.countSurge.test(settledC, 5, SETTLED_RATIO), this.countSurge.test(freshC, 3, FRESH_RATIO));
     const unit = this.countSurge.baseline.mean > 0 ? this.costSurge.baseline.mean / this.countSurge.baseline.mean : 0;
-    const cost = unit > 0 ? Math.max(this.costSurge.test(settledX, 5, 4, unit), this.costSurge.test(freshX, 3, 8, unit)) : 0;
+    const cost = unit > 0 ? Math.max(this.costSurge.test(settledX, 5, SETTLED_RATIO, unit), this.costSurge.test(freshX, 3, FRESH_RATIO, unit)) : 0;
     return { count, cost };
   }
 }

@@ -110,7 +110,7 @@ export { callerKey, type CallerKeyOption, type CallerRequest };
 
 // ---- tuning (documented defaults; see the README section on denial of wallet) ----------------------
 const LIMITER_CAPACITY = 1024;
-const BLOCK_CAPACITY = 256;
+const BLOCK_CAPACITY = 512;
 const FAST_K = 64;
 const FAST_HALF_LIFE_MS = 60_000;
 const MAX_KEYS_PER_FLUSH = 64;
@@ -158,6 +158,8 @@ const LEECH_MIN_HISTORY_MS = 105 * 60_000;
 const COST_BLOCK_MIN = 60;
 const COST_CAP = 5;
 const COST_WARMUP_BLOCKS = 30;
+/** …and only when new anonymous heavy callers carry at least this share of the instance's recent spend. */
+const COST_SHIFT_CORROBORATION = 0.5;
 /**
  * During a surge, new anonymous callers are admitted up to this multiple of their usual (pre-attack)
  * rate and spend; authenticated and established callers are never counted against it.
@@ -351,7 +353,7 @@ class Guard implements DowGuard {
   }
 
   private admitUnsafe(info: AdmitInfo): Decision {
-    const now = info.now ?? this.clock.now();
+    const now = info.now !== undefined && Number.isFinite(info.now) ? info.now : this.clock.now();
     this.advance(now);
     this.counters.invocations++;
     const fee = this.options.cost.perRequestUsd;
@@ -362,11 +364,9 @@ class Guard implements DowGuard {
     const key = info.key;
     const anon = info.anonymous;
     let est = false;
-    let fp = 0;
     if (anon) this.anonCostDelta += fee;
     if (key !== undefined) {
-      fp = this.fp(key);
-      if (anon) est = this.isEstablished(key, fp, now);
+      if (anon) est = this.isEstablished(key, this.fp(key), now);
       if (this.options.store) this.addKeyDelta(key, 1, fee, anon ? fee : 0);
     }
     let d: Decision = ALLOW;
@@ -464,7 +464,7 @@ class Guard implements DowGuard {
   record(info: AdmitInfo, durationMs: number): void {
     try {
       const d = Number.isFinite(durationMs) && durationMs > 0 ? durationMs : 0;
-      const now = info.now !== undefined ? info.now + d : this.clock.now();
+      const now = info.now !== undefined && Number.isFinite(info.now) ? info.now + d : this.clock.now();
       this.advance(now);
       const compute = this.options.cost.compute(d);
       const full = compute + this.options.cost.perRequestUsd;
@@ -493,7 +493,7 @@ class Guard implements DowGuard {
 
   // ---- established callers -------------------------------------------------------------------------
 
-  /** Established: among the fleet's heavy anonymous callers 30–90 minutes ago, or a heavy caller here since before the reference time. */
+  /** Established: among the fleet’s heavy anonymous callers 40–100 minutes ago, or a heavy caller here since before the reference time. */
   private isEstablished(key: string, fp: number, now: number): boolean {
     if (this.inEstablished(fp)) return true;
     const since = this.fast.sinceOf(key);
@@ -559,10 +559,14 @@ class Guard implements DowGuard {
     if (this.costBlocks > COST_WARMUP_BLOCKS) {
       const z = Math.min(this.ratioBase.z(x, 0.05), this.anonBase.z(a, 0.05), 4);
       this.readings.costZ = z;
+      // Corroborated: the extra spend per request must come with new anonymous callers that carry a
+      // good part of the spend (the daily mix of signed-in vs anonymous traffic drifts on its own).
       if (this.costCusum.update(z)) {
         this.costCusum.reset();
-        this.evidence('cost-shift', now, now);
-        this.raise('cost-shift', now, `anonymous requests cost ${Math.exp(x).toFixed(1)}× authenticated ones (usually ${Math.exp(this.ratioBase.level).toFixed(1)}×)`, 'instance');
+        if (this.readings.concentrationShare >= COST_SHIFT_CORROBORATION && this.reqs.value(now) >= EMERGENT_MIN_REQUESTS) {
+          this.evidence('cost-shift', now, now);
+          this.raise('cost-shift', now, `anonymous requests cost ${Math.exp(x).toFixed(1)}× authenticated ones (usually ${Math.exp(this.ratioBase.level).toFixed(1)}×)`, 'instance');
+        }
       }
     }
     if (active && now - active.since > MAX_FREEZE_MS) {
@@ -582,12 +586,12 @@ class Guard implements DowGuard {
     this.totalFast = this.fast.total(now);
 
     // Concentration: new anonymous callers carry most of this instance's recent spend.
-    if (this.reqs.value(now) >= CONCENTRATION_MIN_REQUESTS && this.totalFast > 0) {
+    if (this.totalFast > 0) {
       const active = this.signals.get('concentration');
       const after = active ? active.ref : now - 10 * 60_000;
       const share = this.fast.emergentMass(after, now, ANON, EMERGENT_KEY_SHARE * this.totalFast) / this.totalFast;
       this.readings.concentrationShare = share;
-      if (share >= CONCENTRATION_SHARE) {
+      if (share >= CONCENTRATION_SHARE && this.reqs.value(now) >= CONCENTRATION_MIN_REQUESTS) {
         this.evidence('concentration', now, after);
         this.raise('concentration', now, `new anonymous callers carry ${(share * 100).toFixed(0)} % of this instance's recent spend`, 'instance');
       }

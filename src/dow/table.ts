@@ -11,7 +11,7 @@
  */
 import { hash32 } from './hash';
 
-const PROBES = 8;
+const PROBES = 16;
 
 export class ExpiringTable {
   private readonly fps: Uint32Array;

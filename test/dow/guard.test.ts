@@ -1,0 +1,200 @@
+import t from 'tap';
+import { createDowGuard, type AdmitInfo, type Decision } from '../../src/dow/guard';
+import type { DowAlert } from '../../src/dow/options';
+import { createMemoryStore } from '../../src/dow/store';
+
+const T0 = 1_700_000_000_000;
+function clock(start = T0): { now: () => number; t: number } {
+  const c = { t: start, now: () => c.t };
+  return c;
+}
+const rejected = (d: Decision): boolean => d.action === 'throttle' || d.action === 'shed';
+
+t.test('a caller over its per-caller limit gets 429 with Retry-After; callers at normal rates never do', async (t) => {
+  const c = clock();
+  const alerts: DowAlert[] = [];
+  const g = createDowGuard({ perCaller: { limit: 60, windowSeconds: 60 }, onAlert: (a) => void alerts.push(a) }, { clock: c, seed: 1, env: {} });
+  let attackerAllowed = 0;
+  let otherRejected = 0;
+  let first: Decision | undefined;
+  for (let ms = 0; ms < 120_000; ms += 100) {
+    c.t = T0 + ms;
+    const info: AdmitInfo = { key: '198.51.100.1', anonymous: true };
+    const d = g.admit(info); // 10 req/s
+    if (rejected(d)) first ??= d;
+    else {
+      attackerAllowed++;
+      g.record(info, 50);
+    }
+    if (ms % 1000 === 0) {
+      for (let i = 0; i < 20; i++) {
+        // 200 other callers, each once every 10 s (6/min, a tenth of the limit)
+        const other: AdmitInfo = { key: `203.0.113.${((ms / 1000) % 10) * 20 + i}`, anonymous: i % 2 === 0 };
+        const od = g.admit(other);
+        if (rejected(od)) otherRejected++;
+        else g.record(other, 50);
+      }
+    }
+  }
+  t.equal(otherRejected, 0, 'nobody else rejected');
+  t.ok(attackerAllowed >= 178 && attackerAllowed <= 181, `attacker allowed ${attackerAllowed} ≈ 60 + 120 s × 1/s`);
+  t.match(first, { action: 'throttle', rule: 'rate.per-caller', signal: 'per-caller', status: 429 });
+  t.ok(Number.isInteger(first!.retryAfterSeconds) && first!.retryAfterSeconds! >= 1, `Retry-After ${first!.retryAfterSeconds}`);
+  t.equal(alerts.filter((a) => a.signal === 'per-caller').length, 1, 'one alert per cooldown');
+  t.equal(alerts[0]!.key, '198.51.100.1');
+  t.equal(g.stats().counters.throttled, 1200 - attackerAllowed);
+});
+
+t.test('defaults: detection and alerts on, but nothing is ever blocked without a limit or a budget', async (t) => {
+  const c = clock();
+  const alerts: DowAlert[] = [];
+  const g = createDowGuard({ onAlert: (a) => void alerts.push(a) }, { clock: c, seed: 2, env: {} });
+  let rejections = 0;
+  let logged = 0;
+  for (let ms = 0; ms < 15 * 60_000; ms += 20) {
+    c.t = T0 + ms;
+    // Ten minutes of varied callers, then one new anonymous caller takes over.
+    const info: AdmitInfo = ms < 10 * 60_000 ? { key: `u${(ms / 20) % 5000}`, anonymous: true } : { key: 'newcomer', anonymous: true };
+    const d = g.admit(info);
+    if (rejected(d)) rejections++;
+    if (d.action === 'log') logged++;
+    g.record(info, 30);
+  }
+  t.equal(rejections, 0, 'never throttled nor shed');
+  t.ok(alerts.some((a) => a.signal === 'concentration'), `alerted: ${alerts.map((a) => a.signal).join(',')}`);
+  t.ok(logged >= 1, 'the alerting invocation is returned as `log`');
+  t.equal(alerts[0]!.scope, 'instance');
+  t.equal(alerts[0]!.topCallers[0]!.key, 'newcomer');
+});
+
+t.test('with a shared store a caller spread over instances is limited globally', async (t) => {
+  const c = clock();
+  const store = createMemoryStore();
+  const opts = { perCaller: { limit: 100, windowSeconds: 60 }, store, flushSeconds: 0.5 };
+  const a = createDowGuard(opts, { clock: c, seed: 3, instanceId: 'a', env: {} });
+  const b = createDowGuard(opts, { clock: c, seed: 4, instanceId: 'b', env: {} });
+  const solo = createDowGuard({ perCaller: { limit: 100, windowSeconds: 60 } }, { clock: c, seed: 5, env: {} });
+  let allowed = 0;
+  let soloRejected = 0;
+  for (let i = 0; i < 150; i++) {
+    c.t = T0 + i * 100; // 10 req/s for 15 s, alternating instances: each sees 75, the fleet 150
+    const g = i % 2 === 0 ? a : b;
+    const info: AdmitInfo = { key: 'spread', anonymous: true };
+    const d = g.admit(info);
+    if (!rejected(d)) {
+      allowed++;
+      g.record(info, 20);
+    }
+    if (i % 2 === 0 && rejected(solo.admit(info))) soloRejected++;
+  }
+  t.equal(soloRejected, 0, 'one instance alone sees 75 requests and never limits');
+  t.ok(allowed >= 100 && allowed <= 110, `fleet-wide: ${allowed} allowed for a limit of 100`);
+  t.ok(a.stats().store.flushes > 10 && a.stats().store.healthy);
+});
+
+t.test('over the budget, anonymous traffic is shed; signed-in callers never are', async (t) => {
+  const c = clock();
+  const alerts: DowAlert[] = [];
+  // 1 GB × 1 s ≈ $0.0000169 per call; 50 calls/s ≈ $3/h on this one instance, budget $1/h.
+  const g = createDowGuard({ budget: { usdPerHour: 1, alertUsdPerHour: 0.5 }, memoryMb: 1024, provider: 'aws', onAlert: (a) => void alerts.push(a) }, { clock: c, seed: 6, env: {} });
+  let anonShed = 0;
+  let anon = 0;
+  let authShed = 0;
+  let shedDecision: Decision | undefined;
+  for (let ms = 0; ms < 5 * 60_000; ms += 20) {
+    c.t = T0 + ms;
+    const anonymous = (ms / 20) % 2 === 0;
+    const info: AdmitInfo = { key: `k${(ms / 20) % 3000}`, anonymous };
+    const d = g.admit(info);
+    if (anonymous) anon++;
+    if (d.action === 'shed') {
+      shedDecision ??= d;
+      if (anonymous) anonShed++;
+      else authShed++;
+    } else g.record(info, 1000);
+  }
+  t.equal(authShed, 0, 'authenticated callers are never shed');
+  t.ok(anonShed > anon * 0.3, `anonymous shed ${anonShed}/${anon}`);
+  t.match(shedDecision, { action: 'shed', rule: 'rate.budget', signal: 'budget', status: 503, retryAfterSeconds: 5 });
+  t.ok(alerts.some((a) => a.signal === 'budget'));
+  const s = g.stats();
+  t.ok(s.projectedUsdPerHour > 1, `projected $${s.projectedUsdPerHour.toFixed(2)}/h`);
+});
+
+t.test('a fleet-wide surge is detected within seconds through the store', async (t) => {
+  const c = clock();
+  const store = createMemoryStore();
+  const alerts: DowAlert[] = [];
+  const opts = { store, budget: { usdPerHour: 100 }, onAlert: (a: DowAlert) => void alerts.push(a) };
+  const guards = [0, 1, 2, 3].map((i) => createDowGuard(opts, { clock: c, seed: 10 + i, instanceId: `g${i}`, env: {} }));
+  let n = 0;
+  const call = (info: AdmitInfo): Decision => {
+    const g = guards[n++ % guards.length]!;
+    const d = g.admit(info);
+    if (!rejected(d)) g.record(info, 50);
+    return d;
+  };
+  for (let ms = 0; ms < 20 * 60_000; ms += 50) {
+    c.t = T0 + ms; // 20 req/s of varied callers
+    call({ key: `u${(ms / 50) % 7000}`, anonymous: (ms / 50) % 3 === 0 });
+  }
+  t.equal(alerts.length, 0, 'no alert on steady traffic');
+  const start = c.t;
+  let authRejected = 0;
+  let attackRejected = 0;
+  let attack = 0;
+  for (let ms = 0; ms < 60_000; ms += 2) {
+    c.t = start + ms; // + 500 req/s from 5,000 new anonymous IPs
+    attack++;
+    if (rejected(call({ key: `bot${attack % 5000}`, anonymous: true }))) attackRejected++;
+    if (ms % 50 === 0 && rejected(call({ key: `u${(ms / 50) % 7000}`, anonymous: false }))) authRejected++;
+  }
+  const surge = alerts.find((a) => a.signal === 'surge');
+  t.ok(surge, 'surge alert');
+  t.ok(surge!.time - start <= 5000, `within ${(surge!.time - start) / 1000} s`);
+  t.equal(surge!.scope, 'global');
+  t.equal(alerts.filter((a) => a.signal === 'surge').length, 1, 'raised once for the fleet');
+  t.equal(authRejected, 0, 'signed-in callers are not shed');
+  t.ok(attackRejected / attack > 0.8, `attack shed ${((100 * attackRejected) / attack).toFixed(0)} %`);
+});
+
+t.test('never throws, fails open on nonsense, and memory stays fixed under 1,000,000 callers', async (t) => {
+  const c = clock();
+  const g = createDowGuard({ perCaller: { limit: 10, windowSeconds: 1 }, budget: { usdPerHour: 1 }, store: createMemoryStore(), onAlert: () => { throw new Error('sink down'); } }, { clock: c, seed: 7, env: {} });
+  t.doesNotThrow(() => {
+    g.admit({ key: undefined, anonymous: true });
+    g.admit({ key: '', anonymous: false, now: NaN });
+    g.record({ key: 'x', anonymous: true }, NaN);
+    g.record({ key: 'x', anonymous: true }, -5);
+    g.admit(null as unknown as AdmitInfo);
+    g.record(undefined as unknown as AdmitInfo, 1);
+  });
+  let at100k = 0;
+  for (let i = 0; i < 1_000_000; i++) {
+    c.t = T0 + i;
+    const info: AdmitInfo = { key: `c${i}`, anonymous: (i & 1) === 0 };
+    if (!rejected(g.admit(info))) g.record(info, 40);
+    if (i === 100_000) at100k = g.stats().stateBytes;
+  }
+  const s = g.stats();
+  t.ok(s.stateBytes <= 64 * 1024, `${s.stateBytes} bytes`);
+  t.ok(s.stateBytes <= at100k + 4096, `no growth from 100,000 to 1,000,000 callers (${at100k} → ${s.stateBytes})`);
+  t.ok(s.limiter!.live <= s.limiter!.capacity);
+});
+
+t.test('monitor mode reports what would have been throttled and rejects nothing', async (t) => {
+  const c = clock();
+  const g = createDowGuard({ perCaller: { limit: 5, windowSeconds: 60 }, monitor: true }, { clock: c, seed: 9, env: {} });
+  const seen: Decision[] = [];
+  for (let i = 0; i < 20; i++) {
+    c.t = T0 + i * 10;
+    const info: AdmitInfo = { key: 'k', anonymous: true };
+    seen.push(g.admit(info));
+    g.record(info, 10);
+  }
+  t.equal(seen.filter(rejected).length, 0, 'nothing rejected');
+  const would = seen.filter((d) => d.wouldBe === 'throttle');
+  t.equal(would.length, 15, 'the 15 over the limit are reported');
+  t.match(would[0], { action: 'log', rule: 'rate.per-caller', wouldBe: 'throttle' });
+  t.equal(would[0]!.status, undefined);
+});
