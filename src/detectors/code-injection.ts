@@ -1233,6 +1233,20 @@ const PF_ANALYZE = 1;
 const PF_SQ = 2;
 const PF_DQ = 4;
 
+/** Prefilter character classes (ASCII): identifier start, identifier part, a marked character. */
+const PF_ID_START = 1; // [A-Za-z_$]
+const PF_ID_PART = 2; // [0-9]
+const PF_MARK = 3; // \ ' " [ +
+const PF_CLASS = new Uint8Array(128);
+(() => {
+  PF_CLASS.fill(4);
+  for (let c = 0; c < 128; c++) {
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36) PF_CLASS[c] = PF_ID_START;
+    else if (c >= 48 && c <= 57) PF_CLASS[c] = PF_ID_PART;
+  }
+  for (const ch of '\\\'"[+') PF_CLASS[ch.charCodeAt(0)] = PF_MARK;
+})();
+
 /**
  * One pass over the char codes: quotes, escapes, bracket concatenation, and identifiers that any rule
  * needs followed by a code-like character. ~3 ns per character; no allocation.
@@ -1245,10 +1259,15 @@ function prefilter(v: string): number {
   let k = 0;
   while (k < n) {
     const c = v.charCodeAt(k);
-    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36) {
+    const t = c < 128 ? (PF_CLASS[c] as number) : 0;
+    if (t === PF_ID_START) {
       const start = k;
       k++;
-      while (k < n && isAsciiIdent(v.charCodeAt(k))) k++;
+      while (k < n) {
+        const d = v.charCodeAt(k);
+        if (d >= 128 || (PF_CLASS[d] as number) > PF_ID_PART) break;
+        k++;
+      }
       if ((mask & PF_ANALYZE) === 0 && k - start >= 3 && k - start <= 13 && isHint(v, start, k - start)) {
         // `process.`, `eval(`, `require(`; skip blanks before a ( : `eval (x)`.
         let f = k;
@@ -1257,11 +1276,13 @@ function prefilter(v: string): number {
       }
       continue;
     }
-    if (c === 92) mask |= PF_ANALYZE; // escapes can spell any identifier
-    else if (c === 39) mask |= PF_SQ;
-    else if (c === 34) mask |= PF_DQ;
-    else if (c === 91) bracket = true;
-    else if (c === 43) plus = true;
+    if (t === PF_MARK) {
+      if (c === 92) mask |= PF_ANALYZE; // escapes can spell any identifier
+      else if (c === 39) mask |= PF_SQ;
+      else if (c === 34) mask |= PF_DQ;
+      else if (c === 91) bracket = true;
+      else plus = true; // +
+    }
     k++;
   }
   // Bracket concatenation can spell any name: ['con'+'structor'].

@@ -509,8 +509,8 @@ function connector(
   kind: ';' | '&&' | '||',
   shellStart: boolean,
 ): Detection | undefined {
-  const tail = jsTail(s, next);
-  if (tail === undefined) return undefined;
+  // The context before the connector first: it is a few character loads, and most `;` in ordinary
+  // values (`Mozilla/5.0 (X11; Linux …`, `en-US,en;q=0.9`) have none of the three.
   const p = skipWsBack(s, at - 1);
   const before = p >= 0 ? s.charCodeAt(p) : -1;
 
@@ -523,6 +523,8 @@ function connector(
     if (skipWsBack(s, k) < 0) ctx = 'number';
   } else if (before === C_RPAREN || before === C_RBRACE) ctx = 'statement';
   if (ctx === undefined) return undefined;
+  const tail = jsTail(s, next);
+  if (tail === undefined) return undefined;
 
   let confidence: Confidence | undefined;
   if (kind === ';') {

@@ -18,8 +18,10 @@
  * pass.
  *
  * Cost: a single charCode pass rejects values without a dot, slash, backslash, colon, `%`, NUL or
- * non-ASCII separator (most ids, names and numbers). Later passes normalise each token once and walk
- * its segments once: linear in the input, with no look-ahead longer than a few characters.
+ * non-ASCII separator (most ids, names and numbers). A second, allocation-free pass asks of every
+ * token whether analyzeToken could hit at all (tokenMayHit); `Mozilla/5.0`, `application/json` and
+ * public URLs stop there. Later passes normalise each remaining token once and walk its segments once:
+ * linear in the input, with no look-ahead longer than a few characters.
  */
 import type { Confidence, Detection } from '../types';
 
@@ -630,11 +632,189 @@ function analyzeToken(s: string, start: number, end: number, leading: boolean, l
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Token pre-check
+// ---------------------------------------------------------------------------------------------------
+//
+// Values in ordinary traffic are full of slash-and-dot tokens that name nothing (`Mozilla/5.0`,
+// `application/json`, `https://shop.example.com/cart`, `19.99`). analyzeToken normalises each into a
+// lower-cased copy, searches it for thirteen crown strings and slices its segments. tokenMayHit reads
+// the raw token once, without allocating, and returns false only when analyzeToken provably returns
+// undefined: no character the normaliser rewrites (`%`, non-ASCII, NUL, `0x`), no `..` (climbs and
+// glued climbs), no crown string (each needs `etc/`, `proc/`, `.ssh/`, `.aws/`, `system32/`,
+// `web-inf/`, `boot.ini` or `win.ini`), not absolute or a drive (the root rules), and, for a relative
+// path that is not a URL, no segment that sensitiveName, crownSingle, crownPair or the strong roots
+// accept (the only way to `anySensitive`, the only relative finding without a climb).
+
+/** Case-folded FNV-1a over s[a, b), `\` read as `/`. */
+function segHash(s: string, a: number, b: number): number {
+  let h = -2128831035;
+  for (let i = a; i < b; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) c |= 0x20;
+    else if (c === 92) c = 47;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h;
+}
+
+/** A fixed open-addressing set of 32-bit hashes (read-only after module load). */
+class HashSet32 {
+  private readonly keys = new Int32Array(1024);
+  private readonly used = new Uint8Array(1024);
+  add(h: number): void {
+    let i = h & 1023;
+    while (this.used[i] === 1 && this.keys[i] !== h) i = (i + 1) & 1023;
+    this.keys[i] = h;
+    this.used[i] = 1;
+  }
+  has(h: number): boolean {
+    let i = h & 1023;
+    while (this.used[i] === 1) {
+      if (this.keys[i] === h) return true;
+      i = (i + 1) & 1023;
+    }
+    return false;
+  }
+}
+
+/** Hashes of whole segments that make a relative path sensitive (names, strong roots, pair heads). */
+const SEG_HASHES = new HashSet32();
+/** Hashes of sensitive extensions (with their dot). */
+const EXT_HASHES = new HashSet32();
+/**
+ * Signatures (length, first, second and last character) of the same names and extensions: most
+ * segments miss here after four character loads, before any hashing.
+ */
+const SEG_SIG = new Uint8Array(65536);
+
+function segSig(s: string, a: number, b: number): number {
+  const x = ((b - a) << 21) ^ ((s.charCodeAt(a) | 0x20) << 14) ^ ((s.charCodeAt(a + 1) | 0x20) << 7) ^ (s.charCodeAt(b - 1) | 0x20);
+  return Math.imul(x, 0x9e3779b1) >>> 16;
+}
+
+(() => {
+  for (const w of [...SENSITIVE_NAMES, ...STRONG_ROOTS, 'etc', 'proc', 'var', '.ssh', '.aws', 'id_rsa', 'win.ini', 'boot.ini', '.htpasswd']) {
+    SEG_HASHES.add(segHash(w, 0, w.length));
+    SEG_SIG[segSig(w, 0, w.length)] = 1;
+  }
+  for (const x of SENSITIVE_EXTENSIONS) {
+    EXT_HASHES.add(segHash(x, 0, x.length));
+    SEG_SIG[segSig(x, 0, x.length)] = 1;
+  }
+})();
+
+/** s[a, b) ends with `word` (lower case), ignoring ASCII case; `\` read as `/`. */
+function endsWithCI(s: string, a: number, b: number, word: string): boolean {
+  const k = b - word.length;
+  if (k < a) return false;
+  for (let j = 0; j < word.length; j++) {
+    let c = s.charCodeAt(k + j);
+    if (c >= 65 && c <= 90) c |= 0x20;
+    else if (c === 92) c = 47;
+    if (c !== word.charCodeAt(j)) return false;
+  }
+  return true;
+}
+
+/** s[a, b) contains `word` (lower case), ignoring ASCII case. */
+function containsCI(s: string, a: number, b: number, word: string): boolean {
+  for (let k = a; k + word.length <= b; k++) if (endsWithCI(s, a, k + word.length, word)) return true;
+  return false;
+}
+
+const CROWN_HEADS = ['etc', 'proc', '.ssh', '.aws', 'system32', 'web-inf'];
+
+/** Whether the segment s[a, b) (already trimmed, not empty) may be sensitive (see sensitiveName). */
+function segmentMayBeSensitive(s: string, a: number, b: number): boolean {
+  if (b - a > MAX_NAMED_SEGMENT) return false; // analyzeToken does not name longer segments
+  // Upper-case letters and `\` fold the same way in segSig and segHash (`| 0x20`, no `\` inside).
+  if (b - a >= 2 && SEG_SIG[segSig(s, a, b)] === 1 && SEG_HASHES.has(segHash(s, a, b))) return true;
+  let dot = b - 1;
+  while (dot >= a && s.charCodeAt(dot) !== 46) dot--;
+  if (dot <= a) return (s.charCodeAt(b - 1) | 0x20) === 121 && endsWithCI(s, a, b, '_history');
+  if (b - dot >= 2 && SEG_SIG[segSig(s, dot, b)] === 1 && EXT_HASHES.has(segHash(s, dot, b))) return true;
+  return (
+    dot - a >= 5 &&
+    (containsCI(s, a, dot, 'config') || containsCI(s, a, dot, 'passw') || containsCI(s, a, dot, 'secret') || containsCI(s, a, dot, 'credential'))
+  );
+}
+
+/**
+ * At a separator or dot at `k` inside the token starting at `a`: whether a crown string can start
+ * around it (`etc/passwd`, `/proc/`, `.ssh/id_`, `system32/…`, `web-inf/web.xml`, `boot.ini`, `win.ini`)
+ * or the dot starts a climb (`..`). `b` is the token end.
+ */
+function crownAt(s: string, a: number, b: number, k: number, c: number): boolean {
+  if (c === 46) {
+    if (k + 1 < b && s.charCodeAt(k + 1) === 46) return true; // `..`: climbs, glued climbs
+    return k + 3 < b && endsWithCI(s, a, k + 4, '.ini') && (endsWithCI(s, a, k, 'boot') || endsWithCI(s, a, k, 'win'));
+  }
+  // Every crown head ends in `c`, `h`, `s`, `2` or `f`.
+  const p = s.charCodeAt(k - 1) | 0x20;
+  if (k > a && (p === 99 || p === 104 || p === 115 || p === 50 || p === 102)) {
+    for (const head of CROWN_HEADS) if (endsWithCI(s, a, k, head)) return true;
+  }
+  return false;
+}
+
+/**
+ * False when analyzeToken(s, a, b, …) provably returns undefined; true when it must run. The caller
+ * has checked every character (crownAt at separators and dots, no character normalize rewrites);
+ * `firstSep` is the first separator, or -1.
+ */
+function pathMayHit(s: string, a: number, b: number, firstSep: number): boolean {
+  if (firstSep < 0) return false; // no separator: only the crown strings (checked) can hit
+  const c0 = s.charCodeAt(a);
+  if (c0 === 47 || c0 === 92 || s.charCodeAt(a + 1) === 58) return true; // absolute, UNC, drive
+  // `scheme://…`: only the crown strings and climbs (checked) count in a URL.
+  if (firstSep - 1 > a && firstSep - 1 - a < 24 && s.charCodeAt(firstSep - 1) === 58 && firstSep + 1 < b && (s.charCodeAt(firstSep + 1) === 47 || s.charCodeAt(firstSep + 1) === 92)) {
+    return false;
+  }
+  // A relative path: any sensitive segment.
+  let x = a;
+  for (let k = a; k <= b; k++) {
+    const c = k < b ? s.charCodeAt(k) : 47;
+    if (c !== 47 && c !== 92) continue;
+    let e = k;
+    while (e > x && s.charCodeAt(e - 1) <= 32) e--;
+    if (e > x && !(e === x + 1 && s.charCodeAt(x) === 46) && segmentMayBeSensitive(s, x, e)) return true;
+    x = k + 1;
+  }
+  return false;
+}
+
+/** tokenMayHit for a token whose characters have not been checked (the leading token). */
+function tokenMayHit(s: string, a: number, b: number): boolean {
+  let firstSep = -1;
+  for (let k = a; k < b; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 0x80 || c === 37 || c === 0) return true; // rewritten by normalize
+    if (c === 48 && k + 1 < b && (s.charCodeAt(k + 1) | 0x20) === 120) return true; // `0x2e`
+    if (c === 47 || c === 92 || c === 46) {
+      if (c !== 46 && firstSep < 0) firstSep = k;
+      if (crownAt(s, a, b, k, c)) return true;
+    }
+  }
+  return pathMayHit(s, a, b, firstSep);
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Wrappers, NUL
 // ---------------------------------------------------------------------------------------------------
 
 /** PHP/Java stream wrappers and `file:` URLs, lower-case, without the `:`. */
 const WRAPPERS = ['php', 'zip', 'phar', 'expect', 'glob', 'data', 'compress.zlib', 'compress.bzip2', 'ogg', 'rar', 'zlib', 'jar', 'file', 'netdoc'];
+
+/** s[a, b) equals `name` (lower case), ignoring ASCII case. */
+function equalsCI(s: string, a: number, b: number, name: string): boolean {
+  if (b - a !== name.length) return false;
+  for (let k = 0; k < name.length; k++) {
+    let c = s.charCodeAt(a + k);
+    if (c >= 65 && c <= 90) c |= 0x20;
+    if (c !== name.charCodeAt(k)) return false;
+  }
+  return true;
+}
 
 function scanWrappers(s: string): Hit | undefined {
   for (let i = s.indexOf(':'); i !== -1; i = s.indexOf(':', i + 1)) {
@@ -646,20 +826,22 @@ function scanWrappers(s: string): Hit | undefined {
       else break;
     }
     if (a === i) continue;
-    const scheme = s.slice(a, i).toLowerCase();
+    // Compared in place (no lower-cased copy): most colons are times, ports and URL schemes.
     const slashes = s.charCodeAt(i + 1) === 47 && s.charCodeAt(i + 2) === 47;
-    if (scheme === 'file' || scheme === 'netdoc') {
+    if (equalsCI(s, a, i, 'file') || equalsCI(s, a, i, 'netdoc')) {
       // `file:///etc/passwd`, `file:/etc/passwd`, `file://host/share`.
       if (s.charCodeAt(i + 1) === 47 || s.charCodeAt(i + 1) === 92) {
         return { rule: 'path.file-url', confidence: 'high', reason: 'A file: URL that reads the local file system.' };
       }
       continue;
     }
-    if (scheme === 'jar' && s.startsWith('file:', i + 1)) {
+    if (equalsCI(s, a, i, 'jar') && s.startsWith('file:', i + 1)) {
       return { rule: 'path.file-url', confidence: 'high', reason: 'A jar:file: URL that reads the local file system.' };
     }
-    if (slashes && WRAPPERS.includes(scheme) && scheme !== 'file') {
-      if (scheme === 'data' && !s.startsWith('text/', i + 3) && !s.startsWith('application/', i + 3)) continue;
+    if (!slashes) continue;
+    for (const scheme of WRAPPERS) {
+      if (scheme === 'file' || !equalsCI(s, a, i, scheme)) continue;
+      if (scheme === 'data' && !s.startsWith('text/', i + 3) && !s.startsWith('application/', i + 3)) break;
       return { rule: 'path.stream-wrapper', confidence: 'high', reason: `A ${scheme}:// stream wrapper (file inclusion).` };
     }
   }
@@ -694,10 +876,39 @@ function scanNul(s: string): Hit | undefined {
 
 /** Characters that end a path token inside text. */
 function isBoundary(c: number): boolean {
-  return (
-    c === 32 || c === 9 || c === 10 || c === 13 || c === 34 || c === 39 || c === 96 || c === 40 || c === 41 || c === 91 ||
-    c === 93 || c === 60 || c === 62 || c === 124 || c === 44 || c === 61 || c === 63 || c === 38 || c === 123 || c === 125 || c === 42
-  );
+  return c < 128 && ((PT[c] as number) & PT_BOUND) !== 0;
+}
+
+function isBoundaryAt(s: string, k: number): boolean {
+  return k >= s.length || isBoundary(s.charCodeAt(k));
+}
+
+/** Per-character bits: ends a token; makes a token worth analysing; needed by some rule at all. */
+const PT_BOUND = 1;
+const PT_INTERESTING = 2;
+const PT = new Uint8Array(128);
+(() => {
+  for (const ch of ' \t\n\r"\'`()[]<>|,=?&{}*') PT[ch.charCodeAt(0)] = (PT[ch.charCodeAt(0)] as number) | PT_BOUND;
+  for (const ch of '/\\%.0') PT[ch.charCodeAt(0)] = (PT[ch.charCodeAt(0)] as number) | PT_INTERESTING;
+})();
+
+/** PT for every UTF-16 code unit, plus PT_OTHER on `:`, NUL and everything above ASCII. */
+const PT_OTHER = 4;
+const PT2 = new Uint8Array(65536);
+(() => {
+  PT2.set(PT);
+  PT2.fill(PT_OTHER, 128);
+  PT2[58] = PT_OTHER;
+  PT2[0] = PT_OTHER;
+})();
+
+/** The value is `boot.ini` or `win.ini` (any case) between ASCII blanks (what trim() drops here). */
+function isWindowsClassic(v: string): boolean {
+  let a = 0;
+  let b = v.length;
+  while (a < b && ((v.charCodeAt(a) >= 9 && v.charCodeAt(a) <= 13) || v.charCodeAt(a) === 32)) a++;
+  while (b > a && ((v.charCodeAt(b - 1) >= 9 && v.charCodeAt(b - 1) <= 13) || v.charCodeAt(b - 1) === 32)) b--;
+  return equalsCI(v, a, b, 'boot.ini') || equalsCI(v, a, b, 'win.ini');
 }
 
 export function detectPathTraversal(value: string): Detection | undefined {
@@ -705,30 +916,103 @@ export function detectPathTraversal(value: string): Detection | undefined {
   // Fast path: one pass for the characters every rule needs: a separator, `%`, NUL, a colon, non-ASCII
   // look-alikes, or two dots in a row. Words, numbers, e-mail addresses and "v1.2" cannot form a path,
   // a wrapper or a NUL truncation; a bare file name can only be one of the two Windows classics.
+  // A second pass splits the value into the tokens analysed below and asks tokenMayHit's questions on
+  // the way (pathMayHit for the segments), so a value whose tokens cannot hit (`Mozilla/5.0 (X11; …`,
+  // `https://host/cart?x=1`) returns after it: no normalised copies, no crown-string searches.
   let need = false;
-  let colon = false;
   let dot = false;
-  for (let i = 0; i < value.length; i++) {
+  const n = value.length;
+  for (let i = 0; i < n; i++) {
     const c = value.charCodeAt(i);
-    if (c === 47 || c === 92 || c === 37 || c === 0 || c >= 0x80) need = true;
-    else if (c === 58) colon = need = true;
-    else if (c === 46) {
-      if (value.charCodeAt(i + 1) === 46) need = true;
+    if (c === 47 || c === 92 || c === 37 || c === 0 || c >= 0x80 || c === 58) {
+      need = true;
+      break;
+    } else if (c === 46) {
+      if (value.charCodeAt(i + 1) === 46) {
+        need = true;
+        break;
+      }
       dot = true;
     }
   }
   if (!need) {
     if (dot && value.length < 64) {
-      const l = value.trim().toLowerCase();
-      if (l === 'boot.ini' || l === 'win.ini') {
+      // No character outside ASCII here, so trim() would drop only ASCII blanks.
+      if (isWindowsClassic(value)) {
         return { rule: 'path.system-file', confidence: 'high', reason: 'A Windows system file name (boot.ini / win.ini).' };
       }
     }
     return undefined;
   }
+  let colon = false;
+  let nul = false;
+  let anyMay = false;
+  let ts = -1; // start of the current token
+  let interesting = false;
+  let may = false;
+  let firstSep = -1;
+  for (let j = 0; j <= n; j++) {
+    const t = j < n ? (PT2[value.charCodeAt(j)] as number) : PT_BOUND;
+    if (t === 0) {
+      // A plain character (letters, digits but `0`, most punctuation): it only opens a token.
+      if (ts < 0) {
+        ts = j;
+        interesting = may = false;
+        firstSep = -1;
+      }
+      continue;
+    }
+    if (t & PT_BOUND) {
+      if (ts >= 0) {
+        // Token value[ts, j) ends.
+        if (!anyMay && interesting && j - ts >= 3 && (may || pathMayHit(value, ts, j, firstSep))) anyMay = true;
+        ts = -1;
+      }
+      continue;
+    }
+    if (ts < 0) {
+      ts = j;
+      interesting = may = false;
+      firstSep = -1;
+    }
+    if (t & PT_OTHER) {
+      // `:`, NUL, or a code unit above ASCII (interesting, and rewritten by normalize).
+      const c = value.charCodeAt(j);
+      if (c === 58) colon = true;
+      else if (c === 0) nul = may = true;
+      else interesting = may = true;
+      continue;
+    }
+    // PT_INTERESTING: `/ \ % . 0`. tokenMayHit's per-character checks (the token end is not known
+    // yet: crownAt may read past it, which only makes it answer true more often; the boundary
+    // characters are none of the ones it compares).
+    interesting = true;
+    if (anyMay || may) continue;
+    const c = value.charCodeAt(j);
+    if (c === 37) may = true;
+    else if (c === 48) may = (value.charCodeAt(j + 1) | 0x20) === 120;
+    else {
+      if (c !== 46 && firstSep < 0) firstSep = j;
+      if (crownAt(value, ts, n, j, c)) may = true;
+    }
+  }
+  const wrapper = colon ? scanWrappers(value) : undefined;
+  if (wrapper === undefined && !anyMay && !nul) {
+    // Only the leading token (it keeps its spaces) and the device prefix are left to look at.
+    let i = 0;
+    while (i < n && (value.charCodeAt(i) === 32 || value.charCodeAt(i) === 9)) i++;
+    const c0 = value.charCodeAt(i);
+    const c1 = value.charCodeAt(i + 1);
+    const device = c0 === 92 && c1 === 92;
+    const pathStart = c0 === 47 || c0 === 92 || c0 === 46 || c0 === 126 || (isAlnum(c0) && c1 === 58);
+    if (!device && !pathStart) return undefined;
+  }
+  return detectFull(value, wrapper);
+}
 
-  let best: Hit | undefined;
-  if (colon) best = scanWrappers(value);
+/** The rules in order, once the value holds something that may hit (`wrapper`: scanWrappers' answer). */
+function detectFull(value: string, wrapper: Hit | undefined): Detection | undefined {
+  let best: Hit | undefined = wrapper;
   if (best?.confidence === 'high') return best;
   best = better(best, scanNul(value));
   if (best?.confidence === 'high') return best;
@@ -755,7 +1039,7 @@ export function detectPathTraversal(value: string): Detection | undefined {
       if (c === 10 || c === 13 || c === 34 || c === 39 || c === 96 || c === 60 || c === 62 || c === 124 || c === 63 || c === 0) break;
       j++;
     }
-    best = better(best, analyzeToken(value, i, j, true, false));
+    if (tokenMayHit(value, i, j)) best = better(best, analyzeToken(value, i, j, true, false));
     if (best?.confidence === 'high') return best;
     leadStart = i;
     leadEnd = j;
@@ -767,10 +1051,14 @@ export function detectPathTraversal(value: string): Detection | undefined {
     if (i >= n) break;
     let j = i;
     let interesting = false;
-    while (j < n && !isBoundary(value.charCodeAt(j))) {
+    for (; j < n; j++) {
       const c = value.charCodeAt(j);
-      if (c === 47 || c === 92 || c === 37 || c >= 0x80 || c === 46 || c === 48) interesting = true;
-      j++;
+      if (c >= 0x80) interesting = true;
+      else {
+        const t = PT[c] as number;
+        if (t & PT_BOUND) break;
+        if (t & PT_INTERESTING) interesting = true;
+      }
     }
     // The leading token again, unchanged: already analysed.
     if (interesting && j - i >= 3 && !(i === leadStart && j === leadEnd)) {
@@ -778,7 +1066,7 @@ export function detectPathTraversal(value: string): Detection | undefined {
       const p1 = i > 0 ? value.charCodeAt(i - 1) : 0;
       const p2 = i > 1 ? value.charCodeAt(i - 2) : 0;
       const link = (p1 === 40 && p2 === 93) || ((p1 === 34 || p1 === 39) && p2 === 61);
-      best = better(best, analyzeToken(value, i, j, first, link));
+      if (tokenMayHit(value, i, j)) best = better(best, analyzeToken(value, i, j, first, link));
       if (best?.confidence === 'high') return best;
     }
     first = false;

@@ -27,7 +27,9 @@
  * command injection, which the same payload lists file under command injection).
  *
  * Cost: a prefilter loop over char codes returns in a few ns per character unless the value holds a
- * shell metacharacter, or starts with a known command name followed by an argument. Otherwise each pass
+ * shell metacharacter, or starts with a known command name followed by an argument. A value whose
+ * metacharacters are ordinary punctuation (`;` `(` `,` `?` in header values) and that names no command
+ * anywhere stops after one more allocation-free pass (`mayFind`). Otherwise each pass
  * is one linear lexer run with O(1) state; at most three passes (plus one per XML/HTML attribute value,
  * which partitions the input) run, and the first `high` finding stops the work. No RegExp.
  */
@@ -1607,6 +1609,239 @@ export function detectShellInjection(value: string): Detection | undefined {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Pre-scan: can any rule fire at all?
+// ---------------------------------------------------------------------------------------------------
+//
+// Header values and form fields often hold `;`, `(`, `,` or `/` (`Mozilla/5.0 (X11; Linux x86_64) …`,
+// `application/json, text/plain, */*`, `en-US,en;q=0.9`) and reach the lexer passes below, which
+// build a normalised string per word. Every finding, though, needs either a shell character that
+// only shell syntax uses (`$ \` \\ { ^ < > %`, a line break, a glob in a `/`-path), or a word the
+// command tables know. The pre-scan is one allocation-free pass that proves neither is present; when
+// it cannot, the passes run exactly as before.
+//
+// Command-likeness, over-approximated: every way `lookupName` (and the path checks) can accept a
+// normalised word needs the first [a-z0-9_] run of a table name (or that run plus version digits) to
+// be a run of the word: exact and case-insensitive names, `.exe`/`.bat` suffixes, version suffixes
+// (`python3.11`), `-tail` variants, `./name`, `name/switch`; `/bin/…` paths need `bin`, `sbin` or
+// `libexec`; drive paths need `X:/`. Quotes can glue runs (`c'a't` is `cat`, and inside quotes the
+// norm keeps blanks): a run with one quote inside is checked both split and joined; more quotes, or
+// quotes with globs, go to the full passes.
+
+/** First-run flags: the run names a command, or does so only when `-` follows (`apt-get`). */
+const CR_PLAIN = 1;
+const CR_HYPH = 2;
+
+/** Case-folded FNV-1a over s[a, b), skipping quote characters (a run glued across a quote). */
+function runHash(s: string, a: number, b: number): number {
+  let h = -2128831035;
+  for (let i = a; i < b; i++) {
+    let c = s.charCodeAt(i);
+    if (c === 39 || c === 34) continue;
+    if (c >= 65 && c <= 90) c |= 0x20;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h;
+}
+
+/** Run hash -> CR_* flags. Open addressing over typed arrays, read-only after module load. */
+const CMD_KEYS = new Int32Array(2048);
+const CMD_FLAGS = new Uint8Array(2048);
+
+function cmdFlags(h: number): number {
+  let i = h & 2047;
+  for (;;) {
+    const f = CMD_FLAGS[i] as number;
+    if (f === 0 || CMD_KEYS[i] === h) return f;
+    i = (i + 1) & 2047;
+  }
+}
+
+/**
+ * Signature filter in front of the table: (length, first, second and last character) of every
+ * first run, in a 64 Ki-entry byte map. Most words miss it after four character loads, unhashed.
+ */
+const CMD_SIG = new Uint8Array(65536);
+
+function runSig(s: string, a: number, b: number): number {
+  const x = ((b - a) << 21) ^ ((s.charCodeAt(a) | 0x20) << 14) ^ ((s.charCodeAt(a + 1) | 0x20) << 7) ^ (s.charCodeAt(b - 1) | 0x20);
+  return Math.imul(x, 0x9e3779b1) >>> 16;
+}
+
+function isRunChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+(() => {
+  const add = (run: string, f: number): void => {
+    const h = runHash(run, 0, run.length);
+    let i = h & 2047;
+    while (CMD_FLAGS[i] !== 0 && CMD_KEYS[i] !== h) i = (i + 1) & 2047;
+    CMD_KEYS[i] = h;
+    CMD_FLAGS[i] = (CMD_FLAGS[i] as number) | f;
+    CMD_SIG[runSig(run, 0, run.length)] = 1;
+  };
+  for (const name of TABLE.keys()) {
+    let e = 0;
+    while (e < name.length && isRunChar(name.charCodeAt(e))) e++;
+    if (e === 0) continue;
+    add(name.slice(0, e), e < name.length && name.charCodeAt(e) === 45 ? CR_HYPH : CR_PLAIN);
+  }
+  for (const w of ['bin', 'sbin', 'libexec', 'for', 'if', 'phpinfo']) add(w, CR_PLAIN);
+})();
+
+/** Scan classes: run characters, blanks and separators (word starts), quotes, glob, `:`, specials. */
+const Q_RUN = 1;
+const Q_BOUND = 2;
+const Q_QUOTE = 3;
+const Q_GLOB = 4;
+const Q_COLON = 5;
+const Q_SPECIAL = 6;
+const Q_PLAIN = 7;
+const QCLASS = new Uint8Array(65536);
+(() => {
+  QCLASS.fill(Q_PLAIN);
+  for (let c = 0; c < 128; c++) if (isRunChar(c)) QCLASS[c] = Q_RUN;
+  for (const ch of ' \t\x0b\x0c+;&|()') QCLASS[ch.charCodeAt(0)] = Q_BOUND;
+  QCLASS[39] = QCLASS[34] = Q_QUOTE;
+  for (const ch of '*?[') QCLASS[ch.charCodeAt(0)] = Q_GLOB;
+  QCLASS[58] = Q_COLON;
+  for (const ch of '$`\\{^<>%\n\r') QCLASS[ch.charCodeAt(0)] = Q_SPECIAL;
+})();
+
+const SUFFIXES = ['downloadstring', 'downloadfile', 'frombase64string'];
+
+/** The run s[a, b) (contiguous) ends with one of the .NET download/decode method names. */
+function hasCradleSuffix(s: string, a: number, b: number): boolean {
+  if (b - a < 12) return false;
+  for (const suf of SUFFIXES) {
+    const k = b - suf.length;
+    if (k < a) continue;
+    let j = 0;
+    while (j < suf.length && (s.charCodeAt(k + j) | 0x20) === suf.charCodeAt(j)) j++;
+    if (j === suf.length) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether the contiguous run s[a, b) may name a command (`next`: the code after it); `alphaEnd` is the
+ * end of its last non-digit character, for version suffixes (`python3`, `gcc7`).
+ */
+function runMayName(s: string, a: number, b: number, alphaEnd: number, next: number): boolean {
+  if (b - a >= 12 && hasCradleSuffix(s, a, b)) return true;
+  if (b - a > 40) return false; // lookupName reads names of at most 40 characters
+  if (CMD_SIG[runSig(s, a, b)] === 1) {
+    const f = cmdFlags(runHash(s, a, b));
+    if (f & CR_PLAIN || (f & CR_HYPH && (next === 45 || next === 39 || next === 34))) return true;
+  }
+  return alphaEnd < b && alphaEnd > a && CMD_SIG[runSig(s, a, alphaEnd)] === 1 && (cmdFlags(runHash(s, a, alphaEnd)) & CR_PLAIN) !== 0;
+}
+
+/** A run glued across one quote (`O'Neil`, `c'at`): joined text checked; no cradle suffix spans it. */
+function joinedMayName(s: string, a: number, b: number, next: number): boolean {
+  if (b - a >= 16) return true;
+  const f = cmdFlags(runHash(s, a, b));
+  if (f & CR_PLAIN || (f & CR_HYPH && next === 45)) return true;
+  let e = b;
+  while (e > a && ((s.charCodeAt(e - 1) >= 48 && s.charCodeAt(e - 1) <= 57) || s.charCodeAt(e - 1) === 39 || s.charCodeAt(e - 1) === 34)) e--;
+  return e < b && e > a && (cmdFlags(runHash(s, a, e)) & CR_PLAIN) !== 0;
+}
+
+/**
+ * True when some rule may fire (run the passes); false when no pass can find anything. One pass,
+ * no allocation.
+ */
+function mayFind(v: string): boolean {
+  const n = v.length;
+  let quotes = false;
+  let glob = false;
+  /** The current blank-delimited word starts with `/`. */
+  let slashWord = false;
+  let wordStart = true;
+  let i = 0;
+  while (i < n) {
+    let c = v.charCodeAt(i);
+    let k = QCLASS[c] as number;
+    if (k === Q_RUN) {
+      // A transparent run: [A-Za-z0-9_] pieces glued by quote characters.
+      const js = i;
+      let rs = i;
+      let pieces = 0;
+      let any = false;
+      for (;;) {
+        // One contiguous piece v[rs, i).
+        let alphaEnd = rs;
+        for (; i < n; i++) {
+          c = v.charCodeAt(i);
+          k = QCLASS[c] as number;
+          if (k !== Q_RUN) break;
+          if (c > 57) alphaEnd = i + 1;
+        }
+        pieces++;
+        if (alphaEnd > rs) {
+          any = true;
+          if (runMayName(v, rs, i, alphaEnd, i < n ? c : NaN)) return true;
+        }
+        if (k !== Q_QUOTE || i >= n) break;
+        // Quotes glue the next piece on: `c'a't`, `O'Neil`.
+        quotes = true;
+        let q = i;
+        while (q < n && QCLASS[v.charCodeAt(q)] === Q_QUOTE) q++;
+        if (q >= n || QCLASS[v.charCodeAt(q)] !== Q_RUN) {
+          i = q;
+          if (q < n) {
+            c = v.charCodeAt(q);
+            k = QCLASS[c] as number;
+          }
+          break;
+        }
+        i = rs = q;
+      }
+      if (pieces > 1 && (pieces > 2 || (any && joinedMayName(v, js, i, i < n ? c : NaN)))) return true;
+      if (wordStart) {
+        wordStart = false;
+        slashWord = false;
+      }
+      continue;
+    }
+    i++;
+    switch (k) {
+      case Q_BOUND:
+        wordStart = true;
+        break;
+      case Q_QUOTE:
+        quotes = true;
+        wordStart = false;
+        break;
+      case Q_GLOB:
+        if (slashWord) return true;
+        glob = true;
+        wordStart = false;
+        break;
+      case Q_COLON: {
+        // `X:/`: a drive path (isWinExecPath reads the second character of the word).
+        if (v.charCodeAt(i) === 47) {
+          const b1 = i > 1 ? v.charCodeAt(i - 2) : 32;
+          const b2 = i > 2 ? v.charCodeAt(i - 3) : 32;
+          if (b1 === 39 || b1 === 34 || !isRunChar(b2)) return true;
+        }
+        wordStart = false;
+        break;
+      }
+      case Q_SPECIAL:
+        return true;
+      default:
+        if (wordStart) {
+          wordStart = false;
+          slashWord = c === 47;
+        }
+        break;
+    }
+  }
+  return quotes && glob;
+}
+
 function detect(value: string): Detection | undefined {
   const n = value.length;
   if (n < 2) return undefined;
@@ -1632,6 +1867,10 @@ function detect(value: string): Detection | undefined {
     const first = value.slice(0, e);
     if (lookupName(first) === 0 && !(first.charCodeAt(0) === 47 && isBinPath(first.toLowerCase()))) return undefined;
   }
+
+  // Punctuation without a shell-only character or a command name anywhere (`Mozilla/5.0 (X11; …`,
+  // `en-US,en;q=0.9`): nothing below can fire (see mayFind).
+  if (interesting && !mayFind(value)) return undefined;
 
   let best: Detection | undefined;
   if (interesting) {

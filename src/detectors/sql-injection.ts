@@ -24,8 +24,9 @@
  * quote (`console.log('---')`, `path: '/'`) keeps them there.
  *
  * Cost: a charCode prefilter returns in one pass for values without any character or keyword SQLi needs
- * (ids, dates, e-mail addresses, plain sentences: tens of nanoseconds). Otherwise at most five linear
- * tokenizer passes (one per context, a quoted context only when its quote occurs and is followed by
+ * (ids, dates, e-mail addresses, plain sentences: tens of nanoseconds). A second allocation-free pass
+ * (`prescan`) then proves for most punctuated values (header values, `key=value`, URLs) that no walk
+ * can find anything, so they never reach the tokenizer. Otherwise at most five linear tokenizer passes (one per context, a quoted context only when its quote occurs and is followed by
  * something SQL can continue with), O(1) memory besides at most MAX_DEPTH frames. No regular
  * expressions; adversarial inputs (1 MB of `(`, quotes, comments) cost what prose of the same size does.
  */
@@ -2026,6 +2027,384 @@ function breakoutMayContinue(s: string, from: number): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Pre-scan: can the bare walks find anything at all?
+// ---------------------------------------------------------------------------------------------------
+//
+// Most values that pass `worthWalking` in real traffic are header values and form fields with some
+// punctuation (`Mozilla/5.0 (X11; Linux x86_64) …`, `en-US,en;q=0.9`, `Root=1-6b0ad2ef-…`,
+// `application/json, text/plain, */*`, `https://shop.example.com/cart?step=2`). Walking them costs a
+// walker, two token objects and a lower-cased string per word, twice. The pre-scan below is one
+// allocation-free charCode pass (FNV-hashing the words as it goes) that proves, for most such values,
+// that the bare walks (from the start and after `key=`) cannot mark a single feature `judge` reads in
+// the bare context. It is an over-approximation: whenever it cannot prove that, the walks run exactly
+// as before, so verdicts are unchanged; it only decides whether to skip work.
+//
+// Why the proof holds (bare context, no quote/comment interplay):
+// - every feature needs a keyword (the STRONG words: logic, statements, UNION, catalogs, niladic
+//   values...), a call of a known builtin (a CALL word followed by `(`), a symbolic comparison in the
+//   first segment of a walk (F_FIRST_CMP), comments (G_COMMENT, endComment), a leading `)`
+//   (G_LEADCLAUSE; see leadsWithClose), or one of the characters that always walk (`@@`, `::`, `||`,
+//   `&&`, `$`, `\`, brackets, non-ASCII);
+// - after the walk dies only UNION/STACK/danger/tautology features survive (F_RESYNC_OK), and all of
+//   them need a STRONG word or a CALL;
+// - a comparison marks F_FIRST_CMP only in the first segment of a walk (segIdx 0 at depth 0): the
+//   segment ends at a depth-0 `,`, any `;`, an unmatched `)`, or a lone `:` (which kills every state a
+//   non-STRONG value can be in). Inside it, `key = value` with a plain identifier key cannot compare
+//   two constants (the key is not one) nor the same text twice (checked: the key does not reappear,
+//   and no further comparison or keyword follows).
+// Words are split exactly where the lexer could split them: ASCII [A-Za-z0-9_] runs, plus every suffix
+// after a digit (`1union`, `1e5union` lex as a number and a word).
+
+const KW_ANY = 2; // any word the lexer or walker reads specially
+const KW_STRONG = 4; // can mark a bare-context feature on its own
+const KW_CALL = 8; // a builtin name: matters when `(` follows
+const KW_FROM = 16; // FROM: matters next to comments (G_GLUE)
+
+/** Longest word worth a table look-up (the lexer lower-cases words up to 32 characters). */
+const KW_MAX = 32;
+
+/** Word hash (as `wordHash`) -> KW_* flags. Open addressing, read-only after module load. */
+class FlagTable {
+  private readonly keys = new Int32Array(4096);
+  private readonly flags = new Uint8Array(4096);
+  add(word: string, f: number): void {
+    const h = wordHash(word, 0, word.length);
+    let i = h & 4095;
+    while (this.flags[i] !== 0 && this.keys[i] !== h) i = (i + 1) & 4095;
+    this.keys[i] = h;
+    this.flags[i] = (this.flags[i] as number) | f;
+  }
+  get(h: number): number {
+    let i = h & 4095;
+    for (;;) {
+      const f = this.flags[i] as number;
+      if (f === 0) return 0;
+      if (this.keys[i] === h) return f;
+      i = (i + 1) & 4095;
+    }
+  }
+}
+
+const KW = new FlagTable();
+/** Every word in KW (for the signature filter below). */
+const KW_WORDS: string[] = [];
+(() => {
+  const add = (words: Iterable<string>, f: number): void => {
+    for (const w of words) {
+      if (w.length === 0) continue;
+      KW.add(w, f | KW_ANY);
+      KW_WORDS.push(w);
+    }
+  };
+  // Everything the lexer, the walker or the prefilters compare a word with.
+  add(WORDS.keys(), 0);
+  add(FUNCS.keys(), KW_CALL);
+  add(CATALOGS, KW_STRONG);
+  add(DANGER_QUALIFIERS.keys(), KW_STRONG);
+  add(NOT_FUNCS, 0);
+  add(DDL_OBJECTS, 0);
+  add(COND_FUNCS, KW_CALL);
+  add(OPENER_FUNCS, KW_CALL);
+  add(PG_TYPES, 0);
+  add(TYPE_SECOND, 0);
+  add(INLINE_STMT, KW_STRONG);
+  add(SYNC_WORDS, KW_STRONG);
+  add(BARE_KEYWORDS, 0);
+  add(
+    (
+      'against all analyse any array as asc attach backup begin between binary boolean browse by call case ' +
+      'column columns connect connect_by_root connection data databases dba dbcc declare delay desc describe ' +
+      'distinct distributed do double dumpfile else end escape event except exists fetch for from full ' +
+      'function grant grants group having if immediate in index inner interval intersect into is join json ' +
+      'jsonb kill language left like limit load lock log login master match minus mode natural not null ' +
+      'offset on or order outer outfile over pragma precision prepare print prior procedure query ' +
+      'reconfigure rename restore return returns revoke right role select separator sequence set share show ' +
+      'similar some sounds straight_join string table tables tablespace temporary then time to top tran ' +
+      'transaction trigger try union unknown unsigned usage user using values variables varying view ' +
+      'waitfor when where window with xml zone'
+    ).split(' '),
+    0,
+  );
+  // Words that mark a bare-context feature by themselves (see the proof above).
+  add(
+    [...WORDS].filter(([, cls]) => (cls & (W_LOGIC | W_STMT | W_VALUE)) !== 0).map(([w]) => w),
+    KW_STRONG,
+  );
+  add(
+    (
+      'union intersect except minus where having order group select binary outfile dumpfile analyse waitfor ' +
+      'exec execute procedure declare shutdown desc describe show load grant revoke rename backup restore ' +
+      'kill attach lock dbcc reconfigure pragma prepare print call do goto begin if set insert update ' +
+      'delete drop create alter truncate replace'
+    ).split(' '),
+    KW_STRONG,
+  );
+  add(['from'], KW_FROM);
+})();
+
+/**
+ * Signature filter in front of the table: a 64 Ki-entry byte map keyed by (length, first two and last
+ * characters) of every table word. A word whose signature is absent is no keyword, for four character
+ * loads instead of hashing every character; a present one is hashed and looked up.
+ */
+const KW_SIG = new Uint8Array(65536);
+
+function wordSig(s: string, a: number, b: number): number {
+  const x = ((b - a) << 21) ^ ((s.charCodeAt(a) | 0x20) << 14) ^ ((s.charCodeAt(a + 1) | 0x20) << 7) ^ (s.charCodeAt(b - 1) | 0x20);
+  return Math.imul(x, 0x9e3779b1) >>> 16;
+}
+
+/** KW_* flags of s[a, b) (0 for most words after the signature test). */
+function kwFlags(s: string, a: number, b: number): number {
+  if (b - a < 2 || b - a > KW_MAX || KW_SIG[wordSig(s, a, b)] === 0) return 0;
+  return KW.get(wordHash(s, a, b));
+}
+
+/** What the pre-scan allows: nothing to walk, only the quoted contexts, or everything. */
+const SCAN_NONE = 0;
+const SCAN_QUOTED = 1;
+const SCAN_FULL = 2;
+
+/** Character classes for the pre-scan (one entry per UTF-16 code unit: no range test per character). */
+const PC_ALPHA = 1; // [A-Za-z_]
+const PC_DIGIT = 2; // [0-9]
+const PC_SPACE = 3; // what isSpace accepts below 128 (TAB, LF, CR, space, other C0 controls)
+const PC_OTHER = 4; // handled in the switch
+const PC_NEUTRAL = 5; // `. + * % ^` and DEL: operators or kills, never a feature alone
+const PC_FULL = 6; // non-ASCII: Unicode quotes, spaces and words; the full walks decide
+const PCLASS = new Uint8Array(65536);
+(() => {
+  PCLASS.fill(PC_FULL);
+  PCLASS.fill(PC_OTHER, 0, 128);
+  for (let c = 1; c <= 32; c++) PCLASS[c] = PC_SPACE;
+  for (let c = 48; c <= 57; c++) PCLASS[c] = PC_DIGIT;
+  for (let c = 65; c <= 90; c++) PCLASS[c] = PC_ALPHA;
+  for (let c = 97; c <= 122; c++) PCLASS[c] = PC_ALPHA;
+  PCLASS[95] = PC_ALPHA;
+  for (const ch of '.+*%^\x7f') PCLASS[ch.charCodeAt(0)] = PC_NEUTRAL;
+  const sig = (w: string): void => {
+    if (w.length >= 2 && w.length <= KW_MAX) KW_SIG[wordSig(w, 0, w.length)] = 1;
+  };
+  for (const w of KW_WORDS) sig(w);
+})();
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isAsciiWordChar(c: number): boolean {
+  const k = PCLASS[c];
+  return k === PC_ALPHA || k === PC_DIGIT;
+}
+
+/** First non-space character code at or after `from` (NaN at the end). */
+function firstNonSpace(s: string, from: number): number {
+  let i = from;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (PCLASS[c] !== PC_SPACE) return c;
+    i++;
+  }
+  return NaN;
+}
+
+/**
+ * One pass (see the proof above). Returns SCAN_NONE when no walk can find anything (whatever
+ * worthWalking says), SCAN_QUOTED when only the quoted contexts can matter (a quote is present, so
+ * worthWalking holds), and SCAN_FULL when the original sequence of walks must run. Never allocates.
+ */
+function prescan(s: string): number {
+  const n = s.length;
+  let quotes = false;
+  let comment = false;
+  let cmp = false;
+  let fromSeen = false;
+  let rparen = false;
+  // The first segment of the walk from 0 (W1) and of the walk after `key=` (W2).
+  const eq = formValueStart(s);
+  let w1 = true;
+  let d1 = 0;
+  let w2 = false;
+  let d2 = 0;
+  /** W1 before its first comparison: 0 only spaces, 2 one plain identifier (the key), 3 anything else. */
+  let keyState = 0;
+  let keyStart = 0;
+  let keyEnd = 0;
+  let keyHash = 0;
+  /** W1 after `key =`: every further word and comparison is checked. */
+  let keyed = false;
+  let i = 0;
+  while (i < n) {
+    if (i === eq) w2 = true;
+    let c = s.charCodeAt(i);
+    let k = PCLASS[c] as number;
+    if (k <= PC_DIGIT) {
+      // ---- a word s[ws, i) ----
+      const ws = i;
+      let alpha = k === PC_ALPHA;
+      let digit = !alpha;
+      /** A letter follows a digit: the lexer may split a number off (`1union`, `1e5union`). */
+      let split = false;
+      for (i++; i < n; i++) {
+        c = s.charCodeAt(i);
+        k = PCLASS[c] as number;
+        if (k === PC_ALPHA) {
+          if (digit) split = true;
+          alpha = true;
+          digit = false;
+        } else if (k === PC_DIGIT) digit = true;
+        else break;
+      }
+      if (k === PC_FULL && i < n) return SCAN_FULL;
+      if (!alpha) {
+        // A number: no keyword, never the key, never equal to it.
+        if (w1 && !keyed) keyState = 3;
+        continue;
+      }
+      let f = kwFlags(s, ws, i);
+      const c0 = s.charCodeAt(ws) | 0x20;
+      if (i - ws >= 3 && s.charCodeAt(ws + 2) === 95 && (s.charCodeAt(ws + 1) | 0x20) === 112 && (c0 === 120 || c0 === 115)) return SCAN_FULL; // xp_ / sp_
+      if (split) {
+        // Suffixes after a digit, as a number followed by a word (bounded: KW_MAX characters back).
+        for (let t = Math.max(ws + 1, i - KW_MAX); t < i; t++) {
+          const d = s.charCodeAt(t - 1);
+          const e = s.charCodeAt(t);
+          if (d >= 48 && d <= 57 && !(e >= 48 && e <= 57)) f |= kwFlags(s, t, i);
+        }
+      }
+      if (f & KW_STRONG) return SCAN_FULL;
+      if (f & KW_CALL) {
+        // A builtin called: `count(`, `count (`; a comment before the parenthesis counts too.
+        let j = i;
+        while (j < n && s.charCodeAt(j) < 128 && PCLASS[s.charCodeAt(j)] === PC_SPACE) j++;
+        const p = s.charCodeAt(j);
+        const p1 = s.charCodeAt(j + 1);
+        if (p === 40 || p === 35 || p === 0 || (p === 47 && p1 === 42) || (p === 45 && p1 === 45)) return SCAN_FULL;
+      }
+      if (f & KW_FROM) fromSeen = true;
+      if (w1) {
+        if (keyed) {
+          // After `key =`: no keyword (a word comparison would shift the sides) and not the key again.
+          if (f !== 0) return SCAN_FULL;
+          // Only a word (or a suffix split off after a digit) as long as the key can equal it.
+          const keyLen = keyEnd - keyStart;
+          const t = i - keyLen;
+          if (t >= ws && (t === ws || (isDigitCode(s.charCodeAt(t - 1)) && !isDigitCode(s.charCodeAt(t))))) {
+            if (keyHash === 0) keyHash = wordHash(s, keyStart, keyEnd) | 1;
+            if ((wordHash(s, t, i) | 1) === keyHash) return SCAN_FULL;
+          }
+        } else if (keyState === 0) {
+          keyState = f === 0 && !(c0 >= 48 && c0 <= 57) ? 2 : 3;
+          keyStart = ws;
+          keyEnd = i;
+        } else keyState = 3;
+      }
+      continue;
+    }
+    i++;
+    if (k === PC_SPACE) continue;
+    if (k === PC_FULL) return SCAN_FULL;
+    if (k === PC_OTHER) {
+      const c1 = s.charCodeAt(i);
+      switch (c) {
+        case 0: // NUL: a separator and a truncation point (comment-like)
+          comment = true;
+          break;
+        case 39: // '
+        case 34: // "
+        case 96: // `
+          quotes = true;
+          break;
+        case 59: // ; ends every segment (unwind) or kills
+          w1 = w2 = false;
+          break;
+        case 44: // ,
+          if (d1 === 0) w1 = false;
+          if (d2 === 0) w2 = false;
+          break;
+        case 40: // (
+          if (++d1 > 40) return SCAN_FULL;
+          if (w2) d2++;
+          break;
+        case 41: // )
+          rparen = true;
+          if (d1 === 0) w1 = false;
+          else d1--;
+          if (d2 === 0) w2 = false;
+          else d2--;
+          break;
+        case 58: // :
+          if (c1 === 58) return SCAN_FULL; // `::` casts
+          if (c1 !== 61) w1 = w2 = false; // a lone `:` kills the walk (`:=` does not)
+          break;
+        case 61: // =
+        case 60: // <
+        case 62: // >
+        case 33: // !
+        case 126: // ~
+        case 63: // ?
+          cmp = true;
+          if (w2) return SCAN_FULL;
+          if (w1) {
+            if (keyed || keyState !== 2 || c !== 61) return SCAN_FULL;
+            keyed = true;
+          }
+          continue;
+        case 35: // #
+          comment = true;
+          if (c1 === 62 || c1 === 45) return SCAN_FULL; // `#>`, `#-` JSON operators
+          break;
+        case 45: // -
+          if (c1 === 45) comment = true;
+          break;
+        case 47: // /
+          if (c1 === 42) {
+            comment = true;
+            if (i > 1 && isAsciiWordChar(s.charCodeAt(i - 2))) return SCAN_FULL; // UN/**/ION
+          }
+          break;
+        case 124: // |
+        case 38: // &
+          if (c1 === c) return SCAN_FULL; // `||`, `&&`
+          break;
+        case 64: // @
+          if (c1 === 64 || c1 === 62 || c1 === 63) return SCAN_FULL; // `@@v`, `@>`, `@?`
+          break;
+        default: // $ \ { } [ ] : the full walks decide
+          return SCAN_FULL;
+      }
+    }
+    // Any character but a space or the key's `=` ends the plain-identifier key candidate.
+    if (w1 && !keyed) keyState = 3;
+  }
+  if (cmp && (quotes || comment)) return SCAN_FULL; // literals and comments hide segment ends
+  if (comment) {
+    if (fromSeen || rparen) return SCAN_FULL;
+    if (firstNonSpace(s, 0) === 40 || (eq > 0 && firstNonSpace(s, eq) === 40)) return SCAN_FULL;
+  }
+  if (leadsWithClose(s, 0) || (eq > 0 && leadsWithClose(s, eq))) return SCAN_FULL;
+  return quotes ? SCAN_QUOTED : SCAN_NONE;
+}
+
+/**
+ * Whether a walk from `from` can accept a `)` as its first token (G_LEADCLOSE): the value starts with
+ * `)`, or its first step consumes more than one token (a call `f(`, or a keyword pair such as
+ * `case when`) and the walker's bookkeeping then sees the token after them, which may be a `)`.
+ */
+function leadsWithClose(s: string, from: number): boolean {
+  let p = from;
+  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  const c = s.charCodeAt(p);
+  if (c === 41) return true;
+  if (!isAsciiWordChar(c)) return false;
+  let e = p + 1;
+  while (e < s.length && isAsciiWordChar(s.charCodeAt(e))) e++;
+  if (kwFlags(s, p, e) !== 0) return true;
+  while (e < s.length && PCLASS[s.charCodeAt(e)] === PC_SPACE) e++;
+  return s.charCodeAt(e) === 40;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Decision
 // ---------------------------------------------------------------------------------------------------
 
@@ -2204,12 +2583,15 @@ function isLoginLike(s: string, quoteAt: number): boolean {
  */
 export function detectSqlInjection(value: string): Detection | undefined {
   // No try/catch: a bug here must reach the wrapper, which logs it once and fails open.
-  if (typeof value !== 'string' || value.length < 2 || !worthWalking(value)) return undefined;
+  if (typeof value !== 'string' || value.length < 2) return undefined;
+  // worthWalking first: it leaves at the first trigger character, and values without one (ids,
+  // tokens, dates, plain words) stop there as before. The pre-scan then spares the walks for most
+  // values that have one.
+  if (!worthWalking(value)) return undefined;
+  const scan = prescan(value);
+  if (scan === SCAN_NONE) return undefined;
+  const bare = scan === SCAN_FULL;
   let best: Verdict | undefined;
-  const consider = (v: Verdict | undefined): boolean => {
-    if (v !== undefined && (best === undefined || RANK[v.confidence] > RANK[best.confidence])) best = v;
-    return best !== undefined && best.confidence === 'high';
-  };
   // Quoted contexts: break out at the first quote of each kind.
   let sq = -1;
   let dq = -1;
@@ -2220,12 +2602,29 @@ export function detectSqlInjection(value: string): Detection | undefined {
     else if (q === Q_DOUBLE && dq < 0) dq = i;
     else if (q === Q_BACKTICK && bt < 0) bt = i;
   }
-  if (sq >= 0 && breakoutMayContinue(value, sq + 1) && consider(judge(new Walker(value, sq + 1, Q_SINGLE, isBlank(value, sq)).run(), Q_SINGLE, literal(value, sq), false))) return best;
-  if (dq >= 0 && breakoutMayContinue(value, dq + 1) && consider(judge(new Walker(value, dq + 1, Q_DOUBLE, isBlank(value, dq)).run(), Q_DOUBLE, literal(value, dq), false))) return best;
-  if (consider(judge(new Walker(value, 0, Q_NONE).run(), Q_NONE, NO_LIT, startsWithParen(value, 0), value.charCodeAt(0) === 61))) return best;
-  if (bt >= 0 && breakoutMayContinue(value, bt + 1) && consider(judge(new Walker(value, bt + 1, Q_BACKTICK).run(), Q_BACKTICK, literal(value, bt), false))) return best;
+  if (sq >= 0 && breakoutMayContinue(value, sq + 1)) {
+    best = stronger(best, judge(new Walker(value, sq + 1, Q_SINGLE, isBlank(value, sq)).run(), Q_SINGLE, literal(value, sq), false));
+    if (best !== undefined && best.confidence === 'high') return best;
+  }
+  if (dq >= 0 && breakoutMayContinue(value, dq + 1)) {
+    best = stronger(best, judge(new Walker(value, dq + 1, Q_DOUBLE, isBlank(value, dq)).run(), Q_DOUBLE, literal(value, dq), false));
+    if (best !== undefined && best.confidence === 'high') return best;
+  }
+  if (bare) {
+    best = stronger(best, judge(new Walker(value, 0, Q_NONE).run(), Q_NONE, NO_LIT, startsWithParen(value, 0), value.charCodeAt(0) === 61));
+    if (best !== undefined && best.confidence === 'high') return best;
+  }
+  if (bt >= 0 && breakoutMayContinue(value, bt + 1)) {
+    best = stronger(best, judge(new Walker(value, bt + 1, Q_BACKTICK).run(), Q_BACKTICK, literal(value, bt), false));
+    if (best !== undefined && best.confidence === 'high') return best;
+  }
   // A raw `name=value` (form body, log line): the part after `=` is a value of its own.
-  const eq = formValueStart(value);
-  if (eq > 0 && consider(judge(new Walker(value, eq, Q_NONE).run(), Q_NONE, NO_LIT, startsWithParen(value, eq)))) return best;
+  const eq = bare ? formValueStart(value) : -1;
+  if (eq > 0) best = stronger(best, judge(new Walker(value, eq, Q_NONE).run(), Q_NONE, NO_LIT, startsWithParen(value, eq)));
   return best;
+}
+
+/** The more confident of two verdicts; the earlier one wins a tie. */
+function stronger(a: Verdict | undefined, b: Verdict | undefined): Verdict | undefined {
+  return b !== undefined && (a === undefined || RANK[b.confidence] > RANK[a.confidence]) ? b : a;
 }

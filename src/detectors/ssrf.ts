@@ -19,8 +19,9 @@
  * outside a URL are nothing. URLs to public hosts (`https://example.com`, `https://8.8.8.8/`) pass.
  *
  * Cost: a charCode prefilter returns for values without `:`, `.`, `\`, `%` or non-ASCII; then one
- * pass finds the colons of schemes and one pass the bare tokens. Every host is at most 256 characters
- * of look-ahead, so the whole scan stays linear.
+ * pass finds the colons of schemes and one pass the bare tokens. Ordinary names and colons (times,
+ * `Mozilla/5.0`, `shop.example.com`) are ruled out in place, without lower-cased copies. Every host is
+ * at most 256 characters of look-ahead, so the whole scan stays linear.
  */
 import type { Confidence, Detection } from '../types';
 
@@ -540,6 +541,10 @@ function scanUrls(s: string, trimmedStart: number): Hit | undefined {
     }
     while (a < c && !isAlpha(s.charCodeAt(a))) a++;
     if (c - a < 2) continue;
+    // No slash or backslash after the colon: only `http:` / `https:` followed by a digit or `[` can
+    // still be a URL (`09:30`, `key:value` stop here without copying the scheme).
+    const n1 = s.charCodeAt(c + 1);
+    if (n1 !== 47 && n1 !== 92 && !((isDigit(n1) || n1 === 91) && (equalsCI(s, a, c, 'http') || equalsCI(s, a, c, 'https')))) continue;
     const scheme = s.slice(a, c).toLowerCase();
     if (NON_NETWORK_SCHEMES.has(scheme)) continue;
     const special = SPECIAL_SCHEMES.has(scheme);
@@ -584,6 +589,8 @@ function scanUrls(s: string, trimmedStart: number): Hit | undefined {
     for (const h of hosts) {
       const userinfo = h === p && at >= p;
       const stop = userinfo ? s.indexOf('@', p) : e;
+      const he = hostEnd(s, h, stop);
+      if (he !== -1 && surelyNoHost(s, h, he)) continue; // what classifyHost would say, without copies
       const hp = readHost(s, h, stop);
       const v = classifyHost(hp.host);
       if (v === undefined) continue;
@@ -633,16 +640,104 @@ function nameCandidate(host: string): boolean {
   return false;
 }
 
-function countDots(h: string): number {
-  let d = 0;
-  for (let i = 0; i < h.length; i++) if (h.charCodeAt(i) === 46) d++;
-  return d;
+/** s[a, b) equals `word` (lower case), ignoring ASCII case. */
+function equalsCI(s: string, a: number, b: number, word: string): boolean {
+  if (b - a !== word.length) return false;
+  for (let k = word.length - 1; k >= 0; k--) {
+    let c = s.charCodeAt(a + k);
+    if (c >= 65 && c <= 90) c |= 0x20;
+    if (c !== word.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/** s[a, b) ends with `word` (lower case), ignoring ASCII case. */
+function endsWithCI(s: string, a: number, b: number, word: string): boolean {
+  return b - a >= word.length && equalsCI(s, b - word.length, b, word);
+}
+
+/** Known names by length, and suffixes (each starts with a dot) by last character. */
+const NAMES_BY_LENGTH: (string[] | undefined)[] = [];
+const SUFFIXES_BY_LAST: (string[] | undefined)[] = [];
+(() => {
+  for (const name of [...LOOPBACK_NAMES, ...METADATA_NAMES]) (NAMES_BY_LENGTH[name.length] ??= []).push(name);
+  for (const suf of [...INTERNAL_SUFFIXES, ...IP_IN_NAME_SUFFIXES]) (SUFFIXES_BY_LAST[suf.charCodeAt(suf.length - 1)] ??= []).push(suf);
+})();
+
+/**
+ * nameCandidate(s.slice(a, b)) without the copies: ASCII hosts are compared in place (lower-casing
+ * ASCII only folds A-Z); anything else goes through nameCandidate itself.
+ */
+function nameCandidateAt(s: string, a: number, b: number, ascii = false): boolean {
+  if (b - a > 255) return false;
+  if (!ascii) for (let i = a; i < b; i++) if (s.charCodeAt(i) >= 0x80) return nameCandidate(s.slice(a, b));
+  let e = b;
+  while (e > a && s.charCodeAt(e - 1) === 46) e--;
+  if (e === a) return false;
+  const names = NAMES_BY_LENGTH[e - a];
+  if (names !== undefined) for (const name of names) if (equalsCI(s, a, e, name)) return true;
+  if (e - a >= 18 && equalsCI(s, a, a + 18, 'kubernetes.default')) return true;
+  let last = s.charCodeAt(e - 1);
+  if (last >= 65 && last <= 90) last |= 0x20;
+  const sufs = SUFFIXES_BY_LAST[last];
+  if (sufs !== undefined) for (const suf of sufs) if (endsWithCI(s, a, e, suf)) return true;
+  return false;
+}
+
+/**
+ * True when classifyHost(s.slice(a, b)) is certainly undefined, decided in place: an ASCII name that
+ * is no address (no leading digit, no `[`, no `:`), has a dot once trailing dots are dropped (so it
+ * is not a single label), and is none of the known names or suffixes. Ordinary public hosts
+ * (`shop.example.com`) stop here without a lower-cased copy.
+ */
+function surelyNoHost(s: string, a: number, b: number): boolean {
+  if (b <= a || b - a > 255) return true;
+  const c0 = s.charCodeAt(a);
+  if (c0 === 91 || isDigit(c0)) return false;
+  let e = b;
+  while (e > a && s.charCodeAt(e - 1) === 46) e--;
+  let dot = false;
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80 || c === 58) return false;
+    if (c === 46 && i < e) dot = true;
+  }
+  if (e === a) return true;
+  return dot && !nameCandidateAt(s, a, b);
+}
+
+/** Where readHost(s, p, end) ends its host: -1 when it is bracketed or an unbracketed IPv6 literal. */
+function hostEnd(s: string, p: number, end: number): number {
+  if (s.charCodeAt(p) === 91) return -1;
+  let first = -1;
+  for (let k = p; k < end; k++) {
+    if (s.charCodeAt(k) === 58) {
+      if (first !== -1) return -1;
+      first = k;
+    }
+  }
+  return first === -1 ? end : first;
 }
 
 /** Token delimiters for bare hosts: whitespace, quotes, brackets of markup, separators of lists. */
 function isDelim(c: number): boolean {
   return c <= 32 || c === 34 || c === 39 || c === 96 || c === 60 || c === 62 || c === 40 || c === 41 || c === 44 || c === 59 || c === 61 || c === 123 || c === 125 || c === 124;
 }
+
+/** Per-character bits for the bare-host token pass (ASCII; above it, BH_SHAPE | BH_WIDE). */
+const BH_DELIM = 1;
+const BH_SHAPE = 2; // `. : / [` and non-ASCII
+const BH_AT = 4;
+const BH_STOP = 8; // ends the host: `/ ? # : \`
+const BH_WIDE = 16;
+const BH_COLON_SLASH = 32; // (set per token, not in the table)
+const BH = new Uint8Array(128);
+(() => {
+  for (let c = 0; c < 128; c++) if (isDelim(c)) BH[c] = BH_DELIM;
+  for (const ch of '.:/[') BH[ch.charCodeAt(0)] = (BH[ch.charCodeAt(0)] as number) | BH_SHAPE;
+  BH[64] = BH_AT;
+  for (const ch of '/?#:\\') BH[ch.charCodeAt(0)] = (BH[ch.charCodeAt(0)] as number) | BH_STOP;
+})();
 
 /**
  * Bare hosts: `localhost/`, `169.254.169.254/latest/meta-data`, `127.0.0.1:9001`, `10.0.0.1`. A host
@@ -655,25 +750,34 @@ function scanBareHosts(s: string, whole: [number, number]): Hit | undefined {
   while (i < n) {
     while (i < n && isDelim(s.charCodeAt(i))) i++;
     if (i >= n) break;
+    // One pass over the token (a table load per character) collects what the checks below need:
+    // `:/` (a URL, judged by scanUrls), `@` (an e-mail), a shape (dot, colon, slash, bracket,
+    // non-ASCII), where the host ends (`/ ? # : \`), and the first `::`.
     let j = i;
-    while (j < n && !isDelim(s.charCodeAt(j))) j++;
+    let seen = 0;
+    let stop = -1;
+    let dc = -1;
+    for (; j < n; j++) {
+      const ch = s.charCodeAt(j);
+      const t = ch < 128 ? (BH[ch] as number) : BH_SHAPE | BH_WIDE;
+      if (t === 0) continue;
+      if (t & BH_DELIM) break;
+      seen |= t;
+      if (t & BH_STOP && stop === -1) stop = j;
+      if (ch === 58) {
+        const next = s.charCodeAt(j + 1);
+        if (next === 47) seen |= BH_COLON_SLASH;
+        else if (next === 58 && dc === -1) dc = j;
+      }
+    }
     const tokStart = i;
     i = j;
     if (j - tokStart > 600) continue;
-    // Skip tokens that are URLs (scanUrls judged them) or e-mail addresses.
-    let k = tokStart;
-    let hasColonSlash = false;
-    let hasAt = false;
-    // Plain words ("the", "dog", "42") cannot be hosts worth a finding: they need a dot, a colon, a
-    // slash, a bracket or a non-ASCII look-alike.
-    let shaped = false;
-    for (let m = tokStart; m < j; m++) {
-      const ch = s.charCodeAt(m);
-      if (ch === 58 && s.charCodeAt(m + 1) === 47) hasColonSlash = true;
-      if (ch === 64) hasAt = true;
-      if (ch === 46 || ch === 58 || ch === 47 || ch === 91 || ch >= 0x80) shaped = true;
-    }
-    if (hasColonSlash || hasAt || !shaped) continue;
+    // Skip tokens that are URLs (scanUrls judged them) or e-mail addresses. Plain words ("the",
+    // "dog", "42") cannot be hosts worth a finding: they need a dot, a colon, a slash, a bracket or a
+    // non-ASCII look-alike.
+    const k = tokStart;
+    if (seen & (BH_COLON_SLASH | BH_AT) || !(seen & BH_SHAPE)) continue;
     // host[:port] then `/`, `?`, `#` or the end.
     let e = k;
     if (s.charCodeAt(k) === 91) {
@@ -681,22 +785,11 @@ function scanBareHosts(s: string, whole: [number, number]): Hit | undefined {
       if (close === -1) continue;
       e = close + 1;
     } else {
-      while (e < j) {
-        const ch = s.charCodeAt(e);
-        if (ch === 47 || ch === 63 || ch === 35 || ch === 58 || ch === 92) break;
-        e++;
-      }
+      e = stop === -1 ? j : stop;
     }
     // A bare IPv6 literal as a whole token (`::1`, `fe80::1`, `::ffff:10.0.0.1`). Unassigned space is
     // left alone: `a::b` is as likely C++ as an address.
     if (s.charCodeAt(k) !== 91) {
-      let dc = -1;
-      for (let m = k; m + 1 < j; m++) {
-        if (s.charCodeAt(m) === 58 && s.charCodeAt(m + 1) === 58) {
-          dc = m;
-          break;
-        }
-      }
       if (dc !== -1) {
         const g = parseIPv6(s.slice(k, j));
         if (g !== undefined) {
@@ -710,8 +803,7 @@ function scanBareHosts(s: string, whole: [number, number]): Hit | undefined {
         }
       }
     }
-    const host = s.slice(k, e);
-    if (host.length === 0) continue;
+    if (e === k) continue;
     let port = -1;
     let after = e;
     if (s.charCodeAt(e) === 58) {
@@ -723,14 +815,19 @@ function scanBareHosts(s: string, whole: [number, number]): Hit | undefined {
       after = q;
     }
     const hasPath = after < j && (s.charCodeAt(after) === 47 || s.charCodeAt(after) === 92);
-    const pathText = hasPath ? s.slice(after + 1, Math.min(j, after + 8)) : '';
-    // `10.0.0.0/8` is CIDR notation, not a path.
-    let cidr = hasPath && pathText.length > 0;
-    for (let m = 0; m < pathText.length; m++) if (!isDigit(pathText.charCodeAt(m))) cidr = false;
+    // `10.0.0.0/8` is CIDR notation, not a path (up to 7 characters after the slash, all digits).
+    const pathEnd = hasPath ? Math.min(j, after + 8) : after + 1;
+    let cidr = hasPath && pathEnd > after + 1;
+    for (let m = after + 1; m < pathEnd; m++) if (!isDigit(s.charCodeAt(m))) cidr = false;
     if (after < j && !hasPath && s.charCodeAt(after) !== 63 && s.charCodeAt(after) !== 35) continue;
     // A bare IPv4 needs its four parts: "4/_id", "01/DEC/2011" and "1.5 inch" are not hosts.
-    if (isDigit(host.charCodeAt(0)) && countDots(host) !== 3) continue;
-    if (!isDigit(host.charCodeAt(0)) && host.charCodeAt(0) !== 91 && !nameCandidate(host)) continue;
+    const h0 = s.charCodeAt(k);
+    if (isDigit(h0)) {
+      let dots = 0;
+      for (let m = k; m < e; m++) if (s.charCodeAt(m) === 46) dots++;
+      if (dots !== 3) continue;
+    } else if (h0 !== 91 && !nameCandidateAt(s, k, e, (seen & BH_WIDE) === 0)) continue;
+    const host = s.slice(k, e);
     const v = classifyHost(host);
     if (v === undefined || v.category === 'public') continue;
     // Bare spellings that are just numbers ("2130706433", "0x7f000001") are ids, not hosts.

@@ -19,7 +19,9 @@
  * harmless tag: nothing, or `low`.
  *
  * Cost: a charCode prefilter returns at once for strings without any of `< : ( \` { = &` (most ids,
- * names, numbers and plain sentences). Every later pass is a single linear scan; per-position look-aheads are
+ * names, numbers and plain sentences); the same pass checks, around each of those characters, whether
+ * the scan it would trigger can fire at all (a sink name before `(`, a scheme name before `:`, `on…`
+ * before `=`), so `Mozilla/5.0 (X11; …` or `https://host/?a=1` scan nothing more. Every later pass is a single linear scan; per-position look-aheads are
  * bounded by small constants, so adversarial input (1 MB of `<`, quotes or `javascript:`) stays linear.
  */
 import { isHtmlSpace, scanHtmlTags, type HtmlTag } from '../tokenizers/html';
@@ -910,81 +912,223 @@ const F_AMP = 64;
 const F_FULLWIDTH_LT = 128;
 const F_BACKTICK = 256;
 
-/** One pass over the value: which of the characters the rules need are present. */
-function flags(s: string): number {
-  let f = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 34 || (c > 96 && c !== 123)) {
-      // Full-width `＜` (NFKC) and `¼` (0xBC with the high bit stripped by a 7-bit charset) act as `<`.
-      if (c === 0xff1c || c === 0xbc) f |= F_FULLWIDTH_LT;
-      continue;
-    }
-    switch (c) {
-      case 60:
-        f |= F_LT;
-        break;
-      case 96:
-        f |= F_BACKTICK;
-        break;
-      case 58:
-        f |= F_COLON;
-        break;
-      case 40:
-        f |= F_PAREN;
-        break;
-      case 123:
-        f |= F_BRACE;
-        break;
-      case 61:
-        f |= F_EQ;
-        break;
-      case 38:
-        f |= F_AMP;
-        break;
-    }
+// Which outside-tag scans can fire at all. Each is a necessary condition for any finding (of any
+// confidence) of its scan, checked with a few character loads at the character that triggers it, so
+// values with `(`, `:` or `=` in ordinary roles (`Mozilla/5.0 (X11; …`, `https://host/p?x=1`,
+// `Root=1-…`, `09:30:00`) skip the scans instead of running them to find nothing.
+/** scanSchemes: a scheme name before a `:`, or characters the scheme reader skips or decodes. */
+const N_SCHEME = 1;
+/** scanEventAttributes: `on` + letters (+ spaces) before a `=`. */
+const N_EVENT = 2;
+/** scanCss: `e`/`u` after a `:` (expression, url), or CSS escapes, entities, comments. */
+const N_CSS = 4;
+/** scanJsSinks: a sink name before a `(` or backtick, or right after a `(` (callback). */
+const N_SINK = 8;
+/** scanJsIndirect: a `[` or a `${`. */
+const N_INDIRECT = 16;
+/** scanTemplates: `{{`. */
+const N_TPL = 32;
+/** scanJsEntities: `&{`. */
+const N_JSENT = 64;
+const N_ALL = 127;
+
+/** Characters the pre-pass looks at (the rest cost one table load): their F_* bit, or 512. */
+const XCHAR = new Uint16Array(128);
+(() => {
+  XCHAR[60] = F_LT;
+  XCHAR[96] = F_BACKTICK;
+  XCHAR[58] = F_COLON;
+  XCHAR[40] = F_PAREN;
+  XCHAR[123] = F_BRACE;
+  XCHAR[61] = F_EQ;
+  XCHAR[38] = F_AMP;
+  for (const ch of '[$\\]/+\t\n\r') XCHAR[ch.charCodeAt(0)] = 512;
+})();
+
+const SCHEME_NAMES = ['javascript', 'vbscript', 'livescript', 'mocha', 'data'];
+const SINK_NAMES = [...SINKS];
+
+/** A script scheme name (any case) ends at `end` (the index of a `:`). */
+function schemeNameBefore(s: string, end: number): boolean {
+  for (const name of SCHEME_NAMES) {
+    const a = end - name.length;
+    if (a < 0) continue;
+    let k = 0;
+    while (k < name.length && lower(s.charCodeAt(a + k)) === name.charCodeAt(k)) k++;
+    if (k === name.length) return true;
   }
-  return f;
+  return false;
+}
+
+/** A sink name ends at `end`, after skipping up to 8 blanks back from it (scanJsSinks' call site). */
+function sinkBefore(s: string, end: number): boolean {
+  let e = end;
+  while (e > 0 && end - e < 8 && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9)) e--;
+  const last = s.charCodeAt(e - 1);
+  // Every sink name ends in `t`, `m` or `l`.
+  if (last !== 116 && last !== 109 && last !== 108) return false;
+  for (const name of SINK_NAMES) if (e >= name.length && s.startsWith(name, e - name.length)) return true;
+  return false;
+}
+
+/** The code before a call character can end a sink name (`t`, `m`, `l`) or be a blank before one. */
+function mayEndSink(c: number): boolean {
+  return c === 116 || c === 109 || c === 108 || c === 32 || c === 9;
+}
+
+/** A sink name starts at `p` (a callback: `find(alert)`). */
+function sinkAt(s: string, p: number): boolean {
+  const c = s.charCodeAt(p);
+  // Every sink name starts with `a`, `p`, `c`, `e` or `s`.
+  if (c !== 97 && c !== 112 && c !== 99 && c !== 101 && c !== 115) return false;
+  for (const name of SINK_NAMES) if (s.startsWith(name, p)) return true;
+  return false;
+}
+
+/** `on` + at least two letters, then up to 16 spaces, end at `eq` (the index of a `=`). */
+function eventBefore(s: string, eq: number): boolean {
+  let k = eq;
+  while (k > 0 && eq - k < 16) {
+    const c = s.charCodeAt(k - 1);
+    if (isHtmlSpace(c) || c === 11 || c === 0) k--;
+    else break;
+  }
+  let a = k;
+  while (a > 0 && k - a <= 48) {
+    const c = s.charCodeAt(a - 1) | 0x20;
+    if (c >= 97 && c <= 122) a--;
+    else break;
+  }
+  return k - a >= 4 && k - a <= 48 && (s.charCodeAt(a) | 0x20) === 111 && (s.charCodeAt(a + 1) | 0x20) === 110;
+}
+
+/** After a `:` at `p - 1`: the first character that is not a control or space is `e` or `u`. */
+function cssWordAfter(s: string, p: number): boolean {
+  while (p < s.length && s.charCodeAt(p) <= 32) p++;
+  const c = s.charCodeAt(p) | 0x20;
+  return c === 101 || c === 117;
 }
 
 export function detectXss(value: string): Detection | undefined {
   if (typeof value !== 'string' || value.length < 2) return undefined;
-  let f = flags(value);
-  // Fast path: no `<`, colon, parenthesis, backtick, brace, `=` or `&`: nothing here can become
-  // markup or script (a quote alone, as in "O'Brien", cannot either). One switch per character.
+  // Fast path: one pass over the value. Without any `<`, colon, parenthesis, backtick, brace, `=` or
+  // `&`, nothing here can become markup or script (a quote alone, as in "O'Brien", cannot either).
+  // The pass also notes which scans can fire (N_*), looking around `(`, backticks, `:`, `=` and `&`:
+  // a few characters each (the blanks skipped after a colon stop at the next non-blank, so no
+  // character is skipped twice).
+  let f = 0;
+  let need = 0;
+  let plus = false;
+  const n = value.length;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 128) {
+      // Full-width `＜` (NFKC) and `¼` (0xBC with the high bit stripped by a 7-bit charset) act as `<`.
+      if (c === 0xff1c || c === 0xbc) f |= F_FULLWIDTH_LT;
+      continue;
+    }
+    const x = XCHAR[c] as number;
+    if (x === 0) continue;
+    f |= x & 511;
+    switch (c) {
+      case 96: // `
+        if (!(need & N_SINK) && mayEndSink(value.charCodeAt(i - 1)) && sinkBefore(value, i)) need |= N_SINK;
+        break;
+      case 40: {
+        // (: a sink name before it (after blanks), or right after it (a callback).
+        if (need & N_SINK) break;
+        const q = value.charCodeAt(i + 1);
+        if ((mayEndSink(value.charCodeAt(i - 1)) && sinkBefore(value, i)) || ((q === 97 || q === 112 || q === 99 || q === 101 || q === 115) && sinkAt(value, i + 1))) {
+          need |= N_SINK;
+        }
+        break;
+      }
+      case 58: // :
+        if (!(need & N_SCHEME) && schemeNameBefore(value, i)) need |= N_SCHEME;
+        if (!(need & N_CSS) && cssWordAfter(value, i + 1)) need |= N_CSS;
+        break;
+      case 61: // =
+        if (!(need & N_EVENT) && eventBefore(value, i)) need |= N_EVENT;
+        break;
+      case 38: // &: entities can spell schemes and CSS keywords; `&{` is a JavaScript entity
+        need |= N_SCHEME | N_CSS;
+        if (value.charCodeAt(i + 1) === 123) need |= N_JSENT;
+        break;
+      case 123: // {
+        if (value.charCodeAt(i + 1) === 123) need |= N_TPL;
+        break;
+      case 91: // [
+        need |= N_INDIRECT;
+        break;
+      case 36: // $
+        if (value.charCodeAt(i + 1) === 123) need |= N_INDIRECT;
+        break;
+      case 92: // backslash: CSS escapes
+        need |= N_CSS;
+        break;
+      case 47: // `/*`: CSS comments
+        if (value.charCodeAt(i + 1) === 42) need |= N_CSS;
+        break;
+      case 60: // <: `<!--` and CDATA seams inside a scheme
+      case 93: // ]: `]]>`
+      case 9:
+      case 10:
+      case 13: // the URL parser drops tab, LF and CR anywhere in a scheme
+        need |= N_SCHEME;
+        break;
+      case 43: // +: UTF-7 (below)
+        plus = true;
+        break;
+      default:
+        break;
+    }
+  }
   if (f === 0) return undefined;
+  if (
+    !plus &&
+    !(f & (F_LT | F_FULLWIDTH_LT)) &&
+    !(f & (F_COLON | F_AMP) && need & N_SCHEME) &&
+    !(f & F_EQ && need & N_EVENT) &&
+    !(f & F_COLON && need & N_CSS) &&
+    !(f & (F_PAREN | F_BACKTICK) && need & (N_SINK | N_INDIRECT)) &&
+    !(f & F_BRACE && need & (N_TPL | N_JSENT))
+  ) {
+    return undefined; // no scan below can fire
+  }
   const best = new Best();
   let s = value;
   if (f & F_FULLWIDTH_LT) {
     // Full-width brackets become `<`/`>` under NFKC normalisation, which some back ends apply.
     s = s.replaceAll('\uff1c', '<').replaceAll('\uff1e', '>').replaceAll('\u00bc', '<').replaceAll('\u00be', '>');
   }
-  if (s.includes('+ADw-')) {
+  if (plus && s.includes('+ADw-')) {
     // UTF-7 (`+ADw-script+AD4-`), which a page served without a charset could be sniffed as.
     s = s.replaceAll('+ADw-', '<').replaceAll('+AD4-', '>').replaceAll('+ACI-', '"').replaceAll('+ACc-', "'");
     f |= F_LT;
   }
+  // The N_* gates were read on the raw value: a rewritten one runs every scan its characters allow.
+  if (s !== value) need = N_ALL;
   if (f & (F_LT | F_FULLWIDTH_LT)) {
     if (scanDangerousTagNames(s, best)) return best.hit;
     scanHtmlTags(s, (tag) => checkTag(tag, s, best));
     if (best.high) return best.hit;
   }
-  if (f & (F_COLON | F_AMP)) {
+  if (f & (F_COLON | F_AMP) && need & N_SCHEME) {
     if (scanSchemes(s, best)) return best.hit;
   }
-  if (f & F_EQ) {
+  if (f & F_EQ && need & N_EVENT) {
     if (scanEventAttributes(s, best)) return best.hit;
   }
-  if (f & F_COLON) {
+  if (f & F_COLON && need & N_CSS) {
     if (scanCss(s, best)) return best.hit;
   }
   if (f & (F_PAREN | F_BACKTICK)) {
-    if (scanJsSinks(s, best)) return best.hit;
-    if (scanJsIndirect(s, best)) return best.hit;
+    if (need & N_SINK && scanJsSinks(s, best)) return best.hit;
+    if (need & N_INDIRECT && scanJsIndirect(s, best)) return best.hit;
   }
   if (f & F_BRACE) {
-    if (scanTemplates(s, best)) return best.hit;
-    if (f & F_AMP && scanJsEntities(s, best)) return best.hit;
+    if (need & N_TPL && scanTemplates(s, best)) return best.hit;
+    if (f & F_AMP && need & N_JSENT && scanJsEntities(s, best)) return best.hit;
   }
   return best.hit;
 }
