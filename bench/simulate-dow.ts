@@ -314,15 +314,17 @@ async function main(): Promise<void> {
   const g = (k: string): ScenarioStats | undefined => stats[k];
   const local = benignTotals['local only'];
   const shared = benignTotals['shared store'];
-  const check = (ok: boolean | undefined): string => (ok === undefined ? 'n/a ' : ok ? 'PASS' : 'FAIL');
-  const lines: Array<[string, boolean | undefined, string]> = [
+  const check = (ok: boolean | 'point' | undefined): string => (ok === undefined ? 'n/a ' : ok === 'point' ? 'PASS (point estimate; 95 % bound above)' : ok ? 'PASS' : 'FAIL');
+  const fa = (x: { days: number; episodes: number } | undefined): boolean | 'point' | undefined =>
+    x === undefined ? undefined : poissonUpper95(x.episodes) / x.days <= 0.1 ? true : x.episodes / x.days <= 0.1 ? 'point' : false;
+  const lines: Array<[string, boolean | 'point' | undefined, string]> = [
     ['blast detected within 5 s (p95), shared store', (g('blast/shared store')?.alertP95 ?? Infinity) <= 5, secs(g('blast/shared store')?.alertP95)],
     ['blast detected within 5 s (p95), local only', (g('blast/local only')?.alertP95 ?? Infinity) <= 5, secs(g('blast/local only')?.alertP95)],
     ['distributed flood detected within 30 s (p95), shared store', (g('flood/shared store')?.alertP95 ?? Infinity) <= 30, secs(g('flood/shared store')?.alertP95)],
     ['+50 % leech detected within 1 h (p95), shared store', (g('leech/shared store')?.alertP95 ?? Infinity) <= 3600, secs(g('leech/shared store')?.alertP95)],
     ['+50 % leech detected within 1 h (p95), local only', (g('leech/local only')?.alertP95 ?? Infinity) <= 3600, secs(g('leech/local only')?.alertP95)],
-    ['≤ 0.1 false alarms per benign day, shared store', shared ? shared.episodes / shared.days <= 0.1 : undefined, shared ? `${(shared.episodes / shared.days).toFixed(3)} (95 % bound ${(poissonUpper95(shared.episodes) / shared.days).toFixed(3)})` : '—'],
-    ['≤ 0.1 false alarms per benign day, local only', local ? local.episodes / local.days <= 0.1 : undefined, local ? `${(local.episodes / local.days).toFixed(3)} (95 % bound ${(poissonUpper95(local.episodes) / local.days).toFixed(3)})` : '—'],
+    ['≤ 0.1 false alarms per benign day, shared store', fa(shared), shared ? `${(shared.episodes / shared.days).toFixed(3)} (95 % bound ${(poissonUpper95(shared.episodes) / shared.days).toFixed(3)})` : '—'],
+    ['≤ 0.1 false alarms per benign day, local only', fa(local), local ? `${(local.episodes / local.days).toFixed(3)} (95 % bound ${(poissonUpper95(local.episodes) / local.days).toFixed(3)})` : '—'],
     ['≥ 95 % of blast spend saved, shared store', (g('blast/shared store')?.savedMean ?? 0) >= 0.95, percent(g('blast/shared store')?.savedMean ?? 0)],
     ['≥ 95 % of blast spend saved, local only', (g('blast/local only')?.savedMean ?? 0) >= 0.95, percent(g('blast/local only')?.savedMean ?? 0)],
     ['≥ 80 % of distributed-flood spend saved, shared store', (g('flood/shared store')?.savedMean ?? 0) >= 0.8, percent(g('flood/shared store')?.savedMean ?? 0)],
