@@ -257,8 +257,16 @@ export function detectDeserialization(value: string): Detection | undefined {
       const k = KIND[c];
       if (k === K_ALNUM) {
         if (!prevAlnum) d = tokenStart(value, i, c);
+        // Only a token start is examined: the rest of the letter/digit run is consumed here at once.
+        let j = i + 1;
+        while (j < n) {
+          const c2 = value.charCodeAt(j);
+          if (c2 >= 128 || KIND[c2] !== K_ALNUM) break;
+          j++;
+        }
+        run += j - i;
+        i = j - 1;
         prevAlnum = true;
-        run++;
         if (d === undefined) continue;
       } else {
         prevAlnum = false;

@@ -681,6 +681,8 @@ class HashSet32 {
 const SEG_HASHES = new HashSet32();
 /** Hashes of sensitive extensions (with their dot). */
 const EXT_HASHES = new HashSet32();
+/** Hashes of the weak roots (first segments of absolute paths into system-like places). */
+const WEAK_HASHES = new HashSet32();
 /**
  * Signatures (length, first, second and last character) of the same names and extensions: most
  * segments miss here after four character loads, before any hashing.
@@ -701,6 +703,7 @@ function segSig(s: string, a: number, b: number): number {
     EXT_HASHES.add(segHash(x, 0, x.length));
     SEG_SIG[segSig(x, 0, x.length)] = 1;
   }
+  for (const w of WEAK_ROOTS) WEAK_HASHES.add(segHash(w, 0, w.length));
 })();
 
 /** s[a, b) ends with `word` (lower case), ignoring ASCII case; `\` read as `/`. */
@@ -765,19 +768,30 @@ function crownAt(s: string, a: number, b: number, k: number, c: number): boolean
 function pathMayHit(s: string, a: number, b: number, firstSep: number): boolean {
   if (firstSep < 0) return false; // no separator: only the crown strings (checked) can hit
   const c0 = s.charCodeAt(a);
-  if (c0 === 47 || c0 === 92 || s.charCodeAt(a + 1) === 58) return true; // absolute, UNC, drive
+  if (s.charCodeAt(a + 1) === 58) return true; // a drive (`c:`)
+  const absolute = c0 === 47 || c0 === 92;
+  if (c0 === 92 && s.charCodeAt(a + 1) === 92) return true; // UNC
   // `scheme://…`: only the crown strings and climbs (checked) count in a URL.
   if (firstSep - 1 > a && firstSep - 1 - a < 24 && s.charCodeAt(firstSep - 1) === 58 && firstSep + 1 < b && (s.charCodeAt(firstSep + 1) === 47 || s.charCodeAt(firstSep + 1) === 92)) {
     return false;
   }
-  // A relative path: any sensitive segment.
+  // Any sensitive segment (a relative path hits only through one); for an absolute path also its
+  // first named segment: a weak root (`/var/…`, `/home/…`) or a hidden directory (`/.git/…`).
   let x = a;
+  let named = !absolute;
   for (let k = a; k <= b; k++) {
     const c = k < b ? s.charCodeAt(k) : 47;
     if (c !== 47 && c !== 92) continue;
     let e = k;
     while (e > x && s.charCodeAt(e - 1) <= 32) e--;
-    if (e > x && !(e === x + 1 && s.charCodeAt(x) === 46) && segmentMayBeSensitive(s, x, e)) return true;
+    if (e > x && !(e === x + 1 && s.charCodeAt(x) === 46)) {
+      if (segmentMayBeSensitive(s, x, e)) return true;
+      if (!named && !(e === x + 2 && s.charCodeAt(x + 1) === 58)) {
+        // The first named segment of an absolute path (a `x:` segment does not count as one).
+        named = true;
+        if (e - x <= MAX_NAMED_SEGMENT && (WEAK_HASHES.has(segHash(s, x, e)) || (s.charCodeAt(x) === 46 && e - x > 1))) return true;
+      }
+    }
     x = k + 1;
   }
   return false;

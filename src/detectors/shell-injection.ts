@@ -1624,7 +1624,8 @@ export function detectShellInjection(value: string): Detection | undefined {
 // normalised word needs the first [a-z0-9_] run of a table name (or that run plus version digits) to
 // be a run of the word: exact and case-insensitive names, `.exe`/`.bat` suffixes, version suffixes
 // (`python3.11`), `-tail` variants, `./name`, `name/switch`; `/bin/…` paths need `bin`, `sbin` or
-// `libexec`; drive paths need `X:/`. Quotes can glue runs (`c'a't` is `cat`, and inside quotes the
+// `libexec`; drive paths need `X:/`; the cmd.exe IF tests need `exist`, `defined` or `errorlevel`
+// (FOR needs `%`). Quotes can glue runs (`c'a't` is `cat`, and inside quotes the
 // norm keeps blanks): a run with one quote inside is checked both split and joined; more quotes, or
 // quotes with globs, go to the full passes.
 
@@ -1687,7 +1688,9 @@ function isRunChar(c: number): boolean {
     if (e === 0) continue;
     add(name.slice(0, e), e < name.length && name.charCodeAt(e) === 45 ? CR_HYPH : CR_PLAIN);
   }
-  for (const w of ['bin', 'sbin', 'libexec', 'for', 'if', 'phpinfo']) add(w, CR_PLAIN);
+  // `/bin/…` paths; `phpinfo(`; the words that take a cmd.exe IF to a finding (`if exist c:\x`,
+  // `if errorlevel 1`, `if defined x cmd`). FOR needs a `%var`, and `%` always runs the passes.
+  for (const w of ['bin', 'sbin', 'libexec', 'phpinfo', 'exist', 'defined', 'errorlevel']) add(w, CR_PLAIN);
 })();
 
 /** Scan classes: run characters, blanks and separators (word starts), quotes, glob, `:`, specials. */

@@ -2188,6 +2188,12 @@ const PCLASS = new Uint8Array(65536);
   for (const w of KW_WORDS) sig(w);
 })();
 
+/** s[a, b) starts with `xp_` or `sp_` (any case): extended and OLE procedures, always walked. */
+function isXpSp(s: string, a: number, b: number): boolean {
+  const c0 = s.charCodeAt(a) | 0x20;
+  return b - a >= 3 && s.charCodeAt(a + 2) === 95 && (s.charCodeAt(a + 1) | 0x20) === 112 && (c0 === 120 || c0 === 115);
+}
+
 function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -2263,13 +2269,16 @@ function prescan(s: string): number {
       }
       let f = kwFlags(s, ws, i);
       const c0 = s.charCodeAt(ws) | 0x20;
-      if (i - ws >= 3 && s.charCodeAt(ws + 2) === 95 && (s.charCodeAt(ws + 1) | 0x20) === 112 && (c0 === 120 || c0 === 115)) return SCAN_FULL; // xp_ / sp_
+      if (isXpSp(s, ws, i)) return SCAN_FULL;
       if (split) {
         // Suffixes after a digit, as a number followed by a word (bounded: KW_MAX characters back).
         for (let t = Math.max(ws + 1, i - KW_MAX); t < i; t++) {
           const d = s.charCodeAt(t - 1);
           const e = s.charCodeAt(t);
-          if (d >= 48 && d <= 57 && !(e >= 48 && e <= 57)) f |= kwFlags(s, t, i);
+          if (d >= 48 && d <= 57 && !(e >= 48 && e <= 57)) {
+            f |= kwFlags(s, t, i);
+            if (isXpSp(s, t, i)) return SCAN_FULL;
+          }
         }
       }
       if (f & KW_STRONG) return SCAN_FULL;
