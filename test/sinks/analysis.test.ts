@@ -4,7 +4,7 @@ import { checkMongoFilter } from '../../src/sinks/analysis/nosql';
 import { checkPath } from '../../src/sinks/analysis/path';
 import { checkShell, checkArgv, shellScriptOf } from '../../src/sinks/analysis/shell';
 import { checkSql, tokenizeSql, type SqlDialect } from '../../src/sinks/analysis/sql';
-import { checkSsrf, classifyIp, hostFromInput } from '../../src/sinks/analysis/ssrf';
+import { checkSsrf, classifyIp, hostFromInput, ipKind } from '../../src/sinks/analysis/ssrf';
 import type { UserInput } from '../../src/sinks/context';
 
 const inp = (value: string, path = 'body.x'): UserInput => ({ value, source: 'body', path });
@@ -130,4 +130,26 @@ t.test('nosql: operator objects from input', async (t) => {
   t.notOk(checkMongoFilter({ user: 'admin', password: 'secret' }, ops, []), 'plain values');
   t.notOk(checkMongoFilter({ age: { $gt: 18 } }, ops, []), 'the application’s own operator');
   t.ok(checkMongoFilter({ $where: "this.name == 'a' || true" }, [], [inp("a' || true")]), '$where with input');
+});
+
+t.test('ipKind agrees with net.isIP (it exists only to skip Node\'s costly first IPv6 regex compile)', async (t) => {
+  const { isIP } = await import('node:net');
+  const fixed = [
+    '::', '::1', '1::', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7::', '::2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8:9', '1::2::3', ':1::2',
+    '1::2:', 'fe80::1%eth0', 'fe80::1%', '::ffff:1.2.3.4', '::ffff:1.2.3', '1:2:3:4:5:6:1.2.3.4', '1:2:3:4:5:6:7:1.2.3.4',
+    '::1.2.3.4', '12345::', 'g::1', '[::1]', '::ffff:01.2.3.4', '1.2.3.4', '01.2.3.4', '256.1.1.1', 'A:B::', '1:::2',
+    ':::', '1::2%a%b', 'fe80::%1', 'metadata.google.internal', '*.amazonaws.com', '', 'fd00:ec2::254',
+  ];
+  for (const s of fixed) t.equal(ipKind(s), isIP(s), JSON.stringify(s));
+  // Seeded random strings over the characters that matter.
+  const parts = ['0', '1', 'f', 'F', 'a', 'g', ':', '::', '.', '%', '1.2.3.4', 'ffff', '255', 'z', '12345'];
+  let seed = 7;
+  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  let diffs = 0;
+  for (let i = 0; i < 50_000; i++) {
+    let s = '';
+    for (let k = 1 + Math.floor(rnd() * 10); k > 0; k--) s += parts[Math.floor(rnd() * parts.length)];
+    if (ipKind(s) !== isIP(s)) diffs++;
+  }
+  t.equal(diffs, 0, '50,000 random strings');
 });
