@@ -108,6 +108,34 @@ function group(name: string, install: () => string[]): void {
 }
 
 /**
+ * Several protect() calls in one process (several handlers in one bundle) share the patched sinks, so
+ * what applies outside invocations (cold start, background work) is merged, not last-wins: `block`
+ * if any of them blocks, every reporter hears each finding, and active policies are kept until
+ * another set of active policies replaces them (a later protect() without policies does not erase
+ * them).
+ */
+const outsideReporters: Array<(finding: SinkFinding) => void> = [];
+let registrations = 0;
+function registerOutside(mode: SinkMode, report: ((finding: SinkFinding) => void) | undefined, policies: ResolvedPolicies | undefined): void {
+  if (report !== undefined && !outsideReporters.includes(report)) outsideReporters.push(report);
+  const reporters = [...outsideReporters];
+  const prev = state.outside;
+  const first = registrations++ === 0;
+  state.outside = {
+    mode: first ? mode : mode === 'block' || prev.mode === 'block' ? 'block' : mode,
+    report:
+      reporters.length === 0
+        ? undefined
+        : reporters.length === 1
+          ? reporters[0]
+          : (f) => {
+              for (const r of reporters) r(f);
+            },
+    policies: policies ?? prev.policies,
+  };
+}
+
+/**
  * Installs the sinks. Throws RaspConfigError for bad options. Call once at cold start (protect() does);
  * calling again is cheap and only adds groups or updates the outside-invocation settings.
  */
@@ -119,7 +147,7 @@ export function installSinks(options: InstallOptions = {}): SinkInstallation {
   if (options.report !== undefined && typeof options.report !== 'function') fail('report must be a function (finding) => void.');
   if (sinks === false || options.mode === 'off') return { installed: [...installed], policies, sinks: { ...DEFAULT_SINKS, ...Object.fromEntries(Object.keys(DEFAULT_SINKS).map((k) => [k, false])) } as ResolvedSinkOptions };
 
-  state.outside = { mode: options.mode ?? 'block', report: options.report, policies: policies.active ? policies : undefined };
+  registerOutside(options.mode ?? 'block', options.report, policies.active ? policies : undefined);
 
   const hooks = [];
   if (sinks.childProcess || policies.childProcess.action !== 'allow') group('childProcess', installChildProcess);
@@ -154,6 +182,8 @@ export function uninstallSinks(): void {
   groups.clear();
   installed.length = 0;
   state.outside = { mode: 'block', report: undefined, policies: undefined };
+  outsideReporters.length = 0;
+  registrations = 0;
   state.outsideSeen.clear();
   (Module as unknown as { syncBuiltinESMExports?: () => void }).syncBuiltinESMExports?.();
 }

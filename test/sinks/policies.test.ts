@@ -139,3 +139,25 @@ t.test('credentialEnv: reads of credential variables', async (t) => {
   uninstallSinks();
   t.equal(process.env.AWS_SECRET_ACCESS_KEY?.length, 40, 'restored');
 });
+
+t.test('several protect() calls in one process: outside invocations the strictest mode holds and every reporter hears', async (t) => {
+  const writable = path.join(dir, 'merge-writable');
+  fs.mkdirSync(writable, { recursive: true });
+  const heard1: SinkFinding[] = [];
+  const heard2: SinkFinding[] = [];
+  const policies = resolvePolicies({ fsWrite: { allow: [writable] } }, {});
+  // The first handler blocks with policies; a second one (monitor, no policies) must not weaken that.
+  installSinks({ policies, mode: 'block', report: (f) => heard1.push(f) });
+  installSinks({ mode: 'monitor', report: (f) => heard2.push(f) });
+  t.teardown(() => uninstallSinks());
+  t.throws(() => fs.writeFileSync(path.join(dir, 'merged-cold-start.txt'), 'x'), SinkBlockedError, 'still blocked outside invocations');
+  t.notOk(fs.existsSync(path.join(dir, 'merged-cold-start.txt')));
+  t.equal(heard1.length, 1, 'the first reporter heard it');
+  t.equal(heard2.length, 1, 'the second reporter heard it');
+  uninstallSinks();
+  // Monitor only: the write goes through, and is reported.
+  installSinks({ policies, mode: 'monitor', report: (f) => heard1.push(f) });
+  fs.writeFileSync(path.join(dir, 'monitored.txt'), 'x');
+  t.ok(fs.existsSync(path.join(dir, 'monitored.txt')), 'monitor lets it through');
+  t.equal(heard1.length, 2, 'and reports it');
+});
