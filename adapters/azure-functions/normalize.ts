@@ -1,12 +1,13 @@
 /**
  * Azure Functions (v4 programming model) invocations to the engine's request model. The trigger type
- * comes from `context.options.trigger.type`; an HTTP request is read through a clone so the handler
- * still gets an unread body. Non-HTTP payloads are inspected per message, with the trigger metadata
+ * comes from `context.options.trigger.type`; an HTTP request's body is read so that the handler still
+ * gets it unread (body.ts). Non-HTTP payloads are inspected per message, with the trigger metadata
  * fields a sender controls (blob names and metadata, message properties).
  */
 import type { HttpRequest, InvocationContext } from '@azure/functions';
 import { parseCookieHeader, parseForm } from '../../src/decode';
 import { appendSegment } from '../../src/paths';
+import { readBodyKeepReadable } from './body';
 import type { InputSource, InspectionRequest } from '../../src/types';
 
 type Obj = Record<string, unknown>;
@@ -202,7 +203,7 @@ function addValue(into: Record<string, string | string[]>, key: string, value: s
   } else if (prev !== value) into[key] = [prev, value];
 }
 
-/** Reads an HTTP invocation. The body is read from a clone: the original stays unread for the handler. */
+/** Reads an HTTP invocation. The body stays readable for the handler (body.ts). */
 export async function normalizeHttp(req: HttpRequestLike, context: InvocationContext | undefined): Promise<InspectionRequest> {
   const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   const cookies: Record<string, string> = Object.create(null) as Record<string, string>;
@@ -236,8 +237,7 @@ export async function normalizeHttp(req: HttpRequestLike, context: InvocationCon
   const trigger = (context as { options?: { trigger?: { route?: unknown } } } | undefined)?.options?.trigger;
   const registered = str(trigger?.route) ?? (context?.functionName && context.functionName !== 'unknown' ? context.functionName : undefined);
 
-  let body: string | undefined;
-  if (req.body !== null) body = await req.clone().text();
+  const body = await readBodyKeepReadable(req);
 
   const sources: InputSource[] = [
     { kind: 'query', path: 'query', value: query },

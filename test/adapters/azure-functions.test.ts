@@ -129,6 +129,59 @@ t.test('HTTP: benign text passes and the handler reads it unchanged, body includ
   t.equal(lines.length, 0, 'no security events for benign traffic');
 });
 
+t.test('HTTP: after inspection the body keeps the platform\'s semantics (bytes, one read, streams, forms, clone)', async (t) => {
+  const run = async (init: HttpRequestInit, user: (r: HttpRequest) => Promise<void>): Promise<number> => {
+    const handler = protect(async (request: HttpRequest) => {
+      await user(request);
+      return { status: 200 };
+    }, { log: false });
+    return ((await handler(new HttpRequest(init), httpContext())) as HttpResponseInit).status as number;
+  };
+  // Bytes that are not valid UTF-8 come back exactly (only the inspected copy is decoded).
+  const binary = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x80, 0xc3, 0x28]);
+  await run({ method: 'POST', url: `${BASE}/api/upload`, headers: { 'content-type': 'image/jpeg' }, body: { bytes: binary } }, async (r) => {
+    t.same([...new Uint8Array(await r.arrayBuffer())], [...binary], 'binary body byte for byte');
+    t.equal(r.bodyUsed, true, 'bodyUsed after a read');
+    await t.rejects(r.text(), TypeError, 'a second read rejects like the native body');
+    t.throws(() => r.clone(), TypeError, 'clone after a read throws like the native one');
+  });
+  await run({ method: 'POST', url: `${BASE}/api/upload`, headers: { 'content-type': 'image/jpeg' }, body: { bytes: binary } }, async (r) => {
+    const blob = await r.blob();
+    t.equal(blob.type, 'image/jpeg', 'blob type from Content-Type');
+    t.same([...new Uint8Array(await blob.arrayBuffer())], [...binary], 'blob bytes');
+  });
+  // The stream, read by hand.
+  await run({ method: 'POST', url: `${BASE}/api/orders`, headers: { 'content-type': 'text/plain' }, body: { string: 'stream me' } }, async (r) => {
+    const chunks: Uint8Array[] = [];
+    const reader = (r.body as ReadableStream<Uint8Array>).getReader();
+    for (let c = await reader.read(); !c.done; c = await reader.read()) chunks.push(c.value);
+    t.equal(Buffer.concat(chunks).toString('utf8'), 'stream me', 'body stream');
+    t.equal(r.bodyUsed, true, 'reading the stream uses the body');
+  });
+  // Forms, URL-encoded and multipart.
+  await run({ method: 'POST', url: `${BASE}/api/form`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: { string: 'name=Tom+%26+Jerry&qty=2' } }, async (r) => {
+    const f = await r.formData();
+    t.equal(f.get('name'), 'Tom & Jerry', 'urlencoded form');
+  });
+  const boundary = 'b0undary';
+  const multipart = `--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--${boundary}--\r\n`;
+  await run({ method: 'POST', url: `${BASE}/api/form`, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body: { string: multipart } }, async (r) => {
+    t.equal((await r.formData()).get('note'), 'hello', 'multipart form');
+  });
+  // clone() before a read: both copies readable, independently.
+  await run({ method: 'POST', url: `${BASE}/api/orders?page=2`, headers: { 'content-type': 'application/json', 'x-trace': 'a' }, body: { string: '{"a":1}' } }, async (r) => {
+    const c = r.clone();
+    t.ok(c instanceof HttpRequest, 'a real HttpRequest');
+    t.same(await c.json(), { a: 1 }, 'the clone reads the body');
+    t.equal(c.headers.get('x-trace'), 'a', 'the clone keeps headers');
+    t.equal(c.query.get('page'), '2', 'and the query');
+    t.equal(r.bodyUsed, false, 'the original is still unused');
+    t.same(await r.json(), { a: 1 }, 'the original reads it too');
+  });
+  // And attacks in the body are still found.
+  t.equal(await run({ method: 'POST', url: `${BASE}/api/orders`, headers: { 'content-type': 'application/json' }, body: { string: JSON.stringify({ q: "1' OR '1'='1" }) } }, async () => undefined), 403);
+});
+
 t.test('HTTP: the body stays readable as text, JSON and bytes after inspection', async (t) => {
   const body = JSON.stringify({ customer: "O'Brien", note: 'Tom & Jerry' });
   const reads: Array<(r: HttpRequest) => Promise<unknown>> = [
