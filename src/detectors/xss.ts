@@ -14,15 +14,27 @@
  * - CSS `expression(` / `behavior:` / `-moz-binding:` after a property colon (comments and escapes
  *   inside the keyword undone);
  * - JavaScript-string breakouts (`';alert(1)//`, `'-alert(1)-'`) and values that are a dialog/eval call;
- * - AngularJS template injection: `{{ … constructor … }}` and friends.
+ * - AngularJS template injection: `{{ … constructor … }}` and friends;
+ * - element names an evasion disguises (`< script`, `< x: script`, `<s c r i p t`, `<f o r m`), DTD
+ *   attribute lists that add handlers, squeezed IE `<importimplementation=`, and a value that is only a
+ *   numeric reference to `<` (`&#X00003c;`, an entity-decoding probe);
+ * - code carried inside a tag whatever the attribute (`<a href="x#alert(1)">`, `<a title=
+ *   "document.cookie">`), and DOM code (`document.cookie=…`, `window.location=…`) as a value or after a
+ *   breakout;
+ * - style attributes whose CSS escapes hide a property name or spell markup (`be\haviour:`, `\3cimg`).
+ * Weaker signals stay below `high`: a `}` closing a style attribute's block, raw-text tags
+ * (`<plaintext>`), DOM code inside an expression (medium); XML schema locations (low).
  * Prose with angle brackets (`a < b`, `<3`, `x<y>z`, `<me@x.com>`, `use <b>bold</b>`) is text or a
  * harmless tag: nothing, or `low`.
  *
  * Cost: a charCode prefilter returns at once for strings without any of `< : ( \` { = &` (most ids,
  * names, numbers and plain sentences); the same pass checks, around each of those characters, whether
  * the scan it would trigger can fire at all (a sink name before `(`, a scheme name before `:`, `on…`
- * before `=`), so `Mozilla/5.0 (X11; …` or `https://host/?a=1` scan nothing more. Every later pass is a single linear scan; per-position look-aheads are
- * bounded by small constants, so adversarial input (1 MB of `<`, quotes or `javascript:`) stays linear.
+ * before `=`, a `document`/`window` root before `.`, whose positions it keeps for the DOM scan), so
+ * `Mozilla/5.0 (X11; …` or `https://host/?a=1` scan nothing more. Sink calls are found from the call
+ * characters backwards, so text between calls is not read again. Every later pass is a single linear
+ * scan; per-position look-aheads and look-backs are bounded by small constants or cover disjoint
+ * stretches, so adversarial input (1 MB of `<`, quotes or `javascript:`) stays linear.
  */
 import { isHtmlSpace, scanHtmlTags, type HtmlTag } from '../tokenizers/html';
 import type { Confidence, Detection } from '../types';
@@ -78,6 +90,9 @@ const URL_ATTRIBUTES = new Set([
   'classid',
 ]);
 
+/** Elements whose content the parser reads as raw text up to their end tag (or the end of the page). */
+const RAW_TEXT_TAGS = new Set(['plaintext', 'xmp', 'listing', 'noscript', 'noembed', 'noframes']);
+
 /** Attributes that bind data or behaviour into the page (IE data islands, HTC behaviours). */
 const ACTIVE_ATTRIBUTES = new Set(['datasrc', 'dataformatas', 'datafld', 'implementation', 'srcdoc', 'ev:handler']);
 
@@ -132,6 +147,131 @@ const ACTIVE_DATA_TYPES = new Set([
 /** Calls that XSS payloads use as a proof or a trampoline. */
 const SINKS = new Set(['alert', 'prompt', 'confirm', 'eval', 'setTimeout', 'setInterval', 'execScript']);
 
+/**
+ * DOM members that payloads read or write to steal, rewrite or navigate: `document.cookie`,
+ * `window.location`, `document.body.appendChild(…)`. A `document.`/`window.` chain counts only when
+ * its first member is one of these, so file names ("document.pdf", "window.png") are not code.
+ */
+const DOM_MEMBERS: Record<'document' | 'window', ReadonlyMap<number, readonly string[]>> = {
+  document: byFirstChar(
+    'cookie domain write writeln location URL documentURI referrer body head documentElement createElement ' +
+      'getElementById getElementsByTagName getElementsByName getElementsByClassName querySelector querySelectorAll ' +
+      'forms images links scripts open execCommand implementation defaultView all createRange evaluate baseURI',
+  ),
+  window: byFirstChar(
+    'location open name eval alert prompt confirm opener parent top frames document localStorage sessionStorage ' +
+      'postMessage fetch atob execScript setTimeout setInterval onerror onload XMLHttpRequest Function constructor',
+  ),
+};
+
+/** Space-separated names grouped by their first character code, so a lookup compares a few at most. */
+function byFirstChar(names: string): Map<number, string[]> {
+  const m = new Map<number, string[]>();
+  for (const name of names.split(' ')) {
+    const list = m.get(name.charCodeAt(0)) ?? [];
+    list.push(name);
+    m.set(name.charCodeAt(0), list);
+  }
+  return m;
+}
+
+/**
+ * `s.startsWith(word, p)` for the short ASCII words of the hot paths, as a plain loop: V8 does not
+ * inline the builtin, which costs tens of nanoseconds a call. Out-of-range `p` is false.
+ */
+function matchAt(s: string, p: number, word: string): boolean {
+  const len = word.length;
+  if (p < 0 || p + len > s.length) return false;
+  for (let k = 0; k < len; k++) if (s.charCodeAt(p + k) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Is `s[a, e)` one of `names`? Compared in place: no substring is built. */
+function memberIn(names: ReadonlyMap<number, readonly string[]>, s: string, a: number, e: number): boolean {
+  const list = names.get(s.charCodeAt(a));
+  if (list === undefined) return false;
+  for (const name of list) if (name.length === e - a && matchAt(s, a, name)) return true;
+  return false;
+}
+
+/**
+ * A `document.`/`window.` member chain at `p` whose first member is in DOM_MEMBERS: the index after
+ * the chain (`document.body.appendChild` as a whole), or -1. At most 256 characters are read.
+ */
+function domChainAt(s: string, p: number): number {
+  let root: 'document' | 'window';
+  if (matchAt(s, p, 'document.')) root = 'document';
+  else if (matchAt(s, p, 'window.')) root = 'window';
+  else return -1;
+  const a = p + root.length + 1;
+  const limit = Math.min(s.length, p + 256);
+  let q = a;
+  while (q < limit && isIdentChar(s.charCodeAt(q))) q++;
+  if (!memberIn(DOM_MEMBERS[root], s, a, q)) return -1;
+  while (q + 1 < limit && s.charCodeAt(q) === 46 && isIdentChar(s.charCodeAt(q + 1))) {
+    q += 2;
+    while (q < limit && isIdentChar(s.charCodeAt(q))) q++;
+  }
+  return q;
+}
+
+/**
+ * What follows a DOM chain makes it code: the end of the value, a call, an assignment, an index, an
+ * operator, a quote or `>` closing the attribute it sits in. A word after a space ("document.domain
+ * is deprecated") or a comma in a list is prose.
+ */
+function codeAfter(s: string, q: number): boolean {
+  let k = q;
+  while (k < s.length && k - q < 8 && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9)) k++;
+  if (k >= s.length) return true;
+  const c = s.charCodeAt(k);
+  if (c === 40 && namedInProse(s, k)) return false;
+  return (
+    c === 40 || c === 61 || c === 59 || c === 91 || c === 41 || c === 43 || c === 34 || c === 39 || c === 96 || c === 125 || c === 93 || c === 62 || c === 38 || c === 124
+  );
+}
+
+/**
+ * `(` at `k` opens an empty argument list followed by a blank and a word: a function named in a
+ * sentence ("eval() is evil", "document.write() is deprecated"), not a call. Payloads follow a call
+ * with `;`, a quote, `>`, `//` or nothing.
+ */
+function namedInProse(s: string, k: number): boolean {
+  if (s.charCodeAt(k + 1) !== 41) return false;
+  let q = k + 2;
+  while (q < s.length && q - k < 10 && (s.charCodeAt(q) === 32 || s.charCodeAt(q) === 9)) q++;
+  return q > k + 2 && isAsciiLetter(s.charCodeAt(q));
+}
+
+/** The start of a `document`/`window` root that ends at `dot` (the index of a `.`), or -1. */
+function domRootBefore(s: string, dot: number): number {
+  const last = s.charCodeAt(dot - 1);
+  let a: number;
+  if (last === 116 /* t */ && matchAt(s, dot - 8, 'document')) a = dot - 8;
+  else if (last === 119 /* w */ && matchAt(s, dot - 6, 'window')) a = dot - 6;
+  else return -1;
+  // `mydocument.x`, `a.window.x` are other objects' members; `/api/document.cookie` is a path (a
+  // link to the docs), `me@document.example` an address. (`-` stays: `'-document.write(1)-'`.)
+  const prev = s.charCodeAt(a - 1);
+  return a > 0 && (isIdentChar(prev) || prev === 46 || prev === 47 || prev === 64) ? -1 : a;
+}
+
+/** Is `p` inside one of the `[start, end)` pairs (sorted, disjoint) in `spans`? Binary search. */
+function inSpan(spans: readonly number[], p: number): boolean {
+  let lo = 0;
+  let hi = (spans.length >> 1) - 1;
+  while (lo <= hi) {
+    const m = (lo + hi) >> 1;
+    if (p < (spans[2 * m] as number)) hi = m - 1;
+    else if (p >= (spans[2 * m + 1] as number)) lo = m + 1;
+    else return true;
+  }
+  return false;
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
 function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
@@ -307,6 +447,9 @@ function codeFollows(s: string, p: number): boolean {
     // `javascript:` then a closing quote or `>` (`c="javascript:";`) is a URL being assembled.
     return c !== 44 /* , */ && c !== 46 /* . */ && c !== 33 /* ! */ && c !== 63 /* ? */;
   }
+  // `javascript:document.cookie`: a DOM read or write is code even without a call.
+  const dom = domChainAt(s, p);
+  if (dom !== -1 && codeAfter(s, dom)) return true;
   let q = p;
   while (q < n && q - p < 64 && (isIdentChar(s.charCodeAt(q)) || s.charCodeAt(q) === 46)) q++;
   const d = s.charCodeAt(q);
@@ -361,6 +504,11 @@ function checkTag(tag: HtmlTag, input: string, best: Best): boolean {
   }
   if (SCRIPT_TAGS.has(name)) return best.add('script-tag', 'high', 'A <script> tag.');
   if (EMBED_TAGS.has(name)) return best.add('embed-tag', 'high', `An <${name}> tag that loads active content.`);
+  // IE's `<import implementation=…>` behaviour binding with the spaces squeezed out
+  // (`<importimplementation=`): the tag name swallowed the attribute.
+  if (name.startsWith('import') && name.includes('implementation')) {
+    return best.add('embed-tag', 'high', 'An <import implementation> behaviour binding.');
+  }
   let hasHref = false;
   let hasSrc = false;
   let rel = '';
@@ -396,8 +544,19 @@ function checkTag(tag: HtmlTag, input: string, best: Best): boolean {
       if (an === 'attributename' && (v.charCodeAt(0) | 0x20) === 111 && (v.charCodeAt(1) | 0x20) === 110) {
         return best.add('event-handler', 'high', 'An SVG animation that sets an event handler attribute.');
       }
-      if (an === 'style' && cssExpressionAnywhere(v)) {
-        return best.add('css-expression', 'high', 'A CSS expression( in a style attribute.');
+      if (an === 'style') {
+        if (cssExpressionAnywhere(v)) return best.add('css-expression', 'high', 'A CSS expression( in a style attribute.');
+        if (cssObfuscated(v)) {
+          return best.add('css-obfuscation', 'high', 'A style attribute with CSS escapes that hide a property name or spell markup.');
+        }
+        if (best.wants('medium') && cssBlockBreakout(v)) {
+          best.add('css-injection', 'medium', 'A style attribute with a } that closes the declaration block.');
+        }
+      }
+      // `xsi:schemaLocation="ns http://host/x.xsd"` makes a validating XML parser fetch a schema.
+      // Ordinary in XML documents (Maven, SOAP), so only `low`.
+      if (an.endsWith('schemalocation') && best.wants('low') && v.includes('//')) {
+        best.add('external-load', 'low', 'An XML schema location that makes a validating parser fetch a URL.');
       }
     }
     if (ACTIVE_ATTRIBUTES.has(an)) return best.add('active-attribute', 'high', `A ${an} attribute that binds content or behaviour.`);
@@ -421,6 +580,8 @@ function checkTag(tag: HtmlTag, input: string, best: Best): boolean {
   if (name === 'svg' || name === 'math' || name === 'form' || name === 'isindex' || name === 'import') {
     return best.add('html-tag', 'medium', `An <${name}> tag.`);
   }
+  // Raw-text elements swallow the rest of the page as text (defacement, mXSS parser differentials).
+  if (RAW_TEXT_TAGS.has(name)) return best.add('html-tag', 'medium', `A <${name}> tag that turns the rest of the page into text.`);
   // A quote and `>` right before the tag closed an attribute first: `"><img …>`.
   const b1 = input.charCodeAt(tag.start - 1);
   const b2 = input.charCodeAt(tag.start - 2);
@@ -434,9 +595,12 @@ function checkTag(tag: HtmlTag, input: string, best: Best): boolean {
  * `<img src="x` `<script>…` and `<t:set to="<SCRIPT>…">` rely on another parser's view of the quotes.
  */
 function scanDangerousTagNames(s: string, best: Best): boolean {
+  const n = s.length;
+  // Where the last `<!ATTLIST` look-ahead stopped: later ones start there, so the scan stays linear.
+  let attlistDone = 0;
   let i = s.indexOf('<');
   while (i !== -1) {
-    let j = i + 1;
+    const j = i + 1;
     // IE processing instructions that bind behaviours or stylesheets, and server-side includes.
     const pi = s.charCodeAt(j);
     if (pi === 63 /* ? */ || pi === 33 /* ! */) {
@@ -447,22 +611,122 @@ function scanDangerousTagNames(s: string, best: Best): boolean {
       if (head.startsWith('!--#exec') || head.startsWith('!--#include')) {
         return best.add('server-include', 'high', 'A server-side include directive.');
       }
-    }
-    let k = j;
-    while (k < s.length && k - j < 24) {
-      const c = s.charCodeAt(k);
-      if (!(isAlnum(c) || c === 58 || c === 45 || c === 95)) break;
-      k++;
-    }
-    if (k > j) {
-      const end = s.charCodeAt(k);
-      if (k >= s.length || isHtmlSpace(end) || end === 47 || end === 62 || end === 0 || end === 60) {
-        const name = localName(s.slice(j, k).toLowerCase());
-        if (SCRIPT_TAGS.has(name)) return best.add('script-tag', 'high', 'A <script> tag.');
-        if (EMBED_TAGS.has(name)) return best.add('embed-tag', 'high', `An <${name}> tag that loads active content.`);
+      if (head.startsWith('!attlist')) {
+        const from = Math.max(i + 9, attlistDone);
+        attlistDone = Math.min(n, i + 512);
+        if (attlistHandler(s, from, attlistDone)) {
+          return best.add('event-handler', 'high', 'A DTD attribute list that gives elements a default event handler.');
+        }
       }
     }
+    // The element name, possibly after blanks (`< script`) and a namespace prefix followed by blanks
+    // (`< x: script`): legacy parsers and blank-squeezing filters read those as the element.
+    let b = j;
+    while (b < n && b - j < 8 && isBlankOrNul(s.charCodeAt(b))) b++;
+    let spaced = b > j;
+    let nameStart = b;
+    let k = readNameChars(s, b);
+    if (k > b && s.charCodeAt(k - 1) === 58 /* : */ && isBlankOrNul(s.charCodeAt(k))) {
+      let c = k;
+      while (c < n && c - k < 8 && isBlankOrNul(s.charCodeAt(c))) c++;
+      nameStart = c;
+      k = readNameChars(s, c);
+      spaced = true;
+    }
+    if (k > nameStart) {
+      const end = s.charCodeAt(k);
+      if (k >= n || isHtmlSpace(end) || end === 47 || end === 62 || end === 0 || end === 60) {
+        const name = localName(s.slice(nameStart, k).toLowerCase());
+        // With blanks only `script` and `iframe`, followed by what ends a tag or starts an attribute:
+        // `i < frame && …` and `n < script && …` are comparisons.
+        if ((!spaced && SCRIPT_TAGS.has(name)) || (spaced && (name === 'script' || name === 'iframe') && tagTail(s, k))) {
+          return best.add(name === 'script' ? 'script-tag' : 'embed-tag', 'high', spaced ? `A <${name}> tag with blanks before its name.` : 'A <script> tag.');
+        }
+        if (!spaced && EMBED_TAGS.has(name)) return best.add('embed-tag', 'high', `An <${name}> tag that loads active content.`);
+      }
+    }
+    // `<s c r i p t`, `<f o r m`: a tag name spelled one letter at a time with blanks between, for a
+    // filter that squeezes blanks out. No text spells an element name that way.
+    const spelled = spelledName(s, b);
+    if (spelled !== '') {
+      return best.add('tag-obfuscation', 'high', `A <${spelled}> tag name spelled with blanks between its letters.`);
+    }
     i = s.indexOf('<', i + 1);
+  }
+  return false;
+}
+
+/** Blanks a tag-name obfuscation may put after `<` or between letters: HTML spaces and NUL. */
+function isBlankOrNul(c: number): boolean {
+  return isHtmlSpace(c) || c === 0;
+}
+
+/** Element-name characters from `p` (letters, digits, `:`, `-`, `_`), at most 24: the index after them. */
+function readNameChars(s: string, p: number): number {
+  let k = p;
+  while (k < s.length && k - p < 24) {
+    const c = s.charCodeAt(k);
+    if (!(isAlnum(c) || c === 58 || c === 45 || c === 95)) break;
+    k++;
+  }
+  return k;
+}
+
+/** Element names an obfuscated spelling (`<f o r m`) is reported for: active or page-changing tags. */
+const SPELLED_TAGS = new Set([
+  'script', 'iframe', 'frame', 'form', 'style', 'object', 'embed', 'applet', 'base', 'body', 'meta', 'image',
+  'video', 'audio', 'link', 'marquee', 'param', 'animate', 'bindings',
+]);
+
+/**
+ * At `p`: single letters separated by one blank each (`s c r i p t`), at least four, spelling a
+ * SPELLED_TAGS name; returns the name or ''. Reads at most 20 characters.
+ */
+function spelledName(s: string, p: number): string {
+  if (!isBlankOrNul(s.charCodeAt(p + 1)) || !isAsciiLetter(s.charCodeAt(p)) || !isAsciiLetter(s.charCodeAt(p + 2))) return '';
+  let word = '';
+  let q = p;
+  // Each letter stands alone (no letter after it); a following word (`src=` in `<f o r m src=x>`)
+  // ends the spelling.
+  while (word.length < 10 && isAsciiLetter(s.charCodeAt(q)) && !isAsciiLetter(s.charCodeAt(q + 1))) {
+    word += String.fromCharCode(lower(s.charCodeAt(q)));
+    if (!isBlankOrNul(s.charCodeAt(q + 1))) break;
+    q += 2;
+  }
+  return word.length >= 4 && SPELLED_TAGS.has(word) ? word : '';
+}
+
+/**
+ * After an element name written with blanks (`< script`), what makes it a tag rather than a
+ * comparison (`n < script && …`): `>`, `/`, the end of the value, or an attribute (`name=`).
+ */
+function tagTail(s: string, k: number): boolean {
+  const n = s.length;
+  while (k < n && isBlankOrNul(s.charCodeAt(k))) {
+    if (++k >= n) return true;
+  }
+  if (k >= n) return true;
+  const c = s.charCodeAt(k);
+  if (c === 62 || c === 47) return true;
+  const e = readNameChars(s, k);
+  if (e === k) return false;
+  let q = e;
+  while (q < n && q - e < 8 && isBlankOrNul(s.charCodeAt(q))) q++;
+  return s.charCodeAt(q) === 61;
+}
+
+/**
+ * Inside `<!ATTLIST …` between `from` and `to`: an attribute named `on` + letters, declared with a
+ * default value, which the parser then adds to every matching element (`<!ATTLIST img onerror CDATA
+ * "…">`).
+ */
+function attlistHandler(s: string, from: number, to: number): boolean {
+  for (let q = from; q + 3 < to; q++) {
+    if ((s.charCodeAt(q) | 0x20) !== 111 || (s.charCodeAt(q + 1) | 0x20) !== 110 || !isHtmlSpace(s.charCodeAt(q - 1))) continue;
+    let e = q + 2;
+    while (e < to && isAsciiLetter(s.charCodeAt(e))) e++;
+    if (e - q >= 4 && e < to && isHtmlSpace(s.charCodeAt(e))) return true;
+    q = e - 1;
   }
   return false;
 }
@@ -682,6 +946,75 @@ function cssExpressionAnywhere(v: string): boolean {
   return false;
 }
 
+/** String escapes (`\n`, `\t`, `\u00e9`) of JSON- or JS-escaped markup; not CSS obfuscation. */
+function stringEscapeLetter(c: number): boolean {
+  return c === 110 || c === 114 || c === 116 || c === 117 || c === 118;
+}
+
+/**
+ * CSS in a style attribute that only an attack writes:
+ * - a backslash escape inside a property name (`be\haviour:`, `no\xss:`, `\62 ehavior:`): no
+ *   stylesheet escapes an ASCII property name, filter evasion does;
+ * - a hex escape that spells a quote or angle bracket anywhere (`font-family:'\22\3e\3cimg …'`):
+ *   IE serialised such escapes back into markup (mutation XSS).
+ * Escapes of non-ASCII characters (`font-family:\5B8B\4F53`, CJK font names in mail) and string
+ * escapes of JSON-escaped markup (`;\n`) are ordinary. A run of backslashes counts as one (a layer
+ * of string escaping doubled it). One pass; each escape reads at most 8 + 6 characters.
+ */
+function cssObfuscated(v: string): boolean {
+  const n = v.length;
+  let inName = true;
+  let quote = 0;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 92 /* \ */) {
+      let j = i + 1;
+      while (j < n && j - i < 8 && v.charCodeAt(j) === 92) j++;
+      if (j >= n) return false;
+      let k = j;
+      let cp = 0;
+      while (k < n && k - j < 6 && hexVal(v.charCodeAt(k)) >= 0) cp = cp * 16 + hexVal(v.charCodeAt(k++));
+      if (k > j) {
+        if (cp === 34 || cp === 39 || cp === 60 || cp === 62) return true;
+        if (inName && quote === 0 && cp > 32 && cp < 127) return true;
+        i = k - 1;
+        continue;
+      }
+      const e = v.charCodeAt(j);
+      // `\x41` is a JavaScript escape, `\xss` a CSS escape of the letter x.
+      const jsHex = e === 120 && hexVal(v.charCodeAt(j + 1)) >= 0 && hexVal(v.charCodeAt(j + 2)) >= 0;
+      if (inName && quote === 0 && isAlnum(e) && !stringEscapeLetter(e) && !jsHex) return true;
+      i = j;
+      continue;
+    }
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) {
+      quote = c;
+    } else if (c === 58 /* : */) {
+      inName = false;
+    } else if (c === 59 /* ; */ || c === 123 /* { */) {
+      inName = true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A `}` before any `{` in a style attribute (`font-family:x}body{…`): the value tries to close the
+ * declaration block it lives in. Today's browsers parse a style attribute as a declaration list and
+ * ignore it, so this is CSS injection probing, `medium`. Balanced groups (`${w}`, `{{c}}`, JSX
+ * `{styles.box}`) open before they close and pass.
+ */
+function cssBlockBreakout(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 123) return false;
+    if (c === 125) return true;
+  }
+  return false;
+}
+
 const BINDING_PROPERTIES = ['behavior', 'behaviour', 'binding', '-moz-binding'];
 
 function scanCss(s: string, best: Best): boolean {
@@ -722,85 +1055,137 @@ function scanCss(s: string, best: Best): boolean {
  * JavaScript-string breakouts and sink calls: an identifier chain ending in alert/prompt/confirm/eval/…
  * called with `(` or a backtick, and what precedes it: the start of the value, `;` `}` `)`, or a quote
  * followed by an operator (`';alert(1)//`, `'-alert(1)-'`).
+ *
+ * Driven by the call characters: each `(` and backtick looks back (over blanks and backslashes) at the
+ * identifier chain it ends, and each `(` looks ahead at a callback (`find(alert)`), so text between
+ * calls is never read. The chain is the one a left-to-right reader would see: identifiers joined by
+ * dots, starting at the first letter, `_` or `$` (a chain never starts with a digit: `1alert(` is
+ * `alert`). Chains hold no call character, so the look-backs cover disjoint stretches: linear.
  */
-function scanJsSinks(s: string, best: Best): boolean {
-  const n = s.length;
-  let i = 0;
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (!(isIdentChar(c) && !(c >= 48 && c <= 57))) {
-      i++;
-      continue;
+function scanJsSinks(s: string, best: Best, spans: readonly number[] | undefined): boolean {
+  let paren = s.indexOf('(');
+  let tick = s.indexOf('`');
+  while (paren !== -1 || tick !== -1) {
+    let c: number;
+    if (tick === -1 || (paren !== -1 && paren < tick)) {
+      c = paren;
+      paren = s.indexOf('(', c + 1);
+    } else {
+      c = tick;
+      tick = s.indexOf('`', c + 1);
     }
-    const chainStart = i;
-    let lastStart = i;
-    let j = i;
-    // identifier ( . identifier )*
-    for (;;) {
-      while (j < n && isIdentChar(s.charCodeAt(j))) j++;
-      if (s.charCodeAt(j) === 46 && j + 1 < n && isIdentChar(s.charCodeAt(j + 1))) {
-        j++;
-        lastStart = j;
-        continue;
-      }
-      break;
-    }
-    // Only slice identifiers that could be a sink (length 4–11, starting with a, p, c, e or s).
-    const len = j - lastStart;
-    const f0 = s.charCodeAt(lastStart);
-    const maybe = len >= 4 && len <= 11 && (f0 === 97 || f0 === 112 || f0 === 99 || f0 === 101 || f0 === 115);
-    const ident = maybe ? s.slice(lastStart, j) : '';
-    if (maybe && SINKS.has(ident)) {
-      let k = j;
-      while (k < n && k - j < 8 && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9)) k++;
-      const call = s.charCodeAt(k);
-      // `alert(s)` in prose ("check the alert(s) page") is not a call.
-      const prose = call === 40 && (s.charCodeAt(k + 1) | 0x20) === 115 && s.charCodeAt(k + 2) === 41;
-      // A sink passed as a callback: `[1].find(alert)`, `setTimeout(alert)`.
-      const prevC = s.charCodeAt(chainStart - 1);
-      if (chainStart === lastStart && prevC === 40 && call === 41 && isIdentChar(s.charCodeAt(chainStart - 2))) {
-        if (best.add('js-breakout', 'high', `A call that receives ${ident} as a callback.`)) return true;
-      }
-      if ((call === 40 || call === 96) && !prose) {
-        const ctx = sinkContext(s, chainStart);
-        if (ctx === 'start' || ctx === 'breakout') {
-          const why = ctx === 'start' ? 'A value that is a call to' : 'A string or statement breakout into a call to';
-          if (best.add('js-breakout', 'high', `${why} ${ident}().`)) return true;
-        } else if (ctx === 'expression') {
-          if (best.wants('medium')) best.add('js-breakout', 'medium', `A call to ${ident}() inside an expression.`);
-        } else if (best.wants('low')) {
-          best.add('js-breakout', 'low', `A call to ${ident}().`);
-        }
-      }
-    }
-    i = j + 1;
+    if (sinkCallAt(s, c, best, spans)) return true;
+    if (s.charCodeAt(c) === 40 && sinkCallbackAt(s, c, best)) return true;
   }
   return false;
 }
 
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Only slice identifiers that could be a sink (length 4–11, starting with a, p, c, e or s). */
+function sinkName(s: string, a: number, e: number): string {
+  const len = e - a;
+  const f0 = s.charCodeAt(a);
+  if (len < 4 || len > 11 || !(f0 === 97 || f0 === 112 || f0 === 99 || f0 === 101 || f0 === 115)) return '';
+  const ident = s.slice(a, e);
+  return SINKS.has(ident) ? ident : '';
+}
+
+/** The call character at `c` (`(` or a backtick) calls a sink: report it by what precedes the chain. */
+function sinkCallAt(s: string, c: number, best: Best, spans: readonly number[] | undefined): boolean {
+  // Blanks, and backslashes that a string layer consumes (`alert\`1\``), may sit before the call.
+  let e = c;
+  let blank = false;
+  while (e > 0 && c - e < 8) {
+    const b = s.charCodeAt(e - 1);
+    if (b === 32 || b === 9) blank = true;
+    else if (b !== 92) break;
+    e--;
+  }
+  if (e === 0 || !isIdentChar(s.charCodeAt(e - 1))) return false;
+  let r = e - 1;
+  while (r > 0 && isIdentChar(s.charCodeAt(r - 1))) r--;
+  // The last identifier: the whole run after a dot, else the run without its leading digits.
+  const dotted = r >= 2 && s.charCodeAt(r - 1) === 46 && isIdentChar(s.charCodeAt(r - 2));
+  let lastStart = r;
+  if (!dotted) while (lastStart < e && isDigit(s.charCodeAt(lastStart))) lastStart++;
+  const ident = sinkName(s, lastStart, e);
+  if (ident === '') return false;
+  // The chain's start: back over `ident.` segments, then forward to the first non-digit identifier
+  // character (leading digits and dots are where a reader would not have started a chain).
+  let p = r;
+  while (p >= 2 && s.charCodeAt(p - 1) === 46 && isIdentChar(s.charCodeAt(p - 2))) {
+    p -= 2;
+    while (p > 0 && isIdentChar(s.charCodeAt(p - 1))) p--;
+  }
+  while (p < lastStart && (isDigit(s.charCodeAt(p)) || s.charCodeAt(p) === 46)) p++;
+  const chainStart = p;
+  // `alert(s)` in prose ("check the alert(s) page") is not a call, nor "eval() is evil".
+  if (s.charCodeAt(c) === 40 && (((s.charCodeAt(c + 1) | 0x20) === 115 && s.charCodeAt(c + 2) === 41) || namedInProse(s, c))) return false;
+  const ctx = sinkContext(s, chainStart);
+  if (ctx === 'start' || ctx === 'breakout') {
+    const why = ctx === 'start' ? 'A value that is a call to' : 'A string or statement breakout into a call to';
+    return best.add('js-breakout', 'high', `${why} ${ident}().`);
+  }
+  if (!blank && spans !== undefined && inSpan(spans, chainStart)) {
+    // Inside a tag (an attribute value or a mangled name: `<a href="x#alert(1)">`,
+    // `<img[a]onerror[b]="alert(1)">`): markup that carries a call, whatever the browser makes of it.
+    return best.add('script-in-tag', 'high', `A call to ${ident}() inside a tag.`);
+  }
+  if (ctx === 'expression') {
+    if (best.wants('medium')) best.add('js-breakout', 'medium', `A call to ${ident}() inside an expression.`);
+  } else if (best.wants('low')) {
+    best.add('js-breakout', 'low', `A call to ${ident}().`);
+  }
+  return false;
+}
+
+/** A sink passed as a callback right after the `(` at `c`: `[1].find(alert)`, `setTimeout(alert)`. */
+function sinkCallbackAt(s: string, c: number, best: Best): boolean {
+  const a = c + 1;
+  if (!isIdentChar(s.charCodeAt(a)) || isDigit(s.charCodeAt(a)) || !isIdentChar(s.charCodeAt(c - 1))) return false;
+  let j = a;
+  while (j < s.length && isIdentChar(s.charCodeAt(j))) j++;
+  // `find(alert.x)` is a member of the sink, not the sink.
+  if (s.charCodeAt(j) === 46 && isIdentChar(s.charCodeAt(j + 1))) return false;
+  const ident = sinkName(s, a, j);
+  if (ident === '') return false;
+  let k = j;
+  while (k < s.length && k - j < 8 && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9 || s.charCodeAt(k) === 92)) k++;
+  if (s.charCodeAt(k) !== 41) return false;
+  return best.add('js-breakout', 'high', `A call that receives ${ident} as a callback.`);
+}
+
+/** Steps left for skipBack within one sinkContext call (64 in all). */
+let skipSteps = 0;
+
+/** From `q` leftwards past whitespace and `/* … *\/` comments; returns the first other index (or -1). */
+function skipBack(s: string, q: number): number {
+  while (q >= 0 && skipSteps++ < 64) {
+    const c = s.charCodeAt(q);
+    if (c <= 32) {
+      q--;
+      continue;
+    }
+    if (c === 47 && s.charCodeAt(q - 1) === 42) {
+      // Bounded backward search for the comment opener.
+      let open = q - 2;
+      while (open > 0 && q - open < 64 && !(s.charCodeAt(open - 1) === 47 && s.charCodeAt(open) === 42)) open--;
+      if (open <= 0 || q - open >= 64) return q;
+      q = open - 2;
+      continue;
+    }
+    return q;
+  }
+  return q;
+}
+
 /** Looks left of a sink call, skipping whitespace and `/* … *\/` comments (bounded). */
 function sinkContext(s: string, p: number): 'start' | 'breakout' | 'expression' | 'other' {
-  let q = p - 1;
-  let steps = 0;
-  const skip = (): void => {
-    while (q >= 0 && steps++ < 64) {
-      const c = s.charCodeAt(q);
-      if (c <= 32) {
-        q--;
-        continue;
-      }
-      if (c === 47 && s.charCodeAt(q - 1) === 42) {
-        // Bounded backward search for the comment opener.
-        let open = q - 2;
-        while (open > 0 && q - open < 64 && !(s.charCodeAt(open - 1) === 47 && s.charCodeAt(open) === 42)) open--;
-        if (open <= 0 || q - open >= 64) return;
-        q = open - 2;
-        continue;
-      }
-      return;
-    }
-  };
-  skip();
+  skipSteps = 0;
+  let q = skipBack(s, p - 1);
   if (q < 0) return 'start';
   const c = s.charCodeAt(q);
   // Quotes and spaces an attacker leads with still count as the start: `"alert(1)`, `'prompt()`.
@@ -812,8 +1197,7 @@ function sinkContext(s: string, p: number): 'start' | 'breakout' | 'expression' 
   if (c === 59 /* ; */ || c === 125 /* } */ || c === 62 /* > */) return 'breakout';
   if (c === 43 || c === 45 || c === 42 || c === 124 || c === 38 || c === 94 || c === 44 || c === 37 || c === 126 || c === 33 || c === 63 || c === 58) {
     // An operator: a breakout when a quote (or `)`) sits right before it.
-    q--;
-    skip();
+    q = skipBack(s, q - 1);
     const d = s.charCodeAt(q);
     if (q >= 0 && (isQuote(d) || d === 41 || d === 92)) return 'breakout';
     return 'expression';
@@ -882,6 +1266,33 @@ function scanJsEntities(s: string, best: Best): boolean {
   return false;
 }
 
+/**
+ * DOM reads and writes (`document.cookie`, `window.location=…`, `document.body.appendChild(…)`) that
+ * are code: followed by a call, assignment, operator or the end of the value (codeAfter), and placed
+ * at the start of the value, after a statement or string breakout, or inside a tag (`<a
+ * title="document.cookie">`, `<a href="x#document.cookie=1">`). A mention mid-sentence or in a path
+ * ("see javascript-manual/document.cookie") is at most `medium`.
+ */
+function scanDom(s: string, best: Best, spans: readonly number[] | undefined, roots: readonly number[]): boolean {
+  for (const a of roots) {
+    // Where the root stands first: a root that could only add what was already found is not read.
+    const inTag = spans !== undefined && inSpan(spans, a);
+    const ctx = inTag ? 'start' : sinkContext(s, a);
+    if (!(ctx === 'start' || ctx === 'breakout' || (ctx === 'expression' && best.wants('medium')))) continue;
+    const q = domChainAt(s, a);
+    if (q === -1 || !codeAfter(s, q)) continue;
+    if (inTag) {
+      if (best.add('dom-access', 'high', 'A DOM access (document.cookie, window.location, …) inside a tag.')) return true;
+    } else if (ctx === 'expression') {
+      best.add('dom-access', 'medium', 'DOM code (document.cookie, window.location, …) inside an expression.');
+    } else {
+      const why = ctx === 'start' ? 'A value that is' : 'A string or statement breakout into';
+      if (best.add('dom-access', 'high', `${why} DOM code (document.cookie, window.location, …).`)) return true;
+    }
+  }
+  return false;
+}
+
 /** AngularJS (and other client-side template) expressions that reach the Function constructor. */
 function scanTemplates(s: string, best: Best): boolean {
   let i = s.indexOf('{{');
@@ -930,7 +1341,9 @@ const N_INDIRECT = 16;
 const N_TPL = 32;
 /** scanJsEntities: `&{`. */
 const N_JSENT = 64;
-const N_ALL = 127;
+/** scanDom: `document.` or `window.`. */
+const N_DOM = 128;
+const N_ALL = 255;
 
 /** Characters the pre-pass looks at (the rest cost one table load): their F_* bit, or 512. */
 const XCHAR = new Uint16Array(128);
@@ -942,7 +1355,7 @@ const XCHAR = new Uint16Array(128);
   XCHAR[123] = F_BRACE;
   XCHAR[61] = F_EQ;
   XCHAR[38] = F_AMP;
-  for (const ch of '[$\\]/+\t\n\r') XCHAR[ch.charCodeAt(0)] = 512;
+  for (const ch of '[$\\]/+.\t\n\r') XCHAR[ch.charCodeAt(0)] = 512;
 })();
 
 const SCHEME_NAMES = ['javascript', 'vbscript', 'livescript', 'mocha', 'data'];
@@ -960,20 +1373,20 @@ function schemeNameBefore(s: string, end: number): boolean {
   return false;
 }
 
-/** A sink name ends at `end`, after skipping up to 8 blanks back from it (scanJsSinks' call site). */
+/** A sink name ends at `end`, after skipping up to 8 blanks or backslashes back from it (scanJsSinks' call site). */
 function sinkBefore(s: string, end: number): boolean {
   let e = end;
-  while (e > 0 && end - e < 8 && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9)) e--;
+  while (e > 0 && end - e < 8 && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9 || s.charCodeAt(e - 1) === 92)) e--;
   const last = s.charCodeAt(e - 1);
   // Every sink name ends in `t`, `m` or `l`.
   if (last !== 116 && last !== 109 && last !== 108) return false;
-  for (const name of SINK_NAMES) if (e >= name.length && s.startsWith(name, e - name.length)) return true;
+  for (const name of SINK_NAMES) if (matchAt(s, e - name.length, name)) return true;
   return false;
 }
 
-/** The code before a call character can end a sink name (`t`, `m`, `l`) or be a blank before one. */
+/** The code before a call character can end a sink name (`t`, `m`, `l`) or be a blank or backslash after one. */
 function mayEndSink(c: number): boolean {
-  return c === 116 || c === 109 || c === 108 || c === 32 || c === 9;
+  return c === 116 || c === 109 || c === 108 || c === 32 || c === 9 || c === 92;
 }
 
 /** A sink name starts at `p` (a callback: `find(alert)`). */
@@ -981,7 +1394,7 @@ function sinkAt(s: string, p: number): boolean {
   const c = s.charCodeAt(p);
   // Every sink name starts with `a`, `p`, `c`, `e` or `s`.
   if (c !== 97 && c !== 112 && c !== 99 && c !== 101 && c !== 115) return false;
-  for (const name of SINK_NAMES) if (s.startsWith(name, p)) return true;
+  for (const name of SINK_NAMES) if (matchAt(s, p, name)) return true;
   return false;
 }
 
@@ -1009,6 +1422,18 @@ function cssWordAfter(s: string, p: number): boolean {
   return c === 101 || c === 117;
 }
 
+/**
+ * The whole value is one numeric character reference to `<` (`&#60;`, `&#x3C`, `&#X00003c;`, padded
+ * or not): a scanner probing whether the application decodes entities before it echoes. Encoders
+ * write `&lt;`, and a lone `<` has no other reason to be escaped by hand, so the named form and
+ * text around the reference ("a &#60; b") pass.
+ */
+function loneEncodedLt(v: string): boolean {
+  if (v.length < 4 || v.length > 16 || v.charCodeAt(0) !== 38 || v.charCodeAt(1) !== 35) return false;
+  const e = entityAt(v, 0);
+  return e !== undefined && e[0] === 60 && e[1] === v.length;
+}
+
 export function detectXss(value: string): Detection | undefined {
   if (typeof value !== 'string' || value.length < 2) return undefined;
   // Fast path: one pass over the value. Without any `<`, colon, parenthesis, backtick, brace, `=` or
@@ -1019,6 +1444,7 @@ export function detectXss(value: string): Detection | undefined {
   let f = 0;
   let need = 0;
   let plus = false;
+  let roots: number[] | undefined;
   const n = value.length;
   for (let i = 0; i < n; i++) {
     const c = value.charCodeAt(i);
@@ -1079,6 +1505,17 @@ export function detectXss(value: string): Detection | undefined {
       case 43: // +: UTF-7 (below)
         plus = true;
         break;
+      case 46: {
+        // .: a `document`/`window` root before it; scanDom visits exactly these. Most dots end a
+        // sentence or split a host name: one load rules them out.
+        const pc = value.charCodeAt(i - 1);
+        const root = pc === 116 || pc === 119 ? domRootBefore(value, i) : -1;
+        if (root !== -1) {
+          need |= N_DOM;
+          (roots ??= []).push(root);
+        }
+        break;
+      }
       default:
         break;
     }
@@ -1091,11 +1528,15 @@ export function detectXss(value: string): Detection | undefined {
     !(f & F_EQ && need & N_EVENT) &&
     !(f & F_COLON && need & N_CSS) &&
     !(f & (F_PAREN | F_BACKTICK) && need & (N_SINK | N_INDIRECT)) &&
-    !(f & F_BRACE && need & (N_TPL | N_JSENT))
+    !(f & F_BRACE && need & (N_TPL | N_JSENT)) &&
+    !(need & N_DOM)
   ) {
     return undefined; // no scan below can fire
   }
   const best = new Best();
+  if (f & F_AMP && loneEncodedLt(value)) {
+    return { rule: 'xss.encoded-probe', confidence: 'high', reason: 'A value that is only a numeric character reference to <, a probe for entity decoding.' };
+  }
   let s = value;
   if (f & F_FULLWIDTH_LT) {
     // Full-width brackets become `<`/`>` under NFKC normalisation, which some back ends apply.
@@ -1106,11 +1547,29 @@ export function detectXss(value: string): Detection | undefined {
     s = s.replaceAll('+ADw-', '<').replaceAll('+AD4-', '>').replaceAll('+ACI-', '"').replaceAll('+ACc-', "'");
     f |= F_LT;
   }
-  // The N_* gates were read on the raw value: a rewritten one runs every scan its characters allow.
-  if (s !== value) need = N_ALL;
+  // The N_* gates were read on the raw value: a rewritten one runs every scan its characters allow,
+  // and its DOM roots are found again (UTF-7 shortened it).
+  if (s !== value) {
+    need = N_ALL;
+    roots = undefined;
+    for (let d = s.indexOf('.'); d !== -1; d = s.indexOf('.', d + 1)) {
+      const root = domRootBefore(s, d);
+      if (root !== -1) (roots ??= []).push(root);
+    }
+  }
+  // Terminated start tags as [start, end) pairs, for the sink and DOM scans (code inside markup).
+  let spans: number[] | undefined;
   if (f & (F_LT | F_FULLWIDTH_LT)) {
     if (scanDangerousTagNames(s, best)) return best.hit;
-    scanHtmlTags(s, (tag) => checkTag(tag, s, best));
+    if (need & (N_SINK | N_DOM)) {
+      const list: number[] = (spans = []);
+      scanHtmlTags(s, (tag) => {
+        if (tag.terminated && !tag.closing) list.push(tag.start, tag.end);
+        return checkTag(tag, s, best);
+      });
+    } else {
+      scanHtmlTags(s, (tag) => checkTag(tag, s, best));
+    }
     if (best.high) return best.hit;
   }
   if (f & (F_COLON | F_AMP) && need & N_SCHEME) {
@@ -1123,12 +1582,13 @@ export function detectXss(value: string): Detection | undefined {
     if (scanCss(s, best)) return best.hit;
   }
   if (f & (F_PAREN | F_BACKTICK)) {
-    if (need & N_SINK && scanJsSinks(s, best)) return best.hit;
+    if (need & N_SINK && scanJsSinks(s, best, spans)) return best.hit;
     if (need & N_INDIRECT && scanJsIndirect(s, best)) return best.hit;
   }
   if (f & F_BRACE) {
     if (need & N_TPL && scanTemplates(s, best)) return best.hit;
     if (f & F_AMP && need & N_JSENT && scanJsEntities(s, best)) return best.hit;
   }
+  if (roots !== undefined && scanDom(s, best, spans, roots)) return best.hit;
   return best.hit;
 }

