@@ -15,7 +15,9 @@
  * comment. Prose fails the validity check quickly ("it's 5 o'clock": a word follows a word), and keywords
  * alone never decide ("select your size", "Union Station", "order by price" form nothing).
  *
- * A bare value that starts `key=` (a raw form body, a log line) is also walked from after the `=`.
+ * A bare value that starts `key=` (a raw form body, a log line) is also walked from after the `=`. A walk
+ * that meets an invalid token may start over at a keyword further on (bare walks always; quoted ones
+ * when the pre-scan found a word that can matter), keeping only unambiguous findings from the restart.
  *
  * Confidence: `high` needs a structure that only an injection builds (UNION SELECT, a second statement,
  * a delay/error/file/exec call, a constant comparison after AND/OR, an ORDER BY probe, a truncating
@@ -26,9 +28,12 @@
  * Cost: a charCode prefilter returns in one pass for values without any character or keyword SQLi needs
  * (ids, dates, e-mail addresses, plain sentences: tens of nanoseconds). A second allocation-free pass
  * (`prescan`) then proves for most punctuated values (header values, `key=value`, URLs) that no walk
- * can find anything, so they never reach the tokenizer. Otherwise at most five linear tokenizer passes (one per context, a quoted context only when its quote occurs and is followed by
- * something SQL can continue with), O(1) memory besides at most MAX_DEPTH frames. No regular
- * expressions; adversarial inputs (1 MB of `(`, quotes, comments) cost what prose of the same size does.
+ * can find anything, so they never reach the tokenizer. Otherwise at most six linear tokenizer passes
+ * (one per context, a quoted context only when its quote occurs and is followed by something SQL can
+ * continue with), O(1) memory besides at most MAX_DEPTH frames. The walks reuse one Walker, and its
+ * lexer interns the words it knows (Vocabulary): a walk over prose allocates nothing per token. No
+ * regular expressions; adversarial inputs (1 MB of `(`, quotes, comments) cost what prose of the same
+ * size does.
  */
 import type { Detection } from '../types';
 import {
@@ -38,6 +43,7 @@ import {
   Q_SINGLE,
   SqlLexer,
   type SqlToken,
+  Vocabulary,
   T_COMMA,
   T_DOT,
   T_EOF,
@@ -210,10 +216,24 @@ const G_JSONOP = 1 << 10; // a PostgreSQL JSON operator (`?`, `?|`, `@>`, `#>`, 
 const G_JSONLIT = 1 << 11; // a string operand that is a JSON document (`'{"a":1}'`, `'[1,2]'`)
 const G_PGCAST = 1 << 12; // a glued PostgreSQL cast to an SQL type (`x::int`, `f(y)::jsonb`)
 const G_FIRSTFN = 1 << 13; // the bare value starts by calling a known SQL function
+const G_SQLCMP = 1 << 14; // a comparison operator only SQL writes between values (`<>`, `!=`, `<=>`, `!<`, `!>`)
+const G_WORDCMP = 1 << 15; // a pattern comparison (LIKE, RLIKE, REGEXP, GLOB, SOUNDS LIKE, SIMILAR TO)
+const G_NONNUM = 1 << 16; // a word, literal, variable or comma was accepted (not only numbers and operators)
+const G_NUMLOGIC = 1 << 17; // the bare value is a number directly followed by AND/OR/XOR/&&/||
+const G_SEMISTMT = 1 << 18; // `;` right at the start (or right after the breakout) and a statement keyword
+const G_LOGICFIRST = 1 << 19; // the first token after the breakout is AND/OR/XOR/&&/||/IS/NOT
+const G_SPPASSWORD = 1 << 20; // the final comment is `--sp_password` (hides the batch from MSSQL traces)
+const G_LEADSTR = 1 << 21; // the bare value starts with a string literal
+const G_CODECMP = 1 << 22; // a pattern comparison no English sentence writes (RLIKE, REGEXP, GLOB, NOT LIKE...)
 
 const F_DANGER = F_TIME | F_ERROR | F_FILE | F_EXEC;
 /** Features a resynchronised walk (after prose) may contribute: unambiguous ones only. */
 const F_RESYNC_OK = F_UNION | F_STACK | F_DANGER | F_TAUT;
+/**
+ * ... and a quoted walk that started over: not F_STACK, which minified code makes out of `;if(` once a
+ * quote has shifted every string boundary.
+ */
+const F_RESYNC_QUOTED = F_UNION | F_DANGER | F_TAUT;
 
 // Walker states.
 const S_DEAD = 0;
@@ -270,6 +290,9 @@ class Frame {
   leftE = -1;
   allConst = 1;
   anyFn = 0;
+  /** A `VALUES (...)` row opened at the start of the value; valuesStr: it holds a string literal. */
+  values = 0;
+  valuesStr = 0;
 }
 
 /** Per-walk result. */
@@ -299,6 +322,10 @@ interface Walk {
    * prose (`');`, `', the tarball...`). Always true when endOk comes from a comment.
    */
   tailPlain: boolean;
+  /** Quoted context: only `)` and `;` after the breakout, ending in `;` (`admin';`). */
+  semiEnd: boolean;
+  /** Unmatched `)` read as closing the application's own parentheses (`1)--`, `x')) or ((`). */
+  closes: number;
 }
 
 /** Statement keywords that may follow a value without `;` (MSSQL batches, `1 update t set ...`). */
@@ -317,14 +344,21 @@ class Walker {
   private cur: SqlToken = newToken();
   private nxt: SqlToken = newToken();
   private more = true;
-  private readonly s: string;
-  private readonly quote: number;
+  private s = '';
+  /** The context; set to Q_NONE when a quoted walk resynchronises (the rest is read as bare SQL). */
+  private quote = Q_NONE;
+  /** A walk that died may start over at a SYNC word (bare walks; quoted ones when the caller allows). */
+  private resyncOk = true;
+  /** The walk is a quoted one allowed to resynchronise. */
+  private resyncOkQuoted = false;
 
   private feats = 0;
   private feats2 = 0;
   private resyncFeats = 0;
+  /** feats2 of a quoted walk when it first resynchronised (what the breakout itself did). */
+  private feats2Pre = 0;
   private resynced = false;
-  private state: number;
+  private state = S_START;
   private depth = 0;
   private valid = 0;
   private lastKind = T_EOF;
@@ -334,9 +368,14 @@ class Walker {
   private endState = S_DEAD;
   private endDepth = 0;
   /** End of the last valid token (the breakout quote position + 1 before any). */
-  private lastEnd: number;
+  private lastEnd = 0;
   private onlyParens = true;
   private sawNonParen = false;
+
+  /** @param vocab every word the walker compares a token with (the lexer interns those, see Vocabulary) */
+  constructor(vocab: Vocabulary) {
+    this.lx = new SqlLexer('', 0, vocab);
+  }
 
   /** Parenthesis frames, created on first use (most walks never go deeper than two). */
   private readonly frames: Frame[] = [];
@@ -349,6 +388,8 @@ class Walker {
   private betweenArmed = false;
   /** After UNION: the next SELECT (possibly behind parentheses) completes it. */
   private unionArmed = false;
+  /** `VALUES` opened the value: the next `(` is a row. */
+  private valuesArmed = false;
   /** Depth of the SELECT list being read, or -1. */
   private selDepth = -1;
   /** The next operand at selDepth starts a select item. */
@@ -360,26 +401,47 @@ class Walker {
   /** The last `::` had no space before it. */
   private castGlued = false;
   private castValue = false;
+  /** The last `::` followed a plain word (a column: `password::int`). */
+  private castWord = false;
   /** Inside a statement that followed `;`. */
   private afterStack = false;
   /** Parenthesis depth of the application's own groups closed by the input: `1')) or ((`. */
   private appCloses = 0;
 
   /** Quoted context: the application's literal before the breakout is empty or blank. */
-  private readonly litBlank: boolean;
+  private litBlank = false;
 
   /**
+   * Prepares a walk. One Walker is reused for every walk (walks never overlap: `run` finishes before
+   * the next `reset`), so the benign path allocates no walker, lexer, token or frame per value.
    * @param s the whole value
    * @param start where tokenizing starts (after the breakout quote for quoted contexts)
    * @param quote Q_NONE for the bare context, else the quote the application wrapped the value in
    * @param litBlank quoted context only: nothing but spaces before the breakout quote
+   * @param resyncOk quoted context only: after an invalid token, look for SQL further on (see run)
    */
-  constructor(s: string, start: number, quote: number, litBlank = false) {
+  reset(s: string, start: number, quote: number, litBlank: boolean, resyncOk: boolean): this {
     this.s = s;
     this.quote = quote;
     this.litBlank = litBlank;
+    this.resyncOk = quote === Q_NONE || resyncOk;
+    this.resyncOkQuoted = quote !== Q_NONE && resyncOk;
+    this.feats = this.feats2 = this.resyncFeats = this.feats2Pre = 0;
+    this.resynced = false;
+    this.depth = this.valid = this.appCloses = this.typeWords = 0;
+    this.lastKind = T_EOF;
+    this.lastWord = '';
+    this.lastOpenStrQuote = this.lastStart = 0;
+    this.endState = S_DEAD;
+    this.endDepth = 0;
     this.lastEnd = start;
-    this.lx = new SqlLexer(s, start);
+    this.onlyParens = true;
+    this.sawNonParen = false;
+    this.byArmed = this.havingArmed = this.betweenArmed = this.unionArmed = this.valuesArmed = false;
+    this.selDepth = -1;
+    this.selArmed = this.stackSel = this.aliasOk = this.castGlued = this.castValue = this.castWord = this.afterStack = false;
+    this.cur.kind = this.nxt.kind = T_EOF;
+    this.lx.reset(s, start);
     this.more = this.lx.next(this.nxt);
     this.initFrame(0, K_ROOT);
     if (quote !== Q_NONE) {
@@ -390,6 +452,14 @@ class Walker {
     } else {
       this.state = S_START;
     }
+    return this;
+  }
+
+  /** Drops the references to the last value (it may be large) once its walks are judged. */
+  release(): void {
+    this.s = '';
+    this.lastWord = '';
+    this.lx.reset('');
   }
 
   private initFrame(d: number, k: number): void {
@@ -404,6 +474,7 @@ class Walker {
     f.segIdx = 0;
     f.allConst = 1;
     f.anyFn = 0;
+    f.values = f.valuesStr = 0;
     Walker.resetSeg(f);
   }
 
@@ -566,6 +637,11 @@ class Walker {
   private logicOp(kind: number): void {
     if (this.quote === Q_NONE && this.valid === 0 && !this.resynced) this.mark(F_LEADLOGIC);
     this.mark(F_OPSEEN);
+    if (this.quote === Q_NONE && !this.resynced && this.depth === 0 && this.feats2 & G_LEADNUM) {
+      // `1 || user_id is not null`: a bare number continued by a logical operator (numeric context).
+      const f = this.fr(0);
+      if (f.segIdx === 0 && f.segCmp === 0 && f.sideN === 1 && f.sideLit === 1) this.feats2 |= G_NUMLOGIC;
+    }
     this.closeSeg();
     this.havingArmed = false;
     this.fr(this.d()).segLogic = kind;
@@ -602,6 +678,8 @@ class Walker {
     }
     this.depth--;
     if (f.kind === K_GROUP) {
+      // A VALUES row of two or more literals, one of them a string: only an INSERT writes that.
+      if (f.values === 1 && valid && f.allConst === 1 && f.valuesStr === 1 && f.fnArgs === 1) this.mark(F_STMT);
       this.atom(f.allConst === 1, -1, -1);
       if (f.anyFn === 1) {
         const p = this.fr(this.d());
@@ -632,7 +710,11 @@ class Walker {
 
   /** Starts over in the bare statement context after prose (see SYNC_WORDS). */
   private resync(): void {
+    if (!this.resynced) this.feats2Pre = this.feats2;
     this.resynced = true;
+    // A quoted walk that starts over reads the rest as bare SQL: what follows is no longer the
+    // attacker's continuation of the breakout, so bare rules (deferred delay calls...) apply.
+    this.quote = Q_NONE;
     this.depth = 0;
     this.initFrame(0, K_ROOT);
     this.state = S_START;
@@ -654,8 +736,13 @@ class Walker {
 
   /** Notes whether the attacker's first token is an operator or clause keyword (`x'collate ...`). */
   private firstAfterBreakout(t: SqlToken): void {
-    if (t.kind === T_OP) this.feats2 |= G_KWFIRST;
-    else if (t.kind === T_WORD && wordClass(t.word) & (W_CLAUSE | W_LOGIC | W_CMP | W_ARITH)) this.feats2 |= G_KWFIRST;
+    if (t.kind === T_OP) {
+      this.feats2 |= G_KWFIRST;
+      if (t.op === '||' || t.op === '&&') this.feats2 |= G_LOGICFIRST;
+    } else if (t.kind === T_WORD && wordClass(t.word) & (W_CLAUSE | W_LOGIC | W_CMP | W_ARITH)) {
+      this.feats2 |= G_KWFIRST;
+      if (wordClass(t.word) & W_LOGIC || t.word === 'is' || t.word === 'not') this.feats2 |= G_LOGICFIRST;
+    }
   }
 
   /** A "literal" made of quote characters only (`''''''`) is noise, not a value the application closes. */
@@ -685,6 +772,9 @@ class Walker {
           this.unwind();
           complete = !dead;
           endComment = t.comment;
+          // Whatever follows the last token of a complete walk is a comment; `--sp_password` needs no
+          // space after the dashes in SQL Server, so it is checked whether or not it counts as strict.
+          if (complete && isSpPassword(this.s, this.lastCommentStart())) this.feats2 |= G_SPPASSWORD;
         }
         break;
       }
@@ -700,7 +790,9 @@ class Walker {
       // token is stepped at most twice (here and after one resynchronisation), so this stays linear.
       this.unwind(false);
       dead = true;
-      if (this.quote !== Q_NONE) break;
+      // Quoted walks may start over too (when the caller's pre-scan found a word that can mark a
+      // feature after resynchronising): `1' or 1.e(1) or '1'='1`, `'-select/*!1 union select ...`.
+      if (!this.resyncOk) break;
       if (Walker.isSync(t) && !(this.resynced && this.lastKind === T_EOF)) {
         this.resync();
         if (this.step(t)) {
@@ -711,7 +803,7 @@ class Walker {
       }
       this.state = S_SKIP;
     }
-    const feats = this.feats | (this.resyncFeats & F_RESYNC_OK);
+    const feats = this.feats | (this.resyncFeats & (this.resyncOkQuoted ? F_RESYNC_QUOTED : F_RESYNC_OK));
     const endOk =
       complete &&
       (this.quote === Q_NONE ||
@@ -719,7 +811,9 @@ class Walker {
         (this.lastKind === T_STR && this.lastOpenStrQuote === this.quote && !this.quotesOnly(this.lastStart + 1, this.s.length)));
     return {
       feats,
-      feats2: this.resynced ? 0 : this.feats2,
+      // A bare walk that started over keeps nothing of its first part (it was prose); a quoted one keeps
+      // what its breakout did before dying. `--sp_password` is judged on the final comment alone.
+      feats2: (this.resynced ? (this.resyncOkQuoted ? this.feats2Pre : 0) : this.feats2) | (this.feats2 & (G_SPPASSWORD | G_SEMISTMT)),
       complete,
       endOk,
       endComment: complete && endComment,
@@ -730,6 +824,8 @@ class Walker {
       dangling: this.endState === S_OPERAND,
       unclosed: this.endDepth > 0,
       tailPlain: endOk && (endComment || this.quote === Q_NONE || plainTail(this.s, this.lastStart + 1)),
+      semiEnd: complete && this.onlyParens && this.quote !== Q_NONE && this.lastKind === T_SEMI,
+      closes: this.appCloses,
     };
   }
 
@@ -740,6 +836,8 @@ class Walker {
       if (t.glued && (t.kind === T_WORD || this.lastKind === T_WORD)) this.feats2 |= G_GLUE;
     }
     if (this.valid === 0 && this.quote === Q_NONE && t.kind === T_RPAREN && !this.resynced) this.feats2 |= G_LEADCLOSE;
+    if (this.valid === 0 && this.quote === Q_NONE && t.kind === T_STR) this.feats2 |= G_LEADSTR;
+    if (t.kind === T_WORD || t.kind === T_STR || t.kind === T_VAR || t.kind === T_IDENT || t.kind === T_COMMA) this.feats2 |= G_NONNUM;
     if (!this.sawNonParen && t.kind !== T_RPAREN) {
       // The first token after the breakout quote (or after leading `)`): `x')) or ...`, `) like (`.
       this.sawNonParen = true;
@@ -794,6 +892,12 @@ class Walker {
     if (t.kind === T_WORD) {
       const word = t.word;
       const cls = wordClass(word);
+      if (word === 'values' && this.peekKind() === T_LPAREN && this.valid === 0 && !this.resynced) {
+        // `VALUES ('10.0.0.1', 'x')`: the tail of an INSERT, judged when the row closes.
+        this.valuesArmed = true;
+        this.state = S_OPERAND;
+        return true;
+      }
       if (word === 'select' || (cls & W_STMT && this.peekKind() !== T_LPAREN)) return this.onStmt(t);
       if (cls & (W_LOGIC | W_CMP | W_ARITH) || (cls & W_CLAUSE && cls & W_RESERVED)) return this.onOperator(t);
       if (word === 'not' && this.peekKind() === T_WORD && wordClass(this.peekWord()) & W_CMP) return this.onOperator(t);
@@ -826,6 +930,7 @@ class Walker {
         this.selItem(true);
         if (t.closed && (this.s.charCodeAt(t.start + 1) === 123 || this.s.charCodeAt(t.start + 1) === 91)) this.feats2 |= G_JSONLIT;
         if (this.lastWord === 'like' && isAllPercent(this.s, t.start + 1, t.closed ? t.end - 1 : t.end)) this.fr(this.d()).segLikeAll = 1;
+        if (t.closed) this.fr(this.d()).valuesStr = 1;
         this.atom(true, t.quote === 3 ? -1 : t.start + 1, t.closed ? t.end - 1 : t.end, 2);
         this.toOperator();
         return true;
@@ -842,6 +947,7 @@ class Walker {
       case T_IDENT:
         this.byArmed = false;
         this.selItem(false);
+        if (isCatalogIdent(this.s, t.start + 1, t.end - 1)) this.mark(F_CATALOG);
         this.atom(false, t.start + 1, t.end - 1);
         this.toOperator();
         return true;
@@ -852,7 +958,9 @@ class Walker {
           this.push(K_SUBQ);
         } else {
           this.push(K_GROUP);
+          if (this.valuesArmed && this.depth === 1) this.fr(1).values = 1;
         }
+        this.valuesArmed = false;
         this.state = S_OPERAND;
         return true;
       case T_RPAREN:
@@ -937,6 +1045,10 @@ class Walker {
         return true;
       case 'top':
         return this.selArmed;
+      case 'match':
+        // MySQL full-text predicate without parentheses: `MATCH col[, col] AGAINST ('x' IN BOOLEAN MODE)`.
+        if (this.peekKind() === T_WORD || this.peekKind() === T_IDENT) return this.matchAgainst();
+        break;
       default:
         break;
     }
@@ -953,6 +1065,28 @@ class Walker {
     this.atom(false, t.start, t.end);
     this.toOperator();
     return true;
+  }
+
+  /**
+   * After `MATCH`: up to 8 comma-separated columns, then `AGAINST (`, read as a call of an SQL builtin.
+   * Tokens consumed here are not re-read; a shape that does not fit ends the walk.
+   */
+  private matchAgainst(): boolean {
+    for (let i = 0; i < 8; i++) {
+      const k = this.peekKind();
+      if (!(k === T_IDENT || (k === T_WORD && !(wordClass(this.peekWord()) & W_RESERVED)))) return false;
+      this.advance();
+      if (this.peekKind() === T_COMMA) {
+        this.advance();
+        continue;
+      }
+      if (this.peekWord() !== 'against') return false;
+      this.advance();
+      if (this.peekKind() !== T_LPAREN) return false;
+      this.mark(F_SQLFN);
+      return this.call('against', '');
+    }
+    return false;
   }
 
   /** `name(` — the current token is the name, the next one the parenthesis. */
@@ -1054,6 +1188,7 @@ class Walker {
         this.castGlued = !t.gap;
         // A cast of a literal or of a parenthesised expression, not of a C++-style `ns::Type` name.
         this.castValue = this.lastKind === T_STR || this.lastKind === T_NUM || this.lastKind === T_RPAREN;
+        this.castWord = this.lastKind === T_WORD;
         return this.binaryOp(t.op);
       case T_LPAREN:
         // `1')))(select ...`, `9999' (select ...) '`: only an injection puts a subquery right there.
@@ -1164,6 +1299,7 @@ class Walker {
       case '@>':
       case '<@':
         if (op === '@>' || op === '<@') this.feats2 |= G_JSONOP;
+        else if (op === '<>' || op === '!=' || op === '<=>' || op === '!<' || op === '!>') this.feats2 |= G_SQLCMP;
         this.firstOp();
         this.cmpOp(true);
         this.state = S_OPERAND;
@@ -1239,6 +1375,7 @@ class Walker {
       case 'sounds':
         if (this.peekWord() !== 'like') return false;
         this.advance();
+        this.feats2 |= G_WORDCMP | G_CODECMP;
         this.firstOp();
         this.cmpOp();
         this.state = S_OPERAND;
@@ -1251,6 +1388,8 @@ class Walker {
           if (this.peekWord() === 'mode') this.advance();
           return true;
         }
+        // SQL's IN takes a parenthesised list or subquery; `hand in hand`, `day in day out` are prose.
+        if (this.peekKind() !== T_LPAREN) return false;
         this.firstOp();
         this.cmpOp();
         this.state = S_OPERAND;
@@ -1267,12 +1406,19 @@ class Walker {
       case 'glob':
       case 'ilike':
       case 'match':
+        if (word !== 'match') {
+          this.feats2 |= G_WORDCMP;
+          if ((word !== 'like' && word !== 'ilike') || this.lastWord === 'not') this.feats2 |= G_CODECMP;
+        }
         this.firstOp();
         this.cmpOp();
         this.state = S_OPERAND;
         return true;
       case 'similar':
-        if (this.peekWord() === 'to') this.advance();
+        if (this.peekWord() === 'to') {
+          this.advance();
+          this.feats2 |= G_WORDCMP | G_CODECMP;
+        }
         this.cmpOp();
         this.state = S_OPERAND;
         return true;
@@ -1308,6 +1454,12 @@ class Walker {
         return true;
       case 'on':
         if (!this.fr(d).sel) return false;
+        this.closeSeg();
+        this.state = S_OPERAND;
+        return true;
+      case 'placing':
+        // PostgreSQL OVERLAY(x PLACING y FROM n FOR m).
+        if (!(this.depth > 0 && this.fr(d).kind === K_FUNC)) return false;
         this.closeSeg();
         this.state = S_OPERAND;
         return true;
@@ -1462,7 +1614,17 @@ class Walker {
     if (t.kind !== T_WORD) return false;
     const cls = wordClass(t.word);
     if (cls & W_RESERVED && t.word !== 'char' && t.word !== 'binary') return false;
-    if (this.lastKind === T_OP && this.castGlued && !t.gap && PG_TYPES.has(t.word) && this.castValue && isLowerWord(this.s, t.start, t.end)) {
+    if (
+      this.lastKind === T_OP &&
+      this.castGlued &&
+      !t.gap &&
+      PG_TYPES.has(t.word) &&
+      (this.castValue || (this.castWord && INT_TYPES.has(t.word) && !(this.nxt.kind === T_OP && this.nxt.op === '::'))) &&
+      isLowerWord(this.s, t.start, t.end)
+    ) {
+      // `'7'::int`, `(...)::jsonb`, and a column cast to a number (`password::int`: the error message
+      // carries the column's text, PostgreSQL's error-based extraction); a C++ or Rust path goes on
+      // (`boost::integer::x`) or names no integer type (`absl::numeric`).
       this.feats2 |= G_PGCAST;
     }
     this.typeWords++;
@@ -1482,6 +1644,7 @@ class Walker {
   private onQual(t: SqlToken): boolean {
     if (t.kind === T_DOT) return true; // `master..xp_cmdshell`, and the dot itself
     if (t.kind === T_IDENT) {
+      if (isCatalogIdent(this.s, t.start + 1, t.end - 1)) this.mark(F_CATALOG);
       this.toOperator();
       return true;
     }
@@ -1605,6 +1768,11 @@ class Walker {
     const nw = this.peekWord();
     const stacked = this.afterStack;
     const second = stacked || inline;
+    if (stacked && this.lastKind === T_SEMI && this.valid - this.appCloses === 1 && SEMI_STMTS.has(word) && !this.resynced) {
+      // `;drop`, `'; update users`: the value (or the breakout) starts by ending the statement and
+      // naming a new one. Judged with the context (a plain literal before the quote).
+      this.feats2 |= G_SEMISTMT;
+    }
     let strong = false;
     if (nk === T_LPAREN && !(wordClass(word) & W_STMT)) {
       // `; iif(...)`, `; sleep(5)`: an expression statement.
@@ -1798,6 +1966,50 @@ const DDL_OBJECTS = new Set([
   'column', 'temporary', 'role', 'event', 'sequence', 'tablespace', 'if',
 ]);
 
+/** Statement keywords that, right after a leading `;`, start a second statement (G_SEMISTMT). */
+const SEMI_STMTS = new Set(['select', 'insert', 'update', 'delete', 'drop', 'create', 'alter', 'truncate', 'exec', 'execute', 'declare', 'shutdown', 'waitfor', 'grant', 'revoke']);
+
+/** Integer types: a column cast to one of them is PostgreSQL's error-based extraction (`password::int`). */
+const INT_TYPES = new Set(['int', 'int2', 'int4', 'int8', 'integer', 'bigint', 'smallint']);
+
+/** A quoted identifier naming a system catalog (`` `information_schema` ``, `[sysobjects]`). */
+function isCatalogIdent(s: string, a: number, b: number): boolean {
+  if (b - a < 3 || b - a > 24) return false;
+  return CATALOGS.has(s.slice(a, b).toLowerCase());
+}
+
+/** The final comment, from `from`, is `-- sp_password` (any case, spaces allowed after the dashes). */
+function isSpPassword(s: string, from: number): boolean {
+  if (s.charCodeAt(from) !== 45 || s.charCodeAt(from + 1) !== 45) return false;
+  let p = from + 2;
+  while (p < s.length && p - from < 16 && isSpace(s.charCodeAt(p))) p++;
+  const w = 'sp_password';
+  if (s.length - p < w.length) return false;
+  for (let i = 0; i < w.length; i++) {
+    let c = s.charCodeAt(p + i);
+    if (c >= 65 && c <= 90) c |= 0x20;
+    if (c !== w.charCodeAt(i)) return false;
+  }
+  return !isWordChar(s.charCodeAt(p + w.length));
+}
+
+/**
+ * The value ends in a line or block comment with no text: `--`, `-- -`, `/*` (spaces around). A walk
+ * that died needs this raw test: the tokens before it did not parse.
+ */
+function bareTailComment(s: string): boolean {
+  let e = s.length;
+  while (e > 0 && s.length - e < 16 && isSpace(s.charCodeAt(e - 1))) e--;
+  if (e >= 2 && s.charCodeAt(e - 1) === 42 && s.charCodeAt(e - 2) === 47) return true;
+  for (let i = e - 1; i >= 0 && e - i <= 8; i--) {
+    const c = s.charCodeAt(i);
+    if (c === 45) {
+      if (s.charCodeAt(i + 1) === 45) return true;
+    } else if (!isSpace(c)) return false;
+  }
+  return false;
+}
+
 /** Conditional builtins: a constant comparison as their first argument is a boolean-blind probe. */
 const COND_FUNCS = new Set(['if', 'iif', 'elt', 'make_set', 'nullif', 'decode', 'choose']);
 
@@ -1884,53 +2096,85 @@ const BARE_KEYWORDS = new Set([
   'from', 'where', 'values', 'case', 'when', 'limit',
 ]);
 
+/** worthWalking's character classes (ASCII): what each character does to the gate. */
+const WW_NEUTRAL = 0; // . , + * % ^ ~ ? [ ] { } \ space and controls: nothing alone
+const WW_WORD = 1; // [A-Za-z0-9_$]: part of a word (a bare keyword is looked up at its end)
+const WW_TRIGGER = 2; // ' " ` ; = < > ! ( ) # NUL
+const WW_DOUBLE = 3; // - | & : count when doubled (`--`, `||`, `&&`, `::`)
+const WW_SLASH = 4; // / counts before `*`
+const WW_AT = 5; // @ counts unless it follows a word character (an e-mail address)
+const WW = new Uint8Array(128);
+(() => {
+  for (let c = 0; c < 128; c++) {
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36) WW[c] = WW_WORD;
+  }
+  for (const ch of '\'"`;=<>!()#\u0000') WW[ch.charCodeAt(0)] = WW_TRIGGER;
+  for (const ch of '-|&:') WW[ch.charCodeAt(0)] = WW_DOUBLE;
+  WW[47] = WW_SLASH;
+  WW[64] = WW_AT;
+})();
+
+/**
+ * Signatures of the bare keywords: (length, first and last character) into a 4096-entry byte map, so
+ * a word is hashed only when its signature matches one (most words are rejected by three loads).
+ */
+const BARE_SIG = new Uint8Array(4096);
+
+function bareSig(s: string, a: number, b: number): number {
+  return ((b - a) * 1031 + (s.charCodeAt(a) | 0x20) * 37 + (s.charCodeAt(b - 1) | 0x20)) & 4095;
+}
+
 /**
  * Cheap gate, one charCode pass. Returns true when `s` holds something SQL injection cannot do without:
- * a quote, `;`, `=`, `<`, `>`, `!`, `(`, `)`, `#`, `--`, `/*`, `||`, `&&`, `::`, `@var`; or, failing that,
- * a keyword that builds SQL with spaces alone (`1 or true`, `x union select y`, `order by 3`). Dates,
- * ids, plain sentences, hyphenated names and e-mail addresses stop here, for the price of one loop (and
- * a second, allocation-free hashing pass over the words when no trigger character was found).
+ * a quote, `;`, `=`, `<`, `>`, `!`, `(`, `)`, `#`, `--`, `/*`, `||`, `&&`, `::`, `@var`; or a keyword
+ * that builds SQL with spaces alone (`1 or true`, `x union select y`, `order by 3`). Dates, ids, plain
+ * sentences, hyphenated names and e-mail addresses stop here, for the price of one table-driven loop
+ * that allocates nothing: words are only looked up (signature, then hash) when they end.
  */
 function worthWalking(s: string): boolean {
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 128) {
-      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 32) continue;
-      switch (c) {
-        case 39: // '
-        case 34: // "
-        case 96: // `
-        case 59: // ;
-        case 61: // =
-        case 60: // <
-        case 62: // >
-        case 33: // !
-        case 40: // (
-        case 41: // )
-        case 35: // #
-        case 0:
-          return true;
-        case 45: // --
-        case 124: // ||
-        case 38: // &&
-        case 58: // ::
-          if (s.charCodeAt(i + 1) === c) return true;
-          continue;
-        case 47: // /*
-          if (s.charCodeAt(i + 1) === 42) return true;
-          continue;
-        case 64: // @var, not an e-mail address
-          if (i === 0 || !isWordChar(s.charCodeAt(i - 1))) return true;
-          continue;
-        default:
-          continue; // . , + - * / % ^ ~ ? [ ] { } $ \ and whitespace controls make nothing alone
+  let i = 0;
+  while (i < n) {
+    let c = s.charCodeAt(i);
+    if (c < 128 && WW[c] === WW_WORD) {
+      // A word: a tight loop to its end, then one signature look-up.
+      const ws = i;
+      for (i++; i < n; i++) {
+        c = s.charCodeAt(i);
+        if (c >= 128 || WW[c] !== WW_WORD) break;
       }
+      if (i < n && c >= 128 && isWordChar(c)) {
+        // A non-ASCII letter joins the word: no keyword; skip to its end.
+        for (i++; i < n && isWordChar(s.charCodeAt(i)); i++);
+        continue;
+      }
+      if (i - ws >= 2 && i - ws <= 9 && isBareKeyword(s, ws, i)) return true;
+      continue;
+    }
+    if (c < 128) {
+      const k = WW[c] as number;
+      if (k === WW_TRIGGER) return true;
+      if (k === WW_DOUBLE) {
+        if (s.charCodeAt(i + 1) === c) return true;
+      } else if (k === WW_SLASH) {
+        if (s.charCodeAt(i + 1) === 42) return true;
+      } else if (k === WW_AT && (i === 0 || !isWordChar(s.charCodeAt(i - 1)))) return true; // @var, not an e-mail address
+      i++;
+      continue;
     }
     if (quoteClass(c) !== Q_NONE) return true;
+    if (isWordChar(c)) {
+      // A word with a non-ASCII letter is no keyword: skip to its end.
+      for (i++; i < n && isWordChar(s.charCodeAt(i)); i++);
+      continue;
+    }
+    i++;
   }
-  // No trigger character: look for a bare keyword (hashed while scanning, no allocation).
-  return hasWordIn(s, 0, n, BARE_HASHES, 9);
+  return false;
+}
+
+function isBareKeyword(s: string, a: number, b: number): boolean {
+  return BARE_SIG[bareSig(s, a, b)] === 1 && BARE_HASHES.has(wordHash(s, a, b));
 }
 
 /** Case-insensitive FNV-1a hash of ASCII letters, digits and `_` (other characters never match). */
@@ -1942,35 +2186,6 @@ function wordHash(s: string, a: number, b: number): number {
     h = Math.imul(h ^ c, 0x01000193);
   }
   return h;
-}
-
-/**
- * Whether a word of s[a..b) (2..maxLen ASCII characters) hashes into `set`: one pass that hashes as it
- * scans (FNV-1a, case-folded), no allocation. A collision only costs a walk.
- */
-function hasWordIn(s: string, a: number, b: number, set: HashSet, maxLen: number): boolean {
-  let h = -2128831035;
-  let len = 0;
-  let ascii = true;
-  for (let i = a; i <= b; i++) {
-    let c = i < b ? s.charCodeAt(i) : 32;
-    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36) {
-      if (c >= 65 && c <= 90) c |= 0x20;
-      h = Math.imul(h ^ c, 0x01000193);
-      len++;
-      continue;
-    }
-    if (c >= 128 && isWordChar(c)) {
-      ascii = false;
-      len++;
-      continue;
-    }
-    if (ascii && len >= 2 && len <= maxLen && set.has(h)) return true;
-    h = -2128831035;
-    len = 0;
-    ascii = true;
-  }
-  return false;
 }
 
 /**
@@ -2000,6 +2215,7 @@ class HashSet {
 }
 
 const BARE_HASHES = new HashSet(BARE_KEYWORDS);
+for (const w of BARE_KEYWORDS) BARE_SIG[bareSig(w, 0, w.length)] = 1;
 
 /**
  * Words that may follow a closed literal directly (`x'or 1=1`, `x'union select`). When the character
@@ -2052,6 +2268,9 @@ function breakoutMayContinue(s: string, from: number): boolean {
 //   non-STRONG value can be in). Inside it, `key = value` with a plain identifier key cannot compare
 //   two constants (the key is not one) nor the same text twice (checked: the key does not reappear,
 //   and no further comparison or keyword follows).
+// - the numeric-context rules (`1 --`, `42 like 42`, `'1' not regexp '2'`) need a comment or a pattern
+//   word (LIKE, REGEXP...) in a value that starts with a number or a literal: checked at the end;
+// - a dotted statement word followed by `-name` is not STRONG (see KW_STMT).
 // Words are split exactly where the lexer could split them: ASCII [A-Za-z0-9_] runs, plus every suffix
 // after a digit (`1union`, `1e5union` lex as a number and a word).
 
@@ -2059,6 +2278,15 @@ const KW_ANY = 2; // any word the lexer or walker reads specially
 const KW_STRONG = 4; // can mark a bare-context feature on its own
 const KW_CALL = 8; // a builtin name: matters when `(` follows
 const KW_FROM = 16; // FROM: matters next to comments (G_GLUE)
+const KW_PATTERN = 32; // LIKE, RLIKE, REGEXP...: a constant comparison with them is judged in the bare context
+/**
+ * A statement keyword that is STRONG only as a statement (`execute`, `update`, `drop`...). As a dotted
+ * member followed by `-name` (`abc.execute-api.us-east-1.amazonaws.com`, the API Gateway host) it can
+ * start nothing: every state that reads a word after a dot (S_QUAL, S_LOOSE) or after a dead walk's
+ * resynchronisation (onStmt refuses a dotted word) needs a `(`, a variable, a comment, the end or a
+ * keyword right after it, and `-name` is none of them.
+ */
+const KW_STMT = 64;
 
 /** Longest word worth a table look-up (the lexer lower-cases words up to 32 characters). */
 const KW_MAX = 32;
@@ -2140,6 +2368,15 @@ const KW_WORDS: string[] = [];
     KW_STRONG,
   );
   add(['from'], KW_FROM);
+  add(['like', 'ilike', 'rlike', 'regexp', 'glob', 'sounds', 'similar'], KW_PATTERN);
+  add(['placing'], 0);
+  // Statement words whose only STRONG role is starting a statement (see KW_STMT).
+  add(
+    [...WORDS]
+      .filter(([w, cls]) => (cls & (W_STMT | W_LOGIC | W_VALUE)) === W_STMT && !CATALOGS.has(w) && !DANGER_QUALIFIERS.has(w))
+      .map(([w]) => w),
+    KW_STMT,
+  );
 })();
 
 /**
@@ -2226,6 +2463,7 @@ function prescan(s: string): number {
   let cmp = false;
   let fromSeen = false;
   let rparen = false;
+  let pattern = false;
   // The first segment of the walk from 0 (W1) and of the walk after `key=` (W2).
   const eq = formValueStart(s);
   let w1 = true;
@@ -2281,7 +2519,12 @@ function prescan(s: string): number {
           }
         }
       }
-      if (f & KW_STRONG) return SCAN_FULL;
+      if (f & KW_STRONG) {
+        // `abc.execute-api.us-east-1.amazonaws.com`: see KW_STMT.
+        const dotted = f & KW_STMT && !split && ws > 0 && s.charCodeAt(ws - 1) === 46 && s.charCodeAt(i) === 45 && isAsciiWordChar(s.charCodeAt(i + 1));
+        if (!dotted) return SCAN_FULL;
+      }
+      if (f & KW_PATTERN) pattern = true;
       if (f & KW_CALL) {
         // A builtin called: `count(`, `count (`; a comment before the parenthesis counts too.
         let j = i;
@@ -2392,7 +2635,25 @@ function prescan(s: string): number {
     if (firstNonSpace(s, 0) === 40 || (eq > 0 && firstNonSpace(s, eq) === 40)) return SCAN_FULL;
   }
   if (leadsWithClose(s, 0) || (eq > 0 && leadsWithClose(s, eq))) return SCAN_FULL;
+  // A value that starts with a number (or, with a pattern operator, a literal) and has a comment or a
+  // pattern comparison: the numeric-context rules (`1 --`, `42 like 42`, `'1' not regexp '2'`).
+  if (comment || pattern) {
+    const k0 = leadKind(s, 0);
+    const k1 = eq > 0 ? leadKind(s, eq) : 0;
+    if (k0 === 1 || k1 === 1 || (pattern && (k0 === 2 || k1 === 2))) return SCAN_FULL;
+  }
   return quotes ? SCAN_QUOTED : SCAN_NONE;
+}
+
+/** What a walk from `from` starts with: 1 a number (`7`, `-7`, `.5`), 2 a quote, 0 anything else. */
+function leadKind(s: string, from: number): number {
+  let p = from;
+  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  let c = s.charCodeAt(p);
+  if (c === 45 || c === 43) c = s.charCodeAt(++p);
+  if (c === 46) c = s.charCodeAt(p + 1);
+  if (c >= 48 && c <= 57) return 1;
+  return quoteClass(c) !== Q_NONE ? 2 : 0;
 }
 
 /**
@@ -2422,19 +2683,21 @@ type Verdict = { rule: string; reason: string; confidence: 'high' | 'medium' | '
 const CTX_NAME = ['as typed', 'a single-quoted literal', 'a double-quoted literal', '', 'a backtick identifier'];
 
 interface Lit {
+  /** Where the breakout quote is. */
+  end: number;
   /** The literal before the breakout is one login-like token (`admin`). */
   word: boolean;
   /** ... is empty or blank. */
   blank: boolean;
-  /** ... is short and free of code punctuation (no brackets, `;`, `=`, `<`, `>`, `$`, backslash). */
+  /** ... is short and free of code punctuation (no brackets, `;`, `=`, `<`, `>`, `$`, `|`, backtick). */
   plain: boolean;
   /** ... is at most 16 letters, digits, spaces, `%`, `_`, `.`, `-` (`A `, `aa`, `1`). */
   short: boolean;
 }
 
-const NO_LIT: Lit = { word: false, blank: false, plain: false, short: false };
+const NO_LIT: Lit = { end: -1, word: false, blank: false, plain: false, short: false };
 
-function judge(w: Walk, quote: number, lit: Lit, parenStart: boolean, formula = false): Verdict | undefined {
+function judge(w: Walk, s: string, quote: number, lit: Lit, parenStart: boolean, formula = false): Verdict | undefined {
   const f = w.feats;
   const ctx = quote === Q_NONE ? '' : ` after closing ${CTX_NAME[quote]}`;
   if (f & F_UNION) return { rule: 'sqli.union', reason: `UNION SELECT forms a second query${ctx}.`, confidence: 'high' };
@@ -2463,8 +2726,21 @@ function judge(w: Walk, quote: number, lit: Lit, parenStart: boolean, formula = 
   if (g & G_UNIONKW && g & G_COMMENT && (quote !== Q_NONE || g & G_LEADNUM)) {
     return { rule: 'sqli.union', reason: `UNION follows a value, hidden among comments${ctx}.`, confidence: 'high' };
   }
+  if (g & G_SPPASSWORD) return { rule: 'sqli.evasion', reason: 'A `--sp_password` comment hides the batch from SQL Server traces.', confidence: 'high' };
   if (quote !== Q_NONE) {
     if (f & F_SUBQ) return { rule: 'sqli.subquery', reason: `A subquery follows the closed literal${ctx}.`, confidence: 'high' };
+    // `x'; drop`, `';select p`: the breakout is followed at once by `;` and a statement keyword.
+    if (g & G_SEMISTMT && (quote !== Q_BACKTICK ? lit.plain : lit.word)) return { rule: 'sqli.stacked', reason: `A semicolon and a statement keyword follow${ctx}.`, confidence: 'high' };
+    if (w.semiEnd && !w.endComment && lit.word) {
+      // `admin';`, `root@example.com'/* x */;`: a login-like literal is closed and the statement ended.
+      return { rule: 'sqli.comment', reason: `A semicolon ends the statement${ctx}.`, confidence: 'high' };
+    }
+    if (g & G_LOGICFIRST && quote !== Q_BACKTICK && (lit.word || lit.blank) && bareTailComment(s) && !hasQuoteAfter(s, lit.end + 1, quote)) {
+      // `a'or?--`, `user'and id is not?--`: AND/OR right after the only quote and a bare comment at the
+      // end, whatever the middle (often a dialect the walk does not know) does. A second quote of the
+      // kind means a quoted phrase or a plural possessive (`kids' and parents' --`), not a breakout.
+      return { rule: 'sqli.comment', reason: `A logical operator follows the closed literal and a comment truncates the query${ctx}.`, confidence: 'high' };
+    }
     // The remaining shapes are weaker; they count when both ends look like a value, not like code or
     // prose: a plain literal before the quote and a plain (or comment) ending.
     const weak = quote !== Q_BACKTICK && lit.plain;
@@ -2484,7 +2760,8 @@ function judge(w: Walk, quote: number, lit: Lit, parenStart: boolean, formula = 
     }
     if (w.trunc) {
       // `admin'--`, `admin')#`, `' -- `: the rest of the query is commented out.
-      const strong = quote !== Q_BACKTICK && w.shortComment && (lit.word || (lit.blank && w.strictDash));
+      // A number closed with the application's parenthesis (`1')--`, `7'))#`) is as strong as a login.
+      const strong = quote !== Q_BACKTICK && w.shortComment && (lit.word || (lit.blank && w.strictDash) || (w.closes > 0 && lit.short));
       const conf = strong ? 'high' : w.strictDash && quote !== Q_BACKTICK ? 'medium' : 'low';
       return { rule: 'sqli.comment', reason: `A comment truncates the query${ctx}.`, confidence: conf };
     }
@@ -2497,8 +2774,20 @@ function judge(w: Walk, quote: number, lit: Lit, parenStart: boolean, formula = 
     if (w.endComment && w.valid > 0) return { rule: 'sqli.comment', reason: `SQL tokens and a comment follow the closed literal${ctx}.`, confidence: 'low' };
     return undefined;
   }
+  // `;drop`, `; update users`: the value starts by ending the statement and naming a new one.
+  if (g & G_SEMISTMT) return { rule: 'sqli.stacked', reason: 'The value starts with a semicolon and a statement keyword.', confidence: 'high' };
   if (w.complete) {
     if (f & F_LEADLOGIC && (f & (F_LOGIC_IDCMP | F_LOGIC_OR_LIT) || g & (G_LOGIC_AND_LIT | G_OPENCMP))) return { rule: 'sqli.boolean', reason: 'The value appends a logical condition to the query.', confidence: 'high' };
+    // Numeric-context probes: a constant comparison that only SQL writes (`1!=11`, `42<=>42`,
+    // `42 like 42`, `'1' not regexp '2'`), or one followed by a truncating comment (`1!=0--`).
+    if (f & F_FIRST_CMP && g & G_LEADNUM && (g & G_SQLCMP || (w.endComment && w.strictDash))) {
+      return { rule: 'sqli.expression', reason: 'A number is compared with a constant in SQL syntax.', confidence: 'high' };
+    }
+    if (f & F_FIRST_CMPW && ((g & G_WORDCMP && g & G_LEADNUM) || (g & G_CODECMP && g & G_LEADSTR))) {
+      return { rule: 'sqli.expression', reason: 'Constants are compared with an SQL pattern operator.', confidence: 'high' };
+    }
+    // `1 || user_id is not null`, `7 or name = 'x'`: a number continued by a condition on a column.
+    if (g & G_NUMLOGIC && f & F_LOGIC_IDCMP) return { rule: 'sqli.boolean', reason: 'A number is followed by a logical operator and a condition.', confidence: 'high' };
     if (f & F_LOGIC_OR_KW && (f & F_LEADLOGIC || g & G_LEADNUM || w.endComment)) return { rule: 'sqli.tautology', reason: 'OR TRUE makes the condition always true.', confidence: 'high' };
     // Nested builtins (`length(compress(version()))`); a leading `=` is a spreadsheet formula instead.
     if (f & F_NESTFN && !formula) return { rule: 'sqli.expression', reason: 'Nested SQL function calls form an expression.', confidence: 'high' };
@@ -2508,6 +2797,11 @@ function judge(w: Walk, quote: number, lit: Lit, parenStart: boolean, formula = 
     if (g & G_FIRSTFN && w.unclosed && w.valid <= 4) return { rule: 'sqli.expression', reason: 'The value opens a call to an SQL builtin.', confidence: 'high' };
     if (g & G_LEADCLAUSE) return { rule: 'sqli.expression', reason: 'The value closes a parenthesis and continues with SQL clauses.', confidence: 'high' };
     if (parenStart && w.endComment && f & (F_SUBQ | F_SQLFN | F_OPSEEN)) return { rule: 'sqli.expression', reason: 'A parenthesised SQL expression ends in a comment.', confidence: 'high' };
+    if (g & G_LEADNUM && !(g & G_NONNUM) && w.endComment && w.strictDash && bareTailComment(s)) {
+      // `1--`, `1 * 1 /*`: numbers and operators, then a comment with no text. Closing the application's
+      // parenthesis first (`1)--`) is an injection; without it, a dash-dash after a number may be prose.
+      return { rule: 'sqli.comment', reason: 'A number is followed by a truncating comment.', confidence: w.closes > 0 ? 'high' : 'medium' };
+    }
   }
   if (f & (F_SYSVAR | F_CATALOG | F_SQLFN | F_SELSHAPE)) return { rule: 'sqli.expression', reason: 'SQL functions or system objects form an expression.', confidence: w.complete ? 'medium' : 'low' };
   if (f & (F_LOGIC_IDCMP | F_LOGIC_OR_CONST | F_LOGIC_AND_CONST | F_FIRST_CMP)) return { rule: 'sqli.boolean', reason: 'A logical operator or comparison forms an SQL condition.', confidence: 'low' };
@@ -2517,10 +2811,13 @@ function judge(w: Walk, quote: number, lit: Lit, parenStart: boolean, formula = 
 const RANK = { high: 3, medium: 2, low: 1 } as const;
 
 function literal(s: string, quoteAt: number): Lit {
-  return { word: isLoginLike(s, quoteAt), blank: isBlank(s, quoteAt), plain: isPlainLiteral(s, quoteAt), short: quoteAt <= 16 && plainText(s, 0, quoteAt) };
+  return { end: quoteAt, word: isLoginLike(s, quoteAt), blank: isBlank(s, quoteAt), plain: isPlainLiteral(s, quoteAt), short: quoteAt <= 16 && plainText(s, 0, quoteAt) };
 }
 
-/** Up to 40 characters without code punctuation: `1%`, `admin`, `A `, `-8233`, `a.b@c.io`. */
+/**
+ * Up to 40 characters without code punctuation: `1%`, `admin`, `A `, `-8233`, `a.b@c.io`. Backslashes
+ * are allowed: escaping games (`aa\\"aaa' or '1`) and Windows paths are values, not code.
+ */
 function isPlainLiteral(s: string, quoteAt: number): boolean {
   if (quoteAt > 40) return false;
   for (let i = 0; i < quoteAt; i++) {
@@ -2536,7 +2833,6 @@ function isPlainLiteral(s: string, quoteAt: number): boolean {
       case 60: // <
       case 62: // >
       case 36: // $
-      case 92: // backslash
       case 96: // backtick
       case 124: // |
         return false;
@@ -2545,6 +2841,12 @@ function isPlainLiteral(s: string, quoteAt: number): boolean {
     }
   }
   return true;
+}
+
+/** A quote of class `q` at or after `from`. */
+function hasQuoteAfter(s: string, from: number, q: number): boolean {
+  for (let i = from; i < s.length; i++) if (quoteClass(s.charCodeAt(i)) === q) return true;
+  return false;
 }
 
 function isBlank(s: string, end: number): boolean {
@@ -2601,36 +2903,75 @@ export function detectSqlInjection(value: string): Detection | undefined {
   if (scan === SCAN_NONE) return undefined;
   const bare = scan === SCAN_FULL;
   let best: Verdict | undefined;
-  // Quoted contexts: break out at the first quote of each kind.
-  let sq = -1;
-  let dq = -1;
-  let bt = -1;
-  for (let i = 0; i < value.length && (sq < 0 || dq < 0 || bt < 0); i++) {
-    const q = quoteClass(value.charCodeAt(i));
-    if (q === Q_SINGLE && sq < 0) sq = i;
-    else if (q === Q_DOUBLE && dq < 0) dq = i;
-    else if (q === Q_BACKTICK && bt < 0) bt = i;
+  // Quoted contexts: break out at the first quote of each kind. The ASCII quotes by indexOf (the
+  // engine's fast search); the typographic ones (all at U+02B9 and above) only where they could come
+  // first, with one comparison per character.
+  const n = value.length;
+  let sq = value.indexOf("'");
+  let dq = value.indexOf('"');
+  const bt = value.indexOf('`');
+  const lim = Math.max(sq < 0 ? n : sq, dq < 0 ? n : dq);
+  for (let i = 0; i < lim; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x2b9) continue;
+    const q = quoteClass(c);
+    if (q === Q_SINGLE) {
+      if (sq < 0 || i < sq) sq = i;
+    } else if (q === Q_DOUBLE) {
+      if (dq < 0 || i < dq) dq = i;
+    }
   }
+  // Quoted walks may resynchronise after dying only when the pre-scan found what a resynchronised walk
+  // needs (a STRONG word or a builtin call: the same proof as for the bare walks).
+  const w = WALKER;
   if (sq >= 0 && breakoutMayContinue(value, sq + 1)) {
-    best = stronger(best, judge(new Walker(value, sq + 1, Q_SINGLE, isBlank(value, sq)).run(), Q_SINGLE, literal(value, sq), false));
-    if (best !== undefined && best.confidence === 'high') return best;
+    best = stronger(best, judge(w.reset(value, sq + 1, Q_SINGLE, isBlank(value, sq), bare).run(), value, Q_SINGLE, literal(value, sq), false));
+    if (best !== undefined && best.confidence === 'high') return done(best);
   }
   if (dq >= 0 && breakoutMayContinue(value, dq + 1)) {
-    best = stronger(best, judge(new Walker(value, dq + 1, Q_DOUBLE, isBlank(value, dq)).run(), Q_DOUBLE, literal(value, dq), false));
-    if (best !== undefined && best.confidence === 'high') return best;
+    best = stronger(best, judge(w.reset(value, dq + 1, Q_DOUBLE, isBlank(value, dq), bare).run(), value, Q_DOUBLE, literal(value, dq), false));
+    if (best !== undefined && best.confidence === 'high') return done(best);
   }
   if (bare) {
-    best = stronger(best, judge(new Walker(value, 0, Q_NONE).run(), Q_NONE, NO_LIT, startsWithParen(value, 0), value.charCodeAt(0) === 61));
-    if (best !== undefined && best.confidence === 'high') return best;
+    best = stronger(best, judge(w.reset(value, 0, Q_NONE, false, true).run(), value, Q_NONE, NO_LIT, startsWithParen(value, 0), value.charCodeAt(0) === 61));
+    if (best !== undefined && best.confidence === 'high') return done(best);
   }
   if (bt >= 0 && breakoutMayContinue(value, bt + 1)) {
-    best = stronger(best, judge(new Walker(value, bt + 1, Q_BACKTICK).run(), Q_BACKTICK, literal(value, bt), false));
-    if (best !== undefined && best.confidence === 'high') return best;
+    best = stronger(best, judge(w.reset(value, bt + 1, Q_BACKTICK, false, bare).run(), value, Q_BACKTICK, literal(value, bt), false));
+    if (best !== undefined && best.confidence === 'high') return done(best);
+  }
+  // `foo\''or'x`: MySQL reads `\'` as an escaped quote, so where the application doubles quotes but
+  // leaves backslashes alone, the quote after `\'` is the breakout.
+  const esc = sq > 0 && value.charCodeAt(sq - 1) === 92 && quoteClass(value.charCodeAt(sq + 1)) === Q_SINGLE ? sq + 2 : -1;
+  if (esc > 0 && breakoutMayContinue(value, esc)) {
+    best = stronger(best, judge(w.reset(value, esc, Q_SINGLE, isBlank(value, sq - 1), bare).run(), value, Q_SINGLE, literal(value, sq - 1), false));
+    if (best !== undefined && best.confidence === 'high') return done(best);
   }
   // A raw `name=value` (form body, log line): the part after `=` is a value of its own.
   const eq = bare ? formValueStart(value) : -1;
-  if (eq > 0) best = stronger(best, judge(new Walker(value, eq, Q_NONE).run(), Q_NONE, NO_LIT, startsWithParen(value, eq)));
-  return best;
+  if (eq > 0) best = stronger(best, judge(w.reset(value, eq, Q_NONE, false, true).run(), value, Q_NONE, NO_LIT, startsWithParen(value, eq)));
+  return done(best);
+}
+
+/**
+ * Every word the walker compares a token with: the pre-scan's table already lists them all (its proof
+ * needs the same completeness), plus the sets the walker alone reads. Extended procedures (`xp_*`,
+ * `sp_*`) are matched by prefix.
+ */
+const VOCABULARY = new Vocabulary([...KW_WORDS, ...SEMI_STMTS, ...INT_TYPES, ...COND_FUNCS, ...OPENER_FUNCS], ['xp_', 'sp_']);
+
+/** Whether the walker's lexer knows `word` (lower case): for tests that guard the vocabulary. */
+export function isSqlVocabulary(word: string): boolean {
+  return VOCABULARY.has(word);
+}
+
+/** The one Walker every walk reuses (detection is synchronous and never re-entered). */
+const WALKER = new Walker(VOCABULARY);
+
+/** Lets the shared walker drop the value before returning the verdict. */
+function done(v: Verdict | undefined): Verdict | undefined {
+  WALKER.release();
+  return v;
 }
 
 /** The more confident of two verdicts; the earlier one wins a tie. */

@@ -98,7 +98,9 @@ export function quoteClass(c: number): number {
   if (c === 34) return Q_DOUBLE;
   if (c === 96) return Q_BACKTICK;
   if (c < 0x2b9) return Q_NONE;
-  if (c === 0x2018 || c === 0x2019 || c === 0x2bc || c === 0xff07) return Q_SINGLE;
+  // U+2032 PRIME: what a word processor (or a payload list copied through one) makes of `'` after a
+  // digit (`'1′='1`). Heights and coordinates (`5′ 10″`, `40°26′`) never continue as SQL after it.
+  if (c === 0x2018 || c === 0x2019 || c === 0x2bc || c === 0xff07 || c === 0x2032) return Q_SINGLE;
   if (c === 0x201c || c === 0x201d || c === 0xff02) return Q_DOUBLE;
   return Q_NONE;
 }
@@ -170,21 +172,131 @@ for (const op of ['<>', '<=', '>=', '!=', '!<', '!>', '==', '||', '&&', '::', ':
   OP2.set(op.charCodeAt(0) * 128 + op.charCodeAt(1), op);
 }
 
+/** Case-insensitive (ASCII) FNV-1a hash of s[a, b). */
+function foldHash(s: string, a: number, b: number): number {
+  let h = -2128831035;
+  for (let i = a; i < b; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) c |= 0x20;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h;
+}
+
+function vocabSig(s: string, a: number, b: number): number {
+  return ((b - a) * 1031 + (s.charCodeAt(a) | 0x20) * 37 + (s.charCodeAt(b - 1) | 0x20)) & 8191;
+}
+
+function isAscii(s: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) if (s.charCodeAt(i) >= 128) return false;
+  return true;
+}
+
+/**
+ * The words a caller compares word tokens with. A lexer given one sets `word` to the interned
+ * lower-case text of a word in it (or of a word starting with one of `prefixes`, e.g. `xp_`) and to
+ * '' for every other word, as it does for words too long to be keywords. So prose and identifiers cost
+ * a signature test per word instead of a string allocation, and the caller's Set and Map look-ups hit
+ * strings whose hashes are already computed. The caller must list every word it compares with.
+ */
+export class Vocabulary {
+  private readonly sig = new Uint8Array(8192);
+  private readonly keys: Int32Array;
+  private readonly vals: string[];
+  private readonly mask: number;
+  private readonly all: Set<string>;
+  private readonly prefixes: string[];
+
+  constructor(words: Iterable<string>, prefixes: readonly string[] = []) {
+    this.all = new Set([...words].filter((w) => w.length > 0 && w.length <= MAX_KEYWORD).map((w) => w.toLowerCase()));
+    let size = 64;
+    while (size < this.all.size * 2) size *= 2;
+    this.mask = size - 1;
+    this.keys = new Int32Array(size);
+    this.vals = new Array<string>(size).fill('');
+    for (const w of this.all) {
+      const h = foldHash(w, 0, w.length);
+      let i = h & this.mask;
+      while (this.vals[i] !== '') i = (i + 1) & this.mask;
+      this.keys[i] = h;
+      this.vals[i] = w;
+      this.sig[vocabSig(w, 0, w.length)] = 1;
+    }
+    this.prefixes = prefixes.map((x) => x.toLowerCase());
+  }
+
+  /** Whether `w` (lower case) is in the vocabulary. */
+  has(w: string): boolean {
+    return this.all.has(w);
+  }
+
+  /**
+   * The interned lower-case word for s[a, b), or '' when it is not in the vocabulary.
+   * @param ascii the caller knows whether s[a, b) is ASCII (undefined: scanned here when it matters)
+   */
+  lookup(s: string, a: number, b: number, ascii?: boolean): string {
+    for (let k = 0; k < this.prefixes.length; k++) {
+      const pre = this.prefixes[k] as string;
+      const m = pre.length - 1;
+      // The prefix's last character first (`_` in `xp_`): most words fail there.
+      if (b - a > m && (s.charCodeAt(a + m) | 0x20) === (pre.charCodeAt(m) | 0x20) && this.startsWith(s, a, pre)) return s.slice(a, b).toLowerCase();
+    }
+    // Fast reject by signature, unless a non-ASCII letter could lower-case into an ASCII one (KELVIN
+    // SIGN -> k), which the lexer without a vocabulary would have done.
+    if (this.sig[vocabSig(s, a, b)] === 0 && (ascii ?? isAscii(s, a, b))) return '';
+    const h = foldHash(s, a, b);
+    for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
+      const v = this.vals[i] as string;
+      if (v === '') break;
+      if (this.keys[i] === h && v.length === b - a && this.startsWith(s, a, v)) return v;
+    }
+    for (let i = a; i < b; i++) {
+      if (s.charCodeAt(i) >= 128) {
+        // Rare: fall back to the Unicode lower-casing the lexer uses without a vocabulary.
+        const low = s.slice(a, b).toLowerCase();
+        return this.all.has(low) || this.prefixes.some((x) => low.startsWith(x)) ? low : '';
+      }
+    }
+    return '';
+  }
+
+  /** s[a..) starts with the lower-case ASCII `w`, ignoring ASCII case. */
+  private startsWith(s: string, a: number, w: string): boolean {
+    for (let i = 0; i < w.length; i++) {
+      let c = s.charCodeAt(a + i);
+      if (c >= 65 && c <= 90) c |= 0x20;
+      if (c !== w.charCodeAt(i)) return false;
+    }
+    return true;
+  }
+}
+
 /**
  * Streaming tokenizer over `s[start..)`. Call `next(tok)` until it returns a T_EOF token. The object
  * keeps no per-token allocations besides the lower-cased word text.
  */
 export class SqlLexer {
-  private readonly s: string;
+  private s: string;
   private pos: number;
-  private readonly len: number;
+  private len: number;
   /** Open MySQL versioned comments: their closing `*\/` is skipped as whitespace. */
   private versioned = 0;
+  private readonly vocab: Vocabulary | undefined;
 
-  constructor(s: string, start = 0) {
+  /** @param vocab when given, words outside it come back as '' (see Vocabulary) */
+  constructor(s: string, start = 0, vocab?: Vocabulary) {
     this.s = s;
     this.pos = start;
     this.len = s.length;
+    this.vocab = vocab;
+  }
+
+  /** Starts over on another string: lets a caller reuse one lexer instead of allocating one per walk. */
+  reset(s: string, start = 0): void {
+    this.s = s;
+    this.pos = start;
+    this.len = s.length;
+    this.versioned = 0;
   }
 
   /** Fills `t` with the next token. Returns false once T_EOF has been produced. */
@@ -519,7 +631,13 @@ export class SqlLexer {
     const s = this.s;
     const len = this.len;
     let e = p + 1;
-    while (e < len && isWordChar(s.charCodeAt(e))) e++;
+    /** OR of the word's char codes: >= 128 when it has a non-ASCII letter. */
+    let bits = s.charCodeAt(p);
+    for (; e < len; e++) {
+      const c = s.charCodeAt(e);
+      if (!isWordChar(c)) break;
+      bits |= c;
+    }
     const n = s.charCodeAt(e);
     // Literal prefixes: N'..', X'..', B'..', E'..' and charset introducers `_utf8'..'`; U&'..'.
     if (quoteClass(n) === Q_SINGLE && n === 39) {
@@ -544,7 +662,7 @@ export class SqlLexer {
       }
     }
     t.kind = T_WORD;
-    this.finishWord(t, p, e);
+    this.finishWord(t, p, e, bits < 128);
     // `UN/**/ION`: a comment glued between two word halves forms a keyword for targets that strip
     // comments before parsing. Bounded lookahead: only the next word is re-read.
     if (n === 47 && s.charCodeAt(e + 1) === 42 && s.charCodeAt(e + 2) !== 33 && e - p < 16) {
@@ -567,9 +685,11 @@ export class SqlLexer {
     }
   }
 
-  private finishWord(t: SqlToken, p: number, e: number): void {
+  private finishWord(t: SqlToken, p: number, e: number, ascii?: boolean): void {
     if (e - p > MAX_KEYWORD) {
       t.word = '';
+    } else if (this.vocab !== undefined) {
+      t.word = this.vocab.lookup(this.s, p, e, ascii);
     } else {
       const s = this.s;
       let upper = false;

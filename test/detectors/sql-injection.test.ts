@@ -1,5 +1,7 @@
 import t from 'tap';
-import { detectSqlInjection } from '../../src/detectors/sql-injection';
+import { detectSqlInjection, isSqlVocabulary } from '../../src/detectors/sql-injection';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * Vectors written for this suite (not taken from any corpus). Each positive must be reported at `high`
@@ -128,6 +130,54 @@ const POSITIVE: Array<[string, string]> = [
   ['numeric or true', '77 or true'],
   ['having true', '1 having true'],
   ['nested builtins', 'length(compress(version()))'],
+  // MySQL full-text predicate without parentheses after the breakout.
+  ['match against after or', "' or match title against ('+x -y' in boolean mode)-- "],
+  ['match against two columns', "x' and match a, b against ('foo')#"],
+  // A quoted walk that dies on a dialect oddity and finds SQL further on.
+  ['noise after breakout then union', "9'x~ union select password from users--"],
+  ['oddity then tautology', "5' or 2.e(3) or 'q'='q"],
+  // AND/OR right after the only quote, a bare comment at the end, an unknown middle.
+  ['or then unknown then comment', "bob'or(rowid 1)--"],
+  ['and then is not then comment', "x'and k is not?--"],
+  // A login-like literal closed and the statement ended.
+  ['quote semicolon after login', "jdoe@example.org';"],
+  ['quote comment semicolon', "guest'/* note */;"],
+  ['backtick semicolon after login', 'root`;'],
+  // A leading semicolon and a statement keyword.
+  ['leading semicolon truncate', ';truncate logs'],
+  ['breakout semicolon delete', "';delete"],
+  ['double quote semicolon select', '";select name'],
+  // Numeric context: constant comparisons only SQL writes, or followed by a comment.
+  ['sql not-equal', '7<>8'],
+  ['null-safe equal', '3<=>3'],
+  ['numbers like', '5 like 5'],
+  ['literals rlike', "'2' rlike '3'"],
+  ['not-equal then comment', '2!=3-- x'],
+  ['comparison, or, comment', "4='4' or-- -"],
+  ['number or column condition', '9 || login is not null'],
+  ['closing paren then comment', '1)--'],
+  ['number, quote, parens, comment', "7'))#"],
+  // PostgreSQL error-based casts of a column.
+  ['column cast to int', 'secret::int'],
+  ['overlay placing cast', "overlay(pw placing 'x' from 1 for 0)::int"],
+  // Catalogs as quoted identifiers.
+  ['backtick catalog', 'from `mysql`.user'],
+  // MSSQL trace evasion.
+  ['sp_password comment', '--sp_password'],
+  ['sp_password after breakout', "x'--  SP_password"],
+  // Typographic prime as a quote.
+  ['prime quotes', ") or ('3\u2032='3"],
+  // The tail of an INSERT.
+  ['values row', "values ('10.0.0.9', 'guest')"],
+  // Backslash games: an escaped quote before the breakout, backslashes in the literal.
+  ['escaped quote then breakout', "bar\\''or'zzz"],
+  ['backslashes in the literal', 'ab\\\\"cd\' or \'1'],
+];
+
+/** Weaker shapes: reported at medium (paranoia 2), never high. */
+const MEDIUM: Array<[string, string]> = [
+  ['number then comment', '1 --'],
+  ['arithmetic then open comment', '2 * 3 /*'],
 ];
 
 const NEGATIVE: Array<[string, string]> = [
@@ -218,6 +268,30 @@ const NEGATIVE: Array<[string, string]> = [
   ['and select prose', 'and select the best option'],
   ['sentence with semicolons', 'We ship today; delete the draft later; update me.'],
   ['question with having', 'Having trouble? Write to help@example.com'],
+  // Prose that reads `x IN x` (SQL's IN needs parentheses) or has apostrophes.
+  ['hand in hand', 'walk side by side and hand in hand'],
+  ['day in day out', 'day in day out'],
+  ['and day in day out', 'and day in day out'],
+  ['in with numbers', '3 in 10 people'],
+  ['apostrophe and seller', "it's our best seller"],
+  ['apostrophe in a surname', "Jane O'Neil"],
+  ['possessive', "My dog's name is Max"],
+  ['possessives and dashes', "kids' and parents' --"],
+  ['possessives or dashes', "men's or women's --"],
+  ['apostrophe then or then dashes', "it's 1 or 2 -- maybe"],
+  ['semicolon between possessives', "Bob's; Alice's"],
+  // Ranges and casts that are not SQL.
+  ['number range with dashes', '10 -- 20'],
+  ['cpp namespace', 'absl::numeric'],
+  ['cpp nested namespace', 'boost::integer::x'],
+  ['values prose', 'Values (honesty, integrity)'],
+  ['values in a sentence', "Our values ('a', 'b')"],
+  ['heights with primes', '5\u2032 10\u2033 tall'],
+  ['coordinates', '40\u00b026\u203246\u2033N'],
+  ['api gateway host', 'xyz.execute-api.eu-west-1.amazonaws.com'],
+  ['quoted words compared in prose', "'yes' like 'no'"],
+  ['semicolon then update in prose', "We're open; update: closed Sundays"],
+  ['escaped apostrophe in prose', "it\\''s fine"],
 ];
 
 t.test('positive vectors are detected at high confidence', async (t) => {
@@ -232,6 +306,26 @@ t.test('negative vectors are not high', async (t) => {
     const d = detectSqlInjection(value);
     t.ok(d === undefined || d.confidence !== 'high', `${name}: ${JSON.stringify(value)} -> ${JSON.stringify(d)}`);
   }
+});
+
+t.test('weaker shapes are reported at medium', async (t) => {
+  for (const [name, value] of MEDIUM) {
+    const d = detectSqlInjection(value);
+    t.ok(d !== undefined && d.rule.startsWith('sqli.') && d.confidence === 'medium', `${name}: ${JSON.stringify(value)} -> ${JSON.stringify(d)}`);
+  }
+});
+
+t.test('every keyword the walker compares a word with is in the lexer vocabulary', async (t) => {
+  // The walker's lexer returns '' for words outside its vocabulary (no allocation per word), so a word
+  // compared in the walker but missing from the vocabulary would silently never match.
+  const src = readFileSync(join(__dirname, '../../src/detectors/sql-injection.ts'), 'utf8');
+  const body = src.slice(src.indexOf('class Walker {'), src.indexOf('// Prefilter'));
+  const words = new Set([...body.matchAll(/'([a-z_][a-z0-9_$]{1,31})'/g)].map((m) => m[1] as string));
+  t.ok(words.size > 100, `found ${words.size} quoted words in the walker`);
+  // Comment examples, and names matched by prefix or raw text rather than as words.
+  const exempt = new Set(['a', 'b', 'x', 'xp_', 'sp_', 'sp_oa', 'sp_password']);
+  const missing = [...words].filter((w) => !exempt.has(w) && !isSqlVocabulary(w));
+  t.same(missing, []);
 });
 
 t.test('lone quote and lone comment are at most low', async (t) => {
