@@ -51,7 +51,7 @@ export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
   { class: 'shell', value: detectShellInjection, needs: SHELL },
   { class: 'xss', value: detectXss, needs: C.LT | C.COLON | C.SQUOTE | C.DQUOTE | C.BRACE | C.PAREN | C.BACKTICK | C.NONASCII | C.EQ | C.CTRL | C.AMP },
   { class: 'path-traversal', value: detectPathTraversal, needs: C.DOT | C.SLASH | C.BSLASH | C.COLON | C.CTRL | C.NONASCII | C.PERCENT },
-  { class: 'ssrf', value: detectSsrf, needs: C.COLON | C.DOT | C.BSLASH | C.NONASCII | C.PERCENT },
+  { class: 'ssrf', value: detectSsrf, needs: C.COLON | C.DOT | C.SLASH | C.BSLASH | C.NONASCII | C.PERCENT },
   { class: 'code-injection', value: detectCodeInjection, needs: C.PAREN | C.BRACKET | C.BACKTICK | C.DOT | C.NONASCII },
   { class: 'deserialization', value: detectDeserialization, alnum: true, needs: ANY & ~(C.SPACE | C.COMMA) },
   { class: 'jndi', value: detectJndi, needs: C.DOLLAR },

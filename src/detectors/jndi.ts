@@ -16,10 +16,14 @@
  * - `jndi.obfuscated-lookup` (high): a lookup that evaluates to `jndi:` only after nested lookups.
  * - `jndi.nested-lookup` (high): a lookup name assembled from nested lookups (`${${lower:e}nv:X}`):
  *   no honest value builds the name of a Log4j lookup out of other lookups.
- * - `jndi.sensitive-lookup` (medium): a lookup that reads the environment, system properties, the
- *   thread context, resource bundles, container or JVM data (`${env:AWS_SECRET_ACCESS_KEY}`,
- *   `${sys:user.home}`, `${ctx:…}`). Exfiltration when logged and echoed, but `${env:X}` is also the
- *   variable syntax of several config tools (Serverless Framework), so not high.
+ * - `jndi.sensitive-lookup`: a lookup that reads the environment, system properties, the thread
+ *   context, resource bundles, container or JVM data (`${env:AWS_SECRET_ACCESS_KEY}`,
+ *   `${sys:user.home}`, `${ctx:…}`). High when the value is nothing but such lookups with a
+ *   well-formed key (blanks and quotes aside): the exfiltration probe a scanner sends where a
+ *   vulnerable service logs and echoes it. Medium inside other text: `${env:X}` is also the variable
+ *   syntax of config tools (Serverless Framework, Commons Configuration) and of prose about Log4j.
+ *   The cost of the high: a JSON field whose whole value is a Serverless-style `${env:STAGE}` is
+ *   blocked at paranoia 1 (an exclusion for that path lets it through).
  * - `jndi.lookup-syntax` (low): a standalone case-conversion or date lookup.
  *
  * Cost: the fast path is one native `indexOf('${')`: values without it (almost all) return at once.
@@ -28,6 +32,7 @@
  * most 32 times and the pass stays linear. No RegExp.
  */
 import type { Confidence, Detection } from '../types';
+import { RANK } from './util';
 
 const MAX_DEPTH = 32;
 const MAX_CONTENT = 4096;
@@ -69,9 +74,9 @@ interface Frame {
 
 interface State {
   best: Detection | undefined;
+  /** A sensitive lookup with a well-formed key (`${env:USER}`, `${sys:java.version}`) was evaluated. */
+  sensitiveKey: string | undefined;
 }
-
-const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
 
 function report(st: State, rule: string, confidence: Confidence, reason: string): void {
   if (st.best === undefined || RANK[confidence] > RANK[st.best.confidence]) st.best = { rule, reason, confidence };
@@ -149,6 +154,30 @@ function dateLiteral(pattern: string): string {
 }
 
 /**
+ * The key of a data lookup as Log4j's lookups read it: an environment variable (`AWS_REGION`), a
+ * property (`java.version`, `user.home`), a context key (`loginId`), an argument (`0`, `--file`), or
+ * a bundle and key (`application:db.password`). 1 to 128 characters, no blanks.
+ */
+function keyShaped(key: string): boolean {
+  const n = key.length;
+  if (n === 0 || n > 128) return false;
+  for (let i = 0; i < n; i++) {
+    const c = key.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 45 || c === 58)) return false;
+  }
+  return true;
+}
+
+/** s[a, b) holds something other than blanks and quotes (text around a lookup). */
+function hasText(s: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (!(isWs(c) || c === 34 || c === 39)) return true;
+  }
+  return false;
+}
+
+/**
  * Evaluates one lookup's content (nested lookups already replaced). Returns the value Log4j would
  * substitute, or undefined when the lookup stays unresolved (then the text is kept as written).
  */
@@ -189,10 +218,8 @@ function evaluate(content: string, frame: Frame, st: State, depth: number): stri
   }
   if (SENSITIVE.has(p)) {
     report(st, 'jndi.sensitive-lookup', 'medium', `Log4j "${p}" lookup that reads runtime data into a log line.`);
-    if (def !== undefined) {
-        return def;
-    }
-    return undefined;
+    if (st.sensitiveKey === undefined && keyShaped(rest)) st.sensitiveKey = p;
+    return def;
   }
   if (def !== undefined && (p !== '' || name.indexOf(':') !== -1 || name.length === 0)) {
     // Unknown lookup (`${::-j}`, `${foo:bar:-j}`): Log4j finds nothing and uses the default.
@@ -201,22 +228,25 @@ function evaluate(content: string, frame: Frame, st: State, depth: number): stri
   return undefined;
 }
 
-/** Detects Log4j JNDI lookups, their obfuscations and sensitive lookups. Never throws. */
+/**
+ * Detects Log4j JNDI lookups, their obfuscations and sensitive lookups. Does not catch its own
+ * errors: a bug must reach the engine's wrapper, which logs it once and fails open, instead of
+ * silently turning into "no finding".
+ */
 export function detectJndi(value: string): Detection | undefined {
   // Fast path: every lookup starts with `${` (encoded spellings arrive decoded from the engine).
   const first = value.indexOf('${');
   if (first === -1) return undefined;
-  try {
-    return scan(value, first);
-  } catch {
-    return undefined;
-  }
+  return scan(value, first);
 }
 
 function scan(s: string, first: number): Detection | undefined {
-  const st: State = { best: undefined };
+  const st: State = { best: undefined, sensitiveKey: undefined };
   const stack: Frame[] = [];
   const n = s.length;
+  // Text outside every lookup (blanks and quotes aside): decides whether a data lookup is the whole
+  // value. Each top-level stretch is read at most once, and only until text is found.
+  let text = hasText(s, 0, first);
   for (let i = first; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c === 36 /* $ */ && s.charCodeAt(i + 1) === 123 /* { */ && stack.length < MAX_DEPTH) {
@@ -228,6 +258,7 @@ function scan(s: string, first: number): Detection | undefined {
     if (top === undefined) {
       // Top-level text: only the next `${` matters.
       const next = s.indexOf('${', i);
+      if (!text) text = hasText(s, i, next === -1 ? n : next);
       if (next === -1) break;
       i = next - 1;
       continue;
@@ -254,6 +285,13 @@ function scan(s: string, first: number): Detection | undefined {
       continue;
     }
     append(top, s[i]!);
+  }
+  if (st.best?.rule === 'jndi.sensitive-lookup' && st.best.confidence === 'medium' && !text && stack.length === 0 && st.sensitiveKey !== undefined) {
+    // The value is nothing but data lookups (`${env:AWS_SECRET_ACCESS_KEY}`, `${sys:user.name}`): the
+    // exfiltration probe, sent where a vulnerable service logs and echoes it. The same lookup inside
+    // other text (a config file, a sentence about Log4j) stays medium.
+    const p = st.sensitiveKey;
+    st.best = { rule: 'jndi.sensitive-lookup', confidence: 'high', reason: `A value that is only a Log4j "${p}" lookup, which reads runtime data into a log line.` };
   }
   // Unclosed lookups (a truncated value): a JNDI prefix is still the attacker's intent.
   for (const f of stack) {

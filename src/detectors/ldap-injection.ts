@@ -21,21 +21,18 @@
  * building the filter. They are decoded and re-checked, and a breakout that exists only in the decoded
  * form is reported at medium (`ldap.escaped-breakout`).
  *
- * Low: a bare wildcard value (`*`, `admin*`), which enumerates when pasted into an equality filter.
- * Medium: a run of filter metacharacters (`*()|&`), the typical fuzzing probe.
+ * High: a value made only of filter metacharacters, with a wildcard, that closes the application's
+ * item after a wildcard (`*)*`) or pairs a parenthesis with an operator (`*()|&'`): the fuzzing probe
+ * (`ldap.metacharacter-probe`); no name, prose or code is metacharacters alone.
+ * Medium: the same run of metacharacters (`*()|&`) inside other text.
+ * Low: a bare wildcard value (`*`, `admin*`), which enumerates when pasted into an equality filter,
+ * but is also what a search box with wildcard support receives.
  *
  * Cost: a charCode loop returns at once for values without `(`, `)`, `*`, `\` or NUL. Otherwise one
  * pass, each breakout looked at with a bounded look-ahead (attribute names up to 64 characters). No RegExp.
  */
-import type { Confidence, Detection } from '../types';
-
-const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
-
-function better(a: Detection | undefined, b: Detection | undefined): Detection | undefined {
-  if (b === undefined) return a;
-  if (a === undefined || RANK[b.confidence] > RANK[a.confidence]) return b;
-  return a;
-}
+import type { Detection } from '../types';
+import { better, hexVal } from './util';
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9;
@@ -163,12 +160,6 @@ function hit(escaped: boolean, rule: string, reason: string): Detection {
   return { rule, reason, confidence: 'high' };
 }
 
-function hexVal(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  c |= 0x20;
-  return c >= 97 && c <= 102 ? c - 87 : -1;
-}
-
 /** Undoes RFC 4515 escapes of filter metacharacters only; undefined when there are none. */
 function unescapeFilter(s: string): string | undefined {
   let out = '';
@@ -214,6 +205,46 @@ function metaRun(s: string): boolean {
   return false;
 }
 
+/**
+ * The whole value is a filter-metacharacter probe: nothing but `* ( ) | & ! =` (and the quotes a
+ * fuzz list adds to probe SQL at the same time), at least three of them, with a wildcard and either
+ * a `)` right after a `*` that the value did not open (`*)*`, `*))`: it closes the application's
+ * `(attr=*` item, the error-based probe) or a parenthesis and an `|`/`&` operator together
+ * (`*()|&`). Prose, names and code always carry letters or digits; the metacharacter-only values
+ * that do occur are balanced markers without an operator (`(*)`, `(!)`) or have no parenthesis
+ * (`***`, `&&`, the MIME wildcard of an Accept header, which also holds a slash). Bounded: 64
+ * characters at most.
+ */
+function metaProbe(s: string): boolean {
+  const n = s.length;
+  if (n < 3 || n > 64) return false;
+  let metas = 0;
+  let depth = 0;
+  let star = false;
+  let paren = false;
+  let op = false;
+  let breakout = false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 42) star = true;
+    else if (c === 40) {
+      paren = true;
+      depth++;
+    } else if (c === 41) {
+      paren = true;
+      if (depth > 0) depth--;
+      else if (s.charCodeAt(i - 1) === 42) breakout = true;
+    } else if (c === 124 || c === 38) op = true;
+    else if (c === 33 || c === 61) {
+      // `!` and `=`: filter syntax, but not a signal on their own.
+    } else if (c === 39 || c === 34 || c === 32 || c === 9) {
+      continue; // quotes and blanks do not count as metacharacters
+    } else return false;
+    metas++;
+  }
+  return metas >= 3 && star && (breakout || (paren && op));
+}
+
 /** A lone wildcard value: `*`, `admin*`, `*admin` (a leading or trailing star, no spaces). */
 function bareWildcard(s: string): boolean {
   const n = s.length;
@@ -228,7 +259,10 @@ function bareWildcard(s: string): boolean {
   return true;
 }
 
-/** Detects LDAP filter injection. Never throws. */
+/**
+ * Detects LDAP filter injection. Does not catch its own errors: a bug must reach the engine's wrapper
+ * (logged once, fails open), not read as "clean".
+ */
 export function detectLdapInjection(value: string): Detection | undefined {
   // Fast path: a breakout needs `(` or `)`; escapes need `\`; NUL and `*` cover truncation and
   // wildcards. Short values take one charCode loop; longer ones native indexOf scans, which cost
@@ -249,24 +283,25 @@ export function detectLdapInjection(value: string): Detection | undefined {
     backslash = value.indexOf('\\') !== -1;
   }
   if (!interesting && !backslash) return undefined;
-  try {
-    let found: Detection | undefined;
-    if (interesting) {
-      found = structure(value, false);
-      if (found?.confidence === 'high') return found;
-      if (found === undefined && metaRun(value)) {
-        found = { rule: 'ldap.metacharacters', reason: 'Run of LDAP filter metacharacters, a filter-injection probe.', confidence: 'medium' };
-      }
-      if (found === undefined && bareWildcard(value)) {
-        found = { rule: 'ldap.wildcard', reason: 'Value is an LDAP wildcard pattern.', confidence: 'low' };
-      }
+  let found: Detection | undefined;
+  if (interesting) {
+    found = structure(value, false);
+    if (found?.confidence === 'high') return found;
+    // metaProbe only for short values that start like one (blank, quote, `! & ( ) * = |`).
+    const c0 = value.charCodeAt(0);
+    if (value.length <= 64 && (c0 <= 42 || c0 === 61 || c0 === 124) && metaProbe(value)) {
+      return { rule: 'ldap.metacharacter-probe', reason: 'Value made only of LDAP filter metacharacters that close or open a filter item.', confidence: 'high' };
     }
-    if (backslash) {
-      const un = unescapeFilter(value);
-      if (un !== undefined) found = better(found, structure(un, true));
+    if (found === undefined && metaRun(value)) {
+      found = { rule: 'ldap.metacharacters', reason: 'Run of LDAP filter metacharacters, a filter-injection probe.', confidence: 'medium' };
     }
-    return found;
-  } catch {
-    return undefined;
+    if (found === undefined && bareWildcard(value)) {
+      found = { rule: 'ldap.wildcard', reason: 'Value is an LDAP wildcard pattern.', confidence: 'low' };
+    }
   }
+  if (backslash) {
+    const un = unescapeFilter(value);
+    if (un !== undefined) found = better(found, structure(un, true));
+  }
+  return found;
 }

@@ -9,41 +9,27 @@
  *   A segment of two or more dots (`..`, `....` after a naive `../` strip, `..;` for Tomcat) climbs; the
  *   token climbs out when the walk goes above its start. Two levels out, or one with an obfuscation,
  *   a leading `/` or a sensitive target, is `high`; one plain level (`../README.md`) is `medium`;
- *   climbing that stays inside (`a/b/../c`) is `low`;
+ *   climbing that stays inside (`a/b/../c`) is `low`. A token with an escaped dot after a dot
+ *   (`\.\.\/`) is also read with its backslash escapes undone, as a shell, a regex or a JSON string
+ *   would;
  * - absolute paths into system locations (`/etc/…`, `/proc/…`, `/var/task`, `C:\Windows\…`, `boot.ini`,
- *   `\\?\`), judged by the first segments so `/search/items` or `/lib/app.js` pass;
+ *   `\\?\`), judged by the first segments so `/search/items` or `/lib/app.js` pass; drive-relative
+ *   names at the start of the value (`c:boot.ini`, `c:inetpubwwwroot…` that lost its backslashes);
  * - stream wrappers and file URLs (`php://filter`, `zip://`, `phar://`, `file://`);
  * - a NUL byte after a path or file name (`x.php\0.jpg`) that truncates the name in native code.
  * Relative names ("docs/readme.md"), version strings ("v1.2..3"), ellipses ("wait...") and public URLs
  * pass.
  *
- * Cost: a single charCode pass rejects values without a dot, slash, backslash, colon, `%`, NUL or
- * non-ASCII separator (most ids, names and numbers). A second, allocation-free pass asks of every
- * token whether analyzeToken could hit at all (tokenMayHit); `Mozilla/5.0`, `application/json` and
- * public URLs stop there. Later passes normalise each remaining token once and walk its segments once:
- * linear in the input, with no look-ahead longer than a few characters.
+ * Cost: a single pass, one table load per character, rejects values without a slash, backslash,
+ * colon, `%`, NUL, non-ASCII character or `..` (most ids, names, numbers, e-mail addresses and
+ * sentences). A second, allocation-free pass asks of every token whether analyzeToken could hit at
+ * all (tokenMayHit's questions, the segment checks included, as the token is read); `Mozilla/5.0`,
+ * `application/json` and public URLs stop there. Later passes normalise each remaining token once
+ * (twice for the escaped reading) and walk its segments once: linear in the input, with no
+ * look-ahead longer than a few characters.
  */
 import type { Confidence, Detection } from '../types';
-
-const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
-
-interface Hit {
-  rule: string;
-  confidence: Confidence;
-  reason: string;
-}
-
-function better(a: Hit | undefined, b: Hit | undefined): Hit | undefined {
-  if (b === undefined) return a;
-  if (a === undefined || RANK[b.confidence] > RANK[a.confidence]) return b;
-  return a;
-}
-
-function hexVal(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  c |= 0x20;
-  return c >= 97 && c <= 102 ? c - 87 : -1;
-}
+import { better, hexVal, type Hit } from './util';
 
 function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -474,6 +460,41 @@ const MAX_NAMED_SEGMENT = 64;
  * `../` costs one pass and no per-segment allocation beyond short names.
  */
 function analyzeToken(s: string, start: number, end: number, leading: boolean, link: boolean): Hit | undefined {
+  const hit = analyzeReading(s, start, end, leading, link);
+  if (hit?.confidence === 'high') return hit;
+  // Read a second time with backslash escapes undone (`\.\.\/` is `../` to a shell, a regex or a
+  // JSON string): as separators those backslashes only leave single dots, which climb nothing.
+  const u = unescapeDots(s, start, end);
+  return u === undefined ? hit : better(hit, analyzeReading(u, 0, u.length, leading, link));
+}
+
+/**
+ * The token with every `\` before a `.` or `/` dropped, when it holds an escaped dot right after
+ * another dot (`.\.`, as in `\.\.`), the only way the escaped reading can climb where the plain one
+ * does not; otherwise undefined (no copy). Windows climbs (`..\..\`) qualify too; both readings climb
+ * then. crownAt lets exactly these tokens past the pre-check. Linear, one copy of the token.
+ */
+function unescapeDots(s: string, start: number, end: number): string | undefined {
+  let found = false;
+  for (let k = start; k + 2 < end && !found; k++) {
+    found = s.charCodeAt(k) === 46 && s.charCodeAt(k + 1) === 92 && s.charCodeAt(k + 2) === 46;
+  }
+  if (!found) return undefined;
+  let out = '';
+  let run = start;
+  for (let k = start; k + 1 < end; k++) {
+    const d = s.charCodeAt(k + 1);
+    if (s.charCodeAt(k) === 92 && (d === 46 || d === 47)) {
+      out += s.slice(run, k);
+      run = k + 1;
+      k++;
+    }
+  }
+  return out + s.slice(run, end);
+}
+
+/** analyzeToken for one reading of the token. */
+function analyzeReading(s: string, start: number, end: number, leading: boolean, link: boolean): Hit | undefined {
   const n = normalize(s, start, end);
   const t = n.text;
   if (hasCrownString(t) || hasGluedClimb(t)) {
@@ -750,11 +771,13 @@ function segmentMayBeSensitive(s: string, a: number, b: number): boolean {
 function crownAt(s: string, a: number, b: number, k: number, c: number): boolean {
   if (c === 46) {
     if (k + 1 < b && s.charCodeAt(k + 1) === 46) return true; // `..`: climbs, glued climbs
+    if (k + 2 < b && s.charCodeAt(k + 1) === 92 && s.charCodeAt(k + 2) === 46) return true; // `.\.`: escaped dots (unescapeDots)
     return k + 3 < b && endsWithCI(s, a, k + 4, '.ini') && (endsWithCI(s, a, k, 'boot') || endsWithCI(s, a, k, 'win'));
   }
-  // Every crown head ends in `c`, `h`, `s`, `2` or `f`.
+  // Every crown head ends in `c`, `h`, `s`, `2` or `f`. (`k > a` first: no read before the string.)
+  if (k <= a) return false;
   const p = s.charCodeAt(k - 1) | 0x20;
-  if (k > a && (p === 99 || p === 104 || p === 115 || p === 50 || p === 102)) {
+  if (p === 99 || p === 104 || p === 115 || p === 50 || p === 102) {
     for (const head of CROWN_HEADS) if (endsWithCI(s, a, k, head)) return true;
   }
   return false;
@@ -782,19 +805,33 @@ function pathMayHit(s: string, a: number, b: number, firstSep: number): boolean 
   for (let k = a; k <= b; k++) {
     const c = k < b ? s.charCodeAt(k) : 47;
     if (c !== 47 && c !== 92) continue;
-    let e = k;
-    while (e > x && s.charCodeAt(e - 1) <= 32) e--;
-    if (e > x && !(e === x + 1 && s.charCodeAt(x) === 46)) {
-      if (segmentMayBeSensitive(s, x, e)) return true;
-      if (!named && !(e === x + 2 && s.charCodeAt(x + 1) === 58)) {
-        // The first named segment of an absolute path (a `x:` segment does not count as one).
-        named = true;
-        if (e - x <= MAX_NAMED_SEGMENT && (WEAK_HASHES.has(segHash(s, x, e)) || (s.charCodeAt(x) === 46 && e - x > 1))) return true;
-      }
-    }
+    const r = segmentMayHit(s, x, k, named);
+    if (r === SEG_HIT) return true;
+    if (r === SEG_NAMED) named = true;
     x = k + 1;
   }
   return false;
+}
+
+const SEG_NONE = 0;
+const SEG_HIT = 1;
+const SEG_NAMED = 2;
+
+/**
+ * One segment s[x, k) of pathMayHit's walk (`k` is its separator or the token end): SEG_HIT when it
+ * may be sensitive, or is the first named segment of an absolute path (`named` false until then; a
+ * `x:` segment does not count as one) and a weak root or hidden directory; SEG_NAMED when it was that
+ * first named segment and is neither; SEG_NONE otherwise. Trailing blanks and controls are trimmed,
+ * `.` and empty segments skipped, as analyzeToken does.
+ */
+function segmentMayHit(s: string, x: number, k: number, named: boolean): number {
+  let e = k;
+  while (e > x && s.charCodeAt(e - 1) <= 32) e--;
+  if (e === x || (e === x + 1 && s.charCodeAt(x) === 46)) return SEG_NONE;
+  if (segmentMayBeSensitive(s, x, e)) return SEG_HIT;
+  if (named || (e === x + 2 && s.charCodeAt(x + 1) === 58)) return SEG_NONE;
+  if (e - x <= MAX_NAMED_SEGMENT && (WEAK_HASHES.has(segHash(s, x, e)) || (s.charCodeAt(x) === 46 && e - x > 1))) return SEG_HIT;
+  return SEG_NAMED;
 }
 
 /** tokenMayHit for a token whose characters have not been checked (the leading token). */
@@ -906,14 +943,23 @@ const PT = new Uint8Array(128);
   for (const ch of '/\\%.0') PT[ch.charCodeAt(0)] = (PT[ch.charCodeAt(0)] as number) | PT_INTERESTING;
 })();
 
-/** PT for every UTF-16 code unit, plus PT_OTHER on `:`, NUL and everything above ASCII. */
+/**
+ * PT for every UTF-16 code unit, plus PT_OTHER on `:`, NUL and everything above ASCII. Two more bits
+ * serve detectPathTraversal's first pass: FAST_NEED on what every rule but the bare Windows classics
+ * needs (`/`, `\`, `%`, `:`, NUL, anything above ASCII), FAST_DOT on `.` (two in a row need the
+ * rules too). One table, one load per character.
+ */
 const PT_OTHER = 4;
+const FAST_NEED = 8;
+const FAST_DOT = 16;
 const PT2 = new Uint8Array(65536);
 (() => {
   PT2.set(PT);
-  PT2.fill(PT_OTHER, 128);
-  PT2[58] = PT_OTHER;
-  PT2[0] = PT_OTHER;
+  PT2.fill(PT_OTHER | FAST_NEED, 128);
+  PT2[58] = PT_OTHER | FAST_NEED;
+  PT2[0] = PT_OTHER | FAST_NEED;
+  for (const ch of '/\\%') PT2[ch.charCodeAt(0)] = (PT2[ch.charCodeAt(0)] as number) | FAST_NEED;
+  PT2[46] = (PT2[46] as number) | FAST_DOT;
 })();
 
 /** The value is `boot.ini` or `win.ini` (any case) between ASCII blanks (what trim() drops here). */
@@ -933,21 +979,18 @@ export function detectPathTraversal(value: string): Detection | undefined {
   // A second pass splits the value into the tokens analysed below and asks tokenMayHit's questions on
   // the way (pathMayHit for the segments), so a value whose tokens cannot hit (`Mozilla/5.0 (X11; …`,
   // `https://host/cart?x=1`) returns after it: no normalised copies, no crown-string searches.
+  // The first pass is one table load per character (PT2's FAST bits): most values are read whole here.
   let need = false;
   let dot = false;
   const n = value.length;
   for (let i = 0; i < n; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 47 || c === 92 || c === 37 || c === 0 || c >= 0x80 || c === 58) {
+    const f = (PT2[value.charCodeAt(i)] as number) & (FAST_NEED | FAST_DOT);
+    if (f === 0) continue;
+    if (f === FAST_NEED || (i + 1 < n && value.charCodeAt(i + 1) === 46)) {
       need = true;
       break;
-    } else if (c === 46) {
-      if (value.charCodeAt(i + 1) === 46) {
-        need = true;
-        break;
-      }
-      dot = true;
     }
+    dot = true;
   }
   if (!need) {
     if (dot && value.length < 64) {
@@ -965,28 +1008,38 @@ export function detectPathTraversal(value: string): Detection | undefined {
   let interesting = false;
   let may = false;
   let firstSep = -1;
+  // pathMayHit's walk, done as the token is read: where the current segment starts, whether the
+  // first named segment was seen, and whether the token is a `scheme://` URL (no segment counts).
+  let segX = -1;
+  let named = false;
+  let url = false;
   for (let j = 0; j <= n; j++) {
     const t = j < n ? (PT2[value.charCodeAt(j)] as number) : PT_BOUND;
     if (t === 0) {
       // A plain character (letters, digits but `0`, most punctuation): it only opens a token.
       if (ts < 0) {
-        ts = j;
-        interesting = may = false;
+        ts = segX = j;
+        interesting = may = url = false;
+        named = true;
         firstSep = -1;
       }
       continue;
     }
     if (t & PT_BOUND) {
       if (ts >= 0) {
-        // Token value[ts, j) ends.
-        if (!anyMay && interesting && j - ts >= 3 && (may || pathMayHit(value, ts, j, firstSep))) anyMay = true;
+        // Token value[ts, j) ends: its last segment is the one pathMayHit reads at `b`.
+        if (!anyMay && interesting && j - ts >= 3 && (may || (firstSep >= 0 && !url && segmentMayHit(value, segX, j, named) !== SEG_NONE))) {
+          anyMay = true;
+        }
         ts = -1;
       }
       continue;
     }
     if (ts < 0) {
-      ts = j;
-      interesting = may = false;
+      ts = segX = j;
+      interesting = may = url = false;
+      const c0 = value.charCodeAt(j);
+      named = !(c0 === 47 || c0 === 92);
       firstSep = -1;
     }
     if (t & PT_OTHER) {
@@ -1004,10 +1057,29 @@ export function detectPathTraversal(value: string): Detection | undefined {
     if (anyMay || may) continue;
     const c = value.charCodeAt(j);
     if (c === 37) may = true;
-    else if (c === 48) may = (value.charCodeAt(j + 1) | 0x20) === 120;
+    else if (c === 48) may = j + 1 < n && (value.charCodeAt(j + 1) | 0x20) === 120;
     else {
-      if (c !== 46 && firstSep < 0) firstSep = j;
-      if (crownAt(value, ts, n, j, c)) may = true;
+      if (c !== 46) {
+        // A separator. pathMayHit's questions in its order: a drive or UNC start (any separator
+        // makes them count), a `scheme://` URL (then no segment counts), the segment just ended.
+        if (firstSep < 0) {
+          firstSep = j;
+          // Reads stay inside the string (an out-of-bounds charCodeAt deoptimizes a warm scan).
+          const c1 = ts + 1 < n ? value.charCodeAt(ts + 1) : -1;
+          if (c1 === 58 || (c1 === 92 && value.charCodeAt(ts) === 92)) may = true;
+          else {
+            const d = j + 1 < n ? value.charCodeAt(j + 1) : -1;
+            url = j - 1 > ts && j - 1 - ts < 24 && value.charCodeAt(j - 1) === 58 && (d === 47 || d === 92);
+          }
+        }
+        if (!may && !url) {
+          const r = segmentMayHit(value, segX, j, named);
+          if (r === SEG_HIT) may = true;
+          else if (r === SEG_NAMED) named = true;
+        }
+        segX = j + 1;
+      }
+      if (!may && crownAt(value, ts, n, j, c)) may = true;
     }
   }
   const wrapper = colon ? scanWrappers(value) : undefined;
@@ -1022,6 +1094,37 @@ export function detectPathTraversal(value: string): Detection | undefined {
     if (!device && !pathStart) return undefined;
   }
   return detectFull(value, wrapper);
+}
+
+/** System roots that a drive-relative name may begin with, glued (`c:inetpubwwwroot…`). */
+const DRIVE_GLUED_ROOTS = ['windows', 'winnt', 'inetpub', 'system32'];
+
+/**
+ * A drive-relative Windows path at the start of the value: a drive letter and a name with no
+ * separator after the colon (`c:boot.ini`, `d:web.config`), which Windows resolves against that
+ * drive's current directory; it is also what is left of `c:\…` after a list lost its backslashes
+ * (`c:inetpubwwwroot…`). High when the name is a system or secret file, a system root followed by a
+ * separator (`c:windows\system32`), or a system root with more glued to it; nothing otherwise, so
+ * `a:1`, `q:hello` and `x:y.txt` pass. `a` is the index after the colon; at most MAX_NAMED_SEGMENT
+ * characters are read.
+ */
+function driveRelative(s: string, a: number): Hit | undefined {
+  let e = a;
+  while (e < s.length && e - a <= MAX_NAMED_SEGMENT) {
+    const c = s.charCodeAt(e);
+    if (c === 47 || c === 92 || c === 58 || isBoundary(c)) break;
+    e++;
+  }
+  if (e === a || e - a > MAX_NAMED_SEGMENT) return undefined;
+  const seg = s.slice(a, e).toLowerCase();
+  const sep = s.charCodeAt(e) === 47 || s.charCodeAt(e) === 92;
+  let hit = sensitiveName(seg) || crownSingle(seg) || (sep && STRONG_ROOTS.has(seg));
+  for (let k = 0; k < DRIVE_GLUED_ROOTS.length && !hit; k++) {
+    const r = DRIVE_GLUED_ROOTS[k]!;
+    hit = seg.startsWith(r) && seg.length > r.length;
+  }
+  if (!hit) return undefined;
+  return { rule: 'path.system-file', confidence: 'high', reason: 'A drive-relative Windows path (no separator after the drive) to a system location or file.' };
 }
 
 /** The rules in order, once the value holds something that may hit (`wrapper`: scanWrappers' answer). */
@@ -1042,6 +1145,10 @@ function detectFull(value: string, wrapper: Hit | undefined): Detection | undefi
   const c2 = value.charCodeAt(i + 2);
   if (c0 === 92 && c1 === 92 && (c2 === 63 || c2 === 46) && value.charCodeAt(i + 3) === 92) {
     return { rule: 'path.windows-device', confidence: 'high', reason: 'A Windows device or extended-length path prefix.' };
+  }
+  if (c1 === 58 && ((c0 | 0x20) >= 97 && (c0 | 0x20) <= 122)) {
+    best = better(best, driveRelative(value, i + 2));
+    if (best?.confidence === 'high') return best;
   }
   const pathStart = c0 === 47 || c0 === 92 || c0 === 46 || c0 === 126 || (isAlnum(c0) && c1 === 58 && (value.charCodeAt(i + 2) === 47 || value.charCodeAt(i + 2) === 92));
   let leadStart = -1;

@@ -14,36 +14,20 @@
  * checked (`http://public.com@127.0.0.1/`, `http://127.0.0.1:80@public.com/`).
  *
  * Confidence: a URL to an internal or metadata address is `high`; a bare host with a path or port
- * (`localhost:8080/`, `169.254.169.254/latest`) is `high` when it is the whole value; a bare private IP
+ * (`localhost:8080/`, `localhost/`, `169.254.169.254/latest`) is `high` when it is the whole value
+ * (`metadata/…` only with GCP's `/computeMetadata/` path: otherwise it is a directory name, `low`);
+ * a bare private IP
  * (`10.0.0.1`, a plausible configuration value) is `medium`; integers and version numbers ("1.2.3.4")
  * outside a URL are nothing. URLs to public hosts (`https://example.com`, `https://8.8.8.8/`) pass.
  *
- * Cost: a charCode prefilter returns for values without `:`, `.`, `\`, `%` or non-ASCII; then one
- * pass finds the colons of schemes and one pass the bare tokens. Ordinary names and colons (times,
+ * Cost: a native `indexOf(':')` decides whether URLs are looked for (one pass over the colons of
+ * schemes); one table-driven pass over the tokens finds bare hosts, skipping at once every token
+ * without a dot, colon, slash, bracket or non-ASCII character. Ordinary names and colons (times,
  * `Mozilla/5.0`, `shop.example.com`) are ruled out in place, without lower-cased copies. Every host is
  * at most 256 characters of look-ahead, so the whole scan stays linear.
  */
 import type { Confidence, Detection } from '../types';
-
-const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
-
-interface Hit {
-  rule: string;
-  confidence: Confidence;
-  reason: string;
-}
-
-function better(a: Hit | undefined, b: Hit | undefined): Hit | undefined {
-  if (b === undefined) return a;
-  if (a === undefined || RANK[b.confidence] > RANK[a.confidence]) return b;
-  return a;
-}
-
-function hexVal(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  c |= 0x20;
-  return c >= 97 && c <= 102 ? c - 87 : -1;
-}
+import { better, hexVal, type Hit } from './util';
 
 /** `s.indexOf(ch, from)` limited to `[from, end)`. */
 function indexWithin(s: string, ch: string, from: number, end: number): number {
@@ -545,7 +529,8 @@ function scanUrls(s: string, trimmedStart: number): Hit | undefined {
     // still be a URL (`09:30`, `key:value` stop here without copying the scheme).
     const n1 = s.charCodeAt(c + 1);
     if (n1 !== 47 && n1 !== 92 && !((isDigit(n1) || n1 === 91) && (equalsCI(s, a, c, 'http') || equalsCI(s, a, c, 'https')))) continue;
-    const scheme = s.slice(a, c).toLowerCase();
+    // The schemes of nearly every URL without a copy; others sliced and lower-cased.
+    const scheme = equalsCI(s, a, c, 'https') ? 'https' : equalsCI(s, a, c, 'http') ? 'http' : s.slice(a, c).toLowerCase();
     if (NON_NETWORK_SCHEMES.has(scheme)) continue;
     const special = SPECIAL_SCHEMES.has(scheme);
     let p = c + 1;
@@ -581,12 +566,11 @@ function scanUrls(s: string, trimmedStart: number): Hit | undefined {
     // number of times, whatever the density of `scheme:` look-alikes.
     if (e - p > 64) next = e;
     const at = lastIndexWithin(s, '@', p, e);
-    const hosts: number[] = [];
-    if (at >= p) {
-      hosts.push(at + 1);
-      hosts.push(p); // What a parser that splits on the first `@` or ignores userinfo would use.
-    } else hosts.push(p);
-    for (const h of hosts) {
+    // The host after the last `@`, then (with userinfo) the start of the authority: what a parser
+    // that splits on the first `@` or ignores userinfo would use. No array per URL.
+    const hostCount = at >= p ? 2 : 1;
+    for (let hi = 0; hi < hostCount; hi++) {
+      const h = hi === 0 && at >= p ? at + 1 : p;
       const userinfo = h === p && at >= p;
       const stop = userinfo ? s.indexOf('@', p) : e;
       const he = hostEnd(s, h, stop);
@@ -599,7 +583,7 @@ function scanUrls(s: string, trimmedStart: number): Hit | undefined {
       // `http://www.<script>…`: a host cut short by markup is not a dotless intranet name.
       if (v.category === 'single-label' && (hp.host.endsWith('.') || !(e >= n || isUrlEnd(s.charCodeAt(e))))) continue;
       const hit = judge(v, hp.host, hp.port, embedded, scheme);
-      if (hit !== undefined && h !== hosts[0]) hit.reason += ' (in the userinfo of a URL: a parser confusion)';
+      if (hit !== undefined && hi > 0) hit.reason += ' (in the userinfo of a URL: a parser confusion)';
       best = better(best, hit);
       if (best?.confidence === 'high') return best;
     }
@@ -740,16 +724,31 @@ const BH = new Uint8Array(128);
 })();
 
 /**
+ * Whether the token s[a, b) is the whole value but for blanks and controls (what trimming `<= 32`
+ * leaves). Asked only of tokens that already name an internal host, and it reads only the gaps to the
+ * neighbouring tokens (stopping at the first other character), so the pass stays linear.
+ */
+function isWholeToken(s: string, a: number, b: number): boolean {
+  for (let k = a - 1; k >= 0; k--) if (s.charCodeAt(k) > 32) return false;
+  for (let k = b; k < s.length; k++) if (s.charCodeAt(k) > 32) return false;
+  return true;
+}
+
+/**
  * Bare hosts: `localhost/`, `169.254.169.254/latest/meta-data`, `127.0.0.1:9001`, `10.0.0.1`. A host
  * with a path or port that makes up the whole value (or a quoted token) is a URL without its scheme.
  */
-function scanBareHosts(s: string, whole: [number, number]): Hit | undefined {
+function scanBareHosts(s: string): Hit | undefined {
   const n = s.length;
   let best: Hit | undefined;
   let i = 0;
   while (i < n) {
-    while (i < n && isDelim(s.charCodeAt(i))) i++;
-    if (i >= n) break;
+    // Delimiters by table (what isDelim says, without its chain of comparisons).
+    const d = s.charCodeAt(i);
+    if (d < 128 && (BH[d] as number) === BH_DELIM) {
+      i++;
+      continue;
+    }
     // One pass over the token (a table load per character) collects what the checks below need:
     // `:/` (a URL, judged by scanUrls), `@` (an e-mail), a shape (dot, colon, slash, bracket,
     // non-ASCII), where the host ends (`/ ? # : \`), and the first `::`.
@@ -765,7 +764,7 @@ function scanBareHosts(s: string, whole: [number, number]): Hit | undefined {
       seen |= t;
       if (t & BH_STOP && stop === -1) stop = j;
       if (ch === 58) {
-        const next = s.charCodeAt(j + 1);
+        const next = j + 1 < n ? s.charCodeAt(j + 1) : -1;
         if (next === 47) seen |= BH_COLON_SLASH;
         else if (next === 58 && dc === -1) dc = j;
       }
@@ -795,7 +794,7 @@ function scanBareHosts(s: string, whole: [number, number]): Hit | undefined {
         if (g !== undefined) {
           const c = classifyIPv6(g).category;
           if (c !== 'public' && c !== 'reserved') {
-            const whole6 = tokStart === whole[0] && j === whole[1];
+            const whole6 = isWholeToken(s, tokStart, j);
             const rule = c === 'metadata' ? 'ssrf.metadata' : 'ssrf.internal-ip';
             best = better(best, { rule, confidence: whole6 ? 'medium' : 'low', reason: `A bare IPv6 address of ${CATEGORY_TEXT[c]}.` });
           }
@@ -804,9 +803,19 @@ function scanBareHosts(s: string, whole: [number, number]): Hit | undefined {
       }
     }
     if (e === k) continue;
+    // A bare IPv4 needs its four parts: "4/_id", "01/DEC/2011" and "1.5 inch" are not hosts. Asked
+    // first: almost every token stops here (a name that is no known one), before port and path.
+    const h0 = s.charCodeAt(k);
+    if (isDigit(h0)) {
+      let dots = 0;
+      for (let m = k; m < e; m++) if (s.charCodeAt(m) === 46) dots++;
+      if (dots !== 3) continue;
+    } else if (h0 !== 91 && !nameCandidateAt(s, k, e, (seen & BH_WIDE) === 0)) continue;
     let port = -1;
     let after = e;
-    if (s.charCodeAt(e) === 58) {
+    // Reads stay inside the string: an out-of-bounds charCodeAt deoptimizes this function, and a
+    // value ending in an address (`198.51.100.23`) would do that on a warm, optimized scan.
+    if (e < n && s.charCodeAt(e) === 58) {
       let q = e + 1;
       let v = 0;
       while (q < j && isDigit(s.charCodeAt(q)) && q - e < 7) v = v * 10 + s.charCodeAt(q++) - 48;
@@ -820,13 +829,6 @@ function scanBareHosts(s: string, whole: [number, number]): Hit | undefined {
     let cidr = hasPath && pathEnd > after + 1;
     for (let m = after + 1; m < pathEnd; m++) if (!isDigit(s.charCodeAt(m))) cidr = false;
     if (after < j && !hasPath && s.charCodeAt(after) !== 63 && s.charCodeAt(after) !== 35) continue;
-    // A bare IPv4 needs its four parts: "4/_id", "01/DEC/2011" and "1.5 inch" are not hosts.
-    const h0 = s.charCodeAt(k);
-    if (isDigit(h0)) {
-      let dots = 0;
-      for (let m = k; m < e; m++) if (s.charCodeAt(m) === 46) dots++;
-      if (dots !== 3) continue;
-    } else if (h0 !== 91 && !nameCandidateAt(s, k, e, (seen & BH_WIDE) === 0)) continue;
     const host = s.slice(k, e);
     const v = classifyHost(host);
     if (v === undefined || v.category === 'public') continue;
@@ -838,7 +840,7 @@ function scanBareHosts(s: string, whole: [number, number]): Hit | undefined {
     }
     // Single words ("localhost" in prose aside) are not hosts without a path or a port.
     if (v.category === 'single-label') continue;
-    const isWhole = tokStart === whole[0] && j === whole[1];
+    const isWhole = isWholeToken(s, tokStart, j);
     const quoted = tokStart > 0 && (s.charCodeAt(tokStart - 1) === 34 || s.charCodeAt(tokStart - 1) === 39);
     const where = CATEGORY_TEXT[v.category] + spellingText(v);
     let conf: Confidence;
@@ -846,6 +848,16 @@ function scanBareHosts(s: string, whole: [number, number]): Hit | undefined {
     if (runtime !== undefined && runtime.rule === 'ssrf.runtime-api') {
       best = better(best, runtime);
       continue;
+    }
+    if (hasPath && port < 0 && e - k === 8 && equalsCI(s, k, e, 'metadata')) {
+      // GCP's dotless `metadata` host serves only `/computeMetadata/…`; any other `metadata/…` is far
+      // more often a directory (an S3 key, a relative path) than a host without its scheme.
+      let q = after;
+      while (q < j && (s.charCodeAt(q) === 47 || s.charCodeAt(q) === 92)) q++;
+      if (!(q + 15 <= j && equalsCI(s, q, q + 15, 'computemetadata'))) {
+        best = better(best, { rule: 'ssrf.metadata', confidence: 'low', reason: 'A path under "metadata/", the dotless name of a cloud metadata host.' });
+        continue;
+      }
     }
     if ((hasPath && !cidr) || (port >= 0 && v.spelling === 'name')) {
       conf = isWhole || quoted ? 'high' : 'medium';
@@ -864,27 +876,19 @@ function scanBareHosts(s: string, whole: [number, number]): Hit | undefined {
 
 export function detectSsrf(value: string): Detection | undefined {
   if (typeof value !== 'string' || value.length < 3) return undefined;
-  // Fast path: a URL needs `:`; an IP address or a dotted name needs `.`; Unicode look-alikes are
-  // non-ASCII; `\\` and `%` are kept for decoders' leftovers. Words, numbers, ids and slash-only
-  // values ("a/b", "localhost/") return at once. This matches the `needs` mask the engine gates the
-  // detector with (src/detectors/index.ts), so nothing here fires on a string the engine would skip.
-  let colon = false;
-  let other = false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 58) colon = true;
-    else if (c === 46 || c === 92 || c === 37 || c >= 0x80) other = true;
-  }
-  if (!colon && !other) return undefined;
-  let a = 0;
-  let b = value.length;
-  while (a < b && value.charCodeAt(a) <= 32) a++;
-  while (b > a && value.charCodeAt(b - 1) <= 32) b--;
+  // No prefilter pass of its own: the engine calls this only for values with `: . / \\ %` or
+  // non-ASCII (the `needs` mask in src/detectors/index.ts), and scanBareHosts' single pass skips
+  // every token without a dot, colon, slash, bracket or non-ASCII character, so a value without them
+  // costs one table load per character and finds nothing, as a prefilter would. Only URLs need the
+  // colon, found natively. Blanks around the value are looked at only when a host is found there
+  // (isWholeToken): a note padded with spaces costs no second pass.
   let best: Hit | undefined;
-  if (colon) {
+  if (value.indexOf(':') !== -1) {
+    let a = 0;
+    while (a < value.length && value.charCodeAt(a) <= 32) a++;
     best = scanUrls(value, a);
     if (best?.confidence === 'high') return best;
   }
-  best = better(best, scanBareHosts(value, [a, b]));
+  best = better(best, scanBareHosts(value));
   return best === undefined ? undefined : { rule: best.rule, reason: best.reason, confidence: best.confidence };
 }

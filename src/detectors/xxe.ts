@@ -33,8 +33,7 @@
  * entity references runs at most once per value; linear overall. No RegExp.
  */
 import type { Confidence, Detection } from '../types';
-
-const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
+import { RANK } from './util';
 
 interface State {
   best: Detection | undefined;
@@ -339,16 +338,15 @@ function xinclude(s: string, st: State): void {
   }
 }
 
-/** Detects XML external entities, parameter entities, entity expansion and XInclude. Never throws. */
+/**
+ * Detects XML external entities, parameter entities, entity expansion and XInclude. Does not catch
+ * its own errors: a bug must reach the engine's wrapper (logged once, fails open), not read as "clean".
+ */
 export function detectXxe(value: string): Detection | undefined {
   // Fast path: every construct here starts with `<`.
   const lt = value.indexOf('<');
   if (lt === -1) return undefined;
-  try {
-    return scan(value, lt);
-  } catch {
-    return undefined;
-  }
+  return scan(value, lt);
 }
 
 function scan(s: string, from: number): Detection | undefined {

@@ -46,12 +46,10 @@ const positives: string[] = [
   // Nested lookups assembling another lookup's name.
   '${${lower:e}nv:AWS_SECRET_ACCESS_KEY}',
   '${${::-s}ys:user.home}',
-];
-
-/** Sensitive lookups: medium. */
-const mediums: string[] = [
+  // A value that is nothing but data lookups (blanks and quotes aside): the exfiltration probe.
   '${env:AWS_SECRET_ACCESS_KEY}',
   '${env:USER}',
+  '${env:LOGNAME:-nobody}',
   '${sys:user.name}',
   '${ctx:loginId}',
   '${main:0}',
@@ -60,6 +58,20 @@ const mediums: string[] = [
   '${docker:containerId}',
   '${k8s:podName}',
   '${spring:spring.datasource.password}',
+  ' "${sys:os.name}" ',
+  '${env:USER}${sys:java.vendor}',
+  '${lower:${env:HOSTNAME}}',
+];
+
+/** Sensitive lookups inside other text (config files, sentences about Log4j), or ill-formed: medium. */
+const mediums: string[] = [
+  'stage: ${env:STAGE}',
+  'user ${env:USER} logged in',
+  '${sys:user.home}/app',
+  'Log4j can print ${java:version} in a pattern',
+  'bucket-${env:ACCOUNT_ID}',
+  '${env:NOT A NAME}',
+  '$${env:USER}',
 ];
 
 /** Each must NOT be detected at `high`. */
@@ -84,7 +96,7 @@ const negatives: string[] = [
   "O'Brien",
   'Tom & Jerry',
   'https://example.com/path?x=1',
-  '${env:HOME}',
+  'export HOME=${env:HOME}',
   '${upper:abc}',
   '$jndi:ldap://x',
   '{jndi:ldap://x}',
@@ -98,7 +110,7 @@ t.test('JNDI lookups are detected at high confidence', async (t) => {
   }
 });
 
-t.test('sensitive lookups are medium', async (t) => {
+t.test('sensitive lookups inside other text are medium', async (t) => {
   for (const v of mediums) {
     const d = detectJndi(v);
     t.equal(d?.confidence, 'medium', `medium: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);

@@ -29,6 +29,14 @@ const positives: string[] = [
   'admin))\u0000trailing',
   'root*)((|userPassword=*)',
   'jdoe)(&',
+  // Values made only of filter metacharacters: a `)` right after a wildcard that the value did not
+  // open, or a parenthesis with an operator.
+  '**)',
+  '*)|',
+  '*))*',
+  '*(&|)',
+  '"*()&|"',
+  ' *)* ',
 ];
 
 /** Each must NOT be detected at `high`. */
@@ -68,6 +76,22 @@ const negatives: string[] = [
   '{"filter": "(uid=jdoe)"}',
   '(uid=jdoe)',
   '(cn=John Smith)',
+  // Metacharacter-only values that are markers, smileys or laughter, not probes.
+  '(*)',
+  '(!)',
+  '(=)',
+  ')))',
+  '=))',
+  '***',
+  '&&',
+  '||',
+  '*/*',
+  '(*) required',
+  ';*)',
+  ':*)',
+  // The same probe inside other text stays medium.
+  'q=*()|&',
+  'x*)*',
 ];
 
 t.test('LDAP filter injections are detected at high confidence', async (t) => {
@@ -88,9 +112,15 @@ t.test('benign values are not high', async (t) => {
 });
 
 t.test('probes and escapes get lower confidence', async (t) => {
-  t.equal(detectLdapInjection('*)*')?.rule, 'ldap.wildcard-breakout');
-  t.equal(detectLdapInjection('*)*')?.confidence, 'medium');
-  t.equal(detectLdapInjection("*()|&'")?.confidence, 'medium');
+  // A wildcard breakout or metacharacter run with other text around it is medium; the same as the
+  // whole value is the probe itself (high, in the positives).
+  t.equal(detectLdapInjection('a*)*')?.rule, 'ldap.wildcard-breakout');
+  t.equal(detectLdapInjection('a*)*')?.confidence, 'medium');
+  t.equal(detectLdapInjection('q=*()|&')?.rule, 'ldap.metacharacters');
+  t.equal(detectLdapInjection('q=*()|&')?.confidence, 'medium');
+  t.equal(detectLdapInjection('*)*')?.rule, 'ldap.metacharacter-probe');
+  t.equal(detectLdapInjection('(*)'), undefined, 'a footnote marker');
+  t.equal(detectLdapInjection(')))'), undefined, 'laughter');
   t.equal(detectLdapInjection('admin*')?.confidence, 'low');
   t.equal(detectLdapInjection('*')?.confidence, 'low');
   // RFC 4515 escapes are literal characters to the server: medium when they spell a breakout.
@@ -129,6 +159,7 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
     backslashes: '\\'.repeat(MB),
     nul: ')' + '\u0000'.repeat(MB),
     surrogates: ')(' + '\ud800'.repeat(MB),
+    metaOnly: '*)'.repeat(MB / 2),
   };
   for (const [name, v] of Object.entries(big)) {
     t.doesNotThrow(() => detectLdapInjection(v), name);

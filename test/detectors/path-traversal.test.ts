@@ -70,6 +70,17 @@ const positives: string[] = [
   'jar:file:/opt/app/lib.jar!/x.class',
   'shell.php\u0000.jpg',
   '/var/www/uploads/x\u0000',
+  // Backslash-escaped dots and slashes (`\.\.\/` is `../` to a shell, a regex or a JSON string).
+  '\\.\\.\\/\\.\\.\\/\\.\\.\\/app/main.js',
+  'files/\\.\\.\\/\\.\\.\\/\\.\\.\\/srv/db.sqlite',
+  '/data/.\\/\\.\\.\\/\\.\\.\\/\\.\\.\\/x',
+  // Drive-relative Windows paths (no separator after the drive), and `c:\…` that lost its backslashes.
+  'D:web.config',
+  'e:system.ini',
+  'z:.htpasswd',
+  'C:windowssystem32drivers',
+  'c:inetpubwwwrootdefault.htm',
+  'c:winnt\\repair',
 ];
 
 /** Each must not be `high`. */
@@ -91,6 +102,8 @@ const notHigh: string[] = [
   'my .env file is missing',
   'etc/motd',
   'null\u0000terminated',
+  // One escaped level is the same as one plain level.
+  '\\.\\.\\/README.md',
 ];
 
 /** Each must return undefined. */
@@ -128,6 +141,15 @@ const clean: string[] = [
   'salt; pepper',
   '50% off everything!',
   '東京都渋谷区',
+  // A letter and a colon before a name that is neither secret nor a system root.
+  'a:1',
+  'q:hello',
+  'x:y.txt',
+  'c:windows',
+  'Note:config.ini',
+  // Escaped dots that climb nothing in either reading.
+  'a\\.\\.b',
+  '^\\d+\\.\\d+$',
   '',
 ];
 
@@ -157,6 +179,8 @@ t.test('rules name the structure', async (t) => {
   t.equal(rule('a.php\u0000.png'), 'path.null-byte');
   t.equal(rule('\\\\?\\C:\\x'), 'path.windows-device');
   t.equal(rule('\\\\server\\share\\x'), 'path.unc');
+  t.equal(rule('\\.\\.\\/\\.\\.\\/x'), 'path.traversal');
+  t.equal(rule('f:boot.ini'), 'path.system-file');
 });
 
 t.test('confidence follows how far and how disguised the climb is', async (t) => {
@@ -206,6 +230,9 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
     surrogates: '\ud800'.repeat(MB),
     blanks: ' '.repeat(MB),
     prose: 'see docs/readme.md and v1.2 for details. '.repeat(MB / 41),
+    escapedDots: '.\\.'.repeat(MB / 3),
+    escapedClimbs: '\\.\\.\\/'.repeat(MB / 6),
+    drive: 'c:' + 'w'.repeat(MB),
   };
   for (const [name, v] of Object.entries(big)) {
     t.doesNotThrow(() => detectPathTraversal(v), name);
@@ -213,4 +240,5 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
   const five = 'a/b/c.txt '.repeat((5 * MB) / 10);
   t.doesNotThrow(() => detectPathTraversal(five), '5 MB');
   t.equal(detectPathTraversal('x '.repeat(MB / 2) + '../../../etc/passwd')?.confidence, 'high', 'payload after 1 MB of padding');
+  t.equal(detectPathTraversal('\\.\\.\\/'.repeat(MB / 6))?.confidence, 'high', '1 MB of escaped climbs');
 });

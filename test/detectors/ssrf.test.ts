@@ -1,5 +1,7 @@
 import t from 'tap';
 import { classifyIPv4, classifyIPv6, detectSsrf, parseIPv4, parseIPv6 } from '../../src/detectors/ssrf';
+import { better, hexVal, RANK } from '../../src/detectors/util';
+import type { Confidence } from '../../src/types';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -92,6 +94,14 @@ const positives: string[] = [
   '<a probe="localhost:8080/"></a>',
   'Please fetch http://169.254.169.254/latest/user-data for me',
   '{"url":"http://10.0.0.7/export"}',
+  // Dotless loopback and metadata names with a path: no dot, no colon, only the slash.
+  'localhost/admin',
+  'LocalHost4/status',
+  'ip6-localhost/',
+  'ipv6-loopback/server-status',
+  '"localhost6/x"',
+  'metadata/computeMetadata/v1/instance/',
+  'METADATA//computeMetadata/v1',
 ];
 
 /** Each must not be `high`. */
@@ -110,6 +120,12 @@ const notHigh: string[] = [
   'our wiki is at http://intranet/ if you are on VPN',
   'http://0x08080808/',
   'see RFC1918: 10.0.0.0/8',
+  // A dotless name with a path inside prose: medium, as for an address.
+  'open localhost/admin in a browser',
+  // `metadata/` is a directory name far more often than GCP's dotless host (which only serves
+  // /computeMetadata/): low.
+  'metadata/config.json',
+  'metadata/2024/05/part-0001',
 ];
 
 /** Each must return undefined. */
@@ -146,9 +162,15 @@ const clean: string[] = [
   '4/_ZBKO2JKUCJC73C8KPIUDTJ3IMGM',
   '01/DEC/2011:20:45:25',
   '3/4 inch pipe',
-  // Slash-only values are outside the engine's needs mask for this class, so the detector is silent
-  // on them too (a bare `localhost/` with neither dot nor colon).
-  'localhost/admin',
+  // Slash-only values whose host part is no loopback or metadata name.
+  'application/json',
+  'text/html',
+  'and/or',
+  'a/localhost/',
+  'redis/',
+  'user@localhost/',
+  'localhost-dev/app',
+  'my-localhost/x',
   'Call +1 (555) 010-0000',
   "O'Brien",
   '',
@@ -189,6 +211,26 @@ t.test('bare addresses are medium, bare hosts with a path high', async (t) => {
   t.equal(detectSsrf('10.0.0.1/admin')?.confidence, 'high');
   t.equal(detectSsrf('10.0.0.0/8')?.confidence, 'medium', 'CIDR is not a path');
   t.equal(detectSsrf('Version 10.0.0.1 released')?.confidence, 'low');
+  t.equal(detectSsrf('localhost/')?.confidence, 'high', 'a dotless loopback name with a path');
+  t.equal(detectSsrf('see localhost/x')?.confidence, 'medium', 'the same inside text');
+  t.equal(detectSsrf('metadata/config.json')?.confidence, 'low', 'a metadata/ directory');
+  t.equal(detectSsrf('metadata/computeMetadata/v1/')?.confidence, 'high', 'the GCP metadata path');
+});
+
+t.test('shared helpers: better keeps the stronger finding, hexVal reads one hex digit', async (t) => {
+  type F = { confidence: Confidence; n: number };
+  const lo: F = { confidence: 'low', n: 1 };
+  const md: F = { confidence: 'medium', n: 2 };
+  const md2: F = { confidence: 'medium', n: 3 };
+  t.equal(better(lo, md), md);
+  t.equal(better(md, lo), md);
+  t.equal(better(md, md2), md, 'a tie keeps the first');
+  t.equal(better(undefined, lo), lo);
+  t.equal(better(lo, undefined), lo);
+  t.equal(better(undefined, undefined), undefined);
+  t.same([..."09afAFgG/:@`"].map((c) => hexVal(c.charCodeAt(0))), [0, 9, 10, 15, 10, 15, -1, -1, -1, -1, -1, -1]);
+  t.equal(hexVal(NaN), -1, 'charCodeAt past the end');
+  t.ok(RANK.high > RANK.medium && RANK.medium > RANK.low);
 });
 
 t.test('IPv4 parser accepts every spelling a URL parser does', async (t) => {
@@ -280,6 +322,8 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
     slashes: '/'.repeat(MB),
     blanks: ' '.repeat(MB),
     prose: 'Visit https://example.com/a.b for v1.2.3 details. '.repeat(MB / 50),
+    slashWords: 'application/json '.repeat(MB / 17),
+    longWordsSlash: ('x'.repeat(15) + '/').repeat(MB / 16),
   };
   for (const [name, v] of Object.entries(big)) {
     t.doesNotThrow(() => detectSsrf(v), name);
