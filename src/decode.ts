@@ -18,11 +18,13 @@ function hexVal(c: number): number {
  * see the `/`. Other invalid bytes become U+FFFD.
  */
 function utf8(bytes: number[]): string {
-  let out = '';
+  // Code units collected, then turned into a string in chunks: appending one character at a time
+  // builds a rope of a million pieces for a 1 MB run of escapes.
+  const units: number[] = [];
   for (let i = 0; i < bytes.length; ) {
     const b = bytes[i]!;
     if (b < 0x80) {
-      out += String.fromCharCode(b);
+      units.push(b);
       i++;
       continue;
     }
@@ -38,7 +40,7 @@ function utf8(bytes: number[]): string {
       need = 3;
       cp = b & 0x07;
     } else {
-      out += '\ufffd';
+      units.push(0xfffd);
       i++;
       continue;
     }
@@ -49,14 +51,23 @@ function utf8(bytes: number[]): string {
       cp = (cp << 6) | (c & 0x3f);
     }
     if (j <= need) {
-      out += '\ufffd';
+      units.push(0xfffd);
       i++;
       continue;
     }
     i += need + 1;
-    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) out += '\ufffd';
-    else out += String.fromCodePoint(cp);
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) units.push(0xfffd);
+    else if (cp >= 0x10000) units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
+    else units.push(cp);
   }
+  return fromUnits(units);
+}
+
+/** A string from UTF-16 code units, in chunks small enough for `String.fromCharCode`'s argument list. */
+function fromUnits(units: number[]): string {
+  if (units.length <= 4096) return String.fromCharCode(...units);
+  let out = '';
+  for (let k = 0; k < units.length; k += 4096) out += String.fromCharCode(...units.slice(k, k + 4096));
   return out;
 }
 
@@ -67,22 +78,21 @@ function utf8(bytes: number[]): string {
 export function percentDecode(s: string, plusIsSpace = false): string {
   const first = s.indexOf('%');
   if (first === -1 && !(plusIsSpace && s.includes('+'))) return s;
+  // Verbatim runs are copied as slices (`last` is where the pending run starts); only decoded parts
+  // are built. A string with nothing to decode comes back as the same string.
   let out = '';
+  let last = 0;
   let bytes: number[] = [];
-  const flush = (): void => {
-    if (bytes.length > 0) {
-      out += utf8(bytes);
-      bytes = [];
-    }
-  };
-  for (let i = 0; i < s.length; i++) {
+  for (let i = plusIsSpace ? 0 : first; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 37 /* % */) {
       const h1 = hexVal(s.charCodeAt(i + 1));
       const h2 = hexVal(s.charCodeAt(i + 2));
       if (h1 >= 0 && h2 >= 0) {
+        if (bytes.length === 0) out += s.slice(last, i);
         bytes.push(h1 * 16 + h2);
         i += 2;
+        last = i + 1;
         continue;
       }
       if ((s.charCodeAt(i + 1) | 0x20) === 117 /* u */) {
@@ -91,18 +101,29 @@ export function percentDecode(s: string, plusIsSpace = false): string {
         const d = hexVal(s.charCodeAt(i + 4));
         const e = hexVal(s.charCodeAt(i + 5));
         if (a >= 0 && b >= 0 && d >= 0 && e >= 0) {
-          flush();
+          if (bytes.length > 0) {
+            out += utf8(bytes);
+            bytes = [];
+          } else out += s.slice(last, i);
           out += String.fromCharCode((a << 12) | (b << 8) | (d << 4) | e);
           i += 5;
+          last = i + 1;
           continue;
         }
       }
     }
-    flush();
-    out += plusIsSpace && c === 43 ? ' ' : s[i];
+    if (bytes.length > 0) {
+      out += utf8(bytes);
+      bytes = [];
+    }
+    if (plusIsSpace && c === 43) {
+      out += s.slice(last, i) + ' ';
+      last = i + 1;
+    }
   }
-  flush();
-  return out;
+  if (bytes.length > 0) out += utf8(bytes);
+  if (last === 0) return s;
+  return last < s.length ? out + s.slice(last) : out;
 }
 
 const NAMED_ENTITIES: Record<string, string> = {
@@ -151,14 +172,14 @@ const NAMED_ENTITIES: Record<string, string> = {
  * attackers use for punctuation. Unknown names are kept.
  */
 export function htmlDecode(s: string): string {
-  if (!s.includes('&')) return s;
+  const first = s.indexOf('&');
+  if (first === -1) return s;
+  // Verbatim runs are copied as slices; see percentDecode.
   let out = '';
-  for (let i = 0; i < s.length; i++) {
+  let last = 0;
+  for (let i = first; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c !== 38 /* & */) {
-      out += s[i];
-      continue;
-    }
+    if (c !== 38 /* & */) continue;
     if (s.charCodeAt(i + 1) === 35 /* # */) {
       let j = i + 2;
       const hex = (s.charCodeAt(j) | 0x20) === 120; /* x */
@@ -173,8 +194,10 @@ export function htmlDecode(s: string): string {
         j++;
       }
       if (j > start) {
+        out += s.slice(last, i);
         out += cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) ? String.fromCodePoint(cp) : '\ufffd';
         i = s.charCodeAt(j) === 59 /* ; */ ? j : j - 1;
+        last = i + 1;
         continue;
       }
     } else {
@@ -188,22 +211,26 @@ export function htmlDecode(s: string): string {
         const name = s.slice(i + 1, j).toLowerCase();
         const v = Object.prototype.hasOwnProperty.call(NAMED_ENTITIES, name) ? NAMED_ENTITIES[name] : undefined;
         if (v !== undefined) {
-          out += v;
+          out += s.slice(last, i) + v;
           i = j;
+          last = i + 1;
           continue;
         }
       }
     }
-    out += '&';
   }
-  return out;
+  if (last === 0) return s;
+  return last < s.length ? out + s.slice(last) : out;
 }
 
 /** Decodes JSON/JS escapes an attacker can smuggle in a string: `\uXXXX`, `\u{X…}`, `\xHH`. */
 export function escapeDecode(s: string): string {
-  if (!s.includes('\\')) return s;
+  const first = s.indexOf('\\');
+  if (first === -1) return s;
+  // Verbatim runs are copied as slices; see percentDecode.
   let out = '';
-  for (let i = 0; i < s.length; i++) {
+  let last = 0;
+  for (let i = first; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 92 /* \ */) {
       const n = s.charCodeAt(i + 1) | 0x20;
@@ -213,8 +240,9 @@ export function escapeDecode(s: string): string {
           let cp = 0;
           while (j < s.length && j - i < 10 && hexVal(s.charCodeAt(j)) >= 0) cp = cp * 16 + hexVal(s.charCodeAt(j++));
           if (j > i + 3 && s.charCodeAt(j) === 125 && cp <= 0x10ffff) {
-            out += String.fromCodePoint(cp);
+            out += s.slice(last, i) + String.fromCodePoint(cp);
             i = j;
+            last = i + 1;
             continue;
           }
         } else {
@@ -223,8 +251,9 @@ export function escapeDecode(s: string): string {
           const d = hexVal(s.charCodeAt(i + 4));
           const e = hexVal(s.charCodeAt(i + 5));
           if (a >= 0 && b >= 0 && d >= 0 && e >= 0) {
-            out += String.fromCharCode((a << 12) | (b << 8) | (d << 4) | e);
+            out += s.slice(last, i) + String.fromCharCode((a << 12) | (b << 8) | (d << 4) | e);
             i += 5;
+            last = i + 1;
             continue;
           }
         }
@@ -232,15 +261,16 @@ export function escapeDecode(s: string): string {
         const a = hexVal(s.charCodeAt(i + 2));
         const b = hexVal(s.charCodeAt(i + 3));
         if (a >= 0 && b >= 0) {
-          out += String.fromCharCode(a * 16 + b);
+          out += s.slice(last, i) + String.fromCharCode(a * 16 + b);
           i += 3;
+          last = i + 1;
           continue;
         }
       }
     }
-    out += s[i];
   }
-  return out;
+  if (last === 0) return s;
+  return last < s.length ? out + s.slice(last) : out;
 }
 
 /**
