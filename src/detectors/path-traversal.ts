@@ -480,6 +480,21 @@ function unescapeDots(s: string, start: number, end: number): string | undefined
     found = s.charCodeAt(k) === 46 && s.charCodeAt(k + 1) === 92 && s.charCodeAt(k + 2) === 46;
   }
   if (!found) return undefined;
+  if (end - start > 256) {
+    // Long tokens: one code-unit buffer. Slices joined (or `+=`) would allocate a string per escaped
+    // dot, half a million on a 1 MB `\.\./` run, and the collector then dominates the cost.
+    const buf = new Uint16Array(end - start);
+    let n = 0;
+    for (let k = start; k < end; k++) {
+      const c = s.charCodeAt(k);
+      if (c === 92 && k + 1 < end) {
+        const d = s.charCodeAt(k + 1);
+        if (d === 46 || d === 47) continue;
+      }
+      buf[n++] = c;
+    }
+    return Buffer.from(buf.buffer, 0, n * 2).toString('utf16le');
+  }
   let out = '';
   let run = start;
   for (let k = start; k + 1 < end; k++) {
