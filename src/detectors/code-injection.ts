@@ -19,6 +19,8 @@
  *
  * Cost: a prefilter returns after one pass over the char codes unless the value holds a call, a
  * bracket, an escape, a backtick or a dot, and then only if one of a dozen keywords occurs (indexOf).
+ * Values of 160 characters and more are gated first by native indexOf scans for the code-like
+ * characters a keyword needs after it (mayAnalyze), which skips the pass over prose and blobs.
  * Each lexing pass is linear with O(1) state (stacks are capped); at most three passes run and the
  * first `high` stops the work. No RegExp.
  */
@@ -1290,6 +1292,59 @@ function prefilter(v: string): number {
   return mask;
 }
 
+// Gate in front of the prefilter, for long values. The prefilter walks every identifier, at about the
+// cost of a bare charCode loop. But a hint only counts when a code-like character (isCodeFollower,
+// after at most four spaces) or the end of the value follows it, and in prose, tokens and encoded
+// blobs those characters are sparse: native indexOf finds each of them, and only the identifier run
+// before each one is looked at. The gate answers true whenever the prefilter can set PF_ANALYZE (the
+// same conditions, looked at from the other side); the prefilter then runs as before, so the result
+// cannot change, and a false answer skips both. Short values go straight to the prefilter, which
+// beats a dozen indexOf calls there.
+
+/** Values at least this long are gated. */
+const LONG_VALUE = 160;
+
+/** The follower characters of isCodeFollower, one string each. */
+const FOLLOWERS = ['.', '[', '(', '?', '/', ';', ',', ')', ']', "'", '"', '`', '}'];
+
+/** Last letters of the isHint identifiers (top, eval, this, self, global, import, ..., child_process). */
+const HINT_LAST = new Uint8Array(128);
+for (const ch of 'plsftwenr') HINT_LAST[ch.charCodeAt(0)] = 1;
+
+/**
+ * Whether the prefilter's identifier run that ends before position `f` (after at most four spaces) is
+ * a hint. The prefilter's runs start at [A-Za-z_$] and go on over [A-Za-z0-9_$]; digits before the
+ * first letter are skipped, not part of the run.
+ */
+function hintBefore(v: string, f: number): boolean {
+  if (f === 0) return false;
+  // Only a blank or the last letter of some hint can stand right before.
+  const p = v.charCodeAt(f - 1);
+  if (p !== 32 && !(p < 128 && HINT_LAST[p] === 1)) return false;
+  let k = f;
+  while (k > 0 && f - k < 4 && v.charCodeAt(k - 1) === 32) k--;
+  let s = k;
+  while (s > 0) {
+    const d = v.charCodeAt(s - 1);
+    if (d >= 128 || (PF_CLASS[d] as number) > PF_ID_PART) break;
+    s--;
+  }
+  while (s < k && (PF_CLASS[v.charCodeAt(s)] as number) === PF_ID_PART) s++; // leading digits
+  return k - s >= 3 && k - s <= 13 && isHint(v, s, k - s);
+}
+
+/** True whenever prefilter() can return PF_ANALYZE; for long values (indexOf scans, no allocation). */
+function mayAnalyze(v: string): boolean {
+  if (v.indexOf('\\') !== -1) return true; // escapes can spell any identifier
+  for (let f = 0; f < FOLLOWERS.length; f++) {
+    const ch = FOLLOWERS[f] as string;
+    for (let k = v.indexOf(ch); k !== -1; k = v.indexOf(ch, k + 1)) if (hintBefore(v, k)) return true;
+  }
+  if (hintBefore(v, v.length)) return true;
+  // Bracket concatenation: `[`, `+` and a quote.
+  return v.indexOf('[') !== -1 && v.indexOf('+') !== -1 && (v.indexOf("'") !== -1 || v.indexOf('"') !== -1);
+}
+
 function better(a: Detection | undefined, b: Detection | undefined): Detection | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
@@ -1304,19 +1359,12 @@ function runPass(value: string, ctx: number): Detection | undefined {
 
 /**
  * Detects JavaScript code injection in one string. Returns the strongest finding, or undefined.
- * Never throws; linear in `value.length`.
+ * Linear in `value.length`. No try/catch here: a bug must surface in the engine's wrapper (which
+ * logs it once and fails open), not turn silently into "no finding".
  */
 export function detectCodeInjection(value: string): Detection | undefined {
-  try {
-    return detect(value);
-  } catch {
-    // A detector must never throw.
-    return undefined;
-  }
-}
-
-function detect(value: string): Detection | undefined {
   if (value.length < 4) return undefined;
+  if (value.length >= LONG_VALUE && !mayAnalyze(value)) return undefined;
   const pf = prefilter(value);
   if ((pf & PF_ANALYZE) === 0) return undefined;
   let best = runPass(value, CTX_CODE);

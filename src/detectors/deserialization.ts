@@ -18,7 +18,10 @@
  *   fastjson/Jackson `@type`/`@class` naming a Java gadget class, jsonpickle `py/reduce`;
  * - Python pickle protocol 0 text (`cos\nsystem\n...R`) only when a dangerous global is loaded.
  *
- * Cost: one pass over charCodes with a 128-entry class table. Each character is either a letter or
+ * Cost: a pre-scan first proves that no marker can be present (nearly every value): one charCode
+ * pass with one table load per character pair, or, from 112 characters on, native indexOf searches
+ * for the marker texts; both run the marker checks only where their trigger text occurs. Otherwise
+ * one pass over charCodes with a 128-entry class table. Each character is either a letter or
  * digit (only the first of a run — a token start — is examined, for the base64/hex magics) or one
  * of `_ $ ! : @ ( \n` and a few bytes >= 0x80, where a bounded look-ahead runs. Everything else costs
  * one table load. Look-aheads are capped, and the two "scan the rest" checks run at most once per
@@ -168,34 +171,43 @@ const JAVA_GADGET_LIST: readonly string[] = [
 
 /**
  * Prefix tables bucketed by (first char, char at index 7) so a lookup tries a handful of prefixes,
- * not all of them. Prefixes shorter than 8 chars go to the first-char-only bucket.
+ * not all of them. Prefixes shorter than 8 chars go to the first-char-only bucket. Every prefix is
+ * ASCII, so the buckets are plain arrays indexed by char code (no hashing on the hot path).
  */
 interface PrefixTable {
-  byTwo: Map<number, string[]>;
-  byOne: Map<number, string[]>;
+  /** Index c0 * 128 + c7. */
+  byTwo: (string[] | undefined)[];
+  /** Index c0. */
+  byOne: (string[] | undefined)[];
 }
 function prefixTable(list: readonly string[]): PrefixTable {
-  const t: PrefixTable = { byTwo: new Map(), byOne: new Map() };
+  const t: PrefixTable = {
+    byTwo: new Array<string[] | undefined>(128 * 128).fill(undefined),
+    byOne: new Array<string[] | undefined>(128).fill(undefined),
+  };
   for (const p of list) {
     const c0 = p.charCodeAt(0);
     if (p.length > 7) {
-      const k = c0 * 65536 + p.charCodeAt(7);
-      const b = t.byTwo.get(k);
+      const k = c0 * 128 + p.charCodeAt(7);
+      const b = t.byTwo[k];
       if (b) b.push(p);
-      else t.byTwo.set(k, [p]);
+      else t.byTwo[k] = [p];
     } else {
-      const b = t.byOne.get(c0);
+      const b = t.byOne[c0];
       if (b) b.push(p);
-      else t.byOne.set(c0, [p]);
+      else t.byOne[c0] = [p];
     }
   }
   return t;
 }
 function startsWithAny(s: string, i: number, t: PrefixTable): boolean {
   const c0 = at(s, i);
-  const one = t.byOne.get(c0);
+  if (c0 < 0 || c0 >= 128) return false; // every prefix starts with an ASCII character
+  const one = t.byOne[c0];
   if (one !== undefined) for (const p of one) if (s.startsWith(p, i)) return true;
-  const two = t.byTwo.get(c0 * 65536 + at(s, i + 7));
+  const c7 = at(s, i + 7);
+  if (c7 < 0 || c7 >= 128) return false;
+  const two = t.byTwo[c0 * 128 + c7];
   if (two !== undefined) for (const p of two) if (s.startsWith(p, i)) return true;
   return false;
 }
@@ -239,6 +251,18 @@ const PICKLE_MODULES: readonly string[] = [
 export function detectDeserialization(value: string): Detection | undefined {
   const n = value.length;
   if (n < 4) return undefined;
+  // typeNameValue looks at the first non-blank character: `[`, `Sy`(stem.), `Mi`(crosoft.) or a
+  // lower-case letter.
+  const c0 = value.charCodeAt(0);
+  const c1 = value.charCodeAt(1);
+  let best: Detection | undefined =
+    c0 === C_LBRACKET || (c0 === 83 && c1 === 121) || (c0 === 77 && c1 === 105) || (c0 >= 97 && c0 <= 122) || isWs(c0)
+      ? typeNameValue(value)
+      : undefined;
+  if (best?.confidence === 'high') return best;
+  // Nearly every value holds no marker at all: prove it cheaply, then skip the scan below.
+  if (!(n < LONG_VALUE ? mayMarkShort(value) : mayMarkLong(value))) return best;
+
   let prevAlnum = false;
   let run = 0;
   let maxRun = 0;
@@ -246,9 +270,6 @@ export function detectDeserialization(value: string): Detection | undefined {
   let funcsterDone = false;
   let pickleDone = false;
   let jsScans = 0;
-
-  let best: Detection | undefined = typeNameValue(value);
-  if (best?.confidence === 'high') return best;
 
   for (let i = 0; i < n; i++) {
     const c = value.charCodeAt(i);
@@ -353,6 +374,180 @@ export function detectDeserialization(value: string): Detection | undefined {
     }
   }
   return best;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Pre-scan: can any marker be present?
+//
+// The scan above calls one check per position: tokenStart at the start of a letter/digit run, one of
+// the trigger checks at `_ $ ! : @ (`, javaRawMagic at 0xAC, pickleBinary at a leading 0x80; then
+// pickleText once and the base64 node-serialize search. Each check is pure and depends only on the
+// value and its position, and the scan's own state (done flags, scan caps, the running best) only
+// ever skips checks or drops findings. So when no check finds anything at any position where it could
+// be called, the scan returns the typeNameValue result unchanged; the pre-scans below establish that
+// by calling the same checks (at a superset of those positions) behind cheap character gates, without
+// the scan's bookkeeping. Any hit, even one the scan would skip, sends the value to the full scan.
+
+/** Values at least this long are pre-scanned with native indexOf searches instead of a charCode loop. */
+const LONG_VALUE = 112;
+
+/** The scan's check for the trigger character `c` at `i` finds something (superset of its calls). */
+function triggerMay(s: string, i: number, c: number): boolean {
+  switch (c) {
+    case 95: {
+      const c1 = at(s, i + 1);
+      if (c1 === 36) return s.startsWith(ND_FUNC, i); // ndFunc always reports
+      if (c1 === 95) {
+        const c2 = at(s, i + 2);
+        if (c2 === 106) return s.startsWith('__js_function', i) && funcster(s, i) !== undefined;
+        if (c2 === 116) return s.startsWith('__type', i) && typeMetadata(s, i + 6, '__type') !== undefined;
+      }
+      return false;
+    }
+    case 36:
+      return s.startsWith('$type', i) && typeMetadata(s, i + 5, '$type') !== undefined;
+    case 33:
+      return yamlTag(s, i) !== undefined;
+    case 58:
+      return phpValue(s, i) !== undefined;
+    case 64:
+      return javaTypeProperty(s, i) !== undefined;
+    case C_LPAREN:
+      // jsFunctionValue runs only after a `function` keyword; the keyword is enough to go on.
+      return i >= 8 && functionKeywordBefore(s, i) !== -1;
+    default:
+      return false;
+  }
+}
+
+/** The node-serialize marker in base64, at any alignment. */
+function hasNdFuncB64(s: string): boolean {
+  for (const m of ND_FUNC_B64) if (s.indexOf(m) !== -1) return true;
+  return false;
+}
+
+/**
+ * Character pairs behind which some check may find something, as a 129 x 129 table over (previous,
+ * current) symbols: ASCII codes, 128 for 0xAC, 0 for every other code (NUL included, which no pair
+ * needs). One load per character keeps the benign pass at the cost of a plain charCode loop.
+ *
+ * - `!`, `(`, a line break, a backslash and 0xAC after anything (yamlTag, `function (`, pickle);
+ * - `_$` `__` `$t` `@t` `@c` (node-serialize, funcster, `__type`, `$type`, `@type`, `@class`) and
+ *   `O:` `C:` `a:` `s:` (PHP serialize());
+ * - the first two characters of each token magic: `rO` `Kz` `Cs` `ac` `aC` `Ac` `AC` `gA` `py`;
+ * - the first two of each base64 node-serialize marker: `Xy` `8k` `fJ`.
+ */
+const PAIR = new Uint8Array(129 * 129);
+(() => {
+  for (let p = 0; p <= 128; p++) {
+    for (const ch of '!(\n\\') PAIR[p * 129 + ch.charCodeAt(0)] = 1;
+    PAIR[p * 129 + 128] = 1;
+  }
+  const pairs = ['_$', '__', '$t', '@t', '@c', 'O:', 'C:', 'a:', 's:', 'rO', 'Kz', 'Cs', 'ac', 'aC', 'Ac', 'AC', 'gA', 'py', 'Xy', '8k', 'fJ'];
+  for (const pair of pairs) PAIR[pair.charCodeAt(0) * 129 + pair.charCodeAt(1)] = 1;
+})();
+
+const PAIR_NONE = 0;
+const PAIR_HIT = 1;
+const PAIR_PICKLE = 2;
+const PAIR_B64 = 3;
+
+/** A flagged pair: previous character `p` at i - 1, current `c` at i. */
+function pairMay(s: string, i: number, p: number, c: number): number {
+  switch (c) {
+    case 0xac:
+      return javaRawMagic(s, i) !== undefined ? PAIR_HIT : PAIR_NONE;
+    case 33:
+    case C_LPAREN:
+    case C_COLON:
+      return triggerMay(s, i, c) ? PAIR_HIT : PAIR_NONE;
+    case C_NL:
+    case C_BACKSLASH:
+      return PAIR_PICKLE;
+    default:
+      break;
+  }
+  switch (p) {
+    case 95: // _$ __
+    case 36: // $t
+    case 64: // @t @c
+      return triggerMay(s, i - 1, p) ? PAIR_HIT : PAIR_NONE;
+    case 88: // Xy
+    case 56: // 8k
+    case 102: // fJ
+      return PAIR_B64;
+    default:
+      // A token magic's first two characters (token start or not: a superset of the scan's calls).
+      return tokenStart(s, i - 1, p) !== undefined ? PAIR_HIT : PAIR_NONE;
+  }
+}
+
+/** Whether some check of the scan may find something. One charCode pass, no allocation. */
+function mayMarkShort(s: string): boolean {
+  const n = s.length;
+  if (s.charCodeAt(0) === 0x80) return true; // pickleBinary always reports
+  let pickle = false;
+  let b64 = false;
+  let prev = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    const sym = c < 128 ? c : c === 0xac ? 128 : 0;
+    if (PAIR[prev * 129 + sym] !== 0) {
+      const r = pairMay(s, i, prev, c);
+      if (r === PAIR_HIT) return true;
+      if (r === PAIR_PICKLE) pickle = true;
+      else if (r === PAIR_B64) b64 = true;
+    }
+    prev = sym;
+  }
+  return (pickle && pickleText(s) !== undefined) || (b64 && hasNdFuncB64(s));
+}
+
+/** Every occurrence of `needle`: `check` at its index finds something. */
+function anyAt(s: string, needle: string, check: (s: string, i: number) => boolean): boolean {
+  for (let i = s.indexOf(needle); i !== -1; i = s.indexOf(needle, i + 1)) if (check(s, i)) return true;
+  return false;
+}
+
+const checkUnderscore = (s: string, i: number): boolean => triggerMay(s, i, 95);
+const checkDollar = (s: string, i: number): boolean => triggerMay(s, i, 36);
+const checkBang = (s: string, i: number): boolean => triggerMay(s, i, 33);
+const checkColon = (s: string, i: number): boolean => triggerMay(s, i, 58);
+const checkAt = (s: string, i: number): boolean => triggerMay(s, i, 64);
+const checkParen = (s: string, i: number): boolean => triggerMay(s, i, C_LPAREN);
+const checkRawMagic = (s: string, i: number): boolean => javaRawMagic(s, i) !== undefined;
+const checkToken = (s: string, i: number): boolean => tokenStart(s, i, s.charCodeAt(i)) !== undefined;
+/** `0005` at i: the tail of a hex Java stream header that starts four characters earlier. */
+const checkHexTail = (s: string, i: number): boolean => i >= 4 && tokenStart(s, i - 4, s.charCodeAt(i - 4)) !== undefined;
+
+/**
+ * mayMarkShort for long values: each gate is a native substring search (a few ns, then far below a
+ * nanosecond per character), and the checks run at each occurrence. Same answer, other route: every
+ * check needs its trigger text at its position (`_$`/`__`, `$type`, `!`, `:`, `@`, `function` before
+ * `(`, a line break or backslash for pickle, 0xAC, a leading 0x80, the token magics, `0005` of the
+ * hex header, a base64 marker).
+ */
+function mayMarkLong(s: string): boolean {
+  if (s.charCodeAt(0) === 0x80) return true;
+  return (
+    anyAt(s, '_$', checkUnderscore) ||
+    anyAt(s, '__', checkUnderscore) ||
+    anyAt(s, '$type', checkDollar) ||
+    anyAt(s, '!', checkBang) ||
+    anyAt(s, ':', checkColon) ||
+    anyAt(s, '@', checkAt) ||
+    (s.indexOf('function') !== -1 && anyAt(s, '(', checkParen)) ||
+    ((s.indexOf('\n') !== -1 || s.indexOf('\\') !== -1) && pickleText(s) !== undefined) ||
+    anyAt(s, '\u00ac', checkRawMagic) ||
+    anyAt(s, 'rO0AB', checkToken) ||
+    anyAt(s, 'KztAAU', checkToken) ||
+    anyAt(s, 'Cs7QAF', checkToken) ||
+    anyAt(s, 'gASV', checkToken) ||
+    anyAt(s, 'gAWV', checkToken) ||
+    anyAt(s, 'py/', checkToken) ||
+    anyAt(s, '0005', checkHexTail) ||
+    hasNdFuncB64(s)
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------

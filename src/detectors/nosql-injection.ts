@@ -18,7 +18,8 @@
  * Cost: keys are checked with one charCode test and, for `$`-keys, one Map lookup. Values first run a
  * table-driven prefilter for `$ ; & | (` (every shape above needs one of them, except a whole-value
  * `this.x == ...` predicate, checked with one `startsWith`); benign words, ids and numbers return
- * after that single pass. The detailed pass only does bounded look-arounds at those
+ * after that single pass (from 16 characters on, five native indexOf searches, which also lead the
+ * detailed pass from one trigger to the next). The detailed pass only does bounded look-arounds at those
  * characters, so the whole detector is linear in the input length. No RegExp touches the input.
  */
 import type { Confidence, Detection } from '../types';
@@ -233,6 +234,7 @@ function bracketOrDottedOperator(key: string): Detection | undefined {
 export function detectNoSqlInjection(value: string): Detection | undefined {
   const n = value.length;
   if (n < 3) return undefined;
+  if (n >= LONG_VALUE) return detectLong(value);
   // Fast path: one pass over charCodes against a 128-entry table. A benign word/id/number has none of
   // `$ ; & | (`, so it costs one table load per character and no allocation.
   let first = -1;
@@ -271,6 +273,72 @@ export function detectNoSqlInjection(value: string): Detection | undefined {
     if (best?.confidence === 'high') return best;
   }
   return best;
+}
+
+/**
+ * Values at least this long take detectLong: five native indexOf searches (a few ns each, then well
+ * under a nanosecond per character) beat a charCode loop (~2 ns per character) from here on.
+ */
+const LONG_VALUE = 16;
+
+/**
+ * detectNoSqlInjection for long values, same result: the trigger characters are visited in the same
+ * order through indexOf (the next `$`, `;`, `&`, `|` and `(`, merged by position) instead of a walk
+ * over every character; the second character of an `&&` / `||` is skipped as the loop skips it.
+ */
+function detectLong(value: string): Detection | undefined {
+  const n = value.length;
+  let nd = value.indexOf('$');
+  let ns = value.indexOf(';');
+  let na = value.indexOf('&');
+  let np = value.indexOf('|');
+  let nl = value.indexOf('(');
+  if (nd === -1 && ns === -1 && na === -1 && np === -1 && nl === -1) {
+    return value.startsWith('this.') ? valueStart(value) : undefined;
+  }
+
+  let best = valueStart(value);
+  if (best?.confidence === 'high') return best;
+  const shellStart = mongoShellCall(value, skipWs(value, 0));
+
+  for (;;) {
+    // The next trigger: the smallest of the five positions (-1: none left of that kind).
+    let i = n;
+    if (nd !== -1 && nd < i) i = nd;
+    if (ns !== -1 && ns < i) i = ns;
+    if (na !== -1 && na < i) i = na;
+    if (np !== -1 && np < i) i = np;
+    if (nl !== -1 && nl < i) i = nl;
+    if (i === n) return best;
+    const c = value.charCodeAt(i);
+    let d: Detection | undefined;
+    let next = i + 1;
+    let judged = true;
+    if (c === C_DOLLAR) {
+      d = operatorInText(value, i);
+      nd = value.indexOf('$', next);
+    } else if (c === C_SEMI) {
+      d = connector(value, i, i + 1, ';', shellStart);
+      ns = value.indexOf(';', next);
+    } else if (c === C_LPAREN) {
+      if (i >= 5) d = sleepCall(value, i);
+      else judged = false;
+      nl = value.indexOf('(', next);
+    } else if (i + 1 < n && value.charCodeAt(i + 1) === c) {
+      // `&&` / `||`: both characters are consumed.
+      d = connector(value, i, i + 2, c === C_AMP ? '&&' : '||', shellStart);
+      next = i + 2;
+      if (c === C_AMP) na = value.indexOf('&', next);
+      else np = value.indexOf('|', next);
+    } else {
+      judged = false;
+      if (c === C_AMP) na = value.indexOf('&', next);
+      else np = value.indexOf('|', next);
+    }
+    if (!judged) continue;
+    best = better(best, d);
+    if (best?.confidence === 'high') return best;
+  }
 }
 
 /** `$op` inside text: in object-key position (`{"$gt": ""}`, `, $where: '...'`) or `[$op]` brackets. */

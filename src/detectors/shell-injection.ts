@@ -26,10 +26,13 @@
  * (`system('id')`, PHP `${@system(..)}`), SSI `<!--#exec`, and SMTP/IMAP/POP3 verbs after CRLF (mail
  * command injection, which the same payload lists file under command injection).
  *
- * Cost: a prefilter loop over char codes returns in a few ns per character unless the value holds a
- * shell metacharacter, or starts with a known command name followed by an argument. A value whose
- * metacharacters are ordinary punctuation (`;` `(` `,` `?` in header values) and that names no command
- * anywhere stops after one more allocation-free pass (`mayFind`). Otherwise each pass
+ * Cost: a presence scan (a charCode loop, ~2 ns per character; from 96 characters on, one native
+ * indexOf per relevant character instead) returns unless the value holds a shell metacharacter, or
+ * starts with a word that may name a command (checked without allocating). A value whose
+ * metacharacters cannot move the command position (quotes, `%`, globs in prose: `it's 100%`) is judged
+ * by its first word alone (`firstWordMay`). A value whose metacharacters are ordinary punctuation
+ * (`;` `(` `,` `?` in header values) and that names no command anywhere stops after one more
+ * allocation-free pass (`mayFind`). Otherwise each pass
  * is one linear lexer run with O(1) state; at most three passes (plus one per XML/HTML attribute value,
  * which partitions the input) run, and the first `high` finding stops the work. No RegExp.
  */
@@ -1532,50 +1535,104 @@ function mail(what: string): Detection {
 // ---------------------------------------------------------------------------------------------------
 
 /**
- * Characters any shell structure needs: ; | & newline CR ` $ < > ( { \ % ^ * ? ~ and the quotes.
- * 1 = interesting.
+ * Which shell-relevant characters a value holds, as presence bits (no counts: the markdown test
+ * below counts backticks and blanks itself, and only when a backtick is present).
+ *
+ * P_SHELL: any character a shell structure needs (; | & newline CR ` $ < > ( { \ % ^ * ? and the
+ * quotes). P_SEP: any character that can move the command position past the first word or build a
+ * finding on its own (separators, substitutions, redirections, grouping, escapes, carets and `=`,
+ * which makes `NAME=value cmd` keep the command position); a value without one is judged by its first
+ * word alone (see firstWordMay).
  */
-const PREFILTER = new Uint8Array(128);
-for (const ch of ';|&\n\r`$<>({\\%^*?\'"') PREFILTER[ch.charCodeAt(0)] = 1;
-// Blanks (and `+`, a form-encoded space): 2.
-PREFILTER[32] = PREFILTER[43] = PREFILTER[9] = 2;
-
 const P_SHELL = 1;
 const P_SQ = 2;
 const P_DQ = 4;
 const P_NL = 8;
 const P_LT = 16;
+/** A blank the first-word test splits on: space, tab or `+` (a form-encoded space). */
 const P_BLANK = 32;
-/** Three or more blanks: enough prose around for markdown code spans. */
-const P_MANY_BLANKS = 64;
-/** Backtick count, capped at 2, is stored in units of this. */
-const P_BT_UNIT = 256;
+const P_BT = 64;
+const P_SEP = 128;
 
-/** One tight pass over char codes: which shell-relevant characters occur (bit mask + backtick count). */
-function prefilter(value: string): number {
-  const n = value.length;
-  let mask = 0;
-  let bt = 0;
-  let blanks = 0;
-  for (let k = 0; k < n; k++) {
-    const c = value.charCodeAt(k);
-    if (c < 128) {
-      const t = PREFILTER[c];
-      if (t === 2) blanks++;
-      else if (t === 1) {
-        mask |= P_SHELL;
-        if (c === 39) mask |= P_SQ;
-        else if (c === 34) mask |= P_DQ;
-        else if (c === 96) bt++;
-        else if (c === 10) mask |= P_NL;
-        else if (c === 60) mask |= P_LT;
-      }
+const PRESENCE = new Uint8Array(128);
+/** The characters of PRESENCE, one string each, for the indexOf scan of long values. */
+const PRESENCE_CHARS: string[] = [];
+const PRESENCE_BITS: number[] = [];
+(() => {
+  const set = (chars: string, bit: number): void => {
+    for (const ch of chars) PRESENCE[ch.charCodeAt(0)] = (PRESENCE[ch.charCodeAt(0)] as number) | bit;
+  };
+  set(';|&\n\r`$<>({\\%^*?\'"', P_SHELL);
+  set("'", P_SQ);
+  set('"', P_DQ);
+  set('\n', P_NL);
+  set('<', P_LT);
+  set(' +\t', P_BLANK);
+  set('`', P_BT);
+  set(';&|\n\r`$<>(){}\\^=', P_SEP);
+  // The P_SHELL characters first: without one of them, only a blank matters (see presence).
+  for (let c = 0; c < 128; c++) {
+    if (((PRESENCE[c] as number) & P_SHELL) !== 0) {
+      PRESENCE_CHARS.push(String.fromCharCode(c));
+      PRESENCE_BITS.push(PRESENCE[c] as number);
     }
   }
-  // Markdown needs prose around code spans: record "three or more blanks" only.
-  if (blanks >= 3) mask |= P_BLANK | P_MANY_BLANKS;
-  else if (blanks > 0) mask |= P_BLANK;
-  return mask + (bt > 1 ? 2 : bt) * P_BT_UNIT;
+  for (let c = 0; c < 128; c++) {
+    if (PRESENCE[c] !== 0 && ((PRESENCE[c] as number) & P_SHELL) === 0) {
+      PRESENCE_CHARS.push(String.fromCharCode(c));
+      PRESENCE_BITS.push(PRESENCE[c] as number);
+    }
+  }
+})();
+const SHELL_CHAR_COUNT = PRESENCE_BITS.filter((b) => (b & P_SHELL) !== 0).length;
+
+/**
+ * Values at least this long are scanned with one native indexOf per character of PRESENCE (about
+ * 20 calls of a few ns each, then ~0.01 ns per character) instead of a charCode loop (~2 ns per
+ * character): long prose and tokens cost a fixed ~150-200 ns instead of a linear walk.
+ */
+const LONG_VALUE = 96;
+
+/**
+ * Presence bits of `value` (P_*), allocation-free. Every bit detect() reads is exact whatever the
+ * scan: long values skip the searches whose bit cannot matter (P_BLANK is read only without P_SHELL,
+ * and once P_SEP is set its other characters add nothing).
+ */
+function presence(value: string): number {
+  const n = value.length;
+  let mask = 0;
+  if (n < LONG_VALUE) {
+    for (let k = 0; k < n; k++) {
+      const c = value.charCodeAt(k);
+      if (c < 128) mask |= PRESENCE[c] as number;
+    }
+    return mask;
+  }
+  for (let k = 0; k < SHELL_CHAR_COUNT; k++) {
+    if (value.indexOf(PRESENCE_CHARS[k] as string) !== -1) mask |= PRESENCE_BITS[k] as number;
+  }
+  for (let k = SHELL_CHAR_COUNT; k < PRESENCE_CHARS.length; k++) {
+    const bits = PRESENCE_BITS[k] as number;
+    const wanted = (mask & P_SHELL) === 0 ? P_BLANK : P_SEP;
+    if ((bits & wanted) === 0 || (mask & wanted) !== 0) continue;
+    if (value.indexOf(PRESENCE_CHARS[k] as string) !== -1) mask |= bits;
+  }
+  return mask;
+}
+
+/**
+ * Markdown code spans: two or more backticks and three or more blanks (space, tab, `+`) of prose
+ * around them. Only called when a backtick is present.
+ */
+function markdownShaped(value: string): boolean {
+  let bt = 0;
+  let blanks = 0;
+  for (let k = 0; k < value.length; k++) {
+    const c = value.charCodeAt(k);
+    if (c === 96) bt++;
+    else if (c === 32 || c === 43 || c === 9) blanks++;
+  }
+  return bt >= 2 && blanks >= 3;
 }
 
 function better(a: Detection | undefined, b: Detection | undefined): Detection | undefined {
@@ -1598,15 +1655,11 @@ function runPass(value: string, ctx: number, md: boolean, from = 0, to = value.l
 
 /**
  * Detects shell command injection in one string. Returns the strongest finding, or undefined.
- * Never throws; linear in `value.length`.
+ * Linear in `value.length`. No try/catch here: a bug must surface in the engine's wrapper (which
+ * logs it once and fails open), not turn silently into "no finding".
  */
 export function detectShellInjection(value: string): Detection | undefined {
-  try {
-    return detect(value);
-  } catch {
-    // A detector must never throw; a bug here must not take the request down.
-    return undefined;
-  }
+  return detect(value);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -1669,6 +1722,28 @@ function runSig(s: string, a: number, b: number): number {
   return Math.imul(x, 0x9e3779b1) >>> 16;
 }
 
+/**
+ * A second, independent signature (length, first, middle and second-to-last character, another
+ * multiplier) checked after a first-signature hit: ordinary words that collide with a command in the
+ * first map (`Cotton`) almost never collide in both, and skip the hash.
+ */
+const CMD_SIG2 = new Uint8Array(65536);
+
+function runSig2(s: string, a: number, b: number): number {
+  const len = b - a;
+  const x =
+    (len << 21) ^
+    ((s.charCodeAt(len > 1 ? b - 2 : a) | 0x20) << 14) ^
+    ((s.charCodeAt(a + (len >> 1)) | 0x20) << 7) ^
+    (s.charCodeAt(a) | 0x20);
+  return Math.imul(x, 0x85ebca6b) >>> 16;
+}
+
+/** Both signatures of s[a, b) are those of some table run. */
+function sigHit(s: string, a: number, b: number): boolean {
+  return CMD_SIG[runSig(s, a, b)] === 1 && CMD_SIG2[runSig2(s, a, b)] === 1;
+}
+
 function isRunChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
@@ -1681,6 +1756,7 @@ function isRunChar(c: number): boolean {
     CMD_KEYS[i] = h;
     CMD_FLAGS[i] = (CMD_FLAGS[i] as number) | f;
     CMD_SIG[runSig(run, 0, run.length)] = 1;
+    CMD_SIG2[runSig2(run, 0, run.length)] = 1;
   };
   for (const name of TABLE.keys()) {
     let e = 0;
@@ -1734,11 +1810,11 @@ function hasCradleSuffix(s: string, a: number, b: number): boolean {
 function runMayName(s: string, a: number, b: number, alphaEnd: number, next: number): boolean {
   if (b - a >= 12 && hasCradleSuffix(s, a, b)) return true;
   if (b - a > 40) return false; // lookupName reads names of at most 40 characters
-  if (CMD_SIG[runSig(s, a, b)] === 1) {
+  if (sigHit(s, a, b)) {
     const f = cmdFlags(runHash(s, a, b));
     if (f & CR_PLAIN || (f & CR_HYPH && (next === 45 || next === 39 || next === 34))) return true;
   }
-  return alphaEnd < b && alphaEnd > a && CMD_SIG[runSig(s, a, alphaEnd)] === 1 && (cmdFlags(runHash(s, a, alphaEnd)) & CR_PLAIN) !== 0;
+  return alphaEnd < b && alphaEnd > a && sigHit(s, a, alphaEnd) && (cmdFlags(runHash(s, a, alphaEnd)) & CR_PLAIN) !== 0;
 }
 
 /** A run glued across one quote (`O'Neil`, `c'at`): joined text checked; no cradle suffix spans it. */
@@ -1755,14 +1831,15 @@ function joinedMayName(s: string, a: number, b: number, next: number): boolean {
  * True when some rule may fire (run the passes); false when no pass can find anything. One pass,
  * no allocation.
  */
-function mayFind(v: string): boolean {
-  const n = v.length;
+function mayFind(v: string, from: number, to: number): boolean {
+  /** End of the scanned range: the value's length, or the end of its first word (firstWordMay). */
+  const n = to;
   let quotes = false;
   let glob = false;
   /** The current blank-delimited word starts with `/`. */
   let slashWord = false;
   let wordStart = true;
-  let i = 0;
+  let i = from;
   while (i < n) {
     let c = v.charCodeAt(i);
     let k = QCLASS[c] as number;
@@ -1845,13 +1922,92 @@ function mayFind(v: string): boolean {
   return quotes && glob;
 }
 
+/**
+ * Whether lookupName(v[0, e)) or the /bin path test can accept the first word of a value with no
+ * P_SHELL character (so no quote, glob or expansion in it): every way they accept a word needs a
+ * [A-Za-z0-9_] run of it to be (or to start) a table run, as in mayFind, which this is without the
+ * quote and special-character handling that such a word cannot need.
+ */
+function runsMayName(v: string, e: number): boolean {
+  let i = 0;
+  while (i < e) {
+    let c = v.charCodeAt(i);
+    if (QCLASS[c] !== Q_RUN) {
+      i++;
+      continue;
+    }
+    const rs = i;
+    let alphaEnd = rs;
+    for (; i < e; i++) {
+      c = v.charCodeAt(i);
+      if (QCLASS[c] !== Q_RUN) break;
+      if (c > 57) alphaEnd = i + 1;
+    }
+    if (alphaEnd > rs && runMayName(v, rs, i, alphaEnd, i < e ? c : NaN)) return true;
+  }
+  return false;
+}
+
+/** The lexer's blanks (tokenizers/shell.ts isBlank): space, tab, VT, FF and `+`. */
+function isLexBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 11 || c === 12 || c === 43;
+}
+
+/** The quote-free text of v[a, b) equals `word` (lower case), ignoring case. */
+function strippedIs(v: string, a: number, b: number, word: string): boolean {
+  let j = 0;
+  for (let k = a; k < b; k++) {
+    const c = v.charCodeAt(k);
+    if (c === 39 || c === 34) continue;
+    if (j >= word.length || (c | 0x20) !== word.charCodeAt(j)) return false;
+    j++;
+  }
+  return j === word.length;
+}
+
+/**
+ * For a value with no P_SEP character: may its first word make a finding? Without separators,
+ * substitutions, redirections, grouping, escapes, `$`, `^`, `{` or `=`, every lexing pass (unquoted,
+ * or resumed inside '..' / "..") puts only its first word in command position: nothing else moves the
+ * command position (assignments, `!`, `{`, an unset `$var` or a prefix command keep it, and each needs
+ * `=`, `!`, `{`, `$` or a command name in the first word), and a record whose first word names no
+ * command never reports. In every pass that word starts at the value's first non-blank character, or
+ * at its first character inside quotes (leading blanks then make it a non-name), and whatever the
+ * quotes, the part of its normalised text that lookupName, the path tests and the IF/FOR forms read
+ * lies before the first raw blank: the word v[a, b) below, with quote characters removed. One
+ * exception: isGlobSysPath also reads the word's glob flag, which a glob after a quoted blank sets.
+ * So: the word's runs may name a command (mayFind on the word, which also flags globs and `%`), or the
+ * word holds `!` or `:`, is empty, is `if` / `for`, or starts with `/` in a value holding `*`, `?` or `[`.
+ */
+function firstWordMay(v: string): boolean {
+  const n = v.length;
+  let a = 0;
+  while (a < n && isLexBlank(v.charCodeAt(a))) a++;
+  let b = a;
+  let text = 0;
+  for (; b < n; b++) {
+    const c = v.charCodeAt(b);
+    if (isLexBlank(c)) break;
+    if (c === 33 || c === 58) return true; // `! cmd` keeps the command position; `C:/x.exe`
+    if (c !== 39 && c !== 34) text++;
+  }
+  if (text === 0) return true;
+  if (text <= 3 && (strippedIs(v, a, b, 'if') || strippedIs(v, a, b, 'for'))) return true;
+  // A path spelled with wildcards (isGlobSysPath) reads the word's glob flag, and a quoted blank can
+  // glue later text, globs included, onto the word: `/dev/"x y"*`.
+  let q = a;
+  while (q < b && (v.charCodeAt(q) === 39 || v.charCodeAt(q) === 34)) q++;
+  if (v.charCodeAt(q) === 47 && (v.indexOf('*') !== -1 || v.indexOf('?') !== -1 || v.indexOf('[') !== -1)) return true;
+  return mayFind(v, a, b);
+}
+
 function detect(value: string): Detection | undefined {
   const n = value.length;
   if (n < 2) return undefined;
 
-  // Fast path: one pass over char codes. Most benign strings (ids, words, numbers) have none of the
-  // shell metacharacters and no blank, and leave here after ~3 ns per character.
-  const pf = prefilter(value);
+  // Fast path: which shell characters occur (one charCode pass, or native indexOf scans for long
+  // values). Most benign strings (ids, words, numbers) have none of the shell metacharacters.
+  const pf = presence(value);
   const interesting = (pf & P_SHELL) !== 0;
   const hasSq = (pf & P_SQ) !== 0;
   const hasDq = (pf & P_DQ) !== 0;
@@ -1867,13 +2023,19 @@ function detect(value: string): Detection | undefined {
       e++;
     }
     if (e === 0 || e > 40) return undefined;
+    // The allocation-free run test first (`Cotton`, `221B`, `gzip,`): only a word that may name a
+    // command is sliced and looked up.
+    if (!runsMayName(value, e)) return undefined;
     const first = value.slice(0, e);
     if (lookupName(first) === 0 && !(first.charCodeAt(0) === 47 && isBinPath(first.toLowerCase()))) return undefined;
+  } else {
+    // Quotes, `%`, `*` or `?` in prose (`it's`, `100%`) but nothing that moves the command position:
+    // only the first word can be a command (see firstWordMay).
+    if ((pf & P_SEP) === 0 && !firstWordMay(value)) return undefined;
+    // Punctuation without a shell-only character or a command name anywhere (`Mozilla/5.0 (X11; …`,
+    // `en-US,en;q=0.9`): nothing below can fire (see mayFind).
+    if (!mayFind(value, 0, n)) return undefined;
   }
-
-  // Punctuation without a shell-only character or a command name anywhere (`Mozilla/5.0 (X11; …`,
-  // `en-US,en;q=0.9`): nothing below can fire (see mayFind).
-  if (interesting && !mayFind(value)) return undefined;
 
   let best: Detection | undefined;
   if (interesting) {
@@ -1890,7 +2052,7 @@ function detect(value: string): Detection | undefined {
   }
 
   // Markdown code spans: backtick pairs inside prose read as `code`, not as substitution.
-  const md = pf >= 2 * P_BT_UNIT && (pf & P_MANY_BLANKS) !== 0;
+  const md = (pf & P_BT) !== 0 && markdownShaped(value);
   const quotes = hasSq || hasDq;
   best = better(best, runPass(value, CTX_NONE, md, 0, n, quotes));
   if (best?.confidence === 'high') return best;

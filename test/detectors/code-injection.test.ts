@@ -215,3 +215,32 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
   }
   t.doesNotThrow(() => detectCodeInjection('process.env '.repeat((5 * MB) / 12)), '5 MB');
 });
+
+t.test('long values (indexOf gate) find what short ones find', async (t) => {
+  // Values of 160 characters and more are gated by the code-like characters after each identifier,
+  // found with indexOf; each attack must keep its rule at any position, either side of that length.
+  const attacks = [
+    'require("child_process").exec("id")',
+    'process.mainModule.require("fs")',
+    'this.constructor.constructor("return process")()',
+    'eval   (atob(x))',
+    'global.process.exit()',
+    'x = setTimeout("alert(1)", 1)',
+    'String.fromCharCode(114,101)',
+    '\\u0065val(1)',
+    'this["con"+"structor"]["con"+"structor"]("return 1")()',
+  ];
+  const prose = 'Our cotton is woven in a family-run mill; prices (incl. tax) are final. Returns: see the FAQ, or write to us. '.repeat(5);
+  for (const a of attacks) {
+    const rule = detectCodeInjection(a)?.rule;
+    t.ok(rule !== undefined, `short: ${a}`);
+    for (const n of [100, 159, 160, 161, 300]) {
+      const pad = prose.slice(0, Math.max(0, n - a.length - 1));
+      t.equal(detectCodeInjection(pad + ' ' + a)?.rule, rule, `after text, length ${n}: ${a}`);
+      t.equal(detectCodeInjection(a + ' ' + pad)?.rule, rule, `before text, length ${n}: ${a}`);
+    }
+  }
+  for (const n of [100, 159, 160, 161, 300]) t.equal(detectCodeInjection(prose.slice(0, n)), undefined, `prose of ${n}`);
+  t.equal(detectCodeInjection(prose.slice(0, 200) + ' we require a process; the module is top.'), undefined, 'hint words in prose');
+  t.equal(detectCodeInjection(prose.slice(0, 200) + ' this'), undefined, 'a hint at the very end');
+});

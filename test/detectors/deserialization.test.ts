@@ -180,3 +180,40 @@ t.test('adversarial and odd inputs return without throwing', async (t) => {
   ];
   for (const s of inputs) t.doesNotThrow(() => detectDeserialization(s));
 });
+
+t.test('markers inside longer text, on both sides of the long-value scan', async (t) => {
+  // Values of 112 characters and more are pre-scanned with indexOf searches instead of a charCode
+  // loop; a marker must be found the same way at any position and either side of that length.
+  const markers = [
+    '_$$ND_FUNC$$_function(){ return 42 }()',
+    b64('x{"user":"_$$ND_FUNC$$_function(){}()"}'),
+    '{"fn": {"__js_function": "function(){ return process.pid }()"}}',
+    '{"name": "x", "toJSON": function(){ return 1 }()}',
+    'x: !!python/object/new:subprocess.Popen [["ls"]]',
+    '!!js/function "function(){ return 1 }"',
+    'a: !ruby/hash:ActionController::Routing::RouteSet {}',
+    'session=rO0ABXNy',
+    'KztAAUzZQ',
+    'Cs7QAFc3I',
+    'ACED0005737200',
+    '\u00ac\u00ed\u0000\u0005sr\u0000',
+    'O:4:"User":2:{s:4:"name";s:1:"a";s:5:"admin";b:1;}',
+    '{ "$type" : "System.Security.Principal.WindowsIdentity, mscorlib" }',
+    '{"__type":"System.Configuration.Install.AssemblyInstaller, System.Configuration.Install"}',
+    '{"@type":"com.sun.rowset.JdbcRowSetImpl","dataSourceName":"rmi://h.invalid/x","autoCommit":true}',
+    '{"py/reduce": [{"py/function": "os.system"}, {"py/tuple": ["true"]}]}',
+  ];
+  // Prose holding the characters the checks start from (`:` `@` `!` `(` `/`, `ac`, `py`) without a marker.
+  const prose = 'Please leave the parcel at the side door; happy/sad faces: 5:3 ratio, wow! Contact sales@corp.com (9am-5pm). '.repeat(4);
+  for (const n of [40, 111, 112, 113, 200, 400]) {
+    for (const m of markers) {
+      const pad = prose.slice(0, Math.max(0, n - m.length - 1));
+      t.equal(detectDeserialization(pad + ' ' + m)?.confidence, 'high', `after text, length ${n}: ${JSON.stringify(m)}`);
+      t.equal(detectDeserialization(m + ' ' + pad)?.confidence, 'high', `before text, length ${n}: ${JSON.stringify(m)}`);
+    }
+    t.equal(detectDeserialization(prose.slice(0, n)), undefined, `prose of ${n} characters`);
+  }
+  // Trailing whitespace keeps a pickle stream's STOP last and a binary pickle's header first.
+  t.equal(detectDeserialization("cos\nsystem\n(S'true'\ntR." + ' '.repeat(120))?.confidence, 'high', 'padded pickle');
+  t.equal(detectDeserialization('aced' + ' '.repeat(120) + '0005'), undefined, 'split hex header');
+});

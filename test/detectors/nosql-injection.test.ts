@@ -229,3 +229,29 @@ t.test('adversarial and odd inputs return without throwing', async (t) => {
     t.doesNotThrow(() => detectNoSqlInjectionKey(s, undefined));
   }
 });
+
+t.test('long values (indexOf route) find what short ones find', async (t) => {
+  // From 16 characters on, the trigger characters are visited through indexOf instead of a charCode
+  // loop; each attack must keep its rule and confidence at any position, either side of that length.
+  const attacks = [
+    '{"$ne": null}',
+    'user[$regex]=.*',
+    "'; return true; var x='",
+    "' || this.password.match(/.*/) || '",
+    "x'+sleep(5000)+'",
+    '{"username": {"$gt": ""}}',
+  ];
+  const prose = 'Deliver between 9 and 5 (weekdays only), ring twice; the code is 42 & the gate | door is blue. '.repeat(3);
+  for (const a of attacks) {
+    const d = detectNoSqlInjection(a);
+    t.equal(d?.confidence, 'high', `short: ${a}`);
+    for (const n of [10, 15, 16, 17, 31, 32, 33, 100, 250]) {
+      const pad = prose.slice(0, Math.max(0, n - a.length - 1));
+      t.same(detectNoSqlInjection(pad + ' ' + a), d, `after text, length ${n}: ${a}`);
+      t.same(detectNoSqlInjection(a + ' ' + pad), d, `before text, length ${n}: ${a}`);
+    }
+  }
+  for (const n of [10, 15, 16, 17, 31, 32, 33, 100, 250]) t.equal(detectNoSqlInjection(prose.slice(0, n)), undefined, `prose of ${n}`);
+  // `&&&`: the loop pairs the first two ampersands and moves past them; so does the indexOf route.
+  t.same(detectNoSqlInjection("' &&& this.a == 1"), detectNoSqlInjection("' &&& this.a == 1" + ' '.repeat(40)));
+});

@@ -353,3 +353,40 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
   const five = 'a;b '.repeat((5 * MB) / 4);
   t.doesNotThrow(() => detectShellInjection(five), '5 MB');
 });
+
+t.test('without separators, only the first word can be a command (quotes, % and globs in prose)', async (t) => {
+  // Values holding quotes, `%` or `*` but no separator, substitution, redirection, escape or `=` take
+  // a shortcut that judges the first word alone; these prove the shortcut keeps every form the
+  // first word can take, including quotes that glue later text onto it.
+  const rule = (v: string): string | undefined => {
+    const d = detectShellInjection(v);
+    return d?.confidence === 'high' ? d.rule : undefined;
+  };
+  t.equal(rule("if exist 'C:/boot.ini'"), 'shell.cmd-control', 'IF EXIST as the first word');
+  t.equal(rule("i\"f\" exist 'C:/x'"), 'shell.cmd-control', 'IF spelled with quotes');
+  t.equal(rule("/tmp/'a b'*"), 'shell.glob-path', 'a wildcard after a quoted blank still belongs to the path');
+  t.equal(rule('/dev/"x y"*'), 'shell.glob-path', 'same inside double quotes');
+  t.equal(rule('! "cat" /etc/passwd'), 'shell.command', '`!` keeps the command position');
+  t.equal(rule("%COMSPEC% /c 'whoami'"), 'shell.interpreter', '%COMSPEC% as the command');
+  t.equal(rule("cmd /c 'whoami'"), 'shell.interpreter');
+  t.equal(rule("c'a't /etc/passwd"), 'shell.obfuscated-command');
+  const prose = ["It's 100% cotton, isn't it?", "Joe's 50% off 'sale' at the mall", "O'Neil's cat is 100% fluffy", "for 'real'? 100%", "if you're 100% sure"];
+  for (const v of prose) t.equal(detectShellInjection(v), undefined, `prose: ${JSON.stringify(v)}`);
+  t.equal(rule("It's 50% off; cat /etc/passwd"), 'shell.command-chain', 'a separator ends the shortcut');
+});
+
+t.test('long values (native scans) decide as short ones do', async (t) => {
+  // Values of 96 characters and more are scanned with indexOf instead of a charCode loop; each case
+  // is checked on both sides of that length.
+  const lengths = [60, 95, 96, 97, 120, 300];
+  const pad = (n: number): string => 'word '.repeat(80).slice(0, n);
+  for (const n of lengths) {
+    t.equal(detectShellInjection(pad(n) + '; uname -a')?.rule, 'shell.command-chain', `separator at ${n}`);
+    t.equal(detectShellInjection(pad(n) + ' x|sh')?.rule, 'shell.pipe-to-shell', `pipe at ${n}`);
+    t.equal(detectShellInjection('cat /etc/passwd ' + 'x'.repeat(n))?.confidence, 'high', `first word at ${n}`);
+    t.equal(detectShellInjection('x'.repeat(n) + '`id`')?.rule, 'shell.substitution', `backticks at ${n}`);
+    t.equal(detectShellInjection("it's ".repeat(80).slice(0, n) + ' "$(id)"')?.rule, 'shell.substitution', `quoted $() at ${n}`);
+    t.equal(detectShellInjection("it's ".repeat(80).slice(0, n) + ' 100% fine'), undefined, `prose at ${n}`);
+    t.equal(detectShellInjection(pad(n)), undefined, `words at ${n}`);
+  }
+});
