@@ -107,7 +107,7 @@ export function protect<TEvent = any, TResult = any>(
 
     meta.sourceIp = n.request.ip;
     // Rate and cost first: the cheapest check, and a flood must not buy inspection time either.
-    const admission = rt.admit(n.request, meta, n.kind === 'http');
+    const admission = rt.admit(n.request, meta, n.kind === 'http', context?.memoryLimitInMB);
     const d = admission.decision;
     if (n.kind === 'http' && (d.action === 'throttle' || d.action === 'shed') && stream === undefined) {
       return rateLimitedResponse(n.trigger, n.multiValue, d, meta.requestId);
@@ -164,7 +164,7 @@ export function protect<TEvent = any, TResult = any>(
     if (clean.length === 0) return { batchItemFailures: failures };
     const requests = cleanIdx.map((i) => n.records[i]!.request);
     // Batches are counted for cost and anomaly detection; a queue has no caller to throttle.
-    const admission = rt.admit(requests[0]!, meta, false);
+    const admission = rt.admit(requests[0]!, meta, false, context?.memoryLimitInMB);
     const started = performance.now();
     let out;
     try {

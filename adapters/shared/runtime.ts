@@ -37,9 +37,10 @@ export interface Runtime {
   /**
    * Denial-of-wallet admission before an invocation: O(1), never throws, never waits. A `throttle`
    * (429) or `shed` (503) decision is logged here; the adapter answers with `status` and
-   * `Retry-After`. `done(durationMs)` accounts the invocation's cost afterwards.
+   * `Retry-After`. `done(durationMs)` accounts the invocation's cost afterwards. `memoryMb`: the
+   * function's memory as the platform reports it per invocation (Lambda's `context.memoryLimitInMB`).
    */
-  admit(req: InspectionRequest, meta: InvocationMeta, http: boolean): Admission;
+  admit(req: InspectionRequest, meta: InvocationMeta, http: boolean, memoryMb?: number | string): Admission;
   /** The denial-of-wallet guard (stats, flush), when enabled. */
   readonly dow: DowGuard | undefined;
   /** Metrics, integrity, egress watch, audit report (src/visibility.ts). */
@@ -171,11 +172,12 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
           ...(rawDow as DowOptions | undefined),
         });
 
-  const admit = (req: InspectionRequest, meta: InvocationMeta, http: boolean): Admission => {
+  const admit = (req: InspectionRequest, meta: InvocationMeta, http: boolean, memoryMb?: number | string): Admission => {
     if (dow === undefined) return ALLOW_ADMISSION;
     let info: AdmitInfo;
     let decision: Decision;
     try {
+      dow.useMemoryMb(memoryMb);
       const headers = req.sources.find((x) => x.kind === 'header')?.value as Record<string, string | string[] | undefined> | undefined;
       const route = req.route ?? (req.method !== undefined && req.path !== undefined ? `${req.method} ${req.path}` : undefined);
       const anonymous = !headers || (headers.authorization === undefined && headers['x-api-key'] === undefined);

@@ -4,7 +4,7 @@
  */
 import type { DowOptions } from '../../src/dow/options';
 import { Rng } from './rng';
-import { WORLD, drawBackground, run, type AttackKind, type AttackSpec, type RunResult, type RunSpec } from './world';
+import { PROFILES, WORLD, drawBackground, meanInvocationUsd, run, type AttackKind, type AttackSpec, type FunctionProfile, type RunResult, type RunSpec } from './world';
 
 /** The simulated operator's configuration (what a user would write). */
 export const GUARD_CONFIG: DowOptions = Object.freeze({
@@ -15,6 +15,23 @@ export const GUARD_CONFIG: DowOptions = Object.freeze({
   // and slow-dependency incidents included), alert at ≈ 2× and shed above ≈ 3× that.
   budget: { alertUsdPerHour: 1.6, usdPerHour: 2.5 },
 }) as DowOptions;
+
+/**
+ * The same operator on another function: budgets scaled by what a benign invocation costs there (the
+ * calibration would find the same traffic costing that much more or less), and the front door's fee
+ * configured in `pricing` (an operator behind API Gateway would).
+ */
+export function guardFor(profile: FunctionProfile): DowOptions {
+  const k = meanInvocationUsd(profile) / meanInvocationUsd(PROFILES[0]!);
+  const b = GUARD_CONFIG.budget!;
+  return { ...GUARD_CONFIG, budget: { alertUsdPerHour: b.alertUsdPerHour! * k, usdPerHour: b.usdPerHour! * k } };
+}
+
+export function profileById(id: string | undefined): FunctionProfile {
+  const p = PROFILES.find((x) => x.id === (id ?? PROFILES[0]!.id));
+  if (!p) throw new Error(`unknown function profile ${id}`);
+  return p;
+}
 
 export const SCENARIOS: Record<AttackKind, { title: string; durationMs: number; draw: (rng: Rng) => Omit<AttackSpec, 'startMs' | 'endMs'> }> = {
   blast: {
@@ -59,22 +76,34 @@ export const TAIL_MS = 10 * 60_000;
 
 export type Job =
   | { type: 'benign'; store: boolean; days: number; seed: number; chunk: number }
-  | { type: 'trial'; kind: AttackKind; store: boolean; trial: number; seed: number; storeDown?: boolean };
+  | { type: 'trial'; kind: AttackKind; store: boolean; trial: number; seed: number; storeDown?: boolean; profile?: string };
 
 export interface TrialSummary {
   kind: AttackKind;
+  profile: string;
   store: boolean;
   storeDown: boolean;
   label: string;
   alertDelayS: number | undefined;
   blockDelayS: number | undefined;
   firstSignal: string | undefined;
+  /** 1 − attack spend with the guard / in the same trial without any guard (request fee, front door, compute, INIT). */
   saved: number;
+  /** The most an in-function guard can save: 1 − (every attack request answered in REJECT_MS) / without a guard. */
   ceiling: number;
+  /** The same for the compute part only (GB-s and INIT: what the function controls). */
+  savedCompute: number;
+  computeCeiling: number;
   attackSpend: number;
   attackSpendNoDefense: number;
+  attackSpendFloor: number;
+  attackCompute: number;
+  attackComputeNoDefense: number;
+  attackComputeFloor: number;
   legitWindowRejected: number;
   legitWindowRequests: number;
+  legitWindowUnseen: number;
+  legitWindowUnseenRejected: number;
   legitRejected: number;
   legitRequests: number;
   warmupAlerts: number;
@@ -141,6 +170,7 @@ export function runJob(job: Job): TrialSummary | BenignSummary {
     };
   }
   const sc = SCENARIOS[job.kind];
+  const profile = profileById(job.profile);
   const rng = new Rng(job.seed);
   const day = rng.int(7);
   const attackStart = WARMUP_MS + day * 86400_000 + Math.floor(rng.uniform() * 86400) * 1000;
@@ -148,25 +178,37 @@ export function runJob(job: Job): TrialSummary | BenignSummary {
   const start = attackStart - WARMUP_MS;
   const end = attack.endMs + TAIL_MS;
   const bg = drawBackground(rng, start, end, { flashes: false, deploys: false });
-  const spec: RunSpec = { seed: job.seed + 7, startMs: start, endMs: end, guard: GUARD_CONFIG, store: job.store, attack, ...bg, windowMs: [attackStart, end] };
+  const spec: RunSpec = { seed: job.seed + 7, startMs: start, endMs: end, guard: guardFor(profile), profile, store: job.store, attack, ...bg, windowMs: [attackStart, end] };
   if (job.storeDown) spec.storeDown = [[attackStart + 60_000, attackStart + 6 * 60_000]];
   const r: RunResult = run(spec);
+  // The counterfactual: the same trial (same arrivals and durations) with no guard at all. Its
+  // instances, cold starts and platform throttling follow from that, as they would without a guard.
+  const none: RunResult = run({ ...spec, guard: null, store: false, storeDown: [] });
   const after = r.alerts.filter((a) => a.time >= attackStart).sort((a, b) => a.time - b.time);
   const first = after.find((a) => a.time <= attack.endMs + 5 * 60_000);
   return {
     kind: job.kind,
+    profile: profile.id,
     store: job.store,
     storeDown: job.storeDown === true,
     label: attack.label,
     alertDelayS: first ? (first.time - attackStart) / 1000 : undefined,
     blockDelayS: r.firstAttackBlockAt !== undefined ? (r.firstAttackBlockAt - attackStart) / 1000 : undefined,
     firstSignal: first?.signal,
-    saved: r.attackSpendNoDefense > 0 ? 1 - r.attackSpend / r.attackSpendNoDefense : 0,
-    ceiling: r.attackSpendNoDefense > 0 ? 1 - r.attackSpendFloor / r.attackSpendNoDefense : 0,
+    saved: none.attackSpend > 0 ? 1 - r.attackSpend / none.attackSpend : 0,
+    ceiling: none.attackSpend > 0 ? 1 - r.attackSpendFloor / none.attackSpend : 0,
+    savedCompute: none.attackCompute > 0 ? 1 - r.attackCompute / none.attackCompute : 0,
+    computeCeiling: none.attackCompute > 0 ? 1 - r.attackComputeFloor / none.attackCompute : 0,
     attackSpend: r.attackSpend,
-    attackSpendNoDefense: r.attackSpendNoDefense,
+    attackSpendNoDefense: none.attackSpend,
+    attackSpendFloor: r.attackSpendFloor,
+    attackCompute: r.attackCompute,
+    attackComputeNoDefense: none.attackCompute,
+    attackComputeFloor: r.attackComputeFloor,
     legitWindowRejected: r.legitWindowRejected,
     legitWindowRequests: r.legitWindowRequests,
+    legitWindowUnseen: r.legitWindowUnseen,
+    legitWindowUnseenRejected: r.legitWindowUnseenRejected,
     legitRejected: r.legitRejected,
     legitRequests: r.legitRequests,
     warmupAlerts: r.alerts.filter((a) => a.time < attackStart).length,

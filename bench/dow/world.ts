@@ -10,8 +10,8 @@
  * detectors were calibrated, and are printed with the results. Time is simulated (ms); everything is
  * driven by a seeded generator.
  */
-import { createDowGuard, type DowGuard } from '../../src/dow/guard';
-import { createCostModel, type CostModel } from '../../src/dow/cost';
+import { createDowGuard, type Decision, type DowGuard } from '../../src/dow/guard';
+import { createCostModel, type CostModel, type Provider } from '../../src/dow/cost';
 import type { DowAlert, DowOptions } from '../../src/dow/options';
 import { createMemoryStore, type DowStore } from '../../src/dow/store';
 import { Rng, Zipf } from './rng';
@@ -42,8 +42,7 @@ export const WORLD = Object.freeze({
   incidentsPerDay: 0.5,
   /** Deploys per day (every warm instance replaced). */
   deploysPerDay: 1,
-  memoryMb: 512,
-  provider: 'aws' as const,
+  /** Lambda's default account concurrency; the function (memory, durations, prices) is a FunctionProfile. */
   concurrencyCap: 1000,
   coldStartMs: 250,
   idleReclaimMinS: 300,
@@ -58,6 +57,61 @@ export const ROUTES = Object.freeze([
   { route: 'GET /report', p: 0.01, medianMs: 1800, sigma: 0.4 },
 ]);
 const REPORT = 4;
+
+/** Mean of the route mix's durations (ms): Σ p · median · e^(σ²/2) ≈ 125 ms. */
+export const MEAN_DURATION_MS = ROUTES.reduce((s, r) => s + r.p * r.medianMs * Math.exp((r.sigma * r.sigma) / 2), 0);
+
+/**
+ * Billed duration of a rejected invocation (ms). The guard answers 429/503 in-process in microseconds;
+ * Lambda bills the invoke phase in 1 ms steps, and a trivial Node.js handler reports ≈ 1 ms.
+ */
+export const REJECT_MS = 1;
+
+/** For the "unseen callers" figure: what the guard's known set covers (see KNOWN_* in src/dow/store.ts). */
+const KNOWN_MARGIN_MS = 60_000;
+const KNOWN_LOOKBACK_MS = 40 * 60_000;
+const ALLOWED: Decision = Object.freeze({ action: 'allow' });
+
+/**
+ * The function being attacked: what it costs per invocation. Durations are the route mix's, scaled so
+ * its mean is the profile's; the benign traffic and the attacks are the same for every profile.
+ */
+export interface FunctionProfile {
+  id: string;
+  title: string;
+  provider: Provider;
+  memoryMb: number;
+  /** Mean duration of the benign route mix (ms). */
+  meanMs: number;
+  /** Per request in front of the function: API Gateway HTTP API $1.00 per million (first 300 M); a Lambda function URL costs nothing extra. */
+  frontDoorPerRequestUsd: number;
+  frontDoor: string;
+  /** INIT (cold start) billed at the invoke rate: AWS on-demand functions since 1 August 2025. */
+  initBilled: boolean;
+}
+
+/**
+ * Realistic functions (research note §2.4): the simulated web API (the world every scenario runs
+ * against), and the note's two worked examples with and without an API Gateway in front. A rejected
+ * invocation still pays the request fee, the front door and REJECT_MS of compute, so the share of
+ * attack spend any in-function guard can save is bounded per profile (printed as its ceiling).
+ */
+export const PROFILES: readonly FunctionProfile[] = Object.freeze([
+  { id: 'web-512', title: 'web API, 512 MB, route mix (mean 125 ms), Lambda function URL', provider: 'aws', memoryMb: 512, meanMs: MEAN_DURATION_MS, frontDoorPerRequestUsd: 0, frontDoor: 'function URL', initBilled: true },
+  { id: '128mb-200ms-apigw', title: '128 MB, mean 200 ms, API Gateway HTTP API (§2.4 example 1)', provider: 'aws', memoryMb: 128, meanMs: 200, frontDoorPerRequestUsd: 1e-6, frontDoor: 'HTTP API', initBilled: true },
+  { id: '1gb-1s-apigw', title: '1 GB, mean 1 s, API Gateway HTTP API (§2.4 example 2)', provider: 'aws', memoryMb: 1024, meanMs: 1000, frontDoorPerRequestUsd: 1e-6, frontDoor: 'HTTP API', initBilled: true },
+  { id: '1gb-1s-url', title: '1 GB, mean 1 s, Lambda function URL', provider: 'aws', memoryMb: 1024, meanMs: 1000, frontDoorPerRequestUsd: 0, frontDoor: 'function URL', initBilled: true },
+] as FunctionProfile[]);
+
+export function profileCost(p: FunctionProfile): CostModel {
+  return createCostModel(p.provider, p.memoryMb, { frontDoorPerRequestUsd: p.frontDoorPerRequestUsd });
+}
+
+/** Expected benign cost of one invocation under a profile (USD; cold starts and incidents aside). */
+export function meanInvocationUsd(p: FunctionProfile): number {
+  const c = profileCost(p);
+  return c.perRequestUsd + (p.meanMs / 1000) * c.perSecondUsd;
+}
 
 export type AttackKind = 'blast' | 'leech' | 'flood' | 'rotation' | 'expensive';
 
@@ -102,7 +156,10 @@ export interface RunSpec {
   seed: number;
   startMs: number;
   endMs: number;
-  guard: DowOptions;
+  /** The operator's configuration; null runs without any guard (the no-defense counterfactual). */
+  guard: DowOptions | null;
+  /** The function (default PROFILES[0]). */
+  profile?: FunctionProfile;
   store: boolean;
   attack?: AttackSpec;
   flashes: FlashSpec[];
@@ -115,6 +172,8 @@ export interface RunSpec {
   windowMs?: [number, number];
   /** Called once a simulated minute with the idle instances' guards (diagnostics). */
   probe?: (t: number, guards: DowGuard[]) => void;
+  /** Called for every request the platform ran (diagnostics): arrival, start time and the guard's decision. */
+  observe?: (a: Readonly<Arrival>, start: number, d: Readonly<Decision>, guard: DowGuard | undefined) => void;
 }
 
 export interface AlertRecord {
@@ -127,16 +186,31 @@ export interface AlertRecord {
 
 export interface RunResult {
   alerts: AlertRecord[];
+  /** Attack requests that arrived (including those the platform throttled at its concurrency cap). */
+  attackArrivals: number;
+  /** Attack requests that reached an instance. */
   attackRequests: number;
   attackRejected: number;
+  /** Spend of the attack's requests (USD): request fee, front door, billed compute (and INIT for the cold starts they caused). */
   attackSpend: number;
-  attackSpendNoDefense: number;
+  /** Its compute part (GB-s, INIT included): what the function's own code and the guard control. */
+  attackCompute: number;
+  /** What a perfect in-function guard would pay: every attack request answered in REJECT_MS. */
   attackSpendFloor: number;
+  attackComputeFloor: number;
+  /** What the attack's admitted-or-not requests would have cost had they all run, in this run (diagnostics). */
+  attackSpendOffered: number;
   firstAttackBlockAt: number | undefined;
   legitRequests: number;
   legitRejected: number;
   legitWindowRequests: number;
   legitWindowRejected: number;
+  /**
+   * Legitimate requests in the window from anonymous callers the fleet had not seen in the 40 minutes
+   * before the onset (minus a minute): nothing in their history tells them from a flood's fresh keys.
+   */
+  legitWindowUnseen: number;
+  legitWindowUnseenRejected: number;
   platformThrottled: number;
   instancesCreated: number;
   maxInstances: number;
@@ -150,7 +224,7 @@ export interface RunResult {
 }
 
 interface Instance {
-  guard: DowGuard;
+  guard: DowGuard | undefined;
   busyUntil: number;
   freedAt: number;
   reclaimAfterMs: number;
@@ -166,12 +240,14 @@ interface Session {
   flash: boolean;
 }
 
-interface Arrival {
+export interface Arrival {
   t: number;
   key: string;
   anon: boolean;
   route: number;
   attack: boolean;
+  /** Duration had it run (ms), drawn on arrival so the stream does not depend on the guard's decisions. */
+  dur: number;
 }
 
 /** Binary min-heap keyed by a numeric field. */
@@ -241,9 +317,9 @@ function pickRoute(rng: Rng): number {
   return 0;
 }
 
-function durationOf(rng: Rng, route: number): number {
+function durationOf(rng: Rng, route: number, scale: number): number {
   const r = ROUTES[route]!;
-  return Math.max(1, rng.lognormal(r.medianMs, r.sigma));
+  return Math.max(1, rng.lognormal(r.medianMs * scale, r.sigma));
 }
 
 /** Benign rate multiplier from the daily cycle at time t (ms). */
@@ -302,7 +378,12 @@ export function run(spec: RunSpec): RunResult {
   const placeRng = rng.fork();
   const attackRng = rng.fork();
   const z = zipf();
-  const cost: CostModel = createCostModel(WORLD.provider, WORLD.memoryMb);
+  const prof = spec.profile ?? PROFILES[0]!;
+  const cost: CostModel = profileCost(prof);
+  const scale = prof.meanMs / MEAN_DURATION_MS;
+  const initUsd = prof.initBilled ? cost.compute(WORLD.coldStartMs) : 0;
+  const rejectUsd = cost.invocation(REJECT_MS);
+  const rejectComputeUsd = cost.compute(REJECT_MS);
   let now = spec.startMs;
   const clock = { now: () => now };
   const downs = spec.storeDown ?? [];
@@ -310,16 +391,21 @@ export function run(spec: RunSpec): RunResult {
 
   const res: RunResult = {
     alerts: [],
+    attackArrivals: 0,
     attackRequests: 0,
     attackRejected: 0,
     attackSpend: 0,
-    attackSpendNoDefense: 0,
+    attackCompute: 0,
     attackSpendFloor: 0,
+    attackComputeFloor: 0,
+    attackSpendOffered: 0,
     firstAttackBlockAt: undefined,
     legitRequests: 0,
     legitRejected: 0,
     legitWindowRequests: 0,
     legitWindowRejected: 0,
+    legitWindowUnseen: 0,
+    legitWindowUnseenRejected: 0,
     platformThrottled: 0,
     instancesCreated: 0,
     maxInstances: 0,
@@ -339,8 +425,11 @@ export function run(spec: RunSpec): RunResult {
   const onAlert = (a: DowAlert): void => {
     res.alerts.push({ time: a.time, signal: a.signal, scope: a.scope, key: a.key, message: a.message });
   };
-  const guardOptions: DowOptions = { ...spec.guard, memoryMb: WORLD.memoryMb, provider: WORLD.provider, onAlert };
-  if (store) guardOptions.store = store;
+  // The operator configures the function's memory, provider and (behind an API Gateway) the front door's fee.
+  const guardOptions: DowOptions | undefined = spec.guard
+    ? { ...spec.guard, memoryMb: prof.memoryMb, provider: prof.provider, pricing: { ...spec.guard.pricing, frontDoorPerRequestUsd: prof.frontDoorPerRequestUsd }, onAlert }
+    : undefined;
+  if (store && guardOptions) guardOptions.store = store;
 
   const newInstance = (): Instance => {
     instSeq++;
@@ -348,7 +437,8 @@ export function run(spec: RunSpec): RunResult {
     live++;
     if (live > res.maxInstances) res.maxInstances = live;
     const grng = placeRng.fork();
-    const guard = createDowGuard(guardOptions, { clock, random: () => grng.uniform(), instanceId: `sim-${instSeq}`, seed: Math.floor(grng.uniform() * 2 ** 32), env: {} });
+    const gseed = Math.floor(grng.uniform() * 2 ** 32);
+    const guard = guardOptions ? createDowGuard(guardOptions, { clock, random: () => grng.uniform(), instanceId: `sim-${instSeq}`, seed: gseed, env: {} }) : undefined;
     return { guard, busyUntil: 0, freedAt: 0, reclaimAfterMs: placeRng.between(WORLD.idleReclaimMinS, WORLD.idleReclaimMaxS) * 1000, retired: false, heapPos: 0 };
   };
 
@@ -416,6 +506,8 @@ export function run(spec: RunSpec): RunResult {
 
   const arrivals: Arrival[] = [];
   const win = spec.windowMs;
+  /** Legitimate anonymous callers' last request before the onset (window runs only; the simulator's own bookkeeping, not the guard's). */
+  const lastAnonSeen = new Map<string, number>();
 
   for (let sec = spec.startMs; sec < spec.endMs; sec += 1000) {
     now = sec;
@@ -447,20 +539,34 @@ export function run(spec: RunSpec): RunResult {
       const s = sessions.peek();
       if (!s || s.next >= end) break;
       sessions.pop();
-      arrivals.push({ t: s.next, key: s.key, anon: s.anon, route: s.flash && rng.uniform() < 0.6 ? 1 : pickRoute(rng), attack: false });
+      const route = s.flash && rng.uniform() < 0.6 ? 1 : pickRoute(rng);
+      arrivals.push({ t: s.next, key: s.key, anon: s.anon, route, attack: false, dur: durationOf(rng, route, scale) });
       if (--s.left > 0) {
         s.next += rng.exp(WORLD.thinkMeanS * 1000);
         sessions.push(s);
       }
     }
-    for (const it of integ) for (let n = rng.poisson(it.rps); n > 0; n--) arrivals.push({ t: sec + rng.uniform() * 1000, key: it.key, anon: false, route: rng.uniform() < 0.8 ? 0 : 1, attack: false });
+    for (const it of integ) {
+      for (let n = rng.poisson(it.rps); n > 0; n--) {
+        const t = sec + rng.uniform() * 1000;
+        const route = rng.uniform() < 0.8 ? 0 : 1;
+        arrivals.push({ t, key: it.key, anon: false, route, attack: false, dur: durationOf(rng, route, scale) });
+      }
+    }
     for (const j of spec.jobs) {
       if (sec < j.startMs || sec >= j.endMs) continue;
-      for (let n = rng.poisson(j.rps); n > 0; n--) arrivals.push({ t: sec + rng.uniform() * 1000, key: j.key, anon: false, route: rng.uniform() < 0.7 ? 0 : 3, attack: false });
+      for (let n = rng.poisson(j.rps); n > 0; n--) {
+        const t = sec + rng.uniform() * 1000;
+        const route = rng.uniform() < 0.7 ? 0 : 3;
+        arrivals.push({ t, key: j.key, anon: false, route, attack: false, dur: durationOf(rng, route, scale) });
+      }
     }
     if (atk && sec >= atk.startMs && sec < atk.endMs) {
       for (let n = attackRng.poisson(atk.rps); n > 0; n--) {
-        arrivals.push({ t: sec + attackRng.uniform() * 1000, key: attackKey(), anon: true, route: atk.route >= 0 ? atk.route : pickRoute(attackRng), attack: true });
+        const t = sec + attackRng.uniform() * 1000;
+        const key = attackKey();
+        const route = atk.route >= 0 ? atk.route : pickRoute(attackRng);
+        arrivals.push({ t, key, anon: true, route, attack: true, dur: durationOf(attackRng, route, scale) });
       }
     }
     arrivals.sort((a, b) => a.t - b.t);
@@ -470,27 +576,34 @@ export function run(spec: RunSpec): RunResult {
     for (const a of arrivals) {
       now = a.t;
       release(a.t);
+      if (a.attack) {
+        res.attackArrivals++;
+        res.attackSpendFloor += rejectUsd;
+        res.attackComputeFloor += rejectComputeUsd;
+      }
       let inst: Instance;
       let start = a.t;
+      let init = 0;
       if (idle.length > idleHead) inst = idle.pop()!;
       else if (live < WORLD.concurrencyCap) {
         inst = newInstance();
         start += WORLD.coldStartMs;
+        init = initUsd;
       } else {
+        // Lambda's own 429 is not billed by Lambda; a front door still bills the request.
         res.platformThrottled++;
+        if (a.attack) res.attackSpend += cost.pricing.frontDoorPerRequestUsd;
         continue;
       }
       now = start;
       const info = { key: a.key, anonymous: a.anon, route: ROUTES[a.route]!.route, now: start };
-      const d = inst.guard.admit(info);
-      const dur = durationOf(a.attack ? attackRng : rng, a.route) * slow;
+      const d: Decision = inst.guard ? inst.guard.admit(info) : ALLOWED;
+      const dur = a.dur * slow;
       const rejected = d.action === 'throttle' || d.action === 'shed';
-      const cf = cost.invocation(dur);
-      let actualDur = dur;
-      if (rejected) actualDur = 1;
-      else inst.guard.record(info, dur);
-      const actual = rejected ? cost.invocation(1) : cf;
-      inst.busyUntil = start + actualDur;
+      if (spec.observe) spec.observe(a, start, d, inst.guard);
+      const ran = rejected ? REJECT_MS : dur;
+      if (!rejected && inst.guard) inst.guard.record(info, dur);
+      inst.busyUntil = start + ran;
       busy.push(inst);
       if (a.attack) {
         const slot = Math.floor((start - atk!.startMs) / 600_000);
@@ -498,9 +611,9 @@ export function run(spec: RunSpec): RunResult {
         res.attackTimeline[slot]![0]++;
         if (rejected) res.attackTimeline[slot]![1]++;
         res.attackRequests++;
-        res.attackSpendNoDefense += cf;
-        res.attackSpend += actual;
-        res.attackSpendFloor += cost.invocation(1);
+        res.attackSpendOffered += cost.invocation(dur) + init;
+        res.attackSpend += cost.invocation(ran) + init;
+        res.attackCompute += cost.compute(ran) + init;
         if (rejected) {
           res.attackRejected++;
           if (res.firstAttackBlockAt === undefined) res.firstAttackBlockAt = start;
@@ -512,17 +625,26 @@ export function run(spec: RunSpec): RunResult {
           const why = `${d.action}:${d.rule}/${d.signal}`;
           res.legitRejectedBy[why] = (res.legitRejectedBy[why] ?? 0) + 1;
         }
+        if (win && a.anon && start < win[0] - KNOWN_MARGIN_MS) lastAnonSeen.set(a.key, start);
         if (win && start >= win[0] && start < win[1]) {
           res.legitWindowRequests++;
           if (rejected) res.legitWindowRejected++;
+          if (a.anon) {
+            const seen = lastAnonSeen.get(a.key);
+            if (seen === undefined || seen < win[0] - KNOWN_MARGIN_MS - KNOWN_LOOKBACK_MS) {
+              res.legitWindowUnseen++;
+              if (rejected) res.legitWindowUnseenRejected++;
+            }
+          }
         }
       }
     }
     // Sample state size once a minute on one live instance.
     if ((sec / 1000) % 60 === 0 && idle.length > idleHead) {
-      const b = idle[idle.length - 1]!.guard.stats().stateBytes;
+      const g = idle[idle.length - 1]!.guard;
+      const b = g ? g.stats().stateBytes : 0;
       if (b > res.maxStateBytes) res.maxStateBytes = b;
-      if (spec.probe) spec.probe(sec, idle.slice(idleHead).map((i) => i.guard));
+      if (spec.probe) spec.probe(sec, idle.slice(idleHead).flatMap((i) => (i.guard ? [i.guard] : [])));
     }
   }
   res.storeSyncs = store ? (store as unknown as { syncs: number }).syncs : 0;

@@ -40,6 +40,8 @@ export class GlobalView {
   private lastSpendSecond = -Infinity;
   /** Invocations per second over the last settled ten seconds, fleet-wide. */
   perSecond = 0;
+  /** Spend (USD) per second over the same ten seconds (counting rejected invocations at what they would have cost). */
+  usdPerSecond = 0;
   readonly settleSeconds: number;
 
   constructor(flushMs: number) {
@@ -119,6 +121,7 @@ export class GlobalView {
     const freshC = this.sum(s - 3, s - 1, this.secC);
     const freshX = this.sum(s - 3, s - 1, this.secX);
     this.perSecond = this.sum(s - k - 9, s - k, this.secC) / 10;
+    this.usdPerSecond = this.sum(s - k - 9, s - k, this.secX) / 10;
     // Budget projection: settled seconds, each fed once, smoothed over about a minute (a burst of a few
     // slow requests in ten seconds is not a spend rate).
     const from = Math.max(this.lastSpendSecond + 1, s - k - 9);

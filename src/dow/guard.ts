@@ -9,18 +9,20 @@
  * Per invocation the guard does O(1) work: one GCRA check in a capped table, two heavy-hitter sketch
  * updates, a few decayed counters. Once per second (piggy-backed on an invocation) it runs the
  * detectors over its fixed-size state; once per flush interval it sends one batch to the shared store
- * (if any) without waiting for it. Memory is fixed at creation (≈ 40–50 KiB) whatever the number of
- * callers. Every internal failure fails open (`allow`).
+ * (if any) without waiting for it. Memory is fixed at creation (≈ 50 KiB, 8 KiB of it the known-callers
+ * filter) whatever the number of callers. Every internal failure fails open (`allow`).
  */
+import { FingerprintBloom } from './bloom';
 import { Cusum, UpShiftBaseline } from './change';
 import { callerKey, type CallerKeyOption, type CallerRequest } from './caller-key';
 import { systemClock, type Clock } from './clock';
 import { GcraLimiter } from './gcra';
 import { GlobalView, READ_SECONDS } from './global-view';
 import { hash32, randomSeed } from './hash';
+import { createCostModel } from './cost';
 import { resolveDowOptions, type DowAlert, type DowOptions, type DowRule, type DowSignal, type ResolvedDowOptions } from './options';
 import { DecayedSpaceSaving } from './space-saving';
-import { SLOT_SECONDS, type DowBlock, type DowBucket, type DowHeavySlot, type DowKeyDelta, type DowSurgeRecord, type DowSyncBatch, type DowSyncResult } from './store';
+import { KNOWN_PER_SLOT, KNOWN_SLOTS, SLOT_SECONDS, type DowBlock, type DowBucket, type DowHeavySlot, type DowKeyDelta, type DowSurgeRecord, type DowSyncBatch, type DowSyncResult } from './store';
 import { ExpiringTable } from './table';
 
 export interface AdmitInfo {
@@ -57,6 +59,8 @@ export interface DowStats {
   uptimeMs: number;
   /** Bytes of detector state held by this guard (fixed-size tables + bounded maps). */
   stateBytes: number;
+  /** The price table and the (billed) memory size the cost model uses. */
+  cost: { provider: string; memoryMb: number; memorySource: ResolvedDowOptions['memorySource'] };
   /** `global` when the numbers below come from the shared store, else `instance`. */
   scope: 'global' | 'instance';
   perSecond: number;
@@ -67,6 +71,11 @@ export interface DowStats {
   offeredUsdPerHour: number;
   anomalies: Array<{ signal: DowSignal; since: number }>;
   shedProbability: { anonymousNew: number; anonymousEstablished: number };
+  /**
+   * Anonymous callers the fleet saw before the current anomaly began (read from the store once per
+   * episode): never shed as new callers. `before` is the cut-off (ms), undefined outside an anomaly.
+   */
+  known: { callers: number; before: number | undefined; falsePositiveRate: number };
   limiter: { capacity: number; live: number; evictions: number } | undefined;
   store: { configured: boolean; healthy: boolean; flushes: number; failures: number; lastSyncAt: number | undefined; lastError: string | undefined };
   counters: { invocations: number; throttled: number; shed: number; alerts: number; errors: number };
@@ -87,6 +96,12 @@ export interface DowGuard {
   admit(info: AdmitInfo): Decision;
   /** Account an admitted invocation's measured duration (call it in a `finally`). Never throws. */
   record(info: AdmitInfo, durationMs: number): void;
+  /**
+   * The function's memory (MB) as the platform reports it per invocation (Lambda:
+   * `context.memoryLimitInMB`, a string). Reprices from then on; ignored when the `memoryMb` option was
+   * set, or for a value outside 64–65,536. O(1) when unchanged. Never throws.
+   */
+  useMemoryMb(memoryMb: number | string | undefined): void;
   stats(): DowStats;
   /** Flush to the store now and wait (at most the store's timeout). Mostly for tests and shutdown. */
   flush(): Promise<void>;
@@ -167,8 +182,14 @@ const COST_SHIFT_CORROBORATION = 0.5;
 const DEFENSE_HEADROOM = 1.5;
 /** Spend per request is heavy-tailed (one slow report moves it), so the spend target gets twice the room. */
 const DEFENSE_COST_HEADROOM = 3;
-/** Half-life of the per-class traffic mix the shedding is computed from. */
+/** Half-life of the per-class traffic mix the usual share of new callers is learned from. */
 const CLASS_HALF_LIFE_MS = 60_000;
+/**
+ * Half-life of the per-class mix the shedding is computed from: short, so that when an attack stops
+ * the shedding stops within seconds instead of following a minute-old mix (≈ 14 s of traffic; during
+ * an attack an instance sees plenty).
+ */
+const MIX_HALF_LIFE_MS = 10_000;
 /** Assumed usual share of new anonymous callers when an instance has not measured it yet. */
 const USUAL_NEW_SHARE = 0.25;
 /** The fleet-wide surge record lives this long after its last confirmation. */
@@ -178,6 +199,15 @@ const EMERGENT_KEY_SHARE = 0.02;
 /** …judged only on an instance that has seen this many requests recently (≈ the last minute and a half). */
 const EMERGENT_MIN_REQUESTS = 50;
 const ANOMALY_BLOCK_MS = 60_000;
+/**
+ * Known callers (shared store only): a Bloom filter of the anonymous callers the fleet saw in the 40
+ * minutes before an anomaly's onset (minus a minute), 8 KiB, at most 4,096 keys, ≈ 0.24 % false
+ * positives at that fill. During the anomaly they are admitted like established callers; only callers
+ * first seen after the onset are shed as new. A false positive admits one more attacker key (fails open).
+ */
+const KNOWN_BITS = 65_536;
+const KNOWN_HASHES = 4;
+const KNOWN_CAPACITY = KNOWN_SLOTS * KNOWN_PER_SLOT;
 /** Routes whose mean cost is tracked (to price rejected invocations at what they would have cost). */
 const MAX_ROUTES = 64;
 const LEECH_BLOCK_MS = 10 * 60_000;
@@ -254,15 +284,26 @@ class Guard implements DowGuard {
   private readonly spend = new Decayed(FAST_HALF_LIFE_MS);
   /**
    * Offered requests and their cost (what they cost or would have cost) by class: 0 protected
-   * (authenticated or keyless), 1 anonymous new, 2 anonymous established, 3 throttled per key.
+   * (authenticated or keyless), 1 anonymous new, 2 anonymous established, 3 throttled per key,
+   * 4 anonymous known (seen by the fleet before the current anomaly; empty outside one).
    */
-  private readonly classN = [new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS)] as const;
-  private readonly classX = [new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS)] as const;
+  private readonly classN = [new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS)] as const;
+  private readonly classX = [new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS)] as const;
+  /** The same classes over MIX_HALF_LIFE_MS: the current mix, for shedding. */
+  private readonly mixN = [new Decayed(MIX_HALF_LIFE_MS), new Decayed(MIX_HALF_LIFE_MS), new Decayed(MIX_HALF_LIFE_MS), new Decayed(MIX_HALF_LIFE_MS), new Decayed(MIX_HALF_LIFE_MS)] as const;
+  private readonly mixX = [new Decayed(MIX_HALF_LIFE_MS), new Decayed(MIX_HALF_LIFE_MS), new Decayed(MIX_HALF_LIFE_MS), new Decayed(MIX_HALF_LIFE_MS), new Decayed(MIX_HALF_LIFE_MS)] as const;
+  /** Known callers of the current anomaly episode, and the cut-off they were read for. */
+  private readonly known = new FingerprintBloom(KNOWN_BITS, KNOWN_HASHES, KNOWN_CAPACITY);
+  private knownBefore: number | undefined;
+  /** The known set is in force (a fast anomaly is active and the set was read for it); updated once a second. */
+  private knownLive = false;
   private publishSurge: DowSurgeRecord | undefined;
   /** Usual share of new anonymous callers in invocations and spend (learned outside anomalies). */
   private usualNewN = -1;
   private usualNewX = -1;
   private meanCost = 0;
+  /** Last memory size the platform reported (useMemoryMb), to make repeats O(1). */
+  private reportedMemoryMb = 0;
   private readonly routeCost = new Map<string, number>();
 
   // seconds
@@ -288,6 +329,8 @@ class Guard implements DowGuard {
   private offeredUsdPerHour = 0;
   private pEst = 0;
   private shedRule: DowRule = 'rate.anomaly';
+  /** The shedding last computed from the fleet-wide view (held while the store is down). */
+  private globalShed: { pNew: number; pEst: number; rule: DowRule } = { pNew: 0, pEst: 0, rule: 'rate.anomaly' };
   private readonly lastAlert = new Map<DowSignal, number>();
   private pendingLog: Decision | undefined;
 
@@ -364,17 +407,23 @@ class Guard implements DowGuard {
     const key = info.key;
     const anon = info.anonymous;
     let est = false;
+    let fp = 0;
     if (anon) this.anonCostDelta += fee;
     if (key !== undefined) {
-      if (anon) est = this.isEstablished(key, this.fp(key), now);
+      if (anon) {
+        fp = this.fp(key);
+        est = this.isEstablished(key, fp, now);
+      }
       if (this.options.store) this.addKeyDelta(key, 1, fee, anon ? fee : 0);
     }
     let d: Decision = ALLOW;
     if (key !== undefined) d = this.checkKey(key, anon, est, now);
-    const cls = d !== ALLOW ? 3 : !anon || key === undefined ? 0 : est ? 2 : 1;
+    // Known callers are only spared the shedding; the per-key rules above still apply to them.
+    const cls = d !== ALLOW ? 3 : !anon || key === undefined ? 0 : est ? 2 : this.knownLive && this.known.has(fp) ? 4 : 1;
     this.classN[cls].add(1, now);
+    this.mixN[cls].add(1, now);
     if (d === ALLOW && anon) {
-      const p = key === undefined || !est ? this.pNew : this.pEst;
+      const p = cls === 1 || key === undefined ? this.pNew : this.pEst;
       if (p > 0 && this.random() < p) {
         this.counters.shed++;
         d = {
@@ -396,6 +445,7 @@ class Guard implements DowGuard {
     } else if (d !== ALLOW) {
       const would = (info.route !== undefined ? this.routeCost.get(info.route) : undefined) ?? this.meanCost;
       this.classX[cls].add(would, now);
+      this.mixX[cls].add(would, now);
       // A rejected invocation still runs (and bills) for about a millisecond. The fleet-wide buckets
       // and heavy sets count what the caller offered (the cost had it run), so an attack that is being
       // shed still measures as an attack.
@@ -481,11 +531,35 @@ class Guard implements DowGuard {
         this.anonCostDelta += compute;
         this.anonBlock.add(full, COST_CAP * this.meanCost);
       } else this.authBlock.add(full, COST_CAP * this.meanCost);
-      this.classX[!info.anonymous || key === undefined ? 0 : this.isEstablished(key, this.fp(key), now) ? 2 : 1].add(full, now);
+      let cls: 0 | 1 | 2 | 4 = 0;
+      if (info.anonymous && key !== undefined) {
+        const fp = this.fp(key);
+        cls = this.isEstablished(key, fp, now) ? 2 : this.knownLive && this.known.has(fp) ? 4 : 1;
+      }
+      this.classX[cls].add(full, now);
+      this.mixX[cls].add(full, now);
       if (key !== undefined) {
         this.fast.add(key, full, now, info.anonymous ? ANON : 0);
         if (this.options.store) this.addKeyDelta(key, 0, compute, info.anonymous ? compute : 0);
       }
+    } catch {
+      this.counters.errors++;
+    }
+  }
+
+  useMemoryMb(memoryMb: number | string | undefined): void {
+    try {
+      if (memoryMb === undefined || this.options.memorySource === 'option') return;
+      const mb = typeof memoryMb === 'number' ? memoryMb : Number(memoryMb);
+      if (mb === this.reportedMemoryMb || !(mb >= 64 && mb <= 65536)) return;
+      this.reportedMemoryMb = mb;
+      this.options.memorySource = 'platform';
+      const cost = this.options.cost;
+      const step = cost.pricing.memoryStepMb > 0 ? cost.pricing.memoryStepMb : 1;
+      if (Math.ceil(mb / step) * step === cost.memoryMb) return;
+      // The full pricing (list prices with the user's overrides) carries over; only the memory changes.
+      this.options.cost = createCostModel(cost.provider, mb, cost.pricing);
+      if (this.counters.invocations <= 1) this.meanCost = this.options.cost.invocation(100);
     } catch {
       this.counters.errors++;
     }
@@ -598,10 +672,11 @@ class Guard implements DowGuard {
     }
 
     // Usual share of new anonymous callers (not learned during an anomaly), half-life 10 minutes.
+    // Outside an anomaly no caller is "known", so class 4 is (decaying to) empty and counts as new.
     if (!this.defenseActive(now)) {
-      const n1 = this.classN[1].value(now);
+      const n1 = this.classN[1].value(now) + this.classN[4].value(now);
       const nAll = n1 + this.classN[0].value(now) + this.classN[2].value(now);
-      const x1 = this.classX[1].value(now);
+      const x1 = this.classX[1].value(now) + this.classX[4].value(now);
       const xAll = x1 + this.classX[0].value(now) + this.classX[2].value(now);
       if (nAll >= 100 && xAll > 0) {
         const a = this.usualNewN < 0 ? 1 : 1 - Math.pow(2, -1 / 600);
@@ -611,14 +686,34 @@ class Guard implements DowGuard {
     }
 
     // Without a fresh global view: a fleet-wide surge seen shortly before is held (the store may be
-    // down because of the attack) for STORE_DOWN_HOLD_MS; otherwise budget and shedding go local.
+    // down because of the attack) for STORE_DOWN_HOLD_MS, with the fleet's last shedding; otherwise
+    // budget and shedding go local. An instance that was merely idle (its view went stale between
+    // invocations, the store not known to be down) decides locally until its next sync says more, and
+    // keeps the surge until then: shedding on minutes-old numbers would hit callers after an attack
+    // ended, dropping the surge would let it through if the store turns out to be down.
     const fresh = this.globalFresh(now);
-    const hold = !fresh && this.lastSyncAt !== undefined && now - this.lastSyncAt < STORE_DOWN_HOLD_MS && (this.signals.has('surge') || this.signals.has('cost-surge'));
-    if (!fresh && !hold) this.updateShedding(now, this.reqs.ratePerSecond(now), this.spend.ratePerSecond(now) * 3600, 0, 0, false);
+    const recent = this.lastSyncAt !== undefined && now - this.lastSyncAt < STORE_DOWN_HOLD_MS && (this.signals.has('surge') || this.signals.has('cost-surge'));
+    const hold = !fresh && recent && !this.storeHealthy;
+    const pending = !fresh && recent && this.storeHealthy;
+    if (hold) {
+      this.pNew = this.globalShed.pNew;
+      this.pEst = this.globalShed.pEst;
+      this.shedRule = this.globalShed.rule;
+    } else if (!fresh) {
+      const localUsdPerHour = this.spend.ratePerSecond(now) * 3600;
+      this.updateShedding(now, this.reqs.ratePerSecond(now), localUsdPerHour, localUsdPerHour, 0, 0, false);
+    }
 
     // Expire signals.
-    for (const [sig, st] of this.signals) if (st.until <= now && !(hold && (sig === 'surge' || sig === 'cost-surge'))) this.signals.delete(sig);
+    for (const [sig, st] of this.signals) if (st.until <= now && !((hold || pending) && (sig === 'surge' || sig === 'cost-surge'))) this.signals.delete(sig);
     this.updateFreeze(now);
+    const fastAnomaly = this.defenseActive(now, true);
+    if (!fastAnomaly && this.knownBefore !== undefined) {
+      // The episode is over: the next one reads the callers seen before its own onset.
+      this.known.clear();
+      this.knownBefore = undefined;
+    }
+    this.knownLive = fastAnomaly && this.knownBefore !== undefined;
   }
 
   /** The global baseline does not learn during a surge, unless the surge has lasted past MAX_FREEZE_MS. */
@@ -685,30 +780,66 @@ class Guard implements DowGuard {
    * throttling) is back at `countTarget` invocations/s and `costTarget` USD/s (0: no target). Over the
    * budget, anonymous callers are shed (new ones first) to hold the budget.
    */
-  private updateShedding(now: number, totalPerSecond: number, totalUsdPerHour: number, countTarget: number, costTarget: number, global: boolean): void {
+  private updateShedding(
+    now: number,
+    totalPerSecond: number,
+    totalUsdPerHour: number,
+    currentUsdPerHour: number,
+    countTarget: number,
+    costTarget: number,
+    global: boolean,
+    base?: { perSecond: number; usdPerSecond: number; newShareN: number; newShareX: number },
+  ): void {
     const o = this.options;
-    const n = this.classN.map((c) => c.value(now));
-    const x = this.classX.map((c) => c.value(now));
-    const allN = n[0]! + n[1]! + n[2]!;
-    const allX = x[0]! + x[1]! + x[2]!;
+    const n = this.mixN.map((c) => c.value(now));
+    const x = this.mixX.map((c) => c.value(now));
+    const allN = n[0]! + n[1]! + n[2]! + n[4]!;
+    const allX = x[0]! + x[1]! + x[2]! + x[4]!;
     const totN = allN + n[3]!;
     const totX = allX + x[3]!;
     // What is left once per-key throttling has done its part. Placement does not depend on the key,
     // so this instance's mix stands for the fleet's.
     const effN = totN > 0 ? (totalPerSecond * allN) / totN : totalPerSecond;
     const effX = ((totX > 0 ? (totalUsdPerHour * allX) / totX : totalUsdPerHour)) / 3600;
+    // The surge's spend target follows the current spend (the last settled seconds), so the shedding
+    // stops when the attack does; the budget follows the smoothed projection.
+    const effXNow = ((totX > 0 ? (currentUsdPerHour * allX) / totX : currentUsdPerHour)) / 3600;
     const fNewN = allN > 0 ? n[1]! / allN : 0;
     const fNewX = allX > 0 ? x[1]! / allX : 0;
-    const fEstX = allX > 0 ? x[2]! / allX : 0;
+    const fKnownN = allN > 0 ? n[4]! / allN : 0;
+    const fKnownX = allX > 0 ? x[4]! / allX : 0;
+    // Known callers are shed (over the budget) with the established ones, after the new ones.
+    const fEstX = allX > 0 ? (x[2]! + x[4]!) / allX : 0;
     let pNew = 0;
     let pEst = 0;
     let rule: DowRule = 'rate.anomaly';
     if (this.budgetSet) {
-      // Targets are for new anonymous callers only: their usual share of the baseline, with headroom.
-      const newN = effN * fNewN;
-      const newX = effX * fNewX;
-      if (countTarget > 0 && newN > countTarget) pNew = Math.max(pNew, 1 - countTarget / newN);
-      if (costTarget > 0 && newX > costTarget) pNew = Math.max(pNew, 1 - costTarget / newX);
+      // Targets are for the callers that were new before the anomaly: their usual share of the
+      // baseline, with headroom. Known callers (seen before the onset) were part of that share: they
+      // are always admitted and count against the target; callers first seen since share the rest.
+      let newN = effN * fNewN;
+      let newX = effXNow * fNewX;
+      let knownN = effN * fKnownN;
+      let knownX = effXNow * fKnownX;
+      if (base) {
+        // New and known callers together cannot exceed what is left of the fleet's current traffic
+        // after the usual rest of it: when an attack stops, this drops to their usual share at once,
+        // while this instance's mix still remembers the attack for a few half-lives.
+        const capN = Math.max(0, effN - base.perSecond * (1 - base.newShareN));
+        const capX = Math.max(0, effXNow - base.usdPerSecond * (1 - base.newShareX));
+        if (newN + knownN > capN) {
+          const k = capN / (newN + knownN);
+          newN *= k;
+          knownN *= k;
+        }
+        if (newX + knownX > capX) {
+          const k = capX / (newX + knownX);
+          newX *= k;
+          knownX *= k;
+        }
+      }
+      if (countTarget > 0 && newN > 0 && newN + knownN > countTarget) pNew = Math.max(pNew, 1 - Math.max(0, countTarget - knownN) / newN);
+      if (costTarget > 0 && newX > 0 && newX + knownX > costTarget) pNew = Math.max(pNew, 1 - Math.max(0, costTarget - knownX) / newX);
     }
     const offeredUsdPerHour = effX * 3600;
     if (o.usdPerHour !== undefined && offeredUsdPerHour > o.usdPerHour) {
@@ -727,6 +858,7 @@ class Guard implements DowGuard {
     this.pNew = pNew;
     this.pEst = pEst;
     this.shedRule = rule;
+    if (global) this.globalShed = { pNew, pEst, rule };
   }
 
   // ---- alerts --------------------------------------------------------------------------------------
@@ -802,6 +934,9 @@ class Guard implements DowGuard {
     const slot = Math.floor(now / 1000 / SLOT_SECONDS);
     const surge = this.publishSurge;
     this.publishSurge = undefined;
+    // Once per anomaly episode (and again if its onset moves earlier): the callers seen before it.
+    const ref = this.defenseActive(now, true) ? this.defenseRef(now) : undefined;
+    const knownBefore = ref !== undefined && ref !== this.knownBefore ? ref : undefined;
     return {
       instanceId: this.instanceId,
       nowMs: now,
@@ -819,6 +954,7 @@ class Guard implements DowGuard {
       readHeavy,
       ...(surge ? { surge } : {}),
       surgeTtlMs: SURGE_TTL_MS,
+      ...(knownBefore !== undefined ? { knownBefore } : {}),
     };
   }
 
@@ -908,6 +1044,13 @@ class Guard implements DowGuard {
     for (const b of r.blocks) {
       if (b.untilMs > now) (b.rule === 'rate.per-caller' ? this.callerBlocks : this.anomalyBlocks).set(b.key, b.untilMs, now);
     }
+    if (batch.knownBefore !== undefined) {
+      this.known.clear();
+      // Bounded twice: the store returns at most KNOWN_SLOTS × KNOWN_PER_SLOT keys, the filter accepts no more.
+      if (r.known) for (const k of r.known) if (typeof k === 'string' && !this.known.add(this.fp(k))) break;
+      this.knownBefore = batch.knownBefore;
+      this.knownLive = this.defenseActive(now, true);
+    }
     if (r.evalClaimed) {
       // Read the heavy sets on the very next invocation.
       this.evalPending = true;
@@ -916,7 +1059,7 @@ class Guard implements DowGuard {
     if (r.heavy) this.leech(r.heavy, g.originMs, now);
 
     if (!g.countSurge.warm) {
-      this.updateShedding(now, g.perSecond, g.projectedUsdPerHour, 0, 0, true);
+      this.updateShedding(now, g.perSecond, g.projectedUsdPerHour, g.usdPerSecond * 3600, 0, 0, true);
       this.perKeyGlobal(batch, r, now, 0);
       return;
     }
@@ -945,7 +1088,12 @@ class Guard implements DowGuard {
     const usualX = this.usualNewX > 0 ? this.usualNewX : USUAL_NEW_SHARE;
     const countTarget = this.signals.has('surge') ? base * usualN * DEFENSE_HEADROOM : 0;
     const costTarget = this.signals.has('cost-surge') ? g.baselineUsdPerSecond * usualX * DEFENSE_COST_HEADROOM : 0;
-    this.updateShedding(now, g.perSecond, g.projectedUsdPerHour, countTarget, costTarget, true);
+    this.updateShedding(now, g.perSecond, g.projectedUsdPerHour, g.usdPerSecond * 3600, countTarget, costTarget, true, {
+      perSecond: base,
+      usdPerSecond: g.baselineUsdPerSecond,
+      newShareN: usualN,
+      newShareX: usualX,
+    });
     this.perKeyGlobal(batch, r, now, base);
   }
 
@@ -1066,6 +1214,7 @@ class Guard implements DowGuard {
       this.callerBlocks.bytes +
       this.anomalyBlocks.bytes +
       this.fast.bytes(56) +
+      this.known.bytes +
       this.routeCost.size * 96 +
       this.established.byteLength +
       keyBytes +
@@ -1084,6 +1233,7 @@ class Guard implements DowGuard {
       instanceId: this.instanceId,
       uptimeMs: now - this.createdAt,
       stateBytes: this.stateBytes(),
+      cost: { provider: this.options.cost.provider, memoryMb: this.options.cost.memoryMb, memorySource: this.options.memorySource },
       scope: global ? 'global' : 'instance',
       perSecond: global ? g!.perSecond : this.reqs.ratePerSecond(now),
       baselinePerSecond: global ? g!.baselinePerSecond : 0,
@@ -1091,6 +1241,7 @@ class Guard implements DowGuard {
       offeredUsdPerHour: this.offeredUsdPerHour,
       anomalies: [...this.signals].filter(([, s]) => s.until > now).map(([signal, s]) => ({ signal, since: s.since })),
       shedProbability: { anonymousNew: this.pNew, anonymousEstablished: this.pEst },
+      known: { callers: this.knownBefore !== undefined ? this.known.size : 0, before: this.knownBefore, falsePositiveRate: this.known.falsePositiveRate },
       limiter: this.limiter ? { capacity: this.limiter.capacity, live: this.limiter.live(now), evictions: this.limiter.evictions } : undefined,
       store: {
         configured: this.options.store !== undefined,

@@ -49,7 +49,12 @@ export interface DowOptions {
   budget?: { usdPerHour?: number; alertUsdPerHour?: number };
   /** Price overrides (USD), e.g. `{ perGbSecondUsd: 0.0000221 }` for a regional uplift. */
   pricing?: Partial<Pricing>;
-  /** Function memory in MB (Lambda: `context.memoryLimitInMB`). Default from the environment or the platform default. */
+  /**
+   * Function memory in MB. Lambda: read from the environment at cold start and from
+   * `context.memoryLimitInMB` on each invocation, so there is no need to set it. Azure and GCP: set it
+   * to the memory you configured (Azure Consumption bills up to 1,536 MB, the default here; Cloud Run
+   * functions: the memory limit, default 256 MB here).
+   */
   memoryMb?: number;
   /** Price table to use. Default: detected from the environment, else `aws`. */
   provider?: Provider;
@@ -68,6 +73,11 @@ export interface ResolvedDowOptions {
   usdPerHour: number | undefined;
   alertUsdPerHour: number | undefined;
   cost: CostModel;
+  /**
+   * Where the memory size came from: the `memoryMb` option (never overridden), the environment, the
+   * platform default, or the platform per invocation (`guard.useMemoryMb`, Lambda's context).
+   */
+  memorySource: 'option' | 'environment' | 'default' | 'platform';
   store: DowStore | undefined;
   onAlert: ((alert: DowAlert) => void) | undefined;
   flushMs: number;
@@ -174,12 +184,15 @@ export function resolveDowOptions(input: unknown, env: NodeJS.ProcessEnv = proce
     provider = o.provider as Provider;
   } else provider = detectProvider(env);
 
-  let memoryMb = memoryFromEnv(provider, env) ?? DEFAULT_MEMORY_MB[provider];
+  const envMemory = memoryFromEnv(provider, env);
+  let memoryMb = envMemory ?? DEFAULT_MEMORY_MB[provider];
+  let memorySource: ResolvedDowOptions['memorySource'] = envMemory !== undefined ? 'environment' : 'default';
   if (o.memoryMb !== undefined) {
     if (typeof o.memoryMb !== 'number' || !Number.isFinite(o.memoryMb) || o.memoryMb < 64 || o.memoryMb > 65536) {
       fail(`.memoryMb must be the function's memory in MB (64–65536), e.g. context.memoryLimitInMB; got ${describe(o.memoryMb)}.`);
     }
     memoryMb = o.memoryMb;
+    memorySource = 'option';
   }
 
   const pricing: Partial<Pricing> = {};
@@ -216,5 +229,5 @@ export function resolveDowOptions(input: unknown, env: NodeJS.ProcessEnv = proce
 
   if (o.monitor !== undefined && typeof o.monitor !== 'boolean') fail(`.monitor must be true or false; got ${describe(o.monitor)}.`);
 
-  return { perCaller, usdPerHour, alertUsdPerHour, cost: createCostModel(provider, memoryMb, pricing), store, onAlert, flushMs, monitor: o.monitor === true };
+  return { perCaller, usdPerHour, alertUsdPerHour, cost: createCostModel(provider, memoryMb, pricing), memorySource, store, onAlert, flushMs, monitor: o.monitor === true };
 }

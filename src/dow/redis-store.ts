@@ -10,6 +10,7 @@
  *   k:<W>:<window>     hash key → requests in a fixed window of W seconds (TTL 2 W)
  *   h:<slot>           sorted set anonymous key → nano-USD per ten-minute slot, trimmed to the heaviest 1,024
  *   t:<slot>           anonymous nano-USD per ten-minute slot
+ *   f:<slot>           sorted set anonymous key → when the fleet first saw it in the slot (ms), the earliest 4,096 kept
  *   b                  sorted set "<rule>:<key>" → blocked-until (ms)
  *   a:<alert>          alert claim (SET NX PX): one instance raises each alert per cooldown
  *   e:<minute>         heavy-caller evaluation claim: one instance per minute reads the heavy sets
@@ -24,6 +25,10 @@ import {
   ESTABLISHED_TO,
   HEAVY_READ,
   HEAVY_SLOTS,
+  KNOWN_KEEP,
+  KNOWN_PER_SLOT,
+  KNOWN_RETAIN_SLOTS,
+  KNOWN_SLOTS,
   MAX_SHARED_BLOCKS,
   SLOT_KEEP,
   SLOT_SECONDS,
@@ -153,10 +158,15 @@ export function createRedisStore(options: RedisStoreOptions): RedisDowStore {
     const kCur = `${p}k:${W}:${widx}`;
     const slot = Math.floor(s / SLOT_SECONDS);
     const hKey = `${p}h:${slot}`;
+    const fKey = `${p}f:${slot}`;
     const keyAt: number[] = [];
+    const firstSeen: RespArg[] = ['ZADD', fKey, 'NX'];
     for (const k of batch.keys) {
       keyAt.push(cmds.push(['HINCRBY', kCur, k.key, k.count]) - 1);
-      if (k.anonCostNanoUsd > 0) cmds.push(['ZINCRBY', hKey, k.anonCostNanoUsd, k.key]);
+      if (k.anonCostNanoUsd > 0) {
+        cmds.push(['ZINCRBY', hKey, k.anonCostNanoUsd, k.key]);
+        firstSeen.push(Math.floor(now), k.key);
+      }
     }
     let prevAt = -1;
     if (batch.keys.length > 0) {
@@ -164,6 +174,12 @@ export function createRedisStore(options: RedisStoreOptions): RedisDowStore {
       expire.set(hKey, (ESTABLISHED_TO + 2) * SLOT_SECONDS * 1000);
       prevAt = cmds.push(['HMGET', `${p}k:${W}:${widx - 1}`, ...batch.keys.map((k) => k.key)]) - 1;
       if (syncCount % 8 === 0) cmds.push(['ZREMRANGEBYRANK', hKey, 0, -(SLOT_KEEP + 1)]);
+    }
+    if (firstSeen.length > 3) {
+      cmds.push(firstSeen);
+      // Keep the earliest: the callers an attack hides among were there before it.
+      if (syncCount % 8 === 0) cmds.push(['ZREMRANGEBYRANK', fKey, KNOWN_KEEP, -1]);
+      expire.set(fKey, (KNOWN_RETAIN_SLOTS + 1) * SLOT_SECONDS * 1000);
     }
     if (batch.anonCostNanoUsd > 0) {
       cmds.push(['INCRBY', `${p}t:${slot}`, Math.round(batch.anonCostNanoUsd)]);
@@ -223,6 +239,12 @@ export function createRedisStore(options: RedisStoreOptions): RedisDowStore {
     const estAt: number[] = [];
     if (batch.readEstablished) {
       for (let i = ESTABLISHED_FROM; i <= ESTABLISHED_TO; i++) estAt.push(cmds.push(['ZREVRANGE', `${p}h:${slot - i}`, 0, ESTABLISHED_READ - 1]) - 1);
+    }
+    const knownAt: number[] = [];
+    if (batch.knownBefore !== undefined && Number.isFinite(batch.knownBefore)) {
+      const cut = Math.floor(batch.knownBefore);
+      const cutSlot = Math.floor(cut / 1000 / SLOT_SECONDS);
+      for (let i = 0; i < KNOWN_SLOTS; i++) knownAt.push(cmds.push(['ZREVRANGEBYSCORE', `${p}f:${cutSlot - i}`, `(${cut}`, '-inf', 'LIMIT', 0, KNOWN_PER_SLOT]) - 1);
     }
     const heavyAt: number[] = [];
     let totalsAt = -1;
@@ -284,6 +306,11 @@ export function createRedisStore(options: RedisStoreOptions): RedisDowStore {
       const est = new Set<string>();
       for (const at of estAt) for (const x of arr(replies[at])) if (typeof x === 'string') est.add(x);
       result.established = [...est];
+    }
+    if (knownAt.length > 0) {
+      const known: string[] = [];
+      for (const at of knownAt) for (const x of arr(replies[at])) if (typeof x === 'string') known.push(x);
+      result.known = known;
     }
     if (heavyAt.length > 0) {
       const totals = arr(replies[totalsAt]);

@@ -75,6 +75,11 @@ export interface DowSyncBatch {
   /** Publish (or refresh) the fleet-wide surge record for `surgeTtlMs`. */
   surge?: DowSurgeRecord;
   surgeTtlMs: number;
+  /**
+   * Return the anonymous callers the fleet saw before this time (ms): the latest KNOWN_PER_SLOT
+   * first seen before it in each of the KNOWN_SLOTS slots up to it. Asked once per anomaly episode.
+   */
+  knownBefore?: number;
 }
 
 export interface DowHeavySlot {
@@ -107,6 +112,8 @@ export interface DowSyncResult {
   heavy?: DowHeavySlot[];
   /** The fleet-wide surge in progress, if any. */
   surge?: DowSurgeRecord;
+  /** Anonymous callers first seen before `batch.knownBefore` (when asked for), most recent slot first. */
+  known?: string[];
 }
 
 export interface DowStore {
@@ -132,6 +139,16 @@ export const ESTABLISHED_TO = 9;
 export const HEAVY_READ = 256;
 export const HEAVY_SLOTS = 4;
 export const MAX_SHARED_BLOCKS = 256;
+/**
+ * Known callers: per slot, each anonymous key with the time the fleet first saw it in that slot; the
+ * KNOWN_KEEP earliest are kept (an attack's keys arrive after the callers it hides among, so they are
+ * the ones trimmed). A read returns up to KNOWN_PER_SLOT from each of KNOWN_SLOTS slots (40 minutes).
+ */
+export const KNOWN_SLOTS = 4;
+export const KNOWN_PER_SLOT = 1024;
+export const KNOWN_KEEP = 4096;
+/** Slots of first-seen data kept (an instance that joins late in an episode still reads before its onset). */
+export const KNOWN_RETAIN_SLOTS = KNOWN_SLOTS + 4;
 
 export function slidingCount(cur: number, prev: number, nowMs: number, windowSeconds: number): number {
   const w = windowSeconds * 1000;
@@ -147,7 +164,8 @@ export interface MemoryStoreOptions {
 
 /**
  * In-process store with the same semantics as the Redis store. Returns synchronously. Memory is bounded
- * by pruning: seconds kept 2 minutes, ten-second buckets 2 hours, key windows 2 windows, slots 3 hours.
+ * by pruning: seconds kept 2 minutes, ten-second buckets 2 hours, key windows 2 windows, slots 3 hours,
+ * first-seen slots 80 minutes (KNOWN_KEEP keys each).
  */
 export function createMemoryStore(opts: MemoryStoreOptions = {}): DowStore & { readonly syncs: number } {
   let origin = 0;
@@ -157,6 +175,8 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): DowStore & { r
   const keyWin = new Map<string, Map<string, number>>();
   const slots = new Map<number, Map<string, number>>();
   const slotTotals = new Map<number, number>();
+  /** slot → anonymous key → first seen in the slot (ms). */
+  const seen = new Map<number, Map<string, number>>();
   const blocks = new Map<string, DowBlock>();
   const claims = new Map<string, number>();
   let lastPrune = 0;
@@ -181,6 +201,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): DowStore & { r
     }
     for (const t of slots.keys()) if (t < Math.floor(s / SLOT_SECONDS) - ESTABLISHED_TO - 1) slots.delete(t);
     for (const t of slotTotals.keys()) if (t < Math.floor(s / SLOT_SECONDS) - ESTABLISHED_TO - 1) slotTotals.delete(t);
+    for (const t of seen.keys()) if (t < Math.floor(s / SLOT_SECONDS) - KNOWN_RETAIN_SLOTS) seen.delete(t);
     for (const [k, b] of blocks) if (b.untilMs <= now) blocks.delete(k);
     for (const [k, until] of claims) if (until <= now) claims.delete(k);
   };
@@ -223,11 +244,16 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): DowStore & { r
       const slotIdx = Math.floor(s / SLOT_SECONDS);
       let slot = slots.get(slotIdx);
       if (!slot) slots.set(slotIdx, (slot = new Map()));
+      let first = seen.get(slotIdx);
+      if (!first) seen.set(slotIdx, (first = new Map()));
       const keyCounts: number[] = [];
       for (const k of batch.keys) {
         const c = (cur.get(k.key) ?? 0) + k.count;
         cur.set(k.key, c);
-        if (k.anonCostNanoUsd > 0) slot.set(k.key, (slot.get(k.key) ?? 0) + k.anonCostNanoUsd);
+        if (k.anonCostNanoUsd > 0) {
+          slot.set(k.key, (slot.get(k.key) ?? 0) + k.anonCostNanoUsd);
+          if (!first.has(k.key) && first.size < KNOWN_KEEP) first.set(k.key, now);
+        }
         keyCounts.push(slidingCount(c, prev?.get(k.key) ?? 0, now, W));
       }
       trim(slot);
@@ -269,6 +295,19 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): DowStore & { r
         const est = new Set<string>();
         for (let i = ESTABLISHED_FROM; i <= ESTABLISHED_TO; i++) for (const k of topOf(slots.get(slotIdx - i), ESTABLISHED_READ)) est.add(k);
         result.established = [...est];
+      }
+      if (batch.knownBefore !== undefined) {
+        const cut = batch.knownBefore;
+        const cutSlot = Math.floor(cut / 1000 / SLOT_SECONDS);
+        const known: string[] = [];
+        for (let i = 0; i < KNOWN_SLOTS; i++) {
+          const m = seen.get(cutSlot - i);
+          if (!m) continue;
+          // The latest first seen before the cut (ZREVRANGEBYSCORE … (cut -inf LIMIT 0 KNOWN_PER_SLOT).
+          const before = [...m.entries()].filter(([, t]) => t < cut).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : -1));
+          for (const [k] of before.slice(0, KNOWN_PER_SLOT)) known.push(k);
+        }
+        result.known = known;
       }
       if (batch.readHeavy) {
         result.heavy = [];

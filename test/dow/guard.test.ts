@@ -158,6 +158,70 @@ t.test('a fleet-wide surge is detected within seconds through the store', async 
   t.ok(attackRejected / attack > 0.8, `attack shed ${((100 * attackRejected) / attack).toFixed(0)} %`);
 });
 
+t.test('during a fleet-wide flood, anonymous callers the fleet saw before it are not shed; new ones are', async (t) => {
+  const c = clock();
+  const store = createMemoryStore();
+  const alerts: DowAlert[] = [];
+  const opts = { store, budget: { usdPerHour: 100 }, onAlert: (a: DowAlert) => void alerts.push(a) };
+  const guards = [0, 1, 2, 3].map((i) => createDowGuard(opts, { clock: c, seed: 20 + i, instanceId: `g${i}`, env: {} }));
+  let n = 0;
+  const call = (info: AdmitInfo): Decision => {
+    const g = guards[n++ % guards.length]!;
+    const d = g.admit(info);
+    if (!rejected(d)) g.record(info, 50);
+    return d;
+  };
+  // 40 minutes of 10 req/s from 3,000 callers; the 1,000 with an index divisible by 3 are anonymous.
+  for (let ms = 0; ms < 40 * 60_000; ms += 100) {
+    c.t = T0 + ms;
+    const i = (ms / 100) % 3000;
+    call({ key: `u${i}`, anonymous: i % 3 === 0 });
+  }
+  t.equal(alerts.length, 0, 'no alert on steady traffic');
+  t.equal(guards[0]!.stats().known.before, undefined, 'no known set outside an anomaly');
+  const start = c.t;
+  const tally = { bot: [0, 0], returning: [0, 0], fresh: [0, 0] };
+  const count = (k: keyof typeof tally, d: Decision): void => {
+    tally[k][0]!++;
+    if (rejected(d)) tally[k][1]!++;
+  };
+  for (let ms = 0; ms < 60_000; ms += 2) {
+    c.t = start + ms; // + 500 req/s from 5,000 new anonymous IPs
+    count('bot', call({ key: `bot${(ms / 2) % 5000}`, anonymous: true }));
+    if (ms % 100 === 0) {
+      const j = ms / 100;
+      // The usual anonymous callers keep coming, and so do anonymous callers never seen before.
+      count('returning', call({ key: `u${(j * 3) % 3000}`, anonymous: true }));
+      count('fresh', call({ key: `new${j}`, anonymous: true }));
+    }
+  }
+  const share = (k: keyof typeof tally): number => tally[k][1]! / tally[k][0]!;
+  t.ok(alerts.some((a) => a.signal === 'surge'), 'surge alert');
+  t.ok(share('bot') > 0.8, `flood shed ${(share('bot') * 100).toFixed(1)} %`);
+  t.ok(share('returning') < 0.01, `returning anonymous callers rejected ${(share('returning') * 100).toFixed(2)} % (${tally.returning[1]}/${tally.returning[0]})`);
+  // Nothing in a new caller's history tells it from the flood's keys: it is shed like them.
+  t.ok(share('fresh') > 0.5, `new anonymous callers rejected ${(share('fresh') * 100).toFixed(1)} %`);
+  const k = guards[1]!.stats().known;
+  t.ok(k.callers >= 900 && k.callers <= 1000, `known set: ${k.callers} callers`);
+  t.ok(k.before !== undefined && k.before < start, 'read from before the onset');
+  t.ok(k.falsePositiveRate < 0.001, `design false-positive rate ${k.falsePositiveRate}`);
+  t.ok(guards[1]!.stats().stateBytes <= 64 * 1024);
+  // The flood stops: within seconds nobody is shed any more, though the surge is still held a while.
+  const end = c.t;
+  let lateRejected = 0;
+  let late = 0;
+  for (let ms = 0; ms < 120_000; ms += 100) {
+    c.t = end + ms;
+    const d = call({ key: `after${ms}`, anonymous: true });
+    if (ms >= 20_000) {
+      late++;
+      if (rejected(d)) lateRejected++;
+    }
+  }
+  t.equal(lateRejected, 0, `new anonymous callers from 20 s after the flood: ${lateRejected}/${late} rejected`);
+  t.equal(guards[2]!.stats().known.before, undefined, 'the episode is over: known set dropped');
+});
+
 t.test('never throws, fails open on nonsense, and memory stays fixed under 1,000,000 callers', async (t) => {
   const c = clock();
   const g = createDowGuard({ perCaller: { limit: 10, windowSeconds: 1 }, budget: { usdPerHour: 1 }, store: createMemoryStore(), onAlert: () => { throw new Error('sink down'); } }, { clock: c, seed: 7, env: {} });
@@ -197,4 +261,23 @@ t.test('monitor mode reports what would have been throttled and rejects nothing'
   t.equal(would.length, 15, 'the 15 over the limit are reported');
   t.match(would[0], { action: 'log', rule: 'rate.per-caller', wouldBe: 'throttle' });
   t.equal(would[0]!.status, undefined);
+});
+
+t.test('the memory the platform reports per invocation reprices, unless memoryMb was configured', async (t) => {
+  const g = createDowGuard({ provider: 'aws' }, { clock: clock(), seed: 30, env: {} });
+  t.same(g.stats().cost, { provider: 'aws', memoryMb: 128, memorySource: 'default' });
+  g.useMemoryMb('2048');
+  t.same(g.stats().cost, { provider: 'aws', memoryMb: 2048, memorySource: 'platform' });
+  t.equal(g.options.cost.compute(1000), 2 * 0.0000166667, '2 GB × 1 s');
+  for (const bad of ['lots', '', 0, 63, 1e9, NaN, undefined]) g.useMemoryMb(bad as string);
+  t.equal(g.stats().cost.memoryMb, 2048, 'nonsense is ignored');
+  const env = createDowGuard({ provider: 'aws' }, { clock: clock(), seed: 31, env: { AWS_LAMBDA_FUNCTION_NAME: 'f', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024' } });
+  t.same(env.stats().cost, { provider: env.options.cost.provider, memoryMb: 1024, memorySource: 'environment' });
+  const fixed = createDowGuard({ provider: 'azure', memoryMb: 700, pricing: { perGbSecondUsd: 0.00002 } }, { clock: clock(), seed: 32, env: {} });
+  fixed.useMemoryMb(4096);
+  t.same(fixed.stats().cost, { provider: 'azure', memoryMb: 768, memorySource: 'option' }, 'the option wins (Azure bills in 128 MB steps)');
+  const az = createDowGuard({ provider: 'azure', pricing: { perGbSecondUsd: 0.00002 } }, { clock: clock(), seed: 33, env: {} });
+  az.useMemoryMb(300);
+  t.equal(az.options.cost.memoryMb, 384);
+  t.equal(az.options.cost.pricing.perGbSecondUsd, 0.00002, 'price overrides carry over');
 });

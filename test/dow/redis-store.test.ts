@@ -1,7 +1,7 @@
 import t from 'tap';
 import { createDowGuard, type AdmitInfo, type Decision, type DowGuard } from '../../src/dow/guard';
 import { createRedisStore } from '../../src/dow/redis-store';
-import { SLOT_SECONDS, type DowSyncBatch } from '../../src/dow/store';
+import { KNOWN_KEEP, SLOT_SECONDS, createMemoryStore, type DowSyncBatch, type DowSyncResult } from '../../src/dow/store';
 import { redisInstalled, startRedis, type RedisProcess } from './redis-server';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -77,6 +77,35 @@ t.test('shared store on a real redis-server', async (t) => {
     const e = await store.sync(batch(now + 60_000, { keys: [{ key: '1.2.3.4', count: 1, costNanoUsd: 0, anonCostNanoUsd: 0 }] }));
     const frac = ((now + 60_000) % 60_000) / 60_000;
     t.ok(Math.abs(e.keyCounts[0]! - (1 + 5 * (1 - frac))) < 1e-9, `sliding count ${e.keyCounts[0]}`);
+  });
+
+  await t.test('known callers: first seen per slot, only before the cut, the same answer as the in-process store', async (t) => {
+    const store = createRedisStore({ url: url(), timeoutMs: 200, prefix: 'known' });
+    t.teardown(() => store.close());
+    const mem = createMemoryStore();
+    const both = async (b: DowSyncBatch): Promise<[DowSyncResult, DowSyncResult]> => [await store.sync(b), await mem.sync(b)];
+    const S = 2_833_334; // a slot index
+    const T = S * SLOT_SECONDS * 1000 + 100_000;
+    const anon = (key: string) => ({ key, count: 1, costNanoUsd: 100, anonCostNanoUsd: 100 });
+    await both(batch(T, { keys: [anon('a1'), anon('a2'), { key: 'signed-in', count: 1, costNanoUsd: 100, anonCostNanoUsd: 0 }] }));
+    await both(batch(T + 60_000, { keys: [anon('a3'), anon('a1')] }));
+    await both(batch(T + 600_000, { keys: [anon('a4'), anon('a1')] })); // next slot
+    await both(batch(T + 720_000, { keys: [anon('late')] })); // after the cut below
+    const [r, m] = await both(batch(T + 730_000, { knownBefore: T + 660_000 }));
+    // Latest first-seen first in each slot (ties in reverse key order, as Redis orders them), newest slot first.
+    t.same(r.known, ['a4', 'a1', 'a3', 'a2', 'a1'], 'callers seen before the cut, anonymous only');
+    t.same(m.known, r.known, 'the in-process store answers the same');
+    const [none] = await both(batch(T + 731_000));
+    t.equal(none.known, undefined, 'only when asked for');
+    // A slot keeps its earliest KNOWN_KEEP callers: an attack's keys, arriving later, are the ones dropped.
+    for (let i = 0; i < 8; i++) {
+      const keys = Array.from({ length: 64 }, (_, j) => anon(`bulk${i}-${j}`));
+      for (let k = 0; k < (KNOWN_KEEP / 64) / 8 + 1; k++) await store.sync(batch(T + 800_000 + i * 1000 + k, { keys: keys.map((x) => ({ ...x, key: `${x.key}-${k}` })) }));
+    }
+    const z = await store.client.command(['ZCARD', `{known}:f:${S + 1}`]);
+    t.ok(typeof z === 'number' && z <= KNOWN_KEEP + 8 * 64, `slot trimmed to about ${KNOWN_KEEP} (${String(z)})`);
+    const first = await store.client.command(['ZSCORE', `{known}:f:${S + 1}`, 'a4']);
+    t.equal(Number(first), T + 600_000, 'the earliest are kept');
   });
 
   await t.test('two instances limit a caller spread over both (per-caller limit is fleet-wide)', async (t) => {

@@ -1,0 +1,90 @@
+import t from 'tap';
+import type { AddressInfo } from 'node:net';
+import { HttpRequest, InvocationContext } from '@azure/functions';
+import * as functions from '@google-cloud/functions-framework';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { protect as protectLambda } from '../../adapters/aws-lambda/index';
+import { protect as protectAzure } from '../../adapters/azure-functions/index';
+import { protect as protectGcp } from '../../adapters/gcp-functions/index';
+import { createMemoryStore, type DowStore, type DowSyncBatch } from '../../src/dow/store';
+import type { Pricing } from '../../src/dow/cost';
+import * as ev from '../helpers/lambda-events';
+
+// The cost model prices each invocation from the function's memory. Observed through the real
+// protect() of each provider: the shared store receives the spend the guard accounted. With these
+// prices every invocation is billed exactly one second (minimum 1,000 ms) at $1e-6 per GB-s, nothing
+// per request, so one invocation's spend in nano-USD is memoryMb / 1024 × 1000, whatever its duration.
+const PRICING: Partial<Pricing> = { perRequestUsd: 0, perGbSecondUsd: 1e-6, perVcpuSecondUsd: 0, perGhzSecondUsd: 0, granularityMs: 1000, minBilledMs: 1000, memoryStepMb: 1, frontDoorPerRequestUsd: 0 };
+
+function capture(): { store: DowStore; batches: DowSyncBatch[] } {
+  const mem = createMemoryStore();
+  const batches: DowSyncBatch[] = [];
+  return { batches, store: { timeoutMs: 50, sync: (b) => (batches.push(structuredClone(b)), mem.sync(b)) } };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Two invocations 600 ms apart (the flush interval is 500 ms): the first one's spend is recorded after
+ * the first flush (which happens at its admission), so the second flush carries exactly that spend.
+ */
+async function billedMemoryMb(invoke: () => Promise<unknown>, batches: DowSyncBatch[]): Promise<number> {
+  await invoke();
+  await sleep(600);
+  await invoke();
+  const nano = batches.reduce((s, b) => s + b.seconds.reduce((x, sec) => x + sec.costNanoUsd, 0), 0);
+  return Math.round((nano * 1024) / 1000);
+}
+
+const dow = (store: DowStore, extra: Record<string, unknown> = {}) => ({ denialOfWallet: { store, flushSeconds: 0.5, pricing: PRICING, ...extra } });
+
+t.test('Lambda: the memory comes from context.memoryLimitInMB, unless memoryMb is set', async (t) => {
+  const { store, batches } = capture();
+  const h = protectLambda(async () => ({ statusCode: 200, body: 'ok' }), { log: false, ...dow(store) });
+  const event = () => ev.apiGatewayV2({ sourceIp: '198.51.100.20' }) as never;
+  t.equal(await billedMemoryMb(() => h(event(), ev.lambdaContext({ memoryLimitInMB: '2048' })), batches), 2048, 'priced at 2,048 MB');
+
+  const second = capture();
+  const fixed = protectLambda(async () => ({ statusCode: 200 }), { log: false, ...dow(second.store, { memoryMb: 512 }) });
+  t.equal(await billedMemoryMb(() => fixed(event(), ev.lambdaContext({ memoryLimitInMB: '2048' })), second.batches), 512, 'the option wins');
+
+  const third = capture();
+  const batch = protectLambda(async () => ({ batchItemFailures: [] }), { log: false, ...dow(third.store) });
+  const sqs = () => ev.sqs([{ body: JSON.stringify({ orderId: 42 }) }]) as never;
+  t.equal(await billedMemoryMb(() => batch(sqs(), ev.lambdaContext({ memoryLimitInMB: '1024' })), third.batches), 1024, 'queue batches too');
+});
+
+t.test('Azure: the configured memoryMb, else the Consumption plan cap of 1,536 MB', async (t) => {
+  const ctx = () =>
+    new InvocationContext({
+      invocationId: 'inv-1',
+      functionName: 'orders',
+      logHandler: () => undefined,
+      options: { trigger: { type: 'httpTrigger', name: 'request', methods: ['GET'], authLevel: 'anonymous' } as never },
+    });
+  const req = () => new HttpRequest({ method: 'GET', url: 'https://example.azurewebsites.net/api/orders', headers: { 'x-forwarded-for': '198.51.100.21' } });
+  const a = capture();
+  const h = protectAzure(async () => ({ status: 200 }), { log: false, ...dow(a.store, { memoryMb: 768 }) });
+  t.equal(await billedMemoryMb(() => h(req(), ctx()), a.batches), 768);
+  const b = capture();
+  const d = protectAzure(async () => ({ status: 200 }), { log: false, ...dow(b.store) });
+  t.equal(await billedMemoryMb(() => d(req(), ctx()), b.batches), 1536);
+});
+
+t.test('GCP: the configured memoryMb, else 256 MB', async (t) => {
+  const serveOnce = async (name: string, h: functions.HttpFunction): Promise<{ url: string; close: () => Promise<void> }> => {
+    functions.http(name, h);
+    const server = getTestServer(name);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}/orders`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  };
+  const a = capture();
+  const s1 = await serveOnce('dow-memory-set', protectGcp((_req, res) => void res.send('ok'), { log: false, ...dow(a.store, { memoryMb: 1024 }) }));
+  t.teardown(s1.close);
+  t.equal(await billedMemoryMb(() => fetch(s1.url).then((r) => r.text()), a.batches), 1024);
+  const b = capture();
+  const s2 = await serveOnce('dow-memory-default', protectGcp((_req, res) => void res.send('ok'), { log: false, ...dow(b.store) }));
+  t.teardown(s2.close);
+  t.equal(await billedMemoryMb(() => fetch(s2.url).then((r) => r.text()), b.batches), 256);
+});
