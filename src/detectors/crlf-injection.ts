@@ -274,11 +274,8 @@ export function detectCrlfInjection(value: string): Detection | undefined {
     }
   }
   if (first === -1) return undefined;
-  try {
-    return scan(value, first);
-  } catch {
-    return undefined;
-  }
+  // No try/catch: a bug here must reach the engine's wrapper, which logs it once and fails open.
+  return scan(value, first);
 }
 
 function scan(s: string, first: number): Detection | undefined {

@@ -932,7 +932,8 @@ export function detectTemplateInjection(value: string): Detection | undefined {
     dollar = value.indexOf('$') !== -1;
   }
   if (brace === -1 && !pct && !at && !hash && !dollar) return undefined;
-  try {
+  // No try/catch: a bug here must reach the engine's wrapper, which logs it once and fails open.
+  {
     const ctx: Ctx = { best: undefined, budget: 8 * n + 4096 };
     if (brace !== -1) scanBraces(value, ctx, brace);
     if (pct && (ctx.best?.level ?? 0) < 3) scanPercent(value, ctx);
@@ -951,7 +952,5 @@ export function detectTemplateInjection(value: string): Detection | undefined {
       }
     }
     return { rule: best.rule, reason: best.reason, confidence: LEVEL_CONF[best.level] ?? 'low' };
-  } catch {
-    return undefined;
   }
 }
