@@ -13,15 +13,10 @@
  * read through `clone()` as before.
  */
 
-interface Adoptable {
-  method: string;
-  url: string;
-  headers: { get(name: string): string | null; forEach(cb: (value: string, name: string) => void): void };
-  query?: { forEach(cb: (value: string, key: string) => void): void };
-  params?: Record<string, string>;
-  body?: unknown;
+import type { HttpRequestLike } from './normalize';
+
+interface Adoptable extends HttpRequestLike {
   arrayBuffer(): Promise<ArrayBuffer>;
-  clone(): unknown;
   constructor: unknown;
 }
 
@@ -40,7 +35,7 @@ function canAdopt(req: object): req is Adoptable {
  * The body as text for the engine (undefined when the request has none), leaving `req` readable.
  * Throws what reading the body throws (a disturbed or failed stream).
  */
-export async function readBodyKeepReadable(req: { body?: unknown; clone(): { text(): Promise<string> } }): Promise<string | undefined> {
+export async function readBodyKeepReadable(req: HttpRequestLike): Promise<string | undefined> {
   if (req.body === null) return undefined;
   if (!canAdopt(req)) return req.clone().text();
   const bytes = new Uint8Array(await req.arrayBuffer());
