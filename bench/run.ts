@@ -436,7 +436,7 @@ export function markdown(res: Results, zen: ReturnType<typeof zenWarm>): string 
   const typical = res.warm.find((r) => r.provider === 'Lambda' && r.event === 'typical');
   if (typical?.extra) for (const [k, v] of Object.entries(typical.extra)) L.push(`\nLambda typical, ${k}: ${fmt(v)} (the rest of the added time is the sink-check context, AsyncLocalStorage).`);
   L.push('');
-  L.push('Bare: the handler alone. Azure: a new `HttpRequest` per invocation on both sides (its body is a stream), and the handler reads the body, as a POST handler does; protect() also reads a clone of it. GCP: Express requests captured from the real functions-framework server, then passed directly.');
+  L.push('Bare: the handler alone. Azure: a new `HttpRequest` per invocation on both sides (its body is a stream), and the handler reads the body, as a POST handler does; protect() reads it first and keeps it readable for the handler. GCP: Express requests captured from the real functions-framework server, then passed directly.');
   L.push('libddwaf stops at 256 items per container and 4096 characters per string by default, so on the 1 MB body it inspects part of the data protect() inspects in full.');
   if ('error' in zen) L.push(`Aikido Zen: did not run (${zen.error}).`);
   else
