@@ -24,12 +24,29 @@
  * colon, `%`, NUL, non-ASCII character or `..` (most ids, names, numbers, e-mail addresses and
  * sentences). A second, allocation-free pass asks of every token whether analyzeToken could hit at
  * all (tokenMayHit's questions, the segment checks included, as the token is read); `Mozilla/5.0`,
- * `application/json` and public URLs stop there. Later passes normalise each remaining token once
- * (twice for the escaped reading) and walk its segments once: linear in the input, with no
- * look-ahead longer than a few characters.
+ * `application/json` and public URLs stop there. A remaining token is walked once per reading (twice
+ * for the escaped one), in place while nothing in it needs rewriting and over its normalised copy
+ * from the first thing that does; segments are compared in place. Linear in the input with a small
+ * constant whatever its shape (a megabyte of `../`, `\.\./`, `/*`, `%25` or `/etc` costs a few
+ * table loads per character, no allocation per segment), with no look-ahead longer than a crown
+ * word.
  */
 import type { Confidence, Detection } from '../types';
 import { better, hexVal, type Hit } from './util';
+
+/**
+ * s[k], or -1 past the end (where charCodeAt gives NaN). An out-of-bounds charCodeAt deoptimises a
+ * warm scan and leaves it, and hexVal, reading doubles; -1 compares like NaN in every test it meets
+ * here (equalities, `>= x && <= y` ranges, hexVal, `| 0x20`).
+ */
+function at(s: string, k: number): number {
+  return k < s.length ? s.charCodeAt(k) : -1;
+}
+
+/** `/` or `\`. */
+function isSep(c: number): boolean {
+  return c === 47 || c === 92;
+}
 
 function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -48,27 +65,38 @@ function unicodeDot(c: number): boolean {
 // ---------------------------------------------------------------------------------------------------
 
 interface Normalized {
-  /** Lower-cased, separators as `/`, dots as `.`, NUL kept. */
+  /**
+   * Lower-cased, disguised separators as `/` and dots as `.`, NUL kept. A backslash stays: every
+   * reader takes `\` for `/` (rewriting it would copy every long token with one, for nothing).
+   */
   text: string;
   /** A separator or dot came from an encoding remnant, a Unicode look-alike or a `0x` spelling. */
   obfuscated: boolean;
   /** Both `/` and `\` appeared. */
   mixed: boolean;
+  /**
+   * A `.\.` (an escaped dot after a dot) was seen. Exact when nothing was rewritten (every character
+   * was read); otherwise it may miss one inside a rewritten sequence.
+   */
+  escDot: boolean;
 }
 
 /**
  * Reads `%XX` with any number (bounded) of `25` re-encodings in between: `%2e`, `%252e`, `%25252e`.
- * Returns [byte, next] or undefined.
+ * Returns the index after it and leaves the byte in `pctByte`, or returns -1 (no tuple allocated per
+ * `%`; a byte and an index packed in one number would leave the small-integer range on long tokens).
  */
-function percentByte(s: string, p: number, end: number): [number, number] | undefined {
+let pctByte = 0;
+function percentByte(s: string, p: number, end: number): number {
   let q = p + 1;
   for (let k = 0; k < 4 && q + 3 < end && s.charCodeAt(q) === 50 && s.charCodeAt(q + 1) === 53 && hexVal(s.charCodeAt(q + 2)) >= 0 && hexVal(s.charCodeAt(q + 3)) >= 0; k++) {
     q += 2; // `%25` then more: the `25` re-encodes the `%`.
   }
-  const h1 = hexVal(s.charCodeAt(q));
-  const h2 = hexVal(s.charCodeAt(q + 1));
-  if (q + 1 >= end || h1 < 0 || h2 < 0) return undefined;
-  return [h1 * 16 + h2, q + 2];
+  const h1 = hexVal(at(s, q));
+  const h2 = hexVal(at(s, q + 1));
+  if (q + 1 >= end || h1 < 0 || h2 < 0) return -1;
+  pctByte = h1 * 16 + h2;
+  return q + 2;
 }
 
 /** Maps an overlong two-byte UTF-8 pair (C0/C1 lead) to what it spells. */
@@ -76,64 +104,139 @@ function overlong(lead: number, cont: number): number {
   return ((lead & 0x1f) << 6) | (cont & 0x3f);
 }
 
+/** Tokens longer than this are normalised (and unescaped) through a code-unit buffer. */
+const LONG_TOKEN = 256;
+
+/**
+ * A string built code unit by code unit into one typed array (for long tokens): one byte per unit
+ * while every unit fits, two bytes from the first one that does not, so an ASCII token stays a
+ * one-byte string (lower-cased and read faster than a two-byte one). Capacity is fixed: the callers
+ * never write more units than the token they read.
+ */
+class UnitBuffer {
+  private narrow: Uint8Array | undefined;
+  private wide: Uint16Array | undefined;
+  private n = 0;
+  constructor(private readonly capacity: number) {
+    this.narrow = new Uint8Array(capacity);
+  }
+
+  /** Appends s[a, b). */
+  copy(s: string, a: number, b: number): void {
+    let n = this.n;
+    const narrow = this.narrow;
+    if (narrow !== undefined) {
+      for (; a < b; a++) {
+        const c = s.charCodeAt(a);
+        if (c > 255) break;
+        narrow[n++] = c;
+      }
+      this.n = n;
+      if (a === b) return;
+      // A unit above 255: widen what is there and go on two bytes per unit.
+      this.wide = new Uint16Array(this.capacity);
+      this.wide.set(narrow.subarray(0, n));
+      this.narrow = undefined;
+    }
+    const wide = this.wide!;
+    for (; a < b; a++) {
+      const c = s.charCodeAt(a);
+      wide[n++] = c;
+    }
+    this.n = n;
+  }
+
+  /** Appends one unit. */
+  push(c: number): void {
+    const narrow = this.narrow;
+    if (narrow !== undefined) {
+      if (c <= 255) {
+        narrow[this.n++] = c;
+        return;
+      }
+      this.wide = new Uint16Array(this.capacity);
+      this.wide.set(narrow.subarray(0, this.n));
+      this.narrow = undefined;
+    }
+    this.wide![this.n++] = c;
+  }
+
+  toString(): string {
+    if (this.narrow !== undefined) return Buffer.from(this.narrow.buffer, 0, this.n).toString('latin1');
+    return Buffer.from(this.wide!.buffer, 0, this.n * 2).toString('utf16le');
+  }
+}
+
 function normalize(s: string, start: number, end: number): Normalized {
   // Runs of characters that need no rewriting are copied as slices and the result is lower-cased
   // once; `out` (a rope in V8) is never read while it is built. `dots` counts the `.` ending it.
+  // A long token with a rewrite goes through one code-unit buffer instead, written as the token is
+  // read from its first rewrite on: a rope holds a string per rewrite, half a million on 1 MB of
+  // `..%2f`, and the collector then costs more than the scan. The text is the same either way; it is
+  // never longer than the token.
+  const long = end - start > LONG_TOKEN;
+  let buf: UnitBuffer | undefined; // a long token's output, from its first rewrite on
   let out = '';
   let run = start;
   let dots = 0;
   let obf = false;
   let slash = false;
   let back = false;
+  let escDot = false;
+  let cased = false; // a kept character is an upper-case letter or not ASCII
   for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
     if (c === 47 || c === 92) {
-      // Separators stay in the run; `\` becomes `/` in one pass at the end.
+      // Separators stay in the run, `\` too.
       if (c === 47) slash = true;
-      else back = true;
+      else {
+        back = true;
+        if (!escDot && i > start && i + 1 < end && s.charCodeAt(i - 1) === 46 && s.charCodeAt(i + 1) === 46) escDot = true;
+      }
+      if (buf !== undefined) buf.push(c);
       dots = 0;
       continue;
     }
-    // What this position contributes when it must be rewritten: a separator or a dot.
-    let piece: string | undefined;
+    // What this position contributes when it must be rewritten: a separator, a dot or a NUL (-1: none).
+    let piece = -1;
     let last = i; // index of the last character the rewrite consumed
     if (c === 37 /* % */) {
-      if ((s.charCodeAt(i + 1) | 0x20) === 117 /* %uXXXX */ && i + 5 < end) {
+      if ((at(s, i + 1) | 0x20) === 117 /* %uXXXX */ && i + 5 < end) {
         const a = hexVal(s.charCodeAt(i + 2));
         const b = hexVal(s.charCodeAt(i + 3));
         const d = hexVal(s.charCodeAt(i + 4));
         const e = hexVal(s.charCodeAt(i + 5));
         if (a >= 0 && b >= 0 && d >= 0 && e >= 0) {
           const cp = (a << 12) | (b << 8) | (d << 4) | e;
-          if (cp === 0x2e || unicodeDot(cp)) piece = '.';
-          else if (cp === 0x2f || cp === 0x5c || unicodeSep(cp) || (cp >= 0xe000 && cp <= 0xf8ff)) piece = '/';
-          if (piece !== undefined) last = i + 5;
+          if (cp === 0x2e || unicodeDot(cp)) piece = 46;
+          else if (cp === 0x2f || cp === 0x5c || unicodeSep(cp) || (cp >= 0xe000 && cp <= 0xf8ff)) piece = 47;
+          if (piece >= 0) last = i + 5;
         }
       }
-      const pb = piece === undefined ? percentByte(s, i, end) : undefined;
-      if (pb !== undefined) {
-        const [b, next] = pb;
+      const next = piece < 0 ? percentByte(s, i, end) : -1;
+      if (next >= 0) {
+        const b = pctByte;
         if (b === 0x2e || b === 0x2f || b === 0x5c) {
-          piece = b === 0x2e ? '.' : '/';
+          piece = b === 0x2e ? 46 : 47;
           last = next - 1;
         } else if (b === 0) {
-          piece = '\0';
+          piece = 0;
           last = next - 1;
         } else if (b === 0xc0 || b === 0xc1 || b === 0xe0) {
           // Overlong lead byte: the continuation may be valid (`%af`), re-encoded (`%25af`) or junk
           // from a fuzz list (`%9v`); whatever it spells, between dots it stands as a separator.
           let next2 = next;
           let cont = -1;
-          if (s.charCodeAt(next) === 37) {
+          if (at(s, next) === 37) {
             const pc = percentByte(s, next, end);
-            if (pc !== undefined) {
-              cont = pc[0];
-              next2 = pc[1];
-              if (b === 0xe0 && s.charCodeAt(next2) === 37) {
+            if (pc >= 0) {
+              cont = pctByte;
+              next2 = pc;
+              if (b === 0xe0 && at(s, next2) === 37) {
                 const pd = percentByte(s, next2, end);
-                if (pd !== undefined) {
-                  cont = pd[0];
-                  next2 = pd[1];
+                if (pd >= 0) {
+                  cont = pctByte;
+                  next2 = pd;
                 }
               }
             } else if (next + 2 < end) {
@@ -141,58 +244,73 @@ function normalize(s: string, start: number, end: number): Normalized {
             }
           }
           const spelled = cont < 0 ? -1 : b === 0xe0 ? cont & 0x3f : overlong(b, cont);
-          piece = spelled === 0x2e ? '.' : '/';
+          piece = spelled === 0x2e ? 46 : 47;
           last = Math.min(next2, end) - 1;
         }
       }
-    } else if (c === 48 /* 0x2e, 0x2f, 0x5c spelled out */ && (s.charCodeAt(i + 1) | 0x20) === 120 && i + 3 < end) {
+    } else if (c === 48 /* 0x2e, 0x2f, 0x5c spelled out */ && (at(s, i + 1) | 0x20) === 120 && i + 3 < end) {
       const h1 = hexVal(s.charCodeAt(i + 2));
       const h2 = hexVal(s.charCodeAt(i + 3));
       const v = h1 * 16 + h2;
       if (h1 >= 0 && h2 >= 0 && (v === 0x2e || v === 0x2f || v === 0x5c)) {
-        piece = v === 0x2e ? '.' : '/';
+        piece = v === 0x2e ? 46 : 47;
         last = i + 3;
       }
-    } else if (dots >= 2 && ((c === 50 && (s.charCodeAt(i + 1) | 0x20) === 102) || (c === 53 && (s.charCodeAt(i + 1) | 0x20) === 99))) {
+    } else if (dots >= 2 && ((c === 50 && (at(s, i + 1) | 0x20) === 102) || (c === 53 && (at(s, i + 1) | 0x20) === 99))) {
       // `..2f..2f`: a list whose `%` signs were stripped once.
-      piece = '/';
+      piece = 47;
       last = i + 1;
     } else if (c >= 0x80) {
       if (unicodeSep(c) || c === 0xfffd || (c >= 0xe000 && c <= 0xf8ff)) {
         // U+FFFD from an invalid (overlong) sequence and private-use code points that IIS best-fit
         // mapping turned into `/` (`%uEFC8`, `%uF025`) stand where a separator was.
-        piece = '/';
+        piece = 47;
       } else if (unicodeDot(c)) {
-        piece = '.';
+        piece = 46;
       } else if ((c === 0xc0 || c === 0xc1 || c === 0xe0) && i + 1 < end) {
         // Overlong UTF-8 decoded as Latin-1: `\u00c0\u00af` is `/`, `\u00c0\u00ae` is `.`.
         let j = i + 1;
         if (c === 0xe0 && s.charCodeAt(j) >= 0x80 && s.charCodeAt(j) <= 0xbf) j++;
-        const d = s.charCodeAt(j);
+        const d = at(s, j);
         if (d >= 0x80 && d <= 0xbf) {
           const v = c === 0xe0 ? d & 0x3f : overlong(c, d);
           if (v === 0x2e || v === 0x2f || v === 0x5c) {
-            piece = v === 0x2e ? '.' : '/';
+            piece = v === 0x2e ? 46 : 47;
             last = j;
           }
         }
       }
     }
-    if (piece === undefined) {
+    if (piece < 0) {
+      if (buf !== undefined) buf.push(c);
+      if (c >= 65 && (c <= 90 || c >= 0x80)) cased = true;
       dots = c === 46 ? dots + 1 : 0;
       continue;
     }
     // Everything rewritten here was disguised (a backslash never gets here).
     obf = true;
-    if (run < i) out += s.slice(run, i);
-    out += piece;
-    dots = piece === '.' ? dots + 1 : 0;
+    if (long) {
+      if (buf === undefined) {
+        // Nothing was rewritten before: run === start.
+        buf = new UnitBuffer(end - start);
+        buf.copy(s, start, i);
+      }
+      buf.push(piece);
+    } else {
+      if (run < i) out += s.slice(run, i);
+      out += piece === 46 ? '.' : piece === 47 ? '/' : '\0';
+    }
+    dots = piece === 46 ? dots + 1 : 0;
     i = last;
     run = last + 1;
   }
+  // Lower-cased only when some kept character may change (a long token of `../` is not copied).
+  if (buf !== undefined) {
+    const text = buf.toString();
+    return { text: cased ? text.toLowerCase() : text, obfuscated: obf, mixed: slash && back, escDot };
+  }
   if (run < end) out += s.slice(run, end);
-  const text = out.toLowerCase();
-  return { text: back ? text.replaceAll('\\', '/') : text, obfuscated: obf, mixed: slash && back };
+  return { text: cased ? out.toLowerCase() : out, obfuscated: obf, mixed: slash && back, escDot };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -399,17 +517,11 @@ const CROWN_STRINGS = [
 /** Extensions of configuration, logs and keys. */
 const SENSITIVE_EXTENSIONS = new Set(['.ini', '.log', '.conf', '.cnf', '.cfg', '.err', '.pem', '.key', '.inf', '.htpasswd', '.passwd']);
 
-/** A segment that is a secret on its own, wherever it sits. */
-function crownSingle(a: string): boolean {
-  return a === '.ssh' || a === '.aws' || a === 'id_rsa' || a === 'win.ini' || a === 'boot.ini' || a === '.htpasswd';
-}
+/** Segments that are a secret on their own, wherever they sit. */
+const CROWN_SINGLES = ['.ssh', '.aws', 'id_rsa', 'win.ini', 'boot.ini', '.htpasswd'];
 
-/** Two consecutive segments that are a classic target: `etc/passwd`, `proc/<x>`, `var/task`. */
-function crownPair(a: string, b: string): boolean {
-  if (a === 'etc') return b === 'passwd' || b === 'shadow' || b === 'sudoers';
-  if (a === 'proc') return b.length > 0;
-  if (a === 'var') return b === 'task' || b === 'runtime';
-  return false;
+function crownSingle(a: string): boolean {
+  return CROWN_SINGLES.includes(a);
 }
 
 function sensitiveName(seg: string): boolean {
@@ -426,28 +538,192 @@ function sensitiveName(seg: string): boolean {
 // Token analysis
 // ---------------------------------------------------------------------------------------------------
 
-/** A crown target spelled anywhere in the normalised token, not glued to a preceding letter. */
-function hasCrownString(t: string): boolean {
-  for (const c of CROWN_STRINGS) {
-    for (let at = t.indexOf(c); at !== -1; at = t.indexOf(c, at + 1)) {
-      const before = at === 0 ? 47 : t.charCodeAt(at - 1);
-      if (!(before >= 97 && before <= 122) && !(before >= 48 && before <= 57)) return true;
+/** `..` runs glued to a system root because the separators were stripped (`....etc/`, `..web-inf`). */
+const GLUED_ROOTS = ['etc/', 'etcpasswd', 'web-inf', 'windows/', 'winnt/', 'inetpub', 'boot.ini', 'win.ini'];
+
+/**
+ * The words of a list by their first two characters (both ASCII), as `(c1 << 7) | c2`, with the
+ * prefix they share (`etc/` for the four `etc/…` targets, compared once). PAIRS flags the pairs that
+ * begin some word (PAIR_CROWN, PAIR_GLUED), so most positions of a token are passed after one load.
+ */
+interface PairWords {
+  prefix: string;
+  words: string[];
+}
+function byPair(words: readonly string[], flag: number): Array<PairWords | undefined> {
+  const out = new Array<PairWords | undefined>(1 << 14).fill(undefined);
+  for (const w of words) {
+    const k = (w.charCodeAt(0) << 7) | w.charCodeAt(1);
+    const g = out[k];
+    if (g === undefined) out[k] = { prefix: w, words: [w] };
+    else {
+      g.words.push(w);
+      let m = 0;
+      while (m < g.prefix.length && m < w.length && g.prefix.charCodeAt(m) === w.charCodeAt(m)) m++;
+      g.prefix = w.slice(0, m);
     }
+    PAIRS[k] = (PAIRS[k] as number) | flag;
+  }
+  return out;
+}
+const PAIR_CROWN = 1;
+const PAIR_GLUED = 2;
+const PAIRS = new Uint8Array(1 << 14);
+const CROWN_BY_PAIR = byPair(CROWN_STRINGS, PAIR_CROWN);
+const GLUED_BY_PAIR = byPair(GLUED_ROOTS, PAIR_GLUED);
+
+/**
+ * t[p, hi) begins with `w` (its first `from` characters already compared), ignoring ASCII case, `\`
+ * read as `/`.
+ */
+function restAt(t: string, p: number, hi: number, w: string, from: number): boolean {
+  if (p + w.length > hi) return false;
+  for (let k = from; k < w.length; k++) {
+    const c = fold(t.charCodeAt(p + k));
+    if (c !== w.charCodeAt(k) && !(c === 92 && w.charCodeAt(k) === 47)) return false;
+  }
+  return true;
+}
+
+/** t[p, hi) begins with one of the group's words (their first two characters already compared). */
+function groupAt(t: string, p: number, hi: number, g: PairWords): boolean {
+  if (!restAt(t, p, hi, g.prefix, 2)) return false;
+  const from = g.prefix.length;
+  for (let w = 0; w < g.words.length; w++) if (restAt(t, p, hi, g.words[w]!, from)) return true;
+  return false;
+}
+
+/**
+ * At `p` of the token text t[…, hi): a crown target spelled there, not glued to a preceding letter
+ * or digit, or a run of two or more dots glued to a system root (`....etc/`, `..web-inf`) starting
+ * there. `c` is t[p], `next` t[p + 1] (0 at the end), `before` t[p - 1] (47 at the start), all case
+ * folded; `dots` is the length of the `.` run that ends at p - 1. A table says whether some word
+ * starts with the two characters; only those words are compared, in place (thirteen `indexOf`s and
+ * a `startsWith` per dot run cost several times more on a megabyte of `../`).
+ */
+function crownAtPos(t: string, p: number, hi: number, c: number, next: number, before: number, dots: number): boolean {
+  if (c >= 128 || next >= 128) return false;
+  if (c === 92) c = 47; // (no word has a `/` second)
+  const k = (c << 7) | next;
+  const f = PAIRS[k] as number;
+  if (f === 0) return false;
+  if ((f & PAIR_GLUED) !== 0 && dots >= 2 && groupAt(t, p, hi, GLUED_BY_PAIR[k]!)) return true;
+  if ((f & PAIR_CROWN) !== 0 && !(before >= 97 && before <= 122) && !(before >= 48 && before <= 57) && groupAt(t, p, hi, CROWN_BY_PAIR[k]!)) return true;
+  return false;
+}
+
+/** The longest crown word or glued root. */
+const CROWN_REACH = Math.max(...CROWN_STRINGS.map((w) => w.length), ...GLUED_ROOTS.map((w) => w.length));
+
+/** crownAtPos at every position of t[q - CROWN_REACH, q) (`t` lower case, its token ends at `hi`). */
+function crownBefore(t: string, q: number, hi: number): boolean {
+  for (let p = Math.max(0, q - CROWN_REACH); p < q; p++) {
+    const before = p > 0 ? t.charCodeAt(p - 1) : 47;
+    const dots = before === 46 ? (p > 1 && t.charCodeAt(p - 2) === 46 ? 2 : 1) : 0; // (only `>= 2` matters)
+    if (crownAtPos(t, p, hi, t.charCodeAt(p), p + 1 < hi ? t.charCodeAt(p + 1) : 0, before, dots)) return true;
   }
   return false;
 }
 
-/** `..` runs glued to a system root because the separators were stripped (`....etc/`, `..web-inf`). */
-const GLUED_ROOTS = ['etc/', 'etcpasswd', 'web-inf', 'windows/', 'winnt/', 'inetpub', 'boot.ini', 'win.ini'];
+/** The finding for a token that names a crown target (crownAtPos). */
+function crownHit(): Hit {
+  return { rule: 'path.system-file', confidence: 'high', reason: 'A path that names a classic system file (passwd, boot.ini, web.xml…).' };
+}
 
-function hasGluedClimb(t: string): boolean {
-  for (let at = t.indexOf('..'); at !== -1; at = t.indexOf('..', at + 2)) {
-    let e = at;
-    while (e < t.length && t.charCodeAt(e) === 46) e++;
-    for (const r of GLUED_ROOTS) if (t.startsWith(r, e)) return true;
-    at = e - 2;
+/** What the previous named segment was, for crownPairOf's pairs. */
+const PREV_OTHER = 0;
+const PREV_ETC = 1;
+const PREV_PROC = 2;
+const PREV_VAR = 3;
+
+/** A word list as hash buckets (segHash), for in-place membership tests. */
+function table(words: Iterable<string>): Map<number, string[]> {
+  const m = new Map<number, string[]>();
+  for (const w of words) {
+    const h = segHash(w, 0, w.length);
+    const list = m.get(h);
+    if (list === undefined) m.set(h, [w]);
+    else list.push(w);
   }
+  return m;
+}
+
+/**
+ * t[a, b) is one of the table's words, ignoring ASCII case (the words are lower case and hold no
+ * `\`); a hash collision is settled by the comparison.
+ */
+function inTable(tab: Map<number, string[]>, t: string, a: number, b: number): boolean {
+  const list = tab.get(segHash(t, a, b));
+  if (list === undefined) return false;
+  for (let k = 0; k < list.length; k++) if (equalsCI(t, a, b, list[k]!)) return true;
   return false;
+}
+
+/** What a whole segment is, as bits (nameFlags). */
+const NAME_SENSITIVE = 1; // SENSITIVE_NAMES or crownSingle's names
+const NAME_STRONG = 2; // STRONG_ROOTS
+const NAME_ETC = 4;
+const NAME_PROC = 8;
+const NAME_VAR = 16;
+const NAME_ETC_PAIR = 32; // passwd, shadow, sudoers: crownPair after etc
+const NAME_VAR_PAIR = 64; // task, runtime: crownPair after var
+
+/** Every name analyzeReading asks about, with its bits, by segHash; and their signatures (segSig). */
+const NAME_TABLE = new Map<number, Array<{ word: string; flags: number }>>();
+const NAME_SIG = new Uint8Array(65536);
+function addName(word: string, flags: number): void {
+  const h = segHash(word, 0, word.length);
+  let list = NAME_TABLE.get(h);
+  if (list === undefined) NAME_TABLE.set(h, (list = []));
+  const known = list.find((x) => x.word === word);
+  if (known !== undefined) known.flags |= flags;
+  else list.push({ word, flags });
+  NAME_SIG[segSig(word, 0, word.length)] = 1;
+}
+
+/**
+ * The bits of the segment t[a, b) (ignoring ASCII case), or 0. A signature of its length and three
+ * characters turns most segments away after four loads; the rest are hashed, looked up and compared.
+ */
+function nameFlags(t: string, a: number, b: number): number {
+  if (b - a < 2 || NAME_SIG[segSig(t, a, b)] !== 1) return 0; // (every name has two characters)
+  const list = NAME_TABLE.get(segHash(t, a, b));
+  if (list === undefined) return 0;
+  for (let k = 0; k < list.length; k++) if (equalsCI(t, a, b, list[k]!.word)) return list[k]!.flags;
+  return 0;
+}
+
+/**
+ * The rest of sensitiveName for t[a, b) (ignoring ASCII case), after its name list: a `_history`
+ * file, a sensitive extension, or configuration and secrets by name with an extension.
+ */
+function sensitiveRestAt(t: string, a: number, b: number): boolean {
+  let dot = b - 1;
+  while (dot >= a && t.charCodeAt(dot) !== 46) dot--;
+  if (dot <= a) return fold(t.charCodeAt(b - 1)) === 121 && endsWithCI(t, a, b, '_history');
+  if (dot < b - 1 && inTable(EXTENSION_TABLE, t, dot, b)) return true;
+  // (`passw`, the shortest word, needs five characters before the dot.)
+  return dot - a >= 5 && (containsCI(t, a, dot, 'config') || containsCI(t, a, dot, 'passw') || containsCI(t, a, dot, 'secret') || containsCI(t, a, dot, 'credential'));
+}
+
+/**
+ * Two consecutive segments that are a classic target (crownPair): `etc/passwd`, `proc/<x>`,
+ * `var/task`. `prev` is what the first one was; `flags` the second's bits (named, not empty).
+ */
+function crownPairOf(prev: number, flags: number): boolean {
+  if (prev === PREV_ETC) return (flags & NAME_ETC_PAIR) !== 0;
+  if (prev === PREV_PROC) return true;
+  if (prev === PREV_VAR) return (flags & NAME_VAR_PAIR) !== 0;
+  return false;
+}
+
+/**
+ * The segment as analyzeReading names it: its text (lower-cased when `lower`; it is then ASCII), or
+ * '' when it is too long to be a name.
+ */
+function segmentText(t: string, a: number, b: number, lower: boolean): string {
+  if (b - a > MAX_NAMED_SEGMENT) return '';
+  return lower ? t.slice(a, b).toLowerCase() : t.slice(a, b);
 }
 
 /** Longest segment worth naming; longer ones are ordinary (no system name is that long). */
@@ -456,44 +732,48 @@ const MAX_NAMED_SEGMENT = 64;
 /**
  * Analyses one path-like token `s[start, end)`. `leading`: it starts the value (or is the value).
  * `link`: the token is a markdown link target or an href, resolved against a URL, not a directory.
- * The normalised token is walked segment by segment by index (no split), so a megabyte of `/` or
- * `../` costs one pass and no per-segment allocation beyond short names.
+ * `lead`: it is the value's leading token, which ends at its first PT_LEAD character before `end`
+ * (found by the first reading, left in `leadTokenEnd` when that reading does not decide).
  */
-function analyzeToken(s: string, start: number, end: number, leading: boolean, link: boolean): Hit | undefined {
-  const hit = analyzeReading(s, start, end, leading, link);
+function analyzeToken(s: string, start: number, end: number, leading: boolean, link: boolean, lead: boolean): Hit | undefined {
+  const hit = analyzeReading(s, start, end, leading, link, lead);
   if (hit?.confidence === 'high') return hit;
+  if (lead) end = leadTokenEnd = READING.end;
   // Read a second time with backslash escapes undone (`\.\.\/` is `../` to a shell, a regex or a
   // JSON string): as separators those backslashes only leave single dots, which climb nothing.
+  // The first reading saw every `.\.` unless something was rewritten.
+  if (!(READING.obfuscated ? hasEscapedDot(s, start, end) : READING.escDot)) return hit;
   const u = unescapeDots(s, start, end);
-  return u === undefined ? hit : better(hit, analyzeReading(u, 0, u.length, leading, link));
+  return better(hit, analyzeReading(u, 0, u.length, leading, link, false));
 }
 
 /**
- * The token with every `\` before a `.` or `/` dropped, when it holds an escaped dot right after
- * another dot (`.\.`, as in `\.\.`), the only way the escaped reading can climb where the plain one
- * does not; otherwise undefined (no copy). Windows climbs (`..\..\`) qualify too; both readings climb
- * then. crownAt lets exactly these tokens past the pre-check. Linear, one copy of the token.
+ * The token holds an escaped dot right after another dot (`.\.`, as in `\.\.`), the only way the
+ * escaped reading can climb where the plain one does not. Windows climbs (`..\..\`) qualify too;
+ * both readings climb then. crownAt lets exactly these tokens past the pre-check.
  */
-function unescapeDots(s: string, start: number, end: number): string | undefined {
-  let found = false;
-  for (let k = start; k + 2 < end && !found; k++) {
-    found = s.charCodeAt(k) === 46 && s.charCodeAt(k + 1) === 92 && s.charCodeAt(k + 2) === 46;
+function hasEscapedDot(s: string, start: number, end: number): boolean {
+  for (let k = start; k + 2 < end; k++) {
+    if (s.charCodeAt(k) === 46 && s.charCodeAt(k + 1) === 92 && s.charCodeAt(k + 2) === 46) return true;
   }
-  if (!found) return undefined;
-  if (end - start > 256) {
-    // Long tokens: one code-unit buffer. Slices joined (or `+=`) would allocate a string per escaped
-    // dot, half a million on a 1 MB `\.\./` run, and the collector then dominates the cost.
-    const buf = new Uint16Array(end - start);
-    let n = 0;
+  return false;
+}
+
+/** The token with every `\` before a `.` or `/` dropped. Linear, one copy of the token. */
+function unescapeDots(s: string, start: number, end: number): string {
+  // Long tokens: one code-unit buffer. Slices joined (or `+=`) would allocate a string per escaped
+  // dot, half a million on a 1 MB `\.\./` run, and the collector then dominates the cost.
+  if (end - start > LONG_TOKEN) {
+    const buf = new UnitBuffer(end - start);
     for (let k = start; k < end; k++) {
       const c = s.charCodeAt(k);
       if (c === 92 && k + 1 < end) {
         const d = s.charCodeAt(k + 1);
         if (d === 46 || d === 47) continue;
       }
-      buf[n++] = c;
+      buf.push(c);
     }
-    return Buffer.from(buf.buffer, 0, n * 2).toString('utf16le');
+    return buf.toString();
   }
   let out = '';
   let run = start;
@@ -508,163 +788,314 @@ function unescapeDots(s: string, start: number, end: number): string | undefined
   return out + s.slice(run, end);
 }
 
-/** analyzeToken for one reading of the token. */
-function analyzeReading(s: string, start: number, end: number, leading: boolean, link: boolean): Hit | undefined {
-  const n = normalize(s, start, end);
-  const t = n.text;
-  if (hasCrownString(t) || hasGluedClimb(t)) {
-    return { rule: 'path.system-file', confidence: 'high', reason: 'A path that names a classic system file (passwd, boot.ini, web.xml…).' };
-  }
-  if (t.indexOf('/') === -1) return undefined;
+/**
+ * What analyzeReading learnt of the token besides its finding (for analyzeToken): whether it was
+ * rewritten, whether it holds a `.\.`, and where it ends (found by the walk for the leading token).
+ */
+const READING = { obfuscated: false, escDot: false, end: 0 };
 
-  // A URL's scheme and authority do not count: in `http://host/a` the path starts after the third `/`.
-  const schemeEnd = t.indexOf('://');
-  let isUrl = false;
-  if (schemeEnd > 0 && schemeEnd < 24 && t.indexOf('/') === schemeEnd + 1) isUrl = true;
+/** Where the leading token ended, once analyzeToken found it. */
+let leadTokenEnd = 0;
 
-  const len = t.length;
-  const absolute = t.charCodeAt(0) === 47;
-  const unc = absolute && t.charCodeAt(1) === 47 && s.charCodeAt(start) === 92 && s.charCodeAt(start + 1) === 92;
-  let segIndex = 0; // index of the raw segment (empty ones included), as split('/') would number it
-  let slashCount = 0;
-  let depth = 0;
-  let minDepth = 0;
-  let climbs = 0;
-  let oddClimb = false;
-  let targetAfterClimb = false;
-  let anySensitive = false;
-  let hiddenSecret = false;
-  let firstClimbAt = -1; // segIndex of the first climb
-  let drive = false;
-  // The first two named segments (after a drive), for the absolute-path rules.
-  let s0: string | undefined;
-  let s1: string | undefined;
-  let s0Index = -1;
-  let restSensitive = false;
-  let prev = ''; // previous named segment, for pairs like etc/passwd
-  let prevStrong = false;
+/** The first PT_LEAD character in s[k, b), or `b`. */
+function leadStopIn(s: string, k: number, b: number): number {
+  while (k < b && ((PT2[s.charCodeAt(k)] as number) & PT_LEAD) === 0) k++;
+  return k;
+}
 
-  for (let a = 0; a <= len; ) {
-    let b = t.indexOf('/', a);
-    if (b === -1) b = len;
-    const raw = segIndex;
-    segIndex++;
-    const hasNext = b < len;
-    if (hasNext) slashCount++;
-    if (prevStrong && raw > 0) {
-      // `etc/…`: a strong root followed by anything (the original `STRONG_ROOTS && i + 1 < segs.length`).
-      anySensitive = true;
-      if (climbs > 0) targetAfterClimb = true;
-      prevStrong = false;
+/** ASCII upper-case letters to lower case; anything else unchanged. */
+function fold(c: number): number {
+  return c >= 65 && c <= 90 ? c | 0x20 : c;
+}
+
+/**
+ * A URL's scheme and authority do not count: in `http://host/a` the path starts after the third `/`.
+ * The token t[lo, hi) is one when its first separator, at `f` from its start (found among the first
+ * 25 characters, or -1), ends a `scheme:` and another separator follows it.
+ */
+function isUrlAt(t: string, lo: number, hi: number, f: number): boolean {
+  return f >= 2 && f < 25 && t.charCodeAt(lo + f - 1) === 58 && lo + f + 1 < hi && isSep(t.charCodeAt(lo + f + 1));
+}
+
+/** The first separator among the first 25 characters of t[lo, hi), from lo, or -1. */
+function firstSepNear(t: string, lo: number, hi: number): number {
+  for (let k = lo; k < hi && k - lo < 25; k++) if (isSep(t.charCodeAt(k))) return k - lo;
+  return -1;
+}
+
+/**
+ * analyzeToken for one reading of the token s[start, end) (not empty).
+ *
+ * The token is walked in place as the text normalize would return when it rewrites nothing (case
+ * folded wherever names are compared): no copy, no lower-cased string. At the first character
+ * normalize may rewrite (`%`, `0x`, `2f` or `5c` after dots, anything above ASCII, which lower-casing
+ * may also change) the walk moves to normalize's text, identical up to there, and goes on from the
+ * same place; it starts over only when the rewrite is among the first characters, where the URL,
+ * absolute and UNC tests look. So each character is walked about once, and a token with nothing to
+ * rewrite (a megabyte of `../`) is read by this walk alone. Crown targets (crownAtPos's question)
+ * are looked for in the same pass; one decides the token as soon as it is seen.
+ *
+ * `lead`: the token is the value's leading one, which ends at its first PT_LEAD character (at `end`
+ * at the latest); the walk finds that end as it goes (READING.end) rather than have it looked for
+ * first. Nothing it reads past the end changes its answer: a word it compares holds no PT_LEAD
+ * character, and the URL and UNC tests are given the exact end (the first 27 characters are looked
+ * at first).
+ */
+function analyzeReading(s: string, start: number, end: number, leading: boolean, link: boolean, lead: boolean): Hit | undefined {
+  let t = s;
+  let lo = start;
+  let hi = end;
+  if (lead) {
+    const near = leadStopIn(s, start, Math.min(end, start + 27));
+    if (near < Math.min(end, start + 27)) {
+      hi = end = near;
+      lead = false;
     }
-    if (isUrl && slashCount <= 3 && raw < 3) {
+  }
+  let n: Normalized | undefined; // normalize's result, once the walk moved to its text
+  for (;;) {
+    let isUrl = isUrlAt(t, lo, hi, firstSepNear(t, lo, hi));
+    const absolute = isSep(t.charCodeAt(lo));
+    const unc = absolute && lo + 1 < hi && isSep(t.charCodeAt(lo + 1)) && s.charCodeAt(start) === 92 && at(s, start + 1) === 92;
+    let segIndex = 0; // index of the raw segment (empty ones included), as split('/') would number it
+    let slashCount = 0;
+    let depth = 0;
+    let minDepth = 0;
+    let climbs = 0;
+    let oddClimb = false;
+    let targetAfterClimb = false;
+    let anySensitive = false;
+    let hiddenSecret = false;
+    let firstClimbAt = -1; // segIndex of the first climb
+    let drive = false;
+    // The first two named segments (after a drive), for the absolute-path rules, as ranges of `t`
+    // (sliced once at the end; a segment longer than MAX_NAMED_SEGMENT reads as '').
+    let s0a = -1;
+    let s0e = -1;
+    let s1a = -1;
+    let s1e = -1;
+    let s0Index = -1;
+    let restSensitive = false;
+    let prev = PREV_OTHER; // what the previous named segment was, for pairs like etc/passwd
+    let prevStrong = false;
+    // What normalize would report, while the walk reads the token itself.
+    let sawSlash = false;
+    let sawBack = false;
+    let escDot = false;
+
+    // Segments are compared in place (no slice per segment): nameFlags' signature turns most names
+    // away after a few loads, the rest are looked up by hash and compared character by character.
+    // A megabyte of `a/`, `/etc` or `../` allocates nothing here.
+    let a = lo; // where the current segment starts
+    let dots = 0; // `.` run before the current character (crownAtPos's and normalize's)
+    let before = 47; // the character before it (folded); the token start counts as a separator
+    let c = fold(t.charCodeAt(lo));
+    let restart = false;
+    for (let b = lo; ; b++) {
+      if (b < hi) {
+        let next = b + 1 < hi ? fold(t.charCodeAt(b + 1)) : 0;
+        if (lead && next < 128 && ((PT2[next] as number) & PT_LEAD) !== 0) {
+          // The leading token ends here.
+          hi = end = b + 1;
+          next = 0;
+          lead = false;
+        }
+        if (n === undefined && (c === 37 || c >= 0x80 || (c === 48 && next === 120) || (dots >= 2 && ((c === 50 && next === 102) || (c === 53 && next === 99))))) {
+          // normalize may rewrite from here: go on over its text (the same up to here, lower case).
+          if (lead) {
+            hi = end = leadStopIn(s, b + 1, end);
+            lead = false;
+          }
+          n = normalize(s, start, end);
+          const q = b - lo;
+          t = n.text;
+          if (t.indexOf('/') < 0 && t.indexOf('\\') < 0 && t.indexOf('.ini') < 0 && t.indexOf('..') < 0) {
+            // No separator: only a crown target could hit, and those without a `/` are `….ini`
+            // or follow a `..` run (a megabyte of `%25` needs no walk).
+            READING.obfuscated = n.obfuscated;
+            READING.escDot = n.escDot;
+            READING.end = end;
+            return undefined;
+          }
+          const url = isUrlAt(t, 0, t.length, firstSepNear(t, 0, t.length));
+          if (q < 2 || (segIndex > 0 && url !== isUrl)) {
+            restart = true;
+            break;
+          }
+          isUrl = url;
+          a -= lo;
+          if (s0a >= 0) {
+            s0a -= lo;
+            s0e -= lo;
+          }
+          if (s1a >= 0) {
+            s1a -= lo;
+            s1e -= lo;
+          }
+          b = q;
+          lo = 0;
+          hi = t.length;
+          // A word checked just before here may run into the rewritten part: check those again.
+          if (crownBefore(t, q, hi)) return crownHit();
+          c = t.charCodeAt(b);
+          next = b + 1 < hi ? t.charCodeAt(b + 1) : 0;
+        }
+        if (crownAtPos(t, b, hi, c, next, before, dots)) return crownHit();
+        if (c === 92 && before === 46 && next === 46) escDot = true;
+        dots = c === 46 ? dots + 1 : 0;
+        before = c;
+        c = next;
+        if (before === 47) sawSlash = true;
+        else if (before === 92) sawBack = true;
+        else continue;
+        if (!prevStrong && (a === b || (b === a + 1 && t.charCodeAt(a) === 46))) {
+          // An empty or `.` segment followed by a separator: nothing but its count changes.
+          segIndex++;
+          slashCount++;
+          a = b + 1;
+          continue;
+        }
+      }
+      // The segment t[a, b) ends at a `/` or `\`, or at the end of the token.
+      const raw = segIndex;
+      segIndex++;
+      const hasNext = b < hi;
+      if (hasNext) slashCount++;
+      if (prevStrong && raw > 0) {
+        // `etc/…`: a strong root followed by anything (the original `STRONG_ROOTS && i + 1 < segs.length`).
+        anySensitive = true;
+        if (climbs > 0) targetAfterClimb = true;
+        prevStrong = false;
+      }
+      seg: {
+        if (isUrl && slashCount <= 3 && raw < 3) break seg;
+        // Trim what Windows or a C API drops at the end of a segment.
+        let e = b;
+        while (e > a && t.charCodeAt(e - 1) <= 32) e--;
+        if (e === a || (e === a + 1 && t.charCodeAt(a) === 46)) break seg;
+        // Climb: two or more dots, then nothing, a `;` parameter, or controls/spaces (already trimmed).
+        let d = a;
+        while (d < e && t.charCodeAt(d) === 46) d++;
+        if (d - a >= 2 && (d === e || t.charCodeAt(d) === 59)) {
+          climbs++;
+          if (firstClimbAt === -1) firstClimbAt = raw;
+          if (!(d - a === 2 && d === e)) oddClimb = true;
+          depth--;
+          if (depth < minDepth) minDepth = depth;
+          prev = PREV_OTHER;
+          break seg;
+        }
+        // A drive (`c:`) or a scheme does not add depth.
+        if (e - a === 2 && t.charCodeAt(a + 1) === 58) {
+          if (raw === 0 && isAlnum(t.charCodeAt(a))) drive = true;
+          break seg;
+        }
+        depth++;
+        if (s0a < 0) {
+          s0a = a;
+          s0e = e;
+          s0Index = raw;
+        } else if (s1a < 0) {
+          s1a = a;
+          s1e = e;
+        }
+        const named = e - a <= MAX_NAMED_SEGMENT;
+        let sensitive = false;
+        let strong = false;
+        let kind = PREV_OTHER;
+        if (named) {
+          // sensitiveName(seg) || crownSingle(seg) || crownPair(prev, seg), and what seg is.
+          const f = nameFlags(t, a, e);
+          sensitive = (f & NAME_SENSITIVE) !== 0 || sensitiveRestAt(t, a, e) || crownPairOf(prev, f);
+          strong = (f & NAME_STRONG) !== 0;
+          kind = f & NAME_ETC ? PREV_ETC : f & NAME_PROC ? PREV_PROC : f & NAME_VAR ? PREV_VAR : PREV_OTHER;
+        }
+        if (sensitive) {
+          anySensitive = true;
+          if (t.charCodeAt(a) === 46) hiddenSecret = true;
+          if (s0Index !== raw) restSensitive = true;
+        }
+        // After a climb: a secret, a system root, or any dotfile (`../.history`).
+        if (climbs > 0 && (sensitive || (named && t.charCodeAt(a) === 46 && e - a > 1))) targetAfterClimb = true;
+        prevStrong = strong && hasNext;
+        prev = kind;
+      }
+      if (!hasNext) break;
       a = b + 1;
+    }
+    if (restart) {
+      // Over normalize's text from its start.
+      lo = 0;
+      hi = t.length;
       continue;
     }
-    // Trim what Windows or a C API drops at the end of a segment.
-    let e = b;
-    while (e > a && t.charCodeAt(e - 1) <= 32) e--;
-    if (e === a || (e === a + 1 && t.charCodeAt(a) === 46)) {
-      a = b + 1;
-      continue;
-    }
-    // Climb: two or more dots, then nothing, a `;` parameter, or controls/spaces (already trimmed).
-    let d = a;
-    while (d < e && t.charCodeAt(d) === 46) d++;
-    if (d - a >= 2 && (d === e || t.charCodeAt(d) === 59)) {
-      climbs++;
-      if (firstClimbAt === -1) firstClimbAt = raw;
-      if (!(d - a === 2 && d === e)) oddClimb = true;
-      depth--;
-      if (depth < minDepth) minDepth = depth;
-      prev = '';
-      a = b + 1;
-      continue;
-    }
-    // A drive (`c:`) or a scheme does not add depth.
-    if (e - a === 2 && t.charCodeAt(a + 1) === 58) {
-      if (raw === 0 && isAlnum(t.charCodeAt(a))) drive = true;
-      a = b + 1;
-      continue;
-    }
-    depth++;
-    const seg = e - a <= MAX_NAMED_SEGMENT ? t.slice(a, e) : '';
-    if (s0 === undefined) {
-      s0 = seg;
-      s0Index = raw;
-    } else if (s1 === undefined) s1 = seg;
-    const named = seg.length > 0;
-    const sensitive = named && (sensitiveName(seg) || crownSingle(seg) || crownPair(prev, seg));
-    if (sensitive) {
-      anySensitive = true;
-      if (seg.charCodeAt(0) === 46) hiddenSecret = true;
-      if (s0Index !== raw) restSensitive = true;
-    }
-    if (named && crownPair(prev, seg)) anySensitive = true;
-    // After a climb: a secret, a system root, or any dotfile (`../.history`).
-    if (climbs > 0 && (sensitive || (named && seg.charCodeAt(0) === 46 && seg.length > 1))) targetAfterClimb = true;
-    prevStrong = named && STRONG_ROOTS.has(seg) && hasNext;
-    prev = seg;
-    a = b + 1;
-  }
+    READING.obfuscated = n !== undefined && n.obfuscated;
+    READING.escDot = n === undefined ? escDot : n.escDot;
+    READING.end = end;
+    if (!sawSlash && !sawBack) return undefined; // not a path: only a crown target could have hit
+    const mixed = n === undefined ? sawSlash && sawBack : n.mixed;
+    // (Read in place, the token may hold upper-case letters: names are lower-cased when sliced.)
+    const s0 = s0a < 0 ? undefined : segmentText(t, s0a, s0e, n === undefined);
+    const s1 = s1a < 0 ? undefined : segmentText(t, s1a, s1e, n === undefined);
 
-  let hit: Hit | undefined;
-  const out = -minDepth;
-  if (climbs > 0) {
-    const absoluteClimb = absolute && firstClimbAt === 1;
-    const obf = n.obfuscated || oddClimb || n.mixed;
-    if (out >= 2) {
-      hit = { rule: 'path.traversal', confidence: 'high', reason: `A path that climbs ${out > 9 ? 'many' : out} directories up.` };
-    } else if (out >= 1 && (obf || targetAfterClimb || absoluteClimb)) {
-      const why = obf ? 'an obfuscated ../' : targetAfterClimb ? 'a ../ to a sensitive file' : 'a /../ above the root';
-      hit = { rule: 'path.traversal', confidence: 'high', reason: `A path with ${why}.` };
-    } else if (out >= 1) {
-      // `../README.md`: the traversal primitive, but also every relative link in documentation.
-      hit = { rule: 'path.traversal', confidence: link ? 'low' : 'medium', reason: 'A relative path that climbs one directory up.' };
-    } else {
-      hit = { rule: 'path.traversal', confidence: obf ? 'medium' : 'low', reason: 'A path with ../ that stays inside its start.' };
+    let hit: Hit | undefined;
+    const out = -minDepth;
+    if (climbs > 0) {
+      const absoluteClimb = absolute && firstClimbAt === 1;
+      const obf = (n !== undefined && n.obfuscated) || oddClimb || mixed;
+      if (out >= 2) {
+        hit = { rule: 'path.traversal', confidence: 'high', reason: `A path that climbs ${out > 9 ? 'many' : out} directories up.` };
+      } else if (out >= 1 && (obf || targetAfterClimb || absoluteClimb)) {
+        const why = obf ? 'an obfuscated ../' : targetAfterClimb ? 'a ../ to a sensitive file' : 'a /../ above the root';
+        hit = { rule: 'path.traversal', confidence: 'high', reason: `A path with ${why}.` };
+      } else if (out >= 1) {
+        // `../README.md`: the traversal primitive, but also every relative link in documentation.
+        hit = { rule: 'path.traversal', confidence: link ? 'low' : 'medium', reason: 'A relative path that climbs one directory up.' };
+      } else {
+        hit = { rule: 'path.traversal', confidence: obf ? 'medium' : 'low', reason: 'A path with ../ that stays inside its start.' };
+      }
+      if (hit.confidence === 'high') return hit;
     }
-    if (hit.confidence === 'high') return hit;
-  }
 
-  // Absolute or drive paths into system locations.
-  let sys: Hit | undefined;
-  if (!isUrl && (absolute || drive) && s0 !== undefined) {
-    const r0 = s0;
-    const r1 = s1 ?? '';
-    // Something follows the first segment (`/etc/x`, or at least `/etc/`).
-    const more = s1 !== undefined || t.charCodeAt(len - 1) === 47;
-    const where = r0.length > 0 ? r0 : '…';
-    if (unc) {
-      // `\\server\share\…`: a UNC path (SMB; leaks NTLM credentials on Windows hosts).
-      sys = { rule: 'path.unc', confidence: 'medium', reason: 'A UNC network path.' };
-    } else if (STRONG_ROOTS.has(r0) && more) {
-      sys = { rule: 'path.system-file', confidence: 'high', reason: `An absolute path into ${where} (a system location).` };
-    } else if (sensitiveName(r0)) {
-      sys = { rule: 'path.system-file', confidence: 'high', reason: 'An absolute path to a system or secret file.' };
-    } else if (r0.length > 1 && r0.charCodeAt(0) === 46 && r0 !== '.well-known' && r0.charCodeAt(1) !== 46) {
-      sys = { rule: 'path.system-file', confidence: 'high', reason: 'An absolute path into a hidden configuration directory.' };
-    } else if (WEAK_ROOTS.has(r0) && r0 !== 'users' && (SYSTEM_SUBDIRS.has(r1) || restSensitive)) {
-      sys = { rule: 'path.system-file', confidence: 'high', reason: `An absolute path into ${where} (a system location).` };
-    } else if (drive) {
-      // Upload file names from old browsers carry `C:\Users\me\Desktop\x.jpg` (or `C:\fakepath\…`):
-      // medium unless the path goes somewhere only an attacker would ask for.
-      const high = restSensitive || (WEAK_ROOTS.has(r0) && r0 !== 'users');
-      const conf: Confidence = high ? 'high' : r0 === 'fakepath' ? 'low' : 'medium';
-      sys = { rule: 'path.system-file', confidence: conf, reason: 'An absolute Windows drive path.' };
-    } else if (WEAK_ROOTS.has(r0) && r1 !== '') {
-      sys = { rule: 'path.system-file', confidence: 'low', reason: 'An absolute path into a system-like directory.' };
+    // Absolute or drive paths into system locations.
+    let sys: Hit | undefined;
+    if (!isUrl && (absolute || drive) && s0 !== undefined) {
+      const r0 = s0;
+      const r1 = s1 ?? '';
+      // Something follows the first segment (`/etc/x`, or at least `/etc/`).
+      const more = s1 !== undefined || isSep(t.charCodeAt(hi - 1));
+      const where = r0.length > 0 ? r0 : '…';
+      if (unc) {
+        // `\\server\share\…`: a UNC path (SMB; leaks NTLM credentials on Windows hosts).
+        sys = { rule: 'path.unc', confidence: 'medium', reason: 'A UNC network path.' };
+      } else if (STRONG_ROOTS.has(r0) && more) {
+        sys = { rule: 'path.system-file', confidence: 'high', reason: `An absolute path into ${where} (a system location).` };
+      } else if (sensitiveName(r0)) {
+        sys = { rule: 'path.system-file', confidence: 'high', reason: 'An absolute path to a system or secret file.' };
+      } else if (r0.length > 1 && r0.charCodeAt(0) === 46 && r0 !== '.well-known' && r0.charCodeAt(1) !== 46) {
+        sys = { rule: 'path.system-file', confidence: 'high', reason: 'An absolute path into a hidden configuration directory.' };
+      } else if (WEAK_ROOTS.has(r0) && r0 !== 'users' && (SYSTEM_SUBDIRS.has(r1) || restSensitive)) {
+        sys = { rule: 'path.system-file', confidence: 'high', reason: `An absolute path into ${where} (a system location).` };
+      } else if (drive) {
+        // Upload file names from old browsers carry `C:\Users\me\Desktop\x.jpg` (or `C:\fakepath\…`):
+        // medium unless the path goes somewhere only an attacker would ask for.
+        const high = restSensitive || (WEAK_ROOTS.has(r0) && r0 !== 'users');
+        const conf: Confidence = high ? 'high' : r0 === 'fakepath' ? 'low' : 'medium';
+        sys = { rule: 'path.system-file', confidence: conf, reason: 'An absolute Windows drive path.' };
+      } else if (WEAK_ROOTS.has(r0) && r1 !== '') {
+        sys = { rule: 'path.system-file', confidence: 'low', reason: 'An absolute path into a system-like directory.' };
+      }
     }
+    if (sys === undefined && anySensitive && !isUrl) {
+      // Relative paths to secrets: `member/.htpasswd`, `etc/hosts`.
+      sys = { rule: 'path.system-file', confidence: hiddenSecret ? 'high' : 'medium', reason: 'A path to a system or secret file.' };
+    }
+    if (sys !== undefined && !leading && sys.confidence === 'high') {
+      // Inside prose ("see /etc/motd for details") only the classic targets (checked above) stay high.
+      sys = { ...sys, confidence: 'medium' };
+    }
+    return better(hit, sys);
   }
-  if (sys === undefined && anySensitive && !isUrl) {
-    // Relative paths to secrets: `member/.htpasswd`, `etc/hosts`.
-    sys = { rule: 'path.system-file', confidence: hiddenSecret ? 'high' : 'medium', reason: 'A path to a system or secret file.' };
-  }
-  if (sys !== undefined && !leading && sys.confidence === 'high') {
-    // Inside prose ("see /etc/motd for details") only the classic targets (checked above) stay high.
-    sys = { ...sys, confidence: 'medium' };
-  }
-  return better(hit, sys);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -672,9 +1103,9 @@ function analyzeReading(s: string, start: number, end: number, leading: boolean,
 // ---------------------------------------------------------------------------------------------------
 //
 // Values in ordinary traffic are full of slash-and-dot tokens that name nothing (`Mozilla/5.0`,
-// `application/json`, `https://shop.example.com/cart`, `19.99`). analyzeToken normalises each into a
-// lower-cased copy, searches it for thirteen crown strings and slices its segments. tokenMayHit reads
-// the raw token once, without allocating, and returns false only when analyzeToken provably returns
+// `application/json`, `https://shop.example.com/cart`, `19.99`). analyzeToken walks each, compares
+// its segments with the name tables and looks for crown strings. tokenMayHit reads the raw token
+// once, with fewer questions, and returns false only when analyzeToken provably returns
 // undefined: no character the normaliser rewrites (`%`, non-ASCII, NUL, `0x`), no `..` (climbs and
 // glued climbs), no crown string (each needs `etc/`, `proc/`, `.ssh/`, `.aws/`, `system32/`,
 // `web-inf/`, `boot.ini` or `win.ini`), not absolute or a drive (the root rules), and, for a relative
@@ -742,6 +1173,19 @@ function segSig(s: string, a: number, b: number): number {
   for (const w of WEAK_ROOTS) WEAK_HASHES.add(segHash(w, 0, w.length));
 })();
 
+/** The names and extensions analyzeReading compares segments with, in place. */
+const EXTENSION_TABLE = table(SENSITIVE_EXTENSIONS);
+(() => {
+  for (const w of SENSITIVE_NAMES) addName(w, NAME_SENSITIVE);
+  for (const w of CROWN_SINGLES) addName(w, NAME_SENSITIVE);
+  for (const w of STRONG_ROOTS) addName(w, NAME_STRONG);
+  addName('etc', NAME_ETC);
+  addName('proc', NAME_PROC);
+  addName('var', NAME_VAR);
+  for (const w of ['passwd', 'shadow', 'sudoers']) addName(w, NAME_ETC_PAIR);
+  for (const w of ['task', 'runtime']) addName(w, NAME_VAR_PAIR);
+})();
+
 /** s[a, b) ends with `word` (lower case), ignoring ASCII case; `\` read as `/`. */
 function endsWithCI(s: string, a: number, b: number, word: string): boolean {
   const k = b - word.length;
@@ -798,42 +1242,12 @@ function crownAt(s: string, a: number, b: number, k: number, c: number): boolean
   return false;
 }
 
-/**
- * False when analyzeToken(s, a, b, …) provably returns undefined; true when it must run. The caller
- * has checked every character (crownAt at separators and dots, no character normalize rewrites);
- * `firstSep` is the first separator, or -1.
- */
-function pathMayHit(s: string, a: number, b: number, firstSep: number): boolean {
-  if (firstSep < 0) return false; // no separator: only the crown strings (checked) can hit
-  const c0 = s.charCodeAt(a);
-  if (s.charCodeAt(a + 1) === 58) return true; // a drive (`c:`)
-  const absolute = c0 === 47 || c0 === 92;
-  if (c0 === 92 && s.charCodeAt(a + 1) === 92) return true; // UNC
-  // `scheme://…`: only the crown strings and climbs (checked) count in a URL.
-  if (firstSep - 1 > a && firstSep - 1 - a < 24 && s.charCodeAt(firstSep - 1) === 58 && firstSep + 1 < b && (s.charCodeAt(firstSep + 1) === 47 || s.charCodeAt(firstSep + 1) === 92)) {
-    return false;
-  }
-  // Any sensitive segment (a relative path hits only through one); for an absolute path also its
-  // first named segment: a weak root (`/var/…`, `/home/…`) or a hidden directory (`/.git/…`).
-  let x = a;
-  let named = !absolute;
-  for (let k = a; k <= b; k++) {
-    const c = k < b ? s.charCodeAt(k) : 47;
-    if (c !== 47 && c !== 92) continue;
-    const r = segmentMayHit(s, x, k, named);
-    if (r === SEG_HIT) return true;
-    if (r === SEG_NAMED) named = true;
-    x = k + 1;
-  }
-  return false;
-}
-
 const SEG_NONE = 0;
 const SEG_HIT = 1;
 const SEG_NAMED = 2;
 
 /**
- * One segment s[x, k) of pathMayHit's walk (`k` is its separator or the token end): SEG_HIT when it
+ * One segment s[x, k) of tokenMayHit's walk (`k` is its separator or the token end): SEG_HIT when it
  * may be sensitive, or is the first named segment of an absolute path (`named` false until then; a
  * `x:` segment does not count as one) and a weak root or hidden directory; SEG_NAMED when it was that
  * first named segment and is neither; SEG_NONE otherwise. Trailing blanks and controls are trimmed,
@@ -843,25 +1257,62 @@ function segmentMayHit(s: string, x: number, k: number, named: boolean): number 
   let e = k;
   while (e > x && s.charCodeAt(e - 1) <= 32) e--;
   if (e === x || (e === x + 1 && s.charCodeAt(x) === 46)) return SEG_NONE;
+  // One character: no name, root or hidden directory has one.
+  if (e === x + 1) return named ? SEG_NONE : SEG_NAMED;
   if (segmentMayBeSensitive(s, x, e)) return SEG_HIT;
   if (named || (e === x + 2 && s.charCodeAt(x + 1) === 58)) return SEG_NONE;
   if (e - x <= MAX_NAMED_SEGMENT && (WEAK_HASHES.has(segHash(s, x, e)) || (s.charCodeAt(x) === 46 && e - x > 1))) return SEG_HIT;
   return SEG_NAMED;
 }
 
-/** tokenMayHit for a token whose characters have not been checked (the leading token). */
-function tokenMayHit(s: string, a: number, b: number): boolean {
+/**
+ * False when analyzeToken(s, a, b, …) provably returns undefined; true when it must run. `lead`: the
+ * token is the value's leading one, which ends at its first PT_LEAD character before `b` (found here;
+ * a look-ahead that runs into it reads a character no question matches, so the answer is the one
+ * for the exact token). One pass,
+ * the segment walk done as the token is read: no character normalize rewrites, no crownAt hit at a
+ * separator or dot, and, once there is a separator, not a drive (`c:`) or UNC start and, unless the
+ * token is a `scheme://` URL (only the crown strings and climbs count in one), no segment that
+ * segmentMayHit accepts: any sensitive segment (a relative path hits only through one) and, for an
+ * absolute path, a first named segment that is a weak root (`/var/…`) or hidden (`/.git/…`).
+ */
+function tokenMayHit(s: string, a: number, b: number, lead: boolean): boolean {
+  const c0 = s.charCodeAt(a);
+  const driveOrUnc = at(s, a + 1) === 58 || (c0 === 92 && at(s, a + 1) === 92);
   let firstSep = -1;
+  let url = false;
+  let x = a; // where the current segment starts
+  let named = !(c0 === 47 || c0 === 92);
   for (let k = a; k < b; k++) {
     const c = s.charCodeAt(k);
-    if (c >= 0x80 || c === 37 || c === 0) return true; // rewritten by normalize
+    if (c >= 0x80) return true; // rewritten by normalize
+    const f = PT2[c] as number;
+    if (f === 0) continue; // letters, digits but `0`, most punctuation
+    if (lead && (f & PT_LEAD) !== 0) {
+      b = k;
+      break;
+    }
+    if (c === 37 || c === 0) return true; // rewritten by normalize
     if (c === 48 && k + 1 < b && (s.charCodeAt(k + 1) | 0x20) === 120) return true; // `0x2e`
     if (c === 47 || c === 92 || c === 46) {
-      if (c !== 46 && firstSep < 0) firstSep = k;
+      if (c !== 46) {
+        if (firstSep < 0) {
+          firstSep = k;
+          if (driveOrUnc) return true;
+          url = k - 1 > a && k - 1 - a < 24 && s.charCodeAt(k - 1) === 58 && k + 1 < b && (s.charCodeAt(k + 1) === 47 || s.charCodeAt(k + 1) === 92);
+        }
+        if (!url && k > x) {
+          // (An empty segment is SEG_NONE.)
+          const r = segmentMayHit(s, x, k, named);
+          if (r === SEG_HIT) return true;
+          if (r === SEG_NAMED) named = true;
+        }
+        x = k + 1;
+      }
       if (crownAt(s, a, b, k, c)) return true;
     }
   }
-  return pathMayHit(s, a, b, firstSep);
+  return firstSep >= 0 && !url && segmentMayHit(s, x, b, named) === SEG_HIT;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -893,10 +1344,10 @@ function scanWrappers(s: string): Hit | undefined {
     }
     if (a === i) continue;
     // Compared in place (no lower-cased copy): most colons are times, ports and URL schemes.
-    const slashes = s.charCodeAt(i + 1) === 47 && s.charCodeAt(i + 2) === 47;
+    const slashes = at(s, i + 1) === 47 && at(s, i + 2) === 47;
     if (equalsCI(s, a, i, 'file') || equalsCI(s, a, i, 'netdoc')) {
       // `file:///etc/passwd`, `file:/etc/passwd`, `file://host/share`.
-      if (s.charCodeAt(i + 1) === 47 || s.charCodeAt(i + 1) === 92) {
+      if (at(s, i + 1) === 47 || at(s, i + 1) === 92) {
         return { rule: 'path.file-url', confidence: 'high', reason: 'A file: URL that reads the local file system.' };
       }
       continue;
@@ -967,6 +1418,8 @@ const PT = new Uint8Array(128);
 const PT_OTHER = 4;
 const FAST_NEED = 8;
 const FAST_DOT = 16;
+/** Ends the leading token (detectFull): a line break, a quote, `<`, `>`, `|` or `?` (and NUL). */
+const PT_LEAD = 32;
 const PT2 = new Uint8Array(65536);
 (() => {
   PT2.set(PT);
@@ -975,6 +1428,7 @@ const PT2 = new Uint8Array(65536);
   PT2[0] = PT_OTHER | FAST_NEED;
   for (const ch of '/\\%') PT2[ch.charCodeAt(0)] = (PT2[ch.charCodeAt(0)] as number) | FAST_NEED;
   PT2[46] = (PT2[46] as number) | FAST_DOT;
+  for (const ch of '\n\r"\'`<>|?') PT2[ch.charCodeAt(0)] = (PT2[ch.charCodeAt(0)] as number) | PT_LEAD;
 })();
 
 /** The value is `boot.ini` or `win.ini` (any case) between ASCII blanks (what trim() drops here). */
@@ -991,9 +1445,11 @@ export function detectPathTraversal(value: string): Detection | undefined {
   // Fast path: one pass for the characters every rule needs: a separator, `%`, NUL, a colon, non-ASCII
   // look-alikes, or two dots in a row. Words, numbers, e-mail addresses and "v1.2" cannot form a path,
   // a wrapper or a NUL truncation; a bare file name can only be one of the two Windows classics.
-  // A second pass splits the value into the tokens analysed below and asks tokenMayHit's questions on
-  // the way (pathMayHit for the segments), so a value whose tokens cannot hit (`Mozilla/5.0 (X11; …`,
-  // `https://host/cart?x=1`) returns after it: no normalised copies, no crown-string searches.
+  // A second pass (firstMayToken) splits the value into the tokens analysed below and asks
+  // tokenMayHit's questions, so a value whose tokens cannot hit (`Mozilla/5.0 (X11; …`,
+  // `https://host/cart?x=1`) returns after it: no normalised copies, no crown-string searches. A value
+  // that starts like a path has its leading token analysed first, and that pass only runs when the
+  // leading token did not decide.
   // The first pass is one table load per character (PT2's FAST bits): most values are read whole here.
   let need = false;
   let dot = false;
@@ -1016,67 +1472,125 @@ export function detectPathTraversal(value: string): Detection | undefined {
     }
     return undefined;
   }
+  // A value that starts like a path (or a device) goes to the rules in any case; the others only
+  // when some token may hit (firstMayToken), a wrapper did, or there is a NUL.
+  let i = 0;
+  while (i < n && (value.charCodeAt(i) === 32 || value.charCodeAt(i) === 9)) i++;
+  const c0 = at(value, i);
+  const c1 = at(value, i + 1);
+  const device = c0 === 92 && c1 === 92;
+  const pathStart = c0 === 47 || c0 === 92 || c0 === 46 || c0 === 126 || (isAlnum(c0) && c1 === 58);
+  if (device || pathStart) {
+    const nulAt = value.indexOf('\0');
+    return detectFull(value, value.indexOf(':') !== -1 ? scanWrappers(value) : undefined, -1, nulAt);
+  }
+  const from = firstMayToken(value);
+  // firstMayToken noted colons and NULs in what it read.
+  const colon = mayColon || (mayScanned < n && value.indexOf(':', mayScanned) !== -1);
+  const nul = mayNul || (mayScanned < n && value.indexOf('\0', mayScanned) !== -1);
+  const wrapper = colon ? scanWrappers(value) : undefined;
+  if (wrapper === undefined && from === n && !nul) return undefined;
+  // (No leading token to end here: the value does not start like a path.)
+  return detectFull(value, wrapper, from, -1);
+}
+
+/**
+ * What the last firstMayToken call saw besides its answer: where the token it found ends, how far
+ * it read, and whether that part holds a colon or a NUL.
+ */
+let mayTokenEnd = 0;
+let mayScanned = 0;
+let mayColon = false;
+let mayNul = false;
+
+/**
+ * The tokens detectFull's loop would read (split at PT_BOUND characters), each asked tokenMayHit's
+ * questions when it is long enough and holds a character that makes a path (what the loop asks
+ * before it analyses one): where the first one it accepts starts, or the value's length. The loop
+ * need not read the tokens before it, nor any token when there is none. The questions are asked as
+ * each token is read (segmentMayHit for its segments, crownAt at its separators and dots), so every
+ * character is read once; a look-ahead past a token's end meets a PT_BOUND character, which no
+ * question matches, so the answer is tokenMayHit's own. Leaves the token's end in `mayTokenEnd`.
+ */
+function firstMayToken(value: string): number {
+  const n = value.length;
   let colon = false;
   let nul = false;
-  let anyMay = false;
   let ts = -1; // start of the current token
+  // A token is questioned from its third character on (`active`): one shorter is never analysed, and
+  // a megabyte of `/*` or `\"` is then read at one table load per character. Until then `special`
+  // notes a character other than a plain one, which the questions must then go back to read.
+  let active = false;
+  let special = false;
   let interesting = false;
   let may = false;
   let firstSep = -1;
-  // pathMayHit's walk, done as the token is read: where the current segment starts, whether the
-  // first named segment was seen, and whether the token is a `scheme://` URL (no segment counts).
+  // tokenMayHit's segment walk: where the current segment starts, whether the first named segment
+  // was seen, and whether the token is a `scheme://` URL (no segment counts).
   let segX = -1;
   let named = false;
   let url = false;
   for (let j = 0; j <= n; j++) {
     const t = j < n ? (PT2[value.charCodeAt(j)] as number) : PT_BOUND;
-    if (t === 0) {
-      // A plain character (letters, digits but `0`, most punctuation): it only opens a token.
-      if (ts < 0) {
-        ts = segX = j;
-        interesting = may = url = false;
-        named = true;
-        firstSep = -1;
-      }
-      continue;
-    }
     if (t & PT_BOUND) {
       if (ts >= 0) {
-        // Token value[ts, j) ends: its last segment is the one pathMayHit reads at `b`.
-        if (!anyMay && interesting && j - ts >= 3 && (may || (firstSep >= 0 && !url && segmentMayHit(value, segX, j, named) !== SEG_NONE))) {
-          anyMay = true;
+        // Token value[ts, j) ends; tokenMayHit's last question is about its last segment.
+        if (active && interesting && j - ts >= 3 && (may || (firstSep >= 0 && !url && segmentMayHit(value, segX, j, named) === SEG_HIT))) {
+          mayTokenEnd = mayScanned = j;
+          mayColon = colon;
+          mayNul = nul;
+          return ts;
         }
         ts = -1;
+        active = false;
       }
       continue;
     }
-    if (ts < 0) {
-      ts = segX = j;
+    if (!active) {
+      if (ts < 0) {
+        ts = j;
+        special = false;
+      }
+      if (t !== 0) {
+        special = true;
+        if (t & PT_OTHER) {
+          const c = value.charCodeAt(j);
+          if (c === 58) colon = true;
+          else if (c === 0) nul = true;
+        }
+      }
+      if (j - ts < 2) continue;
+      // The third character: question the token from its start (plain characters change nothing).
+      active = true;
+      segX = ts;
       interesting = may = url = false;
-      const c0 = value.charCodeAt(j);
+      const c0 = value.charCodeAt(ts);
       named = !(c0 === 47 || c0 === 92);
       firstSep = -1;
+      if (special) {
+        j = ts - 1;
+        continue;
+      }
     }
+    if (t === 0) continue; // a plain character (letters, digits but `0`, most punctuation)
     if (t & PT_OTHER) {
-      // `:`, NUL, or a code unit above ASCII (interesting, and rewritten by normalize).
+      // `:`, NUL, or a code unit above ASCII (which normalize rewrites or lower-cases).
       const c = value.charCodeAt(j);
       if (c === 58) colon = true;
       else if (c === 0) nul = may = true;
       else interesting = may = true;
       continue;
     }
-    // PT_INTERESTING: `/ \ % . 0`. tokenMayHit's per-character checks (the token end is not known
-    // yet: crownAt may read past it, which only makes it answer true more often; the boundary
-    // characters are none of the ones it compares).
+    // PT_INTERESTING: `/ \ % . 0`, and tokenMayHit's per-character questions.
     interesting = true;
-    if (anyMay || may) continue;
+    if (may) continue;
     const c = value.charCodeAt(j);
     if (c === 37) may = true;
     else if (c === 48) may = j + 1 < n && (value.charCodeAt(j + 1) | 0x20) === 120;
     else {
       if (c !== 46) {
-        // A separator. pathMayHit's questions in its order: a drive or UNC start (any separator
-        // makes them count), a `scheme://` URL (then no segment counts), the segment just ended.
+        // A separator: a drive or UNC start (any separator makes them count), a `scheme://` URL
+        // (then no segment counts), the segment just ended.
         if (firstSep < 0) {
           firstSep = j;
           // Reads stay inside the string (an out-of-bounds charCodeAt deoptimizes a warm scan).
@@ -1087,7 +1601,7 @@ export function detectPathTraversal(value: string): Detection | undefined {
             url = j - 1 > ts && j - 1 - ts < 24 && value.charCodeAt(j - 1) === 58 && (d === 47 || d === 92);
           }
         }
-        if (!may && !url) {
+        if (!may && !url && j > segX) {
           const r = segmentMayHit(value, segX, j, named);
           if (r === SEG_HIT) may = true;
           else if (r === SEG_NAMED) named = true;
@@ -1097,18 +1611,10 @@ export function detectPathTraversal(value: string): Detection | undefined {
       if (!may && crownAt(value, ts, n, j, c)) may = true;
     }
   }
-  const wrapper = colon ? scanWrappers(value) : undefined;
-  if (wrapper === undefined && !anyMay && !nul) {
-    // Only the leading token (it keeps its spaces) and the device prefix are left to look at.
-    let i = 0;
-    while (i < n && (value.charCodeAt(i) === 32 || value.charCodeAt(i) === 9)) i++;
-    const c0 = value.charCodeAt(i);
-    const c1 = value.charCodeAt(i + 1);
-    const device = c0 === 92 && c1 === 92;
-    const pathStart = c0 === 47 || c0 === 92 || c0 === 46 || c0 === 126 || (isAlnum(c0) && c1 === 58);
-    if (!device && !pathStart) return undefined;
-  }
-  return detectFull(value, wrapper);
+  mayTokenEnd = mayScanned = n;
+  mayColon = colon;
+  mayNul = nul;
+  return n;
 }
 
 /** System roots that a drive-relative name may begin with, glued (`c:inetpubwwwroot…`). */
@@ -1142,8 +1648,13 @@ function driveRelative(s: string, a: number): Hit | undefined {
   return { rule: 'path.system-file', confidence: 'high', reason: 'A drive-relative Windows path (no separator after the drive) to a system location or file.' };
 }
 
-/** The rules in order, once the value holds something that may hit (`wrapper`: scanWrappers' answer). */
-function detectFull(value: string, wrapper: Hit | undefined): Detection | undefined {
+/**
+ * The rules in order, once the value holds something that may hit (`wrapper`: scanWrappers' answer).
+ * `from`: firstMayToken's answer, or -1 when it has not run yet (it runs here, after the leading
+ * token, if that did not decide); the token loop starts there, as every token before it would be
+ * passed over, and does not read that token again. `nulAt`: the first NUL, or -1.
+ */
+function detectFull(value: string, wrapper: Hit | undefined, from: number, nulAt: number): Detection | undefined {
   let best: Hit | undefined = wrapper;
   if (best?.confidence === 'high') return best;
   best = better(best, scanNul(value));
@@ -1154,40 +1665,56 @@ function detectFull(value: string, wrapper: Hit | undefined): Detection | undefi
   // `/usr/local/apache/logs/access. log`) up to a line break, quote or query.
   let i = 0;
   while (i < n && (value.charCodeAt(i) === 32 || value.charCodeAt(i) === 9)) i++;
-  const c0 = value.charCodeAt(i);
-  const c1 = value.charCodeAt(i + 1);
+  const c0 = at(value, i);
+  const c1 = at(value, i + 1);
   // Device and extended-length paths: `\\?\C:\…`, `\\.\PhysicalDrive0` (the `?` would end a token).
-  const c2 = value.charCodeAt(i + 2);
-  if (c0 === 92 && c1 === 92 && (c2 === 63 || c2 === 46) && value.charCodeAt(i + 3) === 92) {
+  const c2 = at(value, i + 2);
+  if (c0 === 92 && c1 === 92 && (c2 === 63 || c2 === 46) && at(value, i + 3) === 92) {
     return { rule: 'path.windows-device', confidence: 'high', reason: 'A Windows device or extended-length path prefix.' };
   }
   if (c1 === 58 && ((c0 | 0x20) >= 97 && (c0 | 0x20) <= 122)) {
     best = better(best, driveRelative(value, i + 2));
     if (best?.confidence === 'high') return best;
   }
-  const pathStart = c0 === 47 || c0 === 92 || c0 === 46 || c0 === 126 || (isAlnum(c0) && c1 === 58 && (value.charCodeAt(i + 2) === 47 || value.charCodeAt(i + 2) === 92));
+  const pathStart = c0 === 47 || c0 === 92 || c0 === 46 || c0 === 126 || (isAlnum(c0) && c1 === 58 && (c2 === 47 || c2 === 92));
   let leadStart = -1;
   let leadEnd = -1;
   if (pathStart) {
-    let j = i;
-    while (j < n) {
-      const c = value.charCodeAt(j);
-      if (c === 10 || c === 13 || c === 34 || c === 39 || c === 96 || c === 60 || c === 62 || c === 124 || c === 63 || c === 0) break;
-      j++;
+    // Up to a line break, a quote, `<`, `>`, `|`, `?` (PT_LEAD) or NUL, none of them a space or tab.
+    // Its end is found by whichever reads it first: tokenMayHit when it finds nothing, else the
+    // analysis (so the token is not read once more just to find where it stops).
+    const bound = nulAt >= 0 ? nulAt : n;
+    if (tokenMayHit(value, i, bound, true)) {
+      best = better(best, analyzeToken(value, i, bound, true, false, true));
+      if (best?.confidence === 'high') return best;
+      leadStart = i;
+      leadEnd = leadTokenEnd;
     }
-    if (tokenMayHit(value, i, j)) best = better(best, analyzeToken(value, i, j, true, false));
-    if (best?.confidence === 'high') return best;
-    leadStart = i;
-    leadEnd = j;
+    // (Otherwise the loop's token that equals it is passed over by tokenMayHit as well.)
   }
+  if (from < 0) from = firstMayToken(value);
+  const fromEnd = mayTokenEnd;
   // Every whitespace/punctuation-delimited token (the leading one again, without its spaces).
   let first = true;
+  if (from > 0) {
+    // `first` marks the value's first token, analysed or not.
+    let f0 = 0;
+    while (f0 < n && isBoundary(value.charCodeAt(f0))) f0++;
+    first = from === f0;
+    i = from;
+  }
   while (i < n) {
     while (i < n && isBoundary(value.charCodeAt(i))) i++;
     if (i >= n) break;
     let j = i;
     let interesting = false;
-    for (; j < n; j++) {
+    // The token at `from`: interesting, long enough and accepted by tokenMayHit (the first passes).
+    const known = i === from;
+    if (known) {
+      j = fromEnd;
+      interesting = true;
+    }
+    for (; j < n && !known; j++) {
       const c = value.charCodeAt(j);
       if (c >= 0x80) interesting = true;
       else {
@@ -1202,7 +1729,7 @@ function detectFull(value: string, wrapper: Hit | undefined): Detection | undefi
       const p1 = i > 0 ? value.charCodeAt(i - 1) : 0;
       const p2 = i > 1 ? value.charCodeAt(i - 2) : 0;
       const link = (p1 === 40 && p2 === 93) || ((p1 === 34 || p1 === 39) && p2 === 61);
-      if (tokenMayHit(value, i, j)) best = better(best, analyzeToken(value, i, j, first, link));
+      if (known || tokenMayHit(value, i, j, false)) best = better(best, analyzeToken(value, i, j, first, link, false));
       if (best?.confidence === 'high') return best;
     }
     first = false;

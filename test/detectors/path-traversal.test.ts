@@ -242,3 +242,35 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
   t.equal(detectPathTraversal('x '.repeat(MB / 2) + '../../../etc/passwd')?.confidence, 'high', 'payload after 1 MB of padding');
   t.equal(detectPathTraversal('\\.\\.\\/'.repeat(MB / 6))?.confidence, 'high', '1 MB of escaped climbs');
 });
+
+t.test('a token read in place, then over its decoded copy from the first thing to decode', async (t) => {
+  const d = (v: string): string => {
+    const r = detectPathTraversal(v);
+    return `${r?.rule ?? '-'}/${r?.confidence ?? '-'}`;
+  };
+  // A classic target that only appears once `%2f` is decoded, the word straddling the switch.
+  t.equal(d('files/etc%2fpasswd'), 'path.system-file/high');
+  t.equal(d('x'.repeat(300) + '/etc%2fpasswd'), 'path.system-file/high', 'long token');
+  // Upper-case names compared in place.
+  t.equal(d('files/ETC/PASSWD'), 'path.system-file/high');
+  t.equal(d('/Var/Log/app.log'), 'path.system-file/high');
+  t.equal(detectPathTraversal('/Etc/' + 'x'.repeat(300))?.reason, 'An absolute path into etc (a system location).', 'names are reported lower-cased');
+  // Segments walked before the decoded climb still count (they keep it inside: two down, two up).
+  t.equal(d('A/'.repeat(200) + '..%2f..%2f..%2fx'), 'path.traversal/medium');
+  t.equal(d('src/' + 'Module/'.repeat(60) + 'index.ts'), '-/-');
+  // The escaped reading of a long token.
+  t.equal(d('\\.\\./'.repeat(100) + 'x'), 'path.traversal/high');
+  // The leading token ends at a quote even when it is long.
+  t.equal(d('../'.repeat(100) + 'x" title="y'), 'path.traversal/high');
+});
+
+t.test('a 1 MB adversarial input gets the verdict of its 64 KB prefix', async (t) => {
+  // The shapes repeat, so a detector without a size cut-off sees the same structure in both: a
+  // guard against a cap, a truncation or a fast path that would answer differently on the big one.
+  const KB = 1024;
+  const fill = (unit: string, n: number): string => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+  const units = ['../', '..\\', '\\.\\./', '.\\.', '....//', '..%2f', '..;/', '\uff0e\uff0e\u2215', '0x2e0x2e/', 'a/../', '/etc', '/*', '%25', 'a/', '/', '\\', ' \t ', '<a '];
+  for (const unit of units) {
+    t.same(detectPathTraversal(fill(unit, 1024 * KB)), detectPathTraversal(fill(unit, 64 * KB)), JSON.stringify(unit));
+  }
+});
