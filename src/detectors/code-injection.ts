@@ -25,6 +25,7 @@
  * first `high` stops the work. No RegExp.
  */
 import type { Detection } from '../types';
+import { peek } from './util';
 
 // ---------------------------------------------------------------------------------------------------
 // Lexer
@@ -684,7 +685,7 @@ class Analyzer {
     for (let k = this.stack.length - 1; k >= 0 && !this.done; k--) {
       const p = this.stack[k]!;
       if (!p.paren || !p.call) continue;
-      const last = p.chain[p.chain.length - 1] ?? '';
+      const last = peek(p.chain) ?? '';
       if (last === 'Function' || last === 'eval') {
         if (p.sawToken) this.report(last === 'eval' ? 'eval' : 'function-constructor', `A call to ${last}() with code as its argument`, H);
       }
@@ -706,7 +707,7 @@ class Analyzer {
     const v = lx.value;
     const p = t === T_PUNCT ? lx.punct : 0;
     // Bookkeeping for the innermost open frame: call arguments or bracket contents.
-    const top = this.overflow === 0 ? this.stack[this.stack.length - 1] : undefined;
+    const top = this.overflow === 0 ? peek(this.stack) : undefined;
     if (top !== undefined && top.paren) this.trackArg(top, t, v, p);
     if (top !== undefined && !top.paren && p !== 93) {
       const brk = top;
@@ -735,7 +736,7 @@ class Analyzer {
         this.chainOperand = true;
         return;
       case T_TEMPLATE:
-        if (this.chainActive && this.endsExpression() && this.chain[this.chain.length - 1] !== '()' && !this.inTemplateChunk) {
+        if (this.chainActive && this.endsExpression() && peek(this.chain) !== '()' && !this.inTemplateChunk) {
           // Tagged template: Function`code`, eval`..`: a call with the template text as argument.
           this.onCall({ str: v, argc: 1, numeric: 0, glued: !lx.spaceBefore });
         }
@@ -792,8 +793,8 @@ class Analyzer {
     }
     if (v === 'Function' && this.overflow === 0) {
       // Reflect.construct(Function, [..]), Function.apply / call / bind: the constructor as a value.
-      const top = this.stack[this.stack.length - 1];
-      const callee = top !== undefined && top.paren && top.call ? (top.chain[top.chain.length - 1] ?? '') : '';
+      const top = peek(this.stack);
+      const callee = top !== undefined && top.paren && top.call ? (peek(top.chain) ?? '') : '';
       if (callee === 'construct' || callee === 'apply' || callee === 'call' || callee === 'bind') {
         this.report('function-constructor', `The Function constructor is passed to ${callee}()`, H);
         return;

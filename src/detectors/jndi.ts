@@ -32,7 +32,7 @@
  * most 32 times and the pass stays linear. No RegExp.
  */
 import type { Confidence, Detection } from '../types';
-import { RANK } from './util';
+import { RANK, peek } from './util';
 
 const MAX_DEPTH = 32;
 const MAX_CONTENT = 4096;
@@ -254,7 +254,7 @@ function scan(s: string, first: number): Detection | undefined {
       i++;
       continue;
     }
-    const top = stack[stack.length - 1];
+    const top = peek(stack);
     if (top === undefined) {
       // Top-level text: only the next `${` matters.
       const next = s.indexOf('${', i);
@@ -268,7 +268,7 @@ function scan(s: string, first: number): Detection | undefined {
       const content = top.buf;
       // An overflowing lookup (over 4 KB) is judged by its name only; its value is not needed.
       const val = top.overflow ? overflowed(content, top, st) : evaluate(content, top, st, stack.length);
-      const parent = stack[stack.length - 1];
+      const parent = peek(stack);
       if (parent !== undefined) {
         const text = val ?? '${' + content + '}';
         if (val !== undefined) {
