@@ -961,8 +961,8 @@ class Analyzer {
   private checkChain(bracket: boolean, folded: boolean): void {
     const c = this.chain;
     const n = c.length;
-    const last = c[n - 1] ?? '';
-    const prev = c[n - 2] ?? '';
+    const last = n > 0 ? c[n - 1]! : '';
+    const prev = n > 1 ? c[n - 2]! : '';
     const tight = this.chainTight;
 
     if (folded && CAPABILITY_NAMES.has(last)) {
@@ -1010,8 +1010,8 @@ class Analyzer {
   private onCall(info: CallInfo): void {
     const c = this.chain;
     const n = c.length;
-    const f = c[n - 1] ?? '';
-    const prev = c[n - 2] ?? '';
+    const f = n > 0 ? c[n - 1]! : '';
+    const prev = n > 1 ? c[n - 2]! : '';
     const plainCallee = n === 1 || (n === 2 && (GLOBAL_ROOTS.has(c[0] ?? '') || c[0] === 'this'));
 
     if (f === 'require' && (plainCallee || prev === 'mainModule' || prev === 'module' || prev === '()')) {
