@@ -20,7 +20,19 @@ interface Adoptable extends HttpRequestLike {
   constructor: unknown;
 }
 
+/** The kept bytes and the one-read state of an adopted request. */
+interface Kept {
+  bytes: Uint8Array;
+  used: boolean;
+  stream: ReadableStream<Uint8Array> | undefined;
+}
+
+type Adopted = Adoptable & { [KEPT]: Kept };
+
+const KEPT = Symbol('serverless-rasp.body');
 const utf8 = new TextDecoder();
+/** The body members an adopted request answers itself. */
+const MEMBERS = ['body', 'bodyUsed', 'arrayBuffer', 'text', 'json', 'blob', 'formData', 'clone'];
 
 function unusable(): TypeError {
   return new TypeError('Body is unusable: Body has already been read');
@@ -37,64 +49,105 @@ function canAdopt(req: object): req is Adoptable {
  */
 export async function readBodyKeepReadable(req: HttpRequestLike): Promise<string | undefined> {
   if (req.body === null) return undefined;
+  const kept = (req as Partial<Adopted>)[KEPT];
+  // Already adopted (protect() around protect()): the kept bytes, if the handler has not read them.
+  if (kept !== undefined && !kept.used) return utf8.decode(kept.bytes);
   if (!canAdopt(req)) return req.clone().text();
   const bytes = new Uint8Array(await req.arrayBuffer());
   adopt(req, bytes);
   return utf8.decode(bytes);
 }
 
-function adopt(req: Adoptable, bytes: Uint8Array): void {
-  let used = false;
-  const take = (): Uint8Array => {
-    if (used) throw unusable();
-    used = true;
-    return bytes;
-  };
-  // Each read gets its own copy: what the handler does to one buffer must not show in a clone.
-  const copy = (): ArrayBuffer => {
-    const b = take();
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-  };
-  const contentType = (): string => req.headers.get('content-type') ?? '';
-  let stream: ReadableStream<Uint8Array> | undefined;
-  const Ctor = req.constructor as new (init: object) => unknown;
-  const method = (fn: () => unknown) => ({
+function take(r: Adopted): Uint8Array {
+  const k = r[KEPT];
+  if (k.used) throw unusable();
+  k.used = true;
+  return k.bytes;
+}
+
+/** Each read gets its own copy: what the handler does to one buffer must not show in a clone. */
+function copy(r: Adopted): ArrayBuffer {
+  const b = take(r);
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+}
+
+const contentType = (r: Adopted): string => r.headers.get('content-type') ?? '';
+
+function method(fn: (r: Adopted) => unknown): PropertyDescriptor {
+  return {
     configurable: true,
     writable: true,
-    value: async () => fn(),
-  });
-  Object.defineProperties(req, {
-    bodyUsed: { configurable: true, get: () => used },
-    body: {
-      configurable: true,
-      get: () =>
-        (stream ??= new ReadableStream<Uint8Array>({
-          pull(controller) {
-            controller.enqueue(new Uint8Array(copy()));
-            controller.close();
-          },
-        })),
+    value: async function (this: Adopted) {
+      return fn(this);
     },
-    arrayBuffer: method(copy),
-    text: method(() => utf8.decode(take())),
-    json: method(() => JSON.parse(utf8.decode(take())) as unknown),
-    blob: method(() => new Blob([copy()], { type: contentType() })),
-    formData: method(() => new Response(copy(), { headers: { 'content-type': contentType() } }).formData()),
-    clone: {
-      configurable: true,
-      writable: true,
-      value: () => {
-        if (used) throw unusable();
-        const headers: Record<string, string> = {};
-        req.headers.forEach((v, k) => {
-          headers[k] = v;
-        });
-        const query: Record<string, string> = {};
-        req.query?.forEach((v, k) => {
-          query[k] = v;
-        });
-        return new Ctor({ method: req.method, url: req.url, headers, query, params: { ...req.params }, body: { bytes: bytes.slice() } });
-      },
+  };
+}
+
+/** Shared by every adopted request: the per-request state lives under KEPT. */
+const DESCRIPTORS: PropertyDescriptorMap = {
+  bodyUsed: {
+    configurable: true,
+    get(this: Adopted) {
+      return this[KEPT].used;
     },
-  });
+  },
+  body: {
+    configurable: true,
+    get(this: Adopted) {
+      const k = this[KEPT];
+      return (k.stream ??= new ReadableStream<Uint8Array>({
+        pull: (controller) => {
+          controller.enqueue(new Uint8Array(copy(this)));
+          controller.close();
+        },
+      }));
+    },
+  },
+  arrayBuffer: method(copy),
+  text: method((r) => utf8.decode(take(r))),
+  json: method((r) => JSON.parse(utf8.decode(take(r))) as unknown),
+  blob: method((r) => new Blob([copy(r)], { type: contentType(r) })),
+  formData: method((r) => new Response(copy(r), { headers: { 'content-type': contentType(r) } }).formData()),
+  clone: {
+    configurable: true,
+    writable: true,
+    value(this: Adopted) {
+      const k = this[KEPT];
+      if (k.used) throw unusable();
+      const headers: Record<string, string> = {};
+      this.headers.forEach((v, name) => {
+        headers[name] = v;
+      });
+      const query: Record<string, string> = {};
+      this.query?.forEach((v, name) => {
+        query[name] = v;
+      });
+      const Ctor = this.constructor as new (init: object) => unknown;
+      return new Ctor({ method: this.method, url: this.url, headers, query, params: { ...this.params }, body: { bytes: k.bytes.slice() } });
+    },
+  },
+};
+
+/** One derived prototype per request class, made on first use. */
+const PROTOS = new WeakMap<object, object>();
+
+/**
+ * Answers the body members from `bytes`. Where the class keeps them on its prototype (HttpRequest
+ * does), the request gets a derived prototype: one prototype switch instead of eight property
+ * definitions and their closures per request (~13 µs of ~15 on a 1 KB POST). `instanceof` and the
+ * class's private fields are unchanged: the object stays the same.
+ */
+function adopt(req: Adoptable, bytes: Uint8Array): void {
+  (req as Adopted)[KEPT] = { bytes, used: false, stream: undefined };
+  const base = Object.getPrototypeOf(req) as object | null;
+  if (base !== null && !MEMBERS.some((m) => Object.prototype.hasOwnProperty.call(req, m))) {
+    let proto = PROTOS.get(base);
+    if (proto === undefined) {
+      proto = Object.create(base, DESCRIPTORS) as object;
+      PROTOS.set(base, proto);
+    }
+    Object.setPrototypeOf(req, proto);
+  } else {
+    Object.defineProperties(req, DESCRIPTORS);
+  }
 }
