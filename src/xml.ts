@@ -1,0 +1,213 @@
+/**
+ * A small, forgiving XML reader for inspection: it finds the values an XML consumer would hand to the
+ * application (attribute values, text, CDATA), entity-decoded, with the element and attribute names
+ * that lead to them. It does not validate, resolve entities beyond the predefined and numeric ones,
+ * or read DTDs (XXE is judged on the raw text by its own detector).
+ *
+ * Why: a SOAP envelope or an XML field hides `';INSERT …` inside `probe="…"`; read as one flat string,
+ * the SQL walker breaks out at the declaration's first quote instead of the attribute's. Each value is
+ * inspected on its own, as a JSON value would be.
+ *
+ * Cost: one forward pass with indexOf for terminators (linear), bounded by MAX_NODES values and
+ * MAX_DEPTH open elements. Malformed input yields what was read before the damage.
+ */
+import { htmlDecode } from './decode';
+
+/** A value found in an XML document and the names that lead to it. */
+export interface XmlValue {
+  /** Element names from the root, then `@attr` for an attribute value or `#text` for text. */
+  path: string[];
+  /** The entity-decoded value (CDATA as written). */
+  value: string;
+}
+
+export interface XmlDocument {
+  values: XmlValue[];
+  /** Element and attribute names, each once, with the path of their first use. */
+  names: Array<{ name: string; parent: string | undefined; path: string[] }>;
+  /** True when a bound stopped the read. */
+  truncated: boolean;
+}
+
+const MAX_NODES = 4096;
+const MAX_DEPTH = 64;
+
+/**
+ * Looks like an XML or HTML document: after blanks, `<?xml` or `<` and a name start; before trailing
+ * blanks, `>`; and at least one closing or self-closing tag or declaration. Cheap: two ends and a
+ * bounded search.
+ */
+export function looksLikeXml(s: string): boolean {
+  let i = 0;
+  let j = s.length - 1;
+  while (i <= j && s.charCodeAt(i) <= 32) i++;
+  while (j >= i && s.charCodeAt(j) <= 32) j--;
+  if (j - i < 3 || s.charCodeAt(i) !== 60 || s.charCodeAt(j) !== 62) return false;
+  const c = s.charCodeAt(i + 1);
+  if (c !== 63 && !isNameStart(c)) return false;
+  return s.indexOf('</', i) !== -1 || s.indexOf('/>', i) !== -1 || s.indexOf('?>', i) !== -1;
+}
+
+function isNameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58 || c >= 0xc0;
+}
+
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 0xb7;
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+function decode(s: string): string {
+  return s.indexOf('&') === -1 ? s : htmlDecode(s);
+}
+
+/** Reads `s` (see looksLikeXml). Never throws. */
+export function readXml(s: string): XmlDocument {
+  const doc: XmlDocument = { values: [], names: [], truncated: false };
+  const seen = new Set<string>();
+  const stack: string[] = [];
+  const n = s.length;
+  let count = 0;
+  const name = (nm: string, parent: string | undefined, path: string[]): void => {
+    if (seen.has(nm)) return;
+    seen.add(nm);
+    doc.names.push({ name: nm, parent, path });
+  };
+  const value = (path: string[], v: string): boolean => {
+    if (++count > MAX_NODES) {
+      doc.truncated = true;
+      return false;
+    }
+    doc.values.push({ path, value: v });
+    return true;
+  };
+  const text = (raw: string, cdata: boolean): boolean => {
+    let a = 0;
+    let b = raw.length;
+    while (a < b && isBlank(raw.charCodeAt(a))) a++;
+    while (b > a && isBlank(raw.charCodeAt(b - 1))) b--;
+    if (a === b) return true;
+    const t = raw.slice(a, b);
+    return value([...stack, '#text'], cdata ? t : decode(t));
+  };
+
+  let i = 0;
+  while (i < n) {
+    const lt = s.indexOf('<', i);
+    if (lt === -1) {
+      if (stack.length > 0 && !text(s.slice(i), false)) return doc;
+      break;
+    }
+    if (lt > i && stack.length > 0 && !text(s.slice(i, lt), false)) return doc;
+    const c = s.charCodeAt(lt + 1);
+    if (c === 33 /* ! */) {
+      if (s.startsWith('<!--', lt)) {
+        const end = s.indexOf('-->', lt + 4);
+        i = end === -1 ? n : end + 3;
+      } else if (s.startsWith('<![CDATA[', lt)) {
+        const end = s.indexOf(']]>', lt + 9);
+        if (!text(s.slice(lt + 9, end === -1 ? n : end), true)) return doc;
+        i = end === -1 ? n : end + 3;
+      } else {
+        // DOCTYPE and other declarations, internal subset included: the raw text keeps them. The `[`
+        // is looked for before the first `>` only, so every character is scanned once.
+        const gt = s.indexOf('>', lt);
+        let open = -1;
+        for (let k = lt + 2; k < (gt === -1 ? n : gt); k++) {
+          if (s.charCodeAt(k) === 91) {
+            open = k;
+            break;
+          }
+        }
+        const end = open !== -1 ? s.indexOf(']>', open) : gt;
+        i = end === -1 ? n : end + (open !== -1 ? 2 : 1);
+      }
+      continue;
+    }
+    if (c === 63 /* ? */) {
+      const end = s.indexOf('?>', lt + 2);
+      i = end === -1 ? n : end + 2;
+      continue;
+    }
+    if (c === 47 /* / */) {
+      // A closing tag: pop to the matching open element (or leave the stack when none matches).
+      let k = lt + 2;
+      while (k < n && isNameChar(s.charCodeAt(k))) k++;
+      const nm = s.slice(lt + 2, k);
+      const at = stack.lastIndexOf(nm);
+      if (at !== -1) stack.length = at;
+      const gt = s.indexOf('>', k);
+      i = gt === -1 ? n : gt + 1;
+      continue;
+    }
+    if (!isNameStart(c)) {
+      // A lone `<` in text.
+      if (stack.length > 0 && !text('<', false)) return doc;
+      i = lt + 1;
+      continue;
+    }
+    // A start tag: name, attributes, then `>` or `/>`.
+    let k = lt + 1;
+    while (k < n && isNameChar(s.charCodeAt(k))) k++;
+    const el = s.slice(lt + 1, k);
+    if (++count > MAX_NODES) {
+      doc.truncated = true;
+      return doc;
+    }
+    const parent = stack.length > 0 ? stack[stack.length - 1] : undefined;
+    const elPath = [...stack, el];
+    name(el, parent, elPath);
+    let selfClosing = false;
+    for (;;) {
+      while (k < n && isBlank(s.charCodeAt(k))) k++;
+      if (k >= n) break;
+      const d = s.charCodeAt(k);
+      if (d === 62 /* > */) {
+        k++;
+        break;
+      }
+      if (d === 47 && s.charCodeAt(k + 1) === 62) {
+        selfClosing = true;
+        k += 2;
+        break;
+      }
+      const a0 = k;
+      while (k < n && !isBlank(s.charCodeAt(k)) && s.charCodeAt(k) !== 61 && s.charCodeAt(k) !== 62 && !(s.charCodeAt(k) === 47 && s.charCodeAt(k + 1) === 62)) k++;
+      if (k === a0) {
+        k++; // a stray character: skip it
+        continue;
+      }
+      const attr = s.slice(a0, k);
+      while (k < n && isBlank(s.charCodeAt(k))) k++;
+      if (s.charCodeAt(k) !== 61 /* = */) {
+        name(attr, el, [...elPath, '@' + attr]);
+        continue; // a bare attribute (HTML)
+      }
+      k++;
+      while (k < n && isBlank(s.charCodeAt(k))) k++;
+      const q = s.charCodeAt(k);
+      let v: string;
+      if (q === 34 || q === 39) {
+        const end = s.indexOf(q === 34 ? '"' : "'", k + 1);
+        v = s.slice(k + 1, end === -1 ? n : end);
+        k = end === -1 ? n : end + 1;
+      } else {
+        const v0 = k;
+        while (k < n && !isBlank(s.charCodeAt(k)) && s.charCodeAt(k) !== 62) k++;
+        v = s.slice(v0, k);
+      }
+      const attrPath = [...elPath, '@' + attr];
+      name(attr, el, attrPath);
+      if (v.length > 0 && !value(attrPath, decode(v))) return doc;
+    }
+    if (!selfClosing) {
+      if (stack.length < MAX_DEPTH) stack.push(el);
+      else doc.truncated = true;
+    }
+    i = k;
+  }
+  return doc;
+}
