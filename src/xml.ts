@@ -64,11 +64,31 @@ function decode(s: string): string {
   return s.indexOf('&') === -1 ? s : htmlDecode(s);
 }
 
-/** Reads `s` (see looksLikeXml). Never throws. */
+/** An open element while reading. */
+interface Frame {
+  name: string;
+  path: string[];
+  /** Direct text, not blank. */
+  ownText: boolean;
+  /** Has child elements. */
+  children: boolean;
+  /** Text of the element and its descendants, in order (textContent). */
+  content: string;
+  /** Text values of the element and its descendants, not yet emitted (see close). */
+  texts: XmlValue[];
+}
+
+/**
+ * Reads `s` (see looksLikeXml). Never throws.
+ *
+ * Text is read as a consumer reads it: a data element's text is its value (`<name>x' OR 1=1</name>`);
+ * mixed content (`<p>Use <code>ls -la</code> to list files.</p>`) is one value, the element's whole
+ * text, not a `ls -la` of its own.
+ */
 export function readXml(s: string): XmlDocument {
   const doc: XmlDocument = { values: [], names: [], truncated: false };
   const seen = new Set<string>();
-  const stack: string[] = [];
+  const stack: Frame[] = [];
   const n = s.length;
   let count = 0;
   const name = (nm: string, parent: string | undefined, path: string[]): void => {
@@ -76,32 +96,56 @@ export function readXml(s: string): XmlDocument {
     seen.add(nm);
     doc.names.push({ name: nm, parent, path });
   };
-  const value = (path: string[], v: string): boolean => {
+  const budget = (): boolean => {
     if (++count > MAX_NODES) {
       doc.truncated = true;
       return false;
     }
-    doc.values.push({ path, value: v });
     return true;
   };
   const text = (raw: string, cdata: boolean): boolean => {
+    const top = stack[stack.length - 1];
+    if (top === undefined) return true;
     let a = 0;
     let b = raw.length;
     while (a < b && isBlank(raw.charCodeAt(a))) a++;
     while (b > a && isBlank(raw.charCodeAt(b - 1))) b--;
-    if (a === b) return true;
-    const t = raw.slice(a, b);
-    return value([...stack, '#text'], cdata ? t : decode(t));
+    if (a === b) {
+      if (raw.length > 0 && top.content.length > 0) top.content += ' ';
+      return true;
+    }
+    if (!budget()) return false;
+    const t = cdata ? raw.slice(a, b) : decode(raw.slice(a, b));
+    top.ownText = true;
+    top.content += top.content.length > 0 && a > 0 ? ' ' + t : t;
+    top.texts.push({ path: [...top.path, '#text'], value: t });
+    return true;
+  };
+  /** Closes the innermost element: mixed content becomes one value; the rest moves up. */
+  const close = (): void => {
+    const f = stack.pop()!;
+    const texts = f.ownText && f.children ? [{ path: [...f.path, '#text'], value: f.content }] : f.texts;
+    const parent = stack[stack.length - 1];
+    if (parent === undefined) {
+      for (const v of texts) doc.values.push(v);
+      return;
+    }
+    for (const v of texts) parent.texts.push(v);
+    if (f.content.length > 0) parent.content += parent.content.length > 0 ? ' ' + f.content : f.content;
+  };
+  const finish = (): XmlDocument => {
+    while (stack.length > 0) close();
+    return doc;
   };
 
   let i = 0;
   while (i < n) {
     const lt = s.indexOf('<', i);
     if (lt === -1) {
-      if (stack.length > 0 && !text(s.slice(i), false)) return doc;
+      text(s.slice(i), false);
       break;
     }
-    if (lt > i && stack.length > 0 && !text(s.slice(i, lt), false)) return doc;
+    if (lt > i && !text(s.slice(i, lt), false)) return finish();
     const c = s.charCodeAt(lt + 1);
     if (c === 33 /* ! */) {
       if (s.startsWith('<!--', lt)) {
@@ -109,7 +153,7 @@ export function readXml(s: string): XmlDocument {
         i = end === -1 ? n : end + 3;
       } else if (s.startsWith('<![CDATA[', lt)) {
         const end = s.indexOf(']]>', lt + 9);
-        if (!text(s.slice(lt + 9, end === -1 ? n : end), true)) return doc;
+        if (!text(s.slice(lt + 9, end === -1 ? n : end), true)) return finish();
         i = end === -1 ? n : end + 3;
       } else {
         // DOCTYPE and other declarations, internal subset included: the raw text keeps them. The `[`
@@ -133,19 +177,20 @@ export function readXml(s: string): XmlDocument {
       continue;
     }
     if (c === 47 /* / */) {
-      // A closing tag: pop to the matching open element (or leave the stack when none matches).
+      // A closing tag: close up to the matching open element (none when nothing matches).
       let k = lt + 2;
       while (k < n && isNameChar(s.charCodeAt(k))) k++;
       const nm = s.slice(lt + 2, k);
-      const at = stack.lastIndexOf(nm);
-      if (at !== -1) stack.length = at;
+      let at = stack.length - 1;
+      while (at >= 0 && stack[at]!.name !== nm) at--;
+      if (at !== -1) while (stack.length > at) close();
       const gt = s.indexOf('>', k);
       i = gt === -1 ? n : gt + 1;
       continue;
     }
     if (!isNameStart(c)) {
       // A lone `<` in text.
-      if (stack.length > 0 && !text('<', false)) return doc;
+      if (!text('<', false)) return finish();
       i = lt + 1;
       continue;
     }
@@ -153,13 +198,11 @@ export function readXml(s: string): XmlDocument {
     let k = lt + 1;
     while (k < n && isNameChar(s.charCodeAt(k))) k++;
     const el = s.slice(lt + 1, k);
-    if (++count > MAX_NODES) {
-      doc.truncated = true;
-      return doc;
-    }
-    const parent = stack.length > 0 ? stack[stack.length - 1] : undefined;
-    const elPath = [...stack, el];
-    name(el, parent, elPath);
+    if (!budget()) return finish();
+    const top = stack[stack.length - 1];
+    if (top !== undefined) top.children = true;
+    const elPath = top === undefined ? [el] : [...top.path, el];
+    name(el, top?.name, elPath);
     let selfClosing = false;
     for (;;) {
       while (k < n && isBlank(s.charCodeAt(k))) k++;
@@ -201,13 +244,16 @@ export function readXml(s: string): XmlDocument {
       }
       const attrPath = [...elPath, '@' + attr];
       name(attr, el, attrPath);
-      if (v.length > 0 && !value(attrPath, decode(v))) return doc;
+      if (v.length > 0) {
+        if (!budget()) return finish();
+        doc.values.push({ path: attrPath, value: decode(v) });
+      }
     }
     if (!selfClosing) {
-      if (stack.length < MAX_DEPTH) stack.push(el);
+      if (stack.length < MAX_DEPTH) stack.push({ name: el, path: elPath, ownText: false, children: false, content: '', texts: [] });
       else doc.truncated = true;
     }
     i = k;
   }
-  return doc;
+  return finish();
 }

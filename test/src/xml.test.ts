@@ -22,10 +22,13 @@ t.test('readXml: attribute values, text and CDATA with their paths, entities dec
   ], 'comments and processing instructions skipped; numeric references decoded; self-closing element');
   t.same(values('<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>'), [['r.#text', '&x;']], 'DOCTYPE and its internal subset skipped (XXE reads the raw text); unknown entities left as written');
   t.same(values('<r><a>one<b>two</b></a><c>three'), [
-    ['r.a.#text', 'one'],
-    ['r.a.b.#text', 'two'],
+    ['r.a.#text', 'one two'],
     ['r.c.#text', 'three'],
   ], 'unclosed elements: what was read');
+  t.same(values('<div><h1>Tips</h1><p>1. Use <code>ls -la</code> to list files.</p></div>'), [
+    ['div.h1.#text', 'Tips'],
+    ['div.p.#text', '1. Use ls -la to list files.'],
+  ], 'mixed content is one value (the text a reader sees), data elements keep their own');
   t.same(values('<r>1 < 2</r>'), [
     ['r.#text', '1'],
     ['r.#text', '<'],
@@ -102,6 +105,7 @@ t.test('engine: ordinary XML documents stay clean (negative vectors)', async (t)
     '<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="24" viewBox="0 0 24 24"><path d="M12 2L2 7l10 5 10-5-10-5z" fill="none" stroke="currentColor" stroke-width="2"/><text x="4" y="20" font-family="Arial, sans-serif">Drag the table here</text></svg>',
     '<feed xmlns="http://www.w3.org/2005/Atom"><title type="text">Orders -- weekly</title><updated>2025-06-10T04:00:00Z</updated><entry><id>urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a</id><summary>1 or 2 items; order by date</summary></entry></feed>',
     '<p class="note">Use <code>a &lt; b</code> and <em>c &gt; d</em>, then <a href="/docs/select?id=3&amp;lang=en">read more</a>.</p>',
+    '<div><h1>Top 10 tips</h1><p>1. Use <code>ls -la</code> to list files, <code>cat notes.txt</code> to read one.</p></div>',
     '<config><path>/var/app/data</path><retries>3</retries><mode>read-write</mode><pattern>*.log</pattern></config>',
   ];
   for (const d of docs) {
