@@ -7,11 +7,19 @@
  * Virtual patches are an engine option (`virtualPatches`, resolved by `resolveVirtualPatches` in
  * resolveOptions and called from the engine's walk); they are not part of this object.
  */
-import { createEgressWatch, resolveEgressWatchOptions, type EgressStats, type EgressWatch, type EgressWatchOptions } from './egress/index';
-import { createIntegrityMonitor, resolveIntegrityOptions, type IntegrityMonitor, type IntegrityOptions, type IntegrityStats, type IntegrityVerdict } from './integrity/index';
+import type { EgressStats, EgressWatch, EgressWatchOptions } from './egress/index';
+import type { IntegrityMonitor, IntegrityOptions, IntegrityStats, IntegrityVerdict } from './integrity/index';
 import { createMetrics, resolveMetricsOptions, type Decision, type DecisionMeta, type Metrics, type MetricsOptions, type RaspStats } from './metrics/index';
-import { createAuditCheck, resolveAuditOptions, type AuditCheck, type AuditOptions } from './patches/audit';
+import type { AuditCheck, AuditOptions } from './patches/audit';
 import type { Finding } from './types';
+
+// Integrity, egress watch and the audit check are off by default: their modules are required only
+// when their option is set (not loading them saves ~1.5 ms of cold start). `undefined` and `false`
+// mean off for all three, exactly as their resolve*Options functions decide.
+const loadIntegrity = (): typeof import('./integrity/index') => require('./integrity/index') as typeof import('./integrity/index');
+const loadEgress = (): typeof import('./egress/index') => require('./egress/index') as typeof import('./egress/index');
+const loadAudit = (): typeof import('./patches/audit') => require('./patches/audit') as typeof import('./patches/audit');
+const isOff = (v: unknown): boolean => v === undefined || v === false;
 
 /** The option keys this module owns (pass them to resolveOptions as extra keys, or add them to OPTION_KEYS). */
 export const VISIBILITY_OPTION_KEYS: readonly string[] = Object.freeze(['metrics', 'integrity', 'egressWatch', 'auditReport']);
@@ -70,15 +78,18 @@ export function createVisibility<M extends DecisionMeta = DecisionMeta>(options:
   const o = options ?? {};
   const env = ctx.env ?? process.env;
   const metricsOpts = resolveMetricsOptions(o.metrics);
-  const integrityOpts = resolveIntegrityOptions(o.integrity, env);
-  const egressOpts = resolveEgressWatchOptions(o.egressWatch, env);
-  const auditOpts = resolveAuditOptions(o.auditReport);
+  const integrityMod = isOff(o.integrity) ? undefined : loadIntegrity();
+  const egressMod = isOff(o.egressWatch) ? undefined : loadEgress();
+  const auditMod = isOff(o.auditReport) ? undefined : loadAudit();
+  const integrityOpts = integrityMod?.resolveIntegrityOptions(o.integrity, env);
+  const egressOpts = egressMod?.resolveEgressWatchOptions(o.egressWatch, env);
+  const auditOpts = auditMod?.resolveAuditOptions(o.auditReport);
 
   const metrics = metricsOpts === false ? undefined : createMetrics(metricsOpts, env);
-  const integrity = integrityOpts === undefined || ctx.mode === 'off' ? undefined : createIntegrityMonitor(integrityOpts, ctx.mode);
-  const egress = egressOpts === undefined || ctx.mode === 'off' ? undefined : createEgressWatch(egressOpts);
+  const integrity = integrityOpts === undefined || ctx.mode === 'off' ? undefined : integrityMod!.createIntegrityMonitor(integrityOpts, ctx.mode);
+  const egress = egressOpts === undefined || ctx.mode === 'off' ? undefined : egressMod!.createEgressWatch(egressOpts);
   egress?.start();
-  const audit = auditOpts === undefined ? undefined : createAuditCheck(auditOpts, ctx.cwd);
+  const audit = auditOpts === undefined ? undefined : auditMod!.createAuditCheck(auditOpts, ctx.cwd);
 
   const report = (action: 'monitor' | 'block', findings: Finding[], meta: M | undefined, origin: 'integrity' | 'audit'): void => {
     if (findings.length === 0) return;

@@ -2,7 +2,11 @@
  * Deriving the caller key a per-caller limit counts against. Keys are bounded in length; API keys are
  * hashed (a secret must never reach logs, alerts or the shared store).
  */
-import { createHash } from 'node:crypto';
+import type * as crypto from 'node:crypto';
+
+// node:crypto is needed only for API-key hashing: required on first use, not at import (loading it
+// costs ~3 ms when nothing else, such as https, has loaded it yet).
+let sha: typeof crypto.createHash | undefined;
 
 export type CallerKeyKind = 'ip' | 'user' | 'apiKey' | 'route';
 
@@ -52,7 +56,8 @@ function cut(s: string): string {
 
 /** SHA-256 prefix of an API key: stable, not reversible, safe to log and to share. */
 export function hashApiKey(value: string): string {
-  return 'apikey:' + createHash('sha256').update(value).digest('hex').slice(0, 32);
+  sha ??= (require('node:crypto') as typeof crypto).createHash;
+  return 'apikey:' + sha('sha256').update(value).digest('hex').slice(0, 32);
 }
 
 /**

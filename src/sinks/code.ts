@@ -7,7 +7,7 @@
  * scope. Code that uses direct eval to read local variables would break, so the eval hook is opt-in
  * (`sinks: { eval: true }`). Async and generator function constructors are not hooked.
  */
-import vm = require('node:vm');
+import type * as VM from 'node:vm';
 import { checkJs } from './analysis/js';
 import { currentInvocation } from './context';
 import { onUndo, sinkFinding, withInputs, wrapMethod } from './hooks';
@@ -23,6 +23,8 @@ export function checkCode(operation: string, code: unknown): void {
 }
 
 export function installVm(): string[] {
+  // Required here, not at import: with the code sinks off, vm is never loaded.
+  const vm = require('node:vm') as typeof VM;
   const done: string[] = [];
   const mod = vm as unknown as Record<string, unknown>;
   for (const fn of ['runInThisContext', 'runInNewContext', 'runInContext', 'compileFunction']) {
@@ -36,9 +38,9 @@ export function installVm(): string[] {
     )
       done.push(`vm.${fn}`);
   }
-  const Script = vm.Script as unknown as Record<symbol, unknown> & (new (code: string, options?: unknown) => vm.Script);
+  const Script = vm.Script as unknown as Record<symbol, unknown> & (new (code: string, options?: unknown) => VM.Script);
   if (Script[WRAPPED] !== true) {
-    class RaspScript extends (vm.Script as unknown as new (code: string, options?: unknown) => vm.Script) {
+    class RaspScript extends (vm.Script as unknown as new (code: string, options?: unknown) => VM.Script) {
       constructor(code: string, options?: unknown) {
         checkCode('vm.Script', code);
         super(code, options);

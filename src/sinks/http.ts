@@ -3,8 +3,6 @@
  * the request object exists (SSRF by name or IP literal, egress by name), so a block is a synchronous
  * SinkBlockedError from `http.request()`; names are checked again after DNS by the socket hook.
  */
-import http = require('node:http');
-import https = require('node:https');
 import { currentInvocation, sinkGlobal } from './context';
 import { withInputs, wrapMethod } from './hooks';
 import { checkDestination } from './net';
@@ -42,6 +40,10 @@ export function requestHost(args: readonly unknown[], defaultHost = 'localhost')
 
 export function installHttp(): string[] {
   const done: string[] = [];
+  // Required here, not at import: with http and the egress policy off, http and https (tls, crypto:
+  // ~5 ms) are never loaded.
+  const http = require('node:http') as typeof import('node:http');
+  const https = require('node:https') as typeof import('node:https');
   for (const [name, mod] of [
     ['http', http],
     ['https', https],

@@ -8,8 +8,8 @@
  * Two checks: SSRF (an internal or metadata destination whose host came from input) and the `egress`
  * allowlist policy.
  */
-import dns = require('node:dns');
-import net = require('node:net');
+import type * as dns from 'node:dns';
+import type * as net from 'node:net';
 import { checkSsrf, inputHosts, ipBytes, platformEndpoints, type InternalEndpoint } from './analysis/ssrf';
 import { currentInvocation, raise, sinkGlobal, type Invocation } from './context';
 import { policyFinding, sinkFinding, withInputs, wrapMethod } from './hooks';
@@ -18,7 +18,11 @@ import { egressAllowed, type ResolvedPolicies } from './policies';
 
 const state = sinkGlobal();
 let endpoints: InternalEndpoint[] = [];
-const dnsLookup = dns.lookup;
+/**
+ * Node's resolver, required at the first connection to a name, where Node's own connect loads dns
+ * anyway (not at cold start: ~0.4 ms).
+ */
+let dnsLookup: typeof dns.lookup | undefined;
 
 function policiesOf(ctx: Invocation | undefined): ResolvedPolicies | undefined {
   return ctx?.policies ?? state.outside.policies;
@@ -101,7 +105,9 @@ interface ConnectOptions {
 
 export function installNet(): string[] {
   endpoints = platformEndpoints(process.env);
-  const proto = net.Socket.prototype as unknown as Record<string, unknown>;
+  // Required here, not at import: with http, fetch, the egress policy and the egress watch off, net
+  // is never loaded by this library.
+  const proto = (require('node:net') as typeof net).Socket.prototype as unknown as Record<string, unknown>;
   const ok = wrapMethod(proto, 'connect', (orig) =>
     function raspConnect(this: unknown, ...args: unknown[]) {
       const ctx = currentInvocation();
@@ -145,7 +151,7 @@ export function installNet(): string[] {
         return sock;
       }
       if (ipBytes(host.replace(/^\[|\]$/g, '')) !== undefined) return orig.apply(this, args);
-      const base = (typeof options.lookup === 'function' ? options.lookup : dnsLookup) as LookupFn;
+      const base = (typeof options.lookup === 'function' ? options.lookup : (dnsLookup ??= (require('node:dns') as typeof dns).lookup)) as LookupFn;
       return orig.apply(this, rebuild({ ...options, lookup: checkingLookup(base, operation, ctx, pending) }));
     },
   );

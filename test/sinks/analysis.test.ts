@@ -139,6 +139,9 @@ t.test('ipKind agrees with net.isIP (it exists only to skip Node\'s costly first
     '1::2:', 'fe80::1%eth0', 'fe80::1%', '::ffff:1.2.3.4', '::ffff:1.2.3', '1:2:3:4:5:6:1.2.3.4', '1:2:3:4:5:6:7:1.2.3.4',
     '::1.2.3.4', '12345::', 'g::1', '[::1]', '::ffff:01.2.3.4', '1.2.3.4', '01.2.3.4', '256.1.1.1', 'A:B::', '1:::2',
     ':::', '1::2%a%b', 'fe80::%1', 'metadata.google.internal', '*.amazonaws.com', '', 'fd00:ec2::254',
+    // IPv4 edge cases (ipKind scans IPv4 itself instead of loading node:net).
+    '0.0.0.0', '255.255.255.255', '255.255.255.256', '1.2.3.4.', '.1.2.3.4', '1.2.3', '1..2.3', '1.2.3.04', '00.1.2.3', '1.2.3.4 ',
+    ' 1.2.3.4', '1.2.3.4\n', '1.2.3.4/8', '1.2.3.-4', '+1.2.3.4', '1234.1.1.1', '1.2.3.4.5', '\u0661.2.3.4', '1e2.1.1.1', '99.99.99.99',
   ];
   for (const s of fixed) t.equal(ipKind(s), isIP(s), JSON.stringify(s));
   // Seeded random strings over the characters that matter.

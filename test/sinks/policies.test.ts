@@ -46,6 +46,23 @@ t.test('egress allowlist matching', async (t) => {
   t.notOk(egressAllowed(strict, '127.0.0.1'));
 });
 
+t.test('egress off: the allowlist (filled on first read) is the one an active policy gets', async (t) => {
+  const env = { AWS_LAMBDA_RUNTIME_API: '127.0.0.1:9001', AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://169.254.170.23/v1/credentials', GCE_METADATA_HOST: 'metadata.example' };
+  const pairs = [
+    [resolvePolicies(undefined, env).egress, resolvePolicies({ egress: { action: 'block' } }, env).egress],
+    [resolvePolicies({ egress: { action: 'allow', allow: ['api.stripe.com', '*.example.org', '10.0.0.0/8'] } }, env).egress, resolvePolicies({ egress: { action: 'block', allow: ['api.stripe.com', '*.example.org', '10.0.0.0/8'] } }, env).egress],
+    [resolvePolicies({ egress: { action: 'allow', allowProviderEndpoints: false } }, env).egress, resolvePolicies({ egress: { action: 'block', allowProviderEndpoints: false } }, env).egress],
+  ] as const;
+  for (const [off, on] of pairs) {
+    t.equal(off.action, 'allow');
+    t.same([...off.hosts], [...on.hosts], 'hosts, in order');
+    t.same(off.suffixes, on.suffixes, 'suffixes');
+    t.same(off.cidrs, on.cidrs, 'cidrs');
+    t.equal(egressAllowed({ ...off, action: 'block' }, 'metadata.example'), egressAllowed(on, 'metadata.example'), 'platform endpoint');
+  }
+  t.ok(egressAllowed({ ...pairs[0][0], action: 'block' }, 'sqs.eu-west-1.amazonaws.com'), 'provider endpoints');
+});
+
 t.test('egress: a connection to a host outside the allowlist is blocked before it is made', async (t) => {
   let hits = 0;
   const server = http.createServer((_q, r) => {

@@ -4,7 +4,6 @@
  * Azure IMDS and App Service identity, GCP and Alibaba metadata). Plus the test "did this host come
  * from input?", which also catches obfuscated IPs (`0x7f.1`, `2130706433`) by parsing inputs as URLs.
  */
-import { isIPv4 } from 'node:net';
 import type { UserInput } from '../context';
 import type { Verdict } from './common';
 
@@ -84,6 +83,33 @@ function classifyV6(g: number[]): AddressClass {
   if ((g0 & 0xffc0) === 0xfe80) return 'link-local';
   if ((g0 & 0xff00) === 0xff00) return 'reserved';
   return 'public';
+}
+
+/**
+ * `net.isIPv4`: four dot-separated decimal octets 0-255 without leading zeros (Node's IPv4 regex).
+ * A scanner, so that this module does not load node:net (and its streams, ~3 ms) at import.
+ */
+function isIPv4(s: string): boolean {
+  const n = s.length;
+  if (n < 7 || n > 15) return false;
+  let parts = 0;
+  let i = 0;
+  for (;;) {
+    const start = i;
+    let v = 0;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      v = v * 10 + (c - 48);
+      i++;
+    }
+    const len = i - start;
+    if (len === 0 || len > 3 || (len > 1 && s.charCodeAt(start) === 48) || v > 255) return false;
+    parts++;
+    if (i === n) return parts === 4;
+    if (parts === 4 || s.charCodeAt(i) !== 46) return false;
+    i++;
+  }
 }
 
 /**

@@ -1,0 +1,117 @@
+/**
+ * Cold start: optional subsystems (Redis store, integrity, egress watch, audit report, virtual
+ * patches, ajv, re2js, OpenTelemetry) are loaded only when configured, and built-ins only by the
+ * sink groups that patch them. When configured they still work, also from an esbuild bundle that has
+ * no node_modules next to it (the lazy requires are inlined). Each case runs in a fresh Node process.
+ * Runs against dist/ (`npm test` builds first).
+ */
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { build } from 'esbuild';
+import * as ev from '../helpers/lambda-events';
+import { tempDir } from '../sinks/helpers';
+
+type Any = any;
+const root = path.resolve(__dirname, '..', '..');
+const adapter = path.join(root, 'dist', 'adapters', 'aws-lambda', 'index.js');
+const OPTIONAL = /[\\/](redis-store|resp|integrity[\\/]index|egress[\\/]index|patches[\\/](index|audit))\.js$|[\\/]node_modules[\\/](ajv|re2js|@opentelemetry)[\\/]/;
+
+/** Requires the built adapter in a fresh process, calls protect(options), reports what got loaded. */
+function loadedBy(options: string): { modules: string[]; builtins: string[]; stderr: string } {
+  const script = `
+const before = new Set(process.moduleLoadList);
+const { protect } = require(${JSON.stringify(adapter)});
+protect(async () => ({ statusCode: 200 }), ${options});
+const builtins = process.moduleLoadList.filter((m) => !before.has(m) && m.startsWith('NativeModule ') && !m.includes('internal/')).map((m) => m.slice(13));
+console.log(JSON.stringify({ modules: Object.keys(require.cache), builtins }));
+`;
+  const file = path.join(tempDir('rasp-cold-load-'), 'load.js');
+  fs.writeFileSync(file, script);
+  // A clean environment through env -i: the test runner injects preloads (NODE_OPTIONS) into the
+  // processes it spawns, and those load child_process and net themselves.
+  const r = spawnSync('env', ['-i', `PATH=${process.env.PATH ?? ''}`, process.execPath, file], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const out = JSON.parse(r.stdout.trim().split('\n').pop() || '{"modules":[],"builtins":[]}') as { modules: string[]; builtins: string[] };
+  return { ...out, stderr: r.stderr };
+}
+
+t.test('defaults load no optional subsystem', async (t) => {
+  const r = loadedBy('{ log: false }');
+  t.ok(r.modules.some((m) => m.endsWith(path.join('sinks', 'install.js'))), r.stderr);
+  t.same(r.modules.filter((m) => OPTIONAL.test(m)), [], 'no Redis store, integrity, egress watch, audit, patches, ajv, re2js, OpenTelemetry');
+  for (const b of ['child_process', 'https', 'net', 'vm']) t.ok(r.builtins.includes(b), `${b} patched`);
+});
+
+t.test('sinks: false loads none of the built-ins the sinks patch', async (t) => {
+  const r = loadedBy('{ log: false, sinks: false }');
+  t.ok(r.modules.some((m) => m.endsWith(path.join('sinks', 'install.js'))), r.stderr);
+  for (const b of ['child_process', 'http', 'https', 'net', 'dns', 'vm', 'tls', 'crypto']) t.notOk(r.builtins.includes(b), `${b} not loaded`);
+});
+
+t.test('configured subsystems are loaded', async (t) => {
+  const dir = tempDir('rasp-cold-');
+  fs.writeFileSync(path.join(dir, 'audit.json'), JSON.stringify({ auditReportVersion: 2, vulnerabilities: {} }));
+  const r = loadedBy(
+    `{ log: false, integrity: { watchDirs: [${JSON.stringify(dir)}], codeDirs: [] }, egressWatch: true, auditReport: ${JSON.stringify(path.join(dir, 'audit.json'))}, virtualPatches: [{ id: 'ua', where: 'headers.user-agent', match: 'sqlmap' }] }`,
+  );
+  for (const re of [/integrity[\\/]index\.js$/, /egress[\\/]index\.js$/, /patches[\\/]audit\.js$/, /patches[\\/]index\.js$/]) {
+    t.ok(r.modules.some((m) => re.test(m)), `${re} loaded`, { stderr: r.stderr });
+  }
+});
+
+t.test('an esbuild bundle without node_modules: every lazily loaded subsystem works', async (t) => {
+  const dir = tempDir('rasp-cold-bundle-');
+  const watch = path.join(dir, 'watched');
+  const outDir = path.join(dir, 'out');
+  fs.mkdirSync(watch);
+  fs.mkdirSync(outDir);
+  // Shipped with the function: relative paths resolve against its directory (the cwd on Lambda).
+  fs.writeFileSync(path.join(outDir, 'audit.json'), JSON.stringify({ auditReportVersion: 2, vulnerabilities: {} }));
+  fs.writeFileSync(path.join(outDir, 'patches.json'), JSON.stringify([{ id: 'scanner-ua', where: 'headers.user-agent', match: '(?i)sqlmap' }]));
+  const src = path.join(dir, 'handler.ts');
+  fs.writeFileSync(
+    src,
+    `import { protect } from ${JSON.stringify(path.join(root, 'dist', 'adapters', 'aws-lambda', 'index.js'))};
+export const handler = protect(async () => ({ statusCode: 200, body: 'ok' }), {
+  log: false,
+  schemas: { 'POST /orders': { type: 'object', properties: { sku: { type: 'string', pattern: '^[A-Z]+$' } }, required: ['sku'] } },
+  virtualPatches: 'patches.json',
+  integrity: { watchDirs: [${JSON.stringify(watch)}], codeDirs: [], intervalMs: 0, codeIntervalMs: 0 },
+  egressWatch: true,
+  auditReport: 'audit.json',
+});
+`,
+  );
+  const out = path.join(outDir, 'handler.js');
+  await build({ entryPoints: [src], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, outfile: out, external: ['re2'], logLevel: 'silent' });
+  const json = { 'content-type': 'application/json' };
+  const post = (ua: string, body: unknown): unknown =>
+    ev.apiGatewayV2({ routeKey: 'POST /orders', path: '/orders', method: 'POST', headers: { ...json, 'user-agent': ua }, body: JSON.stringify(body) });
+  const events = [post('curl/8.5.0', { sku: 'ABC' }), post('curl/8.5.0', { sku: 'abc' }), post('sqlmap/1.7.2', { sku: 'ABC' })];
+  fs.writeFileSync(path.join(outDir, 'events.json'), JSON.stringify(events));
+  const runner = path.join(outDir, 'run.js');
+  fs.writeFileSync(
+    runner,
+    `const { handler } = require('./handler.js');
+const events = JSON.parse(require('fs').readFileSync(require('path').join(__dirname, 'events.json'), 'utf8'));
+const ctx = { awsRequestId: 'r', functionName: 'f', memoryLimitInMB: '512', getRemainingTimeInMillis: () => 3000 };
+(async () => {
+  const res = [];
+  for (const e of events) res.push((await handler(e, ctx)).statusCode);
+  const s = handler.getStats();
+  console.log(JSON.stringify({ res, integrity: s.integrity !== undefined, egress: s.egress !== undefined }));
+})();
+`,
+  );
+  // Run from the output directory alone: nothing to resolve ajv, re2js or the library from.
+  const r = spawnSync(process.execPath, [runner], { cwd: path.dirname(out), encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '' } });
+  let result: Any = {};
+  try {
+    result = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}');
+  } catch {
+    result = { parseError: r.stdout + r.stderr };
+  }
+  t.same(result, { res: [200, 400, 403], integrity: true, egress: true }, 'valid 200, schema 400 (pattern on re2js), patch 403; integrity and egress watch on', { stderr: r.stderr });
+  t.match(r.stderr, /RASP_W_NO_RE2/, 'without re2 next to the bundle, the inlined re2js runs the patterns');
+});
