@@ -183,10 +183,16 @@ export function isWordBoundary(c: number): boolean {
   );
 }
 
-/** Index of the last `q` in s[from, to), or -1 (to > from). */
+/**
+ * Index of the last `q` in s[from, to), or -1 (to > from). From the start of the string, the native
+ * lastIndexOf; for a sub-range, a loop that stops at `from`: lastIndexOf would search on past it,
+ * and lexing many sub-ranges of one string would no longer be linear overall.
+ */
 function lastInRange(s: string, q: string, from: number, to: number): number {
-  const k = s.lastIndexOf(q, to - 1);
-  return k >= from ? k : -1;
+  if (from === 0) return s.lastIndexOf(q, to - 1);
+  const c = q.charCodeAt(0);
+  for (let k = to - 1; k >= from; k--) if (s.charCodeAt(k) === c) return k;
+  return -1;
 }
 
 /** Where the lexer starts: as if the input were spliced unquoted, inside '..' or inside "..". */
@@ -269,8 +275,8 @@ export class ShellLexer {
     this.i = from;
     // Last quote of each kind inside [from, to): scanned within the range only, so lexing many
     // sub-ranges of one string stays linear overall.
-    // lastIndexOf (a native backwards search) rather than a charCode loop: on a long value without one
-    // kind of quote the loop walked the whole range, about a third of the detector's time on prose.
+    // Each kind on its own (see lastInRange): on a long value without one kind of quote, one loop for
+    // both walked the whole range, about a third of the detector's time on prose.
     this.lastSingle = quotes && to > from ? lastInRange(s, "'", from, to) : -1;
     this.lastDouble = quotes && to > from ? lastInRange(s, '"', from, to) : -1;
     if (ctx === CTX_SINGLE) this.pendingSq = true;
