@@ -22,7 +22,7 @@ import type {
 import { RaspConfigError } from '../../src/errors';
 import type { ProtectOptions } from '../../src/options';
 import type { InspectionRequest, Verdict } from '../../src/types';
-import { createRuntime, sinkVerdict, type InvocationMeta, type Runtime } from '../shared/runtime';
+import { createRuntime, sinkVerdict, type Guarded, type InvocationMeta, type Runtime } from '../shared/runtime';
 import {
   isCloudEvent,
   isRequest,
@@ -124,17 +124,28 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
       return undefined;
     }
     const started = performance.now();
-    const guarded = rt.guard(r, m, () => user.apply(self, args));
-    void guarded.then(
-      () => admission.done(performance.now() - started),
-      () => admission.done(performance.now() - started),
-    );
-    return guarded.then((out) => {
+    const done = (): void => admission.done(performance.now() - started);
+    const answer = (out: Guarded<unknown>): unknown => {
       if (out.ok) return out.value;
       // A sink stopped an operation: answer 403 unless the handler has already started its response.
       if (!(res as { headersSent?: boolean }).headersSent) sendBlocked(res, sinkVerdict(out.blocked), m.requestId);
       return undefined;
-    });
+    };
+    let guarded: Guarded<unknown> | Promise<Guarded<unknown>>;
+    try {
+      guarded = rt.guard(r, m, () => user.apply(self, args));
+    } catch (err) {
+      done();
+      throw err;
+    }
+    // A handler that returns synchronously (it answers through `res`) is answered synchronously, as
+    // the bare handler would be: no promise of ours for the framework's async hooks to track.
+    if (!(guarded instanceof Promise)) {
+      done();
+      return answer(guarded);
+    }
+    void guarded.then(done, done);
+    return guarded.then(answer);
   };
 
   /** Non-HTTP: a blocked event is acknowledged (callback without error, or a normal return). */
@@ -143,7 +154,7 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
     if (verdict.action !== 'block') {
       if (req === undefined) return user.apply(self, args);
       // A sink block is acknowledged like an input block: logged, dropped, not retried.
-      return rt.guard(req, m, () => user.apply(self, args)).then((o) => {
+      return new Promise<Guarded<unknown>>((resolve) => resolve(rt.guard(req, m, () => user.apply(self, args)))).then((o) => {
         if (o.ok) return o.value;
         if (typeof callback === 'function') (callback as (err: unknown) => void)(null);
         return undefined;

@@ -33,10 +33,12 @@ export interface Runtime {
   fail(err: unknown, meta: InvocationMeta): Verdict;
   /**
    * Runs the user's handler as the current invocation for the sink checks, with `requests` as its
-   * untrusted input. Resolves to the handler's result, or to the SinkBlockedError of an operation a
-   * sink stopped (even when the handler caught it). Other errors of the handler propagate unchanged.
+   * untrusted input. Gives the handler's result, or the SinkBlockedError of an operation a sink
+   * stopped (even when the handler caught it). Other errors of the handler propagate unchanged.
+   * Synchronous when the handler is (a value, a throw), a promise when it returns one: every promise
+   * costs, and more where the platform tracks them with async hooks (functions-framework's domains).
    */
-  guard<T>(requests: InspectionRequest | readonly InspectionRequest[], meta: InvocationMeta, fn: () => T | Promise<T>): Promise<Guarded<T>>;
+  guard<T>(requests: InspectionRequest | readonly InspectionRequest[], meta: InvocationMeta, fn: () => T | Promise<T>): Guarded<T> | Promise<Guarded<T>>;
   /**
    * Denial-of-wallet admission before an invocation: O(1), never throws, never waits. A `throttle`
    * (429) or `shed` (503) decision is logged here; the adapter answers with `status` and
@@ -69,6 +71,10 @@ const ALLOW_ADMISSION: Admission = { decision: { action: 'allow' }, done: () => 
  * The outcome of a guarded handler call. When a sink blocked an operation, `returned` says whether
  * the handler still finished (it caught the error) and `value` is what it returned then.
  */
+function isThenable<T>(v: T | Promise<T>): v is Promise<T> {
+  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
+}
+
 export type Guarded<T> = { ok: true; value: T } | { ok: false; blocked: SinkBlockedError; returned: boolean; value?: T };
 
 /** The verdict an adapter answers with when a sink stopped an operation. */
@@ -210,8 +216,11 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
     return { decision, done: (ms) => dow.record(info, ms) };
   };
 
-  const guard = async <T>(requests: InspectionRequest | readonly InspectionRequest[], meta: InvocationMeta, fn: () => T | Promise<T>): Promise<Guarded<T>> => {
-    if (sinks === undefined) return { ok: true, value: await fn() };
+  const guard = <T>(requests: InspectionRequest | readonly InspectionRequest[], meta: InvocationMeta, fn: () => T | Promise<T>): Guarded<T> | Promise<Guarded<T>> => {
+    if (sinks === undefined) {
+      const v = fn();
+      return isThenable(v) ? Promise.resolve(v).then((value) => ({ ok: true, value })) : { ok: true, value: v };
+    }
     const ctx = createInvocation({
       requests,
       mode: opts.mode === 'monitor' ? 'monitor' : 'block',
@@ -220,14 +229,19 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
       limits: opts.limits,
       report: (f) => sinkEvent(meta, f),
     });
-    try {
-      const value = await runWithInvocation(ctx, fn);
-      return ctx.blocked ? { ok: false, blocked: ctx.blocked, returned: true, value } : { ok: true, value };
-    } catch (err) {
+    const settled = (value: T): Guarded<T> => (ctx.blocked ? { ok: false, blocked: ctx.blocked, returned: true, value } : { ok: true, value });
+    const failed = (err: unknown): Guarded<T> => {
       const blocked = findSinkBlock(err) ?? ctx.blocked;
       if (blocked === undefined) throw err;
       return { ok: false, blocked, returned: false };
+    };
+    let v: T | Promise<T>;
+    try {
+      v = runWithInvocation(ctx, fn);
+    } catch (err) {
+      return failed(err);
     }
+    return isThenable(v) ? Promise.resolve(v).then(settled, failed) : settled(v);
   };
 
   const check = (req: InspectionRequest, meta: InvocationMeta): Verdict => {
