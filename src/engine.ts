@@ -245,18 +245,30 @@ class Walk {
       return;
     }
     const before = this.findings.length;
-    const found = this.detect(s, mask, this.skip);
+    // An XML or HTML document in a string (a SOAP body, an XML field): its values first, each on its
+    // own, as JSON values are; then the text as a whole (XXE and XSS read the markup) for the classes
+    // the values did not show, so a finding names the attribute or element rather than the document.
+    let skip = this.skip;
+    if (mask & C.LT && !isKey && depth < this.opts.limits.maxDepth && looksLikeXml(s)) {
+      this.xml(s, depth + 1);
+      for (let k = before; k < this.findings.length; k++) skip |= this.classBit(this.findings[k]!.class);
+    }
+    const found = this.detect(s, mask, skip);
     if (mask & DECODE_MARKERS) {
       const decoded = deepDecode(s);
-      if (decoded !== undefined) this.detect(decoded, charMask(decoded), found | this.skip, s);
+      if (decoded !== undefined) this.detect(decoded, charMask(decoded), found | skip, s);
     }
-    // An XML or HTML document in a string (a SOAP body, an XML field): its values too, each on its
-    // own, as JSON values are; the text as a whole was inspected above (XXE, XSS read the markup).
-    if (mask & C.LT && !isKey && depth < this.opts.limits.maxDepth && looksLikeXml(s)) this.xml(s, depth + 1);
     if (cacheable && this.findings.length === before) {
       if (this.clean.size >= CLEAN_MAX_ENTRIES) this.clean.clear();
       this.clean.add(s);
     }
+  }
+
+  /** The detector-index bit of a finding's class (0 for classes without a value detector here). */
+  private classBit(cls: string): number {
+    const list = this.detectors;
+    for (let i = 0; i < list.length; i++) if (list[i]!.class === cls) return 1 << i;
+    return 0;
   }
 
   /** Walks the values of an XML document in `s` (see xml.ts); paths like `root.a.@probe`. */

@@ -85,6 +85,12 @@ export async function runLambda(rows: Row[]): Promise<void> {
   for (const [label, raw] of orders) {
     await http(rows, 'HTTP API body', label, ev.apiGatewayV2({ routeKey: 'POST /orders', path: '/orders', method: 'POST', body: raw, headers: json }), ordersApi);
   }
+  // An XML (SOAP) body: every attribute value and text node is inspected on its own.
+  const soap = (item: string): string =>
+    `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope"><soap:Body><GetPrice><Item>${item}</Item></GetPrice></soap:Body></soap:Envelope>`;
+  for (const item of ['blue mug', "mug' UNION SELECT card_number FROM payments--"]) {
+    await http(rows, 'HTTP API body (SOAP)', `<Item>${item}</Item>`, ev.apiGatewayV2({ routeKey: 'POST /prices', path: '/prices', method: 'POST', body: soap(item), headers: { 'content-type': 'application/soap+xml' } }), searchApi);
+  }
   // REST API (v1): header and path parameter.
   await http(rows, 'REST API header', 'User-Agent: () { :; }; /bin/cat /etc/passwd', ev.apiGatewayV1({ headers: { 'User-Agent': '() { :; }; /bin/cat /etc/passwd' } }), searchApi);
   await http(rows, 'REST API path', '/files/..%2f..%2f..%2fetc%2fpasswd', ev.apiGatewayV1({ resource: '/files/{name}', path: '/files/..%2f..%2f..%2fetc%2fpasswd', pathParameters: { name: '../../../etc/passwd' } }), searchApi);
