@@ -27,6 +27,7 @@ const BENIGN: RegExp[] = [
   /^running shoes$/,
   /^O'Brien & Sons$/,
   /^\{"sku":"TSHIRT-42","qty":2\}$/,
+  /^<Item>blue mug<\/Item>$/,
   /^\{"callback":"https:\/\/hooks\.example\.com\/x"\}$/,
   /^theme=dark$/,
   /^\{"customer":"Ann Lee"/,
