@@ -38,6 +38,8 @@ const SHAPES: Record<string, string> = {
   'quote-or': "' or '",
   '< runs': '<',
   '<a<a': '<a ',
+  '<a x="': '<a x="',
+  '</a>': '</a>x',
   '../': '../',
   '..\\': '..\\',
   '\\.\\.': '\\.\\./',
