@@ -245,18 +245,25 @@ class Walk {
       return;
     }
     const before = this.findings.length;
-    // An XML or HTML document in a string (a SOAP body, an XML field): its values first, each on its
-    // own, as JSON values are; then the text as a whole (XXE and XSS read the markup) for the classes
-    // the values did not show, so a finding names the attribute or element rather than the document.
-    let skip = this.skip;
+    let found: number;
+    let inner = 0;
     if (mask & C.LT && !isKey && depth < this.opts.limits.maxDepth && looksLikeXml(s)) {
+      // An XML or HTML document in a string (a SOAP body, an XML field, rich text): the markup
+      // classes (XSS, XXE) read the document as a whole; then its values, each on its own as JSON
+      // values are; then the whole text for the classes the values did not show, so that a finding
+      // names the element or attribute rather than the document.
+      const markup = this.classBit('xss') | this.classBit('xxe');
+      found = this.detect(s, mask, this.skip | ~markup);
+      const mark = this.findings.length;
       this.xml(s, depth + 1);
-      for (let k = before; k < this.findings.length; k++) skip |= this.classBit(this.findings[k]!.class);
+      for (let k = mark; k < this.findings.length; k++) inner |= this.classBit(this.findings[k]!.class);
+      found |= this.detect(s, mask, this.skip | markup | inner);
+    } else {
+      found = this.detect(s, mask, this.skip);
     }
-    const found = this.detect(s, mask, skip);
     if (mask & DECODE_MARKERS) {
       const decoded = deepDecode(s);
-      if (decoded !== undefined) this.detect(decoded, charMask(decoded), found | skip, s);
+      if (decoded !== undefined) this.detect(decoded, charMask(decoded), found | inner | this.skip, s);
     }
     if (cacheable && this.findings.length === before) {
       if (this.clean.size >= CLEAN_MAX_ENTRIES) this.clean.clear();
