@@ -31,8 +31,6 @@ type Adopted = Adoptable & { [KEPT]: Kept };
 
 const KEPT = Symbol('serverless-rasp.body');
 const utf8 = new TextDecoder();
-/** The body members an adopted request answers itself. */
-const MEMBERS = ['body', 'bodyUsed', 'arrayBuffer', 'text', 'json', 'blob', 'formData', 'clone'];
 
 function unusable(): TypeError {
   return new TypeError('Body is unusable: Body has already been read');
@@ -127,6 +125,9 @@ const DESCRIPTORS: PropertyDescriptorMap = {
     },
   },
 };
+
+/** The body members an adopted request answers itself. */
+const MEMBERS = Object.keys(DESCRIPTORS);
 
 /** One derived prototype per request class, made on first use. */
 const PROTOS = new WeakMap<object, object>();
