@@ -12,6 +12,7 @@
  *   `!!python/object/apply:` and friends (PyYAML), `!ruby/object:` (Psych), `!!java.class` (SnakeYAML);
  * - Java serialization stream magic `AC ED 00 05` as base64 (`rO0AB`, and the two shifted alignments
  *   `KztAAU`, `Cs7QAF`), hex (`aced0005`) or raw bytes;
+ * - the .NET BinaryFormatter stream header as base64 (`AAEAAAD/////` followed by more base64);
  * - PHP `serialize()` objects `O:8:"stdClass":1:{...}` (and `C:` custom objects); plain `a:`/`s:`
  *   values are low;
  * - .NET Json.NET/JavaScriptSerializer type metadata (`$type`, `__type`) naming a known gadget type,
@@ -434,7 +435,7 @@ function hasNdFuncB64(s: string): boolean {
  * - `!`, `(`, a line break, a backslash and 0xAC after anything (yamlTag, `function (`, pickle);
  * - `_$` `__` `$t` `@t` `@c` (node-serialize, funcster, `__type`, `$type`, `@type`, `@class`) and
  *   `O:` `C:` `a:` `s:` (PHP serialize());
- * - the first two characters of each token magic: `rO` `Kz` `Cs` `ac` `aC` `Ac` `AC` `gA` `py`;
+ * - the first two characters of each token magic: `rO` `Kz` `Cs` `ac` `aC` `Ac` `AC` `AA` `gA` `py`;
  * - the first two of each base64 node-serialize marker: `Xy` `8k` `fJ`.
  */
 const PAIR = new Uint8Array(129 * 129);
@@ -443,7 +444,7 @@ const PAIR = new Uint8Array(129 * 129);
     for (const ch of '!(\n\\') PAIR[p * 129 + ch.charCodeAt(0)] = 1;
     PAIR[p * 129 + 128] = 1;
   }
-  const pairs = ['_$', '__', '$t', '@t', '@c', 'O:', 'C:', 'a:', 's:', 'rO', 'Kz', 'Cs', 'ac', 'aC', 'Ac', 'AC', 'gA', 'py', 'Xy', '8k', 'fJ'];
+  const pairs = ['_$', '__', '$t', '@t', '@c', 'O:', 'C:', 'a:', 's:', 'rO', 'Kz', 'Cs', 'ac', 'aC', 'Ac', 'AC', 'AA', 'gA', 'py', 'Xy', '8k', 'fJ'];
   for (const pair of pairs) PAIR[pair.charCodeAt(0) * 129 + pair.charCodeAt(1)] = 1;
 })();
 
@@ -540,6 +541,7 @@ function mayMarkLong(s: string): boolean {
     ((s.indexOf('\n') !== -1 || s.indexOf('\\') !== -1) && pickleText(s) !== undefined) ||
     anyAt(s, '\u00ac', checkRawMagic) ||
     anyAt(s, 'rO0AB', checkToken) ||
+    anyAt(s, 'AAEAAAD/////', checkToken) ||
     anyAt(s, 'KztAAU', checkToken) ||
     anyAt(s, 'Cs7QAF', checkToken) ||
     anyAt(s, 'gASV', checkToken) ||
@@ -569,8 +571,18 @@ function tokenStart(s: string, i: number, c: number): Detection | undefined {
     case 67: // C
       if (s.startsWith('Cs7QAF', i)) return javaB64('Cs7QAF');
       return undefined;
-    case 97: // a
     case 65: // A
+      // .NET BinaryFormatter stream header (00 01 00 00 00 FF FF FF FF 01 00 00 00 00 00 00 00, the
+      // SerializedStreamHeader record) as base64: what ysoserial.net gadgets for BinaryFormatter,
+      // LosFormatter and SoapFormatter-fed sinks start with.
+      if (s.startsWith('AAEAAAD/////', i)) {
+        const nx = at(s, i + 12);
+        if (nx !== -1 && (isAlnum(nx) || nx === C_PLUS || nx === 47)) {
+          return hit('dotnet-binaryformatter', 'Base64 token starts with the .NET BinaryFormatter stream header (AAEAAAD/////), which BinaryFormatter.Deserialize turns into arbitrary objects.', 'high');
+        }
+      }
+      return javaHex(s, i);
+    case 97: // a
       return javaHex(s, i);
     case 103: // g
       // pickle protocol 4/5 header (0x80 0x04|0x05 0x95 FRAME) in base64

@@ -1737,16 +1737,17 @@ class Walker {
 
   /** `update <table> set`: peeks past the lookahead token without consuming. */
   private setAfterNext(): boolean {
+    return this.wordAfterNext('set');
+  }
+
+  /** The word after the lookahead token is `w` (lower-case ASCII), bounded, no copy. */
+  private wordAfterNext(w: string): boolean {
     const s = this.s;
     let p = this.nxt.end;
     const lim = Math.min(s.length, p + 64);
     while (p < lim && isSpace(s.charCodeAt(p))) p++;
-    return (
-      (s.charCodeAt(p) | 0x20) === 115 &&
-      (s.charCodeAt(p + 1) | 0x20) === 101 &&
-      (s.charCodeAt(p + 2) | 0x20) === 116 &&
-      !isWordChar(s.charCodeAt(p + 3))
-    );
+    for (let k = 0; k < w.length; k++) if ((s.charCodeAt(p + k) | 0x20) !== w.charCodeAt(k)) return false;
+    return !isWordChar(s.charCodeAt(p + w.length));
   }
 
   /**
@@ -1877,6 +1878,10 @@ class Walker {
         break;
       case 'kill':
         strong = stacked && (nk === T_NUM || nw === 'query' || nw === 'connection');
+        break;
+      case 'copy':
+        // PostgreSQL `COPY (query) TO PROGRAM '…'` runs a shell command; `COPY t FROM '/file'` reads one.
+        strong = stacked && (nk === T_LPAREN || ((nk === T_WORD || nk === T_IDENT) && (this.wordAfterNext('to') || this.wordAfterNext('from'))));
         break;
       case 'attach':
         strong = stacked && nw === 'database';

@@ -509,6 +509,38 @@ function isUrlEnd(c: number): boolean {
   return c === 47 || c === 63 || c === 35 || c === 92 || c <= 32 || c === 34 || c === 39;
 }
 
+/** At `p`: a scheme of 2 to 16 letters, digits, `+ - .` and a colon (`http:`, `file:`). */
+function wrapsUrl(s: string, p: number): boolean {
+  const end = Math.min(s.length, p + 17);
+  for (let q = p; q < end; q++) {
+    const ch = s.charCodeAt(q);
+    if (ch === 58) return q - p >= 2;
+    if (!(isAlpha(ch) || isDigit(ch) || ch === 43 || ch === 45 || ch === 46)) return false;
+  }
+  return false;
+}
+
+/**
+ * A scheme-relative reference as the whole value (`//169.254.169.254/latest/meta-data/`): resolved
+ * against the page or API base (`new URL(value, base)`, an HTML `src`), it is an http(s) URL. Only
+ * addresses count here (metadata, loopback, private, link-local IPs and metadata names), not bare
+ * intranet names: `//wiki/page` or a `//comment` is more often text than a request target.
+ */
+function scanSchemeRelative(s: string, a: number): Hit | undefined {
+  const c0 = s.charCodeAt(a);
+  const c1 = s.charCodeAt(a + 1);
+  if (!((c0 === 47 || c0 === 92) && (c1 === 47 || c1 === 92))) return undefined;
+  const c2 = s.charCodeAt(a + 2);
+  if (!(c2 === 91 || isDigit(c2) || isAlpha(c2) || c2 > 127)) return undefined;
+  // One reference and nothing else (trailing blanks aside): "//127.0.0.1 is loopback" is a sentence.
+  let e = a + 2;
+  while (e < s.length && s.charCodeAt(e) > 32) e++;
+  for (let q = e; q < s.length; q++) if (s.charCodeAt(q) > 32) return undefined;
+  if (e - a > 2048) return undefined;
+  const hit = scanUrls(`http:${s.slice(a, e)}`, 0);
+  return hit !== undefined && (hit.rule === 'ssrf.metadata' || hit.rule === 'ssrf.internal-ip') ? hit : undefined;
+}
+
 /** Finds `scheme:` occurrences and checks each URL's host(s). */
 function scanUrls(s: string, trimmedStart: number): Hit | undefined {
   const n = s.length;
@@ -528,6 +560,12 @@ function scanUrls(s: string, trimmedStart: number): Hit | undefined {
     // No slash or backslash after the colon: only `http:` / `https:` followed by a digit or `[` can
     // still be a URL (`09:30`, `key:value` stop here without copying the scheme).
     const n1 = s.charCodeAt(c + 1);
+    if (isAlpha(n1) && equalsCI(s, a, c, 'jar') && wrapsUrl(s, c + 1)) {
+      // `jar:http://host/x.jar!/`, `jar:file:…`: Java's JarURLConnection fetches (or opens) the inner
+      // URL and unpacks it, a classic SSRF and file-read primitive. The inner URL is judged too.
+      best = better(best, { rule: 'ssrf.scheme', confidence: 'high', reason: 'A jar: URL, which makes a Java URL client fetch and unpack the archive at the URL it wraps.' });
+      return best;
+    }
     if (n1 !== 47 && n1 !== 92 && !((isDigit(n1) || n1 === 91) && (equalsCI(s, a, c, 'http') || equalsCI(s, a, c, 'https')))) continue;
     // The schemes of nearly every URL without a copy; others sliced and lower-cased.
     const scheme = equalsCI(s, a, c, 'https') ? 'https' : equalsCI(s, a, c, 'http') ? 'http' : s.slice(a, c).toLowerCase();
@@ -888,6 +926,13 @@ export function detectSsrf(value: string): Detection | undefined {
     while (a < value.length && value.charCodeAt(a) <= 32) a++;
     best = scanUrls(value, a);
     if (best?.confidence === 'high') return best;
+  }
+  {
+    let a = 0;
+    while (a < value.length && value.charCodeAt(a) <= 32) a++;
+    const rel = scanSchemeRelative(value, a);
+    if (rel?.confidence === 'high') return { rule: rel.rule, reason: rel.reason, confidence: rel.confidence };
+    best = better(best, rel);
   }
   best = better(best, scanBareHosts(value));
   return best === undefined ? undefined : { rule: best.rule, reason: best.reason, confidence: best.confidence };

@@ -42,6 +42,9 @@ const HIGH_VALUES: readonly string[] = [
   'aced00057372',
   'ACED0005737200',
   '\u00ac\u00ed\u0000\u0005sr\u0000',
+  // .NET BinaryFormatter header in base64 (ysoserial.net's output for BinaryFormatter sinks)
+  'AAEAAAD/////AQAAAAAAAAAMAgAAAF5NaWNyb3NvZnQ',
+  '{"viewstate":"AAEAAAD/////AQAAAAAAAAAEAQAAAH9TeXN0ZW0"}',
   // PHP
   'O:8:"stdClass":0:{}',
   'O:4:"User":2:{s:4:"name";s:1:"a";s:5:"admin";b:1;}',
@@ -101,6 +104,10 @@ const NOT_HIGH_VALUES: readonly string[] = [
   'acedia is a state of listlessness',
   'Macedonia',
   'The rO0AB prefix marks Java serialization',
+  'AAEAAAD/////',
+  'AAEAAAD is not a header on its own',
+  'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+  'BAAEAAAD/////AQAAAAAAAAA',
   'brO0ABx',
   'caseos\nsystem\n',
   'cos\nsystem\nlater.',

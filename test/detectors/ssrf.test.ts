@@ -73,7 +73,15 @@ const positives: string[] = [
   'http://app.127.0.0.1.sslip.io/',
   'http://localtest.me/',
   'http://sub.lvh.me:8080/',
+  // Scheme-relative references (resolved against an http(s) base) to internal addresses.
+  '//169.254.169.254/latest/meta-data/iam/security-credentials/',
+  '  //127.0.0.1:8080/admin ',
+  '//[::1]/x',
+  '//0x7f000001/',
+  '\\\\169.254.169.254\\latest\\meta-data',
   // Protocol smuggling schemes.
+  'jar:http://h.invalid/x.jar!/',
+  'jar:file:///tmp/upload.jar!/Payload.class',
   'gopher://127.0.0.1:6379/_FLUSHALL',
   'gopher://public.example:70/_x',
   'dict://10.0.0.5:11211/stat',
@@ -173,6 +181,14 @@ const clean: string[] = [
   'my-localhost/x',
   'Call +1 (555) 010-0000',
   "O'Brien",
+  // Scheme-relative references only count for addresses, and only as the whole value.
+  '//cdn.example.com/lib/app.js',
+  '//wiki/page/Home',
+  '// TODO: remove',
+  '//127.0.0.1 is loopback, see RFC 1122',
+  '\\\\fileserver\\reports\\q1.xlsx',
+  'jar: a glass jar of honey',
+  'jar:plain',
   '',
 ];
 
