@@ -388,6 +388,16 @@ class Walker {
   private betweenArmed = false;
   /** After UNION: the next SELECT (possibly behind parentheses) completes it. */
   private unionArmed = false;
+  /**
+   * A UNION SELECT after no value a breakout leaves (the value starts with it, it follows prose the
+   * walk skipped, or a bare word): "European Union Select Committee" parses as `european UNION SELECT
+   * committee`. It counts once the SELECT shows SQL (an item that is not a bare word, a second item,
+   * FROM, `;`, a comment) or the input ends right after SELECT (a scanner's probe: prose names
+   * something after it); a walk that dies or ends otherwise drops it.
+   */
+  private unionPending = false;
+  /** The UNION just read follows no value a breakout would leave (input start, prose, a bare word). */
+  private unionWeak = false;
   /** `VALUES` opened the value: the next `(` is a row. */
   private valuesArmed = false;
   /** Depth of the SELECT list being read, or -1. */
@@ -437,7 +447,7 @@ class Walker {
     this.lastEnd = start;
     this.onlyParens = true;
     this.sawNonParen = false;
-    this.byArmed = this.havingArmed = this.betweenArmed = this.unionArmed = this.valuesArmed = false;
+    this.byArmed = this.havingArmed = this.betweenArmed = this.unionArmed = this.valuesArmed = this.unionPending = false;
     this.selDepth = -1;
     this.selArmed = this.stackSel = this.aliasOk = this.castGlued = this.castValue = this.castWord = this.afterStack = false;
     this.cur.kind = this.nxt.kind = T_EOF;
@@ -630,8 +640,24 @@ class Walker {
   }
 
   private mark(f: number): void {
+    if (this.unionPending && f & (F_SELSHAPE | F_FROM)) {
+      this.unionPending = false;
+      f |= F_UNION;
+    }
     if (this.resynced) this.resyncFeats |= f;
     else this.feats |= f;
+  }
+
+  /** UNION SELECT: counted now after a valid value, or pending (see `unionPending`). */
+  private markUnion(): void {
+    if (this.unionWeak) this.unionPending = true;
+    else this.mark(F_UNION);
+  }
+
+  private confirmUnion(): void {
+    if (!this.unionPending) return;
+    this.unionPending = false;
+    this.mark(F_UNION);
   }
 
   private logicOp(kind: number): void {
@@ -718,7 +744,7 @@ class Walker {
     this.depth = 0;
     this.initFrame(0, K_ROOT);
     this.state = S_START;
-    this.byArmed = this.havingArmed = this.betweenArmed = this.unionArmed = false;
+    this.byArmed = this.havingArmed = this.betweenArmed = this.unionArmed = this.unionPending = false;
     this.selDepth = -1;
     this.selArmed = this.stackSel = this.aliasOk = this.afterStack = false;
     this.lastKind = T_EOF;
@@ -767,6 +793,10 @@ class Walker {
       const t = this.cur;
       if (t.kind === T_EOF) {
         if (this.state !== S_SKIP) {
+          // A final comment, or nothing after SELECT (`union select`, a scanner's probe; prose names
+          // something after it), confirms it.
+          if (!dead && (t.comment || this.lastWord === 'select')) this.confirmUnion();
+          this.unionPending = false;
           this.endState = this.state;
           this.endDepth = this.depth;
           this.unwind();
@@ -789,6 +819,7 @@ class Walker {
       // Invalid here: judge what is pending, then (bare context only) look for SQL further on. Each
       // token is stepped at most twice (here and after one resynchronisation), so this stays linear.
       this.unwind(false);
+      this.unionPending = false;
       dead = true;
       // Quoted walks may start over too (when the caller's pre-scan found a word that can mark a
       // feature after resynchronising): `1' or 1.e(1) or '1'='1`, `'-select/*!1 union select ...`.
@@ -831,6 +862,8 @@ class Walker {
 
   /** Bookkeeping after a token was accepted in a valid position. */
   private accepted(t: SqlToken): void {
+    // Comments inside the statement (`uni/**/on sel/**/ect`, `union/**/select`): no prose has them.
+    if (t.comment) this.confirmUnion();
     if (t.comment && this.valid > 0) {
       this.feats2 |= G_COMMENT;
       if (t.glued && (t.kind === T_WORD || this.lastKind === T_WORD)) this.feats2 |= G_GLUE;
@@ -1022,6 +1055,7 @@ class Walker {
         // `(union select ...)`, `convert(int,(union all select ...))` (broken but only an injection writes it)
         if (this.lastKind === T_LPAREN && (this.peekWord() === 'select' || this.peekWord() === 'all' || this.peekKind() === T_LPAREN)) {
           this.unionArmed = true;
+          this.unionWeak = false;
           this.state = S_UNION;
           return true;
         }
@@ -1137,7 +1171,7 @@ class Walker {
   private select(): boolean {
     const d = this.d();
     if (this.unionArmed) {
-      this.mark(F_UNION);
+      this.markUnion();
       this.unionArmed = false;
     }
     if (this.depth > 0 && (this.fr(d).kind === K_SUBQ || this.fr(d).kind === K_GROUP)) {
@@ -1212,10 +1246,14 @@ class Walker {
       case T_COMMA:
         this.closeSeg();
         if (this.depth > 0 && this.depth < MAX_DEPTH) this.fr(this.depth).fnArgs = 1;
-        if (this.selDepth === this.depth) this.selArmed = true;
+        if (this.selDepth === this.depth) {
+          this.selArmed = true;
+          this.confirmUnion();
+        }
         this.state = S_OPERAND;
         return true;
       case T_SEMI:
+        this.confirmUnion();
         this.unwind();
         this.state = S_STMT;
         this.afterStack = true;
@@ -1432,6 +1470,7 @@ class Walker {
         this.closeSeg();
         while (this.depth > 0 && this.fr(this.d()).kind === K_FUNC) this.pop();
         this.unionArmed = true;
+        this.unionWeak = this.quote === Q_NONE && (this.valid === 0 || this.resynced || (this.depth === 0 && (this.lastKind === T_WORD || this.lastKind === T_IDENT)));
         this.feats2 |= G_UNIONKW;
         this.state = S_UNION;
         return true;
@@ -1695,7 +1734,7 @@ class Walker {
     if (t.kind === T_WORD) {
       if (t.word === 'all' || t.word === 'distinct') return true;
       if (t.word === 'select') {
-        this.mark(F_UNION);
+        this.markUnion();
         this.unionArmed = false;
         this.beginSelect(false);
         return true;
