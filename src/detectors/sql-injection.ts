@@ -339,6 +339,12 @@ const SYNC_WORDS = new Set(['select', 'union', 'and', 'or', 'xor', 'having', 'or
  * one token of lookahead. Per-parenthesis state lives in at most MAX_DEPTH Frame objects (deeper
  * nesting is counted, not stored), so memory is constant whatever the input.
  */
+/**
+ * Words of English prose that no data-changing SQL statement contains (see `stmtPending`). Matched on
+ * the raw text, not the lexer's vocabulary: none of them is SQL.
+ */
+const PROSE_ONLY = new Set(['the', 'my', 'your', 'our', 'their', 'his', 'her', 'please', 'this', 'these', 'those', 'me', 'we', 'you', 'it', 'them', 'i', 'an', 'thanks']);
+
 class Walker {
   private readonly lx: SqlLexer;
   private cur: SqlToken = newToken();
@@ -396,6 +402,13 @@ class Walker {
    * something after it); a walk that dies or ends otherwise drops it.
    */
   private unionPending = false;
+  /**
+   * A data-changing statement that is the whole value from its first word, with no breakout before
+   * it (`delete from my list please`): it counts at SQL punctuation or a comment, and at the end
+   * unless English words that no SQL statement contains (PROSE_ONLY) came first.
+   */
+  private stmtPending = false;
+  private stmtProse = false;
   /** The UNION just read follows no value a breakout would leave (input start, prose, a bare word). */
   private unionWeak = false;
   /** `VALUES` opened the value: the next `(` is a row. */
@@ -447,7 +460,7 @@ class Walker {
     this.lastEnd = start;
     this.onlyParens = true;
     this.sawNonParen = false;
-    this.byArmed = this.havingArmed = this.betweenArmed = this.unionArmed = this.valuesArmed = this.unionPending = false;
+    this.byArmed = this.havingArmed = this.betweenArmed = this.unionArmed = this.valuesArmed = this.unionPending = this.stmtPending = false;
     this.selDepth = -1;
     this.selArmed = this.stackSel = this.aliasOk = this.castGlued = this.castValue = this.castWord = this.afterStack = false;
     this.cur.kind = this.nxt.kind = T_EOF;
@@ -796,6 +809,8 @@ class Walker {
           // A final comment, or nothing after SELECT (`union select`, a scanner's probe; prose names
           // something after it), confirms it.
           if (!dead && (t.comment || this.lastWord === 'select')) this.confirmUnion();
+          if (this.stmtPending && !dead && !this.stmtProse) this.mark(F_STMT);
+          this.stmtPending = false;
           this.unionPending = false;
           this.endState = this.state;
           this.endDepth = this.depth;
@@ -820,6 +835,11 @@ class Walker {
       // token is stepped at most twice (here and after one resynchronisation), so this stays linear.
       this.unwind(false);
       this.unionPending = false;
+      if (this.stmtPending) {
+        // The statement read so far was SQL; an invalid token after it is judged like the end.
+        this.stmtPending = false;
+        if (!this.stmtProse) this.mark(F_STMT);
+      }
       dead = true;
       // Quoted walks may start over too (when the caller's pre-scan found a word that can mark a
       // feature after resynchronising): `1' or 1.e(1) or '1'='1`, `'-select/*!1 union select ...`.
@@ -862,6 +882,17 @@ class Walker {
 
   /** Bookkeeping after a token was accepted in a valid position. */
   private accepted(t: SqlToken): void {
+    if (this.stmtPending) {
+      if (t.kind === T_WORD || t.kind === T_IDENT) {
+        // Words outside the SQL vocabulary carry no `word`; sliced only while a statement is pending.
+        if (t.kind === T_WORD && !this.stmtProse && t.end - t.start <= 6 && PROSE_ONLY.has(this.s.slice(t.start, t.end).toLowerCase())) this.stmtProse = true;
+      }
+      // SQL punctuation or a comment confirms it even after such a word (`delete from t my where 1=1`).
+      if ((t.kind !== T_WORD && t.kind !== T_IDENT) || t.comment) {
+        this.stmtPending = false;
+        this.mark(F_STMT);
+      }
+    }
     // Comments inside the statement (`uni/**/on sel/**/ect`, `union/**/select`): no prose has them.
     if (t.comment) this.confirmUnion();
     if (t.comment && this.valid > 0) {
@@ -1937,8 +1968,13 @@ class Walker {
       default:
         return false;
     }
-    if (strong) this.mark(second ? F_STACK : F_STMT);
-    else if (word === 'waitfor' || word === 'begin') {
+    if (strong) {
+      if (!second && this.valid === 0 && this.quote === Q_NONE && !this.resynced) {
+        this.stmtPending = true;
+        this.stmtProse = false;
+      }
+      else this.mark(second ? F_STACK : F_STMT);
+    } else if (word === 'waitfor' || word === 'begin') {
       // WAITFOR was judged above; a BEGIN block is read loosely (its calls still count).
     } else if (inline || stacked) return false; // `...; delete old entries`, `x update your profile`
     else if (word !== 'if' && word !== 'declare') return false;
