@@ -5,7 +5,7 @@
  */
 import { decodePayload, looksLikeJson } from './body';
 import { C, charMask } from './charclass';
-import { deepDecode } from './decode';
+import { decodeBase64, deepDecode } from './decode';
 import { DETECTORS, type DetectorEntry } from './detectors/index';
 import { resolveOptions, type EngineOptions, type Exclusion, type ResolvedOptions } from './options';
 import { compilePathGlob, formatPath, type Segment } from './paths';
@@ -71,6 +71,18 @@ function excluded(x: CompiledExclusion, f: Finding, req: InspectionRequest): boo
   if (x.rules && !x.rules.some((r) => (r.endsWith('.*') ? f.rule.startsWith(r.slice(0, -1)) : r === f.rule))) return false;
   if (x.path && !x.path(f.path)) return false;
   return true;
+}
+
+/** Where base64 JSON starts in `s` (`eyJ` at 0, or after a `Bearer ` scheme), or -1. */
+function base64JsonStart(s: string): number {
+  if (s.charCodeAt(0) === 101 && s.charCodeAt(1) === 121 && s.charCodeAt(2) === 74) return 0;
+  if ((s.charCodeAt(0) | 0x20) === 98 && s.charCodeAt(6) === 32 && s.startsWith('eyJ', 7) && s.slice(0, 6).toLowerCase() === 'bearer') return 7;
+  return -1;
+}
+
+function indexOrEnd(s: string, ch: string, from: number): number {
+  const i = s.indexOf(ch, from);
+  return i === -1 ? s.length : i;
 }
 
 function isSensitive(name: string): boolean {
@@ -237,14 +249,23 @@ class Walk {
     // bodies vary per request and would only churn the set.
     const cacheable = this.source.kind === 'header' && this.skip === 0 && s.length <= CLEAN_MAX_LENGTH;
     if (cacheable && this.clean.has(s)) return;
+    const before = this.findings.length;
+    // A JSON document in base64 (`eyJ` is how `{"` starts): a state or cursor parameter, a JWT's
+    // header and claims. What the handler will decode is inspected like any JSON value; the text
+    // itself still goes through the detectors below. Costs nothing for other strings (three char
+    // compares); a match costs one decode and one JSON.parse, counted against the limits.
+    if (!isKey && s.length >= 16 && depth < this.opts.limits.maxDepth) {
+      const t = base64JsonStart(s);
+      if (t !== -1) this.base64Json(s, t, depth);
+    }
     const mask = charMask(s);
     if (mask === 0) {
       // Letters and digits only: no injection grammar applies, except encoded blobs (a Java
       // serialization stream in base64) that the `alnum` detectors look for in long tokens.
       if (s.length >= 12) this.detect(s, ALNUM_ONLY, this.skip);
+      if (cacheable && this.findings.length === before) this.keepClean(s);
       return;
     }
-    const before = this.findings.length;
     let found: number;
     let inner = 0;
     if (mask & C.LT && !isKey && depth < this.opts.limits.maxDepth && looksLikeXml(s)) {
@@ -265,9 +286,48 @@ class Walk {
       const decoded = deepDecode(s);
       if (decoded !== undefined) this.detect(decoded, charMask(decoded), found | inner | this.skip, s);
     }
-    if (cacheable && this.findings.length === before) {
-      if (this.clean.size >= CLEAN_MAX_ENTRIES) this.clean.clear();
-      this.clean.add(s);
+    if (cacheable && this.findings.length === before) this.keepClean(s);
+  }
+
+  private keepClean(s: string): void {
+    if (this.clean.size >= CLEAN_MAX_ENTRIES) this.clean.clear();
+    this.clean.add(s);
+  }
+
+  /**
+   * The JSON inside a base64 value (`eyJ…`) or a JWT's first two segments (`eyJ….eyJ….sig`), from
+   * index `t` (after `Bearer `): each decoded document is walked under a `#base64` segment (with the
+   * segment's index for a JWT). Values that are not base64 JSON are left to the detectors.
+   */
+  private base64Json(s: string, t: number, depth: number): void {
+    const dot = s.indexOf('.', t);
+    const parts = dot === -1 ? 1 : 2;
+    let from = t;
+    for (let k = 0; k < parts; k++) {
+      const end = k === 0 && dot !== -1 ? dot : k === 1 ? indexOrEnd(s, '.', from) : s.length;
+      if (end - from < 16 || !s.startsWith('eyJ', from)) return;
+      const text = decodeBase64(s.slice(from, end));
+      if (text !== undefined && looksLikeJson(text)) {
+        let doc: unknown;
+        try {
+          doc = JSON.parse(text);
+        } catch {
+          doc = undefined;
+        }
+        if (doc !== null && typeof doc === 'object') {
+          this.segs.push('#base64');
+          if (parts > 1) this.segs.push(k);
+          // A token's claims name its issuer and audience, often internal (`http://keycloak:8080/…`):
+          // the SSRF detector would block every request of such a fleet. A URL the handler fetches
+          // from a token (`jku`, `x5u`) is still checked at the sink.
+          const saved = this.skip;
+          if (parts > 1 || t > 0) this.skip |= this.classBit('ssrf');
+          this.parsedValue(doc, depth + 1, undefined);
+          this.skip = saved;
+          this.segs.length -= parts > 1 ? 2 : 1;
+        }
+      }
+      from = end + 1;
     }
   }
 

@@ -40,6 +40,36 @@ t.test('JSON documents inside strings are walked as documents', async (t) => {
   t.equal(clean.action, 'allow', 'JSON syntax itself is not an attack');
 });
 
+t.test('JSON in base64 (a state parameter, a JWT, a Bearer token) is walked as a document', async (t) => {
+  const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const head = b64({ alg: 'RS256', typ: 'JWT' });
+  const e = createEngine();
+  const header = (v: string): InputSource => ({ kind: 'header', path: 'headers', value: { authorization: v } });
+
+  const state = e.inspect(req([body(JSON.stringify({ state: b64({ returnTo: '/cart', q: "' union select password from users--" }) }))]));
+  t.equal(state.action, 'block');
+  t.equal(state.findings[0]?.path, 'body.state["#base64"].q');
+
+  const jwt = e.inspect(req([body(JSON.stringify({ token: `${head}.${b64({ sub: "1' or '1'='1" })}.c2ln` }))]));
+  t.equal(jwt.findings[0]?.path, 'body.token["#base64"][1].sub');
+  t.equal(jwt.findings[0]?.class, 'sqli');
+
+  const bearer = e.inspect(req([header(`Bearer ${head}.${b64({ user: "admin'; drop table users--" })}.c2ln`)]));
+  t.equal(bearer.findings[0]?.path, 'headers.authorization["#base64"][1].user');
+
+  // A token's issuer is often an internal host: not an SSRF finding inside a token, but still one in
+  // a plain base64 document (a callback a handler may fetch).
+  const issuer = `${head}.${b64({ iss: 'http://keycloak:8080/realms/shop', aud: 'account', name: "Jane O'Neil", scope: 'openid email' })}.c2ln`;
+  t.same(e.inspect(req([header(`Bearer ${issuer}`)])).findings, []);
+  t.same(e.inspect(req([body(JSON.stringify({ token: issuer }))])).findings, []);
+  const callback = e.inspect(req([body(JSON.stringify({ s: b64({ callback: 'http://169.254.169.254/latest/meta-data/' }) }))]));
+  t.equal(callback.findings[0]?.rule, 'ssrf.metadata');
+
+  // Base64 that is not JSON, and JSON-looking prefixes that do not decode, are left to the detectors.
+  t.same(e.inspect(req([body(JSON.stringify({ a: 'eyJhbGciOiJIUzI1NiJ9notreallybase64!!', b: b64('just a string') }))])).findings, []);
+  t.same(e.inspect(req([body(JSON.stringify({ s: b64({ page: 2, filter: { color: 'navy', size: ['S', 'M'] } }) }))])).findings, []);
+});
+
 t.test('encoded payloads are detected after decoding, and say so', async (t) => {
   const v = createEngine().inspect(req([{ kind: 'query', path: 'query', value: { q: '%253Cscript%253Ealert(1)%253C%252Fscript%253E' } }]));
   t.equal(v.action, 'block');
