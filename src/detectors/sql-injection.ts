@@ -340,7 +340,7 @@ const SYNC_WORDS = new Set(['select', 'union', 'and', 'or', 'xor', 'having', 'or
  * nesting is counted, not stored), so memory is constant whatever the input.
  */
 /**
- * Words of English prose that no data-changing SQL statement contains (see `stmtPending`). Matched on
+ * Words of English prose that no SQL statement contains (see `stmtPending`). Matched on
  * the raw text, not the lexer's vocabulary: none of them is SQL.
  */
 const PROSE_ONLY = new Set(['the', 'my', 'your', 'our', 'their', 'his', 'her', 'please', 'this', 'these', 'those', 'me', 'we', 'you', 'it', 'them', 'i', 'an', 'thanks']);
@@ -403,12 +403,16 @@ class Walker {
    */
   private unionPending = false;
   /**
-   * A data-changing statement that is the whole value from its first word, with no breakout before
-   * it (`delete from my list please`): it counts at SQL punctuation or a comment, and at the end
-   * unless English words that no SQL statement contains (PROSE_ONLY) came first.
+   * The feature (F_STMT, F_STACK) of a statement that may be prose: a data-changing statement that
+   * is the whole value from its first word, with no breakout before it (`delete from my list
+   * please`), or a stacked SELECT with prose words (`team; select your seats from the list`). It
+   * counts at SQL punctuation or a comment, and at the end unless English words that no SQL
+   * statement contains (PROSE_ONLY) came first.
    */
-  private stmtPending = false;
+  private stmtPending = 0;
   private stmtProse = false;
+  /** Start of the SELECT keyword being read (for the prose check of a stacked SELECT). */
+  private selStart = 0;
   /** The UNION just read follows no value a breakout would leave (input start, prose, a bare word). */
   private unionWeak = false;
   /** `VALUES` opened the value: the next `(` is a row. */
@@ -460,7 +464,8 @@ class Walker {
     this.lastEnd = start;
     this.onlyParens = true;
     this.sawNonParen = false;
-    this.byArmed = this.havingArmed = this.betweenArmed = this.unionArmed = this.valuesArmed = this.unionPending = this.stmtPending = false;
+    this.byArmed = this.havingArmed = this.betweenArmed = this.unionArmed = this.valuesArmed = this.unionPending = false;
+    this.stmtPending = 0;
     this.selDepth = -1;
     this.selArmed = this.stackSel = this.aliasOk = this.castGlued = this.castValue = this.castWord = this.afterStack = false;
     this.cur.kind = this.nxt.kind = T_EOF;
@@ -809,8 +814,8 @@ class Walker {
           // A final comment, or nothing after SELECT (`union select`, a scanner's probe; prose names
           // something after it), confirms it.
           if (!dead && (t.comment || this.lastWord === 'select')) this.confirmUnion();
-          if (this.stmtPending && !dead && !this.stmtProse) this.mark(F_STMT);
-          this.stmtPending = false;
+          if (this.stmtPending !== 0 && !dead && (!this.stmtProse || t.comment)) this.mark(this.stmtPending);
+          this.stmtPending = 0;
           this.unionPending = false;
           this.endState = this.state;
           this.endDepth = this.depth;
@@ -835,10 +840,12 @@ class Walker {
       // token is stepped at most twice (here and after one resynchronisation), so this stays linear.
       this.unwind(false);
       this.unionPending = false;
-      if (this.stmtPending) {
-        // The statement read so far was SQL; an invalid token after it is judged like the end.
-        this.stmtPending = false;
-        if (!this.stmtProse) this.mark(F_STMT);
+      if (this.stmtPending !== 0) {
+        // A bare statement read so far was SQL: an invalid token after it is judged like the end. A
+        // stacked SELECT of bare words that breaks off (`railroad; select routes from Omaha to
+        // Denver`) was a sentence.
+        if (!this.stmtProse && this.stmtPending !== F_STACK) this.mark(this.stmtPending);
+        this.stmtPending = 0;
       }
       dead = true;
       // Quoted walks may start over too (when the caller's pre-scan found a word that can mark a
@@ -882,17 +889,18 @@ class Walker {
 
   /** Bookkeeping after a token was accepted in a valid position. */
   private accepted(t: SqlToken): void {
-    if (this.stmtPending) {
+    if (this.stmtPending !== 0) {
       if (t.kind === T_WORD || t.kind === T_IDENT) {
         // Words outside the SQL vocabulary carry no `word`; sliced only while a statement is pending.
         if (t.kind === T_WORD && !this.stmtProse && t.end - t.start <= 6 && PROSE_ONLY.has(this.s.slice(t.start, t.end).toLowerCase())) this.stmtProse = true;
       }
       // SQL punctuation or a comment confirms it even after such a word (`delete from t my where 1=1`).
       if ((t.kind !== T_WORD && t.kind !== T_IDENT) || t.comment) {
-        this.stmtPending = false;
-        this.mark(F_STMT);
+        this.mark(this.stmtPending);
+        this.stmtPending = 0;
       }
     }
+
     // Comments inside the statement (`uni/**/on sel/**/ect`, `union/**/select`): no prose has them.
     if (t.comment) this.confirmUnion();
     if (t.comment && this.valid > 0) {
@@ -1226,6 +1234,7 @@ class Walker {
   }
 
   private beginSelect(stacked: boolean): void {
+    this.selStart = this.cur.start;
     const d = this.d();
     this.fr(d).sel = 1;
     this.selDepth = d;
@@ -1541,7 +1550,15 @@ class Walker {
         }
         this.mark(F_FROM);
         if (this.selDepth === this.depth) {
-          if (this.stackSel && this.peekKind() !== T_EOF) this.mark(F_STACK);
+          if (this.stackSel && this.peekKind() !== T_EOF) {
+            // `x; select your seats from the list` is valid SQL and plain English: a stacked SELECT
+            // of bare words waits for SQL punctuation, a comment or a clean end (see `stmtPending`).
+            // Its result set rarely reaches the attacker; a call or a comment confirms it at once.
+            if (this.stmtPending === 0) {
+              this.stmtPending = F_STACK;
+              this.stmtProse = this.proseIn(this.selStart, this.nxt.end);
+            } else this.mark(F_STACK);
+          }
           this.selDepth = -1;
           this.selArmed = false;
         }
@@ -1810,6 +1827,20 @@ class Walker {
     return this.wordAfterNext('set');
   }
 
+  /** A PROSE_ONLY word in `[a, b)` (at most 256 characters looked at). */
+  private proseIn(a: number, b: number): boolean {
+    const s = this.s;
+    const end = Math.min(b, a + 256, s.length);
+    let i = a;
+    while (i < end) {
+      while (i < end && !isWordChar(s.charCodeAt(i))) i++;
+      const w0 = i;
+      while (i < end && isWordChar(s.charCodeAt(i))) i++;
+      if (i - w0 >= 1 && i - w0 <= 6 && PROSE_ONLY.has(s.slice(w0, i).toLowerCase())) return true;
+    }
+    return false;
+  }
+
   /** The word after the lookahead token is `w` (lower-case ASCII), bounded, no copy. */
   private wordAfterNext(w: string): boolean {
     const s = this.s;
@@ -1970,7 +2001,7 @@ class Walker {
     }
     if (strong) {
       if (!second && this.valid === 0 && this.quote === Q_NONE && !this.resynced) {
-        this.stmtPending = true;
+        this.stmtPending = F_STMT;
         this.stmtProse = false;
       }
       else this.mark(second ? F_STACK : F_STMT);
