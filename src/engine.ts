@@ -29,6 +29,8 @@ const ALNUM_ONLY = 1 << 31;
 /** Bounds of the clean-header set: at most 1,024 values of at most 512 characters (≤ 1 MiB). */
 const CLEAN_MAX_ENTRIES = 1024;
 const CLEAN_MAX_LENGTH = 512;
+/** Largest string read as base64 JSON (state parameters, cursors and tokens are far smaller). */
+const BASE64_JSON_MAX = 64 * 1024;
 /**
  * Headers that name this request's own origin or route (browsers and proxies set them): a URL to
  * localhost in `Origin` or `Referer` is a developer's frontend or a mobile webview, not a server-side
@@ -253,8 +255,9 @@ class Walk {
     // A JSON document in base64 (`eyJ` is how `{"` starts): a state or cursor parameter, a JWT's
     // header and claims. What the handler will decode is inspected like any JSON value; the text
     // itself still goes through the detectors below. Costs nothing for other strings (three char
-    // compares); a match costs one decode and one JSON.parse, counted against the limits.
-    if (!isKey && s.length >= 16 && depth < this.opts.limits.maxDepth) {
+    // compares); a match costs one decode and one JSON.parse, counted against the limits (hence the
+    // size cap: parameters and tokens are small, and a large upload must not trip maxBytes twice).
+    if (!isKey && s.length >= 16 && s.length <= BASE64_JSON_MAX && depth < this.opts.limits.maxDepth) {
       const t = base64JsonStart(s);
       if (t !== -1) this.base64Json(s, t, depth);
     }

@@ -68,6 +68,9 @@ t.test('JSON in base64 (a state parameter, a JWT, a Bearer token) is walked as a
   // Base64 that is not JSON, and JSON-looking prefixes that do not decode, are left to the detectors.
   t.same(e.inspect(req([body(JSON.stringify({ a: 'eyJhbGciOiJIUzI1NiJ9notreallybase64!!', b: b64('just a string') }))])).findings, []);
   t.same(e.inspect(req([body(JSON.stringify({ s: b64({ page: 2, filter: { color: 'navy', size: ['S', 'M'] } }) }))])).findings, []);
+  // Large base64 documents (uploads) are not decoded: the limits must not count them twice.
+  const big = b64({ q: "' union select password from users--", pad: 'x'.repeat(70_000) });
+  t.same(e.inspect(req([body(JSON.stringify({ file: big }))])).findings, []);
 });
 
 t.test('encoded payloads are detected after decoding, and say so', async (t) => {
