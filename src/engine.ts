@@ -134,6 +134,8 @@ class Walk {
     readonly clean: Set<string>,
     /** The detectors with a key function, found once at cold start. */
     readonly keyDetectors: readonly DetectorEntry[],
+    /** The detectors with a pair function, found once at cold start. */
+    readonly pairDetectors: readonly DetectorEntry[],
   ) {}
 
   add(rule: string, cls: AttackClass, confidence: Confidence, reason: string, value?: string): void {
@@ -174,6 +176,11 @@ class Walk {
       this.ancestors.push(v);
     }
     if (Array.isArray(v)) {
+      if (v.length === 2 && typeof v[0] === 'string' && this.pairDetectors.length > 0) {
+        this.segs.push(0);
+        this.pair('[0]', v[0]);
+        this.segs.pop();
+      }
       for (let i = 0; i < v.length && !this.stopped; i++) {
         this.segs.push(i);
         this.value(v[i], depth + 1, parentKey);
@@ -187,6 +194,10 @@ class Walk {
         if (!parsed && !Object.prototype.hasOwnProperty.call(obj, k)) continue;
         this.segs.push(k);
         this.key(k, parentKey);
+        if (this.pairDetectors.length > 0) {
+          const pv = obj[k];
+          if (typeof pv === 'string') this.pair(k, pv);
+        }
         const saved = this.skip;
         if (headers) this.skip |= this.headerSkips.get(k.toLowerCase()) ?? 0;
         this.value(obj[k], depth + 1, k);
@@ -216,6 +227,16 @@ class Walk {
       if (hit) this.add(hit.rule, d.class, hit.confidence, hit.reason, k);
     }
     this.string(k, 0, true);
+  }
+
+  /** Pair detectors on a string value and its key (see DetectorEntry.pair); the path is the value's. */
+  private pair(k: string, v: string): void {
+    const list = this.pairDetectors;
+    for (let i = 0; i < list.length; i++) {
+      const d = list[i]!;
+      const hit = d.pair!(k, v);
+      if (hit) this.add(hit.rule, d.class, hit.confidence, hit.reason, v);
+    }
   }
 
   /** `counted` false: a piece of a string already counted against the limits (an XML value). */
@@ -389,6 +410,7 @@ function buildEngine(opts: ResolvedOptions): Engine {
   const minRank = 4 - opts.paranoia;
   const clean = new Set<string>();
   const keyDetectors = detectors.filter((d) => d.key !== undefined);
+  const pairDetectors = detectors.filter((d) => d.pair !== undefined);
   // Detectors limited to some sources (crlf) are skipped, by index, everywhere else.
   const sourceSkips = new Map<string, number>();
   for (const kind of ['query', 'header', 'cookie', 'path', 'body', 'record', 'event', 'metadata'] as const) {
@@ -411,7 +433,7 @@ function buildEngine(opts: ResolvedOptions): Engine {
   const inspect = (req: InspectionRequest): Verdict => {
     const t0 = performance.now();
     if (opts.mode === 'off') return { action: 'allow', status: 200, findings: [], micros: 0 };
-    const w = new Walk(opts, detectors, minRank, headerSkips, clean, keyDetectors);
+    const w = new Walk(opts, detectors, minRank, headerSkips, clean, keyDetectors, pairDetectors);
     for (const source of req.sources) {
       w.source = source;
       w.skip = sourceSkips.get(source.kind) ?? 0;

