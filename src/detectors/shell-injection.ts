@@ -51,6 +51,8 @@ import {
   SEP_PIPEAMP,
   ShellLexer,
   SUB_BACKTICK,
+  SUB_PROC_IN,
+  SUB_PROC_OUT,
   SUB_ARITH,
   TK_CLOSE,
   TK_END,
@@ -138,6 +140,17 @@ def(
     'xargs base bc dc hash type',
 );
 def(F_NUM, 'sleep usleep ping timeout kill seq');
+/** Network clients that do nothing without a destination: alone, their name is text about them. */
+const NEEDS_ARGS: ReadonlySet<string> = new Set(['curl', 'wget', 'nc', 'ncat', 'netcat', 'socat', 'telnet', 'ssh', 'scp', 'sftp', 'rsync', 'tftp', 'ftp', 'nmap']);
+/**
+ * Tools that, with no argument or only a version number, are a name in a list ("Stack: nginx; php 8.2;
+ * mysql 8.0", "Env: Ubuntu 22.04; pip 24.0"): clients, package managers, compilers and editors that
+ * run nothing an attacker chose without one. Recon commands (`; id`, `; ls`) are not here.
+ */
+const LIST_NAMES: ReadonlySet<string> = new Set([
+  'docker', 'kubectl', 'podman', 'pip', 'pip3', 'mysql', 'psql', 'sqlite3', 'redis-cli', 'apt-get', 'yum', 'dnf', 'apk',
+  'gcc', 'cc', 'clang', 'make', 'vim', 'nvim', 'emacs', 'nano', 'tmux', 'ansible', 'openssl', 'tar', 'gzip', '7z', 'htop',
+]);
 def(F_ECHO, 'echo printf print');
 def(F_PREFIX, 'time nohup sudo doas env exec eval command builtin then do else nice timeout xargs watch strace setsid');
 
@@ -287,7 +300,8 @@ function lookupName(name: string): number {
   }
   // Hyphenated variants of strong commands: rmt-tar, ansible-something.
   const hy = name.indexOf('-');
-  if (hy >= 3) {
+  // Not a product token (`node-fetch/1.0`, `python-requests/2.28.1`: a User-Agent, not a path).
+  if (hy >= 3 && name.indexOf('/', hy) === -1) {
     const e = TABLE.get(name.slice(0, hy));
     if (e !== undefined && (e & F_STRONG) !== 0 && (e & F_CI) === 0) return e;
   }
@@ -560,6 +574,10 @@ class Pass {
   private med = false;
   /** Evidence that stands on its own at the start of a value (flag, path, IP, URL, redirection). */
   private startMed = false;
+  /** An argument that only a command line has (a flag, an address, a variable, a number for sleep/ping), not just a file-like name. */
+  private medStrong = false;
+  /** Arguments that are version numbers (`cURL 8.5.0` in a User-Agent's comment). */
+  private versionArgs = 0;
   private prose = 0;
   private args = 0;
   private interpFlag = false;
@@ -852,6 +870,8 @@ class Pass {
     this.hardWhy = '';
     this.med = false;
     this.startMed = false;
+    this.medStrong = false;
+    this.versionArgs = 0;
     this.prose = 0;
     this.args = 0;
     this.interpFlag = false;
@@ -869,6 +889,7 @@ class Pass {
   private onArgWord(norm: string, flags: number): void {
     if (!this.active) return;
     this.args++;
+    if (isVersionish(norm)) this.versionArgs++;
     if (this.special !== 0) {
       this.specialWord(norm);
       return;
@@ -913,12 +934,13 @@ class Pass {
       case A_FLAG:
         this.med = true;
         this.startMed = true;
+        this.medStrong = true;
         break;
       case A_FILE:
         this.med = true;
         break;
       case A_NUMBER:
-        if ((this.cls & F_NUM) !== 0) this.med = this.startMed = true;
+        if ((this.cls & F_NUM) !== 0) this.med = this.startMed = this.medStrong = true;
         break;
       case A_PROSE:
         if ((flags & W_QUOTED) === 0) this.prose++;
@@ -1121,7 +1143,14 @@ class Pass {
         const gluedAfter = !isWordBoundary(after) && after !== 34 && after !== 39;
         glued = adjacent && (this.subOpenGlued || gluedAfter || this.prevSubNested);
       }
-      if (glued) {
+      // `<()` / `>()` glued to a word is a generic call in code (`useState<string>()`), and an empty
+      // process substitution splices a path, not nothing: only inside a word (`pi>()ng`) is it the
+      // filter-evasion idiom that `$()` and backticks are anywhere.
+      const proc = this.subOpenKind === SUB_PROC_IN || this.subOpenKind === SUB_PROC_OUT;
+      const b0 = this.subOpenStart > 0 ? lx.s.charCodeAt(this.subOpenStart - 1) : NaN;
+      if (glued && proc && !(adjacent && isAlnum(b0) && isAlnum(after))) {
+        this.report('substitution', 'An empty process substitution', M);
+      } else if (glued) {
         this.report('obfuscation', 'An empty command substitution spliced into a word, a filter-evasion idiom', H);
       } else {
         this.report('substitution', 'An empty command substitution', M);
@@ -1174,7 +1203,7 @@ class Pass {
         if (a === A_HARD) {
           this.hard = true;
           this.hardWhy = norm;
-        } else if (a === A_MED || a === A_FLAG) this.med = this.startMed = true;
+        } else if (a === A_MED || a === A_FLAG) this.med = this.startMed = this.medStrong = true;
         else if (a === A_FILE) this.med = true;
       }
     }
@@ -1258,6 +1287,23 @@ class Pass {
         conf = L;
         msg = MSG_PIPED;
       }
+    }
+    // (A process substitution `>(cmd)` feeds its command the outer command's output: like a pipe.)
+    const fed = kind === K_SUBST && (this.subKind === SUB_PROC_IN || this.subKind === SUB_PROC_OUT);
+    if (conf === H && this.args === this.versionArgs && !this.hard && !this.interpFlag && !this.pipeIn && !fed && (kind === K_SPACED || kind === K_NL || kind === K_SUBST || kind === K_SUBST_MD) && (msg === MSG_FOLLOWS || msg === MSG_CODE_SPAN)) {
+      // An interpreter or a network client with nothing to run or fetch (`tea; python; cats`,
+      // "I love `python`", "install `curl` first", `a; PowerShell`, `; cURL 8.5.0` in a User-Agent)
+      // does nothing an attacker wants: shown, not blocked. Piped into, or given code or a URL, it
+      // stays high.
+      if ((cls & F_INTERP) !== 0 || NEEDS_ARGS.has(this.nameLower) || (kind === K_SPACED && LIST_NAMES.has(this.nameLower))) conf = M;
+    }
+    if (kind === K_NL && conf !== H && prose === 0 && this.args <= 2 && firstLineIsArgument(this.lx.s)) {
+      // `127.0.0.1\nid`: a newline after the one value a command-building sink expects.
+      conf = H;
+    } else if (conf === H && (kind === K_NL || kind === K_SPACED) && (cls & F_STRONG) === 0 && !this.hard && !this.medStrong && !this.interpFlag && !this.pipeIn) {
+      // A word that is also English after a line break or "; " with only a host or file name after it
+      // (`\nat www.example.com`, a stack frame `\n\tat com.example.Foo.bar(Foo.java:42)`): text.
+      conf = M;
     }
     if (conf === undefined || (this.best !== undefined && RANK[this.best.confidence] >= RANK[conf])) return;
 
@@ -1666,7 +1712,10 @@ export function detectShellInjection(value: string): Detection | undefined {
   // HTML (a rich-text field, a CMS body): `<button>Show more</button>` is, to a shell, `more` with
   // three redirections. When the value holds HTML tags (with at least one closing tag), the tags are
   // read as blanks and the text between them is judged; a command in the text is still a command.
-  const text = value.indexOf('</') === -1 ? undefined : withoutTags(value);
+  let text = value.indexOf('</') === -1 ? undefined : withoutTags(value);
+  // Markdown fences (```python … ```): the run of backticks and its language label are blanks; the
+  // code inside is still read as commands.
+  if ((text ?? value).indexOf('```') !== -1) text = withoutFences(text ?? value);
   return detect(text ?? value);
 }
 
@@ -1701,6 +1750,62 @@ function tagEnd(s: string, i: number): number {
 }
 
 /** `value` with every HTML tag read as a blank, or undefined when it holds no closing tag. */
+/** `8.5.0`, `3.11`: digits with at least one dot. */
+function isVersion(w: string): boolean {
+  let dots = 0;
+  for (let k = 0; k < w.length; k++) {
+    const c = w.charCodeAt(k);
+    if (c === 46) {
+      if (k === 0 || w.charCodeAt(k - 1) === 46) return false;
+      dots++;
+    } else if (c < 48 || c > 57) return false;
+  }
+  // Three dots is an IPv4 address (`curl 10.0.0.1`), not a version.
+  return dots > 0 && dots <= 2 && w.charCodeAt(w.length - 1) !== 46;
+}
+
+/** `3.10+`, `8.2`: a version with an optional trailing `+`. */
+function isVersionish(w: string): boolean {
+  return isVersion(w.charCodeAt(w.length - 1) === 43 ? w.slice(0, -1) : w);
+}
+
+/**
+ * The value's first line is one address-like token (`127.0.0.1`, `example.com`, `host:80`,
+ * `file.txt`): the argument a `ping`/`nslookup`/`cat` sink expects, so the next line is the attacker's.
+ */
+function firstLineIsArgument(s: string): boolean {
+  const nl = s.indexOf('\n');
+  if (nl <= 0 || nl > 256) return false;
+  let mark = false;
+  for (let k = 0; k < nl; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 46 || c === 58 || c === 47) mark = true;
+    else if (c === 13 && k === nl - 1) continue;
+    else if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95 || c === 91 || c === 93)) return false;
+  }
+  return mark;
+}
+
+/** Runs of three or more backticks, and the word right after one (a fence's language label), as blanks. */
+function withoutFences(value: string): string {
+  let out = '';
+  let from = 0;
+  let i = value.indexOf('```');
+  while (i !== -1) {
+    let e = i;
+    while (e < value.length && value.charCodeAt(e) === 96) e++;
+    while (e < value.length && isFenceLabelChar(value.charCodeAt(e))) e++;
+    out += value.slice(from, i) + ' '.repeat(e - i);
+    from = e;
+    i = value.indexOf('```', e);
+  }
+  return out + value.slice(from);
+}
+
+function isFenceLabelChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 95 || c === 35;
+}
+
 function withoutTags(value: string): string | undefined {
   let out = '';
   let from = 0;

@@ -1888,7 +1888,11 @@ class Walker {
         return true;
       case 'insert':
       case 'replace':
-        strong = nw === 'into' || (stacked && (nk === T_WORD || nk === T_IDENT));
+        // Without INTO (MySQL's `INSERT t VALUES …`), the table must be followed by a row source:
+        // "; replace it or refund me" and "; insert the card" are requests, not statements.
+        strong =
+          nw === 'into' ||
+          (stacked && (nk === T_WORD || nk === T_IDENT) && (n.comment || this.wordAfterNext('values') || this.wordAfterNext('set') || this.wordAfterNext('select') || this.charAfterNext() === 40 || this.charAfterNext() === 47));
         break;
       case 'update':
         strong = (nk === T_WORD || nk === T_IDENT) && this.setAfterNext();
@@ -1899,7 +1903,9 @@ class Walker {
       case 'drop':
       case 'alter':
       case 'truncate':
-        strong = DDL_OBJECTS.has(nw) || ((nk === T_WORD || nk === T_IDENT) && (n.comment || stacked || this.endsAfterNext()));
+        // An object keyword (`drop table`), or one name ending the statement (`; truncate users`,
+        // `drop users--`): "; drop me a line", "; alter the hem" go on in English.
+        strong = DDL_OBJECTS.has(nw) || ((nk === T_WORD || nk === T_IDENT) && (n.comment || this.endsAfterNext()));
         break;
       case 'create':
         strong = DDL_OBJECTS.has(nw) || nw === 'or';
@@ -1913,7 +1919,8 @@ class Walker {
           nw.startsWith('sp_') ||
           nw === 'master' ||
           nw === 'immediate' ||
-          (stacked && nk === T_WORD);
+          // `; exec proc`, `; exec proc` with a literal, `; exec proc @p=1`: not "; exec summary attached".
+          (stacked && nk === T_WORD && (this.endsAfterNext() || EXEC_ARG_START.has(this.charAfterNext())));
         if (nk === T_LPAREN) return this.call(word, '');
         break;
       case 'declare':
@@ -1961,10 +1968,11 @@ class Walker {
         strong = stacked && nk === T_WORD && this.endsAfterNext();
         break;
       case 'show':
-        strong = stacked && (nw === 'tables' || nw === 'databases' || nw === 'grants' || nw === 'variables' || nw === 'columns');
+        strong = stacked && (nw === 'tables' || nw === 'databases' || nw === 'grants' || nw === 'variables' || nw === 'columns') && (this.endsAfterNext() || this.wordAfterNext('from') || this.wordAfterNext('like') || this.wordAfterNext('where') || this.wordAfterNext('in'));
         break;
       case 'load':
-        strong = stacked && (nw === 'data' || nw === 'xml');
+        // `LOAD DATA [LOW_PRIORITY|LOCAL] INFILE`, `LOAD XML …`, PostgreSQL `LOAD` of a library path.
+        strong = stacked && ((nw === 'data' && (this.wordAfterNext('infile') || this.wordAfterNext('local') || this.wordAfterNext('low_priority') || this.wordAfterNext('concurrent'))) || nw === 'xml' || nk === T_STR);
         break;
       case 'grant':
       case 'revoke':
@@ -2078,6 +2086,9 @@ const DDL_OBJECTS = new Set([
 ]);
 
 /** Statement keywords that, right after a leading `;`, start a second statement (G_SEMISTMT). */
+/** What may follow `EXEC proc`: a literal, a variable, a number, a parenthesis, a comment or `;`. */
+const EXEC_ARG_START: ReadonlySet<number> = new Set([39, 34, 64, 40, 59, 45, 35, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57]);
+
 const SEMI_STMTS = new Set(['select', 'insert', 'update', 'delete', 'drop', 'create', 'alter', 'truncate', 'exec', 'execute', 'declare', 'shutdown', 'waitfor', 'grant', 'revoke']);
 
 /** Integer types: a column cast to one of them is PostgreSQL's error-based extraction (`password::int`). */

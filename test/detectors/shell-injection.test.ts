@@ -5,6 +5,16 @@ import { detectShellInjection } from '../../src/detectors/shell-injection';
 
 /** Each must be detected at confidence `high` with a `shell.` rule. */
 const positives: string[] = [
+  // A newline after the one value a ping/nslookup sink expects, then any command.
+  '127.0.0.1\nid',
+  'example.com\nwhoami',
+  '127.0.0.1\r\nuname -a',
+  // Interpreters and network clients with something to run or fetch stay high.
+  'x; curl 10.0.0.1',
+  '`curl evil.example`',
+  'a;bash -i',
+  '>(cmd)',
+  '```bash\nrm -rf /\n```',
   // Wrapped in HTML: the tags read as blanks, the command in the text still counts.
   '<b>x</b>; rm -rf /',
   '<p>;cat /etc/passwd</p>',
@@ -125,6 +135,22 @@ const positives: string[] = [
 
 /** Each must not be detected at `high` (prose, markup, data, documentation). */
 const negatives: string[] = [
+  // Found by probing realistic text: User-Agents, stack traces, markdown, code, lists of tools.
+  'node-fetch/1.0 (+https://github.com/bitinn/node-fetch)',
+  'php-curl-class/9.19.0 (+https://github.com/php-curl-class/php-curl-class)',
+  'python-requests/2.28.1 (+https://example.com/bot)',
+  'Composer/2.7.1 (Linux; 6.1.0; PHP 8.3.3; cURL 8.5.0; OpenSSL 3.0.2)',
+  'java.lang.NullPointerException: boom\n\tat com.example.Foo.bar(Foo.java:42)',
+  'Error: boom\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)',
+  'Visit us\nat www.example.com',
+  '```python\nprint(1)\n```',
+  'I love `python`',
+  'Install `curl` first',
+  'Likes: tea; python; cats',
+  'Skills: excel; python',
+  'a; PowerShell',
+  'useState<string>()',
+  'new Map<string, number>()',
   // HTML text whose second word is a command name: to a shell, `more` with three redirections.
   '<a href="https://example.com/pricing">Learn more</a>',
   '<button>Show more</button>',

@@ -73,6 +73,13 @@ const POSITIVE: Array<[string, string]> = [
   ['union probe ending at SELECT', 'uNioN sElecT'],
   ['union with inline comments', 'union/**/select/**/username'],
   ['bare statement with an alias then SQL', 'delete from users my where 1=1'],
+  ['stacked insert without into', '1; insert users values (1)'],
+  ['stacked replace with comments', ";RePLAcE/*x*/t/*x*/(id, name) VALUES (1, 'x');"],
+  ['stacked truncate of one name', '1; truncate users'],
+  ['stacked drop of one name with a comment', '1; drop users--'],
+  ['stacked exec of a procedure with a literal', "1; exec myproc 'a'"],
+  ['stacked load data infile', "1;load data infile '/etc/passwd' into table t"],
+  ['stacked show tables', '1; show tables'],
   ['stacked select of bare words', 'abc; select password from users'],
   ['stacked select with a prose word, then a comment', 'x; select your name from users--'],
   ['stacked select with a prose word, then a condition', '1; select the from users where 1=1'],
@@ -205,6 +212,13 @@ const NEGATIVE: Array<[string, string]> = [
   ['copy in prose after a semicolon', 'Step 1; copy the file to the drive'],
   ['a committee name', 'European Union Select Committee'],
   ['a request that starts with delete from', 'delete from my list please'],
+  ['replace after a semicolon, in a support message', 'The lamp arrived cracked; replace it or refund me please.'],
+  ['drop after a semicolon, in English', 'OK; drop me a line when it ships.'],
+  ['insert after a semicolon, in English', 'Fine; insert the card and press OK.'],
+  ['alter after a semicolon, in English', 'Yes; alter the hem by 2 cm please.'],
+  ['exec after a semicolon, in English', 'Noted; exec summary attached.'],
+  ['load after a semicolon, in English', 'Agreed; load data tomorrow morning.'],
+  ['show tables in English', 'Cool; show tables at the event please.'],
   ['a sentence with a semicolon and select … from', 'Hello team; select your seats from the list'],
   ['a description with a semicolon and select … from', 'Union Pacific railroad; select routes from Omaha to Denver'],
   ['a sentence that starts with drop table', 'drop table lamps from the order'],
@@ -345,8 +359,8 @@ t.test('every keyword the walker compares a word with is in the lexer vocabulary
   const body = src.slice(src.indexOf('class Walker {'), src.indexOf('// Prefilter'));
   const words = new Set([...body.matchAll(/'([a-z_][a-z0-9_$]{1,31})'/g)].map((m) => m[1] as string));
   t.ok(words.size > 100, `found ${words.size} quoted words in the walker`);
-  // Comment examples, and names matched by prefix or raw text rather than as words.
-  const exempt = new Set(['a', 'b', 'x', 'xp_', 'sp_', 'sp_oa', 'sp_password']);
+  // Comment examples, and names matched by prefix or raw text (wordAfterNext) rather than as words.
+  const exempt = new Set(['a', 'b', 'x', 'xp_', 'sp_', 'sp_oa', 'sp_password', 'infile', 'local', 'low_priority', 'concurrent']);
   const missing = [...words].filter((w) => !exempt.has(w) && !isSqlVocabulary(w));
   t.same(missing, []);
 });
