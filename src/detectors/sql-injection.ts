@@ -1827,6 +1827,31 @@ class Walker {
     return this.wordAfterNext('set');
   }
 
+  /**
+   * Within two bare words after the lookahead comes the quote this walk broke out of, reopening on
+   * text that starts with a blank or holds one, and the value ends inside it (the application closes
+   * it).
+   */
+  private labelAfter(): boolean {
+    const s = this.s;
+    let p = this.nxt.end;
+    const lim = Math.min(s.length, p + 64);
+    // Up to two more bare words (`Delete from list`, `Insert Into Document`).
+    for (let w = 0; w < 3; w++) {
+      while (p < lim && isSpace(s.charCodeAt(p))) p++;
+      if (w === 2 || !isWordChar(s.charCodeAt(p))) break;
+      while (p < lim && isWordChar(s.charCodeAt(p))) p++;
+    }
+    const q = s.charCodeAt(p);
+    if (quoteClass(q) !== this.quote) return false;
+    const rest = p + 1;
+    if (rest >= s.length) return false;
+    if (s.indexOf(String.fromCharCode(q), rest) !== -1) return false;
+    if (isSpace(s.charCodeAt(rest))) return true;
+    for (let k = rest; k < s.length && k < rest + 256; k++) if (isSpace(s.charCodeAt(k))) return true;
+    return false;
+  }
+
   /** A PROSE_ONLY word in `[a, b)` (at most 256 characters looked at). */
   private proseIn(a: number, b: number): boolean {
     const s = this.s;
@@ -1868,6 +1893,11 @@ class Walker {
     const n = this.nxt;
     const nk = n.kind;
     const nw = this.peekWord();
+    // A quoted UI label after a breakout without `;`: `Click "Delete from list" to remove it`,
+    // `'Drop Table' lol`. The keywords end where the application's quote reopens on prose, so the
+    // object name would be the application's own literal (` lol`): no statement. A name glued to
+    // the quote (`x"drop table"users`, an identifier to PostgreSQL and SQL Server) still counts.
+    if (inline && !this.afterStack && this.quote !== Q_NONE && this.labelAfter()) return false;
     const stacked = this.afterStack;
     const second = stacked || inline;
     if (stacked && this.lastKind === T_SEMI && this.valid - this.appCloses === 1 && SEMI_STMTS.has(word) && !this.resynced) {
