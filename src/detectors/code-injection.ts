@@ -110,6 +110,8 @@ class JsLexer {
 
   /** Template nesting: for each open `${`, the `{` depth inside it. */
   private readonly tplBraces: number[] = [];
+  /** The template just read ended at its closing backtick without a `${` (a whole, plain template). */
+  tplClosed = false;
   private tplOverflow = 0;
   /** The next token continues a template literal's text (after the `}` closing a `${`). */
   private inTemplate = false;
@@ -167,7 +169,16 @@ class JsLexer {
     this.spaceBefore = space;
     const c = s.charCodeAt(this.i);
     if (c === 39 || c === 34) return this.readString(c, this.i + 1);
-    if (c === 96) return this.readTemplate(this.i + 1);
+    if (c === 96) {
+      // A whole template without `${` right after `[` `(` `,` or an operator is a string literal to
+      // the member and call folding (`process[\`mainModule\`]`); after a name or `)` it stays a
+      // tagged template (eval`…`, Function`…`), which the parser reads as a call.
+      const b = this.i > 0 ? s.charCodeAt(this.i - 1) : 32;
+      const tagged = isIdPart(b) || b === 41 || b === 93 || b === 96;
+      const t = this.readTemplate(this.i + 1);
+      if (!tagged && t === T_TEMPLATE && this.tplClosed) this.type = T_STRING;
+      return this.type;
+    }
     if (isIdStart(c) || (c === 92 && s.charCodeAt(this.i + 1) === 117)) return this.readIdent();
     if ((c >= 48 && c <= 57) || (c === 46 && s.charCodeAt(this.i + 1) >= 48 && s.charCodeAt(this.i + 1) <= 57)) {
       let k = this.i + 1;
@@ -386,6 +397,7 @@ class JsLexer {
       if (this.tplBraces.length < MAX_STACK) this.tplBraces.push(0);
       else this.tplOverflow++;
     }
+    this.tplClosed = !opened && stop < this.n && s.charCodeAt(stop) === 96;
     this.value = out.length > VALUE_CAP ? out.slice(0, VALUE_CAP) : out;
     this.type = T_TEMPLATE;
     return T_TEMPLATE;

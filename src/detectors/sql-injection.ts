@@ -83,6 +83,8 @@ fn(FN_TIME, 'sleep benchmark pg_sleep pg_sleep_for pg_sleep_until receive_messag
 fn(FN_ERROR, 'extractvalue updatexml name_const gtid_subset gtid_subtract st_latfromgeohash st_longfromgeohash st_pointfromgeohash get_host_address get_host_name drithsx getmappingxpath exp_overflow');
 fn(FN_FILE, 'load_file pg_read_file pg_read_binary_file pg_ls_dir lo_import lo_export lo_get lo_from_bytea');
 fn(FN_EXEC, 'xp_cmdshell xp_dirtree xp_fileexist xp_regread xp_regwrite xp_servicecontrol sp_oacreate sp_oamethod sp_makewebtask sp_addextendedproc sys_eval sys_exec');
+// PostgreSQL: connections out (dblink), whole-query exfiltration, server configuration.
+fn(FN_EXEC, 'dblink dblink_connect dblink_connect_u dblink_exec dblink_send_query query_to_xml query_to_xml_and_xmlschema table_to_xml set_config pg_reload_conf pg_terminate_backend');
 fn(
   FN_SQL,
   'char chr nchar concat concat_ws group_concat string_agg array_agg listagg substring substr substring_index mid ' +

@@ -530,14 +530,17 @@ function scanSchemeRelative(s: string, a: number): Hit | undefined {
   const c0 = s.charCodeAt(a);
   const c1 = s.charCodeAt(a + 1);
   if (!((c0 === 47 || c0 === 92) && (c1 === 47 || c1 === 92))) return undefined;
-  const c2 = s.charCodeAt(a + 2);
+  // Any run of `/` and `\` (`///169.254.169.254/`, `/\/…`): URL parsers read it as `//`.
+  let h = a + 2;
+  while (h < s.length && h - a < 16 && (s.charCodeAt(h) === 47 || s.charCodeAt(h) === 92)) h++;
+  const c2 = s.charCodeAt(h);
   if (!(c2 === 91 || isDigit(c2) || isAlpha(c2) || c2 > 127)) return undefined;
   // One reference and nothing else (trailing blanks aside): "//127.0.0.1 is loopback" is a sentence.
-  let e = a + 2;
+  let e = h;
   while (e < s.length && s.charCodeAt(e) > 32) e++;
   for (let q = e; q < s.length; q++) if (s.charCodeAt(q) > 32) return undefined;
   if (e - a > 2048) return undefined;
-  const hit = scanUrls(`http:${s.slice(a, e)}`, 0);
+  const hit = scanUrls(`http://${s.slice(h, e)}`, 0);
   return hit !== undefined && (hit.rule === 'ssrf.metadata' || hit.rule === 'ssrf.internal-ip') ? hit : undefined;
 }
 

@@ -5,6 +5,9 @@ import { detectCodeInjection } from '../../src/detectors/code-injection';
 
 /** Each must be detected at confidence `high` with a `code.` rule. */
 const positives: string[] = [
+  // Plain template literals as member keys and arguments read like strings.
+  'process[`mainModule`][`require`](`child_process`)[`execSync`](`id`)',
+  'require(`child_process`).exec(`id`)',
   "require('child_process').exec('id')",
   "require(\"child_process\").execSync(\"cat /etc/passwd\")",
   "process.mainModule.require('child_process')",
@@ -71,6 +74,8 @@ const positives: string[] = [
 
 /** Each must not be detected at `high`: prose about code, ordinary code, data. */
 const negatives: string[] = [
+  'use `npm test` to run',
+  'const s = `hello ${name}`',
   "we require a process",
   "This process requires approval.",
   "The process. Require signatures.",

