@@ -1716,7 +1716,9 @@ export function detectShellInjection(value: string): Detection | undefined {
   // Markdown fences (```python … ```): the run of backticks and its language label are blanks; the
   // code inside is still read as commands.
   if ((text ?? value).indexOf('```') !== -1) text = withoutFences(text ?? value);
-  return detect(text ?? value);
+  const d = detect(text ?? value);
+  if (d?.confidence === 'high' || value.indexOf(']::') === -1) return d;
+  return better(d, powershellStaticCall(value));
 }
 
 function isTagNameChar(c: number): boolean {
@@ -1750,6 +1752,34 @@ function tagEnd(s: string, i: number): number {
 }
 
 /** `value` with every HTML tag read as a blank, or undefined when it holds no closing tag. */
+/**
+ * .NET types whose static methods start processes, compile or load code, or fetch it, as PowerShell
+ * calls them: `[System.Diagnostics.Process]::Start('cmd', '/c whoami')`, `[scriptblock]::Create(…)`,
+ * `[Reflection.Assembly]::Load(…)`. Lower case; the `System.` prefix is optional to PowerShell.
+ */
+const PS_TYPES: ReadonlySet<string> = new Set([
+  'diagnostics.process', 'scriptblock', 'management.automation.scriptblock', 'reflection.assembly', 'net.webclient',
+  'activator', 'runtime.interopservices.marshal', 'management.automation.powershell', 'powershell',
+]);
+
+/** `[Type]::Method(` with a type from PS_TYPES: the PowerShell way around cmdlet names (high). */
+function powershellStaticCall(value: string): Detection | undefined {
+  for (let i = value.indexOf(']::'); i !== -1; i = value.indexOf(']::', i + 3)) {
+    const open = value.lastIndexOf('[', i);
+    if (open === -1 || i - open > 64) continue;
+    let type = value.slice(open + 1, i).trim().toLowerCase();
+    if (type.startsWith('system.')) type = type.slice(7);
+    if (!PS_TYPES.has(type)) continue;
+    let k = i + 3;
+    while (k < value.length && k - i < 40 && isAlnum(value.charCodeAt(k))) k++;
+    while (k < value.length && k - i < 48 && (value.charCodeAt(k) === 32 || value.charCodeAt(k) === 9)) k++;
+    if (k > i + 3 && value.charCodeAt(k) === 40) {
+      return { rule: 'shell.powershell', confidence: 'high', reason: `A PowerShell call of a static method of [${short(value.slice(open + 1, i).trim())}], which runs or loads code.` };
+    }
+  }
+  return undefined;
+}
+
 /** `8.5.0`, `3.11`: digits with at least one dot. */
 function isVersion(w: string): boolean {
   let dots = 0;

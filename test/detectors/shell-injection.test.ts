@@ -15,6 +15,10 @@ const positives: string[] = [
   'a;bash -i',
   '>(cmd)',
   '```bash\nrm -rf /\n```',
+  // PowerShell static calls of .NET types that run or load code.
+  "[System.Diagnostics.Process]::Start('cmd','/c whoami')",
+  "[scriptblock]::create('whoami').invoke()",
+  'x; [Reflection.Assembly]::Load($b)',
   // Wrapped in HTML: the tags read as blanks, the command in the text still counts.
   '<b>x</b>; rm -rf /',
   '<p>;cat /etc/passwd</p>',
@@ -151,6 +155,8 @@ const negatives: string[] = [
   'a; PowerShell',
   'useState<string>()',
   'new Map<string, number>()',
+  '[Math]::Round(3.5)',
+  'Use [System.IO.Path]::Combine(a, b) in PowerShell',
   // HTML text whose second word is a command name: to a shell, `more` with three redirections.
   '<a href="https://example.com/pricing">Learn more</a>',
   '<button>Show more</button>',
