@@ -461,6 +461,13 @@ function returnTail(s: string, j: number): Tail {
   const c = s.charCodeAt(j);
   if (c === 116 && s.startsWith('this', j)) return 'return';
   if (c === C_BANG) return 'return';
+  // `return '1'=='1`, `return /^a/.test(this.password)`: a constant comparison or a pattern test.
+  if (c === C_SQUOTE || c === C_DQUOTE) return jsCompare(s, j) ? 'return' : undefined;
+  if (c === C_SLASH) {
+    const close = s.indexOf('/', j + 1);
+    if (close !== -1 && close - j <= 128 && s.startsWith('.test(', close + 1 + flagsLen(s, close + 1))) return 'return';
+    return undefined;
+  }
   let k: number;
   if (wordAt(s, j, 'true')) k = j + 4;
   else if (wordAt(s, j, 'false')) k = j + 5;
@@ -474,10 +481,18 @@ function returnTail(s: string, j: number): Tail {
     k = skipWs(s, k + 1);
   }
   if (k >= n) return 'return';
+  if (isDigit(c) && jsCompare(s, j)) return 'return';
   const e = s.charCodeAt(k);
   return e === C_SEMI || e === C_SLASH || e === C_RBRACE || e === C_SQUOTE || e === C_DQUOTE || e === 0
     ? 'return'
     : undefined;
+}
+
+/** Regex flags after a regex literal's closing slash (`gimsuy`), at most six. */
+function flagsLen(s: string, i: number): number {
+  let k = i;
+  while (k < s.length && k - i < 6 && 'gimsuyd'.indexOf(s[k]!) !== -1) k++;
+  return k - i;
 }
 
 /** `sleep(` whitespace? digits: the Mongo shell/`$where` sleep, used for blind timing. */

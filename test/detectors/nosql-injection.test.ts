@@ -34,6 +34,10 @@ const HIGH_VALUES: readonly string[] = [
   '<doc probe="name[$ne]"></doc>',
   // $where JavaScript breakouts
   "'; return true; var x='",
+  // Constant comparisons and pattern tests after `return`.
+  "'; return '1'=='1",
+  "'; return 1==1; var a='",
+  "'; return /^a/.test(this.password); var x='",
   "\";return(true);var q='a",
   "' && this.secret.match(/.*/)//",
   "' || this.token.length > 0 || '",
@@ -62,6 +66,8 @@ const HIGH_VALUES: readonly string[] = [
 
 /** Values that must not be reported at `high`. */
 const NOT_HIGH_VALUES: readonly string[] = [
+  "He said: 'return it'; fine",
+  "I'll return '5' == 'five' later",
   '$5 & up',
   'Save $20 today; offer ends soon',
   'price: $amount',
