@@ -465,8 +465,8 @@ function judgeTokens(toks: Tok[], from: number, where: string): Finding | undefi
         return { level: 3, rule: 'ssti.code-execution', reason: `Template expression ${where} names "${shown(tok.v)}" in a string (a filter callback or attribute lookup).` };
       }
       // Ruby/ERB backticks run a command.
-      if (tok.q === 96 && where === 'in <%…%>') {
-        return { level: 3, rule: 'ssti.code-execution', reason: 'ERB expression with a backtick command.' };
+      if (tok.q === 96 && (where === 'in <%…%>' || where === 'in #{…}')) {
+        return { level: 3, rule: 'ssti.code-execution', reason: `Ruby expression ${where} with a backtick command.` };
       }
       if (isP(next, '.') && toks[k + 2]?.t === T_ID) {
         if (isDunder(toks[k + 2]!.v)) {
@@ -599,8 +599,9 @@ const K_AT = 4; // @{
 const K_DOUBLE = 5; // {{ (the inner brace)
 const K_STMT = 6; // {%
 const K_SMARTY = 7; // {$
+const K_PERCENT = 8; // %{ (Struts OGNL, Ruby format strings)
 
-const KIND_WHERE = ['in {…}', 'in ${…}', 'in #{…}', 'in *{…}', 'in @{…}', 'in {{…}}', 'in {%…%}', 'in {$…}'];
+const KIND_WHERE = ['in {…}', 'in ${…}', 'in #{…}', 'in *{…}', 'in @{…}', 'in {{…}}', 'in {%…%}', 'in {$…}', 'in %{…}'];
 
 /** Brace-delimited constructs, with a stack of open braces (at most 64 deep). */
 function scanBraces(s: string, ctx: Ctx, first: number): void {
@@ -614,8 +615,9 @@ function scanBraces(s: string, ctx: Ctx, first: number): void {
       const p = i > 0 ? s.charCodeAt(i - 1) : -1;
       const nx = s.charCodeAt(i + 1);
       let kind = K_PLAIN;
-      if (nx === 37 /* % */) kind = K_STMT;
+      if (nx === 37 /* % */ && p !== 35) kind = K_STMT;
       else if (p === 36) kind = K_DOLLAR;
+      else if (p === 37) kind = K_PERCENT;
       else if (p === 35) kind = K_HASH;
       else if (p === 42) kind = K_STAR;
       else if (p === 64) kind = K_AT;
@@ -665,6 +667,7 @@ function judgeBrace(s: string, ctx: Ctx, kind: number, open: number, close: numb
     case K_HASH:
     case K_STAR:
     case K_AT:
+    case K_PERCENT:
     case K_SMARTY: {
       const a = open + 1;
       if (close <= a) return;

@@ -5,6 +5,10 @@ import { detectTemplateInjection } from '../../src/detectors/template-injection'
 
 /** Each must be detected at confidence `high` with an `ssti.` rule. */
 const positives: string[] = [
+  // Struts OGNL %{…} and Ruby interpolation running a command.
+  "%{new java.lang.ProcessBuilder({'id'}).start()}",
+  '#{`id`}',
+  '#{%x(id)}',
   // Arithmetic probes in every delimiter family.
   '{{6*9}}',
   '{{ 12 * 12 }}',
@@ -121,6 +125,8 @@ const positives: string[] = [
 
 /** Each must NOT be detected at `high` (most must return undefined or low). */
 const negatives: string[] = [
+  'Hello %{name}, welcome',
+  '50%{color:red}',
   // Hard benign strings from the project brief.
   "O'Brien",
   "it's 5 o'clock",
