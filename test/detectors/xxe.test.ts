@@ -96,7 +96,13 @@ t.test('rules name the structure', async (t) => {
   t.equal(detectXxe('<!DOCTYPE a SYSTEM "file:///x">')?.rule, 'xxe.external-dtd');
   t.equal(detectXxe('<!DOCTYPE a [<!ENTITY b "text">]>')?.rule, 'xxe.internal-entity');
   t.equal(detectXxe('<!DOCTYPE note SYSTEM "note.dtd">')?.confidence, 'medium');
-  t.equal(detectXxe('<!DOCTYPE x PUBLIC "-//A//B//EN" "http://a.example/b.dtd" [<!ENTITY e "v">]>')?.confidence, 'medium');
+  t.equal(detectXxe('<!DOCTYPE x PUBLIC "-//OASIS//DTD DocBook XML V4.5//EN" "http://www.oasis-open.org/docbook/xml/4.5/docbookx.dtd" [<!ENTITY e "v">]>')?.confidence, 'medium');
+  // An external DTD alone is blind out-of-band XXE unless its host publishes well-known DTDs.
+  t.equal(detectXxe('<?xml version="1.0"?><!DOCTYPE r SYSTEM "http://h.invalid/x.dtd"><r/>')?.confidence, 'high');
+  t.equal(detectXxe('<!DOCTYPE r PUBLIC "-//A//B//EN" "https://h.invalid/x.dtd"><r/>')?.confidence, 'high');
+  t.equal(detectXxe('<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd"><plist/>')?.confidence, 'medium');
+  t.equal(detectXxe('<!DOCTYPE coverage SYSTEM "http://cobertura.sourceforge.net/xml/coverage-04.dtd"><coverage/>')?.confidence, 'medium');
+  t.equal(detectXxe('<!DOCTYPE hibernate-configuration PUBLIC "-//Hibernate//EN" "http://www.hibernate.org/dtd/hibernate-configuration-3.0.dtd"><x/>')?.confidence, 'medium');
   t.equal(detectXxe('<!DOCTYPE x [<!ENTITY nbsp "&#160;">]>')?.confidence, 'low');
 });
 
