@@ -38,13 +38,22 @@ const BASE64_JSON_MAX = 64 * 1024;
  */
 const HEADER_EXEMPTIONS: Readonly<Record<string, readonly string[]>> = {
   host: ['ssrf'],
-  origin: ['ssrf'],
+  // Hybrid apps (Cordova, Capacitor, Electron) send `Origin: file://`.
+  origin: ['ssrf', 'path-traversal'],
   referer: ['ssrf'],
   forwarded: ['ssrf'],
   'x-forwarded-for': ['ssrf'],
   'x-forwarded-host': ['ssrf'],
   'x-real-ip': ['ssrf'],
   'client-ip': ['ssrf'],
+};
+/**
+ * Top-level query and body parameters the server never fetches: OAuth's `redirect_uri` is where the
+ * user's browser is sent back, and native apps use loopback addresses there by design (RFC 8252:
+ * `http://127.0.0.1:53682/`). Not an SSRF target; every other detector still reads it.
+ */
+const PARAM_EXEMPTIONS: Readonly<Record<string, readonly string[]>> = {
+  redirect_uri: ['ssrf'],
 };
 const SENSITIVE = ['authorization', 'cookie', 'token', 'password', 'passwd', 'secret', 'api-key', 'apikey', 'api_key', 'session', 'credential', 'signature'];
 
@@ -136,6 +145,8 @@ class Walk {
     readonly keyDetectors: readonly DetectorEntry[],
     /** The detectors with a pair function, found once at cold start. */
     readonly pairDetectors: readonly DetectorEntry[],
+    /** Detector bits skipped under PARAM_EXEMPTIONS keys. */
+    readonly paramSkips: ReadonlyMap<string, number>,
   ) {}
 
   add(rule: string, cls: AttackClass, confidence: Confidence, reason: string, value?: string): void {
@@ -189,6 +200,7 @@ class Walk {
     } else if (!(v instanceof Uint8Array)) {
       const obj = v as Record<string, unknown>;
       const headers = depth === 0 && this.source.kind === 'header';
+      const params = depth === 0 && (this.source.kind === 'query' || this.source.kind === 'body');
       for (const k in obj) {
         if (this.stopped) break;
         if (!parsed && !Object.prototype.hasOwnProperty.call(obj, k)) continue;
@@ -200,6 +212,7 @@ class Walk {
         }
         const saved = this.skip;
         if (headers) this.skip |= this.headerSkips.get(k.toLowerCase()) ?? 0;
+        else if (params && k.length === 12) this.skip |= this.paramSkips.get(k) ?? 0;
         this.value(obj[k], depth + 1, k);
         this.skip = saved;
         this.segs.pop();
@@ -428,12 +441,20 @@ function buildEngine(opts: ResolvedOptions): Engine {
     });
     if (bits !== 0) headerSkips.set(header, bits);
   }
+  const paramSkips = new Map<string, number>();
+  for (const [param, classes] of Object.entries(PARAM_EXEMPTIONS)) {
+    let bits = 0;
+    detectors.forEach((d, i) => {
+      if (classes.includes(d.class)) bits |= 1 << i;
+    });
+    if (bits !== 0) paramSkips.set(param, bits);
+  }
   const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
 
   const inspect = (req: InspectionRequest): Verdict => {
     const t0 = performance.now();
     if (opts.mode === 'off') return { action: 'allow', status: 200, findings: [], micros: 0 };
-    const w = new Walk(opts, detectors, minRank, headerSkips, clean, keyDetectors, pairDetectors);
+    const w = new Walk(opts, detectors, minRank, headerSkips, clean, keyDetectors, pairDetectors, paramSkips);
     for (const source of req.sources) {
       w.source = source;
       w.skip = sourceSkips.get(source.kind) ?? 0;

@@ -143,6 +143,21 @@ def(F_NUM, 'sleep usleep ping timeout kill seq');
 /** Network clients that do nothing without a destination: alone, their name is text about them. */
 const NEEDS_ARGS: ReadonlySet<string> = new Set(['curl', 'wget', 'nc', 'ncat', 'netcat', 'socat', 'telnet', 'ssh', 'scp', 'sftp', 'rsync', 'tftp', 'ftp', 'nmap']);
 /**
+ * Words that are also commands (F_WEAK) and, run with no argument, print a usage line, wait on
+ * stdin or fail: `host`, `cat`, `date`, `sort`, `time`… A list item or a header name (`content-type;host`)
+ * rather than recon. `id`, `who`, `w`, `ps`, `env`, `set`, `find`, `last`, `free` answer with
+ * information even alone and are not here.
+ */
+const QUIET_ALONE: ReadonlySet<string> = new Set([
+  'host', 'date', 'time', 'cat', 'echo', 'sleep', 'ping', 'kill', 'file', 'stat', 'touch', 'head', 'tail', 'more', 'less',
+  'sort', 'uniq', 'cut', 'tr', 'wc', 'watch', 'test', 'true', 'false', 'read', 'print', 'mail', 'man', 'info', 'join',
+  'split', 'fold', 'column', 'paste', 'expand', 'rev', 'tee', 'nl', 'od', 'dd', 'cp', 'mv', 'rm', 'ln', 'cd', 'exit',
+  'export', 'unset', 'alias', 'source', 'wait', 'trap', 'shift', 'bridge', 'ex', 'ed', 'at', 'sc', 'dig', 'zip', 'tex',
+  'diff', 'patch', 'seq', 'nice', 'renice', 'logger', 'sum', 'timeout', 'make', 'install', 'xargs', 'base', 'bc', 'dc',
+  'hash', 'type', 'links', 'lynx', 'w3m', 'identity', 'deflate', 'br', 'compress',
+]);
+
+/**
  * Tools that, with no argument or only a version number, are a name in a list ("Stack: nginx; php 8.2;
  * mysql 8.0", "Env: Ubuntu 22.04; pip 24.0"): clients, package managers, compilers and editors that
  * run nothing an attacker chose without one. Recon commands (`; id`, `; ls`) are not here.
@@ -578,6 +593,8 @@ class Pass {
   private medStrong = false;
   /** Arguments that are version numbers (`cURL 8.5.0` in a User-Agent's comment). */
   private versionArgs = 0;
+  /** The command's input or output is redirected (`(sh)0>$d/tcp/…`): it is being wired up, not named. */
+  private redirected = false;
   private prose = 0;
   private args = 0;
   private interpFlag = false;
@@ -872,6 +889,7 @@ class Pass {
     this.startMed = false;
     this.medStrong = false;
     this.versionArgs = 0;
+    this.redirected = false;
     this.prose = 0;
     this.args = 0;
     this.interpFlag = false;
@@ -1177,6 +1195,7 @@ class Pass {
 
   private onRedirTarget(norm: string, flags: number): void {
     const kind = this.redirPending;
+    if (this.active) this.redirected = true;
     const lower = norm.toLowerCase();
     if (lower.startsWith('/dev/tcp/') || lower.startsWith('/dev/udp/') || lower.includes('/dev/tcp/') || lower.includes('/dev/udp/')) {
       this.report('redirection', 'A redirection to a /dev/tcp or /dev/udp network socket', H);
@@ -1290,12 +1309,28 @@ class Pass {
     }
     // (A process substitution `>(cmd)` feeds its command the outer command's output: like a pipe.)
     const fed = kind === K_SUBST && (this.subKind === SUB_PROC_IN || this.subKind === SUB_PROC_OUT);
-    if (conf === H && this.args === this.versionArgs && !this.hard && !this.interpFlag && !this.pipeIn && !fed && (kind === K_SPACED || kind === K_NL || kind === K_SUBST || kind === K_SUBST_MD) && (msg === MSG_FOLLOWS || msg === MSG_CODE_SPAN)) {
-      // An interpreter or a network client with nothing to run or fetch (`tea; python; cats`,
-      // "I love `python`", "install `curl` first", `a; PowerShell`, `; cURL 8.5.0` in a User-Agent)
-      // does nothing an attacker wants: shown, not blocked. Piped into, or given code or a URL, it
-      // stays high.
-      if ((cls & F_INTERP) !== 0 || NEEDS_ARGS.has(this.nameLower) || (kind === K_SPACED && LIST_NAMES.has(this.nameLower))) conf = M;
+    if (
+      conf === H &&
+      this.args === this.versionArgs &&
+      !this.hard &&
+      !this.interpFlag &&
+      !this.pipeIn &&
+      !fed &&
+      !this.redirected &&
+      // `(sh)0>$d/tcp/…`: a subshell's redirections come after its `)`.
+      this.lx.s.charCodeAt(this.lx.start) !== 41 &&
+      (kind === K_SPACED || kind === K_NL || kind === K_SUBST || kind === K_SUBST_MD || kind === K_GLUED || (kind === K_START && msg === MSG_START))
+    ) {
+      // An interpreter, a network client or a tool with nothing to run, fetch or read (`tea; python;
+      // cats`, "I love `python`", "install `curl` first", `a; PowerShell`, `; cURL 8.5.0` in a
+      // User-Agent, Ruby's `Accept-Encoding: gzip;q=1.0,deflate;q=0.6`, SigV4's
+      // `SignedHeaders=content-type;host;x-amz-date`) does nothing an attacker wants: shown, not
+      // blocked. Piped into, or given code, a URL or a file, it stays high; so do commands that
+      // answer with no argument at all (`;id`, `;ls`, `;whoami`).
+      // (A substitution of even a quiet command, `` `false` ``, `report-`date`.txt`, exists only to
+      // test that input is executed: QUIET_ALONE applies after separators, not inside substitutions.)
+      const quiet = (cls & F_STRONG) === 0 && kind !== K_SUBST && kind !== K_SUBST_MD && QUIET_ALONE.has(this.nameLower);
+      if ((cls & F_INTERP) !== 0 || NEEDS_ARGS.has(this.nameLower) || LIST_NAMES.has(this.nameLower) || quiet) conf = M;
     }
     if (kind === K_NL && conf !== H && prose === 0 && this.args <= 2 && firstLineIsArgument(this.lx.s)) {
       // `127.0.0.1\nid`: a newline after the one value a command-building sink expects.

