@@ -1909,8 +1909,10 @@ class Walker {
     }
     let strong = false;
     if (nk === T_LPAREN && !(wordClass(word) & W_STMT)) {
-      // `; iif(...)`, `; sleep(5)`: an expression statement.
-      if (!stacked || !FUNCS.has(word)) return false;
+      // `; sleep(5)`, `; benchmark(…)`, `; iif(…)`: an expression statement that does something. Harmless
+      // builtins do not make one: UC Browser's X-UCBrowser-UA header reads `…;pi(1080*2400);…`.
+      // (`; iif(1=2,1,1/0)` is sqlmap's stacked boolean test.)
+      if (!stacked || (((FUNCS.get(word) ?? 0) & FN_DANGER) === 0 && word !== 'iif')) return false;
       this.mark(F_STACK);
       return this.call(word, '');
     }

@@ -228,6 +228,7 @@ const NEGATIVE: Array<[string, string]> = [
   ['a quoted UI label (double quotes)', 'Click "Delete from list" to remove it'],
   ['a quoted menu item', "Press 'Insert Into Document' then save"],
   ['a quoted button', '"Select All" doesn\'t select all'],
+  ["UC Browser's X-UCBrowser-UA header", 'dv(SM-G991B);pr(UCBrowser/13.4.0.1306);ov(Android 10);ss(360*800);pi(1080*2400);bt(UM);pm(1);bv(1);nm(0);im(0);sr(0);nt(1);'],
   ['a sentence with a semicolon and select … from', 'Hello team; select your seats from the list'],
   ['a description with a semicolon and select … from', 'Union Pacific railroad; select routes from Omaha to Denver'],
   ['a sentence that starts with drop table', 'drop table lamps from the order'],
