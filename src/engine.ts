@@ -44,6 +44,12 @@ const HEADER_EXEMPTIONS: Readonly<Record<string, readonly string[]>> = {
   forwarded: ['ssrf'],
   'x-forwarded-for': ['ssrf'],
   'x-forwarded-host': ['ssrf'],
+  'x-forwarded-server': ['ssrf'],
+  'x-original-host': ['ssrf'],
+  // htmx sends the page's URL on every request (a Referer by another name); GitLab names its own
+  // instance on every webhook (self-managed ones live on internal hosts).
+  'hx-current-url': ['ssrf'],
+  'x-gitlab-instance': ['ssrf'],
   'x-real-ip': ['ssrf'],
   'client-ip': ['ssrf'],
 };

@@ -86,6 +86,11 @@ t.test('parameters and headers that are never fetched are not SSRF targets', asy
   t.equal(xss.action, 'block');
   // Hybrid apps send `Origin: file://`.
   t.same(e.inspect(req([{ kind: 'header', path: 'headers', value: { origin: 'file://' } }])).findings, []);
+  // htmx's current-page header and a self-managed GitLab's webhook header name internal hosts.
+  const hx = e.inspect(req([{ kind: 'header', path: 'headers', value: { 'hx-current-url': 'http://localhost:3000/items', 'x-gitlab-instance': 'https://gitlab.corp.local' } }]));
+  t.same(hx.findings, []);
+  const other = e.inspect(req([{ kind: 'header', path: 'headers', value: { 'x-callback': 'http://169.254.169.254/latest/meta-data/' } }]));
+  t.equal(other.findings[0]?.class, 'ssrf');
 });
 
 t.test('encoded payloads are detected after decoding, and say so', async (t) => {
