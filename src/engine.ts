@@ -153,6 +153,8 @@ class Walk {
     readonly pairDetectors: readonly DetectorEntry[],
     /** Detector bits skipped under PARAM_EXEMPTIONS keys. */
     readonly paramSkips: ReadonlyMap<string, number>,
+    /** Every key a pair detector answers for (one Set lookup per key decides whether to call them). */
+    readonly pairKeys: ReadonlySet<string>,
   ) {}
 
   add(rule: string, cls: AttackClass, confidence: Confidence, reason: string, value?: string): void {
@@ -193,7 +195,7 @@ class Walk {
       this.ancestors.push(v);
     }
     if (Array.isArray(v)) {
-      if (v.length === 2 && typeof v[0] === 'string' && this.pairDetectors.length > 0) {
+      if (v.length === 2 && typeof v[0] === 'string' && this.pairKeys.has('[0]')) {
         this.segs.push(0);
         this.pair('[0]', v[0]);
         this.segs.pop();
@@ -212,7 +214,7 @@ class Walk {
         if (!parsed && !Object.prototype.hasOwnProperty.call(obj, k)) continue;
         this.segs.push(k);
         this.key(k, parentKey);
-        if (this.pairDetectors.length > 0) {
+        if (this.pairKeys.has(k)) {
           const pv = obj[k];
           if (typeof pv === 'string') this.pair(k, pv);
         }
@@ -253,6 +255,7 @@ class Walk {
     const list = this.pairDetectors;
     for (let i = 0; i < list.length; i++) {
       const d = list[i]!;
+      if (d.pairKeys !== undefined && !d.pairKeys.has(k)) continue;
       const hit = d.pair!(k, v);
       if (hit) this.add(hit.rule, d.class, hit.confidence, hit.reason, v);
     }
@@ -430,6 +433,7 @@ function buildEngine(opts: ResolvedOptions): Engine {
   const clean = new Set<string>();
   const keyDetectors = detectors.filter((d) => d.key !== undefined);
   const pairDetectors = detectors.filter((d) => d.pair !== undefined);
+  const pairKeys = new Set<string>(pairDetectors.flatMap((d) => [...(d.pairKeys ?? [])]));
   // Detectors limited to some sources (crlf) are skipped, by index, everywhere else.
   const sourceSkips = new Map<string, number>();
   for (const kind of ['query', 'header', 'cookie', 'path', 'body', 'record', 'event', 'metadata'] as const) {
@@ -460,7 +464,7 @@ function buildEngine(opts: ResolvedOptions): Engine {
   const inspect = (req: InspectionRequest): Verdict => {
     const t0 = performance.now();
     if (opts.mode === 'off') return { action: 'allow', status: 200, findings: [], micros: 0 };
-    const w = new Walk(opts, detectors, minRank, headerSkips, clean, keyDetectors, pairDetectors, paramSkips);
+    const w = new Walk(opts, detectors, minRank, headerSkips, clean, keyDetectors, pairDetectors, paramSkips, pairKeys);
     for (const source of req.sources) {
       w.source = source;
       w.skip = sourceSkips.get(source.kind) ?? 0;

@@ -1145,8 +1145,8 @@ function pickleBinary(s: string): Detection | undefined {
 // ---------------------------------------------------------------------------------------------------
 // Type hints in a parsed document (the engine walks keys and values apart)
 
-/** Keys under which polymorphic deserializers read the class to instantiate. */
-const TYPE_HINT_KEYS: ReadonlySet<string> = new Set(['@type', '@class', '$type', '__type', '@c']);
+/** Keys under which polymorphic deserializers read the class to instantiate (`[0]`: a wrapper array's first item). */
+export const TYPE_HINT_KEYS: ReadonlySet<string> = new Set(['@type', '@class', '$type', '__type', '@c', '[0]']);
 
 /**
  * The value of a type-hint key of a parsed document (`{"@type": "com.sun.rowset.JdbcRowSetImpl"}`,
@@ -1159,7 +1159,7 @@ const TYPE_HINT_KEYS: ReadonlySet<string> = new Set(['@type', '@class', '$type',
 export function detectDeserializationTypeHint(key: string, value: string): Detection | undefined {
   if (value.length < 8 || value.length > 512) return undefined;
   const arrayFirst = key === '[0]';
-  if (!arrayFirst && !TYPE_HINT_KEYS.has(key)) return undefined;
+  if (!TYPE_HINT_KEYS.has(key)) return undefined;
   let a = 0;
   let b = value.length;
   while (a < b && (value.charCodeAt(a) === 76 /* L */ || value.charCodeAt(a) === C_LBRACKET) && a < 8) {

@@ -8,7 +8,7 @@
 import { ANY, C } from '../charclass';
 import type { DetectorClass, KeyDetector, SourceKind, StringDetector } from '../types';
 import { detectCodeInjection } from './code-injection';
-import { detectDeserialization, detectDeserializationTypeHint } from './deserialization';
+import { detectDeserialization, detectDeserializationTypeHint, TYPE_HINT_KEYS } from './deserialization';
 import { detectNoSqlInjection, detectNoSqlInjectionKey } from './nosql-injection';
 import { detectPathTraversal } from './path-traversal';
 import { detectPrototypePollution, detectPrototypePollutionKey } from './prototype-pollution';
@@ -33,6 +33,8 @@ export interface DetectorEntry {
    * of a two-item array): for what only the pair shows (a type hint naming a gadget class).
    */
   pair?: (key: string, value: string) => ReturnType<StringDetector>;
+  /** The keys `pair` can answer for (the engine calls it for no other key). */
+  pairKeys?: ReadonlySet<string>;
   /** Character kinds the value detector needs; see charclass.ts. */
   needs: number;
   /** Also run on long letters-and-digits-only strings (encoded blobs), which set no mask bit. */
@@ -58,7 +60,7 @@ export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
   { class: 'path-traversal', value: detectPathTraversal, needs: C.DOT | C.SLASH | C.BSLASH | C.COLON | C.CTRL | C.NONASCII | C.PERCENT },
   { class: 'ssrf', value: detectSsrf, needs: C.COLON | C.DOT | C.SLASH | C.BSLASH | C.NONASCII | C.PERCENT },
   { class: 'code-injection', value: detectCodeInjection, needs: C.PAREN | C.BRACKET | C.BACKTICK | C.DOT | C.NONASCII },
-  { class: 'deserialization', value: detectDeserialization, pair: detectDeserializationTypeHint, alnum: true, needs: ANY & ~(C.SPACE | C.COMMA) },
+  { class: 'deserialization', value: detectDeserialization, pair: detectDeserializationTypeHint, pairKeys: TYPE_HINT_KEYS, alnum: true, needs: ANY & ~(C.SPACE | C.COMMA) },
   { class: 'jndi', value: detectJndi, needs: C.DOLLAR },
   { class: 'ssti', value: detectTemplateInjection, needs: C.BRACE | C.PERCENT | C.HASH | C.DOLLAR | C.OTHER },
   { class: 'xxe', value: detectXxe, needs: C.LT },
