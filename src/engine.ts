@@ -90,6 +90,30 @@ function excluded(x: CompiledExclusion, f: Finding, req: InspectionRequest): boo
   return true;
 }
 
+/** The object or array `text` parses to, or undefined (not JSON, or a bare scalar). */
+function jsonDocument(text: string): object | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return v !== null && typeof v === 'object' ? v : undefined;
+}
+
+/** Detector-index bits of the classes each name is exempt from (HEADER_EXEMPTIONS, PARAM_EXEMPTIONS). */
+function exemptionBits(exemptions: Readonly<Record<string, readonly string[]>>, detectors: readonly DetectorEntry[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [name, classes] of Object.entries(exemptions)) {
+    let bits = 0;
+    detectors.forEach((d, i) => {
+      if (classes.includes(d.class)) bits |= 1 << i;
+    });
+    if (bits !== 0) out.set(name, bits);
+  }
+  return out;
+}
+
 /** Where base64 JSON starts in `s` (`eyJ` at 0, or after a `Bearer ` scheme), or -1. */
 function base64JsonStart(s: string): number {
   if (s.charCodeAt(0) === 101 && s.charCodeAt(1) === 121 && s.charCodeAt(2) === 74) return 0;
@@ -278,13 +302,8 @@ class Walk {
     // A string holding a JSON document (an SNS message in an SQS body, a JSON field the handler will
     // parse): inspect the document's values, not its syntax, which would only add false positives.
     if (!isKey && looksLikeJson(s)) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(s);
-      } catch {
-        parsed = undefined;
-      }
-      if (parsed !== null && typeof parsed === 'object') {
+      const parsed = jsonDocument(s);
+      if (parsed !== undefined) {
         this.parsedValue(parsed, depth + 1, undefined);
         return;
       }
@@ -354,13 +373,8 @@ class Walk {
       if (end - from < 16 || !s.startsWith('eyJ', from)) return;
       const text = decodeBase64(s.slice(from, end));
       if (text !== undefined && looksLikeJson(text)) {
-        let doc: unknown;
-        try {
-          doc = JSON.parse(text);
-        } catch {
-          doc = undefined;
-        }
-        if (doc !== null && typeof doc === 'object') {
+        const doc = jsonDocument(text);
+        if (doc !== undefined) {
           this.segs.push('#base64');
           if (parts > 1) this.segs.push(k);
           // A token's claims name its issuer and audience, often internal (`http://keycloak:8080/…`):
@@ -443,22 +457,8 @@ function buildEngine(opts: ResolvedOptions): Engine {
     });
     sourceSkips.set(kind, bits);
   }
-  const headerSkips = new Map<string, number>();
-  for (const [header, classes] of Object.entries(HEADER_EXEMPTIONS)) {
-    let bits = 0;
-    detectors.forEach((d, i) => {
-      if (classes.includes(d.class)) bits |= 1 << i;
-    });
-    if (bits !== 0) headerSkips.set(header, bits);
-  }
-  const paramSkips = new Map<string, number>();
-  for (const [param, classes] of Object.entries(PARAM_EXEMPTIONS)) {
-    let bits = 0;
-    detectors.forEach((d, i) => {
-      if (classes.includes(d.class)) bits |= 1 << i;
-    });
-    if (bits !== 0) paramSkips.set(param, bits);
-  }
+  const headerSkips = exemptionBits(HEADER_EXEMPTIONS, detectors);
+  const paramSkips = exemptionBits(PARAM_EXEMPTIONS, detectors);
   const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
 
   const inspect = (req: InspectionRequest): Verdict => {
