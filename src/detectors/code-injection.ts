@@ -1066,6 +1066,12 @@ class Analyzer {
       else if (info.glued) this.report('function-constructor', 'A Function() call', M);
       return;
     }
+    // `Function.call(0, 'return process')`, `Function.apply(0, ['…'])`, `eval.call(0, '…')`: the
+    // constructor (or eval) called through Function.prototype with a code string.
+    if ((f === 'call' || f === 'apply' || f === 'bind') && (prev === 'Function' || prev === 'eval') && n === 2 && info.argc > 1 && info.str === undefined) {
+      this.report(prev === 'eval' ? 'eval' : 'function-constructor', `${prev}.${f}() with code arguments reaches ${prev === 'eval' ? 'eval' : 'the Function constructor'}`, H);
+      return;
+    }
     if (f === 'constructor' && info.str !== undefined && info.argc > 0) {
       this.report('function-constructor', 'A .constructor() call with a code string reaches the Function constructor', H);
       return;

@@ -8,6 +8,10 @@ const positives: string[] = [
   // Plain template literals as member keys and arguments read like strings.
   'process[`mainModule`][`require`](`child_process`)[`execSync`](`id`)',
   'require(`child_process`).exec(`id`)',
+  // The Function constructor and eval reached through Function.prototype.call/apply/bind.
+  "Function.call(0,'return process')().exit()",
+  "Function.apply(0,['return process'])()",
+  "eval.call(0,'process.exit()')",
   "require('child_process').exec('id')",
   "require(\"child_process\").execSync(\"cat /etc/passwd\")",
   "process.mainModule.require('child_process')",
@@ -75,6 +79,8 @@ const positives: string[] = [
 /** Each must not be detected at `high`: prose about code, ordinary code, data. */
 const negatives: string[] = [
   'use `npm test` to run',
+  'Use Function.call and apply to invoke',
+  'fn.call(this, a, b)',
   'const s = `hello ${name}`',
   "we require a process",
   "This process requires approval.",
