@@ -283,6 +283,7 @@ const LOOPBACK_NAMES = new Set([
   // Public DNS names that resolve to 127.0.0.1 (and every subdomain does too).
   'localtest.me',
   'lvh.me',
+  'localh.st',
 ]);
 
 const METADATA_NAMES = new Set([
@@ -297,10 +298,10 @@ const METADATA_NAMES = new Set([
 ]);
 
 /** Suffixes of names that only resolve inside a private network. */
-const INTERNAL_SUFFIXES = ['.localhost', '.internal', '.local', '.localdomain', '.home.arpa', '.svc', '.cluster.local', '.localtest.me', '.lvh.me'];
+const INTERNAL_SUFFIXES = ['.localhost', '.internal', '.local', '.localdomain', '.home.arpa', '.svc', '.cluster.local', '.localtest.me', '.lvh.me', '.localh.st'];
 
 /** Wildcard DNS services that answer with the IP written in the name. */
-const IP_IN_NAME_SUFFIXES = ['.nip.io', '.sslip.io', '.xip.io', '.nip.direct', '.traefik.me'];
+const IP_IN_NAME_SUFFIXES = ['.nip.io', '.sslip.io', '.xip.io', '.nip.direct', '.traefik.me', '.rbndr.us'];
 
 interface HostVerdict {
   category: Category | 'internal-name' | 'single-label';
@@ -358,8 +359,14 @@ function classifyHost(rawHost: string): HostVerdict | undefined {
     if (host.endsWith(suf)) {
       const inner = host.slice(0, -suf.length);
       // `10.0.0.1.nip.io`, `app.10.0.0.1.nip.io`, `10-0-0-1.nip.io`, `0a000001.nip.io`.
+      // Also `magic-127-0-0-1.nip.io` (a prefix before the dashed address) and rbndr.us's DNS-rebinding
+      // names, two hex addresses (`7f000001.a9fea9fe.rbndr.us`): either one counts.
       const labels = inner.split('.');
-      const candidates = [labels.slice(-4).join('.'), (labels[labels.length - 1] ?? '').replaceAll('-', '.'), '0x' + (labels[labels.length - 1] ?? '')];
+      const last = labels[labels.length - 1] ?? '';
+      const candidates =
+        suf === '.rbndr.us'
+          ? ['0x' + last, '0x' + (labels[labels.length - 2] ?? '')]
+          : [labels.slice(-4).join('.'), last.replaceAll('-', '.'), last.split('-').slice(-4).join('.'), '0x' + last];
       for (const cand of candidates) {
         const p = parseIPv4(cand);
         if (p !== undefined && (cand.startsWith('0x') ? cand.length === 10 : true)) {

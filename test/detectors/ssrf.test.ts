@@ -72,6 +72,9 @@ const positives: string[] = [
   'http://10.0.0.1.nip.io/',
   'http://app.127.0.0.1.sslip.io/',
   'http://localtest.me/',
+  'http://magic-127-0-0-1.nip.io/',
+  'http://7f000001.a9fea9fe.rbndr.us/',
+  'http://localh.st:8080/',
   'http://sub.lvh.me:8080/',
   // Scheme-relative references (resolved against an http(s) base) to internal addresses.
   '//169.254.169.254/latest/meta-data/iam/security-credentials/',
@@ -149,6 +152,8 @@ const clean: string[] = [
   'https://xn--bcher-kva.example/',
   'http://www.example.com./',
   'https://metadata.example.com/',
+  'http://app-1-2-3-4.nip.io/',
+  'http://08080808.01010101.rbndr.us/',
   'https://api.internal-tools.com/',
   'ftp://ftp.example.com/pub',
   '1.2.3.4',
