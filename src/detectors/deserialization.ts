@@ -28,6 +28,7 @@
  * one table load. Look-aheads are capped, and the two "scan the rest" checks run at most once per
  * call, so the detector is linear. No RegExp touches the input.
  */
+import { decodeBase64 } from '../decode';
 import type { Confidence, Detection } from '../types';
 
 const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
@@ -435,7 +436,7 @@ function hasNdFuncB64(s: string): boolean {
  * - `!`, `(`, a line break, a backslash and 0xAC after anything (yamlTag, `function (`, pickle);
  * - `_$` `__` `$t` `@t` `@c` (node-serialize, funcster, `__type`, `$type`, `@type`, `@class`) and
  *   `O:` `C:` `a:` `s:` (PHP serialize());
- * - the first two characters of each token magic: `rO` `Kz` `Cs` `ac` `aC` `Ac` `AC` `AA` `gA` `py`;
+ * - the first two characters of each token magic: `rO` `Kz` `Cs` `ac` `aC` `Ac` `AC` `AA` `gA` `Y2` `Y3` `Tz` `py`;
  * - the first two of each base64 node-serialize marker: `Xy` `8k` `fJ`.
  */
 const PAIR = new Uint8Array(129 * 129);
@@ -444,7 +445,7 @@ const PAIR = new Uint8Array(129 * 129);
     for (const ch of '!(\n\\') PAIR[p * 129 + ch.charCodeAt(0)] = 1;
     PAIR[p * 129 + 128] = 1;
   }
-  const pairs = ['_$', '__', '$t', '@t', '@c', 'O:', 'C:', 'a:', 's:', 'rO', 'Kz', 'Cs', 'ac', 'aC', 'Ac', 'AC', 'AA', 'gA', 'py', 'Xy', '8k', 'fJ'];
+  const pairs = ['_$', '__', '$t', '@t', '@c', 'O:', 'C:', 'a:', 's:', 'rO', 'Kz', 'Cs', 'ac', 'aC', 'Ac', 'AC', 'AA', 'gA', 'Y2', 'Y3', 'Tz', 'py', 'Xy', '8k', 'fJ'];
   for (const pair of pairs) PAIR[pair.charCodeAt(0) * 129 + pair.charCodeAt(1)] = 1;
 })();
 
@@ -545,6 +546,12 @@ function mayMarkLong(s: string): boolean {
     anyAt(s, 'KztAAU', checkToken) ||
     anyAt(s, 'Cs7QAF', checkToken) ||
     anyAt(s, 'gASV', checkToken) ||
+    anyAt(s, 'gAJj', checkToken) ||
+    anyAt(s, 'gANj', checkToken) ||
+    anyAt(s, 'Y29z', checkToken) ||
+    anyAt(s, 'Y3', checkToken) ||
+    anyAt(s, 'Y250', checkToken) ||
+    anyAt(s, 'Tzo', checkToken) ||
     anyAt(s, 'gAWV', checkToken) ||
     anyAt(s, 'py/', checkToken) ||
     anyAt(s, '0005', checkHexTail) ||
@@ -589,12 +596,70 @@ function tokenStart(s: string, i: number, c: number): Detection | undefined {
       if (s.startsWith('gASV', i) || s.startsWith('gAWV', i)) {
         return hit('pickle-base64', 'Base64 text starts with a Python pickle protocol 4/5 header.', 'low');
       }
+      // protocol 2/3 (0x80 0x02|0x03) opening with GLOBAL `c<module>\n<name>\n`
+      if (s.startsWith('gAJj', i) || s.startsWith('gANj', i)) {
+        const text = base64TokenText(s, i, 96);
+        if (text !== undefined && dangerousGlobal(text.slice(3))) {
+          return hit('pickle-base64', 'Base64 text is a Python pickle that loads a dangerous global (os, subprocess, builtins).', 'high');
+        }
+      }
+      return undefined;
+    case 89: // Y: `cos\n`, `cposix\n`, `csubprocess\n`, `cbuiltins\n` (a protocol 0 pickle) in base64
+      if (s.startsWith('Y29z', i) || s.startsWith('Y3Bvc2l4', i) || s.startsWith('Y3N1YnByb2Nlc3', i) || s.startsWith('Y2J1aWx0aW5z', i) || s.startsWith('Y250', i)) {
+        const text = base64TokenText(s, i, 8192);
+        if (text !== undefined && pickleText(text) !== undefined) {
+          return hit('pickle-base64', 'Base64 text is a Python pickle that calls a dangerous global.', 'high');
+        }
+      }
+      return undefined;
+    case 84: // T: `O:<n>:"Class"` (a PHP serialize() object) in base64
+      if (s.startsWith('Tzo', i)) {
+        const text = base64TokenText(s, i, 64);
+        if (text !== undefined && phpObjectHead(text)) {
+          return hit('php-serialized-base64', 'Base64 text is a PHP serialize() object, which unserialize() instantiates (POP gadget chains).', 'high');
+        }
+      }
       return undefined;
     case 112: // p
       return jsonpickle(s, i);
     default:
       return undefined;
   }
+}
+
+/** The text of the base64 token at `i` (at most `max` characters of it, trimmed to whole quads). */
+function base64TokenText(s: string, i: number, max: number): string | undefined {
+  // Only at a token's start: the long-value gate calls this at every occurrence of a magic, and a
+  // run of magics (`Y3Bvc2l4Y3Bvc2l4…`) must cost one bounded decode, not one per occurrence.
+  if (i > 0) {
+    const b = s.charCodeAt(i - 1);
+    if (isAlnum(b) || b === C_PLUS || b === 47 || b === 45 || b === 95 || b === 61) return undefined;
+  }
+  let e = i;
+  while (e < s.length && e - i < max) {
+    const c = s.charCodeAt(e);
+    if (isAlnum(c) || c === C_PLUS || c === 47 || c === 45 || c === 95 || c === 61) e++;
+    else break;
+  }
+  const len = e - i - ((e - i) % 4);
+  if (len < 8) return undefined;
+  return decodeBase64(s.slice(i, i + len));
+}
+
+/** `O:<digits>:"<name>` at the start: a serialized PHP object. */
+function phpObjectHead(t: string): boolean {
+  if (!t.startsWith('O:')) return false;
+  let k = 2;
+  while (k < t.length && k < 8 && t.charCodeAt(k) >= 48 && t.charCodeAt(k) <= 57) k++;
+  return k > 2 && t.charCodeAt(k) === C_COLON && t.charCodeAt(k + 1) === C_DQUOTE && /[A-Za-z_\\]/.test(t.charAt(k + 2));
+}
+
+/** `<module>\n<name>\n` naming a module that runs commands or code. */
+function dangerousGlobal(t: string): boolean {
+  const nl = t.indexOf('\n');
+  if (nl <= 0 || nl > 24) return false;
+  const mod = t.slice(0, nl);
+  return mod === 'os' || mod === 'posix' || mod === 'nt' || mod === 'subprocess' || mod === 'builtins' || mod === '__builtin__' || mod === 'commands' || mod === 'pty';
 }
 
 function javaB64(magic: string): Detection {

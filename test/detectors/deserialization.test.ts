@@ -43,6 +43,12 @@ const HIGH_VALUES: readonly string[] = [
   'aced00057372',
   'ACED0005737200',
   '\u00ac\u00ed\u0000\u0005sr\u0000',
+  // PHP serialize() objects and Python pickles (protocol 0 and 2) in base64
+  'Tzo0MDoiSWxsdW1pbmF0ZVxCcm9hZGNhc3RpbmdcUGVuZGluZ0Jyb2FkY2FzdCI6Mjp7fQ==',
+  'Tzo4OiJzdGRDbGFzcyI6MDp7fQ==',
+  'Y29zCnN5c3RlbQooUyd0cnVlJwp0Ui4=',
+  'Y3Bvc2l4CnN5c3RlbQpwMAooVnRydWUKcDEKdHAyClJwMwou',
+  'gAJjcG9zaXgKc3lzdGVtCnEAWAQAAAB0cnVlcQGFcQJScQMu',
   // .NET BinaryFormatter header in base64 (ysoserial.net's output for BinaryFormatter sinks)
   'AAEAAAD/////AQAAAAAAAAAMAgAAAF5NaWNyb3NvZnQ',
   '{"viewstate":"AAEAAAD/////AQAAAAAAAAAEAQAAAH9TeXN0ZW0"}',
@@ -106,6 +112,11 @@ const NOT_HIGH_VALUES: readonly string[] = [
   'Macedonia',
   'The rO0AB prefix marks Java serialization',
   'AAEAAAD/////',
+  // base64 of ordinary text, of a PHP array, of a word starting with the magic letters
+  'aGVsbG8gd29ybGQgdGhpcyBpcyB0ZXh0',
+  'YToyOntpOjA7czoxOiJhIjt9',
+  'Y3VybA==',
+  'Tzo0 is a word',
   'AAEAAAD is not a header on its own',
   'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
   'BAAEAAAD/////AQAAAAAAAAA',
