@@ -224,9 +224,13 @@ class Walk {
         this.pair('[0]', v[0]);
         this.segs.pop();
       }
+      // A list under a pair key (`"to": ["a@x", "b@x"]`): each string item is judged with that key.
+      const pairs = parentKey !== undefined && this.pairKeys.has(parentKey);
       for (let i = 0; i < v.length && !this.stopped; i++) {
         this.segs.push(i);
-        this.value(v[i], depth + 1, parentKey);
+        const item = v[i];
+        if (pairs && typeof item === 'string') this.pair(parentKey, item);
+        this.value(item, depth + 1, parentKey);
         this.segs.pop();
       }
     } else if (!(v instanceof Uint8Array)) {

@@ -353,3 +353,83 @@ function scan(s: string, first: number): Detection | undefined {
   }
   return best;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Mail header injection (a key and its value together)
+
+/**
+ * Fields a mail-sending handler copies into message headers: the sender's address and name, the
+ * recipients, the subject (contact forms, "share by e-mail", notifications). They are single-line
+ * inputs, so a line break in them has no honest use, and body fields are where they arrive (the
+ * value detector above runs only on headers, cookies, the path and the query, where a break splits
+ * HTTP). Exact keys, in the casings clients send; a Set lookup per key decides whether to look.
+ */
+const MAIL_FIELDS = [
+  'email', 'e-mail', 'mail', 'emailaddress', 'email_address', 'sender', 'senderemail', 'sender_email',
+  'from', 'fromemail', 'from_email', 'fromname', 'from_name', 'to', 'recipient', 'recipients', 'cc', 'bcc',
+  'replyto', 'reply_to', 'reply-to', 'subject', 'name', 'fullname', 'full_name',
+];
+const camel = (k: string): string[] => [k, k.toUpperCase(), k.charAt(0).toUpperCase() + k.slice(1)];
+export const MAIL_FIELD_KEYS: ReadonlySet<string> = new Set([
+  ...MAIL_FIELDS.flatMap(camel),
+  'emailAddress', 'EmailAddress', 'senderEmail', 'fromEmail', 'fromName', 'replyTo', 'ReplyTo', 'fullName', 'FullName',
+]);
+
+/** Message headers whose injection redirects or rewrites a mail (RFC 5322 and MIME). */
+const MAIL_HEADERS: ReadonlySet<string> = new Set([
+  'to', 'cc', 'bcc', 'from', 'sender', 'reply-to', 'subject', 'return-path', 'content-type', 'mime-version',
+  'content-transfer-encoding', 'content-disposition', 'message-id', 'in-reply-to', 'references', 'x-mailer',
+  'disposition-notification-to', 'list-unsubscribe', 'errors-to', 'x-priority',
+]);
+
+/**
+ * `{"email": "me@example.com\r\nBcc: everyone@example.com"}`: a line break in a single-line mail field
+ * followed by a message header or an SMTP command makes the handler's mailer send to other
+ * recipients, with another body or subject (email header injection). High for a mail header or SMTP
+ * command on any line; medium for another hyphenated `Header-Name:` line. A trailing line break alone
+ * (a pasted address) passes.
+ *
+ * Cost: nothing unless the key is a mail field; then one native indexOf per break character, and each
+ * line after a break is read once (at most 64 name characters; 16 lines).
+ */
+export function detectMailHeaderInjection(key: string, value: string): Detection | undefined {
+  if (!MAIL_FIELD_KEYS.has(key) || value.length < 4) return undefined;
+  let i = firstBreak(value);
+  if (i === -1) return undefined;
+  const n = value.length;
+  let best: Detection | undefined;
+  for (let lines = 0; i < n && lines < 16; lines++) {
+    const { next } = breakRun(value, i);
+    if (next >= n) break;
+    const line = readLine(value, next);
+    const cmd = mailCommand(value, next, line.end);
+    if (cmd !== undefined) {
+      return { rule: 'crlf.mail-header-injection', confidence: 'high', reason: `Line break in the mail field "${key}" followed by the SMTP command "${cmd}".` };
+    }
+    if (line.name !== undefined && line.vEnd > line.vStart) {
+      const shown = line.name.length <= 24 ? line.name : line.name.slice(0, 24);
+      if (MAIL_HEADERS.has(line.name)) {
+        return { rule: 'crlf.mail-header-injection', confidence: 'high', reason: `Line break in the mail field "${key}" followed by a "${shown}" message header.` };
+      }
+      if (line.hasHyphen && best === undefined) {
+        best = { rule: 'crlf.mail-header-injection', confidence: 'medium', reason: `Line break in the mail field "${key}" followed by a header-like "${shown}:" line.` };
+      }
+    }
+    let j = line.end;
+    while (j < n && !isBreak(value.charCodeAt(j))) j++;
+    i = j;
+  }
+  return best;
+}
+
+function firstBreak(s: string): number {
+  const lf = s.indexOf('\n');
+  const cr = s.indexOf('\r');
+  let i = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+  // NEL, LINE and PARAGRAPH SEPARATOR: some mail libraries normalise them to CRLF.
+  for (const u of ['\u0085', '\u2028', '\u2029']) {
+    const k = s.indexOf(u);
+    if (k !== -1 && (i === -1 || k < i)) i = k;
+  }
+  return i;
+}

@@ -17,7 +17,14 @@
  *   values are low;
  * - .NET Json.NET/JavaScriptSerializer type metadata (`$type`, `__type`) naming a known gadget type,
  *   fastjson/Jackson `@type`/`@class` naming a Java gadget class, jsonpickle `py/reduce`;
- * - Python pickle protocol 0 text (`cos\nsystem\n...R`) only when a dangerous global is loaded.
+ * - Python pickle protocol 0 text (`cos\nsystem\n...R`) only when a dangerous global is loaded;
+ * - Ruby Marshal streams in base64 (`BAh…`) that name a published gadget class (decoded only at a
+ *   token's start, at most 4 KB);
+ * - XML object graphs that build gadget types: XStream elements named after a gadget class
+ *   (`<java.util.PriorityQueue serialization="custom">`), `class="…"` attributes naming one
+ *   (java.beans.XMLDecoder's `<object class="java.lang.ProcessBuilder">`, XStream's
+ *   `<handler class="java.beans.EventHandler">`), and XAML's `ObjectDataProvider` (which calls any
+ *   method, e.g. Process.Start, when the XAML is loaded).
  *
  * Cost: a pre-scan first proves that no marker can be present (nearly every value): one charCode
  * pass with one table load per character pair, or, from 112 characters on, native indexOf searches
@@ -262,6 +269,11 @@ export function detectDeserialization(value: string): Detection | undefined {
       ? typeNameValue(value)
       : undefined;
   if (best?.confidence === 'high') return best;
+  // XML object graphs: one native search for `<`, then xmlGadget's own linear pass.
+  if (value.indexOf('<') !== -1) {
+    const x = xmlGadget(value);
+    if (x !== undefined) return x;
+  }
   // Nearly every value holds no marker at all: prove it cheaply, then skip the scan below.
   if (!(n < LONG_VALUE ? mayMarkShort(value) : mayMarkLong(value))) return best;
 
@@ -436,7 +448,7 @@ function hasNdFuncB64(s: string): boolean {
  * - `!`, `(`, a line break, a backslash and 0xAC after anything (yamlTag, `function (`, pickle);
  * - `_$` `__` `$t` `@t` `@c` (node-serialize, funcster, `__type`, `$type`, `@type`, `@class`) and
  *   `O:` `C:` `a:` `s:` (PHP serialize());
- * - the first two characters of each token magic: `rO` `Kz` `Cs` `ac` `aC` `Ac` `AC` `AA` `gA` `Y2` `Y3` `Tz` `py`;
+ * - the first two characters of each token magic: `rO` `Kz` `Cs` `ac` `aC` `Ac` `AC` `AA` `gA` `Y2` `Y3` `Tz` `BA` `py`;
  * - the first two of each base64 node-serialize marker: `Xy` `8k` `fJ`.
  */
 const PAIR = new Uint8Array(129 * 129);
@@ -445,7 +457,7 @@ const PAIR = new Uint8Array(129 * 129);
     for (const ch of '!(\n\\') PAIR[p * 129 + ch.charCodeAt(0)] = 1;
     PAIR[p * 129 + 128] = 1;
   }
-  const pairs = ['_$', '__', '$t', '@t', '@c', 'O:', 'C:', 'a:', 's:', 'rO', 'Kz', 'Cs', 'ac', 'aC', 'Ac', 'AC', 'AA', 'gA', 'Y2', 'Y3', 'Tz', 'py', 'Xy', '8k', 'fJ'];
+  const pairs = ['_$', '__', '$t', '@t', '@c', 'O:', 'C:', 'a:', 's:', 'rO', 'Kz', 'Cs', 'ac', 'aC', 'Ac', 'AC', 'AA', 'gA', 'Y2', 'Y3', 'Tz', 'BA', 'py', 'Xy', '8k', 'fJ'];
   for (const pair of pairs) PAIR[pair.charCodeAt(0) * 129 + pair.charCodeAt(1)] = 1;
 })();
 
@@ -552,6 +564,8 @@ function mayMarkLong(s: string): boolean {
     anyAt(s, 'Y3', checkToken) ||
     anyAt(s, 'Y250', checkToken) ||
     anyAt(s, 'Tzo', checkToken) ||
+    anyAt(s, 'BAh', checkToken) ||
+    anyAt(s, 'BAg', checkToken) ||
     anyAt(s, 'gAWV', checkToken) ||
     anyAt(s, 'py/', checkToken) ||
     anyAt(s, '0005', checkHexTail) ||
@@ -620,6 +634,14 @@ function tokenStart(s: string, i: number, c: number): Detection | undefined {
         }
       }
       return undefined;
+    case 66: // B: Ruby Marshal 4.8 (04 08) in base64, `BAh…`/`BAg…`
+      if (s.startsWith('BAh', i) || s.startsWith('BAg', i)) {
+        const text = base64TokenText(s, i, 4096);
+        if (text !== undefined && text.charCodeAt(0) === 4 && text.charCodeAt(1) === 8 && rubyGadget(text)) {
+          return hit('ruby-marshal-base64', 'Base64 text is a Ruby Marshal stream naming a known gadget class (Gem::Installer/Requirement, Net::WriteAdapter, ERB, DeprecatedInstanceVariableProxy), which Marshal.load runs.', 'high');
+        }
+      }
+      return undefined;
     case 112: // p
       return jsonpickle(s, i);
     default:
@@ -627,20 +649,47 @@ function tokenStart(s: string, i: number, c: number): Detection | undefined {
   }
 }
 
+/**
+ * Class names of the published Ruby Marshal gadget chains (the RubyGems universal chains, ERB's
+ * `@src`, ActiveSupport's deprecation proxy). A Rails session cookie or cache entry is Marshal too,
+ * but of hashes and strings: only a stream that names one of these is reported.
+ */
+const RUBY_GADGETS: readonly string[] = [
+  'Gem::Installer', 'Gem::Requirement', 'Gem::SpecFetcher', 'Gem::StubSpecification', 'Gem::Source::',
+  'Gem::Package::TarReader', 'Gem::RequestSet', 'Gem::Resolver', 'Net::WriteAdapter', 'Net::BufferedIO',
+  'DeprecatedInstanceVariableProxy', 'ActiveModel::AttributeMethods', 'Kernel', 'ERB',
+];
+function rubyGadget(t: string): boolean {
+  for (const g of RUBY_GADGETS) {
+    const k = t.indexOf(g);
+    if (k === -1) continue;
+    // `ERB` and `Kernel` as whole symbols only (Marshal writes a length byte before a class name).
+    if (g.length > 6) return true;
+    const after = t.charCodeAt(k + g.length);
+    if (!(after >= 65 && after <= 90) && !(after >= 97 && after <= 122)) return true;
+  }
+  return false;
+}
+
 /** The text of the base64 token at `i` (at most `max` characters of it, trimmed to whole quads). */
 function base64TokenText(s: string, i: number, max: number): string | undefined {
   // Only at a token's start: the long-value gate calls this at every occurrence of a magic, and a
   // run of magics (`Y3Bvc2l4Y3Bvc2l4…`) must cost one bounded decode, not one per occurrence.
+  // `=` before the token is a `name=` prefix (a cookie, a form field), not base64: padding only ends a
+  // token, which is also why the token stops at its first `=` (a run `Tzo=Tzo=…` is many short tokens,
+  // each too short to decode, never one long one decoded at every start).
   if (i > 0) {
     const b = s.charCodeAt(i - 1);
-    if (isAlnum(b) || b === C_PLUS || b === 47 || b === 45 || b === 95 || b === 61) return undefined;
+    if (isAlnum(b) || b === C_PLUS || b === 47 || b === 45 || b === 95) return undefined;
   }
   let e = i;
   while (e < s.length && e - i < max) {
     const c = s.charCodeAt(e);
-    if (isAlnum(c) || c === C_PLUS || c === 47 || c === 45 || c === 95 || c === 61) e++;
+    if (isAlnum(c) || c === C_PLUS || c === 47 || c === 45 || c === 95) e++;
     else break;
   }
+  // Its padding (at most two `=`), then the token ends.
+  if (s.charCodeAt(e) === 61) e += s.charCodeAt(e + 1) === 61 ? 2 : 1;
   const len = e - i - ((e - i) % 4);
   if (len < 8) return undefined;
   return decodeBase64(s.slice(i, i + len));
@@ -1248,4 +1297,101 @@ export function detectDeserializationTypeHint(key: string, value: string): Detec
     );
   }
   return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// XML object graphs (XStream, java.beans.XMLDecoder, XAML)
+
+function isXmlNameChar(c: number): boolean {
+  return isAlnum(c) || c === 95 || c === 46 || c === 45 || c === 58 || c === 36;
+}
+
+/**
+ * A tag of an XML document that deserializes to a gadget type: an element named after a gadget class
+ * (XStream writes fully qualified class names as element names), a `class` attribute naming one
+ * (XMLDecoder, XStream), or XAML's ObjectDataProvider. HTML and ordinary XML (`<div class="row">`,
+ * `<order><item>`) name no such type.
+ *
+ * Cost: one charCode pass for `<` followed by a gadget package's first letter, native substring
+ * searches for `class` and `ObjectDataProvider`, and a bounded look at each occurrence (at most 256
+ * name characters, 64 spaces): linear; markup costs about one more charCode pass.
+ */
+function xmlGadget(s: string): Detection | undefined {
+  // One charCode pass (cheaper than a native search per package root when `<` is dense).
+  const n = s.length;
+  for (let i = 0; i < n - 1; i++) {
+    if (s.charCodeAt(i) !== C_LT) continue;
+    const c = s.charCodeAt(i + 1);
+    if (c < 128 && XML_ROOT_FIRST[c] === 1 && qualifiedNameEnd(s, i + 1, 64) !== -1 && startsWithAny(s, i + 1, JAVA_GADGETS)) {
+      return hit('xml-gadget-element', 'XML element named after a Java deserialization gadget class (XStream object graph).', 'high');
+    }
+  }
+  // The last `<` and `>` before each occurrence, found by pointers that only move forward: the name is
+  // inside a tag when the `<` is the later of the two.
+  let lt = -1;
+  let gt = -1;
+  let nextLt = s.indexOf('<');
+  let nextGt = s.indexOf('>');
+  for (let i = s.indexOf('class'); i !== -1; i = s.indexOf('class', i + 1)) {
+    while (nextLt !== -1 && nextLt < i) {
+      lt = nextLt;
+      nextLt = s.indexOf('<', nextLt + 1);
+    }
+    while (nextGt !== -1 && nextGt < i) {
+      gt = nextGt;
+      nextGt = s.indexOf('>', nextGt + 1);
+    }
+    // Inside a tag: a `<` that opens an element (a letter follows) and no `>` since.
+    if (lt <= gt || !isAlnum(at(s, lt + 1)) || configTag(s, lt + 1)) continue;
+    const v = classAttributeValue(s, i);
+    if (v !== -1 && (startsWithAny(s, v, JAVA_GADGETS) || startsWithAny(s, v, DOTNET_GADGETS))) {
+      return hit('xml-gadget-class', 'XML class attribute naming a deserialization gadget type (java.beans.XMLDecoder or XStream object graph).', 'high');
+    }
+  }
+  for (let i = s.indexOf('ObjectDataProvider'); i !== -1; i = s.indexOf('ObjectDataProvider', i + 1)) {
+    // `<ObjectDataProvider` or `<x:ObjectDataProvider`, ending there (not `ObjectDataProviderX`).
+    const b = at(s, i - 1);
+    const e = at(s, i + 18);
+    if (b !== C_LT && b !== C_COLON) continue;
+    if (b === C_COLON) {
+      let k = i - 1;
+      while (k > 0 && i - k <= 64 && isXmlNameChar(s.charCodeAt(k - 1)) && s.charCodeAt(k - 1) !== C_COLON) k--;
+      if (at(s, k - 1) !== C_LT) continue;
+    }
+    if (e === -1 || isWs(e) || e === 62 || e === 47) {
+      return hit('xaml-object-data-provider', 'XAML ObjectDataProvider element, which calls a method of any type (Process.Start) when the markup is loaded.', 'high');
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Elements of configuration files that name classes by design: Spring `<bean class=…>`, log4j and
+ * logback `<appender class=…>`, `<layout>`, `<encoder>`, `<filter>`. A config upload is not an
+ * object graph; what it configures is the application's business (and `bean` XML is only dangerous
+ * where an application context loads it from an attacker's URL, which the SSRF checks see).
+ */
+const CONFIG_TAGS: ReadonlySet<string> = new Set(['bean', 'appender', 'layout', 'encoder', 'filter', 'logger', 'param', 'property', 'rollingpolicy', 'triggeringpolicy']);
+function configTag(s: string, i: number): boolean {
+  let j = i;
+  while (j < s.length && j - i < 20 && isXmlNameChar(s.charCodeAt(j))) j++;
+  return j - i <= 16 && CONFIG_TAGS.has(s.slice(i, j).toLowerCase());
+}
+
+/** First letters of the JAVA_GADGET_LIST entries (a tag name starting otherwise is no gadget). */
+const XML_ROOT_FIRST = new Uint8Array(128);
+for (const g of JAVA_GADGET_LIST) XML_ROOT_FIRST[g.charCodeAt(0)] = 1;
+
+
+/** Index of the value of a `class = "…"` attribute whose name starts at `i`, or -1. */
+function classAttributeValue(s: string, i: number): number {
+  const b = at(s, i - 1);
+  // An attribute name stands after a space inside a tag: `<object class=`, not `subclass=`.
+  if (!isWs(b)) return -1;
+  let k = skipWs(s, i + 5, 64);
+  if (at(s, k) !== 61 /* = */) return -1;
+  k = skipWs(s, k + 1, 64);
+  const q = at(s, k);
+  if (q === C_DQUOTE || q === C_SQUOTE) k++;
+  return k;
 }

@@ -20,7 +20,7 @@ import { detectTemplateInjection } from './template-injection';
 import { detectLdapInjection } from './ldap-injection';
 import { detectXxe } from './xxe';
 import { detectJndi } from './jndi';
-import { detectCrlfInjection } from './crlf-injection';
+import { detectCrlfInjection, detectMailHeaderInjection, MAIL_FIELD_KEYS } from './crlf-injection';
 
 export interface DetectorEntry {
   class: DetectorClass;
@@ -66,6 +66,7 @@ export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
   { class: 'xxe', value: detectXxe, needs: C.LT },
   { class: 'ldap', value: detectLdapInjection, needs: C.PAREN | C.STAR | C.BSLASH | C.CTRL },
   // Line breaks are ordinary in body text; they split headers only where a value becomes a header
-  // or a redirect: headers, cookies, the path and the query.
-  { class: 'crlf', value: detectCrlfInjection, needs: C.NEWLINE | C.NONASCII, sources: ['header', 'cookie', 'path', 'query'] },
+  // or a redirect: headers, cookies, the path and the query. The pair check (mail fields such as
+  // `email`, `subject`) runs in every source: a contact form's body is where those arrive.
+  { class: 'crlf', value: detectCrlfInjection, pair: detectMailHeaderInjection, pairKeys: MAIL_FIELD_KEYS, needs: C.NEWLINE | C.NONASCII, sources: ['header', 'cookie', 'path', 'query'] },
 ] satisfies DetectorEntry[]);

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { detectCrlfInjection } from '../../src/detectors/crlf-injection';
+import { detectCrlfInjection, detectMailHeaderInjection } from '../../src/detectors/crlf-injection';
+import { createEngine } from '../../src/engine';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -125,4 +126,57 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
   for (const [name, v] of Object.entries(big)) {
     t.doesNotThrow(() => detectCrlfInjection(v), name);
   }
+});
+
+t.test('mail header injection: a line break in a single-line mail field (key and value together)', async (t) => {
+  const high: Array<[string, string]> = [
+    ['email', 'me@example.com\r\nBcc: list@example.net'],
+    ['email', 'me@example.com\nBcc: list@example.net'],
+    ['Email', 'me@example.com\rCc: a@example.net, b@example.net'],
+    ['from', 'me@example.com\r\nTo: other@example.net'],
+    ['subject', 'Hello\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<b>spam</b>'],
+    ['subject', 'Hi\nX-Other: 1\nBcc: hidden@example.net'],
+    ['name', 'Alice\r\nReply-To: phish@example.net'],
+    ['replyTo', 'a@example.com\nMIME-Version: 1.0'],
+    ['to', 'a@example.com\r\nRCPT TO:<victim@example.net>'],
+    ['sender', 'a@example.com\u2028Bcc: list@example.net'],
+    ['EMAIL', 'a@example.com%0a\nsubject: changed'],
+  ];
+  for (const [k, v] of high) {
+    const d = detectMailHeaderInjection(k, v);
+    t.equal(d?.confidence, 'high', `${k}: ${show(v)}`);
+    t.equal(d?.rule, 'crlf.mail-header-injection');
+  }
+  t.equal(detectMailHeaderInjection('email', 'a@example.com\nX-Campaign-Id: 7')?.confidence, 'medium', 'another hyphenated header');
+  const none: Array<[string, string]> = [
+    ['email', 'me@example.com'],
+    ['email', 'me@example.com\n'],
+    ['email', 'me@example.com\r\n'],
+    ['subject', 'Order #42: question about delivery'],
+    ['name', "Jane O'Neil"],
+    // Multi-line fields are not mail-header fields.
+    ['message', 'Hello\nTo: whom it may concern\nBcc: nobody'],
+    ['comment', 'line one\r\nCc: me'],
+    // A break followed by prose, not a header.
+    ['name', 'Alice\nSmith'],
+    ['subject', 'Re: your order\n(sent from my phone)'],
+  ];
+  for (const [k, v] of none) t.equal(detectMailHeaderInjection(k, v), undefined, `${k}: ${show(v)}`);
+
+  // Through the engine: a JSON body (crlf's value check does not run on bodies; the pair does),
+  // a list of recipients, and a form-encoded body.
+  const e = createEngine();
+  const body = (value: string, contentType = 'application/json') =>
+    e.inspect({ method: 'POST', path: '/contact', sources: [{ kind: 'body', path: 'body', value, decoding: 'body', contentType }] });
+  const json = body(JSON.stringify({ name: 'Alice', email: 'alice@example.com\r\nBcc: list@example.net', message: 'Hi\nthere' }));
+  t.equal(json.action, 'block');
+  t.ok(json.findings.some((f) => f.rule === 'crlf.mail-header-injection' && f.path === 'body.email'), JSON.stringify(json.findings));
+  const list = body(JSON.stringify({ to: ['ok@example.com', 'b@example.com\nBcc: all@example.net'] }));
+  t.ok(list.findings.some((f) => f.rule === 'crlf.mail-header-injection' && f.path === 'body.to[1]'), JSON.stringify(list.findings));
+  const form = body('name=Bob&email=bob%40example.com%0D%0ABcc%3A%20list%40example.net&message=hello', 'application/x-www-form-urlencoded');
+  t.ok(form.findings.some((f) => f.rule === 'crlf.mail-header-injection' && f.path === 'body.email'), JSON.stringify(form.findings));
+  t.same(body(JSON.stringify({ name: 'Alice', email: 'alice@example.com', message: 'Hello\nTo: the team\nThanks' })).findings, []);
+  // Switched off with the class.
+  const off = createEngine({ detectors: { crlf: false } });
+  t.same(off.inspect({ method: 'POST', path: '/c', sources: [{ kind: 'body', path: 'body', value: JSON.stringify({ email: 'a@x.io\nBcc: b@x.io' }), decoding: 'body', contentType: 'application/json' }] }).findings, []);
 });

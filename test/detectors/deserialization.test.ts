@@ -78,6 +78,22 @@ const HIGH_VALUES: readonly string[] = [
   // whitespace padding is no evasion
   '{"$type"' + ' '.repeat(100) + ':' + ' '.repeat(100) + '"System.Windows.Data.ObjectDataProvider, PresentationFramework"}',
   '{"f":' + ' '.repeat(100) + 'function' + ' '.repeat(100) + '(){ return 1 }' + ' '.repeat(100) + '()}',
+  // XML object graphs: XMLDecoder, XStream (element names and class attributes), XAML
+  '<java version="1.8" class="java.beans.XMLDecoder"><object class="java.lang.Runtime" method="getRuntime"><void method="exec"><string>id</string></void></object></java>',
+  '<?xml version="1.0"?>\n<java><object class = \'java.lang.ProcessBuilder\'><array class="java.lang.String" length="1"><void index="0"><string>true</string></void></array><void method="start"/></object></java>',
+  '<set><dynamic-proxy><interface>java.lang.Comparable</interface><handler class="java.beans.EventHandler"><target class="java.lang.ProcessBuilder"/><action>start</action></handler></dynamic-proxy></set>',
+  '<map><entry><javax.naming.ldap.Rdn_-RdnEntry><type>t</type></javax.naming.ldap.Rdn_-RdnEntry></entry></map>',
+  '<java.util.PriorityQueue serialization="custom"><default><size>2</size></default></java.util.PriorityQueue>',
+  '<root><order><item>1</item></order><payload><org.springframework.beans.factory.ObjectFactory/></payload></root>',
+  '<Window xmlns:s="clr-namespace:System;assembly=mscorlib"><s:ObjectDataProvider MethodName="Start"/></Window>',
+  '<ObjectDataProvider x:Key="a" ObjectType="{x:Type d:Process}" MethodName="Start"></ObjectDataProvider>',
+  '<obj class="System.Windows.Markup.XamlReader"/>',
+  // Ruby Marshal (04 08) in base64 naming gadget classes; also after a `name=` prefix
+  b64('\x04\x08[\x08c\x15Gem::SpecFetcherc\x13Gem::InstallerU:\x15Gem::Requirement[\x06o:\x1cGem::Package::TarReader\x06:\x08@io'),
+  b64('\x04\x08o:@ActiveSupport::Deprecation::DeprecatedInstanceVariableProxy\x07:\x0e@instanceo:\x08ERB\x06:\x09@srcI"\x07id\x06:\x06ET'),
+  'session=' + b64('\x04\x08o:\x08ERB\x06:\x09@srcI"\x08id\x06:\x06ET'),
+  'x ' + b64('\x04\x08o:\x15Net::WriteAdapter\x07:\x0c@socketo:\x0bKernel'),
+  'data=' + b64('O:8:"Example1":1:{s:1:"a";s:1:"b";}'),
   // binary pickle as latin1 text
   '\u0080\u0004\u0095\u001e\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u008c\u0005posix\u0094\u008c\u0006system\u0094\u0093\u0094.',
 ];
@@ -132,6 +148,23 @@ const NOT_HIGH_VALUES: readonly string[] = [
   'Tom & Jerry',
   "O'Brien",
   'a < b and c > d',
+  // markup with class attributes and qualified names that are not gadget types
+  '<div class="container"><p class="lead">Hello <b>world</b></p></div>',
+  '<object class="com.example.shop.Order"><void property="id"><int>1</int></void></object>',
+  '<com.example.Order><id>1</id></com.example.Order>',
+  '<p>Use <code>java.lang.Runtime</code> with care; class="java.lang.Runtime" in prose is not markup</p>',
+  'x < java.lang.Runtime and class = java.beans.Introspector',
+  '<ObjectDataProviderX/>',
+  '<span class=java>java.lang.ProcessBuilder</span>',
+  // configuration files name classes by design
+  '<beans><bean id="ds" class="org.springframework.jdbc.datasource.DriverManagerDataSource"><property name="url" value="jdbc:h2:mem:x"/></bean></beans>',
+  '<log4j:configuration><appender name="console" class="org.apache.log4j.ConsoleAppender"><layout class="org.apache.log4j.PatternLayout"/></appender></log4j:configuration>',
+  '<configuration><appender name="F" class="ch.qos.logback.core.FileAppender"><encoder class="ch.qos.logback.classic.encoder.PatternLayoutEncoder"/></appender></configuration>',
+  // Marshal streams of ordinary data (a Rails session), and words starting with the magic letters
+  b64('\x04\x08{\x07I"\x0fsession_id\x06:\x06ETI"\x0babc123\x06;\x00TI"\x10_csrf_token\x06;\x00FI"\x09xyzw\x06;\x00F'),
+  'session=' + b64('\x04\x08I"\x10Kernelville\x06:\x06ET'),
+  'BAhrain and BAgpipes',
+  'BAh='.repeat(40),
   'https://example.com/path?x=1',
   '12:30:00',
   '',
@@ -196,6 +229,13 @@ t.test('adversarial and odd inputs return without throwing', async (t) => {
     'A'.repeat(5 * MB),
     '\u0000'.repeat(1000),
     '\ud800_$$ND_FUNC$$_\udfff',
+    '<'.repeat(MB),
+    'BAh='.repeat(MB / 4),
+    'x=BAhbCGMVR2VtOjpTcGVj'.repeat(MB / 22),
+    'Tzo='.repeat(MB / 4),
+    '<a class='.repeat(MB / 9),
+    '<a ' + 'b=c '.repeat(MB / 4),
+    '<java.' + 'a'.repeat(MB),
   ];
   for (const s of inputs) t.doesNotThrow(() => detectDeserialization(s));
 });
