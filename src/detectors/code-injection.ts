@@ -14,8 +14,11 @@
  * `this.constructor.constructor()` with a string argument. A finding needs a chain that reaches a
  * capability: `require('child_process')`, `process.mainModule` / `.binding` / `.exit` / `.env`,
  * `constructor.constructor`, `Function(..)` / `new Function`, `eval(..)`, `import(..)`,
- * `setTimeout('..')`, `globalThis.process`, `String.fromCharCode(..)` chains. Prose that mentions
- * "process" or "require" forms no such chain ("we require a process" is three identifiers).
+ * `setTimeout('..')`, `globalThis.process`, `String.fromCharCode(..)` chains. `eval` and `Function`
+ * reached as values count as themselves: the last operand of a group (`(0,eval)(..)`,
+ * `new (Function)(..)`), a name assigned them (`e=eval; e(..)`), `Reflect.apply(eval, ..)`. Prose
+ * that mentions "process" or "require" forms no such chain ("we require a process" is three
+ * identifiers).
  *
  * Cost: a prefilter returns after one pass over the char codes unless the value holds a call, a
  * bracket, an escape, a backtick or a dot, and then only if one of a dozen keywords occurs (indexOf).
@@ -600,6 +603,12 @@ interface ParenFrame {
   sawToken: boolean;
   /** The first argument is still a pure string concatenation. */
   firstPure: boolean;
+  /**
+   * The identifier that is the group's last comma operand so far, alone (`(0, eval)`, `(Function)`),
+   * or ''. A group ending in `eval` / `Function` evaluates to that function: `(0,eval)(code)` is an
+   * indirect eval, `new (Function)(code)` the constructor.
+   */
+  tail: string;
 }
 
 interface BracketFrame {
@@ -643,6 +652,12 @@ class Analyzer {
   private sawChildProcess = false;
   private sawRequireIdent = false;
   private sawChildCall = false;
+  /** The identifier before the last `=` (an assignment's target), or ''. */
+  private eqTarget = '';
+  private pendingAlias = '';
+  private pendingAliasOf = '';
+  /** Names assigned `eval` or `Function` as a value (`e = eval`), at most 8: calling them is calling it. */
+  private readonly aliases = new Map<string, string>();
 
   constructor(lx: JsLexer, ctx: number) {
     this.lx = lx;
@@ -718,6 +733,14 @@ class Analyzer {
     const lx = this.lx;
     const v = lx.value;
     const p = t === T_PUNCT ? lx.punct : 0;
+    if (this.pendingAlias !== '') {
+      // `x = eval;` makes x eval; `x = eval(…)`, `x = Function.prototype` do not.
+      if (!(p === 46 || p === P_OPTCHAIN || p === 40 || p === 91 || t === T_TEMPLATE) && this.aliases.size < 8) {
+        this.aliases.set(this.pendingAlias, this.pendingAliasOf);
+      }
+      this.pendingAlias = '';
+    }
+    if (p === 61) this.eqTarget = this.prevType === T_IDENT && !isKeyword(this.prevValue) ? this.prevValue : '';
     // Bookkeeping for the innermost open frame: call arguments or bracket contents.
     const top = this.overflow === 0 ? peek(this.stack) : undefined;
     if (top !== undefined && top.paren) this.trackArg(top, t, v, p);
@@ -778,6 +801,8 @@ class Analyzer {
 
   private trackArg(frame: ParenFrame, t: number, v: string, p: number): void {
     if (p === 41) return;
+    // The frame's own `(` or a `,` at its level just before (nested tokens go to nested frames).
+    frame.tail = t === T_IDENT && (this.prevPunct === 40 || this.prevPunct === 44) ? v : '';
     frame.sawToken = true;
     if (p === 44) {
       frame.argc++;
@@ -811,6 +836,19 @@ class Analyzer {
         this.report('function-constructor', `The Function constructor is passed to ${callee}()`, H);
         return;
       }
+    }
+    if (v === 'eval' && this.overflow === 0 && this.prevPunct === 40) {
+      // Reflect.apply(eval, thisArg, [code]): eval called as a value, with the code in an array.
+      const top = peek(this.stack);
+      if (top !== undefined && top.paren && top.call && top.chain.length === 2 && top.chain[0] === 'Reflect' && top.chain[1] === 'apply') {
+        this.report('eval', 'eval is passed to Reflect.apply()', H);
+        return;
+      }
+    }
+    if ((v === 'eval' || v === 'Function') && this.prevPunct === 61 && this.eqTarget !== '') {
+      // `e = eval`, `const F = Function`: committed at the next token unless a member or call follows.
+      this.pendingAlias = this.eqTarget;
+      this.pendingAliasOf = v;
     }
     if (this.chainActive && (this.prevPunct === 46 || this.prevPunct === P_OPTCHAIN)) {
       // `process. exit` (a sentence's period, then a blank) is prose; `process.exit`,
@@ -907,6 +945,7 @@ class Analyzer {
           firstDone: false,
           sawToken: false,
           firstPure: true,
+          tail: '',
         };
         if (this.stack.length < MAX_STACK && this.overflow === 0) this.stack.push(frame);
         else this.overflow++;
@@ -921,7 +960,8 @@ class Analyzer {
         }
         const f = this.popFrame(true);
         if (f === undefined || !f.paren || !f.call) {
-          this.newChain('<grp>');
+          const tail = f !== undefined && f.paren && !f.call ? f.tail : '';
+          this.newChain(tail === 'eval' || tail === 'Function' ? tail : '<grp>');
           this.chainProse = false;
           this.chainActive = true;
           this.chainTight = true;
@@ -1022,7 +1062,8 @@ class Analyzer {
   private onCall(info: CallInfo): void {
     const c = this.chain;
     const n = c.length;
-    const f = n > 0 ? c[n - 1]! : '';
+    let f = n > 0 ? c[n - 1]! : '';
+    if (n === 1 && this.aliases.size > 0) f = this.aliases.get(f) ?? f;
     const prev = n > 1 ? c[n - 2]! : '';
     const plainCallee = n === 1 || (n === 2 && (GLOBAL_ROOTS.has(c[0] ?? '') || c[0] === 'this'));
 

@@ -22,9 +22,12 @@
  *
  * A few stand-alone structures are judged directly: `$IFS` as a word separator, `() {` (Shellshock),
  * `/dev/tcp` redirections, empty substitutions glued into words, Windows `for %x in (..)` /
- * `if exist`, PowerShell `iex` / `-enc`, process-execution calls with a shell command string
- * (`system('id')`, PHP `${@system(..)}`), SSI `<!--#exec`, and SMTP/IMAP/POP3 verbs after CRLF (mail
- * command injection, which the same payload lists file under command injection).
+ * `if exist`, PowerShell `iex` / `-enc` and its call operator on a name joined from pieces
+ * (`& ('i'+'ex')`, `.(gcm i*x)`), a command word built from characters cut out of variables
+ * (`${PATH:0:1}`, `%COMSPEC:~-7,3%`), `$0` (the running shell) given code, process-execution calls
+ * with a shell command string (`system('id')`, PHP `${@system(..)}`), SSI `<!--#exec`, and
+ * SMTP/IMAP/POP3 verbs after CRLF (mail command injection, which the same payload lists file under
+ * command injection).
  *
  * Cost: a presence scan (a charCode loop, ~2 ns per character; from 96 characters on, one native
  * indexOf per relevant character instead) returns unless the value holds a shell metacharacter, or
@@ -74,7 +77,9 @@ import {
   W_EMPTY_ARITH,
   W_GLOB,
   W_QUOTED,
+  W_SLICE,
   W_VAR,
+  SEP_AMP,
   isWordBoundary,
 } from '../tokenizers/shell';
 
@@ -601,6 +606,23 @@ class Pass {
   private echoShell = false;
   private special = 0; // 1 = FOR, 2 = IF
   private stage = 0;
+  /** The record is `$0` (the shell's name, or a price): a finding only with code to run (finalize). */
+  private dollarZero = false;
+  /** The separator just seen is a pipe whose left side was a known command (`echo id|$0`). */
+  private pipeFromCmd = false;
+  /** Kind of the last separator (SEP_*), read when a `(` follows it directly. */
+  private lastSepKind = 0;
+
+  // PowerShell call operator on a parenthesised expression: `& ('i'+'ex') …`, `.(gcm i*x) …`.
+  /** Inside such an expression: its parenthesis depth (0: not inside one). */
+  private psDepth = 0;
+  private psWords = 0;
+  private psFirst = '';
+  /** The expression's quoted pieces and `[char]N` codes, joined (what `+` concatenates), capped. */
+  private psConcat = '';
+  private psPieces = 0;
+  /** A word of the expression is neither a quoted piece nor a `[char]N`: it is no concatenation. */
+  private psBroken = false;
 
   // Cross-token state.
   private prevType = TK_END;
@@ -651,9 +673,12 @@ class Pass {
           this.onSep();
           break;
         case TK_OPEN:
+          this.psOpen();
           this.onOpen();
           break;
         case TK_CLOSE:
+          if (this.psDepth > 0) this.psClose();
+          if (this.done) return;
           this.finalize(false);
           this.cmdPos = false;
           this.fdAdvanceClose();
@@ -686,6 +711,10 @@ class Pass {
     const norm = lx.norm;
     const flags = lx.flags;
     const nonEmpty = norm.length > 0;
+    if (this.psDepth === 1) {
+      this.psWord(norm, flags);
+      if (this.done) return;
+    }
 
     if ((flags & W_EMPTY_ARITH) !== 0) {
       this.report('obfuscation', 'An empty $[] arithmetic expansion, a shell filter-evasion idiom', H);
@@ -748,6 +777,13 @@ class Pass {
 
   private onCommandWord(norm: string, flags: number): void {
     const lx = this.lx;
+    if ((flags & (W_SLICE | W_ASSIGN)) === W_SLICE && this.posKind !== K_SUBST_MD) {
+      // `;${PATH:0:1}etc${PATH:0:1}passwd`, `&%COMSPEC:~-7,3% /c …`: the command word is assembled
+      // from characters cut out of a variable. No command name needs matching: nothing but a filter
+      // evasion spells a command that way. An assignment (`first=${name:0:1}`) is left alone.
+      this.report('obfuscation', `The command is built from characters cut out of a variable (${short(lx.slice)}), a filter-evasion idiom`, H);
+      return;
+    }
     // A word made only of expansions: $CMD, ${c}, $a.
     if (norm.length === 0 && (flags & W_VAR) !== 0 && (flags & W_QUOTED) === 0) {
       const v = lx.firstVar;
@@ -759,6 +795,19 @@ class Pass {
         this.startRecord('$' + v, F_STRONG | F_INTERP, false);
         return;
       }
+      if (v === '0') {
+        // `$0` is the running shell's name (sh, bash) wherever a shell expands it: `;$0 -c id`,
+        // `|$0<<<id`. It is also a price ("Free|$0", "$0 per month"), so it only counts with code
+        // to run: a switch, a here-string, a sensitive argument (finalize) or a command piped into it;
+        // otherwise it makes no finding.
+        if (this.posPipe && this.pipeFromCmd && this.posKind !== K_SUBST_MD) {
+          this.report('pipe-to-shell', 'Output of a command is piped into $0, the running shell', H);
+          return;
+        }
+        this.startRecord('$0', F_STRONG | F_INTERP, false);
+        this.dollarZero = true;
+        return;
+      }
       // An unset variable expands to nothing: the next word is the command (`$u wget`).
       this.obfPrefix = true;
       return;
@@ -767,6 +816,7 @@ class Pass {
       if (this.assigned.length < 16) this.assigned.push(lx.assignName);
       return; // assignments keep the command position
     }
+
     if (norm.length === 0) {
       // An empty quoted word (the app's own quotes) is a command name nothing can match.
       this.startRecord('', 0, false);
@@ -896,6 +946,7 @@ class Pass {
     this.echoShell = false;
     this.special = 0;
     this.stage = 0;
+    this.dollarZero = false;
     this.cmdPos = false;
     this.prevWordWasCmd = true;
     if (this.obfPrefix && cls !== 0) {
@@ -1013,6 +1064,66 @@ class Pass {
     }
   }
 
+  // ---- PowerShell call operator ----------------------------------------------------------------------
+  //
+  // `& (expr)` and `. (expr)` run the command that `expr` evaluates to: `& ('i'+'ex') 'calc'`,
+  // `.(gcm i*x) 'whoami'`. To the lexer `+` is a blank, so `'i'+'ex'` is two quoted words; their
+  // pieces (and `[char]105`-style codes) are joined while the parenthesis is open and judged at its
+  // `)`. O(1) state per token; the joined text is capped at 40 characters, as lookupName reads.
+
+  /** At a `(`: opens the call-operator state after `&` or a lone `.`; counts depth inside it. */
+  private psOpen(): void {
+    if (this.psDepth > 0) {
+      this.psDepth++;
+      return;
+    }
+    const afterAmp = this.prevType === TK_SEP && this.lastSepKind === SEP_AMP;
+    const afterDot = this.prevType === TK_WORD && this.prevWordWasCmd && this.prevWordNorm === '.';
+    if (!afterAmp && !afterDot) return;
+    this.psDepth = 1;
+    this.psWords = 0;
+    this.psFirst = '';
+    this.psConcat = '';
+    this.psPieces = 0;
+    this.psBroken = false;
+  }
+
+  private psWord(norm: string, flags: number): void {
+    this.psWords++;
+    if (this.psWords === 1) {
+      this.psFirst = norm.toLowerCase();
+    } else if (this.psWords === 2 && (this.psFirst === 'gcm' || this.psFirst === 'get-command' || this.psFirst === 'gal' || this.psFirst === 'get-alias')) {
+      this.report('powershell', `The PowerShell call operator runs a command looked up by name with ${short(this.psFirst)}`, H);
+      return;
+    }
+    if (this.psBroken) return;
+    let piece: string | undefined;
+    if ((flags & W_QUOTED) !== 0 && (flags & W_VAR) === 0 && this.lx.unquotedChars === 0) {
+      piece = norm;
+    } else if (norm.length > 6 && norm.length <= 10 && norm.charCodeAt(0) === 91 && norm.slice(0, 6).toLowerCase() === '[char]') {
+      const code = Number(norm.slice(6));
+      if (Number.isInteger(code) && code > 32 && code < 127) piece = String.fromCharCode(code);
+    }
+    if (piece === undefined || this.psConcat.length + piece.length > 40) {
+      this.psBroken = true;
+      return;
+    }
+    this.psConcat += piece;
+    this.psPieces++;
+  }
+
+  /** At a `)` inside the call-operator state: judges the expression when its own `)` closes it. */
+  private psClose(): void {
+    this.psDepth--;
+    if (this.psDepth > 0) return;
+    if (this.psBroken || this.psPieces < 2) return;
+    const built = this.psConcat;
+    const lower = built.toLowerCase();
+    if (lookupName(built) !== 0 || isBinPath(lower) || isWinExecPath(lower)) {
+      this.report('powershell', `The PowerShell call operator runs the command '${short(built)}' joined from string pieces`, H);
+    }
+  }
+
   // ---- separators and grouping ---------------------------------------------------------------------
 
   private onSep(): void {
@@ -1024,10 +1135,13 @@ class Pass {
       this.report('fork-bomb', 'A shell function that pipes into itself (fork bomb)', H);
       return;
     }
+    const fromCmd = this.active && this.cls !== 0;
     this.finalize(true);
     this.lastCmdName = undefined;
     this.cmdPos = true;
     this.posPipe = pipe;
+    this.pipeFromCmd = pipe && fromCmd;
+    this.lastSepKind = kind;
     this.pendingSepGlued = 1;
     this.pendingSepKind = kind;
     this.obfPrefix = false;
@@ -1340,6 +1454,8 @@ class Pass {
       // (`\nat www.example.com`, a stack frame `\n\tat com.example.Foo.bar(Foo.java:42)`): text.
       conf = M;
     }
+    // `$0` with nothing to run is a price ("Free|$0", "$0; shipping extra"): no finding at all.
+    if (this.dollarZero && !this.interpFlag && !this.hard) conf = undefined;
     if (conf === undefined || (this.best !== undefined && RANK[this.best.confidence] >= RANK[conf])) return;
 
     const name = short(this.name);
@@ -1638,8 +1754,18 @@ const P_LT = 16;
 const P_BLANK = 32;
 const P_BT = 64;
 const P_SEP = 128;
+/**
+ * Any character without which mayFind (and the first-word tests) can never answer true: an ASCII
+ * letter or `_` (every command-name run needs one), a quote (quotes glue digit runs: `1'2'3`), a glob,
+ * `:` (drive paths), a shell-only character (Q_SPECIAL), `&` and `.` (the call operator). Exact for
+ * values under LONG_VALUE only (the indexOf scan of long values does not look for letters), so it is
+ * read only there. Phone numbers and amounts (`+1 (555) 010-0000`) have none: see detect().
+ */
+const P_MAY = 256;
+/** `]` (for `]::`, PowerShell static calls). Exact below LONG_VALUE only, like P_MAY. */
+const P_BRK = 512;
 
-const PRESENCE = new Uint8Array(128);
+const PRESENCE = new Uint16Array(128);
 /** The characters of PRESENCE, one string each, for the indexOf scan of long values. */
 const PRESENCE_CHARS: string[] = [];
 const PRESENCE_BITS: number[] = [];
@@ -1655,17 +1781,20 @@ const PRESENCE_BITS: number[] = [];
   set(' +\t', P_BLANK);
   set('`', P_BT);
   set(';&|\n\r`$<>(){}\\^=', P_SEP);
+  set('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_\'"*?[:$`\\{^<>%\n\r&.', P_MAY);
+  set(']', P_BRK);
   // The P_SHELL characters first: without one of them, only a blank matters (see presence).
   for (let c = 0; c < 128; c++) {
     if (((PRESENCE[c] as number) & P_SHELL) !== 0) {
       PRESENCE_CHARS.push(String.fromCharCode(c));
-      PRESENCE_BITS.push(PRESENCE[c] as number);
+      PRESENCE_BITS.push((PRESENCE[c] as number) & 0xff);
     }
   }
   for (let c = 0; c < 128; c++) {
-    if (PRESENCE[c] !== 0 && ((PRESENCE[c] as number) & P_SHELL) === 0) {
+    // (P_MAY and P_BRK alone, on letters and `]`, are not scanned for: long values never read them.)
+    if (((PRESENCE[c] as number) & 0xff) !== 0 && ((PRESENCE[c] as number) & P_SHELL) === 0) {
       PRESENCE_CHARS.push(String.fromCharCode(c));
-      PRESENCE_BITS.push(PRESENCE[c] as number);
+      PRESENCE_BITS.push((PRESENCE[c] as number) & 0xff);
     }
   }
 })();
@@ -1747,12 +1876,17 @@ export function detectShellInjection(value: string): Detection | undefined {
   // HTML (a rich-text field, a CMS body): `<button>Show more</button>` is, to a shell, `more` with
   // three redirections. When the value holds HTML tags (with at least one closing tag), the tags are
   // read as blanks and the text between them is judged; a command in the text is still a command.
-  let text = value.indexOf('</') === -1 ? undefined : withoutTags(value);
+  // The presence bits gate the three searches below: `<`, the backtick (exact at any length) and `]`
+  // (exact below LONG_VALUE) must occur first. On short prose that is two or three native searches
+  // fewer, a third of the cost of a value like "Jane O'Neil"; detect() reuses the bits.
+  const pf = presence(value);
+  const n = value.length;
+  let text = (pf & P_LT) === 0 || value.indexOf('</') === -1 ? undefined : withoutTags(value);
   // Markdown fences (```python … ```): the run of backticks and its language label are blanks; the
-  // code inside is still read as commands.
-  if ((text ?? value).indexOf('```') !== -1) text = withoutFences(text ?? value);
-  const d = detect(text ?? value);
-  if (d?.confidence === 'high' || value.indexOf(']::') === -1) return d;
+  // code inside is still read as commands. (withoutTags adds no backtick: the value's bit decides.)
+  if ((pf & P_BT) !== 0 && (text ?? value).indexOf('```') !== -1) text = withoutFences(text ?? value);
+  const d = text === undefined ? detect(value, pf) : detect(text, presence(text));
+  if (d?.confidence === 'high' || (n < LONG_VALUE && (pf & P_BRK) === 0) || value.indexOf(']::') === -1) return d;
   return better(d, powershellStaticCall(value));
 }
 
@@ -1906,7 +2040,8 @@ function withoutTags(value: string): string | undefined {
 // be a run of the word: exact and case-insensitive names, `.exe`/`.bat` suffixes, version suffixes
 // (`python3.11`), `-tail` variants, `./name`, `name/switch`; `/bin/…` paths need `bin`, `sbin` or
 // `libexec`; drive paths need `X:/`; the cmd.exe IF tests need `exist`, `defined` or `errorlevel`
-// (FOR needs `%`). Quotes can glue runs (`c'a't` is `cat`, and inside quotes the
+// (FOR needs `%`). The PowerShell call operator joins names from pieces (`& ('i'+'ex')`): a `(`
+// after `&` or a lone `.` always runs the passes. Quotes can glue runs (`c'a't` is `cat`, and inside quotes the
 // norm keeps blanks): a run with one quote inside is checked both split and joined; more quotes, or
 // quotes with globs, go to the full passes.
 
@@ -2116,6 +2251,9 @@ function mayFind(v: string, from: number, to: number): boolean {
     i++;
     switch (k) {
       case Q_BOUND:
+        // `& (…)`, `.(…)`: PowerShell's call operator runs what the expression joins (`'i'+'ex'`), a
+        // name no single run spells (Pass.psOpen). A look-back over at most 8 blanks: still linear.
+        if (c === 40 && callOperatorBefore(v, i - 1, from)) return true;
         wordStart = true;
         break;
       case Q_QUOTE:
@@ -2148,6 +2286,19 @@ function mayFind(v: string, from: number, to: number): boolean {
     }
   }
   return quotes && glob;
+}
+
+/** Before the `(` at `p`: `&`, or a `.` standing alone as a word, after at most 8 lexer blanks. */
+function callOperatorBefore(v: string, p: number, from: number): boolean {
+  let k = p - 1;
+  while (k >= from && p - k <= 8 && isLexBlank(v.charCodeAt(k))) k--;
+  if (k < from) return false;
+  const c = v.charCodeAt(k);
+  // A quote may close a word that is `.` once unquoted (`'.'(…)`): over-approximated as a call operator.
+  if (c === 38 || c === 39 || c === 34) return true;
+  if (c !== 46) return false;
+  const b = k > from ? v.charCodeAt(k - 1) : 32;
+  return isLexBlank(b) || b === 59 || b === 38 || b === 124 || b === 10 || b === 13 || b === 40;
 }
 
 /**
@@ -2229,13 +2380,17 @@ function firstWordMay(v: string): boolean {
   return mayFind(v, a, b);
 }
 
-function detect(value: string): Detection | undefined {
+/** `pf`: presence(value), computed by the caller. */
+function detect(value: string, pf: number): Detection | undefined {
   const n = value.length;
   if (n < 2) return undefined;
 
   // Fast path: which shell characters occur (one charCode pass, or native indexOf scans for long
   // values). Most benign strings (ids, words, numbers) have none of the shell metacharacters.
-  const pf = presence(value);
+  // Short values with no letter, quote, glob, colon, shell-only character, `&` or `.` (`+1 (555)
+  // 010-0000`, `(20) 30-40`): mayFind and the first-word tests need one of them to answer true, so
+  // nothing below can find anything. Saves the mayFind walk, about half the cost of such a value.
+  if (n < LONG_VALUE && (pf & P_MAY) === 0) return undefined;
   const interesting = (pf & P_SHELL) !== 0;
   const hasSq = (pf & P_SQ) !== 0;
   const hasDq = (pf & P_DQ) !== 0;

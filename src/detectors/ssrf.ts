@@ -16,7 +16,9 @@
  * Confidence: a URL to an internal or metadata address is `high`; a bare host with a path or port
  * (`localhost:8080/`, `localhost/`, `169.254.169.254/latest`) is `high` when it is the whole value
  * (`metadata/…` only with GCP's `/computeMetadata/` path: otherwise it is a directory name, `low`);
- * a bare private IP
+ * an internal IP with a port as the whole value (`127.0.0.1:6379`, `169.254.169.254:80`: loopback,
+ * link-local and metadata only) and a DNS-rebinding service's name (`7f000001.a9fea9fe.rbndr.us`,
+ * `make-1.2.3.4-rebind-127.0.0.1-rr.1u.ms`) as the whole value are `high` too; a bare private IP
  * (`10.0.0.1`, a plausible configuration value) is `medium`; integers and version numbers ("1.2.3.4")
  * outside a URL are nothing. URLs to public hosts (`https://example.com`, `https://8.8.8.8/`) pass.
  *
@@ -301,12 +303,12 @@ const METADATA_NAMES = new Set([
 const INTERNAL_SUFFIXES = ['.localhost', '.internal', '.local', '.localdomain', '.home.arpa', '.svc', '.cluster.local', '.localtest.me', '.lvh.me', '.localh.st'];
 
 /** Wildcard DNS services that answer with the IP written in the name. */
-const IP_IN_NAME_SUFFIXES = ['.nip.io', '.sslip.io', '.xip.io', '.nip.direct', '.traefik.me', '.rbndr.us'];
+const IP_IN_NAME_SUFFIXES = ['.nip.io', '.sslip.io', '.xip.io', '.nip.direct', '.traefik.me', '.rbndr.us', '.1u.ms'];
 
 interface HostVerdict {
   category: Category | 'internal-name' | 'single-label';
   /** For reasons: how the address was spelled. */
-  spelling: 'ip' | 'obfuscated-ip' | 'overflow-ip' | 'ipv6' | 'name' | 'ip-in-name';
+  spelling: 'ip' | 'obfuscated-ip' | 'overflow-ip' | 'ipv6' | 'name' | 'ip-in-name' | 'rebinding';
 }
 
 /** Normalises a host: lower case, IDNA-style folding of Unicode digits, letters and dots. */
@@ -361,20 +363,28 @@ function classifyHost(rawHost: string): HostVerdict | undefined {
       // `10.0.0.1.nip.io`, `app.10.0.0.1.nip.io`, `10-0-0-1.nip.io`, `0a000001.nip.io`.
       // Also `magic-127-0-0-1.nip.io` (a prefix before the dashed address) and rbndr.us's DNS-rebinding
       // names, two hex addresses (`7f000001.a9fea9fe.rbndr.us`): either one counts.
+      // 1u.ms's names carry dotted addresses between dashes: `make-1.2.3.4-rebind-127.0.0.1-rr.1u.ms`
+      // (first answer, then the rebound one; `rebindfor30s`-style keywords vary), `make-10.0.0.1-rr.1u.ms`.
+      // Only four-part segments count, so the keywords and `rr` never parse as addresses.
       const labels = inner.split('.');
       const last = labels[labels.length - 1] ?? '';
+      const rebinding = suf === '.rbndr.us' || suf === '.1u.ms';
       const candidates =
-        suf === '.rbndr.us'
-          ? ['0x' + last, '0x' + (labels[labels.length - 2] ?? '')]
-          : [labels.slice(-4).join('.'), last.replaceAll('-', '.'), last.split('-').slice(-4).join('.'), '0x' + last];
+        suf === '.1u.ms'
+          ? inner.split('-').filter((seg) => seg.split('.').length === 4)
+          : suf === '.rbndr.us'
+            ? ['0x' + last, '0x' + (labels[labels.length - 2] ?? '')]
+            : [labels.slice(-4).join('.'), last.replaceAll('-', '.'), last.split('-').slice(-4).join('.'), '0x' + last];
+      // Either address counts: the name answers with each in turn. The most sensitive one names it.
+      let found: Category | undefined;
       for (const cand of candidates) {
         const p = parseIPv4(cand);
         if (p !== undefined && (cand.startsWith('0x') ? cand.length === 10 : true)) {
           const cat = classifyIPv4(p.value);
-          if (cat !== 'public') return { category: cat, spelling: 'ip-in-name' };
+          if (cat !== 'public' && (found === undefined || cat === 'metadata')) found = cat;
         }
       }
-      return undefined;
+      return found === undefined ? undefined : { category: found, spelling: rebinding ? 'rebinding' : 'ip-in-name' };
     }
   }
   for (const suf of INTERNAL_SUFFIXES) if (host.endsWith(suf)) return { category: 'internal-name', spelling: 'name' };
@@ -454,6 +464,8 @@ function spellingText(v: HostVerdict): string {
       return ' written as an overflowing integer';
     case 'ip-in-name':
       return ' through a wildcard DNS name';
+    case 'rebinding':
+      return ' through a DNS-rebinding name';
     default:
       return '';
   }
@@ -881,7 +893,8 @@ function scanBareHosts(s: string): Hit | undefined {
     const v = classifyHost(host);
     if (v === undefined || v.category === 'public') continue;
     // Bare spellings that are just numbers ("2130706433", "0x7f000001") are ids, not hosts.
-    if (v.spelling !== 'ip' && v.spelling !== 'ipv6' && v.spelling !== 'name' && port < 0 && !hasPath) continue;
+    // (A DNS-rebinding service's name is no number: it is judged below.)
+    if (v.spelling !== 'ip' && v.spelling !== 'ipv6' && v.spelling !== 'name' && v.spelling !== 'rebinding' && port < 0 && !hasPath) continue;
     if (v.spelling === 'ipv6' && host.charCodeAt(0) !== 91 && port < 0 && !hasPath) {
       // `::1` bare, or a time like `12:30`? Parsed IPv6 needs at least one `::` or 7 colons.
       if (host.indexOf('::') === -1) continue;
@@ -909,6 +922,25 @@ function scanBareHosts(s: string): Hit | undefined {
     }
     if ((hasPath && !cidr) || (port >= 0 && v.spelling === 'name')) {
       conf = isWhole || quoted ? 'high' : 'medium';
+    } else if (v.spelling === 'rebinding') {
+      // `make-1.2.3.4-rebind-127.0.0.1-rr.1u.ms`, `7f000001.a9fea9fe.rbndr.us`: these services exist
+      // to flip a name to an internal address between check and fetch. As the whole value (a host
+      // field), nothing benign reads so; inside text it is talk about the technique.
+      conf = isWhole ? 'high' : 'medium';
+    } else if (
+      isWhole &&
+      port > 0 &&
+      port <= 65535 &&
+      (v.spelling === 'ip' || (v.spelling === 'ipv6' && h0 === 91)) &&
+      (v.category === 'loopback' || v.category === 'metadata' || v.category === 'link-local')
+    ) {
+      // `127.0.0.1:6379`, `169.254.169.254:80`, `[::1]:6379` as the whole value: a socket address of
+      // this host or the metadata service, what a `host`/`target` field is given to reach them. A
+      // dotted quad with a port is no version string once it is loopback or link-local (`1.2.3.4:5`
+      // is public and never gets here), and inside text it stays low (the branch below). Private
+      // addresses (`10.0.0.5:6379`) stay medium: a VPC's own endpoints are ordinary configuration; so
+      // does `0.0.0.0:8080`, far more often a listen address than a target.
+      conf = 'high';
     } else if (v.spelling === 'obfuscated-ip' || v.spelling === 'overflow-ip') {
       conf = 'medium';
     } else {

@@ -91,6 +91,15 @@ export const W_LONG = 8192;
 export const W_RESUMED = 16384;
 /** A Windows-style path: backslashes kept literally. */
 export const W_WINPATH = 32768;
+/**
+ * A substring expansion that cuts characters out of a variable: bash `${PATH:0:1}`, cmd.exe
+ * `%COMSPEC:~-7,3%`. Set only when the source is a variable with a well-known path value (PATH, HOME,
+ * COMSPEC, ProgramFiles…, any slice of them) or the slice is one character long: `${GIT_SHA:0:7}`,
+ * `%DATE:~10,4%` (batch-script date stamps) are data, not characters built for a command line.
+ * Where the value is known (`${HOME:0:1}` is `/`, `%COMSPEC:~-7,3%` is `cmd`) it is put in `norm`;
+ * `slice` holds the first one as written, for reasons.
+ */
+export const W_SLICE = 65536;
 
 /** Longest normalized word text kept; the rest of a longer word is consumed but not stored. */
 export const NORM_CAP = 256;
@@ -159,7 +168,7 @@ function isLowerAlpha(c: number): boolean {
 /** Characters with no meaning inside an unquoted word (letters, digits, most punctuation). */
 const PLAIN = new Uint8Array(128);
 for (let c = 33; c < 127; c++) PLAIN[c] = 1;
-for (const ch of '\'"\\$^=*?[{;&|<>()`#+') PLAIN[ch.charCodeAt(0)] = 0;
+for (const ch of '\'"\\$^=*?[{;&|<>()`#+%') PLAIN[ch.charCodeAt(0)] = 0;
 
 function isPlain(c: number): boolean {
   return c >= 128 || PLAIN[c] === 1;
@@ -233,6 +242,8 @@ export class ShellLexer {
   braceCall = '';
   /** Word: the brace call used the `@` error-suppression prefix. */
   braceCallAt = false;
+  /** Word: the first character-building substring expansion as written (see W_SLICE), capped. */
+  slice = '';
 
   // ---- sticky observations over the whole input ----
   /** `$IFS` / `${IFS}` was used (as a word separator). */
@@ -302,6 +313,7 @@ export class ShellLexer {
     this.assignName = '';
     this.braceCall = '';
     this.braceCallAt = false;
+    this.slice = '';
   }
 
   private push(mode: number, dq: boolean): void {
@@ -712,6 +724,9 @@ export class ShellLexer {
         case C_LBRACE:
           this.flags |= W_BRACE;
           break;
+        case C_PERCENT:
+          if (this.cmdSlice()) continue;
+          break;
         default: {
           // A run of ordinary characters: appended as one slice.
           let e = this.i + 1;
@@ -865,6 +880,7 @@ export class ShellLexer {
       let v = 0;
       while (v < inner.length && isIdentChar(inner.charCodeAt(v))) v++;
       this.noteVar(inner.slice(0, v));
+      if (v > 0 && v < inner.length && inner.charCodeAt(v) === C_COLON) this.bashSlice(inner, v);
       return true;
     }
     if (c1 === C_LBRACK) {
@@ -939,6 +955,96 @@ export class ShellLexer {
     return true;
   }
 
+  /**
+   * `${NAME:offset}` / `${NAME:offset:length}` (the body, already cut at `}`; `colon` indexes its
+   * first `:`). Offsets are digits, ` -N` or `(-N)`; `${x:-default}` is a default value, not a slice.
+   * Reads only the body (at most BRACE_SCAN characters), so the lexer stays linear.
+   */
+  private bashSlice(inner: string, colon: number): void {
+    let k = colon + 1;
+    let neg = false;
+    if (inner.charCodeAt(k) === C_SPACE && inner.charCodeAt(k + 1) === 45) {
+      neg = true;
+      k += 2;
+    } else if (inner.charCodeAt(k) === C_LPAREN && inner.charCodeAt(k + 1) === 45) {
+      neg = true;
+      k += 2;
+    }
+    const o = readSmallInt(inner, k);
+    if (o.end === k) return;
+    k = o.end;
+    if (neg && inner.charCodeAt(colon + 1) === C_LPAREN) {
+      if (inner.charCodeAt(k) !== C_RPAREN) return;
+      k++;
+    }
+    let len = -1;
+    if (k < inner.length) {
+      if (inner.charCodeAt(k) !== C_COLON) return;
+      const l = readSmallInt(inner, k + 1);
+      if (l.end === k + 1 || l.end !== inner.length) return;
+      len = l.value;
+    }
+    const name = inner.slice(0, colon);
+    const known = BASH_SOURCES.has(name);
+    if (!known && len !== 1) return;
+    this.flags |= W_SLICE;
+    if (this.slice === '') this.slice = '${' + (inner.length > 24 ? inner.slice(0, 24) : inner) + '}';
+    // Only the leading `/` of these variables is certain (PATH=/usr/…, HOME=/home/…, SHELL=/bin/…).
+    if (known && !neg && o.value === 0 && len === 1) this.appendCode(47);
+  }
+
+  /**
+   * cmd.exe substring expansion at the cursor (a `%`): `%NAME:~offset%`, `%NAME:~offset,length%`,
+   * either number possibly negative. Consumes it and returns true when it builds characters (see
+   * W_SLICE); otherwise consumes nothing. Looks ahead at most 48 characters.
+   */
+  private cmdSlice(): boolean {
+    const s = this.s;
+    const a = this.i + 1;
+    const limit = Math.min(this.n, a + 48);
+    let k = a;
+    while (k < limit && k - a <= 32) {
+      const c = s.charCodeAt(k);
+      if (!(isIdentChar(c) || c === C_LPAREN || c === C_RPAREN)) break;
+      k++;
+    }
+    if (k === a || s.charCodeAt(k) !== C_COLON || s.charCodeAt(k + 1) !== 126) return false;
+    const name = s.slice(a, k).toLowerCase();
+    k += 2;
+    const negOff = s.charCodeAt(k) === 45;
+    if (negOff) k++;
+    const o = readSmallInt(s, k, limit);
+    if (o.end === k) return false;
+    k = o.end;
+    let len: number | undefined;
+    let negLen = false;
+    if (s.charCodeAt(k) === 44) {
+      k++;
+      negLen = s.charCodeAt(k) === 45;
+      if (negLen) k++;
+      const l = readSmallInt(s, k, limit);
+      if (l.end === k) return false;
+      len = l.value;
+      k = l.end;
+    }
+    if (k >= limit || s.charCodeAt(k) !== C_PERCENT) return false;
+    const value = CMD_VALUES.get(name);
+    if (value === undefined && !(len === 1 && !negLen)) return false;
+    this.flags |= W_SLICE;
+    if (this.slice === '') this.slice = s.slice(this.i, k + 1);
+    if (value !== undefined) {
+      // cmd.exe's rules: a negative offset counts from the end, a negative length leaves characters off it.
+      const L = value.length;
+      const from = negOff ? Math.max(0, L - o.value) : Math.min(L, o.value);
+      const to = len === undefined ? L : negLen ? Math.max(from, L - len) : Math.min(L, from + len);
+      this.append(value.slice(from, to));
+    }
+    this.unquotedChars++;
+    this.flags |= W_UNQUOTED;
+    this.i = k + 1;
+    return true;
+  }
+
   /** Decodes one ANSI-C escape whose letter is at `k`; returns the index after it. */
   private ansiEscape(k: number): number {
     const c = this.s.charCodeAt(k);
@@ -971,6 +1077,38 @@ export class ShellLexer {
     return k + 1;
   }
 }
+
+/** Up to six decimal digits at `k` (before `limit`): their value and where they end (`end === k`: none). */
+function readSmallInt(s: string, k: number, limit = s.length): { value: number; end: number } {
+  let v = 0;
+  let e = k;
+  while (e < limit && e - k < 6 && isDigit(s.charCodeAt(e))) v = v * 10 + s.charCodeAt(e++) - 48;
+  return { value: v, end: e };
+}
+
+/** Variables whose value is a path on every Unix host: any slice of them builds characters. */
+const BASH_SOURCES: ReadonlySet<string> = new Set(['PATH', 'HOME', 'PWD', 'OLDPWD', 'SHELL', 'TMPDIR', 'MAIL', 'LS_COLORS', 'BASH']);
+
+/**
+ * Variables every Windows host defines with a standard value (lower-case names), for cmd.exe slices:
+ * `%COMSPEC:~-7,3%` is `cmd`, `%ProgramFiles:~10,1%` a blank. Installations on another drive or
+ * folder give other characters; a slice of these is character-building all the same.
+ */
+const CMD_VALUES: ReadonlyMap<string, string> = new Map([
+  ['comspec', 'C:\\Windows\\system32\\cmd.exe'],
+  ['programfiles', 'C:\\Program Files'],
+  ['programfiles(x86)', 'C:\\Program Files (x86)'],
+  ['programw6432', 'C:\\Program Files'],
+  ['commonprogramfiles', 'C:\\Program Files\\Common Files'],
+  ['systemroot', 'C:\\Windows'],
+  ['windir', 'C:\\Windows'],
+  ['programdata', 'C:\\ProgramData'],
+  ['allusersprofile', 'C:\\ProgramData'],
+  ['public', 'C:\\Users\\Public'],
+  ['systemdrive', 'C:'],
+  ['os', 'Windows_NT'],
+  ['pathext', '.COM;.EXE;.BAT;.CMD;.VBS;.VBE;.JS;.JSE;.WSF;.WSH;.MSC'],
+]);
 
 const ANSI_ESCAPES: Readonly<Record<number, number>> = { 110: 10, 116: 9, 114: 13, 97: 7, 98: 8, 101: 27, 102: 12, 118: 11 };
 

@@ -255,3 +255,46 @@ t.test('long values (indexOf gate) find what short ones find', async (t) => {
   t.equal(detectCodeInjection(prose.slice(0, 200) + ' we require a process; the module is top.'), undefined, 'hint words in prose');
   t.equal(detectCodeInjection(prose.slice(0, 200) + ' this'), undefined, 'a hint at the very end');
 });
+
+t.test('indirect eval, the Function constructor in a group, aliases and Reflect.apply', async (t) => {
+  const high = [
+    '(0,eval)(payload)',
+    '(1, eval)(atob(s))',
+    "(null,eval)('1+1')",
+    '(a,b,eval)(c)',
+    "(eval)('x')",
+    "';(0,eval)(q);'",
+    "new (Function)('return this')()",
+    "new(Function)('a','return a')",
+    "(0,Function)('return globalThis')()",
+    "f=Function;f('return 1')()",
+    "let g = Function; g('x', 'return x')",
+    'var ev = eval; ev(input)',
+    "e=eval;\ne('1')",
+    'Reflect.apply(eval, null, [code])',
+    'Reflect.apply(eval,this,[s])',
+  ];
+  for (const v of high) {
+    const d = detectCodeInjection(v);
+    t.equal(d?.confidence, 'high', `high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+  const notHigh = [
+    'the function (eval) is evil',
+    '(a, eval) is a comma expression',
+    'Reflect.apply(fn, null, args)',
+    'Reflect.apply(evaluate, null, [x])',
+    'x = eval; console.log(x)',
+    'const f = Function.prototype; f(x)',
+    'x = Functional; x(1)',
+    'const e = evaluator; e(x)',
+    'result = (0, obj.fn)(x)',
+    '(0, _utils.default)(x)',
+    'see (the eval section)(page 3)',
+  ];
+  for (const v of notHigh) {
+    const d = detectCodeInjection(v);
+    t.not(d?.confidence, 'high', `not high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+  t.equal(detectCodeInjection('(0,eval)(x)')?.rule, 'code.eval');
+  t.equal(detectCodeInjection("new (Function)('x')")?.rule, 'code.function-constructor');
+});

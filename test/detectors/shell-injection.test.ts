@@ -430,6 +430,23 @@ t.test('without separators, only the first word can be a command (quotes, % and 
   t.equal(rule("It's 50% off; cat /etc/passwd"), 'shell.command-chain', 'a separator ends the shortcut');
 });
 
+t.test('short values without letters, quotes or shell-only characters find nothing', async (t) => {
+  // detect() returns before mayFind for these (P_MAY); each form here still has no finding.
+  for (const v of ['+1 (555) 010-0000', '(20) 30-40', '1;2', '1|2', '1 (2) 3', '-- 5 / 6 --', '12,50 € (net)', '!1=2']) {
+    t.equal(detectShellInjection(v), undefined, JSON.stringify(v));
+  }
+  // Letter-free values that do carry a finding are still judged (`$`, `<`, `&` and quotes are in P_MAY).
+  t.equal(detectShellInjection('1|$0<<<1')?.confidence, 'high');
+  // The tag, fence and `]::` searches are gated by presence bits; each still runs on both sides of
+  // LONG_VALUE, where the bits come from native scans.
+  const pad = (n: number): string => 'word '.repeat(80).slice(0, n);
+  for (const n of [10, 90, 95, 96, 150]) {
+    t.equal(detectShellInjection(pad(n) + "[System.Diagnostics.Process]::Start('x')")?.rule, 'shell.powershell', `]:: at ${n}`);
+    t.equal(detectShellInjection(pad(n) + '<b>Show more</b>')?.confidence, undefined, `tags at ${n}`);
+    t.equal(detectShellInjection(pad(n) + '```bash\nrm -rf /\n```')?.confidence, 'high', `fence at ${n}`);
+  }
+});
+
 t.test('long values (native scans) decide as short ones do', async (t) => {
   // Values of 96 characters and more are scanned with indexOf instead of a charCode loop; each case
   // is checked on both sides of that length.
@@ -444,4 +461,75 @@ t.test('long values (native scans) decide as short ones do', async (t) => {
     t.equal(detectShellInjection("it's ".repeat(80).slice(0, n) + ' 100% fine'), undefined, `prose at ${n}`);
     t.equal(detectShellInjection(pad(n)), undefined, `words at ${n}`);
   }
+});
+
+t.test('characters cut out of variables, $0 as the shell, and the PowerShell call operator', async (t) => {
+  const high = [
+    // bash substring expansions building a command or its path.
+    ';${HOME:0:1}usr${HOME:0:1}bin${HOME:0:1}id',
+    'x&&${PWD:0:1}bin${PWD:0:1}uname -a',
+    '${SHELL:0:1}sbin${SHELL:0:1}ifconfig',
+    'q;${PATH: -1}bin/ls',
+    'q|${PATH:(-3):1}hoami',
+    '$(${x:2:1}ho${y:0:1}mi)',
+    'a;more ${HOME:0:1}etc${HOME:0:1}group',
+    'file=x;${LS_COLORS:10:1}${LS_COLORS:3:1} /',
+    // `$0` is the running shell.
+    'a;$0 -c "uname -a"',
+    'x;${0} -c whoami',
+    'x|$0 <<<"id"',
+    'printf id|$0',
+    '`$0 -c id`',
+    // cmd.exe substring expansions.
+    'x&%COMSPEC:~-7,3% /c ver',
+    'a|%comspec:~0,1%%comspec:~3,1%',
+    '&%ProgramFiles:~10,1%',
+    'x & %SystemRoot:~-7,1%hoami',
+    '1|%PATHEXT:~1,3%',
+    '||%windir:~0,1%:\\x.exe',
+    // PowerShell call operator on an expression.
+    "; & ('who'+'ami')",
+    "x;&('Inv'+'oke-Expression') 'calc'",
+    "|.( 'i' + 'e' + 'x' ) 'id'",
+    "; & ([char]105+[char]101+[char]120) 'whoami'",
+    "x; .(Get-Command *ke-ex*) 'whoami'",
+    "a;&(gal i?x) id",
+  ];
+  for (const v of high) {
+    const d = detectShellInjection(v);
+    t.equal(d?.confidence, 'high', `high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+  const notHigh = [
+    // Substrings of data, assignments and defaults are not character building.
+    'first=${name:0:1}',
+    'use ${var:0:1} to get the first char',
+    '${PORT:8080}',
+    '${VAR:-fallback}',
+    'set stamp=%DATE:~10,4%%DATE:~4,2%',
+    'Use %PATH:~0,5% to get the first five characters',
+    'Set %PATH% to include C:\\Tools',
+    'see %ProgramFiles% folder; 50% done',
+    'Use `${PATH:0:1}` in bash to get a slash',
+    // Prices.
+    'Free|$0|Pro|$10',
+    'Basic plan | $0 monthly',
+    '$0 per month; $5 after',
+    'My budget is $0; sad | true story',
+    // Parentheses after & or . in prose.
+    'Tom & (Jerry)',
+    '. (see above)',
+    "Use & ('a'+'b') to join",
+    'R&D (research) & (development)',
+    'Run Get-Command to list cmdlets (gcm for short)',
+  ];
+  for (const v of notHigh) {
+    const d = detectShellInjection(v);
+    t.not(d?.confidence, 'high', `not high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+  t.equal(detectShellInjection(';${PATH:0:1}etc${PATH:0:1}passwd')?.rule, 'shell.obfuscation');
+  t.equal(detectShellInjection("& ('i'+'ex') 'calc'")?.rule, 'shell.powershell');
+  t.equal(detectShellInjection('echo id|$0')?.rule, 'shell.pipe-to-shell');
+  t.equal(detectShellInjection('Free|$0'), undefined, '$0 after a word that is no command: a price');
+  t.equal(detectShellInjection('$0; shipping extra'), undefined, 'a price opening the value');
+  t.equal(detectShellInjection('x&&$0'), undefined, '$0 with nothing to run');
 });

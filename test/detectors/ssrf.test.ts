@@ -355,3 +355,45 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
   t.doesNotThrow(() => detectSsrf(five), '5 MB');
   t.equal(detectSsrf('http://x '.repeat(MB / 9) + 'http://169.254.169.254/')?.confidence, 'high', 'payload after 1 MB of URLs');
 });
+
+t.test('DNS-rebinding names and bare socket addresses of this host', async (t) => {
+  const high = [
+    'make-127.0.0.1-rebind-169.254.169.254-rr.1u.ms',
+    'make-8.8.8.8-rebind-127.0.0.1-rr.1u.ms',
+    'http://make-1.2.3.4-rebind-127.0.0.1-rr.1u.ms/',
+    'https://make-9.9.9.9-rebindfor30s-10.1.2.3-rr.1u.ms:8443/admin',
+    'make-192.168.0.10-rr.1u.ms',
+    'MAKE-1.1.1.1-REBIND-169.254.169.254-RR.1U.MS',
+    '7f000001.08080808.rbndr.us',
+    '127.0.0.1:6379',
+    '127.0.0.1:11211',
+    '169.254.169.254:80',
+    ' 169.254.170.2:80 ',
+    '[::1]:8080',
+    '[fe80::1]:22',
+    '127.1.2.3:25',
+  ];
+  for (const v of high) {
+    const d = detectSsrf(v);
+    t.equal(d?.confidence, 'high', `high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+  t.equal(detectSsrf('make-127.0.0.1-rebind-169.254.169.254-rr.1u.ms')?.rule, 'ssrf.metadata', 'the metadata address names it');
+  t.match(detectSsrf('http://make-1.2.3.4-rebind-127.0.0.1-rr.1u.ms/')?.reason ?? '', /DNS-rebinding/);
+  const notHigh = [
+    'see make-1.2.3.4-rebind-127.0.0.1-rr.1u.ms for a demo',
+    'Redis runs on 127.0.0.1:6379 by default',
+    'The dev server is on localhost:3000, run npm start',
+    '10.0.0.5:6379',
+    '192.168.1.10:8443',
+    '0.0.0.0:8080',
+    '127.0.0.1:0',
+    '127.0.0.1:70000',
+    '0177.0.0.1:80',
+  ];
+  for (const v of notHigh) {
+    const d = detectSsrf(v);
+    t.not(d?.confidence, 'high', `not high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+  const clean = ['1.2.3.4:5', 'version 1.2.3.4:5', 'make-1.2.3.4-rebind-8.8.8.8-rr.1u.ms', 'make-rr.1u.ms', 'https://1u.ms/', 'ratio 127.0.0.1:6379x'];
+  for (const v of clean) t.equal(detectSsrf(v), undefined, JSON.stringify(v));
+});
