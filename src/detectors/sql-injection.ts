@@ -30,7 +30,9 @@
  * (`prescan`) then proves for most punctuated values (header values, `key=value`, URLs) that no walk
  * can find anything, so they never reach the tokenizer. Otherwise at most six linear tokenizer passes
  * (one per context, a quoted context only when its quote occurs and is followed by something SQL can
- * continue with), O(1) memory besides at most MAX_DEPTH frames. The walks reuse one Walker, and its
+ * continue with), and six more only when a block comment holds `/*` and the first six found nothing
+ * high (PostgreSQL and SQL Server nest comments, MySQL does not: both readings are walked), O(1) memory
+ * besides at most MAX_DEPTH frames. The walks reuse one Walker, and its
  * lexer interns the words it knows (Vocabulary): a walk over prose allocates nothing per token. No
  * regular expressions; adversarial inputs (1 MB of `(`, quotes, comments) cost what prose of the same
  * size does.
@@ -162,7 +164,7 @@ w(
     'describe kill lock unlock analyze goto while return dbcc bulk open fetch close deallocate prepare ' +
     'commit rollback reconfigure pragma attach detach vacuum copy explain',
 );
-w(W_RESERVED, 'select insert update delete drop create alter table not case exists by all any some distinct values into');
+w(W_RESERVED, 'select insert update delete drop create alter table not case exists by all any some distinct distinctrow values into');
 
 function wordClass(word: string): number {
   return word === '' ? 0 : (WORDS.get(word) ?? 0);
@@ -295,6 +297,14 @@ class Frame {
   /** A `VALUES (...)` row opened at the start of the value; valuesStr: it holds a string literal. */
   values = 0;
   valuesStr = 0;
+  /**
+   * A CASE open in this frame: 1 searched (`CASE WHEN cond`), 2 simple (`CASE x WHEN v`) before its first
+   * WHEN, 3 simple with a constant subject (`CASE 1 WHEN 1`: each WHEN value is a constant test), 4
+   * simple with any other subject.
+   */
+  caseMode = 0;
+  /** The current segment is a searched CASE's WHEN condition (judged when it closes, at THEN). */
+  caseWhen = 0;
 }
 
 /** Per-walk result. */
@@ -485,6 +495,17 @@ class Walker {
     return this;
   }
 
+  /** Reads block comments nested (PostgreSQL, SQL Server) or flat (MySQL...): see the lexer. */
+  nestComments(on: boolean): void {
+    this.lx.nestComments = on;
+    this.lx.nestedSeen = false;
+  }
+
+  /** A flat walk since the last `nestComments` call met `/*` inside a block comment. */
+  nestedSeen(): boolean {
+    return this.lx.nestedSeen;
+  }
+
   /** Drops the references to the last value (it may be large) once its walks are judged. */
   release(): void {
     this.s = '';
@@ -505,10 +526,12 @@ class Walker {
     f.allConst = 1;
     f.anyFn = 0;
     f.values = f.valuesStr = 0;
+    f.caseMode = 0;
     Walker.resetSeg(f);
   }
 
   private static resetSeg(f: Frame): void {
+    f.caseWhen = 0;
     f.segCmp = 0;
     f.segSym = 0;
     f.segLikeAll = 0;
@@ -652,6 +675,10 @@ class Walker {
     } else if (f.segIdx === 0 && (constCmp || sameCmp) && f.kind === K_FUNC && COND_FUNCS.has(f.fnName)) {
       this.mark(F_CONDFN);
     }
+    // `CASE WHEN 1=1 THEN`, `CASE WHEN (5=5) THEN`, `CASE WHEN x=x THEN`: a searched CASE whose condition
+    // is constant picks its branch by the attacker's choice, the boolean-blind test of ORDER BY and
+    // SELECT-list parameters (`ORDER BY CASE WHEN (1=1) THEN name ELSE price END`), as IF(1=1,...) is.
+    if (f.caseWhen === 1 && (constCmp || sameCmp || constOnly)) this.mark(F_CONDFN);
     if (this.havingArmed && (f.segCmp || fnSeg || constOnly)) this.mark(F_HAVING);
     if (!(constCmp || constOnly || sameCmp)) f.allConst = 0;
     if (fnSeg) f.anyFn = 1;
@@ -1049,7 +1076,7 @@ class Walker {
         if (isUnary(t.op)) return true;
         if (
           t.op === '*' &&
-          (this.lastKind === T_LPAREN || this.lastKind === T_COMMA || this.selArmed || this.lastWord === 'select' || this.lastWord === 'distinct' || this.lastWord === 'all')
+          (this.lastKind === T_LPAREN || this.lastKind === T_COMMA || this.selArmed || this.lastWord === 'select' || this.lastWord === 'distinct' || this.lastWord === 'distinctrow' || this.lastWord === 'all')
         ) {
           this.selItem(true);
           this.atom(false, -1, -1);
@@ -1101,15 +1128,23 @@ class Walker {
           return true;
         }
         return false;
-      case 'case':
+      case 'case': {
         this.selItem(true);
-        if (this.peekWord() === 'when') this.advance();
+        const f = this.fr(this.d());
+        if (this.peekWord() === 'when') {
+          this.advance();
+          f.caseMode = 1;
+          // Only a condition that starts a segment is judged alone (`x = CASE WHEN ...` is not split).
+          if (f.sideN === 0 && f.segCmp === 0) f.caseWhen = 1;
+        } else f.caseMode = 2;
         return true;
+      }
       case 'binary':
         this.mark(F_SQLFN);
         return true;
       case 'not':
       case 'distinct':
+      case 'distinctrow':
       case 'all':
       case 'any':
       case 'some':
@@ -1226,7 +1261,7 @@ class Walker {
     const n = this.nxt;
     const sqlishNext =
       n.kind === T_NUM || n.kind === T_VAR || n.kind === T_STR || n.kind === T_LPAREN || (n.kind === T_OP && n.op === '*') ||
-      (n.kind === T_WORD && (n.word === 'top' || n.word === 'distinct' || n.word === 'null' || FUNCS.has(n.word)));
+      (n.kind === T_WORD && (n.word === 'top' || n.word === 'distinct' || n.word === 'distinctrow' || n.word === 'null' || FUNCS.has(n.word)));
     if (this.fr(d).segLogic && sqlishNext) {
       this.mark(F_LOGIC_FN);
       this.beginSelect(false);
@@ -1603,11 +1638,18 @@ class Walker {
       case 'else':
       case 'separator':
       case 'against':
-        this.closeSeg();
+        if (word === 'when') {
+          const f = this.fr(d);
+          // The segment before a simple CASE's first WHEN is its subject (`CASE 1 WHEN 1 THEN`).
+          if (f.caseMode === 2) f.caseMode = f.segCmp === 0 && f.sideN > 0 && f.sideConst === 1 ? 3 : 4;
+          this.closeSeg();
+          if (f.caseMode === 1 || f.caseMode === 3) f.caseWhen = 1;
+        } else this.closeSeg();
         this.state = S_OPERAND;
         return true;
       case 'end':
         this.closeSeg();
+        this.fr(d).caseMode = 0;
         this.fnAtom(FN_SQL);
         return true;
       case 'asc':
@@ -1782,7 +1824,8 @@ class Walker {
 
   private onUnion(t: SqlToken): boolean {
     if (t.kind === T_WORD) {
-      if (t.word === 'all' || t.word === 'distinct') return true;
+      // DISTINCTROW: MySQL's synonym of DISTINCT (`UNION DISTINCTROW SELECT`).
+      if (t.word === 'all' || t.word === 'distinct' || t.word === 'distinctrow') return true;
       if (t.word === 'select') {
         this.markUnion();
         this.unionArmed = false;
@@ -2077,7 +2120,7 @@ class Walker {
     if (word.startsWith('xp_')) this.mark(F_EXEC);
     switch (word) {
       case 'union':
-        if (nw === 'select' || nw === 'all') this.mark(F_UNION);
+        if (nw === 'select' || nw === 'all' || nw === 'distinct' || nw === 'distinctrow') this.mark(F_UNION);
         break;
       case 'waitfor':
         if (nw === 'delay' || nw === 'time') this.mark(F_TIME);
@@ -2430,6 +2473,11 @@ function breakoutMayContinue(s: string, from: number): boolean {
 // Words are split exactly where the lexer could split them: ASCII [A-Za-z0-9_] runs, plus every suffix
 // after a digit (`1union`, `1e5union` lex as a number and a word).
 
+/**
+ * ORDER / GROUP: STRONG only when BY may follow (see byMayFollow). Every state that reads them either
+ * wants BY next (S_BY) or dies on them, and a resynchronisation at them only drops features.
+ */
+const KW_BY = 1;
 const KW_ANY = 2; // any word the lexer or walker reads specially
 const KW_STRONG = 4; // can mark a bare-context feature on its own
 const KW_CALL = 8; // a builtin name: matters when `(` follows
@@ -2443,6 +2491,31 @@ const KW_PATTERN = 32; // LIKE, RLIKE, REGEXP...: a constant comparison with the
  * keyword right after it, and `-name` is none of them.
  */
 const KW_STMT = 64;
+/**
+ * CASE: `CASE WHEN <constant> THEN` and `CASE <constant> WHEN <constant>` mark F_CONDFN without any
+ * comparison the pre-scan would see (`x, case when 1 then a end`), so `case` walks unless a plain
+ * word (a column, or prose: "in case you") follows it (see caseMayTest).
+ */
+const KW_CASE = 128;
+/**
+ * CALL, DO: statements only after `;` (onStmt wants them stacked; at a walk's start they end it,
+ * after an operand they are no inline statement, as an operand they are plain names). STRONG only
+ * once a `;` came before them.
+ */
+const KW_SEMI = 256;
+/**
+ * IF: a T-SQL statement after `;`, or one whose condition starts right after it (at a walk's start or
+ * inline: a parenthesis, number, variable, EXISTS, NOT, or a word called as a function); `if(` is a
+ * call (KW_CALL). Followed by a plain word that is not called, it ends the walk ("if it's late"), so
+ * it is STRONG only after a `;` or when ifCondMayFollow.
+ */
+const KW_IF = 512;
+/**
+ * UPDATE: a statement (at a walk's start, inline or after `;`) only as `UPDATE <name> SET`; reserved
+ * elsewhere (an operand ends the walk there; `FOR UPDATE` reads on loosely, where only STRONG words
+ * and calls mark). STRONG only after a `;` or when updateMaySet ("any update on my order?" is prose).
+ */
+const KW_UPDATE = 1024;
 
 /** Longest word worth a table look-up (the lexer lower-cases words up to 32 characters). */
 const KW_MAX = 32;
@@ -2450,7 +2523,7 @@ const KW_MAX = 32;
 /** Word hash (as `wordHash`) -> KW_* flags. Open addressing, read-only after module load. */
 class FlagTable {
   private readonly keys = new Int32Array(4096);
-  private readonly flags = new Uint8Array(4096);
+  private readonly flags = new Uint16Array(4096);
   add(word: string, f: number): void {
     const h = wordHash(word, 0, word.length);
     let i = h & 4095;
@@ -2526,6 +2599,11 @@ const KW_WORDS: string[] = [];
   add(['from'], KW_FROM);
   add(['like', 'ilike', 'rlike', 'regexp', 'glob', 'sounds', 'similar'], KW_PATTERN);
   add(['placing'], 0);
+  add(['case'], KW_CASE);
+  add(['order', 'group'], KW_BY);
+  add(['call', 'do'], KW_SEMI);
+  add(['if'], KW_IF);
+  add(['update'], KW_UPDATE);
   // Statement words whose only STRONG role is starting a statement (see KW_STMT).
   add(
     [...WORDS]
@@ -2596,6 +2674,13 @@ function isAsciiWordChar(c: number): boolean {
   return k === PC_ALPHA || k === PC_DIGIT;
 }
 
+/** Index of the first non-space character at or after `from` (`s.length` at the end). */
+function firstNonSpaceAt(s: string, from: number): number {
+  let i = from;
+  while (i < s.length && PCLASS[s.charCodeAt(i)] === PC_SPACE) i++;
+  return i;
+}
+
 /** First non-space character code at or after `from` (NaN at the end). */
 function firstNonSpace(s: string, from: number): number {
   let i = from;
@@ -2633,6 +2718,11 @@ function prescan(s: string): number {
   let keyHash = 0;
   /** W1 after `key =`: every further word and comparison is checked. */
   let keyed = false;
+  /** A `;` was seen: statements may follow (KW_SEMI, KW_IF). */
+  let semi = false;
+  /** Where the walks from 0 and from `eq` start (first non-space), found at the first lone `!`. */
+  let lead0 = -1;
+  let leadEq = -2;
   let i = 0;
   while (i < n) {
     if (i === eq) w2 = true;
@@ -2678,9 +2768,18 @@ function prescan(s: string): number {
       if (f & KW_STRONG) {
         // `abc.execute-api.us-east-1.amazonaws.com`: see KW_STMT.
         const dotted = f & KW_STMT && !split && ws > 0 && s.charCodeAt(ws - 1) === 46 && s.charCodeAt(i) === 45 && isAsciiWordChar(s.charCodeAt(i + 1));
-        if (!dotted) return SCAN_FULL;
+        // "the customer's order, don't…": ORDER without BY after it starts nothing (see KW_BY).
+        // "Please call me if it's late": CALL, DO, IF start nothing without `;` or a condition (KW_SEMI, KW_IF).
+        const weak =
+          !split &&
+          ((f & KW_BY && !byMayFollow(s, i)) ||
+            (f & KW_SEMI && !semi) ||
+            (f & KW_IF && !semi && !ifCondMayFollow(s, i)) ||
+            (f & KW_UPDATE && !semi && !updateMaySet(s, i)));
+        if (!dotted && !weak) return SCAN_FULL;
       }
       if (f & KW_PATTERN) pattern = true;
+      if (f & KW_CASE && caseMayTest(s, i)) return SCAN_FULL;
       if (f & KW_CALL) {
         // A builtin called: `count(`, `count (`; a comment before the parenthesis counts too.
         let j = i;
@@ -2725,6 +2824,7 @@ function prescan(s: string): number {
           break;
         case 59: // ; ends every segment (unwind) or kills
           w1 = w2 = false;
+          semi = true;
           break;
         case 44: // ,
           if (d1 === 0) w1 = false;
@@ -2745,10 +2845,26 @@ function prescan(s: string): number {
           if (c1 === 58) return SCAN_FULL; // `::` casts
           if (c1 !== 61) w1 = w2 = false; // a lone `:` kills the walk (`:=` does not)
           break;
+        case 33: // !
+          // A lone `!` ("thanks!") is no comparison: the lexer makes `!=`, `!<`, `!>`, `!~` of it only
+          // with one of those after it, and alone it is a unary NOT (no atom) or kills the walk. As the
+          // first token of a walk it still lets a number after it lead (`! 1--`, G_LEADNUM), which
+          // leadKind does not see: then the walks run. (Each lead is found once: linear.)
+          if (c1 !== 61 && c1 !== 60 && c1 !== 62 && c1 !== 126) {
+            if (lead0 < 0) {
+              lead0 = firstNonSpaceAt(s, 0);
+              leadEq = eq > 0 ? firstNonSpaceAt(s, eq) : -2;
+            }
+            if (i - 1 === lead0 || i - 1 === leadEq) return SCAN_FULL;
+            break;
+          }
+          cmp = true;
+          if (w2) return SCAN_FULL;
+          if (w1) return SCAN_FULL; // never the key's `=`
+          continue;
         case 61: // =
         case 60: // <
         case 62: // >
-        case 33: // !
         case 126: // ~
         case 63: // ?
           cmp = true;
@@ -2800,6 +2916,82 @@ function prescan(s: string): number {
   }
   return quotes ? SCAN_QUOTED : SCAN_NONE;
 }
+
+/**
+ * After `case` ending at `from` (spaces skipped, at most 64): what may start a constant test. A word
+ * counts only when the table knows it (`when`, `true`, `null`...); a plain word is a column or prose.
+ * Anything else but the end, a `,`, `:`, or a `-` or `.` before no digit (`case-by-case`, `case.`)
+ * may be a constant, a comment or a parenthesis.
+ */
+function caseMayTest(s: string, from: number): boolean {
+  let p = from;
+  const lim = Math.min(s.length, from + 64);
+  while (p < lim && isSpace(s.charCodeAt(p))) p++;
+  if (p >= s.length) return false;
+  const c = s.charCodeAt(p);
+  if (isAsciiWordChar(c) && !isDigitCode(c)) {
+    let e = p + 1;
+    while (e < s.length && e - p <= KW_MAX && isAsciiWordChar(s.charCodeAt(e))) e++;
+    return kwFlags(s, p, e) !== 0;
+  }
+  if (c === 44 || c === 58) return false;
+  if (c === 45 || c === 46) return s.charCodeAt(p + 1) === 45 || isDigitCode(s.charCodeAt(p + 1)); // `--`, `-1`, `.5`
+  return true;
+}
+
+/**
+ * After ORDER/GROUP ending at `from`: anything but a token other than BY. The lexer's next token is
+ * BY, or may be (a comment, NUL, non-ASCII, the end: conservatively yes), or it is some other token,
+ * which S_BY rejects. Spaces are skipped without bound: each space run follows one word, so the
+ * pre-scan stays linear.
+ */
+function byMayFollow(s: string, from: number): boolean {
+  let p = from;
+  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  if (p >= s.length) return true;
+  const c = s.charCodeAt(p);
+  if (c === 47 || c === 35 || c === 45 || c === 0 || c >= 128) return true;
+  return (c | 0x20) === 98 && (s.charCodeAt(p + 1) | 0x20) === 121 && !isWordChar(s.charCodeAt(p + 2));
+}
+
+/**
+ * After IF ending at `from`: what onStmt reads as the start of a condition, conservatively. No only
+ * for a plain ASCII word (the lookahead token) other than EXISTS and NOT that no `(` follows, nor a
+ * comment, NUL or non-ASCII character (which could hide or glue one).
+ */
+function ifCondMayFollow(s: string, from: number): boolean {
+  let p = from;
+  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  if (p >= s.length || PCLASS[s.charCodeAt(p)] !== PC_ALPHA) return true;
+  const ws = p;
+  while (p < s.length && isWordChar(s.charCodeAt(p))) p++;
+  for (let k = ws; k < p; k++) if (s.charCodeAt(k) >= 128) return true;
+  if (p - ws === 6 && wordHash(s, ws, p) === EXISTS_HASH) return true;
+  if (p - ws === 3 && wordHash(s, ws, p) === NOT_HASH) return true;
+  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  const c = s.charCodeAt(p);
+  return c === 40 || c === 47 || c === 35 || c === 45 || c === 0 || c >= 128;
+}
+
+/**
+ * After UPDATE ending at `from`: `<name> SET` may follow (conservatively). No only for a plain ASCII
+ * word followed by a word other than SET or by punctuation that is no comment.
+ */
+function updateMaySet(s: string, from: number): boolean {
+  let p = from;
+  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  if (p >= s.length || PCLASS[s.charCodeAt(p)] !== PC_ALPHA) return true;
+  const ws = p;
+  while (p < s.length && isWordChar(s.charCodeAt(p))) p++;
+  for (let k = ws; k < p; k++) if (s.charCodeAt(k) >= 128) return true;
+  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  const c = s.charCodeAt(p);
+  if (c === 47 || c === 35 || c === 45 || c === 0 || c >= 128 || p >= s.length) return true;
+  return (c | 0x20) === 115 && (s.charCodeAt(p + 1) | 0x20) === 101 && (s.charCodeAt(p + 2) | 0x20) === 116 && !isWordChar(s.charCodeAt(p + 3));
+}
+
+const EXISTS_HASH = wordHash('exists', 0, 6);
+const NOT_HASH = wordHash('not', 0, 3);
 
 /** What a walk from `from` starts with: 1 a number (`7`, `-7`, `.5`), 2 a quote, 0 anything else. */
 function leadKind(s: string, from: number): number {
@@ -2864,7 +3056,7 @@ function judge(w: Walk, s: string, quote: number, lit: Lit, parenStart: boolean,
   if (f & F_EXEC) return { rule: 'sqli.exec', reason: `A command-execution, dynamic-SQL or out-of-band procedure is called${ctx}.`, confidence: 'high' };
   if (f & F_TAUT) return { rule: 'sqli.tautology', reason: `A logical operator is followed by a constant comparison${ctx}.`, confidence: 'high' };
   if (f & F_LOGIC_FN) return { rule: 'sqli.boolean', reason: `A logical operator is followed by an SQL function call or subquery${ctx}.`, confidence: 'high' };
-  if (f & F_CONDFN) return { rule: 'sqli.boolean', reason: `A conditional SQL function tests a constant comparison${ctx}.`, confidence: 'high' };
+  if (f & F_CONDFN) return { rule: 'sqli.boolean', reason: `A conditional SQL function or CASE WHEN tests a constant condition${ctx}.`, confidence: 'high' };
   if (f & F_STMT) return { rule: 'sqli.statement', reason: 'The value is a data-changing or administrative SQL statement.', confidence: 'high' };
   if (f & F_PROBE) return { rule: 'sqli.probe', reason: `ORDER BY / GROUP BY with a column number${ctx}.`, confidence: quote !== Q_NONE || w.complete ? 'high' : 'medium' };
   if (f & F_HAVING) return { rule: 'sqli.probe', reason: `A HAVING clause with a condition${ctx}.`, confidence: 'high' };
@@ -3058,6 +3250,25 @@ export function detectSqlInjection(value: string): Detection | undefined {
   const scan = prescan(value);
   if (scan === SCAN_NONE) return undefined;
   const bare = scan === SCAN_FULL;
+  const w = WALKER;
+  w.nestComments(false);
+  let best = walkContexts(value, bare);
+  if ((best === undefined || best.confidence !== 'high') && w.nestedSeen()) {
+    // A block comment held `/*`: PostgreSQL and SQL Server nest comments, so `/* a /* b */ c */` hides
+    // ` c */` from them where MySQL reads it as code. Walk again with their reading (only such values
+    // pay for it; comments inside comments are rare outside attacks and code).
+    try {
+      w.nestComments(true);
+      best = stronger(best, walkContexts(value, bare));
+    } finally {
+      w.nestComments(false);
+    }
+  }
+  return done(best);
+}
+
+/** The walks of every context `value` may sit in; returns at the first high verdict. */
+function walkContexts(value: string, bare: boolean): Verdict | undefined {
   let best: Verdict | undefined;
   // Quoted contexts: break out at the first quote of each kind. The ASCII quotes by indexOf (the
   // engine's fast search); the typographic ones (all at U+02B9 and above) only where they could come
@@ -3066,7 +3277,9 @@ export function detectSqlInjection(value: string): Detection | undefined {
   let sq = value.indexOf("'");
   let dq = value.indexOf('"');
   const bt = value.indexOf('`');
-  const lim = Math.max(sq < 0 ? n : sq, dq < 0 ? n : dq);
+  // Without `bare` the pre-scan said SCAN_QUOTED, which it only does after reading every character
+  // as ASCII: no typographic quote to look for.
+  const lim = bare ? Math.max(sq < 0 ? n : sq, dq < 0 ? n : dq) : 0;
   for (let i = 0; i < lim; i++) {
     const c = value.charCodeAt(i);
     if (c < 0x2b9) continue;
@@ -3082,31 +3295,31 @@ export function detectSqlInjection(value: string): Detection | undefined {
   const w = WALKER;
   if (sq >= 0 && breakoutMayContinue(value, sq + 1)) {
     best = stronger(best, judge(w.reset(value, sq + 1, Q_SINGLE, isBlank(value, sq), bare).run(), value, Q_SINGLE, literal(value, sq), false));
-    if (best !== undefined && best.confidence === 'high') return done(best);
+    if (best !== undefined && best.confidence === 'high') return best;
   }
   if (dq >= 0 && breakoutMayContinue(value, dq + 1)) {
     best = stronger(best, judge(w.reset(value, dq + 1, Q_DOUBLE, isBlank(value, dq), bare).run(), value, Q_DOUBLE, literal(value, dq), false));
-    if (best !== undefined && best.confidence === 'high') return done(best);
+    if (best !== undefined && best.confidence === 'high') return best;
   }
   if (bare) {
     best = stronger(best, judge(w.reset(value, 0, Q_NONE, false, true).run(), value, Q_NONE, NO_LIT, startsWithParen(value, 0), value.charCodeAt(0) === 61));
-    if (best !== undefined && best.confidence === 'high') return done(best);
+    if (best !== undefined && best.confidence === 'high') return best;
   }
   if (bt >= 0 && breakoutMayContinue(value, bt + 1)) {
     best = stronger(best, judge(w.reset(value, bt + 1, Q_BACKTICK, false, bare).run(), value, Q_BACKTICK, literal(value, bt), false));
-    if (best !== undefined && best.confidence === 'high') return done(best);
+    if (best !== undefined && best.confidence === 'high') return best;
   }
   // `foo\''or'x`: MySQL reads `\'` as an escaped quote, so where the application doubles quotes but
   // leaves backslashes alone, the quote after `\'` is the breakout.
   const esc = sq > 0 && value.charCodeAt(sq - 1) === 92 && quoteClass(value.charCodeAt(sq + 1)) === Q_SINGLE ? sq + 2 : -1;
   if (esc > 0 && breakoutMayContinue(value, esc)) {
     best = stronger(best, judge(w.reset(value, esc, Q_SINGLE, isBlank(value, sq - 1), bare).run(), value, Q_SINGLE, literal(value, sq - 1), false));
-    if (best !== undefined && best.confidence === 'high') return done(best);
+    if (best !== undefined && best.confidence === 'high') return best;
   }
   // A raw `name=value` (form body, log line): the part after `=` is a value of its own.
   const eq = bare ? formValueStart(value) : -1;
   if (eq > 0) best = stronger(best, judge(w.reset(value, eq, Q_NONE, false, true).run(), value, Q_NONE, NO_LIT, startsWithParen(value, eq)));
-  return done(best);
+  return best;
 }
 
 /**

@@ -12,6 +12,11 @@
  *   ended inside a line comment or an unterminated block comment, which is what "truncate the rest of
  *   the query" attacks rely on.
  * - MySQL versioned comments `/*!50000 select *\/` are code, not comments: their content is tokenized.
+ * - Block comments end at the first `*\/` (MySQL, Oracle, SQLite), unless the lexer is told to nest them
+ *   (`nestComments`) the way PostgreSQL and SQL Server do: `/* a /* b *\/ c *\/` is then one comment.
+ *   The two readings hide different text (`/* /* *\/ UNION SELECT ... *\/` is code to MySQL, a comment
+ *   to PostgreSQL), so a caller reads with the flat rule first and, when the lexer reports a `/*` inside
+ *   a comment (`nestedSeen`), reads again with nesting. Either reading is one forward pass.
  * - Dialect breadth beats dialect accuracy: `#` starts a comment (MySQL) unless it is a PostgreSQL JSON
  *   path operator before a literal (`#> '{a}'`), `[x]` is an identifier (MSSQL), `$$..$$` is a string
  *   (PostgreSQL), `\N` is NULL (MySQL), curly and full-width quotes are quotes (some charset
@@ -159,7 +164,7 @@ const JOINABLE = new Set([
   'union', 'select', 'from', 'where', 'and', 'or', 'xor', 'order', 'group', 'having', 'insert', 'update',
   'delete', 'drop', 'exec', 'execute', 'sleep', 'benchmark', 'concat', 'information_schema', 'table',
   'database', 'version', 'char', 'limit', 'into', 'outfile', 'like', 'null', 'waitfor', 'delay', 'all',
-  'distinct', 'substring', 'ascii', 'extractvalue', 'updatexml', 'load_file', 'group_concat', 'case',
+  'distinct', 'distinctrow', 'substring', 'ascii', 'extractvalue', 'updatexml', 'load_file', 'group_concat', 'case',
   'when', 'then', 'user', 'values', 'declare', 'shutdown', 'truncate', 'create', 'alter',
 ]);
 
@@ -282,6 +287,13 @@ export class SqlLexer {
   /** Open MySQL versioned comments: their closing `*\/` is skipped as whitespace. */
   private versioned = 0;
   private readonly vocab: Vocabulary | undefined;
+  /** Read block comments nested (PostgreSQL, SQL Server) instead of ending them at the first `*\/`. */
+  nestComments = false;
+  /**
+   * A flat-read block comment held a `/*` (so a nesting dialect reads it differently). Sticky across
+   * `reset`: the caller clears it before the walks whose lexers it wants to hear about.
+   */
+  nestedSeen = false;
 
   /** @param vocab when given, words outside it come back as '' (see Vocabulary) */
   constructor(s: string, start = 0, vocab?: Vocabulary) {
@@ -376,13 +388,13 @@ export class SqlLexer {
           gap = true;
           continue;
         }
-        const close = s.indexOf('*/', p + 2);
+        const end = this.blockEnd(p);
         gap = comment = block = true;
-        if (close < 0) {
+        if (end < 0) {
           this.pos = len;
           openComment = true;
         } else {
-          this.pos = close + 2;
+          this.pos = end;
           openComment = false;
         }
         continue;
@@ -486,8 +498,9 @@ export class SqlLexer {
         this.pos = t.end = p + 1;
         return true;
       }
-      if (c === 92 && (c1 === 78 || c1 === 110) && !isWordChar(s.charCodeAt(p + 2))) {
-        // MySQL `\N` is NULL.
+      if (c === 92 && (c1 === 78 || c1 === 110) && (!isWordChar(s.charCodeAt(p + 2)) || this.keywordAt(p + 2))) {
+        // MySQL `\N` is NULL, also glued to a keyword (`\Nunion`, `\Nor`): MySQL's lexer ends the
+        // NULL token after the `N`. Other words keep the backslash apart (`C:\Notes`).
         t.kind = T_WORD;
         t.word = 'null';
         this.pos = t.end = p + 2;
@@ -666,9 +679,8 @@ export class SqlLexer {
     // `UN/**/ION`: a comment glued between two word halves forms a keyword for targets that strip
     // comments before parsing. Bounded lookahead: only the next word is re-read.
     if (n === 47 && s.charCodeAt(e + 1) === 42 && s.charCodeAt(e + 2) !== 33 && e - p < 16) {
-      const close = s.indexOf('*/', e + 2);
-      if (close >= 0 && close - e < 64) {
-        const q = close + 2;
+      const q = this.blockEnd(e, e + 65);
+      if (q >= 0) {
         if (isWordStart(s.charCodeAt(q))) {
           let r = q + 1;
           while (r < len && r - q < 16 && isWordChar(s.charCodeAt(r))) r++;
@@ -703,6 +715,44 @@ export class SqlLexer {
       t.word = upper ? s.slice(p, e).toLowerCase() : s.slice(p, e);
     }
     this.pos = t.end = e;
+  }
+
+  /**
+   * End (index after the closing `*\/`) of the block comment opening at `p`, or -1 when it does not
+   * close before `lim`. Flat: the first `*\/`; a `/*` before it sets `nestedSeen`. The look-back
+   * (`lastIndexOf`) stops at the opener at `p` at the latest, so it scans the comment body only.
+   * Nested: one forward pass counting `/*` and `*\/`. Linear in the comment either way.
+   */
+  private blockEnd(p: number, lim = this.len): number {
+    const s = this.s;
+    if (!this.nestComments) {
+      const close = s.indexOf('*/', p + 2);
+      if (close < 0 || close + 2 > lim) return -1;
+      if (!this.nestedSeen && s.lastIndexOf('/*', close - 1) >= p + 2) this.nestedSeen = true;
+      return close + 2;
+    }
+    const end = Math.min(lim, this.len);
+    let depth = 1;
+    let i = p + 2;
+    while (i < end - 1) {
+      const c = s.charCodeAt(i);
+      if (c === 47 && s.charCodeAt(i + 1) === 42) {
+        depth++;
+        i += 2;
+      } else if (c === 42 && s.charCodeAt(i + 1) === 47) {
+        i += 2;
+        if (--depth === 0) return i;
+      } else i++;
+    }
+    return -1;
+  }
+
+  /** A keyword that MySQL splits off a `\N` or a digit run starts at `p` and ends a word (bounded). */
+  private keywordAt(p: number): boolean {
+    const s = this.s;
+    let e = p;
+    while (e < this.len && e - p <= 12 && isWordChar(s.charCodeAt(e))) e++;
+    return e - p <= 12 && SPLIT_AFTER_DIGITS.has(s.slice(p, e).toLowerCase());
   }
 
   private readDollar(t: SqlToken, p: number): boolean {

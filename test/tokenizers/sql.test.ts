@@ -40,7 +40,7 @@ t.test('a lexer with a vocabulary splits exactly like one without', async (t) =>
   const vocab = new Vocabulary(['select', 'from', 'union', 'or', 'and', 'null', 'where', 'sleep'], ['xp_']);
   const plain = new SqlLexer('');
   const withVocab = new SqlLexer('', 0, vocab);
-  const parts = [' ', 'SELECT', 'sel/**/ect', 'Union', 'x', '1', '1e5', '0x1F', "'a'", '"b"', '`c`', '(', ')', ';', '--', '#', '/*!5 or*/', '\u212aill', 'caf\u00e9', 'XP_dirtree', '@v', '\\N', 'where', 'null', ',', '.', '=', 'sleep(1)'];
+  const parts = [' ', 'SELECT', 'sel/**/ect', 'Union', 'x', '1', '1e5', '0x1F', "'a'", '"b"', '`c`', '(', ')', ';', '--', '#', '/*!5 or*/', '\u212aill', 'caf\u00e9', 'XP_dirtree', '@v', '\\N', 'where', 'null', ',', '.', '=', 'sleep(1)', '\\Nor', '/* /* */', '*/', 'un/*/**/*/ion'];
   let seed = 5;
   const rnd = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
   let checked = 0;
@@ -80,4 +80,42 @@ t.test('a prime after a digit closes a single-quoted literal', async (t) => {
   t.equal(tok.kind, T_STR);
   t.ok(tok.closed);
   t.equal(tok.end, 3);
+});
+
+t.test('block comments: flat by default (reporting a nested opener), nested on request', async (t) => {
+  const s = '1 /* a /* b */ c */ union';
+  const flat = new SqlLexer(s);
+  const words = (lx: SqlLexer): string[] => tokens(lx, s).filter((x) => Number(x.split(':')[0]) === T_WORD).map((x) => x.split(':')[2] as string);
+  // Flat (MySQL): the comment ends at the first `*/`, so `c` is code and `*/` an operator pair.
+  t.same(words(flat), ['c', 'union']);
+  t.ok(flat.nestedSeen, 'a `/*` inside a flat comment is reported');
+  const nested = new SqlLexer(s);
+  nested.nestComments = true;
+  t.same(words(nested), ['union']);
+  t.notOk(nested.nestedSeen);
+  // Plain comments report nothing.
+  const plain = new SqlLexer('');
+  tokens(plain, '1 /* a */ or /**/ 2 /*** x ***/');
+  t.notOk(plain.nestedSeen);
+  // `/*/**/*/` is one comment when nesting (`/*`, `/*`, `*/`, `*/`).
+  nested.reset('x/*/**/*/y');
+  t.same(tokens(nested, 'x/*/**/*/y').map((x) => x.split(':')[2]), ['x', 'y', '']);
+  // An unterminated nested comment runs to the end, like an unterminated flat one.
+  const open = tokens(nested, 'a /* /* */ b');
+  t.equal(open.length, 2);
+  t.equal(open[1], `${T_EOF}:12-12:`);
+  // A keyword split by a nested comment joins when nesting (`UN/* /* */ */ION`).
+  const j = new SqlLexer('');
+  j.nestComments = true;
+  t.same(tokens(j, 'UN/* /* */ */ION x').map((x) => x.split(':')[2]), ['union', 'x', '']);
+});
+
+t.test('MySQL \\N is NULL, also glued to a keyword, but not to other words', async (t) => {
+  const lx = new SqlLexer('');
+  const w = (s: string): string[] => tokens(lx, s).map((x) => x.split(':')[2] as string);
+  t.same(w('\\Nunion select'), ['null', 'union', 'select', '']);
+  t.same(w('\\NOR 1'), ['null', 'or', '', '']);
+  t.same(w('\\N'), ['null', '']);
+  t.notSame(w('\\Notes')[0], 'null');
+  t.notSame(w('\\Nunavut')[0], 'null');
 });
