@@ -389,8 +389,9 @@ const MAIL_HEADERS: ReadonlySet<string> = new Set([
  * command on any line; medium for another hyphenated `Header-Name:` line. A trailing line break alone
  * (a pasted address) passes.
  *
- * Cost: nothing unless the key is a mail field; then one native indexOf per break character, and each
- * line after a break is read once (at most 64 name characters; 16 lines).
+ * Cost: nothing unless the key is a mail field; then four native indexOf searches for the first break,
+ * and each line after it is read once (at most 64 name characters): linear. Every line is read (no
+ * cap): filler header lines before the `Bcc:` must not hide it.
  */
 export function detectMailHeaderInjection(key: string, value: string): Detection | undefined {
   if (!MAIL_FIELD_KEYS.has(key) || value.length < 4) return undefined;
@@ -398,7 +399,7 @@ export function detectMailHeaderInjection(key: string, value: string): Detection
   if (i === -1) return undefined;
   const n = value.length;
   let best: Detection | undefined;
-  for (let lines = 0; i < n && lines < 16; lines++) {
+  while (i < n) {
     const { next } = breakRun(value, i);
     if (next >= n) break;
     const line = readLine(value, next);

@@ -180,3 +180,12 @@ t.test('mail header injection: a line break in a single-line mail field (key and
   const off = createEngine({ detectors: { crlf: false } });
   t.same(off.inspect({ method: 'POST', path: '/c', sources: [{ kind: 'body', path: 'body', value: JSON.stringify({ email: 'a@x.io\nBcc: b@x.io' }), decoding: 'body', contentType: 'application/json' }] }).findings, []);
 });
+
+t.test('mail header pair: degenerate and 1 MB inputs return without throwing', async (t) => {
+  const MB = 1 << 20;
+  const odd = ['', '\n', '\r\n', 'a\n:', 'a\n\u2028\u2029\u0085', '\ud800\n', 'a\nBcc', 'a\nBcc:', 'a\nBcc: ', '\n'.repeat(MB), 'a\nX-A: b'.repeat(MB / 8), 'a\n' + 'b'.repeat(MB) + ': c', '\u2028'.repeat(MB)];
+  for (const v of odd) for (const k of ['email', 'subject', 'x']) t.doesNotThrow(() => detectMailHeaderInjection(k, v), `${k}: ${show(v.slice(0, 20))}`);
+  // Filler lines (header-like or not) do not hide a later message header.
+  t.equal(detectMailHeaderInjection('email', 'a@x.io' + '\nX-Filler: 1'.repeat(40) + '\nBcc: b@x.io')?.confidence, 'high');
+  t.equal(detectMailHeaderInjection('email', 'a@x.io' + '\nfoo bar'.repeat(40) + '\r\nBcc: b@x.io')?.confidence, 'high');
+});
