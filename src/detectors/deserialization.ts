@@ -35,7 +35,7 @@
  * one table load. Look-aheads are capped, and the two "scan the rest" checks run at most once per
  * call, so the detector is linear. No RegExp touches the input.
  */
-import { decodeBase64 } from '../decode';
+import { decodeBase64, htmlDecode } from '../decode';
 import type { Confidence, Detection } from '../types';
 
 const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
@@ -1344,7 +1344,7 @@ function xmlGadget(s: string): Detection | undefined {
     // Inside a tag: a `<` that opens an element (a letter follows) and no `>` since.
     if (lt <= gt || !isAlnum(at(s, lt + 1)) || configTag(s, lt + 1)) continue;
     const v = classAttributeValue(s, i);
-    if (v !== -1 && (startsWithAny(s, v, JAVA_GADGETS) || startsWithAny(s, v, DOTNET_GADGETS))) {
+    if (v !== -1 && (gadgetAt(s, v) || gadgetAt(entityDecodedValue(s, v), 0))) {
       return hit('xml-gadget-class', 'XML class attribute naming a deserialization gadget type (java.beans.XMLDecoder or XStream object graph).', 'high');
     }
   }
@@ -1376,6 +1376,28 @@ function configTag(s: string, i: number): boolean {
   let j = i;
   while (j < s.length && j - i < 20 && isXmlNameChar(s.charCodeAt(j))) j++;
   return j - i <= 16 && CONFIG_TAGS.has(s.slice(i, j).toLowerCase());
+}
+
+function gadgetAt(s: string, i: number): boolean {
+  return startsWithAny(s, i, JAVA_GADGETS) || startsWithAny(s, i, DOTNET_GADGETS);
+}
+
+/**
+ * An attribute value with its character references decoded, as the XML parser hands it to the
+ * deserializer (`java.lang.&#80;rocessBuilder` is `java.lang.ProcessBuilder`); '' when it holds none.
+ * At most 256 characters, up to the closing quote, a blank or the tag's end.
+ */
+function entityDecodedValue(s: string, v: number): string {
+  let e = v;
+  let amp = false;
+  while (e < s.length && e - v < 256) {
+    const c = s.charCodeAt(e);
+    // A class name holds no blank: stopping there also keeps the reads of many attributes disjoint.
+    if (c === C_DQUOTE || c === C_SQUOTE || c === 62 || c === C_LT || isWs(c)) break;
+    if (c === 38) amp = true;
+    e++;
+  }
+  return amp ? htmlDecode(s.slice(v, e)) : '';
 }
 
 /** First letters of the JAVA_GADGET_LIST entries (a tag name starting otherwise is no gadget). */

@@ -88,6 +88,9 @@ const HIGH_VALUES: readonly string[] = [
   '<Window xmlns:s="clr-namespace:System;assembly=mscorlib"><s:ObjectDataProvider MethodName="Start"/></Window>',
   '<ObjectDataProvider x:Key="a" ObjectType="{x:Type d:Process}" MethodName="Start"></ObjectDataProvider>',
   '<obj class="System.Windows.Markup.XamlReader"/>',
+  // character references in the attribute value are decoded by the parser
+  '<java><object class="java.lang.&#80;rocessBuilder"><void method="start"/></object></java>',
+  '<java><object class="&#x6a;ava.lang.Runtime" method="getRuntime"/></java>',
   // Ruby Marshal (04 08) in base64 naming gadget classes; also after a `name=` prefix
   b64('\x04\x08[\x08c\x15Gem::SpecFetcherc\x13Gem::InstallerU:\x15Gem::Requirement[\x06o:\x1cGem::Package::TarReader\x06:\x08@io'),
   b64('\x04\x08o:@ActiveSupport::Deprecation::DeprecatedInstanceVariableProxy\x07:\x0e@instanceo:\x08ERB\x06:\x09@srcI"\x07id\x06:\x06ET'),
