@@ -131,6 +131,7 @@ export const DETECTOR_CLASSES: readonly DetectorClass[] = Object.freeze([
   'xxe',
   'jndi',
   'crlf',
+  'ssi',
 ]);
 
 /**

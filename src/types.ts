@@ -19,6 +19,7 @@ export type AttackClass =
   | 'xxe'
   | 'jndi'
   | 'crlf'
+  | 'ssi'
   | 'schema'
   | 'limits'
   | 'protocol'

@@ -21,6 +21,7 @@ import { detectLdapInjection } from './ldap-injection';
 import { detectXxe } from './xxe';
 import { detectJndi } from './jndi';
 import { detectCrlfInjection, detectMailHeaderInjection, MAIL_FIELD_KEYS } from './crlf-injection';
+import { detectSsiInjection } from './ssi-injection';
 
 export interface DetectorEntry {
   class: DetectorClass;
@@ -69,4 +70,6 @@ export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
   // or a redirect: headers, cookies, the path and the query. The pair check (mail fields such as
   // `email`, `subject`) runs in every source: a contact form's body is where those arrive.
   { class: 'crlf', value: detectCrlfInjection, pair: detectMailHeaderInjection, pairKeys: MAIL_FIELD_KEYS, needs: C.NEWLINE | C.NONASCII, sources: ['header', 'cookie', 'path', 'query'] },
+  // SSI directives and ESI tags all open with `<`.
+  { class: 'ssi', value: detectSsiInjection, needs: C.LT },
 ] satisfies DetectorEntry[]);

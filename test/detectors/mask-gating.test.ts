@@ -127,6 +127,7 @@ const VECTORS: Record<string, readonly string[]> = {
     'rO0AB',
     'aced0005',
   ],
+  ssi: ['<!--#exec cmd="id" -->', '<!--#include virtual="/etc/passwd"-->', '<esi:include src="http://h.invalid/"/>', '<!--esi <esi:vars>$(HTTP_COOKIE)</esi:vars> -->', 'x<ESI:Debug/>'],
 };
 
 /** Deterministic PRNG (mulberry32), so a failure reproduces. */
