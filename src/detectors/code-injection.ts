@@ -16,7 +16,9 @@
  * `constructor.constructor`, `Function(..)` / `new Function`, `eval(..)`, `import(..)`,
  * `setTimeout('..')`, `globalThis.process`, `String.fromCharCode(..)` chains. `eval` and `Function`
  * reached as values count as themselves: the last operand of a group (`(0,eval)(..)`,
- * `new (Function)(..)`), a name assigned them (`e=eval; e(..)`), `Reflect.apply(eval, ..)`. Prose
+ * `new (Function)(..)`), a name assigned them (`e=eval; e(..)`, or a line break for the `;`),
+ * `Reflect.apply(eval, ..)`, and either taken back out of an array, object or call that holds it
+ * (`[eval][0](..)`, `Object.values({e:eval})[0](..)`). Prose
  * that mentions "process" or "require" forms no such chain ("we require a process" is three
  * identifiers).
  *
@@ -108,6 +110,8 @@ class JsLexer {
   punct = 0;
   /** Blank (not a comment) between the previous token and this one. */
   spaceBefore = false;
+  /** That blank holds a line break (a statement boundary under automatic semicolon insertion). */
+  newlineBefore = false;
   /** A string token was unterminated. */
   unterminated = false;
 
@@ -129,6 +133,7 @@ class JsLexer {
 
   next(): number {
     this.unterminated = false;
+    this.newlineBefore = false;
     if (this.pendingQuote !== 0) {
       // Start inside a string literal: read its rest.
       const q = this.pendingQuote;
@@ -142,12 +147,14 @@ class JsLexer {
       return this.readTemplate(this.i);
     }
     let space = this.i === 0;
+    let newline = false;
     const s = this.s;
     for (;;) {
       if (this.i >= this.n) return this.end();
       const c = s.charCodeAt(this.i);
       if (isJsSpace(c)) {
         space = true;
+        if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) newline = true;
         this.i++;
         continue;
       }
@@ -170,6 +177,7 @@ class JsLexer {
       break;
     }
     this.spaceBefore = space;
+    this.newlineBefore = newline;
     const c = s.charCodeAt(this.i);
     if (c === 39 || c === 34) return this.readString(c, this.i + 1);
     if (c === 96) {
@@ -196,6 +204,22 @@ class JsLexer {
       return T_NUMBER;
     }
     return this.readPunct(c);
+  }
+
+  /**
+   * The next token is a word after a blank (spaces or tabs, at most 16 looked at), other than an
+   * operator keyword (`in`, `instanceof`): prose, not an expression going on. Reads ahead without
+   * consuming; O(16 + word).
+   */
+  wordFollows(): boolean {
+    const s = this.s;
+    let k = this.i;
+    while (k < this.n && k - this.i < 16 && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9)) k++;
+    if (k === this.i || k >= this.n || !isIdStart(s.charCodeAt(k)) || s.charCodeAt(k) === 36) return false;
+    let e = k;
+    while (e < this.n && e - k < 12 && isIdPart(s.charCodeAt(e))) e++;
+    const w = s.slice(k, e);
+    return w !== 'in' && w !== 'instanceof';
   }
 
   private end(): number {
@@ -609,6 +633,8 @@ interface ParenFrame {
    * indirect eval, `new (Function)(code)` the constructor.
    */
   tail: string;
+  /** `eval` or `Function` stands in the group or the arguments as a value (`f({e:eval})`), or ''. */
+  holds: string;
 }
 
 interface BracketFrame {
@@ -623,6 +649,8 @@ interface BracketFrame {
   pure: boolean;
   ident: string;
   tokens: number;
+  /** `eval` or `Function` is an element as a value (`[eval]`, `[1, Function]`), or ''. */
+  holds: string;
 }
 
 class Analyzer {
@@ -658,6 +686,13 @@ class Analyzer {
   private pendingAliasOf = '';
   /** Names assigned `eval` or `Function` as a value (`e = eval`), at most 8: calling them is calling it. */
   private readonly aliases = new Map<string, string>();
+  /**
+   * `eval` / `Function` just read as an array element, an argument or a property value (after `[`
+   * `(` `,` `:`), and the frame it stands in: committed to that frame's `holds` at the next token
+   * unless a call or member follows (`[eval(x)]` holds no eval).
+   */
+  private pendingValue = '';
+  private pendingValueFrame: ParenFrame | BracketFrame | undefined;
 
   constructor(lx: JsLexer, ctx: number) {
     this.lx = lx;
@@ -687,6 +722,7 @@ class Analyzer {
       this.onToken(t);
       if (this.done) return;
       if (t !== T_TEMPLATE) this.inTemplateChunk = false;
+      this.prevMember = t === T_IDENT && (this.prevPunct === 46 || this.prevPunct === P_OPTCHAIN);
       this.prevType = t;
       this.prevValue = t === T_IDENT ? lx.value : '';
       this.prevPunct = t === T_PUNCT ? lx.punct : 0;
@@ -722,9 +758,12 @@ class Analyzer {
     }
   }
 
+  /** The previous token is an identifier read as a member name (`x.of`, `p.catch`: no keyword there). */
+  private prevMember = false;
+
   private endsExpression(): boolean {
     const t = this.prevType;
-    if (t === T_IDENT) return !isKeyword(this.prevValue) || this.prevValue === 'this';
+    if (t === T_IDENT) return this.prevMember || !isKeyword(this.prevValue) || this.prevValue === 'this';
     if (t === T_STRING || t === T_NUMBER || t === T_TEMPLATE) return true;
     return t === T_PUNCT && (this.prevPunct === 41 || this.prevPunct === 93);
   }
@@ -739,6 +778,14 @@ class Analyzer {
         this.aliases.set(this.pendingAlias, this.pendingAliasOf);
       }
       this.pendingAlias = '';
+    }
+    if (this.pendingValue !== '') {
+      // Still the innermost frame: the `]` `)` `,` `}` after the name is handled below.
+      if (!(p === 46 || p === P_OPTCHAIN || p === 40 || p === 91 || t === T_TEMPLATE) && this.pendingValueFrame !== undefined) {
+        this.pendingValueFrame.holds = this.pendingValue;
+      }
+      this.pendingValue = '';
+      this.pendingValueFrame = undefined;
     }
     if (p === 61) this.eqTarget = this.prevType === T_IDENT && !isKeyword(this.prevValue) ? this.prevValue : '';
     // Bookkeeping for the innermost open frame: call arguments or bracket contents.
@@ -845,6 +892,14 @@ class Analyzer {
         return;
       }
     }
+    if ((v === 'eval' || v === 'Function') && this.overflow === 0 && (this.prevPunct === 91 || this.prevPunct === 40 || this.prevPunct === 44 || this.prevPunct === 58)) {
+      // `[eval]`, `f(Function)`, `{e: eval}`: the function held as a value (see holderCall).
+      const top = peek(this.stack);
+      if (top !== undefined) {
+        this.pendingValue = v;
+        this.pendingValueFrame = top;
+      }
+    }
     if ((v === 'eval' || v === 'Function') && this.prevPunct === 61 && this.eqTarget !== '') {
       // `e = eval`, `const F = Function`: committed at the next token unless a member or call follows.
       this.pendingAlias = this.eqTarget;
@@ -861,9 +916,12 @@ class Analyzer {
     this.newChain(v);
     this.chainActive = true;
     this.chainTight = true;
+    // A line break before an alias of eval / Function ends the statement (`e = eval` NEWLINE
+    // `e(code)`, automatic semicolon insertion): not a word of prose before the chain.
     this.chainProse =
-      (this.prevType === T_IDENT && !isKeyword(this.prevValue) && this.prevValue !== 'this' && this.prevValue !== 'php') ||
-      this.prevType === T_NUMBER;
+      ((this.prevType === T_IDENT && !isKeyword(this.prevValue) && this.prevValue !== 'this' && this.prevValue !== 'php') ||
+        this.prevType === T_NUMBER) &&
+      !(lx.newlineBefore && this.aliases.has(v));
     this.chainOperand =
       this.tokens === 0 ||
       (this.prevType === T_PUNCT && isOperandBefore(this.prevPunct)) ||
@@ -895,6 +953,7 @@ class Analyzer {
           pure: true,
           ident: '',
           tokens: 0,
+          holds: '',
         };
         if (this.stack.length < MAX_STACK && this.overflow === 0) this.stack.push(frame);
         else this.overflow++;
@@ -913,7 +972,8 @@ class Analyzer {
           return;
         }
         if (!b.access) {
-          this.newChain('<arr>');
+          this.passHolds(b.holds);
+          this.newChain(b.holds === 'eval' ? HOLD_EVAL : b.holds === 'Function' ? HOLD_FUNCTION : '<arr>');
           this.chainProse = false;
           this.chainActive = true;
           this.chainTight = true;
@@ -946,6 +1006,7 @@ class Analyzer {
           sawToken: false,
           firstPure: true,
           tail: '',
+          holds: '',
         };
         if (this.stack.length < MAX_STACK && this.overflow === 0) this.stack.push(frame);
         else this.overflow++;
@@ -961,7 +1022,11 @@ class Analyzer {
         const f = this.popFrame(true);
         if (f === undefined || !f.paren || !f.call) {
           const tail = f !== undefined && f.paren && !f.call ? f.tail : '';
-          this.newChain(tail === 'eval' || tail === 'Function' ? tail : '<grp>');
+          const holds = f !== undefined && f.paren && !f.call ? f.holds : '';
+          this.passHolds(holds !== '' ? holds : tail === 'eval' || tail === 'Function' ? tail : '');
+          this.newChain(
+            tail === 'eval' || tail === 'Function' ? tail : holds === 'eval' ? HOLD_EVAL : holds === 'Function' ? HOLD_FUNCTION : '<grp>',
+          );
           this.chainProse = false;
           this.chainActive = true;
           this.chainTight = true;
@@ -980,12 +1045,22 @@ class Analyzer {
           glued: f.glued,
         };
         this.onCall(info);
-        if (this.chain.length < 16) this.chain.push('()');
+        if (this.chain.length < 16) this.chain.push(f.holds === 'eval' ? HOLD_EVAL_CALL : f.holds === 'Function' ? HOLD_FUNCTION_CALL : '()');
         return;
       }
       default:
         this.chainActive = false;
     }
+  }
+
+  /**
+   * A literal or group holding eval / Function makes the enclosing frame hold it too:
+   * `Array.from([eval])[0](code)`, `f(({e: eval}))`. O(1).
+   */
+  private passHolds(holds: string): void {
+    if (holds === '' || this.overflow > 0) return;
+    const up = peek(this.stack);
+    if (up !== undefined && up.holds === '') up.holds = holds;
   }
 
   /**
@@ -1025,18 +1100,20 @@ class Analyzer {
       this.report('constructor-chain', 'A constructor.constructor chain reaches the Function constructor', H);
       return;
     }
+    // `process.env is undefined in the browser`: a word after a blank is not code (`process.env x` is a
+    // syntax error), so the sentence names the member.
     if (last === 'mainModule' && (tight || bracket)) {
-      this.report('process', 'Access to process.mainModule reaches the module loader', H);
+      this.report('process', 'Access to process.mainModule reaches the module loader', this.lx.wordFollows() ? M : H);
       return;
     }
     const rootIsProcess = prev === 'process' && (n === 2 || GLOBAL_ROOTS.has(c[n - 3] ?? '') || c[n - 3] === 'this');
     if (rootIsProcess && (tight || bracket)) {
       if (PROCESS_DANGER.has(last)) {
-        this.report('process', `Access to process.${short(last)}`, H);
+        this.report('process', `Access to process.${short(last)}`, this.lx.wordFollows() ? M : H);
         return;
       }
       if (last === 'env' || last === 'argv' || last === 'execArgv') {
-        const conf = this.chainOperand || this.breakout || n > 2 ? H : M;
+        const conf = (this.chainOperand || this.breakout || n > 2) && !this.lx.wordFollows() ? H : M;
         this.report('process', `Access to process.${last}`, conf);
         return;
       }
@@ -1113,6 +1190,17 @@ class Analyzer {
       this.report(prev === 'eval' ? 'eval' : 'function-constructor', `${prev}.${f}() with code arguments reaches ${prev === 'eval' ? 'eval' : 'the Function constructor'}`, H);
       return;
     }
+    if (info.argc > 0 && n >= 2) {
+      const held = holderCall(c);
+      if (held !== '') {
+        this.report(
+          held === 'eval' ? 'eval' : 'function-constructor',
+          `${held === 'eval' ? 'eval' : 'The Function constructor'} is taken back out of an array, object or call result holding it and called with code`,
+          H,
+        );
+        return;
+      }
+    }
     if (f === 'constructor' && info.str !== undefined && info.argc > 0) {
       this.report('function-constructor', 'A .constructor() call with a code string reaches the Function constructor', H);
       return;
@@ -1130,6 +1218,46 @@ class Analyzer {
       this.report('require', `A ${f}() call on a required module runs a process`, H);
     }
   }
+}
+
+// Chain markers for eval / Function held as a value. An array or group literal holding one
+// (`[eval]`, `({e: eval})`) starts a chain with HOLD_EVAL / HOLD_FUNCTION; a call with one among its
+// arguments (`Object.values({e: eval})`) appends HOLD_*_CALL where '()' would stand. The angle
+// brackets and parentheses keep them apart from any identifier.
+const HOLD_EVAL = '<eval[]>';
+const HOLD_FUNCTION = '<Function[]>';
+const HOLD_EVAL_CALL = '(eval)';
+const HOLD_FUNCTION_CALL = '(Function)';
+
+/** Methods that hand back an element of an array: `.at(0)`, `.pop()`, `.find(…)`. */
+const ELEMENT_METHODS = new Set(['at', 'pop', 'shift', 'find', 'findLast', 'get']);
+
+function isIndexName(m: string): boolean {
+  if (m === '?') return true; // `[0]`, `[i]`: a bracket access that is no folded string
+  if (m.length === 0 || m.length > 4) return false;
+  for (let k = 0; k < m.length; k++) if (m.charCodeAt(k) < 48 || m.charCodeAt(k) > 57) return false;
+  return true;
+}
+
+/**
+ * The callee chain takes eval / Function back out of what holds it: `[eval][0]`, `({e: eval}).e`,
+ * `[Function].pop()`, `Object.values({e: eval})[0]`, `Array.of(eval).at(0)`. Returns 'eval',
+ * 'Function' or ''. A literal holding either then read by any member is never ordinary code; a call
+ * given either as an argument (`expect(eval).toBe(x)` is test code) only counts when an index or an
+ * element method reads its result. O(1): looks at the last three chain entries.
+ */
+function holderCall(c: string[]): string {
+  const n = c.length;
+  const h2 = c[n - 2] ?? '';
+  const last = c[n - 1] ?? '';
+  if (h2 === HOLD_EVAL || h2 === HOLD_FUNCTION) return h2 === HOLD_EVAL ? 'eval' : 'Function';
+  if ((h2 === HOLD_EVAL_CALL || h2 === HOLD_FUNCTION_CALL) && isIndexName(last)) return h2 === HOLD_EVAL_CALL ? 'eval' : 'Function';
+  if (n >= 3 && last === '()') {
+    const h3 = c[n - 3] ?? '';
+    if (h3 === HOLD_EVAL || h3 === HOLD_FUNCTION) return h3 === HOLD_EVAL ? 'eval' : 'Function';
+    if ((h3 === HOLD_EVAL_CALL || h3 === HOLD_FUNCTION_CALL) && ELEMENT_METHODS.has(h2)) return h3 === HOLD_EVAL_CALL ? 'eval' : 'Function';
+  }
+  return '';
 }
 
 /** The first token after the string the value was spliced into reads as an operator: code follows. */
@@ -1267,10 +1395,16 @@ function isHint(v: string, start: number, len: number): boolean {
   }
 }
 
-/** After a hint identifier, a character that makes it code-like (member, call, bracket, quote, end). */
+/**
+ * After a hint identifier, a character that makes it code-like (member, call, bracket, quote, end).
+ * A line break counts: it ends a statement like `;` does (`e = eval` NEWLINE `e(code)`), and any
+ * hint at the end of a line of prose only costs one analyzer pass, which finds nothing there.
+ */
 function isCodeFollower(c: number): boolean {
   return (
     Number.isNaN(c) ||
+    c === 10 ||
+    c === 13 ||
     c === 46 || // .
     c === 91 || // [
     c === 40 || // (
@@ -1331,9 +1465,9 @@ function prefilter(v: string): number {
         k++;
       }
       if ((mask & PF_ANALYZE) === 0 && k - start >= 3 && k - start <= 13 && isHint(v, start, k - start)) {
-        // `process.`, `eval(`, `require(`; skip blanks before a ( : `eval (x)`.
+        // `process.`, `eval(`, `require(`; skip blanks (spaces, tabs) before a ( : `eval (x)`.
         let f = k;
-        while (f < n && v.charCodeAt(f) === 32 && f < k + 4) f++;
+        while (f < n && (v.charCodeAt(f) === 32 || v.charCodeAt(f) === 9) && f < k + 4) f++;
         if (isCodeFollower(v.charCodeAt(f))) mask |= PF_ANALYZE;
       }
       continue;
@@ -1353,36 +1487,36 @@ function prefilter(v: string): number {
 }
 
 // Gate in front of the prefilter, for long values. The prefilter walks every identifier, at about the
-// cost of a bare charCode loop. But a hint only counts when a code-like character (isCodeFollower,
-// after at most four spaces) or the end of the value follows it, and in prose, tokens and encoded
-// blobs those characters are sparse: native indexOf finds each of them, and only the identifier run
-// before each one is looked at. The gate answers true whenever the prefilter can set PF_ANALYZE (the
-// same conditions, looked at from the other side); the prefilter then runs as before, so the result
-// cannot change, and a false answer skips both. Short values go straight to the prefilter, which
-// beats a dozen indexOf calls there.
+// cost of a bare charCode loop. But a hint only counts when a code-like character (isCodeFollower, a
+// line break included, after at most four spaces or tabs) or the end of the value follows it, and in
+// prose, tokens and encoded blobs those characters are sparse: native indexOf finds each of them, and
+// only the identifier run before each one is looked at. The gate answers true whenever the prefilter
+// can set PF_ANALYZE (the same conditions, looked at from the other side); the prefilter then runs as
+// before, so the result cannot change, and a false answer skips both. Short values go straight to the
+// prefilter, which beats a dozen indexOf calls there.
 
 /** Values at least this long are gated. */
 const LONG_VALUE = 160;
 
 /** The follower characters of isCodeFollower, one string each. */
-const FOLLOWERS = ['.', '[', '(', '?', '/', ';', ',', ')', ']', "'", '"', '`', '}'];
+const FOLLOWERS = ['.', '[', '(', '?', '/', ';', ',', ')', ']', "'", '"', '`', '}', '\n', '\r'];
 
 /** Last letters of the isHint identifiers (top, eval, this, self, global, import, ..., child_process). */
 const HINT_LAST = new Uint8Array(128);
 for (const ch of 'plsftwenr') HINT_LAST[ch.charCodeAt(0)] = 1;
 
 /**
- * Whether the prefilter's identifier run that ends before position `f` (after at most four spaces) is
- * a hint. The prefilter's runs start at [A-Za-z_$] and go on over [A-Za-z0-9_$]; digits before the
+ * Whether the prefilter's identifier run that ends before position `f` (after at most four blanks:
+ * spaces or tabs, as the prefilter skips) is a hint. The prefilter's runs start at [A-Za-z_$] and go on over [A-Za-z0-9_$]; digits before the
  * first letter are skipped, not part of the run.
  */
 function hintBefore(v: string, f: number): boolean {
   if (f === 0) return false;
   // Only a blank or the last letter of some hint can stand right before.
   const p = v.charCodeAt(f - 1);
-  if (p !== 32 && !(p < 128 && HINT_LAST[p] === 1)) return false;
+  if (p !== 32 && p !== 9 && !(p < 128 && HINT_LAST[p] === 1)) return false;
   let k = f;
-  while (k > 0 && f - k < 4 && v.charCodeAt(k - 1) === 32) k--;
+  while (k > 0 && f - k < 4 && (v.charCodeAt(k - 1) === 32 || v.charCodeAt(k - 1) === 9)) k--;
   let s = k;
   while (s > 0) {
     const d = v.charCodeAt(s - 1);

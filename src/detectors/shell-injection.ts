@@ -23,7 +23,10 @@
  * A few stand-alone structures are judged directly: `$IFS` as a word separator, `() {` (Shellshock),
  * `/dev/tcp` redirections, empty substitutions glued into words, Windows `for %x in (..)` /
  * `if exist`, PowerShell `iex` / `-enc` and its call operator on a name joined from pieces
- * (`& ('i'+'ex')`, `.(gcm i*x)`), a command word built from characters cut out of variables
+ * (`& ('i'+'ex')`, `.(gcm i*x)`) or built by an expression (`& ("{1}{0}" -f 'ex','i')`,
+ * `.(('i','e','x') -join '')`: PsExpr evaluates the format, join, index and cast operators), letters
+ * cut out of fixed-value variables (`$env:ComSpec[4,15,25]-join''`, `$ShellId[1]+$ShellId[13]+'x'`),
+ * a command word built from characters cut out of variables
  * (`${PATH:0:1}`, `%COMSPEC:~-7,3%`), `$0` (the running shell) given code, process-execution calls
  * with a shell command string (`system('id')`, PHP `${@system(..)}`), SSI `<!--#exec`, and
  * SMTP/IMAP/POP3 verbs after CRLF (mail command injection, which the same payload lists file under
@@ -616,6 +619,8 @@ class Pass {
   // PowerShell call operator on a parenthesised expression: `& ('i'+'ex') …`, `.(gcm i*x) …`.
   /** Inside such an expression: its parenthesis depth (0: not inside one). */
   private psDepth = 0;
+  /** Index after the `(` that opened the call-operator expression. */
+  private psFrom = 0;
   private psWords = 0;
   private psFirst = '';
   /** The expression's quoted pieces and `[char]N` codes, joined (what `+` concatenates), capped. */
@@ -891,7 +896,7 @@ class Pass {
         else this.onArgWord(norm, flags);
         return;
       }
-      if ((flags & (W_BACKSLASH | W_VAR | W_CARET | W_CONT)) !== 0 && norm.length <= 32) {
+      if ((flags & (W_BACKSLASH | W_VAR | W_CARET | W_CONT)) !== 0 && norm.length <= 32 && !psScopedVar(norm, flags, lx.firstVar)) {
         // cu\rl, c$_at: project the letters a filter-evading spelling leaves.
         const p1 = lettersOnly(norm);
         const p2 = (flags & W_VAR) !== 0 && p1.length > 0 ? lettersOnly(lx.s.slice(lx.start, Math.min(lx.end, lx.start + 48))) : '';
@@ -1077,10 +1082,12 @@ class Pass {
       this.psDepth++;
       return;
     }
-    const afterAmp = this.prevType === TK_SEP && this.lastSepKind === SEP_AMP;
+    // `& (…)`, and `|&(…)` (to the lexer bash's `|&`: a pipe into the call operator).
+    const afterAmp = this.prevType === TK_SEP && (this.lastSepKind === SEP_AMP || this.lastSepKind === SEP_PIPEAMP);
     const afterDot = this.prevType === TK_WORD && this.prevWordWasCmd && this.prevWordNorm === '.';
     if (!afterAmp && !afterDot) return;
     this.psDepth = 1;
+    this.psFrom = this.lx.end;
     this.psWords = 0;
     this.psFirst = '';
     this.psConcat = '';
@@ -1116,11 +1123,21 @@ class Pass {
   private psClose(): void {
     this.psDepth--;
     if (this.psDepth > 0) return;
-    if (this.psBroken || this.psPieces < 2) return;
-    const built = this.psConcat;
-    const lower = built.toLowerCase();
-    if (lookupName(built) !== 0 || isBinPath(lower) || isWinExecPath(lower)) {
-      this.report('powershell', `The PowerShell call operator runs the command '${short(built)}' joined from string pieces`, H);
+    if (!this.psBroken && this.psPieces >= 2) {
+      const built = this.psConcat;
+      const lower = built.toLowerCase();
+      if (lookupName(built) !== 0 || isBinPath(lower) || isWinExecPath(lower)) {
+        this.report('powershell', `The PowerShell call operator runs the command '${short(built)}' joined from string pieces`, H);
+        return;
+      }
+    }
+    // Format strings, -join, indexing, casts (PsExpr): `& ("{1}{0}" -f 'ex','i')`,
+    // `.(('i','e','x') -join '')`, `&($env:ComSpec[4,15,25]-join'')`. The spans of successive
+    // call-operator groups do not overlap (a group opens only at depth 0), so the evaluations read
+    // each character at most once in a pass, and each at most PS_SPAN characters.
+    const r = psBuiltCommand(this.lx.s, this.psFrom, this.lx.start, true);
+    if (r !== undefined) {
+      this.report('powershell', `The PowerShell call operator runs the command '${short(r.name)}' built by an expression`, H);
     }
   }
 
@@ -1886,7 +1903,12 @@ export function detectShellInjection(value: string): Detection | undefined {
   // code inside is still read as commands. (withoutTags adds no backtick: the value's bit decides.)
   if ((pf & P_BT) !== 0 && (text ?? value).indexOf('```') !== -1) text = withoutFences(text ?? value);
   const d = text === undefined ? detect(value, pf) : detect(text, presence(text));
-  if (d?.confidence === 'high' || (n < LONG_VALUE && (pf & P_BRK) === 0) || value.indexOf(']::') === -1) return d;
+  if (d?.confidence === 'high') return d;
+  // Letters of a fixed-value variable picked by index (`$env:ComSpec[4,15,25]-join''`): needs `$`
+  // (a P_SHELL character) and the `[` of the index.
+  const built = (pf & P_SHELL) !== 0 && value.indexOf('$') !== -1 && value.indexOf('[') !== -1 ? powershellBuiltName(value) : undefined;
+  if (built !== undefined) return built;
+  if ((n < LONG_VALUE && (pf & P_BRK) === 0) || value.indexOf(']::') === -1) return d;
   return better(d, powershellStaticCall(value));
 }
 
@@ -1934,8 +1956,11 @@ const PS_TYPES: ReadonlySet<string> = new Set([
 /** `[Type]::Method(` with a type from PS_TYPES: the PowerShell way around cmdlet names (high). */
 function powershellStaticCall(value: string): Detection | undefined {
   for (let i = value.indexOf(']::'); i !== -1; i = value.indexOf(']::', i + 3)) {
-    const open = value.lastIndexOf('[', i);
-    if (open === -1 || i - open > 64) continue;
+    // `[` within 64 characters before (a bounded loop: lastIndexOf would search on to the start, once
+    // per `]::`).
+    let open = i - 1;
+    while (open >= 0 && i - open <= 64 && value.charCodeAt(open) !== 91) open--;
+    if (open < 0 || i - open > 64) continue;
     let type = value.slice(open + 1, i).trim().toLowerCase();
     if (type.startsWith('system.')) type = type.slice(7);
     if (!PS_TYPES.has(type)) continue;
@@ -1947,6 +1972,671 @@ function powershellStaticCall(value: string): Detection | undefined {
     }
   }
   return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// PowerShell expressions that build a command name
+// ---------------------------------------------------------------------------------------------------
+//
+// Invoke-Obfuscation and its kin never write `iex`: they build it. `& ("{1}{0}" -f 'ex','i')`,
+// `.(('i','e','x') -join '')`, `&($env:ComSpec[4,15,25]-join'')`, `.($ShellId[1]+$ShellId[13]+'x')`,
+// `(gv '*mdr*').Name[3,11,2]-join''`. PsExpr evaluates the small part of PowerShell these use, over a
+// bounded span of raw text: string literals, `[char]N`, the `,` `-f` `+` `-join` `-replace` operators
+// (with PowerShell's precedence: `,` over `-f` over `+` over `-join`/`-replace`), indexing
+// (`[4,15,25]`, `[-1..-3]`), a few members (`.Name`, `.Value`, `.ToString()`, `.Replace(a,b)`,
+// `.ToLower()`), casts to [char] and [string], and the variables whose value is fixed on every Windows
+// host (`$ShellId`, `$PSHome`, `$env:ComSpec`, `$env:Public`, `$VerbosePreference`…). Anything else
+// makes the value unknown and the evaluation gives up: it never guesses.
+//
+// Cost: one left-to-right pass over at most PS_SPAN characters (each token is read once; recursion
+// only follows parentheses and is capped at PS_DEPTH); strings are capped at PS_STR characters and
+// arrays at PS_ITEMS elements. Callers run it a bounded number of times per value (see
+// powershellBuiltName), so the detector stays linear.
+
+/** Longest span of raw text evaluated. */
+const PS_SPAN = 320;
+/** Deepest parenthesis / call nesting followed. */
+const PS_DEPTH = 12;
+/** Longest intermediate string kept (a command name is far shorter; format strings are short too). */
+const PS_STR = 256;
+/** Most elements of an array (index lists and `'i','e','x'` lists). */
+const PS_ITEMS = 64;
+
+/** A variable object, as `Get-Variable` returns it (`.Name`, `.Value`). */
+interface PsVar {
+  name: string;
+  value: string;
+}
+type PsVal = string | string[] | PsVar | null;
+
+/**
+ * Variables with the same value on every Windows host (lower case, `env:` for environment variables).
+ * Casing of paths differs between hosts; command lookup is case-insensitive, so it does not matter.
+ */
+const PS_KNOWN: ReadonlyMap<string, string> = new Map([
+  ['shellid', 'Microsoft.PowerShell'],
+  ['pshome', 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0'],
+  ['env:comspec', 'C:\\WINDOWS\\system32\\cmd.exe'],
+  ['env:public', 'C:\\Users\\Public'],
+  ['env:windir', 'C:\\WINDOWS'],
+  ['env:systemroot', 'C:\\WINDOWS'],
+  ['env:programdata', 'C:\\ProgramData'],
+  ['env:allusersprofile', 'C:\\ProgramData'],
+  ['verbosepreference', 'SilentlyContinue'],
+  ['debugpreference', 'SilentlyContinue'],
+  ['maximumdrivecount', '4096'],
+  ['maximumerrorcount', '256'],
+]);
+
+/** Names `Get-Variable '*pattern*'` can find among the automatic variables (for `.Name` slicing). */
+const PS_AUTOMATIC = [
+  'MaximumDriveCount', 'MaximumErrorCount', 'MaximumAliasCount', 'MaximumFunctionCount', 'MaximumHistoryCount',
+  'MaximumVariableCount', 'ShellId', 'PSHome', 'VerbosePreference', 'DebugPreference', 'ErrorActionPreference',
+  'WarningPreference', 'ConfirmPreference', 'ProgressPreference', 'InformationPreference', 'WhatIfPreference',
+  'PSEdition', 'PSCulture', 'PSUICulture', 'PSVersionTable', 'ExecutionContext', 'PSScriptRoot', 'PWD', 'HOME',
+  'Host', 'PID', 'true', 'false', 'null', 'input', 'args', 'OFS', 'NestedPromptLevel', 'PSSessionOption',
+  'PSEmailServer', 'PSDefaultParameterValues', 'PSModuleAutoLoadingPreference', 'FormatEnumerationLimit',
+  'LogCommandHealthEvent', 'ConsoleFileName', 'Error', 'MyInvocation', 'StackTrace', 'Matches', 'PSCommandPath',
+];
+
+/** `*`/`?` wildcard match, case-insensitive, of short strings (pattern ≤ 16, name ≤ 32): O(p·n). */
+function psWildcard(p: string, name: string): boolean {
+  const pl = p.toLowerCase();
+  const nl = name.toLowerCase();
+  // Iterative star matching with one backtrack point: linear in p·n for these short inputs.
+  let i = 0;
+  let j = 0;
+  let star = -1;
+  let mark = 0;
+  while (j < nl.length) {
+    if (i < pl.length && (pl[i] === '?' || pl[i] === nl[j])) {
+      i++;
+      j++;
+    } else if (i < pl.length && pl[i] === '*') {
+      star = i++;
+      mark = j;
+    } else if (star >= 0) {
+      i = star + 1;
+      j = ++mark;
+    } else return false;
+  }
+  while (i < pl.length && pl[i] === '*') i++;
+  return i === pl.length;
+}
+
+/** Double-quoted string escapes: `0 `a `b `e `f `n `r `t `v. */
+const PS_ESCAPES: ReadonlyMap<number, string> = new Map([
+  [48, '\0'], [97, '\x07'], [98, '\b'], [101, '\x1b'], [102, '\f'], [110, '\n'], [114, '\r'], [116, '\t'], [118, '\v'],
+]);
+
+function psStr(v: PsVal): string | null {
+  if (v === null) return null;
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) {
+    const s = v.join(' '); // $OFS
+    return s.length > PS_STR ? null : s;
+  }
+  return null;
+}
+
+function psIsIdent(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+function psBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+class PsExpr {
+  private readonly s: string;
+  private readonly end: number;
+  i: number;
+  private depth = 0;
+  /** Set once anything is unknown or unparsable: every caller then unwinds with null. */
+  failed = false;
+  /** Building steps taken: a format, join, concatenation, index, cast, replace or member call. */
+  ops = 0;
+  /** PS_KNOWN variables (or Get-Variable names) read. */
+  knownReads = 0;
+  /** Index operations (`[4,15,25]`). With knownReads: letters cut out of a fixed value. */
+  indexes = 0;
+
+  constructor(s: string, from: number, to: number) {
+    this.s = s;
+    this.i = from;
+    this.end = Math.min(to, from + PS_SPAN);
+  }
+
+  private fail(): null {
+    this.failed = true;
+    return null;
+  }
+
+  /** Index of the character `ch` within `limit` characters of the cursor (and the span), or -1. */
+  private find(ch: number, limit: number): number {
+    const stop = Math.min(this.end, this.i + limit);
+    for (let k = this.i; k < stop; k++) if (this.s.charCodeAt(k) === ch) return k;
+    return -1;
+  }
+
+  private c(k = 0): number {
+    const j = this.i + k;
+    return j < this.end ? this.s.charCodeAt(j) : NaN;
+  }
+
+  private skip(): void {
+    for (;;) {
+      const c = this.c();
+      if (psBlank(c)) this.i++;
+      else if (c === 96 && (this.c(1) === 10 || this.c(1) === 13)) this.i += 2; // backtick line continuation
+      else return;
+    }
+  }
+
+  /** At a `-word` operator (case-insensitive, not followed by an identifier character): its name. */
+  private dashOp(): string {
+    if (this.c() !== 45) return '';
+    let k = 1;
+    while (k < 10 && psIsIdent(this.c(k))) k++;
+    if (k === 1 || psIsIdent(this.c(k))) return '';
+    return this.s.slice(this.i + 1, this.i + k).toLowerCase();
+  }
+
+  /** Whole expression: the loosest level, `-join` / `-replace`. */
+  expr(): PsVal {
+    if (++this.depth > PS_DEPTH) return this.fail();
+    let v = this.add();
+    for (;;) {
+      if (this.failed) return null;
+      this.skip();
+      const op = this.dashOp();
+      if (op !== 'join' && op !== 'replace' && op !== 'ireplace' && op !== 'creplace') break;
+      this.i += op.length + 1;
+      const r = this.add();
+      if (this.failed) return null;
+      this.ops++;
+      v = op === 'join' ? this.join(v, psStr(r)) : this.replace(v, r, op === 'creplace');
+    }
+    this.depth--;
+    return v;
+  }
+
+  private add(): PsVal {
+    let v = this.format();
+    for (;;) {
+      if (this.failed) return null;
+      this.skip();
+      if (this.c() !== 43) return v;
+      this.i++;
+      const r = this.format();
+      if (this.failed) return null;
+      this.ops++;
+      if (Array.isArray(v)) {
+        const items = Array.isArray(r) ? r : [psStr(r)];
+        if (v.length + items.length > PS_ITEMS) return this.fail();
+        const out = v.slice();
+        for (const it of items) {
+          if (it === null || typeof it !== 'string') return this.fail();
+          out.push(it);
+        }
+        v = out;
+      } else {
+        const a = psStr(v);
+        const b = psStr(r);
+        if (a === null || b === null || a.length + b.length > PS_STR) return this.fail();
+        v = a + b;
+      }
+    }
+  }
+
+  private format(): PsVal {
+    let v = this.list();
+    for (;;) {
+      if (this.failed) return null;
+      this.skip();
+      if (this.dashOp() !== 'f') return v;
+      this.i += 2;
+      const r = this.list();
+      if (this.failed) return null;
+      this.ops++;
+      const fmt = psStr(v);
+      if (fmt === null) return this.fail();
+      const args = Array.isArray(r) ? r : [psStr(r)];
+      v = this.applyFormat(fmt, args);
+    }
+  }
+
+  /** `"{1}{0}" -f 'ex','i'`: `{N}` (with optional `,align` / `:format`, ignored), `{{` and `}}`. */
+  private applyFormat(fmt: string, args: (string | null)[]): PsVal {
+    let out = '';
+    for (let k = 0; k < fmt.length; k++) {
+      const ch = fmt.charCodeAt(k);
+      if (ch === 123 && fmt.charCodeAt(k + 1) === 123) {
+        out += '{';
+        k++;
+      } else if (ch === 125 && fmt.charCodeAt(k + 1) === 125) {
+        out += '}';
+        k++;
+      } else if (ch === 123) {
+        let e = k + 1;
+        let idx = 0;
+        while (e < fmt.length && e < k + 4 && fmt.charCodeAt(e) >= 48 && fmt.charCodeAt(e) <= 57) idx = idx * 10 + fmt.charCodeAt(e++) - 48;
+        if (e === k + 1) return this.fail();
+        const close = fmt.indexOf('}', e);
+        if (close === -1 || close - e > 8) return this.fail();
+        const a = args[idx];
+        if (a === undefined || a === null) return this.fail();
+        out += a;
+        k = close;
+      } else out += fmt.charAt(k);
+      if (out.length > PS_STR) return this.fail();
+    }
+    return out;
+  }
+
+  private list(): PsVal {
+    const first = this.unary();
+    this.skip();
+    if (this.failed || this.c() !== 44) return first;
+    const items: string[] = [];
+    let v: PsVal = first;
+    for (;;) {
+      const sv = psStr(v);
+      if (sv === null || items.length >= PS_ITEMS) return this.fail();
+      items.push(sv);
+      this.skip();
+      if (this.c() !== 44) return items;
+      this.i++;
+      v = this.unary();
+      if (this.failed) return null;
+    }
+  }
+
+  private unary(): PsVal {
+    this.skip();
+    const op = this.dashOp();
+    if (op === 'join') {
+      this.i += 5;
+      const v = this.unary();
+      this.ops++;
+      return this.join(v, '');
+    }
+    if (this.c() === 91) {
+      // A cast: [char]105, [string]$VerbosePreference, [char[]]… (others are unknown).
+      const close = this.find(93, 24);
+      if (close === -1) return this.fail();
+      const type = this.s.slice(this.i + 1, close).trim().toLowerCase();
+      if (type === 'char' || type === 'string' || type === 'system.char' || type === 'system.string') {
+        this.i = close + 1;
+        const v = this.unary();
+        if (this.failed) return null;
+        this.ops++;
+        if (type.endsWith('string')) return psStr(v);
+        if (typeof v === 'string' && v.length === 1) return v;
+        const code = typeof v === 'string' ? Number(v) : NaN;
+        if (!Number.isInteger(code) || code < 1 || code > 0xffff) return this.fail();
+        return String.fromCharCode(code);
+      }
+      return this.fail();
+    }
+    return this.postfix();
+  }
+
+  private postfix(): PsVal {
+    let v = this.primary();
+    for (;;) {
+      if (this.failed) return null;
+      const c = this.c(); // no blank: `$x [1]` is two arguments, `$x[1]` an index
+      if (c === 91) {
+        this.i++;
+        const idx = this.indexList();
+        if (idx === null) return this.fail();
+        this.ops++;
+        this.indexes++;
+        v = this.index(v, idx);
+      } else if (c === 46 && this.c(1) !== 46) {
+        this.i++;
+        let k = 0;
+        while (k < 16 && psIsIdent(this.c(k))) k++;
+        const m = this.s.slice(this.i, this.i + k).toLowerCase();
+        this.i += k;
+        v = this.member(v, m);
+      } else return v;
+    }
+  }
+
+  private member(v: PsVal, m: string): PsVal {
+    const isVar = v !== null && typeof v === 'object' && !Array.isArray(v);
+    if (m === 'name' || m === 'value') {
+      if (!isVar) return this.fail();
+      this.ops++;
+      return m === 'name' ? (v as PsVar).name : (v as PsVar).value;
+    }
+    let args: string[] = [];
+    if (this.c() === 40) {
+      this.i++;
+      this.skip();
+      if (this.c() !== 41) {
+        const a = this.list();
+        if (this.failed) return null;
+        args = Array.isArray(a) ? a : [psStr(a) ?? ''];
+      }
+      this.skip();
+      if (this.c() !== 41) return this.fail();
+      this.i++;
+    }
+    const sv = isVar ? null : psStr(v);
+    if (sv === null) return this.fail();
+    this.ops++;
+    switch (m) {
+      case 'tostring':
+        return sv;
+      case 'tolower':
+      case 'tolowerinvariant':
+        return sv.toLowerCase();
+      case 'toupper':
+      case 'toupperinvariant':
+        return sv.toUpperCase();
+      case 'trim':
+        return sv.trim();
+      case 'replace': {
+        const [a, b] = args;
+        if (a === undefined || b === undefined || a.length === 0) return this.fail();
+        const r = sv.split(a).join(b);
+        return r.length > PS_STR ? this.fail() : r;
+      }
+      default:
+        return this.fail();
+    }
+  }
+
+  /** `[4,15,25]`, `[1]`, `[-1..-3]`: integer literals, negatives and ranges. At the `[`'s inside. */
+  private indexList(): number[] | null {
+    const out: number[] = [];
+    for (;;) {
+      this.skip();
+      const a = this.int();
+      if (a === null) return null;
+      this.skip();
+      if (this.c() === 46 && this.c(1) === 46) {
+        this.i += 2;
+        this.skip();
+        const b = this.int();
+        if (b === null || Math.abs(b - a) >= PS_ITEMS) return null;
+        const step = b >= a ? 1 : -1;
+        for (let x = a; ; x += step) {
+          out.push(x);
+          if (x === b) break;
+        }
+      } else out.push(a);
+      if (out.length > PS_ITEMS) return null;
+      this.skip();
+      const c = this.c();
+      this.i++;
+      if (c === 93) return out;
+      if (c !== 44) return null;
+    }
+  }
+
+  private int(): number | null {
+    let neg = false;
+    if (this.c() === 45) {
+      neg = true;
+      this.i++;
+    }
+    let wrapped = false;
+    if (this.c() === 40) {
+      // `-(3)`
+      wrapped = true;
+      this.i++;
+    }
+    let k = 0;
+    let v = 0;
+    while (k < 5 && this.c(k) >= 48 && this.c(k) <= 57) v = v * 10 + this.c(k++) - 48;
+    if (k === 0) return null;
+    this.i += k;
+    if (wrapped) {
+      if (this.c() !== 41) return null;
+      this.i++;
+    }
+    return neg ? -v : v;
+  }
+
+  private index(v: PsVal, idx: number[]): PsVal {
+    let src: string | string[];
+    if (typeof v === 'string') src = v;
+    else if (Array.isArray(v)) src = v;
+    else return this.fail();
+    const out: string[] = [];
+    for (const x of idx) {
+      const j = x < 0 ? src.length + x : x;
+      if (j < 0 || j >= src.length) return this.fail(); // PowerShell yields $null; no builder relies on it
+      out.push(typeof src === 'string' ? src.charAt(j) : (src[j] as string));
+    }
+    return out.length === 1 ? (out[0] as string) : out;
+  }
+
+  private join(v: PsVal, sep: string | null): PsVal {
+    if (sep === null || v === null) return this.fail();
+    if (typeof v === 'string') return v;
+    if (!Array.isArray(v)) return this.fail();
+    const r = v.join(sep);
+    return r.length > PS_STR ? this.fail() : r;
+  }
+
+  /** `-replace 'a','b'` with a pattern free of regex syntax: literal, case-insensitive unless `-creplace`. */
+  private replace(v: PsVal, r: PsVal, cs: boolean): PsVal {
+    const sv = psStr(v);
+    const args = Array.isArray(r) ? r : [psStr(r)];
+    const pat = args[0];
+    const rep = args.length > 1 ? args[1] : '';
+    if (sv === null || pat === null || pat === undefined || rep === null || rep === undefined || pat.length === 0) return this.fail();
+    for (let k = 0; k < pat.length; k++) if ('\\^$.|?*+()[]{}'.indexOf(pat.charAt(k)) !== -1) return this.fail();
+    if (rep.indexOf('$') !== -1) return this.fail();
+    let out = '';
+    const hay = cs ? sv : sv.toLowerCase();
+    const needle = cs ? pat : pat.toLowerCase();
+    let from = 0;
+    for (let k = hay.indexOf(needle); k !== -1; k = hay.indexOf(needle, from)) {
+      out += sv.slice(from, k) + rep;
+      from = k + needle.length;
+      if (out.length > PS_STR) return this.fail();
+    }
+    return out + sv.slice(from);
+  }
+
+  private primary(): PsVal {
+    this.skip();
+    const c = this.c();
+    if (c === 39 || c === 0x2018 || c === 0x2019) return this.single();
+    if (c === 34 || c === 0x201c || c === 0x201d) return this.double();
+    if (c === 40 || (c === 64 && this.c(1) === 40)) {
+      this.i += c === 64 ? 2 : 1;
+      this.skip();
+      const cmd = this.command();
+      const v = cmd === undefined ? this.expr() : cmd;
+      this.skip();
+      if (this.failed || this.c() !== 41) return this.fail();
+      this.i++;
+      return v;
+    }
+    if (c === 36) return this.variable();
+    if (c >= 48 && c <= 57) {
+      let k = 0;
+      while (k < 6 && this.c(k) >= 48 && this.c(k) <= 57) k++;
+      const v = this.s.slice(this.i, this.i + k);
+      this.i += k;
+      return v;
+    }
+    return this.fail();
+  }
+
+  /** Inside `(`: `gv '*mdr*'` / `Get-Variable '*mdr*'` / `variable …`, or undefined when no such command. */
+  private command(): PsVal | undefined {
+    let k = 0;
+    while (k < 13 && (psIsIdent(this.c(k)) || this.c(k) === 45)) k++;
+    const w = this.s.slice(this.i, this.i + k).toLowerCase();
+    if (w !== 'gv' && w !== 'get-variable' && w !== 'variable') return undefined;
+    if (!psBlank(this.c(k))) return undefined;
+    this.i += k;
+    this.skip();
+    const p = this.unary();
+    if (this.failed || typeof p !== 'string' || p.length > 16) return this.fail();
+    let found: string | undefined;
+    for (const name of PS_AUTOMATIC) {
+      if (!psWildcard(p, name)) continue;
+      if (found !== undefined) return this.fail(); // several variables: an array of them, not modelled
+      found = name;
+    }
+    if (found === undefined) return this.fail();
+    this.knownReads++; // a variable's name, to cut letters out of
+    return { name: found, value: PS_KNOWN.get(found.toLowerCase()) ?? '' };
+  }
+
+  private variable(): PsVal {
+    this.i++;
+    let name: string;
+    if (this.c() === 123) {
+      const close = this.find(125, 40);
+      if (close === -1) return this.fail();
+      name = this.s.slice(this.i + 1, close);
+      this.i = close + 1;
+    } else {
+      let k = 0;
+      while (k < 40 && (psIsIdent(this.c(k)) || (this.c(k) === 58 && psIsIdent(this.c(k + 1))))) k++;
+      name = this.s.slice(this.i, this.i + k);
+      this.i += k;
+    }
+    const v = PS_KNOWN.get(name.toLowerCase());
+    if (v === undefined) return this.fail();
+    this.knownReads++;
+    return v;
+  }
+
+  private single(): PsVal {
+    let out = '';
+    this.i++;
+    for (;;) {
+      if (this.i >= this.end) return this.fail();
+      const c = this.s.charCodeAt(this.i);
+      if (c === 39 || c === 0x2018 || c === 0x2019) {
+        if (this.c(1) === c) {
+          out += "'";
+          this.i += 2;
+          continue;
+        }
+        this.i++;
+        return out;
+      }
+      out += this.s.charAt(this.i++);
+      if (out.length > PS_STR) return this.fail();
+    }
+  }
+
+  private double(): PsVal {
+    let out = '';
+    this.i++;
+    for (;;) {
+      if (this.i >= this.end) return this.fail();
+      const c = this.s.charCodeAt(this.i);
+      if (c === 34 || c === 0x201c || c === 0x201d) {
+        if (this.c(1) === c) {
+          out += '"';
+          this.i += 2;
+          continue;
+        }
+        this.i++;
+        return out;
+      }
+      if (c === 36 && (psIsIdent(this.c(1)) || this.c(1) === 123 || this.c(1) === 40)) return this.fail(); // interpolation
+      if (c === 96) {
+        const e = this.c(1);
+        this.i += 2;
+        // Escapes `0 `a `b `e `f `n `r `t `v; a backtick before any other character is that character.
+        if (Number.isNaN(e)) return this.fail();
+        out += PS_ESCAPES.get(e) ?? String.fromCharCode(e);
+        continue;
+      }
+      out += this.s.charAt(this.i++);
+      if (out.length > PS_STR) return this.fail();
+    }
+  }
+}
+
+/**
+ * The command name a PowerShell expression in s[from, to) builds, when the whole span evaluates to a
+ * string by at least one building step; otherwise undefined. `sliced` reports whether letters were
+ * cut out of a fixed-value variable (the Invoke-Obfuscation signature).
+ */
+function psBuiltCommand(s: string, from: number, to: number, whole: boolean): { name: string; sliced: boolean } | undefined {
+  if (to - from > PS_SPAN) return undefined;
+  const ev = new PsExpr(s, from, to);
+  const v = ev.expr();
+  if (ev.failed || typeof v !== 'string' || ev.ops === 0) return undefined;
+  if (whole) {
+    while (ev.i < to && psBlank(s.charCodeAt(ev.i))) ev.i++;
+    if (ev.i < to) return undefined;
+  }
+  const name = v.trim();
+  if (name.length === 0 || name.length > 40) return undefined;
+  const lower = name.toLowerCase();
+  if (lookupName(name) === 0 && !isBinPath(lower) && !isWinExecPath(lower)) return undefined;
+  return { name, sliced: ev.knownReads > 0 && ev.indexes > 0 };
+}
+
+/** Evaluations per value for powershellBuiltName: each reads at most PS_SPAN characters. */
+const PS_MAX_EVALS = 8;
+
+/**
+ * A fixed-value variable sliced into a command name outside any call operator:
+ * `$env:ComSpec[4,15,25]-join''`, `$ShellId[1]+$ShellId[13]+'x'`, `([string]$VerbosePreference)[1,3]+'x'-join''`.
+ * No script has a use for the letters of `$env:ComSpec` picked by index; it is how `iex` is spelled
+ * when `iex` is filtered. Each `$` is looked at once (its name read over at most 40 characters); for
+ * the first PS_MAX_EVALS that name a PS_KNOWN variable the expression is evaluated from the `$` and
+ * from the opening parentheses or casts right before it (a look-back of at most 48 characters).
+ */
+function powershellBuiltName(value: string): Detection | undefined {
+  let evals = 0;
+  for (let d = value.indexOf('$'); d !== -1 && evals < PS_MAX_EVALS; d = value.indexOf('$', d + 1)) {
+    let k = d + 1;
+    if (value.charCodeAt(k) === 123) k++;
+    const a = k;
+    while (k < value.length && k - a < 40 && (psIsIdent(value.charCodeAt(k)) || value.charCodeAt(k) === 58)) k++;
+    if (!PS_KNOWN.has(value.slice(a, k).toLowerCase())) continue;
+    // The leftmost `(`, `@(` or `[type]` cast directly before the `$`, over blanks.
+    let start = d;
+    for (let b = d - 1; b >= 0 && d - b <= 48; b--) {
+      const c = value.charCodeAt(b);
+      if (c === 40 || c === 64) start = b;
+      else if (c === 93) {
+        let o = b - 1;
+        while (o >= 0 && d - o <= 48 && value.charCodeAt(o) !== 91) o--;
+        if (o < 0 || d - o > 48) break;
+        start = o;
+        b = o;
+      } else if (!psBlank(c)) break;
+    }
+    for (const from of start === d ? [d] : [start, d]) {
+      evals++;
+      const r = psBuiltCommand(value, from, Math.min(value.length, from + PS_SPAN), false);
+      if (r !== undefined && r.sliced) {
+        return { rule: 'shell.powershell', confidence: 'high', reason: `A PowerShell expression spells the command '${short(r.name)}' with letters cut out of a variable.` };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** PowerShell variable scopes and drives: `$env:Path`, `$global:x`, `$script:y`. */
+const PS_SCOPES: ReadonlySet<string> = new Set(['env', 'global', 'script', 'local', 'private', 'using', 'variable', 'function', 'alias']);
+
+/**
+ * A word that is a PowerShell scoped variable (`$env:Path`, `$global:Count`): to the lexer `$env`
+ * and the text `:Path`, but no shell runs `:Path` as `Path` (the colon stays part of the word), so
+ * the letters left after the expansion (`Path`, a cmd.exe command) name nothing.
+ */
+function psScopedVar(norm: string, flags: number, firstVar: string): boolean {
+  return (flags & W_VAR) !== 0 && norm.charCodeAt(0) === 58 && PS_SCOPES.has(firstVar.toLowerCase());
 }
 
 /** `8.5.0`, `3.11`: digits with at least one dot. */

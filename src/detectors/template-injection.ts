@@ -17,7 +17,8 @@
  * operators, punctuation). The decision is made on what the expression does:
  *
  * - `ssti.object-traversal` (high): Python dunder attributes (`__class__`, `__globals__`, name-mangled
- *   `_TemplateReference__context`, also spelled as strings for `attr()`), and chains to the Function
+ *   `_TemplateReference__context`, also spelled as strings for `attr()` or in `%c` character codes:
+ *   `"%c%c%c%c%c%c%c%c%c"|format(95,95,99,…)`), and chains to the Function
  *   constructor (`constructor.constructor(…)`, `$on.constructor(…)`, `x.__proto__`).
  * - `ssti.code-execution` (high): names that reach code or process execution or reflection:
  *   `getClass`, `forName`, `T(java.lang.Runtime)`, `new java.…`, `os.popen`, `system(…)`, `IO.popen`,
@@ -351,6 +352,43 @@ function dangerString(v: string): boolean {
   return t.length >= 2 && (t.startsWith('__') || t.endsWith('__'));
 }
 
+/**
+ * The string a `%c` format builds from character codes: `fmt|format(95,95,…)` (Jinja's filter) or
+ * `fmt % (95,95,…)` (Python's operator), with `fmt` the string token at `k`; undefined when the
+ * arguments are not all numbers or there are too few. Reads at most 2 + 2·64 tokens after `k`.
+ */
+function charFormat(toks: Tok[], k: number, fmt: string): string | undefined {
+  let j = k + 1;
+  if (isP(toks[j], '|') && toks[j + 1]?.t === T_ID && toks[j + 1]!.v === 'format' && isP(toks[j + 2], '(')) j += 3;
+  else if (toks[j]?.t === T_OP && toks[j]!.v === '%' && isP(toks[j + 1], '(')) j += 2;
+  else return undefined;
+  const codes: number[] = [];
+  for (; j < toks.length && codes.length < 64; j++) {
+    const t = toks[j]!;
+    if (t.t === T_NUM) {
+      const c = Number(t.v);
+      if (!Number.isInteger(c) || c < 1 || c > 0xffff) return undefined;
+      codes.push(c);
+      if (!isP(toks[j + 1], ',')) break;
+      j++;
+    } else return undefined;
+  }
+  let out = '';
+  let used = 0;
+  for (let i = 0; i < fmt.length && out.length < 96; i++) {
+    if (fmt.charCodeAt(i) === 37 && fmt.charCodeAt(i + 1) === 99) {
+      const c = codes[used++];
+      if (c === undefined) return undefined;
+      out += String.fromCharCode(c);
+      i++;
+    } else if (fmt.charCodeAt(i) === 37 && fmt.charCodeAt(i + 1) === 37) {
+      out += '%';
+      i++;
+    } else out += fmt.charAt(i);
+  }
+  return used >= 2 ? out : undefined;
+}
+
 function isP(tok: Tok | undefined, ch: string): boolean {
   return tok !== undefined && tok.t === T_P && tok.v === ch;
 }
@@ -463,6 +501,13 @@ function judgeTokens(toks: Tok[], from: number, where: string): Finding | undefi
       literals++;
       if (dangerString(tok.v)) {
         return { level: 3, rule: 'ssti.code-execution', reason: `Template expression ${where} names "${shown(tok.v)}" in a string (a filter callback or attribute lookup).` };
+      }
+      // `"%c%c%c…"|format(95,95,99,…)` and `'%c%c' % (95,95)`: a name spelled in character codes.
+      if (tok.v.indexOf('%c') !== -1) {
+        const built = charFormat(toks, k, tok.v);
+        if (built !== undefined && (isDunder(built) || dangerString(built))) {
+          return { level: 3, rule: 'ssti.object-traversal', reason: `Template expression ${where} spells "${shown(built)}" with %c character codes.` };
+        }
       }
       // Ruby/ERB backticks run a command.
       if (tok.q === 96 && (where === 'in <%…%>' || where === 'in #{…}')) {

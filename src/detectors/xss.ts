@@ -23,7 +23,10 @@
  *   breakout;
  * - style attributes whose CSS escapes hide a property name or spell markup (`be\haviour:`, `\3cimg`).
  * Weaker signals stay below `high`: a `}` closing a style attribute's block, raw-text tags
- * (`<plaintext>`), DOM code inside an expression (medium); XML schema locations (low).
+ * (`<plaintext>`), DOM code inside an expression, an `<iframe>` of a video or map player (YouTube,
+ * Vimeo, Google Maps… with nothing active on the tag), a JSX handler bound to a name
+ * (`onClick={save}`) (medium); a value that is a timer given a function name (`setInterval(tick,
+ * 1000)`) and XML schema locations (low).
  * Prose with angle brackets (`a < b`, `<3`, `x<y>z`, `<me@x.com>`, `use <b>bold</b>`) is text or a
  * harmless tag: nothing, or `low`.
  *
@@ -485,7 +488,53 @@ function elementLike(name: string): boolean {
   return true;
 }
 
-function checkTag(tag: HtmlTag, input: string, best: Best): boolean {
+/**
+ * Player pages that rich-text editors embed with an `<iframe>` (YouTube, Vimeo, Google Maps, …):
+ * exact https host and path prefix, read from the raw `src` (an entity or a blank in the scheme
+ * makes it no match), and no `srcdoc`. The host ends at the first `/`, so `@`, `\` or a longer
+ * host name (`www.youtube.com.evil.example`) never match. O(attributes).
+ */
+const PLAYER_EMBEDS: readonly (readonly [string, string])[] = [
+  ['www.youtube.com', '/embed/'],
+  ['youtube.com', '/embed/'],
+  ['www.youtube-nocookie.com', '/embed/'],
+  ['player.vimeo.com', '/video/'],
+  ['www.google.com', '/maps/embed'],
+  ['open.spotify.com', '/embed/'],
+  ['w.soundcloud.com', '/player/'],
+  ['www.dailymotion.com', '/embed/'],
+  ['player.twitch.tv', '/?'],
+  ['www.loom.com', '/embed/'],
+  ['fast.wistia.net', '/embed/'],
+];
+
+function playerEmbed(tag: HtmlTag): boolean {
+  let src = '';
+  for (const a of tag.attributes) {
+    if (a.name === 'srcdoc') return false;
+    if (a.name === 'src') src = a.value;
+  }
+  if (!src.startsWith('https://')) return false;
+  const slash = src.indexOf('/', 8);
+  if (slash === -1) return false;
+  const host = src.slice(8, slash);
+  for (const [h, path] of PLAYER_EMBEDS) if (host === h && src.startsWith(path, slash)) return true;
+  return false;
+}
+
+/** `{handleClick}`, `{this.onSave}`: a JSX binding of a handler to a name (no call, no operator). */
+function jsxBinding(v: string): boolean {
+  const n = v.length;
+  if (n < 3 || n > 64 || v.charCodeAt(0) !== 123 || v.charCodeAt(n - 1) !== 125) return false;
+  if (!isIdentChar(v.charCodeAt(1)) || isDigit(v.charCodeAt(1))) return false;
+  for (let k = 1; k < n - 1; k++) {
+    const c = v.charCodeAt(k);
+    if (!(isIdentChar(c) || (c === 46 && isIdentChar(v.charCodeAt(k + 1))))) return false;
+  }
+  return true;
+}
+
+function checkTag(tag: HtmlTag, input: string, best: Best, players?: number[]): boolean {
   const name = localName(tag.name);
   if (tag.closing) {
     if (name === 'script') {
@@ -503,7 +552,13 @@ function checkTag(tag: HtmlTag, input: string, best: Best): boolean {
     return false;
   }
   if (SCRIPT_TAGS.has(name)) return best.add('script-tag', 'high', 'A <script> tag.');
-  if (EMBED_TAGS.has(name)) return best.add('embed-tag', 'high', `An <${name}> tag that loads active content.`);
+  if (EMBED_TAGS.has(name)) {
+    if (name !== 'iframe' || !playerEmbed(tag)) return best.add('embed-tag', 'high', `An <${name}> tag that loads active content.`);
+    players?.push(tag.start);
+    // Rich-text editors embed video and map players this way; the attributes are still judged
+    // below (an event handler or a script URL on the same tag is high).
+    best.add('embed-tag', 'medium', 'An <iframe> that embeds a video or map player.');
+  }
   // IE's `<import implementation=…>` behaviour binding with the spaces squeezed out
   // (`<importimplementation=`): the tag name swallowed the attribute.
   if (name.startsWith('import') && name.includes('implementation')) {
@@ -519,6 +574,11 @@ function checkTag(tag: HtmlTag, input: string, best: Best): boolean {
       // `onload!#$%…` in a fuzzed tag: the leading letters still name the event.
       let e = 2;
       while (e < an.length && an.charCodeAt(e) >= 97 && an.charCodeAt(e) <= 122) e++;
+      if (a.hasValue && jsxBinding(a.value)) {
+        // JSX `onClick={handleClick}`: to a browser a block naming a function, which calls nothing.
+        best.add('event-handler', 'medium', 'An on* attribute bound to a function name (JSX).');
+        continue;
+      }
       if (a.hasValue || EVENTS.has(an.slice(2, e))) {
         return best.add('event-handler', 'high', `An ${an.length <= 24 ? an : 'on…'} event handler attribute in a tag.`);
       }
@@ -594,7 +654,7 @@ function checkTag(tag: HtmlTag, input: string, best: Best): boolean {
  * `<script`, `<iframe`… anywhere, even where the tag scanner saw an attribute value or a comment:
  * `<img src="x` `<script>…` and `<t:set to="<SCRIPT>…">` rely on another parser's view of the quotes.
  */
-function scanDangerousTagNames(s: string, best: Best): boolean {
+function scanDangerousTagNames(s: string, best: Best, iframes: number[]): boolean {
   const n = s.length;
   // Where the last `<!ATTLIST` look-ahead stopped: later ones start there, so the scan stays linear.
   let attlistDone = 0;
@@ -642,7 +702,9 @@ function scanDangerousTagNames(s: string, best: Best): boolean {
         if ((!spaced && SCRIPT_TAGS.has(name)) || (spaced && (name === 'script' || name === 'iframe') && tagTail(s, k))) {
           return best.add(name === 'script' ? 'script-tag' : 'embed-tag', 'high', spaced ? `A <${name}> tag with blanks before its name.` : 'A <script> tag.');
         }
-        if (!spaced && EMBED_TAGS.has(name)) return best.add('embed-tag', 'high', `An <${name}> tag that loads active content.`);
+        // `<iframe` is judged once the tag scanner has read it: a player embed (checkTag) is medium.
+        if (!spaced && name === 'iframe') iframes.push(i);
+        else if (!spaced && EMBED_TAGS.has(name)) return best.add('embed-tag', 'high', `An <${name}> tag that loads active content.`);
       }
     }
     // `<s c r i p t`, `<f o r m`: a tag name spelled one letter at a time with blanks between, for a
@@ -1125,6 +1187,13 @@ function sinkCallAt(s: string, c: number, best: Best, spans: readonly number[] |
   // `alert(s)` in prose ("check the alert(s) page") is not a call, nor "eval() is evil".
   if (s.charCodeAt(c) === 40 && (((s.charCodeAt(c + 1) | 0x20) === 115 && s.charCodeAt(c + 2) === 41) || namedInProse(s, c))) return false;
   const ctx = sinkContext(s, chainStart);
+  if (ctx === 'start' && (ident === 'setTimeout' || ident === 'setInterval') && s.charCodeAt(c) === 40 && functionRefArg(s, c + 1)) {
+    // A value that is `setInterval(tick, 1000)`: a timer given a function by name runs no string;
+    // only a sink passed that way (`setTimeout(alert, 0)`, sinkCallbackAt) is code. After a breakout
+    // (`';setTimeout(x,1)//`) the call stays high.
+    if (best.wants('low')) best.add('js-breakout', 'low', `A call to ${ident}() with a function reference.`);
+    return false;
+  }
   if (ctx === 'start' || ctx === 'breakout') {
     const why = ctx === 'start' ? 'A value that is a call to' : 'A string or statement breakout into a call to';
     return best.add('js-breakout', 'high', `${why} ${ident}().`);
@@ -1140,6 +1209,26 @@ function sinkCallAt(s: string, c: number, best: Best, spans: readonly number[] |
     best.add('js-breakout', 'low', `A call to ${ident}().`);
   }
   return false;
+}
+
+/**
+ * From `a` (after a timer's `(`): a name or member chain (`tick`, `this.poll`) that is no sink,
+ * followed by `,` or `)`. Bounded: at most 64 characters looked at.
+ */
+function functionRefArg(s: string, a: number): boolean {
+  let k = a;
+  while (k < s.length && k - a < 8 && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9)) k++;
+  const start = k;
+  if (!isIdentChar(s.charCodeAt(k)) || isDigit(s.charCodeAt(k))) return false;
+  let seg = k;
+  while (k < s.length && k - start < 64 && (isIdentChar(s.charCodeAt(k)) || (s.charCodeAt(k) === 46 && isIdentChar(s.charCodeAt(k + 1))))) {
+    if (s.charCodeAt(k) === 46) seg = k + 1;
+    k++;
+  }
+  const last = s.slice(seg, k);
+  if (SINKS.has(last) || last === 'Function' || last === 'constructor') return false;
+  while (k < s.length && k - start < 72 && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9)) k++;
+  return s.charCodeAt(k) === 44 || s.charCodeAt(k) === 41;
 }
 
 /** A sink passed as a callback right after the `(` at `c`: `[1].find(alert)`, `setTimeout(alert)`. */
@@ -1560,17 +1649,29 @@ export function detectXss(value: string): Detection | undefined {
   // Terminated start tags as [start, end) pairs, for the sink and DOM scans (code inside markup).
   let spans: number[] | undefined;
   if (f & (F_LT | F_FULLWIDTH_LT)) {
-    if (scanDangerousTagNames(s, best)) return best.hit;
+    const iframes: number[] = [];
+    if (scanDangerousTagNames(s, best, iframes)) return best.hit;
+    const players: number[] = [];
     if (need & (N_SINK | N_DOM)) {
       const list: number[] = (spans = []);
       scanHtmlTags(s, (tag) => {
         if (tag.terminated && !tag.closing) list.push(tag.start, tag.end);
-        return checkTag(tag, s, best);
+        return checkTag(tag, s, best, players);
       });
     } else {
-      scanHtmlTags(s, (tag) => checkTag(tag, s, best));
+      scanHtmlTags(s, (tag) => checkTag(tag, s, best, players));
     }
     if (best.high) return best.hit;
+    // Every `<iframe` that is not a player embed the tag scanner read as a tag (inside an attribute
+    // value, a comment, another parser's view of the quotes) is high. Both lists ascend: one merge walk.
+    for (let a = 0, b = 0; a < iframes.length; a++) {
+      const at = iframes[a] as number;
+      while (b < players.length && (players[b] as number) < at) b++;
+      if (players[b] !== at) {
+        best.add('embed-tag', 'high', 'An <iframe> tag that loads active content.');
+        return best.hit;
+      }
+    }
   }
   if (f & (F_COLON | F_AMP) && need & N_SCHEME) {
     if (scanSchemes(s, best)) return best.hit;

@@ -298,3 +298,67 @@ t.test('indirect eval, the Function constructor in a group, aliases and Reflect.
   t.equal(detectCodeInjection('(0,eval)(x)')?.rule, 'code.eval');
   t.equal(detectCodeInjection("new (Function)('x')")?.rule, 'code.function-constructor');
 });
+
+t.test('eval / Function after a line break, and taken back out of arrays, objects and calls', async (t) => {
+  const high = [
+    // A line break ends the aliasing statement as `;` does (automatic semicolon insertion).
+    'e = eval\ne(code)',
+    'e=eval\r\ne(atob(s))',
+    'var run = eval  \nrun(input)',
+    "F = Function\nF('return process')()",
+    'e = eval\t\ne(x)',
+    // An array, object or call holding eval / Function, read back and called.
+    '[eval][0](code)',
+    '[1, eval][1](payload)',
+    "[Function][0]('return process')()",
+    "[Function].pop()('return this')()",
+    'Object.values({e:eval})[0](code)',
+    "Object.values({ f: Function })[0]('return process')()",
+    'Array.of(eval).at(0)(s)',
+    'Array.from([eval])[0](s)',
+    "promise.catch(eval)[0]('1')",
+    '({e: eval}).e(code)',
+    "({e: eval})['e'](code)",
+  ];
+  for (const v of high) {
+    const d = detectCodeInjection(v);
+    t.equal(d?.confidence, 'high', `high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+  const notHigh = [
+    'x = eval\nconsole.log(x)',
+    'See the eval\nsection below (page 3)',
+    'expect(eval).toBe(x)',
+    'expect([eval]).toHaveLength(1)',
+    'expect(Function).toBeDefined()',
+    'assert.equal(typeof eval, "function")',
+    '[eval](https://developer.mozilla.org/docs/Web/JavaScript/Reference/Global_Objects/eval)',
+    'const fns = [eval, parseInt]; console.log(fns.length)',
+    'Object.values({a: 1})[0](x)',
+    '[evaluate][0](x)',
+    '[evaluate(x)][0](y)',
+    "describe('eval', () => { it('works', () => {}) })",
+    'Topics:\neval\nFunction\nclosures',
+  ];
+  for (const v of notHigh) {
+    const d = detectCodeInjection(v);
+    t.not(d?.confidence, 'high', `not high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+  t.equal(detectCodeInjection('[eval][0](x)')?.rule, 'code.eval');
+  t.equal(detectCodeInjection("[Function][0]('x')")?.rule, 'code.function-constructor');
+  // The long-value gate counts the line break after eval as the prefilter does.
+  const prose = 'Our cotton is woven in a family-run mill; prices (incl. tax) are final. Returns: see the FAQ, or write to us. '.repeat(3);
+  for (const a of ['e = eval\ne(code)', 'e = eval\r\ne(code)', 'e = eval\t\ne(code)']) {
+    t.equal(detectCodeInjection(prose + a)?.confidence, 'high', `after text: ${JSON.stringify(a)}`);
+    t.equal(detectCodeInjection(a + ' ' + prose)?.confidence, 'high', `before text: ${JSON.stringify(a)}`);
+  }
+  t.equal(detectCodeInjection(prose + ' the eval\nof the process\nis top\n'), undefined, 'hint words at line ends in prose');
+});
+
+t.test('a process member followed by a word is a sentence', async (t) => {
+  for (const v of ['process.env is undefined in the browser; use import.meta.env with Vite.', 'process.exit is a bad idea in handlers', 'process.mainModule is deprecated since Node 14']) {
+    t.not(detectCodeInjection(v)?.confidence, 'high', v);
+  }
+  for (const v of ['process.env', 'process.env.SECRET', 'process.env in x', 'x=process.env', 'process.exit()', 'process.env;', 'process.env\nfoo', 'process.mainModule.require("fs")']) {
+    t.equal(detectCodeInjection(v)?.confidence, 'high', v);
+  }
+});

@@ -401,6 +401,10 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
     prose: 'Tom & Jerry; salt | pepper '.repeat(MB / 27),
     surrogates: '\ud800'.repeat(MB),
     nul: '\u0000'.repeat(MB),
+    psFormat: "& (\"{0}\" -f ".repeat(MB / 12),
+    psKnown: '$env:ComSpec['.repeat(MB / 13),
+    psCasts: '([char]'.repeat(MB / 7),
+    psStatic: ']::'.repeat(MB / 3),
   };
   for (const [name, v] of Object.entries(big)) {
     t.doesNotThrow(() => detectShellInjection(v), name);
@@ -494,6 +498,35 @@ t.test('characters cut out of variables, $0 as the shell, and the PowerShell cal
     "; & ([char]105+[char]101+[char]120) 'whoami'",
     "x; .(Get-Command *ke-ex*) 'whoami'",
     "a;&(gal i?x) id",
+    "x;&(gcm Invoke-Expression) 'id'",
+    "x;&(Get-Command 'i*x') 'id'",
+    // Call operator on a format string, -join, indexing, casts and methods (PsExpr).
+    "& (\"{1}{0}\" -f 'ex','i') 'calc'",
+    ".(\"{2}{0}{1}\" -f 'e','x','i') 'whoami'",
+    ".(\"{2}{0}{1}\"-f'e','x','i') 'whoami'",
+    "& (\"{0}{1}{2}\" -f 'Invoke-','Expr','ession') 'id'",
+    "& (('i','e','x') -join '') 'whoami'",
+    "& (-join ('i','e','x')) 'whoami'",
+    "& ('xei'[-1..-3] -join '') 'whoami'",
+    ".('ieX'.Replace('X','x')) whoami",
+    "& ('I'+'EX'.ToLower()) id",
+    // Letters cut out of variables with a fixed value (Invoke-Obfuscation's spellings of iex).
+    "& ($env:ComSpec[4,15,25]-join'') 'whoami'",
+    ". ($env:ComSpec[4,24,25]-Join'')",
+    "\"id\" | &( $env:ComSpec[4,15,25]-Join'')",
+    "\"id\" |&( $env:ComSpec[4,26,25]-Join'')",
+    "&( $SheLLid[1]+$ShelLId[13]+'x') 'id'",
+    ".( $PSHome[4]+$PSHOME[30]+'x') 'id'",
+    "& ( ([String]$VerbosePreference)[1,3]+'X'-Join'') 'id'",
+    ".( (gv '*mdr*').Name[3,11,2]-join'') 'id'",
+    "& ((GV '*MDR*').NaME[3,11,2]-JoIN'') 'id'",
+    "& (${env:ComSpec}[4,15,25] -join '') 'id'",
+    // The same expressions standing alone.
+    "$env:ComSpec[4,15,25]-join''",
+    "$ShellId[1]+$ShellId[13]+'x'",
+    "$VerbosePreference.ToString()[1,3]+'x'-Join''",
+    "([String]$VerbosePreference)[1,3]+'X'-Join''",
+    "$env:Public[13]+$env:Public[5]+'x'",
   ];
   for (const v of high) {
     const d = detectShellInjection(v);
@@ -521,6 +554,20 @@ t.test('characters cut out of variables, $0 as the shell, and the PowerShell cal
     "Use & ('a'+'b') to join",
     'R&D (research) & (development)',
     'Run Get-Command to list cmdlets (gcm for short)',
+    // PowerShell that runs a path or formats text: nothing is built from known letters.
+    "& ($paths[0] + '\\bin\\tool.exe') --version",
+    "& ('{0}\\tool.exe' -f $dir) /quiet",
+    "& (Join-Path $PSScriptRoot 'build.ps1') -Configuration Release",
+    'Write-Host ("{0} {1}" -f $first, $last)',
+    '"Total: {0:N2}" -f $total',
+    "$env:Path -split ';'",
+    '$env:PATH += ";C:\\tools"',
+    '$global:Path = $env:Path',
+    'Write-Output $env:ComSpec',
+    "$parts = $env:COMPUTERNAME[0..2] -join ''",
+    "Q&A ('q'+'a')",
+    "Tom & ('Jerry' -join '')",
+    "$ShellId is 'Microsoft.PowerShell'",
   ];
   for (const v of notHigh) {
     const d = detectShellInjection(v);
@@ -528,6 +575,8 @@ t.test('characters cut out of variables, $0 as the shell, and the PowerShell cal
   }
   t.equal(detectShellInjection(';${PATH:0:1}etc${PATH:0:1}passwd')?.rule, 'shell.obfuscation');
   t.equal(detectShellInjection("& ('i'+'ex') 'calc'")?.rule, 'shell.powershell');
+  t.equal(detectShellInjection("& (\"{1}{0}\" -f 'ex','i') 'calc'")?.rule, 'shell.powershell');
+  t.equal(detectShellInjection("$env:ComSpec[4,15,25]-join''")?.rule, 'shell.powershell');
   t.equal(detectShellInjection('echo id|$0')?.rule, 'shell.pipe-to-shell');
   t.equal(detectShellInjection('Free|$0'), undefined, '$0 after a word that is no command: a price');
   t.equal(detectShellInjection('$0; shipping extra'), undefined, 'a price opening the value');

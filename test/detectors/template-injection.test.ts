@@ -230,6 +230,20 @@ const negatives: string[] = [
   'value@System.example.com',
 ];
 
+t.test('names spelled with %c character codes', async (t) => {
+  for (const v of [
+    '{{ "%c%c%c%c%c%c%c%c%c"|format(95,95,99,108,97,115,115,95,95) }}',
+    '{{ ()|attr("%c%c%c%c%c%c%c%c%c"|format(95,95,99,108,97,115,115,95,95)) }}',
+    "{{ ()|attr('%c%c%c%c%c%c%c%c%c' % (95,95,99,108,97,115,115,95,95)) }}",
+    '{{ lipsum|attr("%c%c%c%c%c%c%c%c%c%c%c"|format(95,95,103,108,111,98,97,108,115,95,95)) }}',
+  ]) {
+    t.equal(detectTemplateInjection(v)?.confidence, 'high', v);
+  }
+  for (const v of ['{{ "%c%c"|format(97,98) }}', '{{ "%d items"|format(3) }}', '{{ "%s%%"|format(pct) }}', '{{ "%c"|format(65) }}']) {
+    t.not(detectTemplateInjection(v)?.confidence, 'high', v);
+  }
+});
+
 /** Plain placeholders: detected at most `low`. */
 const lowAtMost = ['{{name}}', '${price}', '#{name}', '{{ user.email }}', '{{count}} items', '${order.id}'];
 

@@ -346,6 +346,9 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
     styleBraces: '<a style="' + '}'.repeat(MB) + '">',
     backslashCalls: 'alert' + '\\'.repeat(MB),
     callTicks: '(`'.repeat(MB / 2),
+    iframes: '<iframe '.repeat(MB / 8),
+    players: '<iframe src="https://www.youtube.com/embed/x">'.repeat(MB / 46),
+    timers: 'setTimeout(a, '.repeat(MB / 14),
   };
   for (const [name, v] of Object.entries(big)) {
     t.doesNotThrow(() => detectXss(v), name);
@@ -353,4 +356,48 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
   const five = '<a b="c">x</a> '.repeat((5 * MB) / 15);
   t.doesNotThrow(() => detectXss(five), '5 MB');
   t.equal(detectXss('x'.repeat(MB) + '<script>alert(1)</script>')?.confidence, 'high', 'payload after 1 MB of padding');
+});
+
+t.test('player embeds, JSX handler bindings and timers given a function name', async (t) => {
+  const high = [
+    '<svg><animate onbegin=alert(1) attributeName=x>',
+    '<x contenteditable onfocusin=alert(1)>',
+    '<a href="javascript&colon;alert(1)">x</a>',
+    '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;">',
+    // An iframe to a player host with anything active on it, or to any other host, stays high.
+    '<iframe src="https://www.youtube.com/embed/x" onload="alert(1)">',
+    '<iframe src="https://www.youtube.com/embed/x" srcdoc="<b>x</b>">',
+    '<iframe src="https://www.youtube.com.evil.example/embed/x">',
+    '<iframe src="https://www.youtube.com@evil.example/embed/x">',
+    '<iframe src="https://www.youtube.com\\@evil.example/embed/x">',
+    '<iframe src="http://www.youtube.com/embed/x">',
+    '<iframe src="https://evil.example/embed/x">',
+    '<iframe src="https://www.youtube.com/watch?v=x">',
+    '<img src="x <iframe src="https://www.youtube.com/embed/x">',
+    '<iframe src="https://www.youtube.com/embed/x"></iframe><iframe src="//evil.example">',
+    '<!-- <iframe src="https://www.youtube.com/embed/x"> -->',
+    // JSX handlers that call or hold code.
+    '<button onClick={alert(1)}>x</button>',
+    '<button onClick={() => setOpen(true)}>x</button>',
+    // Timers given code, a sink, or called after a breakout.
+    'setTimeout(alert, 0)',
+    "setTimeout('alert(1)', 0)",
+    'setTimeout(function(){alert(1)}, 0)',
+    "';setTimeout(x,1)//",
+    "setInterval(eval, 1, 'alert(1)')",
+  ];
+  for (const v of high) t.equal(detectXss(v)?.confidence, 'high', `high: ${v}`);
+  const notHigh = [
+    '<iframe width="560" height="315" src="https://www.youtube.com/embed/dQw4w9WgXcQ" title="YouTube video player" frameborder="0" allow="accelerometer; autoplay; clipboard-write; encrypted-media; gyroscope; picture-in-picture" allowfullscreen></iframe>',
+    '<iframe src="https://www.youtube-nocookie.com/embed/abc?start=30&amp;rel=0"></iframe>',
+    '<iframe src="https://player.vimeo.com/video/76979871" width="640" height="360" allow="autoplay; fullscreen" allowfullscreen></iframe>',
+    '<p>Map: <iframe src="https://www.google.com/maps/embed?pb=!1m18" style="border:0;" loading="lazy"></iframe></p>',
+    '<iframe src=https://open.spotify.com/embed/track/4uLU6hMCjMI75M1A2tKUQC>',
+    'export default function Button({ onClick }) { return <button onClick={onClick}>Save</button>; }',
+    '<input onChange={this.handleChange} value={value} />',
+    'setInterval(tick, 1000)',
+    'setTimeout(this.poll, 500)',
+  ];
+  for (const v of notHigh) t.not(detectXss(v)?.confidence, 'high', `not high: ${v}`);
+  t.equal(detectXss('<iframe src="https://player.vimeo.com/video/1"></iframe>')?.confidence, 'medium', 'a player embed is still reported');
 });
