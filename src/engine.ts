@@ -337,6 +337,8 @@ class Walk {
     }
     let found: number;
     let inner = 0;
+    /** Set for an HTML fragment: its decoded form is display text for XSS purposes (see xml()). */
+    let displayed = 0;
     if (mask & C.LT && !isKey && depth < this.opts.limits.maxDepth && looksLikeXml(s)) {
       // An XML or HTML document in a string (a SOAP body, an XML field, rich text): the markup
       // classes (XSS, XXE) read the document as a whole; then its values, each on its own as JSON
@@ -345,7 +347,7 @@ class Walk {
       const markup = this.classBit('xss') | this.classBit('xxe');
       found = this.detect(s, mask, this.skip | ~markup);
       const mark = this.findings.length;
-      this.xml(s, depth + 1);
+      if (this.xml(s, depth + 1)) displayed = this.classBit('xss');
       for (let k = mark; k < this.findings.length; k++) inner |= this.classBit(this.findings[k]!.class);
       found |= this.detect(s, mask, this.skip | markup | inner);
     } else {
@@ -353,7 +355,7 @@ class Walk {
     }
     if (mask & DECODE_MARKERS) {
       const decoded = deepDecode(s);
-      if (decoded !== undefined) this.detect(decoded, charMask(decoded), found | inner | this.skip, s);
+      if (decoded !== undefined) this.detect(decoded, charMask(decoded), found | inner | displayed | this.skip, s);
     }
     if (cacheable && this.findings.length === before) this.keepClean(s);
   }
@@ -402,8 +404,11 @@ class Walk {
     return 0;
   }
 
-  /** Walks the values of an XML document in `s` (see xml.ts); paths like `root.a.@probe`. */
-  private xml(s: string, depth: number): void {
+  /**
+   * Walks the values of an XML document in `s` (see xml.ts); paths like `root.a.@probe`. Returns
+   * whether it was an HTML fragment (XmlDocument.html).
+   */
+  private xml(s: string, depth: number): boolean {
     const doc = readXml(s);
     const base = this.segs.length;
     for (const nm of doc.names) {
@@ -414,12 +419,19 @@ class Walk {
       }
       this.segs.length = base;
     }
+    // An HTML fragment's text is displayed, not parsed: markup its entities spell (`&lt;script&gt;`
+    // in a post about HTML) is no XSS there. Its real tags were judged on the whole text already.
+    const textSkip = doc.html ? this.classBit('xss') : 0;
     for (const v of doc.values) {
       if (this.stopped) break;
       for (const seg of v.path) this.segs.push(seg);
+      const saved = this.skip;
+      if (textSkip !== 0 && v.path[v.path.length - 1] === '#text') this.skip |= textSkip;
       this.string(v.value, depth, false, false);
+      this.skip = saved;
       this.segs.length = base;
     }
+    return doc.html;
   }
 
   /** Runs every applicable detector; returns a bit set of detector indexes that fired. */

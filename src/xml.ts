@@ -27,7 +27,23 @@ export interface XmlDocument {
   names: Array<{ name: string; parent: string | undefined; path: string[] }>;
   /** True when a bound stopped the read. */
   truncated: boolean;
+  /**
+   * An HTML fragment (rich text), not an XML document: its first element is an HTML element and no
+   * `<?xml` declaration comes before it. A browser shows an HTML text node as text, whatever its
+   * entities decode to (`<code>&lt;script&gt;</code>` displays "<script>"); an XML consumer hands the
+   * decoded text to the application, which may render it.
+   */
+  html: boolean;
 }
+
+/** Elements rich-text editors and HTML fragments start with. */
+const HTML_ELEMENTS: ReadonlySet<string> = new Set([
+  'html', 'body', 'div', 'p', 'span', 'a', 'b', 'i', 'u', 's', 'em', 'strong', 'small', 'mark', 'code', 'pre',
+  'kbd', 'samp', 'var', 'blockquote', 'q', 'cite', 'abbr', 'ul', 'ol', 'li', 'dl', 'dt', 'dd', 'br', 'hr',
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'td', 'th', 'img', 'figure',
+  'figcaption', 'section', 'article', 'header', 'footer', 'aside', 'nav', 'main', 'font', 'sup', 'sub',
+  'del', 'ins', 'details', 'summary', 'label', 'center',
+]);
 
 const MAX_NODES = 4096;
 const MAX_DEPTH = 64;
@@ -86,7 +102,10 @@ interface Frame {
  * text, not a `ls -la` of its own.
  */
 export function readXml(s: string): XmlDocument {
-  const doc: XmlDocument = { values: [], names: [], truncated: false };
+  const doc: XmlDocument = { values: [], names: [], truncated: false, html: false };
+  /** Whether the first element was seen yet, and a `<?xml` declaration before it. */
+  let firstSeen = false;
+  let prolog = false;
   const seen = new Set<string>();
   const stack: Frame[] = [];
   const n = s.length;
@@ -172,6 +191,7 @@ export function readXml(s: string): XmlDocument {
       continue;
     }
     if (c === 63 /* ? */) {
+      if (!firstSeen && s.startsWith('<?xml', lt)) prolog = true;
       const end = s.indexOf('?>', lt + 2);
       i = end === -1 ? n : end + 2;
       continue;
@@ -198,6 +218,10 @@ export function readXml(s: string): XmlDocument {
     let k = lt + 1;
     while (k < n && isNameChar(s.charCodeAt(k))) k++;
     const el = s.slice(lt + 1, k);
+    if (!firstSeen) {
+      firstSeen = true;
+      doc.html = !prolog && HTML_ELEMENTS.has(el.toLowerCase());
+    }
     if (!budget()) return finish();
     const top = stack[stack.length - 1];
     if (top !== undefined) top.children = true;

@@ -115,3 +115,30 @@ t.test('engine: ordinary XML documents stay clean (negative vectors)', async (t)
     t.same(w.findings, [], 'as a JSON field: ' + d.slice(0, 60));
   }
 });
+
+t.test('readXml: HTML fragments are told from XML documents', async (t) => {
+  t.equal(readXml('<p>Use <code>&lt;b&gt;</code></p>').html, true);
+  t.equal(readXml('<DIV class="x">a</DIV>').html, true);
+  t.equal(readXml('<comment>&lt;b&gt;</comment>').html, false, 'an XML element');
+  t.equal(readXml('<?xml version="1.0"?><p>x</p>').html, false, 'an XML declaration first');
+  t.equal(readXml('<soap:Envelope><p>x</p></soap:Envelope>').html, false);
+});
+
+t.test('engine: markup spelled by entities in an HTML fragment is display text, not XSS', async (t) => {
+  const e = createEngine();
+  const body = (v: string) => e.inspect({ method: 'POST', path: '/posts', sources: [{ kind: 'body', path: 'body', value: JSON.stringify({ html: v }), decoding: 'body', contentType: 'application/json' }] });
+  // A rich-text post about HTML: the browser shows "<script>" as text.
+  t.same(body('<p>Use the <code>&lt;script&gt;</code> tag to load code.</p>').findings, []);
+  t.same(body('<p>I wrote about &lt;iframe&gt; embeds</p>').findings, []);
+  // Real markup and entity tricks the browser decodes in attributes are still XSS.
+  t.equal(body('<p>hi <script>alert(1)</script></p>').action, 'block');
+  t.equal(body('<a href="javascript&#58;alert(1)">x</a>').action, 'block');
+  t.equal(body('<p><img src=x onerror=alert(1)></p>').action, 'block');
+  // An XML document's decoded text reaches the application as markup it may render: still XSS.
+  t.equal(body('<comment>&lt;script&gt;alert(1)&lt;/script&gt;</comment>').action, 'block');
+  t.equal(body('<?xml version="1.0"?><p>&lt;script&gt;alert(1)&lt;/script&gt;</p>').action, 'block');
+  // Other classes still read the decoded text of an HTML fragment.
+  t.ok(body("<p>&#39; OR 1=1--</p>").findings.some((f) => f.class === 'sqli'));
+  // A plain value with encoded markup (no real tags) is still decoded and judged.
+  t.equal(body('&lt;script&gt;alert(1)&lt;/script&gt;').action, 'block');
+});
