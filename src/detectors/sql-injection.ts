@@ -105,7 +105,9 @@ fn(
     'json_valid json glob polygon multipoint multipolygon linestring multilinestring geometrycollection ' +
     'procedure_analyse ' +
     'collation charset coercibility current_setting inet_client_addr pg_postmaster_start_time ' +
-    'cot degrees radians log log2 log10 ln sqrt power pow crc32 format inet_aton inet_ntoa load_extension',
+    'cot degrees radians log log2 log10 ln sqrt power pow crc32 format inet_aton inet_ntoa load_extension ' +
+    // MySQL user locks: GET_LOCK waits up to its timeout while another session holds the lock.
+    'get_lock release_lock is_free_lock is_used_lock',
 );
 
 /** Schemas and packages whose members are attack tools when called: `dbms_pipe.receive_message(...)`. */
@@ -259,6 +261,11 @@ const K_ROOT = 0;
 const K_GROUP = 1;
 const K_FUNC = 2;
 const K_SUBQ = 3;
+/**
+ * A CASE ... END that does not start its segment (`x = CASE WHEN 1=1 THEN ...`, `1 + CASE ...`): read in
+ * a frame of its own, like a parenthesis, so that its WHEN conditions are judged alone (see `case`).
+ */
+const K_CASE = 4;
 
 const MAX_DEPTH = 48;
 
@@ -303,6 +310,8 @@ class Frame {
    * simple with any other subject.
    */
   caseMode = 0;
+  /** CASEs opened in this frame (not the K_CASE frame's own): an END closes one of them first. */
+  caseOpen = 0;
   /** The current segment is a searched CASE's WHEN condition (judged when it closes, at THEN). */
   caseWhen = 0;
 }
@@ -447,6 +456,9 @@ class Walker {
   /** Parenthesis depth of the application's own groups closed by the input: `1')) or ((`. */
   private appCloses = 0;
 
+  /** The K_CASE frame being popped was closed by its END (see pop). */
+  private caseEnding = false;
+
   /** Quoted context: the application's literal before the breakout is empty or blank. */
   private litBlank = false;
 
@@ -527,6 +539,7 @@ class Walker {
     f.anyFn = 0;
     f.values = f.valuesStr = 0;
     f.caseMode = 0;
+    f.caseOpen = 0;
     Walker.resetSeg(f);
   }
 
@@ -725,8 +738,9 @@ class Walker {
     this.depth++;
     if (this.depth >= MAX_DEPTH) return;
     this.initFrame(this.depth, k);
-    // A group that is the operand of AND/OR carries that role: `or (1=1)`.
-    if (k === K_GROUP) this.fr(this.depth).segLogic = parentLogic;
+    // A group that is the operand of AND/OR carries that role: `or (1=1)`. So does a CASE frame (its
+    // segments were the parent's before CASE had a frame: `and x = case when 1=1` stays a tautology).
+    if (k === K_GROUP || k === K_CASE) this.fr(this.depth).segLogic = parentLogic;
   }
 
   /**
@@ -769,8 +783,11 @@ class Walker {
       }
       // After a breakout any call is SQL; bare, only a known builtin says so.
       this.fnAtom(f.fnCls !== 0 || this.quote !== Q_NONE ? 1 : 0);
+    } else if (f.kind === K_CASE && !this.caseEnding) {
+      // A CASE without its END (the input ended or the walk died inside it): some value, not SQL yet.
+      this.atom(false, -1, -1);
     } else {
-      this.fnAtom(1); // a subquery is an opaque, SQL-only value
+      this.fnAtom(1); // a subquery, or a CASE closed by END, is an opaque, SQL-only value
     }
     return true;
   }
@@ -1130,11 +1147,18 @@ class Walker {
         return false;
       case 'case': {
         this.selItem(true);
-        const f = this.fr(this.d());
+        let f = this.fr(this.d());
+        if ((f.sideN > 0 || f.segCmp !== 0) && this.depth + 1 < MAX_DEPTH) {
+          // `x = CASE WHEN 1=1 THEN ...`, `1 + CASE ...`, `name, price = CASE ...`: a CASE inside a segment
+          // opens a frame of its own (closed by its END, which no `)` or `,` may precede), so its WHEN
+          // conditions are segments of their own, judged alone like those of a CASE that starts a
+          // segment. One frame per CASE, bounded like parentheses (at MAX_DEPTH it stays in the frame).
+          this.push(K_CASE);
+          f = this.fr(this.depth);
+        } else f.caseOpen++;
         if (this.peekWord() === 'when') {
           this.advance();
           f.caseMode = 1;
-          // Only a condition that starts a segment is judged alone (`x = CASE WHEN ...` is not split).
           if (f.sideN === 0 && f.segCmp === 0) f.caseWhen = 1;
         } else f.caseMode = 2;
         return true;
@@ -1311,6 +1335,7 @@ class Walker {
         }
         return false;
       case T_RPAREN:
+        if (this.inCaseFrame()) return false; // `(x = case when 1 then 2)`: END missing
         if (!this.pop()) {
           // The application's own parenthesis: `1') or ('1'='1`.
           this.appCloses++;
@@ -1321,6 +1346,7 @@ class Walker {
         this.aliasOk = true;
         return true;
       case T_COMMA:
+        if (this.inCaseFrame()) return false;
         this.closeSeg();
         if (this.depth > 0 && this.depth < MAX_DEPTH) this.fr(this.depth).fnArgs = 1;
         if (this.selDepth === this.depth) {
@@ -1356,7 +1382,7 @@ class Walker {
         }
         return false;
       case T_OTHER:
-        if (t.op === ']' && this.depth > 0) {
+        if (t.op === ']' && this.depth > 0 && !this.inCaseFrame()) {
           this.pop();
           this.toOperator();
           return true;
@@ -1367,6 +1393,11 @@ class Walker {
       default:
         return false;
     }
+  }
+
+  /** The innermost open frame is a CASE's (see K_CASE). */
+  private inCaseFrame(): boolean {
+    return this.depth > 0 && this.depth < MAX_DEPTH && this.fr(this.depth).kind === K_CASE;
   }
 
   private firstOp(): void {
@@ -1647,11 +1678,22 @@ class Walker {
         } else this.closeSeg();
         this.state = S_OPERAND;
         return true;
-      case 'end':
+      case 'end': {
+        const f = this.fr(d);
+        if (f.caseOpen === 0 && this.inCaseFrame()) {
+          // The END of a CASE that has a frame: the CASE is one SQL-only operand of the parent segment.
+          this.caseEnding = true;
+          this.pop();
+          this.caseEnding = false;
+          this.toOperator();
+          return true;
+        }
+        if (f.caseOpen > 0) f.caseOpen--;
         this.closeSeg();
-        this.fr(d).caseMode = 0;
+        f.caseMode = 0;
         this.fnAtom(FN_SQL);
         return true;
+      }
       case 'asc':
       case 'desc':
         return true;
@@ -2038,7 +2080,18 @@ class Walker {
         strong = stacked && nk === T_WORD && this.charAfterNext() === 40;
         break;
       case 'do':
-        strong = stacked && (nk === T_LPAREN || nk === T_NUM || nk === T_VAR);
+        // MySQL `DO expr[, expr]` evaluates expressions and discards them: after `;` with a call it is the
+        // stacked blind test (`'; do sleep(3)--`, `1; DO BENCHMARK(…)`; the loose read then marks the
+        // delay). A known builtin glued to its parenthesis (or an SQL-only name: `pg_sleep (3)`) qualifies;
+        // "; do sleep (8 hours)" does not. PostgreSQL `DO $$…$$` / `DO LANGUAGE plpgsql` runs a code block.
+        strong =
+          stacked &&
+          (nk === T_LPAREN ||
+            nk === T_NUM ||
+            nk === T_VAR ||
+            (nk === T_WORD && FUNCS.has(nw) && this.charAfterNext() === 40 && (this.s.charCodeAt(n.end) === 40 || !isPlainWord(nw))) ||
+            (nk === T_STR && n.quote === 3) ||
+            nw === 'language');
         break;
       case 'desc':
       case 'describe':
@@ -2516,6 +2569,46 @@ const KW_IF = 512;
  * and calls mark). STRONG only after a `;` or when updateMaySet ("any update on my order?" is prose).
  */
 const KW_UPDATE = 1024;
+/**
+ * DELETE, INSERT / REPLACE: statements only as `DELETE FROM`, `INSERT INTO` / `REPLACE INTO`, or after
+ * a `;` (onStmt: at a walk's start and inline the next token must be FROM / INTO; stacked, other
+ * shapes count too). Elsewhere DELETE and INSERT are reserved (an operand ends the walk there) and
+ * REPLACE is a plain name, and no state but onStmt's reads them (S_LOOSE marks `INSERT INTO` only).
+ * So they are STRONG only after a `;` or when stmtWordMayFollow finds that FROM / INTO may come next
+ * ("Delete my account", "insert the card" are prose).
+ */
+const KW_FROMNEXT = 2048;
+const KW_INTONEXT = 4096;
+/**
+ * DROP, ALTER, TRUNCATE, CREATE: at a walk's start or inline (after an operand, no `;` needed) onStmt
+ * makes them strong when an object keyword (TABLE, DATABASE..., OR for CREATE) follows, or one name that
+ * ends the statement (the end, `;`, a comment right after it); otherwise they end the walk (reserved
+ * everywhere else; TRUNCATE( is a call, KW_CALL). STRONG only after a `;` or when ddlMayFollow
+ * ("Drop me a line", "alter the hem").
+ */
+const KW_DDL = 8192;
+/**
+ * AND, OR, XOR followed by two plain words, or by a plain word and a quote ("and press OK", "or I'll
+ * call back"): wherever the walk reads the logic word it either dies on it (an operand position, S_IS,
+ * S_INTO, S_BY, after `;`), or calls logicOp, which closes the segment before it (what that segment
+ * holds is judged at any segment end: the pre-scan's proof already covers it) and opens one that holds
+ * the plain word W1 (an operand: no call, no dot, no comment glued) and ends at the next token: a second
+ * plain word or a literal is no operator, and no alias unless the frame reads a select list (SELECT is
+ * always STRONG; FROM, which also sets it, makes this exception void: fromSeen). That segment is one
+ * non-constant atom: closeSeg marks nothing (no F_TAUT, no F_LOGIC_*), and F_LEADLOGIC / F_OPSEEN /
+ * G_NUMLOGIC count only with features such a walk cannot have. A resynchronisation at the word reads
+ * the same. So the word is STRONG only when logicMayBuild (see there).
+ */
+const KW_LOGICW = 16384;
+/**
+ * Statement words that onStmt reads as a statement only after a `;` (`strong = stacked && …`: COPY,
+ * LOAD, SHOW, DESC, KILL, GRANT, BACKUP…) or never (HANDLER, OPEN, CLOSE, RETURN, WHILE, COMMIT…: the
+ * switch's default). Anywhere else they end the walk or read as a plain name (not reserved), and DESC
+ * also as the sort-order word, which marks nothing. STRONG only after a `;`, like CALL and DO (KW_SEMI).
+ */
+const SEMI_ONLY_WORDS =
+  'copy load show desc describe kill attach lock grant revoke rename backup restore dbcc reconfigure pragma prepare ' +
+  'handler use open close deallocate commit rollback return while merge explain vacuum detach unlock analyze bulk';
 
 /** Longest word worth a table look-up (the lexer lower-cases words up to 32 characters). */
 const KW_MAX = 32;
@@ -2602,6 +2695,11 @@ const KW_WORDS: string[] = [];
   add(['case'], KW_CASE);
   add(['order', 'group'], KW_BY);
   add(['call', 'do'], KW_SEMI);
+  add(SEMI_ONLY_WORDS.split(' '), KW_SEMI);
+  add(['delete'], KW_FROMNEXT);
+  add(['insert', 'replace'], KW_INTONEXT);
+  add(['drop', 'alter', 'truncate', 'create'], KW_DDL);
+  add(['and', 'or', 'xor'], KW_LOGICW);
   add(['if'], KW_IF);
   add(['update'], KW_UPDATE);
   // Statement words whose only STRONG role is starting a statement (see KW_STMT).
@@ -2720,6 +2818,8 @@ function prescan(s: string): number {
   let keyed = false;
   /** A `;` was seen: statements may follow (KW_SEMI, KW_IF). */
   let semi = false;
+  /** A word ending in JSON / JSONB was seen (see `?`). */
+  let jsonSeen = false;
   /** Where the walks from 0 and from `eq` start (first non-space), found at the first lone `!`. */
   let lead0 = -1;
   let leadEq = -2;
@@ -2772,13 +2872,19 @@ function prescan(s: string): number {
         // "Please call me if it's late": CALL, DO, IF start nothing without `;` or a condition (KW_SEMI, KW_IF).
         const weak =
           !split &&
-          ((f & KW_BY && !byMayFollow(s, i)) ||
+          ((f & KW_BY && (!byMayFollow(s, i) || (!fromSeen && byThenDies(s, i)))) ||
             (f & KW_SEMI && !semi) ||
             (f & KW_IF && !semi && !ifCondMayFollow(s, i)) ||
-            (f & KW_UPDATE && !semi && !updateMaySet(s, i)));
+            (f & KW_UPDATE && !semi && !updateMaySet(s, i)) ||
+            (f & KW_FROMNEXT && !semi && !stmtWordMayFollow(s, i, FROM_HASH)) ||
+            (f & KW_INTONEXT && !semi && !stmtWordMayFollow(s, i, INTO_HASH)) ||
+            (f & KW_DDL && !semi && !ddlMayFollow(s, i)) ||
+            (f & KW_LOGICW && !fromSeen && !logicMayBuild(s, i)));
         if (!dotted && !weak) return SCAN_FULL;
       }
       if (f & KW_PATTERN) pattern = true;
+      // A word that ends in JSON / JSONB (the lexer may split a digit run off it): `?` may follow it.
+      if (f !== 0 && !jsonSeen && endsWithJson(s, ws, i)) jsonSeen = true;
       if (f & KW_CASE && caseMayTest(s, i)) return SCAN_FULL;
       if (f & KW_CALL) {
         // A builtin called: `count(`, `count (`; a comment before the parenthesis counts too.
@@ -2862,11 +2968,24 @@ function prescan(s: string): number {
           if (w2) return SCAN_FULL;
           if (w1) return SCAN_FULL; // never the key's `=`
           continue;
+        case 63: // ?
+          // `?`, `?|`, `?&` are PostgreSQL JSON operators, which a bare walk accepts only right after a
+          // string literal or the word JSON / JSONB (binaryOp); anywhere else they end the walk, in
+          // every state but S_LOOSE (reached through STRONG words only). Before any quote no literal
+          // can precede it, so then ("Any update on my order?") it ends the segment like a lone `:`
+          // does (inside a comment it is nothing: then any later comparison walks, see the end).
+          if (!quotes && !jsonSeen) {
+            w1 = w2 = false;
+            break;
+          }
+          cmp = true;
+          if (w2) return SCAN_FULL;
+          if (w1) return SCAN_FULL; // never the key's `=`
+          continue;
         case 61: // =
         case 60: // <
         case 62: // >
         case 126: // ~
-        case 63: // ?
           cmp = true;
           if (w2) return SCAN_FULL;
           if (w1) {
@@ -2955,6 +3074,20 @@ function byMayFollow(s: string, from: number): boolean {
 }
 
 /**
+ * After ORDER/GROUP ending at `from`: spaces, BY, then what ends a walk as after a weak logic word
+ * (logicMayBuild: two plain words, or a plain word and a quote: "Order by Friday please"). After BY the
+ * walk expects an operand (byArmed: only a number makes F_PROBE); W1 is a plain column and W2 no
+ * operator, nor an alias without a select list (fromSeen: see KW_LOGICW). ORDER closes the segment
+ * before it as any segment end does.
+ */
+function byThenDies(s: string, from: number): boolean {
+  let p = from;
+  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  if (p === from || (s.charCodeAt(p) | 0x20) !== 98 || (s.charCodeAt(p + 1) | 0x20) !== 121 || isWordChar(s.charCodeAt(p + 2))) return false;
+  return !logicMayBuild(s, p + 2);
+}
+
+/**
  * After IF ending at `from`: what onStmt reads as the start of a condition, conservatively. No only
  * for a plain ASCII word (the lookahead token) other than EXISTS and NOT that no `(` follows, nor a
  * comment, NUL or non-ASCII character (which could hide or glue one).
@@ -2990,6 +3123,88 @@ function updateMaySet(s: string, from: number): boolean {
   return (c | 0x20) === 115 && (s.charCodeAt(p + 1) | 0x20) === 101 && (s.charCodeAt(p + 2) | 0x20) === 116 && !isWordChar(s.charCodeAt(p + 3));
 }
 
+/**
+ * After DELETE / INSERT / REPLACE ending at `from`: the lexer's next token may be the word whose hash is
+ * `need` (FROM, INTO). No only when the next character is plain punctuation, a digit, a quote or the
+ * end (no such word), or an ASCII word with another hash that no comment glues on (`fr/**\/om`).
+ * Comments, NUL, backslashes and non-ASCII characters may hide or make one: yes. Spaces are skipped
+ * without bound (each space run follows one word: linear).
+ */
+function stmtWordMayFollow(s: string, from: number, need: number): boolean {
+  let p = from;
+  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  if (p >= s.length) return false;
+  const c = s.charCodeAt(p);
+  if (c === 47 || c === 35 || c === 45 || c === 0 || c === 92 || c >= 128) return true;
+  if (PCLASS[c] !== PC_ALPHA) return false;
+  const ws = p;
+  while (p < s.length && isWordChar(s.charCodeAt(p))) p++;
+  for (let k = ws; k < p; k++) if (s.charCodeAt(k) >= 128) return true;
+  if (s.charCodeAt(p) === 47) return true;
+  return p - ws === 4 && wordHash(s, ws, p) === need;
+}
+
+/**
+ * After DROP / ALTER / TRUNCATE / CREATE ending at `from`: onStmt may find it strong. No only for a plain
+ * ASCII word outside the table (not an object keyword nor OR) followed, within 64 spaces, by another
+ * character than what endsAfterNext accepts (the end, `;`, `#`, NUL, `--`, `/*`) and no comment glue.
+ * Anything else that follows the statement word (a quoted name, a comment, punctuation) walks.
+ */
+function ddlMayFollow(s: string, from: number): boolean {
+  let p = from;
+  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  if (p >= s.length || PCLASS[s.charCodeAt(p)] !== PC_ALPHA) return true;
+  const ws = p;
+  while (p < s.length && isWordChar(s.charCodeAt(p))) p++;
+  for (let k = ws; k < p; k++) if (s.charCodeAt(k) >= 128) return true;
+  if (kwFlags(s, ws, p) !== 0) return true;
+  const lim = Math.min(s.length, p + 64);
+  while (p < lim && isSpace(s.charCodeAt(p))) p++;
+  if (p >= s.length || p >= lim) return true;
+  const c = s.charCodeAt(p);
+  const c1 = s.charCodeAt(p + 1);
+  return c === 59 || c === 35 || c === 0 || c === 47 || (c === 45 && c1 === 45);
+}
+
+/**
+ * After AND / OR / XOR ending at `from` (see KW_LOGICW): no only for spaces, a plain word W1 (ASCII
+ * letters outside the table), spaces, then a second plain word W2 or an ASCII quote. Neither word may
+ * have a comment glued after it (`un/**\/ion` joins into a keyword); W1 must not be a one-letter literal
+ * prefix glued to `'` (`N'x'`); W1 must be followed by a space or the quote (`W1(` is a call, `W1.` a
+ * qualified name). Bounded by the two words and their spaces: each logic word looks at most at the two
+ * words after it, so the pre-scan stays linear.
+ */
+function logicMayBuild(s: string, from: number): boolean {
+  let p = from;
+  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  if (p === from) return true;
+  const e1 = plainWordEnd(s, p);
+  if (e1 < 0 || kwFlags(s, p, e1) !== 0) return true;
+  let c = s.charCodeAt(e1);
+  if (c === 39 || c === 34) {
+    const w0 = s.charCodeAt(p) | 0x20;
+    return c === 39 && e1 - p === 1 && (w0 === 110 || w0 === 120 || w0 === 98 || w0 === 101);
+  }
+  if (PCLASS[c] !== PC_SPACE) return true;
+  let q = e1;
+  while (q < s.length && PCLASS[s.charCodeAt(q)] === PC_SPACE) q++;
+  c = s.charCodeAt(q);
+  if (c === 39 || c === 34) return false;
+  const e2 = plainWordEnd(s, q);
+  if (e2 < 0 || kwFlags(s, q, e2) !== 0) return true;
+  return s.charCodeAt(e2) === 47;
+}
+
+/** s[a, b) ends in `json` or `jsonb` (any case). */
+function endsWithJson(s: string, a: number, b: number): boolean {
+  let e = b;
+  if (e - a >= 5 && (s.charCodeAt(e - 1) | 0x20) === 98) e--;
+  if (e - a < 4) return false;
+  return (s.charCodeAt(e - 4) | 0x20) === 106 && (s.charCodeAt(e - 3) | 0x20) === 115 && (s.charCodeAt(e - 2) | 0x20) === 111 && (s.charCodeAt(e - 1) | 0x20) === 110;
+}
+
+const FROM_HASH = wordHash('from', 0, 4);
+const INTO_HASH = wordHash('into', 0, 4);
 const EXISTS_HASH = wordHash('exists', 0, 6);
 const NOT_HASH = wordHash('not', 0, 3);
 
@@ -3005,9 +3220,18 @@ function leadKind(s: string, from: number): number {
 }
 
 /**
+ * First words whose first step may consume the token after them (`advance()` in the walker: CASE WHEN,
+ * ARRAY[, MATCH x, SOUNDS LIKE, IN BOOLEAN, SIMILAR TO, PROCEDURE ANALYSE, USING x); a word followed by
+ * `(` (a call) is checked apart. No other first step advances: onStart reads every other word (and
+ * onStmt every statement word) without consuming its lookahead.
+ */
+const ADVANCING_LEADS = new HashSet(['case', 'array', 'match', 'sounds', 'in', 'similar', 'procedure', 'using']);
+
+/**
  * Whether a walk from `from` can accept a `)` as its first token (G_LEADCLOSE): the value starts with
  * `)`, or its first step consumes more than one token (a call `f(`, or a keyword pair such as
  * `case when`) and the walker's bookkeeping then sees the token after them, which may be a `)`.
+ * ("Any update…", "Delete my account", "Select the blue one" start with keywords that do not advance.)
  */
 function leadsWithClose(s: string, from: number): boolean {
   let p = from;
@@ -3017,9 +3241,21 @@ function leadsWithClose(s: string, from: number): boolean {
   if (!isAsciiWordChar(c)) return false;
   let e = p + 1;
   while (e < s.length && isAsciiWordChar(s.charCodeAt(e))) e++;
-  if (kwFlags(s, p, e) !== 0) return true;
+  if (kwFlags(s, p, e) !== 0 && ADVANCING_LEADS.has(wordHash(s, p, e))) return true;
   while (e < s.length && PCLASS[s.charCodeAt(e)] === PC_SPACE) e++;
   return s.charCodeAt(e) === 40;
+}
+
+/** A run of ASCII letters from `p` that is a whole lexer word (no digit, `_` or `$` after it): its end, or -1. */
+function plainWordEnd(s: string, p: number): number {
+  let e = p;
+  while (e < s.length) {
+    const c = s.charCodeAt(e) | 0x20;
+    if (c < 97 || c > 122) break;
+    e++;
+  }
+  if (e === p || isWordChar(s.charCodeAt(e))) return -1;
+  return e;
 }
 
 // ---------------------------------------------------------------------------------------------------
