@@ -3065,8 +3065,7 @@ function caseMayTest(s: string, from: number): boolean {
  * pre-scan stays linear.
  */
 function byMayFollow(s: string, from: number): boolean {
-  let p = from;
-  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  let p = firstNonSpaceAt(s, from);
   if (p >= s.length) return true;
   const c = s.charCodeAt(p);
   if (c === 47 || c === 35 || c === 45 || c === 0 || c >= 128) return true;
@@ -3081,8 +3080,7 @@ function byMayFollow(s: string, from: number): boolean {
  * before it as any segment end does.
  */
 function byThenDies(s: string, from: number): boolean {
-  let p = from;
-  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  let p = firstNonSpaceAt(s, from);
   if (p === from || (s.charCodeAt(p) | 0x20) !== 98 || (s.charCodeAt(p + 1) | 0x20) !== 121 || isWordChar(s.charCodeAt(p + 2))) return false;
   return !logicMayBuild(s, p + 2);
 }
@@ -3093,15 +3091,14 @@ function byThenDies(s: string, from: number): boolean {
  * comment, NUL or non-ASCII character (which could hide or glue one).
  */
 function ifCondMayFollow(s: string, from: number): boolean {
-  let p = from;
-  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  let p = firstNonSpaceAt(s, from);
   if (p >= s.length || PCLASS[s.charCodeAt(p)] !== PC_ALPHA) return true;
   const ws = p;
-  while (p < s.length && isWordChar(s.charCodeAt(p))) p++;
-  for (let k = ws; k < p; k++) if (s.charCodeAt(k) >= 128) return true;
+  p = asciiWordEnd(s, ws);
+  if (p < 0) return true;
   if (p - ws === 6 && wordHash(s, ws, p) === EXISTS_HASH) return true;
   if (p - ws === 3 && wordHash(s, ws, p) === NOT_HASH) return true;
-  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  p = firstNonSpaceAt(s, p);
   const c = s.charCodeAt(p);
   return c === 40 || c === 47 || c === 35 || c === 45 || c === 0 || c >= 128;
 }
@@ -3111,13 +3108,12 @@ function ifCondMayFollow(s: string, from: number): boolean {
  * word followed by a word other than SET or by punctuation that is no comment.
  */
 function updateMaySet(s: string, from: number): boolean {
-  let p = from;
-  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  let p = firstNonSpaceAt(s, from);
   if (p >= s.length || PCLASS[s.charCodeAt(p)] !== PC_ALPHA) return true;
   const ws = p;
-  while (p < s.length && isWordChar(s.charCodeAt(p))) p++;
-  for (let k = ws; k < p; k++) if (s.charCodeAt(k) >= 128) return true;
-  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  p = asciiWordEnd(s, ws);
+  if (p < 0) return true;
+  p = firstNonSpaceAt(s, p);
   const c = s.charCodeAt(p);
   if (c === 47 || c === 35 || c === 45 || c === 0 || c >= 128 || p >= s.length) return true;
   return (c | 0x20) === 115 && (s.charCodeAt(p + 1) | 0x20) === 101 && (s.charCodeAt(p + 2) | 0x20) === 116 && !isWordChar(s.charCodeAt(p + 3));
@@ -3131,15 +3127,14 @@ function updateMaySet(s: string, from: number): boolean {
  * without bound (each space run follows one word: linear).
  */
 function stmtWordMayFollow(s: string, from: number, need: number): boolean {
-  let p = from;
-  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  let p = firstNonSpaceAt(s, from);
   if (p >= s.length) return false;
   const c = s.charCodeAt(p);
   if (c === 47 || c === 35 || c === 45 || c === 0 || c === 92 || c >= 128) return true;
   if (PCLASS[c] !== PC_ALPHA) return false;
   const ws = p;
-  while (p < s.length && isWordChar(s.charCodeAt(p))) p++;
-  for (let k = ws; k < p; k++) if (s.charCodeAt(k) >= 128) return true;
+  p = asciiWordEnd(s, ws);
+  if (p < 0) return true;
   if (s.charCodeAt(p) === 47) return true;
   return p - ws === 4 && wordHash(s, ws, p) === need;
 }
@@ -3151,12 +3146,11 @@ function stmtWordMayFollow(s: string, from: number, need: number): boolean {
  * Anything else that follows the statement word (a quoted name, a comment, punctuation) walks.
  */
 function ddlMayFollow(s: string, from: number): boolean {
-  let p = from;
-  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  let p = firstNonSpaceAt(s, from);
   if (p >= s.length || PCLASS[s.charCodeAt(p)] !== PC_ALPHA) return true;
   const ws = p;
-  while (p < s.length && isWordChar(s.charCodeAt(p))) p++;
-  for (let k = ws; k < p; k++) if (s.charCodeAt(k) >= 128) return true;
+  p = asciiWordEnd(s, ws);
+  if (p < 0) return true;
   if (kwFlags(s, ws, p) !== 0) return true;
   const lim = Math.min(s.length, p + 64);
   while (p < lim && isSpace(s.charCodeAt(p))) p++;
@@ -3175,8 +3169,7 @@ function ddlMayFollow(s: string, from: number): boolean {
  * words after it, so the pre-scan stays linear.
  */
 function logicMayBuild(s: string, from: number): boolean {
-  let p = from;
-  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  let p = firstNonSpaceAt(s, from);
   if (p === from) return true;
   const e1 = plainWordEnd(s, p);
   if (e1 < 0 || kwFlags(s, p, e1) !== 0) return true;
@@ -3187,12 +3180,23 @@ function logicMayBuild(s: string, from: number): boolean {
   }
   if (PCLASS[c] !== PC_SPACE) return true;
   let q = e1;
-  while (q < s.length && PCLASS[s.charCodeAt(q)] === PC_SPACE) q++;
+  q = firstNonSpaceAt(s, q);
   c = s.charCodeAt(q);
   if (c === 39 || c === 34) return false;
   const e2 = plainWordEnd(s, q);
   if (e2 < 0 || kwFlags(s, q, e2) !== 0) return true;
   return s.charCodeAt(e2) === 47;
+}
+
+/**
+ * End of the word (isWordChar run) starting at `ws`, or -1 when it holds a non-ASCII character (which
+ * the lexer may fold or glue: the callers then answer "may").
+ */
+function asciiWordEnd(s: string, ws: number): number {
+  let p = ws;
+  while (p < s.length && isWordChar(s.charCodeAt(p))) p++;
+  for (let k = ws; k < p; k++) if (s.charCodeAt(k) >= 128) return -1;
+  return p;
 }
 
 /** s[a, b) ends in `json` or `jsonb` (any case). */
@@ -3210,8 +3214,7 @@ const NOT_HASH = wordHash('not', 0, 3);
 
 /** What a walk from `from` starts with: 1 a number (`7`, `-7`, `.5`), 2 a quote, 0 anything else. */
 function leadKind(s: string, from: number): number {
-  let p = from;
-  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  let p = firstNonSpaceAt(s, from);
   let c = s.charCodeAt(p);
   if (c === 45 || c === 43) c = s.charCodeAt(++p);
   if (c === 46) c = s.charCodeAt(p + 1);
@@ -3234,16 +3237,14 @@ const ADVANCING_LEADS = new HashSet(['case', 'array', 'match', 'sounds', 'in', '
  * ("Any update…", "Delete my account", "Select the blue one" start with keywords that do not advance.)
  */
 function leadsWithClose(s: string, from: number): boolean {
-  let p = from;
-  while (p < s.length && PCLASS[s.charCodeAt(p)] === PC_SPACE) p++;
+  let p = firstNonSpaceAt(s, from);
   const c = s.charCodeAt(p);
   if (c === 41) return true;
   if (!isAsciiWordChar(c)) return false;
   let e = p + 1;
   while (e < s.length && isAsciiWordChar(s.charCodeAt(e))) e++;
   if (kwFlags(s, p, e) !== 0 && ADVANCING_LEADS.has(wordHash(s, p, e))) return true;
-  while (e < s.length && PCLASS[s.charCodeAt(e)] === PC_SPACE) e++;
-  return s.charCodeAt(e) === 40;
+  return s.charCodeAt(firstNonSpaceAt(s, e)) === 40;
 }
 
 /** A run of ASCII letters from `p` that is a whole lexer word (no digit, `_` or `$` after it): its end, or -1. */
