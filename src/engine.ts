@@ -21,6 +21,25 @@ export interface Engine {
 }
 
 const RANK: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };
+
+/**
+ * Which finding comes first, the one security events, logs and the CLI lead with (`rule`, `class`,
+ * `where`). A value often trips several detectors: `{{constructor.constructor("…execSync('id')")()}}`
+ * is a template injection that carries code and a command, `${jndi:ldap://169.254.169.254/x}` a JNDI
+ * lookup that names a metadata address, an XXE document's entity a file path. The construct that
+ * wraps the others is what the attacker aimed at and what the user must fix, so those classes lead;
+ * the input-shape findings (limits, protocol) and schema violations follow the attacks. Within a tier
+ * the walk's order stands (Array.prototype.sort is stable), and a higher confidence leads first.
+ */
+const TIER: Record<AttackClass, number> = {
+  jndi: 0, ssti: 0, xxe: 0, ssi: 0, deserialization: 0,
+  sqli: 1, nosqli: 1, shell: 1, 'path-traversal': 1, ssrf: 1, xss: 1, 'code-injection': 1, 'prototype-pollution': 1, ldap: 1, crlf: 1, rate: 1, custom: 1,
+  limits: 2, protocol: 2,
+  schema: 3,
+};
+function byHeadline(a: Finding, b: Finding): number {
+  return RANK[b.confidence] - RANK[a.confidence] || TIER[a.class] - TIER[b.class];
+}
 /** Findings kept per request: enough to triage, bounded so an attacker cannot flood the logs. */
 const MAX_FINDINGS = 32;
 const DECODE_MARKERS = C.PERCENT | C.AMP | C.BSLASH;
@@ -517,6 +536,7 @@ function buildEngine(opts: ResolvedOptions): Engine {
     if (exclusions.length > 0 && findings.length > 0) {
       findings = findings.filter((f) => !exclusions.some((x) => excluded(x, f, req)));
     }
+    if (findings.length > 1) findings.sort(byHeadline);
     const micros = Math.round((performance.now() - t0) * 1000);
     if (findings.length === 0) return { action: 'allow', status: 200, findings, micros };
     const status = findings.every((f) => f.class === 'schema') ? 400 : 403;

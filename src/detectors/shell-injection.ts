@@ -1629,18 +1629,6 @@ function checkShellshock(v: string): Detection | undefined {
   return { rule: 'shell.shellshock', reason: 'The value starts with a bash function definition "() {" (Shellshock).', confidence: 'high' };
 }
 
-/** `<!--#exec`: a server-side include that runs a command. */
-function checkSsi(v: string): Detection | undefined {
-  let from = 0;
-  for (;;) {
-    const k = v.indexOf('<!--#', from);
-    if (k < 0) return undefined;
-    const w = v.slice(k + 5, k + 9).toLowerCase();
-    if (w === 'exec') return { rule: 'shell.ssi-exec', reason: 'A server-side include <!--#exec directive.', confidence: 'high' };
-    from = k + 5;
-  }
-}
-
 const SMTP_ARG = new Set(['HELO', 'EHLO', 'VRFY', 'EXPN']);
 const POP_NUM = new Set(['RETR', 'DELE', 'TOP', 'LIST', 'UIDL']);
 const IMAP_VERBS = new Set([
@@ -3114,10 +3102,6 @@ function detect(value: string, pf: number): Detection | undefined {
   if (interesting) {
     const ss = checkShellshock(value);
     if (ss) return ss;
-    if (hasLt) {
-      const si = checkSsi(value);
-      if (si) return si;
-    }
     if (hasNl) {
       const mc = checkMailCommand(value);
       if (mc) return mc;

@@ -661,15 +661,13 @@ function scanDangerousTagNames(s: string, best: Best, iframes: number[]): boolea
   let i = s.indexOf('<');
   while (i !== -1) {
     const j = i + 1;
-    // IE processing instructions that bind behaviours or stylesheets, and server-side includes.
+    // IE processing instructions that bind behaviours or stylesheets. (Server-side includes,
+    // `<!--#exec`, are the `ssi` class's: one finding per directive.)
     const pi = s.charCodeAt(j);
     if (pi === 63 /* ? */ || pi === 33 /* ! */) {
       const head = s.slice(j, j + 16).toLowerCase();
       if (head.startsWith('?import') || head.startsWith('?xml-stylesheet') || head.startsWith('?xml:namespace')) {
         return best.add('embed-tag', 'high', 'An XML processing instruction that imports behaviour or a stylesheet.');
-      }
-      if (head.startsWith('!--#exec') || head.startsWith('!--#include')) {
-        return best.add('server-include', 'high', 'A server-side include directive.');
       }
       if (head.startsWith('!attlist')) {
         const from = Math.max(i + 9, attlistDone);

@@ -205,3 +205,30 @@ t.test('every pattern of a schema is its own (ajv caches patterns by their strin
   t.equal(bad.status, 400);
   t.equal(bad.findings[0]?.path, 'body.b');
 });
+
+t.test('the construct that wraps the others leads the findings', async (t) => {
+  const e = createEngine();
+  const lead = (s: string): string | undefined => e.inspect(req([body({ note: s })])).findings[0]?.class;
+  const classes = (s: string): string[] => e.inspect(req([body({ note: s })])).findings.map((f) => f.class);
+  // Each of these also trips a payload class (shell, code, ssrf…): checked, so the order is tested.
+  const ssti = `{{constructor.constructor("return process")().mainModule.require("child_process").execSync("id")}}`;
+  t.ok(classes(ssti).length > 1, 'the template also carries code and a command');
+  t.equal(lead(ssti), 'ssti');
+  const jndi = '${jndi:ldap://169.254.169.254/a}';
+  t.equal(lead(jndi), 'jndi');
+  // One finding per SSI directive (xss and shell leave SSI to the ssi class).
+  t.same(classes('<!--#exec cmd="id" -->'), ['ssi']);
+  // The walk's order stands within a tier: the first field's attack first.
+  const order = (o: object): string[] => [...new Set(e.inspect(req([body(o)])).findings.map((f) => f.path.split('.')[1]))];
+  t.same(order({ a: "x' OR '1'='1", b: '<script>alert(1)</script>' }), ['a', 'b']);
+  t.same(order({ a: '<script>alert(1)</script>', b: "x' OR '1'='1" }), ['a', 'b']);
+  // Schema violations follow the attack that caused them (an operator object where a string belongs).
+  const s = createEngine({ schemas: { 'POST /a': { type: 'object', properties: { name: { type: 'string' } } } } });
+  const v = s.inspect(req([body({ name: { $ne: null } })], { method: 'POST', route: 'POST /a', path: '/a' }));
+  t.same(v.findings.map((f) => f.class), ['nosqli', 'schema']);
+  // A higher confidence leads (paranoia 3 keeps the low and medium ones).
+  const p3 = createEngine({ paranoia: 3 }).inspect(req([body({ a: 'SELECT name FROM users', b: '<script>alert(1)</script>' })])).findings;
+  t.ok(p3.length >= 2);
+  for (let i = 1; i < p3.length; i++) t.ok(['high', 'medium', 'low'].indexOf(p3[i - 1]!.confidence) <= ['high', 'medium', 'low'].indexOf(p3[i]!.confidence), `finding ${i} not above a more confident one`);
+  t.equal(p3[0]!.class, 'xss');
+});
