@@ -6,11 +6,60 @@
 import { decodeBase64, parseForm } from './decode';
 import type { Decoding } from './types';
 
-export type BodyProblem = 'invalid-base64' | 'invalid-json' | 'invalid-multipart';
+export type BodyProblem = 'invalid-base64' | 'invalid-json' | 'invalid-multipart' | 'invalid-encoding' | 'unsupported-encoding';
 
 export interface DecodedBody {
   value: unknown;
   problem?: BodyProblem;
+  /** The body's Content-Encoding inflates to more than the byte limit: it was not inspected. */
+  inflatesBeyond?: number;
+}
+
+/**
+ * Content codings undone before the body is read, in the order the client applied them (`gzip, br`
+ * is br over gzip). The application's body parser undoes them (Express's body-parser inflates gzip,
+ * deflate and br by default, and so does serverless-http behind it), so a compressed body is text the
+ * handler reads: inspecting the compressed bytes would let any attack through with one header.
+ * Bounded: at most MAX_CODINGS layers, each inflated with zlib's `maxOutputLength` at the caller's
+ * byte limit, so a decompression bomb costs at most that much memory and work. node:zlib is loaded on
+ * the first compressed body, not at cold start.
+ */
+const MAX_CODINGS = 3;
+const MAX_BUFFER = 2 ** 31 - 1;
+type Zlib = typeof import('node:zlib');
+let zlib: Zlib | undefined;
+
+type Inflated = { bytes: Buffer } | { problem: 'invalid-encoding' | 'unsupported-encoding' } | { beyond: number };
+
+function inflate(bytes: Buffer, contentEncoding: string, maxBytes: number): Inflated {
+  const codings = contentEncoding
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
+  if (codings.length > MAX_CODINGS) return { problem: 'unsupported-encoding' };
+  zlib ??= require('node:zlib') as Zlib;
+  // zlib refuses a limit above the largest Buffer.
+  const opts = { maxOutputLength: Math.max(1, Math.min(maxBytes, MAX_BUFFER)) };
+  let out = bytes;
+  for (let i = codings.length - 1; i >= 0; i--) {
+    const c = codings[i]!;
+    try {
+      if (c === 'gzip' || c === 'x-gzip') out = zlib.gunzipSync(out, opts);
+      else if (c === 'br') out = zlib.brotliDecompressSync(out, opts);
+      else if (c === 'deflate') {
+        // RFC 9110 deflate is zlib-wrapped; some clients send it raw, and body-parser accepts both.
+        try {
+          out = zlib.inflateSync(out, opts);
+        } catch (e) {
+          if ((e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw e;
+          out = zlib.inflateRawSync(out, opts);
+        }
+      } else return { problem: 'unsupported-encoding' };
+    } catch (e) {
+      return (e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE' ? { beyond: maxBytes } : { problem: 'invalid-encoding' };
+    }
+  }
+  return { bytes: out };
 }
 
 function mediaType(contentType: string | undefined): string {
@@ -95,10 +144,31 @@ function parseMultipart(body: string, boundary: string): Record<string, unknown>
   return out;
 }
 
-export function decodePayload(raw: unknown, decoding: Decoding, contentType: string | undefined, base64: boolean): DecodedBody {
+export function decodePayload(
+  raw: unknown,
+  decoding: Decoding,
+  contentType: string | undefined,
+  base64: boolean,
+  contentEncoding?: string,
+  maxBytes = Infinity,
+): DecodedBody {
   if (raw === undefined || raw === null) return { value: undefined };
   let text: string;
   let problem: BodyProblem | undefined;
+  const coding = contentEncoding?.trim().toLowerCase();
+  if (coding !== undefined && coding !== '' && coding !== 'identity') {
+    // Compressed: the bytes matter, so base64 is undone to bytes, not to text.
+    let bytes: Buffer | undefined;
+    if (raw instanceof Uint8Array) bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    else if (typeof raw === 'string') bytes = base64 ? (decodeBase64(raw) === undefined ? undefined : Buffer.from(raw, 'base64')) : Buffer.from(raw, 'utf8');
+    if (bytes !== undefined) {
+      const r = inflate(bytes, coding, maxBytes);
+      if ('bytes' in r) return decodePayload(r.bytes, decoding, contentType, false);
+      if ('beyond' in r) return { value: undefined, inflatesBeyond: r.beyond };
+      problem = r.problem;
+    }
+    // Not inflatable: read as the platform handed it over, and say so.
+  }
   if (typeof raw === 'string') text = raw;
   else if (raw instanceof Uint8Array) text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
   else return { value: raw };

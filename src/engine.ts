@@ -508,15 +508,26 @@ function buildEngine(opts: ResolvedOptions): Engine {
       // Set when `value` is a tree our own decoder built from text (JSON, form, multipart).
       let fresh = false;
       const decoding = source.decoding ?? 'none';
-      if (decoding !== 'none' || source.base64 === true) {
+      if (decoding !== 'none' || source.base64 === true || source.contentEncoding !== undefined) {
         // The raw payload text too (a rule on `body` or `records[*].body` as a whole).
         if (w.patch !== undefined && typeof value === 'string' && source.base64 !== true) w.patched(w.patch(w.segs, value));
-        const d = decodePayload(value, decoding, source.contentType, source.base64 === true);
+        const d = decodePayload(value, decoding, source.contentType, source.base64 === true, source.contentEncoding, opts.limits.maxBytes);
+        if (d.inflatesBeyond !== undefined) {
+          // A decompression bomb, or a compressed upload past the limit: as with any input past
+          // maxBytes, the rest is not inspected, and that is a finding of its own.
+          w.limit('limits.bytes', `The body's Content-Encoding inflates to more than ${d.inflatesBeyond} bytes; it was not inspected.`);
+          break;
+        }
         fresh = d.value !== value && (typeof value === 'string' || value instanceof Uint8Array);
         value = d.value;
         if (d.problem !== undefined) {
-          const what = d.problem === 'invalid-base64' ? 'base64' : d.problem === 'invalid-json' ? 'JSON' : 'multipart';
-          w.add(`protocol.${d.problem}`, 'protocol', 'medium', `The payload is declared ${what} but is not valid ${what}; inspected as text.`);
+          if (d.problem === 'invalid-encoding' || d.problem === 'unsupported-encoding') {
+            const how = d.problem === 'invalid-encoding' ? 'does not inflate' : 'uses a coding this library does not undo';
+            w.add(`protocol.${d.problem}`, 'protocol', 'medium', `The body's Content-Encoding (${source.contentEncoding ?? ''}) ${how}; inspected as received.`);
+          } else {
+            const what = d.problem === 'invalid-base64' ? 'base64' : d.problem === 'invalid-json' ? 'JSON' : 'multipart';
+            w.add(`protocol.${d.problem}`, 'protocol', 'medium', `The payload is declared ${what} but is not valid ${what}; inspected as text.`);
+          }
         }
       }
       if (source.validate === true && schemas !== undefined && !w.stopped) {

@@ -82,6 +82,12 @@ export interface InputSource {
   decoding?: Decoding;
   /** For `decoding: 'body'`: the request's content type, if any. */
   contentType?: string | undefined;
+  /**
+   * For a body: the request's Content-Encoding (`gzip`, `deflate`, `br`, or a list), when the body is
+   * still compressed as the handler receives it. The engine inflates it as the application's body
+   * parser would, within the byte limit. Leave it unset when the platform already inflated the body.
+   */
+  contentEncoding?: string | undefined;
   /** The string value is base64 (API Gateway `isBase64Encoded`, Kinesis `data`). */
   base64?: boolean;
   /** This source is the payload that `schema` / `schemas` validate (the HTTP body or a record). */

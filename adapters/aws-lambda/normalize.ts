@@ -53,6 +53,8 @@ interface HttpParts {
   headers: Record<string, string | string[]>;
   cookies: Record<string, string>;
   contentType: string | undefined;
+  /** Content-Encoding: API Gateway and ALB pass a compressed body through (base64); the app inflates it. */
+  contentEncoding: string | undefined;
 }
 
 /** Lower-cases header names, folds multi-value headers, and lifts cookies out of `Cookie`. */
@@ -60,6 +62,7 @@ function headerParts(single: unknown, multi: unknown, cookieList?: unknown): Htt
   const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   const cookies: Record<string, string> = Object.create(null) as Record<string, string>;
   let contentType: string | undefined;
+  let contentEncoding: string | undefined;
   const add = (rawName: string, value: string): void => {
     const name = rawName.toLowerCase();
     if (name === 'cookie') {
@@ -67,6 +70,7 @@ function headerParts(single: unknown, multi: unknown, cookieList?: unknown): Htt
       return;
     }
     if (name === 'content-type') contentType = value;
+    else if (name === 'content-encoding') contentEncoding = value;
     if (PLATFORM_HEADERS.has(name)) return;
     const prev = headers[name];
     if (prev === undefined) headers[name] = value;
@@ -85,7 +89,7 @@ function headerParts(single: unknown, multi: unknown, cookieList?: unknown): Htt
   if (Array.isArray(cookieList)) {
     for (const c of cookieList) if (typeof c === 'string') parseCookieHeader(c, cookies);
   }
-  return { headers, cookies, contentType };
+  return { headers, cookies, contentType, contentEncoding };
 }
 
 /** Query parameters as name → value or values; `urlEncoded` for ALB, which passes them raw. */
@@ -122,7 +126,7 @@ function httpSources(parts: HttpParts, query: Record<string, string | string[]>,
   // the application read it: `%2F` in a path is ordinary encoding, not an evasion; a second layer
   // (`%252F`) still reaches the detectors as `%2F`, and the engine decodes that too.
   if (rawPath !== undefined) sources.push({ kind: 'path', path: 'path', value: percentDecode(rawPath) });
-  sources.push({ kind: 'body', path: 'body', value: body, decoding: 'body', contentType: parts.contentType, base64, validate: true });
+  sources.push({ kind: 'body', path: 'body', value: body, decoding: 'body', contentType: parts.contentType, contentEncoding: parts.contentEncoding, base64, validate: true });
   return sources;
 }
 

@@ -45,15 +45,16 @@ function canAdopt(req: object): req is Adoptable {
  * The body as text for the engine (undefined when the request has none), leaving `req` readable.
  * Throws what reading the body throws (a disturbed or failed stream).
  */
-export async function readBodyKeepReadable(req: HttpRequestLike): Promise<string | undefined> {
+export async function readBodyKeepReadable(req: HttpRequestLike, asBytes = false): Promise<string | Uint8Array | undefined> {
   if (req.body === null) return undefined;
   const kept = (req as Partial<Adopted>)[KEPT];
   // Already adopted (protect() around protect()): the kept bytes, if the handler has not read them.
-  if (kept !== undefined && !kept.used) return utf8.decode(kept.bytes);
-  if (!canAdopt(req)) return req.clone().text();
+  // `asBytes` for a compressed body: the engine inflates bytes, and UTF-8 text would have lost them.
+  if (kept !== undefined && !kept.used) return asBytes ? kept.bytes : utf8.decode(kept.bytes);
+  if (!canAdopt(req)) return asBytes ? new Uint8Array(await req.clone().arrayBuffer()) : req.clone().text();
   const bytes = new Uint8Array(await req.arrayBuffer());
   adopt(req, bytes);
-  return utf8.decode(bytes);
+  return asBytes ? bytes : utf8.decode(bytes);
 }
 
 function take(r: Adopted): Uint8Array {

