@@ -152,6 +152,12 @@ function verdictLine(v: Verdict, http: boolean): string {
 /** What blocking means for this trigger, in one sentence. */
 function consequence(n: Normalized): string {
   if (n.kind === 'http') return 'the handler would not run; the caller gets the status above with a generic JSON body';
+  if (n.kind === 'batch' && n.answer === 'throw') {
+    return 'the handler would not run; the invocation fails with RequestBlockedError and the whole batch is retried (this source has no per-record answer)';
+  }
+  if (n.kind === 'batch' && n.answer === 'firehose') {
+    return "blocked records would be answered with result 'ProcessingFailed' (their original data goes to the error output) and the handler would transform the rest";
+  }
   if (n.kind === 'batch') {
     const fifo = n.ordered ? '; the source is ordered, so every record after the first blocked one is reported too, to be retried in order' : '';
     return `blocked records would be reported in batchItemFailures and the handler would get the rest${fifo}`;

@@ -15,7 +15,7 @@ import type { SinkBlockedError } from '../../src/sinks/index';
 import { blockedBody, createRuntime, sinkVerdict, type InvocationMeta } from '../shared/runtime';
 import type { VisibilityOptions, VisibilityStats } from '../../src/visibility';
 import { normalize, type Normalized } from './normalize';
-import { httpBlockResponse, mergeBatchResult, rateLimitedResponse, type BatchItemFailure } from './respond';
+import { firehoseFailed, httpBlockResponse, mergeBatchResult, mergeFirehoseResult, rateLimitedResponse, type BatchItemFailure } from './respond';
 
 export { RequestBlockedError, RaspConfigError, RaspError } from '../../src/errors';
 export type { ProtectOptions, SecurityEvent, Exclusion, Limits, Mode } from '../../src/options';
@@ -103,7 +103,11 @@ export function protect<TEvent = any, TResult = any>(
       return blocked(n, refused, meta, stream);
     }
 
-    if (n.kind === 'batch') return runBatch(n, event as { Records: unknown[] }, context, meta);
+    if (n.kind === 'batch') {
+      if (n.answer === 'throw') return runWhole(n, event, context, meta);
+      if (n.answer === 'firehose') return runFirehose(n, event as { records: unknown[] }, context, meta);
+      return runBatch(n, event as { Records: unknown[] }, context, meta);
+    }
 
     meta.sourceIp = n.request.ip;
     // Rate and cost first: the cheapest check, and a flood must not buy inspection time either.
@@ -135,6 +139,70 @@ export function protect<TEvent = any, TResult = any>(
     throw new RequestBlockedError(verdict.findings, meta.requestId);
   };
 
+  const recordMeta = (meta: InvocationMeta, i: number): InvocationMeta => ({ ...meta, requestId: meta.requestId ? `${meta.requestId}#${i}` : undefined });
+
+  /**
+   * Kafka and CloudWatch Logs: each record inspected on its own (its own limits, its own log line);
+   * the first blocked one fails the whole invocation before the handler runs, as an event trigger's
+   * block does. The handler gets the event unchanged.
+   */
+  const runWhole = async (n: Extract<Normalized, { kind: 'batch' }>, event: unknown, context: Context, meta: InvocationMeta): Promise<unknown> => {
+    const requests = n.records.map((r) => r.request);
+    for (let i = 0; i < requests.length; i++) {
+      const verdict = rt.check(requests[i]!, recordMeta(meta, i));
+      if (verdict.action === 'block') throw new RequestBlockedError(verdict.findings, meta.requestId);
+    }
+    const admission = rt.admit(requests[0] ?? { provider: 'aws', trigger: n.trigger, sources: [] }, meta, false, context?.memoryLimitInMB);
+    const started = performance.now();
+    let out;
+    try {
+      out = await rt.guard(requests, meta, () => invoke(user, event, context));
+    } finally {
+      admission.done(performance.now() - started);
+    }
+    if (out.ok) return out.value;
+    throw out.blocked;
+  };
+
+  /**
+   * Firehose transformation: the handler transforms the allowed records; each blocked one is answered
+   * `{ recordId, result: 'ProcessingFailed', data: <its original data> }`, merged into the handler's
+   * `records` (its own entries untouched), so that Firehose writes it to the error output.
+   */
+  const runFirehose = async (n: Extract<Normalized, { kind: 'batch' }>, event: { records: unknown[] }, context: Context, meta: InvocationMeta): Promise<unknown> => {
+    const blockedIdx: number[] = [];
+    const clean: unknown[] = [];
+    const cleanIdx: number[] = [];
+    for (let i = 0; i < n.records.length; i++) {
+      if (rt.check(n.records[i]!.request, recordMeta(meta, i)).action === 'block') blockedIdx.push(i);
+      else {
+        clean.push(event.records[i]);
+        cleanIdx.push(i);
+      }
+    }
+    const failed = (i: number) => firehoseFailed(n.records[i]!.id, event.records[i]);
+    const order = n.records.map((r) => r.id);
+    if (clean.length === 0) return { records: blockedIdx.map(failed) };
+    const requests = cleanIdx.map((i) => n.records[i]!.request);
+    const admission = rt.admit(requests[0]!, meta, false, context?.memoryLimitInMB);
+    const started = performance.now();
+    let out;
+    try {
+      out = await rt.guard(requests, meta, () => invoke(user, blockedIdx.length === 0 ? event : { ...event, records: clean }, context));
+    } finally {
+      admission.done(performance.now() - started);
+    }
+    if (!out.ok) {
+      // A sink stopped an operation driven by one record: when the handler still answered, that
+      // record is answered ProcessingFailed too (in place of the handler's entry); otherwise, or when
+      // the finding names no record, the invocation fails and Firehose retries it.
+      const idx = recordIndex(out.blocked);
+      if (idx === undefined || !out.returned || idx >= n.records.length) throw out.blocked;
+      return mergeFirehoseResult(out.value, [...blockedIdx, idx].map(failed), order);
+    }
+    return blockedIdx.length === 0 ? out.value : mergeFirehoseResult(out.value, blockedIdx.map(failed), order);
+  };
+
   const runBatch = async (
     n: Extract<Normalized, { kind: 'batch' }>,
     event: { Records: unknown[] },
@@ -146,7 +214,7 @@ export function protect<TEvent = any, TResult = any>(
     const cleanIdx: number[] = [];
     for (let i = 0; i < n.records.length; i++) {
       const rec = n.records[i]!;
-      const verdict = rt.check(rec.request, { ...meta, requestId: meta.requestId ? `${meta.requestId}#${i}` : undefined });
+      const verdict = rt.check(rec.request, recordMeta(meta, i));
       if (verdict.action !== 'block') {
         clean.push(event.Records[i]);
         cleanIdx.push(i);

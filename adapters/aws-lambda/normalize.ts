@@ -3,23 +3,35 @@
  * trigger always carries; anything unrecognized is inspected as a whole, never skipped.
  */
 import { parseCookieHeader, parseForm, percentDecode } from '../../src/decode';
+import { formatPath } from '../../src/paths';
 import type { InputSource, InspectionRequest } from '../../src/types';
 
 type Obj = Record<string, unknown>;
 
 export type HttpTrigger = 'apigw-v1' | 'apigw-v2' | 'function-url' | 'alb';
-export type BatchTrigger = 'sqs' | 'kinesis' | 'dynamodb';
-export type EventTrigger = 'sns' | 's3' | 'eventbridge' | 'cognito' | 'direct';
+export type BatchTrigger = 'sqs' | 'kinesis' | 'dynamodb' | 'kafka' | 'firehose' | 'cloudwatch-logs';
+export type EventTrigger = 'sns' | 's3' | 'eventbridge' | 'cognito' | 'ses' | 'appsync' | 'direct';
+
+/**
+ * How a batch answers for a blocked record. `items`: in `batchItemFailures` (SQS, Kinesis,
+ * DynamoDB). `firehose`: a `ProcessingFailed` result record. `throw`: the whole invocation fails with
+ * RequestBlockedError, as an event trigger's block does, because there is no per-record answer the
+ * wrapper can rely on (Kafka, CloudWatch Logs; see the README's per-trigger table).
+ */
+export type BatchAnswer = 'items' | 'firehose' | 'throw';
 
 export interface BatchRecord {
-  /** What goes into `batchItemFailures[].itemIdentifier`. */
+  /**
+   * `batchItemFailures[].itemIdentifier` (items), the `recordId` (firehose), or a name for the record
+   * (throw: `topic-partition@offset`, a log event's id).
+   */
   id: string;
   request: InspectionRequest;
 }
 
 export type Normalized =
   | { kind: 'http'; trigger: HttpTrigger; request: InspectionRequest; multiValue: boolean }
-  | { kind: 'batch'; trigger: BatchTrigger; records: BatchRecord[]; ordered: boolean }
+  | { kind: 'batch'; trigger: BatchTrigger; records: BatchRecord[]; ordered: boolean; answer: BatchAnswer }
   | { kind: 'event'; trigger: EventTrigger; request: InspectionRequest };
 
 function isObj(v: unknown): v is Obj {
@@ -268,6 +280,7 @@ function normalizeRecords(records: unknown[]): Normalized | undefined {
       return {
         kind: 'batch',
         trigger: 'sqs',
+        answer: 'items',
         ordered: arn.endsWith('.fifo'),
         records: (records as Obj[]).map((r, i) => ({ id: str(r.messageId) ?? String(i), request: recordRequest('sqs', sqsSources(r, `records[${i}]`)) })),
       };
@@ -276,6 +289,7 @@ function normalizeRecords(records: unknown[]): Normalized | undefined {
       return {
         kind: 'batch',
         trigger: 'kinesis',
+        answer: 'items',
         ordered: true,
         records: (records as Obj[]).map((r, i) => {
           const k = isObj(r.kinesis) ? r.kinesis : {};
@@ -292,6 +306,7 @@ function normalizeRecords(records: unknown[]): Normalized | undefined {
       return {
         kind: 'batch',
         trigger: 'dynamodb',
+        answer: 'items',
         ordered: true,
         records: (records as Obj[]).map((r, i) => {
           const d = isObj(r.dynamodb) ? r.dynamodb : {};
@@ -334,9 +349,178 @@ function normalizeRecords(records: unknown[]): Normalized | undefined {
           }),
         ),
       };
+    case 'aws:ses':
+      return { kind: 'event', trigger: 'ses', request: recordRequest('ses', (records as Obj[]).flatMap((r, i) => sesSources(r, i))) };
     default:
       return undefined;
   }
+}
+
+/** Headers `commonHeaders` already holds (inspected there, under the name the handler reads). */
+const SES_COMMON = new Set(['from', 'to', 'cc', 'bcc', 'sender', 'reply-to', 'subject', 'date', 'message-id', 'return-path']);
+/**
+ * Headers the mail servers on the way add (trace, authentication results, signatures): long,
+ * structured, and not what a handler acts on.
+ */
+const SES_TRANSPORT =
+  /^(?:received|x-received|received-spf|authentication-results|dkim-signature|domainkey-signature|x-google-dkim-signature|arc-[a-z-]+|x-ses-[a-z0-9-]+|x-amz-[a-z0-9-]+|x-gm-message-state|x-google-smtp-source)$/;
+
+/**
+ * An SES receipt: the sender writes the headers (`commonHeaders` and the rest of `headers[]`) and the
+ * envelope sender (`source`). The message body is not in the event (an S3 action stores it).
+ */
+function sesSources(r: Obj, i: number): InputSource[] {
+  const ses = isObj(r.ses) ? r.ses : {};
+  const mail = isObj(ses.mail) ? ses.mail : {};
+  const base = `records[${i}].ses.mail`;
+  const sources: InputSource[] = [
+    { kind: 'header', path: `${base}.commonHeaders`, value: mail.commonHeaders },
+    { kind: 'metadata', path: `${base}.source`, value: mail.source },
+  ];
+  if (Array.isArray(mail.headers)) {
+    mail.headers.forEach((h: unknown, j: number) => {
+      if (!isObj(h)) return;
+      const name = str(h.name)?.toLowerCase();
+      if (name !== undefined && (SES_COMMON.has(name) || SES_TRANSPORT.test(name))) return;
+      sources.push({ kind: 'header', path: `${base}.headers[${j}].value`, value: h.value });
+    });
+  }
+  return sources;
+}
+
+/** Kafka header values are byte arrays (`[{ name: [104, 105] }]`): the UTF-8 text a consumer reads. */
+function kafkaHeaders(headers: unknown): unknown {
+  if (!Array.isArray(headers)) return headers;
+  return headers.map((h: unknown) => {
+    if (!isObj(h)) return h;
+    const out: Obj = Object.create(null) as Obj;
+    for (const [k, v] of Object.entries(h)) {
+      out[k] = Array.isArray(v) && v.every((b) => typeof b === 'number') ? Buffer.from(v as number[]).toString('utf8') : v;
+    }
+    return out;
+  });
+}
+
+/**
+ * Amazon MSK (`aws:kafka`) and self-managed Kafka (`SelfManagedKafka`): `records` maps
+ * `topic-partition` to that partition's records; `value` and `key` are base64, header values bytes.
+ */
+function normalizeKafka(e: Obj): Normalized {
+  const records: BatchRecord[] = [];
+  const partitions = isObj(e.records) ? e.records : {};
+  for (const [tp, list] of Object.entries(partitions)) {
+    if (!Array.isArray(list)) {
+      records.push({ id: tp, request: recordRequest('kafka', [{ kind: 'record', path: formatPath('records', [tp]), value: list }]) });
+      continue;
+    }
+    list.forEach((r: unknown, i: number) => {
+      const base = formatPath('records', [tp, i]);
+      if (!isObj(r)) {
+        records.push({ id: `${tp}@${i}`, request: recordRequest('kafka', [{ kind: 'record', path: base, value: r }]) });
+        return;
+      }
+      const offset = typeof r.offset === 'number' || typeof r.offset === 'string' ? String(r.offset) : `#${i}`;
+      records.push({
+        id: `${tp}@${offset}`,
+        request: recordRequest('kafka', [
+          { kind: 'record', path: `${base}.value`, value: r.value, decoding: 'auto', base64: true, validate: true },
+          { kind: 'metadata', path: `${base}.key`, value: r.key, decoding: 'auto', base64: true },
+          { kind: 'metadata', path: `${base}.headers`, value: kafkaHeaders(r.headers) },
+        ]),
+      });
+    });
+  }
+  // Ordered within a partition, but the answer is all or nothing (`throw`): nothing to stop early.
+  return { kind: 'batch', trigger: 'kafka', answer: 'throw', ordered: false, records };
+}
+
+/** Kinesis Data Firehose transformation: `records[].data` is base64; `recordId` names the answer. */
+function normalizeFirehose(list: unknown[]): Normalized {
+  return {
+    kind: 'batch',
+    trigger: 'firehose',
+    answer: 'firehose',
+    ordered: false,
+    records: list.map((r, i): BatchRecord => {
+      const base = `records[${i}]`;
+      if (!isObj(r)) return { id: String(i), request: recordRequest('firehose', [{ kind: 'record', path: base, value: r }]) };
+      const sources: InputSource[] = [{ kind: 'record', path: `${base}.data`, value: r.data, decoding: 'auto', base64: true, validate: true }];
+      // Present when the delivery stream reads a Kinesis data stream: the producer chose it.
+      if (isObj(r.kinesisRecordMetadata)) sources.push({ kind: 'metadata', path: `${base}.kinesisRecordMetadata.partitionKey`, value: r.kinesisRecordMetadata.partitionKey });
+      return { id: str(r.recordId) ?? String(i), request: recordRequest('firehose', sources) };
+    }),
+  };
+}
+
+/**
+ * A CloudWatch Logs subscription: `awslogs.data` is base64 of gzip of JSON whose `logEvents[].message`
+ * are the log lines. The engine inflates it (the gzip coding, bounded by `limits.maxBytes` like a
+ * compressed HTTP body: a bomb is a `limits.bytes` finding), parses the JSON and reads every message,
+ * so findings name `awslogs.data.logEvents[3].message`. A subscription cannot answer per log event:
+ * a block fails the invocation.
+ */
+function normalizeCloudWatchLogs(awslogs: Obj): Normalized {
+  const data = awslogs.data;
+  const source: InputSource =
+    typeof data === 'string'
+      ? { kind: 'record', path: 'awslogs.data', value: data, base64: true, contentEncoding: 'gzip', decoding: 'auto' }
+      : { kind: 'record', path: 'awslogs', value: awslogs };
+  return {
+    kind: 'batch',
+    trigger: 'cloudwatch-logs',
+    answer: 'throw',
+    ordered: false,
+    records: [{ id: 'awslogs.data', request: recordRequest('cloudwatch-logs', [source]) }],
+  };
+}
+
+/**
+ * The identity fields a caller can influence: the user name and the token's claims (user attributes),
+ * without the issuer and audience (the deployment's own URLs, often internal ones) and the platform's
+ * IAM fields.
+ */
+function appSyncIdentity(id: Obj): Obj {
+  const out: Obj = Object.create(null) as Obj;
+  if (id.username !== undefined) out.username = id.username;
+  if (isObj(id.claims)) {
+    const claims: Obj = Object.create(null) as Obj;
+    for (const [k, v] of Object.entries(id.claims)) if (k !== 'iss' && k !== 'aud') claims[k] = v;
+    out.claims = claims;
+  }
+  if (id.resolverContext !== undefined) out.resolverContext = id.resolverContext;
+  return out;
+}
+
+/**
+ * An AppSync direct Lambda resolver: the GraphQL field's `arguments` are the caller's input; the
+ * request headers, the identity's claims, and the parent's `source` and a pipeline's `prev.result`
+ * (data read back from a store, where stored input comes back) are inspected too. `route` is
+ * `Type.field` (`Mutation.createOrder`), for exclusions.
+ */
+function normalizeAppSync(e: Obj, info: Obj): Normalized {
+  const req = isObj(e.request) ? e.request : {};
+  const parts = headerParts(req.headers, undefined);
+  const identity = isObj(e.identity) ? e.identity : undefined;
+  const sources: InputSource[] = [
+    { kind: 'body', path: 'arguments', value: e.arguments, validate: true },
+    { kind: 'header', path: 'request.headers', value: parts.headers },
+    { kind: 'cookie', path: 'request.headers.cookie', value: parts.cookies },
+  ];
+  if (identity) sources.push({ kind: 'metadata', path: 'identity', value: appSyncIdentity(identity) });
+  if (e.source !== undefined && e.source !== null) sources.push({ kind: 'record', path: 'source', value: e.source });
+  if (isObj(e.prev)) sources.push({ kind: 'record', path: 'prev.result', value: e.prev.result });
+  const ips = identity && Array.isArray(identity.sourceIp) ? identity.sourceIp : [];
+  return {
+    kind: 'event',
+    trigger: 'appsync',
+    request: {
+      provider: 'aws',
+      trigger: 'appsync',
+      route: `${str(info.parentTypeName)}.${str(info.fieldName)}`,
+      ip: str(ips[0]),
+      sources,
+    },
+  };
 }
 
 export function normalize(event: unknown): Normalized {
@@ -348,6 +532,13 @@ export function normalize(event: unknown): Normalized {
     if (Array.isArray(event.Records) && event.Records.length > 0) {
       const n = normalizeRecords(event.Records);
       if (n) return n;
+    }
+    if ((event.eventSource === 'aws:kafka' || event.eventSource === 'SelfManagedKafka') && isObj(event.records)) return normalizeKafka(event);
+    if (typeof event.deliveryStreamArn === 'string' && Array.isArray(event.records)) return normalizeFirehose(event.records);
+    if (isObj(event.awslogs)) return normalizeCloudWatchLogs(event.awslogs);
+    const info = event.info;
+    if (isObj(info) && typeof info.fieldName === 'string' && typeof info.parentTypeName === 'string' && 'arguments' in event) {
+      return normalizeAppSync(event, info);
     }
     if (typeof event['detail-type'] === 'string' && 'detail' in event && typeof event.source === 'string') {
       return {

@@ -1,7 +1,8 @@
 /**
  * Verdicts to Lambda-native answers: an HTTP response for API Gateway, Function URLs and ALB; a
- * `batchItemFailures` entry for SQS, Kinesis and DynamoDB records; a thrown RequestBlockedError for
- * triggers that have no response to shape.
+ * `batchItemFailures` entry for SQS, Kinesis and DynamoDB records; a `ProcessingFailed` result record
+ * for Firehose transformations; a thrown RequestBlockedError for triggers that have no response to
+ * shape (or no per-record answer to rely on: Kafka, CloudWatch Logs).
  */
 import type { Verdict } from '../../src/types';
 import type { Decision } from '../../src/dow/index';
@@ -67,4 +68,49 @@ export function mergeBatchResult(result: unknown, ours: BatchItemFailure[], orde
   const merged = [...ids].sort((a, b) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity)).map((itemIdentifier) => ({ itemIdentifier }));
   const base = result !== null && typeof result === 'object' && !Array.isArray(result) ? (result as object) : {};
   return { ...base, batchItemFailures: merged };
+}
+
+/** One entry of a Firehose transformation's `records` answer. */
+export interface FirehoseResultRecord {
+  recordId: string;
+  result: 'Ok' | 'Dropped' | 'ProcessingFailed';
+  data?: string;
+}
+
+/**
+ * A blocked Firehose record: `ProcessingFailed` with its original (base64) data, which Firehose
+ * writes to the delivery stream's error output (`processing-failed/` in the S3 bucket) for review,
+ * where `Dropped` would discard it without a trace.
+ */
+export function firehoseFailed(recordId: string, raw: unknown): FirehoseResultRecord {
+  const data = raw !== null && typeof raw === 'object' ? (raw as { data?: unknown }).data : undefined;
+  return typeof data === 'string' ? { recordId, result: 'ProcessingFailed', data } : { recordId, result: 'ProcessingFailed' };
+}
+
+/**
+ * Merges our `ProcessingFailed` entries into the handler's `records` answer: the handler's entries
+ * are kept as they are (same objects) except one for a record of ours; other result fields are kept;
+ * entries follow the batch's order (ones with an unknown recordId last, in their order).
+ */
+export function mergeFirehoseResult(result: unknown, ours: readonly FirehoseResultRecord[], order: readonly string[]): unknown {
+  if (ours.length === 0) return result;
+  const base = result !== null && typeof result === 'object' && !Array.isArray(result) ? (result as { records?: unknown }) : {};
+  const theirs: unknown[] = Array.isArray(base.records) ? base.records : [];
+  const idOf = (r: unknown): unknown => (r !== null && typeof r === 'object' ? (r as { recordId?: unknown }).recordId : undefined);
+  const mine = new Set(ours.map((r) => r.recordId));
+  const rank = new Map(order.map((id, i) => [id, i]));
+  const rankOf = (r: unknown): number => {
+    const id = idOf(r);
+    return (typeof id === 'string' ? rank.get(id) : undefined) ?? Infinity;
+  };
+  const kept = theirs.filter((r) => {
+    const id = idOf(r);
+    return !(typeof id === 'string' && mine.has(id));
+  });
+  // Array.prototype.sort is stable: equal ranks (unknown ids) keep their order.
+  const merged = [...kept, ...ours].sort((a, b) => {
+    const d = rankOf(a) - rankOf(b);
+    return Number.isNaN(d) ? 0 : d;
+  });
+  return { ...base, records: merged };
 }
