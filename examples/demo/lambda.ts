@@ -1,8 +1,9 @@
 /**
  * AWS Lambda: real handlers wrapped with `protect()` (imported by package name, as a user would), fed
- * real-shaped events of every kind of trigger: HTTP API, REST API, Function URL, ALB, an SQS batch
- * with one poisoned record and S3 object keys.
+ * real-shaped events of every kind of trigger: HTTP API (also a gzip-compressed body), REST API,
+ * Function URL, ALB, an SQS batch with one poisoned record, a Firehose transformation and S3 object keys.
  */
+import { gzipSync } from 'node:zlib';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { protect, RequestBlockedError, type SecurityEvent } from 'serverless-rasp/aws-lambda';
 import * as ev from '../../test/helpers/lambda-events';
@@ -39,6 +40,15 @@ const queueWorker = protect(async (event: { Records: Array<{ messageId: string }
   processed.push(...event.Records.map((r) => r.messageId));
   return { batchItemFailures: [] };
 }, options);
+
+/** A Firehose transformation: every record's JSON gets a `ts` field, answered `Ok`. */
+const enricher = protect(async (event: { records: Array<{ recordId: string; data: string }> }) => ({
+  records: event.records.map((r) => ({
+    recordId: r.recordId,
+    result: 'Ok' as const,
+    data: Buffer.from(JSON.stringify({ ...(JSON.parse(Buffer.from(r.data, 'base64').toString('utf8')) as object), ts: 1714564800 })).toString('base64'),
+  })),
+}), options);
 
 const thumbnailer = protect(async (event: { Records: unknown[] }) => `resized ${event.Records.length} image(s)`, options);
 
@@ -91,6 +101,10 @@ export async function runLambda(rows: Row[]): Promise<void> {
   for (const item of ['blue mug', "mug' UNION SELECT card_number FROM payments--"]) {
     await http(rows, 'HTTP API body (SOAP)', `<Item>${item}</Item>`, ev.apiGatewayV2({ routeKey: 'POST /prices', path: '/prices', method: 'POST', body: soap(item), headers: { 'content-type': 'application/soap+xml' } }), searchApi);
   }
+  // The same order API, its body gzip-compressed (Content-Encoding: gzip, base64 in the event): inflated
+  // before inspection, as the application's body parser would.
+  const gz = (o: object): string => gzipSync(Buffer.from(JSON.stringify(o))).toString('base64');
+  await http(rows, 'HTTP API body (gzip)', `{"sku":"x' OR 1=1--","qty":1} gzipped`, ev.apiGatewayV2({ routeKey: 'POST /orders', path: '/orders', method: 'POST', body: gz({ sku: "x' OR 1=1--", qty: 1 }), isBase64Encoded: true, headers: { ...json, 'content-encoding': 'gzip' } }), ordersApi);
   // REST API (v1): header and path parameter.
   await http(rows, 'REST API header', 'User-Agent: () { :; }; /bin/cat /etc/passwd', ev.apiGatewayV1({ headers: { 'User-Agent': '() { :; }; /bin/cat /etc/passwd' } }), searchApi);
   await http(rows, 'REST API path', '/files/..%2f..%2f..%2fetc%2fpasswd', ev.apiGatewayV1({ resource: '/files/{name}', path: '/files/..%2f..%2f..%2fetc%2fpasswd', pathParameters: { name: '../../../etc/passwd' } }), searchApi);
@@ -116,6 +130,35 @@ export async function runLambda(rows: Row[]): Promise<void> {
       trigger: 'SQS record',
       input: short(r.body),
       verdict: failed ? 'BLOCKED → DLQ' : processed.includes(r.messageId) ? 'processed' : 'not processed',
+      rule: ruleOf(f),
+      where: whereOf(f),
+    });
+  });
+
+  // Kinesis Data Firehose transformation: a poisoned record goes to the error output (ProcessingFailed),
+  // the others are transformed by the handler.
+  const fh = [
+    { recordId: 'fh-1', doc: { page: '/products/42', referrer: 'https://www.example.org/' } },
+    { recordId: 'fh-2', doc: { page: '/products/42', referrer: '<script src=//evil.example/k.js></script>' } },
+  ];
+  const fhRes = (await enricher(
+    {
+      invocationId: 'a1b2c3d4-0000-4000-8000-000000000001',
+      deliveryStreamArn: 'arn:aws:firehose:us-east-1:123456789012:deliverystream/clicks-to-s3',
+      region: 'us-east-1',
+      records: fh.map((r) => ({ recordId: r.recordId, approximateArrivalTimestamp: 1714564800000, data: Buffer.from(JSON.stringify(r.doc)).toString('base64') })),
+    } as never,
+    lambdaContext(),
+  )) as { records: Array<{ recordId: string; result: string }> };
+  const fhEvents = lambdaEvents.take();
+  fh.forEach((r, i) => {
+    const result = fhRes.records.find((x) => x.recordId === r.recordId)?.result ?? 'missing';
+    const f = primary(fhEvents.find((e) => e.requestId?.endsWith(`#${i}`))?.findings);
+    rows.push({
+      provider: 'AWS',
+      trigger: 'Firehose record',
+      input: short(JSON.stringify(r.doc)),
+      verdict: result === 'ProcessingFailed' ? 'BLOCKED → failed output' : `processed (${result})`,
       rule: ruleOf(f),
       where: whereOf(f),
     });

@@ -31,6 +31,7 @@ const BENIGN: RegExp[] = [
   /^\{"callback":"https:\/\/hooks\.example\.com\/x"\}$/,
   /^theme=dark$/,
   /^\{"customer":"Ann Lee"/,
+  /^\{"page":"\/products\/42","referrer":"https:/,
   /^\{"customer":"Bo"/,
   /^photos\/2024\/beach day\.jpg$/,
   /^\{"file":"report 2024\.txt"\}$/,
