@@ -41,11 +41,22 @@ export class RaspConfigError extends RaspError {
 export class RequestBlockedError extends RaspError {
   readonly findings: readonly Finding[];
   readonly requestId: string | undefined;
-  constructor(findings: readonly Finding[], requestId: string | undefined) {
+  /**
+   * `callerFacing`: the platform shows this error's message to whoever sent the request (Cognito
+   * answers the app "PreSignUp failed with error …", AppSync puts it in the GraphQL `errors`). The
+   * message then names only the request id, as an HTTP block's body does: which rule fired and where
+   * would tell an attacker what to change. `findings` and the security event keep the details.
+   */
+  constructor(findings: readonly Finding[], requestId: string | undefined, options?: { callerFacing?: boolean }) {
     const first = findings[0];
-    const where = first ? `: ${first.rule} at ${first.path}` : '';
-    const more = findings.length > 1 ? ` (+${findings.length - 1} more)` : '';
-    super('RASP_ERR_BLOCKED', `Request blocked by serverless-rasp${where}${more}`);
+    let detail: string;
+    if (options?.callerFacing === true) detail = requestId ? ` (request ${requestId})` : '';
+    else {
+      const where = first ? `: ${first.rule} at ${first.path}` : '';
+      const more = findings.length > 1 ? ` (+${findings.length - 1} more)` : '';
+      detail = `${where}${more}`;
+    }
+    super('RASP_ERR_BLOCKED', `Request blocked by serverless-rasp${detail}`);
     this.name = 'RequestBlockedError';
     this.findings = findings;
     this.requestId = requestId;

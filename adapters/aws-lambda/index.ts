@@ -86,6 +86,9 @@ export function protect<TEvent = any, TResult = any>(
     }
   };
 
+  /** Event triggers whose error message the platform passes on to the caller (see RequestBlockedError). */
+  const CALLER_FACING: ReadonlySet<string> = new Set(['cognito', 'appsync']);
+
   const runInvocation = async (event: unknown, context: Context, meta: InvocationMeta, refused: Verdict | undefined, stream?: ResponseStreamLike): Promise<unknown> => {
     let n: Normalized;
     try {
@@ -136,7 +139,7 @@ export function protect<TEvent = any, TResult = any>(
       if (stream) return writeBlocked(stream, verdict, meta.requestId);
       return httpBlockResponse(n.trigger, n.multiValue, verdict, meta.requestId);
     }
-    throw new RequestBlockedError(verdict.findings, meta.requestId);
+    throw new RequestBlockedError(verdict.findings, meta.requestId, { callerFacing: CALLER_FACING.has(n.trigger) });
   };
 
   const recordMeta = (meta: InvocationMeta, i: number): InvocationMeta => ({ ...meta, requestId: meta.requestId ? `${meta.requestId}#${i}` : undefined });

@@ -2,7 +2,7 @@ import t from 'tap';
 import type { Context } from 'aws-lambda';
 import { protect, RequestBlockedError, type SecurityEvent } from '../../../adapters/aws-lambda/index';
 import { normalize } from '../../../adapters/aws-lambda/normalize';
-import { lambdaContext } from '../../helpers/lambda-events';
+import { cognitoPreSignUp, lambdaContext } from '../../helpers/lambda-events';
 import { ATTACKS, BENIGN } from '../../helpers/tables';
 import { appSync, cognitoIdentity, ses } from './events';
 
@@ -176,4 +176,26 @@ t.test('AppSync: monitor mode, exclusions by Type.field, and odd shapes', async 
   await protect(handler, { log })(odd, ctx());
   t.equal(calls.length, 3);
   t.equal(lines.filter((l) => l.action === 'error').length, 0);
+});
+
+t.test('Cognito and AppSync show the error to the caller: the message names no rule and no path', async (t) => {
+  const lines: SecurityEvent[] = [];
+  const wrapped = protect(async (e: unknown) => e, { log: (l: string) => lines.push(JSON.parse(l) as SecurityEvent) });
+  const context = lambdaContext({ functionName: 'orders-graphql', awsRequestId: 'req-0001' });
+  const cases: Array<[string, unknown]> = [
+    ['appsync', appSync({ fieldName: 'updateOrder', arguments: { input: { note: "' UNION SELECT password FROM users --" } } })],
+    ['cognito', cognitoPreSignUp({ email: 'a@example.com', name: "x' OR '1'='1" })],
+  ];
+  for (const [trigger, event] of cases) {
+    const err = (await wrapped(event as never, context).catch((e: unknown) => e)) as RequestBlockedError;
+    t.type(err, RequestBlockedError, trigger);
+    t.equal(err.message, 'Request blocked by serverless-rasp (request req-0001)', `${trigger}: generic message`);
+    t.notMatch(err.message, /sqli|UNION|arguments|userAttributes/);
+    t.ok(err.findings.length > 0, `${trigger}: the findings stay on the error`);
+    t.equal(lines.at(-1)?.trigger, trigger);
+    t.match(lines.at(-1)?.rule, /^sqli\./, `${trigger}: the security event has the rule`);
+  }
+  // Triggers whose errors only the operator sees keep the rule and path in the message.
+  const err = (await wrapped({ Records: [{ eventSource: 'aws:sns', EventSubscriptionArn: 'arn:aws:sns:us-east-1:123456789012:t:1', Sns: { Type: 'Notification', MessageId: 'm', TopicArn: 'arn:aws:sns:us-east-1:123456789012:t', Subject: null, Message: '$(id)', Timestamp: '2024-05-01T12:00:00.000Z', SignatureVersion: '1', Signature: 'x', SigningCertUrl: 'https://sns.us-east-1.amazonaws.com/x.pem', UnsubscribeUrl: 'https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe', MessageAttributes: {} } }] } as never, context).catch((e: unknown) => e)) as RequestBlockedError;
+  t.match(err.message, /^Request blocked by serverless-rasp: shell\.\S+ at /);
 });
