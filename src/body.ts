@@ -3,6 +3,7 @@
  * multipart fields or text, after base64 when the platform says so. Malformed input is reported as a
  * `protocol` finding and inspected as text, never skipped.
  */
+import { decodeCharset, isUtf8Charset } from './charset';
 import { decodeBase64, parseForm } from './decode';
 import type { Decoding } from './types';
 
@@ -13,6 +14,8 @@ export interface DecodedBody {
   problem?: BodyProblem;
   /** The body's Content-Encoding inflates to more than the byte limit: it was not inspected. */
   inflatesBeyond?: number;
+  /** The same bytes read in the declared non-UTF-8 charset, when that reading differs (walked too). */
+  alt?: { label: string; value: unknown };
 }
 
 /**
@@ -180,26 +183,38 @@ export function decodePayload(
   if (decoding === 'none') return problem ? { value: text, problem } : { value: text };
   if (text.length === 0) return { value: text };
 
+  const main = interpret(text, decoding, contentType);
+  const out: DecodedBody = problem ?? main.problem ? { value: main.value, problem: problem ?? main.problem } : { value: main.value };
+  // A declared charset other than UTF-8: also the text a charset-honouring body parser makes of the
+  // same bytes (see charset.ts), when it differs. The bytes are what the handler's framework gets:
+  // the raw bytes, the base64-decoded bytes, or a string body as UTF-8 (as serverless-http does).
+  const charset = decoding === 'body' && contentType !== undefined ? param(contentType, 'charset') : undefined;
+  if (charset !== undefined && !isUtf8Charset(charset) && problem !== 'invalid-base64') {
+    const bytes = typeof raw === 'string' ? Buffer.from(raw, base64 ? 'base64' : 'utf8') : (raw as Uint8Array);
+    const other = decodeCharset(bytes, charset);
+    if (other !== text && other.length > 0) out.alt = { label: charset, value: interpret(other, decoding, contentType).value };
+  }
+  return out;
+}
+
+/** A body's text as its content type says the application reads it: JSON, form fields, multipart or text. */
+function interpret(text: string, decoding: Decoding, contentType: string | undefined): DecodedBody {
   const mt = decoding === 'body' ? mediaType(contentType) : '';
-  const result = (value: unknown, p?: BodyProblem): DecodedBody => {
-    const pr = problem ?? p;
-    return pr ? { value, problem: pr } : { value };
-  };
   if (mt === 'application/json' || mt.endsWith('+json') || mt === 'text/json') {
     const j = tryJson(text);
-    return j.ok ? result(j.value) : result(text, 'invalid-json');
+    return j.ok ? { value: j.value } : { value: text, problem: 'invalid-json' };
   }
-  if (mt === 'application/x-www-form-urlencoded') return result(parseForm(text));
+  if (mt === 'application/x-www-form-urlencoded') return { value: parseForm(text) };
   if (mt === 'multipart/form-data' && contentType !== undefined) {
     const boundary = param(contentType, 'boundary');
     const parsed = boundary ? parseMultipart(text, boundary) : undefined;
-    return parsed ? result(parsed) : result(text, 'invalid-multipart');
+    return parsed ? { value: parsed } : { value: text, problem: 'invalid-multipart' };
   }
   // Text, unknown or missing content type: JSON when it is JSON (clients often omit the header, and
   // the handler will JSON.parse it anyway), otherwise the text itself.
   if (looksLikeJson(text)) {
     const j = tryJson(text);
-    if (j.ok) return result(j.value);
+    if (j.ok) return { value: j.value };
   }
-  return result(text);
+  return { value: text };
 }

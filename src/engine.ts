@@ -507,6 +507,8 @@ function buildEngine(opts: ResolvedOptions): Engine {
       let value = source.value;
       // Set when `value` is a tree our own decoder built from text (JSON, form, multipart).
       let fresh = false;
+      // The body read in its declared non-UTF-8 charset, when that differs (body.ts, charset.ts).
+      let alt: { label: string; value: unknown } | undefined;
       const decoding = source.decoding ?? 'none';
       if (decoding !== 'none' || source.base64 === true || source.contentEncoding !== undefined) {
         // The raw payload text too (a rule on `body` or `records[*].body` as a whole).
@@ -520,6 +522,7 @@ function buildEngine(opts: ResolvedOptions): Engine {
         }
         fresh = d.value !== value && (typeof value === 'string' || value instanceof Uint8Array);
         value = d.value;
+        alt = d.alt;
         if (d.problem !== undefined) {
           if (d.problem === 'invalid-encoding' || d.problem === 'unsupported-encoding') {
             const how = d.problem === 'invalid-encoding' ? 'does not inflate' : 'uses a coding this library does not undo';
@@ -541,6 +544,12 @@ function buildEngine(opts: ResolvedOptions): Engine {
       }
       if (fresh) w.parsedValue(value, 0, undefined);
       else w.value(value, 0, undefined);
+      if (alt !== undefined && !w.stopped) {
+        // Findings name it `body["#charset"].q`: the field as a charset-honouring parser reads it.
+        w.segs.push('#charset');
+        w.parsedValue(alt.value, 1, undefined);
+        w.segs.pop();
+      }
       if (w.stopped) break;
     }
     let findings = w.findings;

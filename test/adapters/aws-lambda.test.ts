@@ -564,3 +564,16 @@ t.test('a gzip or br body behind Content-Encoding is inspected as the applicatio
   const plain: Any = await wrapped(ev.apiGatewayV2({ method: 'POST', body: 'q=blue+mug', headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' } }) as Any, ctx());
   t.equal(plain.statusCode, 200);
 });
+
+t.test('a body declared in UTF-7 or UTF-16 is also read in that charset (as Express behind serverless-http reads it)', async (t) => {
+  const { lines, log } = logs();
+  const wrapped = protect(async () => ({ statusCode: 200, body: 'ok' }), { log });
+  const utf7: Any = await wrapped(ev.apiGatewayV2({ method: 'POST', body: '{"q":"+ADw-script+AD4-alert(1)+ADw-/script+AD4-"}', headers: { 'content-type': 'application/json; charset=utf-7' } }) as Any, ctx());
+  t.equal(utf7.statusCode, 403);
+  t.ok(lines.at(-1)?.findings.some((f) => f.path === 'body["#charset"].q' && f.rule === 'xss.script-tag'), 'read as UTF-7');
+  const u16 = Buffer.from(JSON.stringify({ q: "x' OR '1'='1" }), 'utf16le').toString('base64');
+  const r16: Any = await wrapped(ev.apiGatewayV2({ method: 'POST', body: u16, isBase64Encoded: true, headers: { 'content-type': 'application/json; charset=utf-16le' } }) as Any, ctx());
+  t.equal(r16.statusCode, 403);
+  const ok: Any = await wrapped(ev.apiGatewayV2({ method: 'POST', body: '{"q":"1 +- 1"}', headers: { 'content-type': 'application/json; charset=utf-7' } }) as Any, ctx());
+  t.equal(ok.statusCode, 200);
+});

@@ -548,3 +548,27 @@ t.test('HTTP: a gzip or deflate body is inflated by the framework, and inspected
   t.equal((await post(gzipSync(Buffer.from('{"sku":"TSHIRT-42","qty":2}')), 'gzip')).status, 200);
   t.same(seen, { sku: 'TSHIRT-42', qty: 2 }, 'the handler reads the inflated document');
 });
+
+t.test('HTTP: JSON in UTF-7, UTF-16 or UTF-32, which the framework decodes by its charset, is inspected as decoded', async (t) => {
+  let seen: unknown;
+  const name = uniqueName('http-charset');
+  functions.http(name, protect((req: Any, res: Any) => {
+    seen = req.body;
+    res.status(200).send('ok');
+  }, { log: false }));
+  const srv = await serve(name);
+  t.teardown(srv.close);
+  const post = (body: Buffer | string, charset: string) =>
+    fetch(`${srv.url}/orders`, { method: 'POST', headers: { 'content-type': `application/json; charset=${charset}` }, body });
+  const attack = JSON.stringify({ q: "x' UNION SELECT password FROM users--" });
+  const u32 = (s: string) => Buffer.concat([...s].map((c) => { const b = Buffer.alloc(4); b.writeUInt32LE(c.codePointAt(0)!); return b; }));
+  t.equal((await post('{"q":"x+ACc- UNION SELECT password FROM users--"}', 'utf-7')).status, 403, 'UTF-7');
+  t.equal((await post(Buffer.from(attack, 'utf16le'), 'utf-16le')).status, 403, 'UTF-16LE');
+  t.equal((await post(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(attack, 'utf16le')]), 'utf-16')).status, 403, 'UTF-16 with a BOM');
+  t.equal((await post(u32(attack), 'utf-32le')).status, 403, 'UTF-32LE');
+  t.equal(seen, undefined, 'the handler never ran');
+  t.equal((await post('{"q":"O+ACc-Brien +- Sons"}', 'utf-7')).status, 200);
+  t.same(seen, { q: "O'Brien + Sons" }, 'what the handler reads, the engine read');
+  t.equal((await post(Buffer.from('{"q":"Zoë 日本"}', 'utf16le'), 'utf-16le')).status, 200);
+  t.same(seen, { q: 'Zoë 日本' });
+});

@@ -45,3 +45,21 @@ t.test('bad, unknown and oversized codings give a clear result', async (t) => {
   t.same(small.value, doc, 'exactly at the limit is fine');
   t.equal(decodePayload(gzipSync(json), 'body', 'application/json', false, 'gzip', json.length - 1).inflatesBeyond, json.length - 1);
 });
+
+t.test('a body in a declared non-UTF-8 charset is also read in that charset', async (t) => {
+  const ct = 'application/json; charset=utf-7';
+  const r = decodePayload('{"q":"x+ACc- OR +ACc-1+ACc-=+ACc-1"}', 'body', ct, false);
+  t.same(r.value, { q: 'x+ACc- OR +ACc-1+ACc-=+ACc-1' }, 'the UTF-8 reading first');
+  t.same(r.alt, { label: 'utf-7', value: { q: "x' OR '1'='1" } }, 'and the UTF-7 reading');
+  const u16 = Buffer.from(JSON.stringify({ q: '<script>alert(1)</script>' }), 'utf16le');
+  t.same(decodePayload(u16, 'body', 'application/json; charset="UTF-16LE"', false).alt?.value, { q: '<script>alert(1)</script>' });
+  t.same(decodePayload(u16.toString('base64'), 'body', 'application/json; charset=utf-16le', true).alt?.value, { q: '<script>alert(1)</script>' }, 'base64 bytes');
+  t.equal(decodePayload('{"q":"plain"}', 'body', 'application/json; charset=utf-7', false).alt, undefined, 'the same text both ways: read once');
+  t.equal(decodePayload('{"q":"x+ACc-"}', 'body', 'application/json; charset=utf-8', false).alt, undefined, 'UTF-8 declared: read once');
+  t.equal(decodePayload('{"q":"x+ACc-"}', 'body', 'application/json', false).alt, undefined, 'no charset: read once');
+  t.equal(decodePayload('q=x%2BACc-', 'body', 'text/plain; charset=utf-7', false).alt, undefined, 'no + in it: nothing else to read');
+  t.same(decodePayload('x+ACc- OR 1=1', 'body', 'text/plain; charset=utf-7', false).alt?.value, "x' OR 1=1");
+  // After inflation too.
+  const { gzipSync } = await import('node:zlib');
+  t.same(decodePayload(gzipSync(u16), 'body', 'application/json; charset=utf-16le', false, 'gzip').alt?.value, { q: '<script>alert(1)</script>' });
+});

@@ -249,3 +249,16 @@ t.test('compressed bodies are inspected after inflation; bombs are a limits find
   const p2 = createEngine({ paranoia: 2 }).inspect(req([body("x' OR '1'='1", { contentEncoding: 'gzip', contentType: 'text/plain' })]));
   t.same(p2.findings.map((f) => f.rule).sort(), ['protocol.invalid-encoding', 'sqli.tautology']);
 });
+
+t.test('a body declared in UTF-7 or UTF-16 is inspected as a charset-honouring parser reads it', async (t) => {
+  const e = createEngine();
+  const v = e.inspect(req([body('{"q":"x+ACc- OR +ACc-1+ACc-=+ACc-1"}', { contentType: 'application/json; charset=utf-7' })]));
+  t.equal(v.action, 'block');
+  t.equal(v.findings[0]?.path, 'body["#charset"].q');
+  const u16 = Buffer.from(JSON.stringify({ q: '<script>alert(1)</script>' }), 'utf16le');
+  const f16 = e.inspect(req([body(u16.toString('base64'), { base64: true, contentType: 'application/json; charset=utf-16' })])).findings;
+  t.ok(f16.some((f) => f.path === 'body["#charset"].q' && f.rule === 'xss.script-tag'), 'UTF-16 read as UTF-16');
+  // The UTF-8 reading is still inspected: a parser that ignores the charset reads that one.
+  t.equal(e.inspect(req([body('{"q":"<script>alert(1)</script>"}', { contentType: 'application/json; charset=utf-16le' })])).action, 'block');
+  t.equal(e.inspect(req([body('{"q":"O+ACc-Brien"}', { contentType: 'application/json; charset=utf-7' })])).action, 'allow', "O'Brien in UTF-7");
+});
