@@ -22,7 +22,8 @@
  *   name…): any value for the hyphenated names (they do not occur as labels in prose), a value of the
  *   header's shape for the one-word ones (`Location: Room 5` and `Host: Alice` are notes, low).
  *   Medium for any other `Header-Name: value` with a hyphen when the text before the break is one
- *   token (`x\r\nX-Foo: bar`); low in multi-line text (YAML, logs) and for one-word `Name: value` lines,
+ *   token (`x\r\nX-Foo: bar`), high when that first injected line is an `X-` extension header (the
+ *   probe's marker: `x%0d%0aX-Injected: 1`); low in multi-line text (YAML, logs) and for one-word `Name: value` lines,
  *   which is how people write notes ("Name: John\nPhone: …").
  * - `crlf.body-injection`: a one-token value, an empty line and a document or script element
  *   (`x\r\n\r\n<script>`, `<html>`, `<svg>`…) is high; other markup there is medium.
@@ -340,8 +341,10 @@ function scan(s: string, first: number): Detection | undefined {
         );
       } else if (!trunc && line.hasHyphen) {
         // `X-Foo: bar` after a one-token first line is header-shaped; in multi-line text (YAML, logs,
-        // notes) hyphenated `key: value` lines are ordinary.
-        put('crlf.header-injection', crafted ? 'medium' : 'low', `Line break followed by a header-like "${shown}:" line.`);
+        // notes) hyphenated `key: value` lines are ordinary. An `X-` name there is the scanner's own
+        // marker header (`x%0d%0aX-Injected: 1`): extension headers are not labels people write.
+        const xName = line.name.charCodeAt(0) === 120 && line.name.charCodeAt(1) === 45;
+        put('crlf.header-injection', crafted ? (xName && i === first && !blank ? 'high' : 'medium') : 'low', `Line break followed by a header-like "${shown}:" line.`);
       } else if (!trunc && brk !== 0x2028 && brk !== 0x2029 && brk !== 0x85) {
         put('crlf.header-injection', 'low', 'Line break followed by a "name: value" line.');
       }

@@ -53,7 +53,7 @@ const NON_ALNUM = ANY;
 const SHELL = C.SPACE | C.SLASH | C.DASH | C.STAR | C.OTHER | C.SEMI | C.PIPE | C.AMP | C.BACKTICK | C.DOLLAR | C.NEWLINE | C.LT | C.GT | C.PAREN | C.BRACE | C.SQUOTE | C.DQUOTE | C.BSLASH | C.CARET | C.PERCENT | C.CTRL | C.NONASCII;
 
 export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
-  { class: 'prototype-pollution', key: detectPrototypePollutionKey, value: detectPrototypePollution, needs: C.UNDERSCORE | C.DOT | C.BRACKET | C.COLON },
+  { class: 'prototype-pollution', key: detectPrototypePollutionKey, value: detectPrototypePollution, needs: C.UNDERSCORE | C.DOT | C.BRACKET | C.COLON | C.SLASH },
   { class: 'nosqli', key: detectNoSqlInjectionKey, value: detectNoSqlInjection, needs: C.DOLLAR | C.BRACE | C.BRACKET | C.SEMI | C.PAREN | C.SQUOTE | C.DQUOTE | C.AMP | C.PIPE | C.DOT },
   { class: 'sqli', value: detectSqlInjection, needs: NON_ALNUM },
   { class: 'shell', value: detectShellInjection, needs: SHELL },

@@ -25,12 +25,24 @@
  *   The cost of the high: a JSON field whose whole value is a Serverless-style `${env:STAGE}` is
  *   blocked at paranoia 1 (an exclusion for that path lets it through).
  * - `jndi.lookup-syntax` (low): a standalone case-conversion or date lookup.
+ * - `jndi.commons-text-lookup` (high): the lookups of Apache Commons Text's `StringSubstitutor` that
+ *   run code or reach out (Text4Shell, CVE-2022-42889), in the same `${prefix:…}` syntax:
+ *   `${script:javascript:…}`, `${url:UTF-8:http://…}`, `${file:UTF-8:/etc/passwd}`,
+ *   `${dns:address|host}`. Each is judged by its argument's shape (an engine name, a charset then a
+ *   URL or path, a record type then `|`), which a Spring-style `${url:http://localhost}` placeholder
+ *   with a default does not have. `${base64Decoder:…}` and `${urlDecoder:…}` are decoded: the
+ *   substitutor substitutes their output again, so a lookup inside it is judged as if written.
+ *
+ * Unknown names with a default (`${x:-j}`) evaluate to the default when they sit inside another
+ * lookup (Log4j finds no property `x`): `${${x:-j}ndi:…}` builds the word. At the top level they stay
+ * as written (`${VAR:-default}` is also shell and Compose syntax).
  *
  * Cost: the fast path is one native `indexOf('${')`: values without it (almost all) return at once.
  * Otherwise one left-to-right pass with a stack of open lookups. Depth is capped at 32 (deeper `${`
  * are kept as text) and each lookup keeps at most 4 KB of content, so every character is evaluated at
  * most 32 times and the pass stays linear. No RegExp.
  */
+import { decodeBase64, percentDecode } from '../decode';
 import type { Confidence, Detection } from '../types';
 import { RANK, peek } from './util';
 
@@ -74,6 +86,8 @@ interface Frame {
 
 interface State {
   best: Detection | undefined;
+  /** Decoder lookups followed so far in this call, nested scans included (at most MAX_DECODES). */
+  budget: { decodes: number };
   /** A sensitive lookup with a well-formed key (`${env:USER}`, `${sys:java.version}`) was evaluated. */
   sensitiveKey: string | undefined;
 }
@@ -221,9 +235,68 @@ function evaluate(content: string, frame: Frame, st: State, depth: number): stri
     if (st.sensitiveKey === undefined && keyShaped(rest)) st.sensitiveKey = p;
     return def;
   }
-  if (def !== undefined && (p !== '' || name.indexOf(':') !== -1 || name.length === 0)) {
-    // Unknown lookup (`${::-j}`, `${foo:bar:-j}`): Log4j finds nothing and uses the default.
+  if (p === 'script' || p === 'url' || p === 'file' || p === 'dns' || p === 'base64decoder' || p === 'urldecoder') {
+    const v = commonsText(p, content.slice(content.indexOf(':') + 1), st);
+    if (v !== undefined) return v;
+  }
+  if (def !== undefined && (p !== '' || name.indexOf(':') !== -1 || name.length === 0 || depth > 0)) {
+    // Unknown lookup (`${::-j}`, `${foo:bar:-j}`), or an undefined name inside another lookup
+    // (`${${x:-j}ndi:…}`): Log4j finds nothing and uses the default.
     return def;
+  }
+  return undefined;
+}
+
+/**
+ * Decoder outputs scanned again per call, nested ones included: at most 8 extra scans of at most
+ * 4 KB each, whatever the value holds.
+ */
+const MAX_DECODES = 8;
+
+/** `s` starts with a token (a charset `UTF-8`, a script engine `javascript`) and a colon. */
+function tokenThenColon(s: string): number {
+  const n = Math.min(s.length, 33);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 58) return i > 0 ? i + 1 : -1;
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95 || c === 46)) return -1;
+  }
+  return -1;
+}
+
+/**
+ * Commons Text lookups by their argument (`arg` is the text after `prefix:`). Returns the value of a
+ * decoder lookup (substituted again by the library), else undefined after reporting.
+ */
+function commonsText(p: string, arg: string, st: State): string | undefined {
+  if (p === 'base64decoder' || p === 'urldecoder') {
+    const decoded = p === 'urldecoder' ? percentDecode(arg) : decodeBase64(arg.trim());
+    if (decoded === undefined || decoded.indexOf('${') === -1 || st.budget.decodes >= MAX_DECODES) return decoded;
+    st.budget.decodes++;
+    const inner = scan(decoded, decoded.indexOf('${'), st.budget);
+    if (inner !== undefined && inner.confidence === 'high') {
+      report(st, inner.rule, 'high', `Commons Text "${p === 'urldecoder' ? 'urlDecoder' : 'base64Decoder'}" lookup whose output is itself a lookup: ${inner.reason}`);
+    }
+    return decoded;
+  }
+  const t = tokenThenColon(arg);
+  if (p === 'script') {
+    // `${script:javascript:…}`: the engine name, then code.
+    if (t !== -1 && t < arg.length) report(st, 'jndi.commons-text-lookup', 'high', 'Commons Text "script" lookup that runs code (Text4Shell).');
+    return undefined;
+  }
+  if (p === 'dns') {
+    const bar = arg.indexOf('|');
+    const kind = bar > 0 && bar <= 16 ? arg.slice(0, bar).trim().toLowerCase() : '';
+    if (kind === 'address' || kind === 'name' || kind === 'canonical-name') {
+      report(st, 'jndi.commons-text-lookup', 'high', 'Commons Text "dns" lookup that makes the server resolve a name (Text4Shell).');
+    }
+    return undefined;
+  }
+  // `url` and `file`: a charset, then a URL (`http:`, `file:`) or a path.
+  if (t === -1 || t >= arg.length) return undefined;
+  if (p === 'url' ? tokenThenColon(arg.slice(t)) !== -1 : true) {
+    report(st, 'jndi.commons-text-lookup', 'high', `Commons Text "${p}" lookup that makes the server ${p === 'url' ? 'fetch a URL' : 'read a file'} (Text4Shell).`);
   }
   return undefined;
 }
@@ -237,11 +310,12 @@ export function detectJndi(value: string): Detection | undefined {
   // Fast path: every lookup starts with `${` (encoded spellings arrive decoded from the engine).
   const first = value.indexOf('${');
   if (first === -1) return undefined;
-  return scan(value, first);
+  return scan(value, first, { decodes: 0 });
 }
 
-function scan(s: string, first: number): Detection | undefined {
-  const st: State = { best: undefined, sensitiveKey: undefined };
+/** `budget`: decoder outputs already scanned in this call (a decoded value is scanned again). */
+function scan(s: string, first: number, budget: { decodes: number }): Detection | undefined {
+  const st: State = { best: undefined, budget, sensitiveKey: undefined };
   const stack: Frame[] = [];
   const n = s.length;
   // Text outside every lookup (blanks and quotes aside): decides whether a data lookup is the whole

@@ -34,8 +34,9 @@
 import type { Detection } from '../types';
 import { better, hexVal } from './util';
 
+/** Blanks a filter parser skips between items: OpenLDAP's LDAP_SPACE takes a line feed too. */
 function isSpace(c: number): boolean {
-  return c === 32 || c === 9;
+  return c === 32 || c === 9 || c === 10 || c === 13;
 }
 function isAttrStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57);

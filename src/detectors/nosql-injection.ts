@@ -448,7 +448,10 @@ function jsTail(s: string, t: number): Tail {
   }
 }
 
-/** After `return`: `true`/`false`/number/`this`, optionally parenthesised, then the statement ends. */
+/**
+ * After `return`: `true`/`false`/number/`this`/a Mongo shell call, optionally parenthesised, then the
+ * statement ends.
+ */
 function returnTail(s: string, j: number): Tail {
   const n = s.length;
   j = skipWs(s, j);
@@ -461,6 +464,8 @@ function returnTail(s: string, j: number): Tail {
   const c = s.charCodeAt(j);
   if (c === 116 && s.startsWith('this', j)) return 'return';
   if (c === C_BANG) return 'return';
+  // `return db.getCollectionNames()`, `return db.users.find()`: the shell's data, returned.
+  if (c === 100 && mongoShellCall(s, j)) return 'return';
   // `return '1'=='1`, `return /^a/.test(this.password)`: a constant comparison or a pattern test.
   if (c === C_SQUOTE || c === C_DQUOTE) return jsCompare(s, j) ? 'return' : undefined;
   if (c === C_SLASH) {

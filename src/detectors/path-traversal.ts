@@ -9,9 +9,10 @@
  *   A segment of two or more dots (`..`, `....` after a naive `../` strip, `..;` for Tomcat) climbs; the
  *   token climbs out when the walk goes above its start. Two levels out, or one with an obfuscation,
  *   a leading `/` or a sensitive target, is `high`; one plain level (`../README.md`) is `medium`;
- *   climbing that stays inside (`a/b/../c`) is `low`. A token with an escaped dot after a dot
- *   (`\.\.\/`) is also read with its backslash escapes undone, as a shell, a regex or a JSON string
- *   would;
+ *   climbing that stays inside (`a/b/../c`) is `low`, except through a `..;` segment (`/app/..;/admin`:
+ *   the gateway routed `/app/`, the servlet container serves its sibling), which is `high`. A token
+ *   with an escaped dot after a dot (`\.\.\/`) is also read with its backslash escapes undone, as a
+ *   shell, a regex or a JSON string would;
  * - absolute paths into system locations (`/etc/…`, `/proc/…`, `/var/task`, `C:\Windows\…`, `boot.ini`,
  *   `\\?\`), judged by the first segments so `/search/items` or `/lib/app.js` pass; drive-relative
  *   names at the start of the value (`c:boot.ini`, `c:inetpubwwwroot…` that lost its backslashes);
@@ -378,6 +379,8 @@ const WEAK_ROOTS = new Set([
   'users',
   'opt',
   'data',
+  // `/run/secrets/…`: where Docker and Compose mount secrets (and systemd its credentials).
+  'run',
 ]);
 
 /** Second segments that make a weak root a system path: `/var/log`, `/usr/local`, `/opt/lampp`. */
@@ -863,6 +866,9 @@ function analyzeReading(s: string, start: number, end: number, leading: boolean,
     let minDepth = 0;
     let climbs = 0;
     let oddClimb = false;
+    // A climb written `..;` (a path parameter): Tomcat and Spring drop the parameter and climb, while
+    // the proxy or gateway in front matched the path with it (`/app/..;/manager/html`).
+    let paramClimb = false;
     let targetAfterClimb = false;
     let anySensitive = false;
     let hiddenSecret = false;
@@ -980,6 +986,7 @@ function analyzeReading(s: string, start: number, end: number, leading: boolean,
           climbs++;
           if (firstClimbAt === -1) firstClimbAt = raw;
           if (!(d - a === 2 && d === e)) oddClimb = true;
+          if (d < e && d - a === 2) paramClimb = true;
           depth--;
           if (depth < minDepth) minDepth = depth;
           prev = PREV_OTHER;
@@ -1051,6 +1058,10 @@ function analyzeReading(s: string, start: number, end: number, leading: boolean,
       } else if (out >= 1) {
         // `../README.md`: the traversal primitive, but also every relative link in documentation.
         hit = { rule: 'path.traversal', confidence: link ? 'low' : 'medium', reason: 'A relative path that climbs one directory up.' };
+      } else if (paramClimb) {
+        // Staying inside its start is the point: the gateway in front routed `/app/…`, the servlet
+        // container serves the sibling. No honest path has a `..;` segment.
+        hit = { rule: 'path.traversal', confidence: 'high', reason: 'A path with a ..; segment (a climb hidden from the proxy as a path parameter).' };
       } else {
         hit = { rule: 'path.traversal', confidence: obf ? 'medium' : 'low', reason: 'A path with ../ that stays inside its start.' };
       }
@@ -1074,7 +1085,7 @@ function analyzeReading(s: string, start: number, end: number, leading: boolean,
         sys = { rule: 'path.system-file', confidence: 'high', reason: 'An absolute path to a system or secret file.' };
       } else if (r0.length > 1 && r0.charCodeAt(0) === 46 && r0 !== '.well-known' && r0.charCodeAt(1) !== 46) {
         sys = { rule: 'path.system-file', confidence: 'high', reason: 'An absolute path into a hidden configuration directory.' };
-      } else if (WEAK_ROOTS.has(r0) && r0 !== 'users' && (SYSTEM_SUBDIRS.has(r1) || restSensitive)) {
+      } else if (WEAK_ROOTS.has(r0) && r0 !== 'users' && (SYSTEM_SUBDIRS.has(r1) || restSensitive || (r0 === 'run' && (r1 === 'secrets' || r1 === 'credentials')))) {
         sys = { rule: 'path.system-file', confidence: 'high', reason: `An absolute path into ${where} (a system location).` };
       } else if (drive) {
         // Upload file names from old browsers carry `C:\Users\me\Desktop\x.jpg` (or `C:\fakepath\…`):

@@ -9,6 +9,8 @@
  * - a query-string key that a nested parser expands: `__proto__[x]`, `a[__proto__][x]`,
  *   `constructor[prototype][x]`, `__proto__.x`, `constructor.prototype.x`;
  * - a string used as a property path or name: `__proto__.isAdmin`, `["__proto__"]`, `__proto__`;
+ * - a JSON Pointer (RFC 6901) that JSON Patch or pointer setters walk: `/__proto__/isAdmin`,
+ *   `/constructor/prototype/isAdmin` (`{"op": "add", "path": "/__proto__/x", …}`);
  * - JSON/YAML text with such keys, for a later `JSON.parse` + merge;
  * - React Server Components (Flight) references that walk the chain: `$1:__proto__:then`.
  *
@@ -42,6 +44,7 @@ const C_AMP = 38;
 const C_SEMI = 59;
 const C_DOLLAR = 36;
 const C_DASH = 45;
+const C_SLASH = 47;
 
 const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
 
@@ -113,7 +116,8 @@ export function detectPrototypePollutionKey(key: string, parentKey: string | und
 }
 
 /**
- * Splits a key into path segments at `[`, `]` and `.` (the syntaxes of qs, dot-prop, lodash paths),
+ * Splits a key into path segments at `[`, `]`, `.` and `/` (the syntaxes of qs, dot-prop, lodash
+ * paths and JSON Pointer),
  * strips one pair of quotes from a segment (`["__proto__"]`), and looks for a `__proto__` segment or
  * a `constructor` segment followed by `prototype`. Linear; only segments of length 9 or 11 (plus
  * quotes) are compared.
@@ -124,7 +128,7 @@ function pathKey(key: string): Detection | undefined {
   let prevWasConstructor = false;
   for (let i = 0; i <= n; i++) {
     const c = i < n ? key.charCodeAt(i) : -1;
-    if (c !== -1 && c !== C_LBRACKET && c !== C_RBRACKET && c !== C_DOT) continue;
+    if (c !== -1 && c !== C_LBRACKET && c !== C_RBRACKET && c !== C_DOT && c !== C_SLASH) continue;
     let s0 = start;
     let e0 = i;
     if (e0 - s0 >= 2) {
@@ -217,6 +221,13 @@ function protoAt(s: string, i: number, flight: boolean): Detection | undefined {
   const a = at(s, end);
   // Identifier characters on either side: `my__proto__x` is a different name.
   if ((b !== -1 && isIdentStart(b) && b !== C_DOLLAR) || (a !== -1 && (isIdentStart(a) || (a >= 48 && a <= 57)))) {
+    // Except `__pro__proto__to__`: a filter that deletes `__proto__` once leaves `__proto__`.
+    if (s.startsWith('__pro', i - 5) && s.startsWith('to__', end)) {
+      const c = at(s, end + 4);
+      if (c === C_LBRACKET || c === C_RBRACKET || c === C_DOT || c === C_SLASH || isQuote(c)) {
+        return pathHit('Value nests "__proto__" inside itself, which a one-pass strip turns back into "__proto__"');
+      }
+    }
     return undefined;
   }
 
@@ -229,6 +240,13 @@ function protoAt(s: string, i: number, flight: boolean): Detection | undefined {
   }
   // Path step before it: `a[__proto__]`, `obj.__proto__`, `["__proto__"]`, Flight `$1:__proto__:then`.
   if (b === C_LBRACKET && (a === C_RBRACKET)) return pathHit('Value has the bracket path segment "[__proto__]"');
+  // JSON Pointer `/__proto__/x` (JSON Patch `path`, jsonpointer.set): a segment between slashes with a
+  // further segment below it. Prose has no `/__proto__/name`; a trailing `/__proto__` replaces one
+  // object's prototype only (medium, below).
+  if (b === C_SLASH && a === C_SLASH && end + 1 < n) {
+    const a2 = s.charCodeAt(end + 1);
+    if (isIdentStart(a2) || (a2 >= 48 && a2 <= 57)) return pathHit('Value is a JSON Pointer through "__proto__"');
+  }
   if (isQuote(b) && a === b && at(s, i - 2) === C_LBRACKET && at(s, end + 1) === C_RBRACKET) {
     return pathHit('Value has the bracket path segment ["__proto__"]');
   }
@@ -281,7 +299,7 @@ function protoAt(s: string, i: number, flight: boolean): Detection | undefined {
   }
 
   // `obj.__proto__ = ...`, query `__proto__=x`: a prototype reference without a further path.
-  if (b === C_DOT || b === C_LBRACKET || b === C_QUESTION || b === C_AMP || b === C_SEMI || b === -1) {
+  if (b === C_DOT || b === C_LBRACKET || b === C_QUESTION || b === C_AMP || b === C_SEMI || b === C_SLASH || b === -1) {
     const e = skipWs(s, end);
     if (at(s, e) === C_EQ || e >= n) {
       return {
@@ -398,6 +416,19 @@ function prototypeAt(s: string, i: number, flight: boolean): Detection | undefin
       confidence: 'medium',
     };
   }
+  if (path === 'pointer') {
+    // `/constructor/prototype/x`: a segment below the prototype. Ending there replaces nothing (the
+    // prototype property of Object is read-only): medium.
+    const a2 = at(s, end + 1);
+    const step = a === C_SLASH && (isIdentStart(a2) || (a2 >= 48 && a2 <= 57));
+    return {
+      rule: 'proto.constructor-prototype',
+      reason: step
+        ? 'Value is a JSON Pointer through "constructor" then "prototype", which reaches Object.prototype.'
+        : 'Value has the pointer segments "constructor" then "prototype".',
+      confidence: step ? 'high' : 'medium',
+    };
+  }
   if (path === 'object') {
     // `"prototype"` must itself be a key: quote, whitespace, colon
     let q = end;
@@ -420,10 +451,12 @@ function prototypeAt(s: string, i: number, flight: boolean): Detection | undefin
 
 /**
  * Walks back from `prototype` over one separator to `constructor`. Returns 'path' for path syntaxes,
- * 'object' for nested keys (`"constructor": { "prototype"`, YAML `constructor:\n  prototype:`).
+ * 'pointer' for a JSON Pointer (`/constructor/prototype`), 'object' for nested keys (`"constructor": { "prototype"`, YAML `constructor:\n  prototype:`).
  */
-function constructorPathBefore(s: string, i: number): 'path' | 'object' | undefined {
+function constructorPathBefore(s: string, i: number): 'path' | 'pointer' | 'object' | undefined {
   let j = i - 1;
+  // JSON Pointer: `/constructor/prototype`, the `constructor` segment itself after a `/`.
+  if (at(s, j) === C_SLASH) return endsConstructorAt(s, j - 1) && at(s, j - 12) === C_SLASH ? 'pointer' : undefined;
   // optional closing quote of a quoted segment/key, possibly escaped
   let quoted = false;
   if (isQuote(at(s, j))) {

@@ -286,6 +286,7 @@ const LOOPBACK_NAMES = new Set([
   'localtest.me',
   'lvh.me',
   'localh.st',
+  'vcap.me',
 ]);
 
 const METADATA_NAMES = new Set([
@@ -300,7 +301,12 @@ const METADATA_NAMES = new Set([
 ]);
 
 /** Suffixes of names that only resolve inside a private network. */
-const INTERNAL_SUFFIXES = ['.localhost', '.internal', '.local', '.localdomain', '.home.arpa', '.svc', '.cluster.local', '.localtest.me', '.lvh.me', '.localh.st'];
+const INTERNAL_SUFFIXES = [
+  '.localhost', '.internal', '.local', '.localdomain', '.home.arpa', '.svc', '.cluster.local', '.localtest.me', '.lvh.me', '.localh.st',
+  '.vcap.me',
+  // Consul's service-discovery domain (`vault.service.consul`): answered only by the cluster's agents.
+  '.consul',
+];
 
 /** Wildcard DNS services that answer with the IP written in the name. */
 const IP_IN_NAME_SUFFIXES = ['.nip.io', '.sslip.io', '.xip.io', '.nip.direct', '.traefik.me', '.rbndr.us', '.1u.ms'];
@@ -563,8 +569,27 @@ function scanSchemeRelative(s: string, a: number): Hit | undefined {
   return hit !== undefined && (hit.rule === 'ssrf.metadata' || hit.rule === 'ssrf.internal-ip') ? hit : undefined;
 }
 
-/** Finds `scheme:` occurrences and checks each URL's host(s). */
-function scanUrls(s: string, trimmedStart: number): Hit | undefined {
+/** URLs re-read without their tabs and line breaks, per value. */
+const MAX_TAB_RETRIES = 4;
+
+/** s[a, b) without ASCII tabs, line feeds and carriage returns. */
+function withoutTabs(s: string, a: number, b: number): string {
+  let out = '';
+  let last = a;
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 9 && c !== 10 && c !== 13) continue;
+    out += s.slice(last, i);
+    last = i + 1;
+  }
+  return out + s.slice(last, b);
+}
+
+/**
+ * Finds `scheme:` occurrences and checks each URL's host(s). `retries`: URLs already re-read without
+ * tabs (a re-reading passes the maximum, so it never re-reads again).
+ */
+function scanUrls(s: string, trimmedStart: number, retries = 0): Hit | undefined {
   const n = s.length;
   let best: Hit | undefined;
   let sawUrl = -1;
@@ -625,6 +650,20 @@ function scanUrls(s: string, trimmedStart: number): Hit | undefined {
     // Long authorities are not re-read from their inner colons: each character is scanned a bounded
     // number of times, whatever the density of `scheme:` look-alikes.
     if (e - p > 64) next = e;
+    const ce = s.charCodeAt(e);
+    if ((ce === 9 || ce === 10 || ce === 13) && retries < MAX_TAB_RETRIES && e - p < 256) {
+      // WHATWG parsers (Node's URL, fetch) delete every tab and line break before parsing:
+      // `http://169.254.\t169.254/` is the metadata address. The URL is read once more without them
+      // (300 characters at most, a few times per value); only addresses count from that reading.
+      retries++;
+      const joined = withoutTabs(s, a, Math.min(n, e + 300));
+      const hit = scanUrls(joined, 0, MAX_TAB_RETRIES);
+      if (hit !== undefined && (hit.rule === 'ssrf.metadata' || hit.rule === 'ssrf.internal-ip')) {
+        hit.reason += ' (with tabs or line breaks that URL parsers delete)';
+        best = better(best, hit);
+        if (best?.confidence === 'high') return best;
+      }
+    }
     const at = lastIndexWithin(s, '@', p, e);
     // The host after the last `@`, then (with userinfo) the start of the authority: what a parser
     // that splits on the first `@` or ignores userinfo would use. No array per URL.

@@ -26,14 +26,25 @@
  *   (DocBook, Illustrator SVG exports declare entities that way) and low when the entity only names a
  *   character (`<!ENTITY nbsp "&#160;">`, common in XSLT).
  *
+ * - `xxe.xslt-extension` (high): an XSLT stylesheet that binds a namespace to Java classes (Xalan's
+ *   `http://xml.apache.org/xalan/java`, `xalan://`, Saxon's `java:`), to PHP functions
+ *   (`http://php.net/xsl`) or embeds an `msxsl:script` block: the processor runs that code. Honest
+ *   stylesheets use `exsl:` or `msxsl:node-set`, not these.
+ *
+ * Other encodings: a document whose XML declaration says `encoding="UTF-7"` is read again with its
+ * UTF-7 decoded (`+ADw-!DOCTYPE` is `<!DOCTYPE` to libxml2 and .NET); a UTF-16 document that reached
+ * us as bytes read one by one (`<\0!\0D\0O\0…`) is read again without its NULs.
+ *
  * `<!DOCTYPE html>`, XHTML/SVG/MathML DOCTYPEs and plain XML without a DOCTYPE pass.
  *
- * Cost: a native `indexOf('<')` fast path; then `indexOf` for `<!` and for `:include`. Each declaration
- * is parsed once, forward only, with quoted literals skipped in one step; the scan for undeclared
- * entity references runs at most once per value; linear overall. No RegExp.
+ * Cost: a native `indexOf('<')` fast path; then `indexOf` for `<!`, `:include` and `xmlns:`. Each
+ * declaration is parsed once, forward only, with quoted literals skipped in one step; the scan for
+ * undeclared entity references runs at most once per value; each namespace binding is read once
+ * (128 characters of URI at most). A UTF-7 or NUL-interleaved document costs one decoding copy and
+ * one more scan of it. Linear overall. No RegExp.
  */
 import type { Confidence, Detection } from '../types';
-import { RANK } from './util';
+import { RANK, better } from './util';
 
 interface State {
   best: Detection | undefined;
@@ -374,7 +385,90 @@ export function detectXxe(value: string): Detection | undefined {
   // Fast path: every construct here starts with `<`.
   const lt = value.indexOf('<');
   if (lt === -1) return undefined;
-  return scan(value, lt);
+  const found = scan(value, lt);
+  if (found?.confidence === 'high') return found;
+  // Another reading of the same bytes, when the document says or shows it is in another encoding.
+  const other = utf7Document(value, lt) ?? utf16Bytes(value, lt);
+  if (other === undefined) return found;
+  const o = other.indexOf('<');
+  const again = o === -1 ? undefined : scan(other, o);
+  return better(found, again);
+}
+
+/**
+ * The document after its XML declaration, UTF-7 decoded, when the declaration (at `lt`, the first
+ * `<`) names UTF-7; else undefined. Only the declaration's first 128 characters are searched.
+ */
+function utf7Document(s: string, lt: number): string | undefined {
+  if (!s.startsWith('<?xml', lt)) return undefined;
+  const stop = Math.min(s.length, lt + 128);
+  let close = -1;
+  for (let i = lt + 5; i + 1 < stop; i++) {
+    if (s.charCodeAt(i) === 63 && s.charCodeAt(i + 1) === 62) {
+      close = i;
+      break;
+    }
+  }
+  if (close === -1) return undefined;
+  const decl = s.slice(lt, close).toLowerCase();
+  if (decl.indexOf('utf-7') === -1 && decl.indexOf('utf7') === -1) return undefined;
+  // Without a `+`, UTF-7 text is its own ASCII: nothing new to read.
+  if (s.indexOf('+', close + 2) === -1) return undefined;
+  return decodeUtf7(s, close + 2);
+}
+
+const B64 = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) B64['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+
+/**
+ * RFC 2152: `+` base64 of UTF-16 units, ended by `-` (dropped) or any other character; `+-` is `+`.
+ * Written into one code-unit buffer (the output is never longer than the input) that one native
+ * decode turns into a string.
+ */
+function decodeUtf7(s: string, from: number): string {
+  const n = s.length;
+  const buf = new Uint16Array(n - from);
+  let m = 0;
+  for (let i = from; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 43 /* + */) {
+      buf[m++] = c;
+      continue;
+    }
+    let j = i + 1;
+    if (s.charCodeAt(j) === 45 /* - */) {
+      buf[m++] = 43;
+      i = j;
+      continue;
+    }
+    let bits = 0;
+    let acc = 0;
+    for (; j < n; j++) {
+      const d = s.charCodeAt(j);
+      const v = d < 128 ? B64[d]! : -1;
+      if (v < 0) break;
+      acc = ((acc << 6) | v) & 0xffffff;
+      bits += 6;
+      if (bits >= 16) {
+        bits -= 16;
+        buf[m++] = (acc >> bits) & 0xffff;
+      }
+    }
+    if (s.charCodeAt(j) === 45) j++;
+    i = j - 1;
+  }
+  return UTF16LE.decode(buf.subarray(0, m));
+}
+
+const UTF16LE = new TextDecoder('utf-16le');
+
+/**
+ * The value without its NULs, when its first `<` has a NUL beside it (UTF-16 read byte by byte:
+ * `<\0!\0D\0…` or `\0<\0!…`); else undefined.
+ */
+function utf16Bytes(s: string, lt: number): string | undefined {
+  if (s.charCodeAt(lt + 1) !== 0 && (lt === 0 || s.charCodeAt(lt - 1) !== 0)) return undefined;
+  return s.split('\u0000').join('');
 }
 
 function scan(s: string, from: number): Detection | undefined {
@@ -388,5 +482,51 @@ function scan(s: string, from: number): Detection | undefined {
     i = s.indexOf('<!', Math.max(next, i + 2));
   }
   if (s.indexOf(':include', from) !== -1) xinclude(s, st);
+  if (st.best?.confidence !== 'high' && s.indexOf('xmlns:', from) !== -1) xsltExtension(s, st);
   return st.best;
+}
+
+/** Namespace URIs that bind an XSLT prefix to host-language code (lower case, matched as prefixes). */
+const CODE_NAMESPACES: readonly string[] = [
+  'http://xml.apache.org/xalan/java',
+  'http://xml.apache.org/xslt/java',
+  'http://xml.apache.org/xalan/xsltc/java',
+  'xalan://',
+  'java:',
+  'http://saxon.sf.net/java-type',
+  'http://php.net/xsl',
+];
+const MSXSL = 'urn:schemas-microsoft-com:xslt';
+
+/**
+ * Every `xmlns:prefix="uri"` binding, read once: a code namespace is `xxe.xslt-extension`; the
+ * Microsoft XSLT namespace counts only with a `<prefix:script` element (its `node-set` function is
+ * ordinary); only the first such binding is followed (one more indexOf, not one per binding).
+ */
+function xsltExtension(s: string, st: State): void {
+  let msxsl = false;
+  for (let k = s.indexOf('xmlns:'); k !== -1; k = s.indexOf('xmlns:', k + 6)) {
+    const p = k + 6;
+    const pe = skipName(s, p);
+    if (pe === p || pe - p > 64) continue;
+    let j = skipWs(s, pe);
+    if (s.charCodeAt(j) !== 61 /* = */) continue;
+    j = skipWs(s, j + 1);
+    const q = s.charCodeAt(j);
+    if (q !== 34 && q !== 39) continue;
+    const uri = s.slice(j + 1, Math.min(s.length, j + 129)).trimStart().toLowerCase();
+    for (const ns of CODE_NAMESPACES) {
+      if (uri.startsWith(ns)) {
+        report(st, 'xxe.xslt-extension', 'high', 'XSLT namespace bound to Java or PHP code, which the XSLT processor calls.');
+        return;
+      }
+    }
+    if (!msxsl && uri.startsWith(MSXSL)) {
+      msxsl = true;
+      if (s.indexOf('<' + s.slice(p, pe) + ':script') !== -1) {
+        report(st, 'xxe.xslt-extension', 'high', 'XSLT stylesheet with an msxsl:script block, which the processor compiles and runs.');
+        return;
+      }
+    }
+  }
 }

@@ -67,6 +67,8 @@ const negatives: string[] = [
   'https://example.com/path?x=1',
   '{"a": "b\\nc"}',
   'multi-line\ntext with: colons here',
+  'Build notes\nX-Ray: enabled\nX-Frame: sample',
+  'report.pdf\n\nX-Ray: enabled',
 ];
 
 t.test('header injection and response splitting are detected at high confidence', async (t) => {
@@ -92,7 +94,11 @@ t.test('rules and confidences', async (t) => {
   t.equal(detectCrlfInjection('x\r\nHTTP/1.1 200 OK')?.rule, 'crlf.response-splitting');
   t.equal(detectCrlfInjection('x\u560d\u560aSet-Cookie: a=b')?.rule, 'crlf.unicode-header-injection');
   t.equal(detectCrlfInjection('x\r\n\r\n<html>')?.rule, 'crlf.body-injection');
-  t.equal(detectCrlfInjection('x\r\nX-Custom-Thing: 1')?.confidence, 'medium');
+  t.equal(detectCrlfInjection('x\r\nCustom-Thing: 1')?.confidence, 'medium');
+  // An `X-` extension header right after a one-token value is the probe's marker header.
+  t.equal(detectCrlfInjection('x\r\nX-Custom-Thing: 1')?.confidence, 'high');
+  t.equal(detectCrlfInjection('en\nX-Injected: true')?.confidence, 'high');
+  t.equal(detectCrlfInjection('x\r\nFoo-Bar: 1\r\nX-Other: 2')?.confidence, 'medium', 'only as the first injected line');
   t.equal(detectCrlfInjection('Notes\nLocation: Room 5')?.confidence, 'low');
   t.equal(detectCrlfInjection('Some notes here\nX-Custom-Thing: 1')?.confidence, 'low');
 });

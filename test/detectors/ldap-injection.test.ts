@@ -37,6 +37,9 @@ const positives: string[] = [
   '*(&|)',
   '"*()&|"',
   ' *)* ',
+  // Line breaks between items, which OpenLDAP's filter parser skips like spaces.
+  'admin)\n(uid=*',
+  'admin)\r\n(|(objectClass=*)',
 ];
 
 /** Each must NOT be detected at `high`. */

@@ -62,6 +62,10 @@ const HIGH_VALUES: readonly string[] = [
   // whitespace padding is no evasion (JSON and JS allow any amount)
   '{' + ' '.repeat(100) + '"$ne"' + '\n'.repeat(100) + ': 1}',
   "'" + ' '.repeat(100) + ';' + '\t'.repeat(100) + 'return true',
+  // a breakout that returns what a Mongo shell call gives
+  "'; return db.getCollectionNames(); var x='",
+  '"; return db.users.find(); //',
+  '1; return db.getCollectionNames()',
 ];
 
 /** Values that must not be reported at `high`. */
@@ -94,6 +98,9 @@ const NOT_HIGH_VALUES: readonly string[] = [
   'If you need conditional logging, call `this.isLogDisabled(request)` yourself',
   'call this.update() when done',
   'foo(); return true;',
+  'foo(); return db.users.find();',
+  'return db.getCollectionNames()',
+  "He said 'no'; return db.example.com later",
   '\t\tthis.configuration[key] = value;',
   'I need sleep (8 hours)',
   'get some sleep(8h)',

