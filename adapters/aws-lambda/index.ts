@@ -10,7 +10,7 @@
 import type { Callback, Context, Handler } from 'aws-lambda';
 import { RaspConfigError, RequestBlockedError } from '../../src/errors';
 import type { ProtectOptions } from '../../src/options';
-import type { Verdict } from '../../src/types';
+import type { InspectionRequest, Verdict } from '../../src/types';
 import type { SinkBlockedError } from '../../src/sinks/index';
 import { blockedBody, createRuntime, sinkVerdict, type InvocationMeta } from '../shared/runtime';
 import type { VisibilityOptions, VisibilityStats } from '../../src/visibility';
@@ -142,6 +142,20 @@ export function protect<TEvent = any, TResult = any>(
     throw new RequestBlockedError(verdict.findings, meta.requestId, { callerFacing: CALLER_FACING.has(n.trigger) });
   };
 
+  /**
+   * Runs the handler on a batch's admitted records, under the sink checks for them. Batches are
+   * counted for cost and anomaly detection (by their first record); a queue has no caller to throttle.
+   */
+  const guardedBatch = async (requests: InspectionRequest[], meta: InvocationMeta, context: Context, call: () => Promise<unknown>) => {
+    const admission = rt.admit(requests[0] ?? { provider: 'aws', trigger: meta.trigger, sources: [] }, meta, false, context?.memoryLimitInMB);
+    const started = performance.now();
+    try {
+      return await rt.guard(requests, meta, call);
+    } finally {
+      admission.done(performance.now() - started);
+    }
+  };
+
   const recordMeta = (meta: InvocationMeta, i: number): InvocationMeta => ({ ...meta, requestId: meta.requestId ? `${meta.requestId}#${i}` : undefined });
 
   /**
@@ -155,14 +169,7 @@ export function protect<TEvent = any, TResult = any>(
       const verdict = rt.check(requests[i]!, recordMeta(meta, i));
       if (verdict.action === 'block') throw new RequestBlockedError(verdict.findings, meta.requestId);
     }
-    const admission = rt.admit(requests[0] ?? { provider: 'aws', trigger: n.trigger, sources: [] }, meta, false, context?.memoryLimitInMB);
-    const started = performance.now();
-    let out;
-    try {
-      out = await rt.guard(requests, meta, () => invoke(user, event, context));
-    } finally {
-      admission.done(performance.now() - started);
-    }
+    const out = await guardedBatch(requests, meta, context, () => invoke(user, event, context));
     if (out.ok) return out.value;
     throw out.blocked;
   };
@@ -187,14 +194,7 @@ export function protect<TEvent = any, TResult = any>(
     const order = n.records.map((r) => r.id);
     if (clean.length === 0) return { records: blockedIdx.map(failed) };
     const requests = cleanIdx.map((i) => n.records[i]!.request);
-    const admission = rt.admit(requests[0]!, meta, false, context?.memoryLimitInMB);
-    const started = performance.now();
-    let out;
-    try {
-      out = await rt.guard(requests, meta, () => invoke(user, blockedIdx.length === 0 ? event : { ...event, records: clean }, context));
-    } finally {
-      admission.done(performance.now() - started);
-    }
+    const out = await guardedBatch(requests, meta, context, () => invoke(user, blockedIdx.length === 0 ? event : { ...event, records: clean }, context));
     if (!out.ok) {
       // A sink stopped an operation driven by one record: when the handler still answered, that
       // record is answered ProcessingFailed too (in place of the handler's entry); otherwise, or when
@@ -234,15 +234,7 @@ export function protect<TEvent = any, TResult = any>(
     const order = n.records.map((r) => r.id);
     if (clean.length === 0) return { batchItemFailures: failures };
     const requests = cleanIdx.map((i) => n.records[i]!.request);
-    // Batches are counted for cost and anomaly detection; a queue has no caller to throttle.
-    const admission = rt.admit(requests[0]!, meta, false, context?.memoryLimitInMB);
-    const started = performance.now();
-    let out;
-    try {
-      out = await rt.guard(requests, meta, () => invoke(user, failures.length === 0 ? event : { ...event, Records: clean }, context));
-    } finally {
-      admission.done(performance.now() - started);
-    }
+    const out = await guardedBatch(requests, meta, context, () => invoke(user, failures.length === 0 ? event : { ...event, Records: clean }, context));
     if (!out.ok) {
       // A sink stopped an operation driven by one record. Nothing may be lost: fail that record; if
       // the handler did not finish (it threw), also every clean record after it, which it may not
