@@ -103,6 +103,48 @@ function tryJson(s: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
+/** Media an HTTP body holds as bytes, not text an application parses (uploads of images, archives…). */
+function binaryMedia(mt: string): boolean {
+  return mt.startsWith('image/') || mt.startsWith('audio/') || mt.startsWith('video/') || mt.startsWith('font/') || mt === 'application/pdf' || mt === 'application/zip' || mt === 'application/gzip';
+}
+
+/** Shortest run of printable ASCII read from binary data: shorter ones are noise in any byte stream. */
+const MIN_RUN = 8;
+
+/**
+ * How to read a decoded payload. Text (JSON, XML, plain text, a few stray bytes): as a whole, as the
+ * handler reads it. Binary with text inside (protobuf or Avro string fields, text padded with junk
+ * bytes): its runs of printable ASCII, each on its own. Binary without (compressed or encrypted data,
+ * where bytes are as good as random and any detector would fire on noise now and then): not read
+ * (undefined); only its base64 text was. Decided on the decoded characters, in one pass.
+ */
+export function payloadText(text: string): { text: string } | { runs: string[] } | undefined {
+  let bad = 0;
+  let ascii = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 32 && c < 127) ascii++;
+    else if (c === 9 || c === 10 || c === 13) ascii++;
+    else if (c < 32 || c === 127 || (c >= 0x80 && c < 0xa0) || c === 0xfffd) bad++;
+  }
+  // One odd byte (a NUL before a file extension) or a few in a long text are the text's own; JSON is
+  // read as JSON whatever bytes its strings hold (JSON.parse keeps them, and so must we).
+  if (bad <= 1 || bad * 32 <= text.length || (looksLikeJson(text) && tryJson(text).ok)) return { text };
+  if (ascii * 10 < text.length * 6) return undefined;
+  const runs: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    if ((c >= 32 && c < 127) || c === 9) {
+      if (start === -1) start = i;
+    } else if (start !== -1) {
+      if (i - start >= MIN_RUN) runs.push(text.slice(start, i));
+      start = -1;
+    }
+  }
+  return { runs };
+}
+
 /**
  * A small multipart/form-data reader: field names, file names and text parts. Binary file content is
  * not inspected (it is not text an interpreter will run; sink checks cover what the code does with it).
@@ -172,13 +214,35 @@ export function decodePayload(
     }
     // Not inflatable: read as the platform handed it over, and say so.
   }
+  // Bytes a message trigger hands over (not an HTTP body, whose bytes are text by its content type).
+  let bytes = false;
   if (typeof raw === 'string') text = raw;
-  else if (raw instanceof Uint8Array) text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
-  else return { value: raw };
+  else if (raw instanceof Uint8Array) {
+    text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+    bytes = decoding !== 'body';
+  } else return { value: raw };
+  let binary: string | undefined;
   if (base64) {
     const d = decodeBase64(text);
     if (d === undefined) problem = 'invalid-base64';
-    else text = d;
+    // Multipart bodies hold binary files by design (the multipart reader skips them); a body in a
+    // declared non-UTF-8 charset (UTF-16…) is text in that charset, read below.
+    // An HTTP body is text its content type tells the application to parse (JSON, a form, text,
+    // XML, and JSON sent as octet-stream too): read whole, whatever bytes an attacker mixes in.
+    // Only media that no parser reads as text are sorted like a message trigger's bytes.
+    else if (decoding === 'body' && !binaryMedia(mediaType(contentType))) text = d;
+    else binary = d;
+  } else if (bytes) binary = text;
+  if (binary !== undefined) {
+    // Decoded or raw bytes may be binary data (protobuf, Avro, an image, compressed or encrypted
+    // bytes), not text: read by its text runs, or not at all (payloadText). Read as text, one random
+    // payload in thirty trips a detector.
+    const read = payloadText(binary);
+    if (read === undefined || 'runs' in read) {
+      const value = read === undefined ? undefined : read.runs;
+      return problem ? { value, problem } : { value };
+    }
+    text = read.text;
   }
   if (decoding === 'none') return problem ? { value: text, problem } : { value: text };
   if (text.length === 0) return { value: text };

@@ -3,10 +3,11 @@
  * globs, detector table); `inspect` walks one request's untrusted values once, bounded, and returns a
  * verdict. No I/O, no provider knowledge.
  */
-import { decodePayload, looksLikeJson } from './body';
+import { decodePayload, looksLikeJson, payloadText } from './body';
 import { C, charMask } from './charclass';
 import { decodeBase64, deepDecode } from './decode';
 import { DETECTORS, type DetectorEntry } from './detectors/index';
+import { encodedFields, type EncodedField } from './envelope';
 import { resolveOptions, type EngineOptions, type Exclusion, type ResolvedOptions } from './options';
 import { compilePathGlob, formatPath, type Segment } from './paths';
 import { compileSchemas, schemaFinding, type SchemaSet } from './schema';
@@ -416,6 +417,45 @@ class Walk {
     }
   }
 
+  /**
+   * The base64 payloads of a push envelope (envelope.ts), each read once more decoded, under a
+   * `#base64` segment after the field's path (`body.message.data["#base64"].cmd`), as the handler will
+   * read it: text and JSON whole, binary data by its text runs, or not at all when it has none
+   * (payloadText). The encoded text itself was walked with the rest of the document. A field that is
+   * not strict base64 is a protocol finding and is read as Node's lenient decoder reads it (it skips
+   * the characters it does not know, which a strict reading would let an attacker hide a payload
+   * behind). Base64 JSON the walk already decoded (`eyJ…`, see base64Json) is not read twice.
+   */
+  encoded(fields: readonly EncodedField[]): void {
+    const base = this.segs.length;
+    for (const f of fields) {
+      if (this.stopped) return;
+      const s = f.value;
+      const depth = f.path.length;
+      for (const seg of f.path) this.segs.push(seg);
+      // What decoding would add, checked before decoding (3 bytes per 4 characters).
+      if (this.bytes + Math.floor((s.length * 3) / 4) > this.opts.limits.maxBytes) {
+        this.limit('limits.bytes', `More than ${this.opts.limits.maxBytes} characters of input; the rest were not inspected.`);
+        this.segs.length = base;
+        return;
+      }
+      let text = decodeBase64(s);
+      if (text === undefined) {
+        this.add('protocol.invalid-base64', 'protocol', 'medium', 'The payload is declared base64 but is not valid base64; inspected as a lenient decoder reads it.');
+        text = Buffer.from(s, 'base64').toString('utf8');
+      } else if (s.length >= 16 && s.length <= BASE64_JSON_MAX && depth < this.opts.limits.maxDepth && base64JsonStart(s) === 0 && looksLikeJson(text) && jsonDocument(text) !== undefined) {
+        this.segs.length = base;
+        continue;
+      }
+      const read = payloadText(text);
+      if (read !== undefined) {
+        this.segs.push('#base64');
+        this.value('text' in read ? read.text : read.runs, depth, undefined);
+      }
+      this.segs.length = base;
+    }
+  }
+
   /** The detector-index bit of a finding's class (0 for classes without a value detector here). */
   private classBit(cls: string): number {
     const list = this.detectors;
@@ -549,6 +589,11 @@ function buildEngine(opts: ResolvedOptions): Engine {
         w.segs.push('#charset');
         w.parsedValue(alt.value, 1, undefined);
         w.segs.pop();
+      }
+      // A push envelope's base64 payload (Pub/Sub, CloudEvents, SNS attributes), read decoded too.
+      if (!w.stopped && (source.kind === 'body' || source.kind === 'record') && value !== null && typeof value === 'object') {
+        const fields = encodedFields(value, opts.limits.maxStrings);
+        if (fields.length > 0) w.encoded(fields);
       }
       if (w.stopped) break;
     }

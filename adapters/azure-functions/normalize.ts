@@ -43,6 +43,9 @@ const TRIGGER_NAMES: Record<string, string> = {
   blobtrigger: 'storage-blob',
   cosmosdbtrigger: 'cosmos-db',
   eventgridtrigger: 'event-grid',
+  kafkatrigger: 'kafka',
+  sqltrigger: 'sql',
+  mysqltrigger: 'mysql',
 };
 
 /**
@@ -299,6 +302,12 @@ const SENDER_METADATA: Record<string, readonly string[]> = {
  */
 const BLOB_PLATFORM_METADATA = new Set(['uri', 'properties', 'sys', 'invocationId']);
 
+/**
+ * The blob properties the uploader sets (`Content-Disposition` carries a file name a handler may save
+ * under); the rest of `properties` (length, ETag, lease state, tier…) is the storage service's.
+ */
+const BLOB_UPLOADER_PROPERTIES = ['contentType', 'contentDisposition', 'contentEncoding', 'contentLanguage', 'cacheControl'];
+
 /** Cosmos DB system properties: set by the database, not by whoever wrote the document. */
 const COSMOS_SYSTEM = new Set(['_rid', '_self', '_etag', '_attachments', '_ts', '_lsn']);
 
@@ -332,6 +341,51 @@ function record(path: string, value: unknown): InputSource {
   return { kind: 'record', path, value, decoding: 'auto', validate: true };
 }
 
+/**
+ * Kafka header values as the Kafka extension hands them over: `[{ Key, Value }]` with the value's
+ * bytes in base64 (`{ key, value }` in trigger metadata, camelCased by @azure/functions). Each value
+ * is a source of its own, decoded by the engine; the names are read as they are.
+ */
+function kafkaHeaderSources(headers: unknown, base: string): InputSource[] {
+  if (!Array.isArray(headers)) return [];
+  const out: InputSource[] = [];
+  headers.forEach((h: unknown, j: number) => {
+    if (!isObj(h)) return;
+    const keyName = 'Key' in h ? 'Key' : 'key';
+    const valueName = 'Value' in h ? 'Value' : 'value';
+    const name = h[keyName];
+    const value = h[valueName];
+    if (typeof name === 'string') out.push({ kind: 'metadata', path: `${base}[${j}].${keyName}`, value: name });
+    if (typeof value === 'string') out.push({ kind: 'metadata', path: `${base}[${j}].${valueName}`, value, decoding: 'auto', base64: true });
+  });
+  return out;
+}
+
+/**
+ * Kafka trigger (`app.generic` with `type: 'kafkaTrigger'`), one event or a batch (`cardinality:
+ * 'MANY'`), each record a unit. With `dataType: 'string'` a record is the extension's event document
+ * (`Value`, `Key`, `Headers`, …, parsed by @azure/functions); with `binary` it is the value's bytes
+ * and the key and headers are in the trigger metadata (`key`/`keyArray`, `headers`/`headersArray`).
+ */
+function kafkaUnits(payload: unknown, meta: Obj, req: (sources: InputSource[]) => InspectionRequest): Unit[] {
+  const many = Array.isArray(payload);
+  const items: unknown[] = many ? payload : [payload];
+  const keys = meta.keyArray;
+  const headers = meta.headersArray;
+  return items.map((item, i) => {
+    const base = many ? `payload[${i}]` : 'payload';
+    const sources: InputSource[] = [record(base, item)];
+    if (isObj(item) && ('Value' in item || 'Headers' in item)) sources.push(...kafkaHeaderSources(item.Headers, `${base}.Headers`));
+    else {
+      const key = many ? (Array.isArray(keys) ? keys[i] : undefined) : meta.key;
+      if (key !== undefined && key !== null) sources.push({ kind: 'metadata', path: many ? `triggerMetadata.keyArray[${i}]` : 'triggerMetadata.key', value: key, decoding: 'auto' });
+      const h = many ? (Array.isArray(headers) ? headers[i] : undefined) : meta.headers;
+      sources.push(...kafkaHeaderSources(h, many ? `triggerMetadata.headersArray[${i}]` : 'triggerMetadata.headers'));
+    }
+    return { suffix: many ? `#${i}` : '', request: req(sources) };
+  });
+}
+
 /** Inspection units for a non-HTTP trigger. */
 export function normalizeTrigger(type: string, payload: unknown, context: InvocationContext | undefined): Unit[] {
   const t = type.toLowerCase();
@@ -348,8 +402,16 @@ export function normalizeTrigger(type: string, payload: unknown, context: Invoca
       if (BLOB_PLATFORM_METADATA.has(k)) continue;
       if (typeof v === 'string' || (k === 'metadata' && isObj(v))) sources.push({ kind: 'metadata', path: appendSegment('triggerMetadata', k), value: v });
     }
+    if (isObj(meta.properties)) {
+      for (const k of BLOB_UPLOADER_PROPERTIES) {
+        const v = meta.properties[k];
+        if (typeof v === 'string') sources.push({ kind: 'metadata', path: `triggerMetadata.properties.${k}`, value: v });
+      }
+    }
     return [{ suffix: '', request: req(sources) }];
   }
+
+  if (t === 'kafkatrigger') return kafkaUnits(payload, meta, req);
 
   if (t === 'eventgridtrigger' && isObj(payload)) {
     const sources: InputSource[] = [];

@@ -116,13 +116,32 @@ const PUBSUB_TYPE = 'google.cloud.pubsub.topic.v1.messagePublished';
 const STORAGE_PREFIX = 'google.cloud.storage.object.v1.';
 const FIRESTORE_PREFIX = 'google.cloud.firestore.document.v1.';
 
+/**
+ * Event types read as any CloudEvent (`data` walked whole, `subject`), named in security events.
+ * Cloud Audit Logs: `protoPayload.resourceName`, `.request` and the caller's identity are whatever the
+ * audited caller sent. Realtime Database: `data.delta` is what a client wrote. Remote Config: the
+ * template's description and the updating user.
+ */
+const NAMED_TYPES: ReadonlyArray<[prefix: string, name: string]> = [
+  ['google.cloud.audit.log.v1.', 'audit-log'],
+  ['google.firebase.database.ref.v1.', 'database'],
+  ['google.firebase.remoteconfig.remoteConfig.v1.', 'remote-config'],
+];
+
 /** The short trigger name used in security events. */
 export function cloudEventTrigger(type: string | undefined): string {
   if (type === PUBSUB_TYPE) return 'pubsub';
   if (type?.startsWith(STORAGE_PREFIX)) return 'storage';
   if (type?.startsWith(FIRESTORE_PREFIX)) return 'firestore';
+  if (type !== undefined) for (const [prefix, name] of NAMED_TYPES) if (type.startsWith(prefix)) return name;
   return 'cloudevent';
 }
+
+/**
+ * Object fields the uploader sets besides the name: `contentDisposition` carries a file name a
+ * handler may save under. The rest of the object resource (size, hashes, generation…) is Google's.
+ */
+const STORAGE_UPLOADER_FIELDS = ['contentType', 'contentDisposition', 'contentEncoding', 'contentLanguage', 'cacheControl'];
 
 /** `projects/p/databases/(default)/documents/users/alice` → `users/alice`: the part a writer chooses. */
 function documentPath(name: string | undefined): string | undefined {
@@ -166,7 +185,7 @@ export function normalizeCloudEvent(ce: Obj): InspectionRequest {
     // Object names are chosen by whoever uploads; so are custom metadata and the content type.
     sources.push({ kind: 'record', path: 'data.name', value: d.name });
     sources.push({ kind: 'metadata', path: 'data.metadata', value: d.metadata });
-    sources.push({ kind: 'metadata', path: 'data.contentType', value: d.contentType });
+    for (const k of STORAGE_UPLOADER_FIELDS) if (typeof d[k] === 'string') sources.push({ kind: 'metadata', path: `data.${k}`, value: d[k] });
   } else if (trigger === 'firestore') {
     let doc: PlainDocumentEvent | undefined;
     if (data instanceof Uint8Array) doc = documentEventFromProtobuf(data);

@@ -362,6 +362,25 @@ const cosmosDoc = (fields: Record<string, unknown>) => ({
   _lsn: 42,
 });
 
+const b64 = (s: string | Uint8Array): string => Buffer.from(s).toString('base64');
+
+/** A Kafka trigger's record with `dataType: 'string'`: the extension's event document, parsed by @azure/functions. */
+let kafkaOffset = 1000;
+const kafkaEvent = (value: string, headers: Array<{ Key: string; Value: string }> = [{ Key: 'trace-id', Value: b64('4bf92f3577b34da6') }], key: string | null = 'order-7') => ({
+  Offset: kafkaOffset++,
+  Partition: 2,
+  Topic: 'orders',
+  Timestamp: '2026-05-01T10:00:00.123Z',
+  Key: key,
+  Value: value,
+  Headers: headers,
+});
+const KAFKA = { type: 'kafkaTrigger', name: 'event', topic: 'orders', brokerList: '%BrokerList%', consumerGroup: '$Default', protocol: 'saslSsl', authenticationMode: 'plain', dataType: 'string' };
+const KAFKA_MANY = { ...KAFKA, name: 'events', cardinality: 'MANY' };
+const KAFKA_BINARY = { ...KAFKA, dataType: 'binary' };
+/** Trigger metadata of a binary-dataType Kafka record (camelCased by @azure/functions). */
+const kafkaMeta = (key: unknown, headers: unknown[] = []) => ({ key, partition: 2, topic: 'orders', timestamp: '2026-05-01T10:00:00.123Z', offset: 1042, headers });
+
 const TRIGGERS: TriggerCase[] = [
   { name: 'storageQueue text', trigger: { type: 'queueTrigger', name: 'item', queueName: 'orders' }, build: (v) => ({ payload: v, metadata: queueMeta(v) }) },
   {
@@ -458,6 +477,39 @@ const TRIGGERS: TriggerCase[] = [
     name: 'eventGrid subject',
     trigger: { type: 'eventGridTrigger', name: 'event' },
     build: (v) => ({ payload: { id: 'e-1', subject: v, eventType: 'Shop.OrderPlaced', data: { ok: true }, dataVersion: '1.0' } }),
+  },
+  {
+    name: 'storageQueue Event Grid CloudEvent, base64 data',
+    trigger: { type: 'queueTrigger', name: 'item', queueName: 'grid-events' },
+    build: (v) => {
+      const ev = { specversion: '1.0', id: 'e-3', source: '/orders', type: 'Shop.OrderPlaced', time: '2026-05-01T10:00:00Z', data_base64: b64(v) };
+      return { payload: ev, metadata: queueMeta(JSON.stringify(ev)) };
+    },
+  },
+  { name: 'kafka one (value)', trigger: KAFKA, build: (v) => ({ payload: kafkaEvent(JSON.stringify({ order: 7, note: v })), metadata: kafkaMeta('order-7') }) },
+  { name: 'kafka one (key)', trigger: KAFKA, build: (v) => ({ payload: kafkaEvent('{"order":7}', undefined, v), metadata: kafkaMeta(v) }) },
+  { name: 'kafka one (header value)', trigger: KAFKA, build: (v) => ({ payload: kafkaEvent('{"order":7}', [{ Key: 'origin', Value: b64(v) }]), metadata: kafkaMeta('order-7', [{ key: 'origin', value: b64(v) }]) }) },
+  {
+    name: 'kafka many (value)',
+    trigger: KAFKA_MANY,
+    build: (v) => ({ payload: [kafkaEvent('{"order":6}'), kafkaEvent(v)], metadata: { keyArray: ['order-6', 'order-7'], headersArray: [[], []], partitionArray: [2, 2], offsetArray: [1, 2] } }),
+  },
+  { name: 'kafka binary (value)', trigger: KAFKA_BINARY, build: (v) => ({ payload: Buffer.from(v), metadata: kafkaMeta('order-7') }) },
+  { name: 'kafka binary (key)', trigger: KAFKA_BINARY, build: (v) => ({ payload: Buffer.from('{"order":7}'), metadata: kafkaMeta(v) }) },
+  {
+    name: 'kafka binary many (header value)',
+    trigger: { ...KAFKA_BINARY, name: 'events', cardinality: 'MANY' },
+    build: (v) => ({ payload: [Buffer.from('{"order":6}'), Buffer.from('{"order":7}')], metadata: { keyArray: ['order-6', 'order-7'], headersArray: [[], [{ key: 'origin', value: b64(v) }]] } }),
+  },
+  {
+    name: 'sql changes',
+    trigger: { type: 'sqlTrigger', name: 'changes', tableName: 'dbo.Orders', connectionStringSetting: 'SqlConnectionString' },
+    build: (v) => ({ payload: [{ Item: { OrderId: 6, Note: 'ok' }, Operation: 0 }, { Item: { OrderId: 7, Note: v }, Operation: 1 }] }),
+  },
+  {
+    name: 'storageBlob Content-Disposition',
+    trigger: { type: 'blobTrigger', name: 'blob', path: 'uploads/{name}' },
+    build: (v) => ({ payload: Buffer.from('hello'), metadata: blobMeta('a.txt', { properties: { contentType: 'text/plain', contentDisposition: v, length: 5, eTag: '"0x8DC0A1B2C3D4E5F"', blobType: 'BlockBlob' } }) }),
   },
   {
     name: 'eventGrid CloudEvents schema, base64 data',

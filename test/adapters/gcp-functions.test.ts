@@ -220,13 +220,14 @@ const pubsub = (data: string, attributes: Record<string, string> = {}): CloudEve
   },
 });
 
-const storage = (name: string, metadata: Record<string, string> = { owner: 'jane' }): CloudEventPost => ({
+const storage = (name: string, metadata: Record<string, string> = { owner: 'jane' }, contentDisposition = 'inline'): CloudEventPost => ({
   attrs: attrs(STORAGE, '//storage.googleapis.com/projects/_/buckets/uploads', { subject: `objects/${name}` }),
   data: {
     kind: 'storage#object',
     bucket: 'uploads',
     name,
     contentType: 'text/plain',
+    contentDisposition,
     metadata,
     size: '12',
     selfLink: `https://www.googleapis.com/storage/v1/b/uploads/o/${encodeURIComponent(name)}`,
@@ -286,6 +287,74 @@ const firestoreBinary = (comment: string): CloudEventPost => ({
   contentType: 'application/protobuf',
 });
 
+/** A Cloud Audit Logs entry through Eventarc: what the audited caller sent sits in `protoPayload`. */
+const AUDIT = 'google.cloud.audit.log.v1.written';
+const auditLog = (p: { resourceName?: string; displayName?: string; userAgent?: string } = {}): CloudEventPost => {
+  const resourceName = p.resourceName ?? 'projects/shop-prod/serviceAccounts/deploy-bot@shop-prod.iam.gserviceaccount.com';
+  return {
+    attrs: attrs(AUDIT, '//cloudaudit.googleapis.com/projects/shop-prod/logs/activity', {
+      subject: 'iam.googleapis.com/projects/shop-prod/serviceAccounts/deploy-bot@shop-prod.iam.gserviceaccount.com',
+      methodname: 'google.iam.admin.v1.CreateServiceAccount',
+      servicename: 'iam.googleapis.com',
+    }),
+    data: {
+      protoPayload: {
+        '@type': 'type.googleapis.com/google.cloud.audit.AuditLog',
+        status: {},
+        authenticationInfo: { principalEmail: 'jane@shop.example', principalSubject: 'user:jane@shop.example' },
+        requestMetadata: {
+          callerIp: '203.0.113.7',
+          callerSuppliedUserAgent: p.userAgent ?? 'google-cloud-sdk gcloud/468.0.0 command/gcloud.iam.service-accounts.create invocation-id/9f1c2d environment/None python/3.11.8 term/xterm-256color (Linux 6.5.0),gzip(gfe)',
+          requestAttributes: { time: '2026-05-01T10:00:00.123456Z', auth: {} },
+          destinationAttributes: {},
+        },
+        serviceName: 'iam.googleapis.com',
+        methodName: 'google.iam.admin.v1.CreateServiceAccount',
+        authorizationInfo: [{ resource: 'projects/shop-prod', permission: 'iam.serviceAccounts.create', granted: true, resourceAttributes: {} }],
+        resourceName,
+        request: {
+          '@type': 'type.googleapis.com/google.iam.admin.v1.CreateServiceAccountRequest',
+          name: 'projects/shop-prod',
+          account_id: 'deploy-bot',
+          service_account: { display_name: p.displayName ?? 'Deploy bot (CI)' },
+        },
+        response: { '@type': 'type.googleapis.com/google.iam.admin.v1.ServiceAccount', email: 'deploy-bot@shop-prod.iam.gserviceaccount.com', project_id: 'shop-prod' },
+      },
+      insertId: '1fk3x2ve2b8q',
+      resource: { type: 'service_account', labels: { email_id: 'deploy-bot@shop-prod.iam.gserviceaccount.com', project_id: 'shop-prod', unique_id: '104938120938470192837' } },
+      timestamp: '2026-05-01T10:00:00.123456Z',
+      severity: 'NOTICE',
+      logName: 'projects/shop-prod/logs/cloudaudit.googleapis.com%2Factivity',
+      receiveTimestamp: '2026-05-01T10:00:01.234567Z',
+    },
+  };
+};
+
+/** A Firebase Realtime Database write: `delta` is what the client wrote. */
+const database = (note: string): CloudEventPost => ({
+  attrs: attrs('google.firebase.database.ref.v1.written', '//firebasedatabase.googleapis.com/projects/_/locations/us-central1/instances/shop-prod-default-rtdb', {
+    subject: 'refs/orders/7',
+    ref: 'orders/7',
+    instance: 'shop-prod-default-rtdb',
+    firebasedatabasehost: 'firebaseio.com',
+    location: 'us-central1',
+  }),
+  data: { data: { status: 'new' }, delta: { status: 'paid', note } },
+});
+
+/** A Remote Config template update: the description and the updating user are the editor's. */
+const remoteConfig = (description: string): CloudEventPost => ({
+  attrs: attrs('google.firebase.remoteconfig.remoteConfig.v1.updated', '//firebaseremoteconfig.googleapis.com/projects/shop-prod'),
+  data: {
+    versionNumber: '42',
+    updateTime: '2026-05-01T10:00:00.123456Z',
+    updateUser: { name: 'Jane Doe', email: 'jane@shop.example', imageUrl: 'https://lh3.googleusercontent.com/a/ACg8ocJx' },
+    description,
+    updateOrigin: 'CONSOLE',
+    updateType: 'INCREMENTAL_UPDATE',
+  },
+});
+
 const generic = (note: string, subject = 'orders/7'): CloudEventPost => ({
   attrs: attrs('com.example.order.created', '/shop/orders', { subject }),
   data: { order: { id: 7, note } },
@@ -304,6 +373,12 @@ const EVENT_CASES: EventCase[] = [
   { name: 'Pub/Sub attribute', build: (v) => pubsub(b64('{}'), { origin: v }), read: (ce) => ce.data.message.attributes.origin },
   { name: 'Cloud Storage object name', build: (v) => storage(v), read: (ce) => ce.data.name },
   { name: 'Cloud Storage metadata', build: (v) => storage('a.txt', { owner: v }), read: (ce) => ce.data.metadata.owner },
+  { name: 'Cloud Storage Content-Disposition', build: (v) => storage('a.txt', { owner: 'jane' }, v), read: (ce) => ce.data.contentDisposition },
+  { name: 'Audit Logs resourceName', build: (v) => auditLog({ resourceName: v }), read: (ce) => ce.data.protoPayload.resourceName },
+  { name: 'Audit Logs request', build: (v) => auditLog({ displayName: v }), read: (ce) => ce.data.protoPayload.request.service_account.display_name },
+  { name: 'Audit Logs user agent', build: (v) => auditLog({ userAgent: v }), read: (ce) => ce.data.protoPayload.requestMetadata.callerSuppliedUserAgent },
+  { name: 'Realtime Database delta', build: (v) => database(v), read: (ce) => ce.data.delta.note },
+  { name: 'Remote Config description', build: (v) => remoteConfig(v), read: (ce) => ce.data.description },
   { name: 'Firestore document (JSON)', build: (v) => firestoreJson(v), read: (ce) => ce.data.value.fields.comment.stringValue },
   { name: 'Firestore document (protobuf)', build: (v) => firestoreBinary(v), read: (ce, sent) => (Buffer.from(ce.data).equals(firestoreProto(sent)) ? sent : 'changed') },
   { name: 'other CloudEvent data', build: (v) => generic(v), read: (ce) => ce.data.order.note },

@@ -262,3 +262,14 @@ t.test('a body declared in UTF-7 or UTF-16 is inspected as a charset-honouring p
   t.equal(e.inspect(req([body('{"q":"<script>alert(1)</script>"}', { contentType: 'application/json; charset=utf-16le' })])).action, 'block');
   t.equal(e.inspect(req([body('{"q":"O+ACc-Brien"}', { contentType: 'application/json; charset=utf-7' })])).action, 'allow', "O'Brien in UTF-7");
 });
+
+t.test('an HTTP body in base64 is read whole as its content type says, whatever bytes surround the attack', async (t) => {
+  const e = createEngine();
+  const raw = Buffer.from('\x01\x01\x01\x01&q=;id&\x01\x01\x01\x01', 'latin1').toString('base64');
+  for (const ct of ['application/x-www-form-urlencoded', 'application/octet-stream', 'text/plain']) {
+    t.equal(e.inspect(req([body(raw, { base64: true, contentType: ct })])).action, 'block', ct);
+  }
+  // Media no parser reads as text are sorted like message bytes: random bytes are not read.
+  const noise = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)).toString('base64');
+  t.equal(e.inspect(req([body(noise, { base64: true, contentType: 'image/png' })])).action, 'allow');
+});

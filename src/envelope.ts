@@ -1,0 +1,86 @@
+/**
+ * Push envelopes: the JSON another service POSTs to a function, with the payload inside it in base64.
+ * A parsed body (or record) is read like any JSON, so the envelope's own fields are inspected anyway;
+ * what this module adds is where the encoded payload sits, so the engine reads it decoded as well
+ * (engine.ts, Walk.encoded), the way the handler will (`Buffer.from(message.data, 'base64')`).
+ *
+ * Recognized by shape alone, strictly, at the top of a document (and in a batch's items):
+ * - Pub/Sub push (and Eventarc's MessagePublishedData): `{ message: { data }, subscription:
+ *   "projects/…/subscriptions/…" }` → `message.data`.
+ * - CloudEvents in JSON (structured mode, a batch, Azure Event Grid's CloudEvents schema): an object
+ *   with `specversion` and `data_base64` → `data_base64`; with `data` holding a Pub/Sub message →
+ *   `data.message.data`.
+ * - SNS notifications (HTTP(S) subscriptions, SQS bodies): `Type`, `TopicArn` and `MessageAttributes`
+ *   whose `Binary` values are base64 → `MessageAttributes.<name>.Value`. (`Message` is text, often
+ *   JSON, which the walk already reads as a document.)
+ * No provider knowledge beyond these public wire formats, no detection, no decoding here: only paths.
+ */
+import type { Segment } from './paths';
+
+type Obj = Record<string, unknown>;
+
+/** One base64 field of an envelope: where it is (segments below the source's path) and its text. */
+export interface EncodedField {
+  path: Segment[];
+  value: string;
+}
+
+/** SNS allows 10 message attributes; anything past this many is not SNS's. */
+const MAX_ATTRIBUTES = 64;
+
+function isObj(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array);
+}
+
+function pubsub(v: unknown): string | undefined {
+  if (!isObj(v) || !isObj(v.message)) return undefined;
+  const sub = v.subscription;
+  if (typeof sub !== 'string' || !sub.startsWith('projects/') || !sub.includes('/subscriptions/')) return undefined;
+  const data = v.message.data;
+  return typeof data === 'string' && data.length > 0 ? data : undefined;
+}
+
+function cloudEvent(v: Obj, base: Segment[], out: EncodedField[]): void {
+  if (typeof v.specversion !== 'string') return;
+  if (typeof v.data_base64 === 'string' && v.data_base64.length > 0) out.push({ path: [...base, 'data_base64'], value: v.data_base64 });
+  else {
+    const data = pubsub(v.data);
+    if (data !== undefined) out.push({ path: [...base, 'data', 'message', 'data'], value: data });
+  }
+}
+
+function sns(v: Obj, out: EncodedField[]): void {
+  if (typeof v.Type !== 'string' || typeof v.TopicArn !== 'string' || !v.TopicArn.startsWith('arn:') || !isObj(v.MessageAttributes)) return;
+  let n = 0;
+  for (const name in v.MessageAttributes) {
+    if (!Object.prototype.hasOwnProperty.call(v.MessageAttributes, name)) continue;
+    if (++n > MAX_ATTRIBUTES) return;
+    const a = v.MessageAttributes[name];
+    if (isObj(a) && a.Type === 'Binary' && typeof a.Value === 'string' && a.Value.length > 0) {
+      out.push({ path: ['MessageAttributes', name, 'Value'], value: a.Value });
+    }
+  }
+}
+
+/**
+ * The base64 fields of `doc` when it is one of the envelopes above (or a batch of CloudEvents), at
+ * most `max` of them; an empty list for anything else. Cost for other documents: a few property
+ * reads (an array is only scanned when its first item is a CloudEvent).
+ */
+export function encodedFields(doc: unknown, max: number): EncodedField[] {
+  const out: EncodedField[] = [];
+  if (Array.isArray(doc)) {
+    if (doc.length === 0 || !isObj(doc[0]) || typeof doc[0].specversion !== 'string') return out;
+    for (let i = 0; i < doc.length && out.length < max; i++) {
+      const item: unknown = doc[i];
+      if (isObj(item)) cloudEvent(item, [i], out);
+    }
+    return out;
+  }
+  if (!isObj(doc)) return out;
+  const data = pubsub(doc);
+  if (data !== undefined) out.push({ path: ['message', 'data'], value: data });
+  else if (typeof doc.specversion === 'string') cloudEvent(doc, [], out);
+  else sns(doc, out);
+  return out.length > max ? out.slice(0, max) : out;
+}
