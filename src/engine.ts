@@ -6,12 +6,12 @@
 import { decodePayload, looksLikeJson, payloadText } from './body';
 import { C, charMask } from './charclass';
 import { decodeBase64, deepDecode } from './decode';
-import { DETECTORS, type DetectorEntry } from './detectors/index';
+import { DETECTORS, type DetectorEntry, type ValueDetector } from './detectors/index';
 import { encodedFields, type EncodedField } from './envelope';
 import { resolveOptions, type EngineOptions, type Exclusion, type ResolvedOptions } from './options';
 import { compilePathGlob, formatPath, type Segment } from './paths';
 import { compileSchemas, schemaFinding, type SchemaSet } from './schema';
-import type { AttackClass, Confidence, Finding, InputSource, InspectionRequest, Verdict } from './types';
+import type { AttackClass, Confidence, Finding, InputSource, InspectionRequest, KeyDetector, Verdict } from './types';
 import type { SourcePatchMatcher } from './patches/index';
 import { looksLikeXml, readXml } from './xml';
 
@@ -49,6 +49,12 @@ const ALNUM_ONLY = 1 << 31;
 /** Bounds of the clean-header set: at most 1,024 values of at most 512 characters (≤ 1 MiB). */
 const CLEAN_MAX_ENTRIES = 1024;
 const CLEAN_MAX_LENGTH = 512;
+/**
+ * Marks a clean-header entry found clean as an object key (a header name): keys skip the JSON, base64
+ * and XML readings a value gets, so a key's verdict says nothing about the same text as a value, nor
+ * the reverse. Above every detector-index bit (there are 15 detectors).
+ */
+const CLEAN_KEY = 1 << 30;
 /** Largest string read as base64 JSON (state parameters, cursors and tokens are far smaller). */
 const BASE64_JSON_MAX = 64 * 1024;
 /**
@@ -165,12 +171,58 @@ function snippet(value: string, source: InputSource, segs: readonly Segment[]): 
   return out;
 }
 
+/**
+ * The value and key detectors as parallel arrays, built once per engine. The registry's entries have
+ * several shapes (some with `key`, `pair`, `alnum`, `sources`), so reading `d.value`, `d.needs` and
+ * `d.alnum` off them is a megamorphic load each, three per detector per string (~0.8 µs of a typical
+ * API event); these arrays are monomorphic.
+ */
+interface DetectorTable {
+  /** `value` of each detector, by detector index (undefined where it has none). */
+  readonly fns: ReadonlyArray<ValueDetector | undefined>;
+  readonly needs: Int32Array;
+  readonly classes: readonly AttackClass[];
+  /** Bits of the detectors with a value detector; of those also run on long letters-and-digits strings. */
+  readonly valueBits: number;
+  readonly alnumBits: number;
+  /** The key detectors (`key`), their classes and `keyNeeds` (-1: none), in registry order. */
+  readonly keyFns: readonly KeyDetector[];
+  readonly keyClasses: readonly AttackClass[];
+  readonly keyNeeds: Int32Array;
+}
+
+function detectorTable(detectors: readonly DetectorEntry[]): DetectorTable {
+  let valueBits = 0;
+  let alnumBits = 0;
+  detectors.forEach((d, i) => {
+    if (d.value === undefined) return;
+    valueBits |= 1 << i;
+    if (d.alnum === true) alnumBits |= 1 << i;
+  });
+  return {
+    fns: detectors.map((d) => d.value),
+    needs: Int32Array.from(detectors, (d) => d.needs),
+    classes: detectors.map((d) => d.class),
+    valueBits,
+    alnumBits,
+    keyFns: detectors.flatMap((d) => (d.key === undefined ? [] : [d.key])),
+    keyClasses: detectors.flatMap((d) => (d.key === undefined ? [] : [d.class])),
+    keyNeeds: Int32Array.from(detectors.filter((d) => d.key !== undefined), (d) => d.keyNeeds ?? -1),
+  };
+}
+
 /** Per-request mutable state, allocated once per `inspect`. */
 class Walk {
   strings = 0;
   bytes = 0;
   stopped = false;
   readonly findings: Finding[] = [];
+  /**
+   * Findings reported, counted before the MAX_FINDINGS cap: whether a string was clean must not be
+   * read from `findings.length`, which stops growing at the cap (a value inspected after 32 findings
+   * would be remembered as clean and skipped on every later invocation).
+   */
+  reported = 0;
   readonly segs: Segment[] = [];
   readonly ancestors: object[] = [];
   /**
@@ -182,6 +234,12 @@ class Walk {
   source!: InputSource;
   /** Detector indexes not to run on the current subtree (see HEADER_EXEMPTIONS, `sources`). */
   skip = 0;
+  /**
+   * The last string `key` or `pair` read the mask of (for their gates), and that mask: the walk reads
+   * that same string next (`string`, through `maskOf`), which then need not compute it again.
+   */
+  pairValue: string | undefined = undefined;
+  pairMask = 0;
   /** Virtual patches bound to the current source; undefined when no rule can match in it. */
   patch: SourcePatchMatcher | undefined = undefined;
   constructor(
@@ -189,8 +247,11 @@ class Walk {
     readonly detectors: readonly DetectorEntry[],
     readonly minRank: number,
     readonly headerSkips: ReadonlyMap<string, number>,
-    /** Header values found clean by this engine before; shared across invocations. */
-    readonly clean: Set<string>,
+    /**
+     * Header values and names found clean by this engine before, shared across invocations: each with
+     * the detector bits it was inspected without (`skip`) and CLEAN_KEY for a name.
+     */
+    readonly clean: Map<string, number>,
     /** The detectors with a key function, found once at cold start. */
     readonly keyDetectors: readonly DetectorEntry[],
     /** The detectors with a pair function, found once at cold start. */
@@ -199,10 +260,13 @@ class Walk {
     readonly paramSkips: ReadonlyMap<string, number>,
     /** Every key a pair detector answers for (one Set lookup per key decides whether to call them). */
     readonly pairKeys: ReadonlySet<string>,
+    readonly table: DetectorTable,
   ) {}
 
   add(rule: string, cls: AttackClass, confidence: Confidence, reason: string, value?: string): void {
-    if (RANK[confidence] < this.minRank || this.findings.length >= MAX_FINDINGS) return;
+    if (RANK[confidence] < this.minRank) return;
+    this.reported++;
+    if (this.findings.length >= MAX_FINDINGS) return;
     const f: Finding = { rule, class: cls, confidence, source: this.source.kind, path: formatPath(this.source.path, this.segs), reason };
     if (value !== undefined) f.snippet = snippet(value, this.source, this.segs);
     this.findings.push(f);
@@ -217,6 +281,7 @@ class Walk {
   /** Keeps virtual-patch hits, within the findings cap. */
   patched(hits: Finding[] | undefined): void {
     if (hits === undefined) return;
+    this.reported += hits.length;
     for (const f of hits) if (this.findings.length < MAX_FINDINGS) this.findings.push(f);
   }
 
@@ -289,11 +354,22 @@ class Walk {
   }
 
   private key(k: string, parentKey: string | undefined): void {
-    const list = this.keyDetectors;
-    for (let i = 0; i < list.length; i++) {
-      const d = list[i]!;
-      const hit = d.key!(k, parentKey);
-      if (hit) this.add(hit.rule, d.class, hit.confidence, hit.reason, k);
+    const t = this.table;
+    const fns = t.keyFns;
+    // A key's mask gates the key detectors that declare `keyNeeds` (about 60 calls spared on a 1 KB
+    // order body), and `string` reuses it. Not for header names: the clean set answers those before
+    // any mask is read.
+    let mask = -1;
+    if (this.source.kind !== 'header') {
+      mask = charMask(k);
+      this.pairValue = k;
+      this.pairMask = mask;
+    }
+    for (let i = 0; i < fns.length; i++) {
+      const needs = t.keyNeeds[i]!;
+      if (mask !== -1 && needs !== -1 && (mask & needs) === 0) continue;
+      const hit = fns[i]!(k, parentKey);
+      if (hit) this.add(hit.rule, this.table.keyClasses[i]!, hit.confidence, hit.reason, k);
     }
     this.string(k, 0, true);
   }
@@ -304,6 +380,16 @@ class Walk {
     for (let i = 0; i < list.length; i++) {
       const d = list[i]!;
       if (d.pairKeys !== undefined && !d.pairKeys.has(k)) continue;
+      // `name` and `email` are in every order and sign-up body; their values rarely hold what a pair
+      // check needs (a line break for the mail fields). One mask pass, reused by `string` next,
+      // instead of a call and its searches (~50 ns a value).
+      if (d.pairNeeds !== undefined) {
+        if (this.pairValue !== v) {
+          this.pairValue = v;
+          this.pairMask = charMask(v);
+        }
+        if ((this.pairMask & d.pairNeeds) === 0) continue;
+      }
       const hit = d.pair!(k, v);
       if (hit) this.add(hit.rule, d.class, hit.confidence, hit.reason, v);
     }
@@ -323,9 +409,12 @@ class Walk {
       }
     }
     if (s.length < 2) return;
+    // Outside headers (whose values the clean set answers before any mask is needed) the mask is read
+    // first: it also rules out the JSON reading below for strings without `{` or `[`, nearly all.
+    let mask = this.source.kind === 'header' ? -1 : this.maskOf(s);
     // A string holding a JSON document (an SNS message in an SQS body, a JSON field the handler will
     // parse): inspect the document's values, not its syntax, which would only add false positives.
-    if (!isKey && looksLikeJson(s)) {
+    if (!isKey && (mask === -1 || (mask & (C.BRACE | C.BRACKET)) !== 0) && looksLikeJson(s)) {
       const parsed = jsonDocument(s);
       if (parsed !== undefined) {
         this.parsedValue(parsed, depth + 1, undefined);
@@ -333,11 +422,18 @@ class Walk {
       }
     }
     // Header values repeat across invocations (the same Accept, User-Agent, Accept-Language from
-    // every browser): a bounded set of values already found clean skips their detectors. Only headers:
-    // bodies vary per request and would only churn the set.
-    const cacheable = this.source.kind === 'header' && this.skip === 0 && s.length <= CLEAN_MAX_LENGTH;
-    if (cacheable && this.clean.has(s)) return;
-    const before = this.findings.length;
+    // every browser, the same Host on every request to a function): a bounded set of values already
+    // found clean skips their detectors. Only headers: bodies vary per request and would only churn
+    // the set. An entry holds for any set of skipped detectors that includes the one it was inspected
+    // with (Host, exempt from SSRF, is cached too: it was ~3 µs of a typical API event). A value
+    // read with less than its full treatment (at the depth limit) is neither looked up nor kept.
+    const cacheable = this.source.kind === 'header' && s.length <= CLEAN_MAX_LENGTH && (isKey || depth < this.opts.limits.maxDepth);
+    const treatment = isKey ? CLEAN_KEY : 0;
+    if (cacheable) {
+      const seen = this.clean.get(s);
+      if (seen !== undefined && (seen & CLEAN_KEY) === treatment && (seen & ~(this.skip | CLEAN_KEY)) === 0) return;
+    }
+    const before = this.reported;
     // A JSON document in base64 (`eyJ` is how `{"` starts): a state or cursor parameter, a JWT's
     // header and claims. What the handler will decode is inspected like any JSON value; the text
     // itself still goes through the detectors below. Costs nothing for other strings (three char
@@ -347,12 +443,12 @@ class Walk {
       const t = base64JsonStart(s);
       if (t !== -1) this.base64Json(s, t, depth);
     }
-    const mask = charMask(s);
+    if (mask === -1) mask = this.maskOf(s);
     if (mask === 0) {
       // Letters and digits only: no injection grammar applies, except encoded blobs (a Java
       // serialization stream in base64) that the `alnum` detectors look for in long tokens.
       if (s.length >= 12) this.detect(s, ALNUM_ONLY, this.skip);
-      if (cacheable && this.findings.length === before) this.keepClean(s);
+      if (cacheable && this.reported === before) this.keepClean(s, treatment);
       return;
     }
     let found: number;
@@ -377,12 +473,27 @@ class Walk {
       const decoded = deepDecode(s);
       if (decoded !== undefined) this.detect(decoded, charMask(decoded), found | inner | displayed | this.skip, s);
     }
-    if (cacheable && this.findings.length === before) this.keepClean(s);
+    if (cacheable && this.reported === before) this.keepClean(s, treatment);
   }
 
-  private keepClean(s: string): void {
+  /** charMask(s), or the mask `key` or `pair` read of it just before. */
+  private maskOf(s: string): number {
+    const m = s === this.pairValue ? this.pairMask : charMask(s);
+    // Consumed: the strings after this one are not compared with it.
+    this.pairValue = undefined;
+    return m;
+  }
+
+  private keepClean(s: string, treatment: number): void {
+    const prev = this.clean.get(s);
+    // Clean without detectors A and clean without detectors B is clean without those in both: every
+    // detector runs or not by its own bit, whatever the others do.
+    if (prev !== undefined && (prev & CLEAN_KEY) === treatment) {
+      this.clean.set(s, prev & (this.skip | CLEAN_KEY));
+      return;
+    }
     if (this.clean.size >= CLEAN_MAX_ENTRIES) this.clean.clear();
-    this.clean.add(s);
+    this.clean.set(s, this.skip | treatment);
   }
 
   /**
@@ -496,18 +607,20 @@ class Walk {
   /** Runs every applicable detector; returns a bit set of detector indexes that fired. */
   private detect(s: string, mask: number, skip: number, original?: string): number {
     let fired = 0;
-    const list = this.detectors;
-    for (let i = 0; i < list.length; i++) {
-      const d = list[i]!;
-      if (d.value === undefined || skip & (1 << i)) continue;
-      if (mask === ALNUM_ONLY ? d.alnum !== true : (mask & d.needs) === 0) continue;
-      const hit = d.value(s);
+    const t = this.table;
+    const fns = t.fns;
+    const needs = t.needs;
+    const alnum = mask === ALNUM_ONLY;
+    const run = (alnum ? t.alnumBits : t.valueBits) & ~skip;
+    for (let i = 0; i < fns.length; i++) {
+      if ((run & (1 << i)) === 0 || (!alnum && (mask & needs[i]!) === 0)) continue;
+      const hit = fns[i]!(s, alnum ? 0 : mask);
       // A finding below the paranoia level is dropped and must not stop the decoded pass from
       // finding the same class with more confidence.
       if (hit === undefined || RANK[hit.confidence] < this.minRank) continue;
       fired |= 1 << i;
       const reason = original === undefined ? hit.reason : `${hit.reason} (after decoding)`;
-      this.add(hit.rule, d.class, hit.confidence, reason, original ?? s);
+      this.add(hit.rule, t.classes[i]!, hit.confidence, reason, original ?? s);
     }
     return fired;
   }
@@ -519,7 +632,7 @@ function buildEngine(opts: ResolvedOptions): Engine {
   const exclusions = opts.exclusions.map(compileExclusion);
   const detectors = DETECTORS.filter((d) => opts.detectors[d.class]);
   const minRank = 4 - opts.paranoia;
-  const clean = new Set<string>();
+  const clean = new Map<string, number>();
   const keyDetectors = detectors.filter((d) => d.key !== undefined);
   const pairDetectors = detectors.filter((d) => d.pair !== undefined);
   const pairKeys = new Set<string>(pairDetectors.flatMap((d) => [...(d.pairKeys ?? [])]));
@@ -535,11 +648,12 @@ function buildEngine(opts: ResolvedOptions): Engine {
   const headerSkips = exemptionBits(HEADER_EXEMPTIONS, detectors);
   const paramSkips = exemptionBits(PARAM_EXEMPTIONS, detectors);
   const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
+  const table = detectorTable(detectors);
 
   const inspect = (req: InspectionRequest): Verdict => {
     const t0 = performance.now();
     if (opts.mode === 'off') return { action: 'allow', status: 200, findings: [], micros: 0 };
-    const w = new Walk(opts, detectors, minRank, headerSkips, clean, keyDetectors, pairDetectors, paramSkips, pairKeys);
+    const w = new Walk(opts, detectors, minRank, headerSkips, clean, keyDetectors, pairDetectors, paramSkips, pairKeys, table);
     for (const source of req.sources) {
       w.source = source;
       w.skip = sourceSkips.get(source.kind) ?? 0;

@@ -35,6 +35,7 @@
  * one table load. Look-aheads are capped, and the two "scan the rest" checks run at most once per
  * call, so the detector is linear. No RegExp touches the input.
  */
+import { C } from '../charclass';
 import { decodeBase64, htmlDecode } from '../decode';
 import type { Confidence, Detection } from '../types';
 
@@ -257,7 +258,7 @@ const PICKLE_MODULES: readonly string[] = [
  * A string value (or key text) carrying a marker of a serialization format that can instantiate
  * arbitrary types or run code when deserialized.
  */
-export function detectDeserialization(value: string): Detection | undefined {
+export function detectDeserialization(value: string, mask?: number): Detection | undefined {
   const n = value.length;
   if (n < 4) return undefined;
   // typeNameValue looks at the first non-blank character: `[`, `Sy`(stem.), `Mi`(crosoft.) or a
@@ -269,8 +270,9 @@ export function detectDeserialization(value: string): Detection | undefined {
       ? typeNameValue(value)
       : undefined;
   if (best?.confidence === 'high') return best;
-  // XML object graphs: one native search for `<`, then xmlGadget's own linear pass.
-  if (value.indexOf('<') !== -1) {
+  // XML object graphs: one native search for `<` (none when the caller's charMask says so), then
+  // xmlGadget's own linear pass.
+  if ((mask === undefined || (mask & C.LT) !== 0) && value.indexOf('<') !== -1) {
     const x = xmlGadget(value);
     if (x !== undefined) return x;
   }

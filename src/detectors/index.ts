@@ -6,7 +6,7 @@
  * to prove no mask hides a detection.
  */
 import { ANY, C } from '../charclass';
-import type { DetectorClass, KeyDetector, SourceKind, StringDetector } from '../types';
+import type { Detection, DetectorClass, KeyDetector, SourceKind } from '../types';
 import { detectCodeInjection } from './code-injection';
 import { detectDeserialization, detectDeserializationTypeHint, TYPE_HINT_KEYS } from './deserialization';
 import { detectNoSqlInjection, detectNoSqlInjectionKey } from './nosql-injection';
@@ -23,19 +23,32 @@ import { detectJndi } from './jndi';
 import { detectCrlfInjection, detectMailHeaderInjection, MAIL_FIELD_KEYS } from './crlf-injection';
 import { detectSsiInjection } from './ssi-injection';
 
+/**
+ * A value detector. `mask`, when given, is `charMask(value)` (the engine computes it for the gate
+ * anyway): a detector may use it to skip a pass of its own; without it, it computes what it needs.
+ */
+export type ValueDetector = (value: string, mask?: number) => Detection | undefined;
+
 export interface DetectorEntry {
   class: DetectorClass;
   /** Runs on every string value and every object key (keys are strings an attacker chooses too). */
-  value?: StringDetector;
+  value?: ValueDetector;
   /** Runs on object keys only, with the parent key. Key detectors always run: keys are short. */
   key?: KeyDetector;
+  /**
+   * Character kinds a key needs for `key` to answer; the engine calls it for no other key (default:
+   * every key). For the keys of parsed bodies and queries, whose mask the engine reads anyway.
+   */
+  keyNeeds?: number;
   /**
    * Runs on a string value with the key it sits under in a parsed document (`[0]` for the first item
    * of a two-item array): for what only the pair shows (a type hint naming a gadget class).
    */
-  pair?: (key: string, value: string) => ReturnType<StringDetector>;
+  pair?: (key: string, value: string) => Detection | undefined;
   /** The keys `pair` can answer for (the engine calls it for no other key). */
   pairKeys?: ReadonlySet<string>;
+  /** Character kinds a value needs for `pair` to answer (the engine calls it for no other value). */
+  pairNeeds?: number;
   /** Character kinds the value detector needs; see charclass.ts. */
   needs: number;
   /** Also run on long letters-and-digits-only strings (encoded blobs), which set no mask bit. */
@@ -54,14 +67,24 @@ const SHELL = C.SPACE | C.SLASH | C.DASH | C.STAR | C.OTHER | C.SEMI | C.PIPE | 
 
 export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
   { class: 'prototype-pollution', key: detectPrototypePollutionKey, value: detectPrototypePollution, needs: C.UNDERSCORE | C.DOT | C.BRACKET | C.COLON | C.SLASH },
-  { class: 'nosqli', key: detectNoSqlInjectionKey, value: detectNoSqlInjection, needs: C.DOLLAR | C.BRACE | C.BRACKET | C.SEMI | C.PAREN | C.SQUOTE | C.DQUOTE | C.AMP | C.PIPE | C.DOT },
+  // An operator key holds `$` (`$ne`, `user[$gt]`); the encoding markers are let through too, for a
+  // check that would decode `%24ne` or a fullwidth dollar. `sku`, `qty`, `items` skip the call.
+  {
+    class: 'nosqli',
+    key: detectNoSqlInjectionKey,
+    keyNeeds: C.DOLLAR | C.PERCENT | C.AMP | C.BSLASH | C.NONASCII,
+    value: detectNoSqlInjection,
+    needs: C.DOLLAR | C.BRACE | C.BRACKET | C.SEMI | C.PAREN | C.SQUOTE | C.DQUOTE | C.AMP | C.PIPE | C.DOT,
+  },
   { class: 'sqli', value: detectSqlInjection, needs: NON_ALNUM },
   { class: 'shell', value: detectShellInjection, needs: SHELL },
   { class: 'xss', value: detectXss, needs: C.LT | C.COLON | C.SQUOTE | C.DQUOTE | C.BRACE | C.PAREN | C.BACKTICK | C.NONASCII | C.EQ | C.CTRL | C.AMP },
   { class: 'path-traversal', value: detectPathTraversal, needs: C.DOT | C.SLASH | C.BSLASH | C.COLON | C.CTRL | C.NONASCII | C.PERCENT },
   { class: 'ssrf', value: detectSsrf, needs: C.COLON | C.DOT | C.SLASH | C.BSLASH | C.NONASCII | C.PERCENT },
   { class: 'code-injection', value: detectCodeInjection, needs: C.PAREN | C.BRACKET | C.BACKTICK | C.DOT | C.NONASCII },
-  { class: 'deserialization', value: detectDeserialization, pair: detectDeserializationTypeHint, pairKeys: TYPE_HINT_KEYS, alnum: true, needs: ANY & ~(C.SPACE | C.COMMA) },
+  // A type hint names a gadget class: every one is dotted (`com.sun.…`, `System.…`), or spelled
+  // `Name:#Namespace`.
+  { class: 'deserialization', value: detectDeserialization, pair: detectDeserializationTypeHint, pairKeys: TYPE_HINT_KEYS, pairNeeds: C.DOT | C.COLON, alnum: true, needs: ANY & ~(C.SPACE | C.COMMA) },
   { class: 'jndi', value: detectJndi, needs: C.DOLLAR },
   { class: 'ssti', value: detectTemplateInjection, needs: C.BRACE | C.PERCENT | C.HASH | C.DOLLAR | C.OTHER },
   { class: 'xxe', value: detectXxe, needs: C.LT },
@@ -69,7 +92,18 @@ export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
   // Line breaks are ordinary in body text; they split headers only where a value becomes a header
   // or a redirect: headers, cookies, the path and the query. The pair check (mail fields such as
   // `email`, `subject`) runs in every source: a contact form's body is where those arrive.
-  { class: 'crlf', value: detectCrlfInjection, pair: detectMailHeaderInjection, pairKeys: MAIL_FIELD_KEYS, needs: C.NEWLINE | C.NONASCII, sources: ['header', 'cookie', 'path', 'query'] },
+  // A mail field is injected through a line break (CR, LF, or NEL / U+2028 / U+2029, all non-ASCII);
+  // the encoding markers are let through too, for a check that would decode `%0d%0a` or `&#10;`.
+  // Names and addresses in a contact form or an order (`"name": "Jane O'Neil"`) skip the call.
+  {
+    class: 'crlf',
+    value: detectCrlfInjection,
+    pair: detectMailHeaderInjection,
+    pairKeys: MAIL_FIELD_KEYS,
+    pairNeeds: C.NEWLINE | C.NONASCII | C.PERCENT | C.AMP | C.BSLASH | C.CTRL,
+    needs: C.NEWLINE | C.NONASCII,
+    sources: ['header', 'cookie', 'path', 'query'],
+  },
   // SSI directives and ESI tags all open with `<`.
   { class: 'ssi', value: detectSsiInjection, needs: C.LT },
 ] satisfies DetectorEntry[]);

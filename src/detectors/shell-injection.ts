@@ -42,6 +42,7 @@
  * is one linear lexer run with O(1) state; at most three passes (plus one per XML/HTML attribute value,
  * which partitions the input) run, and the first `high` finding stops the work. No RegExp.
  */
+import { C } from '../charclass';
 import type { Detection } from '../types';
 import {
   CTX_DOUBLE,
@@ -1872,12 +1873,41 @@ function runPass(value: string, ctx: number, md: boolean, from = 0, to = value.l
   return p.best;
 }
 
+/** The charclass bits (charclass.ts) of the P_SHELL characters `; | & \n \r ` $ < > ( { \ % ^ * ? ' "`. */
+const SHELL_CHAR_CLASSES =
+  C.SEMI | C.PIPE | C.AMP | C.NEWLINE | C.BACKTICK | C.DOLLAR | C.LT | C.GT | C.PAREN | C.BRACE | C.BSLASH | C.PERCENT | C.CARET | C.STAR | C.OTHER | C.SQUOTE | C.DQUOTE;
+
+/**
+ * Whether a value without any P_SHELL character is certainly clean. Without one, presence() sets no
+ * P_SHELL, P_SQ, P_DQ, P_NL, P_LT or P_BT bit, no tag or fence is stripped, no PowerShell name is built
+ * (it needs `$`) and no static call is found (it needs `(`): what is left is detect()'s check for a
+ * command line at the start, which needs a blank (space, `+`, tab) within the first 41 characters,
+ * after a first word that may name a command. This reads that first word only, where presence()
+ * reads every character: "Cotton T-shirt, size M", "SKU-1000", "2024-01-15", "summer sale", `/orders`.
+ * True only where detect() returns nothing; false sends the value down the exact path.
+ */
+function plainClean(value: string): boolean {
+  const n = value.length;
+  if (n < 2) return true;
+  let e = 0;
+  while (e < n && e < 41) {
+    const c = value.charCodeAt(e);
+    if (c === 32 || c === 43 || c === 9) break;
+    e++;
+  }
+  // e === n: no blank anywhere (P_BLANK unset); e === 0 or e > 40: detect() gives up on the first word.
+  if (e === n || e === 0 || e > 40) return true;
+  return !runsMayName(value, e);
+}
+
 /**
  * Detects shell command injection in one string. Returns the strongest finding, or undefined.
  * Linear in `value.length`. No try/catch here: a bug must surface in the engine's wrapper (which
- * logs it once and fails open), not turn silently into "no finding".
+ * logs it once and fails open), not turn silently into "no finding". `mask`: the value's charMask
+ * when the caller has it (the engine does), which spares the presence pass on plain values.
  */
-export function detectShellInjection(value: string): Detection | undefined {
+export function detectShellInjection(value: string, mask?: number): Detection | undefined {
+  if (mask !== undefined && (mask & SHELL_CHAR_CLASSES) === 0 && plainClean(value)) return undefined;
   // HTML (a rich-text field, a CMS body): `<button>Show more</button>` is, to a shell, `more` with
   // three redirections. When the value holds HTML tags (with at least one closing tag), the tags are
   // read as blanks and the text between them is judged; a command in the text is still a command.

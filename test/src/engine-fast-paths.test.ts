@@ -1,0 +1,86 @@
+import t from 'tap';
+import { charMask } from '../../src/charclass';
+import { DETECTORS } from '../../src/detectors/index';
+import { createEngine } from '../../src/engine';
+import type { InputSource, InspectionRequest } from '../../src/types';
+
+// The engine's shortcuts on hot paths must never hide a finding: the clean-header set it keeps across
+// invocations answers as a fresh engine would, and the key and pair gates let every detection through.
+const headers = (value: Record<string, string>): InputSource => ({ kind: 'header', path: 'headers', value });
+const req = (...sources: InputSource[]): InspectionRequest => ({ sources });
+const XSS = '<script>alert(1)</script>';
+/** base64 of {"a":"<script>alert(1)</script>"}: clean as text, an attack once decoded. */
+const B64 = 'eyJhIjoiPHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0PiJ9';
+
+t.test('a value inspected after the findings cap is not remembered as clean', async (t) => {
+  const e = createEngine();
+  const q: Record<string, string> = {};
+  for (let i = 0; i < 40; i++) q[`p${i}`] = "' or 1=1 --";
+  const first = e.inspect(req({ kind: 'query', path: 'query', value: q }, headers({ 'x-note': XSS })));
+  t.equal(first.findings.length, 32, 'the cap holds');
+  const next = e.inspect(req(headers({ 'x-note': XSS })));
+  t.equal(next.action, 'block');
+  t.equal(next.findings[0]?.class, 'xss');
+});
+
+t.test('a header name found clean does not clear the same text as a value', async (t) => {
+  const e = createEngine();
+  // As a name, base64 JSON is not decoded; as a value it is.
+  t.equal(e.inspect(req(headers({ [B64.toLowerCase()]: 'a', [B64]: 'a' }))).action, 'allow');
+  const v = e.inspect(req(headers({ 'x-state': B64 })));
+  t.equal(v.action, 'block');
+  t.equal(v.findings[0]?.path, 'headers.x-state["#base64"].a');
+});
+
+t.test('an exempt header (Host) is remembered only for the detectors it was inspected with', async (t) => {
+  const e = createEngine();
+  const url = 'http://169.254.169.254/latest/meta-data/';
+  t.equal(e.inspect(req(headers({ host: url }))).action, 'allow', 'Host is not an SSRF target');
+  t.equal(e.inspect(req(headers({ host: url }))).action, 'allow', 'and stays so from the cache');
+  const v = e.inspect(req(headers({ 'x-target': url })));
+  t.equal(v.action, 'block', 'the same value in another header is still judged by SSRF');
+  t.equal(v.findings[0]?.class, 'ssrf');
+});
+
+// The engine calls a key or pair detector only when the string's mask meets its `keyNeeds` or
+// `pairNeeds` (detectors/index.ts). Like the `needs` masks (mask-gating.test.ts): a detection on a
+// string whose mask misses them would be hidden.
+t.test('keyNeeds and pairNeeds hide no detection', async (t) => {
+  let seed = 7;
+  const rnd = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+  const PIECES = ['$', '$ne', '$gt', '$where', '$regex', 'user', '[', ']', '.', '%24', '＄', '&', '\\', 'a', 'B', '0', '_', '-', ' ', '\r\n', '\n', '\u2028', '\u0085', 'Bcc:', 'bcc: x@y.z', 'To: a@b.c', 'Subject: hi', 'RCPT TO:<a@b>', 'X-Mailer: x', 'com.sun.rowset.JdbcRowSetImpl', 'System.Windows.Data.ObjectDataProvider', 'ObjectDataProvider:#System.Windows.Data', 'L', ';', ':', '#', 'java.lang.Runtime', '__proto__', 'constructor', 'prototype'];
+  const gen = (): string => {
+    let s = '';
+    const n = 1 + Math.floor(rnd() * 6);
+    for (let i = 0; i < n; i++) s += PIECES[Math.floor(rnd() * PIECES.length)];
+    return s;
+  };
+  const strings = [...PIECES, 'user[$ne]', 'a[b][$in][]', 'a.$gt', 'me@example.com\r\nBcc: all@example.com', 'x\nTo: y@z.w', '[com.sun.rowset.JdbcRowSetImpl', 'Lcom.sun.rowset.JdbcRowSetImpl;'];
+  for (let i = 0; i < 20000; i++) strings.push(gen());
+  const violations: string[] = [];
+  let fired = 0;
+  for (const d of DETECTORS) {
+    for (const s of strings) {
+      const mask = charMask(s);
+      if (d.key !== undefined && d.keyNeeds !== undefined) {
+        for (const parent of [undefined, 'constructor', 'where']) {
+          if (d.key(s, parent) === undefined) continue;
+          fired++;
+          if ((mask & d.keyNeeds) === 0) violations.push(`${d.class} key ${JSON.stringify(s)}`);
+        }
+      }
+      if (d.pair !== undefined && d.pairNeeds !== undefined) {
+        for (const k of d.pairKeys ?? []) {
+          if (d.pair(k, s) === undefined) continue;
+          fired++;
+          if ((mask & d.pairNeeds) === 0) violations.push(`${d.class} pair ${k}=${JSON.stringify(s)}`);
+        }
+      }
+    }
+  }
+  t.ok(fired > 100, `${fired} key and pair detections checked`);
+  t.same(violations.slice(0, 20), [], 'no key or pair detection is hidden by its mask');
+});
