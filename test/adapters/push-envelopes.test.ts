@@ -18,6 +18,7 @@ import { protect as protectAzure } from '../../adapters/azure-functions/index';
 import { protect as protectGcp } from '../../adapters/gcp-functions/index';
 import { functionUrl, lambdaContext } from '../helpers/lambda-events';
 import { ATTACKS, BENIGN } from '../helpers/tables';
+import { noise as bytes } from '../helpers/noise';
 
 type Any = any;
 
@@ -269,17 +270,6 @@ t.test('benign envelopes reach the handler byte for byte, without a security eve
     });
   }
 });
-
-/** Deterministic bytes (a linear congruential generator): the same "random" payloads every run. */
-function bytes(seed: number, n: number): Buffer {
-  const out = Buffer.alloc(n);
-  let x = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
 
 /** A small protobuf message (field 1: string, 2: varint, 3: string, 4: fixed64), as a publisher's schema encodes it. */
 function protobuf(sku: string, qty: number, note: string): Buffer {

@@ -13,6 +13,7 @@ import * as functions from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { protect as protectAzure, RequestBlockedError } from '../../adapters/azure-functions/index';
 import { protect as protectGcp, type SecurityEvent } from '../../adapters/gcp-functions/index';
+import { noise } from '../helpers/noise';
 
 type Any = any;
 
@@ -21,17 +22,6 @@ const b64 = (s: string | Uint8Array): string => Buffer.from(s).toString('base64'
 function logs() {
   const lines: SecurityEvent[] = [];
   return { lines, log: (line: string) => lines.push(JSON.parse(line) as SecurityEvent) };
-}
-
-/** Deterministic pseudo-random bytes: what compressed, encrypted or Avro-encoded messages look like. */
-function noise(seed: number, n: number): Buffer {
-  const out = Buffer.alloc(n);
-  let x = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
 }
 
 /** A protobuf message with two string fields and a varint, as a schema-encoded publisher sends it. */

@@ -4,20 +4,10 @@ import { decodePayload, payloadText } from '../../src/body';
 import { createEngine } from '../../src/engine';
 import { encodedFields } from '../../src/envelope';
 import type { InputSource } from '../../src/types';
+import { noise } from '../helpers/noise';
 
 const b64 = (s: string | Uint8Array): string => Buffer.from(s).toString('base64');
 const SUB = 'projects/shop/subscriptions/orders-push';
-
-/** Deterministic pseudo-random bytes (compressed or encrypted data looks like this). */
-function noise(seed: number, n: number): Buffer {
-  const out = Buffer.alloc(n);
-  let x = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
 
 t.test('encodedFields: the envelopes, by shape, strictly', async (t) => {
   t.same(encodedFields({ message: { data: 'aGk=', messageId: '1' }, subscription: SUB }, 10), [{ path: ['message', 'data'], value: 'aGk=' }]);
