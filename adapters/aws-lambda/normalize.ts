@@ -3,7 +3,7 @@
  * trigger always carries; anything unrecognized is inspected as a whole, never skipped.
  */
 import { parseCookieHeader, parseForm, percentDecode } from '../../src/decode';
-import { formatPath } from '../../src/paths';
+import { appendSegment, formatPath } from '../../src/paths';
 import type { InputSource, InspectionRequest } from '../../src/types';
 
 type Obj = Record<string, unknown>;
@@ -240,6 +240,23 @@ function unmarshallMap(m: Obj, depth = 0): Obj {
   return out;
 }
 
+/**
+ * SNS `Binary` message attributes: the publisher's bytes, base64 in the event. Read decoded too (as
+ * text, or by their text runs when binary; see the engine's payload reading), as a subscriber that
+ * decodes them will. At most 10 attributes per message (SNS's own limit).
+ */
+function snsBinaryAttributes(attrs: unknown, base: string): InputSource[] {
+  if (!isObj(attrs)) return [];
+  const out: InputSource[] = [];
+  for (const [name, a] of Object.entries(attrs)) {
+    if (out.length >= 10) break;
+    if (isObj(a) && a.Type === 'Binary' && typeof a.Value === 'string' && a.Value.length > 0) {
+      out.push({ kind: 'metadata', path: appendSegment(appendSegment(base, name), 'Value'), value: a.Value, base64: true, decoding: 'auto' });
+    }
+  }
+  return out;
+}
+
 function recordRequest(trigger: string, sources: InputSource[]): InspectionRequest {
   return { provider: 'aws', trigger, sources };
 }
@@ -330,6 +347,7 @@ function normalizeRecords(records: unknown[]): Normalized | undefined {
               { kind: 'record', path: `records[${i}].Sns.Message`, value: s.Message, decoding: 'auto', validate: true },
               { kind: 'metadata', path: `records[${i}].Sns.Subject`, value: s.Subject },
               { kind: 'metadata', path: `records[${i}].Sns.MessageAttributes`, value: s.MessageAttributes },
+              ...snsBinaryAttributes(s.MessageAttributes, `records[${i}].Sns.MessageAttributes`),
             ];
           }),
         ),

