@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import type { Context } from 'aws-lambda';
 import { protect, RequestBlockedError, type SecurityEvent } from '../../../adapters/aws-lambda/index';
 import { normalize } from '../../../adapters/aws-lambda/normalize';
@@ -27,6 +27,22 @@ const ctx = () => lambdaContext({ functionName: 'orders-api' });
 // ---------------------------------------------------------------------------------------------
 // SES
 // ---------------------------------------------------------------------------------------------
+
+/** Every shared attack, in every placement: the handler never runs and the event names the trigger and path. */
+async function everyAttackBlocked(t: Test, placements: ReadonlyArray<readonly [string, (p: string) => unknown, string]>, trigger: string): Promise<void> {
+  for (const [where, build, path] of placements) {
+    for (const a of ATTACKS) {
+      const { calls, handler } = recorder();
+      const { lines, log } = logs();
+      const wrapped = protect(handler, { log });
+      const err = await wrapped(build(a.payload) as never, ctx()).catch((e: unknown) => e);
+      t.ok(err instanceof RequestBlockedError, `${where}, ${a.class}: ${a.payload}`);
+      t.equal(calls.length, 0);
+      t.equal(lines[0]?.trigger, trigger);
+      t.equal(lines[0]?.where?.startsWith(path), true, `${where}: ${lines[0]?.where}`);
+    }
+  }
+}
 
 t.test('SES receipts are recognized; transport headers are left out', async (t) => {
   const n = normalize(ses({ extraHeaders: [{ name: 'X-Order-Ref', value: 'A-4471' }] }));
@@ -61,18 +77,7 @@ t.test('SES: an attack in the subject, the From display name or another header i
     ['to', (p) => ses({ to: [p] }), 'records[0].ses.mail.commonHeaders.to[0]'],
     ['header', (p) => ses({ extraHeaders: [{ name: 'X-Order-Ref', value: p }] }), 'records[0].ses.mail.headers[14].value'],
   ];
-  for (const [where, build, path] of placements) {
-    for (const a of ATTACKS) {
-      const { calls, handler } = recorder();
-      const { lines, log } = logs();
-      const wrapped = protect(handler, { log });
-      const err = await wrapped(build(a.payload), ctx()).catch((e: unknown) => e);
-      t.ok(err instanceof RequestBlockedError, `${where}, ${a.class}: ${a.payload}`);
-      t.equal(calls.length, 0);
-      t.equal(lines[0]?.trigger, 'ses');
-      t.equal(lines[0]?.where?.startsWith(path), true, `${where}: ${lines[0]?.where}`);
-    }
-  }
+  await everyAttackBlocked(t, placements, 'ses');
 });
 
 t.test('SES: exact paths and monitor mode', async (t) => {
@@ -147,18 +152,7 @@ t.test('AppSync: an attack in arguments, headers, claims, source or prev is bloc
     ['source', (p) => appSync({ parentTypeName: 'Order', fieldName: 'invoice', source: { id: 'o-1', note: p } }), 'source.note'],
     ['prev', (p) => appSync({ prev: { result: { items: [{ note: p }] } } }), 'prev.result.items[0].note'],
   ];
-  for (const [where, build, path] of placements) {
-    for (const a of ATTACKS) {
-      const { calls, handler } = recorder();
-      const { lines, log } = logs();
-      const wrapped = protect(handler, { log });
-      const err = await wrapped(build(a.payload), ctx()).catch((e: unknown) => e);
-      t.ok(err instanceof RequestBlockedError, `${where}, ${a.class}: ${a.payload}`);
-      t.equal(calls.length, 0);
-      t.equal(lines[0]?.trigger, 'appsync');
-      t.equal(lines[0]?.where?.startsWith(path), true, `${where}: ${lines[0]?.where}`);
-    }
-  }
+  await everyAttackBlocked(t, placements, 'appsync');
 });
 
 t.test('AppSync: monitor mode, exclusions by Type.field, and odd shapes', async (t) => {
