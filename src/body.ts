@@ -4,7 +4,8 @@
  * `protocol` finding and inspected as text, never skipped.
  */
 import { decodeCharset, isUtf8Charset } from './charset';
-import { decodeBase64, parseForm } from './decode';
+import { decodeBase64, parseForm, percentDecode } from './decode';
+import { csvRows, jsonStringLiterals, ndjsonDocuments, yamlScalars } from './textforms';
 import type { Decoding } from './types';
 
 export type BodyProblem = 'invalid-base64' | 'invalid-json' | 'invalid-multipart' | 'invalid-encoding' | 'unsupported-encoding';
@@ -14,8 +15,20 @@ export interface DecodedBody {
   problem?: BodyProblem;
   /** The body's Content-Encoding inflates to more than the byte limit: it was not inspected. */
   inflatesBeyond?: number;
-  /** The same bytes read in the declared non-UTF-8 charset, when that reading differs (walked too). */
-  alt?: { label: string; value: unknown };
+  /**
+   * Other readings of the same body, each walked too under its own path segment: the bytes in the
+   * declared non-UTF-8 charset (`#charset`), the values of a CSV, YAML or line-delimited JSON text or
+   * the string literals of JSON that does not parse (`#csv`, `#yaml`, `#lines`, `#strings`).
+   */
+  alts?: Array<{ segment: string; value: unknown }>;
+  /**
+   * The readings hold every value of the text (CSV fields, YAML scalars, JSON lines that all
+   * parse; every character of the text is in one of them): the text
+   * itself is not walked as one string. It stays `value` for schemas (what the handler receives).
+   * Read whole, quotes and separators between values look like injection (`"x `y`"` is a shell
+   * substitution) where no reader puts them together.
+   */
+  textCovered?: boolean;
 }
 
 /**
@@ -71,14 +84,51 @@ function mediaType(contentType: string | undefined): string {
   return (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
 }
 
-function param(contentType: string, name: string): string | undefined {
-  for (const part of contentType.split(';').slice(1)) {
-    const eq = part.indexOf('=');
-    if (eq === -1) continue;
-    if (part.slice(0, eq).trim().toLowerCase() !== name) continue;
-    let v = part.slice(eq + 1).trim();
-    if (v.startsWith('"') && v.endsWith('"') && v.length >= 2) v = v.slice(1, -1);
-    return v;
+/**
+ * One parameter of a header value (`boundary`, `charset`, `name`, `filename`), read as busboy and
+ * the multipart and content-type parsers read it: quoted strings may hold `;` and `\"`, so the value
+ * is not cut at a `;` inside quotes (`filename="x;' OR 1=1--"` is one name, not `x`). An extended
+ * parameter (`filename*=UTF-8''%27%20OR…`, RFC 8187) is percent-decoded.
+ */
+function param(header: string, name: string): string | undefined {
+  const n = header.length;
+  let i = header.indexOf(';');
+  while (i !== -1 && i < n) {
+    i++;
+    while (i < n && (header.charCodeAt(i) === 32 || header.charCodeAt(i) === 9)) i++;
+    const eq = header.indexOf('=', i);
+    const semi = header.indexOf(';', i);
+    if (eq === -1) return undefined;
+    if (semi !== -1 && semi < eq) {
+      i = semi;
+      continue;
+    }
+    const key = header.slice(i, eq).trim().toLowerCase();
+    let j = eq + 1;
+    while (j < n && (header.charCodeAt(j) === 32 || header.charCodeAt(j) === 9)) j++;
+    let value: string;
+    if (header.charCodeAt(j) === 34) {
+      value = '';
+      let k = j + 1;
+      for (; k < n; k++) {
+        const c = header.charCodeAt(k);
+        if (c === 34) break;
+        if (c === 92 && k + 1 < n) k++;
+        value += header[k];
+      }
+      i = header.indexOf(';', k);
+    } else {
+      const end = header.indexOf(';', j);
+      value = header.slice(j, end === -1 ? n : end).trim();
+      i = end;
+    }
+    if (key === name) {
+      if (name.endsWith('*')) {
+        const q = value.indexOf("'", value.indexOf("'") + 1);
+        return percentDecode(q === -1 ? value : value.slice(q + 1));
+      }
+      return value;
+    }
   }
   return undefined;
 }
@@ -87,7 +137,7 @@ function param(contentType: string, name: string): string | undefined {
 export function looksLikeJson(s: string): boolean {
   let i = 0;
   let j = s.length - 1;
-  while (i <= j && s.charCodeAt(i) <= 32) i++;
+  while (i <= j && (s.charCodeAt(i) <= 32 || s.charCodeAt(i) === 0xfeff)) i++;
   while (j >= i && s.charCodeAt(j) <= 32) j--;
   if (j - i < 1) return false;
   const a = s.charCodeAt(i);
@@ -97,7 +147,9 @@ export function looksLikeJson(s: string): boolean {
 
 function tryJson(s: string): { ok: true; value: unknown } | { ok: false } {
   try {
-    return { ok: true, value: JSON.parse(s) as unknown };
+    // A leading byte order mark: JSON.parse rejects it, body-parser (and so every Express app,
+    // serverless-http included) strips it and parses the rest.
+    return { ok: true, value: JSON.parse(s.charCodeAt(0) === 0xfeff ? s.slice(1) : s) as unknown };
   } catch {
     return { ok: false };
   }
@@ -165,6 +217,7 @@ function parseMultipart(body: string, boundary: string): Record<string, unknown>
     if (content.endsWith('\r\n')) content = content.slice(0, -2);
     let name: string | undefined;
     let filename: string | undefined;
+    let extended: string | undefined;
     let partType = '';
     for (const line of head.split('\r\n')) {
       const colon = line.indexOf(':');
@@ -174,12 +227,17 @@ function parseMultipart(body: string, boundary: string): Record<string, unknown>
       if (h === 'content-disposition') {
         name = param(v, 'name');
         filename = param(v, 'filename');
+        // Busboy and most readers prefer the extended form when both are sent: both are inspected.
+        extended = param(v, 'filename*');
+        if (filename === undefined || filename === extended) [filename, extended] = [extended, undefined];
       } else if (h === 'content-type') partType = mediaType(v);
     }
     const key = name ?? `part${i}`;
     if (filename !== undefined) {
       const textual = partType === '' || partType.startsWith('text/') || partType.includes('json') || partType.includes('xml');
-      files.push(textual ? { filename, content } : { filename });
+      const file: Record<string, string> = textual ? { filename, content } : { filename };
+      if (extended !== undefined) file['filename*'] = extended;
+      files.push(file);
     } else {
       const prev = out[key];
       out[key] = prev === undefined ? content : Array.isArray(prev) ? [...(prev as unknown[]), content] : [prev, content];
@@ -196,6 +254,7 @@ export function decodePayload(
   base64: boolean,
   contentEncoding?: string,
   maxBytes = Infinity,
+  maxStrings = 20_000,
 ): DecodedBody {
   if (raw === undefined || raw === null) return { value: undefined };
   let text: string;
@@ -208,7 +267,7 @@ export function decodePayload(
     else if (typeof raw === 'string') bytes = base64 ? (decodeBase64(raw) === undefined ? undefined : Buffer.from(raw, 'base64')) : Buffer.from(raw, 'utf8');
     if (bytes !== undefined) {
       const r = inflate(bytes, coding, maxBytes);
-      if ('bytes' in r) return decodePayload(r.bytes, decoding, contentType, false);
+      if ('bytes' in r) return decodePayload(r.bytes, decoding, contentType, false, undefined, Infinity, maxStrings);
       if ('beyond' in r) return { value: undefined, inflatesBeyond: r.beyond };
       problem = r.problem;
     }
@@ -247,8 +306,10 @@ export function decodePayload(
   if (decoding === 'none') return problem ? { value: text, problem } : { value: text };
   if (text.length === 0) return { value: text };
 
-  const main = interpret(text, decoding, contentType);
+  const main = interpret(text, decoding, contentType, maxStrings);
   const out: DecodedBody = problem ?? main.problem ? { value: main.value, problem: problem ?? main.problem } : { value: main.value };
+  if (main.alts !== undefined) out.alts = main.alts;
+  if (main.textCovered === true) out.textCovered = true;
   // A declared charset other than UTF-8: also the text a charset-honouring body parser makes of the
   // same bytes (see charset.ts), when it differs. The bytes are what the handler's framework gets:
   // the raw bytes, the base64-decoded bytes, or a string body as UTF-8 (as serverless-http does).
@@ -256,17 +317,39 @@ export function decodePayload(
   if (charset !== undefined && !isUtf8Charset(charset) && problem !== 'invalid-base64') {
     const bytes = typeof raw === 'string' ? Buffer.from(raw, base64 ? 'base64' : 'utf8') : (raw as Uint8Array);
     const other = decodeCharset(bytes, charset);
-    if (other !== text && other.length > 0) out.alt = { label: charset, value: interpret(other, decoding, contentType).value };
+    if (other !== text && other.length > 0) (out.alts ??= []).push({ segment: '#charset', value: interpret(other, decoding, contentType, maxStrings).value });
   }
   return out;
 }
 
+/** Line-delimited JSON media types (NDJSON, JSON Lines, RFC 7464 JSON text sequences). */
+function lineJsonMedia(mt: string): boolean {
+  return mt === 'application/x-ndjson' || mt === 'application/ndjson' || mt === 'application/jsonl' || mt === 'application/x-jsonlines' || mt === 'application/jsonlines' || mt === 'application/json-seq';
+}
+
+function yamlMedia(mt: string): boolean {
+  return mt === 'application/yaml' || mt === 'application/x-yaml' || mt === 'text/yaml' || mt === 'text/x-yaml' || mt.endsWith('+yaml');
+}
+
+/**
+ * JSON that JSON.parse rejects: one document per line when every line parses (a bulk upload), or
+ * else its string literals (a trailing comma, a comment, a truncated body: a lenient parser, JSON5 or
+ * the handler's own repair still reads them). The text itself is inspected as a whole as well.
+ */
+function brokenJson(text: string, max: number, problem?: BodyProblem): DecodedBody {
+  const docs = ndjsonDocuments(text, max);
+  const out: DecodedBody =
+    docs !== undefined ? { value: text, alts: [{ segment: '#lines', value: docs }], textCovered: true } : { value: text, alts: [{ segment: '#strings', value: jsonStringLiterals(text, max) }] };
+  if (problem !== undefined) out.problem = problem;
+  return out;
+}
+
 /** A body's text as its content type says the application reads it: JSON, form fields, multipart or text. */
-function interpret(text: string, decoding: Decoding, contentType: string | undefined): DecodedBody {
+function interpret(text: string, decoding: Decoding, contentType: string | undefined, max: number): DecodedBody {
   const mt = decoding === 'body' ? mediaType(contentType) : '';
   if (mt === 'application/json' || mt.endsWith('+json') || mt === 'text/json') {
     const j = tryJson(text);
-    return j.ok ? { value: j.value } : { value: text, problem: 'invalid-json' };
+    return j.ok ? { value: j.value } : brokenJson(text, max, 'invalid-json');
   }
   if (mt === 'application/x-www-form-urlencoded') return { value: parseForm(text) };
   if (mt === 'multipart/form-data' && contentType !== undefined) {
@@ -274,11 +357,16 @@ function interpret(text: string, decoding: Decoding, contentType: string | undef
     const parsed = boundary ? parseMultipart(text, boundary) : undefined;
     return parsed ? { value: parsed } : { value: text, problem: 'invalid-multipart' };
   }
+  // The text stays the value (a schema sees what the handler receives); the reading is walked too.
+  if (lineJsonMedia(mt)) return brokenJson(text, max);
+  if (mt === 'text/csv' || mt === 'application/csv' || mt === 'text/tab-separated-values') return { value: text, alts: [{ segment: '#csv', value: csvRows(text, max) }], textCovered: true };
+  if (yamlMedia(mt)) return { value: text, alts: [{ segment: '#yaml', value: yamlScalars(text, max) }], textCovered: true };
   // Text, unknown or missing content type: JSON when it is JSON (clients often omit the header, and
   // the handler will JSON.parse it anyway), otherwise the text itself.
   if (looksLikeJson(text)) {
     const j = tryJson(text);
     if (j.ok) return { value: j.value };
+    return brokenJson(text, max);
   }
   return { value: text };
 }

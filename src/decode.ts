@@ -72,6 +72,17 @@ function fromUnits(units: number[]): string {
 }
 
 /**
+ * The segments of a raw (still encoded) URL path, each decoded once, as a router hands them to a
+ * function that routes on its own path (`$default` and `{proxy+}` routes with serverless-http, an
+ * Express router on Cloud Functions, `request.url` split on Azure): `%2F` stays inside its segment.
+ */
+export function pathSegments(rawPath: string): string[] {
+  const out: string[] = [];
+  for (const s of rawPath.split('/')) if (s.length > 0) out.push(percentDecode(s));
+  return out;
+}
+
+/**
  * Decodes `%XX` (as UTF-8, overlong forms included) and `%uXXXX`. With `plusIsSpace`, `+` is a space
  * (form bodies, S3 keys). Invalid escapes are kept verbatim.
  */

@@ -661,13 +661,14 @@ function buildEngine(opts: ResolvedOptions): Engine {
       let value = source.value;
       // Set when `value` is a tree our own decoder built from text (JSON, form, multipart).
       let fresh = false;
-      // The body read in its declared non-UTF-8 charset, when that differs (body.ts, charset.ts).
-      let alt: { label: string; value: unknown } | undefined;
+      // Other readings of the body (its declared charset, CSV, YAML, JSON lines or literals: body.ts).
+      let alts: Array<{ segment: string; value: unknown }> | undefined;
+      let textCovered = false;
       const decoding = source.decoding ?? 'none';
       if (decoding !== 'none' || source.base64 === true || source.contentEncoding !== undefined) {
         // The raw payload text too (a rule on `body` or `records[*].body` as a whole).
         if (w.patch !== undefined && typeof value === 'string' && source.base64 !== true) w.patched(w.patch(w.segs, value));
-        const d = decodePayload(value, decoding, source.contentType, source.base64 === true, source.contentEncoding, opts.limits.maxBytes);
+        const d = decodePayload(value, decoding, source.contentType, source.base64 === true, source.contentEncoding, opts.limits.maxBytes, opts.limits.maxStrings);
         if (d.inflatesBeyond !== undefined) {
           // A decompression bomb, or a compressed upload past the limit: as with any input past
           // maxBytes, the rest is not inspected, and that is a finding of its own.
@@ -676,7 +677,8 @@ function buildEngine(opts: ResolvedOptions): Engine {
         }
         fresh = d.value !== value && (typeof value === 'string' || value instanceof Uint8Array);
         value = d.value;
-        alt = d.alt;
+        alts = d.alts;
+        textCovered = d.textCovered === true;
         if (d.problem !== undefined) {
           if (d.problem === 'invalid-encoding' || d.problem === 'unsupported-encoding') {
             const how = d.problem === 'invalid-encoding' ? 'does not inflate' : 'uses a coding this library does not undo';
@@ -696,13 +698,18 @@ function buildEngine(opts: ResolvedOptions): Engine {
           }
         }
       }
-      if (fresh) w.parsedValue(value, 0, undefined);
+      if (textCovered) {
+        // Every value is in a reading below (CSV fields, JSON lines): the text is not read whole.
+      } else if (fresh) w.parsedValue(value, 0, undefined);
       else w.value(value, 0, undefined);
-      if (alt !== undefined && !w.stopped) {
-        // Findings name it `body["#charset"].q`: the field as a charset-honouring parser reads it.
-        w.segs.push('#charset');
-        w.parsedValue(alt.value, 1, undefined);
-        w.segs.pop();
+      if (alts !== undefined) {
+        for (const alt of alts) {
+          if (w.stopped) break;
+          // Findings name it `body["#charset"].q`, `body["#csv"][3][1]`: the value as that reader sees it.
+          w.segs.push(alt.segment);
+          w.parsedValue(alt.value, 1, undefined);
+          w.segs.pop();
+        }
       }
       // A push envelope's base64 payload (Pub/Sub, CloudEvents, SNS attributes), read decoded too.
       if (!w.stopped && (source.kind === 'body' || source.kind === 'record') && value !== null && typeof value === 'object') {

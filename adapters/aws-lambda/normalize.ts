@@ -2,7 +2,7 @@
  * Lambda events to the engine's request model. Shapes are told apart by duck typing on the fields each
  * trigger always carries; anything unrecognized is inspected as a whole, never skipped.
  */
-import { parseCookieHeader, parseForm, percentDecode } from '../../src/decode';
+import { parseCookieHeader, parseForm, pathSegments, percentDecode } from '../../src/decode';
 import { appendSegment, formatPath } from '../../src/paths';
 import type { InputSource, InspectionRequest } from '../../src/types';
 
@@ -137,7 +137,13 @@ function httpSources(parts: HttpParts, query: Record<string, string | string[]>,
   // The path can carry traversal that path parameters do not show. Decoded once, as the router and
   // the application read it: `%2F` in a path is ordinary encoding, not an evasion; a second layer
   // (`%252F`) still reaches the detectors as `%2F`, and the engine decodes that too.
-  if (rawPath !== undefined) sources.push({ kind: 'path', path: 'path', value: percentDecode(rawPath) });
+  if (rawPath !== undefined) {
+    sources.push({ kind: 'path', path: 'path', value: percentDecode(rawPath) });
+    // Each segment on its own too: behind a `$default` or `{proxy+}` route the function routes
+    // itself, and a segment is a value its code uses alone, as a path parameter is.
+    const segments = pathSegments(rawPath);
+    if (segments.length > 0) sources.push({ kind: 'path', path: 'pathSegments', value: segments });
+  }
   sources.push({ kind: 'body', path: 'body', value: body, decoding: 'body', contentType: parts.contentType, contentEncoding: parts.contentEncoding, base64, validate: true });
   return sources;
 }

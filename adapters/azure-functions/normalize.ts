@@ -5,7 +5,7 @@
  * fields a sender controls (blob names and metadata, message properties).
  */
 import type { HttpRequest, InvocationContext } from '@azure/functions';
-import { parseCookieHeader, parseForm } from '../../src/decode';
+import { parseCookieHeader, parseForm, pathSegments } from '../../src/decode';
 import { appendSegment } from '../../src/paths';
 import { readBodyKeepReadable } from './body';
 import type { InputSource, InspectionRequest } from '../../src/types';
@@ -253,7 +253,12 @@ export async function normalizeHttp(req: HttpRequestLike, context: InvocationCon
     { kind: 'cookie', path: 'cookies', value: cookies },
   ];
   if (isObj(req.params)) sources.push({ kind: 'path', path: 'params', value: { ...req.params } });
-  if (path !== undefined) sources.push({ kind: 'path', path: 'path', value: path });
+  if (path !== undefined) {
+    sources.push({ kind: 'path', path: 'path', value: path });
+    // Each decoded segment on its own too, as a function that routes itself reads it.
+    const segments = pathSegments(path);
+    if (segments.length > 0) sources.push({ kind: 'path', path: 'pathSegments', value: segments });
+  }
   sources.push({ kind: 'body', path: 'body', value: body, decoding: 'body', contentType, contentEncoding: encoded ? contentEncoding : undefined, validate: true });
 
   return {

@@ -4,7 +4,7 @@
  * Firestore, anything else), and the legacy `(data, context)` background events.
  */
 import type { CloudEvent, Request } from '@google-cloud/functions-framework';
-import { parseCookieHeader, percentDecode } from '../../src/decode';
+import { parseCookieHeader, pathSegments, percentDecode } from '../../src/decode';
 import type { InputSource, InspectionRequest } from '../../src/types';
 import { documentEventFromJson, documentEventFromProtobuf, type PlainDocument, type PlainDocumentEvent } from './firestore';
 
@@ -105,8 +105,8 @@ export function normalizeHttp(req: Request): InspectionRequest {
     sources.push({ kind: 'path', path: 'path', value: path });
     // A function routes on its own path (an Express router, `req.path.split('/')`): each decoded
     // segment is a value the code uses on its own, as a path parameter is on API Gateway.
-    const segments = path.split('/').filter((s) => s.length > 0);
-    if (segments.length > 0) sources.push({ kind: 'path', path: 'pathSegments', value: segments.map((s) => percentDecode(s)) });
+    const segments = pathSegments(path);
+    if (segments.length > 0) sources.push({ kind: 'path', path: 'pathSegments', value: segments });
   }
   sources.push({ kind: 'body', path: 'body', value: body, decoding: 'body', contentType, validate: true });
   return { provider: 'gcp', trigger: 'http', method, path, ip: clientIp(req), sources };

@@ -376,7 +376,9 @@ export class ShellLexer {
       // A substitution opener met inside a double-quoted string (consumed by readDq).
       this.type = TK_SUB_OPEN;
       this.kind = this.pendingOpen;
-      this.spaceBefore = false;
+      // As outside quotes: a blank before a backtick is what tells a markdown code span in quoted
+      // prose ("set `debug` to `true` in \"config\"") from one glued into a word.
+      this.spaceBefore = this.i >= 2 && isBlank(this.s.charCodeAt(this.i - 2));
       this.start = this.i - 1;
       this.end = this.i;
       this.pendingOpen = 0;

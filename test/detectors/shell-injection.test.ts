@@ -366,6 +366,13 @@ t.test('quote break-out is reported as such', async (t) => {
 t.test('markdown code spans are shown, not blocked', async (t) => {
   const d = detectShellInjection('Use `ls -la` to list files, and `cat file` to print one.');
   t.equal(d?.confidence, 'medium');
+  // Prose that also quotes something: read inside double quotes, the spans are still code spans
+  // (found as the whole text of a YAML body, and in issue and chat text).
+  for (const v of ['Set `debug` to `true` and restart "api"', 'Try `whoami` and "id"', 'He said "use `sudo`" twice', 'x: "set `allowUnsafeRegex` to `true`."']) {
+    t.not(detectShellInjection(v)?.confidence, 'high', v);
+  }
+  // Glued or quote-breaking substitutions stay high.
+  for (const v of ['x" `id` "', 'a"`id`"b', '"; echo `id` "', 'name="`id`"']) t.equal(detectShellInjection(v)?.confidence, 'high', v);
 });
 
 t.test('reasons are one short sentence without echoing the input', async (t) => {

@@ -50,16 +50,40 @@ t.test('a body in a declared non-UTF-8 charset is also read in that charset', as
   const ct = 'application/json; charset=utf-7';
   const r = decodePayload('{"q":"x+ACc- OR +ACc-1+ACc-=+ACc-1"}', 'body', ct, false);
   t.same(r.value, { q: 'x+ACc- OR +ACc-1+ACc-=+ACc-1' }, 'the UTF-8 reading first');
-  t.same(r.alt, { label: 'utf-7', value: { q: "x' OR '1'='1" } }, 'and the UTF-7 reading');
+  t.same(r.alts, [{ segment: '#charset', value: { q: "x' OR '1'='1" } }], 'and the UTF-7 reading');
   const u16 = Buffer.from(JSON.stringify({ q: '<script>alert(1)</script>' }), 'utf16le');
-  t.same(decodePayload(u16, 'body', 'application/json; charset="UTF-16LE"', false).alt?.value, { q: '<script>alert(1)</script>' });
-  t.same(decodePayload(u16.toString('base64'), 'body', 'application/json; charset=utf-16le', true).alt?.value, { q: '<script>alert(1)</script>' }, 'base64 bytes');
-  t.equal(decodePayload('{"q":"plain"}', 'body', 'application/json; charset=utf-7', false).alt, undefined, 'the same text both ways: read once');
-  t.equal(decodePayload('{"q":"x+ACc-"}', 'body', 'application/json; charset=utf-8', false).alt, undefined, 'UTF-8 declared: read once');
-  t.equal(decodePayload('{"q":"x+ACc-"}', 'body', 'application/json', false).alt, undefined, 'no charset: read once');
-  t.equal(decodePayload('q=x%2BACc-', 'body', 'text/plain; charset=utf-7', false).alt, undefined, 'no + in it: nothing else to read');
-  t.same(decodePayload('x+ACc- OR 1=1', 'body', 'text/plain; charset=utf-7', false).alt?.value, "x' OR 1=1");
+  t.same(decodePayload(u16, 'body', 'application/json; charset="UTF-16LE"', false).alts?.find((a) => a.segment === '#charset')?.value, { q: '<script>alert(1)</script>' });
+  t.same(decodePayload(u16.toString('base64'), 'body', 'application/json; charset=utf-16le', true).alts?.find((a) => a.segment === '#charset')?.value, { q: '<script>alert(1)</script>' }, 'base64 bytes');
+  t.equal(decodePayload('{"q":"plain"}', 'body', 'application/json; charset=utf-7', false).alts, undefined, 'the same text both ways: read once');
+  t.equal(decodePayload('{"q":"x+ACc-"}', 'body', 'application/json; charset=utf-8', false).alts, undefined, 'UTF-8 declared: read once');
+  t.equal(decodePayload('{"q":"x+ACc-"}', 'body', 'application/json', false).alts, undefined, 'no charset: read once');
+  t.equal(decodePayload('q=x%2BACc-', 'body', 'text/plain; charset=utf-7', false).alts, undefined, 'no + in it: nothing else to read');
+  t.same(decodePayload('x+ACc- OR 1=1', 'body', 'text/plain; charset=utf-7', false).alts?.find((a) => a.segment === '#charset')?.value, "x' OR 1=1");
   // After inflation too.
   const { gzipSync } = await import('node:zlib');
-  t.same(decodePayload(gzipSync(u16), 'body', 'application/json; charset=utf-16le', false, 'gzip').alt?.value, { q: '<script>alert(1)</script>' });
+  t.same(decodePayload(gzipSync(u16), 'body', 'application/json; charset=utf-16le', false, 'gzip').alts?.find((a) => a.segment === '#charset')?.value, { q: '<script>alert(1)</script>' });
+});
+
+t.test('text formats: the readings a CSV, YAML or JSON-lines reader makes, and whether they cover the text', async (t) => {
+  t.same(decodePayload('\ufeff{"q":"x"}', 'body', 'application/json', false), { value: { q: 'x' } }, 'a byte order mark is stripped as body-parser does');
+  t.same(decodePayload('\ufeff{"q":"x"}', 'body', undefined, false).value, { q: 'x' }, 'also without a content type');
+  const lines = decodePayload('{"a":1}\n{"b":2}\n', 'body', 'application/x-ndjson', false);
+  t.same(lines, { value: '{"a":1}\n{"b":2}\n', alts: [{ segment: '#lines', value: [{ a: 1 }, { b: 2 }] }], textCovered: true }, 'the text stays the value (schemas), the documents are read');
+  const notLines = decodePayload('{"a":1}\n{"b":', 'body', 'application/x-ndjson', false);
+  t.equal(notLines.textCovered, undefined, 'a line that does not parse: the text is read whole too');
+  t.same(notLines.alts, [{ segment: '#strings', value: ['a', 'b'] }]);
+  t.same(decodePayload('a,b\n"x ""y""",z\n', 'body', 'text/csv', false).alts, [{ segment: '#csv', value: [['a', 'b'], ['x "y"', 'z']] }]);
+  t.equal(decodePayload('k: v\n', 'body', 'application/yaml', false).textCovered, true);
+  t.equal(decodePayload('plain words', 'body', 'text/plain', false).alts, undefined, 'plain text: one reading');
+  t.equal(decodePayload('{"a":1}', 'body', 'application/json', false).alts, undefined, 'valid JSON: one reading');
+});
+
+t.test('multipart parameters are read as busboy reads them', async (t) => {
+  const mp = (disposition: string): string => `--b\r\nContent-Disposition: form-data; ${disposition}\r\n\r\nhi\r\n--b--\r\n`;
+  const files = (disposition: string): unknown => (decodePayload(mp(disposition), 'body', 'multipart/form-data; boundary=b', false).value as Record<string, unknown>)['(files)'];
+  t.same(files('name="f"; filename="a;b.txt"'), [{ filename: 'a;b.txt', content: 'hi' }], 'a ; inside quotes does not end the name');
+  t.same(files('name="f"; filename="say \\"hi\\".txt"'), [{ filename: 'say "hi".txt', content: 'hi' }], 'escaped quotes');
+  t.same(files("name=\"f\"; filename*=UTF-8''%2E%2E%2Fetc%2Fpasswd"), [{ filename: '../etc/passwd', content: 'hi' }], 'the extended form, decoded');
+  t.same(files("name=\"f\"; filename=\"a.txt\"; filename*=UTF-8''b%3B.txt"), [{ filename: 'a.txt', content: 'hi', 'filename*': 'b;.txt' }], 'both forms, when they differ');
+  t.same(decodePayload(mp('name="x;y"'), 'body', 'multipart/form-data; boundary="b"', false).value, { 'x;y': 'hi' }, 'a quoted boundary and field name');
 });
