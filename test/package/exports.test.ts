@@ -53,3 +53,46 @@ protect(async () => 1, { mdoe: 'block' });
   const r = node([tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', 'esm.mts', 'cjs.cts'], dir);
   t.equal(r.status, 0, r.stdout + r.stderr);
 });
+
+t.test('Node loads the entries from dist/pkg: one file, the same exports, one copy of each module', async (t) => {
+  const r = node([
+    '-e',
+    `
+const a = require('serverless-rasp/aws-lambda');
+const c = require('serverless-rasp');
+const entries = { 'aws-lambda': 'adapters/aws-lambda', 'azure-functions': 'adapters/azure-functions', 'gcp-functions': 'adapters/gcp-functions', index: 'src' };
+const names = {};
+for (const [e, dir] of Object.entries(entries)) {
+  const packed = Object.keys(require('./dist/pkg/' + e + '.js')).sort();
+  names[e] = JSON.stringify(packed) === JSON.stringify(Object.keys(require('./dist/' + dir + '/index.js')).sort()) ? 'same' : packed;
+}
+console.log(JSON.stringify({
+  resolved: require.resolve('serverless-rasp/aws-lambda').replace(/\\\\/g, '/').split('/dist/')[1],
+  // one class, not two copies: an error from one entry is an instance of the other's class
+  shared: new a.RequestBlockedError([], 'r') instanceof c.RaspError,
+  names,
+}));
+`,
+  ]);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop() || '{}') as Record<string, unknown>;
+  t.same(out, { resolved: 'pkg/aws-lambda.js', shared: true, names: { 'aws-lambda': 'same', 'azure-functions': 'same', 'gcp-functions': 'same', index: 'same' } }, r.stderr);
+});
+
+t.test('a bundler reads the tsc tree, not dist/pkg (it bundles only what the entry reaches)', async (t) => {
+  const { buildSync } = require('esbuild') as typeof import('esbuild');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rasp-pkg-bundle-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.mkdirSync(path.join(dir, 'node_modules'));
+  fs.symlinkSync(root, path.join(dir, 'node_modules', 'serverless-rasp'), 'dir');
+  fs.writeFileSync(path.join(dir, 'h.ts'), "import { protect } from 'serverless-rasp/aws-lambda';\nexport const handler = protect(async () => ({ statusCode: 200 }));\n");
+  const res = buildSync({ absWorkingDir: dir, entryPoints: ['h.ts'], outfile: path.join(dir, 'h.js'), bundle: true, platform: 'node', format: 'cjs', external: ['re2'], metafile: true, logLevel: 'silent' });
+  const inputs = Object.keys(res.metafile.inputs).map((k) => k.replace(/\\/g, '/'));
+  t.ok(inputs.some((k) => k.endsWith('dist/adapters/aws-lambda/index.js')), 'the adapter from the tsc tree');
+  t.notOk(inputs.some((k) => k.includes('dist/pkg/')), 'not dist/pkg');
+  t.notOk(inputs.some((k) => k.includes('azure-functions') || k.includes('gcp-functions')), 'no other provider adapter');
+});
+
+t.test('through dist/pkg, the optional packages stay unloaded by default (lazy requires kept)', async (t) => {
+  const r = spawnSync('env', ['-i', `PATH=${process.env.PATH ?? ''}`, process.execPath, '-e', "require('serverless-rasp/aws-lambda').protect(async () => ({ statusCode: 200 }), { log: false }); console.log(JSON.stringify(Object.keys(require.cache).map((k) => k.replace(/\\\\/g, '/').split('/').slice(-2).join('/'))))"], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  t.same(JSON.parse(r.stdout.trim() || '[]'), ['pkg/aws-lambda.js', 'pkg/core.js'], r.stderr);
+});
