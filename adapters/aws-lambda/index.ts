@@ -69,69 +69,79 @@ export function protect<TEvent = any, TResult = any>(
   const user = handler as unknown as AnyHandler;
   const streaming = (handler as unknown as Record<symbol, unknown>)[STREAMING] !== undefined;
 
-  const run = async (event: unknown, context: Context, stream?: ResponseStreamLike): Promise<unknown> => {
-    const meta: InvocationMeta = {
-      provider: 'aws',
-      functionName: context?.functionName,
-      requestId: context?.awsRequestId,
-      trigger: undefined,
-      sourceIp: undefined,
-    };
-    let refused = rt.begin(meta);
-    if (refused instanceof Promise) refused = await refused;
+  // Not async itself: runInvocation is, and ends the invocation (rt.end) in its own `finally`. One
+  // async frame fewer per invocation: its promise and await cost ~0.2 µs under the sink checks'
+  // AsyncLocalStorage, which hooks every promise.
+  const run = (event: unknown, context: Context, stream?: ResponseStreamLike): Promise<unknown> => {
+    let meta: InvocationMeta;
+    let refused: Verdict | undefined | Promise<Verdict | undefined>;
     try {
-      return await runInvocation(event, context, meta, refused, stream);
-    } finally {
-      rt.end();
+      meta = {
+        provider: 'aws',
+        functionName: context?.functionName,
+        requestId: context?.awsRequestId,
+        trigger: undefined,
+        sourceIp: undefined,
+      };
+      refused = rt.begin(meta);
+    } catch (err) {
+      return Promise.reject(err);
     }
+    if (refused instanceof Promise) return refused.then((r) => runInvocation(event, context, meta, r, stream));
+    return runInvocation(event, context, meta, refused, stream);
   };
 
   /** Event triggers whose error message the platform passes on to the caller (see RequestBlockedError). */
   const CALLER_FACING: ReadonlySet<string> = new Set(['cognito', 'appsync']);
 
   const runInvocation = async (event: unknown, context: Context, meta: InvocationMeta, refused: Verdict | undefined, stream?: ResponseStreamLike): Promise<unknown> => {
-    let n: Normalized;
+    // `return await` wherever a promise is returned: the invocation ends after it settles.
     try {
-      n = normalize(event);
-    } catch (err) {
-      if (refused !== undefined) throw new RequestBlockedError(refused.findings, meta.requestId);
-      const v = rt.fail(err, meta);
-      if (v.action === 'block') throw new RequestBlockedError(v.findings, meta.requestId);
-      return invoke(user, event, context, stream);
-    }
-    meta.trigger = n.trigger;
-    // A tampered instance (integrity, block mode) refuses every invocation, as an engine block would.
-    if (refused !== undefined) {
-      if (n.kind === 'batch') throw new RequestBlockedError(refused.findings, meta.requestId);
-      return blocked(n, refused, meta, stream);
-    }
+      let n: Normalized;
+      try {
+        n = normalize(event);
+      } catch (err) {
+        if (refused !== undefined) throw new RequestBlockedError(refused.findings, meta.requestId);
+        const v = rt.fail(err, meta);
+        if (v.action === 'block') throw new RequestBlockedError(v.findings, meta.requestId);
+        return await invoke(user, event, context, stream);
+      }
+      meta.trigger = n.trigger;
+      // A tampered instance (integrity, block mode) refuses every invocation, as an engine block would.
+      if (refused !== undefined) {
+        if (n.kind === 'batch') throw new RequestBlockedError(refused.findings, meta.requestId);
+        return blocked(n, refused, meta, stream);
+      }
 
-    if (n.kind === 'batch') {
-      if (n.answer === 'throw') return runWhole(n, event, context, meta);
-      if (n.answer === 'firehose') return runFirehose(n, event as { records: unknown[] }, context, meta);
-      return runBatch(n, event as { Records: unknown[] }, context, meta);
-    }
+      if (n.kind === 'batch') {
+        if (n.answer === 'throw') return await runWhole(n, event, context, meta);
+        if (n.answer === 'firehose') return await runFirehose(n, event as { records: unknown[] }, context, meta);
+        return await runBatch(n, event as { Records: unknown[] }, context, meta);
+      }
 
-    meta.sourceIp = n.request.ip;
-    // Rate and cost first: the cheapest check, and a flood must not buy inspection time either.
-    const admission = rt.admit(n.request, meta, n.kind === 'http', context?.memoryLimitInMB);
-    const d = admission.decision;
-    if (n.kind === 'http' && (d.action === 'throttle' || d.action === 'shed') && stream === undefined) {
-      return rateLimitedResponse(n.trigger, n.multiValue, d, meta.requestId);
-    }
-    const verdict = rt.check(n.request, meta);
-    if (verdict.action === 'block') return blocked(n, verdict, meta, stream);
-    const started = performance.now();
-    let out;
-    try {
-      out = await rt.guard(n.request, meta, () => invoke(user, event, context, stream));
+      meta.sourceIp = n.request.ip;
+      // Rate and cost first: the cheapest check, and a flood must not buy inspection time either.
+      const admission = rt.admit(n.request, meta, n.kind === 'http', context?.memoryLimitInMB);
+      const d = admission.decision;
+      if (n.kind === 'http' && (d.action === 'throttle' || d.action === 'shed') && stream === undefined) {
+        return rateLimitedResponse(n.trigger, n.multiValue, d, meta.requestId);
+      }
+      const verdict = rt.check(n.request, meta);
+      if (verdict.action === 'block') return blocked(n, verdict, meta, stream);
+      const started = performance.now();
+      let out;
+      try {
+        out = await rt.guard(n.request, meta, () => invoke(user, event, context, stream));
+      } finally {
+        admission.done(performance.now() - started);
+      }
+      if (out.ok) return out.value;
+      if (n.kind === 'http' && stream === undefined) return httpBlockResponse(n.trigger, n.multiValue, sinkVerdict(out.blocked), meta.requestId);
+      // A streaming response may have started already; the sink stopped the operation, the error ends it.
+      throw out.blocked;
     } finally {
-      admission.done(performance.now() - started);
+      rt.end();
     }
-    if (out.ok) return out.value;
-    if (n.kind === 'http' && stream === undefined) return httpBlockResponse(n.trigger, n.multiValue, sinkVerdict(out.blocked), meta.requestId);
-    // A streaming response may have started already; the sink stopped the operation, the error ends it.
-    throw out.blocked;
   };
 
   const blocked = (n: Exclude<Normalized, { kind: 'batch' }>, verdict: Verdict, meta: InvocationMeta, stream?: ResponseStreamLike): unknown => {

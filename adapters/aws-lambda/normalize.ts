@@ -69,39 +69,55 @@ interface HttpParts {
   contentEncoding: string | undefined;
 }
 
-/** Lower-cases header names, folds multi-value headers, and lifts cookies out of `Cookie`. */
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** One header into `parts` (lower-cased name; `Cookie` split into cookies; repeats folded). */
+function addHeader(parts: HttpParts, rawName: string, value: string): void {
+  const name = rawName.toLowerCase();
+  if (name === 'cookie') {
+    parseCookieHeader(value, parts.cookies);
+    return;
+  }
+  if (name === 'content-type') parts.contentType = value;
+  else if (name === 'content-encoding') parts.contentEncoding = value;
+  if (PLATFORM_HEADERS.has(name)) return;
+  const headers = parts.headers;
+  const prev = headers[name];
+  if (prev === undefined) headers[name] = value;
+  else if (Array.isArray(prev)) {
+    if (!prev.includes(value)) prev.push(value);
+  } else if (prev !== value) headers[name] = [prev, value];
+}
+
+/**
+ * Lower-cases header names, folds multi-value headers, and lifts cookies out of `Cookie`. Own
+ * enumerable names in order, as Object.entries gives them, without its array of pairs per call.
+ */
 function headerParts(single: unknown, multi: unknown, cookieList?: unknown): HttpParts {
-  const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
-  const cookies: Record<string, string> = Object.create(null) as Record<string, string>;
-  let contentType: string | undefined;
-  let contentEncoding: string | undefined;
-  const add = (rawName: string, value: string): void => {
-    const name = rawName.toLowerCase();
-    if (name === 'cookie') {
-      parseCookieHeader(value, cookies);
-      return;
-    }
-    if (name === 'content-type') contentType = value;
-    else if (name === 'content-encoding') contentEncoding = value;
-    if (PLATFORM_HEADERS.has(name)) return;
-    const prev = headers[name];
-    if (prev === undefined) headers[name] = value;
-    else if (Array.isArray(prev)) {
-      if (!prev.includes(value)) prev.push(value);
-    } else if (prev !== value) headers[name] = [prev, value];
+  const parts: HttpParts = {
+    headers: Object.create(null) as Record<string, string | string[]>,
+    cookies: Object.create(null) as Record<string, string>,
+    contentType: undefined,
+    contentEncoding: undefined,
   };
   if (isObj(multi)) {
-    for (const [k, vs] of Object.entries(multi)) {
-      if (Array.isArray(vs)) for (const v of vs) if (typeof v === 'string') add(k, v);
+    for (const k in multi) {
+      if (!hasOwn.call(multi, k)) continue;
+      const vs = multi[k];
+      if (Array.isArray(vs)) for (const v of vs) if (typeof v === 'string') addHeader(parts, k, v);
     }
   }
   if (isObj(single)) {
-    for (const [k, v] of Object.entries(single)) if (typeof v === 'string') add(k, v);
+    for (const k in single) {
+      if (!hasOwn.call(single, k)) continue;
+      const v = single[k];
+      if (typeof v === 'string') addHeader(parts, k, v);
+    }
   }
   if (Array.isArray(cookieList)) {
-    for (const c of cookieList) if (typeof c === 'string') parseCookieHeader(c, cookies);
+    for (const c of cookieList) if (typeof c === 'string') parseCookieHeader(c, parts.cookies);
   }
-  return { headers, cookies, contentType, contentEncoding };
+  return parts;
 }
 
 /** Query parameters as name → value or values; `urlEncoded` for ALB, which passes them raw. */

@@ -37,6 +37,7 @@
  * regular expressions; adversarial inputs (1 MB of `(`, quotes, comments) cost what prose of the same
  * size does.
  */
+import { C } from '../charclass';
 import type { Detection } from '../types';
 import {
   Q_BACKTICK,
@@ -3497,8 +3498,10 @@ function isLoginLike(s: string, quoteAt: number): boolean {
  * Rules: sqli.union, sqli.stacked, sqli.time, sqli.error, sqli.file, sqli.exec, sqli.tautology,
  * sqli.boolean, sqli.statement, sqli.probe, sqli.subquery, sqli.comment, sqli.expression, sqli.evasion,
  * sqli.json.
+ *
+ * `mask`, when given, is charMask(value) (the engine's): it only spares a scan, never changes an answer.
  */
-export function detectSqlInjection(value: string): Detection | undefined {
+export function detectSqlInjection(value: string, mask?: number): Detection | undefined {
   // No try/catch: a bug here must reach the wrapper, which logs it once and fails open.
   if (typeof value !== 'string' || value.length < 2) return undefined;
   // worthWalking first: it leaves at the first trigger character, and values without one (ids,
@@ -3510,14 +3513,16 @@ export function detectSqlInjection(value: string): Detection | undefined {
   const bare = scan === SCAN_FULL;
   const w = WALKER;
   w.nestComments(false);
-  let best = walkContexts(value, bare);
+  // Typographic quotes (U+02B9 and above) are non-ASCII: without any, there are none to look for.
+  const typographic = mask === undefined || (mask & C.NONASCII) !== 0;
+  let best = walkContexts(value, bare, typographic);
   if ((best === undefined || best.confidence !== 'high') && w.nestedSeen()) {
     // A block comment held `/*`: PostgreSQL and SQL Server nest comments, so `/* a /* b */ c */` hides
     // ` c */` from them where MySQL reads it as code. Walk again with their reading (only such values
     // pay for it; comments inside comments are rare outside attacks and code).
     try {
       w.nestComments(true);
-      best = stronger(best, walkContexts(value, bare));
+      best = stronger(best, walkContexts(value, bare, typographic));
     } finally {
       w.nestComments(false);
     }
@@ -3526,7 +3531,7 @@ export function detectSqlInjection(value: string): Detection | undefined {
 }
 
 /** The walks of every context `value` may sit in; returns at the first high verdict. */
-function walkContexts(value: string, bare: boolean): Verdict | undefined {
+function walkContexts(value: string, bare: boolean, typographic: boolean): Verdict | undefined {
   let best: Verdict | undefined;
   // Quoted contexts: break out at the first quote of each kind. The ASCII quotes by indexOf (the
   // engine's fast search); the typographic ones (all at U+02B9 and above) only where they could come
@@ -3537,7 +3542,9 @@ function walkContexts(value: string, bare: boolean): Verdict | undefined {
   const bt = value.indexOf('`');
   // Without `bare` the pre-scan said SCAN_QUOTED, which it only does after reading every character
   // as ASCII: no typographic quote to look for.
-  const lim = bare ? Math.max(sq < 0 ? n : sq, dq < 0 ? n : dq) : 0;
+  // (Nor when the value has no character outside ASCII: on prose with an apostrophe and no double
+  // quote this loop read the whole value: ~6% of the detector's time on the bench's catalogue prose.)
+  const lim = bare && typographic ? Math.max(sq < 0 ? n : sq, dq < 0 ? n : dq) : 0;
   for (let i = 0; i < lim; i++) {
     const c = value.charCodeAt(i);
     if (c < 0x2b9) continue;

@@ -190,6 +190,8 @@ const describeMask = (m: number): string => BIT_NAMES.filter(([, b]) => (m & b) 
 function check(t: Test, strings: Iterable<string>): void {
   const seen = new Set<string>();
   const violations: string[] = [];
+  /** Detectors that take the engine's mask as a hint (to spare a scan) must answer as without it. */
+  const hinted: string[] = [];
   let runs = 0;
   for (const raw of strings) {
     const decoded = deepDecode(raw);
@@ -201,6 +203,10 @@ function check(t: Test, strings: Iterable<string>): void {
         if (entry.value === undefined) continue;
         runs++;
         const hit = entry.value(s);
+        if (mask !== 0) {
+          const withMask = entry.value(s, mask);
+          if (JSON.stringify(withMask) !== JSON.stringify(hit)) hinted.push(`${entry.class} on ${JSON.stringify(s)}: ${JSON.stringify(hit)} without the mask, ${JSON.stringify(withMask)} with it`);
+        }
         // What the engine runs: detectors whose needs meet the mask; for letters-and-digits-only
         // strings (mask 0) of 12 or more characters, the `alnum` detectors.
         const reached = mask === 0 ? entry.alnum === true && s.length >= 12 : (mask & entry.needs) !== 0;
@@ -215,6 +221,7 @@ function check(t: Test, strings: Iterable<string>): void {
   }
   t.ok(runs > 0, `${seen.size} strings, ${runs} detector runs`);
   t.same(violations, [], 'no detection is hidden by the needs mask');
+  t.same(hinted, [], 'the mask passed to a detector never changes its answer');
 }
 
 t.test('every detector has a non-empty needs mask when it has a value detector', async (t) => {
@@ -230,6 +237,14 @@ for (const [cls, list] of Object.entries(VECTORS)) {
     check(t, list.flatMap(variants));
   });
 }
+
+t.test('strings the mask hints decide early (no slash, colon, percent, control or non-ASCII)', async (t) => {
+  // path-traversal: only `..` or a Windows classic can matter; sqli: no typographic quote to find.
+  check(t, [
+    'boot.ini', ' BOOT.INI ', 'win.ini', 'x.win.ini', 'a..b', '....', '.. ', 'v1.2..3', 'wait...', 'Leave it at the door, please.' + ' '.repeat(57),
+    "it's a 'quoted' word", 'it\u2019s \u201cquoted\u201d', "O'Neil said \u2018hi\u2019 or 1=1", "x' or '1'='1", 'SKU-1000', 'Cotton T-shirt, size S',
+  ].flatMap(variants));
+});
 
 t.test('seeded random strings from attack words and every character class', async (t) => {
   check(t, randomStrings(4000, 0x5eed));

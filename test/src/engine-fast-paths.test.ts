@@ -84,3 +84,47 @@ t.test('keyNeeds and pairNeeds hide no detection', async (t) => {
   t.ok(fired > 100, `${fired} key and pair detections checked`);
   t.same(violations.slice(0, 20), [], 'no key or pair detection is hidden by its mask');
 });
+
+// Path and query values and names share the clean set (a route's `/orders`, `page=2` repeat on every
+// request): the same rules as headers, and a value is kept only when nothing inside it was counted
+// against the limits, so that a skipped value changes neither a verdict nor what the limits count.
+const query = (value: Record<string, string>): InputSource => ({ kind: 'query', path: 'query', value });
+const verdictOf = (v: { action: string; findings: Array<{ rule: string; path: string; confidence: string }> }) => ({
+  action: v.action,
+  findings: v.findings.map((f) => `${f.rule} ${f.path} ${f.confidence}`),
+});
+
+t.test('a query value exempt from a detector is remembered only for the detectors it was inspected with', async (t) => {
+  const e = createEngine();
+  const url = 'http://127.0.0.1:8080/callback';
+  t.equal(e.inspect(req(query({ redirect_uri: url }))).action, 'allow', 'redirect_uri is not an SSRF target');
+  t.equal(e.inspect(req(query({ redirect_uri: url }))).action, 'allow', 'and stays so from the cache');
+  const v = e.inspect(req(query({ next: url })));
+  t.equal(v.findings[0]?.class, 'ssrf', 'the same value under another name is still judged by SSRF');
+  t.same(verdictOf(v), verdictOf(createEngine().inspect(req(query({ next: url })))), 'as a fresh engine judges it');
+  const h = e.inspect(req(headers({ 'x-target': url })));
+  t.equal(h.findings[0]?.class, 'ssrf', 'and in a header');
+});
+
+t.test('a query value holding base64 JSON is not remembered: the limits count its strings every time', async (t) => {
+  // 2 strings (name, value) + 4 inside the decoded document; 8 allowed.
+  const b64 = 'eyJhIjoieDEiLCJiIjoieTEifQ==';
+  const e = createEngine({ limits: { maxStrings: 8 } });
+  t.equal(e.inspect(req(query({ s: b64 }))).action, 'allow', 'within the limit');
+  const v = e.inspect(req(query({ s: b64, t: 'aa', u: 'bb' })));
+  t.same(verdictOf(v), verdictOf(createEngine({ limits: { maxStrings: 8 } }).inspect(req(query({ s: b64, t: 'aa', u: 'bb' })))), 'as a fresh engine judges it');
+  t.equal(v.findings[0]?.rule, 'limits.strings');
+});
+
+t.test('a path found clean answers as a fresh engine would in every source it is cached for', async (t) => {
+  const e = createEngine();
+  const path = (value: string): InputSource => ({ kind: 'path', path: 'path', value });
+  const values = ['/orders', '/orders/42', '/files/../../etc/passwd', '/a%2e%2e/b', "/o'Neil", '/x\r\nSet-Cookie: a=b', XSS, B64];
+  for (let round = 0; round < 2; round++) {
+    for (const s of values) {
+      for (const src of [path(s), query({ q: s }), headers({ 'x-v': s })]) {
+        t.same(verdictOf(e.inspect(req(src))), verdictOf(createEngine().inspect(req(src))), `round ${round}: ${src.kind} ${JSON.stringify(s)}`);
+      }
+    }
+  }
+});
