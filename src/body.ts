@@ -4,7 +4,7 @@
  * `protocol` finding and inspected as text, never skipped.
  */
 import { decodeCharset, isUtf8Charset } from './charset';
-import { decodeBase64, parseForm, percentDecode } from './decode';
+import { base64Bytes, decodeBase64, parseForm, percentDecode } from './decode';
 import { csvRows, jsonStringLiterals, ndjsonDocuments, yamlScalars } from './textforms';
 import type { Decoding } from './types';
 
@@ -90,7 +90,7 @@ function mediaType(contentType: string | undefined): string {
  * is not cut at a `;` inside quotes (`filename="x;' OR 1=1--"` is one name, not `x`). An extended
  * parameter (`filename*=UTF-8''%27%20OR…`, RFC 8187) is percent-decoded.
  */
-function param(header: string, name: string): string | undefined {
+function param(header: string, name: string, escapes = true): string | undefined {
   const n = header.length;
   let i = header.indexOf(';');
   while (i !== -1 && i < n) {
@@ -113,7 +113,7 @@ function param(header: string, name: string): string | undefined {
       for (; k < n; k++) {
         const c = header.charCodeAt(k);
         if (c === 34) break;
-        if (c === 92 && k + 1 < n) k++;
+        if (escapes && c === 92 && k + 1 < n) k++;
         value += header[k];
       }
       i = header.indexOf(';', k);
@@ -131,6 +131,16 @@ function param(header: string, name: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The content type declares a charset other than UTF-8: the body's bytes, not its UTF-8 text, are
+ * what a charset-honouring reader decodes (an adapter that holds bytes keeps them for this).
+ */
+export function declaresOtherCharset(contentType: string | undefined): boolean {
+  if (contentType === undefined || !contentType.includes('=')) return false;
+  const charset = param(contentType, 'charset');
+  return charset !== undefined && !isUtf8Charset(charset);
 }
 
 /** Looks like a JSON document: first and last non-space characters are `{}` or `[]`. */
@@ -218,6 +228,7 @@ function parseMultipart(body: string, boundary: string): Record<string, unknown>
     let name: string | undefined;
     let filename: string | undefined;
     let extended: string | undefined;
+    let rawFilename: string | undefined;
     let partType = '';
     for (const line of head.split('\r\n')) {
       const colon = line.indexOf(':');
@@ -227,6 +238,12 @@ function parseMultipart(body: string, boundary: string): Record<string, unknown>
       if (h === 'content-disposition') {
         name = param(v, 'name');
         filename = param(v, 'filename');
+        // Undici's reader (`request.formData()` on Azure, Node's Response) and browsers take a
+        // backslash in a quoted file name as itself, busboy as an escape: both names are read.
+        if (filename !== undefined && v.includes('\\')) {
+          const raw = param(v, 'filename', false);
+          if (raw !== undefined && raw !== filename) rawFilename = raw;
+        }
         // Busboy and most readers prefer the extended form when both are sent: both are inspected.
         extended = param(v, 'filename*');
         if (filename === undefined || filename === extended) [filename, extended] = [extended, undefined];
@@ -237,6 +254,7 @@ function parseMultipart(body: string, boundary: string): Record<string, unknown>
       const textual = partType === '' || partType.startsWith('text/') || partType.includes('json') || partType.includes('xml');
       const file: Record<string, string> = textual ? { filename, content } : { filename };
       if (extended !== undefined) file['filename*'] = extended;
+      if (rawFilename !== undefined) file['filename#raw'] = rawFilename;
       files.push(file);
     } else {
       const prev = out[key];
@@ -247,6 +265,23 @@ function parseMultipart(body: string, boundary: string): Record<string, unknown>
   return out;
 }
 
+/**
+ * A message payload that is gzip without saying so: bytes that start with gzip's magic (1f 8b 08),
+ * or base64 text that does (`H4sI`). CloudWatch Logs subscriptions deliver their batches to Kinesis
+ * and Firehose that way, and producers compress large SQS, Pub/Sub or queue messages; the consumer
+ * inflates them before reading. Only message triggers (`auto`): an HTTP body says its coding in
+ * Content-Encoding, and an uploaded `.gz` file is not read by the application. Costs a prefix
+ * compare on other payloads.
+ */
+function gzipPayload(raw: string | Uint8Array, base64: boolean): Buffer | undefined {
+  if (typeof raw === 'string') {
+    // A string record (an SQS body) is base64 by its content: the strict check decides.
+    return raw.startsWith('H4sI') ? base64Bytes(raw) : undefined;
+  }
+  if (!base64 && raw.length > 18 && raw[0] === 0x1f && raw[1] === 0x8b && raw[2] === 8) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  return undefined;
+}
+
 export function decodePayload(
   raw: unknown,
   decoding: Decoding,
@@ -255,11 +290,22 @@ export function decodePayload(
   contentEncoding?: string,
   maxBytes = Infinity,
   maxStrings = 20_000,
+  /** False for a payload that is itself the output of inflating: one layer is undone, not a chain. */
+  sniffGzip = true,
 ): DecodedBody {
   if (raw === undefined || raw === null) return { value: undefined };
   let text: string;
   let problem: BodyProblem | undefined;
   const coding = contentEncoding?.trim().toLowerCase();
+  if (sniffGzip && decoding === 'auto' && (coding === undefined || coding === '') && (typeof raw === 'string' || raw instanceof Uint8Array)) {
+    const gz = gzipPayload(raw, base64);
+    if (gz !== undefined) {
+      const r = inflate(gz, 'gzip', maxBytes);
+      if ('bytes' in r) return decodePayload(r.bytes, decoding, contentType, false, undefined, Infinity, maxStrings, false);
+      // Past the limit: a finding, as for a compressed body. Not gzip after all: read as it is.
+      if ('beyond' in r) return { value: undefined, inflatesBeyond: r.beyond };
+    }
+  }
   if (coding !== undefined && coding !== '' && coding !== 'identity') {
     // Compressed: the bytes matter, so base64 is undone to bytes, not to text.
     let bytes: Buffer | undefined;
@@ -267,7 +313,7 @@ export function decodePayload(
     else if (typeof raw === 'string') bytes = base64 ? (decodeBase64(raw) === undefined ? undefined : Buffer.from(raw, 'base64')) : Buffer.from(raw, 'utf8');
     if (bytes !== undefined) {
       const r = inflate(bytes, coding, maxBytes);
-      if ('bytes' in r) return decodePayload(r.bytes, decoding, contentType, false, undefined, Infinity, maxStrings);
+      if ('bytes' in r) return decodePayload(r.bytes, decoding, contentType, false, undefined, Infinity, maxStrings, false);
       if ('beyond' in r) return { value: undefined, inflatesBeyond: r.beyond };
       problem = r.problem;
     }
@@ -368,5 +414,122 @@ function interpret(text: string, decoding: Decoding, contentType: string | undef
     if (j.ok) return { value: j.value };
     return brokenJson(text, max);
   }
+  // JSON encoded twice (a producer that stringifies a document and sends it as JSON: `"{\"q\":…}"`):
+  // the consumer's JSON.parse gives back the document's text, which the walk reads as JSON.
+  // Read escaped, a value's `\"` hides its quotes from the detectors.
+  if (quotedJsonString(text)) {
+    const j = tryJson(text);
+    if (j.ok) return { value: j.value };
+  }
+  if (decoding === 'auto') {
+    const alts = messageReadings(text, max);
+    if (alts !== undefined) return { value: text, alts };
+  }
   return { value: text };
+}
+
+/** Characters of an application/x-www-form-urlencoded text (what encoders leave unescaped, and `[]`). */
+function formChar(c: number): boolean {
+  return (
+    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 37 || c === 43 || c === 61 || c === 38 || c === 45 || c === 95 || c === 46 || c === 126 || c === 42 || c === 39 || c === 40 || c === 41 || c === 91 || c === 93 || c === 44 || c === 59 || c === 58 || c === 47 || c === 64 || c === 36 || c === 33
+  );
+}
+
+/** `k=v&…` with nothing a form encoder would have escaped (no space, no quote, no line break). */
+function formShaped(s: string): boolean {
+  const eq = s.indexOf('=');
+  if (eq < 1) return false;
+  for (let i = 0; i < s.length; i++) if (!formChar(s.charCodeAt(i))) return false;
+  return true;
+}
+
+/**
+ * CSV whose quoting matters: a doubled quote, or a quoted field in a text of several lines whose first
+ * line has a delimiter. Unquoted CSV needs no reading of its own (its fields are its text).
+ */
+function csvShaped(s: string): boolean {
+  const q = s.indexOf('"');
+  if (q === -1) return false;
+  if (s.includes('""', q)) return true;
+  const nl = s.indexOf('\n');
+  if (nl === -1) return false;
+  let delimited = false;
+  for (let i = 0; i < nl && !delimited; i++) delimited = fieldDelimiter(s.charCodeAt(i));
+  if (!delimited) return false;
+  // A quote that opens a field (at a line's start or after a delimiter), not one inside prose.
+  for (let i = q; i !== -1; i = s.indexOf('"', i + 1)) if (i === 0 || fieldDelimiter(s.charCodeAt(i - 1)) || s.charCodeAt(i - 1) === 10) return true;
+  return false;
+}
+
+function fieldDelimiter(c: number): boolean {
+  return c === 44 || c === 59 || c === 9 || c === 124;
+}
+
+/** Starts like a YAML mapping (`key: value`), a sequence (`- item`) or a document (`---`). */
+function yamlShaped(s: string): boolean {
+  if (s.startsWith('---') || s.startsWith('- ')) return true;
+  let i = 0;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46)) break;
+    i++;
+  }
+  return i > 0 && s.charCodeAt(i) === 58 && (s.charCodeAt(i + 1) === 32 || s.charCodeAt(i + 1) === 10 || s.charCodeAt(i + 1) === 13);
+}
+
+/** Largest message text given guessed readings (SQS, SNS and Service Bus messages are 256 KB). */
+const SNIFF_MAX_TEXT = 1024 * 1024;
+/** Most values in one guessed reading: a fraction of the default maxStrings (20,000). */
+const SNIFF_MAX_VALUES = 4096;
+
+/** The text up to its `n`-th `&`: a form's first `n` pairs. */
+function firstPairs(s: string, n: number): string {
+  let at = -1;
+  for (let k = 0; k < n; k++) {
+    at = s.indexOf('&', at + 1);
+    if (at === -1) return s;
+  }
+  return s.slice(0, at);
+}
+
+/** Shortest text read as base64 when nothing says it is: shorter ones are ordinary words. */
+const MIN_SNIFFED_BASE64 = 12;
+
+/**
+ * Readings of a message payload (a queue message, a stream record, a Pub/Sub message) that is not
+ * JSON, when its shape says what the consumer will parse it as: nothing declares a message's format,
+ * the consumer knows it. A form (`a=1&note=…`: API Gateway's SQS integration queues a webhook's form
+ * body as it came), CSV with a doubled quote, YAML with quoted or block scalars, and text that is all
+ * base64 and decodes to text (`#form`, `#csv`, `#yaml`, `#base64`). The text is walked whole as well:
+ * these only add what its escapes hide. Cost: a scan that stops at the first character that rules a
+ * shape out; only message payloads, never an HTTP body (whose content type says).
+ */
+function messageReadings(text: string, maxStrings: number): Array<{ segment: string; value: unknown }> | undefined {
+  // A guess must not turn a large honest payload into a limits finding: the readings of a payload
+  // past SNIFF_MAX_TEXT (a text blob) are not made, and each holds at most SNIFF_MAX_VALUES values.
+  // What lies beyond is in the text, which is walked whole as before.
+  if (text.length > SNIFF_MAX_TEXT) return undefined;
+  const max = Math.min(maxStrings, SNIFF_MAX_VALUES);
+  let alts: Array<{ segment: string; value: unknown }> | undefined;
+  if (formShaped(text)) (alts ??= []).push({ segment: '#form', value: parseForm(firstPairs(text, max)) });
+  else if (yamlShaped(text)) {
+    if (text.includes('"') || text.includes("'") || text.includes('|') || text.includes('>')) (alts ??= []).push({ segment: '#yaml', value: yamlScalars(text, max) });
+  } else if (csvShaped(text)) (alts ??= []).push({ segment: '#csv', value: csvRows(text, max) });
+  if (text.length >= MIN_SNIFFED_BASE64 && text.length % 4 === 0) {
+    const d = decodeBase64(text);
+    if (d !== undefined) {
+      const read = payloadText(d);
+      if (read !== undefined && 'text' in read) (alts ??= []).push({ segment: '#base64', value: read.text });
+    }
+  }
+  return alts;
+}
+
+/** First and last non-space characters are `"`, and the text is longer than `""`. */
+function quotedJsonString(s: string): boolean {
+  let i = 0;
+  let j = s.length - 1;
+  while (i <= j && s.charCodeAt(i) <= 32) i++;
+  while (j >= i && s.charCodeAt(j) <= 32) j--;
+  return j - i >= 2 && s.charCodeAt(i) === 34 && s.charCodeAt(j) === 34;
 }

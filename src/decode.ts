@@ -306,6 +306,11 @@ export function deepDecode(s: string): string | undefined {
  * input is reported instead of guessed at.
  */
 export function decodeBase64(s: string): string | undefined {
+  return base64Bytes(s)?.toString('utf8');
+}
+
+/** The bytes of strict base64 (see decodeBase64), or undefined when it is not. */
+export function base64Bytes(s: string): Buffer | undefined {
   let n = 0;
   let pad = 0;
   for (let i = 0; i < s.length; i++) {
@@ -324,7 +329,7 @@ export function decodeBase64(s: string): string | undefined {
     else if (c !== 10 && c !== 13) return undefined;
   }
   if (pad > 2 || (n + pad) % 4 === 1) return undefined;
-  return Buffer.from(s, 'base64').toString('utf8');
+  return Buffer.from(s, 'base64');
 }
 
 /** `a=1&b=2&b=3` to `{ a: '1', b: ['2', '3'] }`, `+` as space; keys kept verbatim (`user[$ne]`). */
@@ -342,6 +347,22 @@ export function parseForm(s: string): Record<string, string | string[]> {
     else out[k] = [prev, v];
   }
   return out;
+}
+
+/**
+ * The entries of an `X-Forwarded-For` value with more than one (undefined otherwise), trimmed, as
+ * Express's `req.ips` and `req.ip` (the leftmost entry, under the functions-framework's `trust
+ * proxy`) and the usual `xff.split(',')[0]` hand them to the code: a value the caller writes in
+ * front of the proxies' entries is read alone, without the addresses after it.
+ */
+export function forwardedEntries(v: string): string[] | undefined {
+  if (!v.includes(',')) return undefined;
+  const out: string[] = [];
+  for (const part of v.split(',')) {
+    const e = part.trim();
+    if (e.length > 0) out.push(e);
+  }
+  return out.length > 1 ? out : undefined;
 }
 
 /** Splits a `Cookie` header into name/value pairs; values percent-decoded as most frameworks do. */

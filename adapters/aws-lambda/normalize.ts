@@ -2,7 +2,7 @@
  * Lambda events to the engine's request model. Shapes are told apart by duck typing on the fields each
  * trigger always carries; anything unrecognized is inspected as a whole, never skipped.
  */
-import { parseCookieHeader, parseForm, pathSegments, percentDecode } from '../../src/decode';
+import { forwardedEntries, parseCookieHeader, parseForm, pathSegments, percentDecode } from '../../src/decode';
 import { appendSegment, formatPath } from '../../src/paths';
 import type { InputSource, InspectionRequest } from '../../src/types';
 
@@ -134,6 +134,23 @@ function queryParts(single: unknown, multi: unknown, urlEncoded: boolean): Recor
   return out;
 }
 
+/**
+ * The values of API Gateway v2's parsed query map that the raw query string's reading does not hold:
+ * the map joins a repeated key's values with commas (`?q=select 1&q=2 from users` is `select 1,2
+ * from users` in `event.queryStringParameters.q`, what the handler reads). Added as one more value of
+ * the key; nothing is added (one compare per key) when the map holds what the raw string does.
+ */
+function addMapValues(query: Record<string, string | string[]>, map: Obj): void {
+  for (const [k, v] of Object.entries(map)) {
+    if (typeof v !== 'string') continue;
+    const have = query[k];
+    if (have === undefined) query[k] = v;
+    else if (Array.isArray(have)) {
+      if (!have.includes(v)) have.push(v);
+    } else if (have !== v) query[k] = [have, v];
+  }
+}
+
 /** The rightmost X-Forwarded-For entry: the one the load balancer appended, not the caller's claim. */
 function rightmostForwardedFor(h: string | string[] | undefined): string | undefined {
   const v = Array.isArray(h) ? h[h.length - 1] : h;
@@ -149,6 +166,10 @@ function httpSources(parts: HttpParts, query: Record<string, string | string[]>,
     { kind: 'header', path: 'headers', value: parts.headers },
     { kind: 'cookie', path: 'cookies', value: parts.cookies },
   ];
+  // Each hop on its own: a handler takes the client from `xff.split(',')[0]`, which the caller writes.
+  const xff = parts.headers['x-forwarded-for'];
+  const hops = typeof xff === 'string' ? forwardedEntries(xff) : undefined;
+  if (hops !== undefined) sources.push({ kind: 'header', path: 'headers', value: { 'x-forwarded-for': hops } });
   if (isObj(pathParams)) sources.push({ kind: 'path', path: 'pathParameters', value: pathParams });
   // The path can carry traversal that path parameters do not show. Decoded once, as the router and
   // the application read it: `%2F` in a path is ordinary encoding, not an evasion; a second layer
@@ -195,6 +216,7 @@ function normalizeV2(e: Obj, rc: Obj): Normalized {
   const rawQuery = str(e.rawQueryString);
   // rawQueryString keeps repeated keys apart and keys verbatim (`user[$ne]`); the parsed map joins them.
   const query = rawQuery !== undefined ? parseForm(rawQuery) : queryParts(e.queryStringParameters, undefined, false);
+  if (rawQuery !== undefined && isObj(e.queryStringParameters)) addMapValues(query, e.queryStringParameters);
   return {
     kind: 'http',
     trigger,
@@ -229,37 +251,77 @@ function normalizeAlb(e: Obj): Normalized {
   };
 }
 
+/**
+ * Binary attributes (`B`, `BS`) met while unmarshalling, with where they are: the stream carries
+ * their bytes in base64, and a consumer that stores compressed JSON or text there reads it decoded.
+ */
+interface Binaries {
+  segs: Array<string | number>;
+  found: Array<{ segs: Array<string | number>; value: string }>;
+}
+
+/** Binary attributes read decoded per image: more is padding, not a document's fields. */
+const MAX_BINARIES = 16;
+
+function keepBinary(bin: Binaries | undefined, value: unknown, index?: number): void {
+  if (bin === undefined || typeof value !== 'string' || value.length === 0 || bin.found.length >= MAX_BINARIES) return;
+  bin.found.push({ segs: index === undefined ? [...bin.segs] : [...bin.segs, index], value });
+}
+
 /** DynamoDB AttributeValue maps to plain values, so schemas and paths see `customer`, not `customer.S`. */
-export function unmarshall(av: unknown, depth = 0): unknown {
+export function unmarshall(av: unknown, depth = 0, bin?: Binaries): unknown {
   if (!isObj(av) || depth > 64) return av;
   const keys = Object.keys(av);
   if (keys.length !== 1) return av;
   const t = keys[0]!;
   const v = av[t];
   switch (t) {
+    case 'B':
+      keepBinary(bin, v);
+      return v;
+    case 'BS':
+      if (bin !== undefined && Array.isArray(v)) v.forEach((x, i) => keepBinary(bin, x, i));
+      return v;
     case 'S':
     case 'N':
-    case 'B':
     case 'BOOL':
     case 'SS':
     case 'NS':
-    case 'BS':
       return v;
     case 'NULL':
       return null;
     case 'L':
-      return Array.isArray(v) ? v.map((x) => unmarshall(x, depth + 1)) : v;
+      if (!Array.isArray(v)) return v;
+      if (bin === undefined) return v.map((x) => unmarshall(x, depth + 1));
+      return v.map((x, i) => {
+        bin.segs.push(i);
+        const out = unmarshall(x, depth + 1, bin);
+        bin.segs.pop();
+        return out;
+      });
     case 'M':
-      return isObj(v) ? unmarshallMap(v, depth + 1) : v;
+      return isObj(v) ? unmarshallMap(v, depth + 1, bin) : v;
     default:
       return av;
   }
 }
 
-function unmarshallMap(m: Obj, depth = 0): Obj {
+function unmarshallMap(m: Obj, depth = 0, bin?: Binaries): Obj {
   const out: Obj = Object.create(null) as Obj;
-  for (const [k, v] of Object.entries(m)) out[k] = unmarshall(v, depth);
+  for (const [k, v] of Object.entries(m)) {
+    bin?.segs.push(k);
+    out[k] = unmarshall(v, depth, bin);
+    bin?.segs.pop();
+  }
   return out;
+}
+
+/** An image as plain values, and its binary attributes as sources of their own, read decoded. */
+function imageSources(image: Obj, path: string, validate: boolean): InputSource[] {
+  const bin: Binaries = { segs: [], found: [] };
+  const sources: InputSource[] = [{ kind: 'record', path, value: unmarshallMap(image, 0, bin), ...(validate ? { validate: true } : {}) }];
+  for (const b of bin.found) sources.push({ kind: 'record', path: formatPath(path, b.segs), value: b.value, base64: true, decoding: 'auto' });
+  return sources;
 }
 
 /**
@@ -276,6 +338,47 @@ function snsBinaryAttributes(attrs: unknown, base: string): InputSource[] {
       out.push({ kind: 'metadata', path: appendSegment(appendSegment(base, name), 'Value'), value: a.Value, base64: true, decoding: 'auto' });
     }
   }
+  return out;
+}
+
+/**
+ * SQS `Binary` message attributes (`binaryValue`, base64 in the event), read decoded as a consumer
+ * that decodes them will, like SNS's. At most 10 per message (SQS's own limit).
+ */
+function sqsBinaryAttributes(attrs: unknown, base: string): InputSource[] {
+  if (!isObj(attrs)) return [];
+  const out: InputSource[] = [];
+  for (const [name, a] of Object.entries(attrs)) {
+    if (out.length >= 10) break;
+    if (isObj(a) && typeof a.binaryValue === 'string' && a.binaryValue.length > 0) {
+      out.push({ kind: 'metadata', path: appendSegment(appendSegment(base, name), 'binaryValue'), value: a.binaryValue, base64: true, decoding: 'auto' });
+    }
+  }
+  return out;
+}
+
+/**
+ * An S3 event notification delivered as a message (S3 → SQS, S3 → SNS → SQS or Lambda): its object
+ * keys are URL-encoded with `+` for spaces, and the consumer decodes them, as for a direct S3
+ * trigger. The walk reads the message's JSON as it is (`%27+OR+1%3D1`, which the decoding pass turns
+ * into `'+OR+1=1`); the decoded keys are read here. Costs one `includes` on other messages.
+ */
+function s3KeySources(message: unknown, base: string): InputSource[] {
+  if (typeof message !== 'string' || !message.includes('"aws:s3"')) return [];
+  let doc: unknown;
+  try {
+    doc = JSON.parse(message);
+  } catch {
+    return [];
+  }
+  if (!isObj(doc) || !Array.isArray(doc.Records)) return [];
+  const out: InputSource[] = [];
+  doc.Records.forEach((r: unknown, i: number) => {
+    const key = isObj(r) && isObj(r.s3) && isObj(r.s3.object) ? str(r.s3.object.key) : undefined;
+    if (key === undefined) return;
+    const decoded = percentDecode(key, true);
+    if (decoded !== key) out.push({ kind: 'record', path: `${base}.Records[${i}].s3.object.key`, value: decoded });
+  });
   return out;
 }
 
@@ -298,12 +401,16 @@ function sqsSources(r: Obj, base: string): InputSource[] {
   }
   if (envelope) {
     sources.push({ kind: 'record', path: `${base}.body.Message`, value: envelope.Message, decoding: 'auto', validate: true });
+    sources.push(...s3KeySources(envelope.Message, `${base}.body.Message`));
     sources.push({ kind: 'metadata', path: `${base}.body.Subject`, value: envelope.Subject });
     sources.push({ kind: 'metadata', path: `${base}.body.MessageAttributes`, value: envelope.MessageAttributes });
+    sources.push(...snsBinaryAttributes(envelope.MessageAttributes, `${base}.body.MessageAttributes`));
   } else {
     sources.push({ kind: 'record', path: `${base}.body`, value: body, decoding: 'auto', validate: true });
+    sources.push(...s3KeySources(body, `${base}.body`));
   }
   sources.push({ kind: 'metadata', path: `${base}.messageAttributes`, value: r.messageAttributes });
+  sources.push(...sqsBinaryAttributes(r.messageAttributes, `${base}.messageAttributes`));
   return sources;
 }
 
@@ -351,9 +458,9 @@ function normalizeRecords(records: unknown[]): Normalized | undefined {
           const d = isObj(r.dynamodb) ? r.dynamodb : {};
           const base = `records[${i}].dynamodb`;
           const sources: InputSource[] = [];
-          if (isObj(d.NewImage)) sources.push({ kind: 'record', path: `${base}.NewImage`, value: unmarshallMap(d.NewImage), validate: true });
-          if (isObj(d.OldImage)) sources.push({ kind: 'record', path: `${base}.OldImage`, value: unmarshallMap(d.OldImage) });
-          if (isObj(d.Keys)) sources.push({ kind: 'record', path: `${base}.Keys`, value: unmarshallMap(d.Keys) });
+          if (isObj(d.NewImage)) sources.push(...imageSources(d.NewImage, `${base}.NewImage`, true));
+          if (isObj(d.OldImage)) sources.push(...imageSources(d.OldImage, `${base}.OldImage`, false));
+          if (isObj(d.Keys)) sources.push(...imageSources(d.Keys, `${base}.Keys`, false));
           return { id: str(d.SequenceNumber) ?? String(i), request: recordRequest('dynamodb', sources) };
         }),
       };
@@ -367,6 +474,7 @@ function normalizeRecords(records: unknown[]): Normalized | undefined {
             const s = isObj(r.Sns) ? r.Sns : {};
             return [
               { kind: 'record', path: `records[${i}].Sns.Message`, value: s.Message, decoding: 'auto', validate: true },
+              ...s3KeySources(s.Message, `records[${i}].Sns.Message`),
               { kind: 'metadata', path: `records[${i}].Sns.Subject`, value: s.Subject },
               { kind: 'metadata', path: `records[${i}].Sns.MessageAttributes`, value: s.MessageAttributes },
               ...snsBinaryAttributes(s.MessageAttributes, `records[${i}].Sns.MessageAttributes`),

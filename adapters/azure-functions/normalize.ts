@@ -5,9 +5,10 @@
  * fields a sender controls (blob names and metadata, message properties).
  */
 import type { HttpRequest, InvocationContext } from '@azure/functions';
-import { parseCookieHeader, parseForm, pathSegments } from '../../src/decode';
+import { forwardedEntries, parseCookieHeader, parseForm, pathSegments } from '../../src/decode';
 import { appendSegment } from '../../src/paths';
 import { readBodyKeepReadable } from './body';
+import { declaresOtherCharset } from '../../src/body';
 import type { InputSource, InspectionRequest } from '../../src/types';
 
 type Obj = Record<string, unknown>;
@@ -245,13 +246,18 @@ export async function normalizeHttp(req: HttpRequestLike, context: InvocationCon
   // A compressed body reaches the handler as sent (`request.json()` does not inflate it); the engine
   // inflates a copy, as the handler's own code or framework must before it can read it.
   const encoded = contentEncoding !== undefined && contentEncoding.trim().toLowerCase() !== 'identity' && contentEncoding.trim() !== '';
-  const body = await readBodyKeepReadable(req, encoded);
+  // Bytes also for a declared charset (UTF-16, Latin-1…): read as UTF-8 text first, the bytes a
+  // charset-honouring reader decodes would be lost to replacement characters.
+  const body = await readBodyKeepReadable(req, encoded || declaresOtherCharset(contentType));
 
   const sources: InputSource[] = [
     { kind: 'query', path: 'query', value: query },
     { kind: 'header', path: 'headers', value: headers },
     { kind: 'cookie', path: 'cookies', value: cookies },
   ];
+  const xff = headers['x-forwarded-for'];
+  const hops = typeof xff === 'string' ? forwardedEntries(xff) : undefined;
+  if (hops !== undefined) sources.push({ kind: 'header', path: 'headers', value: { 'x-forwarded-for': hops } });
   if (isObj(req.params)) sources.push({ kind: 'path', path: 'params', value: { ...req.params } });
   if (path !== undefined) {
     sources.push({ kind: 'path', path: 'path', value: path });

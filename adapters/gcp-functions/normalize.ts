@@ -4,7 +4,7 @@
  * Firestore, anything else), and the legacy `(data, context)` background events.
  */
 import type { CloudEvent, Request } from '@google-cloud/functions-framework';
-import { parseCookieHeader, pathSegments, percentDecode } from '../../src/decode';
+import { forwardedEntries, parseCookieHeader, pathSegments, percentDecode } from '../../src/decode';
 import type { InputSource, InspectionRequest } from '../../src/types';
 import { documentEventFromJson, documentEventFromProtobuf, type PlainDocument, type PlainDocumentEvent } from './firestore';
 
@@ -101,6 +101,10 @@ export function normalizeHttp(req: Request): InspectionRequest {
     { kind: 'header', path: 'headers', value: headers },
     { kind: 'cookie', path: 'cookies', value: cookies },
   ];
+  // The framework trusts the proxy: `req.ip` is the leftmost entry, whatever the caller wrote there.
+  const xff = headers['x-forwarded-for'];
+  const hops = typeof xff === 'string' ? forwardedEntries(xff) : undefined;
+  if (hops !== undefined) sources.push({ kind: 'header', path: 'headers', value: { 'x-forwarded-for': hops } });
   if (path !== undefined) {
     sources.push({ kind: 'path', path: 'path', value: path });
     // A function routes on its own path (an Express router, `req.path.split('/')`): each decoded
