@@ -164,6 +164,8 @@ const QUIET_ALONE: ReadonlySet<string> = new Set([
   'export', 'unset', 'alias', 'source', 'wait', 'trap', 'shift', 'bridge', 'ex', 'ed', 'at', 'sc', 'dig', 'zip', 'tex',
   'diff', 'patch', 'seq', 'nice', 'renice', 'logger', 'sum', 'timeout', 'make', 'install', 'xargs', 'base', 'bc', 'dc',
   'hash', 'type', 'links', 'lynx', 'w3m', 'identity', 'deflate', 'br', 'compress',
+  // Prints `y` until killed: a probe uses `sleep`, and `;yes` / `|yes` ends CSV rows (`Ann;42;yes`).
+  'yes',
 ]);
 
 /**
@@ -174,6 +176,8 @@ const QUIET_ALONE: ReadonlySet<string> = new Set([
 const LIST_NAMES: ReadonlySet<string> = new Set([
   'docker', 'kubectl', 'podman', 'pip', 'pip3', 'mysql', 'psql', 'sqlite3', 'redis-cli', 'apt-get', 'yum', 'dnf', 'apk',
   'gcc', 'cc', 'clang', 'make', 'vim', 'nvim', 'emacs', 'nano', 'tmux', 'ansible', 'openssl', 'tar', 'gzip', '7z', 'htop',
+  // Alone they print a usage line: "Skills: python; bash; sed; awk; grep" (profiles, job posts).
+  'sed', 'awk', 'gawk', 'grep',
 ]);
 def(F_ECHO, 'echo printf print');
 def(F_PREFIX, 'time nohup sudo doas env exec eval command builtin then do else nice timeout xargs watch strace setsid');
@@ -583,6 +587,11 @@ class Pass {
   private sawContent = false;
   private obfPrefix = false;
   private prefixRecord = false;
+  /**
+   * Inside a markdown code span (K_SUBST_MD): commands after a separator in it (`cd src; ls`,
+   * `ps aux | grep node`) are the same documentation as its first one and are judged the same way.
+   */
+  private inMdSpan = false;
 
   // Current command record.
   private active = false;
@@ -768,6 +777,7 @@ class Pass {
       else if (this.pendingSepKind === SEP_NL) this.posKind = this.sawContent ? K_NL : K_VSTART;
       else if (!this.sawContent) this.posKind = K_VSTART;
       else this.posKind = lx.spaceBefore ? K_SPACED : K_GLUED;
+      if (this.inMdSpan) this.posKind = K_SUBST_MD;
       this.pendingSepGlued = -1;
     }
 
@@ -864,7 +874,12 @@ class Pass {
       cls = 0;
     }
     if (cls !== 0 && !sys) {
-      const quoteSplit = lx.quotedParts >= 2 || (lx.quotedParts >= 1 && lx.unquotedChars > 0);
+      // The application's own empty quote before the name splits nothing: `'python snake' or 'x'?`
+      // and `"ls meaning" -- …` are quoted phrases (the name is what a bare `ls meaning` would be).
+      // A name that is the whole quoted value (`'id'`) keeps its finding: only prose goes on after it.
+      const after = lx.s.charCodeAt(lx.end);
+      const parts = lx.quotedParts - (lx.emptyLead && (after === 32 || after === 9 || after === 40) ? 1 : 0);
+      const quoteSplit = parts >= 2 || (parts >= 1 && lx.unquotedChars > 0);
       if (quoteSplit || (flags & (W_BACKSLASH | W_VAR | W_CARET | W_CONT | W_ARITH | W_ANSI)) !== 0) {
         this.report('obfuscated-command', `The command name '${short(norm)}' is split by quotes, escapes or empty expansions`, H);
         return;
@@ -899,7 +914,9 @@ class Pass {
       }
       if ((flags & (W_BACKSLASH | W_VAR | W_CARET | W_CONT)) !== 0 && norm.length <= 32 && !psScopedVar(norm, flags, lx.firstVar)) {
         // cu\rl, c$_at: project the letters a filter-evading spelling leaves.
-        const p1 = lettersOnly(norm);
+        // A digit left in the name is part of it (`\d{3}-\d{4}`, a regex, is not `dd`): expansions and
+        // escapes an evasion uses leave letters only, so such a word projects nothing.
+        const p1 = hasDigit(norm) ? '' : lettersOnly(norm);
         const p2 = (flags & W_VAR) !== 0 && p1.length > 0 ? lettersOnly(lx.s.slice(lx.start, Math.min(lx.end, lx.start + 48))) : '';
         const hit = p1.length > 1 && lookupName(p1) !== 0 ? p1 : p2.length > 1 && lookupName(p2) !== 0 ? p2 : '';
         if (hit !== '') {
@@ -1179,7 +1196,7 @@ class Pass {
     if (this.cmdPos && !(this.prefixRecord && !lx.spaceBefore && this.prevType === TK_WORD)) {
       // Subshell: ( cmd ). After a separator it reads like a glued separator.
       if (this.pendingSepGlued >= 0) {
-        this.posKind = this.sawContent ? K_GLUED : K_VSTART;
+        this.posKind = this.inMdSpan ? K_SUBST_MD : this.sawContent ? K_GLUED : K_VSTART;
         this.pendingSepGlued = -1;
       }
       return;
@@ -1269,6 +1286,7 @@ class Pass {
     const before = lx.start > 0 ? lx.s.charCodeAt(lx.start - 1) : 32;
     const mdSpan = lx.kind === SUB_BACKTICK && !nested && ((this.md && lx.spaceBefore) || before === 91 || before === 40);
     this.posKind = mdSpan ? K_SUBST_MD : K_SUBST;
+    this.inMdSpan = mdSpan;
     this.sawContent = true;
     this.prevSubNested = nested;
   }
@@ -1306,11 +1324,17 @@ class Pass {
         this.report('substitution', 'An empty command substitution', M);
       }
       this.cmdPos = false;
+      this.inMdSpan = false;
       return;
     }
     this.finalize(false);
     this.cmdPos = false;
     this.active = false;
+    this.inMdSpan = false;
+    // An unset variable that was the whole substitution (the markdown span `$http`) prefixes nothing
+    // after it closes: "Set `$http` to `true`" names a value. Glued (`` `$u`wget ``) it still does.
+    const next = lx.i < lx.n ? lx.s.charCodeAt(lx.i) : 32;
+    if (isWordBoundary(next)) this.obfPrefix = false;
   }
 
   // ---- redirections --------------------------------------------------------------------------------
@@ -1547,6 +1571,14 @@ function kindText(kind: number): string {
 
 function isAlnum(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+
+function hasDigit(t: string): boolean {
+  for (let k = 0; k < t.length; k++) {
+    const c = t.charCodeAt(k);
+    if (c >= 48 && c <= 57) return true;
+  }
+  return false;
 }
 
 function lettersOnly(t: string): string {

@@ -1046,7 +1046,11 @@ class Walker {
         return true;
       case T_STR:
         this.byArmed = false;
-        this.selItem(true);
+        // A quote glued to the word before it with a blank after it closes a quoted phrase in prose
+        // ("'Select all' or 'None'?"): read as SQL, an inline SELECT of the
+        // literal ` or `, which returns a constant and changes nothing. Payloads glue the literal's
+        // content to its quote (`select'a'`); a call, FROM or comment in the SELECT still counts.
+        this.selItem(!(this.stackSel && !this.afterStack && t.closed && isWordChar(this.s.charCodeAt(t.start - 1)) && isSpace(this.s.charCodeAt(t.start + 1))));
         if (t.closed && (this.s.charCodeAt(t.start + 1) === 123 || this.s.charCodeAt(t.start + 1) === 91)) this.feats2 |= G_JSONLIT;
         if (this.lastWord === 'like' && isAllPercent(this.s, t.start + 1, t.closed ? t.end - 1 : t.end)) this.fr(this.d()).segLikeAll = 1;
         if (t.closed) this.fr(this.d()).valuesStr = 1;
@@ -1901,6 +1905,14 @@ class Walker {
     return c === 59 || c === 35 || c === 0 || (c === 45 && c1 === 45) || (c === 47 && c1 === 42);
   }
 
+  /** Only blanks follow the lookahead token: the value ends with it. */
+  private lastAfterNext(): boolean {
+    const s = this.s;
+    let p = this.nxt.end;
+    while (p < s.length && isSpace(s.charCodeAt(p))) p++;
+    return p >= s.length;
+  }
+
   /** The first non-space character after the lookahead token (bounded). */
   private charAfterNext(): number {
     const s = this.s;
@@ -1986,6 +1998,11 @@ class Walker {
     // object name would be the application's own literal (` lol`): no statement. A name glued to
     // the quote (`x"drop table"users`, an identifier to PostgreSQL and SQL Server) still counts.
     if (inline && !this.afterStack && this.quote !== Q_NONE && this.labelAfter()) return false;
+    // A statement keyword right after a pronoun or article is a sentence, not an inline batch: "When I
+    // select "All" and then…", "The DROP TABLE statement deletes…". A numeric-context batch follows
+    // the application's value (`1 drop table t`, `x select …`), and no SQL has `the`/`i` before a
+    // statement. One slice of at most 6 characters, only at an inline statement keyword.
+    if (inline && !this.afterStack && this.quote === Q_NONE && (this.lastKind === T_WORD || this.lastKind === T_IDENT) && this.lastEnd - this.lastStart <= 6 && PROSE_ONLY.has(this.s.slice(this.lastStart, this.lastEnd).toLowerCase())) return false;
     const stacked = this.afterStack;
     const second = stacked || inline;
     if (stacked && this.lastKind === T_SEMI && this.valid - this.appCloses === 1 && SEMI_STMTS.has(word) && !this.resynced) {
@@ -2025,7 +2042,10 @@ class Walker {
       case 'truncate':
         // An object keyword (`drop table`), or one name ending the statement (`; truncate users`,
         // `drop users--`): "; drop me a line", "; alter the hem" go on in English.
-        strong = DDL_OBJECTS.has(nw) || ((nk === T_WORD || nk === T_IDENT) && (n.comment || this.endsAfterNext()));
+        // DROP and ALTER need an object keyword in every dialect, so a whole value of two words (`drop
+        // shipping`, `drop box`: searches) is no statement; after a breakout or `;` (`" alter a`,
+        // `'; drop users`) or with SQL after it (`drop users--`) a bare name still counts.
+        strong = DDL_OBJECTS.has(nw) || ((nk === T_WORD || nk === T_IDENT) && (n.comment || (this.endsAfterNext() && (second || word === 'truncate' || !this.lastAfterNext()))));
         break;
       case 'create':
         strong = DDL_OBJECTS.has(nw) || nw === 'or';

@@ -232,6 +232,12 @@ export class ShellLexer {
   quotedParts = 0;
   /** Word: count of unquoted literal characters. */
   unquotedChars = 0;
+  /**
+   * Word: it opens with an empty quoted part that the application's own quote began (the value's
+   * first character closes it: `'ls meaning' or …` read inside `'…'`). Counted in quotedParts, but
+   * not the input's doing.
+   */
+  emptyLead = false;
   /** Word: number of parameter expansions. */
   varCount = 0;
   /** Word: name of the first parameter expansion (`a` for `$a`, `_GET` for `$_GET[..]`), capped. */
@@ -308,6 +314,7 @@ export class ShellLexer {
     this.flags = 0;
     this.quotedParts = 0;
     this.unquotedChars = 0;
+    this.emptyLead = false;
     this.varCount = 0;
     this.firstVar = '';
     this.assignName = '';
@@ -632,6 +639,7 @@ export class ShellLexer {
       this.pendingSq = false;
       const j = this.s.indexOf("'", this.i);
       const stop = j < 0 || j >= this.n ? this.n : j;
+      this.emptyLead = stop === this.i;
       this.append(this.s.slice(this.i, Math.min(stop, this.i + NORM_CAP + 1)));
       this.flags |= W_QUOTED;
       this.quotedParts++;
@@ -640,6 +648,7 @@ export class ShellLexer {
     if (this.pendingDq) {
       this.pendingDq = false;
       this.flags |= W_RESUMED;
+      this.emptyLead = this.s.charCodeAt(this.i) === C_DQ;
       if (!this.readDq()) return this.finishWord();
     }
     let winPath = false;

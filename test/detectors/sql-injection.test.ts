@@ -8,6 +8,12 @@ import { join } from 'node:path';
  * (blocked at paranoia 1) with a `sqli.` rule; each negative must not be `high`.
  */
 const POSITIVE: Array<[string, string]> = [
+  // Kept while the prose shapes above were relaxed (fp-hunt).
+  ['quoted drop of a bare name', "\" ALTER A"],
+  ['drop of a bare name then a comment', 'drop users--'],
+  ['stacked drop of a bare name', "1; drop users"],
+  ['inline select of a glued literal', "' select 'a'--"],
+  ['inline drop table in a numeric context', '1 drop table users'],
   // Tautologies after a quote breakout, numeric context, and as a trailing clause.
   ['single-quote tautology', "' or '7'='7"],
   ['double-quote tautology', '" or "k"="k'],
@@ -479,6 +485,15 @@ const NEGATIVE: Array<[string, string]> = [
   ['contractions around and', "Don't worry, it's fine and we'll ship today"],
   ['order by in a request', 'Order by Friday please'],
   ['or and and in a list', 'Tea or coffee and a biscuit'],
+  // Honest prose found by generated reviews, tickets and chat (fp-hunt): each was sqli.* high.
+  ['select after a pronoun, quoted label', 'When I select "All" and then drop the filter, the table is empty.'],
+  ['DDL named in a sentence', 'The DROP TABLE statement deletes a table; use TRUNCATE to keep the schema.'],
+  ['drop + one word is a search', 'drop shipping'],
+  ['drop + one word, capitalised', 'Drop Box'],
+  ['alter + one word', 'alter ego'],
+  ['quoted UI labels compared', "'select all' or 'node.js'?"],
+  ['quoted labels, select alone', "'Select' or 'Deselect'?"],
+  ['quoted label then prose', "'Select all' button or 'Clear'?"],
 ];
 
 t.test('positive vectors are detected at high confidence', async (t) => {
