@@ -86,6 +86,25 @@ function readDoubleQuoted(s: string, open: number, stopAtNewline: boolean): { te
 }
 
 /**
+ * A field quoted with `q` in which a doubled quote stands for one (CSV's `""`, YAML's `''`), from its
+ * opening quote at `open`, read no further than `limit`: its text, and where it closes (`limit` when
+ * it does not).
+ */
+function readDoubled(s: string, open: number, limit: number, q: number): { text: string; close: number } {
+  let out = '';
+  let last = open + 1;
+  let j = open + 1;
+  for (; j < limit; j++) {
+    if (s.charCodeAt(j) !== q) continue;
+    if (s.charCodeAt(j + 1) !== q) break;
+    out += s.slice(last, j + 1);
+    j++;
+    last = j + 1;
+  }
+  return { text: out + s.slice(last, j), close: j };
+}
+
+/**
  * Every double-quoted string literal of a JSON-like text that JSON.parse rejected (a trailing comma,
  * a comment, a truncated document, a second document, single values a lenient or JSON5 parser still
  * reads), decoded. Keys and values alike: which is which does not matter to a value detector.
@@ -161,20 +180,9 @@ export function csvRows(s: string, max: number): string[][] {
     let field = '';
     if (s.charCodeAt(i) === 34) {
       // Quoted: up to the quote not doubled; anything between it and the delimiter is kept too.
-      let last = i + 1;
-      let j = i + 1;
-      for (; j < s.length; j++) {
-        if (s.charCodeAt(j) !== 34) continue;
-        if (s.charCodeAt(j + 1) === 34) {
-          field += s.slice(last, j + 1);
-          j++;
-          last = j + 1;
-          continue;
-        }
-        break;
-      }
-      field += s.slice(last, j);
-      i = j + 1;
+      const r = readDoubled(s, i, s.length, 34);
+      field = r.text;
+      i = r.close + 1;
       while (i < s.length && s.charCodeAt(i) !== delim && s.charCodeAt(i) !== 10 && s.charCodeAt(i) !== 13) field += s[i++];
     } else {
       const from = i;
@@ -210,23 +218,8 @@ function indentOf(s: string, a: number, b: number): number {
 function yamlScalar(s: string, a: number, b: number): string {
   const c = s.charCodeAt(a);
   if (c === 34) return readDoubleQuoted(s.slice(0, b), a, true).text;
-  if (c === 39) {
-    // Single-quoted: `''` is a quote; no other escape.
-    let out = '';
-    let last = a + 1;
-    let j = a + 1;
-    for (; j < b; j++) {
-      if (s.charCodeAt(j) !== 39) continue;
-      if (s.charCodeAt(j + 1) === 39) {
-        out += s.slice(last, j + 1);
-        j++;
-        last = j + 1;
-        continue;
-      }
-      break;
-    }
-    return out + s.slice(last, j);
-  }
+  // Single-quoted: `''` is a quote; no other escape.
+  if (c === 39) return readDoubled(s, a, b, 39).text;
   // Plain: a comment starts at ` #`.
   let end = b;
   for (let j = a + 1; j < b; j++) {
@@ -257,15 +250,7 @@ function foldLines(t: string): string {
 
 /** Index after the closing quote of a single-quoted scalar opening at `a` (`''` is a quote). */
 function singleQuotedEnd(s: string, a: number): number {
-  for (let j = a + 1; j < s.length; j++) {
-    if (s.charCodeAt(j) !== 39) continue;
-    if (s.charCodeAt(j + 1) === 39) {
-      j++;
-      continue;
-    }
-    return j + 1;
-  }
-  return s.length;
+  return Math.min(readDoubled(s, a, s.length, 39).close + 1, s.length);
 }
 
 /** Whether the quoted scalar opening at `a` closes before `b` (the end of its line). */
