@@ -172,6 +172,9 @@ function eventData(ce: Obj): { value: unknown; base64: boolean } {
   return { value: ce.data, base64: false };
 }
 
+/** The CloudEvents 1.0 context attributes and data members: every other top-level member is an extension. */
+const CLOUDEVENT_CORE: ReadonlySet<string> = new Set(['specversion', 'id', 'source', 'type', 'datacontenttype', 'dataschema', 'subject', 'time', 'data', 'data_base64']);
+
 export function normalizeCloudEvent(ce: Obj): InspectionRequest {
   const type = str(ce.type);
   const trigger = cloudEventTrigger(type);
@@ -201,6 +204,15 @@ export function normalizeCloudEvent(ce: Obj): InspectionRequest {
   } else {
     sources.push({ kind: 'record', path: base64 ? 'data_base64' : 'data', value: data, decoding: 'auto', base64, validate: true });
     sources.push({ kind: 'metadata', path: 'subject', value: ce.subject });
+    // Extension attributes (`ce-tenant: …`, or `"tenant": …` in structured mode): whoever publishes a
+    // custom event sets them, and the handler reads them as `ce.tenant`. Google's own events (above)
+    // carry only Google's.
+    let ext: Record<string, unknown> | undefined;
+    for (const k of Object.keys(ce)) {
+      if (CLOUDEVENT_CORE.has(k)) continue;
+      (ext ??= Object.create(null) as Record<string, unknown>)[k] = ce[k];
+    }
+    if (ext !== undefined) sources.push({ kind: 'metadata', path: 'extensions', value: ext });
   }
   return { provider: 'gcp', trigger, sources };
 }
