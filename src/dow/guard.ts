@@ -9,8 +9,9 @@
  * Per invocation the guard does O(1) work: one GCRA check in a capped table, two heavy-hitter sketch
  * updates, a few decayed counters. Once per second (piggy-backed on an invocation) it runs the
  * detectors over its fixed-size state; once per flush interval it sends one batch to the shared store
- * (if any) without waiting for it. Memory is fixed at creation (≈ 50 KiB, 8 KiB of it the known-callers
- * filter) whatever the number of callers. Every internal failure fails open (`allow`).
+ * (if any) without waiting for it. Memory is fixed at creation (≈ 61 KiB, 8 KiB of it the known-callers
+ * filter, 12 KiB the persistent-callers filter) whatever the number of callers. Every internal failure
+ * fails open (`allow`).
  */
 import { FingerprintBloom } from './bloom';
 import { Cusum, UpShiftBaseline } from './change';
@@ -70,12 +71,18 @@ export interface DowStats {
   /** The same for the traffic left after per-caller throttling (what the budget and shedding act on). */
   offeredUsdPerHour: number;
   anomalies: Array<{ signal: DowSignal; since: number }>;
-  shedProbability: { anonymousNew: number; anonymousEstablished: number };
+  /**
+   * `anonymousNew`: callers first seen since the anomaly began, recently; `anonymousPersistent`: those
+   * first seen more than a couple of minutes ago (shed first); `anonymousEstablished`: the rest.
+   */
+  shedProbability: { anonymousNew: number; anonymousPersistent: number; anonymousEstablished: number };
   /**
    * Anonymous callers the fleet saw before the current anomaly began (read from the store once per
    * episode): never shed as new callers. `before` is the cut-off (ms), undefined outside an anomaly.
    */
   known: { callers: number; before: number | undefined; falsePositiveRate: number };
+  /** Anonymous callers first seen since the anomaly began and around for PERSISTENT_AFTER_MS or more (read from the store incrementally). */
+  persistent: { callers: number; falsePositiveRate: number };
   limiter: { capacity: number; live: number; evictions: number } | undefined;
   store: { configured: boolean; healthy: boolean; flushes: number; failures: number; lastSyncAt: number | undefined; lastError: string | undefined };
   counters: { invocations: number; throttled: number; shed: number; alerts: number; errors: number };
@@ -200,14 +207,31 @@ const EMERGENT_KEY_SHARE = 0.02;
 const EMERGENT_MIN_REQUESTS = 50;
 const ANOMALY_BLOCK_MS = 60_000;
 /**
- * Known callers (shared store only): a Bloom filter of the anonymous callers the fleet saw in the 40
- * minutes before an anomaly's onset (minus a minute), 8 KiB, at most 4,096 keys, ≈ 0.24 % false
- * positives at that fill. During the anomaly they are admitted like established callers; only callers
- * first seen after the onset are shed as new. A false positive admits one more attacker key (fails open).
+ * Known callers (shared store only): a Bloom filter of the anonymous callers the fleet saw in the
+ * 40–50 minutes before an anomaly's onset (minus a minute), 8 KiB, at most 5,120 keys, ≈ 0.5 % false
+ * positives at that fill (≈ 0.02 % at the ~2,000 of the simulated web API). During the anomaly they
+ * are admitted like established callers; only callers first seen after the onset are shed as new. A
+ * false positive admits one more attacker key (fails open).
  */
 const KNOWN_BITS = 65_536;
 const KNOWN_HASHES = 4;
 const KNOWN_CAPACITY = KNOWN_SLOTS * KNOWN_PER_SLOT;
+/**
+ * Persistent new callers (shared store only): anonymous callers the fleet first saw after an anomaly's
+ * onset, PERSISTENT_AFTER_MS or more ago. A visitor's session is a burst (in the simulator ~8 requests
+ * about 5 s apart, 94 % of a never-seen visitor's requests within two minutes of its first); a flood's
+ * keys keep coming for the whole attack (84 % of its requests from keys first seen over two minutes
+ * earlier). So within the spend target, callers first seen recently are admitted before persistent
+ * ones: the persistent ones are shed first. An attacker who rotates each key out before
+ * PERSISTENT_AFTER_MS gets only fresh keys, which are shed like any new caller, as before; one with
+ * more keys than the filter holds keeps the overflow in the new class (fails open to the old rule).
+ * 12 KiB, k = 4, at most 12,288 keys: ≈ 1.4 % false positives at 10,600 keys, 2.4 % when full (a
+ * false positive sheds a recent new caller first; the shedding still follows the spend target).
+ */
+const PERSISTENT_AFTER_MS = 120_000;
+const PERSISTENT_BITS = 98_304;
+const PERSISTENT_HASHES = 4;
+const PERSISTENT_CAPACITY = 12_288;
 /** Routes whose mean cost is tracked (to price rejected invocations at what they would have cost). */
 const MAX_ROUTES = 64;
 const LEECH_BLOCK_MS = 10 * 60_000;
@@ -236,6 +260,11 @@ class Decayed {
   ratePerSecond(now: number): number {
     return this.value(now) / (this.tau / 1000);
   }
+}
+
+type Classes = readonly [Decayed, Decayed, Decayed, Decayed, Decayed, Decayed];
+function decayedClasses(halfLifeMs: number): Classes {
+  return [new Decayed(halfLifeMs), new Decayed(halfLifeMs), new Decayed(halfLifeMs), new Decayed(halfLifeMs), new Decayed(halfLifeMs), new Decayed(halfLifeMs)];
 }
 
 interface SignalState {
@@ -285,18 +314,22 @@ class Guard implements DowGuard {
   /**
    * Offered requests and their cost (what they cost or would have cost) by class: 0 protected
    * (authenticated or keyless), 1 anonymous new, 2 anonymous established, 3 throttled per key,
-   * 4 anonymous known (seen by the fleet before the current anomaly; empty outside one).
+   * 4 anonymous known (seen by the fleet before the current anomaly; empty outside one), 5 anonymous
+   * persistent new (first seen since the onset, PERSISTENT_AFTER_MS or more ago; empty outside one).
    */
-  private readonly classN = [new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS)] as const;
-  private readonly classX = [new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS), new Decayed(CLASS_HALF_LIFE_MS)] as const;
+  private readonly classN = decayedClasses(CLASS_HALF_LIFE_MS);
+  private readonly classX = decayedClasses(CLASS_HALF_LIFE_MS);
   /** The same classes over MIX_HALF_LIFE_MS: the current mix, for shedding. */
-  private readonly mixN = [new Decayed(MIX_HALF_LIFE_MS), new Decayed(MIX_HALF_LIFE_MS), new Decayed(MIX_HALF_LIFE_MS), new Decayed(MIX_HALF_LIFE_MS), new Decayed(MIX_HALF_LIFE_MS)] as const;
-  private readonly mixX = [new Decayed(MIX_HALF_LIFE_MS), new Decayed(MIX_HALF_LIFE_MS), new Decayed(MIX_HALF_LIFE_MS), new Decayed(MIX_HALF_LIFE_MS), new Decayed(MIX_HALF_LIFE_MS)] as const;
+  private readonly mixN = decayedClasses(MIX_HALF_LIFE_MS);
+  private readonly mixX = decayedClasses(MIX_HALF_LIFE_MS);
   /** Known callers of the current anomaly episode, and the cut-off they were read for. */
   private readonly known = new FingerprintBloom(KNOWN_BITS, KNOWN_HASHES, KNOWN_CAPACITY);
   private knownBefore: number | undefined;
   /** The known set is in force (a fast anomaly is active and the set was read for it); updated once a second. */
   private knownLive = false;
+  /** Persistent new callers of the current episode, and where the next incremental read starts (ms). */
+  private readonly persistent = new FingerprintBloom(PERSISTENT_BITS, PERSISTENT_HASHES, PERSISTENT_CAPACITY);
+  private persistentFrom: number | undefined;
   private publishSurge: DowSurgeRecord | undefined;
   /** Usual share of new anonymous callers in invocations and spend (learned outside anomalies). */
   private usualNewN = -1;
@@ -328,9 +361,10 @@ class Guard implements DowGuard {
   private pNew = 0;
   private offeredUsdPerHour = 0;
   private pEst = 0;
+  private pOld = 0;
   private shedRule: DowRule = 'rate.anomaly';
   /** The shedding last computed from the fleet-wide view (held while the store is down). */
-  private globalShed: { pNew: number; pEst: number; rule: DowRule } = { pNew: 0, pEst: 0, rule: 'rate.anomaly' };
+  private globalShed: { pNew: number; pOld: number; pEst: number; rule: DowRule } = { pNew: 0, pOld: 0, pEst: 0, rule: 'rate.anomaly' };
   private readonly lastAlert = new Map<DowSignal, number>();
   private pendingLog: Decision | undefined;
 
@@ -419,11 +453,11 @@ class Guard implements DowGuard {
     let d: Decision = ALLOW;
     if (key !== undefined) d = this.checkKey(key, anon, est, now);
     // Known callers are only spared the shedding; the per-key rules above still apply to them.
-    const cls = d !== ALLOW ? 3 : !anon || key === undefined ? 0 : est ? 2 : this.knownLive && this.known.has(fp) ? 4 : 1;
+    const cls = d !== ALLOW ? 3 : !anon || key === undefined ? 0 : est ? 2 : this.anonClass(fp);
     this.classN[cls].add(1, now);
     this.mixN[cls].add(1, now);
     if (d === ALLOW && anon) {
-      const p = cls === 1 || key === undefined ? this.pNew : this.pEst;
+      const p = cls === 5 ? this.pOld : cls === 1 || key === undefined ? this.pNew : this.pEst;
       if (p > 0 && this.random() < p) {
         this.counters.shed++;
         d = {
@@ -531,10 +565,10 @@ class Guard implements DowGuard {
         this.anonCostDelta += compute;
         this.anonBlock.add(full, COST_CAP * this.meanCost);
       } else this.authBlock.add(full, COST_CAP * this.meanCost);
-      let cls: 0 | 1 | 2 | 4 = 0;
+      let cls: 0 | 1 | 2 | 4 | 5 = 0;
       if (info.anonymous && key !== undefined) {
         const fp = this.fp(key);
-        cls = this.isEstablished(key, fp, now) ? 2 : this.knownLive && this.known.has(fp) ? 4 : 1;
+        cls = this.isEstablished(key, fp, now) ? 2 : this.anonClass(fp);
       }
       this.classX[cls].add(full, now);
       this.mixX[cls].add(full, now);
@@ -566,6 +600,13 @@ class Guard implements DowGuard {
   }
 
   // ---- established callers -------------------------------------------------------------------------
+
+  /** An anonymous caller that is not established: known (4), persistent new (5) or new (1). */
+  private anonClass(fp: number): 1 | 4 | 5 {
+    if (!this.knownLive) return 1;
+    if (this.known.has(fp)) return 4;
+    return this.persistent.has(fp) ? 5 : 1;
+  }
 
   /** Established: among the fleet’s heavy anonymous callers 40–100 minutes ago, or a heavy caller here since before the reference time. */
   private isEstablished(key: string, fp: number, now: number): boolean {
@@ -672,11 +713,11 @@ class Guard implements DowGuard {
     }
 
     // Usual share of new anonymous callers (not learned during an anomaly), half-life 10 minutes.
-    // Outside an anomaly no caller is "known", so class 4 is (decaying to) empty and counts as new.
+    // Outside an anomaly no caller is "known" or "persistent", so classes 4 and 5 are (decaying to) empty and count as new.
     if (!this.defenseActive(now)) {
-      const n1 = this.classN[1].value(now) + this.classN[4].value(now);
+      const n1 = this.classN[1].value(now) + this.classN[4].value(now) + this.classN[5].value(now);
       const nAll = n1 + this.classN[0].value(now) + this.classN[2].value(now);
-      const x1 = this.classX[1].value(now) + this.classX[4].value(now);
+      const x1 = this.classX[1].value(now) + this.classX[4].value(now) + this.classX[5].value(now);
       const xAll = x1 + this.classX[0].value(now) + this.classX[2].value(now);
       if (nAll >= 100 && xAll > 0) {
         const a = this.usualNewN < 0 ? 1 : 1 - Math.pow(2, -1 / 600);
@@ -697,6 +738,7 @@ class Guard implements DowGuard {
     const pending = !fresh && recent && this.storeHealthy;
     if (hold) {
       this.pNew = this.globalShed.pNew;
+      this.pOld = this.globalShed.pOld;
       this.pEst = this.globalShed.pEst;
       this.shedRule = this.globalShed.rule;
     } else if (!fresh) {
@@ -707,13 +749,11 @@ class Guard implements DowGuard {
     // Expire signals.
     for (const [sig, st] of this.signals) if (st.until <= now && !((hold || pending) && (sig === 'surge' || sig === 'cost-surge'))) this.signals.delete(sig);
     this.updateFreeze(now);
-    const fastAnomaly = this.defenseActive(now, true);
-    if (!fastAnomaly && this.knownBefore !== undefined) {
-      // The episode is over: the next one reads the callers seen before its own onset.
-      this.known.clear();
-      this.knownBefore = undefined;
-    }
-    this.knownLive = fastAnomaly && this.knownBefore !== undefined;
+    // Outside an episode the sets are not used. They are kept (not cleared) until an episode with
+    // another onset reads its own: an instance left idle past a signal's hold, then woken by the same
+    // fleet-wide surge, would otherwise read 10,000 persistent callers again and, meanwhile, count the
+    // flood's keys as new callers in the mix it sheds by.
+    this.knownLive = this.defenseActive(now, true) && this.knownBefore !== undefined;
   }
 
   /** The global baseline does not learn during a surge, unless the surge has lasted past MAX_FREEZE_MS. */
@@ -777,8 +817,9 @@ class Guard implements DowGuard {
   /**
    * Shedding probabilities. `totalPerSecond` and `totalUsdPerHour` are the (global or local) invocation
    * rate and projected spend, counting rejected invocations at what they would have cost. During a surge, new anonymous callers are shed until what is left (after per-key
-   * throttling) is back at `countTarget` invocations/s and `costTarget` USD/s (0: no target). Over the
-   * budget, anonymous callers are shed (new ones first) to hold the budget.
+   * throttling) is back at `countTarget` invocations/s and `costTarget` USD/s (0: no target); within
+   * it, recent new callers are admitted before persistent ones. Over the budget, anonymous callers are
+   * shed (persistent new ones first, then the other new ones) to hold the budget.
    */
   private updateShedding(
     now: number,
@@ -793,8 +834,8 @@ class Guard implements DowGuard {
     const o = this.options;
     const n = this.mixN.map((c) => c.value(now));
     const x = this.mixX.map((c) => c.value(now));
-    const allN = n[0]! + n[1]! + n[2]! + n[4]!;
-    const allX = x[0]! + x[1]! + x[2]! + x[4]!;
+    const allN = n[0]! + n[1]! + n[2]! + n[4]! + n[5]!;
+    const allX = x[0]! + x[1]! + x[2]! + x[4]! + x[5]!;
     const totN = allN + n[3]!;
     const totX = allX + x[3]!;
     // What is left once per-key throttling has done its part. Placement does not depend on the key,
@@ -806,19 +847,25 @@ class Guard implements DowGuard {
     const effXNow = ((totX > 0 ? (currentUsdPerHour * allX) / totX : currentUsdPerHour)) / 3600;
     const fNewN = allN > 0 ? n[1]! / allN : 0;
     const fNewX = allX > 0 ? x[1]! / allX : 0;
+    const fOldN = allN > 0 ? n[5]! / allN : 0;
+    const fOldX = allX > 0 ? x[5]! / allX : 0;
     const fKnownN = allN > 0 ? n[4]! / allN : 0;
     const fKnownX = allX > 0 ? x[4]! / allX : 0;
     // Known callers are shed (over the budget) with the established ones, after the new ones.
     const fEstX = allX > 0 ? (x[2]! + x[4]!) / allX : 0;
     let pNew = 0;
+    let pOld = 0;
     let pEst = 0;
     let rule: DowRule = 'rate.anomaly';
     if (this.budgetSet) {
       // Targets are for the callers that were new before the anomaly: their usual share of the
       // baseline, with headroom. Known callers (seen before the onset) were part of that share: they
-      // are always admitted and count against the target; callers first seen since share the rest.
+      // are always admitted and count against the target; callers first seen since share the rest,
+      // recent ones first, persistent ones with what the recent ones leave.
       let newN = effN * fNewN;
       let newX = effXNow * fNewX;
+      let oldN = effN * fOldN;
+      let oldX = effXNow * fOldX;
       let knownN = effN * fKnownN;
       let knownX = effXNow * fKnownX;
       if (base) {
@@ -827,38 +874,52 @@ class Guard implements DowGuard {
         // while this instance's mix still remembers the attack for a few half-lives.
         const capN = Math.max(0, effN - base.perSecond * (1 - base.newShareN));
         const capX = Math.max(0, effXNow - base.usdPerSecond * (1 - base.newShareX));
-        if (newN + knownN > capN) {
-          const k = capN / (newN + knownN);
+        if (newN + oldN + knownN > capN) {
+          const k = capN / (newN + oldN + knownN);
           newN *= k;
+          oldN *= k;
           knownN *= k;
         }
-        if (newX + knownX > capX) {
-          const k = capX / (newX + knownX);
+        if (newX + oldX + knownX > capX) {
+          const k = capX / (newX + oldX + knownX);
           newX *= k;
+          oldX *= k;
           knownX *= k;
         }
       }
-      if (countTarget > 0 && newN > 0 && newN + knownN > countTarget) pNew = Math.max(pNew, 1 - Math.max(0, countTarget - knownN) / newN);
-      if (costTarget > 0 && newX > 0 && newX + knownX > costTarget) pNew = Math.max(pNew, 1 - Math.max(0, costTarget - knownX) / newX);
+      const fill = (target: number, known: number, fresh: number, old: number): void => {
+        if (target <= 0 || fresh + old + known <= target) return;
+        const room = Math.max(0, target - known);
+        if (fresh > 0) pNew = Math.max(pNew, 1 - Math.min(1, room / fresh));
+        if (old > 0) pOld = Math.max(pOld, 1 - Math.min(1, Math.max(0, room - fresh) / old));
+      };
+      fill(countTarget, knownN, newN, oldN);
+      fill(costTarget, knownX, newX, oldX);
     }
     const offeredUsdPerHour = effX * 3600;
     if (o.usdPerHour !== undefined && offeredUsdPerHour > o.usdPerHour) {
+      // Persistent new callers first, then the other new ones, then the rest.
       const need = (offeredUsdPerHour - o.usdPerHour) / offeredUsdPerHour;
-      const bNew = fNewX > 0 ? Math.min(1, need / fNewX) : 0;
-      const bEst = fEstX > 0 ? Math.max(0, Math.min(1, (need - fNewX) / fEstX)) : 0;
-      if (bNew >= pNew) rule = 'rate.budget';
+      const bOld = fOldX > 0 ? Math.min(1, need / fOldX) : 0;
+      const bNew = fNewX > 0 ? Math.max(0, Math.min(1, (need - fOldX) / fNewX)) : 0;
+      const bEst = fEstX > 0 ? Math.max(0, Math.min(1, (need - fOldX - fNewX) / fEstX)) : 0;
+      if (bNew >= pNew && bOld >= pOld) rule = 'rate.budget';
       pNew = Math.max(pNew, bNew);
+      pOld = Math.max(pOld, bOld);
       pEst = bEst;
       this.evidence('budget', now, now);
       this.raise('budget', now, `projected spend $${offeredUsdPerHour.toFixed(2)}/h is over the budget of $${o.usdPerHour}/h; shedding anonymous traffic`, global ? 'global' : 'instance');
     } else if (o.alertUsdPerHour !== undefined && offeredUsdPerHour > o.alertUsdPerHour) {
       this.raise('budget', now, `projected spend $${offeredUsdPerHour.toFixed(2)}/h is over the alert level of $${o.alertUsdPerHour}/h`, global ? 'global' : 'instance');
     }
+    // A persistent new caller is never admitted more readily than a recent one.
+    pOld = Math.max(pOld, pNew);
     this.offeredUsdPerHour = offeredUsdPerHour;
     this.pNew = pNew;
+    this.pOld = pOld;
     this.pEst = pEst;
     this.shedRule = rule;
-    if (global) this.globalShed = { pNew, pEst, rule };
+    if (global) this.globalShed = { pNew, pOld, pEst, rule };
   }
 
   // ---- alerts --------------------------------------------------------------------------------------
@@ -937,6 +998,13 @@ class Guard implements DowGuard {
     // Once per anomaly episode (and again if its onset moves earlier): the callers seen before it.
     const ref = this.defenseActive(now, true) ? this.defenseRef(now) : undefined;
     const knownBefore = ref !== undefined && ref !== this.knownBefore ? ref : undefined;
+    // Every flush of an episode (with a budget to shed for), starting with the one that reads the known
+    // set: the callers first seen since the onset that have now been around PERSISTENT_AFTER_MS, from
+    // where the last read ended.
+    let olderFrom: number | undefined;
+    if (this.budgetSet) olderFrom = knownBefore ?? (this.knownLive ? this.persistentFrom ?? this.knownBefore : undefined);
+    const olderTo = now - PERSISTENT_AFTER_MS;
+    const older = olderFrom !== undefined && olderTo >= olderFrom ? { olderFrom, olderTo } : {};
     return {
       instanceId: this.instanceId,
       nowMs: now,
@@ -955,6 +1023,7 @@ class Guard implements DowGuard {
       ...(surge ? { surge } : {}),
       surgeTtlMs: SURGE_TTL_MS,
       ...(knownBefore !== undefined ? { knownBefore } : {}),
+      ...older,
     };
   }
 
@@ -1048,8 +1117,22 @@ class Guard implements DowGuard {
       this.known.clear();
       // Bounded twice: the store returns at most KNOWN_SLOTS × KNOWN_PER_SLOT keys, the filter accepts no more.
       if (r.known) for (const k of r.known) if (typeof k === 'string' && !this.known.add(this.fp(k))) break;
+      // Persistent callers read for an earlier onset of the same episode stay (they were first seen
+      // after this one too); a later onset is another episode: start empty.
+      if (this.knownBefore === undefined || batch.knownBefore > this.knownBefore) this.persistent.clear();
       this.knownBefore = batch.knownBefore;
-      this.knownLive = this.defenseActive(now, true);
+      this.persistentFrom = undefined;
+    }
+    this.knownLive = this.knownBefore !== undefined && this.defenseActive(now, true);
+    if (batch.olderFrom !== undefined && r.older && this.knownBefore !== undefined && batch.olderFrom >= this.knownBefore) {
+      for (const k of r.older.keys) {
+        if (typeof k !== 'string') continue;
+        const fp = this.fp(k);
+        // Known and established callers keep their class; a full filter refuses the rest (they stay new).
+        if (this.known.has(fp) || this.inEstablished(fp)) continue;
+        if (!this.persistent.add(fp)) break;
+      }
+      if (Number.isFinite(r.older.nextMs) && r.older.nextMs >= batch.olderFrom) this.persistentFrom = r.older.nextMs;
     }
     if (r.evalClaimed) {
       // Read the heavy sets on the very next invocation.
@@ -1215,6 +1298,7 @@ class Guard implements DowGuard {
       this.anomalyBlocks.bytes +
       this.fast.bytes(56) +
       this.known.bytes +
+      this.persistent.bytes +
       this.routeCost.size * 96 +
       this.established.byteLength +
       keyBytes +
@@ -1240,8 +1324,9 @@ class Guard implements DowGuard {
       projectedUsdPerHour: this.projected(now),
       offeredUsdPerHour: this.offeredUsdPerHour,
       anomalies: [...this.signals].filter(([, s]) => s.until > now).map(([signal, s]) => ({ signal, since: s.since })),
-      shedProbability: { anonymousNew: this.pNew, anonymousEstablished: this.pEst },
-      known: { callers: this.knownBefore !== undefined ? this.known.size : 0, before: this.knownBefore, falsePositiveRate: this.known.falsePositiveRate },
+      shedProbability: { anonymousNew: this.pNew, anonymousPersistent: this.pOld, anonymousEstablished: this.pEst },
+      known: { callers: this.knownLive ? this.known.size : 0, before: this.knownLive ? this.knownBefore : undefined, falsePositiveRate: this.known.falsePositiveRate },
+      persistent: { callers: this.knownLive ? this.persistent.size : 0, falsePositiveRate: this.persistent.falsePositiveRate },
       limiter: this.limiter ? { capacity: this.limiter.capacity, live: this.limiter.live(now), evictions: this.limiter.evictions } : undefined,
       store: {
         configured: this.options.store !== undefined,

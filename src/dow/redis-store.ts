@@ -10,7 +10,7 @@
  *   k:<W>:<window>     hash key → requests in a fixed window of W seconds (TTL 2 W)
  *   h:<slot>           sorted set anonymous key → nano-USD per ten-minute slot, trimmed to the heaviest 1,024
  *   t:<slot>           anonymous nano-USD per ten-minute slot
- *   f:<slot>           sorted set anonymous key → when the fleet first saw it in the slot (ms), the earliest 4,096 kept
+ *   f:<slot>           sorted set anonymous key → when the fleet first saw it in the slot (ms), the earliest 16,384 kept
  *   b                  sorted set "<rule>:<key>" → blocked-until (ms)
  *   a:<alert>          alert claim (SET NX PX): one instance raises each alert per cooldown
  *   e:<minute>         heavy-caller evaluation claim: one instance per minute reads the heavy sets
@@ -30,6 +30,7 @@ import {
   KNOWN_RETAIN_SLOTS,
   KNOWN_SLOTS,
   MAX_SHARED_BLOCKS,
+  OLDER_READ,
   SLOT_KEEP,
   SLOT_SECONDS,
   slidingCount,
@@ -246,6 +247,15 @@ export function createRedisStore(options: RedisStoreOptions): RedisDowStore {
       const cutSlot = Math.floor(cut / 1000 / SLOT_SECONDS);
       for (let i = 0; i < KNOWN_SLOTS; i++) knownAt.push(cmds.push(['ZREVRANGEBYSCORE', `${p}f:${cutSlot - i}`, `(${cut}`, '-inf', 'LIMIT', 0, KNOWN_PER_SLOT]) - 1);
     }
+    const olderAt: number[] = [];
+    let olderTo = 0;
+    if (batch.olderFrom !== undefined && batch.olderTo !== undefined && Number.isFinite(batch.olderFrom) && Number.isFinite(batch.olderTo)) {
+      const from = Math.floor(batch.olderFrom);
+      olderTo = Math.floor(batch.olderTo);
+      const first = Math.max(Math.floor(from / 1000 / SLOT_SECONDS), slot - KNOWN_RETAIN_SLOTS);
+      const last = Math.min(Math.floor(olderTo / 1000 / SLOT_SECONDS), slot);
+      for (let sl = first; sl <= last; sl++) olderAt.push(cmds.push(['ZRANGEBYSCORE', `${p}f:${sl}`, from, olderTo, 'WITHSCORES', 'LIMIT', 0, OLDER_READ]) - 1);
+    }
     const heavyAt: number[] = [];
     let totalsAt = -1;
     if (batch.readHeavy) {
@@ -311,6 +321,26 @@ export function createRedisStore(options: RedisStoreOptions): RedisDowStore {
       const known: string[] = [];
       for (const at of knownAt) for (const x of arr(replies[at])) if (typeof x === 'string') known.push(x);
       result.known = known;
+    }
+    if (batch.olderFrom !== undefined && olderTo > 0) {
+      // Slots are disjoint in time, so their answers concatenate in order.
+      const keys: string[] = [];
+      let nextMs = olderTo;
+      // Full: the next read starts again at the last one's time (a repeat is harmless), so a slot's
+      // own LIMIT never makes the cursor skip callers.
+      outer: for (const at of olderAt) {
+        const r = arr(replies[at]);
+        for (let j = 0; j + 1 < r.length; j += 2) {
+          const k = r[j];
+          if (typeof k !== 'string') continue;
+          keys.push(k);
+          if (keys.length >= OLDER_READ) {
+            nextMs = num(r[j + 1]);
+            break outer;
+          }
+        }
+      }
+      result.older = { keys, nextMs };
     }
     if (heavyAt.length > 0) {
       const totals = arr(replies[totalsAt]);

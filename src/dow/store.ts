@@ -80,6 +80,14 @@ export interface DowSyncBatch {
    * first seen before it in each of the KNOWN_SLOTS slots up to it. Asked once per anomaly episode.
    */
   knownBefore?: number;
+  /**
+   * Return the anonymous callers the fleet first saw (per slot) from `olderFrom` to `olderTo` (ms, both
+   * included), earliest first, at most OLDER_READ: during an anomaly episode, the callers first seen
+   * after its onset that have been around for a while (persistent new callers). Read incrementally:
+   * the next batch starts where this answer ended.
+   */
+  olderFrom?: number;
+  olderTo?: number;
 }
 
 export interface DowHeavySlot {
@@ -114,6 +122,8 @@ export interface DowSyncResult {
   surge?: DowSurgeRecord;
   /** Anonymous callers first seen before `batch.knownBefore` (when asked for), most recent slot first. */
   known?: string[];
+  /** Answer to `olderFrom`/`olderTo`: the callers, and where the next read starts (ms). */
+  older?: { keys: string[]; nextMs: number };
 }
 
 export interface DowStore {
@@ -141,12 +151,18 @@ export const HEAVY_SLOTS = 4;
 export const MAX_SHARED_BLOCKS = 256;
 /**
  * Known callers: per slot, each anonymous key with the time the fleet first saw it in that slot; the
- * KNOWN_KEEP earliest are kept (an attack's keys arrive after the callers it hides among, so they are
- * the ones trimmed). A read returns up to KNOWN_PER_SLOT from each of KNOWN_SLOTS slots (40 minutes).
+ * KNOWN_KEEP earliest are kept (an attack's keys arrive after the callers it hides among, so when a
+ * slot overflows they are the ones trimmed; below that the same record tells which callers first
+ * seen since an onset have been around a while). A read returns up to KNOWN_PER_SLOT from each of
+ * KNOWN_SLOTS slots: the cut's own (partial) slot and four whole ones, so always at least the 40
+ * minutes before the cut (four slots covered 30–40 minutes, depending on where the cut fell).
+ * 16,384 keys × 9 slots kept: a few MB in the store at most.
  */
-export const KNOWN_SLOTS = 4;
+export const KNOWN_SLOTS = 5;
 export const KNOWN_PER_SLOT = 1024;
-export const KNOWN_KEEP = 4096;
+export const KNOWN_KEEP = 16_384;
+/** Callers returned per `olderFrom` read (the guard reads on, from where the answer ended, next flush). */
+export const OLDER_READ = 4096;
 /** Slots of first-seen data kept (an instance that joins late in an episode still reads before its onset). */
 export const KNOWN_RETAIN_SLOTS = KNOWN_SLOTS + 4;
 
@@ -211,6 +227,28 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): DowStore & { r
     const sorted = [...m.entries()].sort((a, b) => b[1] - a[1]);
     m.clear();
     for (const [k, v] of sorted.slice(0, SLOT_KEEP)) m.set(k, v);
+  };
+
+  /** ZRANGEBYSCORE f:<slot> [from [to WITHSCORES LIMIT 0 OLDER_READ over the slots from→to, concatenated (slots are disjoint in time). */
+  const readOlder = (from: number, to: number, curSlot: number): { keys: string[]; nextMs: number } => {
+    const keys: string[] = [];
+    let nextMs = to;
+    const first = Math.max(Math.floor(from / 1000 / SLOT_SECONDS), curSlot - KNOWN_RETAIN_SLOTS);
+    const last = Math.min(Math.floor(to / 1000 / SLOT_SECONDS), curSlot);
+    for (let sl = first; sl <= last && keys.length < OLDER_READ; sl++) {
+      const m = seen.get(sl);
+      if (!m) continue;
+      const inRange = [...m.entries()].filter(([, t]) => t >= from && t <= to).sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
+      for (const [k, t] of inRange) {
+        keys.push(k);
+        if (keys.length >= OLDER_READ) {
+          // Full: the next read starts again at this one's time (a repeat is harmless).
+          nextMs = t;
+          break;
+        }
+      }
+    }
+    return { keys, nextMs };
   };
 
   const topOf = (m: Map<string, number> | undefined, n: number): string[] =>
@@ -309,6 +347,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): DowStore & { r
         }
         result.known = known;
       }
+      if (batch.olderFrom !== undefined && batch.olderTo !== undefined) result.older = readOlder(batch.olderFrom, batch.olderTo, slotIdx);
       if (batch.readHeavy) {
         result.heavy = [];
         for (let i = 0; i < HEAVY_SLOTS; i++) {

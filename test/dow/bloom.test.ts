@@ -36,3 +36,18 @@ t.test('bounded: past capacity nothing is added, so the false-positive rate cann
   t.equal(b.size, 0);
   t.equal(b.has(fp('k3')), false, 'cleared');
 });
+
+t.test('any multiple of 32 bits: a 12 KiB filter costs 12 KiB and keeps its design rate', async (t) => {
+  const b = new FingerprintBloom(98_304, 4, 12_288);
+  t.equal(b.bytes, 12_288, '12 KiB, not rounded up to 16');
+  for (let i = 0; i < 10_000; i++) b.add(fp(`10.${i >> 8}.${i & 255}.1`));
+  let missing = 0;
+  for (let i = 0; i < 10_000; i++) if (!b.has(fp(`10.${i >> 8}.${i & 255}.1`))) missing++;
+  t.equal(missing, 0, 'no false negatives');
+  let fps = 0;
+  const probes = 200_000;
+  for (let i = 0; i < probes; i++) if (b.has(fp(`192.${i >> 16}.${(i >> 8) & 255}.${i & 255}`))) fps++;
+  const design = b.falsePositiveRate;
+  t.ok(design > 0.011 && design < 0.014, `design rate at 10,000 keys ${design}`);
+  t.ok(fps / probes < 1.5 * design && fps / probes > 0.5 * design, `measured ${(fps / probes).toFixed(5)} (design ${design.toFixed(5)})`);
+});

@@ -281,3 +281,105 @@ t.test('the memory the platform reports per invocation reprices, unless memoryMb
   t.equal(az.options.cost.memoryMb, 384);
   t.equal(az.options.cost.pricing.perGbSecondUsd, 0.00002, 'price overrides carry over');
 });
+
+t.test('during a flood, new callers that keep calling are shed before new callers that just arrived', async (t) => {
+  const c = clock();
+  const store = createMemoryStore();
+  const opts = { store, budget: { usdPerHour: 100 } };
+  // 16 instances: ~16 requests/s each during the flood, as Lambda instances of a 50 ms function would
+  // see (each flush records at most 64 distinct callers per instance).
+  const guards = Array.from({ length: 16 }, (_, i) => createDowGuard(opts, { clock: c, seed: 40 + i, instanceId: `g${i}`, env: {} }));
+  let n = 0;
+  const call = (info: AdmitInfo): Decision => {
+    const g = guards[n++ % guards.length]!;
+    const d = g.admit(info);
+    if (!rejected(d)) g.record(info, 50);
+    return d;
+  };
+  // 40 minutes of 10 req/s from 3,000 callers, a third of them anonymous.
+  for (let ms = 0; ms < 40 * 60_000; ms += 100) {
+    c.t = T0 + ms;
+    const i = (ms / 100) % 3000;
+    call({ key: `u${i}`, anonymous: i % 3 === 0 });
+  }
+  const start = c.t;
+  // Six minutes of 250 req/s from 5,000 new anonymous IPs (each every 20 s, for the whole attack), and
+  // a new visitor every second making 5 requests 2 s apart (a short session, then gone).
+  const tally = { early: { bot: [0, 0], visitor: [0, 0] }, late: { bot: [0, 0], visitor: [0, 0] } };
+  let midPersistent = 0;
+  for (let ms = 0; ms < 6 * 60_000; ms += 4) {
+    c.t = start + ms;
+    const phase = ms < 3 * 60_000 ? tally.early : tally.late;
+    const b = call({ key: `bot${(ms / 4) % 5000}`, anonymous: true });
+    phase.bot[0]!++;
+    if (rejected(b)) phase.bot[1]!++;
+    if (ms % 2000 === 0) {
+      for (let j = 0; j < 5; j++) {
+        const v = call({ key: `visitor${ms / 1000 - 2 * j}`, anonymous: true });
+        if (ms / 1000 - 2 * j < 0) continue;
+        phase.visitor[0]!++;
+        if (rejected(v)) phase.visitor[1]!++;
+      }
+    }
+    if (ms === 4 * 60_000) midPersistent = guards[1]!.stats().persistent.callers;
+  }
+  const share = (x: number[]): number => x[1]! / x[0]!;
+  const pct = (x: number[]): string => `${(share(x) * 100).toFixed(1)} % of ${x[0]}`;
+  t.ok(share(tally.early.bot) > 0.8 && share(tally.late.bot) > 0.95, `flood shed: first 3 min ${pct(tally.early.bot)}, then ${pct(tally.late.bot)}`);
+  // At first every flood key is as new as a visitor: both are shed alike (as before this rule).
+  t.ok(share(tally.early.visitor) > 0.5, `visitors in the first 3 min: ${pct(tally.early.visitor)} shed`);
+  // Two minutes after they were first seen the flood's keys are persistent: visitors now get the room.
+  t.ok(share(tally.late.visitor) < 0.15, `visitors after 3 min: ${pct(tally.late.visitor)} shed`);
+  t.ok(midPersistent >= 4900 && midPersistent <= 5200, `persistent new callers on an instance: ${midPersistent}`);
+  const s = guards[1]!.stats();
+  t.ok(s.shedProbability.anonymousPersistent > 0.9, `persistent callers shed with p ${s.shedProbability.anonymousPersistent.toFixed(3)}`);
+  t.ok(s.shedProbability.anonymousNew < s.shedProbability.anonymousPersistent, `recent new callers with p ${s.shedProbability.anonymousNew.toFixed(3)}`);
+  t.ok(s.persistent.falsePositiveRate < 0.005, `design false-positive rate ${s.persistent.falsePositiveRate}`);
+  t.ok(s.stateBytes <= 64 * 1024, `${s.stateBytes} bytes of state`);
+  // The flood stops: nobody is shed within seconds, and the episode's sets are no longer used.
+  const end = c.t;
+  let late = 0;
+  for (let ms = 0; ms < 120_000; ms += 100) {
+    c.t = end + ms;
+    const d = call({ key: `bot${ms % 5000}`, anonymous: true });
+    if (ms >= 30_000 && rejected(d)) late++;
+  }
+  t.equal(late, 0, 'a persistent key calling at a normal rate after the flood is not shed');
+  t.equal(guards[2]!.stats().persistent.callers, 0, 'not in use outside an episode');
+});
+
+t.test('an attacker who rotates every key out before it is persistent is shed like any new caller (the old rule)', async (t) => {
+  const c = clock();
+  const store = createMemoryStore();
+  const guards = [0, 1].map((i) => createDowGuard({ store, budget: { usdPerHour: 100 } }, { clock: c, seed: 60 + i, instanceId: `r${i}`, env: {} }));
+  let n = 0;
+  const call = (info: AdmitInfo): Decision => {
+    const g = guards[n++ % guards.length]!;
+    const d = g.admit(info);
+    if (!rejected(d)) g.record(info, 50);
+    return d;
+  };
+  for (let ms = 0; ms < 40 * 60_000; ms += 100) {
+    c.t = T0 + ms;
+    const i = (ms / 100) % 3000;
+    call({ key: `u${i}`, anonymous: i % 3 === 0 });
+  }
+  const start = c.t;
+  const bot = [0, 0];
+  const visitor = [0, 0];
+  for (let ms = 0; ms < 6 * 60_000; ms += 2) {
+    c.t = start + ms;
+    // 5,000 keys at a time, each replaced by a fresh one after 60 s.
+    const d = call({ key: `rot${Math.floor(ms / 60_000)}-${(ms / 2) % 5000}`, anonymous: true });
+    if (ms >= 3 * 60_000) {
+      bot[0]!++;
+      if (rejected(d)) bot[1]!++;
+      if (ms % 1000 === 0) {
+        visitor[0]!++;
+        if (rejected(call({ key: `v${ms}`, anonymous: true }))) visitor[1]!++;
+      }
+    }
+  }
+  t.ok(bot[1]! / bot[0]! > 0.8, `rotating flood shed ${((100 * bot[1]!) / bot[0]!).toFixed(1)} %`);
+  t.ok(visitor[1]! / visitor[0]! > 0.5, `new visitors shed ${((100 * visitor[1]!) / visitor[0]!).toFixed(1)} %: nothing tells them from fresh flood keys`);
+});

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { createDowGuard, type AdmitInfo, type Decision, type DowGuard } from '../../src/dow/guard';
 import { createRedisStore } from '../../src/dow/redis-store';
-import { KNOWN_KEEP, SLOT_SECONDS, createMemoryStore, type DowSyncBatch, type DowSyncResult } from '../../src/dow/store';
+import { KNOWN_KEEP, OLDER_READ, SLOT_SECONDS, createMemoryStore, type DowSyncBatch, type DowSyncResult } from '../../src/dow/store';
 import { redisInstalled, startRedis, type RedisProcess } from './redis-server';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -106,6 +106,38 @@ t.test('shared store on a real redis-server', async (t) => {
     t.ok(typeof z === 'number' && z <= KNOWN_KEEP + 8 * 64, `slot trimmed to about ${KNOWN_KEEP} (${String(z)})`);
     const first = await store.client.command(['ZSCORE', `{known}:f:${S + 1}`, 'a4']);
     t.equal(Number(first), T + 600_000, 'the earliest are kept');
+  });
+
+  await t.test('persistent callers: first seen in a time range, earliest first, read on from where a full answer ended', async (t) => {
+    const store = createRedisStore({ url: url(), timeoutMs: 500, prefix: 'older' });
+    t.teardown(() => store.close());
+    const mem = createMemoryStore();
+    const both = async (b: DowSyncBatch): Promise<[DowSyncResult, DowSyncResult]> => [await store.sync(b), await mem.sync(b)];
+    const S = 2_833_340;
+    const T = S * SLOT_SECONDS * 1000 + 500_000; // 100 s before the slot ends
+    const anon = (key: string) => ({ key, count: 1, costNanoUsd: 100, anonCostNanoUsd: 100 });
+    await both(batch(T, { keys: [anon('before')] }));
+    await both(batch(T + 10_000, { keys: [anon('b1'), anon('b2'), { key: 'signed-in', count: 1, costNanoUsd: 100, anonCostNanoUsd: 0 }] }));
+    await both(batch(T + 20_000, { keys: [anon('b3'), anon('b1')] })); // b1 again: its first sighting stays
+    await both(batch(T + 120_000, { keys: [anon('b4'), anon('b1')] })); // next slot: first seen there too
+    await both(batch(T + 130_000, { keys: [anon('late')] }));
+    const [r, m] = await both(batch(T + 140_000, { olderFrom: T + 10_000, olderTo: T + 120_000 }));
+    t.same(r.older, { keys: ['b1', 'b2', 'b3', 'b1', 'b4'], nextMs: T + 120_000 }, 'both ends included, anonymous only, slot by slot');
+    t.same(m.older, r.older, 'the in-process store answers the same');
+    const [none] = await both(batch(T + 141_000));
+    t.equal(none.older, undefined, 'only when asked for');
+    // More than OLDER_READ in range: the answer is cut there and the next read starts at the last one's time.
+    const U = T + 200_000;
+    for (let i = 0; i < OLDER_READ / 64 + 2; i++) {
+      await both(batch(U + i, { keys: Array.from({ length: 64 }, (_, j) => anon(`bulk-${String(i).padStart(3, '0')}-${String(j).padStart(2, '0')}`)) }));
+    }
+    const [full, fullMem] = await both(batch(U + 100_000, { olderFrom: U, olderTo: U + 50_000 }));
+    t.equal(full.older!.keys.length, OLDER_READ, 'at most OLDER_READ');
+    t.equal(full.older!.nextMs, U + OLDER_READ / 64 - 1, 'next read starts at the last one returned');
+    t.same(fullMem.older, full.older);
+    const [rest] = await both(batch(U + 100_001, { olderFrom: full.older!.nextMs, olderTo: U + 50_000 }));
+    t.equal(rest.older!.keys.length, 64 * 3, 'the rest (the last batch of the full answer again)');
+    t.equal(new Set([...full.older!.keys, ...rest.older!.keys]).size, OLDER_READ + 128, 'every caller read once the two answers are merged');
   });
 
   await t.test('two instances limit a caller spread over both (per-caller limit is fleet-wide)', async (t) => {
