@@ -58,6 +58,83 @@ const CLEAN_KEY = 1 << 30;
 /** Largest string read as base64 JSON (state parameters, cursors and tokens are far smaller). */
 const BASE64_JSON_MAX = 64 * 1024;
 /**
+ * The characters of base64 text (either alphabet, padding, MIME line breaks): a string whose mask has
+ * no other bit may be base64 (see base64Text). Letters and digits set no bit.
+ */
+const BASE64_CHARS = C.PLUS | C.SLASH | C.EQ | C.DASH | C.UNDERSCORE | C.NEWLINE;
+/**
+ * Shortest string read as base64 text when nothing says it is (12 bytes). From 12 characters, 2 in 2M
+ * random 8-9 byte tokens decoded to text a detector fired on (`'\r~o\n#wC`); from 16, none in 2M.
+ */
+const BASE64_TEXT_MIN = 16;
+/** Decoded texts shorter than this must be plain text (plainText), not only pass payloadText. */
+const BASE64_STRICT_BELOW = 48;
+/**
+ * No control character but tab, CR and LF, no C1 control, no replacement character (bad UTF-8), and
+ * at least three in four characters ASCII: random bytes that happen to be well-formed UTF-8 are mostly
+ * multi-byte characters (`ܰA?5쪉\T`, from a random 16-character token, made a finding once in 2M).
+ */
+function plainText(s: string): boolean {
+  let wide = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 ? c !== 9 && c !== 10 && c !== 13 : c === 127 || (c >= 0x80 && c < 0xa0) || c === 0xfffd) return false;
+    if (c >= 0x80) wide++;
+  }
+  return wide * 4 <= s.length;
+}
+/** Six-bit values of the base64 characters (both alphabets), -1 for any other. */
+const B64_VALUE = new Int8Array(128).fill(-1);
+(() => {
+  const a = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (let i = 0; i < 64; i++) B64_VALUE[a.charCodeAt(i)] = i;
+  B64_VALUE[45] = 62; // -
+  B64_VALUE[95] = 63; // _
+})();
+
+/**
+ * Whether the first bytes `s` encodes (up to BASE64_SNIFF characters) are text: printable ASCII, tab,
+ * CR, LF and well-formed UTF-8 (a sequence cut at the end of the window is allowed), with at most
+ * `allowed` other bytes. Decoded here, without a Buffer: an id or token (`cus_19a8b7c6`, a UUID, a
+ * hash) fails on its first byte or two, for a few table lookups (a Buffer decode of each was ~1 µs of
+ * a typical order body). A line break or padding inside the window ends it.
+ */
+function base64TextStart(s: string, allowed: number): boolean {
+  const end = Math.min(s.length, BASE64_SNIFF);
+  let bad = 0;
+  let acc = 0;
+  let bits = 0;
+  let cont = 0;
+  for (let i = 0; i < end; i++) {
+    const c = s.charCodeAt(i);
+    const v = c < 128 ? B64_VALUE[c]! : -1;
+    if (v === -1) break;
+    acc = ((acc << 6) | v) & 0xfff;
+    bits += 6;
+    if (bits < 8) continue;
+    bits -= 8;
+    const b = (acc >> bits) & 0xff;
+    if (cont > 0) {
+      if ((b & 0xc0) === 0x80) {
+        cont--;
+        continue;
+      }
+      cont = 0;
+      if (++bad > allowed) return false;
+    }
+    if (b < 0x80) {
+      if (b < 32 ? b !== 9 && b !== 10 && b !== 13 : b === 127) if (++bad > allowed) return false;
+    } else if (b >= 0xc2 && b <= 0xdf) cont = 1;
+    else if (b >= 0xe0 && b <= 0xef) cont = 2;
+    else if (b >= 0xf0 && b <= 0xf4) cont = 3;
+    else if (++bad > allowed) return false;
+  }
+  return true;
+}
+
+/** Characters decoded first to tell text from binary (48 bytes), before the whole string is. */
+const BASE64_SNIFF = 64;
+/**
  * Headers that name this request's own origin or route (browsers and proxies set them): a URL to
  * localhost in `Origin` or `Referer` is a developer's frontend or a mobile webview, not a server-side
  * request target, so the SSRF detector does not read them. Every other detector still does.
@@ -274,6 +351,8 @@ class Walk {
    */
   pairValue: string | undefined = undefined;
   pairMask = 0;
+  /** Strings read as base64 text by the walk (base64Text), allocated on the first one. */
+  base64Read: Set<string> | undefined = undefined;
   /** Virtual patches bound to the current source; undefined when no rule can match in it. */
   patch: SourcePatchMatcher | undefined = undefined;
   constructor(
@@ -486,11 +565,28 @@ class Walk {
     // itself still goes through the detectors below. Costs nothing for other strings (three char
     // compares); a match costs one decode and one JSON.parse, counted against the limits (hence the
     // size cap: parameters and tokens are small, and a large upload must not trip maxBytes twice).
+    let readAsJson = false;
     if (!isKey && s.length >= 16 && s.length <= BASE64_JSON_MAX && depth < this.opts.limits.maxDepth) {
       const t = base64JsonStart(s);
-      if (t !== -1) this.base64Json(s, t, depth);
+      if (t !== -1) readAsJson = this.base64Json(s, t, depth);
     }
     if (mask === -1) mask = this.maskOf(s);
+    // Base64 of plain text (an encoded note, a webhook's payload field): what the handler reads after
+    // `Buffer.from(x, 'base64').toString()`. Only strings of base64 characters alone, from 16 to 64K
+    // characters (the mask and length decide, no decoding, for every other string); ids, hashes and
+    // tokens among them decode to binary and are dropped on their first 48 bytes. A payload text as a
+    // whole (a message body, depth 0 of a decoded source) is body.ts's to read (`#base64` there).
+    if (
+      !isKey &&
+      (mask & ~BASE64_CHARS) === 0 &&
+      s.length >= BASE64_TEXT_MIN &&
+      s.length <= BASE64_JSON_MAX &&
+      depth < this.opts.limits.maxDepth &&
+      (depth > 0 || this.source.decoding === undefined || this.source.decoding === 'none') &&
+      !readAsJson
+    ) {
+      this.base64Text(s, depth);
+    }
     if (mask === 0) {
       // Letters and digits only: no injection grammar applies, except encoded blobs (a Java
       // serialization stream in base64) that the `alnum` detectors look for in long tokens.
@@ -546,19 +642,22 @@ class Walk {
   /**
    * The JSON inside a base64 value (`eyJ…`) or a JWT's first two segments (`eyJ….eyJ….sig`), from
    * index `t` (after `Bearer `): each decoded document is walked under a `#base64` segment (with the
-   * segment's index for a JWT). Values that are not base64 JSON are left to the detectors.
+   * segment's index for a JWT). Values that are not base64 JSON are left to the detectors. Returns
+   * whether a document was read (then the value is not read as base64 text again).
    */
-  private base64Json(s: string, t: number, depth: number): void {
+  private base64Json(s: string, t: number, depth: number): boolean {
+    let read = false;
     const dot = s.indexOf('.', t);
     const parts = dot === -1 ? 1 : 2;
     let from = t;
     for (let k = 0; k < parts; k++) {
       const end = k === 0 && dot !== -1 ? dot : k === 1 ? indexOrEnd(s, '.', from) : s.length;
-      if (end - from < 16 || !s.startsWith('eyJ', from)) return;
+      if (end - from < 16 || !s.startsWith('eyJ', from)) return read;
       const text = decodeBase64(s.slice(from, end));
       if (text !== undefined && looksLikeJson(text)) {
         const doc = jsonDocument(text);
         if (doc !== undefined) {
+          read = true;
           this.segs.push('#base64');
           if (parts > 1) this.segs.push(k);
           // A token's claims name its issuer and audience, often internal (`http://keycloak:8080/…`):
@@ -573,6 +672,30 @@ class Walk {
       }
       from = end + 1;
     }
+    return read;
+  }
+
+  /**
+   * `s` (base64 characters only, see string) read decoded under a `#base64` segment when it is strict
+   * base64 of text (payloadText): JSON inside is walked as JSON, other text by the detectors. Binary
+   * (images, compressed or encrypted data, random tokens) is not read, and is told from text on a
+   * decoded prefix first, so a large image costs one 48-byte decode. What is decoded counts against
+   * the limits as any string does (at most maxBytes decoded per request). The string is remembered so
+   * that a push envelope's reading of the same field (encoded) does not read it twice.
+   */
+  private base64Text(s: string, depth: number): void {
+    if (!base64TextStart(s, s.length * 3 < BASE64_STRICT_BELOW * 4 ? 0 : 1)) return;
+    const text = decodeBase64(s);
+    if (text === undefined || text.length === 0) return;
+    // Random bytes pass payloadText's one odd character now and then: ~1 in 200,000 random 12-byte
+    // tokens then made a finding (measured). A short text must have none.
+    if (text.length < BASE64_STRICT_BELOW && !plainText(text)) return;
+    const read = payloadText(text);
+    if (read === undefined || !('text' in read)) return;
+    (this.base64Read ??= new Set()).add(s);
+    this.segs.push('#base64');
+    this.value(read.text, depth + 1, undefined);
+    this.segs.pop();
   }
 
   /**
@@ -601,7 +724,10 @@ class Walk {
       if (text === undefined) {
         this.add('protocol.invalid-base64', 'protocol', 'medium', 'The payload is declared base64 but is not valid base64; inspected as a lenient decoder reads it.');
         text = Buffer.from(s, 'base64').toString('utf8');
-      } else if (s.length >= 16 && s.length <= BASE64_JSON_MAX && depth < this.opts.limits.maxDepth && base64JsonStart(s) === 0 && looksLikeJson(text) && jsonDocument(text) !== undefined) {
+      } else if (
+        this.base64Read?.has(s) === true ||
+        (s.length >= 16 && s.length <= BASE64_JSON_MAX && depth < this.opts.limits.maxDepth && base64JsonStart(s) === 0 && looksLikeJson(text) && jsonDocument(text) !== undefined)
+      ) {
         this.segs.length = base;
         continue;
       }

@@ -5,6 +5,7 @@
  */
 import type { CloudEvent, Request } from '@google-cloud/functions-framework';
 import { forwardedEntries, parseCookieHeader, pathSegments, percentDecode } from '../../src/decode';
+import { formatPath, type Segment } from '../../src/paths';
 import type { InputSource, InspectionRequest } from '../../src/types';
 import { documentEventFromJson, documentEventFromProtobuf, type PlainDocument, type PlainDocumentEvent } from './firestore';
 
@@ -77,6 +78,30 @@ export function clientIp(req: Request): string | undefined {
   return str((req as { socket?: { remoteAddress?: unknown } }).socket?.remoteAddress);
 }
 
+/** Nesting searched for repeated keys: Express's query parser (qs) nests five levels by default. */
+const JOINED_MAX_DEPTH = 5;
+
+/**
+ * A repeated query key is an array in `req.query` (`?q=1' or '1'='1&q=x` is `["1' or '1'='1", "x"]`),
+ * and code that reads it as a string (`${req.query.q}`, `String(q)`, a template into SQL) joins it with
+ * commas: an attack split over the repetitions is whole only there. Each array of two or more strings
+ * is read joined too, as its own value at `query.q["#joined"]`. Cost: one Array.isArray per query value
+ * when nothing repeats.
+ */
+function joinedQueryValues(query: unknown, base: Segment[], out: InputSource[], depth: number): void {
+  if (!isObj(query) || depth > JOINED_MAX_DEPTH) return;
+  for (const k of Object.keys(query)) {
+    const v = query[k];
+    if (Array.isArray(v)) {
+      if (v.length >= 2 && v.every((x) => typeof x === 'string')) {
+        out.push({ kind: 'query', path: formatPath('query', [...base, k, '#joined']), value: v.join(',') });
+      }
+    } else if (isObj(v)) {
+      joinedQueryValues(v, [...base, k], out, depth + 1);
+    }
+  }
+}
+
 export function normalizeHttp(req: Request): InspectionRequest {
   const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
   const cookies: Record<string, string> = Object.create(null) as Record<string, string>;
@@ -96,11 +121,13 @@ export function normalizeHttp(req: Request): InspectionRequest {
   // The exact bytes the body parsers saw; `req.body` is already parsed and may be a Buffer.
   const raw = (req as { rawBody?: unknown }).rawBody;
   const body = raw instanceof Uint8Array ? raw : typeof req.body === 'string' ? req.body : undefined;
-  const sources: InputSource[] = [
-    { kind: 'query', path: 'query', value: (req as { query?: unknown }).query },
+  const query = (req as { query?: unknown }).query;
+  const sources: InputSource[] = [{ kind: 'query', path: 'query', value: query }];
+  joinedQueryValues(query, [], sources, 0);
+  sources.push(
     { kind: 'header', path: 'headers', value: headers },
     { kind: 'cookie', path: 'cookies', value: cookies },
-  ];
+  );
   // The framework trusts the proxy: `req.ip` is the leftmost entry, whatever the caller wrote there.
   const xff = headers['x-forwarded-for'];
   const hops = typeof xff === 'string' ? forwardedEntries(xff) : undefined;

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import * as functions from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { protect, RaspConfigError, type SecurityEvent } from '../../adapters/gcp-functions/index';
+import { normalizeHttp } from '../../adapters/gcp-functions/normalize';
+import { createEngine } from '../../src/engine';
 import { ATTACKS, BENIGN } from '../helpers/tables';
 
 type Any = any;
@@ -647,4 +649,19 @@ t.test('HTTP: JSON in UTF-7, UTF-16 or UTF-32, which the framework decodes by it
   t.same(seen, { q: "O'Brien + Sons" }, 'what the handler reads, the engine read');
   t.equal((await post(Buffer.from('{"q":"Zoë 日本"}', 'utf16le'), 'utf-16le')).status, 200);
   t.same(seen, { q: 'Zoë 日本' });
+});
+
+t.test('a repeated query key is also read comma-joined, as `${req.query.q}` reads it', async (t) => {
+  const e = createEngine();
+  const reqOf = (query: unknown) => ({ method: 'GET', path: '/search', headers: {}, query }) as unknown as Parameters<typeof normalizeHttp>[0];
+  const split = e.inspect(normalizeHttp(reqOf({ q: ["1' or '1'='1' union select password", ' 2 from users--'] })));
+  t.equal(split.action, 'block');
+  t.ok(split.findings.some((f) => f.path === 'query.q["#joined"]'), split.findings.map((f) => f.path).join(' '));
+  const nested = e.inspect(normalizeHttp(reqOf({ filter: { name: ["x' union select 1", '2 from users--'] } })));
+  t.ok(nested.findings.some((f) => f.path === 'query.filter.name["#joined"]'));
+  const honest = normalizeHttp(reqOf({ tag: ['red', 'blue', 'green'], page: '2', ids: ['1', '2'] }));
+  t.equal(e.inspect(honest).action, 'allow');
+  t.ok(honest.sources.some((s) => s.path === 'query.tag["#joined"]' && s.value === 'red,blue,green'));
+  const single = normalizeHttp(reqOf({ q: ['only'], n: [1, 2] }));
+  t.notOk(single.sources.some((s) => s.path.includes('#joined')), 'one value, or values not all strings: nothing added');
 });

@@ -414,9 +414,10 @@ t.test('malformed encodings: a clear result, never a crash', async (t) => {
         t.equal(w.seen, p.body);
       }
       const n = lines.length;
-      // Not an envelope: a `data` field of an ordinary API is not decoded on a guess.
-      t.equal((await h.send(json(JSON.stringify({ message: { data: b64('; cat /etc/passwd') } })))).status, 200, 'no subscription, no envelope');
-      t.equal(lines.length, n);
+      // Not an envelope, but base64 text in any string value is read decoded (engine.ts, base64Text).
+      t.equal((await h.send(json(JSON.stringify({ message: { data: b64('; cat /etc/passwd') } })))).status, 403, 'no subscription, base64 text still read');
+      t.equal(lines.length, n + 1);
+      t.equal(lines[n]?.where, 'body.message.data["#base64"]');
     });
   }
 });

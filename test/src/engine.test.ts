@@ -273,3 +273,49 @@ t.test('an HTTP body in base64 is read whole as its content type says, whatever 
   const noise = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256)).toString('base64');
   t.equal(e.inspect(req([body(noise, { base64: true, contentType: 'image/png' })])).action, 'allow');
 });
+
+t.test('base64 text in a string value is read decoded too; ids, tokens and images are not', async (t) => {
+  const e = createEngine();
+  const enc = (s: string | Buffer): string => Buffer.from(s).toString('base64');
+  const sqli = e.inspect(req([body(JSON.stringify({ note: enc("1' OR '1'='1' --") }))]));
+  t.equal(sqli.action, 'block');
+  t.equal(sqli.findings[0]?.path, 'body.note["#base64"]');
+  const xss = e.inspect(req([body(JSON.stringify({ items: [{ html: enc('<img src=x onerror=alert(document.cookie)>') }] }))]));
+  t.equal(xss.findings[0]?.path, 'body.items[0].html["#base64"]');
+  // base64 of JSON that does not start with `{"` (an array) is walked as JSON.
+  const arr = e.inspect(req([body(JSON.stringify({ data: enc(JSON.stringify([{ cmd: 'x; cat /etc/passwd' }])) }))]));
+  t.equal(arr.findings[0]?.path, 'body.data["#base64"][0].cmd');
+  // A query value, url-safe alphabet.
+  const q = e.inspect(req([{ kind: 'query', path: 'query', value: { f: Buffer.from('../../../../etc/passwd').toString('base64url') } }]));
+  t.equal(q.findings[0]?.path, 'query.f["#base64"]');
+
+  // Honest content: text, ids and tokens, images, compressed data.
+  const png = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d4948445200000010000000100806000000', 'hex'), Buffer.alloc(600, 7)]);
+  const jpeg = Buffer.concat([Buffer.from('ffd8ffe000104a46494600010100000100010000', 'hex'), Buffer.alloc(900, 0x41)]);
+  const honest = {
+    note: enc("Please leave the parcel at the door, I'm out until 6pm."),
+    svg: enc('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M12 2L2 7l10 5 10-5z"/></svg>'),
+    png: enc(png),
+    jpeg: enc(jpeg),
+    ids: ['cus_19a8b7c6d5e4', 'pm_1NqK2aLkdIwHu7ix5vYbQ3Tz', '9b2f8c4e-1a7d-4e3b-8f6a-2c5d9e0b1a3f', 'd41d8cd98f00b204e9800998ecf8427e'],
+  };
+  t.equal(e.inspect(req([body(JSON.stringify(honest))])).action, 'allow');
+  // Random tokens (base64 and base64url, 9 to 48 bytes): deterministic bytes, none read as text.
+  let seed = 12345;
+  const next = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 16;
+  for (let i = 0; i < 3000; i++) {
+    const bytes = Buffer.alloc(9 + (i % 40));
+    for (let k = 0; k < bytes.length; k++) bytes[k] = next() & 0xff;
+    const token = i % 2 === 0 ? bytes.toString('base64') : bytes.toString('base64url');
+    const v = e.inspect(req([body(JSON.stringify({ token }))]));
+    if (v.findings.some((f) => f.path.includes('#base64'))) t.fail(`token ${token} read as text: ${v.findings[0]?.rule}`);
+  }
+});
+
+t.test('base64 text read by the walk is not read again as a push envelope field', async (t) => {
+  const e = createEngine();
+  const data = Buffer.from("1' OR '1'='1' --").toString('base64');
+  const v = e.inspect(req([body(JSON.stringify({ message: { data, messageId: '1', publishTime: '2026-01-01T00:00:00Z' }, subscription: 'projects/p/subscriptions/s' }))]));
+  const at = v.findings.filter((f) => f.path === 'body.message.data["#base64"]');
+  t.equal(at.length, 1, 'one finding at the decoded path');
+});

@@ -88,20 +88,21 @@ t.test('engine: binary records pass, text records are read, envelopes are decode
   t.same(json.findings.map((f) => f.path), ['body.message.data["#base64"].q']);
   const text = e.inspect({ sources: [body({ message: { data: b64("1' OR '1'='1") }, subscription: SUB })] });
   t.same(text.findings.map((f) => f.path), ['body.message.data["#base64"]']);
-  // One level of decoding: base64 inside the decoded text stays text (a second envelope is not opened).
+  // A second envelope inside is not opened as one, but its base64 text is read as any base64 text is.
   const nested = e.inspect({ sources: [body({ message: { data: b64(JSON.stringify({ message: { data: b64('; cat /etc/passwd') }, subscription: SUB })) }, subscription: SUB })] });
-  t.equal(nested.action, 'allow');
+  t.same([...new Set(nested.findings.map((f) => f.path))], ['body.message.data["#base64"].message.data["#base64"]']);
   // Records: an Event Grid event a queue delivered, an SNS notification in an SQS body.
   const queued = e.inspect({ sources: [{ kind: 'record', path: 'payload', value: { specversion: '1.0', id: '1', source: '/x', type: 't', data_base64: b64('a.txt && rm -rf /') }, decoding: 'auto' }] });
   t.equal(queued.findings[0]?.path, 'payload.data_base64["#base64"]');
-  // Other sources (headers, query) are not envelopes.
+  // Other sources (headers, query) are not envelopes; base64 text in them is read as base64 text.
   const header = e.inspect({ sources: [{ kind: 'header', path: 'headers', value: { 'x-envelope': { message: { data: b64('; cat /etc/passwd') }, subscription: SUB } } }] });
-  t.equal(header.action, 'allow');
+  t.same([...new Set(header.findings.map((f) => f.path))], ['headers.x-envelope.message.data["#base64"]']);
 });
 
 t.test('engine: the decoded payload counts against the limits', async (t) => {
   const e = createEngine({ limits: { maxBytes: 10_000 } });
   const v = e.inspect({ sources: [{ kind: 'body', path: 'body', value: JSON.stringify({ message: { data: b64('a'.repeat(6000)) }, subscription: SUB }), decoding: 'body', contentType: 'application/json' }] });
   t.equal(v.findings[0]?.rule, 'limits.bytes');
-  t.equal(v.findings[0]?.path, 'body.message.data');
+  // Read decoded by the walk (base64 text) before the envelope's reading: the limit is met there.
+  t.equal(v.findings[0]?.path, 'body.message.data["#base64"]');
 });
