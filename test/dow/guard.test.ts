@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createDowGuard, type AdmitInfo, type Decision } from '../../src/dow/guard';
+import { createDowGuard, type AdmitInfo, type Decision, type DowGuard } from '../../src/dow/guard';
 import type { DowAlert } from '../../src/dow/options';
 import { createMemoryStore } from '../../src/dow/store';
 
@@ -9,6 +9,26 @@ function clock(start = T0): { now: () => number; t: number } {
   return c;
 }
 const rejected = (d: Decision): boolean => d.action === 'throttle' || d.action === 'shed';
+
+/** Requests spread over the instances in turn, each admitted one recorded as a 50 ms invocation. */
+function roundRobin(guards: DowGuard[]): (info: AdmitInfo) => Decision {
+  let n = 0;
+  return (info) => {
+    const g = guards[n++ % guards.length]!;
+    const d = g.admit(info);
+    if (!rejected(d)) g.record(info, 50);
+    return d;
+  };
+}
+
+/** 40 minutes of 10 req/s from 3,000 callers; the 1,000 with an index divisible by 3 are anonymous. */
+function warmUp(c: { t: number }, call: (info: AdmitInfo) => Decision): void {
+  for (let ms = 0; ms < 40 * 60_000; ms += 100) {
+    c.t = T0 + ms;
+    const i = (ms / 100) % 3000;
+    call({ key: `u${i}`, anonymous: i % 3 === 0 });
+  }
+}
 
 t.test('a caller over its per-caller limit gets 429 with Retry-After; callers at normal rates never do', async (t) => {
   const c = clock();
@@ -127,13 +147,7 @@ t.test('a fleet-wide surge is detected within seconds through the store', async 
   const alerts: DowAlert[] = [];
   const opts = { store, budget: { usdPerHour: 100 }, onAlert: (a: DowAlert) => void alerts.push(a) };
   const guards = [0, 1, 2, 3].map((i) => createDowGuard(opts, { clock: c, seed: 10 + i, instanceId: `g${i}`, env: {} }));
-  let n = 0;
-  const call = (info: AdmitInfo): Decision => {
-    const g = guards[n++ % guards.length]!;
-    const d = g.admit(info);
-    if (!rejected(d)) g.record(info, 50);
-    return d;
-  };
+  const call = roundRobin(guards);
   for (let ms = 0; ms < 20 * 60_000; ms += 50) {
     c.t = T0 + ms; // 20 req/s of varied callers
     call({ key: `u${(ms / 50) % 7000}`, anonymous: (ms / 50) % 3 === 0 });
@@ -164,19 +178,8 @@ t.test('during a fleet-wide flood, anonymous callers the fleet saw before it are
   const alerts: DowAlert[] = [];
   const opts = { store, budget: { usdPerHour: 100 }, onAlert: (a: DowAlert) => void alerts.push(a) };
   const guards = [0, 1, 2, 3].map((i) => createDowGuard(opts, { clock: c, seed: 20 + i, instanceId: `g${i}`, env: {} }));
-  let n = 0;
-  const call = (info: AdmitInfo): Decision => {
-    const g = guards[n++ % guards.length]!;
-    const d = g.admit(info);
-    if (!rejected(d)) g.record(info, 50);
-    return d;
-  };
-  // 40 minutes of 10 req/s from 3,000 callers; the 1,000 with an index divisible by 3 are anonymous.
-  for (let ms = 0; ms < 40 * 60_000; ms += 100) {
-    c.t = T0 + ms;
-    const i = (ms / 100) % 3000;
-    call({ key: `u${i}`, anonymous: i % 3 === 0 });
-  }
+  const call = roundRobin(guards);
+  warmUp(c, call);
   t.equal(alerts.length, 0, 'no alert on steady traffic');
   t.equal(guards[0]!.stats().known.before, undefined, 'no known set outside an anomaly');
   const start = c.t;
@@ -289,19 +292,8 @@ t.test('during a flood, new callers that keep calling are shed before new caller
   // 16 instances: ~16 requests/s each during the flood, as Lambda instances of a 50 ms function would
   // see (each flush records at most 64 distinct callers per instance).
   const guards = Array.from({ length: 16 }, (_, i) => createDowGuard(opts, { clock: c, seed: 40 + i, instanceId: `g${i}`, env: {} }));
-  let n = 0;
-  const call = (info: AdmitInfo): Decision => {
-    const g = guards[n++ % guards.length]!;
-    const d = g.admit(info);
-    if (!rejected(d)) g.record(info, 50);
-    return d;
-  };
-  // 40 minutes of 10 req/s from 3,000 callers, a third of them anonymous.
-  for (let ms = 0; ms < 40 * 60_000; ms += 100) {
-    c.t = T0 + ms;
-    const i = (ms / 100) % 3000;
-    call({ key: `u${i}`, anonymous: i % 3 === 0 });
-  }
+  const call = roundRobin(guards);
+  warmUp(c, call);
   const start = c.t;
   // Six minutes of 250 req/s from 5,000 new anonymous IPs (each every 20 s, for the whole attack), and
   // a new visitor every second making 5 requests 2 s apart (a short session, then gone).
@@ -352,18 +344,8 @@ t.test('an attacker who rotates every key out before it is persistent is shed li
   const c = clock();
   const store = createMemoryStore();
   const guards = [0, 1].map((i) => createDowGuard({ store, budget: { usdPerHour: 100 } }, { clock: c, seed: 60 + i, instanceId: `r${i}`, env: {} }));
-  let n = 0;
-  const call = (info: AdmitInfo): Decision => {
-    const g = guards[n++ % guards.length]!;
-    const d = g.admit(info);
-    if (!rejected(d)) g.record(info, 50);
-    return d;
-  };
-  for (let ms = 0; ms < 40 * 60_000; ms += 100) {
-    c.t = T0 + ms;
-    const i = (ms / 100) % 3000;
-    call({ key: `u${i}`, anonymous: i % 3 === 0 });
-  }
+  const call = roundRobin(guards);
+  warmUp(c, call);
   const start = c.t;
   const bot = [0, 0];
   const visitor = [0, 0];
