@@ -325,34 +325,19 @@ function imageSources(image: Obj, path: string, validate: boolean): InputSource[
 }
 
 /**
- * SNS `Binary` message attributes: the publisher's bytes, base64 in the event. Read decoded too (as
- * text, or by their text runs when binary; see the engine's payload reading), as a subscriber that
- * decodes them will. At most 10 attributes per message (SNS's own limit).
+ * `Binary` message attributes, base64 in the event: SNS's (`{ Type: 'Binary', Value }`) and SQS's
+ * (`{ binaryValue }`). Read decoded too (as text, or by their text runs when binary; see the engine's
+ * payload reading), as a subscriber or consumer that decodes them will. At most 10 per message (both
+ * services' own limit).
  */
-function snsBinaryAttributes(attrs: unknown, base: string): InputSource[] {
+function binaryAttributes(attrs: unknown, base: string, field: 'Value' | 'binaryValue'): InputSource[] {
   if (!isObj(attrs)) return [];
   const out: InputSource[] = [];
   for (const [name, a] of Object.entries(attrs)) {
     if (out.length >= 10) break;
-    if (isObj(a) && a.Type === 'Binary' && typeof a.Value === 'string' && a.Value.length > 0) {
-      out.push({ kind: 'metadata', path: appendSegment(appendSegment(base, name), 'Value'), value: a.Value, base64: true, decoding: 'auto' });
-    }
-  }
-  return out;
-}
-
-/**
- * SQS `Binary` message attributes (`binaryValue`, base64 in the event), read decoded as a consumer
- * that decodes them will, like SNS's. At most 10 per message (SQS's own limit).
- */
-function sqsBinaryAttributes(attrs: unknown, base: string): InputSource[] {
-  if (!isObj(attrs)) return [];
-  const out: InputSource[] = [];
-  for (const [name, a] of Object.entries(attrs)) {
-    if (out.length >= 10) break;
-    if (isObj(a) && typeof a.binaryValue === 'string' && a.binaryValue.length > 0) {
-      out.push({ kind: 'metadata', path: appendSegment(appendSegment(base, name), 'binaryValue'), value: a.binaryValue, base64: true, decoding: 'auto' });
-    }
+    if (!isObj(a) || (field === 'Value' && a.Type !== 'Binary')) continue;
+    const v = a[field];
+    if (typeof v === 'string' && v.length > 0) out.push({ kind: 'metadata', path: appendSegment(appendSegment(base, name), field), value: v, base64: true, decoding: 'auto' });
   }
   return out;
 }
@@ -404,13 +389,13 @@ function sqsSources(r: Obj, base: string): InputSource[] {
     sources.push(...s3KeySources(envelope.Message, `${base}.body.Message`));
     sources.push({ kind: 'metadata', path: `${base}.body.Subject`, value: envelope.Subject });
     sources.push({ kind: 'metadata', path: `${base}.body.MessageAttributes`, value: envelope.MessageAttributes });
-    sources.push(...snsBinaryAttributes(envelope.MessageAttributes, `${base}.body.MessageAttributes`));
+    sources.push(...binaryAttributes(envelope.MessageAttributes, `${base}.body.MessageAttributes`, 'Value'));
   } else {
     sources.push({ kind: 'record', path: `${base}.body`, value: body, decoding: 'auto', validate: true });
     sources.push(...s3KeySources(body, `${base}.body`));
   }
   sources.push({ kind: 'metadata', path: `${base}.messageAttributes`, value: r.messageAttributes });
-  sources.push(...sqsBinaryAttributes(r.messageAttributes, `${base}.messageAttributes`));
+  sources.push(...binaryAttributes(r.messageAttributes, `${base}.messageAttributes`, 'binaryValue'));
   return sources;
 }
 
@@ -477,7 +462,7 @@ function normalizeRecords(records: unknown[]): Normalized | undefined {
               ...s3KeySources(s.Message, `records[${i}].Sns.Message`),
               { kind: 'metadata', path: `records[${i}].Sns.Subject`, value: s.Subject },
               { kind: 'metadata', path: `records[${i}].Sns.MessageAttributes`, value: s.MessageAttributes },
-              ...snsBinaryAttributes(s.MessageAttributes, `records[${i}].Sns.MessageAttributes`),
+              ...binaryAttributes(s.MessageAttributes, `records[${i}].Sns.MessageAttributes`, 'Value'),
             ];
           }),
         ),

@@ -9,6 +9,7 @@ import {
   type SecurityEvent,
 } from '../../adapters/azure-functions/index';
 import { clientIp, routeTemplate, stripPort } from '../../adapters/azure-functions/normalize';
+import { kafkaRecord } from '../helpers/azure-events';
 import { ATTACKS, BENIGN } from '../helpers/tables';
 
 type Any = any;
@@ -365,16 +366,8 @@ const cosmosDoc = (fields: Record<string, unknown>) => ({
 const b64 = (s: string | Uint8Array): string => Buffer.from(s).toString('base64');
 
 /** A Kafka trigger's record with `dataType: 'string'`: the extension's event document, parsed by @azure/functions. */
-let kafkaOffset = 1000;
-const kafkaEvent = (value: string, headers: Array<{ Key: string; Value: string }> = [{ Key: 'trace-id', Value: b64('4bf92f3577b34da6') }], key: string | null = 'order-7') => ({
-  Offset: kafkaOffset++,
-  Partition: 2,
-  Topic: 'orders',
-  Timestamp: '2026-05-01T10:00:00.123Z',
-  Key: key,
-  Value: value,
-  Headers: headers,
-});
+const kafkaEvent = (value: string, headers: Array<{ Key: string; Value: string }> = [{ Key: 'trace-id', Value: b64('4bf92f3577b34da6') }], key: string | null = 'order-7') =>
+  kafkaRecord(value, headers, key);
 const KAFKA = { type: 'kafkaTrigger', name: 'event', topic: 'orders', brokerList: '%BrokerList%', consumerGroup: '$Default', protocol: 'saslSsl', authenticationMode: 'plain', dataType: 'string' };
 const KAFKA_MANY = { ...KAFKA, name: 'events', cardinality: 'MANY' };
 const KAFKA_BINARY = { ...KAFKA, dataType: 'binary' };

