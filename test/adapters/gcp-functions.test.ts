@@ -651,6 +651,43 @@ t.test('HTTP: JSON in UTF-7, UTF-16 or UTF-32, which the framework decodes by it
   t.same(seen, { q: 'Zoë 日本' });
 });
 
+t.test('HTTP: a JSON body the framework parsed is inspected as req.body, not parsed again', async (t) => {
+  // Which value normalizeHttp hands the engine: the framework's parse only where it is exactly the
+  // parse of the raw bytes as UTF-8 (see parsedJsonBody).
+  const parsed = { items: [{ sku: 'A1' }] };
+  const raw = Buffer.from(JSON.stringify(parsed));
+  const reqOf = (headers: Record<string, string>, body: unknown = parsed) =>
+    ({ method: 'POST', path: '/orders', headers, query: {}, body, rawBody: raw }) as unknown as Parameters<typeof normalizeHttp>[0];
+  const bodyOf = (headers: Record<string, string>, body?: unknown) => normalizeHttp(reqOf(headers, body)).sources.find((s) => s.kind === 'body');
+  t.equal(bodyOf({ 'content-type': 'application/json' })?.value, parsed, 'application/json: the parsed object itself');
+  t.equal(bodyOf({ 'content-type': 'Application/JSON; charset=utf-8' })?.value, parsed, 'UTF-8 declared');
+  t.equal(bodyOf({ 'content-type': 'application/cloudevents+json' })?.value, parsed, 'a structured CloudEvent posted to an HTTP function');
+  t.equal(bodyOf({ 'content-type': 'application/json; charset=utf-16le' })?.value, raw, 'another charset: the bytes (read both ways)');
+  t.equal(bodyOf({ 'content-type': 'application/json', 'content-encoding': 'gzip' })?.value, raw, 'compressed: the bytes');
+  t.equal(bodyOf({ 'content-type': 'application/vnd.api+json' })?.value, raw, 'a type the framework leaves raw');
+  t.equal(bodyOf({ 'content-type': 'application/json' }, raw)?.value, raw, 'a Buffer body: the bytes');
+  t.equal(bodyOf({})?.value, raw, 'no content type: the bytes');
+
+  // Through the real server: nested values and an own `__proto__` key (JSON.parse makes one) are found
+  // where they are, and the handler gets the framework's object untouched.
+  const { lines, log } = logs();
+  let seen: unknown;
+  const name = uniqueName('http-parsed-json');
+  functions.http(name, protect((req: Any, res: Any) => {
+    seen = req.body;
+    res.status(200).send('ok');
+  }, { log }));
+  const srv = await serve(name);
+  t.teardown(srv.close);
+  const post = (body: string) => fetch(`${srv.url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  t.equal((await post('{"items":[{"sku":"A1"},{"sku":"B2","note":"a.txt; cat /etc/passwd"}]}')).status, 403);
+  t.equal(lines.at(-1)?.where, 'body.items[1].note');
+  t.equal((await post('{"__proto__":{"isAdmin":true},"sku":"A1"}')).status, 403, 'prototype pollution key');
+  t.equal(seen, undefined, 'the handler never ran');
+  t.equal((await post('{"items":[{"sku":"A1","note":"Leave it with O\'Brien; ring twice"}]}')).status, 200);
+  t.same(seen, { items: [{ sku: 'A1', note: "Leave it with O'Brien; ring twice" }] }, 'the handler reads the document unchanged');
+});
+
 t.test('a repeated query key is also read comma-joined, as `${req.query.q}` reads it', async (t) => {
   const e = createEngine();
   const reqOf = (query: unknown) => ({ method: 'GET', path: '/search', headers: {}, query }) as unknown as Parameters<typeof normalizeHttp>[0];
@@ -661,7 +698,16 @@ t.test('a repeated query key is also read comma-joined, as `${req.query.q}` read
   t.ok(nested.findings.some((f) => f.path === 'query.filter.name["#joined"]'));
   const honest = normalizeHttp(reqOf({ tag: ['red', 'blue', 'green'], page: '2', ids: ['1', '2'] }));
   t.equal(e.inspect(honest).action, 'allow');
-  t.ok(honest.sources.some((s) => s.path === 'query.tag["#joined"]' && s.value === 'red,blue,green'));
+  t.ok(
+    e.inspect(normalizeHttp(reqOf({ tag: ["red' union select password", ' 1 from users--'] }))).findings.some((f) => f.path === 'query.tag["#joined"]'),
+    'a top-level reading keeps its path',
+  );
+  // OAuth loopback redirects (RFC 8252) are exempt from SSRF by name, joined or not; other classes still read them.
+  const loopback = ['http://127.0.0.1:53682/', 'http://localhost:8080/callback'];
+  t.equal(e.inspect(normalizeHttp(reqOf({ redirect_uri: loopback }))).action, 'allow', 'repeated redirect_uri');
+  t.equal(e.inspect(normalizeHttp(reqOf({ callback: loopback }))).action, 'block', 'the same values under another name are SSRF');
+  const xss = e.inspect(normalizeHttp(reqOf({ redirect_uri: ['javascript:alert(document.', 'cookie)'] })));
+  t.ok(xss.findings.some((f) => f.path === 'query.redirect_uri["#joined"]' && f.class === 'xss'), xss.findings.map((f) => `${f.class} ${f.path}`).join(' '));
   const single = normalizeHttp(reqOf({ q: ['only'], n: [1, 2] }));
   t.notOk(single.sources.some((s) => s.path.includes('#joined')), 'one value, or values not all strings: nothing added');
 });
