@@ -21,12 +21,21 @@
  * - code carried inside a tag whatever the attribute (`<a href="x#alert(1)">`, `<a title=
  *   "document.cookie">`), and DOM code (`document.cookie=…`, `window.location=…`) as a value or after a
  *   breakout;
- * - style attributes whose CSS escapes hide a property name or spell markup (`be\haviour:`, `\3cimg`).
- * Weaker signals stay below `high`: a `}` closing a style attribute's block, raw-text tags
- * (`<plaintext>`), DOM code inside an expression, an `<iframe>` of a video or map player (YouTube,
+ * - style attributes whose CSS escapes hide a property name or spell markup (`be\haviour:`, `\3cimg`);
+ * - markup that changes what the page shows or where it loads from without any script, which no
+ *   editor writes into rich text: a password field (phishing, password-manager autofill), CSS that
+ *   leaves its string, `url()` or declaration block (`font-family:'x;color:red'`, `x}p{…`),
+ *   `content:url()` and external SVG references (`clip-path:url(x.svg#a)`), links and images to an
+ *   IP written as one integer or in hex/octal, SVG animations that retarget a link, obsolete
+ *   raw-text tags (`<plaintext>`, `<xmp>`), a value that is only end tags (`</textarea>`,
+ *   `</body></html>`) or opens a comment it never closes.
+ * Weaker signals stay below `high`: a trailing `}` in a style attribute, `<noscript>`, an end tag
+ * after text that the value did not open, a comment left open mid-text, a schema fetched from
+ * another site than its namespace, a quote and `>` before a harmless tag (not the end of the tag
+ * before it), DOM code inside an expression, an `<iframe>` of a video or map player (YouTube,
  * Vimeo, Google Maps… with nothing active on the tag), a JSX handler bound to a name
  * (`onClick={save}`) (medium); a value that is a timer given a function name (`setInterval(tick,
- * 1000)`) and XML schema locations (low).
+ * 1000)`) and other XML schema locations (low).
  * Prose with angle brackets (`a < b`, `<3`, `x<y>z`, `<me@x.com>`, `use <b>bold</b>`) is text or a
  * harmless tag: nothing, or `low`.
  *
@@ -93,8 +102,29 @@ const URL_ATTRIBUTES = new Set([
   'classid',
 ]);
 
-/** Elements whose content the parser reads as raw text up to their end tag (or the end of the page). */
-const RAW_TEXT_TAGS = new Set(['plaintext', 'xmp', 'listing', 'noscript', 'noembed', 'noframes']);
+/**
+ * Elements whose content the parser reads as raw text up to their end tag (or, for `<plaintext>`, to
+ * the end of the page): the rest of the page stops rendering (defacement), and markup inside them is
+ * read differently by sanitizers and browsers (mutation XSS). All but `<noscript>` are obsolete and no
+ * editor emits them: high. `<noscript>` wraps the fallback images of lazy-loading CMS content: medium.
+ */
+const RAW_TEXT_TAGS = new Set(['plaintext', 'xmp', 'listing', 'noembed', 'noframes']);
+
+/**
+ * Elements whose end tag, written by a value that did not open them, ends the context the value was
+ * placed in: a `<title>` or `<textarea>` (the value was meant to stay text inside it), an inline
+ * script or style, a raw-text element, the document itself.
+ */
+const CONTEXT_ELEMENTS = new Set([
+  'script', 'style', 'title', 'textarea', 'noscript', 'xmp', 'iframe', 'noembed', 'noframes', 'template',
+  'html', 'head', 'body', 'frameset', 'select', 'option',
+]);
+
+/** Context elements whose content is raw text or RCDATA: an opener written inside them is text. */
+const RCDATA_ELEMENTS = new Set(['script', 'style', 'title', 'textarea', 'xmp', 'iframe', 'noembed', 'noframes']);
+
+/** Attributes an SVG animation (`<set>`, `<animate>`) may not retarget in honest markup: link targets. */
+const LINK_ATTRIBUTES = new Set(['href', 'xlink:href', 'src', 'action', 'formaction']);
 
 /** Attributes that bind data or behaviour into the page (IE data islands, HTC behaviours). */
 const ACTIVE_ATTRIBUTES = new Set(['datasrc', 'dataformatas', 'datafld', 'implementation', 'srcdoc', 'ev:handler']);
@@ -534,7 +564,29 @@ function jsxBinding(v: string): boolean {
   return true;
 }
 
-function checkTag(tag: HtmlTag, input: string, best: Best, players?: number[]): boolean {
+/**
+ * What the tag scan has seen before the current tag: the context elements the value opened itself
+ * (at most CONTEXT_ELEMENTS.size names), and where the previous tag ended (-1 after an unterminated
+ * one).
+ */
+interface TagState {
+  /** Created on the first context element: most values open none. */
+  opened: Set<string> | undefined;
+  prevEnd: number;
+}
+
+/** checkTag, then what later tags need to know about this one. */
+function visitTag(tag: HtmlTag, input: string, best: Best, players: number[], st: TagState): boolean {
+  const stop = checkTag(tag, input, best, players, st);
+  if (!tag.closing) {
+    const name = localName(tag.name);
+    if (CONTEXT_ELEMENTS.has(name)) (st.opened ??= new Set()).add(name);
+  }
+  st.prevEnd = tag.terminated ? tag.end : -1;
+  return stop;
+}
+
+function checkTag(tag: HtmlTag, input: string, best: Best, players?: number[], st?: TagState): boolean {
   const name = localName(tag.name);
   if (tag.closing) {
     if (name === 'script') {
@@ -546,7 +598,11 @@ function checkTag(tag: HtmlTag, input: string, best: Best, players?: number[]): 
       }
       if (code) return best.add('context-breakout', 'high', 'Script code followed by </script>, which ends an inline script.');
     }
-    if (name === 'script' || name === 'style' || name === 'title' || name === 'textarea') {
+    // An end tag for an element the value opened itself is a fragment's own markup (a whole
+    // document in an HTML e-mail field); only one it did not open leaves the surrounding context.
+    // Not for the raw-text and RCDATA elements: placed inside one, the value's own `<textarea>` is
+    // text, and its first `</textarea>` ends the page's.
+    if (CONTEXT_ELEMENTS.has(name) && (RCDATA_ELEMENTS.has(name) || st?.opened?.has(name) !== true)) {
       return best.add('context-breakout', 'medium', `A closing </${name}> tag that ends the surrounding context.`);
     }
     return false;
@@ -568,6 +624,8 @@ function checkTag(tag: HtmlTag, input: string, best: Best, players?: number[]): 
   let hasSrc = false;
   let rel = '';
   let httpEquiv = false;
+  let inputType = '';
+  let animates: boolean | undefined;
   for (const a of tag.attributes) {
     const an = a.name;
     if (an.length > 2 && an.charCodeAt(0) === 111 && an.charCodeAt(1) === 110 /* on */) {
@@ -604,11 +662,20 @@ function checkTag(tag: HtmlTag, input: string, best: Best, players?: number[]): 
       if (an === 'attributename' && (v.charCodeAt(0) | 0x20) === 111 && (v.charCodeAt(1) | 0x20) === 110) {
         return best.add('event-handler', 'high', 'An SVG animation that sets an event handler attribute.');
       }
+      // (Read once per tag: 64 `attributeName`s do not re-read a long `values` 64 times.)
+      if (an === 'attributename' && animates === undefined && LINK_ATTRIBUTES.has(v.trim().toLowerCase()) && (animates = animatesToDocument(tag))) {
+        return best.add('svg-animation', 'high', 'An SVG animation that rewrites a link or resource URL.');
+      }
+      if (URL_ATTRIBUTES.has(an) && obfuscatedIpHost(v)) {
+        return best.add('obfuscated-host', 'high', 'A URL whose host is an IP address in integer, hex or octal form.');
+      }
       if (an === 'style') {
         if (cssExpressionAnywhere(v)) return best.add('css-expression', 'high', 'A CSS expression( in a style attribute.');
         if (cssObfuscated(v)) {
           return best.add('css-obfuscation', 'high', 'A style attribute with CSS escapes that hide a property name or spell markup.');
         }
+        const injected = styleInjection(v);
+        if (injected !== undefined) return best.add('css-injection', 'high', injected);
         if (best.wants('medium') && cssBlockBreakout(v)) {
           best.add('css-injection', 'medium', 'A style attribute with a } that closes the declaration block.');
         }
@@ -616,14 +683,27 @@ function checkTag(tag: HtmlTag, input: string, best: Best, players?: number[]): 
       // `xsi:schemaLocation="ns http://host/x.xsd"` makes a validating XML parser fetch a schema.
       // Ordinary in XML documents (Maven, SOAP), so only `low`.
       if (an.endsWith('schemalocation') && best.wants('low') && v.includes('//')) {
-        best.add('external-load', 'low', 'An XML schema location that makes a validating parser fetch a URL.');
+        // A schema hosted on another site than its namespace (`http://a.example/ns` fetched from
+        // `b.example`) is what out-of-band probes send; real documents mostly host both together,
+        // but library and GIS standards do not always (purl.org / dublincore.org): medium.
+        if (best.wants('medium') && foreignSchemaLocation(v)) {
+          best.add('external-load', 'medium', 'An XML schema location on another site than its namespace.');
+        } else {
+          best.add('external-load', 'low', 'An XML schema location that makes a validating parser fetch a URL.');
+        }
       }
     }
     if (ACTIVE_ATTRIBUTES.has(an)) return best.add('active-attribute', 'high', `A ${an} attribute that binds content or behaviour.`);
     if (an === 'src') hasSrc = true;
     if (an === 'href' || an === 'xlink:href') hasHref = true;
     else if (an === 'rel') rel = a.value.toLowerCase();
+    else if (an === 'type') inputType = a.value;
     else if (an === 'http-equiv' || an === 'charset') httpEquiv = true;
+  }
+  // A password field in a value that was meant to be text is a login form drawn on the page:
+  // credential phishing that needs no script. Sign-up and search forms have no password field.
+  if (name === 'input' && inputType.trim().toLowerCase() === 'password') {
+    return best.add('form-injection', 'high', 'An <input type=password> field, which can harvest credentials.');
   }
   if (name === 'base' && hasHref) return best.add('base-href', 'high', 'A <base href> that re-roots every relative URL.');
   if (name === 'meta' && httpEquiv) return best.add('meta-refresh', 'high', 'A <meta http-equiv> or <meta charset> tag.');
@@ -641,11 +721,13 @@ function checkTag(tag: HtmlTag, input: string, best: Best, players?: number[]): 
     return best.add('html-tag', 'medium', `An <${name}> tag.`);
   }
   // Raw-text elements swallow the rest of the page as text (defacement, mXSS parser differentials).
-  if (RAW_TEXT_TAGS.has(name)) return best.add('html-tag', 'medium', `A <${name}> tag that turns the rest of the page into text.`);
-  // A quote and `>` right before the tag closed an attribute first: `"><img …>`.
+  if (RAW_TEXT_TAGS.has(name)) return best.add('raw-text-tag', 'high', `A <${name}> tag that turns the rest of the page into text.`);
+  if (name === 'noscript') return best.add('html-tag', 'medium', 'A <noscript> tag, whose content parsers read differently.');
+  // A quote and `>` right before the tag closed an attribute first: `"><img …>`. Not when they are
+  // the end of the tag before (`<td align="center"><b>`), which is the value's own markup.
   const b1 = input.charCodeAt(tag.start - 1);
   const b2 = input.charCodeAt(tag.start - 2);
-  if (b1 === 62 && isQuote(b2)) return best.add('tag-breakout', 'medium', 'A quote and > that close an attribute, then a tag.');
+  if (b1 === 62 && isQuote(b2) && st?.prevEnd !== tag.start) return best.add('tag-breakout', 'medium', 'A quote and > that close an attribute, then a tag.');
   if (elementLike(tag.name)) best.add('html-tag', 'low', 'An HTML tag.');
   return false;
 }
@@ -792,6 +874,349 @@ function attlistHandler(s: string, from: number, to: number): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Markup that changes what the page shows or where it loads from, without script
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * The value is nothing but end tags of context elements (`</textarea>`, `</title>`, `</body></html>`),
+ * after an optional quote and `>` that close an attribute: it can only mean to end the element it was
+ * placed in. A fragment that ends a document it opened, or prose about end tags ("the </script> tag
+ * ends a script"), has more than end tags. Reads the value once, stopping at the first other
+ * character.
+ */
+function onlyEndTags(s: string): boolean {
+  const n = s.length;
+  let p = 0;
+  while (p < n && (s.charCodeAt(p) <= 32 || isQuote(s.charCodeAt(p)))) p++;
+  if (s.charCodeAt(p) === 62 /* > */) p++;
+  let count = 0;
+  while (p < n) {
+    const c = s.charCodeAt(p);
+    if (c <= 32) {
+      p++;
+      continue;
+    }
+    if (c !== 60 || s.charCodeAt(p + 1) !== 47 || !isAsciiLetter(s.charCodeAt(p + 2))) return false;
+    const a = p + 2;
+    let e = a;
+    while (e < n && e - a < 16 && isAlnum(s.charCodeAt(e))) e++;
+    if (!CONTEXT_ELEMENTS.has(s.slice(a, e).toLowerCase())) return false;
+    while (e < n && isHtmlSpace(s.charCodeAt(e))) e++;
+    if (s.charCodeAt(e) !== 62) return false;
+    p = e + 1;
+    count++;
+  }
+  return count > 0;
+}
+
+/**
+ * Where an HTML comment opens and never closes (no `-->`, `--!>`; `<!-->` and `<!--->` close at
+ * once), or -1: the page after the value renders as nothing up to the next `-->` it happens to hold.
+ * Each `indexOf` starts past the previous match: linear.
+ */
+function openComment(s: string): number {
+  let i = s.indexOf('<!--');
+  // Once a closer is known to be absent from some point on, it is not searched for again (a run of
+  // `<!-- --!>` would otherwise search for `-->` to the end once per comment).
+  let arrowGone = false;
+  while (i !== -1) {
+    if (s.charCodeAt(i + 4) === 62 || (s.charCodeAt(i + 4) === 45 && s.charCodeAt(i + 5) === 62)) {
+      i = s.indexOf('<!--', i + 4);
+      continue;
+    }
+    let close = arrowGone ? -1 : s.indexOf('-->', i + 4);
+    if (close === -1) {
+      arrowGone = true;
+      close = s.indexOf('--!>', i + 4);
+      // No `-->` and no `--!>` after this point: this comment stays open.
+      if (close === -1) return i;
+    }
+    i = s.indexOf('<!--', close + 3);
+  }
+  return -1;
+}
+
+/** Only blanks, quotes and `>` (which close an attribute and its tag) come before `p`: markup that starts the value. */
+function leadsValue(s: string, p: number): boolean {
+  for (let k = 0; k < p; k++) {
+    const c = s.charCodeAt(k);
+    if (!(c <= 32 || isQuote(c) || c === 62)) return false;
+  }
+  return true;
+}
+
+/** `v[a, e)` is http, https, ftp, ws or wss, in any case. */
+function webScheme(v: string, a: number, e: number): boolean {
+  const len = e - a;
+  const c0 = v.charCodeAt(a) | 0x20;
+  if (c0 === 104 /* h */) return (len === 4 || len === 5) && startsWithLower(v, a, len === 4 ? 'http' : 'https');
+  if (c0 === 119 /* w */) return (len === 2 || len === 3) && startsWithLower(v, a, len === 2 ? 'ws' : 'wss');
+  return len === 3 && startsWithLower(v, a, 'ftp');
+}
+
+/**
+ * A URL attribute value whose host is an IPv4 address written the way only evasion writes it: one
+ * integer (`http://1113982867/`), hex or octal parts (`0x7f.1`, `0177.0.0.1`), or fewer than four
+ * parts (`127.1`). Browsers resolve all of them; no link or image an editor produces looks like that.
+ * Dotted quads are the SSRF detector's. Reads at most the scheme and 256 characters of authority.
+ */
+function obfuscatedIpHost(v: string): boolean {
+  const n = v.length;
+  let p = 0;
+  while (p < n && v.charCodeAt(p) <= 32) p++;
+  // Web schemes or scheme-relative: `tel://5550100` is a phone number. (Compared in place: this
+  // runs for every link and image.)
+  let q = p;
+  while (q < n && q - p < 8 && isAsciiLetter(v.charCodeAt(q))) q++;
+  if (q > p) {
+    if (v.charCodeAt(q) !== 58 /* : */ || !webScheme(v, p, q)) return false;
+    q++;
+  }
+  const s1 = v.charCodeAt(q);
+  const s2 = v.charCodeAt(q + 1);
+  if (!(s1 === 47 || s1 === 92) || !(s2 === 47 || s2 === 92)) return false;
+  const h = q + 2;
+  let e = h;
+  let a = h;
+  while (e < n && e - h < 256) {
+    const c = v.charCodeAt(e);
+    if (c === 47 || c === 92 || c === 63 || c === 35 || c <= 32) break;
+    if (c === 64 /* @ */) a = e + 1;
+    e++;
+  }
+  // The port and a trailing root dot (`http://1113982867./`) are not part of the address.
+  for (let k = a; k < e; k++) {
+    if (v.charCodeAt(k) === 58) {
+      e = k;
+      break;
+    }
+  }
+  if (e > a && v.charCodeAt(e - 1) === 46) e--;
+  if (e === a) return false;
+  let parts = 1;
+  let odd = false;
+  let k = a;
+  while (k <= e) {
+    // One part: decimal digits, or `0x` and hex digits; a leading 0 before more digits is octal.
+    const start = k;
+    let hex = false;
+    if (v.charCodeAt(k) === 48 && (v.charCodeAt(k + 1) | 0x20) === 120) {
+      hex = true;
+      k += 2;
+    }
+    const digits = k;
+    while (k < e && (hex ? hexVal(v.charCodeAt(k)) >= 0 : isDigit(v.charCodeAt(k)))) k++;
+    if (!hex && k === digits) return false;
+    if (hex || (v.charCodeAt(start) === 48 && k - start > 1)) odd = true;
+    if (k === e) break;
+    if (v.charCodeAt(k) !== 46) return false;
+    parts++;
+    k++;
+  }
+  return odd || parts < 4;
+}
+
+/** The registrable part of an http(s) URL's host (`a.b.example.co.uk` → `example.co.uk`), or ''. */
+function siteOf(url: string): string {
+  const lowered = url.toLowerCase();
+  const scheme = lowered.startsWith('https://') ? 8 : lowered.startsWith('http://') ? 7 : 0;
+  if (scheme === 0) return '';
+  let e = scheme;
+  while (e < lowered.length && e - scheme < 256) {
+    const c = lowered.charCodeAt(e);
+    if (c === 47 || c === 58 || c === 63 || c === 35 || c === 64) break;
+    e++;
+  }
+  const labels = lowered.slice(scheme, e).split('.');
+  if (labels.length <= 2) return labels.join('.');
+  const last = labels[labels.length - 1] as string;
+  const second = labels[labels.length - 2] as string;
+  const keep = last.length === 2 && second.length <= 3 ? 3 : 2;
+  return labels.slice(-keep).join('.');
+}
+
+/** `xsi:schemaLocation` pairs (namespace, location), both http(s), on different sites. At most 32 pairs. */
+function foreignSchemaLocation(v: string): boolean {
+  const tokens: string[] = [];
+  let k = 0;
+  while (k < v.length && tokens.length < 64) {
+    while (k < v.length && v.charCodeAt(k) <= 32) k++;
+    const a = k;
+    while (k < v.length && v.charCodeAt(k) > 32) k++;
+    if (k > a) tokens.push(v.slice(a, k));
+  }
+  for (let i = 0; i + 1 < tokens.length; i += 2) {
+    const ns = siteOf(tokens[i] as string);
+    const loc = siteOf(tokens[i + 1] as string);
+    if (ns !== '' && loc !== '' && ns !== loc) return true;
+  }
+  return false;
+}
+
+/** CSS properties whose `url()` names an SVG resource (a clip path, marker, mask, filter) by fragment. */
+const SVG_REFERENCE_PROPERTIES = new Set(['clip-path', 'marker', 'marker-start', 'marker-mid', 'marker-end', 'mask', 'filter']);
+
+/**
+ * From `p`, the target of a `url(`: a URL into another document with a fragment (`x.svg#a`), the
+ * form that pulls an element of an external SVG into the page. Local references (`#g`), plain image
+ * URLs (`mask:url(icon.svg)`) and `data:` URLs pass. At most 256 characters read.
+ */
+function externalFragment(v: string, p: number): boolean {
+  if (p >= v.length || v.charCodeAt(p) === 35 || startsWithLower(v, p, 'data:')) return false;
+  for (let k = p; k < v.length && k - p < 256; k++) {
+    const c = v.charCodeAt(k);
+    if (c === 41 || isQuote(c) || c <= 32) return false;
+    if (c === 35) return k > p;
+  }
+  return false;
+}
+
+/**
+ * An SVG animation's `to`, `from`, `by` or `values` names something other than fragments of the
+ * same document: a sprite animation flips `href` between `#frame1;#frame2`; an injected one sends a
+ * link or image to another site.
+ */
+function animatesToDocument(tag: HtmlTag): boolean {
+  for (const a of tag.attributes) {
+    if (a.name !== 'to' && a.name !== 'values' && a.name !== 'from' && a.name !== 'by') continue;
+    for (const part of a.value.split(';')) {
+      const t = part.trim();
+      if (t !== '' && t.charCodeAt(0) !== 35) return true;
+    }
+  }
+  return false;
+}
+
+/** After `p`: blanks, a CSS property name, blanks, `:`, i.e. a declaration starts. At most 48 characters read. */
+function declarationAt(v: string, p: number): boolean {
+  const limit = Math.min(v.length, p + 48);
+  while (p < limit && v.charCodeAt(p) <= 32) p++;
+  const a = p;
+  while (p < limit && (isAsciiLetter(v.charCodeAt(p)) || v.charCodeAt(p) === 45)) p++;
+  if (p - a < 2) return false;
+  while (p < limit && v.charCodeAt(p) <= 32) p++;
+  return v.charCodeAt(p) === 58;
+}
+
+/**
+ * A style attribute read as a CSS declaration list (strings, `url(…)`, blocks), for what honest
+ * inline styles never hold:
+ * - a declaration hidden inside a string or an unquoted `url(…)` (`font-family:'x;color:red'`,
+ *   `url(/a/;color:red/*…)`): written for a parser that ends the string or URL earlier (legacy
+ *   browsers, sanitizers), where it then applies. A `data:` URL's `;charset=` and `;base64,` are no
+ *   declarations, and a string never closed (a stray apostrophe) proves nothing;
+ * - a `}` that closes the declaration block and is followed by more (`font-family:x}color:red`):
+ *   the value leaves its block to write rules of its own. A trailing `}` (`color:red;}`, a pasted
+ *   rule) is medium, cssBlockBreakout;
+ * - `content:url(…)`, which replaces the element with a loaded document, and `url()` references to
+ *   an external SVG resource (`clip-path:url(x.svg#a)`, markers, masks, filters), which load another
+ *   document into the page. Icons reference their own fragments (`fill:url(#g)`), which pass.
+ * Returns the reason, or undefined. One pass; each `;` inside a string looks 48 characters ahead.
+ */
+function styleInjection(v: string): string | undefined {
+  const n = v.length;
+  // The current property name, as indices (no string is built unless a url() needs it).
+  let nameStart = 0;
+  let nameEnd = -1;
+  let inName = true;
+  let opened = false;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 92 /* \ */) {
+      i++;
+      continue;
+    }
+    if (c === 34 || c === 39) {
+      // A string: a declaration inside counts once the string closes.
+      let smuggled = false;
+      const data = startsWithLower(v, i + 1, 'data:');
+      let k = i + 1;
+      for (; k < n; k++) {
+        const d = v.charCodeAt(k);
+        if (d === 92) k++;
+        else if (d === c) break;
+        else if (d === 59 && !data && !smuggled && !endsEntity(v, k) && declarationAt(v, k + 1)) smuggled = true;
+      }
+      if (k >= n) return undefined;
+      if (smuggled) return 'A CSS declaration hidden inside a string of a style attribute.';
+      i = k;
+      continue;
+    }
+    if (c === 40 /* ( */) {
+      const isUrl = i >= 3 && (v.charCodeAt(i - 3) | 0x20) === 117 && (v.charCodeAt(i - 2) | 0x20) === 114 && (v.charCodeAt(i - 1) | 0x20) === 108;
+      if (!isUrl) continue;
+      let t = i + 1;
+      while (t < n && v.charCodeAt(t) <= 32) t++;
+      const quoted = isQuote(v.charCodeAt(t));
+      const target = quoted ? t + 1 : t;
+      const prop = nameEnd === -1 ? '' : v.slice(nameStart, nameEnd).trim().toLowerCase();
+      if (prop === 'content') return 'A CSS content:url() that replaces the element with a loaded document.';
+      if (SVG_REFERENCE_PROPERTIES.has(prop) && externalFragment(v, target)) {
+        return 'A CSS url() that references an SVG resource in another document.';
+      }
+      if (quoted) continue; // the string is read by the branch above
+      // An unquoted URL runs to `)`; a declaration inside it counts once it closes.
+      const data = startsWithLower(v, t, 'data:');
+      let smuggled = false;
+      let k = t;
+      for (; k < n; k++) {
+        const d = v.charCodeAt(k);
+        if (d === 92) k++;
+        else if (d === 41) break;
+        else if (d === 59 && !data && !smuggled && !endsEntity(v, k) && declarationAt(v, k + 1)) smuggled = true;
+      }
+      if (k >= n) return undefined;
+      if (smuggled) return 'A CSS declaration hidden inside a url() of a style attribute.';
+      i = k;
+      continue;
+    }
+    if (c === 58 /* : */ && inName) {
+      nameEnd = i;
+      inName = false;
+    } else if (c === 59 /* ; */) {
+      inName = true;
+      nameStart = i + 1;
+      nameEnd = -1;
+    } else if (c === 123 /* { */) {
+      opened = true;
+      inName = true;
+      nameStart = i + 1;
+      nameEnd = -1;
+    } else if (c === 125 /* } */) {
+      if (!opened) {
+        for (let k = i + 1; k < n; k++) {
+          const d = v.charCodeAt(k);
+          if (!(d <= 32 || d === 59 || d === 125 || isQuote(d))) return 'A } that closes the style declaration block, followed by more CSS.';
+        }
+        // Only blanks, `;` and `}` follow: nothing else to find (and no rescan per `}`).
+        return undefined;
+      }
+      inName = true;
+      nameStart = i + 1;
+      nameEnd = -1;
+    }
+  }
+  return undefined;
+}
+
+/** The `;` at `k` ends a character reference (`&quot;`, `&#34;`): markup escaping, not CSS. At most 12 characters back. */
+function endsEntity(v: string, k: number): boolean {
+  for (let j = k - 1; j >= 0 && k - j <= 12; j--) {
+    const c = v.charCodeAt(j);
+    if (c === 38) return j < k - 1;
+    if (!(isAlnum(c) || c === 35)) return false;
+  }
+  return false;
+}
+
+/** `s.startsWith(word, p)` ignoring ASCII case (`word` lower-case). */
+function startsWithLower(s: string, p: number, word: string): boolean {
+  if (p + word.length > s.length) return false;
+  for (let k = 0; k < word.length; k++) if (lower(s.charCodeAt(p + k)) !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Outside tags: schemes, event-handler breakouts, CSS, JavaScript strings, templates
 // ---------------------------------------------------------------------------------------------------
 
@@ -907,8 +1332,12 @@ function scanEventAttributes(s: string, best: Best): boolean {
       } else if (best.wants('medium')) {
         best.add('event-handler', 'medium', 'An event handler attribute name with an empty value.');
       }
-    } else if (quoted && hasCode) {
-      if (best.add('event-handler', 'high', 'A quote that closes an attribute, then an on*= handler.')) return true;
+    } else if (hasCode && (quoted || (lead < 0 && i > 0 && callsSoon(s, v)))) {
+      // After a quote, or after the blanks a value starts with (which end an unquoted attribute),
+      // the name stands where an attribute starts: any on*= there is a handler, known to this list
+      // or not (browsers add events every year). After blanks, it must also call something:
+      // `" online=1"` is a setting.
+      if (best.add('event-handler', 'high', 'An attribute breakout, then an on*= handler.')) return true;
     } else if (best.wants('low')) {
       best.add('event-handler', 'low', 'An on*= attribute-like token.');
     }
@@ -1061,10 +1490,12 @@ function cssObfuscated(v: string): boolean {
 }
 
 /**
- * A `}` before any `{` in a style attribute (`font-family:x}body{…`): the value tries to close the
- * declaration block it lives in. Today's browsers parse a style attribute as a declaration list and
- * ignore it, so this is CSS injection probing, `medium`. Balanced groups (`${w}`, `{{c}}`, JSX
- * `{styles.box}`) open before they close and pass.
+ * A `}` before any `{` in a style attribute (`color:red;}`): the value closes the declaration block
+ * it lives in. Today's browsers parse a style attribute as a declaration list and ignore it; a
+ * trailing `}` is also what a pasted rule leaves, so this is `medium`. With more CSS after it
+ * (`font-family:x}body{…`) it is styleInjection's, high: that is written for the parsers that do
+ * leave the block (legacy browsers, property-allowlisting sanitizers), and no honest inline style
+ * has it. Balanced groups (`${w}`, `{{c}}`, JSX `{styles.box}`) open before they close and pass.
  */
 function cssBlockBreakout(v: string): boolean {
   for (let i = 0; i < v.length; i++) {
@@ -1649,15 +2080,28 @@ export function detectXss(value: string): Detection | undefined {
   if (f & (F_LT | F_FULLWIDTH_LT)) {
     const iframes: number[] = [];
     if (scanDangerousTagNames(s, best, iframes)) return best.hit;
+    // (Only a value that starts with a blank, quote, `>` or `<` can be made of end tags.)
+    const c0 = s.charCodeAt(0);
+    if ((c0 <= 32 || c0 === 60 || c0 === 62 || isQuote(c0)) && onlyEndTags(s)) {
+      return { rule: 'xss.context-breakout', confidence: 'high', reason: 'A value made only of end tags, which close the element it was placed in.' };
+    }
+    const comment = openComment(s);
+    if (comment !== -1) {
+      if (leadsValue(s, comment)) {
+        return { rule: 'xss.comment-injection', confidence: 'high', reason: 'A value that opens an HTML comment and never closes it, hiding the rest of the page.' };
+      }
+      best.add('comment-injection', 'medium', 'An HTML comment opened and never closed, which hides the rest of the page.');
+    }
     const players: number[] = [];
+    const st: TagState = { opened: undefined, prevEnd: -1 };
     if (need & (N_SINK | N_DOM)) {
       const list: number[] = (spans = []);
       scanHtmlTags(s, (tag) => {
         if (tag.terminated && !tag.closing) list.push(tag.start, tag.end);
-        return checkTag(tag, s, best, players);
+        return visitTag(tag, s, best, players, st);
       });
     } else {
-      scanHtmlTags(s, (tag) => checkTag(tag, s, best, players));
+      scanHtmlTags(s, (tag) => visitTag(tag, s, best, players, st));
     }
     if (best.high) return best.hit;
     // Every `<iframe` that is not a player embed the tag scanner read as a tag (inside an attribute

@@ -157,7 +157,6 @@ const notHigh: string[] = [
   'style: expression of interest',
   'data:image/png;base64,iVBORw0KGgo=',
   // CSS that looks odd but is ordinary or only probes (medium at most).
-  '<div style="font-family:x}body{color:red">',
   '<div style="width:${w}px">',
   '<div style={styles.box}>',
   '<td style="font-family:\\5FAE\\8F6F\\96C5\\9ED1">',
@@ -261,9 +260,10 @@ t.test('harmless markup is low, breakouts into harmless tags medium', async (t) 
   t.equal(detectXss('"><img class="x">')?.confidence, 'medium');
   t.equal(detectXss('<svg width="1"></svg>')?.confidence, 'medium');
   t.equal(detectXss('try javascript:alert(1) in the console')?.confidence, 'medium');
+  // A `}` followed by more CSS leaves the declaration block (high, below); a trailing one is medium.
   t.equal(detectXss('<div style="font-family:x}color:red">')?.rule, 'xss.css-injection');
-  t.equal(detectXss('<div style="font-family:x}color:red">')?.confidence, 'medium');
-  t.equal(detectXss('<plaintext>')?.confidence, 'medium');
+  t.equal(detectXss('<div style="font-family:x}color:red">')?.confidence, 'high');
+  t.equal(detectXss('<div style="font-family:x}body{color:red">')?.confidence, 'high');
   t.equal(detectXss('x = document.getElementById("app")')?.confidence, 'medium');
   t.equal(detectXss('<x xsi:schemaLocation="urn:x http://schemas.example/x.xsd">')?.confidence, 'low');
   // A bare `document.cookie` has no character the engine's mask lets through; with one it fires.
@@ -400,4 +400,121 @@ t.test('player embeds, JSX handler bindings and timers given a function name', a
   ];
   for (const v of notHigh) t.not(detectXss(v)?.confidence, 'high', `not high: ${v}`);
   t.equal(detectXss('<iframe src="https://player.vimeo.com/video/1"></iframe>')?.confidence, 'medium', 'a player embed is still reported');
+});
+
+t.test('markup that changes what the page shows or loads, without script', async (t) => {
+  // Each: [value, rule]. All high.
+  const high: [string, string][] = [
+    // A declaration hidden in a CSS string or unquoted url(), for a parser that ends them earlier.
+    ["<p style=\"font-family:'Verdana;background-color:navy'\">hi</p>", 'xss.css-injection'],
+    ['<span style="background:url(/img/a.png;display:none/*b*/)">x</span>', 'xss.css-injection'],
+    ['<i style="background:url(\'/t.gif;visibility:hidden\')">', 'xss.css-injection'],
+    // A `}` that leaves the declaration block and writes more.
+    ['<b style="width:1px}p{display:none">', 'xss.css-injection'],
+    ['<em style="margin:0 } body { background:black">', 'xss.css-injection'],
+    // A loaded document in place of the element, or an element of another SVG document.
+    ['<p style="content:url(//files.example/page.svg)">', 'xss.css-injection'],
+    ['<g style="filter:url(/assets/fx.svg#blur)">', 'xss.css-injection'],
+    ['<path style="marker-end:url(https://files.example/m.svg#tip)"/>', 'xss.css-injection'],
+    // Links and images to an IPv4 address written as one integer, in hex or octal, or short.
+    ['<a href="http://2130706433/login">bank</a>', 'xss.obfuscated-host'],
+    ['<img src="//0x7f.0.0.1/a.png">', 'xss.obfuscated-host'],
+    ['<a href="https://0177.0.0.1/">x</a>', 'xss.obfuscated-host'],
+    ['<a href="http://user@10.1/">x</a>', 'xss.obfuscated-host'],
+    ['<form action="HTTP://3232235777:8080/collect">', 'xss.obfuscated-host'],
+    // A password field: a login form drawn on the page, or a target for the password manager.
+    ['<input type=password name=pw>', 'xss.form-injection'],
+    ['<form><input TYPE=" Password "></form>', 'xss.form-injection'],
+    // An SVG animation that sends a link or image elsewhere.
+    ['<svg><a><set attributeName="href" to="https://x.example/"/><text>go</text></a></svg>', 'xss.svg-animation'],
+    ['<svg><image><animate attributeName="xlink:href" values="//x.example/1.png;//x.example/2.png"/></image></svg>', 'xss.svg-animation'],
+    // Values that are nothing but end tags: they end the element they were placed in.
+    ['</textarea>', 'xss.context-breakout'],
+    ['"></title>', 'xss.context-breakout'],
+    ['</head></html>', 'xss.context-breakout'],
+    ['  </STYLE >', 'xss.context-breakout'],
+    // Obsolete raw-text elements: the rest of the page becomes text.
+    ['<plaintext>', 'xss.raw-text-tag'],
+    ['x <xmp>', 'xss.raw-text-tag'],
+    ['<LISTING>', 'xss.raw-text-tag'],
+    // A comment opened at the start of the value and never closed hides the page after it.
+    ['<!--[if IE]>', 'xss.comment-injection'],
+    ["'><!-- rest", 'xss.comment-injection'],
+    // After the blanks that end an unquoted attribute, an on*= that calls something, known event or not.
+    ['  onsomethingnew=fn(1)', 'xss.event-handler'],
+  ];
+  for (const [v, rule] of high) {
+    const d = detectXss(v);
+    t.equal(d?.confidence, 'high', `high: ${JSON.stringify(v)}`);
+    t.equal(d?.rule, rule, `rule: ${JSON.stringify(v)}`);
+    t.ok((d?.reason.length ?? 0) < 200, 'short reason');
+  }
+
+  // Honest rich text around the same constructs: never high.
+  const notHigh: string[] = [
+    '<span style="mask:url(/icons/star.svg) no-repeat center; background-color:currentColor"></span>',
+    '<rect style="fill:url(#g);clip-path:url(#c);marker-end:url(#arrow)"/>',
+    '<div style="background:url(&quot;https://cdn.example/a.png&quot;);color:#333">',
+    '<div style="background:url(https://shop.example/a;jsessionid=X1)">',
+    "<div style=\"background-image:url(data:image/png;name=a;base64,iVBORw0KGgo=)\">",
+    '<div style="background-image:url(&quot;data:image/svg+xml;charset=utf-8,%3Csvg%3E%3C/svg%3E&quot;)">',
+    "<p style=\"font-family: Arial'; color: red\">a stray apostrophe</p>",
+    "<p style=\"font-family:'Segoe UI', Roboto;font-size:14px\">",
+    '<td style="padding:0 10px;}">a pasted rule</td>',
+    '<p style="content: \'x\'">',
+    '<div style="width:${w}px;color:{{color}}">',
+    '<a href="tel://5550100">call</a> <a href="sms://+15550100">text</a>',
+    '<a href="http://127.0.0.1:8080/health">local</a> <img src="http://10.1.2.3/cam.jpg">',
+    '<a href="https://123.example.com/">x</a> <a href="https://0x.example.com/">y</a> <a href="http://www.example.com./">z</a>',
+    '<a href="https://2fa.example.com/">2FA</a>',
+    '<form action="https://list.example/subscribe" method="post"><input type="email" name="EMAIL"><input type="submit"></form>',
+    '<svg viewBox="0 0 9 9"><use href="#f1"><animate attributeName="href" values="#f1;#f2;#f3" dur="1s"/></use></svg>',
+    '<svg><circle r="5"><animate attributeName="r" from="5" to="9" dur="1s"/></circle></svg>',
+    '<html><head><title>T</title></head><body><p>x</p><textarea>y</textarea></body></html>',
+    'the </textarea> tag closes it',
+    'Use <!-- to start a comment',
+    '<!-- header --><p>x</p><!-- footer -->',
+    '<p>A --> B</p>',
+    ' online=1',
+    '<gmd:MD_Metadata xmlns:gmd="http://www.isotc211.org/2005/gmd" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.isotc211.org/2005/gmd http://schemas.opengis.net/iso/19139/20060504/gmd/gmd.xsd">',
+    '<noscript><img src="https://cdn.example/a.jpg"></noscript>',
+  ];
+  for (const v of notHigh) t.not(detectXss(v)?.confidence, 'high', `not high: ${JSON.stringify(v)}`);
+
+  // Medium: weaker signals and probes.
+  t.equal(detectXss('<td style="padding:0;}">')?.confidence, 'medium', 'a trailing } is medium');
+  t.equal(detectXss('<div style="font-family:x}">')?.rule, 'xss.css-injection');
+  t.equal(detectXss('Use <!-- to start a comment')?.rule, 'xss.comment-injection');
+  t.equal(detectXss('<noscript><img src="a.png"></noscript>')?.confidence, 'medium');
+  t.equal(detectXss('<x xmlns="http://a.example/ns" xsi:schemaLocation="http://a.example/ns http://b.example/x.xsd">')?.confidence, 'medium', 'a schema on another site');
+  t.equal(detectXss('<x xsi:schemaLocation="http://a.example/ns http://schemas.a.example/x.xsd">')?.confidence, 'low', 'a schema on the same site');
+  t.equal(detectXss('x</title>')?.confidence, 'medium', 'an end tag after text');
+  // A fragment's own markup is not a breakout: tags after tags, end tags of elements it opened.
+  t.equal(detectXss('<table><tr><td align="center"><b>x</b></td></tr></table>')?.confidence, 'low');
+  t.equal(detectXss('<html><head><meta charset="x"></head><body><p>x</p></body></html>')?.rule, 'xss.meta-refresh');
+  t.equal(detectXss('<html><head></head><body><p>x</p></body></html>')?.confidence, 'low');
+  // In a raw-text or RCDATA element the value's own opener is text: its end tag still leaves.
+  t.equal(detectXss('<textarea>a</textarea></textarea><b>x</b>')?.confidence, 'medium');
+  t.equal(detectXss('<html><head><title>T</title></head></html>')?.rule, 'xss.context-breakout');
+  t.equal(detectXss('"><b>x</b>')?.confidence, 'medium', 'a quote and > before the first tag still are');
+});
+
+t.test('adversarial 1 MB inputs for the markup rules return without throwing', async (t) => {
+  const MB = 1 << 20;
+  const big: Record<string, string> = {
+    styleStrings: '<a style="\'' + ';ab:'.repeat(MB / 4) + '">',
+    styleUrls: '<a style="url(' + ';ab:'.repeat(MB / 4) + '">',
+    styleUrlOpen: '<a style="' + 'url('.repeat(MB / 4) + '">',
+    styleUrlBlanks: '<a style="x:url(' + ' '.repeat(MB) + '">',
+    styleClose: '<a style="' + '}x'.repeat(MB / 2) + '">',
+    styleRefs: '<a style="filter:' + 'url(a'.repeat(MB / 5) + '">',
+    endTags: '</textarea>'.repeat(MB / 11) + 'x',
+    openComments: '<!--'.repeat(MB / 4) + '-->',
+    bangComments: '<!-- --!>'.repeat(MB / 9),
+    hosts: '<a href="http://' + '0.'.repeat(MB / 2) + '">',
+    animations: '<set ' + 'attributeName=href '.repeat(64) + 'values="' + 'a;'.repeat(MB / 2) + '">',
+    schema: '<x xsi:schemaLocation="' + 'http://a.example/ http://b'.repeat(MB / 26) + '">',
+    passwords: '<input type=password '.repeat(MB / 21),
+  };
+  for (const [name, v] of Object.entries(big)) t.doesNotThrow(() => detectXss(v), name);
 });
