@@ -353,6 +353,10 @@ interface Walk {
 /** Statement keywords that may follow a value without `;` (MSSQL batches, `1 update t set ...`). */
 const INLINE_STMT = new Set(['select', 'insert', 'update', 'delete', 'drop', 'exec', 'execute', 'declare', 'shutdown', 'waitfor', 'truncate', 'goto', 'begin', 'create', 'alter', 'if']);
 
+function isAsciiLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+
 /** Words at which a walk that died in prose may start over (bare numeric context only). */
 const SYNC_WORDS = new Set(['select', 'union', 'and', 'or', 'xor', 'having', 'order', 'group', 'where', 'waitfor', 'exec', 'execute', 'declare', 'procedure']);
 
@@ -519,8 +523,63 @@ class Walker {
     return this.lx.nestedSeen;
   }
 
+  /**
+   * Position at or before which every token that may resynchronise a dead walk (isSync) starts, for
+   * the current value (-1 when it holds none; -2: not computed yet). Computed once per value, by one
+   * backward scan that stops at the last character that may begin (or, for `\N`, precede) a sync
+   * token, and shared by all its walks (see `begin`).
+   */
+  private syncAt = -2;
+
+  /** A new value: its walks compute syncMark afresh. */
+  begin(): void {
+    this.syncAt = -2;
+  }
+
+  /**
+   * Over-approximates where a sync token (`(`, `;` or a SYNC_WORDS word) may start: no such token
+   * starts after the returned index. Characters that mark: `(` and `;`; `/*` (a block comment can
+   * join halves into a keyword, `UN/**\/ION`, and sets the lexer's nestedSeen, which must not change);
+   * a backslash, two characters on (`\Nunion` is NULL then UNION); any non-ASCII character (a word
+   * holding one is lower-cased by Unicode rules); a maximal run of ASCII letters that equals a SYNC
+   * word, ignoring case (the lexer never starts a word inside a run of letters: words are split only
+   * at non-word characters, after digits `1union`, after `\N`, or joined across `/`). The scan runs
+   * backwards from the end and stops at the first mark, so it reads only the tail the walk would skip.
+   */
+  private syncMark(): number {
+    if (this.syncAt !== -2) return this.syncAt;
+    const s = this.s;
+    let i = s.length - 1;
+    let mark = -1;
+    while (i >= 0) {
+      const c = s.charCodeAt(i);
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
+        const e = i + 1;
+        while (i > 0 && isAsciiLetter(s.charCodeAt(i - 1))) i--;
+        if (e - i >= 2 && e - i <= 9 && SYNC_WORDS.has(s.slice(i, e).toLowerCase())) {
+          mark = i;
+          break;
+        }
+        i--;
+        continue;
+      }
+      if (c === 40 || c === 59 || c >= 128 || (c === 47 && s.charCodeAt(i + 1) === 42)) {
+        mark = i;
+        break;
+      }
+      if (c === 92) {
+        mark = i + 2;
+        break;
+      }
+      i--;
+    }
+    this.syncAt = mark;
+    return mark;
+  }
+
   /** Drops the references to the last value (it may be large) once its walks are judged. */
   release(): void {
+    this.syncAt = -2;
     this.s = '';
     this.lastWord = '';
     this.lx.reset('');
@@ -876,7 +935,12 @@ class Walker {
         break;
       }
       if (this.state === S_SKIP) {
-        if (!Walker.isSync(t)) continue;
+        if (!Walker.isSync(t)) {
+          // Nothing from the lookahead on can start over (see syncMark): the walk would only lex the
+          // rest and skip it, to the same result. 1 MB of `</a>x` or `<a x="` was lexed whole here.
+          if (this.nxt.start > this.syncMark()) break;
+          continue;
+        }
         this.resync();
       }
       if (this.step(t)) {
@@ -1124,7 +1188,7 @@ class Walker {
     const word = t.word;
     const cls = wordClass(word);
     this.byArmed = false;
-    if (this.peekKind() === T_LPAREN && !NOT_FUNCS.has(word)) return this.call(word, '');
+    if (this.peekKind() === T_LPAREN && (word === '' || !NOT_FUNCS.has(word))) return this.call(word, '');
     if (word === 'array' && this.peekKind() === T_OTHER && this.nxt.op === '[') {
       // PostgreSQL ARRAY['a','b']: a bracketed list.
       this.advance();
@@ -1230,7 +1294,9 @@ class Walker {
 
   /** `name(` — the current token is the name, the next one the parenthesis. */
   private call(word: string, qualifier: string): boolean {
-    let cls = FUNCS.get(word) ?? 0;
+    // Words outside the vocabulary come as '' (no builtin, no qualifier): `$($($(` calls `$` at every
+    // `(`, and each Map look-up skipped here was a tenth of the walk on such runs.
+    let cls = word === '' ? 0 : (FUNCS.get(word) ?? 0);
     // `console.log(x)`, `chalk.hex(c)`: a method call, not a builtin (only packages like dbms_pipe count).
     if (qualifier === '' && this.s.charCodeAt(this.cur.start - 1) === 46) qualifier = '.';
     if (qualifier !== '') cls = 0;
@@ -1247,9 +1313,9 @@ class Walker {
         cls = FN_SQL;
       }
     }
-    const q = DANGER_QUALIFIERS.get(qualifier);
+    const q = qualifier === '' || qualifier === '.' ? undefined : DANGER_QUALIFIERS.get(qualifier);
     if (q !== undefined) cls |= q;
-    if (word.startsWith('xp_') || word.startsWith('sp_oa')) cls |= FN_EXEC;
+    if (word !== '' && (word.startsWith('xp_') || word.startsWith('sp_oa'))) cls |= FN_EXEC;
     this.advance(); // the `(`
     if ((word === 'exec' || word === 'execute') && qualifier === '' && (this.peekKind() === T_VAR || this.peekKind() === T_STR)) cls |= FN_EXEC;
     if (cls & FN_TIME) this.mark(F_TIME);
@@ -3532,6 +3598,7 @@ export function detectSqlInjection(value: string, mask?: number): Detection | un
   if (scan === SCAN_NONE) return undefined;
   const bare = scan === SCAN_FULL;
   const w = WALKER;
+  w.begin();
   w.nestComments(false);
   // Typographic quotes (U+02B9 and above) are non-ASCII: without any, there are none to look for.
   const typographic = mask === undefined || (mask & C.NONASCII) !== 0;

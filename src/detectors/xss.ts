@@ -773,7 +773,11 @@ function scanDangerousTagNames(s: string, best: Best, iframes: number[]): boolea
       k = readNameChars(s, c);
       spaced = true;
     }
-    if (k > nameStart) {
+    // Only names as long as one of the tags judged below are sliced (after a namespace prefix):
+    // runs of `<a ` or `<b>` allocated a lower-cased copy per `<` for nothing.
+    let local = k;
+    while (local > nameStart && s.charCodeAt(local - 1) !== 58) local--;
+    if (k > nameStart && k - local >= TAG_NAME_MIN && k - local <= TAG_NAME_MAX) {
       const end = s.charCodeAt(k);
       if (k >= n || isHtmlSpace(end) || end === 47 || end === 62 || end === 0 || end === 60) {
         const name = localName(s.slice(nameStart, k).toLowerCase());
@@ -793,10 +797,15 @@ function scanDangerousTagNames(s: string, best: Best, iframes: number[]): boolea
     if (spelled !== '') {
       return best.add('tag-obfuscation', 'high', `A <${spelled}> tag name spelled with blanks between its letters.`);
     }
-    i = s.indexOf('<', i + 1);
+    i = s.charCodeAt(i + 1) === 60 ? i + 1 : s.indexOf('<', i + 1);
   }
   return false;
 }
+
+/** Shortest and longest local name scanDangerousTagNames compares (every name it reads is ASCII). */
+const TAG_NAMES_JUDGED = [...SCRIPT_TAGS, ...EMBED_TAGS, 'script', 'iframe'];
+const TAG_NAME_MIN = Math.min(...TAG_NAMES_JUDGED.map((x) => x.length));
+const TAG_NAME_MAX = Math.max(...TAG_NAMES_JUDGED.map((x) => x.length));
 
 /** Blanks a tag-name obfuscation may put after `<` or between letters: HTML spaces and NUL. */
 function isBlankOrNul(c: number): boolean {

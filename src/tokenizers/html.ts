@@ -99,7 +99,8 @@ export function scanHtmlTags(input: string, visit: (tag: HtmlTag) => boolean | v
       i = gt === -1 ? -1 : input.indexOf('<', gt + 1);
       continue;
     }
-    i = input.indexOf('<', i + 1);
+    // A `<` right after (`<<<<`): one load instead of a native search per character.
+    i = input.charCodeAt(i + 1) === 60 ? i + 1 : input.indexOf('<', i + 1);
   }
 }
 
@@ -141,12 +142,15 @@ function readTag(input: string, start: number, closing: boolean): HtmlTag {
       if (isHtmlSpace(c) || c === 47 || c === 62 || c === 61 /* = */) break;
       i++;
     }
-    const name = input.slice(aStart, i).toLowerCase();
+    // Past MAX_ATTRIBUTES nothing is recorded, so nothing is sliced either: 1 MB of `<a <a ` or
+    // `x="…"` is one tag whose attribute names and values were each copied and lower-cased for nothing.
+    const keep = tag.attributes.length < MAX_ATTRIBUTES;
+    const name = keep ? input.slice(aStart, i).toLowerCase() : '';
     // After-attribute-name: whitespace may separate the name from `=`.
     let j = i;
     while (j < n && isHtmlSpace(input.charCodeAt(j))) j++;
     if (input.charCodeAt(j) !== 61) {
-      if (tag.attributes.length < MAX_ATTRIBUTES) tag.attributes.push({ name, value: '', hasValue: false });
+      if (keep) tag.attributes.push({ name, value: '', hasValue: false });
       i = j;
       continue;
     }
@@ -157,7 +161,7 @@ function readTag(input: string, start: number, closing: boolean): HtmlTag {
     if (q === 34 /* " */ || q === 39 /* ' */) {
       const close = input.indexOf(q === 34 ? '"' : "'", j + 1);
       const vEnd = close === -1 ? n : close;
-      value = input.slice(j + 1, vEnd);
+      value = keep ? input.slice(j + 1, vEnd) : '';
       i = close === -1 ? n : close + 1;
     } else {
       let k = j;
@@ -166,10 +170,10 @@ function readTag(input: string, start: number, closing: boolean): HtmlTag {
         if (isHtmlSpace(d) || d === 62) break;
         k++;
       }
-      value = input.slice(j, k);
+      value = keep ? input.slice(j, k) : '';
       i = k;
     }
-    if (tag.attributes.length < MAX_ATTRIBUTES) tag.attributes.push({ name, value, hasValue: true });
+    if (keep) tag.attributes.push({ name, value, hasValue: true });
   }
   tag.end = n;
   return tag;

@@ -171,11 +171,36 @@ const JOINABLE = new Set([
 /** Single-character operators, indexed by char code (interned strings, no allocation per token). */
 const OP1: (string | undefined)[] = [];
 for (const ch of '=<>!+-*/%^&|~?:') OP1[ch.charCodeAt(0)] = ch;
-/** Two-character operators keyed by `c0 * 128 + c1`. */
-const OP2 = new Map<number, string>();
+/**
+ * Two-character operators indexed by `c0 * 128 + c1` (both ASCII). An array, not a Map: every operator
+ * character was one Map look-up, most of the lexer's time on runs of `<` or `</a>`.
+ */
+const OP2: (string | undefined)[] = new Array<string | undefined>(128 * 128).fill(undefined);
 for (const op of ['<>', '<=', '>=', '!=', '!<', '!>', '==', '||', '&&', '::', ':=', '<<', '>>', '->', '<@', '?|', '?&', '!~', '~*', '^=', '|=', '&=', '+=', '-=', '*=', '/=', '%=']) {
-  OP2.set(op.charCodeAt(0) * 128 + op.charCodeAt(1), op);
+  OP2[op.charCodeAt(0) * 128 + op.charCodeAt(1)] = op;
 }
+
+/**
+ * ASCII characters by what `next` does with them first (LX_OTHER: the general sequence of tests).
+ * Spaces, word starts (letters, `_`), `$`, `( ) , ;` and the operator characters that open nothing
+ * else (`= < > ! + % ^ & | ~ ? :`) each reach one outcome whatever follows, so they skip the comment,
+ * literal and prefix tests the other characters need: hostile runs of them (`((((`, `<a<a`, `</a>`)
+ * are one table load per token instead of about twenty comparisons.
+ */
+const LX_OTHER = 0;
+const LX_SPACE = 1;
+const LX_WORD = 2;
+const LX_PUNCT = 3;
+const LX_OP = 4;
+/** `$`: a dollar-quoted string or placeholder, else a word (`$($($(`). */
+const LX_DOLLAR = 5;
+const LX_CLASS = new Uint8Array(128);
+for (let c = 1; c <= 32; c++) LX_CLASS[c] = LX_SPACE;
+for (let c = 65; c <= 90; c++) LX_CLASS[c] = LX_CLASS[c + 32] = LX_WORD;
+LX_CLASS[95] = LX_WORD;
+for (const ch of '(),;') LX_CLASS[ch.charCodeAt(0)] = LX_PUNCT;
+for (const ch of '=<>!+%^&|~?:') LX_CLASS[ch.charCodeAt(0)] = LX_OP;
+LX_CLASS[36] = LX_DOLLAR;
 
 /** Case-insensitive (ASCII) FNV-1a hash of s[a, b). */
 function foldHash(s: string, a: number, b: number): number {
@@ -335,6 +360,35 @@ export class SqlLexer {
         return false;
       }
       const c = s.charCodeAt(p);
+      const lc = c < 128 ? (LX_CLASS[c] as number) : LX_OTHER;
+      if (lc !== LX_OTHER) {
+        // The fast path (see LX_CLASS): the same outcome as the general tests below, sooner.
+        if (lc === LX_SPACE) {
+          this.pos = p + 1;
+          gap = space = true;
+          continue;
+        }
+        openComment = false;
+        t.gap = gap;
+        t.comment = comment;
+        t.glued = block && !space && p > 0 && !isSpace(s.charCodeAt(p - 1));
+        t.start = p;
+        if (lc === LX_WORD) {
+          this.readWord(t, p);
+          return true;
+        }
+        if (lc === LX_PUNCT) {
+          this.pos = t.end = p + 1;
+          t.kind = c === 40 ? T_LPAREN : c === 41 ? T_RPAREN : c === 44 ? T_COMMA : T_SEMI;
+          return true;
+        }
+        if (lc === LX_DOLLAR) {
+          if (!this.readDollar(t, p)) this.readWord(t, p);
+          return true;
+        }
+        this.readOp(t, p, c);
+        return true;
+      }
       // --- whitespace and comments -----------------------------------------------------------
       if (isSpace(c)) {
         this.pos = p + 1;
@@ -527,23 +581,30 @@ export class SqlLexer {
         default:
           break;
       }
-      const op1 = c < 128 ? OP1[c] : undefined;
-      if (op1 !== undefined) {
-        t.kind = T_OP;
-        let op: string = op1;
-        const c2 = s.charCodeAt(p + 2);
-        if (c === 60 && c1 === 61 && c2 === 62) op = '<=>';
-        else if (c === 45 && c1 === 62 && c2 === 62) op = '->>';
-        else if (c === 33 && c1 === 126 && c2 === 42) op = '!~*';
-        else if (c1 < 128) op = OP2.get(c * 128 + c1) ?? op1;
-        t.op = op;
-        this.pos = t.end = p + op.length;
+      if (c < 128 && OP1[c] !== undefined) {
+        this.readOp(t, p, c);
         return true;
       }
       t.kind = T_OTHER;
       t.op = c === 123 ? '{' : c === 125 ? '}' : c === 91 ? '[' : c === 93 ? ']' : c === 92 ? '\\' : '?other';
       return true;
     }
+  }
+
+  /** The operator starting with the OP1 character `c` at `p` (longest of three, two, one characters). */
+  private readOp(t: SqlToken, p: number, c: number): void {
+    const s = this.s;
+    const op1 = OP1[c] as string;
+    const c1 = s.charCodeAt(p + 1);
+    t.kind = T_OP;
+    let op: string = op1;
+    const c2 = s.charCodeAt(p + 2);
+    if (c === 60 && c1 === 61 && c2 === 62) op = '<=>';
+    else if (c === 45 && c1 === 62 && c2 === 62) op = '->>';
+    else if (c === 33 && c1 === 126 && c2 === 42) op = '!~*';
+    else if (c1 < 128) op = OP2[c * 128 + c1] ?? op1;
+    t.op = op;
+    this.pos = t.end = p + op.length;
   }
 
   /** Whether a quote follows `from` after at most a `>` and a few spaces (bounded lookahead). */

@@ -617,3 +617,11 @@ t.test('characters cut out of variables, $0 as the shell, and the PowerShell cal
   t.equal(detectShellInjection('$0; shipping extra'), undefined, 'a price opening the value');
   t.equal(detectShellInjection('x&&$0'), undefined, '$0 with nothing to run');
 });
+
+t.test('repeated attribute values are judged once, and a different one after them still is', async (t) => {
+  // detect() skips an attribute value equal to the one just read clean (same text, same quotes).
+  t.equal(detectShellInjection('<a x="' + '<a x="'.repeat(5000))?.confidence, undefined);
+  t.equal(detectShellInjection('<a title="hi">'.repeat(3000) + '<a title=";cat /etc/passwd">')?.confidence, 'high');
+  t.equal(detectShellInjection('<a x="1" y="1" '.repeat(3000) + "<a x='1' y='`id`'>")?.confidence, 'high');
+  t.equal(detectShellInjection('<b c="ok">'.repeat(3000) + '<b c="ok;id">')?.confidence, 'high');
+});

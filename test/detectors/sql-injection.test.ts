@@ -594,3 +594,31 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
   const d = detectSqlInjection('word '.repeat(MB / 5) + "; drop table users--");
   t.equal(d?.confidence, 'high');
 });
+
+t.test('a walk that died in hostile junk still starts over at SQL after it (the sync scan)', async (t) => {
+  // The bare walk dies in these runs and skips to the next token that may resynchronise (a `(`,
+  // `;` or SYNC word). The skip ends early only where the rest can hold none: every way a sync token
+  // can appear after the junk must still be read.
+  const junk = ['</a>x', '<a x="', '<', '<a ', ' > ', '!~ '];
+  const tails: Array<[string, string]> = [
+    ['a stacked statement', '; drop table users--'],
+    ['a union glued to a digit', ' 1union select password from users--'],
+    ['a keyword split by a comment', ' 1 UN/**/ION SEL/**/ECT password FROM users--'],
+    ['a keyword after \\N', ' \\Nunion select password from users--'],
+    ['an upper-case sync word', ' 1 OR 1=1--'],
+    ['a call after the junk', ' (select sleep(5))--'],
+  ];
+  for (const j of junk) {
+    for (const [name, tail] of tails) {
+      const v = j.repeat(2000) + tail;
+      t.equal(detectSqlInjection(v)?.confidence, 'high', `${JSON.stringify(j)} then ${name}`);
+    }
+    // The junk alone: nothing blocked (`<a <a` reads as a comparison: low at most).
+    t.not(detectSqlInjection(j.repeat(20000))?.confidence, 'high', `${JSON.stringify(j)} alone`);
+  }
+});
+
+t.test('`$(` runs (nested calls of an unknown name) stay calls, and a real call inside is still judged', async (t) => {
+  t.equal(detectSqlInjection('$('.repeat(50000)), undefined);
+  t.equal(detectSqlInjection("1' and " + '$('.repeat(3000) + 'sleep(5)' + ')'.repeat(3000) + '--')?.confidence, 'high');
+});

@@ -518,3 +518,18 @@ t.test('adversarial 1 MB inputs for the markup rules return without throwing', a
   };
   for (const [name, v] of Object.entries(big)) t.doesNotThrow(() => detectXss(v), name);
 });
+
+t.test('runs of tags and `<` before a payload: the payload is still found', async (t) => {
+  const junk = ['<', '<a ', '<a x="', '</a>x', '<b>', '<x:a ', '<svg:b>'];
+  for (const j of junk) {
+    for (const p of ['<script>alert(1)</script>', '<iframe src=//evil.example>', '<x:script>', '<img src=x onerror=alert(1)>']) {
+      t.equal(detectXss(j.repeat(3000) + p)?.confidence, 'high', `${JSON.stringify(j)} then ${p}`);
+    }
+  }
+  // One tag with more attributes than are recorded: the scan goes on to the tags after it.
+  const tags: string[] = [];
+  scanHtmlTags('<a ' + 'x="1" '.repeat(100) + '><b c=d>', (tag) => {
+    tags.push(`${tag.name}:${tag.attributes.length}`);
+  });
+  t.same(tags, ['a:64', 'b:1']);
+});

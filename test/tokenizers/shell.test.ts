@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ShellLexer, TK_END, TK_WORD, W_SLICE, W_VAR } from '../../src/tokenizers/shell';
+import { NORM_CAP, ShellLexer, TK_END, TK_WORD, W_LONG, W_SLICE, W_VAR } from '../../src/tokenizers/shell';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -58,4 +58,25 @@ t.test('cmd.exe substring expansions', async (t) => {
 t.test('slice look-ahead stays bounded on long runs of %', async (t) => {
   const v = '%a:~1,'.repeat(50000) + '%';
   t.doesNotThrow(() => words(v));
+});
+
+t.test('double-quoted text is kept as written, up to NORM_CAP, then flagged W_LONG', async (t) => {
+  t.same(words('x="<a b=" "a\\$b\\"c$HOME d" e"f"g'), [
+    ['x=<a b=', words('x="<a b="')[0]![1], ''],
+    ['a$b"c d', words('"a\\$b\\"c$HOME d"')[0]![1], ''],
+    ['efg', words('e"f"g')[0]![1], ''],
+  ]);
+  for (const [len, lead] of [
+    [NORM_CAP, ''],
+    [NORM_CAP + 1, ''],
+    [NORM_CAP - 3, 'ab'],
+    [NORM_CAP - 1, 'abcd'],
+    [3 * NORM_CAP, 'x'],
+  ] as const) {
+    const body = 'q'.repeat(len);
+    const [w] = words(`${lead}"${body}"`);
+    const whole = lead + body;
+    t.equal(w![0], whole.slice(0, NORM_CAP), `norm of ${lead}"q x ${len}"`);
+    t.equal((w![1] & W_LONG) !== 0, whole.length > NORM_CAP, `W_LONG of ${lead}"q x ${len}"`);
+  }
 });
