@@ -100,8 +100,19 @@ export function percentDecode(s: string, plusIsSpace = false): string {
       const h1 = hexVal(s.charCodeAt(i + 1));
       const h2 = hexVal(s.charCodeAt(i + 2));
       if (h1 >= 0 && h2 >= 0) {
-        if (bytes.length === 0) out += s.slice(last, i);
-        bytes.push(h1 * 16 + h2);
+        const b = h1 * 16 + h2;
+        if (bytes.length === 0) {
+          out += s.slice(last, i);
+          // An ASCII byte outside a multi-byte sequence is its own character (utf8() would give the
+          // same): `%20`, `%27`, `%3D` skip the byte list and its decoding, ~0.2 µs a query value.
+          if (b < 0x80) {
+            out += String.fromCharCode(b);
+            i += 2;
+            last = i + 1;
+            continue;
+          }
+        }
+        bytes.push(b);
         i += 2;
         last = i + 1;
         continue;
@@ -332,9 +343,25 @@ export function base64Bytes(s: string): Buffer | undefined {
   return Buffer.from(s, 'base64');
 }
 
+/** Constructor of nullRecord()'s objects: its prototype is an empty object without a prototype. */
+function NullRecord(): void {}
+// Frozen: nothing can be added to what every record inherits.
+NullRecord.prototype = Object.freeze(Object.create(null) as object);
+
+/**
+ * An empty record that inherits nothing (no `constructor`, no `__proto__` accessor: `r.__proto__ = v`
+ * is an own entry), like `Object.create(null)`, but a fast-mode object: V8 keeps `Object.create(null)`
+ * objects as hash tables, whose every store and every `for…in` (a fresh, sorted key list per walk)
+ * costs several times a fast object's. Headers, cookies and query parameters are built in these on
+ * every invocation and walked right after (~0.3 µs and ~0.9 KB of garbage per object).
+ */
+export function nullRecord<T>(): Record<string, T> {
+  return new (NullRecord as unknown as new () => Record<string, T>)();
+}
+
 /** `a=1&b=2&b=3` to `{ a: '1', b: ['2', '3'] }`, `+` as space; keys kept verbatim (`user[$ne]`). */
 export function parseForm(s: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  const out = nullRecord<string | string[]>();
   if (s.length === 0) return out;
   for (const part of s.split('&')) {
     if (part.length === 0) continue;
@@ -369,7 +396,7 @@ export function forwardedEntries(v: string): string[] | undefined {
 export function parseCookieHeader(
   header: string,
   // Null prototype: a cookie named __proto__ must stay a plain entry.
-  into: Record<string, string> = Object.create(null) as Record<string, string>,
+  into: Record<string, string> = nullRecord<string>(),
 ): Record<string, string> {
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');

@@ -2,7 +2,7 @@
  * Lambda events to the engine's request model. Shapes are told apart by duck typing on the fields each
  * trigger always carries; anything unrecognized is inspected as a whole, never skipped.
  */
-import { forwardedEntries, parseCookieHeader, parseForm, pathSegments, percentDecode } from '../../src/decode';
+import { forwardedEntries, nullRecord, parseCookieHeader, parseForm, pathSegments, percentDecode } from '../../src/decode';
 import { appendSegment, formatPath } from '../../src/paths';
 import type { InputSource, InspectionRequest } from '../../src/types';
 
@@ -95,8 +95,8 @@ function addHeader(parts: HttpParts, rawName: string, value: string): void {
  */
 function headerParts(single: unknown, multi: unknown, cookieList?: unknown): HttpParts {
   const parts: HttpParts = {
-    headers: Object.create(null) as Record<string, string | string[]>,
-    cookies: Object.create(null) as Record<string, string>,
+    headers: nullRecord<string | string[]>(),
+    cookies: nullRecord<string>(),
     contentType: undefined,
     contentEncoding: undefined,
   };
@@ -122,7 +122,7 @@ function headerParts(single: unknown, multi: unknown, cookieList?: unknown): Htt
 
 /** Query parameters as name → value or values; `urlEncoded` for ALB, which passes them raw. */
 function queryParts(single: unknown, multi: unknown, urlEncoded: boolean): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  const out = nullRecord<string | string[]>();
   const dec = (s: string): string => (urlEncoded ? percentDecode(s, true) : s);
   if (isObj(multi)) {
     for (const [k, vs] of Object.entries(multi)) {
@@ -141,7 +141,10 @@ function queryParts(single: unknown, multi: unknown, urlEncoded: boolean): Recor
  * the key; nothing is added (one compare per key) when the map holds what the raw string does.
  */
 function addMapValues(query: Record<string, string | string[]>, map: Obj): void {
-  for (const [k, v] of Object.entries(map)) {
+  // Own enumerable names in Object.entries' order, without its array of pairs per request.
+  for (const k in map) {
+    if (!hasOwn.call(map, k)) continue;
+    const v = map[k];
     if (typeof v !== 'string') continue;
     const have = query[k];
     if (have === undefined) query[k] = v;

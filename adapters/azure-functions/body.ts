@@ -23,6 +23,12 @@ interface Adoptable extends HttpRequestLike {
 /** The kept bytes and the one-read state of an adopted request. */
 interface Kept {
   bytes: Uint8Array;
+  /**
+   * The bytes decoded as UTF-8, when the inspection decoded them: the handler's `text()` and `json()`
+   * get the same string (TextDecoder gives the same text for the same bytes) instead of a second
+   * decode of the whole body.
+   */
+  text: string | undefined;
   used: boolean;
   stream: ReadableStream<Uint8Array> | undefined;
 }
@@ -50,11 +56,12 @@ export async function readBodyKeepReadable(req: HttpRequestLike, asBytes = false
   const kept = (req as Partial<Adopted>)[KEPT];
   // Already adopted (protect() around protect()): the kept bytes, if the handler has not read them.
   // `asBytes` for a compressed body: the engine inflates bytes, and UTF-8 text would have lost them.
-  if (kept !== undefined && !kept.used) return asBytes ? kept.bytes : utf8.decode(kept.bytes);
+  if (kept !== undefined && !kept.used) return asBytes ? kept.bytes : (kept.text ??= utf8.decode(kept.bytes));
   if (!canAdopt(req)) return asBytes ? new Uint8Array(await req.clone().arrayBuffer()) : req.clone().text();
   const bytes = new Uint8Array(await req.arrayBuffer());
-  adopt(req, bytes);
-  return asBytes ? bytes : utf8.decode(bytes);
+  const text = asBytes ? undefined : utf8.decode(bytes);
+  adopt(req, bytes, text);
+  return text ?? bytes;
 }
 
 function take(r: Adopted): Uint8Array {
@@ -62,6 +69,13 @@ function take(r: Adopted): Uint8Array {
   if (k.used) throw unusable();
   k.used = true;
   return k.bytes;
+}
+
+/** The body read once as text: the inspection's decoding when there was one. */
+function takeText(r: Adopted): string {
+  const text = r[KEPT].text;
+  const bytes = take(r);
+  return text ?? utf8.decode(bytes);
 }
 
 /** Each read gets its own copy: what the handler does to one buffer must not show in a clone. */
@@ -103,8 +117,8 @@ const DESCRIPTORS: PropertyDescriptorMap = {
     },
   },
   arrayBuffer: method(copy),
-  text: method((r) => utf8.decode(take(r))),
-  json: method((r) => JSON.parse(utf8.decode(take(r))) as unknown),
+  text: method(takeText),
+  json: method((r) => JSON.parse(takeText(r)) as unknown),
   blob: method((r) => new Blob([copy(r)], { type: contentType(r) })),
   formData: method((r) => new Response(copy(r), { headers: { 'content-type': contentType(r) } }).formData()),
   clone: {
@@ -139,8 +153,8 @@ const PROTOS = new WeakMap<object, object>();
  * definitions and their closures per request (~13 µs of ~15 on a 1 KB POST). `instanceof` and the
  * class's private fields are unchanged: the object stays the same.
  */
-function adopt(req: Adoptable, bytes: Uint8Array): void {
-  (req as Adopted)[KEPT] = { bytes, used: false, stream: undefined };
+function adopt(req: Adoptable, bytes: Uint8Array, text: string | undefined): void {
+  (req as Adopted)[KEPT] = { bytes, text, used: false, stream: undefined };
   const base = Object.getPrototypeOf(req) as object | null;
   if (base !== null && !MEMBERS.some((m) => Object.prototype.hasOwnProperty.call(req, m))) {
     let proto = PROTOS.get(base);

@@ -5,7 +5,7 @@
  * fields a sender controls (blob names and metadata, message properties).
  */
 import type { HttpRequest, InvocationContext } from '@azure/functions';
-import { forwardedEntries, parseCookieHeader, parseForm, pathSegments } from '../../src/decode';
+import { forwardedEntries, nullRecord, parseCookieHeader, pathSegments, percentDecode } from '../../src/decode';
 import { appendSegment } from '../../src/paths';
 import { readBodyKeepReadable } from './body';
 import { declaresOtherCharset } from '../../src/body';
@@ -61,12 +61,26 @@ export function triggerType(context: InvocationContext | undefined): string {
   return typeof t === 'string' ? t : 'unknown';
 }
 
+/**
+ * `type.toLowerCase()`, remembered for the last type: a function's trigger type is the same string on
+ * every invocation, and each lower-casing of `httpTrigger` was a new string.
+ */
+let lastType = '';
+let lastLower = '';
+function lowerType(type: string): string {
+  if (type !== lastType) {
+    lastLower = type.toLowerCase();
+    lastType = type;
+  }
+  return lastLower;
+}
+
 export function triggerName(type: string): string {
-  return TRIGGER_NAMES[type.toLowerCase()] ?? type;
+  return TRIGGER_NAMES[lowerType(type)] ?? type;
 }
 
 export function isPassthrough(type: string): boolean {
-  return PASSTHROUGH.has(type.toLowerCase());
+  return PASSTHROUGH.has(lowerType(type));
 }
 
 let httpRequestClass: (new (...args: never[]) => unknown) | null | undefined;
@@ -103,7 +117,7 @@ export function looksLikeHttpRequest(v: unknown): v is HttpRequestLike {
 
 /** HTTP by the registered trigger type; duck typing when the context does not say (tests, hand calls). */
 export function classify(input: unknown, context: InvocationContext | undefined): Kind {
-  const type = triggerType(context).toLowerCase();
+  const type = lowerType(triggerType(context));
   if (type === 'httptrigger') return looksLikeHttpRequest(input) ? 'http' : 'trigger';
   if (PASSTHROUGH.has(type)) return 'skip';
   if (type !== 'unknown' && type !== '') return 'trigger';
@@ -207,12 +221,67 @@ function addValue(into: Record<string, string | string[]>, key: string, value: s
   } else if (prev !== value) into[key] = [prev, value];
 }
 
+/**
+ * The path and query of a URL string `new URL()` serialized (an undici Request's `url`: an http(s)
+ * href), read without parsing it again: its host holds no `/`, `?` or `#` (the serializer
+ * percent-encodes them), so the path starts at the first `/` after `://` and runs to `?` or `#`.
+ * Undefined for anything else (a stand-in's own URL string), which `new URL()` reads. A second
+ * parse of the same href gives the same parts, at ~1 µs and a URL object per request.
+ */
+function serializedUrlParts(href: string): { path: string; search: string } | undefined {
+  const from = href.startsWith('https://') ? 8 : href.startsWith('http://') ? 7 : -1;
+  if (from === -1) return undefined;
+  const slash = href.indexOf('/', from);
+  if (slash === -1) return undefined;
+  const hash = href.indexOf('#', slash);
+  const end = hash === -1 ? href.length : hash;
+  const q = href.indexOf('?', slash);
+  if (q === -1 || q > end) return { path: href.slice(slash, end), search: '' };
+  return { path: href.slice(slash, q), search: href.slice(q, end) };
+}
+
+/**
+ * `routeTemplate` of the last few registered routes: a function app has a handful, and the template
+ * was rebuilt (string concatenation, a RegExp replace) on every invocation.
+ */
+const templates = new Map<string, string>();
+
+function cachedTemplate(route: string): string {
+  let t = templates.get(route);
+  if (t === undefined) {
+    t = routeTemplate(route);
+    if (templates.size >= 64) templates.clear();
+    templates.set(route, t);
+  }
+  return t;
+}
+
+/**
+ * The pairs of a query string added straight into `into`, as parseForm reads them (`+` a space, keys
+ * kept verbatim): the same values in the same order as parseForm's object walked with
+ * Object.entries, without that object and its entry arrays.
+ */
+function addFormValues(into: Record<string, string | string[]>, s: string): void {
+  for (const part of s.split('&')) {
+    if (part.length === 0) continue;
+    const eq = part.indexOf('=');
+    const k = percentDecode(eq === -1 ? part : part.slice(0, eq), true);
+    addValue(into, k, eq === -1 ? '' : percentDecode(part.slice(eq + 1), true));
+  }
+}
+
 /** Reads an HTTP invocation. The body stays readable for the handler (body.ts). */
 export async function normalizeHttp(req: HttpRequestLike, context: InvocationContext | undefined): Promise<InspectionRequest> {
-  const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
-  const cookies: Record<string, string> = Object.create(null) as Record<string, string>;
+  const headers = nullRecord<string | string[]>();
+  const cookies = nullRecord<string>();
   let contentType: string | undefined;
   let contentEncoding: string | undefined;
+  // The client address's two headers are taken in the same pass (they are platform headers, so not
+  // kept for inspection): `headers.get()` twice more was a name validation, a lower-casing and a
+  // lookup each in undici. Headers#forEach gives each name once, lower-case, its values joined as
+  // `get()` joins them; a stand-in that lists a name twice is joined the same way.
+  let clientIpHeader: string | undefined;
+  let forwardedFor: string | undefined;
   req.headers.forEach((value, rawName) => {
     const name = rawName.toLowerCase();
     if (name === 'cookie') {
@@ -221,23 +290,32 @@ export async function normalizeHttp(req: HttpRequestLike, context: InvocationCon
     }
     if (name === 'content-type') contentType = value;
     else if (name === 'content-encoding') contentEncoding = value;
+    else if (name === 'client-ip') clientIpHeader = clientIpHeader === undefined ? value : `${clientIpHeader}, ${value}`;
+    else if (name === 'x-forwarded-for') forwardedFor = forwardedFor === undefined ? value : `${forwardedFor}, ${value}`;
     if (PLATFORM_HEADERS.has(name)) return;
     addValue(headers, name, value);
   });
 
   // `request.query` may come from the host's query map (repeated keys folded, and ignored in stream
   // mode); the URL's own query string is the truth. Inspect both, deduplicated.
-  const query: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  const query = nullRecord<string | string[]>();
   req.query?.forEach((value, key) => addValue(query, key, value));
   let path: string | undefined;
-  try {
-    const url = new URL(req.url);
-    path = url.pathname;
-    const raw = url.search.length > 1 ? parseForm(url.search.slice(1)) : {};
-    for (const [k, v] of Object.entries(raw)) for (const one of Array.isArray(v) ? v : [v]) addValue(query, k, one);
-  } catch {
-    path = undefined;
+  let search = '';
+  const parts = isAzureHttpRequest(req) ? serializedUrlParts(req.url) : undefined;
+  if (parts !== undefined) {
+    path = parts.path;
+    search = parts.search;
+  } else {
+    try {
+      const url = new URL(req.url);
+      path = url.pathname;
+      search = url.search;
+    } catch {
+      path = undefined;
+    }
   }
+  if (search.length > 1) addFormValues(query, search.slice(1));
 
   const method = str(req.method)?.toUpperCase();
   const trigger = (context as { options?: { trigger?: { route?: unknown } } } | undefined)?.options?.trigger;
@@ -271,9 +349,9 @@ export async function normalizeHttp(req: HttpRequestLike, context: InvocationCon
     provider: 'azure',
     trigger: 'http',
     method,
-    route: method && registered !== undefined ? `${method} /${routeTemplate(registered)}` : undefined,
+    route: method && registered !== undefined ? `${method} /${cachedTemplate(registered)}` : undefined,
     path,
-    ip: clientIp((name) => req.headers.get(name)),
+    ip: clientIp((name) => (name === 'client-ip' ? clientIpHeader : name === 'x-forwarded-for' ? forwardedFor : undefined)),
     sources,
   };
 }

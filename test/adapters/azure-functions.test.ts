@@ -756,3 +756,74 @@ t.test('HTTP: a compressed body is inspected inflated and reaches the handler as
   t.same(Buffer.from(got!), gz, 'the handler reads the bytes as sent');
   t.same(gunzipSync(got!), order);
 });
+
+t.test('HTTP: client IP and URL parts read in the one header pass (real requests and stand-ins)', async (t) => {
+  const events: SecurityEvent[] = [];
+  const handler = protect(async () => ({ status: 200 }), { log: false, mode: 'monitor', onSecurityEvent: (e) => events.push(e) });
+  const attack = encodeURIComponent("1' OR '1'='1");
+  // Real HttpRequest: client-ip wins over x-forwarded-for; the path and query come from its serialized
+  // URL (a fragment is not part of either), and the host's query map is inspected besides.
+  const real = new HttpRequest({
+    method: 'GET',
+    url: `${BASE}/api/orders/a%2Fb/42?q=${attack}&page=2#frag?x=<script>`,
+    headers: { 'Client-IP': '203.0.113.7:52110', 'X-Forwarded-For': '198.51.100.1, 198.51.100.2' },
+    query: { page: '2', sort: '<script>alert(1)</script>' },
+  });
+  await handler(real, httpContext());
+  t.equal(events[0]?.sourceIp, '203.0.113.7');
+  const paths = events[0]?.findings.map((f) => f.path) ?? [];
+  t.ok(paths.includes('query.q'), 'the URL query string');
+  t.ok(paths.includes('query.sort'), "the host's query map");
+  t.notOk(paths.some((p) => p.startsWith('path')), 'nothing from the fragment');
+  // The same parts new URL() gives, for a URL with encodings and dot segments undici normalized.
+  const seen: string[] = [];
+  const parts = protect(async () => ({ status: 200 }), { log: false, mode: 'monitor', onSecurityEvent: (e) => seen.push(...e.findings.map((f) => `${f.path}=${f.snippet ?? ''}`)) });
+  const dotted = new HttpRequest({ method: 'GET', url: `${BASE}/api/x/./y/../..%2F..%2Fetc%2Fpasswd?` });
+  t.equal(new URL(dotted.url).pathname, '/api/x/..%2F..%2Fetc%2Fpasswd');
+  await parts(dotted, httpContext());
+  t.ok(seen.includes('path=/api/x/..%2F..%2Fetc%2Fpasswd'), `path as new URL() reads it: ${seen.join(' ')}`);
+  t.ok(seen.includes('pathSegments[2]=../../etc/passwd'), 'and its decoded segment');
+
+  // A stand-in (not an HttpRequest): mixed-case names and a name listed twice, joined as Headers#get joins them.
+  events.length = 0;
+  const entries: Array<[string, string]> = [
+    ['X-Forwarded-For', '10.0.0.1'],
+    ['x-forwarded-for', '192.0.2.9:443'],
+    ['X-Note', '<script>alert(1)</script>'],
+  ];
+  const standIn = {
+    method: 'GET',
+    url: `${BASE}/api/orders`,
+    headers: {
+      get: (name: string) => entries.filter(([k]) => k.toLowerCase() === name).map(([, v]) => v).join(', ') || null,
+      forEach: (cb: (value: string, name: string) => void) => entries.forEach(([k, v]) => cb(v, k)),
+    },
+    clone: () => ({ text: async () => '', arrayBuffer: async () => new ArrayBuffer(0) }),
+    body: null,
+  };
+  await handler(standIn as Any, httpContext());
+  t.equal(events[0]?.sourceIp, '192.0.2.9', 'rightmost x-forwarded-for entry of the joined values, port stripped');
+  t.equal(events[0]?.findings[0]?.path, 'headers.x-note');
+});
+
+t.test('HTTP: the handler reads the same text the inspection decoded, once', async (t) => {
+  const body = JSON.stringify({ note: 'caf\u00e9 \ud83d\ude00', items: [1, 2] });
+  let text: string | undefined;
+  let second: unknown;
+  const handler = protect(async (request: HttpRequest) => {
+    text = await request.text();
+    second = await request.json().catch((e: unknown) => e);
+    return { status: 200 };
+  }, { log: false });
+  const req = new HttpRequest({ method: 'POST', url: `${BASE}/api/orders`, headers: { 'content-type': 'application/json' }, body: { bytes: Buffer.from('\ufeff' + body, 'utf8') } });
+  t.equal(((await handler(req, httpContext())) as HttpResponseInit).status, 200);
+  t.equal(text, body, 'UTF-8 decoded, byte order mark dropped, as the platform decodes it');
+  t.type(second, TypeError, 'a second read still rejects');
+  let parsed: unknown;
+  const json = protect(async (request: HttpRequest) => {
+    parsed = await request.json();
+    return { status: 200 };
+  }, { log: false });
+  await json(new HttpRequest({ method: 'POST', url: `${BASE}/api/orders`, headers: { 'content-type': 'application/json' }, body: { string: body } }), httpContext());
+  t.same(parsed, JSON.parse(body));
+});

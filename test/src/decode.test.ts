@@ -65,12 +65,19 @@ t.test('parseForm and cookies keep keys verbatim and never touch prototypes', as
   t.same(f.a, ['1', '2']);
   t.equal(f.b, 'x y');
   t.equal(f.flag, '');
-  t.equal(Object.getPrototypeOf(f), null);
+  // Nothing inherited (the prototype is an empty, frozen object without one): `constructor`,
+  // `toString`, `__proto__` are ordinary keys.
+  t.equal(Object.getPrototypeOf(Object.getPrototypeOf(f)), null);
+  t.notOk('constructor' in f);
+  t.notOk('toString' in f);
   t.equal(f['__proto__' as 'a'], 'z');
+  t.same(Object.keys(f), ['user[$ne]', 'a', 'b', '__proto__', 'flag']);
   const c = parseCookieHeader('a=1; b="two"; __proto__=x; c=%3Cx%3E; junk');
   t.equal(c.a, '1');
   t.equal(c.b, 'two');
   t.equal(c.c, '<x>');
+  t.equal(c['__proto__' as 'a'], 'x');
+  t.notOk('constructor' in c);
   t.equal(({} as Record<string, unknown>).x, undefined);
 });
 
@@ -137,4 +144,28 @@ t.test('paths and globs', async (t) => {
   t.ok(compilePathGlob('Headers.user-agent')('headers.user-agent'), 'case-insensitive segments');
   const long = 'body' + '.a'.repeat(300);
   t.ok(compilePathGlob('body.**.a')(long), 'memoized: no blow-up on long paths');
+});
+
+t.test('percentDecode: an escaped ASCII byte decodes alone, inside or outside a multi-byte sequence', async (t) => {
+  // Expected values are the decoder's before the ASCII shortcut (byte list, then UTF-8).
+  const cases: Array<[string, string, string]> = [
+    ['%41%C3%A9', 'Aé', 'Aé'],
+    ['%C3%41', '\ufffdA', '\ufffdA'],
+    ['%E2%82', '\ufffd\ufffd', '\ufffd\ufffd'],
+    ['%E2%82%AC%41', '€A', '€A'],
+    ['%20%u0041%20', ' A ', ' A '],
+    ['a+b%2B', 'a b+', 'a+b+'],
+    ['%C0%AF..%2f', '/../', '/../'],
+    ['%%41', '%A', '%A'],
+    ['%4', '%4', '%4'],
+    ['%41%', 'A%', 'A%'],
+    ['summer%20sale', 'summer sale', 'summer sale'],
+    ['%27%20OR%201%3D1--', "' OR 1=1--", "' OR 1=1--"],
+    ['%C3%A9%27', "é'", "é'"],
+    ['%E2%27%82%AC', "\ufffd'\ufffd\ufffd", "\ufffd'\ufffd\ufffd"],
+  ];
+  for (const [s, form, plain] of cases) {
+    t.equal(percentDecode(s, true), form, `${s} (+ as space)`);
+    t.equal(percentDecode(s), plain, s);
+  }
 });
