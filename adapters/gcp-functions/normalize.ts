@@ -5,7 +5,7 @@
  */
 import type { CloudEvent, Request } from '@google-cloud/functions-framework';
 import { declaresOtherCharset } from '../../src/body';
-import { forwardedEntries, parseCookieHeader, pathSegments, percentDecode } from '../../src/decode';
+import { forwardedEntries, nullRecord, parseCookieHeader, pathSegments, percentDecode } from '../../src/decode';
 import { formatPath, type Segment } from '../../src/paths';
 import type { InputSource, InspectionRequest } from '../../src/types';
 import { documentEventFromJson, documentEventFromProtobuf, type PlainDocument, type PlainDocumentEvent } from './firestore';
@@ -131,8 +131,8 @@ function parsedJsonBody(req: Request, raw: unknown, contentType: string | undefi
 }
 
 export function normalizeHttp(req: Request): InspectionRequest {
-  const headers: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
-  const cookies: Record<string, string> = Object.create(null) as Record<string, string>;
+  const headers = nullRecord<string | string[]>();
+  const cookies = nullRecord<string>();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
     if (name === 'cookie') {
