@@ -12,6 +12,7 @@
  *   t:<slot>           anonymous nano-USD per ten-minute slot
  *   f:<slot>           sorted set anonymous key → when the fleet first saw it in the slot (ms), the earliest 16,384 kept
  *   b                  sorted set "<rule>:<key>" → blocked-until (ms)
+ *   p                  sorted set anonymous key → session pass valid until (ms)
  *   a:<alert>          alert claim (SET NX PX): one instance raises each alert per cooldown
  *   e:<minute>         heavy-caller evaluation claim: one instance per minute reads the heavy sets
  *   surge              "since|base/s|base USD/s|kinds|new share n|new share $" of the fleet-wide surge in progress (PX hold)
@@ -29,7 +30,9 @@ import {
   KNOWN_PER_SLOT,
   KNOWN_RETAIN_SLOTS,
   KNOWN_SLOTS,
+  MAX_PASSES_PER_FLUSH,
   MAX_SHARED_BLOCKS,
+  MAX_SHARED_PASSES,
   OLDER_READ,
   SLOT_KEEP,
   SLOT_SECONDS,
@@ -37,6 +40,7 @@ import {
   type DowBlock,
   type DowBucket,
   type DowHeavySlot,
+  type DowPass,
   type DowStore,
   type DowSyncBatch,
   type DowSyncResult,
@@ -194,6 +198,19 @@ export function createRedisStore(options: RedisStoreOptions): RedisDowStore {
       cmds.push(za);
     }
     if (syncCount % 8 === 1) cmds.push(['ZREMRANGEBYSCORE', `${p}b`, '-inf', Math.floor(now)]);
+    if (batch.passes && batch.passes.length > 0) {
+      // A later pass replaces an earlier one (plain ZADD: no GT, so Redis < 6.2 works too).
+      const za: RespArg[] = ['ZADD', `${p}p`];
+      let last = now;
+      for (const ps of batch.passes.slice(0, MAX_PASSES_PER_FLUSH)) {
+        if (!Number.isFinite(ps.untilMs)) continue;
+        za.push(Math.floor(ps.untilMs), ps.key);
+        last = Math.max(last, ps.untilMs);
+      }
+      if (za.length > 2) cmds.push(za, ['PEXPIRE', `${p}p`, Math.max(1000, Math.floor(last - now) + 60_000)]);
+    }
+    if (syncCount % 8 === 2) cmds.push(['ZREMRANGEBYSCORE', `${p}p`, '-inf', Math.floor(now)]);
+    const passesAt = batch.readPasses ? cmds.push(['ZREVRANGEBYSCORE', `${p}p`, '+inf', `(${Math.floor(now)}`, 'WITHSCORES', 'LIMIT', 0, MAX_SHARED_PASSES]) - 1 : -1;
     const blocksAt = cmds.push(['ZRANGEBYSCORE', `${p}b`, `(${Math.floor(now)}`, '+inf', 'WITHSCORES', 'LIMIT', 0, MAX_SHARED_BLOCKS]) - 1;
 
     const alertAt: number[] = [];
@@ -341,6 +358,15 @@ export function createRedisStore(options: RedisStoreOptions): RedisDowStore {
         }
       }
       result.older = { keys, nextMs };
+    }
+    if (passesAt >= 0) {
+      const r = arr(replies[passesAt]);
+      const passes: DowPass[] = [];
+      for (let j = 0; j + 1 < r.length; j += 2) {
+        const k = r[j];
+        if (typeof k === 'string') passes.push({ key: k, untilMs: num(r[j + 1]) });
+      }
+      result.passes = passes;
     }
     if (heavyAt.length > 0) {
       const totals = arr(replies[totalsAt]);

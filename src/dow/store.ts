@@ -88,6 +88,20 @@ export interface DowSyncBatch {
    */
   olderFrom?: number;
   olderTo?: number;
+  /**
+   * Session passes to share (bounded by the guard, ≤ MAX_PASSES_PER_FLUSH): anonymous callers first
+   * seen during an anomaly episode that call far faster than its new keys do (a visitor's session,
+   * not one of a flood's slow keys); admitted like known callers until `untilMs`.
+   */
+  passes?: DowPass[];
+  /** Return the passes in force (asked only during an anomaly episode). */
+  readPasses?: boolean;
+}
+
+export interface DowPass {
+  key: string;
+  /** Unix ms until which the caller is passed. */
+  untilMs: number;
 }
 
 export interface DowHeavySlot {
@@ -124,6 +138,8 @@ export interface DowSyncResult {
   known?: string[];
   /** Answer to `olderFrom`/`olderTo`: the callers, and where the next read starts (ms). */
   older?: { keys: string[]; nextMs: number };
+  /** Passes in force (≤ MAX_SHARED_PASSES, latest to expire first), when `readPasses` was asked. */
+  passes?: DowPass[];
 }
 
 export interface DowStore {
@@ -149,6 +165,9 @@ export const ESTABLISHED_TO = 9;
 export const HEAVY_READ = 256;
 export const HEAVY_SLOTS = 4;
 export const MAX_SHARED_BLOCKS = 256;
+/** Session passes: at most this many sent per batch, and returned per read. */
+export const MAX_PASSES_PER_FLUSH = 32;
+export const MAX_SHARED_PASSES = 128;
 /**
  * Known callers: per slot, each anonymous key with the time the fleet first saw it in that slot; the
  * KNOWN_KEEP earliest are kept (an attack's keys arrive after the callers it hides among, so when a
@@ -194,6 +213,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): DowStore & { r
   /** slot → anonymous key → first seen in the slot (ms). */
   const seen = new Map<number, Map<string, number>>();
   const blocks = new Map<string, DowBlock>();
+  const passes = new Map<string, number>();
   const claims = new Map<string, number>();
   let lastPrune = 0;
   let surge: { rec: DowSurgeRecord; until: number } | undefined;
@@ -219,6 +239,7 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): DowStore & { r
     for (const t of slotTotals.keys()) if (t < Math.floor(s / SLOT_SECONDS) - ESTABLISHED_TO - 1) slotTotals.delete(t);
     for (const t of seen.keys()) if (t < Math.floor(s / SLOT_SECONDS) - KNOWN_RETAIN_SLOTS) seen.delete(t);
     for (const [k, b] of blocks) if (b.untilMs <= now) blocks.delete(k);
+    for (const [k, until] of passes) if (until <= now) passes.delete(k);
     for (const [k, until] of claims) if (until <= now) claims.delete(k);
   };
 
@@ -301,6 +322,10 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): DowStore & { r
         const old = blocks.get(id);
         if (!old || old.untilMs < b.untilMs) blocks.set(id, { ...b });
       }
+      if (batch.passes) {
+        // A later pass replaces an earlier one (ZADD).
+        for (const ps of batch.passes.slice(0, MAX_PASSES_PER_FLUSH)) if (Number.isFinite(ps.untilMs)) passes.set(ps.key, Math.floor(ps.untilMs));
+      }
       const claimed: string[] = [];
       const claim = (id: string, ms: number): boolean => {
         const until = claims.get(id);
@@ -348,6 +373,14 @@ export function createMemoryStore(opts: MemoryStoreOptions = {}): DowStore & { r
         result.known = known;
       }
       if (batch.olderFrom !== undefined && batch.olderTo !== undefined) result.older = readOlder(batch.olderFrom, batch.olderTo, slotIdx);
+      if (batch.readPasses) {
+        // ZREVRANGEBYSCORE p +inf (now WITHSCORES LIMIT 0 MAX_SHARED_PASSES
+        result.passes = [...passes.entries()]
+          .filter(([, u]) => u > now)
+          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : -1))
+          .slice(0, MAX_SHARED_PASSES)
+          .map(([key, untilMs]) => ({ key, untilMs }));
+      }
       if (batch.readHeavy) {
         result.heavy = [];
         for (let i = 0; i < HEAVY_SLOTS; i++) {

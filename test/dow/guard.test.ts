@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createDowGuard, type AdmitInfo, type Decision, type DowGuard } from '../../src/dow/guard';
+import { createDowGuard, passThreshold, type AdmitInfo, type Decision, type DowGuard } from '../../src/dow/guard';
 import type { DowAlert } from '../../src/dow/options';
 import { createMemoryStore } from '../../src/dow/store';
 
@@ -364,4 +364,76 @@ t.test('an attacker who rotates every key out before it is persistent is shed li
   }
   t.ok(bot[1]! / bot[0]! > 0.8, `rotating flood shed ${((100 * bot[1]!) / bot[0]!).toFixed(1)} %`);
   t.ok(visitor[1]! / visitor[0]! > 0.5, `new visitors shed ${((100 * visitor[1]!) / visitor[0]!).toFixed(1)} %: nothing tells them from fresh flood keys`);
+});
+
+t.test('passThreshold: the count a Poisson(μ) caller reaches with probability ≤ 1 %, none when new callers are fast', async (t) => {
+  t.equal(passThreshold(0), 5, 'never below 5');
+  t.equal(passThreshold(0.9), 6, 'a 5× flood of 10,000 keys (μ ≈ 0.9 per minute)');
+  t.equal(passThreshold(3.6), 11, 'a 20× flood (μ ≈ 3.6)');
+  t.equal(passThreshold(8), Infinity, 'keys as fast as visitors: no pass');
+  t.equal(passThreshold(Number.NaN), Infinity);
+  t.equal(passThreshold(-1), Infinity);
+});
+
+t.test('during a flood of slow keys, a visitor still calling fast gets a session pass; the flood does not', async (t) => {
+  const c = clock();
+  const store = createMemoryStore();
+  const opts = { store, budget: { usdPerHour: 100 } };
+  const guards = Array.from({ length: 16 }, (_, i) => createDowGuard(opts, { clock: c, seed: 80 + i, instanceId: `g${i}`, env: {} }));
+  const call = roundRobin(guards);
+  warmUp(c, call);
+  const start = c.t;
+  // Four minutes of 250 req/s from 10,000 new anonymous IPs (each every 40 s), and a new visitor every
+  // 5 s calling every 3 s for 54 s (19 requests: under the 20 a minute that marks a new heavy caller).
+  const visitorN = new Array<number>(19).fill(0);
+  const visitorShed = new Array<number>(19).fill(0);
+  const bot = [0, 0];
+  for (let ms = 0; ms < 4 * 60_000; ms += 4) {
+    c.t = start + ms;
+    const b = call({ key: `bot${(ms / 4) % 10_000}`, anonymous: true });
+    if (ms >= 60_000) {
+      bot[0]!++;
+      if (rejected(b)) bot[1]!++;
+    }
+    if (ms % 1000 === 0) {
+      for (let v = Math.max(0, Math.ceil((ms - 54_000) / 5000)); v * 5000 <= ms; v++) {
+        const n = (ms - v * 5000) / 3000; // the visitor's request index, from 0
+        if (!Number.isInteger(n) || n > 18) continue;
+        const d = call({ key: `visitor${v}`, anonymous: true });
+        // Visitors arriving from the second minute on: before, no caller is persistent yet, so there is
+        // no pace of the flood's keys to compare with (and no pass).
+        if (v * 5000 < 60_000) continue;
+        visitorN[n]!++;
+        if (rejected(d)) visitorShed[n]!++;
+      }
+    }
+  }
+  const shed = (from: number, to: number): number => visitorShed.slice(from, to).reduce((a, b) => a + b, 0) / Math.max(1, visitorN.slice(from, to).reduce((a, b) => a + b, 0));
+  const s = guards[3]!.stats();
+  t.ok(s.passes.threshold !== undefined && s.passes.threshold >= 5 && s.passes.threshold <= 10, `passed from a count of ${s.passes.threshold} (μ ${s.passes.meanCount.toFixed(2)})`);
+  t.ok(s.passes.callers > 0 && s.passes.callers <= 24, `${s.passes.callers} callers passed on an instance (the visitors of the last minute)`);
+  // The first requests of a session look like any new caller's and are shed like them; once its
+  // count is far above the flood keys' the visitor is admitted, whatever its age.
+  t.ok(shed(0, 3) > 0.3, `a visitor's first 3 requests: ${(shed(0, 3) * 100).toFixed(1)} % shed`);
+  t.ok(shed(13, 19) < 0.05, `requests 13–18: ${(shed(13, 19) * 100).toFixed(1)} % shed`);
+  t.ok(bot[1]! / bot[0]! > 0.95, `flood shed ${((100 * bot[1]!) / bot[0]!).toFixed(1)} % after the first minute`);
+  t.ok(s.stateBytes <= 64 * 1024, `${s.stateBytes} bytes of state`);
+});
+
+t.test('no session passes when the new callers are themselves fast (rotation)', async (t) => {
+  const c = clock();
+  const store = createMemoryStore();
+  const guards = [0, 1, 2, 3].map((i) => createDowGuard({ store, budget: { usdPerHour: 100 } }, { clock: c, seed: 90 + i, instanceId: `f${i}`, env: {} }));
+  const call = roundRobin(guards);
+  warmUp(c, call);
+  const start = c.t;
+  let passedMax = 0;
+  for (let ms = 0; ms < 3 * 60_000; ms += 2) {
+    c.t = start + ms;
+    // 500 req/s from 200 keys at a time (2.5 req/s each), each replaced after 20 s.
+    call({ key: `fast${Math.floor(ms / 20_000)}-${(ms / 2) % 200}`, anonymous: true });
+    if (ms % 10_000 === 0) passedMax = Math.max(passedMax, guards[1]!.stats().passes.callers);
+  }
+  t.equal(guards[1]!.stats().passes.threshold, undefined, `no threshold (μ ${guards[1]!.stats().passes.meanCount.toFixed(1)})`);
+  t.equal(passedMax, 0, 'nobody passed');
 });

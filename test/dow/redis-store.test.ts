@@ -1,7 +1,7 @@
 import t from 'tap';
 import { createDowGuard, type AdmitInfo, type Decision, type DowGuard } from '../../src/dow/guard';
 import { createRedisStore } from '../../src/dow/redis-store';
-import { KNOWN_KEEP, OLDER_READ, SLOT_SECONDS, createMemoryStore, type DowSyncBatch, type DowSyncResult } from '../../src/dow/store';
+import { KNOWN_KEEP, MAX_PASSES_PER_FLUSH, MAX_SHARED_PASSES, OLDER_READ, SLOT_SECONDS, createMemoryStore, type DowSyncBatch, type DowSyncResult } from '../../src/dow/store';
 import { redisInstalled, startRedis, type RedisProcess } from './redis-server';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -138,6 +138,32 @@ t.test('shared store on a real redis-server', async (t) => {
     const [rest] = await both(batch(U + 100_001, { olderFrom: full.older!.nextMs, olderTo: U + 50_000 }));
     t.equal(rest.older!.keys.length, 64 * 3, 'the rest (the last batch of the full answer again)');
     t.equal(new Set([...full.older!.keys, ...rest.older!.keys]).size, OLDER_READ + 128, 'every caller read once the two answers are merged');
+  });
+
+  await t.test('session passes: shared until they expire, a later one replaces an earlier one, latest first, bounded', async (t) => {
+    const store = createRedisStore({ url: url(), timeoutMs: 500, prefix: 'passes' });
+    t.teardown(() => store.close());
+    const mem = createMemoryStore();
+    const both = async (b: DowSyncBatch): Promise<[DowSyncResult, DowSyncResult]> => [await store.sync(b), await mem.sync(b)];
+    const T = 1_700_000_000_000;
+    await both(batch(T, { passes: [{ key: 'v1', untilMs: T + 60_000 }, { key: 'v2', untilMs: T + 30_000 }] }));
+    await both(batch(T + 1000, { passes: [{ key: 'v2', untilMs: T + 61_000 }, { key: 'v3', untilMs: T + 10_000 }] }));
+    const [r, m] = await both(batch(T + 20_000, { readPasses: true }));
+    t.same(r.passes, [{ key: 'v2', untilMs: T + 61_000 }, { key: 'v1', untilMs: T + 60_000 }], 'in force only, renewed, latest first');
+    t.same(m.passes, r.passes, 'the in-process store answers the same');
+    const [none] = await both(batch(T + 21_000));
+    t.equal(none.passes, undefined, 'only when asked for');
+    const [gone] = await both(batch(T + 61_000, { readPasses: true }));
+    t.same(gone.passes, [], 'expired passes are not returned');
+    // At most MAX_PASSES_PER_FLUSH taken from a batch, at most MAX_SHARED_PASSES returned.
+    for (let i = 0; i < 12; i++) {
+      const passes = Array.from({ length: MAX_PASSES_PER_FLUSH + 8 }, (_, j) => ({ key: `p${i}-${j}`, untilMs: T + 100_000 + i * 100 + j }));
+      await both(batch(T + 70_000 + i, { passes }));
+    }
+    const [many, manyMem] = await both(batch(T + 80_000, { readPasses: true }));
+    t.equal(many.passes!.length, Math.min(MAX_SHARED_PASSES, 12 * MAX_PASSES_PER_FLUSH), 'bounded');
+    t.same(many.passes![0], { key: `p11-${MAX_PASSES_PER_FLUSH - 1}`, untilMs: T + 101_100 + MAX_PASSES_PER_FLUSH - 1 });
+    t.same(manyMem.passes, many.passes);
   });
 
   await t.test('two instances limit a caller spread over both (per-caller limit is fleet-wide)', async (t) => {
