@@ -28,6 +28,23 @@ async function serve(name: string): Promise<{ url: string; close: () => Promise<
   };
 }
 
+/**
+ * A protected HTTP function whose handler records the body it got, served by the real framework:
+ * `seen()` is that body (undefined while the handler never ran), `lines` the security events.
+ */
+async function bodyRecorder(t: Any, prefix: string, withLog = false): Promise<{ url: string; seen: () => unknown; lines: SecurityEvent[] }> {
+  const { lines, log } = logs();
+  let seen: unknown;
+  const name = uniqueName(prefix);
+  functions.http(name, protect((req: Any, res: Any) => {
+    seen = req.body;
+    res.status(200).send('ok');
+  }, { log: withLog ? log : false }));
+  const srv = await serve(name);
+  t.teardown(srv.close);
+  return { url: srv.url, seen: () => seen, lines };
+}
+
 /** HTTP header values are bytes: text outside Latin-1 travels as its UTF-8 bytes. */
 const asHeader = (s: string): string => (/^[\x00-\xff]*$/.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1'));
 
@@ -605,50 +622,35 @@ t.test('types: protect() fits functions.http and functions.cloudEvent', async (t
 
 t.test('HTTP: a gzip or deflate body is inflated by the framework, and inspected as the handler reads it', async (t) => {
   const { gzipSync, deflateSync } = await import('node:zlib');
-  const { lines, log } = logs();
-  let seen: unknown;
-  const name = uniqueName('http-gzip');
-  functions.http(name, protect((req: Any, res: Any) => {
-    seen = req.body;
-    res.status(200).send('ok');
-  }, { log }));
-  const srv = await serve(name);
-  t.teardown(srv.close);
+  const { url, seen, lines } = await bodyRecorder(t, 'http-gzip', true);
   const post = (body: Buffer, coding: string, type = 'application/json') =>
-    fetch(`${srv.url}/orders`, { method: 'POST', headers: { 'content-type': type, 'content-encoding': coding }, body });
+    fetch(`${url}/orders`, { method: 'POST', headers: { 'content-type': type, 'content-encoding': coding }, body });
   const attack = Buffer.from(JSON.stringify({ customer: { name: "x' OR '1'='1" } }));
   for (const [coding, bytes] of [['gzip', gzipSync(attack)], ['deflate', deflateSync(attack)]] as const) {
     t.equal((await post(bytes, coding)).status, 403, coding);
     t.equal(lines.at(-1)?.where, 'body.customer.name');
   }
   t.equal((await post(gzipSync(Buffer.from('cmd=a.txt%20%26%26%20rm%20-rf%20%2F')), 'gzip', 'application/x-www-form-urlencoded')).status, 403, 'gzip form');
-  t.equal(seen, undefined, 'the handler never ran');
+  t.equal(seen(), undefined, 'the handler never ran');
   t.equal((await post(gzipSync(Buffer.from('{"sku":"TSHIRT-42","qty":2}')), 'gzip')).status, 200);
-  t.same(seen, { sku: 'TSHIRT-42', qty: 2 }, 'the handler reads the inflated document');
+  t.same(seen(), { sku: 'TSHIRT-42', qty: 2 }, 'the handler reads the inflated document');
 });
 
 t.test('HTTP: JSON in UTF-7, UTF-16 or UTF-32, which the framework decodes by its charset, is inspected as decoded', async (t) => {
-  let seen: unknown;
-  const name = uniqueName('http-charset');
-  functions.http(name, protect((req: Any, res: Any) => {
-    seen = req.body;
-    res.status(200).send('ok');
-  }, { log: false }));
-  const srv = await serve(name);
-  t.teardown(srv.close);
+  const { url, seen } = await bodyRecorder(t, 'http-charset');
   const post = (body: Buffer | string, charset: string) =>
-    fetch(`${srv.url}/orders`, { method: 'POST', headers: { 'content-type': `application/json; charset=${charset}` }, body });
+    fetch(`${url}/orders`, { method: 'POST', headers: { 'content-type': `application/json; charset=${charset}` }, body });
   const attack = JSON.stringify({ q: "x' UNION SELECT password FROM users--" });
   const u32 = (s: string) => Buffer.concat([...s].map((c) => { const b = Buffer.alloc(4); b.writeUInt32LE(c.codePointAt(0)!); return b; }));
   t.equal((await post('{"q":"x+ACc- UNION SELECT password FROM users--"}', 'utf-7')).status, 403, 'UTF-7');
   t.equal((await post(Buffer.from(attack, 'utf16le'), 'utf-16le')).status, 403, 'UTF-16LE');
   t.equal((await post(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(attack, 'utf16le')]), 'utf-16')).status, 403, 'UTF-16 with a BOM');
   t.equal((await post(u32(attack), 'utf-32le')).status, 403, 'UTF-32LE');
-  t.equal(seen, undefined, 'the handler never ran');
+  t.equal(seen(), undefined, 'the handler never ran');
   t.equal((await post('{"q":"O+ACc-Brien +- Sons"}', 'utf-7')).status, 200);
-  t.same(seen, { q: "O'Brien + Sons" }, 'what the handler reads, the engine read');
+  t.same(seen(), { q: "O'Brien + Sons" }, 'what the handler reads, the engine read');
   t.equal((await post(Buffer.from('{"q":"Zoë 日本"}', 'utf16le'), 'utf-16le')).status, 200);
-  t.same(seen, { q: 'Zoë 日本' });
+  t.same(seen(), { q: 'Zoë 日本' });
 });
 
 t.test('HTTP: a JSON body the framework parsed is inspected as req.body, not parsed again', async (t) => {
@@ -670,22 +672,14 @@ t.test('HTTP: a JSON body the framework parsed is inspected as req.body, not par
 
   // Through the real server: nested values and an own `__proto__` key (JSON.parse makes one) are found
   // where they are, and the handler gets the framework's object untouched.
-  const { lines, log } = logs();
-  let seen: unknown;
-  const name = uniqueName('http-parsed-json');
-  functions.http(name, protect((req: Any, res: Any) => {
-    seen = req.body;
-    res.status(200).send('ok');
-  }, { log }));
-  const srv = await serve(name);
-  t.teardown(srv.close);
-  const post = (body: string) => fetch(`${srv.url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const { url, seen, lines } = await bodyRecorder(t, 'http-parsed-json', true);
+  const post = (body: string) => fetch(`${url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   t.equal((await post('{"items":[{"sku":"A1"},{"sku":"B2","note":"a.txt; cat /etc/passwd"}]}')).status, 403);
   t.equal(lines.at(-1)?.where, 'body.items[1].note');
   t.equal((await post('{"__proto__":{"isAdmin":true},"sku":"A1"}')).status, 403, 'prototype pollution key');
-  t.equal(seen, undefined, 'the handler never ran');
+  t.equal(seen(), undefined, 'the handler never ran');
   t.equal((await post('{"items":[{"sku":"A1","note":"Leave it with O\'Brien; ring twice"}]}')).status, 200);
-  t.same(seen, { items: [{ sku: 'A1', note: "Leave it with O'Brien; ring twice" }] }, 'the handler reads the document unchanged');
+  t.same(seen(), { items: [{ sku: 'A1', note: "Leave it with O'Brien; ring twice" }] }, 'the handler reads the document unchanged');
 });
 
 t.test('a repeated query key is also read comma-joined, as `${req.query.q}` reads it', async (t) => {
