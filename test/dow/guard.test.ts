@@ -1,6 +1,6 @@
 import t from 'tap';
 import { createDowGuard, passThreshold, type AdmitInfo, type Decision, type DowGuard } from '../../src/dow/guard';
-import type { DowAlert } from '../../src/dow/options';
+import type { DowAlert, DowOptions } from '../../src/dow/options';
 import { createMemoryStore } from '../../src/dow/store';
 
 const T0 = 1_700_000_000_000;
@@ -28,6 +28,20 @@ function warmUp(c: { t: number }, call: (info: AdmitInfo) => Decision): void {
     const i = (ms / 100) % 3000;
     call({ key: `u${i}`, anonymous: i % 3 === 0 });
   }
+}
+
+/**
+ * `n` guards sharing one memory store (a $100/h budget unless `extra` says otherwise), called in turn
+ * and warmed up: the clock, the guards, the caller, and the time the warm-up ended.
+ */
+function warmFleet(n: number, seed: number, extra: DowOptions = {}, prefix = 'g') {
+  const c = clock();
+  const store = createMemoryStore();
+  const opts: DowOptions = { store, budget: { usdPerHour: 100 }, ...extra };
+  const guards = Array.from({ length: n }, (_, i) => createDowGuard(opts, { clock: c, seed: seed + i, instanceId: `${prefix}${i}`, env: {} }));
+  const call = roundRobin(guards);
+  warmUp(c, call);
+  return { c, guards, call, start: c.t };
 }
 
 t.test('a caller over its per-caller limit gets 429 with Retry-After; callers at normal rates never do', async (t) => {
@@ -173,16 +187,10 @@ t.test('a fleet-wide surge is detected within seconds through the store', async 
 });
 
 t.test('during a fleet-wide flood, anonymous callers the fleet saw before it are not shed; new ones are', async (t) => {
-  const c = clock();
-  const store = createMemoryStore();
   const alerts: DowAlert[] = [];
-  const opts = { store, budget: { usdPerHour: 100 }, onAlert: (a: DowAlert) => void alerts.push(a) };
-  const guards = [0, 1, 2, 3].map((i) => createDowGuard(opts, { clock: c, seed: 20 + i, instanceId: `g${i}`, env: {} }));
-  const call = roundRobin(guards);
-  warmUp(c, call);
+  const { c, guards, call, start } = warmFleet(4, 20, { onAlert: (a: DowAlert) => void alerts.push(a) });
   t.equal(alerts.length, 0, 'no alert on steady traffic');
   t.equal(guards[0]!.stats().known.before, undefined, 'no known set outside an anomaly');
-  const start = c.t;
   const tally = { bot: [0, 0], returning: [0, 0], fresh: [0, 0] };
   const count = (k: keyof typeof tally, d: Decision): void => {
     tally[k][0]!++;
@@ -286,15 +294,9 @@ t.test('the memory the platform reports per invocation reprices, unless memoryMb
 });
 
 t.test('during a flood, new callers that keep calling are shed before new callers that just arrived', async (t) => {
-  const c = clock();
-  const store = createMemoryStore();
-  const opts = { store, budget: { usdPerHour: 100 } };
   // 16 instances: ~16 requests/s each during the flood, as Lambda instances of a 50 ms function would
   // see (each flush records at most 64 distinct callers per instance).
-  const guards = Array.from({ length: 16 }, (_, i) => createDowGuard(opts, { clock: c, seed: 40 + i, instanceId: `g${i}`, env: {} }));
-  const call = roundRobin(guards);
-  warmUp(c, call);
-  const start = c.t;
+  const { c, guards, call, start } = warmFleet(16, 40);
   // Six minutes of 250 req/s from 5,000 new anonymous IPs (each every 20 s, for the whole attack), and
   // a new visitor every second making 5 requests 2 s apart (a short session, then gone).
   const tally = { early: { bot: [0, 0], visitor: [0, 0] }, late: { bot: [0, 0], visitor: [0, 0] } };
@@ -341,12 +343,7 @@ t.test('during a flood, new callers that keep calling are shed before new caller
 });
 
 t.test('an attacker who rotates every key out before it is persistent is shed like any new caller (the old rule)', async (t) => {
-  const c = clock();
-  const store = createMemoryStore();
-  const guards = [0, 1].map((i) => createDowGuard({ store, budget: { usdPerHour: 100 } }, { clock: c, seed: 60 + i, instanceId: `r${i}`, env: {} }));
-  const call = roundRobin(guards);
-  warmUp(c, call);
-  const start = c.t;
+  const { c, call, start } = warmFleet(2, 60, {}, 'r');
   const bot = [0, 0];
   const visitor = [0, 0];
   for (let ms = 0; ms < 6 * 60_000; ms += 2) {
@@ -376,13 +373,7 @@ t.test('passThreshold: the count a Poisson(Î¼) caller reaches with probability â
 });
 
 t.test('during a flood of slow keys, a visitor still calling fast gets a session pass; the flood does not', async (t) => {
-  const c = clock();
-  const store = createMemoryStore();
-  const opts = { store, budget: { usdPerHour: 100 } };
-  const guards = Array.from({ length: 16 }, (_, i) => createDowGuard(opts, { clock: c, seed: 80 + i, instanceId: `g${i}`, env: {} }));
-  const call = roundRobin(guards);
-  warmUp(c, call);
-  const start = c.t;
+  const { c, guards, call, start } = warmFleet(16, 80);
   // Four minutes of 250 req/s from 10,000 new anonymous IPs (each every 40 s), and a new visitor every
   // 5 s calling every 3 s for 54 s (19 requests: under the 20 a minute that marks a new heavy caller).
   const visitorN = new Array<number>(19).fill(0);
@@ -421,12 +412,7 @@ t.test('during a flood of slow keys, a visitor still calling fast gets a session
 });
 
 t.test('no session passes when the new callers are themselves fast (rotation)', async (t) => {
-  const c = clock();
-  const store = createMemoryStore();
-  const guards = [0, 1, 2, 3].map((i) => createDowGuard({ store, budget: { usdPerHour: 100 } }, { clock: c, seed: 90 + i, instanceId: `f${i}`, env: {} }));
-  const call = roundRobin(guards);
-  warmUp(c, call);
-  const start = c.t;
+  const { c, guards, call, start } = warmFleet(4, 90, {}, 'f');
   let passedMax = 0;
   for (let ms = 0; ms < 3 * 60_000; ms += 2) {
     c.t = start + ms;
