@@ -78,7 +78,8 @@ function inflate(bytes: Buffer, contentEncoding: string, maxBytes: number): Infl
   return { bytes: out };
 }
 
-function mediaType(contentType: string | undefined): string {
+/** `Application/JSON; charset=utf-8` → `application/json`; '' without a content type. */
+export function mediaType(contentType: string | undefined): string {
   if (contentType === undefined) return '';
   const semi = contentType.indexOf(';');
   return (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
