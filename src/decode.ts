@@ -359,20 +359,25 @@ export function nullRecord<T>(): Record<string, T> {
   return new (NullRecord as unknown as new () => Record<string, T>)();
 }
 
-/** `a=1&b=2&b=3` to `{ a: '1', b: ['2', '3'] }`, `+` as space; keys kept verbatim (`user[$ne]`). */
-export function parseForm(s: string): Record<string, string | string[]> {
-  const out = nullRecord<string | string[]>();
-  if (s.length === 0) return out;
+/** Each `k=v` pair of a form or query string in order, decoded as form fields are (`+` a space). */
+export function eachFormPair(s: string, each: (k: string, v: string) => void): void {
+  if (s.length === 0) return;
   for (const part of s.split('&')) {
     if (part.length === 0) continue;
     const eq = part.indexOf('=');
-    const k = percentDecode(eq === -1 ? part : part.slice(0, eq), true);
-    const v = eq === -1 ? '' : percentDecode(part.slice(eq + 1), true);
+    each(percentDecode(eq === -1 ? part : part.slice(0, eq), true), eq === -1 ? '' : percentDecode(part.slice(eq + 1), true));
+  }
+}
+
+/** `a=1&b=2&b=3` to `{ a: '1', b: ['2', '3'] }`, `+` as space; keys kept verbatim (`user[$ne]`). */
+export function parseForm(s: string): Record<string, string | string[]> {
+  const out = nullRecord<string | string[]>();
+  eachFormPair(s, (k, v) => {
     const prev = out[k];
     if (prev === undefined) out[k] = v;
     else if (Array.isArray(prev)) prev.push(v);
     else out[k] = [prev, v];
-  }
+  });
   return out;
 }
 

@@ -4,8 +4,8 @@
  * gets it unread (body.ts). Non-HTTP payloads are inspected per message, with the trigger metadata
  * fields a sender controls (blob names and metadata, message properties).
  */
-import type { HttpRequest, InvocationContext } from '@azure/functions';
-import { forwardedEntries, nullRecord, parseCookieHeader, pathSegments, percentDecode } from '../../src/decode';
+import type { InvocationContext } from '@azure/functions';
+import { eachFormPair, forwardedEntries, nullRecord, parseCookieHeader, pathSegments } from '../../src/decode';
 import { appendSegment } from '../../src/paths';
 import { readBodyKeepReadable } from './body';
 import { declaresOtherCharset } from '../../src/body';
@@ -256,20 +256,6 @@ function cachedTemplate(route: string): string {
   return t;
 }
 
-/**
- * The pairs of a query string added straight into `into`, as parseForm reads them (`+` a space, keys
- * kept verbatim): the same values in the same order as parseForm's object walked with
- * Object.entries, without that object and its entry arrays.
- */
-function addFormValues(into: Record<string, string | string[]>, s: string): void {
-  for (const part of s.split('&')) {
-    if (part.length === 0) continue;
-    const eq = part.indexOf('=');
-    const k = percentDecode(eq === -1 ? part : part.slice(0, eq), true);
-    addValue(into, k, eq === -1 ? '' : percentDecode(part.slice(eq + 1), true));
-  }
-}
-
 /** Reads an HTTP invocation. The body stays readable for the handler (body.ts). */
 export async function normalizeHttp(req: HttpRequestLike, context: InvocationContext | undefined): Promise<InspectionRequest> {
   const headers = nullRecord<string | string[]>();
@@ -315,7 +301,8 @@ export async function normalizeHttp(req: HttpRequestLike, context: InvocationCon
       path = undefined;
     }
   }
-  if (search.length > 1) addFormValues(query, search.slice(1));
+  // The pairs straight into `query` (no parseForm object and its entries per request).
+  if (search.length > 1) eachFormPair(search.slice(1), (k, v) => addValue(query, k, v));
 
   const method = str(req.method)?.toUpperCase();
   const trigger = (context as { options?: { trigger?: { route?: unknown } } } | undefined)?.options?.trigger;

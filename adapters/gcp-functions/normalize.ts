@@ -5,7 +5,7 @@
  */
 import type { CloudEvent, Request } from '@google-cloud/functions-framework';
 import { declaresOtherCharset, mediaType } from '../../src/body';
-import { forwardedEntries, nullRecord, parseCookieHeader, pathSegments, percentDecode } from '../../src/decode';
+import { forwardedEntries, nullRecord, parseCookieHeader, pathSegments } from '../../src/decode';
 import { formatPath, type Segment } from '../../src/paths';
 import type { InputSource, InspectionRequest } from '../../src/types';
 import { documentEventFromJson, documentEventFromProtobuf, type PlainDocument, type PlainDocumentEvent } from './firestore';
