@@ -668,6 +668,7 @@ class Walk {
           this.parsedValue(doc, depth + 1, undefined);
           this.skip = saved;
           this.segs.length -= parts > 1 ? 2 : 1;
+          if (parts === 1 && t === 0) (this.base64Read ??= new Set()).add(s);
         }
       }
       from = end + 1;
@@ -842,6 +843,10 @@ function buildEngine(opts: ResolvedOptions): Engine {
       let alts: Array<{ segment: string; value: unknown }> | undefined;
       let textCovered = false;
       const decoding = source.decoding ?? 'none';
+      // A base64 source the walk of an earlier source already read decoded, the same string (a Kafka
+      // header value is in the record document and is a source of its own): reading it again would
+      // only repeat its findings under a second path. Not when it is validated or patched here.
+      if (source.base64 === true && typeof value === 'string' && source.validate !== true && w.patch === undefined && source.contentEncoding === undefined && w.base64Read?.has(value) === true) continue;
       if (decoding !== 'none' || source.base64 === true || source.contentEncoding !== undefined) {
         // The raw payload text too (a rule on `body` or `records[*].body` as a whole).
         if (w.patch !== undefined && typeof value === 'string' && source.base64 !== true) w.patched(w.patch(w.segs, value));

@@ -61,9 +61,28 @@ t.test('Azure Kafka: records, keys and base64 header values, with their paths', 
   let r = await azure(kafkaRecord('{"order":7}', [{ Key: 'trace-id', Value: b64('4bf92f35') }, { Key: 'origin', Value: b64(attack) }]), KAFKA);
   t.type(r.err, RequestBlockedError);
   t.equal(r.lines[0]?.trigger, 'kafka');
-  // The record's own walk reads the base64 text first (engine.ts, base64Text); the adapter's decoded
-  // header source (`payload.Headers[1].Value`) reads it too.
+  // The record's own walk reads the base64 text (engine.ts, base64Text); the adapter's decoded header
+  // source (`payload.Headers[1].Value`, the same string) is then not read a second time: each finding
+  // once, under one path.
   t.equal(r.lines[0]?.where, 'payload.Headers[1].Value["#base64"]', 'the header value, decoded');
+  const paths = (r.lines[0]?.findings ?? []).map((f) => `${f.rule} ${f.path}`);
+  t.same(paths, [...new Set(paths)], 'no finding repeated');
+  t.ok(paths.length > 0 && paths.every((p) => p.endsWith('payload.Headers[1].Value["#base64"]')), 'one path for the header value');
+  // Base64 JSON in a header (`eyJ…`) is read by the walk as JSON, once as well.
+  r = await azure(kafkaRecord('{"order":7}', [{ Key: 'ctx', Value: b64(JSON.stringify({ user: attack })) }]), KAFKA);
+  t.same(
+    (r.lines[0]?.findings ?? []).map((f) => f.path),
+    ['payload.Headers[0].Value["#base64"].user'],
+    'a base64 JSON header value, one finding',
+  );
+  // A value too short for the walk to try base64 (under 16 characters) is read by the header source.
+  r = await azure(kafkaRecord('{"order":7}', [{ Key: 'cmd', Value: b64('|id') }]), KAFKA);
+  t.type(r.err, RequestBlockedError, 'a short header value');
+  t.same(
+    (r.lines[0]?.findings ?? []).map((f) => f.path),
+    ['payload.Headers[0].Value'],
+    'read once, by the decoded header source',
+  );
 
   r = await azure([kafkaRecord('{"order":6}'), kafkaRecord(JSON.stringify({ order: 7, note: attack }))], { ...KAFKA, cardinality: 'MANY' });
   t.type(r.err, RequestBlockedError);
