@@ -506,16 +506,10 @@ const MIN_SNIFFED_BASE64 = 12;
  * shape out; only message payloads, never an HTTP body (whose content type says).
  */
 function messageReadings(text: string, maxStrings: number): Array<{ segment: string; value: unknown }> | undefined {
-  // A guess must not turn a large honest payload into a limits finding: the readings of a payload
-  // past SNIFF_MAX_TEXT (a text blob) are not made, and each holds at most SNIFF_MAX_VALUES values.
-  // What lies beyond is in the text, which is walked whole as before.
-  if (text.length > SNIFF_MAX_TEXT) return undefined;
-  const max = Math.min(maxStrings, SNIFF_MAX_VALUES);
   let alts: Array<{ segment: string; value: unknown }> | undefined;
-  if (formShaped(text)) (alts ??= []).push({ segment: '#form', value: parseForm(firstPairs(text, max)) });
-  else if (yamlShaped(text)) {
-    if (text.includes('"') || text.includes("'") || text.includes('|') || text.includes('>')) (alts ??= []).push({ segment: '#yaml', value: yamlScalars(text, max) });
-  } else if (csvShaped(text)) (alts ??= []).push({ segment: '#csv', value: csvRows(text, max) });
+  // Base64 text of any size: what the consumer decodes is read (a size cap would be the length an
+  // attacker pads to). Both texts count against maxBytes. A message of base64 characters only
+  // decodes in one pass; anything else fails on its first other character.
   if (text.length >= MIN_SNIFFED_BASE64 && text.length % 4 === 0) {
     const d = decodeBase64(text);
     if (d !== undefined) {
@@ -523,6 +517,15 @@ function messageReadings(text: string, maxStrings: number): Array<{ segment: str
       if (read !== undefined && 'text' in read) (alts ??= []).push({ segment: '#base64', value: read.text });
     }
   }
+  // A guess must not turn a large honest payload into a limits finding: the readings of a payload
+  // past SNIFF_MAX_TEXT (a text blob) are not made, and each holds at most SNIFF_MAX_VALUES values.
+  // What lies beyond is in the text, which is walked whole as before.
+  if (text.length > SNIFF_MAX_TEXT) return alts;
+  const max = Math.min(maxStrings, SNIFF_MAX_VALUES);
+  if (formShaped(text)) (alts ??= []).unshift({ segment: '#form', value: parseForm(firstPairs(text, max)) });
+  else if (yamlShaped(text)) {
+    if (text.includes('"') || text.includes("'") || text.includes('|') || text.includes('>')) (alts ??= []).unshift({ segment: '#yaml', value: yamlScalars(text, max) });
+  } else if (csvShaped(text)) (alts ??= []).unshift({ segment: '#csv', value: csvRows(text, max) });
   return alts;
 }
 

@@ -55,8 +55,6 @@ const CLEAN_MAX_LENGTH = 512;
  * the reverse. Above every detector-index bit (there are 15 detectors).
  */
 const CLEAN_KEY = 1 << 30;
-/** Largest string read as base64 JSON (state parameters, cursors and tokens are far smaller). */
-const BASE64_JSON_MAX = 64 * 1024;
 /**
  * The characters of base64 text (either alphabet, padding, MIME line breaks): a string whose mask has
  * no other bit may be base64 (see base64Text). Letters and digits set no bit.
@@ -563,24 +561,25 @@ class Walk {
     // A JSON document in base64 (`eyJ` is how `{"` starts): a state or cursor parameter, a JWT's
     // header and claims. What the handler will decode is inspected like any JSON value; the text
     // itself still goes through the detectors below. Costs nothing for other strings (three char
-    // compares); a match costs one decode and one JSON.parse, counted against the limits (hence the
-    // size cap: parameters and tokens are small, and a large upload must not trip maxBytes twice).
+    // compares); a match costs one decode and one JSON.parse, counted against the limits. No size
+    // cap: a large base64 upload is read decoded too (the encoded and the decoded text both count
+    // against maxBytes, so only an upload past ~60 % of it becomes a limits finding), since a cap
+    // would be the size an attacker pads a payload to.
     let readAsJson = false;
-    if (!isKey && s.length >= 16 && s.length <= BASE64_JSON_MAX && depth < this.opts.limits.maxDepth) {
+    if (!isKey && s.length >= 16 && depth < this.opts.limits.maxDepth) {
       const t = base64JsonStart(s);
       if (t !== -1) readAsJson = this.base64Json(s, t, depth);
     }
     if (mask === -1) mask = this.maskOf(s);
     // Base64 of plain text (an encoded note, a webhook's payload field): what the handler reads after
-    // `Buffer.from(x, 'base64').toString()`. Only strings of base64 characters alone, from 16 to 64K
-    // characters (the mask and length decide, no decoding, for every other string); ids, hashes and
-    // tokens among them decode to binary and are dropped on their first 48 bytes. A payload text as a
+    // `Buffer.from(x, 'base64').toString()`. Only strings of base64 characters alone, from 16
+    // characters, of any length (the mask and length decide, no decoding, for every other string);
+    // ids, hashes, tokens and files decode to binary and are dropped on their first 48 bytes. A payload text as a
     // whole (a message body, depth 0 of a decoded source) is body.ts's to read (`#base64` there).
     if (
       !isKey &&
       (mask & ~BASE64_CHARS) === 0 &&
       s.length >= BASE64_TEXT_MIN &&
-      s.length <= BASE64_JSON_MAX &&
       depth < this.opts.limits.maxDepth &&
       (depth > 0 || this.source.decoding === undefined || this.source.decoding === 'none') &&
       !readAsJson
@@ -727,7 +726,7 @@ class Walk {
         text = Buffer.from(s, 'base64').toString('utf8');
       } else if (
         this.base64Read?.has(s) === true ||
-        (s.length >= 16 && s.length <= BASE64_JSON_MAX && depth < this.opts.limits.maxDepth && base64JsonStart(s) === 0 && looksLikeJson(text) && jsonDocument(text) !== undefined)
+        (s.length >= 16 && depth < this.opts.limits.maxDepth && base64JsonStart(s) === 0 && looksLikeJson(text) && jsonDocument(text) !== undefined)
       ) {
         this.segs.length = base;
         continue;

@@ -68,9 +68,9 @@ t.test('JSON in base64 (a state parameter, a JWT, a Bearer token) is walked as a
   // Base64 that is not JSON, and JSON-looking prefixes that do not decode, are left to the detectors.
   t.same(e.inspect(req([body(JSON.stringify({ a: 'eyJhbGciOiJIUzI1NiJ9notreallybase64!!', b: b64('just a string') }))])).findings, []);
   t.same(e.inspect(req([body(JSON.stringify({ s: b64({ page: 2, filter: { color: 'navy', size: ['S', 'M'] } }) }))])).findings, []);
-  // Large base64 documents (uploads) are not decoded: the limits must not count them twice.
+  // Large base64 documents are decoded too: a size cap would be what an attacker pads to.
   const big = b64({ q: "' union select password from users--", pad: 'x'.repeat(70_000) });
-  t.same(e.inspect(req([body(JSON.stringify({ file: big }))])).findings, []);
+  t.equal(e.inspect(req([body(JSON.stringify({ file: big }))])).findings[0]?.path, 'body.file["#base64"].q');
 });
 
 t.test('parameters and headers that are never fetched are not SSRF targets', async (t) => {
@@ -310,6 +310,31 @@ t.test('base64 text in a string value is read decoded too; ids, tokens and image
     const v = e.inspect(req([body(JSON.stringify({ token }))]));
     if (v.findings.some((f) => f.path.includes('#base64'))) t.fail(`token ${token} read as text: ${v.findings[0]?.rule}`);
   }
+});
+
+t.test('base64 padded past any size is still read decoded (field and whole message)', async (t) => {
+  const e = createEngine();
+  const enc = (s: string): string => Buffer.from(s).toString('base64');
+  // Honest text first, the payload at the end: 200 KB and 2 MB of padding.
+  for (const pad of [200_000, 2_000_000]) {
+    const prose = 'Please leave the parcel at the door. '.repeat(Math.ceil(pad / 37)).slice(0, pad);
+    const text = e.inspect(req([body(JSON.stringify({ note: enc(`${prose} x; cat /etc/passwd`) }))]));
+    t.equal(text.action, 'block', `base64 text, ${pad} characters of padding`);
+    t.equal(text.findings[0]?.path, 'body.note["#base64"]');
+    const json = e.inspect(req([body(JSON.stringify({ state: enc(JSON.stringify({ pad: prose, q: "1' OR '1'='1' --" })) }))]));
+    t.equal(json.findings[0]?.path, 'body.state["#base64"].q', `base64 JSON, ${pad} characters of padding`);
+    // A queue message that is base64 text as a whole (the consumer decodes it).
+    const msg = e.inspect(req([{ kind: 'record', path: 'body', value: enc(`${prose}<script>alert(document.cookie)</script>`), decoding: 'auto' }]));
+    t.equal(msg.action, 'block', `a whole base64 message, ${pad} characters`);
+    t.equal(msg.findings[0]?.path, 'body["#base64"]');
+    // The same size of honest content passes.
+    t.equal(e.inspect(req([body(JSON.stringify({ note: enc(prose) }))])).action, 'allow', 'honest base64 text');
+    t.equal(e.inspect(req([{ kind: 'record', path: 'body', value: enc(prose), decoding: 'auto' }])).action, 'allow', 'honest base64 message');
+  }
+  // A large binary upload (not text) is dropped on its first bytes, as before.
+  const blob = Buffer.alloc(3_000_000);
+  for (let i = 0; i < blob.length; i++) blob[i] = (i * 7919 + 13) & 0xff;
+  t.equal(e.inspect(req([body(JSON.stringify({ file: blob.toString('base64') }))])).action, 'allow', 'a 3 MB binary file');
 });
 
 t.test('base64 text read by the walk is not read again as a push envelope field', async (t) => {
