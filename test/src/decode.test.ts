@@ -1,5 +1,5 @@
 import t from 'tap';
-import { decodeBase64, deepDecode, escapeDecode, htmlDecode, parseCookieHeader, parseForm, percentDecode } from '../../src/decode';
+import { base64Bytes, decodeBase64, deepDecode, escapeDecode, htmlDecode, parseCookieHeader, parseForm, percentDecode } from '../../src/decode';
 import { decodePayload, looksLikeJson } from '../../src/body';
 import { charMask, C } from '../../src/charclass';
 import { compilePathGlob, formatPath, splitPath } from '../../src/paths';
@@ -57,6 +57,38 @@ t.test('decodeBase64 is strict', async (t) => {
   t.equal(decodeBase64('@@@'), undefined);
   t.equal(decodeBase64('aGVsbG8=x'), undefined);
   t.equal(decodeBase64('a'), undefined);
+});
+
+t.test('base64Bytes: the native fast path and the scan accept exactly strict base64', async (t) => {
+  // The rule, written out independently: alphabet characters (both alphabets) and line breaks, then at
+  // most two `=` among line breaks only, and not one character past a multiple of four.
+  const strict = (s: string): boolean => {
+    const m = /^([A-Za-z0-9+/_\-\r\n]*)((?:=[=\r\n]*)?)$/.exec(s);
+    if (m === null) return false;
+    const pads = m[2]!.replace(/[\r\n]/g, '').length;
+    const n = m[1]!.replace(/[\r\n]/g, '').length;
+    return pads <= 2 && (n + pads) % 4 !== 1;
+  };
+  const table = ['', 'YQ==', 'YWI=', 'YWJj', 'YQ', 'YR==', 'YQ=', 'YQ===', 'Y', 'YQ==\n', 'YQ\n==', 'YQ=\n=', 'YQ==a', 'ab-_', 'ab+/', 'ab\r\ncd', 'a b=', 'é===', 'YQ==\u0000'];
+  let seed = 99;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
+  for (let k = 0; k < 4000; k++) {
+    const b = Buffer.alloc(Math.floor(rnd() * 30));
+    for (let i = 0; i < b.length; i++) b[i] = Math.floor(rnd() * 256);
+    let s = b.toString(k % 2 === 0 ? 'base64' : 'base64url');
+    if (k % 3 === 0 && s.length > 0) {
+      const at = Math.floor(rnd() * s.length);
+      s = s.slice(0, at) + '=\n -_é'[Math.floor(rnd() * 6)]! + s.slice(at + 1);
+    }
+    table.push(s);
+  }
+  let wrong = 0;
+  for (const s of table) {
+    const bytes = base64Bytes(s);
+    if ((bytes !== undefined) !== strict(s)) wrong++;
+    else if (bytes !== undefined && !bytes.equals(Buffer.from(s, 'base64'))) wrong++;
+  }
+  t.equal(wrong, 0, `${table.length} strings, accepted exactly when strict, with Node's bytes`);
 });
 
 t.test('parseForm and cookies keep keys verbatim and never touch prototypes', async (t) => {
