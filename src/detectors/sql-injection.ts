@@ -232,6 +232,7 @@ const G_LOGICFIRST = 1 << 19; // the first token after the breakout is AND/OR/XO
 const G_SPPASSWORD = 1 << 20; // the final comment is `--sp_password` (hides the batch from MSSQL traces)
 const G_LEADSTR = 1 << 21; // the bare value starts with a string literal
 const G_CODECMP = 1 << 22; // a pattern comparison no English sentence writes (RLIKE, REGEXP, GLOB, NOT LIKE...)
+const G_SELCASE = 1 << 23; // a CASE read inside a SELECT statement (`SELECT (CASE`)
 
 const F_DANGER = F_TIME | F_ERROR | F_FILE | F_EXEC;
 /** Features a resynchronised walk (after prose) may contribute: unambiguous ones only. */
@@ -1215,6 +1216,7 @@ class Walker {
         }
         return false;
       case 'case': {
+        if (this.selDepth >= 0) this.feats2 |= G_SELCASE;
         this.selItem(true);
         let f = this.fr(this.d());
         if ((f.sideN > 0 || f.segCmp !== 0) && this.depth + 1 < MAX_DEPTH) {
@@ -1306,7 +1308,7 @@ class Walker {
     // `sleep (8 hours)`, `benchmark (2023) results`: in bare text a delay function counts only when
     // glued to its parenthesis and when its arguments parse (judged when the call closes).
     let deferred = 0;
-    if (cls & FN_DANGER && this.quote === Q_NONE && qualifier === '' && isPlainWord(word)) {
+    if (cls & FN_DANGER && this.quote === Q_NONE && qualifier === '' && isPlainWord(word) && !oddCase(this.s, this.cur.start, this.cur.end)) {
       if (this.nxt.gap) cls = FN_SQL;
       else {
         deferred = cls & FN_DANGER;
@@ -1822,6 +1824,13 @@ class Walker {
   }
 
   private onIs(t: SqlToken): boolean {
+    // SQLite's IS compares any two values (`x IS 0`, `' is 0.0 = '`): after a breakout, a number after
+    // IS is its right operand. Not in bare text (`SHELL IS 65 AND 35 POLY`: a product line), and words
+    // still have to be NULL/TRUE/FALSE/NOT…: `is done` is prose.
+    if (t.kind === T_NUM && this.quote !== Q_NONE) {
+      this.state = S_OPERAND;
+      return this.onOperand(t);
+    }
     if (t.kind !== T_WORD) return false;
     switch (t.word) {
       case 'not':
@@ -1870,6 +1879,7 @@ class Walker {
       // carries the column's text, PostgreSQL's error-based extraction); a C++ or Rust path goes on
       // (`boost::integer::x`) or names no integer type (`absl::numeric`).
       this.feats2 |= G_PGCAST;
+      if (this.errorCast(t)) this.mark(F_ERROR);
     }
     this.typeWords++;
     if (this.peekKind() === T_LPAREN) {
@@ -1882,6 +1892,22 @@ class Walker {
     if (this.typeWords < 2 && TYPE_SECOND.has(this.peekWord())) return true;
     this.toOperator();
     return true;
+  }
+
+  /**
+   * `(json_build_object(1,password)::jsonb)::int`, `(select …)::int`: a parenthesised expression that
+   * called an SQL builtin, cast to an integer type with `)::` glued. PostgreSQL's error message then
+   * carries the text that failed to convert: error-based extraction, as strong as a call to an error
+   * function, so it also counts after a walk that started over (`...(…)::int` after junk), which
+   * G_PGCAST alone does not. A bare `(a)::int` or `'7'::int` stays G_PGCAST. O(1).
+   */
+  private errorCast(t: SqlToken): boolean {
+    return (
+      INT_TYPES.has(t.word) &&
+      this.s.charCodeAt(t.start - 3) === 41 &&
+      this.s.charCodeAt(t.start - 2) === 58 &&
+      ((this.resynced ? this.resyncFeats : this.feats) & (F_SQLFN | F_SUBQ)) !== 0
+    );
   }
 
   /** After a dot: the member of a qualified name. */
@@ -2408,6 +2434,25 @@ function isPlainWord(w: string): boolean {
     if (c < 97 || c > 122) return false;
   }
   return true;
+}
+
+/**
+ * s[a, b) is spelled in mixed case that neither a sentence nor a style guide writes (`BENChmARk`,
+ * `sLeEp`, `SLeep`): a filter-evasion habit. Capitalised (`Sleep`), lower and upper case are not odd.
+ * A delay function so spelled and glued to its parenthesis is marked at once, not only when its
+ * arguments parse (`BENChmARk(2999/**\/999,…`: the comment splits a number, the walk dies in the
+ * arguments). Bounded by the word's length (the lexer's words are short).
+ */
+function oddCase(s: string, a: number, b: number): boolean {
+  let upper = false;
+  let lower = false;
+  for (let i = a + 1; i < b && i - a <= 32; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper = true;
+    else if (c >= 97 && c <= 122) lower = true;
+  }
+  const c0 = s.charCodeAt(a);
+  return (upper && lower) || (upper && c0 >= 97 && c0 <= 122);
 }
 
 function isAllPercent(s: string, a: number, b: number): boolean {
@@ -3489,6 +3534,10 @@ function judge(w: Walk, s: string, quote: number, lit: Lit, parenStart: boolean,
     if (g & G_PGCAST) return { rule: 'sqli.expression', reason: 'A PostgreSQL cast to an SQL type.', confidence: 'high' };
     if (g & G_FIRSTFN && w.unclosed && w.valid <= 4) return { rule: 'sqli.expression', reason: 'The value opens a call to an SQL builtin.', confidence: 'high' };
     if (g & G_LEADCLAUSE) return { rule: 'sqli.expression', reason: 'The value closes a parenthesis and continues with SQL clauses.', confidence: 'high' };
+    // `SELECT (CASE`, `select (case when`: a SELECT whose item is a CASE expression, cut off inside it
+    // (a blind-injection probe's head). Prose does not parse that far: `Select (case sensitive)` dies
+    // at `)` (a CASE needs WHEN), `Select case studies` at the second word.
+    if (g & G_SELCASE && w.unclosed && f & F_SELSHAPE) return { rule: 'sqli.statement', reason: 'A SELECT whose item is an unfinished CASE expression.', confidence: 'high' };
     if (parenStart && w.endComment && f & (F_SUBQ | F_SQLFN | F_OPSEEN)) return { rule: 'sqli.expression', reason: 'A parenthesised SQL expression ends in a comment.', confidence: 'high' };
     if (g & G_LEADNUM && !(g & G_NONNUM) && w.endComment && w.strictDash && bareTailComment(s)) {
       // `1--`, `1 * 1 /*`: numbers and operators, then a comment with no text. Closing the application's
@@ -3614,7 +3663,21 @@ export function detectSqlInjection(value: string, mask?: number): Detection | un
       w.nestComments(false);
     }
   }
+  // `'or'1=1′`: the walks read a trailing U+2032 PRIME as a quote (see quoteClass), which closes the
+  // literal the breakout opened and leaves the application's own quote dangling. No database reads a
+  // prime as a quote: there the application's quote closes the literal, as after `'or'1=1`. Read the
+  // value once more without it (only values ending in a prime pay for it).
+  if ((best === undefined || best.confidence !== 'high') && value.charCodeAt(value.length - 1) === 0x2032) {
+    best = stronger(best, primeAsText(value.slice(0, -1), typographic));
+  }
   return done(best);
+}
+
+/** The walks of `v` (a value without its trailing prime), as detectSqlInjection runs them. */
+function primeAsText(v: string, typographic: boolean): Verdict | undefined {
+  if (v.length < 2 || !worthWalking(v)) return undefined;
+  const scan = prescan(v);
+  return scan === SCAN_NONE ? undefined : walkContexts(v, scan === SCAN_FULL, typographic);
 }
 
 /** The walks of every context `value` may sit in; returns at the first high verdict. */

@@ -28,7 +28,10 @@
  *   `content:url()` and external SVG references (`clip-path:url(x.svg#a)`), links and images to an
  *   IP written as one integer or in hex/octal, SVG animations that retarget a link, obsolete
  *   raw-text tags (`<plaintext>`, `<xmp>`), a value that is only end tags (`</textarea>`,
- *   `</body></html>`) or opens a comment it never closes.
+ *   `</body></html>`) or opens a comment it never closes, an `<input pattern>` with a nested
+ *   quantifier (`(a+)+`: the browser's validation hangs);
+ * - PHP code after an open tag (`<?php`, `<?= $x`, `<? echo(`), aimed at a template the server runs;
+ *   `<?xml …?>` passes.
  * Weaker signals stay below `high`: a trailing `}` in a style attribute, `<noscript>`, an end tag
  * after text that the value did not open, a comment left open mid-text, a schema fetched from
  * another site than its namespace, a quote and `>` before a harmless tag (not the end of the tag
@@ -694,6 +697,9 @@ function checkTag(tag: HtmlTag, input: string, best: Best, players?: number[], s
       }
     }
     if (ACTIVE_ATTRIBUTES.has(an)) return best.add('active-attribute', 'high', `A ${an} attribute that binds content or behaviour.`);
+    if (an === 'pattern' && name === 'input' && nestedQuantifier(a.value)) {
+      return best.add('redos-pattern', 'high', 'An <input pattern> with a nested quantifier, which can hang the browser that validates it.');
+    }
     if (an === 'src') hasSrc = true;
     if (an === 'href' || an === 'xlink:href') hasHref = true;
     else if (an === 'rel') rel = a.value.toLowerCase();
@@ -885,6 +891,98 @@ function attlistHandler(s: string, from: number, to: number): boolean {
 // ---------------------------------------------------------------------------------------------------
 // Markup that changes what the page shows or where it loads from, without script
 // ---------------------------------------------------------------------------------------------------
+
+/**
+ * A regular expression with a quantified group that itself holds a variable quantifier (`(a+)+`,
+ * `((a+.)a)+`, `(x*){2,}`): catastrophic backtracking. As an injected `<input pattern>` with a value
+ * that almost matches, the browser's constraint validation hangs the page (client-side ReDoS). Form
+ * builders' patterns (`[0-9]{3}-[0-9]{4}`, `[^@]+@[^@]+`, `(\d{3}) \d{4}`) quantify no group that
+ * varies. One pass over at most 1024 characters; groups deeper than 30 are counted, not tracked.
+ */
+function nestedQuantifier(v: string): boolean {
+  const n = Math.min(v.length, 1024);
+  let depth = 0;
+  let over = 0;
+  // Bit d: the group open at depth d (0: the top level) holds a variable quantifier.
+  let varies = 0;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 92 /* \ */) {
+      i++;
+    } else if (c === 91 /* [ */) {
+      // A character class: `[(+]` holds no group or quantifier. `]` right after `[` or `[^` is a member.
+      let j = i + 1;
+      if (v.charCodeAt(j) === 94) j++;
+      if (v.charCodeAt(j) === 93) j++;
+      while (j < n && v.charCodeAt(j) !== 93) j += v.charCodeAt(j) === 92 ? 2 : 1;
+      i = j;
+    } else if (c === 40 /* ( */) {
+      if (depth >= 30) over++;
+      else varies &= ~(1 << ++depth);
+    } else if (c === 41 /* ) */) {
+      if (over > 0) over--;
+      else if (depth > 0) {
+        const had = (varies >>> depth) & 1;
+        depth--;
+        if (had === 1) {
+          if (variableQuantifierAt(v, i + 1)) return true;
+          varies |= 1 << depth;
+        }
+      }
+    } else if (variableQuantifierAt(v, i)) {
+      varies |= 1 << depth;
+    }
+  }
+  return false;
+}
+
+/** `+`, `*` or a `{n,}` / `{n,m}` repeat starts at `p` (`{3}` repeats a fixed count). At most 12 reads. */
+function variableQuantifierAt(v: string, p: number): boolean {
+  const c = v.charCodeAt(p);
+  if (c === 43 || c === 42) return true;
+  if (c !== 123) return false;
+  for (let k = p + 1; k < v.length && k - p < 12; k++) {
+    const d = v.charCodeAt(k);
+    if (d === 44) return true;
+    if (d < 48 || d > 57) return false;
+  }
+  return false;
+}
+
+/**
+ * PHP code after an open tag: `<?php` (then no name character), `<?=` or `<? ` followed by a
+ * variable, or a name called (`<? echo(`) or given a string or variable (`<? echo '…'`). A value
+ * meant to be text that holds it is aimed at a template or file the server will run (or, echoed
+ * into HTML, a bogus comment that swallows markup up to the next `>`). XML declarations and
+ * processing instructions (`<?xml …?>`, `<?xml-stylesheet`) name their target right after `<?` and
+ * pass, as does prose (`what <? this`). Each `<?` costs a bounded look-ahead (64 characters); the
+ * search resumes after it: linear.
+ */
+function phpCode(s: string): boolean {
+  const n = s.length;
+  for (let i = s.indexOf('<?'); i !== -1; i = s.indexOf('<?', i + 2)) {
+    let p = i + 2;
+    const c = s.charCodeAt(p);
+    if ((c | 0x20) === 112 /* p */) {
+      if (startsWithLower(s, p, 'php') && !isIdentChar(s.charCodeAt(p + 3))) return true;
+      continue;
+    }
+    if (c === 61 /* = */) p++;
+    else if (!isHtmlSpace(c)) continue;
+    const lim = Math.min(n, i + 64);
+    while (p < lim && isHtmlSpace(s.charCodeAt(p))) p++;
+    if (s.charCodeAt(p) === 36 /* $ */ && (isAsciiLetter(s.charCodeAt(p + 1)) || s.charCodeAt(p + 1) === 95)) return true;
+    if (!isAsciiLetter(s.charCodeAt(p))) continue;
+    const a = p;
+    while (p < lim && isIdentChar(s.charCodeAt(p))) p++;
+    if (s.charCodeAt(p) === 40 /* ( */ && p > a) return true;
+    let q = p;
+    while (q < lim && isHtmlSpace(s.charCodeAt(q))) q++;
+    const d = s.charCodeAt(q);
+    if (q > p && (d === 36 || d === 39 || d === 34)) return true;
+  }
+  return false;
+}
 
 /**
  * The value is nothing but end tags of context elements (`</textarea>`, `</title>`, `</body></html>`),
@@ -2093,6 +2191,10 @@ export function detectXss(value: string): Detection | undefined {
     const c0 = s.charCodeAt(0);
     if ((c0 <= 32 || c0 === 60 || c0 === 62 || isQuote(c0)) && onlyEndTags(s)) {
       return { rule: 'xss.context-breakout', confidence: 'high', reason: 'A value made only of end tags, which close the element it was placed in.' };
+    }
+    // (One native search for `<?` per value with a `<`; most have none.)
+    if (phpCode(s)) {
+      return { rule: 'xss.server-code', confidence: 'high', reason: 'A PHP open tag followed by code.' };
     }
     const comment = openComment(s);
     if (comment !== -1) {

@@ -622,3 +622,59 @@ t.test('`$(` runs (nested calls of an unknown name) stay calls, and a real call 
   t.equal(detectSqlInjection('$('.repeat(50000)), undefined);
   t.equal(detectSqlInjection("1' and " + '$('.repeat(3000) + 'sleep(5)' + ')'.repeat(3000) + '--')?.confidence, 'high');
 });
+
+t.test('recall: odd-case delays, integer casts of a call, a trailing prime, SQLite IS, SELECT (CASE', async (t) => {
+  // Each: [value, rule]. All high.
+  const high: Array<[string, string]> = [
+    // A delay function in evasion case, its arguments broken by a comment inside a number.
+    ['sLeEp(4/**/2)', 'sqli.time'],
+    ['PG_SLeep(3', 'sqli.time'],
+    ['BeNcHmArK(40/**/00,sha1(rand()))', 'sqli.time'],
+    // A parenthesised call cast to an integer: PostgreSQL's error message carries its text.
+    ['(row_to_json(accounts)::text)::int', 'sqli.error'],
+    ['.. (row_to_json(accounts)::text)::bigint', 'sqli.error'],
+    ["x'||(select string_agg(login,',') from staff)::int||'", 'sqli.error'],
+    // A tautology whose last quote a word processor turned into a prime.
+    ["'or'2=2\u2032", 'sqli.tautology'],
+    ["zz' or 'q'='q\u2032", 'sqli.tautology'],
+    // SQLite compares with IS: the breakout literal IS a number, compared again with the app's literal.
+    ["' is 7.5 = '", 'sqli.expression'],
+    ["' IS 0 <> '", 'sqli.expression'],
+    // A SELECT whose item is a CASE expression, cut off inside it.
+    ['select (case', 'sqli.statement'],
+    ['SELECT (CASE WHEN', 'sqli.statement'],
+  ];
+  for (const [v, rule] of high) {
+    const d = detectSqlInjection(v);
+    t.equal(d?.confidence, 'high', `high: ${JSON.stringify(v)}`);
+    t.equal(d?.rule.startsWith('sqli.'), true, `class: ${JSON.stringify(v)}`);
+    t.equal(d?.rule, rule, `rule: ${JSON.stringify(v)}`);
+  }
+  // Look-alikes that stay below high.
+  const notHigh: string[] = [
+    'Sleep (8 hours)',
+    'sleep (2023) in review',
+    'McSleep(ish) mode', // not a delay function name
+    'cast it (as)::int',
+    '(x)::int after prose',
+    'He is 5\u2032 10\u2033 tall',
+    "the kids' toys and parents\u2032",
+    'SHELL IS 65 AND 35 POLY',
+    'the score is 5 = five',
+    "it's 5 o'clock",
+    'Select (case sensitive)',
+    'SELECT (CASE STUDY)',
+    'Select case studies',
+  ];
+  for (const v of notHigh) t.not(detectSqlInjection(v)?.confidence, 'high', `not high: ${JSON.stringify(v)}`);
+
+  const MB = 1 << 20;
+  const big: Record<string, string> = {
+    primes: "'or'1=1".repeat(MB / 8) + '\u2032',
+    oddCase: 'sLeEp('.repeat(MB / 6),
+    casts: '(now())::int'.repeat(MB / 12),
+    isNumbers: "' is 1".repeat(MB / 6),
+    selectCase: 'select (case '.repeat(MB / 13),
+  };
+  for (const [name, v] of Object.entries(big)) t.doesNotThrow(() => detectSqlInjection(v), name);
+});

@@ -533,3 +533,55 @@ t.test('runs of tags and `<` before a payload: the payload is still found', asyn
   });
   t.same(tags, ['a:64', 'b:1']);
 });
+
+t.test('PHP code after an open tag, and client-side ReDoS in an injected <input pattern>', async (t) => {
+  // Each: [value, rule]. All high.
+  const high: [string, string][] = [
+    ['<?php print_r($items); ?>', 'xss.server-code'],
+    ['<?PhP', 'xss.server-code'],
+    ['name: <?= $user->name ?>', 'xss.server-code'],
+    ['<?=strtoupper($v)?>', 'xss.server-code'],
+    ["<? passthru('uptime');", 'xss.server-code'],
+    ['<?\tprint "ok";', 'xss.server-code'],
+    ['<? $a = 1;', 'xss.server-code'],
+    ['<input pattern="(b+)+c" value="bbbbbbbbbbbbbbbbbbbbbbbbbx">', 'xss.redos-pattern'],
+    ['<INPUT PATTERN=^((x*y?)z)*$>', 'xss.redos-pattern'],
+    ['<input pattern="(q{2,}|r)+">', 'xss.redos-pattern'],
+    ['<input pattern="(((k+)))*">', 'xss.redos-pattern'],
+  ];
+  for (const [v, rule] of high) {
+    const d = detectXss(v);
+    t.equal(d?.confidence, 'high', `high: ${JSON.stringify(v)}`);
+    t.equal(d?.rule, rule, `rule: ${JSON.stringify(v)}`);
+  }
+  // XML declarations and processing instructions, prose with `<?`, and form builders' patterns.
+  const notHigh: string[] = [
+    '<?xml version="1.0" encoding="UTF-8"?><order id="7"/>',
+    '<?xml-model href="schema.rng"?>',
+    'is it a <? or a <! here',
+    'what <? this (really)',
+    '<?phpunit config?>',
+    '<?= 5',
+    '<input type="tel" pattern="[0-9]{3}-[0-9]{4}">',
+    '<input pattern="(\\d{3}) \\d{4}" name="phone">',
+    '<input pattern="[(+*]+" name="x">',
+    '<input pattern="(ab){2}" name="x">',
+    '<input pattern="(\\+)+" name="x">',
+    '<input pattern="[^@\\s]+@[^@\\s]+\\.[a-z]{2,}" type="email">',
+    '<p>Use pattern=(a+)+ to see why nested quantifiers hang a regex engine.</p>',
+    '<div pattern="(a+)+">a div has no pattern</div>',
+  ];
+  for (const v of notHigh) t.not(detectXss(v)?.confidence, 'high', `not high: ${JSON.stringify(v)}`);
+
+  const MB = 1 << 20;
+  const big: Record<string, string> = {
+    phpTags: '<? '.repeat(MB / 3),
+    phpBlanks: '<?' + ' '.repeat(MB),
+    phpNames: '<? ' + 'a'.repeat(MB),
+    groups: '<input pattern="' + '('.repeat(MB) + '">',
+    closes: '<input pattern="' + '(a+)'.repeat(MB / 4) + '">',
+    classes: '<input pattern="' + '[\\'.repeat(MB / 2) + '">',
+    repeats: '<input pattern="' + '{1'.repeat(MB / 2) + '">',
+  };
+  for (const [name, v] of Object.entries(big)) t.doesNotThrow(() => detectXss(v), name);
+});
