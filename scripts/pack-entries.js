@@ -10,8 +10,9 @@
  * (Lambda from node_modules: ~75-79 to ~58 ms). Code is not minified (readable stacks).
  *
  * Only Node itself takes this path: package.json maps it under the `node-addons` condition, which
- * Node matches and bundlers (esbuild, webpack, rollup) do not, so a bundler still reads the tsc tree
- * and bundles only what the entry reaches (one core.js would bring every provider's adapter along).
+ * Node matches and bundlers (esbuild, webpack, rollup) do not; a bundler reads dist/esm (tsc's ES
+ * module output of the same sources, under the `module` condition, which Node ignores) and bundles only
+ * what the entry reaches (one core.js would bring every provider's adapter along).
  * One core for all entries keeps one copy of each module's state (the installed sinks) when an
  * application imports several entries. Third-party packages stay plain require()s (not bundled).
  */

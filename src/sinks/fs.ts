@@ -4,7 +4,10 @@
  * (/proc/self/environ) policies. Reads made by the module loader are not the application's and are
  * skipped. File descriptors are not paths and pass.
  */
-import fs = require('node:fs');
+// A require, not an import: the sinks patch this very object (an ES namespace object is read-only),
+// and the ESM build (dist/esm, what bundlers read) must keep it too.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const fs = require('node:fs') as typeof import('node:fs');
 import * as nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkPath, pathRelevant } from './analysis/path';

@@ -60,7 +60,9 @@ t.test('configured subsystems are loaded', async (t) => {
   }
 });
 
-t.test('an esbuild bundle without node_modules: every lazily loaded subsystem works', async (t) => {
+// Both trees: the CommonJS one (what a bundler reads when it ignores the `module` condition) and the
+// ES module one (esbuild, webpack and rollup by default), whose lazy require()s esbuild inlines too.
+for (const tree of [['adapters'], ['esm', 'adapters']]) t.test(`an esbuild bundle of dist/${tree.join('/')} without node_modules: every lazily loaded subsystem works`, async (t) => {
   const dir = tempDir('rasp-cold-bundle-');
   const watch = path.join(dir, 'watched');
   const outDir = path.join(dir, 'out');
@@ -72,7 +74,7 @@ t.test('an esbuild bundle without node_modules: every lazily loaded subsystem wo
   const src = path.join(dir, 'handler.ts');
   fs.writeFileSync(
     src,
-    `import { protect } from ${JSON.stringify(path.join(root, 'dist', 'adapters', 'aws-lambda', 'index.js'))};
+    `import { protect } from ${JSON.stringify(path.join(root, 'dist', ...tree, 'aws-lambda', 'index.js'))};
 export const handler = protect(async () => ({ statusCode: 200, body: 'ok' }), {
   log: false,
   schemas: { 'POST /orders': { type: 'object', properties: { sku: { type: 'string', pattern: '^[A-Z]+$' } }, required: ['sku'] } },

@@ -162,7 +162,7 @@ t.test('bundled like sam build, run like Lambda with re2 from the layer', async 
   for (const [name, b] of [['api', api], ['worker', worker]] as const) {
     t.notOk(b.inputs.some((i) => /node_modules[\\/]re2[\\/]/.test(i)), `${name}: re2 is not inlined`);
     t.notOk(b.inputs.some((i) => /@azure|functions-framework/.test(i)), `${name}: no other provider SDK in the bundle`);
-    t.ok(b.inputs.some((i) => /dist[\\/]adapters[\\/]aws-lambda[\\/]index\.js$/.test(i)), `${name}: the package's built adapter is inlined`);
+    t.ok(b.inputs.some((i) => /dist[\\/]esm[\\/]adapters[\\/]aws-lambda[\\/]index\.js$/.test(i)), `${name}: the package's built adapter is inlined (its ES module tree: the \`module\` condition)`);
     t.match(b.text, /require\("re2"\)/, `${name}: re2 is required at run time`);
     t.notOk(fs.existsSync(path.join(path.dirname(b.file), 'node_modules')), `${name}: the artifact is the bundle alone`);
   }

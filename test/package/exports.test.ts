@@ -78,7 +78,7 @@ console.log(JSON.stringify({
   t.same(out, { resolved: 'pkg/aws-lambda.js', shared: true, names: { 'aws-lambda': 'same', 'azure-functions': 'same', 'gcp-functions': 'same', index: 'same' } }, r.stderr);
 });
 
-t.test('a bundler reads the tsc tree, not dist/pkg (it bundles only what the entry reaches)', async (t) => {
+t.test('a bundler reads the ES module tree (dist/esm), not dist/pkg (it bundles only what the entry reaches)', async (t) => {
   const { buildSync } = require('esbuild') as typeof import('esbuild');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rasp-pkg-bundle-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -87,12 +87,30 @@ t.test('a bundler reads the tsc tree, not dist/pkg (it bundles only what the ent
   fs.writeFileSync(path.join(dir, 'h.ts'), "import { protect } from 'serverless-rasp/aws-lambda';\nexport const handler = protect(async () => ({ statusCode: 200 }));\n");
   const res = buildSync({ absWorkingDir: dir, entryPoints: ['h.ts'], outfile: path.join(dir, 'h.js'), bundle: true, platform: 'node', format: 'cjs', external: ['re2'], metafile: true, logLevel: 'silent' });
   const inputs = Object.keys(res.metafile.inputs).map((k) => k.replace(/\\/g, '/'));
-  t.ok(inputs.some((k) => k.endsWith('dist/adapters/aws-lambda/index.js')), 'the adapter from the tsc tree');
+  t.ok(inputs.some((k) => k.endsWith('dist/esm/adapters/aws-lambda/index.js')), 'the adapter from the ES module tree (the `module` condition)');
   t.notOk(inputs.some((k) => k.includes('dist/pkg/')), 'not dist/pkg');
+  t.notOk(inputs.some((k) => /dist\/(src|adapters)\//.test(k)), 'not the CommonJS tree either (no second copy of any module)');
   t.notOk(inputs.some((k) => k.includes('azure-functions') || k.includes('gcp-functions')), 'no other provider adapter');
 });
 
 t.test('through dist/pkg, the optional packages stay unloaded by default (lazy requires kept)', async (t) => {
   const r = spawnSync('env', ['-i', `PATH=${process.env.PATH ?? ''}`, process.execPath, '-e', "require('serverless-rasp/aws-lambda').protect(async () => ({ statusCode: 200 }), { log: false }); console.log(JSON.stringify(Object.keys(require.cache).map((k) => k.replace(/\\\\/g, '/').split('/').slice(-2).join('/'))))"], { cwd: root, encoding: 'utf8', timeout: 60_000 });
   t.same(JSON.parse(r.stdout.trim() || '[]'), ['pkg/aws-lambda.js', 'pkg/core.js'], r.stderr);
+});
+
+t.test('the ES module tree a bundler reads exports the same names as the CommonJS tree, for every entry', async (t) => {
+  const { buildSync } = require('esbuild') as typeof import('esbuild');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rasp-esm-names-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.mkdirSync(path.join(dir, 'node_modules'));
+  fs.symlinkSync(root, path.join(dir, 'node_modules', 'serverless-rasp'), 'dir');
+  const entries: Record<string, string> = { 'serverless-rasp': 'src', 'serverless-rasp/aws-lambda': 'adapters/aws-lambda', 'serverless-rasp/azure-functions': 'adapters/azure-functions', 'serverless-rasp/gcp-functions': 'adapters/gcp-functions' };
+  for (const [spec, tree] of Object.entries(entries)) {
+    const out = path.join(dir, `${tree.replace(/\//g, '-')}.js`);
+    const res = buildSync({ absWorkingDir: dir, stdin: { contents: `module.exports = require(${JSON.stringify(spec)});`, resolveDir: dir }, outfile: out, bundle: true, platform: 'node', format: 'cjs', external: ['re2', '@azure/functions', '@google-cloud/functions-framework'], metafile: true, logLevel: 'silent' });
+    t.ok(Object.keys(res.metafile.inputs).some((k) => k.replace(/\\/g, '/').includes(`dist/esm/${tree}/index.js`)), `${spec}: from dist/esm`);
+    const bundled = Object.keys(require(out) as object).filter((k) => k !== '__esModule').sort();
+    const cjs = Object.keys(require(path.join(root, 'dist', tree, 'index.js')) as object).filter((k) => k !== '__esModule').sort();
+    t.same(bundled, cjs, `${spec}: same export names`);
+  }
 });
