@@ -208,7 +208,7 @@ export function resolveOptions(
   const o = input;
   for (const key of Object.keys(o)) {
     if (!OPTION_KEYS.has(key) && !extraKeys.includes(key)) {
-      fail(`unknown option '${key}'. Known options: ${[...OPTION_KEYS, ...extraKeys].join(', ')}.`);
+      fail(`unknown option '${key}'. Known options: ${[...new Set([...OPTION_KEYS, ...extraKeys])].join(', ')}.`);
     }
   }
 
