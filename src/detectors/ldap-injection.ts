@@ -110,7 +110,12 @@ function structure(s: string, escaped: boolean): Detection | undefined {
     const c = s.charCodeAt(i);
     if (c === 40 /* ( */) {
       // An operator group holding a filter item: `(|(attr=`, `(&(attr=`, `(!(attr=`.
-      const op = s.charCodeAt(i + 1);
+      const op = i + 1 < n ? s.charCodeAt(i + 1) : NaN;
+      // Most `(` open no operator group (`((((`, `$($(`, prose): counted without the tests below.
+      if (op !== 38 && op !== 124 && op !== 33) {
+        depth++;
+        continue;
+      }
       // `!(` is also code's negation (`if(!(c=x.c))`): a NOT group counts only where a filter could
       // start (the value's start, after `(`, `)` or a wildcard).
       const pc = i > 0 ? s.charCodeAt(i - 1) : -1;
@@ -129,14 +134,14 @@ function structure(s: string, escaped: boolean): Detection | undefined {
     // A `)` the value did not open: it closes the application's filter item.
     let j = i + 1;
     while (j < n && (s.charCodeAt(j) === 41 || isSpace(s.charCodeAt(j)))) j++;
-    const d = s.charCodeAt(j);
+    const d = j < n ? s.charCodeAt(j) : NaN;
     if (d === 40 && filterItemAt(s, j + 1)) {
       return hit(escaped, 'ldap.filter-breakout', 'Value closes the LDAP filter item with ")" and opens another filter item.');
     }
     if (d === 0) {
       return hit(escaped, 'ldap.nul-truncation', 'Value closes the LDAP filter item and truncates the rest of the filter with a NUL byte.');
     }
-    const prev = s.charCodeAt(i - 1);
+    const prev = i > 0 ? s.charCodeAt(i - 1) : NaN;
     if (prev === 42 /* * */ && (j >= n || d === 42)) {
       found = better(found, {
         rule: 'ldap.wildcard-breakout',
@@ -171,10 +176,13 @@ function unescapeFilter(s: string): string | undefined {
   if (i === -1) return undefined;
   let out = '';
   let last = 0;
-  for (; i < s.length; i++) {
-    if (s.charCodeAt(i) !== 92 /* \ */) continue;
-    const a = hexVal(s.charCodeAt(i + 1));
-    const b = hexVal(s.charCodeAt(i + 2));
+  const n = s.length;
+  // From backslash to backslash (native search), as a loop over every character visited them; reads
+  // past the end are NaN without calling charCodeAt out of bounds (a call site that has read past the
+  // end stays slower in V8's optimized code).
+  for (; i !== -1; i = s.indexOf('\\', i + 1)) {
+    const a = hexVal(i + 1 < n ? s.charCodeAt(i + 1) : NaN);
+    const b = hexVal(i + 2 < n ? s.charCodeAt(i + 2) : NaN);
     if (a < 0 || b < 0) continue;
     const v = a * 16 + b;
     if (v === 0x28 || v === 0x29 || v === 0x2a || v === 0x00 || v === 0x26 || v === 0x7c || v === 0x3d || v === 0x21) {

@@ -300,6 +300,14 @@ function detectLong(value: string): Detection | undefined {
   let best = valueStart(value);
   if (best?.confidence === 'high') return best;
   const shellStart = mongoShellCall(value, skipWs(value, 0));
+  // Only a `(` right after `sleep` can be judged (sleepCall), so the `(` visited are those of
+  // `sleep(`: one native search instead of a visit per `(` (1 MB of `((((` or `$($(` was ~9 µs/KB
+  // here). Same positions in the same order as the `(` the loop judged before.
+  nl = sleepParen(value, 0);
+  // Likewise a lone `&` or `|` is never judged: the first `&&` (`||`) at or after a position is the
+  // first `&` (`|`) the loop would judge there (`;|&` runs: a visit per character before).
+  if (na !== -1) na = value.indexOf('&&', na);
+  if (np !== -1) np = value.indexOf('||', np);
 
   for (;;) {
     // The next trigger: the smallest of the five positions (-1: none left of that kind).
@@ -313,7 +321,6 @@ function detectLong(value: string): Detection | undefined {
     const c = value.charCodeAt(i);
     let d: Detection | undefined;
     let next = i + 1;
-    let judged = true;
     if (c === C_DOLLAR) {
       d = operatorInText(value, i);
       nd = value.indexOf('$', next);
@@ -321,24 +328,24 @@ function detectLong(value: string): Detection | undefined {
       d = connector(value, i, i + 1, ';', shellStart);
       ns = value.indexOf(';', next);
     } else if (c === C_LPAREN) {
-      if (i >= 5) d = sleepCall(value, i);
-      else judged = false;
-      nl = value.indexOf('(', next);
-    } else if (i + 1 < n && value.charCodeAt(i + 1) === c) {
+      d = sleepCall(value, i);
+      nl = sleepParen(value, next);
+    } else {
       // `&&` / `||`: both characters are consumed.
       d = connector(value, i, i + 2, c === C_AMP ? '&&' : '||', shellStart);
       next = i + 2;
-      if (c === C_AMP) na = value.indexOf('&', next);
-      else np = value.indexOf('|', next);
-    } else {
-      judged = false;
-      if (c === C_AMP) na = value.indexOf('&', next);
-      else np = value.indexOf('|', next);
+      if (c === C_AMP) na = value.indexOf('&&', next);
+      else np = value.indexOf('||', next);
     }
-    if (!judged) continue;
     best = better(best, d);
     if (best?.confidence === 'high') return best;
   }
+}
+
+/** Index of the first `(` at or after `from` that ends `sleep(` (it is at 5 or later), or -1. */
+function sleepParen(value: string, from: number): number {
+  const k = value.indexOf('sleep(', from < 5 ? 0 : from - 5);
+  return k === -1 ? -1 : k + 5;
 }
 
 /** `$op` inside text: in object-key position (`{"$gt": ""}`, `, $where: '...'`) or `[$op]` brackets. */

@@ -1187,9 +1187,19 @@ class Walker {
 
   private operandWord(t: SqlToken): boolean {
     const word = t.word;
-    const cls = wordClass(word);
     this.byArmed = false;
-    if (this.peekKind() === T_LPAREN && (word === '' || !NOT_FUNCS.has(word))) return this.call(word, '');
+    if (word === '') {
+      // A word outside the vocabulary (an identifier, prose, `a` in `<a <a`): no class, no CATALOGS
+      // entry, none of the cases below; what the general path ends with, without its Map and Set
+      // look-ups (about a fifth of the walk on runs of such operands).
+      if (this.peekKind() === T_LPAREN) return this.call(word, '');
+      this.selItem(false);
+      this.atom(false, t.start, t.end);
+      this.toOperator();
+      return true;
+    }
+    const cls = wordClass(word);
+    if (this.peekKind() === T_LPAREN && !NOT_FUNCS.has(word)) return this.call(word, '');
     if (word === 'array' && this.peekKind() === T_OTHER && this.nxt.op === '[') {
       // PostgreSQL ARRAY['a','b']: a bracketed list.
       this.advance();
@@ -2539,9 +2549,9 @@ function worthWalking(s: string): boolean {
       const k = WW[c] as number;
       if (k === WW_TRIGGER) return true;
       if (k === WW_DOUBLE) {
-        if (s.charCodeAt(i + 1) === c) return true;
+        if (i + 1 < n && s.charCodeAt(i + 1) === c) return true;
       } else if (k === WW_SLASH) {
-        if (s.charCodeAt(i + 1) === 42) return true;
+        if (i + 1 < n && s.charCodeAt(i + 1) === 42) return true;
       } else if (k === WW_AT && (i === 0 || !isWordChar(s.charCodeAt(i - 1)))) return true; // @var, not an e-mail address
       i++;
       continue;
@@ -2644,7 +2654,7 @@ function breakoutMayContinue(s: string, from: number): boolean {
 //   values...), a call of a known builtin (a CALL word followed by `(`), a symbolic comparison in the
 //   first segment of a walk (F_FIRST_CMP), comments (G_COMMENT, endComment), a leading `)`
 //   (G_LEADCLAUSE; see leadsWithClose), or one of the characters that always walk (`@@`, `::`, `||`,
-//   `&&`, `$`, `\`, brackets, non-ASCII);
+//   `&&`, a `$` next to a word character or `$`, `\`, brackets, non-ASCII);
 // - after the walk dies only UNION/STACK/danger/tautology features survive (F_RESYNC_OK), and all of
 //   them need a STRONG word or a CALL;
 // - a comparison marks F_FIRST_CMP only in the first segment of a walk (segIdx 0 at depth 0): the
@@ -3059,7 +3069,9 @@ function prescan(s: string): number {
     if (k === PC_SPACE) continue;
     if (k === PC_FULL) return SCAN_FULL;
     if (k === PC_OTHER) {
-      const c1 = s.charCodeAt(i);
+      // NaN at the end without reading past it: a charCodeAt call site that has read out of bounds
+      // stays slower in V8's optimized code (see the lexer's readWord).
+      const c1 = i < n ? s.charCodeAt(i) : NaN;
       switch (c) {
         case 0: // NUL: a separator and a truncation point (comment-like)
           comment = true;
@@ -3078,7 +3090,11 @@ function prescan(s: string): number {
           if (d2 === 0) w2 = false;
           break;
         case 40: // (
-          if (++d1 > 40) return SCAN_FULL;
+          // No depth cap: the proof above counts depth exactly (the walker's `depth` is exact too;
+          // only its frames merge past MAX_DEPTH, and no feature reads a merged frame without a
+          // STRONG word, a CALL or a comparison in W1, which walk anyway). A cap of 40 here sent
+          // 1 MB of `((((` or `$($(` through every walk: ~35-50 µs/KB, the engine's dearest shapes.
+          d1++;
           if (w2) d2++;
           break;
         case 41: // )
@@ -3166,7 +3182,16 @@ function prescan(s: string): number {
         case 64: // @
           if (c1 === 64 || c1 === 62 || c1 === 63) return SCAN_FULL; // `@@v`, `@>`, `@?`
           break;
-        default: // $ \ { } [ ] : the full walks decide
+        case 36: // $
+          // A `$` that neither continues a word nor starts one (`$(`, `$ `, `$)`): the lexer reads it as
+          // a one-character word outside the vocabulary, an identifier like `x` (no dollar quote, no
+          // `$1` placeholder: those need a word character or `$` after it). As a key candidate it is
+          // not one (keyState 3, below); after `key =` the walks decide. Any other `$` walks.
+          if (i >= 2 && isWordChar(s.charCodeAt(i - 2))) return SCAN_FULL;
+          if (c1 === 36 || isWordChar(c1)) return SCAN_FULL;
+          if (w1 && keyed) return SCAN_FULL;
+          break;
+        default: // \ { } [ ] : the full walks decide
           return SCAN_FULL;
       }
     }

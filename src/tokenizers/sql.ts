@@ -402,7 +402,7 @@ export class SqlLexer {
         gap = comment = openComment = true;
         continue;
       }
-      const c1 = s.charCodeAt(p + 1);
+      const c1 = p + 1 < len ? s.charCodeAt(p + 1) : NaN;
       if (c === 35 && (c1 === 62 || c1 === 45) && this.quoteFollows(p + 2)) {
         // PostgreSQL JSON path operators `#>`, `#>>`, `#-` (followed by a literal path), not a comment.
         const op = c1 === 45 ? '#-' : s.charCodeAt(p + 2) === 62 ? '#>>' : '#>';
@@ -595,10 +595,12 @@ export class SqlLexer {
   private readOp(t: SqlToken, p: number, c: number): void {
     const s = this.s;
     const op1 = OP1[c] as string;
-    const c1 = s.charCodeAt(p + 1);
+    // Past the end: NaN, as charCodeAt would give, without asking it (see readWord).
+    const len = this.len;
+    const c1 = p + 1 < len ? s.charCodeAt(p + 1) : NaN;
     t.kind = T_OP;
     let op: string = op1;
-    const c2 = s.charCodeAt(p + 2);
+    const c2 = p + 2 < len ? s.charCodeAt(p + 2) : NaN;
     if (c === 60 && c1 === 61 && c2 === 62) op = '<=>';
     else if (c === 45 && c1 === 62 && c2 === 62) op = '->>';
     else if (c === 33 && c1 === 126 && c2 === 42) op = '!~*';
@@ -712,7 +714,11 @@ export class SqlLexer {
       if (!isWordChar(c)) break;
       bits |= c;
     }
-    const n = s.charCodeAt(e);
+    // NaN past the end, without calling charCodeAt out of bounds: V8 recompiles a call site that
+    // once read past the end into a slower form for good (a 1 MB loop reading `charCodeAt(i + 1)`:
+    // 15 µs/KB, guarded 4, Node 20). On this lexer alone the three guarded sites gave little
+    // (`<a <a`: 16.1 -> 14.5 µs/KB, near the noise); they cost a compare each.
+    const n = e < len ? s.charCodeAt(e) : NaN;
     // Literal prefixes: N'..', X'..', B'..', E'..' and charset introducers `_utf8'..'`; U&'..'.
     if (quoteClass(n) === Q_SINGLE && n === 39) {
       const w0 = s.charCodeAt(p) | 0x20;

@@ -168,3 +168,8 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
     t.doesNotThrow(() => detectLdapInjection(v), name);
   }
 });
+
+t.test('parenthesis runs before a filter are counted, and the filter after them is still found', async (t) => {
+  t.equal(detectLdapInjection('('.repeat(1000) + '(|(uid=*))')?.rule, 'ldap.filter-injection');
+  t.equal(detectLdapInjection('x)(' + '('.repeat(10) + '(&(objectClass=*))')?.rule, 'ldap.filter-breakout');
+});

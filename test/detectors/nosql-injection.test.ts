@@ -268,3 +268,13 @@ t.test('long values (indexOf route) find what short ones find', async (t) => {
   // `&&&`: the loop pairs the first two ampersands and moves past them; so does the indexOf route.
   t.same(detectNoSqlInjection("' &&& this.a == 1"), detectNoSqlInjection("' &&& this.a == 1" + ' '.repeat(40)));
 });
+
+t.test('runs of `(`, `&` and `|` are skipped to the `sleep(` and `&&` / `||` they may hold', async (t) => {
+  t.equal(detectNoSqlInjection('('.repeat(100000)), undefined);
+  t.equal(detectNoSqlInjection(';|&'.repeat(30000)), undefined);
+  t.same(detectNoSqlInjection('('.repeat(5000) + '; sleep(5000)'), { rule: 'nosql.where-sleep', reason: 'Text calls sleep(<ms>), the blind timing probe of $where JavaScript injection.', confidence: 'high' });
+  t.equal(detectNoSqlInjection('1;' + '('.repeat(50) + 'sleep(5000)')?.confidence, 'medium');
+  t.equal(detectNoSqlInjection('&|'.repeat(1000) + "x' && this.a == 'a")?.confidence, 'high');
+  t.equal(detectNoSqlInjection("x' " + '& '.repeat(20) + "|| '1'=='1"), undefined);
+  t.equal(detectNoSqlInjection('sleep(5000)' + '('.repeat(100))?.rule, 'nosql.where-predicate');
+});

@@ -678,3 +678,20 @@ t.test('recall: odd-case delays, integer casts of a call, a trailing prime, SQLi
   };
   for (const [name, v] of Object.entries(big)) t.doesNotThrow(() => detectSqlInjection(v), name);
 });
+
+t.test('deep parentheses and lone `$` no longer force the walks, and SQL inside or after them is still found', async (t) => {
+  // The pre-scan settles these without a walk (nothing a bare walk could mark).
+  t.equal(detectSqlInjection('('.repeat(100000)), undefined);
+  t.equal(detectSqlInjection('$( '.repeat(20000)), undefined);
+  t.equal(detectSqlInjection('(((((((((((((((((((((((((((((((((((((((((((((((((((1=1'), undefined);
+  t.equal(detectSqlInjection('a$(1)=a$(1)'), undefined);
+  // ...while SQL past any depth, or next to a `$`, still walks and is judged as before.
+  t.equal(detectSqlInjection('('.repeat(200) + 'select password from users where 1=1--')?.rule, 'sqli.tautology');
+  t.equal(detectSqlInjection("1' or " + '('.repeat(100) + '1=1' + ')'.repeat(100) + '--')?.confidence, 'high');
+  t.equal(detectSqlInjection('1 ' + '('.repeat(60) + 'or 1=1--')?.confidence, 'high');
+  t.equal(detectSqlInjection('$('.repeat(100) + ' 1 union select password from users--')?.rule, 'sqli.union');
+  t.equal(detectSqlInjection('$( '.repeat(1000) + '$$x$$ or 1=1--')?.rule, 'sqli.tautology');
+  t.equal(detectSqlInjection('x=$ or 1=1')?.confidence, 'high');
+  // `$ = $` compares the same name twice: low, as before (the key candidate is not trusted for `$`).
+  t.equal(detectSqlInjection('$ = $')?.confidence, 'low');
+});

@@ -585,3 +585,18 @@ t.test('PHP code after an open tag, and client-side ReDoS in an injected <input 
   };
   for (const [name, v] of Object.entries(big)) t.doesNotThrow(() => detectXss(v), name);
 });
+
+t.test('runs of `<` are skipped to the tag or comment after them', async (t) => {
+  t.equal(detectXss('<'.repeat(100000)), undefined);
+  t.equal(detectXss('<'.repeat(100000) + '<script>alert(1)</script>')?.rule, 'xss.script-tag');
+  t.equal(detectXss('<'.repeat(1000) + '<img src=x onerror=alert(1)>')?.confidence, 'high');
+  t.equal(detectXss('<<<<<< s c r i p t >')?.rule, 'xss.tag-obfuscation');
+  // An open comment after `<` runs or after `!--` runs (the opener is searched by its `!--`).
+  t.equal(detectXss('<'.repeat(1000) + '<!-- x')?.rule, 'xss.comment-injection');
+  t.equal(detectXss('!--'.repeat(1000) + '<!--')?.rule, 'xss.comment-injection');
+  const tags: string[] = [];
+  scanHtmlTags('<<<<a x=1><<</b>', (tag) => {
+    tags.push(`${tag.closing ? '/' : ''}${tag.name}@${tag.start}`);
+  });
+  t.same(tags, ['a@3', '/b@12']);
+});
