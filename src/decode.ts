@@ -77,8 +77,17 @@ function fromUnits(units: number[]): string {
  * Express router on Cloud Functions, `request.url` split on Azure): `%2F` stays inside its segment.
  */
 export function pathSegments(rawPath: string): string[] {
+  // The non-empty parts of `rawPath.split('/')`, without that array and its empty strings (a path is
+  // split on every HTTP invocation).
   const out: string[] = [];
-  for (const s of rawPath.split('/')) if (s.length > 0) out.push(percentDecode(s));
+  const n = rawPath.length;
+  let start = 0;
+  while (start < n) {
+    let end = rawPath.indexOf('/', start);
+    if (end === -1) end = n;
+    if (end > start) out.push(percentDecode(rawPath.slice(start, end)));
+    start = end + 1;
+  }
   return out;
 }
 
@@ -366,11 +375,22 @@ export function nullRecord<T>(): Record<string, T> {
 
 /** Each `k=v` pair of a form or query string in order, decoded as form fields are (`+` a space). */
 export function eachFormPair(s: string, each: (k: string, v: string) => void): void {
-  if (s.length === 0) return;
-  for (const part of s.split('&')) {
-    if (part.length === 0) continue;
-    const eq = part.indexOf('=');
-    each(percentDecode(eq === -1 ? part : part.slice(0, eq), true), eq === -1 ? '' : percentDecode(part.slice(eq + 1), true));
+  // One pass of indexOf searches over `s`, as `s.split('&')` and a split of each part would read it,
+  // without their array and part strings (a query string is parsed on every HTTP invocation). `eq`
+  // is the next `=` at or after `start`, searched again only once passed: linear however many
+  // parts lack one.
+  const n = s.length;
+  let start = 0;
+  let eq = -2;
+  while (start < n) {
+    let end = s.indexOf('&', start);
+    if (end === -1) end = n;
+    if (end > start) {
+      if (eq !== -1 && eq < start) eq = s.indexOf('=', start);
+      if (eq === -1 || eq >= end) each(percentDecode(s.slice(start, end), true), '');
+      else each(percentDecode(s.slice(start, eq), true), percentDecode(s.slice(eq + 1, end), true));
+    }
+    start = end + 1;
   }
 }
 

@@ -8,7 +8,7 @@
 import { ANY, C } from '../charclass';
 import type { Detection, DetectorClass, KeyDetector, SourceKind } from '../types';
 import { detectCodeInjection } from './code-injection';
-import { detectDeserialization, detectDeserializationTypeHint, TYPE_HINT_KEYS } from './deserialization';
+import { detectDeserialization, detectDeserializationTypeHint, MARKER_BIGRAMS, TYPE_HINT_KEYS } from './deserialization';
 import { detectNoSqlInjection, detectNoSqlInjectionKey } from './nosql-injection';
 import { detectPathTraversal } from './path-traversal';
 import { detectPrototypePollution, detectPrototypePollutionKey } from './prototype-pollution';
@@ -40,6 +40,8 @@ export interface DetectorEntry {
    * every key). For the keys of parsed bodies and queries, whose mask the engine reads anyway.
    */
   keyNeeds?: number;
+  /** Shortest key `key` can answer for (default: any); the engine calls it for no shorter key. */
+  keyMinLength?: number;
   /**
    * Runs on a string value with the key it sits under in a parsed document (`[0]` for the first item
    * of a two-item array): for what only the pair shows (a type hint naming a gadget class).
@@ -51,6 +53,14 @@ export interface DetectorEntry {
   pairNeeds?: number;
   /** Character kinds the value detector needs; see charclass.ts. */
   needs: number;
+  /**
+   * Adjacent ASCII character pairs (128 x 128, indexed `previous << 7 | current`, 1 flagging one; see
+   * charMaskBigrams) of which a value needs one for `value` to answer, unless its mask meets
+   * `bigramsOr`. The engine reads them in its mask pass over string values (not keys, not decoded
+   * forms, which are not gated on them).
+   */
+  bigrams?: Uint8Array;
+  bigramsOr?: number;
   /** Also run on long letters-and-digits-only strings (encoded blobs), which set no mask bit. */
   alnum?: boolean;
   /** Only these sources (default: all). */
@@ -66,7 +76,9 @@ const NON_ALNUM = ANY;
 const SHELL = C.SPACE | C.SLASH | C.DASH | C.STAR | C.OTHER | C.SEMI | C.PIPE | C.AMP | C.BACKTICK | C.DOLLAR | C.NEWLINE | C.LT | C.GT | C.PAREN | C.BRACE | C.SQUOTE | C.DQUOTE | C.BSLASH | C.CARET | C.PERCENT | C.CTRL | C.NONASCII;
 
 export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
-  { class: 'prototype-pollution', key: detectPrototypePollutionKey, value: detectPrototypePollution, needs: C.UNDERSCORE | C.DOT | C.BRACKET | C.COLON | C.SLASH },
+  // Every key it answers for holds `__proto__` or `prototype` (nine characters): `sku`, `qty`,
+  // `price` skip the call.
+  { class: 'prototype-pollution', key: detectPrototypePollutionKey, keyMinLength: 9, value: detectPrototypePollution, needs: C.UNDERSCORE | C.DOT | C.BRACKET | C.COLON | C.SLASH },
   // An operator key holds `$` (`$ne`, `user[$gt]`); the encoding markers are let through too, for a
   // check that would decode `%24ne` or a fullwidth dollar. `sku`, `qty`, `items` skip the call.
   {
@@ -84,7 +96,20 @@ export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
   { class: 'code-injection', value: detectCodeInjection, needs: C.PAREN | C.BRACKET | C.BACKTICK | C.DOT | C.NONASCII },
   // A type hint names a gadget class: every one is dotted (`com.sun.…`, `System.…`), or spelled
   // `Name:#Namespace`.
-  { class: 'deserialization', value: detectDeserialization, pair: detectDeserializationTypeHint, pairKeys: TYPE_HINT_KEYS, pairNeeds: C.DOT | C.COLON, alnum: true, needs: ANY & ~(C.SPACE | C.COMMA) },
+  // A marker needs one of a few character pairs (`_$`, `!`, `(`, `O:`, `rO`, `ac`, …), unless a `.`
+  // (a gadget type name), `<` (an XML object graph) or a non-ASCII byte says otherwise: see
+  // MARKER_BIGRAMS. `SKU-1000` and `Cotton T-shirt, size M` skip the call.
+  {
+    class: 'deserialization',
+    value: detectDeserialization,
+    pair: detectDeserializationTypeHint,
+    pairKeys: TYPE_HINT_KEYS,
+    pairNeeds: C.DOT | C.COLON,
+    alnum: true,
+    needs: ANY & ~(C.SPACE | C.COMMA),
+    bigrams: MARKER_BIGRAMS,
+    bigramsOr: C.DOT | C.LT | C.NONASCII,
+  },
   { class: 'jndi', value: detectJndi, needs: C.DOLLAR },
   { class: 'ssti', value: detectTemplateInjection, needs: C.BRACE | C.PERCENT | C.HASH | C.DOLLAR | C.OTHER },
   { class: 'xxe', value: detectXxe, needs: C.LT },

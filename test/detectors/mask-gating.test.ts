@@ -9,7 +9,7 @@
  * including bare keywords with no punctuation at all (mask 0: no detector may fire on them).
  */
 import t, { type Test } from 'tap';
-import { C, charMask } from '../../src/charclass';
+import { BIGRAM_HIT, bigramMaskTable, C, charMask, charMaskBigrams } from '../../src/charclass';
 import { deepDecode } from '../../src/decode';
 import { DETECTORS } from '../../src/detectors/index';
 import { ATTACKS, BENIGN } from '../helpers/tables';
@@ -126,6 +126,36 @@ const VECTORS: Record<string, readonly string[]> = {
     'ysoserial',
     'rO0AB',
     'aced0005',
+    // Markers that only a bigram shows (no `.`, `<` or non-ASCII character to let them through).
+    'id-rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA',
+    'x-KztAAUc3IAEWphdmE',
+    'x-Cs7QAFc3IAEWphdmE',
+    'AAEAAAD/////AQAAAAAAAAAMAgAAAF9TeXN0ZW0',
+    'v-aced0005737200116a617661',
+    'Tzo4OiJzdGRDbGFzcyI6MDp7fQ==',
+    'x-Tzo4OiJzdGRDbGFzcyI6MDp7fQ',
+    'gASVKAAAAAAAAACMBXBvc2l4lIwGc3lzdGVtlJOUjAJpZJSFlFKULg==',
+    'gAJjcG9zaXgKc3lzdGVtCnEAWAIAAABpZHEBhXECUnEDLg==',
+    'Y29zCnN5c3RlbQooUydpZCcKdFIu',
+    'BAhvOhVHZW06OlJlcXVpcmVtZW50BjoQQHJlcXVpcmVtZW50c1sG',
+    '{"py/reduce": [{"py/function": "os.system"}, ["id"]]}',
+    '{"py/object": "x"}',
+    'XyQkTkRfRlVOQyQkX2Z1bmN0aW9uKCl7fSgp',
+    'a-8kJE5EX0ZVTkMkJF9mdW5jdGlvbigpe30oKQ',
+    'fJCRORF9GVU5DJCRfZnVuY3Rpb24oKXt9KCk',
+    "cos\nsystem\n(S'id'\ntR.",
+    "cos\\nsystem\\n(S'id'\\ntR.",
+    '\u0080\u0004\u0095',
+    'x \u00ac\u00ed\u0000\u0005sr',
+    '!!js/function "function(){return 1}()"',
+    '!ruby/object:Gem::Installer i: x',
+    '{"@type": "com.sun.rowset.JdbcRowSetImpl"}',
+    '{"$type": "System.Windows.Data.ObjectDataProvider, PresentationFramework"}',
+    '{"__type": "System.Windows.Data.ObjectDataProvider"}',
+    '{"__js_function": "function(){require(1)}()"}',
+    '{"rce": function(){ return 1 }()}',
+    'a:2:{i:0;s:1:"x";i:1;O:8:"stdClass":0:{}}',
+    'C:11:"ArrayObject":21:{x:i:0;a:0:{};m:a:0:{}}',
   ],
   ssi: ['<!--#exec cmd="id" -->', '<!--#include virtual="/etc/passwd"-->', '<esi:include src="http://h.invalid/"/>', '<!--esi <esi:vars>$(HTTP_COOKIE)</esi:vars> -->', 'x<ESI:Debug/>'],
 };
@@ -185,6 +215,8 @@ function variants(s: string): string[] {
 }
 
 const BIT_NAMES = Object.entries(C) as Array<[string, number]>;
+/** Each bigram-gated detector's table, as the engine builds it (bigramMaskTable). */
+const BIGRAM_TABLES = new Map(DETECTORS.flatMap((d) => (d.bigrams === undefined ? [] : [[d, bigramMaskTable(d.bigrams)] as const])));
 const describeMask = (m: number): string => BIT_NAMES.filter(([, b]) => (m & b) !== 0).map(([k]) => k).join('|') || '(none: letters and digits only)';
 
 function check(t: Test, strings: Iterable<string>): void {
@@ -209,7 +241,11 @@ function check(t: Test, strings: Iterable<string>): void {
         }
         // What the engine runs: detectors whose needs meet the mask; for letters-and-digits-only
         // strings (mask 0) of 12 or more characters, the `alnum` detectors.
-        const reached = mask === 0 ? entry.alnum === true && s.length >= 12 : (mask & entry.needs) !== 0;
+        // A detector gated on bigrams (deserialization) also needs one of them, or a mask bit of its
+        // `bigramsOr`, in a string value.
+        const table = BIGRAM_TABLES.get(entry);
+        const bigramsPass = table === undefined || (charMaskBigrams(s, table) & BIGRAM_HIT) !== 0 || (mask & (entry.bigramsOr ?? 0)) !== 0;
+        const reached = mask === 0 ? entry.alnum === true && s.length >= 12 : (mask & entry.needs) !== 0 && bigramsPass;
         // Documented gap: a bare serialization magic number shorter than 12 letters and digits
         // (`rO0AB`, `aced0005`) carries no object and is not run, to keep every short word cheap.
         const bareMagic = mask === 0 && s.length < 12;

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { base64Bytes, decodeBase64, deepDecode, escapeDecode, htmlDecode, parseCookieHeader, parseForm, percentDecode } from '../../src/decode';
+import { base64Bytes, decodeBase64, deepDecode, eachFormPair, escapeDecode, htmlDecode, parseCookieHeader, parseForm, pathSegments, percentDecode } from '../../src/decode';
 import { decodePayload, looksLikeJson } from '../../src/body';
 import { charMask, C } from '../../src/charclass';
 import { compilePathGlob, formatPath, splitPath } from '../../src/paths';
@@ -89,6 +89,54 @@ t.test('base64Bytes: the native fast path and the scan accept exactly strict bas
     else if (bytes !== undefined && !bytes.equals(Buffer.from(s, 'base64'))) wrong++;
   }
   t.equal(wrong, 0, `${table.length} strings, accepted exactly when strict, with Node's bytes`);
+});
+
+t.test('eachFormPair reads pairs as splitting on & and then on the first = would', async (t) => {
+  // The reference reading: what eachFormPair did with String#split before it searched in place.
+  const reference = (s: string): Array<[string, string]> => {
+    const out: Array<[string, string]> = [];
+    if (s.length === 0) return out;
+    for (const part of s.split('&')) {
+      if (part.length === 0) continue;
+      const eq = part.indexOf('=');
+      out.push([percentDecode(eq === -1 ? part : part.slice(0, eq), true), eq === -1 ? '' : percentDecode(part.slice(eq + 1), true)]);
+    }
+    return out;
+  };
+  const pairs = (s: string): Array<[string, string]> => {
+    const out: Array<[string, string]> = [];
+    eachFormPair(s, (k, v) => out.push([k, v]));
+    return out;
+  };
+  const cases = ['', '&', '&&', '=', '==', 'a', 'a=', '=b', 'a=b=c', 'a&b&c=1', 'a&&b=2&', '&a=1&b', 'x=1&y&z=%3D&w=+', 'a=%26&b=%3D%3D', 'q=summer%20sale&page=2'];
+  for (const s of cases) t.same(pairs(s), reference(s), JSON.stringify(s));
+  // Random texts over the characters that matter, with the next `=` far behind or ahead.
+  let seed = 11;
+  const rnd = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  const alphabet = ['a', 'b', '=', '&', '%', '2', '0', '+', '\u00e9'];
+  let mismatches = 0;
+  for (let i = 0; i < 5000; i++) {
+    let s = '';
+    for (let n = rnd(14); n > 0; n--) s += alphabet[rnd(alphabet.length)];
+    if (JSON.stringify(pairs(s)) !== JSON.stringify(reference(s))) mismatches++;
+  }
+  t.equal(mismatches, 0, '5000 random texts');
+  // Many parts without `=` then one with it: each part is read once (no search past its end per part).
+  const long = 'a&'.repeat(20000) + 'k=v';
+  const got = pairs(long);
+  t.equal(got.length, 20001);
+  t.same(got[got.length - 1], ['k', 'v']);
+});
+
+t.test('pathSegments: the non-empty parts between slashes, each decoded once', async (t) => {
+  const reference = (p: string): string[] => p.split('/').filter((x) => x.length > 0).map((x) => percentDecode(x));
+  for (const p of ['', '/', '//', '/orders', 'orders', '/a/b/', '/a//b', 'a%2Fb/c', '/%2e%2e/%252e/x', '///x///', '/files/%E2%80%AE.txt']) {
+    t.same(pathSegments(p), reference(p), JSON.stringify(p));
+  }
+  t.same(pathSegments('/a%2Fb/c'), ['a/b', 'c'], '%2F stays inside its segment');
 });
 
 t.test('parseForm and cookies keep keys verbatim and never touch prototypes', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { charMask } from '../../src/charclass';
+import { ANY, BIGRAM_HIT, bigramMaskTable, charMask, charMaskBigrams } from '../../src/charclass';
 import { DETECTORS } from '../../src/detectors/index';
 import { createEngine } from '../../src/engine';
 import type { InputSource, InspectionRequest } from '../../src/types';
@@ -45,7 +45,7 @@ t.test('an exempt header (Host) is remembered only for the detectors it was insp
 // The engine calls a key or pair detector only when the string's mask meets its `keyNeeds` or
 // `pairNeeds` (detectors/index.ts). Like the `needs` masks (mask-gating.test.ts): a detection on a
 // string whose mask misses them would be hidden.
-t.test('keyNeeds and pairNeeds hide no detection', async (t) => {
+t.test('keyNeeds, keyMinLength and pairNeeds hide no detection', async (t) => {
   let seed = 7;
   const rnd = (): number => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -65,11 +65,12 @@ t.test('keyNeeds and pairNeeds hide no detection', async (t) => {
   for (const d of DETECTORS) {
     for (const s of strings) {
       const mask = charMask(s);
-      if (d.key !== undefined && d.keyNeeds !== undefined) {
+      if (d.key !== undefined && (d.keyNeeds !== undefined || d.keyMinLength !== undefined)) {
         for (const parent of [undefined, 'constructor', 'where']) {
           if (d.key(s, parent) === undefined) continue;
           fired++;
-          if ((mask & d.keyNeeds) === 0) violations.push(`${d.class} key ${JSON.stringify(s)}`);
+          if (d.keyNeeds !== undefined && (mask & d.keyNeeds) === 0) violations.push(`${d.class} key ${JSON.stringify(s)}`);
+          if (s.length < (d.keyMinLength ?? 0)) violations.push(`${d.class} key ${JSON.stringify(s)} shorter than keyMinLength`);
         }
       }
       if (d.pair !== undefined && d.pairNeeds !== undefined) {
@@ -127,4 +128,79 @@ t.test('a path found clean answers as a fresh engine would in every source it is
       }
     }
   }
+});
+
+// The deserialization detector runs on a string value only when it holds one of its marker bigrams
+// (MARKER_BIGRAMS) or a `.`, `<` or non-ASCII character (mask-gating.test.ts checks the gate on every
+// vector). End to end: a marker that only a bigram shows is found in a parsed body, keys and decoded
+// forms are not gated, and the values around it change nothing.
+t.test('the bigram gate lets deserialization markers through in values, keys and decoded forms', async (t) => {
+  const e = createEngine();
+  const bodyOf = (value: unknown): InputSource => ({ kind: 'body', path: 'body', value: JSON.stringify(value), decoding: 'body', contentType: 'application/json' });
+  const marker = 'id-rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA';
+  const v = e.inspect(req(bodyOf({ sku: 'SKU-1000', name: 'Cotton T-shirt, size M', note: marker })));
+  t.equal(v.action, 'block');
+  t.same(v.findings.map((f) => `${f.rule} ${f.path}`), ['deser.java-serialized body.note']);
+  const k = e.inspect(req(bodyOf({ [marker]: 1 })));
+  t.ok(k.findings.some((f) => f.rule === 'deser.java-serialized'), 'as a key');
+  // Percent-encoded: the raw text holds no marker bigram; its decoded form is read ungated.
+  const q = e.inspect(req({ kind: 'query', path: 'query', value: { id: 'id-%72%4F0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA' } }));
+  t.ok(q.findings.some((f) => f.rule === 'deser.java-serialized' && f.reason.endsWith('(after decoding)')), 'decoded');
+  t.equal(e.inspect(req(bodyOf({ sku: 'SKU-1000', name: 'Cotton T-shirt, size M' }))).action, 'allow');
+});
+
+// Short letters-and-digits keys of a body are counted against the limits without the rest of the
+// string path (Walk.key), and numbers are not visited at all: the limits count what they did.
+t.test('short plain keys and numbers in a body count against the limits as before', async (t) => {
+  const e = createEngine({ limits: { maxStrings: 10, maxBytes: 1000 } });
+  const keys: Record<string, number> = {};
+  for (let i = 0; i < 11; i++) keys[`k${i}`] = i;
+  const v = e.inspect(req({ kind: 'body', path: 'body', value: keys }));
+  t.equal(v.findings[0]?.rule, 'limits.strings', 'eleven keys are eleven strings');
+  const ten: Record<string, number> = {};
+  for (let i = 0; i < 10; i++) ten[`k${i}`] = i;
+  t.equal(e.inspect(req({ kind: 'body', path: 'body', value: ten })).action, 'allow', 'ten are within the limit');
+  const bytes = createEngine({ limits: { maxBytes: 20 } });
+  t.equal(bytes.inspect(req({ kind: 'body', path: 'body', value: { abcdefghij: 1, klmnopqrst: 2, u: 3 } })).findings[0]?.rule, 'limits.bytes', 'key characters count');
+  // Query keys keep the string path (the clean set remembers them).
+  t.equal(createEngine({ limits: { maxStrings: 2 } }).inspect(req(query({ a1: '1', b2: '2' }))).findings[0]?.rule, 'limits.strings');
+});
+
+t.test('charMaskBigrams is charMask plus whether a flagged ASCII pair occurs', async (t) => {
+  const bigrams = new Uint8Array(128 * 128);
+  const flag = (a: string, b: string): void => {
+    bigrams[(a.charCodeAt(0) << 7) | b.charCodeAt(0)] = 1;
+  };
+  flag('r', 'O');
+  flag('_', '$');
+  flag('\u0000', '(');
+  const table = bigramMaskTable(bigrams);
+  // The reference: every adjacent pair, the first character after NUL, a character after a
+  // non-ASCII one after NUL too.
+  const naive = (s: string): boolean => {
+    let prev = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 128 && bigrams[(prev << 7) | c] === 1) return true;
+      prev = c < 128 ? c : 0;
+    }
+    return false;
+  };
+  const pieces = ['r', 'O', '_', '$', '(', 'a', ' ', '\u00e9', '\u00ac', '.', '<', 'x'];
+  let seed = 3;
+  const rnd = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  const strings = ['', 'rO0AB', 'xrO', 'r O', '(', 'a(', '\u00e9(', 'r\u00e9O', '_$$', 'Cotton T-shirt, size S'];
+  for (let i = 0; i < 5000; i++) {
+    let s = '';
+    for (let n = rnd(8); n > 0; n--) s += pieces[rnd(pieces.length)];
+    strings.push(s);
+  }
+  const bad = strings.filter((s) => {
+    const m = charMaskBigrams(s, table);
+    return (m & ANY) !== charMask(s) || ((m & BIGRAM_HIT) !== 0) !== naive(s);
+  });
+  t.same(bad, []);
 });
