@@ -79,10 +79,11 @@ const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixe
 
 function main(): void {
   const engine = createEngine({ limits: { maxBytes: 4 * 1024 * 1024 } });
-  const targets: Array<{ name: string; run: (s: string) => unknown; needs?: number }> = DETECTORS.filter((d) => d.value !== undefined).map((d) => ({
+  const targets: Array<{ name: string; run: (s: string) => unknown; needs?: number; needsAlso?: number | undefined }> = DETECTORS.filter((d) => d.value !== undefined).map((d) => ({
     name: d.class,
     run: d.value!,
     needs: d.needs,
+    needsAlso: d.needsAlso,
   }));
   targets.push({
     name: 'engine (JSON body field)',
@@ -109,7 +110,7 @@ function main(): void {
       const bySize = new Map<number, number>();
       for (const kb of SIZES) {
         const s = fill(unit, kb * 1024);
-        if (t.needs !== undefined && (charMask(s) & t.needs) === 0) {
+        if (t.needs !== undefined && ((charMask(s) & t.needs) === 0 || (t.needsAlso !== undefined && (charMask(s) & t.needsAlso) === 0))) {
           cells.push('–');
           continue;
         }

@@ -357,7 +357,8 @@ function maskViolations(rows: readonly Row[]): { checked: number; violations: Vi
       for (const entry of DETECTORS) {
         if (entry.value === undefined) continue;
         checked++;
-        if ((mask & entry.needs) !== 0) continue;
+        // The engine calls the detector when the mask meets `needs` (and `needsAlso`, where given).
+        if ((mask & entry.needs) !== 0 && (entry.needsAlso === undefined || (mask & entry.needsAlso) !== 0)) continue;
         let hit;
         try {
           hit = entry.value(s);

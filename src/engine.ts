@@ -294,6 +294,9 @@ interface DetectorTable {
   /** Bits of the detectors gated on bigrams, and each one's `bigramsOr` by detector index. */
   readonly bigramBits: number;
   readonly bigramsOr: Int32Array;
+  /** Bits of the detectors with `needsAlso`, and each one's `needsAlso` by detector index. */
+  readonly alsoBits: number;
+  readonly needsAlso: Int32Array;
 }
 
 function detectorTable(detectors: readonly DetectorEntry[]): DetectorTable {
@@ -330,8 +333,17 @@ function detectorTable(detectors: readonly DetectorEntry[]): DetectorTable {
       bigrams = both;
     }
   });
+  let alsoBits = 0;
+  const needsAlso = new Int32Array(detectors.length);
+  detectors.forEach((d, i) => {
+    if (d.value === undefined || d.needsAlso === undefined) return;
+    alsoBits |= 1 << i;
+    needsAlso[i] = d.needsAlso;
+  });
   return {
     gate,
+    alsoBits,
+    needsAlso,
     bigrams: bigramMaskTable(bigrams ?? new Uint8Array(128 * 128)),
     bigramBits,
     bigramsOr,
@@ -865,6 +877,15 @@ class Walk {
         const low = gated & -gated;
         gated ^= low;
         if ((mask & t.bigramsOr[31 - Math.clz32(low)]!) === 0) run ^= low;
+      }
+    }
+    if (!alnum) {
+      // `needsAlso` (shell): a second mask the value must meet too; one test per such detector.
+      let also = run & t.alsoBits;
+      while (also !== 0) {
+        const low = also & -also;
+        also ^= low;
+        if ((mask & t.needsAlso[31 - Math.clz32(low)]!) === 0) run ^= low;
       }
     }
     while (run !== 0) {

@@ -1909,7 +1909,7 @@ function runPass(value: string, ctx: number, md: boolean, from = 0, to = value.l
 }
 
 /** The charclass bits (charclass.ts) of the P_SHELL characters `; | & \n \r ` $ < > ( { \ % ^ * ? ' "`. */
-const SHELL_CHAR_CLASSES =
+export const SHELL_CHAR_CLASSES =
   C.SEMI | C.PIPE | C.AMP | C.NEWLINE | C.BACKTICK | C.DOLLAR | C.LT | C.GT | C.PAREN | C.BRACE | C.BSLASH | C.PERCENT | C.CARET | C.STAR | C.OTHER | C.SQUOTE | C.DQUOTE;
 
 /**

@@ -245,7 +245,9 @@ function check(t: Test, strings: Iterable<string>): void {
         // `bigramsOr`, in a string value.
         const table = BIGRAM_TABLES.get(entry);
         const bigramsPass = table === undefined || (charMaskBigrams(s, table) & BIGRAM_HIT) !== 0 || (mask & (entry.bigramsOr ?? 0)) !== 0;
-        const reached = mask === 0 ? entry.alnum === true && s.length >= 12 : (mask & entry.needs) !== 0 && bigramsPass;
+        // `needsAlso` (shell): the mask must meet it too.
+        const alsoPass = entry.needsAlso === undefined || (mask & entry.needsAlso) !== 0;
+        const reached = mask === 0 ? entry.alnum === true && s.length >= 12 : (mask & entry.needs) !== 0 && bigramsPass && alsoPass;
         // Documented gap: a bare serialization magic number shorter than 12 letters and digits
         // (`rO0AB`, `aced0005`) carries no object and is not run, to keep every short word cheap.
         const bareMagic = mask === 0 && s.length < 12;
@@ -284,4 +286,51 @@ t.test('strings the mask hints decide early (no slash, colon, percent, control o
 
 t.test('seeded random strings from attack words and every character class', async (t) => {
   check(t, randomStrings(4000, 0x5eed));
+});
+
+t.test('needsAlso: every value the gate skips is one the detector answers undefined for', async (t) => {
+  // Strings from the alphabet the gate skips (every character outside the detector's needsAlso:
+  // letters, digits, `- / . , : _ = # ! [ ] \x7f`, other C0 controls, non-ASCII letters, NBSP, line
+  // separators...), with command names, paths and the words the shell tables know, of every length
+  // around plainClean's 41-character window. The detector is called with the mask, as the engine does.
+  const gated = DETECTORS.filter((d) => d.value !== undefined && d.needsAlso !== undefined);
+  t.ok(gated.length > 0, 'some detector has needsAlso');
+  const next = rng(0x9a7e);
+  const words = ['cat', 'id', 'whoami', 'ls', 'rm', 'sh', 'bash', 'nc', 'curl', 'wget', 'ping', 'cmd', 'powershell', 'etc', 'passwd', 'bin', 'usr', 'tmp', 'dev', 'tcp', 'IFS', 'python', 'perl', 'x', '1', '0', 'SKU', '1000', 'C', 'Windows', 'win', 'ini', 'exe', 'if', 'for', 'do', 'sudo', 'env', 'exec', 'eval'];
+  const all: string[] = [];
+  for (let c = 0; c < 0x3100; c++) {
+    if (c >= 0xd800 && c < 0xe000) continue;
+    all.push(String.fromCharCode(c));
+  }
+  for (const d of gated) {
+    const alphabet = all.filter((ch) => (charMask(ch) & d.needsAlso!) === 0);
+    const seps = alphabet.filter((ch) => !/[A-Za-z0-9]/.test(ch));
+    t.ok(!alphabet.includes(' ') && !alphabet.includes('+') && !alphabet.includes('\t'), `${d.class}: blanks are not in the skipped alphabet`);
+    const violations: string[] = [];
+    let checked = 0;
+    const tryOne = (s: string): void => {
+      const mask = charMask(s);
+      if ((mask & d.needsAlso!) !== 0 || s.length < 2) return;
+      checked++;
+      // Without the mask too: the full detector, not only its entry check, finds nothing there.
+      const hit = d.value!(s, mask) ?? d.value!(s);
+      if (hit !== undefined) violations.push(`${d.class} fires ${hit.rule} on ${JSON.stringify(s)} (mask ${describeMask(mask)})`);
+    };
+    for (let i = 0; i < 20000; i++) {
+      let s = '';
+      const parts = 1 + Math.floor(next() * 10);
+      for (let j = 0; j < parts; j++) {
+        const r = next();
+        s += r < 0.45 ? words[Math.floor(next() * words.length)]! : r < 0.9 ? seps[Math.floor(next() * seps.length)]! : alphabet[Math.floor(next() * alphabet.length)]!;
+      }
+      // Lengths around the 41-character window too.
+      if (next() < 0.2) s = s.repeat(1 + Math.floor(next() * 12));
+      tryOne(s);
+      tryOne(`${s}/bin/sh`);
+      tryOne(`/${s}`);
+    }
+    for (const s of ['SKU-1000', '2026-11-29T10:00:00Z', 'a/b/c.json', 'https://example.com/x/y', '/bin/sh', '/usr/bin/id', 'id', 'whoami-x', 'cat/etc/passwd', 'x'.repeat(50) + '/bin/sh', 'cat\u00a0/etc/passwd', 'cat\u2028id', 'cat\u0000id', 'C:/Windows/System32/cmd.exe', 'rm\u000b-rf\u000b/']) tryOne(s);
+    t.ok(checked > 10000, `${d.class}: ${checked} skipped strings checked`);
+    t.same(violations, [], `${d.class}: no finding on a string its needsAlso skips`);
+  }
 });
