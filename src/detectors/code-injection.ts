@@ -1444,6 +1444,19 @@ const PF_CLASS = new Uint8Array(128);
 })();
 
 /**
+ * Characters after a `\` that make the escape inert for the analysis: ASCII punctuation (and space and
+ * tab) that is none of the prefilter's marks, no identifier character, no line break (a line
+ * continuation joins a name), no parenthesis and no backslash. `\.` or `\-` spell only themselves; the next character
+ * is still read as usual. Runs of `\.`, `..\` (paths, regexes) otherwise sent a whole value through
+ * the full analysis (~40 µs per KB against ~2 for the prefilter).
+ */
+const BS_INERT = new Uint8Array(128);
+for (let c = 0; c < 128; c++) if ((c === 9 || c >= 32) && c !== 127 && c !== 92 && PF_CLASS[c] === 4) BS_INERT[c] = 1;
+// The analysis reads a call through a stray backslash (`Function \(…`): not inert.
+BS_INERT[40] = 0;
+BS_INERT[41] = 0;
+
+/**
  * One pass over the char codes: quotes, escapes, bracket concatenation, and identifiers that any rule
  * needs followed by a code-like character. ~3 ns per character; no allocation.
  */
@@ -1473,7 +1486,13 @@ function prefilter(v: string): number {
       continue;
     }
     if (t === PF_MARK) {
-      if (c === 92) mask |= PF_ANALYZE; // escapes can spell any identifier
+      if (c === 92) {
+        // Escapes can spell any identifier, unless the escaped character is inert (BS_INERT) or there
+        // is none (a backslash that ends the value: old and new builds agreed on 2.1M generated
+        // strings mixing names, escapes and punctuation, trailing backslashes included).
+        const d = k + 1 < n ? v.charCodeAt(k + 1) : -1;
+        if (d >= 128 || (d >= 0 && BS_INERT[d] === 0)) mask |= PF_ANALYZE;
+      }
       else if (c === 39) mask |= PF_SQ;
       else if (c === 34) mask |= PF_DQ;
       else if (c === 91) bracket = true;

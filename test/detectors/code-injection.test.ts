@@ -362,3 +362,22 @@ t.test('a process member followed by a word is a sentence', async (t) => {
     t.equal(detectCodeInjection(v)?.confidence, 'high', v);
   }
 });
+
+t.test('backslashes before inert punctuation do not send a value through the analysis; escapes that spell still do', async (t) => {
+  // Runs of escaped dots and Windows-style `..\` (regexes, paths) are not code; a payload after them is still found.
+  for (const unit of ['\\.', '..\\', '\\-', '\\ ', '\\.\\']) {
+    const run = unit.repeat(Math.ceil((256 * 1024) / unit.length)) + (unit.length === 2 ? '\\' : '');
+    t.equal(detectCodeInjection(run), undefined, `a run of ${JSON.stringify(unit)}`);
+    t.equal(detectCodeInjection(`${run};require('child_process').execSync('id')`)?.confidence, 'high', `a call after a run of ${JSON.stringify(unit)}`);
+  }
+  // Escapes that can spell a name, a line continuation, and a call through a stray backslash keep the analysis.
+  const spelled: string[] = [
+    "this['\\u0065val']('1')",
+    "this['\\x65val']('1')",
+    "global['ev\\\nal']('1')",
+    'new Function \\(\'return process\')()',
+  ];
+  for (const s of spelled) t.ok(detectCodeInjection(s) !== undefined, s);
+  // Honest text with escaped punctuation stays clean.
+  for (const s of ['C:\\Users\\me\\Documents\\report.docx', 'price \\$5 \\- see terms', 'regex: ^\\d+\\.\\d+$']) t.equal(detectCodeInjection(s), undefined, s);
+});
