@@ -109,7 +109,9 @@ export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
   // `Name:#Namespace`.
   // A marker needs one of a few character pairs (`_$`, `!`, `(`, `O:`, `rO`, `ac`, …), unless a `.`
   // (a gadget type name), `<` (an XML object graph) or a non-ASCII byte says otherwise: see
-  // MARKER_BIGRAMS. `SKU-1000` and `Cotton T-shirt, size M` skip the call.
+  // MARKER_BIGRAMS. `SKU-1000` and `Cotton T-shirt, size M` skip the call. Blanks and commas count
+  // as any other character: `Bearer rO0ABXNy…` (a Java stream in base64 without `+`, `/` or `=`,
+  // which an attacker can arrange) must reach the detector; the pair gate keeps prose cheap.
   {
     class: 'deserialization',
     value: detectDeserialization,
@@ -117,7 +119,7 @@ export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
     pairKeys: TYPE_HINT_KEYS,
     pairNeeds: C.DOT | C.COLON,
     alnum: true,
-    needs: ANY & ~(C.SPACE | C.COMMA),
+    needs: ANY,
     bigrams: MARKER_BIGRAMS,
     bigramsOr: C.DOT | C.LT | C.NONASCII,
   },

@@ -147,6 +147,13 @@ t.test('the bigram gate lets deserialization markers through in values, keys and
   const q = e.inspect(req({ kind: 'query', path: 'query', value: { id: 'id-%72%4F0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA' } }));
   t.ok(q.findings.some((f) => f.rule === 'deser.java-serialized' && f.reason.endsWith('(after decoding)')), 'decoded');
   t.equal(e.inspect(req(bodyOf({ sku: 'SKU-1000', name: 'Cotton T-shirt, size M' }))).action, 'allow');
+  // After a word and a blank (a scheme, a label), in base64 without `+`, `/` or `=` (which an attacker
+  // can arrange): blanks and commas do not hide a value from the detector.
+  const stream = 'rO0ABXNyABpqYXZhLnV0aWwuUHJpb3JpdHlRdWV1ZZTaMLT7P4KxAwACSQAEc2l6ZUwACmNvbXBhcmF0b3J0ABZMamF2YS91dGlsL0NvbXBhcmF0b3I7';
+  for (const value of [`Bearer ${stream}`, `token ${stream}, v2`]) {
+    const h = e.inspect(req({ kind: 'header', path: 'headers', value: { authorization: value } }, bodyOf({ t: value })));
+    t.same(h.findings.map((f) => `${f.rule} ${f.path}`), ['deser.java-serialized headers.authorization', 'deser.java-serialized body.t'], value.slice(0, 12));
+  }
 });
 
 // Short letters-and-digits keys of a body are counted against the limits without the rest of the
