@@ -307,15 +307,21 @@ function detectorTable(detectors: readonly DetectorEntry[]): DetectorTable {
     valueBits |= 1 << i;
     if (d.alnum === true) alnumBits |= 1 << i;
   });
+  // gate[256 * b + v]: the detectors whose `needs` share a bit with `v << 8 * b`, i.e. the OR, over
+  // the bits of v, of the detectors each bit summons. Built from v without its lowest bit, one step
+  // per entry: ~1K interpreted steps at cold start where testing every detector for every entry
+  // (17K closure calls) took ~0.5 ms before the optimizer.
   const gate = new Int32Array(4 * 256);
+  const byBit = new Int32Array(32);
+  for (let i = 0; i < detectors.length; i++) {
+    const d = detectors[i]!;
+    if (d.value === undefined) continue;
+    for (let k = 0; k < 32; k++) if ((d.needs & (1 << k)) !== 0) byBit[k]! |= 1 << i;
+  }
   for (let b = 0; b < 4; b++) {
-    for (let v = 0; v < 256; v++) {
-      const part = v << (8 * b);
-      let bits = 0;
-      detectors.forEach((d, i) => {
-        if (d.value !== undefined && (d.needs & part) !== 0) bits |= 1 << i;
-      });
-      gate[256 * b + v] = bits;
+    for (let v = 1; v < 256; v++) {
+      const low = v & -v;
+      gate[256 * b + v] = gate[256 * b + (v ^ low)]! | byBit[8 * b + 31 - Math.clz32(low)]!;
     }
   }
   // One detector's table as it is; several OR-ed into a copy (none: no pair flagged).

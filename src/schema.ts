@@ -36,6 +36,38 @@ export function regExpEngine(): ((pattern: string, flags: string) => { test(s: s
   return engine;
 }
 
+/** ajv's check of a schema against its meta-schema: a validator of schemas, with ajv's `errors`. */
+type MetaValidate = ((schema: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+const DRAFT_07 = 'http://json-schema.org/draft-07/schema';
+
+/**
+ * The draft-07 meta-schema validator that scripts/embed-optional.js generates at build time (ajv's
+ * standalone code of it, with this file's ajv options), or undefined where there is none (run from
+ * the TypeScript sources): then ajv checks schemas itself, as before. ajv compiles that validator at
+ * the first schema it compiles: ~30 ms of every cold start that configures a schema (bench machine,
+ * loaded), against ~3 ms to load the generated one and run it the first time.
+ */
+function metaValidator(): MetaValidate | undefined {
+  try {
+    return require('./embedded/ajv-meta.js') as MetaValidate;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What ajv's own check does before it compiles a schema (`Ajv#validateSchema(schema, true)`). */
+function checkSchema(ajv: AjvType, meta: MetaValidate, s: object): void {
+  if (typeof s === 'boolean') return;
+  const $schema = (s as { $schema?: unknown }).$schema;
+  if ($schema === undefined || $schema === DRAFT_07 || $schema === `${DRAFT_07}#`) {
+    if (!meta(s)) throw new Error(`schema is invalid: ${ajv.errorsText(meta.errors)}`);
+  } else {
+    // Another meta-schema (or not a string): ajv's check, which compiles that one.
+    ajv.validateSchema(s, true);
+  }
+}
+
 export function compileSchemas(schema: object | undefined, schemas: Record<string, object>): SchemaSet | undefined {
   if (schema === undefined && Object.keys(schemas).length === 0) return undefined;
   // strictSchema: an unknown keyword (a typo) is a configuration error, not a silently ignored rule.
@@ -43,6 +75,9 @@ export function compileSchemas(schema: object | undefined, schemas: Record<strin
   // are not validated (no regex-based format library is loaded); `pattern` runs on RE2 instead.
   // Loaded only when a schema is configured: ajv is about a third of the library's load time.
   const Ajv = (require('ajv') as { default: typeof AjvType }).default;
+  // These options (allErrors, strictness) also shape the meta-schema validator scripts/embed-optional.js
+  // generates: change them there too.
+  const meta = metaValidator();
   const ajv = new Ajv({
     strictSchema: true,
     strictNumbers: true,
@@ -51,10 +86,12 @@ export function compileSchemas(schema: object | undefined, schemas: Record<strin
     strictRequired: false,
     allErrors: false,
     validateFormats: false,
+    validateSchema: meta === undefined,
     code: { regExp: regExpEngine() },
   });
   const compile = (s: object, where: string): ValidateFunction => {
     try {
+      if (meta !== undefined) checkSchema(ajv, meta, s);
       return ajv.compile(s);
     } catch (err) {
       throw new RaspConfigError(

@@ -117,3 +117,25 @@ const ctx = { awsRequestId: 'r', functionName: 'f', memoryLimitInMB: '512', getR
   t.same(result, { res: [200, 400, 403], integrity: true, egress: true }, 'valid 200, schema 400 (pattern on re2js), patch 403; integrity and egress watch on', { stderr: r.stderr });
   t.match(r.stderr, /RASP_W_NO_RE2/, 'without re2 next to the bundle, the inlined re2js runs the patterns');
 });
+
+// scripts/embed-optional.js: in dist/esm (what bundlers read) ajv and re2js are text, compiled on the
+// first require, so a bundle that never needs them does not pre-parse ~270 KB of their code at every
+// cold start. The bundle test above runs them from that text (schema, virtual patch, re2js fallback).
+t.test('dist/esm carries ajv and re2js as text, at the installed versions, required only from there', async (t) => {
+  const esm = path.join(root, 'dist', 'esm', 'src');
+  for (const pkg of ['ajv', 're2js']) {
+    const text = fs.readFileSync(path.join(esm, 'embedded', `${pkg}.js`), 'utf8');
+    const version = (JSON.parse(fs.readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+    t.match(text, `: ${pkg} ${version}, bundled`, `${pkg} ${version}`);
+    t.match(text, /^new Function\("module", "exports", "/m, `${pkg}: its code is a string literal`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const exported = require(path.join(esm, 'embedded', `${pkg}.js`)) as Record<string, unknown>;
+    t.ok(pkg === 'ajv' ? typeof exported.default === 'function' : typeof (exported.RE2JS as { compile?: unknown } | undefined)?.compile === 'function', `${pkg} exports`);
+  }
+  const users: Record<string, string> = { 'regex.js': 're2js', 'schema.js': 'ajv', 'patches/index.js': 'ajv' };
+  for (const [file, pkg] of Object.entries(users)) {
+    const src = fs.readFileSync(path.join(esm, file), 'utf8');
+    t.notMatch(src, `require('${pkg}')`, `${file} does not require ${pkg} from node_modules`);
+    t.match(src, `embedded/${pkg}.js')`, `${file} requires the embedded ${pkg}`);
+  }
+});

@@ -32,7 +32,15 @@ const EXTRA: Array<{ class: DetectorClass; payload: string }> = [
   { class: 'ssi', payload: '<!--#exec cmd="id" -->' },
 ];
 const CLASSES: readonly DetectorClass[] = ['sqli', 'nosqli', 'shell', 'path-traversal', 'ssrf', 'xss', 'code-injection', 'prototype-pollution', 'deserialization', 'ssti', 'ldap', 'xxe', 'jndi', 'crlf', 'ssi'];
-const ONE_EACH = CLASSES.map((c) => [...EXTRA, ...ATTACKS].find((a) => a.class === c)!);
+/**
+ * Attacks whose detection builds something on first use (a lazily created table or decoder): the
+ * first invocation must build it, not skip it. xxe: UTF-7 XML is decoded by a TextDecoder created on
+ * the first UTF-7 document (src/detectors/xxe.ts).
+ */
+const LAZY: Array<{ class: DetectorClass; payload: string }> = [
+  { class: 'xxe', payload: '<?xml version="1.0" encoding="UTF-7"?>+ADw-!DOCTYPE r+AFs-+ADw-!ENTITY x SYSTEM +ACI-http://attacker.test/x+ACI-+AD4-+AF0-+AD4-+ADw-r+AD4-+ACY-x+ADs-+ADw-/r+AD4-' },
+];
+const ONE_EACH = [...CLASSES.map((c) => [...EXTRA, ...ATTACKS].find((a) => a.class === c)!), ...LAZY];
 
 const dir = tempDir('rasp-first-');
 fs.mkdirSync(path.join(dir, 'node_modules'));
