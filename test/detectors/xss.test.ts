@@ -600,3 +600,21 @@ t.test('runs of `<` are skipped to the tag or comment after them', async (t) => 
   });
   t.same(tags, ['a@3', '/b@12']);
 });
+
+t.test('names, spellings and PHP tags after long hostile runs', async (t) => {
+  // localName, spelledName and phpCode were made cheaper per `<`; the findings are those of the build
+  // before (and the cheap paths keep the rare shapes: namespaced names, spelled names, `<?` tags).
+  const cases: Array<[string, string, string]> = [
+    ['PHP after 30 KB of `<a `', '<a '.repeat(10000) + '<?php system($_GET[1]); ?>', 'xss.server-code/high'],
+    ['a short PHP echo tag', '<a<a<?= $x ?>', 'xss.server-code/high'],
+    ['a spelled script tag after 30 KB of `<a x="`', '<a x="'.repeat(5000) + '<s c r i p t>', 'xss.tag-obfuscation/high'],
+    ['a namespaced script after 25 KB of end tags', '</a>x'.repeat(5000) + '<x:script>alert(1)</x:script>', 'xss.script-tag/high'],
+    ['a context end tag after end tags', '</a>x'.repeat(100) + '</textarea>', 'xss.context-breakout/medium'],
+    ['question marks after `<a `', '<a ?'.repeat(1000), 'xss.html-tag/low'],
+    ['three spelled letters are no spelling', '<a b c>', 'xss.html-tag/low'],
+  ];
+  for (const [name, value, want] of cases) {
+    const d = detectXss(value);
+    t.equal(d === undefined ? undefined : `${d.rule}/${d.confidence}`, want, name);
+  }
+});

@@ -249,3 +249,18 @@ t.test('percentDecode: an escaped ASCII byte decodes alone, inside or outside a 
     t.equal(percentDecode(s), plain, s);
   }
 });
+
+t.test('percentDecode: long runs of escapes (collected in a byte run past the first 64)', async (t) => {
+  const many = (e: string, n: number): string => e.repeat(n);
+  t.equal(percentDecode(many('%41', 100) + 'x' + many('%42', 100)), 'A'.repeat(100) + 'x' + 'B'.repeat(100));
+  t.equal(percentDecode(many('%25', 300_000)), '%'.repeat(300_000));
+  t.equal(percentDecode(many('%25', 300_000) + '%'), '%'.repeat(300_001));
+  t.equal(percentDecode(many('%25', 70) + '%2'), '%'.repeat(70) + '%2');
+  t.equal(percentDecode(many('%61', 70) + '%e2%82%ac' + many('%62', 70)), 'a'.repeat(70) + '€' + 'b'.repeat(70));
+  t.equal(percentDecode(many('%61', 70) + '%u0041' + many('%62', 3)), 'a'.repeat(70) + 'A' + 'bbb');
+  t.equal(percentDecode(many('%61', 70) + '+' + many('%62', 70), true), 'a'.repeat(70) + ' ' + 'b'.repeat(70));
+  t.equal(percentDecode(many('%61', 70) + '+', false), 'a'.repeat(70) + '+');
+  t.equal(percentDecode(many('%3c', 65) + 'tail'), '<'.repeat(65) + 'tail');
+  t.equal(percentDecode('x%u004'), 'x%u004');
+  t.equal(deepDecode(many('%2525', 1000)), '%'.repeat(1000));
+});
