@@ -211,3 +211,44 @@ t.test('charMaskBigrams is charMask plus whether a flagged ASCII pair occurs', a
   });
   t.same(bad, []);
 });
+
+// The key pass is skipped when no key detector can answer (keyNeedsAny, keyMinFree): the ones that
+// can must still be reached, in a body, at depth, and in arrays.
+t.test('body keys still reach every key detector', async (t) => {
+  const e = createEngine();
+  // Text, not an object literal: `__proto__` in a literal sets the prototype and is no key.
+  const body = (value: unknown): InputSource => ({ kind: 'body', path: 'body', value: typeof value === 'string' ? value : JSON.stringify(value), decoding: 'body', contentType: 'application/json' });
+  const rules = (v: unknown): string[] => e.inspect(req(body(v))).findings.map((f) => f.rule);
+  for (let round = 0; round < 2; round++) {
+    t.ok(rules({ user: { $ne: null } }).includes('nosql.operator-key'), '$ne');
+    t.ok(rules('{"a":[{"b":{"__proto__x":1,"__proto__":{"admin":true}}}]}').some((r) => r.startsWith('proto.')), '__proto__ in an array item');
+    t.ok(rules({ constructor: { prototype: { admin: true } } }).some((r) => r.startsWith('proto.')), 'prototype under constructor (letters only, nine characters)');
+    t.ok(rules({ 'user[$gt]': '' }).some((r) => r.startsWith('nosql.')), 'bracketed operator');
+    t.same(rules({ sku: 'SKU-1', qty: 1, price: 2.5, customer: { name: 'Jane' } }), [], 'an order stays clean');
+  }
+});
+
+// HEADER_EXEMPTIONS are found by a signature of the folded name before lower-casing it: any casing
+// of an exempt name is still exempt, and a name that only looks alike is not.
+t.test('exempt header names in any casing', async (t) => {
+  const url = 'http://169.254.169.254/latest/meta-data/';
+  const e = createEngine();
+  for (const name of ['host', 'HOST', 'Host', 'Origin', 'REFERER', 'X-Forwarded-Host', 'x-forwarded-HOST', 'X-Real-IP', 'Client-Ip', 'HX-Current-URL', 'X-GitLab-Instance']) {
+    for (let round = 0; round < 2; round++) t.equal(e.inspect(req(headers({ [name]: url }))).action, 'allow', `${name} is exempt from SSRF`);
+  }
+  for (const name of ['hosts', 'x-host', 'Hos', 'origin2', 'x-forwarded-fo', 'h\u00f6st', '\u212aost']) {
+    t.equal(e.inspect(req(headers({ [name]: url }))).action, 'block', `${JSON.stringify(name)} is not exempt`);
+  }
+});
+
+// A hand-built event (a direct invoke from code) may hold getters: the walk reads each field once,
+// so the pair check (mail fields) and the detectors judge the same value.
+t.test('a field is read once per walk', async (t) => {
+  const e = createEngine();
+  let reads = 0;
+  const values = ['a@example.com', 'a@example.com\r\nBcc: x@evil.test'];
+  const v: Record<string, unknown> = {};
+  Object.defineProperty(v, 'email', { enumerable: true, get: () => values[reads++ % 2] });
+  e.inspect(req({ kind: 'event', path: 'event', value: v }));
+  t.equal(reads, 1);
+});
