@@ -91,7 +91,10 @@ function textModule(header, text) {
 // are src/schema.ts's; `pattern`, `format` and `code.regExp` play no part (draft-07's meta-schema has
 // no `pattern` keyword and formats are not validated).
 {
-  const ajv = new Ajv({ strictSchema: true, strictNumbers: true, strictTypes: false, strictTuples: false, strictRequired: false, allErrors: false, validateFormats: false, code: { source: true } });
+  // src/schema.ts's options as tsc built them (this step runs after tsc): the generated check reads
+  // schemas exactly as the Ajv that compiles them.
+  const { AJV_OPTIONS } = require(path.join(root, 'dist', 'src', 'schema.js'));
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
   const validate = ajv.getSchema('http://json-schema.org/draft-07/schema');
   if (validate === undefined) throw new Error('embed-optional: ajv has no draft-07 meta-schema');
   const result = buildSync({

@@ -68,27 +68,30 @@ function checkSchema(ajv: AjvType, meta: MetaValidate, s: object): void {
   }
 }
 
+/**
+ * The Ajv options that shape what a schema means and how its errors read: strictSchema (an unknown
+ * keyword, a typo, is a configuration error, not a silently ignored rule); the stylistic strict checks
+ * (types, tuples, required) off, as they reject valid schemas; formats not validated (no regex-based
+ * format library is loaded). scripts/embed-optional.js builds the meta-schema validator from these
+ * same options (read from the built file), so the two cannot drift apart.
+ */
+export const AJV_OPTIONS = Object.freeze({
+  strictSchema: true,
+  strictNumbers: true,
+  strictTypes: false,
+  strictTuples: false,
+  strictRequired: false,
+  allErrors: false,
+  validateFormats: false,
+} as const);
+
 export function compileSchemas(schema: object | undefined, schemas: Record<string, object>): SchemaSet | undefined {
   if (schema === undefined && Object.keys(schemas).length === 0) return undefined;
-  // strictSchema: an unknown keyword (a typo) is a configuration error, not a silently ignored rule.
-  // The stylistic strict checks (types, tuples, required) stay off: they reject valid schemas. Formats
-  // are not validated (no regex-based format library is loaded); `pattern` runs on RE2 instead.
   // Loaded only when a schema is configured: ajv is about a third of the library's load time.
+  // `pattern` runs on RE2.
   const Ajv = (require('ajv') as { default: typeof AjvType }).default;
-  // These options (allErrors, strictness) also shape the meta-schema validator scripts/embed-optional.js
-  // generates: change them there too.
   const meta = metaValidator();
-  const ajv = new Ajv({
-    strictSchema: true,
-    strictNumbers: true,
-    strictTypes: false,
-    strictTuples: false,
-    strictRequired: false,
-    allErrors: false,
-    validateFormats: false,
-    validateSchema: meta === undefined,
-    code: { regExp: regExpEngine() },
-  });
+  const ajv = new Ajv({ ...AJV_OPTIONS, validateSchema: meta === undefined, code: { regExp: regExpEngine() } });
   const compile = (s: object, where: string): ValidateFunction => {
     try {
       if (meta !== undefined) checkSchema(ajv, meta, s);
