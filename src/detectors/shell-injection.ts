@@ -61,6 +61,7 @@ import {
   SUB_PROC_IN,
   SUB_PROC_OUT,
   SUB_ARITH,
+  SUB_DOLLAR,
   TK_CLOSE,
   TK_END,
   TK_OPEN,
@@ -736,8 +737,69 @@ class Pass {
           this.prevWordWasCmd = false;
           this.tokenIndex += 2 * k;
         }
+      } else if (t === TK_WORD && !target) {
+        this.skipArgs();
+      } else if (t === TK_SUB_OPEN && lx.kind === SUB_DOLLAR) {
+        this.skipOpens();
       }
     }
+  }
+
+  /**
+   * After a word: skips the run of simple words and short redirections that follows (ShellLexer.argRun)
+   * where they can only move counters. Two states qualify, both with no call argument, function body,
+   * redirection target, separator decision or PowerShell expression pending, and content seen:
+   *   - an active record whose name is no command (cls 0, no FOR/IF), past its first two arguments or
+   *     not after a strong separator: onArgWord then only counts an argument (see there), and a
+   *     redirection `<a` only marks the record redirected (onRedirTarget: no test can fire on a target
+   *     of five letters without `/`, redirAtStart is false once content was seen, the record has cls 0);
+   *   - command position with no active record and sixteen assignments kept: an assignment word
+   *     (`x="<a x="`) is only not kept again (onCommandWord), a redirection does nothing (as above).
+   * What each skipped token does is replayed here: args, redirected, prevWordWasCmd, redirAtStart and
+   * tokenIndex; prevType stays TK_WORD, and the run's last word is read as a token (prevWordNorm).
+   * 1 MB of `<a x="`: the two passes went from ~3 tokens per 6 characters each to a scan.
+   */
+  private skipArgs(): void {
+    if (this.psDepth !== 0 || this.callStage === 1 || this.fdStage === 2 || this.redirPending !== 0 || this.pendingSepGlued >= 0 || !this.sawContent) return;
+    let argMode: boolean;
+    if (this.active) {
+      if (this.cmdPos || this.cls !== 0 || this.special !== 0 || (this.args < 2 && ((1 << this.kind) & STRONG_KINDS) !== 0)) return;
+      argMode = true;
+    } else {
+      if (!this.cmdPos || this.assigned.length < 16) return;
+      argMode = false;
+    }
+    const lx = this.lx;
+    const k = lx.argRun(!argMode);
+    const r = lx.runRedirs;
+    if (k === 0 && r === 0) return;
+    if (argMode) {
+      this.args += k;
+      if (r > 0) this.redirected = true;
+      this.prevWordWasCmd = false;
+    } else if (r > 0) {
+      this.prevWordWasCmd = false;
+    }
+    if (r > 0) this.redirAtStart = false;
+    this.tokenIndex += k + 2 * r;
+  }
+
+  /**
+   * After a `$(`: skips the `$(` openers glued after it (ShellLexer.openRun). Each would run onSubOpen
+   * in the state the one before left (no record active, prevType TK_SUB_OPEN so not glued, nested,
+   * not a code span): only the opener's position and index change. `$($($(…`: a token per 2 characters.
+   */
+  private skipOpens(): void {
+    const lx = this.lx;
+    const k = lx.openRun();
+    if (k === 0) return;
+    this.subOpenGlued = false;
+    this.subOpenIndex = this.tokenIndex + k - 1;
+    this.subOpenStart = lx.start;
+    this.subOpenEnd = lx.end;
+    this.subOpenKind = SUB_DOLLAR;
+    this.prevSubNested = true;
+    this.tokenIndex += k;
   }
 
   // ---- words ---------------------------------------------------------------------------------------
@@ -1839,6 +1901,13 @@ const P_SEP = 128;
 const P_MAY = 256;
 /** `]` (for `]::`, PowerShell static calls). Exact below LONG_VALUE only, like P_MAY. */
 const P_BRK = 512;
+/**
+ * A character mayFind answers true at wherever it stands (Q_SPECIAL: `$ \` \\ { ^ < > %`, LF, CR): every
+ * one of them is a P_SHELL character, searched for at any length, so the bit is exact.
+ */
+const P_SPEC = 1024;
+/** The bits presence() computes exactly at any length (P_MAY and P_BRK are exact below LONG_VALUE only). */
+const P_EXACT = 0xff | P_SPEC;
 
 const PRESENCE = new Uint16Array(128);
 /** The characters of PRESENCE, one string each, for the indexOf scan of long values. */
@@ -1858,18 +1927,19 @@ const PRESENCE_BITS: number[] = [];
   set(';&|\n\r`$<>(){}\\^=', P_SEP);
   set('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_\'"*?[:$`\\{^<>%\n\r&.', P_MAY);
   set(']', P_BRK);
+  set('$`\\{^<>%\n\r', P_SPEC);
   // The P_SHELL characters first: without one of them, only a blank matters (see presence).
   for (let c = 0; c < 128; c++) {
     if (((PRESENCE[c] as number) & P_SHELL) !== 0) {
       PRESENCE_CHARS.push(String.fromCharCode(c));
-      PRESENCE_BITS.push((PRESENCE[c] as number) & 0xff);
+      PRESENCE_BITS.push((PRESENCE[c] as number) & P_EXACT);
     }
   }
   for (let c = 0; c < 128; c++) {
     // (P_MAY and P_BRK alone, on letters and `]`, are not scanned for: long values never read them.)
     if (((PRESENCE[c] as number) & 0xff) !== 0 && ((PRESENCE[c] as number) & P_SHELL) === 0) {
       PRESENCE_CHARS.push(String.fromCharCode(c));
-      PRESENCE_BITS.push((PRESENCE[c] as number) & 0xff);
+      PRESENCE_BITS.push((PRESENCE[c] as number) & P_EXACT);
     }
   }
 })();
@@ -3167,6 +3237,9 @@ function firstWordMay(v: string): boolean {
     const c = v.charCodeAt(b);
     if (isLexBlank(c)) break;
     if (c === 33 || c === 58) return true; // `! cmd` keeps the command position; `C:/x.exe`
+    // `%` (Q_SPECIAL): mayFind(v, a, b) below returns true at it, and every test before it returns
+    // true or goes on. 1 MB of `%25%25…` is one word: its walk ended at the end of the value.
+    if (c === 37) return true;
     if (c !== 39 && c !== 34) text++;
   }
   if (text === 0) return true;
@@ -3218,8 +3291,10 @@ function detect(value: string, pf: number): Detection | undefined {
     // only the first word can be a command (see firstWordMay).
     if ((pf & P_SEP) === 0 && !firstWordMay(value)) return undefined;
     // Punctuation without a shell-only character or a command name anywhere (`Mozilla/5.0 (X11; …`,
-    // `en-US,en;q=0.9`): nothing below can fire (see mayFind).
-    if (!mayFind(value, 0, n)) return undefined;
+    // `en-US,en;q=0.9`): nothing below can fire (see mayFind). mayFind returns true at the first
+    // Q_SPECIAL character and false only at the end of its walk, so with one present (P_SPEC) its
+    // answer is true: not walked (1 MB of `</a>x` cut after a `<`: a walk of every run to reach it).
+    if ((pf & P_SPEC) === 0 && !mayFind(value, 0, n)) return undefined;
   }
 
   let best: Detection | undefined;

@@ -174,6 +174,17 @@ function isPlain(c: number): boolean {
   return c >= 128 || PLAIN[c] === 1;
 }
 
+/** argRun's classes: word text (PLAIN, `=`), what ends a word item (blanks, `<`, `>`), anything else. */
+const AR_OTHER = 0;
+const AR_WORD = 1;
+const AR_END = 2;
+const ARG_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ARG_CLASS[c] = isPlain(c) || c === C_EQ ? AR_WORD : isBlank(c) || c === C_LT || c === C_GT ? AR_END : AR_OTHER;
+
+/** The characters readDq stops at: `"`, `\`, backtick, `$`. */
+const DQ_STOP = new Uint8Array(128);
+for (const ch of '"\\`$') DQ_STOP[ch.charCodeAt(0)] = 1;
+
 /** True when `c` ends a word (used to look at the character after a construct). */
 export function isWordBoundary(c: number): boolean {
   return (
@@ -635,6 +646,156 @@ export class ShellLexer {
     return k;
   }
 
+  /** Redirections skipped by the last argRun (each stands for a TK_REDIR and its TK_WORD target). */
+  runRedirs = 0;
+
+  /**
+   * Skips a run of simple words and short redirections between tokens, for a caller that knows such
+   * tokens change nothing but counters in its current state (the shell detector's arguments of a
+   * record that names no command, or assignments at command position once it keeps no more of them).
+   * The caller owns their meaning; the lexer's token fields are left as they were.
+   *
+   * Items, each after blanks (isBlank characters only: no line continuation, no comment):
+   *   - a word of PLAIN characters, `=`, matched '..' segments and matched ".." segments with no `\`,
+   *     backtick or `$` inside, ended by a blank, `<`, `>` or the end of the range: to next() a
+   *     TK_WORD whose flags hold at most W_UNQUOTED, W_QUOTED, W_ASSIGN and W_LONG, with no
+   *     substitution, expansion or lexer state change. With `assignOnly`, the word must also open
+   *     with NAME= (up to 64 identifier characters, unquoted): a W_ASSIGN word.
+   *   - a redirection as redirRun skips it (`<a`, `> b`): a TK_REDIR (RD_IN / RD_OUT) then a TK_WORD.
+   * The last word item of the run is not skipped (nor what follows it): next() returns it, so the
+   * caller sees the run's last word as a token (its text, and the token kinds after it, are exact).
+   * Returns the number of words skipped; runRedirs holds the redirections skipped. Each character is
+   * read at most twice (the unskipped tail is read again by next()): linear.
+   */
+  argRun(assignOnly: boolean): number {
+    this.runRedirs = 0;
+    if (this.finished || this.pendingOpen !== 0 || this.pendingDq || this.pendingSq) return 0;
+    const s = this.s;
+    const n = this.n;
+    const lastDouble = this.lastDouble;
+    const lastSingle = this.lastSingle;
+    let i = this.i;
+    let words = 0;
+    let redirs = 0;
+    // What is committed: the cursor and counts before the last word item seen.
+    let cutI = i;
+    let cutWords = 0;
+    let cutRedirs = 0;
+    let sawWord = false;
+    scan: for (;;) {
+      let j = i;
+      let c = 0;
+      while (j < n) {
+        c = s.charCodeAt(j);
+        if (!isBlank(c)) break;
+        j++;
+      }
+      if (j >= n) break;
+      if (c === C_LT || c === C_GT) {
+        const e = this.redirItem(j);
+        if (e < 0) break;
+        redirs++;
+        i = e;
+        continue;
+      }
+      // A word item (see argRun): PLAIN and `=`, matched quotes; ends at a blank, `<`, `>` or n.
+      let k = j;
+      if (assignOnly) {
+        if (!isIdentStart(c)) break;
+        k++;
+        while (k < n && k - j <= 64 && isIdentChar(s.charCodeAt(k))) k++;
+        if (k >= n || k - j > 64 || s.charCodeAt(k) !== C_EQ) break;
+        k++;
+      }
+      while (k < n) {
+        const d = s.charCodeAt(k);
+        const a = d < 128 ? (ARG_CLASS[d] as number) : AR_WORD;
+        if (a === AR_WORD) {
+          k++;
+        } else if (a === AR_END) {
+          break;
+        } else if (d === C_DQ) {
+          // Matched (a later `"` exists in range): readDq reads it all as literal text.
+          if (k >= lastDouble) break scan;
+          k++;
+          for (;;) {
+            const q = s.charCodeAt(k);
+            if (q < 128 && DQ_STOP[q] === 1) {
+              if (q !== C_DQ) break scan;
+              break;
+            }
+            k++;
+          }
+          k++;
+        } else if (d === C_SQ) {
+          if (k >= lastSingle) break scan;
+          k = s.indexOf("'", k + 1) + 1;
+        } else {
+          break scan;
+        }
+      }
+      cutI = i;
+      cutWords = words;
+      cutRedirs = redirs;
+      sawWord = true;
+      words++;
+      i = k;
+    }
+    if (!sawWord) {
+      // Redirections only: their targets set no word text the caller keeps; all are skipped.
+      cutI = i;
+      cutRedirs = redirs;
+    }
+    this.i = cutI;
+    this.runRedirs = cutRedirs;
+    return cutWords;
+  }
+
+  /** End of the redirection item at `j` (a `<` or `>`), or -1: redirRun's grammar, one pair. */
+  private redirItem(j: number): number {
+    const s = this.s;
+    const n = this.n;
+    let p = j + 1;
+    const c1 = p < n ? s.charCodeAt(p) : NaN;
+    if (!(c1 === C_SPACE || c1 === C_TAB || isIdentChar(c1))) return -1;
+    while (p < n && (s.charCodeAt(p) === C_SPACE || s.charCodeAt(p) === C_TAB)) p++;
+    const w = p;
+    if (!(p < n && isIdentStart(s.charCodeAt(p)))) return -1;
+    p++;
+    while (p < n && p - w <= 5 && isIdentChar(s.charCodeAt(p))) p++;
+    if (p - w > 5) return -1;
+    const d = p < n ? s.charCodeAt(p) : NaN;
+    if (p < n && d !== C_SPACE && d !== C_TAB && d !== C_LT && d !== C_GT) return -1;
+    return p;
+  }
+
+  /**
+   * After a `$(` opener: skips the `$(` openers that follow it directly (no blank between; a third
+   * `(` would make `$((`, not skipped). Each is what next() returns there: TK_SUB_OPEN SUB_DOLLAR,
+   * one level pushed. The token fields are set to the last one's. Returns how many were skipped.
+   */
+  openRun(): number {
+    if (this.finished || this.pendingOpen !== 0 || this.pendingDq || this.pendingSq) return 0;
+    const s = this.s;
+    const n = this.n;
+    let i = this.i;
+    let k = 0;
+    while (i + 1 < n && s.charCodeAt(i) === C_DOLLAR && s.charCodeAt(i + 1) === C_LPAREN && (i + 2 >= n || s.charCodeAt(i + 2) !== C_LPAREN)) {
+      this.push(M_PAREN, false);
+      i += 2;
+      k++;
+    }
+    if (k > 0) {
+      this.i = i;
+      this.type = TK_SUB_OPEN;
+      this.kind = SUB_DOLLAR;
+      this.start = i - 2;
+      this.end = i;
+      this.spaceBefore = false;
+    }
+    return k;
+  }
+
   private qtail(): number {
     this.i = this.n;
     this.finished = true;
@@ -785,7 +946,10 @@ export class ShellLexer {
           let e = this.i + 1;
           while (e < this.n && isPlain(this.s.charCodeAt(e))) e++;
           if (e - this.i > 1) {
-            this.append(this.s.slice(this.i, Math.min(e, this.i + NORM_CAP)));
+            if (e < this.n && this.s.charCodeAt(e) === C_PERCENT && this.norm.length >= NORM_CAP) e = this.cappedRun(e);
+            // Past NORM_CAP, append() would only set W_LONG: no slice to make (`%25%25…` as one word).
+            if (this.norm.length < NORM_CAP) this.append(this.s.slice(this.i, Math.min(e, this.i + NORM_CAP)));
+            else this.flags |= W_LONG;
             this.unquotedChars += e - this.i;
             this.flags |= W_UNQUOTED;
             this.i = e;
@@ -1069,13 +1233,8 @@ export class ShellLexer {
     const s = this.s;
     const a = this.i + 1;
     const limit = Math.min(this.n, a + 48);
-    let k = a;
-    while (k < limit && k - a <= 32) {
-      const c = s.charCodeAt(k);
-      if (!(isIdentChar(c) || c === C_LPAREN || c === C_RPAREN)) break;
-      k++;
-    }
-    if (k === a || s.charCodeAt(k) !== C_COLON || s.charCodeAt(k + 1) !== 126) return false;
+    let k = this.cmdSliceName(this.i);
+    if (k < 0) return false;
     const name = s.slice(a, k).toLowerCase();
     k += 2;
     const negOff = s.charCodeAt(k) === 45;
@@ -1110,6 +1269,42 @@ export class ShellLexer {
     this.flags |= W_UNQUOTED;
     this.i = k + 1;
     return true;
+  }
+
+  /**
+   * A plain run inside a word whose norm is already NORM_CAP long stopped at a `%` (at `e`): where the
+   * run can go on to. Past the cap a character only counts (unquotedChars, W_UNQUOTED, W_LONG), and
+   * so does a `%` that opens no `%NAME:~` slice (cmdSlice refuses it unchanged, then it is appended),
+   * so the run goes on over plain characters and such `%`. (Below the cap it may not: append() of
+   * one longer run flags W_LONG otherwise than the pieces did.) 1 MB of `%25%25…` was a switch and a
+   * cmdSlice call per `%`; cmdSliceName reads the name after each `%` again: two reads per character.
+   */
+  private cappedRun(e: number): number {
+    const s = this.s;
+    const n = this.n;
+    for (;;) {
+      if (e < n && s.charCodeAt(e) === C_PERCENT && this.cmdSliceName(e) < 0) e++;
+      else return e;
+      while (e < n && isPlain(s.charCodeAt(e))) e++;
+    }
+  }
+
+  /**
+   * For the `%` at `p`: the end of the NAME of a `%NAME:~` opener (cmdSlice's first test), or -1 when
+   * none follows, where cmdSlice gives up having changed nothing.
+   */
+  private cmdSliceName(p: number): number {
+    const s = this.s;
+    const a = p + 1;
+    const limit = Math.min(this.n, a + 48);
+    let k = a;
+    while (k < limit && k - a <= 32) {
+      const c = s.charCodeAt(k);
+      if (!(isIdentChar(c) || c === C_LPAREN || c === C_RPAREN)) break;
+      k++;
+    }
+    if (k === a || s.charCodeAt(k) !== C_COLON || s.charCodeAt(k + 1) !== 126) return -1;
+    return k;
   }
 
   /** Decodes one ANSI-C escape whose letter is at `k`; returns the index after it. */

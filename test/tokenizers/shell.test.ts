@@ -80,3 +80,105 @@ t.test('double-quoted text is kept as written, up to NORM_CAP, then flagged W_LO
     t.equal((w![1] & W_LONG) !== 0, whole.length > NORM_CAP, `W_LONG of ${lead}"q x ${len}"`);
   }
 });
+
+/** Every token of `s` from `lx` on, as comparable strings. */
+function rest(lx: ShellLexer): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < 10000; k++) {
+    const tk = lx.next();
+    out.push([tk, lx.kind, lx.start, lx.end, lx.spaceBefore, tk === TK_WORD ? lx.norm : '', tk === TK_WORD ? lx.flags : 0, lx.depth].join('|'));
+    if (tk === TK_END) break;
+  }
+  return out;
+}
+
+t.test('argRun skips words and redirections, never the last word, and the tokens after it are unchanged', async (t) => {
+  const lx = new ShellLexer('a b c "d e" \'f\' g=h <x >y z;w');
+  lx.next();
+  t.equal(lx.argRun(false), 4, 'b c "d e" \'f\'');
+  t.equal(lx.runRedirs, 0);
+  t.equal(lx.next(), TK_WORD);
+  t.equal(lx.norm, 'g=h', 'the last word of the run is a token');
+  // Property: after the first token, skipping then lexing gives the tail of the full token stream.
+  const cases = [
+    'a b c d e',
+    'a b <c >d e f',
+    'a <b <c',
+    'a b "c d" e "f$x" g',
+    'a b "c\\"d" e',
+    "a b 'c d' e 'f",
+    'a b "c d',
+    'a b #c d',
+    'a b\\\nc d',
+    'a b c(d) e',
+    'a b c>(d) e',
+    'a b c;d e',
+    'a b c`d` e',
+    'a b+c+d',
+    'a x="<a x="<a x="<a x="<a x="<a',
+    'a <abcdef b c',
+    'a < b > c d',
+    'a b <<c d e',
+    'a b ü é c',
+    'x=1 y="2 3" z=\'4\' w <a v=5 u',
+    'x=1 y=2 3 z=4',
+    `x=1 ${'a'.repeat(70)}=2 y=3 z=4`,
+  ];
+  for (const s of cases) {
+    for (const assignOnly of [false, true]) {
+      const full = new ShellLexer(s);
+      const all = rest(full);
+      const lx2 = new ShellLexer(s);
+      lx2.next();
+      const k = lx2.argRun(assignOnly);
+      const r = lx2.runRedirs;
+      t.same(rest(lx2), all.slice(1 + k + 2 * r), `${JSON.stringify(s)} assignOnly=${assignOnly}: ${k} words, ${r} redirections skipped`);
+    }
+  }
+  // Only NAME= words in assignment mode; redirections alone are all skipped.
+  const a = new ShellLexer('x=1 y=2 z w=3 v=4');
+  a.next();
+  t.equal(a.argRun(true), 0, 'y=2 is the last assignment before `z`');
+  const b = new ShellLexer('x=1 y=2 w=3 v=4 z');
+  b.next();
+  t.equal(b.argRun(true), 2, 'y=2 w=3');
+  const c = new ShellLexer('a <b >c <d;e');
+  c.next();
+  t.equal(c.argRun(false), 0);
+  t.equal(c.runRedirs, 2, '`<d` ends at `;`: not an item');
+});
+
+t.test('openRun skips glued $( openers only', async (t) => {
+  const lx = new ShellLexer('$($($($((1))x)');
+  lx.next();
+  t.equal(lx.argRun(false), 0);
+  t.equal(lx.openRun(), 2, 'not `$((`');
+  t.equal(lx.depth, 3);
+  const full = rest(new ShellLexer('$($($($((1))x)'));
+  t.same(rest(lx), full.slice(3));
+  const sp = new ShellLexer('$( $(');
+  sp.next();
+  t.equal(sp.openRun(), 0, 'a blank between: not skipped');
+  const deep = new ShellLexer('$('.repeat(1000) + 'id');
+  deep.next();
+  t.equal(deep.openRun(), 999);
+  t.equal(deep.depth, 1000);
+  t.equal(deep.next(), TK_WORD);
+  t.equal(deep.norm, 'id');
+});
+
+t.test('past NORM_CAP, % runs are counted as characters, and a slice after them is still read', async (t) => {
+  const long = 'a'.repeat(NORM_CAP + 10);
+  const v = long + '%25'.repeat(20);
+  const lx = new ShellLexer(v);
+  t.equal(lx.next(), TK_WORD);
+  t.equal(lx.norm, v.slice(0, NORM_CAP));
+  t.equal(lx.unquotedChars, v.length);
+  t.ok((lx.flags & W_LONG) !== 0);
+  t.equal(lx.flags & W_SLICE, 0);
+  const [w] = words(long + '%25%25%COMSPEC:~-7,3%%25');
+  t.ok(((w?.[1] ?? 0) & W_SLICE) !== 0, 'the slice after the cap');
+  t.equal(w?.[2], '%COMSPEC:~-7,3%');
+  const [w2] = words(long + '%25%%x:~1,1%');
+  t.ok(((w2?.[1] ?? 0) & W_SLICE) !== 0, 'a slice right after a lone %');
+});
