@@ -169,6 +169,50 @@ class UnitBuffer {
   }
 }
 
+/**
+ * False when normalize(s, start, end) provably rewrites nothing and returns a text without `/`, `\\`
+ * or `.`: s[start, end) holds none of them, no code unit above ASCII (which normalize may rewrite,
+ * and lower-cases), no `0x` and no `%` that normalize would rewrite (its `%uXXXX` and percentByte
+ * tests, asked here as there, at every `%`: with nothing rewritten normalize reads every position).
+ * Its `2f`/`5c` rewrite needs a `.` before. True means normalize must run. analyzeReading asks this
+ * first: a megabyte of `%25` or `%%` cost ~5-10 µs/KB of normalize's bookkeeping for a text it
+ * then only searched for separators; this reads each character once with a table-free test.
+ */
+function mayNormalizeToPath(s: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 47 || c === 92 || c === 46 || c >= 0x80) return true;
+    if (c === 48) {
+      if ((at(s, i + 1) | 0x20) === 120) return true;
+      continue;
+    }
+    // A `%` within two characters of the end is neither a `%uXXXX` nor percentByte's `%XX`.
+    if (c !== 37 || i + 2 >= end) continue;
+    const c1 = s.charCodeAt(i + 1);
+    const h1 = hexVal(c1);
+    if (h1 < 0) {
+      // normalize rewrites a `%uXXXX` only to a separator or dot; any four hex digits count here.
+      // (Its percentByte then reads a `u`, or whatever follows the `%`, where a hex digit must be.)
+      if ((c1 | 0x20) === 117 && i + 5 < end && hexVal(s.charCodeAt(i + 2)) >= 0 && hexVal(s.charCodeAt(i + 3)) >= 0 && hexVal(s.charCodeAt(i + 4)) >= 0 && hexVal(s.charCodeAt(i + 5)) >= 0) return true;
+      continue;
+    }
+    const c2 = s.charCodeAt(i + 2);
+    let b: number;
+    if (c1 === 50 && c2 === 53 && i + 4 < end && hexVal(s.charCodeAt(i + 3)) >= 0 && hexVal(s.charCodeAt(i + 4)) >= 0) {
+      // `%25` then two hex digits: percentByte's re-encoded `%`, read by percentByte itself.
+      if (percentByte(s, i, end) < 0) continue;
+      b = pctByte;
+    } else {
+      // percentByte without a re-encoding: the two hex digits after the `%`.
+      const h2 = hexVal(c2);
+      if (h2 < 0) continue;
+      b = h1 * 16 + h2;
+    }
+    if (b === 0x2e || b === 0x2f || b === 0x5c || b === 0 || b === 0xc0 || b === 0xc1 || b === 0xe0) return true;
+  }
+  return false;
+}
+
 function normalize(s: string, start: number, end: number): Normalized {
   // Runs of characters that need no rewriting are copied as slices and the result is lower-cased
   // once; `out` (a rope in V8) is never read while it is built. `dots` counts the `.` ending it.
@@ -915,6 +959,14 @@ function analyzeReading(s: string, start: number, end: number, leading: boolean,
             hi = end = leadStopIn(s, b + 1, end);
             lead = false;
           }
+          if (!mayNormalizeToPath(s, start, end)) {
+            // normalize's text would hold no `/`, `\\` or `.` (see there), so the test below
+            // would return here, with nothing rewritten (obfuscated false) and no `\\`.
+            READING.obfuscated = false;
+            READING.escDot = false;
+            READING.end = end;
+            return undefined;
+          }
           n = normalize(s, start, end);
           const q = b - lo;
           t = n.text;
@@ -962,6 +1014,36 @@ function analyzeReading(s: string, start: number, end: number, leading: boolean,
           segIndex++;
           slashCount++;
           a = b + 1;
+          // What follows may be more of the same (`\.\./`, `./././`, `////`): while the character
+          // (`c`, at b + 1) and the one after it are separators or dots, and not two dots, what the
+          // iterations would do for it is done here, in a tight loop: no crown word or glued root
+          // starts with two of these characters, none of them ends the leading token or is
+          // rewritten by normalize, and a segment ended here is empty or `.` (only counted). It
+          // stops, with the state the iteration would start with, at anything else, which the
+          // iteration then reads. The first reading of a megabyte of `\.\./` walked every
+          // character through every question (~13 of the detector's ~20 µs/KB).
+          let p = b + 1;
+          for (;;) {
+            if (!(c === 47 || c === 92 || c === 46)) break;
+            const nx = p + 1 < hi ? t.charCodeAt(p + 1) : 0;
+            if (!(nx === 47 || nx === 92 || nx === 46) || (c === 46 && nx === 46)) break;
+            if (c === 46) {
+              dots++;
+            } else {
+              if (!(a === p || (p === a + 1 && t.charCodeAt(a) === 46))) break;
+              if (c === 92 && before === 46 && nx === 46) escDot = true;
+              if (c === 47) sawSlash = true;
+              else sawBack = true;
+              dots = 0;
+              segIndex++;
+              slashCount++;
+              a = p + 1;
+            }
+            before = c;
+            c = nx;
+            p++;
+          }
+          b = p - 1;
           continue;
         }
       }
@@ -1032,6 +1114,40 @@ function analyzeReading(s: string, start: number, end: number, leading: boolean,
       }
       if (!hasNext) break;
       a = b + 1;
+      if (!isUrl && !prevStrong) {
+        // Climbs that follow (`../../`, `..\..\`): while the token goes on with `..`, a separator
+        // and another `.`, each such `..` segment is counted here as the iterations would count it
+        // (a climb; no crown word or glued root starts with `..`, `./` or `/.`, none of these
+        // characters ends the leading token or is rewritten by normalize, and the `\` of `.\.`
+        // is noted as an escaped dot). The iteration reads the `.` where it stops, with the state
+        // it would have. A megabyte of `../` (and the escaped reading of `\.\./`) walked each
+        // character through every question.
+        let p = b + 1;
+        while (p + 3 < hi && t.charCodeAt(p) === 46 && t.charCodeAt(p + 1) === 46 && t.charCodeAt(p + 3) === 46) {
+          const sep = t.charCodeAt(p + 2);
+          if (sep === 47) sawSlash = true;
+          else if (sep === 92) {
+            sawBack = true;
+            escDot = true;
+          } else break;
+          const raw = segIndex;
+          segIndex++;
+          slashCount++;
+          climbs++;
+          if (firstClimbAt === -1) firstClimbAt = raw;
+          depth--;
+          if (depth < minDepth) minDepth = depth;
+          prev = PREV_OTHER;
+          before = sep;
+          p += 3;
+          a = p;
+        }
+        if (p !== b + 1) {
+          c = 46;
+          dots = 0;
+          b = p - 1;
+        }
+      }
     }
     if (restart) {
       // Over normalize's text from its start.
@@ -1581,6 +1697,12 @@ function firstMayToken(value: string): number {
   let named = false;
   let url = false;
   for (let j = 0; j <= n; j++) {
+    if (may && interesting && active) {
+      // The token is accepted: what is left of it changes nothing but the colon and NUL notes
+      // (PT_OTHER) and where it ends (PT_BOUND). One load a character to there (a megabyte of
+      // `%25` went through every question below, ~3 µs/KB).
+      while (j < n && ((PT2[value.charCodeAt(j)] as number) & (PT_BOUND | PT_OTHER)) === 0) j++;
+    }
     const t = j < n ? (PT2[value.charCodeAt(j)] as number) : PT_BOUND;
     if (t & PT_BOUND) {
       if (ts >= 0) {

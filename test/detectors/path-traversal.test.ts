@@ -317,3 +317,82 @@ t.test('the first value a process inspects gets the verdict of a warmed process 
     t.same(got, values.map((v) => detectPathTraversal(v) ?? null), JSON.stringify(values), { stderr: r.stderr });
   }
 });
+
+t.test('a token whose escapes decode to no separator or dot is passed before normalize (mayNormalizeToPath)', async (t) => {
+  const d = (v: string): string => {
+    const r = detectPathTraversal(v);
+    return `${r?.rule ?? '-'}/${r?.confidence ?? '-'}`;
+  };
+  // Nothing a separator or dot: undefined, short and long.
+  t.equal(d('%25'.repeat(3)), '-/-');
+  t.equal(d('%'.repeat(500)), '-/-');
+  t.equal(d('%41%42%43' + '%25'.repeat(200)), '-/-');
+  t.equal(d('%u0041%g1%2'), '-/-');
+  // Each escape normalize rewrites to a separator or dot still reaches it, after any number of
+  // escapes that it does not rewrite (the same verdicts as before the pre-check).
+  for (const pad of ['', '%25'.repeat(100), '%%%'.repeat(100), '%41'.repeat(100)]) {
+    const p = pad.slice(0, 6);
+    t.equal(d(`${pad}%2f%2e%2e%2f%2e%2e%2fx`), 'path.traversal/high', `%2f%2e%2e after ${p}`);
+    t.equal(d(`${pad}%252f%252e%252e%252f%252e%252e%252fx`), 'path.traversal/high', `double-encoded after ${p}`);
+    t.equal(d(`${pad}%u2215%u002e%u002e%u2215%u002e%u002e%u2215x`), 'path.traversal/high', `%u after ${p}`);
+    t.equal(d(`${pad}%c0%af%c0%ae%c0%ae%c0%af%c0%ae%c0%ae%c0%afx`), 'path.traversal/high', `overlong c0 after ${p}`);
+    t.equal(d(`${pad}%e0%80%af%e0%80%ae%e0%80%ae%e0%80%afx`), pad === '' ? 'path.traversal/high' : 'path.traversal/medium', `overlong e0 after ${p}`);
+    t.equal(d(`${pad}%5cetc%5cpasswd`), 'path.system-file/high', `%5c after ${p}`);
+    if (pad !== '') t.equal(d(`${pad}0x2f0x2e0x2e0x2f0x2e0x2e0x2fx`), 'path.traversal/high', `0x after ${p}`);
+  }
+  // An escape cut off by the token's end is not one.
+  t.equal(d('%25%2'), '-/-');
+  t.equal(d('%25%u002'), '-/-');
+});
+
+t.test('runs of separators and single dots (read in a tight loop) keep every question', async (t) => {
+  const d = (v: string): string => {
+    const r = detectPathTraversal(v);
+    return `${r?.rule ?? '-'}/${r?.confidence ?? '-'}/${r?.reason ?? '-'}`;
+  };
+  t.equal(d('./'.repeat(200)), '-/-/-');
+  t.equal(d('/.' + '/'.repeat(300)), '-/-/-');
+  t.equal(d('\\./'.repeat(200)), '-/-/-');
+  // The escaped dots the run walks over are noted: the escaped reading climbs.
+  t.equal(d('\\.\\./'.repeat(3)), 'path.traversal/high/A path that climbs 3 directories up.');
+  t.equal(d('/' + '.\\./'.repeat(3)), 'path.traversal/high/A path that climbs 3 directories up.');
+  // What ends a run is read as before: a name, a climb, a crown word, the leading token's end.
+  t.equal(d('./'.repeat(100) + 'etc/passwd'), 'path.system-file/high/A path that names a classic system file (passwd, boot.ini, web.xml…).');
+  t.equal(d('/./././etc/x'), 'path.system-file/high/An absolute path into etc (a system location).');
+  t.equal(d('./'.repeat(100) + '../../x'), 'path.traversal/high/A path that climbs 2 directories up.');
+  t.equal(d('/\\./\\./?x=../../a'), 'path.traversal/high/A path that climbs 2 directories up.');
+  t.equal(d('\\.\\./' + '"../../'), 'path.traversal/high/A path that climbs 2 directories up.');
+  t.equal(d('\\.\\./?../'), 'path.traversal/medium/A relative path that climbs one directory up.');
+  t.equal(d('\\./\\./"x'), '-/-/-');
+  t.equal(d('\\\\.\\.\\'), 'path.windows-device/high/A Windows device or extended-length path prefix.');
+});
+
+t.test('runs of climbs (counted in a tight loop) keep every question', async (t) => {
+  const d = (v: string): string => {
+    const r = detectPathTraversal(v);
+    return r === undefined ? '-' : `${r.rule}/${r.confidence}/${r.reason}`;
+  };
+  const cases: Array<[string, string]> = [
+    ["x/../", "path.traversal/low/A path with ../ that stays inside its start."],
+    ["a/b/c/../../x", "path.traversal/low/A path with ../ that stays inside its start."],
+    ["a/b/c/d/../../../x", "path.traversal/low/A path with ../ that stays inside its start."],
+    ["a/b/c/..\\..\\d", "path.traversal/medium/A path with ../ that stays inside its start."],
+    ["see x/../.. here", "path.traversal/medium/A relative path that climbs one directory up."],
+    ["a/b/../../../.ssh/id_rsa", "path.system-file/high/A path that names a classic system file (passwd, boot.ini, web.xml…)."],
+    ["a/b/c/../../.x", "path.traversal/low/A path with ../ that stays inside its start."],
+    ["a/../../etc/passwd", "path.system-file/high/A path that names a classic system file (passwd, boot.ini, web.xml…)."],
+    ["a/../..;/x", "path.traversal/high/A path with an obfuscated ../."],
+    ["http://h/a/../../../x", "path.traversal/high/A path that climbs 2 directories up."],
+    ["a/../...", "path.traversal/high/A path with an obfuscated ../."],
+    ["/a/../../", "path.traversal/medium/A relative path that climbs one directory up."],
+    ["x/../..\"/../../", "path.traversal/high/A path that climbs 2 directories up."],
+    [".passwd\\.Win;etc/..\\.C:.\\;passwd/\\", "path.system-file/high/A path to a system or secret file."],
+    ["\"x.ini../..\\.passwd \"\\.Winboot.inipasswd.", "path.system-file/high/A path to a system or secret file."],
+
+  ];
+  for (const [v, want] of cases) t.equal(d(v), want, v);
+  t.equal(d('a/' + '../'.repeat(300) + 'x'), 'path.traversal/high/A path that climbs many directories up.');
+  t.equal(d('a/' + '..\\'.repeat(300) + 'x'), 'path.traversal/high/A path that climbs many directories up.');
+  t.equal(d('a/b/c/d/e/f/g/h/i/j/k/' + '../'.repeat(11)), 'path.traversal/low/A path with ../ that stays inside its start.');
+  t.equal(d('a/b/c/d/e/f/g/h/i/j/k/' + '../'.repeat(12)), 'path.traversal/medium/A relative path that climbs one directory up.');
+});

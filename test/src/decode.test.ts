@@ -264,3 +264,30 @@ t.test('percentDecode: long runs of escapes (collected in a byte run past the fi
   t.equal(percentDecode('x%u004'), 'x%u004');
   t.equal(deepDecode(many('%2525', 1000)), '%'.repeat(1000));
 });
+
+t.test('percentDecode goes from one `%` (or `+`) to the next: same output', async (t) => {
+  t.equal(percentDecode('a'.repeat(1000) + '%41' + 'b'.repeat(1000)), 'a'.repeat(1000) + 'A' + 'b'.repeat(1000));
+  t.equal(percentDecode('%%%%41%%'), '%%%A%%');
+  t.equal(percentDecode('%'.repeat(500) + '%41'), '%'.repeat(500) + 'A');
+  t.equal(percentDecode('%'.repeat(500)), '%'.repeat(500));
+  t.equal(percentDecode('%%u0041%'), '%A%');
+  t.equal(percentDecode('%C3%%A9'), '\ufffd%\ufffd');
+  t.equal(percentDecode('%C3x%A9 y'), '\ufffdx\ufffd y');
+  t.equal(percentDecode('a+b%%2Bc+%', true), 'a b%+c %');
+  t.equal(percentDecode('x+'.repeat(300) + '%41', true), 'x '.repeat(300) + 'A');
+  t.equal(percentDecode('%41+%42', false), 'A+B');
+  t.equal(percentDecode('+%+', true), ' % ');
+});
+
+t.test('htmlDecode: long runs of entities (collected in a byte run past the first 64), `&&` runs', async (t) => {
+  t.equal(htmlDecode('&#38;'.repeat(300_000)), '&'.repeat(300_000));
+  t.equal(htmlDecode('&#60;'.repeat(100) + 'x' + '&lt;'.repeat(100) + '&#x1F600;' + '&#233;'.repeat(70)), '<'.repeat(100) + 'x' + '<'.repeat(100) + '😀' + 'é'.repeat(70));
+  t.equal(htmlDecode('&#x2e;'.repeat(70) + '&#x2215;' + '&#x2e;'.repeat(3) + '&nbsp;'), '.'.repeat(70) + '\u2215...\u00a0');
+  t.equal(htmlDecode('&#38'.repeat(70) + '&#0;&#xD800;&#99999999;'), '&'.repeat(70) + '\ufffd\ufffd\ufffd');
+  t.equal(htmlDecode('&&&&#38;&&lt;&'), '&&&&&<&');
+  t.equal(htmlDecode('&'.repeat(1000)), '&'.repeat(1000));
+  t.equal(htmlDecode('x&#;&#x;&bogus;&amp'), 'x&#;&#x;&bogus;&amp');
+  t.equal(htmlDecode('a&amp;b'.repeat(100)), 'a&b'.repeat(100));
+  t.equal(deepDecode('&#38;'.repeat(1000)), '&'.repeat(1000));
+  t.equal(deepDecode('&#38;#38;'.repeat(100)), '&'.repeat(100));
+});
