@@ -252,3 +252,45 @@ t.test('a field is read once per walk', async (t) => {
   e.inspect(req({ kind: 'event', path: 'event', value: v }));
   t.equal(reads, 1);
 });
+
+// Header, path and query names the key detectors found nothing in are remembered across invocations
+// (Walk.key): only findings-free names, only without a parent key, only in those sources.
+t.test('a name a key detector answers is found again on every invocation', async (t) => {
+  const e = createEngine();
+  const proto = JSON.parse('{"__proto__":"1"}') as Record<string, string>;
+  for (let i = 1; i <= 3; i++) {
+    const h = e.inspect(req(headers({ $where: '1', 'x-ok': '1' })));
+    t.equal(h.action, 'block', `header name, invocation ${i}`);
+    t.equal(h.findings[0]?.rule, 'nosql.operator-key');
+    t.equal(h.findings[0]?.path, 'headers.$where');
+    const q = e.inspect(req({ kind: 'query', path: 'query', value: proto }));
+    t.equal(q.findings[0]?.rule, 'proto.proto-key', `query name, invocation ${i}`);
+    const p = e.inspect(req({ kind: 'path', path: 'pathParameters', value: { 'user[$ne]': 'x' } }));
+    t.equal(p.findings[0]?.class, 'nosqli', `path parameter name, invocation ${i}`);
+  }
+});
+
+t.test('a name remembered clean without a parent key is still judged under one', async (t) => {
+  const e = createEngine();
+  // `prototype` alone is no finding; under `constructor` it is.
+  t.equal(e.inspect(req({ kind: 'query', path: 'query', value: { prototype: '1', constructor: '1' } })).action, 'allow');
+  t.equal(e.inspect(req({ kind: 'query', path: 'query', value: { prototype: '1', constructor: '1' } })).action, 'allow', 'and from the cache');
+  const v = e.inspect(req({ kind: 'query', path: 'query', value: { q: '{"constructor":{"prototype":{"polluted":1}}}' } }));
+  t.equal(v.action, 'block');
+  t.equal(v.findings[0]?.rule, 'proto.constructor-prototype');
+});
+
+t.test('a key finding below the paranoia level is dropped on every invocation, and found at a higher level on every one', async (t) => {
+  const e = createEngine();
+  t.equal(e.inspect(req(headers({ __proto_x: '1' }))).action, 'allow');
+  const low = createEngine({ paranoia: 1 });
+  const high = createEngine({ paranoia: 3 });
+  for (let i = 0; i < 2; i++) {
+    // `$amount`: an unknown operator, a low-confidence finding, seen only at paranoia 3.
+    t.equal(low.inspect(req(headers({ $amount: '1' }))).action, 'allow', `paranoia 1, invocation ${i + 1}`);
+    const h = high.inspect(req(headers({ $amount: '1' })));
+    t.equal(h.findings[0]?.rule, 'nosql.unknown-operator', `paranoia 3, invocation ${i + 1}`);
+  }
+  const b = e.inspect(req({ kind: 'body', path: 'body', value: '{"a":{"__proto__":{"x":1}}}', decoding: 'body', contentType: 'application/json' }));
+  t.equal(b.findings[0]?.rule, 'proto.proto-key');
+});
