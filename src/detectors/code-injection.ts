@@ -1546,13 +1546,46 @@ function hintBefore(v: string, f: number): boolean {
   return k - s >= 3 && k - s <= 13 && isHint(v, s, k - s);
 }
 
+/** FOLLOWERS as a table (all ASCII). */
+const FOLLOWER = new Uint8Array(128);
+for (const ch of FOLLOWERS) FOLLOWER[ch.charCodeAt(0)] = 1;
+
+/**
+ * Whether hintBefore holds before some follower. hintBefore is pure, so the order in which the
+ * followers are tried does not change the answer: one indexOf loop per follower (prose: a few
+ * native searches), and, once those have visited more followers than one per 16 characters, one
+ * pass over the value with a table instead (runs of followers, `((((`, `$($(`, `../../`, were an
+ * indexOf call per character: ~5-10 µs/KB at 1 MB). Either way linear: the loops stop at the budget.
+ */
+function followerHint(v: string): boolean {
+  let budget = (v.length >> 4) + 16;
+  for (let f = 0; f < FOLLOWERS.length; f++) {
+    const ch = FOLLOWERS[f] as string;
+    for (let k = v.indexOf(ch); k !== -1; k = v.indexOf(ch, k + 1)) {
+      if (--budget < 0) return followerHintDense(v);
+      if (hintBefore(v, k)) return true;
+    }
+  }
+  return false;
+}
+
+/** followerHint in one pass (hintBefore(v, 0) is false: the scan starts at 1). */
+function followerHintDense(v: string): boolean {
+  const n = v.length;
+  let p = v.charCodeAt(0);
+  for (let i = 1; i < n; i++) {
+    const c = v.charCodeAt(i);
+    // hintBefore's own first test (the character before: a blank or a hint's last letter), inline.
+    if (c < 128 && FOLLOWER[c] === 1 && (p === 32 || p === 9 || (p < 128 && HINT_LAST[p] === 1)) && hintBefore(v, i)) return true;
+    p = c;
+  }
+  return false;
+}
+
 /** True whenever prefilter() can return PF_ANALYZE; for long values (indexOf scans, no allocation). */
 function mayAnalyze(v: string): boolean {
   if (v.indexOf('\\') !== -1) return true; // escapes can spell any identifier
-  for (let f = 0; f < FOLLOWERS.length; f++) {
-    const ch = FOLLOWERS[f] as string;
-    for (let k = v.indexOf(ch); k !== -1; k = v.indexOf(ch, k + 1)) if (hintBefore(v, k)) return true;
-  }
+  if (followerHint(v)) return true;
   if (hintBefore(v, v.length)) return true;
   // Bracket concatenation: `[`, `+` and a quote.
   return v.indexOf('[') !== -1 && v.indexOf('+') !== -1 && (v.indexOf("'") !== -1 || v.indexOf('"') !== -1);

@@ -308,7 +308,11 @@ function commonsText(p: string, arg: string, st: State): string | undefined {
  */
 export function detectJndi(value: string): Detection | undefined {
   // Fast path: every lookup starts with `${` (encoded spellings arrive decoded from the engine).
-  const first = value.indexOf('${');
+  // Its `{` first: a one-character search, where the two-character one stopped at every `$` (1 MB
+  // of `$($(`: ~2.8 µs/KB to find none). Every `${` has its `{` at `brace` or later.
+  const brace = value.indexOf('{');
+  if (brace === -1) return undefined;
+  const first = value.indexOf('${', brace > 0 ? brace - 1 : 0);
   if (first === -1) return undefined;
   return scan(value, first, { decodes: 0 });
 }

@@ -1009,6 +1009,37 @@ class Walker {
     return true;
   }
 
+  /**
+   * Consumes the lookahead string literal and every one glued after it, while no comment precedes
+   * the next (S_OPERATOR, last accepted token a literal, valid > 0, no statement pending: the
+   * caller's test). Token by token each of them is: step -> onOperator's T_STR case, which returns
+   * true at once after a literal (no state, frame or feature changes), then accepted, which with
+   * stmtPending 0, no comment, valid > 0 and sawNonParen set (a literal was accepted) does only what
+   * is done here: G_NONNUM, valid++, onlyParens, lastKind/lastWord (already T_STR/''), and the
+   * literal's open quote and span, of the last literal only (each overwrites the previous one's).
+   * Linear: each token is lexed once, as by `advance` in run. On 1 MB of `'"'"…` the two quoted walks
+   * spent most of their time in that per-token dispatch and `next` (~14 µs/KB each, now ~4).
+   */
+  private stringRun(): void {
+    // The lookahead literal becomes the current token (as `advance` does), then the lexer reads the
+    // literals glued after it with only ASCII blanks between (SqlLexer.stringRun) into it, and the
+    // lookahead is lexed afresh. A literal the lexer's run leaves (after a comment, NUL or a
+    // non-ASCII space) comes back as the lookahead: run then calls here again or, after a comment,
+    // takes the token path.
+    const t = this.nxt;
+    this.nxt = this.cur;
+    this.cur = t;
+    // `more` holds: the lookahead was a literal, not T_EOF.
+    const k = 1 + this.lx.stringRun(t);
+    this.more = this.lx.next(this.nxt);
+    this.valid += k;
+    this.lastOpenStrQuote = t.closed ? 0 : t.quote;
+    this.lastStart = t.start;
+    this.lastEnd = t.end;
+    this.feats2 |= G_NONNUM;
+    this.onlyParens = false;
+  }
+
   // --- the walk ----------------------------------------------------------------------------------
 
   run(): Walk {
@@ -1021,6 +1052,12 @@ class Walker {
       if (this.state === S_OPERATOR && this.nxt.kind === T_OP && this.valid > 0 && this.sawNonParen && this.stmtPending === 0 && this.depth < MAX_DEPTH && !this.nxt.comment) {
         const op = this.nxt.op;
         if ((op === '<' || op === '>' || op === '=') && this.compareChain()) continue;
+      }
+      // `'a' 'b' 'c'…`: adjacent literals, each accepted by onOperator without a state change (they
+      // concatenate). Read as a run, without the per-token dispatch (see stringRun).
+      if (this.state === S_OPERATOR && this.lastKind === T_STR && this.nxt.kind === T_STR && this.valid > 0 && this.stmtPending === 0 && !this.nxt.comment) {
+        this.stringRun();
+        continue;
       }
       this.advance();
       const t = this.cur;
@@ -3201,6 +3238,13 @@ function prescan(s: string): number {
         case 34: // "
         case 96: // `
           quotes = true;
+          // The quotes right after it do only this too (and end the key candidate, below): read a run
+          // of them here, stopping at `eq` where the loop's head has work. 1 MB of `'"'"…`: ~5 -> ~2 µs/KB.
+          while (i < n && i !== eq) {
+            const d = s.charCodeAt(i);
+            if (d !== 39 && d !== 34 && d !== 96) break;
+            i++;
+          }
           break;
         case 59: // ; ends every segment (unwind) or kills
           w1 = w2 = false;

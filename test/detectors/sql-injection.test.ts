@@ -728,3 +728,26 @@ t.test('comparison chains between plain names read as their tokens would (compar
 t.test('no keyword of the vocabulary is one character long (the lexer skips the look-up for those)', async (t) => {
   for (let c = 32; c < 127; c++) t.notOk(isSqlVocabulary(String.fromCharCode(c).toLowerCase()), String.fromCharCode(c));
 });
+
+t.test('runs of adjacent literals (read in one lexer loop) keep their verdicts', async (t) => {
+  const rule = (s: string): string => {
+    const d = detectSqlInjection(s);
+    return d === undefined ? '-' : `${d.rule}/${d.confidence}`;
+  };
+  // The last literal of a run decides the walk's end: `' or '' '` leaves the application's quote open.
+  t.equal(rule("' or '' '"), 'sqli.tautology/high');
+  t.equal(rule("' or '' or '' or '' or ''"), 'sqli.boolean/medium');
+  t.equal(rule("'a' 'b' 'c' or 'x'='x"), 'sqli.tautology/high');
+  // A comment or NUL between literals is read token by token (the run stops there).
+  t.equal(rule("'a' /**/ 'b' union select 1--"), 'sqli.union/high');
+  t.equal(rule("'a'\u0000'b' or 1=1--"), 'sqli.tautology/high');
+  // Non-ASCII blanks and prefixed literals break a run but not the walk.
+  t.equal(rule("x' 'a'\u00a0'b' or 'q'='q"), 'sqli.tautology/high');
+  t.equal(rule("1' 'a' N'b' 'c' or 1=1#"), 'sqli.tautology/high');
+  t.equal(rule(`'"'"' union select password from users--`), 'sqli.union/high');
+  // A long quote run is nothing; what follows it still counts.
+  t.equal(rule(`'"`.repeat(5000)), '-');
+  t.equal(rule(`'"`.repeat(5000) + "' or 1=1--"), 'sqli.tautology/high');
+  t.equal(rule(`'`.repeat(4001)), '-');
+  t.equal(rule(`"`.repeat(4000) + ' or 1=1--'), 'sqli.tautology/high');
+});

@@ -323,3 +323,19 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
   }
   t.doesNotThrow(() => detectTemplateInjection('{{ x }} '.repeat((5 * MB) / 7)), '5 MB');
 });
+
+t.test('long hostile runs: FreeMarker and Velocity directives after them are still found', async (t) => {
+  const rule = (s: string): string => {
+    const d = detectTemplateInjection(s);
+    return d === undefined ? '-' : `${d.rule}/${d.confidence}`;
+  };
+  t.equal(rule('&#38;'.repeat(100) + '[#assign ex="freemarker.template.utility.Execute"?new()]'), 'ssti.code-execution/high');
+  t.equal(rule('&#38;'.repeat(100) + '<#assign ex="freemarker.template.utility.Execute"?new()>'), 'ssti.code-execution/high');
+  t.equal(rule('<#if x>[#if y]'.repeat(3)), 'ssti.statement/low');
+  t.equal(rule('&#38;'.repeat(100)), '-');
+  t.equal(rule('#'.repeat(100) + '#evaluate($x)'), 'ssti.code-execution/high');
+  t.equal(rule('$('.repeat(100) + '$x.getClass().forName("java.lang.Runtime")'), 'ssti.code-execution/high');
+  t.equal(rule('$('.repeat(100) + '$_x.getClass()'), 'ssti.code-execution/high');
+  t.equal(rule('$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$x.getClass()'), 'ssti.code-execution/high');
+  t.equal(rule('$('.repeat(100)), '-');
+});

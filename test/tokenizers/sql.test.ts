@@ -119,3 +119,83 @@ t.test('MySQL \\N is NULL, also glued to a keyword, but not to other words', asy
   t.notSame(w('\\Notes')[0], 'null');
   t.notSame(w('\\Nunavut')[0], 'null');
 });
+
+/** Every token field of `s` (from `start`) read by `next` alone. */
+function fullTokens(s: string, start = 0): SqlToken[] {
+  const lx = new SqlLexer(s, start);
+  const out: SqlToken[] = [];
+  for (;;) {
+    const tok = newToken();
+    const more = lx.next(tok);
+    out.push(tok);
+    if (!more) return out;
+  }
+}
+
+t.test('stringRun reads the literals `next` would return, while only ASCII blanks separate them', async (t) => {
+  const cases: Array<[string, number, number]> = [
+    // [text after a first literal, literals the run reads, index (in next's tokens) of the one left in the token]
+    [`'a' 'b' "c"'d' x`, 3, 3],
+    [`'a'\t\n'b''' "x""y" ;`, 2, 2], // `'b'''` and `"x""y"`: doubled quotes escape
+    [`'a' 'it''s' 'c\\'d' 'e`, 3, 3], // doubled and backslashed quotes; the last literal is open
+    [`'a' /**/ 'b'`, 0, -1], // a comment before the next literal: the token path reads it
+    [`'a'\u0000'b'`, 0, -1], // NUL (comment-like) ends the run
+    [`'a'\u00a0'b'`, 0, -1], // a non-ASCII space is left to next
+    [`'a' N'b'`, 0, -1], // a prefixed literal is a word first
+    [`'a' \u2019b\u2019`, 0, -1], // typographic quotes are left to next
+    [`'a' $$b$$`, 0, -1], // dollar quoting too
+    [`'a'    `, 0, -1], // trailing blanks stay unread
+  ];
+  for (const [s, count, last] of cases) {
+    const ref = fullTokens(s);
+    const lx = new SqlLexer(s);
+    const first = newToken();
+    lx.next(first);
+    t.same(first, ref[0], `${JSON.stringify(s)}: first literal`);
+    const tok = newToken();
+    tok.start = -7;
+    const k = lx.stringRun(tok);
+    t.equal(k, count, `${JSON.stringify(s)}: literals read`);
+    if (count > 0) {
+      for (let i = 1; i <= count; i++) t.equal(ref[i]!.kind, T_STR);
+      t.same(tok, ref[last], `${JSON.stringify(s)}: the last literal, field for field`);
+    } else {
+      t.equal(tok.start, -7, 'no literal: the token is left untouched');
+    }
+    // `next` goes on exactly where the token-by-token reading does (its `gap` included).
+    const rest: SqlToken[] = [];
+    for (;;) {
+      const x = newToken();
+      const more = lx.next(x);
+      rest.push(x);
+      if (!more) break;
+    }
+    const want = ref.slice(1 + count);
+    t.equal(rest.length, want.length, `${JSON.stringify(s)}: tokens after the run`);
+    for (let i = 0; i < rest.length; i++) {
+      const a = { ...rest[i]! };
+      const b = { ...want[i]! };
+      if (a.kind === T_EOF) a.glued = b.glued = false; // never set for T_EOF (nor read)
+      t.same(a, b, `${JSON.stringify(s)}: token ${i} after the run`);
+    }
+  }
+});
+
+t.test('string literals: quotes fast path and doubled quotes read as before', async (t) => {
+  const lx = new SqlLexer('');
+  t.same(tokens(lx, `'a''b' "c""d" 'e`), [`${T_STR}:0-6:`, `${T_STR}:7-13:`, `${T_STR}:14-16:`, `${T_EOF}:16-16:`]);
+  // A typographic quote closes a literal it opened (its class), but never pairs to escape itself.
+  t.same(tokens(lx, '\u2018a\u2019\u2019 x'), [`${T_STR}:0-3:`, `${T_STR}:3-6:`, `${T_EOF}:6-6:`]);
+  // An ASCII quote of the other class inside a literal is text; a literal ending the input is closed.
+  const tok = newToken();
+  lx.reset(`"it's"`);
+  lx.next(tok);
+  t.equal(tok.kind, T_STR);
+  t.equal(tok.end, 6);
+  t.ok(tok.closed);
+  // After a comment, a literal keeps the comment flags (the general path and the fast one agree).
+  const ref = fullTokens(`/**/'a'`);
+  t.equal(ref[0]!.kind, T_STR);
+  t.ok(ref[0]!.comment);
+  t.ok(ref[0]!.gap);
+});
