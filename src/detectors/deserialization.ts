@@ -1349,14 +1349,17 @@ function isXmlNameChar(c: number): boolean {
  * name characters, 64 spaces): linear; markup costs about one more charCode pass.
  */
 function xmlGadget(s: string): Detection | undefined {
-  // One charCode pass (cheaper than a native search per package root when `<` is dense).
+  // One walk over the `<`s (cheaper than a native search per package root when `<` is dense): the
+  // next `<` is read when it is one to three characters on, else searched for natively, which reads
+  // the text between faster than a charCode loop's load per character (bench/adversarial, 1 MB:
+  // `<a x="` 2.45 -> 2.15 µs/KB, `<a <a ` 2.6 -> 2.0, `<<<<` 3.2 -> 2.6, `</a>x` 2.5 either way).
   const n = s.length;
-  for (let i = 0; i < n - 1; i++) {
-    if (s.charCodeAt(i) !== C_LT) continue;
+  for (let i = s.indexOf('<'); i !== -1 && i < n - 1; ) {
     const c = s.charCodeAt(i + 1);
     if (c < 128 && XML_ROOT_FIRST[c] === 1 && qualifiedNameEnd(s, i + 1, 64) !== -1 && startsWithAny(s, i + 1, JAVA_GADGETS)) {
       return hit('xml-gadget-element', 'XML element named after a Java deserialization gadget class (XStream object graph).', 'high');
     }
+    i = c === C_LT ? i + 1 : i + 2 < n && s.charCodeAt(i + 2) === C_LT ? i + 2 : i + 3 < n && s.charCodeAt(i + 3) === C_LT ? i + 3 : s.indexOf('<', i + 4);
   }
   // The last `<` and `>` before each occurrence, found by pointers that only move forward: the name is
   // inside a tag when the `<` is the later of the two.

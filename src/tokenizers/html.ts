@@ -108,6 +108,17 @@ export function scanHtmlTags(input: string, visit: (tag: HtmlTag) => boolean | v
   }
 }
 
+/**
+ * The attribute list of a tag that has none: shared (and frozen), so the most common tags in dense
+ * markup, end tags and bare `<b>`, allocate one object, not two. Callers only read attribute lists.
+ */
+const NO_ATTRIBUTES: HtmlAttribute[] = Object.freeze([] as HtmlAttribute[]) as HtmlAttribute[];
+
+function record(tag: HtmlTag, a: HtmlAttribute): void {
+  if (tag.attributes === NO_ATTRIBUTES) tag.attributes = [a];
+  else tag.attributes.push(a);
+}
+
 /** Reads one tag starting at `<` (index `start`). Never reads past the first unquoted `>`. */
 function readTag(input: string, start: number, closing: boolean): HtmlTag {
   const n = input.length;
@@ -121,7 +132,7 @@ function readTag(input: string, start: number, closing: boolean): HtmlTag {
   const tag: HtmlTag = {
     name: input.slice(nameStart, i).toLowerCase(),
     closing,
-    attributes: [],
+    attributes: NO_ATTRIBUTES,
     start,
     end: n,
     terminated: false,
@@ -154,7 +165,7 @@ function readTag(input: string, start: number, closing: boolean): HtmlTag {
     let j = i;
     while (j < n && isHtmlSpace(input.charCodeAt(j))) j++;
     if (j >= n || input.charCodeAt(j) !== 61) {
-      if (keep) tag.attributes.push({ name, value: '', hasValue: false });
+      if (keep) record(tag, { name, value: '', hasValue: false });
       i = j;
       continue;
     }
@@ -177,7 +188,7 @@ function readTag(input: string, start: number, closing: boolean): HtmlTag {
       value = keep ? input.slice(j, k) : '';
       i = k;
     }
-    if (keep) tag.attributes.push({ name, value, hasValue: true });
+    if (keep) record(tag, { name, value, hasValue: true });
   }
   tag.end = n;
   return tag;

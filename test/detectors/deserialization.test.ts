@@ -315,3 +315,18 @@ t.test('type hints in a parsed document: the key and the value together', async 
   t.ok(wrapper.findings.some((f) => f.rule === 'deser.gadget-type-wrapper' && f.path === 'body.a[0]'), JSON.stringify(wrapper.findings));
   t.same(inspect({ '@context': 'https://schema.org', '@type': 'Person', sizes: ['Small', 'Medium'] }).findings, []);
 });
+
+t.test('XStream element names after runs of `<` and dense markup', async (t) => {
+  const gadget = '<java.util.PriorityQueue serialization="custom"><default/></java.util.PriorityQueue>';
+  for (const [name, junk] of [
+    ['`<` run right before', '<'.repeat(5000)],
+    ['end tags', '</a>x'.repeat(3000)],
+    ['attribute runs', '<a x="'.repeat(3000)],
+    ['nothing', ''],
+  ] as const) {
+    t.equal(detectDeserialization(junk + gadget)?.rule, 'deser.xml-gadget-element', name);
+  }
+  // The name must follow the `<` directly; a `<` at the very end reads nothing past it.
+  t.not(detectDeserialization('</a>x'.repeat(3000) + '< java.util.PriorityQueue>')?.rule, 'deser.xml-gadget-element');
+  t.equal(detectDeserialization('</a>x'.repeat(3000) + '<'), undefined);
+});

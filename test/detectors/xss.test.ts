@@ -618,3 +618,63 @@ t.test('names, spellings and PHP tags after long hostile runs', async (t) => {
     t.equal(d === undefined ? undefined : `${d.rule}/${d.confidence}`, want, name);
   }
 });
+
+t.test('scheme gates: a colon written as a reference, references that start a scheme, and runs of `&#38;`', async (t) => {
+  // No raw colon: the colon is a reference (numeric with padding, hex, named), so the scheme scan runs.
+  const high = [
+    '"javascript&#58;alert(1)',
+    'javascript&#x3A;alert(1)',
+    'javascript&#0000058;alert(1)',
+    '=javascript&colon;alert(1)',
+    '=JAVASCRIPT&COLON;alert(1)',
+    '&#106;avascript&#58;alert(1)',
+    '&#X6A;avascript&#x3a;alert(1)',
+    '&#9;javascript&#58;alert(1)',
+    '&#38;'.repeat(20000) + '"javascript&#58;alert(1)',
+  ];
+  for (const v of high) t.equal(detectXss(v)?.rule, 'xss.script-url', `script-url: ${JSON.stringify(v.slice(-40))}`);
+  // A reference that decodes to another character than a colon, or to a letter no scheme starts
+  // with, finds no scheme; the encoded-probe rule (a value of 4-16 characters) still runs.
+  const none = ['javascript&#59;void(0)', 'javascript&#x3b;x', '&#38;'.repeat(200000), '&#120;avascript:void(0)', '&#38; &#38; AT&amp;T'];
+  for (const v of none) t.equal(detectXss(v), undefined, `nothing: ${JSON.stringify(v.slice(0, 40))}`);
+  t.equal(detectXss('&#x00003C')?.rule, 'xss.encoded-probe');
+  t.equal(detectXss('&#60;')?.rule, 'xss.encoded-probe');
+});
+
+t.test('the first `<` that may start a judged name: what comes before it is skipped, what is after is found', async (t) => {
+  const cases: Array<[string, string | undefined]> = [
+    ['</a>x'.repeat(3000) + '<embed src=x>', 'xss.embed-tag/high'],
+    ['<a x="'.repeat(3000) + '<frame src=x>', 'xss.embed-tag/high'],
+    ['<a<a'.repeat(3000) + '< script>', 'xss.script-tag/high'],
+    ['</a>x'.repeat(3000) + '<\u0000script>', 'xss.script-tag/high'],
+    ['<=<"<'.repeat(3000) + '<x: script>', 'xss.script-tag/high'],
+    ['<a x="'.repeat(3000) + '<f o r m>', 'xss.tag-obfuscation/high'],
+    ['<a '.repeat(3000) + '<?import namespace="t" implementation="x.htc">', 'xss.embed-tag/high'],
+    ['</a>x'.repeat(3000) + '<!ATTLIST img onerror CDATA "alert(1)">', 'xss.event-handler/high'],
+    ['<<<<' + '<i:embed>', 'xss.embed-tag/high'],
+    // Short names, a `<` at the end, `</`, `<=`: nothing there, as before.
+    ['a <= b and c < d', undefined],
+    ['x<', undefined],
+  ];
+  for (const [value, want] of cases) {
+    const d = detectXss(value);
+    t.equal(d === undefined ? undefined : `${d.rule}/${d.confidence}`, want, JSON.stringify(value.slice(-48)));
+  }
+});
+
+t.test('the tag scanner: tags without attributes and with them', async (t) => {
+  const seen: string[] = [];
+  scanHtmlTags('</a><b><c d=1 e><f/>', (tag) => {
+    seen.push(`${tag.closing ? '/' : ''}${tag.name}:${tag.attributes.map((a) => `${a.name}=${a.value}`).join(',')}`);
+  });
+  t.same(seen, ['/a:', 'b:', 'c:d=1,e=', 'f:']);
+  // Lists without attributes are shared and read-only; a tag's own list is its own.
+  const lists: HtmlTag['attributes'][] = [];
+  scanHtmlTags('<a><b><c x=1><d y=2>', (tag) => {
+    lists.push(tag.attributes);
+  });
+  t.equal(lists[0], lists[1]);
+  t.ok(Object.isFrozen(lists[0]));
+  t.not(lists[2], lists[3]);
+  t.same(lists[2], [{ name: 'x', value: '1', hasValue: true }]);
+});
