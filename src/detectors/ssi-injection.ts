@@ -19,8 +19,8 @@
  * Names are matched without regard to case (`<ESI:Include`, `<!--#EXEC`): some processors are lenient,
  * and the case of the name is no evidence of honesty.
  *
- * Cost: the engine calls this only for strings holding `<`; then one native indexOf per `<`
- * occurrence and a look at most 16 characters long at each: linear. No RegExp.
+ * Cost: the engine calls this only for strings holding `<`; then one native indexOf per `!--` and per
+ * `:` occurrence and a look at most 16 characters long at each: linear. No RegExp.
  */
 import type { Detection } from '../types';
 
@@ -43,46 +43,79 @@ function wordAt(s: string, i: number, max: number): string {
   return j - i > max ? '' : s.slice(i, j).toLowerCase();
 }
 
+/**
+ * The finding of the `<!--` opener at `i` (`i + 1` holds `!`, `i + 2` `--`): an SSI directive
+ * (`<!--#exec`) or an ESI comment block (`<!--esi`); undefined for any other comment.
+ */
+function commentAt(value: string, i: number): Detection | undefined {
+  let j = i + 4;
+  if (value.charCodeAt(j) === 35 /* # */) {
+    // `<!--#exec …`: the directive name follows `#` directly (mod_include and nginx both require it).
+    const name = wordAt(value, j + 1, 8);
+    const after = value.charCodeAt(j + 1 + name.length);
+    const ends = Number.isNaN(after) || isBlank(after) || after === 45 /* - */;
+    if (name !== '' && ends && SSI_HIGH.has(name)) {
+      return { rule: 'ssi.directive', confidence: 'high', reason: `Server-side include directive "#${name}", which a web server with SSI runs when it serves the value.` };
+    }
+    if (name !== '' && ends && SSI_COND.has(name)) {
+      return { rule: 'ssi.directive', confidence: 'medium', reason: `Server-side include conditional "#${name}".` };
+    }
+    return undefined;
+  }
+  // `<!--esi …-->`: an ESI comment block, processed as markup by ESI processors.
+  while (j < value.length && j - i < 8 && isBlank(value.charCodeAt(j))) j++;
+  if (wordAt(value, j, 3) === 'esi') {
+    const after = value.charCodeAt(j + 3);
+    if (Number.isNaN(after) || isBlank(after) || after === 60 /* < */) {
+      return { rule: 'ssi.esi', confidence: 'high', reason: 'Edge Side Includes comment block (<!--esi … -->), which an ESI-enabled CDN or cache processes.' };
+    }
+  }
+  return undefined;
+}
+
+/** The finding of the `<esi:` tag at `i` (`i + 4` holds `:`); undefined for an unknown element. */
+function esiTagAt(value: string, i: number): Detection | undefined {
+  const name = wordAt(value, i + 5, 10);
+  if (name === '') return undefined;
+  if (ESI_HIGH.has(name)) {
+    return { rule: 'ssi.esi', confidence: 'high', reason: `Edge Side Includes tag <esi:${name}>, which an ESI-enabled CDN or cache runs (fetches, leaks cookies or state).` };
+  }
+  if (ESI_OTHER.has(name)) return { rule: 'ssi.esi', confidence: 'medium', reason: `Edge Side Includes tag <esi:${name}>.` };
+  return undefined;
+}
+
+/** Whether `<esi:` (any case) starts at `i`, given that `i + 4` holds `:`. */
+function esiOpenerAt(value: string, i: number): boolean {
+  return i >= 0 && value.charCodeAt(i) === 60 /* < */ && wordAt(value, i + 1, 3) === 'esi';
+}
+
+/**
+ * The finding is the first `high` opener in reading order, else the first `medium` one. Openers are
+ * found from their rarest fixed character, not from `<`: `!--` (then `<` before it) for comments,
+ * `:` (then `<esi` before it) for ESI tags. On a run of `<` (or `<a ` tags) a search per `<` cost one
+ * native call per character (10.9 µs/KB on 1 MB of `<`); `!--` and `:` are absent there, so each is
+ * one native pass. A run of `!--` or `:` costs one call per occurrence, the bound the `<` search had.
+ * The two searches are merged by position so the order of findings, and so the reason reported, is
+ * unchanged: a comment opener at `b - 1` (`b` = the `!`) and a tag at `c - 4` (`c` = the `:`) never
+ * share a start (`!` against `e` at start + 1).
+ */
 export function detectSsiInjection(value: string): Detection | undefined {
   let best: Detection | undefined;
-  for (let i = value.indexOf('<'); i !== -1; i = value.indexOf('<', i + 1)) {
-    const c1 = value.charCodeAt(i + 1);
-    if (c1 === 33 /* ! */ && value.startsWith('--', i + 2)) {
-      let j = i + 4;
-      if (value.charCodeAt(j) === 35 /* # */) {
-        // `<!--#exec …`: the directive name follows `#` directly (mod_include and nginx both require it).
-        const name = wordAt(value, j + 1, 8);
-        const after = value.charCodeAt(j + 1 + name.length);
-        const ends = Number.isNaN(after) || isBlank(after) || after === 45 /* - */;
-        if (name !== '' && ends && SSI_HIGH.has(name)) {
-          return { rule: 'ssi.directive', confidence: 'high', reason: `Server-side include directive "#${name}", which a web server with SSI runs when it serves the value.` };
-        }
-        if (name !== '' && ends && SSI_COND.has(name) && best === undefined) {
-          best = { rule: 'ssi.directive', confidence: 'medium', reason: `Server-side include conditional "#${name}".` };
-        }
-        continue;
-      }
-      // `<!--esi …-->`: an ESI comment block, processed as markup by ESI processors.
-      while (j < value.length && j - i < 8 && isBlank(value.charCodeAt(j))) j++;
-      if (wordAt(value, j, 3) === 'esi') {
-        const after = value.charCodeAt(j + 3);
-        if (Number.isNaN(after) || isBlank(after) || after === 60 /* < */) {
-          return { rule: 'ssi.esi', confidence: 'high', reason: 'Edge Side Includes comment block (<!--esi … -->), which an ESI-enabled CDN or cache processes.' };
-        }
-      }
-      continue;
+  let b = value.indexOf('!--', 1);
+  let c = value.indexOf(':', 4);
+  while (b !== -1 || c !== -1) {
+    let found: Detection | undefined;
+    if (c === -1 || (b !== -1 && b - 1 < c - 4)) {
+      if (value.charCodeAt(b - 1) === 60 /* < */) found = commentAt(value, b - 1);
+      b = value.indexOf('!--', b + 1);
+    } else {
+      // `<esi:include`, `</esi:vars>` is not needed: the opening tag is what runs.
+      if (esiOpenerAt(value, c - 4)) found = esiTagAt(value, c - 4);
+      c = value.indexOf(':', c + 1);
     }
-    // `<esi:include`, `</esi:vars>` is not needed: the opening tag is what runs.
-    if ((c1 | 0x20) === 101 /* e */ && wordAt(value, i + 1, 3) === 'esi' && value.charCodeAt(i + 4) === 58 /* : */) {
-      const name = wordAt(value, i + 5, 10);
-      if (name === '') continue;
-      if (ESI_HIGH.has(name)) {
-        return { rule: 'ssi.esi', confidence: 'high', reason: `Edge Side Includes tag <esi:${name}>, which an ESI-enabled CDN or cache runs (fetches, leaks cookies or state).` };
-      }
-      if (ESI_OTHER.has(name) && (best === undefined || best.confidence !== 'medium')) {
-        best = { rule: 'ssi.esi', confidence: 'medium', reason: `Edge Side Includes tag <esi:${name}>.` };
-      }
-    }
+    if (found === undefined) continue;
+    if (found.confidence === 'high') return found;
+    if (best === undefined) best = found;
   }
   return best;
 }

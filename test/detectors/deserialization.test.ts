@@ -330,3 +330,13 @@ t.test('XStream element names after runs of `<` and dense markup', async (t) => 
   t.not(detectDeserialization('</a>x'.repeat(3000) + '< java.util.PriorityQueue>')?.rule, 'deser.xml-gadget-element');
   t.equal(detectDeserialization('</a>x'.repeat(3000) + '<'), undefined);
 });
+
+t.test('XStream element names: the walk over `<` ends at the last dot', async (t) => {
+  // The dot of the class name is the last one in the value: its `<` is still read.
+  t.equal(detectDeserialization('a. b. <java.util.PriorityQueue>')?.rule, 'deser.xml-gadget-element');
+  t.equal(detectDeserialization('</a>x'.repeat(2000) + '<java.util.PriorityQueue')?.rule, 'deser.xml-gadget-element');
+  t.equal(detectDeserialization('<java.util.PriorityQueue' + '</a>x'.repeat(2000))?.rule, 'deser.xml-gadget-element');
+  // No dot after the `<`: no qualified element name, whatever follows.
+  t.not(detectDeserialization('java.util. <javautilPriorityQueue>')?.rule, 'deser.xml-gadget-element');
+  t.not(detectDeserialization('<' + '</a>x'.repeat(2000))?.rule, 'deser.xml-gadget-element');
+});

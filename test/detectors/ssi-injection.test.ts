@@ -62,9 +62,34 @@ t.test('through the engine: a stored comment field, URL-encoded and HTML-entity 
   t.notOk(off.inspect({ method: 'POST', path: '/c', sources: [{ kind: 'body', path: 'body', value: JSON.stringify({ t: '<esi:debug/>' }), decoding: 'body', contentType: 'application/json' }] }).findings.some((f) => f.class === 'ssi'));
 });
 
+t.test('openers found from `!--` and `:`: order, edges and dense runs', async (t) => {
+  // The first high opener in reading order wins, else the first medium one, whichever search found it.
+  t.match(detectSsiInjection('<esi:include src=x/> <!--#exec cmd=id -->')?.reason, /esi:include/);
+  t.match(detectSsiInjection('<!--#exec cmd=id --> <esi:include src=x/>')?.reason, /#exec/);
+  t.match(detectSsiInjection('<esi:when> <!--#if expr=1 -->')?.reason, /esi:when/);
+  t.match(detectSsiInjection('<!--#if expr=1 --> <esi:when>')?.reason, /#if/);
+  t.match(detectSsiInjection('<!--#if expr=1 --> <esi:vars>')?.reason, /esi:vars/);
+  // Openers at the very start, glued to others, and in any case.
+  t.equal(detectSsiInjection('<esi:debug/>')?.confidence, 'high');
+  t.equal(detectSsiInjection('<!--#echo var=x -->')?.confidence, 'high');
+  t.equal(detectSsiInjection('<!--<!--#exec cmd=id')?.confidence, 'high');
+  t.equal(detectSsiInjection('<!<!--#exec cmd=id')?.confidence, 'high');
+  t.equal(detectSsiInjection('::<ESI:Include src=x>')?.confidence, 'high');
+  t.equal(detectSsiInjection('<<<<<esi:vars>')?.confidence, 'high');
+  // Near misses: the fixed characters without their `<` or with the wrong prefix.
+  for (const v of ['!--#exec cmd=id', '<!--!--#exec cmd=id', 'esi:include', ' esi:include', 'x<esi :include', '<xesi:include', '<esix:include', '<!-#exec', '< !--#exec', '<es:include', ':!--:!--', '<esi:']) {
+    t.equal(detectSsiInjection(v), undefined, JSON.stringify(v));
+  }
+  // Dense runs of the searched characters, with an opener at the end.
+  t.equal(detectSsiInjection(':'.repeat(10000) + '<esi:include src=x>')?.confidence, 'high');
+  t.equal(detectSsiInjection('!--'.repeat(10000) + '<!--#exec cmd=id')?.confidence, 'high');
+  t.equal(detectSsiInjection('<'.repeat(10000) + '!--#exec cmd=id')?.confidence, 'high');
+  t.equal(detectSsiInjection('<'.repeat(10000)), undefined);
+});
+
 t.test('adversarial 1 MB inputs stay linear and never throw', async (t) => {
   const MB = 1 << 20;
-  for (const s of ['<'.repeat(MB), '<!--#'.repeat(MB / 5), '<esi:'.repeat(MB / 5), '<!--#' + 'e'.repeat(MB), '<esi:' + 'i'.repeat(MB), '<!--' + ' '.repeat(MB) + 'esi']) {
+  for (const s of ['<'.repeat(MB), ':'.repeat(MB), '!--'.repeat(MB / 3), '<!'.repeat(MB / 2), '<!--#'.repeat(MB / 5), '<esi:'.repeat(MB / 5), '<!--#' + 'e'.repeat(MB), '<esi:' + 'i'.repeat(MB), '<!--' + ' '.repeat(MB) + 'esi']) {
     t.doesNotThrow(() => detectSsiInjection(s));
   }
 });

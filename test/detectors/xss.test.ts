@@ -302,6 +302,29 @@ t.test('html tokenizer splits tags like a browser', async (t) => {
   t.equal(count, 1, 'visit can stop the scan');
 });
 
+t.test('html tokenizer: tag names folded only where they can be, adjacent tags all found', async (t) => {
+  const names = (v: string): string[] => {
+    const out: string[] = [];
+    scanHtmlTags(v, (tag) => {
+      out.push((tag.closing ? '/' : '') + tag.name + (tag.terminated ? '' : '…'));
+    });
+    return out;
+  };
+  // Upper case, mixed case and non-ASCII letters that lower-case (Kelvin sign, dotted I, É) still fold.
+  t.same(names('<SCRIPT></ScRiPt><svg\u212a><x\u0130mg><x\u00c9t>'), ['script', '/script', 'svgk', 'xi\u0307mg', 'x\u00e9t']);
+  t.same(names('<a-b_c:d>'), ['a-b_c:d']);
+  // Tags glued together or one character apart, and a `<` two characters after a tag end.
+  t.same(names('<b><i></i></b>'), ['b', 'i', '/i', '/b']);
+  t.same(names('</a>x</a>x</a>'), ['/a', '/a', '/a']);
+  t.same(names('<p>xy<q>x<<r>'), ['p', 'q', 'r']);
+  t.same(names('<p>xyz<q'), ['p', 'q…']);
+  t.same(names('<p>x'), ['p']);
+  t.same(names('<p>xx'), ['p']);
+  t.same(names('</a>x'.repeat(1000)).length, 1000);
+  t.equal(detectXss('</a>x'.repeat(1000) + '<SCRIPT>')?.confidence, 'high');
+  t.equal(detectXss('</a>x'.repeat(1000) + '<svg onload=alert(1)>')?.confidence, 'high');
+});
+
 t.test('degenerate inputs never throw', async (t) => {
   const odd = ['', 'a', '<', '>', '<a', '</', '<!', '<!--', '<?', '&#', '&#x', '&', '"', "'", '`', '{{', '}}', '${', ':', 'javascript:', '\ud800', '\udfff<a onx=1>', '\u0000<script\u0000>', '<a href="', '<a b=', '+ADw-'];
   for (const v of odd) t.doesNotThrow(() => detectXss(v), JSON.stringify(v));

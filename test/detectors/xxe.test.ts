@@ -169,3 +169,19 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
     t.doesNotThrow(() => detectXxe(v), name);
   }
 });
+
+t.test('declarations found from their `!`, namespace bindings from the first colon', async (t) => {
+  const ext = '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>';
+  // A `!` without its `<` before the declaration (the search falls back to `<!`), runs of `<` or `!`.
+  for (const pre of ['', '!', '!!', 'a!b', '<<', '!<', '<!x>!', '<'.repeat(5000), '!'.repeat(5000), '<!'.repeat(3000) + '>', '<a x="'.repeat(2000)]) {
+    t.equal(detectXxe(pre + ext)?.confidence, 'high', JSON.stringify(pre.slice(0, 12)));
+  }
+  t.equal(detectXxe('<x/>!<!ENTITY % p SYSTEM "http://h.invalid/x.dtd">')?.confidence, 'high');
+  t.equal(detectXxe('<x>!!!</x>'), undefined);
+  // The code namespace binding after colons elsewhere, right at the first colon, and after runs of `x`.
+  const xsl = ' xmlns:j="http://xml.apache.org/xalan/java">';
+  for (const pre of ['<x', '<a:b', '<x:x', '<' + 'x'.repeat(5000), '<a::::', '<a ' + '</a>x'.repeat(2000)]) {
+    t.equal(detectXxe(pre + xsl)?.rule, 'xxe.xslt-extension', JSON.stringify(pre.slice(0, 12)));
+  }
+  t.equal(detectXxe('<xmlns: xmlns="http://xml.apache.org/xalan/java">'), undefined);
+});
