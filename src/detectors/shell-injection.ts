@@ -3231,6 +3231,10 @@ function firstWordMay(v: string): boolean {
   const n = v.length;
   let a = 0;
   while (a < n && isLexBlank(v.charCodeAt(a))) a++;
+  // A first word that starts with `/` in a value holding a glob character: the glob test below
+  // answers true whatever the walk finds (it only returns true early), as `q` is then `a`. Asked
+  // first, it spares the walk of a megabyte of `/*` (one word, ~3 µs/KB); three native searches.
+  if (v.charCodeAt(a) === 47 && (v.indexOf('*') !== -1 || v.indexOf('?') !== -1 || v.indexOf('[') !== -1)) return true;
   let b = a;
   let text = 0;
   for (; b < n; b++) {

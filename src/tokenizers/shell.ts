@@ -185,6 +185,17 @@ for (let c = 0; c < 128; c++) ARG_CLASS[c] = isPlain(c) || c === C_EQ ? AR_WORD 
 const DQ_STOP = new Uint8Array(128);
 for (const ch of '"\\`$') DQ_STOP[ch.charCodeAt(0)] = 1;
 
+/**
+ * readWord's characters once its norm is full (NORM_CAP): what the loop would do with each is fixed
+ * by its class here. 1: plain (the default case; appending only sets W_LONG), 2: a glob character
+ * (W_GLOB as well), 4: `{` (W_BRACE as well), 0: anything else (the loop reads it). Above ASCII is
+ * plain.
+ */
+const CAPPED = new Uint8Array(128);
+for (let c = 0; c < 128; c++) CAPPED[c] = PLAIN[c] === 1 ? 1 : 0;
+for (const ch of '*?[') CAPPED[ch.charCodeAt(0)] = 2;
+CAPPED[123] = 4;
+
 /** True when `c` ends a word (used to look at the character after a construct). */
 export function isWordBoundary(c: number): boolean {
   return (
@@ -934,12 +945,20 @@ export class ShellLexer {
         case C_QUEST:
         case C_LBRACK:
           this.flags |= W_GLOB;
+          if (this.norm.length >= NORM_CAP) {
+            this.capStep(winPath);
+            continue;
+          }
           break;
         case C_LBRACE:
           this.flags |= W_BRACE;
           break;
         case C_PERCENT:
           if (this.cmdSlice()) continue;
+          if (this.norm.length >= NORM_CAP) {
+            this.capStep(winPath);
+            continue;
+          }
           break;
         default: {
           // A run of ordinary characters: appended as one slice.
@@ -955,6 +974,10 @@ export class ShellLexer {
             this.i = e;
             continue;
           }
+          if (this.norm.length >= NORM_CAP) {
+            this.capStep(winPath);
+            continue;
+          }
           break;
         }
       }
@@ -964,6 +987,84 @@ export class ShellLexer {
       this.i++;
     }
     return this.finishWord();
+  }
+
+  /**
+   * The end of readWord's loop for a character appended with norm full (W_LONG), then skipCapped.
+   * Taken from the glob, `%` and one-character plain cases only, the ones `/*`, `\.\./` and `%25`
+   * runs reach: from the end of the loop, the check cost `\${\${…` (every `{`) more than it saved.
+   */
+  private capStep(winPath: boolean): void {
+    this.flags |= W_LONG | W_UNQUOTED;
+    this.unquotedChars++;
+    this.i++;
+    this.skipCapped(winPath);
+  }
+
+  /**
+   * With norm full, passes over what follows in the word as readWord's loop would, one table load a
+   * character instead of the switch, appendCode and the flag updates each time: plain, glob and `{`
+   * characters (CAPPED), a `%` that opens no `%NAME:~` slice, and `\` escapes of a character that is
+   * not an identifier character or a line feed (no W_BACKSLASH, no `\n`, `\r` or `\033[` test), when
+   * the backslash is not a Windows path's (winPath as the loop would have it: at the cap it can only
+   * come from norm's first two characters). Each of these only counts in unquotedChars (an escape
+   * pair once) and sets W_LONG (norm is full), W_UNQUOTED (not for an escape), W_GLOB or W_BRACE. It
+   * stops at anything else, which the loop reads with the same state. A megabyte of `/*` or `\.\./`
+   * (one word) went through the switch a character at a time (~5 µs/KB of the detector's ~10).
+   */
+  private skipCapped(winPath: boolean): void {
+    const s = this.s;
+    const n = this.n;
+    const esc = !(winPath || this.norm.charCodeAt(1) === C_COLON || this.norm.charCodeAt(0) === C_PERCENT);
+    let k = this.i;
+    let cls = 0;
+    let pairs = 0; // escape pairs passed (two characters, counted once)
+    while (k < n) {
+      const d = s.charCodeAt(k);
+      if (d >= 128) {
+        cls |= 1;
+        k++;
+        continue;
+      }
+      const t = CAPPED[d] as number;
+      if (t !== 0) {
+        cls |= t;
+        k++;
+        continue;
+      }
+      if (d === C_PERCENT) {
+        // Not a `%NAME:~` opener: cmdSlice gives up having changed nothing, and the `%` is appended
+        // as a plain character (what cappedRun also relies on); passPercent passes the identifier
+        // characters after it too when it can, else cmdSliceName answers.
+        const e = this.passPercent(k);
+        if (e > k) {
+          cls |= 1;
+          k = e;
+          continue;
+        }
+        if (this.cmdSliceName(k) >= 0) break;
+        cls |= 1;
+        k++;
+        continue;
+      }
+      if (d === C_BSLASH && esc && k + 1 < n) {
+        const d1 = s.charCodeAt(k + 1);
+        if (d1 !== C_LF && !isIdentChar(d1)) {
+          pairs++;
+          k += 2;
+          continue;
+        }
+      }
+      break;
+    }
+    if (k === this.i) return;
+    let f = W_LONG;
+    if (cls !== 0) f |= W_UNQUOTED;
+    if (cls & 2) f |= W_GLOB;
+    if (cls & 4) f |= W_BRACE;
+    this.flags |= f;
+    this.unquotedChars += k - this.i - pairs;
+    this.i = k;
   }
 
   private finishWord(): number {
@@ -1278,15 +1379,36 @@ export class ShellLexer {
    * so the run goes on over plain characters and such `%`. (Below the cap it may not: append() of
    * one longer run flags W_LONG otherwise than the pieces did.) 1 MB of `%25%25…` was a switch and a
    * cmdSlice call per `%`; cmdSliceName reads the name after each `%` again: two reads per character.
+   * So the `%` and the identifier characters after it are passed at once when cmdSliceName's walk
+   * would provably stop at the same place and answer -1 (see passPercent).
    */
   private cappedRun(e: number): number {
     const s = this.s;
     const n = this.n;
     for (;;) {
-      if (e < n && s.charCodeAt(e) === C_PERCENT && this.cmdSliceName(e) < 0) e++;
+      if (e >= n || s.charCodeAt(e) !== C_PERCENT) return e;
+      const f = this.passPercent(e);
+      if (f > e) e = f;
+      else if (this.cmdSliceName(e) < 0) e++;
       else return e;
       while (e < n && isPlain(s.charCodeAt(e))) e++;
     }
+  }
+
+  /**
+   * For the `%` at `p`: the end of the identifier characters after it, when they end within 32
+   * characters and before `n` at a character that is not `(`, `)` or `:`. cmdSliceName's walk stops
+   * there too (its limits are 33 and 48 characters) and answers -1, so the `%` opens no slice and it
+   * and those characters (plain) only count. `p` otherwise: cmdSliceName must answer.
+   */
+  private passPercent(p: number): number {
+    const s = this.s;
+    const n = this.n;
+    let e = p + 1;
+    while (e < n && e - p <= 32 && isIdentChar(s.charCodeAt(e))) e++;
+    if (e >= n || e - p > 32) return p;
+    const stop = s.charCodeAt(e);
+    return stop === C_LPAREN || stop === C_RPAREN || stop === C_COLON ? p : e;
   }
 
   /**

@@ -396,3 +396,20 @@ t.test('runs of climbs (counted in a tight loop) keep every question', async (t)
   t.equal(d('a/b/c/d/e/f/g/h/i/j/k/' + '../'.repeat(11)), 'path.traversal/low/A path with ../ that stays inside its start.');
   t.equal(d('a/b/c/d/e/f/g/h/i/j/k/' + '../'.repeat(12)), 'path.traversal/medium/A relative path that climbs one directory up.');
 });
+
+t.test('one-character segment runs and %XX runs are passed over without losing what follows', async (t) => {
+  const d = (v: string): string => {
+    const r = detectPathTraversal(v);
+    return r === undefined ? 'none' : `${r.rule}/${r.confidence}`;
+  };
+  t.equal(d('/*'.repeat(300)), 'none');
+  t.equal(d('/*/*/*/xxx'), 'none');
+  t.equal(d('/*'.repeat(300) + '/etc/passwd'), 'path.system-file/high');
+  t.equal(d('x ' + '/*'.repeat(300) + '/.ssh/id_rsa'), 'path.system-file/high');
+  // Blank one-character segments name nothing: the hidden directory is still the first named one.
+  t.equal(d('/ /.x.*/'), 'path.system-file/high');
+  t.equal(d('/ / /.aws/x'), 'path.system-file/high');
+  t.equal(d('%25'.repeat(400)), 'none');
+  t.equal(d('%25'.repeat(400) + '%2e%2e%2f%2e%2e%2fetc%2fpasswd'), 'path.system-file/high');
+  t.equal(d('%2' + '0x2e0x2e0x2f'.repeat(3) + 'etc0x2fpasswd'), 'path.system-file/high');
+});

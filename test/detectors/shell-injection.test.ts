@@ -710,3 +710,12 @@ t.test('runs of skipped tokens: what follows them is judged as before', async (t
     t.equal(d?.confidence, conf, name);
   }
 });
+
+t.test('a first word of globs and slashes: still a command path, and what follows it is still read', async (t) => {
+  t.equal(detectShellInjection('/*'.repeat(50000)), undefined);
+  t.equal(detectShellInjection('\\.\\./'.repeat(300)), undefined);
+  t.equal(detectShellInjection('/bin/ca*')?.rule, 'shell.glob-path');
+  t.equal(detectShellInjection('/*'.repeat(300) + ';id')?.rule, 'shell.command-chain');
+  t.equal(detectShellInjection('\\.\\./'.repeat(300) + ';cat /etc/passwd')?.rule, 'shell.command-chain');
+  t.equal(detectShellInjection('%25'.repeat(400) + '%COMSPEC:~-7,3%')?.rule, 'shell.obfuscation');
+});

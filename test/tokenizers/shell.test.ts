@@ -1,5 +1,5 @@
 import t from 'tap';
-import { NORM_CAP, ShellLexer, TK_END, TK_WORD, W_LONG, W_SLICE, W_VAR } from '../../src/tokenizers/shell';
+import { NORM_CAP, ShellLexer, TK_END, TK_WORD, W_BACKSLASH, W_BRACE, W_CONT, W_GLOB, W_LONG, W_SLICE, W_UNQUOTED, W_VAR, W_WINPATH } from '../../src/tokenizers/shell';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -181,4 +181,31 @@ t.test('past NORM_CAP, % runs are counted as characters, and a slice after them 
   t.equal(w?.[2], '%COMSPEC:~-7,3%');
   const [w2] = words(long + '%25%%x:~1,1%');
   t.ok(((w2?.[1] ?? 0) & W_SLICE) !== 0, 'a slice right after a lone %');
+});
+
+t.test('past NORM_CAP, a word tail is passed in one loop with the flags and counts of the character walk', async (t) => {
+  const x = 'x'.repeat(NORM_CAP);
+  /** [flags, unquotedChars, end, slice] of the first word of `v`. */
+  const first = (v: string): [number, number, number, string] => {
+    const lx = new ShellLexer(v);
+    t.equal(lx.next(), TK_WORD);
+    t.equal(lx.norm.length, NORM_CAP);
+    return [lx.flags, lx.unquotedChars, lx.end, lx.slice];
+  };
+  // Globs and `/`: each character counted, W_GLOB kept.
+  t.same(first('/*'.repeat(NORM_CAP)), [W_LONG | W_GLOB | W_UNQUOTED, 2 * NORM_CAP, 2 * NORM_CAP, '']);
+  // `\.` escapes count once each and set no W_BACKSLASH.
+  t.same(first(x + '\\.\\./'.repeat(10)), [W_LONG | W_UNQUOTED, NORM_CAP + 30, NORM_CAP + 50, '']);
+  // An escaped identifier character is left to the walk: W_BACKSLASH.
+  t.same(first(x + '\\a'), [W_LONG | W_UNQUOTED | W_BACKSLASH, NORM_CAP + 1, NORM_CAP + 2, '']);
+  // A Windows path (`c:` at the start): its backslashes are kept, one character each.
+  t.same(first('c:' + x + '\\.'), [W_LONG | W_UNQUOTED | W_WINPATH, NORM_CAP + 4, NORM_CAP + 4, '']);
+  t.same(first(x + '{/'), [W_LONG | W_UNQUOTED | W_BRACE, NORM_CAP + 2, NORM_CAP + 2, '']);
+  // A `%NAME:~` slice after a glob tail is still read; `%` that opens none is a character.
+  t.same(first(x + '/*%x:~1,1%'), [W_LONG | W_UNQUOTED | W_GLOB | W_SLICE, NORM_CAP + 3, NORM_CAP + 10, '%x:~1,1%']);
+  t.same(first(x + '%25(%25'), [W_LONG | W_UNQUOTED, NORM_CAP + 3, NORM_CAP + 3, '']);
+  t.same(first(x + '%ab:~1%'), [W_LONG | W_UNQUOTED, NORM_CAP + 7, NORM_CAP + 7, '']);
+  // A line continuation and `=` stop the loop and are read as before.
+  t.same(first(x + '\\\n/'), [W_LONG | W_UNQUOTED | W_CONT, NORM_CAP + 1, NORM_CAP + 3, '']);
+  t.same(first(x + '/*=/'), [W_LONG | W_UNQUOTED | W_GLOB, NORM_CAP + 4, NORM_CAP + 4, '']);
 });
