@@ -1492,6 +1492,12 @@ function prefilter(v: string): number {
         // strings mixing names, escapes and punctuation, trailing backslashes included).
         const d = k + 1 < n ? v.charCodeAt(k + 1) : -1;
         if (d >= 128 || (d >= 0 && BS_INERT[d] === 0)) mask |= PF_ANALYZE;
+        else if (d >= 0) {
+          // An inert escaped character is class 4 (BS_INERT holds only those): read as usual it would
+          // only be stepped over. Step over both here: 1 MB of `\.\./`, 3 iterations per 5 characters.
+          k += 2;
+          continue;
+        }
       }
       else if (c === 39) mask |= PF_SQ;
       else if (c === 34) mask |= PF_DQ;

@@ -362,6 +362,31 @@ function isAsciiLetter(c: number): boolean {
 const SYNC_WORDS = new Set(['select', 'union', 'and', 'or', 'xor', 'having', 'order', 'group', 'where', 'waitfor', 'exec', 'execute', 'declare', 'procedure']);
 
 /**
+ * SYNC_WORDS without those that contain another as a substring (`execute` holds `exec`, `order` and
+ * `xor` hold `or`): syncMark's quick proof searches the value's lower-cased copy for each.
+ */
+const SYNC_NEEDLES = [...SYNC_WORDS].filter((w) => ![...SYNC_WORDS].some((v) => v !== w && w.includes(v)));
+/** From this length syncMark tries its quick proof first; below it the scan is cheaper than the copy. */
+const SYNC_PROOF_MIN = 1024;
+
+/** The longest needle less one: what consecutive chunks of holdsSyncWord overlap by. */
+const SYNC_OVERLAP = Math.max(...SYNC_NEEDLES.map((w) => w.length)) - 1;
+
+/**
+ * Whether the ASCII-only `s` holds a SYNC word as a substring, ignoring case (no regular expression).
+ * Lower-cased and searched 4 KB at a time, chunks overlapping by SYNC_OVERLAP so no word is cut: a
+ * value with a word early (prose: `or`) pays for one chunk, not a copy of the whole.
+ */
+function holdsSyncWord(s: string): boolean {
+  const n = s.length;
+  for (let a = 0; a < n; a += 4096) {
+    const l = s.slice(a, Math.min(n, a + 4096 + SYNC_OVERLAP)).toLowerCase();
+    for (const w of SYNC_NEEDLES) if (l.indexOf(w) !== -1) return true;
+  }
+  return false;
+}
+
+/**
  * Streaming structural validator. One instance per context and value; reads tokens one at a time with
  * one token of lookahead. Per-parenthesis state lives in at most MAX_DEPTH Frame objects (deeper
  * nesting is counted, not stored), so memory is constant whatever the input.
@@ -554,6 +579,28 @@ class Walker {
   private syncMark(): number {
     if (this.syncAt !== -2) return this.syncAt;
     const s = this.s;
+    // No mark anywhere (1 MB of `</a>x` or `<`: the scan below read it all, ~4 µs/KB): the engine's
+    // native searches prove it at a fraction of that. Each test over-approximates one kind of mark:
+    // `(`, `;`, `\`, `/*` by indexOf; any character at or above 128 by the UTF-8 length (byteLength's
+    // default; equal to the length only when every code unit, a lone surrogate included, is ASCII);
+    // a SYNC word as a maximal letter run contains one of SYNC_NEEDLES as a substring, found by
+    // indexOf in a lower-cased copy (ASCII only by then, so toLowerCase folds exactly A-Z; no regular
+    // expression: detectors use none). When all fail, the scan would return -1; when one holds, the
+    // scan runs as before (a few native scans more, up to the first hit). Long values only
+    // (SYNC_PROOF_MIN): on short ones the copy costs more than the scan.
+    if (
+      s.length >= SYNC_PROOF_MIN &&
+      s.indexOf('(') < 0 &&
+      s.indexOf(';') < 0 &&
+      s.indexOf('\\') < 0 &&
+      // (`*` first: a two-character search stops at every `/`, ~2 µs/KB on `</a>x`.)
+      (s.indexOf('*') < 0 || s.indexOf('/*') < 0) &&
+      Buffer.byteLength(s) === s.length &&
+      !holdsSyncWord(s)
+    ) {
+      this.syncAt = -1;
+      return -1;
+    }
     let i = s.length - 1;
     let mark = -1;
     while (i >= 0) {
@@ -949,8 +996,8 @@ class Walker {
       const c1 = p + 1 < n ? s.charCodeAt(p + 1) : NaN;
       if (!((c1 >= 1 && c1 <= 32) || (c1 >= 97 && c1 <= 122) || (c1 >= 65 && c1 <= 90) || c1 === 95)) break;
       let q = p + 1;
-      while (q < n && s.charCodeAt(q) >= 1 && s.charCodeAt(q) <= 32) q++;
-      const c = q < n ? s.charCodeAt(q) : NaN;
+      let c = c1;
+      while (c >= 1 && c <= 32) c = ++q < n ? s.charCodeAt(q) : NaN;
       if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95)) break;
       let e = q + 1;
       for (; e < n; e++) {
@@ -958,11 +1005,12 @@ class Walker {
         if (!((d >= 97 && d <= 122) || (d >= 65 && d <= 90) || (d >= 48 && d <= 57) || d === 95)) break;
       }
       let r = e;
-      while (r < n && s.charCodeAt(r) >= 1 && s.charCodeAt(r) <= 32) r++;
-      const d = r < n ? s.charCodeAt(r) : NaN;
+      let d = r < n ? s.charCodeAt(r) : NaN;
+      while (d >= 1 && d <= 32) d = ++r < n ? s.charCodeAt(r) : NaN;
       if (r < n && d !== 60 && d !== 62 && d !== 61) break;
       // (Longer words are '' without a look-up: see the lexer's finishWord.)
-      if (e - q <= 32 && this.vocab.lookup(s, q, e, true) !== '') break;
+      // (One letter: the lookup's own first test, here without the call: `a` in `<a <a`.)
+      if (e - q <= 32 && (e - q > 1 || this.vocab.short) && this.vocab.lookup(s, q, e, true) !== '') break;
       k++;
       if (k === 1) {
         w1s = q;
@@ -3338,6 +3386,15 @@ function prescan(s: string): number {
           if (c1 === 42) {
             comment = true;
             if (i > 1 && isAsciiWordChar(s.charCodeAt(i - 2))) return SCAN_FULL; // UN/**/ION
+            // The `/` and `*` right after it do nothing more here: a `*` only ends the key candidate
+            // (done below for this `/`), a lone `/` too, and a `/*` repeats what was just done, its
+            // word-character test reading a `/` or `*` of this run. Read the run here, stopping at
+            // `eq` where the loop's head has work. 1 MB of `/*/*…`: one pass per character.
+            while (i < n && i !== eq) {
+              const d = s.charCodeAt(i);
+              if (d !== 42 && d !== 47) break;
+              i++;
+            }
           }
           break;
         case 124: // |

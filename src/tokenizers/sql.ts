@@ -243,7 +243,7 @@ export class Vocabulary {
   private readonly all: Set<string>;
   private readonly prefixes: string[];
   /** A word or prefix of one character is listed (lookup's one-character shortcut is off then). */
-  private readonly short: boolean;
+  readonly short: boolean;
 
   constructor(words: Iterable<string>, prefixes: readonly string[] = []) {
     this.all = new Set([...words].filter((w) => w.length > 0 && w.length <= MAX_KEYWORD).map((w) => w.toLowerCase()));

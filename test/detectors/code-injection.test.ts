@@ -395,4 +395,9 @@ t.test('long values with dense followers: a hint after them is still found', asy
   t.equal(rule('('.repeat(300)), '-');
   t.equal(rule('../'.repeat(200)), '-');
   t.equal(rule('$('.repeat(200)), '-');
+  // Inert escapes (`\.`) are stepped over two characters at a time: a name right after one is read whole.
+  t.equal(rule('\\.\\.\\.eval(x)'), 'code.eval/high');
+  t.equal(rule('\\.\\./'.repeat(60) + 'eval(atob(x))'), 'code.eval/high');
+  t.equal(rule('\\.\\./'.repeat(60) + 'require("child_process").exec("id")'), 'code.require/high');
+  t.equal(rule('\\.\\./'.repeat(200)), '-');
 });

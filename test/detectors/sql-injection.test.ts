@@ -751,3 +751,44 @@ t.test('runs of adjacent literals (read in one lexer loop) keep their verdicts',
   t.equal(rule(`'`.repeat(4001)), '-');
   t.equal(rule(`"`.repeat(4000) + ' or 1=1--'), 'sqli.tautology/high');
 });
+
+t.test('a walk that dies early: what it may start over at is still found after long hostile runs', async (t) => {
+  const rule = (s: string): string => {
+    const d = detectSqlInjection(s);
+    return d === undefined ? '-' : `${d.rule}/${d.confidence}`;
+  };
+  const pad = '</a>x'.repeat(40);
+  const lt = '<'.repeat(200);
+  // No mark anywhere (no `(`, `;`, `\`, `/*`, non-ASCII character or SYNC word): nothing.
+  t.equal(rule(pad), '-');
+  t.equal(rule(lt), '-');
+  t.equal(rule(pad + ' selection unions ordered'), '-');
+  // Each kind of mark, after the dead start, still leads to the finding.
+  t.equal(rule(pad + ' UNION SELECT password FROM users--'), 'sqli.union/high');
+  t.equal(rule(pad + ' uNiOn sElEcT 1--'), 'sqli.union/high');
+  t.equal(rule(pad + ' x or 1=1--'), 'sqli.tautology/high');
+  t.equal(rule(lt + '; drop table users--'), 'sqli.stacked/high');
+  t.equal(rule(lt + ' or sleep(5)#'), 'sqli.time/high');
+  t.equal(rule(lt + '(select 1 from dual where sleep(5))'), 'sqli.time/high');
+  t.equal(rule(lt + '/*!50000union*/ select 1--'), 'sqli.union/high');
+  t.equal(rule(lt + '\\Nunion select 1--'), 'sqli.union/high');
+  t.equal(rule(lt + ' \u00e9 union select 1--'), 'sqli.union/high');
+});
+
+t.test('comparison chains and comment-opener runs keep their verdicts', async (t) => {
+  const rule = (s: string): string => {
+    const d = detectSqlInjection(s);
+    return d === undefined ? '-' : `${d.rule}/${d.confidence}`;
+  };
+  // One-letter words are read without a vocabulary look-up; two-letter keywords still end the chain.
+  t.equal(rule('<a '.repeat(100)), 'sqli.boolean/low');
+  t.equal(rule('<a '.repeat(100) + 'or 1=1--'), 'sqli.tautology/high');
+  t.equal(rule('1 and a < b < c'), 'sqli.boolean/high');
+  t.equal(rule('1 and a<b<or'), '-');
+  t.equal(rule("x' and a = b < or"), '-');
+  // A run of `/` and `*` is read at once by the pre-scan; what follows it is still read.
+  t.equal(rule('/*'.repeat(200)), '-');
+  t.equal(rule('/*'.repeat(200) + '*/ or 1=1--'), 'sqli.tautology/high');
+  t.equal(rule('id=/*/*/*/ or 1=1--'), 'sqli.tautology/high');
+  t.equal(rule('1 /*/*/**/ or 1=1'), 'sqli.tautology/high');
+});
