@@ -199,3 +199,30 @@ t.test('string literals: quotes fast path and doubled quotes read as before', as
   t.ok(ref[0]!.comment);
   t.ok(ref[0]!.gap);
 });
+
+t.test('Vocabulary.lookup: two-letter words answer the same in any case and in any order of first use', (t) => {
+  // The two-letter memo is filled on first use: whichever case comes first must not decide the
+  // answer for the other, and neighbouring pairs must not share an entry.
+  const words = ['or', 'in', 'is', 'by', 'select'];
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const all: string[] = [];
+  for (const x of letters) for (const y of letters) all.push(x + y);
+  const expect = (w: string): string => (words.includes(w.toLowerCase()) ? w.toLowerCase() : '');
+  const upperFirst = new Vocabulary(words, ['xp_']);
+  const lowerFirst = new Vocabulary(words, ['xp_']);
+  let wrong = 0;
+  for (const w of all) {
+    const W = w.toUpperCase();
+    const M = w[0]!.toUpperCase() + w[1]!;
+    // Inside a longer text too: lookup reads s[a, b).
+    if (upperFirst.lookup(`(${W})`, 1, 3) !== expect(w) || upperFirst.lookup(w, 0, 2) !== expect(w) || upperFirst.lookup(M, 0, 2) !== expect(w)) wrong++;
+    if (lowerFirst.lookup(w, 0, 2) !== expect(w) || lowerFirst.lookup(` ${W} `, 1, 3) !== expect(w) || lowerFirst.lookup(M, 0, 2) !== expect(w)) wrong++;
+  }
+  t.equal(wrong, 0);
+  t.equal(upperFirst.lookup('OR', 0, 2), 'or');
+  t.equal(upperFirst.lookup('on', 0, 2), '');
+  // Not letters: not memoised, answered as before.
+  t.equal(upperFirst.lookup('o1', 0, 2), '');
+  t.equal(upperFirst.lookup('XP_CMDSHELL', 0, 11), 'xp_cmdshell');
+  t.end();
+});
