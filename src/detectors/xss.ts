@@ -351,24 +351,16 @@ const SCHEME_ENTITIES: readonly [string, number][] = [
   ['colon;', 58],
 ];
 
+/** Where the digits read by the last numericRefValue call ended (the index after the last one). */
+let numericRefEnd = 0;
+
 /** Decodes an entity at `p` (which holds `&`). Returns [codePoint, nextIndex] or undefined. */
 function entityAt(s: string, p: number): [number, number] | undefined {
   if (s.charCodeAt(p + 1) === 35 /* # */) {
-    let j = p + 2;
-    const hex = (s.charCodeAt(j) | 0x20) === 120;
-    if (hex) j++;
-    const start = j;
-    let cp = 0;
-    // Leading zeros are free (`&#x0000006a;`); the digit count is capped so the attempt stays bounded.
-    while (j < s.length && j - start < 12) {
-      const d = hex ? hexVal(s.charCodeAt(j)) : s.charCodeAt(j) - 48;
-      if (d < 0 || d > (hex ? 15 : 9)) break;
-      cp = cp * (hex ? 16 : 10) + d;
-      j++;
-    }
-    if (j === start) return undefined;
-    if (s.charCodeAt(j) === 59) j++;
-    return [cp, j];
+    const cp = numericRefValue(s, p);
+    if (cp === -1) return undefined;
+    const j = numericRefEnd;
+    return [cp, s.charCodeAt(j) === 59 ? j + 1 : j];
   }
   for (const [name, cp] of SCHEME_ENTITIES) {
     let k = 0;
@@ -379,8 +371,10 @@ function entityAt(s: string, p: number): [number, number] | undefined {
 }
 
 /**
- * The code point of the numeric reference `&#…` at `p` as entityAt reads it (same digits, same cap,
- * `;` optional), or -1 when no digit follows (entityAt: undefined). No allocation: for gates.
+ * The code point of the numeric reference `&#…` at `p` (which holds `&`, `p + 1` `#`), or -1 when no
+ * digit follows; its digits end at numericRefEnd. entityAt reads references with it, and the gates
+ * call it without the pair entityAt allocates. Leading zeros are free (`&#x0000006a;`); the digit
+ * count is capped so the attempt stays bounded.
  */
 function numericRefValue(s: string, p: number): number {
   let j = p + 2;
@@ -394,6 +388,7 @@ function numericRefValue(s: string, p: number): number {
     cp = cp * (hex ? 16 : 10) + d;
     j++;
   }
+  numericRefEnd = j;
   return j === start ? -1 : cp;
 }
 
