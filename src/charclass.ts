@@ -138,3 +138,28 @@ export function charMaskBigrams(s: string, table: Int32Array): number {
   }
   return m;
 }
+
+/**
+ * Index of the first `$` at or after `from` that an ASCII letter follows (or `_` too, with
+ * `underscore`), or -1. Detectors that only act on `$name` skip every other `$` with it: the NoSQL
+ * operator search (`$gt`) and Velocity's references (`$x`, `$_`). Runs of `$` (`$($(`, `${${`) are
+ * read by a plain scan, one compare per character rather than an indexOf call per `$`, until 16
+ * characters pass without one; then indexOf again (prose with one price, `$5`, stays one native
+ * search). Linear.
+ */
+export function dollarBefore(s: string, from: number, underscore: boolean): number {
+  const n = s.length;
+  let k = s.indexOf('$', from);
+  while (k !== -1) {
+    let last = k;
+    let i = k + 1;
+    for (; i < n && i - last <= 16; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 36) last = i;
+      else if (i === last + 1 && ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (underscore && c === 95))) return last;
+    }
+    if (i >= n) return -1;
+    k = s.indexOf('$', i);
+  }
+  return -1;
+}

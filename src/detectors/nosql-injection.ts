@@ -23,6 +23,7 @@
  * characters, so the whole detector is linear in the input length. No RegExp touches the input.
  */
 import type { Confidence, Detection } from '../types';
+import { dollarBefore } from '../charclass';
 
 /** Operator tiers. Anything not listed is "unknown" (low at most for keys, ignored inside values). */
 const HIGH: readonly string[] = [
@@ -312,7 +313,7 @@ function detectLong(value: string): Detection | undefined {
   // connector rejects by the character right before it (see liveSemi): `$($(`, `${${`, `&#38;&#38;`,
   // `;|&;|&` were a visit of the loop below per character pair (~7-10 µs/KB at 1 MB).
   const numEnd = leadingNumberEnd(value);
-  if (nd !== -1) nd = opDollar(value, nd);
+  if (nd !== -1) nd = dollarBefore(value, nd, false);
   if (ns !== -1) ns = liveSemi(value, ns, numEnd);
 
   for (;;) {
@@ -329,7 +330,7 @@ function detectLong(value: string): Detection | undefined {
     let next = i + 1;
     if (c === C_DOLLAR) {
       d = operatorInText(value, i);
-      nd = opDollar(value, next);
+      nd = dollarBefore(value, next, false);
     } else if (c === C_SEMI) {
       d = connector(value, i, i + 1, ';', shellStart);
       ns = liveSemi(value, next, numEnd);
@@ -346,29 +347,6 @@ function detectLong(value: string): Detection | undefined {
     best = better(best, d);
     if (best?.confidence === 'high') return best;
   }
-}
-
-/**
- * Index of the first `$` at or after `from` with an ASCII letter after it, or -1: operatorInText
- * returns undefined at once for any other `$` (its name would be empty).
- */
-function opDollar(value: string, from: number): number {
-  const n = value.length;
-  let k = value.indexOf('$', from);
-  while (k !== -1) {
-    // From the `$` at k, a plain scan while `$` keeps coming (`$($(`: one compare per character
-    // instead of an indexOf call per `$`), back to indexOf after 16 characters without one.
-    let last = k;
-    let i = k + 1;
-    for (; i < n && i - last <= 16; i++) {
-      const c = value.charCodeAt(i);
-      if (c === C_DOLLAR) last = i;
-      else if (i === last + 1 && isAsciiLetter(c)) return last;
-    }
-    if (i >= n) return -1;
-    k = value.indexOf('$', i);
-  }
-  return -1;
 }
 
 /**
@@ -397,7 +375,7 @@ function liveSemi(value: string, from: number, numEnd: number): number {
     if (k === 0) return k; // nothing before: connector rejects it, cheaply
     const b = value.charCodeAt(k - 1);
     if (b === C_SQUOTE || b === C_DQUOTE || b === C_RPAREN || b === C_RBRACE || isWs(b) || (isDigit(b) && k === numEnd)) return k;
-    // (A plain scan instead of indexOf, as in opDollar, was slower here: `&#38;` has a `;` every
+    // (A plain scan instead of indexOf, as in dollarBefore, was slower here: `&#38;` has a `;` every
     // five characters, where one indexOf call costs less than five loop turns.)
     k = value.indexOf(';', k + 1);
   }

@@ -52,6 +52,7 @@
  * scan is linear. No RegExp.
  */
 import type { Confidence, Detection } from '../types';
+import { dollarBefore } from '../charclass';
 
 const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
 
@@ -913,7 +914,7 @@ function scanVelocity(s: string, ctx: Ctx): void {
     i = resume;
   }
   // `$x.getClass()`, `$class.inspect("java.lang.Runtime")`: references without braces.
-  for (let i = refDollar(s, 0); i !== -1; i = refDollar(s, i + 1)) {
+  for (let i = dollarBefore(s, 0, true); i !== -1; i = dollarBefore(s, i + 1, true)) {
     let j = i + 1;
     let parens = 0;
     while (j < s.length && j - i < 512) {
@@ -959,29 +960,6 @@ function scanVelocity(s: string, ctx: Ctx): void {
     }
     i = j - 1;
   }
-}
-
-/**
- * Index of the first `$` at or after `from` that a letter or `_` follows (isIdStart but `$`), or -1:
- * scanVelocity's `$` loop skips every other `$` at once. Runs of them (`$($(`, `${${`) are read by
- * a plain scan (one compare per character, not an indexOf call per `$`) until 16 characters pass
- * without a `$`; then indexOf again (prose with one price, `$5`, stays one native search).
- */
-function refDollar(s: string, from: number): number {
-  const n = s.length;
-  let k = s.indexOf('$', from);
-  while (k !== -1) {
-    let last = k;
-    let i = k + 1;
-    for (; i < n && i - last <= 16; i++) {
-      const c = s.charCodeAt(i);
-      if (c === 36) last = i;
-      else if (i === last + 1 && ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) return last;
-    }
-    if (i >= n) return -1;
-    k = s.indexOf('$', i);
-  }
-  return -1;
 }
 
 // ---------------------------------------------------------------------------------------------------
