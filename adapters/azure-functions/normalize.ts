@@ -7,7 +7,7 @@
 import type { InvocationContext } from '@azure/functions';
 import { eachFormPair, forwardedEntries, nullRecord, parseCookieHeader, pathSegments } from '../../src/decode';
 import { appendSegment } from '../../src/paths';
-import { readBodyKeepReadable } from './body';
+import { isAzureHttpRequest, readBodyKeepReadable } from './body';
 import { declaresOtherCharset } from '../../src/body';
 import type { InputSource, InspectionRequest } from '../../src/types';
 
@@ -83,23 +83,6 @@ export function isPassthrough(type: string): boolean {
   return PASSTHROUGH.has(lowerType(type));
 }
 
-let httpRequestClass: (new (...args: never[]) => unknown) | null | undefined;
-
-/** `instanceof HttpRequest` without loading @azure/functions unless the app already depends on it. */
-function isAzureHttpRequest(v: object): boolean {
-  if (httpRequestClass === undefined) {
-    try {
-      // Lazy on purpose: importing this adapter must not load the SDK. In an Azure app it is already
-      // in the require cache (the app registered its functions with it), so this costs nothing.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      httpRequestClass = (require('@azure/functions') as { HttpRequest?: new () => unknown }).HttpRequest ?? null;
-    } catch {
-      httpRequestClass = null;
-    }
-  }
-  return httpRequestClass !== null && v instanceof httpRequestClass;
-}
-
 export function looksLikeHttpRequest(v: unknown): v is HttpRequestLike {
   if (v === null || typeof v !== 'object') return false;
   if (isAzureHttpRequest(v)) return true;
@@ -173,8 +156,8 @@ export function clientIp(get: (name: string) => string | null | undefined): stri
   }
   const xff = get('x-forwarded-for');
   if (!xff) return undefined;
-  const parts = xff.split(',');
-  return stripPort(parts[parts.length - 1] ?? '');
+  // The text after the last comma (all of it without one), without an array of every entry.
+  return stripPort(xff.slice(xff.lastIndexOf(',') + 1));
 }
 
 /**

@@ -211,23 +211,26 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
 
   // Same arity as the handler (at least 1, at most 3): see the note above.
   const arity = Math.min(Math.max(handler.length, 1), 3);
-  // The parameters only give the wrapper its length; the call passes the arguments exactly as given.
-  /* eslint-disable prefer-rest-params, @typescript-eslint/no-unused-vars */
+  // The parameters give the wrapper its length; the call passes the arguments exactly as given, as
+  // many as given. When that count is the arity (the framework's every call), the array is built
+  // from the parameters: they hold the same values (strict mode: no aliasing, and nothing assigns
+  // them), and `Array.from(arguments)` was ~0.5 µs of a GCP HTTP invocation.
+  /* eslint-disable prefer-rest-params */
   let wrapper: AnyFn;
   if (arity === 1) {
     wrapper = function protectedFunction(this: unknown, a: unknown) {
-      return dispatch(this, Array.from(arguments));
+      return dispatch(this, arguments.length === 1 ? [a] : Array.from(arguments));
     };
   } else if (arity === 2) {
     wrapper = function protectedFunction(this: unknown, a: unknown, b: unknown) {
-      return dispatch(this, Array.from(arguments));
+      return dispatch(this, arguments.length === 2 ? [a, b] : Array.from(arguments));
     };
   } else {
     wrapper = function protectedFunction(this: unknown, a: unknown, b: unknown, c: unknown) {
-      return dispatch(this, Array.from(arguments));
+      return dispatch(this, arguments.length === 3 ? [a, b, c] : Array.from(arguments));
     };
   }
-  /* eslint-enable prefer-rest-params, @typescript-eslint/no-unused-vars */
+  /* eslint-enable prefer-rest-params */
   Object.defineProperty(wrapper, 'getStats', { value: () => rt.vis.getStats(), enumerable: false });
   return wrapper as unknown as F;
 }

@@ -72,8 +72,9 @@ export function clientIp(req: Request): string | undefined {
   const h = req.headers['x-forwarded-for'];
   const v = Array.isArray(h) ? h[h.length - 1] : h;
   if (typeof v === 'string') {
-    const parts = v.split(',');
-    const last = parts[parts.length - 1]?.trim();
+    // The text after the last comma (all of it without one): what `split(',').pop()` gave, without
+    // an array of every hop the caller chose to send.
+    const last = v.slice(v.lastIndexOf(',') + 1).trim();
     if (last) return last;
   }
   return str((req as { socket?: { remoteAddress?: unknown } }).socket?.remoteAddress);
@@ -131,7 +132,11 @@ function parsedJsonBody(req: Request, raw: unknown, contentType: string | undefi
 export function normalizeHttp(req: Request): InspectionRequest {
   const headers = nullRecord<string | string[]>();
   const cookies = nullRecord<string>();
-  for (const [name, value] of Object.entries(req.headers)) {
+  // Object.keys, not Object.entries: the same names in the same order, without a [name, value]
+  // array per header (Node's header object holds plain data properties, read once each here too).
+  const given = req.headers as Record<string, string | string[] | undefined>;
+  for (const name of Object.keys(given)) {
+    const value = given[name];
     if (value === undefined) continue;
     if (name === 'cookie') {
       for (const c of Array.isArray(value) ? value : [value]) parseCookieHeader(c, cookies);

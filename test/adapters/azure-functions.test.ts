@@ -8,6 +8,7 @@ import {
   RequestBlockedError,
   type SecurityEvent,
 } from '../../adapters/azure-functions/index';
+import { readBodyKeepReadable } from '../../adapters/azure-functions/body';
 import { clientIp, routeTemplate, stripPort } from '../../adapters/azure-functions/normalize';
 import { kafkaRecord } from '../helpers/azure-events';
 import { ATTACKS, BENIGN } from '../helpers/tables';
@@ -826,4 +827,81 @@ t.test('HTTP: the handler reads the same text the inspection decoded, once', asy
   }, { log: false });
   await json(new HttpRequest({ method: 'POST', url: `${BASE}/api/orders`, headers: { 'content-type': 'application/json' }, body: { string: body } }), httpContext());
   t.same(parsed, JSON.parse(body));
+});
+
+t.test('HTTP: the body is read from its stream to the end, every chunk, as arrayBuffer() reads it', async (t) => {
+  const enc = new TextEncoder();
+  /** A stream-mode request (the worker's createStreamRequest shape): an undici Request over a stream of `chunks`. */
+  const streamed = (chunks: Array<Uint8Array | string>, contentType = 'application/json'): HttpRequest => {
+    let i = 0;
+    const body = new ReadableStream<unknown>({
+      pull(c) {
+        if (i < chunks.length) c.enqueue(chunks[i++]);
+        else c.close();
+      },
+    });
+    const nativeRequest = new Request(`${BASE}/api/orders`, { method: 'POST', headers: { 'content-type': contentType }, body: body as ReadableStream, duplex: 'half' } as RequestInit);
+    return new HttpRequest({ nativeRequest, params: {} } as Any);
+  };
+  // The attack sits in the last of four chunks: a read that stopped early would let it through.
+  const attack = JSON.stringify({ sku: 'TSHIRT-42', qty: 2, note: "1' OR '1'='1" });
+  const cut = (s: string): Uint8Array[] => [0, 7, 19, 30].map((at, k, a) => enc.encode(s.slice(at, a[k + 1])));
+  let got: string | undefined;
+  const handler = protect(async (request: HttpRequest) => {
+    got = await request.text();
+    return { status: 200 };
+  }, { log: false });
+  t.equal(((await handler(streamed(cut(attack)), httpContext())) as HttpResponseInit).status, 403, 'an attack in the last chunk is found');
+  t.equal(got, undefined);
+  const order = JSON.stringify({ sku: 'TSHIRT-42', qty: 2, note: 'caf\u00e9 \ud83d\ude00 gift wrap' });
+  t.equal(((await handler(streamed(cut(order)), httpContext())) as HttpResponseInit).status, 200);
+  t.equal(got, order, 'the handler reads every chunk, joined in order');
+  const bytes = Uint8Array.from({ length: 300 }, (_, k) => (k * 37) % 256);
+  let raw: Uint8Array | undefined;
+  const bin = protect(async (request: HttpRequest) => {
+    raw = new Uint8Array(await request.arrayBuffer());
+    return { status: 200 };
+  }, { log: false });
+  await bin(streamed([bytes.slice(0, 100), bytes.slice(100, 101), bytes.slice(101)], 'application/octet-stream'), httpContext());
+  t.same([...raw!], [...bytes], 'binary chunks byte for byte');
+
+  // The kept bytes are the request's own: a caller's stream that changes a chunk it enqueued
+  // afterwards does not change what the handler reads.
+  const chunk = enc.encode('{"sku":"TSHIRT-42"}');
+  let late: string | undefined;
+  const mutating = protect(async (request: HttpRequest) => {
+    chunk.fill(0x20);
+    late = Buffer.from(await request.arrayBuffer()).toString('utf8');
+    return { status: 200 };
+  }, { log: false });
+  await mutating(streamed([chunk]), httpContext());
+  t.equal(late, '{"sku":"TSHIRT-42"}', 'the bytes as they were read');
+
+  // What arrayBuffer() rejects with, the read rejects with: a used or locked body, a failing stream,
+  // a chunk that is not bytes.
+  const used = new HttpRequest({ method: 'POST', url: `${BASE}/api/orders`, body: { string: 'hi' } });
+  await used.text();
+  await t.rejects(readBodyKeepReadable(used), { name: 'TypeError', message: /Body is unusable/ }, 'a used body');
+  const locked = new HttpRequest({ method: 'POST', url: `${BASE}/api/orders`, body: { string: 'hi' } });
+  (locked.body as ReadableStream).getReader();
+  await t.rejects(readBodyKeepReadable(locked), { name: 'TypeError', message: /Body is unusable/ }, 'a locked body');
+  const failure = new Error('socket hang up');
+  const failing = new HttpRequest({
+    nativeRequest: new Request(`${BASE}/api/orders`, {
+      method: 'POST',
+      body: new ReadableStream({ pull: (c) => c.error(failure) }),
+      duplex: 'half',
+    } as RequestInit),
+    params: {},
+  } as Any);
+  await t.rejects(readBodyKeepReadable(failing), failure, "the stream's own error");
+  await t.rejects(readBodyKeepReadable(streamed(['not bytes'])), { name: 'TypeError', message: 'Received non-Uint8Array chunk' }, 'a chunk that is not bytes');
+
+  // A subclass may answer arrayBuffer() itself: then that is what is inspected (and kept).
+  class Decrypting extends HttpRequest {}
+  Object.defineProperty(Decrypting.prototype, 'arrayBuffer', {
+    value: async () => enc.encode(JSON.stringify({ note: '<script>alert(1)</script>' })).buffer,
+  });
+  const sub = new Decrypting({ method: 'POST', url: `${BASE}/api/orders`, headers: { 'content-type': 'application/json' }, body: { string: '{"note":"fine"}' } });
+  t.equal(((await handler(sub, httpContext())) as HttpResponseInit).status, 403, "the subclass's arrayBuffer() is what is inspected");
 });

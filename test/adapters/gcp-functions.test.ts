@@ -705,3 +705,50 @@ t.test('a repeated query key is also read comma-joined, as `${req.query.q}` read
   const single = normalizeHttp(reqOf({ q: ['only'], n: [1, 2] }));
   t.notOk(single.sources.some((s) => s.path.includes('#joined')), 'one value, or values not all strings: nothing added');
 });
+
+t.test('the wrapper passes the arguments as given: as many, the same values, the same this', async (t) => {
+  const seen: Array<{ self: unknown; args: unknown[] }> = [];
+  const record = function (this: unknown, ...args: unknown[]) {
+    seen.push({ self: this, args });
+  };
+  const ev = { specversion: '1.0', id: 'e1', source: '//x', type: 'custom.type', data: { a: 1 } };
+  const self = { tag: 'self' };
+  const cb = (): void => undefined;
+  for (const arity of [1, 2, 3]) {
+    const params = ['a', 'b', 'c'].slice(0, arity);
+    const user = new Function('record', `return function (${params.join(',')}) { return record.apply(this, arguments); }`)(record) as (...a: unknown[]) => unknown;
+    const wrapped = protect(user as Any, { log: false }) as unknown as (...a: unknown[]) => unknown;
+    t.equal(wrapped.length, arity);
+    for (let width = 1; width <= 4; width++) {
+      const args: unknown[] = [ev, cb, { eventId: 'x' }, 'extra'].slice(0, width);
+      if (width === 2 && arity === 1) args[1] = undefined; // an explicit undefined is still an argument
+      seen.length = 0;
+      await wrapped.apply(self, args);
+      t.equal(seen.length, 1, `arity ${arity}, ${width} argument(s): the handler ran`);
+      t.equal(seen[0]?.self, self, 'same this');
+      t.equal(seen[0]?.args.length, width, `arity ${arity}: ${width} argument(s), not ${arity}`);
+      seen[0]?.args.forEach((a, i) => t.equal(a, args[i], `argument ${i} is the one given`));
+    }
+  }
+});
+
+t.test('HTTP: headers kept in order (undefined values skipped) and the client IP from the last x-forwarded-for hop', async (t) => {
+  const req = (xff: string | string[] | undefined, extra: Record<string, unknown> = {}): Any => ({
+    method: 'GET',
+    path: '/x',
+    query: {},
+    headers: { b: '2', 'x-forwarded-for': xff, a: '1', 'x-empty': undefined, cookie: 'k=v', traceparent: 't', ...extra },
+    socket: { remoteAddress: '10.9.8.7' },
+  });
+  const r = normalizeHttp(req('198.51.100.1, 203.0.113.9'));
+  const headers = r.sources.find((s) => s.kind === 'header')!.value as Record<string, unknown>;
+  t.same(Object.keys(headers), ['b', 'x-forwarded-for', 'a'], 'same order, no undefined, no cookie, no platform header');
+  t.equal(r.ip, '203.0.113.9');
+  const ip = (xff: string | string[] | undefined): string | undefined => normalizeHttp(req(xff)).ip;
+  t.equal(ip('203.0.113.9'), '203.0.113.9', 'one hop');
+  t.equal(ip(' 203.0.113.9 '), '203.0.113.9', 'trimmed');
+  t.equal(ip('198.51.100.1,203.0.113.9 ,'), '10.9.8.7', 'an empty last hop: the socket peer');
+  t.equal(ip('198.51.100.1, , 203.0.113.9'), '203.0.113.9');
+  t.equal(ip(['198.51.100.1, 198.51.100.2', '192.0.2.1, 203.0.113.9']), '203.0.113.9', 'the last of the repeated headers');
+  t.equal(ip(undefined), '10.9.8.7', 'no header: the socket peer');
+});
