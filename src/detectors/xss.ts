@@ -599,6 +599,13 @@ interface TagState {
 
 /** checkTag, then what later tags need to know about this one. */
 function visitTag(tag: HtmlTag, input: string, best: Best, players: number[], st: TagState): boolean {
+  if (tag.closing && tag.name.length < CONTEXT_MIN) {
+    // checkTag judges an end tag only by its local name (no longer than the name): `script` or a
+    // context element, none shorter than CONTEXT_MIN (`script` is longer). For `</a>`, `</b>`, the
+    // call decided nothing (1 MB of `</a>x`: a call per five characters).
+    st.prevEnd = tag.terminated ? tag.end : -1;
+    return false;
+  }
   const stop = checkTag(tag, input, best, players, st);
   if (!tag.closing) {
     const name = localName(tag.name);

@@ -413,3 +413,31 @@ t.test('one-character segment runs and %XX runs are passed over without losing w
   t.equal(d('%25'.repeat(400) + '%2e%2e%2f%2e%2e%2fetc%2fpasswd'), 'path.system-file/high');
   t.equal(d('%2' + '0x2e0x2e0x2f'.repeat(3) + 'etc0x2fpasswd'), 'path.system-file/high');
 });
+
+t.test('long escaped tokens (unescaped in their bytes when ASCII) and separator-dot runs (sepDotRun)', async (t) => {
+  const d = (v: string): string => {
+    const r = detectPathTraversal(v);
+    return r === undefined ? '-' : `${r.rule}/${r.confidence}/${r.reason}`;
+  };
+  // Longer than LONG_TOKEN: ASCII (compacted in its Latin-1 bytes), Latin-1 and wider (code-unit
+  // buffer), and a `\` before a letter, which stays (dropping it would climb out: 100 levels down,
+  // not 200). Climb counts in the reason are exact.
+  const cases: Array<[string, string]> = [
+    ['a/'.repeat(100) + '\\.\\./'.repeat(103), "path.traversal/high/A path that climbs 3 directories up."],
+    ['a/'.repeat(100) + '\\.\\./'.repeat(100) + 'x', "path.traversal/low/A path with ../ that stays inside its start."],
+    ['\u00e9/'.repeat(100) + '\\.\\./'.repeat(103), "path.traversal/high/A path that climbs 3 directories up."],
+    ['\u0100/'.repeat(100) + '\\.\\./'.repeat(103), "path.traversal/high/A path that climbs 3 directories up."],
+    ['a\\b/'.repeat(100) + '\\.\\./'.repeat(103), "path.traversal/medium/A path with ../ that stays inside its start."],
+    ['x\\\\./'.repeat(100), "-"],
+    ['\\.\\\\.\\./'.repeat(100), "path.traversal/high/A path that climbs many directories up."],
+    ['/.\\./x', "path.traversal/high/A path with a /../ above the root."],
+    ['/.\\.' + '/'.repeat(300), "path.traversal/high/A path with a /../ above the root."],
+    ['/./\\./.', "-"],
+    ['/.\\..', "path.traversal/high/A path with an obfuscated ../."],
+    ['/' + '.\\'.repeat(200) + '.', "path.traversal/high/A path with an obfuscated ../."],
+    ['/' + './'.repeat(200) + '..', "path.traversal/medium/A relative path that climbs one directory up."],
+    ['/' + '\\/'.repeat(200) + 'etc/passwd', "path.system-file/high/A path that names a classic system file (passwd, boot.ini, web.xml…)."],
+    ['/./' + '.\\./'.repeat(3), "path.traversal/high/A path that climbs 3 directories up."],
+  ];
+  for (const [v, want] of cases) t.equal(d(v), want, JSON.stringify(v.slice(0, 24)));
+});

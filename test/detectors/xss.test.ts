@@ -701,3 +701,35 @@ t.test('the tag scanner: tags without attributes and with them', async (t) => {
   t.not(lists[2], lists[3]);
   t.same(lists[2], [{ name: 'x', value: '1', hasValue: true }]);
 });
+
+t.test('end tags: a name and `>` built without readTag, short names without checkTag', async (t) => {
+  const tags = (v: string): unknown[] => {
+    const out: unknown[] = [];
+    scanHtmlTags(v, (tag) => {
+      out.push([tag.name, tag.closing, tag.attributes.map((a) => [a.name, a.value, a.hasValue]), tag.start, tag.end, tag.terminated]);
+    });
+    return out;
+  };
+  // What readTag gives for each: name folded, attributes read, unterminated at the end.
+  t.same(tags('</a>'), [['a', true, [], 0, 4, true]]);
+  t.same(tags('</A>'), [['a', true, [], 0, 4, true]]);
+  t.same(tags('</a >'), [['a', true, [], 0, 5, true]]);
+  t.same(tags('</a/>'), [['a', true, [], 0, 5, true]]);
+  t.same(tags('</a b=c>'), [['a', true, [['b', 'c', true]], 0, 8, true]]);
+  t.same(tags('</a'), [['a', true, [], 0, 3, false]]);
+  t.same(tags('</ab\t>'), [['ab', true, [], 0, 6, true]]);
+  t.same(tags('</Ab\u212a>'), [['abk', true, [], 0, 6, true]]);
+  t.same(tags('</a>x</b'), [['a', true, [], 0, 4, true], ['b', true, [], 5, 8, false]]);
+  // Short end tags change nothing; the context elements and `</script>` after them still count.
+  const d = (v: string): string => {
+    const r = detectXss(v);
+    return r === undefined ? '-' : `${r.rule}/${r.confidence}`;
+  };
+  t.equal(d('</a>x'.repeat(100) + '</title>'), 'xss.context-breakout/medium');
+  t.equal(d('</ab>'.repeat(100) + 'x=1;</script>'), 'xss.context-breakout/high');
+  t.equal(d('x</a></b></xmp>'), 'xss.context-breakout/medium');
+  t.equal(d('x <xmp>a</xmp>'), 'xss.raw-text-tag/high');
+  t.equal(d('x </a> y'), '-');
+  t.equal(d('x </ScRiPt> y'), 'xss.context-breakout/medium');
+  t.equal(d('x=1; </ScRiPt>'), 'xss.context-breakout/high');
+});

@@ -291,3 +291,51 @@ t.test('htmlDecode: long runs of entities (collected in a byte run past the firs
   t.equal(deepDecode('&#38;'.repeat(1000)), '&'.repeat(1000));
   t.equal(deepDecode('&#38;#38;'.repeat(100)), '&'.repeat(100));
 });
+
+t.test('percentDecode: text between escapes in a byte run, and escape runs read in a tight loop', async (t) => {
+  // Well-formed escapes and Latin-1 text: what decodeURIComponent gives (an independent decoder).
+  const gaps = ['', 'x', 'ab', 'é', '\u00ff', 'y'.repeat(31), 'z'.repeat(32), 'w'.repeat(33), 'q'.repeat(200)];
+  for (const gap of gaps) {
+    for (const esc of ['%41', '%25', '%7f', '%41%42']) {
+      const s = `${esc}${gap}`.repeat(150) + 'end';
+      t.equal(percentDecode(s), decodeURIComponent(s), `${esc} + ${JSON.stringify(gap.slice(0, 4))}×${gap.length}`);
+    }
+  }
+  // Text that is not Latin-1 between escapes (the stretch is flushed around it), short and long.
+  for (const gap of ['\u0100', 'a\u0100', 'x'.repeat(30) + '\u20ac', '\u20ac'.repeat(40), '😀']) {
+    const s = `%41${gap}`.repeat(150);
+    t.equal(percentDecode(s), `A${gap}`.repeat(150), JSON.stringify(gap.slice(0, 4)));
+  }
+  // A tight run of ASCII escapes stops at each thing it does not take; the loop reads it as before.
+  const tail: Array<[string, string]> = [
+    ['%80', '\ufffd'],
+    ['%c3%a9', 'é'],
+    ['%e2%82%ac', '€'],
+    ['%u0041', 'A'],
+    ['%8041', '\ufffd41'],
+    ['%4', '%4'],
+    ['%g1', '%g1'],
+    ['%', '%'],
+    ['+', '+'],
+    ['x', 'x'],
+  ];
+  for (const [end, decoded] of tail) {
+    t.equal(percentDecode('%61'.repeat(100) + end + '%62'.repeat(3)), 'a'.repeat(100) + decoded + 'bbb', end);
+  }
+  t.equal(percentDecode('%61'.repeat(100) + '+', true), 'a'.repeat(100) + ' ');
+  // A 7-bit escape only: `%8x` and above are not taken by the run.
+  t.equal(percentDecode('%41'.repeat(100) + '%c3%a9%41'), 'A'.repeat(100) + 'éA');
+});
+
+t.test('escapeDecode goes from one `\\u` or `\\x` to the next: same output', async (t) => {
+  t.equal(escapeDecode('\\.\\./'.repeat(1000)), '\\.\\./'.repeat(1000));
+  t.equal(escapeDecode('\\.\\./'.repeat(100) + '\\u0041\\x42\\u{43}'), '\\.\\./'.repeat(100) + 'ABC');
+  t.equal(escapeDecode('\\\\u0041'), '\\A');
+  t.equal(escapeDecode('\\U0041\\X41\\u{1F600}'), 'AA\u{1F600}');
+  t.equal(escapeDecode('a\\u00'), 'a\\u00');
+  t.equal(escapeDecode('a\\x4'), 'a\\x4');
+  t.equal(escapeDecode('a\\'), 'a\\');
+  t.equal(escapeDecode('\\u'), '\\u');
+  t.equal(escapeDecode('x\\u{110000}\\u{41}'), 'x\\u{110000}A');
+  t.equal(escapeDecode('\\n\\t\\u0041'.repeat(3)), '\\n\\tA'.repeat(3));
+});
