@@ -277,7 +277,7 @@ export function detectDeserialization(value: string, mask?: number): Detection |
     if (x !== undefined) return x;
   }
   // Nearly every value holds no marker at all: prove it cheaply, then skip the scan below.
-  if (!(n < LONG_VALUE ? mayMarkShort(value) : mayMarkLong(value))) return best;
+  if (!(n < LONG_VALUE ? mayMarkShort(value) : mayMarkLong(value, mask ?? -1))) return best;
 
   let prevAlnum = false;
   let run = 0;
@@ -573,20 +573,21 @@ const checkHexTail = (s: string, i: number): boolean => i >= 4 && tokenStart(s, 
  * `(`, a line break or backslash for pickle, 0xAC, a leading 0x80, the token magics, `0005` of the
  * hex header, a base64 marker).
  */
-function mayMarkLong(s: string): boolean {
+function mayMarkLong(s: string, mask: number): boolean {
   if (s.charCodeAt(0) === 0x80) return true;
+  // `mask`: the value's charMask, or -1. A search for text holding a character of a kind the value
+  // lacks would find nothing: not made (prose through the engine: ten of the searches below).
   return (
-    anyAt(s, '_$', checkUnderscore) ||
-    anyAt(s, '__', checkUnderscore) ||
-    anyAt(s, '$type', checkDollar) ||
-    anyAt(s, '!', checkBang) ||
-    anyAt(s, ':', checkColon) ||
-    anyAt(s, '@', checkAt) ||
-    (s.indexOf('function') !== -1 && anyAt(s, '(', checkParen)) ||
-    ((s.indexOf('\n') !== -1 || s.indexOf('\\') !== -1) && pickleText(s) !== undefined) ||
-    anyAt(s, '\u00ac', checkRawMagic) ||
+    ((mask & C.UNDERSCORE) !== 0 && (anyAt(s, '_$', checkUnderscore) || anyAt(s, '__', checkUnderscore))) ||
+    ((mask & C.DOLLAR) !== 0 && anyAt(s, '$type', checkDollar)) ||
+    ((mask & C.BANG) !== 0 && anyAt(s, '!', checkBang)) ||
+    ((mask & C.COLON) !== 0 && anyAt(s, ':', checkColon)) ||
+    ((mask & C.OTHER) !== 0 && anyAt(s, '@', checkAt)) ||
+    ((mask & C.PAREN) !== 0 && s.indexOf('function') !== -1 && anyAt(s, '(', checkParen)) ||
+    ((((mask & C.NEWLINE) !== 0 && s.indexOf('\n') !== -1) || ((mask & C.BSLASH) !== 0 && s.indexOf('\\') !== -1)) && pickleText(s) !== undefined) ||
+    ((mask & C.NONASCII) !== 0 && anyAt(s, '\u00ac', checkRawMagic)) ||
     anyAt(s, 'rO0AB', checkToken) ||
-    anyAt(s, 'AAEAAAD/////', checkToken) ||
+    ((mask & C.SLASH) !== 0 && anyAt(s, 'AAEAAAD/////', checkToken)) ||
     anyAt(s, 'KztAAU', checkToken) ||
     anyAt(s, 'Cs7QAF', checkToken) ||
     anyAt(s, 'gASV', checkToken) ||
@@ -599,7 +600,7 @@ function mayMarkLong(s: string): boolean {
     anyAt(s, 'BAh', checkToken) ||
     anyAt(s, 'BAg', checkToken) ||
     anyAt(s, 'gAWV', checkToken) ||
-    anyAt(s, 'py/', checkToken) ||
+    ((mask & C.SLASH) !== 0 && anyAt(s, 'py/', checkToken)) ||
     anyAt(s, '0005', checkHexTail) ||
     hasNdFuncB64(s)
   );

@@ -23,7 +23,7 @@
  * characters, so the whole detector is linear in the input length. No RegExp touches the input.
  */
 import type { Confidence, Detection } from '../types';
-import { dollarBefore } from '../charclass';
+import { C, dollarBefore } from '../charclass';
 
 /** Operator tiers. Anything not listed is "unknown" (low at most for keys, ignored inside values). */
 const HIGH: readonly string[] = [
@@ -232,10 +232,19 @@ function bracketOrDottedOperator(key: string): Detection | undefined {
  * A string value (or key text) that carries Mongo operator syntax meant for a later `JSON.parse` or
  * query-string parse, or `$where` JavaScript.
  */
-export function detectNoSqlInjection(value: string): Detection | undefined {
+/** The charMask kinds (charclass.ts) of the trigger characters `$ ; & | (`. */
+const TRIGGER_KINDS = C.DOLLAR | C.SEMI | C.AMP | C.PIPE | C.PAREN;
+
+/**
+ * `mask`: the value's charMask when the caller has it (the engine does). A value without a trigger
+ * kind is answered as the walk and the searches below answer it when they find no trigger (an
+ * e-mail address, a sentence: no pass at all), and only the kinds present are searched for.
+ */
+export function detectNoSqlInjection(value: string, mask?: number): Detection | undefined {
   const n = value.length;
   if (n < 3) return undefined;
-  if (n >= LONG_VALUE) return detectLong(value);
+  if (mask !== undefined && (mask & TRIGGER_KINDS) === 0) return value.startsWith('this.') ? valueStart(value) : undefined;
+  if (n >= LONG_VALUE) return detectLong(value, mask ?? -1);
   // Fast path: one pass over charCodes against a 128-entry table. A benign word/id/number has none of
   // `$ ; & | (`, so it costs one table load per character and no allocation.
   let first = -1;
@@ -287,13 +296,14 @@ const LONG_VALUE = 16;
  * order through indexOf (the next `$`, `;`, `&`, `|` and `(`, merged by position) instead of a walk
  * over every character; the second character of an `&&` / `||` is skipped as the loop skips it.
  */
-function detectLong(value: string): Detection | undefined {
+function detectLong(value: string, mask: number): Detection | undefined {
   const n = value.length;
-  let nd = value.indexOf('$');
-  let ns = value.indexOf(';');
-  let na = value.indexOf('&');
-  let np = value.indexOf('|');
-  let nl = value.indexOf('(');
+  // (A kind the value's mask lacks has no occurrence: not searched for. `mask` is -1 without one.)
+  let nd = (mask & C.DOLLAR) !== 0 ? value.indexOf('$') : -1;
+  let ns = (mask & C.SEMI) !== 0 ? value.indexOf(';') : -1;
+  let na = (mask & C.AMP) !== 0 ? value.indexOf('&') : -1;
+  let np = (mask & C.PIPE) !== 0 ? value.indexOf('|') : -1;
+  let nl = (mask & C.PAREN) !== 0 ? value.indexOf('(') : -1;
   if (nd === -1 && ns === -1 && na === -1 && np === -1 && nl === -1) {
     return value.startsWith('this.') ? valueStart(value) : undefined;
   }
@@ -304,7 +314,7 @@ function detectLong(value: string): Detection | undefined {
   // Only a `(` right after `sleep` can be judged (sleepCall), so the `(` visited are those of
   // `sleep(`: one native search instead of a visit per `(` (1 MB of `((((` or `$($(` was ~9 µs/KB
   // here). Same positions in the same order as the `(` the loop judged before.
-  nl = sleepParen(value, 0);
+  if (nl !== -1) nl = sleepParen(value, 0);
   // Likewise a lone `&` or `|` is never judged: the first `&&` (`||`) at or after a position is the
   // first `&` (`|`) the loop would judge there (`;|&` runs: a visit per character before).
   if (na !== -1) na = value.indexOf('&&', na);

@@ -42,7 +42,7 @@
  * is one linear lexer run with O(1) state; at most three passes (plus one per XML/HTML attribute value,
  * which partitions the input) run, and the first `high` finding stops the work. No RegExp.
  */
-import { C } from '../charclass';
+import { C, charMask } from '../charclass';
 import type { Detection } from '../types';
 import {
   CTX_DOUBLE,
@@ -1913,6 +1913,8 @@ const PRESENCE = new Uint16Array(128);
 /** The characters of PRESENCE, one string each, for the indexOf scan of long values. */
 const PRESENCE_CHARS: string[] = [];
 const PRESENCE_BITS: number[] = [];
+/** The charMask kind (charclass.ts) of each character of PRESENCE_CHARS. */
+const PRESENCE_KINDS: number[] = [];
 (() => {
   const set = (chars: string, bit: number): void => {
     for (const ch of chars) PRESENCE[ch.charCodeAt(0)] = (PRESENCE[ch.charCodeAt(0)] as number) | bit;
@@ -1933,6 +1935,7 @@ const PRESENCE_BITS: number[] = [];
     if (((PRESENCE[c] as number) & P_SHELL) !== 0) {
       PRESENCE_CHARS.push(String.fromCharCode(c));
       PRESENCE_BITS.push((PRESENCE[c] as number) & P_EXACT);
+      PRESENCE_KINDS.push(charMask(String.fromCharCode(c)));
     }
   }
   for (let c = 0; c < 128; c++) {
@@ -1940,6 +1943,7 @@ const PRESENCE_BITS: number[] = [];
     if (((PRESENCE[c] as number) & 0xff) !== 0 && ((PRESENCE[c] as number) & P_SHELL) === 0) {
       PRESENCE_CHARS.push(String.fromCharCode(c));
       PRESENCE_BITS.push((PRESENCE[c] as number) & P_EXACT);
+      PRESENCE_KINDS.push(charMask(String.fromCharCode(c)));
     }
   }
 })();
@@ -1955,28 +1959,30 @@ const LONG_VALUE = 96;
 /**
  * Presence bits of `value` (P_*), allocation-free. Every bit detect() reads is exact whatever the
  * scan: long values skip the searches whose bit cannot matter (P_BLANK is read only without P_SHELL,
- * and once P_SEP is set its other characters add nothing).
+ * and once P_SEP is set its other characters add nothing), and, given the value's charMask, the
+ * searches for characters of a kind it lacks (they would find nothing): a sentence of prose through
+ * the engine holds four or five of the twenty-odd kinds searched for.
  */
-function presence(value: string): number {
+function presence(value: string, mask = -1): number {
   const n = value.length;
-  let mask = 0;
+  let bits = 0;
   if (n < LONG_VALUE) {
     for (let k = 0; k < n; k++) {
       const c = value.charCodeAt(k);
-      if (c < 128) mask |= PRESENCE[c] as number;
+      if (c < 128) bits |= PRESENCE[c] as number;
     }
-    return mask;
+    return bits;
   }
   for (let k = 0; k < SHELL_CHAR_COUNT; k++) {
-    if (value.indexOf(PRESENCE_CHARS[k] as string) !== -1) mask |= PRESENCE_BITS[k] as number;
+    if ((mask & (PRESENCE_KINDS[k] as number)) !== 0 && value.indexOf(PRESENCE_CHARS[k] as string) !== -1) bits |= PRESENCE_BITS[k] as number;
   }
   for (let k = SHELL_CHAR_COUNT; k < PRESENCE_CHARS.length; k++) {
-    const bits = PRESENCE_BITS[k] as number;
-    const wanted = (mask & P_SHELL) === 0 ? P_BLANK : P_SEP;
-    if ((bits & wanted) === 0 || (mask & wanted) !== 0) continue;
-    if (value.indexOf(PRESENCE_CHARS[k] as string) !== -1) mask |= bits;
+    const b = PRESENCE_BITS[k] as number;
+    const wanted = (bits & P_SHELL) === 0 ? P_BLANK : P_SEP;
+    if ((b & wanted) === 0 || (bits & wanted) !== 0 || (mask & (PRESENCE_KINDS[k] as number)) === 0) continue;
+    if (value.indexOf(PRESENCE_CHARS[k] as string) !== -1) bits |= b;
   }
-  return mask;
+  return bits;
 }
 
 /**
@@ -2028,15 +2034,29 @@ export const SHELL_CHAR_CLASSES =
 function plainClean(value: string): boolean {
   const n = value.length;
   if (n < 2) return true;
+  // One walk over the first word finds the blank and judges its runs as runsMayName(value, e) does
+  // (the same runs, each with the character after it, NaN at the word's end); the answer is used only
+  // once a blank is found in time. (Cotton T-shirt, size M: one walk of `Cotton`, not two.)
+  const lim = n < 41 ? n : 41;
+  let may = false;
+  let rs = -1;
+  let alphaEnd = 0;
   let e = 0;
-  while (e < n && e < 41) {
+  for (; e < lim; e++) {
     const c = value.charCodeAt(e);
     if (c === 32 || c === 43 || c === 9) break;
-    e++;
+    if (QCLASS[c] === Q_RUN) {
+      if (rs === -1) rs = alphaEnd = e;
+      if (c > 57) alphaEnd = e + 1;
+    } else if (rs !== -1) {
+      if (!may && alphaEnd > rs && runMayName(value, rs, e, alphaEnd, c)) may = true;
+      rs = -1;
+    }
   }
   // e === n: no blank anywhere (P_BLANK unset); e === 0 or e > 40: detect() gives up on the first word.
   if (e === n || e === 0 || e > 40) return true;
-  return !runsMayName(value, e);
+  if (!may && rs !== -1 && alphaEnd > rs && runMayName(value, rs, e, alphaEnd, NaN)) may = true;
+  return !may;
 }
 
 /**
@@ -2046,14 +2066,22 @@ function plainClean(value: string): boolean {
  * when the caller has it (the engine does), which spares the presence pass on plain values.
  */
 export function detectShellInjection(value: string, mask?: number): Detection | undefined {
-  if (mask !== undefined && (mask & SHELL_CHAR_CLASSES) === 0 && plainClean(value)) return undefined;
+  if (mask !== undefined) {
+    // No P_SHELL character (see plainClean): SHELL_CHAR_CLASSES is wider than the P_SHELL set, and
+    // its OTHER kind is `? @ ~`, of which only `?` is one (`jane.oneil@example.com`).
+    const shellKinds = mask & SHELL_CHAR_CLASSES;
+    if (shellKinds === 0 || (shellKinds === C.OTHER && value.indexOf('?') === -1)) {
+      // No space, tab or `+` (the SPACE and PLUS kinds hold them): plainClean's walk finds no blank.
+      if ((mask & (C.SPACE | C.PLUS)) === 0 || plainClean(value)) return undefined;
+    }
+  }
   // HTML (a rich-text field, a CMS body): `<button>Show more</button>` is, to a shell, `more` with
   // three redirections. When the value holds HTML tags (with at least one closing tag), the tags are
   // read as blanks and the text between them is judged; a command in the text is still a command.
   // The presence bits gate the three searches below: `<`, the backtick (exact at any length) and `]`
   // (exact below LONG_VALUE) must occur first. On short prose that is two or three native searches
   // fewer, a third of the cost of a value like "Jane O'Neil"; detect() reuses the bits.
-  const pf = presence(value);
+  const pf = presence(value, mask);
   const n = value.length;
   // (A `/` first: one native search for one character; the search for `</` stops at every `<` of a
   // `<`-dense value, ~1.5 µs/KB on `<a <a`.)
@@ -2065,7 +2093,8 @@ export function detectShellInjection(value: string, mask?: number): Detection | 
   if (d?.confidence === 'high') return d;
   // Letters of a fixed-value variable picked by index (`$env:ComSpec[4,15,25]-join''`): needs `$`
   // (a P_SHELL character) and the `[` of the index.
-  const built = (pf & P_SHELL) !== 0 && value.indexOf('$') !== -1 && value.indexOf('[') !== -1 ? powershellBuiltName(value) : undefined;
+  const built =
+    (pf & P_SHELL) !== 0 && (mask === undefined || (mask & C.DOLLAR) !== 0) && value.indexOf('$') !== -1 && value.indexOf('[') !== -1 ? powershellBuiltName(value) : undefined;
   if (built !== undefined) return built;
   if ((n < LONG_VALUE && (pf & P_BRK) === 0) || value.indexOf(']::') === -1) return d;
   return better(d, powershellStaticCall(value));

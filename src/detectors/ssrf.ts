@@ -29,6 +29,7 @@
  * at most 256 characters of look-ahead, so the whole scan stays linear.
  */
 import type { Confidence, Detection } from '../types';
+import { C } from '../charclass';
 import { better, hexVal, type Hit } from './util';
 
 /** `s.indexOf(ch, from)` limited to `[from, end)`. */
@@ -833,14 +834,175 @@ function isWholeToken(s: string, a: number, b: number): boolean {
   return true;
 }
 
+/** What tokenEnd collected over its token (module state: no allocation per token). */
+let tokSeen = 0;
+let tokStop = -1;
+let tokDc = -1;
+
+/**
+ * One pass over the token that starts at `i` (a table load per character): returns its end (the
+ * next delimiter, or the end of the value) and collects what bareHostToken needs: `:/` (a URL,
+ * judged by scanUrls), `@` (an e-mail), a shape (dot, colon, slash, bracket, non-ASCII), where the
+ * host ends (`/ ? # : \`), and the first `::`.
+ */
+function tokenEnd(s: string, i: number): number {
+  const n = s.length;
+  let j = i;
+  let seen = 0;
+  let stop = -1;
+  let dc = -1;
+  for (; j < n; j++) {
+    const ch = s.charCodeAt(j);
+    const t = ch < 128 ? (BH[ch] as number) : BH_SHAPE | BH_WIDE;
+    if (t === 0) continue;
+    if (t & BH_DELIM) break;
+    seen |= t;
+    if (t & BH_STOP && stop === -1) stop = j;
+    if (ch === 58) {
+      const next = j + 1 < n ? s.charCodeAt(j + 1) : -1;
+      if (next === 47) seen |= BH_COLON_SLASH;
+      else if (next === 58 && dc === -1) dc = j;
+    }
+  }
+  tokSeen = seen;
+  tokStop = stop;
+  tokDc = dc;
+  return j;
+}
+
+/**
+ * The bare-host verdict of one token s[tokStart, j) (a maximal run of non-delimiters), from what the
+ * token pass collected over it: `seen` (BH_* bits), `stop` (its first `/ ? # : \`, or -1) and `dc`
+ * (its first `::`, or -1). Reads only the token and the blanks around it (isWholeToken) and the
+ * character before it (a quote).
+ */
+function bareHostToken(s: string, tokStart: number, j: number, seen: number, stop: number, dc: number): Hit | undefined {
+  const n = s.length;
+  const k = tokStart;
+  if (seen & (BH_COLON_SLASH | BH_AT) || !(seen & BH_SHAPE)) return undefined;
+  // host[:port] then `/`, `?`, `#` or the end.
+  let e = k;
+  if (s.charCodeAt(k) === 91) {
+    const close = indexWithin(s, ']', k, j);
+    if (close === -1) return undefined;
+    e = close + 1;
+  } else {
+    e = stop === -1 ? j : stop;
+  }
+  // A bare IPv6 literal as a whole token (`::1`, `fe80::1`, `::ffff:10.0.0.1`). Unassigned space is
+  // left alone: `a::b` is as likely C++ as an address.
+  if (s.charCodeAt(k) !== 91) {
+    if (dc !== -1) {
+      const g = parseIPv6(s.slice(k, j));
+      if (g !== undefined) {
+        const c = classifyIPv6(g).category;
+        if (c !== 'public' && c !== 'reserved') {
+          const whole6 = isWholeToken(s, tokStart, j);
+          const rule = c === 'metadata' ? 'ssrf.metadata' : 'ssrf.internal-ip';
+          return { rule, confidence: whole6 ? 'medium' : 'low', reason: `A bare IPv6 address of ${CATEGORY_TEXT[c]}.` };
+        }
+        return undefined;
+      }
+    }
+  }
+  if (e === k) return undefined;
+  // A bare IPv4 needs its four parts: "4/_id", "01/DEC/2011" and "1.5 inch" are not hosts. Asked
+  // first: almost every token stops here (a name that is no known one), before port and path.
+  const h0 = s.charCodeAt(k);
+  if (isDigit(h0)) {
+    let dots = 0;
+    for (let m = k; m < e; m++) if (s.charCodeAt(m) === 46) dots++;
+    if (dots !== 3) return undefined;
+  } else if (h0 !== 91 && !nameCandidateAt(s, k, e, (seen & BH_WIDE) === 0)) return undefined;
+  let port = -1;
+  let after = e;
+  // Reads stay inside the string: an out-of-bounds charCodeAt deoptimizes this function, and a
+  // value ending in an address (`198.51.100.23`) would do that on a warm, optimized scan.
+  if (e < n && s.charCodeAt(e) === 58) {
+    let q = e + 1;
+    let v = 0;
+    while (q < j && isDigit(s.charCodeAt(q)) && q - e < 7) v = v * 10 + s.charCodeAt(q++) - 48;
+    if (q === e + 1) return undefined; // `a:b` is not host:port
+    port = v;
+    after = q;
+  }
+  const hasPath = after < j && (s.charCodeAt(after) === 47 || s.charCodeAt(after) === 92);
+  // `10.0.0.0/8` is CIDR notation, not a path (up to 7 characters after the slash, all digits).
+  const pathEnd = hasPath ? Math.min(j, after + 8) : after + 1;
+  let cidr = hasPath && pathEnd > after + 1;
+  for (let m = after + 1; m < pathEnd; m++) if (!isDigit(s.charCodeAt(m))) cidr = false;
+  if (after < j && !hasPath && s.charCodeAt(after) !== 63 && s.charCodeAt(after) !== 35) return undefined;
+  const host = s.slice(k, e);
+  const v = classifyHost(host);
+  if (v === undefined || v.category === 'public') return undefined;
+  // Bare spellings that are just numbers ("2130706433", "0x7f000001") are ids, not hosts.
+  // (A DNS-rebinding service's name is no number: it is judged below.)
+  if (v.spelling !== 'ip' && v.spelling !== 'ipv6' && v.spelling !== 'name' && v.spelling !== 'rebinding' && port < 0 && !hasPath) return undefined;
+  if (v.spelling === 'ipv6' && host.charCodeAt(0) !== 91 && port < 0 && !hasPath) {
+    // `::1` bare, or a time like `12:30`? Parsed IPv6 needs at least one `::` or 7 colons.
+    if (host.indexOf('::') === -1) return undefined;
+  }
+  // Single words ("localhost" in prose aside) are not hosts without a path or a port.
+  if (v.category === 'single-label') return undefined;
+  const isWhole = isWholeToken(s, tokStart, j);
+  const quoted = tokStart > 0 && (s.charCodeAt(tokStart - 1) === 34 || s.charCodeAt(tokStart - 1) === 39);
+  const where = CATEGORY_TEXT[v.category] + spellingText(v);
+  let conf: Confidence;
+  const runtime = judge(v, host, port, false, '');
+  if (runtime !== undefined && runtime.rule === 'ssrf.runtime-api') {
+    return runtime;
+  }
+  if (hasPath && port < 0 && e - k === 8 && equalsCI(s, k, e, 'metadata')) {
+    // GCP's dotless `metadata` host serves only `/computeMetadata/…`; any other `metadata/…` is far
+    // more often a directory (an S3 key, a relative path) than a host without its scheme.
+    let q = after;
+    while (q < j && (s.charCodeAt(q) === 47 || s.charCodeAt(q) === 92)) q++;
+    if (!(q + 15 <= j && equalsCI(s, q, q + 15, 'computemetadata'))) {
+      return { rule: 'ssrf.metadata', confidence: 'low', reason: 'A path under "metadata/", the dotless name of a cloud metadata host.' };
+    }
+  }
+  if ((hasPath && !cidr) || (port >= 0 && v.spelling === 'name')) {
+    conf = isWhole || quoted ? 'high' : 'medium';
+  } else if (v.spelling === 'rebinding') {
+    // `make-1.2.3.4-rebind-127.0.0.1-rr.1u.ms`, `7f000001.a9fea9fe.rbndr.us`: these services exist
+    // to flip a name to an internal address between check and fetch. As the whole value (a host
+    // field), nothing benign reads so; inside text it is talk about the technique.
+    conf = isWhole ? 'high' : 'medium';
+  } else if (
+    isWhole &&
+    port > 0 &&
+    port <= 65535 &&
+    (v.spelling === 'ip' || (v.spelling === 'ipv6' && h0 === 91)) &&
+    (v.category === 'loopback' || v.category === 'metadata' || v.category === 'link-local')
+  ) {
+    // `127.0.0.1:6379`, `169.254.169.254:80`, `[::1]:6379` as the whole value: a socket address of
+    // this host or the metadata service, what a `host`/`target` field is given to reach them. A
+    // dotted quad with a port is no version string once it is loopback or link-local (`1.2.3.4:5`
+    // is public and never gets here), and inside text it stays low (the branch below). Private
+    // addresses (`10.0.0.5:6379`) stay medium: a VPC's own endpoints are ordinary configuration; so
+    // does `0.0.0.0:8080`, far more often a listen address than a target.
+    conf = 'high';
+  } else if (v.spelling === 'obfuscated-ip' || v.spelling === 'overflow-ip') {
+    conf = 'medium';
+  } else {
+    // A bare address or name: a configuration value as often as an attack.
+    conf = isWhole ? 'medium' : 'low';
+  }
+  const rule = v.category === 'metadata' ? 'ssrf.metadata' : v.spelling === 'name' ? 'ssrf.internal-host' : 'ssrf.internal-ip';
+  return { rule, confidence: conf, reason: `A host without a scheme that targets ${where}.` };
+}
+
 /**
  * Bare hosts: `localhost/`, `169.254.169.254/latest/meta-data`, `127.0.0.1:9001`, `10.0.0.1`. A host
  * with a path or port that makes up the whole value (or a quoted token) is a URL without its scheme.
+ * Every token from `from` on (0, or a delimiter: a token boundary). The token judgement is
+ * bareHostToken's, kept inline here: the walk meets a shape token every few characters on some
+ * inputs (`</a>x`), where a call per token cost ~40 %.
  */
-function scanBareHosts(s: string): Hit | undefined {
+function scanBareHosts(s: string, from = 0): Hit | undefined {
   const n = s.length;
   let best: Hit | undefined;
-  let i = 0;
+  let i = from;
   while (i < n) {
     // Delimiters by table (what isDelim says, without its chain of comparisons).
     const d = s.charCodeAt(i);
@@ -993,16 +1155,83 @@ function scanBareHosts(s: string): Hit | undefined {
   return best;
 }
 
-export function detectSsrf(value: string): Detection | undefined {
+
+/**
+ * scanBareHosts for an ASCII value, led by native searches: only a token holding one of `. : / [`
+ * can be judged (without non-ASCII, those are the BH_SHAPE characters), so each next one is found
+ * with indexOf, its token found around it (back to the previous delimiter, forward by tokenEnd) and
+ * judged as the table walk judges it; the tokens in between, which the walk would only step over,
+ * are not read. Tokens come in the same order, so the answer is the walk's. `mask`: the value's
+ * charMask, or undefined; a kind it lacks is not searched for. Prose and e-mail addresses: one or
+ * two searches and a sentence's last word, where the walk read every character (~3 ns each).
+ * Linear: each search starts past the last token read and each character is read back at most once.
+ * Where shape tokens are dense (`a. b. c.`, `</a>x`), a search per token costs more than the walk
+ * of the few characters it skips: each token earns the characters skipped before it and pays
+ * SEARCH_COST, and once the credit is spent the walk takes over from the last token's end. So the
+ * sparse part costs at most about SEARCH_CREDIT characters more than walking them would.
+ */
+/** What a search and a token's setup cost, in characters of the walk (measured: ~20-30). */
+const SEARCH_COST = 24;
+/** The credit the sparse scan starts with: values up to a few hundred characters never run short. */
+const SEARCH_CREDIT = 96;
+
+function scanBareHostsSparse(s: string, mask: number | undefined): Hit | undefined {
+  const n = s.length;
+  let best: Hit | undefined;
+  let credit = SEARCH_CREDIT;
+  let from = 0;
+  // Next position of each shape character at or after `from` (-1: none left; -2: not searched yet).
+  let nDot = mask === undefined || (mask & C.DOT) !== 0 ? -2 : -1;
+  let nColon = mask === undefined || (mask & C.COLON) !== 0 ? -2 : -1;
+  let nSlash = mask === undefined || (mask & C.SLASH) !== 0 ? -2 : -1;
+  let nBracket = mask === undefined || (mask & C.BRACKET) !== 0 ? -2 : -1;
+  for (;;) {
+    if (nDot !== -1 && nDot < from) nDot = s.indexOf('.', from);
+    if (nColon !== -1 && nColon < from) nColon = s.indexOf(':', from);
+    if (nSlash !== -1 && nSlash < from) nSlash = s.indexOf('/', from);
+    if (nBracket !== -1 && nBracket < from) nBracket = s.indexOf('[', from);
+    let p = nDot;
+    if (nColon !== -1 && (p === -1 || nColon < p)) p = nColon;
+    if (nSlash !== -1 && (p === -1 || nSlash < p)) p = nSlash;
+    if (nBracket !== -1 && (p === -1 || nBracket < p)) p = nBracket;
+    if (p === -1) return best;
+    // The token around p: back to the delimiter before it (every character here is ASCII).
+    let a = p;
+    while (a > from && (BH[s.charCodeAt(a - 1)] as number) !== BH_DELIM) a--;
+    // (`from` is 0 or the delimiter that ended the last token read: a token boundary.)
+    credit += a - from - SEARCH_COST;
+    if (credit < 0) return better(best, scanBareHosts(s, from));
+    const j = tokenEnd(s, a);
+    from = j;
+    if (j - a > 600) continue;
+    // (BH_SHAPE is set: p is in the token.)
+    if (tokSeen & (BH_COLON_SLASH | BH_AT)) continue;
+    best = better(best, bareHostToken(s, a, j, tokSeen, tokStop, tokDc));
+    if (best?.confidence === 'high') return best;
+  }
+}
+
+/**
+ * Values without a mask at least this long are tested for non-ASCII natively (Buffer.byteLength, a
+ * fixed ~30 ns then ~0.2 ns per character) to take the sparse scan; shorter ones are walked.
+ */
+const SPARSE_MIN = 48;
+
+/**
+ * `mask`: the value's charMask (charclass.ts) when the caller has it (the engine does); it only
+ * spares searches, for character kinds the value lacks. A wider mask than the value's only costs
+ * searches; one missing a kind the value holds would skip it: pass charMask(value) or nothing.
+ */
+export function detectSsrf(value: string, mask?: number): Detection | undefined {
   if (typeof value !== 'string' || value.length < 3) return undefined;
   // No prefilter pass of its own: the engine calls this only for values with `: . / \\ %` or
-  // non-ASCII (the `needs` mask in src/detectors/index.ts), and scanBareHosts' single pass skips
-  // every token without a dot, colon, slash, bracket or non-ASCII character, so a value without them
-  // costs one table load per character and finds nothing, as a prefilter would. Only URLs need the
-  // colon, found natively. Blanks around the value are looked at only when a host is found there
-  // (isWholeToken): a note padded with spaces costs no second pass.
+  // non-ASCII (the `needs` mask in src/detectors/index.ts), and the bare-host scan skips every token
+  // without a dot, colon, slash, bracket or non-ASCII character (an ASCII value: found by native
+  // searches, see scanBareHostsSparse), so a value without them finds nothing, as a prefilter would.
+  // Only URLs need the colon, found natively. Blanks around the value are looked at only when a host
+  // is found there (isWholeToken): a note padded with spaces costs no second pass.
   let best: Hit | undefined;
-  if (value.indexOf(':') !== -1) {
+  if ((mask === undefined || (mask & C.COLON) !== 0) && value.indexOf(':') !== -1) {
     let a = 0;
     while (a < value.length && value.charCodeAt(a) <= 32) a++;
     best = scanUrls(value, a);
@@ -1015,6 +1244,9 @@ export function detectSsrf(value: string): Detection | undefined {
     if (rel?.confidence === 'high') return { rule: rel.rule, reason: rel.reason, confidence: rel.confidence };
     best = better(best, rel);
   }
-  best = better(best, scanBareHosts(value));
+  // ASCII: every UTF-8 byte count equal to the length means no code unit at or above 0x80 (a lone
+  // surrogate counts three bytes).
+  const ascii = mask !== undefined ? (mask & C.NONASCII) === 0 : value.length >= SPARSE_MIN && Buffer.byteLength(value, 'utf8') === value.length;
+  best = better(best, ascii ? scanBareHostsSparse(value, mask) : scanBareHosts(value));
   return best === undefined ? undefined : { rule: best.rule, reason: best.reason, confidence: best.confidence };
 }

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { detectCodeInjection } from '../../src/detectors/code-injection';
+import { C, charMask } from '../../src/charclass';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -400,4 +401,47 @@ t.test('long values with dense followers: a hint after them is still found', asy
   t.equal(rule('\\.\\./'.repeat(60) + 'eval(atob(x))'), 'code.eval/high');
   t.equal(rule('\\.\\./'.repeat(60) + 'require("child_process").exec("id")'), 'code.require/high');
   t.equal(rule('\\.\\./'.repeat(200)), '-');
+});
+
+t.test('with the value mask, the gate searches only the kinds the value holds and misses none', async (t) => {
+  // Each value's only way past the gate is one kind of character (a follower after a hint, an
+  // escape, or bracket concatenation): the same value with that kind taken out of its mask is not
+  // analyzed at all, and with its true mask it is found as without a mask. Values from 32 characters
+  // (MASKED_GATE_MIN) are gated when a mask is given; without one, from 160.
+  // (Trailing blanks lengthen a value without adding a kind or changing its finding.)
+  const pad = ' '.repeat(32);
+  const byKind: Array<[string, number, string[]]> = [
+    ['.', C.DOT, ['process.env.X', 'global.process.exit']],
+    ['?', C.OTHER, ['global?.process?.exit', 'process?.mainModule?.x']],
+    ['[ ]', C.BRACKET, ['[eval][0](x)', 'process["env"]']],
+    ['( )', C.PAREN, ['eval($foo)', "(eval)('x')"]],
+    ['/', C.SLASH, ['eval/**/(x)']],
+    [';', C.SEMI, ['e = eval; e(code)']],
+    [',', C.COMMA, ['[eval, 1][0](x)']],
+    ["'", C.SQUOTE, ["require'child_process'"]],
+    ['"', C.DQUOTE, ['require"child_process"']],
+    ['`', C.BACKTICK, ['Function`return process```']],
+    ['}', C.BRACE, ['({e:eval}).e(x)']],
+    ['line break', C.NEWLINE, ['e = eval\ne(code)', 'e = eval\re(code)']],
+    ['\\', C.BSLASH, ["\\u0065val('x')", "ev\\u0061l('x')"]],
+    ['bracket concatenation', C.PLUS, ["a['ev'+'al']('x')", 'y["ev"+"al"](1)']],
+  ];
+  for (const [kind, bit, values] of byKind) {
+    for (const v of [...values, ...values.map((x) => x + pad)]) {
+      const plain = detectCodeInjection(v);
+      t.equal(plain?.confidence, 'high', `${kind}: ${JSON.stringify(v)} is found`);
+      t.same(detectCodeInjection(v, charMask(v)), plain, `${kind}: ${JSON.stringify(v)} with its mask`);
+      if (v.length >= 32) t.equal(detectCodeInjection(v, charMask(v) & ~bit), undefined, `${kind}: ${JSON.stringify(v)} is gated on it`);
+    }
+  }
+  // Long values: with and without the mask, the same finding.
+  const prose = 'Leave it at the door, please. '.repeat(8);
+  for (const v of [prose + 'x = process.mainModule.x', prose + "a['ev'+'al']('x')", 'e = eval; e(code) ' + prose]) {
+    t.same(detectCodeInjection(v, charMask(v)), detectCodeInjection(v), JSON.stringify(v.slice(-30)));
+    t.ok(detectCodeInjection(v, charMask(v)), JSON.stringify(v.slice(-30)));
+  }
+  // Ordinary values with their mask: nothing.
+  for (const v of ['jane.oneil@example.com', '+1 (555) 010-0000', 'Leave it at the door, please.', 'Mozilla/5.0 (X11; Linux x86_64)']) {
+    t.equal(detectCodeInjection(v, charMask(v)), undefined, JSON.stringify(v));
+  }
 });

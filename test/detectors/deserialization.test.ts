@@ -1,5 +1,6 @@
 import t from 'tap';
 import { detectDeserialization, detectDeserializationTypeHint } from '../../src/detectors/deserialization';
+import { charMask } from '../../src/charclass';
 import { createEngine } from '../../src/engine';
 
 /** Base64 of a string, for building encoded vectors without copying any payload list. */
@@ -339,4 +340,26 @@ t.test('XStream element names: the walk over `<` ends at the last dot', async (t
   // No dot after the `<`: no qualified element name, whatever follows.
   t.not(detectDeserialization('java.util. <javautilPriorityQueue>')?.rule, 'deser.xml-gadget-element');
   t.not(detectDeserialization('<' + '</a>x'.repeat(2000))?.rule, 'deser.xml-gadget-element');
+});
+
+t.test('long values with the value mask: the searches for absent kinds are skipped, none present is', async (t) => {
+  // From 112 characters the markers are found by searches; with a mask, only for kinds it holds.
+  // Each value's marker needs one such kind (`:`, `@`, `$`, `!`, `_`, a line break, `/`).
+  const pad = ' '.repeat(120);
+  const values = [
+    'O:8:"stdClass":1:{s:1:"a";s:1:"b";}',
+    '{"@type":"com.sun.rowset.JdbcRowSetImpl","dataSourceName":"ldap://x/a"}',
+    '{"$type":"System.Windows.Data.ObjectDataProvider, PresentationFramework"}',
+    '!!python/object/apply:os.system ["id"]',
+    '{"rce":"_$$ND_FUNC$$_function(){require(\'child_process\').exec(\'id\')}()"}',
+    "cos\nsystem\n(S'id'\ntR.",
+    '{"py/object": "subprocess.Popen"}',
+    'AAEAAAD/////AQAAAAAAAAAMAgAAAF',
+  ];
+  for (const v0 of values) {
+    const v = v0 + pad;
+    const plain = detectDeserialization(v);
+    t.ok(plain, `found: ${JSON.stringify(v0)}`);
+    t.same(detectDeserialization(v, charMask(v)), plain, `same with its mask: ${JSON.stringify(v0)}`);
+  }
 });

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { detectNoSqlInjection, detectNoSqlInjectionKey } from '../../src/detectors/nosql-injection';
+import { charMask } from '../../src/charclass';
 
 /** Values that must be detected at `high`. Written for this project. */
 const HIGH_VALUES: readonly string[] = [
@@ -297,4 +298,26 @@ t.test('long values: `$` runs and rejected `;` are passed over, the operators an
   // A digit before `;` that is not the leading number is no numeric context.
   t.equal(rule('abc42; return true; '), '-');
   t.equal(rule('4 2; return true;      '), '-');
+});
+
+t.test('with the value mask: the same findings, each trigger kind alone, short and long', async (t) => {
+  // Each value's only trigger is one kind (`;`, `&&`, `||`, `$`, `sleep(`): a mask test or a
+  // search that skipped that kind would lose the finding.
+  const values = [
+    "'; return true; var x='",
+    '0;return true',
+    "x' && this.password.match(/.*/)//",
+    "'||'1'=='1",
+    '{"$where": "1 == 1"}',
+    "'; sleep(5000); '",
+    'this.a == 1',
+  ];
+  for (const v of values) {
+    for (const x of [v, v + ' '.repeat(24)]) {
+      const plain = detectNoSqlInjection(x);
+      t.ok(plain, `found: ${JSON.stringify(x)}`);
+      t.same(detectNoSqlInjection(x, charMask(x)), plain, `same with its mask: ${JSON.stringify(x)}`);
+    }
+  }
+  for (const v of ['jane.oneil@example.com', 'Leave it at the door, please.', '+1 (555) 010-0000']) t.equal(detectNoSqlInjection(v, charMask(v)), undefined, JSON.stringify(v));
 });

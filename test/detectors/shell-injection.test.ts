@@ -1,5 +1,6 @@
 import t from 'tap';
 import { detectShellInjection } from '../../src/detectors/shell-injection';
+import { charMask } from '../../src/charclass';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -718,4 +719,27 @@ t.test('a first word of globs and slashes: still a command path, and what follow
   t.equal(detectShellInjection('/*'.repeat(300) + ';id')?.rule, 'shell.command-chain');
   t.equal(detectShellInjection('\\.\\./'.repeat(300) + ';cat /etc/passwd')?.rule, 'shell.command-chain');
   t.equal(detectShellInjection('%25'.repeat(400) + '%COMSPEC:~-7,3%')?.rule, 'shell.obfuscation');
+});
+
+t.test('with the value mask: the same findings, and plain values answered from the first word', async (t) => {
+  const withMask = (v: string) => detectShellInjection(v, charMask(v));
+  // Short values decided by the mask and the first word: a glob, a tab or a `+` must still reach the
+  // exact path (a `?` is the only shell character of the OTHER kind; `@` and `~` are not).
+  const found = ['/???/??t /???/p??s??', 'cat\t/etc/passwd', 'cat+/etc/passwd', 'uname -a', 'apt-get install nc', 'python3 -c x', 'gcc7 -o x', 'ls -la'];
+  for (const v of found) {
+    t.ok(withMask(v), `found with its mask: ${JSON.stringify(v)}`);
+    t.same(withMask(v), detectShellInjection(v), `same finding: ${JSON.stringify(v)}`);
+  }
+  for (const v of ['Cotton T-shirt, size M', 'jane.oneil@example.com', 'a@b.c id', 'x@y.z?id', '~user@host', '221B Baker Street']) {
+    t.equal(withMask(v), undefined, `clean: ${JSON.stringify(v)}`);
+  }
+  // Long values (from 96 characters the presence bits come from native searches, and with a mask only
+  // the kinds it holds are searched for): each shell character alone, after a sentence of prose.
+  const pad = 'Leave it at the door, please and thank you very much for the quick delivery of the order ';
+  const tails = ['; cat /etc/passwd', '| cat /etc/passwd', '&& cat /etc/passwd', '\ncat /etc/passwd', '\rcat /etc/passwd', '$(cat /etc/passwd)', '`cat /etc/passwd`', '<(cat /etc/passwd)', "'; cat /etc/passwd; '", '"; cat /etc/passwd; "', '${IFS}cat${IFS}/etc/passwd', '> /dev/tcp/1.2.3.4/80'];
+  for (const tail of tails) {
+    const v = pad + tail;
+    t.ok(withMask(v), `found with its mask: ${JSON.stringify(tail)}`);
+    t.same(withMask(v), detectShellInjection(v), `same finding: ${JSON.stringify(tail)}`);
+  }
 });

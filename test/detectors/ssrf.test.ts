@@ -2,6 +2,7 @@ import t from 'tap';
 import { classifyIPv4, classifyIPv6, detectSsrf, parseIPv4, parseIPv6 } from '../../src/detectors/ssrf';
 import { better, hexVal, RANK } from '../../src/detectors/util';
 import type { Confidence } from '../../src/types';
+import { charMask } from '../../src/charclass';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -409,4 +410,37 @@ t.test('DNS-rebinding names and bare socket addresses of this host', async (t) =
   }
   const clean = ['1.2.3.4:5', 'version 1.2.3.4:5', 'make-1.2.3.4-rebind-8.8.8.8-rr.1u.ms', 'make-rr.1u.ms', 'https://1u.ms/', 'ratio 127.0.0.1:6379x'];
   for (const v of clean) t.equal(detectSsrf(v), undefined, JSON.stringify(v));
+});
+
+t.test('ASCII values are scanned from their shape characters, with or without a mask', async (t) => {
+  const prose = 'Leave it at the door, please and thank you very much for the quick delivery ';
+  // Each: the value, and the finding the token walk gives it (rule and confidence).
+  const cases: Array<[string, string | undefined, Confidence | undefined]> = [
+    // A host token at the very start (the look-back stops at the value's first character).
+    ['localhost/admin and some words after it to pass the sparse minimum', 'ssrf.internal-host', 'medium'],
+    // Far from the start, after plain words only (no search stops before it).
+    [prose + prose + '169.254.169.254/latest', 'ssrf.metadata', 'medium'],
+    // A quoted token in prose: the character before the token is read.
+    [prose + '"10.0.0.1/x" ' + prose, 'ssrf.internal-ip', 'high'],
+    // Each shape character alone leads to its token: `:` (port), `/` (path), `[` (IPv6).
+    [prose + ' redis:6379 ' + prose, undefined, undefined],
+    [prose + ' [::1]:6379 ' + prose, 'ssrf.internal-ip', 'low'],
+    [prose + ' metadata/computeMetadata/v1 ' + prose, 'ssrf.metadata', 'medium'],
+    // Dense shape tokens use up the search budget; the walk takes over and still finds the host.
+    ['a. '.repeat(400) + 'localhost/', 'ssrf.internal-host', 'medium'],
+    ['</a>x'.repeat(300) + ' x.internal:80 ', 'ssrf.internal-host', 'medium'],
+    // E-mail addresses and URLs are not bare hosts.
+    [prose + ' ops@localhost.localdomain ' + prose, undefined, undefined],
+  ];
+  for (const [v, rule, conf] of cases) {
+    for (const mask of [undefined, charMask(v)]) {
+      const d = detectSsrf(v, mask);
+      t.equal(d?.rule, rule, `${JSON.stringify(v.slice(-60))} (mask ${mask === undefined ? 'none' : 'given'})`);
+      t.equal(d?.confidence, conf, `${JSON.stringify(v.slice(-60))} (mask ${mask === undefined ? 'none' : 'given'})`);
+    }
+  }
+  // Non-ASCII look-alikes are only seen by the walk: a value holding one is walked, mask or not.
+  const wide = prose + ' \u2460\u2461\u2466\u3002\u24ea\u3002\u24ea\u3002\u2460/admin ' + prose;
+  t.equal(detectSsrf(wide)?.rule, 'ssrf.internal-ip');
+  t.equal(detectSsrf(wide, charMask(wide))?.rule, 'ssrf.internal-ip');
 });
