@@ -56,6 +56,44 @@ const CLEAN_MAX_LENGTH = 512;
  */
 const CLEAN_KEY = 1 << 30;
 /**
+ * Slots of the repeat memo (see RepeatMemo; memoSlot takes the top 8 bits of its hash), and the
+ * longest string it keeps: a slot hit compares the whole string (bounded by its length, as its mask
+ * pass is).
+ */
+const MEMO_SLOTS = 256;
+const MEMO_MAX_LENGTH = 512;
+
+/**
+ * Values found clean earlier in the same invocation, outside the clean-set sources: a body repeats
+ * its values (an order's `"name": "Cotton T-shirt, size M"` on every third line item, sizes,
+ * currencies, statuses), and each repeat ran the same mask pass and detectors (~0.2 µs for that
+ * name). Direct-mapped by a (length, first, middle, last character) signature, no hashing: a miss
+ * costs three character reads and a compare, a hit one string compare. What `string` does with a
+ * value is a function of the value, its depth and the skipped detectors alone when no virtual patch
+ * applies (the engine's options are fixed), so a value read clean before, at the same depth with the
+ * same skip bits, and with nothing counted inside it (a JSON, base64 or XML reading counts its own
+ * strings, which a repeat must count again), is clean again: the repeat is only counted. Entries are
+ * stamped with the invocation's generation: they hold for that invocation only. One table per engine,
+ * not per walk: a fresh 256-slot array per invocation cost more than the repeats it saved (measured).
+ */
+interface RepeatMemo {
+  readonly strs: Array<string | undefined>;
+  readonly depth: Int32Array;
+  readonly skip: Int32Array;
+  readonly gen: Int32Array;
+  /** The current invocation's generation (never 0, which marks an empty slot). */
+  cur: number;
+}
+
+/** The slot of `s` (two characters at least): its signature, mixed so that `SKU-1006` and `…size L` part. */
+function memoSlot(s: string): number {
+  const n = s.length;
+  let h = Math.imul(s.charCodeAt(0) ^ (n << 16), 0x9e3779b1);
+  h = Math.imul(h ^ s.charCodeAt(n >> 1), 0x85ebca6b);
+  h = Math.imul(h ^ s.charCodeAt(n - 1), 0xc2b2ae35);
+  return h >>> 24;
+}
+/**
  * The characters of base64 text (either alphabet, padding, MIME line breaks): a string whose mask has
  * no other bit may be base64 (see base64Text). Letters and digits set no bit.
  */
@@ -426,6 +464,25 @@ class Walk {
   base64Read: Set<string> | undefined = undefined;
   /** Virtual patches bound to the current source; undefined when no rule can match in it. */
   patch: SourcePatchMatcher | undefined = undefined;
+  /**
+   * The repeat memo applies in the current source: no virtual patch, and not a clean-set source
+   * (headers, path, query: the clean set answers their repeats). Set with `source` and `patch`.
+   */
+  memoable = false;
+  /**
+   * What the walk asks of the current source's kind at every key and value, answered once per source
+   * (setSource): `this.source.kind` is a load from objects of two shapes (the body source has more
+   * fields) and up to three string compares, several times per node.
+   */
+  inHeader = false;
+  /** Header, path or query: the sources of the clean sets (`clean`, `keysClean`). */
+  cleanKind = false;
+  /** Query or path. */
+  queryOrPath = false;
+  /** Query or body: their top-level names may be PARAM_EXEMPTIONS. */
+  paramKind = false;
+  /** opts.limits.maxDepth, read for most strings. */
+  readonly maxDepth: number;
   /** opts.limits' counts, read for every counted string (two loads fewer each). */
   readonly maxStrings: number;
   readonly maxBytes: number;
@@ -458,9 +515,25 @@ class Walk {
      * source, shared across invocations like `clean` (see `key`).
      */
     readonly keysClean: Set<string>,
+    /** The engine's repeat memo (see RepeatMemo), stamped for this invocation. */
+    readonly memo: RepeatMemo,
   ) {
     this.maxStrings = opts.limits.maxStrings;
     this.maxBytes = opts.limits.maxBytes;
+    this.maxDepth = opts.limits.maxDepth;
+  }
+
+  /** Makes `source` the current one, with its skipped detectors and virtual patches. */
+  setSource(source: InputSource, skip: number, patch: SourcePatchMatcher | undefined): void {
+    const kind = source.kind;
+    this.source = source;
+    this.skip = skip;
+    this.patch = patch;
+    this.inHeader = kind === 'header';
+    this.queryOrPath = kind === 'query' || kind === 'path';
+    this.cleanKind = this.inHeader || this.queryOrPath;
+    this.paramKind = kind === 'query' || kind === 'body';
+    this.memoable = patch === undefined && !this.cleanKind;
   }
 
   private isPairKey(k: string): boolean {
@@ -497,7 +570,7 @@ class Walk {
       return;
     }
     if (v === null || typeof v !== 'object') return;
-    if (depth >= this.opts.limits.maxDepth) {
+    if (depth >= this.maxDepth) {
       this.limit('limits.depth', `Nesting deeper than ${this.opts.limits.maxDepth} levels was not inspected.`);
       return;
     }
@@ -524,8 +597,8 @@ class Walk {
       }
     } else if (!(v instanceof Uint8Array)) {
       const obj = v as Record<string, unknown>;
-      const headers = depth === 0 && this.source.kind === 'header';
-      const params = depth === 0 && (this.source.kind === 'query' || this.source.kind === 'body');
+      const headers = depth === 0 && this.inHeader;
+      const params = depth === 0 && this.paramKind;
       for (const k in obj) {
         if (this.stopped) break;
         if (!parsed && !Object.prototype.hasOwnProperty.call(obj, k)) continue;
@@ -573,7 +646,7 @@ class Walk {
     // order body), and `string` reuses it. Not for header names: the clean set answers those before
     // any mask is read.
     let mask = -1;
-    if (this.source.kind !== 'header') {
+    if (!this.inHeader) {
       mask = charMask(k);
       this.pairValue = k;
       // Keys are not gated on bigrams (BIGRAM_HIT: as if one was found).
@@ -588,8 +661,7 @@ class Walk {
       // engine's), so the answer would be the same. Header names are not masked (see above), so
       // every key detector ran on each one: ~0.14 µs of the bench's typical API Gateway event. Bounded as
       // `clean` is (at most CLEAN_MAX_ENTRIES names of at most CLEAN_MAX_LENGTH characters).
-      const kind = this.source.kind;
-      const remember = parentKey === undefined && (kind === 'header' || kind === 'path' || kind === 'query') && k.length <= CLEAN_MAX_LENGTH;
+      const remember = parentKey === undefined && this.cleanKind && k.length <= CLEAN_MAX_LENGTH;
       if (!remember || !this.keysClean.has(k)) {
         const before = this.reported;
         for (let i = 0; i < fns.length; i++) {
@@ -608,7 +680,7 @@ class Walk {
     // A letters-and-digits key shorter than the `alnum` detectors' 12 characters (`sku`, `qty`,
     // `price`, `line1`) outside the clean-set sources: `string` would only count it against the
     // limits, after a dozen tests (61 keys in the bench's 1 KB order). Counted here the same way.
-    if (mask === 0 && k.length < 12 && this.source.kind !== 'query' && this.source.kind !== 'path') {
+    if (mask === 0 && k.length < 12 && !this.queryOrPath) {
       this.pairValue = undefined;
       this.count(k);
       return;
@@ -658,12 +730,20 @@ class Walk {
   private string(s: string, depth: number, isKey: boolean, counted = true): void {
     if (counted && !this.count(s)) return;
     if (s.length < 2) return;
+    // A repeat of a value read clean before in this invocation (see RepeatMemo). Depth 0 is left
+    // out: there the base64 reading also depends on the source's decoding.
+    let slot = -1;
+    if (this.memoable && !isKey && depth > 0 && s.length <= MEMO_MAX_LENGTH) {
+      const memo = this.memo;
+      slot = memoSlot(s);
+      if (memo.gen[slot] === memo.cur && memo.strs[slot] === s && memo.depth[slot] === depth && memo.skip[slot] === this.skip) return;
+    }
     // Outside headers (whose values the clean set answers before any mask is needed) the mask is read
     // first: it also rules out the JSON reading below for strings without `{` or `[`, nearly all.
     let mask = -1;
     // False when the string holds none of the bigram-gated detectors' pairs (see DetectorEntry.bigrams).
     let bigram = true;
-    if (this.source.kind !== 'header') {
+    if (!this.inHeader) {
       const m = this.maskOf(s);
       mask = m & ANY;
       bigram = (m & BIGRAM_HIT) !== 0;
@@ -685,8 +765,7 @@ class Walk {
     // set. An entry holds for any set of skipped detectors that includes the one it was inspected
     // with (Host, exempt from SSRF, is cached too: it was ~3 µs of a typical API event). A value
     // read with less than its full treatment (at the depth limit) is neither looked up nor kept.
-    const kind = this.source.kind;
-    const cacheable = (kind === 'header' || kind === 'path' || kind === 'query') && s.length <= CLEAN_MAX_LENGTH && (isKey || depth < this.opts.limits.maxDepth);
+    const cacheable = this.cleanKind && s.length <= CLEAN_MAX_LENGTH && (isKey || depth < this.maxDepth);
     const treatment = isKey ? CLEAN_KEY : 0;
     if (cacheable) {
       const seen = this.clean.get(s);
@@ -695,7 +774,7 @@ class Walk {
     const before = this.reported;
     // Path and query values are kept only when no string inside them was counted against the
     // limits (base64 JSON, XML values): a skipped value must not change what the limits count.
-    const countedAt = kind === 'header' ? -1 : this.strings;
+    const countedAt = this.inHeader ? -1 : this.strings;
     // A JSON document in base64 (`eyJ` is how `{"` starts): a state or cursor parameter, a JWT's
     // header and claims. What the handler will decode is inspected like any JSON value; the text
     // itself still goes through the detectors below. Costs nothing for other strings (three char
@@ -704,7 +783,7 @@ class Walk {
     // against maxBytes, so only an upload past ~60 % of it becomes a limits finding), since a cap
     // would be the size an attacker pads a payload to.
     let readAsJson = false;
-    if (!isKey && s.length >= 16 && depth < this.opts.limits.maxDepth) {
+    if (!isKey && s.length >= 16 && depth < this.maxDepth) {
       const t = base64JsonStart(s);
       if (t !== -1) readAsJson = this.base64Json(s, t, depth);
     }
@@ -722,7 +801,7 @@ class Walk {
       !isKey &&
       (mask & ~BASE64_CHARS) === 0 &&
       s.length >= BASE64_TEXT_MIN &&
-      depth < this.opts.limits.maxDepth &&
+      depth < this.maxDepth &&
       (depth > 0 || this.source.decoding === undefined || this.source.decoding === 'none') &&
       !readAsJson
     ) {
@@ -733,13 +812,14 @@ class Walk {
       // serialization stream in base64) that the `alnum` detectors look for in long tokens.
       if (s.length >= 12) this.detect(s, ALNUM_ONLY, this.skip);
       if (cacheable && this.reported === before && (countedAt === -1 || this.strings === countedAt)) this.keepClean(s, treatment);
+      if (slot !== -1 && this.reported === before && this.strings === countedAt) this.remember(slot, s, depth);
       return;
     }
     let found: number;
     let inner = 0;
     /** Set for an HTML fragment: its decoded form is display text for XSS purposes (see xml()). */
     let displayed = 0;
-    if (mask & C.LT && !isKey && depth < this.opts.limits.maxDepth && looksLikeXml(s)) {
+    if (mask & C.LT && !isKey && depth < this.maxDepth && looksLikeXml(s)) {
       // An XML or HTML document in a string (a SOAP body, an XML field, rich text): the markup
       // classes (XSS, XXE) read the document as a whole; then its values, each on its own as JSON
       // values are; then the whole text for the classes the values did not show, so that a finding
@@ -758,6 +838,16 @@ class Walk {
       if (decoded !== undefined) this.detect(decoded, charMask(decoded), found | inner | displayed | this.skip, s);
     }
     if (cacheable && this.reported === before && (countedAt === -1 || this.strings === countedAt)) this.keepClean(s, treatment);
+    if (slot !== -1 && this.reported === before && this.strings === countedAt) this.remember(slot, s, depth);
+  }
+
+  /** Keeps `s`, read clean at `depth` with the current skip bits and nothing counted inside, in the repeat memo. */
+  private remember(slot: number, s: string, depth: number): void {
+    const memo = this.memo;
+    memo.strs[slot] = s;
+    memo.depth[slot] = depth;
+    memo.skip[slot] = this.skip;
+    memo.gen[slot] = memo.cur;
   }
 
   /**
@@ -873,7 +963,7 @@ class Walk {
         text = Buffer.from(s, 'base64').toString('utf8');
       } else if (
         this.base64Read?.has(s) === true ||
-        (s.length >= 16 && depth < this.opts.limits.maxDepth && base64JsonStart(s) === 0 && looksLikeJson(text) && jsonDocument(text) !== undefined)
+        (s.length >= 16 && depth < this.maxDepth && base64JsonStart(s) === 0 && looksLikeJson(text) && jsonDocument(text) !== undefined)
       ) {
         this.segs.length = base;
         continue;
@@ -996,15 +1086,17 @@ function buildEngine(opts: ResolvedOptions): Engine {
   const paramSkips = exemptionBits(PARAM_EXEMPTIONS, detectors);
   const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
   const table = detectorTable(detectors);
+  const memo: RepeatMemo = { strs: new Array<string | undefined>(MEMO_SLOTS).fill(undefined), depth: new Int32Array(MEMO_SLOTS), skip: new Int32Array(MEMO_SLOTS), gen: new Int32Array(MEMO_SLOTS), cur: 0 };
 
   const inspect = (req: InspectionRequest): Verdict => {
     const t0 = performance.now();
     if (opts.mode === 'off') return { action: 'allow', status: 200, findings: [], micros: 0 };
-    const w = new Walk(opts, detectors, minRank, headerSkips, clean, keyDetectors, pairDetectors, paramSkips, pairKeys, pairSigs, table, headerSigs, keysClean);
+    // A new generation per invocation (0 marks an empty slot; after 2^32 invocations a generation
+    // comes round again, and an entry that old is still exact: see RepeatMemo).
+    memo.cur = (memo.cur + 1) | 0 || 1;
+    const w = new Walk(opts, detectors, minRank, headerSkips, clean, keyDetectors, pairDetectors, paramSkips, pairKeys, pairSigs, table, headerSigs, keysClean, memo);
     for (const source of req.sources) {
-      w.source = source;
-      w.skip = sourceSkips.get(source.kind) ?? 0;
-      w.patch = patches === undefined ? undefined : patches.forSource(source);
+      w.setSource(source, sourceSkips.get(source.kind) ?? 0, patches === undefined ? undefined : patches.forSource(source));
       let value = source.value;
       // Set when `value` is a tree our own decoder built from text (JSON, form, multipart).
       let fresh = false;

@@ -294,3 +294,67 @@ t.test('a key finding below the paranoia level is dropped on every invocation, a
   const b = e.inspect(req({ kind: 'body', path: 'body', value: '{"a":{"__proto__":{"x":1}}}', decoding: 'body', contentType: 'application/json' }));
   t.equal(b.findings[0]?.rule, 'proto.proto-key');
 });
+
+// The repeat memo (Walk.string, MEMO_SLOTS): a body value read clean earlier in the same invocation,
+// at the same depth with the same skipped detectors and nothing counted inside it, is only counted
+// again. Each test below fails if the memo answers for more than that.
+const body = (value: unknown): InspectionRequest => req({ kind: 'body', path: 'body', value: JSON.stringify(value), decoding: 'body', contentType: 'application/json' });
+
+t.test('a repeated value with a finding is reported at every path', async (t) => {
+  const e = createEngine();
+  const sqli = "' or 1=1 --";
+  const v = e.inspect(body({ a: [sqli, 'Cotton T-shirt, size M', sqli], b: { c: sqli } }));
+  t.same(
+    v.findings.filter((f) => f.class === 'sqli').map((f) => f.path),
+    ['body.a[0]', 'body.a[2]', 'body.b.c'],
+  );
+});
+
+t.test('a value clean with a detector skipped is judged again where that detector runs', async (t) => {
+  const e = createEngine();
+  const url = 'http://169.254.169.254/latest/meta-data/';
+  // Same depth (1), same text: exempt from SSRF under redirect_uri only.
+  const v = e.inspect(body({ redirect_uri: url, callback: url }));
+  t.equal(v.action, 'block');
+  t.same(
+    v.findings.map((f) => `${f.class} ${f.path}`),
+    ['ssrf body.callback'],
+  );
+  // A JWT's claims skip SSRF too; the same URL in the body after it is still an SSRF target.
+  const claims = Buffer.from(JSON.stringify({ iss: url, sub: 'abc' })).toString('base64url');
+  const jwt = `eyJhbGciOiJIUzI1NiJ9.${claims}.c2ln`;
+  const w = e.inspect(req(headers({ authorization: `Bearer ${jwt}` }), { kind: 'body', path: 'body', value: JSON.stringify({ x: { y: url } }), decoding: 'body', contentType: 'application/json' }));
+  t.ok(w.findings.some((f) => f.class === 'ssrf' && f.path === 'body.x.y'), 'the body URL is found');
+});
+
+t.test('repeated values count against the limits every time', async (t) => {
+  const e = createEngine({ limits: { maxStrings: 20 } });
+  const v = e.inspect(body({ a: Array.from({ length: 25 }, () => 'Cotton T-shirt, size M') }));
+  t.equal(v.findings[0]?.rule, 'limits.strings', 'twenty-six strings');
+  const b = createEngine({ limits: { maxBytes: 100 } });
+  t.equal(b.inspect(body({ a: Array.from({ length: 5 }, () => 'Cotton T-shirt, size M') })).findings[0]?.rule, 'limits.bytes', 'each repeat adds its characters');
+  // A value whose reading counts strings of its own (base64 JSON: a key and a value) is read again:
+  // 1 key + 3 × (the value, its key, its value) = 10 strings, over a limit of 9.
+  const doc = Buffer.from(JSON.stringify({ a: 'bbbbbbbbbbbbbbbb' })).toString('base64');
+  t.ok(doc.startsWith('eyJ') && doc.length >= 16);
+  const nine = createEngine({ limits: { maxStrings: 9 } });
+  t.equal(nine.inspect(body({ v: [doc, doc, doc] })).findings[0]?.rule, 'limits.strings', 'inner strings counted for each repeat');
+  t.equal(createEngine({ limits: { maxStrings: 10 } }).inspect(body({ v: [doc, doc, doc] })).action, 'allow', 'and exactly those');
+});
+
+t.test('the memo holds for one invocation and only outside virtual patches', async (t) => {
+  const e = createEngine();
+  const name = 'Cotton T-shirt, size M';
+  t.equal(e.inspect(body({ a: [name, name] })).action, 'allow');
+  // The next invocation's value of the same text at the same place is judged on its own merits: an
+  // entry is about the text, so a different text in that slot is read in full.
+  const sqli = "Cotton' or 1=1 --";
+  t.equal(e.inspect(body({ a: [sqli] })).findings[0]?.path, 'body.a[0]');
+  const patched = createEngine({ virtualPatches: [{ id: 'vp-1', where: 'body.a[*]', match: { equals: name } }] });
+  const p = patched.inspect(body({ a: [name, name] }));
+  t.same(
+    p.findings.map((f) => `${f.rule} ${f.path}`),
+    ['patch.vp-1 body.a[0]', 'patch.vp-1 body.a[1]'],
+    'a patch sees the repeat',
+  );
+});
