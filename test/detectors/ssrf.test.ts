@@ -444,3 +444,27 @@ t.test('ASCII values are scanned from their shape characters, with or without a 
   t.equal(detectSsrf(wide)?.rule, 'ssrf.internal-ip');
   t.equal(detectSsrf(wide, charMask(wide))?.rule, 'ssrf.internal-ip');
 });
+
+t.test('non-ASCII hosts folded together after the first few give what folding each alone gives', async (t) => {
+  // Past the first 8 non-ASCII tokens the rest of the value is folded at once (one NFKC and one
+  // lower-casing over the joined hosts): a host there must be judged as when it is folded alone.
+  const lead = (unit: string) => unit.repeat(12);
+  const cases: Array<[string, string | undefined, Confidence | undefined]> = [
+    // Full-width capitals: NFKC gives ASCII capitals, which only the lower-casing makes `localhost`.
+    [lead('ａ．ｂ ') + 'ＬＯＣＡＬＨＯＳＴ/admin', 'ssrf.internal-host', 'medium'],
+    // Full-width digits and dots: an address only once folded.
+    [lead('é.é ') + '１２７．０．０．１/x', 'ssrf.internal-ip', 'medium'],
+    // An ideographic full stop before an internal suffix; Greek capitals that lower-case by context.
+    [lead('ΣΑΣ.ΣΑΣ ') + 'db\u3002ＩＮＴＥＲＮＡＬ:5432', 'ssrf.internal-host', 'medium'],
+    // Dotted non-ASCII words (prose in another script) stay clean, however many.
+    [lead('слово. слово ') + 'конец.', undefined, undefined],
+  ];
+  for (const [v, rule, conf] of cases) {
+    const d = detectSsrf(v);
+    t.equal(d?.rule, rule, JSON.stringify(v.slice(-40)));
+    t.equal(d?.confidence, conf, JSON.stringify(v.slice(-40)));
+    // The same host with fewer tokens before it (folded alone) answers the same.
+    const alone = detectSsrf(v.slice(v.lastIndexOf(' ') + 1));
+    if (rule !== undefined) t.equal(alone?.rule, rule, 'folded alone: ' + JSON.stringify(v.slice(-40)));
+  }
+});
