@@ -441,3 +441,14 @@ t.test('long escaped tokens (unescaped in their bytes when ASCII) and separator-
   ];
   for (const [v, want] of cases) t.equal(d(v), want, JSON.stringify(v.slice(0, 24)));
 });
+
+t.test('a look-alike dot between non-ASCII letters is decided before lower-casing, as after it', async (t) => {
+  // `İ` (U+0130) lower-cases to `i` and a combining dot: `.inİ` holds `.ini` once lower-cased, so
+  // the test run on the text before lower-casing must count it too.
+  t.equal(detectPathTraversal('boot.inİ')?.rule, 'path.system-file');
+  t.equal(detectPathTraversal('．．/boot.inİ')?.confidence, 'high');
+  t.equal(detectPathTraversal('ａ．ｂ '.repeat(20) + 'c:／boot.INI')?.rule, 'path.system-file');
+  // Tokens of full-width letters around a full-width dot, however many, are no path.
+  t.equal(detectPathTraversal('ａ．ｂ '.repeat(500)), undefined);
+  t.equal(detectPathTraversal('Ｅ．Ｂ '.repeat(500)), undefined);
+});
