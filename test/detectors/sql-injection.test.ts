@@ -1,5 +1,6 @@
 import t from 'tap';
 import { detectSqlInjection, isSqlVocabulary } from '../../src/detectors/sql-injection';
+import { charMask } from '../../src/charclass';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -791,4 +792,39 @@ t.test('comparison chains and comment-opener runs keep their verdicts', async (t
   t.equal(rule('/*'.repeat(200) + '*/ or 1=1--'), 'sqli.tautology/high');
   t.equal(rule('id=/*/*/*/ or 1=1--'), 'sqli.tautology/high');
   t.equal(rule('1 /*/*/**/ or 1=1'), 'sqli.tautology/high');
+});
+
+t.test('the engine mask answers for the gate only: verdicts are those without it', async (t) => {
+  // Every positive of this suite, read with the mask the engine passes: still high (a mask that
+  // skipped too much would drop the ones whose trigger character is the mask's).
+  for (const [name, v] of POSITIVE) {
+    t.equal(detectSqlInjection(v, charMask(v))?.confidence, 'high', `${name} with its mask`);
+  }
+  for (const v of ["Jane O'Neil", '+1 (555) 010-0000', 'a#1', 'x=1', '1 or 1=1', '(1)', 'x;y', 'a!b', '`x`', 'a<b', 'a>b']) {
+    t.same(detectSqlInjection(v, charMask(v)), detectSqlInjection(v), JSON.stringify(v));
+  }
+});
+
+t.test('space runs: what follows the padding is still read', async (t) => {
+  for (const pad of [1, 2, 40, 300]) {
+    const sp = ' '.repeat(pad);
+    t.same(detectSqlInjection(`1${sp}--`), detectSqlInjection('1 --'), `1, ${pad} spaces, --`);
+    t.equal(detectSqlInjection(`x${sp}'${sp}or${sp}'1'='1`)?.confidence, 'high', `${pad} spaces around a tautology`);
+    t.equal(detectSqlInjection(`Leave it at the door${sp}union${sp}select${sp}password from users--`)?.rule, 'sqli.union', `${pad} spaces, union`);
+  }
+  t.equal(detectSqlInjection('Leave it at the door, please.' + ' '.repeat(54)), undefined, 'padded note');
+});
+
+t.test('a dead walk starts over at a late SYNC word in any case (syncMark)', async (t) => {
+  const cases: Array<[string, string]> = [
+    ['see you soon, thanks a lot UNION SELECT password FROM users', 'sqli.union'],
+    ['see you soon, thanks a lot UnIoN sElEcT password FROM users', 'sqli.union'],
+    ['great shop really nice stuff here Or 1=1', 'sqli.tautology'],
+    ['lovely colours for sure xOR 1=1', 'sqli.tautology'],
+    ['nice jersey. The Fit is great AND sleep(5)', 'sqli.time'],
+  ];
+  for (const [v, rule] of cases) {
+    t.equal(detectSqlInjection(v)?.rule, rule, v);
+    t.equal(detectSqlInjection(v)?.confidence, 'high', v);
+  }
 });
