@@ -596,6 +596,8 @@ function mayMarkLong(s: string, mask: number): boolean {
     anyAt(s, 'Y29z', checkToken) ||
     anyAt(s, 'Y3', checkToken) ||
     anyAt(s, 'Y250', checkToken) ||
+    // `cbuiltins` (protocol 0 pickle of a builtins global): tokenStart knows it, the long search did not.
+    anyAt(s, 'Y2J1aWx0aW5z', checkToken) ||
     anyAt(s, 'Tzo', checkToken) ||
     anyAt(s, 'BAh', checkToken) ||
     anyAt(s, 'BAg', checkToken) ||

@@ -363,3 +363,15 @@ t.test('long values with the value mask: the searches for absent kinds are skipp
     t.same(detectDeserialization(v, charMask(v)), plain, `same with its mask: ${JSON.stringify(v0)}`);
   }
 });
+
+t.test('a base64 protocol-0 pickle of a builtins global is found in long values as in short ones', async (t) => {
+  const token = Buffer.from("cbuiltins\neval\n(S'print(1)'\ntR.").toString('base64');
+  t.ok(token.startsWith('Y2J1aWx0aW5z'));
+  const short = detectDeserialization(token);
+  t.ok(short, 'short value');
+  // Past the short-value walk (112 characters), the long search must know this magic too.
+  for (const v of [token + ' '.repeat(300), 'note: '.repeat(40) + token, `${'x'.repeat(200)} ${token}`]) {
+    t.equal(detectDeserialization(v)?.rule, short?.rule, JSON.stringify(v.slice(0, 30)));
+    t.equal(detectDeserialization(v, charMask(v))?.rule, short?.rule, 'with mask');
+  }
+});
