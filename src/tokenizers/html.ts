@@ -137,8 +137,21 @@ function record(tag: HtmlTag, a: HtmlAttribute): void {
  * tags (1 MB of `</a>x`) the call was a good part of the scan.
  */
 function endTag(input: string, start: number): HtmlTag {
+  const i = tagNameEnd(input, start + 2);
+  if (i >= input.length || input.charCodeAt(i) !== 62) return readTag(input, start, true);
+  const raw = input.slice(start + 2, i);
+  return { name: nameFolds ? raw.toLowerCase() : raw, closing: true, attributes: NO_ATTRIBUTES, start, end: i + 1, terminated: true };
+}
+
+/**
+ * Set by tagNameEnd: whether the name holds anything toLowerCase could change (A-Z, or non-ASCII).
+ * Most names do not, and the call cost more than the rest of a short end tag (1 MB of `</a>x`).
+ */
+let nameFolds = false;
+
+/** Where a tag name starting at `i` ends (a space, `/` or `>`, or the end of the input); sets nameFolds. */
+function tagNameEnd(input: string, i: number): number {
   const n = input.length;
-  let i = start + 2;
   let folds = false;
   while (i < n) {
     const c = input.charCodeAt(i);
@@ -146,28 +159,18 @@ function endTag(input: string, start: number): HtmlTag {
     if ((c >= 65 && c <= 90) || c >= 128) folds = true;
     i++;
   }
-  if (i >= n || input.charCodeAt(i) !== 62) return readTag(input, start, true);
-  const raw = input.slice(start + 2, i);
-  return { name: folds ? raw.toLowerCase() : raw, closing: true, attributes: NO_ATTRIBUTES, start, end: i + 1, terminated: true };
+  nameFolds = folds;
+  return i;
 }
 
 /** Reads one tag starting at `<` (index `start`). Never reads past the first unquoted `>`. */
 function readTag(input: string, start: number, closing: boolean): HtmlTag {
   const n = input.length;
-  let i = start + (closing ? 2 : 1);
-  const nameStart = i;
-  // Whether the name holds anything toLowerCase could change (A-Z, or non-ASCII): most names do not,
-  // and the call cost more than the rest of a short end tag (1 MB of `</a>x`).
-  let folds = false;
-  while (i < n) {
-    const c = input.charCodeAt(i);
-    if (isHtmlSpace(c) || c === 47 || c === 62) break;
-    if ((c >= 65 && c <= 90) || c >= 128) folds = true;
-    i++;
-  }
+  const nameStart = start + (closing ? 2 : 1);
+  let i = tagNameEnd(input, nameStart);
   const raw = input.slice(nameStart, i);
   const tag: HtmlTag = {
-    name: folds ? raw.toLowerCase() : raw,
+    name: nameFolds ? raw.toLowerCase() : raw,
     closing,
     attributes: NO_ATTRIBUTES,
     start,
