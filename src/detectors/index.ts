@@ -56,8 +56,8 @@ export interface DetectorEntry {
   /**
    * Adjacent ASCII character pairs (128 x 128, indexed `previous << 7 | current`, 1 flagging one; see
    * charMaskBigrams) of which a value needs one for `value` to answer, unless its mask meets
-   * `bigramsOr`. The engine reads them in its mask pass over string values (not keys, not decoded
-   * forms, which are not gated on them).
+   * `bigramsOr`. The engine reads them in its mask pass over string values and their decoded forms
+   * (not keys, which are not gated on them).
    */
   bigrams?: Uint8Array;
   bigramsOr?: number;

@@ -265,6 +265,26 @@ t.test('percentDecode: long runs of escapes (collected in a byte run past the fi
   t.equal(deepDecode(many('%2525', 1000)), '%'.repeat(1000));
 });
 
+t.test('percentDecode: short text between ASCII escapes, read in the run loop', async (t) => {
+  // Past the first 64 escapes, text of up to 32 Latin-1 characters followed by a `%` joins the run
+  // without going back to the main loop; anything else ends the run loop and must still decode.
+  for (let g = 0; g <= 40; g++) {
+    const gap = 'y'.repeat(g);
+    t.equal(percentDecode(('%41' + gap).repeat(80)), ('A' + gap).repeat(80), `gap ${g}`);
+    t.equal(percentDecode(('%41%42' + gap + 'é').repeat(80) + '%4'), ('AB' + gap + 'é').repeat(80) + '%4', `gap ${g} + é`);
+  }
+  t.equal(percentDecode('%41%42x'.repeat(100)), 'ABx'.repeat(100));
+  t.equal(percentDecode('%41\u0100y'.repeat(80)), 'A\u0100y'.repeat(80));
+  t.equal(percentDecode('%41a+b'.repeat(80), true), 'Aa b'.repeat(80));
+  t.equal(percentDecode('%41a+b'.repeat(80)), 'Aa+b'.repeat(80));
+  t.equal(percentDecode('%41x%zz'.repeat(80)), 'Ax%zz'.repeat(80));
+  t.equal(percentDecode('%41x%c3%a9'.repeat(80)), 'Axé'.repeat(80));
+  t.equal(percentDecode('%41x%u0042'.repeat(80)), 'AxB'.repeat(80));
+  t.equal(percentDecode('%41x'.repeat(80) + 'tail'), 'Ax'.repeat(80) + 'tail');
+  t.equal(percentDecode('%41x'.repeat(80) + '%'), 'Ax'.repeat(80) + '%');
+  t.equal(percentDecode('%41x'.repeat(80) + '%%41'), 'Ax'.repeat(80) + '%A');
+});
+
 t.test('percentDecode goes from one `%` (or `+`) to the next: same output', async (t) => {
   t.equal(percentDecode('a'.repeat(1000) + '%41' + 'b'.repeat(1000)), 'a'.repeat(1000) + 'A' + 'b'.repeat(1000));
   t.equal(percentDecode('%%%%41%%'), '%%%A%%');

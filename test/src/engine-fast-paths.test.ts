@@ -132,8 +132,9 @@ t.test('a path found clean answers as a fresh engine would in every source it is
 
 // The deserialization detector runs on a string value only when it holds one of its marker bigrams
 // (MARKER_BIGRAMS) or a `.`, `<` or non-ASCII character (mask-gating.test.ts checks the gate on every
-// vector). End to end: a marker that only a bigram shows is found in a parsed body, keys and decoded
-// forms are not gated, and the values around it change nothing.
+// vector). End to end: a marker that only a bigram shows is found in a parsed body and in a decoded
+// form (gated on the decoded text's own bigrams), keys are not gated, and the values around it change
+// nothing.
 t.test('the bigram gate lets deserialization markers through in values, keys and decoded forms', async (t) => {
   const e = createEngine();
   const bodyOf = (value: unknown): InputSource => ({ kind: 'body', path: 'body', value: JSON.stringify(value), decoding: 'body', contentType: 'application/json' });
@@ -143,7 +144,7 @@ t.test('the bigram gate lets deserialization markers through in values, keys and
   t.same(v.findings.map((f) => `${f.rule} ${f.path}`), ['deser.java-serialized body.note']);
   const k = e.inspect(req(bodyOf({ [marker]: 1 })));
   t.ok(k.findings.some((f) => f.rule === 'deser.java-serialized'), 'as a key');
-  // Percent-encoded: the raw text holds no marker bigram; its decoded form is read ungated.
+  // Percent-encoded: the raw text holds no marker bigram; its decoded form does, and is read.
   const q = e.inspect(req({ kind: 'query', path: 'query', value: { id: 'id-%72%4F0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA' } }));
   t.ok(q.findings.some((f) => f.rule === 'deser.java-serialized' && f.reason.endsWith('(after decoding)')), 'decoded');
   t.equal(e.inspect(req(bodyOf({ sku: 'SKU-1000', name: 'Cotton T-shirt, size M' }))).action, 'allow');
