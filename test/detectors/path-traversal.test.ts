@@ -452,3 +452,30 @@ t.test('a look-alike dot between non-ASCII letters is decided before lower-casin
   t.equal(detectPathTraversal('ａ．ｂ '.repeat(500)), undefined);
   t.equal(detectPathTraversal('Ｅ．Ｂ '.repeat(500)), undefined);
 });
+
+t.test('tokens that start above ASCII are passed without analysis only when normalize gives them no path', async (t) => {
+  // The value's first token that may hit is analysed as found; the ones after it go through
+  // detectFull's loop, where a run of tokens starting above ASCII is passed in one call (plainTokenEnd).
+  // Each of these must still be analysed when it follows such a run, or a plain ASCII token.
+  const hits: Array<[string, string]> = [
+    ['é\\etc\\passwd', 'path.system-file'],
+    ['é..2f..2f..2fetc..2fpasswd', 'path.traversal'],
+    ['éboot.inİ', 'path.system-file'],
+    ['éwin\u2024iNİ', 'path.system-file'],
+    ['é0x2e0x2e0x2fetc0x2fpasswd', 'path.system-file'],
+    ['é．．／etc／passwd', 'path.system-file'],
+    ['éa%2e%2e%2fetc%2fpasswd', 'path.system-file'],
+    ['é.．/x/../../..', 'path.traversal'],
+    ['é\u00c0\u00ae\u00c0\u00ae\u00c0\u00afetc\u00c0\u00afpasswd', 'path.system-file'],
+    ['é\u2215etc\u2215passwd', 'path.system-file'],
+    ['é\ufffdetc\ufffdpasswd', 'path.system-file'],
+    ['é\ue000etc\ue000passwd', 'path.system-file'],
+  ];
+  for (const [tok, rule] of hits) {
+    for (const before of ['ａ．ｂ '.repeat(40), 'é.é é.é ', 'é.é word ', 'é.é\t"ｘ" ']) {
+      t.equal(detectPathTraversal(before + tok + ' é.é')?.rule, rule, JSON.stringify(before.slice(0, 8) + tok));
+    }
+  }
+  // What such a run may hold and still find nothing: look-alike dots between letters, digits, a `0`.
+  t.equal(detectPathTraversal('é.é '.repeat(300) + 'ｉ．ｎｉ é.in é.ıni é0.0 é0 ａ．ｂ．ｃ'), undefined);
+});
