@@ -370,13 +370,7 @@ function prepareFoldBatch(s: string, from: number): void {
   const hosts: string[] = [];
   const seen = new Set<string>();
   const n = s.length;
-  let i = from;
-  while (i < n) {
-    const d = s.charCodeAt(i);
-    if (d < 128 && (BH[d] as number) === BH_DELIM) {
-      i++;
-      continue;
-    }
+  for (let i = skipDelims(s, from); i < n; ) {
     const j = tokenEnd(s, i);
     if (tokSeen & BH_WIDE) {
       const host = s.slice(i, tokStop === -1 ? j : tokStop);
@@ -385,7 +379,7 @@ function prepareFoldBatch(s: string, from: number): void {
         hosts.push(host);
       }
     }
-    i = j;
+    i = skipDelims(s, j);
   }
   const folded = foldWide(hosts.join('\n')).toLowerCase().split('\n');
   if (folded.length !== hosts.length) return;
@@ -921,6 +915,17 @@ function isWholeToken(s: string, a: number, b: number): boolean {
   return true;
 }
 
+/** The first index at or after `i` that is no delimiter (by table: what isDelim says, without its chain of comparisons). */
+function skipDelims(s: string, i: number): number {
+  const n = s.length;
+  while (i < n) {
+    const d = s.charCodeAt(i);
+    if (d >= 128 || (BH[d] as number) !== BH_DELIM) break;
+    i++;
+  }
+  return i;
+}
+
 /** What tokenEnd collected over its token (module state: no allocation per token). */
 let tokSeen = 0;
 let tokStop = -1;
@@ -1091,7 +1096,7 @@ function scanBareHosts(s: string, from = 0): Hit | undefined {
   /** Non-ASCII tokens judged so far (see FOLD_ONE_BY_ONE). */
   let wide = 0;
   while (i < n) {
-    // Delimiters by table (what isDelim says, without its chain of comparisons).
+    // Delimiters by table, inline (this walk is hot on dense shapes; prepareFoldBatch calls skipDelims).
     const d = s.charCodeAt(i);
     if (d < 128 && (BH[d] as number) === BH_DELIM) {
       i++;
