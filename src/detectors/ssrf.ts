@@ -321,9 +321,7 @@ interface HostVerdict {
 /** Normalises a host: lower case, IDNA-style folding of Unicode digits, letters and dots. */
 function foldHost(host: string): string {
   let h = host;
-  let ascii = true;
-  for (let i = 0; i < h.length; i++) if (h.charCodeAt(i) >= 0x80) ascii = false;
-  if (!ascii) {
+  if (hasWide(h)) {
     const batched = foldBatch?.get(h);
     if (batched !== undefined) return batched;
     h = foldWide(h);
@@ -773,27 +771,15 @@ function scanUrls(s: string, trimmedStart: number, retries = 0): Hit | undefined
 }
 
 /**
- * Cheap pre-check for bare names: false when classifyHost(host) can only be undefined, public or a
- * single label (which bareHostToken drops). A non-ASCII host is folded first (foldHost, batched in a
- * scan) and its folding asked the questions classifyHost asks: an address (a digit first, a colon),
- * a known name, a known suffix.
+ * Cheap pre-check for a bare name holding a non-ASCII character (nameCandidateAt answers ASCII names
+ * in place): false when classifyHost(host) can only be undefined, public or a single label (which
+ * bareHostToken drops). The host is folded first (foldHost, batched in a scan) and its folding asked
+ * the questions classifyHost asks: an address (a digit first, a colon), a known name, a known suffix.
  */
-function nameCandidate(host: string): boolean {
+function wideNameCandidate(host: string): boolean {
   if (host.length > 255) return false;
-  let wide = false;
-  for (let i = 0; i < host.length; i++) if (host.charCodeAt(i) >= 0x80) wide = true;
-  if (wide) {
-    const f = foldHost(host);
-    return f.length > 0 && (isDigit(f.charCodeAt(0)) || f.indexOf(':') !== -1 || knownNameAt(f, 0, f.length));
-  }
-  const h = host.toLowerCase();
-  let e = h.length;
-  while (e > 0 && h.charCodeAt(e - 1) === 46) e--;
-  const x = e === h.length ? h : h.slice(0, e);
-  if (LOOPBACK_NAMES.has(x) || METADATA_NAMES.has(x) || x.startsWith('kubernetes.default')) return true;
-  for (const suf of INTERNAL_SUFFIXES) if (x.endsWith(suf)) return true;
-  for (const suf of IP_IN_NAME_SUFFIXES) if (x.endsWith(suf)) return true;
-  return false;
+  const f = foldHost(host);
+  return f.length > 0 && (isDigit(f.charCodeAt(0)) || f.indexOf(':') !== -1 || knownNameAt(f, 0, f.length));
 }
 
 /** s[a, b) equals `word` (lower case), ignoring ASCII case. */
@@ -821,12 +807,12 @@ const SUFFIXES_BY_LAST: (string[] | undefined)[] = [];
 })();
 
 /**
- * nameCandidate(s.slice(a, b)) without the copies: ASCII hosts are compared in place (lower-casing
- * ASCII only folds A-Z); anything else goes through nameCandidate itself.
+ * Whether s[a, b) may be a host classifyHost names: ASCII hosts are compared in place (lower-casing
+ * ASCII only folds A-Z); anything else through wideNameCandidate.
  */
 function nameCandidateAt(s: string, a: number, b: number, ascii = false): boolean {
   if (b - a > 255) return false;
-  if (!ascii) for (let i = a; i < b; i++) if (s.charCodeAt(i) >= 0x80) return nameCandidate(s.slice(a, b));
+  if (!ascii) for (let i = a; i < b; i++) if (s.charCodeAt(i) >= 0x80) return wideNameCandidate(s.slice(a, b));
   return knownNameAt(s, a, b);
 }
 
