@@ -828,3 +828,41 @@ t.test('a dead walk starts over at a late SYNC word in any case (syncMark)', asy
     t.equal(detectSqlInjection(v)?.confidence, 'high', v);
   }
 });
+
+t.test('non-ASCII text: the gate reads every code unit by its class (quote, word, other)', async (t) => {
+  const rule = (s: string): string => {
+    const d = detectSqlInjection(s);
+    const m = detectSqlInjection(s, charMask(s));
+    t.same(m, d, `mask changes nothing: ${JSON.stringify(s.slice(-40))}`);
+    return d === undefined ? '-' : `${d.rule}/${d.confidence}`;
+  };
+  // Varied tokens of the adversarial shapes: full-width and accented letters around `．` and `.`,
+  // Unicode spaces, dashes, CJK punctuation, a lone surrogate. None of them is a trigger alone.
+  const tokens = ['ａ．ｂ', 'Ｘｙ．ｚＺｚ', 'é.é', 'Àÿ.ßñ', 'Жλ', '中文。', 'é\u2014é', 'é\u00a0é', 'x\u3000y', '\ud83d\ude00', '\ud83d', 'a\u0080b'];
+  const text = (k: number): string => {
+    let s = '';
+    for (let i = 0; i < k; i++) s += tokens[(i * 7) % tokens.length] + ' ';
+    return s;
+  };
+  // A non-ASCII letter glued to a keyword makes one word with it (no keyword): the next one counts.
+  t.equal(rule('éunion select password from users'), 'sqli.stacked/high', 'glued union');
+  for (const k of [1, 5, 200]) {
+    const pre = text(k);
+    t.equal(rule(pre), '-', `${k} tokens alone`);
+    // A keyword after them (separated by a space, a non-ASCII space, a dash, CJK punctuation) counts.
+    t.equal(rule(pre + 'union select password from users'), 'sqli.union/high', `${k} tokens, union`);
+    t.equal(rule(pre + '\u3000union select password from users'), 'sqli.union/high', `${k} tokens, ideographic space, union`);
+    t.equal(rule(pre + 'é\u2014union select password from users'), 'sqli.union/high', `${k} tokens, em dash, union`);
+    t.equal(rule(pre + 'waitfor delay 5'), 'sqli.time/high', `${k} tokens, waitfor`);
+    // Non-ASCII spaces and punctuation end a word: the keyword after them is one.
+    t.equal(rule(pre + 'é\u3000waitfor delay 5'), 'sqli.time/high', `${k} tokens, ideographic space, waitfor`);
+    t.equal(rule(pre + 'é\u2014waitfor delay 5'), 'sqli.time/high', `${k} tokens, em dash, waitfor`);
+    t.equal(rule(pre + 'ａ．waitfor delay 5'), 'sqli.time/high', `${k} tokens, full-width dot, waitfor`);
+    // Typographic and full-width quotes are quotes: here the only trigger (no ASCII one, no bare keyword).
+    for (const q of ['\u2019', '\uff07', '\u201d', '\u2032']) {
+      t.equal(rule(`${pre}x${q} ALTER A`), 'sqli.stacked/high', `${k} tokens, quote U+${q.charCodeAt(0).toString(16)}`);
+    }
+    t.equal(rule(pre + 'x\u2019 or \u2019a\u2019 like \u2019a'), 'sqli.tautology/high', `${k} tokens, curly quotes`);
+    t.equal(rule(pre + 'ｘ＇ or ＇1＇ like ＇1'), 'sqli.tautology/high', `${k} tokens, full-width quotes`);
+  }
+});

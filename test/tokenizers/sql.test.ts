@@ -1,5 +1,5 @@
 import t from 'tap';
-import { SqlLexer, T_EOF, T_STR, T_WORD, Vocabulary, newToken, quoteClass, Q_SINGLE, type SqlToken } from '../../src/tokenizers/sql';
+import { SqlLexer, T_EOF, T_STR, T_WORD, Vocabulary, newToken, quoteClass, Q_SINGLE, Q_NONE, isWordChar, UCLASS, U_OTHER, U_QUOTE, U_WORD, type SqlToken } from '../../src/tokenizers/sql';
 
 /** Every token of `s` as `kind:start-end:word`, read with `lx` (reset onto `s`). */
 function tokens(lx: SqlLexer, s: string): string[] {
@@ -225,4 +225,19 @@ t.test('Vocabulary.lookup: two-letter words answer the same in any case and in a
   t.equal(upperFirst.lookup('o1', 0, 2), '');
   t.equal(upperFirst.lookup('XP_CMDSHELL', 0, 11), 'xp_cmdshell');
   t.end();
+});
+
+t.test('UCLASS agrees with quoteClass and isWordChar on every code unit at or above U+0080', async (t) => {
+  let bad = 0;
+  const seen = new Set<number>();
+  for (let c = 128; c < 65536; c++) {
+    const want = quoteClass(c) !== Q_NONE ? U_QUOTE : isWordChar(c) ? U_WORD : U_OTHER;
+    seen.add(want);
+    if (UCLASS[c] !== want) {
+      if (bad++ < 5) t.fail(`U+${c.toString(16)}: UCLASS ${UCLASS[c]}, functions ${want}`);
+    }
+  }
+  t.equal(bad, 0, 'no code unit differs');
+  t.same([...seen].sort(), [U_OTHER, U_WORD, U_QUOTE].sort(), 'all three classes occur');
+  t.equal(UCLASS.length, 65536);
 });
