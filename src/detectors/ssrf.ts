@@ -25,8 +25,10 @@
  * Cost: a native `indexOf(':')` decides whether URLs are looked for (one pass over the colons of
  * schemes); one table-driven pass over the tokens finds bare hosts, skipping at once every token
  * without a dot, colon, slash, bracket or non-ASCII character. Ordinary names and colons (times,
- * `Mozilla/5.0`, `shop.example.com`) are ruled out in place, without lower-cased copies. Every host is
- * at most 256 characters of look-ahead, so the whole scan stays linear.
+ * `Mozilla/5.0`, `shop.example.com`) are ruled out in place, without lower-cased copies; so are
+ * non-ASCII names (`é.é`, `ａ．ｂ`, Cyrillic words with dots), read through a per-character table of
+ * what NFKC and lower-casing make of each character (foldTable), without folding. Every host is at
+ * most 256 characters of look-ahead, so the whole scan stays linear.
  */
 import type { Confidence, Detection } from '../types';
 import { C } from '../charclass';
@@ -324,6 +326,7 @@ function foldHost(host: string): string {
   if (hasWide(h)) {
     const batched = foldBatch?.get(h);
     if (batched !== undefined) return batched;
+    foldsAlone++;
     h = foldWide(h);
   }
   h = h.toLowerCase();
@@ -352,17 +355,25 @@ function foldWide(text: string): string {
  */
 let foldBatch: Map<string, string> | undefined;
 
-/** Non-ASCII hosts folded one at a time in a scan before the rest of the value is folded at once. */
+/**
+ * Non-ASCII hosts folded one at a time in a scan before the rest of the value is folded at once.
+ * Only hosts the fold table cannot rule out are folded at all (a character it leaves to folding, or
+ * a look-alike of a known name): `ａ．ｂ`, `é.é` and most non-ASCII prose never count.
+ */
 const FOLD_ONE_BY_ONE = 8;
 
+/** Hosts foldHost folded without a batch in this scan (detectSsrf resets it). */
+let foldsAlone = 0;
+
 /**
- * Folds the host part of every non-ASCII token of s from `from` on at once, into foldBatch. Each
- * host is what bareHostToken would read (the token up to its first `/ ? # : \`, tokenEnd). They are
- * joined by line feeds: a line feed is a delimiter (never in a token), NFKC never produces one, it
- * neither composes nor decomposes (so normalization of the joined text is the normalization of each
- * piece, joined), and it is neither cased nor case-ignorable (so lower-casing a piece sees the same
- * context as alone: the final-sigma rule stops at it as at the ends of a string). If the pieces do
- * not come back one for one, no batch is kept and each host is folded alone, as before.
+ * Folds the host part of every non-ASCII token of s from `from` on at once, into foldBatch, but for
+ * those the fold table rules out. Each host is what bareHostToken would read (the token up to its
+ * first `/ ? # : \`, tokenEnd). A batch only spares work: a host missing from it is folded alone.
+ * They are joined by line feeds: a line feed is a delimiter (never in a token), NFKC never produces
+ * one, it neither composes nor decomposes (so normalization of the joined text is the normalization
+ * of each piece, joined), and it is neither cased nor case-ignorable (so lower-casing a piece sees
+ * the same context as alone: the final-sigma rule stops at it as at the ends of a string). If the
+ * pieces do not come back one for one, the batch is empty and each host is folded alone.
  */
 function prepareFoldBatch(s: string, from: number): void {
   const hosts: string[] = [];
@@ -370,8 +381,12 @@ function prepareFoldBatch(s: string, from: number): void {
   const n = s.length;
   for (let i = skipDelims(s, from); i < n; ) {
     const j = tokenEnd(s, i);
-    if (tokSeen & BH_WIDE) {
-      const host = s.slice(i, tokStop === -1 ? j : tokStop);
+    // Hosts the fold table rules out are never folded: not batched either. (A host without a
+    // FOLD_SLOW character, read from its ends by foldedCandidate; which hosts are batched only
+    // decides what is folded here rather than alone, never an answer.)
+    const e = tokStop === -1 ? j : tokStop;
+    if (tokSeen & BH_WIDE && (e - i > 255 || tokSeen & BH_FOLD_SLOW || foldedCandidate(s, i, e, true))) {
+      const host = s.slice(i, e);
       if (!seen.has(host) && hasWide(host)) {
         seen.add(host);
         hosts.push(host);
@@ -380,7 +395,11 @@ function prepareFoldBatch(s: string, from: number): void {
     i = skipDelims(s, j);
   }
   const folded = foldWide(hosts.join('\n')).toLowerCase().split('\n');
-  if (folded.length !== hosts.length) return;
+  if (folded.length !== hosts.length) {
+    // (Never seen: NFKC makes no line feed.) An empty batch: each host folded alone, no retry.
+    foldBatch = new Map();
+    return;
+  }
   const batch = new Map<string, string>();
   for (let k = 0; k < hosts.length; k++) {
     let f = folded[k]!;
@@ -395,6 +414,157 @@ function prepareFoldBatch(s: string, from: number): void {
 function hasWide(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return true;
   return false;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The fold table: foldHost's answer for one BMP character, so that a non-ASCII name can be ruled out
+// without folding it.
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * Per BMP code unit >= 0x80, what foldHost's Unicode step and lower-casing (foldWide, toLowerCase)
+ * make of it alone: FOLD_UNBUILT (its 256-block not built yet), FOLD_SLOW (anything below: the host
+ * is folded as before), FOLD_OPAQUE (only non-ASCII characters), or FOLD_ASCII + x (exactly one ASCII
+ * character x, lower case, not a colon: `ａ` a, `．` `。` `｡` `.`, `１` `①` 1, Kelvin sign k, `ſ` s).
+ *
+ * A character is FOLD_OPAQUE or FOLD_ASCII only if its NFKD begins with a starter (canonical
+ * combining class 0): a combining mark (U+0301), or a character that decomposes to one first (U+0344),
+ * is FOLD_SLOW. Why the table then tells what a host folds to (h: ASCII and FOLD_OPAQUE / FOLD_ASCII
+ * characters; f: foldHost(h) before its trailing dots go; a piece: one character's NFKD):
+ *  - NFKD(h) is the pieces joined: NFKD works per character, and canonical reordering, which only
+ *    moves non-starters past non-starters, never crosses into a piece that begins with a starter.
+ *  - NFKC(h) composes NFKD(h). Composition never makes an ASCII character (none has a decomposition)
+ *    and never takes one as the second of a pair (no decomposition has an ASCII character after its
+ *    first). A character composes onto the last starter before it, and a starter in between blocks
+ *    it; so what composes onto an ASCII starter x is what follows x in its own piece (as when that
+ *    character is folded alone), or the next piece's first starter if x ends its piece, and no ASCII
+ *    character composes with a following table character (NFKC(x + c) = x + NFKC(c) for every ASCII
+ *    x and BMP table character c). So each ASCII character of NFKD(h) is in NFKC(h) exactly when it
+ *    is in its character's NFKC alone. A piece's first starter may compose onto the end of the piece
+ *    before (Hangul jamo): both non-ASCII, both of FOLD_OPAQUE characters, the result non-ASCII.
+ *  - Lower-casing the joined text differs from lower-casing each character only by Final_Sigma (σ
+ *    or ς, both non-ASCII), and only U+0130 and U+212A lower-case from non-ASCII to ASCII: U+0130 is
+ *    FOLD_SLOW (`i̇`), U+212A FOLD_ASCII, and composition makes neither.
+ * So f is h with ASCII characters lower-cased, each FOLD_ASCII character replaced by its character
+ * and each run of FOLD_OPAQUE characters by a non-empty run of non-ASCII ones. wideFastCandidate and
+ * foldedCandidate read h that way, a FOLD_OPAQUE character as 0, which matches no character of a name:
+ * what wideNameCandidate asks of f (its first character a digit, a colon in it, and, trailing dots
+ * dropped, a known name, the prefix `kubernetes.default`, a known suffix: all ASCII, read from an
+ * end of f up to its first non-ASCII character, or all of f when it is ASCII) gets the same answer.
+ * Lone surrogates (D800-DFFF) and characters above the BMP stay FOLD_SLOW. (The facts about
+ * decompositions and lower-casing were checked over every code point with this Node's ICU; Unicode's
+ * normalization stability policy keeps them: decompositions never change, new composites are never
+ * formed from existing characters.)
+ *
+ * Built by 256-blocks on first use (one NFKC, one NFKD and one NFD over a block's characters joined by
+ * line feeds: ~0.1-0.3 ms a block, ~40-60 ms if a process meets every block); 64 KB. A short
+ * non-ASCII token then costs a table load per character instead of a slice, a Map look-up and its
+ * share of a batched fold.
+ */
+const FOLD_UNBUILT = 0;
+const FOLD_SLOW = 1;
+const FOLD_OPAQUE = 2;
+const FOLD_ASCII = 128;
+/** (Allocated at load, zero-filled by the system: only its blocks are built lazily.) */
+const foldTable = new Uint8Array(65536);
+
+/** Fills the fold table's block `hi` (code units hi*256 ... hi*256+255, those >= 0x80); returns c's entry. */
+function buildFoldBlock(hi: number, c: number): number {
+  const table = foldTable;
+  const lo = hi === 0 ? 0x80 : hi << 8;
+  const end = (hi + 1) << 8;
+  table.fill(FOLD_SLOW, lo, end);
+  BHW.fill(BH_SHAPE | BH_WIDE | BH_FOLD_SLOW, lo, end);
+  if (hi >= 0xd8 && hi <= 0xdf) return FOLD_SLOW; // surrogates
+  const chars: string[] = [];
+  for (let k = lo; k < end; k++) chars.push(String.fromCharCode(k));
+  // A line feed between characters: NFKC/NFKD/NFD neither make one nor compose across one, and
+  // lower-casing stops at it (see prepareFoldBatch).
+  const folded = foldWide(chars.join('\n')).toLowerCase().split('\n');
+  const decomposed = chars.join('\n').normalize('NFKD').split('\n');
+  if (folded.length !== chars.length || decomposed.length !== chars.length) return table[c] as number;
+  // Is the first code point d of each NFKD a starter? A run of non-starters is sorted by combining
+  // class under NFD: U+0345 (class 240), d, U+0334 (class 1) stays as it is only when d is a starter
+  // (then it splits the run); any non-starter d makes U+0334 move ahead of U+0345. Below U+0300 (the
+  // first combining mark) every character is a starter: no probe (`a`). One NFD for the block; split
+  // only when something moved.
+  let probe = '';
+  for (const d of decomposed) {
+    const cp = d.codePointAt(0) ?? 0;
+    probe += cp < 0x300 ? 'a\n' : '\u0345' + String.fromCodePoint(cp) + '\u0334\n';
+  }
+  const probed = probe.normalize('NFD');
+  const before = probed === probe ? undefined : probe.split('\n');
+  const after = before === undefined ? undefined : probed.split('\n');
+  if (after !== undefined && after.length !== before!.length) return table[c] as number;
+  for (let k = 0; k < chars.length; k++) {
+    if (decomposed[k]!.length === 0 || (after !== undefined && after[k] !== before![k])) continue;
+    const f = folded[k]!;
+    let ascii = 0;
+    for (let q = 0; q < f.length; q++) if (f.charCodeAt(q) < 0x80) ascii++;
+    if (ascii === 0 && f.length > 0) table[lo + k] = FOLD_OPAQUE;
+    // (A character that folds to a colon stays FOLD_SLOW: the fast readings need not look for one.)
+    else if (ascii === 1 && f.length === 1 && f.charCodeAt(0) !== 58) table[lo + k] = FOLD_ASCII + f.charCodeAt(0);
+    else continue;
+    BHW[lo + k] = BH_SHAPE | BH_WIDE;
+  }
+  return table[c] as number;
+}
+
+/** s[i] as the fold table reads it (see foldTable): ASCII lower-cased, FOLD_OPAQUE as 0. Block built. */
+function foldedAt(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  if (c < 0x80) return c >= 65 && c <= 90 ? c | 0x20 : c;
+  const t = foldTable[c] as number;
+  return t >= FOLD_ASCII ? t - FOLD_ASCII : 0;
+}
+
+/**
+ * nameCandidateAt for s[a, b) (at most 255 long) decided from the fold table without folding: 1 (a
+ * candidate), 0 (not one), or -1 (a character the table leaves to folding: ask wideNameCandidate).
+ * Without a non-ASCII character it is knownNameAt; with one, wideNameCandidate's answer (see
+ * foldTable for why they agree).
+ */
+function wideFastCandidate(s: string, a: number, b: number): number {
+  let colon = false;
+  let wide = false;
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (c === 58) colon = true;
+      continue;
+    }
+    let t = foldTable[c] as number;
+    if (t === FOLD_UNBUILT) t = buildFoldBlock(c >> 8, c);
+    if (t === FOLD_SLOW) return -1;
+    wide = true;
+  }
+  if (wide && colon) return 1;
+  return foldedCandidate(s, a, b, wide) ? 1 : 0;
+}
+
+/**
+ * wideFastCandidate's answer for s[a, b) when every non-ASCII character in it has a fold-table entry
+ * other than FOLD_SLOW and, if `wide` (there is one), no ASCII colon is in it: read from its ends.
+ */
+function foldedCandidate(s: string, a: number, b: number, wide: boolean): boolean {
+  if (wide && isDigit(foldedAt(s, a))) return true;
+  // knownNameAt over the folded reading.
+  let e = b;
+  while (e > a && foldedAt(s, e - 1) === 46) e--;
+  if (e === a) return false;
+  const names = NAMES_BY_LENGTH[e - a];
+  if (names !== undefined) for (const name of names) if (foldedEquals(s, a, name)) return true;
+  if (e - a >= 18 && foldedEquals(s, a, 'kubernetes.default')) return true;
+  const sufs = SUFFIXES_BY_LAST[foldedAt(s, e - 1)];
+  if (sufs !== undefined) for (const suf of sufs) if (e - a >= suf.length && foldedEquals(s, e - suf.length, suf)) return true;
+  return false;
+}
+
+/** The folded reading of s from `a` on starts with `word` (ASCII, lower case). */
+function foldedEquals(s: string, a: number, word: string): boolean {
+  for (let k = word.length - 1; k >= 0; k--) if (foldedAt(s, a + k) !== word.charCodeAt(k)) return false;
+  return true;
 }
 
 /** Classifies a host (brackets allowed for IPv6). */
@@ -801,9 +971,20 @@ function endsWithCI(s: string, a: number, b: number, word: string): boolean {
 /** Known names by length, and suffixes (each starts with a dot) by last character. */
 const NAMES_BY_LENGTH: (string[] | undefined)[] = [];
 const SUFFIXES_BY_LAST: (string[] | undefined)[] = [];
+/**
+ * The shortest known name or suffix ending in two given ASCII characters (index: the one before the
+ * last times 128, plus the last), or 0 for none. (0 also stands for no character or a non-ASCII one:
+ * no name has either.)
+ */
+const NAME_TAIL = new Uint8Array(128 * 128);
 (() => {
   for (const name of [...LOOPBACK_NAMES, ...METADATA_NAMES]) (NAMES_BY_LENGTH[name.length] ??= []).push(name);
   for (const suf of [...INTERNAL_SUFFIXES, ...IP_IN_NAME_SUFFIXES]) (SUFFIXES_BY_LAST[suf.charCodeAt(suf.length - 1)] ??= []).push(suf);
+  for (const w of [...LOOPBACK_NAMES, ...METADATA_NAMES, ...INTERNAL_SUFFIXES, ...IP_IN_NAME_SUFFIXES]) {
+    const k = (w.charCodeAt(w.length - 2) << 7) | w.charCodeAt(w.length - 1);
+    const was = NAME_TAIL[k] as number;
+    if (was === 0 || w.length < was) NAME_TAIL[k] = w.length;
+  }
 })();
 
 /**
@@ -812,7 +993,10 @@ const SUFFIXES_BY_LAST: (string[] | undefined)[] = [];
  */
 function nameCandidateAt(s: string, a: number, b: number, ascii = false): boolean {
   if (b - a > 255) return false;
-  if (!ascii) for (let i = a; i < b; i++) if (s.charCodeAt(i) >= 0x80) return wideNameCandidate(s.slice(a, b));
+  if (!ascii) {
+    const fast = wideFastCandidate(s, a, b);
+    return fast === -1 ? wideNameCandidate(s.slice(a, b)) : fast === 1;
+  }
   return knownNameAt(s, a, b);
 }
 
@@ -854,7 +1038,7 @@ function surelyNoHost(s: string, a: number, b: number): boolean {
     if (c === 46 && i < e) dot = true;
   }
   if (e === a) return true;
-  return dot && !nameCandidateAt(s, a, b);
+  return dot && !nameCandidateAt(s, a, b, true);
 }
 
 /** Where readHost(s, p, end) ends its host: -1 when it is bracketed or an unbracketed IPv6 literal. */
@@ -882,12 +1066,22 @@ const BH_AT = 4;
 const BH_STOP = 8; // ends the host: `/ ? # : \`
 const BH_WIDE = 16;
 const BH_COLON_SLASH = 32; // (set per token, not in the table)
+const BH_FOLD_SLOW = 64; // a non-ASCII character whose fold-table entry is FOLD_SLOW (BHW)
 const BH = new Uint8Array(128);
+/**
+ * BH over every code unit, for tokenEnd: a table load per character without a test for ASCII. Above
+ * ASCII, BH_SHAPE | BH_WIDE, with BH_FOLD_SLOW for the fold table's FOLD_SLOW characters: filled with
+ * the fold table's blocks (buildFoldBlock), BHW_UNBUILT until then.
+ */
+const BHW = new Uint8Array(65536);
+const BHW_UNBUILT = 128;
 (() => {
   for (let c = 0; c < 128; c++) if (isDelim(c)) BH[c] = BH_DELIM;
   for (const ch of '.:/[') BH[ch.charCodeAt(0)] = (BH[ch.charCodeAt(0)] as number) | BH_SHAPE;
   BH[64] = BH_AT;
   for (const ch of '/?#:\\') BH[ch.charCodeAt(0)] = (BH[ch.charCodeAt(0)] as number) | BH_STOP;
+  BHW.set(BH);
+  BHW.fill(BHW_UNBUILT, 128);
 })();
 
 /**
@@ -931,7 +1125,13 @@ function tokenEnd(s: string, i: number): number {
   let dc = -1;
   for (; j < n; j++) {
     const ch = s.charCodeAt(j);
-    const t = ch < 128 ? (BH[ch] as number) : BH_SHAPE | BH_WIDE;
+    if (ch >= 128) {
+      // Non-ASCII: BH_SHAPE | BH_WIDE, and BH_FOLD_SLOW for scanBareHosts' fast reading (or
+      // BHW_UNBUILT: built below).
+      seen |= BHW[ch] as number;
+      continue;
+    }
+    const t = BH[ch] as number;
     if (t === 0) continue;
     if (t & BH_DELIM) break;
     seen |= t;
@@ -941,6 +1141,14 @@ function tokenEnd(s: string, i: number): number {
       if (next === 47) seen |= BH_COLON_SLASH;
       else if (next === 58 && dc === -1) dc = j;
     }
+  }
+  if (seen & BHW_UNBUILT) {
+    // A character whose fold-table block is not built yet: build the token's blocks, read it again.
+    for (let k = i; k < j; k++) {
+      const ch = s.charCodeAt(k);
+      if (ch >= 128 && (BHW[ch] as number) === BHW_UNBUILT) buildFoldBlock(ch >> 8, ch);
+    }
+    return tokenEnd(s, i);
   }
   tokSeen = seen;
   tokStop = stop;
@@ -954,7 +1162,7 @@ function tokenEnd(s: string, i: number): number {
  * (its first `::`, or -1). Reads only the token and the blanks around it (isWholeToken) and the
  * character before it (a quote).
  */
-function bareHostToken(s: string, tokStart: number, j: number, seen: number, stop: number, dc: number): Hit | undefined {
+function bareHostToken(s: string, tokStart: number, j: number, seen: number, stop: number, dc: number, candidate = false): Hit | undefined {
   const n = s.length;
   const k = tokStart;
   if (seen & (BH_COLON_SLASH | BH_AT) || !(seen & BH_SHAPE)) return undefined;
@@ -991,7 +1199,7 @@ function bareHostToken(s: string, tokStart: number, j: number, seen: number, sto
     let dots = 0;
     for (let m = k; m < e; m++) if (s.charCodeAt(m) === 46) dots++;
     if (dots !== 3) return undefined;
-  } else if (h0 !== 91 && !nameCandidateAt(s, k, e, (seen & BH_WIDE) === 0)) return undefined;
+  } else if (h0 !== 91 && !candidate && !nameCandidateAt(s, k, e, (seen & BH_WIDE) === 0)) return undefined;
   let port = -1;
   let after = e;
   // Reads stay inside the string: an out-of-bounds charCodeAt deoptimizes this function, and a
@@ -1079,12 +1287,9 @@ function scanBareHosts(s: string, from = 0): Hit | undefined {
   const n = s.length;
   let best: Hit | undefined;
   let i = from;
-  /** Non-ASCII tokens judged so far (see FOLD_ONE_BY_ONE). */
-  let wide = 0;
   while (i < n) {
     // Delimiters by table, inline (this walk is hot on dense shapes; prepareFoldBatch calls skipDelims).
-    const d = s.charCodeAt(i);
-    if (d < 128 && (BH[d] as number) === BH_DELIM) {
+    if ((BHW[s.charCodeAt(i)] as number) === BH_DELIM) {
       i++;
       continue;
     }
@@ -1094,7 +1299,8 @@ function scanBareHosts(s: string, from = 0): Hit | undefined {
     const stop = tokStop;
     const dc = tokDc;
     const tokStart = i;
-    i = j;
+    // (s[j], when there is one, is the delimiter that ended the token: not read again.)
+    i = j + 1;
     if (j - tokStart > 600) continue;
     // Skip tokens that are URLs (scanUrls judged them) or e-mail addresses. Plain words ("the",
     // "dog", "42") cannot be hosts worth a finding: they need a dot, a colon, a slash, a bracket or a
@@ -1104,10 +1310,31 @@ function scanBareHosts(s: string, from = 0): Hit | undefined {
     // `</a>x` runs): bareHostToken would find nothing; answered here, where shape tokens can come
     // every few characters and a call per token cost ~40 % of the walk.
     if (stop === tokStart && dc === -1) continue;
+    // A non-ASCII name without `/ ? # : \` (`ａ．ｂ`, `é.é`, a word of Cyrillic prose with a dot):
+    // bareHostToken would ask nameCandidateAt first (the token is no `[`, no `::`, no digit first) and
+    // end there on a no; asked here, without the call, from the fold table. (-1, 1: judged below.)
+    // (tokenEnd marked BH_FOLD_SLOW if a character of it is FOLD_SLOW; without a stop, no colon.)
+    let candidate = false;
+    if (stop === -1 && (seen & (BH_WIDE | BH_FOLD_SLOW)) === BH_WIDE && j - tokStart <= 255 && s.charCodeAt(tokStart) !== 91) {
+      if (!isDigit(foldedAt(s, tokStart))) {
+        // Most such names end in two characters no known name or suffix ends in, or are shorter than
+        // those that do (NAME_TAIL), and too short to start with `kubernetes.default`: no further
+        // reading. (A raw digit first is bareHostToken's, as a folded one is a candidate.)
+        const last = foldedAt(s, j - 1);
+        if (last !== 46 && j - tokStart < 18) {
+          const min = NAME_TAIL[(j - 2 >= tokStart ? foldedAt(s, j - 2) << 7 : 0) | last] as number;
+          if (min === 0 || j - tokStart < min) continue;
+        }
+        if (!foldedCandidate(s, tokStart, j, true)) continue;
+        // (A candidate: bareHostToken need not ask nameCandidateAt again.)
+        candidate = true;
+      }
+    }
     // (bareHostToken's other answers are lower than high or end the scan: returning at the first high
     // one keeps the first of the highest, as better() does.)
-    if (seen & BH_WIDE && foldBatch === undefined && ++wide > FOLD_ONE_BY_ONE) prepareFoldBatch(s, tokStart);
-    best = better(best, bareHostToken(s, tokStart, j, seen, stop, dc));
+    // Hosts the fold table cannot rule out are folded; past the first few, the rest at once.
+    if (seen & BH_WIDE && foldBatch === undefined && foldsAlone >= FOLD_ONE_BY_ONE) prepareFoldBatch(s, tokStart);
+    best = better(best, bareHostToken(s, tokStart, j, seen, stop, dc, candidate));
     if (best?.confidence === 'high') return best;
   }
   return best;
@@ -1189,6 +1416,7 @@ export function detectSsrf(value: string, mask?: number): Detection | undefined 
   // Only URLs need the colon, found natively. Blanks around the value are looked at only when a host
   // is found there (isWholeToken): a note padded with spaces costs no second pass.
   let best: Hit | undefined;
+  foldsAlone = 0;
   if ((mask === undefined || (mask & C.COLON) !== 0) && value.indexOf(':') !== -1) {
     let a = 0;
     while (a < value.length && value.charCodeAt(a) <= 32) a++;

@@ -468,3 +468,64 @@ t.test('non-ASCII hosts folded together after the first few give what folding ea
     if (rule !== undefined) t.equal(alone?.rule, rule, 'folded alone: ' + JSON.stringify(v.slice(-40)));
   }
 });
+
+t.test('non-ASCII names ruled out by the fold table: look-alikes of internal names are still found after many', async (t) => {
+  // Hundreds of non-ASCII tokens no known name can come from (`ａ．ｂ`, `é.é`, varied full-width,
+  // Latin-1 and Cyrillic letters) are ruled out from the fold table without folding; a token that
+  // does fold to an internal name or address after them must be found as when folding each host.
+  const varied = Array.from({ length: 200 }, (_, i) =>
+    String.fromCharCode(0xff41 + ((i * 7) % 26)) + '．' + String.fromCharCode(0xc0 + ((i * 13) % 64)) + '.' + String.fromCharCode(0x430 + (i % 32)),
+  ).join(' ');
+  const lead = 'ａ．ｂ '.repeat(100) + 'é.é '.repeat(100) + varied + ' ';
+  const cases: Array<[string, string | undefined, Confidence | undefined]> = [
+    // Full-width letters and dots (FOLD_ASCII characters), as a bare token inside text: low.
+    ['ｌｏｃａｌｈｏｓｔ', 'ssrf.internal-host', 'low'],
+    ['ＬＯＣＡＬＨＯＳＴ', 'ssrf.internal-host', 'low'],
+    ['x.ｉｎｔｅｒｎａｌ', 'ssrf.internal-host', 'low'],
+    // A name exactly as long as the shortest known one ending in its last two characters (`lvh.me`).
+    ['ｌｖｈ．ｍｅ', 'ssrf.internal-host', 'low'],
+    ['ｌｖｈ．ｍｅ．', 'ssrf.internal-host', 'low'],
+    ['１２７．０．０．１', 'ssrf.internal-ip', 'low'],
+    ['①②⑦。⓪。⓪。①', 'ssrf.internal-ip', 'low'],
+    ['ｍｅｔａｄａｔａ．ｇｏｏｇｌｅ．ｉｎｔｅｒｎａｌ', 'ssrf.metadata', 'low'],
+    ['ｍｅｔａｄａｔａ', 'ssrf.metadata', 'low'],
+    // Exactly 18 characters, and longer: the `kubernetes.default` prefix.
+    ['ｋｕｂｅｒｎｅｔｅｓ．ｄｅｆａｕｌｔ', 'ssrf.internal-host', 'low'],
+    ['ｋｕｂｅｒｎｅｔｅｓ．ｄｅｆａｕｌｔｘ', 'ssrf.internal-host', 'low'],
+    // Kelvin sign (NFKC: K, lower case: k) and long s (NFKC: s).
+    ['\u212Aubernetes.default', 'ssrf.internal-host', 'low'],
+    ['api.\u017Fvc', 'ssrf.internal-host', 'low'],
+    ['ｘ．ｓｖｃ', 'ssrf.internal-host', 'low'],
+    ['.ｓｖｃ', 'ssrf.internal-host', 'low'],
+    ['é.ｌｏｃａｌ', 'ssrf.internal-host', 'low'],
+    ['ｖａｕｌｔ．ｓｅｒｖｉｃｅ．ｃｏｎｓｕｌ', 'ssrf.internal-host', 'low'],
+    // With a path: a host without its scheme.
+    ['ｌｏｃａｌｈｏｓｔ/admin', 'ssrf.internal-host', 'medium'],
+    ['ＬＯＣＡＬＨＯＳＴ:8080', 'ssrf.internal-host', 'medium'],
+    ['１２７．０．０．１/x', 'ssrf.internal-ip', 'medium'],
+    ['ｍｅｔａｄａｔａ．ｇｏｏｇｌｅ．ｉｎｔｅｒｎａｌ/computeMetadata', 'ssrf.metadata', 'medium'],
+    ['\u212Aubernetes.default.svc/api', 'ssrf.internal-host', 'medium'],
+    ['ｌｏｃａｌｈｏｓｔ．/x', 'ssrf.internal-host', 'medium'],
+    // Not internal once folded: U+0130 lower-cases to `i` and a combining dot; a combining acute
+    // composes with the `l` before it; a public name; a full-width colon.
+    ['x.\u0130nternal', undefined, undefined],
+    ['x.internal\u0301', undefined, undefined],
+    ['ｗｗｗ．ｅｘａｍｐｌｅ．ｃｏｍ', undefined, undefined],
+    ['ｓｖｃ', undefined, undefined],
+    ['ｘ．ｌｏｃａｌ：８０', undefined, undefined],
+  ];
+  for (const [h, rule, conf] of cases) {
+    const d = detectSsrf(lead + h);
+    t.equal(d?.rule, rule, JSON.stringify(h));
+    t.equal(d?.confidence, conf, JSON.stringify(h));
+    // In front of the lead and alone: the same rule (the confidence depends on the position).
+    t.equal(detectSsrf(h + ' ' + lead)?.rule, rule, 'first: ' + JSON.stringify(h));
+    t.equal(detectSsrf(h)?.rule, rule, 'alone: ' + JSON.stringify(h));
+  }
+  // Every character of `localhost` in turn full-width, inside text: each spelling is found.
+  const word = 'localhost';
+  for (let k = 0; k < word.length; k++) {
+    const h = word.slice(0, k) + String.fromCharCode(word.charCodeAt(k) + 0xfee0) + word.slice(k + 1);
+    t.equal(detectSsrf(lead + h)?.rule, 'ssrf.internal-host', JSON.stringify(h));
+  }
+});
