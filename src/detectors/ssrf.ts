@@ -561,6 +561,36 @@ function foldedCandidate(s: string, a: number, b: number, wide: boolean): boolea
   return false;
 }
 
+/** The `.` in s[a, b). */
+function countDots(s: string, a: number, b: number): number {
+  let dots = 0;
+  for (let m = a; m < b; m++) if (s.charCodeAt(m) === 46) dots++;
+  return dots;
+}
+
+/**
+ * The `.` in what foldHost's Unicode step and lower-casing make of s[a, b): read through the fold
+ * table (FOLD_ASCII dots: `．` `。` `｡`), or, when a character of it is FOLD_SLOW, counted in the
+ * folded slice (rare: such hosts are folded anyway). A table load per character otherwise.
+ */
+function foldedDots(s: string, a: number, b: number): number {
+  let dots = 0;
+  for (let m = a; m < b; m++) {
+    const c = s.charCodeAt(m);
+    if (c === 46) dots++;
+    else if (c >= 0x80) {
+      let t = foldTable[c] as number;
+      if (t === FOLD_UNBUILT) t = buildFoldBlock(c >> 8, c);
+      if (t === FOLD_SLOW) {
+        const f = foldWide(s.slice(a, b)).toLowerCase();
+        return countDots(f, 0, f.length);
+      }
+      if (t === FOLD_ASCII + 46) dots++;
+    }
+  }
+  return dots;
+}
+
 /** The folded reading of s from `a` on starts with `word` (ASCII, lower case). */
 function foldedEquals(s: string, a: number, word: string): boolean {
   for (let k = word.length - 1; k >= 0; k--) if (foldedAt(s, a + k) !== word.charCodeAt(k)) return false;
@@ -1196,8 +1226,9 @@ function bareHostToken(s: string, tokStart: number, j: number, seen: number, sto
   // first: almost every token stops here (a name that is no known one), before port and path.
   const h0 = s.charCodeAt(k);
   if (isDigit(h0)) {
-    let dots = 0;
-    for (let m = k; m < e; m++) if (s.charCodeAt(m) === 46) dots++;
+    // Dots as the fold reads them: `169．254．169．254/latest` (full-width or ideographic dots after
+    // an ASCII digit) is the metadata address once folded, as classifyHost below folds it.
+    const dots = seen & BH_WIDE ? foldedDots(s, k, e) : countDots(s, k, e);
     if (dots !== 3) return undefined;
   } else if (h0 !== 91 && !candidate && !nameCandidateAt(s, k, e, (seen & BH_WIDE) === 0)) return undefined;
   let port = -1;

@@ -529,3 +529,23 @@ t.test('non-ASCII names ruled out by the fold table: look-alikes of internal nam
     t.equal(detectSsrf(lead + h)?.rule, 'ssrf.internal-host', JSON.stringify(h));
   }
 });
+
+t.test('bare dotted quads with look-alike dots after an ASCII digit are read as folded', async (t) => {
+  // A digit-first host counted only ASCII dots: `169．254．169．254/latest` was let through while
+  // `１６９．２５４．１６９．２５４/latest` and `http://169．254．169．254/` were found.
+  const found: Array<[string, string]> = [
+    ['169．254．169．254/latest/meta-data', 'ssrf.metadata'],
+    ['169。254。169。254/latest', 'ssrf.metadata'],
+    ['169｡254｡169｡254/latest', 'ssrf.metadata'],
+    ['127．0．0．1:6379', 'ssrf.internal-ip'],
+    ['127.0．0.1/x', 'ssrf.internal-ip'],
+    ['1２7．0．0．1/x', 'ssrf.internal-ip'],
+    ['10．0．0．1/admin', 'ssrf.internal-ip'],
+  ];
+  for (const [v, rule] of found) {
+    t.equal(detectSsrf(v)?.rule, rule, JSON.stringify(v));
+    t.equal(detectSsrf('see ' + v)?.rule, rule, 'in text: ' + JSON.stringify(v));
+  }
+  // Still four parts needed: versions, decimals and public addresses stay clean.
+  for (const v of ['1．2 1．2', '3．14', '1．2．3/x', '8．8．8．8/x', '1.2．3/4', '2024。11。29']) t.equal(detectSsrf(v), undefined, JSON.stringify(v));
+});
