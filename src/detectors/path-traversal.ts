@@ -1587,74 +1587,125 @@ function segmentMayHit(s: string, x: number, k: number, named: boolean): number 
  * and in which analyzeToken provably finds nothing, as long as each starts above ASCII: returns where
  * the first other token starts (or `n`), -1 when the first one may hit. Such a token (a token shorter
  * than 3 is never analysed; these are held to the same test) holds no `/`, `\\`, `%`
- * or `0x` (`0X`), and its non-ASCII characters are neither separator look-alikes, U+FFFD,
- * private-use code points nor overlong leads (U+00C0, U+00C1, U+00E0), so normalize rewrites only
- * look-alike dots (unicodeDot) to `.` and keeps every other character; with dots counted as
- * normalize writes them, no two in a row and no `.ini` as hasDotIni reads it (`.`, `i`/`I`,
- * `n`/`N`, `i`/`I`/`İ`), its text holds no separator, no `..` and no `.ini`. analyzeReading (lead
- * false) meets the first character, above ASCII, with nothing walked, goes to normalize and returns
- * there with nothing found (no `..`, so no `2f`/`5c` rewrite either); analyzeToken reads no second
- * time (no `\\`, so no escaped dot). Reads past the token's end only answer -1 more often.
+ * or `0x` (`0X`), and its non-ASCII characters are neither separator look-alikes, U+FFFD nor
+ * private-use code points, and no overlong lead (U+00C0, U+00C1, U+00E0) is followed by the
+ * continuation unit(s) (U+0080-U+00BF) that spell a `.`, `/` or `\\` with it (normalize's test, asked
+ * as there: see overlongSpellsPath), so normalize rewrites only look-alike dots (unicodeDot) to `.`
+ * and keeps every other character (a lead it does not rewrite is kept, and so are the units after
+ * it, none of them a look-alike: normalize reads every position of a token it rewrites nothing in
+ * but those dots); with dots counted as normalize writes them, no two in a row and no `.ini` as
+ * hasDotIni reads it (`.`, `i`/`I`, `n`/`N`, `i`/`I`/`İ`), its text holds no separator, no `..` and
+ * no `.ini`. analyzeReading (lead false) meets the first character, above ASCII, with nothing
+ * walked, goes to normalize and returns there with nothing found (no `..`, so no `2f`/`5c` rewrite
+ * either); analyzeToken reads no second time (no `\\`, so no escaped dot). Reads past the token's
+ * end only answer -1 more often (they meet a PT_BOUND character, which is ASCII and no continuation
+ * unit).
  * A megabyte of `ａ．ｂ ` or `é.é ` built normalize's text and its record per 4-character token,
  * then went through the token scan and tokenMayHit (~41 and ~27 µs/KB of this detector).
+ *
+ * Every question is about a character and the one before it (PLAIN_EVENT, on PLAIN_CLASS's kinds):
+ * one table load a character and one branch that is nearly never taken, whatever the mix of
+ * letters, dots and blanks. A loop that branched on each character's kind mispredicted on varied
+ * tokens (random full-width letters around `．`, 1-3 a side: ~4.4 µs/KB here, ~2.2 now; 1 MB of
+ * `é.é ` ~4.5 -> ~2.2), and a token with À, Á or à before a letter went to analyzeToken (random
+ * Latin-1 letters around `.`: ~11 µs/KB of the detector).
  */
 function plainTokenEnd(s: string, a: number, n: number): number {
   const cls = PLAIN_CLASS ?? buildPlainClass();
-  let prevDot = false;
-  let t = a; // the current token's start
+  const ev = PLAIN_EVENT;
+  let prev = PL_BOUND << 4; // s[a - 1]'s kind, shifted: `a` starts a token
   for (let k = a; k < n; k++) {
-    const f = cls[s.charCodeAt(k)] as number;
-    if (f === PL_PLAIN) {
-      prevDot = false;
-      continue;
+    const cur = cls[s.charCodeAt(k)] as number;
+    if (ev[prev | cur] !== 0) {
+      const r = plainEvent(s, a, k, prev >> 4, cur);
+      if (r !== -2) return r;
     }
-    if (f === PL_BOUND) {
-      // The token ends: pass the boundary characters and go on if the next token starts above
-      // ASCII too (a run of such tokens is one call); else detectFull's loop reads from there.
-      k++;
-      while (k < n && cls[s.charCodeAt(k)] === PL_BOUND) k++;
-      if (k >= n || s.charCodeAt(k) < 0x80) return k;
-      t = k;
-      prevDot = false;
-      k--;
-      continue;
-    }
-    if (f === PL_DOT) {
-      const c3 = at(s, k + 3);
-      if (prevDot || ((at(s, k + 1) | 0x20) === 105 && (at(s, k + 2) | 0x20) === 110 && ((c3 | 0x20) === 105 || c3 === 0x130))) return t === a ? -1 : t;
-      prevDot = true;
-      continue;
-    }
-    if (f === PL_ZERO && (at(s, k + 1) | 0x20) !== 120) {
-      prevDot = false;
-      continue;
-    }
-    return t === a ? -1 : t; // PL_NO, or `0x`
+    prev = cur << 4;
   }
   return n;
 }
 
 /**
- * plainTokenEnd's kinds of code unit: kept by normalize; a token boundary (PT_BOUND); a `.` or
- * look-alike dot; a `0`; what normalize may make a separator or keeps as one (`/`, `\\`, `%`, the
- * separator look-alikes, U+FFFD, private use, overlong leads). Built at its first call.
+ * plainTokenEnd at an event: kind `p` at k - 1 (PL_BOUND for k = a), `cur` at k. Returns
+ * plainTokenEnd's answer, or -2 when the pair is passed after all (no `.ini`; an overlong lead that
+ * spells nothing).
+ */
+function plainEvent(s: string, a: number, k: number, p: number, cur: number): number {
+  // A token that starts at or below ASCII: detectFull's loop reads it.
+  if (p === PL_BOUND && s.charCodeAt(k) < 0x80) return k;
+  if (cur === PL_I) {
+    // After a dot: `.ini` (hasDotIni's test, on the raw token: no character normalize keeps turns
+    // into or out of these).
+    const c2 = at(s, k + 2);
+    if (!((at(s, k + 1) | 0x20) === 110 && ((c2 | 0x20) === 105 || c2 === 0x130))) return -2;
+  } else if (cur === PL_CONT && p === PL_OVER) {
+    if (!overlongSpellsPath(s, k - 1, s.charCodeAt(k - 1))) return -2;
+  }
+  // This token may hit: where it starts (after the last boundary before k, at `a` at the earliest).
+  let t = k;
+  while (t > a && PLAIN_CLASS![s.charCodeAt(t - 1)] !== PL_BOUND) t--;
+  return t === a ? -1 : t;
+}
+
+/**
+ * normalize's overlong test at s[i] = `c` (U+00C0, U+00C1 or U+00E0; i + 1 inside the token): a
+ * continuation unit after it (U+00E0 may take one more first) spells `.`, `/` or `\\`.
+ */
+function overlongSpellsPath(s: string, i: number, c: number): boolean {
+  let j = i + 1;
+  if (c === 0xe0 && s.charCodeAt(j) >= 0x80 && s.charCodeAt(j) <= 0xbf) j++;
+  const d = at(s, j);
+  if (d >= 0x80 && d <= 0xbf) {
+    const v = c === 0xe0 ? d & 0x3f : overlong(c, d);
+    return v === 0x2e || v === 0x2f || v === 0x5c;
+  }
+  return false;
+}
+
+/**
+ * plainTokenEnd's kinds of code unit: a non-ASCII one normalize keeps (PL_PLAIN); a token boundary
+ * (PL_BOUND, PT_BOUND); any other ASCII one normalize keeps (PL_ASCII); `.` and look-alike dots
+ * (PL_ADOT, PL_UDOT); `0`; `i`/`I`; `x`/`X`; what normalize makes a separator or keeps as one
+ * (PL_NO: `/`, `\\`, `%`, the separator look-alikes, U+FFFD, private use); an overlong lead
+ * (PL_OVER); a continuation unit U+0080-U+00BF (PL_CONT). Built at the first call.
+ *
+ * PLAIN_EVENT[(p << 4) | c] flags the pairs plainEvent must look at: anything before PL_NO; a
+ * boundary before an ASCII unit (the next token starts at or below ASCII); two dots; a dot before
+ * `i`/`I`; `0` before `x`/`X`; an overlong lead before a continuation unit.
  */
 const PL_PLAIN = 0;
 const PL_BOUND = 1;
-const PL_DOT = 2;
-const PL_ZERO = 3;
-const PL_NO = 4;
+const PL_ASCII = 2;
+const PL_ADOT = 3;
+const PL_UDOT = 4;
+const PL_ZERO = 5;
+const PL_I = 6;
+const PL_X = 7;
+const PL_NO = 8;
+const PL_OVER = 9;
+const PL_CONT = 10;
 let PLAIN_CLASS: Uint8Array | undefined;
+const PLAIN_EVENT = new Uint8Array(256);
 function buildPlainClass(): Uint8Array {
   const cls = new Uint8Array(65536);
-  for (let c = 0; c < 128; c++) if (((PT[c] as number) & PT_BOUND) !== 0) cls[c] = PL_BOUND;
+  for (let c = 0; c < 128; c++) cls[c] = ((PT[c] as number) & PT_BOUND) !== 0 ? PL_BOUND : PL_ASCII;
   for (let c = 0x80; c < 65536; c++) {
-    if (unicodeSep(c) || c === 0xfffd || (c >= 0xe000 && c <= 0xf8ff) || c === 0xc0 || c === 0xc1 || c === 0xe0) cls[c] = PL_NO;
-    else if (unicodeDot(c)) cls[c] = PL_DOT;
+    if (unicodeSep(c) || c === 0xfffd || (c >= 0xe000 && c <= 0xf8ff)) cls[c] = PL_NO;
+    else if (unicodeDot(c)) cls[c] = PL_UDOT;
+    else if (c === 0xc0 || c === 0xc1 || c === 0xe0) cls[c] = PL_OVER;
+    else if (c <= 0xbf) cls[c] = PL_CONT;
+    else cls[c] = PL_PLAIN;
   }
   cls[47] = cls[92] = cls[37] = PL_NO;
-  cls[46] = PL_DOT;
+  cls[46] = PL_ADOT;
   cls[48] = PL_ZERO;
+  cls[105] = cls[73] = PL_I;
+  cls[120] = cls[88] = PL_X;
+  for (let p = 0; p < 16; p++) PLAIN_EVENT[(p << 4) | PL_NO] = 1;
+  for (const c of [PL_ASCII, PL_ADOT, PL_ZERO, PL_I, PL_X]) PLAIN_EVENT[(PL_BOUND << 4) | c] = 1;
+  for (const p of [PL_ADOT, PL_UDOT]) for (const c of [PL_ADOT, PL_UDOT, PL_I]) PLAIN_EVENT[(p << 4) | c] = 1;
+  PLAIN_EVENT[(PL_ZERO << 4) | PL_X] = 1;
+  PLAIN_EVENT[(PL_OVER << 4) | PL_CONT] = 1;
   PLAIN_CLASS = cls;
   return cls;
 }
@@ -1780,10 +1831,13 @@ function scanWrappers(s: string): Hit | undefined {
 /**
  * A NUL right after a file or path name (`shell.php\0.jpg`, `/etc/shadow\0`): native code stops
  * there. Looks back over the name (bounded) for the `.` or separator that makes it a file name.
+ * `first`: the value's first NUL, or -1 (the caller has searched for it already: on a two-byte string
+ * that search is not free, ~0.5 µs/KB, as the native search stops at every ASCII character's zero
+ * high byte).
  */
-function scanNul(s: string): Hit | undefined {
+function scanNul(s: string, first: number): Hit | undefined {
   let found = false;
-  for (let z = s.indexOf('\0'); z !== -1; z = s.indexOf('\0', z + 1)) {
+  for (let z = first; z !== -1; z = s.indexOf('\0', z + 1)) {
     found = true;
     let k = z - 1;
     while (k >= 0 && z - k <= 64) {
@@ -1855,6 +1909,15 @@ function isWindowsClassic(v: string): boolean {
 /** The charMask bits of FAST_NEED's characters (CTRL stands for NUL: wider, so never a miss). */
 const MASK_NEED = C.SLASH | C.BSLASH | C.PERCENT | C.COLON | C.CTRL | C.NONASCII;
 
+/**
+ * Whether the value may hold a NUL: not when its charMask (when given) has no control character. The
+ * native search for one is not free on a two-byte string (~0.5 µs/KB: V8 reads it a code unit at a
+ * time, as every ASCII character's high byte is a zero byte to memchr).
+ */
+function mayHoldNul(mask: number | undefined): boolean {
+  return mask === undefined || (mask & C.CTRL) !== 0;
+}
+
 /** `mask`, when given, is charMask(value) (the engine's): it only spares a scan, never changes an answer. */
 export function detectPathTraversal(value: string, mask?: number): Detection | undefined {
   if (typeof value !== 'string' || value.length < 2) return undefined;
@@ -1910,17 +1973,19 @@ export function detectPathTraversal(value: string, mask?: number): Detection | u
   const device = c0 === 92 && c1 === 92;
   const pathStart = c0 === 47 || c0 === 92 || c0 === 46 || c0 === 126 || (isAlnum(c0) && c1 === 58);
   if (device || pathStart) {
-    const nulAt = value.indexOf('\0');
+    const nulAt = mayHoldNul(mask) ? value.indexOf('\0') : -1;
     return detectFull(value, value.indexOf(':') !== -1 ? scanWrappers(value) : undefined, -1, nulAt);
   }
   const from = firstMayToken(value);
   // firstMayToken noted colons and NULs in what it read.
   const colon = mayColon || (mayScanned < n && value.indexOf(':', mayScanned) !== -1);
-  const nul = mayNul || (mayScanned < n && value.indexOf('\0', mayScanned) !== -1);
+  // The first NUL: in what firstMayToken read when it saw one there (found at once), else after it.
+  const nulAt = mayNul ? value.indexOf('\0') : mayScanned < n && mayHoldNul(mask) ? value.indexOf('\0', mayScanned) : -1;
   const wrapper = colon ? scanWrappers(value) : undefined;
-  if (wrapper === undefined && from === n && !nul) return undefined;
-  // (No leading token to end here: the value does not start like a path.)
-  return detectFull(value, wrapper, from, -1);
+  if (wrapper === undefined && from === n && nulAt === -1) return undefined;
+  // (No leading token to end here: the value does not start like a path, so detectFull's lead
+  // test, the only other reader of `nulAt`, does not pass.)
+  return detectFull(value, wrapper, from, nulAt);
 }
 
 /**
@@ -2092,7 +2157,7 @@ function driveRelative(s: string, a: number): Hit | undefined {
 function detectFull(value: string, wrapper: Hit | undefined, from: number, nulAt: number): Detection | undefined {
   let best: Hit | undefined = wrapper;
   if (best?.confidence === 'high') return best;
-  best = better(best, scanNul(value));
+  best = better(best, scanNul(value, nulAt));
   if (best?.confidence === 'high') return best;
 
   const n = value.length;

@@ -445,3 +445,16 @@ t.test('with the value mask, the gate searches only the kinds the value holds an
     t.equal(detectCodeInjection(v, charMask(v)), undefined, JSON.stringify(v));
   }
 });
+
+t.test('dense followers: the one-pass hint search still finds a hint before a follower late in a long value', async (t) => {
+  // More followers than one per 16 characters switch followerHint to its table pass
+  // (followerHintDense): each hint's last letter, a space or a tab before the follower must count.
+  for (const pad of ['é.é ', '. . ', 'a.b(c) ']) {
+    for (const tail of ['x = eval(atob(p))', 'require("child_process").exec(c)', 'this.constructor.constructor("return process")()', 'setTimeout\t("alert(1)")']) {
+      const v = pad.repeat(400) + tail;
+      t.ok(detectCodeInjection(v, charMask(v)), `${JSON.stringify(pad)} ${tail}`);
+      t.ok(detectCodeInjection(v), `${JSON.stringify(pad)} ${tail} (no mask)`);
+    }
+  }
+  t.equal(detectCodeInjection('é.é '.repeat(2000)), undefined);
+});

@@ -375,3 +375,31 @@ t.test('a base64 protocol-0 pickle of a builtins global is found in long values 
     t.equal(detectDeserialization(v, charMask(v))?.rule, short?.rule, 'with mask');
   }
 });
+
+t.test('long values: each magic found through its shared-prefix or tail search, in one- and two-byte text', async (t) => {
+  // mayMarkLong searches `gA…`, `Y…` and `BA…` magics by their shared prefix and `AAEAAAD/////` by its
+  // tail: every word of each group must still reach the scan, with or without the caller's mask.
+  const cases: Array<[string, string]> = [
+    [b64('\x04\x08o:\x15Gem::Requirement\x06:\x10@requirementsU:\x15Net::WriteAdapter'), 'deser.ruby-marshal-base64'], // BAh
+    [b64('\x04\x08"o:\x15Gem::Requirement\x06:\x10@requirementsU:\x15Net::WriteAdapter'), 'deser.ruby-marshal-base64'], // BAg
+    [b64("cos\nsystem\n(S'id'\ntR."), 'deser.pickle-base64'], // Y29z
+    [b64("cposix\nsystem\n(S'id'\ntR."), 'deser.pickle-base64'], // Y3
+    [b64("cnt\nsystem\n(S'id'\ntR."), 'deser.pickle-base64'], // Y250
+    [b64("cbuiltins\neval\n(S'1'\ntR."), 'deser.pickle-base64'], // Y2J1aWx0aW5z
+    [b64('\x80\x02cposix\nsystem\nq\x00X\x02\x00\x00\x00idq\x01\x85q\x02Rq\x03.'), 'deser.pickle-base64'], // gAJj
+    [b64('\x80\x03cos\nsystem\nq\x00X\x02\x00\x00\x00idq\x01\x85q\x02Rq\x03.'), 'deser.pickle-base64'], // gANj
+    [b64('\x80\x04\x95\x1e\x00\x00\x00\x00\x00\x00\x00\x8c\x05posix'), 'deser.pickle-base64'], // gASV
+    [b64('\x80\x05\x95\x1e\x00\x00\x00\x00\x00\x00\x00\x8c\x05posix'), 'deser.pickle-base64'], // gAWV
+    ['AAEAAAD/////AQAAAAAAAAAMAgAAAF5NaWNyb3NvZnQ=', 'deser.dotnet-binaryformatter'],
+  ];
+  for (const [token, rule] of cases) {
+    for (const pad of ['ａ．ｂ ', 'é.é ', 'ｙ Y Ｙ gA BA //// ', 'Plain words, then more. ']) {
+      const v = pad.repeat(40) + token + ' ' + pad.repeat(5);
+      t.equal(detectDeserialization(v)?.rule, rule, `${JSON.stringify(pad)} ${token.slice(0, 12)}`);
+      t.equal(detectDeserialization(v, charMask(v))?.rule, rule, `${JSON.stringify(pad)} ${token.slice(0, 12)} (mask)`);
+    }
+  }
+  // The prefixes and tail alone, many times over, find nothing.
+  const none = 'ｙ Y Ｙ gA gAx BA BAx Y2 Y29 ///// AAEAAAD//// ';
+  t.equal(detectDeserialization(none.repeat(100)), undefined);
+});

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { detectPathTraversal } from '../../src/detectors/path-traversal';
+import { charMask } from '../../src/charclass';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -478,4 +479,37 @@ t.test('tokens that start above ASCII are passed without analysis only when norm
   }
   // What such a run may hold and still find nothing: look-alike dots between letters, digits, a `0`.
   t.equal(detectPathTraversal('é.é '.repeat(300) + 'ｉ．ｎｉ é.in é.ıni é0.0 é0 ａ．ｂ．ｃ'), undefined);
+});
+
+t.test('plainTokenEnd: an overlong lead is passed only when what follows spells no separator or dot', async (t) => {
+  // Overlong spellings of `/`, `\\` and `.` (C0/C1 with one continuation unit, E0 with two) inside a
+  // token that starts above ASCII, after a run of plain tokens: each must still be analysed.
+  const hits: Array<[string, string]> = [
+    ['é\u00c1\u009cetc\u00c1\u009cpasswd', 'path.system-file'], // C1 9C: `\\`
+    ['é\u00c0\u00afetc\u00c0\u00afpasswd', 'path.system-file'], // C0 AF: `/`
+    ['é\u00e0\u0080\u00afetc\u00e0\u0080\u00afpasswd', 'path.system-file'], // E0 80 AF: `/`
+    ['àboot\u00c0\u00aeini', 'path.system-file'], // a lead first, then C0 AE: `.`
+    ['ï\u00e0\u0080\u00ae\u00e0\u0080\u00ae/\u00e0\u0080\u00ae\u00e0\u0080\u00ae/x', 'path.traversal'],
+    ['Àx．．／..／..／y', 'path.traversal'], // two look-alike dots
+    ['éboot．ini', 'path.system-file'], // a look-alike dot before `ini`
+  ];
+  for (const [tok, rule] of hits) {
+    for (const before of ['À.é Á.é à.é '.repeat(30), 'àé.ï ', 'é.é word ', 'Àb "ｘ" ']) {
+      t.equal(detectPathTraversal(before + tok + ' é.é')?.rule, rule, JSON.stringify(before.slice(0, 8) + tok));
+    }
+  }
+  // Leads before letters, digits, blanks, another lead or a continuation that spells something else
+  // (C0 80 is NUL, C1 81 is `A`, E0 80 80 NUL): nothing, however many.
+  // E0 takes two continuation units: E0 AF then a letter spells nothing.
+  const plain = 'Àé.Á àb.É \u00c0\u0080x \u00c1\u0081.y \u00e0\u0080\u0080z \u00e0\u00c0\u00c1 é\u00e0\u0080 é\u00e0\u00afetc\u00e0\u00afpasswd ';
+  t.equal(detectPathTraversal('é.é ' + plain.repeat(200)), undefined);
+  t.equal(detectPathTraversal('ａ．ｂ ' + plain.repeat(200) + 'é\u00c0'), undefined);
+});
+
+t.test("the caller's mask spares the NUL search only when it shows no control character", async (t) => {
+  for (const v of ['ａ．ｂ shell.php\0.jpg', 'é.é '.repeat(50) + 'x.php\0.png', '/srv/app/up.php\0.gif', 'a\0b ａ．ｂ', 'é \0']) {
+    const plain = detectPathTraversal(v);
+    t.ok(plain, JSON.stringify(v));
+    t.same(detectPathTraversal(v, charMask(v)), plain, `${JSON.stringify(v)} (mask)`);
+  }
 });

@@ -733,3 +733,45 @@ t.test('end tags: a name and `>` built without readTag, short names without chec
   t.equal(d('x </ScRiPt> y'), 'xss.context-breakout/medium');
   t.equal(d('x=1; </ScRiPt>'), 'xss.context-breakout/high');
 });
+
+t.test('the full-width and 7-bit `<` forms are noticed among any other non-ASCII text', async (t) => {
+  // The first pass reads one table over every code unit: U+FF1C and 0xBC must set their flag there.
+  for (const pad of ['é.é ', 'ａ．ｂ ', '中文 ']) {
+    t.ok(detectXss(pad.repeat(300) + '\uff1cscript\uff1ealert(1)\uff1c/script\uff1e'), `${pad} full-width`);
+    t.ok(detectXss(pad.repeat(300) + '\u00bcscript\u00bealert(1)\u00bc/script\u00be'), `${pad} 0xBC`);
+  }
+  t.equal(detectXss('é.é ａ．ｂ ¾ ＞ '.repeat(300)), undefined);
+});
+
+t.test('a `document.` or `window.` root is still found after text full of other dots', async (t) => {
+  // The first pass looks at a `.` only after a `t` or `w` (XPAIR): a root's dot must still count.
+  for (const pad of ['é.é ', 'a.b ', 'ａ．ｂ ', 'Ｗ.ｔ ']) {
+    t.equal(detectXss(pad.repeat(200) + 'x=window.location')?.rule, 'xss.dom-access', `${pad} window`);
+    t.equal(detectXss(pad.repeat(200) + '(document.domain)')?.rule, 'xss.dom-access', `${pad} document`);
+    t.equal(detectXss(pad.repeat(200) + 'x=mywindow.location'), undefined, `${pad} another object's member`);
+  }
+});
+
+t.test('every script scheme is still seen when colons are dense', async (t) => {
+  // The first pass compares scheme names only before a colon that follows a `t` or `a` (any case).
+  for (const scheme of ['javascript', 'JavaScript', 'vbscript', 'livescript', 'MOCHA', 'data']) {
+    const tail = scheme.toLowerCase() === 'data' ? `${scheme}:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==` : `${scheme}:alert(1)`;
+    const v = 'é:é a:b '.repeat(200) + '<a href="' + tail + '">x</a>';
+    const plain = detectXss('<a href="' + tail + '">x</a>');
+    t.ok(plain, scheme);
+    t.equal(detectXss(v)?.rule, plain?.rule, `${scheme} after dense colons`);
+  }
+});
+
+t.test('data: URLs: an active media type is found whole, and text that starts none is left early', async (t) => {
+  for (const type of ['text/html', 'TEXT/HTML', 'te&#x78;t/html', 'image/svg+xml', 'application/x-shockwave-flash']) {
+    const url = `<iframe src="data:${type};base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">`;
+    const plain = detectXss(url);
+    t.ok(plain, type);
+    t.equal(detectXss('data:x '.repeat(300) + url)?.rule, plain?.rule, `${type} after many data:x`);
+  }
+  // Prefixes of active types that end early, and longer words that start with one, are not active.
+  for (const type of ['text/htm', 'text/htmlx', 'image/svg', 'text']) {
+    t.notOk(detectXss(`<iframe src="data:${type},x">`)?.rule === 'xss.script-url', type);
+  }
+});
