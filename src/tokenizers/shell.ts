@@ -101,6 +101,9 @@ export const W_WINPATH = 32768;
  */
 export const W_SLICE = 65536;
 
+/** With plainPct, how far a plain run is walked before the rest is searched for natively. */
+const PLAIN_WALK = 32;
+
 /** Longest normalized word text kept; the rest of a longer word is consumed but not stored. */
 export const NORM_CAP = 256;
 /** How far `${`, `$[` bodies are searched for their closing character. */
@@ -288,6 +291,9 @@ export class ShellLexer {
   /** Cached index of the next `}` / `]` at or after the cursor (-1: none): keeps `${`/`$[` look-ups linear. */
   private nextRBrace = -2;
   private nextRBrack = -2;
+  /** inertBelow's cache: the first `:~` at or after `tildeFrom + 2` (-1: none; -2: not searched yet). */
+  private nextTilde = -2;
+  private tildeFrom = 0;
   private overflow = 0;
   /** Plain parentheses outside any substitution. */
   private topParens = 0;
@@ -303,6 +309,15 @@ export class ShellLexer {
    * `uname` rather than as the escaped letter `n` (see literalNewlineAt).
    */
   isCommand: ((word: string) => boolean) | undefined;
+
+  /**
+   * Set by a caller that knows it (from the value's character kinds): every character of the range
+   * is plain (isPlain) or `%`, and the range ends where the string does. Then a run of plain
+   * characters ends at the next `%` (or the end), found by a native search, and so does a run of
+   * `%` that open no slice (inertBelow) past NORM_CAP: a megabyte-long word of percent escapes or
+   * text (`%41%42x…`, what decoding it leaves) is not walked a character at a time.
+   */
+  plainPct = false;
 
   /**
    * @param quotes pass false when the caller knows [from, to) holds no quote character (skips a scan).
@@ -789,14 +804,21 @@ export class ShellLexer {
     if (this.finished || this.pendingOpen !== 0 || this.pendingDq || this.pendingSq) return 0;
     const s = this.s;
     const n = this.n;
-    let i = this.i;
-    let k = 0;
-    while (i + 1 < n && s.charCodeAt(i) === C_DOLLAR && s.charCodeAt(i + 1) === C_LPAREN && (i + 2 >= n || s.charCodeAt(i + 2) !== C_LPAREN)) {
-      this.push(M_PAREN, false);
-      i += 2;
-      k++;
-    }
+    // The run of `$(` pairs from the cursor, two loads a pair: inside the run the character after a
+    // pair is the next pair's `$`, so only the last pair can be followed by the `(` of a `$((`, which
+    // makes it no opener (the run then ends before it). Then the pushes, each as push() does it:
+    // below MAX_DEPTH a level is stored, past it only counted (overflow), so those are added at
+    // once. A loop testing three characters and calling push() per pair was ~2.2 µs/KB on 1 MB of
+    // `$($(` (the detector's whole cost there), this ~1.4.
+    const i0 = this.i;
+    let i = i0;
+    while (i + 1 < n && s.charCodeAt(i) === C_DOLLAR && s.charCodeAt(i + 1) === C_LPAREN) i += 2;
+    if (i > i0 && i < n && s.charCodeAt(i) === C_LPAREN) i -= 2;
+    const k = (i - i0) >> 1;
     if (k > 0) {
+      const stored = this.sp < MAX_DEPTH ? Math.min(k, MAX_DEPTH - this.sp) : 0;
+      for (let q = 0; q < stored; q++) this.push(M_PAREN, false);
+      this.overflow += k - stored;
       this.i = i;
       this.type = TK_SUB_OPEN;
       this.kind = SUB_DOLLAR;
@@ -961,9 +983,19 @@ export class ShellLexer {
           }
           break;
         default: {
-          // A run of ordinary characters: appended as one slice.
+          // A run of ordinary characters: appended as one slice. (plainPct: it ends at the next
+          // `%`; a native search past the first PLAIN_WALK characters, for long runs only.)
           let e = this.i + 1;
-          while (e < this.n && isPlain(this.s.charCodeAt(e))) e++;
+          if (this.plainPct) {
+            const lim = e + PLAIN_WALK < this.n ? e + PLAIN_WALK : this.n;
+            while (e < lim && this.s.charCodeAt(e) !== C_PERCENT) e++;
+            if (e === lim && e < this.n) {
+              const q = this.s.indexOf('%', e);
+              e = q === -1 ? this.n : q;
+            }
+          } else {
+            while (e < this.n && isPlain(this.s.charCodeAt(e))) e++;
+          }
           if (e - this.i > 1) {
             if (e < this.n && this.s.charCodeAt(e) === C_PERCENT && this.norm.length >= NORM_CAP) e = this.cappedRun(e);
             // Past NORM_CAP, append() would only set W_LONG: no slice to make (`%25%25…` as one word).
@@ -1034,17 +1066,12 @@ export class ShellLexer {
       }
       if (d === C_PERCENT) {
         // Not a `%NAME:~` opener: cmdSlice gives up having changed nothing, and the `%` is appended
-        // as a plain character (what cappedRun also relies on); passPercent passes the identifier
-        // characters after it too when it can, else cmdSliceName answers.
-        const e = this.passPercent(k);
-        if (e > k) {
-          cls |= 1;
-          k = e;
-          continue;
-        }
-        if (this.cmdSliceName(k) >= 0) break;
+        // as a plain character (what cappedRun also relies on); percentStep passes it (and what
+        // follows when it can), else it may open one: the loop reads it.
+        const e = this.percentStep(k);
+        if (e < 0) break;
         cls |= 1;
-        k++;
+        k = e;
         continue;
       }
       if (d === C_BSLASH && esc && k + 1 < n) {
@@ -1387,13 +1414,77 @@ export class ShellLexer {
     const n = this.n;
     for (;;) {
       if (e >= n || s.charCodeAt(e) !== C_PERCENT) return e;
-      const f = this.passPercent(e);
-      if (f > e) e = f;
-      else if (this.cmdSliceName(e) < 0) e++;
-      else return e;
+      const f = this.percentStep(e);
+      if (f < 0) return e;
+      e = f;
       while (e < n && isPlain(s.charCodeAt(e))) e++;
     }
   }
+
+  /**
+   * Past NORM_CAP, for the `%` at `k` (cappedRun, skipCapped): where the characters from `k` that
+   * only count end, the `%` opening no slice (cmdSlice gives up having changed nothing; the `%` is a
+   * plain character): after it, after the identifier characters after it (passPercent), or, with
+   * plainPct, at `inertTo` (all before it is plain characters and inert `%`). -1: it may open one,
+   * for the caller's loop to read. `inertTo`, `askAt`: inertBelow's last answers (a `%` below
+   * `inertTo` opens no slice; one below `askAt` past it gets no other answer), kept while the
+   * cursor moves on.
+   */
+  private percentStep(k: number): number {
+    if (k >= this.inertTo && k >= this.askAt) {
+      this.inertTo = this.inertBelow(k);
+      this.askAt = this.tildeAsk;
+    }
+    if (k < this.inertTo) return this.plainPct ? this.inertTo : k + 1;
+    const e = this.passPercent(k);
+    if (e > k) return e;
+    return this.cmdSliceName(k) >= 0 ? -1 : k + 1;
+  }
+
+  private inertTo = -1;
+  private askAt = -1;
+
+  /**
+   * A bound B such that no `%` at any q in [p, B) opens a `%NAME:~` slice (B <= p: none known), by
+   * one native search: cmdSliceName(q) answers -1 unless a `:~` starts at some k in [q + 2, q + 34]
+   * (its walk stops at q + 34 at the latest, and k = q + 1 is an empty name). With t the first `:~`
+   * at or after p + 2 (none: every such `%`), the first one at or after q + 2 is t or later, so every
+   * `%` at q < t - 34 opens none: it is appended as a plain character (cmdSlice gives up having
+   * changed nothing), which past NORM_CAP only counts. Only for a lexer whose range ends where the
+   * string does (`n` is its length): the search never reads past the range, and this lexer's searches
+   * go forward from where the last one stopped (the cache is kept while `p` moves on and the `:~`
+   * found is still ahead), so they read the range about once: linear. A sub-range lexer (an attribute
+   * value) gets p and takes the walk, as before. cappedRun and skipCapped read 1 MB of `%41%42x` (one
+   * word) with passPercent's walk of the identifier characters after every `%` and a loop entry per
+   * run between them (~5 µs/KB, the detector's whole cost there).
+   */
+  private inertBelow(p: number): number {
+    if (this.n !== this.s.length) {
+      this.tildeAsk = this.n;
+      return p;
+    }
+    let t = this.nextTilde;
+    if (t === -2 || p < this.tildeFrom || (t !== -1 && t < p + 2)) {
+      // A `:~` found and passed: where they are dense (`%a:~1,` runs) a search per `%` would cost a
+      // native call each on top of the walk; the walk answers alone until 64 characters on.
+      if (t >= 0 && p >= this.tildeFrom && p < this.tildeFrom + 64) {
+        this.tildeAsk = this.tildeFrom + 64;
+        return p;
+      }
+      t = this.s.indexOf(':~', p + 2);
+      this.nextTilde = t;
+      this.tildeFrom = p;
+    }
+    // The answer holds until `t` is passed (p + 2 > t) at the earliest.
+    this.tildeAsk = t === -1 ? this.n : t - 1;
+    return t === -1 ? this.n : t - 34;
+  }
+
+  /**
+   * Set by inertBelow(p) when it answers p or less: no `%` before this position gets another answer
+   * (the same `:~`, or the pause after one), so a caller need not ask again before it.
+   */
+  private tildeAsk = 0;
 
   /**
    * For the `%` at `p`: the end of the identifier characters after it, when they end within 32

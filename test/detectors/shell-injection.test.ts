@@ -1,5 +1,6 @@
 import t from 'tap';
-import { detectShellInjection } from '../../src/detectors/shell-injection';
+import { detectShellInjection, PLAIN_PCT_KINDS } from '../../src/detectors/shell-injection';
+import { ShellLexer, TK_END, TK_WORD, W_UNQUOTED } from '../../src/tokenizers/shell';
 import { charMask } from '../../src/charclass';
 
 // Test vectors written for this project (not copied from any payload corpus).
@@ -741,5 +742,61 @@ t.test('with the value mask: the same findings, and plain values answered from t
     const v = pad + tail;
     t.ok(withMask(v), `found with its mask: ${JSON.stringify(tail)}`);
     t.same(withMask(v), detectShellInjection(v), `same finding: ${JSON.stringify(tail)}`);
+  }
+});
+
+t.test('PLAIN_PCT_KINDS: every ASCII character of those kinds is one word character to the lexer, or `%`', async (t) => {
+  let n = 0;
+  for (let c = 0; c < 128; c++) {
+    const ch = String.fromCharCode(c);
+    if ((charMask(ch) & ~PLAIN_PCT_KINDS) !== 0 || ch === '%') continue;
+    n++;
+    // Between two letters, the character is part of the one word, kept as written, with no flag
+    // but W_UNQUOTED.
+    const lx = new ShellLexer('a' + ch + 'b');
+    t.equal(lx.next(), TK_WORD, JSON.stringify(ch));
+    t.same([lx.norm, lx.flags, lx.end], ['a' + ch + 'b', W_UNQUOTED, 3], JSON.stringify(ch));
+    t.equal(lx.next(), TK_END, JSON.stringify(ch));
+  }
+  t.ok(n >= 60, 'letters, digits and `/ . : - _ ! ,`');
+});
+
+t.test('values of plain characters and `%` (the lexer told so) decide as without the mask', async (t) => {
+  const cases = [
+    '%COMSPEC%',
+    '%COMSPEC%%20/c%20calc',
+    'whoami%0a',
+    '%41%42x'.repeat(300),
+    'AB'.repeat(300) + '%',
+    'x'.repeat(70) + '%' + 'y'.repeat(10),
+    'x'.repeat(70) + '!',
+    'x'.repeat(70) + ':',
+    '%2Fbin%2Fsh',
+    '/bin/sh%20-c%20id',
+    'cmd.exe%20/c%20whoami',
+    'calc.exe',
+    '/usr/bin/id%',
+    'c:/windows/system32/cmd.exe%',
+  ];
+  for (const v of cases) {
+    t.equal((charMask(v) & ~PLAIN_PCT_KINDS) === 0, true, v.slice(0, 24));
+    t.same(detectShellInjection(v, charMask(v)), detectShellInjection(v), v.slice(0, 24));
+  }
+  t.equal(detectShellInjection('%COMSPEC%', charMask('%COMSPEC%'))?.rule, 'shell.command');
+});
+
+t.test('a first word past 64 characters: its end and its `! : %` are found as the walk finds them', async (t) => {
+  // firstWordMay walks 64 characters, then searches. A command line after a long first word with a
+  // quote in it (no separator: only the first word can be a command) and one with a `%` past 64.
+  for (const n of [60, 63, 64, 65, 66, 100, 400]) {
+    const w = 'x'.repeat(n);
+    t.same(detectShellInjection(w + "' '" + ' ; id'), detectShellInjection(w + "' '" + ' ; id', charMask(w + "' '" + ' ; id')));
+    t.equal(detectShellInjection("/bin/ca't'" + '"' + 'x'.repeat(n) + '"' + ' /etc/passwd')?.confidence, detectShellInjection("/bin/ca't'" + '"' + 'x'.repeat(n) + '"' + ' /etc/passwd', charMask("/bin/ca't'" + '"' + 'x'.repeat(n) + '"' + ' /etc/passwd'))?.confidence);
+    for (const tail of ['%', '!', ':', '%41', "'"]) {
+      for (const sep of ['', ' ', '+', '\t']) {
+        const v = w + sep + tail + ' it is';
+        t.same(detectShellInjection(v, charMask(v)), detectShellInjection(v), JSON.stringify(v.slice(-16)));
+      }
+    }
   }
 });

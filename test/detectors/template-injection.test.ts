@@ -339,3 +339,15 @@ t.test('long hostile runs: FreeMarker and Velocity directives after them are sti
   t.equal(rule('$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$$x.getClass()'), 'ssti.code-execution/high');
   t.equal(rule('$('.repeat(100)), '-');
 });
+
+t.test('$references: judged wherever a `.` follows them, whatever runs of `$` come before', async (t) => {
+  const ref = '$x.getClass().forName("java.lang.Runtime")';
+  for (const pre of ['', '$('.repeat(5000), '$'.repeat(3000), '$a $b $c ', '$(' + '.'.repeat(3) + '$('.repeat(100), 'a.b $('.repeat(200)]) {
+    t.equal(detectTemplateInjection(pre + ref)?.rule, 'ssti.code-execution', `${pre.slice(0, 12)}… ${ref}`);
+  }
+  // The dot after the reference, not before it, makes it one.
+  t.equal(detectTemplateInjection('a.b $x' + 'getClass()'), undefined);
+  t.equal(detectTemplateInjection('$('.repeat(1000) + '$x' + 'getClass()'), undefined);
+  // A `.` only before the last `$`: the `$` after it is not read, the one before it is.
+  t.equal(detectTemplateInjection('$x.getClass() $y')?.rule, 'ssti.code-execution');
+});

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { NORM_CAP, ShellLexer, TK_END, TK_WORD, W_BACKSLASH, W_BRACE, W_CONT, W_GLOB, W_LONG, W_SLICE, W_UNQUOTED, W_VAR, W_WINPATH } from '../../src/tokenizers/shell';
+import { CTX_NONE, NORM_CAP, ShellLexer, TK_END, TK_SUB_OPEN, TK_WORD, W_BACKSLASH, W_BRACE, W_CONT, W_GLOB, W_LONG, W_SLICE, W_UNQUOTED, W_VAR, W_WINPATH } from '../../src/tokenizers/shell';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -208,4 +208,75 @@ t.test('past NORM_CAP, a word tail is passed in one loop with the flags and coun
   // A line continuation and `=` stop the loop and are read as before.
   t.same(first(x + '\\\n/'), [W_LONG | W_UNQUOTED | W_CONT, NORM_CAP + 1, NORM_CAP + 3, '']);
   t.same(first(x + '/*=/'), [W_LONG | W_UNQUOTED | W_GLOB, NORM_CAP + 4, NORM_CAP + 4, '']);
+});
+
+t.test('openRun: runs past the stored depth and before `$((`, as next() reads them one at a time', async (t) => {
+  for (const v of ['$('.repeat(130) + 'id', '$('.repeat(127) + '$((1))', '$('.repeat(200) + '$((1))x)', '$('.repeat(3), '$($', '$($((', 'x $($($(a)b)c)']) {
+    const full = rest(new ShellLexer(v));
+    const lx = new ShellLexer(v);
+    let tk = lx.next();
+    while (tk !== TK_END && tk !== TK_SUB_OPEN) tk = lx.next();
+    if (tk === TK_END) continue;
+    const before = full.findIndex((x) => x.startsWith(`${TK_SUB_OPEN}|`));
+    const k = lx.openRun();
+    // The k openers skipped are the next k tokens of next() alone (glued $( openers), and the token
+    // fields and depth are those of the last one.
+    for (let j = 1; j <= k; j++) t.ok(full[before + j]!.startsWith(`${TK_SUB_OPEN}|1|`), `${v.slice(0, 20)}: opener ${j}`);
+    t.equal([lx.type, lx.kind, lx.start, lx.end, lx.spaceBefore, '', 0, lx.depth].join('|'), full[before + k], v.slice(0, 20));
+    t.same(rest(lx), full.slice(before + k + 1), v.slice(0, 20));
+  }
+  const deep = new ShellLexer('$('.repeat(300) + '$((1))' + ')'.repeat(300));
+  deep.next();
+  t.equal(deep.openRun(), 299);
+  t.equal(deep.depth, 300);
+});
+
+t.test('past NORM_CAP, a %NAME:~ slice is read at every distance from the `%` runs and the next `:~`', async (t) => {
+  // inertBelow passes a `%` only when the next `:~` is more than 34 characters after it: names of 1 to
+  // 33 characters open a slice (cmdSliceName's limit), 34 and more do not; both after a run of
+  // inert `%` (the search) and with a `:~` just out of reach before them.
+  const long = 'a'.repeat(NORM_CAP + 10);
+  for (let len = 1; len <= 36; len++) {
+    for (const pre of ['%41'.repeat(40), '%41x%', '%' + 'b'.repeat(40) + ':~1,1%%41', '']) {
+      const v = long + pre + '%' + 'N'.repeat(len) + ':~5,1%' + '%42'.repeat(5);
+      const lx = new ShellLexer(v);
+      t.equal(lx.next(), TK_WORD);
+      t.equal((lx.flags & W_SLICE) !== 0, len <= 33, `name of ${len} after ${JSON.stringify(pre.slice(0, 12))}`);
+      if (len <= 33) t.equal(lx.slice, '%' + 'N'.repeat(len) + ':~5,1%');
+      t.equal(lx.end, v.length);
+    }
+  }
+  // In a sub-range (no search: the walk), the same.
+  const v = 'x' + long + '%41'.repeat(40) + '%N:~5,1%y';
+  const sub = new ShellLexer(v, CTX_NONE, 1, v.length - 1);
+  t.equal(sub.next(), TK_WORD);
+  t.ok((sub.flags & W_SLICE) !== 0);
+});
+
+t.test('plainPct (plain characters and `%` only): the tokens of the character walk', async (t) => {
+  const cases = [
+    '%41%42x'.repeat(200),
+    'AB'.repeat(300) + '%',
+    '%4'.repeat(100),
+    '%',
+    'a%b',
+    '100%',
+    '%%%%' + 'z'.repeat(300) + '%%',
+    'x'.repeat(NORM_CAP - 1) + '%41' + 'y'.repeat(40),
+    'x'.repeat(NORM_CAP) + '%' + 'y'.repeat(100) + '%41',
+    '/a/b.c-d_e!f,g:h%2F'.repeat(30),
+    'é%C3%A9ü'.repeat(100),
+  ];
+  for (const v of cases) {
+    const lx = new ShellLexer(v);
+    lx.plainPct = true;
+    t.same(rest(lx), rest(new ShellLexer(v)), v.slice(0, 24));
+    // unquotedChars and the W_* flags past the cap too.
+    const a = new ShellLexer(v);
+    a.plainPct = true;
+    a.next();
+    const b = new ShellLexer(v);
+    b.next();
+    t.same([a.unquotedChars, a.flags, a.norm, a.end], [b.unquotedChars, b.flags, b.norm, b.end], v.slice(0, 24));
+  }
 });
