@@ -8,6 +8,12 @@
  *     `<` runs, repeated `../`, long whitespace, unbalanced template and comment openers, alternating
  *     quotes and keywords, escaped dots, percent and entity runs;
  *
+ *   - varied text (engine only): seeded random units, no two alike (random full-width and accented
+ *     tokens with dots, Cyrillic, CJK, emoji, `data:` URLs, `$(` with words, random percent escapes,
+ *     random printable ASCII), so that nothing a detector remembers of a repeated unit helps; shown
+ *     with its ratio to prose and checked for linearity, not judged against prose (dense random
+ *     punctuation is dearer to read than prose for any detector that reads what it means);
+ *
  * at 1 KB, 64 KB and 1 MB. Linear means the per-KB cost stays flat across sizes; "no more per KB than
  * ordinary text" compares each shape's 1 MB cost with prose at 1 MB. Prints a table and the worst
  * ratio per detector. CPU time, best of ADV_RUNS rounds; each round measures every cell of a table
@@ -72,10 +78,66 @@ const SHAPES: Record<string, string> = {
   // Percent escapes of plain letters between text: every decoder reads the whole run.
   '%41%42x': '%41%42x',
 };
+
+/**
+ * Varied text: seeded random units, each different, so that nothing a detector remembers of the unit
+ * before (a memo, a run of equal tokens) helps. Measured for the engine only and printed apart: shown
+ * with its ratio to prose, and its per-KB growth counts toward "linear"; the "no dearer than prose"
+ * verdict covers the repeated shapes above (the issue's list and ours). Dense random punctuation is
+ * dearer per KB than prose for any detector that reads what such characters mean.
+ */
+const VARIED: Record<string, (r: () => number) => string> = {
+  'ｘ．ｙ varied': (r) => `${wide(r, 1 + Math.floor(r() * 3))}．${wide(r, 1 + Math.floor(r() * 3))} `,
+  'é.é varied': (r) => `${pickN(r, LATIN1, 1 + Math.floor(r() * 3))}.${pickN(r, LATIN1, 1 + Math.floor(r() * 3))} `,
+  'ab．ｃｄ.ef': (r) => `${pickN(r, LOWER, 2)}．${wide(r, 2)}.${pickN(r, LOWER, 2)} `,
+  'Cyrillic words': (r) => `${range(r, 0x430, 0x44f, 2 + Math.floor(r() * 6))}${r() < 0.3 ? '. ' : ' '}`,
+  'CJK text': (r) => `${range(r, 0x4e00, 0x9fff, 5 + Math.floor(r() * 10))}${pickN(r, '。、， ', 1)}`,
+  'emoji words': (r) => `${emoji(r, 1 + Math.floor(r() * 3))}${pickN(r, [' ', '.', '. '], 1)}`,
+  'data:text/html': () => 'data:text/html ',
+  '$( words': (r) => `$(${pickN(r, ['ls', 'cat', 'id', 'echo', 'whoami', 'uname', 'curl', 'x', 'foo', 'wget', 'sleep'], 1)} `,
+  '%XX varied': (r) => `${Array.from({ length: 1 + Math.floor(r() * 4) }, () => `%${pickN(r, HEX, 2)}`).join('')}${pickN(r, LOWER, Math.floor(r() * 3))}`,
+  'ASCII soup': (r) => String.fromCharCode(33 + Math.floor(r() * 94)),
+};
+const LATIN1 = [...'àáâãäåæçèéêëìíîïñòóôõöøùúûüýÿ'];
+const LOWER = [...'abcdefghijklmnopqrstuvwxyz'];
+const HEX = [...'0123456789ABCDEFabcdef'];
+function pickN(r: () => number, from: readonly string[] | string, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += from[Math.floor(r() * from.length)]!;
+  return s;
+}
+function range(r: () => number, lo: number, hi: number, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += String.fromCharCode(lo + Math.floor(r() * (hi - lo + 1)));
+  return s;
+}
+const wide = (r: () => number, n: number): string => range(r, 0xff41, 0xff5a, n);
+function emoji(r: () => number, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += String.fromCodePoint(0x1f600 + Math.floor(r() * 80));
+  return s;
+}
+/** `bytes` characters of units from `gen`, with a fixed seed per shape (deterministic). */
+function fillVaried(name: string, gen: (r: () => number) => string, bytes: number): string {
+  let seed = 7;
+  for (let i = 0; i < name.length; i++) seed = (seed * 31 + name.charCodeAt(i)) & 0x7fffffff;
+  const r = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
+  const parts: string[] = [];
+  let len = 0;
+  while (len < bytes) {
+    const u = gen(r);
+    parts.push(u);
+    len += u.length;
+  }
+  // (A cut surrogate pair at the end is one lone surrogate in 1 MB: harmless.)
+  return parts.join('').slice(0, bytes);
+}
+
 if (process.env.ADV_SHAPES !== undefined) {
   // A quick look at some shapes (comma-separated names; prose is always kept, it is the yardstick).
   const keep = new Set(['prose', ...process.env.ADV_SHAPES.split(',')]);
   for (const k of Object.keys(SHAPES)) if (!keep.has(k)) delete SHAPES[k];
+  for (const k of Object.keys(VARIED)) if (!keep.has(k)) delete VARIED[k];
 }
 
 /** CPU µs of one call of `fn` (user + system). */
@@ -208,6 +270,41 @@ function main(): void {
     console.log('');
     summary.push({ name: t.name, growth, growthShape, worst, worstShape });
   }
+  // Varied text, engine only (see VARIED): its own table, measured round-robin with prose again.
+  let variedGrowth = 0;
+  let variedGrowthShape = '';
+  let variedWorst = 0;
+  let variedWorstShape = '';
+  if (Object.keys(VARIED).length > 0) {
+    const cells: Cell[] = [];
+    const inputs: Array<[string, (kb: number) => string]> = [
+      ['prose', (kb) => fill(PROSE, kb * 1024)],
+      ...Object.entries(VARIED).map(([name, gen]): [string, (kb: number) => string] => [name, (kb) => fillVaried(name, gen, kb * 1024)]),
+    ];
+    for (const [shape, make] of inputs) {
+      for (const kb of SIZES) cells.push({ shape, kb, input: engineTarget.prep!(flat(make(kb))), reps: Math.max(1, Math.floor(64 / kb)), samples: [] });
+    }
+    for (const c of cells.filter((x) => x.kb === 16 || x.kb === SIZES[0])) for (let i = 0; i < 2; i++) engineTarget.run(c.input);
+    measure(engineTarget, cells);
+    const at = (shape: string, kb: number): number => best(cells.find((x) => x.shape === shape && x.kb === kb)!.samples);
+    const prose = at('prose', big);
+    console.log(`engine on varied text (seeded random units, no two alike; not in the "vs prose" verdict, see VARIED)`);
+    console.log(`  ${'input'.padEnd(14)} ${SIZES.map((k) => `${k} KB`.padStart(9)).join('')}${'× text'.padStart(9)}`);
+    for (const [shape] of inputs) {
+      const atBig = at(shape, big);
+      const atMid = at(shape, mid);
+      if (atMid > 0.5 && atBig / atMid > variedGrowth) {
+        variedGrowth = atBig / atMid;
+        variedGrowthShape = shape;
+      }
+      if (shape !== 'prose' && atBig / prose > variedWorst) {
+        variedWorst = atBig / prose;
+        variedWorstShape = shape;
+      }
+      console.log(`  ${shape.padEnd(14)} ${SIZES.map((kb) => fmt(at(shape, kb)).padStart(9)).join('')}${ratio(atBig / prose).padStart(9)}`);
+    }
+    console.log('');
+  }
   console.log(`SUMMARY (ordinary text = the engine on prose at ${big} KB: ${fmt(engineProse)} µs/KB, best of ${RUNS}; median ${fmt(engineProseMedian)})`);
   console.log(`  linear: per-KB cost at ${big} KB ÷ at ${mid} KB, worst shape (≤ 1.5 counts as flat)`);
   console.log(`  vs ordinary text: the dearest adversarial shape per KB at ${big} KB ÷ ordinary text per KB (target ≤ 1)`);
@@ -218,9 +315,13 @@ function main(): void {
     );
   }
   const e = summary[0]!;
+  if (variedGrowthShape !== '' || variedWorstShape !== '') {
+    console.log(`  ${'engine, varied text'.padEnd(26)} ${ratio(variedGrowth).padStart(8)} ${variedGrowthShape.padEnd(14)} ${ratio(variedWorst).padStart(8)} ${variedWorstShape.padEnd(14)} (linear: ${variedGrowth <= 1.5 ? 'yes' : 'NO'}; vs text: shown, not judged)`);
+  }
+  const linear = e.growth <= 1.5 && variedGrowth <= 1.5;
   console.log(
-    `\nissue #4 (the engine: linear, and no shape dearer per KB than prose): ${e.growth <= 1.5 && e.worst <= 1 ? 'MET' : 'NOT MET'}` +
-      ` (worst ${e.worstShape} ${ratio(e.worst)} prose, growth ${ratio(e.growth)} ${e.growthShape})`,
+    `\nissue #4 (the engine: linear on every input, and no repeated shape dearer per KB than prose): ${linear && e.worst <= 1 ? 'MET' : 'NOT MET'}` +
+      ` (worst ${e.worstShape} ${ratio(e.worst)} prose, growth ${ratio(Math.max(e.growth, variedGrowth))} ${e.growth >= variedGrowth ? e.growthShape : variedGrowthShape}; varied text up to ${ratio(variedWorst)} prose: ${variedWorstShape})`,
   );
 }
 
