@@ -159,11 +159,16 @@ export function protect<TEvent = any, TResult = any>(
       return Promise.reject(err);
     }
     const req = n;
-    const started = performance.now();
+    // The handler's time starts where the inspection ended (rt.lastCheck), read from its clock
+    // reading rather than a new one; the clock is read here only after a check that failed or
+    // reported. The end's reading also gives the guard its end time (Admission.done).
+    const checked = rt.lastCheck;
+    const since = checked.start;
+    const started = Number.isNaN(checked.end) ? performance.now() : checked.end;
     let ended = false;
     const after = (out: Guarded<unknown>): unknown => {
       ended = true;
-      admission.done(performance.now() - started);
+      finish(admission, started, since);
       rt.end();
       if (out.ok) return out.value;
       if (req.kind === 'http' && stream === undefined) return httpBlockResponse(req.trigger, req.multiValue, sinkVerdict(out.blocked), meta.requestId);
@@ -172,7 +177,7 @@ export function protect<TEvent = any, TResult = any>(
     };
     const afterError = (err: unknown): never => {
       ended = true;
-      admission.done(performance.now() - started);
+      finish(admission, started, since);
       rt.end();
       throw err;
     };
@@ -183,7 +188,7 @@ export function protect<TEvent = any, TResult = any>(
       // What `after` or `afterError` threw (the invocation has ended), or a failure of the guard's
       // own before either ran: end it here then, as the async version's `finally` did.
       if (!ended) {
-        admission.done(performance.now() - started);
+        finish(admission, started, since);
         rt.end();
       }
       return Promise.reject(err);
@@ -323,6 +328,16 @@ export function protect<TEvent = any, TResult = any>(
     (wrapper as unknown as Record<symbol, unknown>)[sym] = (handler as unknown as Record<symbol, unknown>)[sym];
   }
   return wrapper as typeof wrapper & { getStats(): VisibilityStats };
+}
+
+/**
+ * Accounts an invocation that ran its handler: the time since `started` (the handler's start) and
+ * since `since` (its check's start, for the guard's end time: Admission.done). One clock reading.
+ * Module-level: no closure per invocation.
+ */
+function finish(admission: Admission, started: number, since: number): void {
+  const now = performance.now();
+  admission.done(now - started, now - since);
 }
 
 /** `records[3].body.cmd` → 3. */

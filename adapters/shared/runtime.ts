@@ -29,6 +29,14 @@ export interface Runtime {
    * and becomes `allow`, or `block` when the user chose `failClosed`.
    */
   check(req: InspectionRequest, meta: InvocationMeta): Verdict;
+  /**
+   * When the last `check` began (`start`) and its inspection ended (`end`), by performance.now(), for
+   * an adapter that times the handler after it: read right after `check` returns (the next check
+   * overwrites them). `end` is NaN when that check failed or reported a finding (its report is not
+   * the handler's time): read the clock then. The inspection's own clock reads, shared: two fewer per
+   * invocation (~50 ns each), see Admission.done.
+   */
+  readonly lastCheck: { readonly start: number; readonly end: number };
   /** Reports a failure of the library outside `check` (e.g. while normalizing an event). */
   fail(err: unknown, meta: InvocationMeta): Verdict;
   /**
@@ -75,7 +83,14 @@ export interface Runtime {
 
 export interface Admission {
   decision: Decision;
-  done(durationMs: number): void;
+  /**
+   * Accounts the invocation's cost. `sinceCheckMs`: performance.now() at its end minus
+   * `lastCheck.start` of its check; the end time is then the admission's wall-clock reading plus
+   * that (whole milliseconds, as Date.now() gives them), not a second reading of Date.now(). It can
+   * lag one by under a millisecond (the admission's reading is floored) and does not follow a
+   * wall-clock step taken during the invocation.
+   */
+  done(durationMs: number, sinceCheckMs?: number): void;
 }
 
 const ALLOW_ADMISSION: Admission = { decision: { action: 'allow' }, done: () => undefined };
@@ -214,7 +229,9 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
       // Only HTTP callers have a key and can be throttled or shed; queue and event triggers are
       // counted for cost and anomaly detection only.
       const key = http ? callerKey(dow.options.perCaller?.key, { ip: req.ip, headers, route }) : undefined;
-      info = { key, route, anonymous: http && anonymous };
+      // The guard's clock is Date.now() (created without deps above): read here, to derive the end
+      // time from it (see Admission.done); the guard reads none itself then.
+      info = { key, route, anonymous: http && anonymous, now: Date.now() };
       decision = dow.admit(info);
     } catch (err) {
       fail(err, meta);
@@ -234,7 +251,17 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
       // it carries no caller, so the current one is not named in it.
       emit(event(blocking ? meta : { ...meta, sourceIp: undefined }, blocking ? 'block' : 'monitor', [f]));
     }
-    return { decision, done: (ms) => dow.record(info, ms) };
+    return {
+      decision,
+      done: (ms, sinceCheckMs) => {
+        if (sinceCheckMs !== undefined && Number.isFinite(sinceCheckMs) && sinceCheckMs >= 0) dow.record(info, ms, info.now! + Math.floor(sinceCheckMs));
+        else {
+          // The guard reads the clock at the end, as before (`info.now + ms` would leave out the inspection).
+          info.now = undefined;
+          dow.record(info, ms);
+        }
+      },
+    };
   };
 
   function guard<T>(requests: InspectionRequest | readonly InspectionRequest[], meta: InvocationMeta, fn: () => T | Promise<T>): Guarded<T> | Promise<Guarded<T>>;
@@ -287,14 +314,20 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
     return isThenable(v) ? Promise.resolve(v).then(settled, failed) : settled(v);
   }
 
+  const lastCheck = { start: NaN, end: NaN };
   const check = (req: InspectionRequest, meta: InvocationMeta): Verdict => {
     let verdict: Verdict;
+    const t0 = performance.now();
+    lastCheck.start = t0;
+    lastCheck.end = NaN;
     try {
-      verdict = engine.inspect(req);
+      verdict = engine.inspect(req, t0);
     } catch (err) {
       return fail(err, meta);
     }
     if (verdict.action !== 'allow') emit(event(meta, verdict.action, verdict.findings, verdict.micros));
+    // The inspection's end, from its own reading (`micros`, rounded: within half a microsecond).
+    else lastCheck.end = t0 + verdict.micros / 1000;
     vis.record(verdict, meta);
     return verdict;
   };
@@ -307,7 +340,7 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
   };
   const end = (): void => vis.after();
 
-  return { engine, opts, check, fail, guard, admit, dow, vis, begin, end };
+  return { engine, opts, check, lastCheck, fail, guard, admit, dow, vis, begin, end };
 }
 
 function providerTable(provider: string): DowOptions['provider'] {

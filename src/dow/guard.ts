@@ -107,8 +107,12 @@ export interface DowStats {
 export interface DowGuard {
   /** Decide before running the handler. O(1), synchronous, never throws. */
   admit(info: AdmitInfo): Decision;
-  /** Account an admitted invocation's measured duration (call it in a `finally`). Never throws. */
-  record(info: AdmitInfo, durationMs: number): void;
+  /**
+   * Account an admitted invocation's measured duration (call it in a `finally`). Never throws.
+   * `endedAt`: the time it ended (ms, the guard's clock), when the caller knows it without reading the
+   * clock; otherwise `info.now + durationMs` when `info.now` is set, else the clock is read.
+   */
+  record(info: AdmitInfo, durationMs: number, endedAt?: number): void;
   /**
    * The function's memory (MB) as the platform reports it per invocation (Lambda:
    * `context.memoryLimitInMB`, a string). Reprices from then on; ignored when the `memoryMb` option was
@@ -584,10 +588,11 @@ class Guard implements DowGuard {
     if (this.options.store && this.pendingBlocks.length < MAX_BLOCKS_PER_FLUSH) this.pendingBlocks.push({ key, untilMs: until, rule });
   }
 
-  record(info: AdmitInfo, durationMs: number): void {
+  record(info: AdmitInfo, durationMs: number, endedAt?: number): void {
     try {
       const d = Number.isFinite(durationMs) && durationMs > 0 ? durationMs : 0;
-      const now = info.now !== undefined && Number.isFinite(info.now) ? info.now + d : this.clock.now();
+      const now =
+        endedAt !== undefined && Number.isFinite(endedAt) ? endedAt : info.now !== undefined && Number.isFinite(info.now) ? info.now + d : this.clock.now();
       this.advance(now);
       const compute = this.options.cost.compute(d);
       const full = compute + this.options.cost.perRequestUsd;

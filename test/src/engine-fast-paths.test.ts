@@ -359,3 +359,32 @@ t.test('the memo holds for one invocation and only outside virtual patches', asy
     'a patch sees the repeat',
   );
 });
+
+// Pair detectors are chosen per key by one lookup (Walk.pairBits), and the mask a pair gate reads may
+// come from the repeat memo (Walk.memoMask). Each test below fails if either hides a pair detection.
+const MAIL_CRLF = 'me@example.com\r\nBcc: all@example.com';
+
+t.test('each pair detector runs on its own keys, in arrays and `[0]` pairs too', async (t) => {
+  const e = createEngine();
+  const paths = (v: unknown) => e.inspect(body(v)).findings.map((f) => `${f.class} ${f.path}`);
+  t.ok(paths({ email: MAIL_CRLF }).includes('crlf body.email'), 'a mail field');
+  t.ok(paths({ to: ['a@b.c', MAIL_CRLF] }).includes('crlf body.to[1]'), 'a list under a mail field');
+  t.ok(paths({ '@type': 'com.sun.rowset.JdbcRowSetImpl' }).some((p) => p === 'deserialization body["@type"]'), 'a type hint');
+  t.ok(paths({ x: ['com.sun.rowset.JdbcRowSetImpl', { a: 1 }] }).some((p) => p.startsWith('deserialization body.x[0]')), 'a [0] pair');
+  t.notOk(paths({ note: MAIL_CRLF }).some((p) => p.startsWith('crlf')), 'not on a key no pair detector names');
+  t.notOk(paths({ email: 'com.sun.rowset.JdbcRowSetImpl' }).some((p) => p.startsWith('deserialization')), 'nor with the other detector of another key');
+});
+
+t.test('a pair gate reads the mask of a value the memo holds as the value has it', async (t) => {
+  const e = createEngine();
+  // Read clean under `note` first (kept in the memo with its mask), then under mail fields: the line
+  // break in the remembered mask must still let the mail-header check run, at every repeat.
+  const v = e.inspect(body({ note: MAIL_CRLF, a: { note: MAIL_CRLF }, email: MAIL_CRLF, items: [{ name: MAIL_CRLF }, { name: MAIL_CRLF }] }));
+  const crlf = v.findings.filter((f) => f.class === 'crlf').map((f) => f.path);
+  t.same(crlf, ['body.email', 'body.items[0].name', 'body.items[1].name']);
+  t.notOk(v.findings.some((f) => f.path === 'body.note' || f.path === 'body.a.note'), 'the value is clean under note');
+  // A clean value in the memo, then under a mail field: still no finding, and the same verdict as
+  // a fresh engine gives.
+  const clean = body({ note: 'Cotton T-shirt, size M', a: { b: 'Cotton T-shirt, size M' }, name: 'Cotton T-shirt, size M' });
+  t.same(e.inspect(clean).findings, createEngine().inspect(clean).findings);
+});
