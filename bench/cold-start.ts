@@ -88,12 +88,16 @@ async function main(): Promise<void> {
       break;
     }
     case 'gcp-bare':
-    case 'gcp-protect': {
+    case 'gcp-protect':
+    case 'gcp-protect-cached': {
       // In Cloud Run functions the framework is loaded before the application: not counted here.
       const user = (_req: Any, res: Any) => {
         res.status(200).send('ok');
       };
-      const handler = variant === 'gcp-protect' ? (require('serverless-rasp/gcp-functions') as typeof import('serverless-rasp/gcp-functions')).protect(user, log) : user;
+      // gcp-protect-cached: a copy of dist/pkg with a V8 code cache made by its code-cache.js (the
+      // optional deploy-time step; `bundle` names the copy's directory).
+      const entry = variant === 'gcp-protect-cached' ? `${bundle!}/gcp-functions.js` : 'serverless-rasp/gcp-functions';
+      const handler = variant === 'gcp-bare' ? user : (require(entry) as typeof import('serverless-rasp/gcp-functions')).protect(user, log);
       const r = input.request;
       const rawBody = Buffer.from(r.body);
       const req = {

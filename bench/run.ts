@@ -328,12 +328,16 @@ const COLD_VARIANTS: Array<{ variant: string; label: string; versus?: string; bu
   { variant: 'azure-protect', label: 'Azure, protect()', versus: 'azure-bare' },
   { variant: 'gcp-bare', label: 'GCP, bare handler' },
   { variant: 'gcp-protect', label: 'GCP, protect()', versus: 'gcp-bare' },
+  // The optional deploy-time V8 code cache (README, "Cold start: an optional V8 code cache"): it fits
+  // these children (plain `node`, the Node that made it); not the default, not in the targets.
+  { variant: 'gcp-protect-cached', label: 'GCP, protect() with a deploy-time V8 code cache (optional)', versus: 'gcp-bare' },
   { variant: 'libddwaf', label: 'libddwaf: load + init with the recommended rules + first run', versus: 'lambda-bare' },
   { variant: 'zen-lambda', label: 'Aikido Zen: @aikidosec/firewall/lambda + first invocation', versus: 'lambda-bare' },
 ];
 
 async function coldStarts(typical: BenchRequest): Promise<Results['cold']> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rasp-bench-cold-'));
+  const cleanup: string[] = [dir];
   try {
     // The deployed shape: the handler bundled with the library, re2 external next to it.
     fs.mkdirSync(path.join(dir, 'node_modules'));
@@ -363,6 +367,13 @@ async function coldStarts(typical: BenchRequest): Promise<Results['cold']> {
       },
       rulesPath: path.join(path.dirname(require.resolve('dd-trace/package.json')), 'packages/dd-trace/src/appsec/recommended.json'),
     };
+    // A copy of dist/pkg with its code cache, inside dist/ so that it resolves node_modules as the
+    // package does; removed below.
+    const cachedPkg = fs.mkdtempSync(path.join(ROOT, 'dist', '.bench-code-cache-'));
+    cleanup.push(cachedPkg);
+    for (const f of fs.readdirSync(path.join(ROOT, 'dist', 'pkg'))) if (f !== 'core-code.cache') fs.copyFileSync(path.join(ROOT, 'dist', 'pkg', f), path.join(cachedPkg, f));
+    const made = spawnSync(process.execPath, [path.join(cachedPkg, 'code-cache.js')], { encoding: 'utf8', timeout: 120_000, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } });
+    if (made.status !== 0) throw new Error(`code-cache.js failed: ${made.stderr || made.stdout}`);
     const inputFile = path.join(dir, 'input.json');
     fs.writeFileSync(inputFile, JSON.stringify(input));
     const child = path.join(__dirname, 'cold-start.js');
@@ -372,6 +383,7 @@ async function coldStarts(typical: BenchRequest): Promise<Results['cold']> {
       for (const v of COLD_VARIANTS) {
         const args = [child, v.variant, inputFile];
         if (v.bundle) args.push(path.join(dir, `${v.bundle}.js`));
+        if (v.variant === 'gcp-protect-cached') args.push(cachedPkg);
         const t = process.hrtime.bigint();
         const r = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000, cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } });
         const wallMs = Number(process.hrtime.bigint() - t) / 1e6;
@@ -398,7 +410,7 @@ async function coldStarts(typical: BenchRequest): Promise<Results['cold']> {
       };
     });
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    for (const d of cleanup) fs.rmSync(d, { recursive: true, force: true });
   }
 }
 
@@ -496,6 +508,8 @@ function targets(res: Results): Results['targets'] {
     if (!c || c.addedMs === undefined) continue;
     out.push({ target: `cold start added at most ${TARGETS.coldAddedMs} ms: ${c.label}`, figure: `${ms(c.addedMs)} ms`, met: c.addedMs <= TARGETS.coldAddedMs });
   }
+  const cached = res.cold.find((x) => x.variant === 'gcp-protect-cached');
+  if (cached?.addedMs !== undefined) out.push({ target: `for reference (optional, not the default): ${cached.label}`, figure: `${ms(cached.addedMs)} ms`, met: null });
   const dd = res.cold.find((x) => x.variant === 'libddwaf');
   if (dd?.addedMs !== undefined) out.push({ target: 'for reference: libddwaf initialization with the recommended rules', figure: `${ms(dd.addedMs)} ms`, met: null });
   const per = res.perKb.filter((r) => r.perKbUs !== null).map((r) => r.perKbUs!);
