@@ -3976,7 +3976,10 @@ function walkContexts(value: string, bare: boolean, typographic: boolean): Verdi
   const lim = bare && typographic ? Math.max(sq < 0 ? n : sq, dq < 0 ? n : dq) : 0;
   for (let i = 0; i < lim; i++) {
     const c = value.charCodeAt(i);
-    if (c < 0x2b9) continue;
+    // UCLASS is U_QUOTE exactly where quoteClass is not Q_NONE (above U+007F; the tests check every
+    // unit): one load for each full-width or CJK letter instead of quoteClass's eight comparisons
+    // (~18% of the detector on 1 MB of `ab．ｃｄ.ef `).
+    if (c < 0x2b9 || UCLASS[c] !== U_QUOTE) continue;
     const q = quoteClass(c);
     if (q === Q_SINGLE) {
       if (sq < 0 || i < sq) sq = i;

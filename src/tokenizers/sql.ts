@@ -263,6 +263,23 @@ function isAscii(s: string, a: number, b: number): boolean {
 }
 
 /**
+ * s[a, b) holds a code unit at or above U+0080 and none of the two whose lower case holds an ASCII
+ * character (U+0130, U+212A): its lower case is no ASCII word and starts with no ASCII prefix that
+ * its own ASCII start does not spell (see Vocabulary.find).
+ */
+export function foreignWord(s: string, a: number, b: number): boolean {
+  let foreign = false;
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) {
+      if (c === 0x130 || c === 0x212a) return false;
+      foreign = true;
+    }
+  }
+  return foreign;
+}
+
+/**
  * The words a caller compares word tokens with. A lexer given one sets `word` to the interned
  * lower-case text of a word in it (or of a word starting with one of `prefixes`, e.g. `xp_`) and to
  * '' for every other word, as it does for words too long to be keywords. So prose and identifiers cost
@@ -278,6 +295,8 @@ export class Vocabulary {
   private readonly prefixes: string[];
   /** A word or prefix of one character is listed (lookup's one-character shortcut is off then). */
   readonly short: boolean;
+  /** Every word and prefix is ASCII (find's rejection of words with other letters relies on it). */
+  private readonly asciiOnly: boolean;
   /** lookup's answers for two ASCII letters, by (first - a) * 26 + (second - a), lower-cased. */
   private readonly pairs: (string | undefined)[] = new Array<string | undefined>(676).fill(undefined);
 
@@ -298,6 +317,7 @@ export class Vocabulary {
     }
     this.prefixes = prefixes.map((x) => x.toLowerCase());
     this.short = [...this.all, ...this.prefixes].some((w) => w.length <= 1);
+    this.asciiOnly = [...this.all, ...this.prefixes].every((w) => isAscii(w, 0, w.length));
   }
 
   /** Whether `w` (lower case) is in the vocabulary. */
@@ -341,6 +361,15 @@ export class Vocabulary {
     // Fast reject by signature, unless a non-ASCII letter could lower-case into an ASCII one (KELVIN
     // SIGN -> k), which the lexer without a vocabulary would have done.
     if (this.sig[vocabSig(s, a, b)] === 0 && (ascii ?? isAscii(s, a, b))) return '';
+    // A word with a non-ASCII letter (`ｃｄ`, `é`) found nothing below but paid a hash probe and a
+    // lower-cased copy (~30% of the SQL detector on 1 MB of `ab．ｃｄ.ef `). With an ASCII vocabulary
+    // both are void unless a code unit lower-cases to something holding ASCII: of all code points only
+    // U+0130 (-> `i` U+0307) and U+212A KELVIN SIGN (-> `k`) do (test/tokenizers/sql.test.ts checks
+    // every one). Without them every other non-ASCII unit lower-cases to non-ASCII text only, so the
+    // lower-cased word holds a non-ASCII character (no ASCII word equals it), and its ASCII start is
+    // the word's own ASCII start: a prefix it begins with was matched by the loop above. The probe
+    // below cannot match either (it compares code units with the ASCII word unfolded).
+    if (ascii !== true && this.asciiOnly && foreignWord(s, a, b)) return '';
     const h = foldHash(s, a, b);
     for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
       const v = this.vals[i] as string;
@@ -436,7 +465,11 @@ export class SqlLexer {
         return false;
       }
       const c = s.charCodeAt(p);
-      const lc = c < 128 ? (LX_CLASS[c] as number) : LX_OTHER;
+      // Above U+007F, a letter (UCLASS: isWordChar, so neither space nor quote nor punctuation) goes
+      // where the general tests below send it after ~20 comparisons that all fail for it (not a space,
+      // NUL, `#`, `-`, `/`, `*`, quote, digit or dot): to readWord, as isWordStart holds. The rest
+      // (Unicode spaces, punctuation, quotes) takes the general path as before.
+      const lc = c < 128 ? (LX_CLASS[c] as number) : UCLASS[c] === U_WORD ? LX_WORD : LX_OTHER;
       if (lc !== LX_OTHER) {
         // The fast path (see LX_CLASS): the same outcome as the general tests below, sooner.
         if (lc === LX_SPACE) {
@@ -467,6 +500,20 @@ export class SqlLexer {
           return true;
         }
         this.readOp(t, p, c);
+        return true;
+      }
+      if (c >= 128 && UCLASS[c] === U_OTHER && !isSpace(c)) {
+        // Non-ASCII punctuation (`．`, `。`, `–`, `•`: isPunct, as UCLASS is neither a letter nor a
+        // quote and isSpace fails): every test below fails for it (no NUL, comment, quote, digit, dot,
+        // word start, `$`, `@`, `[`, backslash, ASCII operator), so it ends as T_OTHER `?other` there.
+        openComment = false;
+        t.gap = gap;
+        t.comment = comment;
+        t.glued = block && !space && p > 0 && !isSpace(s.charCodeAt(p - 1));
+        t.start = p;
+        this.pos = t.end = p + 1;
+        t.kind = T_OTHER;
+        t.op = '?other';
         return true;
       }
       // --- whitespace and comments -----------------------------------------------------------
@@ -832,7 +879,9 @@ export class SqlLexer {
     let bits = s.charCodeAt(p);
     for (; e < len; e++) {
       const c = s.charCodeAt(e);
-      if (!isWordChar(c)) break;
+      // UCLASS answers isWordChar above U+007F (checked for every unit by the tests): one load
+      // instead of isSpace, quoteClass and isPunct per letter of `ｃｄ`, `Müller`.
+      if (c < 128 ? !isWordChar(c) : UCLASS[c] !== U_WORD) break;
       bits |= c;
     }
     // NaN past the end, without calling charCodeAt out of bounds: V8 recompiles a call site that

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { SqlLexer, T_EOF, T_STR, T_WORD, Vocabulary, newToken, quoteClass, Q_SINGLE, Q_NONE, isWordChar, UCLASS, U_OTHER, U_QUOTE, U_WORD, type SqlToken } from '../../src/tokenizers/sql';
+import { SqlLexer, T_EOF, T_OTHER, T_STR, T_WORD, Vocabulary, foreignWord, newToken, quoteClass, Q_SINGLE, Q_NONE, isWordChar, UCLASS, U_OTHER, U_QUOTE, U_WORD, type SqlToken } from '../../src/tokenizers/sql';
 
 /** Every token of `s` as `kind:start-end:word`, read with `lx` (reset onto `s`). */
 function tokens(lx: SqlLexer, s: string): string[] {
@@ -240,4 +240,64 @@ t.test('UCLASS agrees with quoteClass and isWordChar on every code unit at or ab
   t.equal(bad, 0, 'no code unit differs');
   t.same([...seen].sort(), [U_OTHER, U_WORD, U_QUOTE].sort(), 'all three classes occur');
   t.equal(UCLASS.length, 65536);
+});
+
+t.test('only U+0130 and U+212A lower-case to text holding ASCII (what foreignWord relies on)', async (t) => {
+  const found: number[] = [];
+  for (let c = 128; c <= 0x10ffff; c++) {
+    const low = String.fromCodePoint(c).toLowerCase();
+    for (let i = 0; i < low.length; i++) {
+      if (low.charCodeAt(i) < 128) {
+        found.push(c);
+        break;
+      }
+    }
+  }
+  t.same(found, [0x130, 0x212a]);
+  t.ok(foreignWord('\uff43\uff44', 0, 2));
+  t.ok(foreignWord('ab\u00e9', 0, 3));
+  t.notOk(foreignWord('abc', 0, 3), 'ASCII only');
+  t.notOk(foreignWord('\u00e9\u212aill', 0, 5), 'KELVIN SIGN');
+  t.notOk(foreignWord('\u0130n\u00e9', 0, 3), 'U+0130');
+});
+
+t.test('Vocabulary.lookup on words with non-ASCII letters', async (t) => {
+  const v = new Vocabulary(['kill', 'or', 'select'], ['xp_', 'i']);
+  t.equal(v.lookup('\uff4f\uff52', 0, 2), '', 'full-width OR is no keyword');
+  t.equal(v.lookup('or\u00e9', 0, 3), '');
+  t.equal(v.lookup('s\u00e9lect', 0, 6, false), '');
+  t.equal(v.lookup('\u212aill', 0, 4, false), 'kill', 'KELVIN SIGN still lower-cases to k');
+  t.equal(v.lookup('xp_\u00e9', 0, 4, false), 'xp_\u00e9', 'a prefix with a non-ASCII tail keeps its text');
+  // U+0130 lower-cases to `i` + U+0307: the word starts with the prefix `i` only once lower-cased.
+  t.equal(v.lookup('\u0130x', 0, 2, false), '\u0130x'.toLowerCase());
+  t.equal(v.lookup('\u0130x', 0, 2), '\u0130x'.toLowerCase());
+  // A vocabulary with a non-ASCII word: its words are still found in any case.
+  const u = new Vocabulary(['caf\u00e9', 'or']);
+  t.equal(u.lookup('CAF\u00c9', 0, 4, false), 'caf\u00e9');
+  t.equal(u.lookup('caf\u00e9', 0, 4), 'caf\u00e9');
+  t.equal(u.lookup('\u00e9t\u00e9', 0, 3), '');
+});
+
+t.test('non-ASCII letters, punctuation, spaces and quotes lex as before the table fast paths', async (t) => {
+  const lx = new SqlLexer('', 0, new Vocabulary(['or', 'kill']));
+  const all = (s: string): string[] => {
+    lx.reset(s);
+    const out: string[] = [];
+    const tok: SqlToken = newToken();
+    for (;;) {
+      const more = lx.next(tok);
+      out.push(`${tok.kind}:${tok.start}-${tok.end}:${tok.word}:${tok.op}:${tok.gap ? 'g' : ''}${tok.comment ? 'c' : ''}${tok.glued ? 'G' : ''}`);
+      if (!more) return out;
+    }
+  };
+  const O = T_OTHER;
+  const W = T_WORD;
+  // `ab．ｃｄ.ef`: word, full-width full stop (punctuation: T_OTHER), full-width word, dot, word.
+  t.same(all('ab\uff0e\uff43\uff44.ef'), [`${W}:0-2:::`, `${O}:2-3::?other:`, `${W}:3-5:::`, '11:5-6:::', `${W}:6-8:::`, `${T_EOF}:8-8:::`]);
+  // A non-ASCII letter starts a word and continues an ASCII one; punctuation ends it.
+  t.same(all('\u00e9or or\u3002or'), [`${W}:0-3:::`, `${W}:4-6:or::g`, `${O}:6-7::?other:`, `${W}:7-9:or::`, `${T_EOF}:9-9:::`]);
+  // Unicode spaces separate (gap), and a block comment glues punctuation to what precedes it.
+  t.same(all('x\u3000\u2014/**/\u3002\u212aill'), [`${W}:0-1:::`, `${O}:2-3::?other:g`, `${O}:7-8::?other:gcG`, `${W}:8-12:kill::`, `${T_EOF}:12-12:::`]);
+  // Typographic quotes open literals; punctuation after a space keeps the gap.
+  t.same(all('\u2019a\u2019 \u00bf'), [`${T_STR}:0-3:::`, `${O}:4-5::?other:g`, `${T_EOF}:5-5:::`]);
 });
