@@ -579,16 +579,36 @@ export function eachFormPair(s: string, each: (k: string, v: string) => void): v
   const n = s.length;
   let start = 0;
   let eq = -2;
+  // `pct` and `plus`: the first `%` and the first `+` at or after where they are needed (n when none),
+  // each searched again only once passed, as `eq`: linear however the parts fall. percentDecode(x,
+  // true) returns x itself when x holds neither (its first line), so a name or value that ends before
+  // both is used as sliced: `page=2&sort=price` makes no percentDecode call (a call and two searches
+  // per name and per value).
+  let pct = -1;
+  let plus = -1;
   while (start < n) {
     let end = s.indexOf('&', start);
     if (end === -1) end = n;
     if (end > start) {
+      if (pct < start) pct = indexOrEnd(s, '%', start);
+      if (plus < start) plus = indexOrEnd(s, '+', start);
       if (eq !== -1 && eq < start) eq = s.indexOf('=', start);
-      if (eq === -1 || eq >= end) each(percentDecode(s.slice(start, end), true), '');
-      else each(percentDecode(s.slice(start, eq), true), percentDecode(s.slice(eq + 1, end), true));
+      if (eq === -1 || eq >= end) each(pct < end || plus < end ? percentDecode(s.slice(start, end), true) : s.slice(start, end), '');
+      else {
+        const k = pct < eq || plus < eq ? percentDecode(s.slice(start, eq), true) : s.slice(start, eq);
+        if (pct < eq) pct = indexOrEnd(s, '%', eq + 1);
+        if (plus < eq) plus = indexOrEnd(s, '+', eq + 1);
+        each(k, pct < end || plus < end ? percentDecode(s.slice(eq + 1, end), true) : s.slice(eq + 1, end));
+      }
     }
     start = end + 1;
   }
+}
+
+/** s.indexOf(c, from), or s.length when there is none. */
+function indexOrEnd(s: string, c: string, from: number): number {
+  const i = s.indexOf(c, from);
+  return i === -1 ? s.length : i;
 }
 
 /** `a=1&b=2&b=3` to `{ a: '1', b: ['2', '3'] }`, `+` as space; keys kept verbatim (`user[$ne]`). */

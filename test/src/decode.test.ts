@@ -110,6 +110,13 @@ t.test('eachFormPair reads pairs as splitting on & and then on the first = would
   };
   const cases = ['', '&', '&&', '=', '==', 'a', 'a=', '=b', 'a=b=c', 'a&b&c=1', 'a&&b=2&', '&a=1&b', 'x=1&y&z=%3D&w=+', 'a=%26&b=%3D%3D', 'q=summer%20sale&page=2'];
   for (const s of cases) t.same(pairs(s), reference(s), JSON.stringify(s));
+  // Names and values are decoded only when a `%` or `+` lies inside them (the next one of each is
+  // remembered across parts): escapes only in a key, only in a value, only in a later part, `+` and
+  // `%` in different parts, an escape right at a boundary.
+  const skips = ['k%41=v&k2=v2', 'k%41=v%42', 'k+=v+', 'a=1&b=x%41', 'a=1&b=2&c=3%2B', 'a+b=c&d=e', 'a=b&c=d+e', 'a=b+&c%20=d', 'a%=b&c=d+',
+    'a=%41&b=c&d+=e', '%41&b&c=d', 'a=b&c&%41', 'x=1&y=2&z=3&w=%2', 'a=+&b=%&c=d', 'page=2&sort=price&q=summer+sale'];
+  for (const s of skips) t.same(pairs(s), reference(s), JSON.stringify(s));
+  t.same(pairs('a=1&b=x%41&c+d=y'), [['a', '1'], ['b', 'xA'], ['c d', 'y']]);
   // Random texts over the characters that matter, with the next `=` far behind or ahead.
   let seed = 11;
   const rnd = (n: number): number => {
