@@ -451,7 +451,7 @@ function hasWide(s: string): boolean {
  * what wideNameCandidate asks of f (its first character a digit, a colon in it, and, trailing dots
  * dropped, a known name, the prefix `kubernetes.default`, a known suffix: all ASCII, read from an
  * end of f up to its first non-ASCII character, or all of f when it is ASCII) gets the same answer.
- * Lone surrogates (D800-DFFF) and characters above the BMP stay FOLD_SLOW. (The facts about
+ * Surrogates (D800-DFFF) stay FOLD_SLOW here: a pair is read by astralBH. (The facts about
  * decompositions and lower-casing were checked over every code point with this Node's ICU; Unicode's
  * normalization stability policy keeps them: decompositions never change, new composites are never
  * formed from existing characters.)
@@ -474,15 +474,32 @@ function buildFoldBlock(hi: number, c: number): number {
   const lo = hi === 0 ? 0x80 : hi << 8;
   const end = (hi + 1) << 8;
   table.fill(FOLD_SLOW, lo, end);
-  BHW.fill(BH_SHAPE | BH_WIDE | BH_FOLD_SLOW, lo, end);
-  if (hi >= 0xd8 && hi <= 0xdf) return FOLD_SLOW; // surrogates
+  // (High surrogates stay BHW_UNBUILT: tokenEnd reads them again, in pairs; see wideBits.)
+  if (hi < 0xd8 || hi > 0xdb) BHW.fill(BH_SHAPE | BH_WIDE | BH_FOLD_SLOW, lo, end);
+  if (hi >= 0xd8 && hi <= 0xdf) return FOLD_SLOW; // surrogates (pairs: astralBits)
+  const entries = foldEntries(lo, end);
+  if (entries === undefined) return table[c] as number;
+  for (let k = 0; k < entries.length; k++) {
+    const t = entries[k] as number;
+    if (t === FOLD_SLOW) continue;
+    table[lo + k] = t;
+    BHW[lo + k] = BH_SHAPE | BH_WIDE;
+  }
+  return table[c] as number;
+}
+
+/**
+ * The fold-table entries (FOLD_SLOW, FOLD_OPAQUE, FOLD_ASCII + x, see foldTable) of the code points
+ * lo ... end-1, or undefined (all FOLD_SLOW) if a split does not come back one for one.
+ */
+function foldEntries(lo: number, end: number): Uint8Array | undefined {
   const chars: string[] = [];
-  for (let k = lo; k < end; k++) chars.push(String.fromCharCode(k));
+  for (let k = lo; k < end; k++) chars.push(String.fromCodePoint(k));
   // A line feed between characters: NFKC/NFKD/NFD neither make one nor compose across one, and
   // lower-casing stops at it (see prepareFoldBatch).
   const folded = foldWide(chars.join('\n')).toLowerCase().split('\n');
   const decomposed = chars.join('\n').normalize('NFKD').split('\n');
-  if (folded.length !== chars.length || decomposed.length !== chars.length) return table[c] as number;
+  if (folded.length !== chars.length || decomposed.length !== chars.length) return undefined;
   // Is the first code point d of each NFKD a starter? A run of non-starters is sorted by combining
   // class under NFD: U+0345 (class 240), d, U+0334 (class 1) stays as it is only when d is a starter
   // (then it splits the run); any non-starter d makes U+0334 move ahead of U+0345. Below U+0300 (the
@@ -496,22 +513,69 @@ function buildFoldBlock(hi: number, c: number): number {
   const probed = probe.normalize('NFD');
   const before = probed === probe ? undefined : probe.split('\n');
   const after = before === undefined ? undefined : probed.split('\n');
-  if (after !== undefined && after.length !== before!.length) return table[c] as number;
+  if (after !== undefined && after.length !== before!.length) return undefined;
+  const entries = new Uint8Array(chars.length).fill(FOLD_SLOW);
   for (let k = 0; k < chars.length; k++) {
     if (decomposed[k]!.length === 0 || (after !== undefined && after[k] !== before![k])) continue;
     const f = folded[k]!;
     let ascii = 0;
     for (let q = 0; q < f.length; q++) if (f.charCodeAt(q) < 0x80) ascii++;
-    if (ascii === 0 && f.length > 0) table[lo + k] = FOLD_OPAQUE;
+    if (ascii === 0 && f.length > 0) entries[k] = FOLD_OPAQUE;
     // (A character that folds to a colon stays FOLD_SLOW: the fast readings need not look for one.)
-    else if (ascii === 1 && f.length === 1 && f.charCodeAt(0) !== 58) table[lo + k] = FOLD_ASCII + f.charCodeAt(0);
-    else continue;
-    BHW[lo + k] = BH_SHAPE | BH_WIDE;
+    else if (ascii === 1 && f.length === 1 && f.charCodeAt(0) !== 58) entries[k] = FOLD_ASCII + f.charCodeAt(0);
   }
-  return table[c] as number;
+  return entries;
 }
 
-/** s[i] as the fold table reads it (see foldTable): ASCII lower-cased, FOLD_OPAQUE as 0. Block built. */
+/**
+ * Characters above the BMP (a surrogate pair, two code units) in planes 1-3 (U+10000-U+3FFFF:
+ * emoji, historic scripts, mathematical alphanumerics, CJK extensions): their tokenEnd bits, 0 until
+ * their 256-block is built (buildAstralBlock, by foldEntries as for the BMP). Only FOLD_OPAQUE ones
+ * are BH_SHAPE | BH_WIDE: every reading of the fold table reads each code unit of such a pair as 0
+ * (foldedAt: a surrogate's entry is FOLD_UNBUILT or FOLD_SLOW), i.e. as two FOLD_OPAQUE characters,
+ * and foldTable's argument holds as for a BMP FOLD_OPAQUE character (its NFKD begins with a starter
+ * and alone it folds to non-ASCII characters only; no ASCII character composes with a following one,
+ * checked over planes 1-3 with this Node's ICU, as for the BMP): the pair becomes a non-empty run of
+ * non-ASCII characters, as a run of two 0s reads. Everything else is BH_FOLD_SLOW and folded as
+ * before: characters that fold to one ASCII character (`𝐥` U+1D425 is `l`: its two code units stand
+ * for one folded character, which the readings by position cannot follow), several (`🄁` U+1F101 is
+ * `0,`), non-starters, planes 4-16 and lone surrogates. Without it an emoji in a token made it
+ * FOLD_SLOW: every such token with a dot was sliced and folded (~25 µs per KB of emoji words).
+ * 192 KB, zero-filled by the system; a block costs one NFKC, NFKD and NFD over 256 characters.
+ */
+const ASTRAL_END = 0x30000;
+const astralBH = new Uint8Array(ASTRAL_END);
+
+/** Fills astralBH's block `hi` (U+10000 + hi*256 ...); returns the entry of U+10000 + k. */
+function buildAstralBlock(hi: number, k: number): number {
+  const lo = hi << 8;
+  astralBH.fill(BH_SHAPE | BH_WIDE | BH_FOLD_SLOW, lo, lo + 256);
+  const entries = foldEntries(0x10000 + lo, 0x10000 + lo + 256);
+  if (entries !== undefined) for (let q = 0; q < 256; q++) if (entries[q] === FOLD_OPAQUE) astralBH[lo + q] = BH_SHAPE | BH_WIDE;
+  return astralBH[k] as number;
+}
+
+/**
+ * The tokenEnd bits of the surrogate pair (hi, lo): BH_SHAPE | BH_WIDE, with BH_FOLD_SLOW unless the
+ * character is one astralBH reads as two FOLD_OPAQUE code units.
+ */
+function astralBits(hi: number, lo: number): number {
+  const k = ((hi - 0xd800) << 10) + (lo - 0xdc00);
+  if (k >= ASTRAL_END) return BH_SHAPE | BH_WIDE | BH_FOLD_SLOW;
+  const t = astralBH[k] as number;
+  return t !== 0 ? t : buildAstralBlock(k >> 8, k);
+}
+
+/** s[i] is a high surrogate and s[i + 1] a low one (i + 1 < s.length). */
+function pairAt(s: string, i: number, c: number): boolean {
+  return (c & 0xfc00) === 0xd800 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+}
+
+/**
+ * s[i] as the fold table reads it (see foldTable): ASCII lower-cased, FOLD_OPAQUE as 0. Block built
+ * (a surrogate reads 0 whether its block is built or not: FOLD_UNBUILT and FOLD_SLOW are both below
+ * FOLD_ASCII; see astralBH).
+ */
 function foldedAt(s: string, i: number): number {
   const c = s.charCodeAt(i);
   if (c < 0x80) return c >= 65 && c <= 90 ? c | 0x20 : c;
@@ -536,7 +600,11 @@ function wideFastCandidate(s: string, a: number, b: number): number {
     }
     let t = foldTable[c] as number;
     if (t === FOLD_UNBUILT) t = buildFoldBlock(c >> 8, c);
-    if (t === FOLD_SLOW) return -1;
+    if (t === FOLD_SLOW) {
+      // (A surrogate pair: astralBH. Asked only of FOLD_SLOW code units, so BMP text pays nothing.)
+      if (!pairAt(s, i, c) || astralBits(c, s.charCodeAt(i + 1)) & BH_FOLD_SLOW) return -1;
+      i++;
+    }
     wide = true;
   }
   if (wide && colon) return 1;
@@ -579,6 +647,11 @@ function foldedDots(s: string, a: number, b: number): number {
     const c = s.charCodeAt(m);
     if (c === 46) dots++;
     else if (c >= 0x80) {
+      // (A FOLD_OPAQUE pair has no dot; any other is folded below.)
+      if (pairAt(s, m, c) && (astralBits(c, s.charCodeAt(m + 1)) & BH_FOLD_SLOW) === 0) {
+        m++;
+        continue;
+      }
       let t = foldTable[c] as number;
       if (t === FOLD_UNBUILT) t = buildFoldBlock(c >> 8, c);
       if (t === FOLD_SLOW) {
@@ -1021,10 +1094,11 @@ const NAME_TAIL = new Uint8Array(128 * 128);
  * Whether s[a, b) may be a host classifyHost names: ASCII hosts are compared in place (lower-casing
  * ASCII only folds A-Z); anything else through wideNameCandidate.
  */
-function nameCandidateAt(s: string, a: number, b: number, ascii = false): boolean {
+function nameCandidateAt(s: string, a: number, b: number, ascii = false, slow = false): boolean {
   if (b - a > 255) return false;
   if (!ascii) {
-    const fast = wideFastCandidate(s, a, b);
+    // (`slow`: the caller knows a FOLD_SLOW character is in s[a, b), so wideFastCandidate would answer -1.)
+    const fast = slow ? -1 : wideFastCandidate(s, a, b);
     return fast === -1 ? wideNameCandidate(s.slice(a, b)) : fast === 1;
   }
   return knownNameAt(s, a, b);
@@ -1101,7 +1175,7 @@ const BH = new Uint8Array(128);
 /**
  * BH over every code unit, for tokenEnd: a table load per character without a test for ASCII. Above
  * ASCII, BH_SHAPE | BH_WIDE, with BH_FOLD_SLOW for the fold table's FOLD_SLOW characters: filled with
- * the fold table's blocks (buildFoldBlock), BHW_UNBUILT until then.
+ * the fold table's blocks (buildFoldBlock), BHW_UNBUILT until then (and for ever for high surrogates).
  */
 const BHW = new Uint8Array(65536);
 const BHW_UNBUILT = 128;
@@ -1142,6 +1216,38 @@ let tokStop = -1;
 let tokDc = -1;
 
 /**
+ * tokenEnd's bits from the non-ASCII characters of s[i, j) (BH_SHAPE | BH_WIDE, BH_FOLD_SLOW), read a
+ * second time when the first read met BHW_UNBUILT: a block not built yet (built here), or a high
+ * surrogate, whose BHW entry stays BHW_UNBUILT so that a pair is read here as one character
+ * (astralBits; the low surrogate, never a delimiter, is in the token either way), while BMP text
+ * keeps its one table load a character. A lone surrogate reads as BH_FOLD_SLOW (BHW).
+ */
+function wideBits(s: string, i: number, j: number): number {
+  let bits = 0;
+  for (let k = i; k < j; k++) {
+    const ch = s.charCodeAt(k);
+    if (ch < 128) continue;
+    if (pairAt(s, k, ch)) {
+      bits |= astralBits(ch, s.charCodeAt(++k));
+      // (Every bit a non-ASCII character can set is set: the rest cannot change the answer. A
+      // FOLD_SLOW token is never read through the fold table, so its other blocks need not be
+      // built here; they are built where they are read. Spares the second read of mathematical
+      // alphanumerics, which are folded anyway.)
+      if (bits & BH_FOLD_SLOW) return bits;
+      continue;
+    }
+    let t = BHW[ch] as number;
+    if (t === BHW_UNBUILT) {
+      if ((ch & 0xfc00) === 0xd800) t = BH_SHAPE | BH_WIDE | BH_FOLD_SLOW; // a lone high surrogate
+      else t = (buildFoldBlock(ch >> 8, ch), BHW[ch] as number);
+    }
+    bits |= t;
+    if (bits & BH_FOLD_SLOW) return bits;
+  }
+  return bits;
+}
+
+/**
  * One pass over the token that starts at `i` (a table load per character): returns its end (the
  * next delimiter, or the end of the value) and collects what bareHostToken needs: `:/` (a URL,
  * judged by scanUrls), `@` (an e-mail), a shape (dot, colon, slash, bracket, non-ASCII), where the
@@ -1157,7 +1263,7 @@ function tokenEnd(s: string, i: number): number {
     const ch = s.charCodeAt(j);
     if (ch >= 128) {
       // Non-ASCII: BH_SHAPE | BH_WIDE, and BH_FOLD_SLOW for scanBareHosts' fast reading (or
-      // BHW_UNBUILT: built below).
+      // BHW_UNBUILT: not built yet, or a high surrogate; read again below).
       seen |= BHW[ch] as number;
       continue;
     }
@@ -1172,14 +1278,7 @@ function tokenEnd(s: string, i: number): number {
       else if (next === 58 && dc === -1) dc = j;
     }
   }
-  if (seen & BHW_UNBUILT) {
-    // A character whose fold-table block is not built yet: build the token's blocks, read it again.
-    for (let k = i; k < j; k++) {
-      const ch = s.charCodeAt(k);
-      if (ch >= 128 && (BHW[ch] as number) === BHW_UNBUILT) buildFoldBlock(ch >> 8, ch);
-    }
-    return tokenEnd(s, i);
-  }
+  if (seen & BHW_UNBUILT) seen = (seen & ~(BHW_UNBUILT | BH_FOLD_SLOW)) | wideBits(s, i, j);
   tokSeen = seen;
   tokStop = stop;
   tokDc = dc;
@@ -1230,7 +1329,7 @@ function bareHostToken(s: string, tokStart: number, j: number, seen: number, sto
     // an ASCII digit) is the metadata address once folded, as classifyHost below folds it.
     const dots = seen & BH_WIDE ? foldedDots(s, k, e) : countDots(s, k, e);
     if (dots !== 3) return undefined;
-  } else if (h0 !== 91 && !candidate && !nameCandidateAt(s, k, e, (seen & BH_WIDE) === 0)) return undefined;
+  } else if (h0 !== 91 && !candidate && !nameCandidateAt(s, k, e, (seen & BH_WIDE) === 0, e === j && (seen & BH_FOLD_SLOW) !== 0)) return undefined;
   let port = -1;
   let after = e;
   // Reads stay inside the string: an out-of-bounds charCodeAt deoptimizes this function, and a

@@ -549,3 +549,55 @@ t.test('bare dotted quads with look-alike dots after an ASCII digit are read as 
   // Still four parts needed: versions, decimals and public addresses stay clean.
   for (const v of ['1．2 1．2', '3．14', '1．2．3/x', '8．8．8．8/x', '1.2．3/4', '2024。11。29']) t.equal(detectSsrf(v), undefined, JSON.stringify(v));
 });
+
+t.test('characters above the BMP: emoji and CJK read from the astral table, look-alikes that fold to ASCII still folded', async (t) => {
+  // Hundreds of tokens of emoji and CJK Extension B characters (surrogate pairs) with dots: each such
+  // character folds to non-ASCII only and is read as two opaque code units, without folding. After
+  // them, hosts that fold to internal names must be found as when folding each host: mathematical
+  // alphanumerics (U+1D400..: `𝐥` folds to `l`, one ASCII character from two code units) must stay
+  // folded, and an opaque pair next to a known name or suffix must not hide it.
+  const lead =
+    Array.from(
+      { length: 300 },
+      (_, i) => String.fromCodePoint(0x1f600 + ((i * 7) % 80)) + String.fromCodePoint(0x20000 + i * 97) + (i % 3 ? '.' : '。') + String.fromCodePoint(0x1f300 + ((i * 11) % 700)),
+    ).join(' ') + ' ';
+  const cases: Array<[string, string | undefined, Confidence | undefined]> = [
+    ['𝐥𝐨𝐜𝐚𝐥𝐡𝐨𝐬𝐭', 'ssrf.internal-host', 'low'],
+    ['𝐥𝐨𝐜𝐚𝐥𝐡𝐨𝐬𝐭/admin', 'ssrf.internal-host', 'medium'],
+    ['𝐋𝐎𝐂𝐀𝐋𝐇𝐎𝐒𝐓:8080', 'ssrf.internal-host', 'medium'],
+    ['𝟏𝟐𝟕.𝟎.𝟎.𝟏', 'ssrf.internal-ip', 'low'],
+    ['𝟏𝟐𝟕.𝟎.𝟎.𝟏/x', 'ssrf.internal-ip', 'medium'],
+    ['x.𝐢𝐧𝐭𝐞𝐫𝐧𝐚𝐥', 'ssrf.internal-host', 'low'],
+    ['😀.local', 'ssrf.internal-host', 'low'],
+    ['😀.𝐥𝐨𝐜𝐚𝐥', 'ssrf.internal-host', 'low'],
+    ['𠀀.internal/x', 'ssrf.internal-host', 'medium'],
+    ['kubernetes.default😀', 'ssrf.internal-host', 'low'],
+    ['metadata.google.internal/😀', 'ssrf.metadata', 'medium'],
+    // A non-starter above the BMP (U+1D165, a combining stem) and lone surrogates: folded as before.
+    ['a\u{1d165}.local', 'ssrf.internal-host', 'low'],
+    ['\ud83d.local', 'ssrf.internal-host', 'low'],
+    ['\ud83dx.local', 'ssrf.internal-host', 'low'],
+    // Not internal once folded: an emoji breaks the name or the address; U+1F101 folds to `0,`.
+    ['x.local😀', undefined, undefined],
+    ['😀localhost', undefined, undefined],
+    ['127.0.0.1😀/x', undefined, undefined],
+    ['127😀.0.0.1/x', undefined, undefined],
+    ['🄁27.0.0.1/x', undefined, undefined],
+    ['x.loca\ud83d', undefined, undefined],
+    ['ｍｅｔａｄａｔａ．ｇｏｏｇｌｅ．ｉｎｔｅｒｎａｌ😀', undefined, undefined],
+  ];
+  for (const [h, rule, conf] of cases) {
+    const d = detectSsrf(lead + h);
+    t.equal(d?.rule, rule, JSON.stringify(h));
+    t.equal(d?.confidence, conf, JSON.stringify(h));
+    t.equal(detectSsrf(h + ' ' + lead)?.rule, rule, 'first: ' + JSON.stringify(h));
+    t.equal(detectSsrf(h)?.rule, rule, 'alone: ' + JSON.stringify(h));
+    t.equal(detectSsrf(lead + h, charMask(lead + h))?.rule, rule, 'with mask: ' + JSON.stringify(h));
+  }
+  // Every character of `localhost` in turn a mathematical bold letter, after the lead: each is found.
+  const word = 'localhost';
+  for (let k = 0; k < word.length; k++) {
+    const h = word.slice(0, k) + String.fromCodePoint(0x1d41a + word.charCodeAt(k) - 97) + word.slice(k + 1);
+    t.equal(detectSsrf(lead + h)?.rule, 'ssrf.internal-host', JSON.stringify(h));
+  }
+});
