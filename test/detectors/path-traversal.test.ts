@@ -506,6 +506,55 @@ t.test('plainTokenEnd: an overlong lead is passed only when what follows spells 
   t.equal(detectPathTraversal('ａ．ｂ ' + plain.repeat(200) + 'é\u00c0'), undefined);
 });
 
+t.test('tokens that start at ASCII and hold units above it are passed only when normalize gives them no path', async (t) => {
+  // After the value's first token that may hit, detectFull's loop passes a token that starts at or
+  // below ASCII and holds units above it (plainToken) only when normalize could make nothing but
+  // look-alike dots of it. Each of these must still be analysed there, whatever comes first.
+  const hits: Array<[string, string]> = [
+    ['ab\\etc\\passwd', 'path.system-file'],
+    ['x\u00c0\u00afetc\u00c0\u00afpasswd', 'path.system-file'], // an overlong `/`
+    ['xé\u00e0\u0080\u00afetc\u00e0\u0080\u00afpasswd', 'path.system-file'],
+    ['boot．ini', 'path.system-file'], // a look-alike dot before `ini`
+    ['boot.inİ', 'path.system-file'], // İ ends `.ini`
+    ['..．／etc／passwd', 'path.system-file'], // an ASCII dot, then a look-alike: two in a row
+    ['.．／.．／.．／x', 'path.traversal'],
+    ['.．／.．／x', 'path.traversal'],
+    ['a．．／..／..／y', 'path.traversal'],
+    ['x\u2215etc\u2215passwd', 'path.system-file'], // a separator look-alike
+    ['x／etc／passwd', 'path.system-file'],
+    ['/.sshé', 'path.system-file'], // the first unit is the only separator
+    ['\\.gitｘ', 'path.system-file'],
+    ['x／..／..／y', 'path.traversal'],
+    ['x\ufffdetc\ufffdpasswd', 'path.system-file'],
+    ['xé%2e%2e%2fetc%2fpasswd', 'path.system-file'],
+    ['0x2e0x2eé0x2fetc0x2fpasswd', 'path.system-file'],
+    ['etc/passwdé', 'path.system-file'],
+    ['win.iniｘ', 'path.system-file'],
+  ];
+  for (const [tok, rule] of hits) {
+    for (const before of ['ａ．ｂ ', 'ab．ｃｄ.ef '.repeat(30), 'x．y word ', 'é\t"ｘ" ']) {
+      t.equal(detectPathTraversal(before + tok + ' ab．ｃ')?.rule, rule, JSON.stringify(before.slice(0, 8) + tok));
+    }
+  }
+  // What such tokens may hold and still find nothing: look-alike dots between letters, one ASCII
+  // dot, `0`, `i`, `in`, an overlong lead before a letter.
+  const plain = 'ab．ｃｄ.ef x．ini 0．0 i．n.ı \u00c0x.é Ｅ．b wｉn．inx ';
+  const v = 'ａ．ｂ ' + plain.repeat(200);
+  t.equal(detectPathTraversal(v), undefined);
+  t.equal(detectPathTraversal(v, charMask(v)), undefined);
+});
+
+t.test('a long rewritten token is read again with escapes undone when it holds a .\\. anywhere', async (t) => {
+  // hasEscapedDot on a long token finds its first backslashes by search, then reads on from the
+  // 16th: a `.\.` before, at or after that one, or none.
+  for (let j = 1; j <= 40; j++) {
+    const v = '%2f' + 'a\\'.repeat(j) + '\\.\\./x' + 'z'.repeat(300);
+    t.equal(detectPathTraversal(v)?.rule, 'path.traversal', `${j} backslashes before`);
+    t.equal(detectPathTraversal('%2f' + 'a\\'.repeat(j) + '\\.x\\./x' + 'z'.repeat(300)), undefined, `${j} backslashes, no escaped dot`);
+  }
+  t.equal(detectPathTraversal('%2f' + '\\'.repeat(5000) + '.\\./x')?.rule, 'path.traversal');
+});
+
 t.test("the caller's mask spares the NUL search only when it shows no control character", async (t) => {
   for (const v of ['ａ．ｂ shell.php\0.jpg', 'é.é '.repeat(50) + 'x.php\0.png', '/srv/app/up.php\0.gif', 'a\0b ａ．ｂ', 'é \0']) {
     const plain = detectPathTraversal(v);

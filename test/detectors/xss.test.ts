@@ -775,3 +775,28 @@ t.test('data: URLs: an active media type is found whole, and text that starts no
     t.notOk(detectXss(`<iframe src="data:${type},x">`)?.rule === 'xss.script-url', type);
   }
 });
+
+t.test('data: URLs: the media type is read unit by unit as the scheme reader gives it', async (t) => {
+  // Every active type, whole (at the start: high), and cut short or run on (none).
+  const types = ['text/html', 'text/xml', 'application/xml', 'application/xhtml+xml', 'image/svg+xml', 'image/svgxml', 'text/javascript', 'application/javascript', 'application/x-javascript', 'text/ecmascript', 'application/ecmascript', 'text/vbscript', 'application/x-shockwave-flash'];
+  for (const type of types) {
+    t.equal(detectXss(`data:${type},x`)?.rule, 'xss.script-url', type);
+    t.notOk(detectXss(`data:${type.slice(0, -1)},x`)?.rule === 'xss.script-url', `${type} cut short`);
+    t.notOk(detectXss(`data:${type}s,x`)?.rule === 'xss.script-url', `${type} run on`);
+  }
+  // Blanks, tabs and comment seams are dropped; a `,` or `;` ends the type.
+  t.equal(detectXss('data:te xt/ht\tml,x')?.rule, 'xss.script-url');
+  t.equal(detectXss('data:text/<!-- -->html;base64,x')?.rule, 'xss.script-url');
+  t.notOk(detectXss('data:text,/html')?.rule === 'xss.script-url');
+  // A reference above U+FFFF is read modulo 2^16 (`&#x10074;` as `t`), but not lower-cased then.
+  t.equal(detectXss('data:&#x10074;ext/html,x')?.rule, 'xss.script-url');
+  t.notOk(detectXss('data:&#x10054;ext/html,x')?.rule === 'xss.script-url');
+  // Units above ASCII (full-width letters, an accented one) start no type.
+  t.notOk(detectXss('data:ｔext/html,x')?.rule === 'xss.script-url');
+  t.notOk(detectXss('data:text/htmé,x')?.rule === 'xss.script-url');
+  // Dense `data:` runs of any type, active or not: each read on its own.
+  // (Blanks are dropped: each type runs on into the next `data`, and the last into the `x`.)
+  t.notOk(detectXss('data:text/html '.repeat(500) + 'x')?.rule === 'xss.script-url');
+  t.equal(detectXss('data:text/html '.repeat(500))?.confidence, 'medium');
+  t.equal(detectXss('data:text/html '.repeat(500) + 'x="data:image/svg+xml,<svg>')?.rule, 'xss.script-url');
+});
