@@ -2765,12 +2765,7 @@ function worthWalking(s: string): boolean {
       }
       if (i < n && c >= 128 && WWX[c] === WW_XWORD) {
         // A non-ASCII letter joins the word (`Müller`): no keyword; skip the rest of it as below.
-        let kw = WW_XWORD;
-        for (i++; i < n; i++) {
-          kw = WWX[s.charCodeAt(i)] as number;
-          if (kw !== WW_WORD && kw !== WW_XWORD) break;
-        }
-        if (kw === WW_NEUTRAL) i++;
+        i = pastForeignWord(s, i + 1, n);
         continue;
       }
       if (i - ws >= 2 && i - ws <= 9 && isBareKeyword(s, ws, i)) return true;
@@ -2789,17 +2784,25 @@ function worthWalking(s: string): boolean {
       // space) does nothing either: it is stepped over here rather than loaded again at the head
       // (1 MB of `ａ．ｂ ` / `é.é `: ~4.5 -> ~2.5 µs/KB). (Also skipping the next word when a non-ASCII
       // letter starts it, with no return to the head, read ~5-15% dearer.)
-      let kw = WW_XWORD;
-      for (i++; i < n; i++) {
-        kw = WWX[s.charCodeAt(i)] as number;
-        if (kw !== WW_WORD && kw !== WW_XWORD) break;
-      }
-      if (kw === WW_NEUTRAL) i++;
+      i = pastForeignWord(s, i + 1, n);
       continue;
     }
     i++;
   }
   return false;
+}
+
+/**
+ * worthWalking past a word that holds a non-ASCII letter, from `i` (after that letter): the end of its
+ * word characters, and past one neutral character after them (see worthWalking's last branch).
+ */
+function pastForeignWord(s: string, i: number, n: number): number {
+  let kw = WW_XWORD;
+  for (; i < n; i++) {
+    kw = WWX[s.charCodeAt(i)] as number;
+    if (kw !== WW_WORD && kw !== WW_XWORD) break;
+  }
+  return kw === WW_NEUTRAL ? i + 1 : i;
 }
 
 function isBareKeyword(s: string, a: number, b: number): boolean {
