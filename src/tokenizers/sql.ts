@@ -317,7 +317,10 @@ export class Vocabulary {
     }
     this.prefixes = prefixes.map((x) => x.toLowerCase());
     this.short = [...this.all, ...this.prefixes].some((w) => w.length <= 1);
-    this.asciiOnly = [...this.all, ...this.prefixes].every((w) => isAscii(w, 0, w.length));
+    // ASCII exactly when no character takes more than one UTF-8 byte: one native count over the
+    // words joined (a loop over each word's characters ran ~0.5 ms at import, before the optimizer).
+    const joined = [...this.all, ...this.prefixes].join('');
+    this.asciiOnly = Buffer.byteLength(joined, 'utf8') === joined.length;
   }
 
   /** Whether `w` (lower case) is in the vocabulary. */
