@@ -1422,10 +1422,6 @@ function isCodeFollower(c: number): boolean {
   );
 }
 
-function isAsciiIdent(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
-}
-
 const PF_ANALYZE = 1;
 const PF_SQ = 2;
 const PF_DQ = 4;

@@ -1905,10 +1905,6 @@ function isBoundary(c: number): boolean {
   return c < 128 && ((PT[c] as number) & PT_BOUND) !== 0;
 }
 
-function isBoundaryAt(s: string, k: number): boolean {
-  return k >= s.length || isBoundary(s.charCodeAt(k));
-}
-
 /** Per-character bits: ends a token; makes a token worth analysing; needed by some rule at all. */
 const PT_BOUND = 1;
 const PT_INTERESTING = 2;

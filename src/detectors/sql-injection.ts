@@ -62,7 +62,6 @@ import {
   T_WORD,
   UCLASS,
   U_QUOTE,
-  U_WORD,
   isSpace,
   isWordChar,
   newToken,

@@ -1491,7 +1491,6 @@ const SEARCH_COST = 24;
 const SEARCH_CREDIT = 96;
 
 function scanBareHostsSparse(s: string, mask: number | undefined): Hit | undefined {
-  const n = s.length;
   let best: Hit | undefined;
   let credit = SEARCH_CREDIT;
   let from = 0;

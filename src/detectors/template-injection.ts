@@ -54,8 +54,6 @@
 import type { Confidence, Detection } from '../types';
 import { dollarBefore } from '../charclass';
 
-const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
-
 // ---------------------------------------------------------------------------------------------------
 // Vocabulary
 
