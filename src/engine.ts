@@ -1204,7 +1204,7 @@ function buildEngine(opts: ResolvedOptions): Engine {
       }
       if (textCovered) {
         // Every value is in a reading below (CSV fields, JSON lines): the text is not read whole.
-      } else if (fresh) w.parsedValue(value, 0, undefined);
+      } else if (fresh || source.parsed === true) w.parsedValue(value, 0, undefined);
       else w.value(value, 0, undefined);
       if (alts !== undefined) {
         for (const alt of alts) {

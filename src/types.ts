@@ -92,6 +92,13 @@ export interface InputSource {
   base64?: boolean;
   /** This source is the payload that `schema` / `schemas` validate (the HTTP body or a record). */
   validate?: boolean;
+  /**
+   * `value` is what `JSON.parse` returned, untouched since: no cycles, no accessors, no inherited
+   * keys but those of the built-in prototypes. The walk then skips its cycle bookkeeping, as it does
+   * for the JSON it parses itself (~0.5 µs of a 1 KB order body on GCP). Set it only when that holds:
+   * a cycle in a value marked so is walked to the depth limit and reported there.
+   */
+  parsed?: boolean;
 }
 
 /** The engine's request model: everything an adapter knows about one invocation or one record. */

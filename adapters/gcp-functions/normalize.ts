@@ -173,7 +173,7 @@ export function normalizeHttp(req: Request): InspectionRequest {
   }
   sources.push(
     parsed !== undefined
-      ? { kind: 'body', path: 'body', value: parsed, validate: true }
+      ? { kind: 'body', path: 'body', value: parsed, validate: true, parsed: true }
       : { kind: 'body', path: 'body', value: body, decoding: 'body', contentType, validate: true },
   );
   return { provider: 'gcp', trigger: 'http', method, path, ip: clientIp(req), sources };

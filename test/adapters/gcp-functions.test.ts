@@ -669,6 +669,10 @@ t.test('HTTP: a JSON body the framework parsed is inspected as req.body, not par
   t.equal(bodyOf({ 'content-type': 'application/vnd.api+json' })?.value, raw, 'a type the framework leaves raw');
   t.equal(bodyOf({ 'content-type': 'application/json' }, raw)?.value, raw, 'a Buffer body: the bytes');
   t.equal(bodyOf({})?.value, raw, 'no content type: the bytes');
+  // Marked as JSON.parse output (the walk skips its cycle checks) only where it is that.
+  t.equal(bodyOf({ 'content-type': 'application/json' })?.parsed, true, 'the parsed object is marked parsed');
+  t.equal(bodyOf({ 'content-type': 'application/json' }, raw)?.parsed, undefined, 'the bytes are not');
+  t.equal(bodyOf({ 'content-type': 'application/vnd.api+json' })?.parsed, undefined);
 
   // Through the real server: nested values and an own `__proto__` key (JSON.parse makes one) are found
   // where they are, and the handler gets the framework's object untouched.

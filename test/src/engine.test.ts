@@ -120,6 +120,12 @@ t.test('limits: depth, strings and bytes are findings, never crashes', async (t)
   const cyclic: Record<string, unknown> = { a: 'b' };
   cyclic.self = cyclic;
   t.equal(createEngine().inspect(req([{ kind: 'event', path: 'event', value: cyclic }])).action, 'allow', 'cycles are skipped');
+  // A source marked `parsed` (JSON.parse output) is walked without cycle checks: found as in any
+  // other tree, and a cycle there (a wrong mark) ends at the depth limit, not in a crash.
+  const marked = createEngine().inspect(req([{ kind: 'body', path: 'body', value: { a: { b: ["x' UNION SELECT password FROM users--"] } }, parsed: true }]));
+  t.equal(marked.findings[0]?.path, 'body.a.b[0]');
+  const wrong = createEngine({ limits: { maxDepth: 8 } }).inspect(req([{ kind: 'body', path: 'body', value: cyclic, parsed: true }]));
+  t.equal(wrong.findings[0]?.rule, 'limits.depth', 'a cycle marked parsed stops at the depth limit');
 });
 
 t.test('paranoia decides which confidences act', async (t) => {
