@@ -18,6 +18,18 @@
  * - .NET Json.NET/JavaScriptSerializer type metadata (`$type`, `__type`) naming a known gadget type,
  *   fastjson/Jackson `@type`/`@class` naming a Java gadget class, jsonpickle `py/reduce`;
  * - Python pickle protocol 0 text (`cos\nsystem\n...R`) only when a dangerous global is loaded;
+ *   binary pickles (protocol 2-5) in base64 (`gASV…`, what pickle.dumps writes on Python 3.8+) that
+ *   load one with STACK_GLOBAL or GLOBAL and call it (REDUCE/OBJ/NEWOBJ): high, the header alone low;
+ * - ObjectStateFormatter/LosFormatter streams wrapping BinaryFormatter data (`/wEy…`, a ViewState
+ *   gadget);
+ *   (not read: a gzip member in base64 inside a value, `H4sI…`, JSF's compressed view state. Its
+ *   magic shows only after an inflate, ~20 µs for a handle and up to ~90 µs for a capped bomb
+ *   whatever the token's length: a body of many short tokens in many values would cost several times
+ *   prose per KB, and a per-value budget does not bound that. Whole gzip payloads are inflated once,
+ *   within the byte limit, by body.ts.)
+ * - jsonpickle tags in a parsed document (the type-hint pair hook): `py/function`, `py/type`,
+ *   `py/object`, `py/repr` naming os, subprocess, builtins…;
+ * - .NET gadget type names written as generic instantiations (`ExpandedWrapper`2[[…]]`);
  * - Ruby Marshal streams in base64 (`BAh…`) that name a published gadget class (decoded only at a
  *   token's start, at most 4 KB);
  * - XML object graphs that build gadget types: XStream elements named after a gadget class
@@ -36,7 +48,7 @@
  * call, so the detector is linear. No RegExp touches the input.
  */
 import { C } from '../charclass';
-import { decodeBase64, htmlDecode } from '../decode';
+import { base64Bytes, decodeBase64, htmlDecode } from '../decode';
 import type { Confidence, Detection } from '../types';
 
 const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
@@ -261,6 +273,7 @@ const PICKLE_MODULES: readonly string[] = [
 export function detectDeserialization(value: string, mask?: number): Detection | undefined {
   const n = value.length;
   if (n < 4) return undefined;
+  pickleBudget = PICKLE_DECODES;
   // typeNameValue looks at the first non-blank character: `[`, `Sy`(stem.), `Mi`(crosoft.) or a
   // lower-case letter.
   const c0 = value.charCodeAt(0);
@@ -450,7 +463,8 @@ function hasNdFuncB64(s: string): boolean {
  * - `!`, `(`, a line break, a backslash and 0xAC after anything (yamlTag, `function (`, pickle);
  * - `_$` `__` `$t` `@t` `@c` (node-serialize, funcster, `__type`, `$type`, `@type`, `@class`) and
  *   `O:` `C:` `a:` `s:` (PHP serialize());
- * - the first two characters of each token magic: `rO` `Kz` `Cs` `ac` `aC` `Ac` `AC` `AA` `gA` `Y2` `Y3` `Tz` `BA` `py`;
+ * - the first two characters of each token magic: `rO` `Kz` `Cs` `ac` `aC` `Ac` `AC` `AA` `gA` `Y2` `Y3` `Tz` `BA` `py`
+ *   and `wE` of `/wEy` (tokenStart looks back at its `/`);
  * - the first two of each base64 node-serialize marker: `Xy` `8k` `fJ`.
  */
 const PAIR = new Uint8Array(129 * 129);
@@ -476,7 +490,7 @@ export const MARKER_BIGRAMS = new Uint8Array(128 * 128);
     }
     PAIR[p * 129 + 128] = 1;
   }
-  const pairs = ['_$', '__', '$t', '@t', '@c', 'O:', 'C:', 'a:', 's:', 'rO', 'Kz', 'Cs', 'ac', 'aC', 'Ac', 'AC', 'AA', 'gA', 'Y2', 'Y3', 'Tz', 'BA', 'py', 'Xy', '8k', 'fJ'];
+  const pairs = ['_$', '__', '$t', '@t', '@c', 'O:', 'C:', 'a:', 's:', 'rO', 'Kz', 'Cs', 'ac', 'aC', 'Ac', 'AC', 'AA', 'gA', 'Y2', 'Y3', 'Tz', 'BA', 'py', 'Xy', '8k', 'fJ', 'wE'];
   for (const pair of pairs) {
     PAIR[pair.charCodeAt(0) * 129 + pair.charCodeAt(1)] = 1;
     MARKER_BIGRAMS[(pair.charCodeAt(0) << 7) | pair.charCodeAt(1)] = 1;
@@ -522,6 +536,8 @@ function pairMay(s: string, i: number, p: number, c: number): number {
     case 56: // 8k
     case 102: // fJ
       return PAIR_B64;
+    case 103: // gA: a binary pickle token is enough (the scan spends the decode budget)
+      return pickleTokenMay(s, i - 1) || tokenStart(s, i - 1, p) !== undefined ? PAIR_HIT : PAIR_NONE;
     default:
       // A token magic's first two characters (token start or not: a superset of the scan's calls).
       return tokenStart(s, i - 1, p) !== undefined ? PAIR_HIT : PAIR_NONE;
@@ -575,7 +591,6 @@ function anyAtTails(s: string, prefix: string, tails: readonly string[], check: 
   }
   return false;
 }
-const GA_TAILS = ['SV', 'Jj', 'Nj', 'WV'];
 const Y_TAILS = ['29z', '3', '250', '2J1aWx0aW5z'];
 const BA_TAILS = ['h', 'g'];
 
@@ -600,6 +615,14 @@ const checkAt = (s: string, i: number): boolean => triggerMay(s, i, 64);
 const checkParen = (s: string, i: number): boolean => triggerMay(s, i, C_LPAREN);
 const checkRawMagic = (s: string, i: number): boolean => javaRawMagic(s, i) !== undefined;
 const checkToken = (s: string, i: number): boolean => tokenStart(s, i, s.charCodeAt(i)) !== undefined;
+/**
+ * `/wEy` at i: objectStateFormatter's first test (an `A` 8 or 12 characters on) made here, before
+ * any call: a value of nothing but `/wEy` costs one load per occurrence.
+ */
+const checkOsf = (s: string, i: number): boolean =>
+  (s.charCodeAt(i + 8) === 65 || s.charCodeAt(i + 12) === 65) && tokenStart(s, i + 1, 119) !== undefined;
+/** `wEy` at i: checkOsf when a `/` precedes it. */
+const checkOsfAt = (s: string, i: number): boolean => i > 0 && s.charCodeAt(i - 1) === 47 && checkOsf(s, i - 1);
 /** `0005` at i: the tail of a hex Java stream header that starts four characters earlier. */
 const checkHexTail = (s: string, i: number): boolean => i >= 4 && tokenStart(s, i - 4, s.charCodeAt(i - 4)) !== undefined;
 
@@ -631,9 +654,11 @@ function mayMarkLong(s: string, mask: number): boolean {
     anyAt(s, 'Cs7QAF', checkToken) ||
     // `Y2J1aWx0aW5z`: `cbuiltins` (protocol 0 pickle of a builtins global): tokenStart knows it, the
     // long search did not.
-    anyAtTails(s, 'gA', GA_TAILS, checkToken) ||
+    anyAt(s, 'gA', checkPickleToken) ||
     anyAtTails(s, 'Y', Y_TAILS, checkToken) ||
     anyAt(s, 'Tzo', checkToken) ||
+    // `/wEy` by its `wEy`: a search that starts with `/` stops at every slash (`/*/*…`: ~6 µs/KB).
+    ((mask & C.SLASH) !== 0 && anyAt(s, 'wEy', checkOsfAt)) ||
     anyAtTails(s, 'BA', BA_TAILS, checkToken) ||
     ((mask & C.SLASH) !== 0 && anyAt(s, 'py/', checkToken)) ||
     anyAt(s, '0005', checkHexTail) ||
@@ -673,11 +698,7 @@ function tokenStart(s: string, i: number, c: number): Detection | undefined {
       return javaHex(s, i);
     case 97: // a
       return javaHex(s, i);
-    case 103: // g
-      // pickle protocol 4/5 header (0x80 0x04|0x05 0x95 FRAME) in base64
-      if (s.startsWith('gASV', i) || s.startsWith('gAWV', i)) {
-        return hit('pickle-base64', 'Base64 text starts with a Python pickle protocol 4/5 header.', 'low');
-      }
+    case 103: { // g
       // protocol 2/3 (0x80 0x02|0x03) opening with GLOBAL `c<module>\n<name>\n`
       if (s.startsWith('gAJj', i) || s.startsWith('gANj', i)) {
         const text = base64TokenText(s, i, 96);
@@ -685,7 +706,29 @@ function tokenStart(s: string, i: number, c: number): Detection | undefined {
           return hit('pickle-base64', 'Base64 text is a Python pickle that loads a dangerous global (os, subprocess, builtins).', 'high');
         }
       }
+      // Any binary pickle header, PROTO 2-5 (0x80 0x02..0x05: `gA` then `I`..`X`), whose stream loads
+      // a dangerous global and calls it: what pickle.dumps of an exploit class writes on Python 3.8+
+      // (protocol 4, `gASV…`), which the header check alone left at `low`. Decoded only at a token's
+      // start, at most 64 KB of it (padding ahead of the global must not push it out of reach), and
+      // at most PICKLE_DECODES tokens per call: a value of many short `gAI…` tokens would otherwise
+      // pay a decode (~1 µs) for each. Past the budget a token is what it was before: the protocol
+      // 4/5 header `low`, others nothing. (pickle.loads takes one stream: the payload is a whole
+      // field's value, not the ninth of nine tokens in one string.)
+      if (pickleTokenMay(s, i) && pickleBudget > 0) {
+        pickleBudget--;
+        const len = base64TokenLength(s, i, 65536);
+        // The token's characters are checked (base64TokenLength): no strict re-encode needed.
+        const b = len === 0 ? undefined : Buffer.from(s.slice(i, i + len), 'base64');
+        if (b !== undefined && b[0] === 0x80 && b[1]! >= 2 && b[1]! <= 5 && pickleBytesCall(b)) {
+          return hit('pickle-base64', 'Base64 text is a binary Python pickle that loads a dangerous global (os, subprocess, builtins) and calls it, which pickle.loads() executes.', 'high');
+        }
+      }
+      // pickle protocol 4/5 header (0x80 0x04|0x05 0x95 FRAME) in base64
+      if (s.startsWith('gASV', i) || s.startsWith('gAWV', i)) {
+        return hit('pickle-base64', 'Base64 text starts with a Python pickle protocol 4/5 header.', 'low');
+      }
       return undefined;
+    }
     case 89: // Y: `cos\n`, `cposix\n`, `csubprocess\n`, `cbuiltins\n` (a protocol 0 pickle) in base64
       if (s.startsWith('Y29z', i) || s.startsWith('Y3Bvc2l4', i) || s.startsWith('Y3N1YnByb2Nlc3', i) || s.startsWith('Y2J1aWx0aW5z', i) || s.startsWith('Y250', i)) {
         const text = base64TokenText(s, i, 8192);
@@ -712,9 +755,39 @@ function tokenStart(s: string, i: number, c: number): Detection | undefined {
       return undefined;
     case 112: // p
       return jsonpickle(s, i);
+    case 119: // w: `/wEy`, an ObjectStateFormatter / LosFormatter stream (FF 01) whose root is BinaryFormatter data
+      return at(s, i - 1) === 47 && s.startsWith('wEy', i) ? objectStateFormatter(s, i - 1) : undefined;
     default:
       return undefined;
   }
+}
+
+/** The .NET BinaryFormatter SerializedStreamHeader record, as bytes: 00 01 00 00 00 FF FF FF FF. */
+function binaryFormatterHeaderAt(b: Buffer, k: number): boolean {
+  return b.length >= k + 9 && b[k] === 0 && b[k + 1] === 1 && b[k + 2] === 0 && b[k + 3] === 0 && b[k + 4] === 0 &&
+    b[k + 5] === 0xff && b[k + 6] === 0xff && b[k + 7] === 0xff && b[k + 8] === 0xff;
+}
+
+/**
+ * `/wEy…`: an ObjectStateFormatter (and LosFormatter) stream, marker FF 01, whose root token 0x32
+ * (BinarySerialized) says "the rest is BinaryFormatter data", followed by its 7-bit encoded length
+ * and the BinaryFormatter header. That is the shape of a ysoserial.net ViewState payload: ASP.NET
+ * hands an unprotected (or machine-key forged) __VIEWSTATE to ObjectStateFormatter.Deserialize, which
+ * runs BinaryFormatter on it. Ordinary view state starts `/wEP` (a Pair) or `/wEW`, never 0x32.
+ * Cost: one 64-character decode at a token starting `/wEy`.
+ */
+function objectStateFormatter(s: string, i: number): Detection | undefined {
+  // The BinaryFormatter header's base64 sits at a fixed place for each length of the 7-bit length
+  // field (1 to 5 bytes): compared in place first, so a value of many `/wEy` tokens decodes none.
+  if (at(s, i + 8) !== 65 && at(s, i + 12) !== 65) return undefined;
+  if (!(s.startsWith('AAAA////', i + 8) || s.startsWith('AQAAAP//', i + 8) || s.startsWith('AAEAAAD/', i + 8) ||
+    s.startsWith('AAAA////', i + 12) || s.startsWith('AQAAAP//', i + 12))) return undefined;
+  const b = base64TokenBytes(s, i, 32);
+  if (b === undefined || b[0] !== 0xff || b[1] !== 1 || b[2] !== 0x32) return undefined;
+  let k = 3;
+  while (k < 8 && k < b.length && (b[k]! & 0x80) !== 0) k++;
+  if (!binaryFormatterHeaderAt(b, k + 1)) return undefined;
+  return hit('dotnet-binaryformatter', 'Base64 text is an ObjectStateFormatter/LosFormatter stream (/wEy) wrapping BinaryFormatter data: a ViewState gadget that ObjectStateFormatter.Deserialize runs.', 'high');
 }
 
 /**
@@ -741,6 +814,58 @@ function rubyGadget(t: string): boolean {
 
 /** The text of the base64 token at `i` (at most `max` characters of it, trimmed to whole quads). */
 function base64TokenText(s: string, i: number, max: number): string | undefined {
+  const len = base64TokenLength(s, i, max);
+  return len === 0 ? undefined : decodeBase64(s.slice(i, i + len));
+}
+
+/**
+ * The bytes of the base64 token at `i`, like base64TokenText: for binary formats (pickle protocol
+ * 4/5 opcodes 0x8c, 0x93, 0x94 and the ObjectStateFormatter header are not UTF-8, so the text form
+ * turns them into U+FFFD).
+ */
+function base64TokenBytes(s: string, i: number, max: number): Buffer | undefined {
+  const len = base64TokenLength(s, i, max);
+  return len === 0 ? undefined : base64Bytes(s.slice(i, i + len));
+}
+
+/** No base64 character before `i` (the check base64TokenLength makes). */
+function isTokenStart(s: string, i: number): boolean {
+  if (i === 0) return true;
+  const b = s.charCodeAt(i - 1);
+  return !(isAlnum(b) || b === C_PLUS || b === 47 || b === 45 || b === 95);
+}
+/** At least `n` base64 characters from `i` (looks at no more than `n`). */
+function base64RunAtLeast(s: string, i: number, n: number): boolean {
+  if (s.length - i < n) return false;
+  for (let e = i; e < i + n; e++) {
+    const c = s.charCodeAt(e);
+    if (!(isAlnum(c) || c === C_PLUS || c === 47 || c === 45 || c === 95)) return false;
+  }
+  return true;
+}
+/** A token that tokenStart's binary-pickle check decodes: `gA` + `I`..`X` at a token's start, 8+ characters. */
+function pickleTokenMay(s: string, i: number): boolean {
+  const c2 = at(s, i + 2);
+  return at(s, i) === 103 && at(s, i + 1) === 65 && c2 >= 73 && c2 <= 88 && isTokenStart(s, i) && base64RunAtLeast(s, i, PICKLE_TOKEN_MIN);
+}
+/** What tokenStart may report at a `gA`: a binary pickle token, or the protocol 4/5 header alone (low). */
+const checkPickleToken = (s: string, i: number): boolean => {
+  const c2 = s.charCodeAt(i + 2); // `I`..`X` (`S`, `W` of gASV/gAWV included): one load rules out most
+  return c2 >= 73 && c2 <= 88 && (pickleTokenMay(s, i) || s.startsWith('gASV', i) || s.startsWith('gAWV', i));
+};
+/**
+ * Shortest token decoded as a binary pickle: the shortest one that loads a global and calls it,
+ * `80 02 'cos\nabort\n' ) R` (14 bytes; REDUCE runs before a missing STOP is noticed), is 19
+ * characters. Shorter `gAI…` tokens are not decoded: each decode has a fixed cost (~0.3 µs), and a
+ * value packed with 9-character tokens cost more per KB than prose (46 against 41 µs/KB, engine).
+ */
+const PICKLE_TOKEN_MIN = 16;
+/** Binary-pickle decodes per detectDeserialization call (see tokenStart); reset at each call. */
+const PICKLE_DECODES = 8;
+let pickleBudget = PICKLE_DECODES;
+
+/** How many characters of the base64 token at `i` to decode (whole quads, at most `max`), 0 for none. */
+function base64TokenLength(s: string, i: number, max: number): number {
   // Only at a token's start: the long-value gate calls this at every occurrence of a magic, and a
   // run of magics (`Y3Bvc2l4Y3Bvc2l4…`) must cost one bounded decode, not one per occurrence.
   // `=` before the token is a `name=` prefix (a cookie, a form field), not base64: padding only ends a
@@ -748,7 +873,7 @@ function base64TokenText(s: string, i: number, max: number): string | undefined 
   // each too short to decode, never one long one decoded at every start).
   if (i > 0) {
     const b = s.charCodeAt(i - 1);
-    if (isAlnum(b) || b === C_PLUS || b === 47 || b === 45 || b === 95) return undefined;
+    if (isAlnum(b) || b === C_PLUS || b === 47 || b === 45 || b === 95) return 0;
   }
   let e = i;
   while (e < s.length && e - i < max) {
@@ -758,9 +883,11 @@ function base64TokenText(s: string, i: number, max: number): string | undefined 
   }
   // Its padding (at most two `=`), then the token ends.
   if (s.charCodeAt(e) === 61) e += s.charCodeAt(e + 1) === 61 ? 2 : 1;
-  const len = e - i - ((e - i) % 4);
-  if (len < 8) return undefined;
-  return decodeBase64(s.slice(i, i + len));
+  // Unpadded base64 (base64url, JWT-style) ends in a partial quad of 2 or 3 characters, which still
+  // carries a byte or two (a pickle's closing REDUCE); kept when the token ended there, not at `max`.
+  const rem = (e - i) % 4;
+  const len = e - i - (rem === 1 || e - i >= max ? rem : 0);
+  return len < 8 ? 0 : len;
 }
 
 /** `O:<digits>:"<name>` at the start: a serialized PHP object. */
@@ -982,7 +1109,7 @@ function typeNameValue(s: string): Detection | undefined {
     if (!(s.startsWith('System.', j) || s.startsWith('Microsoft.', j))) return undefined;
     if (!startsWithAny(s, j, DOTNET_GADGETS)) return undefined;
     const e = qualifiedNameEnd(s, j);
-    if (e !== -1 && at(s, e) === C_COMMA) {
+    if (e !== -1 && (at(s, e) === C_COMMA || genericArgumentsAt(s, e))) {
       return hit('dotnet-gadget-type', 'Value is the assembly-qualified name of a known .NET deserialization gadget type.', 'high');
     }
     if (e === s.length) {
@@ -997,6 +1124,19 @@ function typeNameValue(s: string): Detection | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * `` `2[[ `` at `e`: the type arguments of a generic type's full name. ExpandedWrapper, the wrapper
+ * of the XmlSerializer and DataContractSerializer chains (DotNetNuke's profile cookie:
+ * `<item type="System.Data.Services.Internal.ExpandedWrapper`2[[…XamlReader…],[…ObjectDataProvider…]],
+ * System.Data.Services">`), is only ever written that way, so its name ends at the backtick, not a comma.
+ */
+function genericArgumentsAt(s: string, e: number): boolean {
+  if (at(s, e) !== 96) return false;
+  let k = e + 1;
+  while (k < s.length && k - e <= 2 && isDigit(s.charCodeAt(k))) k++;
+  return k > e + 1 && at(s, k) === C_LBRACKET;
 }
 
 /**
@@ -1324,11 +1464,144 @@ function pickleBinary(s: string): Detection | undefined {
   return hit('pickle', 'Text starts with a binary Python pickle header.', 'low');
 }
 
+/** PICKLE_MODULES by length, as char codes: pickleModuleBytes compares bytes in place, no string built. */
+const PICKLE_MODULES_BY_LEN: number[][][] = [];
+for (const m of PICKLE_MODULES) (PICKLE_MODULES_BY_LEN[m.length] ??= []).push([...m].map((ch) => ch.charCodeAt(0)));
+const PICKLE_MODULE_MAX = 11; // `__builtin__`
+
+/**
+ * Whether bytes [from, to) of `b` name a PICKLE_MODULES module or one of its submodules (`os.path`).
+ * At most 12 bytes read (the root ends within PICKLE_MODULE_MAX), compared against the few modules
+ * of that length: a decoded pickle calls this at every string push and every `c`/`i` byte.
+ */
+function pickleModuleBytes(b: Buffer, from: number, to: number): boolean {
+  const len = to - from;
+  if (len < 2 || len > 24 || to > b.length) return false;
+  let e = from;
+  while (e < to && e - from <= PICKLE_MODULE_MAX && b[e] !== C_DOT) e++;
+  const rootLen = e - from;
+  const list = rootLen <= PICKLE_MODULE_MAX ? PICKLE_MODULES_BY_LEN[rootLen] : undefined;
+  if (list === undefined) return false;
+  for (const m of list) {
+    let k = 0;
+    while (k < rootLen && b[from + k] === m[k]) k++;
+    if (k === rootLen) return true;
+  }
+  return false;
+}
+
+/**
+ * The operand of the string-push opcode at `k` (SHORT_BINUNICODE 0x8c, SHORT_BINSTRING `U`,
+ * BINUNICODE `X`, BINSTRING `T`, BINUNICODE8 0x8d, SHORT_BINBYTES `C`), as [start, end) packed as
+ * start * 65536 + length, or -1 when `k` is not one. Lengths above 64 KB are never a module name.
+ */
+function pickleStringAt(b: Buffer, k: number): number {
+  const op = b[k];
+  let start: number;
+  let len: number;
+  if (op === 0x8c || op === 0x55 || op === 0x43) {
+    start = k + 2;
+    len = b[k + 1] ?? -1;
+  } else if (op === 0x58 || op === 0x54 || op === 0x8d) {
+    if (k + 5 > b.length) return -1;
+    if (b[k + 3] !== 0 || b[k + 4] !== 0) return -1;
+    if (op === 0x8d && (k + 9 > b.length || b[k + 5] !== 0 || b[k + 6] !== 0 || b[k + 7] !== 0 || b[k + 8] !== 0)) return -1;
+    start = k + (op === 0x8d ? 9 : 5);
+    len = b[k + 1]! | (b[k + 2]! << 8);
+  } else return -1;
+  if (len < 0 || start + len > b.length) return -1;
+  return start * 65536 + len;
+}
+
+/** `k` past an optional memo store (MEMOIZE 0x94, BINPUT `q` n, LONG_BINPUT `r` nnnn). */
+function skipMemo(b: Buffer, k: number): number {
+  const op = b[k];
+  if (op === 0x94) return k + 1;
+  if (op === 0x71) return k + 2;
+  if (op === 0x72) return k + 5;
+  return k;
+}
+
+/**
+ * A binary pickle (protocol 2-5, the bytes after its `\x80 N` header) that loads a global of a
+ * dangerous module and calls it. Protocol 4/5, Python's default since 3.8 (so what `pickle.dumps` of
+ * an exploit class writes: `\x80\x04\x95…\x8c\x05posix\x94\x8c\x06system\x94\x93\x94…R`), loads
+ * globals with STACK_GLOBAL (0x93) after two string pushes, module then name, each optionally
+ * memoized; protocol 2/3 (and hand-written 4/5) with GLOBAL `c<module>\n<name>\n`. A call follows:
+ * REDUCE `R`, OBJ `o`, NEWOBJ 0x81, NEWOBJ_EX 0x92. Not covered: a module name fetched back from the
+ * memo (BINGET) for the STACK_GLOBAL; such a stream still reports the header at `low`.
+ * Cost: one pass over at most the bytes given (the caller decodes at most 6 KB), look-aheads of a
+ * few bytes at each candidate opcode.
+ */
+function pickleBytesCall(b: Buffer): boolean {
+  const n = b.length;
+  let global = -1;
+  // The next line break after the current byte: a pointer that only moves forward, so a run of `c`
+  // bytes (each a would-be GLOBAL) costs one search, not a 25-byte look-ahead each (~48 µs/KB).
+  let nl = -1;
+  for (let k = 2; k < n && global === -1; k++) {
+    const op = b[k]!;
+    if (op === 0x63 /* c GLOBAL */ || op === 0x69 /* i INST */) {
+      if (nl !== n && nl <= k) {
+        nl = b.indexOf(C_NL, k + 1);
+        if (nl === -1) nl = n;
+      }
+      const e = nl;
+      if (e < n && e - k <= 25 && pickleModuleBytes(b, k + 1, e)) {
+        let f = e + 1;
+        while (f < n && f - e <= 33 && (isAlnum(b[f]!) || b[f] === 95 || b[f] === C_DOT)) f++;
+        if (f > e + 1 && b[f] === C_NL) {
+          if (op === 0x69) return true; // INST calls the class itself
+          global = f;
+        }
+      }
+    } else if (op === 0x8c || op === 0x55 || op === 0x58 || op === 0x54 || op === 0x8d || op === 0x43) {
+      const m = pickleStringAt(b, k);
+      if (m === -1) continue;
+      const mStart = Math.floor(m / 65536);
+      const mEnd = mStart + (m % 65536);
+      if (!pickleModuleBytes(b, mStart, mEnd)) continue;
+      const nm = pickleStringAt(b, skipMemo(b, mEnd));
+      if (nm === -1) continue;
+      const nEnd = Math.floor(nm / 65536) + (nm % 65536);
+      if (b[skipMemo(b, nEnd)] === 0x93) global = skipMemo(b, nEnd);
+    }
+  }
+  if (global === -1) return false;
+  for (let k = global + 1; k < n; k++) {
+    const op = b[k];
+    if (op === 0x52 || op === 0x6f || op === 0x81 || op === 0x92) return true;
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Type hints in a parsed document (the engine walks keys and values apart)
 
-/** Keys under which polymorphic deserializers read the class to instantiate (`[0]`: a wrapper array's first item). */
-export const TYPE_HINT_KEYS: ReadonlySet<string> = new Set(['@type', '@class', '$type', '__type', '@c', '[0]']);
+/**
+ * Keys under which polymorphic deserializers read the class to instantiate (`[0]`: a wrapper array's
+ * first item), and jsonpickle's tags that name a callable or class to import (JSONPICKLE_KEYS).
+ */
+export const TYPE_HINT_KEYS: ReadonlySet<string> = new Set(['@type', '@class', '$type', '__type', '@c', '[0]', 'py/function', 'py/type', 'py/object', 'py/repr']);
+
+/**
+ * A jsonpickle tag of a parsed document naming a dangerous module: `{"py/reduce": [{"py/function":
+ * "os.system"}, {"py/tuple": ["id"]}]}` (jsonpickle.decode imports os.system and calls it),
+ * `{"py/type": "subprocess.Popen"}`, `{"py/object": "subprocess.Popen", "py/newargs": …}`, `{"py/repr":
+ * "os/os.system('id')"}` (older jsonpickle evals it). The text scan (jsonpickle()) sees the quoted
+ * key only in unparsed text; a JSON body, or JSON the engine parses out of a string, reaches the
+ * detectors as keys and values apart, so the tag is judged here with its value. The value is
+ * `module.name` or `module/name`; the application's own classes (`myapp.models.User`) pass.
+ */
+function jsonpickleHint(key: string, value: string): Detection | undefined {
+  if (!(key === 'py/function' || key === 'py/type' || key === 'py/object' || key === 'py/repr')) return undefined;
+  let e = 0;
+  while (e < value.length && e < 24 && (isAlnum(value.charCodeAt(e)) || value.charCodeAt(e) === 95)) e++;
+  const sep = at(value, e);
+  if (e === 0 || (sep !== C_DOT && sep !== 47)) return undefined;
+  if (!PICKLE_MODULES.includes(value.slice(0, e))) return undefined;
+  return hit('jsonpickle', `The jsonpickle tag "${key}" names ${value.slice(0, e)}.*, which jsonpickle.decode() imports (and, under py/reduce, calls).`, 'high');
+}
 
 /**
  * The value of a type-hint key of a parsed document (`{"@type": "com.sun.rowset.JdbcRowSetImpl"}`,
@@ -1339,6 +1612,7 @@ export const TYPE_HINT_KEYS: ReadonlySet<string> = new Set(['@type', '@class', '
  * (`Lcom.x.Y;`, `LLcom.x.Y;;`, `[com.x.Y`) are read as the class they name.
  */
 export function detectDeserializationTypeHint(key: string, value: string): Detection | undefined {
+  if (key.charCodeAt(0) === 112 /* p */) return value.length > 512 ? undefined : jsonpickleHint(key, value);
   if (value.length < 8 || value.length > 512) return undefined;
   const arrayFirst = key === '[0]';
   if (!TYPE_HINT_KEYS.has(key)) return undefined;

@@ -1,3 +1,4 @@
+import * as zlib from 'node:zlib';
 import t from 'tap';
 import { detectDeserialization, detectDeserializationTypeHint } from '../../src/detectors/deserialization';
 import { charMask } from '../../src/charclass';
@@ -402,4 +403,134 @@ t.test('long values: each magic found through its shared-prefix or tail search, 
   // The prefixes and tail alone, many times over, find nothing.
   const none = 'ｙ Y Ｙ gA gAx BA BAx Y2 Y29 ///// AAEAAAD//// ';
   t.equal(detectDeserialization(none.repeat(100)), undefined);
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Binary pickles, ObjectStateFormatter (session 14); gzip tokens are not inflated in a value (see below)
+
+/** A protocol 4/5 pickle as pickle.dumps writes it for an object whose __reduce__ returns (module.name, (arg,)). */
+function pickle45(proto: number, mod: string, name: string, arg: string, memo = true): string {
+  const str = (x: string): string => '\x8c' + String.fromCharCode(x.length) + x + (memo ? '\x94' : '');
+  const body = str(mod) + str(name) + '\x93' + (memo ? '\x94' : '') + str(arg) + '\x85' + (memo ? '\x94' : '') + 'R' + (memo ? '\x94' : '') + '.';
+  return '\x80' + String.fromCharCode(proto) + '\x95' + String.fromCharCode(body.length) + '\x00'.repeat(7) + body;
+}
+const gzipB64 = (bytes: Buffer, opts: zlib.ZlibOptions = {}): string => zlib.gzipSync(bytes, opts).toString('base64');
+/** A gzip member with optional header fields (FEXTRA / FNAME), written by hand: zlib writes none. */
+function gzipWithHeader(bytes: Buffer, extra: number, name: string): string {
+  const flg = (extra > 0 ? 4 : 0) | (name ? 8 : 0);
+  const parts = [Buffer.from([0x1f, 0x8b, 8, flg, 0, 0, 0, 0, 0, 0xff])];
+  if (extra > 0) parts.push(Buffer.from([extra & 0xff, extra >> 8]), Buffer.alloc(extra, 0x45));
+  if (name) parts.push(Buffer.from(name + '\0', 'latin1'));
+  parts.push(zlib.deflateRawSync(bytes), Buffer.alloc(8)); // CRC/size are not checked by the detector
+  return Buffer.concat(parts).toString('base64');
+}
+const BF_STREAM = Buffer.from('0001000000ffffffff01000000000000000c020000005e4d6963726f736f6674', 'hex');
+
+t.test('binary pickles (protocol 2-5) that load a dangerous global and call it are high', async (t) => {
+  const high = [
+    pickle45(4, 'posix', 'system', 'id'), // gASV: Python 3.8+'s pickle.dumps default
+    pickle45(5, 'subprocess', 'Popen', 'id'),
+    pickle45(4, 'builtins', 'eval', '1', false), // pickletools.optimize drops the memo stores
+    pickle45(4, 'os.path', 'exists', '/'),
+    // protocol 4 header without FRAME, GLOBAL opcode instead of STACK_GLOBAL
+    '\x80\x04cos\nsystem\n\x8c\x02id\x85R.',
+    '\x80\x02c__builtin__\neval\nX\x01\x00\x00\x001\x85R.', // gAJj with a Python 2 module name
+    // INST calls at once
+    '\x80\x02(X\x02\x00\x00\x00idios\nsystem\n.',
+    // a run of `c` bytes and a line break before the GLOBAL (the forward-only line-break pointer)
+    '\x80\x02X\x06\x00\x00\x00ccccc\n0cccos\nsystem\n)R.',
+    // the shortest: os.abort() with no STOP (REDUCE runs first), 19 characters of base64
+    '\x80\x02cos\nabort\n)R',
+  ];
+  for (const p of high) {
+    const v = b64(p);
+    t.equal(detectDeserialization(v)?.confidence, 'high', JSON.stringify(p.slice(0, 40)));
+    t.equal(detectDeserialization(Buffer.from(p, 'latin1').toString('base64url'))?.confidence, 'high', 'url-safe alphabet');
+    t.equal(detectDeserialization(`session=${v}; theme=dark`)?.rule, 'deser.pickle-base64', 'in a cookie');
+  }
+  // Through the engine (its bigram gate must let `gA` through).
+  const e = createEngine();
+  const verdict = e.inspect({ method: 'POST', path: '/x', sources: [{ kind: 'body', path: 'body', value: { state: b64(pickle45(4, 'posix', 'system', 'id')) } }] });
+  t.equal(verdict.action, 'block');
+});
+
+t.test('binary pickles of plain data stay low: the header alone, module names as data', async (t) => {
+  const data = [
+    // a dict {"os": "posix", "code": "x"}: module names as keys and values, no STACK_GLOBAL
+    '\x80\x04\x95\x20\x00\x00\x00\x00\x00\x00\x00}\x94(\x8c\x02os\x94\x8c\x05posix\x94\x8c\x04code\x94\x8c\x01x\x94u.',
+    // ["os", "system"]: the two strings STACK_GLOBAL would take, but never loaded
+    '\x80\x04\x95\x14\x00\x00\x00\x00\x00\x00\x00]\x94(\x8c\x02os\x94\x8c\x06system\x94e.',
+    // a datetime: a global and a call, of a harmless module
+    '\x80\x04\x95\x2a\x00\x00\x00\x00\x00\x00\x00\x8c\x08datetime\x94\x8c\x08datetime\x94\x93\x94C\n\x07\xe4\x01\x01\x00\x00\x00\x00\x00\x00\x94\x85\x94R\x94.',
+    // a dangerous global loaded but never called
+    '\x80\x04\x95\x14\x00\x00\x00\x00\x00\x00\x00\x8c\x02os\x94\x8c\x06getcwd\x94\x93\x94.',
+  ];
+  for (const p of data) t.equal(detectDeserialization(b64(p))?.confidence, 'low', JSON.stringify(p.slice(12, 40)));
+  // The decode budget: seven data tokens, then the exploit, in one string: still high; the budget is
+  // per call. Past it (eight decoys first), the exploit token is its header alone: low.
+  const decoy = b64(data[0]!);
+  const bad = b64(pickle45(4, 'posix', 'system', 'id'));
+  t.equal(detectDeserialization(`${decoy} `.repeat(7) + bad)?.confidence, 'high', 'within the decode budget');
+  t.equal(detectDeserialization(`${decoy} `.repeat(7) + bad)?.confidence, 'high', 'the budget is per call');
+  t.equal(detectDeserialization(`${decoy} `.repeat(8) + bad)?.confidence, 'low', 'past the decode budget');
+  for (const v of ['gAJ9cQAu', 'gASVabcdefgh', 'gAIn is not a pickle', 'gAXXXXXXXXXXXXXX']) {
+    t.not(detectDeserialization(v)?.confidence, 'high', v);
+  }
+});
+
+t.test('gzip of ordinary data (CloudWatch Logs events, random bytes) finds nothing', async (t) => {
+  const logs = Buffer.from(JSON.stringify({ messageType: 'DATA_MESSAGE', owner: '123456789012', logGroup: '/aws/lambda/x', logEvents: [{ id: '1', timestamp: 1, message: 'START RequestId' }] }));
+  const rnd = Buffer.alloc(3000);
+  for (let i = 0; i < rnd.length; i++) rnd[i] = (i * 7919 + (i >> 3) * 31) & 0xff;
+  for (const v of [gzipB64(logs), gzipB64(rnd), gzipWithHeader(logs, 10, 'log.json'), 'H4sIAAAAAAAAA', 'H4sI is the gzip magic', 'H4sIAAAAAAAAA/////////////']) {
+    t.equal(detectDeserialization(v), undefined, v.slice(0, 24));
+  }
+});
+
+t.test('ObjectStateFormatter /wEy payloads wrapping BinaryFormatter data are high; view state is not', async (t) => {
+  const osf = (len: number[]): string => Buffer.concat([Buffer.from([0xff, 1, 0x32, ...len]), BF_STREAM]).toString('base64');
+  for (const v of [osf([0xdb, 0x01]), osf([0x40]), osf([0x80, 0x80, 0x01])]) {
+    t.equal(detectDeserialization(v)?.rule, 'deser.dotnet-binaryformatter', v);
+    t.equal(detectDeserialization(`__VIEWSTATE=${v}&__EVENTVALIDATION=x`)?.confidence, 'high', 'as a form field');
+    const long = 'Plain words, then more. '.repeat(10) + v + ' end';
+    t.equal(detectDeserialization(long, charMask(long))?.confidence, 'high', 'in a long value, with its mask');
+  }
+  // Ordinary view state (a Pair, 0x0F), a /wEy without the BinaryFormatter header, a path.
+  const pair = Buffer.from([0xff, 1, 0x0f, 0x0f, 0x05, 0x0a, 0x2d, 0x31, 0x33, 0x36, 0x32]).toString('base64');
+  for (const v of [pair, Buffer.from([0xff, 1, 0x32, 0x10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]).toString('base64'), '/wEy/path/to/file', 'a/wEyXXXXXXXXXXXXXXXX']) {
+    t.equal(detectDeserialization(v), undefined, v);
+  }
+});
+
+t.test('jsonpickle tags in a parsed document (keys and values apart) naming a dangerous module are high', async (t) => {
+  for (const [k, v] of [['py/function', 'os.system'], ['py/type', 'subprocess.Popen'], ['py/object', 'subprocess.Popen'], ['py/repr', "os/os.system('id')"], ['py/function', 'builtins.eval'], ['py/function', 'posix.system']]) {
+    t.equal(detectDeserializationTypeHint(k!, v!)?.rule, 'deser.jsonpickle', `${k} ${v}`);
+  }
+  for (const [k, v] of [['py/object', 'myapp.models.User'], ['py/type', 'datetime.datetime'], ['py/function', 'osmosis.run'], ['py/type', 'os'], ['py/tuple', 'os.system'], ['@type', 'os.system']]) {
+    t.equal(detectDeserializationTypeHint(k!, v!), undefined, `${k} ${v}`);
+  }
+  // Through the engine: a JSON body, and JSON inside a string (which the engine parses, so the text
+  // scan never sees the quoted key).
+  const e = createEngine();
+  const body = { 'py/reduce': [{ 'py/function': 'os.system' }, { 'py/tuple': ['id'] }] };
+  for (const value of [body, { q: JSON.stringify(body) }]) {
+    const verdict = e.inspect({ method: 'POST', path: '/x', sources: [{ kind: 'body', path: 'body', value }] });
+    t.equal(verdict.action, 'block', JSON.stringify(value).slice(0, 40));
+    t.ok(verdict.findings.some((f) => f.rule === 'deser.jsonpickle'));
+  }
+  const benign = { 'py/object': 'shop.models.Order', id: 1, when: { 'py/object': 'datetime.date', __reduce__: [{ 'py/type': 'datetime.date' }, ['B+QBAQ==']] } };
+  t.equal(e.inspect({ method: 'POST', path: '/x', sources: [{ kind: 'body', path: 'body', value: benign }] }).findings.length, 0, 'app classes');
+});
+
+t.test('.NET gadget types written as generic instantiations (ExpandedWrapper`2[[…]]) are high', async (t) => {
+  const ew = 'System.Data.Services.Internal.ExpandedWrapper`2[[System.Windows.Markup.XamlReader, PresentationFramework],[System.Windows.Data.ObjectDataProvider, PresentationFramework]], System.Data.Services';
+  t.equal(detectDeserialization(ew)?.confidence, 'high', 'bare value (an XML attribute the engine reads apart)');
+  t.equal(detectDeserialization('System.Data.Services.Internal.ExpandedWrapper`1[[System.Diagnostics.Process, System]]')?.confidence, 'high');
+  const e = createEngine();
+  const xml = `<profile><item key="k" type="${ew}"><ExpandedWrapperOfXamlReaderObjectDataProvider/></item></profile>`;
+  t.equal(e.inspect({ method: 'POST', path: '/x', sources: [{ kind: 'body', path: 'body', value: { profile: xml } }] }).action, 'block', 'DNN-style profile XML');
+  // Generic types that are not gadgets, a backtick without type arguments.
+  for (const v of ['System.Collections.Generic.List`1[[System.String, mscorlib]], mscorlib', 'System.Data.Services.Internal.ExpandedWrapper`x', 'System.Tuple`2[[System.Int32, mscorlib],[System.String, mscorlib]]']) {
+    t.not(detectDeserialization(v)?.confidence, 'high', v);
+  }
 });
