@@ -544,15 +544,35 @@ class Walker {
     return this;
   }
 
-  /** Reads block comments nested (PostgreSQL, SQL Server) or flat (MySQL...): see the lexer. */
-  nestComments(on: boolean): void {
-    this.lx.nestComments = on;
-    this.lx.nestedSeen = false;
+  /**
+   * The dialect the walks read: block comments nested (PostgreSQL, SQL Server) or flat (MySQL...),
+   * backslashes in literals as escapes (MySQL) or as characters (standard strings): see the lexer.
+   * `--` before a letter or digit as a comment or (MySQL) as two minus signs.
+   * Leaves what the lexer has seen (`nestedSeen`, `escapeSeen`, `dashSeen`) as it is: `begin` clears it.
+   */
+  dialect(nest: boolean, std: boolean, mysqlDashes = false): void {
+    this.lx.nestComments = nest;
+    this.lx.standard = std;
+    this.lx.mysqlDashes = mysqlDashes;
   }
 
-  /** A flat walk since the last `nestComments` call met `/*` inside a block comment. */
+  /** A flat walk since `begin` met `/*` inside a block comment. */
   nestedSeen(): boolean {
     return this.lx.nestedSeen;
+  }
+
+  /**
+   * A walk since `begin` read a quote escaped by a backslash inside a literal, a `#` comment after
+   * an operand or a CR inside a `--` comment: the standard reading (see the lexer's `standard`)
+   * differs from MySQL's.
+   */
+  standardDiffers(): boolean {
+    return this.lx.escapeSeen || this.lx.hashSeen || this.lx.crSeen;
+  }
+
+  /** A walk since `begin` read as a comment a `--` that MySQL reads as two minus signs. */
+  dashSeen(): boolean {
+    return this.lx.dashSeen;
   }
 
   /**
@@ -562,10 +582,14 @@ class Walker {
    * token, and shared by all its walks (see `begin`).
    */
   private syncAt = -2;
+  /** syncMark for the standard reading (a backslash there makes no `\N`: it marks nothing). */
+  private syncAtStd = -2;
 
-  /** A new value: its walks compute syncMark afresh. */
+  /** A new value: its walks compute syncMark afresh, and start with MySQL's reading. */
   begin(): void {
-    this.syncAt = -2;
+    this.syncAt = this.syncAtStd = -2;
+    this.dialect(false, false);
+    this.lx.nestedSeen = this.lx.escapeSeen = this.lx.dashSeen = this.lx.hashSeen = this.lx.crSeen = false;
   }
 
   /**
@@ -579,7 +603,19 @@ class Walker {
    * backwards from the end and stops at the first mark, so it reads only the tail the walk would skip.
    */
   private syncMark(): number {
-    if (this.syncAt !== -2) return this.syncAt;
+    const std = this.lx.standard;
+    if (std ? this.syncAtStd !== -2 : this.syncAt !== -2) return std ? this.syncAtStd : this.syncAt;
+    const mark = this.findSyncMark(std);
+    if (std) this.syncAtStd = mark;
+    else this.syncAt = mark;
+    return mark;
+  }
+
+  /**
+   * syncMark's scan. In the standard reading (`std`) a backslash marks nothing: the lexer reads no
+   * `\N` there, so a value's backslashes (`a\'b` runs) do not keep a dead walk lexing to its end.
+   */
+  private findSyncMark(std: boolean): number {
     const s = this.s;
     // No mark anywhere (1 MB of `</a>x` or `<`: the scan below read it all, ~4 µs/KB): the engine's
     // native searches prove it at a fraction of that. Each test over-approximates one kind of mark:
@@ -594,13 +630,12 @@ class Walker {
       s.length >= SYNC_PROOF_MIN &&
       s.indexOf('(') < 0 &&
       s.indexOf(';') < 0 &&
-      s.indexOf('\\') < 0 &&
+      (std || s.indexOf('\\') < 0) &&
       // (`*` first: a two-character search stops at every `/`, ~2 µs/KB on `</a>x`.)
       (s.indexOf('*') < 0 || s.indexOf('/*') < 0) &&
       Buffer.byteLength(s) === s.length &&
       !holdsSyncWord(s)
     ) {
-      this.syncAt = -1;
       return -1;
     }
     let i = s.length - 1;
@@ -624,19 +659,18 @@ class Walker {
         mark = i;
         break;
       }
-      if (c === 92) {
+      if (c === 92 && !std) {
         mark = i + 2;
         break;
       }
       i--;
     }
-    this.syncAt = mark;
     return mark;
   }
 
   /** Drops the references to the last value (it may be large) once its walks are judged. */
   release(): void {
-    this.syncAt = -2;
+    this.syncAt = this.syncAtStd = -2;
     this.s = '';
     this.lastWord = '';
     this.lx.reset('');
@@ -1761,6 +1795,7 @@ class Walker {
       case '>>':
       case '->':
       case '->>':
+      case '#': // PostgreSQL's XOR (the lexer's standard reading; MySQL's comment otherwise)
         this.firstOp();
         this.state = S_OPERAND;
         return true;
@@ -2267,6 +2302,52 @@ class Walker {
     return false;
   }
 
+  /**
+   * From `from`, past blanks: one to `names` names (word characters, `.`, `#`, `[…]`, backticks,
+   * double quotes: a table, `AS`, an alias), each followed by blanks, then the word `w` (lower case)
+   * and, when `quoted`, a literal after it (`'…'`, `N'…'`). At most 128 characters are read.
+   */
+  private nameThen(from: number, w: string, names: number, quoted: boolean): boolean {
+    const s = this.s;
+    const lim = Math.min(s.length, from + 128);
+    let p = from;
+    for (let k = 0; ; k++) {
+      while (p < lim && isSpace(s.charCodeAt(p))) p++;
+      if (k > 0 && this.wordAt(p, w)) break;
+      if (k === names) return false;
+      const a = p;
+      while (p < lim) {
+        const c = s.charCodeAt(p);
+        if (!(isWordChar(c) || c === 46 || c === 35 || c === 91 || c === 93 || c === 96 || c === 34)) break;
+        p++;
+      }
+      if (p === a || p >= lim || !isSpace(s.charCodeAt(p))) return false;
+    }
+    if (!quoted) return true;
+    p += w.length;
+    while (p < lim && isSpace(s.charCodeAt(p))) p++;
+    const c = s.charCodeAt(p);
+    return c === 39 || ((c | 0x20) === 110 && s.charCodeAt(p + 1) === 39);
+  }
+
+  /** The word `w` (lower case, ASCII) starts within `span` characters after `from` (a bounded scan). */
+  private wordWithin(from: number, span: number, w: string): boolean {
+    const s = this.s;
+    const lim = Math.min(s.length, from + span) - w.length;
+    const c0 = w.charCodeAt(0);
+    for (let p = from; p <= lim; p++) {
+      if ((s.charCodeAt(p) | 0x20) === c0 && !isWordChar(s.charCodeAt(p - 1)) && this.wordAt(p, w)) return true;
+    }
+    return false;
+  }
+
+  /** The word `w` (lower case, ASCII) is at `p`, whole. */
+  private wordAt(p: number, w: string): boolean {
+    const s = this.s;
+    for (let k = 0; k < w.length; k++) if ((s.charCodeAt(p + k) | 0x20) !== w.charCodeAt(k)) return false;
+    return !isWordChar(s.charCodeAt(p + w.length));
+  }
+
   /** The word after the lookahead token is `w` (lower-case ASCII), bounded, no copy. */
   private wordAfterNext(w: string): boolean {
     const s = this.s;
@@ -2449,6 +2530,22 @@ class Walker {
         break;
       case 'lock':
         strong = stacked && (nw === 'tables' || nw === 'table');
+        break;
+      case 'bulk':
+        // SQL Server `BULK INSERT t FROM 'C:\…'` (or a UNC path): reads a server file into a table.
+        // "; bulk insert of products failed" names no table and no file.
+        strong = stacked && nw === 'insert' && this.nameThen(this.nxt.end, 'from', 1, true);
+        break;
+      case 'handler':
+        // MySQL `HANDLER t OPEN` then `HANDLER t READ FIRST`: reads a table without SELECT, the usual
+        // way round a filter on SELECT once stacked queries run ("; handler flag open; handler …").
+        strong = stacked && (nk === T_WORD || nk === T_IDENT) && (this.wordAfterNext('open') || this.wordAfterNext('read'));
+        break;
+      case 'merge':
+        // `MERGE INTO t USING … WHEN MATCHED THEN DELETE / UPDATE` (SQL Server, Oracle, PostgreSQL 15).
+        // INTO is optional in SQL Server. Every MERGE has a WHEN [NOT] MATCHED clause, which no
+        // request does ("; merge into one please", "; merge the accounts using my email").
+        strong = stacked && this.nameThen(nw === 'into' ? this.nxt.end : t.end, 'using', 3, false) && this.wordWithin(t.end, 256, 'matched');
         break;
       case 'dbcc':
       case 'reconfigure':
@@ -3944,20 +4041,40 @@ export function detectSqlInjection(value: string, mask?: number): Detection | un
   const bare = scan === SCAN_FULL;
   const w = WALKER;
   w.begin();
-  w.nestComments(false);
   // Typographic quotes (U+02B9 and above) are non-ASCII: without any, there are none to look for.
   const typographic = mask === undefined || (mask & C.NONASCII) !== 0;
   let best = walkContexts(value, bare, typographic);
-  if ((best === undefined || best.confidence !== 'high') && w.nestedSeen()) {
-    // A block comment held `/*`: PostgreSQL and SQL Server nest comments, so `/* a /* b */ c */` hides
-    // ` c */` from them where MySQL reads it as code. Walk again with their reading (only such values
-    // pay for it; comments inside comments are rare outside attacks and code).
-    try {
-      w.nestComments(true);
+  try {
+    if ((best === undefined || best.confidence !== 'high') && w.dashSeen()) {
+      // A `--` before a letter or digit ended the walks as a comment, as in every dialect but MySQL,
+      // which reads two minus signs there: `1--1 union select pw from users` is `1 - -1 UNION SELECT`
+      // to it. Walk again with MySQL's own reading (only values with such a `--` pay for it: product
+      // codes, `-----` rules, `yes--but` prose).
+      w.dialect(false, false, true);
       best = stronger(best, walkContexts(value, bare, typographic));
-    } finally {
-      w.nestComments(false);
     }
+    if ((best === undefined || best.confidence !== 'high') && w.standardDiffers()) {
+      // A backslash hid a quote inside a literal: MySQL reads `'\'` as an unclosed literal, the other
+      // dialects (standard strings) as a backslash, and what follows as code: `x' or '\'='\' or 1=1--`
+      // is a tautology to PostgreSQL, SQL Server, Oracle and SQLite. Or a `#` after an operand ended
+      // the walks as MySQL's comment, where PostgreSQL reads its XOR: `1#0 or 1=1`, or a CR inside a
+      // `--` comment, where PostgreSQL ends it: `x'--<CR> or 1=1--`. Walk again with
+      // their reading, comments flat (SQLite, Oracle; PostgreSQL and SQL Server too while no comment
+      // nests). Only values with such a backslash (an escaped quote: JSON or code in a text field) or
+      // such a `#` (`5 #2`) pay for it.
+      w.dialect(false, true);
+      best = stronger(best, walkContexts(value, bare, typographic));
+    }
+    if ((best === undefined || best.confidence !== 'high') && w.nestedSeen()) {
+      // A block comment held `/*`: PostgreSQL and SQL Server nest comments, so `/* a /* b */ c */` hides
+      // ` c */` from them where MySQL reads it as code. Walk again with their reading (only such values
+      // pay for it; comments inside comments are rare outside attacks and code). Both read the
+      // standard way: a backslash is a character to them, `#` no comment.
+      w.dialect(true, true);
+      best = stronger(best, walkContexts(value, bare, typographic));
+    }
+  } finally {
+    w.dialect(false, false);
   }
   // `'or'1=1′`: the walks read a trailing U+2032 PRIME as a quote (see quoteClass), which closes the
   // literal the breakout opened and leaves the application's own quote dangling. No database reads a

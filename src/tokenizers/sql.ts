@@ -17,6 +17,11 @@
  *   The two readings hide different text (`/* /* *\/ UNION SELECT ... *\/` is code to MySQL, a comment
  *   to PostgreSQL), so a caller reads with the flat rule first and, when the lexer reports a `/*` inside
  *   a comment (`nestedSeen`), reads again with nesting. Either reading is one forward pass.
+ * - Backslashes escape inside literals and `#` starts a comment (MySQL) unless the lexer is told to
+ *   read the standard way (`standard`: PostgreSQL, SQL Server, Oracle, SQLite); the caller reads again
+ *   that way when a backslash hid a quote (`escapeSeen`) or a `#` may be PostgreSQL's XOR (`hashSeen`).
+ * - `--` starts a comment in every reading but MySQL's own (`mysqlDashes`), where it needs a space or
+ *   control character after it (`1--1` is 1 - -1); reported as `dashSeen`, read again the same way.
  * - Dialect breadth beats dialect accuracy: `#` starts a comment (MySQL) unless it is a PostgreSQL JSON
  *   path operator before a literal (`#> '{a}'`), `[x]` is an identifier (MSSQL), `$$..$$` is a string
  *   (PostgreSQL), `\N` is NULL (MySQL), curly and full-width quotes are quotes (some charset
@@ -418,6 +423,39 @@ export class SqlLexer {
    * `reset`: the caller clears it before the walks whose lexers it wants to hear about.
    */
   nestedSeen = false;
+  /**
+   * Read as the standard dialects do (PostgreSQL since 9.1, SQL Server, Oracle, SQLite), not MySQL:
+   * - a backslash in a literal is a character, only a doubled quote escapes. `'\' or 1=1--` is one
+   *   literal to MySQL and a tautology to the others;
+   * - `#` starts no comment: PostgreSQL's XOR operator (a name or parameter character elsewhere), so
+   *   `1#0 or 1=1` is a tautology to PostgreSQL and `1` to MySQL;
+   * - a `--` comment ends at CR as well as LF (PostgreSQL, SQL Server).
+   * A caller reads MySQL's way first and, when the lexer reports a backslash before a quote inside a
+   * literal (`escapeSeen`), a `#` comment after an operand (`hashSeen`) or a CR inside a `--` comment
+   * (`crSeen`), reads again the standard way. Either reading is one forward pass.
+   */
+  standard = false;
+  /** Sticky like nestedSeen: a backslash-escaped quote was read inside a literal (see standard). */
+  escapeSeen = false;
+  /**
+   * Sticky like nestedSeen: a `#` comment was read right after what may be an operand to PostgreSQL's
+   * XOR (a digit, `)` or a quote before it, spaces aside; see standard). `order #12` does not count.
+   */
+  hashSeen = false;
+  /**
+   * Read `--` as MySQL does: a comment only before a space, a control character or the end; else two
+   * minus signs. `1--1 union select …` is `1 - -1 UNION SELECT …` to MySQL and `1` to every other
+   * dialect, so a caller reads the comment first and, when the lexer reports a `--` that MySQL does
+   * not take for one (`dashSeen`), reads again MySQL's way.
+   */
+  mysqlDashes = false;
+  /** Sticky like nestedSeen: a `--` comment was read that MySQL reads as two minus signs. */
+  dashSeen = false;
+  /** Sticky like nestedSeen: a `--` comment held a CR before its LF (see standard). */
+  crSeen = false;
+  /** nextOf's last answers (-2: none yet). */
+  private lfAt = -2;
+  private crAt = -2;
 
   /** @param vocab when given, words outside it come back as '' (see Vocabulary) */
   constructor(s: string, start = 0, vocab?: Vocabulary) {
@@ -442,6 +480,21 @@ export class SqlLexer {
     this.pos = start;
     this.len = s.length;
     this.versioned = 0;
+    this.lfAt = this.crAt = -2;
+  }
+
+  /**
+   * Index of the next LF (`c` 10) or CR (13) at or after `p`, or -1. The last answer is kept: the
+   * lexer asks at increasing positions, so each character is searched once per walk (`--a<CR>` runs
+   * without LF would otherwise search to the end once per comment). `reset` forgets it.
+   */
+  private nextOf(c: number, p: number): number {
+    if (c === 10) {
+      if (this.lfAt !== -1 && this.lfAt < p) this.lfAt = this.s.indexOf('\n', p);
+      return this.lfAt;
+    }
+    if (this.crAt !== -1 && this.crAt < p) this.crAt = this.s.indexOf('\r', p);
+    return this.crAt;
   }
 
   /** Fills `t` with the next token. Returns false once T_EOF has been produced. */
@@ -545,14 +598,41 @@ export class SqlLexer {
         this.pos = t.end = p + op.length;
         return true;
       }
-      if ((c === 45 && c1 === 45) || c === 35) {
+      if (c === 35 && this.standard) {
+        // PostgreSQL's XOR `#` (and `##`, read as two), `#>`, `#>>`, `#-` without a literal after them.
+        const op = c1 === 45 ? '#-' : c1 === 62 ? (s.charCodeAt(p + 2) === 62 ? '#>>' : '#>') : '#';
+        t.gap = gap;
+        t.comment = comment;
+        t.glued = block && !space && p > 0 && !isSpace(s.charCodeAt(p - 1));
+        t.start = p;
+        t.kind = T_OP;
+        t.op = op;
+        this.pos = t.end = p + op.length;
+        return true;
+      }
+      if ((c === 45 && c1 === 45 && !(this.mysqlDashes && this.dashOperators(p))) || c === 35) {
         // `--` (every dialect; MySQL wants a space after it, others do not) and `#` (MySQL). Only a
         // comment that every dialect accepts (`-- `, `--` at the end, `---`, `#`) counts as truncating
         // the query at the end of input: `-SHOES --INFANT` is a search syntax, not a comment.
         const c2 = s.charCodeAt(p + 2);
         const strict = c === 35 || !(c2 > 32) || c2 === 45;
-        p += c === 35 ? 1 : 2;
-        while (p < len && s.charCodeAt(p) !== 10) p++;
+        if (c === 45 && !this.dashSeen && this.dashOperators(p)) this.dashSeen = true;
+        if (c === 35 && !this.hashSeen && this.afterOperand(p)) this.hashSeen = true;
+        // The line's end by the engine's native search: a comment that runs to the end of a long value
+        // is read by every walk of every reading (1 MB of `1--x '\'' 1#x`: ~1 µs/KB per walk by a loop).
+        // PostgreSQL (and SQL Server) also end `--` at CR, MySQL and SQLite at LF only: `x'--<CR> or
+        // 1=1--` is a tautology to PostgreSQL. The standard reading ends there; the others report it.
+        const from = p + (c === 35 ? 1 : 2);
+        const nl = this.nextOf(10, from);
+        p = nl < 0 ? len : nl;
+        if (c === 45) {
+          // (A CR right before the LF, or the end, ends the comment at the same token: CRLF text.)
+          const cr = this.nextOf(13, from);
+          if (cr >= 0 && cr < p - 1) {
+            if (this.standard) p = cr;
+            else this.crSeen = true;
+          }
+        }
         this.pos = p;
         gap = comment = true;
         openComment = p >= len && strict;
@@ -682,9 +762,10 @@ export class SqlLexer {
         this.pos = t.end = p + 1;
         return true;
       }
-      if (c === 92 && (c1 === 78 || c1 === 110) && (!isWordChar(s.charCodeAt(p + 2)) || this.keywordAt(p + 2))) {
+      if (c === 92 && (c1 === 78 || c1 === 110) && !this.standard && (!isWordChar(s.charCodeAt(p + 2)) || this.keywordAt(p + 2))) {
         // MySQL `\N` is NULL, also glued to a keyword (`\Nunion`, `\Nor`): MySQL's lexer ends the
-        // NULL token after the `N`. Other words keep the backslash apart (`C:\Notes`).
+        // NULL token after the `N`. Other words keep the backslash apart (`C:\Notes`). The standard
+        // dialects have no `\N`: a backslash is a stray character to them.
         t.kind = T_WORD;
         t.word = 'null';
         this.pos = t.end = p + 2;
@@ -784,8 +865,11 @@ export class SqlLexer {
     return s.charCodeAt(p) === 39;
   }
 
-  /** String body after the opening quote at `from - 1`. Doubled quotes and backslashes escape. */
-  private readString(t: SqlToken, from: number, q: number): void {
+  /**
+   * String body after the opening quote at `from - 1`. Doubled quotes escape; backslashes too, unless
+   * the lexer reads standard strings (`standard`) and the literal is no `E'…'` (`esc`).
+   */
+  private readString(t: SqlToken, from: number, q: number, esc = false): void {
     const s = this.s;
     const len = this.len;
     let p = from;
@@ -795,7 +879,13 @@ export class SqlLexer {
     const aq = q === Q_SINGLE ? 39 : 34;
     while (p < len) {
       const c = s.charCodeAt(p);
-      if (c === 92) {
+      if (c === 92 && (esc || !this.standard)) {
+        // The two readings part only where a backslash hides a quote that closes this literal in the
+        // standard one (`'\'`); a Windows path (`'C:\Users'`) or `\n` reads the same in both.
+        if (!this.escapeSeen) {
+          const d = p + 1 < len ? s.charCodeAt(p + 1) : NaN;
+          if (d === aq || (d >= 0x2b9 && quoteClass(d) === q)) this.escapeSeen = true;
+        }
         p += 2;
         continue;
       }
@@ -897,7 +987,8 @@ export class SqlLexer {
       const w0 = s.charCodeAt(p) | 0x20;
       if ((e === p + 1 && (w0 === 110 || w0 === 120 || w0 === 98 || w0 === 101)) || (w0 === 95 && e - p <= 10)) {
         t.start = p;
-        this.readString(t, e + 1, Q_SINGLE);
+        // PostgreSQL's `E'…'` keeps backslash escapes whatever standard_conforming_strings says.
+        this.readString(t, e + 1, Q_SINGLE, w0 === 101 && e === p + 1);
         return;
       }
     }
@@ -985,6 +1076,29 @@ export class SqlLexer {
       } else i++;
     }
     return -1;
+  }
+
+  /**
+   * The `--` at `p` is two minus signs to MySQL: a character follows that is neither a space nor a
+   * control character (MySQL tests the byte: a Unicode space, UTF-8 bytes above 127, counts as text).
+   */
+  private dashOperators(p: number): boolean {
+    const c2 = p + 2 < this.len ? this.s.charCodeAt(p + 2) : 0;
+    return c2 > 32 && c2 !== 127;
+  }
+
+  /**
+   * What ends before `p`, spaces aside (at most 16 looked at), may be an operand of PostgreSQL's `#`:
+   * a digit, `)` or a quote. Prose's `order #12`, `#tag` and `C#` stay comments in every reading.
+   */
+  private afterOperand(p: number): boolean {
+    const s = this.s;
+    let i = p - 1;
+    const lim = Math.max(0, p - 16);
+    while (i >= lim && isSpace(s.charCodeAt(i))) i--;
+    if (i < 0) return false;
+    const c = s.charCodeAt(i);
+    return (c >= 48 && c <= 57) || c === 41 || quoteClass(c) !== Q_NONE;
   }
 
   /** A keyword that MySQL splits off a `\N` or a digit run starts at `p` and ends a word (bounded). */

@@ -212,6 +212,39 @@ const POSITIVE: Array<[string, string]> = [
   ['nested comments, bare and sleep', '3/*/**/*/and/*/**/*/sleep(2)'],
   ['nested comment truncation after a login', "root' /* a /* b */ c */--"],
   ['nested comment before union, bare', '6 /*x/*y*/z*/ union select pass from staff'],
+  // Standard strings (PostgreSQL, SQL Server, Oracle, SQLite): a backslash is a character, so `'\'`
+  // is a whole literal there, while MySQL's reading runs it on and hides what follows.
+  ['backslash literal hides a tautology from the MySQL reading', "kq' or '\\'='\\' or 3=3--"],
+  ['backslash literals compared, nothing after', "kq' or 'z\\'='z\\' --"],
+  ['backslash literal before pg_sleep', "7' and '\\' = '\\' and (select 1 from pg_sleep(4))=1--"],
+  ['backslash literal in a union select list', "kq' and 'a\\'='a\\' union select pw,null from staff--"],
+  ['backslash literal concatenated with a delay', "kq'||'\\'||(select pg_sleep(4))||'"],
+  ['double-quoted backslash literal', 'kq" or "\\"="\\" or 5=5--'],
+  ['backslash literal like itself', "kq' or '\\' like '\\' --"],
+  // Stacked statements that change or read data without SELECT, INSERT, UPDATE or DELETE.
+  ['stacked bulk insert from a server file', "'; BULK INSERT tmp FROM 'c:\\windows\\win.ini'--"],
+  ['stacked bulk insert into a temp table from a share', "4;bulk insert #t from N'\\\\host\\s\\f'"],
+  ['stacked handler open', "'; handler staff open--"],
+  ['stacked handler read', "1; HANDLER staff READ FIRST"],
+  ['stacked merge deleting rows', "'; merge into staff using (select 1 a) s on 1=1 when matched then delete--"],
+  ['stacked merge without into, alias', "'; MERGE [staff] AS t USING src ON 1=1 WHEN MATCHED THEN DELETE;--"],
+  // PostgreSQL's `#` is XOR, not a comment: what MySQL's reading hid after it is code there.
+  ['xor sign before a tautology, numeric', '8#8 or 2=2'],
+  ['xor sign before a union, numeric', '8 # 0 union select pw from staff'],
+  ['xor sign after a closing parenthesis', '8)#0 or (2=2'],
+  ['xor sign after a breakout', "8'#0 or 2=2--"],
+  ['xor sign before a delay', '8#8 and (select 1 from pg_sleep(3))=1'],
+  // PostgreSQL ends a `--` comment at CR as well as LF; MySQL's reading runs it on to the LF.
+  ['comment ended by a CR, then a tautology', "kq'--\r or 4=4--"],
+  ['comment ended by a CR, numeric', '4 -- z\r or 4=4'],
+  ['comment ended by a CR, then a union', "kq' /* z */ --\r union select pw,2 from staff--"],
+  // MySQL's `--` needs a space or control character after it; before a digit it is two minus signs.
+  ['double minus before a union, numeric', '4--4 union select pw from staff'],
+  ['double minus before a union, breakout', "kq'--7 union select pw,2 from staff#"],
+  ['double minus before a tautology', "kq'--2 or 6=6#"],
+  ['double minus before a delay', '4--4 and sleep(3)'],
+  ['double minus before a stacked drop', '4--4;drop table staff'],
+  ['triple minus before a union', '4---4 union select 5,6'],
   // MySQL's \N (NULL) glued to a keyword.
   ['null glued to union', '\\Nunion select 5,6'],
   ['null glued to union, upper case', '\\NUNION SELECT null,version()'],
@@ -315,6 +348,30 @@ const NEGATIVE: Array<[string, string]> = [
   ['nested comment described in prose', 'Comment style: /* outer /* inner */ still outer */ works in Postgres'],
   ['glob paths', 'glob: src/*/lib/*/index.js and docs/**/*.md'],
   ['windows path with backslash-N words', 'See C:\\Notes\\Nora\\Nunavut trip.docx'],
+  // Look-alikes of the bulk / handler / merge vectors: requests after a semicolon.
+  ['bulk insert in a support message', 'Hi; bulk insert of products failed with error 4866'],
+  ['handler in prose', 'Thanks; handler for the event is broken; handler open hours 9-5'],
+  ['merge requests', 'We need to merge accounts; merge into one please; merge the two accounts using my email'],
+  ['merge into a branch using a tool', 'Done; merge into main using the web UI when ready'],
+  // Look-alikes of the xor-sign vectors: numbers, hashtags, code comments.
+  ['numbered items with hash signs', "Room 5 #2 and 3 #4; it's \"late\" or early"],
+  ['hash after a quote, prose', "\"Best\" #1 seller -- or so"],
+  ['shell-style comments after numbers', 'x = 5 # set x; y = 6 # set y'],
+  ['hashtags after a rating', "rating 5 #great #love or 'ok'"],
+  // Look-alikes of the CR vectors: CRLF mail with a signature.
+  ['crlf mail with dashes', "Thanks -- Bob\r\nPS: it's 1 or 2\r\n-- sent from phone"],
+  ['old-mac line ends in prose', "line1 -- note\rline2 or 'x'"],
+  // Look-alikes of the double-minus vectors: ranges, product codes, dashes in prose.
+  ['double-dash product codes', 'SKU XJ-100--BLK or XJ-100--WHT'],
+  ['double-dash ranges', 'Pages 10--12 or 14--16'],
+  ['double-dash in prose with a quote', "I tried--and failed--to login; it's 'broken'"],
+  ['double-dash score', 'score: 3--1 and 2--2'],
+  ['forwarded mail header', '-----Original Message----- From: Bob; Sent: Monday'],
+  // Look-alikes of the standard-string vectors: escaped quotes in code, JSON and paths.
+  ['escaped quotes in a code line', "str = 'don\\'t' + ' or ' + 'won\\'t'"],
+  ['escaped json in a text field', '{\\"name\\":\\"O\'Reilly\\",\\"note\\":\\"it\'s fine or not\\"}'],
+  ['windows paths with trailing backslashes', "path = 'C:\\temp\\' or 'D:\\data\\'"],
+  ['shell quoting with an escaped quote', "echo 'it\\'s' or echo \"it's\""],
   ['backslash-N word in prose', 'The \\Northern line is delayed'],
   ['distinctrow in prose', 'Union DistinctRow select committee met on Tuesday'],
   ['dollar signs in a price', 'The price is $$5$$ off'],
@@ -525,8 +582,8 @@ t.test('every keyword the walker compares a word with is in the lexer vocabulary
   const body = src.slice(src.indexOf('class Walker {'), src.indexOf('// Prefilter'));
   const words = new Set([...body.matchAll(/'([a-z_][a-z0-9_$]{1,31})'/g)].map((m) => m[1] as string));
   t.ok(words.size > 100, `found ${words.size} quoted words in the walker`);
-  // Comment examples, and names matched by prefix or raw text (wordAfterNext) rather than as words.
-  const exempt = new Set(['a', 'b', 'x', 'xp_', 'sp_', 'sp_oa', 'sp_password', 'infile', 'local', 'low_priority', 'concurrent']);
+  // Comment examples, and names matched by prefix or raw text (wordAfterNext, wordWithin) rather than as words.
+  const exempt = new Set(['a', 'b', 'x', 'xp_', 'sp_', 'sp_oa', 'sp_password', 'infile', 'local', 'low_priority', 'concurrent', 'read', 'matched']);
   const missing = [...words].filter((w) => !exempt.has(w) && !isSqlVocabulary(w));
   t.same(missing, []);
 });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { SqlLexer, T_EOF, T_OTHER, T_STR, T_WORD, Vocabulary, foreignWord, newToken, quoteClass, Q_SINGLE, Q_NONE, isWordChar, UCLASS, U_OTHER, U_QUOTE, U_WORD, type SqlToken } from '../../src/tokenizers/sql';
+import { SqlLexer, T_EOF, T_NUM, T_OP, T_OTHER, T_STR, T_WORD, Vocabulary, foreignWord, newToken, quoteClass, Q_SINGLE, Q_NONE, isWordChar, UCLASS, U_OTHER, U_QUOTE, U_WORD, type SqlToken } from '../../src/tokenizers/sql';
 
 /** Every token of `s` as `kind:start-end:word`, read with `lx` (reset onto `s`). */
 function tokens(lx: SqlLexer, s: string): string[] {
@@ -179,6 +179,111 @@ t.test('stringRun reads the literals `next` would return, while only ASCII blank
       t.same(a, b, `${JSON.stringify(s)}: token ${i} after the run`);
     }
   }
+});
+
+t.test('backslashes: escapes by default (reporting one before a quote), characters in standard strings', async (t) => {
+  const s = "'\\' or 1=1 --'";
+  const words = (lx: SqlLexer): string[] => tokens(lx, s).filter((x) => Number(x.split(':')[0]) === T_WORD).map((x) => x.split(':')[2] as string);
+  // MySQL: `\'` is an escaped quote, so the literal runs to the last quote and hides `or 1=1`.
+  const my = new SqlLexer('');
+  t.same(words(my), []);
+  t.ok(my.escapeSeen, 'a backslash before the closing quote is reported');
+  // Standard strings (PostgreSQL, SQL Server, Oracle, SQLite): `'\'` is a literal holding a backslash.
+  const std = new SqlLexer('');
+  std.standard = true;
+  t.same(words(std), ['or']);
+  t.equal(tokens(std, s)[0], `${T_STR}:0-3:`);
+  t.notOk(std.escapeSeen);
+  // A backslash before anything but the literal's own quote reads the same both ways: not reported.
+  const same = new SqlLexer('');
+  tokens(same, `'C:\\Users\\x' "a\\'b" 'n\\n' '\\\\'`);
+  t.notOk(same.escapeSeen);
+  same.standard = true;
+  t.same(tokens(same, `'C:\\Users\\x' x`).slice(0, 1), [`${T_STR}:0-12:`]);
+  // A double-quoted literal reports a backslash before its own quote.
+  const dq = new SqlLexer('');
+  tokens(dq, `"a\\"b"`);
+  t.ok(dq.escapeSeen);
+  // PostgreSQL's E'…' keeps backslash escapes in standard mode.
+  t.same(tokens(std, `E'\\'' x`).slice(0, 2), [`${T_STR}:0-5:`, `${T_WORD}:6-7:x`]);
+  t.same(tokens(std, `N'\\' x`).slice(0, 2), [`${T_STR}:0-4:`, `${T_WORD}:5-6:x`]);
+  // The standard dialects have no `\N` (NULL): a backslash is a stray character, `Nunion` a word.
+  t.same(tokens(std, '\\Nunion').map((x) => x.split(':').slice(0, 2).join(':')), [`${T_OTHER}:0-1`, `${T_WORD}:1-7`, `${T_EOF}:7-7`]);
+  t.same(tokens(new SqlLexer(''), '\\Nunion').map((x) => x.split(':')[2]), ['null', 'union', '']);
+  // A line comment ends at LF (or the end) in every reading.
+  t.same(tokens(std, '1 -- a\nb').map((x) => x.split(':')[1]), ['0-1', '7-8', '8-8']);
+  t.same(tokens(new SqlLexer(''), '1 # a\r\nb # c').map((x) => x.split(':')[1]), ['0-1', '7-8', '12-12']);
+  // stringRun (glued literals) follows the same rule.
+  std.reset(`'\\' '\\' x`);
+  const tok = newToken();
+  t.equal(std.stringRun(tok), 2);
+  t.equal(tok.end, 7);
+});
+
+t.test('hash signs: a comment by default (reporting one after an operand), an operator read the standard way', async (t) => {
+  const s = '1 # 0 or 1=1';
+  const kinds = (lx: SqlLexer, v: string): string[] => tokens(lx, v).map((x) => x.split(':')[0] as string);
+  const my = new SqlLexer('');
+  t.same(kinds(my, s), [String(T_NUM), String(T_EOF)]);
+  t.ok(my.hashSeen, 'a `#` after a number is reported');
+  const std = new SqlLexer('');
+  std.standard = true;
+  t.same(kinds(std, s), [T_NUM, T_OP, T_NUM, T_WORD, T_NUM, T_OP, T_NUM, T_EOF].map(String));
+  t.notOk(std.hashSeen);
+  // After `)` or a quote it is reported too; after a word, at the start or after a far digit it is not.
+  for (const [v, seen] of [["1)#0", true], ["'a'#0", true], ['order #12', false], ['#tag', false], ['C# 1', false], ['1' + ' '.repeat(20) + '#x', false]] as const) {
+    const lx = new SqlLexer('');
+    tokens(lx, v);
+    t.equal(lx.hashSeen, seen, v);
+  }
+  // JSON path operators read the same both ways; without a literal after them only the standard way.
+  t.same(tokens(std, "a #> '{x}'").map((x) => x.split(':')[1]), ['0-1', '2-4', '5-10', '10-10']);
+  t.same(tokens(std, 'a #>> b').map((x) => x.split(':')[1]), ['0-1', '2-5', '6-7', '7-7']);
+  t.same(tokens(std, 'a#-b').map((x) => x.split(':')[1]), ['0-1', '1-3', '3-4', '4-4']);
+});
+
+t.test('a CR ends a `--` comment in the standard reading only (reported otherwise, unless CRLF)', async (t) => {
+  const kinds = (lx: SqlLexer, v: string): string[] => tokens(lx, v).map((x) => x.split(':')[0] as string);
+  const my = new SqlLexer('');
+  t.same(kinds(my, '1 -- a\ror 2'), [String(T_NUM), String(T_EOF)]);
+  t.ok(my.crSeen);
+  const std = new SqlLexer('');
+  std.standard = true;
+  t.same(kinds(std, '1 -- a\ror 2'), [T_NUM, T_WORD, T_NUM, T_EOF].map(String));
+  t.notOk(std.crSeen);
+  for (const v of ['1 -- a\r\nor 2', '1 -- a\r', '1 # a\rb', '1 -- a\nb\rc']) {
+    const lx = new SqlLexer('');
+    tokens(lx, v);
+    t.notOk(lx.crSeen, JSON.stringify(v));
+  }
+  // Many comments, CRs and no LF: each ends at its CR (the searches are remembered, see nextOf).
+  const many = '-- a\r'.repeat(5000) + 'x';
+  t.same(tokens(std, many).slice(-2), [`${T_WORD}:25000-25001:x`, `${T_EOF}:25001-25001:`]);
+  // A reset forgets the remembered positions.
+  t.same(kinds(std, '1 -- a\rb'), [T_NUM, T_WORD, T_EOF].map(String));
+  t.same(kinds(std, '-- \r1'), [T_NUM, T_EOF].map(String));
+});
+
+t.test('double dashes: a comment by default (reporting one MySQL reads as minus signs), MySQL on request', async (t) => {
+  const s = '1--1 union';
+  const words = (lx: SqlLexer): string[] => tokens(lx, s).filter((x) => Number(x.split(':')[0]) === T_WORD).map((x) => x.split(':')[2] as string);
+  const any = new SqlLexer('');
+  t.same(words(any), []);
+  t.ok(any.dashSeen, 'a `--` before a digit is reported');
+  const my = new SqlLexer('');
+  my.mysqlDashes = true;
+  t.same(tokens(my, s), [`${T_NUM}:0-1:`, `${T_OP}:1-2:`, `${T_OP}:2-3:`, `${T_NUM}:3-4:`, `${T_WORD}:5-10:union`, `${T_EOF}:10-10:`]);
+  t.notOk(my.dashSeen);
+  // Before a space, a control character or the end, `--` is a comment to MySQL too (and not reported).
+  for (const c of ['1-- x', '1--\tx', '1--\u0001x', '1--\u007fx', '1--']) {
+    const plain = new SqlLexer('');
+    t.same(tokens(plain, c).slice(0, 1), [`${T_NUM}:0-1:`], c);
+    t.notOk(plain.dashSeen, c);
+    t.equal(tokens(my, c).length, 2, c);
+  }
+  // `---x` is three minus signs to MySQL; a Unicode space after `--` is text to it.
+  t.same(tokens(my, '---x').map((x) => x.split(':')[0]), [String(T_OP), String(T_OP), String(T_OP), String(T_WORD), String(T_EOF)]);
+  t.equal(tokens(my, '--\u00a0x').length, 4);
 });
 
 t.test('string literals: quotes fast path and doubled quotes read as before', async (t) => {
