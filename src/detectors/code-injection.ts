@@ -18,7 +18,10 @@
  * reached as values count as themselves: the last operand of a group (`(0,eval)(..)`,
  * `new (Function)(..)`), a name assigned them (`e=eval; e(..)`, or a line break for the `;`),
  * `Reflect.apply(eval, ..)`, and either taken back out of an array, object or call that holds it
- * (`[eval][0](..)`, `Object.values({e:eval})[0](..)`). Prose
+ * (`[eval][0](..)`, `Object.values({e:eval})[0](..)`). A name assigned `process` or a global root
+ * (`p=process; p.exit()`) starts its chains there, a name assigned a capability name as a string
+ * (`c='constructor'; this[c][c](..)`) reads as that member in brackets, and `Reflect.get(globalThis,
+ * 'process')` / `Object.getOwnPropertyDescriptor(…)` count as the member read they are. Prose
  * that mentions "process" or "require" forms no such chain ("we require a process" is three
  * identifiers).
  *
@@ -212,15 +215,28 @@ class JsLexer {
    * operator keyword (`in`, `instanceof`): prose, not an expression going on. Reads ahead without
    * consuming; O(16 + word).
    */
-  wordFollows(): boolean {
+  wordFollows(from = this.i): boolean {
     const s = this.s;
-    let k = this.i;
-    while (k < this.n && k - this.i < 16 && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9)) k++;
-    if (k === this.i || k >= this.n || !isIdStart(s.charCodeAt(k)) || s.charCodeAt(k) === 36) return false;
+    let k = from;
+    while (k < this.n && k - from < 16 && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9)) k++;
+    if (k === from || k >= this.n || !isIdStart(s.charCodeAt(k)) || s.charCodeAt(k) === 36) return false;
     let e = k;
     while (e < this.n && e - k < 12 && isIdPart(s.charCodeAt(e))) e++;
     const w = s.slice(k, e);
     return w !== 'in' && w !== 'instanceof';
+  }
+
+  /**
+   * `.NAME word` follows: "process.env.NODE_ENV is set in the build" names a variable in a sentence
+   * (as code, a syntax error). Reads at most 48 + 16 + 12 characters.
+   */
+  memberWordFollows(): boolean {
+    const s = this.s;
+    if (s.charCodeAt(this.i) !== 46) return false;
+    const st = this.i + 1;
+    let k = st;
+    while (k < this.n && k - st < 48 && isIdPart(s.charCodeAt(k))) k++;
+    return k > st && this.wordFollows(k);
   }
 
   private end(): number {
@@ -611,6 +627,10 @@ interface CallInfo {
   numeric: number;
   /** `(` directly after the callee (comments allowed, blanks not). */
   glued: boolean;
+  /** The first argument is one identifier (`Reflect.get(globalThis, …)`); its name, else ''. */
+  ident: string;
+  /** Second argument is a string (or folded string concatenation); its value. */
+  str2: string | undefined;
 }
 
 interface ParenFrame {
@@ -628,6 +648,10 @@ interface ParenFrame {
   sawToken: boolean;
   /** The first argument is still a pure string concatenation. */
   firstPure: boolean;
+  /** The first argument's identifier while it is only that, or ''. */
+  firstIdent: string;
+  second: string | undefined;
+  secondPure: boolean;
   /**
    * The identifier that is the group's last comma operand so far, alone (`(0, eval)`, `(Function)`),
    * or ''. A group ending in `eval` / `Function` evaluates to that function: `(0,eval)(code)` is an
@@ -685,6 +709,13 @@ class Analyzer {
   private eqTarget = '';
   private pendingAlias = '';
   private pendingAliasOf = '';
+  /**
+   * Names assigned a capability name as a string (`c = 'constructor'`), at most 8: `this[c][c]` reads
+   * as `this.constructor.constructor`. `pendingName*` waits one token: `c = 'constructor' + x` is not.
+   */
+  private readonly names = new Map<string, string>();
+  private pendingName = '';
+  private pendingNameOf = '';
   /** Names assigned `eval` or `Function` as a value (`e = eval`), at most 8: calling them is calling it. */
   private readonly aliases = new Map<string, string>();
   /**
@@ -780,6 +811,14 @@ class Analyzer {
       }
       this.pendingAlias = '';
     }
+    if (this.pendingName !== '') {
+      if ((p === 59 || p === 44 || p === 41 || t === T_END || lx.newlineBefore) && this.names.size < 8) this.names.set(this.pendingName, this.pendingNameOf);
+      this.pendingName = '';
+    }
+    if (t === T_STRING && this.prevPunct === 61 && this.eqTarget !== '' && CAPABILITY_NAMES.has(v)) {
+      this.pendingName = this.eqTarget;
+      this.pendingNameOf = v;
+    }
     if (this.pendingValue !== '') {
       // Still the innermost frame: the `]` `)` `,` `}` after the name is handled below.
       if (!(p === 46 || p === P_OPTCHAIN || p === 40 || p === 91 || t === T_TEMPLATE) && this.pendingValueFrame !== undefined) {
@@ -821,7 +860,7 @@ class Analyzer {
       case T_TEMPLATE:
         if (this.chainActive && this.endsExpression() && peek(this.chain) !== '()' && !this.inTemplateChunk) {
           // Tagged template: Function`code`, eval`..`: a call with the template text as argument.
-          this.onCall({ str: v, argc: 1, numeric: 0, glued: !lx.spaceBefore });
+          this.onCall({ str: v, argc: 1, numeric: 0, glued: !lx.spaceBefore, ident: '', str2: undefined });
         }
         this.inTemplateChunk = true;
         this.chainActive = false;
@@ -844,7 +883,10 @@ class Analyzer {
 
   private newChain(first: string): void {
     this.chain.length = 0;
-    this.chain.push(first);
+    // (Only names assigned process or a global root change here; eval/Function aliases are read
+    // where they are called.)
+    const held = this.aliases.size > 0 ? this.aliases.get(first) : undefined;
+    this.chain.push(held !== undefined && held !== 'eval' && held !== 'Function' ? held : first);
   }
 
   private trackArg(frame: ParenFrame, t: number, v: string, p: number): void {
@@ -860,10 +902,18 @@ class Analyzer {
     if (frame.argc === 0) frame.argc = 1;
     if (t === T_NUMBER && (this.prevPunct === 44 || this.prevPunct === 40)) frame.numeric++;
     if (!frame.firstDone) {
+      frame.firstIdent = t === T_IDENT && this.prevPunct === 40 ? v : '';
       if (t === T_STRING || t === T_TEMPLATE) {
         frame.first = (frame.first ?? '') + v;
       } else if (p !== 43) {
         frame.firstPure = false;
+      }
+    } else if (frame.argc === 2 && frame.secondPure) {
+      // (Two string appends per argument token at most: the cost of the first argument's.)
+      if (t === T_STRING || t === T_TEMPLATE) {
+        if ((frame.second ?? '').length < VALUE_CAP) frame.second = (frame.second ?? '') + v;
+      } else if (p !== 43) {
+        frame.secondPure = false;
       }
     }
   }
@@ -901,8 +951,10 @@ class Analyzer {
         this.pendingValueFrame = top;
       }
     }
-    if ((v === 'eval' || v === 'Function') && this.prevPunct === 61 && this.eqTarget !== '') {
+    if ((v === 'eval' || v === 'Function' || v === 'process' || GLOBAL_ROOTS.has(v)) && this.prevPunct === 61 && this.eqTarget !== '') {
       // `e = eval`, `const F = Function`: committed at the next token unless a member or call follows.
+      // `p = process; p.exit()`, `g = globalThis; g['pro'+'cess']`: a chain from the name starts at
+      // what it holds (newChain), so the alias is not a way around the process and global rules.
       this.pendingAlias = this.eqTarget;
       this.pendingAliasOf = v;
     }
@@ -919,10 +971,13 @@ class Analyzer {
     this.chainTight = true;
     // A line break before an alias of eval / Function ends the statement (`e = eval` NEWLINE
     // `e(code)`, automatic semicolon insertion): not a word of prose before the chain.
+    // A name right after `function` is declared, not called: "the function eval(expression) …"
+    // (prose about a calculator) and `function eval(x) {…}` reach nothing (counted as prose: medium).
     this.chainProse =
-      ((this.prevType === T_IDENT && !isKeyword(this.prevValue) && this.prevValue !== 'this' && this.prevValue !== 'php') ||
+      (((this.prevType === T_IDENT && !isKeyword(this.prevValue) && this.prevValue !== 'this' && this.prevValue !== 'php') ||
         this.prevType === T_NUMBER) &&
-      !(lx.newlineBefore && this.aliases.has(v));
+        !(lx.newlineBefore && this.aliases.has(v))) ||
+      (this.prevType === T_IDENT && this.prevValue === 'function' && !this.prevMember);
     this.chainOperand =
       this.tokens === 0 ||
       (this.prevType === T_PUNCT && isOperandBefore(this.prevPunct)) ||
@@ -986,7 +1041,9 @@ class Analyzer {
         this.chainTight = b.chainTight;
         this.chainOperand = b.chainOperand;
         this.chainProse = b.chainProse;
-        const name = b.strings > 0 && b.pure ? b.folded : b.tokens === 1 && b.ident !== '' ? b.ident : '?';
+        const held = b.strings === 0 && b.tokens === 1 && b.ident !== '' && this.names.size > 0 ? this.names.get(b.ident) : undefined;
+        const name = b.strings > 0 && b.pure ? b.folded : b.tokens === 1 && b.ident !== '' ? (held ?? b.ident) : '?';
+        // (A held name is judged as the member it names, not as a name built from pieces.)
         this.appendMember(name, true, b.strings > 1 && b.pure);
         return;
       }
@@ -1006,6 +1063,9 @@ class Analyzer {
           firstDone: false,
           sawToken: false,
           firstPure: true,
+          firstIdent: '',
+          second: undefined,
+          secondPure: true,
           tail: '',
           holds: '',
         };
@@ -1044,6 +1104,8 @@ class Analyzer {
           argc: f.argc,
           numeric: f.numeric,
           glued: f.glued,
+          ident: f.firstIdent,
+          str2: f.secondPure ? f.second : undefined,
         };
         this.onCall(info);
         if (this.chain.length < 16) this.chain.push(f.holds === 'eval' ? HOLD_EVAL_CALL : f.holds === 'Function' ? HOLD_FUNCTION_CALL : '()');
@@ -1114,7 +1176,7 @@ class Analyzer {
         return;
       }
       if (last === 'env' || last === 'argv' || last === 'execArgv') {
-        const conf = (this.chainOperand || this.breakout || n > 2) && !this.lx.wordFollows() ? H : M;
+        const conf = (this.chainOperand || this.breakout || n > 2) && !this.lx.wordFollows() && !this.lx.memberWordFollows() ? H : M;
         this.report('process', `Access to process.${last}`, conf);
         return;
       }
@@ -1159,6 +1221,19 @@ class Analyzer {
         this.report('require', 'A require() call with a computed module name', prev === 'mainModule' ? H : M);
       }
       return;
+    }
+    if ((f === 'get' || f === 'getOwnPropertyDescriptor') && n === 2 && (c[0] === 'Reflect' || c[0] === 'Object') && info.str2 !== undefined && info.argc >= 2) {
+      // `Reflect.get(globalThis, 'pro'+'cess')`, `Object.getOwnPropertyDescriptor(process, 'binding')`:
+      // a member read written as a call, so the name is a string the member rules never see.
+      const name = info.str2;
+      if ((GLOBAL_ROOTS.has(info.ident) || info.ident === 'this') && CAPABILITY_NAMES.has(name) && name !== 'prototype' && name !== '__proto__') {
+        this.report('global-access', `${c[0]}.${f}() reads ${short(name)} from the global object`, H);
+        return;
+      }
+      if (info.ident === 'process' && PROCESS_DANGER.has(name)) {
+        this.report('process', `${c[0]}.${f}() reads process.${short(name)}`, H);
+        return;
+      }
     }
     if (f === '_load' && (prev === 'constructor' || prev === 'Module' || prev === 'module')) {
       this.report('require', 'A Module._load() call loads a module', H);

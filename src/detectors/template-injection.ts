@@ -30,6 +30,10 @@
  *   `${3*3}`, `{{7*'7'}}`, `<%= 7*7 %>`, `@(1+2)`, `{% print 'x'*3 %}`), the universal detection probe.
  * - `ssti.literal-reflection` (high): a member of a string literal (`{{'a'.toUpperCase()}}`,
  *   `{{''.class}}`), the first step of every sandbox escape.
+ * - OGNL (Struts) sandbox switches, delimited or not: `#_memberAccess`, `@ognl.OgnlContext@`,
+ *   `xwork.MethodAccessor.` (code-execution, high). Names spelled with escapes inside a literal
+ *   (`'\137\137class\137\137'`), built by repetition (`'_'*2`) or read from another parameter
+ *   (`|attr(request.args.a)`, `''[request.cookies.b]`) count as the names themselves.
  * - `ssti.context-object` (high): the template's privileged objects dumped or called (`{{config}}`,
  *   `{{ request }}`, `{{self}}`, `{{ settings.SECRET_KEY }}`, `{{ config.items() }}`,
  *   `request|attr(…)`); medium for a plain attribute (`{{ config.title }}`: Hexo themes write that).
@@ -66,6 +70,9 @@ const DANGER_ANYWHERE = new Set([
   'ProcessBuilder',
   'ClassLoader',
   'getClassLoader',
+  // `x.class.protectionDomain.classLoader`: the FreeMarker/Velocity walk from any bean to a class loader.
+  'protectionDomain',
+  'getProtectionDomain',
   'ScriptEngineManager',
   'getEngineByName',
   'newInstance',
@@ -154,8 +161,8 @@ const DANGER_MEMBER = new Map<string, readonly string[]>([
   ['sun', ['misc', 'reflect']],
 ]);
 
-/** The template's own privileged objects (Flask/Jinja, Django, Mako, Twig, Symfony). */
-const PRIVILEGED = new Set(['config', 'request', 'self', 'settings', 'app', 'session']);
+/** The template's own privileged objects (Flask/Jinja, Django, Mako, Twig (`_context`: every variable), Symfony). */
+const PRIVILEGED = new Set(['config', 'request', 'self', 'settings', 'app', 'session', '_context']);
 
 /** String values that name a dangerous callable (filter callbacks, `attr('popen')`, `lookup … "constructor"`). */
 const DANGER_STRING = new Set([
@@ -388,6 +395,69 @@ function charFormat(toks: Tok[], k: number, fmt: string): string | undefined {
   return used >= 2 ? out : undefined;
 }
 
+/** Where request data is read from in Flask/Werkzeug (`request.args`, `.cookies`, …). */
+const REQUEST_DATA = new Set(['args', 'values', 'form', 'cookies', 'headers', 'json', 'data', 'files', 'environ']);
+
+/**
+ * A `[` after this token subscripts a literal (`''[…]`, `()[…]`, `[][…]`) or a Jinja global that
+ * escapes lead through (`lipsum[…]`); not a list literal (`[request.args.x]`) and not a template's
+ * own data (`pages[request.args.page]`, which a theme may well write).
+ */
+function subscriptsObject(tok: Tok | undefined): boolean {
+  if (tok === undefined) return false;
+  if (tok.t === T_STR) return true;
+  if (tok.t === T_P) return tok.v === ')' || tok.v === ']';
+  return tok.t === T_ID && (JINJA_GLOBALS.has(tok.v) || PRIVILEGED.has(tok.v));
+}
+const JINJA_GLOBALS = new Set(['lipsum', 'cycler', 'joiner', 'namespace', 'range', 'dict', 'url_for', 'get_flashed_messages']);
+
+/**
+ * The string a Jinja/Python literal means: `'\x5f\x5fclass\x5f\x5f'`, `'\137\137class'` (octal),
+ * `'\u005f'`. Token values are at most 96 characters; one pass.
+ */
+function unescapeLiteral(v: string): string {
+  let out = '';
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c !== 92 || i + 1 >= v.length) {
+      out += v[i];
+      continue;
+    }
+    const d = v.charCodeAt(i + 1);
+    const hex = d === 120 ? 2 : d === 117 ? 4 : 0;
+    if (hex > 0) {
+      const code = parseHex(v, i + 2, hex);
+      if (code >= 0) {
+        out += String.fromCharCode(code);
+        i += 1 + hex;
+        continue;
+      }
+    } else if (d >= 48 && d <= 55) {
+      let code = 0;
+      let j = i + 1;
+      while (j < v.length && j < i + 4 && v.charCodeAt(j) >= 48 && v.charCodeAt(j) <= 55) code = code * 8 + v.charCodeAt(j++) - 48;
+      out += String.fromCharCode(code);
+      i = j - 1;
+      continue;
+    }
+    out += v[i + 1];
+    i++;
+  }
+  return out;
+}
+
+function parseHex(v: string, at: number, len: number): number {
+  if (at + len > v.length) return -1;
+  let code = 0;
+  for (let j = at; j < at + len; j++) {
+    const c = v.charCodeAt(j) | 0x20;
+    const h = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (h < 0) return -1;
+    code = code * 16 + h;
+  }
+  return code;
+}
+
 function isP(tok: Tok | undefined, ch: string): boolean {
   return tok !== undefined && tok.t === T_P && tok.v === ch;
 }
@@ -476,6 +546,15 @@ function judgeTokens(toks: Tok[], from: number, where: string): Finding | undefi
       if (name === 'new' && next?.t === T_ID && (next.v === 'java' || next.v === 'javax' || next.v === 'Function' || next.v === 'ProcessBuilder')) {
         return { level: 3, rule: 'ssti.code-execution', reason: `Template expression ${where} instantiates "${next.v}".` };
       }
+      // `|attr(request.args.a)`, `''[request.cookies.b]`: the attribute name comes from another
+      // parameter or a cookie, so the dunder this value walks to is never in it (the split-field
+      // bypass of keyword filters). Templates read request data to print it, never to name a lookup.
+      if (name === 'request' && !member && isP(next, '.') && toks[k + 2]?.t === T_ID && REQUEST_DATA.has(toks[k + 2]!.v) && prev !== undefined) {
+        const opener = isP(prev, '(') ? toks[k - 2] : undefined;
+        if ((isP(prev, '[') && k - 1 > from && subscriptsObject(toks[k - 2])) || (opener?.t === T_ID && (opener.v === 'attr' || opener.v === 'getattr'))) {
+          return { level: 3, rule: 'ssti.object-traversal', reason: `Template expression ${where} looks up an attribute named by request data.` };
+        }
+      }
       if (!member && PRIVILEGED.has(name)) {
         // `${request}`, `${self.x()}` are also ordinary JavaScript template-literal code (`self` is the
         // global object there): in `${…}` the privileged objects are medium at most.
@@ -498,8 +577,12 @@ function judgeTokens(toks: Tok[], from: number, where: string): Finding | undefi
     }
     if (tok.t === T_STR) {
       literals++;
-      if (dangerString(tok.v)) {
+      if (dangerString(tok.v) || (tok.v.indexOf('\\') !== -1 && dangerString(unescapeLiteral(tok.v)))) {
         return { level: 3, rule: 'ssti.code-execution', reason: `Template expression ${where} names "${shown(tok.v)}" in a string (a filter callback or attribute lookup).` };
+      }
+      // `('_'*2,'class','_'*2)|join`: the dunder's underscores built by repetition.
+      if (tok.v === '_' && next?.t === T_OP && next.v === '*' && toks[k + 2]?.t === T_NUM && toks[k + 2]!.v === '2') {
+        return { level: 3, rule: 'ssti.object-traversal', reason: `Template expression ${where} builds a dunder name from '_'*2.` };
       }
       // `"%c%c%c…"|format(95,95,99,…)` and `'%c%c' % (95,95)`: a name spelled in character codes.
       if (tok.v.indexOf('%c') !== -1) {
@@ -978,6 +1061,17 @@ function scanVelocity(s: string, ctx: Ctx): void {
 // Entry point
 
 /** Detects server-side template injection. Never throws. */
+/**
+ * Struts/OGNL: `#_memberAccess=@ognl.OgnlContext@DEFAULT_MEMBER_ACCESS`, `#_memberAccess['allowStatic
+ * MethodAccess']=true`, `#context['xwork.MethodAccessor.denyMethodExecution']=false` turn off the
+ * sandbox that stops OGNL calling static methods; the next expression runs commands. Sent with or
+ * without `%{…}` (as a parameter name, `method:` prefix, or a Content-Type header), sometimes in a
+ * request of its own. No page text names these. Three native scans, only for values with `#` or `@`.
+ */
+function ognlSandbox(v: string): boolean {
+  return v.indexOf('#_memberAccess') !== -1 || v.indexOf('@ognl.OgnlContext@') !== -1 || v.indexOf('xwork.MethodAccessor.') !== -1;
+}
+
 export function detectTemplateInjection(value: string): Detection | undefined {
   // Fast path: every construct needs one of `{ % @ # $`. Short values take one charCode loop; longer
   // ones five native indexOf scans (cheaper per character than a loop, with a fixed price per call).
@@ -1015,6 +1109,9 @@ export function detectTemplateInjection(value: string): Detection | undefined {
     if (hash && (ctx.best?.level ?? 0) < 3) scanFtl(value, ctx);
     if (at && (ctx.best?.level ?? 0) < 3) scanRazor(value, ctx);
     if ((hash || dollar) && (ctx.best?.level ?? 0) < 3) scanVelocity(value, ctx);
+    if ((hash || at) && (ctx.best?.level ?? 0) < 3 && ognlSandbox(value)) {
+      return { rule: 'ssti.code-execution', reason: 'An OGNL expression that switches off the Struts sandbox (_memberAccess).', confidence: 'high' };
+    }
     const best = ctx.best;
     if (best === undefined) return undefined;
     if (best.level < 3) {

@@ -6,14 +6,18 @@
  * - tags, split into attributes by the browser-faithful scanner in tokenizers/html.ts: script and
  *   embedding tags, any `on*` event handler, attribute values that are `javascript:`/`vbscript:`/
  *   `data:text/html` URLs (entities, tabs and newlines inside the scheme undone), `<base href>`,
- *   `<meta http-equiv>`, `<link rel=import|stylesheet>`;
+ *   `<meta http-equiv>` (not the UTF-8/Latin charset or IE=edge declarations of HTML e-mail: low),
+ *   `<link rel=import|stylesheet>`, elements named after document or Node members (DOM clobbering:
+ *   `<img name=currentScript>`, `<form><input name=attributes>`); `javascript:void(0)` exactly and
+ *   SVG data URLs in `<img src>` run nothing (low);
  * - attribute breakouts without a tag: a quote that closes the attribute the value landed in, followed
  *   by a new `on*=` attribute (`" onmouseover="…`, `' autofocus onfocus=…`);
  * - script URLs on their own (the value may become an `href`), only when code follows the scheme, so
  *   "JavaScript: The Good Parts" passes;
  * - CSS `expression(` / `behavior:` / `-moz-binding:` after a property colon (comments and escapes
  *   inside the keyword undone);
- * - JavaScript-string breakouts (`';alert(1)//`, `'-alert(1)-'`) and values that are a dialog/eval call;
+ * - JavaScript-string breakouts (`';alert(1)//`, `'-alert(1)-'`) and values that are a dialog/eval call,
+ *   also as a template-literal substitution (`${alert(1)}`);
  * - AngularJS template injection: `{{ … constructor … }}` and friends;
  * - element names an evasion disguises (`< script`, `< x: script`, `<s c r i p t`, `<f o r m`), DTD
  *   attribute lists that add handlers, squeezed IE `<importimplementation=`, and a value that is only a
@@ -598,6 +602,145 @@ const PLAYER_EMBEDS: readonly (readonly [string, string])[] = [
   ['fast.wistia.net', '/embed/'],
 ];
 
+/**
+ * Script URLs that cannot run anything, which CMS menus and HTML e-mail carry by the thousand:
+ * - `href="javascript:void(0)"` (also `javascript:;`, `javascript:void 0`, `javascript:`): the
+ *   placeholder link of every dropdown menu; the scheme must be spelled plainly (any case) and
+ *   the text after the colon must be exactly that, so
+ *   `javascript:void(alert(1))` or anything with a reference or escape stays high;
+ * - `<img src="data:image/svg+xml;…">` (also `<image>`, `<source>`, `<video poster>`): an SVG drawn
+ *   as an image runs no script and loads nothing (browsers render image documents in secure
+ *   static mode); the type must be spelled plainly. `<use>`, `<iframe>`, `<object>`, `<embed>` and
+ *   links still get SVG documents that run, so they stay high.
+ * Reads at most 24 characters after the colon.
+ */
+function inertScriptUrl(v: string, kind: SchemeKind, after: number, tag: string, attribute: string): boolean {
+  if (kind === 'javascript') {
+    // Only the scheme as CMSs write it: a disguised one (`ja&Tab;vascript:`, `java\nscript:`) is
+    // an evasion probe whatever follows it.
+    if (after < 11 || !startsWithLower(v, after - 11, 'javascript:')) return false;
+    let e = v.length;
+    while (e > after && v.charCodeAt(e - 1) <= 32) e--;
+    if (e - after > 12) return false;
+    const rest = v.slice(after, e).toLowerCase();
+    return rest === '' || rest === ';' || rest === 'void(0)' || rest === 'void(0);' || rest === 'void 0' || rest === 'void 0;';
+  }
+  if (kind !== 'data') return false;
+  const image =
+    ((tag === 'img' || tag === 'source') && (attribute === 'src' || attribute === 'srcset')) ||
+    (tag === 'image' && (attribute === 'href' || attribute === 'xlink:href')) ||
+    (tag === 'video' && attribute === 'poster');
+  if (!image) return false;
+  const type = v.slice(after, after + 14).toLowerCase();
+  return type === 'image/svg+xml;' || type === 'image/svg+xml,';
+}
+
+/**
+ * `<script type="application/ld+json">`: structured data (schema.org) that CMS page bodies and SEO
+ * plugins carry; a browser never runs a script whose type is not a JavaScript MIME type, `module`,
+ * `importmap` or `speculationrules`. Only this exact type (other data types feed client-side
+ * template engines), only one `type`, and no `src`.
+ */
+/**
+ * `<script` at `k - 6` is followed by exactly ` type="application/ld+json">` (either quote, any case):
+ * one attribute, then the end of the tag, which the tag scanner reads as the same tag and checkTag
+ * judges (jsonLdBlock). Any other spelling stays high in scanDangerousTagNames.
+ */
+function jsonLdAt(s: string, k: number): boolean {
+  if (!startsWithLower(s, k, ' type=') || !startsWithLower(s, k + 7, 'application/ld+json')) return false;
+  const q = s.charCodeAt(k + 6);
+  return (q === 34 || q === 39) && s.charCodeAt(k + 26) === q && s.charCodeAt(k + 27) === 62;
+}
+
+function jsonLdBlock(tag: HtmlTag): boolean {
+  let ld = false;
+  for (const a of tag.attributes) {
+    if (a.name === 'type') {
+      if (ld) return false;
+      ld = a.value.trim().toLowerCase() === 'application/ld+json';
+      if (!ld) return false;
+    } else if (a.name === 'src') return false;
+  }
+  return ld;
+}
+
+/**
+ * DOM clobbering. A `name` on `<img>`, `<form>`, `<embed>`, `<object>` or `<iframe>` becomes a
+ * property of `document` that hides the real one: `<img name=currentScript src=//evil/x.js>` makes
+ * bundlers that read `document.currentScript.src` load their chunks from the attacker (webpack's
+ * CVE-2024-43788), `<form name=getElementById>` breaks the page's own code paths, `<img name=cookie>`
+ * feeds a fake cookie. A `name` or `id` on a form control (or an `<img>` in a form) becomes a
+ * property of the form that hides a Node member: `<form><input name=attributes>` is the classic
+ * sanitizer bypass (the sanitizer walks the fake `attributes`, the browser keeps the real ones).
+ * Names only, case as written (named properties are case-sensitive): rich text names its anchors
+ * and images `logo` or `section-2`, never `currentScript` or `parentNode`. Left out: `location`
+ * (unforgeable, cannot be shadowed) and names real forms use (`domain`, `children`, `head`).
+ */
+const DOCUMENT_CLOBBER = new Set([
+  'currentScript', 'cookie', 'body', 'documentElement', 'defaultView',
+  'createElement', 'getElementById', 'getElementsByTagName', 'getElementsByClassName', 'getElementsByName',
+  'querySelector', 'querySelectorAll', 'write', 'writeln', 'baseURI', 'URL', 'referrer', 'scripts',
+  'implementation', 'readyState', 'activeElement',
+]);
+const FORM_CLOBBER = new Set([
+  'attributes', 'nodeName', 'nodeType', 'nodeValue', 'parentNode', 'parentElement', 'childNodes',
+  'firstChild', 'lastChild', 'appendChild', 'removeChild', 'insertBefore', 'cloneNode', 'hasChildNodes',
+  'getAttribute', 'setAttribute', 'removeAttribute', 'hasAttribute', 'innerHTML', 'outerHTML', 'textContent',
+  'tagName', 'localName', 'namespaceURI', 'ownerDocument', 'querySelector', 'querySelectorAll',
+]);
+const DOCUMENT_NAMED = new Set(['img', 'form', 'embed', 'object', 'iframe']);
+const FORM_LISTED = new Set(['input', 'button', 'select', 'textarea', 'fieldset', 'output', 'object', 'img']);
+
+function clobbers(tag: string, attribute: string, value: string): boolean {
+  if (attribute === 'name' && DOCUMENT_NAMED.has(tag) && DOCUMENT_CLOBBER.has(value)) return true;
+  return FORM_LISTED.has(tag) && FORM_CLOBBER.has(value);
+}
+
+/**
+ * `<meta http-equiv="Content-Type" content="text/html; charset=utf-8">`, `<meta charset="utf-8">`,
+ * `<meta http-equiv="X-UA-Compatible" content="IE=edge">`: what mail clients and e-mail templates put
+ * at the head of an HTML body. Declaring UTF-8 or a single-byte charset that keeps ASCII as ASCII
+ * changes nothing an attacker can use. Everything else stays high: `refresh` (navigation),
+ * `set-cookie`, `content-security-policy` (can switch off the page's own scripts), `default-style`,
+ * an IE document mode below edge (revives `expression()`), and charsets that re-read bytes
+ * (UTF-7, ISO-2022-*, HZ, Shift_JIS and other multibyte sets whose lead bytes swallow a quote).
+ * Reads only attribute values the scanner has already cut; at most 48 characters each.
+ */
+function harmlessMeta(httpEquiv: string, charset: string, content: string): boolean {
+  const equiv = httpEquiv.trim().toLowerCase();
+  if (equiv === 'x-ua-compatible') {
+    if (charset !== '') return false;
+    const c = content.trim().toLowerCase();
+    return c === 'ie=edge' || c === 'ie=edge,chrome=1' || c === 'ie=edge, chrome=1';
+  }
+  if (equiv !== '' && equiv !== 'content-type') return false;
+  if (charset !== '' && !plainCharset(charset)) return false;
+  if (equiv === '') return true;
+  // `text/html; charset=utf-8` (or no charset, which leaves the page's own).
+  const c = content.length > 48 ? '' : content.trim().toLowerCase();
+  if (!c.startsWith('text/html')) return false;
+  let k = 9;
+  while (k < c.length && (c.charCodeAt(k) === 32 || c.charCodeAt(k) === 59)) k++;
+  if (k === c.length) return true;
+  if (!c.startsWith('charset=', k)) return false;
+  return plainCharset(c.slice(k + 8));
+}
+
+/** UTF-8, US-ASCII, ISO-8859-n, Windows-125n: ASCII bytes mean ASCII and no byte swallows the next. */
+function plainCharset(v: string): boolean {
+  let c = v.trim().toLowerCase();
+  if (c.length > 2 && (c.charCodeAt(0) === 34 || c.charCodeAt(0) === 39) && c.charCodeAt(c.length - 1) === c.charCodeAt(0)) {
+    c = c.slice(1, -1).trim();
+  }
+  if (c === 'utf-8' || c === 'utf8' || c === 'us-ascii' || c === 'ascii' || c === 'latin1') return true;
+  const digitsAfter = (prefix: string): boolean => {
+    if (!c.startsWith(prefix) || c.length === prefix.length || c.length > prefix.length + 4) return false;
+    for (let k = prefix.length; k < c.length; k++) if (!isDigit(c.charCodeAt(k))) return false;
+    return true;
+  };
+  return digitsAfter('iso-8859-') || digitsAfter('windows-125') || digitsAfter('cp125');
+}
+
 function playerEmbed(tag: HtmlTag): boolean {
   let src = '';
   for (const a of tag.attributes) {
@@ -633,6 +776,13 @@ interface TagState {
   /** Created on the first context element: most values open none. */
   opened: Set<string> | undefined;
   prevEnd: number;
+  /**
+   * [start, end) of attribute values checkTag judged inert script URLs (inertScriptUrl), ascending:
+   * scanSchemes, which reads the whole value without knowing about tags, skips schemes inside them.
+   */
+  inert: number[] | undefined;
+  /** A JSON-LD block the value opened (jsonLdBlock) is still open: its `</script>` ends it. */
+  ldOpen: boolean;
 }
 
 /** checkTag, then what later tags need to know about this one. */
@@ -657,7 +807,10 @@ function visitTag(tag: HtmlTag, input: string, best: Best, players: number[], st
 function checkTag(tag: HtmlTag, input: string, best: Best, players?: number[], st?: TagState): boolean {
   const name = localName(tag.name);
   if (tag.closing) {
-    if (name === 'script') {
+    if (name === 'script' && st?.ldOpen === true) {
+      // The end of the value's own JSON-LD block, whose JSON has `=` and `;` in its URLs and text.
+      st.ldOpen = false;
+    } else if (name === 'script') {
       // Code before `</script>` is a statement finished inside an inline script, then the breakout.
       let code = false;
       for (let k = Math.max(0, tag.start - 256); k < tag.start; k++) {
@@ -675,7 +828,12 @@ function checkTag(tag: HtmlTag, input: string, best: Best, players?: number[], s
     }
     return false;
   }
-  if (SCRIPT_TAGS.has(name)) return best.add('script-tag', 'high', 'A <script> tag.');
+  if (SCRIPT_TAGS.has(name)) {
+    if (!jsonLdBlock(tag)) return best.add('script-tag', 'high', 'A <script> tag.');
+    // Its attributes are still judged below, and its content by every later scan.
+    best.add('script-tag', 'medium', 'A <script type="application/ld+json"> data block.');
+    if (st !== undefined) st.ldOpen = true;
+  }
   if (EMBED_TAGS.has(name)) {
     if (name !== 'iframe' || !playerEmbed(tag)) return best.add('embed-tag', 'high', `An <${name}> tag that loads active content.`);
     players?.push(tag.start);
@@ -691,7 +849,9 @@ function checkTag(tag: HtmlTag, input: string, best: Best, players?: number[], s
   let hasHref = false;
   let hasSrc = false;
   let rel = '';
-  let httpEquiv = false;
+  let httpEquiv = '';
+  let metaCharset = '';
+  let metaContent = '';
   let inputType = '';
   let animates: boolean | undefined;
   for (const a of tag.attributes) {
@@ -715,6 +875,11 @@ function checkTag(tag: HtmlTag, input: string, best: Best, players?: number[], s
       const strict = schemeAt(v, 0, true);
       const sch = strict ?? schemeAt(v, 0, true, true);
       if (sch !== undefined && (sch.kind !== 'data' || activeDataType(v, sch.after))) {
+        if (inertScriptUrl(v, sch.kind, sch.after, name, an)) {
+          best.add('script-url', 'low', 'A script URL that runs nothing (javascript:void(0)), or an SVG data URL loaded as an image.');
+          if (st !== undefined && a.at >= 0) (st.inert ??= []).push(a.at, a.at + v.length);
+          continue;
+        }
         // In a URL attribute the scheme alone runs; elsewhere (alt, title, a disguised scheme with
         // spaces or NULs) code must follow, so `alt="JavaScript: The Good Parts"` passes.
         if ((strict !== undefined && (URL_ATTRIBUTES.has(an) || sch.kind === 'data')) || codeFollows(v, sch.after)) {
@@ -765,11 +930,16 @@ function checkTag(tag: HtmlTag, input: string, best: Best, players?: number[], s
     if (an === 'pattern' && name === 'input' && nestedQuantifier(a.value)) {
       return best.add('redos-pattern', 'high', 'An <input pattern> with a nested quantifier, which can hang the browser that validates it.');
     }
+    if ((an === 'name' || an === 'id') && a.value.length >= 3 && a.value.length <= 24 && clobbers(name, an, a.value)) {
+      return best.add('dom-clobbering', 'high', 'An element named after a document or DOM member, which shadows it for the page\'s scripts.');
+    }
     if (an === 'src') hasSrc = true;
     if (an === 'href' || an === 'xlink:href') hasHref = true;
     else if (an === 'rel') rel = a.value.toLowerCase();
     else if (an === 'type') inputType = a.value;
-    else if (an === 'http-equiv' || an === 'charset') httpEquiv = true;
+    else if (an === 'http-equiv') httpEquiv = a.value;
+    else if (an === 'charset') metaCharset = a.value || ' ';
+    else if (an === 'content') metaContent = a.value;
   }
   // A password field in a value that was meant to be text is a login form drawn on the page:
   // credential phishing that needs no script. Sign-up and search forms have no password field.
@@ -777,7 +947,11 @@ function checkTag(tag: HtmlTag, input: string, best: Best, players?: number[], s
     return best.add('form-injection', 'high', 'An <input type=password> field, which can harvest credentials.');
   }
   if (name === 'base' && hasHref) return best.add('base-href', 'high', 'A <base href> that re-roots every relative URL.');
-  if (name === 'meta' && httpEquiv) return best.add('meta-refresh', 'high', 'A <meta http-equiv> or <meta charset> tag.');
+  if (name === 'meta' && (httpEquiv !== '' || metaCharset !== '')) {
+    if (!harmlessMeta(httpEquiv, metaCharset, metaContent)) return best.add('meta-refresh', 'high', 'A <meta http-equiv> or <meta charset> tag.');
+    // The head of every Apple Mail, Thunderbird and Outlook HTML body, and of e-mail templates.
+    best.add('html-tag', 'low', 'A <meta> tag that declares UTF-8 or a Latin charset, or IE edge mode.');
+  }
   if (name === 'style') return best.add('style-tag', 'high', 'A <style> tag (CSS injection).');
   // An IE data island loading a document (`<xml src=…>`); a plain `<xml>` root (WeChat bodies) passes.
   if (name === 'xml' && hasSrc) return best.add('embed-tag', 'high', 'An <xml src> data island that loads a document.');
@@ -866,7 +1040,7 @@ function scanDangerousTagNames(s: string, best: Best, iframes: number[], from: n
         const name = localName(s.slice(nameStart, k).toLowerCase());
         // With blanks only `script` and `iframe`, followed by what ends a tag or starts an attribute:
         // `i < frame && …` and `n < script && …` are comparisons.
-        if ((!spaced && SCRIPT_TAGS.has(name)) || (spaced && (name === 'script' || name === 'iframe') && tagTail(s, k))) {
+        if ((!spaced && SCRIPT_TAGS.has(name) && !jsonLdAt(s, k)) || (spaced && (name === 'script' || name === 'iframe') && tagTail(s, k))) {
           return best.add(name === 'script' ? 'script-tag' : 'embed-tag', 'high', spaced ? `A <${name}> tag with blanks before its name.` : 'A <script> tag.');
         }
         // `<iframe` is judged once the tag scanner has read it: a player embed (checkTag) is medium.
@@ -1471,8 +1645,10 @@ function startsWithLower(s: string, p: number, word: string): boolean {
  * Script URLs outside a tag: `high` at the start of the value or after punctuation (`=`, a quote, `(`,
  * `:`), `medium` after a space in the middle of text; in both cases only when code follows.
  */
-function scanSchemes(s: string, best: Best): boolean {
+function scanSchemes(s: string, best: Best, inert: readonly number[] | undefined): boolean {
   const n = s.length;
+  // Next inert attribute value range (pairs ascend, candidates ascend: one merge walk).
+  let r = 0;
   // Where the value starts, ignoring the quotes and spaces an attacker may lead with.
   let start = 0;
   while (start < n) {
@@ -1498,6 +1674,18 @@ function scanSchemes(s: string, best: Best): boolean {
     if (second === -1 && !refMayStartScheme(s, i)) continue;
     const m = schemeAt(s, i, false);
     if (m === undefined) continue;
+    if (inert !== undefined) {
+      while (r < inert.length && (inert[r + 1] as number) <= i) r += 2;
+      if (r < inert.length && (inert[r] as number) <= i) {
+        i = (inert[r + 1] as number) - 1;
+        continue;
+      }
+    }
+    if (m.kind === 'javascript' && inertScriptUrl(s, 'javascript', m.after, '', '') && (i <= start || isQuote(prev) || prev === 61)) {
+      // The whole value (`javascript:void(0)` in a link field): inertScriptUrl reads to its end.
+      if (best.wants('low')) best.add('script-url', 'low', 'A javascript: URL that runs nothing (void(0)).');
+      continue;
+    }
     if (m.kind === 'data') {
       if (activeDataType(s, m.after)) {
         const at = i <= start || prev === 61 || prev === 40 || isQuote(prev) || prev === 58;
@@ -1976,6 +2164,11 @@ function sinkContext(s: string, p: number): 'start' | 'breakout' | 'expression' 
     if (r < 0) return 'start';
   }
   if (c === 59 /* ; */ || c === 125 /* } */ || c === 62 /* > */) return 'breakout';
+  // `${alert(1)}`: a substitution runs as soon as the value lands in a template literal that the
+  // page builds by concatenation (`var msg = \`Hi ${name}\``); code snippets in tickets put
+  // variables there (`${user.name}`), not a dialog or eval call. Judged as a value of its own, so
+  // `${setInterval(tick, 1000)}` (a timer given a function name) stays low.
+  if (c === 123 && q > 0 && s.charCodeAt(q - 1) === 36 /* $ */) return 'start';
   if (c === 43 || c === 45 || c === 42 || c === 124 || c === 38 || c === 94 || c === 44 || c === 37 || c === 126 || c === 33 || c === 63 || c === 58) {
     // An operator: a breakout when a quote (or `)`) sits right before it.
     q = skipBack(s, q - 1);
@@ -2374,6 +2567,7 @@ export function detectXss(value: string): Detection | undefined {
   }
   // Terminated start tags as [start, end) pairs, for the sink and DOM scans (code inside markup).
   let spans: number[] | undefined;
+  let inert: number[] | undefined;
   if (f & (F_LT | F_FULLWIDTH_LT)) {
     const iframes: number[] = [];
     // (firstNameLt: where the pre-pass saw the first `<` that may start a judged name; a rewritten
@@ -2397,7 +2591,7 @@ export function detectXss(value: string): Detection | undefined {
       best.add('comment-injection', 'medium', 'An HTML comment opened and never closed, which hides the rest of the page.');
     }
     const players: number[] = [];
-    const st: TagState = { opened: undefined, prevEnd: -1 };
+    const st: TagState = { opened: undefined, prevEnd: -1, inert: undefined, ldOpen: false };
     if (need & (N_SINK | N_DOM)) {
       const list: number[] = (spans = []);
       scanHtmlTags(s, (tag) => {
@@ -2407,6 +2601,7 @@ export function detectXss(value: string): Detection | undefined {
     } else {
       scanHtmlTags(s, (tag) => visitTag(tag, s, best, players, st));
     }
+    inert = st.inert;
     if (best.high) return best.hit;
     // Every `<iframe` that is not a player embed the tag scanner read as a tag (inside an attribute
     // value, a comment, another parser's view of the quotes) is high. Both lists ascend: one merge walk.
@@ -2420,7 +2615,7 @@ export function detectXss(value: string): Detection | undefined {
     }
   }
   if (schemesMayFire(f, need)) {
-    if (scanSchemes(s, best)) return best.hit;
+    if (scanSchemes(s, best, inert)) return best.hit;
   }
   if (f & F_EQ && need & N_EVENT) {
     if (scanEventAttributes(s, best)) return best.hit;

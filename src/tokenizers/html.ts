@@ -26,6 +26,8 @@ export interface HtmlAttribute {
   value: string;
   /** The attribute had an `=`. */
   hasValue: boolean;
+  /** Index of the value's first character in the input (after the quote); -1 without a value. */
+  at: number;
 }
 
 export interface HtmlTag {
@@ -205,7 +207,7 @@ function readTag(input: string, start: number, closing: boolean): HtmlTag {
     let j = i;
     while (j < n && isHtmlSpace(input.charCodeAt(j))) j++;
     if (j >= n || input.charCodeAt(j) !== 61) {
-      if (keep) record(tag, { name, value: '', hasValue: false });
+      if (keep) record(tag, { name, value: '', hasValue: false, at: -1 });
       i = j;
       continue;
     }
@@ -213,6 +215,7 @@ function readTag(input: string, start: number, closing: boolean): HtmlTag {
     while (j < n && isHtmlSpace(input.charCodeAt(j))) j++;
     const q = j < n ? input.charCodeAt(j) : NaN;
     let value: string;
+    const at = q === 34 || q === 39 ? j + 1 : j;
     if (q === 34 /* " */ || q === 39 /* ' */) {
       const close = input.indexOf(q === 34 ? '"' : "'", j + 1);
       const vEnd = close === -1 ? n : close;
@@ -228,7 +231,7 @@ function readTag(input: string, start: number, closing: boolean): HtmlTag {
       value = keep ? input.slice(j, k) : '';
       i = k;
     }
-    if (keep) record(tag, { name, value, hasValue: true });
+    if (keep) record(tag, { name, value, hasValue: true, at });
   }
   tag.end = n;
   return tag;

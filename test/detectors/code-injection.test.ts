@@ -458,3 +458,54 @@ t.test('dense followers: the one-pass hint search still finds a hint before a fo
   }
   t.equal(detectCodeInjection('é.é '.repeat(2000)), undefined);
 });
+
+t.test('process and the global object reached through an alias or a reflective read', async (t) => {
+  const high = [
+    'let p=process;p.exit()',
+    'var P = process\nP.binding("spawn_sync")',
+    "const g = globalThis; g['pro'+'cess'].exit()",
+    'x=globalThis;x.process',
+    "Reflect.get(globalThis,'pro'+'cess').exit()",
+    "Reflect.get(globalThis, 'process', globalThis).kill(0)",
+    "Reflect.get(process,'mainModule').require('fs')",
+    "Object.getOwnPropertyDescriptor(globalThis,'process').value.exit()",
+    "Reflect.get(global, 'require')('child_process')",
+  ];
+  for (const v of high) t.equal(detectCodeInjection(v)?.confidence, 'high', `high: ${v}`);
+  const notHigh = [
+    "Reflect.get(target, 'name', receiver)",
+    "Reflect.get(obj,'process')",
+    "Object.getOwnPropertyDescriptor(globalThis, 'fetch')",
+    "const proc = process; proc.on('exit', cleanup)",
+    "const root = typeof window !== 'undefined' ? window : global",
+    'let w = window; w.location.href = "/home"',
+    'We need a process; p.exit() is in the docs',
+  ];
+  for (const v of notHigh) t.not(detectCodeInjection(v)?.confidence, 'high', `not high: ${v}`);
+});
+
+t.test('a function named eval is declared, not called', async (t) => {
+  for (const v of ['The function eval(expression) evaluates math expressions in our calculator', 'function eval(x) { return calc(x) }', 'async function eval(src) {}']) {
+    t.not(detectCodeInjection(v)?.confidence, 'high', `not high: ${v}`);
+  }
+  for (const v of ['function(){eval(name)}', 'x=function eval(s){};eval("process.exit()")', "function x(){eval('1')}", "a.function eval('x')"]) {
+    t.equal(detectCodeInjection(v)?.confidence, 'high', `high: ${v}`);
+  }
+});
+
+t.test('process.env.NAME followed by a word is a sentence', async (t) => {
+  t.not(detectCodeInjection('process.env.NODE_ENV is production in the build')?.confidence, 'high');
+  t.not(detectCodeInjection('process.env.API_URL should point to staging')?.confidence, 'high');
+  for (const v of ['process.env.SECRET', "';process.env.SECRET//", 'process.env.AWS_SECRET_ACCESS_KEY in x', 'process.env.X\nis()']) {
+    t.equal(detectCodeInjection(v)?.confidence, 'high', `high: ${JSON.stringify(v)}`);
+  }
+});
+
+t.test('a capability name held in a variable and used in brackets', async (t) => {
+  for (const v of ["c='constructor';this[c][c]('return process')()", "const c = 'constructor', r = 'return process'; this[c][c](r)()", "p='process';globalThis[p].exit()", "m='mainModule'\nprocess[m].require('fs')"]) {
+    t.equal(detectCodeInjection(v)?.confidence, 'high', `high: ${JSON.stringify(v)}`);
+  }
+  for (const v of ["k='process'; obj[k] = 1", "const key = 'constructor'; console.log(obj[key])", "c='constructor'+x;this[c]", "const p = 'process'; steps[p].done = true"]) {
+    t.not(detectCodeInjection(v)?.confidence, 'high', `not high: ${JSON.stringify(v)}`);
+  }
+});

@@ -351,3 +351,57 @@ t.test('$references: judged wherever a `.` follows them, whatever runs of `$` co
   // A `.` only before the last `$`: the `$` after it is not read, the one before it is.
   t.equal(detectTemplateInjection('$x.getClass() $y')?.rule, 'ssti.code-execution');
 });
+
+t.test('names hidden in escapes, repetition or another parameter; FreeMarker class-loader walks', async (t) => {
+  const high = [
+    // Python octal, hex and \u escapes inside the literal an attr() filter receives.
+    "{{ ()|attr('\\137\\137class\\137\\137') }}",
+    "{{ ''|attr('\\x5f\\x5fclass\\x5f\\x5f') }}",
+    '{{ x|attr("\\u005f\\u005fglobals\\u005f\\u005f") }}',
+    // Underscores built by repetition.
+    "{{ (''|attr(('_'*2,'class','_'*2)|join)) }}",
+    '{{ lipsum|attr(["_"*2,"globals","_"*2]|join) }}',
+    // The attribute name arrives in another parameter or a cookie.
+    '{{ ()|attr(request.args.c) }}',
+    '{{ lipsum|attr(request.cookies.x)|attr(request.cookies.y) }}',
+    "{{ ''[request.args.a][request.args.b] }}",
+    '{{ lipsum[request.values.g] }}',
+    // FreeMarker/Velocity bean walks to a class loader.
+    '${object.class.protectionDomain.classLoader}',
+    '<#assign cl=article.class.protectionDomain.classLoader>',
+    '$x.getProtectionDomain()',
+  ];
+  for (const v of high) t.equal(detectTemplateInjection(v)?.confidence, 'high', `high: ${v}`);
+  const notHigh = [
+    '{{ pages[request.args.page] }}',
+    '{{ [request.args.x] }}',
+    "{{ request.args.get('page', 1) }}",
+    'Showing {{ request.args.q }} results',
+    "{{ user|attr('name') }}",
+    "{{ 'a\\tb' }}",
+    '{{ "\\n" ~ name }}',
+    '{{ "C:\\\\Users\\\\x" }}',
+    "{{ '\\x41\\101' }}",
+    '${domain.class.simpleName}',
+  ];
+  for (const v of notHigh) t.not(detectTemplateInjection(v)?.confidence, 'high', `not high: ${v}`);
+});
+
+t.test('OGNL sandbox switches, with or without %{…}; Twig _context', async (t) => {
+  const high = [
+    "%{(#_memberAccess['allowStaticMethodAccess']=true)}",
+    "%{#context['xwork.MethodAccessor.denyMethodExecution']=false}",
+    '(#_memberAccess=@ognl.OgnlContext@DEFAULT_MEMBER_ACCESS)',
+    'method:#_memberAccess=@ognl.OgnlContext@DEFAULT_MEMBER_ACCESS,#w=#context.get',
+    "{{ _context|keys|join(',') }}",
+    '{{ _context }}',
+  ];
+  for (const v of high) t.equal(detectTemplateInjection(v)?.confidence, 'high', `high: ${v}`);
+  const notHigh = [
+    'Discount %{percent} applies',
+    'See #memberAccess in the docs (@ognl mailing list)',
+    'color: #fff; @media print',
+    '{{ context.title }}',
+  ];
+  for (const v of notHigh) t.not(detectTemplateInjection(v)?.confidence, 'high', `not high: ${v}`);
+});

@@ -699,7 +699,7 @@ t.test('the tag scanner: tags without attributes and with them', async (t) => {
   t.equal(lists[0], lists[1]);
   t.ok(Object.isFrozen(lists[0]));
   t.not(lists[2], lists[3]);
-  t.same(lists[2], [{ name: 'x', value: '1', hasValue: true }]);
+  t.same(lists[2], [{ name: 'x', value: '1', hasValue: true, at: 11 }]);
 });
 
 t.test('end tags: a name and `>` built without readTag, short names without checkTag', async (t) => {
@@ -799,4 +799,145 @@ t.test('data: URLs: the media type is read unit by unit as the scheme reader giv
   t.notOk(detectXss('data:text/html '.repeat(500) + 'x')?.rule === 'xss.script-url');
   t.equal(detectXss('data:text/html '.repeat(500))?.confidence, 'medium');
   t.equal(detectXss('data:text/html '.repeat(500) + 'x="data:image/svg+xml,<svg>')?.rule, 'xss.script-url');
+});
+
+t.test('<meta>: the charset and IE-mode declarations of HTML e-mail pass, every other http-equiv is high', async (t) => {
+  const notHigh = [
+    // Apple Mail, Thunderbird and Outlook bodies; newsletter templates.
+    '<html><head><meta http-equiv="content-type" content="text/html; charset=utf-8"></head><body style="word-wrap: break-word;"><div>Hi team,</div><div><br></div><div>Thanks,<br>Anna</div></body></html>',
+    '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">',
+    '<meta http-equiv="Content-Type" content="text/html;charset=windows-1252">',
+    '<meta http-equiv=Content-Type content=text/html>',
+    '<meta charset="UTF-8">',
+    "<meta charset='us-ascii'>",
+    '<meta http-equiv="X-UA-Compatible" content="IE=edge">',
+  ];
+  for (const v of notHigh) t.not(detectXss(v)?.confidence, 'high', `not high: ${v}`);
+  t.equal(detectXss('<meta charset="utf-8">')?.confidence, 'low', 'still reported, low');
+  const high = [
+    '<meta http-equiv="refresh" content="0;url=//x.example">',
+    '<meta http-equiv="Content-Type" content="text/html; charset=UTF-7">',
+    '<meta http-equiv="Content-Type" content="text/html; charset=utf-8; charset=utf-7">',
+    '<meta http-equiv="Content-Type" content="application/xhtml+xml; charset=utf-8">',
+    '<meta charset="UTF-7">',
+    '<meta charset="ISO-2022-JP">',
+    '<meta charset="shift_jis">',
+    '<meta charset>',
+    '<meta charset="utf-8" http-equiv="refresh" content="0;url=//x.example">',
+    '<meta http-equiv="X-UA-Compatible" content="IE=5">',
+    '<meta http-equiv="X-UA-Compatible" content="IE=EmulateIE7">',
+    '<meta http-equiv="Content-Security-Policy" content="script-src \'none\'">',
+    '<meta http-equiv="set-cookie" content="sid=attacker; path=/">',
+    '<meta http-equiv="default-style" content="x">',
+    '<meta http-equiv="content-type " content="text/html; charset=iso-8859-1234567">',
+  ];
+  for (const v of high) t.equal(detectXss(v)?.confidence, 'high', `high: ${v}`);
+});
+
+t.test('a dialog or eval call as a template-literal substitution', async (t) => {
+  for (const v of ['${alert(1)}', '`${alert(document.domain)}`', '${prompt`1`}', 'x ${ confirm(1) } y', '${eval(name)}']) {
+    t.equal(detectXss(v)?.confidence, 'high', `high: ${v}`);
+  }
+  for (const v of ['Hello ${user.name}, confirm by ${date}', 'Use `${setInterval(tick, 1000)}` here', 'The total is ${confirm}', '${confirmOrder(id)}', '{alert(1)}']) {
+    t.not(detectXss(v)?.confidence, 'high', `not high: ${v}`);
+  }
+});
+
+t.test('DOM clobbering: elements named after document or Node members', async (t) => {
+  const high = [
+    '<img name=currentScript src=https://evil.example/>',
+    '<form name=getElementById></form>',
+    '<img name="cookie">',
+    '<img name=body src=x.png>',
+    '<form><input name=attributes><input name=nodeName></form>',
+    '<form id=x><button id=parentNode>',
+    '<form><img name=removeChild></form>',
+  ];
+  for (const v of high) t.equal(detectXss(v)?.rule, 'xss.dom-clobbering', `clobbering: ${v}`);
+  const notHigh = [
+    '<img name=logo src=https://cdn.example.com/logo.png>',
+    '<a name="cookie">Cookie policy</a>',
+    '<form name="search"><input name="q"><input type="hidden" name="action" value="find"><input name="body"></form>',
+    '<p id="attributes">Attributes</p>',
+    '<img alt="cookie" src="x.png">',
+    '<img name="Cookie" src="x.png">',
+    '<div id="currentScript">',
+  ];
+  for (const v of notHigh) t.not(detectXss(v)?.confidence, 'high', `not high: ${v}`);
+});
+
+t.test('script URLs that run nothing: javascript:void(0) links and SVG data URLs drawn as images', async (t) => {
+  const notHigh = [
+    '<a href="javascript:void(0)" class="dropdown-toggle">Products</a>',
+    '<a href="javascript:;">Menu</a>',
+    "<a href='JavaScript:Void(0);' title=menu>x</a>",
+    '<a href=javascript:void(0)>x</a>',
+    '<a href="javascript:">x</a>',
+    'javascript:void(0)',
+    '"javascript:void 0"',
+    '<img src="data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=" alt="">',
+    // An image never runs the SVG's script, whatever the SVG holds.
+    '<img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">',
+    '<picture><source srcset="data:image/svg+xml;utf8,%3Csvg%3E%3C/svg%3E"><img src="a.png"></picture>',
+    '<video poster="data:image/svg+xml,%3Csvg%3E%3C/svg%3E" src="https://cdn.example/v.mp4"></video>',
+  ];
+  for (const v of notHigh) t.not(detectXss(v)?.confidence, 'high', `not high: ${v}`);
+  const high = [
+    '<a href="javascript:void(alert(1))">x</a>',
+    '<a href="javascript:void(0);alert(1)">x</a>',
+    '<a href="javascript:void(0)>alert(1)">x</a>',
+    '<a href="javascript:void(0) ,alert(1)">x</a>',
+    '<a href="javascript:void(0)\n;alert(1)">x</a>',
+    '<a href="javascript:void(0)%0aalert(1)">x</a>',
+    '<a href="javascript:void(0)//&#10;alert(1)">x</a>',
+    '<a href="javascript:\'<img src=x onerror=alert(1)>\'">x</a>',
+    '<a href="javascript:void(0)" onclick="alert(1)">x</a>',
+    'javascript:void(0);alert(1)',
+    "javascript:void(0)'+alert(1)+'",
+    '<img src="data:image/svg+xml,<svg onload=alert(1)>">',
+    '<iframe src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">',
+    '<a href="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">x</a>',
+    '<svg><use href="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+#x"/></svg>',
+    '<object data="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">',
+    '<img src="data:text/html,x"> <a href="data:image/svg+xml,x">y</a>',
+    '<img src="data:image/svg+xml,x"> href="data:image/svg+xml,x',
+  ];
+  for (const v of high) t.equal(detectXss(v)?.confidence, 'high', `high: ${v}`);
+});
+
+t.test('only a plainly spelled javascript: scheme can be an inert placeholder', async (t) => {
+  for (const v of ['<a probe="ja\tvascript: ">x</a>', '<a href="ja&Tab;vascript:">x</a>', '<a href="java&#10;script:void(0)">x</a>', 'jav&#x09;ascript:void(0)']) {
+    t.equal(detectXss(v)?.confidence, 'high', `high: ${JSON.stringify(v)}`);
+  }
+  t.not(detectXss('<a href="JAVASCRIPT:void(0)">x</a>')?.confidence, 'high');
+});
+
+t.test('a JSON-LD data block the value opens and closes is not a script', async (t) => {
+  const notHigh = [
+    '<script type="application/ld+json">{"@context":"https://schema.org","@type":"Organization"}</script>',
+    '<p>Our office</p><script type="application/ld+json">{"@context":"https://schema.org","@type":"LocalBusiness","name":"Café; Bar","url":"https://example.com/?a=1&b=2"}</script>',
+    "<script type='Application/LD+JSON'>{}</script>",
+  ];
+  for (const v of notHigh) t.not(detectXss(v)?.confidence, 'high', `not high: ${v}`);
+  t.equal(detectXss(notHigh[0]!)?.confidence, 'medium', 'still reported');
+  const high = [
+    '<script type="application/ld+json" src="//evil.example/x.js"></script>',
+    '<script type="application/ld+json" type="text/javascript">alert(1)</script>',
+    '<script type="application/ld+json">{}</script><script>alert(1)</script>',
+    '<script type="application/ld+json" onload=alert(1)>',
+    '<script  type="application/ld+json">{}</script>',
+    '<script type="application/ld+json ">{}</script>',
+    '<script type="application/json">{}</script>',
+    '<script type="importmap">{"imports":{"a":"//evil.example/a.js"}}</script>',
+    '<script type="application/ld+json">{"x":"</script><img src=x onerror=alert(1)>"}</script>',
+    '<script type="application/ld+json">{}</script></script>',
+    'x=1;</script><script type="application/ld+json">{}</script>',
+  ];
+  for (const v of high) t.equal(detectXss(v)?.confidence, 'high', `high: ${v}`);
+});
+
+t.test('DOM clobbering: names that real forms use, or that cannot be shadowed, pass', async (t) => {
+  for (const v of ['<form name="domain" action="/search"><input name="q"></form>', '<form name="location"><input name="zip"></form>', '<form><input type="number" name="children" min="0"></form>', '<img name="head" src="h.png">']) {
+    t.not(detectXss(v)?.confidence, 'high', `not high: ${v}`);
+  }
 });
