@@ -209,6 +209,49 @@ export function payloadText(text: string): { text: string } | { runs: string[] }
 }
 
 /**
+ * Message bytes that are UTF-16 text: a producer on .NET or Windows writes `Encoding.Unicode`
+ * (UTF-16LE) into an Event Hubs, Service Bus, Kinesis or Kafka message, a spreadsheet's "Unicode
+ * text" export is uploaded as a blob, and the consumer decodes them as UTF-16. Read as UTF-8, their
+ * text is interleaved with NULs, which payloadText judges binary: not read at all. Recognised by a
+ * byte order mark (any text), or without one when the bytes have the shape of ASCII text in UTF-16
+ * (of the first 128 code units, at least three in four a printable ASCII byte beside a zero byte,
+ * at one parity) and decode to a JSON document. The JSON test matters: 16-bit samples that sit in
+ * 32..126 (temperatures in °F) have that shape too, and read as text, one such series in fifteen
+ * tripped a detector; none parses as JSON. So BOM-less UTF-16 that is not JSON (plain text a
+ * consumer decodes by convention) is still not read. Only called for bytes already judged not to be
+ * UTF-8 text (no cost on other payloads); two byte compares for most of them, else one pass over at
+ * most 256 bytes, then one decode (and one JSON.parse when BOM-less).
+ */
+export function utf16Text(b: Uint8Array): string | undefined {
+  if (b.length < 8) return undefined;
+  if ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff)) {
+    // FF FE 00 00 is UTF-32LE's mark, not UTF-16's.
+    if (b[0] === 0xff && b[2] === 0 && b[3] === 0) return decodeCharset(b, 'utf-32');
+    return decodeCharset(b, 'utf-16');
+  }
+  // BOM-less, only JSON is read: its first code unit opens it (or is white space), in either order.
+  // Two byte compares end the probe for almost every binary payload.
+  if (b.length % 2 !== 0 || !(b[1] === 0 ? jsonStart(b[0]!) : b[0] === 0 && jsonStart(b[1]!))) return undefined;
+  const n = Math.min(b.length, 256);
+  let le = 0;
+  let be = 0;
+  for (let i = 0; i + 1 < n; i += 2) {
+    const x = b[i]!;
+    const y = b[i + 1]!;
+    if (y === 0 && ((x >= 32 && x < 127) || x === 9 || x === 10 || x === 13)) le++;
+    else if (x === 0 && ((y >= 32 && y < 127) || y === 9 || y === 10 || y === 13)) be++;
+  }
+  const units = n >> 1;
+  const text = le * 4 >= units * 3 ? decodeCharset(b, 'utf-16le') : be * 4 >= units * 3 ? decodeCharset(b, 'utf-16be') : undefined;
+  return text !== undefined && looksLikeJson(text) && tryJson(text).ok ? text : undefined;
+}
+
+/** `{`, `[`, or white space that may precede them. */
+function jsonStart(c: number): boolean {
+  return c === 123 || c === 91 || c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+/**
  * A small multipart/form-data reader: field names, file names and text parts. Binary file content is
  * not inspected (it is not text an interpreter will run; sink checks cover what the code does with it).
  */
@@ -343,7 +386,16 @@ export function decodePayload(
     // Decoded or raw bytes may be binary data (protobuf, Avro, an image, compressed or encrypted
     // bytes), not text: read by its text runs, or not at all (payloadText). Read as text, one random
     // payload in thirty trips a detector.
-    const read = payloadText(binary);
+    let read = payloadText(binary);
+    if (read === undefined || 'runs' in read) {
+      // Not UTF-8 text: perhaps UTF-16 text (utf16Text), read as its consumer decodes it.
+      const raw16 = base64 ? base64Bytes(text) : raw instanceof Uint8Array ? raw : undefined;
+      const t16 = raw16 === undefined ? undefined : utf16Text(raw16);
+      if (t16 !== undefined) {
+        const read16 = payloadText(t16);
+        if (read16 !== undefined && 'text' in read16) read = read16;
+      }
+    }
     if (read === undefined || 'runs' in read) {
       const value = read === undefined ? undefined : read.runs;
       return problem ? { value, problem } : { value };
@@ -391,23 +443,38 @@ function brokenJson(text: string, max: number, problem?: BodyProblem): DecodedBo
   return out;
 }
 
+/**
+ * A JSON document under a content type that says otherwise (a form, multipart, CSV, YAML) is also
+ * read as JSON, at `#json`: API Gateway and Function URLs hand the body over whatever its type, and
+ * a Lambda handler's `JSON.parse(event.body)` (or Azure's `request.json()`) never looks at the
+ * header, while the form reading splits the document at `=` and `&` (`{"q":"1' OR '1'='1"}` became
+ * key `{"q":"1' OR '1'` and value `1"}`, and the tautology was in neither). Costs a look at the
+ * text's first and last characters when it is not JSON.
+ */
+function withJson(out: DecodedBody, text: string): DecodedBody {
+  if (!looksLikeJson(text)) return out;
+  const j = tryJson(text);
+  if (j.ok) (out.alts ??= []).push({ segment: '#json', value: j.value });
+  return out;
+}
+
 /** A body's text as its content type says the application reads it: JSON, form fields, multipart or text. */
 function interpret(text: string, decoding: Decoding, contentType: string | undefined, max: number): DecodedBody {
   const mt = decoding === 'body' ? mediaType(contentType) : '';
   if (mt === 'application/json' || mt.endsWith('+json') || mt === 'text/json') {
     const j = tryJson(text);
-    return j.ok ? { value: j.value } : brokenJson(text, max, 'invalid-json');
+    return j.ok ? { value: j.value } : withForm(brokenJson(text, max, 'invalid-json'), text, decoding);
   }
-  if (mt === 'application/x-www-form-urlencoded') return { value: parseForm(text) };
+  if (mt === 'application/x-www-form-urlencoded') return withJson({ value: parseForm(text) }, text);
   if (mt === 'multipart/form-data' && contentType !== undefined) {
     const boundary = param(contentType, 'boundary');
     const parsed = boundary ? parseMultipart(text, boundary) : undefined;
-    return parsed ? { value: parsed } : { value: text, problem: 'invalid-multipart' };
+    return parsed ? { value: parsed } : withJson({ value: text, problem: 'invalid-multipart' }, text);
   }
   // The text stays the value (a schema sees what the handler receives); the reading is walked too.
   if (lineJsonMedia(mt)) return brokenJson(text, max);
-  if (mt === 'text/csv' || mt === 'application/csv' || mt === 'text/tab-separated-values') return { value: text, alts: [{ segment: '#csv', value: csvRows(text, max) }], textCovered: true };
-  if (yamlMedia(mt)) return { value: text, alts: [{ segment: '#yaml', value: yamlScalars(text, max) }], textCovered: true };
+  if (mt === 'text/csv' || mt === 'application/csv' || mt === 'text/tab-separated-values') return withJson({ value: text, alts: [{ segment: '#csv', value: csvRows(text, max) }], textCovered: true }, text);
+  if (yamlMedia(mt)) return withJson({ value: text, alts: [{ segment: '#yaml', value: yamlScalars(text, max) }], textCovered: true }, text);
   // Text, unknown or missing content type: JSON when it is JSON (clients often omit the header, and
   // the handler will JSON.parse it anyway), otherwise the text itself.
   if (looksLikeJson(text)) {
@@ -426,7 +493,21 @@ function interpret(text: string, decoding: Decoding, contentType: string | undef
     const alts = messageReadings(text, max);
     if (alts !== undefined) return { value: text, alts };
   }
-  return { value: text };
+  return withForm({ value: text }, text, decoding);
+}
+
+/**
+ * A form-encoded HTTP body under another content type (text/plain, none, octet-stream, or JSON that
+ * does not parse) is also read as a form, at `#form`: a webhook handler's `new URLSearchParams(
+ * event.body)` or `querystring.parse` reads it whatever the header says, and the caller chooses the
+ * header. Whole, the text hid what a detector reads at a value's start (`user=admin'--&n=1`). Message
+ * texts get the same reading from messageReadings. Costs a scan up to the first character a form
+ * does not hold (a space, in prose).
+ */
+function withForm(out: DecodedBody, text: string, decoding: Decoding): DecodedBody {
+  if (decoding !== 'body' || text.length > SNIFF_MAX_TEXT || !formShaped(text)) return out;
+  (out.alts ??= []).push({ segment: '#form', value: parseForm(firstPairs(text, SNIFF_MAX_VALUES)) });
+  return out;
 }
 
 /** Characters of an application/x-www-form-urlencoded text (what encoders leave unescaped, and `[]`). */
@@ -446,11 +527,11 @@ function formShaped(s: string): boolean {
 
 /**
  * CSV whose quoting matters: a doubled quote, or a quoted field in a text of several lines whose first
- * line has a delimiter. Unquoted CSV needs no reading of its own (its fields are its text).
+ * line has a delimiter; or unquoted CSV with a consistent shape (unquotedCsv).
  */
 function csvShaped(s: string): boolean {
   const q = s.indexOf('"');
-  if (q === -1) return false;
+  if (q === -1) return unquotedCsv(s);
   if (s.includes('""', q)) return true;
   const nl = s.indexOf('\n');
   if (nl === -1) return false;
@@ -460,6 +541,91 @@ function csvShaped(s: string): boolean {
   // A quote that opens a field (at a line's start or after a delimiter), not one inside prose.
   for (let i = q; i !== -1; i = s.indexOf('"', i + 1)) if (i === 0 || fieldDelimiter(s.charCodeAt(i - 1)) || s.charCodeAt(i - 1) === 10) return true;
   return false;
+}
+
+/** Lines compared by unquotedCsv, and the characters it looks at. */
+const CSV_PROBE_LINES = 5;
+const CSV_PROBE_CHARS = 4096;
+
+/**
+ * Unquoted CSV or TSV with a header row (an export, a blob upload, a record set): a first line of
+ * column names (csvHeader) split by the delimiter it holds most of, and each of the next lines (up to
+ * CSV_PROBE_LINES in all, within CSV_PROBE_CHARS) holding as many of it. Its fields are in its text,
+ * but a consumer hands each field on alone, and what a detector reads from a value's start
+ * (`admin'--`, `javascript:…`, `` `id` ``) is only a value's start in the field: in the text it
+ * follows a delimiter, and was missed. The header row is what keeps prose, code and log lines out:
+ * read field by field, their pieces are values no one sends alone (a `…, OR 97201` address line gave
+ * ` OR 97201`, a boolean-SQL finding); headerless data rows are still read as text only. Cost: at
+ * most two passes over the first line and one over CSV_PROBE_CHARS characters, only for a message
+ * text that is not JSON, a form or YAML.
+ */
+function unquotedCsv(s: string): boolean {
+  const end = Math.min(s.length, CSV_PROBE_CHARS);
+  let comma = 0;
+  let semi = 0;
+  let tab = 0;
+  let pipe = 0;
+  let i = 0;
+  for (; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || c === 13) break;
+    if (c === 44) comma++;
+    else if (c === 59) semi++;
+    else if (c === 9) tab++;
+    else if (c === 124) pipe++;
+  }
+  if (i >= end) return false;
+  // The delimiter csvRows picks for the same line: most frequent, ties to the earlier of , ; tab |.
+  let delim = 44;
+  let want = comma;
+  if (semi > want) [delim, want] = [59, semi];
+  if (tab > want) [delim, want] = [9, tab];
+  if (pipe > want) [delim, want] = [124, pipe];
+  if (want === 0 || !csvHeader(s, i, delim)) return false;
+  let lines = 1;
+  let count = 0;
+  let content = false;
+  for (; i < end && lines < CSV_PROBE_LINES; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || c === 13) {
+      if (content) {
+        if (count !== want) return false;
+        lines++;
+      }
+      count = 0;
+      content = false;
+    } else {
+      content = true;
+      if (c === delim) count++;
+    }
+  }
+  // The last line compared when the text (or the probe) ends in it: whole only at the text's end.
+  if (content && i === s.length) {
+    if (count !== want) return false;
+    lines++;
+  }
+  return lines >= 2;
+}
+
+/**
+ * `s[0, end)` split at `delim` is a row of column names: each 1 to 64 characters, a letter or `_`
+ * first, then letters, digits, spaces, `_`, `-` and `.` (`order_id`, `Unit price`, `e-mail`), no
+ * space at either end.
+ */
+function csvHeader(s: string, end: number, delim: number): boolean {
+  let len = 0;
+  for (let i = 0; i <= end; i++) {
+    const c = i < end ? s.charCodeAt(i) : delim;
+    if (c === delim) {
+      if (len === 0 || len > 64 || s.charCodeAt(i - 1) === 32) return false;
+      len = 0;
+      continue;
+    }
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    if (len === 0 ? !letter : !(letter || (c >= 48 && c <= 57) || c === 32 || c === 45 || c === 46)) return false;
+    len++;
+  }
+  return true;
 }
 
 function fieldDelimiter(c: number): boolean {

@@ -25,9 +25,6 @@ export interface EncodedField {
   value: string;
 }
 
-/** SNS allows 10 message attributes; anything past this many is not SNS's. */
-const MAX_ATTRIBUTES = 64;
-
 function isObj(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array);
 }
@@ -51,10 +48,12 @@ function cloudEvent(v: Obj, base: Segment[], out: EncodedField[]): void {
 
 function sns(v: Obj, out: EncodedField[]): void {
   if (typeof v.Type !== 'string' || typeof v.TopicArn !== 'string' || !v.TopicArn.startsWith('arn:') || !isObj(v.MessageAttributes)) return;
-  let n = 0;
+  // Every attribute: SNS itself sends at most 10, but an HTTP(S) endpoint reads whatever is POSTed
+  // to it, and a cap here (64, once) let 64 padding attributes hide a short Binary one (`fGlk` is
+  // `|id`, too short for the walk to try as base64) from its decoded reading, silently. The fields
+  // found count against `max` (maxStrings), and the loop is bounded by the parsed document's size.
   for (const name in v.MessageAttributes) {
     if (!Object.prototype.hasOwnProperty.call(v.MessageAttributes, name)) continue;
-    if (++n > MAX_ATTRIBUTES) return;
     const a = v.MessageAttributes[name];
     if (isObj(a) && a.Type === 'Binary' && typeof a.Value === 'string' && a.Value.length > 0) {
       out.push({ path: ['MessageAttributes', name, 'Value'], value: a.Value });

@@ -188,12 +188,59 @@ function httpSources(parts: HttpParts, query: Record<string, string | string[]>,
   return sources;
 }
 
+/** Token claims that name the deployment (its issuer URL, often an internal host; its client id), not the caller. */
+const PLATFORM_CLAIMS: ReadonlySet<string> = new Set(['iss', 'aud']);
+
+function callerClaims(claims: Obj): Obj {
+  const out: Obj = Object.create(null) as Obj;
+  for (const k in claims) if (hasOwn.call(claims, k) && !PLATFORM_CLAIMS.has(k)) out[k] = claims[k];
+  return out;
+}
+
+/**
+ * What an authorizer passes to the function: a Cognito or JWT authorizer's token claims, and a Lambda
+ * authorizer's context. The user writes many of those claims (`name`, `nickname`, `custom:*`
+ * attributes: a user pool lets a signed-in user update their own attributes, and an identity
+ * provider's profile fields come through federation as they are), and a handler reads them as trusted
+ * identity (`claims['custom:tenant']` into a query, a key, a path). Read as the AppSync identity is:
+ * without the issuer and audience, and without API Gateway's own `integrationLatency`. REST APIs
+ * put the claims under `authorizer.claims` and a Lambda authorizer's context flat in `authorizer`;
+ * HTTP APIs under `authorizer.jwt.claims` and `authorizer.lambda`. IAM authorization (`authorizer.iam`)
+ * is AWS's verified identity, not read. Costs one check per request without an authorizer.
+ */
+function authorizerSources(authorizer: unknown, sources: InputSource[]): void {
+  if (!isObj(authorizer)) return;
+  const base = 'requestContext.authorizer';
+  const jwt = authorizer.jwt;
+  if (isObj(jwt)) {
+    if (isObj(jwt.claims)) sources.push({ kind: 'metadata', path: `${base}.jwt.claims`, value: callerClaims(jwt.claims) });
+    if (isObj(authorizer.lambda)) sources.push({ kind: 'metadata', path: `${base}.lambda`, value: authorizer.lambda });
+    return;
+  }
+  if (isObj(authorizer.lambda)) {
+    sources.push({ kind: 'metadata', path: `${base}.lambda`, value: authorizer.lambda });
+    return;
+  }
+  if (isObj(authorizer.iam)) return;
+  const out: Obj = Object.create(null) as Obj;
+  let any = false;
+  for (const k in authorizer) {
+    if (!hasOwn.call(authorizer, k) || k === 'integrationLatency') continue;
+    const v = authorizer[k];
+    out[k] = k === 'claims' && isObj(v) ? callerClaims(v) : v;
+    any = true;
+  }
+  if (any) sources.push({ kind: 'metadata', path: base, value: out });
+}
+
 function normalizeV1(e: Obj): Normalized {
   const rc = isObj(e.requestContext) ? e.requestContext : {};
   const identity = isObj(rc.identity) ? rc.identity : {};
   const parts = headerParts(e.headers, e.multiValueHeaders);
   const method = str(e.httpMethod)?.toUpperCase();
   const resource = str(e.resource);
+  const sources = httpSources(parts, queryParts(e.queryStringParameters, e.multiValueQueryStringParameters, false), e.pathParameters, str(e.path), e.body, e.isBase64Encoded === true);
+  authorizerSources(rc.authorizer, sources);
   return {
     kind: 'http',
     trigger: 'apigw-v1',
@@ -205,7 +252,7 @@ function normalizeV1(e: Obj): Normalized {
       route: method && resource ? `${method} ${resource}` : undefined,
       path: str(e.path),
       ip: str(identity.sourceIp),
-      sources: httpSources(parts, queryParts(e.queryStringParameters, e.multiValueQueryStringParameters, false), e.pathParameters, str(e.path), e.body, e.isBase64Encoded === true),
+      sources,
     },
   };
 }
@@ -220,6 +267,8 @@ function normalizeV2(e: Obj, rc: Obj): Normalized {
   // rawQueryString keeps repeated keys apart and keys verbatim (`user[$ne]`); the parsed map joins them.
   const query = rawQuery !== undefined ? parseForm(rawQuery) : queryParts(e.queryStringParameters, undefined, false);
   if (rawQuery !== undefined && isObj(e.queryStringParameters)) addMapValues(query, e.queryStringParameters);
+  const sources = httpSources(parts, query, e.pathParameters, str(e.rawPath), e.body, e.isBase64Encoded === true);
+  authorizerSources(rc.authorizer, sources);
   return {
     kind: 'http',
     trigger,
@@ -231,7 +280,7 @@ function normalizeV2(e: Obj, rc: Obj): Normalized {
       route: routeKey && routeKey !== '$default' ? routeKey : undefined,
       path: str(e.rawPath) ?? str(http.path),
       ip: str(http.sourceIp),
-      sources: httpSources(parts, query, e.pathParameters, str(e.rawPath), e.body, e.isBase64Encoded === true),
+      sources,
     },
   };
 }
@@ -263,11 +312,15 @@ interface Binaries {
   found: Array<{ segs: Array<string | number>; value: string }>;
 }
 
-/** Binary attributes read decoded per image: more is padding, not a document's fields. */
-const MAX_BINARIES = 16;
-
+/**
+ * Every binary attribute is read decoded. A cap (16 per image, once) skipped the rest silently: 16
+ * padding attributes, then `|id` or `admin'--` in the 17th, whose base64 is too short for the walk
+ * to try decoding it. The work is bounded by the stream record's size (an item is at most 400 KB),
+ * and each decoded value counts against `limits.maxStrings` like any string, so thousands of tiny
+ * attributes end in a `limits.strings` finding, not in a skip.
+ */
 function keepBinary(bin: Binaries | undefined, value: unknown, index?: number): void {
-  if (bin === undefined || typeof value !== 'string' || value.length === 0 || bin.found.length >= MAX_BINARIES) return;
+  if (bin === undefined || typeof value !== 'string' || value.length === 0) return;
   bin.found.push({ segs: index === undefined ? [...bin.segs] : [...bin.segs, index], value });
 }
 
@@ -659,6 +712,35 @@ function normalizeAppSync(e: Obj, info: Obj): Normalized {
   };
 }
 
+/**
+ * Amazon MQ for RabbitMQ (`aws:rmq`): a text header value arrives as its bytes, `{ bytes: [104, 105] }`,
+ * which the whole-event walk sees as numbers; the consumer reads the UTF-8 text. Each message's
+ * decoded headers are a source of their own, at the path of the header in the event (the message
+ * data, base64, is read by the walk). Costs two property reads on every other direct event.
+ */
+function rabbitHeaderSources(event: Obj): InputSource[] {
+  if (event.eventSource !== 'aws:rmq' || !isObj(event.rmqMessagesByQueue)) return [];
+  const out: InputSource[] = [];
+  const byQueue = event.rmqMessagesByQueue;
+  for (const queue in byQueue) {
+    const list = byQueue[queue];
+    if (!hasOwn.call(byQueue, queue) || !Array.isArray(list)) continue;
+    list.forEach((m: unknown, i: number) => {
+      const props = isObj(m) ? m.basicProperties : undefined;
+      const headers = isObj(props) ? props.headers : undefined;
+      if (!isObj(headers)) return;
+      let text: Obj | undefined;
+      for (const name in headers) {
+        const h = headers[name];
+        if (!hasOwn.call(headers, name) || !isObj(h) || !Array.isArray(h.bytes) || !h.bytes.every((b) => typeof b === 'number')) continue;
+        (text ??= Object.create(null) as Obj)[name] = Buffer.from(h.bytes as number[]).toString('utf8');
+      }
+      if (text !== undefined) out.push({ kind: 'metadata', path: formatPath('event.rmqMessagesByQueue', [queue, i, 'basicProperties', 'headers']), value: text });
+    });
+  }
+  return out;
+}
+
 export function normalize(event: unknown): Normalized {
   if (isObj(event)) {
     const rc = isObj(event.requestContext) ? event.requestContext : undefined;
@@ -688,9 +770,16 @@ export function normalize(event: unknown): Normalized {
       };
     }
     if (typeof event.triggerSource === 'string' && typeof event.userPoolId === 'string') {
-      return { kind: 'event', trigger: 'cognito', request: recordRequest('cognito', [{ kind: 'record', path: 'request', value: event.request }]) };
+      // `userName` is what the user typed at sign-up (a user pool allows any letters, marks, symbols,
+      // numbers and punctuation in it: `admin'--`, `<svg/onload=…>`), outside `request`; a trigger
+      // that migrates users, sends messages or writes a profile row uses it as it is.
+      const sources: InputSource[] = [{ kind: 'record', path: 'request', value: event.request }];
+      if (typeof event.userName === 'string') sources.push({ kind: 'metadata', path: 'userName', value: event.userName });
+      return { kind: 'event', trigger: 'cognito', request: recordRequest('cognito', sources) };
     }
   }
   // Direct invoke or an unknown trigger: the whole event is untrusted.
-  return { kind: 'event', trigger: 'direct', request: recordRequest('direct', [{ kind: 'event', path: 'event', value: event, validate: true }]) };
+  const sources: InputSource[] = [{ kind: 'event', path: 'event', value: event, validate: true }];
+  if (isObj(event)) sources.push(...rabbitHeaderSources(event));
+  return { kind: 'event', trigger: 'direct', request: recordRequest('direct', sources) };
 }

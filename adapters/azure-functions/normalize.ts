@@ -8,7 +8,7 @@ import type { InvocationContext } from '@azure/functions';
 import { eachFormPair, forwardedEntries, nullRecord, parseCookieHeader, pathSegments } from '../../src/decode';
 import { appendSegment } from '../../src/paths';
 import { isAzureHttpRequest, readBodyKeepReadable } from './body';
-import { declaresOtherCharset } from '../../src/body';
+import { declaresOtherCharset, utf16Text } from '../../src/body';
 import type { InputSource, InspectionRequest } from '../../src/types';
 
 type Obj = Record<string, unknown>;
@@ -367,6 +367,14 @@ const BLOB_PLATFORM_METADATA = new Set(['uri', 'properties', 'sys', 'invocationI
  */
 const BLOB_UPLOADER_PROPERTIES = ['contentType', 'contentDisposition', 'contentEncoding', 'contentLanguage', 'cacheControl'];
 
+/**
+ * The CloudEvents 1.0 context attributes and data members of an Event Grid event in the CloudEvents
+ * schema; every other top-level member is an extension attribute. `source` and `type` are not read:
+ * they name the publisher and the event kind (a dev publisher's `http://localhost:…` source is not
+ * input a handler acts on).
+ */
+const CLOUDEVENT_CORE: ReadonlySet<string> = new Set(['specversion', 'id', 'source', 'type', 'datacontenttype', 'dataschema', 'subject', 'time', 'data', 'data_base64']);
+
 /** Cosmos DB system properties: set by the database, not by whoever wrote the document. */
 const COSMOS_SYSTEM = new Set(['_rid', '_self', '_etag', '_attachments', '_ts', '_lsn']);
 
@@ -455,7 +463,8 @@ export function normalizeTrigger(type: string, payload: unknown, context: Invoca
   if (t === 'blobtrigger') {
     const sources: InputSource[] = [];
     if (payload instanceof Uint8Array) {
-      if (isText(payload)) sources.push(record('payload', payload));
+      // UTF-16 text (a spreadsheet's "Unicode text" export) holds NULs: read decoded (utf16Text).
+      if (isText(payload) || utf16Text(payload) !== undefined) sources.push(record('payload', payload));
     } else if (payload !== undefined && payload !== null) sources.push(record('payload', payload));
     for (const [k, v] of Object.entries(meta)) {
       if (BLOB_PLATFORM_METADATA.has(k)) continue;
@@ -479,6 +488,17 @@ export function normalizeTrigger(type: string, payload: unknown, context: Invoca
       sources.push({ kind: 'record', path: 'payload.data_base64', value: payload.data_base64, decoding: 'auto', base64: true, validate: true });
     } else sources.push(record('payload.data', payload.data));
     sources.push({ kind: 'metadata', path: 'payload.subject', value: payload.subject });
+    // CloudEvents schema: extension attributes (`"tenant": …` beside `data`) are set by whoever
+    // publishes to a custom topic, and the handler reads them as `event.tenant`; the GCP adapter
+    // reads a CloudEvent's the same way. The Event Grid schema has a fixed member set, no extensions.
+    if (typeof payload.specversion === 'string') {
+      let ext: Obj | undefined;
+      for (const k in payload) {
+        if (!Object.prototype.hasOwnProperty.call(payload, k) || CLOUDEVENT_CORE.has(k)) continue;
+        (ext ??= Object.create(null) as Obj)[k] = payload[k];
+      }
+      if (ext !== undefined) sources.push({ kind: 'metadata', path: 'payload', value: ext });
+    }
     return [{ suffix: '', request: req(sources) }];
   }
 

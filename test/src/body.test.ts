@@ -1,6 +1,6 @@
 import t from 'tap';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
-import { decodePayload } from '../../src/body';
+import { decodePayload, utf16Text } from '../../src/body';
 
 const doc = { note: "x' UNION SELECT password FROM users --", n: 1 };
 const json = Buffer.from(JSON.stringify(doc));
@@ -57,7 +57,8 @@ t.test('a body in a declared non-UTF-8 charset is also read in that charset', as
   t.equal(decodePayload('{"q":"plain"}', 'body', 'application/json; charset=utf-7', false).alts, undefined, 'the same text both ways: read once');
   t.equal(decodePayload('{"q":"x+ACc-"}', 'body', 'application/json; charset=utf-8', false).alts, undefined, 'UTF-8 declared: read once');
   t.equal(decodePayload('{"q":"x+ACc-"}', 'body', 'application/json', false).alts, undefined, 'no charset: read once');
-  t.equal(decodePayload('q=x%2BACc-', 'body', 'text/plain; charset=utf-7', false).alts, undefined, 'no + in it: nothing else to read');
+  // (Form-shaped text under text/plain has its form reading, `#form`; no charset reading.)
+  t.equal(decodePayload('q=x%2BACc-', 'body', 'text/plain; charset=utf-7', false).alts?.find((a) => a.segment === '#charset'), undefined, 'no + in it: nothing else to read');
   t.same(decodePayload('x+ACc- OR 1=1', 'body', 'text/plain; charset=utf-7', false).alts?.find((a) => a.segment === '#charset')?.value, "x' OR 1=1");
   // After inflation too.
   const { gzipSync } = await import('node:zlib');
@@ -87,4 +88,90 @@ t.test('multipart parameters are read as busboy reads them', async (t) => {
   t.same(files("name=\"f\"; filename*=UTF-8''%2E%2E%2Fetc%2Fpasswd"), [{ filename: '../etc/passwd', content: 'hi' }], 'the extended form, decoded');
   t.same(files("name=\"f\"; filename=\"a.txt\"; filename*=UTF-8''b%3B.txt"), [{ filename: 'a.txt', content: 'hi', 'filename*': 'b;.txt' }], 'both forms, when they differ');
   t.same(decodePayload(mp('name="x;y"'), 'body', 'multipart/form-data; boundary="b"', false).value, { 'x;y': 'hi' }, 'a quoted boundary and field name');
+});
+
+t.test('message bytes in UTF-16 are read as their consumer decodes them (utf16Text)', async (t) => {
+  const le = (s: string) => Buffer.from(s, 'utf16le');
+  const be = (s: string) => Buffer.from(le(s)).swap16();
+  const bom = (b: Buffer, mark: number[]) => Buffer.concat([Buffer.from(mark), b]);
+  const text = JSON.stringify(doc);
+  // With a byte order mark, any text; without one, JSON in either byte order.
+  t.equal(utf16Text(bom(le(text), [0xff, 0xfe])), text);
+  t.equal(utf16Text(bom(be(text), [0xfe, 0xff])), text);
+  t.equal(utf16Text(bom(le('id,note\r\n1,plain text\r\n'), [0xff, 0xfe])), 'id,note\r\n1,plain text\r\n');
+  t.equal(utf16Text(le(text)), text);
+  t.equal(utf16Text(be(text)), text);
+  // As a message payload (raw bytes, or base64 as Kinesis, Kafka and Pub/Sub carry them).
+  for (const bytes of [le(text), be(text), bom(le(text), [0xff, 0xfe])]) {
+    t.same(decodePayload(bytes, 'auto', undefined, false).value, doc, 'bytes');
+    t.same(decodePayload(bytes.toString('base64'), 'auto', undefined, true).value, doc, 'base64');
+  }
+  // Not UTF-16: BOM-less text that is not JSON, 16-bit samples that sit in printable ASCII (72 °F,
+  // 73 °F… are `H\0I\0`), odd lengths, short input, and bytes that are UTF-8 text in the first place.
+  t.equal(utf16Text(le('id,note\r\n1,plain text\r\n')), undefined, 'BOM-less plain text');
+  const samples = Buffer.alloc(400);
+  for (let i = 0; i < 200; i++) samples.writeInt16LE(60 + Math.round(30 * Math.sin(i / 7)), i * 2);
+  t.equal(utf16Text(samples), undefined, 'temperature samples');
+  t.notSame(decodePayload(samples, 'auto', undefined, false).value, samples.toString('utf16le'), 'samples are not read as text');
+  t.equal(utf16Text(Buffer.concat([le(text), Buffer.from([0x41])])), undefined, 'odd length');
+  t.equal(utf16Text(le('{}')), undefined, 'too short');
+  t.equal(utf16Text(Buffer.from(text)), undefined, 'UTF-8');
+  // UTF-32LE's mark starts like UTF-16LE's.
+  const u32 = Buffer.alloc(4 + text.length * 4);
+  u32.set([0xff, 0xfe, 0, 0]);
+  for (let i = 0; i < text.length; i++) u32.writeUInt32LE(text.charCodeAt(i), 4 + i * 4);
+  t.equal(utf16Text(u32), text, 'UTF-32LE with its mark');
+  // An HTTP body is text by its content type, not sorted like message bytes: unchanged.
+  t.type(decodePayload(le(text), 'body', 'application/json', false).value, 'string');
+});
+
+t.test('unquoted CSV and TSV messages with a header row are read field by field', async (t) => {
+  const csv = (text: string) => decodePayload(text, 'auto', undefined, false).alts?.find((a) => a.segment === '#csv')?.value;
+  t.same(csv("id,name,note\r\n7,Ann,admin'--\r\n8,Bob,ok\r\n"), [['id', 'name', 'note'], ['7', 'Ann', "admin'--"], ['8', 'Bob', 'ok']]);
+  t.same(csv('order_id\tUnit price\te-mail\n1\t9.50\ta@example.com\n'), [['order_id', 'Unit price', 'e-mail'], ['1', '9.50', 'a@example.com']]);
+  t.same(csv('a;b\n1;`id`'), [['a', 'b'], ['1', '`id`']], 'the last line without a line break');
+  t.same(csv('a|b\nx|javascript:alert(1)\n'), [['a', 'b'], ['x', 'javascript:alert(1)']]);
+  // Not read by fields: no header row (prose, addresses, code, logs, markdown), one line, or rows
+  // whose delimiter count differs from the header's.
+  for (const text of [
+    'Hi team, the export fails since Monday.\nThanks, Ann',
+    '12 Main St, Springfield, IL 62701\n4 Elm Rd, Portland, OR 97201\n',
+    'SELECT id, name FROM users WHERE id = ?\nUPDATE users SET name = ?, email = ? WHERE id = ?\n',
+    '2026-11-29T10:00:00Z,INFO,worker started\n2026-11-29T10:00:01Z,WARN,retrying\n',
+    '| name | value |\n|---|---|\n| a | b |\n',
+    'exec(cmd, args)\nspawn(cmd, opts)\n',
+    'key=value, other=thing\nx=1, y=2\n',
+    'id,name\n',
+    'id,name',
+    'id,name\n1,2,3\n',
+    'id,name\n1\n',
+    'name ,id\n1,2\n',
+  ]) {
+    t.equal(csv(text), undefined, JSON.stringify(text));
+  }
+});
+
+t.test('a JSON document under a form, multipart, CSV or YAML content type is also read as JSON', async (t) => {
+  const text = JSON.stringify({ user: "1' OR '1'='1", n: 1 });
+  for (const ct of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'multipart/form-data', 'text/csv', 'application/yaml']) {
+    const d = decodePayload(text, 'body', ct, false);
+    t.same(d.alts?.find((a) => a.segment === '#json')?.value, { user: "1' OR '1'='1", n: 1 }, ct);
+  }
+  // The form reading stays what a form parser makes of it (schemas see it); JSON-looking text that does
+  // not parse, and ordinary forms, get no JSON reading.
+  t.same(decodePayload('a=1&b=2', 'body', 'application/x-www-form-urlencoded', false), { value: { a: '1', b: '2' } });
+  t.equal(decodePayload('{"a":1', 'body', 'application/x-www-form-urlencoded', false).alts, undefined);
+  t.equal(decodePayload('{a=1}', 'body', 'application/x-www-form-urlencoded', false).alts, undefined);
+});
+
+t.test('a form-encoded HTTP body under another content type is also read as a form', async (t) => {
+  const text = "user=admin'--&n=1";
+  for (const ct of ['text/plain', undefined, 'application/octet-stream', 'application/json']) {
+    t.same(decodePayload(text, 'body', ct, false).alts?.find((a) => a.segment === '#form')?.value, { user: "admin'--", n: '1' }, String(ct));
+  }
+  // Prose, JSON, and a declared form (read as a form already) get no second form reading.
+  t.equal(decodePayload('a = b and c', 'body', 'text/plain', false).alts, undefined);
+  t.equal(decodePayload('{"a":"b=c"}', 'body', 'text/plain', false).alts, undefined);
+  t.same(decodePayload('a=1', 'body', 'application/x-www-form-urlencoded', false), { value: { a: '1' } });
+  t.equal(decodePayload('=1', 'body', 'text/plain', false).alts, undefined, 'no name before =');
 });

@@ -106,3 +106,13 @@ t.test('engine: the decoded payload counts against the limits', async (t) => {
   // Read decoded by the walk (base64 text) before the envelope's reading: the limit is met there.
   t.equal(v.findings[0]?.path, 'body.message.data["#base64"]');
 });
+
+t.test('encodedFields: an SNS document with many attributes still gives every Binary one, up to max', async (t) => {
+  const attrs: Record<string, unknown> = {};
+  for (let i = 0; i < 100; i++) attrs[`s${i}`] = { Type: 'String', Value: `v${i}` };
+  attrs.cmd = { Type: 'Binary', Value: 'fGlk' };
+  const doc = { Type: 'Notification', TopicArn: 'arn:aws:sns:us-east-1:123456789012:t', MessageAttributes: attrs };
+  t.same(encodedFields(doc, 10), [{ path: ['MessageAttributes', 'cmd', 'Value'], value: 'fGlk' }]);
+  for (let i = 0; i < 20; i++) attrs[`b${i}`] = { Type: 'Binary', Value: 'aGk=' };
+  t.equal(encodedFields(doc, 10).length, 10, 'at most max fields (the engine reports what lies beyond as a limit)');
+});
