@@ -966,7 +966,9 @@ function fold(c: number): number {
  * 25 characters, or -1), ends a `scheme:` and another separator follows it.
  */
 function isUrlAt(t: string, lo: number, hi: number, f: number): boolean {
-  return f >= 2 && f < 25 && t.charCodeAt(lo + f - 1) === 58 && lo + f + 1 < hi && isSep(t.charCodeAt(lo + f + 1));
+  // A scheme of one letter is a drive: `C:\\Windows\\…` (a JSON-escaped path typed as is) and
+  // `C://inetpub//…` are drive paths, which Windows reads with the repeated separators collapsed.
+  return f >= 3 && f < 25 && t.charCodeAt(lo + f - 1) === 58 && lo + f + 1 < hi && isSep(t.charCodeAt(lo + f + 1));
 }
 
 /** The first separator among the first 25 characters of t[lo, hi), from lo, or -1. */

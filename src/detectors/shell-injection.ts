@@ -182,6 +182,8 @@ const LIST_NAMES: ReadonlySet<string> = new Set([
 ]);
 def(F_ECHO, 'echo printf print');
 def(F_PREFIX, 'time nohup sudo doas env exec eval command builtin then do else nice timeout xargs watch strace setsid');
+// cmd.exe: `call whoami` runs whoami (and expands `%x%` once more: `call %x%%y%`).
+def(F_PREFIX | F_CI, 'call');
 
 // Windows cmd.exe (case-insensitive).
 def(
@@ -198,6 +200,9 @@ def(
     'where cd chdir pushd popd',
 );
 def(F_WEAK | F_INTERP | F_CI, 'cmd');
+// PowerShell aliases that are also abbreviations: judged by their arguments (`gci env:`).
+def(F_WEAK | F_CI, 'gci gi');
+def(F_STRONG | F_CI, 'get-item get-itemproperty');
 def(F_STRONG | F_INTERP | F_CI, 'powershell pwsh powershell_ise');
 // PowerShell cmdlets and aliases that fetch or run code (case-insensitive).
 def(
@@ -407,8 +412,53 @@ function isGlobSysPath(norm: string): boolean {
   return false;
 }
 
-/** Absolute path into a directory that holds executables. */
+/**
+ * Absolute path into a directory that holds executables. Empty and `.` segments are dropped first
+ * (`//bin//whoami`, `/usr/./bin/id`, `/./bin/sh`: every shell and execve resolve them the same), only
+ * for an absolute path of at most 256 characters that holds one (two native searches, then a copy).
+ */
 function isBinPath(lower: string): boolean {
+  if (binPrefix(lower)) return true;
+  if (lower.charCodeAt(0) !== 47 || lower.length > 256 || (lower.indexOf('//') === -1 && lower.indexOf('/./') === -1)) return false;
+  let out = '';
+  for (let k = 0; k < lower.length; k++) {
+    const c = lower.charCodeAt(k);
+    if (c === 47 && out.charCodeAt(out.length - 1) === 47) continue;
+    if (c === 46 && out.charCodeAt(out.length - 1) === 47 && lower.charCodeAt(k + 1) === 47) {
+      k++;
+      continue;
+    }
+    out += lower.charAt(k);
+  }
+  return binPrefix(out);
+}
+
+/** The unambiguous Unix command names (lower case), for isGlobCommandName. */
+let strongNames: string[] | undefined;
+
+/**
+ * `/*\/who*mi`, `/*\/n?at`: a command path whose directory is all wildcards (which isGlobSysPath
+ * leaves to comments) and whose last segment, spelled with wildcards and at least two letters,
+ * matches an unambiguous command. Only asked of a word in command position that starts with
+ * `/` and holds a glob: one glob match per table name (a few hundred, each bounded by the segment).
+ */
+function isGlobCommandName(norm: string): boolean {
+  if (norm.length > 64) return false;
+  const slash = norm.lastIndexOf('/');
+  const last = norm.slice(slash + 1);
+  if (last.length < 3 || !hasGlobChar(last)) return false;
+  let letters = 0;
+  for (let k = 0; k < last.length; k++) if (isLetter(last.charCodeAt(k))) letters++;
+  if (letters < 2) return false;
+  if (strongNames === undefined) {
+    strongNames = [];
+    for (const [name, f] of TABLE) if ((f & F_STRONG) !== 0 && name.length >= 2) strongNames.push(name);
+  }
+  for (const name of strongNames) if (globMatch(last, name)) return true;
+  return false;
+}
+
+function binPrefix(lower: string): boolean {
   return (
     lower.startsWith('/bin/') ||
     lower.startsWith('/sbin/') ||
@@ -503,6 +553,9 @@ function classifyArg(norm: string, flags: number): number {
   }
   if (c0 === 37 && norm.indexOf('%', 1) > 1) return isSensitivePath(norm.toLowerCase()) ? A_HARD : A_MED;
   if (c0 === 33 && len > 1 && lookupName(norm.slice(1)) !== 0) return A_HARD; // !cmd (vi/ex escape)
+  // PowerShell's environment drive (`gci env:`, `type env:AWS_SECRET_ACCESS_KEY`): the function's
+  // credentials. (`env:` alone would otherwise read as a word ending in a colon, prose.)
+  if (len >= 4 && norm.charCodeAt(3) === 58 && (c0 | 32) === 101 && (c1 | 32) === 110 && (norm.charCodeAt(2) | 32) === 118) return A_HARD;
   // Numbers and dotted quads: the characters are counted first (nothing returns before the counts
   // are read), and the same loop notes a `/`, which a native search looked for before it.
   let digits = 0;
@@ -714,6 +767,9 @@ class Pass {
           this.onRedir();
           break;
         case TK_QTAIL:
+          this.onQtail();
+          this.finalize(false);
+          return;
         case TK_END:
         default:
           this.finalize(false);
@@ -883,6 +939,12 @@ class Pass {
       this.report('obfuscation', `The command is built from characters cut out of a variable (${short(lx.slice)}), a filter-evasion idiom`, H);
       return;
     }
+    // PowerShell `$env:NAME` as a statement of its own after a separator (`x;$env:AWS_SECRET_ACCESS_KEY`)
+    // prints the variable: the function's credentials. At the value's start it is a name in text.
+    if ((flags & W_VAR) !== 0 && this.posKind !== K_START && this.posKind !== K_SUBST_MD && envStatement(lx.s, lx.start, lx.end)) {
+      this.report('powershell', 'A PowerShell $env: variable is read as a statement of its own', H);
+      return;
+    }
     // A word made only of expansions: $CMD, ${c}, $a.
     if (norm.length === 0 && (flags & W_VAR) !== 0 && (flags & W_QUOTED) === 0) {
       const v = lx.firstVar;
@@ -905,6 +967,19 @@ class Pass {
         }
         this.startRecord('$0', F_STRONG | F_INTERP, false);
         this.dollarZero = true;
+        return;
+      }
+      // `${x:-whoami}`, `${x=id}`: an unset variable's default value is the command.
+      const dflt = paramDefault(lx.s, lx.start, lx.end);
+      if (dflt !== '' && this.posKind === K_START) {
+        // The value is the command line (`${CC:-gcc} -O2` in a build setting): judged as its
+        // default would be, like any first word.
+        const bin = dflt.charCodeAt(0) === 47;
+        this.startRecord(dflt, bin ? lookupName(baseName(dflt)) | F_STRONG : lookupName(dflt), bin);
+        return;
+      }
+      if (dflt !== '') {
+        this.report('obfuscated-command', `The command '${short(dflt)}' is the default value of an unset variable`, H);
         return;
       }
       // An unset variable expands to nothing: the next word is the command (`$u wget`).
@@ -935,7 +1010,7 @@ class Pass {
     let cls = 0;
     let sys = false;
     const lower = norm.toLowerCase();
-    if (norm.charCodeAt(0) === 47 && (flags & W_GLOB) !== 0 && isGlobSysPath(norm)) {
+    if (norm.charCodeAt(0) === 47 && (flags & W_GLOB) !== 0 && (isGlobSysPath(norm) || isGlobCommandName(norm))) {
       this.report('glob-path', `A command path spelled with wildcards ('${short(norm)}')`, H);
       return;
     }
@@ -950,6 +1025,12 @@ class Pass {
       cls = F_STRONG | F_INTERP | F_CI;
     } else {
       cls = lookupName(norm);
+      if (cls === 0 && norm.charCodeAt(0) === 64 && norm.length > 2) {
+        // cmd.exe's `@` (no echo for this line) before a command: `&@whoami` runs whoami. A cmd
+        // name only; `@user` handles and decorators are no command in any shell.
+        cls = lookupName(norm.slice(1));
+        if ((cls & F_CI) === 0) cls = 0;
+      }
     }
 
     if (cls !== 0 && this.posKind >= K_SUBST && this.subKind === SUB_BACKTICK && norm !== lower) {
@@ -1499,6 +1580,35 @@ class Pass {
     return j + 64 >= n || n - j <= 64;
   }
 
+  /**
+   * An unmatched quote glued between letters inside an argument (`wget doesn't work`, `ssh won't
+   * connect`, `cat O'Neil's file`): an apostrophe. The lexer ends the stream there (the rest would be
+   * an unterminated string, which no shell runs), so the prose after it was never counted and a
+   * support message's line "curl isn't installed" read as a command with one plain argument. The
+   * words of the rest of that line count as prose here, as they would have without the apostrophe.
+   * Cost: only on a value that ends in such a quote while a command record is open; at most
+   * QTAIL_SCAN characters read, no allocation.
+   */
+  private onQtail(): void {
+    if (!this.active || this.cls === 0 || this.args === 0) return;
+    const s = this.lx.s;
+    const q = this.lx.start;
+    if (q < 1 || q + 1 >= this.lx.n || !isLetter(s.charCodeAt(q - 1)) || !isLetter(s.charCodeAt(q + 1))) return;
+    const lim = Math.min(this.lx.n, q + QTAIL_SCAN);
+    // The letters after the quote (`t` of `doesn't`) count too: the word they end is prose, even as
+    // the first argument of a tool that takes a subcommand (`docker isn't starting`).
+    let inWord = false;
+    for (let k = q + 1; k < lim; k++) {
+      const c = s.charCodeAt(k);
+      if (c === 10 || c === 13) break;
+      if (c === 32 || c === 9) inWord = false;
+      else if (!inWord) {
+        inWord = true;
+        if (isLetter(c)) this.prose++;
+      }
+    }
+  }
+
   // ---- the decision --------------------------------------------------------------------------------
 
   /** Judges the current command record. `bySep`: it ended at a command separator. */
@@ -1595,6 +1705,38 @@ class Pass {
       // (`\nat www.example.com`, a stack frame `\n\tat com.example.Foo.bar(Foo.java:42)`): text.
       conf = M;
     }
+    if (
+      conf === H &&
+      kind === K_GLUED &&
+      this.args === 0 &&
+      COLUMN_WORDS.has(this.name) &&
+      !this.sys &&
+      !this.pipeIn &&
+      !this.redirected &&
+      fieldList(this.lx.s)
+    ) {
+      // A column list (`first;last;id`, `name;age;id\nAnn;42;7`: a CSV header in the `;` format of
+      // European spreadsheets) ends a field with a word that is also a command. The attack spelling
+      // is `x;id` or `;id;`; a value of three or more plain fields per line, the first no command,
+      // with nothing else in it, is data: shown, not blocked. Unambiguous commands (`a;b;whoami`)
+      // and anything with an argument, a blank or a shell character stay high; so do `env` and `set`
+      // (they print the function's credentials) and every name not in COLUMN_WORDS.
+      conf = M;
+    }
+    if (
+      conf !== H &&
+      this.ctx !== CTX_NONE &&
+      kind === K_SPACED &&
+      this.args === 0 &&
+      (cls & F_WEAK) !== 0 &&
+      !QUIET_ALONE.has(this.nameLower) &&
+      breakoutShape(this.lx.s, this.ctx === CTX_SINGLE ? 39 : 34)
+    ) {
+      // `x' ; id ; '`, `x" && id #`: the value's first quote closes the application's string, a
+      // separator follows it, and the value ends by reopening that string or commenting out its
+      // close. The spaced spelling of `';id;'`; prose has no such frame.
+      conf = H;
+    }
     // `$0` with nothing to run is a price ("Free|$0", "$0; shipping extra"): no finding at all.
     if (this.dollarZero && !this.interpFlag && !this.hard) conf = undefined;
     if (conf === undefined || (this.best !== undefined && RANK[this.best.confidence] >= RANK[conf])) return;
@@ -1666,6 +1808,246 @@ function kindPhrase(kind: number): string {
 
 function kindText(kind: number): string {
   return kind === K_START ? '' : ' after ' + kindPhrase(kind);
+}
+
+/**
+ * Column names that are also commands printing nothing secret (the user id, recent logins, memory,
+ * processes): the only names fieldList may downgrade. Exact case (`Id` names no command anyway).
+ */
+const COLUMN_WORDS: ReadonlySet<string> = new Set(['id', 'last', 'free', 'top']);
+
+/** The longest run psTickName reads as one command name (the longest table name is 21). */
+const TICK_RUN_MAX = 48;
+
+function isTickRunChar(c: number): boolean {
+  return isAlnum(c) || c === 96 || c === 45 || c === 95 || c === 46;
+}
+
+/**
+ * PowerShell's escape character inside a command name: `` i`e`x ``, `` Inv`oke-Exp`ression ``,
+ * `` wh`oami ``. Outside double quotes a backtick before a letter is that letter, so PowerShell runs
+ * `iex`; the sh lexer reads the backticks as command substitution and never sees the name
+ * (Invoke-Obfuscation's "ticks", against Azure Functions' PowerShell worker or a `pwsh -c` sink).
+ * A run of name characters with a backtick glued between two letters or digits, which names an
+ * unambiguous command once the backticks are dropped, in command position (the value's start, or
+ * after `; | & ( { =` or a line break, blanks between): high. Markdown (``run `iex` here``), SQL
+ * identifiers (`` `db`.`users` ``) and prose mentions (`he wrote i`e`x`) are not such runs or not in
+ * command position. Cost: one native search per backtick-glued run; each run is read once (the next
+ * search starts past it), at most TICK_RUN_MAX characters sliced per run. Linear.
+ */
+function psTickName(value: string): Detection | undefined {
+  const n = value.length;
+  let from = 0;
+  for (;;) {
+    const k = value.indexOf('`', from);
+    if (k < 0 || k + 1 >= n) return undefined;
+    from = k + 1;
+    if (k === 0 || !isAlnum(value.charCodeAt(k - 1)) || !isAlnum(value.charCodeAt(k + 1))) continue;
+    let a = k;
+    while (a > 0 && isTickRunChar(value.charCodeAt(a - 1))) a--;
+    let b = k + 1;
+    while (b < n && isTickRunChar(value.charCodeAt(b))) b++;
+    from = b;
+    // Position first (no allocation): runs inside text (`a`b c`d`) stop here.
+    if (b - a > TICK_RUN_MAX || !opensStatement(value, a - 1, true)) continue;
+    let name = '';
+    let ok = true;
+    for (let j = a; j < b; j++) {
+      const c = value.charCodeAt(j);
+      if (c !== 96) name += value.charAt(j);
+      // A backtick at either end of the run, or two in a row, is markdown or a substitution.
+      else if (j === a || j + 1 === b || value.charCodeAt(j + 1) === 96) ok = false;
+    }
+    if (!ok) continue;
+    if ((lookupName(name) & F_STRONG) === 0 && !subcommandAt(value, name, b)) continue;
+    return { rule: 'shell.obfuscated-command', confidence: 'high', reason: `The command name '${short(name)}' is split by PowerShell backtick escapes.` };
+  }
+}
+
+/**
+ * What may stand before a statement (after blanks): the start, `; | ( {`, `=`, a line break, and,
+ * when `amp`, `&` (cmd's separator and PowerShell's call operator before a name; before a script
+ * block's own operator it would be `& &{`, which is nothing).
+ */
+function opensStatement(value: string, p: number, amp = false): boolean {
+  while (p >= 0 && (value.charCodeAt(p) === 32 || value.charCodeAt(p) === 9)) p--;
+  if (p < 0) return true;
+  const c = value.charCodeAt(p);
+  return c === 59 || c === 124 || c === 40 || c === 123 || c === 61 || c === 10 || c === 13 || (amp && c === 38);
+}
+
+/** The operators that run a script block, with the brace (a blank between is read as a second spelling). */
+const PS_BLOCK_OPS = ['&{', '& {', '.{', '. {', '%{', '% {', 'icm{', 'icm {', 'ICM{', 'ICM {'];
+
+/**
+ * A PowerShell script block run where it stands: `&{whoami}`, `. {ipconfig}`, `1|%{iex $_}`
+ * (ForEach-Object), `icm {net user}` (Invoke-Command). To sh, `&` and `{` are a separator and a word
+ * (`{whoami}` names no command), so the passes never see the name inside; PowerShell runs it. High
+ * when the block's first word, backticks dropped, is an unambiguous command (or `net user`…) and the
+ * operator opens a statement (`&` `.` `icm` after the start, `; | ( { =` or a line break; `%` after a
+ * pipe). `Use &{ } for blocks`, JSON, `${var}`, `%{name}` templates and `.{` in Zig or CSS are not.
+ * Cost: one native search per operator spelling in PS_BLOCK_OPS (a value of `{{` or `${${` has no
+ * hit: a search per `{` was ~10 µs/KB there), then per hit a few blanks read back and a short name
+ * run read forward (at most 16 + TICK_RUN_MAX characters). Blanks read back stop at the previous hit.
+ */
+function psScriptBlock(value: string): Detection | undefined {
+  for (const op of PS_BLOCK_OPS) {
+    let from = 0;
+    for (;;) {
+      const h = value.indexOf(op, from);
+      if (h < 0) break;
+      from = h + 1;
+      const c = op.charCodeAt(0);
+      let invoked: boolean;
+      if (c === 38 || c === 46) invoked = opensStatement(value, h - 1);
+      else if (c === 37) {
+        let q = h - 1;
+        while (q >= 0 && (value.charCodeAt(q) === 32 || value.charCodeAt(q) === 9)) q--;
+        invoked = q >= 0 && value.charCodeAt(q) === 124;
+      } else invoked = (h === 0 || !isTickRunChar(value.charCodeAt(h - 1))) && opensStatement(value, h - 1);
+      if (!invoked) continue;
+      let a = h + op.length;
+      while (a < value.length && a - h < 16 && (value.charCodeAt(a) === 32 || value.charCodeAt(a) === 9)) a++;
+      let b = a;
+      while (b < value.length && b - a <= TICK_RUN_MAX && isTickRunChar(value.charCodeAt(b))) b++;
+      if (b === a || b - a > TICK_RUN_MAX) continue;
+      let name = '';
+      for (let j = a; j < b; j++) if (value.charCodeAt(j) !== 96) name += value.charAt(j);
+      if ((lookupName(name) & F_STRONG) !== 0 || subcommandAt(value, name, b)) {
+        return { rule: 'shell.powershell', confidence: 'high', reason: `A PowerShell script block runs the command '${short(name)}'.` };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `net`, `reg`, `sc` (ticked: `` n`et ``) followed at `b`, after blanks, by one of their subcommands. */
+function subcommandAt(value: string, name: string, b: number): boolean {
+  const sub = SUBCOMMANDS.get(name.toLowerCase());
+  if (sub === undefined) return false;
+  let a = b;
+  while (a < value.length && (value.charCodeAt(a) === 32 || value.charCodeAt(a) === 9)) a++;
+  if (a === b) return false;
+  let e = a;
+  while (e < value.length && e - a <= 12 && isLetter(value.charCodeAt(e))) e++;
+  return e > a && e - a <= 12 && sub.has(value.slice(a, e).toLowerCase());
+}
+
+/**
+ * The command a word of one parameter expansion with a default runs: `${x:-whoami}`, `${x:=id}`,
+ * `${x-/bin/sh}` expand, with `x` unset (as an attacker's made-up name is), to the default; bash then
+ * runs it. '' unless s[a, b) is exactly `${NAME OP WORD}` with OP one of `:-` `:=` `-` `=` and WORD a
+ * command name (unambiguous for `-` and `=`, which a Spring placeholder `${server-id}` also spells) or
+ * a path into a binary directory. At most 64 characters read; called for a command word only.
+ */
+function paramDefault(s: string, a: number, b: number): string {
+  if (b - a > 64 || b - a < 6 || s.charCodeAt(a) !== 36 || s.charCodeAt(a + 1) !== 123 || s.charCodeAt(b - 1) !== 125) return '';
+  let k = a + 2;
+  while (k < b && (isAlnum(s.charCodeAt(k)) || s.charCodeAt(k) === 95)) k++;
+  if (k === a + 2) return '';
+  const colon = s.charCodeAt(k) === 58;
+  if (colon) k++;
+  const op = s.charCodeAt(k);
+  if (op !== 45 && op !== 61) return '';
+  const w = s.slice(k + 1, b - 1);
+  if (w.length === 0) return '';
+  for (let j = 0; j < w.length; j++) {
+    const c = w.charCodeAt(j);
+    if (!(isAlnum(c) || c === 95 || c === 45 || c === 46 || c === 47)) return '';
+  }
+  const f = lookupName(w);
+  if ((f & F_STRONG) !== 0 || (colon && f !== 0) || (w.charCodeAt(0) === 47 && isBinPath(w.toLowerCase()))) return w;
+  return '';
+}
+
+/** s[a, b) is `$env:NAME` (any case), the whole word, NAME a variable name, and the statement ends after it. */
+function envStatement(s: string, a: number, b: number): boolean {
+  if (b - a < 6 || b - a > 80 || s.charCodeAt(a) !== 36 || s.charCodeAt(a + 4) !== 58) return false;
+  if ((s.charCodeAt(a + 1) | 32) !== 101 || (s.charCodeAt(a + 2) | 32) !== 110 || (s.charCodeAt(a + 3) | 32) !== 118) return false;
+  for (let k = a + 5; k < b; k++) {
+    const c = s.charCodeAt(k);
+    if (!(isAlnum(c) || c === 95)) return false;
+  }
+  // A statement ends there: the value's end or a separator, after blanks. An assignment
+  // (`$env:NODE_ENV = 'production'`, `$env:Path += …`) or words after it are no read.
+  let k = b;
+  while (k < s.length && k - b < 16 && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9)) k++;
+  if (k >= s.length) return true;
+  const c = s.charCodeAt(k);
+  return c === 59 || c === 124 || c === 38 || c === 10 || c === 13 || c === 41 || c === 125;
+}
+
+/**
+ * The frame of a quote break-out with blanks (for finalize): the first `q` in `s` is followed, after
+ * blanks, by `;`, `&` or `|`, and the value's last non-blank character is `q` (the string reopened
+ * for the application's own closing quote) or `#` (a comment swallowing it). Two native searches and
+ * a few characters read; only for a bare word command after a spaced separator in a quote pass.
+ */
+function breakoutShape(s: string, q: number): boolean {
+  const i = s.indexOf(String.fromCharCode(q));
+  if (i < 0) return false;
+  let j = i + 1;
+  while (j < s.length && j - i < 8 && (s.charCodeAt(j) === 32 || s.charCodeAt(j) === 9)) j++;
+  const c = s.charCodeAt(j);
+  if (c !== 59 && c !== 38 && c !== 124) return false;
+  let e = s.length - 1;
+  while (e > j && (s.charCodeAt(e) === 32 || s.charCodeAt(e) === 9)) e--;
+  const last = s.charCodeAt(e);
+  return e > j && (last === q || last === 35);
+}
+
+/** The longest value fieldList reads. */
+const FIELD_LIST_MAX = 4096;
+
+function isFieldChar(c: number): boolean {
+  return isAlnum(c) || c === 95 || c === 45 || c === 46 || c === 64;
+}
+
+/**
+ * Whether `s` is only `;`-separated fields of identifier characters (letters, digits, `_ - . @`),
+ * one or more lines of them, with no empty field, three or more fields on some line, and a first
+ * field that is a word (letters, `_`, `-`) naming no command. Read only for a finding about to be downgraded (finalize): one walk,
+ * at most FIELD_LIST_MAX characters, one slice.
+ */
+function fieldList(s: string): boolean {
+  const n = s.length;
+  if (n > FIELD_LIST_MAX) return false;
+  let fields = 1;
+  let most = 0;
+  let len = 0; // length of the current field
+  let firstEnd = -1;
+  for (let k = 0; k < n; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 59 || c === 10 || c === 13) {
+      if (len === 0) {
+        // `\r\n` is one line break; any other empty field (`;;`, `;id;`, a leading `;`) is not data.
+        if (c === 10 && k > 0 && s.charCodeAt(k - 1) === 13) continue;
+        return false;
+      }
+      if (firstEnd < 0) {
+        firstEnd = k;
+        // A header's first column is a name (`name`, `user_id`), not an address (`127.0.0.1;x;id`).
+        for (let j = 0; j < k; j++) if (!isLetter(s.charCodeAt(j)) && s.charCodeAt(j) !== 95 && s.charCodeAt(j) !== 45) return false;
+      }
+      len = 0;
+      if (c === 59) fields++;
+      else {
+        if (fields > most) most = fields;
+        fields = 1;
+      }
+    } else if (isFieldChar(c)) len++;
+    else return false;
+  }
+  if (len === 0) return false;
+  if (fields > most) most = fields;
+  return most >= 3 && firstEnd > 0 && lookupName(s.slice(0, firstEnd)) === 0;
+}
+
+/** How far onQtail reads the line after an apostrophe. */
+const QTAIL_SCAN = 160;
+
+function isLetter(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 }
 
 function isAlnum(c: number): boolean {
@@ -2076,6 +2458,16 @@ function plainClean(value: string): boolean {
  * when the caller has it (the engine does), which spares the presence pass on plain values.
  */
 export function detectShellInjection(value: string, mask?: number): Detection | undefined {
+  // Argument injection: a value that starts with an option (or a git `ext::` URL) is read before the
+  // fast paths, which look for shell characters and know nothing of `--upload-pack=`.
+  // (Only where the engine's gate, needsAlso in detectors/index.ts, lets the value through: a shell
+  // character or a blank. `--to-command=id` without one never reaches here from the engine, and the
+  // gate's promise, no finding on a value it skips, holds for direct calls too.)
+  const c0 = value.charCodeAt(0);
+  if (c0 === 45 || c0 === 101 || c0 === 32) {
+    const ai = argumentInjection(value, mask);
+    if (ai !== undefined) return ai;
+  }
   if (mask !== undefined) {
     // No P_SHELL character (see plainClean): SHELL_CHAR_CLASSES is wider than the P_SHELL set, and
     // its OTHER kind is `? @ ~`, of which only `?` is one (`jane.oneil@example.com`).
@@ -2110,6 +2502,111 @@ export function detectShellInjection(value: string, mask?: number): Detection | 
   if (built !== undefined) return built;
   if ((n < LONG_VALUE && (pf & P_BRK) === 0) || value.indexOf(']::') === -1) return d;
   return better(d, powershellStaticCall(value));
+}
+
+/**
+ * Options that make a tool run a program the value names, when the value reaches its argument list
+ * as one argument (`execFile('git', ['clone', url])`, `ssh host`, `tar … file`, PHP `mail()`'s fifth
+ * parameter): no shell and no separator needed. Lower case; matched at the value's start, the value
+ * lower-cased up to OPT_SCAN characters. `-c`/`--config` keys are checked apart (GIT_KEYS).
+ */
+const EXEC_OPTIONS = [
+  // git
+  '--upload-pack',
+  '--receive-pack',
+  '--exec=',
+  // ssh (option names are case-insensitive)
+  '-oproxycommand',
+  '-o proxycommand',
+  '-olocalcommand',
+  '-o localcommand',
+  '-opermitlocalcommand',
+  '-o permitlocalcommand',
+  // tar
+  '--checkpoint-action',
+  '--to-command',
+  '--use-compress-program',
+  '--rsh-command',
+  '--info-script',
+  '--new-volume-script',
+  // rsync, zip, wget
+  '--rsh=',
+  '--rsync-path',
+  '--unzip-command',
+  '-tt ',
+  '-tt=',
+  '--use-askpass',
+  // find
+  '-exec ',
+  '-execdir ',
+  // sendmail (PHP mail()'s additional parameters): log to a web root, or a queue directory for it
+  '-x/',
+  '-oqueuedirectory',
+  // Chromium and Electron
+  '--gpu-launcher',
+  '--renderer-cmd-prefix',
+  '--browser-subprocess-path',
+  '--utility-cmd-prefix',
+];
+
+/** git configuration keys (after `-c` / `--config`) that run a program or allow a transport that does. */
+const GIT_KEYS = ['core.sshcommand', 'core.gitproxy', 'core.pager', 'core.fsmonitor', 'core.hookspath', 'protocol.', 'credential.helper', 'uploadpack.', 'diff.external', 'filter.', 'alias.'];
+
+const OPT_SCAN = 48;
+
+/**
+ * The short options that are also how a line of prose or a list item starts (`-exec summary
+ * attached`, `-TT is my tag`, `-x/y coordinates`) count only with what they run: a command name or
+ * an absolute path after `-exec` / `-TT`, a path two directories deep after sendmail's `-X/`.
+ */
+function optionArgumentRuns(o: string, head: string): boolean {
+  if (o === '-x/') {
+    let slashes = 0;
+    for (let k = 2; k < head.length && head.charCodeAt(k) !== 32; k++) if (head.charCodeAt(k) === 47) slashes++;
+    return slashes >= 3;
+  }
+  if (o !== '-exec ' && o !== '-execdir ' && o !== '-tt ' && o !== '-tt=') return true;
+  let a = o.length;
+  while (a < head.length && head.charCodeAt(a) === 32) a++;
+  let e = a;
+  while (e < head.length && head.charCodeAt(e) !== 32 && head.charCodeAt(e) !== 59) e++;
+  if (e === a) return false;
+  return head.charCodeAt(a) === 47 || lookupName(head.slice(a, e)) !== 0;
+}
+
+/**
+ * Argument injection: the value, after blanks, starts with an option from EXEC_OPTIONS, with a git
+ * `-c KEY=` / `--config KEY` whose key is in GIT_KEYS, or is a git `ext::` URL (runs its command
+ * when the transport is allowed). One lower-cased copy of at most OPT_SCAN characters, only for a
+ * value whose first non-blank characters are `-` and a letter or `-`, or `ext::`.
+ */
+function argumentInjection(value: string, mask: number | undefined): Detection | undefined {
+  let a = 0;
+  while (a < value.length && a < 16 && value.charCodeAt(a) === 32) a++;
+  const c = value.charCodeAt(a);
+  if (c !== 45 && c !== 101) return undefined;
+  // The engine's gate (see detectShellInjection); the mask is computed only past the test above.
+  if (((mask ?? charMask(value)) & (SHELL_CHAR_CLASSES | C.SPACE | C.PLUS)) === 0) return undefined;
+  if (value.startsWith('ext::', a)) {
+    return { rule: 'shell.argument-injection', confidence: 'high', reason: 'A git ext:: URL, which runs the command it names.' };
+  }
+  const c1 = value.charCodeAt(a + 1);
+  if (value.charCodeAt(a) !== 45 || !(isLetter(c1) || c1 === 45)) return undefined;
+  const head = value.slice(a, a + OPT_SCAN).toLowerCase();
+  for (const o of EXEC_OPTIONS) {
+    if (head.startsWith(o) && head.length > o.length && optionArgumentRuns(o, head)) {
+      return { rule: 'shell.argument-injection', confidence: 'high', reason: `The value starts with the option '${short(o.trim())}', which makes the tool run a program.` };
+    }
+  }
+  let k = head.startsWith('-c') ? 2 : head.startsWith('--config') ? 8 : -1;
+  if (k < 0) return undefined;
+  while (k < head.length && (head.charCodeAt(k) === 32 || head.charCodeAt(k) === 61)) k++;
+  for (const key of GIT_KEYS) {
+    if (head.startsWith(key, k)) {
+      return { rule: 'shell.argument-injection', confidence: 'high', reason: `A git -c option sets '${short(key)}', which runs a program.` };
+    }
+  }
+  return undefined;
 }
 
 function isTagNameChar(c: number): boolean {
@@ -2874,6 +3371,11 @@ function firstLineIsArgument(s: string): boolean {
     else if (c === 13 && k === nl - 1) continue;
     else if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95 || c === 91 || c === 93)) return false;
   }
+  // A line that ends in its colon is a heading (`Items:`, `Ingredients:`), not `host:80`: the list
+  // under it ("Items:\nsalt\ndate") names things, which the newline rules judge as text.
+  let last = nl - 1;
+  if (s.charCodeAt(last) === 13) last--;
+  if (s.charCodeAt(last) === 58) return false;
   return mark;
 }
 
@@ -3428,6 +3930,14 @@ function detect(value: string, pf: number, plainPct: boolean): Detection | undef
   }
   if (hasDq) {
     best = better(best, runPass(value, CTX_DOUBLE, md, 0, n, true, kinds));
+    if (best?.confidence === 'high') return best;
+  }
+  if ((pf & P_BT) !== 0) {
+    best = better(best, psTickName(value));
+    if (best?.confidence === 'high') return best;
+  }
+  if ((pf & P_SHELL) !== 0 && value.indexOf('{') !== -1) {
+    best = better(best, psScriptBlock(value));
     if (best?.confidence === 'high') return best;
   }
   // Markup attribute values (<a probe=";id">): each value is an injection point of its own.

