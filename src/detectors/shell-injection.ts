@@ -2477,6 +2477,7 @@ export function detectShellInjection(value: string, mask?: number): Detection | 
       if ((mask & (C.SPACE | C.PLUS)) === 0 || plainClean(value)) return undefined;
     }
   }
+  if ((mask === undefined || (mask & (C.PIPE | C.NEWLINE)) === (C.PIPE | C.NEWLINE)) && tableBreaksPipeline(value)) return undefined;
   // HTML (a rich-text field, a CMS body): `<button>Show more</button>` is, to a shell, `more` with
   // three redirections. When the value holds HTML tags (with at least one closing tag), the tags are
   // read as blanks and the text between them is judged; a command in the text is still a command.
@@ -2502,6 +2503,38 @@ export function detectShellInjection(value: string, mask?: number): Detection | 
   if (built !== undefined) return built;
   if ((n < LONG_VALUE && (pf & P_BRK) === 0) || value.indexOf(']::') === -1) return d;
   return better(d, powershellStaticCall(value));
+}
+
+/**
+ * A markdown table's head (`| id | status |` then `|----|--------|`): a first line that ends in `|`
+ * (blanks after it allowed) and a next line whose first non-blank is `|`. No shell runs any of such
+ * a value, wherever the application puts it in a command line: the trailing `|` carries the pipeline
+ * onto the next line, which opens with `|`, a syntax error that sh, bash, dash and zsh report before
+ * running any part of that pipeline, and a non-interactive shell exits there (nothing after it runs
+ * either); cmd.exe rejects the empty pipe element of the first line, PowerShell parses the whole
+ * script first. LLM answers, reports and tickets carry such tables, and a first column named `id`,
+ * `date`, `file` or `time` read as a command after a separator that opens the value (high). Not
+ * matched: a CR before the line break (sh reads `\r` as a command word, which ends the pipeline, and
+ * the first line runs), or a first line with a character that could carry the pipeline elsewhere or
+ * hide the `|` (quotes, backtick, `#`, `\`, `$`, `<`, brackets of a group or substitution), with
+ * which the value is read as usual. Cost: one native search for the first line break, then the first
+ * line once.
+ */
+function tableBreaksPipeline(value: string): boolean {
+  const nl = value.indexOf('\n');
+  if (nl < 1) return false;
+  let e = nl - 1;
+  while (e >= 0 && (value.charCodeAt(e) === 32 || value.charCodeAt(e) === 9)) e--;
+  if (e < 0 || value.charCodeAt(e) !== 124) return false;
+  let k = nl + 1;
+  while (k < value.length && (value.charCodeAt(k) === 32 || value.charCodeAt(k) === 9)) k++;
+  if (value.charCodeAt(k) !== 124) return false;
+  for (let i = 0; i < e; i++) {
+    const c = value.charCodeAt(i);
+    // ' " ` # \ $ < ( ) { } CR
+    if (c === 39 || c === 34 || c === 96 || c === 35 || c === 92 || c === 36 || c === 60 || c === 40 || c === 41 || c === 123 || c === 125 || c === 13) return false;
+  }
+  return true;
 }
 
 /**

@@ -2,6 +2,7 @@ import t from 'tap';
 import { detectShellInjection, PLAIN_PCT_KINDS } from '../../src/detectors/shell-injection';
 import { ShellLexer, TK_END, TK_WORD, W_UNQUOTED } from '../../src/tokenizers/shell';
 import { charMask } from '../../src/charclass';
+import { createEngine } from '../../src/engine';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -980,4 +981,32 @@ t.test('a quote break-out with blanks around the separator and a bare command, r
   for (const v of ["x' ; date ; '", "It's fine ; id card ready'", "Rock 'n' roll ; id", "Rock 'n' roll ; id '", "He said 'hi' ; id 'x'", "x' ; id card ; '"]) {
     t.not(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
   }
+});
+
+t.test('a markdown table whose first line ends in | and whose next line opens with | runs in no shell', async (t) => {
+  // The first column named like a command (`id`, `date`, `file`) read as `| id` opening the value.
+  const tables = [
+    '| id | name | note |\n|----|------|------|\n| 1 | Bob | ok |',
+    '| date | amount |\n|------|--------|\n| 2024-01-01 | 5 |',
+    '| file | owner |\n| --- | --- |\n| a | b |',
+    '| id | status |  \n  |:---|---:|\n| 1; 2 | a & b |',
+  ];
+  for (const v of tables) {
+    t.equal(detectShellInjection(v), undefined, JSON.stringify(v));
+    t.equal(detectShellInjection(v, charMask(v)), undefined, 'with its mask');
+  }
+  const e = createEngine();
+  t.equal(e.inspect({ method: 'POST', path: '/x', sources: [{ kind: 'body', path: 'body', value: { answer: tables[0] } }] }).action, 'allow', 'through the engine');
+  // What a shell does run stays high: a CR before the line break ends the pipeline (sh reads `\r` as
+  // a command), a `#` comments the trailing | out, a quote carries it past the line, a next line
+  // without a leading | continues the pipeline, and a command on the line before the table runs.
+  const runs = [
+    '| id | x |\r\n|---|---|',
+    '| id # |\n|---|',
+    "| id '|\n|---|'",
+    '| id | x |\n---|---',
+    '| id | x\n|---|---',
+    'x; cat /etc/passwd\n| a | b |\n|---|---|',
+  ];
+  for (const v of runs) t.equal(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
 });
