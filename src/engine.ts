@@ -206,6 +206,30 @@ const HEADER_EXEMPTIONS: Readonly<Record<string, readonly string[]>> = {
 const PARAM_EXEMPTIONS: Readonly<Record<string, readonly string[]>> = {
   redirect_uri: ['ssrf'],
 };
+/**
+ * Names of fields that hold a password or a client secret (lower case). A user's password is random
+ * when a password manager made it, and 20 characters drawn from every printable symbol trip one
+ * detector or another about once in 500 (`'|G%_i#~(*…` is an SQL expression to MySQL, `` g``m[x0$5 ``
+ * a shell obfuscation, `/.1O/5{#…` a path): for those users every login would be refused, every
+ * time. A password goes to a hash or a comparison, not to a page, a template, a file name, a URL or
+ * an LDAP filter, and where code does run it in a shell command, a path or a request, the checks at
+ * the sinks (child_process, fs, http) see it there. So values under these names are read only by the
+ * classes a login form is attacked with: SQL (`' or '1'='1` in the password field is the classic
+ * bypass), NoSQL operators, and JNDI lookups that a Java service behind the function may log.
+ */
+const SECRET_KEYS: ReadonlySet<string> = new Set([
+  'password', 'passwd', 'pwd', 'pass', 'passphrase', 'passcode',
+  'newpassword', 'new_password', 'new-password', 'oldpassword', 'old_password', 'old-password',
+  'currentpassword', 'current_password', 'current-password', 'confirmpassword', 'confirm_password', 'confirm-password',
+  'passwordconfirmation', 'password_confirmation', 'password-confirmation', 'password1', 'password2',
+  'repeatpassword', 'repeat_password', 'userpassword', 'user_password', 'adminpassword', 'admin_password',
+  'client_secret', 'clientsecret',
+]);
+/** Classes still read under SECRET_KEYS (see there). */
+const SECRET_READ: readonly string[] = ['sqli', 'nosqli', 'jndi'];
+/** foldedSig of SECRET_KEYS: a key whose signature is not among theirs is no secret, without lower-casing it. */
+const SECRET_SIGS = foldedSigs(SECRET_KEYS);
+
 const SENSITIVE = ['authorization', 'cookie', 'token', 'password', 'passwd', 'secret', 'api-key', 'apikey', 'api_key', 'session', 'credential', 'signature'];
 
 interface CompiledExclusion {
@@ -528,6 +552,8 @@ class Walk {
     readonly keysClean: Set<string>,
     /** The engine's repeat memo (see RepeatMemo), stamped for this invocation. */
     readonly memo: RepeatMemo,
+    /** Detector bits skipped for a string under a SECRET_KEYS name. */
+    readonly secretSkip: number,
   ) {
     this.maxStrings = opts.limits.maxStrings;
     this.maxBytes = opts.limits.maxBytes;
@@ -635,7 +661,11 @@ class Walk {
         const saved = this.skip;
         if (headers) {
           if (this.headerSigs[foldedSig(k)] === 1 || k.charCodeAt(0) >= 128 || k.charCodeAt(k.length - 1) >= 128) this.skip |= this.headerSkips.get(k.toLowerCase()) ?? 0;
-        } else if (params && k.length === 12) this.skip |= this.paramSkips.get(k) ?? 0;
+        } else {
+          if (params && k.length === 12) this.skip |= this.paramSkips.get(k) ?? 0;
+          // A password's value (see SECRET_KEYS): the signature first, so other keys cost three loads.
+          if (typeof child === 'string' && SECRET_SIGS[foldedSig(k)] === 1 && SECRET_KEYS.has(k.toLowerCase())) this.skip |= this.secretSkip;
+        }
         // A string straight to `string`, which is all value() would do with it.
         if (typeof child === 'string' && this.patch === undefined) this.string(child, depth + 1, false);
         else this.value(child, depth + 1, k);
@@ -1145,6 +1175,10 @@ function buildEngine(opts: ResolvedOptions): Engine {
   const headerSkips = exemptionBits(HEADER_EXEMPTIONS, detectors);
   const headerSigs = foldedSigs(headerSkips.keys());
   const paramSkips = exemptionBits(PARAM_EXEMPTIONS, detectors);
+  let secretSkip = 0;
+  detectors.forEach((d, i) => {
+    if (!SECRET_READ.includes(d.class)) secretSkip |= 1 << i;
+  });
   const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
   const table = detectorTable(detectors);
   const memo: RepeatMemo = { strs: new Array<string | undefined>(MEMO_SLOTS).fill(undefined), depth: new Int32Array(MEMO_SLOTS), skip: new Int32Array(MEMO_SLOTS), gen: new Int32Array(MEMO_SLOTS), mask: new Int32Array(MEMO_SLOTS), cur: 0 };
@@ -1155,7 +1189,7 @@ function buildEngine(opts: ResolvedOptions): Engine {
     // A new generation per invocation (0 marks an empty slot; after 2^32 invocations a generation
     // comes round again, and an entry that old is still exact: see RepeatMemo).
     memo.cur = (memo.cur + 1) | 0 || 1;
-    const w = new Walk(opts, detectors, minRank, headerSkips, clean, keyDetectors, pairDetectors, paramSkips, pairKeyBits, pairSigs, table, headerSigs, keysClean, memo);
+    const w = new Walk(opts, detectors, minRank, headerSkips, clean, keyDetectors, pairDetectors, paramSkips, pairKeyBits, pairSigs, table, headerSigs, keysClean, memo, secretSkip);
     for (const source of req.sources) {
       w.setSource(source, sourceSkips.get(source.kind) ?? 0, patches === undefined ? undefined : patches.forSource(source));
       let value = source.value;

@@ -350,3 +350,27 @@ t.test('base64 text read by the walk is not read again as a push envelope field'
   const at = v.findings.filter((f) => f.path === 'body.message.data["#base64"]');
   t.equal(at.length, 1, 'one finding at the decoded path');
 });
+
+t.test('password fields are read for SQL, NoSQL and JNDI only (random passwords tripped other classes)', async (t) => {
+  const e = createEngine();
+  const inspect = (kind: 'body' | 'query', value: unknown) => e.inspect(req([{ kind, path: kind, value }]));
+  // Each trips a non-SQL class in an ordinary field (the engine's own verdicts: asserted below).
+  const generated = ['g``m[x0$5TYus10h9_EN', '/.1O/5{#tqnz*y.d/2H[', '[o:|f:F#{`=.ZNWv}\'>F', '9r"0T;:n\\v;b;SH/)M#U'];
+  for (const pw of generated) {
+    t.equal(inspect('body', { note: pw }).action, 'block', `${pw} in an ordinary field`);
+    for (const key of ['password', 'Password', 'PASSWORD', 'new_password', 'confirmPassword', 'passwd', 'client_secret']) {
+      t.equal(inspect('body', { [key]: pw }).action, 'allow', `${pw} as ${key}`);
+    }
+    t.equal(inspect('body', { user: { credentials: { password: pw } } }).action, 'allow', 'nested');
+    t.equal(inspect('query', { password: pw }).action, 'allow', 'query parameter');
+    t.equal(inspect('body', { passwordHintText: pw }).action, 'block', 'a name that is not a password field');
+  }
+  // What a login form is attacked with is still found there.
+  t.equal(inspect('body', { password: "' or '1'='1" }).findings[0]?.rule, 'sqli.tautology');
+  t.equal(inspect('body', { user: { Password: "x' union select password from users--" } }).findings[0]?.class, 'sqli');
+  t.equal(inspect('body', { password: { $ne: null } }).action, 'block', 'an operator object');
+  t.equal(inspect('body', { pass: '${jndi:ldap://x.example/a}' }).findings[0]?.class, 'jndi');
+  // Only the string under the name: a sibling and the next field are read in full.
+  const v = inspect('body', { password: 'hunter2', note: '; cat /etc/passwd' });
+  t.equal(v.findings[0]?.path, 'body.note');
+});
