@@ -103,7 +103,7 @@ export function countStrings(json: string): number {
     if (typeof v === 'string') n++;
     else if (Array.isArray(v)) v.forEach(walk);
     else if (v !== null && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
+      for (const [, x] of Object.entries(v)) {
         n++;
         walk(x);
       }

@@ -56,7 +56,6 @@ export const ROUTES = Object.freeze([
   { route: 'GET /search', p: 0.07, medianMs: 350, sigma: 0.5 },
   { route: 'GET /report', p: 0.01, medianMs: 1800, sigma: 0.4 },
 ]);
-const REPORT = 4;
 
 /** Mean of the route mix's durations (ms): Σ p · median · e^(σ²/2) ≈ 125 ms. */
 export const MEAN_DURATION_MS = ROUTES.reduce((s, r) => s + r.p * r.medianMs * Math.exp((r.sigma * r.sigma) / 2), 0);

@@ -53,7 +53,7 @@ import type { Confidence, Detection } from '../types';
 
 const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
 
-const K_OTHER = 0;
+// KIND: 0 for any other character.
 const K_ALNUM = 1;
 const K_TRIGGER = 2;
 const KIND = new Uint8Array(128);

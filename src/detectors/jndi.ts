@@ -70,9 +70,6 @@ const SENSITIVE = new Set([
   'log4j',
 ]);
 
-/** Case conversion and date lookups: the letter-building tools of the obfuscated forms. */
-const TRANSFORM = new Set(['lower', 'upper', 'date']);
-
 interface Frame {
   /** Evaluated content so far (nested lookups already replaced by their values). */
   buf: string;

@@ -643,10 +643,7 @@ t.test('adversarial 1 MB inputs return without throwing', async (t) => {
     'word '.repeat(MB / 5),
   ];
   for (const v of inputs) {
-    let d: ReturnType<typeof detectSqlInjection>;
-    t.doesNotThrow(() => {
-      d = detectSqlInjection(v);
-    });
+    t.doesNotThrow(() => detectSqlInjection(v));
   }
   // An attack after a megabyte of prose is still found.
   const d = detectSqlInjection('word '.repeat(MB / 5) + "; drop table users--");
