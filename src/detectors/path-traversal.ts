@@ -840,13 +840,18 @@ function segmentText(t: string, a: number, b: number, lower: boolean): string {
 /** Longest segment worth naming; longer ones are ordinary (no system name is that long). */
 const MAX_NAMED_SEGMENT = 64;
 
+/** Link kinds of a token (analyzeToken's `link`). */
+const LINK_ATTR = 1;
+const LINK_MD = 2;
+
 /**
  * Analyses one path-like token `s[start, end)`. `leading`: it starts the value (or is the value).
- * `link`: the token is a markdown link target or an href, resolved against a URL, not a directory.
+ * `link`: the token is a link target, resolved against a URL, not a directory: LINK_ATTR (after `="`
+ * or `='`, an href or src, but also any XML attribute) or LINK_MD (after `](`, markdown); 0 if neither.
  * `lead`: it is the value's leading token, which ends at its first PT_LEAD character before `end`
  * (found by the first reading, left in `leadTokenEnd` when that reading does not decide).
  */
-function analyzeToken(s: string, start: number, end: number, leading: boolean, link: boolean, lead: boolean): Hit | undefined {
+function analyzeToken(s: string, start: number, end: number, leading: boolean, link: number, lead: boolean): Hit | undefined {
   if (!tokenTablesBuilt) buildTokenTables();
   const hit = analyzeReading(s, start, end, leading, link, lead);
   if (hit?.confidence === 'high') return hit;
@@ -1062,7 +1067,7 @@ function sepDotRun(t: string, p: number, hi: number, a: number, c: number): void
  * character, and the URL and UNC tests are given the exact end (the first 27 characters are looked
  * at first).
  */
-function analyzeReading(s: string, start: number, end: number, leading: boolean, link: boolean, lead: boolean): Hit | undefined {
+function analyzeReading(s: string, start: number, end: number, leading: boolean, link: number, lead: boolean): Hit | undefined {
   let t = s;
   let lo = start;
   let hi = end;
@@ -1338,7 +1343,18 @@ function analyzeReading(s: string, start: number, end: number, leading: boolean,
     if (climbs > 0) {
       const absoluteClimb = absolute && firstClimbAt === 1;
       const obf = (n !== undefined && n.obfuscated) || oddClimb || mixed;
-      if (out >= 2) {
+      if (out === 2 && link === LINK_MD && !obf && !targetAfterClimb && !absoluteClimb && !leading) {
+        // `[setup](../../docs/setup.md)`, `![logo](../../assets/logo.png)` in a README, a forum post
+        // or an LLM answer: a markdown link two levels up, resolved by a browser against the page's
+        // URL. A file API given the whole value reads no climb there (its first segment is `…](..`,
+        // not `..`); a sink that does read the token after `](` is a markdown renderer. Shown, not
+        // blocked. Only that shape: exactly two levels out, plain `../` (no encoding, no mixed or
+        // odd separators), no sensitive name after the climb (`](../../.env)` stays high), not the
+        // value's first token, and after `](` only: `="` is also an XML attribute
+        // (`<include file="../../x"/>`), a quote alone a JSON string; both stay high, as do three
+        // levels. Cost: none beyond the compares (the link kind is read where it already was).
+        hit = { rule: 'path.traversal', confidence: 'medium', reason: 'A markdown link that climbs two directories up.' };
+      } else if (out >= 2) {
         hit = { rule: 'path.traversal', confidence: 'high', reason: `A path that climbs ${out > 9 ? 'many' : out} directories up.` };
       } else if (out >= 1 && (obf || targetAfterClimb || absoluteClimb)) {
         const why = obf ? 'an obfuscated ../' : targetAfterClimb ? 'a ../ to a sensitive file' : 'a /../ above the root';
@@ -2226,7 +2242,7 @@ function detectFull(value: string, wrapper: Hit | undefined, from: number, nulAt
     // analysis (so the token is not read once more just to find where it stops).
     const bound = nulAt >= 0 ? nulAt : n;
     if (tokenMayHit(value, i, bound, true)) {
-      best = better(best, analyzeToken(value, i, bound, true, false, true));
+      best = better(best, analyzeToken(value, i, bound, true, 0, true));
       if (best?.confidence === 'high') return best;
       leadStart = i;
       leadEnd = leadTokenEnd;
@@ -2281,7 +2297,7 @@ function detectFull(value: string, wrapper: Hit | undefined, from: number, nulAt
       // `](../x.md)` and `href="../"`: links resolve against a URL, not a directory.
       const p1 = i > 0 ? value.charCodeAt(i - 1) : 0;
       const p2 = i > 1 ? value.charCodeAt(i - 2) : 0;
-      const link = (p1 === 40 && p2 === 93) || ((p1 === 34 || p1 === 39) && p2 === 61);
+      const link = p1 === 40 && p2 === 93 ? LINK_MD : (p1 === 34 || p1 === 39) && p2 === 61 ? LINK_ATTR : 0;
       // A token that starts at or below ASCII and holds non-ASCII units that normalize could only
       // make look-alike dots of (see plainToken) is passed without tokenMayHit and analyzeToken.
       if (known || (!(wide && plainToken(value, i, j)) && tokenMayHit(value, i, j, false))) best = better(best, analyzeToken(value, i, j, first, link, false));

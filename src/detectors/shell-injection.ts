@@ -530,6 +530,39 @@ function isAlphaLike(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c > 127;
 }
 
+/**
+ * Digits only (`8080`), or a dotted quad that reaches no outside host: 0/8, 127/8, 10/8, 172.16/12,
+ * 192.168/16 (`0.0.0.0`, `127.0.0.1`, what config files bind to). A public address is refused:
+ * `host = 203.0.113.9` asks that server about the name `=`, an out-of-band DNS probe of a blind
+ * injection. Bounded by the word's length (at most 15 characters read).
+ */
+function isNumberOrLocalQuad(w: string): boolean {
+  const n = w.length;
+  if (n === 0 || n > 15) return false;
+  let dots = 0;
+  let run = 0;
+  let o0 = 0;
+  let o1 = 0;
+  const quad = w.indexOf('.') >= 0;
+  for (let k = 0; k < n; k++) {
+    const c = w.charCodeAt(k);
+    if (c >= 48 && c <= 57) {
+      // An octet with a leading zero is octal to inet_aton (`010.1.2.3` is 8.1.2.3): refused.
+      if (quad && run === 1 && w.charCodeAt(k - 1) === 48) return false;
+      run++;
+      if (dots === 0) o0 = o0 * 10 + (c - 48);
+      else if (dots === 1) o1 = o1 * 10 + (c - 48);
+    } else if (c === 46 && run > 0 && run <= 3) {
+      dots++;
+      run = 0;
+    } else return false;
+  }
+  if (run === 0) return false;
+  if (dots === 0) return true;
+  if (dots !== 3 || run > 3) return false;
+  return o0 === 0 || o0 === 127 || o0 === 10 || (o0 === 172 && o1 >= 16 && o1 <= 31) || (o0 === 192 && o1 === 168);
+}
+
 /** Classifies one argument word: prose, evidence of a command line, or neutral. */
 function classifyArg(norm: string, flags: number): number {
   const len = norm.length;
@@ -674,6 +707,11 @@ class Pass {
   private redirected = false;
   private prose = 0;
   private args = 0;
+  /**
+   * Config-line shape `key = value` (TOML, INI, nginx-like): 1 after a first argument that is a bare
+   * `=`, 2 when the only argument after it is a number or a local dotted quad, 0 otherwise (finalize).
+   */
+  private kv = 0;
   private interpFlag = false;
   private echoShell = false;
   private special = 0; // 1 = FOR, 2 = IF
@@ -1129,6 +1167,7 @@ class Pass {
     this.redirected = false;
     this.prose = 0;
     this.args = 0;
+    this.kv = 0;
     this.interpFlag = false;
     this.echoShell = false;
     this.special = 0;
@@ -1163,6 +1202,9 @@ class Pass {
       }
       return;
     }
+    // O(1) per argument: a length test and, for the second argument only, one pass over it.
+    if (this.args === 1) this.kv = norm.length === 1 && norm.charCodeAt(0) === 61 && (flags & W_QUOTED) === 0 ? 1 : 0;
+    else this.kv = this.kv === 1 && this.args === 2 && isNumberOrLocalQuad(norm) ? 2 : 0;
     if (isVersionish(norm)) this.versionArgs++;
     if (this.special !== 0) {
       this.specialWord(norm);
@@ -1703,6 +1745,32 @@ class Pass {
     } else if (conf === H && (kind === K_NL || kind === K_SPACED) && (cls & F_STRONG) === 0 && !this.hard && !this.medStrong && !this.interpFlag && !this.pipeIn) {
       // A word that is also English after a line break or "; " with only a host or file name after it
       // (`\nat www.example.com`, a stack frame `\n\tat com.example.Foo.bar(Foo.java:42)`): text.
+      conf = M;
+    }
+    if (
+      conf === H &&
+      this.kv === 2 &&
+      this.args === 2 &&
+      (kind === K_NL || kind === K_SPACED || kind === K_START) &&
+      !strong &&
+      !this.hard &&
+      !this.interpFlag &&
+      !this.pipeIn &&
+      !this.redirected &&
+      this.nameLower !== 'kill'
+    ) {
+      // A config line `host = "0.0.0.0"`, `ping = 5`, `sleep = 10` (TOML, INI, a pasted .conf) names
+      // a setting that is also a command: its address or number reads as evidence of a command line.
+      // Run by a shell, the bare `=` becomes the command's first operand, and every command here (no
+      // F_STRONG or F_INTERP name, no /bin path) then fails on it or looks up a host called `=`:
+      // `sleep =`, `ping = 5`, `timeout = 30` stop with a usage error, `host = 127.0.0.1` asks a local
+      // server about the name `=`. Only that exact shape is shown instead of blocked: exactly two
+      // arguments, the `=` unquoted, the value a number or a local dotted quad. A public address stays
+      // high (`host = 203.0.113.9` sends that server a DNS query: an out-of-band probe), and so does a
+      // file name (`cat = x` still prints x), a path, flag, URL or variable, `kill = 1` (it signals
+      // PID 1 despite the `=`), strong commands (`curl = …`, `nc = 10.0.0.1 4444`, `hostname = …`),
+      // hard arguments, pipes and redirections. Cost: one compare per argument, one scan of at most
+      // 15 characters of the second argument when the first is `=`.
       conf = M;
     }
     if (

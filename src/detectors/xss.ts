@@ -768,6 +768,42 @@ function jsxBinding(v: string): boolean {
 }
 
 /**
+ * A handler value that opens a block with its first character and holds no `}` that could close it:
+ * `{()`, `{e`, what a browser keeps of a pasted JSX arrow handler (an unquoted value ends at the
+ * first blank). The handler's body is then a SyntaxError and the function is never created, so
+ * nothing in it runs, whatever strings, comments or regexps follow the `{`: a block needs a `}`
+ * punctuator, and there is none. Attribute values are entity-decoded before they are compiled
+ * (`{alert(1)&#125;`, `&rcub;`), and values here are raw, so any `&` disqualifies. A `}` anywhere
+ * (`{alert(1)}`, `{alert(1)//}`) leaves the value to the ordinary rule. One pass, stops early.
+ */
+function unclosedBlock(v: string): boolean {
+  if (v.length === 0 || v.charCodeAt(0) !== 123 /* { */) return false;
+  for (let k = 1; k < v.length; k++) {
+    const c = v.charCodeAt(k);
+    if (c === 125 /* } */ || c === 38 /* & */) return false;
+  }
+  return true;
+}
+
+/**
+ * unclosedBlock for an unquoted attribute value starting at `p` (after blanks) in the raw text: it
+ * runs to the next HTML blank or `>`. Looks at most 64 characters, so a run of `on*={on*={…` costs
+ * linear work; a longer value is not judged unclosed (the ordinary rule decides).
+ */
+function unclosedBlockAt(s: string, p: number): boolean {
+  const n = s.length;
+  while (p < n && isHtmlSpace(s.charCodeAt(p))) p++;
+  if (p >= n || s.charCodeAt(p) !== 123 /* { */) return false;
+  const stop = Math.min(n, p + 64);
+  for (let k = p + 1; k < stop; k++) {
+    const c = s.charCodeAt(k);
+    if (isHtmlSpace(c) || c === 62 /* > */) return true;
+    if (c === 125 /* } */ || c === 38 /* & */) return false;
+  }
+  return stop === n;
+}
+
+/**
  * What the tag scan has seen before the current tag: the context elements the value opened itself
  * (at most CONTEXT_ELEMENTS.size names), and where the previous tag ended (-1 after an unterminated
  * one).
@@ -834,7 +870,15 @@ function checkTag(tag: HtmlTag, input: string, best: Best, players?: number[], s
     best.add('script-tag', 'medium', 'A <script type="application/ld+json"> data block.');
     if (st !== undefined) st.ldOpen = true;
   }
-  if (EMBED_TAGS.has(name)) {
+  if (name === 'iframe' && tag.terminated && tag.attributes.length === 0) {
+    // `<iframe>` alone, as prose names it ("the <iframe> tag is blocked by CSP"): with no src,
+    // srcdoc or handler it loads about:blank and runs nothing, and a browser reads what follows
+    // as raw text until `</iframe>` (every later tag is still judged here). Any attribute, `/src=`,
+    // an unterminated `<iframe` that the page's next `>` would finish, stays high. Listed with the
+    // players so the tag-name scan's `<iframe` check accepts it.
+    players?.push(tag.start);
+    best.add('embed-tag', 'medium', 'An <iframe> tag with no attributes, which loads nothing.');
+  } else if (EMBED_TAGS.has(name)) {
     if (name !== 'iframe' || !playerEmbed(tag)) return best.add('embed-tag', 'high', `An <${name}> tag that loads active content.`);
     players?.push(tag.start);
     // Rich-text editors embed video and map players this way; the attributes are still judged
@@ -863,6 +907,11 @@ function checkTag(tag: HtmlTag, input: string, best: Best, players?: number[], s
       if (a.hasValue && jsxBinding(a.value)) {
         // JSX `onClick={handleClick}`: to a browser a block naming a function, which calls nothing.
         best.add('event-handler', 'medium', 'An on* attribute bound to a function name (JSX).');
+        continue;
+      }
+      if (a.hasValue && unclosedBlock(a.value)) {
+        // JSX `onClick={() => setCount(c + 1)}` as the browser cuts it at the first blank: `{()`.
+        best.add('event-handler', 'medium', 'An on* attribute whose handler opens a block it never closes (JSX).');
         continue;
       }
       if (a.hasValue || EVENTS.has(an.slice(2, e))) {
@@ -1777,7 +1826,9 @@ function scanEventAttributes(s: string, best: Best): boolean {
       // being injected. Mid-text after a space (`x onmouseover=alert(1)`, an unquoted attribute) it
       // must also call something or follow an earlier attribute breakout: "use onClick={handler}" in a
       // code review passes as medium.
-      const strong = quoted || lead < 0 || (hasCode && (callsSoon(s, v) || breakoutBefore(s, i)));
+      // An unquoted `{` with no `}` before the value ends (unclosedBlockAt): a pasted JSX arrow
+      // handler, `onClick={() => setCount(c + 1)}`, whose later call is not in the handler.
+      const strong = quoted || lead < 0 || (hasCode && (callsSoon(s, v) || breakoutBefore(s, i)) && !unclosedBlockAt(s, k + 1));
       if (strong) {
         if (best.add('event-handler', 'high', `An on${ev.length <= 16 ? ev : '…'}= event handler attribute.`)) return true;
       } else if (best.wants('medium')) {

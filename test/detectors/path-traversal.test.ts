@@ -581,3 +581,36 @@ t.test('a one-letter scheme is a drive: doubled separators after it are still a 
   t.equal(detectPathTraversal('ab://windows/system32/x'), undefined);
   t.equal(detectPathTraversal('https://example.com/windows/system32/x'), undefined);
 });
+
+t.test('a markdown link two levels up in text is shown, not blocked; every nearby climb stays high', async (t) => {
+  // READMEs, forum posts and LLM answers link to sibling docs: `[x](../../docs/x.md)`.
+  const links = [
+    'See [setup](../../docs/setup.md) for details.',
+    '![logo](../../assets/logo.png)',
+    'Moved to [the guide](../../guide/README.md#install); see also [faq](../faq.md).',
+  ];
+  for (const v of links) {
+    const d = detectPathTraversal(v);
+    t.not(d?.confidence, 'high', JSON.stringify(v));
+    t.not(detectPathTraversal(v, charMask(v))?.confidence, 'high', 'with its mask');
+    t.ok(d !== undefined, 'still reported');
+  }
+  const climbs = [
+    '[a](../../../x.md)', // three levels
+    '[a](../../.env)', // a secret after the climb
+    '[a](../../etc/passwd)',
+    '[a](../../WEB-INF/web.xml)',
+    '[a](..%2f..%2fx)', // encoded
+    '[a](..\\..\\x)', // backslashes
+    '[a](../..\\x)', // mixed
+    '[a](....//....//x)',
+    '[a](../../x/../../y)',
+    '[a](/../../x)',
+    '](../../x)', // the value's first token
+    'href="../../index.html"', // an attribute: also XML (`<include file="…"/>`)
+    '<include file="../../x"/>',
+    '{"f":"../../x"}',
+    'See ../../docs/setup.md', // not a link
+  ];
+  for (const v of climbs) t.equal(detectPathTraversal(v)?.confidence, 'high', JSON.stringify(v));
+});

@@ -1010,3 +1010,49 @@ t.test('a markdown table whose first line ends in | and whose next line opens wi
   ];
   for (const v of runs) t.equal(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
 });
+
+t.test('a config line `key = value` whose key is also a command and whose value is a number or an address', async (t) => {
+  // TOML/INI pasted into a ticket or a settings field: `host`, `ping`, `sleep` as setting names.
+  const config = [
+    '[server]\nhost = "0.0.0.0"\nport = 8080\nlog_dir = "/var/log"',
+    'host = "0.0.0.0"',
+    'listen = 0.0.0.0\nport = 80',
+    '[healthcheck]\nping = 5\nsleep = 10',
+    'retry: on\nhost = 127.0.0.1',
+    'a; host = 10.0.0.2',
+    'bind = 192.168.1.10\nhost = 172.16.0.5',
+  ];
+  for (const v of config) {
+    t.not(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
+    t.not(detectShellInjection(v, charMask(v))?.confidence, 'high', 'with its mask');
+  }
+  const e = createEngine();
+  t.equal(e.inspect({ method: 'POST', path: '/x', sources: [{ kind: 'body', path: 'body', value: { text: config[0] } }] }).action, 'allow', 'through the engine');
+  // The same names with anything a shell would act on stay high: no `=`, a quoted `=`, `=` glued to
+  // a separator, a flag, a path, a pipe or redirection, a second value, a strong command, `kill`
+  // (it signals the PID despite the `=` operand), a substitution, and `cat` with a file after `=`.
+  const runs = [
+    'a\nhost 10.0.0.1',
+    'a\nsleep "=" 10',
+    'x;sleep = 10',
+    'a\nping = 1.2.3.4 -c 5',
+    'a\nping = 5 > /tmp/x',
+    'a\nhost = 10.0.0.1 | sh',
+    'a\nsleep = 10;id',
+    'a\nsleep = 10 || whoami',
+    'a\ncurl = 10.0.0.1',
+    'a\nhost = 203.0.113.9', // a public DNS server: an out-of-band probe
+    'x\nhost = 8.8.8.8',
+    'a\nhost = 010.1.2.3', // octal to inet_aton: 8.1.2.3
+    'a\nhost = 172.016.0.1',
+    'a\nhost = 0127.0.0.1',
+    'a\nping = 1.2.3.4.5',
+    'a\nhostname = db.local',
+    'a\nkill = 1',
+    'a\nkill = -9 1',
+    '$(sleep = 10)',
+    '`ping = 5`',
+    'a\ncat = /etc/passwd',
+  ];
+  for (const v of runs) t.equal(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
+});

@@ -401,7 +401,8 @@ t.test('player embeds, JSX handler bindings and timers given a function name', a
     '<!-- <iframe src="https://www.youtube.com/embed/x"> -->',
     // JSX handlers that call or hold code.
     '<button onClick={alert(1)}>x</button>',
-    '<button onClick={() => setOpen(true)}>x</button>',
+    // (`<button onClick={() => setOpen(true)}>` was here: a browser keeps only `{()` of it, an
+    // unclosed block that never compiles; it is now a negative in the unclosed-block test below.)
     // Timers given code, a sink, or called after a breakout.
     'setTimeout(alert, 0)',
     "setTimeout('alert(1)', 0)",
@@ -939,5 +940,53 @@ t.test('a JSON-LD data block the value opens and closes is not a script', async 
 t.test('DOM clobbering: names that real forms use, or that cannot be shadowed, pass', async (t) => {
   for (const v of ['<form name="domain" action="/search"><input name="q"></form>', '<form name="location"><input name="zip"></form>', '<form><input type="number" name="children" min="0"></form>', '<img name="head" src="h.png">']) {
     t.not(detectXss(v)?.confidence, 'high', `not high: ${v}`);
+  }
+});
+
+t.test('a pasted JSX arrow handler, cut by the browser to an unclosed block, runs nothing', async (t) => {
+  // What a browser keeps of these handlers is `{()` or `{e`: a SyntaxError, never compiled.
+  for (const v of [
+    'In React: <button onClick={() => setCount(count + 1)}>+</button>',
+    '<input onChange={e => setName(e.target.value)} />',
+    'Use onClick={() => handleSubmit(form)} on the button',
+    '<li onMouseEnter={(e) => show(e.currentTarget)}>x</li>',
+    '<button onClick={() => setOpen(true)}>x</button>',
+  ]) {
+    t.not(detectXss(v)?.confidence, 'high', `not high: ${v}`);
+  }
+  // A `}` anywhere in the value (or an entity that decodes to one) closes the block: still high.
+  for (const v of [
+    '<button onClick={alert(1)}>x</button>',
+    '<button onClick={alert(1)&#125;>x</button>',
+    '<button onClick={alert(1)&rcub;>x</button>',
+    '<svg onload={(alert(1))}>',
+    '<img src=x onerror={alert(1)}//>',
+    'x onfocus={alert(document.domain)} autofocus',
+    '" onfocus={alert(1)} autofocus x="',
+    '<img src=x onerror={alert(1) onload=alert(2)>',
+  ]) {
+    t.equal(detectXss(v)?.confidence, 'high', `high: ${v}`);
+  }
+});
+
+t.test('a bare <iframe> named in prose loads nothing; any attribute on it stays high', async (t) => {
+  for (const v of ['The <iframe> tag is blocked by our CSP, how do I embed the form?', 'Use <iframe/> or <IFRAME > here', '<iframe>']) {
+    t.not(detectXss(v)?.confidence, 'high', `not high: ${v}`);
+  }
+  for (const v of [
+    '<iframe src=//evil.example>',
+    '<iframe/src=//evil.example>',
+    '<iframe onload=alert(1)>',
+    '<iframe name=x>',
+    '<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;">',
+    '<iframe><script>alert(1)</script></iframe>',
+    '<iframe> then <iframe src=javascript:alert(1)>',
+    'x <iframe',
+    '< iframe src=x>',
+    '<frame>',
+    '<object>',
+    '<embed>',
+  ]) {
+    t.equal(detectXss(v)?.confidence, 'high', `high: ${v}`);
   }
 });
