@@ -926,7 +926,11 @@ class Walker {
       }
     } else if (f.kind === K_FUNC) {
       if (f.anyFn === 1 && f.fnCls !== 0) this.mark(F_NESTFN);
-      if (valid && f.deferred !== 0) {
+      // `benchmark(1000) results: 739ms`: MySQL's BENCHMARK takes a count AND an expression, and with one
+      // argument it is a syntax error, so a one-argument call in bare text delays nothing. Costs one
+      // string compare per closing bare-context delay call. (After a breakout, or with a comma inside,
+      // it still counts: `1 and benchmark(9e6,md5(1))`.)
+      if (valid && f.deferred !== 0 && !(f.fnArgs === 0 && f.fnName === 'benchmark')) {
         if (f.deferred & FN_TIME) this.mark(F_TIME);
         if (f.deferred & FN_ERROR) this.mark(F_ERROR);
         if (f.deferred & FN_FILE) this.mark(F_FILE);
@@ -1338,7 +1342,7 @@ class Walker {
         if (this.valid === 0 || (this.valid === 1 && this.lastKind === T_OP)) this.feats2 |= G_LEADNUM;
         if (this.byArmed) this.mark(F_PROBE);
         this.byArmed = false;
-        this.selItem(true);
+        this.selItem(!(this.stackSel && !this.afterStack && this.twoPlainWordsNext()));
         this.atom(true, t.start, t.end, 1);
         this.toOperator();
         return true;
@@ -2268,7 +2272,7 @@ class Walker {
    * text that starts with a blank or holds one, and the value ends inside it (the application closes
    * it).
    */
-  private labelAfter(): boolean {
+  private labelAfter(objectFirst: boolean): boolean {
     const s = this.s;
     let p = this.nxt.end;
     const lim = Math.min(s.length, p + 64);
@@ -2282,10 +2286,46 @@ class Walker {
     if (quoteClass(q) !== this.quote) return false;
     const rest = p + 1;
     if (rest >= s.length) return false;
-    if (s.indexOf(String.fromCharCode(q), rest) !== -1) return false;
-    if (isSpace(s.charCodeAt(rest))) return true;
-    for (let k = rest; k < s.length && k < rest + 256; k++) if (isSpace(s.charCodeAt(k))) return true;
+    const close = s.indexOf(String.fromCharCode(q), rest);
+    // Several quoted labels: `I want the 'Drop Table' and the 'Oak Chair'.`, `Click "Delete from list"
+    // then "Save"`. SQL would read the text up to the next quote as a literal standing where DROP, ALTER,
+    // TRUNCATE, CREATE, DELETE FROM, INSERT INTO, UPDATE need an object name (`objectFirst`). Inline
+    // batches without `;` exist only in SQL Server, which takes no string literal as an object name, so
+    // no statement is made. The literal must still be prose (hold a blank): a blank-free name after
+    // `x' drop table` keeps counting. SELECT and EXEC take a literal there (`select ' a b '`, `exec p ' a '`) and keep the
+    // old rule (the value must end inside). The scan stays the one bounded pass below (256 characters).
+    if (close !== -1 && !objectFirst) return false;
+    // Defence in depth (SQL Server rejects the whole batch anyway): no statement keyword or `;` may come
+    // right after the closing quote (`' a b ' drop table users`). One bounded word read.
+    if (close !== -1 && this.stmtAt(close + 1, q)) return false;
+    const stop = close === -1 ? s.length : close;
+    if (stop > rest && isSpace(s.charCodeAt(rest))) return true;
+    for (let k = rest; k < stop && k < rest + 256; k++) if (isSpace(s.charCodeAt(k))) return true;
     return false;
+  }
+
+  /**
+   * Past at most 64 blanks from `p`: a `;`, or an INLINE_STMT keyword that is not itself the next label
+   * (`… then 'Create Table' in the dialog`, `title:"Drop Table" OR title:"Alter Ego Tee"`: the keyword
+   * and at most two words end at the quote `q`, the value's last one). Bounded: 64 blanks, 8 + 2 x 32
+   * word characters, and one indexOf for a label-shaped keyword.
+   */
+  private stmtAt(p: number, q: number): boolean {
+    const s = this.s;
+    let lim = Math.min(s.length, p + 64);
+    while (p < lim && isSpace(s.charCodeAt(p))) p++;
+    if (s.charCodeAt(p) === 59) return true;
+    const a = p;
+    while (p < lim && p - a <= 8 && isWordChar(s.charCodeAt(p))) p++;
+    if (!(p > a && p - a <= 8 && INLINE_STMT.has(s.slice(a, p).toLowerCase()))) return false;
+    for (let w = 0; w < 3; w++) {
+      lim = Math.min(s.length, p + 32);
+      while (p < lim && isSpace(s.charCodeAt(p))) p++;
+      if (w === 2 || !isWordChar(s.charCodeAt(p))) break;
+      while (p < lim && isWordChar(s.charCodeAt(p))) p++;
+    }
+    // The next label must end the value inside its literal (no quote `q` after it), as a lone label does.
+    return s.charCodeAt(p) !== q || s.indexOf(String.fromCharCode(q), p + 1) !== -1;
   }
 
   /** A PROSE_ONLY word in `[a, b)` (at most 256 characters looked at). */
@@ -2349,6 +2389,27 @@ class Walker {
   }
 
   /** The word after the lookahead token is `w` (lower-case ASCII), bounded, no copy. */
+  /**
+   * `c/o Select Comfort, 9 Main St`: an address line read as an inline SELECT whose second item is a
+   * number. A number then two plain words (`9 Main St`) is no select item: one word could be its alias,
+   * the second is a syntax error, and SQL Server (the only dialect with inline batches) rejects the whole
+   * batch. So such a number does not make the inline SELECT SQL-shaped. Plain means outside the SQL
+   * vocabulary (`9 as x`, `9 from users`, `9 x from t` still count) and not called. Two bounded word
+   * reads (32 characters each), only at a number item of an inline SELECT.
+   */
+  private twoPlainWordsNext(): boolean {
+    if (this.nxt.kind !== T_WORD || wordClass(this.peekWord()) !== 0) return false;
+    const s = this.s;
+    let p = this.nxt.end;
+    const lim = Math.min(s.length, p + 64);
+    while (p < lim && isSpace(s.charCodeAt(p))) p++;
+    const a = p;
+    while (p < lim && p - a <= 32 && isWordChar(s.charCodeAt(p))) p++;
+    if (p === a || p - a > 32 || s.charCodeAt(p) === 40 || s.charCodeAt(p) === 46) return false;
+    const w2 = s.slice(a, p).toLowerCase();
+    return wordClass(w2) === 0 && !FUNCS.has(w2);
+  }
+
   private wordAfterNext(w: string): boolean {
     const s = this.s;
     let p = this.nxt.end;
@@ -2379,7 +2440,7 @@ class Walker {
     // `'Drop Table' lol`. The keywords end where the application's quote reopens on prose, so the
     // object name would be the application's own literal (` lol`): no statement. A name glued to
     // the quote (`x"drop table"users`, an identifier to PostgreSQL and SQL Server) still counts.
-    if (inline && !this.afterStack && this.quote !== Q_NONE && this.labelAfter()) return false;
+    if (inline && !this.afterStack && this.quote !== Q_NONE && this.labelAfter(LABEL_OBJECT_FIRST.has(t.word))) return false;
     // A statement keyword right after a pronoun or article is a sentence, not an inline batch: "When I
     // select "All" and then…", "The DROP TABLE statement deletes…". A numeric-context batch follows
     // the application's value (`1 drop table t`, `x select …`), and no SQL has `the`/`i` before a
@@ -2427,10 +2488,14 @@ class Walker {
         // DROP and ALTER need an object keyword in every dialect, so a whole value of two words (`drop
         // shipping`, `drop box`: searches) is no statement; after a breakout or `;` (`" alter a`,
         // `'; drop users`) or with SQL after it (`drop users--`) a bare name still counts.
-        strong = DDL_OBJECTS.has(nw) || ((nk === T_WORD || nk === T_IDENT) && (n.comment || (this.endsAfterNext() && (second || word === 'truncate' || !this.lastAfterNext()))));
+        // `Drop Table (oak)`, `Drop Table - walnut`, `Drop Table: oak`: a product name. In no dialect does
+        // `(`, a lone `-`, `,` or `:` follow the object keyword (a name comes first: `drop table t`, `drop
+        // index ix on t`), so no statement is made (nameCanFollow: one look past at most 64 blanks).
+        // An object keyword is never the one name (`Drop Table; Oak Chair`, `drop table` alone).
+        strong = DDL_OBJECTS.has(nw) ? nameCanFollow(this.s, this.nxt.end) : ((nk === T_WORD || nk === T_IDENT) && (n.comment || (this.endsAfterNext() && (second || word === 'truncate' || !this.lastAfterNext()))));
         break;
       case 'create':
-        strong = DDL_OBJECTS.has(nw) || nw === 'or';
+        strong = (DDL_OBJECTS.has(nw) && nameCanFollow(this.s, this.nxt.end)) || nw === 'or'; // `Create Table (pine)`: as DROP
         break;
       case 'exec':
       case 'execute':
@@ -2628,6 +2693,21 @@ const NOT_FUNCS = new Set([
   'some', 'distinct', 'binary', 'interval', 'return', 'returns', 'over', 'order', 'group', 'intersect',
   'except', 'join', 'against', 'end', 'top', 'offset',
 ]);
+
+/**
+ * After a DDL object keyword (`drop table`), past at most 64 blanks, the next character may start an
+ * object name or a comment: not `(`, `,`, `:`, `;`, the end, nor a `-` that does not open `--`.
+ */
+function nameCanFollow(s: string, p: number): boolean {
+  const lim = Math.min(s.length, p + 64);
+  while (p < lim && isSpace(s.charCodeAt(p))) p++;
+  const c = s.charCodeAt(p);
+  if (c === 45) return s.charCodeAt(p + 1) === 45;
+  return c !== 40 && c !== 44 && c !== 58 && c !== 59 && p < s.length; // `Drop Table; Oak Chair`: no name at all
+}
+
+/** Statement keywords whose next element (past at most two words) must be an object name, never a literal. */
+const LABEL_OBJECT_FIRST = new Set(['drop', 'alter', 'truncate', 'create', 'delete', 'insert', 'update']);
 
 const DDL_OBJECTS = new Set([
   'table', 'database', 'schema', 'procedure', 'function', 'view', 'index', 'user', 'trigger', 'login',
@@ -3802,6 +3882,24 @@ function plainWordEnd(s: string, p: number): number {
   return e;
 }
 
+/**
+ * `OR 97201`, `OR-97201`, `OR 97201-1234`: Oregon and a ZIP code, the whole value of a state+zip form field. As SQL
+ * it is a leading OR with a number, which needs the application to splice the value after a complete
+ * operand; `1 OR 97201`, the numeric-context form, is judged elsewhere and unchanged. Only this exact
+ * shape (OR, one space or `-`, five digits, optional -four digits, nothing else) is spared: `OR 1`, `OR 97201--`,
+ * `OR 97201)`, `AND 97201` still count. At most 15 characters read.
+ */
+function isStateZip(s: string): boolean {
+  const n = s.length;
+  if (n !== 8 && n !== 13) return false;
+  if ((s.charCodeAt(0) | 0x20) !== 111 || (s.charCodeAt(1) | 0x20) !== 114 || (s.charCodeAt(2) !== 32 && s.charCodeAt(2) !== 45)) return false;
+  for (let i = 3; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 8 ? c !== 45 : c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Decision
 // ---------------------------------------------------------------------------------------------------
@@ -3905,7 +4003,7 @@ function judge(w: Walk, s: string, quote: number, lit: Lit, parenStart: boolean,
   // `;drop`, `; update users`: the value starts by ending the statement and naming a new one.
   if (g & G_SEMISTMT) return { rule: 'sqli.stacked', reason: 'The value starts with a semicolon and a statement keyword.', confidence: 'high' };
   if (w.complete) {
-    if (f & F_LEADLOGIC && (f & (F_LOGIC_IDCMP | F_LOGIC_OR_LIT) || g & (G_LOGIC_AND_LIT | G_OPENCMP))) return { rule: 'sqli.boolean', reason: 'The value appends a logical condition to the query.', confidence: 'high' };
+    if (f & F_LEADLOGIC && (f & (F_LOGIC_IDCMP | F_LOGIC_OR_LIT) || g & (G_LOGIC_AND_LIT | G_OPENCMP)) && !isStateZip(s)) return { rule: 'sqli.boolean', reason: 'The value appends a logical condition to the query.', confidence: 'high' };
     // Numeric-context probes: a constant comparison that only SQL writes (`1!=11`, `42<=>42`,
     // `42 like 42`, `'1' not regexp '2'`), or one followed by a truncating comment (`1!=0--`).
     if (f & F_FIRST_CMP && g & G_LEADNUM && (g & G_SQLCMP || (w.endComment && w.strictDash))) {

@@ -9,6 +9,36 @@ import { join } from 'node:path';
  * (blocked at paranoia 1) with a `sqli.` rule; each negative must not be `high`.
  */
 const POSITIVE: Array<[string, string]> = [
+  // s14b: attack counterparts of the benign values spared below.
+  ['leading OR with a short number', 'OR 1'],
+  ['leading OR with a zip-like number then a comment', 'OR 97201--'],
+  ['leading OR with a six-digit number', 'OR 972011'],
+  ['leading AND with a zip-like number', 'AND 97201'],
+  ['two-argument benchmark in bare text', 'benchmark(5000000,md5(1))'],
+  ['one-argument benchmark after a breakout', "x' and benchmark(9e6,md5(1))--"],
+  ['one-argument benchmark after AND', '1 and benchmark(1000)'],
+  ['drop table of a name', 'drop table users--'],
+  ['product-like drop then a stacked drop', 'Drop Table (oak); drop table users--'],
+  ['create table of a name', 'create table t (a int)'],
+  ['quoted drop of an unspaced literal', "x' drop table 'users' --"],
+  ['quoted label then an inline drop', "x' drop table ' a b ' drop table users--"],
+  ['quoted label then a stacked drop', "x' drop table ' a b '; drop table users--"],
+  ['quoted label then inline exec', "x' drop table ' a b ' exec xp_cmdshell 'dir'--"],
+  ['quoted label then waitfor', "x' delete from ' a b ' waitfor delay '0:0:5'--"],
+  ['quoted label then union', "x' drop table ' a b ' union select password from users--"],
+  ['double-quoted drop of a name', 'x" drop table "users'],
+  ['care-of then an inline select of a column', 'c/o select password from users'],
+  ['inline select, a number item then FROM', 'c/o select password, 9 from users'],
+  ['inline select, an aliased number then FROM', '1 select a, 9 x from users'],
+  ['inline select of numbers then two words', '1 select 1, 2 main st'],
+  ['leading OR with a dash and a short number', 'OR-1'],
+  ['leading OR with a negative zip-like number then a comment', 'OR -97501--'],
+  ['drop table, a comment, then the name', 'drop table --\nusers'],
+  ['quoted label, label, then an inline drop', "x' drop table ' a b ' drop table 'c d' drop table users--"],
+  ['drop table then a stacked drop', 'drop table; drop table users'],
+  ['drop of a bare name, stacked', '1; drop users'],
+  ['drop table, a MySQL comment, then the name', 'drop table#\nusers'],
+  ['quoted label, label, then exec', "x' drop table ' a b ' exec p ' c d ' exec xp_cmdshell 'dir'--"],
   // Kept while the prose shapes above were relaxed (fp-hunt).
   ['quoted drop of a bare name', "\" ALTER A"],
   ['drop of a bare name then a comment', 'drop users--'],
@@ -343,6 +373,26 @@ const MEDIUM: Array<[string, string]> = [
 ];
 
 const NEGATIVE: Array<[string, string]> = [
+  // s14b: benign values that were blocked.
+  ['state and zip field', 'OR 97201'],
+  ['state and zip+4 field', 'OR 97201-1234'],
+  ['one-argument benchmark in prose', 'benchmark(1000) results: 739ms'],
+  ['product name with a parenthesis', 'Drop Table (oak), 120cm'],
+  ['product name with a parenthesis, create', 'Create Table (pine)'],
+  ['two quoted products', "I want the 'Drop Table' and the 'Oak Chair'."],
+  ['two double-quoted products', 'Please ship 2 "Drop Table" and 1 "Union Jack"'],
+  ['two double-quoted UI labels', 'Click "Delete from list" then "Save"'],
+  ['state and zip with a dash', 'OR-97501'],
+  ['product name with a dash', 'Drop Table - oak (72"x36") ; qty 2'],
+  ['product name with a colon', 'Drop Table: walnut'],
+  ['two UI labels, the second a statement word', "Choose 'Drop Table' from the menu, then 'Create Table' in the dialog"],
+  ['search syntax with quoted titles', 'title:"Drop Table" OR title:"Alter Ego Tee"'],
+  ['order line with quoted products', 'Order #308: 2x "Drop Table" (443), 1x "Insert Tray"; ship to Ng\'ang\'a'],
+  ['two quoted products, second a statement word', "I bought the 'Drop Table' and the 'Update Kit' but only one arrived"],
+  ['search exclusion of a quoted product', '"Drop Table" -"Exec Chair"'],
+  ['product search', 'Drop Table'],
+  ['product list', 'Drop Table; Oak Chair; Create-A-Bear'],
+  ['care-of address line with a company name', 'c/o Select Comfort, 9 Main St #3, Bend, ID 83702'],
   // Look-alikes of the nested-comment, \N, DISTINCTROW, dollar-quote and CASE vectors.
   ['nested comment in a code note', '/* TODO: /* nested */ remove */'],
   ['nested comment described in prose', 'Comment style: /* outer /* inner */ still outer */ works in Postgres'],
