@@ -1091,7 +1091,12 @@ class Pass {
       // (The lexer leaves the closing quote out of the token when it is the value's last quote of its
       // kind, the one the application closes: the token is then `"where`, the quote right after it.)
       const q0 = lx.s.charCodeAt(lx.start);
-      const whole = (cls & F_STRONG) === 0 && (q0 === 34 || q0 === 39) && lx.end - lx.start <= norm.length + 2 && lx.s.charCodeAt(lx.start + 1 + norm.length) === q0 && lx.s.startsWith(norm, lx.start + 1);
+      // The same holds for any quote the value puts beside a weak name rather than inside it (`"Where's
+      // Waldo" -"Group Set"`, a search with quoted phrases): the name stands in the token as written.
+      const whole =
+        (cls & F_STRONG) === 0 &&
+        (((q0 === 34 || q0 === 39) && lx.end - lx.start <= norm.length + 2 && lx.s.charCodeAt(lx.start + 1 + norm.length) === q0 && lx.s.startsWith(norm, lx.start + 1)) ||
+          (norm.length >= 2 && lx.end - lx.start <= 64 && lx.s.slice(lx.start, lx.end).includes(norm)));
       // A contraction at the value's start read where the application's single quote was open
       // (`i'd like a refund`: the application's quote holds `i`, the apostrophe closes it, `d` follows,
       // so the word is `id`): one quote character in the token, the value's own first one, and not

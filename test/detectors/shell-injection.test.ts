@@ -169,6 +169,9 @@ const negatives: string[] = [
   '"date" night ideas',
   "'id'",
   '"time" magazine',
+  // A quote beside a weak name, not inside it: a search with quoted phrases.
+  '"Where\'s Waldo" -"Group Set"',
+  '"date\'s" meaning',
   // A contraction at the value's start, read inside the application's single quote (`i'd` is `id`).
   "i'd like a refund",
   "i'd like to return the 'Oak Chair'",
