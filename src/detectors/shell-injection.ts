@@ -1081,22 +1081,15 @@ class Pass {
       // A name that is the whole quoted value (`'id'`) keeps its finding: only prose goes on after it.
       const after = lx.s.charCodeAt(lx.end);
       const parts = lx.quotedParts - (lx.emptyLead && (after === 32 || after === 9 || after === 40) ? 1 : 0);
-      // A weak name (an English word too: `where`, `date`, `id`) the value quotes whole (`"where"`,
-      // `"date" night ideas`, `sort='id'`: a quoted search term or field name), read
-      // where the application's own quote was open: the value's first quote closes the application's
-      // and its last opens one the application closes, so the word is the name between empty quotes,
-      // split by nothing: it runs where the bare name would (`sh -c "…"`, a quoted program), and the
-      // bare name is judged as such below. Only the exact shape: one quote character at both ends of
-      // the token and the name between them as written (`"w"here`, `"wh\ere"` are still splits).
-      // (The lexer leaves the closing quote out of the token when it is the value's last quote of its
-      // kind, the one the application closes: the token is then `"where`, the quote right after it.)
+      // A weak name (an English word too: `where`, `date`, `id`) with the value's quotes beside it
+      // rather than inside it: quoted whole (`"where"`, `"date" night ideas`, `sort='id'`) or next to
+      // a possessive (`"Where's Waldo" -"Group Set"`). Read where the application's own quote was open,
+      // the word is the name between empty quotes, split by nothing: it runs where the bare name would
+      // (`sh -c "…"`, a quoted program), and the bare name is judged as such below. The test: the name
+      // stands in the token as written (`"w"here`, `"wh\ere"` are still splits). Tokens of at most 64
+      // characters, only where a name was found.
       const q0 = lx.s.charCodeAt(lx.start);
-      // The same holds for any quote the value puts beside a weak name rather than inside it (`"Where's
-      // Waldo" -"Group Set"`, a search with quoted phrases): the name stands in the token as written.
-      const whole =
-        (cls & F_STRONG) === 0 &&
-        (((q0 === 34 || q0 === 39) && lx.end - lx.start <= norm.length + 2 && lx.s.charCodeAt(lx.start + 1 + norm.length) === q0 && lx.s.startsWith(norm, lx.start + 1)) ||
-          (norm.length >= 2 && lx.end - lx.start <= 64 && lx.s.slice(lx.start, lx.end).includes(norm)));
+      const whole = (cls & F_STRONG) === 0 && lx.end - lx.start <= 64 && lx.s.slice(lx.start, lx.end).includes(norm);
       // A contraction at the value's start read where the application's single quote was open
       // (`i'd like a refund`: the application's quote holds `i`, the apostrophe closes it, `d` follows,
       // so the word is `id`): one quote character in the token, the value's own first one, and not
