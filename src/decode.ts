@@ -652,7 +652,29 @@ export function parseCookieHeader(
     if (name.length === 0) continue;
     let value = part.slice(eq + 1).trim();
     if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    into[name] = percentDecode(value);
+    const decoded = percentDecode(value);
+    const prev = into[name];
+    if (prev === undefined) into[name] = decoded;
+    else if (prev !== decoded) addRepeatedCookie(into, name, decoded);
   }
   return into;
+}
+
+/** Per cookie record: the next `#n` for each repeated name (linear in the header). */
+const cookieRepeats = new WeakMap<object, Map<string, number>>();
+
+/**
+ * A name sent twice (`sid=<payload>; sid=x`): `cookie.parse` (Express's cookie-parser, most Node code)
+ * and PHP keep the first value, other readers the last, so every value is inspected. The first stays
+ * under the name; each later value that differs from it goes under `name#2`, `name#3`… (a real
+ * cookie already named so is kept: the count skips taken keys). Keeping only the last, as before,
+ * let the first value through uninspected. Costs one lookup per cookie; repeats only a Map entry.
+ */
+function addRepeatedCookie(into: Record<string, string>, name: string, value: string): void {
+  let counts = cookieRepeats.get(into);
+  if (counts === undefined) cookieRepeats.set(into, (counts = new Map()));
+  let n = counts.get(name) ?? 2;
+  while (into[`${name}#${n}`] !== undefined) n++;
+  into[`${name}#${n}`] = value;
+  counts.set(name, n + 1);
 }

@@ -256,7 +256,7 @@ export function protect<TEvent = any, TResult = any>(
     const order = n.records.map((r) => r.id);
     if (clean.length === 0) return { records: blockedIdx.map(failed) };
     const requests = cleanIdx.map((i) => n.records[i]!.request);
-    const out = await guardedBatch(requests, meta, context, () => invoke(user, blockedIdx.length === 0 ? event : { ...event, records: clean }, context));
+    const out = await guardedBatch(requests, meta, context, () => invoke(user, blockedIdx.length === 0 ? event : withList(event, 'records', clean), context));
     if (!out.ok) {
       // A sink stopped an operation driven by one record: when the handler still answered, that
       // record is answered ProcessingFailed too (in place of the handler's entry); otherwise, or when
@@ -296,7 +296,7 @@ export function protect<TEvent = any, TResult = any>(
     const order = n.records.map((r) => r.id);
     if (clean.length === 0) return { batchItemFailures: failures };
     const requests = cleanIdx.map((i) => n.records[i]!.request);
-    const out = await guardedBatch(requests, meta, context, () => invoke(user, failures.length === 0 ? event : { ...event, Records: clean }, context));
+    const out = await guardedBatch(requests, meta, context, () => invoke(user, failures.length === 0 ? event : withList(event, 'Records', clean), context));
     if (!out.ok) {
       // A sink stopped an operation driven by one record. Nothing may be lost: fail that record; if
       // the handler did not finish (it threw), also every clean record after it, which it may not
@@ -338,6 +338,19 @@ export function protect<TEvent = any, TResult = any>(
 function finish(admission: Admission, started: number, since: number): void {
   const now = performance.now();
   admission.done(now - started, now - since);
+}
+
+/**
+ * The event with `key` replaced by `list` (the batch without its blocked records). Not a spread:
+ * `{ ...event }` reads every property, and a getter that throws among them (an event built in code;
+ * normalize never reads it) threw out of the wrapper. The other properties are copied as they are
+ * defined (a getter stays a getter, for the handler to read or not), in their order; `key` gets a
+ * plain writable property (a frozen event's `Records` is not). Batches with a blocked record only.
+ */
+function withList(event: object, key: string, list: unknown[]): object {
+  const descriptors = Object.getOwnPropertyDescriptors(event) as Record<string, PropertyDescriptor>;
+  descriptors[key] = { value: list, enumerable: true, writable: true, configurable: true };
+  return Object.defineProperties({}, descriptors);
 }
 
 /** `records[3].body.cmd` → 3. */

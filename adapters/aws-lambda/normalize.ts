@@ -67,6 +67,26 @@ interface HttpParts {
   contentType: string | undefined;
   /** Content-Encoding: API Gateway and ALB pass a compressed body through (base64); the app inflates it. */
   contentEncoding: string | undefined;
+  /**
+   * Header and cookie entries that are not strings (an array, an object, a number: a hand-built or
+   * replayed event, a test harness, a proxy integration in front): the handler reads them as they
+   * are, so they are inspected as they are (see `oddValue`). Undefined for every event API Gateway
+   * or ALB sends.
+   */
+  odd: Obj | undefined;
+}
+
+/**
+ * Keeps a value of an unexpected type where a string was expected, for the walk. Such a value was
+ * skipped before (`headers: { q: ["' OR 1=1--"] }`, a numeric key's sibling, `body` as an object in
+ * an SQS record), silently, against the rule that what is not recognized is inspected whole. Only
+ * reached off the platforms' own shapes: nothing per request on a real event.
+ */
+function oddValue(bag: Obj | undefined, key: string, value: unknown): Obj | undefined {
+  if (value === undefined || value === null) return bag;
+  const out = bag ?? (Object.create(null) as Obj);
+  out[key] = value;
+  return out;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -99,12 +119,18 @@ function headerParts(single: unknown, multi: unknown, cookieList?: unknown): Htt
     cookies: nullRecord<string>(),
     contentType: undefined,
     contentEncoding: undefined,
+    odd: undefined,
   };
   if (isObj(multi)) {
     for (const k in multi) {
       if (!hasOwn.call(multi, k)) continue;
       const vs = multi[k];
-      if (Array.isArray(vs)) for (const v of vs) if (typeof v === 'string') addHeader(parts, k, v);
+      if (Array.isArray(vs)) {
+        for (const v of vs) {
+          if (typeof v === 'string') addHeader(parts, k, v);
+          else parts.odd = oddValue(parts.odd, k, v);
+        }
+      } else parts.odd = oddValue(parts.odd, k, vs);
     }
   }
   if (isObj(single)) {
@@ -112,25 +138,45 @@ function headerParts(single: unknown, multi: unknown, cookieList?: unknown): Htt
       if (!hasOwn.call(single, k)) continue;
       const v = single[k];
       if (typeof v === 'string') addHeader(parts, k, v);
+      else parts.odd = oddValue(parts.odd, k, v);
     }
   }
   if (Array.isArray(cookieList)) {
-    for (const c of cookieList) if (typeof c === 'string') parseCookieHeader(c, parts.cookies);
+    for (let i = 0; i < cookieList.length; i++) {
+      const c: unknown = cookieList[i];
+      if (typeof c === 'string') parseCookieHeader(c, parts.cookies);
+      else parts.odd = oddValue(parts.odd, `cookies[${i}]`, c);
+    }
   }
   return parts;
 }
 
-/** Query parameters as name → value or values; `urlEncoded` for ALB, which passes them raw. */
-function queryParts(single: unknown, multi: unknown, urlEncoded: boolean): Record<string, string | string[]> {
+/**
+ * Query parameters as name → value or values; `urlEncoded` for ALB, which passes them raw. Values
+ * that are not strings go to `odd` (inspected as they are, see `oddValue`).
+ */
+function queryParts(single: unknown, multi: unknown, urlEncoded: boolean, odd?: { bag: Obj | undefined }): Record<string, string | string[]> {
   const out = nullRecord<string | string[]>();
   const dec = (s: string): string => (urlEncoded ? percentDecode(s, true) : s);
   if (isObj(multi)) {
     for (const [k, vs] of Object.entries(multi)) {
-      if (Array.isArray(vs)) out[dec(k)] = vs.filter((v): v is string => typeof v === 'string').map(dec);
+      if (Array.isArray(vs)) {
+        out[dec(k)] = vs.filter((v): v is string => typeof v === 'string').map(dec);
+        if (odd !== undefined) for (const v of vs) if (typeof v !== 'string') odd.bag = oddValue(odd.bag, k, v);
+      } else if (odd !== undefined) odd.bag = oddValue(odd.bag, k, vs);
     }
+    // API Gateway's two maps agree (the single map holds each key's last value); a value only the
+    // single map holds (a hand-built or replayed event) is what `event.queryStringParameters.q`
+    // reads, and was skipped. One compare per key on a real event.
+    if (isObj(single)) addMapValues(out, single, odd);
     return out;
   }
-  if (isObj(single)) for (const [k, v] of Object.entries(single)) if (typeof v === 'string') out[dec(k)] = dec(v);
+  if (isObj(single)) {
+    for (const [k, v] of Object.entries(single)) {
+      if (typeof v === 'string') out[dec(k)] = dec(v);
+      else if (odd !== undefined) odd.bag = oddValue(odd.bag, k, v);
+    }
+  }
   return out;
 }
 
@@ -140,12 +186,15 @@ function queryParts(single: unknown, multi: unknown, urlEncoded: boolean): Recor
  * from users` in `event.queryStringParameters.q`, what the handler reads). Added as one more value of
  * the key; nothing is added (one compare per key) when the map holds what the raw string does.
  */
-function addMapValues(query: Record<string, string | string[]>, map: Obj): void {
+function addMapValues(query: Record<string, string | string[]>, map: Obj, odd?: { bag: Obj | undefined }): void {
   // Own enumerable names in Object.entries' order, without its array of pairs per request.
   for (const k in map) {
     if (!hasOwn.call(map, k)) continue;
     const v = map[k];
-    if (typeof v !== 'string') continue;
+    if (typeof v !== 'string') {
+      if (odd !== undefined) odd.bag = oddValue(odd.bag, k, v);
+      continue;
+    }
     const have = query[k];
     if (have === undefined) query[k] = v;
     else if (Array.isArray(have)) {
@@ -163,17 +212,32 @@ function rightmostForwardedFor(h: string | string[] | undefined): string | undef
   return last ? last : undefined;
 }
 
-function httpSources(parts: HttpParts, query: Record<string, string | string[]>, pathParams: unknown, rawPath: string | undefined, body: unknown, base64: boolean): InputSource[] {
+/**
+ * `oddQuery`: query values that are not strings, and a path or raw query string that is not one
+ * (see `oddValue`); undefined on every real event.
+ */
+function httpSources(
+  parts: HttpParts,
+  query: Record<string, string | string[]>,
+  pathParams: unknown,
+  rawPath: string | undefined,
+  body: unknown,
+  base64: boolean,
+  oddQuery: Obj | undefined,
+): InputSource[] {
   const sources: InputSource[] = [
     { kind: 'query', path: 'query', value: query },
     { kind: 'header', path: 'headers', value: parts.headers },
     { kind: 'cookie', path: 'cookies', value: parts.cookies },
   ];
+  if (parts.odd !== undefined) sources.push({ kind: 'header', path: 'headers', value: parts.odd });
+  if (oddQuery !== undefined) sources.push({ kind: 'query', path: 'query', value: oddQuery });
   // Each hop on its own: a handler takes the client from `xff.split(',')[0]`, which the caller writes.
   const xff = parts.headers['x-forwarded-for'];
   const hops = typeof xff === 'string' ? forwardedEntries(xff) : undefined;
   if (hops !== undefined) sources.push({ kind: 'header', path: 'headers', value: { 'x-forwarded-for': hops } });
-  if (isObj(pathParams)) sources.push({ kind: 'path', path: 'pathParameters', value: pathParams });
+  // Not only an object: whatever a hand-built event holds there is what the handler reads (see oddValue).
+  if (pathParams !== undefined && pathParams !== null) sources.push({ kind: 'path', path: 'pathParameters', value: pathParams });
   // The path can carry traversal that path parameters do not show. Decoded once, as the router and
   // the application read it: `%2F` in a path is ordinary encoding, not an evasion; a second layer
   // (`%252F`) still reaches the detectors as `%2F`, and the engine decodes that too.
@@ -239,7 +303,9 @@ function normalizeV1(e: Obj): Normalized {
   const parts = headerParts(e.headers, e.multiValueHeaders);
   const method = str(e.httpMethod)?.toUpperCase();
   const resource = str(e.resource);
-  const sources = httpSources(parts, queryParts(e.queryStringParameters, e.multiValueQueryStringParameters, false), e.pathParameters, str(e.path), e.body, e.isBase64Encoded === true);
+  const odd = { bag: oddValue(undefined, 'path', typeof e.path === 'string' ? undefined : e.path) };
+  const query = queryParts(e.queryStringParameters, e.multiValueQueryStringParameters, false, odd);
+  const sources = httpSources(parts, query, e.pathParameters, str(e.path), e.body, e.isBase64Encoded === true, odd.bag);
   authorizerSources(rc.authorizer, sources);
   return {
     kind: 'http',
@@ -265,9 +331,12 @@ function normalizeV2(e: Obj, rc: Obj): Normalized {
   const routeKey = str(e.routeKey);
   const rawQuery = str(e.rawQueryString);
   // rawQueryString keeps repeated keys apart and keys verbatim (`user[$ne]`); the parsed map joins them.
-  const query = rawQuery !== undefined ? parseForm(rawQuery) : queryParts(e.queryStringParameters, undefined, false);
-  if (rawQuery !== undefined && isObj(e.queryStringParameters)) addMapValues(query, e.queryStringParameters);
-  const sources = httpSources(parts, query, e.pathParameters, str(e.rawPath), e.body, e.isBase64Encoded === true);
+  const odd = { bag: undefined as Obj | undefined };
+  if (typeof e.rawPath !== 'string') odd.bag = oddValue(odd.bag, 'rawPath', e.rawPath);
+  if (typeof e.rawQueryString !== 'string') odd.bag = oddValue(odd.bag, 'rawQueryString', e.rawQueryString);
+  const query = rawQuery !== undefined ? parseForm(rawQuery) : queryParts(e.queryStringParameters, undefined, false, odd);
+  if (rawQuery !== undefined && isObj(e.queryStringParameters)) addMapValues(query, e.queryStringParameters, odd);
+  const sources = httpSources(parts, query, e.pathParameters, str(e.rawPath), e.body, e.isBase64Encoded === true, odd.bag);
   authorizerSources(rc.authorizer, sources);
   return {
     kind: 'http',
@@ -288,6 +357,8 @@ function normalizeV2(e: Obj, rc: Obj): Normalized {
 function normalizeAlb(e: Obj): Normalized {
   const multiValue = isObj(e.multiValueHeaders);
   const parts = headerParts(e.headers, e.multiValueHeaders);
+  const odd = { bag: oddValue(undefined, 'path', typeof e.path === 'string' ? undefined : e.path) };
+  const query = queryParts(e.queryStringParameters, e.multiValueQueryStringParameters, true, odd);
   return {
     kind: 'http',
     trigger: 'alb',
@@ -298,7 +369,7 @@ function normalizeAlb(e: Obj): Normalized {
       method: str(e.httpMethod)?.toUpperCase(),
       path: str(e.path),
       ip: rightmostForwardedFor(parts.headers['x-forwarded-for']),
-      sources: httpSources(parts, queryParts(e.queryStringParameters, e.multiValueQueryStringParameters, true), undefined, str(e.path), e.body, e.isBase64Encoded === true),
+      sources: httpSources(parts, query, undefined, str(e.path), e.body, e.isBase64Encoded === true, odd.bag),
     },
   };
 }
@@ -447,7 +518,8 @@ function sqsSources(r: Obj, base: string): InputSource[] {
     sources.push({ kind: 'metadata', path: `${base}.body.MessageAttributes`, value: envelope.MessageAttributes });
     sources.push(...binaryAttributes(envelope.MessageAttributes, `${base}.body.MessageAttributes`, 'Value'));
   } else {
-    sources.push({ kind: 'record', path: `${base}.body`, value: body, decoding: 'auto', validate: true });
+    // A body that is not a string (a hand-built or replayed record) is read as it is, not skipped.
+    sources.push({ kind: 'record', path: `${base}.body`, value: body ?? r.body, decoding: 'auto', validate: true });
     sources.push(...s3KeySources(body, `${base}.body`));
   }
   sources.push({ kind: 'metadata', path: `${base}.messageAttributes`, value: r.messageAttributes });
@@ -459,8 +531,14 @@ function normalizeRecords(records: unknown[]): Normalized | undefined {
   const first = records[0];
   if (!isObj(first)) return undefined;
   const source = str(first.eventSource) ?? str(first.EventSource);
-  const same = records.every((r) => isObj(r) && (str(r.eventSource) ?? str(r.EventSource)) === source);
-  if (!same) return undefined;
+  // An index loop, not `every`: `every` and `map` skip the holes of a sparse array (`Records: [a, , b]`,
+  // never JSON, but a hand-built event), so a hole passed this check and became a missing record
+  // that the batch loop read `.request` of (a TypeError out of protect()). A hole is a record of
+  // the wrong shape: the event is walked whole as a direct invocation.
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    if (!isObj(r) || (str(r.eventSource) ?? str(r.EventSource)) !== source) return undefined;
+  }
   switch (source) {
     case 'aws:sqs': {
       const arn = str(first.eventSourceARN) ?? '';
@@ -534,7 +612,8 @@ function normalizeRecords(records: unknown[]): Normalized | undefined {
             const object = isObj(s3.object) ? s3.object : {};
             const key = str(object.key);
             // S3 event keys are URL-encoded with '+' for spaces; the application decodes them.
-            return { kind: 'record', path: `records[${i}].s3.object.key`, value: key === undefined ? undefined : percentDecode(key, true) };
+            // A key that is not a string (not S3's own event) is read as it is, not skipped.
+            return { kind: 'record', path: `records[${i}].s3.object.key`, value: key === undefined ? object.key : percentDecode(key, true) };
           }),
         ),
       };
@@ -630,7 +709,9 @@ function normalizeFirehose(list: unknown[]): Normalized {
     trigger: 'firehose',
     answer: 'firehose',
     ordered: false,
-    records: list.map((r, i): BatchRecord => {
+    // Array.from, not map: a hole in a sparse `records` becomes a record of its own (read as
+    // undefined) rather than a missing entry the batch loop would read `.request` of.
+    records: Array.from(list, (r, i): BatchRecord => {
       const base = `records[${i}]`;
       if (!isObj(r)) return { id: String(i), request: recordRequest('firehose', [{ kind: 'record', path: base, value: r }]) };
       const sources: InputSource[] = [{ kind: 'record', path: `${base}.data`, value: r.data, decoding: 'auto', base64: true, validate: true }];
@@ -774,7 +855,8 @@ export function normalize(event: unknown): Normalized {
       // numbers and punctuation in it: `admin'--`, `<svg/onload=…>`), outside `request`; a trigger
       // that migrates users, sends messages or writes a profile row uses it as it is.
       const sources: InputSource[] = [{ kind: 'record', path: 'request', value: event.request }];
-      if (typeof event.userName === 'string') sources.push({ kind: 'metadata', path: 'userName', value: event.userName });
+      // Any type, not only a string: a userName of another shape (not Cognito's own) is read as it is.
+      if (event.userName !== undefined && event.userName !== null) sources.push({ kind: 'metadata', path: 'userName', value: event.userName });
       return { kind: 'event', trigger: 'cognito', request: recordRequest('cognito', sources) };
     }
   }

@@ -63,11 +63,21 @@ export function mergeBatchResult(result: unknown, ours: BatchItemFailure[], orde
     result !== null && typeof result === 'object' && Array.isArray((result as { batchItemFailures?: unknown }).batchItemFailures)
       ? ((result as { batchItemFailures: BatchItemFailure[] }).batchItemFailures)
       : [];
-  const ids = new Set([...ours, ...theirs].map((f) => f.itemIdentifier));
+  // The handler's entries are its own: one that is not `{ itemIdentifier }` (`null`, a bare string)
+  // read `.itemIdentifier` of null here and threw a TypeError of ours out of the invocation. Such an
+  // entry is kept as it is, after the merged ones: Lambda then sees the response the handler gave
+  // (an invalid entry fails the whole batch, as it would without the wrapper).
+  const invalid: unknown[] = [];
+  const ids = new Set(ours.map((f) => f.itemIdentifier));
+  for (const f of theirs as unknown[]) {
+    const id = f !== null && typeof f === 'object' ? (f as { itemIdentifier?: unknown }).itemIdentifier : undefined;
+    if (typeof id === 'string') ids.add(id);
+    else invalid.push(f);
+  }
   const rank = new Map(order.map((id, i) => [id, i]));
-  const merged = [...ids].sort((a, b) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity)).map((itemIdentifier) => ({ itemIdentifier }));
+  const merged: unknown[] = [...ids].sort((a, b) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity)).map((itemIdentifier) => ({ itemIdentifier }));
   const base = result !== null && typeof result === 'object' && !Array.isArray(result) ? (result as object) : {};
-  return { ...base, batchItemFailures: merged };
+  return { ...base, batchItemFailures: invalid.length === 0 ? merged : [...merged, ...invalid] };
 }
 
 /** One entry of a Firehose transformation's `records` answer. */

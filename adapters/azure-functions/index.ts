@@ -86,7 +86,18 @@ function checkTrigger(rt: Runtime, input: unknown, context: InvocationContext, m
 function wrap(rt: Runtime, user: AnyHandler): (input: unknown, context: InvocationContext) => Promise<unknown> {
   const wrapper = async (input: unknown, context: InvocationContext): Promise<unknown> => {
     const m = meta(context);
-    const kind = classify(input, context);
+    let kind: ReturnType<typeof classify>;
+    try {
+      kind = classify(input, context);
+    } catch (err) {
+      // Telling an HTTP request apart reads the input (`method`, `url`, `headers`); a Proxy or a
+      // getter that throws (an input built in code: the worker passes real objects) threw out of
+      // the wrapper, our error in the handler's path. Now it is the library's failure: logged once,
+      // fail open, or with failClosed the invocation fails as a blocked one does.
+      const v = rt.fail(err, m);
+      if (v.action === 'block') throw new RequestBlockedError(v.findings, m.requestId);
+      return user(input, context);
+    }
     if (kind === 'skip') return user(input, context);
     // Integrity (a tampered instance refuses work in block mode) before, metrics flush after.
     let refused = rt.begin(m);

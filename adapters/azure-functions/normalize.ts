@@ -439,7 +439,8 @@ function kafkaUnits(payload: unknown, meta: Obj, req: (sources: InputSource[]) =
   const items: unknown[] = many ? payload : [payload];
   const keys = meta.keyArray;
   const headers = meta.headersArray;
-  return items.map((item, i) => {
+  // Array.from, not map: see the batch case in normalizeTrigger (a hole is a unit, not a TypeError).
+  return Array.from(items, (item, i) => {
     const base = many ? `payload[${i}]` : 'payload';
     const sources: InputSource[] = [record(base, item)];
     if (isObj(item) && ('Value' in item || 'Headers' in item)) sources.push(...kafkaHeaderSources(item.Headers, `${base}.Headers`));
@@ -520,7 +521,10 @@ export function normalizeTrigger(type: string, payload: unknown, context: Invoca
   if (Array.isArray(payload)) {
     // Batches (Event Hubs and Service Bus with cardinality many, Cosmos DB change feeds): each message
     // is its own unit with its own limits, as a Lambda batch record is.
-    const units: Unit[] = payload.map((item, i) => ({
+    // Array.from, not map: `map` keeps the holes of a sparse array (a batch built in code), and the
+    // check loop then read `.suffix` of a missing unit: a TypeError out of protect(). A hole is a
+    // message of its own, read as undefined.
+    const units: Unit[] = Array.from(payload, (item, i) => ({
       suffix: `#${i}`,
       request: req([record(`payload[${i}]`, t === 'cosmosdbtrigger' ? stripCosmosSystem(item) : item), ...perItem(i)]),
     }));

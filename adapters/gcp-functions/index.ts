@@ -98,8 +98,8 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
   const functionName = process.env.FUNCTION_TARGET || process.env.K_SERVICE || undefined;
   const meta = (requestId: string | undefined): InvocationMeta => ({ provider: 'gcp', functionName, requestId, trigger: undefined, sourceIp: undefined });
 
-  const http = (self: unknown, args: unknown[], req: Request, res: ResponseLike): unknown => {
-    const m = meta(safeId(req.executionId) ?? safeId(req.headers['function-execution-id']));
+  const http = (self: unknown, args: unknown[], req: Request, res: ResponseLike, id: string | undefined): unknown => {
+    const m = meta(id);
     m.trigger = 'http';
     let r: InspectionRequest;
     try {
@@ -166,18 +166,36 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
 
   const route = (self: unknown, args: unknown[]): unknown => {
     const [a0, a1, a2] = args;
-    if (isResponse(a1) && isRequest(a0)) return http(self, args, a0, a1);
-    if (a1 === undefined || typeof a1 === 'function') {
-      // CloudEvent function, async (ce) or callback style (ce, callback).
-      if (isCloudEvent(a0)) {
-        const ce = a0 as unknown as Record<string, unknown>;
-        return event(self, args, meta(safeId(ce.id)), () => normalizeCloudEvent(ce), a1);
+    // Telling the call apart reads the arguments. A getter that throws or a Proxy among them (a
+    // call built in code: the framework passes plain objects) threw out of the wrapper before the
+    // handler ran, our error in its path. Now such a failure is the library's: logged once, the
+    // handler called (or, with failClosed, the event acknowledged and dropped as a blocked one).
+    let kind: 'http' | 'cloudevent' | 'unknown' | 'background';
+    let id: string | undefined;
+    try {
+      if (isResponse(a1) && isRequest(a0)) {
+        kind = 'http';
+        id = safeId(a0.executionId) ?? safeId(a0.headers['function-execution-id']);
+      } else if (a1 === undefined || typeof a1 === 'function') {
+        // CloudEvent function, async (ce) or callback style (ce, callback).
+        kind = isCloudEvent(a0) ? 'cloudevent' : 'unknown';
+        if (kind === 'cloudevent') id = safeId((a0 as Record<string, unknown>).id);
+      } else {
+        // Legacy background function: (data, context) or (data, context, callback).
+        kind = 'background';
+        const ctx = a1 as { eventId?: unknown; id?: unknown } | null;
+        id = safeId(ctx?.eventId) ?? safeId(ctx?.id);
       }
-      return event(self, args, meta(undefined), () => normalizeUnknown(a0), a1);
+    } catch (err) {
+      if (rt.fail(err, meta(undefined)).action !== 'block') return user.apply(self, args);
+      const cb = typeof a1 === 'function' ? a1 : typeof a2 === 'function' ? a2 : undefined;
+      if (cb) (cb as (err: unknown) => void)(null);
+      return undefined;
     }
-    // Legacy background function: (data, context) or (data, context, callback).
-    const ctx = a1 as { eventId?: unknown; id?: unknown } | null;
-    return event(self, args, meta(safeId(ctx?.eventId) ?? safeId(ctx?.id)), () => normalizeBackground(a0), a2);
+    if (kind === 'http') return http(self, args, a0 as Request, a1 as ResponseLike, id);
+    if (kind === 'cloudevent') return event(self, args, meta(id), () => normalizeCloudEvent(a0 as Record<string, unknown>), a1);
+    if (kind === 'unknown') return event(self, args, meta(undefined), () => normalizeUnknown(a0), a1);
+    return event(self, args, meta(id), () => normalizeBackground(a0), a2);
   };
 
   /** Integrity (a tampered instance refuses work in block mode) before, metrics flush after. */

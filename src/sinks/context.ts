@@ -251,12 +251,21 @@ function collect(requests: InspectionRequest | readonly InspectionRequest[] | un
     for (const source of req.sources) {
       if (c.truncated) break;
       c.source = source.kind;
-      let value = source.value;
-      const decoding = source.decoding ?? 'none';
-      if (decoding !== 'none' || source.base64 === true) {
-        value = decodePayload(value, decoding, source.contentType, source.base64 === true).value;
+      // Collected lazily, from inside the handler's own operation (its fs, SQL or fetch call): a
+      // value that throws when read (a getter, a Proxy: events built in code) made that call throw
+      // the getter's error, our bug in the handler's path. Such a source is left out (fail open);
+      // the engine walked the same sources before the handler ran and logged the failure then (or
+      // blocked, with failClosed). What was collected before it is kept.
+      try {
+        let value = source.value;
+        const decoding = source.decoding ?? 'none';
+        if (decoding !== 'none' || source.base64 === true) {
+          value = decodePayload(value, decoding, source.contentType, source.base64 === true).value;
+        }
+        c.value(value, source.path, 0);
+      } catch {
+        c.ancestors.length = 0;
       }
-      c.value(value, source.path, 0);
     }
   }
   return { inputs: c.inputs, operators: c.operators, truncated: c.truncated };

@@ -166,6 +166,19 @@ t.test('parseForm and cookies keep keys verbatim and never touch prototypes', as
   t.equal(c['__proto__' as 'a'], 'x');
   t.notOk('constructor' in c);
   t.equal(({} as Record<string, unknown>).x, undefined);
+  // A repeated name: `cookie.parse` keeps the first value, other readers the last; both are kept.
+  const r = parseCookieHeader("sid=%27%20OR%201%3D1--; sid=x; sid=%27%20OR%201%3D1--; a#2=taken; a=1; a=2");
+  t.equal(r.sid, "' OR 1=1--", 'the first value stays under the name');
+  t.equal(r['sid#2'], 'x', 'a later different value under name#n');
+  t.notOk('sid#3' in r, 'a repeat of the first value adds nothing');
+  t.equal(r['a#2'], 'taken', 'a real cookie named a#2 is not overwritten');
+  t.equal(r['a#3'], '2');
+  const v2 = parseCookieHeader('sid=x');
+  parseCookieHeader('sid=y', v2);
+  parseCookieHeader('sid=z', v2);
+  t.same({ ...v2 }, { sid: 'x', 'sid#2': 'y', 'sid#3': 'z' }, 'across calls on one record (API Gateway v2 cookies)');
+  const many = parseCookieHeader('a=1; '.repeat(5000) + Array.from({ length: 2000 }, (_, i) => `a=${i}`).join('; '));
+  t.equal(Object.keys(many).length, 2000, 'thousands of repeats: linear, every value kept');
 });
 
 t.test('decodePayload by content type', async (t) => {
