@@ -273,6 +273,10 @@ const K_CASE = 4;
 
 const MAX_DEPTH = 48;
 
+/** End states that still wait for a token (an operand, IS's complement, a type, a name, BY, INTO's target). */
+const WAITING = new Uint8Array(16);
+for (const st of [S_OPERAND, S_IS, S_TYPE, S_QUAL, S_BY, S_INTO]) WAITING[st] = 1;
+
 /** State of one parenthesis level, and of the current segment (text between two AND/OR) in it. */
 class Frame {
   kind = K_ROOT;
@@ -305,6 +309,8 @@ class Frame {
   leftE = -1;
   allConst = 1;
   anyFn = 0;
+  /** Opened by `ARRAY[`: only `]` closes it. */
+  bracket = 0;
   /** A `VALUES (...)` row opened at the start of the value; valuesStr: it holds a string literal. */
   values = 0;
   valuesStr = 0;
@@ -351,6 +357,16 @@ interface Walk {
   semiEnd: boolean;
   /** Unmatched `)` read as closing the application's own parentheses (`1)--`, `x')) or ((`). */
   closes: number;
+  /**
+   * Complete, ending in a comment while an operand or a keyword's complement is still due (`'<#`,
+   * `) is #`) or a parenthesis of the value's own is open (`(x#`): the comment removes the
+   * application's text that could complete them, so the query is a syntax error.
+   */
+  broken: boolean;
+  /** The input ends inside a literal it opened (bare context: an unterminated literal). */
+  openEnd: boolean;
+  /** Every segment of the outermost level was constant (`'' - 0`, `'a' = 'a'`): no column named. */
+  constExpr: boolean;
 }
 
 /** Statement keywords that may follow a value without `;` (MSSQL batches, `1 update t set ...`). */
@@ -418,6 +434,15 @@ class Walker {
   /** feats2 of a quoted walk when it first resynchronised (what the breakout itself did). */
   private feats2Pre = 0;
   private resynced = false;
+  /** The walk died at a statement no dialect accepts (see labelDeath): nothing after it runs. */
+  private labelDied = false;
+  /**
+   * A stacked `DELETE t` / `EXEC p` (no FROM, a bare name: forms only SQL Server runs) waits for the
+   * rest of the batch: SQL Server compiles a batch whole, so a statement no dialect accepts after it
+   * (`Q3 review; Exec Summary; Next steps`, a list) means it never runs. 1: counts in feats, 2: in
+   * resyncFeats (it followed a restart); committed at the end or at any other death.
+   */
+  private bareStack = 0;
   private state = S_START;
   private depth = 0;
   private valid = 0;
@@ -482,6 +507,8 @@ class Walker {
   /** The SELECT being read is a second statement: an SQL-shaped item makes it a stacked query. */
   private stackSel = false;
   private aliasOk = false;
+  /** Start of a word taken as the alias of a parenthesised item (`(select 1) t`), or -1. */
+  private parenAlias = -1;
   private typeWords = 0;
   /** The last `::` had no space before it. */
   private castGlued = false;
@@ -515,7 +542,8 @@ class Walker {
     this.resyncOk = quote === Q_NONE || resyncOk;
     this.resyncOkQuoted = quote !== Q_NONE && resyncOk;
     this.feats = this.feats2 = this.resyncFeats = this.feats2Pre = 0;
-    this.resynced = false;
+    this.resynced = this.labelDied = false;
+    this.bareStack = 0;
     this.depth = this.valid = this.appCloses = this.typeWords = 0;
     this.lastKind = T_EOF;
     this.lastWord = '';
@@ -528,6 +556,7 @@ class Walker {
     this.byArmed = this.havingArmed = this.betweenArmed = this.unionArmed = this.valuesArmed = this.unionPending = false;
     this.stmtPending = 0;
     this.selDepth = -1;
+    this.parenAlias = -1;
     this.selArmed = this.stackSel = this.aliasOk = this.castGlued = this.castValue = this.castWord = this.afterStack = false;
     this.cur.kind = this.nxt.kind = T_EOF;
     this.lx.reset(s, start);
@@ -688,6 +717,7 @@ class Walker {
     f.segIdx = 0;
     f.allConst = 1;
     f.anyFn = 0;
+    f.bracket = 0;
     f.values = f.valuesStr = 0;
     f.caseMode = 0;
     f.caseOpen = 0;
@@ -953,6 +983,13 @@ class Walker {
     this.closeSeg();
   }
 
+  /** A pending bare T-SQL statement (bareStack) counts: the batch ended or died otherwise. */
+  private commitBare(): void {
+    if (this.bareStack === 2) this.resyncFeats |= F_STACK;
+    else if (this.bareStack === 1) this.feats |= F_STACK;
+    this.bareStack = 0;
+  }
+
   /** Starts over in the bare statement context after prose (see SYNC_WORDS). */
   private resync(): void {
     if (!this.resynced) this.feats2Pre = this.feats2;
@@ -1141,7 +1178,7 @@ class Walker {
     for (;;) {
       // `a < b < c = d …`: a chain of comparisons between plain identifiers, read in one char scan
       // instead of two tokens per link (see compareChain). 1 MB of `<a <a`: the detector ~36 -> ~9 µs/KB.
-      if (this.state === S_OPERATOR && this.nxt.kind === T_OP && this.valid > 0 && this.sawNonParen && this.stmtPending === 0 && this.depth < MAX_DEPTH && !this.nxt.comment) {
+      if (this.state === S_OPERATOR && this.nxt.kind === T_OP && this.valid > 0 && this.sawNonParen && this.stmtPending === 0 && this.depth < MAX_DEPTH && !this.nxt.comment && this.lastStart !== this.parenAlias) {
         const op = this.nxt.op;
         if ((op === '<' || op === '>' || op === '=') && this.compareChain()) continue;
       }
@@ -1159,6 +1196,7 @@ class Walker {
           // something after it), confirms it.
           if (!dead && (t.comment || this.lastWord === 'select')) this.confirmUnion();
           if (this.stmtPending !== 0 && !dead && (!this.stmtProse || t.comment)) this.mark(this.stmtPending);
+          this.commitBare();
           this.stmtPending = 0;
           this.unionPending = false;
           this.endState = this.state;
@@ -1181,10 +1219,15 @@ class Walker {
         }
         this.resync();
       }
+      const stBefore = this.state;
       if (this.step(t)) {
         this.accepted(t);
         continue;
       }
+      if (this.labelDeath(t, stBefore)) {
+        this.labelDied = true;
+        this.bareStack = 0;
+      } else this.commitBare();
       // Invalid here: judge what is pending, then (bare context only) look for SQL further on. Each
       // token is stepped at most twice (here and after one resynchronisation), so this stays linear.
       this.unwind(false);
@@ -1233,6 +1276,9 @@ class Walker {
       tailPlain: endOk && (endComment || this.quote === Q_NONE || plainTail(this.s, this.lastStart + 1)),
       semiEnd: complete && this.onlyParens && this.quote !== Q_NONE && this.lastKind === T_SEMI,
       closes: this.appCloses,
+      constExpr: this.fr(0).allConst === 1,
+      broken: complete && endComment && (this.endDepth > 0 || WAITING[this.endState] === 1),
+      openEnd: complete && this.lastKind === T_STR && this.lastOpenStrQuote !== 0,
     };
   }
 
@@ -1441,6 +1487,7 @@ class Walker {
       // PostgreSQL ARRAY['a','b']: a bracketed list.
       this.advance();
       this.push(K_GROUP);
+      if (this.depth < MAX_DEPTH) this.fr(this.depth).bracket = 1;
       this.state = S_OPERAND;
       return true;
     }
@@ -1644,6 +1691,8 @@ class Walker {
         // A cast of a literal or of a parenthesised expression, not of a C++-style `ns::Type` name.
         this.castValue = this.lastKind === T_STR || this.lastKind === T_NUM || this.lastKind === T_RPAREN;
         this.castWord = this.lastKind === T_WORD;
+        // `(w)C<oKdq`: an alias ends its item; no operator may follow it.
+        if (this.lastStart === this.parenAlias) return false;
         return this.binaryOp(t.op);
       case T_LPAREN:
         // `1')))(select ...`, `9999' (select ...) '`: only an injection puts a subquery right there.
@@ -1702,7 +1751,8 @@ class Walker {
         }
         return false;
       case T_OTHER:
-        if (t.op === ']' && this.depth > 0 && !this.inCaseFrame()) {
+        // Only an `ARRAY[` list: `(pOEWAjH&_e3ttT]=JR#` (a password) closes `(` with `]`.
+        if (t.op === ']' && this.depth > 0 && !this.inCaseFrame() && (this.depth >= MAX_DEPTH || this.fr(this.depth).bracket === 1)) {
           this.pop();
           this.toOperator();
           return true;
@@ -2066,6 +2116,7 @@ class Walker {
     // A plain word after an operand: an alias, valid inside a SELECT only (once).
     if (this.aliasOk && !(cls & W_VALUE)) {
       this.aliasOk = false;
+      if (this.lastKind === T_RPAREN) this.parenAlias = t.start;
       return true;
     }
     return false;
@@ -2410,6 +2461,102 @@ class Walker {
     return wordClass(w2) === 0 && !FUNCS.has(w2);
   }
 
+  /**
+   * A comment (`--`, `#`, `/*`) or NUL follows the lookahead token, past at most 64 blanks and one `;`
+   * (`DROP sampletable;--`: the statement ended and the rest cut off).
+   */
+  private commentAfterNext(): boolean {
+    const s = this.s;
+    let p = this.nxt.end;
+    let lim = Math.min(s.length, p + 64);
+    while (p < lim && isSpace(s.charCodeAt(p))) p++;
+    if (s.charCodeAt(p) === 59) {
+      p++;
+      lim = Math.min(s.length, p + 64);
+      while (p < lim && isSpace(s.charCodeAt(p))) p++;
+    }
+    if (p >= s.length) return false;
+    const c = s.charCodeAt(p);
+    const c1 = s.charCodeAt(p + 1);
+    return c === 35 || c === 0 || (c === 45 && c1 === 45) || (c === 47 && c1 === 42);
+  }
+
+  /**
+   * A statement made of its keyword and at most a bare name (`DELETE t`, `TRUNCATE t`, `EXEC p`,
+   * `DESC t`, `SHUTDOWN`, `BEGIN`) counts unless the walk started over to reach it: the segment before
+   * its `;` was no SQL, and a batch with a syntax error runs nothing (SQL Server and PostgreSQL parse
+   * the whole batch first; MySQL's multi-statements stop at the first error). That is the shape of a
+   * list of labels (`Select all; Insert row; Delete row`, `Call Me Maybe; Drop the World; Shutdown`).
+   * A comment next to it (`…; delete users--`) still counts: lists of labels do not truncate. Forms
+   * with more SQL (`DELETE FROM`, `DROP TABLE t`, `EXEC xp_…`) do not ask this: they count after a
+   * restart, so that syntax the walker does not know before the `;` hides nothing.
+   */
+  private bareForm(): boolean {
+    return !(this.resynced && this.labelDied) || this.nxt.comment || this.commentAfterNext();
+  }
+
+  /**
+   * The token `t`, which the walk could not take in state `st`, makes the statement it is in a syntax
+   * error in every dialect, the way a list of labels does: a word outside the SQL vocabulary or UNION
+   * opening a statement after `;` (`Select All; Deselect; …`, `…; Union Bank; …`); INSERT, REPLACE,
+   * UPDATE, DROP, ALTER or CREATE opening one (after `;` or as the value's first word) with a single
+   * name before the `;` or the end (`Insert row;`, `Create Account;`), or INSERT, REPLACE, UPDATE
+   * with only words outside the vocabulary (`Insert row above;`, `Update deps;`: no VALUES, SELECT,
+   * SET, DEFAULT VALUES…), or with `:` right after the keyword (`Update: v2.1;`); CALL with two plain
+   * words, PRINT, GRANT, REVOKE with plain words; SELECT with no item before `;`; `Label: words`
+   * opening the value (`Agenda: Intro; …`: `:` between two words is no operator). An unknown word
+   * that is a T-SQL label (`x:`) or a statement word the lexer does not intern (STMT_LEADS) is no
+   * such death. Whatever the walker cannot read (`1 option (maxdop 1); delete users`,
+   * `1; set nocount on; …`) is no such death: valid SQL it does not know must not switch bareForm
+   * off. Cost: only at a death (at most twice per walk token), one scan of at most 64 characters.
+   */
+  private labelDeath(t: SqlToken, st: number): boolean {
+    const s = this.s;
+    if (t.kind === T_OP) {
+      return t.op === ':' && st === S_OPERATOR && this.valid === 1 && this.lastKind === T_WORD && !this.resynced && this.quote === Q_NONE && isSpace(s.charCodeAt(t.end));
+    }
+    // `Select; Delete row`, `Select all; …`: a SELECT with no item.
+    if (t.kind === T_SEMI) return st === S_OPERAND && (this.lastWord === 'select' || ((this.lastWord === 'all' || this.lastWord === 'distinct') && this.selArmed));
+    if (t.kind !== T_WORD || !(st === S_STMT || (st === S_START && this.valid === 0))) return false;
+    const w = t.word;
+    if (w === '' || CLAUSE_LEADS.has(w)) {
+      if (st !== S_STMT || s.charCodeAt(t.end) === 40 || s.charCodeAt(t.end) === 46) return false;
+      // `x:` is a T-SQL label (`1; delete users; x:` runs); statement words the lexer does not
+      // intern (`; checkpoint`, `; flush tables`) start statements. One bounded look each.
+      let p = t.end;
+      const lim = Math.min(s.length, p + 64);
+      while (p < lim && isSpace(s.charCodeAt(p))) p++;
+      if (s.charCodeAt(p) === 58) return false;
+      return w !== '' || !STMT_LEADS.has(wordHash(s, t.start, t.end));
+    }
+    const one = w === 'drop' || w === 'alter' || w === 'create';
+    const call = w === 'call' || w === 'print' || w === 'grant' || w === 'revoke';
+    if (!one && !call && w !== 'insert' && w !== 'replace' && w !== 'update') return false;
+    // `Update: fixed login; …`: a heading. No name, only `:`, follows the keyword.
+    if (!call && s.charCodeAt(t.end) === 58 && s.charCodeAt(t.end + 1) !== 58 && s.charCodeAt(t.end + 1) !== 61) return true;
+    // The statement's words up to `;` or the end: letters, digits, `_` and blanks only.
+    const lim = Math.min(s.length, t.end + 64);
+    let p = t.end;
+    let words = 0;
+    let known = false;
+    for (;;) {
+      while (p < lim && isSpace(s.charCodeAt(p))) p++;
+      if (p >= s.length || s.charCodeAt(p) === 59) break;
+      const a = p;
+      while (p < lim && isAsciiWordChar(s.charCodeAt(p))) p++;
+      if (p === a || p >= lim) return false;
+      const c = s.charCodeAt(p);
+      if (!(isSpace(c) || c === 59) && p < s.length) return false;
+      words++;
+      if (!known && (kwFlags(s, a, p) !== 0 || ROW_SOURCES.has(wordHash(s, a, p)))) known = true;
+    }
+    // CALL takes one name, its arguments in parentheses (`Call Me Maybe;`); T-SQL's PRINT takes no
+    // column name (`Print Invoice;`), and no other dialect has it; GRANT and REVOKE need TO / FROM /
+    // ON (`grant squad;`).
+    if (call) return !known && (w === 'call' ? words >= 2 : words >= 1);
+    return words === 1 || (words > 1 && !known && !one);
+  }
+
   private wordAfterNext(w: string): boolean {
     const s = this.s;
     let p = this.nxt.end;
@@ -2454,6 +2601,8 @@ class Walker {
       this.feats2 |= G_SEMISTMT;
     }
     let strong = false;
+    /** DELETE t / EXEC p: T-SQL only (see bareStack). */
+    let tsqlBare = false;
     if (nk === T_LPAREN && !(wordClass(word) & W_STMT)) {
       // `; sleep(5)`, `; benchmark(…)`, `; iif(…)`: an expression statement that does something. Harmless
       // builtins do not make one: UC Browser's X-UCBrowser-UA header reads `…;pi(1080*2400);…`.
@@ -2472,13 +2621,19 @@ class Walker {
         // "; replace it or refund me" and "; insert the card" are requests, not statements.
         strong =
           nw === 'into' ||
-          (stacked && (nk === T_WORD || nk === T_IDENT) && (n.comment || this.wordAfterNext('values') || this.wordAfterNext('set') || this.wordAfterNext('select') || this.charAfterNext() === 40 || this.charAfterNext() === 47));
+          (stacked && (nk === T_WORD || nk === T_IDENT) && (n.comment || this.wordAfterNext('values') || this.wordAfterNext('set') || this.wordAfterNext('select') || this.charAfterNext() === 40 || this.charAfterNext() === 47)) ||
+          // T-SQL `INSERT t DEFAULT VALUES` (a row of defaults: a write all the same).
+          (stacked && (nk === T_WORD || nk === T_IDENT) && this.wordAfterNext('default') && this.nameThen(this.nxt.end, 'values', 1, false));
         break;
       case 'update':
         strong = (nk === T_WORD || nk === T_IDENT) && this.setAfterNext();
         break;
       case 'delete':
-        strong = nw === 'from' || (stacked && nk === T_WORD && this.endsAfterNext());
+        // `DELETE t` without FROM is T-SQL and Oracle: a real statement, but also a menu item or a
+        // changelog entry after prose (`Insert row; Delete row`): see bareForm and tsqlBare.
+        // A bracketed or backticked name counts as a plain one (`1;delete[users]`: SQL Server).
+        strong = nw === 'from';
+        if (!strong && stacked && (nk === T_WORD || nk === T_IDENT) && this.endsAfterNext() && this.bareForm()) strong = tsqlBare = true;
         break;
       case 'drop':
       case 'alter':
@@ -2492,7 +2647,16 @@ class Walker {
         // `(`, a lone `-`, `,` or `:` follow the object keyword (a name comes first: `drop table t`, `drop
         // index ix on t`), so no statement is made (nameCanFollow: one look past at most 64 blanks).
         // An object keyword is never the one name (`Drop Table; Oak Chair`, `drop table` alone).
-        strong = DDL_OBJECTS.has(nw) ? nameCanFollow(this.s, this.nxt.end) : ((nk === T_WORD || nk === T_IDENT) && (n.comment || (this.endsAfterNext() && (second || word === 'truncate' || !this.lastAfterNext()))));
+        // No dialect has `DROP name` or `ALTER name` (the object keyword is mandatory), so a bare name
+        // counts only with a comment next to it (`drop users--`, `drop/**/users`: a truncation no list
+        // of names writes) or right after a breakout quote (`'; drop users`, `" ALTER A`: what is
+        // left of an attack's intent); `Union Station; Drop Zone`, `rock; alter bridge`, `Drop staff;`
+        // and `1; drop users` as typed are not statements. `TRUNCATE t` is MySQL and PostgreSQL: see
+        // bareForm. (A walk that started over reads as typed: quote is Q_NONE then.)
+        if (DDL_OBJECTS.has(nw)) strong = nameCanFollow(this.s, this.nxt.end);
+        else if (nk !== T_WORD && nk !== T_IDENT) strong = false;
+        else if (word !== 'truncate') strong = n.comment || this.commentAfterNext() || (this.quote !== Q_NONE && this.endsAfterNext());
+        else strong = n.comment || (this.endsAfterNext() && (second || !this.lastAfterNext()) && this.bareForm());
         break;
       case 'create':
         strong = (DDL_OBJECTS.has(nw) && nameCanFollow(this.s, this.nxt.end)) || nw === 'or'; // `Create Table (pine)`: as DROP
@@ -2506,8 +2670,12 @@ class Walker {
           nw.startsWith('sp_') ||
           nw === 'master' ||
           nw === 'immediate' ||
-          // `; exec proc`, `; exec proc` with a literal, `; exec proc @p=1`: not "; exec summary attached".
-          (stacked && nk === T_WORD && (this.endsAfterNext() || EXEC_ARG_START.has(this.charAfterNext())));
+          // `exec[xp_cmdshell] 'dir /b'`, `exec"sp_who"`: SQL Server reads a bracketed (or, with
+          // QUOTED_IDENTIFIER on, double-quoted) name as the procedure's.
+          ((nk === T_IDENT || (nk === T_STR && n.quote === Q_DOUBLE && n.closed)) && isXpSp(this.s, n.start + 1, n.end - 1));
+        // `; exec proc`, `; exec proc` with a literal, `; exec proc @p=1`: not "; exec summary attached".
+        // A reserved word is no procedure name unbracketed (`Star Wars; Execute Order 66`).
+        if (!strong && stacked && (nk === T_WORD || nk === T_IDENT) && !(wordClass(nw) & W_RESERVED) && (this.endsAfterNext() || EXEC_ARG_START.has(this.charAfterNext())) && this.bareForm()) strong = tsqlBare = true;
         if (nk === T_LPAREN) return this.call(word, '');
         break;
       case 'declare':
@@ -2517,7 +2685,7 @@ class Walker {
         strong = nk === T_VAR || (stacked && nk === T_WORD && this.charAfterNext() === 61);
         break;
       case 'shutdown':
-        strong = nk === T_EOF || nk === T_SEMI || nw === 'with' || n.comment;
+        strong = ((nk === T_EOF || nk === T_SEMI) && this.bareForm()) || nw === 'with' || n.comment;
         break;
       case 'waitfor':
         if (nw === 'delay' || nw === 'time') this.mark(F_TIME);
@@ -2536,7 +2704,8 @@ class Walker {
         return true;
       }
       case 'begin':
-        strong = stacked && (nw === 'tran' || nw === 'transaction' || nw === 'try' || nw === 'distributed' || nk === T_SEMI || this.endsAfterNext());
+        // `BEGIN`, `BEGIN WORK`: not `BEGIN <any name>` (`Handler Zone; Begin Zone`).
+        strong = stacked && (nw === 'tran' || nw === 'transaction' || nw === 'try' || nw === 'distributed' || ((nk === T_SEMI || nk === T_EOF || (this.wordAt(n.start, 'work') && this.endsAfterNext())) && this.bareForm()));
         break;
       case 'goto':
         strong = second && nk === T_WORD; // T-SQL only
@@ -2563,7 +2732,7 @@ class Walker {
         break;
       case 'desc':
       case 'describe':
-        strong = stacked && nk === T_WORD && this.endsAfterNext();
+        strong = stacked && nk === T_WORD && this.endsAfterNext() && this.bareForm();
         break;
       case 'show':
         strong = stacked && (nw === 'tables' || nw === 'databases' || nw === 'grants' || nw === 'variables' || nw === 'columns') && (this.endsAfterNext() || this.wordAfterNext('from') || this.wordAfterNext('like') || this.wordAfterNext('where') || this.wordAfterNext('in'));
@@ -2594,7 +2763,8 @@ class Walker {
         strong = stacked && nw === 'database';
         break;
       case 'lock':
-        strong = stacked && (nw === 'tables' || nw === 'table');
+        // `Show Tables; Lock Table; Drop Table` (a menu): LOCK TABLE(S) names a table.
+        strong = stacked && (nw === 'tables' || nw === 'table') && nameCanFollow(this.s, this.nxt.end);
         break;
       case 'bulk':
         // SQL Server `BULK INSERT t FROM 'C:\…'` (or a UNC path): reads a server file into a table.
@@ -2626,6 +2796,7 @@ class Walker {
         this.stmtPending = F_STMT;
         this.stmtProse = false;
       }
+      else if (tsqlBare && !n.comment && !this.commentAfterNext()) this.bareStack = this.resynced ? 2 : 1;
       else this.mark(second ? F_STACK : F_STMT);
     } else if (word === 'waitfor' || word === 'begin') {
       // WAITFOR was judged above; a BEGIN block is read loosely (its calls still count).
@@ -2714,10 +2885,17 @@ const DDL_OBJECTS = new Set([
   'column', 'temporary', 'role', 'event', 'sequence', 'tablespace', 'if',
 ]);
 
-/** Statement keywords that, right after a leading `;`, start a second statement (G_SEMISTMT). */
+/**
+ * Clause keywords that start no statement in any dialect (labelDeath: `…; Union Bank; …`, `…; Join
+ * items; …`). Not END, ELSE, FETCH, DESC, FROM, VALUES, WITH: T-SQL blocks, cursors, DESC t, DuckDB's
+ * FROM-first queries and VALUES lists start statements.
+ */
+const CLAUSE_LEADS = new Set(['union', 'intersect', 'except', 'minus', 'where', 'order', 'group', 'having', 'limit', 'offset', 'into', 'join', 'inner', 'outer', 'cross', 'natural', 'on', 'using', 'window', 'returning', 'over', 'separator', 'against', 'as', 'collate', 'escape', 'asc', 'straight_join']);
+
 /** What may follow `EXEC proc`: a literal, a variable, a number, a parenthesis, a comment or `;`. */
 const EXEC_ARG_START: ReadonlySet<number> = new Set([39, 34, 64, 40, 59, 45, 35, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57]);
 
+/** Statement keywords that, right after a leading `;`, start a second statement (G_SEMISTMT). */
 const SEMI_STMTS = new Set(['select', 'insert', 'update', 'delete', 'drop', 'create', 'alter', 'truncate', 'exec', 'execute', 'declare', 'shutdown', 'waitfor', 'grant', 'revoke']);
 
 /** Integer types: a column cast to one of them is PostgreSQL's error-based extraction (`password::int`). */
@@ -3038,6 +3216,27 @@ class HashSet {
 }
 
 const BARE_HASHES = new HashSet(BARE_KEYWORDS);
+
+/**
+ * Words outside the lexer's vocabulary that start a statement in some dialect (SQL Server, MySQL,
+ * PostgreSQL, SQLite, Oracle): an unknown word there is no proof of a syntax error (labelDeath).
+ */
+const STMT_LEADS = new HashSet(
+  ('raiserror throw break continue save checkpoint setuser revert receive send move enable disable readtext ' +
+    'writetext updatetext deny get end else go lineno close open fetch deallocate use while return with merge ' +
+    'bulk dbcc kill commit rollback set print goto if begin waitfor declare truncate backup restore reconfigure ' +
+    'shutdown add flush reset purge optimize repair analyze check checksum cache install uninstall help stop ' +
+    'start change xa savepoint release signal resign resignal clone restart import table values binlog listen ' +
+    'notify unlisten discard cluster reindex vacuum comment security refresh abort prepare execute exec reassign ' +
+    'explain lock unlock load copy call do show describe desc rename handler alter drop create grant revoke ' +
+    'select insert update delete replace upsert pragma attach detach audit noaudit associate disassociate ' +
+    'flashback purge sp_executesql')
+    .split(' ')
+    .filter((x) => x),
+);
+
+/** INSERT / UPDATE words that may make plain words a statement (checked besides the vocabulary). */
+const ROW_SOURCES = new HashSet(['value', 'values', 'default', 'output', 'overwrite', 'ignore', 'delayed', 'low_priority', 'high_priority', 'partition', 'top', 'with', 'statistics', 'table', 'select', 'exec', 'execute', 'set', 'into', 'or']);
 for (const w of BARE_KEYWORDS) BARE_SIG[bareSig(w, 0, w.length)] = 1;
 
 /**
@@ -3972,14 +4171,23 @@ function judge(w: Walk, s: string, quote: number, lit: Lit, parenStart: boolean,
     const weak = quote !== Q_BACKTICK && lit.plain;
     const ends = weak && w.endOk && w.tailPlain;
     const done = weak && w.complete && (w.tailPlain || !w.endOk);
+    // A comment after an unfinished expression (`'<#…`: an operand missing; `(x#…`: a parenthesis
+    // open) leaves a syntax error (w.broken). Random passwords make such walks (`'<#FgD<uF8y…`,
+    // `JS*Z81v,_'<#[C^…`). So does a PostgreSQL JSON operator before a `#` comment, which only
+    // MySQL has (`…R'?0#6u>n`: MySQL reads `?` as a placeholder).
+    const whole = !w.broken && !(g & G_JSONOP && w.endComment && !w.strictDash);
+    // `#` also starts hashtags and password symbols: after it, an operator expression counts as a
+    // literal's continuation only when its operands are constants (`'-0#`, `'|0#`: MySQL's `user = 0`
+    // matches every name), not names that no table has (`'|G%_i#~(*…`, `X%L'/yL~UXI*o1F>T#F]`).
+    const hashOk = !w.endComment || w.strictDash || w.constExpr;
     if (f & F_LOGIC_OR_CONST && ends) return { rule: 'sqli.tautology', reason: `OR with a literal operand${ctx}.`, confidence: 'high' };
     if (f & F_LOGIC_OR_LIT && done) return { rule: 'sqli.tautology', reason: `OR with a literal operand${ctx}.`, confidence: 'high' };
     if (g & G_LOGIC_AND_LIT && done) return { rule: 'sqli.boolean', reason: `AND with a literal operand${ctx}.`, confidence: 'high' };
     if (f & F_LOGIC_IDCMP && done) return { rule: 'sqli.boolean', reason: `A logical operator adds a condition${ctx}.`, confidence: 'high' };
-    if (f & F_FIRST_CMP && ends) return { rule: 'sqli.expression', reason: `The closed literal is compared with another value${ctx}.`, confidence: 'high' };
-    if (f & F_FIRST_FN && ends) return { rule: 'sqli.expression', reason: `The closed literal is compared with an SQL function or subquery${ctx}.`, confidence: 'high' };
+    if (f & F_FIRST_CMP && ends && whole) return { rule: 'sqli.expression', reason: `The closed literal is compared with another value${ctx}.`, confidence: 'high' };
+    if (f & F_FIRST_FN && ends && whole) return { rule: 'sqli.expression', reason: `The closed literal is compared with an SQL function or subquery${ctx}.`, confidence: 'high' };
     if (f & F_SYSVAR && done) return { rule: 'sqli.expression', reason: `A server variable follows the closed literal${ctx}.`, confidence: 'high' };
-    if (quote === Q_SINGLE && ends && lit.short && (f & (F_FIRST_OP | F_FIRST_CMPW | F_LOGIC_AND_CONST) || g & G_OPENCMP)) {
+    if (quote === Q_SINGLE && ends && whole && hashOk && lit.short && (f & (F_FIRST_OP | F_FIRST_CMPW | F_LOGIC_AND_CONST) || g & G_OPENCMP)) {
       // `A' * 'B`, `' AND '`, `x' LIKE '`: an apostrophe is followed by an operator and a literal that the
       // application's own quote closes. Double quotes are left out: product searches quote phrases.
       return { rule: 'sqli.expression', reason: `An operator joins the closed literal to another literal${ctx}.`, confidence: 'high' };
@@ -3992,7 +4200,7 @@ function judge(w: Walk, s: string, quote: number, lit: Lit, parenStart: boolean,
       return { rule: 'sqli.comment', reason: `A comment truncates the query${ctx}.`, confidence: conf };
     }
     if (g & G_LOGIC_EXPR && ends) return { rule: 'sqli.boolean', reason: `A logical operator adds an expression${ctx}.`, confidence: 'high' };
-    if (weak && g & G_KWFIRST && w.endComment && w.strictDash && w.valid >= 2) return { rule: 'sqli.expression', reason: `SQL keywords and a comment follow the closed literal${ctx}.`, confidence: 'high' };
+    if (weak && g & G_KWFIRST && w.endComment && w.strictDash && w.valid >= 2 && whole) return { rule: 'sqli.expression', reason: `SQL keywords and a comment follow the closed literal${ctx}.`, confidence: 'high' };
     if (weak && f & F_FIRST_OP && w.endComment && w.strictDash && !w.dangling) return { rule: 'sqli.expression', reason: `An operator and a comment follow the closed literal${ctx}.`, confidence: 'high' };
     if (f & (F_LOGIC_OR_CONST | F_LOGIC_AND_CONST | F_LOGIC_IDCMP | F_LOGIC_OR_LIT)) return { rule: 'sqli.boolean', reason: `A logical operator follows the literal${ctx}.`, confidence: w.complete ? 'medium' : 'low' };
     if (f & (F_SQLFN | F_SYSVAR) && w.valid > 1) return { rule: 'sqli.expression', reason: `SQL functions follow the closed literal${ctx}.`, confidence: 'medium' };
@@ -4006,7 +4214,8 @@ function judge(w: Walk, s: string, quote: number, lit: Lit, parenStart: boolean,
     if (f & F_LEADLOGIC && (f & (F_LOGIC_IDCMP | F_LOGIC_OR_LIT) || g & (G_LOGIC_AND_LIT | G_OPENCMP)) && !isStateZip(s)) return { rule: 'sqli.boolean', reason: 'The value appends a logical condition to the query.', confidence: 'high' };
     // Numeric-context probes: a constant comparison that only SQL writes (`1!=11`, `42<=>42`,
     // `42 like 42`, `'1' not regexp '2'`), or one followed by a truncating comment (`1!=0--`).
-    if (f & F_FIRST_CMP && g & G_LEADNUM && (g & G_SQLCMP || (w.endComment && w.strictDash))) {
+    // Not with the compared literal left open (`5!>'fbv[dL…`, a password): as typed, nothing closes it.
+    if (f & F_FIRST_CMP && g & G_LEADNUM && (g & G_SQLCMP || (w.endComment && w.strictDash)) && !w.openEnd) {
       return { rule: 'sqli.expression', reason: 'A number is compared with a constant in SQL syntax.', confidence: 'high' };
     }
     if (f & F_FIRST_CMPW && ((g & G_WORDCMP && g & G_LEADNUM) || (g & G_CODECMP && g & G_LEADSTR))) {
@@ -4021,12 +4230,14 @@ function judge(w: Walk, s: string, quote: number, lit: Lit, parenStart: boolean,
     if (g & G_JSONLIT && f & (F_FIRST_CMP | F_TAUT | F_LEADLOGIC)) return { rule: 'sqli.json', reason: 'A JSON literal is compared in an SQL condition.', confidence: 'high' };
     if (g & G_PGCAST) return { rule: 'sqli.expression', reason: 'A PostgreSQL cast to an SQL type.', confidence: 'high' };
     if (g & G_FIRSTFN && w.unclosed && w.valid <= 4) return { rule: 'sqli.expression', reason: 'The value opens a call to an SQL builtin.', confidence: 'high' };
-    if (g & G_LEADCLAUSE) return { rule: 'sqli.expression', reason: 'The value closes a parenthesis and continues with SQL clauses.', confidence: 'high' };
+    if (g & G_LEADCLAUSE && !w.broken) return { rule: 'sqli.expression', reason: 'The value closes a parenthesis and continues with SQL clauses.', confidence: 'high' };
     // `SELECT (CASE`, `select (case when`: a SELECT whose item is a CASE expression, cut off inside it
     // (a blind-injection probe's head). Prose does not parse that far: `Select (case sensitive)` dies
     // at `)` (a CASE needs WHEN), `Select case studies` at the second word.
     if (g & G_SELCASE && w.unclosed && f & F_SELSHAPE) return { rule: 'sqli.statement', reason: 'A SELECT whose item is an unfinished CASE expression.', confidence: 'high' };
-    if (parenStart && w.endComment && f & (F_SUBQ | F_SQLFN | F_OPSEEN)) return { rule: 'sqli.expression', reason: 'A parenthesised SQL expression ends in a comment.', confidence: 'high' };
+    // Not with the value's own parenthesis still open or an operand missing at the comment: the
+    // comment leaves them so (`(@FfL.v%AtqC*vU#x{qT`, `(agd,v&_knmt_nBQLm-#`: random passwords).
+    if (parenStart && w.endComment && !w.broken && f & (F_SUBQ | F_SQLFN | F_OPSEEN)) return { rule: 'sqli.expression', reason: 'A parenthesised SQL expression ends in a comment.', confidence: 'high' };
     if (g & G_LEADNUM && !(g & G_NONNUM) && w.endComment && w.strictDash && bareTailComment(s)) {
       // `1--`, `1 * 1 /*`: numbers and operators, then a comment with no text. Closing the application's
       // parenthesis first (`1)--`) is an injection; without it, a dash-dash after a number may be prose.
