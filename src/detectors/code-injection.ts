@@ -25,6 +25,15 @@
  * that mentions "process" or "require" forms no such chain ("we require a process" is three
  * identifiers).
  *
+ * The same tokens and chains serve the other server-side languages a value may be evaluated in
+ * (serverSideCall, checkDunder): process launches (`new ProcessBuilder(…)`, `Runtime.getRuntime().exec(…)`,
+ * `Process.Start(…)`, `subprocess.*`, `Open3.*`, Groovy `"…".execute()`), reflection to them
+ * (`Class.forName("java.lang.Runtime")`, SpEL `T(…)`), Python sandbox escapes (`__import__('os')`,
+ * `__builtins__`, `().__class__.__bases__[0].__subclasses__()`), PHP callbacks named by strings or
+ * request data (`call_user_func('system', …)`, `$_GET['f'](…)`), Ruby dispatch (`send(:system, …)`),
+ * and Perl `qx(…)`. A launch is high only when its command is a shell, a probe command or a path;
+ * code quoted in a question (`exec(cmd)`, `Process.Start(url)`) is low or medium.
+ *
  * Cost: a prefilter returns after one pass over the char codes unless the value holds a call, a
  * bracket, an escape, a backtick or a dot, and then only if one of a dozen keywords occurs (indexOf).
  * Values of 160 characters and more are gated first by native indexOf scans for the code-like
@@ -34,6 +43,7 @@
  */
 import { C } from '../charclass';
 import type { Detection } from '../types';
+import { commandLiteral } from './template-injection';
 import { peek } from './util';
 
 // ---------------------------------------------------------------------------------------------------
@@ -596,6 +606,102 @@ const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'execScript
 
 const CHILD_CALLS = new Set(['exec', 'execSync', 'spawn', 'spawnSync', 'execFile', 'execFileSync', 'fork']);
 
+// Other server-side languages (see serverSideCall).
+
+/** PHP superglobals: request data. */
+const SUPERGLOBALS = new Set(['$_GET', '$_POST', '$_REQUEST', '$_COOKIE', '$_SERVER', '$_FILES', '$_ENV']);
+/** PHP functions that run a command or code when named as a callback. */
+const PHP_EXEC = new Set(['system', 'exec', 'passthru', 'shell_exec', 'popen', 'proc_open', 'pcntl_exec', 'assert', 'eval', 'create_function', 'phpinfo']);
+/** PHP functions that call a function named by a string argument. */
+const PHP_CALLBACK_TAKERS = new Set([
+  'call_user_func', 'call_user_func_array', 'array_map', 'array_filter', 'array_walk', 'array_walk_recursive', 'array_reduce',
+  'usort', 'uasort', 'uksort', 'register_shutdown_function', 'register_tick_function', 'forward_static_call',
+  'forward_static_call_array', 'iterator_apply', 'ob_start', 'set_error_handler', 'set_exception_handler',
+  'spl_autoload_register', 'preg_replace_callback', 'mb_ereg_replace_callback', 'header_register_callback',
+]);
+const PY_SUBPROCESS = new Set(['Popen', 'call', 'run', 'check_output', 'check_call', 'getoutput', 'getstatusoutput']);
+const PY_DANGER_MODULES = new Set(['os', 'subprocess', 'pty', 'socket', 'sys', 'builtins', '__builtin__', 'importlib', 'commands', 'posix', 'nt', 'shutil', 'ctypes', 'pickle', 'marshal', 'code', 'runpy', 'platform']);
+const JAVA_DANGER_CLASSES = new Set([
+  'java.lang.Runtime', 'java.lang.ProcessBuilder', 'java.lang.ProcessImpl', 'java.lang.UNIXProcess', 'java.lang.System',
+  'java.lang.ClassLoader', 'javax.script.ScriptEngineManager', 'jdk.jshell.JShell', 'groovy.lang.GroovyShell',
+  'sun.misc.Unsafe', 'javax.naming.InitialContext', 'java.net.URLClassLoader', 'org.springframework.expression.spel.standard.SpelExpressionParser',
+]);
+const JAVA_DANGER_METHODS = new Set(['exec', 'getRuntime', 'defineClass', 'getEngineByName', 'invokeMethod']);
+/** SpEL `T(…)` types that reach processes, class loading or the JVM's state (java.lang needs no package). */
+const JAVA_DANGER_TYPES = new Set(['Runtime', 'ProcessBuilder', 'System', 'ClassLoader', 'ScriptEngineManager', 'URLClassLoader', 'Thread', 'Class']);
+/** Ruby methods a `send` may dispatch to that run commands or code. */
+const RUBY_RUN = new Set(['system', 'exec', 'spawn', 'eval', 'instance_eval', 'class_eval', 'module_eval', 'instance_exec', '`', 'syscall', 'fork', 'open', 'popen', 'load', 'require', 'const_get', 'send', 'public_send', 'exit!', 'exit']);
+const RUBY_EVAL = new Set(['instance_eval', 'class_eval', 'module_eval', 'binding_eval']);
+const RUBY_CONSTS = new Set(['Kernel', 'IO', 'Open3', 'PTY', 'Process', 'File', 'ObjectSpace', 'Marshal']);
+
+/** Names at the start of serverSideCall's and checkDunder's chains. */
+const SERVER_ROOTS = new Set([
+  ...SUPERGLOBALS, ...PHP_CALLBACK_TAKERS, 'T', 'getattr', '__import__', '__builtins__', 'importlib', 'subprocess', 'pty', 'PTY',
+  'Open3', 'IO', 'Kernel', 'Process', 'System', 'Runtime', 'Class', 'ProcessBuilder', 'ProcessStartInfo', 'java', 'javax', 'new',
+  'create_function', 'assert', 'preg_replace', 'mb_ereg_replace', 'send', 'instance_eval', 'class_eval', 'module_eval', 'object',
+]);
+
+/** Shells and the commands an attacker's probe runs, for the command of a process launch. */
+const COMMAND_WORDS = new Set([
+  'sh', 'bash', 'zsh', 'dash', 'ksh', 'csh', 'cmd', 'powershell', 'pwsh', 'wscript', 'cscript', 'mshta', 'rundll32', 'regsvr32',
+  'certutil', 'bitsadmin', 'id', 'whoami', 'uname', 'hostname', 'cat', 'ls', 'dir', 'env', 'printenv', 'curl', 'wget', 'nc',
+  'ncat', 'netcat', 'socat', 'telnet', 'python', 'python3', 'perl', 'ruby', 'php', 'node', 'ping', 'nslookup', 'ifconfig',
+  'ipconfig', 'touch', 'rm', 'chmod', 'sleep', 'base64', 'net', 'mkfifo', 'nohup', 'echo',
+]);
+
+/**
+ * The command a launch runs is a shell, a probe command or a path (`/bin/sh`, `C:\\Windows\\…\\cmd.exe`):
+ * its first word, lower case, without directory or `.exe`. Reads at most 64 characters.
+ */
+function isCommandWord(cmd: string): boolean {
+  let a = 0;
+  while (a < cmd.length && (cmd.charCodeAt(a) === 32 || cmd.charCodeAt(a) === 9)) a++;
+  let e = a;
+  while (e < cmd.length && e - a < 64 && cmd.charCodeAt(e) !== 32 && cmd.charCodeAt(e) !== 9) e++;
+  const word = cmd.slice(a, e).toLowerCase();
+  let base = word;
+  const slash = Math.max(word.lastIndexOf('/'), word.lastIndexOf('\\'));
+  if (slash >= 0) {
+    base = word.slice(slash + 1);
+    // `/bin/…`, `/usr/bin/…`, `/tmp/x`: an absolute path to a program is a command whatever its name.
+    if (word.charCodeAt(0) === 47 && slash > 0) return true;
+  }
+  if (base.endsWith('.exe')) {
+    base = base.slice(0, -4);
+    // `@"C:\\Windows\\System32\\cmd.exe"` (a C# verbatim string) reads with its backslashes taken
+    // as escapes: `C:WindowsSystem32cmd.exe`.
+    if (word.charCodeAt(1) === 58 && (base.endsWith('cmd') || base.endsWith('powershell'))) return true;
+  }
+  return COMMAND_WORDS.has(base);
+}
+
+/** A PCRE pattern `/…/flags` (any delimiter, or brackets) whose flags hold `e`. O(pattern). */
+function regexEvalModifier(pat: string): boolean {
+  const t = pat.trim();
+  if (t.length < 3) return false;
+  const d = t.charCodeAt(0);
+  const close = d === 40 ? 41 : d === 91 ? 93 : d === 123 ? 125 : d === 60 ? 62 : d;
+  if ((d >= 48 && d <= 57) || (d >= 65 && d <= 90) || (d >= 97 && d <= 122) || d === 92) return false;
+  const end = t.lastIndexOf(String.fromCharCode(close));
+  if (end <= 0) return false;
+  for (let k = end + 1; k < t.length; k++) {
+    const c = t.charCodeAt(k);
+    if (c === 101) return true;
+    if (!(c >= 97 && c <= 122) && !(c >= 65 && c <= 90)) return false;
+  }
+  return false;
+}
+
+/** A PHP replacement string that calls a command function or reads request data. Value capped at 256. */
+function phpRunsCommand(code: string): boolean {
+  if (code.indexOf('$_') !== -1 || code.indexOf('`') !== -1) return true;
+  for (const fn of PHP_EXEC) {
+    const k = code.indexOf(fn);
+    if (k !== -1 && (code.charCodeAt(k + fn.length) === 40 || code.charCodeAt(k + fn.length) === 32)) return true;
+  }
+  return false;
+}
+
 
 // ---------------------------------------------------------------------------------------------------
 // Analysis
@@ -631,6 +737,16 @@ interface CallInfo {
   ident: string;
   /** Second argument is a string (or folded string concatenation); its value. */
   str2: string | undefined;
+  /** The first argument is a name or a dotted chain of names (`cmd`, `this.cmd`, `java.lang.Runtime`). */
+  identOnly: boolean;
+  /** That chain's last name ('' unless identOnly). */
+  lastIdent: string;
+  /** The first argument is a Ruby symbol (`send(:system, …)`): its name, else ''. */
+  sym: string;
+  /** The first string literal anywhere in the arguments, nested arrays included (`exec(new String[]{"sh",…})`). */
+  anyStr: string | undefined;
+  /** The arguments read request data: a PHP superglobal (`$_GET[…]`). */
+  request: boolean;
 }
 
 interface ParenFrame {
@@ -660,6 +776,13 @@ interface ParenFrame {
   tail: string;
   /** `eval` or `Function` stands in the group or the arguments as a value (`f({e:eval})`), or ''. */
   holds: string;
+  /** Tokens of the first argument so far (at this frame's level). */
+  firstTokens: number;
+  firstIdentOnly: boolean;
+  firstLastIdent: string;
+  firstSym: string;
+  anyStr: string | undefined;
+  request: boolean;
 }
 
 interface BracketFrame {
@@ -676,6 +799,8 @@ interface BracketFrame {
   tokens: number;
   /** `eval` or `Function` is an element as a value (`[eval]`, `[1, Function]`), or ''. */
   holds: string;
+  anyStr: string | undefined;
+  request: boolean;
 }
 
 class Analyzer {
@@ -847,11 +972,18 @@ class Analyzer {
 
     switch (t) {
       case T_IDENT:
+        if (top !== undefined && v.charCodeAt(0) === 36 && SUPERGLOBALS.has(v)) top.request = true;
         this.onIdent(v);
         return;
       case T_STRING:
+        if (this.bareRun && this.prevType === T_IDENT && lx.spaceBefore && isCommandWord(v)) {
+          this.report('command-exec', `A call to ${this.prevValue} without parentheses (Ruby, Perl) runs a command`, H);
+          return;
+        }
         if (v === 'child_process' || v === 'node:child_process') this.sawChildProcess = true;
+        if (top !== undefined && top.anyStr === undefined) top.anyStr = v;
         this.newChain('<str>');
+        this.chainStr = v;
         this.chainProse = false;
         this.chainActive = true;
         this.chainTight = true;
@@ -860,7 +992,7 @@ class Analyzer {
       case T_TEMPLATE:
         if (this.chainActive && this.endsExpression() && peek(this.chain) !== '()' && !this.inTemplateChunk) {
           // Tagged template: Function`code`, eval`..`: a call with the template text as argument.
-          this.onCall({ str: v, argc: 1, numeric: 0, glued: !lx.spaceBefore, ident: '', str2: undefined });
+          this.onCall({ str: v, argc: 1, numeric: 0, glued: !lx.spaceBefore, ident: '', str2: undefined, identOnly: false, lastIdent: '', sym: '', anyStr: v, request: false });
         }
         this.inTemplateChunk = true;
         this.chainActive = false;
@@ -902,6 +1034,10 @@ class Analyzer {
     if (frame.argc === 0) frame.argc = 1;
     if (t === T_NUMBER && (this.prevPunct === 44 || this.prevPunct === 40)) frame.numeric++;
     if (!frame.firstDone) {
+      if (t === T_IDENT && frame.firstTokens === 1 && this.prevPunct === 58) frame.firstSym = v;
+      if (t === T_IDENT && (frame.firstTokens === 0 || this.prevPunct === 46)) frame.firstLastIdent = v;
+      else if (!(p === 46 && frame.firstTokens > 0 && this.prevType === T_IDENT)) frame.firstIdentOnly = false;
+      frame.firstTokens++;
       frame.firstIdent = t === T_IDENT && this.prevPunct === 40 ? v : '';
       if (t === T_STRING || t === T_TEMPLATE) {
         frame.first = (frame.first ?? '') + v;
@@ -918,8 +1054,20 @@ class Analyzer {
     }
   }
 
+  /**
+   * The previous token was `system`, `exec` or `spawn` at the start of a statement (the value's start,
+   * after `;` `{` `}` or a line break), or as `Kernel.` / `CORE::` member: Ruby and Perl call those
+   * without parentheses (`system 'id'`, `Kernel.exec "id"`).
+   */
+  private bareRun = false;
+
   private onIdent(v: string): void {
     const lx = this.lx;
+    this.bareRun =
+      (v === 'system' || v === 'exec' || v === 'spawn') &&
+      (this.tokens === 0 || lx.newlineBefore || this.prevPunct === 59 || this.prevPunct === 123 || this.prevPunct === 125 ||
+        (this.chainActive && this.prevPunct === 46 && this.chain.length === 1 && this.chain[0] === 'Kernel') ||
+        (this.prevPunct === 58 && this.chain[0] === 'CORE'));
     if (v === 'require' && !(this.prevType === T_IDENT && !isKeyword(this.prevValue))) this.sawRequireIdent = true;
     if (CHILD_CALLS.has(v)) this.sawChildCall = true;
     if (v === 'Function' && this.prevType === T_IDENT && this.prevValue === 'new') {
@@ -958,7 +1106,10 @@ class Analyzer {
       this.pendingAlias = this.eqTarget;
       this.pendingAliasOf = v;
     }
-    if (this.chainActive && (this.prevPunct === 46 || this.prevPunct === P_OPTCHAIN)) {
+    // `…are final. T(java.lang.System)`: after a sentence's period and a blank, a name that starts the
+    // chains of serverSideCall starts a chain of its own (JavaScript's own rules keep `a. b` as one).
+    const sentence = this.prevPunct === 46 && lx.spaceBefore && !this.dotSpaced && SERVER_ROOTS.has(v);
+    if (this.chainActive && (this.prevPunct === 46 || this.prevPunct === P_OPTCHAIN) && !sentence) {
       // `process. exit` (a sentence's period, then a blank) is prose; `process.exit`,
       // `process . exit` and `process /* */ .exit` are code.
       if (lx.spaceBefore && !this.dotSpaced) this.chainTight = false;
@@ -1010,6 +1161,8 @@ class Analyzer {
           ident: '',
           tokens: 0,
           holds: '',
+          anyStr: undefined,
+          request: false,
         };
         if (this.stack.length < MAX_STACK && this.overflow === 0) this.stack.push(frame);
         else this.overflow++;
@@ -1027,7 +1180,9 @@ class Analyzer {
           this.chainActive = false;
           return;
         }
+        this.passArgs(b.anyStr, b.request);
         if (!b.access) {
+          this.chainStr = b.anyStr;
           this.passHolds(b.holds);
           this.newChain(b.holds === 'eval' ? HOLD_EVAL : b.holds === 'Function' ? HOLD_FUNCTION : '<arr>');
           this.chainProse = false;
@@ -1068,6 +1223,12 @@ class Analyzer {
           secondPure: true,
           tail: '',
           holds: '',
+          firstTokens: 0,
+          firstIdentOnly: true,
+          firstLastIdent: '',
+          firstSym: '',
+          anyStr: undefined,
+          request: false,
         };
         if (this.stack.length < MAX_STACK && this.overflow === 0) this.stack.push(frame);
         else this.overflow++;
@@ -1082,6 +1243,8 @@ class Analyzer {
         }
         const f = this.popFrame(true);
         if (f === undefined || !f.paren || !f.call) {
+          if (f !== undefined) this.passArgs(f.anyStr, f.request);
+          this.chainStr = f !== undefined && f.paren ? f.anyStr : undefined;
           const tail = f !== undefined && f.paren && !f.call ? f.tail : '';
           const holds = f !== undefined && f.paren && !f.call ? f.holds : '';
           this.passHolds(holds !== '' ? holds : tail === 'eval' || tail === 'Function' ? tail : '');
@@ -1106,7 +1269,13 @@ class Analyzer {
           glued: f.glued,
           ident: f.firstIdent,
           str2: f.secondPure ? f.second : undefined,
+          identOnly: f.firstIdentOnly && f.firstTokens > 0,
+          lastIdent: f.firstIdentOnly ? f.firstLastIdent : '',
+          sym: f.firstSym,
+          anyStr: f.anyStr,
+          request: f.request,
         };
+        this.passArgs(f.anyStr, f.request);
         this.onCall(info);
         if (this.chain.length < 16) this.chain.push(f.holds === 'eval' ? HOLD_EVAL_CALL : f.holds === 'Function' ? HOLD_FUNCTION_CALL : '()');
         return;
@@ -1120,6 +1289,17 @@ class Analyzer {
    * A literal or group holding eval / Function makes the enclosing frame hold it too:
    * `Array.from([eval])[0](code)`, `f(({e: eval}))`. O(1).
    */
+  private passArgs(anyStr: string | undefined, request: boolean): void {
+    if (this.overflow > 0) return;
+    const up = peek(this.stack);
+    if (up === undefined) return;
+    if (up.anyStr === undefined) up.anyStr = anyStr;
+    if (request) up.request = true;
+  }
+
+  /** The string that starts the chain (`"id".execute()`), or the first one in the array or group that does. */
+  private chainStr: string | undefined;
+
   private passHolds(holds: string): void {
     if (holds === '' || this.overflow > 0) return;
     const up = peek(this.stack);
@@ -1195,6 +1375,31 @@ class Analyzer {
     }
     if (n === 2 && bracket && (root === '<arr>' || root === '<str>' || root === '<grp>' || root === '<num>') && last === 'constructor') {
       this.report('constructor-chain', 'Bracket access to a literal\'s constructor', M);
+    }
+    if (last.charCodeAt(0) === 95 && last.charCodeAt(1) === 95) this.checkDunder(last, prev, root, n, bracket);
+  }
+
+  /**
+   * Python's walks out of an evaluation sandbox (`eval(input, {'__builtins__': {}})`): from a literal
+   * to its class's bases and every loaded class (`().__class__.__bases__[0].__subclasses__()`), from a
+   * function to its module globals (`x.__init__.__globals__`), or the builtins read by name. Plugin
+   * code writes `Base.__subclasses__()` and `self.__class__.__mro__`: neither starts at a literal or
+   * the root object, and stays unreported. O(1).
+   */
+  private checkDunder(last: string, prev: string, root: string, n: number, bracket: boolean): void {
+    const literal = root === '<arr>' || root === '<str>' || root === '<grp>' || root === '<num>';
+    if (last === '__builtins__' && n >= 2) {
+      this.report('python-escape', 'Access to __builtins__ reaches eval, exec and __import__', H);
+    } else if (root === '__builtins__' && n === 2) {
+      this.report('python-escape', 'A member of __builtins__ read directly', H);
+    } else if (last === '__globals__' && n >= 2) {
+      this.report('python-escape', 'Access to a function\'s __globals__', prev === '__init__' || prev === '__func__' || literal ? H : M);
+    } else if (last === '__subclasses__' && (prev === '__base__' || prev === '__bases__' || prev === '__mro__' || prev === 'object' || isIndexName(prev))) {
+      this.report('python-escape', 'A walk to __subclasses__() lists every loaded class', H);
+    } else if ((last === '__base__' || last === '__bases__' || last === '__mro__') && prev === '__class__' && literal && n === 3) {
+      this.report('python-escape', 'A literal\'s class hierarchy walked through __class__', H);
+    } else if (bracket && last === '__import__') {
+      this.report('python-escape', '__import__ read by name', H);
     }
   }
 
@@ -1292,6 +1497,118 @@ class Analyzer {
     }
     if (CHILD_CALLS.has(f) && c.indexOf('require') >= 0 && c.indexOf('()') >= 0) {
       this.report('require', `A ${f}() call on a required module runs a process`, H);
+      return;
+    }
+    this.serverSideCall(info, f, prev);
+  }
+
+  /**
+   * Calls that run a command or code in the other server-side languages a value can be evaluated in:
+   * Java and its expression languages (SpEL, OGNL, MVEL, EL, Groovy), Python, PHP, Ruby, .NET. They
+   * tokenize as JavaScript does (names, strings, `.`, `(`, `[`), so the same chains serve.
+   *
+   * A process launch is high when its command (the first string among the arguments, arrays
+   * included) is a shell, a probe command or a path, or when request data picks it; any other
+   * argument is medium (`Process.Start(url)`, `new ProcessBuilder(cmd)` in a developer's question).
+   * O(1) per call but for commandWord (at most 64 characters).
+   */
+  private serverSideCall(info: CallInfo, f: string, prev: string): void {
+    const c = this.chain;
+    const n = c.length;
+    if (info.argc === 0 && f !== 'execute') return;
+    const launch = (what: string): void => {
+      // A name for the command (`exec(cmd)`, `Process.Start(psi)`) is application code quoted in a
+      // question: an attacker has to spell the command out. Low, for the record.
+      // A URL (`Process.Start("https://…")` opens the browser) is no command either.
+      const url = info.anyStr !== undefined && (info.anyStr.startsWith('https://') || info.anyStr.startsWith('http://'));
+      const conf = info.request || (info.anyStr !== undefined && isCommandWord(info.anyStr)) ? H : info.identOnly || url ? L : M;
+      this.report('command-exec', `${what} runs a process`, conf);
+    };
+    // Java, Groovy, SpEL: `new java.lang.ProcessBuilder("id").start()`, `Runtime.getRuntime().exec(
+    // new String[]{"sh","-c","id"})`. A stack trace's `at java.lang.ProcessBuilder.start(…)` calls
+    // start, not the constructor, and `Runtime.exec(Runtime.java:620)` has no getRuntime().
+    if (f === 'ProcessBuilder' && (n === 1 || prev === 'lang')) return launch('A new ProcessBuilder(…)');
+    if (f === 'exec' && prev === '()' && c[n - 3] === 'getRuntime') return launch('Runtime.getRuntime().exec(…)');
+    // .NET: `System.Diagnostics.Process.Start("cmd.exe", "/c …")`, `new ProcessStartInfo("cmd")`.
+    if ((f === 'Start' && prev === 'Process') || (f === 'ProcessStartInfo' && (n === 1 || prev === 'Diagnostics'))) return launch(`A .NET ${f}(…)`);
+    // Python: `subprocess.Popen(['id'])`, `subprocess.getoutput('id')`, `pty.spawn('/bin/sh')`.
+    if (prev === 'subprocess' && PY_SUBPROCESS.has(f)) return launch(`subprocess.${f}(…)`);
+    if (f === 'spawn' && (prev === 'pty' || prev === 'PTY')) return launch(`${prev}.spawn(…)`);
+    // Ruby: `Open3.capture2('id')`, `IO.popen(['id'])`, `Kernel.spawn('id')`.
+    if (prev === 'Open3' && (f.startsWith('capture') || f.startsWith('popen') || f.startsWith('pipeline'))) return launch(`Open3.${f}(…)`);
+    if ((prev === 'IO' && f === 'popen') || (prev === 'Kernel' && (f === 'spawn' || f === 'system' || f === 'exec' || f === 'open'))) return launch(`${prev}.${f}(…)`);
+    // Groovy `"id".execute()`, `["sh","-c","id"].execute()`: a literal's execute() is a process.
+    if (f === 'execute' && n === 2 && (c[0] === '<str>' || c[0] === '<arr>')) {
+      const conf = this.chainStr !== undefined && isCommandWord(this.chainStr) ? H : M;
+      this.report('command-exec', 'A Groovy execute() on a string or list runs it as a process', conf);
+      return;
+    }
+    // Reflection to the process classes: `Class.forName("java.lang.Runtime")`, `getMethod("exec", …)`,
+    // SpEL `T(java.lang.Runtime)`, `new ScriptEngineManager().getEngineByName("js")`.
+    if ((f === 'forName' || f === 'loadClass') && info.str !== undefined && JAVA_DANGER_CLASSES.has(info.str.trim())) {
+      this.report('reflection', `Reflection loads the class ${short(info.str.trim())}`, H);
+      return;
+    }
+    if ((f === 'getMethod' || f === 'getDeclaredMethod') && info.str !== undefined && JAVA_DANGER_METHODS.has(info.str)) {
+      this.report('reflection', `Reflection looks up the method ${short(info.str)}()`, H);
+      return;
+    }
+    if (f === 'T' && n === 1 && info.identOnly && JAVA_DANGER_TYPES.has(info.lastIdent)) {
+      this.report('reflection', `A Spring expression type reference T(${short(info.lastIdent)})`, H);
+      return;
+    }
+    if (f.startsWith('getEngineBy') && c.indexOf('ScriptEngineManager') >= 0) {
+      this.report('reflection', 'A Java ScriptEngineManager hands out a script engine', H);
+      return;
+    }
+    // Python: `__import__('os')`, `importlib.import_module('subprocess')`, `getattr(__builtins__, 'eval')`.
+    if ((f === '__import__' && n === 1) || (f === 'import_module' && prev === 'importlib')) {
+      // `__import__('json')`, `import_module(f"plugins.{name}")`: plugin loaders (low, for the record).
+      // A name folded from pieces (`'o'+'s'`) is judged as the name.
+      if (info.str !== undefined && PY_DANGER_MODULES.has(info.str)) this.report('python-escape', `Python imports the module ${short(info.str)}`, H);
+      else this.report('python-escape', 'Python imports a module by name', L);
+      return;
+    }
+    if ((f === 'getattr' || f === 'vars') && n === 1 && (info.ident === '__builtins__' || info.ident === 'builtins')) {
+      this.report('python-escape', `${f}() reads the builtins by name`, H);
+      return;
+    }
+    // PHP: `$_GET['f']($_GET['a'])` (request data names the function), `call_user_func('system', …)`,
+    // `array_map('system', …)`, `create_function('', $code)`, `assert('…')`, `preg_replace('/x/e', …)`.
+    if (c[0] !== undefined && SUPERGLOBALS.has(c[0]) && n >= 2 && c[0].charCodeAt(0) === 36) {
+      this.report('php-callback', `Request data (${short(c[0])}) names the function called`, H);
+      return;
+    }
+    if (n === 1 && PHP_CALLBACK_TAKERS.has(f)) {
+      const named = (info.str !== undefined && PHP_EXEC.has(info.str)) || (info.str2 !== undefined && PHP_EXEC.has(info.str2));
+      if (named || info.request) this.report('php-callback', `${f}() is handed ${named ? 'a command function' : 'request data'} as its callback`, H);
+      return;
+    }
+    if (n === 1 && f === 'create_function' && info.argc >= 2) {
+      this.report('php-callback', 'create_function() compiles code from strings', info.str2 !== undefined || info.request ? H : M);
+      return;
+    }
+    if (n === 1 && f === 'assert' && (info.request || (info.str !== undefined && info.str.indexOf('(') !== -1))) {
+      this.report('php-callback', 'assert() evaluates a string of code', H);
+      return;
+    }
+    if (n === 1 && (f === 'preg_replace' || f === 'mb_ereg_replace') && info.str !== undefined && regexEvalModifier(info.str)) {
+      const code = info.request || (info.str2 !== undefined && phpRunsCommand(info.str2));
+      this.report('php-callback', `${f}() with the /e modifier evaluates the replacement as code`, code ? H : M);
+      return;
+    }
+    // Ruby: `send(:system, 'id')`, `public_send("eval", …)`, `instance_eval("…")`, `Object.const_get(:Kernel)`.
+    if (f === 'send' || f === 'public_send' || f === '__send__') {
+      const name = info.sym !== '' ? info.sym : f !== 'send' || info.argc >= 2 ? (info.str ?? '') : '';
+      if (RUBY_RUN.has(name)) this.report('ruby-dispatch', `${f}() dispatches to ${short(name)}`, H);
+      return;
+    }
+    if (RUBY_EVAL.has(f) && info.str !== undefined) {
+      this.report('ruby-dispatch', `${f}() evaluates a string of code`, H);
+      return;
+    }
+    if (f === 'const_get' && RUBY_CONSTS.has(info.sym !== '' ? info.sym : (info.str ?? ''))) {
+      this.report('ruby-dispatch', 'const_get() reaches a module that runs processes', H);
     }
   }
 }
@@ -1429,46 +1746,89 @@ function isKeyword(v: string): boolean {
 // Entry point
 // ---------------------------------------------------------------------------------------------------
 
+/** A hint that counts before any code-like character (isCodeFollower). */
+const HINT_ANY = 1;
 /**
- * Whether the identifier at [start, start+len) is one any rule needs (case-sensitive, as JavaScript
- * is). Dispatch on length and first character, then one startsWith: no allocation.
+ * A hint that counts only right before `(` or `[` (no blank): names that are also words of prose or
+ * common method names (`send`, `execute`, `Start`, `assert`), for the rules of serverSideCall.
  */
-function isHint(v: string, start: number, len: number): boolean {
-  const c = v.charCodeAt(start);
-  switch (len) {
-    case 3:
-      return c === 116 && v.startsWith('top', start);
-    case 4:
-      return (c === 101 && v.startsWith('eval', start)) || (c === 116 && v.startsWith('this', start)) || (c === 115 && v.startsWith('self', start));
-    case 6:
-      return (
-        (c === 103 && v.startsWith('global', start)) ||
-        (c === 105 && v.startsWith('import', start)) ||
-        (c === 119 && v.startsWith('window', start)) ||
-        (c === 112 && v.startsWith('parent', start)) ||
-        (c === 102 && v.startsWith('frames', start)) ||
-        (c === 109 && v.startsWith('module', start))
-      );
-    case 7:
-      return (c === 114 && v.startsWith('require', start)) || (c === 112 && v.startsWith('process', start));
-    case 8:
-      return c === 70 && v.startsWith('Function', start);
-    case 10:
-      return (
-        (c === 103 && v.startsWith('globalThis', start)) ||
-        (c === 115 && v.startsWith('setTimeout', start)) ||
-        (c === 109 && v.startsWith('mainModule', start)) ||
-        (c === 101 && v.startsWith('execScript', start))
-      );
-    case 11:
-      return (c === 99 && v.startsWith('constructor', start)) || (c === 115 && v.startsWith('setInterval', start));
-    case 12:
-      return (c === 115 && v.startsWith('setImmediate', start)) || (c === 102 && v.startsWith('fromCharCode', start));
-    case 13:
-      return c === 99 && v.startsWith('child_process', start);
-    default:
-      return false;
+const HINT_CALL = 2;
+/** A hint that counts only right before `)`: a type named in SpEL's `T(java.lang.System)`. */
+const HINT_TYPE = 3;
+/** A hint that counts only before a quote, after blanks (`system 'id'`: Ruby and Perl calls). */
+const HINT_QUOTE = 4;
+/** A hint that counts only right before `.` (`pty.spawn`, `Open3.capture2`: module names). */
+const HINT_MEMBER = 5;
+
+/** Hint identifiers by length: [name, kind]. Case-sensitive, as the languages are. */
+const HINTS: (readonly [string, number])[][] = [];
+for (const [name, kind] of [
+  ['top', HINT_ANY], ['eval', HINT_ANY], ['this', HINT_ANY], ['self', HINT_ANY], ['global', HINT_ANY], ['import', HINT_ANY],
+  ['window', HINT_ANY], ['parent', HINT_ANY], ['frames', HINT_ANY], ['module', HINT_ANY], ['require', HINT_ANY],
+  ['process', HINT_ANY], ['Function', HINT_ANY], ['globalThis', HINT_ANY], ['setTimeout', HINT_ANY], ['mainModule', HINT_ANY],
+  ['execScript', HINT_ANY], ['constructor', HINT_ANY], ['setInterval', HINT_ANY], ['setImmediate', HINT_ANY],
+  ['fromCharCode', HINT_ANY], ['child_process', HINT_ANY],
+  // Java, .NET, Python, PHP, Ruby (serverSideCall, checkDunder).
+  // Most count before one kind of character only: prose that ends a word with their last letter
+  // before a comma or a period (`navy,`, `relaxed.`) is not read again for them.
+  ['ProcessBuilder', HINT_CALL], ['ProcessStartInfo', HINT_CALL], ['getRuntime', HINT_CALL], ['Runtime', HINT_TYPE], ['System', HINT_TYPE], ['Thread', HINT_TYPE], ['ClassLoader', HINT_TYPE],
+  ['ScriptEngineManager', HINT_CALL], ['__import__', HINT_CALL], ['__builtins__', HINT_ANY], ['__globals__', HINT_ANY],
+  ['__subclasses__', HINT_ANY], ['__mro__', HINT_ANY], ['__bases__', HINT_ANY], ['__base__', HINT_ANY], ['subprocess', HINT_MEMBER],
+  ['importlib', HINT_MEMBER], ['pty', HINT_MEMBER], ['PTY', HINT_MEMBER], ['Open3', HINT_MEMBER], ['Kernel', HINT_MEMBER],
+  ['$_GET', HINT_CALL], ['$_POST', HINT_CALL], ['$_REQUEST', HINT_CALL], ['$_COOKIE', HINT_CALL], ['$_SERVER', HINT_CALL],
+  ['$_FILES', HINT_CALL], ['$_ENV', HINT_CALL], ['create_function', HINT_CALL], ['call_user_func', HINT_CALL],
+  ['call_user_func_array', HINT_CALL], ['instance_eval', HINT_CALL], ['class_eval', HINT_CALL], ['module_eval', HINT_CALL],
+  ['system', HINT_QUOTE], ['exec', HINT_QUOTE], ['spawn', HINT_QUOTE],
+  ['forName', HINT_CALL], ['loadClass', HINT_CALL], ['getMethod', HINT_CALL], ['getDeclaredMethod', HINT_CALL],
+  ['execute', HINT_CALL], ['Start', HINT_CALL], ['assert', HINT_CALL], ['send', HINT_CALL], ['public_send', HINT_CALL],
+  ['__send__', HINT_CALL], ['const_get', HINT_CALL], ['getattr', HINT_CALL], ['popen', HINT_CALL], ['preg_replace', HINT_CALL],
+  ['mb_ereg_replace', HINT_CALL], ['array_map', HINT_CALL], ['array_filter', HINT_CALL], ['array_walk', HINT_CALL],
+  ['usort', HINT_CALL], ['uasort', HINT_CALL], ['uksort', HINT_CALL], ['array_reduce', HINT_CALL], ['ob_start', HINT_CALL],
+  ['register_shutdown_function', HINT_CALL], ['set_error_handler', HINT_CALL], ['iterator_apply', HINT_CALL],
+  ['preg_replace_callback', HINT_CALL], ['forward_static_call', HINT_CALL], ['spl_autoload_register', HINT_CALL],
+] as const) {
+  (HINTS[name.length] ??= []).push([name, kind]);
+}
+/** Longest hint name. */
+const HINT_MAX = HINTS.length - 1;
+/** `HINT_FIRST[len * 128 + c]`: some hint of length `len` starts with the ASCII character `c`. */
+const HINT_FIRST = new Uint8Array((HINT_MAX + 1) * 128);
+/** The hints of each (length, first character), at `len * 128 + c`: one or two names each. */
+const HINT_BY: (readonly [string, number])[][] = [];
+for (let len = 0; len <= HINT_MAX; len++) {
+  for (const h of HINTS[len] ?? []) {
+    const at = len * 128 + h[0].charCodeAt(0);
+    HINT_FIRST[at] = 1;
+    (HINT_BY[at] ??= []).push(h);
   }
+}
+
+/**
+ * Whether the identifier at [start, start+len) is one any rule needs (case-sensitive), and of which
+ * kind (HINT_ANY, HINT_CALL; 0 for none). Dispatch on length and first character, then one
+ * startsWith: no allocation.
+ */
+function isHint(v: string, start: number, len: number): number {
+  if (len > HINT_MAX) return 0;
+  const c = v.charCodeAt(start);
+  // One table load rejects almost every word of prose (`collar`, `degrees`) before the names.
+  if (c >= 128 || HINT_FIRST[len * 128 + c] === 0) return 0;
+  const list = HINT_BY[len * 128 + c]!;
+  for (let k = 0; k < list.length; k++) {
+    const h = list[k]!;
+    if (v.startsWith(h[0], start)) return h[1];
+  }
+  return 0;
+}
+
+/** A hint of this kind counts before the character at `f` (which stands `blanks` after the name). */
+function hintCounts(kind: number, c: number, blanks: boolean): boolean {
+  if (kind === 0) return false;
+  if (kind === HINT_ANY) return isCodeFollower(c);
+  if (kind === HINT_TYPE) return !blanks && c === 41;
+  if (kind === HINT_QUOTE) return blanks && (c === 39 || c === 34);
+  if (kind === HINT_MEMBER) return !blanks && c === 46;
+  return kind === HINT_CALL && !blanks && (c === 40 || c === 91);
 }
 
 /**
@@ -1549,11 +1909,12 @@ function prefilter(v: string): number {
         if (d >= 128 || (PF_CLASS[d] as number) > PF_ID_PART) break;
         k++;
       }
-      if ((mask & PF_ANALYZE) === 0 && k - start >= 3 && k - start <= 13 && isHint(v, start, k - start)) {
+      const kind = (mask & PF_ANALYZE) === 0 && k - start >= 3 && k - start <= HINT_MAX ? isHint(v, start, k - start) : 0;
+      if (kind !== 0) {
         // `process.`, `eval(`, `require(`; skip blanks (spaces, tabs) before a ( : `eval (x)`.
         let f = k;
         while (f < n && (v.charCodeAt(f) === 32 || v.charCodeAt(f) === 9) && f < k + 4) f++;
-        if (isCodeFollower(v.charCodeAt(f))) mask |= PF_ANALYZE;
+        if (hintCounts(kind, v.charCodeAt(f), f !== k)) mask |= PF_ANALYZE;
       }
       continue;
     }
@@ -1612,9 +1973,21 @@ const FOLLOWERS = ['.', '[', '(', '?', '/', ';', ',', ')', ']', "'", '"', '`', '
 /** The charMask kind (charclass.ts) of each follower: a value whose mask lacks it holds none. */
 const FOLLOWER_KINDS = [C.DOT, C.BRACKET, C.PAREN, C.OTHER, C.SLASH, C.SEMI, C.COMMA, C.PAREN, C.BRACKET, C.SQUOTE, C.DQUOTE, C.BACKTICK, C.BRACE, C.NEWLINE, C.NEWLINE];
 
-/** Last letters of the isHint identifiers (top, eval, this, self, global, import, ..., child_process). */
+/** Last characters of the isHint identifiers (top, eval, this, self, …, child_process, ProcessBuilder, …). */
 const HINT_LAST = new Uint8Array(128);
-for (const ch of 'plsftwenr') HINT_LAST[ch.charCodeAt(0)] = 1;
+/**
+ * `HINT_LAST_BY[c * 128 + p]`: some hint that counts before the character `c` ends with `p` (a
+ * blank before the follower is let through apart). hintBefore's first test, per follower.
+ */
+const HINT_LAST_BY = new Uint8Array(128 * 128);
+for (const list of HINTS) {
+  for (const h of list ?? []) {
+    const p = h[0].charCodeAt(h[0].length - 1);
+    HINT_LAST[p] = 1;
+    HINT_LAST_BY[p] = 1;
+    for (let c = 1; c < 128; c++) if (hintCounts(h[1], c, false)) HINT_LAST_BY[c * 128 + p] = 1;
+  }
+}
 
 /**
  * Whether the prefilter's identifier run that ends before position `f` (after at most four blanks:
@@ -1625,7 +1998,10 @@ function hintBefore(v: string, f: number): boolean {
   if (f === 0) return false;
   // Only a blank or the last letter of some hint can stand right before.
   const p = v.charCodeAt(f - 1);
-  if (p !== 32 && p !== 9 && !(p < 128 && HINT_LAST[p] === 1)) return false;
+  // (`& 127`: the end of the value (NaN) reads row 0, which holds every hint's last letter; a
+  // non-ASCII follower, which no hint counts before, any row: this test only has to let through all
+  // that the full one below can accept.)
+  if (p !== 32 && p !== 9 && (p >= 128 || HINT_LAST_BY[((v.charCodeAt(f) & 127) << 7) | p] === 0)) return false;
   let k = f;
   while (k > 0 && f - k < 4 && (v.charCodeAt(k - 1) === 32 || v.charCodeAt(k - 1) === 9)) k--;
   let s = k;
@@ -1635,7 +2011,9 @@ function hintBefore(v: string, f: number): boolean {
     s--;
   }
   while (s < k && (PF_CLASS[v.charCodeAt(s)] as number) === PF_ID_PART) s++; // leading digits
-  return k - s >= 3 && k - s <= 13 && isHint(v, s, k - s);
+  const len = k - s;
+  if (len < 3 || len > HINT_MAX || HINT_FIRST[(len << 7) | (v.charCodeAt(s) & 127)] === 0) return false;
+  return hintCounts(isHint(v, s, len), v.charCodeAt(f), f !== k);
 }
 
 /**
@@ -1729,6 +2107,11 @@ function runPass(value: string, ctx: number): Detection | undefined {
  */
 export function detectCodeInjection(value: string, mask?: number): Detection | undefined {
   if (value.length < 4) return undefined;
+  // Perl `qx(id)`, `qx[id]` (template-injection sees `qx{id}`, which has a brace, and Ruby's `%x`):
+  // one native search for `qx` in most values (a run of `q` makes it ~10 ns a character, still linear).
+  if (value.indexOf('qx') !== -1 && commandLiteral(value, false, true) !== undefined) {
+    return { rule: 'code.command-literal', reason: 'A Perl qx command literal runs its contents as a shell command.', confidence: 'high' };
+  }
   // With the caller's charMask, the gate from MASKED_GATE_MIN characters; without, from LONG_VALUE.
   if (value.length >= (mask === undefined ? LONG_VALUE : MASKED_GATE_MIN) && !mayAnalyze(value, mask ?? ANY_KIND)) return undefined;
   const pf = prefilter(value);

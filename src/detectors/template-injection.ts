@@ -26,6 +26,10 @@
  *   FreeMarker `?new()`/`?api`, `freemarker.template.utility.Execute`, filter callbacks
  *   (`|filter('system')`), Smarty `{php}`/`{$smarty…}`/`{system(…)}`, Razor `System.Diagnostics`,
  *   ERB backticks and `%x(…)`, Velocity `$x.getClass()`.
+ * - Perl interpolation that runs code while a string is built (`"@{[system 'id']}"`, `"${\ `id`}"`),
+ *   Ruby `%x(…)` and Perl `qx{…}` command literals anywhere in the value (code-execution, high), and
+ *   Python format fields that read a function's globals (`{0.__init__.__globals__[KEY]}`:
+ *   object-traversal, high).
  * - `ssti.arithmetic-probe` (high): an expression of literals only with an operator (`{{7*7}}`,
  *   `${3*3}`, `{{7*'7'}}`, `<%= 7*7 %>`, `@(1+2)`, `{% print 'x'*3 %}`), the universal detection probe.
  * - `ssti.literal-reflection` (high): a member of a string literal (`{{'a'.toUpperCase()}}`,
@@ -798,6 +802,7 @@ function judgeBrace(s: string, ctx: Ctx, kind: number, open: number, close: numb
     case K_SMARTY: {
       const a = open + 1;
       if (close <= a) return;
+      if ((kind === K_AT || kind === K_DOLLAR) && judgePerlInterpolation(ctx, s, kind, a, close)) return;
       judgeContent(ctx, s, a, close, KIND_WHERE[kind]!);
       return;
     }
@@ -809,7 +814,9 @@ function judgeBrace(s: string, ctx: Ctx, kind: number, open: number, close: numb
         ctx.best = better(ctx.best, { level: 3, rule: 'ssti.code-execution', reason: 'Smarty {php} block.' });
         return;
       }
-      if (!isIdStart(s.charCodeAt(a)) || close - a > 1024) return;
+      if (close - a > 1024) return;
+      if (formatFieldWalk(ctx, s, a, close)) return;
+      if (!isIdStart(s.charCodeAt(a))) return;
       if (ctx.budget < close - a) return;
       ctx.budget -= close - a;
       const toks = tokenize(s, a, close);
@@ -826,6 +833,212 @@ function judgeBrace(s: string, ctx: Ctx, kind: number, open: number, close: numb
       }
     }
   }
+}
+
+/**
+ * Dunders a format field can read something secret through: a function's module globals (config,
+ * keys), the builtins, closure cells. A field calls nothing, so `__subclasses__` and the class
+ * hierarchy (`{self.__class__.__mro__}`, debug output) lead nowhere there.
+ */
+const FORMAT_DUNDERS = new Set(['__globals__', '__builtins__', '__closure__']);
+
+/**
+ * A Python format field that walks attributes: `"{0.__init__.__globals__[SECRET]}".format(obj)` and
+ * `str.format_map` read any attribute chain of their arguments, so a format string from input
+ * (`(user_text).format(user)`) reads module globals: secrets, config. A replacement field starts
+ * with an index or a name and goes on with `.name` and `[key]` only. `{self.__class__.__name__}`
+ * (logging code) reaches no escape dunder. Returns whether the field was judged high. O(field).
+ */
+function formatFieldWalk(ctx: Ctx, s: string, a: number, b: number): boolean {
+  const c0 = s.charCodeAt(a);
+  if (!(isIdStart(c0) || isDigit(c0)) || c0 === 36) return false;
+  const u = s.indexOf('__', a);
+  if (u === -1 || u >= b) return false;
+  // Up to the conversion (`!r`) or format spec (`:>10`).
+  let e = a;
+  while (e < b) {
+    const c = s.charCodeAt(e);
+    if (c === 33 || c === 58) break;
+    if (!(isIdChar(c) || c === 46 || c === 91 || c === 93)) return false;
+    e++;
+  }
+  if (ctx.budget < e - a) return false;
+  ctx.budget -= e - a;
+  for (const tok of tokenize(s, a, e)) {
+    if (tok.t === T_ID && FORMAT_DUNDERS.has(tok.v)) {
+      ctx.best = { level: 3, rule: 'ssti.object-traversal', reason: `A format-string field walks to the Python attribute "${shown(tok.v)}".` };
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Perl functions that run a command or code when called, with or without parentheses. */
+const PERL_RUN = new Set(['system', 'exec', 'readpipe', 'syscall', 'eval', 'qx']);
+
+/**
+ * Perl's interpolation of an expression into a double-quoted string or here-doc: `"@{[ EXPR ]}"` (an
+ * anonymous array, dereferenced) and `"${\ EXPR }"` (a scalar reference). Whatever EXPR is runs when
+ * the string is built, so a value that reaches a Perl string `eval`, or a template engine that builds
+ * Perl strings from text, runs `@{[system 'id']}`. No other template language opens `@{` with `[`
+ * (Thymeleaf's `@{…}` are link paths) or `${` with a backslash. Perl calls need no parentheses
+ * (`system 'whoami'`, `exec $x`), so a run function followed by any argument counts, as do backticks
+ * and `qx`; other contents are judged as an expression, the brackets left out (`@{[7*7]}` is the
+ * arithmetic probe). Returns whether it judged the content (O(content), within the work budget).
+ */
+function judgePerlInterpolation(ctx: Ctx, s: string, kind: number, a: number, b: number): boolean {
+  let i = a;
+  while (i < b && isWs(s.charCodeAt(i))) i++;
+  let j = b;
+  while (j > i && isWs(s.charCodeAt(j - 1))) j--;
+  if (kind === K_AT) {
+    if (s.charCodeAt(i) !== 91 || s.charCodeAt(j - 1) !== 93 || j - i < 3) return false;
+    j--;
+  } else if (s.charCodeAt(i) !== 92 || j - i < 2) return false;
+  i++;
+  if (j - i > 4096 || ctx.budget < j - i) return true;
+  ctx.budget -= j - i;
+  const toks = tokenize(s, i, j);
+  const where = kind === K_AT ? 'in Perl @{[…]}' : 'in Perl ${\\…}';
+  for (let k = 0; k < toks.length; k++) {
+    const tok = toks[k]!;
+    if (tok.t === T_STR && tok.q === 96) {
+      ctx.best = { level: 3, rule: 'ssti.code-execution', reason: `Interpolation ${where} runs a backtick command.` };
+      return true;
+    }
+    if (tok.t !== T_ID || !PERL_RUN.has(tok.v) || isP(toks[k - 1], '.') || isP(toks[k - 1], '>')) continue;
+    const next = toks[k + 1];
+    if (next === undefined) continue;
+    // `system 'id'`, `system("id")`, `exec $cmd`, `system qw(id)`, `system @cmd`, `exec {'sh'} …`,
+    // `qx{id}`, `qx(id)`: an argument follows.
+    if (next.t === T_STR || next.t === T_ID || (next.t === T_P && (next.v === '(' || next.v === '{' || next.v === '@' || (tok.v === 'qx' && next.v !== ',' && next.v !== ';')))) {
+      ctx.best = { level: 3, rule: 'ssti.code-execution', reason: `Interpolation ${where} calls "${tok.v}".` };
+      return true;
+    }
+  }
+  ctx.best = better(ctx.best, judgeTokens(toks, 0, where));
+  return true;
+}
+
+/**
+ * Commands an attacker's first probe runs, for the contents of a Ruby `%x(…)` or Perl `qx{…}`
+ * literal (which needs no other sign: the literal is a command). A printf format's `%x(` (`%x(%d)`,
+ * `0x%x (hex)`) holds no such word.
+ */
+const PROBE_COMMANDS = new Set([
+  'id', 'whoami', 'uname', 'hostname', 'cat', 'ls', 'dir', 'pwd', 'env', 'printenv', 'sh', 'bash', 'zsh', 'dash', 'ksh',
+  'curl', 'wget', 'nc', 'ncat', 'netcat', 'socat', 'telnet', 'python', 'python3', 'perl', 'ruby', 'php', 'node', 'echo',
+  'ping', 'nslookup', 'dig', 'ifconfig', 'ip', 'ps', 'touch', 'rm', 'chmod', 'sleep', 'base64', 'cmd', 'powershell',
+  'pwsh', 'net', 'sudo', 'kill', 'crontab', 'mkfifo', 'nohup', 'tar', 'find', 'cp', 'mv', 'head', 'tail', 'xxd',
+]);
+
+/**
+ * Where the next closing delimiter of each kind stands, for commandLiteralAt: `at[c]` is the first `c`
+ * at or after `from[c]` (-1: none; -2: not searched yet). Searches start past the last result only,
+ * so each closer kind costs one native pass over the value in all, however many unclosed `%x(` an
+ * attacker puts before the one that runs.
+ */
+interface Closers {
+  at: Int32Array;
+  from: Int32Array;
+}
+
+function newClosers(): Closers {
+  return { at: new Int32Array(128).fill(-2), from: new Int32Array(128) };
+}
+
+/** The first `c` at or after `i`. O(40) plus the share of the linear searches (see Closers). */
+function closerAfter(s: string, cl: Closers, c: number, i: number): number {
+  const r = cl.at[c]!;
+  const f = cl.from[c]!;
+  if (r !== -2 && i >= f && (r === -1 || r >= i)) return r;
+  if (r !== -2 && i < f) {
+    // Occurrences are visited left to right, so a later one starts its search at most ~40 characters
+    // before an earlier one's: read that stretch by hand.
+    for (let k = i; k < f; k++) if (s.charCodeAt(k) === c) return k;
+    return r;
+  }
+  const k = s.indexOf(String.fromCharCode(c), i);
+  cl.at[c] = k;
+  cl.from[c] = i;
+  return k;
+}
+
+/**
+ * A Ruby `%x…` or Perl `qx…` command literal at `at` (the `%` or the `q`) whose contents run as a
+ * command: a probe command first, a path (`/bin/…`), an interpolation (`#{…}`, `$x`). Delimiters: any
+ * ASCII punctuation (Perl allows blanks before it); `(` `[` `{` `<` close with their pair. The literal
+ * must close after the first word (an open one is a syntax error); the contents are not read further.
+ * O(40) here, plus closerAfter's share of its linear searches.
+ */
+function commandLiteralAt(s: string, at: number, perl: boolean, cl: Closers): boolean {
+  let i = at + 2;
+  if (perl) while (i < s.length && i - at < 8 && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+  const open = s.charCodeAt(i);
+  if (!(open > 32 && open < 127) || isIdChar(open) || open === 61 || open === 44 || open === 59 || (perl && open === 35 && i > at + 2)) return false;
+  const close = open === 40 ? 41 : open === 91 ? 93 : open === 123 ? 125 : open === 60 ? 62 : open;
+  let a = i + 1;
+  while (a < s.length && a - i < 8 && isWs(s.charCodeAt(a))) a++;
+  const c0 = s.charCodeAt(a);
+  if (c0 === 47 || (c0 === 35 && s.charCodeAt(a + 1) === 123) || (c0 === 36 && isIdStart(s.charCodeAt(a + 1)))) {
+    return closerAfter(s, cl, close, a + 1) !== -1;
+  }
+  let w = a;
+  while (w < s.length && w - a <= 10 && isIdChar(s.charCodeAt(w))) w++;
+  const after = w < s.length ? s.charCodeAt(w) : 32;
+  // (The closer first: a cached answer, where the word costs a slice.)
+  if (w === a || w - a > 10 || !(isWs(after) || after === 59 || after === 124 || after === 38 || after === close)) return false;
+  if (closerAfter(s, cl, close, w) === -1) return false;
+  const word = s.slice(a, w);
+  return PROBE_COMMANDS.has(word) || PROBE_COMMANDS.has(word.toLowerCase());
+}
+
+/**
+ * Ruby `%x(…)` / Perl `qx{…}` command literals anywhere in the value (bare: a value that reaches Ruby's
+ * `eval`/`instance_eval` or Perl's `eval` runs it; in ERB and `#{…}` the expression judge sees it too).
+ * `%x` after an identifier character or another `%` (`%%x`, a printf escape) and `qx` inside a word
+ * (`qxf`, `aqx`, `$qx`) are not literals. `ruby` / `perl`: which to look for.
+ *
+ * Cost: the `x` are found by native indexOf (rare in prose; a two-character search would crawl over
+ * `%%%%…` or `qqqq…`, ~10 ns a character), each looked at in O(40); past one `x` per 16 characters
+ * (`xxxx…`), one charCode pass reads the rest instead. Linear.
+ */
+export function commandLiteral(s: string, ruby = true, perl = true): string | undefined {
+  const n = s.length;
+  let cl: Closers | undefined;
+  let budget = (n >> 4) + 16;
+  let k = s.indexOf('x', 1);
+  for (; k !== -1; k = s.indexOf('x', k + 1)) {
+    if (--budget < 0) break;
+    const p = s.charCodeAt(k - 1);
+    if (p !== 37 && p !== 113) continue;
+    const r = literalAtX(s, k, ruby, perl, (cl ??= newClosers()));
+    if (r !== undefined) return r;
+  }
+  if (k === -1) return undefined;
+  let p = s.charCodeAt(k - 1);
+  for (; k < n; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 120 && (p === 37 || p === 113)) {
+      const r = literalAtX(s, k, ruby, perl, (cl ??= newClosers()));
+      if (r !== undefined) return r;
+    }
+    p = c;
+  }
+  return undefined;
+}
+
+/** The `x` at `k` ends a `%x` or `qx` command literal's opener. */
+function literalAtX(s: string, k: number, ruby: boolean, perl: boolean, cl: Closers): string | undefined {
+  const p = s.charCodeAt(k - 1);
+  if (p !== 37 && p !== 113) return undefined;
+  const pp = k > 1 ? s.charCodeAt(k - 2) : 32;
+  if (p === 37) {
+    if (ruby && !isIdChar(pp) && pp !== 37 && commandLiteralAt(s, k - 1, false, cl)) return 'Ruby %x';
+  } else if (perl && !isIdChar(pp) && pp !== 36 && pp !== 64 && pp !== 37 && pp !== 46 && commandLiteralAt(s, k - 1, true, cl)) {
+    return 'Perl qx';
+  }
+  return undefined;
 }
 
 /** `<%…%>` (ERB, EJS, JSP, ASP): each `<%` paired with the nearest following `%>`. */
@@ -1105,6 +1318,11 @@ export function detectTemplateInjection(value: string): Detection | undefined {
   {
     const ctx: Ctx = { best: undefined, budget: 8 * n + 4096 };
     if (brace !== -1) scanBraces(value, ctx, brace);
+    if ((pct || brace !== -1) && (ctx.best?.level ?? 0) < 3) {
+      // `%x(id)` needs the `%`; `qx{id}` is here for its brace (code-injection looks for `qx(`, `qx[`).
+      const lit = commandLiteral(value, pct, brace !== -1);
+      if (lit !== undefined) return { rule: 'ssti.code-execution', reason: `A ${lit} command literal runs its contents as a shell command.`, confidence: 'high' };
+    }
     if (pct && (ctx.best?.level ?? 0) < 3) scanPercent(value, ctx);
     if (hash && (ctx.best?.level ?? 0) < 3) scanFtl(value, ctx);
     if (at && (ctx.best?.level ?? 0) < 3) scanRazor(value, ctx);

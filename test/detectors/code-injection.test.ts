@@ -509,3 +509,137 @@ t.test('a capability name held in a variable and used in brackets', async (t) =>
     t.not(detectCodeInjection(v)?.confidence, 'high', `not high: ${JSON.stringify(v)}`);
   }
 });
+
+t.test('other server-side languages: process launches, reflection, sandbox escapes (high)', async (t) => {
+  const high: [string, string][] = [
+    // Java, Groovy, SpEL / EL / MVEL evaluated bare.
+    ['new java.lang.ProcessBuilder("id").start()', 'code.command-exec'],
+    ['new ProcessBuilder(new String[]{"sh","-c","id"}).start()', 'code.command-exec'],
+    ['Runtime.getRuntime().exec(new String[]{"/bin/bash","-c","id"})', 'code.command-exec'],
+    ['"id".execute().text', 'code.command-exec'],
+    ["['sh','-c','id'].execute()", 'code.command-exec'],
+    ['Class.forName("java.lang.Runtime")', 'code.reflection'],
+    ["Class.forName('java.lang.Run'+'time').getMethod('getRuntime')", 'code.reflection'],
+    ['x.getClass().getMethod("exec", String.class)', 'code.reflection'],
+    ['T(java.lang.Runtime).getRuntime()', 'code.reflection'],
+    ['T(java.lang.System).getenv()', 'code.reflection'],
+    ['new javax.script.ScriptEngineManager().getEngineByName("js").eval("1")', 'code.reflection'],
+    // .NET.
+    ['System.Diagnostics.Process.Start("cmd.exe", "/c whoami")', 'code.command-exec'],
+    ['Process.Start("powershell", "-enc AAAA")', 'code.command-exec'],
+    ['System.Diagnostics.Process.Start(@"C:\\Windows\\System32\\cmd.exe")', 'code.command-exec'],
+    // Python eval contexts.
+    ['subprocess.check_output(["id"])', 'code.command-exec'],
+    ["subprocess.Popen('/usr/bin/id', shell=True)", 'code.command-exec'],
+    ["pty.spawn('/bin/sh')", 'code.command-exec'],
+    ["__import__('subprocess').getoutput('id')", 'code.python-escape'],
+    ["__import__('o'+'s')", 'code.python-escape'],
+    ["importlib.import_module('os')", 'code.python-escape'],
+    ["getattr(__builtins__, 'ev'+'al')('1')", 'code.python-escape'],
+    ["__builtins__.__dict__['eval']('1')", 'code.python-escape'],
+    ["globals()['__builtins__']", 'code.python-escape'],
+    ["vars(__builtins__)['eval']('1')", 'code.python-escape'],
+    ['().__class__.__bases__[0].__subclasses__()', 'code.python-escape'],
+    ["''.__class__.__mro__[1]", 'code.python-escape'],
+    ['object.__subclasses__()', 'code.python-escape'],
+    ["f.__init__.__globals__['os']", 'code.python-escape'],
+    // PHP.
+    ["$_GET['a']($_GET['b'])", 'code.php-callback'],
+    ['$_REQUEST[f]($_REQUEST[c])', 'code.php-callback'],
+    ["call_user_func('system', 'id')", 'code.php-callback'],
+    ["array_map('passthru', array('id'))", 'code.php-callback'],
+    ["usort($_GET, 'system')", 'code.php-callback'],
+    ["call_user_func($_POST['f'], $_POST['a'])", 'code.php-callback'],
+    ["create_function('', $_GET['c'])", 'code.php-callback'],
+    ["create_function('$a', 'return $a;')", 'code.php-callback'],
+    ["assert('system(\"id\")')", 'code.php-callback'],
+    ["preg_replace('/.*/e', 'system(\"id\")', '')", 'code.php-callback'],
+    ["preg_replace('#x#ie', $_GET['c'], 'x')", 'code.php-callback'],
+    // Ruby.
+    ["send(:system, 'id')", 'code.ruby-dispatch'],
+    ["Kernel.public_send('system', 'id')", 'code.ruby-dispatch'],
+    ['obj.__send__(:eval, "`id`")', 'code.ruby-dispatch'],
+    ['instance_eval("system(1)")', 'code.ruby-dispatch'],
+    ["Object.const_get(:Kernel).system('id')", 'code.ruby-dispatch'],
+    ["Open3.capture2('id')", 'code.command-exec'],
+    ["IO.popen(['id']).read", 'code.command-exec'],
+    // Ruby and Perl calls without parentheses, in a value with code around them.
+    ["Kernel.system 'id'", 'code.command-exec'],
+    ['a.b = 1; system "id"', 'code.command-exec'],
+    ['CORE::system "uname -a"', 'code.command-exec'],
+    // Perl qx with parentheses or brackets (template-injection reads qx{…} and Ruby %x).
+    ['qx(id)', 'code.command-literal'],
+    ['print qx[cat /etc/passwd];', 'code.command-literal'],
+    ['qx (uname -a)', 'code.command-literal'],
+  ];
+  for (const [v, rule] of high) {
+    const d = detectCodeInjection(v);
+    t.equal(d?.confidence, 'high', `high: ${v} -> ${JSON.stringify(d)}`);
+    t.equal(d?.rule, rule, `rule: ${v}`);
+  }
+});
+
+t.test('other server-side languages: code quoted in questions and stack traces is not high', async (t) => {
+  const notHigh = [
+    'Caused by: java.io.IOException: Cannot run program "git": error=2 at java.lang.ProcessBuilder.start(ProcessBuilder.java:1048) at java.lang.Runtime.exec(Runtime.java:620)',
+    'Exception in thread "main" java.lang.RuntimeException: boom at com.acme.App.main(App.java:12)',
+    'Runtime exceptions in Java are unchecked (see Runtime.getRuntime() docs).',
+    'I used system settings to change the theme.',
+    'My code calls Runtime.getRuntime().exec(cmd) and it hangs, why?',
+    'ProcessBuilder pb = new ProcessBuilder(command); pb.start();',
+    'Class.forName("com.mysql.cj.jdbc.Driver");',
+    'The method getMethod("getName") returns null',
+    'Process.Start("https://example.com") opens the browser in .NET Framework but not .NET Core',
+    'var p = Process.Start(startInfo);',
+    'result = subprocess.run(["git", "status"], capture_output=True)',
+    'for cls in Base.__subclasses__(): register(cls)',
+    'print(self.__class__.__mro__)',
+    "__import__('json').dumps(x)",
+    'importlib.import_module(f"plugins.{name}")',
+    "getattr(settings, 'DEBUG', False)",
+    "call_user_func(array($this, 'render'), $args)",
+    "array_map('trim', $lines)",
+    'assert(count($items) > 0)',
+    "echo htmlspecialchars($_GET['q']);",
+    "preg_replace('/\\s+/', ' ', $str)",
+    "preg_replace('/(\\w+)/e', 'strtoupper(\"$1\")', $s)",
+    "res.send('system')",
+    'socket.send("exec")',
+    'user.send(:name)',
+    'instance_eval(&block)',
+    "Object.const_get('User').find(1)",
+    'Open3.capture2(cmd)',
+    'cursor.execute("SELECT * FROM t")',
+    'Press Start (bottom left) and open Settings.',
+    'T(java.lang.Math).random()',
+    'The qx operator: qx(command) runs a command',
+    'Print %x(%d) for each value',
+    "Run system 'diagnostics' from the menu.",
+    "the system 'id' field (see docs.example.com)",
+    "I set exec 'build.sh' in the config.",
+  ];
+  for (const v of notHigh) {
+    const d = detectCodeInjection(v);
+    t.not(d?.confidence, 'high', `not high: ${v} -> ${JSON.stringify(d)}`);
+  }
+  // A name for the command is application code, not a payload: low at most.
+  for (const v of ['Runtime.getRuntime().exec(cmd)', 'Process.Start(psi)', 'subprocess.run(cmd, shell=True)', '__import__(name)']) {
+    t.equal(detectCodeInjection(v)?.confidence, 'low', v);
+  }
+  t.equal(detectCodeInjection('Use system settings (Start, then Settings).'), undefined);
+});
+
+t.test('server-side hints pass the long-value gate wherever they stand', async (t) => {
+  const prose = 'Our cotton is woven in a family-run mill; prices (incl. tax) are final. Returns: see the FAQ, or write to us. '.repeat(5);
+  for (const a of ['new ProcessBuilder("id").start()', 'T(java.lang.System).getenv()', "send(:system, 'id')", "$_GET['a']($_GET['b'])", "getattr(__builtins__,'eval')", 'qx(id)']) {
+    const rule = detectCodeInjection(a)?.rule;
+    t.ok(rule !== undefined, `short: ${a}`);
+    for (const n of [100, 159, 160, 161, 300]) {
+      const pad = prose.slice(0, Math.max(0, n - a.length - 1));
+      t.equal(detectCodeInjection(pad + ' ' + a)?.rule, rule, `after text, length ${n}: ${a}`);
+      t.equal(detectCodeInjection(a + ' ' + pad, charMask(a + ' ' + pad))?.rule, rule, `before text, masked, length ${n}: ${a}`);
+    }
+  }
+  // Call-only hints count before a glued ( or [ only.
+  t.equal(detectCodeInjection(prose + " send (:system, 'id')"), undefined);
+});

@@ -405,3 +405,72 @@ t.test('OGNL sandbox switches, with or without %{…}; Twig _context', async (t)
   ];
   for (const v of notHigh) t.not(detectTemplateInjection(v)?.confidence, 'high', `not high: ${v}`);
 });
+
+t.test('Perl interpolation, Ruby %x and Perl qx command literals, Python format-field walks', async (t) => {
+  const high: [string, string][] = [
+    // Perl runs the expression inside @{[ … ]} and ${\ … } when it builds the string.
+    ["@{[system 'whoami']}", 'ssti.code-execution'],
+    ['"Hello @{[ exec "id" ]}"', 'ssti.code-execution'],
+    ['@{[`id`]}', 'ssti.code-execution'],
+    ['@{[ qx{uname -a} ]}', 'ssti.code-execution'],
+    ['@{[ readpipe $x ]}', 'ssti.code-execution'],
+    ['@{[ system qw(id) ]}', 'ssti.code-execution'],
+    ['@{[ exec @cmd ]}', 'ssti.code-execution'],
+    ['${\\ `id`}', 'ssti.code-execution'],
+    ["${\\ system 'id'}", 'ssti.code-execution'],
+    ['@{[7*7]}', 'ssti.arithmetic-probe'],
+    // Ruby %x with any delimiter, Perl qx with braces.
+    ['%x(id)', 'ssti.code-execution'],
+    ['%x{whoami}', 'ssti.code-execution'],
+    ['%x[uname -a]', 'ssti.code-execution'],
+    ['%x<cat /etc/hosts>', 'ssti.code-execution'],
+    ['%x!id!', 'ssti.code-execution'],
+    ['%x(#{params[:c]})', 'ssti.code-execution'],
+    ['%x(/usr/bin/id)', 'ssti.code-execution'],
+    ['name=%x(id)&x=1', 'ssti.code-execution'],
+    ['qx{id}', 'ssti.code-execution'],
+    ['qx {curl http://x.example}', 'ssti.code-execution'],
+    // Python str.format fields reading a function's globals.
+    ['{0.__init__.__globals__}', 'ssti.object-traversal'],
+    ['{user.__class__.__init__.__globals__[SECRET_KEY]}', 'ssti.object-traversal'],
+    ['Hi {0.__init__.__globals__[app].config!r}', 'ssti.object-traversal'],
+  ];
+  for (const [v, rule] of high) {
+    const d = detectTemplateInjection(v);
+    t.equal(d?.confidence, 'high', `high: ${v} -> ${JSON.stringify(d)}`);
+    t.equal(d?.rule, rule, `rule: ${v}`);
+  }
+  const notHigh = [
+    'printf("%x(%d)\\n", a, b)',
+    'Use %x(hex) or %o(octal) format',
+    'value 0x%x (unsigned)',
+    '%%x(id)',
+    'a%x(id)',
+    '%x(id',
+    'The Perl idiom "@{[ $obj->name ]}" interpolates a method call',
+    'print "Sum: @{[ $a + $b ]}\\n";',
+    'print "Path: ${\\ $self->path }\\n";',
+    '@{[ $obj->system ]}',
+    'Use qx{} or backticks in Perl to capture output',
+    'the QX50 {2019} is a good car',
+    '$qx{id}',
+    'Thymeleaf @{/order/details(id=${orderId})}',
+    '"{0.name} {0.email}".format(user)',
+    '{user.__class__.__name__}',
+    'f"{self.__class__.__mro__}"',
+    '{self.__dict__}',
+  ];
+  for (const v of notHigh) t.not(detectTemplateInjection(v)?.confidence, 'high', `not high: ${v}`);
+});
+
+t.test('command literals: decoys before the one that runs do not hide it; floods stay linear', async (t) => {
+  for (const pre of ['%x('.repeat(5000), '%x(a) '.repeat(200), 'x'.repeat(5000), '%%x(id) '.repeat(100), 'qx('.repeat(3000), '%x(id '.repeat(50)]) {
+    t.equal(detectTemplateInjection(pre + ' %x{id}')?.rule, 'ssti.code-execution', `${pre.slice(0, 12)}… %x{id}`);
+    t.equal(detectTemplateInjection(pre + ' qx{whoami}')?.rule, 'ssti.code-execution', `${pre.slice(0, 12)}… qx{whoami}`);
+  }
+  const MB = 1 << 20;
+  for (const v of ['%x('.repeat(MB / 3), 'x'.repeat(MB) + '{', '%'.repeat(MB), 'q'.repeat(MB) + '{', '%x(id '.repeat(MB / 6), 'qx{id '.repeat(MB / 6)]) {
+    t.doesNotThrow(() => detectTemplateInjection(v));
+  }
+  t.equal(detectTemplateInjection('%x(id '.repeat(1000)), undefined, 'never closed');
+});
