@@ -1281,8 +1281,12 @@ function scanVelocity(s: string, ctx: Ctx): void {
  * without `%{…}` (as a parameter name, `method:` prefix, or a Content-Type header), sometimes in a
  * request of its own. No page text names these. Three native scans, only for values with `#` or `@`.
  */
-function ognlSandbox(v: string): boolean {
-  return v.indexOf('#_memberAccess') !== -1 || v.indexOf('@ognl.OgnlContext@') !== -1 || v.indexOf('xwork.MethodAccessor.') !== -1;
+/**
+ * `hash`, `at`: whether `v` holds a `#`, an `@` (the caller's scan): the first two markers hold one
+ * each, so a value without it skips that search (an e-mail address, `@` and no `#`, one search fewer).
+ */
+function ognlSandbox(v: string, hash: boolean, at: boolean): boolean {
+  return (hash && v.indexOf('#_memberAccess') !== -1) || (at && v.indexOf('@ognl.OgnlContext@') !== -1) || v.indexOf('xwork.MethodAccessor.') !== -1;
 }
 
 export function detectTemplateInjection(value: string): Detection | undefined {
@@ -1327,7 +1331,7 @@ export function detectTemplateInjection(value: string): Detection | undefined {
     if (hash && (ctx.best?.level ?? 0) < 3) scanFtl(value, ctx);
     if (at && (ctx.best?.level ?? 0) < 3) scanRazor(value, ctx);
     if ((hash || dollar) && (ctx.best?.level ?? 0) < 3) scanVelocity(value, ctx);
-    if ((hash || at) && (ctx.best?.level ?? 0) < 3 && ognlSandbox(value)) {
+    if ((hash || at) && (ctx.best?.level ?? 0) < 3 && ognlSandbox(value, hash, at)) {
       return { rule: 'ssti.code-execution', reason: 'An OGNL expression that switches off the Struts sandbox (_memberAccess).', confidence: 'high' };
     }
     const best = ctx.best;

@@ -231,7 +231,11 @@ function resetPending(p: Pending): void {
   p.monitored = 0;
   p.blocked = 0;
   p.errors = 0;
-  p.samples.length = 0;
+  // Nearly always one sample (batch 1: one decision per flush). Setting `length` is a runtime call in
+  // V8 (~40 ns per invocation measured); a pop is a few ns. Either way the array is emptied.
+  const samples = p.samples;
+  if (samples.length === 1) samples.pop();
+  else if (samples.length > 0) samples.length = 0;
   p.seenSamples = 0;
   if (p.byClass.size > 0) p.byClass.clear();
   if (p.byRule.size > 0) p.byRule.clear();

@@ -393,6 +393,10 @@ t.test('OGNL sandbox switches, with or without %{…}; Twig _context', async (t)
     "%{#context['xwork.MethodAccessor.denyMethodExecution']=false}",
     '(#_memberAccess=@ognl.OgnlContext@DEFAULT_MEMBER_ACCESS)',
     'method:#_memberAccess=@ognl.OgnlContext@DEFAULT_MEMBER_ACCESS,#w=#context.get',
+    // Each marker alone, with only the `#` or only the `@` that gates its search.
+    'x=@ognl.OgnlContext@DEFAULT_MEMBER_ACCESS',
+    'user@xwork.MethodAccessor.denyMethodExecution',
+    'a#_memberAccess b',
     "{{ _context|keys|join(',') }}",
     '{{ _context }}',
   ];
