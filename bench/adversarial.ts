@@ -68,6 +68,18 @@ const SHAPES: Record<string, string> = {
   '/*': '/*',
   '%25': '%25',
   '&#': '&#38;',
+  // Entity runs: the raw text is read by every detector its `&`, `#` and `;` allow, and its decoded
+  // form (`&&&&`, `<<<<`) again. A bare `&#` decodes to nothing but starts a reference at every `&`.
+  '&# bare': '&#',
+  '&#x26;': '&#x26;',
+  '&amp;': '&amp;',
+  '&lt;': '&lt;',
+  '&gt;': '&gt;',
+  '&#60;': '&#60;',
+  // Colon references decode to a colon run, which several detectors read colon by colon (scheme,
+  // URL and wrapper scans): dearer than prose per KB as of this writing (`:` runs themselves too).
+  '&#58;': '&#58;',
+  '&colon;': '&colon;',
   'union select': ' union select ',
   '$(': '$(',
   ';|&': ';|&',

@@ -1170,7 +1170,9 @@ function scanRazor(s: string, ctx: Ctx): void {
 
 /** Velocity: `#set(…)`, `#foreach(…)` directives and `$ref.method()` references without braces. */
 function scanVelocity(s: string, ctx: Ctx): void {
-  for (let i = s.indexOf('#'); i !== -1; i = s.indexOf('#', i + 1)) {
+  // Every directive below needs a `(` after its name: without one in the value (entity runs such as
+  // `&#38;`, `&#`) the search per `#` finds nothing (~2-5 µs/KB on 1 MB of them). One native search.
+  for (let i = s.indexOf('(') === -1 ? -1 : s.indexOf('#'); i !== -1; i = s.indexOf('#', i + 1)) {
     // Every directive below starts with one of `s f i e`: one load rejects the other `#` (`&#38;`).
     const c1 = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
     if (c1 !== 115 && c1 !== 102 && c1 !== 105 && c1 !== 101) continue;

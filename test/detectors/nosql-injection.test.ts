@@ -321,3 +321,30 @@ t.test('with the value mask: the same findings, each trigger kind alone, short a
   }
   for (const v of ['jane.oneil@example.com', 'Leave it at the door, please.', '+1 (555) 010-0000']) t.equal(detectNoSqlInjection(v, charMask(v)), undefined, JSON.stringify(v));
 });
+
+t.test('with the value mask, no quote, parenthesis or brace: connectors judged right after the leading number only', async (t) => {
+  // Such a value's only place for a connector with a context is the first non-blank after its
+  // leading number (detectLong looks there instead of searching): entity runs around it must not
+  // hide it, and a connector elsewhere stays unjudged, as connector itself decides.
+  const rule = (v: string): string => {
+    const d = detectNoSqlInjection(v, charMask(v));
+    t.same(d, detectNoSqlInjection(v), `same without the mask: ${JSON.stringify(v.slice(0, 40))}`);
+    return d === undefined ? '-' : `${d.rule}/${d.confidence}`;
+  };
+  t.equal(rule('42 ; return true; ' + '&#38;'.repeat(50)), 'nosql.where-injection/high');
+  t.equal(rule('7\u00a0\t; return true; ' + '&amp;'.repeat(30)), 'nosql.where-injection/high');
+  t.equal(rule('9;return true;' + '&#'.repeat(30)), 'nosql.where-injection/high');
+  t.equal(rule(' 7 && this.a == 1' + '&lt;'.repeat(40)), 'nosql.where-injection/high');
+  t.equal(rule('7 || true' + ' '.repeat(20)), 'nosql.where-injection/high');
+  t.equal(rule('5&&true' + ' '.repeat(20)), 'nosql.where-injection/high');
+  t.equal(rule('x 42; return true; ' + '&#38;'.repeat(5)), '-');
+  t.equal(rule('42 x; return true; ' + '&#38;'.repeat(5)), '-');
+  t.equal(rule('12 34; return true; ' + '&#'.repeat(10)), '-');
+  t.equal(rule('&#38;'.repeat(50) + ' 1; return true; '), '-');
+  t.equal(rule('1;' + '&&'.repeat(20) + ' return true'), '-');
+  // With a quote: of a run of `&&` (`||`) only its first pair can be judged; a live pair after a
+  // long run is still found.
+  t.equal(rule("'" + '&&&&'.repeat(1000) + "' && this.a == 1"), 'nosql.where-injection/high');
+  t.equal(rule("'" + '||||'.repeat(1000) + "' || true"), 'nosql.where-injection/high');
+  t.equal(rule("'&&&&this.a == 1" + '&#38;'.repeat(5)), '-');
+});

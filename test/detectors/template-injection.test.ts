@@ -478,3 +478,17 @@ t.test('command literals: decoys before the one that runs do not hide it; floods
   }
   t.equal(detectTemplateInjection('%x(id '.repeat(1000)), undefined, 'never closed');
 });
+
+t.test('Velocity directives after entity runs: found when a `(` follows, skipped without one', async (t) => {
+  // The directive search runs only when the value has a `(` (every directive needs one after its name).
+  const rule = (v: string): string => {
+    const d = detectTemplateInjection(v);
+    return d === undefined ? '-' : `${d.rule}/${d.confidence}`;
+  };
+  t.equal(rule('&#38;'.repeat(1000) + '#set($x = $rt.getRuntime().exec("id"))'), 'ssti.code-execution/high');
+  t.equal(rule('&#'.repeat(500) + '#evaluate($x)'), 'ssti.code-execution/high');
+  t.equal(rule('&#'.repeat(100) + '#foreach($i in $list)'), 'ssti.statement/low');
+  t.equal(rule('#if($user.admin)' + '&#'.repeat(50)), 'ssti.statement/low');
+  t.equal(rule('#set $x = 1 ' + '&#38;'.repeat(100)), '-');
+  t.equal(rule('&#38;'.repeat(5000)), '-');
+});

@@ -990,3 +990,75 @@ t.test('a bare <iframe> named in prose loads nothing; any attribute on it stays 
     t.equal(detectXss(v)?.confidence, 'high', `high: ${v}`);
   }
 });
+
+t.test('a numeric reference to `:` in every spelling still opens a scheme; the first pass rejects others by their first digits', async (t) => {
+  // detectXss's first pass reads a reference's digits only when they may spell 58 (`58`, `x3a`, or a
+  // leading zero): entity runs around the scheme, and every spelling of the colon, must still reach
+  // the scheme scan.
+  const rule = (v: string): string => detectXss(v)?.rule ?? '-';
+  for (const colon of ['&#58;', '&#x3A;', '&#X3a;', '&#0058;', '&#x003a;', '&#000000000058;', '&#58']) {
+    t.equal(rule(`javascript${colon}alert(1)`), 'xss.script-url', colon);
+    t.equal(rule(`${'&#38;'.repeat(1000)}"javascript${colon}alert(1)`), 'xss.script-url', `after &#38; x1000: ${colon}`);
+    t.equal(rule(`${'&#'.repeat(500)}javascript${colon}alert(document.cookie)`), 'xss.script-url', `after &# x500: ${colon}`);
+  }
+  // Near misses are no colon (the digits go on, or stop short).
+  for (const ref of ['&#583;', '&#5;', '&#x3ab;', '&#x3;', '&#x3b;', '&#48;', '&#0000000000058;']) t.not(rule(`javascript${ref}alert(1)`), 'xss.script-url', ref);
+  t.equal(detectXss('&#38;'.repeat(5000)), undefined);
+  t.equal(detectXss('&#'.repeat(5000)), undefined);
+});
+
+t.test('a scheme whose first letter (or a tab, LF, CR before it) is a numeric reference, in every spelling, after entity runs', async (t) => {
+  // scanSchemes reads a reference only when its first digit may start one of those code points (a
+  // load rejects `&#58;`, `&#x3a;`, `&#38;` first): each spelling must still reach it.
+  const cases: Array<[string, string]> = [];
+  for (const r of ['&#106;', '&#x6A;', '&#X4a;', '&#0106;', '&#x006a;', '&#74;', '&#x4A;']) cases.push([r, 'avascript:alert(1)']);
+  for (const r of ['&#100;', '&#x64;', '&#68;', '&#x44;']) cases.push([r, 'ata:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==']);
+  for (const r of ['&#118;', '&#x76;', '&#86;', '&#x56;']) cases.push([r, 'bscript:msgbox(1)']);
+  for (const r of ['&#108;', '&#x6c;', '&#76;', '&#x4c;']) cases.push([r, 'ivescript:alert(1)']);
+  for (const r of ['&#109;', '&#x6d;', '&#77;', '&#x4d;']) cases.push([r, 'ocha:alert(1)']);
+  for (const r of ['&#9;', '&#x9;', '&#10;', '&#x0a;', '&#13;', '&#xd;', '&#x0D;']) cases.push([r, 'javascript:alert(1)']);
+  for (const [ref, rest] of cases) {
+    for (const v of [ref + rest, `${'&#38;'.repeat(200)}="${ref}${rest}`, `${'&#58;'.repeat(200)}="${ref}${rest}`, `${'&#x3a;'.repeat(200)}="${ref}${rest}`]) {
+      const d = detectXss(v);
+      t.equal(d === undefined ? '-' : `${d.rule}/${d.confidence}`, 'xss.script-url/high', v.slice(-60));
+    }
+  }
+  // Colon runs, raw or as references, open nothing.
+  for (const v of [':'.repeat(5000), '&#58;'.repeat(5000), '&#x3a;'.repeat(5000), '&colon;'.repeat(5000)]) t.equal(detectXss(v), undefined, v.slice(0, 12));
+});
+
+t.test('CSS expression and binding after colon runs: every spelling of `expression` and `url` still read', async (t) => {
+  // scanCss passes a colon whose next character starts neither (nor a blank, comment, entity or
+  // escape) when no property name ends before it, and reads `url` before the property name: the
+  // spellings below must still reach both, alone and after 1 500 characters of colon-dense text.
+  const expression = ['color:expression(alert(1))', 'color: \\65xpression(alert(1))', 'color:/**/expression(alert(1))', 'color:&#101;xpression(alert(1))', 'x:E\\78pression(alert(1))', 'a::expression(alert(1))', 'x::&#101;xpression(alert(1))', 'x::/**/expression(alert(1))', 'x::\\65xpression(alert(1))', 'x:: expression(alert(1))'];
+  const binding = ['behavior:url(x.htc)', 'behavior: \\75rl(x.htc)', '-moz-binding:&#117;rl(//x.example/a.xml#x)', '-moz-binding:/**/url(//x.example/a.xml#x)', 'behavior :url(x.htc)'];
+  for (const [list, rule] of [[expression, 'xss.css-expression'], [binding, 'xss.css-binding']] as const) {
+    for (const v of list) {
+      for (const w of [v, `${'::::&'.repeat(300)} ${v}`, `${'a: b&'.repeat(300)} ${v}`]) t.equal(detectXss(w)?.rule, rule, w.slice(-50));
+    }
+  }
+  for (const v of ['::::&'.repeat(3000), 'a: b&'.repeat(3000), 'key: value & url: none'.repeat(100)]) t.equal(detectXss(v), undefined, v.slice(0, 20));
+});
+
+t.test('named references inside a scheme (any case) after runs of other ampersands', async (t) => {
+  // entityAt rejects an `&` whose next letter starts none of its names (`t`, `n`, `c`) at once.
+  for (const v of ['java&Tab;script&colon;alert(1)', 'jav&NewLine;ascript&COLON;alert(1)', `${'&#38;'.repeat(100)}="javascript&Colon;alert(1)`, `${'::::&'.repeat(100)}="java&tab;script&colon;alert(1)`, `${'&amp;'.repeat(100)}="javascript&colon;alert(1)`]) {
+    const d = detectXss(v);
+    t.equal(d === undefined ? '-' : `${d.rule}/${d.confidence}`, 'xss.script-url/high', v.slice(-40));
+  }
+});
+
+t.test('colon runs: the first colon is judged for a scheme before it, the last for CSS after it', async (t) => {
+  // detectXss's first pass reads a colon run to its last colon: a scheme name before the run and a
+  // CSS word after it must still open their scans.
+  const rule = (v: string): string => {
+    const d = detectXss(v);
+    return d === undefined ? '-' : `${d.rule}/${d.confidence}`;
+  };
+  t.equal(rule(`${':'.repeat(1000)}"javascript:alert(1)`), 'xss.script-url/high');
+  t.equal(rule('"javascript::::alert(1)'), 'xss.script-url/high');
+  t.equal(rule('color::::expression(alert(1))'), 'xss.css-expression/high');
+  t.equal(rule('x:::: expression(alert(1))'), 'xss.css-expression/high');
+  t.equal(rule(`${':'.repeat(1000)}&${':'.repeat(1000)} u`), '-');
+});

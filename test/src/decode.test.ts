@@ -328,6 +328,18 @@ t.test('htmlDecode: long runs of entities (collected in a byte run past the firs
   t.equal(htmlDecode('&'.repeat(1000)), '&'.repeat(1000));
   t.equal(htmlDecode('x&#;&#x;&bogus;&amp'), 'x&#;&#x;&bogus;&amp');
   t.equal(htmlDecode('a&amp;b'.repeat(100)), 'a&b'.repeat(100));
+  // Names read as a number while their letters are checked (up to 6 letters), longer ones by string:
+  // any case, unknown and over-long names kept, a name without `;` kept.
+  t.equal(htmlDecode('&LT;&Amp;&NEWLINE;&newline;&lbrack;&lbrackx;&ltx;&l;&abcdefghi;&percnt;&PerCnt;'), '<&\n\n[&lbrackx;&ltx;&l;&abcdefghi;%%');
+  t.equal(htmlDecode('&lt&lt;&#;&amp&amp;&ampx;&a&b;&zzzzzz;'), '&lt<&#;&amp&&ampx;&a&b;&zzzzzz;');
+  // The next `&` is taken from the first character an attempt did not read: bare `&#` runs, and
+  // an entity right after a failed one.
+  t.equal(htmlDecode('&#&#&#38;&#x;&#X3C;&#&lt'), '&#&#&&#x;<&#&lt');
+  t.equal(htmlDecode('&#'.repeat(50_000) + '&#60;'), '&#'.repeat(50_000) + '<');
+  t.equal(htmlDecode('&lt;'.repeat(70_000) + '&#x1F600;&gt;'), '<'.repeat(70_000) + '😀>');
+  // A value that ends inside an entity (the reads at its end are guarded).
+  const ends: Array<[string, string]> = [['&lt;&#x2', '<\u0002'], ['&lt;&#', '<&#'], ['&lt;&quo', '<&quo'], ['&#60', '<'], ['&lt;&#x', '<&#x'], ['&lt;&', '<&']];
+  for (const [input, expected] of ends) t.equal(htmlDecode(input), expected, input);
   t.equal(deepDecode('&#38;'.repeat(1000)), '&'.repeat(1000));
   t.equal(deepDecode('&#38;#38;'.repeat(100)), '&'.repeat(100));
 });
