@@ -80,6 +80,22 @@ const SHAPES: Record<string, string> = {
   // URL and wrapper scans): dearer than prose per KB as of this writing (`:` runs themselves too).
   '&#58;': '&#58;',
   '&colon;': '&colon;',
+  // Colon runs themselves: each colon starts a scheme, URL, wrapper, CSS property or PHP serialize()
+  // look in some detector; `::` is also a PostgreSQL cast to the SQL prescan, and `&` after a colon
+  // a possible entity to the XSS scheme and CSS readers.
+  ':': ':',
+  '::::&': '::::&',
+  'a: b&': 'a: b&',
+  '::x': '::x',
+  // The dearest short units of a sweep of 1-5 character punctuation mixes (session 15, 1 MB through
+  // the engine, x5-x9 of prose at the time): quotes, parentheses and backslashes that keep the SQL,
+  // shell and code tokenizers' full passes busy, and `x:/&0` (path readings and shell words).
+  "`\\'(": "`\\'(",
+  "-('\\0": "-('\\0",
+  "%'\\;": "%'\\;",
+  '\\x(': '\\x(',
+  "&{'": "&{'",
+  'x:/&0': 'x:/&0',
   'union select': ' union select ',
   '$(': '$(',
   ';|&': ';|&',

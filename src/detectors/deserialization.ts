@@ -610,7 +610,31 @@ function anyAfter(s: string, head: string, tail: string, check: (s: string, i: n
 const checkUnderscore = (s: string, i: number): boolean => triggerMay(s, i, 95);
 const checkDollar = (s: string, i: number): boolean => triggerMay(s, i, 36);
 const checkBang = (s: string, i: number): boolean => triggerMay(s, i, 33);
-const checkColon = (s: string, i: number): boolean => triggerMay(s, i, 58);
+/**
+ * anyAt(s, ':', (s, i) => triggerMay(s, i, 58)) with phpValue's first tests made in the loop: a serialize() colon has
+ * `O`, `C`, `a` or `s` before it and a digit or `+` after it, so any other colon (`::`, `a: b`, a URL's
+ * `://`, a time's `12:30`) costs two loads, not three calls. Same answer: phpValue returns undefined
+ * at each colon skipped here. (1 MB of `a: b&` through the engine: a call chain per colon.)
+ */
+function anyPhpColon(s: string): boolean {
+  const n = s.length;
+  let i = s.indexOf(':');
+  while (i !== -1) {
+    // (Both reads guarded: an out-of-bounds charCodeAt slows the loop for the rest of the value.)
+    const a = i + 1 < n ? s.charCodeAt(i + 1) : -1;
+    if (a === C_PLUS || isDigit(a)) {
+      const t = i > 0 ? s.charCodeAt(i - 1) : -1;
+      if ((t === 79 || t === 67 || t === 97 || t === 115) && phpValue(s, i) !== undefined) return true;
+    }
+    // The next colon: the next 8 characters read first (in colon-dense text, `:\`, `a: b&`, it is a
+    // load or two away, nearer than a native call is cheap), then one search.
+    const end = Math.min(n, i + 9);
+    let j = i + 1;
+    while (j < end && s.charCodeAt(j) !== 58) j++;
+    i = j < end ? j : end < n ? s.indexOf(':', end) : -1;
+  }
+  return false;
+}
 const checkAt = (s: string, i: number): boolean => triggerMay(s, i, 64);
 const checkParen = (s: string, i: number): boolean => triggerMay(s, i, C_LPAREN);
 const checkRawMagic = (s: string, i: number): boolean => javaRawMagic(s, i) !== undefined;
@@ -641,7 +665,7 @@ function mayMarkLong(s: string, mask: number): boolean {
     ((mask & C.UNDERSCORE) !== 0 && (anyAt(s, '_$', checkUnderscore) || anyAt(s, '__', checkUnderscore))) ||
     ((mask & C.DOLLAR) !== 0 && anyAt(s, '$type', checkDollar)) ||
     ((mask & C.BANG) !== 0 && anyAt(s, '!', checkBang)) ||
-    ((mask & C.COLON) !== 0 && anyAt(s, ':', checkColon)) ||
+    ((mask & C.COLON) !== 0 && anyPhpColon(s)) ||
     ((mask & C.OTHER) !== 0 && anyAt(s, '@', checkAt)) ||
     ((mask & C.PAREN) !== 0 && s.indexOf('function') !== -1 && anyAt(s, '(', checkParen)) ||
     ((((mask & C.NEWLINE) !== 0 && s.indexOf('\n') !== -1) || ((mask & C.BSLASH) !== 0 && s.indexOf('\\') !== -1)) && pickleText(s) !== undefined) ||

@@ -3802,8 +3802,12 @@ function mayFind(v: string, from: number, to: number): boolean {
         wordStart = false;
         break;
       case Q_COLON: {
+        // A colon run (`::::`, decoded `&#58;` runs) is read to its last colon with one load each:
+        // only the last can have the `/` after it, and one before another sets nothing but
+        // wordStart, as this case does (1 MB of `::::&`: a turn of the switch per colon before).
+        while (i < n && v.charCodeAt(i) === 58) i++;
         // `X:/`: a drive path (isWinExecPath reads the second character of the word).
-        if (v.charCodeAt(i) === 47) {
+        if (i < n && v.charCodeAt(i) === 47) {
           const b1 = i > 1 ? v.charCodeAt(i - 2) : 32;
           const b2 = i > 2 ? v.charCodeAt(i - 3) : 32;
           if (b1 === 39 || b1 === 34 || !isRunChar(b2)) return true;

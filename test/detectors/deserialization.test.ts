@@ -534,3 +534,17 @@ t.test('.NET gadget types written as generic instantiations (ExpandedWrapper`2[[
     t.not(detectDeserialization(v)?.confidence, 'high', v);
   }
 });
+
+t.test('PHP serialize() colons found among colon runs and other colons', async (t) => {
+  // The colon scan tests phpValue's first conditions inline (O/C/a/s before, a digit or `+` after):
+  // serialized values must still be found after long runs of colons that fail them.
+  const objs = ['O:8:"stdClass":1:{s:1:"a";i:1;}', 'a:2:{i:0;s:1:"x";i:1;s:1:"y";}', 'O:+8:"stdClass":0:{}', 's:3:"abc";', 'C:11:"ArrayObject":21:{x:i:0;a:0:{};m:a:0:{}}'];
+  for (const pad of ['', ':'.repeat(2000), 'a: b&'.repeat(400), '::::&'.repeat(400), 'O:x a:: s: C:'.repeat(200)]) {
+    for (const o of objs) {
+      const base = detectDeserialization(o);
+      t.ok(base !== undefined, `alone: ${o}`);
+      t.same(detectDeserialization(`${pad} ${o}`)?.rule, base?.rule, `${pad.slice(0, 6)} ${o}`);
+    }
+  }
+  for (const v of [':'.repeat(5000), 'a: b&'.repeat(1000), 'time 12:30, ratio 1:2, O: 8, a:b:c']) t.equal(detectDeserialization(v), undefined, v.slice(0, 20));
+});

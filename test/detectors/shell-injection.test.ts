@@ -1074,3 +1074,16 @@ t.test('a config line `key = value` whose key is also a command and whose value 
   ];
   for (const v of runs) t.equal(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
 });
+
+t.test('colon runs: mayFind reads a run to its last colon, which alone may start a drive path', async (t) => {
+  const rule = (v: string): string => {
+    const d = detectShellInjection(v);
+    return d === undefined ? '-' : `${d.rule}/${d.confidence}`;
+  };
+  for (const pad of ['', '::::&'.repeat(300), ':'.repeat(1000) + ' ', 'a: b&'.repeat(300)]) {
+    for (const v of ['& C:/tools/x.exe', '; c:/qq/zz.exe -a', "x & 'D:/w/zz.bat'", '&&Z:/qqq/yy.cmd']) {
+      t.equal(rule(`${pad}${v}`), 'shell.command-chain/high', `${pad.slice(0, 6)}${v}`);
+    }
+  }
+  for (const v of ['::::&'.repeat(2000), ':'.repeat(5000), 'a: b&'.repeat(1000), 'ratio 3::2 & 4::1', 'std::vector & std::map']) t.equal(rule(v), '-', v.slice(0, 20));
+});

@@ -1062,3 +1062,26 @@ t.test('colon runs: the first colon is judged for a scheme before it, the last f
   t.equal(rule('x:::: expression(alert(1))'), 'xss.css-expression/high');
   t.equal(rule(`${':'.repeat(1000)}&${':'.repeat(1000)} u`), '-');
 });
+
+t.test('literal ampersands and escaped plain characters after colons', async (t) => {
+  // An `&` entityAt cannot decode no longer gates the scheme and CSS scans, and scanCss passes a colon
+  // before `\X` (X no hex digit, no blank) or a literal `&` without reading it: every decodable form
+  // must still be read, after such runs and right after the colon.
+  const rule = (v: string): string => {
+    const d = detectXss(v);
+    return d === undefined ? '-' : `${d.rule}/${d.confidence}`;
+  };
+  const pads = ['', ':\\'.repeat(500), ':&:'.repeat(300), 'a: b&'.repeat(300), ':\\(:&x'.repeat(200)];
+  for (const p of pads) {
+    t.equal(rule(`${p}x:\\65 xpression(alert(1))`), 'xss.css-expression/high', `\\65 after ${p.slice(0, 8)}`);
+    t.equal(rule(`${p}x:\\45xpression(alert(1))`), 'xss.css-expression/high');
+    t.equal(rule(`${p}x:&#101;xpression(alert(1))`), 'xss.css-expression/high');
+    t.equal(rule(`${p}x:&#x65;xpression(alert(1))`), 'xss.css-expression/high');
+    t.equal(rule(`${p}x:\\ expression(alert(1))`), 'xss.css-expression/high');
+    t.equal(rule(`${p}x:&tab;expression(alert(1))`), 'xss.css-expression/high');
+    t.equal(rule(`${p}behavior:&#117;rl(x.htc)`), 'xss.css-binding/high');
+    t.equal(rule(`${p}"javascrip&#116;:alert(1)`), 'xss.script-url/high');
+    t.equal(rule(`${p}"javascrip&#x74:alert(1)`), 'xss.script-url/high');
+  }
+  for (const v of [':\\'.repeat(3000), ':&:'.repeat(2000), 'R&D: Q&A & more: x\\y', 'C:\\Users\\me & you: ok', 'a:\\e & b']) t.equal(rule(v), '-', v.slice(0, 20));
+});

@@ -391,3 +391,13 @@ t.test('escapeDecode goes from one `\\u` or `\\x` to the next: same output', asy
   t.equal(escapeDecode('x\\u{110000}\\u{41}'), 'x\\u{110000}A');
   t.equal(escapeDecode('\\n\\t\\u0041'.repeat(3)), '\\n\\tA'.repeat(3));
 });
+
+t.test('htmlDecode: the next & is found near (a few loads) or far (a native search) alike', async (t) => {
+  // nextAmp reads 8 characters before searching: references just inside, at and past that window.
+  for (const gap of [0, 1, 6, 7, 8, 9, 30]) {
+    const pad = 'x'.repeat(gap);
+    t.equal(htmlDecode(`a&b${pad}&#60;c${pad}&lt;${pad}&`), `a&b${pad}<c${pad}<${pad}&`, `gap ${gap}`);
+    t.equal(htmlDecode(`${'a: b&'.repeat(50)}${pad}&colon;&#x3a;`), `${'a: b&'.repeat(50)}${pad}::`);
+  }
+  t.equal(htmlDecode('R&D&Q&A &amp; more&'), 'R&D&Q&A & more&');
+});
