@@ -614,3 +614,40 @@ t.test('a markdown link two levels up in text is shown, not blocked; every nearb
   ];
   for (const v of climbs) t.equal(detectPathTraversal(v)?.confidence, 'high', JSON.stringify(v));
 });
+
+t.test('colon runs: wrappers and paths after colons the scans pass over keep their verdicts', (t) => {
+  // The wrapper scan searches the next colon three characters past each one (every wrapper name has
+  // three or more); the token pass is skipped when the charMask shows no `/ \ % .`, nothing above
+  // ASCII, no control character, and the value has no `0x`; colon runs are read in one step.
+  const cases: Array<[string, string | undefined, string | undefined]> = [
+    [':::php://filter/resource=index', 'path.stream-wrapper', 'high'],
+    ['a:b:file:///etc/passwd', 'path.file-url', 'high'],
+    ['::::&jar:file:/x.jar!/', 'path.file-url', 'high'],
+    ['a:b:'.repeat(300) + 'php://filter/resource=x', 'path.stream-wrapper', 'high'],
+    [':'.repeat(700) + 'zip://x#y', 'path.stream-wrapper', 'high'],
+    ['x: y: c:boot.ini', 'path.system-file', 'high'],
+    // No dot or separator: only `0x` spellings make the path (the mask alone would pass them).
+    ['a: 0x2e0x2e0x2fetc0x2fpasswd', 'path.system-file', 'high'],
+    ['a: 0X2E0X2E0X2Fetc0X2Fpasswd', 'path.system-file', 'high'],
+    ['a:\0', 'path.null-byte', 'low'],
+    ['a: shell\0', 'path.null-byte', 'low'],
+    ['a:'.repeat(50) + ' ' + ':'.repeat(50) + ' ../../etc/passwd', 'path.system-file', 'high'],
+    // Colons that open nothing.
+    ['key:value', undefined, undefined],
+    ['a: 0x2e0x2e', undefined, undefined],
+    [':'.repeat(2000), undefined, undefined],
+    ['a: b&'.repeat(400), undefined, undefined],
+    ['::x'.repeat(500), undefined, undefined],
+    ['a:b:'.repeat(500), undefined, undefined],
+    ['file:'.repeat(300), undefined, undefined],
+  ];
+  for (const [v, rule, confidence] of cases) {
+    for (const mask of [undefined, charMask(v)]) {
+      const d = detectPathTraversal(v, mask);
+      const what = `${JSON.stringify(v.length > 60 ? v.slice(0, 30) + '…' + v.slice(-30) : v)}${mask === undefined ? '' : ' (mask)'}`;
+      t.equal(d?.rule, rule, what);
+      t.equal(d?.confidence, confidence, what);
+    }
+  }
+  t.end();
+});

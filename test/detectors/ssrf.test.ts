@@ -602,3 +602,44 @@ function expectHosts(t: Test, lead: string, cases: Array<[string, string | undef
     if (mask) t.equal(detectSsrf(lead + h, charMask(lead + h))?.rule, rule, 'with mask: ' + JSON.stringify(h));
   }
 }
+
+t.test('colon runs: URLs and hosts after colons the scans pass over keep their verdicts', (t) => {
+  // The URL scan searches the next colon two characters past each one and rejects a colon without
+  // two scheme characters before it at once; the bare-host scans pass over tokens longer than 600
+  // characters in one read and drop `name:` tokens with no port before the name lookup.
+  const cases: Array<[string, string | undefined, string | undefined]> = [
+    [':http://127.0.0.1/', 'ssrf.internal-ip', 'high'],
+    ['::http://169.254.169.254/latest', 'ssrf.metadata', 'high'],
+    [':::http://169.254.169.254/latest', 'ssrf.metadata', 'high'],
+    ['a:b:http://localhost/', 'ssrf.internal-ip', 'high'],
+    ['a: b&http://127.0.0.1/admin', 'ssrf.internal-ip', 'high'],
+    ['ab::http://[::1]/', 'ssrf.internal-ip', 'high'],
+    ['::::&jar:file:/x.jar!/', 'ssrf.scheme', 'high'],
+    ['::x::x gopher://127.0.0.1:6379/_x', 'ssrf.scheme', 'high'],
+    [':'.repeat(700) + 'http://127.0.0.1:6379/', 'ssrf.internal-ip', 'high'],
+    ['a:b:'.repeat(300) + 'http://10.0.0.1/', 'ssrf.internal-ip', 'high'],
+    ['a'.repeat(700) + ':b localhost:8080/admin', 'ssrf.internal-host', 'medium'],
+    ['a:'.repeat(400) + ' 169.254.169.254/latest/meta-data', 'ssrf.metadata', 'medium'],
+    ['key: 127.0.0.1:6379', 'ssrf.internal-ip', 'low'],
+    ['localhost:8080/admin', 'ssrf.internal-host', 'high'],
+    ['::1', 'ssrf.internal-ip', 'medium'],
+    // Colons that open nothing.
+    ['key:value', undefined, undefined],
+    ['localhost:admin', undefined, undefined],
+    ['a:b:c', undefined, undefined],
+    [':'.repeat(2000), undefined, undefined],
+    ['a: b&'.repeat(400), undefined, undefined],
+    ['::x'.repeat(500), undefined, undefined],
+    ['http:'.repeat(300), undefined, undefined],
+    ['Meeting at 10:30: bring notes', undefined, undefined],
+  ];
+  for (const [v, rule, confidence] of cases) {
+    for (const mask of [undefined, charMask(v)]) {
+      const d = detectSsrf(v, mask);
+      const what = `${JSON.stringify(v.length > 60 ? v.slice(0, 30) + '…' + v.slice(-30) : v)}${mask === undefined ? '' : ' (mask)'}`;
+      t.equal(d?.rule, rule, what);
+      t.equal(d?.confidence, confidence, what);
+    }
+  }
+  t.end();
+});
