@@ -837,6 +837,64 @@ export class SqlLexer {
     }
   }
 
+  /**
+   * After a `::` the caller has lexed (its end is `pos`): the literals that follow it, each after
+   * blanks only, chained by further `::` (blanks around them), as `next` would lex them one token at
+   * a time: `''::''::'x'`. Reads each literal into `t` (the last one stays there) and returns how many
+   * it read; 0 when no literal follows the first `::` (then nothing moves and `t` is untouched). A
+   * `::` not followed by a literal is left unread, as the next token. `castGap` tells whether blanks
+   * preceded the last `::` read here (the first one's is the caller's token's). Linear: each
+   * character once, besides the blanks after a last `::` read twice.
+   */
+  castRun(t: SqlToken): number {
+    const s = this.s;
+    const len = this.len;
+    let k = 0;
+    let p = this.pos;
+    for (;;) {
+      // Blanks, then a literal.
+      const from = p;
+      let c = p < len ? s.charCodeAt(p) : NaN;
+      while (c >= 1 && c <= 32) {
+        p++;
+        c = p < len ? s.charCodeAt(p) : NaN;
+      }
+      if (c !== 39 && c !== 34) return k;
+      // What `next` sets for a literal after blanks only (no comment, so not glued).
+      t.word = '';
+      t.op = '';
+      t.closed = false;
+      t.joined = false;
+      t.gap = p > from;
+      t.comment = false;
+      t.glued = false;
+      t.start = p;
+      this.readString(t, p + 1, c === 39 ? Q_SINGLE : Q_DOUBLE);
+      k++;
+      // Blanks, `::`, then (checked above, next round) a literal: else stop before the blanks.
+      const end = this.pos;
+      let q = end;
+      c = q < len ? s.charCodeAt(q) : NaN;
+      while (c >= 1 && c <= 32) {
+        q++;
+        c = q < len ? s.charCodeAt(q) : NaN;
+      }
+      if (c !== 58 || q + 1 >= len || s.charCodeAt(q + 1) !== 58) return k;
+      let r = q + 2;
+      c = r < len ? s.charCodeAt(r) : NaN;
+      while (c >= 1 && c <= 32) {
+        r++;
+        c = r < len ? s.charCodeAt(r) : NaN;
+      }
+      if (c !== 39 && c !== 34) return k;
+      this.castGap = q > end;
+      p = q + 2;
+    }
+  }
+
+  /** See castRun. */
+  castGap = false;
+
   /** The operator starting with the OP1 character `c` at `p` (longest of three, two, one characters). */
   private readOp(t: SqlToken, p: number, c: number): void {
     const s = this.s;

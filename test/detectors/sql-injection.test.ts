@@ -1093,3 +1093,112 @@ t.test('non-ASCII text: the gate reads every code unit by its class (quote, word
     t.equal(rule(pre + 'ｘ＇ or ＇1＇ like ＇1'), 'sqli.tautology/high', `${k} tokens, full-width quotes`);
   }
 });
+
+t.test('`::` casts: the pre-scan walks only for a type word glued after one, and keeps every verdict', async (t) => {
+  // A `::` not followed by a PG_TYPES word is read by the pre-scan as a neutral operator (castIsNeutral),
+  // so 1 MB of `::x`, `a::b ` or `::::` no longer runs the walks; verdicts are those of the build before
+  // (a differential run against it on random strings of colons, casts, quotes and attack fragments).
+  const cases: Array<[string, string | undefined]> = [
+    ["'7'::int", 'sqli.expression/high'],
+    ["'7'::INT", undefined],
+    ["'7' ::int", undefined],
+    ["'7':: int", undefined],
+    ["'7'::::int", undefined],
+    ["'7':::int", undefined],
+    ['password::int', 'sqli.expression/high'],
+    ['password::::int', undefined],
+    ['k=v::int', 'sqli.expression/high'],
+    ['k=v::x', undefined],
+    ["'1'::oid", 'sqli.expression/high'],
+    ["'1'::regclass", 'sqli.expression/high'],
+    ["'1'::int4", 'sqli.expression/high'],
+    ["'1'::int4x", undefined],
+    ["'1'::int$", undefined],
+    ["'1'::inté", undefined],
+    ['(1)::int', 'sqli.expression/high'],
+    ['1::int', 'sqli.expression/high'],
+    ["1'::int--", 'sqli.expression/high'],
+    ["x'::text or 1=1--", 'sqli.tautology/high'],
+    ["x'||(select pw from users)::int--", 'sqli.error/high'],
+    ["a::b + '7'::int", 'sqli.expression/high'],
+    ["x::y::z + '1'::oid", 'sqli.expression/high'],
+    ["v::text + '7'::int", 'sqli.expression/high'],
+    ["x ::x + '1'::int", 'sqli.expression/high'],
+    ["a::b:: '1'::int", 'sqli.expression/high'],
+    ['x = \'1\'::int::text', 'sqli.expression/high'],
+    ['std::string name;', undefined],
+    ['a::oid', undefined],
+    ["'7'::int " + '::x'.repeat(2000), 'sqli.expression/high'],
+    ['::x'.repeat(2000) + " + '7'::int", 'sqli.expression/high'],
+    ['::x'.repeat(2000) + "' or 1=1--", 'sqli.tautology/high'],
+    ['::x'.repeat(2000), undefined],
+    ['a::b '.repeat(2000), undefined],
+    ['::'.repeat(3001) + "x' or 1=1--", 'sqli.tautology/high'],
+    ['::'.repeat(2000) + "'7'::int", undefined],
+    [':'.repeat(3001) + "'7'::int", undefined],
+    ["'::'".repeat(2000), undefined],
+    ["'::'".repeat(2000) + "' or 1=1--", 'sqli.tautology/high'],
+    ['::::&'.repeat(2000), undefined],
+  ];
+  for (const [value, want] of cases) {
+    for (const mask of [undefined, charMask(value)]) {
+      const d = detectSqlInjection(value, mask);
+      t.equal(d === undefined ? undefined : `${d.rule}/${d.confidence}`, want, `${JSON.stringify(value.slice(0, 40))} (${value.length})`);
+    }
+  }
+});
+
+t.test('runs of `#`, `&` and `|` after a `#`, and entity-like words, keep their verdicts', async (t) => {
+  // The pre-scan reads a run of `#`, lone `&` and lone `|` after a `#` in one loop, and two-letter
+  // words (`lt`, `gt`, `or`, `in`, `by`) from a table: same answers as the switch and kwFlags.
+  const cases: Array<[string, string | undefined]> = [
+    ['&#'.repeat(3000), undefined],
+    ['#'.repeat(3000) + '1 or 1=1', undefined],
+    ['&#'.repeat(3000) + '&&1=1', undefined],
+    ['&lt;'.repeat(3000), undefined],
+    ['&lt;'.repeat(3000) + "x' or 1=1--", 'sqli.tautology/high'],
+    ['&#'.repeat(3000) + "x' or 1=1--", 'sqli.tautology/high'],
+    ["'{\"a\":1}'#>'{a}'", 'sqli.json/high'],
+    ['1#>1', 'sqli.boolean/low'],
+    ['1 #- 1', 'sqli.boolean/low'],
+    ['1 || true', 'sqli.tautology/high'],
+    ["x' or 'a'='a", 'sqli.tautology/high'],
+    ['1 OR 1=1', 'sqli.tautology/high'],
+    ['1 in (select 1)', 'sqli.expression/medium'],
+    ['order by 1', 'sqli.probe/high'],
+    ['ORDER BY 1', 'sqli.probe/high'],
+    ['1 is null', undefined],
+  ];
+  for (const [value, want] of cases) {
+    const d = detectSqlInjection(value);
+    t.equal(d === undefined ? undefined : `${d.rule}/${d.confidence}`, want, `${JSON.stringify(value.slice(0, 40))} (${value.length})`);
+  }
+});
+
+t.test('casts of literals to literals (read as one run by the walker) keep their verdicts', async (t) => {
+  // `''::''::''…`: the walker reads `::` + literal pairs in one lexer loop (castRun); verdicts are those
+  // of the token-by-token walk (checked against the build before it).
+  const cases: Array<[string, string | undefined]> = [
+    ["'a'::'b'::'c'", undefined],
+    ["x' ::'a':: 'b' or 1=1--", 'sqli.tautology/high'],
+    ["x'::''::'' or 1=1--", 'sqli.tautology/high'],
+    ["'::'".repeat(2000) + " or 1=1--", 'sqli.tautology/high'],
+    ["'::'".repeat(2000) + "::int", 'sqli.expression/high'],
+    ["'7'::'x'::int", 'sqli.expression/high'],
+    ["'7'::'x' ::int", undefined],
+    ["'7'::'x'::'y'.int", undefined],
+    ["x'::'a'::'b'::int--", 'sqli.expression/high'],
+    ["(select 1)::'a'::int", 'sqli.expression/high'],
+    ["'a'::'b'::text or 'a'='a", 'sqli.tautology/high'],
+    ["1'::'x'--", 'sqli.expression/high'],
+    ["1' :: 'x' --", 'sqli.expression/high'],
+    ["'a'::\"b\"::'c' union select pw from users--", 'sqli.union/high'],
+    ["'a'::'b", undefined],
+    ["x'::'a'::'b'/**/::int--", 'sqli.expression/high'],
+    ["x'::'a' -- c\n::int", undefined],
+  ];
+  for (const [value, want] of cases) {
+    const d = detectSqlInjection(value);
+    t.equal(d === undefined ? undefined : `${d.rule}/${d.confidence}`, want, `${JSON.stringify(value.slice(0, 40))} (${value.length})`);
+  }
+});

@@ -406,3 +406,40 @@ t.test('non-ASCII letters, punctuation, spaces and quotes lex as before the tabl
   // Typographic quotes open literals; punctuation after a space keeps the gap.
   t.same(all('\u2019a\u2019 \u00bf'), [`${T_STR}:0-3:::`, `${O}:4-5::?other:g`, `${T_EOF}:5-5:::`]);
 });
+
+t.test('castRun reads `::` + literal pairs as next would, and leaves the rest unread', async (t) => {
+  // [value (starting with the `::` the caller has lexed), pairs castRun reads]
+  const cases: Array<[string, number]> = [
+    ["::'a'::'b'  ::  \"c\" x", 3],
+    ["::'a'::'b'", 2],
+    [":: 'a'::x", 1],
+    ["::'a' ::/**/'b'", 1],
+    ["::'a'::", 1],
+    ["::'a'::'b", 2],
+    ["::''::''::''", 3],
+    ['::x', 0],
+    [':: /**/ \'a\'', 0],
+    ["::-- c\n'a'", 0],
+  ];
+  for (const [s, pairs] of cases) {
+    const want = tokens(new SqlLexer(''), s);
+    const lx = new SqlLexer('');
+    lx.reset(s);
+    const op = newToken();
+    lx.next(op);
+    const lit = newToken();
+    const k = lx.castRun(lit);
+    t.equal(k, pairs, `${JSON.stringify(s)}: pairs`);
+    // The last literal read is the token `next` gives at 2k - 1; what follows it, token by token.
+    if (k > 0) t.equal(`${lit.kind}:${lit.start}-${lit.end}:${lit.word}`, want[2 * k - 1], `${JSON.stringify(s)}: last literal`);
+    const rest: string[] = [];
+    const tok = newToken();
+    for (;;) {
+      const more = lx.next(tok);
+      rest.push(`${tok.kind}:${tok.start}-${tok.end}:${tok.word}`);
+      if (!more || tok.kind === T_EOF) break;
+    }
+    // (The caller's `::` is want[0]: with no pair read, the rest starts after it.)
+    t.same(rest, want.slice(k === 0 ? 1 : 2 * k), `${JSON.stringify(s)}: the rest`);
+  }
+});
