@@ -99,6 +99,13 @@ export interface InputSource {
    * a cycle in a value marked so is walked to the depth limit and reported there.
    */
   parsed?: boolean;
+  /**
+   * The values repeat across invocations as header values do (an event envelope's attributes: the
+   * same `source`, `type`, `specversion` on every event): values found clean are remembered across
+   * invocations in the engine's bounded clean set, as headers, path and query values are, and not
+   * read again. Leave it unset for payloads, which vary and would only churn the set.
+   */
+  repeats?: boolean;
 }
 
 /** The engine's request model: everything an adapter knows about one invocation or one record. */

@@ -5,6 +5,7 @@
 import { forwardedEntries, nullRecord, parseCookieHeader, parseForm, pathSegments, percentDecode } from '../../src/decode';
 import { appendSegment, formatPath } from '../../src/paths';
 import type { InputSource, InspectionRequest } from '../../src/types';
+import { membersExcept } from '../shared/cloudevent';
 
 type Obj = Record<string, unknown>;
 
@@ -840,15 +841,15 @@ export function normalize(event: unknown): Normalized {
       return normalizeAppSync(event, info);
     }
     if (typeof event['detail-type'] === 'string' && 'detail' in event && typeof event.source === 'string') {
-      return {
-        kind: 'event',
-        trigger: 'eventbridge',
-        request: recordRequest('eventbridge', [
-          { kind: 'record', path: 'detail', value: event.detail, decoding: 'auto', validate: true },
-          { kind: 'metadata', path: 'detail-type', value: event['detail-type'] },
-          { kind: 'metadata', path: 'source', value: event.source },
-        ]),
-      };
+      // Every member beside `detail`: PutEvents callers set `source`, `detail-type` and `resources`
+      // (any strings, not checked to be ARNs), and whoever may invoke the function directly sends
+      // this shape with any other member too (`id`, `time`, one of its own), which the handler reads
+      // all the same. Paths are the member's name (`resources[0]`, `detail-type`). Cost: the
+      // envelope's six other short strings.
+      const meta = membersExcept(event, 'detail');
+      const sources: InputSource[] = [{ kind: 'record', path: 'detail', value: event.detail, decoding: 'auto', validate: true }];
+      if (meta !== undefined) sources.push({ kind: 'metadata', path: '', value: meta, repeats: true });
+      return { kind: 'event', trigger: 'eventbridge', request: recordRequest('eventbridge', sources) };
     }
     if (typeof event.triggerSource === 'string' && typeof event.userPoolId === 'string') {
       // `userName` is what the user typed at sign-up (a user pool allows any letters, marks, symbols,

@@ -9,6 +9,7 @@ import { eachFormPair, forwardedEntries, nullRecord, parseCookieHeader, pathSegm
 import { appendSegment } from '../../src/paths';
 import { isAzureHttpRequest, readBodyKeepReadable } from './body';
 import { declaresOtherCharset, utf16Text } from '../../src/body';
+import { cloudEventAttributes } from '../shared/cloudevent';
 import type { InputSource, InspectionRequest } from '../../src/types';
 
 type Obj = Record<string, unknown>;
@@ -351,8 +352,12 @@ const SENDER_METADATA: Record<string, readonly string[]> = {
     'sessionId',
     'messageId',
     'partitionKey',
+    // The sender's `transactionPartitionKey` (`viaPartitionKey`): a string it chooses, as `partitionKey`.
+    'transactionPartitionKey',
   ],
-  eventhubtrigger: ['properties', 'partitionKey'],
+  // `systemProperties` holds the AMQP properties an event's sender sets (`MessageId`, `CorrelationId`,
+  // `ContentType`, `To`, `Subject`, `ReplyTo`; an IoT device's ids) beside the hub's sequence numbers.
+  eventhubtrigger: ['properties', 'partitionKey', 'systemProperties'],
 };
 
 /**
@@ -366,14 +371,6 @@ const BLOB_PLATFORM_METADATA = new Set(['uri', 'properties', 'sys', 'invocationI
  * under); the rest of `properties` (length, ETag, lease state, tier…) is the storage service's.
  */
 const BLOB_UPLOADER_PROPERTIES = ['contentType', 'contentDisposition', 'contentEncoding', 'contentLanguage', 'cacheControl'];
-
-/**
- * The CloudEvents 1.0 context attributes and data members of an Event Grid event in the CloudEvents
- * schema; every other top-level member is an extension attribute. `source` and `type` are not read:
- * they name the publisher and the event kind (a dev publisher's `http://localhost:…` source is not
- * input a handler acts on).
- */
-const CLOUDEVENT_CORE: ReadonlySet<string> = new Set(['specversion', 'id', 'source', 'type', 'datacontenttype', 'dataschema', 'subject', 'time', 'data', 'data_base64']);
 
 /** Cosmos DB system properties: set by the database, not by whoever wrote the document. */
 const COSMOS_SYSTEM = new Set(['_rid', '_self', '_etag', '_attachments', '_ts', '_lsn']);
@@ -488,18 +485,14 @@ export function normalizeTrigger(type: string, payload: unknown, context: Invoca
     if (typeof payload.data_base64 === 'string' && payload.data === undefined) {
       sources.push({ kind: 'record', path: 'payload.data_base64', value: payload.data_base64, decoding: 'auto', base64: true, validate: true });
     } else sources.push(record('payload.data', payload.data));
-    sources.push({ kind: 'metadata', path: 'payload.subject', value: payload.subject });
-    // CloudEvents schema: extension attributes (`"tenant": …` beside `data`) are set by whoever
-    // publishes to a custom topic, and the handler reads them as `event.tenant`; the GCP adapter
-    // reads a CloudEvent's the same way. The Event Grid schema has a fixed member set, no extensions.
-    if (typeof payload.specversion === 'string') {
-      let ext: Obj | undefined;
-      for (const k in payload) {
-        if (!Object.prototype.hasOwnProperty.call(payload, k) || CLOUDEVENT_CORE.has(k)) continue;
-        (ext ??= Object.create(null) as Obj)[k] = payload[k];
-      }
-      if (ext !== undefined) sources.push({ kind: 'metadata', path: 'payload', value: ext });
-    }
+    // Every other member, in either schema: whoever publishes to a custom topic sets them (CloudEvents:
+    // `subject`, `source`, `type`, `id`, `time`, `dataschema`, extensions such as `"tenant": …`; Event
+    // Grid schema: `subject`, `eventType`, `id`, `eventTime`, `dataVersion`), and the handler reads
+    // them as `event.subject`, `event.tenant`. A `source` URI's scheme and plain host are not read
+    // (a dev publisher's `http://localhost:…`: see publisherSource); the GCP adapter reads a
+    // CloudEvent's the same way. Paths: `payload.subject`, `payload.tenant`.
+    const attributes = cloudEventAttributes(payload);
+    if (attributes !== undefined) sources.push({ kind: 'metadata', path: 'payload', value: attributes, repeats: true });
     return [{ suffix: '', request: req(sources) }];
   }
 

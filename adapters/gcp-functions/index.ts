@@ -195,7 +195,7 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
     if (kind === 'http') return http(self, args, a0 as Request, a1 as ResponseLike, id);
     if (kind === 'cloudevent') return event(self, args, meta(id), () => normalizeCloudEvent(a0 as Record<string, unknown>), a1);
     if (kind === 'unknown') return event(self, args, meta(undefined), () => normalizeUnknown(a0), a1);
-    return event(self, args, meta(id), () => normalizeBackground(a0), a2);
+    return event(self, args, meta(id), () => normalizeBackground(a0, a1), a2);
   };
 
   /** Integrity (a tampered instance refuses work in block mode) before, metrics flush after. */

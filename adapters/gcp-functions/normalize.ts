@@ -8,6 +8,7 @@ import { declaresOtherCharset, mediaType } from '../../src/body';
 import { forwardedEntries, nullRecord, parseCookieHeader, pathSegments } from '../../src/decode';
 import { formatPath, type Segment } from '../../src/paths';
 import type { InputSource, InspectionRequest } from '../../src/types';
+import { cloudEventAttributes, membersExcept } from '../shared/cloudevent';
 import { documentEventFromJson, documentEventFromProtobuf, type PlainDocument, type PlainDocumentEvent } from './firestore';
 
 type Obj = Record<string, unknown>;
@@ -235,9 +236,6 @@ function eventData(ce: Obj): { value: unknown; base64: boolean } {
   return { value: ce.data, base64: false };
 }
 
-/** The CloudEvents 1.0 context attributes and data members: every other top-level member is an extension. */
-const CLOUDEVENT_CORE: ReadonlySet<string> = new Set(['specversion', 'id', 'source', 'type', 'datacontenttype', 'dataschema', 'subject', 'time', 'data', 'data_base64']);
-
 export function normalizeCloudEvent(ce: Obj): InspectionRequest {
   const type = str(ce.type);
   const trigger = cloudEventTrigger(type);
@@ -249,8 +247,14 @@ export function normalizeCloudEvent(ce: Obj): InspectionRequest {
     const m = d.message;
     // The message data is base64; what the publisher sent is inside it.
     sources.push({ kind: 'record', path: 'data.message.data', value: m.data, decoding: 'auto', base64: typeof m.data === 'string', validate: true });
-    sources.push({ kind: 'metadata', path: 'data.message.attributes', value: m.attributes });
-    sources.push({ kind: 'metadata', path: 'data.message.orderingKey', value: m.orderingKey });
+    // Every other member of the message (`attributes`, `orderingKey`, `messageId`, `publishTime`, the
+    // snake_case twins) and of the data (`subscription`): Pub/Sub sets some, but whoever may invoke
+    // the function sends the whole envelope, and the handler reads them all the same. Attributes and
+    // the ordering key keep their paths (`data.message.attributes.origin`).
+    const rest = membersExcept(m, 'data');
+    if (rest !== undefined) sources.push({ kind: 'metadata', path: 'data.message', value: rest, repeats: true });
+    const outer = membersExcept(d, 'message');
+    if (outer !== undefined) sources.push({ kind: 'metadata', path: 'data', value: outer, repeats: true });
   } else if (trigger === 'storage' && d) {
     // Object names are chosen by whoever uploads; so are custom metadata and the content type.
     sources.push({ kind: 'record', path: 'data.name', value: d.name });
@@ -266,23 +270,25 @@ export function normalizeCloudEvent(ce: Obj): InspectionRequest {
     else sources.push({ kind: 'record', path: 'data', value: data, decoding: 'auto', base64, validate: true });
   } else {
     sources.push({ kind: 'record', path: base64 ? 'data_base64' : 'data', value: data, decoding: 'auto', base64, validate: true });
-    sources.push({ kind: 'metadata', path: 'subject', value: ce.subject });
-    // Extension attributes (`ce-tenant: …`, or `"tenant": …` in structured mode): whoever publishes a
-    // custom event sets them, and the handler reads them as `ce.tenant`. Google's own events (above)
-    // carry only Google's.
-    let ext: Record<string, unknown> | undefined;
-    for (const k of Object.keys(ce)) {
-      if (CLOUDEVENT_CORE.has(k)) continue;
-      (ext ??= Object.create(null) as Record<string, unknown>)[k] = ce[k];
-    }
-    if (ext !== undefined) sources.push({ kind: 'metadata', path: 'extensions', value: ext });
   }
+  // Every context attribute (`subject`, `source`, `type`, `id`, `time`, `dataschema`) and extension
+  // (`ce-tenant: …`, or `"tenant": …` in structured mode), of every event type: whoever may invoke
+  // the function sets them in any content mode, and the handler reads them as `ce.subject`,
+  // `ce.tenant`. Paths are the attribute's name. Cost: about six short strings per event.
+  const attributes = cloudEventAttributes(ce);
+  if (attributes !== undefined) sources.push({ kind: 'metadata', path: '', value: attributes, repeats: true });
   return { provider: 'gcp', trigger, sources };
 }
 
-/** A legacy background event `(data, context)`: the data is the payload. */
-export function normalizeBackground(data: unknown): InspectionRequest {
-  return { provider: 'gcp', trigger: 'event', sources: [{ kind: 'record', path: 'data', value: data, decoding: 'auto', validate: true }] };
+/**
+ * A legacy background event `(data, context)`: the data is the payload, and the context
+ * (`eventId`, `timestamp`, `eventType`, `resource`) is the legacy form of a CloudEvent's attributes:
+ * functions-framework builds it from what the caller posted (`{ context, data }`, or `ce-*` headers).
+ */
+export function normalizeBackground(data: unknown, context?: unknown): InspectionRequest {
+  const sources: InputSource[] = [{ kind: 'record', path: 'data', value: data, decoding: 'auto', validate: true }];
+  if (context !== null && typeof context === 'object') sources.push({ kind: 'metadata', path: 'context', value: context });
+  return { provider: 'gcp', trigger: 'event', sources };
 }
 
 /** Anything else handed to the function: inspected whole. */

@@ -233,6 +233,9 @@ t.test('S3, SNS, EventBridge, Cognito and direct invokes throw RequestBlockedErr
     ['s3', (p) => ev.s3([{ key: p }]), 'records[0].s3.object.key'],
     ['sns', (p) => ev.sns([{ message: JSON.stringify({ note: p }) }]), 'records[0].Sns.Message.note'],
     ['eventbridge', (p) => ev.eventBridge({ order: { note: p } }), 'detail.order.note'],
+    // PutEvents callers choose `resources` (any strings), and a direct invoke of this shape any member.
+    ['eventbridge', (p) => ev.eventBridge({ ok: 1 }, { resources: ['arn:aws:s3:::uploads', p] }), 'resources[1]'],
+    ['eventbridge', (p) => ({ ...ev.eventBridge({ ok: 1 }), replyTo: p }), 'replyTo'],
     ['cognito', (p) => ev.cognitoPreSignUp({ email: 'a@example.com', name: p }), 'request.userAttributes.name'],
     ['direct', (p) => ({ action: 'report', args: [p] }), 'event.args[0]'],
   ];
@@ -247,6 +250,7 @@ t.test('S3, SNS, EventBridge, Cognito and direct invokes throw RequestBlockedErr
     t.equal(calls.length, 0, `${name}: handler never ran`);
     t.ok(lines.every((l) => l.trigger === name), `${name}: trigger recorded`);
     t.ok(lines.some((l) => l.where?.startsWith(where.split('.')[0]!)), `${name}: path starts at ${where}`);
+    t.ok(lines.every((l) => l.where?.startsWith(where)), `${name}: at ${where}`);
     const thrown = await wrapped(build('$(id)'), ctx()).catch((e: unknown) => e);
     t.ok(thrown instanceof RequestBlockedError && thrown.code === 'RASP_ERR_BLOCKED');
     for (const text of BENIGN) {

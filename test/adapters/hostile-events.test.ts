@@ -890,3 +890,41 @@ t.test('AWS Lambda: a batch with a blocked record keeps the event as defined (ge
     t.equal(out?.batchItemFailures.length, 1, `${what}: the blocked record is reported`);
   }
 });
+
+t.test('every provider: an attack in bytes nested inside an event is reported, not skipped', async (t) => {
+  // A Buffer is what a handler turns into text with `toString()`; the walk skipped every Uint8Array.
+  const bytes = (): Buffer => Buffer.from(ATTACK);
+  const lambda: Array<[string, Any]> = [
+    ['direct invoke', { order: { note: bytes() } }],
+    ['EventBridge detail', Object.assign(ev.eventBridge({ x: 1 }), { detail: { x: [bytes()] } })],
+    ['EventBridge resources', Object.assign(ev.eventBridge({ x: 1 }), { resources: [bytes()] })],
+  ];
+  for (const [what, e] of lambda) {
+    const o = await runLambda(e);
+    checkOutcome(t, o, what, false);
+    t.ok(o.called === 0 && o.logs.some((l) => l.action === 'block' && l.rule === 'sqli.union'), `Lambda ${what}: blocked`);
+  }
+  const azure: Array<[string, unknown, InvocationContext]> = [
+    ['generic trigger payload', { order: { note: bytes() } }, azureContext({ type: 'genericTrigger', name: 'm' })],
+    ['Service Bus application property', { ok: 1 }, azureContext({ type: 'serviceBusTrigger', name: 'm' }, { applicationProperties: { origin: bytes() } })],
+    ['Event Grid data', { id: 'e', subject: 's', eventType: 't', data: { note: bytes() }, dataVersion: '1' }, azureContext({ type: 'eventGridTrigger', name: 'm' })],
+  ];
+  for (const [what, input, ctx] of azure) {
+    const o = await runAzure(input, ctx);
+    checkOutcome(t, o, what, false);
+    t.ok(o.called === 0 && o.logs.some((l) => l.action === 'block' && l.rule === 'sqli.union'), `Azure ${what}: blocked`);
+  }
+  const gcp: Array<[string, unknown[]]> = [
+    ['CloudEvent data', [{ specversion: '1.0', id: '1', type: 'com.example.x', source: '/s', data: { note: bytes() } }]],
+    ['Pub/Sub message member', [{ specversion: '1.0', id: '1', type: 'google.cloud.pubsub.topic.v1.messagePublished', source: '//pubsub.googleapis.com/x', data: { message: { data: '', extra: bytes() } } }]],
+    ['background event context', [{ a: 1 }, { eventId: '1', resource: bytes() }]],
+  ];
+  for (const [what, args] of gcp) {
+    const logs: SecurityEvent[] = [];
+    let called = 0;
+    const h = protectGcp(((..._a: unknown[]) => void called++) as Any, { log: (l: string) => logs.push(JSON.parse(l) as SecurityEvent), sinks: false, denialOfWallet: false });
+    await (h as Any)(...args);
+    t.ok(called === 0 && logs.some((l) => l.action === 'block' && l.rule === 'sqli.union'), `GCP ${what}: dropped`);
+  }
+  t.same(unhandled, [], 'no unhandled rejection');
+});

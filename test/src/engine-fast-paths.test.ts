@@ -388,3 +388,16 @@ t.test('a pair gate reads the mask of a value the memo holds as the value has it
   const clean = body({ note: 'Cotton T-shirt, size M', a: { b: 'Cotton T-shirt, size M' }, name: 'Cotton T-shirt, size M' });
   t.same(e.inspect(clean).findings, createEngine().inspect(clean).findings);
 });
+
+t.test('a `repeats` source uses the clean set: the verdicts of a fresh engine, every time, in every source', async (t) => {
+  const attrs = (value: Record<string, unknown>, repeats = true): InputSource => ({ kind: 'metadata', path: '', value, repeats });
+  const e = createEngine();
+  const clean = { source: '/shop/orders', type: 'com.example.order.created', note: 'Tom & Jerry' };
+  for (let i = 0; i < 3; i++) t.equal(e.inspect(req(attrs(clean))).action, 'allow', `clean, invocation ${i}`);
+  const bad = { source: '/shop/orders', type: "x' UNION SELECT password FROM users--" };
+  for (let i = 0; i < 3; i++) t.same(verdictOf(e.inspect(req(attrs(bad)))), verdictOf(createEngine().inspect(req(attrs(bad, false)))), `an attack, invocation ${i}`);
+  // A value kept clean as metadata is still judged in full in a body (no skip bits there either).
+  const url = 'http://127.0.0.1:8080/admin';
+  t.equal(e.inspect(req(attrs({ dataschema: url }))).findings[0]?.class, 'ssrf', 'read for SSRF as metadata');
+  t.equal(e.inspect(req({ kind: 'body', path: 'body', value: { u: url } })).findings[0]?.class, 'ssrf');
+});

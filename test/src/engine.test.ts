@@ -374,3 +374,31 @@ t.test('password fields are read for SQL, NoSQL and JNDI only (random passwords 
   const v = inspect('body', { password: 'hunter2', note: '; cat /etc/passwd' });
   t.equal(v.findings[0]?.path, 'body.note');
 });
+
+t.test('bytes nested in an event are read as the UTF-8 text a handler makes of them, within the limits', async (t) => {
+  const e = createEngine();
+  const rec = (value: unknown): InspectionRequest => req([{ kind: 'record', path: 'event', value }]);
+  // A Buffer and a bare Uint8Array (a view into a larger buffer: only its own bytes are read).
+  const v = e.inspect(rec({ order: { note: Buffer.from("x' union select password from users--") } }));
+  t.equal(v.action, 'block');
+  t.equal(v.findings[0]?.class, 'sqli');
+  t.equal(v.findings[0]?.path, 'event.order.note');
+  const big = Buffer.from('AAAA; cat /etc/passwd #BBBB');
+  const view = new Uint8Array(big.buffer, big.byteOffset + 4, big.length - 9);
+  t.equal(e.inspect(rec({ items: [view] })).findings[0]?.path, 'event.items[0]');
+  t.equal(e.inspect(rec({ items: [new Uint8Array(big.buffer, big.byteOffset, 4)] })).action, 'allow', 'only the view');
+  // Metadata handed over as bytes, at the top of its source.
+  t.equal(e.inspect(req([{ kind: 'metadata', path: 'meta', value: Buffer.from('<script>alert(1)</script>') }])).action, 'block');
+  // Text bytes that are benign stay so; binary noise is read by its text runs, as a message's bytes are.
+  t.equal(e.inspect(rec({ note: Buffer.from('Blue mug, 350 ml') })).action, 'allow');
+  const noise = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 256));
+  t.equal(e.inspect(rec({ file: noise })).action, 'allow', 'noise');
+  // Past the byte limit: a finding, not a silent skip or a decode of megabytes.
+  const small = createEngine({ limits: { maxBytes: 64 } });
+  const over = small.inspect(rec({ blob: Buffer.alloc(65, 0x61) }));
+  t.equal(over.findings[0]?.rule, 'limits.bytes');
+  // The key `blob` counts too: 4 + 60 characters is the limit, as for the same text as a string.
+  t.equal(small.inspect(rec({ blob: 'a'.repeat(60) })).action, 'allow', 'a string at the limit');
+  t.equal(small.inspect(rec({ blob: Buffer.alloc(60, 0x61) })).action, 'allow', 'bytes at the limit');
+  t.equal(small.inspect(rec({ blob: Buffer.alloc(61, 0x61) })).findings[0]?.rule, 'limits.bytes', 'one past');
+});
