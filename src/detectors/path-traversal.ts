@@ -634,11 +634,18 @@ function crownSingle(a: string): boolean {
   return CROWN_SINGLES.includes(a);
 }
 
-function sensitiveName(seg: string): boolean {
+/**
+ * `dir`: the segment is a directory (more of the path follows it). The by-name reading (`config`,
+ * `secret`… with an extension) is for files: a directory or host-like first segment so named
+ * (`/myconfig.d/x`, `//remoteconfig.example/x`, `/firebaseremoteconfig.googleapis.com/…`, a CloudEvent
+ * source) names no secret; exact names (`.ssh`, `wp-config.php`) and extensions still count.
+ */
+function sensitiveName(seg: string, dir = false): boolean {
   if (SENSITIVE_NAMES.has(seg)) return true;
   const dot = seg.lastIndexOf('.');
   if (dot <= 0) return seg.endsWith('_history');
   if (dot < seg.length - 1 && SENSITIVE_EXTENSIONS.has(seg.slice(dot))) return true;
+  if (dir) return false;
   // Configuration and secrets by name, with an extension: `_config.php`, `db-secrets.json`.
   const base = seg.slice(0, dot);
   return base.includes('config') || base.includes('passw') || base.includes('secret') || base.includes('credential');
@@ -1385,7 +1392,7 @@ function analyzeReading(s: string, start: number, end: number, leading: boolean,
         sys = { rule: 'path.unc', confidence: 'medium', reason: 'A UNC network path.' };
       } else if (STRONG_ROOTS.has(r0) && more) {
         sys = { rule: 'path.system-file', confidence: 'high', reason: `An absolute path into ${where} (a system location).` };
-      } else if (sensitiveName(r0)) {
+      } else if (sensitiveName(r0, s1 !== undefined)) {
         sys = { rule: 'path.system-file', confidence: 'high', reason: 'An absolute path to a system or secret file.' };
       } else if (r0.length > 1 && r0.charCodeAt(0) === 46 && r0 !== '.well-known' && r0.charCodeAt(1) !== 46) {
         sys = { rule: 'path.system-file', confidence: 'high', reason: 'An absolute path into a hidden configuration directory.' };

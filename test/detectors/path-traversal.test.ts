@@ -651,3 +651,14 @@ t.test('colon runs: wrappers and paths after colons the scans pass over keep the
   }
   t.end();
 });
+
+t.test('a directory or host named like a config file is no secret file; files so named stay high', async (t) => {
+  // A CloudEvent source, a host as a path's first segment, a `.d` directory: the by-name reading
+  // (`config`, `secret`… with an extension) is for the file a path ends at.
+  for (const v of ['/firebaseremoteconfig.googleapis.com/projects/demo', '//remoteconfig.example/x', '/myconfig.d/app.conf.txt', '/my_config.php/x']) {
+    t.not(detectPathTraversal(v)?.confidence, 'high', `not high: ${v}`);
+  }
+  for (const v of ['/app_config.php', '/db-secrets.json', '/secrets.yml/', '/web.config', '/wp-config.php/x', '/.ssh/id_rsa', '/etc/app.config']) {
+    t.equal(detectPathTraversal(v)?.confidence, 'high', `high: ${v}`);
+  }
+});
