@@ -41,7 +41,7 @@
  * Each lexing pass is linear with O(1) state (stacks are capped); at most three passes run and the
  * first `high` stops the work. No RegExp.
  */
-import { C } from '../charclass';
+import { C, charMask } from '../charclass';
 import type { Detection } from '../types';
 import { commandLiteral } from './template-injection';
 import { peek } from './util';
@@ -2100,6 +2100,9 @@ function runPass(value: string, ctx: number): Detection | undefined {
   return a.best;
 }
 
+/** This detector's `needs` in detectors/index.ts: the engine calls it for no value without one. */
+export const GATE_KINDS = C.PAREN | C.BRACKET | C.BACKTICK | C.DOT | C.NONASCII;
+
 /**
  * Detects JavaScript code injection in one string. Returns the strongest finding, or undefined.
  * Linear in `value.length`. No try/catch here: a bug must surface in the engine's wrapper (which
@@ -2107,9 +2110,12 @@ function runPass(value: string, ctx: number): Detection | undefined {
  */
 export function detectCodeInjection(value: string, mask?: number): Detection | undefined {
   if (value.length < 4) return undefined;
-  // Perl `qx(id)`, `qx[id]` (template-injection sees `qx{id}`, which has a brace, and Ruby's `%x`):
-  // one native search for `qx` in most values (a run of `q` makes it ~10 ns a character, still linear).
-  if (value.indexOf('qx') !== -1 && commandLiteral(value, false, true) !== undefined) {
+  // Perl `qx(id)`, `qx[id]` (template-injection sees `qx{id}`, which has a brace, Ruby's `%x`, and the
+  // delimiters the engine's gate sends it, QX_DELIMITERS in template-injection.ts): one native search for
+  // `qx` in most values (a run of `q` makes it ~10 ns a character, still linear). Only in a value this
+  // detector's gate lets through (always so from the engine; a direct call reads the kinds when `qx`
+  // occurs): a finding the engine would never ask for is template-injection's to make.
+  if (value.indexOf('qx') !== -1 && ((mask ?? charMask(value)) & GATE_KINDS) !== 0 && commandLiteral(value, false, true) !== undefined) {
     return { rule: 'code.command-literal', reason: 'A Perl qx command literal runs its contents as a shell command.', confidence: 'high' };
   }
   // With the caller's charMask, the gate from MASKED_GATE_MIN characters; without, from LONG_VALUE.

@@ -7,7 +7,7 @@
  */
 import { ANY, C } from '../charclass';
 import type { Detection, DetectorClass, KeyDetector, SourceKind } from '../types';
-import { detectCodeInjection } from './code-injection';
+import { detectCodeInjection, GATE_KINDS as CODE_GATE_KINDS } from './code-injection';
 import { detectDeserialization, detectDeserializationTypeHint, MARKER_BIGRAMS, TYPE_HINT_KEYS } from './deserialization';
 import { detectNoSqlInjection, detectNoSqlInjectionKey } from './nosql-injection';
 import { detectPathTraversal } from './path-traversal';
@@ -16,7 +16,7 @@ import { detectShellInjection, SHELL_CHAR_CLASSES } from './shell-injection';
 import { detectSqlInjection } from './sql-injection';
 import { detectSsrf } from './ssrf';
 import { detectXss } from './xss';
-import { detectTemplateInjection } from './template-injection';
+import { detectTemplateInjection, QX_DELIMITERS } from './template-injection';
 import { detectLdapInjection } from './ldap-injection';
 import { detectXxe } from './xxe';
 import { detectJndi } from './jndi';
@@ -108,7 +108,7 @@ export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
   { class: 'xss', value: detectXss, needs: C.LT | C.COLON | C.SQUOTE | C.DQUOTE | C.BRACE | C.PAREN | C.BACKTICK | C.NONASCII | C.EQ | C.CTRL | C.AMP },
   { class: 'path-traversal', value: detectPathTraversal, needs: C.DOT | C.SLASH | C.BSLASH | C.COLON | C.CTRL | C.NONASCII | C.PERCENT },
   { class: 'ssrf', value: detectSsrf, needs: C.COLON | C.DOT | C.SLASH | C.BSLASH | C.NONASCII | C.PERCENT },
-  { class: 'code-injection', value: detectCodeInjection, needs: C.PAREN | C.BRACKET | C.BACKTICK | C.DOT | C.NONASCII },
+  { class: 'code-injection', value: detectCodeInjection, needs: CODE_GATE_KINDS },
   // A type hint names a gadget class: every one is dotted (`com.sun.…`, `System.…`), or spelled
   // `Name:#Namespace`.
   // A marker needs one of a few character pairs (`_$`, `!`, `(`, `O:`, `rO`, `ac`, …), a gadget type
@@ -129,7 +129,10 @@ export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
     bigramsOr: C.LT | C.NONASCII,
   },
   { class: 'jndi', value: detectJndi, needs: C.DOLLAR },
-  { class: 'ssti', value: detectTemplateInjection, needs: C.BRACE | C.PERCENT | C.HASH | C.DOLLAR | C.OTHER },
+  // Template constructs need one of `{ % @ # $` (TEMPLATE_KINDS there); QX_DELIMITERS (there too) are
+  // for Perl `qx` literals (`qx/id/`, `qx!id!`, `qx'id'`): on a value with none of the former the
+  // detector makes one search for `qx` and returns (`/orders`, "Jane O'Neil": ~15-20 ns a call).
+  { class: 'ssti', value: detectTemplateInjection, needs: C.BRACE | C.PERCENT | C.HASH | C.DOLLAR | C.OTHER | QX_DELIMITERS },
   { class: 'xxe', value: detectXxe, needs: C.LT },
   // `needsAlso`: every finding of detectLdapInjection needs one of these too. An operator group or a
   // metacharacter run needs `& | !`; a breakout, a filter item after its `(` (`&`, `|`, `!` or a

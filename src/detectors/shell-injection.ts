@@ -82,6 +82,7 @@ import {
   W_EMPTY_ARITH,
   W_GLOB,
   W_QUOTED,
+  W_UNQUOTED,
   W_SLICE,
   W_VAR,
   SEP_AMP,
@@ -254,6 +255,33 @@ const EXEC_CALLS = new Set([
   'subprocess.check_output',
   'runtime.exec',
 ]);
+
+/**
+ * Ruby and Perl functions that run a command and are called without parentheses (`system 'id'`),
+ * also as `CORE::system`, `CORE::GLOBAL::exec`, `Kernel.spawn`, `Kernel::system`. Case-sensitive, as
+ * in both languages (`System 'x'` is no call).
+ */
+function bareRunName(w: string): boolean {
+  const n = w.length;
+  if (n < 4 || n > 20) return false;
+  let f = w;
+  if (n > 6) {
+    const cut = w.charCodeAt(6) === 46 ? 7 : w.lastIndexOf('::') + 2;
+    const pre = w.slice(0, cut);
+    if (pre !== 'Kernel.' && pre !== 'Kernel::' && pre !== 'CORE::' && pre !== 'CORE::GLOBAL::') return false;
+    f = w.slice(cut);
+  }
+  return f === 'system' || f === 'exec' || f === 'spawn';
+}
+
+/** A Ruby / Perl statement modifier or low-precedence operator at `k` (`system 'id' if 1`, `or die`). */
+function statementModifier(s: string, k: number): boolean {
+  let e = k;
+  while (e < s.length && e - k < 7 && s.charCodeAt(e) >= 97 && s.charCodeAt(e) <= 122) e++;
+  if (e - k < 2 || e - k > 6 || (e < s.length && s.charCodeAt(e) !== 32 && s.charCodeAt(e) !== 9 && s.charCodeAt(e) !== 40)) return false;
+  const w = s.slice(k, e);
+  return w === 'if' || w === 'unless' || w === 'or' || w === 'and' || w === 'rescue' || w === 'while' || w === 'until';
+}
 
 /** PHP superglobals: request data reaching code. */
 const SUPERGLOBALS = new Set(['_GET', '_POST', '_REQUEST', '_COOKIE', '_SERVER', '_FILES', '_ENV', '_SESSION']);
@@ -741,7 +769,7 @@ class Pass {
   private prevWordNorm = '';
   private prevWordWasCmd = false;
   private callName = '';
-  private callStage = 0; // 1: saw NAME( ; waiting for the argument
+  private callStage = 0; // 1: saw NAME( ; 2: saw a bare `system` / `exec` / `spawn` (Ruby, Perl); waiting for the argument
   private fdName = '';
   private fdStage = 0;
   private funcName = '';
@@ -817,7 +845,7 @@ class Pass {
       const target = t === TK_WORD && this.prevType === TK_REDIR;
       this.prevType = t;
       this.tokenIndex++;
-      if (target && this.sawContent && !this.active && this.psDepth === 0 && this.callStage !== 1 && this.fdStage !== 2 && this.redirPending === 0) {
+      if (target && this.sawContent && !this.active && this.psDepth === 0 && this.callStage === 0 && this.fdStage !== 2 && this.redirPending === 0) {
         // `< a < b > c …` after a redirection target, outside any command record: each further
         // `<word` / `>word` (see ShellLexer.redirRun) does here only what the token path does with
         // it. onRedir: redirPending = its kind, redirAtStart = !sawContent (false: content was seen);
@@ -854,7 +882,7 @@ class Pass {
    * 1 MB of `<a x="`: the two passes went from ~3 tokens per 6 characters each to a scan.
    */
   private skipArgs(): void {
-    if (this.psDepth !== 0 || this.callStage === 1 || this.fdStage === 2 || this.redirPending !== 0 || this.pendingSepGlued >= 0 || !this.sawContent) return;
+    if (this.psDepth !== 0 || this.callStage !== 0 || this.fdStage === 2 || this.redirPending !== 0 || this.pendingSepGlued >= 0 || !this.sawContent) return;
     let argMode: boolean;
     if (this.active) {
       if (this.cmdPos || this.cls !== 0 || this.special !== 0 || (this.args < 2 && ((1 << this.kind) & STRONG_KINDS) !== 0)) return;
@@ -923,10 +951,12 @@ class Pass {
       return;
     }
 
-    // A pending call argument: system('id'), exec("cat /etc/passwd").
-    if (this.callStage === 1) {
+    // A pending call argument: system('id'), exec("cat /etc/passwd"), bare system 'id'.
+    if (this.callStage !== 0) {
+      const stage = this.callStage;
       this.callStage = 0;
-      this.checkCallArgument(norm, flags);
+      if (stage === 1) this.checkCallArgument(norm, flags);
+      else this.checkBareArgument(norm, flags);
       if (this.done) return;
     }
     if (this.fdStage === 2) {
@@ -960,6 +990,10 @@ class Pass {
 
     if (this.cmdPos) {
       this.onCommandWord(norm, flags);
+      // Ruby and Perl call `system`, `exec`, `spawn` without parentheses: `system 'id'`. Judged on the
+      // next word (checkBareArgument); a name written as such (no quote, escape or expansion), in
+      // command position outside a markdown code span. O(1) here.
+      if (!this.done && (flags & ~W_UNQUOTED) === 0 && this.posKind !== K_SUBST_MD && bareRunName(norm)) this.callStage = 2;
     } else {
       this.onArgWord(norm, flags);
       this.prevWordWasCmd = false;
@@ -1483,11 +1517,48 @@ class Pass {
     if (norm.length === 0) return;
     // The argument's first word: system('cat /etc/passwd') -> cat.
     let e = 0;
-    while (e < norm.length && norm.charCodeAt(e) !== 32 && norm.charCodeAt(e) !== 9) e++;
+    // Up to a comma too: the lexer keeps `'id',array` of proc_open('id',array(),$p) in one word.
+    while (e < norm.length && norm.charCodeAt(e) !== 32 && norm.charCodeAt(e) !== 9 && norm.charCodeAt(e) !== 44) e++;
     const head = norm.slice(0, e);
     const hl = head.toLowerCase();
     if ((flags & W_QUOTED) !== 0 && (lookupName(head) !== 0 || isBinPath(hl) || isWinExecPath(hl))) {
       this.report('exec-call', `A ${short(this.callName)}() call with the shell command '${short(head)}'`, H);
+    }
+  }
+
+  /**
+   * The word after a bare `system` / `exec` / `spawn` (callStage 2): a Ruby or Perl call when it is one
+   * quoted literal (`'id'`, `"cat /etc/passwd"`, or the first of a list: `'sh', '-c', 'id'`) that ends
+   * the statement (end of value, `;`, a line break, `#`, `)`, `}`, `|`, `&`, or a modifier such as
+   * `if`, `or`). A shell reads the same words as the command run by exec (or an unknown `system`):
+   * either way the quoted command runs. High for a command name or a program path as its first word,
+   * as checkCallArgument; "system 'default' setting" and "exec 'npm install' first" (prose goes on
+   * after the literal) are no call. O(token) once per bare name: linear.
+   */
+  private checkBareArgument(norm: string, flags: number): void {
+    const lx = this.lx;
+    const s = lx.s;
+    const q = s.charCodeAt(lx.start);
+    if ((q !== 39 && q !== 34) || (flags & W_QUOTED) === 0 || norm.length === 0) return;
+    let c = lx.start + 1;
+    while (c < lx.end && s.charCodeAt(c) !== q) c += q === 34 && s.charCodeAt(c) === 92 ? 2 : 1;
+    if (c >= lx.end) return;
+    let e = c + 1;
+    const list = e < lx.end && s.charCodeAt(e) === 44;
+    if (list) e++;
+    if (e !== lx.end) return;
+    if (!list) {
+      let k = lx.end;
+      while (k < s.length && (s.charCodeAt(k) === 32 || s.charCodeAt(k) === 9)) k++;
+      const n = k < s.length ? s.charCodeAt(k) : 59;
+      if (!(n === 59 || n === 10 || n === 13 || n === 35 || n === 41 || n === 125 || n === 124 || n === 38 || statementModifier(s, k))) return;
+    }
+    let h = 0;
+    while (h < norm.length && norm.charCodeAt(h) !== 32 && norm.charCodeAt(h) !== 9 && norm.charCodeAt(h) !== 44) h++;
+    const head = norm.slice(0, h);
+    const hl = head.toLowerCase();
+    if (lookupName(head) !== 0 || isBinPath(hl) || isWinExecPath(hl)) {
+      this.report('exec-call', `A ${short(this.prevWordNorm)} call without parentheses (Ruby, Perl) with the shell command '${short(head)}'`, H);
     }
   }
 
@@ -3896,7 +3967,8 @@ function strippedIs(v: string, a: number, b: number, word: string): boolean {
  * lies before the first raw blank: the word v[a, b) below, with quote characters removed. One
  * exception: isGlobSysPath also reads the word's glob flag, which a glob after a quoted blank sets.
  * So: the word's runs may name a command (mayFind on the word, which also flags globs and `%`), or the
- * word holds `!` or `:`, is empty, is `if` / `for`, or starts with `/` in a value holding `*`, `?` or `[`.
+ * word holds `!` or `:`, is empty, is `if` / `for`, or starts with `/` in a value holding `*`, `?` or `[`,
+ * or is a Ruby / Perl bare run call whose argument is judged next (bareRunName).
  */
 function firstWordMay(v: string): boolean {
   const n = v.length;
@@ -3949,6 +4021,10 @@ function firstWordMay(v: string): boolean {
   let q = a;
   while (q < b && (v.charCodeAt(q) === 39 || v.charCodeAt(q) === 34)) q++;
   if (v.charCodeAt(q) === 47 && (v.indexOf('*') !== -1 || v.indexOf('?') !== -1 || v.indexOf('[') !== -1)) return true;
+  // A Ruby / Perl bare call (`system 'id'`, `Kernel.spawn "id"`; `CORE::` has its `:`, `exec` is a
+  // name): its next word is judged (checkBareArgument). Compared in place, no slice.
+  const w = b - a;
+  if ((w === 6 && v.startsWith('system', a)) || (w === 5 && v.startsWith('spawn', a)) || (w > 7 && v.startsWith('Kernel.', a))) return true;
   return mayFind(v, a, b);
 }
 

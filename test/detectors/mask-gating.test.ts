@@ -197,6 +197,14 @@ const VECTORS: Record<string, readonly string[]> = {
     'a:2:{i:0;s:1:"x";i:1;O:8:"stdClass":0:{}}',
     'C:11:"ArrayObject":21:{x:i:0;a:0:{};m:a:0:{}}',
   ],
+  // Perl qx literals with every delimiter (QX_DELIMITERS in index.ts, the template kinds, code's
+  // brackets; `-` and `+` reach no detector: a documented gap). (Not Ruby / Perl bare calls, `system
+  // 'id'`: code-injection reads them in a direct call, which its gate never makes; shell reports them.)
+  ssti: [
+    'qx/id/', 'qx!id!', "qx'id'", 'qx"whoami"', 'qx<id>', 'qx:id:', 'qx*id*', 'qx^id^', 'qx\\id\\', 'qx|id|', 'qx&id&',
+    'qx#id#', 'qx@id@', 'qx~id~', 'qx?id?', 'qx%id%', 'qx{id}', 'qx(id)', 'qx[id]', 'qx.id.', 'qx-id-', 'qx+id+', 'qx /uname -a/',
+    'x=qx!cat /etc/passwd!;', '%x(id)', '%x!id!', '{{7*7}}', '/v1/qx/cat/items', "proc_open('id',array(),$p)",
+  ],
   ssi: ['<!--#exec cmd="id" -->', '<!--#include virtual="/etc/passwd"-->', '<esi:include src="http://h.invalid/"/>', '<!--esi <esi:vars>$(HTTP_COOKIE)</esi:vars> -->', 'x<ESI:Debug/>'],
 };
 

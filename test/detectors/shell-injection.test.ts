@@ -1087,3 +1087,57 @@ t.test('colon runs: mayFind reads a run to its last colon, which alone may start
   }
   for (const v of ['::::&'.repeat(2000), ':'.repeat(5000), 'a: b&'.repeat(1000), 'ratio 3::2 & 4::1', 'std::vector & std::map']) t.equal(rule(v), '-', v.slice(0, 20));
 });
+
+t.test('Ruby / Perl calls without parentheses, and a call argument cut at its comma (hB, s15)', async (t) => {
+  // A quoted command that ends the statement after a bare system / exec / spawn: the call in Ruby
+  // and Perl; in a shell, exec runs the same command.
+  const calls = [
+    "system 'whoami'",
+    "system 'id'",
+    'exec "id"',
+    "spawn 'id'",
+    "system 'uname -a'",
+    'system "cat /etc/passwd"',
+    "system '/bin/sh -i'",
+    "system 'sh', '-c', 'id'",
+    "system 'id' if 1",
+    "system 'id' or die",
+    'system "whoami";',
+    'system "whoami" # note',
+    "CORE::system 'id'",
+    "Kernel::system 'id'",
+    "Kernel.spawn 'id'",
+    "x; system 'id'",
+    "1\nexec 'whoami'",
+    // PHP calls with more arguments: the lexer keeps `'id',array` in one word.
+    "proc_open('id',array(),$p)",
+    'proc_open("whoami", [], $pipes)',
+    "popen('id','r')",
+    "system('id',$r)",
+  ];
+  for (const v of calls) {
+    const d = detectShellInjection(v);
+    t.equal(d?.rule, 'shell.exec-call', JSON.stringify(v));
+    t.equal(d?.confidence, 'high', JSON.stringify(v));
+    t.same(detectShellInjection(v, charMask(v)), d, `with the mask: ${JSON.stringify(v)}`);
+  }
+  // Prose goes on after the literal, the name is not in command position, not the name as written
+  // (case, quotes), a literal that names no command, or a code span in prose.
+  const prose = [
+    "please exec 'npm install'",
+    "system 'default' setting",
+    "system 'default'",
+    "exec 'npm install'",
+    "exec 'npm install' first",
+    "The system 'default' setting is used",
+    "System 'id'",
+    "'system' 'id'",
+    "system 'id'x",
+    "system 'id' 'x'",
+    "I ran `system 'ls'` and it failed",
+    'exec "$@"',
+    "proc_open(cmd, array(), $p)",
+    "spawn 'worker', 'queue'",
+  ];
+  for (const v of prose) t.not(detectShellInjection(v)?.rule, 'shell.exec-call', JSON.stringify(v));
+});

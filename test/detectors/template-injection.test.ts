@@ -1,5 +1,7 @@
 import t from 'tap';
 import { detectTemplateInjection } from '../../src/detectors/template-injection';
+import { charMask } from '../../src/charclass';
+import { DETECTORS } from '../../src/detectors/index';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -491,4 +493,35 @@ t.test('Velocity directives after entity runs: found when a `(` follows, skipped
   t.equal(rule('#if($user.admin)' + '&#'.repeat(50)), 'ssti.statement/low');
   t.equal(rule('#set $x = 1 ' + '&#38;'.repeat(100)), '-');
   t.equal(rule('&#38;'.repeat(5000)), '-');
+});
+
+t.test('Perl qx literals with any delimiter, through the engine gate too; paths and words are none (hB, s15)', async (t) => {
+  const ssti = DETECTORS.find((d) => d.class === 'ssti')!;
+  const literals = [
+    'qx/id/', 'qx!id!', "qx'id'", 'qx"whoami"', 'qx<id>', 'qx:id:', 'qx*id*', 'qx^id^', 'qx\\id\\', 'qx|id|', 'qx&id&',
+    'qx#id#', 'qx@id@', 'qx~id~', 'qx?id?', 'qx%id%', 'qx /uname -a/', 'x=qx!cat /etc/passwd!;', "print qx'id';",
+    'qx/cat \\/etc\\/passwd/',
+  ];
+  for (const v of literals) {
+    const m = charMask(v);
+    t.ok((m & ssti.needs) !== 0, `the engine calls ssti for ${v}`);
+    const d = detectTemplateInjection(v, m);
+    t.equal(d?.rule, 'ssti.code-execution', v);
+    t.equal(d?.confidence, 'high', v);
+    t.same(detectTemplateInjection(v), d, `same without the mask: ${v}`);
+  }
+  // A path segment named qx, a closer glued to a word (a syntax error in both languages), a word that
+  // holds qx, chat.
+  const none = ['/v1/qx/cat/items', 'https://x.example.com/qx/ls/', 'qx/cat/items', '%x(id)foo', 'faqx/id/', 'qx!', 'Toggle qx!', 'qx/ is a shortcut', 'QX/ID/2', "qx'd", 'SKU-1000', "Jane O'Neil", '/orders'];
+  for (const v of none) {
+    t.equal(detectTemplateInjection(v, charMask(v)), undefined, v);
+    t.equal(detectTemplateInjection(v), undefined, `without the mask: ${v}`);
+  }
+  // Known gap: `-` and `+` are not in the gate (their cost on SKUs, dates and phone numbers). And
+  // `qx(id)`, `qx[id]`, `qx.id.` are code-injection's (its gate): none is read here, mask or not.
+  for (const v of ['qx-id-', 'qx+id+', 'qx(id)', 'qx[id]', 'qx.id.']) {
+    t.equal(detectTemplateInjection(v), undefined, v);
+    t.equal(detectTemplateInjection(v, charMask(v)), undefined, `with the mask: ${v}`);
+  }
+  for (const v of ['qx-id-', 'qx+id+']) t.equal(charMask(v) & ssti.needs, 0, `not gated through: ${v}`);
 });
