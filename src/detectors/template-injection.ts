@@ -713,6 +713,14 @@ interface Ctx {
   best: Finding | undefined;
   /** Remaining characters the expression analysis may look at (keeps nested contents linear). */
   budget: number;
+  /**
+   * formatFieldWalk's `__` search, remembered: the first `__` at or after `dunderFrom` is at
+   * `dunderAt` (the string's length: none). A search from each brace to the string's end was
+   * quadratic on text with many braces and few `__` (1 MB of random printable ASCII: ~290 µs/KB in
+   * this detector and growing with size); remembered, the searches cover the string about once.
+   */
+  dunderFrom: number;
+  dunderAt: number;
 }
 
 function judgeContent(ctx: Ctx, s: string, a: number, b: number, where: string): void {
@@ -852,8 +860,12 @@ const FORMAT_DUNDERS = new Set(['__globals__', '__builtins__', '__closure__']);
 function formatFieldWalk(ctx: Ctx, s: string, a: number, b: number): boolean {
   const c0 = s.charCodeAt(a);
   if (!(isIdStart(c0) || isDigit(c0)) || c0 === 36) return false;
-  const u = s.indexOf('__', a);
-  if (u === -1 || u >= b) return false;
+  if (ctx.dunderFrom > a || ctx.dunderAt < a) {
+    ctx.dunderFrom = a;
+    const at = s.indexOf('__', a);
+    ctx.dunderAt = at === -1 ? s.length : at;
+  }
+  if (ctx.dunderAt >= b) return false;
   // Up to the conversion (`!r`) or format spec (`:>10`).
   let e = a;
   while (e < b) {
@@ -1380,7 +1392,7 @@ export function detectTemplateInjection(value: string, mask?: number): Detection
   if (brace === -1 && !pct && !at && !hash && !dollar) return perlLiteralOnly(value, mask);
   // No try/catch: a bug here must reach the engine's wrapper, which logs it once and fails open.
   {
-    const ctx: Ctx = { best: undefined, budget: 8 * n + 4096 };
+    const ctx: Ctx = { best: undefined, budget: 8 * n + 4096, dunderFrom: 0, dunderAt: -1 };
     if (brace !== -1) scanBraces(value, ctx, brace);
     // `%x(id)` needs the `%`; `qx{id}` is here for its brace (code-injection looks for `qx(`, `qx[`),
     // `qx#id#`, `qx@id@`, `qx$id$`, `qx%id%` for their `qx` (one native search).

@@ -525,3 +525,12 @@ t.test('Perl qx literals with any delimiter, through the engine gate too; paths 
   }
   for (const v of ['qx-id-', 'qx+id+']) t.equal(charMask(v) & ssti.needs, 0, `not gated through: ${v}`);
 });
+
+t.test('format-field walks: the remembered `__` search finds every field after braces and earlier `__`', async (t) => {
+  const rule = (v: string): string | undefined => detectTemplateInjection(v)?.rule;
+  const walk = '{0.__init__.__globals__[app]}';
+  for (const pre of ['', '{a} '.repeat(2000), '__ {a} ', '{a__b} {c} ', 'x__ '.repeat(500) + '{q} ', '{k}'.repeat(300) + '__']) {
+    t.equal(rule(pre + walk), 'ssti.object-traversal', `${pre.slice(0, 12)}… ${walk}`);
+    t.equal(rule(pre + '{user.__class__.__name__}'), undefined, `${pre.slice(0, 12)}… a plain dunder name`);
+  }
+});
