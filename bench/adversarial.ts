@@ -87,6 +87,10 @@ const SHAPES: Record<string, string> = {
   '::::&': '::::&',
   'a: b&': 'a: b&',
   '::x': '::x',
+  // Literals joined by PostgreSQL casts (the SQL walker reads each cast of a literal run), and bare
+  // IPv6 loopback tokens (each one parsed as an address by the SSRF check).
+  "'::'": "'::'",
+  '::1 ': '::1 ',
   // The dearest short units of a sweep of 1-5 character punctuation mixes (session 15, 1 MB through
   // the engine, x5-x9 of prose at the time): quotes, parentheses and backslashes that keep the SQL,
   // shell and code tokenizers' full passes busy, and `x:/&0` (path readings and shell words).

@@ -811,30 +811,36 @@ export class SqlLexer {
    * on 1 MB of `'"'"…` this is one loop per literal instead of `next`'s general dispatch.
    */
   stringRun(t: SqlToken): number {
+    let k = 0;
+    while (this.literalAfterBlanks(t, this.pos)) k++;
+    return k;
+  }
+
+  /**
+   * From `from`: ASCII blanks, then a literal opened by `'` or `"`, read into `t` as `next` would
+   * return it (its `gap` tells whether blanks came first; no comment, so not glued). False, with
+   * nothing read or moved, when something else follows the blanks.
+   */
+  private literalAfterBlanks(t: SqlToken, from: number): boolean {
     const s = this.s;
     const len = this.len;
-    let k = 0;
-    for (;;) {
-      const from = this.pos;
-      let p = from;
-      let c = p < len ? s.charCodeAt(p) : NaN;
-      while (c >= 1 && c <= 32) {
-        p++;
-        c = p < len ? s.charCodeAt(p) : NaN;
-      }
-      if (c !== 39 && c !== 34) return k;
-      // What `next` sets for a literal after blanks only (no comment, so not glued).
-      t.word = '';
-      t.op = '';
-      t.closed = false;
-      t.joined = false;
-      t.gap = p > from;
-      t.comment = false;
-      t.glued = false;
-      t.start = p;
-      this.readString(t, p + 1, c === 39 ? Q_SINGLE : Q_DOUBLE);
-      k++;
+    let p = from;
+    let c = p < len ? s.charCodeAt(p) : NaN;
+    while (c >= 1 && c <= 32) {
+      p++;
+      c = p < len ? s.charCodeAt(p) : NaN;
     }
+    if (c !== 39 && c !== 34) return false;
+    t.word = '';
+    t.op = '';
+    t.closed = false;
+    t.joined = false;
+    t.gap = p > from;
+    t.comment = false;
+    t.glued = false;
+    t.start = p;
+    this.readString(t, p + 1, c === 39 ? Q_SINGLE : Q_DOUBLE);
+    return true;
   }
 
   /**
@@ -853,28 +859,12 @@ export class SqlLexer {
     let p = this.pos;
     for (;;) {
       // Blanks, then a literal.
-      const from = p;
-      let c = p < len ? s.charCodeAt(p) : NaN;
-      while (c >= 1 && c <= 32) {
-        p++;
-        c = p < len ? s.charCodeAt(p) : NaN;
-      }
-      if (c !== 39 && c !== 34) return k;
-      // What `next` sets for a literal after blanks only (no comment, so not glued).
-      t.word = '';
-      t.op = '';
-      t.closed = false;
-      t.joined = false;
-      t.gap = p > from;
-      t.comment = false;
-      t.glued = false;
-      t.start = p;
-      this.readString(t, p + 1, c === 39 ? Q_SINGLE : Q_DOUBLE);
+      if (!this.literalAfterBlanks(t, p)) return k;
       k++;
       // Blanks, `::`, then (checked above, next round) a literal: else stop before the blanks.
       const end = this.pos;
       let q = end;
-      c = q < len ? s.charCodeAt(q) : NaN;
+      let c = q < len ? s.charCodeAt(q) : NaN;
       while (c >= 1 && c <= 32) {
         q++;
         c = q < len ? s.charCodeAt(q) : NaN;

@@ -23,7 +23,7 @@ import { HttpRequest, InvocationContext } from '@azure/functions';
 import * as functions from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import * as ev from '../helpers/lambda-events';
-import { appSync, b64, cloudWatchLogs, firehose, kafka } from './aws-lambda/events';
+import { appSync, cloudWatchLogs, firehose, kafka } from './aws-lambda/events';
 
 type Any = any;
 
