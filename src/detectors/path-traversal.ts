@@ -34,7 +34,7 @@
  */
 import { C } from '../charclass';
 import type { Confidence, Detection } from '../types';
-import { better, hexVal, type Hit } from './util';
+import { better, colonFrom, hexVal, type Hit } from './util';
 
 /**
  * s[k], or -1 past the end (where charCodeAt gives NaN). An out-of-bounds charCodeAt deoptimises a
@@ -1862,20 +1862,6 @@ function equalsCI(s: string, a: number, b: number, name: string): boolean {
     if (c !== name.charCodeAt(k)) return false;
   }
   return true;
-}
-
-/**
- * The first colon at or after q, or -1: the next three characters read in place, then a native
- * search. A search is a call (~7 ns); colons that close (`::x`, `a:b:` runs) are found by a load.
- */
-function colonFrom(s: string, q: number): number {
-  if (q + 2 < s.length) {
-    if (s.charCodeAt(q) === 58) return q;
-    if (s.charCodeAt(q + 1) === 58) return q + 1;
-    if (s.charCodeAt(q + 2) === 58) return q + 2;
-    q += 3;
-  }
-  return s.indexOf(':', q);
 }
 
 function scanWrappers(s: string): Hit | undefined {

@@ -32,7 +32,7 @@
  */
 import type { Confidence, Detection } from '../types';
 import { C } from '../charclass';
-import { better, hexVal, type Hit } from './util';
+import { better, colonFrom, hexVal, type Hit } from './util';
 
 /** `s.indexOf(ch, from)` limited to `[from, end)`. */
 function indexWithin(s: string, ch: string, from: number, end: number): number {
@@ -917,20 +917,6 @@ function withoutTabs(s: string, a: number, b: number): string {
     last = i + 1;
   }
   return out + s.slice(last, b);
-}
-
-/**
- * The first colon at or after q, or -1: the next three characters read in place, then a native
- * search. A search is a call (~7 ns); colons that close (`::x`, `a:b:` runs) are found by a load.
- */
-function colonFrom(s: string, q: number): number {
-  if (q + 2 < s.length) {
-    if (s.charCodeAt(q) === 58) return q;
-    if (s.charCodeAt(q + 1) === 58) return q + 1;
-    if (s.charCodeAt(q + 2) === 58) return q + 2;
-    q += 3;
-  }
-  return s.indexOf(':', q);
 }
 
 /**

@@ -40,3 +40,17 @@ export function peek<T>(a: readonly T[]): T | undefined {
   const n = a.length;
   return n > 0 ? a[n - 1] : undefined;
 }
+
+/**
+ * The first colon at or after q, or -1: the next three characters read in place, then a native
+ * search. A search is a call (~7 ns); colons that close (`::x`, `a:b:` runs) are found by a load.
+ */
+export function colonFrom(s: string, q: number): number {
+  if (q + 2 < s.length) {
+    if (s.charCodeAt(q) === 58) return q;
+    if (s.charCodeAt(q + 1) === 58) return q + 1;
+    if (s.charCodeAt(q + 2) === 58) return q + 2;
+    q += 3;
+  }
+  return s.indexOf(':', q);
+}
