@@ -10,7 +10,7 @@ import {
 } from '../../adapters/azure-functions/index';
 import { readBodyKeepReadable } from '../../adapters/azure-functions/body';
 import { clientIp, routeTemplate, stripPort } from '../../adapters/azure-functions/normalize';
-import { kafkaRecord } from '../helpers/azure-events';
+import { invocationContext as context, kafkaRecord } from '../helpers/azure-events';
 import { ATTACKS, BENIGN } from '../helpers/tables';
 
 type Any = any;
@@ -20,19 +20,6 @@ const BASE = 'https://orders-app.azurewebsites.net';
 function logs() {
   const lines: SecurityEvent[] = [];
   return { lines, log: (line: string) => lines.push(JSON.parse(line) as SecurityEvent) };
-}
-
-let seq = 0;
-/** A real InvocationContext as the worker builds it: invocation id, function name, trigger options. */
-function context(trigger: Record<string, unknown>, triggerMetadata?: Record<string, unknown>): InvocationContext {
-  seq++;
-  return new InvocationContext({
-    invocationId: `8d1c6a3e-0000-4000-8000-${String(seq).padStart(12, '0')}`,
-    functionName: 'orders',
-    triggerMetadata,
-    logHandler: () => undefined,
-    options: { trigger: trigger as Any },
-  });
 }
 
 const HTTP_TRIGGER = { type: 'httpTrigger', name: 'request', methods: ['GET', 'POST'], authLevel: 'anonymous', route: 'orders/{id:int?}' };

@@ -23,24 +23,14 @@ import { HttpRequest, InvocationContext } from '@azure/functions';
 import * as functions from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import * as ev from '../helpers/lambda-events';
+import { prng } from '../helpers/prng';
+import { invocationContext as azureContext } from '../helpers/azure-events';
 import { appSync, cloudWatchLogs, firehose, kafka } from './aws-lambda/events';
 
 type Any = any;
 
 const ATTACK = "1' UNION SELECT password FROM users--";
 const SEED = 0x5eed15;
-
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const unhandled: unknown[] = [];
 const onUnhandled = (e: unknown): void => void unhandled.push(e);
@@ -412,18 +402,6 @@ t.test('AWS Lambda: a cookie name sent twice has both values inspected', async (
 // -------------------------------------------------------------------------------------------------
 // Azure Functions
 // -------------------------------------------------------------------------------------------------
-
-let seq = 0;
-function azureContext(trigger: Record<string, unknown>, triggerMetadata?: Record<string, unknown>): InvocationContext {
-  seq++;
-  return new InvocationContext({
-    invocationId: `8d1c6a3e-0000-4000-8000-${String(seq).padStart(12, '0')}`,
-    functionName: 'orders',
-    triggerMetadata,
-    logHandler: () => undefined,
-    options: { trigger: trigger as Any },
-  });
-}
 
 async function runAzure(input: unknown, context: InvocationContext): Promise<Outcome> {
   const logs: SecurityEvent[] = [];

@@ -9,6 +9,7 @@
  * including bare keywords with no punctuation at all (mask 0: no detector may fire on them).
  */
 import t, { type Test } from 'tap';
+import { prng } from '../helpers/prng';
 import { BIGRAM_HIT, bigramMaskTable, C, charMask, charMaskBigrams } from '../../src/charclass';
 import { deepDecode } from '../../src/decode';
 import { DETECTORS } from '../../src/detectors/index';
@@ -208,18 +209,6 @@ const VECTORS: Record<string, readonly string[]> = {
   ssi: ['<!--#exec cmd="id" -->', '<!--#include virtual="/etc/passwd"-->', '<esi:include src="http://h.invalid/"/>', '<!--esi <esi:vars>$(HTTP_COOKIE)</esi:vars> -->', 'x<ESI:Debug/>'],
 };
 
-/** Deterministic PRNG (mulberry32), so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const WORDS = [
   'select', 'union', 'or', 'and', 'sleep', 'benchmark', 'waitfor', 'delay', 'drop', 'table', 'from', 'where', 'null', 'true', '1', '0', 'x',
   'etc', 'passwd', 'shadow', 'boot', 'ini', 'win', 'windows', 'system32', 'proc', 'self', 'environ',
@@ -235,7 +224,7 @@ const SEPARATORS = [
 ];
 
 function randomStrings(count: number, seed: number): string[] {
-  const next = rng(seed);
+  const next = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -343,7 +332,7 @@ t.test('needsAlso: every value the gate skips is one the detector answers undefi
   // around plainClean's 41-character window. The detector is called with the mask, as the engine does.
   const gated = DETECTORS.filter((d) => d.value !== undefined && d.needsAlso !== undefined);
   t.ok(gated.length > 0, 'some detector has needsAlso');
-  const next = rng(0x9a7e);
+  const next = prng(0x9a7e);
   const words = ['this', 'sleep', 'return', 'true', 'where', 'ne', 'gt', 'cn', 'uid', 'admin', 'objectClass', 'dc', 'cat', 'id', 'whoami', 'ls', 'rm', 'sh', 'bash', 'nc', 'curl', 'wget', 'ping', 'cmd', 'powershell', 'etc', 'passwd', 'bin', 'usr', 'tmp', 'dev', 'tcp', 'IFS', 'python', 'perl', 'x', '1', '0', 'SKU', '1000', 'C', 'Windows', 'win', 'ini', 'exe', 'if', 'for', 'do', 'sudo', 'env', 'exec', 'eval'];
   const all: string[] = [];
   for (let c = 0; c < 0x3100; c++) {

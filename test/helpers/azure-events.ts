@@ -1,4 +1,18 @@
 /** Event documents of Azure Functions triggers, as the host hands them to @azure/functions. */
+import { InvocationContext, type FunctionTrigger } from '@azure/functions';
+
+let seq = 0;
+/** A real InvocationContext as the worker builds it: invocation id, function name, trigger options. */
+export function invocationContext(trigger: Record<string, unknown>, triggerMetadata?: Record<string, unknown>): InvocationContext {
+  seq++;
+  return new InvocationContext({
+    invocationId: `8d1c6a3e-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+    functionName: 'orders',
+    triggerMetadata,
+    logHandler: () => undefined,
+    options: { trigger: trigger as FunctionTrigger },
+  });
+}
 
 let kafkaOffset = 1000;
 
