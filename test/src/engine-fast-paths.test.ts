@@ -3,6 +3,7 @@ import { ANY, BIGRAM_HIT, bigramMaskTable, charMask, charMaskBigrams } from '../
 import { DETECTORS } from '../../src/detectors/index';
 import { createEngine } from '../../src/engine';
 import type { InputSource, InspectionRequest } from '../../src/types';
+import { prng } from '../helpers/prng';
 
 // The engine's shortcuts on hot paths must never hide a finding: the clean-header set it keeps across
 // invocations answers as a fresh engine would, and the key and pair gates let every detection through.
@@ -400,4 +401,37 @@ t.test('a `repeats` source uses the clean set: the verdicts of a fresh engine, e
   const url = 'http://127.0.0.1:8080/admin';
   t.equal(e.inspect(req(attrs({ dataschema: url }))).findings[0]?.class, 'ssrf', 'read for SSRF as metadata');
   t.equal(e.inspect(req({ kind: 'body', path: 'body', value: { u: url } })).findings[0]?.class, 'ssrf');
+});
+
+// The clean set's direct-mapped front (CleanFront in engine.ts) answers from the last entry kept in a
+// slot: colliding strings (same length, first, middle and last character), a value kept clean with
+// one set of skipped detectors (Host: no SSRF) and met again where they all run, a name kept clean
+// met as a value, must each be judged as a fresh engine judges them. Seeded: one long-lived engine
+// against a new engine per request, over requests drawn from a small pool so that values repeat.
+t.test('the clean front answers as a fresh engine, with collisions and skip sets', async (t) => {
+  const attacks = ["1' OR '1'='1", 'http://169.254.169.254/latest/meta-data/', '<script>alert(1)</script>', '; cat /etc/passwd', '../../etc/passwd', '${jndi:ldap://x.example/a}', B64];
+  // A twin of each attack with its signature (length, first, middle and last character) and letters
+  // elsewhere: same slot in the front, another string.
+  const twin = (s: string): string => [...s].map((c, i) => (i === 0 || i === s.length >> 1 || i === s.length - 1 ? c : 'a')).join('');
+  const clean = ['application/json', 'gzip, deflate, br', 'orders', '/orders', 'price', 'summer sale', 'Mozilla/5.0 (X11; Linux x86_64)', 'page', '2'];
+  const odd = [...attacks, ...attacks.map(twin)];
+  const pool = [...odd, ...clean];
+  const names = ['host', 'origin', 'referer', 'x-forwarded-for', 'x-target', 'accept', 'q', 'next'];
+  const rnd = prng(0x5eed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  // Mostly clean values (the front's hits), an attack or a twin now and then.
+  const value = (): string => (rnd() < 0.12 ? pick(odd) : pick(clean));
+  const e = createEngine({ paranoia: 2 });
+  let blocked = 0;
+  for (let i = 0; i < 400; i++) {
+    const h: Record<string, string> = {};
+    const q: Record<string, string> = {};
+    for (let k = 0; k < 3; k++) h[rnd() < 0.1 ? pick(pool).toLowerCase() : pick(names)] = value();
+    for (let k = 0; k < 2; k++) q[rnd() < 0.1 ? pick(pool) : pick(names)] = value();
+    const sources: InputSource[] = [headers(h), { kind: 'query', path: 'query', value: q }, { kind: 'path', path: 'path', value: value() }];
+    const got = verdictOf(e.inspect(req(...sources)));
+    if (got.action !== 'allow') blocked++;
+    t.same(got, verdictOf(createEngine({ paranoia: 2 }).inspect(req(...sources))), `request ${i}`);
+  }
+  t.ok(blocked > 40 && blocked < 360, `both verdicts occur (${blocked} of 400 not allowed)`);
 });
