@@ -2944,6 +2944,13 @@ const INT_TYPES = new Set(['int', 'int2', 'int4', 'int8', 'integer', 'bigint', '
 /** A quoted identifier naming a system catalog (`` `information_schema` ``, `[sysobjects]`). */
 function isCatalogIdent(s: string, a: number, b: number): boolean {
   if (b - a < 3 || b - a > 24) return false;
+  // Every CATALOGS name starts with an ASCII letter: a quoted identifier that does not (`` `\'(` ``,
+  // `[1]`, `` `(` ``) is answered without the slice and its lower-cased copy, which were ~7% of the
+  // detector on 1 MB of `` `\'( `` (one such identifier per four characters). (No other first code
+  // unit lower-cases to a name's first letter: U+212A KELVIN gives `k`, none starts with it; U+0130
+  // gives `i` plus U+0307, which no name has second.)
+  const c0 = s.charCodeAt(a) | 0x20;
+  if (c0 < 97 || c0 > 122) return false;
   return CATALOGS.has(s.slice(a, b).toLowerCase());
 }
 
@@ -3322,7 +3329,9 @@ function breakoutMayContinue(s: string, from: number): boolean {
 //   values...), a call of a known builtin (a CALL word followed by `(`), a symbolic comparison in the
 //   first segment of a walk (F_FIRST_CMP), comments (G_COMMENT, endComment), a leading `)`
 //   (G_LEADCLAUSE; see leadsWithClose), or one of the characters that always walk (`@@`, `::`, `||`,
-//   `&&`, a `$` next to a word character or `$`, `\`, brackets, non-ASCII);
+//   `&&`, a `$` next to a word character or `$`, `\N`, `{` before a word, `[` after ARRAY, `]`
+//   after a literal or comment or deep in parentheses, non-ASCII; a lone `\`, `}`, `[` or `]` is a
+//   T_OTHER token that kills the walk or is skipped, read by the pre-scan as neutral);
 // - after the walk dies only UNION/STACK/danger/tautology features survive (F_RESYNC_OK), and all of
 //   them need a STRONG word or a CALL;
 // - a comparison marks F_FIRST_CMP only in the first segment of a walk (segIdx 0 at depth 0): the
@@ -3660,6 +3669,41 @@ function castIsNeutral(s: string, p: number, n: number): boolean {
 }
 
 /**
+ * Characters after which a `{` cannot be followed by a word token (see prescan's `{`): quotes and
+ * punctuation the lexer reads as a token of its own; no comment opener, space, `\`, `$`, `*` (the end
+ * of a versioned comment), letter, digit (`2nd` is a word) or non-ASCII character.
+ */
+const BRACE_NEXT_OK = new Uint8Array(65536);
+for (const ch of `'"\`(),;{}[]&|!<>=+%^~?:@.`) BRACE_NEXT_OK[ch.charCodeAt(0)] = 1;
+
+/**
+ * Characters that may stand right before a `[` (spaces skipped) with no ARRAY word before it: not a
+ * word character, `/` (a comment's end), `-` or `#` (a line comment), NUL or non-ASCII.
+ */
+const BRACKET_PREV_OK = new Uint8Array(128);
+for (const ch of `'"\`\\(),;{}[]&|!<>=+%^~?:.*@$_0123456789`) BRACKET_PREV_OK[ch.charCodeAt(0)] = 1;
+
+/**
+ * The `[` at `at` cannot follow the word ARRAY (which opens a bracketed group): nothing but spaces
+ * before it, or before the spaces a character of BRACKET_PREV_OK, or an ASCII letter run that does
+ * not end in `array` (any case; `\Narray`, `1array` lex as ARRAY too). Reads back over the spaces
+ * right before it and at most five letters: a run of `[` after spaces rereads them (` [ [ [`), which
+ * only pays on such runs.
+ */
+function bracketMayBeText(s: string, at: number): boolean {
+  let k = at - 1;
+  while (k >= 0 && PCLASS[s.charCodeAt(k)] === PC_SPACE) k--;
+  if (k < 0) return true;
+  const c = s.charCodeAt(k);
+  if (c < 128 && BRACKET_PREV_OK[c] === 1) return true;
+  if (!isAsciiLetter(c)) return false;
+  if (k < 4) return true;
+  const w = 'yarra';
+  for (let j = 0; j < 5; j++) if ((s.charCodeAt(k - j) | 0x20) !== w.charCodeAt(j)) return true;
+  return false;
+}
+
+/**
  * One pass (see the proof above). Returns SCAN_NONE when no walk can find anything (whatever
  * worthWalking says), SCAN_QUOTED when only the quoted contexts can matter (a quote is present, so
  * worthWalking holds), and SCAN_FULL when the original sequence of walks must run. Never allocates.
@@ -3974,7 +4018,45 @@ function prescan(s: string): number {
           if (c1 === 36 || isWordChar(c1)) return SCAN_FULL;
           if (w1 && keyed) return SCAN_FULL;
           break;
-        default: // \ { } [ ] : the full walks decide
+        case 92: // \
+          // Outside a literal the lexer makes a lone T_OTHER of it, which every state a non-STRONG
+          // value can be in rejects (onOperand, onOperator, onQual, castIsNeutral above); read here
+          // as neutral (no kill: w1 stays open, so a later comparison still walks), an
+          // over-approximation. Inside a literal it escapes the next character in MySQL's reading,
+          // which moves where the literal ends: literals are already ignored here (their words are
+          // read as words; `cmp` with `quotes` walks, see the end). MySQL's `\N` (NULL, also glued
+          // to a keyword: `\Nunion`) is a word this scan would split wrongly: it walks. Each of the
+          // dearest punctuation units of the adversarial sweep holds a backslash or a brace: they
+          // went through every walk, which resynchronised at each `(` or `;` (the bare ones and,
+          // with SCAN_FULL, the quoted ones too), ~50-65 µs/KB of the detector.
+          if (c1 === 78 || c1 === 110) return SCAN_FULL;
+          break;
+        case 125: // }
+          // T_OTHER `}`: accepted without any effect after an operand (ODBC escapes), rejected
+          // elsewhere: neutral here, as `\` (no kill).
+          break;
+        case 123: // {
+          // T_OTHER `{`: rejected after an operand; where an operand is due it is accepted and the
+          // word right after it (its lookahead) is consumed unread (`{fn now()}`), which leaves the
+          // walk's last-token bookkeeping on the token after that word. Neutral here (as `}`) only
+          // when what follows cannot start a word (nor a comment, space or `\N` before one): a
+          // quote, the end, punctuation that is its own token, or a `\` before no N.
+          if (i < n && !BRACE_NEXT_OK[c1 as number] && !(c1 === 92 && (s.charCodeAt(i + 1) | 0x20) !== 110)) return SCAN_FULL;
+          break;
+        case 91: // [
+          // `[x]` (SQL Server) is a quoted identifier: an operand as a word is (its words are read
+          // here as words); a `[` that opens none is T_OTHER, which every state rejects, except
+          // after ARRAY, where it opens a bracketed group (depth, and the `]` that closes it): a
+          // word or a comment (or a NUL) before it walks. Neutral here otherwise (no kill).
+          if (!bracketMayBeText(s, i - 1)) return SCAN_FULL;
+          break;
+        case 93: // ]
+          // T_OTHER `]`: rejected everywhere but where it closes ARRAY[ (walks, see `[`) or a group at
+          // or past MAX_DEPTH (onOperator). Neutral here while d1 counts the walk's depth exactly
+          // (no literal, identifier or comment before it could hide a parenthesis) and stays below.
+          if (quotes || comment || d1 >= MAX_DEPTH - 1) return SCAN_FULL;
+          break;
+        default: // the full walks decide
           return SCAN_FULL;
       }
     }
@@ -4203,10 +4285,28 @@ function leadsWithClose(s: string, from: number): boolean {
   if (c === 41) return true;
   if (!isAsciiWordChar(c)) return false;
   let e = p + 1;
-  while (e < s.length && isAsciiWordChar(s.charCodeAt(e))) e++;
+  let digits = c >= 48 && c <= 57;
+  while (e < s.length && isAsciiWordChar(s.charCodeAt(e))) {
+    if (digits && !isDigitCode(s.charCodeAt(e))) digits = false;
+    e++;
+  }
+  // A run of digits only is a number (T_NUM), whatever follows it: its step consumes nothing more
+  // (`0(0(0(`: a number, then a group; no call). 1 MB of `0(` went through every walk.
+  if (digits) return false;
   if (kwFlags(s, p, e) !== 0 && ADVANCING_LEADS.has(wordHash(s, p, e))) return true;
-  return s.charCodeAt(firstNonSpaceAt(s, e)) === 40;
+  const lp = firstNonSpaceAt(s, e);
+  if (s.charCodeAt(lp) !== 40) return false;
+  // A call `f(`: its step takes the `(` too and the walker's bookkeeping sees the token after it,
+  // which is a `)` only when one follows (spaces aside) or may follow a comment, a NUL or a Unicode
+  // space; nor is it a literal (G_LEADSTR) or a word then. Any other character there opens a token
+  // of its own (`_($+`, `f(0`, `x(\`): no leading close.
+  const nc = s.charCodeAt(firstNonSpaceAt(s, lp + 1));
+  return !(nc < 128 && CALL_NEXT_OK[nc] === 1);
 }
+
+/** What may follow `f(` at the start of a walk without a `)` being its next token (see leadsWithClose). */
+const CALL_NEXT_OK = new Uint8Array(128);
+for (const ch of '0123456789($\\{}[],;:+%^~&|=<>!?@.') CALL_NEXT_OK[ch.charCodeAt(0)] = 1;
 
 /** A run of ASCII letters from `p` that is a whole lexer word (no digit, `_` or `$` after it): its end, or -1. */
 function plainWordEnd(s: string, p: number): number {
@@ -4555,7 +4655,12 @@ function walkContexts(value: string, bare: boolean, typographic: boolean): Verdi
   // as ASCII: no typographic quote to look for.
   // (Nor when the value has no character outside ASCII: on prose with an apostrophe and no double
   // quote this loop read the whole value: ~6% of the detector's time on the bench's catalogue prose.)
-  const lim = bare && typographic ? Math.max(sq < 0 ? n : sq, dq < 0 ? n : dq) : 0;
+  let lim = bare && typographic ? Math.max(sq < 0 ? n : sq, dq < 0 ? n : dq) : 0;
+  // Without a mask (a direct call) `typographic` is true for ASCII values too: the native UTF-8 length
+  // equals the length only when every code unit is ASCII (a typographic quote is U+02B9 or above), so
+  // a long ASCII value skips the loop. (On prose with an apostrophe and no double quote the loop read
+  // the whole value.)
+  if (lim > 256 && Buffer.byteLength(value) === n) lim = 0;
   for (let i = 0; i < lim; i++) {
     const c = value.charCodeAt(i);
     // UCLASS is U_QUOTE exactly where quoteClass is not Q_NONE (above U+007F; the tests check every

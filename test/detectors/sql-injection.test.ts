@@ -1,5 +1,6 @@
 import t from 'tap';
 import { detectSqlInjection, isSqlVocabulary } from '../../src/detectors/sql-injection';
+import { prng } from '../helpers/prng';
 import { charMask } from '../../src/charclass';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -1201,4 +1202,75 @@ t.test('casts of literals to literals (read as one run by the walker) keep their
     const d = detectSqlInjection(value);
     t.equal(d === undefined ? undefined : `${d.rule}/${d.confidence}`, want, `${JSON.stringify(value.slice(0, 40))} (${value.length})`);
   }
+});
+
+t.test('backslashes, braces, brackets and leading calls the pre-scan reads as neutral keep their verdicts', async (t) => {
+  // The pre-scan reads `\` (but `\N`), `}`, `{` before no word, `[` after no ARRAY and `]` below
+  // MAX_DEPTH without literals or comments before it as neutral, and a leading digit run or `f(` before
+  // a character that opens a token of its own as no leading close: 1 MB of `` `\'( ``, `\x(`, `%'\;`,
+  // `-('\0`, `0(`, `[([(` no longer runs every walk. Verdicts are those of the build before (a
+  // differential run against it on seeded strings of punctuation, units and attack fragments).
+  const r = (u: string, k: number): string => u.repeat(k);
+  const cases: Array<[string, string | undefined]> = [
+    [r("`\\'(", 300), undefined],
+    [r("-('\\0", 300), undefined],
+    [r("%'\\;", 300), undefined],
+    [r('\\x(', 300), undefined],
+    [r("&{'", 300), 'sqli.expression/medium'],
+    [r('0(', 300), undefined],
+    [r('[([', 300), undefined],
+    [']]]' + r(';;{', 100), undefined],
+    [r('_($+', 200), undefined],
+    ["x\\' or 1=1--", 'sqli.tautology/high'],
+    ['\\N union select 1--', 'sqli.union/high'],
+    ['\\Nunion select pw from users', 'sqli.union/high'],
+    ['1 \\N or 1=1', 'sqli.tautology/high'],
+    ["{fn concat('a','b')} or 1=1", 'sqli.tautology/high'],
+    ["{d '2020-01-01'} = {d '2020-01-01'}", 'sqli.boolean/low'],
+    ['{oj a} union select 1', 'sqli.union/high'],
+    ["x'} or {'a'='a", 'sqli.tautology/high'],
+    ['array[1] = array[1]', undefined],
+    ['ARRAY [1,2]) or (1', 'sqli.boolean/low'],
+    ["1array['a']", undefined],
+    ["x' union select * from [sysobjects]--", 'sqli.union/high'],
+    ['a[0] = a[0]', undefined],
+    [r('(((((', 12) + ']', undefined],
+    ['0(1) or 1=1', 'sqli.tautology/high'],
+    ['count(*) from users', 'sqli.expression/low'],
+    ['f()) or 1=1--', 'sqli.tautology/high'],
+    ['x(/**/) or (1', 'sqli.expression/high'],
+    ["x(') or '1'='1", 'sqli.tautology/high'],
+    ['sleep(5)', 'sqli.time/high'],
+    ["\\'}{'", undefined],
+    // A typographic quote after 256 ASCII characters (the byteLength shortcut of walkContexts' quote
+    // search must not hide it), and catalog identifiers (isCatalogIdent's first-letter test).
+    ['size '.repeat(100) + 'x\u2019 or \u20191\u2019=\u20191', 'sqli.tautology/high'],
+    ['size \u00e9 '.repeat(100) + 'x\u2019 or \u20191\u2019=\u20191', 'sqli.tautology/high'],
+    ["x' union select 1 from `sysobjects`--", 'sqli.union/high'],
+  ];
+  for (const [value, want] of cases) {
+    const d = detectSqlInjection(value);
+    t.equal(d === undefined ? undefined : `${d.rule}/${d.confidence}`, want, `${JSON.stringify(value.slice(0, 40))} (${value.length})`);
+  }
+  // A seeded table of such strings (single characters and fragments, some repeated), its verdicts
+  // pinned by a digest taken on the build before the change: 829 findings of 4,000.
+  const rnd = prng(20261130);
+  const pick = (a: readonly string[]): string => a[Math.floor(rnd() * a.length)] as string;
+  const PUNCT = [...'\'"`\\()[]{};:|&$%#@!*+-=<>/?.,~^_ 0ax1Nn', '\n', '\0', '\u2019'];
+  const FRAGS = [' or 1=1', ' union select 1', '--', '#', '/*', '*/', '\\N', 'array[', '{fn ', '[a]', 'sleep(1)', 'f(', '0(', "'a'='a", ' and ', 'x=', ' from users', '@@version', '((((((((((((((((((((((((('];
+  let h = 0x811c9dc5;
+  let found = 0;
+  for (let i = 0; i < 4000; i++) {
+    let s = '';
+    const len = 1 + Math.floor(rnd() * 16);
+    while (s.length < len) s += rnd() < 0.75 ? pick(PUNCT) : pick(FRAGS);
+    if (rnd() < 0.2) s = s.repeat(1 + Math.floor(rnd() * 40));
+    const d = detectSqlInjection(s);
+    const v = d === undefined ? '-' : `${d.rule}/${d.confidence}`;
+    if (d !== undefined) found++;
+    for (let k = 0; k < v.length; k++) h = Math.imul(h ^ v.charCodeAt(k), 16777619) >>> 0;
+    h = Math.imul(h ^ 124, 16777619) >>> 0;
+  }
+  t.equal(found, 829, 'findings in the seeded table');
+  t.equal(h.toString(16), 'c17fe029', 'digest of the seeded table verdicts');
 });
