@@ -10,9 +10,8 @@
  * Installed only when the policy is not `allow`. Code that kept a reference to the original
  * `process.env` before installation bypasses it: install at cold start, before the application runs.
  */
-import Module from 'node:module';
 import { currentInvocation, raise, sinkGlobal } from './context';
-import { onUndo, policyFinding } from './hooks';
+import { loaderModule, onUndo, policyFinding } from './hooks';
 import type { ResolvedPolicies } from './policies';
 
 const state = sinkGlobal();
@@ -107,7 +106,7 @@ export function installEnvGuard(): string[] {
   } catch {
     return [];
   }
-  (Module as unknown as { syncBuiltinESMExports?: () => void }).syncBuiltinESMExports?.();
+  loaderModule().syncBuiltinESMExports?.();
   onUndo(() => {
     if (desc) Object.defineProperty(process, 'env', desc);
     else (process as unknown as { env: unknown }).env = target;

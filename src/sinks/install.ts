@@ -2,10 +2,10 @@
  * `installSinks(options)`: patches the sinks once per process (idempotent; later calls update the
  * mode, reporter and policies used outside invocations and install any sink group not yet installed).
  * Built-in modules are patched in place, so code that was bundled, or imported them before, is covered
- * (ESM named imports are re-synced). Third-party drivers are hooked as they load, and those already
+ * (ESM named imports are re-synced); http and https, when not loaded yet, when user code first gets
+ * them (http.ts). Third-party drivers are hooked as they load, and those already
  * loaded are patched from the require cache.
  */
-import Module from 'node:module';
 import { RaspConfigError } from '../errors';
 import { betterSqlite3Hook } from './better-sqlite3';
 import { installChildProcess } from './child_process';
@@ -15,11 +15,11 @@ import { installEnvGuard } from './env';
 import type { SinkFinding } from './errors';
 import { installFetch, undiciHook } from './fetch';
 import { installFs } from './fs';
-import { hookPackages, undoAll } from './hooks';
+import { hookPackages, loaderModule, undoAll } from './hooks';
 import { installHttp } from './http';
 import { mongodbHook } from './mongodb';
 import { mysql2Hook } from './mysql2';
-import { installNet } from './net';
+import { installNet, NET_HOOK } from './net';
 import { pgHook } from './pg';
 import { hardenPrototypes } from './prototype';
 import { resolvePolicies, type PolicyOptions, type ResolvedPolicies } from './policies';
@@ -61,7 +61,11 @@ export interface InstallOptions {
 }
 
 export interface SinkInstallation {
-  /** Every operation patched in this process so far, e.g. `child_process.exec`, `fs.readFileSync`. */
+  /**
+   * Every operation patched in this process so far, e.g. `child_process.exec`, `fs.readFileSync`. http
+   * and https operations are listed from install on, also when they are patched at their first load
+   * (http.ts installHttp: the process had not loaded them at install).
+   */
   installed: string[];
   policies: ResolvedPolicies;
   sinks: ResolvedSinkOptions;
@@ -153,7 +157,9 @@ export function installSinks(options: InstallOptions = {}): SinkInstallation {
   if (sinks.childProcess || policies.childProcess.action !== 'allow') group('childProcess', installChildProcess);
   if (sinks.fs || policies.fsWrite.action !== 'allow' || policies.codeRead.action !== 'allow' || policies.credentialEnv.action !== 'allow') group('fs', installFs);
   if (sinks.http || sinks.fetch || policies.egress.action !== 'allow' || options.observeConnections === true) group('net', installNet);
-  if (sinks.http || policies.egress.action !== 'allow') group('http', installHttp);
+  // http and https may be patched at their first load only when this copy's socket hook is in place:
+  // it is what checks a request made through an ES module import of them (http.ts).
+  if (sinks.http || policies.egress.action !== 'allow') group('http', () => installHttp(installed.includes(NET_HOOK)));
   if (sinks.fetch || policies.egress.action !== 'allow') {
     group('fetch', installFetch);
     hooks.push(undiciHook);
@@ -172,7 +178,7 @@ export function installSinks(options: InstallOptions = {}): SinkInstallation {
     for (const h of hooks) if (!installed.includes(`require('${h.name}')`)) installed.push(`require('${h.name}')`);
   }
   // ESM named imports of built-ins (`import { exec } from 'node:child_process'`) see the patched functions.
-  (Module as unknown as { syncBuiltinESMExports?: () => void }).syncBuiltinESMExports?.();
+  loaderModule().syncBuiltinESMExports?.();
   return { installed: [...installed], policies, sinks };
 }
 
@@ -185,5 +191,5 @@ export function uninstallSinks(): void {
   outsideReporters.length = 0;
   registrations = 0;
   state.outsideSeen.clear();
-  (Module as unknown as { syncBuiltinESMExports?: () => void }).syncBuiltinESMExports?.();
+  loaderModule().syncBuiltinESMExports?.();
 }

@@ -103,6 +103,9 @@ interface ConnectOptions {
   lookup?: unknown;
 }
 
+/** installNet's entry in the installed list. */
+export const NET_HOOK = 'net.Socket.connect (post-DNS)';
+
 export function installNet(): string[] {
   endpoints = platformEndpoints(process.env);
   // Required here, not at import: with http, fetch, the egress policy and the egress watch off, net
@@ -155,5 +158,5 @@ export function installNet(): string[] {
       return orig.apply(this, rebuild({ ...options, lookup: checkingLookup(base, operation, ctx, pending) }));
     },
   );
-  return ok ? ['net.Socket.connect (post-DNS)'] : [];
+  return ok ? [NET_HOOK] : [];
 }

@@ -14,7 +14,7 @@
  *
  * Options are checked once; a mistake throws RaspConfigError('RASP_ERR_OPTIONS') naming the option.
  */
-import { tmpdir } from 'node:os';
+import type * as os from 'node:os';
 import * as nodePath from 'node:path';
 import { RaspConfigError } from '../errors';
 import { classifyIp, ipBytes, platformEndpoints, type InternalEndpoint } from './analysis/ssrf';
@@ -197,6 +197,29 @@ function fillOnFirstRead(egress: ResolvedPolicies['egress'], fill: () => void): 
   }
 }
 
+/**
+ * The default fsWrite allowlist, /tmp and the OS temp dir. With the fsWrite policy off (`allow`, the
+ * default) the sinks never read it, so it is computed on the first read of `allow` instead: os.tmpdir()
+ * is what loads node:os at cold start (~0.3 ms; nothing else this library loads by default needs it).
+ * With the policy on it is computed now. Readers see the same values either way.
+ */
+function defaultWriteDirs(fsWrite: ResolvedPolicies['fsWrite']): void {
+  const compute = (): string[] => ['/tmp', (require('node:os') as typeof os).tmpdir()].map((d) => nodePath.resolve(d));
+  if (fsWrite.action !== 'allow') {
+    fsWrite.allow = compute();
+    return;
+  }
+  let value: string[] | undefined;
+  Object.defineProperty(fsWrite, 'allow', {
+    enumerable: true,
+    configurable: true,
+    get: () => (value ??= compute()),
+    set: (v: string[]) => {
+      value = v;
+    },
+  });
+}
+
 export function resolvePolicies(input: unknown, env: NodeJS.ProcessEnv = process.env): ResolvedPolicies {
   if (input === undefined) input = {};
   if (!isPlainObject(input)) fail(`options.policies must be an object like { egress: 'block' }; got ${describe(input)}.`);
@@ -249,8 +272,8 @@ export function resolvePolicies(input: unknown, env: NodeJS.ProcessEnv = process
   if (cp.o.allow !== undefined) for (const p of strings(cp.o.allow, 'policies.childProcess.allow')) cpAllow.add(p.includes('/') || p.includes('\\') ? p : p.toLowerCase());
 
   const fw = policy(input.fsWrite, 'fsWrite', ['allow']);
-  const writeDirs = fw.o.allow !== undefined ? strings(fw.o.allow, 'policies.fsWrite.allow') : ['/tmp', tmpdir()];
-  for (const d of writeDirs) if (!nodePath.isAbsolute(d)) fail(`policies.fsWrite.allow: '${d}' must be an absolute directory, e.g. '/tmp'.`);
+  const writeDirs = fw.o.allow !== undefined ? strings(fw.o.allow, 'policies.fsWrite.allow') : undefined;
+  if (writeDirs) for (const d of writeDirs) if (!nodePath.isAbsolute(d)) fail(`policies.fsWrite.allow: '${d}' must be an absolute directory, e.g. '/tmp'.`);
 
   const cr = policy(input.codeRead, 'codeRead', ['dirs', 'allow']);
   const codeDirs = cr.o.dirs !== undefined ? strings(cr.o.dirs, 'policies.codeRead.dirs') : platformCodeDirs(env);
@@ -277,12 +300,13 @@ export function resolvePolicies(input: unknown, env: NodeJS.ProcessEnv = process
   const resolved: ResolvedPolicies = {
     egress,
     childProcess: { action: cp.action, allow: cpAllow },
-    fsWrite: { action: fw.action, allow: writeDirs.map((d) => nodePath.resolve(d)) },
+    fsWrite: { action: fw.action, allow: writeDirs ? writeDirs.map((d) => nodePath.resolve(d)) : [] },
     codeRead: { action: cr.action, dirs: codeDirs.map((d) => nodePath.resolve(d)), allow: readAllow },
     credentialEnv: { action: ce.action, vars, modules, paths },
     endpoints,
     active: false,
   };
+  if (!writeDirs) defaultWriteDirs(resolved.fsWrite);
   resolved.active = [resolved.egress, resolved.childProcess, resolved.fsWrite, resolved.codeRead, resolved.credentialEnv].some((p) => p.action !== 'allow');
   return resolved;
 }

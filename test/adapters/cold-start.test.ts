@@ -40,7 +40,13 @@ t.test('defaults load no optional subsystem', async (t) => {
   const r = loadedBy('{ log: false }');
   t.ok(r.modules.some((m) => m.endsWith(path.join('sinks', 'install.js'))), r.stderr);
   t.same(r.modules.filter((m) => OPTIONAL.test(m)), [], 'no Redis store, integrity, egress watch, audit, patches, ajv, re2js, OpenTelemetry');
-  for (const b of ['child_process', 'https', 'net', 'vm']) t.ok(r.builtins.includes(b), `${b} patched`);
+  for (const b of ['child_process', 'net', 'vm']) t.ok(r.builtins.includes(b), `${b} patched`);
+  // Patched when the application first requires them (test/sinks/lazy-http.test.ts), not loaded here.
+  for (const b of ['http', 'https', 'tls', 'crypto']) t.notOk(r.builtins.includes(b), `${b} not loaded`);
+  // The default fsWrite allowlist's os.tmpdir(), computed on first read while the policy is off.
+  t.notOk(r.builtins.includes('os'), 'os not loaded');
+  // The CommonJS loader taken from the module cache (sinks/hooks.ts loaderModule), not node:module.
+  t.notOk(r.builtins.includes('module'), 'node:module not loaded');
 });
 
 t.test('sinks: false loads none of the built-ins the sinks patch', async (t) => {

@@ -63,6 +63,23 @@ t.test('egress off: the allowlist (filled on first read) is the one an active po
   t.ok(egressAllowed({ ...pairs[0][0], action: 'block' }, 'sqs.eu-west-1.amazonaws.com'), 'provider endpoints');
 });
 
+t.test('fsWrite off: the default allowlist (computed on first read) is the one an active policy gets', async (t) => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const expected = ['/tmp', (require('node:os') as typeof import('node:os')).tmpdir()].map((d) => path.resolve(d));
+  const off = resolvePolicies(undefined).fsWrite;
+  const on = resolvePolicies({ fsWrite: 'block' }).fsWrite;
+  t.equal(off.action, 'allow');
+  t.same(on.allow, expected, 'active: /tmp and the OS temp dir');
+  t.same(off.allow, expected, 'off: the same on first read');
+  t.equal(off.allow, off.allow, 'the same array on every read');
+  t.same(JSON.parse(JSON.stringify(off)), { action: 'allow', allow: expected }, 'enumerable, serialized');
+  t.same({ ...off }.allow, expected, 'spread');
+  const assigned = resolvePolicies(undefined).fsWrite;
+  assigned.allow = ['/data'];
+  t.same(assigned.allow, ['/data'], 'assignable');
+  t.same(resolvePolicies({ fsWrite: { action: 'allow', allow: ['/srv/out'] } }).fsWrite.allow, ['/srv/out'], 'an explicit list as given');
+});
+
 t.test('egress: a connection to a host outside the allowlist is blocked before it is made', async (t) => {
   let hits = 0;
   const server = http.createServer((_q, r) => {
