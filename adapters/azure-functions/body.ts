@@ -49,19 +49,38 @@ function canAdopt(req: object): req is Adoptable {
   return Object.isExtensible(req) && typeof r.arrayBuffer === 'function' && typeof r.clone === 'function' && typeof r.constructor === 'function';
 }
 
+/** What reading a body gives the engine: its text, its bytes (`asBytes`), or undefined (no body). */
+export type BodyRead = string | Uint8Array | undefined;
+
 /**
  * The body as text for the engine (undefined when the request has none), leaving `req` readable.
- * Throws what reading the body throws (a disturbed or failed stream).
+ * Rejects with what reading the body throws (a disturbed or failed stream).
  */
-export async function readBodyKeepReadable(req: HttpRequestLike, asBytes = false): Promise<string | Uint8Array | undefined> {
+export async function readBodyKeepReadable(req: HttpRequestLike, asBytes = false): Promise<BodyRead> {
+  return readBody(req, asBytes);
+}
+
+/**
+ * readBodyKeepReadable without its promise where none is needed: the value itself when there is no
+ * stream to read (no body, a body already kept), else one promise, the read's own (the decoding and
+ * the adoption run in its last step). An async function around it cost one promise and one await per
+ * invocation more, each hooked by the sink checks' AsyncLocalStorage. Throws synchronously only what
+ * `req.body` or `clone()` throw.
+ */
+export function readBody(req: HttpRequestLike, asBytes: boolean): BodyRead | Promise<BodyRead> {
   const stream = req.body;
   if (stream === null) return undefined;
   const kept = (req as Partial<Adopted>)[KEPT];
   // Already adopted (protect() around protect()): the kept bytes, if the handler has not read them.
   // `asBytes` for a compressed body: the engine inflates bytes, and UTF-8 text would have lost them.
   if (kept !== undefined && !kept.used) return asBytes ? kept.bytes : (kept.text ??= utf8.decode(kept.bytes));
-  if (!canAdopt(req)) return asBytes ? new Uint8Array(await req.clone().arrayBuffer()) : req.clone().text();
-  const bytes = ownsNativeBody(req) ? await readNativeBody(req, stream) : new Uint8Array(await req.arrayBuffer());
+  if (!canAdopt(req)) return asBytes ? req.clone().arrayBuffer().then((b) => new Uint8Array(b)) : req.clone().text();
+  if (ownsNativeBody(req)) return readNativeBody(req, stream, asBytes);
+  return req.arrayBuffer().then((b) => keep(req, new Uint8Array(b), asBytes));
+}
+
+/** Adopts `bytes` as `req`'s body; gives the engine their text, or the bytes themselves. */
+function keep(req: Adoptable, bytes: Uint8Array, asBytes: boolean): BodyRead {
   const text = asBytes ? undefined : utf8.decode(bytes);
   adopt(req, bytes, text);
   return text ?? bytes;
@@ -114,9 +133,10 @@ function ownsNativeBody(req: Adoptable): boolean {
  * A locked or used stream goes to `arrayBuffer()`, which rejects as it always did; a stream that
  * fails rejects with the same error, since undici passes the reader's rejection through unchanged.
  * (consumeBody's other check, an aborted state, is set on responses only, never on a Request.)
+ * Then adopted (keep): the engine's text or bytes come out of this one promise.
  */
-async function readNativeBody(req: Adoptable, stream: unknown): Promise<Uint8Array> {
-  if (!(stream instanceof ReadableStream) || stream.locked || req.bodyUsed) return new Uint8Array(await req.arrayBuffer());
+async function readNativeBody(req: Adoptable, stream: unknown, asBytes: boolean): Promise<BodyRead> {
+  if (!(stream instanceof ReadableStream) || stream.locked || req.bodyUsed) return keep(req, new Uint8Array(await req.arrayBuffer()), asBytes);
   const reader = (stream as ReadableStream<unknown>).getReader();
   let first: Uint8Array | undefined;
   let more: Uint8Array[] | undefined;
@@ -129,14 +149,14 @@ async function readNativeBody(req: Adoptable, stream: unknown): Promise<Uint8Arr
     else (more ??= [first]).push(value);
     length += value.byteLength;
   }
-  if (more === undefined) return first === undefined ? new Uint8Array(0) : new Uint8Array(first);
+  if (more === undefined) return keep(req, first === undefined ? new Uint8Array(0) : new Uint8Array(first), asBytes);
   const out = new Uint8Array(length);
   let at = 0;
   for (const c of more) {
     out.set(c, at);
     at += c.byteLength;
   }
-  return out;
+  return keep(req, out, asBytes);
 }
 
 function take(r: Adopted): Uint8Array {

@@ -942,3 +942,86 @@ t.test('HTTP: the body is read from its stream to the end, every chunk, as array
   const sub = new Decrypting({ method: 'POST', url: `${BASE}/api/orders`, headers: { 'content-type': 'application/json' }, body: { string: '{"note":"fine"}' } });
   t.equal(((await handler(sub, httpContext())) as HttpResponseInit).status, 403, "the subclass's arrayBuffer() is what is inspected");
 });
+
+t.test('every path answers with a promise: sync and async handlers, throws, blocks, failures, triggers', async (t) => {
+  // The wrapper is not an async function (one promise per invocation fewer): whatever the handler
+  // does, the caller still gets a promise, never a synchronous throw, and the handler's own error.
+  const post = (body: string) => new HttpRequest({ method: 'POST', url: `${BASE}/api/orders`, headers: { 'content-type': 'application/json' }, body: { string: body } });
+  const get = (q = 'shoes') => new HttpRequest({ method: 'GET', url: `${BASE}/api/orders?q=${encodeURIComponent(q)}` });
+  const boom = new Error('handler failed');
+  const syncValue = protect((() => ({ status: 201 })) as Any, { log: false });
+  const syncThrow = protect((() => {
+    throw boom;
+  }) as Any, { log: false });
+  const asyncThrow = protect(async () => {
+    throw boom;
+  }, { log: false });
+  const results: Array<[string, unknown]> = [
+    ['sync value, body', syncValue(post('{"sku":"TSHIRT-42"}'), httpContext())],
+    ['sync value, no body', syncValue(get(), httpContext())],
+    ['sync throw, body', syncThrow(post('{"sku":"TSHIRT-42"}'), httpContext())],
+    ['sync throw, no body', syncThrow(get(), httpContext())],
+    ['async throw', asyncThrow(post('{"sku":"TSHIRT-42"}'), httpContext())],
+    ['blocked, body', syncValue(post(JSON.stringify({ note: "1' OR '1'='1" })), httpContext())],
+    ['blocked, no body', syncValue(get("1' OR '1'='1"), httpContext())],
+  ];
+  for (const [name, r] of results) t.ok(r instanceof Promise, `${name}: a promise`);
+  t.equal(((await results[0]![1]) as HttpResponseInit).status, 201);
+  t.equal(((await results[1]![1]) as HttpResponseInit).status, 201);
+  await t.rejects(results[2]![1] as Promise<unknown>, boom, 'the handler\'s own error');
+  await t.rejects(results[3]![1] as Promise<unknown>, boom);
+  await t.rejects(results[4]![1] as Promise<unknown>, boom);
+  t.equal(((await results[5]![1]) as HttpResponseInit).status, 403);
+  t.equal(((await results[6]![1]) as HttpResponseInit).status, 403);
+
+  // A body that cannot be read: the library's failure, fail open with a sync handler too.
+  const used = post('{"sku":"TSHIRT-42"}');
+  await used.text();
+  const failed = syncValue(used, httpContext());
+  t.ok(failed instanceof Promise, 'unreadable body: a promise');
+  t.equal(((await failed) as HttpResponseInit).status, 201, 'fail open');
+
+  // Triggers: a sync handler's value and throw, and a blocked message, as promises.
+  const queue = () => context({ type: 'queueTrigger', name: 'item', queueName: 'orders', connection: 'AzureWebJobsStorage' });
+  const qValue = protect((() => 'done') as Any, { log: false })({ sku: 'TSHIRT-42' }, queue());
+  const qThrow = protect((() => {
+    throw boom;
+  }) as Any, { log: false })({ sku: 'TSHIRT-42' }, queue());
+  const qBlocked = protect((() => 'done') as Any, { log: false })({ note: "1' OR '1'='1" }, queue());
+  for (const r of [qValue, qThrow, qBlocked]) t.ok(r instanceof Promise, 'trigger: a promise');
+  t.equal(await qValue, 'done');
+  await t.rejects(qThrow, boom);
+  await t.rejects(qBlocked, RequestBlockedError);
+});
+
+t.test('HTTP: a request that fails to read after its body read started leaves no promise unhandled', async (t) => {
+  // A stand-in whose `params` getter throws and whose body read fails: the body is read last, so a
+  // failure before it never leaves the read's rejection without a handler (an unhandled rejection
+  // ends a Node process).
+  const unhandled: unknown[] = [];
+  const onUnhandled = (err: unknown) => unhandled.push(err);
+  process.on('unhandledRejection', onUnhandled);
+  let calls = 0;
+  const wrapped = protect(async () => {
+    calls++;
+    return { status: 200 };
+  }, { log: false });
+  const standIn = {
+    method: 'POST',
+    url: `${BASE}/api/orders`,
+    headers: new Headers({ 'content-type': 'application/json' }),
+    body: new ReadableStream(),
+    get params(): Record<string, string> {
+      throw new Error('params getter');
+    },
+    arrayBuffer: () => Promise.reject(new Error('socket hang up')),
+    clone() {
+      return this;
+    },
+  };
+  t.equal(((await wrapped(standIn as Any, httpContext())) as HttpResponseInit).status, 200, 'fail open');
+  t.equal(calls, 1);
+  await new Promise((r) => setTimeout(r, 20));
+  process.off('unhandledRejection', onUnhandled);
+  t.same(unhandled, [], 'no unhandled rejection');
+});
