@@ -104,6 +104,42 @@ function percentByte(s: string, p: number, end: number): number {
   return q + 2;
 }
 
+/**
+ * Whether normalize, reaching the `%` at s[i], may rewrite it: only when a hex digit or `u` follows
+ * (percentByte's `%XX` and `%25XX`, `%uXXXX`); any other `%` it keeps as it is, an ordinary
+ * character of the text (no name, word or rule holds one). tokenMayHit and firstMayToken took every
+ * `%` for a rewrite: a megabyte of `%'\;` sent each 3-character token `\;%` through analyzeToken
+ * (~90 µs/KB of this detector). A `%XX` that spells nothing normalize rewrites still counts here:
+ * deciding it (percentByte) at every `%` of a `%25` run cost more than the analysis it spares, which
+ * passes such runs at once (mayNormalizeToPath). What follows a token's end is a PT_BOUND or PT_LEAD
+ * character, no hex digit or `u`, so the answer is the same whatever end the caller knows.
+ */
+function percentMayRewrite(s: string, i: number): boolean {
+  const d = at(s, i + 1);
+  return hexVal(d) >= 0 || (d | 0x20) === 117;
+}
+
+/**
+ * Whether normalize rewrites the `0` at s[i] (token end `end`): `0x` then two hex digits spelling `.`,
+ * `/` or `\\` (normalize's test). Any other `0x` is kept (`0x:/`, `0x1f`); tokenMayHit and
+ * firstMayToken took each for a rewrite (a megabyte of `x:/&0` analysed every `0x:/` token, ~70 µs/KB).
+ * Reads past a token's end meet a PT_BOUND or PT_LEAD character, never a hex digit: `end` may be
+ * the value's end, with the same answer as the token's.
+ */
+function zeroXRewrites(s: string, i: number, end: number): boolean {
+  return (at(s, i + 1) | 0x20) === 120 && zeroXSpells(s, i, end);
+}
+
+/** zeroXRewrites past its first test. */
+function zeroXSpells(s: string, i: number, end: number): boolean {
+  if (i + 3 >= end) return false;
+  const h1 = hexVal(s.charCodeAt(i + 2));
+  const h2 = hexVal(s.charCodeAt(i + 3));
+  if (h1 < 0 || h2 < 0) return false;
+  const v = h1 * 16 + h2;
+  return v === 0x2e || v === 0x2f || v === 0x5c;
+}
+
 /** Maps an overlong two-byte UTF-8 pair (C0/C1 lead) to what it spells. */
 function overlong(lead: number, cont: number): number {
   return ((lead & 0x1f) << 6) | (cont & 0x3f);
@@ -1136,7 +1172,15 @@ function analyzeReading(s: string, start: number, end: number, leading: boolean,
           next = 0;
           lead = false;
         }
-        if (n === undefined && (c === 37 || c >= 0x80 || (c === 48 && next === 120) || (dots >= 2 && ((c === 50 && next === 102) || (c === 53 && next === 99))))) {
+        // (A `%` with no hex digit or `u` after it, or a `0x` that spells nothing, is read in place,
+        // as any character normalize keeps: a megabyte of `x:/&0`, one leading token, went through
+        // normalize's copy, ~20 µs/KB, for its first `0x:`.
+        // `hi` may still run past the leading token's end: what lies there starts with a PT_LEAD
+        // character, no hex digit, so the answers are those for the exact end.)
+        if (
+          n === undefined &&
+          ((c === 37 && percentMayRewrite(s, b)) || c >= 0x80 || (c === 48 && next === 120 && zeroXRewrites(s, b, hi)) || (dots >= 2 && ((c === 50 && next === 102) || (c === 53 && next === 99))))
+        ) {
           // normalize may rewrite from here: go on over its text (the same up to here, lower case).
           if (lead) {
             hi = end = leadStopIn(s, b + 1, end);
@@ -1485,6 +1529,7 @@ function segSig(s: string, a: number, b: number): number {
 
 (() => {
   for (const w of [...SENSITIVE_NAMES, ...STRONG_ROOTS, 'etc', 'proc', 'var', '.ssh', '.aws', 'id_rsa', 'win.ini', 'boot.ini', '.htpasswd']) {
+    nameShape(w);
     SEG_HASHES.add(segHash(w, 0, w.length));
     SEG_SIG[segSig(w, 0, w.length)] = 1;
   }
@@ -1492,8 +1537,16 @@ function segSig(s: string, a: number, b: number): number {
     EXT_HASHES.add(segHash(x, 0, x.length));
     SEG_SIG[segSig(x, 0, x.length)] = 1;
   }
-  for (const w of WEAK_ROOTS) WEAK_HASHES.add(segHash(w, 0, w.length));
+  for (const w of WEAK_ROOTS) {
+    nameShape(w);
+    WEAK_HASHES.add(segHash(w, 0, w.length));
+  }
 })();
+
+/** What segmentMayBeSensitive and segmentMayHit assume of every name and root, held at load. */
+function nameShape(w: string): void {
+  if (w.length < 3 || !nameStart(w.charCodeAt(0))) throw new Error(`path-traversal: name ${w} breaks the segment pre-check`);
+}
 
 /** The names and extensions analyzeReading compares segments with, in place. Built by buildTokenTables. */
 let EXTENSION_TABLE!: Map<number, string[]>;
@@ -1569,7 +1622,11 @@ const CROWN_HEADS = ['etc', 'proc', '.ssh', '.aws', 'system32', 'web-inf'];
 function segmentMayBeSensitive(s: string, a: number, b: number): boolean {
   if (b - a > MAX_NAMED_SEGMENT) return false; // analyzeToken does not name longer segments
   // Upper-case letters and `\` fold the same way in segSig and segHash (`| 0x20`, no `\` inside).
-  if (b - a >= 2 && SEG_SIG[segSig(s, a, b)] === 1 && SEG_HASHES.has(segHash(s, a, b))) return true;
+  // Every name and root starts with a letter or a dot and has three characters or more (nameShape,
+  // at load): other segments need no signature and hash (`;%`, `0-`, `0x:` of
+  // dense punctuation, one every few characters). (A hash that collided with a shorter one only
+  // sent the token on to analyzeToken, which compares names exactly: nothing for it to find.)
+  if (b - a >= 3 && nameStart(s.charCodeAt(a)) && SEG_SIG[segSig(s, a, b)] === 1 && SEG_HASHES.has(segHash(s, a, b))) return true;
   let dot = b - 1;
   while (dot >= a && s.charCodeAt(dot) !== 46) dot--;
   if (dot <= a) return (s.charCodeAt(b - 1) | 0x20) === 121 && endsWithCI(s, a, b, '_history');
@@ -1589,7 +1646,8 @@ function crownAt(s: string, a: number, b: number, k: number, c: number): boolean
   if (c === 46) {
     if (k + 1 < b && s.charCodeAt(k + 1) === 46) return true; // `..`: climbs, glued climbs
     if (k + 2 < b && s.charCodeAt(k + 1) === 92 && s.charCodeAt(k + 2) === 46) return true; // `.\.`: escaped dots (unescapeDots)
-    return k + 3 < b && endsWithCI(s, a, k + 4, '.ini') && (endsWithCI(s, a, k, 'boot') || endsWithCI(s, a, k, 'win'));
+    // (`i` first: one load for most dots, where the word compares cost a call each.)
+    return k + 3 < b && (s.charCodeAt(k + 1) | 0x20) === 105 && endsWithCI(s, a, k + 4, '.ini') && (endsWithCI(s, a, k, 'boot') || endsWithCI(s, a, k, 'win'));
   }
   // Every crown head ends in `c`, `h`, `s`, `2` or `f`. (`k > a` first: no read before the string.)
   if (k <= a) return false;
@@ -1619,8 +1677,17 @@ function segmentMayHit(s: string, x: number, k: number, named: boolean): number 
   if (e === x + 1) return named ? SEG_NONE : SEG_NAMED;
   if (segmentMayBeSensitive(s, x, e)) return SEG_HIT;
   if (named || (e === x + 2 && s.charCodeAt(x + 1) === 58)) return SEG_NONE;
-  if (e - x <= MAX_NAMED_SEGMENT && (WEAK_HASHES.has(segHash(s, x, e)) || (s.charCodeAt(x) === 46 && e - x > 1))) return SEG_HIT;
+  const c0 = s.charCodeAt(x);
+  if (c0 === 46) return e - x <= MAX_NAMED_SEGMENT ? SEG_HIT : SEG_NAMED; // hidden (two or more characters here)
+  // Weak roots: a letter first, three characters or more (see segmentMayBeSensitive).
+  if (e - x >= 3 && e - x <= MAX_NAMED_SEGMENT && nameStart(c0) && WEAK_HASHES.has(segHash(s, x, e))) return SEG_HIT;
   return SEG_NAMED;
+}
+
+/** A letter (either case) or `.`: what every name, root and weak root starts with. */
+function nameStart(c: number): boolean {
+  const l = c | 0x20;
+  return (l >= 97 && l <= 122) || c === 46;
 }
 
 /**
@@ -1791,7 +1858,10 @@ function buildPlainClass(): Uint8Array {
  */
 function tokenMayHit(s: string, a: number, b: number, lead: boolean): boolean {
   const c0 = s.charCodeAt(a);
-  const driveOrUnc = at(s, a + 1) === 58 || (c0 === 92 && at(s, a + 1) === 92);
+  // A drive is a letter or digit then `:` (analyzeReading's test; no rewrite spells either, and
+  // a character above ASCII returns below): `\\:%` or `/:x` is no drive, and a megabyte of `:%"\\`
+  // sent every `\\:%` token to analyzeToken (~85 µs/KB of this detector).
+  const driveOrUnc = (at(s, a + 1) === 58 && isAlnum(c0)) || (c0 === 92 && at(s, a + 1) === 92);
   let firstSep = -1;
   let url = false;
   let x = a; // where the current segment starts
@@ -1805,14 +1875,22 @@ function tokenMayHit(s: string, a: number, b: number, lead: boolean): boolean {
       b = k;
       break;
     }
-    if (c === 37 || c === 0) return true; // rewritten by normalize
-    if (c === 48 && k + 1 < b && (s.charCodeAt(k + 1) | 0x20) === 120) return true; // `0x2e`
+    if (c === 0) return true; // rewritten by normalize
+    if (c === 37) {
+      // A `%` that normalize keeps for certain (see percentMayRewrite) is an ordinary character.
+      // (Of a `%%` run only the last `%` can start an escape: the others are passed in one step.)
+      while (k + 1 < b && s.charCodeAt(k + 1) === 37) k++;
+      if (percentMayRewrite(s, k)) return true;
+      continue;
+    }
+    if (c === 48 && zeroXRewrites(s, k, b)) return true; // `0x2e`
     if (c === 47 || c === 92 || c === 46) {
       if (c !== 46) {
         if (firstSep < 0) {
           firstSep = k;
           if (driveOrUnc) return true;
-          url = k - 1 > a && k - 1 - a < 24 && s.charCodeAt(k - 1) === 58 && k + 1 < b && (s.charCodeAt(k + 1) === 47 || s.charCodeAt(k + 1) === 92);
+          // (A scheme of two characters or more, as isUrlAt reads one: `x:\\` is a drive's or nothing.)
+          url = k - 2 > a && k - 1 - a < 24 && s.charCodeAt(k - 1) === 58 && k + 1 < b && (s.charCodeAt(k + 1) === 47 || s.charCodeAt(k + 1) === 92);
         }
         if (!url && k > x) {
           // (An empty segment is SEG_NONE.)
@@ -2171,8 +2249,12 @@ function firstMayToken(value: string, mask: number | undefined): number {
     interesting = true;
     if (may) continue;
     const c = value.charCodeAt(j);
-    if (c === 37) may = true;
-    else if (c === 48) may = j + 1 < n && (value.charCodeAt(j + 1) | 0x20) === 120;
+    // (The token's end is not known yet: n serves, see zeroXRewrites.)
+    if (c === 37) {
+      // (A `%%` run in one step: only its last `%` can start an escape; a `%` asks nothing else.)
+      while (j + 1 < n && value.charCodeAt(j + 1) === 37) j++;
+      may = percentMayRewrite(value, j);
+    } else if (c === 48) may = zeroXRewrites(value, j, n);
     else {
       if (c !== 46) {
         // A separator: a drive or UNC start (any separator makes them count), a `scheme://` URL
@@ -2181,10 +2263,11 @@ function firstMayToken(value: string, mask: number | undefined): number {
           firstSep = j;
           // Reads stay inside the string (an out-of-bounds charCodeAt deoptimizes a warm scan).
           const c1 = ts + 1 < n ? value.charCodeAt(ts + 1) : -1;
-          if (c1 === 58 || (c1 === 92 && value.charCodeAt(ts) === 92)) may = true;
+          // (tokenMayHit's drive or UNC start: a letter or digit before the colon.)
+          if ((c1 === 58 && isAlnum(value.charCodeAt(ts))) || (c1 === 92 && value.charCodeAt(ts) === 92)) may = true;
           else {
             const d = j + 1 < n ? value.charCodeAt(j + 1) : -1;
-            url = j - 1 > ts && j - 1 - ts < 24 && value.charCodeAt(j - 1) === 58 && (d === 47 || d === 92);
+            url = j - 2 > ts && j - 1 - ts < 24 && value.charCodeAt(j - 1) === 58 && (d === 47 || d === 92);
           }
         }
         if (!may && !url && j > segX) {

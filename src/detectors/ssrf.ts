@@ -32,7 +32,7 @@
  */
 import type { Confidence, Detection } from '../types';
 import { C } from '../charclass';
-import { better, colonFrom, hexVal, type Hit } from './util';
+import { better, colonFrom, hexVal, RANK, type Hit } from './util';
 
 /** `s.indexOf(ch, from)` limited to `[from, end)`. */
 function indexWithin(s: string, ch: string, from: number, end: number): number {
@@ -186,68 +186,112 @@ export function classifyIPv4(x: number): Category {
  * hex digits is read as the 32-bit tail (`::ffff:7f000001`). Undefined when it is not IPv6.
  */
 export function parseIPv6(text: string): number[] | undefined {
-  let s = text;
-  const pct = s.indexOf('%');
-  if (pct !== -1) s = s.slice(0, pct);
-  if (s.length < 2 || s.length > 64) return undefined;
-  const head: number[] = [];
-  const tail: number[] = [];
-  let cur = head;
+  return parseIPv6At(text, 0, text.length) ? [V6[0]!, V6[1]!, V6[2]!, V6[3]!, V6[4]!, V6[5]!, V6[6]!, V6[7]!] : undefined;
+}
+
+/** parseIPv6At's groups (valid after it returned true), and the groups after a `::` while it reads. */
+const V6 = new Int32Array(8);
+const V6_TAIL = new Int32Array(8);
+
+/**
+ * parseIPv6 of s[a, b), in place: true when it is IPv6, its eight groups then in V6. The token scan
+ * asks this of every token with a `::`; parseIPv6 on a slice built two arrays, a slice per group and
+ * a concatenation per token (a megabyte of `::1 ` spent ~3/4 of the detector there and in the
+ * collector). Same reading, step by step: the text ends at its first `%` (a zone id), is 2 to 64
+ * characters long, the groups are counted as they come and the answer is undefined (false) where
+ * parseIPv6 returned undefined. More than eight groups is undefined in any case (parseIPv6's final
+ * test), so the reading stops at the ninth. The embedded IPv4 tail is still parsed from a slice
+ * (rare: a dot after hex digits).
+ */
+function parseIPv6At(s: string, a: number, b: number): boolean {
+  let e = a;
+  while (e < b && s.charCodeAt(e) !== 37) e++;
+  if (e - a < 2 || e - a > 64) return false;
+  let nh = 0; // groups before the `::` (in V6)
+  let nt = 0; // groups after it (in V6_TAIL)
   let seenDouble = false;
-  let i = 0;
-  if (s.startsWith('::')) {
+  let i = a;
+  if (s.charCodeAt(a) === 58 && s.charCodeAt(a + 1) === 58) {
     seenDouble = true;
-    cur = tail;
-    i = 2;
-    if (i === s.length) return [0, 0, 0, 0, 0, 0, 0, 0];
+    i = a + 2;
+    if (i === e) {
+      V6.fill(0);
+      return true;
+    }
   }
-  while (i < s.length) {
+  while (i < e) {
     let j = i;
-    while (j < s.length && hexVal(s.charCodeAt(j)) >= 0) j++;
-    if (s.charCodeAt(j) === 46 /* . */) {
+    let v = 0;
+    for (; j < e; j++) {
+      const h = hexVal(s.charCodeAt(j));
+      if (h < 0) break;
+      v = v * 16 + h;
+    }
+    if (j < e && s.charCodeAt(j) === 46 /* . */) {
       // Embedded IPv4 tail: must be dotted decimal per RFC 4291; accept any IPv4 spelling.
-      const p = parseIPv4(s.slice(i));
-      if (p === undefined) return undefined;
-      cur.push(p.value >>> 16, p.value & 0xffff);
-      i = s.length;
+      const p = parseIPv4(s.slice(i, e));
+      if (p === undefined || nh + nt + 2 > 8) return false;
+      if (seenDouble) {
+        V6_TAIL[nt++] = p.value >>> 16;
+        V6_TAIL[nt++] = p.value & 0xffff;
+      } else {
+        V6[nh++] = p.value >>> 16;
+        V6[nh++] = p.value & 0xffff;
+      }
+      i = e;
       break;
     }
     const len = j - i;
-    if (len === 0 || len > 8) return undefined;
+    if (len === 0 || len > 8) return false;
     if (len > 4) {
-      if (j !== s.length) return undefined;
-      const v = parseInt(s.slice(i, j), 16);
-      cur.push(Math.floor(v / 65536) & 0xffff, v & 0xffff);
+      if (j !== e || nh + nt + 2 > 8) return false;
+      if (seenDouble) {
+        V6_TAIL[nt++] = Math.floor(v / 65536) & 0xffff;
+        V6_TAIL[nt++] = v & 0xffff;
+      } else {
+        V6[nh++] = Math.floor(v / 65536) & 0xffff;
+        V6[nh++] = v & 0xffff;
+      }
       i = j;
       break;
     }
-    cur.push(parseInt(s.slice(i, j), 16));
-    if (j === s.length) {
+    if (nh + nt === 8) return false;
+    if (seenDouble) V6_TAIL[nt++] = v;
+    else V6[nh++] = v;
+    if (j === e) {
       i = j;
       break;
     }
-    if (s.charCodeAt(j) !== 58) return undefined;
-    if (s.charCodeAt(j + 1) === 58) {
-      if (seenDouble) return undefined;
+    if (s.charCodeAt(j) !== 58) return false;
+    if (j + 1 < e && s.charCodeAt(j + 1) === 58) {
+      if (seenDouble) return false;
       seenDouble = true;
-      cur = tail;
       i = j + 2;
-      if (i === s.length) break;
+      if (i === e) break;
       continue;
     }
     i = j + 1;
-    if (i === s.length) return undefined;
+    if (i === e) return false;
   }
-  const total = head.length + tail.length;
-  if (total > 8 || (!seenDouble && total !== 8) || (seenDouble && total > 7)) return undefined;
-  const groups = head.slice();
-  for (let k = 0; k < 8 - total; k++) groups.push(0);
-  return groups.concat(tail);
+  const total = nh + nt;
+  if (total > 8 || (!seenDouble && total !== 8) || (seenDouble && total > 7)) return false;
+  // The head, zeros, then the tail.
+  for (let k = nh; k < 8; k++) V6[k] = 0;
+  for (let k = 0; k < nt; k++) V6[8 - nt + k] = V6_TAIL[k] as number;
+  return true;
 }
 
 /** What an IPv6 address reaches, following IPv4 embeddings (mapped, compatible, NAT64, 6to4). */
-export function classifyIPv6(g: number[]): { category: Category; via4: boolean } {
-  const [g0, g1, g2, g3, g4, g5, g6, g7] = g as [number, number, number, number, number, number, number, number];
+export function classifyIPv6(g: ArrayLike<number>): { category: Category; via4: boolean } {
+  // (Indexed reads: destructuring iterates, an allocation per call on a typed array.)
+  const g0 = g[0] as number;
+  const g1 = g[1] as number;
+  const g2 = g[2] as number;
+  const g3 = g[3] as number;
+  const g4 = g[4] as number;
+  const g5 = g[5] as number;
+  const g6 = g[6] as number;
+  const g7 = g[7] as number;
   const tail4 = (((g6 << 16) >>> 0) + g7) >>> 0;
   const zero5 = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
   if (zero5 && g5 === 0 && g6 === 0 && g7 === 0) return { category: 'unspecified', via4: false };
@@ -676,11 +720,10 @@ function classifyHost(rawHost: string): HostVerdict | undefined {
   let host = rawHost;
   if (host.charCodeAt(0) === 91 /* [ */) {
     const close = host.indexOf(']');
-    const inner = host.slice(1, close === -1 ? host.length : close);
-    const g = parseIPv6(inner);
-    if (g === undefined) return undefined;
-    const c = classifyIPv6(g);
-    return { category: c.category, spelling: 'ipv6' };
+    // (In place: parseIPv6's array is built by Array.from, ~4x the cost of a parse, once per token
+    // on a run of `'[::]'`.)
+    if (!parseIPv6At(host, 1, close === -1 ? host.length : close)) return undefined;
+    return { category: classifyIPv6(V6).category, spelling: 'ipv6' };
   }
   host = foldHost(host);
   if (host.length === 0) return undefined;
@@ -691,10 +734,7 @@ function classifyHost(rawHost: string): HostVerdict | undefined {
       return { category: classifyIPv4(p.value), spelling: p.overflow ? 'overflow-ip' : p.obfuscated ? 'obfuscated-ip' : 'ip' };
     }
   }
-  if (host.indexOf(':') !== -1) {
-    const g = parseIPv6(host);
-    if (g !== undefined) return { category: classifyIPv6(g).category, spelling: 'ipv6' };
-  }
+  if (host.indexOf(':') !== -1 && parseIPv6At(host, 0, host.length)) return { category: classifyIPv6(V6).category, spelling: 'ipv6' };
   if (METADATA_NAMES.has(host)) return { category: 'metadata', spelling: 'name' };
   if (LOOPBACK_NAMES.has(host)) return { category: 'loopback', spelling: 'name' };
   for (const suf of IP_IN_NAME_SUFFIXES) {
@@ -1311,15 +1351,17 @@ function tokenEnd(s: string, i: number, lim = s.length): number {
  * (its first `::`, or -1). Reads only the token and the blanks around it (isWholeToken) and the
  * character before it (a quote).
  */
-function bareHostToken(s: string, tokStart: number, j: number, seen: number, stop: number, dc: number, candidate = false): Hit | undefined {
+function bareHostToken(s: string, tokStart: number, j: number, seen: number, stop: number, dc: number, candidate = false, floor = 0): Hit | undefined {
   const n = s.length;
   const k = tokStart;
   if (seen & (BH_COLON_SLASH | BH_AT) || !(seen & BH_SHAPE)) return undefined;
   // host[:port] then `/`, `?`, `#` or the end.
   let e = k;
+  let bracketClose = -1; // a bracketed host's `]`
   if (s.charCodeAt(k) === 91) {
     const close = indexWithin(s, ']', k, j);
     if (close === -1) return undefined;
+    bracketClose = close;
     e = close + 1;
   } else {
     e = stop === -1 ? j : stop;
@@ -1328,11 +1370,15 @@ function bareHostToken(s: string, tokStart: number, j: number, seen: number, sto
   // left alone: `a::b` is as likely C++ as an address.
   if (s.charCodeAt(k) !== 91) {
     if (dc !== -1) {
-      const g = parseIPv6(s.slice(k, j));
-      if (g !== undefined) {
-        const c = classifyIPv6(g).category;
+      if (parseIPv6At(s, k, j)) {
+        // A finding here is medium at most, low unless the token is the whole value: one that does
+        // not outrank `floor` (the scan's best so far) would be dropped by better(), so it is not
+        // classified nor built. A megabyte of `::1 ` or `'::'` built a finding per token.
+        if (floor >= RANK.medium) return undefined;
+        const whole6 = isWholeToken(s, tokStart, j);
+        if (!whole6 && floor >= RANK.low) return undefined;
+        const c = classifyIPv6(V6).category;
         if (c !== 'public' && c !== 'reserved') {
-          const whole6 = isWholeToken(s, tokStart, j);
           const rule = c === 'metadata' ? 'ssrf.metadata' : 'ssrf.internal-ip';
           return { rule, confidence: whole6 ? 'medium' : 'low', reason: `A bare IPv6 address of ${CATEGORY_TEXT[c]}.` };
         }
@@ -1368,8 +1414,12 @@ function bareHostToken(s: string, tokStart: number, j: number, seen: number, sto
   let cidr = hasPath && pathEnd > after + 1;
   for (let m = after + 1; m < pathEnd; m++) if (!isDigit(s.charCodeAt(m))) cidr = false;
   if (after < j && !hasPath && s.charCodeAt(after) !== 63 && s.charCodeAt(after) !== 35) return undefined;
+  // A bracketed host: classifyHost reads the inside as IPv6 or answers undefined (as this function
+  // then does), here in place and before the copy (`[]\` runs sliced and classified every token,
+  // ~14 µs/KB); an address is a host under 256 characters, the same answer as classifyHost's.
+  if (bracketClose >= 0 && !parseIPv6At(s, k + 1, bracketClose)) return undefined;
   const host = s.slice(k, e);
-  const v = classifyHost(host);
+  const v = bracketClose >= 0 ? { category: classifyIPv6(V6).category, spelling: 'ipv6' as const } : classifyHost(host);
   if (v === undefined || v.category === 'public') return undefined;
   // Bare spellings that are just numbers ("2130706433", "0x7f000001") are ids, not hosts.
   // (A DNS-rebinding service's name is no number: it is judged below.)
@@ -1455,6 +1505,16 @@ function colonNoPort(s: string, k: number, j: number, stop: number, dc: number):
 }
 
 /**
+ * For a token s[a, j) that starts with one of `/ ? # : \` (its host part is empty) and holds a `::`:
+ * bareHostToken's answer, a bare IPv6 finding (medium when the token is the whole value, else low)
+ * or nothing, would not outrank `best`, so better() would keep `best`.
+ */
+function v6Outranked(s: string, a: number, j: number, best: Hit | undefined): boolean {
+  if (best === undefined) return false;
+  return best.confidence !== 'low' || !isWholeToken(s, a, j);
+}
+
+/**
  * Bare hosts: `localhost/`, `169.254.169.254/latest/meta-data`, `127.0.0.1:9001`, `10.0.0.1`. A host
  * with a path or port that makes up the whole value (or a quoted token) is a URL without its scheme.
  * Every token from `from` on (0, or a delimiter: a token boundary), each judged by bareHostToken.
@@ -1488,7 +1548,13 @@ function scanBareHosts(s: string, from = 0): Hit | undefined {
     // A token whose host part is empty (it starts with `/ ? # : \` and has no `::`, as `/a` in
     // `</a>x` runs): bareHostToken would find nothing; answered here, where shape tokens can come
     // every few characters and a call per token cost ~40 % of the walk.
-    if (stop === tokStart && dc === -1) continue;
+    // With a `::` it is a bare IPv6 address or nothing (its host part is empty either way), a finding
+    // of medium (the whole value) or low at most: once `best` is as high, better() would drop it
+    // (a megabyte of `::1 ` or `'::'` parsed every token, ~20 µs/KB, for the first one's finding).
+    if (stop === tokStart && (dc === -1 || v6Outranked(s, tokStart, j, best))) continue;
+    // One ASCII character (`.`, `[`: the others are stops or no shape): no name, no address, no
+    // closing `]` (bareHostToken's answer is undefined; `.<.<` paid a call per token, ~14 µs/KB).
+    if (j - tokStart === 1 && (seen & BH_WIDE) === 0) continue;
     if (colonNoPort(s, tokStart, j, stop, dc)) continue;
     // A non-ASCII name without `/ ? # : \` (`ａ．ｂ`, `é.é`, a word of Cyrillic prose with a dot):
     // bareHostToken would ask nameCandidateAt first (the token is no `[`, no `::`, no digit first) and
@@ -1514,7 +1580,7 @@ function scanBareHosts(s: string, from = 0): Hit | undefined {
     // one keeps the first of the highest, as better() does.)
     // Hosts the fold table cannot rule out are folded; past the first few, the rest at once.
     if (seen & BH_WIDE && foldBatch === undefined && foldsAlone >= FOLD_ONE_BY_ONE) prepareFoldBatch(s, tokStart);
-    best = better(best, bareHostToken(s, tokStart, j, seen, stop, dc, candidate));
+    best = better(best, bareHostToken(s, tokStart, j, seen, stop, dc, candidate, best === undefined ? 0 : RANK[best.confidence]));
     if (best?.confidence === 'high') return best;
   }
   return best;
@@ -1573,7 +1639,10 @@ function scanBareHostsSparse(s: string, mask: number | undefined): Hit | undefin
     }
     // (BH_SHAPE is set: p is in the token.)
     if (tokSeen & (BH_COLON_SLASH | BH_AT) || colonNoPort(s, a, j, tokStop, tokDc)) continue;
-    best = better(best, bareHostToken(s, a, j, tokSeen, tokStop, tokDc));
+    // (scanBareHosts' test: a token whose host part is empty.)
+    if (tokStop === a && (tokDc === -1 || v6Outranked(s, a, j, best))) continue;
+    if (j - a === 1) continue; // (scanBareHosts' one-character test; every character is ASCII here)
+    best = better(best, bareHostToken(s, a, j, tokSeen, tokStop, tokDc, false, best === undefined ? 0 : RANK[best.confidence]));
     if (best?.confidence === 'high') return best;
   }
 }

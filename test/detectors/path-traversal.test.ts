@@ -1,6 +1,7 @@
 import t from 'tap';
 import { detectPathTraversal } from '../../src/detectors/path-traversal';
 import { charMask } from '../../src/charclass';
+import { prng } from '../helpers/prng';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -661,4 +662,59 @@ t.test('a directory or host named like a config file is no secret file; files so
   for (const v of ['/app_config.php', '/db-secrets.json', '/secrets.yml/', '/web.config', '/wp-config.php/x', '/.ssh/id_rsa', '/etc/app.config']) {
     t.equal(detectPathTraversal(v)?.confidence, 'high', `high: ${v}`);
   }
+});
+
+t.test('dense punctuation pre-checks (session 16): verdicts pinned from before them on a seeded table', async (t) => {
+  // tokenMayHit and firstMayToken now pass a `%` without a hex digit or `u` after it and a `0x` that
+  // spells nothing (normalize keeps both), a `?:` start that is no drive (a letter or digit must
+  // come first) and two-character or non-letter segments without a hash; analyzeReading reads such
+  // a `%` or `0x` in place. Each of these only decides that
+  // analyzeToken has nothing to find, so the verdicts must be those of the code before them: these
+  // were computed with it (0b8f33a) over the same generated table. One character a string: `-` no
+  // finding, else a letter for rule and confidence (RULES, low/medium/high). Dropping `0x5c` from
+  // zeroXRewrites changes 30 of them; taking `^:\\` for a URL (a one-character scheme) changes one.
+  const RULES = ['path.traversal', 'path.system-file', 'path.windows-device', 'path.unc', 'path.file-url', 'path.null-byte', 'path.stream-wrapper'];
+  const CODES = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const PIECES = ['\\', '/', '//', '\\\\', ':', '.', '..', '%', '%2f', '%2e', '%25', '%252f', '%zz', '%u002f', '%u12', '%c0%af', '0x', '0x2f', '0x2e', '0x5c', '0x1g', 'x', 'a', 'c:', '^:', '.git', 'etc', 'passwd', 'var', 'log', 'a.ini', 'boot.ini', '.ssh', 'id_rsa', 'win', ';', '-', '#', 'ab', '0', '2f', 'https:', '\\.', 'y', '_history', 'config.php'];
+  const BOUNDS = [' ', "'", '"', '(', '&', '<', '?', '|'];
+  const PINNED = [
+    '----f---c-f-ceee-ce--eeee--f----f-f-e-ece--e---f-------c-c---b--ef--ef--e-e----e----k--f-c-f-e--e--b',
+    '-e-f----f-e---b-----c--f-f-e--efeefe------f-ff-f--ef------f----f---e--bff----e--e-----e-ef----ee----',
+    '-e----cef------e--fe---e-efee-e--e--e-ff---ff-----e---ec--fe--f---bf-ffee-ff-f--eef-fe--ce---b---ef-',
+    'fef--e----e-k--fe----------ef---fbe---b----------fe--ee-ef---eeff--f--bf---------e-e-fe--f--f-e-e-e-',
+    'e----e-f-fff----e---ff-f---f--ff------f---ee-f--ke---efeffe-e------ce-ef--fe--kf---e-f-e--f---e-ff-f',
+    '-fe-f---e-----e--ff--ff-e-----c--f--f---f-k-----------ekf-f--fkc--e--ff---e----f-f-ff--c-ff--------e',
+    'f--f-e-fe-----f--f-----ffe--eef-----e-ff-e--------k----f----ff-e-----c-f-f--e--ff-ff--e--f--f-kf----',
+    '-kk--ef----e--e----efk-efke----f-b-feeee--e--f---ef-f--f-------f-ee--f-ke-ef---f---f----eff-ee-----f',
+    '-----e--ef----f-ef--e------e---e----e---ef----efcff-ef---f----e--fe---fffeff-ff---ff---bf-f----ef-e-',
+    '------f-f-----e--eb--ef--------eef-f---fek-----fec-k--f-e---ff----f--f-ef-fe------------f--fe-------',
+    'e-------c-e--f-------------e--eef------b--ee--f-e-fff-ef-----ff--e-f-fk-ef-cfek-ed---f--f--f-----f-f',
+    '-e-ff-ke--c-----ef---e--c------ce-----f--f-e-fe---e--f-------f-eec-f---f--f-b--e--e------------e----',
+    '--e--c--ff-f--f---f-feeefe-eff--ee---e--fcfee----efe-eef-ee-e-ff---f----e---------f-----eef--kc-ef-e',
+    'k------f--eb-b-ce-b--bfbe-b-fe-e-fbff-f--f----e-ee-eek----e-------e-ck----k---ke-ef--ee-ef-e-f-ke--f',
+    '---ff---efe-f-fk------b--ffk-e-f--f--ef------ekfe----eff-fkfkf-----f-a--------e-fc--c--c--fffcb-----',
+  ].join('');
+  const r = prng(16);
+  const pick = (a: readonly string[]): string => a[Math.floor(r() * a.length)]!;
+  let got = '';
+  const cases: string[] = [];
+  for (let i = 0; i < PINNED.length; i++) {
+    let s = '';
+    const tokens = 1 + Math.floor(r() * 3);
+    for (let k = 0; k < tokens; k++) {
+      if (k > 0) s += pick(BOUNDS);
+      const pieces = 1 + Math.floor(r() * 6);
+      for (let p = 0; p < pieces; p++) s += pick(PIECES);
+    }
+    cases.push(s);
+    const d = detectPathTraversal(s);
+    got += d === undefined ? '-' : CODES[RULES.indexOf(d.rule) * 3 + ['low', 'medium', 'high'].indexOf(d.confidence)];
+  }
+  for (let i = 0; i < PINNED.length; i++) if (got[i] !== PINNED[i]) t.fail(`${JSON.stringify(cases[i])}: ${got[i]} where ${PINNED[i]} was pinned`);
+  t.equal(got, PINNED);
+  // And with the engine's mask, which only spares scans.
+  for (const s of cases.slice(0, 300)) t.equal(detectPathTraversal(s, charMask(s))?.confidence, detectPathTraversal(s)?.confidence, JSON.stringify(s));
+  // The shapes that made this detector dear keep their verdicts (`x:/&0…` is a drive path).
+  for (const u of ["%'\\;", '\\x(', "-('\\0", ':%"\\', ' /$%']) t.equal(detectPathTraversal(u.repeat(2000)), undefined, u);
+  t.equal(detectPathTraversal('x:/&0'.repeat(2000))?.confidence, 'medium');
 });

@@ -3,6 +3,7 @@ import { classifyIPv4, classifyIPv6, detectSsrf, parseIPv4, parseIPv6 } from '..
 import { better, hexVal, RANK } from '../../src/detectors/util';
 import type { Confidence } from '../../src/types';
 import { charMask } from '../../src/charclass';
+import { prng } from '../helpers/prng';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -642,4 +643,149 @@ t.test('colon runs: URLs and hosts after colons the scans pass over keep their v
     }
   }
   t.end();
+});
+
+/** parseIPv6 as it was before it parsed in place (session 16): arrays, slices, parseInt. The reference. */
+function parseIPv6Reference(text: string): number[] | undefined {
+  let s = text;
+  const pct = s.indexOf('%');
+  if (pct !== -1) s = s.slice(0, pct);
+  if (s.length < 2 || s.length > 64) return undefined;
+  const head: number[] = [];
+  const tail: number[] = [];
+  let cur = head;
+  let seenDouble = false;
+  let i = 0;
+  if (s.startsWith('::')) {
+    seenDouble = true;
+    cur = tail;
+    i = 2;
+    if (i === s.length) return [0, 0, 0, 0, 0, 0, 0, 0];
+  }
+  while (i < s.length) {
+    let j = i;
+    while (j < s.length && hexVal(s.charCodeAt(j)) >= 0) j++;
+    if (s.charCodeAt(j) === 46) {
+      const p = parseIPv4(s.slice(i));
+      if (p === undefined) return undefined;
+      cur.push(p.value >>> 16, p.value & 0xffff);
+      i = s.length;
+      break;
+    }
+    const len = j - i;
+    if (len === 0 || len > 8) return undefined;
+    if (len > 4) {
+      if (j !== s.length) return undefined;
+      const v = parseInt(s.slice(i, j), 16);
+      cur.push(Math.floor(v / 65536) & 0xffff, v & 0xffff);
+      i = j;
+      break;
+    }
+    cur.push(parseInt(s.slice(i, j), 16));
+    if (j === s.length) {
+      i = j;
+      break;
+    }
+    if (s.charCodeAt(j) !== 58) return undefined;
+    if (s.charCodeAt(j + 1) === 58) {
+      if (seenDouble) return undefined;
+      seenDouble = true;
+      cur = tail;
+      i = j + 2;
+      if (i === s.length) break;
+      continue;
+    }
+    i = j + 1;
+    if (i === s.length) return undefined;
+  }
+  const total = head.length + tail.length;
+  if (total > 8 || (!seenDouble && total !== 8) || (seenDouble && total > 7)) return undefined;
+  const groups = head.slice();
+  for (let k = 0; k < 8 - total; k++) groups.push(0);
+  return groups.concat(tail);
+}
+
+t.test('parseIPv6 (in place) reads as the array reference on seeded IPv6-like strings', async (t) => {
+  // 0-9 groups of 0-9 hex digits, a `::` anywhere (or two), an IPv4 tail, a zone id, a stray
+  // character. (Accepting eight groups around a `::`, total > 8 for > 7, fails hundreds of them.)
+  const r = prng(0x1b6);
+  const pick = (a: readonly string[]): string => a[Math.floor(r() * a.length)]!;
+  const HEX = [...'0123456789abcdefABCDEF'];
+  let parsed = 0;
+  let bad = 0;
+  for (let i = 0; i < 60000; i++) {
+    const k = Math.floor(r() * 10);
+    const g: string[] = [];
+    for (let n = 0; n < k; n++) {
+      const len = r() < 0.05 ? 0 : r() < 0.1 ? 5 + Math.floor(r() * 5) : 1 + Math.floor(r() * 4);
+      let h = '';
+      for (let m = 0; m < len; m++) h += pick(HEX);
+      g.push(h);
+    }
+    let s = g.join(':');
+    const dc = r();
+    if (dc < 0.6) {
+      const p = Math.floor(r() * (s.length + 1));
+      s = s.slice(0, p) + (r() < 0.5 ? '::' : ':') + s.slice(p);
+    }
+    if (dc < 0.1) {
+      const p = Math.floor(r() * (s.length + 1));
+      s = s.slice(0, p) + '::' + s.slice(p);
+    }
+    if (r() < 0.15) s += (r() < 0.5 ? ':' : '') + pick(['127.0.0.1', '10.0.0.1', '169.254.169.254', '1.2.3', '0x7f.1', '1.2.3.4.5']);
+    if (r() < 0.1) s += pick(['%eth0', '%25en0', '%']);
+    if (r() < 0.05) s = s.slice(0, Math.floor(r() * s.length)) + pick(['g', '.', ' ', '/']) + s.slice(Math.floor(r() * s.length));
+    const want = parseIPv6Reference(s);
+    const got = parseIPv6(s);
+    if (want !== undefined) parsed++;
+    if (JSON.stringify(got) !== JSON.stringify(want) || (want !== undefined && classifyIPv6(got!).category !== classifyIPv6(want).category)) {
+      if (bad++ < 5) t.fail(`${JSON.stringify(s)}: ${JSON.stringify(got)} where the reference reads ${JSON.stringify(want)}`);
+    }
+  }
+  t.equal(bad, 0);
+  t.ok(parsed > 3000, `enough of them parse (${parsed})`);
+});
+
+t.test('bare IPv6 tokens after a finding (session 16): verdicts pinned from before the shortcut', async (t) => {
+  // A token with an empty host part and a `::` is passed once the scan's finding outranks what it
+  // could give, and bareHostToken builds no bare-IPv6 finding better() would drop. These verdicts
+  // were computed before (0b8f33a) over the same generated table: `-` none, else a letter for rule
+  // and confidence. Passing such tokens before any finding changes 134 of them.
+  const RULES = ['ssrf.internal-ip', 'ssrf.metadata', 'ssrf.internal-host', 'ssrf.obfuscated-ip', 'ssrf.runtime-api', 'ssrf.scheme'];
+  const CODES = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const PIECES = ['::1', '::', '::x', 'fe80::1', '::ffff:10.0.0.1', '::ffff:7f000001', '2001:db8::1', '64:ff9b::a9fe:a9fe', 'fd00:ec2::254', '[::1]', '[::1]:80', ':', 'a:', 'a:b', '::1/x', '::1:80', 'localhost:80', '127.0.0.1', '10.0.0.1/x', 'metadata/', 'x', '1::2::3', ':::1', '::1%eth0', '1:2:3:4:5:6:7:8', '1:2:3:4::5:6:7:8', 'http://[::1]/'];
+  const BOUNDS = [' ', "'", '&', ' ', '"', ','];
+  const PINNED = [
+    'adcbaa-da----baac-cccc-ch---aaaadab---d--d-aabdab-aa-hcac-aa-bc-hadbc-ch-bd--ecc-ababca-aa--a--aebab',
+    'aabc--a-a---h-bb--add--b---ac---cab--d--i--a-ccde---ch-db--adch--ddac-e--c-a-cach-d-c-caaacd-a-a-cb-',
+    'ahda-ccd--aadchaba-aa-a-adc---c-cacia-c--acdca--adcadb---ecadccb--abdd-a--ahddbdca-bba-d--ceea-c-daa',
+    'da--accaa--cacdda-cih--abaa--aa-caaab---bcdc--a-ca-adbaaccc-cbc-c-d-cbc-ea-a--ccaab--c--b-a-ca--aach',
+    'cc-h--acb-b---d-ceebaabdbeda--bbae-aiccadda---ida-babaab-aba-ad--a--ab--a-ad-ch-aabaa---aida-a-d-bd-',
+    '-baa-badac-ahb--adda-ba--cbdh-badbda---a-b---c--cdcddaabadbcb-h--cdabi-d-a-aab-cbcaaa-c--h--aaddb-b-',
+    'acaa-ca-c---a-aa-hc-hacdbbbdaabdabbad-acacbe-accd-bb-c-c-aab-aadhbcccaaa--c-d-d-c-icdb--d-----b-d-da',
+    '-bhcabaabbacdcacb---cadc--aa-addeac-ddaabcc-ed--d-aa-hd--ba---ccb-bb-d-ah-a-ae-daaebaacca-c----a-da-',
+  ].join('');
+  const r = prng(61);
+  const pick = (a: readonly string[]): string => a[Math.floor(r() * a.length)]!;
+  let got = '';
+  const cases: string[] = [];
+  for (let i = 0; i < PINNED.length; i++) {
+    let s = r() < 0.2 ? ' ' : '';
+    const tokens = 1 + Math.floor(r() * 4);
+    for (let k = 0; k < tokens; k++) {
+      if (k > 0) s += pick(BOUNDS);
+      s += pick(PIECES);
+      if (r() < 0.3) s += pick(PIECES);
+    }
+    cases.push(s);
+    const d = detectSsrf(s);
+    got += d === undefined ? '-' : CODES[RULES.indexOf(d.rule) * 3 + ['low', 'medium', 'high'].indexOf(d.confidence)];
+  }
+  for (let i = 0; i < PINNED.length; i++) if (got[i] !== PINNED[i]) t.fail(`${JSON.stringify(cases[i])}: ${got[i]} where ${PINNED[i]} was pinned`);
+  t.equal(got, PINNED);
+  for (const s of cases.slice(0, 300)) t.equal(detectSsrf(s, charMask(s))?.confidence, detectSsrf(s)?.confidence, JSON.stringify(s));
+  // The dense shapes: the first address decides, as before.
+  t.equal(detectSsrf('::1 '.repeat(4000))?.confidence, 'low');
+  t.equal(detectSsrf("'::'".repeat(4000))?.rule, 'ssrf.internal-ip');
+  t.equal(detectSsrf('::1')?.confidence, 'medium');
 });
