@@ -288,6 +288,11 @@ function excluded(x: CompiledExclusion, f: Finding, req: InspectionRequest): boo
   return true;
 }
 
+/** A size-limit finding (limits.bytes, limits.strings): answered 413 when nothing else blocks. */
+function tooLarge(f: Finding): boolean {
+  return f.rule === 'limits.bytes' || f.rule === 'limits.strings';
+}
+
 /** The source kinds (kindIndex numbers them). */
 const SOURCE_KINDS = ['query', 'header', 'cookie', 'path', 'body', 'record', 'event', 'metadata'] as const;
 
@@ -1362,7 +1367,9 @@ function buildEngine(opts: ResolvedOptions): Engine {
     if (findings.length > 1) findings.sort(byHeadline);
     const micros = Math.round((performance.now() - t0) * 1000);
     if (findings.length === 0) return { action: 'allow', status: 200, findings, micros };
-    const status = findings.every((f) => f.class === 'schema') ? 400 : 403;
+    // 413 when only size limits block (too many bytes or strings: the request was not read whole, so
+    // nothing says it is an attack; the client is told to send less), 400 for schema findings only.
+    const status = findings.every((f) => f.class === 'schema') ? 400 : findings.every(tooLarge) ? 413 : 403;
     // Findings of `action: 'monitor'` virtual patches never make a verdict block.
     const blocking = patches === undefined || patches.monitorRules.size === 0 || findings.some((f) => !patches.monitorRules.has(f.rule));
     return { action: opts.mode === 'block' && blocking ? 'block' : 'monitor', status, findings, micros };

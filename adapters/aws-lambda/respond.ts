@@ -18,7 +18,7 @@ export interface LambdaHttpResult {
   isBase64Encoded?: boolean;
 }
 
-const REASON: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const REASON: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 413: 'Payload Too Large', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
 export function httpBlockResponse(trigger: HttpTrigger, multiValue: boolean, verdict: Verdict, requestId: string | undefined): LambdaHttpResult {
   const body = blockedBody(verdict, requestId);

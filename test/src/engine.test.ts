@@ -115,6 +115,13 @@ t.test('limits: depth, strings and bytes are findings, never crashes', async (t)
   t.equal(e.inspect(req([body(deep)])).findings[0]?.rule, 'limits.depth');
   t.equal(e.inspect(req([body(Array.from({ length: 11 }, (_, i) => `v${i}`))])).findings[0]?.rule, 'limits.strings');
   t.equal(e.inspect(req([body(['x'.repeat(101)])])).findings[0]?.rule, 'limits.bytes');
+  // The status an adapter answers with: 413 when only size limits block, 403 for depth or when an
+  // attack is found as well.
+  t.equal(e.inspect(req([body(['x'.repeat(101)])])).status, 413, 'bytes: 413');
+  t.equal(e.inspect(req([body(Array.from({ length: 11 }, (_, i) => `v${i}`))])).status, 413, 'strings: 413');
+  t.equal(e.inspect(req([body(deep)])).status, 403, 'depth: 403');
+  const both = e.inspect(req([body(["x' OR '1'='1", 'x'.repeat(101)])]));
+  t.same([both.status, both.findings.map((f) => f.rule).includes('limits.bytes')], [403, true], 'an attack and a size limit: 403');
   const ok = e.inspect(req([body(['x'.repeat(50), 'y'.repeat(40)])]));
   t.equal(ok.action, 'allow');
   const cyclic: Record<string, unknown> = { a: 'b' };
