@@ -238,6 +238,27 @@ const LX_DOLLAR = 5;
  * `--`, `/*`, `*\/`, never match them). Quote runs (`'"'"…`) are one token per quote pair.
  */
 const LX_QUOTE = 6;
+/**
+ * Digits: always a number (readNumber; it makes a word of `6ca2o` itself). The general tests before
+ * the number one (spaces, NUL, `#`, `--`, `/*`, `*\/`, quotes) never match a digit. Runs of short
+ * numbers between operators (`=0=0`, `(0~(0~`) took the whole sequence per number.
+ */
+const LX_DIGIT = 7;
+/**
+ * `{`, `}` and `]`: a one-character T_OTHER token whatever follows (none opens a comment, literal,
+ * word or operator; `[` may open an identifier). Dense punctuation (`&{'`, `` (`] ``) met them at
+ * every unit.
+ */
+const LX_BRACE = 8;
+/** `` ` ``: always a backtick identifier (to the next backtick or the end). */
+const LX_BACKTICK = 9;
+/**
+ * `\ - / * .`: one outcome unless the next character starts something (then the general path
+ * decides): `\` is a one-character T_OTHER unless `N` or `n` follows (MySQL's `\N`), `-` an
+ * operator unless `-` follows (a comment), `/` unless `*` follows, `*` unless `/` follows inside a
+ * versioned comment, `.` a T_DOT unless a digit follows (`.5`).
+ */
+const LX_COND = 10;
 const LX_CLASS = new Uint8Array(128);
 for (let c = 1; c <= 32; c++) LX_CLASS[c] = LX_SPACE;
 for (let c = 65; c <= 90; c++) LX_CLASS[c] = LX_CLASS[c + 32] = LX_WORD;
@@ -246,6 +267,10 @@ for (const ch of '(),;') LX_CLASS[ch.charCodeAt(0)] = LX_PUNCT;
 for (const ch of '=<>!+%^&|~?:') LX_CLASS[ch.charCodeAt(0)] = LX_OP;
 LX_CLASS[36] = LX_DOLLAR;
 LX_CLASS[39] = LX_CLASS[34] = LX_QUOTE;
+for (let c = 48; c <= 57; c++) LX_CLASS[c] = LX_DIGIT;
+LX_CLASS[123] = LX_CLASS[125] = LX_CLASS[93] = LX_BRACE;
+LX_CLASS[96] = LX_BACKTICK;
+for (const ch of '\\-/*.') LX_CLASS[ch.charCodeAt(0)] = LX_COND;
 
 /** Case-insensitive (ASCII) FNV-1a hash of s[a, b). */
 function foldHash(s: string, a: number, b: number): number {
@@ -526,7 +551,24 @@ export class SqlLexer {
       // NUL, `#`, `-`, `/`, `*`, quote, digit or dot): to readWord, as isWordStart holds. The rest
       // (Unicode spaces, punctuation, quotes) takes the general path as before.
       const lc = c < 128 ? (LX_CLASS[c] as number) : UCLASS[c] === U_WORD ? LX_WORD : LX_OTHER;
-      if (lc !== LX_OTHER) {
+      if (lc === LX_COND) {
+        const c1 = p + 1 < len ? s.charCodeAt(p + 1) : NaN;
+        const plain =
+          c === 92 ? c1 !== 78 && c1 !== 110 : c === 45 ? c1 !== 45 : c === 47 ? c1 !== 42 : c === 42 ? !(c1 === 47 && this.versioned > 0) : !isDigit(c1);
+        if (plain) {
+          openComment = false;
+          t.gap = gap;
+          t.comment = comment;
+          t.glued = block && !space && p > 0 && !isSpace(s.charCodeAt(p - 1));
+          t.start = p;
+          if (c === 92 || c === 46) {
+            this.pos = t.end = p + 1;
+            t.kind = c === 92 ? T_OTHER : T_DOT;
+            if (c === 92) t.op = '\\';
+          } else this.readOp(t, p, c);
+          return true;
+        }
+      } else if (lc !== LX_OTHER) {
         // The fast path (see LX_CLASS): the same outcome as the general tests below, sooner.
         if (lc === LX_SPACE) {
           this.pos = p + 1;
@@ -549,6 +591,23 @@ export class SqlLexer {
         }
         if (lc === LX_QUOTE) {
           this.readString(t, p + 1, c === 39 ? Q_SINGLE : Q_DOUBLE);
+          return true;
+        }
+        if (lc === LX_DIGIT) {
+          this.readNumber(t, p);
+          return true;
+        }
+        if (lc === LX_BACKTICK) {
+          const close = s.indexOf('`', p + 1);
+          t.kind = T_IDENT;
+          t.closed = close >= 0;
+          this.pos = t.end = close >= 0 ? close + 1 : len;
+          return true;
+        }
+        if (lc === LX_BRACE) {
+          this.pos = t.end = p + 1;
+          t.kind = T_OTHER;
+          t.op = c === 123 ? '{' : c === 125 ? '}' : ']';
           return true;
         }
         if (lc === LX_DOLLAR) {
@@ -961,7 +1020,10 @@ export class SqlLexer {
     t.kind = T_NUM;
     let e = p;
     const c0 = s.charCodeAt(p);
-    const c1 = s.charCodeAt(p + 1) | 0x20;
+    // Every read past a digit run is guarded (NaN at the end, as charCodeAt gives there): a value that
+    // ends in a number made these call sites read out of bounds, after which V8 keeps them slower for
+    // good (see readWord). 1 MB of `=0`: one number per two characters.
+    const c1 = (p + 1 < len ? s.charCodeAt(p + 1) : NaN) | 0x20;
     if (c0 === 48 && (c1 === 120 || c1 === 98)) {
       // 0x... hex / 0b... binary literal.
       e = p + 2;
@@ -980,24 +1042,24 @@ export class SqlLexer {
     }
     while (e < len && isDigit(s.charCodeAt(e))) e++;
     let decimal = false;
-    if (s.charCodeAt(e) === 46) {
+    if (e < len && s.charCodeAt(e) === 46) {
       decimal = true;
       e++;
       while (e < len && isDigit(s.charCodeAt(e))) e++;
     }
-    const ec = s.charCodeAt(e) | 0x20;
+    const ec = (e < len ? s.charCodeAt(e) : NaN) | 0x20;
     if (ec === 101) {
       // Exponent: `1e5`, `1.e3`, `1e+5`. `1e` alone stays a word unless the number had a dot.
       let f = e + 1;
-      const sign = s.charCodeAt(f);
+      const sign = f < len ? s.charCodeAt(f) : NaN;
       if (sign === 43 || sign === 45) f++;
-      if (isDigit(s.charCodeAt(f))) {
+      if (f < len && isDigit(s.charCodeAt(f))) {
         while (f < len && isDigit(s.charCodeAt(f))) f++;
         e = f;
         decimal = true;
       }
     }
-    const after = s.charCodeAt(e);
+    const after = e < len ? s.charCodeAt(e) : NaN;
     if (!decimal && e < len && isWordChar(after)) {
       // `1union` splits, `6ca2o` is an identifier.
       let w = e;

@@ -443,3 +443,65 @@ t.test('castRun reads `::` + literal pairs as next would, and leaves the rest un
     t.same(rest, want.slice(k === 0 ? 1 : 2 * k), `${JSON.stringify(s)}: the rest`);
   }
 });
+
+t.test('digits and { } ] through the fast path: the tokens the general path gave', async (t) => {
+  // Taken on the build before the fast path (kind:start:end:op-or-word); numbers that end the value
+  // read nothing past it (readNumber's guarded reads).
+  const cases: [string, string[]][] = [
+    ['=0{}]1e', ['6:0:1:=', '2:1:2:', '12:2:3:{', '12:3:4:}', '12:4:5:]', '3:5:7:1e']],
+    ['9.', ['2:0:2:']],
+    ['0x1f}', ['2:0:4:', '12:4:5:}']],
+    ['1union]', ['2:0:1:', '3:1:6:union', '12:6:7:]']],
+    ['6ca2o{', ['3:0:5:6ca2o', '12:5:6:{']],
+    [' 1e+5]', ['2:1:5:', '12:5:6:]']],
+    ['{[a]}', ['12:0:1:{', '5:1:4:', '12:4:5:}']],
+    ['.5]', ['2:0:2:', '12:2:3:]']],
+  ];
+  for (const [s, want] of cases) {
+    const lx = new SqlLexer(s);
+    const tok = newToken();
+    const got: string[] = [];
+    while (lx.next(tok)) got.push(`${tok.kind}:${tok.start}:${tok.end}:${tok.op || tok.word || ''}`);
+    t.same(got, want, JSON.stringify(s));
+  }
+});
+
+t.test('backticks and backslashes through the fast path: the tokens the general path gave', async (t) => {
+  // Taken on the build before the fast path (kind:start:end:op-or-word:closed:glued); `\N` and `\n`
+  // still take the general path (MySQL's NULL, not in the standard reading).
+  const cases: [string, boolean, string[]][] = [
+    ['`a`\\x\\', false, ['5:0:3::1:0', '12:3:4:\\:0:0', '3:4:5:x:0:0', '12:5:6:\\:0:0']],
+    ['(`]`', false, ['7:0:1::0:0', '5:1:4::1:0']],
+    ['\\N\\', false, ['3:0:2:null:0:0', '12:2:3:\\:0:0']],
+    ['\\Nunion \\n', true, ['12:0:1:\\:0:0', '3:1:7:nunion:0:0', '12:8:9:\\:0:0', '3:9:10:n:0:0']],
+    ['x\\`', false, ['3:0:1:x:0:0', '12:1:2:\\:0:0', '5:2:3::0:0']],
+  ];
+  for (const [s, standard, want] of cases) {
+    const lx = new SqlLexer(s);
+    lx.standard = standard;
+    const tok = newToken();
+    const got: string[] = [];
+    while (lx.next(tok)) got.push(`${tok.kind}:${tok.start}:${tok.end}:${tok.op || tok.word || ''}:${tok.closed ? 1 : 0}:${tok.glued ? 1 : 0}`);
+    t.same(got, want, JSON.stringify(s));
+  }
+});
+
+t.test('- / * . through the fast path: the tokens the general path gave', async (t) => {
+  // Taken on the build before the fast path (kind:start:end:op-or-word:comment:glued): `--`, `/*`, a
+  // versioned comment's `*/` and `.5` still take the general path.
+  const cases: [string, string[]][] = [
+    ['a-b/c*d.e', ['3:0:1:a:0:0', '6:1:2:-:0:0', '3:2:3:b:0:0', '6:3:4:/:0:0', '3:4:5:c:0:0', '6:5:6:*:0:0', '3:6:7:d:0:0', '11:7:8::0:0', '3:8:9:e:0:0']],
+    ['x--y', ['3:0:1:x:0:0']],
+    ['1/*c*/-.5', ['2:0:1::0:0', '6:6:7:-:1:1', '2:7:9::0:0']],
+    ['/*!1 a*b*/.x', ['3:5:6:a:0:0', '6:6:7:*:0:0', '3:7:8:b:0:0', '11:10:11::0:0', '3:11:12:x:0:0']],
+    ['->>-=*/', ['6:0:3:->>:0:0', '6:3:5:-=:0:0', '6:5:6:*:0:0', '6:6:7:/:0:0']],
+    ['a.-1.', ['3:0:1:a:0:0', '11:1:2::0:0', '6:2:3:-:0:0', '2:3:5::0:0']],
+  ];
+  for (const [s, want] of cases) {
+    const lx = new SqlLexer(s);
+    const tok = newToken();
+    const got: string[] = [];
+    while (lx.next(tok)) got.push(`${tok.kind}:${tok.start}:${tok.end}:${tok.op || tok.word || ''}:${tok.comment ? 1 : 0}:${tok.glued ? 1 : 0}`);
+    t.same(got, want, JSON.stringify(s));
+  }
+});
