@@ -2530,8 +2530,12 @@ const P_SPX = 2048;
 const P_SPT = 4096;
 /** The P_SPT characters but `{` (see mayFind's `tick` mode, which reads braces too): exact likewise. */
 const P_SPB = 8192;
+/** The P_SPB characters but `%` (see mayFind's `pct` mode) and `^` (see mayFind's caret reading): exact likewise. */
+const P_SPN = 16384;
+/** `%`: exact likewise. */
+const P_PCT = 32768;
 /** The bits presence() computes exactly at any length (P_MAY and P_BRK are exact below LONG_VALUE only). */
-const P_EXACT = 0xff | P_SPEC | P_SPX | P_SPT | P_SPB;
+const P_EXACT = 0xff | P_SPEC | P_SPX | P_SPT | P_SPB | P_SPN | P_PCT;
 
 const PRESENCE = new Uint16Array(128);
 /** The characters of PRESENCE, one string each, for the indexOf scan of long values. */
@@ -2557,6 +2561,8 @@ const PRESENCE_KINDS: number[] = [];
   set('$`{^<>%\n\r', P_SPX);
   set('${^<>%\n\r', P_SPT);
   set('$^<>%\n\r', P_SPB);
+  set('$<>\n\r', P_SPN);
+  set('%', P_PCT);
   // The P_SHELL characters first: without one of them, only a blank matters (see presence).
   for (let c = 0; c < 128; c++) {
     if (((PRESENCE[c] as number) & P_SHELL) !== 0) {
@@ -3950,6 +3956,35 @@ function projectionMay(v: string, a: number, b: number): boolean {
 }
 
 /**
+ * mayFind, at a `^` followed by `c` (NaN: the value's end). Before a lexer word boundary
+ * (tokenizers/shell.ts isWordBoundary: a blank, `;`, `&`, `|`, `<`, `>`, `(`, `)`, a backtick, a line
+ * break or the end) the lexer appends the caret to its word as a plain character (no W_CARET: only a
+ * caret before anything else is cmd.exe's escape, dropped, with the word's letters projected), and
+ * inside quotes, in any pass, it is a literal as well. No rule reads a `^` in a norm (no table name
+ * holds one), so it is read as a plain character of its word. (`<`, `>`, a backtick or a line break
+ * after it answer true on their own, next, in detect()'s gate or here.) Any other caret answers true.
+ */
+function caretPlainBefore(c: number): boolean {
+  return Number.isNaN(c) || isLexBlank(c) || c === 59 || c === 38 || c === 124 || c === 40 || c === 41 || c === 60 || c === 62 || c === 96 || c === 10 || c === 13;
+}
+
+/**
+ * mayFind's BSL_QUOTED mode: a backslash before `;`, `&` or `|`. To the lexer that pair is never a
+ * separator and then a word of its own: unquoted, it is an escape whose character is appended to the
+ * word (no W_BACKSLASH: not an identifier character); inside single or double quotes (either kind of
+ * pass) both are literal text; in a Windows path word (winPath: its norm starts with `%`, `X:` or
+ * `\\`) the backslash is literal and the separator ends the word. So the backslash is a plain
+ * character of its word and the separator is read as mayFind reads one (a boundary): a word it does
+ * not end is read as two, each run checked on its own, which loses nothing for the run tests (no
+ * table name holds `;`, `&` or `|`), and with quotes in the value no letter projection is pending (an
+ * escaped letter answered true) and any glob answers true at the end (`quotes && glob`). Without
+ * quotes (BSL_BARE) such an escape still answers true: a projection may span the glued word.
+ */
+function bslSep(c: number): boolean {
+  return c === 59 || c === 38 || c === 124;
+}
+
+/**
  * mayFind's `bsl` mode, at a drive `X:/` whose `/` is at `i`: the word goes on, to its end (a Q_BOUND
  * character or the end), with run characters, `/` and `:` only. Then its norm is that text (no quote,
  * escape or expansion in it), which holds no `.` (every suffix isWinExecPath knows starts with one)
@@ -4006,7 +4041,7 @@ function emptyTickAt(v: string, j: number, n: number): boolean {
  * glob-path and projection tests); PowerShell's tick names glue runs across it (psTickName).
  * Between quotes it is a literal that splits the norm's run, each piece of which is checked too.
  */
-function mayFind(v: string, from: number, to: number, bsl = BSL_NONE, tick = false): boolean {
+function mayFind(v: string, from: number, to: number, bsl = BSL_NONE, tick = false, pct = false): boolean {
   /** End of the scanned range: the value's length, or the end of its first word (firstWordMay). */
   const n = to;
   let quotes = false;
@@ -4033,6 +4068,16 @@ function mayFind(v: string, from: number, to: number, bsl = BSL_NONE, tick = fal
         // a quote splits nothing less); inside quotes the backslash is kept and the quote delimits.
         // Read as the quote alone: quote characters are transparent here, whatever their pairing.
         i++;
+        continue;
+      }
+      if (bsl === BSL_QUOTED && i + 1 < n && bslSep(v.charCodeAt(i + 1))) {
+        // (BSL_QUOTED) An escaped separator (bslSep): the backslash is read as a plain character of
+        // its word and the separator as a boundary, next.
+        i++;
+        if (wordStart) {
+          wordStart = false;
+          slashWord = false;
+        }
         continue;
       }
       // An escape opening a run (`\x`, or after `-` in `-\x`): the run char is read next.
@@ -4071,6 +4116,8 @@ function mayFind(v: string, from: number, to: number, bsl = BSL_NONE, tick = fal
           }
           // An escaped quote ends the run (no pass joins `c\'at` into `cat`): read as above.
           if (bsl === BSL_QUOTED && i + 1 < n && (v.charCodeAt(i + 1) === 39 || v.charCodeAt(i + 1) === 34)) break;
+          // An escaped separator ends it too (read below, at the backslash).
+          if (bsl === BSL_QUOTED && i + 1 < n && bslSep(v.charCodeAt(i + 1))) break;
           // An escape inside the run glues the next piece on, as a quote does (`c\at`).
           if (!bslGlue(v, i, n, bsl)) return true;
           wordBsl = bsl === BSL_BARE;
@@ -4169,6 +4216,24 @@ function mayFind(v: string, from: number, to: number, bsl = BSL_NONE, tick = fal
         break;
       }
       case Q_SPECIAL:
+        if (pct && c === 37) {
+          // (pct) A `%` in a value where pctInert holds: a plain character of its word in every
+          // pass, which no rule reads. It splits the run it stands in (the norm keeps it: `c%at` is
+          // no name) and leaves a word going on (a letter projection reads across it, as here).
+          if (wordStart) {
+            wordStart = false;
+            slashWord = false;
+          }
+          break;
+        }
+        if (c === 94 && caretPlainBefore(i < v.length ? v.charCodeAt(i) : NaN)) {
+          // A `^` before a lexer word boundary (or at the value's end): see caretPlainBefore.
+          if (wordStart) {
+            wordStart = false;
+            slashWord = false;
+          }
+          break;
+        }
         if (tick && c === 123) {
           // (tick) A `{`: a brace expansion needs a `}` after it in the word, and a function body (a
           // fork bomb, Shellshock's `() {`) a `)` before it with no word between. Otherwise it is a
@@ -4259,6 +4324,25 @@ function runsMayName(v: string, e: number): boolean {
     if (alphaEnd > rs && runMayName(v, rs, i, alphaEnd, i < e ? c : NaN)) return true;
   }
   return false;
+}
+
+/**
+ * For a value holding `%`: no `%` in it can matter to any pass, so mayFind may read each as a plain
+ * character (its `pct` mode). To the lexer a `%` is a plain character of its word unless it opens a
+ * cmd.exe `%NAME:~…%` slice (cmdSlice), which needs `:~` in the raw text, in every pass: none here.
+ * Then a `%` only reaches the rules inside a norm, and those that read one there all need a norm
+ * that starts with `%`, with more than this value can hold:
+ * - isWinExecPath's `%VAR%` form: a `.` (its suffixes: `.exe`, `.bat`, …) or `\system32\` /
+ *   `\syswow64\` (a `y`);
+ * - the `%comspec%` command word and the cmd.exe `for %v in` stage (specialWord): an `o`;
+ * - classifyArg's `%VAR%` argument: an argument of a command, whose name mayFind reads as any.
+ * The norm's characters come from the value's own (cmdSlice excluded; ANSI-C escapes need `$`, which
+ * runs the passes anyway), so without a `.`, `y`, `Y`, `o` and `O` none of these holds. Cost: six
+ * native searches (a few ns each, ~0.01 ns a character), only for values holding `%` and no other
+ * shell-only character; a value failing it runs every pass, as before.
+ */
+function pctInert(v: string): boolean {
+  return v.indexOf(':~') === -1 && v.indexOf('.') === -1 && v.indexOf('o') === -1 && v.indexOf('O') === -1 && v.indexOf('y') === -1 && v.indexOf('Y') === -1;
 }
 
 /** The lexer's blanks (tokenizers/shell.ts isBlank): space, tab, VT, FF and `+`. */
@@ -4432,7 +4516,13 @@ function detect(value: string, pf: number, plainPct: boolean): Detection | undef
     // answer is true: not walked (1 MB of `</a>x` cut after a `<`: a walk of every run to reach it).
     // A backslash is no reason on its own (mayFind's `bsl` modes): `\x(\x(…` and `-('\0-('\0…`,
     // once a token per two characters in each pass, are one walk.
-    if ((pf & P_SPB) === 0 && !mayFind(value, 0, n, (pf & (P_SQ | P_DQ)) === 0 ? BSL_BARE : BSL_QUOTED, true)) return undefined;
+    // A `%` is none either where pctInert holds (mayFind's `pct` mode): `%'\;` repeated ran every
+    // pass. Only with a separator (P_SEP): without one the passes read a `%` word cheaply (the
+    // lexer's capped runs: 1 MB of `%25` or `%41%42x` is one word), cheaper than the walk here.
+    const pct = (pf & P_PCT) !== 0;
+    if ((pf & P_SPN) === 0 && (!pct || ((pf & P_SEP) !== 0 && pctInert(value))) && !mayFind(value, 0, n, (pf & (P_SQ | P_DQ)) === 0 ? BSL_BARE : BSL_QUOTED, true, pct)) {
+      return undefined;
+    }
   }
 
   let best: Detection | undefined;

@@ -1229,3 +1229,58 @@ t.test('the PowerShell call operator after many blanks, or on a `.` word written
   for (const u of ['`\\\'(', '\\x(', "-('\\0", 'x:/&0', '`.', '`".']) t.equal(detectShellInjection(u.repeat(4000)), undefined, JSON.stringify(u));
   t.end();
 });
+
+// ---------------------------------------------------------------------------------------------------
+// `%`, `^` and escaped separators (session 16, round 2): mayFind reads a `%` as a plain character
+// where pctInert holds, a `^` before a word boundary (caretPlainBefore) and, with quotes, a backslash
+// before `;`, `&` or `|` as one. A seeded table of values
+// built from `%`-words (cmd.exe slices, `%VAR%` paths, `%comspec%`, `for %v`), escaped separators and
+// punctuation, with the characters pctInert looks for removed from a third of them, is judged with and
+// without the mask; the digest and counts were computed on the code before the change (cd89112). The
+// session's differential (~2 M values) caught a plant of each of pctInert's tests, of BSL_BARE and of
+// a caret read as plain before a quote.
+// ---------------------------------------------------------------------------------------------------
+t.test('percent and escaped separators: verdicts on a seeded table are those of the code before', (t) => {
+  const r = prng(1602);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)] as T;
+  const PF = ['^', '(^', '^;', '^ ', '^^', 'w^h^o^a^m^i', '^id', '^(', '^|', '^+', "^'", '^%', '%', '%', "%'\\;", '(%', '%%', '%a%', '%x%\\', '\\;', '\\&', '\\|', '\\\\;', "'", '"', ';', '&', '|', '(', ')', ' ', 'x', 'a', 'i', 'd', 'w', 'h', 'c', ':', '/', '*', '?', '{', '}', '!', '-', '0', '\\', '~', '\t', 'C:', '\\x'];
+  const PW = [
+    'id', 'wh\\;oami', 'i\\;d', '%comspec%', '%COMSPEC%', 'for %i in (a) do b', 'for /f %i in (x) do y', 'x|%{whoami}', '| % {id}',
+    '%windir%\\system32\\calc.exe', '%a%.bat', '%a%\\b.exe', 'type %userprofile%\\x', "C:'\\;'", "'\\;id'", '\\;id', '\\&id', '\\|id',
+    '%x%\\;y', "%'\\;id", "'w'h'o'a'm'i", '/???/??t', '%SystemRoot%\\x', ':~', '%PATH:~0,1%', '100% sure', '%windir:~0,1%%windir:~1,1%',
+    'c%windir:~-3,1%d', '%a%\\system32\\q', 'x;%b%\\syswow64\\q', '/b\\;in/sh',
+  ];
+  const gen = (): string => {
+    let s = '';
+    const parts = 1 + Math.floor(r() * 8);
+    for (let k = 0; k < parts; k++) {
+      if (r() < 0.3) s += pick(PW);
+      else {
+        const m = 1 + Math.floor(r() * 6);
+        for (let j = 0; j < m; j++) s += pick(PF);
+      }
+    }
+    if (r() < 0.15) s = s.repeat(2 + Math.floor(r() * 6));
+    if (r() < 0.33) s = s.replace(/[.oOyY]/g, '');
+    if (r() < 0.2) s = s.replace(/['"]/g, '');
+    return s;
+  };
+  let h = 0x811c9dc5;
+  const add = (x: string): void => {
+    for (let j = 0; j < x.length; j++) h = Math.imul(h ^ x.charCodeAt(j), 0x01000193);
+  };
+  let findings = 0;
+  let high = 0;
+  for (let i = 0; i < 20000; i++) {
+    const v = gen();
+    const a = detectShellInjection(v);
+    const b = detectShellInjection(v, charMask(v));
+    add(`${i}:${a?.rule ?? '-'}|${a?.confidence ?? '-'}|${b?.rule ?? '-'}|${b?.confidence ?? '-'};`);
+    if (a !== undefined) findings++;
+    if (a?.confidence === 'high') high++;
+  }
+  t.same({ findings, high, digest: (h >>> 0).toString(16) }, { findings: 5412, high: 5184, digest: 'b9f05c85' });
+  // The units themselves: nothing found, the passes not run.
+  for (const u of ["%'\\;", '(%', "'\\;", '(^', '^;']) t.equal(detectShellInjection(u.repeat(4000)), undefined, JSON.stringify(u));
+  t.end();
+});

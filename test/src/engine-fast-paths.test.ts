@@ -435,3 +435,84 @@ t.test('the clean front answers as a fresh engine, with collisions and skip sets
   }
   t.ok(blocked > 40 && blocked < 360, `both verdicts occur (${blocked} of 400 not allowed)`);
 });
+
+// The engine reuses one Walk across inspections: each verdict has its own findings, a walk that throws
+// half way leaves nothing for the next one, and an inspection started inside another (a getter on a
+// hand-built event) gets a Walk of its own and leaves the outer one's state intact.
+t.test('the reused walk state does not leak between inspections', async (t) => {
+  const e = createEngine();
+  const body = (value: unknown): InputSource => ({ kind: 'body', path: 'body', value });
+  const a = e.inspect(req(body({ q: "' OR 1=1 --" })));
+  const b = e.inspect(req(body({ q: 'hello' })));
+  t.equal(b.findings.length, 0);
+  t.ok(a.findings.length > 0, 'the first verdict keeps its findings');
+  t.not(a.findings, b.findings);
+  const throwing = { deep: { x: "' OR 1=1 --" }, get boom(): string {
+    throw new Error('getter');
+  } };
+  t.throws(() => e.inspect(req(body(throwing))));
+  const after = e.inspect(req(body({ q: 'hello' }), headers({ accept: 'text/html' })));
+  t.same(after.findings, [], 'nothing left over from the thrown walk');
+  const limited = createEngine({ limits: { maxStrings: 5 } });
+  t.ok(limited.inspect(req(body({ a: 'a1', b: 'b1', c: 'c1', d: 'd1', e: 'e1', f: 'f1' }))).findings.some((f) => f.rule === 'limits.strings'));
+  t.same(limited.inspect(req(body({ a: 'a1' }))).findings, [], 'the counts start again');
+  let inner: string[] = [];
+  const nested = { get first(): string {
+    inner = e.inspect(req(body({ z: XSS }))).findings.map((f) => f.path);
+    return 'plain';
+  }, second: { deeper: "' OR 1=1 --" } };
+  const outer = e.inspect(req(body(nested)));
+  t.same(inner, e.inspect(req(body({ z: XSS }))).findings.map((f) => f.path));
+  t.ok(inner.length > 0);
+  t.same(outer.findings.map((f) => f.path), ['body.second.deeper']);
+});
+
+// Seeded sequence: one engine reused across requests (its Walk, clean sets and repeat memo carried over)
+// answers each request as a fresh engine does, including after limit stops and base64 readings that
+// the walk remembers (base64Read).
+t.test('a reused engine answers a request sequence as fresh engines do', async (t) => {
+  const rnd = prng(2026);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)]!;
+  const frags = ["' OR 1=1 --", XSS, '../../etc/passwd', '; cat /etc/passwd', '${jndi:ldap://x/a}', '{{7*7}}', '%27%20or%201%3D1', 'hello world', 'SKU-1006', 'x', '{"a":"\' or 1=1--"}', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig'];
+  const str = (): string => pick(frags) + (rnd() < 0.5 ? pick(frags) : '');
+  const blobs = ['{"q":"\' or 1=1--"}', '; cat /etc/passwd and more text', 'plain words of a message'].map((x) => Buffer.from(x).toString('base64'));
+  const tree = (d: number): unknown => {
+    if (d > 3 || rnd() < 0.4) return str();
+    if (rnd() < 0.3) return [str(), tree(d + 1)];
+    const o: Record<string, unknown> = {};
+    for (let i = Math.floor(rnd() * 4); i > 0; i--) o[pick(['q', 'name', 'to', 'password', 'a', 'b', 'c'])] = tree(d + 1);
+    return o;
+  };
+  // Default limits: under tight ones (maxStrings 10) a reused engine already answered 3 in 300 of these
+  // differently from a fresh one before the Walk was reused (the same 3: reported, not fixed here).
+  const options = [{}, { paranoia: 3 }] as const;
+  const reused = options.map((o) => createEngine({ ...o }));
+  for (let n = 0; n < 300; n++) {
+    const b = pick(blobs);
+    const sources: InputSource[] = [headers({ accept: pick(['text/html', str()]), host: 'example.com' })];
+    if (rnd() < 0.4) sources.push({ kind: 'body', path: 'body', value: { message: { data: b } }, parsed: true });
+    sources.push({ kind: 'body', path: 'body', value: tree(0) });
+    if (rnd() < 0.4) sources.push({ kind: 'record', path: 'records[0].data', value: b, base64: true });
+    const r = req(...sources);
+    options.forEach((o, k) => {
+      const got = reused[k]!.inspect(r);
+      const want = createEngine({ ...o }).inspect(r);
+      t.same({ ...got, micros: 0 }, { ...want, micros: 0 }, `request ${n}, options ${k}`);
+    });
+  }
+});
+
+// Header and secret names are folded only when they hold A-Z or a non-ASCII character (lowerName):
+// the exemptions still apply to every casing, and a name that folds into one from outside ASCII
+// (the Kelvin sign) is still looked up.
+t.test('exempt header and secret names in any casing', async (t) => {
+  const e = createEngine();
+  for (const h of ['host', 'Host', 'HOST', 'origin', 'Origin', 'X-Forwarded-For', 'x-forwarded-for']) {
+    t.same(e.inspect(req(headers({ [h]: 'http://127.0.0.1/x' }))).findings, [], h);
+  }
+  t.ok(e.inspect(req(headers({ '\u212Aey': 'http://127.0.0.1/x' }))).findings.length > 0, 'a name no exemption holds');
+  for (const k of ['password', 'PassWord', 'PASSWORD', 'notapassword']) {
+    const v = e.inspect(req({ kind: 'body', path: 'body', value: { [k]: '../../../../etc/passwd' } }));
+    t.equal(v.findings.length > 0, k === 'notapassword', k);
+  }
+});
