@@ -682,3 +682,18 @@ t.test('dense punctuation: verdicts pinned on a seeded table (quiet escapes)', a
   t.equal(detectCodeInjection('new Function<'), undefined);
   for (const u of ['\\x(', "-('\\0", "`\\'("]) t.equal(detectCodeInjection(u.repeat(2000)), undefined, JSON.stringify(u));
 });
+
+// Round 2: bracket concatenation counts only where some `[` has a string next (after blanks,
+// comments and `+`): stringInBracket. The digest is the base build's (cd89112); it caught planted
+// look-aheads that did not skip `+`, block comments or line comments.
+const BRACKET_PIECES = [...'[[]]\'\'"`++ \t\n\r/*x1().,;=\\'].concat(['\u00a0', '\u2028', '/*', '*/', '//', "'con'", "'structor'", '"con"', '"structor"', '`con`', '`structor`', "'proc'", "'ess'", "'main'", "'Module'", "'ev'", "'al'", '${', "['con'+'structor']", "[+'con'+'structor']", "[/**/'con'+'structor']", "[//\n'con'+'structor']", "[1+'con'+'structor']", "('return process')()", '[x+', "'[x+", 'the fit ']);
+
+t.test('dense punctuation: verdicts pinned on a seeded table (bracket concatenation)', async (t) => {
+  const table = verdictTable(162, BRACKET_PIECES, 3000);
+  const pad = 'x'.repeat(170);
+  const all = table.concat(table.map((s) => pad + s));
+  t.equal(all.filter((s) => detectCodeInjection(s) !== undefined).length, 1478, 'findings in the table');
+  t.equal(verdictDigest(all.map((s) => verdictKey(detectCodeInjection(s)) + verdictKey(detectCodeInjection(s, charMask(s))))), 'e5748033');
+  t.equal(detectCodeInjection("x[ + /* a */ // b\n 'con'+'structor']")?.rule, 'code.bracket-notation');
+  t.equal(detectCodeInjection("'[x+".repeat(3000)), undefined);
+});

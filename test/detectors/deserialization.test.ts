@@ -585,3 +585,16 @@ t.test('dense punctuation: verdicts pinned on a seeded table (colons, @ and ! ru
   const pad = 'The fit is relaxed and the cotton soft. '.repeat(3);
   t.equal(verdictDigest(table.map((s) => verdictKey(detectDeserialization(pad + s)))), '29f88541');
 });
+
+// Round 2: mayMarkLong searches for ND_FUNC, `__js_function` and `__type` whole instead of asking
+// checkUnderscore at every `_$` and `__`. Long values only (after the pad, or `__` runs): the digest
+// is the base build's (cd89112); it caught a planted gate without its `__type` search.
+const UNDERSCORE_PIECES = [...'_$_:"\' {}\\x'].concat(['__', '_$', '$$', '_$$ND_FUNC$$_', '_$$ND_FUNC$$_function(){require("child_process").exec("id")}()', '__js_function', '"__js_function":"function(){return 1}()"', '__type', '"__type":"System.Windows.Data.ObjectDataProvider, PresentationFramework"', '__typeX', '__js_functionX', '"$type":"System.IO.FileInfo, mscorlib"', 'function', '()']);
+
+t.test('dense punctuation: verdicts pinned on a seeded table (_$ and __ runs, long values)', async (t) => {
+  const table = verdictTable(162, UNDERSCORE_PIECES, 3000);
+  const pad = 'The fit is relaxed and the cotton soft. '.repeat(3);
+  const long = table.map((s, i) => (i % 2 === 0 ? pad + s : '__'.repeat(80) + s));
+  t.equal(long.filter((s) => detectDeserialization(s) !== undefined).length, 2187, 'findings in the table');
+  t.equal(verdictDigest(long.map((s) => verdictKey(detectDeserialization(s)) + verdictKey(detectDeserialization(s, charMask(s))))), '85976405');
+});

@@ -568,3 +568,19 @@ t.test('dense punctuation: verdicts pinned on a seeded table (Razor @ runs)', as
   t.equal(table.filter((s) => detectTemplateInjection(s) !== undefined).length, 2957, 'findings in the table');
   t.equal(verdictDigest(table.map((s) => verdictKey(detectTemplateInjection(s)))), 'f9d2d01c');
 });
+
+// Round 2: scanRazor remembers short names it judged inert (RAZOR_INERT, shared by every call). The
+// table mixes inert and dangerous short names with what follows them, and is judged twice: the
+// second time every inert name is remembered. The digest is the base build's (cd89112); it caught a
+// planted memo that also kept names judged dangerous.
+const RAZOR_PIECES = [...'@(). x$_{"\'é'].concat(['@ab(', '@IO(', '@IO.', '@io(', '@os.', '@os(', '@Sys.', '@Dir(', '@ENV(', '@File(', '@ab.cd(', '@a1(', '@eval(', '@exec(', '@app(', '@self.', '@x', '"id")', "'id')", '.popen(', '.Start(', '.system(', '(1)', 'Process', 'System']);
+
+t.test('dense punctuation: Razor names judged once (verdicts pinned, cold and warm)', async (t) => {
+  const table = verdictTable(162, RAZOR_PIECES, 3000);
+  for (const pass of ['cold', 'warm']) {
+    t.equal(table.filter((s) => detectTemplateInjection(s) !== undefined).length, 923, `findings (${pass})`);
+    t.equal(verdictDigest(table.map((s) => verdictKey(detectTemplateInjection(s)))), 'd9545fb5', pass);
+  }
+  t.equal(detectTemplateInjection('@ab( @ab( @IO.popen("id")')?.confidence, 'high');
+  t.equal(detectTemplateInjection('@ab('.repeat(4000)), undefined);
+});

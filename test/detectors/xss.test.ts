@@ -1124,3 +1124,18 @@ t.test('dense punctuation: verdicts pinned on a seeded table (&{, scheme colons)
   t.equal(detectXss(`&{x}(&{y=}`)?.rule, 'xss.js-breakout');
   t.equal(detectXss(`&{x}(&{y}=`), undefined);
 });
+
+// Round 2: the `<` units of the sweep (`<:{`, `<-:`, `<:\:`): a short name ending in `:` starts
+// nothing unless a blank follows (a namespace prefix), and the tag-name scan skips every `<` that
+// ltMayStartName rules out. The digest is the base build's (cd89112); it caught a planted
+// ltMayStartName that dropped the namespace prefix (`<x: script>`).
+const LT_PIECES = [...'<<<:-_ \t\0x{\\.>/"=?!'].concat(['script', 'iframe', 'embed', 'svg', 'x:', 'xs:', '<x: script>', '< script>', '<s c r i p t>', ' f o r m', '<?import', '<!ATTLIST a onclick', '<:{', '<-:', '<:\\:', 'ScRiPt', 'x:iframe ', 'abc:', 'onload=alert(1)', 'javascript:']);
+
+t.test('dense punctuation: verdicts pinned on a seeded table (<:{, <-:, namespace prefixes)', async (t) => {
+  const table = verdictTable(162, LT_PIECES, 4000);
+  t.equal(table.filter((s) => detectXss(s) !== undefined).length, 2717, 'findings in the table');
+  t.equal(verdictDigest(table.map((s) => verdictKey(detectXss(s)))), '99d5c5e6');
+  t.equal(detectXss('<x: script>')?.rule, 'xss.script-tag');
+  t.equal(detectXss('<x:{<x: script>')?.rule, 'xss.script-tag');
+  t.equal(detectXss('<:{'.repeat(4000)), undefined);
+});
