@@ -3,7 +3,7 @@ import t from 'tap';
 import { detectDeserialization, detectDeserializationTypeHint } from '../../src/detectors/deserialization';
 import { charMask } from '../../src/charclass';
 import { createEngine } from '../../src/engine';
-import { prng } from '../helpers/prng';
+import { verdictDigest, verdictKey, verdictTable } from '../helpers/verdict-table';
 
 /** Base64 of a string, for building encoded vectors without copying any payload list. */
 const b64 = (s: string): string => Buffer.from(s, 'latin1').toString('base64');
@@ -555,25 +555,6 @@ t.test('PHP serialize() colons found among colon runs and other colons', async (
 // sweep's dense units and attack fragments, as the build before the speed work gave them. A fast
 // path that changes any verdict changes the digest (the same table caught a planted change of each
 // fast path: anyPhpColon, anyJavaType and anyYamlTag, each dropping one of its cases).
-function verdictTable(seed: number, pieces: readonly string[], count: number): string[] {
-  const r = prng(seed);
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) {
-    let s = '';
-    if (r() < 0.3) s = pieces[Math.floor(r() * pieces.length)]!.repeat(1 + Math.floor(r() * 12));
-    const len = 1 + Math.floor(r() * 14);
-    for (let k = 0; k < len; k++) s += pieces[Math.floor(r() * pieces.length)]!;
-    if (r() < 0.08) s = s.repeat(24);
-    out.push(s);
-  }
-  return out;
-}
-function verdictDigest(verdicts: readonly string[]): string {
-  let h = 0x811c9dc5;
-  for (const v of verdicts) for (let k = 0; k < v.length; k++) h = Math.imul(h ^ v.charCodeAt(k), 0x01000193) >>> 0;
-  return h.toString(16);
-}
-const verdictKey = (d: { rule: string; confidence: string } | undefined): string => (d === undefined ? '-;' : `${d.rule}|${d.confidence};`);
 
 const DESER_PIECES = [...':;{}"0123+ aOCsx/&@!<r'].concat(['@type', '"@type":"com.sun.rowset.JdbcRowSetImpl"', '!!python/object/apply:os.system', '!ruby/object:Gem', '!<tag:yaml.org,2002:python/object/apply:os.system', '{"@class":"com.sun.rowset.JdbcRowSetImpl"}', 'O:8:"stdClass":0:{}', 'a:2:{i:0;s:1:"x";}', 's:4:"test";', 'O:', 'C:', 'a:', 's:', '::1 ', "'::'", 'x:/&0', 'a: b&', 'O:+8:', 'the fit ']);
 

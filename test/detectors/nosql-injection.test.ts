@@ -1,7 +1,7 @@
 import t from 'tap';
 import { detectNoSqlInjection, detectNoSqlInjectionKey } from '../../src/detectors/nosql-injection';
 import { charMask } from '../../src/charclass';
-import { prng } from '../helpers/prng';
+import { verdictDigest, verdictKey, verdictTable } from '../helpers/verdict-table';
 
 /** Values that must be detected at `high`. Written for this project. */
 const HIGH_VALUES: readonly string[] = [
@@ -355,25 +355,6 @@ t.test('with the value mask, no quote, parenthesis or brace: connectors judged r
 // sweep's dense units and attack fragments, as the build before the speed work gave them. A fast
 // path that changes any verdict changes the digest (the same table caught a planted change of each
 // fast path: operatorInText passing over names of three characters).
-function verdictTable(seed: number, pieces: readonly string[], count: number): string[] {
-  const r = prng(seed);
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) {
-    let s = '';
-    if (r() < 0.3) s = pieces[Math.floor(r() * pieces.length)]!.repeat(1 + Math.floor(r() * 12));
-    const len = 1 + Math.floor(r() * 14);
-    for (let k = 0; k < len; k++) s += pieces[Math.floor(r() * pieces.length)]!;
-    if (r() < 0.08) s = s.repeat(24);
-    out.push(s);
-  }
-  return out;
-}
-function verdictDigest(verdicts: readonly string[]): string {
-  let h = 0x811c9dc5;
-  for (const v of verdicts) for (let k = 0; k < v.length; k++) h = Math.imul(h ^ v.charCodeAt(k), 0x01000193) >>> 0;
-  return h.toString(16);
-}
-const verdictKey = (d: { rule: string; confidence: string } | undefined): string => (d === undefined ? '-;' : `${d.rule}|${d.confidence};`);
 
 const NOSQL_PIECES = [...'$a[]{}:,"\' x;'].concat(['$ne', '$gt', '$where', '$regex', '$in', '$or', '$a', '{"$ne":1}', '[$ne]', ', $where: "sleep(1)"', 'a$', 'the fit ']);
 

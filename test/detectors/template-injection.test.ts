@@ -2,7 +2,7 @@ import t from 'tap';
 import { detectTemplateInjection } from '../../src/detectors/template-injection';
 import { charMask } from '../../src/charclass';
 import { DETECTORS } from '../../src/detectors/index';
-import { prng } from '../helpers/prng';
+import { verdictDigest, verdictKey, verdictTable } from '../helpers/verdict-table';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -541,25 +541,6 @@ t.test('format-field walks: the remembered `__` search finds every field after b
 // sweep's dense units and attack fragments, as the build before the speed work gave them. A fast
 // path that changes any verdict changes the digest (the same table caught a planted change of each
 // fast path: scanRazor skipping names of up to five characters).
-function verdictTable(seed: number, pieces: readonly string[], count: number): string[] {
-  const r = prng(seed);
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) {
-    let s = '';
-    if (r() < 0.3) s = pieces[Math.floor(r() * pieces.length)]!.repeat(1 + Math.floor(r() * 12));
-    const len = 1 + Math.floor(r() * 14);
-    for (let k = 0; k < len; k++) s += pieces[Math.floor(r() * pieces.length)]!;
-    if (r() < 0.08) s = s.repeat(24);
-    out.push(s);
-  }
-  return out;
-}
-function verdictDigest(verdicts: readonly string[]): string {
-  let h = 0x811c9dc5;
-  for (const v of verdicts) for (let k = 0; k < v.length; k++) h = Math.imul(h ^ v.charCodeAt(k), 0x01000193) >>> 0;
-  return h.toString(16);
-}
-const verdictKey = (d: { rule: string; confidence: string } | undefined): string => (d === undefined ? '-;' : `${d.rule}|${d.confidence};`);
 
 const SSTI_PIECES = [...'@()._ x^&`]{}$#%'].concat(['@x', '@x(', '@T(', '@IO.popen("id")', '@os.system("id")', '@IO', '@io.x', '@System.Diagnostics.Process.Start("cmd")', '@(1+1)', '@Process.Start(', '@eval(', 'x@@', '@_]', 'a&`@', '{{7*7}}', '${7*7}', 'the fit ']);
 
