@@ -4180,7 +4180,8 @@ function mayFind(v: string, from: number, to: number, bsl = BSL_NONE, tick = fal
     switch (k) {
       case Q_BOUND:
         // `& (…)`, `.(…)`: PowerShell's call operator runs what the expression joins (`'i'+'ex'`), a
-        // name no single run spells (Pass.psOpen). A look-back over at most 8 blanks: still linear.
+        // name no single run spells (Pass.psOpen). The look-back reads every blank (the lexer skips any
+        // number of them): each is read at most once more, still linear.
         if (c === 40 && callOperatorBefore(v, i - 1, from)) return true;
         if (wordBsl) {
           if (projectionMay(v, wb, i - 1)) return true;
