@@ -781,6 +781,38 @@ class Walk {
         if (typeof read === 'string') this.string(read, depth, false);
         else if (Array.isArray(read)) for (let i = 0; i < read.length && !this.stopped; i++) this.string(read[i] as string, depth, false);
       }
+    } else if (!parsed && (v instanceof Map || v instanceof Set || v instanceof String)) {
+      // Hand-built events only (JSON never makes these): a Map's or a Set's entries and a boxed
+      // string's text are what the handler reads (`m.get('q')`, `String(s)`), and a for-in over them
+      // sees nothing (a boxed string: one character at a time). Cost: three instanceof tests per
+      // object of an unparsed event, none for parsed bodies.
+      if (v instanceof String) this.string(v.valueOf(), depth + 1, false);
+      else if (v instanceof Set) {
+        let i = 0;
+        for (const item of v) {
+          if (this.stopped) break;
+          this.segs.push(i++);
+          this.value(item, depth + 1, parentKey);
+          this.segs.pop();
+        }
+      } else {
+        let i = 0;
+        for (const [k, item] of v as Map<unknown, unknown>) {
+          if (this.stopped) break;
+          if (typeof k === 'string') {
+            this.segs.push(k);
+            this.key(k, parentKey);
+            this.value(item, depth + 1, k);
+          } else {
+            // A key that is no string (an object, a number) is inspected as a value.
+            this.segs.push(i);
+            this.value(k, depth + 1, parentKey);
+            this.value(item, depth + 1, parentKey);
+          }
+          this.segs.pop();
+          i++;
+        }
+      }
     } else {
       const obj = v as Record<string, unknown>;
       const headers = depth === 0 && this.inHeader;

@@ -409,3 +409,23 @@ t.test('bytes nested in an event are read as the UTF-8 text a handler makes of t
   t.equal(small.inspect(rec({ blob: Buffer.alloc(60, 0x61) })).action, 'allow', 'bytes at the limit');
   t.equal(small.inspect(rec({ blob: Buffer.alloc(61, 0x61) })).findings[0]?.rule, 'limits.bytes', 'one past');
 });
+
+t.test('hand-built events: Map and Set entries and boxed strings are inspected, with their paths', async (t) => {
+  const e = createEngine({ log: false });
+  const attack = "x' OR '1'='1";
+  const where = (value: unknown): string[] => e.inspect(req([body(value)])).findings.map((f) => `${f.class} ${f.path}`);
+  t.same(where({ m: new Map([['q', attack]]) }), ['sqli body.m.q'], 'a Map value, under its key');
+  t.same(where({ m: new Map([[attack, 'x']]) }).map((w) => w.split(' ')[0]), ['sqli'], 'a Map key');
+  t.same(where({ m: new Map<unknown, unknown>([[{ note: attack }, 1]]) }), ['sqli body.m[0].note'], 'an object used as a Map key');
+  t.same(where({ s: new Set(['ok', attack]) }), ['sqli body.s[1]'], 'a Set item');
+  // eslint-disable-next-line no-new-wrappers
+  t.same(where({ b: new String(attack) }), ['sqli body.b'], 'a boxed string, whole');
+  t.same(where({ m: new Map([['a', new Set([new Map([['z', 'plain text']])])]]) }), [], 'nested, benign');
+  // A cycle through a Map is skipped, not followed forever.
+  const m = new Map<string, unknown>();
+  m.set('self', m);
+  m.set('q', attack);
+  t.same(where({ m }), ['sqli body.m.q'], 'a Map holding itself');
+  // JSON bodies never hold these: a parsed body is walked as before.
+  t.same(where(JSON.stringify({ q: attack })).map((w) => w.split(' ')[0]), ['sqli'], 'JSON text body');
+});
