@@ -411,7 +411,7 @@ t.test('bytes nested in an event are read as the UTF-8 text a handler makes of t
 });
 
 t.test('hand-built events: Map and Set entries and boxed strings are inspected, with their paths', async (t) => {
-  const e = createEngine({ log: false });
+  const e = createEngine();
   const attack = "x' OR '1'='1";
   const where = (value: unknown): string[] => e.inspect(req([body(value)])).findings.map((f) => `${f.class} ${f.path}`);
   t.same(where({ m: new Map([['q', attack]]) }), ['sqli body.m.q'], 'a Map value, under its key');
