@@ -6,19 +6,9 @@
  */
 import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
 import * as ev from '../test/helpers/lambda-events';
+import { prng as rng } from '../test/helpers/prng';
 import type { LibddwafRequest } from './peers/libddwaf';
 
-/** A small seeded PRNG (mulberry32): the same bodies on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   'soft cotton jersey with a relaxed fit and ribbed collar machine washable at 30 degrees ' +
