@@ -5,10 +5,17 @@
  * regular expressions, and never throws: malformed input decodes to what can be decoded.
  */
 
-/** The value of each ASCII hex digit, -1 for every other ASCII character. */
-const HEX = new Int8Array(128).fill(-1);
-for (let c = 0; c < 10; c++) HEX[48 + c] = c;
-for (let c = 0; c < 6; c++) HEX[65 + c] = HEX[97 + c] = 10 + c;
+/**
+ * The value of each ASCII hex digit, -1 for every other ASCII character. Filled in a function of its
+ * own, not by loops among the module's top-level statements (a bundle hoists those into its one
+ * top-level function: see test/adapters/cold-start.test.ts, "no loop at the top level").
+ */
+const HEX = ((): Int8Array => {
+  const t = new Int8Array(128).fill(-1);
+  for (let c = 0; c < 10; c++) t[48 + c] = c;
+  for (let c = 0; c < 6; c++) t[65 + c] = t[97 + c] = 10 + c;
+  return t;
+})();
 
 /**
  * The value of hex digit `c`, or -1 (for anything, NaN included). A table load rather than two range

@@ -21,6 +21,26 @@ t.test('percentDecode', async (t) => {
   for (const [input, expected, plus] of cases) t.equal(percentDecode(input, plus), expected, input);
 });
 
+// The hex-digit table (HEX, filled in a function at load): every ASCII character pinned through the
+// three decoders that read it. A hex digit of either case is its value; nothing else decodes.
+t.test('hex digits: every ASCII character, every decoder that reads them', async (t) => {
+  let digits = 0;
+  for (let c = 0; c < 128; c++) {
+    const ch = String.fromCharCode(c);
+    const v = /^[0-9a-fA-F]$/.test(ch) ? parseInt(ch, 16) : -1;
+    const got = [percentDecode(`%4${ch}`), escapeDecode(`\\x4${ch}`)];
+    if (v < 0) {
+      t.same(got, [`%4${ch}`, `\\x4${ch}`], `char ${c} is no hex digit`);
+      continue;
+    }
+    digits++;
+    const low = String.fromCharCode(0x40 + v);
+    t.same([...got, htmlDecode(`&#x4${ch};`)], [low, low, low], `char ${c} is hex digit ${v} (low nibble)`);
+    if (v < 8) t.equal(percentDecode(`%${ch}1`), String.fromCharCode(v * 16 + 1), `char ${c} is hex digit ${v} (high nibble)`);
+  }
+  t.equal(digits, 22);
+});
+
 t.test('htmlDecode', async (t) => {
   const cases: Array<[string, string]> = [
     ['&lt;svg onload=alert(1)&gt;', '<svg onload=alert(1)>'],
