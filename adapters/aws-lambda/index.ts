@@ -141,14 +141,16 @@ export function protect<TEvent = any, TResult = any>(
 
       meta.sourceIp = n.request.ip;
       // Rate and cost first: the cheapest check, and a flood must not buy inspection time either.
-      admission = rt.admit(n.request, meta, n.kind === 'http', context?.memoryLimitInMB);
+      // One clock reading for the admission's time and the inspection's start (see Runtime.admit).
+      const at = performance.now();
+      admission = rt.admit(n.request, meta, n.kind === 'http', context?.memoryLimitInMB, at);
       const d = admission.decision;
       if (n.kind === 'http' && (d.action === 'throttle' || d.action === 'shed') && stream === undefined) {
         const r = rateLimitedResponse(n.trigger, n.multiValue, d, meta.requestId);
         rt.end();
         return Promise.resolve(r);
       }
-      const verdict = rt.check(n.request, meta);
+      const verdict = rt.check(n.request, meta, at);
       if (verdict.action === 'block') {
         const r = blocked(n, verdict, meta, stream);
         rt.end();

@@ -28,7 +28,7 @@ export interface Runtime {
    * Inspects and reports. Never throws: a failure inside the library is logged (once per instance)
    * and becomes `allow`, or `block` when the user chose `failClosed`.
    */
-  check(req: InspectionRequest, meta: InvocationMeta): Verdict;
+  check(req: InspectionRequest, meta: InvocationMeta, startedAt?: number): Verdict;
   /**
    * When the last `check` began (`start`) and its inspection ended (`end`), by performance.now(), for
    * an adapter that times the handler after it: read right after `check` returns (the next check
@@ -65,8 +65,12 @@ export interface Runtime {
    * (429) or `shed` (503) decision is logged here; the adapter answers with `status` and
    * `Retry-After`. `done(durationMs)` accounts the invocation's cost afterwards. `memoryMb`: the
    * function's memory as the platform reports it per invocation (Lambda's `context.memoryLimitInMB`).
+   * `at`: performance.now() read by the caller just before, which it then passes to `check` as its
+   * `startedAt` too: the guard's wall clock is derived from it (see wallAt) instead of a Date.now()
+   * of its own. One clock read fewer per invocation (~0.1 µs where the clock is a system call, as on
+   * the bench's machine); the inspection's `micros` then include the admission (~0.3 µs).
    */
-  admit(req: InspectionRequest, meta: InvocationMeta, http: boolean, memoryMb?: number | string): Admission;
+  admit(req: InspectionRequest, meta: InvocationMeta, http: boolean, memoryMb?: number | string, at?: number): Admission;
   /** The denial-of-wallet guard (stats, flush), when enabled. */
   readonly dow: DowGuard | undefined;
   /** Metrics, integrity, egress watch, audit report (src/visibility.ts). */
@@ -209,7 +213,20 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
           ...(rawDow as DowOptions | undefined),
         });
 
-  const admit = (req: InspectionRequest, meta: InvocationMeta, http: boolean, memoryMb?: number | string): Admission => {
+  // Wall-clock time (ms) at a performance.now() reading: the monotonic reading plus an offset taken
+  // from Date.now() at most once a second (and whenever the monotonic clock seems to have gone back),
+  // so a wall-clock step is followed within a second, as the guard's one-second buckets are.
+  let wallOffset = 0;
+  let wallSyncedAt = -Infinity;
+  const wallAt = (t: number): number => {
+    if (!(t - wallSyncedAt < 1000 && t >= wallSyncedAt)) {
+      wallOffset = Date.now() - t;
+      wallSyncedAt = t;
+    }
+    return Math.floor(wallOffset + t);
+  };
+
+  const admit = (req: InspectionRequest, meta: InvocationMeta, http: boolean, memoryMb?: number | string, at?: number): Admission => {
     if (dow === undefined) return ALLOW_ADMISSION;
     let info: AdmitInfo;
     let decision: Decision;
@@ -231,7 +248,7 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
       const key = http ? callerKey(dow.options.perCaller?.key, { ip: req.ip, headers, route }) : undefined;
       // The guard's clock is Date.now() (created without deps above): read here, to derive the end
       // time from it (see Admission.done); the guard reads none itself then.
-      info = { key, route, anonymous: http && anonymous, now: Date.now() };
+      info = { key, route, anonymous: http && anonymous, now: at !== undefined && Number.isFinite(at) ? wallAt(at) : Date.now() };
       decision = dow.admit(info);
     } catch (err) {
       fail(err, meta);
@@ -315,9 +332,9 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
   }
 
   const lastCheck = { start: NaN, end: NaN };
-  const check = (req: InspectionRequest, meta: InvocationMeta): Verdict => {
+  const check = (req: InspectionRequest, meta: InvocationMeta, startedAt?: number): Verdict => {
     let verdict: Verdict;
-    const t0 = performance.now();
+    const t0 = startedAt !== undefined && Number.isFinite(startedAt) ? startedAt : performance.now();
     lastCheck.start = t0;
     lastCheck.end = NaN;
     try {

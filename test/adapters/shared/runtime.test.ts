@@ -55,6 +55,32 @@ t.test('Admission.done: the end time from the admission reading and the time sin
   t.equal(calls[2]!.endedAt, undefined, 'nor from a NaN');
 });
 
+t.test('admit with the caller\'s clock reading: the wall clock derived from it, the check started at it', async (t) => {
+  const rt = createRuntime('aws', { log: false, sinks: false });
+  const infos: AdmitInfo[] = [];
+  const dow = rt.dow!;
+  const admit = dow.admit.bind(dow);
+  dow.admit = (info) => {
+    infos.push({ ...info });
+    return admit(info);
+  };
+  for (let i = 0; i < 3; i++) {
+    const w0 = Date.now();
+    const at = performance.now();
+    rt.admit(clean, meta(), true, undefined, at);
+    const v = rt.check(clean, meta(), at);
+    const w1 = Date.now();
+    t.equal(v.action, 'allow');
+    t.equal(rt.lastCheck.start, at, 'the check starts at the reading it was given');
+    const now = infos[infos.length - 1]!.now!;
+    t.ok(Number.isInteger(now) && now >= w0 - 1 && now <= w1, `whole milliseconds of the wall clock (${now} in ${w0}..${w1})`);
+    await new Promise((r) => setTimeout(r, i === 1 ? 1100 : 5));
+  }
+  rt.admit(clean, meta(), true, undefined, Number.NaN);
+  const w = Date.now();
+  t.ok(Math.abs(infos[infos.length - 1]!.now! - w) <= 1, 'a reading that is no number: Date.now() as before');
+});
+
 t.test('the Lambda wrapper times the handler within the invocation and gives the guard its end time', async (t) => {
   // Every guard shares the prototype: catch what the wrapper's guard is told.
   const proto = Object.getPrototypeOf(createRuntime('aws', { log: false, sinks: false }).dow!) as { record(info: AdmitInfo, ms: number, endedAt?: number): void };
@@ -80,7 +106,9 @@ t.test('the Lambda wrapper times the handler within the invocation and gives the
     t.equal(r.statusCode, 200, q);
     const s = seen[seen.length - 1]!;
     t.ok(s.ms >= 0 && s.ms <= p1 - p0, `the handler's time lies within the invocation (${q})`);
-    t.ok(s.now !== undefined && s.now >= w0 && s.now <= w1, 'the admission reading');
+    // Derived from the inspection's performance.now() reading (Runtime.admit's `at`) and an offset
+    // from Date.now(), whose whole milliseconds can put it one below a Date.now() read just before.
+    t.ok(s.now !== undefined && s.now >= w0 - 1 && s.now <= w1, 'the admission reading');
     t.ok(s.endedAt !== undefined && s.endedAt >= s.now! && s.endedAt <= w1, 'an end time between it and the end');
   }
   t.equal(seen.length, 2);
