@@ -1895,13 +1895,24 @@ BS_INERT[41] = 0;
  * and a name character spells one character (`\x` with no two hex digits after it is `x`, `\0`-`\7`
  * with no digit after it a control character, `\n` `\t` … control characters, any other letter,
  * digit, `_` or `$` itself), which joins no name when no name character or backslash stands on either
- * side. Not quiet: `\u` (\u0065 spells any character), `\\` (the second one may start `\u` in code),
+ * side (an octal digit with no digit after it spells a control character: quiet wherever it stands). Not quiet: `\u` (\u0065 spells any character),
  * a line break (a continuation joins `ev\` LF `al`), non-ASCII, and escapes next to a name
  * (`ev\al`, `\x65`, `\e\v`). The prefilter reads `d` as usual after it.
  */
 function quietEscape(v: string, k: number, d: number): boolean {
-  if (d >= 128 || d === 92 || d === 10 || d === 13 || d === 117) return false;
+  if (d >= 128 || d === 10 || d === 13 || d === 117) return false;
+  // (`\\`: a backslash in a string; in code, a stray `\` token before a second one that may start
+  // `\u`. The prefilter reads that second one as an escape of its own next, as it reads any
+  // punctuation `d`: `\\u` is loud there. `\!\`, `x-\\=` ran the analysis: ~35-50 µs/KB.)
   if ((PF_CLASS[d] as number) > PF_ID_PART) return true;
+  // An octal digit with no digit after it: one character of code 0-7 in a string or template (the
+  // lexer's escape() reads up to three octal digits), a `\` token before a number in code. Neither
+  // is a name character, so it joins no names whatever stands on either side (`\0_`, `a\0`, dense
+  // in punctuation soup, each sent the whole value through the analysis: ~40 µs/KB at 64 KB).
+  if (d >= 48 && d <= 55) {
+    const q = k + 2 < v.length ? v.charCodeAt(k + 2) : -1;
+    if (!(q >= 48 && q <= 57)) return true;
+  }
   if (k > 0) {
     const p = v.charCodeAt(k - 1);
     if (p >= 128 || (PF_CLASS[p] as number) <= PF_ID_PART || p === 92) return false;
@@ -1978,6 +1989,15 @@ function stringInBracket(v: string, p: number, skips: CommentEnds): boolean {
   return false;
 }
 
+/** Whether `v` holds an ASCII letter. */
+function hasAsciiLetter(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i) | 0x20;
+    if (c >= 97 && c <= 122) return true;
+  }
+  return false;
+}
+
 /**
  * One pass over the char codes: quotes, escapes, bracket concatenation, and identifiers that any rule
  * needs followed by a code-like character. ~3 ns per character; no allocation.
@@ -2044,8 +2064,14 @@ function prefilter(v: string): number {
     }
     k++;
   }
-  // Bracket concatenation can spell any name: ['con'+'structor'].
-  if (bracket && plus && (mask & (PF_SQ | PF_DQ)) !== 0) mask |= PF_ANALYZE;
+  // Bracket concatenation can spell any name: ['con'+'structor']. Every name the analysis reports on
+  // (CAPABILITY_NAMES, the callees, modules, roots and command words it compares) holds an ASCII
+  // letter, and without one in the value no piece can spell it: a quiet or inert escape spells its
+  // own character or a control character, and those that spell a letter from other characters (`\x`,
+  // `\u`, `\1` + digits) show the letter or are loud (PF_ANALYZE above). So a value without ASCII
+  // letters is not analyzed for its brackets: `(+\["` and `'+[\`$` runs ran the three passes, ~55-60
+  // µs/KB at 64 KB, for no finding. (One more pass, to the first letter: at once in text.)
+  if (bracket && plus && (mask & (PF_SQ | PF_DQ)) !== 0 && hasAsciiLetter(v)) mask |= PF_ANALYZE;
   // Any non-inert escape used to send the value to the analysis, which flags some hints whatever
   // follows them (`new Function<\v`, `__class__` before no follower the gate counts): with a quiet
   // escape, a hint named anywhere still does. Without one, the analysis finds nothing: its names are

@@ -51,6 +51,11 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/** A character of a URL scheme name: a letter, a digit, `+`, `-`, `.` or `_`. */
+function isSchemeChar(c: number): boolean {
+  return isAlpha(c) || isDigit(c) || c === 43 || c === 45 || c === 46 || c === 95;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // IPv4
 // ---------------------------------------------------------------------------------------------------
@@ -978,15 +983,21 @@ function scanUrls(s: string, trimmedStart: number, retries = 0): Hit | undefined
     // a colon on `a: b&` runs).
     if (c < 2) continue;
     const b2 = s.charCodeAt(c - 2);
-    if (!(isAlpha(b2) || isDigit(b2) || b2 === 43 || b2 === 45 || b2 === 46 || b2 === 95)) continue;
-    // Scheme: letters, digits, `+ - . _` before the colon, starting with a letter.
-    let a = c;
+    if (!isSchemeChar(b2)) continue;
+    const b1 = s.charCodeAt(c - 1);
+    if (!isSchemeChar(b1)) continue;
+    // Scheme: letters, digits, `+ - . _` before the colon (32 at most), from its first letter. Each
+    // character is loaded once: the walk back notes the leftmost letter (`first`) where a second
+    // walk forward to it re-read the run (`0x:/&` runs: ~9 loads a colon, ~6 now).
+    let first = isAlpha(b2) ? c - 2 : isAlpha(b1) ? c - 1 : c;
+    let a = c - 2;
     while (a > 0 && c - a < 32) {
       const ch = s.charCodeAt(a - 1);
-      if (isAlpha(ch) || isDigit(ch) || ch === 43 || ch === 45 || ch === 46 || ch === 95) a--;
-      else break;
+      if (!isSchemeChar(ch)) break;
+      a--;
+      if (isAlpha(ch)) first = a;
     }
-    while (a < c && !isAlpha(s.charCodeAt(a))) a++;
+    a = first;
     if (c - a < 2) continue;
     // No slash or backslash after the colon: only `http:` / `https:` followed by a digit or `[` can
     // still be a URL (`09:30`, `key:value` stop here without copying the scheme).
@@ -1162,12 +1173,23 @@ function nameCandidateAt(s: string, a: number, b: number, ascii = false, slow = 
 function knownNameAt(s: string, a: number, b: number): boolean {
   let e = b;
   while (e > a && s.charCodeAt(e - 1) === 46) e--;
-  if (e === a) return false;
+  // Every name and suffix is 4 characters or more and ends in two characters of which NAME_TAIL
+  // knows the shortest: names too short for theirs (`a` of `a/"` runs, every 3 characters), or with a
+  // tail no name has, are answered by two loads, not by the suffix list of their last letter (~3
+  // µs/KB of ~12 on `a/"`). `kubernetes.default` is 18 long and ends in `lt`, which NAME_TAIL does
+  // not know: it is let through from 18.
+  if (e - a < 4) return false;
+  let last = s.charCodeAt(e - 1);
+  if (last >= 65 && last <= 90) last |= 0x20;
+  if (e - a < 18) {
+    let prev = s.charCodeAt(e - 2);
+    if (prev >= 65 && prev <= 90) prev |= 0x20;
+    const min = prev < 128 && last < 128 ? (NAME_TAIL[(prev << 7) | last] as number) : 0;
+    if (min === 0 || e - a < min) return false;
+  }
   const names = NAMES_BY_LENGTH[e - a];
   if (names !== undefined) for (const name of names) if (equalsCI(s, a, e, name)) return true;
   if (e - a >= 18 && equalsCI(s, a, a + 18, 'kubernetes.default')) return true;
-  let last = s.charCodeAt(e - 1);
-  if (last >= 65 && last <= 90) last |= 0x20;
   const sufs = SUFFIXES_BY_LAST[last];
   if (sufs !== undefined) for (const suf of sufs) if (endsWithCI(s, a, e, suf)) return true;
   return false;
@@ -1505,6 +1527,18 @@ function colonNoPort(s: string, k: number, j: number, stop: number, dc: number):
 }
 
 /**
+ * bareHostToken's answer is undefined for the ASCII token s[k, j) (no `candidate`): its host part
+ * (up to `stop`) is a name, not an address (no digit nor `[` first, no `::`), shorter than every
+ * known name and suffix (4: knownNameAt's first test). Asked before the call: `a/"` has such a
+ * token every three characters, each a call into bareHostToken (~12 µs/KB at 64 KB).
+ */
+function shortAsciiName(s: string, k: number, j: number, stop: number, dc: number): boolean {
+  if (dc !== -1) return false;
+  const h0 = s.charCodeAt(k);
+  return h0 !== 91 && !isDigit(h0) && (stop === -1 ? j : stop) - k < 4;
+}
+
+/**
  * For a token s[a, j) that starts with one of `/ ? # : \` (its host part is empty) and holds a `::`:
  * bareHostToken's answer, a bare IPv6 finding (medium when the token is the whole value, else low)
  * or nothing, would not outrank `best`, so better() would keep `best`.
@@ -1556,6 +1590,7 @@ function scanBareHosts(s: string, from = 0): Hit | undefined {
     // closing `]` (bareHostToken's answer is undefined; `.<.<` paid a call per token, ~14 µs/KB).
     if (j - tokStart === 1 && (seen & BH_WIDE) === 0) continue;
     if (colonNoPort(s, tokStart, j, stop, dc)) continue;
+    if ((seen & BH_WIDE) === 0 && shortAsciiName(s, tokStart, j, stop, dc)) continue;
     // A non-ASCII name without `/ ? # : \` (`ａ．ｂ`, `é.é`, a word of Cyrillic prose with a dot):
     // bareHostToken would ask nameCandidateAt first (the token is no `[`, no `::`, no digit first) and
     // end there on a no; asked here, without the call, from the fold table. (-1, 1: judged below.)
@@ -1642,6 +1677,7 @@ function scanBareHostsSparse(s: string, mask: number | undefined): Hit | undefin
     // (scanBareHosts' test: a token whose host part is empty.)
     if (tokStop === a && (tokDc === -1 || v6Outranked(s, a, j, best))) continue;
     if (j - a === 1) continue; // (scanBareHosts' one-character test; every character is ASCII here)
+    if (shortAsciiName(s, a, j, tokStop, tokDc)) continue;
     best = better(best, bareHostToken(s, a, j, tokSeen, tokStop, tokDc, false, best === undefined ? 0 : RANK[best.confidence]));
     if (best?.confidence === 'high') return best;
   }

@@ -742,15 +742,36 @@ const K_PERCENT = 8; // %{ (Struts OGNL, Ruby format strings)
 
 const KIND_WHERE = ['in {…}', 'in ${…}', 'in #{…}', 'in *{…}', 'in @{…}', 'in {{…}}', 'in {%…%}', 'in {$…}', 'in %{…}'];
 
+/**
+ * The next `}` at or after `from`, or -1: the next 8 characters read in place (in `{{}` runs a native
+ * call per `}` cost more than the loads), then one native search. Apart from scanBraces: inside its
+ * loop, the same code made `{}` runs ~10 % dearer.
+ */
+function nextClose(s: string, from: number): number {
+  const end = from + 8 < s.length ? from + 8 : s.length;
+  for (let q = from; q < end; q++) if (s.charCodeAt(q) === 125) return q;
+  return end < s.length ? s.indexOf('}', end) : -1;
+}
+
 /** Brace-delimited constructs, with a stack of open braces (at most 64 deep). */
 function scanBraces(s: string, ctx: Ctx, first: number): void {
   const n = s.length;
+  // Braces are judged at their `}` only: without one from `first` on, nothing is (1 MB of `&{'`
+  // walked every character, ~2.5 µs/KB, to judge nothing).
+  if (s.indexOf('}', first) === -1) return;
   const posStack: number[] = [];
   const kindStack: number[] = [];
   for (let i = first; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c === 123 /* { */) {
-      if (posStack.length >= 64) continue;
+      if (posStack.length >= 64) {
+        // A full stack changes only at a `}`: every `{` before the next one is passed over, as here,
+        // so the walk resumes there (nextClose). 1 MB of `&{'` read every character to its end.
+        const q = nextClose(s, i + 1);
+        if (q === -1) return;
+        i = q - 1;
+        continue;
+      }
       const p = i > 0 ? s.charCodeAt(i - 1) : -1;
       const nx = s.charCodeAt(i + 1);
       let kind = K_PLAIN;

@@ -678,3 +678,32 @@ t.test('dense punctuation: verdicts pinned on a seeded table (bracket concatenat
   t.equal(detectCodeInjection("x[ + /* a */ // b\n 'con'+'structor']")?.rule, 'code.bracket-notation');
   t.equal(detectCodeInjection("'[x+".repeat(3000)), undefined);
 });
+
+// Session 17 (dense punctuation, second round): pieces around this round's fast paths. The digest
+// is the base build's (7c28b55), verdicts with and without the caller's charMask; it caught the
+// change planted in this round's fast path (a scratch differential of the base dist against this
+// build, ~300k strings, found no difference).
+const S17_PIECES: string[] = ["\\", "0", "1", "7", "8", "_", "a", "e", "val", "eval", "(", ")", "'", "\"", "[", "]", "+", "u", "0065", "\\u0065val(1)", "\\\\", "\\0", "\\0_", "\\145", "constructor", "this", ".", "!", "-", "x", "$", "`", " ", "require", "process", "('id')", "\n"];
+
+t.test('dense punctuation: verdicts pinned on a seeded table (session 17 fast paths)', async (t) => {
+  const table = verdictTable(1703, S17_PIECES, 3000);
+  const keys: string[] = [];
+  let findings = 0;
+  for (const s of table) {
+    const a = detectCodeInjection(s);
+    if (a !== undefined) findings++;
+    keys.push(verdictKey(a), verdictKey(detectCodeInjection(s, charMask(s))));
+  }
+  t.equal(findings, 428, 'findings in the table');
+  t.equal(verdictDigest(keys), '37a2e455');
+  // An octal digit with no digit after it, and `\\`, are quiet escapes; `\u` and `\145` stay loud.
+  t.equal(detectCodeInjection('\\0_'.repeat(4096)), undefined);
+  t.equal(detectCodeInjection('x-\\\\='.repeat(4096)), undefined);
+  t.equal(detectCodeInjection("\\u0065val('id')")?.confidence, 'high');
+  t.equal(detectCodeInjection("\\\\u0065val('id')")?.confidence, 'high');
+  t.equal(detectCodeInjection("require('\\143hild_process').exec('id')")?.confidence, 'high');
+  // Bracket concatenation in a value without ASCII letters spells no name; with them it still reads.
+  t.equal(detectCodeInjection('(+\\["'.repeat(4096)), undefined);
+  t.equal(detectCodeInjection("x['con'+'structor']['con'+'structor']('id')()")?.confidence, 'high');
+  t.same(detectCodeInjection("[]['\\x63onstructor'+'']"), detectCodeInjection("[]['constructor'+'']"));
+});

@@ -579,3 +579,24 @@ t.test('dense punctuation: verdicts pinned on a seeded table (_$ and __ runs, lo
   t.equal(long.filter((s) => detectDeserialization(s) !== undefined).length, 2187, 'findings in the table');
   t.equal(verdictDigest(long.map((s) => verdictKey(detectDeserialization(s)) + verdictKey(detectDeserialization(s, charMask(s))))), '85976405');
 });
+
+// Session 17 (dense punctuation, second round): pieces around this round's fast paths. The digest
+// is the base build's (7c28b55), verdicts with and without the caller's charMask; it caught the
+// change planted in this round's fast path (a scratch differential of the base dist against this
+// build, ~300k strings, found no difference).
+const S17_PIECES: string[] = ["/", "//", "/////", "AAEAAAD", "AAEAAAD/////", "x:/&0", "a: b&", "\u00e9", "\u00ac\u00ed\u0000\u0005", "rO0AB", "O:8:\"stdClass\":0:{}", "a:2:{", "s:3:\"abc\";", ":", "O", "1", " ", "py/", "wEy", "/wEy", "Tzo", "x", "0005", "aced0005"];
+
+t.test('dense punctuation: verdicts pinned on a seeded table (session 17 fast paths)', async (t) => {
+  const table = verdictTable(1704, S17_PIECES, 3000);
+  const keys: string[] = [];
+  let findings = 0;
+  for (const s of table) {
+    const a = detectDeserialization(s);
+    if (a !== undefined) findings++;
+    keys.push(verdictKey(a), verdictKey(detectDeserialization(s, charMask(s))));
+  }
+  t.equal(findings, 2067, 'findings in the table');
+  t.equal(verdictDigest(keys), '152b6b8d');
+  // Without a mask, an ASCII value takes the ASCII routes (the `AAEAAAD/////` search whole).
+  t.equal(detectDeserialization('//'.repeat(32768)), undefined);
+});

@@ -363,3 +363,25 @@ t.test('dense punctuation: verdicts pinned on a seeded table ($ runs)', async (t
   t.equal(table.filter((s) => detectNoSqlInjection(s) !== undefined).length, 2311, 'findings in the table');
   t.equal(verdictDigest(table.map((s) => verdictKey(detectNoSqlInjection(s)) + verdictKey(detectNoSqlInjection(s, charMask(s))))), '899de6bd');
 });
+
+// Session 17 (dense punctuation, second round): pieces around this round's fast paths. The digest
+// is the base build's (7c28b55), verdicts with and without the caller's charMask; it caught the
+// change planted in this round's fast path (a scratch differential of the base dist against this
+// build, ~300k strings, found no difference).
+const S17_PIECES: string[] = [";", "\"", "'", ")", "}", " ", "return", "return true", "var x=1", "let y = 2", "const", "sleep(5000)", "while(1)", "while (true){}", "this.a == 1", "db.x.find()", "true", "1==1", "r", "v", "x", "1", "\t", "d", "t", "s", "w", "l", "c", "\";\"", "';x", "&&", "||", "$where", "$ne"];
+
+t.test('dense punctuation: verdicts pinned on a seeded table (session 17 fast paths)', async (t) => {
+  const table = verdictTable(1705, S17_PIECES, 3000);
+  const keys: string[] = [];
+  let findings = 0;
+  for (const s of table) {
+    const a = detectNoSqlInjection(s);
+    if (a !== undefined) findings++;
+    keys.push(verdictKey(a), verdictKey(detectNoSqlInjection(s, charMask(s))));
+  }
+  t.equal(findings, 511, 'findings in the table');
+  t.equal(verdictDigest(keys), '4e47331');
+  // A `;` is judged only before a tail connector accepts after it (or a blank).
+  t.equal(detectNoSqlInjection('";"'.repeat(4096)), undefined);
+  t.equal(detectNoSqlInjection(`${'x'.repeat(200)}"; return true; var a="`)?.rule, 'nosql.where-injection');
+});

@@ -4,6 +4,7 @@ import { better, hexVal, RANK } from '../../src/detectors/util';
 import type { Confidence } from '../../src/types';
 import { charMask } from '../../src/charclass';
 import { prng } from '../helpers/prng';
+import { verdictDigest, verdictKey, verdictTable } from '../helpers/verdict-table';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -788,4 +789,27 @@ t.test('bare IPv6 tokens after a finding (session 16): verdicts pinned from befo
   t.equal(detectSsrf('::1 '.repeat(4000))?.confidence, 'low');
   t.equal(detectSsrf("'::'".repeat(4000))?.rule, 'ssrf.internal-ip');
   t.equal(detectSsrf('::1')?.confidence, 'medium');
+});
+
+// Session 17 (dense punctuation, second round): pieces around this round's fast paths. The digest
+// is the base build's (7c28b55), verdicts with and without the caller's charMask; it caught the
+// change planted in this round's fast path (a scratch differential of the base dist against this
+// build, ~300k strings, found no difference).
+const S17_PIECES: string[] = ["a", "ab", "x", "/", "\"", " ", ".", ":", "svc", ".svc", "local", ".local", "localhost", "LOCALHOST", "metadata", "1u.ms", ".1u.ms", "nip.io", "kubernetes.default", "169.254.169.254", "127.0.0.1", "0x", "x:/&0", "a: b&", "http://", "ws://", "h2:", "a/\"", "..", "[::1]", "@", ":80", "10.0.0.1", "0", "&", "jar:", "gopher://"];
+
+t.test('dense punctuation: verdicts pinned on a seeded table (session 17 fast paths)', async (t) => {
+  const table = verdictTable(1702, S17_PIECES, 3000);
+  const keys: string[] = [];
+  let findings = 0;
+  for (const s of table) {
+    const a = detectSsrf(s);
+    if (a !== undefined) findings++;
+    keys.push(verdictKey(a), verdictKey(detectSsrf(s, charMask(s))));
+  }
+  t.equal(findings, 928, 'findings in the table');
+  t.equal(verdictDigest(keys), 'd8a51a53');
+  // Names shorter than every known name, or than the shortest one with their last two characters.
+  t.equal(detectSsrf('a/"'.repeat(4096)), undefined);
+  t.equal(detectSsrf('a.svc/x')?.rule, 'ssrf.internal-host');
+  t.equal(detectSsrf('http://x.1u.ms/')?.confidence, detectSsrf('http://x.1u.ms/', charMask('http://x.1u.ms/'))?.confidence);
 });

@@ -565,3 +565,25 @@ t.test('dense punctuation: Razor names judged once (verdicts pinned, cold and wa
   t.equal(detectTemplateInjection('@ab( @ab( @IO.popen("id")')?.confidence, 'high');
   t.equal(detectTemplateInjection('@ab('.repeat(4000)), undefined);
 });
+
+// Session 17 (dense punctuation, second round): pieces around this round's fast paths. The digest
+// is the base build's (7c28b55), verdicts with and without the caller's charMask; it caught the
+// change planted in this round's fast path (a scratch differential of the base dist against this
+// build, ~300k strings, found no difference).
+const S17_PIECES: string[] = ["{", "}", "{{", "}}", "7*7", "${", "#{", "{%", "%}", "&{'", "x", " ", "{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{", "{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{", "constructor", ".__class__", "{{config.__class__}}", "{{7*7}}", "*{", "@{", "{$smarty.version}", "print", "%", "#", "$", "@"];
+
+t.test('dense punctuation: verdicts pinned on a seeded table (session 17 fast paths)', async (t) => {
+  const table = verdictTable(1706, S17_PIECES, 3000);
+  const keys: string[] = [];
+  let findings = 0;
+  for (const s of table) {
+    const a = detectTemplateInjection(s);
+    if (a !== undefined) findings++;
+    keys.push(verdictKey(a), verdictKey(detectTemplateInjection(s, charMask(s))));
+  }
+  t.equal(findings, 1889, 'findings in the table');
+  t.equal(verdictDigest(keys), '90a9f71f');
+  // A full brace stack resumes at the next `}`; no `}` at all, no walk.
+  t.equal(detectTemplateInjection("&{'".repeat(20000)), undefined);
+  t.equal(detectTemplateInjection(`${'{'.repeat(70)}}}{{7*7}}`)?.rule, detectTemplateInjection('{{7*7}}')?.rule);
+});

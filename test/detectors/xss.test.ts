@@ -1120,3 +1120,27 @@ t.test('dense punctuation: verdicts pinned on a seeded table (<:{, <-:, namespac
   t.equal(detectXss('<x:{<x: script>')?.rule, 'xss.script-tag');
   t.equal(detectXss('<:{'.repeat(4000)), undefined);
 });
+
+// Session 17 (dense punctuation, second round): pieces around this round's fast paths. The digest
+// is the base build's (7c28b55), verdicts with and without the caller's charMask; it caught the
+// change planted in this round's fast path (a scratch differential of the base dist against this
+// build, ~300k strings, found no difference).
+const S17_PIECES: string[] = ["<?", "<!", "<", "?", "!", "import", "xml-stylesheet", "xml:namespace", "ATTLIST", "attlist", "a", "x", "i", "m", "t", "I", "M", "T", " onclick CDATA \"alert(1)\"", ">", " ", "<?im", "<?xm", "<!at", "\u0130", "\"", ":", "&", "{", "(", "a: b&", "javascript:", "alert(1)", "<a ", "/<a", "a<!a", "?<:", "data:", "href=\"x\""];
+
+t.test('dense punctuation: verdicts pinned on a seeded table (session 17 fast paths)', async (t) => {
+  const table = verdictTable(1701, S17_PIECES, 3000);
+  const keys: string[] = [];
+  let findings = 0;
+  for (const s of table) {
+    const a = detectXss(s);
+    if (a !== undefined) findings++;
+    keys.push(verdictKey(a), verdictKey(detectXss(s)));
+  }
+  t.equal(findings, 1314, 'findings in the table');
+  t.equal(verdictDigest(keys), 'fed28241');
+  // The head is sliced only after `?im`, `?xm` or `!at`; the three instructions and ATTLIST still read.
+  t.equal(detectXss('<?import namespace="t" implementation="#default#time2">')?.confidence, 'high');
+  t.equal(detectXss('<?XML-STYLESHEET type="text/xsl" href="x"?>')?.confidence, 'high');
+  t.equal(detectXss('<!DOCTYPE x [<!AtTlIsT x onload CDATA "alert(1)">]>')?.confidence, 'high');
+  t.equal(detectXss('a<!a'.repeat(4096)), undefined);
+});
