@@ -3743,7 +3743,7 @@ function withoutTags(value: string): string | undefined {
 // (FOR needs `%`). The PowerShell call operator joins names from pieces (`& ('i'+'ex')`): a `(`
 // after `&` or a lone `.` always runs the passes. Quotes can glue runs (`c'a't` is `cat`, and inside quotes the
 // norm keeps blanks): a run with one quote inside is checked both split and joined; more quotes, or
-// quotes with globs, go to the full passes.
+// quotes with globs in a value holding a `/` (the glob-path rule's), go to the full passes.
 
 /** First-run flags: the run names a command, or does so only when `-` follows (`apt-get`). */
 const CR_PLAIN = 1;
@@ -3892,6 +3892,18 @@ function hasCradleSuffix(s: string, a: number, b: number): boolean {
  * end of its last non-digit character, for version suffixes (`python3`, `gcc7`).
  */
 function runMayName(s: string, a: number, b: number, alphaEnd: number, next: number): boolean {
+  // Runs of one or two characters (most runs of dense punctuation: `\x(`, `a: b&`, `x:/&0`) answer
+  // from SHORT_RUN, one load, instead of two signatures and a hash: ~20% of mayFind's time on them.
+  if (b - a === 1 && ONE_RUN_NEVER) return false;
+  if (b - a === 2) {
+    const r = SHORT_RUN[(s.charCodeAt(a) << 7) | s.charCodeAt(a + 1)] as number;
+    return r === SR_TRUE || (r === SR_HYPH && (next === 45 || next === 39 || next === 34));
+  }
+  return runMayNameAt(s, a, b, alphaEnd, next);
+}
+
+/** runMayName without its short-run tables (which are built from it). */
+function runMayNameAt(s: string, a: number, b: number, alphaEnd: number, next: number): boolean {
   if (b - a >= 12 && hasCradleSuffix(s, a, b)) return true;
   if (b - a > 40) return false; // lookupName reads names of at most 40 characters
   if (sigHit(s, a, b)) {
@@ -3900,6 +3912,35 @@ function runMayName(s: string, a: number, b: number, alphaEnd: number, next: num
   }
   return alphaEnd < b && alphaEnd > a && sigHit(s, a, alphaEnd) && (cmdFlags(runHash(s, a, alphaEnd)) & CR_PLAIN) !== 0;
 }
+
+/**
+ * runMayNameAt's answers for every run of two characters, by (first << 7 | second): SR_TRUE, SR_HYPH
+ * (true when `-` or a quote follows) or 0. Built from runMayNameAt itself, with `alphaEnd` as every
+ * caller computes it (the end of the last character above `9`), so the answers are the same: both
+ * signatures of a two-character run and of its one-character prefix read inside the run, and `next`
+ * is read by the CR_HYPH test alone. 16 KB.
+ */
+const SHORT_RUN = new Uint8Array(128 * 128);
+const SR_TRUE = 1;
+const SR_HYPH = 2;
+/**
+ * No one-character run may name anything (runMayNameAt is false whatever follows): no table run has
+ * one character, checked at load over all of them (should a one-character run ever hash to a table
+ * run, this is false and runMayNameAt answers for them, as before).
+ */
+let ONE_RUN_NEVER = true;
+(() => {
+  const runChars: number[] = [];
+  for (let c = 0; c < 128; c++) if (isRunChar(c)) runChars.push(c);
+  for (const c of runChars) if (cmdFlags(runHash(String.fromCharCode(c), 0, 1)) !== 0) ONE_RUN_NEVER = false;
+  for (const c1 of runChars) {
+    for (const c2 of runChars) {
+      const t = String.fromCharCode(c1, c2);
+      const alphaEnd = c2 > 57 ? 2 : c1 > 57 ? 1 : 0;
+      SHORT_RUN[(c1 << 7) | c2] = runMayNameAt(t, 0, 2, alphaEnd, NaN) ? SR_TRUE : runMayNameAt(t, 0, 2, alphaEnd, 45) ? SR_HYPH : 0;
+    }
+  }
+})();
 
 /** A run glued across one quote (`O'Neil`, `c'at`): joined text checked; no cradle suffix spans it. */
 function joinedMayName(s: string, a: number, b: number, next: number): boolean {
@@ -3977,7 +4018,8 @@ function caretPlainBefore(c: number): boolean {
  * character of its word and the separator is read as mayFind reads one (a boundary): a word it does
  * not end is read as two, each run checked on its own, which loses nothing for the run tests (no
  * table name holds `;`, `&` or `|`), and with quotes in the value no letter projection is pending (an
- * escaped letter answered true) and any glob answers true at the end (`quotes && glob`). Without
+ * escaped letter answered true) and any glob answers true at the end (`quotes && glob`, in a value
+ * holding the `/` a glob path needs). Without
  * quotes (BSL_BARE) such an escape still answers true: a projection may span the glued word.
  */
 function bslSep(c: number): boolean {
@@ -4054,6 +4096,10 @@ function mayFind(v: string, from: number, to: number, bsl = BSL_NONE, tick = fal
   let wordBsl = false;
   /** (tick) The last `}` of the value (-2: not searched yet). */
   let rb = -2;
+  /** The first `)` of the range, or `n` (-2: not searched yet); see the `{` below. */
+  let rp = -2;
+  /** The first `&` or `.` of the range, or `n` (-2: not searched yet); see the `(` below. */
+  let op = -2;
   let i = from;
   while (i < n) {
     let c = v.charCodeAt(i);
@@ -4104,6 +4150,11 @@ function mayFind(v: string, from: number, to: number, bsl = BSL_NONE, tick = fal
           if (c > 57) alphaEnd = i + 1;
         }
         pieces++;
+        // Three pieces with a letter among them: the test after the loop answers true whatever comes
+        // next (more pieces, more letters), and nothing in between answers false. Asked once, at the
+        // third piece (one read of the span so far: linear): 1 MB of `'x` was one run walked to its
+        // end before the passes ran.
+        if (pieces === 3 && (LETTERLESS_RUN || hasLetter(v, js, i))) return true;
         if (alphaEnd > rs) {
           any = true;
           if (runMayName(v, rs, i, alphaEnd, i < n ? c : NaN)) return true;
@@ -4130,7 +4181,8 @@ function mayFind(v: string, from: number, to: number, bsl = BSL_NONE, tick = fal
           // psTickName), so it glues the runs as a quote does; to the lexer it ends a word (a run
           // character after it: no empty substitution opens here).
           if (wordBsl) {
-            if (projectionMay(v, wb, i)) return true;
+            // (Three characters or more: see the word boundary below the switch.)
+            if (i - wb > 2 && projectionMay(v, wb, i)) return true;
             wordBsl = false;
           }
           wb = i + 1;
@@ -4182,23 +4234,24 @@ function mayFind(v: string, from: number, to: number, bsl = BSL_NONE, tick = fal
         // `& (…)`, `.(…)`: PowerShell's call operator runs what the expression joins (`'i'+'ex'`), a
         // name no single run spells (Pass.psOpen). The look-back reads every blank (the lexer skips any
         // number of them): each is read at most once more, still linear.
-        if (c === 40 && callOperatorBefore(v, i - 1, from)) return true;
-        if (wordBsl) {
-          if (projectionMay(v, wb, i - 1)) return true;
-          wordBsl = false;
+        // Two reads first, each enough for false: the character before the `(` (callOperatorBefore
+        // answers false at once unless it is a blank, a quote, `&` or `.`: `\x(`, `-('\0`), and the
+        // first `&` or `.` of the range (it answers true only at one of them, before the `(`:
+        // `` `\'( ``, where it read back over the quote at each `(`), searched once per call.
+        if (c === 40 && i - 2 >= from && CALL_BEFORE[v.charCodeAt(i - 2)] === 1) {
+          if (op === -2) op = Math.min(firstIn(v, from, '&', n), firstIn(v, from, '.', n));
+          if (op < i - 1 && callOperatorBefore(v, i - 1, from)) return true;
         }
-        wb = i;
-        wordStart = true;
-        break;
+        break; // a word boundary: below the switch
       case Q_QUOTE:
         quotes = true;
         wordStart = false;
-        break;
+        continue;
       case Q_GLOB:
         if (slashWord) return true;
         glob = true;
         wordStart = false;
-        break;
+        continue;
       case Q_COLON: {
         // A colon run (`::::`, decoded `&#58;` runs) is read to its last colon with one load each:
         // only the last can have the `/` after it, and one before another sets nothing but
@@ -4214,7 +4267,7 @@ function mayFind(v: string, from: number, to: number, bsl = BSL_NONE, tick = fal
           return true;
         }
         wordStart = false;
-        break;
+        continue;
       }
       case Q_SPECIAL:
         if (pct && c === 37) {
@@ -4225,7 +4278,7 @@ function mayFind(v: string, from: number, to: number, bsl = BSL_NONE, tick = fal
             wordStart = false;
             slashWord = false;
           }
-          break;
+          continue;
         }
         if (c === 94 && caretPlainBefore(i < v.length ? v.charCodeAt(i) : NaN)) {
           // A `^` before a lexer word boundary (or at the value's end): see caretPlainBefore.
@@ -4233,7 +4286,7 @@ function mayFind(v: string, from: number, to: number, bsl = BSL_NONE, tick = fal
             wordStart = false;
             slashWord = false;
           }
-          break;
+          continue;
         }
         if (tick && c === 123) {
           // (tick) A `{`: a brace expansion needs a `}` after it in the word, and a function body (a
@@ -4241,12 +4294,16 @@ function mayFind(v: string, from: number, to: number, bsl = BSL_NONE, tick = fal
           // plain character of its word to the lexer (W_BRACE, read by braceCommand only); a script
           // block's command (`&{whoami}`) is a name, checked as any run is.
           if (rb === -2) rb = v.lastIndexOf('}');
-          if (rb >= i || bodyOpener(v, i - 1, from)) return true;
+          if (rb >= i) return true;
+          // bodyOpener answers true only at a `)` before the `{`: the range's first one, searched once
+          // per call, tells when there is none (`&{'` repeated: a read back over `'&` at each `{`).
+          if (rp === -2) rp = firstIn(v, from, ')', n);
+          if (rp < i - 1 && bodyOpener(v, i - 1, from)) return true;
           if (wordStart) {
             wordStart = false;
             slashWord = false;
           }
-          break;
+          continue;
         }
         if (!tick || c !== 96) return true;
         // (tick) A backtick with nothing but blanks before the next one: an empty substitution
@@ -4254,26 +4311,42 @@ function mayFind(v: string, from: number, to: number, bsl = BSL_NONE, tick = fal
         // substitution's first word is judged as a command: a name, checked as any run is). Each
         // blank is read here at most once more.
         if (emptyTickAt(v, i, n)) return true;
-        if (wordBsl) {
-          if (projectionMay(v, wb, i - 1)) return true;
-          wordBsl = false;
-        }
-        wb = i;
-        wordStart = true;
-        break;
+        break; // a word boundary: below the switch
       default:
         if (wordStart) {
           wordStart = false;
           slashWord = c === 47;
         }
-        break;
+        continue;
     }
+    // A word boundary (Q_BOUND, or a backtick in `tick` mode): the word before it ends at i - 1. Its
+    // letter projection is read only when it holds an escape of a letter (wordBsl) and has three
+    // characters or more: the escape's backslash is one of them, so a shorter word projects one
+    // letter at most, which names nothing (`\x(` repeated: a call per word before).
+    if (wordBsl) {
+      if (i - 1 - wb > 2 && projectionMay(v, wb, i - 1)) return true;
+      wordBsl = false;
+    }
+    wb = i;
+    wordStart = true;
   }
   if (wordBsl && projectionMay(v, wb, n)) return true;
-  return quotes && glob;
+  // A glob matters in a word whose norm starts with `/` only (isGlobSysPath, isGlobCommandName: the
+  // glob-path rule and classifyArg), which quotes can hide from slashWord (`"/"??`, `/dev/"x y"*`).
+  // Such a norm needs a `/` in the value: the lexer adds one only for `${PATH:0:1}`-like slices, and
+  // `$` answered true above. One native search, at the end only: `"[` and `?"-` repeated (quotes
+  // with a glob, no `/`) ran every pass, ~25-45 µs/KB.
+  return quotes && glob && v.indexOf('/') !== -1;
 }
 
-/** Before the `(` at `p`: `&`, or a `.` standing alone as a word, after at most 8 lexer blanks. */
+/**
+ * The characters after which callOperatorBefore, at a `(`, reads on: lexer blanks (isLexBlank), quotes,
+ * `&` and `.`. At any other character before the `(` it answers false.
+ */
+const CALL_BEFORE = new Uint8Array(65536);
+for (const ch of ' \t\x0b\x0c+\'"&.') CALL_BEFORE[ch.charCodeAt(0)] = 1;
+
+/** Before the `(` at `p`: `&`, or a `.` standing alone as a word, after any number of lexer blanks. */
 function callOperatorBefore(v: string, p: number, from: number): boolean {
   let k = p - 1;
   // Every blank (the lexer skips them all: `&` and twenty blanks before `('ie'+'x')` is still the
@@ -4457,6 +4530,12 @@ function blankFrom(v: string, from: number): number {
 }
 
 const BLANK_WINDOW = 4096;
+
+/** The index of the first `ch` at or after `from` in `v` if it is below `lim`, else `lim`. */
+function firstIn(v: string, from: number, ch: string, lim: number): number {
+  const k = v.indexOf(ch, from);
+  return k !== -1 && k < lim ? k : lim;
+}
 
 /** The smallest index at or after `from` of `a`, `b` or `c` in `v` that is below `lim`, or `lim`. */
 function firstOf3(v: string, from: number, a: string, b: string, c: string, lim: number): number {

@@ -106,6 +106,8 @@ const PLAIN_WALK = 32;
 
 /** Longest normalized word text kept; the rest of a longer word is consumed but not stored. */
 export const NORM_CAP = 256;
+/** How much of a `#` comment next() walks before it searches (natively) for the line feed. */
+const COMMENT_WALK = 64;
 /** How far `${`, `$[` bodies are searched for their closing character. */
 const BRACE_SCAN = 256;
 /** How far `$((` is searched for a short inline arithmetic body. */
@@ -448,9 +450,19 @@ export class ShellLexer {
         continue;
       }
       if (c === C_HASH && (sawSpace || this.atCommandBoundary())) {
-        // Comment to end of line.
+        // Comment to end of line: walked for COMMENT_WALK characters, then the line feed is found
+        // by a native search in the range's rest (a slice of a flat string is a view: no copy). On
+        // random punctuation the first `#` after a blank comments out the rest of a line-less value,
+        // and the walk of it was a quarter of the detector's time there; short comments stay a walk
+        // (a slice and a search each cost more than a few loads). The search stops at the range's
+        // end, as the walk does (attribute passes lex a short range of a long value).
         let k = this.i + 1;
-        while (k < this.n && this.s.charCodeAt(k) !== C_LF) k++;
+        const lim = this.n - k > COMMENT_WALK ? k + COMMENT_WALK : this.n;
+        while (k < lim && this.s.charCodeAt(k) !== C_LF) k++;
+        if (k === lim && k < this.n) {
+          const j = this.s.slice(k, this.n).indexOf('\n');
+          k = j === -1 ? this.n : k + j;
+        }
         this.i = k;
         continue;
       }

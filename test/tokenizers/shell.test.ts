@@ -280,3 +280,27 @@ t.test('plainPct (plain characters and `%` only): the tokens of the character wa
     t.same([a.unquotedChars, a.flags, a.norm, a.end], [b.unquotedChars, b.flags, b.norm, b.end], v.slice(0, 24));
   }
 });
+
+t.test('comments: the line feed found past the walk, and the range end kept (session 17)', async (t) => {
+  // A `#` after a blank comments to the end of the line: short comments are walked, longer ones
+  // searched for natively; the tokens after it (the line feed's separator included) and a range's
+  // end are the same.
+  const toks = (s: string, from = 0, to = s.length): string[] => {
+    const lx = new ShellLexer(s, CTX_NONE, from, to);
+    const out: string[] = [];
+    for (let k = 0; k < 64; k++) {
+      const tk = lx.next();
+      out.push(tk === TK_WORD ? lx.norm : `<${tk}:${lx.start}>`);
+      if (tk === TK_END) break;
+    }
+    return out;
+  };
+  for (const len of [0, 1, 63, 64, 65, 200, 5000]) {
+    const c = 'x'.repeat(len);
+    t.same(toks(`a #${c}\nid -u`), ['a', `<2:${3 + len}>`, 'id', '-u', `<0:${9 + len}>`], `comment of ${len}`);
+    t.same(toks(`a #${c}`), ['a', `<0:${3 + len}>`], `comment of ${len} at the end`);
+    t.same(toks(`a #${c}\r\nb`), ['a', `<2:${4 + len}>`, 'b', `<0:${6 + len}>`], `comment of ${len}, CRLF`);
+    // A range ending inside the comment: the comment stops there, the line feed after it unread.
+    t.same(toks(`q="a #${c}" b\nid`, 3, 6 + len), ['a', `<0:${6 + len}>`], `range ending in a comment of ${len}`);
+  }
+});
