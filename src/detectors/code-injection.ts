@@ -1762,46 +1762,50 @@ const HINT_MEMBER = 5;
 
 /** Hint identifiers by length: [name, kind]. Case-sensitive, as the languages are. */
 const HINTS: (readonly [string, number])[][] = [];
-for (const [name, kind] of [
-  ['top', HINT_ANY], ['eval', HINT_ANY], ['this', HINT_ANY], ['self', HINT_ANY], ['global', HINT_ANY], ['import', HINT_ANY],
-  ['window', HINT_ANY], ['parent', HINT_ANY], ['frames', HINT_ANY], ['module', HINT_ANY], ['require', HINT_ANY],
-  ['process', HINT_ANY], ['Function', HINT_ANY], ['globalThis', HINT_ANY], ['setTimeout', HINT_ANY], ['mainModule', HINT_ANY],
-  ['execScript', HINT_ANY], ['constructor', HINT_ANY], ['setInterval', HINT_ANY], ['setImmediate', HINT_ANY],
-  ['fromCharCode', HINT_ANY], ['child_process', HINT_ANY],
-  // Java, .NET, Python, PHP, Ruby (serverSideCall, checkDunder).
-  // Most count before one kind of character only: prose that ends a word with their last letter
-  // before a comma or a period (`navy,`, `relaxed.`) is not read again for them.
-  ['ProcessBuilder', HINT_CALL], ['ProcessStartInfo', HINT_CALL], ['getRuntime', HINT_CALL], ['Runtime', HINT_TYPE], ['System', HINT_TYPE], ['Thread', HINT_TYPE], ['ClassLoader', HINT_TYPE],
-  ['ScriptEngineManager', HINT_CALL], ['__import__', HINT_CALL], ['__builtins__', HINT_ANY], ['__globals__', HINT_ANY],
-  ['__subclasses__', HINT_ANY], ['__mro__', HINT_ANY], ['__bases__', HINT_ANY], ['__base__', HINT_ANY], ['subprocess', HINT_MEMBER],
-  ['importlib', HINT_MEMBER], ['pty', HINT_MEMBER], ['PTY', HINT_MEMBER], ['Open3', HINT_MEMBER], ['Kernel', HINT_MEMBER],
-  ['$_GET', HINT_CALL], ['$_POST', HINT_CALL], ['$_REQUEST', HINT_CALL], ['$_COOKIE', HINT_CALL], ['$_SERVER', HINT_CALL],
-  ['$_FILES', HINT_CALL], ['$_ENV', HINT_CALL], ['create_function', HINT_CALL], ['call_user_func', HINT_CALL],
-  ['call_user_func_array', HINT_CALL], ['instance_eval', HINT_CALL], ['class_eval', HINT_CALL], ['module_eval', HINT_CALL],
-  ['system', HINT_QUOTE], ['exec', HINT_QUOTE], ['spawn', HINT_QUOTE],
-  ['forName', HINT_CALL], ['loadClass', HINT_CALL], ['getMethod', HINT_CALL], ['getDeclaredMethod', HINT_CALL],
-  ['execute', HINT_CALL], ['Start', HINT_CALL], ['assert', HINT_CALL], ['send', HINT_CALL], ['public_send', HINT_CALL],
-  ['__send__', HINT_CALL], ['const_get', HINT_CALL], ['getattr', HINT_CALL], ['popen', HINT_CALL], ['preg_replace', HINT_CALL],
-  ['mb_ereg_replace', HINT_CALL], ['array_map', HINT_CALL], ['array_filter', HINT_CALL], ['array_walk', HINT_CALL],
-  ['usort', HINT_CALL], ['uasort', HINT_CALL], ['uksort', HINT_CALL], ['array_reduce', HINT_CALL], ['ob_start', HINT_CALL],
-  ['register_shutdown_function', HINT_CALL], ['set_error_handler', HINT_CALL], ['iterator_apply', HINT_CALL],
-  ['preg_replace_callback', HINT_CALL], ['forward_static_call', HINT_CALL], ['spl_autoload_register', HINT_CALL],
-] as const) {
-  (HINTS[name.length] ??= []).push([name, kind]);
-}
+(() => {
+  for (const [name, kind] of [
+    ['top', HINT_ANY], ['eval', HINT_ANY], ['this', HINT_ANY], ['self', HINT_ANY], ['global', HINT_ANY], ['import', HINT_ANY],
+    ['window', HINT_ANY], ['parent', HINT_ANY], ['frames', HINT_ANY], ['module', HINT_ANY], ['require', HINT_ANY],
+    ['process', HINT_ANY], ['Function', HINT_ANY], ['globalThis', HINT_ANY], ['setTimeout', HINT_ANY], ['mainModule', HINT_ANY],
+    ['execScript', HINT_ANY], ['constructor', HINT_ANY], ['setInterval', HINT_ANY], ['setImmediate', HINT_ANY],
+    ['fromCharCode', HINT_ANY], ['child_process', HINT_ANY],
+    // Java, .NET, Python, PHP, Ruby (serverSideCall, checkDunder).
+    // Most count before one kind of character only: prose that ends a word with their last letter
+    // before a comma or a period (`navy,`, `relaxed.`) is not read again for them.
+    ['ProcessBuilder', HINT_CALL], ['ProcessStartInfo', HINT_CALL], ['getRuntime', HINT_CALL], ['Runtime', HINT_TYPE], ['System', HINT_TYPE], ['Thread', HINT_TYPE], ['ClassLoader', HINT_TYPE],
+    ['ScriptEngineManager', HINT_CALL], ['__import__', HINT_CALL], ['__builtins__', HINT_ANY], ['__globals__', HINT_ANY],
+    ['__subclasses__', HINT_ANY], ['__mro__', HINT_ANY], ['__bases__', HINT_ANY], ['__base__', HINT_ANY], ['subprocess', HINT_MEMBER],
+    ['importlib', HINT_MEMBER], ['pty', HINT_MEMBER], ['PTY', HINT_MEMBER], ['Open3', HINT_MEMBER], ['Kernel', HINT_MEMBER],
+    ['$_GET', HINT_CALL], ['$_POST', HINT_CALL], ['$_REQUEST', HINT_CALL], ['$_COOKIE', HINT_CALL], ['$_SERVER', HINT_CALL],
+    ['$_FILES', HINT_CALL], ['$_ENV', HINT_CALL], ['create_function', HINT_CALL], ['call_user_func', HINT_CALL],
+    ['call_user_func_array', HINT_CALL], ['instance_eval', HINT_CALL], ['class_eval', HINT_CALL], ['module_eval', HINT_CALL],
+    ['system', HINT_QUOTE], ['exec', HINT_QUOTE], ['spawn', HINT_QUOTE],
+    ['forName', HINT_CALL], ['loadClass', HINT_CALL], ['getMethod', HINT_CALL], ['getDeclaredMethod', HINT_CALL],
+    ['execute', HINT_CALL], ['Start', HINT_CALL], ['assert', HINT_CALL], ['send', HINT_CALL], ['public_send', HINT_CALL],
+    ['__send__', HINT_CALL], ['const_get', HINT_CALL], ['getattr', HINT_CALL], ['popen', HINT_CALL], ['preg_replace', HINT_CALL],
+    ['mb_ereg_replace', HINT_CALL], ['array_map', HINT_CALL], ['array_filter', HINT_CALL], ['array_walk', HINT_CALL],
+    ['usort', HINT_CALL], ['uasort', HINT_CALL], ['uksort', HINT_CALL], ['array_reduce', HINT_CALL], ['ob_start', HINT_CALL],
+    ['register_shutdown_function', HINT_CALL], ['set_error_handler', HINT_CALL], ['iterator_apply', HINT_CALL],
+    ['preg_replace_callback', HINT_CALL], ['forward_static_call', HINT_CALL], ['spl_autoload_register', HINT_CALL],
+  ] as const) {
+    (HINTS[name.length] ??= []).push([name, kind]);
+  }
+})();
 /** Longest hint name. */
 const HINT_MAX = HINTS.length - 1;
 /** `HINT_FIRST[len * 128 + c]`: some hint of length `len` starts with the ASCII character `c`. */
 const HINT_FIRST = new Uint8Array((HINT_MAX + 1) * 128);
 /** The hints of each (length, first character), at `len * 128 + c`: one or two names each. */
 const HINT_BY: (readonly [string, number])[][] = [];
-for (let len = 0; len <= HINT_MAX; len++) {
-  for (const h of HINTS[len] ?? []) {
-    const at = len * 128 + h[0].charCodeAt(0);
-    HINT_FIRST[at] = 1;
-    (HINT_BY[at] ??= []).push(h);
+(() => {
+  for (let len = 0; len <= HINT_MAX; len++) {
+    for (const h of HINTS[len] ?? []) {
+      const at = len * 128 + h[0].charCodeAt(0);
+      HINT_FIRST[at] = 1;
+      (HINT_BY[at] ??= []).push(h);
+    }
   }
-}
+})();
 
 /**
  * Whether the identifier at [start, start+len) is one any rule needs (case-sensitive), and of which
@@ -1883,7 +1887,9 @@ const PF_CLASS = new Uint8Array(128);
  * the full analysis (~40 µs per KB against ~2 for the prefilter).
  */
 const BS_INERT = new Uint8Array(128);
-for (let c = 0; c < 128; c++) if ((c === 9 || c >= 32) && c !== 127 && c !== 92 && PF_CLASS[c] === 4) BS_INERT[c] = 1;
+(() => {
+  for (let c = 0; c < 128; c++) if ((c === 9 || c >= 32) && c !== 127 && c !== 92 && PF_CLASS[c] === 4) BS_INERT[c] = 1;
+})();
 // The analysis reads a call through a stray backslash (`Function \(…`): not inert.
 BS_INERT[40] = 0;
 BS_INERT[41] = 0;
@@ -2195,8 +2201,10 @@ function followerHint(v: string, mask: number): boolean {
 const FH_FOLLOWER = 1;
 const FH_BEFORE = 2;
 const FOLLOWER_HINT = new Uint8Array(65536);
-for (const ch of FOLLOWERS) FOLLOWER_HINT[ch.charCodeAt(0)] = FH_FOLLOWER;
-for (let c = 0; c < 128; c++) if (c === 32 || c === 9 || HINT_LAST[c] === 1) FOLLOWER_HINT[c] = (FOLLOWER_HINT[c] as number) | FH_BEFORE;
+(() => {
+  for (const ch of FOLLOWERS) FOLLOWER_HINT[ch.charCodeAt(0)] = FH_FOLLOWER;
+  for (let c = 0; c < 128; c++) if (c === 32 || c === 9 || HINT_LAST[c] === 1) FOLLOWER_HINT[c] = (FOLLOWER_HINT[c] as number) | FH_BEFORE;
+})();
 
 /**
  * followerHint in one pass (hintBefore(v, 0) is false: the scan starts at 1). hintBefore is asked

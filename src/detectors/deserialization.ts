@@ -57,10 +57,12 @@ const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
 const K_ALNUM = 1;
 const K_TRIGGER = 2;
 const KIND = new Uint8Array(128);
-for (let c = 48; c <= 57; c++) KIND[c] = K_ALNUM;
-for (let c = 65; c <= 90; c++) KIND[c] = K_ALNUM;
-for (let c = 97; c <= 122; c++) KIND[c] = K_ALNUM;
-for (const ch of '_$!:@(') KIND[ch.charCodeAt(0)] = K_TRIGGER;
+(() => {
+  for (let c = 48; c <= 57; c++) KIND[c] = K_ALNUM;
+  for (let c = 65; c <= 90; c++) KIND[c] = K_ALNUM;
+  for (let c = 97; c <= 122; c++) KIND[c] = K_ALNUM;
+  for (const ch of '_$!:@(') KIND[ch.charCodeAt(0)] = K_TRIGGER;
+})();
 
 const C_DQUOTE = 34;
 const C_SQUOTE = 39;
@@ -1539,7 +1541,9 @@ function pickleBinary(s: string): Detection | undefined {
 
 /** PICKLE_MODULES by length, as char codes: pickleModuleBytes compares bytes in place, no string built. */
 const PICKLE_MODULES_BY_LEN: number[][][] = [];
-for (const m of PICKLE_MODULES) (PICKLE_MODULES_BY_LEN[m.length] ??= []).push([...m].map((ch) => ch.charCodeAt(0)));
+(() => {
+  for (const m of PICKLE_MODULES) (PICKLE_MODULES_BY_LEN[m.length] ??= []).push([...m].map((ch) => ch.charCodeAt(0)));
+})();
 const PICKLE_MODULE_MAX = 11; // `__builtin__`
 
 /**
@@ -1824,7 +1828,9 @@ function entityDecodedValue(s: string, v: number): string {
 
 /** First letters of the JAVA_GADGET_LIST entries (a tag name starting otherwise is no gadget). */
 const XML_ROOT_FIRST = new Uint8Array(128);
-for (const g of JAVA_GADGET_LIST) XML_ROOT_FIRST[g.charCodeAt(0)] = 1;
+(() => {
+  for (const g of JAVA_GADGET_LIST) XML_ROOT_FIRST[g.charCodeAt(0)] = 1;
+})();
 
 
 /** Index of the value of a `class = "…"` attribute whose name starts at `i`, or -1. */

@@ -65,9 +65,11 @@ const BENIGN_DOLLAR_KEYS: readonly string[] = [
 ];
 
 const TIER = new Map<string, Confidence>();
-for (const k of LOW) TIER.set(k, 'low');
-for (const k of MEDIUM) TIER.set(k, 'medium');
-for (const k of HIGH) TIER.set(k, 'high');
+(() => {
+  for (const k of LOW) TIER.set(k, 'low');
+  for (const k of MEDIUM) TIER.set(k, 'medium');
+  for (const k of HIGH) TIER.set(k, 'high');
+})();
 const BENIGN = new Set<string>(BENIGN_DOLLAR_KEYS);
 
 /** Longest operator name including `$` (`$diacriticSensitive`); longer identifiers cannot match. */

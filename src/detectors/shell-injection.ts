@@ -261,7 +261,9 @@ const EXEC_CALLS = new Set([
  * `phpinfo` and the .NET cradle suffixes (see there).
  */
 const CALL_LAST = new Uint8Array(128);
-for (const w of [...EXEC_CALLS, 'phpinfo', 'downloadstring', 'downloadfile', 'frombase64string']) CALL_LAST[w.charCodeAt(w.length - 1)] = 1;
+(() => {
+  for (const w of [...EXEC_CALLS, 'phpinfo', 'downloadstring', 'downloadfile', 'frombase64string']) CALL_LAST[w.charCodeAt(w.length - 1)] = 1;
+})();
 
 /**
  * Ruby and Perl functions that run a command and are called without parentheses (`system 'id'`),
@@ -336,11 +338,13 @@ function asciiLower(c: number): number {
  */
 const KEY_PAIR = new Uint8Array(128 * 128);
 const KEY_ONE = new Uint8Array(128);
-for (const key of TABLE.keys()) {
-  const a = asciiLower(key.charCodeAt(0));
-  if (key.length === 1) KEY_ONE[a] = 1;
-  else KEY_PAIR[a * 128 + asciiLower(key.charCodeAt(1))] = 1;
-}
+(() => {
+  for (const key of TABLE.keys()) {
+    const a = asciiLower(key.charCodeAt(0));
+    if (key.length === 1) KEY_ONE[a] = 1;
+    else KEY_PAIR[a * 128 + asciiLower(key.charCodeAt(1))] = 1;
+  }
+})();
 
 /** Looks a command name up; returns its F_* flags or 0. */
 function lookupName(name: string): number {
@@ -3816,8 +3820,7 @@ function isRunChar(c: number): boolean {
 }
 
 (() => {
-  const add = (run: string, f: number): void => {
-    const h = runHash(run, 0, run.length);
+  const add = (run: string, f: number, h = runHash(run, 0, run.length)): void => {
     let i = h & 2047;
     while (CMD_FLAGS[i] !== 0 && CMD_KEYS[i] !== h) i = (i + 1) & 2047;
     CMD_KEYS[i] = h;
@@ -3825,11 +3828,20 @@ function isRunChar(c: number): boolean {
     CMD_SIG[runSig(run, 0, run.length)] = 1;
     CMD_SIG2[runSig2(run, 0, run.length)] = 1;
   };
+  // Each name's first run is found and hashed in one pass here (isRunChar's test and runHash's case-folded
+  // FNV-1a: a run holds none of the characters runHash skips), not by ~2,500 isRunChar and 418 runHash
+  // calls, which made V8 optimize both at load (TurboFan, ~1-4 ms of a compile thread at every cold
+  // start). The test checks the tables against runHash and isRunChar.
   for (const name of TABLE.keys()) {
     let e = 0;
-    while (e < name.length && isRunChar(name.charCodeAt(e))) e++;
+    let h = -2128831035;
+    for (; e < name.length; e++) {
+      const c = name.charCodeAt(e);
+      if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95)) break;
+      h = Math.imul(h ^ (c >= 65 && c <= 90 ? c | 0x20 : c), 0x01000193);
+    }
     if (e === 0) continue;
-    add(name.slice(0, e), e < name.length && name.charCodeAt(e) === 45 ? CR_HYPH : CR_PLAIN);
+    add(name.slice(0, e), e < name.length && name.charCodeAt(e) === 45 ? CR_HYPH : CR_PLAIN, h);
   }
   // `/bin/…` paths; `phpinfo(`; the words that take a cmd.exe IF to a finding (`if exist c:\x`,
   // `if errorlevel 1`, `if defined x cmd`). FOR needs a `%var`, and `%` always runs the passes.
@@ -3838,11 +3850,20 @@ function isRunChar(c: number): boolean {
 
 /** Some first run of a table name (or an added word) has no ASCII letter (see mayFind). */
 let LETTERLESS_RUN = false;
-for (const name of TABLE.keys()) {
-  let e = 0;
-  while (e < name.length && isRunChar(name.charCodeAt(e))) e++;
-  if (e > 0 && !hasLetter(name, 0, e)) LETTERLESS_RUN = true;
-}
+(() => {
+  for (const name of TABLE.keys()) {
+    let e = 0;
+    for (; e < name.length; e++) {
+      const c = name.charCodeAt(e);
+      // isRunChar's test, inline (see the CMD table above).
+      if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95)) break;
+    }
+    if (e > 0 && !hasLetter(name, 0, e)) LETTERLESS_RUN = true;
+  }
+})();
+
+/** For the tables' equivalence test (test/detectors/shell-injection-tables.test.ts) only. */
+export const LOAD_TABLES_FOR_TEST = { TABLE, CMD_KEYS, CMD_FLAGS, CMD_SIG, CMD_SIG2, LETTERLESS_RUN, CR_PLAIN, CR_HYPH, runHash, runSig, runSig2, isRunChar, hasLetter };
 
 /** s[a, b) holds an ASCII letter. */
 function hasLetter(s: string, a: number, b: number): boolean {
@@ -4343,8 +4364,11 @@ function mayFind(v: string, from: number, to: number, bsl = BSL_NONE, tick = fal
  * The characters after which callOperatorBefore, at a `(`, reads on: lexer blanks (isLexBlank), quotes,
  * `&` and `.`. At any other character before the `(` it answers false.
  */
-const CALL_BEFORE = new Uint8Array(65536);
-for (const ch of ' \t\x0b\x0c+\'"&.') CALL_BEFORE[ch.charCodeAt(0)] = 1;
+const CALL_BEFORE = ((): Uint8Array => {
+  const t = new Uint8Array(65536);
+  for (const ch of ' \t\x0b\x0c+\'"&.') t[ch.charCodeAt(0)] = 1;
+  return t;
+})();
 
 /** Before the `(` at `p`: `&`, or a `.` standing alone as a word, after any number of lexer blanks. */
 function callOperatorBefore(v: string, p: number, from: number): boolean {

@@ -275,7 +275,9 @@ const MAX_DEPTH = 48;
 
 /** End states that still wait for a token (an operand, IS's complement, a type, a name, BY, INTO's target). */
 const WAITING = new Uint8Array(16);
-for (const st of [S_OPERAND, S_IS, S_TYPE, S_QUAL, S_BY, S_INTO]) WAITING[st] = 1;
+(() => {
+  for (const st of [S_OPERAND, S_IS, S_TYPE, S_QUAL, S_BY, S_INTO]) WAITING[st] = 1;
+})();
 
 /** State of one parenthesis level, and of the current segment (text between two AND/OR) in it. */
 class Frame {
@@ -3284,7 +3286,9 @@ const STMT_LEADS = new HashSet(
 
 /** INSERT / UPDATE words that may make plain words a statement (checked besides the vocabulary). */
 const ROW_SOURCES = new HashSet(['value', 'values', 'default', 'output', 'overwrite', 'ignore', 'delayed', 'low_priority', 'high_priority', 'partition', 'top', 'with', 'statistics', 'table', 'select', 'exec', 'execute', 'set', 'into', 'or']);
-for (const w of BARE_KEYWORDS) BARE_SIG[bareSig(w, 0, w.length)] = 1;
+(() => {
+  for (const w of BARE_KEYWORDS) BARE_SIG[bareSig(w, 0, w.length)] = 1;
+})();
 
 /**
  * Words that may follow a closed literal directly (`x'or 1=1`, `x'union select`). When the character
@@ -3436,8 +3440,7 @@ const KW_MAX = 32;
 class FlagTable {
   private readonly keys = new Int32Array(4096);
   private readonly flags = new Uint16Array(4096);
-  add(word: string, f: number): void {
-    const h = wordHash(word, 0, word.length);
+  add(word: string, f: number, h = wordHash(word, 0, word.length)): void {
     let i = h & 4095;
     while (this.flags[i] !== 0 && this.keys[i] !== h) i = (i + 1) & 4095;
     this.keys[i] = h;
@@ -3458,10 +3461,14 @@ const KW = new FlagTable();
 /** Every word in KW (for the signature filter below). */
 const KW_WORDS: string[] = [];
 (() => {
+  // Flags merged per word first, then one KW.add (one wordHash) per distinct word: 481 instead of 994
+  // (with the other tables' ~330, enough calls to make V8 optimize wordHash at load: TurboFan on a
+  // compile thread at every cold start). KW.add ORs the flags of a word added twice: the same table.
+  const merged = new Map<string, number>();
   const add = (words: Iterable<string>, f: number): void => {
     for (const w of words) {
       if (w.length === 0) continue;
-      KW.add(w, f | KW_ANY);
+      merged.set(w, (merged.get(w) ?? 0) | f | KW_ANY);
       KW_WORDS.push(w);
     }
   };
@@ -3528,6 +3535,15 @@ const KW_WORDS: string[] = [];
       .map(([w]) => w),
     KW_STMT,
   );
+  for (const [w, f] of merged) {
+    // wordHash, inline: its ~800 calls at load made V8 optimize it (the test checks KW against wordHash).
+    let h = -2128831035;
+    for (let i = 0; i < w.length; i++) {
+      const c = w.charCodeAt(i);
+      h = Math.imul(h ^ (c >= 65 && c <= 90 ? c | 0x20 : c), 0x01000193);
+    }
+    KW.add(w, f, h);
+  }
 })();
 
 /**
@@ -3580,7 +3596,7 @@ const PCLASS = new Uint8Array(65536);
  * kwFlags of every two-character ASCII word ([A-Za-z0-9_] both), indexed by kw2Index: what the
  * pre-scan reads for `lt`, `gt`, `to`, `of`, `in`... with two loads instead of the signature and,
  * when it collides, the hash and the table probe (1 MB of `&lt;`: one such word every 4 characters).
- * Filled from kwFlags itself (the same answers by construction); 32 KB.
+ * Filled from kwFlags of the table's two-character words (the test checks every pair); 32 KB.
  */
 const KW2 = new Uint16Array(128 * 128);
 /** Index of a two-character word in KW2: case folded (`| 0x20`; digits keep their codes, `_` is 127). */
@@ -3588,13 +3604,18 @@ function kw2Index(c0: number, c1: number): number {
   return ((c0 | 0x20) << 7) | (c1 | 0x20);
 }
 (() => {
-  const chars: number[] = [95];
-  for (let c = 48; c <= 57; c++) chars.push(c);
-  // Lower case only: kw2Index folds case, and the lower-case spelling is the one whose flags the
-  // slot kept when both were written (1,369 kwFlags calls at load instead of 3,969).
-  for (let c = 97; c <= 122; c++) chars.push(c);
-  for (const a of chars) for (const b of chars) KW2[kw2Index(a, b)] = kwFlags(String.fromCharCode(a, b), 0, 2);
+  // From the table's two-character words ([A-Za-z0-9_] both), not from kwFlags on all 1,369 folded
+  // pairs: those calls made V8 optimize wordSig at load (TurboFan on a compile thread at every cold
+  // start). The same table as long as no other pair hashes and signs like a table word: the test
+  // checks every pair against kwFlags.
+  const word = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+  for (const w of KW_WORDS) {
+    if (w.length === 2 && word(w.charCodeAt(0)) && word(w.charCodeAt(1))) KW2[kw2Index(w.charCodeAt(0), w.charCodeAt(1))] = kwFlags(w, 0, 2);
+  }
 })();
+
+/** For the tables' equivalence test (test/detectors/sql-injection-tables.test.ts) only. */
+export const LOAD_TABLES_FOR_TEST = { KW, KW_ANY, KW_WORDS, KW2, kwFlags, kw2Index, wordHash };
 
 /** s[a, b) starts with `xp_` or `sp_` (any case): extended and OLE procedures, always walked. */
 function isXpSp(s: string, a: number, b: number): boolean {
@@ -3674,14 +3695,18 @@ function castIsNeutral(s: string, p: number, n: number): boolean {
  * of a versioned comment), letter, digit (`2nd` is a word) or non-ASCII character.
  */
 const BRACE_NEXT_OK = new Uint8Array(65536);
-for (const ch of `'"\`(),;{}[]&|!<>=+%^~?:@.`) BRACE_NEXT_OK[ch.charCodeAt(0)] = 1;
+(() => {
+  for (const ch of `'"\`(),;{}[]&|!<>=+%^~?:@.`) BRACE_NEXT_OK[ch.charCodeAt(0)] = 1;
+})();
 
 /**
  * Characters that may stand right before a `[` (spaces skipped) with no ARRAY word before it: not a
  * word character, `/` (a comment's end), `-` or `#` (a line comment), NUL or non-ASCII.
  */
 const BRACKET_PREV_OK = new Uint8Array(128);
-for (const ch of `'"\`\\(),;{}[]&|!<>=+%^~?:.*@$_0123456789`) BRACKET_PREV_OK[ch.charCodeAt(0)] = 1;
+(() => {
+  for (const ch of `'"\`\\(),;{}[]&|!<>=+%^~?:.*@$_0123456789`) BRACKET_PREV_OK[ch.charCodeAt(0)] = 1;
+})();
 
 /**
  * The `[` at `at` cannot follow the word ARRAY (which opens a bracketed group): nothing but spaces
@@ -4306,7 +4331,9 @@ function leadsWithClose(s: string, from: number): boolean {
 
 /** What may follow `f(` at the start of a walk without a `)` being its next token (see leadsWithClose). */
 const CALL_NEXT_OK = new Uint8Array(128);
-for (const ch of '0123456789($\\{}[],;:+%^~&|=<>!?@.') CALL_NEXT_OK[ch.charCodeAt(0)] = 1;
+(() => {
+  for (const ch of '0123456789($\\{}[],;:+%^~&|=<>!?@.') CALL_NEXT_OK[ch.charCodeAt(0)] = 1;
+})();
 
 /** A run of ASCII letters from `p` that is a whole lexer word (no digit, `_` or `$` after it): its end, or -1. */
 function plainWordEnd(s: string, p: number): number {

@@ -971,10 +971,12 @@ const PROBE_COMMANDS = new Set([
  * search and the word's slice (~100 ns an occurrence: a flood ran ~30 µs/KB in commandLiteral).
  */
 const PROBE_FIRST = new Uint8Array(128);
-for (const w of PROBE_COMMANDS) {
-  PROBE_FIRST[w.charCodeAt(0)] = 1;
-  PROBE_FIRST[w.toUpperCase().charCodeAt(0)] = 1;
-}
+(() => {
+  for (const w of PROBE_COMMANDS) {
+    PROBE_FIRST[w.charCodeAt(0)] = 1;
+    PROBE_FIRST[w.toUpperCase().charCodeAt(0)] = 1;
+  }
+})();
 
 /**
  * Where the next closing delimiter of each kind stands, for commandLiteralAt: `at[c]` is the first `c`

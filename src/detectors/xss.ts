@@ -194,7 +194,9 @@ const ACTIVE_DATA_TYPES = new Set([
  * ASCII).
  */
 let dataStates = 1;
-for (const type of ACTIVE_DATA_TYPES) dataStates += type.length;
+(() => {
+  for (const type of ACTIVE_DATA_TYPES) dataStates += type.length;
+})();
 const DATA_NEXT = new Uint16Array(dataStates << 7);
 const DATA_END = new Uint8Array(dataStates);
 (() => {

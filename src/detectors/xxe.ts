@@ -418,7 +418,9 @@ function utf7Document(s: string, lt: number): string | undefined {
 }
 
 const B64 = new Int8Array(128).fill(-1);
-for (let i = 0; i < 64; i++) B64['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+(() => {
+  for (let i = 0; i < 64; i++) B64['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+})();
 
 /**
  * RFC 2152: `+` base64 of UTF-16 units, ended by `-` (dropped) or any other character; `+-` is `+`.

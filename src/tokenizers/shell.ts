@@ -172,8 +172,10 @@ function isLowerAlpha(c: number): boolean {
 
 /** Characters with no meaning inside an unquoted word (letters, digits, most punctuation). */
 const PLAIN = new Uint8Array(128);
-for (let c = 33; c < 127; c++) PLAIN[c] = 1;
-for (const ch of '\'"\\$^=*?[{;&|<>()`#+%') PLAIN[ch.charCodeAt(0)] = 0;
+(() => {
+  for (let c = 33; c < 127; c++) PLAIN[c] = 1;
+  for (const ch of '\'"\\$^=*?[{;&|<>()`#+%') PLAIN[ch.charCodeAt(0)] = 0;
+})();
 
 function isPlain(c: number): boolean {
   return c >= 128 || PLAIN[c] === 1;
@@ -184,11 +186,15 @@ const AR_OTHER = 0;
 const AR_WORD = 1;
 const AR_END = 2;
 const ARG_CLASS = new Uint8Array(128);
-for (let c = 0; c < 128; c++) ARG_CLASS[c] = isPlain(c) || c === C_EQ ? AR_WORD : isBlank(c) || c === C_LT || c === C_GT ? AR_END : AR_OTHER;
+(() => {
+  for (let c = 0; c < 128; c++) ARG_CLASS[c] = isPlain(c) || c === C_EQ ? AR_WORD : isBlank(c) || c === C_LT || c === C_GT ? AR_END : AR_OTHER;
+})();
 
 /** The characters readDq stops at: `"`, `\`, backtick, `$`. */
 const DQ_STOP = new Uint8Array(128);
-for (const ch of '"\\`$') DQ_STOP[ch.charCodeAt(0)] = 1;
+(() => {
+  for (const ch of '"\\`$') DQ_STOP[ch.charCodeAt(0)] = 1;
+})();
 
 /**
  * readWord's characters once its norm is full (NORM_CAP): what the loop would do with each is fixed
@@ -197,8 +203,10 @@ for (const ch of '"\\`$') DQ_STOP[ch.charCodeAt(0)] = 1;
  * plain.
  */
 const CAPPED = new Uint8Array(128);
-for (let c = 0; c < 128; c++) CAPPED[c] = PLAIN[c] === 1 ? 1 : 0;
-for (const ch of '*?[') CAPPED[ch.charCodeAt(0)] = 2;
+(() => {
+  for (let c = 0; c < 128; c++) CAPPED[c] = PLAIN[c] === 1 ? 1 : 0;
+  for (const ch of '*?[') CAPPED[ch.charCodeAt(0)] = 2;
+})();
 CAPPED[123] = 4;
 
 /** True when `c` ends a word (used to look at the character after a construct). */

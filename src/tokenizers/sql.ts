@@ -209,15 +209,19 @@ const JOINABLE = new Set([
 
 /** Single-character operators, indexed by char code (interned strings, no allocation per token). */
 const OP1: (string | undefined)[] = [];
-for (const ch of '=<>!+-*/%^&|~?:') OP1[ch.charCodeAt(0)] = ch;
+(() => {
+  for (const ch of '=<>!+-*/%^&|~?:') OP1[ch.charCodeAt(0)] = ch;
+})();
 /**
  * Two-character operators indexed by `c0 * 128 + c1` (both ASCII). An array, not a Map: every operator
  * character was one Map look-up, most of the lexer's time on runs of `<` or `</a>`.
  */
 const OP2: (string | undefined)[] = new Array<string | undefined>(128 * 128).fill(undefined);
-for (const op of ['<>', '<=', '>=', '!=', '!<', '!>', '==', '||', '&&', '::', ':=', '<<', '>>', '->', '<@', '?|', '?&', '!~', '~*', '^=', '|=', '&=', '+=', '-=', '*=', '/=', '%=']) {
-  OP2[op.charCodeAt(0) * 128 + op.charCodeAt(1)] = op;
-}
+(() => {
+  for (const op of ['<>', '<=', '>=', '!=', '!<', '!>', '==', '||', '&&', '::', ':=', '<<', '>>', '->', '<@', '?|', '?&', '!~', '~*', '^=', '|=', '&=', '+=', '-=', '*=', '/=', '%=']) {
+    OP2[op.charCodeAt(0) * 128 + op.charCodeAt(1)] = op;
+  }
+})();
 
 /**
  * ASCII characters by what `next` does with them first (LX_OTHER: the general sequence of tests).
@@ -260,17 +264,25 @@ const LX_BACKTICK = 9;
  */
 const LX_COND = 10;
 const LX_CLASS = new Uint8Array(128);
-for (let c = 1; c <= 32; c++) LX_CLASS[c] = LX_SPACE;
-for (let c = 65; c <= 90; c++) LX_CLASS[c] = LX_CLASS[c + 32] = LX_WORD;
+(() => {
+  for (let c = 1; c <= 32; c++) LX_CLASS[c] = LX_SPACE;
+  for (let c = 65; c <= 90; c++) LX_CLASS[c] = LX_CLASS[c + 32] = LX_WORD;
+})();
 LX_CLASS[95] = LX_WORD;
-for (const ch of '(),;') LX_CLASS[ch.charCodeAt(0)] = LX_PUNCT;
-for (const ch of '=<>!+%^&|~?:') LX_CLASS[ch.charCodeAt(0)] = LX_OP;
+(() => {
+  for (const ch of '(),;') LX_CLASS[ch.charCodeAt(0)] = LX_PUNCT;
+  for (const ch of '=<>!+%^&|~?:') LX_CLASS[ch.charCodeAt(0)] = LX_OP;
+})();
 LX_CLASS[36] = LX_DOLLAR;
 LX_CLASS[39] = LX_CLASS[34] = LX_QUOTE;
-for (let c = 48; c <= 57; c++) LX_CLASS[c] = LX_DIGIT;
+(() => {
+  for (let c = 48; c <= 57; c++) LX_CLASS[c] = LX_DIGIT;
+})();
 LX_CLASS[123] = LX_CLASS[125] = LX_CLASS[93] = LX_BRACE;
 LX_CLASS[96] = LX_BACKTICK;
-for (const ch of '\\-/*.') LX_CLASS[ch.charCodeAt(0)] = LX_COND;
+(() => {
+  for (const ch of '\\-/*.') LX_CLASS[ch.charCodeAt(0)] = LX_COND;
+})();
 
 /** Case-insensitive (ASCII) FNV-1a hash of s[a, b). */
 function foldHash(s: string, a: number, b: number): number {
