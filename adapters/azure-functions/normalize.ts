@@ -8,8 +8,8 @@ import type { InvocationContext } from '@azure/functions';
 import { eachFormPair, forwardedEntries, nullRecord, parseCookieHeader, pathSegments } from '../../src/decode';
 import { appendSegment } from '../../src/paths';
 import { isAzureHttpRequest, readBody, type BodyRead } from './body';
-import { declaresOtherCharset, utf16Text } from '../../src/body';
-import { cloudEventAttributes } from '../shared/cloudevent';
+import { declaresOtherCharset, payloadText, utf16Text } from '../../src/body';
+import { cloudEventAttributes, strayData } from '../shared/cloudevent';
 import type { InputSource, InspectionRequest } from '../../src/types';
 
 type Obj = Record<string, unknown>;
@@ -406,17 +406,34 @@ const BLOB_UPLOADER_PROPERTIES = ['contentType', 'contentDisposition', 'contentE
 /** Cosmos DB system properties: set by the database, not by whoever wrote the document. */
 const COSMOS_SYSTEM = new Set(['_rid', '_self', '_etag', '_attachments', '_ts', '_lsn']);
 
-/** Non-text blob content (images, archives) is not inspected: it is not something an interpreter runs. */
+/**
+ * Non-text blob content (images, archives) is not inspected: it is not something an interpreter runs.
+ * Text is judged on the first 8 KB: strict UTF-8 without a NUL byte is text, as before; anything
+ * else is judged as the engine judges a message trigger's bytes (payloadText), where a few odd bytes
+ * in a long text are the text's own. The strict test alone left a whole blob uninspected for one
+ * Latin-1 letter (a `José` in a spreadsheet's CSV export, invalid UTF-8) or a single NUL or 0xFF
+ * byte the uploader put in front, while the handler's `blob.toString()` still reads the text around
+ * it. Cost: unchanged for UTF-8 text (the NUL scan and the fatal decode); for other bytes a second,
+ * replacing decode of the sample and one pass over it, plus a JSON.parse of that sample when it
+ * starts like JSON.
+ */
 function isText(b: Uint8Array): boolean {
   const n = Math.min(b.length, 8192);
-  for (let i = 0; i < n; i++) if (b[i] === 0) return false;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(b.subarray(0, n === b.length ? n : trimUtf8(b, n)));
-    return true;
-  } catch {
-    return false;
+  const sample = b.subarray(0, n === b.length ? n : trimUtf8(b, n));
+  if (sample.indexOf(0) === -1) {
+    try {
+      strictUtf8.decode(sample);
+      return true;
+    } catch {
+      // Not UTF-8 throughout: judged below.
+    }
   }
+  const read = payloadText(utf8.decode(sample));
+  return read !== undefined && 'text' in read;
 }
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder();
 
 /** Backs `n` off a cut UTF-8 sequence so a sample never ends in half a character. */
 function trimUtf8(b: Uint8Array, n: number): number {
@@ -425,10 +442,21 @@ function trimUtf8(b: Uint8Array, n: number): number {
   return i;
 }
 
+/**
+ * The document without its system properties. A document that throws when read (a getter or a Proxy:
+ * a batch built in code) is given back as it is: the engine's walk then fails on that message alone,
+ * logged, and the batch's other documents are still inspected, as a Service Bus or Event Hubs batch's
+ * are. Thrown here, it failed the whole batch's normalization, and an attack in another document
+ * reached the handler uninspected.
+ */
 function stripCosmosSystem(doc: unknown): unknown {
   if (!isObj(doc)) return doc;
   const out: Obj = Object.create(null) as Obj;
-  for (const [k, v] of Object.entries(doc)) if (!COSMOS_SYSTEM.has(k)) out[k] = v;
+  try {
+    for (const [k, v] of Object.entries(doc)) if (!COSMOS_SYSTEM.has(k)) out[k] = v;
+  } catch {
+    return doc;
+  }
   return out;
 }
 
@@ -515,7 +543,11 @@ export function normalizeTrigger(type: string, payload: unknown, context: Invoca
     // Event Grid schema and CloudEvents schema (`data_base64` for binary data).
     if (typeof payload.data_base64 === 'string' && payload.data === undefined) {
       sources.push({ kind: 'record', path: 'payload.data_base64', value: payload.data_base64, decoding: 'auto', base64: true, validate: true });
-    } else sources.push(record('payload.data', payload.data));
+    } else {
+      sources.push(record('payload.data', payload.data));
+      const stray = strayData(payload);
+      if (stray !== undefined) sources.push(stray('payload.data_base64'));
+    }
     // Every other member, in either schema: whoever publishes to a custom topic sets them (CloudEvents:
     // `subject`, `source`, `type`, `id`, `time`, `dataschema`, extensions such as `"tenant": …`; Event
     // Grid schema: `subject`, `eventType`, `id`, `eventTime`, `dataVersion`), and the handler reads

@@ -16,6 +16,12 @@ function isObj(v: unknown): v is Obj {
 /** A Firestore JSON typed value (`{stringValue: "x"}`, `{mapValue: {fields}}`, …) to a plain value. */
 export function fromTypedJson(v: unknown, depth = 0): unknown {
   if (!isObj(v) || depth > MAX_DEPTH) return v;
+  // A typed value holds one member. With more (`{"stringValue":"x","integerValue":"<payload>"}`,
+  // only a forged event), the first kind found below was read and the rest went uninspected, while
+  // a handler reads the kind it expects: such a value is read as it came, every member. Cost: a
+  // count to two of the keys of each field value.
+  let n = 0;
+  for (const k in v) if (Object.prototype.hasOwnProperty.call(v, k) && ++n > 1) return v;
   if ('stringValue' in v) return v.stringValue;
   if ('integerValue' in v) return v.integerValue;
   if ('doubleValue' in v) return v.doubleValue;
@@ -25,11 +31,18 @@ export function fromTypedJson(v: unknown, depth = 0): unknown {
   if ('referenceValue' in v) return v.referenceValue;
   if ('bytesValue' in v) return v.bytesValue;
   if ('geoPointValue' in v) return v.geoPointValue;
+  // An empty array or map is `{}` or one without `values` / `fields`; anything else that is not an
+  // array or an object (a forged event) is read as it came, not as an empty value.
   if ('arrayValue' in v) {
     const a = isObj(v.arrayValue) ? v.arrayValue.values : undefined;
-    return Array.isArray(a) ? a.map((x) => fromTypedJson(x, depth + 1)) : [];
+    if (Array.isArray(a)) return a.map((x) => fromTypedJson(x, depth + 1));
+    return a === undefined && (v.arrayValue === undefined || v.arrayValue === null || isObj(v.arrayValue)) ? [] : v;
   }
-  if ('mapValue' in v) return fieldsFromJson(isObj(v.mapValue) ? v.mapValue.fields : undefined, depth + 1);
+  if ('mapValue' in v) {
+    const f = isObj(v.mapValue) ? v.mapValue.fields : undefined;
+    if (f === undefined ? !(v.mapValue === undefined || v.mapValue === null || isObj(v.mapValue)) : !isObj(f)) return v;
+    return fieldsFromJson(f, depth + 1);
+  }
   return v;
 }
 

@@ -5,10 +5,10 @@
  */
 import type { CloudEvent, Request } from '@google-cloud/functions-framework';
 import { declaresOtherCharset, mediaType } from '../../src/body';
-import { forwardedEntries, nullRecord, parseCookieHeader, pathSegments } from '../../src/decode';
+import { eachFormPair, forwardedEntries, nullRecord, parseCookieHeader, pathSegments } from '../../src/decode';
 import { formatPath, type Segment } from '../../src/paths';
 import type { InputSource, InspectionRequest } from '../../src/types';
-import { cloudEventAttributes, membersExcept } from '../shared/cloudevent';
+import { cloudEventAttributes, membersExcept, strayData } from '../shared/cloudevent';
 import { documentEventFromJson, documentEventFromProtobuf, type PlainDocument, type PlainDocumentEvent } from './firestore';
 
 type Obj = Record<string, unknown>;
@@ -130,6 +130,37 @@ function parsedJsonBody(req: Request, raw: unknown, contentType: string | undefi
   return b;
 }
 
+/** Node's `querystring.parse` default `maxKeys`: Express 5's query parser, and qs's `parameterLimit`. */
+const PARSER_MAX_PAIRS = 1000;
+
+/**
+ * Every pair of the request's own query string, when it has more than the query parser keeps: the
+ * parser (Express 5's `querystring.parse`, maxKeys 1000) stops at the thousandth `&`, empty pairs
+ * counted (`&&&…&q=<payload>`), and dropped what follows from every source, while a handler that
+ * reads the URL (`new URL(req.url, base)`, a proxy passing `req.originalUrl` on, a log line) gets it
+ * all. Undefined for any other request. Cost for those: a length compare (a thousand `&` take a
+ * thousand characters), else a count of `&` up to the thousandth; past it the pairs are read once
+ * (eachFormPair), a repeated name's values in an array.
+ */
+function pairsPastParser(req: Request): Record<string, string | string[]> | undefined {
+  const url = str((req as { originalUrl?: unknown }).originalUrl) ?? str(req.url);
+  if (url === undefined || url.length <= PARSER_MAX_PAIRS) return undefined;
+  const q = url.indexOf('?');
+  if (q === -1 || url.length - q - 1 <= PARSER_MAX_PAIRS) return undefined;
+  let amps = 0;
+  for (let i = url.indexOf('&', q + 1); i !== -1 && amps < PARSER_MAX_PAIRS; i = url.indexOf('&', i + 1)) amps++;
+  if (amps < PARSER_MAX_PAIRS) return undefined;
+  const hash = url.indexOf('#', q);
+  const out = nullRecord<string | string[]>();
+  eachFormPair(url.slice(q + 1, hash === -1 ? url.length : hash), (k, v) => {
+    const prev = out[k];
+    if (prev === undefined) out[k] = v;
+    else if (Array.isArray(prev)) prev.push(v);
+    else out[k] = [prev, v];
+  });
+  return out;
+}
+
 export function normalizeHttp(req: Request): InspectionRequest {
   const headers = nullRecord<string | string[]>();
   const cookies = nullRecord<string>();
@@ -157,6 +188,8 @@ export function normalizeHttp(req: Request): InspectionRequest {
   const query = (req as { query?: unknown }).query;
   const sources: InputSource[] = [{ kind: 'query', path: 'query', value: query }];
   joinedQueryValues(query, [], sources, 0);
+  const dropped = pairsPastParser(req);
+  if (dropped !== undefined) sources.push({ kind: 'query', path: 'query', value: dropped });
   sources.push(
     { kind: 'header', path: 'headers', value: headers },
     { kind: 'cookie', path: 'cookies', value: cookies },
@@ -204,12 +237,6 @@ export function cloudEventTrigger(type: string | undefined): string {
   if (type !== undefined) for (const [prefix, name] of NAMED_TYPES) if (type.startsWith(prefix)) return name;
   return 'cloudevent';
 }
-
-/**
- * Object fields the uploader sets besides the name: `contentDisposition` carries a file name a
- * handler may save under. The rest of the object resource (size, hashes, generation…) is Google's.
- */
-const STORAGE_UPLOADER_FIELDS = ['contentType', 'contentDisposition', 'contentEncoding', 'contentLanguage', 'cacheControl'];
 
 /** `projects/p/databases/(default)/documents/users/alice` → `users/alice`: the part a writer chooses. */
 function documentPath(name: string | undefined): string | undefined {
@@ -259,18 +286,43 @@ export function normalizeCloudEvent(ce: Obj): InspectionRequest {
     // Object names are chosen by whoever uploads; so are custom metadata and the content type.
     sources.push({ kind: 'record', path: 'data.name', value: d.name });
     sources.push({ kind: 'metadata', path: 'data.metadata', value: d.metadata });
-    for (const k of STORAGE_UPLOADER_FIELDS) if (typeof d[k] === 'string') sources.push({ kind: 'metadata', path: `data.${k}`, value: d[k] });
+    // Every other member too (`bucket`, `id`, `selfLink`, `mediaLink`, …, the uploader's
+    // `contentDisposition`), as for Pub/Sub: Google sets most of them, but whoever may invoke the
+    // function sends the whole object resource, and a handler reads `data.bucket` into a path or
+    // fetches `data.mediaLink`. Only the uploader's fields were read, by name. Numbers, booleans and
+    // timestamps are left out (membersExcept); a real event's other strings trip no detector at
+    // paranoia 1-3. Cost: a copy of ~15 members and ~10 short strings more per storage event.
+    const rest = membersExcept(d, 'name', 'metadata');
+    if (rest !== undefined) sources.push({ kind: 'metadata', path: 'data', value: rest, repeats: true });
   } else if (trigger === 'firestore') {
     let doc: PlainDocumentEvent | undefined;
     if (data instanceof Uint8Array) doc = documentEventFromProtobuf(data);
     else if (base64 && typeof data === 'string') doc = documentEventFromProtobuf(Buffer.from(data, 'base64'));
     else doc = documentEventFromJson(data);
-    if (doc) sources.push(...documentSources(doc));
+    if (doc) {
+      sources.push(...documentSources(doc));
+      // JSON documents: what the plain reading leaves out (`updateMask.fieldPaths`, which a handler
+      // reads to see what changed, a document's members besides `name` and `fields`), as on Pub/Sub:
+      // whoever may invoke the function sends the whole envelope. Timestamps are skipped, so a real
+      // event adds `updateMask` only. Protobuf documents are read by their schema (firestore.ts).
+      if (d) {
+        const rest = membersExcept(d, 'value', 'oldValue');
+        if (rest !== undefined) sources.push({ kind: 'metadata', path: 'data', value: rest, repeats: true });
+        for (const key of ['value', 'oldValue'] as const) {
+          // `fields` of another type than an object (a forged event) reads as no fields: read it here.
+          const doc = d[key];
+          const m = isObj(doc) ? membersExcept(doc, 'name', isObj(doc.fields) ? 'fields' : undefined) : undefined;
+          if (m !== undefined) sources.push({ kind: 'metadata', path: `data.${key}`, value: m, repeats: true });
+        }
+      }
+    }
     // Not a document after all: inspect what arrived rather than nothing.
     else sources.push({ kind: 'record', path: 'data', value: data, decoding: 'auto', base64, validate: true });
   } else {
     sources.push({ kind: 'record', path: base64 ? 'data_base64' : 'data', value: data, decoding: 'auto', base64, validate: true });
   }
+  const stray = base64 ? undefined : strayData(ce);
+  if (stray !== undefined) sources.push(stray('data_base64'));
   // Every context attribute (`subject`, `source`, `type`, `id`, `time`, `dataschema`) and extension
   // (`ce-tenant: …`, or `"tenant": …` in structured mode), of every event type: whoever may invoke
   // the function sets them in any content mode, and the handler reads them as `ce.subject`,

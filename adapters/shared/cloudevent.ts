@@ -6,6 +6,8 @@
  * routing switch that echoes the unknown type. Every top-level member but the data is one.
  */
 
+import type { InputSource } from '../../src/types';
+
 type Obj = Record<string, unknown>;
 
 /**
@@ -101,4 +103,19 @@ export function cloudEventAttributes(ce: Obj): Obj | undefined {
   const out = membersExcept(ce, 'data', 'data_base64');
   if (out !== undefined && typeof out.source === 'string' && Object.prototype.hasOwnProperty.call(out, 'source')) out.source = publisherSource(out.source);
   return out;
+}
+
+/**
+ * `data_base64` when it is not what is read as the event's data: an event that also has `data` (the
+ * spec allows one of the two, but nothing on the way in checks it), or whose `data_base64` is not a
+ * string. Every attribute read skips it as data, so whatever it held went uninspected, while a
+ * handler written for binary events reads `Buffer.from(ce.data_base64, 'base64')` and never looks at
+ * `data`. A maker of the source (the caller gives the path), read as base64 when it is a string,
+ * walked otherwise; undefined when there is none (null or absent). Not validated against a schema:
+ * `data` is the event's data. Cost: one property read per event.
+ */
+export function strayData(ce: Obj): ((path: string) => InputSource) | undefined {
+  const b = ce.data_base64;
+  if (b === undefined || b === null) return undefined;
+  return (path) => ({ kind: 'record', path, value: b, decoding: 'auto', base64: typeof b === 'string' });
 }
