@@ -530,6 +530,28 @@ function recordRequest(trigger: string, sources: InputSource[]): InspectionReque
   return { provider: 'aws', trigger, sources };
 }
 
+/**
+ * One record of a batch, built by `build`. A record that throws when read (a getter or a Proxy: an
+ * event built in code; JSON makes none) becomes a request holding the record itself: the engine's
+ * walk then fails on that record alone (logged once; allowed, or blocked under failClosed) and the
+ * batch's other records are still inspected. Thrown out of the batch's normalization, it left the
+ * whole batch uninspected, an attack in the record next to it included. Its id is read on its own
+ * (`idKey`, when the record carries one at its top level) so a failure report still names it.
+ */
+function batchRecord(trigger: string, r: Obj, i: number, idKey: string | undefined, build: () => BatchRecord): BatchRecord {
+  try {
+    return build();
+  } catch {
+    let id: string | undefined;
+    try {
+      id = idKey === undefined ? undefined : str(r[idKey]);
+    } catch {
+      // The id's own getter throws too: the record's index names it.
+    }
+    return { id: id ?? String(i), request: recordRequest(trigger, [{ kind: 'record', path: `records[${i}]`, value: r }]) };
+  }
+}
+
 /** An SQS body may be an SNS envelope (SNS → SQS fan-out): then the payload is its `Message`. */
 function sqsSources(r: Obj, base: string): InputSource[] {
   const body = str(r.body);
@@ -579,7 +601,7 @@ function normalizeRecords(records: unknown[]): Normalized | undefined {
         trigger: 'sqs',
         answer: 'items',
         ordered: arn.endsWith('.fifo'),
-        records: (records as Obj[]).map((r, i) => ({ id: str(r.messageId) ?? String(i), request: recordRequest('sqs', sqsSources(r, `records[${i}]`)) })),
+        records: (records as Obj[]).map((r, i) => batchRecord('sqs', r, i, 'messageId', () => ({ id: str(r.messageId) ?? String(i), request: recordRequest('sqs', sqsSources(r, `records[${i}]`)) }))),
       };
     }
     case 'aws:kinesis':
@@ -588,16 +610,18 @@ function normalizeRecords(records: unknown[]): Normalized | undefined {
         trigger: 'kinesis',
         answer: 'items',
         ordered: true,
-        records: (records as Obj[]).map((r, i) => {
-          const k = isObj(r.kinesis) ? r.kinesis : {};
-          return {
-            id: str(k.sequenceNumber) ?? String(i),
-            request: recordRequest('kinesis', [
-              { kind: 'record', path: `records[${i}].kinesis.data`, value: k.data, decoding: 'auto', base64: true, validate: true },
-              { kind: 'metadata', path: `records[${i}].kinesis.partitionKey`, value: k.partitionKey },
-            ]),
-          };
-        }),
+        records: (records as Obj[]).map((r, i) =>
+          batchRecord('kinesis', r, i, undefined, () => {
+            const k = isObj(r.kinesis) ? r.kinesis : {};
+            return {
+              id: str(k.sequenceNumber) ?? String(i),
+              request: recordRequest('kinesis', [
+                { kind: 'record', path: `records[${i}].kinesis.data`, value: k.data, decoding: 'auto', base64: true, validate: true },
+                { kind: 'metadata', path: `records[${i}].kinesis.partitionKey`, value: k.partitionKey },
+              ]),
+            };
+          }),
+        ),
       };
     case 'aws:dynamodb':
       return {
@@ -605,15 +629,17 @@ function normalizeRecords(records: unknown[]): Normalized | undefined {
         trigger: 'dynamodb',
         answer: 'items',
         ordered: true,
-        records: (records as Obj[]).map((r, i) => {
-          const d = isObj(r.dynamodb) ? r.dynamodb : {};
-          const base = `records[${i}].dynamodb`;
-          const sources: InputSource[] = [];
-          if (isObj(d.NewImage)) sources.push(...imageSources(d.NewImage, `${base}.NewImage`, true));
-          if (isObj(d.OldImage)) sources.push(...imageSources(d.OldImage, `${base}.OldImage`, false));
-          if (isObj(d.Keys)) sources.push(...imageSources(d.Keys, `${base}.Keys`, false));
-          return { id: str(d.SequenceNumber) ?? String(i), request: recordRequest('dynamodb', sources) };
-        }),
+        records: (records as Obj[]).map((r, i) =>
+          batchRecord('dynamodb', r, i, undefined, () => {
+            const d = isObj(r.dynamodb) ? r.dynamodb : {};
+            const base = `records[${i}].dynamodb`;
+            const sources: InputSource[] = [];
+            if (isObj(d.NewImage)) sources.push(...imageSources(d.NewImage, `${base}.NewImage`, true));
+            if (isObj(d.OldImage)) sources.push(...imageSources(d.OldImage, `${base}.OldImage`, false));
+            if (isObj(d.Keys)) sources.push(...imageSources(d.Keys, `${base}.Keys`, false));
+            return { id: str(d.SequenceNumber) ?? String(i), request: recordRequest('dynamodb', sources) };
+          }),
+        ),
       };
     case 'aws:sns':
       return {

@@ -154,6 +154,42 @@ t.test('SQS: malicious records go to batchItemFailures, clean ones reach the han
   }
 });
 
+// A record that throws when read (a getter: an event built in code) is that record's failure alone:
+// its neighbours are still inspected. Before, the batch's normalization threw, the whole batch reached
+// the handler uninspected and the attack beside it with it.
+t.test('SQS, Kinesis, DynamoDB: a record that throws when read does not hide the attack beside it', async (t) => {
+  const throwing = (record: Any, key: string): Any => {
+    Object.defineProperty(record, key, { enumerable: true, get: () => { throw new Error('getter'); } });
+    return record;
+  };
+  const batches: Array<[string, () => Any, string, string]> = [
+    ['sqs', () => { const e: Any = ev.sqs([{ body: 'x', messageId: 'm1' }, { body: JSON.stringify({ q: ATTACKS[0]!.payload }), messageId: 'm2' }]); throwing(e.Records[0], 'body'); return e; }, 'm1', 'm2'],
+    ['kinesis', () => { const e: Any = ev.kinesis([{ data: 'x', sequenceNumber: '1' }, { data: ATTACKS[0]!.payload, sequenceNumber: '2' }]); throwing(e.Records[0], 'kinesis'); return e; }, '0', '2'],
+    ['dynamodb', () => { const e: Any = ev.dynamodb([{ keys: { id: { S: 'a' } }, newImage: { note: { S: 'x' } } }, { keys: { id: { S: 'b' } }, newImage: { note: { S: ATTACKS[0]!.payload } } }]); throwing(e.Records[0], 'dynamodb'); return e; }, '0', 'attack'],
+  ];
+  for (const [name, make, badId, attackId] of batches) {
+    for (const failClosed of [false, true]) {
+      const { lines, log } = logs();
+      const { calls, handler } = recorder(() => undefined);
+      const wrapped = protect(handler, { log, failClosed });
+      const event = make();
+      const attackRecordId = name === 'dynamodb' ? event.Records[1].dynamodb.SequenceNumber : attackId;
+      const res: Any = await wrapped(event, ctx());
+      const failed = (res?.batchItemFailures ?? []).map((f: Any) => f.itemIdentifier);
+      if (failClosed && name !== 'sqs') {
+        // An ordered stream stops at its first failed record (the records after it are retried).
+        t.same(failed, [badId], `${name} (failClosed): the batch stops at the throwing record`);
+      } else {
+        t.ok(failed.includes(attackRecordId), `${name} (failClosed ${failClosed}): the attack record failed`);
+        t.equal(failed.includes(badId), failClosed, `${name} (failClosed ${failClosed}): the throwing record fails only under failClosed`);
+        t.ok(lines.some((l: Any) => l.action === 'block' && l.findings?.some((f: Any) => f.class === 'sqli')), `${name}: the attack is logged`);
+      }
+      t.ok(JSON.stringify(lines).includes('getter'), `${name}: the failure is logged`);
+      if (!failClosed) t.equal(calls[0]?.Records.length, 1, `${name}: the handler gets the throwing record only`);
+    }
+  }
+});
+
 t.test('SQS: an SNS envelope in the body and message attributes are inspected', async (t) => {
   const { lines, log } = logs();
   const wrapped = protect(async () => undefined, { log });
