@@ -2258,6 +2258,61 @@ function runPass(value: string, ctx: number): Detection | undefined {
   return a.best;
 }
 
+/**
+ * JSFuck and its kin: JavaScript written with the six characters `[]()!+` only. `![]` is false,
+ * `!![]` true, `+[]` 0, `[][[]]` undefined; indexing their strings (`(![]+[])[+[]]` is "f") spells
+ * any name, `[]["flat"]["constructor"]` is Function, and calling it runs any code. It has no
+ * letters, no quotes and no names, so nothing else in this file (or the XSS detector, outside a tag)
+ * can see it, and a filter that blocks `eval`, `Function` or `constructor` passes it through.
+ *
+ * A run of those characters (blanks allowed: JavaScript skips them) at least JSFUCK_MIN long, with
+ * at least four `![]`, four `+[]` and one `][` (indexing a value built in the run) is code: prose,
+ * Markdown (`![](a.png)`, `- [ ]`) and punctuation runs have letters between such pieces or lack
+ * one of them. The shortest name spelled this way that reaches anything (`[]["flat"]`) is ~100
+ * characters; the call of the Function constructor, thousands.
+ *
+ * Cost: one native search for `![]` (none in prose: ~0.3 ns a character); at each hit, the run
+ * around it is walked once (the next search starts past the run, so every character is walked at
+ * most once: linear, whatever the input).
+ */
+const JSFUCK_MIN = 64;
+
+function jsfuckChar(c: number): boolean {
+  return c === 91 || c === 93 || c === 40 || c === 41 || c === 33 || c === 43 || c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+function jsfuckRun(v: string): boolean {
+  let from = 0;
+  for (;;) {
+    const at = v.indexOf('![]', from);
+    if (at === -1) return false;
+    let a = at;
+    while (a > from && jsfuckChar(v.charCodeAt(a - 1))) a--;
+    let b = at + 3;
+    while (b < v.length && jsfuckChar(v.charCodeAt(b))) b++;
+    if (b - a >= JSFUCK_MIN) {
+      // Count the pieces, blanks skipped (`! [ ]` is `![]` to JavaScript).
+      let nots = 0;
+      let zeros = 0;
+      let index = 0;
+      let p0 = 0; // the last two non-blank characters, p0 the latest
+      let p1 = 0;
+      for (let i = a; i < b; i++) {
+        const c = v.charCodeAt(i);
+        if (c === 32 || c === 9 || c === 10 || c === 13) continue;
+        if (c === 93 && p0 === 91) {
+          if (p1 === 33) nots++;
+          else if (p1 === 43) zeros++;
+        } else if (c === 91 && p0 === 93) index++;
+        p1 = p0;
+        p0 = c;
+      }
+      if (nots >= 4 && zeros >= 4 && index >= 1) return true;
+    }
+    from = b;
+  }
+}
+
 /** This detector's `needs` in detectors/index.ts: the engine calls it for no value without one. */
 export const GATE_KINDS = C.PAREN | C.BRACKET | C.BACKTICK | C.DOT | C.NONASCII;
 
@@ -2275,6 +2330,9 @@ export function detectCodeInjection(value: string, mask?: number): Detection | u
   // occurs): a finding the engine would never ask for is template-injection's to make.
   if (value.indexOf('qx') !== -1 && ((mask ?? charMask(value)) & GATE_KINDS) !== 0 && commandLiteral(value, false, true) !== undefined) {
     return { rule: 'code.command-literal', reason: 'A Perl qx command literal runs its contents as a shell command.', confidence: 'high' };
+  }
+  if (value.length >= JSFUCK_MIN && jsfuckRun(value)) {
+    return { rule: 'code.jsfuck', reason: 'JavaScript written with the characters []()!+ only (JSFuck): it spells names and calls the Function constructor without a letter.', confidence: 'high' };
   }
   // With the caller's charMask, the gate from MASKED_GATE_MIN characters; without, from LONG_VALUE.
   if (value.length >= (mask === undefined ? LONG_VALUE : MASKED_GATE_MIN) && !mayAnalyze(value, mask ?? ANY_KIND)) return undefined;

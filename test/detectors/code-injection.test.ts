@@ -707,3 +707,75 @@ t.test('dense punctuation: verdicts pinned on a seeded table (session 17 fast pa
   t.equal(detectCodeInjection("x['con'+'structor']['con'+'structor']('id')()")?.confidence, 'high');
   t.same(detectCodeInjection("[]['\\x63onstructor'+'']"), detectCodeInjection("[]['constructor'+'']"));
 });
+
+// JSFuck: JavaScript in the six characters []()!+. A small encoder of our own (below) writes the
+// vectors, and each is run in a fresh V8 context to prove it is the code it claims to be.
+function jsfuck(code: string): string {
+  const num = (n: number): string => (n === 0 ? '+[]' : n === 1 ? '+!+[]' : Array.from({ length: n }, () => '!+[]').join('+'));
+  const sources: Array<[string, string]> = [
+    ['false', '(![]+[])'],
+    ['true', '(!![]+[])'],
+    ['undefined', '([][[]]+[])'],
+  ];
+  const letters = new Map<string, string>();
+  const learn = (text: string, expr: string): void => {
+    for (let i = 0; i < text.length; i++) if (!letters.has(text[i]!)) letters.set(text[i]!, `${expr}[${num(i)}]`);
+  };
+  for (const [text, expr] of sources) learn(text, expr);
+  const str = (s: string): string =>
+    s
+      .split('')
+      .map((ch) => {
+        if (/[0-9]/.test(ch)) return `(${num(Number(ch))}+[])`;
+        const e = letters.get(ch);
+        if (e === undefined) throw new Error(`no source for ${JSON.stringify(ch)}`);
+        return e;
+      })
+      .join('+');
+  const flat = `[][${str('flat')}]`;
+  // "function flat() { [native code] }": c, o, space and more.
+  learn('function flat() { [native code] }', `(${flat}+[])`);
+  const ctor = `${flat}[${str('constructor')}]`;
+  return `${ctor}(${str(code)})()`;
+}
+
+t.test('JSFuck: code in []()!+ only is high (each vector run to prove it)', async (t) => {
+  const vm = await import('node:vm');
+  for (const code of ['return 7', 'return 42', 'return void 0']) {
+    const v = jsfuck(code);
+    t.ok(/^[[\]()!+]+$/.test(v), 'six characters only');
+    const ran = vm.runInNewContext(v) as unknown;
+    if (code === 'return 7') t.equal(ran, 7, 'the vector runs');
+    const d = detectCodeInjection(v);
+    t.equal(d?.rule, 'code.jsfuck', `${code}: ${v.length} characters`);
+    t.equal(d?.confidence, 'high');
+    // Wherever it stands: after an assignment, in a call, spread with blanks, in a longer text.
+    for (const placed of [`x=${v}`, `eval(${v})`, v.replace(/\]/g, '] '), `note: ${v} end`, `${v}\n`]) {
+      t.equal(detectCodeInjection(placed)?.confidence, 'high', `placed: ${placed.slice(0, 24)}...`);
+    }
+  }
+});
+
+t.test('JSFuck: short pieces, Markdown and punctuation runs are not', async (t) => {
+  const negatives = [
+    '(![]+[])[+[]]', // "f": one letter, harmless alone
+    '![](a.png) ![](b.png) ![](c.png) ![](d.png) ![](e.png) ![](f.png) ![](g.png)',
+    '- [ ] one\n- [ ] two\n- [ ] three\n- [x] four\n- [ ] five\n- [ ] six\n- [ ] seven',
+    '(((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((',
+    '[][][][][][][][][][][][][][][][][][][][][][][][][][][][][][][][][][][][][][][][]',
+    '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!',
+    '+++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++++',
+    '![]![]![]![]![]![]![]![]![]![]![]![]![]![]![]![]![]![]![]![]![]![]![]![]![]![]',
+    'wow!!! [] () !+ [] nice (!) [+] ok [!] fine ![] +[] :) (+) [] (!!) yes ![]',
+  ];
+  for (const v of negatives) t.not(detectCodeInjection(v)?.rule, 'code.jsfuck', JSON.stringify(v.slice(0, 30)));
+});
+
+t.test('JSFuck: the run search is linear (each character walked once)', async (t) => {
+  // 1 MB of runs that each almost qualify, separated by a letter: every run is walked once.
+  const unit = '![]+[]+![]+[]+![]+[]+![]+[]+![]+[]+![]+[]+![]+[]+![]+[]+![]+[]+![]+[]a';
+  const big = unit.repeat(Math.ceil(1_000_000 / unit.length));
+  t.equal(detectCodeInjection(big)?.rule === 'code.jsfuck', false, 'no `][`: not code');
+  const one = `${big}x=${jsfuck('return 7')}`;
+  t.equal(detectCodeInjection(one)?.rule, 'code.jsfuck', 'found at the end of 1 MB');
+});
