@@ -910,7 +910,8 @@ function analyzeToken(s: string, start: number, end: number, leading: boolean, l
 /**
  * The token holds an escaped dot right after another dot (`.\.`, as in `\.\.`), the only way the
  * escaped reading can climb where the plain one does not. Windows climbs (`..\..\`) qualify too;
- * both readings climb then. crownAt lets exactly these tokens past the pre-check.
+ * both readings climb then. tokenMayHit lets these tokens past the pre-check when the escaped
+ * reading may find something (escapedMayHit).
  */
 function hasEscapedDot(s: string, start: number, end: number): boolean {
   if (end - start > LONG_TOKEN) {
@@ -1027,6 +1028,39 @@ function firstSepNear(t: string, lo: number, hi: number): number {
 
 /** What sepDotRun leaves for analyzeReading. */
 const SEP_RUN = { p: 0, seps: 0, a: 0, slash: false, back: false, esc: false, dots: 0, before: 0, c: 0 };
+
+/** Where inertRun stopped: the character before (folded) and the one there. */
+const RUN = { before: 0, c: 0 };
+
+/**
+ * A run of inert characters (INERT: ASCII, none of `/ \\ . %` nor PT_LEAD) in analyzeReading's walk
+ * of t[…, hi), from `p`, where `c` (t[p], folded) is one and no `.` run ends before it: passes each
+ * whose pair with the next starts no crown word or glued root (PAIRS), whose next ends no leading
+ * token, and which is no `0x` that normalize rewrites (`raw`: the walk is still over the token itself).
+ * At such a character the iteration would only move on: crownAtPos finds nothing, no rewrite starts
+ * (not `%`, above ASCII or `0x`; no `2f`/`5c` after dots, the character before being inert or a
+ * separator), no segment ends. Returns where it stops, with the character there (the next one the
+ * iteration reads, with the state it would have) and the one before in RUN when it moved. A megabyte
+ * of `x:/&0`, one leading token, spent ~17 ns a character in the iteration's questions (~15 µs/KB).
+ */
+function inertRun(t: string, p: number, hi: number, c: number, raw: boolean): number {
+  let before = 0;
+  while (p + 1 < hi) {
+    const nx = fold(t.charCodeAt(p + 1));
+    if (nx >= 128 || (PAIRS[(c << 7) | nx] as number) !== 0 || ((PT2[nx] as number) & PT_LEAD) !== 0) break;
+    if (c === 48 && nx === 120 && raw && zeroXRewrites(t, p, hi)) break;
+    before = c;
+    c = nx;
+    p++;
+    if (INERT[c] !== 1) break;
+  }
+  RUN.before = before;
+  RUN.c = c;
+  return p;
+}
+
+/** ASCII characters analyzeReading's walk passes in a run (see there): not `/ \\ . %` nor PT_LEAD. Built by buildTokenTables. */
+let INERT!: Uint8Array;
 
 /** sepDotRun's kinds of character: `.` 1, `/` 2, `\\` 4, anything else 0. Built by buildTokenTables. */
 let SEP_DOT!: Uint8Array;
@@ -1239,7 +1273,18 @@ function analyzeReading(s: string, start: number, end: number, leading: boolean,
         c = next;
         if (before === 47) sawSlash = true;
         else if (before === 92) sawBack = true;
-        else continue;
+        else {
+          if (dots === 0 && c < 128 && INERT[c] === 1) {
+            // A run of inert characters from b + 1 (see inertRun).
+            const p = inertRun(t, b + 1, hi, c, n === undefined);
+            if (p !== b + 1) {
+              before = RUN.before;
+              c = RUN.c;
+              b = p - 1;
+            }
+          }
+          continue;
+        }
         if (!prevStrong && (a === b || (b === a + 1 && t.charCodeAt(a) === 46))) {
           // An empty or `.` segment followed by a separator: nothing but its count changes.
           segIndex++;
@@ -1370,6 +1415,15 @@ function analyzeReading(s: string, start: number, end: number, leading: boolean,
         if (p !== b + 1) {
           c = 46;
           dots = 0;
+          b = p - 1;
+        }
+      }
+      if (c < 128 && INERT[c] === 1) {
+        // The next segment starts with inert characters (after the separator, no dot run).
+        const p = inertRun(t, b + 1, hi, c, n === undefined);
+        if (p !== b + 1) {
+          before = RUN.before;
+          c = RUN.c;
           b = p - 1;
         }
       }
@@ -1534,6 +1588,7 @@ function segSig(s: string, a: number, b: number): number {
     SEG_SIG[segSig(w, 0, w.length)] = 1;
   }
   for (const x of SENSITIVE_EXTENSIONS) {
+    wordShape(x);
     EXT_HASHES.add(segHash(x, 0, x.length));
     SEG_SIG[segSig(x, 0, x.length)] = 1;
   }
@@ -1546,6 +1601,16 @@ function segSig(s: string, a: number, b: number): number {
 /** What segmentMayBeSensitive and segmentMayHit assume of every name and root, held at load. */
 function nameShape(w: string): void {
   if (w.length < 3 || !nameStart(w.charCodeAt(0))) throw new Error(`path-traversal: name ${w} breaks the segment pre-check`);
+  wordShape(w);
+}
+
+/** What tokenMustAsk and mayBeHigh assume of every name, root, extension, crown head and crown word: two letters in a row. */
+function wordShape(w: string): void {
+  const letter = (c: number): boolean => (c | 0x20) >= 97 && (c | 0x20) <= 122;
+  for (let k = 1; k < w.length; k++) {
+    if (letter(w.charCodeAt(k - 1)) && letter(w.charCodeAt(k))) return;
+  }
+  throw new Error(`path-traversal: name ${w} breaks the token pre-check`);
 }
 
 /** The names and extensions analyzeReading compares segments with, in place. Built by buildTokenTables. */
@@ -1590,6 +1655,9 @@ function buildTokenTables(): void {
   for (let c = 97; c <= 102; c++) HEX_VAL[c] = HEX_VAL[c - 32] = c - 87;
   MAY_BYTE = new Uint8Array(256);
   for (const b of [0x2e, 0x2f, 0x5c, 0, 0xc0, 0xc1, 0xe0]) MAY_BYTE[b] = 1;
+  INERT = new Uint8Array(128).fill(1);
+  for (let c = 0; c < 128; c++) if (((PT2[c] as number) & PT_LEAD) !== 0) INERT[c] = 0;
+  INERT[47] = INERT[92] = INERT[46] = INERT[37] = 0;
   SEP_DOT = new Uint8Array(65536);
   SEP_DOT[46] = K_DOT;
   SEP_DOT[47] = K_SLASH;
@@ -1617,6 +1685,10 @@ function containsCI(s: string, a: number, b: number, word: string): boolean {
 }
 
 const CROWN_HEADS = ['etc', 'proc', '.ssh', '.aws', 'system32', 'web-inf'];
+// In a function of its own: no loop at a module's top level (test/adapters/cold-start.test.ts).
+(() => {
+  for (const w of [...CROWN_HEADS, '_history', ...CROWN_STRINGS, ...GLUED_ROOTS]) wordShape(w);
+})();
 
 /** Whether the segment s[a, b) (already trimmed, not empty) may be sensitive (see sensitiveName). */
 function segmentMayBeSensitive(s: string, a: number, b: number): boolean {
@@ -1645,7 +1717,7 @@ function segmentMayBeSensitive(s: string, a: number, b: number): boolean {
 function crownAt(s: string, a: number, b: number, k: number, c: number): boolean {
   if (c === 46) {
     if (k + 1 < b && s.charCodeAt(k + 1) === 46) return true; // `..`: climbs, glued climbs
-    if (k + 2 < b && s.charCodeAt(k + 1) === 92 && s.charCodeAt(k + 2) === 46) return true; // `.\.`: escaped dots (unescapeDots)
+    // (`.\.`, escaped dots: tokenMayHit asks escapedMayHit.)
     // (`i` first: one load for most dots, where the word compares cost a call each.)
     return k + 3 < b && (s.charCodeAt(k + 1) | 0x20) === 105 && endsWithCI(s, a, k + 4, '.ini') && (endsWithCI(s, a, k, 'boot') || endsWithCI(s, a, k, 'win'));
   }
@@ -1690,56 +1762,69 @@ function nameStart(c: number): boolean {
   return (l >= 97 && l <= 122) || c === 46;
 }
 
+// Tokens that hold units above ASCII (plainToken). One that starts above ASCII and in which
+// analyzeToken provably finds nothing (a token shorter than 3 is never analysed; these are held to
+// the same test) holds no `/`, `\\`, `%`
+// or `0x` (`0X`), and its non-ASCII characters are neither separator look-alikes, U+FFFD nor
+// private-use code points, and no overlong lead (U+00C0, U+00C1, U+00E0) is followed by the
+// continuation unit(s) (U+0080-U+00BF) that spell a `.`, `/` or `\\` with it (normalize's test, asked
+// as there: see overlongSpellsPath), so normalize rewrites only look-alike dots (unicodeDot) to `.`
+// and keeps every other character (a lead it does not rewrite is kept, and so are the units after
+// it, none of them a look-alike: normalize reads every position of a token it rewrites nothing in
+// but those dots); with dots counted as normalize writes them, no two in a row and no `.ini` as
+// hasDotIni reads it (`.`, `i`/`I`, `n`/`N`, `i`/`I`/`İ`), its text holds no separator, no `..` and
+// no `.ini`. analyzeReading (lead false) meets the first character, above ASCII, with nothing
+// walked, goes to normalize and returns there with nothing found (no `..`, so no `2f`/`5c` rewrite
+// either); analyzeToken reads no second time (no `\\`, so no escaped dot).
+// A megabyte of `ａ．ｂ ` or `é.é ` built normalize's text and its record per 4-character token,
+// then went through the token scan and tokenMayHit (~41 and ~27 µs/KB of this detector).
+//
+// Every question is about a character and the one before it (PLAIN_EVENT, on PLAIN_CLASS's kinds):
+// one table load a character and one branch that is nearly never taken, whatever the mix of
+// letters, dots and blanks. A loop that branched on each character's kind mispredicted on varied
+// tokens (random full-width letters around `．`, 1-3 a side: ~4.4 µs/KB here, ~2.2 now; 1 MB of
+// `é.é ` ~4.5 -> ~2.2), and a token with À, Á or à before a letter went to analyzeToken (random
+// Latin-1 letters around `.`: ~11 µs/KB of the detector).
+
 /**
- * Passes the tokens (as detectFull's loop splits them, at PT_BOUND characters) that start at `a`
- * and in which analyzeToken provably finds nothing, as long as each starts above ASCII: returns where
- * the first other token starts (or `n`), -1 when the first one may hit. Such a token (a token shorter
- * than 3 is never analysed; these are held to the same test) holds no `/`, `\\`, `%`
- * or `0x` (`0X`), and its non-ASCII characters are neither separator look-alikes, U+FFFD nor
- * private-use code points, and no overlong lead (U+00C0, U+00C1, U+00E0) is followed by the
- * continuation unit(s) (U+0080-U+00BF) that spell a `.`, `/` or `\\` with it (normalize's test, asked
- * as there: see overlongSpellsPath), so normalize rewrites only look-alike dots (unicodeDot) to `.`
- * and keeps every other character (a lead it does not rewrite is kept, and so are the units after
- * it, none of them a look-alike: normalize reads every position of a token it rewrites nothing in
- * but those dots); with dots counted as normalize writes them, no two in a row and no `.ini` as
- * hasDotIni reads it (`.`, `i`/`I`, `n`/`N`, `i`/`I`/`İ`), its text holds no separator, no `..` and
- * no `.ini`. analyzeReading (lead false) meets the first character, above ASCII, with nothing
- * walked, goes to normalize and returns there with nothing found (no `..`, so no `2f`/`5c` rewrite
- * either); analyzeToken reads no second time (no `\\`, so no escaped dot). Reads past the token's
- * end only answer -1 more often (they meet a PT_BOUND character, which is ASCII and no continuation
- * unit).
- * A megabyte of `ａ．ｂ ` or `é.é ` built normalize's text and its record per 4-character token,
- * then went through the token scan and tokenMayHit (~41 and ~27 µs/KB of this detector).
- *
- * Every question is about a character and the one before it (PLAIN_EVENT, on PLAIN_CLASS's kinds):
- * one table load a character and one branch that is nearly never taken, whatever the mix of
- * letters, dots and blanks. A loop that branched on each character's kind mispredicted on varied
- * tokens (random full-width letters around `．`, 1-3 a side: ~4.4 µs/KB here, ~2.2 now; 1 MB of
- * `é.é ` ~4.5 -> ~2.2), and a token with À, Á or à before a letter went to analyzeToken (random
- * Latin-1 letters around `.`: ~11 µs/KB of the detector).
+ * Passes the tokens that start at `a` and that plainToken would pass, as long as each starts above
+ * ASCII (the argument above), in one read: returns where the first other token starts (or `n`), -1
+ * when the first one may hit (reads past a token's end only answer -1 more often: they meet a
+ * PT_BOUND character, which is ASCII and no continuation unit). Leaves the kinds of the units it read
+ * in `plainSeen` (bits by kind:
+ * the colons and NULs nextMayToken notes). A megabyte of `ａ．ｂ ` or `é.é ` was read twice a token
+ * when each was found first and then asked (~3 µs/KB more).
  */
 function plainTokenEnd(s: string, a: number, n: number): number {
   const cls = PLAIN_CLASS ?? buildPlainClass();
   const ev = PLAIN_EVENT;
   let prev = PL_BOUND << 4; // s[a - 1]'s kind, shifted: `a` starts a token
+  let seen = 0;
   for (let k = a; k < n; k++) {
     const cur = cls[s.charCodeAt(k)] as number;
+    seen |= 1 << cur;
     if (ev[prev | cur] !== 0) {
       const r = plainEvent(s, a, k, prev >> 4, cur);
-      if (r !== -2) return r;
+      if (r !== -2) {
+        plainSeen = seen;
+        return r;
+      }
     }
     prev = cur << 4;
   }
+  plainSeen = seen;
   return n;
 }
+let plainSeen = 0;
 
 /**
- * plainTokenEnd's test for one token s[a, b) that starts at or below ASCII (detectFull's loop found it
- * holds a code unit above ASCII): true when analyzeToken(s, a, b, …, lead false) provably returns
- * undefined. The questions are plainTokenEnd's, asked of the same pairs; the first unit has no pair
- * before it inside the token, so it is read as if a kept non-ASCII unit came before (PL_PLAIN, which
- * raises no event with any kind but PL_NO, an answer of false in any case). What an ASCII start adds
- * to plainTokenEnd's argument: analyzeReading walks the ASCII units before the first unit above ASCII
+ * The test for one token s[a, b) that holds a code unit above ASCII (nextMayToken found one): true
+ * when analyzeToken(s, a, b, …, lead false) provably returns undefined. The questions are the
+ * pair questions above; the first unit has no pair before it inside the token, so it is read as if
+ * a kept non-ASCII unit came before (PL_PLAIN, which raises no event with any kind but PL_NO, an
+ * answer of false in any case; with a boundary before it, a first unit above ASCII raises the same
+ * events). For a token that starts above ASCII that is the argument above. What an ASCII start adds
+ * to it: analyzeReading walks the ASCII units before the first unit above ASCII
  * in place, and there only crownAtPos can answer (no separator ends a segment); every crown word and
  * glued root holds a `/` or `.ini` or follows a `..` run, and normalize keeps ASCII units as they are
  * (no `%`, `0x` or `..` here: so no `2f`/`5c` rewrite either), so its text would show the same `/`,
@@ -1761,8 +1846,9 @@ function plainToken(s: string, a: number, b: number): boolean {
 }
 
 /**
- * plainTokenEnd at an event: kind `p` at k - 1 (PL_BOUND for k = a), `cur` at k. Returns
- * plainTokenEnd's answer, or -2 when the pair is passed after all (no `.ini`; an overlong lead that
+ * plainToken's and plainTokenEnd's question at an event: kind `p` at k - 1 (PL_BOUND for k = a in
+ * plainTokenEnd), `cur` at k. Returns plainTokenEnd's answer (where the next token that starts at or
+ * below ASCII or that may hit starts, -1 for the one at `a`), or -2 when the pair is passed after all (no `.ini`; an overlong lead that
  * spells nothing).
  */
 function plainEvent(s: string, a: number, k: number, p: number, cur: number): number {
@@ -1798,8 +1884,8 @@ function overlongSpellsPath(s: string, i: number, c: number): boolean {
 }
 
 /**
- * plainTokenEnd's kinds of code unit: a non-ASCII one normalize keeps (PL_PLAIN); a token boundary
- * (PL_BOUND, PT_BOUND); any other ASCII one normalize keeps (PL_ASCII); `.` and look-alike dots
+ * plainToken's kinds of code unit: a non-ASCII one normalize keeps (PL_PLAIN); a token boundary
+ * (PL_BOUND, PT_BOUND); any other ASCII one normalize keeps (PL_ASCII, and PL_COLON, PL_NUL); `.` and look-alike dots
  * (PL_ADOT, PL_UDOT); `0`; `i`/`I`; `x`/`X`; what normalize makes a separator or keeps as one
  * (PL_NO: `/`, `\\`, `%`, the separator look-alikes, U+FFFD, private use); an overlong lead
  * (PL_OVER); a continuation unit U+0080-U+00BF (PL_CONT). Built at the first call.
@@ -1819,6 +1905,9 @@ const PL_X = 7;
 const PL_NO = 8;
 const PL_OVER = 9;
 const PL_CONT = 10;
+/** `:` and NUL: PL_ASCII to every question, apart only for plainSeen. */
+const PL_COLON = 11;
+const PL_NUL = 12;
 let PLAIN_CLASS: Uint8Array | undefined;
 const PLAIN_EVENT = new Uint8Array(256);
 function buildPlainClass(): Uint8Array {
@@ -1832,12 +1921,14 @@ function buildPlainClass(): Uint8Array {
     else cls[c] = PL_PLAIN;
   }
   cls[47] = cls[92] = cls[37] = PL_NO;
+  cls[58] = PL_COLON;
+  cls[0] = PL_NUL;
   cls[46] = PL_ADOT;
   cls[48] = PL_ZERO;
   cls[105] = cls[73] = PL_I;
   cls[120] = cls[88] = PL_X;
   for (let p = 0; p < 16; p++) PLAIN_EVENT[(p << 4) | PL_NO] = 1;
-  for (const c of [PL_ASCII, PL_ADOT, PL_ZERO, PL_I, PL_X]) PLAIN_EVENT[(PL_BOUND << 4) | c] = 1;
+  for (const c of [PL_ASCII, PL_ADOT, PL_ZERO, PL_I, PL_X, PL_COLON, PL_NUL]) PLAIN_EVENT[(PL_BOUND << 4) | c] = 1;
   for (const p of [PL_ADOT, PL_UDOT]) for (const c of [PL_ADOT, PL_UDOT, PL_I]) PLAIN_EVENT[(p << 4) | c] = 1;
   PLAIN_EVENT[(PL_ZERO << 4) | PL_X] = 1;
   PLAIN_EVENT[(PL_OVER << 4) | PL_CONT] = 1;
@@ -1866,6 +1957,7 @@ function tokenMayHit(s: string, a: number, b: number, lead: boolean): boolean {
   let url = false;
   let x = a; // where the current segment starts
   let named = !(c0 === 47 || c0 === 92);
+  let escAsked = false;
   for (let k = a; k < b; k++) {
     const c = s.charCodeAt(k);
     if (c >= 0x80) return true; // rewritten by normalize
@@ -1919,9 +2011,48 @@ function tokenMayHit(s: string, a: number, b: number, lead: boolean): boolean {
         continue;
       }
       if (crownAt(s, a, b, k, c)) return true;
+      // `.\.`: the escaped reading (analyzeToken reads the token again with them undone). Its
+      // answer is the token's: asked once.
+      if (!escAsked && k + 2 < b && s.charCodeAt(k + 1) === 92 && s.charCodeAt(k + 2) === 46) {
+        escAsked = true;
+        if (escapedMayHit(s, a, b)) return true;
+      }
     }
   }
+  mayLeadEnd = b;
   return firstSep >= 0 && !url && segmentMayHit(s, x, b, named) === SEG_HIT;
+}
+
+/** Where tokenMayHit's last walk to its end stopped: the leading token's end, with `lead`. */
+let mayLeadEnd = 0;
+
+/**
+ * Whether analyzeToken's escaped reading of the token s[a, b) (up to its first PT_LEAD character, for
+ * the leading one) may find anything: false when its text (unescapeDots: each `\\` before a `.` or `/`
+ * dropped) holds no separator and nothing normalize could make one of, and no crown word or glued
+ * root. That reading then returns nothing: crownAtPos finds no word (each holds two letters in a
+ * row: wordShape), and without a separator the walk ends with none (a climb, an absolute path or a
+ * secret needs one). A separator there is a `/` of the token or a `\\` that no `.` or `/` follows;
+ * normalize could rewrite a `%`, a `0x`, a unit above ASCII or a `2f`/`5c` (after dots, which
+ * unescaping may join); NUL counts too. Dense `.\\.` tokens (`.=.\\` repeated) went through
+ * analyzeToken's two readings each (~70 µs/KB of this detector).
+ */
+function escapedMayHit(s: string, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) {
+    const c = s.charCodeAt(k);
+    if (c >= 0x80 || c === 0 || c === 37 || c === 47) return true;
+    if (((PT2[c] as number) & PT_LEAD) !== 0) return false;
+    const d = k + 1 < b ? s.charCodeAt(k + 1) : -1;
+    if (c === 92) {
+      if (d !== 46 && d !== 47) return true;
+      continue;
+    }
+    const l = c | 0x20;
+    const m = d | 0x20;
+    if (l >= 97 && l <= 122 && m >= 97 && m <= 122) return true;
+    if ((c === 48 && m === 120) || (c === 50 && m === 102) || (c === 53 && m === 99)) return true;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -2138,7 +2269,7 @@ export function detectPathTraversal(value: string, mask?: number): Detection | u
 const MASK_MAY = C.SLASH | C.BSLASH | C.PERCENT | C.DOT | C.NONASCII | C.CTRL;
 
 /**
- * What the last firstMayToken call saw besides its answer: where the token it found ends, how far
+ * What the last nextMayToken call saw besides its answer: where the token it found ends, how far
  * it read, and whether that part holds a colon or a NUL.
  */
 let mayTokenEnd = 0;
@@ -2146,16 +2277,8 @@ let mayScanned = 0;
 let mayColon = false;
 let mayNul = false;
 
-/**
- * The tokens detectFull's loop would read (split at PT_BOUND characters), each asked tokenMayHit's
- * questions when it is long enough and holds a character that makes a path (what the loop asks
- * before it analyses one): where the first one it accepts starts, or the value's length. The loop
- * need not read the tokens before it, nor any token when there is none. The questions are asked as
- * each token is read (segmentMayHit for its segments, crownAt at its separators and dots), so every
- * character is read once; a look-ahead past a token's end meets a PT_BOUND character, which no
- * question matches, so the answer is tokenMayHit's own. Leaves the token's end in `mayTokenEnd`.
- */
-function firstMayToken(value: string, mask: number | undefined): number {
+/** nextMayToken from the value's start, after the caller's mask (when given) had its say. */
+function firstMayToken(value: string, mask: number | undefined, askedStart = -1, askedEnd = -1): number {
   const n = value.length;
   if (mask !== undefined && (mask & MASK_MAY) === 0 && value.indexOf('0x') === -1 && value.indexOf('0X') === -1) {
     // No token can be accepted: each needs one of `/ \ % .`, a code unit above ASCII or `0` (the
@@ -2168,123 +2291,221 @@ function firstMayToken(value: string, mask: number | undefined): number {
     mayNul = false;
     return n;
   }
-  let colon = false;
-  let nul = false;
-  let ts = -1; // start of the current token
-  // A token is questioned from its third character on (`active`): one shorter is never analysed, and
-  // a megabyte of `/*` or `\"` is then read at one table load per character. Until then `special`
-  // notes a character other than a plain one, which the questions must then go back to read.
-  let active = false;
-  let special = false;
-  let interesting = false;
-  let may = false;
-  let firstSep = -1;
-  // tokenMayHit's segment walk: where the current segment starts, whether the first named segment
-  // was seen, and whether the token is a `scheme://` URL (no segment counts).
-  let segX = -1;
-  let named = false;
-  let url = false;
-  for (let j = 0; j <= n; j++) {
-    if (may && interesting && active) {
-      // The token is accepted: what is left of it changes nothing but the colon and NUL notes
-      // (PT_OTHER) and where it ends (PT_BOUND). One load a character to there (a megabyte of
-      // `%25` went through every question below, ~3 µs/KB).
-      while (j < n && ((PT2[value.charCodeAt(j)] as number) & (PT_BOUND | PT_OTHER)) === 0) j++;
+  return nextMayToken(value, 0, false, askedStart, askedEnd);
+}
+
+/**
+ * nextMayToken's kinds of code unit, one Int32 each. Bits 0-8, what the unit is: an ASCII letter
+ * (NT_LET), `%`, `0`, `.`, `/` or `\\` (NT_SEP), above ASCII, NUL, `:`, `x` or `X`. Bits 16-24, the
+ * kinds before it that make a pair worth noting (NT_LET before a letter: two letters in a row; NT_PCT
+ * before a hex digit or `u`; NT_ZERO before `x`; NT_DOT before `.` or `i`; NT_X before `2` or `5`,
+ * as in the `0x2e`, `0x2f` and `0x5c` that normalize rewrites; NT_DOT2 before `\\`, as in `.\\.`;
+ * NT_BACK (`\\` itself) before `\\`), read as `prev & (t >> 16)`. Bit 30, a
+ * token boundary (PT_BOUND). Built at the first call.
+ */
+const NT_LET = 1;
+const NT_PCT = 2;
+const NT_ZERO = 4;
+const NT_DOT = 8;
+const NT_SEP = 16;
+const NT_HIGH = 32;
+const NT_NUL = 64;
+const NT_COLON = 128;
+const NT_X = 256;
+const NT_DOT2 = 512;
+const NT_BACK = 1024;
+const NT_BOUND = 1 << 30;
+/** detectFull's `interesting`: `/ \ % . 0` or a unit above ASCII. */
+const NT_INTERESTING = NT_PCT | NT_ZERO | NT_DOT | NT_SEP | NT_HIGH;
+let NT_TABLE: Int32Array | undefined;
+function buildNtTable(): Int32Array {
+  // Stored XOR NT_HIGH, so that the zeros of a new array read as NT_HIGH above ASCII: filling the
+  // 65536 entries cost ~0.1 ms at the first call (a 128-entry table and a compare a character
+  // read ~1 µs/KB slower on dense punctuation and on prose).
+  const nt = new Int32Array(65536);
+  const w = (c: number, bits: number): void => {
+    nt[c] = (nt[c] as number) | (bits << 16);
+  };
+  for (let c = 0; c < 128; c++) {
+    if (((PT[c] as number) & PT_BOUND) !== 0) nt[c] = NT_BOUND;
+    const l = c | 0x20;
+    if (l >= 97 && l <= 122) {
+      nt[c] = NT_LET;
+      w(c, NT_LET);
+      if (l <= 102 || l === 117) w(c, NT_PCT); // a-f, u
+      if (l === 120) {
+        nt[c] = (nt[c] as number) | NT_X;
+        w(c, NT_ZERO); // x
+      }
+      if (l === 105) w(c, NT_DOT); // i
     }
-    const t = j < n ? (PT2[value.charCodeAt(j)] as number) : PT_BOUND;
-    if (t & PT_BOUND) {
-      if (ts >= 0) {
-        // Token value[ts, j) ends; tokenMayHit's last question is about its last segment.
-        if (active && interesting && j - ts >= 3 && (may || (firstSep >= 0 && !url && segmentMayHit(value, segX, j, named) === SEG_HIT))) {
-          mayTokenEnd = mayScanned = j;
-          mayColon = colon;
-          mayNul = nul;
-          return ts;
-        }
-        ts = -1;
-        active = false;
-      }
-      continue;
-    }
-    if (!active) {
-      if (ts < 0) {
-        ts = j;
-        special = false;
-      }
-      if (t !== 0) {
-        special = true;
-        if (t & PT_OTHER) {
-          const c = value.charCodeAt(j);
-          if (c === 58) colon = true;
-          else if (c === 0) nul = true;
-        }
-      }
-      if (j - ts < 2) continue;
-      // The third character: question the token from its start (plain characters change nothing).
-      active = true;
-      segX = ts;
-      interesting = may = url = false;
-      const c0 = value.charCodeAt(ts);
-      named = !(c0 === 47 || c0 === 92);
-      firstSep = -1;
-      if (special) {
-        j = ts - 1;
+    if (c >= 48 && c <= 57) w(c, NT_PCT);
+    if (c === 50 || c === 53) w(c, NT_X); // 2, 5
+  }
+  nt[37] = NT_PCT;
+  nt[48] = (nt[48] as number) | NT_ZERO;
+  nt[46] = NT_DOT | NT_DOT2 | (NT_DOT << 16);
+  nt[47] = NT_SEP;
+  nt[92] = NT_SEP | NT_BACK | ((NT_DOT2 | NT_BACK) << 16);
+  nt[0] = NT_NUL;
+  nt[58] = NT_COLON;
+  for (let c = 0; c < 128; c++) nt[c] = (nt[c] as number) ^ NT_HIGH;
+  return (NT_TABLE = nt);
+}
+
+/**
+ * The first token at or after `start` (where a token starts or a boundary is) that detectFull
+ * analyses: tokens split at PT_BOUND characters, three characters or more, with a `/ \ % . 0` or a
+ * unit above ASCII, that tokenMayHit accepts and that plainToken does not pass (a token holding
+ * units above ASCII that normalize can only give look-alike dots); with `highOnly`, only one that may
+ * give a high finding (mayBeHigh); not s[askedStart, askedEnd), which tokenMayHit turned away as
+ * the leading token. Returns where it starts, or the value's length; leaves its end in `mayTokenEnd` and what was read in the other notes.
+ *
+ * Each token is read once at one table load per character (NT_TABLE), noting which kinds it holds
+ * and which pairs of them follow each other; tokenMayHit is asked only when those could lead it to
+ * accept the token (tokenMustAsk). Dense punctuation is made of short tokens (`\;%`, `0x:/`, `\0-`)
+ * that hold a separator or `%` but nothing tokenMayHit accepts: asking each cost ~70 ns, a third
+ * or more of this detector on such text (~15 µs/KB on `%'\;`, `-('\0`, `0x:/&`; now ~3).
+ */
+function nextMayToken(value: string, start: number, highOnly: boolean, askedStart: number, askedEnd: number): number {
+  const nt = NT_TABLE ?? buildNtTable();
+  const n = value.length;
+  let all = 0; // the kinds of every token read
+  let j = start;
+  for (;;) {
+    while (j < n && ((nt[value.charCodeAt(j)] as number) & NT_BOUND) !== 0) j++;
+    if (j >= n) break;
+    if (value.charCodeAt(j) >= 0x80) {
+      // Tokens that start above ASCII and that plainToken would pass, in one read.
+      const e = plainTokenEnd(value, j, n);
+      if ((plainSeen & (1 << PL_COLON)) !== 0) all |= NT_COLON;
+      if ((plainSeen & (1 << PL_NUL)) !== 0) all |= NT_NUL;
+      if (e >= 0) {
+        j = e;
         continue;
       }
     }
-    if (t === 0) continue; // a plain character (letters, digits but `0`, most punctuation)
-    if (t & PT_OTHER) {
-      // `:`, NUL, or a code unit above ASCII (which normalize rewrites or lower-cases).
-      const c = value.charCodeAt(j);
-      if (c === 58) {
-        // The rest of a colon run would only note a colon again: read in one step (a megabyte of
-        // `:` cost ~8 ns a character through the loop above, ~1 here).
-        colon = true;
-        while (j + 1 < n && value.charCodeAt(j + 1) === 58) j++;
-      } else if (c === 0) nul = may = true;
-      else interesting = may = true;
-      continue;
+    const ts = j;
+    let acc = 0;
+    let pairs = 0;
+    let prev = 0;
+    for (; j < n; j++) {
+      const t = (nt[value.charCodeAt(j)] as number) ^ NT_HIGH;
+      if ((t & NT_BOUND) !== 0) break;
+      pairs |= prev & (t >> 16);
+      acc |= t;
+      prev = t;
     }
-    // PT_INTERESTING: `/ \ % . 0`, and tokenMayHit's per-character questions.
-    interesting = true;
-    if (may) continue;
-    const c = value.charCodeAt(j);
-    // (The token's end is not known yet: n serves, see zeroXRewrites.)
-    if (c === 37) {
-      // (A `%%` run in one step: only its last `%` can start an escape; a `%` asks nothing else.)
-      while (j + 1 < n && value.charCodeAt(j + 1) === 37) j++;
-      may = percentMayRewrite(value, j);
-    } else if (c === 48) may = zeroXRewrites(value, j, n);
-    else {
-      if (c !== 46) {
-        // A separator: a drive or UNC start (any separator makes them count), a `scheme://` URL
-        // (then no segment counts), the segment just ended.
-        if (firstSep < 0) {
-          firstSep = j;
-          // Reads stay inside the string (an out-of-bounds charCodeAt deoptimizes a warm scan).
-          const c1 = ts + 1 < n ? value.charCodeAt(ts + 1) : -1;
-          // (tokenMayHit's drive or UNC start: a letter or digit before the colon.)
-          if ((c1 === 58 && isAlnum(value.charCodeAt(ts))) || (c1 === 92 && value.charCodeAt(ts) === 92)) may = true;
-          else {
-            const d = j + 1 < n ? value.charCodeAt(j + 1) : -1;
-            url = j - 2 > ts && j - 1 - ts < 24 && value.charCodeAt(j - 1) === 58 && (d === 47 || d === 92);
-          }
-        }
-        if (!may && !url && j > segX) {
-          const r = segmentMayHit(value, segX, j, named);
-          if (r === SEG_HIT) may = true;
-          else if (r === SEG_NAMED) named = true;
-        }
-        segX = j + 1;
-      }
-      if (!may && crownAt(value, ts, n, j, c)) may = true;
+    all |= acc;
+    if (j - ts < 3 || (acc & NT_INTERESTING) === 0) continue;
+    if (highOnly && !mayBeHigh(acc, pairs)) continue;
+    if (!tokenMustAsk(value, ts, j, acc, pairs) || (ts === askedStart && j === askedEnd)) continue;
+    if ((acc & NT_HIGH) !== 0 && plainToken(value, ts, j)) continue;
+    if (tokenMayHit(value, ts, j, false)) {
+      mayTokenEnd = mayScanned = j;
+      mayColon = (all & NT_COLON) !== 0;
+      mayNul = (all & NT_NUL) !== 0;
+      return ts;
     }
   }
   mayTokenEnd = mayScanned = n;
-  mayColon = colon;
-  mayNul = nul;
+  mayColon = (all & NT_COLON) !== 0;
+  mayNul = (all & NT_NUL) !== 0;
   return n;
 }
+
+/**
+ * False when analyzeToken cannot give the token (not the value's first one) a high finding, from
+ * nextMayToken's notes of it: detectFull needs no more once its best is medium (a later finding
+ * replaces it only when higher). Such a token's absolute and system-file findings are medium at
+ * most (only the first token keeps them high); high needs a climb or a crown target in one of its
+ * readings: a `..` segment, in the token itself, made by normalize (whose rewrites start at a unit
+ * above ASCII, a `%` before a hex digit or `u`, a `0x` then `2` or `5`, or after `..`) or by
+ * unescaping a `.\\.` (the escaped reading); or a crown word or glued root, each with two letters in
+ * a row (wordShape). A NUL counts too (trimmed from a segment's end). Dense punctuation whose tokens
+ * are each a medium finding (`x:/ `, `/.$`, `\\\\0` of `\\0,\\`: drive, hidden and UNC paths) sent every
+ * token through analyzeToken, ~45-95 µs/KB of this detector.
+ */
+function mayBeHigh(acc: number, pairs: number): boolean {
+  return (acc & (NT_HIGH | NT_NUL)) !== 0 || (pairs & (NT_PCT | NT_DOT | NT_DOT2 | NT_LET)) !== 0 || (pairs & (NT_ZERO | NT_X)) === (NT_ZERO | NT_X);
+}
+
+/**
+ * False when tokenMayHit(s, a, b, false) cannot accept the token s[a, b) (for leadMustAsk, the
+ * leading token with tokenMayHit's `lead`) but through a hash collision, which only sends a token to analyzeToken, where names are compared
+ * exactly: no finding. `acc` and `pairs` are nextMayToken's notes of it. tokenMayHit accepts a token
+ * through a unit above ASCII or NUL; a `%` that a hex digit or `u` follows (percentMayRewrite); a
+ * `0x` that spells a separator or dot (zeroXRewrites, asked here); at a dot, `..`, `.ini` or `.\.`
+ * (NT_DOT2's `.\`); and with a separator, a drive or UNC start (asked here), a crown head before a
+ * separator, or a segment that names something or, as the first named one of an absolute path
+ * (the token starts with a separator), is hidden (segmentMayHit). Every crown head, name, root, weak
+ * root, extension and `_history` holds two letters in a row (held at load, wordShape), so a token
+ * with a separator but no two letters in a row (dots or not) has none of those; a hidden first
+ * segment needs a dot and a separator first (asked here).
+ */
+function tokenMustAsk(s: string, a: number, b: number, acc: number, pairs: number): boolean {
+  if ((acc & (NT_HIGH | NT_NUL)) !== 0 || (pairs & (NT_PCT | NT_DOT)) !== 0) return true;
+  if ((acc & NT_SEP) !== 0) {
+    if ((pairs & (NT_LET | NT_DOT2)) !== 0) return true;
+    const c0 = s.charCodeAt(a);
+    const c1 = at(s, a + 1);
+    if ((c1 === 58 && isAlnum(c0)) || (c0 === 92 && c1 === 92)) return true;
+    // A hidden first segment (`/.x`) of an absolute path.
+    if ((acc & NT_DOT) !== 0 && (c0 === 47 || c0 === 92)) return true;
+  }
+  // (`0x`, then two hex digits spelling `.`, `/` or `\\`: the first a `2` or `5`.)
+  if ((pairs & (NT_ZERO | NT_X)) === (NT_ZERO | NT_X)) {
+    for (let k = a; k + 1 < b; k++) if (s.charCodeAt(k) === 48 && zeroXRewrites(s, k, b)) return true;
+  }
+  return false;
+}
+
+/**
+ * tokenMustAsk for the leading token s[a, …) (tokenMayHit's `lead`: it ends at its first PT_LEAD
+ * character, or at `bound`): false when tokenMayHit(s, a, bound, true) cannot accept it. Its PT_BOUND
+ * characters are ordinary ones here (neither a pair nor a kind: no name holds one where its dot or
+ * letters in a row are). A value that starts with a separator is one such token up to its first
+ * quote or line break: a megabyte of `\x(` was read by tokenMayHit's segment walk (~10 µs/KB).
+ */
+function leadMustAsk(s: string, a: number, bound: number): boolean {
+  leadInertEnd = -1;
+  // A drive or UNC start: tokenMayHit decides at the first separator (no need to read the token).
+  const c1 = at(s, a + 1);
+  if ((c1 === 58 && isAlnum(s.charCodeAt(a))) || (s.charCodeAt(a) === 92 && c1 === 92)) return true;
+  const nt = NT_TABLE ?? buildNtTable();
+  // What makes tokenMustAsk true whatever follows: it is asked as the token is read, so a token
+  // that must be asked is not read twice (`/.`, `.\\/` or `/%a+` repeated, one megabyte-long
+  // leading token each, are decided at their second or third character).
+  const startSep = s.charCodeAt(a) === 47 || s.charCodeAt(a) === 92;
+  const surePairs = NT_PCT | NT_DOT | NT_DOT2 | (startSep ? NT_LET : 0);
+  const sureAcc = NT_HIGH | NT_NUL | (startSep ? NT_DOT : 0);
+  let acc = 0;
+  let pairs = 0;
+  let prev = 0;
+  let j = a;
+  for (; j < bound; j++) {
+    const c = s.charCodeAt(j);
+    if (c < 128 && ((PT2[c] as number) & PT_LEAD) !== 0) break;
+    const t = ((nt[c] as number) ^ NT_HIGH) & ~NT_BOUND;
+    pairs |= prev & (t >> 16);
+    acc |= t;
+    prev = t;
+    if ((pairs & surePairs) !== 0 || (acc & sureAcc) !== 0) return true;
+  }
+  if (tokenMustAsk(s, a, j, acc, pairs)) return true;
+  // The tokens inside it (split at PT_BOUND characters, which pair with nothing here) hold some of
+  // its kinds and pairs, so tokenMustAsk turns each away as well unless through what only a token's
+  // start makes: a drive (a `:`), a UNC start (`\\\\`) or a hidden first segment (a dot), with a
+  // separator (a `0x` that spells something within a token does within this one). Without those
+  // nextMayToken need not read them: a megabyte of `\\x(`, one leading token, was read twice.
+  // (Only when it ends at a PT_LEAD character, a token boundary, or at the value's end: one that
+  // ends at a NUL, no boundary, has the token around that NUL start inside it and end after it.)
+  if ((j < bound || bound === s.length) && ((acc & NT_SEP) === 0 || ((acc & (NT_DOT | NT_COLON)) === 0 && (pairs & NT_BACK) === 0))) leadInertEnd = j;
+  return false;
+}
+
+/** Where leadMustAsk's token ends when no token inside it can be asked either, else -1. */
+let leadInertEnd = -1;
 
 /** System roots that a drive-relative name may begin with, glued (`c:inetpubwwwroot…`). */
 const DRIVE_GLUED_ROOTS = ['windows', 'winnt', 'inetpub', 'system32'];
@@ -2348,75 +2569,50 @@ function detectFull(value: string, wrapper: Hit | undefined, from: number, nulAt
   const pathStart = c0 === 47 || c0 === 92 || c0 === 46 || c0 === 126 || (isAlnum(c0) && c1 === 58 && (c2 === 47 || c2 === 92));
   let leadStart = -1;
   let leadEnd = -1;
+  let askedStart = -1;
+  let askedEnd = -1;
+  let inertFrom = -1; // where the leading token ends when no token inside it can be asked
   if (pathStart) {
     // Up to a line break, a quote, `<`, `>`, `|`, `?` (PT_LEAD) or NUL, none of them a space or tab.
     // Its end is found by whichever reads it first: tokenMayHit when it finds nothing, else the
     // analysis (so the token is not read once more just to find where it stops).
     const bound = nulAt >= 0 ? nulAt : n;
-    if (tokenMayHit(value, i, bound, true)) {
-      best = better(best, analyzeToken(value, i, bound, true, 0, true));
-      if (best?.confidence === 'high') return best;
-      leadStart = i;
-      leadEnd = leadTokenEnd;
-    }
-    // (Otherwise the loop's token that equals it is passed over by tokenMayHit as well.)
-  }
-  if (from < 0) from = firstMayToken(value, mask);
-  const fromEnd = mayTokenEnd;
-  // Every whitespace/punctuation-delimited token (the leading one again, without its spaces).
-  let first = true;
-  if (from > 0) {
-    // `first` marks the value's first token, analysed or not.
-    let f0 = 0;
-    while (f0 < n && isBoundary(value.charCodeAt(f0))) f0++;
-    first = from === f0;
-    i = from;
-  }
-  while (i < n) {
-    while (i < n && isBoundary(value.charCodeAt(i))) i++;
-    if (i >= n) break;
-    if (i !== from && value.charCodeAt(i) >= 0x80) {
-      // A token that starts above ASCII and that normalize can only give look-alike dots (see
-      // plainTokenEnd): passed in one read, without the scan below and tokenMayHit (which would
-      // send it to analyzeToken, for nothing).
-      const e = plainTokenEnd(value, i, n);
-      if (e >= 0) {
-        first = false;
-        i = e;
-        continue;
+    if (!leadMustAsk(value, i, bound)) inertFrom = leadInertEnd;
+    else {
+      if (tokenMayHit(value, i, bound, true)) {
+        best = better(best, analyzeToken(value, i, bound, true, 0, true));
+        if (best?.confidence === 'high') return best;
+        leadStart = i;
+        leadEnd = leadTokenEnd;
+      } else {
+        // The loop's token that equals it (no PT_BOUND character in it) is passed over by
+        // tokenMayHit as well (the same questions of the same characters; a look-ahead past the
+        // leading token's end meets a PT_LEAD character, which no question matches): not asked
+        // again (a megabyte of `.\\/` or `/.`, one token either way, was read by tokenMayHit twice).
+        askedStart = i;
+        askedEnd = mayLeadEnd;
       }
     }
-    let j = i;
-    let interesting = false;
-    let wide = false; // a code unit above ASCII
-    // The token at `from`: interesting, long enough and accepted by tokenMayHit (the first passes).
-    const known = i === from;
-    if (known) {
-      j = fromEnd;
-      interesting = true;
-    }
-    for (; j < n && !known; j++) {
-      const c = value.charCodeAt(j);
-      if (c >= 0x80) interesting = wide = true;
-      else {
-        const t = PT[c] as number;
-        if (t & PT_BOUND) break;
-        if (t & PT_INTERESTING) interesting = true;
-      }
-    }
-    // The leading token again, unchanged: already analysed.
-    if (interesting && j - i >= 3 && !(i === leadStart && j === leadEnd)) {
-      // `](../x.md)` and `href="../"`: links resolve against a URL, not a directory.
-      const p1 = i > 0 ? value.charCodeAt(i - 1) : 0;
-      const p2 = i > 1 ? value.charCodeAt(i - 2) : 0;
-      const link = p1 === 40 && p2 === 93 ? LINK_MD : (p1 === 34 || p1 === 39) && p2 === 61 ? LINK_ATTR : 0;
-      // A token that starts at or below ASCII and holds non-ASCII units that normalize could only
-      // make look-alike dots of (see plainToken) is passed without tokenMayHit and analyzeToken.
-      if (known || (!(wide && plainToken(value, i, j)) && tokenMayHit(value, i, j, false))) best = better(best, analyzeToken(value, i, j, first, link, false));
-      if (best?.confidence === 'high') return best;
-    }
-    first = false;
+    // (When leadMustAsk turns it away, tokenMustAsk turns away the loop's token that equals it, and,
+    // with leadInertEnd, every token inside it.)
+  }
+  if (from < 0) from = inertFrom >= 0 ? nextMayToken(value, inertFrom, false, -1, -1) : firstMayToken(value, mask, askedStart, askedEnd);
+  // Every whitespace/punctuation-delimited token that nextMayToken accepts (the leading one again,
+  // without its spaces). `first`: the value's first token, analysed or not.
+  let f0 = 0;
+  while (f0 < n && isBoundary(value.charCodeAt(f0))) f0++;
+  for (i = from; i < n; i = nextMayToken(value, i, best?.confidence === 'medium', askedStart, askedEnd)) {
+    const j = mayTokenEnd;
+    const start = i;
     i = j;
+    // The leading token again, unchanged: already analysed.
+    if (start === leadStart && j === leadEnd) continue;
+    // `](../x.md)` and `href="../"`: links resolve against a URL, not a directory.
+    const p1 = start > 0 ? value.charCodeAt(start - 1) : 0;
+    const p2 = start > 1 ? value.charCodeAt(start - 2) : 0;
+    const link = p1 === 40 && p2 === 93 ? LINK_MD : (p1 === 34 || p1 === 39) && p2 === 61 ? LINK_ATTR : 0;
+    best = better(best, analyzeToken(value, start, j, start === f0, link, false));
+    if (best?.confidence === 'high') return best;
   }
   return best === undefined ? undefined : { rule: best.rule, reason: best.reason, confidence: best.confidence };
 }

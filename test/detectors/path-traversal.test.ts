@@ -718,3 +718,92 @@ t.test('dense punctuation pre-checks (session 16): verdicts pinned from before t
   for (const u of ["%'\\;", '\\x(', "-('\\0", ':%"\\', ' /$%']) t.equal(detectPathTraversal(u.repeat(2000)), undefined, u);
   t.equal(detectPathTraversal('x:/&0'.repeat(2000))?.confidence, 'medium');
 });
+
+t.test('token pre-checks of session 17 (nextMayToken, tokenMustAsk, mayBeHigh, escapedMayHit, inertRun): verdicts pinned from before them', async (t) => {
+  // nextMayToken reads each token once and asks tokenMayHit only when its kinds could lead it to
+  // accept it (two letters in a row, a dot after a separator start, a `.\\` that the escaped reading
+  // may use, a rewrite); once the best finding is medium only tokens that may be high are asked
+  // (mayBeHigh); analyzeReading passes inert runs in a tight loop. Each only decides that
+  // analyzeToken has nothing (or nothing higher) to find: the verdicts must be those of the code
+  // before them, computed with it (7c28b55) over the same generated table. Odd cases start with a
+  // medium finding. Dropping the dot pair from mayBeHigh, the hidden-segment test or the letter
+  // pairs from tokenMustAsk, the trailing `\\` from escapedMayHit, the `.\\` pair from mayBeHigh,
+  // the crown-pair test from inertRun or the `0x2f` test from tokenMustAsk each changes some.
+  const RULES = ['path.traversal', 'path.system-file', 'path.windows-device', 'path.unc', 'path.file-url', 'path.null-byte', 'path.stream-wrapper'];
+  const CODES = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const PIECES = ['\\.\\./', '.\\.\\', '\\', '/', '.', '..', '.\\.', '\\.', ':', 'x:', 'c:/', '\\\\', '0x', '0x2f', '0x5c', '0X2E', '%', '%2f', '%u', '2f', '5C', 'a', 'ab', 'etc', 'passwd', '.git', '.ssh/', 'id_rsa', 'boot.ini', '.ini', 'win', ';', '-', '$', '^', '#', '0', 'i', '\u00e9', '\uff0e', '\0', '_history', 'proc', 'var/', 'task', 'web-inf', '..;'];
+  const MEDIUM = ['x:/', 'x:/a', '/.x', '\\\\0', 'a/.env', 'c:\\x', '/.;', '../a'];
+  const BOUNDS = [' ', "'", '"', '(', '&', ',', '=', '?', '|', '<', '{', '*'];
+  const PINNED = [
+    '-fe--fef-f-eckpf-f-kcb-f-bfkae-f-ecb-e-e-e-e-bpf-f-k-kff-k-e-f-e-fee-e-e-f-k-bpf-fpkcepf-b-ckk-f-e-f',
+    '-ffe-b-f-eceee-fpkacrf-f-e-fpr-f-f-ffk-e-fee-f-efb-fcf-f-e-f-e-eee-eekefffeb-eff-fek-fpc-febec-f-f-k',
+    '-ceffk-e-c-e-fek-eae-fpcpfkffb-ekf---fcfekef-e-c-f-f-k-e-ebfef-ebfpcc----f-ecf-f-e-c-c-cbk-k-k-ebf--',
+    '-f-k-e-k--cc--eecf-b-f-ccffe-fffpebc-ffb-fpkkfce-cefck-f-f-f-f-eaf-f-fcffefe-erbffefe-cb-b-f-f-f-efe',
+    '-f-k-fpbcc-c-f-k-f-f-ffk-bcc-f-cpf-e-cbf-f-kccffee-c-f-f-fff-ffc-fbb-e-k-c-e-fef-e-e-epf-kpf-ece-bbf',
+    'ce-f-kff-f-e-k-f-c-b---f---k-f-e-bff-e-fcf-fec-f-b-kcf-f-kee-c-f-e-f-ece-f-e-f-e-c-f-e-f-c-e-kpbpffk',
+    '-c-e-f-b-e-b-c-f-efb-ekfee-f-ecfbf-fpffe-b--effrfe-k-e-k-b-f-f-f-fcf-f-e-b-effff-ccfcc--fe-f-cfr-f-c',
+    '-f--df-c-e-fcffb--ef-c-e-f-fbf-c-e-feffc-e-e-f-fp--ff-ff-f-f-e-febdc-f-c-f-k-feefebbek-ebf-f-f-f-f-e',
+    'ffbe-bff-e-efc-fef-e-f-e-fef-e-f-frb--fe-fbepbff-f-f-e-cee-ecf---ffkek-k-f-bbbbe-ffbb--ep-cc-ferfr-f',
+    'pfcf-c-f-bbffk-fcf-k-f-b-f-f-e-fff-f-e-faf-eeffbp-pfbf-f-k--fepf-k-b-f-ekkpf-f-ffbcbke-b-f-f-f-kfkff',
+    '-c-effckef-efk-e-k-b-e-e-f-e-f-f-f-e-eefcb-e-e-f-fpf-bccfc-f-f-bie-b-f-brfcf-f-k-f-fcfff-kec-b-f-epf',
+    '-kfeef-f-e-k-eefcfbe-f-f-f-e-k-f-kcf-fee-f---f-f-f-f-eff-frk-c-fbeer-fcb-e-e-f-k-c-f-fc-pc-f-fcf-f-f',
+    'ck-bcc-k-f-kff-ebffkfepfcfcfee-b-ffc-f-e-ebf-f-fff-e-fck-e-f-cfeee-fp--f-c-e-fcc-e-e-e-epe-c-efe-b-e',
+    'ek-ecb-kfffcbkfk-f-f-e---e-fpe-f-f-f-f-fpecfbfpfcc-b-c-e-f-e-fbe-f-e-fec-ebefeffpfpb-f-efeef-f-f-f-k',
+    'aepe-f-ebe-f-e-k-f-e-b-ckffk-frf-ffc-c-eef-f-fcfbb-epefe-e-ffe-c-f-e-f-f-e-k-f---f-e-ffe-f-f-f-e-c-k',
+    '-fbb-c-f-f-ffcef-f-f---cpe-f-bfe---k-bbe-b-effee-f-f-eef-be--e-e-bcfff-fkk-c-k--ef-k-e-f-k-fbc-fee-f',
+    '-f-f-f-f-f-kckpf-bpb-e-f-ecf-f-k-eekfk-fcf-ebf-b-f-e-f-e-b-b-bpc-ckeefpeee-k-e-fff-e-k-bce-f-e-k-f-e',
+    'pc-f-kef-f-f-ffkbf-c-fekee-f-k-e-e-f-fck-f-f-k-fff-f-e-kffbccffefc-e-f-f-f-k-b-f-c-f-ebk-fef-ckf-e-b',
+    '-f-b-f-fp-fe-cpfefffec-cke-kfcfb-f-cfe-f-ebffeke-fef-f-effckek-efb-k--ef-f-cbe-e-f-k-ebe-fcf-ecece-f',
+    '-fbf-cdf-ffc-b-k-b-f-f-k-kbfcfrfbbbfeffk-f-cff-f-f-e-e-b-fpf-ffk-e-e-e-kfc-f-fcf---fee-f-e-eek-kbc-f',
+  ].join('');
+  const r = prng(17);
+  const pick = (a: readonly string[]): string => a[Math.floor(r() * a.length)]!;
+  let got = '';
+  const cases: string[] = [];
+  for (let i = 0; i < PINNED.length; i++) {
+    let unit = '';
+    const parts = 1 + Math.floor(r() * 5);
+    for (let p = 0; p < parts; p++) unit += r() < 0.3 ? pick(BOUNDS) : pick(PIECES);
+    let s = unit.repeat(1 + Math.floor(r() * 6));
+    if (r() < 0.4) s += pick(BOUNDS) + pick(PIECES) + pick(PIECES) + pick(PIECES);
+    if (r() < 0.2) s = pick(PIECES) + pick(PIECES) + s;
+    if (i % 2 === 1) s = pick(MEDIUM) + pick(BOUNDS) + s;
+    cases.push(s);
+    const d = detectPathTraversal(s);
+    got += d === undefined ? '-' : CODES[RULES.indexOf(d.rule) * 3 + ['low', 'medium', 'high'].indexOf(d.confidence)];
+  }
+  for (let i = 0; i < PINNED.length; i++) if (got[i] !== PINNED[i]) t.fail(`${JSON.stringify(cases[i])}: ${got[i]} where ${PINNED[i]} was pinned`);
+  t.equal(got, PINNED);
+  for (const s of cases.slice(0, 400)) t.equal(detectPathTraversal(s, charMask(s))?.confidence, detectPathTraversal(s)?.confidence, JSON.stringify(s));
+  // The dense shapes this session made cheap keep their verdicts.
+  for (const u of ['.=.\\', '/.', '.\\/', ']^..#', '\\}.~']) t.equal(detectPathTraversal(u.repeat(2000).slice(0, -1)), undefined, u);
+  for (const u of ['.;,\\', '.$"/', 'x:/ ', '\\0,\\']) t.equal(detectPathTraversal(u.repeat(2000))?.confidence, 'medium', u);
+  // A medium token first, then a climb only the escaped reading sees, or one after many medium tokens.
+  t.equal(detectPathTraversal('x:/ ' + '.\\.\\.\\.\\')?.confidence, 'high');
+  t.equal(detectPathTraversal('x:/ '.repeat(500) + '\\.\\./\\.\\./x')?.confidence, 'high');
+  t.equal(detectPathTraversal('/.a '.repeat(500) + '%2e%2e/%2e%2e/x')?.confidence, 'high');
+  t.equal(detectPathTraversal('\\\\0,'.repeat(500) + 'a/etc/passwd')?.confidence, 'high');
+  // Colons and NULs in tokens that start above ASCII (passed in one read by plainTokenEnd) are noted.
+  t.equal(detectPathTraversal('é é éjar:file:x')?.rule, 'path.file-url');
+  t.equal(detectPathTraversal('ａ．ｂ ａjar:file:')?.rule, 'path.file-url');
+  t.equal(detectPathTraversal('é.é éa.php\0.jpg')?.confidence, 'high');
+  // Tokens inside a leading token that leadMustAsk turned away are read only when a drive, UNC or
+  // hidden start may be among them (leadInertEnd); verdicts from 7c28b55.
+  const inner: Array<[string, string | undefined]> = [
+    ['~x&/.x', 'path.system-file medium'],
+    ['~x&c:/x', 'path.system-file medium'],
+    ['~x&\\\\srv\\x', 'path.unc medium'],
+    ['\\x(\\x(c:/x', 'path.system-file medium'],
+    ['\\x(\\x(\\\\s\\x', 'path.unc medium'],
+    ['/x(/.x', 'path.system-file medium'],
+    ['.;/x&x:/', undefined],
+    ['/*/*(/.git', 'path.system-file high'],
+    // A leading token that ends at a NUL (no token boundary): the token around the NUL starts
+    // inside it and is read whole.
+    ['.)$\0\\\\\\.\\./var/Fpasswd~_C(\u2215x', 'path.traversal medium'],
+  ];
+  for (const [v, want] of inner) {
+    const d = detectPathTraversal(v);
+    t.equal(d === undefined ? undefined : `${d.rule} ${d.confidence}`, want, v);
+  }
+});
