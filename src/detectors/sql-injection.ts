@@ -371,6 +371,40 @@ interface Walk {
   constExpr: boolean;
 }
 
+/**
+ * One-character operators the walker's operator chains read (see opChain): 1 a comparison
+ * (binaryOp's cmpOp), 2 arithmetic or bitwise (firstOp only).
+ */
+// Tables filled in functions of their own: no loop at a module's top level (test/adapters/cold-start.test.ts).
+const CHAIN_OP = ((): Uint8Array => {
+  const t = new Uint8Array(128);
+  t[60] = t[61] = t[62] = t[126] = 1;
+  // `#` is PostgreSQL's XOR only in the lexer's standard reading (MySQL's comment otherwise: opChain
+  // reads it as an operator only then).
+  for (const ch of '+-*/%^&|#') t[ch.charCodeAt(0)] = 2;
+  return t;
+})();
+/** Links read per opChain call (see there). */
+const CHAIN_LINKS = 256;
+/** opChain's other operator classes: `||` and `&&` (binaryOp's logicOp), the words OR, AND, XOR. */
+const C_LOGIC = 3;
+const C_LOGICW = 4;
+/**
+ * What may follow a chain operator for the lexer to end it there (none makes a longer operator, OP2
+ * or three characters, or a comment with it): 1 only after a symbol (word and digit characters), 2
+ * after a symbol or a word operator (ASCII blanks, quotes, `{`: no word character or `$` continues
+ * the word, and no comment is glued to it: `or/**\/der` joins into ORDER).
+ */
+const CHAIN_NEXT = ((): Uint8Array => {
+  const t = new Uint8Array(128);
+  for (let c = 48; c <= 57; c++) t[c] = 1;
+  for (let c = 65; c <= 90; c++) t[c] = t[c + 32] = 1;
+  t[95] = 1;
+  for (let c = 1; c <= 32; c++) t[c] = 2;
+  for (const ch of `'"{`) t[ch.charCodeAt(0)] = 2;
+  return t;
+})();
+
 /** Statement keywords that may follow a value without `;` (MSSQL batches, `1 update t set ...`). */
 const INLINE_STMT = new Set(['select', 'insert', 'update', 'delete', 'drop', 'exec', 'execute', 'declare', 'shutdown', 'waitfor', 'truncate', 'goto', 'begin', 'create', 'alter', 'if']);
 
@@ -422,6 +456,11 @@ class Walker {
   private cur: SqlToken = newToken();
   private nxt: SqlToken = newToken();
   private more = true;
+  /**
+   * `cur` holds the token after `nxt`, already lexed (a failed opChain's literal): the next `advance`
+   * takes it instead of lexing. Set only right before `run`'s own advance.
+   */
+  private lexedAhead = false;
   private s = '';
   /** The context; set to Q_NONE when a quoted walk resynchronises (the rest is read as bare SQL). */
   private quote = Q_NONE;
@@ -465,7 +504,7 @@ class Walker {
     this.vocab = vocab;
   }
 
-  /** The lexer's vocabulary (compareChain looks words up in it as the lexer would). */
+  /** The lexer's vocabulary (wordChain and opChain look words up in it as the lexer would). */
   private readonly vocab: Vocabulary;
 
   /** Parenthesis frames, created on first use (most walks never go deeper than two). */
@@ -561,6 +600,7 @@ class Walker {
     this.parenAlias = -1;
     this.selArmed = this.stackSel = this.aliasOk = this.castGlued = this.castValue = this.castWord = this.afterStack = false;
     this.cur.kind = this.nxt.kind = T_EOF;
+    this.lexedAhead = false;
     this.lx.reset(s, start);
     this.more = this.lx.next(this.nxt);
     this.initFrame(0, K_ROOT);
@@ -746,6 +786,11 @@ class Walker {
     const t = this.cur;
     this.cur = this.nxt;
     this.nxt = t;
+    if (this.lexedAhead) {
+      // opChain left the token after the lookahead in `cur` (now `nxt`), the lexer past it.
+      this.lexedAhead = false;
+      return;
+    }
     if (this.more) this.more = this.lx.next(this.nxt);
     else {
       this.nxt.kind = T_EOF;
@@ -1058,9 +1103,10 @@ class Walker {
    * last-token fields as after the last. Only blanks and words are skipped, so the lexer's own state
    * (versioned comments, nestedSeen) is what the token path would leave. Linear: each character is
    * read once here; a link that does not qualify is read at most once more, by the lexer.
-   * Returns false, with nothing consumed, when not even one link qualifies.
+   * Returns false, with nothing consumed, when not even one link qualifies. (opChain reads the other
+   * operator chains, with a frame update per link: ~2x this one's cost on `<a <a`.)
    */
-  private compareChain(): boolean {
+  private wordChain(): boolean {
     const s = this.s;
     const n = s.length;
     let p = this.nxt.start;
@@ -1141,6 +1187,268 @@ class Walker {
   }
 
   /**
+   * At a lookahead operator in S_OPERATOR (a one-character comparison `<` `>` `=` `~`, arithmetic
+   * `+ - * / % ^ & |` or, in the standard reading, `#`; a logical `||`, `&&` or word OR, AND, XOR),
+   * after an accepted operand (valid > 0, sawNonParen, no statement pending, no comment before it,
+   * depth < MAX_DEPTH, the last token no parenthesised alias): reads links `<op> <operand>` from the
+   * text, each read as by the tokens it stands for, and applies their effects link by link without
+   * the per-token dispatch (`run`, `advance`, `step`, `accepted`: ~50 ns a token, the whole cost of
+   * dense operator runs such as `1=1=1=`, `a=1a=1`, `'-'-'`, `&{'&{'`, `' or '' or '`).
+   * A link counts when:
+   * - its operator ends where the lexer ends it: a word or digit character, blank, quote or `{` after
+   *   a symbol (no `<=`, `<>`, `<<`, `->`, `&&&`, `+=`, `--`, `/*`, `#>`…), a blank, quote or `{`
+   *   after a word (no `orx`, `or$`, `or/**\/der`); an AND after BETWEEN is left to the token path;
+   * - its operand, after ASCII blanks, is a word [A-Za-z_][A-Za-z0-9_]* outside the vocabulary (the
+   *   lexer's word '': no keyword, builtin or `xp_` name), a run of ASCII digits (T_NUM: no `.`,
+   *   exponent, `0x` or letter glued to it, see the next rule), digits glued to such a word (`1a`,
+   *   readNumber's identifier: no `0x`/`0b`, `e` or split keyword), or a literal opened by an ASCII
+   *   `'` or `"` (read by the lexer's own readString: escapes, typographic closers and the dialect as
+   *   `next` reads them); a number or literal may come after a `{` and blanks (an ODBC escape marker,
+   *   onOperand's T_OTHER case, which skips only a word after it);
+   * - what follows the operand, past ASCII blanks, is the end or one of those operators not opening a
+   *   comment (`--`, `/*`, `*\/`, `#` in MySQL's reading): so the operand's lookahead is an operator
+   *   token or T_EOF (no call `w(`, no `a.b`, no `N'…'`, `U&'…'`, `$`, non-ASCII letter or comment
+   *   glued to it, nothing a token's peek reads differently).
+   * Token by token a link is: for a symbol, onOperator's T_OP case (cast flags) and binaryOp (firstOp;
+   * cmpOp(true) for a comparison, logicOp for `||` `&&`; S_OPERAND), accepted (valid, onlyParens,
+   * last-token fields); for a word, operatorWord (logicOp; S_OPERAND) and accepted (G_NONNUM); for `{`,
+   * onOperand's T_OTHER case and accepted; then onOperand (T_NUM: F_PROBE when byArmed, selItem,
+   * atom(true, lit 1); T_STR: selItem, G_JSONLIT, valuesStr, atom(true, lit 2); operandWord's ''
+   * case: selItem(false), atom(false)), toOperator (S_OPERATOR: the lookahead is no T_DOT; aliasOk),
+   * accepted (G_NONNUM for a word or literal). Below, cmpOp, logicOp and atom run per link as there;
+   * firstOp runs at the first symbol only (F_FIRST_OP needs valid - appCloses 0, which sawNonParen
+   * rules out here; later symbols only repeat F_OPSEEN); F_PROBE and selItem act at the first operand
+   * only (both disarm); valid grows by the chain's tokens at the end (logicOp reads it only for
+   * F_LEADLOGIC, at 0: never here); what each token overwrites (cast flags, last-token fields, state,
+   * aliasOk) is set once from the last link. accepted's other tests are constant over a chain
+   * (stmtPending 0, no comment, valid > 0, sawNonParen). A number or literal whose selItem could mark
+   * (a select list armed at this depth: it reads the lookahead for a number) ends the chain before
+   * it, for the token path. Only blanks, operators, words, numbers, `{` and literals are read, so the
+   * lexer's state (versioned comments, nestedSeen, dashSeen, hashSeen) is what the token path
+   * leaves; a literal read here and not counted is the token path's next lookahead anyway (its
+   * operator is valid here). At most CHAIN_LINKS links a call (see the loop's end). Linear: each
+   * character is read once here; a link that does not count is read at most once more, by the
+   * lexer. Returns false, with nothing consumed, when not even one link counts.
+   */
+  private opChain(): boolean {
+    const s = this.s;
+    const n = s.length;
+    const nx = this.nxt;
+    {
+      // The loop head's first test, before anything else: most failed chains fail here (`$<$<`,
+      // `(_$=%`: ~15% of the detector for the set-up below and a seek per operator).
+      const c = nx.end < n ? s.charCodeAt(nx.end) : 0;
+      if (!(c < 128 && (CHAIN_NEXT[c] as number) >= (nx.kind === T_WORD ? 2 : 1))) return false;
+    }
+    const lx = this.lx;
+    const lt = this.cur; // scratch for literals (castRun does the same: nothing reads it after)
+    const f = this.fr(this.depth);
+    let p = nx.start;
+    /** The operator at p: its length and class (CHAIN_OP's, or C_LOGIC / C_LOGICW). */
+    let opLen = nx.end - p;
+    let opCls: number;
+    if (nx.kind === T_WORD) {
+      // OR, AND, XOR as the lexer read them, not joined across a comment (`o/**/r`).
+      if (nx.joined || opLen !== nx.word.length) return false;
+      opCls = C_LOGICW;
+    } else opCls = opLen === 2 ? C_LOGIC : (CHAIN_OP[s.charCodeAt(p)] as number);
+    let opGap = nx.gap;
+    let k = 0;
+    /** The kinds of the last two operands (the walk's last token before the chain first): 4 bits each. */
+    let kinds = this.lastKind;
+    /** The last symbolic operator's gap and the operand kind before it (the cast flags), if any. */
+    let castSet = false;
+    let castGap = false;
+    let castPrev = 0;
+    /** F_OPSEEN marked by this chain; tokens read (added to valid at the end). */
+    let opSeen = false;
+    let tok = 0;
+    let os = 0;
+    let oe = 0;
+    const selLive = this.selArmed && this.depth === this.selDepth;
+    /** The scratch token holds the literal right after the lookahead operator (see the end). */
+    let ahead = false;
+    // The frame's fields are updated in place, by cmpOp, atom and logicOp (mirroring them in locals
+    // cost as much). Reads past the end are 0 (NUL: no blank, operand or operator to any test below)
+    // without calling charCodeAt out of bounds (see the lexer's readWord), and keep every character a
+    // small integer (NaN there made V8 deoptimize the chain at values that end in one).
+    for (;;) {
+      // The operator at p ends where the lexer ends it only when what follows starts no longer one
+      // (after a symbol) or continues no word (after a word operator: a blank, quote or `{`).
+      const c1 = p + opLen < n ? s.charCodeAt(p + opLen) : 0;
+      if (!(c1 < 128 && (CHAIN_NEXT[c1] as number) >= (opCls === C_LOGICW ? 2 : 1))) break;
+      // `between x and y`: that AND is no logical operator (the token path reads it).
+      if (opCls === C_LOGICW && this.betweenArmed && opLen === 3 && (s.charCodeAt(p) | 0x20) === 97) break;
+      let q = p + opLen;
+      let c = c1;
+      while (c >= 1 && c <= 32) c = ++q < n ? s.charCodeAt(q) : 0;
+      let brace = false;
+      if (c === 123) {
+        // `{` then blanks then a number or literal (a word would be skipped unread: the token path).
+        brace = true;
+        c = ++q < n ? s.charCodeAt(q) : 0;
+        while (c >= 1 && c <= 32) c = ++q < n ? s.charCodeAt(q) : 0;
+      }
+      let e: number;
+      let ok: number;
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) {
+        if (brace) break;
+        e = q + 1;
+        for (; e < n; e++) {
+          const d = s.charCodeAt(e);
+          if (!((d >= 97 && d <= 122) || (d >= 65 && d <= 90) || (d >= 48 && d <= 57) || d === 95)) break;
+        }
+        ok = T_WORD;
+      } else if (c >= 48 && c <= 57) {
+        e = q + 1;
+        while (e < n && (s.charCodeAt(e) - 48) >>> 0 <= 9) e++;
+        const a = e < n ? s.charCodeAt(e) | 0x20 : 0;
+        if ((a >= 97 && a <= 122) || a === 127) {
+          // `1a`: readNumber makes a word of digits glued to letters (`_` folds to 127), unless they
+          // are a hex or binary prefix (`0x`, `0b`), an exponent (`1e5`: any `e` first, to be safe),
+          // or a keyword the lexer splits off (`1union`: every such tail is in the vocabulary, see
+          // SPLIT_AFTER_DIGITS' test). Then the whole word goes through the vocabulary as any word.
+          if (brace || a === 101 || (e === q + 1 && c === 48 && (a === 120 || a === 98))) break;
+          const t0 = e;
+          for (e++; e < n; e++) {
+            const d = s.charCodeAt(e);
+            if (!((d >= 97 && d <= 122) || (d >= 65 && d <= 90) || (d >= 48 && d <= 57) || d === 95)) break;
+          }
+          if (e - t0 <= 12 && this.vocab.lookup(s, t0, e, true) !== '') break;
+          ok = T_WORD;
+        } else {
+          if (k === 0 && selLive) break;
+          ok = T_NUM;
+        }
+      } else if (c === 39 || c === 34) {
+        if (k === 0 && selLive) break;
+        // From the operator's end: the blanks before the literal make its `gap`, as in `next`.
+        lx.readLiteral(lt, brace ? q : p + opLen);
+        // The first operand, right after the lookahead operator: what `next` returns after it.
+        if (k === 0 && !brace) ahead = true;
+        e = lt.end;
+        ok = T_STR;
+      } else break;
+      // What follows: the end, or (past blanks) the next operator, which must not open a comment (the
+      // operand's lookahead would be the token after it): a one-character symbol, `||`, `&&`, or the
+      // word OR, AND, XOR in any case (whether it ends there is checked at the loop's head: an
+      // operator that does not, `<=`, `orx`, stops the chain there).
+      let r = e;
+      let d = r < n ? s.charCodeAt(r) : 0;
+      while (d >= 1 && d <= 32) d = ++r < n ? s.charCodeAt(r) : 0;
+      let nextCls = 0;
+      let nextLen = 1;
+      if (r < n) {
+        const d1 = r + 1 < n ? s.charCodeAt(r + 1) : 0;
+        if (d < 128 && CHAIN_OP[d] !== 0) {
+          if ((d === 45 && d1 === 45) || (d === 47 && d1 === 42) || (d === 42 && d1 === 47) || (d === 35 && !lx.standard)) break;
+          if ((d === 124 || d === 38) && d1 === d) {
+            nextCls = C_LOGIC;
+            nextLen = 2;
+          } else nextCls = CHAIN_OP[d] as number;
+        } else {
+          const w0 = d | 0x20;
+          const w1 = d1 | 0x20;
+          const w2 = r + 2 < n ? s.charCodeAt(r + 2) | 0x20 : 0;
+          if (w0 === 111 && w1 === 114) nextLen = 2; // or
+          else if (w0 === 97 && w1 === 110 && w2 === 100) nextLen = 3; // and
+          else if (w0 === 120 && w1 === 111 && w2 === 114) nextLen = 3; // xor
+          else break;
+          nextCls = C_LOGICW;
+        }
+      }
+      // (Longer words are '' without a look-up: see the lexer's finishWord.)
+      // (One letter: the lookup's own first test, here without the call: `a` in `<a <a`.)
+      if (ok === T_WORD && e - q <= 32 && (e - q > 1 || this.vocab.short) && this.vocab.lookup(s, q, e, true) !== '') break;
+      // The link counts: the operator's effects (binaryOp or operatorWord, then accepted), the `{`'s,
+      // then the operand's (onOperand, accepted). valid grows by the chain's tokens at the end: what
+      // reads it here is firstOp, only at the first link (F_FIRST_OP needs valid - appCloses 0,
+      // which only the first token after the chain's start can see; later symbols only repeat
+      // F_OPSEEN), and logicOp's F_LEADLOGIC test (valid 0: never, valid > 0 on entry).
+      if (opCls === C_LOGICW) {
+        // operatorWord: logicOp (AND 1, OR and XOR 2); accepted: a word (G_NONNUM).
+        this.logicOp(opLen === 2 || (s.charCodeAt(p) | 0x20) === 120 ? 2 : 1);
+        this.feats2 |= G_NONNUM;
+      } else {
+        castSet = true;
+        castGap = opGap;
+        castPrev = kinds & 15;
+        if (!opSeen) {
+          opSeen = true;
+          if (k === 0) this.firstOp();
+          else this.mark(F_OPSEEN);
+        }
+        if (opCls === 1) this.cmpOp(true);
+        else if (opCls === C_LOGIC) this.logicOp(s.charCodeAt(p) === 124 ? 2 : 1);
+      }
+      tok += brace ? 3 : 2;
+      if (k === 0) {
+        // F_PROBE (onOperand's T_NUM case) and selItem act at the first operand only (both disarm).
+        if (ok === T_NUM && this.byArmed) this.mark(F_PROBE);
+        this.byArmed = false;
+        if (selLive) this.selArmed = false; // selItem(false) of a word (see selLive above)
+      }
+      // atom(...) of the operand, and what accepted adds for its kind.
+      if (ok === T_WORD) {
+        this.atom(false, q, e);
+        this.feats2 |= G_NONNUM;
+        this.lastOpenStrQuote = 0;
+      } else if (ok === T_NUM) {
+        this.atom(true, q, e, 1);
+        this.lastOpenStrQuote = 0;
+      } else {
+        if (lt.closed) {
+          const b = s.charCodeAt(q + 1);
+          if (b === 123 || b === 91) this.feats2 |= G_JSONLIT;
+          f.valuesStr = 1;
+        }
+        this.atom(true, q + 1, lt.closed ? e - 1 : e, 2);
+        this.feats2 |= G_NONNUM;
+        this.lastOpenStrQuote = lt.closed ? 0 : lt.quote;
+      }
+      k++;
+      kinds = ((kinds << 4) | ok) & 0xff;
+      os = q;
+      oe = e;
+      // At most CHAIN_LINKS links a call: `run` calls again at the next operator (the chain's effects
+      // compose: each is the token path's), so a long value makes many calls that V8 optimizes as a
+      // whole, instead of one loop it compiles on stack before the code after the loop has run
+      // (which then deoptimized at every value: 1 MB of `<a ` ~2x dearer).
+      if (r >= n || k === CHAIN_LINKS) break;
+      opGap = r > e;
+      p = r;
+      opCls = nextCls;
+      opLen = nextLen;
+    }
+    if (k === 0) {
+      // Nothing consumed. A literal read right after the lookahead operator (blanks aside) is the
+      // token the lexer gives next: kept, with the cursor after it, for `advance` (lexedAhead) to
+      // take instead of lexing it again (a failed chain read each such literal twice: ~20% on
+      // `'?$<`, `_^'?$`). Else the lexer goes on after the operator, as before.
+      if (ahead) this.lexedAhead = true;
+      else lx.seek(nx.end);
+      return false;
+    }
+    if (castSet) {
+      // The last symbolic operator's cast flags (onOperator's T_OP case), from the operand before it.
+      this.castGlued = !castGap;
+      this.castValue = castPrev === T_STR || castPrev === T_NUM || castPrev === T_RPAREN;
+      this.castWord = castPrev === T_WORD;
+    }
+    this.valid += tok;
+    this.onlyParens = false;
+    this.lastKind = kinds & 15;
+    this.lastWord = '';
+    this.lastStart = os;
+    this.lastEnd = oe;
+    this.state = S_OPERATOR;
+    this.aliasOk = f.sel === 1;
+    lx.seek(oe);
+    this.more = lx.next(this.nxt);
+    return true;
+  }
+
+  /**
    * Consumes the lookahead string literal and every one glued after it, while no comment precedes
    * the next (S_OPERATOR, last accepted token a literal, valid > 0, no statement pending: the
    * caller's test). Token by token each of them is: step -> onOperator's T_STR case, which returns
@@ -1213,22 +1521,42 @@ class Walker {
     let endComment = false;
     let dead = false;
     for (;;) {
-      // `a < b < c = d …`: a chain of comparisons between plain identifiers, read in one char scan
-      // instead of two tokens per link (see compareChain). 1 MB of `<a <a`: the detector ~36 -> ~9 µs/KB.
-      if (this.state === S_OPERATOR && this.nxt.kind === T_OP && this.valid > 0 && this.sawNonParen && this.stmtPending === 0 && this.depth < MAX_DEPTH && !this.nxt.comment && this.lastStart !== this.parenAlias) {
-        const op = this.nxt.op;
-        if ((op === '<' || op === '>' || op === '=') && this.compareChain()) continue;
-      }
-      // `'a' 'b' 'c'…`: adjacent literals, each accepted by onOperator without a state change (they
-      // concatenate). Read as a run, without the per-token dispatch (see stringRun).
-      if (this.state === S_OPERATOR && this.lastKind === T_STR && this.nxt.kind === T_STR && this.valid > 0 && this.stmtPending === 0 && !this.nxt.comment) {
-        this.stringRun();
-        continue;
-      }
-      // `''::''::''…`: casts of literals to literals, each accepted without a feature. Read as a run
-      // (see castRun).
-      if (this.state === S_OPERATOR && this.nxt.kind === T_OP && this.nxt.op === '::' && this.valid > 0 && this.sawNonParen && this.stmtPending === 0 && !this.nxt.comment && this.lastStart !== this.parenAlias && this.castRun()) {
-        continue;
+      // The runs below all start in S_OPERATOR with no statement pending and at least one token read,
+      // and are told apart by the lookahead's kind: one test of the state for every other token.
+      if (this.state === S_OPERATOR && this.valid > 0 && this.stmtPending === 0 && !this.nxt.comment) {
+        const nk = this.nxt.kind;
+        if (nk === T_OP) {
+          if (this.sawNonParen && this.lastStart !== this.parenAlias) {
+            const op = this.nxt.op;
+            const deep = this.depth >= MAX_DEPTH;
+            if (op.length === 1) {
+              // (The chains keep to frames that exist: the token path reads past MAX_DEPTH.)
+              if (!deep) {
+                // `a < b < c = d …`: a chain of comparisons between plain identifiers, read in one
+                // char scan instead of two tokens per link (see wordChain). 1 MB of `<a <a`: the
+                // detector ~36 -> ~9 µs/KB. Other operator chains (`1=1=`, `'-'-'`, `&{'&{'`): opChain.
+                const cls = CHAIN_OP[op.charCodeAt(0)] as number;
+                if (cls === 1 && op !== '~' && this.wordChain()) continue;
+                if (cls !== 0 && this.opChain()) continue;
+              }
+            } else if (op === '::') {
+              // `''::''::''…`: casts of literals to literals, each accepted without a feature. Read as
+              // a run (see castRun).
+              if (this.castRun()) continue;
+            } else if (!deep && (op === '||' || op === '&&') && this.opChain()) continue;
+          }
+        } else if (nk === T_STR) {
+          // `'a' 'b' 'c'…`: adjacent literals, each accepted by onOperator without a state change (they
+          // concatenate). Read as a run, without the per-token dispatch (see stringRun).
+          if (this.lastKind === T_STR) {
+            this.stringRun();
+            continue;
+          }
+        } else if (nk === T_WORD && this.sawNonParen && this.depth < MAX_DEPTH && this.lastStart !== this.parenAlias) {
+          // `x' or '' or '' or…`, `a or b or c…`: logical words between operands (see opChain).
+          const w = this.nxt.word;
+          if ((w === 'or' || w === 'and' || w === 'xor') && this.opChain()) continue;
+        }
       }
       this.advance();
       const t = this.cur;

@@ -192,7 +192,7 @@ function isWordStart(c: number): boolean {
  * Words that MySQL splits off a digit run (`1union`, `1FROM`, `0or`): a digit string directly followed
  * by one of these is a number and a keyword, otherwise it is an identifier (`6ca2o`, `2nd`).
  */
-const SPLIT_AFTER_DIGITS = new Set([
+export const SPLIT_AFTER_DIGITS: ReadonlySet<string> = new Set([
   'and', 'or', 'xor', 'union', 'from', 'order', 'group', 'having', 'limit', 'like', 'rlike', 'regexp',
   'div', 'mod', 'is', 'in', 'not', 'between', 'where', 'select', 'into', 'procedure', 'as', 'then',
   'else', 'end', 'when', 'collate', 'sounds', 'offset',
@@ -885,6 +885,15 @@ export class SqlLexer {
     let k = 0;
     while (this.literalAfterBlanks(t, this.pos)) k++;
     return k;
+  }
+
+  /**
+   * Reads into `t` the literal opened by the ASCII `'` or `"` at `from` (blanks before it skipped), as
+   * `next` would return it, and moves the cursor past it; false, with nothing moved, when there is
+   * none. For the walker's operator chains.
+   */
+  readLiteral(t: SqlToken, from: number): boolean {
+    return this.literalAfterBlanks(t, from);
   }
 
   /**

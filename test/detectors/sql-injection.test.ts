@@ -1,6 +1,8 @@
 import t from 'tap';
 import { detectSqlInjection, isSqlVocabulary } from '../../src/detectors/sql-injection';
 import { prng } from '../helpers/prng';
+import { verdictDigest, verdictKey } from '../helpers/verdict-table';
+import { SPLIT_AFTER_DIGITS } from '../../src/tokenizers/sql';
 import { charMask } from '../../src/charclass';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -1300,4 +1302,63 @@ t.test('numbers and braces through the lexer fast paths (round 2): verdicts pinn
   }
   t.equal(found, 773, 'findings in the seeded table');
   t.equal(h.toString(16), 'a956745e', 'digest of the seeded table verdicts');
+});
+
+/**
+ * Operator chains (session 17): strings of operands joined by one-character comparison, arithmetic
+ * and logical operators (`1=1=1`, `a=1a=1`, `'-'-'`, `&{'&{'`, `' or '' or '`, `1||1||`, `1#1#` in the standard reading), with
+ * prefixes that break out, open calls or lists, and endings that comment, cast or continue. The
+ * walker reads such runs in opChain; every verdict is the token path's. Generated here (seeded),
+ * verdicts pinned by a digest taken on the build before opChain.
+ */
+function chainTable(seed: number, count: number): string[] {
+  const rnd = prng(seed);
+  const pick = (a: readonly string[]): string => a[Math.floor(rnd() * a.length)] as string;
+  const OPS = ['=', '<', '>', '~', '#', ' # ', '+', '-', '*', '/', '%', '^', '&', '|', ' or ', ' and ', ' OR ', ' xor ', '||', '&&', ' between 1 and ', '<=', '<>', '::', '--', '/*', '~', '!=', ','];
+  const OPNDS = ['a', 'col', '_', '1', '0', '42', "'a'", "'1'", "''", '"b"', '\'{"a":1}\'', "'[1]'", "{'x'", '{ 1', '{a', '1a', '2nd', '0x1', '0b1', '1e5', '1union', '1or', 'or', 'select', 'null', 'int', 'jsonb', "'", '"', "'it''s'", "'a\\'b'", 'f(1)', '(1)', 'a.b', "N'x'", '@v', '@@version', 'like', '\u00e9', 'sleep(5)'];
+  const PRE = ['', '', "x'", 'admin"', '1 ', 'order by ', 'select ', "' or ", "1' and ", '(', "')", 'id=', 'values (1, ', 'f(', 'case when ', '; ', "x')"];
+  const SUF = ['', '', ' # x', '--', '-- -', '#', '/*', ')', ';', '::int', "'", ' from t', ' and 1', '.x', '(1)', ' or 1=1', '\0'];
+  const SP = ['', '', ' ', '  ', '\t'];
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let s = pick(PRE) + (rnd() < 0.15 ? '' : pick(OPNDS));
+    const k = Math.floor(rnd() * (rnd() < 0.08 ? 120 : 7));
+    for (let j = 0; j < k; j++) s += pick(SP) + (rnd() < 0.85 ? pick(OPS.slice(0, 20)) : pick(OPS)) + pick(SP) + pick(OPNDS);
+    out.push(s + pick(SUF));
+  }
+  return out;
+}
+
+t.test('operator chains (opChain): verdicts pinned', async (t) => {
+  const cases: Array<[string, string | undefined]> = [
+    ['1='.repeat(300), undefined],
+    ['a=1'.repeat(200), undefined],
+    ["&{'".repeat(300), 'sqli.expression/medium'],
+    ["' or '".repeat(200), 'sqli.tautology/high'],
+    ["x' or 1 or '1'='1", 'sqli.tautology/high'],
+    ["x' or 'a' = 'a' or 'b", 'sqli.tautology/high'],
+    ['1 || 1=1', 'sqli.tautology/high'],
+    ["1' and 1 between 1 and 2 and '1'='1", 'sqli.tautology/high'],
+    ['1 between 1 and 2', undefined],
+    ["x' = 1a = 1union select 1--", 'sqli.union/high'],
+    ["x'='[1]'::jsonb--", 'sqli.expression/high'],
+  ];
+  for (const [value, want] of cases) {
+    const d = detectSqlInjection(value);
+    t.equal(d === undefined ? undefined : `${d.rule}/${d.confidence}`, want, `${JSON.stringify(value.slice(0, 40))} (${value.length})`);
+  }
+  let found = 0;
+  const keys = chainTable(20261130, 6000).map((s) => {
+    const d = detectSqlInjection(s);
+    if (d !== undefined) found++;
+    return verdictKey(d);
+  });
+  t.equal(found, 3043, 'findings in the seeded chain table');
+  t.equal(verdictDigest(keys), 'd6377f44', 'digest of the seeded chain table verdicts');
+});
+
+t.test('every word the lexer splits off a digit run is in the walker vocabulary (opChain relies on it)', async (t) => {
+  // opChain reads `1a` as one word unless its tail after the digits is a vocabulary word: that covers
+  // every tail readNumber splits off (`1union`, `0or`) only while all of them are in the vocabulary.
+  for (const w of SPLIT_AFTER_DIGITS) t.ok(isSqlVocabulary(w), w);
 });
