@@ -1,7 +1,7 @@
 import t from 'tap';
 import { detectCodeInjection } from '../../src/detectors/code-injection';
 import { C, charMask } from '../../src/charclass';
-import { verdictDigest, verdictKey, verdictTable } from '../helpers/verdict-table';
+import { verdictDigest, verdictKey, verdictTable, pinnedVerdicts } from '../helpers/verdict-table';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -686,16 +686,9 @@ t.test('dense punctuation: verdicts pinned on a seeded table (bracket concatenat
 const S17_PIECES: string[] = ["\\", "0", "1", "7", "8", "_", "a", "e", "val", "eval", "(", ")", "'", "\"", "[", "]", "+", "u", "0065", "\\u0065val(1)", "\\\\", "\\0", "\\0_", "\\145", "constructor", "this", ".", "!", "-", "x", "$", "`", " ", "require", "process", "('id')", "\n"];
 
 t.test('dense punctuation: verdicts pinned on a seeded table (session 17 fast paths)', async (t) => {
-  const table = verdictTable(1703, S17_PIECES, 3000);
-  const keys: string[] = [];
-  let findings = 0;
-  for (const s of table) {
-    const a = detectCodeInjection(s);
-    if (a !== undefined) findings++;
-    keys.push(verdictKey(a), verdictKey(detectCodeInjection(s, charMask(s))));
-  }
+  const { findings, digest } = pinnedVerdicts(verdictTable(1703, S17_PIECES, 3000), (s) => detectCodeInjection(s), (s) => detectCodeInjection(s, charMask(s)));
   t.equal(findings, 428, 'findings in the table');
-  t.equal(verdictDigest(keys), '37a2e455');
+  t.equal(digest, '37a2e455');
   // An octal digit with no digit after it, and `\\`, are quiet escapes; `\u` and `\145` stay loud.
   t.equal(detectCodeInjection('\\0_'.repeat(4096)), undefined);
   t.equal(detectCodeInjection('x-\\\\='.repeat(4096)), undefined);

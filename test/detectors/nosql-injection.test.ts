@@ -1,7 +1,7 @@
 import t from 'tap';
 import { detectNoSqlInjection, detectNoSqlInjectionKey } from '../../src/detectors/nosql-injection';
 import { charMask } from '../../src/charclass';
-import { verdictDigest, verdictKey, verdictTable } from '../helpers/verdict-table';
+import { verdictDigest, verdictKey, verdictTable, pinnedVerdicts } from '../helpers/verdict-table';
 
 /** Values that must be detected at `high`. Written for this project. */
 const HIGH_VALUES: readonly string[] = [
@@ -371,16 +371,9 @@ t.test('dense punctuation: verdicts pinned on a seeded table ($ runs)', async (t
 const S17_PIECES: string[] = [";", "\"", "'", ")", "}", " ", "return", "return true", "var x=1", "let y = 2", "const", "sleep(5000)", "while(1)", "while (true){}", "this.a == 1", "db.x.find()", "true", "1==1", "r", "v", "x", "1", "\t", "d", "t", "s", "w", "l", "c", "\";\"", "';x", "&&", "||", "$where", "$ne"];
 
 t.test('dense punctuation: verdicts pinned on a seeded table (session 17 fast paths)', async (t) => {
-  const table = verdictTable(1705, S17_PIECES, 3000);
-  const keys: string[] = [];
-  let findings = 0;
-  for (const s of table) {
-    const a = detectNoSqlInjection(s);
-    if (a !== undefined) findings++;
-    keys.push(verdictKey(a), verdictKey(detectNoSqlInjection(s, charMask(s))));
-  }
+  const { findings, digest } = pinnedVerdicts(verdictTable(1705, S17_PIECES, 3000), (s) => detectNoSqlInjection(s), (s) => detectNoSqlInjection(s, charMask(s)));
   t.equal(findings, 511, 'findings in the table');
-  t.equal(verdictDigest(keys), '4e47331');
+  t.equal(digest, '4e47331');
   // A `;` is judged only before a tail connector accepts after it (or a blank).
   t.equal(detectNoSqlInjection('";"'.repeat(4096)), undefined);
   t.equal(detectNoSqlInjection(`${'x'.repeat(200)}"; return true; var a="`)?.rule, 'nosql.where-injection');

@@ -2,7 +2,7 @@ import t from 'tap';
 import { detectTemplateInjection } from '../../src/detectors/template-injection';
 import { charMask } from '../../src/charclass';
 import { DETECTORS } from '../../src/detectors/index';
-import { verdictDigest, verdictKey, verdictTable } from '../helpers/verdict-table';
+import { verdictDigest, verdictKey, verdictTable, pinnedVerdicts } from '../helpers/verdict-table';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -573,16 +573,9 @@ t.test('dense punctuation: Razor names judged once (verdicts pinned, cold and wa
 const S17_PIECES: string[] = ["{", "}", "{{", "}}", "7*7", "${", "#{", "{%", "%}", "&{'", "x", " ", "{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{", "{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{", "constructor", ".__class__", "{{config.__class__}}", "{{7*7}}", "*{", "@{", "{$smarty.version}", "print", "%", "#", "$", "@"];
 
 t.test('dense punctuation: verdicts pinned on a seeded table (session 17 fast paths)', async (t) => {
-  const table = verdictTable(1706, S17_PIECES, 3000);
-  const keys: string[] = [];
-  let findings = 0;
-  for (const s of table) {
-    const a = detectTemplateInjection(s);
-    if (a !== undefined) findings++;
-    keys.push(verdictKey(a), verdictKey(detectTemplateInjection(s, charMask(s))));
-  }
+  const { findings, digest } = pinnedVerdicts(verdictTable(1706, S17_PIECES, 3000), (s) => detectTemplateInjection(s), (s) => detectTemplateInjection(s, charMask(s)));
   t.equal(findings, 1889, 'findings in the table');
-  t.equal(verdictDigest(keys), '90a9f71f');
+  t.equal(digest, '90a9f71f');
   // A full brace stack resumes at the next `}`; no `}` at all, no walk.
   t.equal(detectTemplateInjection("&{'".repeat(20000)), undefined);
   t.equal(detectTemplateInjection(`${'{'.repeat(70)}}}{{7*7}}`)?.rule, detectTemplateInjection('{{7*7}}')?.rule);

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { detectXss } from '../../src/detectors/xss';
 import { scanHtmlTags, type HtmlTag } from '../../src/tokenizers/html';
-import { verdictDigest, verdictKey, verdictTable } from '../helpers/verdict-table';
+import { verdictDigest, verdictKey, verdictTable, pinnedVerdicts } from '../helpers/verdict-table';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -1128,16 +1128,9 @@ t.test('dense punctuation: verdicts pinned on a seeded table (<:{, <-:, namespac
 const S17_PIECES: string[] = ["<?", "<!", "<", "?", "!", "import", "xml-stylesheet", "xml:namespace", "ATTLIST", "attlist", "a", "x", "i", "m", "t", "I", "M", "T", " onclick CDATA \"alert(1)\"", ">", " ", "<?im", "<?xm", "<!at", "\u0130", "\"", ":", "&", "{", "(", "a: b&", "javascript:", "alert(1)", "<a ", "/<a", "a<!a", "?<:", "data:", "href=\"x\""];
 
 t.test('dense punctuation: verdicts pinned on a seeded table (session 17 fast paths)', async (t) => {
-  const table = verdictTable(1701, S17_PIECES, 3000);
-  const keys: string[] = [];
-  let findings = 0;
-  for (const s of table) {
-    const a = detectXss(s);
-    if (a !== undefined) findings++;
-    keys.push(verdictKey(a), verdictKey(detectXss(s)));
-  }
+  const { findings, digest } = pinnedVerdicts(verdictTable(1701, S17_PIECES, 3000), (s) => detectXss(s), (s) => detectXss(s));
   t.equal(findings, 1314, 'findings in the table');
-  t.equal(verdictDigest(keys), 'fed28241');
+  t.equal(digest, 'fed28241');
   // The head is sliced only after `?im`, `?xm` or `!at`; the three instructions and ATTLIST still read.
   t.equal(detectXss('<?import namespace="t" implementation="#default#time2">')?.confidence, 'high');
   t.equal(detectXss('<?XML-STYLESHEET type="text/xsl" href="x"?>')?.confidence, 'high');

@@ -30,3 +30,20 @@ export function verdictDigest(verdicts: readonly string[]): string {
 
 /** One verdict as digest input: `rule|confidence;`, or `-;` for none. */
 export const verdictKey = (d: { rule: string; confidence: string } | undefined): string => (d === undefined ? '-;' : `${d.rule}|${d.confidence};`);
+
+type Verdict = { rule: string; confidence: string } | undefined;
+
+/**
+ * The digest of `first` and `second` (a detector without and with the engine's mask, say) over
+ * `table`, and how many strings `first` finds something in.
+ */
+export function pinnedVerdicts(table: readonly string[], first: (s: string) => Verdict, second: (s: string) => Verdict): { findings: number; digest: string } {
+  const keys: string[] = [];
+  let findings = 0;
+  for (const s of table) {
+    const a = first(s);
+    if (a !== undefined) findings++;
+    keys.push(verdictKey(a), verdictKey(second(s)));
+  }
+  return { findings, digest: verdictDigest(keys) };
+}
