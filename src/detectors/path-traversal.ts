@@ -1126,6 +1126,137 @@ function sepDotRun(t: string, p: number, hi: number, a: number, c: number): void
   }
 }
 
+/** plainSegments' classes of code unit. Built by buildTokenTables. */
+let FSEG!: Uint8Array;
+const FS_STOP = 0; // `.`, `%`, a PT_LEAD character or above ASCII: the walk must read it
+const FS_LETTER = 1; // an ASCII letter but `p`
+const FS_OTHER = 2; // any other ASCII character above the blank, not `0`
+const FS_SEP = 3; // `/` or `\\`
+const FS_BLANK = 4; // NUL to space: trimmed from a segment's end
+const FS_ZERO = 5; // `0`, as in `0x2e`
+const FS_P = 6; // `p` or `P`: `/proc/` is a crown word
+/**
+ * plainSegments' step, one load a character: PSTEP[(row << 7) | c] for an ASCII c, the row 1 after a
+ * letter, 0 otherwise; the answer is the next row (0 or 1: a plain character) or PS_ZERO, PS_SEP or
+ * PS_STOP (FS_STOP, or a letter after a letter). Built by buildTokenTables from FSEG.
+ */
+let PSTEP!: Uint8Array;
+const PS_ZERO = 2;
+const PS_SEP = 3;
+const PS_STOP = 4;
+
+/** What plainSegments passed: segments, those that add depth, and the separators' kinds. */
+const PLAIN_RUN = { segs: 0, depth: 0, slash: false, back: false };
+
+/**
+ * From `p`, the start of a segment (after a separator, its first character neither a separator nor
+ * FS_STOP), passes every plain segment ended by a separator that a character neither a separator
+ * nor FS_STOP follows, and returns the last such separator (or p - 1 when none). A plain segment is
+ * ASCII, holds no `.`, `%` or PT_LEAD character, no two letters in a row and no `0x` that normalize
+ * rewrites. For such a segment analyzeReading's iterations would only count: no rewrite starts in it
+ * (no `%`, nothing above ASCII, no rewriting `0x`, no dots before a `2f`/`5c`), no climb (no dot),
+ * no name, root or `_history` (each holds two letters in a row, wordShape, so nameFlags and
+ * sensitiveRestAt say no and the next segment pairs with nothing), no hidden segment, and no crown
+ * word or glued root starts in it or at its separator (every word starts with two letters, a `.`, or
+ * `/p` as in `/proc/`: held at load, crownStartShape; a `p` after the separator stops the loop), the
+ * leading token does not end in it or at the character after its separator. So the walk's state
+ * after it is its count (segIndex, slashCount), its depth (one unless blank once trimmed, or a
+ * two-character `x:`) and the separators seen, with the previous named segment nothing.
+ * Caller: the walk is over the token itself (no normalised copy), not a URL, after its first two
+ * named segments, with no strong root before and the previous named segment nothing (`proc/` then
+ * an empty segment leaves PREV_PROC for the next named one, which crownPairOf then accepts).
+ * One table load a character: a megabyte of `x:/&0`, one leading token of drive path, spent ~12 µs/KB
+ * in the iterations' questions (a crown pair, an inert run and the name checks per segment).
+ */
+function plainSegments(t: string, p: number, hi: number): number {
+  let last = p - 1;
+  let segs = 0;
+  let depth = 0;
+  let slash = false;
+  let back = false;
+  let a = p;
+  let st = 0; // 1 after a letter: PSTEP's row
+  const step = PSTEP; // (a local: the module binding is reloaded at every use in the loop)
+  for (let q = p; q < hi; q++) {
+    const c = t.charCodeAt(q);
+    const k = c < 128 ? (step[(st << 7) | c] as number) : PS_STOP;
+    if (k < PS_ZERO) {
+      st = k;
+      continue;
+    }
+    st = 0;
+    if (k === PS_ZERO) {
+      // (zeroXRewrites, its spellings' first hex digit, `2` or `5`, asked first.)
+      if (q + 2 < hi) {
+        const d = t.charCodeAt(q + 2);
+        if ((d === 50 || d === 53) && (t.charCodeAt(q + 1) | 0x20) === 120 && zeroXSpells(t, q, hi)) break;
+      }
+      continue;
+    }
+    if (k !== PS_SEP || q + 1 >= hi) break;
+    const nx = t.charCodeAt(q + 1);
+    const kn = nx < 128 ? (step[nx] as number) : PS_STOP;
+    if (kn === PS_STOP || kn === PS_SEP || (nx | 0x20) === 112) break;
+    segs++;
+    // The segment's end once trimmed (NUL to space dropped, as analyzeReading does).
+    let e = q;
+    while (e > a && t.charCodeAt(e - 1) <= 32) e--;
+    if (e > a && !(e - a === 2 && t.charCodeAt(a + 1) === 58)) depth++;
+    if (c === 47) slash = true;
+    else back = true;
+    last = q;
+    a = q + 1;
+  }
+  PLAIN_RUN.segs = segs;
+  PLAIN_RUN.depth = depth;
+  PLAIN_RUN.slash = slash;
+  PLAIN_RUN.back = back;
+  return last;
+}
+
+/**
+ * The longest run of plain segments (plainSegments) in the first reading of the leading token,
+ * s[leadSpanStart, leadSpanEnd] (up to its last separator), or empty (-1, -1); set by detectFull.
+ * No token that lies inside it can have a high finding unless it is the value's first (see
+ * spanSkip).
+ */
+let leadSpanStart = -1;
+let leadSpanEnd = -1;
+
+/**
+ * Where nextMayToken, at a token start `i` with a medium best finding (highOnly: detectFull's loop),
+ * may go on reading (i or later):
+ * past every token that lies inside leadSpan, up to its last PT_BOUND character. Such a token holds
+ * no `%`, `.`, unit above ASCII or NUL (the leading token stops before one), no two letters in a
+ * row and no `0x` that spells something (plainSegments tested each with the leading token's end,
+ * so with the token's end too): no reading of it is rewritten, climbs, names a root, a secret or a
+ * hidden file, or holds a crown word (each has two letters in a row, wordShape, or a dot), and a
+ * token that is not the value's first keeps an absolute or drive finding medium. So nothing in it
+ * is higher than medium, which `better` does not take over an equal best. The tokens that start
+ * before the run or run past its last boundary are read as before. A megabyte of `x:/&0` (one
+ * leading token, a drive path: medium) had its 200,000 tokens read again by nextMayToken (~3 µs/KB).
+ * `bound`: the last PT_BOUND character of the run, found at the first need (-2 before; -1 none).
+ */
+function spanSkip(s: string, i: number): number {
+  if (i < leadSpanStart || i >= leadSpanEnd) return i;
+  if (spanBound === -2) {
+    let k = leadSpanEnd;
+    while (k >= leadSpanStart && !isBoundary(s.charCodeAt(k))) k--;
+    spanBound = k >= leadSpanStart ? k : -1;
+  }
+  return spanBound > i ? spanBound : i;
+}
+let spanBound = -2;
+
+/** What plainSegments assumes of every crown word and glued root: it starts with two letters, a `.`, or `/p`. */
+function crownStartShape(w: string): void {
+  const letter = (c: number): boolean => (c | 0x20) >= 97 && (c | 0x20) <= 122;
+  const c0 = w.charCodeAt(0);
+  const c1 = w.charCodeAt(1);
+  if ((letter(c0) && letter(c1)) || c0 === 46 || (c0 === 47 && c1 === 112)) return;
+  throw new Error(`path-traversal: word ${w} breaks the plain-segment pass`);
+}
+
 /**
  * analyzeToken for one reading of the token s[start, end) (not empty).
  *
@@ -1145,6 +1276,7 @@ function sepDotRun(t: string, p: number, hi: number, a: number, c: number): void
  * at first).
  */
 function analyzeReading(s: string, start: number, end: number, leading: boolean, link: number, lead: boolean): Hit | undefined {
+  const noteSpan = lead; // the first reading of the leading token notes its longest plain run (leadSpan)
   let t = s;
   let lo = start;
   let hi = end;
@@ -1418,6 +1550,25 @@ function analyzeReading(s: string, start: number, end: number, leading: boolean,
           b = p - 1;
         }
       }
+      if (n === undefined && !isUrl && !prevStrong && prev === PREV_OTHER && s1a >= 0 && FSEG[c] !== FS_STOP && FSEG[c] !== FS_SEP) {
+        // Plain segments, each ended by a separator, passed in one tight loop (see plainSegments).
+        const q = plainSegments(t, b + 1, hi);
+        if (noteSpan && q - b > leadSpanEnd - leadSpanStart) {
+          leadSpanStart = b + 1;
+          leadSpanEnd = q;
+        }
+        if (q !== b) {
+          segIndex += PLAIN_RUN.segs;
+          slashCount += PLAIN_RUN.segs;
+          depth += PLAIN_RUN.depth;
+          if (PLAIN_RUN.slash) sawSlash = true;
+          if (PLAIN_RUN.back) sawBack = true;
+          b = q;
+          a = q + 1;
+          before = t.charCodeAt(q);
+          c = fold(t.charCodeAt(q + 1));
+        }
+      }
       if (c < 128 && INERT[c] === 1) {
         // The next segment starts with inert characters (after the separator, no dot run).
         const p = inertRun(t, b + 1, hi, c, n === undefined);
@@ -1658,6 +1809,24 @@ function buildTokenTables(): void {
   INERT = new Uint8Array(128).fill(1);
   for (let c = 0; c < 128; c++) if (((PT2[c] as number) & PT_LEAD) !== 0) INERT[c] = 0;
   INERT[47] = INERT[92] = INERT[46] = INERT[37] = 0;
+  FSEG = new Uint8Array(65536); // (FS_STOP above ASCII)
+  for (let c = 0; c < 128; c++) {
+    const l = c | 0x20;
+    FSEG[c] = c <= 32 ? FS_BLANK : l === 112 ? FS_P : l >= 97 && l <= 122 ? FS_LETTER : FS_OTHER;
+    if (((PT2[c] as number) & PT_LEAD) !== 0) FSEG[c] = FS_STOP;
+  }
+  FSEG[46] = FSEG[37] = FS_STOP;
+  FSEG[47] = FSEG[92] = FS_SEP;
+  FSEG[48] = FS_ZERO;
+  PSTEP = new Uint8Array(256);
+  for (let row = 0; row < 2; row++) {
+    for (let c = 0; c < 128; c++) {
+      const k = FSEG[c] as number;
+      PSTEP[(row << 7) | c] = k === FS_LETTER || k === FS_P ? (row === 1 ? PS_STOP : 1) : k === FS_OTHER || k === FS_BLANK ? 0 : k === FS_ZERO ? PS_ZERO : k === FS_SEP ? PS_SEP : PS_STOP;
+    }
+  }
+  for (const w of CROWN_STRINGS) crownStartShape(w);
+  for (const w of GLUED_ROOTS) crownStartShape(w);
   SEP_DOT = new Uint8Array(65536);
   SEP_DOT[46] = K_DOT;
   SEP_DOT[47] = K_SLASH;
@@ -2073,11 +2242,30 @@ function equalsCI(s: string, a: number, b: number, name: string): boolean {
   return true;
 }
 
+function isLetter(c: number): boolean {
+  return (c | 0x20) >= 97 && (c | 0x20) <= 122;
+}
+
+/** What scanWrappers' first test assumes of every wrapper name (and `jar`, `netdoc`): letters before its last character. */
+function wrapperShape(w: string): void {
+  if (w.length < 3 || !isLetter(w.charCodeAt(w.length - 2)) || !isLetter(w.charCodeAt(w.length - 3))) throw new Error(`path-traversal: wrapper ${w} breaks the colon test`);
+}
+(() => {
+  for (const w of WRAPPERS) wrapperShape(w);
+  wrapperShape('netdoc');
+  wrapperShape('jar');
+})();
+
 function scanWrappers(s: string): Hit | undefined {
   // The next colon is searched from i + 4: one at i + 1 to i + 3 has the colon at i among the three
   // characters before it, and every name compared below has three or more (`php`, `jar`, `file`).
   // A colon run paid a native search (~7 ns) and a look-back per colon (~7 µs/KB); one every fourth.
   for (let i = s.indexOf(':'); i !== -1; i = colonFrom(s, i + 4)) {
+    // Every name compared below ends with three letters, or with two letters and a digit
+    // (`compress.bzip2`): a colon without letters two and three characters before it names none.
+    // One or two loads (a megabyte of `x:/&0`, a colon every fifth character, read up to three
+    // characters back per colon).
+    if (i < 3 || !isLetter(s.charCodeAt(i - 2)) || !isLetter(s.charCodeAt(i - 3))) continue;
     // Scheme letters before the colon.
     let a = i;
     while (a > 0 && i - a < 16) {
@@ -2375,6 +2563,14 @@ function nextMayToken(value: string, start: number, highOnly: boolean, askedStar
   for (;;) {
     while (j < n && ((nt[value.charCodeAt(j)] as number) & NT_BOUND) !== 0) j++;
     if (j >= n) break;
+    if (highOnly && j >= leadSpanStart && j < leadSpanEnd) {
+      // Inside the leading token's plain run: its tokens cannot be high (spanSkip).
+      const k = spanSkip(value, j);
+      if (k !== j) {
+        j = k;
+        continue;
+      }
+    }
     if (value.charCodeAt(j) >= 0x80) {
       // Tokens that start above ASCII and that plainToken would pass, in one read.
       const e = plainTokenEnd(value, j, n);
@@ -2572,6 +2768,8 @@ function detectFull(value: string, wrapper: Hit | undefined, from: number, nulAt
   let askedStart = -1;
   let askedEnd = -1;
   let inertFrom = -1; // where the leading token ends when no token inside it can be asked
+  leadSpanStart = leadSpanEnd = -1;
+  spanBound = -2;
   if (pathStart) {
     // Up to a line break, a quote, `<`, `>`, `|`, `?` (PT_LEAD) or NUL, none of them a space or tab.
     // Its end is found by whichever reads it first: tokenMayHit when it finds nothing, else the

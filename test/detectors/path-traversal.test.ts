@@ -807,3 +807,130 @@ t.test('token pre-checks of session 17 (nextMayToken, tokenMustAsk, mayBeHigh, e
     t.equal(d === undefined ? undefined : `${d.rule} ${d.confidence}`, want, v);
   }
 });
+
+t.test('plain segments and the leading token\'s plain run (session 17, hA2): verdicts pinned from before them', async (t) => {
+  // analyzeReading passes a run of plain segments (no `.`, `%`, unit above ASCII or PT_LEAD
+  // character, no two letters in a row, no `0x` that spells something) in one loop (plainSegments),
+  // and once the best finding is medium nextMayToken does not read again the tokens that lie inside
+  // the leading token's longest such run (spanSkip). Both only decide that nothing more can be
+  // found: the verdicts must be those of the code before them (94e53c2), computed with it over the
+  // same generated table. Dropping the `p` test after a separator, the PREV_OTHER entry test, the
+  // blank or `x:` segment depth rule, the last-boundary rule of spanSkip, the highOnly test before
+  // it, the `0x` test or the letter-pair test each changes some verdict below or in the table.
+  const RULES = ['path.traversal', 'path.system-file', 'path.windows-device', 'path.unc', 'path.file-url', 'path.null-byte', 'path.stream-wrapper'];
+  const CODES = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const STARTS = ['x:/', 'c:\\', '/a/b/', '/a/proc//', 'c:/b/etc/ /', '\\x/y/', '/etc/', '/usr/x/', '\\\\srv\\s\\', '~/a/', 'a:/b/c/', ''];
+  const PLAIN = ['&', '0', 'x', ':', '/', '\\', ' ', '-', '$', '1', '2', '5', 'a', 'B', 'p', ';', '=', ',', '(', '*'];
+  const ODD = ['0x2e0x2e', '0x2f', '0X2E', '0x2g', 'p', '%2e%2e', '..', '\u00e9'];
+  const PIECES = ['x:/&0', '0x2f', 'x5', '/p', '/proc/', 'proc/', 'etc/passwd', 'var/task', '..', '../', '..\\', '.\\.', '%2e', '%', '\0', '"', '?', '\u00e9', 'php://', 'jar:file:', 'compress.bzip2://', 'x:', '//', '.env', 'a.ini', '_history', '..;'];
+  const CLIMBS = ['../', '../', '../', '..\\', '..;/', '%2e%2e/'];
+  const r = prng(172);
+  const pick = (a: readonly string[]): string => a[Math.floor(r() * a.length)]!;
+  const gen = (): string => {
+    let s = pick(STARTS);
+    const mode = r();
+    if (mode < 0.4) {
+      const k = 1 + Math.floor(r() * 6);
+      for (let q = 0; q < k; q++) {
+        const l = Math.floor(r() * 4);
+        for (let z = 0; z < l; z++) s += r() < 0.1 ? pick(ODD) : pick(PLAIN);
+        s += r() < 0.8 ? '/' : '\\';
+      }
+      const c = Math.floor(r() * 8);
+      for (let q = 0; q < c; q++) s += pick(CLIMBS);
+      if (r() < 0.7) s += pick(PIECES) + pick(PLAIN);
+    } else if (mode < 0.7) {
+      let unit = '';
+      const len = 1 + Math.floor(r() * 6);
+      for (let k = 0; k < len; k++) unit += r() < 0.8 ? pick(PLAIN) : pick(PIECES);
+      s += unit.repeat(1 + Math.floor(r() * 8));
+      if (r() < 0.5) s += pick(PIECES) + pick(PLAIN) + pick(PIECES);
+    } else {
+      const len = 1 + Math.floor(r() * 30);
+      for (let k = 0; k < len; k++) s += r() < 0.6 ? pick(PLAIN) : pick(PIECES);
+    }
+    return s;
+  };
+  const PINNED = [
+    'cfekcf-effeu-f-cccccdfc-cobcdbucoue-kccco-cccffceocfeccobuecfuccccuce--bkoffkuoubfceecceccbbefecfeue',
+    'cu-fbeebc-eeebfpuebocbeffecccccceccedc--decdcf-f-oucd-c-rc-ccbocubudbcfucufufebfcc-oeccfub-fbfbccuec',
+    '-efbf-cfecefuub-o-fcfef-cucuucuekccuufccbeou-deecfcffecccc-uffcccccccecbeffuu-uofbcd-ffcduuefcccc-fe',
+    'cfkrceepf-fufekfceube-ebcecee-uufee-eocoeffecuuue-fccefccbcoeocueecbe-boupuuefbccebdr-ocufccfeecbeoc',
+    '-fcuuoceueeeueffdecue-efucc-kcpoo-o-cdecc-ccud-f--c-ce--cefbofcuecec-bcce-ccu-efebkrfcbcofcfu-ouc--f',
+    '-cdf--cbecpoepbfkbfcbc-ueo-kcepocefcououcuceducbfffaffccdoefeuueufufdccufc-buccr-duubuccccukcekfu-cc',
+    're-fcedcfoe--fdccofecbckebrc-fereebbdufufeeccu-b-ee-ue-fccu-oaubefcffeuooueucdfff-bcc-ddfucfefefceeb',
+    'fb-fuckceccofe-fooreec--ufeoofcofbb-ccucfuf-oerkucufubfuc-uoffuccbfkcfdcfrcc-eue-o-cffueufee-buc-off',
+    'bccufefkof--eco-cuekeco-fucekcecdfdbccrcecffccccbbfcedcf-effucb-ceuekocfffe-d-fcfcocoe-cd--cce-c-cc-',
+    'c-cfc-ue-dccu-couucecfcuceo-bcc-bfccucocecdkecfcbcerco-kfeoeucbke-kefcfkfeobcecco-cceccfecfcccccoecf',
+    'f-ffffufecbbccurc-cocc-efcccbfdfecd-effccdfeufc-fc-ccuo-fcfccekcodfc--u-ccfeefccuuccbubouu-f---cf-ec',
+    'fuecccccuubrcf-b-bbrcoekfeccueef-ucfuuucoucbucfbfbu-uedofckc-ffuceeffucfekf-cpfc--ecu-euffbocfcfeffe',
+    'ccbfc-cecfuefoffec-b-efceffpce-e-ee-ceeeefcf-fcfefefue-cccecbkffocekefffdoe--cceucouef-rfufcrfobcecc',
+    'c-ee--cuedeudkfccecfedoef-dccefdofef-ceuedfccce-bccccee-ekoufepfcc---puef-ceeccoccee-de-cefc-focuucu',
+    'eocef-cu-cerukfoudb-uuafffcuecou-fpuf-eoec-f-ufe-eefffu-kkfuceb-fkeeu-fcfebp-ccceu-efeuccff-docekfbf',
+    'ufbeckcfceecdrfoeffcbufbbpe-ece-uec-fceu-cccfcb-cccffcce-ou-ccccoceccececeucco-dbuefcbffkecfdcuuu-kf',
+    'ufcobuc--cof-cckcfc-ef-cpcucufufcuucf-rcdcckke-cefccfeccceuc-cececceodeccduubufcce-cfuoc-ecfdccefeo-',
+    'c-feukcueuube-cduc-opepkeccbc-fof-fceufucckecfuofe-ueceu-ocpc--ffcccfrbe-eeefocccucfc-focbueeefekufc',
+    'eekfueb-coke-euccocek-d----ocbcruffc-ee--ccfckcecec-cocecfucefecf-o-ccfceoucfcu-eeccf-coebeuccfbeeff',
+    'ucefedfcbcfeuopu-cefcke-eefcekfec-fc-foffeue-ke-ce--ccc-dkfckccrcbco-fcfcerebbfeefcceb-rcoou-ocofecb',
+    'ofc-oee-fofoceoeck--ekuueffeferdfccpcoebecfkcec-ccccfkccuuekuueubfrffcb-cefcuccc-fffccruffcfuccc--cu',
+    'fcfece-udefefeb-ccocfe-fd-bffrc-e-efcbfceeduedckcf-cc-eecueffcrefcecfcdedkucfk-uebeefuedcfcfdccfcfff',
+    'uecobedccfcoefcdeceffuboccu-cc-cuekcfcbcfcfcef-cu-fcceco-kocfecfpfocfcceeucdfcccccc-ue-ucuffeececeef',
+    '-u-copecef-ckufccbcfufouuecbff-cbcc-ruruukb-cobccefcoufucfuo-c--o-dcfceekcfufck--cce-ue---ccu-cccefc',
+    'efccfcebpcueueeeecceffffucefccefueeeccuecouccdoo-cffcecfcocedcbf-effofdeccef-ecfouboufccufbcefebfedc',
+    'u-ccoffeecufdeuofeccfcbecbeoc--ef-becekcfccc-keb-eduf-eecuobeu-cfeucecfucckcedufekcccc-ep-dkfcufcepf',
+    'ecocfcdccceceecceofcudccc-d-fefeocecfebefc-cuocecfoo-effufuedkuco-uccdebcfffccccu-fcc-ccec-keefefeub',
+    'ub-efue-uucccudffefad-uk-eeccfeud-e--ffofcucuckdcc-co-cbcfe-bccuubdfd-fp-ccuoefbuccf-ecccf-ocece--b-',
+    'o-c-ckepuefecccebffccfcfcuccf-fffcodeccbcefrcf-cfc--ee-efceccre-cucc-ecudffcfdcfbf--cfuoucecubepfcff',
+    'ubcfeccuccucfuce-ebfcueokfeefbckkbcc-cu-eeec-cbubkrcueceeke-rfk-cfc-dcr-roeeu-uffeefc-fcuccf-fbe-ckf',
+    'bcoecce-eccbcd-cebfefcufbrbccc-c-eef-fuccccc--ce-fcuccccceefucfubfof--cbeocekfpcucufkreuecb-cfuofbfe',
+    'cbc-ucefcfrfocoeoccecfeefbfcb-o-cf-e--ecudc-c-e-c-bf-bceckc-fcceefdcoeededefec-pbofbcfeeuef-cpccefku',
+    '-efcce-cbc-cu-ufcfcbccckdcudffccoufccffpukukbocfccceuukfbbbufeee-urdfoe-be--ecfcue-eucfk-ceuu-efeeob',
+    'fe--ccuofufcfcfffe-cff-cccfcckfbfccdffkkc-fuobfkf-eeuudfeckucoocececcfoebe-fccc-auckeceeucfefecoeud-',
+    'ucdccueoobcfuubcc-e-e-fcfffcccef-fucc-uofckucfcbuuufc-c-erfcfcode--ufbueco-euf-kub-cffocc-ef--kdcpuf',
+    '-ouckcfebdcecffefff--eeeecccf--kcfedkbubkbfc-c-ffekec--eecfkcubcefcubekcocu--ccucccrceoucecoccceekb-',
+    'brccfccufuffcfkaucffeubcfducee-ooceookeuccocccefc-f-cuuuecefec-uueo-ekecucfebruofcu-ccfubu-ecucebfuu',
+    'ucfubrc-ffkffcuucuceecofec-ceeooebdec-feff-bocfe-ecf-cfbcfffockcccckffcccceccu-fueukcfdeefpco-cco-ue',
+    'occeeubeocfu-fcefcfcccpeofpccfueccufococcccccbecebcceudcukffcbubeckcuuf-ckcuofcfed-ceccefccuocuueafc',
+    'fcfocccekeuoeocecef-beeec-cobc-ce-kbudeccbeefcccc-cfcfcccccecfce-ceuue-e-eccceekbkcfccfcefcfcbfu-ecf',
+  ].join('');
+  let got = '';
+  const cases: string[] = [];
+  for (let i = 0; i < PINNED.length; i++) {
+    const s = gen();
+    cases.push(s);
+    const d = detectPathTraversal(s);
+    got += d === undefined ? '-' : CODES[RULES.indexOf(d.rule) * 3 + ['low', 'medium', 'high'].indexOf(d.confidence)];
+  }
+  for (let i = 0; i < PINNED.length; i++) if (got[i] !== PINNED[i]) t.fail(`${JSON.stringify(cases[i])}: ${got[i]} where ${PINNED[i]} was pinned`);
+  t.equal(got, PINNED);
+  for (const s of cases.slice(0, 400)) t.equal(detectPathTraversal(s, charMask(s))?.confidence, detectPathTraversal(s)?.confidence, JSON.stringify(s));
+  // Rule, confidence and reason, from 94e53c2.
+  const exact: Array<[string, string | undefined]> = [
+    ["/usr/x/proc//=$x:/&0", "path.system-file high An absolute path into usr (a system location)."],
+    ["~/a/ /0^/../../../../../../", "path.traversal high A path that climbs 3 directories up."],
+    ["a:/b/c/e:/$ /(1\\/$//../../%2e%2e/../../../", "path.traversal high A path with an obfuscated ../."],
+    ["/etc/\\//&\\0x5c#+\\12@/$/..\\.../../../../../%2e%2e/>_", "path.traversal high A path that climbs 2 directories up."],
+    ["a:/b/c/ /proc/windows\\5|1)f\tcx:/&0\te+a5", "path.system-file high A path that names a classic system file (passwd, boot.ini, web.xml…)."],
+    ["C://*x/e+/5,a/ef/../../../../../x:*", "path.traversal high A path that climbs 3 directories up."],
+    ["x:/&0x:/&0x:/&0x:/&0/x/0x2e0x2e/", "path.traversal medium A path with ../ that stays inside its start."],
+    ["x:/&0x:/&0x:/&0x:/&0/proc/self", "path.system-file high An absolute Windows drive path."],
+    ["x:/a/b/&0/&0/&0/../../../..", "path.traversal high A path that climbs 3 directories up."],
+    ["x:/a/b/ /x:/../../..", "path.traversal high A path that climbs 3 directories up."],
+    // `proc/` then an empty segment leaves proc as the previous named one: the plain `=$x:` after
+    // it is a crown pair (restSensitive), which the plain pass must not hide.
+    ["/usr/x/proc//=$x:/ ", "path.system-file high An absolute path into usr (a system location)."],
+    ["/usr/x/proc//=$x:/&0/ ", "path.system-file high An absolute path into usr (a system location)."],
+  ];
+  for (const [v, want] of exact) {
+    const d = detectPathTraversal(v);
+    t.equal(d === undefined ? undefined : `${d.rule} ${d.confidence} ${d.reason}`, want, v);
+  }
+  // The shape this made cheap keeps its verdict, and a climb after its run is still read.
+  t.equal(detectPathTraversal('x:/&0'.repeat(20000))?.confidence, 'medium');
+  t.equal(detectPathTraversal('x:/&0'.repeat(20000) + ' ../../x')?.confidence, 'high');
+  t.equal(detectPathTraversal('x:/&0'.repeat(20000) + '/etc/passwd')?.confidence, 'high');
+  // The run is the leading token's of this call only: a later value that does not start like a
+  // path has every token read (the run was noted by the previous call).
+  detectPathTraversal('x:/&0'.repeat(50));
+  t.equal(detectPathTraversal('-'.repeat(30) + ' c:/x ' + '-'.repeat(300))?.confidence, 'medium');
+});
