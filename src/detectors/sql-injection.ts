@@ -1298,6 +1298,12 @@ class Walker {
           const d = s.charCodeAt(e);
           if (!((d >= 97 && d <= 122) || (d >= 65 && d <= 90) || (d >= 48 && d <= 57) || d === 95)) break;
         }
+        // `U&'…'` / `U&"…"`: the lexer reads one PostgreSQL Unicode-escape literal (readWord), where the
+        // chain would read the word `u`, the operator `&` and a literal. The token path reads it.
+        if (e === q + 1 && (c | 0x20) === 117 && e + 1 < n && s.charCodeAt(e) === 38) {
+          const quote = s.charCodeAt(e + 1);
+          if (quote === 39 || quote === 34) break;
+        }
         ok = T_WORD;
       } else if (c >= 48 && c <= 57) {
         e = q + 1;

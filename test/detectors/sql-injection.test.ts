@@ -1362,3 +1362,30 @@ t.test('every word the lexer splits off a digit run is in the walker vocabulary 
   // every tail readNumber splits off (`1union`, `0or`) only while all of them are in the vocabulary.
   for (const w of SPLIT_AFTER_DIGITS) t.ok(isSqlVocabulary(w), w);
 });
+
+// PostgreSQL's `U&'…'` (and `U&"…"`) is one Unicode-escape literal to the lexer; the walker's
+// operator-chain fast path read it as the word `u`, the operator `&` and a literal, so a tautology of
+// such literals lost its finding (found by a review of this session's fast paths). Verdicts as the
+// build before the fast path gave them; the chain now leaves `u&'` to the token path.
+t.test("U&'…' literals inside operator chains keep the verdicts the token path gives", async (t) => {
+  const cases: Array<[string, string]> = [
+    ["1=u&'1'--", 'sqli.expression/high'],
+    ["1 u&'' or u&''=u&''", 'sqli.tautology/high'],
+    ["1;or 1=u&'1'", 'sqli.tautology/high'],
+    ["'u&'1'=u&'1'#", 'sqli.expression/high'],
+    ["1 or u&'1'=1'", 'sqli.tautology/high'],
+    ["x' or u&'1'=u&'1''", 'sqli.tautology/high'],
+    ["x' or 1|u&'1'", 'sqli.boolean/medium'],
+    ["1=u&'1'", 'sqli.boolean/low'],
+    ["1) or u&'a'=u&'a'--", 'sqli.tautology/high'],
+    ["admin' or u&'1'=u&'1'#", 'sqli.tautology/high'],
+    ["1=U&'1'--", 'sqli.expression/high'],
+    ['1 or U&"x"=U&"x"--', 'sqli.tautology/high'],
+    ["x'or u&\"a\"-u&\"a\"'", '-'],
+  ];
+  for (const [v, want] of cases) {
+    for (const d of [detectSqlInjection(v), detectSqlInjection(v, charMask(v))]) {
+      t.equal(d === undefined ? '-' : `${d.rule}/${d.confidence}`, want, JSON.stringify(v));
+    }
+  }
+});
