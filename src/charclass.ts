@@ -113,7 +113,31 @@ export function bigramMaskTable(bigrams: Uint8Array): Int32Array {
   const out = new Int32Array(128 * 128);
   for (let p = 0; p < 128; p++) out.set(TABLE, p << 7);
   for (let i = bigrams.indexOf(1); i !== -1; i = bigrams.indexOf(1, i + 1)) out[i]! |= BIGRAM_HIT;
+  // The pairs that may start something deepDecode undoes, flagged with NONASCII, a bit no ASCII
+  // character's entry has (charMaskBigrams sets it itself for wide characters, and tells the two
+  // apart: see there). A few dozen stores.
+  const flag = (prev: string, next: string): void => {
+    for (const ch of next) out[(prev.charCodeAt(0) << 7) | ch.charCodeAt(0)]! |= C.NONASCII;
+  };
+  flag('%', '0123456789abcdefABCDEFuU');
+  flag('&', '#abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ');
+  flag('\\', 'uUxX');
   return out;
+}
+
+/** What the last charMaskBigrams call found: see decodePairsSeen. */
+let decodePairs = false;
+
+/**
+ * Whether the string the last charMaskBigrams call read holds a pair that may start an encoding
+ * deepDecode undoes: `%` before a hex digit or `u` (`%XX`, `%uXXXX`), `&` before `#` or a letter (a
+ * reference), a backslash before `u` or `x` (either case). Every change percentDecode (without `+`
+ * as a space), htmlDecode and escapeDecode make starts at such a pair, so a string without one
+ * decodes to itself: the engine then skips deepDecode, whose passes read every character again where
+ * `%`, `&` or `\\` are dense and start nothing (1 MB of `%'\\;`, `x:/&0`, `&{'`: ~2-3 µs/KB each).
+ */
+export function decodePairsSeen(): boolean {
+  return decodePairs;
 }
 
 /**
@@ -126,17 +150,20 @@ export function bigramMaskTable(bigrams: Uint8Array): Int32Array {
 export function charMaskBigrams(s: string, table: Int32Array): number {
   let m = 0;
   let row = 0;
+  // NONASCII from the table marks a decode pair (bigramMaskTable); a wide character sets it here.
+  let wide = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 128) {
       m |= table[row | c]!;
       row = c << 7;
     } else {
-      m |= C.NONASCII;
+      wide = C.NONASCII;
       row = 0;
     }
   }
-  return m;
+  decodePairs = (m & C.NONASCII) !== 0;
+  return (m & ~C.NONASCII) | wide;
 }
 
 /**

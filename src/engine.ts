@@ -4,7 +4,7 @@
  * verdict. No I/O, no provider knowledge.
  */
 import { decodePayload, looksLikeJson, payloadText } from './body';
-import { ANY, BIGRAM_HIT, bigramMaskTable, C, charMask, charMaskBigrams } from './charclass';
+import { ANY, BIGRAM_HIT, bigramMaskTable, C, charMask, charMaskBigrams, decodePairsSeen } from './charclass';
 import { decodeBase64, deepDecode } from './decode';
 import { DETECTORS, type DetectorEntry, type ValueDetector } from './detectors/index';
 import { encodedFields, type EncodedField } from './envelope';
@@ -620,6 +620,12 @@ class Walk {
   pairValue: string | undefined = undefined;
   /** What maskOf returns for it: its mask, and BIGRAM_HIT when a bigram-gated detector may run. */
   pairMask = 0;
+  /**
+   * Set by maskOf: false when the string it read holds no pair that may start an encoding
+   * (decodePairsSeen), so deepDecode would give it back unchanged. True (unknown) for a mask taken
+   * from `key` or `pair` (and the repeat memo, through `pair`). `string` copies it at once.
+   */
+  maskDecodable = true;
   /** Strings read as base64 text by the walk (base64Text), allocated on the first one. */
   base64Read: Set<string> | undefined = undefined;
   /**
@@ -719,6 +725,7 @@ class Walk {
     this.skip = 0;
     this.pairValue = undefined;
     this.pairMask = 0;
+    this.maskDecodable = true;
     this.base64Read = undefined;
     this.base64Adds = 0;
     this.patch = undefined;
@@ -1030,10 +1037,14 @@ class Walk {
     let mask = -1;
     // False when the string holds none of the bigram-gated detectors' pairs (see DetectorEntry.bigrams).
     let bigram = true;
+    // Whether `s` may decode to something else (see maskDecodable): read right after maskOf, since
+    // the readings below (base64, XML) walk other strings through it.
+    let decodable = true;
     if (!this.inHeader) {
       const m = this.maskOf(s);
       mask = m & ANY;
       bigram = (m & BIGRAM_HIT) !== 0;
+      decodable = this.maskDecodable;
     }
     // A string holding a JSON document (an SNS message in an SQS body, a JSON field the handler will
     // parse): inspect the document's values, not its syntax, which would only add false positives.
@@ -1106,6 +1117,7 @@ class Walk {
       const m = this.maskOf(s);
       mask = m & ANY;
       bigram = (m & BIGRAM_HIT) !== 0;
+      decodable = this.maskDecodable;
     }
     // Base64 of plain text (an encoded note, a webhook's payload field): what the handler reads after
     // `Buffer.from(x, 'base64').toString()`. Only strings of base64 characters alone, from 16
@@ -1148,7 +1160,8 @@ class Walk {
     } else {
       found = this.detect(s, mask, this.skip, undefined, bigram);
     }
-    if (mask & DECODE_MARKERS) {
+    // (No pair that starts an encoding: deepDecode would give `s` back, after reading it again.)
+    if (mask & DECODE_MARKERS && decodable) {
       const decoded = deepDecode(s);
       if (decoded !== undefined) {
         // The decoded text is gated on the bigram-gated detectors' pairs as the raw text is (maskOf):
@@ -1200,7 +1213,14 @@ class Walk {
    * the 24 values of the bench's 1 KB order; 3 of them still reach it.
    */
   private maskOf(s: string): number {
-    const m = s === this.pairValue ? this.pairMask : charMaskBigrams(s, this.table.bigrams);
+    let m: number;
+    if (s === this.pairValue) {
+      m = this.pairMask;
+      this.maskDecodable = true;
+    } else {
+      m = charMaskBigrams(s, this.table.bigrams);
+      this.maskDecodable = decodePairsSeen();
+    }
     // Consumed: the strings after this one are not compared with it.
     this.pairValue = undefined;
     return m;

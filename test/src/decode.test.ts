@@ -3,6 +3,8 @@ import { base64Bytes, decodeBase64, deepDecode, eachFormPair, escapeDecode, html
 import { decodePayload, looksLikeJson } from '../../src/body';
 import { charMask, C } from '../../src/charclass';
 import { compilePathGlob, formatPath, splitPath } from '../../src/paths';
+import { prng } from '../helpers/prng';
+import { verdictDigest } from '../helpers/verdict-table';
 
 t.test('percentDecode', async (t) => {
   const cases: Array<[string, string, boolean?]> = [
@@ -420,4 +422,27 @@ t.test('htmlDecode: the next & is found near (a few loads) or far (a native sear
     t.equal(htmlDecode(`${'a: b&'.repeat(50)}${pad}&colon;&#x3a;`), `${'a: b&'.repeat(50)}${pad}::`);
   }
   t.equal(htmlDecode('R&D&Q&A &amp; more&'), 'R&D&Q&A & more&');
+});
+
+t.test('decoders: seeded table of dense markers, escapes and references, outputs pinned (fast skips change nothing)', async (t) => {
+  // Pinned from the build before escapeLetterAfter, nextLivePercent and the live-`&` nextAmp (2ca00a4):
+  // they skip backslashes, `%` and `&` that start nothing, so every output must stay as it was.
+  // The alphabet is what each decoder treats specially: `\u`, `\u{`, `\x` in both cases, `%XX`,
+  // `%uXXXX`, overlong and multi-byte UTF-8, `+`, numeric and named references (with and without `;`,
+  // long names), `&&` and `%%` runs, and the dense units of bench/adversarial.ts.
+  const pieces = ['\\', '\\u', '\\U', '\\x', '\\X', 'u', 'x', 'U', 'X', '%', '%u', '%U', '%2', '%25', '%41', '%c3', '%a9', '%e2%82%ac', '%8', '%g', '&', '&#', '&#x', '&#X', '&amp;', '&lt', '&lt;', '&colon;', '&newline;', '&Amp;', '&#60;', '&#x3c', '&&', '#', ';', '0', '4', '1', 'a', 'F', 'f', '{', '}', '\\u{', '41}', "'", '(', '+', ' ', 'é', '\u0100', 'a: b&', 'x:/&0', "&{'", "%'\\;", "`\\'(", '\\x(', "-('\\0", '\\.\\./', '%%', '%%41', '&#38;', 'z', '1F600', '0041', '3c', '\n'];
+  const r = prng(18);
+  const outs: string[] = [];
+  let decoded = 0;
+  for (let i = 0; i < 20000; i++) {
+    let s = r() < 0.3 ? pieces[Math.floor(r() * pieces.length)]!.repeat(1 + Math.floor(r() * 20)) : '';
+    const len = 1 + Math.floor(r() * (r() < 0.1 ? 60 : 12));
+    for (let k = 0; k < len; k++) s += pieces[Math.floor(r() * pieces.length)]!;
+    if (r() < 0.05) s = s.repeat(10);
+    const d = deepDecode(s);
+    if (d !== undefined) decoded++;
+    outs.push(escapeDecode(s), percentDecode(s), percentDecode(s, true), htmlDecode(s), d ?? '-');
+  }
+  t.ok(decoded > 5000, `${decoded} strings decode`);
+  t.equal(verdictDigest(outs), '23879acb', 'digest of every output');
 });

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { ANY, BIGRAM_HIT, bigramMaskTable, charMask, charMaskBigrams } from '../../src/charclass';
+import { ANY, BIGRAM_HIT, bigramMaskTable, charMask, charMaskBigrams, decodePairsSeen } from '../../src/charclass';
+import { deepDecode } from '../../src/decode';
 import { DETECTORS } from '../../src/detectors/index';
 import { createEngine } from '../../src/engine';
 import type { InputSource, InspectionRequest } from '../../src/types';
@@ -212,6 +213,40 @@ t.test('charMaskBigrams is charMask plus whether a flagged ASCII pair occurs', a
     return (m & ANY) !== charMask(s) || ((m & BIGRAM_HIT) !== 0) !== naive(s);
   });
   t.same(bad, []);
+});
+
+// decodePairsSeen: the engine skips deepDecode for a string without a pair that starts an encoding.
+// Checked against a slow reference (every adjacent pair), and against deepDecode itself: a string
+// without such a pair must decode to nothing, whatever else it holds (dense `%`, `&`, `\` that start
+// nothing, near misses, non-ASCII between the two characters of a pair).
+t.test('decodePairsSeen: a pair that may start an encoding, or deepDecode gives nothing', async (t) => {
+  const table = bigramMaskTable(new Uint8Array(128 * 128));
+  const starts = (a: number, b: number): boolean =>
+    (a === 37 && (/[0-9a-fA-FuU]/.test(String.fromCharCode(b)))) || (a === 38 && (b === 35 || /[a-zA-Z]/.test(String.fromCharCode(b)))) || (a === 92 && /[uUxX]/.test(String.fromCharCode(b)));
+  const naive = (s: string): boolean => {
+    for (let i = 0; i + 1 < s.length; i++) if (starts(s.charCodeAt(i), s.charCodeAt(i + 1))) return true;
+    return false;
+  };
+  const pieces = ['%', '&', '\\', '#', ';', 'u', 'U', 'x', 'X', 'a', 'Z', 'g', 'G', '0', '4', 'f', '{', '}', "'", '(', ' ', '+', '\u00e9', '\u0100', '%%', '&&', '\\\\', '%27', '&#60;', '&lt;', '\\x3c', '\\u003c', '\\u{3c}', '%u0041', '&#x3c', "%'\\;", 'x:/&0', "&{'", "`\\'("];
+  const r = prng(18);
+  let withPair = 0;
+  const bad: string[] = [];
+  for (let i = 0; i < 20000; i++) {
+    let s = '';
+    for (let n = 1 + Math.floor(r() * 10); n > 0; n--) s += pieces[Math.floor(r() * pieces.length)]!;
+    const m = charMaskBigrams(s, table);
+    const seen = decodePairsSeen();
+    if (seen) withPair++;
+    if ((m & ANY) !== charMask(s) || (m & BIGRAM_HIT) !== 0 || seen !== naive(s) || (!seen && deepDecode(s) !== undefined)) bad.push(s);
+  }
+  t.same(bad, []);
+  t.ok(withPair > 2000 && withPair < 18000, `${withPair} strings with a pair`);
+  // Through the engine: an encoded payload whose only pairs are the encoding's is still decoded.
+  const e = createEngine();
+  for (const v of ['%3Cscript%3Ealert(1)%3C/script%3E', '&lt;script&gt;alert(1)&lt;/script&gt;', '\\x3cscript\\x3ealert(1)\\x3c/script\\x3e', "%'\\;".repeat(50) + '%3Cscript%3Ealert(1)%3C/script%3E']) {
+    const v1 = e.inspect(req({ kind: 'body', path: 'body', value: JSON.stringify({ q: v }), decoding: 'body', contentType: 'application/json' }));
+    t.ok(v1.findings.some((f) => f.class === 'xss'), v);
+  }
 });
 
 // The key pass is skipped when no key detector can answer (keyNeedsAny, keyMinFree): the ones that
