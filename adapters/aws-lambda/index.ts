@@ -12,7 +12,7 @@ import { RaspConfigError, RequestBlockedError } from '../../src/errors';
 import type { ProtectOptions } from '../../src/options';
 import type { InspectionRequest, Verdict } from '../../src/types';
 import type { SinkBlockedError } from '../../src/sinks/index';
-import { blockedBody, createRuntime, sinkVerdict, type Admission, type Guarded, type InvocationMeta } from '../shared/runtime';
+import { blockedBody, createRuntime, monotonicNow, sinkVerdict, type Admission, type Guarded, type InvocationMeta } from '../shared/runtime';
 import type { VisibilityOptions, VisibilityStats } from '../../src/visibility';
 import { normalize, type Normalized } from './normalize';
 import { firehoseFailed, httpBlockResponse, mergeBatchResult, mergeFirehoseResult, rateLimitedResponse, type BatchItemFailure } from './respond';
@@ -142,7 +142,7 @@ export function protect<TEvent = any, TResult = any>(
       meta.sourceIp = n.request.ip;
       // Rate and cost first: the cheapest check, and a flood must not buy inspection time either.
       // One clock reading for the admission's time and the inspection's start (see Runtime.admit).
-      const at = performance.now();
+      const at = monotonicNow();
       admission = rt.admit(n.request, meta, n.kind === 'http', context?.memoryLimitInMB, at);
       const d = admission.decision;
       if (n.kind === 'http' && (d.action === 'throttle' || d.action === 'shed') && stream === undefined) {
@@ -166,7 +166,7 @@ export function protect<TEvent = any, TResult = any>(
     // reported. The end's reading also gives the guard its end time (Admission.done).
     const checked = rt.lastCheck;
     const since = checked.start;
-    const started = Number.isNaN(checked.end) ? performance.now() : checked.end;
+    const started = Number.isNaN(checked.end) ? monotonicNow() : checked.end;
     let ended = false;
     const after = (out: Guarded<unknown>): unknown => {
       ended = true;
@@ -212,11 +212,11 @@ export function protect<TEvent = any, TResult = any>(
    */
   const guardedBatch = async (requests: InspectionRequest[], meta: InvocationMeta, context: Context, call: () => Promise<unknown>) => {
     const admission = rt.admit(requests[0] ?? { provider: 'aws', trigger: meta.trigger, sources: [] }, meta, false, context?.memoryLimitInMB);
-    const started = performance.now();
+    const started = monotonicNow();
     try {
       return await rt.guard(requests, meta, call);
     } finally {
-      admission.done(performance.now() - started);
+      admission.done(monotonicNow() - started);
     }
   };
 
@@ -338,7 +338,7 @@ export function protect<TEvent = any, TResult = any>(
  * Module-level: no closure per invocation.
  */
 function finish(admission: Admission, started: number, since: number): void {
-  const now = performance.now();
+  const now = monotonicNow();
   admission.done(now - started, now - since);
 }
 

@@ -22,7 +22,7 @@ import type {
 import { RaspConfigError } from '../../src/errors';
 import type { ProtectOptions } from '../../src/options';
 import type { InspectionRequest, Verdict } from '../../src/types';
-import { createRuntime, sinkVerdict, type Guarded, type InvocationMeta, type Runtime } from '../shared/runtime';
+import { createRuntime, monotonicNow, sinkVerdict, type Guarded, type InvocationMeta, type Runtime } from '../shared/runtime';
 import {
   isCloudEvent,
   isRequest,
@@ -123,8 +123,8 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
       sendBlocked(res, verdict, m.requestId);
       return undefined;
     }
-    const started = performance.now();
-    const done = (): void => admission.done(performance.now() - started);
+    const started = monotonicNow();
+    const done = (): void => admission.done(monotonicNow() - started);
     const answer = (out: Guarded<unknown>): unknown => {
       if (out.ok) return out.value;
       // A sink stopped an operation: answer 403 unless the handler has already started its response.

@@ -4,13 +4,19 @@
  */
 import { createEngineFromResolved, type Engine } from '../../src/engine';
 import { resolveOptions, type ResolvedOptions, type SecurityEvent } from '../../src/options';
-import { createInvocation, findSinkBlock, installSinks, runWithInvocation, SINK_OPTION_KEYS, type InstallOptions, type SinkBlockedError, type SinkFinding, type SinkInstallation } from '../../src/sinks/index';
+import { installSinks, SINK_OPTION_KEYS, type InstallOptions, type SinkBlockedError, type SinkFinding, type SinkInstallation } from '../../src/sinks/index';
+// What runs per invocation, from the modules that define it rather than through the barrels: a
+// name a barrel re-exports compiles to a getter on its exports object (`Object.defineProperty(exports,
+// name, { get })`), called on every use; the profile showed them among the wrapper's own costs.
+import { createInvocation, runWithInvocation } from '../../src/sinks/context';
+import { findSinkBlock } from '../../src/sinks/errors';
+import { callerKey, ipKey } from '../../src/dow/caller-key';
 import type { Finding, InspectionRequest, Verdict } from '../../src/types';
 import type { IntegrityVerdict } from '../../src/integrity/index';
 import { createVisibility, VISIBILITY_OPTION_KEYS, type Visibility, type VisibilityOptions } from '../../src/visibility';
 // Straight from the modules, not dow/index: that barrel also loads the Redis store and its RESP
 // client (net, tls), needed only when a store is configured (measured: ~1 ms of cold start).
-import { callerKey, createDowGuard, type AdmitInfo, type Decision, type DowGuard } from '../../src/dow/guard';
+import { createDowGuard, type AdmitInfo, type Decision, type DowGuard } from '../../src/dow/guard';
 import type { DowOptions } from '../../src/dow/options';
 
 export interface InvocationMeta {
@@ -97,7 +103,37 @@ export interface Admission {
   done(durationMs: number, sinceCheckMs?: number): void;
 }
 
+let perf: { now(): number } | undefined;
+/**
+ * performance.now(), with the global read once: in Node.js `performance` stays an accessor on
+ * globalThis (a replaceable lazy attribute) whose getter runs on every `performance.now()` (~7 ns
+ * each). Read on first use, not at import: the first read loads perf_hooks (~0.8 ms), which the
+ * first invocation paid before as well.
+ */
+export function monotonicNow(): number {
+  return (perf ??= performance).now();
+}
+
 const ALLOW_ADMISSION: Admission = { decision: { action: 'allow' }, done: () => undefined };
+
+/** An admission the guard decided: an object with a method rather than a closure per invocation. */
+class DowAdmission implements Admission {
+  constructor(
+    readonly decision: Decision,
+    private readonly dow: DowGuard,
+    private readonly info: AdmitInfo,
+  ) {}
+
+  done(ms: number, sinceCheckMs?: number): void {
+    const info = this.info;
+    if (sinceCheckMs !== undefined && Number.isFinite(sinceCheckMs) && sinceCheckMs >= 0) this.dow.record(info, ms, info.now! + Math.floor(sinceCheckMs));
+    else {
+      // The guard reads the clock at the end, as before (`info.now + ms` would leave out the inspection).
+      info.now = undefined;
+      this.dow.record(info, ms);
+    }
+  }
+}
 
 /**
  * The outcome of a guarded handler call. When a sink blocked an operation, `returned` says whether
@@ -245,7 +281,9 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
       const anonymous = !headers || (headers.authorization === undefined && headers['x-api-key'] === undefined);
       // Only HTTP callers have a key and can be throttled or shed; queue and event triggers are
       // counted for cost and anomaly detection only.
-      const key = http ? callerKey(dow.options.perCaller?.key, { ip: req.ip, headers, route }) : undefined;
+      // The default key (the IP) without the request object callerKey takes.
+      const keyOption = dow.options.perCaller?.key;
+      const key = !http ? undefined : keyOption === undefined || keyOption === 'ip' ? ipKey(req.ip) : callerKey(keyOption, { ip: req.ip, headers, route });
       // The guard's clock is Date.now() (created without deps above): read here, to derive the end
       // time from it (see Admission.done); the guard reads none itself then.
       info = { key, route, anonymous: http && anonymous, now: at !== undefined && Number.isFinite(at) ? wallAt(at) : Date.now() };
@@ -268,17 +306,7 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
       // it carries no caller, so the current one is not named in it.
       emit(event(blocking ? meta : { ...meta, sourceIp: undefined }, blocking ? 'block' : 'monitor', [f]));
     }
-    return {
-      decision,
-      done: (ms, sinceCheckMs) => {
-        if (sinceCheckMs !== undefined && Number.isFinite(sinceCheckMs) && sinceCheckMs >= 0) dow.record(info, ms, info.now! + Math.floor(sinceCheckMs));
-        else {
-          // The guard reads the clock at the end, as before (`info.now + ms` would leave out the inspection).
-          info.now = undefined;
-          dow.record(info, ms);
-        }
-      },
-    };
+    return new DowAdmission(decision, dow, info);
   };
 
   function guard<T>(requests: InspectionRequest | readonly InspectionRequest[], meta: InvocationMeta, fn: () => T | Promise<T>): Guarded<T> | Promise<Guarded<T>>;
@@ -334,7 +362,7 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
   const lastCheck = { start: NaN, end: NaN };
   const check = (req: InspectionRequest, meta: InvocationMeta, startedAt?: number): Verdict => {
     let verdict: Verdict;
-    const t0 = startedAt !== undefined && Number.isFinite(startedAt) ? startedAt : performance.now();
+    const t0 = startedAt !== undefined && Number.isFinite(startedAt) ? startedAt : monotonicNow();
     lastCheck.start = t0;
     lastCheck.end = NaN;
     try {

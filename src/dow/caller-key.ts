@@ -60,6 +60,12 @@ export function hashApiKey(value: string): string {
   return 'apikey:' + sha('sha256').update(value).digest('hex').slice(0, 32);
 }
 
+/** The `'ip'` caller key of a request from `ip` (the default key). */
+export function ipKey(ip: string | undefined): string | undefined {
+  const v = ip?.trim();
+  return v ? cut(v) : undefined;
+}
+
 /**
  * The caller key for `key`: `'ip'` (default), `'user'` (auth claim `sub`, `cognito:username` or `oid`,
  * else a platform auth header), `'apiKey'` (the `x-api-key` header, hashed), `'route'`, or a function of
@@ -68,10 +74,8 @@ export function hashApiKey(value: string): string {
  */
 export function callerKey(key: CallerKeyOption | undefined, req: CallerRequest): string | undefined {
   switch (key ?? 'ip') {
-    case 'ip': {
-      const ip = req.ip?.trim();
-      return ip ? cut(ip) : undefined;
-    }
+    case 'ip':
+      return ipKey(req.ip);
     case 'user': {
       const claims = req.claims;
       if (claims) {

@@ -379,7 +379,11 @@ class Guard implements DowGuard {
   private meanCost = 0;
   /** Last memory size the platform reported (useMemoryMb), to make repeats O(1). */
   private reportedMemoryMb = 0;
-  private readonly routeCost = new Map<string, number>();
+  /**
+   * Mean cost by route, in a box updated in place: a Map.set per invocation (its hash lookup again,
+   * and a heap number for the value) cost more than the rest of the route's bookkeeping.
+   */
+  private readonly routeCost = new Map<string, { cost: number }>();
 
   // seconds
   private curSec = -1;
@@ -520,7 +524,7 @@ class Guard implements DowGuard {
       delete d.retryAfterSeconds;
       this.pendingLog = undefined;
     } else if (d !== ALLOW) {
-      const would = (info.route !== undefined ? this.routeCost.get(info.route) : undefined) ?? this.meanCost;
+      const would = (info.route !== undefined ? this.routeCost.get(info.route)?.cost : undefined) ?? this.meanCost;
       this.classX[cls].add(would, now);
       this.mixX[cls].add(would, now);
       // A rejected invocation still runs (and bills) for about a millisecond. The fleet-wide buckets
@@ -601,8 +605,8 @@ class Guard implements DowGuard {
       this.meanCost += 0.01 * (full - this.meanCost);
       if (info.route !== undefined) {
         const rc = this.routeCost.get(info.route);
-        if (rc !== undefined) this.routeCost.set(info.route, rc + 0.05 * (full - rc));
-        else if (this.routeCost.size < MAX_ROUTES) this.routeCost.set(info.route, full);
+        if (rc !== undefined) rc.cost = rc.cost + 0.05 * (full - rc.cost);
+        else if (this.routeCost.size < MAX_ROUTES) this.routeCost.set(info.route, { cost: full });
       }
       const key = info.key;
       if (info.anonymous) {
