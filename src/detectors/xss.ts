@@ -55,7 +55,7 @@
  * scan; per-position look-aheads and look-backs are bounded by small constants or cover disjoint
  * stretches, so adversarial input (1 MB of `<`, quotes or `javascript:`) stays linear.
  */
-import { isHtmlSpace, scanHtmlTags, type HtmlTag } from '../tokenizers/html';
+import { isHtmlSpace, scanHtmlTags, shortEndTag, type HtmlTag } from '../tokenizers/html';
 import type { Confidence, Detection } from '../types';
 
 const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
@@ -857,6 +857,10 @@ interface TagState {
 
 /** checkTag, then what later tags need to know about this one. */
 function visitTag(tag: HtmlTag, input: string, best: Best, players: number[], st: TagState): boolean {
+  // (The scan passes over end tags of fewer than CONTEXT_MIN letters and digits closed at once by
+  // `>`: this branch would only have set prevEnd, read where a quote and `>` precede a start tag;
+  // such a tag ends in a letter or digit, and the tag it would have followed never ends at the next
+  // tag's start, since the skipped one lies between.)
   if (tag.closing && tag.name.length < CONTEXT_MIN) {
     // checkTag judges an end tag only by its local name (no longer than the name): `script` or a
     // context element, none shorter than CONTEXT_MIN (`script` is longer). For `</a>`, `</b>`, the
@@ -2507,7 +2511,13 @@ const N_AMP = 256;
  * `&#38;`) has no scheme to find.
  */
 const N_COLON_REF = 512;
-const N_ALL = 1023;
+/**
+ * scanHtmlTags: a `<` before a letter (a start tag), or `</` and a letter that is not an end tag the
+ * scan passes over (shortEndTag with CONTEXT_MIN). Without one the scan visits no tag, and is skipped
+ * (1 MB of `</a>x` read each tag twice, here and there: ~3 µs/KB).
+ */
+const N_TAGS = 1024;
+const N_ALL = 2047;
 
 /** Can scanSchemes find anything? A colon (raw, or an `&` that may decode to one) and a trigger. */
 function schemesMayFire(f: number, need: number): boolean {
@@ -2523,17 +2533,44 @@ function schemesMayFire(f: number, need: number): boolean {
  * `>= 128` first, then the two: 1 MB of `é.é ` ~3.4 µs/KB, `ａ．ｂ ` ~2.7).
  */
 const XCHAR = new Uint16Array(65536);
+const X_SHIFT = 10;
+const X_BACKTICK = 1;
+const X_PAREN = 2;
+const X_COLON = 3;
+const X_EQ = 4;
+const X_AMP = 5;
+const X_BRACE = 6;
+const X_BRACKET = 7;
+const X_DOLLAR = 8;
+const X_BACKSLASH = 9;
+const X_SLASH = 10;
+const X_LT = 11;
+/** `]` (`]]>`), tab, LF, CR: the scheme reader's. */
+const X_SCHEME = 12;
+const X_PLUS = 13;
+const X_DOT = 14;
 (() => {
   XCHAR[0xff1c] = F_FULLWIDTH_LT;
   XCHAR[0xbc] = F_FULLWIDTH_LT;
-  XCHAR[60] = F_LT;
-  XCHAR[96] = F_BACKTICK;
-  XCHAR[58] = F_COLON;
-  XCHAR[40] = F_PAREN;
-  XCHAR[123] = F_BRACE;
-  XCHAR[61] = F_EQ;
-  XCHAR[38] = F_AMP;
-  for (const ch of '[$\\]/+.\t\n\r') XCHAR[ch.charCodeAt(0)] = 512;
+  // The rest with their case in prePass's switch (X_*), above the F_* bits: a switch over small dense
+  // numbers is a jump table, over the character codes a search (~0.3 µs/KB on dense punctuation).
+  const set = (ch: string, bit: number, id: number): void => {
+    XCHAR[ch.charCodeAt(0)] = bit | (id << X_SHIFT);
+  };
+  set('`', F_BACKTICK, X_BACKTICK);
+  set('(', F_PAREN, X_PAREN);
+  set(':', F_COLON, X_COLON);
+  set('=', F_EQ, X_EQ);
+  set('&', F_AMP, X_AMP);
+  set('{', F_BRACE, X_BRACE);
+  set('[', 512, X_BRACKET);
+  set('$', 512, X_DOLLAR);
+  set('\\', 512, X_BACKSLASH);
+  set('/', 512, X_SLASH);
+  set('<', F_LT, X_LT);
+  for (const ch of ']\t\n\r') set(ch, 512, X_SCHEME);
+  set('+', 512, X_PLUS);
+  set('.', 512, X_DOT);
 })();
 
 const SCHEME_NAMES = ['javascript', 'vbscript', 'livescript', 'mocha', 'data'];
@@ -2631,8 +2668,19 @@ let pRoots: number[] | undefined;
 /**
  * detectXss's first pass (below), in a function of its own: inlined in detectXss, a very large
  * function, the same loop ran ~0.3-0.5 µs/KB slower on dense punctuation (`a: b&`, `x:/&0`, `\x(`,
- * 64 KB, best of 12). (Carrying the characters before and after in locals instead of reloading them
- * read slower still, prose included: ~4 µs/KB against ~2.3.)
+ * 64 KB, best of 12).
+ *
+ * Every character is loaded once, one ahead: the loop carries the characters before and after the
+ * current one in locals, and the checks at a trigger character read them there. Each check is
+ * first a test of a neighbour (the character before a `:`, `(`, backtick, `=` or `.`; the one after a
+ * `:`, `(`, `&`, `{`, `$`, `/` or `<`), and only a neighbour that passes calls the reader that looks
+ * further. Dense punctuation paid a reload of both neighbours (a charCodeAt each, with its bounds
+ * test) at every trigger: `a: b&` ~5.1 µs/KB at 64 KB, `\x(` ~4.5, `'::'` ~3.7, against ~2.2 on
+ * prose. (The loop stops one short of the end, so the load ahead needs no bounds test; the last
+ * character goes through lastChar. A conditional load ahead, `i + 1 < n ? … : -1`, together with a
+ * third carried character read ~0.6-0.9 µs/KB slower, prose included; carrying the character two
+ * back as well, for the colon's second test, read prose at ~4.3 µs/KB against ~2.5: the loop has
+ * no register to spare. Keep its locals as they are.)
  */
 function prePass(value: string): void {
   let f = 0;
@@ -2641,121 +2689,195 @@ function prePass(value: string): void {
   let firstNameLt = -1;
   let roots: number[] | undefined;
   const n = value.length;
-  for (let i = 0; i < n; i++) {
-    const c = value.charCodeAt(i);
+  if (n === 0) return setPass(0, 0, false, -1, undefined);
+  const last = n - 1;
+  let prev = -1;
+  let c = value.charCodeAt(0);
+  for (let i = 0; i < last; i++) {
+    const next = value.charCodeAt(i + 1);
     // Full-width `＜` (NFKC) and `¼` (0xBC with the high bit stripped by a 7-bit charset) act as `<`:
     // they set F_FULLWIDTH_LT here and meet no case below. One load and one branch a character,
-    // whatever the script. (A second table of character pairs, to pass dots not after `t` or `w`
-    // before the switch, read ~0.5-0.7 µs/KB dearer on ASCII text than it saved on `é.é `.)
+    // whatever the script.
     const x = XCHAR[c] as number;
-    if (x === 0) continue;
-    f |= x & 511;
-    switch (c) {
-      case 96: // `
-        if (!(need & N_SINK) && i > 0 && mayEndSink(value.charCodeAt(i - 1)) && sinkBefore(value, i)) need |= N_SINK;
-        break;
-      case 40: {
-        // (: a sink name before it (after blanks), or right after it (a callback).
-        if (need & N_SINK) break;
-        const q = i + 1 < n ? value.charCodeAt(i + 1) : -1;
-        if ((i > 0 && mayEndSink(value.charCodeAt(i - 1)) && sinkBefore(value, i)) || ((q === 97 || q === 112 || q === 99 || q === 101 || q === 115) && sinkAt(value, i + 1))) {
-          need |= N_SINK;
-        }
-        break;
-      }
-      case 58: // :
-        // Every scheme name ends in `t` or `a` (either case): the names are compared only after one
-        // (text dense with colons, `é:é `, compared all five at each: ~10-20 µs/KB at 1 MB).
-        // (The character before is read only from i = 1, and cssWordAfter is called only when a blank
-        // or `e`/`u` follows: an out-of-bounds read at 0 slows this site for the rest of the value, and
-        // a call per colon cost ~5 µs/KB on 1 MB of `:` or `&#58;` decoded.)
-        if (!(need & N_SCHEME) && i > 0) {
-          // (And before the `t` a `p`, before the `a` an `h` or a `t`: `javascript`, `mocha`, `data`.
-          // 1 MB of `a: b&` called schemeNameBefore at every colon: ~4 µs/KB.)
-          // (The second load only after a `t` or an `a`: colon runs pay one, as before.)
-          const b = value.charCodeAt(i - 1) | 0x20;
-          if (b === 116 || b === 97) {
-            const b2 = i > 1 ? value.charCodeAt(i - 2) | 0x20 : 0;
-            if ((b === 116 ? b2 === 112 : b2 === 104 || b2 === 116) && schemeNameBefore(value, i)) need |= N_SCHEME;
+    if (x !== 0) {
+      f |= x & 511;
+      switch (x >> X_SHIFT) {
+        case X_BACKTICK: // `
+          if (!(need & N_SINK) && mayEndSink(prev) && sinkBefore(value, i)) need |= N_SINK;
+          break;
+        case X_PAREN:
+          // (: a sink name before it (after blanks), or right after it (a callback).
+          if (need & N_SINK) break;
+          if ((mayEndSink(prev) && sinkBefore(value, i)) || ((next === 97 || next === 112 || next === 99 || next === 101 || next === 115) && sinkAt(value, i + 1))) {
+            need |= N_SINK;
           }
+          break;
+        case X_COLON: {
+          // :
+          // Every scheme name ends in `t` or `a` (either case): the names are compared only after one
+          // (text dense with colons, `é:é `, compared all five at each: ~10-20 µs/KB at 1 MB). And
+          // before the `t` a `p`, before the `a` an `h` or a `t`: `javascript`, `mocha`, `data` (1 MB
+          // of `a: b&` called schemeNameBefore at every colon: ~4 µs/KB).
+          // In a colon run (`::::`, decoded `&#58;` runs) only the first colon has a letter before it
+          // and only the last a word after it: the others fail both neighbour tests.
+          if (!(need & N_SCHEME)) {
+            const b = prev | 0x20;
+            if (b === 116 || b === 97) {
+              const b2 = i > 1 ? value.charCodeAt(i - 2) | 0x20 : 0;
+              if ((b === 116 ? b2 === 112 : b2 === 104 || b2 === 116) && schemeNameBefore(value, i)) need |= N_SCHEME;
+            }
+          }
+          if (next === 58) {
+            // On to the run's last colon with one load a colon (a turn of this loop each read 1 MB of
+            // `:` ~2.5 µs/KB dearer): the next turn reads it as a colon after a colon, with its word
+            // after it, or lastChar does.
+            let j = i + 1;
+            while (j < last && value.charCodeAt(j + 1) === 58) j++;
+            i = j - 1;
+            break;
+          }
+          if (!(need & N_CSS)) {
+            // (cssWordAfter(i + 1) answers at once for an `e` or `u` and skips a blank already read.)
+            const nl = next | 0x20;
+            if (nl === 101 || nl === 117 || (next <= 32 && cssWordAfter(value, i + 2))) need |= N_CSS;
+          }
+          break;
         }
-        // A colon run (`::::`, decoded `&#58;` runs) is one colon for both checks: only its first
-        // has a letter before it, only its last a word after it. Read to its last with one load a
-        // colon, not a turn of this loop each.
-        while (i + 1 < n && value.charCodeAt(i + 1) === 58) i++;
-        if (!(need & N_CSS) && i + 1 < n) {
-          const a = value.charCodeAt(i + 1);
-          if ((a <= 32 || (a | 0x20) === 101 || (a | 0x20) === 117) && cssWordAfter(value, i + 1)) need |= N_CSS;
+        case X_EQ: {
+          // =: eventBefore needs a letter or a blank right before it (an HTML space, VT, NUL).
+          const pl = prev | 0x20;
+          if (!(need & N_EVENT) && ((pl >= 97 && pl <= 122) || prev <= 32) && eventBefore(value, i)) need |= N_EVENT;
+          break;
         }
-        break;
-      case 61: // =
-        if (!(need & N_EVENT) && eventBefore(value, i)) need |= N_EVENT;
-        break;
-      case 38: {
-        // &: entities can spell schemes and CSS keywords; `&{` is a JavaScript entity. The scheme and
-        // CSS readers decode only what entityAt decodes: `&#…` and names starting `t`, `n` or `c`.
-        // Any other `&` (`&:`, `& `, `&&`, `&b`) is a literal there and gates neither scan: one load
-        // spares scanSchemes and scanCss on text with colons and ampersands (1 MB of `a: b&`, `::::&`).
-        if (i + 1 >= n) break;
-        const q = value.charCodeAt(i + 1);
-        const ql = q | 0x20;
-        if (q === 35 || ql === 116 || ql === 110 || ql === 99) need |= N_AMP | N_CSS;
-        if (q === 123) need |= N_JSENT;
-        else if (!(need & N_COLON_REF)) {
-          // A superset of what entityAt decodes to `:`: the numeric value exactly, `colon;` by its
-          // `c`. refIsColon is called only after a first digit `0` or `5` or an `x` (one load): a
-          // call per reference cost ~2 µs/KB on 1 MB of `&#`, ~1 on `&#38;`.
-          if (q === 35) {
-            const d = i + 2 < n ? value.charCodeAt(i + 2) : -1;
-            if ((d === 48 || d === 53 || (d | 0x20) === 120) && refIsColon(value, i)) need |= N_COLON_REF;
-          } else if ((q | 0x20) === 99) need |= N_COLON_REF;
+        case X_AMP: {
+          // &: entities can spell schemes and CSS keywords; `&{` is a JavaScript entity. The scheme and
+          // CSS readers decode only what entityAt decodes: `&#…` and names starting `t`, `n` or `c`.
+          // Any other `&` (`&:`, `& `, `&&`, `&b`) is a literal there and gates neither scan: one load
+          // spares scanSchemes and scanCss on text with colons and ampersands (1 MB of `a: b&`, `::::&`).
+          const ql = next | 0x20;
+          if (next === 35 || ql === 116 || ql === 110 || ql === 99) need |= N_AMP | N_CSS;
+          if (next === 123) need |= N_JSENT;
+          else if (!(need & N_COLON_REF)) {
+            // A superset of what entityAt decodes to `:`: the numeric value exactly, `colon;` by its
+            // `c`. refIsColon is called only after a first digit `0` or `5` or an `x` (one load): a
+            // call per reference cost ~2 µs/KB on 1 MB of `&#`, ~1 on `&#38;`.
+            if (next === 35) {
+              const d = i + 2 < n ? value.charCodeAt(i + 2) : -1;
+              if ((d === 48 || d === 53 || (d | 0x20) === 120) && refIsColon(value, i)) need |= N_COLON_REF;
+            } else if (ql === 99) need |= N_COLON_REF;
+          }
+          break;
         }
-        break;
+        case X_BRACE: // {
+          if (next === 123) need |= N_TPL;
+          break;
+        case X_BRACKET: // [
+          need |= N_INDIRECT;
+          break;
+        case X_DOLLAR: // $
+          if (next === 123) need |= N_INDIRECT;
+          break;
+        case X_BACKSLASH: // backslash: CSS escapes
+          need |= N_CSS;
+          break;
+        case X_SLASH: // `/*`: CSS comments
+          if (next === 42) need |= N_CSS;
+          break;
+        case X_LT: // <: `<!--` and CDATA seams inside a scheme; the first `<` that may start a judged name
+          need |= N_SCHEME;
+          // (ltMayStartName is false unless the next character is `?`, `!`, a blank or NUL, or a name
+          // character: `</`, `<<`, `<'` are passed with the load already made.)
+          if (firstNameLt === -1 && (next <= 32 || next === 63 || next === 33 || isNameChar(next)) && ltMayStartName(value, i)) firstNameLt = i;
+          if (!(need & N_TAGS)) {
+            if (isAsciiLetter(next)) need |= N_TAGS;
+            else if (next === 47) {
+              // (`</a>`, a letter and `>`, is passed over without a call: dense end tags are most often that.)
+              const a = i + 3 < n ? value.charCodeAt(i + 2) : -1;
+              if (!(isAsciiLetter(a) && value.charCodeAt(i + 3) === 62) && endTagVisited(value, i + 2)) need |= N_TAGS;
+            }
+          }
+          break;
+        case X_SCHEME: // `]` (`]]>`), tab, LF, CR: the URL parser drops the last three anywhere in a scheme
+          need |= N_SCHEME;
+          break;
+        case X_PLUS: // +: UTF-7 (below)
+          plus = true;
+          break;
+        case X_DOT: {
+          // .: a `document`/`window` root before it; scanDom visits exactly these. Most dots end a
+          // sentence or split a host name: one test rules them out.
+          const root = prev === 116 || prev === 119 ? domRootBefore(value, i) : -1;
+          if (root !== -1) {
+            need |= N_DOM;
+            (roots ??= []).push(root);
+          }
+          break;
+        }
+        default:
+          break;
       }
-      case 123: // {
-        if (i + 1 < n && value.charCodeAt(i + 1) === 123) need |= N_TPL;
-        break;
-      case 91: // [
-        need |= N_INDIRECT;
-        break;
-      case 36: // $
-        if (i + 1 < n && value.charCodeAt(i + 1) === 123) need |= N_INDIRECT;
-        break;
-      case 92: // backslash: CSS escapes
-        need |= N_CSS;
-        break;
-      case 47: // `/*`: CSS comments
-        if (i + 1 < n && value.charCodeAt(i + 1) === 42) need |= N_CSS;
-        break;
-      case 60: // <: `<!--` and CDATA seams inside a scheme; the first `<` that may start a judged name
-        need |= N_SCHEME;
-        // (A `<` before another is no run's last: one load, no call, for 1 MB of `<`.)
-        if (firstNameLt === -1 && i + 1 < n && value.charCodeAt(i + 1) !== 60 && ltMayStartName(value, i)) firstNameLt = i;
-        break;
-      case 93: // ]: `]]>`
-      case 9:
-      case 10:
-      case 13: // the URL parser drops tab, LF and CR anywhere in a scheme
-        need |= N_SCHEME;
-        break;
-      case 43: // +: UTF-7 (below)
-        plus = true;
-        break;
-      case 46: {
-        // .: a `document`/`window` root before it; scanDom visits exactly these. Most dots end a
-        // sentence or split a host name: one load rules them out.
-        const pc = i > 0 ? value.charCodeAt(i - 1) : -1;
-        const root = pc === 116 || pc === 119 ? domRootBefore(value, i) : -1;
-        if (root !== -1) {
-          need |= N_DOM;
-          (roots ??= []).push(root);
-        }
-        break;
+    }
+    prev = c;
+    c = next;
+  }
+  // The last character: nothing after it (what the checks above read as the end of the value).
+  const x = XCHAR[c] as number;
+  if (x !== 0) {
+    f |= x & 511;
+    need |= lastChar(value, last, c, prev, need);
+    if (c === 43) plus = true;
+    if (c === 46 && prev !== -1) {
+      const root = prev === 116 || prev === 119 ? domRootBefore(value, last) : -1;
+      if (root !== -1) {
+        need |= N_DOM;
+        (roots ??= []).push(root);
       }
-      default:
-        break;
     }
   }
+  setPass(f, need, plus, firstNameLt, roots);
+}
+
+/**
+ * prePass's checks at the last character `c` (at `i`, after `prev`), where no character follows:
+ * the need bits they add (`+` and `.` are prePass's own). Kept apart so that the loop's load ahead
+ * is never out of bounds.
+ */
+function lastChar(value: string, i: number, c: number, prev: number, need: number): number {
+  switch (c) {
+    case 96: // `
+    case 40: // (: a sink name before it (no callback after the end)
+      return !(need & N_SINK) && mayEndSink(prev) && sinkBefore(value, i) ? N_SINK : 0;
+    case 58: {
+      // :: a scheme name before it (no CSS word after the end)
+      if (need & N_SCHEME) return 0;
+      const b = prev | 0x20;
+      if (b !== 116 && b !== 97) return 0;
+      const b2 = i > 1 ? value.charCodeAt(i - 2) | 0x20 : 0;
+      return (b === 116 ? b2 === 112 : b2 === 104 || b2 === 116) && schemeNameBefore(value, i) ? N_SCHEME : 0;
+    }
+    case 61: // =
+      return !(need & N_EVENT) && eventBefore(value, i) ? N_EVENT : 0;
+    case 91: // [
+      return N_INDIRECT;
+    case 92: // backslash
+      return N_CSS;
+    case 60: // <
+    case 93: // ]
+    case 9:
+    case 10:
+    case 13:
+      return N_SCHEME;
+    default:
+      return 0;
+  }
+}
+
+/** At `a`, after `</`: a letter that starts an end tag scanHtmlTags visits (not one it passes over). */
+function endTagVisited(value: string, a: number): boolean {
+  return a < value.length && isAsciiLetter(value.charCodeAt(a)) && shortEndTag(value, a, CONTEXT_MIN) === -1;
+}
+
+function setPass(f: number, need: number, plus: boolean, firstNameLt: number, roots: number[] | undefined): void {
   pF = f;
   pNeed = need;
   pPlus = plus;
@@ -2843,14 +2965,21 @@ export function detectXss(value: string): Detection | undefined {
     }
     const players: number[] = [];
     const st: TagState = { opened: undefined, prevEnd: -1, inert: undefined, ldOpen: false };
-    if (need & (N_SINK | N_DOM)) {
+    if (!(need & N_TAGS)) {
+      // No tag the scan would visit (N_TAGS): what it leaves is what it starts with.
+      if (need & (N_SINK | N_DOM)) spans = [];
+    } else if (need & (N_SINK | N_DOM)) {
       const list: number[] = (spans = []);
-      scanHtmlTags(s, (tag) => {
-        if (tag.terminated && !tag.closing) list.push(tag.start, tag.end);
-        return visitTag(tag, s, best, players, st);
-      });
+      scanHtmlTags(
+        s,
+        (tag) => {
+          if (tag.terminated && !tag.closing) list.push(tag.start, tag.end);
+          return visitTag(tag, s, best, players, st);
+        },
+        CONTEXT_MIN,
+      );
     } else {
-      scanHtmlTags(s, (tag) => visitTag(tag, s, best, players, st));
+      scanHtmlTags(s, (tag) => visitTag(tag, s, best, players, st), CONTEXT_MIN);
     }
     inert = st.inert;
     if (best.high) return best.hit;

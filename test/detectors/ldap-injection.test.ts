@@ -201,3 +201,22 @@ t.test('dense punctuation: verdicts pinned on a seeded table', async (t) => {
   // A metacharacter run found wherever it starts against the one-in-five reads.
   for (let pad = 0; pad < 7; pad++) t.equal(detectLdapInjection(`${'a'.repeat(pad)}x *(|)& y`)?.rule, 'ldap.metacharacters', `after ${pad}`);
 });
+
+// Session 18: nextEscape reads every third character (the escape that could cover it is found from
+// its role: backslash, first or second digit). Pinned on a table dense with escapes, partial escapes
+// and backslashes, as the build before that change (2ca00a4) gave it (a planted change that skipped
+// the second-digit test changed 236 of 50,000 verdicts of a wider random differential).
+const ESCAPE_PIECES = [...'\\\\0237x()*|&!= -'].concat(['\\28', '\\29', '\\2a', '\\2A', '\\00', '\\26', '\\7c', '\\3D', '\\21', '\\5c', '\\2', '\\0', '\\7', '\\3', 'a', '8', 'c', '\\x(', "-('\\0", "`\\'(", "%'\\;", ')(uid=*', '(|(cn=', 'admin']);
+
+t.test('escapes read one character in three: verdicts pinned', async (t) => {
+  const table = verdictTable(18, ESCAPE_PIECES, 6000);
+  t.equal(table.filter((s) => detectLdapInjection(s) !== undefined).length, 1061, 'findings in the table');
+  t.equal(table.filter((s) => detectLdapInjection(s)?.rule === 'ldap.escaped-breakout').length, 113, 'escaped breakouts');
+  t.equal(verdictDigest(table.map((s) => verdictKey(detectLdapInjection(s)))), 'c3881621');
+  // An escaped breakout found at every phase of the stride and after long runs without a backslash.
+  for (let pad = 0; pad < 6; pad++) {
+    t.equal(detectLdapInjection(`${'x'.repeat(pad)}\\2a\\29\\28uid=\\2a`)?.rule, 'ldap.escaped-breakout', `after ${pad}`);
+    t.equal(detectLdapInjection(`\\x${'y'.repeat(60 + pad)}\\2a\\29\\28uid=\\2a`)?.rule, 'ldap.escaped-breakout', `after a stray backslash and ${60 + pad}`);
+    t.equal(detectLdapInjection(`${'\\x-'.repeat(30 + pad)}\\2a\\29\\28uid=\\2a`)?.rule, 'ldap.escaped-breakout', `after dense backslashes, ${pad}`);
+  }
+});
