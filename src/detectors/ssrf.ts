@@ -56,6 +56,15 @@ function isSchemeChar(c: number): boolean {
   return isAlpha(c) || isDigit(c) || c === 43 || c === 45 || c === 46 || c === 95;
 }
 
+/**
+ * isSchemeChar as a table (ASCII; 0 above): one load where the chain of comparisons ran on every
+ * colon scanUrls visits (`a: b&`, `'::'` runs: a colon every few characters).
+ */
+const SCHEME_CHAR = new Uint8Array(128);
+(() => {
+  for (let c = 0; c < 128; c++) if (isSchemeChar(c)) SCHEME_CHAR[c] = 1;
+})();
+
 // ---------------------------------------------------------------------------------------------------
 // IPv4
 // ---------------------------------------------------------------------------------------------------
@@ -965,6 +974,14 @@ function withoutTabs(s: string, a: number, b: number): string {
 }
 
 /**
+ * Set by scanUrls when the value may hold `::` (false only if it holds none): detectSsrf clears it
+ * before its scanUrls call, and bareHostsQuick skips its `::` search when it stays false (a native
+ * search for `::` costs ~1 µs/KB where colons are dense, as in `a: b&`, which scanUrls visits anyway).
+ * Other calls of scanUrls (re-readings, scheme-relative references) only set it: a needless search.
+ */
+let urlsDoubleColon = true;
+
+/**
  * Finds `scheme:` occurrences and checks each URL's host(s). `retries`: URLs already re-read without
  * tabs (a re-reading passes the maximum, so it never re-reads again).
  */
@@ -973,19 +990,31 @@ function scanUrls(s: string, trimmedStart: number, retries = 0): Hit | undefined
   let best: Hit | undefined;
   let sawUrl = -1;
   let next = 0;
+  let lastColon = -4;
+  // (Kept here and stored in urlsDoubleColon once, at the end: a store to the module's variable per
+  // colon cost ~1.5 µs/KB on `::x` runs. Returns before the end return high findings, which end
+  // detectSsrf before bareHostsQuick asks.)
+  let doubleColon = false;
   // The next colon is searched from c + 3: one at c + 1 or c + 2 has the colon at c among the two
   // characters before it, so no scheme of two (the rejection below). A colon run paid a native search
   // (~7 ns) and a look-back per colon (~15 µs/KB, 10 times prose), one every third colon now (~4.5).
   // (Filtering each colon by its neighbours inside the search, before the body, cost more than it
   // saved: `http:` runs read +2 µs/KB. The one load below does not.)
   for (let c = s.indexOf(':'); c !== -1; c = colonFrom(s, Math.max(c + 3, next))) {
+    // For bareHostsQuick: a `::` has a colon this loop visits next to a colon (the colons skipped,
+    // at c + 1 and c + 2, stand after a visited one, or before the one at c + 3); a jump past an
+    // authority (`next`, below) may skip one, so it counts as one.
+    // (The colon before c is looked at only when c is three after the last visited one, the only
+    // case where it can be a colon this loop skipped: one load a colon on `a: b&`, not two.)
+    if (!doubleColon && ((c + 1 < n && s.charCodeAt(c + 1) === 58) || (c === lastColon + 3 && s.charCodeAt(c - 1) === 58))) doubleColon = true;
+    lastColon = c;
     // Two characters back: a scheme of two needs both (a load where the look-back below cost ~8 ns
     // a colon on `a: b&` runs).
     if (c < 2) continue;
     const b2 = s.charCodeAt(c - 2);
-    if (!isSchemeChar(b2)) continue;
+    if (b2 >= 128 || SCHEME_CHAR[b2] !== 1) continue;
     const b1 = s.charCodeAt(c - 1);
-    if (!isSchemeChar(b1)) continue;
+    if (b1 >= 128 || SCHEME_CHAR[b1] !== 1) continue;
     // Scheme: letters, digits, `+ - . _` before the colon (32 at most), from its first letter. Each
     // character is loaded once: the walk back notes the leftmost letter (`first`) where a second
     // walk forward to it re-read the run (`0x:/&` runs: ~9 loads a colon, ~6 now).
@@ -993,7 +1022,7 @@ function scanUrls(s: string, trimmedStart: number, retries = 0): Hit | undefined
     let a = c - 2;
     while (a > 0 && c - a < 32) {
       const ch = s.charCodeAt(a - 1);
-      if (!isSchemeChar(ch)) break;
+      if (ch >= 128 || SCHEME_CHAR[ch] !== 1) break;
       a--;
       if (isAlpha(ch)) first = a;
     }
@@ -1044,7 +1073,10 @@ function scanUrls(s: string, trimmedStart: number, retries = 0): Hit | undefined
     }
     // Long authorities are not re-read from their inner colons: each character is scanned a bounded
     // number of times, whatever the density of `scheme:` look-alikes.
-    if (e - p > 64) next = e;
+    if (e - p > 64) {
+      next = e;
+      doubleColon = true;
+    }
     const ce = s.charCodeAt(e);
     if ((ce === 9 || ce === 10 || ce === 13) && retries < MAX_TAB_RETRIES && e - p < 256) {
       // WHATWG parsers (Node's URL, fetch) delete every tab and line break before parsing:
@@ -1101,6 +1133,7 @@ function scanUrls(s: string, trimmedStart: number, retries = 0): Hit | undefined
       if (best?.confidence === 'high') return best;
     }
   }
+  if (doubleColon) urlsDoubleColon = true;
   return best;
 }
 
@@ -1684,6 +1717,114 @@ function scanBareHostsSparse(s: string, mask: number | undefined): Hit | undefin
 }
 
 /**
+ * bareHostsQuick's classes of the ASCII characters: BQ_HOST on those that can stand in a bare host's
+ * host part (no delimiter, no `/ ? # : \`), BQ_DELIM on delimiters (a token starts after one), 0 on
+ * the stops `/ ? # : \`.
+ */
+const BQ_HOST = 1;
+const BQ_DELIM = 2;
+const BQ = new Uint8Array(128);
+(() => {
+  for (let c = 0; c < 128; c++) {
+    const t = BH[c] as number;
+    BQ[c] = t & BH_DELIM ? BQ_DELIM : t & BH_STOP ? 0 : BQ_HOST;
+  }
+})();
+
+/** The ASCII value holds one of `. : / [`, the characters the sparse scan searches for. */
+function hasShape(s: string, mask: number | undefined): boolean {
+  if (mask !== undefined) return (mask & (C.DOT | C.COLON | C.SLASH | C.BRACKET)) !== 0;
+  return s.indexOf('.') !== -1 || s.indexOf(':') !== -1 || s.indexOf('/') !== -1 || s.indexOf('[') !== -1;
+}
+
+/** `::` tokens bareHostsQuick judges before it leaves the value to scanBareHostsSparse. */
+const QUICK_V6_TOKENS = 8;
+
+/** bareHostsQuick could not decide: the caller runs the scan. */
+const UNDECIDED = null;
+
+/**
+ * The bare-host scan's answer for an ASCII value, when it is cheap to know; UNDECIDED otherwise.
+ * Dense punctuation (`</a>`, `a: b&`, `'::'`) puts a shape token every few characters, and both scans
+ * then read every one of them (the sparse scan runs out of credit and walks): ~4-5 µs/KB at 64 KB,
+ * three to four times prose, for no finding or for the first token's.
+ *
+ * Why it is enough: an ASCII token without `::` that is no bracketed host (it does not start with
+ * `[`, or the value holds no `]`) yields a finding only through a host part (from its start to its
+ * first `/ ? # : \`) of four characters or more: a name needs four (shortAsciiName, knownNameAt) and
+ * a dotted quad seven; shorter ones are dropped by scanBareHosts' tests or by bareHostToken (fewer
+ * than three dots). A token starts at the value's start or after a delimiter. So when the value holds
+ * no `[` with a `]` and no host part of four (the first four characters, or a delimiter and four
+ * BQ_HOST after it), only the tokens holding `::` can yield one, judged here,
+ * in order, as scanBareHostsSparse judges them. Such a token yields a bare IPv6 finding (medium as the
+ * whole value, low otherwise) or nothing; once one is found, every later token is outranked (it is
+ * not the whole value: v6Outranked), so the first finding is the answer. Past QUICK_V6_TOKENS tokens
+ * without one (`a::b` C++ runs), the scan decides, from the start.
+ *
+ * The search reads from the end of the earliest window of five not yet ruled out, backwards: a stop
+ * clears the windows through it, a delimiter all but the one it starts, a host character the one it
+ * would have to start. Linear, at most five loads a step and every step moves on; one load in four or
+ * five on `'::'`, `</a>`, `a: b&`, `x:/&0`. Prose gives up at its first word of four letters.
+ */
+function bareHostsQuick(s: string, mask: number | undefined): Hit | undefined | typeof UNDECIDED {
+  const n = s.length;
+  // A token that starts with `[` is a bracketed host only up to a `]` in it (bareHostToken): without
+  // any `]`, such tokens yield nothing, and a `[` further in a token is one more host character.
+  if ((mask === undefined || (mask & C.BRACKET) !== 0) && s.indexOf('[') !== -1 && s.indexOf(']') !== -1) return UNDECIDED;
+  // A host part of four: the value's first four characters, or a delimiter and four after it.
+  let k = 0;
+  while (k < n && k < 4 && BQ[s.charCodeAt(k)] === BQ_HOST) k++;
+  if (k === 4) return UNDECIDED;
+  for (let p = 4; p < n; ) {
+    let t = BQ[s.charCodeAt(p)] as number;
+    if (t !== BQ_HOST) {
+      p += t === BQ_DELIM ? 4 : 5;
+      continue;
+    }
+    t = BQ[s.charCodeAt(p - 1)] as number;
+    if (t !== BQ_HOST) {
+      p += t === BQ_DELIM ? 3 : 4;
+      continue;
+    }
+    t = BQ[s.charCodeAt(p - 2)] as number;
+    if (t !== BQ_HOST) {
+      p += t === BQ_DELIM ? 2 : 3;
+      continue;
+    }
+    t = BQ[s.charCodeAt(p - 3)] as number;
+    if (t !== BQ_HOST) {
+      p += t === BQ_DELIM ? 1 : 2;
+      continue;
+    }
+    if (BQ[s.charCodeAt(p - 4)] === BQ_DELIM) return UNDECIDED;
+    p += 5;
+  }
+  if (!urlsDoubleColon) return undefined;
+  let best: Hit | undefined;
+  let from = 0;
+  let budget = QUICK_V6_TOKENS;
+  for (let k = s.indexOf('::'); k !== -1; k = s.indexOf('::', from)) {
+    if (--budget < 0) return UNDECIDED;
+    // The token around k, and its handling, as in scanBareHostsSparse (`from`: 0 or a token boundary).
+    let a = k;
+    while (a > from && (BH[s.charCodeAt(a - 1)] as number) !== BH_DELIM) a--;
+    const j = tokenEnd(s, a, a + LONG_TOKEN + 1 < n ? a + LONG_TOKEN + 1 : n);
+    from = j;
+    if (j - a > LONG_TOKEN) {
+      from = delimFrom(s, j);
+      continue;
+    }
+    if (tokSeen & (BH_COLON_SLASH | BH_AT) || colonNoPort(s, a, j, tokStop, tokDc)) continue;
+    if (tokStop === a && (tokDc === -1 || v6Outranked(s, a, j, best))) continue;
+    if (j - a === 1) continue;
+    if (shortAsciiName(s, a, j, tokStop, tokDc)) continue;
+    best = better(best, bareHostToken(s, a, j, tokSeen, tokStop, tokDc, false, best === undefined ? 0 : RANK[best.confidence]));
+    if (best !== undefined) return best;
+  }
+  return best;
+}
+
+/**
  * Values without a mask at least this long are tested for non-ASCII natively (Buffer.byteLength, a
  * fixed ~30 ns then ~0.2 ns per character) to take the sparse scan; shorter ones are walked.
  */
@@ -1704,6 +1845,8 @@ export function detectSsrf(value: string, mask?: number): Detection | undefined 
   // is found there (isWholeToken): a note padded with spaces costs no second pass.
   let best: Hit | undefined;
   foldsAlone = 0;
+  // (No colon: no `::`. With one, scanUrls visits the colons and says whether a `::` may be there.)
+  urlsDoubleColon = false;
   if ((mask === undefined || (mask & C.COLON) !== 0) && value.indexOf(':') !== -1) {
     let a = 0;
     while (a < value.length && value.charCodeAt(a) <= 32) a++;
@@ -1720,7 +1863,12 @@ export function detectSsrf(value: string, mask?: number): Detection | undefined 
   // ASCII: every UTF-8 byte count equal to the length means no code unit at or above 0x80 (a lone
   // surrogate counts three bytes).
   const ascii = mask !== undefined ? (mask & C.NONASCII) === 0 : value.length >= SPARSE_MIN && Buffer.byteLength(value, 'utf8') === value.length;
-  if (ascii) best = better(best, scanBareHostsSparse(value, mask));
+  if (ascii) {
+    // (Without `. : / [` the sparse scan ends after its searches, at no cost bareHostsQuick's reading
+    // would beat: it is asked only when one is there. `\x(` runs paid ~0.45 µs/KB for it.)
+    const quick = hasShape(value, mask) ? bareHostsQuick(value, mask) : UNDECIDED;
+    best = better(best, quick === UNDECIDED ? scanBareHostsSparse(value, mask) : quick);
+  }
   else {
     try {
       best = better(best, scanBareHosts(value));

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { detectCodeInjection } from '../../src/detectors/code-injection';
+import { detectCodeInjection, escapesInertContradicted } from '../../src/detectors/code-injection';
 import { C, charMask } from '../../src/charclass';
 import { verdictDigest, verdictKey, verdictTable, pinnedVerdicts } from '../helpers/verdict-table';
 
@@ -771,4 +771,50 @@ t.test('JSFuck: the run search is linear (each character walked once)', async (t
   t.equal(detectCodeInjection(big)?.rule === 'code.jsfuck', false, 'no `][`: not code');
   const one = `${big}x=${jsfuck('return 7')}`;
   t.equal(detectCodeInjection(one)?.rule, 'code.jsfuck', 'found at the end of 1 MB');
+});
+
+// Session 18 (dense punctuation, third round): values with a backslash are gated by escapesInert
+// (no loud escape, no three name characters in a row) before the prefilter walk. Its claim is
+// checked against the prefilter on every value of a seeded table over what quietEscape treats
+// apart (`\u`, `\x` + hex, octal digits with a digit after them, name characters or `\` on either
+// side, non-ASCII, line breaks, U+2028) and the dense units; the digest is the base build's
+// (2ca00a4), with and without the caller's charMask, padded past the gate's lengths too. A scratch
+// differential (base dist against this build, 100k strings, plus the same claim) found no
+// difference; planted errors (no `\u` check, `\` left out of the name class) broke the claim here.
+const S18_PIECES = ['\\', '\\', 'u', 'x', '0', '7', '9', 'a', 'e', '$', '_', 'é', '\n', '\r', '\u2028', '[', "'", '"', '+', '(', ')', '-', '.', '`', ' ', '\\x(', "`\\'(", "-('\\0", 'x[$\\', '\\aa>=', "['", 'top', 'pty.', 'eval', 'eval(', 'this', '\\u0065', '\\x65', '\\e\\v', 'ev\\al(', "'con'+'structor'"];
+
+t.test('dense punctuation: escapesInert never contradicts the prefilter; verdicts pinned (session 18)', async (t) => {
+  const table = verdictTable(1801, S18_PIECES, 3000);
+  const pad = '(-'.repeat(90);
+  const all = table.concat(table.map((s) => pad + s));
+  let wrong = 0;
+  for (const s of all) {
+    if (escapesInertContradicted(s) || escapesInertContradicted(s, charMask(s))) {
+      if (wrong++ < 5) t.fail(`escapesInert holds on ${JSON.stringify(s)}, which the prefilter analyzes`);
+    }
+  }
+  t.equal(wrong, 0, 'no contradiction');
+  const { findings, digest } = pinnedVerdicts(all, (s) => detectCodeInjection(s), (s) => detectCodeInjection(s, charMask(s)));
+  t.equal(findings, 324, 'findings in the table');
+  t.equal(digest, 'b21f1d93');
+  // Loud escapes among punctuation still reach the analysis; the quiet ones in dense runs do not.
+  for (const u of ['\\x(', "`\\'(", "-('\\0", '\\.\\./']) {
+    const s = u.repeat(3000);
+    t.equal(detectCodeInjection(s), undefined, JSON.stringify(u));
+    t.notOk(escapesInertContradicted(s), JSON.stringify(u));
+  }
+  // Escapes loud on their own (`\u`, non-ASCII, line breaks) among punctuation with no name around.
+  for (const e of ['\\u', '\\\u00e9', '\\\n', '\\\r', '\\\u2028', '\\x6', '\\01']) {
+    const s = '(-'.repeat(90) + '(' + e + '(' + '(-'.repeat(90);
+    // (Named by code units: a raw U+2028 in an assertion's name breaks the TAP stream.)
+    const name = `escape ${[...e].map((c) => c.charCodeAt(0).toString(16)).join(' ')} among punctuation`;
+    t.notOk(escapesInertContradicted(s), name);
+    t.notOk(escapesInertContradicted(s, charMask(s)), name + ', masked');
+  }
+  // A sparser alphabet, so that single escapes stand among punctuation only.
+  const sparse = verdictTable(1803, ['\\', 'u', 'x', '0', '7', '$', '(', '-', "'", '[', '+', '\n', 'é', ' ', '\\u', '\\x(', '(-(', "-('", '(-(-(-'], 3000);
+  let sparseWrong = 0;
+  for (const s of sparse.concat(sparse.map((x) => pad + x))) if (escapesInertContradicted(s) || escapesInertContradicted(s, charMask(s))) sparseWrong++;
+  t.equal(sparseWrong, 0, 'no contradiction (sparse alphabet)');
+  t.equal(detectCodeInjection('(-'.repeat(90) + "ev\\al('require(\"child_process\")')")?.confidence, detectCodeInjection("ev\\al('require(\"child_process\")')")?.confidence);
 });

@@ -806,3 +806,28 @@ t.test('dense punctuation: verdicts pinned on a seeded table (session 17 fast pa
   t.equal(detectSsrf('a.svc/x')?.rule, 'ssrf.internal-host');
   t.equal(detectSsrf('http://x.1u.ms/')?.confidence, detectSsrf('http://x.1u.ms/', charMask('http://x.1u.ms/'))?.confidence);
 });
+
+// Session 18 (dense punctuation, third round): bareHostsQuick answers for ASCII values in which no
+// token can hold a host part of four characters (no `[`); only `::` tokens are judged there, the
+// first finding deciding. The digest is the base build's (2ca00a4), with and without the caller's
+// charMask, padded with `</a>` runs past the sparse scan's length. A scratch differential (base dist
+// against this build, 200k strings, and the quick answer against scanBareHostsSparse on every
+// value it decided) found no difference; planted errors (a skip one too long, no `[` test, the `::`
+// note ignored) changed this digest.
+const S18_PIECES = ["'::'", 'a: b&', '</a>', 'x:/&0', '::', ':', '::1', '[', ']', '[::1]', '[0:0:0:0:0:0:0:1]', 'abcd', 'abc', 'a', '.', '/', '\\', '?', '#', '@', ' ', "'", '"', '<', '>', '&', 'localhost', 'x.svc', '.internal', '127.0.0.1', '10.0.0.1:80', 'fe80::1', 'a::b', 'http://', '\t', 'é', '0'];
+
+t.test('dense punctuation: verdicts pinned on a seeded table (session 18 quick bare hosts)', async (t) => {
+  const table = verdictTable(1802, S18_PIECES, 3000);
+  const pad = '</a>'.repeat(45);
+  const all = table.concat(table.map((s) => pad + s));
+  const { findings, digest } = pinnedVerdicts(all, (s) => detectSsrf(s), (s) => detectSsrf(s, charMask(s)));
+  t.equal(findings, 2408, 'findings in the table');
+  t.equal(digest, '255f3281');
+  for (const u of ['</a>', 'a: b&', 'x:/&0']) t.equal(detectSsrf(u.repeat(4000)), undefined, u);
+  t.equal(detectSsrf("'::'".repeat(4000))?.confidence, 'low');
+  // A host part of four after a delimiter, a bracket, a `::` token among the shapes: still read.
+  t.equal(detectSsrf('</a>'.repeat(100) + ' x.svc/a')?.rule, 'ssrf.internal-host');
+  t.equal(detectSsrf('</a>'.repeat(100) + ' [0:0:0:0:0:0:0:1]/')?.rule, 'ssrf.internal-ip');
+  t.equal(detectSsrf('a: b&'.repeat(100) + ' ::1 ')?.rule, 'ssrf.internal-ip');
+  t.equal(detectSsrf('x.svc/a' + 'a: b&'.repeat(100))?.rule, 'ssrf.internal-host');
+});
