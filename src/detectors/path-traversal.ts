@@ -116,7 +116,10 @@ function percentByte(s: string, p: number, end: number): number {
  */
 function percentMayRewrite(s: string, i: number): boolean {
   const d = at(s, i + 1);
-  return hexVal(d) >= 0 || (d | 0x20) === 117;
+  // (Two hex digits: percentByte needs them, its `25` re-encodings included, whose `2` and `5` are
+  // hex digits too. One hex digit then something else was taken for a rewrite: a megabyte of
+  // `%0?.~` sent every `.~%0` token through analyzeToken, ~40 µs/KB of this detector.)
+  return (hexVal(d) >= 0 && hexVal(at(s, i + 2)) >= 0) || (d | 0x20) === 117;
 }
 
 /**
@@ -1141,6 +1144,14 @@ const FS_P = 6; // `p` or `P`: `/proc/` is a crown word
  * PS_STOP (FS_STOP, or a letter after a letter). Built by buildTokenTables from FSEG.
  */
 let PSTEP!: Uint8Array;
+/**
+ * plainSegments' step by the character before (ASCII) instead of the row: PPAIR[(b << 7) | c] is
+ * PSTEP's answer for c in row 1 when b is a letter, row 0 otherwise, but for a `0` (plain: 0), a
+ * `2` or `5` after `x` or `X` (PS_ZERO: the third character of `0x2e`, `0x2f`, `0x5c`) and a
+ * separator after a blank (PS_SEP_BLANK). Built by buildTokenTables.
+ */
+let PPAIR!: Uint8Array;
+const PS_SEP_BLANK = 5;
 const PS_ZERO = 2;
 const PS_SEP = 3;
 const PS_STOP = 4;
@@ -1175,33 +1186,41 @@ function plainSegments(t: string, p: number, hi: number): number {
   let slash = false;
   let back = false;
   let a = p;
-  let st = 0; // 1 after a letter: PSTEP's row
+  // The step is looked up by the character and the one before it (PPAIR), not by the row the last
+  // lookup gave: each lookup then waits only for its own loads, not for the lookup before it. The
+  // pair also names the two events PSTEP's row could not: a `2` or `5` after an `x` (a `0x2e`-like
+  // spelling is asked there, not at every `0`), and a separator after a blank (only that segment
+  // end needs trimming). `x:/&0` had two events every five characters; now one, with no trim loop.
+  let pc = 0; // the character before q (none: a separator, no letter, precedes p)
   const step = PSTEP; // (a local: the module binding is reloaded at every use in the loop)
+  const pair = PPAIR;
   for (let q = p; q < hi; q++) {
     const c = t.charCodeAt(q);
-    const k = c < 128 ? (step[(st << 7) | c] as number) : PS_STOP;
-    if (k < PS_ZERO) {
-      st = k;
-      continue;
-    }
-    st = 0;
+    const k = c < 128 ? (pair[(pc << 7) | c] as number) : PS_STOP;
+    const b = pc;
+    pc = c;
+    if (k < PS_ZERO) continue;
     if (k === PS_ZERO) {
-      // (zeroXRewrites, its spellings' first hex digit, `2` or `5`, asked first.)
-      if (q + 2 < hi) {
-        const d = t.charCodeAt(q + 2);
-        if ((d === 50 || d === 53) && (t.charCodeAt(q + 1) | 0x20) === 120 && zeroXSpells(t, q, hi)) break;
-      }
+      // zeroXRewrites at the `0` two characters back, asked where its first hex digit stands (no
+      // separator between: the same run, the same state, when it stops here rather than there).
+      if (q - 2 >= p && t.charCodeAt(q - 2) === 48 && zeroXSpells(t, q - 2, hi)) break;
       continue;
     }
-    if (k !== PS_SEP || q + 1 >= hi) break;
+    if ((k !== PS_SEP && k !== PS_SEP_BLANK) || q + 1 >= hi) break;
     const nx = t.charCodeAt(q + 1);
     const kn = nx < 128 ? (step[nx] as number) : PS_STOP;
     if (kn === PS_STOP || kn === PS_SEP || (nx | 0x20) === 112) break;
     segs++;
-    // The segment's end once trimmed (NUL to space dropped, as analyzeReading does).
-    let e = q;
-    while (e > a && t.charCodeAt(e - 1) <= 32) e--;
-    if (e > a && !(e - a === 2 && t.charCodeAt(a + 1) === 58)) depth++;
+    if (k === PS_SEP) {
+      // (b, before the separator, is no blank: the segment ends at q untrimmed; a two-character
+      // segment's second character is b.)
+      if (q > a && !(q - a === 2 && b === 58)) depth++;
+    } else {
+      // The segment's end once trimmed (NUL to space dropped, as analyzeReading does).
+      let e = q;
+      while (e > a && t.charCodeAt(e - 1) <= 32) e--;
+      if (e > a && !(e - a === 2 && t.charCodeAt(a + 1) === 58)) depth++;
+    }
     if (c === 47) slash = true;
     else back = true;
     last = q;
@@ -1825,6 +1844,17 @@ function buildTokenTables(): void {
       PSTEP[(row << 7) | c] = k === FS_LETTER || k === FS_P ? (row === 1 ? PS_STOP : 1) : k === FS_OTHER || k === FS_BLANK ? 0 : k === FS_ZERO ? PS_ZERO : k === FS_SEP ? PS_SEP : PS_STOP;
     }
   }
+  PPAIR = new Uint8Array(128 * 128);
+  for (let b = 0; b < 128; b++) {
+    const row = FSEG[b] === FS_LETTER || FSEG[b] === FS_P ? 1 : 0;
+    for (let c = 0; c < 128; c++) {
+      let k = PSTEP[(row << 7) | c] as number;
+      if (k === PS_ZERO) k = 0; // a `0` is plain here (not a letter: row 0 after it, as PSTEP's)
+      else if (k === PS_SEP && b <= 32) k = PS_SEP_BLANK;
+      if ((b | 0x20) === 120 && (c === 50 || c === 53)) k = PS_ZERO;
+      PPAIR[(b << 7) | c] = k;
+    }
+  }
   for (const w of CROWN_STRINGS) crownStartShape(w);
   for (const w of GLUED_ROOTS) crownStartShape(w);
   SEP_DOT = new Uint8Array(65536);
@@ -2446,7 +2476,7 @@ export function detectPathTraversal(value: string, mask?: number): Detection | u
   const colon = mayColon || (mayScanned < n && value.indexOf(':', mayScanned) !== -1);
   // The first NUL: in what firstMayToken read when it saw one there (found at once), else after it.
   const nulAt = mayNul ? value.indexOf('\0') : mayScanned < n && mayHoldNul(mask) ? value.indexOf('\0', mayScanned) : -1;
-  const wrapper = colon ? scanWrappers(value) : undefined;
+  const wrapper = colon && (mayScanned < n || mayLetterPair) ? scanWrappers(value) : undefined;
   if (wrapper === undefined && from === n && nulAt === -1) return undefined;
   // (No leading token to end here: the value does not start like a path, so detectFull's lead
   // test, the only other reader of `nulAt`, does not pass.)
@@ -2464,6 +2494,13 @@ let mayTokenEnd = 0;
 let mayScanned = 0;
 let mayColon = false;
 let mayNul = false;
+/**
+ * Whether what the last nextMayToken call read (without highOnly) held two ASCII letters in a row,
+ * exact when it read the whole value and true otherwise. Every wrapper name scanWrappers compares
+ * ends with two letters before its last character (wrapperShape), so a value without them names none:
+ * colon runs without letters (`'::'`, `a: b&`) had every colon looked at (~1.5 µs/KB).
+ */
+let mayLetterPair = true;
 
 /** nextMayToken from the value's start, after the caller's mask (when given) had its say. */
 function firstMayToken(value: string, mask: number | undefined, askedStart = -1, askedEnd = -1): number {
@@ -2477,9 +2514,39 @@ function firstMayToken(value: string, mask: number | undefined, askedStart = -1,
     mayTokenEnd = mayScanned = n;
     mayColon = (mask & C.COLON) !== 0;
     mayNul = false;
+    mayLetterPair = true;
     return n;
   }
-  return nextMayToken(value, 0, false, askedStart, askedEnd);
+  // The tokens before the first `/ \\ % . 0` or unit above ASCII are passed by nextMayToken unasked
+  // (none is `interesting`): found here first in one tight loop, which notes only kinds and pairs.
+  // Colon-and-letter runs (`a: b&`, `'::'`) that reach this detector without a mask, made of one- and
+  // two-character tokens, cost nextMayToken's steps per token (~4 µs/KB; ~1.5 here).
+  const nt = NT_TABLE ?? buildNtTable();
+  let acc = 0;
+  let pairs = 0;
+  let prev = 0;
+  let j = 0;
+  for (; j < n; j++) {
+    const t = (nt[value.charCodeAt(j)] as number) ^ NT_HIGH;
+    if ((t & NT_INTERESTING) !== 0) break;
+    pairs |= prev & (t >> 16);
+    acc |= t;
+    prev = t;
+  }
+  if (j === n) {
+    mayTokenEnd = mayScanned = n;
+    mayColon = (acc & NT_COLON) !== 0;
+    mayNul = (acc & NT_NUL) !== 0;
+    mayLetterPair = (pairs & NT_LET) !== 0;
+    return n;
+  }
+  // From the start of the token that holds it, with what was read before it added to the notes.
+  while (j > 0 && ((nt[value.charCodeAt(j - 1)] as number) & NT_BOUND) === 0) j--;
+  const from = nextMayToken(value, j, false, askedStart, askedEnd);
+  if ((acc & NT_COLON) !== 0) mayColon = true;
+  if ((acc & NT_NUL) !== 0) mayNul = true;
+  if ((pairs & NT_LET) !== 0) mayLetterPair = true;
+  return from;
 }
 
 /**
@@ -2502,6 +2569,8 @@ const NT_COLON = 128;
 const NT_X = 256;
 const NT_DOT2 = 512;
 const NT_BACK = 1024;
+/** A `.` again, paired only before `2`, `5`, `i` or `I` (tokenMustAsk: `..2f`, `..5c`, `.ini`). */
+const NT_DOT25 = 2048;
 const NT_BOUND = 1 << 30;
 /** detectFull's `interesting`: `/ \ % . 0` or a unit above ASCII. */
 const NT_INTERESTING = NT_PCT | NT_ZERO | NT_DOT | NT_SEP | NT_HIGH;
@@ -2525,14 +2594,14 @@ function buildNtTable(): Int32Array {
         nt[c] = (nt[c] as number) | NT_X;
         w(c, NT_ZERO); // x
       }
-      if (l === 105) w(c, NT_DOT); // i
+      if (l === 105) w(c, NT_DOT | NT_DOT25); // i
     }
     if (c >= 48 && c <= 57) w(c, NT_PCT);
-    if (c === 50 || c === 53) w(c, NT_X); // 2, 5
+    if (c === 50 || c === 53) w(c, NT_X | NT_DOT25); // 2, 5
   }
   nt[37] = NT_PCT;
   nt[48] = (nt[48] as number) | NT_ZERO;
-  nt[46] = NT_DOT | NT_DOT2 | (NT_DOT << 16);
+  nt[46] = NT_DOT | NT_DOT2 | NT_DOT25 | ((NT_DOT | NT_SEP) << 16);
   nt[47] = NT_SEP;
   nt[92] = NT_SEP | NT_BACK | ((NT_DOT2 | NT_BACK) << 16);
   nt[0] = NT_NUL;
@@ -2559,9 +2628,17 @@ function nextMayToken(value: string, start: number, highOnly: boolean, askedStar
   const nt = NT_TABLE ?? buildNtTable();
   const n = value.length;
   let all = 0; // the kinds of every token read
+  let allPairs = 0; // the pairs of every token read (mayLetterPair)
   let j = start;
+  // Each character is loaded once: the load that ends a run of boundaries starts the token, and the
+  // boundary that ends a token is passed without a second look (on `</a>x`, `%'\\;` or `-('\\0`,
+  // one- to three-character tokens, the loads at the token edges were half of this loop's).
   for (;;) {
-    while (j < n && ((nt[value.charCodeAt(j)] as number) & NT_BOUND) !== 0) j++;
+    let t = 0;
+    for (; j < n; j++) {
+      t = (nt[value.charCodeAt(j)] as number) ^ NT_HIGH;
+      if ((t & NT_BOUND) === 0) break;
+    }
     if (j >= n) break;
     if (highOnly && j >= leadSpanStart && j < leadSpanEnd) {
       // Inside the leading token's plain run: its tokens cannot be high (spanSkip).
@@ -2571,42 +2648,48 @@ function nextMayToken(value: string, start: number, highOnly: boolean, askedStar
         continue;
       }
     }
-    if (value.charCodeAt(j) >= 0x80) {
+    if ((t & NT_HIGH) !== 0) {
       // Tokens that start above ASCII and that plainToken would pass, in one read.
       const e = plainTokenEnd(value, j, n);
       if ((plainSeen & (1 << PL_COLON)) !== 0) all |= NT_COLON;
       if ((plainSeen & (1 << PL_NUL)) !== 0) all |= NT_NUL;
       if (e >= 0) {
+        allPairs |= NT_LET; // (letter pairs unread: taken as present)
         j = e;
         continue;
       }
     }
     const ts = j;
-    let acc = 0;
+    let acc = t;
     let pairs = 0;
-    let prev = 0;
-    for (; j < n; j++) {
-      const t = (nt[value.charCodeAt(j)] as number) ^ NT_HIGH;
-      if ((t & NT_BOUND) !== 0) break;
-      pairs |= prev & (t >> 16);
-      acc |= t;
-      prev = t;
+    let prev = t;
+    for (j++; j < n; j++) {
+      const u = (nt[value.charCodeAt(j)] as number) ^ NT_HIGH;
+      if ((u & NT_BOUND) !== 0) break;
+      pairs |= prev & (u >> 16);
+      acc |= u;
+      prev = u;
     }
     all |= acc;
-    if (j - ts < 3 || (acc & NT_INTERESTING) === 0) continue;
+    allPairs |= pairs;
+    const te = j++; // (s[te] is a boundary, or te is the value's end)
+    if (te - ts < 3 || (acc & NT_INTERESTING) === 0) continue;
     if (highOnly && !mayBeHigh(acc, pairs)) continue;
-    if (!tokenMustAsk(value, ts, j, acc, pairs) || (ts === askedStart && j === askedEnd)) continue;
-    if ((acc & NT_HIGH) !== 0 && plainToken(value, ts, j)) continue;
-    if (tokenMayHit(value, ts, j, false)) {
-      mayTokenEnd = mayScanned = j;
+    if (!tokenMustAsk(value, ts, te, acc, pairs) || (ts === askedStart && te === askedEnd)) continue;
+    if ((acc & NT_HIGH) !== 0 && plainToken(value, ts, te)) continue;
+    if (tokenMayHit(value, ts, te, false)) {
+      mayTokenEnd = mayScanned = te;
       mayColon = (all & NT_COLON) !== 0;
       mayNul = (all & NT_NUL) !== 0;
+      mayLetterPair = true;
       return ts;
     }
   }
   mayTokenEnd = mayScanned = n;
   mayColon = (all & NT_COLON) !== 0;
   mayNul = (all & NT_NUL) !== 0;
+  // (With highOnly, spanSkip passes characters unread.)
+  mayLetterPair = highOnly || (allPairs & NT_LET) !== 0;
   return n;
 }
 
@@ -2640,14 +2723,23 @@ function mayBeHigh(acc: number, pairs: number): boolean {
  * segment needs a dot and a separator first (asked here).
  */
 function tokenMustAsk(s: string, a: number, b: number, acc: number, pairs: number): boolean {
-  if ((acc & (NT_HIGH | NT_NUL)) !== 0 || (pairs & (NT_PCT | NT_DOT)) !== 0) return true;
+  if ((acc & (NT_HIGH | NT_NUL)) !== 0 || (pairs & NT_PCT) !== 0) return true;
+  // A `..` (or `.i`) asks when the token has a separator, two letters in a row, or a dot before a
+  // `2`, `5` or `i`. Without them it finds nothing: one segment of dots climbs from nowhere, a glued
+  // root or `.ini` needs two letters in a row, and the rewrite a dot run allows is `..2f`/`..5c`
+  // (exhaustively: every such token of up to 5-8 characters over alphabets of the characters that
+  // matter, in 18 contexts, verdicts equal to an inert token's). Dense dot units (`.. x`, `~..(`,
+  // `#_?..`) sent every 3-5-character token through analyzeToken (~25-35 µs/KB of this detector).
+  if ((pairs & NT_DOT) !== 0 && ((acc & NT_SEP) !== 0 || (pairs & (NT_LET | NT_DOT25)) !== 0)) return true;
   if ((acc & NT_SEP) !== 0) {
     if ((pairs & (NT_LET | NT_DOT2)) !== 0) return true;
     const c0 = s.charCodeAt(a);
     const c1 = at(s, a + 1);
     if ((c1 === 58 && isAlnum(c0)) || (c0 === 92 && c1 === 92)) return true;
-    // A hidden first segment (`/.x`) of an absolute path.
-    if ((acc & NT_DOT) !== 0 && (c0 === 47 || c0 === 92)) return true;
+    // A hidden first segment (`/.x`) of an absolute path: a dot right after a separator (the NT_SEP
+    // pair; segmentMayHit trims a segment's end only). A dot elsewhere sent every `/a.` token of
+    // `/a.[{` through tokenMayHit (~15 µs/KB of this detector).
+    if ((pairs & NT_SEP) !== 0 && (c0 === 47 || c0 === 92)) return true;
   }
   // (`0x`, then two hex digits spelling `.`, `/` or `\\`: the first a `2` or `5`.)
   if ((pairs & (NT_ZERO | NT_X)) === (NT_ZERO | NT_X)) {

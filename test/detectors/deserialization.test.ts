@@ -593,3 +593,18 @@ t.test('dense punctuation: verdicts pinned on a seeded table (session 17 fast pa
   // Without a mask, an ASCII value takes the ASCII routes (the `AAEAAAD/////` search whole).
   t.equal(detectDeserialization('//'.repeat(32768)), undefined);
 });
+
+t.test('session 18 (hA3): colon and 0005 scans by their last character: verdicts pinned from before them', async (t) => {
+  // anyPhpColon steps over a colon-dense stretch by what its O/C/a/s, colon, digit-or-+ window's last
+  // character allows, and the `0005` tail of a hex Java header is looked for the same way: both
+  // only on long values (the long route). Digest computed with the build before them (2ca00a4) over
+  // the same generated table, with and without the mask. Stepping past `O C a s` by 3, or past a
+  // `0` by 2, changes it.
+  const PIECES = ["x:/&0x:/&0x:/&0x:/&0x:/&0x:/&0x:/&0x:/&0x:/&0x:/&0x:/&0x:/&0x:/&0x:/&0x:/&0x:/&0x:/&0x:/&0x:/&0x:/&0x:/&0x:/&0x:/&0x:/&0", "'::''::''::''::''::''::''::''::''::''::''::''::''::''::''::''::''::''::''::''::''::''::''::''::''::''::''::''::''::''::'", "a: b&a: b&a: b&a: b&a: b&a: b&a: b&a: b&a: b&a: b&a: b&a: b&a: b&a: b&a: b&a: b&a: b&a: b&a: b&a: b&a: b&a: b&a: b&a: b&", "a: b&", "x:/&0", "'::'", ":", "0", "5", "00", "000", "0005", "aced", "ACED", "AcEd", "aced0005", "ACED0005ab", "O:", "a:", "s:", "C:", ":1", ":+", "O:8:\"stdClass\":0:{}", "a:1:{i:0;i:1;}", "s:5:\"hello\";", "C:3:\"Foo\":0:{}", "O:+8:\"x\":0:{}", "rO0AB", "Tzo4OiJzdGRDbGFzcyI6MDp7fQ==", "gASV", "gAJjb3MKc3lzdGVtCnEAWAIAAABpZHEBhXECUnEDLg==", " ", "&", "{", "}", ";", "\"", "-('\\0", "::1 "];
+  t.same(pinnedVerdicts(verdictTable(1802, PIECES, 3000), (s) => detectDeserialization(s), (s) => detectDeserialization(s, charMask(s))), { findings: 2157, digest: '50b0bf41' });
+  // The dense shapes keep their verdicts; a header or a serialize() value inside them is found.
+  for (const u of ['x:/&0', "'::'", 'a: b&', '::1 ', '0']) t.equal(detectDeserialization(u.repeat(4000)), undefined, u);
+  t.equal(detectDeserialization('x:/&0'.repeat(4000) + ' aced0005abcd')?.confidence, 'high');
+  t.equal(detectDeserialization('a: b&'.repeat(4000) + 'O:8:"stdClass":0:{}')?.confidence, 'high');
+  t.equal(detectDeserialization("'::'".repeat(4000) + 'O:8:"stdClass":0:{}' + "'::'".repeat(4000))?.confidence, 'high');
+});

@@ -2,6 +2,7 @@ import t from 'tap';
 import { detectPathTraversal } from '../../src/detectors/path-traversal';
 import { charMask } from '../../src/charclass';
 import { prng } from '../helpers/prng';
+import { verdictDigest, verdictTable, pinnedVerdicts } from '../helpers/verdict-table';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -933,4 +934,140 @@ t.test('plain segments and the leading token\'s plain run (session 17, hA2): ver
   // path has every token read (the run was noted by the previous call).
   detectPathTraversal('x:/&0'.repeat(50));
   t.equal(detectPathTraversal('-'.repeat(30) + ' c:/x ' + '-'.repeat(300))?.confidence, 'medium');
+});
+
+t.test('session 18 (hA3): token scan, letter-pair wrapper gate, plain-segment pairs: verdicts pinned from before them', async (t) => {
+  // nextMayToken loads each character once; firstMayToken finds the first `/ \\ % . 0` or unit above
+  // ASCII in a tight loop first; scanWrappers is skipped when the value holds no two ASCII letters in
+  // a row; plainSegments steps by the character pair (a `0x2e`-like spelling asked at its `2`/`5`,
+  // only a separator after a blank trimmed). Digests computed with the build before them (2ca00a4)
+  // over the same generated tables, with and without the mask; the third keys the reason too (the
+  // climb count). Taking the `0` out of the first-interesting test, skipping scanWrappers always,
+  // treating a separator after a blank as plain or a two-character `x:` segment as deep, or asking
+  // only `0x2…` spellings each changes a digest.
+  const PIECES = ["a: b&", "'::'", "</a>x", "%'\\;", "`\\'(", "-('\\0", "x:/&0", "x:/0", ":", "::", " ", "&", "'", "<", ">", "(", "a", "b", "ab", "x", "X", "0", "2", "5", "0x", "0x2e", "0x2f", "0X5C", "0x25", "x2", "/", "\\", "\t", "\u0000", "..", "../", "%2e", "%", ".", "p", "/p", "/proc/", "etc/passwd", "php://", "PHP://", "zip://", "phar://", "data://text/", "compress.bzip2://", "jar:file:", "file:/", "netdoc:/", "ogg://", "c:\\", "x:/", "c:boot.ini", "/a/b/", " /", "x:\\", "\u00e9", "\uff0e", "\u2215", "_history", ".env", "..;", "q:"];
+  const PLAIN = ["&", "0", "x", "X", ":", "/", "\\", " ", "\t", "\u0000", "-", "$", "1", "2", "5", "a", "B", "p", ";", "=", ",", "(", "*", "0x", "x2", "x5", "0x2e0x2e", "0x2f", "0X2E", "0x5c", "0x2g", "%2e%2e", "..", "../", "..\\", "..;/", "\u00e9", ".", "%", "x:/&0", "/proc/", "etc/passwd", "var/task", ".env", "_history", "php://", "jar:file:", " /", " \\", "\t/", "a:/", "x:\\", "0x2e0x2e0x2f", "etc0x2fpasswd"];
+  const STARTS = ["x:/", "c:\\", "/a/b/", "/a/proc//", "c:/b/etc/ /", "\\x/y/", "/etc/", "/usr/x/", "\\\\srv\\s\\", "~/a/", "a:/b/c/", "", "X:\\", "- ", "q=", "a b "];
+  const table1 = verdictTable(1801, PIECES, 4000);
+  t.same(pinnedVerdicts(table1, (s) => detectPathTraversal(s), (s) => detectPathTraversal(s, charMask(s))), { findings: 2986, digest: '41072191' });
+  const table2 = verdictTable(1803, PLAIN, 4000).map((s, i) => STARTS[i % STARTS.length] + s);
+  t.same(pinnedVerdicts(table2, (s) => detectPathTraversal(s), (s) => detectPathTraversal(s, charMask(s))), { findings: 3399, digest: '1be0b7f1' });
+  // Leading drive and absolute paths made of plain segments, then climbs (plainSegments' depth).
+  const r = prng(1804);
+  const pick = (a: readonly string[]): string => a[Math.floor(r() * a.length)]!;
+  const P_STARTS = ['x:/', 'c:\\', '/a/b/', '/a/proc//', 'c:/b/etc/ /', '\\x/y/', '/usr/x/', '~/a/', 'a:/b/c/', 'X:\\'];
+  const P_PLAIN = ['&', '0', 'x', 'X', ':', ' ', '\t', '\0', '-', '$', '1', '2', '5', 'a', 'B', ';', '=', ',', '(', '*', '0x', 'x2', 'x5'];
+  const P_ODD = ['0x2e0x2e', '0x2f', '0X2E', '0x5c', '0x5C', '0x2g', '0x25', 'p', '%2e', '..', '\u00e9', '.'];
+  const P_TAIL = ['../', '..\\', '..;/', '%2e%2e/', '0x2e0x2e/'];
+  const table3: string[] = [];
+  for (let i = 0; i < 4000; i++) {
+    let s = pick(P_STARTS);
+    const k = 1 + Math.floor(r() * 12);
+    for (let q = 0; q < k; q++) {
+      const l = Math.floor(r() * 5);
+      for (let z = 0; z < l; z++) s += r() < 0.08 ? pick(P_ODD) : pick(P_PLAIN);
+      s += r() < 0.8 ? '/' : '\\';
+    }
+    const c = Math.floor(r() * 9);
+    for (let q = 0; q < c; q++) s += pick(P_TAIL);
+    if (r() < 0.5) s += pick(P_PLAIN) + pick(P_ODD);
+    table3.push(s);
+  }
+  const key = (d: { rule: string; confidence: string; reason: string } | undefined): string => (d === undefined ? '-;' : `${d.rule}|${d.confidence}|${d.reason};`);
+  const keys: string[] = [];
+  let findings = 0;
+  for (const s of table3) {
+    const d = detectPathTraversal(s);
+    if (d !== undefined) findings++;
+    keys.push(key(d), key(detectPathTraversal(s, charMask(s))));
+  }
+  t.same({ findings, digest: verdictDigest(keys) }, { findings: 3928, digest: 'dd75370d' });
+  // Colon runs without two letters in a row name no wrapper; with them, or past an interesting
+  // token, the wrapper is still found.
+  t.equal(detectPathTraversal("'::'".repeat(5000)), undefined);
+  t.equal(detectPathTraversal('a: b&'.repeat(5000)), undefined);
+  t.equal(detectPathTraversal("'::'".repeat(5000) + 'php://filter')?.rule, 'path.stream-wrapper');
+  t.equal(detectPathTraversal('</a>x'.repeat(500) + ' jar:file:x')?.rule, 'path.file-url');
+});
+
+t.test('session 18 (hA3): a `..` token without separator, letter pair or dot before 2/5/i is not asked: verdicts pinned from before', async (t) => {
+  // tokenMustAsk no longer asks a token for its `..` (or `.i`) alone: with no separator, no two
+  // letters in a row and no dot before `2`, `5` or `i`, analyzeToken finds nothing in it (checked
+  // exhaustively over several alphabets before the change, in 18 contexts). Every token of 3-4
+  // characters over the characters that matter, alone, after another token and twice, and glued
+  // roots, climbs and rewrites next to it; digest (reason keyed) from 2ca00a4. Dropping the dot
+  // before `2`/`5`, the letter pairs or the separator from the test changes it.
+  const AL = ['.', 'x', '2', 'f', '5', 'c', 'i', 'n', ';', '0', 'X'];
+  const table: string[] = [];
+  const rec = (w: string): void => {
+    if (w.length >= 3) table.push(w, 'q ' + w, w + ' ' + w + ' x');
+    if (w.length < 4) for (const c of AL) rec(w + c);
+  };
+  rec('');
+  for (const w of ['..etcpasswd', '....web-inf', '..inetpub', 'x..boot.ini', '..\\..', '../..', 'a..b/c', '..;/x', '.../...', '..2f..2fetc', '..5C..5cwin.ini', '.ini', 'win.ini']) table.push(w, 'q ' + w, w + ' ' + w + ' x');
+  const key = (d: { rule: string; confidence: string; reason: string } | undefined): string => (d === undefined ? '-;' : `${d.rule}|${d.confidence}|${d.reason};`);
+  const keys: string[] = [];
+  let findings = 0;
+  for (const s of table) {
+    const d = detectPathTraversal(s);
+    if (d !== undefined) findings++;
+    keys.push(key(d), key(detectPathTraversal(s, charMask(s))));
+  }
+  t.same({ findings, digest: verdictDigest(keys) }, { findings: 37, digest: '77d30af' });
+  for (const u of ['.. x', '~..(', '#_?..', ';..0']) t.equal(detectPathTraversal(u.repeat(3000)), undefined, u);
+  t.equal(detectPathTraversal('~..('.repeat(3000) + ' ..2f..2fetc0x2fpasswd')?.confidence, 'high');
+});
+
+t.test('session 18 (hA3): a `%` counts as a possible rewrite only before two hex digits or `u`: verdicts pinned from before', async (t) => {
+  // percentMayRewrite asked one hex digit; percentByte needs two (its `25` re-encodings are hex
+  // digits too), so `%0?` is kept as it is. Every token of 1-4 characters over the characters that
+  // matter in four contexts, and %u / overlong / re-encoded spellings; digest (reason keyed) from
+  // 2ca00a4 (an exhaustive comparison over 8.9M strings of up to 5 characters in 11 contexts showed
+  // no difference). Asking for the second digit one place too far, or taking only a lower-case `u`,
+  // changes it.
+  const AL = ['%', '0', '2', '5', 'u', 'U', 'f', 'e', '.', '/', 'c'];
+  const table: string[] = [];
+  const rec = (w: string): void => {
+    if (w.length >= 1) table.push('q ' + w, '/a/' + w, '..' + w, w + ' ' + w);
+    if (w.length < 4) for (const c of AL) rec(w + c);
+  };
+  rec('');
+  for (const w of ['%u002e%u002e%u2215x', '%U002E%U002E/etc', '%c0%ae%c0%ae/x', '%252e%252e/x', '%2e%2e%5cx', '%U2215..%U2215..%U2215x', '%0?.~']) table.push('q ' + w, '/a/' + w, w + ' ' + w);
+  const key = (d: { rule: string; confidence: string; reason: string } | undefined): string => (d === undefined ? '-;' : `${d.rule}|${d.confidence}|${d.reason};`);
+  const keys: string[] = [];
+  let findings = 0;
+  for (const s of table) {
+    const d = detectPathTraversal(s);
+    if (d !== undefined) findings++;
+    keys.push(key(d), key(detectPathTraversal(s, charMask(s))));
+  }
+  t.same({ findings, digest: verdictDigest(keys) }, { findings: 2309, digest: 'e89fcd69' });
+  t.equal(detectPathTraversal('%0?.~'.repeat(3000)), undefined);
+});
+
+t.test('session 18 (hA3): a token that starts with a separator asks for a hidden segment only with a dot right after a separator: verdicts pinned from before', async (t) => {
+  // tokenMustAsk asked every such token with a dot anywhere (`/a.`); a hidden first segment starts
+  // right after a separator (segmentMayHit trims a segment's end only). Every token of 2-4
+  // characters that starts with a separator, over the characters that matter, in three contexts,
+  // and hidden names; digest (reason keyed) from 2ca00a4 (an exhaustive comparison over 21M strings
+  // of up to 6 characters over / \\ . a x : ; 0 - 2 c in 11 contexts showed no difference). Taking
+  // only `/` as the start, or the pair after `\\` only, changes it.
+  const AL = ['/', '\\', '.', 'a', 'x', ':', '0', '\u0001', 'c', 's', 'h'];
+  const table: string[] = [];
+  const rec = (w: string): void => {
+    if (w.length >= 2 && (w[0] === '/' || w[0] === '\\')) table.push('q ' + w, w + ' ' + w, 'x:/ ' + w);
+    if (w.length < 4) for (const c of AL) rec(w + c);
+  };
+  rec('');
+  for (const w of ['/.ssh', '/a/.git/x', '\\.aws', '/\u0001.x', '/x./.y', '/.bash_history', '/a.[{/a.']) table.push('q ' + w, w + ' ' + w, 'x:/ ' + w);
+  const key = (d: { rule: string; confidence: string; reason: string } | undefined): string => (d === undefined ? '-;' : `${d.rule}|${d.confidence}|${d.reason};`);
+  const keys: string[] = [];
+  let findings = 0;
+  for (const s of table) {
+    const d = detectPathTraversal(s);
+    if (d !== undefined) findings++;
+    keys.push(key(d), key(detectPathTraversal(s, charMask(s))));
+  }
+  t.same({ findings, digest: verdictDigest(keys) }, { findings: 3326, digest: 'ebe1c047' });
+  t.equal(detectPathTraversal('/a.[{'.repeat(3000)), undefined);
 });
