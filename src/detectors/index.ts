@@ -103,8 +103,11 @@ export const DETECTORS: readonly DetectorEntry[] = Object.freeze([
   // P_SHELL character (SHELL_CHAR_CLASSES) and none of the blanks its plainClean looks for (space,
   // tab, `+`; SPACE also holds VT and FF: wider): plainClean is then true without reading a word
   // (no blank at all, or none in the first 41 characters). `SKU-1000`, ISO dates, `a/b/c.json`,
-  // URLs without a query skip the call (~40 ns each). A `+` with none of `needs` stays skipped.
-  { class: 'shell', value: detectShellInjection, needs: SHELL, needsAlso: SHELL_CHAR_CLASSES | C.SPACE | C.PLUS },
+  // URLs without a query skip the call (~40 ns each). A `+` with none of `needs` stays skipped. `=`
+  // lets through an option with its program and nothing else (`-oProxyCommand=id`, `--upload-pack=id`,
+  // `ssh://-oProxyCommand=id/x`): argumentInjection reads those; other values with `=` and none of the
+  // rest return at the detector's first mask test.
+  { class: 'shell', value: detectShellInjection, needs: SHELL, needsAlso: SHELL_CHAR_CLASSES | C.SPACE | C.PLUS | C.EQ },
   { class: 'xss', value: detectXss, needs: C.LT | C.COLON | C.SQUOTE | C.DQUOTE | C.BRACE | C.PAREN | C.BACKTICK | C.NONASCII | C.EQ | C.CTRL | C.AMP },
   { class: 'path-traversal', value: detectPathTraversal, needs: C.DOT | C.SLASH | C.BSLASH | C.COLON | C.CTRL | C.NONASCII | C.PERCENT },
   { class: 'ssrf', value: detectSsrf, needs: C.COLON | C.DOT | C.SLASH | C.BSLASH | C.NONASCII | C.PERCENT },

