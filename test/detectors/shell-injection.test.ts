@@ -982,7 +982,7 @@ t.test('argument injection: options that make git, ssh, tar, find, zip, sendmail
     t.equal(detectShellInjection(v, charMask(v)), undefined, v);
   }
   // Through the engine, whose gate is the detector's needsAlso.
-  const engine = createEngine({ log: false });
+  const engine = createEngine();
   for (const v of ['-oProxyCommand=id', 'ssh://-oProxyCommand=id/x', '--upload-pack=id']) {
     const verdict = engine.inspect({ method: 'GET', path: '/x', sources: [{ kind: 'query', path: 'query', value: { repo: v } }] });
     t.equal(verdict.action, 'block', v);
