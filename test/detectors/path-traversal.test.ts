@@ -2,7 +2,7 @@ import t from 'tap';
 import { detectPathTraversal } from '../../src/detectors/path-traversal';
 import { charMask } from '../../src/charclass';
 import { prng } from '../helpers/prng';
-import { verdictDigest, verdictTable, pinnedVerdicts } from '../helpers/verdict-table';
+import { pinnedVerdicts, reasonKey, verdictTable } from '../helpers/verdict-table';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -973,15 +973,7 @@ t.test('session 18 (hA3): token scan, letter-pair wrapper gate, plain-segment pa
     if (r() < 0.5) s += pick(P_PLAIN) + pick(P_ODD);
     table3.push(s);
   }
-  const key = (d: { rule: string; confidence: string; reason: string } | undefined): string => (d === undefined ? '-;' : `${d.rule}|${d.confidence}|${d.reason};`);
-  const keys: string[] = [];
-  let findings = 0;
-  for (const s of table3) {
-    const d = detectPathTraversal(s);
-    if (d !== undefined) findings++;
-    keys.push(key(d), key(detectPathTraversal(s, charMask(s))));
-  }
-  t.same({ findings, digest: verdictDigest(keys) }, { findings: 3928, digest: 'dd75370d' });
+  t.same(pinnedVerdicts(table3, (s) => detectPathTraversal(s), (s) => detectPathTraversal(s, charMask(s)), reasonKey), { findings: 3928, digest: 'dd75370d' });
   // Colon runs without two letters in a row name no wrapper; with them, or past an interesting
   // token, the wrapper is still found.
   t.equal(detectPathTraversal("'::'".repeat(5000)), undefined);
@@ -1005,15 +997,7 @@ t.test('session 18 (hA3): a `..` token without separator, letter pair or dot bef
   };
   rec('');
   for (const w of ['..etcpasswd', '....web-inf', '..inetpub', 'x..boot.ini', '..\\..', '../..', 'a..b/c', '..;/x', '.../...', '..2f..2fetc', '..5C..5cwin.ini', '.ini', 'win.ini']) table.push(w, 'q ' + w, w + ' ' + w + ' x');
-  const key = (d: { rule: string; confidence: string; reason: string } | undefined): string => (d === undefined ? '-;' : `${d.rule}|${d.confidence}|${d.reason};`);
-  const keys: string[] = [];
-  let findings = 0;
-  for (const s of table) {
-    const d = detectPathTraversal(s);
-    if (d !== undefined) findings++;
-    keys.push(key(d), key(detectPathTraversal(s, charMask(s))));
-  }
-  t.same({ findings, digest: verdictDigest(keys) }, { findings: 37, digest: '77d30af' });
+  t.same(pinnedVerdicts(table, (s) => detectPathTraversal(s), (s) => detectPathTraversal(s, charMask(s)), reasonKey), { findings: 37, digest: '77d30af' });
   for (const u of ['.. x', '~..(', '#_?..', ';..0']) t.equal(detectPathTraversal(u.repeat(3000)), undefined, u);
   t.equal(detectPathTraversal('~..('.repeat(3000) + ' ..2f..2fetc0x2fpasswd')?.confidence, 'high');
 });
@@ -1033,15 +1017,7 @@ t.test('session 18 (hA3): a `%` counts as a possible rewrite only before two hex
   };
   rec('');
   for (const w of ['%u002e%u002e%u2215x', '%U002E%U002E/etc', '%c0%ae%c0%ae/x', '%252e%252e/x', '%2e%2e%5cx', '%U2215..%U2215..%U2215x', '%0?.~']) table.push('q ' + w, '/a/' + w, w + ' ' + w);
-  const key = (d: { rule: string; confidence: string; reason: string } | undefined): string => (d === undefined ? '-;' : `${d.rule}|${d.confidence}|${d.reason};`);
-  const keys: string[] = [];
-  let findings = 0;
-  for (const s of table) {
-    const d = detectPathTraversal(s);
-    if (d !== undefined) findings++;
-    keys.push(key(d), key(detectPathTraversal(s, charMask(s))));
-  }
-  t.same({ findings, digest: verdictDigest(keys) }, { findings: 2309, digest: 'e89fcd69' });
+  t.same(pinnedVerdicts(table, (s) => detectPathTraversal(s), (s) => detectPathTraversal(s, charMask(s)), reasonKey), { findings: 2309, digest: 'e89fcd69' });
   t.equal(detectPathTraversal('%0?.~'.repeat(3000)), undefined);
 });
 
@@ -1060,14 +1036,6 @@ t.test('session 18 (hA3): a token that starts with a separator asks for a hidden
   };
   rec('');
   for (const w of ['/.ssh', '/a/.git/x', '\\.aws', '/\u0001.x', '/x./.y', '/.bash_history', '/a.[{/a.']) table.push('q ' + w, w + ' ' + w, 'x:/ ' + w);
-  const key = (d: { rule: string; confidence: string; reason: string } | undefined): string => (d === undefined ? '-;' : `${d.rule}|${d.confidence}|${d.reason};`);
-  const keys: string[] = [];
-  let findings = 0;
-  for (const s of table) {
-    const d = detectPathTraversal(s);
-    if (d !== undefined) findings++;
-    keys.push(key(d), key(detectPathTraversal(s, charMask(s))));
-  }
-  t.same({ findings, digest: verdictDigest(keys) }, { findings: 3326, digest: 'ebe1c047' });
+  t.same(pinnedVerdicts(table, (s) => detectPathTraversal(s), (s) => detectPathTraversal(s, charMask(s)), reasonKey), { findings: 3326, digest: 'ebe1c047' });
   t.equal(detectPathTraversal('/a.[{'.repeat(3000)), undefined);
 });

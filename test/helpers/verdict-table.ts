@@ -31,19 +31,26 @@ export function verdictDigest(verdicts: readonly string[]): string {
 /** One verdict as digest input: `rule|confidence;`, or `-;` for none. */
 export const verdictKey = (d: { rule: string; confidence: string } | undefined): string => (d === undefined ? '-;' : `${d.rule}|${d.confidence};`);
 
-type Verdict = { rule: string; confidence: string } | undefined;
+/** One verdict with its reason as digest input: `rule|confidence|reason;`, or `-;` for none. */
+export const reasonKey = (d: { rule: string; confidence: string; reason: string } | undefined): string => (d === undefined ? '-;' : `${d.rule}|${d.confidence}|${d.reason};`);
 
 /**
  * The digest of `first` and `second` (a detector without and with the engine's mask, say) over
- * `table`, and how many strings `first` finds something in.
+ * `table`, and how many strings `first` finds something in. `key`: what of a verdict the digest
+ * reads (verdictKey: rule and confidence; reasonKey: the reason too).
  */
-export function pinnedVerdicts(table: readonly string[], first: (s: string) => Verdict, second: (s: string) => Verdict): { findings: number; digest: string } {
+export function pinnedVerdicts<V extends { rule: string; confidence: string } | undefined>(
+  table: readonly string[],
+  first: (s: string) => V,
+  second: (s: string) => V,
+  key: (d: V) => string = verdictKey,
+): { findings: number; digest: string } {
   const keys: string[] = [];
   let findings = 0;
   for (const s of table) {
     const a = first(s);
     if (a !== undefined) findings++;
-    keys.push(verdictKey(a), verdictKey(second(s)));
+    keys.push(key(a), key(second(s)));
   }
   return { findings, digest: verdictDigest(keys) };
 }
