@@ -145,24 +145,25 @@ function latin1Into(s: string, a: number, b: number, run: Uint8Array, nr: number
  * Linear: each character is read at most twice (the window, then the search from its end).
  */
 function nextLivePercent(s: string, from: number): number {
-  const n = s.length;
-  let j = from;
-  while (j < n) {
-    const end = j + 8 < n ? j + 8 : n;
-    let k = j;
-    while (k < end && s.charCodeAt(k) !== 37) k++;
-    if (k === end) {
-      if (end === n) return -1;
-      k = s.indexOf('%', end);
-      if (k === -1) return -1;
-    }
-    if (k + 1 < n) {
-      const c = s.charCodeAt(k + 1);
-      if (hexVal(c) >= 0 || (c | 0x20) === 117) return k;
-    }
-    j = k + 1;
+  for (let k = nextChar(s, from, 37, '%'); k !== -1; k = nextChar(s, k + 1, 37, '%')) {
+    // (Last character: nothing follows it to escape, and nothing is read past the end.)
+    if (k + 1 === s.length) return -1;
+    const c = s.charCodeAt(k + 1);
+    if (hexVal(c) >= 0 || (c | 0x20) === 117) return k;
   }
   return -1;
+}
+
+/**
+ * The first `ch` (`code`, its char code) at or after `from`, or -1: read in a tight loop within 8
+ * characters, past them one native search, so that a dense run of `ch` costs no call per character
+ * and a sparse one a single search. Shared by nextLivePercent and nextAmp.
+ */
+function nextChar(s: string, from: number, code: number, ch: string): number {
+  const n = s.length;
+  const end = from + 8 < n ? from + 8 : n;
+  for (let k = from; k < end; k++) if (s.charCodeAt(k) === code) return k;
+  return end === n ? -1 : s.indexOf(ch, end);
 }
 
 /**
@@ -428,23 +429,11 @@ const [NAMED_SLOTS, NAMED_VALUES] = ((): [Int32Array, Uint16Array] => {
  * is read at most twice (the window, then the search from its end).
  */
 function nextAmp(s: string, from: number): number {
-  const n = s.length;
-  let j = from;
-  while (j < n) {
-    const end = j + 8 < n ? j + 8 : n;
-    let k = j;
-    while (k < end && s.charCodeAt(k) !== 38) k++;
-    if (k === end) {
-      if (end === n) return -1;
-      k = s.indexOf('&', end);
-      if (k === -1) return -1;
-    }
-    if (k + 1 < n) {
-      const c = s.charCodeAt(k + 1);
-      const l = c | 0x20;
-      if (c === 35 || (l >= 97 && l <= 122)) return k;
-    }
-    j = k + 1;
+  for (let k = nextChar(s, from, 38, '&'); k !== -1; k = nextChar(s, k + 1, 38, '&')) {
+    if (k + 1 === s.length) return -1;
+    const c = s.charCodeAt(k + 1);
+    const l = c | 0x20;
+    if (c === 35 || (l >= 97 && l <= 122)) return k;
   }
   return -1;
 }

@@ -1,8 +1,26 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { detectPathTraversal } from '../../src/detectors/path-traversal';
 import { charMask } from '../../src/charclass';
 import { prng } from '../helpers/prng';
 import { pinnedVerdicts, reasonKey, verdictTable } from '../helpers/verdict-table';
+
+const PIN_RULES = ['path.traversal', 'path.system-file', 'path.windows-device', 'path.unc', 'path.file-url', 'path.null-byte', 'path.stream-wrapper'];
+const PIN_CODES = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/**
+ * The pinned-letter tables below: one letter per case (`-` for no finding, else rule and confidence
+ * from PIN_RULES × low/medium/high), compared with a string pinned from an earlier build; each case
+ * that differs is reported with its input.
+ */
+function checkPinnedCodes(t: Test, cases: readonly string[], pinned: string): void {
+  let got = '';
+  for (const s of cases) {
+    const d = detectPathTraversal(s);
+    got += d === undefined ? '-' : PIN_CODES[PIN_RULES.indexOf(d.rule) * 3 + ['low', 'medium', 'high'].indexOf(d.confidence)];
+  }
+  for (let i = 0; i < pinned.length; i++) if (got[i] !== pinned[i]) t.fail(`${JSON.stringify(cases[i])}: ${got[i]} where ${pinned[i]} was pinned`);
+  t.equal(got, pinned);
+}
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -674,8 +692,6 @@ t.test('dense punctuation pre-checks (session 16): verdicts pinned from before t
   // were computed with it (0b8f33a) over the same generated table. One character a string: `-` no
   // finding, else a letter for rule and confidence (RULES, low/medium/high). Dropping `0x5c` from
   // zeroXRewrites changes 30 of them; taking `^:\\` for a URL (a one-character scheme) changes one.
-  const RULES = ['path.traversal', 'path.system-file', 'path.windows-device', 'path.unc', 'path.file-url', 'path.null-byte', 'path.stream-wrapper'];
-  const CODES = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
   const PIECES = ['\\', '/', '//', '\\\\', ':', '.', '..', '%', '%2f', '%2e', '%25', '%252f', '%zz', '%u002f', '%u12', '%c0%af', '0x', '0x2f', '0x2e', '0x5c', '0x1g', 'x', 'a', 'c:', '^:', '.git', 'etc', 'passwd', 'var', 'log', 'a.ini', 'boot.ini', '.ssh', 'id_rsa', 'win', ';', '-', '#', 'ab', '0', '2f', 'https:', '\\.', 'y', '_history', 'config.php'];
   const BOUNDS = [' ', "'", '"', '(', '&', '<', '?', '|'];
   const PINNED = [
@@ -697,7 +713,6 @@ t.test('dense punctuation pre-checks (session 16): verdicts pinned from before t
   ].join('');
   const r = prng(16);
   const pick = (a: readonly string[]): string => a[Math.floor(r() * a.length)]!;
-  let got = '';
   const cases: string[] = [];
   for (let i = 0; i < PINNED.length; i++) {
     let s = '';
@@ -708,11 +723,8 @@ t.test('dense punctuation pre-checks (session 16): verdicts pinned from before t
       for (let p = 0; p < pieces; p++) s += pick(PIECES);
     }
     cases.push(s);
-    const d = detectPathTraversal(s);
-    got += d === undefined ? '-' : CODES[RULES.indexOf(d.rule) * 3 + ['low', 'medium', 'high'].indexOf(d.confidence)];
   }
-  for (let i = 0; i < PINNED.length; i++) if (got[i] !== PINNED[i]) t.fail(`${JSON.stringify(cases[i])}: ${got[i]} where ${PINNED[i]} was pinned`);
-  t.equal(got, PINNED);
+  checkPinnedCodes(t, cases, PINNED);
   // And with the engine's mask, which only spares scans.
   for (const s of cases.slice(0, 300)) t.equal(detectPathTraversal(s, charMask(s))?.confidence, detectPathTraversal(s)?.confidence, JSON.stringify(s));
   // The shapes that made this detector dear keep their verdicts (`x:/&0…` is a drive path).
@@ -730,8 +742,6 @@ t.test('token pre-checks of session 17 (nextMayToken, tokenMustAsk, mayBeHigh, e
   // medium finding. Dropping the dot pair from mayBeHigh, the hidden-segment test or the letter
   // pairs from tokenMustAsk, the trailing `\\` from escapedMayHit, the `.\\` pair from mayBeHigh,
   // the crown-pair test from inertRun or the `0x2f` test from tokenMustAsk each changes some.
-  const RULES = ['path.traversal', 'path.system-file', 'path.windows-device', 'path.unc', 'path.file-url', 'path.null-byte', 'path.stream-wrapper'];
-  const CODES = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
   const PIECES = ['\\.\\./', '.\\.\\', '\\', '/', '.', '..', '.\\.', '\\.', ':', 'x:', 'c:/', '\\\\', '0x', '0x2f', '0x5c', '0X2E', '%', '%2f', '%u', '2f', '5C', 'a', 'ab', 'etc', 'passwd', '.git', '.ssh/', 'id_rsa', 'boot.ini', '.ini', 'win', ';', '-', '$', '^', '#', '0', 'i', '\u00e9', '\uff0e', '\0', '_history', 'proc', 'var/', 'task', 'web-inf', '..;'];
   const MEDIUM = ['x:/', 'x:/a', '/.x', '\\\\0', 'a/.env', 'c:\\x', '/.;', '../a'];
   const BOUNDS = [' ', "'", '"', '(', '&', ',', '=', '?', '|', '<', '{', '*'];
@@ -759,7 +769,6 @@ t.test('token pre-checks of session 17 (nextMayToken, tokenMustAsk, mayBeHigh, e
   ].join('');
   const r = prng(17);
   const pick = (a: readonly string[]): string => a[Math.floor(r() * a.length)]!;
-  let got = '';
   const cases: string[] = [];
   for (let i = 0; i < PINNED.length; i++) {
     let unit = '';
@@ -770,11 +779,8 @@ t.test('token pre-checks of session 17 (nextMayToken, tokenMustAsk, mayBeHigh, e
     if (r() < 0.2) s = pick(PIECES) + pick(PIECES) + s;
     if (i % 2 === 1) s = pick(MEDIUM) + pick(BOUNDS) + s;
     cases.push(s);
-    const d = detectPathTraversal(s);
-    got += d === undefined ? '-' : CODES[RULES.indexOf(d.rule) * 3 + ['low', 'medium', 'high'].indexOf(d.confidence)];
   }
-  for (let i = 0; i < PINNED.length; i++) if (got[i] !== PINNED[i]) t.fail(`${JSON.stringify(cases[i])}: ${got[i]} where ${PINNED[i]} was pinned`);
-  t.equal(got, PINNED);
+  checkPinnedCodes(t, cases, PINNED);
   for (const s of cases.slice(0, 400)) t.equal(detectPathTraversal(s, charMask(s))?.confidence, detectPathTraversal(s)?.confidence, JSON.stringify(s));
   // The dense shapes this session made cheap keep their verdicts.
   for (const u of ['.=.\\', '/.', '.\\/', ']^..#', '\\}.~']) t.equal(detectPathTraversal(u.repeat(2000).slice(0, -1)), undefined, u);
@@ -818,8 +824,6 @@ t.test('plain segments and the leading token\'s plain run (session 17, hA2): ver
   // same generated table. Dropping the `p` test after a separator, the PREV_OTHER entry test, the
   // blank or `x:` segment depth rule, the last-boundary rule of spanSkip, the highOnly test before
   // it, the `0x` test or the letter-pair test each changes some verdict below or in the table.
-  const RULES = ['path.traversal', 'path.system-file', 'path.windows-device', 'path.unc', 'path.file-url', 'path.null-byte', 'path.stream-wrapper'];
-  const CODES = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
   const STARTS = ['x:/', 'c:\\', '/a/b/', '/a/proc//', 'c:/b/etc/ /', '\\x/y/', '/etc/', '/usr/x/', '\\\\srv\\s\\', '~/a/', 'a:/b/c/', ''];
   const PLAIN = ['&', '0', 'x', ':', '/', '\\', ' ', '-', '$', '1', '2', '5', 'a', 'B', 'p', ';', '=', ',', '(', '*'];
   const ODD = ['0x2e0x2e', '0x2f', '0X2E', '0x2g', 'p', '%2e%2e', '..', '\u00e9'];
@@ -894,16 +898,12 @@ t.test('plain segments and the leading token\'s plain run (session 17, hA2): ver
     'occeeubeocfu-fcefcfcccpeofpccfueccufococcccccbecebcceudcukffcbubeckcuuf-ckcuofcfed-ceccefccuocuueafc',
     'fcfocccekeuoeocecef-beeec-cobc-ce-kbudeccbeefcccc-cfcfcccccecfce-ceuue-e-eccceekbkcfccfcefcfcbfu-ecf',
   ].join('');
-  let got = '';
   const cases: string[] = [];
   for (let i = 0; i < PINNED.length; i++) {
     const s = gen();
     cases.push(s);
-    const d = detectPathTraversal(s);
-    got += d === undefined ? '-' : CODES[RULES.indexOf(d.rule) * 3 + ['low', 'medium', 'high'].indexOf(d.confidence)];
   }
-  for (let i = 0; i < PINNED.length; i++) if (got[i] !== PINNED[i]) t.fail(`${JSON.stringify(cases[i])}: ${got[i]} where ${PINNED[i]} was pinned`);
-  t.equal(got, PINNED);
+  checkPinnedCodes(t, cases, PINNED);
   for (const s of cases.slice(0, 400)) t.equal(detectPathTraversal(s, charMask(s))?.confidence, detectPathTraversal(s)?.confidence, JSON.stringify(s));
   // Rule, confidence and reason, from 94e53c2.
   const exact: Array<[string, string | undefined]> = [
