@@ -143,6 +143,34 @@ const LAMBDA: Case[] = [
     path: 'records[0].Sns.Message.Records[0].s3.object.key',
     benign: sns(s3Notification('in/summer photos/beach day.jpg')),
   },
+  // A consumer of S3 notifications reads `Records[].s3.object.key` and never checks `eventSource`, so
+  // anyone who can write to its queue can send one without that field, or with its name or value
+  // JSON-escaped. `1%27+UNION+SELECT+…` read raw is no SQL (the `+` are operators); decoded as the
+  // consumer decodes it, it is.
+  {
+    name: 'S3-shaped message in an SQS queue, without eventSource',
+    attack: sqs(s3Notification(`1' UNION SELECT password FROM users--`).replace('"eventSource":"aws:s3",', '')),
+    path: 'records[0].body.Records[0].s3.object.key',
+    benign: sqs(s3Notification("reports/O'Brien's Q1 (final) + notes.csv").replace('"eventSource":"aws:s3",', '')),
+  },
+  {
+    name: 'S3-shaped message in an SQS queue, eventSource JSON-escaped',
+    attack: sqs(s3Notification(`1' UNION SELECT password FROM users--`).replace('"aws:s3"', '"aws\\u003as3"')),
+    path: 'records[0].body.Records[0].s3.object.key',
+    benign: sqs(s3Notification('in/summer photos/beach day.jpg').replace('"aws:s3"', '"aws\\u003as3"')),
+  },
+  {
+    name: 'S3-shaped message in an SQS queue, every name JSON-escaped',
+    attack: sqs(s3Notification(`1' UNION SELECT password FROM users--`).replace(/"(s3|object|key|Records)":/g, (_m, n: string) => `"${[...n].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}":`)),
+    path: 'records[0].body.Records[0].s3.object.key',
+    benign: sqs(s3Notification('in/summer photos/beach day.jpg').replace(/"(s3|object|key|Records)":/g, (_m, n: string) => `"${[...n].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}":`)),
+  },
+  {
+    name: 'S3 notification in an SNS-shaped envelope without TopicArn or Type, in SQS',
+    attack: sqs(JSON.stringify({ Message: s3Notification(`1' UNION SELECT password FROM users--`) })),
+    path: 'records[0].body.Message.Records[0].s3.object.key',
+    benign: sqs(JSON.stringify({ Message: s3Notification('in/meeting notes 2026-05-01.txt') })),
+  },
   {
     name: 'DynamoDB binary attribute (text)',
     attack: dynamo({ note: { B: b64(SQLI) } }),

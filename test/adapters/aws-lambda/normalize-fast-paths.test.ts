@@ -138,36 +138,47 @@ t.test('an SQS body is read as an SNS envelope exactly when it holds the quoted 
   t.equal(mismatches, 0, `${bodies.length} bodies`);
 });
 
-t.test("a message's S3 keys are read decoded exactly as the quoted-name search and JSON.parse alone read them", async (t) => {
+t.test("a message's S3 keys are read decoded exactly as JSON.parse alone reads them", async (t) => {
   const rnd = prng(11);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-  /** s3KeySources before its shortcuts: the paths of the keys it adds. */
-  const reference = (message: string, base: string): string[] => {
-    if (!message.includes('"aws:s3"')) return [];
+  /**
+   * s3KeySources without its shortcuts (every message parsed): the paths of the keys it adds, from
+   * `Records` and from a `Message` string one level down, whatever `eventSource` says.
+   */
+  const reference = (message: string, base: string, nested = true): string[] => {
     let doc: unknown;
     try {
       doc = JSON.parse(message);
     } catch {
       return [];
     }
-    if (!isObj(doc) || !Array.isArray(doc.Records)) return [];
+    if (!isObj(doc)) return [];
     const out: string[] = [];
-    doc.Records.forEach((r: unknown, i: number) => {
-      const key = isObj(r) && isObj(r.s3) && isObj(r.s3.object) && typeof r.s3.object.key === 'string' ? r.s3.object.key : undefined;
-      if (key !== undefined && percentDecode(key, true) !== key) out.push(`${base}.Records[${i}].s3.object.key`);
-    });
+    if (Array.isArray(doc.Records)) {
+      doc.Records.forEach((r: unknown, i: number) => {
+        const key = isObj(r) && isObj(r.s3) && isObj(r.s3.object) && typeof r.s3.object.key === 'string' ? r.s3.object.key : undefined;
+        if (key !== undefined && percentDecode(key, true) !== key) out.push(`${base}.Records[${i}].s3.object.key`);
+      });
+    }
+    if (nested && typeof doc.Message === 'string') out.push(...reference(doc.Message, `${base}.Message`, false));
     return out;
   };
   const LEAD = ['', ' ', '\n\t ', '\r\n', '\u00a0', '\ufeff', 'x', '[', '"'];
-  const FRAGS = ['"aws:s3"', 'aws:s3"', '"aws:s3', 'xaws:s3"', '"Records":[', '{"s3":{"object":{"key":"a%27+b"}}}', ']', '{', '}', ',', ':', '"', 'a'];
+  // Names spelled with escapes (`\\u0073`), an S3 record inside a `Message` string (its quotes escaped).
+  const FRAGS = ['"aws:s3"', 'aws:s3"', '"aws:s3', 'xaws:s3"', '"Records":[', '{"s3":{"object":{"key":"a%27+b"}}}', '{"\\u0073\\u0033":{"object":{"key":"a%27+b"}}}', '{"s\\u0033":{"object":{"k\\u0065y":"a%27+b"}}}', '{"\\u00733":{"object":{"key":"a%27+b"}}}', 's3', '3', 's', '\\u003', '"Message":', '"{\\"Records\\":[{\\"s3\\":{\\"object\\":{\\"key\\":\\"a+b\\"}}}]}"', ']', '{', '}', ',', ':', '"', 'a'];
   let mismatches = 0;
   let found = 0;
   for (let i = 0; i < 3000; i++) {
     let body: string;
     if (rnd() < 0.5) {
       const recs = Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => ({ eventSource: pick(['aws:s3', 'aws:s3x', 'xaws:s3']), s3: { object: { key: pick(['a%27+OR+1%3D1', 'plain', 'a+b']) } } }));
-      body = pick(LEAD) + JSON.stringify(rnd() < 0.8 ? { Records: recs } : recs) + pick(['', ' ', '\n', 'x']);
+      const r = rnd();
+      const doc = r < 0.6 ? { Records: recs } : r < 0.8 ? { Message: JSON.stringify({ Records: recs }) } : recs;
+      let text = JSON.stringify(doc);
+      // Some names escaped, as any JSON writer may (`"s3"` as `"s\u0033"`).
+      if (rnd() < 0.3) text = text.replace(/"(s3|key|Records)"/g, (m, n: string) => (rnd() < 0.5 ? m : `"${n.slice(0, -1)}\\u${n.charCodeAt(n.length - 1).toString(16).padStart(4, '0')}"`));
+      body = pick(LEAD) + text + pick(['', ' ', '\n', 'x']);
     } else {
       body = pick(LEAD);
       for (let j = Math.floor(rnd() * 8); j > 0; j--) body += pick(FRAGS);
