@@ -326,6 +326,21 @@ function gzipPayload(raw: string | Uint8Array, base64: boolean): Buffer | undefi
   return undefined;
 }
 
+/**
+ * A field's base64 of gzip (`H4sI…`, see gzipPayload), read as the handler reads it after inflating:
+ * decodePayload's reading of the inflated bytes (JSON, text, binary by its text runs), `beyond` when
+ * it inflates past `maxBytes`, undefined when it is not strict base64 of a gzip stream (then it is
+ * read as any base64 is). One layer, as for a message.
+ */
+export function gzipField(s: string, maxBytes: number, maxStrings: number): { value: unknown } | { beyond: number } | undefined {
+  const bytes = gzipPayload(s, true);
+  if (bytes === undefined) return undefined;
+  const r = inflate(bytes, 'gzip', maxBytes);
+  if ('beyond' in r) return r;
+  if (!('bytes' in r)) return undefined;
+  return { value: decodePayload(r.bytes, 'auto', undefined, false, undefined, Infinity, maxStrings, false).value };
+}
+
 export function decodePayload(
   raw: unknown,
   decoding: Decoding,

@@ -3,7 +3,7 @@
  * globs, detector table); `inspect` walks one request's untrusted values once, bounded, and returns a
  * verdict. No I/O, no provider knowledge.
  */
-import { decodePayload, looksLikeJson, payloadText } from './body';
+import { decodePayload, gzipField, looksLikeJson, payloadText } from './body';
 import { ANY, BIGRAM_HIT, bigramMaskTable, C, charMask, charMaskBigrams, decodePairsSeen } from './charclass';
 import { decodeBase64, deepDecode } from './decode';
 import { DETECTORS, type DetectorEntry, type ValueDetector } from './detectors/index';
@@ -173,6 +173,13 @@ const BASE64_CHARS = C.PLUS | C.SLASH | C.EQ | C.DASH | C.UNDERSCORE | C.NEWLINE
  * random 8-9 byte tokens decoded to text a detector fired on (`'\r~o\n#wC`); from 16, none in 2M.
  */
 const BASE64_TEXT_MIN = 16;
+/**
+ * Gzip fields inflated per inspection (see gzipText). Each inflate costs ~30-50 µs whatever its size
+ * (a zlib stream set up and torn down; more when the data is corrupt and zlib throws), so a body of
+ * many small `H4sI…` tokens would cost hundreds of times what its text does. Past it: a limits
+ * finding, not a silent skip (a payload behind decoys would otherwise pass unread).
+ */
+const GZIP_FIELDS_MAX = 8;
 /** Decoded texts shorter than this must be plain text (plainText), not only pass payloadText. */
 const BASE64_STRICT_BELOW = 48;
 /**
@@ -323,9 +330,9 @@ function excluded(x: CompiledExclusion, f: Finding, req: InspectionRequest): boo
   return true;
 }
 
-/** A size-limit finding (limits.bytes, limits.strings): answered 413 when nothing else blocks. */
+/** A size-limit finding (limits.bytes, limits.strings, limits.gzip): answered 413 when nothing else blocks. */
 function tooLarge(f: Finding): boolean {
-  return f.rule === 'limits.bytes' || f.rule === 'limits.strings';
+  return f.rule === 'limits.bytes' || f.rule === 'limits.strings' || f.rule === 'limits.gzip';
 }
 
 /** The source kinds (kindIndex numbers them). */
@@ -633,6 +640,8 @@ class Walk {
    * clean-set entry must not hide one the reading of a value made for a string inside it (keepClean).
    */
   base64Adds = 0;
+  /** Gzip fields inflated (or tried) by this inspection (GZIP_FIELDS_MAX). */
+  gzipReads = 0;
   /** Virtual patches bound to the current source; undefined when no rule can match in it. */
   patch: SourcePatchMatcher | undefined = undefined;
   /**
@@ -728,6 +737,7 @@ class Walk {
     this.maskDecodable = true;
     this.base64Read = undefined;
     this.base64Adds = 0;
+    this.gzipReads = 0;
     this.patch = undefined;
     this.memoable = false;
     this.inHeader = false;
@@ -1319,6 +1329,7 @@ class Walk {
    * that a push envelope's reading of the same field (encoded) does not read it twice.
    */
   private base64Text(s: string, depth: number): void {
+    if (s.startsWith('H4sI') && this.gzipText(s, depth)) return;
     if (!base64TextStart(s, s.length * 3 < BASE64_STRICT_BELOW * 4 ? 0 : 1)) return;
     const text = decodeBase64(s);
     if (text === undefined || text.length === 0) return;
@@ -1331,6 +1342,35 @@ class Walk {
     this.segs.push('#base64');
     this.value(read.text, depth + 1, undefined);
     this.segs.pop();
+  }
+
+  /**
+   * A field holding base64 of gzip (`H4sI`: gzip's magic 1f 8b 08), which the handler inflates: a
+   * producer's compressed payload inside a JSON message or body, a log batch copied into a document.
+   * Read inflated under `#gzip`, as a whole message's gzip is (decodePayload): JSON walked as JSON,
+   * text by the detectors. Without it, `{"data":"H4sI…"}` carried any payload past every detector:
+   * the compressed bytes are noise. Bounded by what maxBytes leaves (past it: the limits finding a
+   * compressed body gets; inflating stops there, so a zip bomb costs at most that), and at most
+   * GZIP_FIELDS_MAX per inspection. Returns whether it was gzip (else the string is read as other
+   * base64 is). Costs a prefix compare on other strings.
+   */
+  private gzipText(s: string, depth: number): boolean {
+    if (this.gzipReads >= GZIP_FIELDS_MAX) {
+      if (this.gzipReads++ === GZIP_FIELDS_MAX) this.add('limits.gzip', 'limits', 'high', `More than ${GZIP_FIELDS_MAX} gzip fields; the rest were not inflated.`);
+      return false;
+    }
+    this.gzipReads++;
+    const r = gzipField(s, this.maxBytes - this.bytes, this.maxStrings);
+    if (r === undefined) return false;
+    if ('beyond' in r) {
+      this.limit('limits.bytes', `A gzip field inflates past the input limit (${this.maxBytes} characters); it was not inspected.`);
+      return true;
+    }
+    this.readAsBase64(s);
+    this.segs.push('#gzip');
+    this.value(r.value, depth + 1, undefined);
+    this.segs.pop();
+    return true;
   }
 
   /**

@@ -144,7 +144,8 @@ export interface Verdict {
   action: Action;
   /**
    * The HTTP status an adapter should answer with when `action` is `block`: 400 when only schema
-   * findings block, 413 when only size limits do (`limits.bytes`, `limits.strings`), 403 otherwise.
+   * findings block, 413 when only size limits do (`limits.bytes`, `limits.strings`, `limits.gzip`), 403
+   * otherwise.
    */
   status: number;
   findings: Finding[];

@@ -180,7 +180,8 @@ const LAMBDA: Case[] = [
   {
     name: 'DynamoDB binary attribute (gzip of JSON, in a list)',
     attack: dynamo({ blobs: { L: [{ S: 'x' }, { B: gz64(JSON.stringify({ note: SHELL })) }] } }),
-    path: 'records[0].dynamodb.NewImage.blobs[1].note',
+    // Read where the walk meets it (`blobs[1]["#gzip"].note`) or as the attribute's decoded source.
+    path: 'records[0].dynamodb.NewImage.blobs[1]',
     benign: dynamo({ blobs: { L: [{ S: 'x' }, { B: gz64(JSON.stringify({ note: "it's fine; really" })) }] } }),
   },
   {

