@@ -4047,10 +4047,10 @@ function runMayNameAt(s: string, a: number, b: number, alphaEnd: number, next: n
 
 /**
  * runMayNameAt's answers for every run of two characters, by (first << 7 | second): SR_TRUE, SR_HYPH
- * (true when `-` or a quote follows) or 0. Built from runMayNameAt itself, with `alphaEnd` as every
- * caller computes it (the end of the last character above `9`), so the answers are the same: both
- * signatures of a two-character run and of its one-character prefix read inside the run, and `next`
- * is read by the CR_HYPH test alone. 16 KB.
+ * (true when `-` or a quote follows) or 0. Built from runMayNameAt itself (buildShortRun), with
+ * `alphaEnd` as every caller computes it (the end of the last character above `9`), so the answers
+ * are the same: both signatures of a two-character run and of its one-character prefix read inside
+ * the run, and `next` is read by the CR_HYPH test alone. 16 KB.
  */
 const SHORT_RUN = new Uint8Array(128 * 128);
 const SR_TRUE = 1;
@@ -4061,18 +4061,51 @@ const SR_HYPH = 2;
  * run, this is false and runMayNameAt answers for them, as before).
  */
 let ONE_RUN_NEVER = true;
+
+/**
+ * SHORT_RUN's non-zero entries, as the two characters of each run, written out here instead of
+ * computed at load. Why: buildShortRun calls runMayNameAt ~7,900 times (every pair of run
+ * characters, twice for most), which made V8 optimize runSig, sigHit and runMayNameAt with TurboFan
+ * at every cold start (~9 ms of a compile thread, with the calls themselves ~6 ms of the bench
+ * bundle's load CPU on a loaded machine); decoding these 126 pairs costs ~0.01 ms.
+ * Kept equal to buildShortRun by `npm run build` (scripts/check-tables.js fails the build and prints
+ * the new strings when they differ: e.g. a two-letter command added to TABLE) and by
+ * test/detectors/shell-injection-tables.test.ts.
+ */
+const SHORT_RUN_TRUE =
+  '7Z7zATAtBCBcCCCDCPCcCdCpDCDDDODcDdDoEDEXEdExGIGiIDIPIdIpLNLSLnLsMDMVMdMvNCNLNcNlODOdPSPsRDRMRdRmSCSHSSSUScShSsSuTRTrVIViWCWcXZXz' +
+  'aTatbCbccCcDcPcccdcpdCdDdOdcdddoeDeXedexgIgiiDiPidiplNlSlnlsmDmVmdmvnCnLncnloDodpSpsrDrMrdrmsCsHsSsUscshsssutRtrvIviwCwcxZxz';
+const SHORT_RUN_HYPH = '';
+
+function runChars(): number[] {
+  const out: number[] = [];
+  for (let c = 0; c < 128; c++) if (isRunChar(c)) out.push(c);
+  return out;
+}
+
 (() => {
-  const runChars: number[] = [];
-  for (let c = 0; c < 128; c++) if (isRunChar(c)) runChars.push(c);
-  for (const c of runChars) if (cmdFlags(runHash(String.fromCharCode(c), 0, 1)) !== 0) ONE_RUN_NEVER = false;
-  for (const c1 of runChars) {
-    for (const c2 of runChars) {
+  // 63 runHash calls: ONE_RUN_NEVER stays computed from the table itself.
+  for (const c of runChars()) if (cmdFlags(runHash(String.fromCharCode(c), 0, 1)) !== 0) ONE_RUN_NEVER = false;
+  for (let i = 0; i + 1 < SHORT_RUN_TRUE.length; i += 2) SHORT_RUN[(SHORT_RUN_TRUE.charCodeAt(i) << 7) | SHORT_RUN_TRUE.charCodeAt(i + 1)] = SR_TRUE;
+  for (let i = 0; i + 1 < SHORT_RUN_HYPH.length; i += 2) SHORT_RUN[(SHORT_RUN_HYPH.charCodeAt(i) << 7) | SHORT_RUN_HYPH.charCodeAt(i + 1)] = SR_HYPH;
+})();
+
+/** SHORT_RUN as runMayNameAt answers it (what SHORT_RUN_TRUE / SHORT_RUN_HYPH must encode). */
+function buildShortRun(): Uint8Array {
+  const table = new Uint8Array(128 * 128);
+  const chars = runChars();
+  for (const c1 of chars) {
+    for (const c2 of chars) {
       const t = String.fromCharCode(c1, c2);
       const alphaEnd = c2 > 57 ? 2 : c1 > 57 ? 1 : 0;
-      SHORT_RUN[(c1 << 7) | c2] = runMayNameAt(t, 0, 2, alphaEnd, NaN) ? SR_TRUE : runMayNameAt(t, 0, 2, alphaEnd, 45) ? SR_HYPH : 0;
+      table[(c1 << 7) | c2] = runMayNameAt(t, 0, 2, alphaEnd, NaN) ? SR_TRUE : runMayNameAt(t, 0, 2, alphaEnd, 45) ? SR_HYPH : 0;
     }
   }
-})();
+  return table;
+}
+
+/** For scripts/check-tables.js and the tables test: the written table and how it is built. */
+export const SHORT_RUN_FOR_CHECK = { SHORT_RUN, SR_TRUE, SR_HYPH, buildShortRun };
 
 /** A run glued across one quote (`O'Neil`, `c'at`): joined text checked; no cradle suffix spans it. */
 function joinedMayName(s: string, a: number, b: number, next: number): boolean {

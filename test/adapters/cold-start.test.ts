@@ -179,3 +179,27 @@ t.test('no loop at the top level of a module (dist/esm: what bundlers hoist)', a
   // The check itself: it sees a top-level loop where one is.
   t.match('for (let c = 0; c < 10; c++) HEX[48 + c] = c;', /^(for|while|do)\b/);
 });
+
+// Tables built at load by calling detector functions thousands of times make V8 optimize those
+// functions with TurboFan during the import, at every cold start: the shell detector's SHORT_RUN
+// (~7,900 runMayNameAt calls) cost ~9 ms of a compile thread and ~6 ms of load CPU that way, until
+// the table was written out (SHORT_RUN_TRUE). Loading the package, protect() and a first invocation
+// must optimize nothing of ours. `--trace-opt` names each function V8 marks or compiles for TurboFan.
+t.test('no TurboFan compile while loading the package, protecting a handler and running it once', async (t) => {
+  const pkg = path.join(root, 'dist', 'pkg', 'aws-lambda.js');
+  const script = `
+const { protect } = require(${JSON.stringify(pkg)});
+const h = protect(async () => ({ statusCode: 200, body: 'ok' }), { log: false });
+h(${JSON.stringify(ev.apiGatewayV2({ routeKey: 'POST /orders', path: '/orders', method: 'POST', body: JSON.stringify({ sku: 'A-1', qty: 2, note: "O'Brien's order; ring twice" }) }))}, { awsRequestId: 'r', functionName: 'f', memoryLimitInMB: '512', getRemainingTimeInMillis: () => 30000 })
+  .then((r) => console.log('status', r.statusCode));
+`;
+  const file = path.join(tempDir('rasp-cold-opt-'), 'opt.js');
+  fs.writeFileSync(file, script);
+  const r = spawnSync('env', ['-i', `PATH=${process.env.PATH ?? ''}`, process.execPath, '--trace-opt', file], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  t.match(r.stdout, /status 200/, r.stderr);
+  const turbofan = r.stdout.split('\n').filter((l) => /TURBOFAN/.test(l));
+  t.same(turbofan, [], 'functions optimized during the cold start');
+  // The check itself: the flag prints such lines for a function made hot at load.
+  const hot = spawnSync(process.execPath, ['--trace-opt', '-e', 'function f(x){return x*2+1}let s=0;for(let i=0;i<2e6;i++)s+=f(i);console.log(s>0)'], { encoding: 'utf8', timeout: 60_000 });
+  t.match(hot.stdout, /TURBOFAN/);
+});

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { LOAD_TABLES_FOR_TEST } from '../../src/detectors/shell-injection';
+import { LOAD_TABLES_FOR_TEST, SHORT_RUN_FOR_CHECK } from '../../src/detectors/shell-injection';
 
 // The command tables are built at load with the run scan and runHash's FNV-1a inline (no isRunChar or
 // runHash calls: thousands of them made V8 optimize both at every cold start). Rebuilt here the way
@@ -64,4 +64,20 @@ t.test('the comparison sees a difference', async (t) => {
   r.flags[i] = (r.flags[i] as number) ^ T.CR_HYPH;
   t.not(firstDiff(T.CMD_FLAGS, r.flags), -1, 'a flipped flag');
   t.equal(reference(['0_9']).letterless, true, 'a letterless run is seen');
+});
+
+// SHORT_RUN is written out in the source (SHORT_RUN_TRUE / SHORT_RUN_HYPH: built at load it made V8
+// optimize runMayNameAt, sigHit and runSig at every cold start); it must equal what runMayNameAt
+// answers for every two-character run (buildShortRun, the construction it replaced).
+t.test('the written SHORT_RUN equals buildShortRun (runMayNameAt on every two-character run)', async (t) => {
+  const S = SHORT_RUN_FOR_CHECK;
+  const built = S.buildShortRun();
+  t.equal(firstDiff(S.SHORT_RUN, built), -1, 'SHORT_RUN');
+  t.ok(built.some((v) => v === S.SR_TRUE), 'some two-letter command (ls, id, rm)');
+  // The comparison sees one entry more or less, and an entry of the other kind.
+  for (const [i, v] of [[('l'.charCodeAt(0) << 7) | 's'.charCodeAt(0), 0], [('q'.charCodeAt(0) << 7) | 'q'.charCodeAt(0), S.SR_TRUE], [('i'.charCodeAt(0) << 7) | 'd'.charCodeAt(0), S.SR_HYPH]] as const) {
+    const planted = built.slice();
+    planted[i] = v;
+    t.not(firstDiff(S.SHORT_RUN, planted), -1, `planted ${i}=${v}`);
+  }
 });
