@@ -220,7 +220,28 @@ export function protect<TEvent = any, TResult = any>(
     }
   };
 
-  const recordMeta = (meta: InvocationMeta, i: number): InvocationMeta => ({ ...meta, requestId: meta.requestId ? `${meta.requestId}#${i}` : undefined });
+  // A literal of the five members rather than a spread (`run` builds every meta with those): the
+  // spread copies through a generic path, ~30 ns a record.
+  const recordMeta = (meta: InvocationMeta, i: number): InvocationMeta => ({
+    provider: meta.provider,
+    functionName: meta.functionName,
+    requestId: meta.requestId ? `${meta.requestId}#${i}` : undefined,
+    trigger: meta.trigger,
+    sourceIp: meta.sourceIp,
+  });
+
+  /**
+   * Inspects record `i` of a batch. Records are checked one after another in a synchronous loop, so a
+   * record's check starts where the previous one's inspection ended (rt.lastCheck.end, its own clock
+   * reading), not at a clock reading of its own: one fewer per record (~50 ns where the clock is a
+   * system call). The first record, and any after a check that failed or reported (end NaN), read
+   * the clock as before. Only the reported inspection time (`micros`) changes, by the loop's few
+   * nanoseconds.
+   */
+  const checkRecord = (request: InspectionRequest, meta: InvocationMeta, i: number): Verdict => {
+    const prevEnd = rt.lastCheck.end;
+    return rt.check(request, recordMeta(meta, i), i > 0 && !Number.isNaN(prevEnd) ? prevEnd : undefined);
+  };
 
   /**
    * Kafka and CloudWatch Logs: each record inspected on its own (its own limits, its own log line);
@@ -230,7 +251,7 @@ export function protect<TEvent = any, TResult = any>(
   const runWhole = async (n: Extract<Normalized, { kind: 'batch' }>, event: unknown, context: Context, meta: InvocationMeta): Promise<unknown> => {
     const requests = n.records.map((r) => r.request);
     for (let i = 0; i < requests.length; i++) {
-      const verdict = rt.check(requests[i]!, recordMeta(meta, i));
+      const verdict = checkRecord(requests[i]!, meta, i);
       if (verdict.action === 'block') throw new RequestBlockedError(verdict.findings, meta.requestId);
     }
     const out = await guardedBatch(requests, meta, context, () => invoke(user, event, context));
@@ -248,7 +269,7 @@ export function protect<TEvent = any, TResult = any>(
     const clean: unknown[] = [];
     const cleanIdx: number[] = [];
     for (let i = 0; i < n.records.length; i++) {
-      if (rt.check(n.records[i]!.request, recordMeta(meta, i)).action === 'block') blockedIdx.push(i);
+      if (checkRecord(n.records[i]!.request, meta, i).action === 'block') blockedIdx.push(i);
       else {
         clean.push(event.records[i]);
         cleanIdx.push(i);
@@ -281,7 +302,7 @@ export function protect<TEvent = any, TResult = any>(
     const cleanIdx: number[] = [];
     for (let i = 0; i < n.records.length; i++) {
       const rec = n.records[i]!;
-      const verdict = rt.check(rec.request, recordMeta(meta, i));
+      const verdict = checkRecord(rec.request, meta, i);
       if (verdict.action !== 'block') {
         clean.push(event.Records[i]);
         cleanIdx.push(i);

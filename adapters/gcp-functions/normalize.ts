@@ -70,7 +70,12 @@ const PLATFORM_HEADERS = new Set([
  * (`req.ip` is the leftmost, which the caller chooses). Without the header, the socket's peer.
  */
 export function clientIp(req: Request): string | undefined {
-  const h = req.headers['x-forwarded-for'];
+  return clientIpOf(req, req.headers);
+}
+
+/** clientIp with the request's headers read already (see normalizeHttp). */
+function clientIpOf(req: Request, headers: Request['headers']): string | undefined {
+  const h = headers['x-forwarded-for'];
   const v = Array.isArray(h) ? h[h.length - 1] : h;
   if (typeof v === 'string') {
     // The text after the last comma (all of it without one): what `split(',').pop()` gave, without
@@ -121,11 +126,11 @@ const PARSED_JSON_MEDIA = new Set(['application/json', 'application/cloudevents+
  * its byte limit must see them), no charset other than UTF-8 (the engine also reads those bytes in
  * the declared charset), and a parsed object or array. Anything else goes through the raw bytes.
  */
-function parsedJsonBody(req: Request, raw: unknown, contentType: string | undefined): object | undefined {
+function parsedJsonBody(req: Request, headers: Request['headers'], raw: unknown, contentType: string | undefined): object | undefined {
   const b = req.body as unknown;
   if (b === null || typeof b !== 'object' || b instanceof Uint8Array || !(raw instanceof Uint8Array) || contentType === undefined) return undefined;
   if (!PARSED_JSON_MEDIA.has(mediaType(contentType)) || declaresOtherCharset(contentType)) return undefined;
-  const coding = str(req.headers['content-encoding'])?.trim().toLowerCase();
+  const coding = str(headers['content-encoding'])?.trim().toLowerCase();
   if (coding !== undefined && coding !== '' && coding !== 'identity') return undefined;
   return b;
 }
@@ -166,6 +171,8 @@ export function normalizeHttp(req: Request): InspectionRequest {
   const cookies = nullRecord<string>();
   // Object.keys, not Object.entries: the same names in the same order, without a [name, value]
   // array per header (Node's header object holds plain data properties, read once each here too).
+  // `req.headers` read once for the whole normalization: on Node's IncomingMessage it is an accessor
+  // on the prototype (a call and a symbol-keyed load each time), and it was read four times.
   const given = req.headers as Record<string, string | string[] | undefined>;
   for (const name of Object.keys(given)) {
     const value = given[name];
@@ -177,13 +184,13 @@ export function normalizeHttp(req: Request): InspectionRequest {
     if (PLATFORM_HEADERS.has(name)) continue;
     headers[name] = value;
   }
-  const contentType = str(req.headers['content-type']);
+  const contentType = str(given['content-type']);
   const method = str(req.method)?.toUpperCase();
   // `path` is Express's decoded-once path without the query string.
   const path = str((req as { path?: unknown }).path);
   // The exact bytes the body parsers saw; `req.body` is already parsed and may be a Buffer.
   const raw = (req as { rawBody?: unknown }).rawBody;
-  const parsed = parsedJsonBody(req, raw, contentType);
+  const parsed = parsedJsonBody(req, given as Request['headers'], raw, contentType);
   const body = parsed !== undefined ? parsed : raw instanceof Uint8Array ? raw : typeof req.body === 'string' ? req.body : undefined;
   const query = (req as { query?: unknown }).query;
   const sources: InputSource[] = [{ kind: 'query', path: 'query', value: query }];
@@ -210,7 +217,7 @@ export function normalizeHttp(req: Request): InspectionRequest {
       ? { kind: 'body', path: 'body', value: parsed, validate: true, parsed: true }
       : { kind: 'body', path: 'body', value: body, decoding: 'body', contentType, validate: true },
   );
-  return { provider: 'gcp', trigger: 'http', method, path, ip: clientIp(req), sources };
+  return { provider: 'gcp', trigger: 'http', method, path, ip: clientIpOf(req, given as Request['headers']), sources };
 }
 
 const PUBSUB_TYPE = 'google.cloud.pubsub.topic.v1.messagePublished';

@@ -800,3 +800,48 @@ t.test('HTTP: headers kept in order (undefined values skipped) and the client IP
   t.equal(ip(['198.51.100.1, 198.51.100.2', '192.0.2.1, 203.0.113.9']), '203.0.113.9', 'the last of the repeated headers');
   t.equal(ip(undefined), '10.9.8.7', 'no header: the socket peer');
 });
+
+t.test('CloudEvent and async HTTP outcomes: always a promise for events, the handler\'s value or its own error unchanged', async (t) => {
+  // The event path hands the outcome to the guard's four-argument form (no `new Promise` and `then`
+  // chain around it); what callers observe must not change: a promise whatever the handler returns,
+  // a synchronous throw still a rejection, the callback still called for a dropped event.
+  const ce = { specversion: '1.0', id: 'e-1', source: '//pubsub.googleapis.com/projects/p/topics/t', type: 'example.v1.note', data: { note: 'fine' } };
+  const bad = { ...ce, data: { note: '<script>alert(1)</script>' } };
+  const opts = { log: () => undefined };
+  const boom = new Error('boom');
+  const call = (w: unknown, ...a: unknown[]): unknown => (w as (...x: unknown[]) => unknown)(...a);
+
+  const syncValue = call(protect((() => 7) as unknown as functions.CloudEventFunction, opts), ce);
+  t.ok(syncValue instanceof Promise, 'a synchronous handler: still a promise');
+  t.equal(await syncValue, 7);
+  t.equal(await call(protect((async () => 8) as unknown as functions.CloudEventFunction, opts), ce), 8);
+
+  let threw: unknown;
+  let out: unknown;
+  try {
+    out = call(protect((() => { throw boom; }) as unknown as functions.CloudEventFunction, opts), ce);
+  } catch (err) {
+    threw = err;
+  }
+  t.equal(threw, undefined, 'a synchronous throw is not thrown out of the wrapper');
+  await t.rejects(out as Promise<unknown>, boom, '...but rejects with the same error');
+  await t.rejects(call(protect((async () => { throw boom; }) as unknown as functions.CloudEventFunction, opts), ce) as Promise<unknown>, boom);
+
+  let acked = 0;
+  let ran = 0;
+  const cb = protect(((_e: unknown, callback: (err: unknown) => void) => {
+    ran++;
+    callback(null);
+  }) as unknown as functions.CloudEventFunctionWithCallback<unknown>, opts);
+  t.equal(await call(cb, bad, () => acked++), undefined, 'a blocked event: dropped');
+  t.equal(acked, 1, 'and acknowledged through the callback');
+  t.equal(ran, 0);
+
+  // HTTP with an async handler: its value, or its error, after the invocation's accounting.
+  const req = { method: 'GET', url: '/x', path: '/x', headers: { host: 'h' }, query: {}, body: undefined, ip: '10.0.0.1', get: () => undefined };
+  const res = { headersSent: false, status: () => res, set: () => res, send: () => res, setHeader: () => res, end: () => res, json: () => res };
+  t.equal(await call(protect((async () => 'ok') as unknown as functions.HttpFunction, opts), req, res), 'ok');
+  await t.rejects(call(protect((async () => { throw boom; }) as unknown as functions.HttpFunction, opts), req, res) as Promise<unknown>, boom);
+  t.throws(() => call(protect((() => { throw boom; }) as unknown as functions.HttpFunction, opts), req, res), boom, 'a synchronous HTTP handler still throws synchronously');
+  t.equal(call(protect((() => 'sync') as unknown as functions.HttpFunction, opts), req, res), 'sync', 'and answers synchronously');
+});
