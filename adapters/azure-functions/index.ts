@@ -257,30 +257,40 @@ async function runLater(
  */
 function runTrigger(rt: Runtime, user: AnyHandler, input: unknown, context: InvocationContext, m: InvocationMeta): Promise<unknown> {
   let requests: InspectionRequest[];
+  let admission: Admission;
   try {
     requests = checkTrigger(rt, input, context, m);
+    // Counted for cost and anomaly detection, as every Lambda trigger is (the invocation here, its
+    // duration when the handler settles); a queue or event has no caller to throttle or shed (`http`
+    // false: the admission only counts). Triggers went uncounted before: a flood of queue messages
+    // ran up the bill with no alert.
+    admission = rt.admit(requests[0] ?? { provider: 'azure', trigger: m.trigger, sources: [] }, m, false);
   } catch (err) {
     rt.end();
     return Promise.reject(err);
   }
+  const started = performance.now();
   let ended = false;
-  const after = (out: Guarded<unknown>): unknown => {
+  const finish = (): void => {
     ended = true;
+    admission.done(performance.now() - started);
     rt.end();
+  };
+  const after = (out: Guarded<unknown>): unknown => {
+    finish();
     // A sink stopped an operation: fail the invocation like an input block (retry, then poison queue).
     if (!out.ok) throw out.blocked;
     return out.value;
   };
   const afterError = (err: unknown): never => {
-    ended = true;
-    rt.end();
+    finish();
     throw err;
   };
   try {
     const r = rt.guard(requests, m, () => user(input, context), after, afterError);
     return r instanceof Promise ? r : Promise.resolve(r);
   } catch (err) {
-    if (!ended) rt.end();
+    if (!ended) finish();
     return Promise.reject(err);
   }
 }

@@ -64,11 +64,6 @@ function safeId(v: unknown): string | undefined {
   return v;
 }
 
-/** The guard's `afterError` where the handler's own error is to propagate unchanged. */
-function rethrow(err: unknown): never {
-  throw err;
-}
-
 /** Inspects one non-HTTP invocation; a library failure becomes allow (or block with failClosed). */
 function verdictFor(rt: Runtime, m: InvocationMeta, build: () => InspectionRequest): { verdict: Verdict; req: InspectionRequest | undefined } {
   let req: InspectionRequest;
@@ -163,13 +158,24 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
   /** Non-HTTP: a blocked event is acknowledged (callback without error, or a normal return). */
   const event = (self: unknown, args: unknown[], m: InvocationMeta, build: () => InspectionRequest, callback: unknown): unknown => {
     const { verdict, req } = verdictFor(rt, m, build);
+    // Counted for cost and anomaly detection, as every Lambda trigger is (the invocation here, its
+    // duration when the handler settles); an event has no caller to throttle or shed (`http` false:
+    // the admission only counts). Events went uncounted before: a flood of Pub/Sub messages ran up
+    // the bill with no alert.
+    const admission = rt.admit(req ?? { provider: 'gcp', trigger: m.trigger, sources: [] }, m, false);
     if (verdict.action !== 'block') {
       if (req === undefined) return user.apply(self, args);
+      const started = monotonicNow();
       // A sink block is acknowledged like an input block: logged, dropped, not retried.
       const acknowledge = (o: Guarded<unknown>): unknown => {
+        admission.done(monotonicNow() - started);
         if (o.ok) return o.value;
         if (typeof callback === 'function') (callback as (err: unknown) => void)(null);
         return undefined;
+      };
+      const failed = (err: unknown): never => {
+        admission.done(monotonicNow() - started);
+        throw err;
       };
       // The outcome goes to `acknowledge` inside the guard's own promise (its four-argument form),
       // not through a `new Promise` resolved with the guard's promise and a `.then` after it: that
@@ -179,7 +185,7 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
       // synchronous throw too) still a rejection of it, as before.
       let out: unknown;
       try {
-        out = rt.guard(req, m, () => user.apply(self, args), acknowledge, rethrow);
+        out = rt.guard(req, m, () => user.apply(self, args), acknowledge, failed);
       } catch (err) {
         return Promise.reject(err);
       }

@@ -88,3 +88,33 @@ t.test('GCP: the configured memoryMb, else 256 MB', async (t) => {
   t.teardown(s2.close);
   t.equal(await billedMemoryMb(() => fetch(s2.url).then((r) => r.text()), b.batches), 256);
 });
+
+// Queue and event triggers are counted for cost and anomaly detection on every provider (never
+// throttled: they have no caller). Azure's and GCP's went uncounted until the guard was asked from
+// their trigger paths too: these spends were 0.
+t.test('Azure queue trigger and GCP CloudEvent: counted for cost, priced at the configured memory', async (t) => {
+  const a = capture();
+  const queue = protectAzure(async (_msg: unknown) => undefined, { log: false, ...dow(a.store, { memoryMb: 640 }) });
+  const qctx = () =>
+    new InvocationContext({
+      invocationId: 'inv-q',
+      functionName: 'orders-queue',
+      logHandler: () => undefined,
+      options: { trigger: { type: 'queueTrigger', name: 'item', queueName: 'orders' } as never },
+      triggerMetadata: { id: 'm-1', dequeueCount: 1, insertionTime: '2026-05-01T10:00:00Z' },
+    });
+  t.equal(await billedMemoryMb(() => queue({ orderId: 42, note: 'ring twice' }, qctx()), a.batches), 640, 'Azure queue message');
+
+  const g = capture();
+  const ce = protectGcp(async (_e: functions.CloudEvent<unknown>) => undefined, { log: false, ...dow(g.store, { memoryMb: 384 }) }) as (e: unknown) => Promise<unknown>;
+  const event = () => ({
+    specversion: '1.0',
+    id: 'e-1',
+    source: '//pubsub.googleapis.com/projects/p/topics/orders',
+    type: 'google.cloud.pubsub.topic.v1.messagePublished',
+    datacontenttype: 'application/json',
+    time: '2026-05-01T10:00:00Z',
+    data: { message: { data: Buffer.from(JSON.stringify({ orderId: 42 })).toString('base64'), messageId: '1', publishTime: '2026-05-01T10:00:00Z' }, subscription: 'projects/p/subscriptions/s' },
+  });
+  t.equal(await billedMemoryMb(() => ce(event()), g.batches), 384, 'GCP Pub/Sub CloudEvent');
+});
