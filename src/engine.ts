@@ -122,6 +122,31 @@ interface RepeatMemo {
   readonly mask: Int32Array;
   /** The current invocation's generation (never 0, which marks an empty slot). */
   cur: number;
+  /**
+   * The slots written since the last clearMemo (the first MEMO_SLOTS of them), and how many writes
+   * took a slot fresh in its generation (may pass MEMO_SLOTS when nested inspects start generations).
+   */
+  readonly written: Int32Array;
+  n: number;
+  /** The generation in which each slot was last listed in `written`. */
+  readonly listed: Int32Array;
+}
+
+/**
+ * Drops the strings the memo took in the inspection that ends (its entries are dead once the
+ * generation moves on, but the array still held them): a value that is a slice of a larger string
+ * (V8 makes slices of 13 characters or more views into their parent: a form or multipart body's
+ * fields, an XML document's values, a hand-built event's substrings) kept the whole parent alive
+ * until its slot was overwritten, up to 256 of them across invocations (measured: a 35-character
+ * slice of a 30 MB string kept 30 MB after the inspection and a full GC). One store per value of
+ * 13 characters or more remembered.
+ */
+function clearMemo(memo: RepeatMemo): void {
+  const n = memo.n;
+  if (n === 0) return;
+  if (n > MEMO_SLOTS) memo.strs.fill(undefined);
+  else for (let i = 0; i < n; i++) memo.strs[memo.written[i]!] = undefined;
+  memo.n = 0;
 }
 
 /**
@@ -135,8 +160,8 @@ function signature(s: string): number {
   return Math.imul(h ^ s.charCodeAt(n - 1), 0xc2b2ae35);
 }
 
-/** The repeat memo's slot of `s` (the signature's top 8 bits). */
-function memoSlot(s: string): number {
+/** The repeat memo's slot of `s` (the signature's top 8 bits). Exported for the memo's tests. */
+export function memoSlot(s: string): number {
   return signature(s) >>> 24;
 }
 /**
@@ -443,6 +468,49 @@ interface PairIndex {
 }
 
 /**
+ * What the walk reads off an object key at every field, kept per key by keyCacheSlot (direct-mapped, one
+ * entry a slot): its charMask, its pairBits, and whether it is a SECRET_KEYS name. All three are
+ * functions of the key alone for a given engine, so an entry is exact for as long as it is kept; a
+ * hit is one signature and one compare (JSON.parse interns keys: `sku`, `name`, `qty`, `price` are
+ * the same strings on every line item and every invocation, so the compare is a pointer test), where
+ * each field paid a mask pass over the key, a pair-key signature and a folded signature (with the
+ * `plain` shortcut: the engine on the bench's 1 KB order body ~7.7 -> ~7.2 µs, 51 keys; measured).
+ * Keys longer than KEY_CACHE_MAX are read directly (bounded: at most 1,024 entries of at most 12
+ * characters kept across invocations).
+ */
+interface KeyCache {
+  readonly strs: Array<string | undefined>;
+  readonly mask: Int32Array;
+  readonly pair: Int32Array;
+  readonly secret: Uint8Array;
+  /**
+   * 1 for a key of letters and digits shorter than 12 characters and than every ungated key
+   * detector's keyMinLength: outside headers, path and query, `key` only counts it (no key detector
+   * can answer: see keyNeedsAny, keyMinFree; nor the `alnum` detectors, from 12 characters).
+   */
+  readonly plain: Uint8Array;
+}
+/**
+ * Longest key kept in the KeyCache: 12 characters. V8 makes a slice or a concatenation of 13 or more
+ * characters a view into its parent string (SlicedString, ConsString; shorter ones are copied), and
+ * keys of form bodies are slices of the body's text (parseForm): an entry kept across invocations
+ * would keep a whole body alive, up to 1,024 of them. Longer keys are read directly, as before.
+ */
+const KEY_CACHE_MAX = 12;
+
+/**
+ * The KeyCache slot of `k`: its length, first, middle and last characters, mixed by one multiply
+ * (top 10 bits). keySig's sum put `name` and `note`, `items` and `qty`, `phone` and `price` in one
+ * slot each, and an order's keys evicted one another on every line item; `signature` separates
+ * them too, for three multiplies (this is read once per field). Any length (an empty key reads
+ * NaN, which mixes as 0).
+ */
+function keyCacheSlot(k: string): number {
+  const n = k.length;
+  return Math.imul((n << 16) ^ (k.charCodeAt(0) << 8) ^ (k.charCodeAt(n >> 1) << 4) ^ k.charCodeAt(n - 1), 0x9e3779b1) >>> 22;
+}
+
+/**
  * `k.toLowerCase()`, without a new string when there is nothing to fold: V8's toLowerCase returns a
  * copy even then (~30 bytes per header name the signature sends here: measured 736 -> 424 bytes per
  * inspection of the bench's 10 lower-case headers). Identical: a name with no A-Z and nothing
@@ -708,6 +776,8 @@ class Walk {
     readonly front: CleanFront,
     /** The CleanCost of each entry of `clean` with CLEAN_COSTLY. */
     readonly cleanCost: Map<string, CleanCost>,
+    /** What the walk reads off object keys, by key (see KeyCache). */
+    readonly keyCache: KeyCache,
   ) {
     this.maxStrings = opts.limits.maxStrings;
     this.maxBytes = opts.limits.maxBytes;
@@ -755,6 +825,7 @@ class Walk {
     this.base64Read = undefined;
     this.patch = undefined;
     this.source = undefined!;
+    clearMemo(this.memo);
   }
 
   /** Makes `source` the current one, with its skipped detectors and virtual patches. */
@@ -782,6 +853,24 @@ class Walk {
     // pointers) where the Map hashed; several: the Map.
     if (n === 1) return p.keys[sig] === k ? p.bits[sig]! : 0;
     return this.pairKeyBits.get(k) ?? 0;
+  }
+
+  /**
+   * The KeyCache slot holding `k`'s entry, filled on a miss; -1 for a key longer than KEY_CACHE_MAX
+   * (then `key` and the object walk read the key itself, as before the cache).
+   */
+  private keySlot(k: string): number {
+    if (k.length > KEY_CACHE_MAX) return -1;
+    const kc = this.keyCache;
+    const slot = keyCacheSlot(k);
+    if (kc.strs[slot] !== k) {
+      kc.mask[slot] = charMask(k);
+      kc.pair[slot] = this.pairBits(k);
+      kc.secret[slot] = SECRET_SIGS[foldedSig(k)] === 1 && SECRET_KEYS.has(lowerName(k)) ? 1 : 0;
+      kc.plain[slot] = kc.mask[slot] === 0 && k.length < 12 && k.length < this.table.keyMinFree ? 1 : 0;
+      kc.strs[slot] = k;
+    }
+    return slot;
   }
 
   add(rule: string, cls: AttackClass, confidence: Confidence, reason: string, value?: string): void {
@@ -875,7 +964,7 @@ class Walk {
           if (this.stopped) break;
           if (typeof k === 'string') {
             this.segs.push(k);
-            this.key(k, parentKey);
+            this.key(k, parentKey, -1);
             this.value(item, depth + 1, k);
           } else {
             // A key that is no string (an object, a number) is inspected as a value.
@@ -895,12 +984,23 @@ class Walk {
         if (this.stopped) break;
         if (!parsed && !Object.prototype.hasOwnProperty.call(obj, k)) continue;
         this.segs.push(k);
-        this.key(k, parentKey);
+        const ks = this.keySlot(k);
+        // A short letters-and-digits key outside the clean-set sources (see KeyCache.plain): what
+        // `key` would do with it (count it), without the call.
+        if (ks !== -1 && this.keyCache.plain[ks] === 1 && !this.cleanKind) {
+          this.pairValue = undefined;
+          this.count(k);
+        } else this.key(k, parentKey, ks);
+        // The key's pair bits and secret flag, read before `obj[k]`: a getter there (a hand-built
+        // event) may reach a sink whose nested inspect shares this engine's KeyCache and fills the
+        // slot with another key. -1: not cached, read from the key below.
+        const kPair = ks !== -1 ? this.keyCache.pair[ks]! : -1;
+        const kSecret = ks !== -1 ? this.keyCache.secret[ks]! : -1;
         // Read once: the pair check and the walk see the same value (a getter on a hand-built event
         // is not asked twice).
         const child = obj[k];
         if (typeof child === 'string') {
-          const bits = this.pairBits(k);
+          const bits = kPair !== -1 ? kPair : this.pairBits(k);
           if (bits !== 0) this.pair(k, child, bits);
         }
         // A number, boolean or null has nothing to inspect (value() would only check its type): a
@@ -915,7 +1015,7 @@ class Walk {
         } else {
           if (params && k.length === 12) this.skip |= this.paramSkips.get(k) ?? 0;
           // A password's value (see SECRET_KEYS): the signature first, so other keys cost three loads.
-          if (typeof child === 'string' && SECRET_SIGS[foldedSig(k)] === 1 && SECRET_KEYS.has(lowerName(k))) this.skip |= this.secretSkip;
+          if (typeof child === 'string' && (kSecret !== -1 ? kSecret === 1 : SECRET_SIGS[foldedSig(k)] === 1 && SECRET_KEYS.has(lowerName(k)))) this.skip |= this.secretSkip;
         }
         // A string straight to `string`, which is all value() would do with it.
         if (typeof child === 'string' && this.patch === undefined) this.string(child, depth + 1, false);
@@ -938,7 +1038,8 @@ class Walk {
     }
   }
 
-  private key(k: string, parentKey: string | undefined): void {
+  /** `ks`: keySlot(k), or -1 (then the mask is read here). */
+  private key(k: string, parentKey: string | undefined, ks: number): void {
     const t = this.table;
     const fns = t.keyFns;
     // A key's mask gates the key detectors that declare `keyNeeds` (about 60 calls spared on a 1 KB
@@ -946,7 +1047,7 @@ class Walk {
     // any mask is read.
     let mask = -1;
     if (!this.inHeader) {
-      mask = charMask(k);
+      mask = ks !== -1 ? this.keyCache.mask[ks]! : charMask(k);
       this.pairValue = k;
       // Keys are not gated on bigrams (BIGRAM_HIT: as if one was found).
       this.pairMask = mask | BIGRAM_HIT;
@@ -1193,6 +1294,15 @@ class Walk {
    */
   private remember(slot: number, s: string, depth: number, m: number): void {
     const memo = this.memo;
+    // Listed once per generation (see clearMemo); past MEMO_SLOTS listings only counted. Strings
+    // shorter than 13 characters are never views into another (V8 copies them): not listed. Whether
+    // the slot is listed is its own mark (`listed`), not `gen`: a slot taken by a short string and
+    // then by a long one in the same generation was left unlisted, its long string kept.
+    if (s.length >= 13 && memo.listed[slot] !== memo.cur) {
+      if (memo.n < MEMO_SLOTS) memo.written[memo.n] = slot;
+      memo.n++;
+      memo.listed[slot] = memo.cur;
+    }
     memo.strs[slot] = s;
     memo.depth[slot] = depth;
     memo.skip[slot] = this.skip;
@@ -1548,10 +1658,12 @@ function buildEngine(opts: ResolvedOptions): Engine {
   });
   const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
   const table = detectorTable(detectors);
-  const memo: RepeatMemo = { strs: new Array<string | undefined>(MEMO_SLOTS).fill(undefined), depth: new Int32Array(MEMO_SLOTS), skip: new Int32Array(MEMO_SLOTS), gen: new Int32Array(MEMO_SLOTS), mask: new Int32Array(MEMO_SLOTS), cur: 0 };
+  const memo: RepeatMemo = { strs: new Array<string | undefined>(MEMO_SLOTS).fill(undefined), depth: new Int32Array(MEMO_SLOTS), skip: new Int32Array(MEMO_SLOTS), gen: new Int32Array(MEMO_SLOTS), mask: new Int32Array(MEMO_SLOTS), cur: 0, written: new Int32Array(MEMO_SLOTS), n: 0, listed: new Int32Array(MEMO_SLOTS) };
+
+  const keyCache: KeyCache = { strs: new Array<string | undefined>(1024).fill(undefined), mask: new Int32Array(1024), pair: new Int32Array(1024), secret: new Uint8Array(1024), plain: new Uint8Array(1024) };
 
   const newWalk = (): Walk =>
-    new Walk(opts, detectors, minRank, headerSkips, clean, keyDetectors, pairDetectors, paramSkips, pairKeyBits, pairIndex, table, headerSigs, keysClean, memo, secretSkip, front, cleanCost);
+    new Walk(opts, detectors, minRank, headerSkips, clean, keyDetectors, pairDetectors, paramSkips, pairKeyBits, pairIndex, table, headerSigs, keysClean, memo, secretSkip, front, cleanCost, keyCache);
   const shared = newWalk();
 
   const inspect = (req: InspectionRequest, startedAt?: number): Verdict => {

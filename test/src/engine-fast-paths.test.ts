@@ -1,10 +1,13 @@
 import t from 'tap';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { ANY, BIGRAM_HIT, bigramMaskTable, charMask, charMaskBigrams, decodePairsSeen } from '../../src/charclass';
 import { deepDecode } from '../../src/decode';
 import { DETECTORS } from '../../src/detectors/index';
-import { createEngine } from '../../src/engine';
+import { createEngine, memoSlot } from '../../src/engine';
 import type { InputSource, InspectionRequest } from '../../src/types';
 import { prng } from '../helpers/prng';
+import { verdictDigest } from '../helpers/verdict-table';
 
 // The engine's shortcuts on hot paths must never hide a finding: the clean-header set it keeps across
 // invocations answers as a fresh engine would, and the key and pair gates let every detection through.
@@ -605,4 +608,156 @@ t.test('exempt header and secret names in any casing', async (t) => {
     const v = e.inspect(req({ kind: 'body', path: 'body', value: { [k]: '../../../../etc/passwd' } }));
     t.equal(v.findings.length > 0, k === 'notapassword', k);
   }
+});
+
+/**
+ * Seeded JSON bodies for the per-key cache (session 19: what the walk reads off a key, kept by key):
+ * keys that are pair keys (`name`, `email`, `@type`, `[0]` items), SECRET_KEYS names in any casing
+ * and with the Kelvin sign, PARAM_EXEMPTIONS, prototype and operator keys, keys on either side of
+ * the 12-character `alnum` and KeyCache bounds (and 63-65 characters), non-ASCII keys, and random letter keys
+ * that share cache slots (evictions); values that are ordinary, attacks, and attacks only some
+ * detector classes read under a secret or pair key. One engine across all of them (the cache warm,
+ * its slots overwritten) and a fresh one every 25 bodies.
+ */
+const KEY_POOL = [
+  'name', 'Name', 'NAME', 'email', 'to', 'cc', 'subject', '@type', '$type', 'type', 'class', '@class', '__proto__',
+  'constructor', 'prototype', 'password', 'Password', 'PASSWORD', 'pass\u212Aword', 'passwd', 'pwd', 'client_secret',
+  'new-password', 'redirect_uri', 'Redirect_uri', 'sku', 'qty', 'price', 'note', 'items', 'line1', '$where', '$ne',
+  'user[$gt]', '%24ne', 'a.b', 'a b', '', 'ключ', 'x'.repeat(11), 'x'.repeat(12), 'abcdefghijklm', 'k'.repeat(63),
+  'k'.repeat(64), 'k'.repeat(65), 'q', 'id', '0', '1',
+];
+const VALUE_POOL = [
+  "Jane O'Neil", 'jane@example.com', 'SKU-1000', 'Cotton T-shirt, size M', '2', '', "' or 1=1--", "x' OR '1'='1",
+  '<script>alert(1)</script>', '${jndi:ldap://x/a}', 'a\r\nBcc: x@y.com', 'com.sun.rowset.JdbcRowSetImpl', '{{7*7}}',
+  '../../etc/passwd', 'http://169.254.169.254/latest/', '; cat /etc/passwd', '{"$gt": ""}', 'rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA',
+  '__proto__', 'constructor.prototype.x', 'javax.naming.InitialContext', "'|G%_i#~(*", 'Leave it at the door, please.',
+];
+
+function keyCacheBodies(seed: number, count: number): unknown[] {
+  const r = prng(seed);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)]!;
+  const key = (): string => {
+    if (r() < 0.3) {
+      let k = '';
+      const n = 1 + Math.floor(r() * 9);
+      for (let i = 0; i < n; i++) k += 'abcnpqrstwx_-$.'[Math.floor(r() * 15)];
+      return k;
+    }
+    return pick(KEY_POOL);
+  };
+  const value = (depth: number): unknown => {
+    const x = r();
+    if (depth < 3 && x < 0.15) return obj(depth + 1);
+    if (depth < 3 && x < 0.25) return Array.from({ length: Math.floor(r() * 3) }, () => value(depth + 1));
+    if (x < 0.3) return Math.floor(r() * 100);
+    return pick(VALUE_POOL);
+  };
+  const obj = (depth: number): Record<string, unknown> => {
+    const o: Record<string, unknown> = {};
+    const n = 1 + Math.floor(r() * 6);
+    for (let i = 0; i < n; i++) o[key()] = value(depth);
+    return o;
+  };
+  return Array.from({ length: count }, () => obj(0));
+}
+
+/** Every body's verdict (action, then each finding's rule, confidence and path), as digest input. */
+function keyCacheVerdicts(bodies: readonly unknown[], paranoia: 1 | 2 | 3): string[] {
+  const out: string[] = [];
+  let e = createEngine({ paranoia });
+  bodies.forEach((b, i) => {
+    if (i % 25 === 0) e = createEngine({ paranoia });
+    const text = JSON.stringify(b);
+    for (const source of [
+      { kind: 'body', path: 'body', value: text, decoding: 'body', contentType: 'application/json' },
+      { kind: 'query', path: 'query', value: b },
+      { kind: 'header', path: 'headers', value: Object.fromEntries(Object.entries(b as object).filter(([, x]) => typeof x === 'string')) },
+    ] as InputSource[]) {
+      const v = e.inspect({ method: 'POST', path: '/x', sources: [source] });
+      out.push(`${v.action}:${v.findings.map((f) => `${f.rule}|${f.confidence}|${f.path}`).join(',')};`);
+    }
+  });
+  return out;
+}
+
+t.test('the per-key cache: verdicts on seeded bodies pinned (the build before it gave these)', async (t) => {
+  const bodies = keyCacheBodies(1907, 1500);
+  const digests = ([1, 2, 3] as const).map((p) => verdictDigest(keyCacheVerdicts(bodies, p)));
+  t.same(digests, ['5eab951b', '3efc7256', 'f9143052']);
+});
+
+t.test("a getter's nested inspect that refills the key cache leaves the outer field's reading as it was", async (t) => {
+  // The password's value is read by the SQL, NoSQL and JNDI detectors alone (SECRET_KEYS): a path in
+  // it is no finding. The getter's nested inspect walks 5,000 other keys through the same engine's
+  // KeyCache (1,024 slots), overwriting the password's slot in all likelihood; the outer walk must
+  // still read the value as a password's.
+  const e = createEngine();
+  const many: Record<string, string> = {};
+  const r = prng(19);
+  for (let i = 0; i < 5000; i++) {
+    let k = '';
+    for (let j = 0, n = 2 + Math.floor(r() * 8); j < n; j++) k += String.fromCharCode(97 + Math.floor(r() * 26));
+    many[k] = 'v';
+  }
+  const withGetter = (name: string): object => {
+    const body = {};
+    Object.defineProperty(body, name, {
+      enumerable: true,
+      get: () => {
+        e.inspect(req({ kind: 'body', path: 'body', value: many }));
+        return '../../../etc/passwd';
+      },
+    });
+    return body;
+  };
+  t.equal(e.inspect(req({ kind: 'body', path: 'body', value: withGetter('password') })).action, 'allow');
+  t.equal(e.inspect(req({ kind: 'body', path: 'body', value: withGetter('file') })).action, 'block', 'the same value elsewhere is a finding');
+});
+
+t.test('the repeat memo keeps no string of an ended inspection (a slice kept its whole parent alive)', async (t) => {
+  // A value that is a slice of a larger string (a form body's field, a hand-built event's substring)
+  // is a view into it: kept in a memo slot until overwritten, it kept the parent alive (30 MB here).
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const e = createEngine();
+  gc();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  (() => {
+    const big = 'a'.repeat(10) + 'b'.repeat(30e6) + 'c';
+    big.charCodeAt(5);
+    t.equal(e.inspect(req({ kind: 'body', path: 'body', value: { note: big.slice(5, 40) } })).action, 'allow');
+  })();
+  gc();
+  gc();
+  t.ok(process.memoryUsage().heapUsed - before < 10e6, 'the 30 MB parent is collected');
+});
+
+t.test('the repeat memo keeps no string of an ended inspection when a short value took the slot first', async (t) => {
+  // A slot taken by a value of under 13 characters (not listed: V8 copies such strings) and then, in
+  // the same inspection, by a slice: the slice must still be listed and dropped at the end.
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const e = createEngine();
+  // The slice's text, as a flat string of its own: the same slot.
+  const text = 'a'.repeat(5) + 'b'.repeat(30);
+  let short = '';
+  for (let i = 0; short === '' && i < 1e6; i++) {
+    const w = String.fromCharCode(97 + (i % 26)) + String.fromCharCode(97 + ((i / 26) | 0) % 26) + String.fromCharCode(97 + ((i / 676) | 0) % 26) + 'x'.repeat(i % 5);
+    if (memoSlot(w) === memoSlot(text)) short = w;
+  }
+  t.not(short, '', 'a short value of that slot');
+  gc();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  (() => {
+    const big = 'a'.repeat(10) + 'b'.repeat(30e6) + 'c';
+    big.charCodeAt(5);
+    const slice = big.slice(5, 40);
+    t.equal(slice, text);
+    t.equal(e.inspect(req({ kind: 'body', path: 'body', value: { items: [{ a: short }, { b: slice }] } })).action, 'allow');
+  })();
+  gc();
+  gc();
+  t.ok(process.memoryUsage().heapUsed - before < 10e6, `the 30 MB parent is collected (slot ${memoSlot(text)}, with ${short})`);
 });
