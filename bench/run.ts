@@ -66,7 +66,25 @@ export interface Results {
   detectors: Array<{ detector: string; orderUsPerKb: number; catalogueUsPerKb: number }>;
   cold: Array<{ variant: string; label: string; importMs: number; firstMs: number; totalMs: number; wallMs: number; addedMs?: number; versus?: string }>;
   targets: Array<{ target: string; figure: string; met: boolean | null }>;
+  /** Bare typical handlers timed in a process where protect() never ran (bench/bare-clean.ts). */
+  bareClean?: { lambda: number; azure: number } | { error: string };
   seconds: number;
+}
+
+/**
+ * The bare typical Lambda and Azure handlers in a child process that never loads serverless-rasp:
+ * without the promise hooks protect() turns on for the whole process (see bench/bare-clean.ts).
+ */
+function bareClean(): { lambda: number; azure: number } | { error: string } {
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'bare-clean.js')], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, NODE_OPTIONS: '' } });
+  const line = r.stdout?.trim().split('\n').pop() ?? '';
+  try {
+    const out = JSON.parse(line) as { lambda: number; azure: number; loaded: boolean };
+    if (out.loaded) return { error: 'serverless-rasp was loaded in the child' };
+    return { lambda: out.lambda, azure: out.azure };
+  } catch {
+    return { error: (r.stderr || `exit ${r.status}`).trim().split('\n').slice(-1)[0] ?? 'no output' };
+  }
 }
 
 function machineInfo(): Record<string, string | number> {
@@ -447,6 +465,12 @@ export function markdown(res: Results, zen: ReturnType<typeof zenWarm>): string 
   }
   const typical = res.warm.find((r) => r.provider === 'Lambda' && r.event === 'typical');
   if (typical?.extra) for (const [k, v] of Object.entries(typical.extra)) L.push(`\nLambda typical, ${k}: ${fmt(v)} (the rest of the added time is the sink-check context, AsyncLocalStorage).`);
+  const azTypical = res.warm.find((r) => r.provider === 'Azure' && r.event === 'typical');
+  if (res.bareClean !== undefined && 'error' in res.bareClean) L.push(`\nBare handlers without protect() in the process: did not run (${res.bareClean.error}).`);
+  else if (res.bareClean !== undefined && typical && azTypical)
+    L.push(
+      `\nThe same bare typical handlers in a process where protect() never ran (bench/bare-clean.ts): Lambda ${fmt(res.bareClean.lambda)} (${fmt(typical.bareUs)} here), Azure ${fmt(res.bareClean.azure)} (${fmt(azTypical.bareUs)} here). protect() turns on Node's promise hooks for the whole process (AsyncLocalStorage, for the sink checks), so the bare handlers measured here pay them too; what they cost a handler's own promises (the Azure SDK's body read makes about twenty) is protect()'s cost as well, and is not in the added column: with it, Azure typical adds ${fmt(azTypical.protectUs - res.bareClean.azure)}, Lambda typical ${fmt(typical.protectUs - res.bareClean.lambda)} (separate processes: noisier than the alternated rounds).`,
+    );
   L.push('');
   L.push('Bare: the handler alone. Azure: a new `HttpRequest` per invocation on both sides (its body is a stream), and the handler reads the body, as a POST handler does; protect() reads it first and keeps it readable for the handler. GCP: Express requests captured from the real functions-framework server, then passed directly.');
   L.push('libddwaf stops at 256 items per container and 4096 characters per string by default, so on the 1 MB body it inspects part of the data protect() inspects in full.');
@@ -533,6 +557,8 @@ async function main(): Promise<void> {
   const typicalHeaders = Object.keys(reqs.typical.headers).length;
   if (typicalHeaders !== 10) throw new Error(`the typical request has ${typicalHeaders} headers, not 10`);
 
+  progress('bare handlers in a process without protect()');
+  const clean = bareClean();
   const warm = [...(await warmLambda(reqs, waf)), ...(await warmAzure(reqs, waf)), ...(await warmGcp(reqs, waf))];
   const zen = zenWarm();
   if (!('error' in zen)) {
@@ -553,6 +579,7 @@ async function main(): Promise<void> {
     detectors,
     cold,
     targets: [],
+    bareClean: clean,
     seconds: 0,
   };
   res.targets = targets(res);
