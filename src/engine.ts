@@ -50,6 +50,17 @@ const MAX_FINDINGS = 32;
 const DECODE_MARKERS = C.PERCENT | C.AMP | C.BSLASH;
 /** A mask no string produces (bit 31), meaning "letters and digits only: run the `alnum` detectors". */
 const ALNUM_ONLY = 1 << 31;
+/**
+ * `s`, or a copy that holds no other string alive. V8 makes a slice of 13 characters or more a view
+ * into its parent (a query value into the raw query string, a path segment into the path, a form
+ * field into its body), so a value kept across invocations (the clean set and its front) kept its
+ * whole parent: up to 1,024 of them. `' ' + s` is a concatenation, and slicing it flattens it into a
+ * new string of `s`'s length + 1 first, whose slice is then all that is kept. One copy of at most
+ * CLEAN_MAX_LENGTH characters, made when a value is first kept, not on a lookup that hits.
+ */
+function ownCopy(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
 /** Bounds of the clean set (headers, path, query): at most 1,024 values of at most 512 characters (≤ 1 MiB). */
 const CLEAN_MAX_ENTRIES = 1024;
 const CLEAN_MAX_LENGTH = 512;
@@ -1073,7 +1084,7 @@ class Walk {
         }
         if (remember && this.reported === before) {
           if (this.keysClean.size >= CLEAN_MAX_ENTRIES) this.keysClean.clear();
-          this.keysClean.add(k);
+          this.keysClean.add(ownCopy(k));
         }
       }
     }
@@ -1187,7 +1198,7 @@ class Walk {
       else {
         seen = this.clean.get(s);
         if (seen !== undefined) {
-          front.strs[slot] = s;
+          front.strs[slot] = ownCopy(s);
           front.bits[slot] = seen;
           front.costs[slot] = (seen & CLEAN_COSTLY) === 0 ? undefined : this.cleanCost.get(s);
         }
@@ -1362,6 +1373,8 @@ class Walk {
       cost = { strings, bytes: this.bytes - bytesAt, read };
     }
     const prev = this.clean.get(s);
+    // Kept across invocations: a copy of its own, not a view into the request (see ownCopy).
+    if (prev === undefined) s = ownCopy(s);
     let bits: number;
     // Clean without detectors A and clean without detectors B is clean without those in both: every
     // detector runs or not by its own bit, whatever the others do. What the reading counts is the
@@ -1380,7 +1393,7 @@ class Walk {
     } else if (prev !== undefined && (prev & CLEAN_COSTLY) !== 0) this.cleanCost.delete(s);
     this.clean.set(s, bits);
     const slot = frontSlot(s);
-    this.front.strs[slot] = s;
+    this.front.strs[slot] = prev === undefined ? s : ownCopy(s);
     this.front.bits[slot] = bits;
     this.front.costs[slot] = cost;
   }

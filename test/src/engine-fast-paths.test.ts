@@ -761,3 +761,25 @@ t.test('the repeat memo keeps no string of an ended inspection when a short valu
   gc();
   t.ok(process.memoryUsage().heapUsed - before < 10e6, `the 30 MB parent is collected (slot ${memoSlot(text)}, with ${short})`);
 });
+
+t.test('the clean set keeps no request string alive: query and path values are views into larger strings', async (t) => {
+  // A query value or a path segment of 13 characters or more is a slice of the raw query or path; kept
+  // in the clean set (and its front) across invocations, it kept its parent alive, up to 1,024 of them.
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const e = createEngine();
+  gc();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  (() => {
+    const big = 'q='.repeat(5) + 'b'.repeat(30e6) + 'c';
+    big.charCodeAt(5);
+    const value = big.slice(10, 45);
+    const name = big.slice(20, 60);
+    t.equal(e.inspect(req({ kind: 'query', path: 'query', value: { [name]: value } })).action, 'allow');
+    t.equal(e.inspect(req({ kind: 'query', path: 'query', value: { [name]: value } })).action, 'allow', 'and again (a hit)');
+  })();
+  gc();
+  gc();
+  t.ok(process.memoryUsage().heapUsed - before < 10e6, 'the 30 MB parent is collected');
+});
