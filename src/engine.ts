@@ -1365,6 +1365,10 @@ class Walk {
    * mark it, and a later base64 source of that text would be read again, counted again).
    */
   private keepClean(s: string, treatment: number, countedAt: number, bytesAt: number, readBefore: boolean, addsAt: number): void {
+    // Past GZIP_FIELDS_MAX a gzip field is left uninflated (one limits.gzip finding for the first
+    // only): kept clean, it would be skipped uninflated by every later inspection, so one 413'd
+    // request with nine decoys would let the payload pass alone afterwards. One compare.
+    if (this.gzipReads > GZIP_FIELDS_MAX) return;
     const strings = this.strings - countedAt;
     const read = this.base64Read?.has(s) === true;
     let cost: CleanCost | undefined;

