@@ -7,11 +7,9 @@
  * figures include the hooks; this one does not import serverless-rasp at all. The difference is part
  * of what protect() costs a handler. Prints one JSON line: { lambda, azure } in µs per invocation.
  */
-import type { HttpRequest as AzHttpRequest, InvocationContext as AzInvocationContext } from '@azure/functions';
+import { azureHttp } from './azure-fixtures';
 import { measure } from './harness';
-import { postRequest, urlOf } from './payloads';
-
-type Any = any;
+import { postRequest } from './payloads';
 
 async function main(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
@@ -19,21 +17,8 @@ async function main(): Promise<void> {
   const r = postRequest(1024, 'typical');
   // The same handlers as run.ts's warmLambda and warmAzure.
   const lambdaBare = async (event: { rawPath?: string }) => ({ statusCode: 200, body: String(event.rawPath) });
-  const { HttpRequest, InvocationContext } = require('@azure/functions') as typeof import('@azure/functions');
-  const host = 'orders-app.azurewebsites.net';
-  const httpContext = new InvocationContext({
-    invocationId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
-    functionName: 'createOrder',
-    logHandler: () => undefined,
-    options: { trigger: { type: 'httpTrigger', name: 'request', methods: ['GET', 'POST'], route: 'orders/{id?}', authLevel: 'anonymous' } as Any, extraInputs: [], extraOutputs: [] },
-  });
-  const azureBare = async (req: AzHttpRequest, _ctx: AzInvocationContext) => {
-    if (req.method === 'POST') await req.text();
-    return { status: 200, body: 'ok' };
-  };
-  const headers = { ...r.headers, host };
-  const url = urlOf(r, `https://${host}/api`);
-  const make = () => new HttpRequest({ method: r.method, url, headers, body: r.body === undefined ? undefined : { string: r.body } });
+  const { httpContext, bare: azureBare, requestOf } = azureHttp();
+  const make = requestOf(r);
   const m = await measure({ lambda: () => lambdaBare(r.lambda), azure: () => azureBare(make(), httpContext) }, { rounds, roundMs });
   // The check that this process ran without the hooks: nothing of serverless-rasp was loaded.
   const loaded = Object.keys(require.cache).some((f) => /[\\/]serverless-rasp[\\/]|[\\/]dist[\\/](adapters|src|pkg)[\\/]/.test(f));

@@ -22,15 +22,16 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { HttpRequest as AzHttpRequest, InvocationContext as AzInvocationContext } from '@azure/functions';
+import type { InvocationContext as AzInvocationContext } from '@azure/functions';
 import { build } from 'esbuild';
 import { protect as lambdaProtect } from 'serverless-rasp/aws-lambda';
 import { protect as azureProtect } from 'serverless-rasp/azure-functions';
 import { protect as gcpProtect } from 'serverless-rasp/gcp-functions';
 import * as ev from '../test/helpers/lambda-events';
+import { azureHttp } from './azure-fixtures';
 import { captureGcpRequests, measure, median } from './harness';
 import { loadLibddwaf, type LibddwafRequest } from './peers/libddwaf';
-import { catalogueBody, countStrings, orderBody, postRequest, smallRequest, sqsBatch, toLibddwaf, urlOf, type BenchRequest } from './payloads';
+import { catalogueBody, countStrings, orderBody, postRequest, smallRequest, sqsBatch, toLibddwaf, type BenchRequest } from './payloads';
 
 type Any = any;
 
@@ -163,27 +164,12 @@ async function warmLambda(reqs: Record<string, BenchRequest>, waf: ReturnType<ty
 }
 
 async function warmAzure(reqs: Record<string, BenchRequest>, waf: ReturnType<typeof loadLibddwaf>): Promise<WarmRow[]> {
-  const { HttpRequest, InvocationContext } = require('@azure/functions') as typeof import('@azure/functions');
+  const { InvocationContext } = require('@azure/functions') as typeof import('@azure/functions');
   const rows: WarmRow[] = [];
-  const host = 'orders-app.azurewebsites.net';
-  const httpContext = new InvocationContext({
-    invocationId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
-    functionName: 'createOrder',
-    logHandler: () => undefined,
-    options: { trigger: { type: 'httpTrigger', name: 'request', methods: ['GET', 'POST'], route: 'orders/{id?}', authLevel: 'anonymous' } as Any, extraInputs: [], extraOutputs: [] },
-  });
-  // Like any handler of a POST, the bare one reads the body: what protect() adds is its own read of a
-  // clone and the inspection.
-  const bare = async (req: AzHttpRequest, _ctx: AzInvocationContext) => {
-    if (req.method === 'POST') await req.text();
-    return { status: 200, body: 'ok' };
-  };
+  const { httpContext, bare, requestOf } = azureHttp();
   const wrapped = azureProtect(bare, { log: false });
   for (const [name, r] of Object.entries(reqs)) {
-    const headers = { ...r.headers, host };
-    const url = urlOf(r, `https://${host}/api`);
-    // A request body is a stream, read once: a new HttpRequest per invocation, on both sides.
-    const make = () => new HttpRequest({ method: r.method, url, headers, body: r.body === undefined ? undefined : { string: r.body } });
+    const make = requestOf(r);
     const res = (await wrapped(make(), httpContext)) as { status: number };
     if (res.status !== 200) throw new Error(`Azure: the ${name} request was answered ${res.status}`);
     const dd = wafRunner(waf, toLibddwaf(r));
