@@ -604,7 +604,8 @@ function isDecoderCall(c: readonly string[], info: CallInfo): boolean {
   const prev = n > 1 ? c[n - 2]! : '';
   if (DECODERS.has(f)) return true;
   if (f === 'from' && prev === 'Buffer') return info.str2 === 'base64' || info.str2 === 'hex' || info.str2 === 'base64url';
-  return (f === 'decode' && prev === 'codecs') || (f === 'decompress' && prev === 'zlib');
+  // (Review rB: gzip, lzma and bz2 decompress as zlib does: `exec(gzip.decompress(b))` passed.)
+  return (f === 'decode' && prev === 'codecs') || (f === 'decompress' && (prev === 'zlib' || prev === 'gzip' || prev === 'lzma' || prev === 'bz2'));
 }
 
 /** Names that, reached from a global root or through bracket tricks, are capabilities. */
@@ -1503,7 +1504,9 @@ class Analyzer {
     // `this[atob('ZXZhbA==')](…)`. Nobody writes either to mean data: the decoder hides the code or
     // the name from the other rules.
     // (`eval(atob(…))` glued and `Function(…)` are high below already, under their own reasons.)
-    if (info.decoded && plainCallee && (f === 'exec' || (f === 'eval' && !info.glued))) {
+    // (Review rB: Python's `builtins.exec(…)` / `__builtins__.exec(…)` is the same function: it passed.)
+    const builtinExec = f === 'exec' && n === 2 && (prev === 'builtins' || prev === '__builtins__');
+    if (info.decoded && (plainCallee || builtinExec) && (f === 'exec' || (f === 'eval' && !info.glued))) {
       this.report('eval', `${f}() runs code decoded from base64 or hex`, H);
       return;
     }
@@ -1880,6 +1883,11 @@ const HINTS: (readonly [string, number])[][] = [];
     // Decoders: `exec(base64.b64decode('…'))` names no other hint before a call.
     ['b64decode', HINT_CALL], ['fromhex', HINT_CALL], ['unhexlify', HINT_CALL], ['decodebytes', HINT_CALL],
     ['a2b_base64', HINT_CALL], ['decompress', HINT_CALL], ['decode64', HINT_CALL], ['codecs', HINT_MEMBER],
+    // (Review rB: the other Python decoders of DECODERS, else `exec(base64.urlsafe_b64decode('…'))`,
+    // b32decode, b85decode… never reached the analyzer: a hint is a whole identifier. One more
+    // (length, first character) slot each; prose has no such words.)
+    ['urlsafe_b64decode', HINT_CALL], ['standard_b64decode', HINT_CALL], ['decodestring', HINT_CALL], ['b32decode', HINT_CALL],
+    ['b16decode', HINT_CALL], ['a85decode', HINT_CALL], ['b85decode', HINT_CALL], ['a2b_hex', HINT_CALL],
     // Java, .NET, Python, PHP, Ruby (serverSideCall, checkDunder).
     // Most count before one kind of character only: prose that ends a word with their last letter
     // before a comma or a period (`navy,`, `relaxed.`) is not read again for them.

@@ -2413,12 +2413,15 @@ function mayHoldNul(mask: number | undefined): boolean {
   return mask === undefined || (mask & C.CTRL) !== 0;
 }
 
-/** `mask`, when given, is charMask(value) (the engine's): it only spares a scan, never changes an answer. */
 /**
- * `::$` at `k` names the default data stream of a file: `$DATA` after `name.ext` (an extension of 1-8
- * letters or digits: PHP's `self::$data` has none), then the end or a character no name continues
- * with. Case-insensitive, as NTFS is. Bounded: 10 characters back, 5 ahead. (The seeded reference in
- * the tests found an extension of 9 read as one: off by one, fixed.)
+ * `::$` at `k` names the default data stream of a file: `$DATA` after `name.ext` (an extension of 1-32
+ * letters or digits: PHP's `self::$data` has none) or a dotfile (`.htaccess`, `/.env`), then the end or
+ * a character no name continues with, and not what PHP code puts after a static property. Case-
+ * insensitive, as NTFS is. Bounded: 34 characters back, 10 ahead. (The seeded reference in the tests
+ * found an extension of 9 read as one: off by one, fixed.)
+ * (Review rB: an extension of 1-8 let `application.properties::$DATA` pass and a dotfile
+ * `.htaccess::$DATA`; PHP concatenating a static property, `$path.Config::$data;`,
+ * `$prefix.View::$data['t']`, read as a stream: what follows tells them apart, phpAfterProperty.)
  */
 function adsStream(s: string, k: number): boolean {
   const t = k + 3;
@@ -2429,10 +2432,35 @@ function adsStream(s: string, k: number): boolean {
   };
   if (!word('data')) return false;
   let p = k;
-  while (p > 0 && k - p < 8 && isAlnum(s.charCodeAt(p - 1))) p--;
-  return p < k && p > 1 && s.charCodeAt(p - 1) === 46 && isAlnum(s.charCodeAt(p - 2));
+  while (p > 0 && k - p < 32 && isAlnum(s.charCodeAt(p - 1))) p--;
+  if (p === k || p < 1 || s.charCodeAt(p - 1) !== 46) return false;
+  const b = p > 1 ? s.charCodeAt(p - 2) : -1;
+  // `name.ext`, or a dotfile at the start or after a separator.
+  if (!(isAlnum(b) || b === -1 || b === 47 || b === 92)) return false;
+  return !phpAfterProperty(s, t + 4);
 }
 
+/**
+ * At `i`, right after `::$data`, PHP code goes on with the static property: `[`, `(`, `)`, `,`, `=`,
+ * `->`, a `;` that ends the statement (then the end or a blank: `;jsessionid=` is a URL's), or a
+ * concatenating `.` (then a blank, a quote or `$`). A path or file name never does (its `$DATA` ends
+ * it; a trailing `.` is stripped by Windows and stays reported). Up to 4 blanks first. O(1).
+ */
+function phpAfterProperty(s: string, i: number): boolean {
+  const n = s.length;
+  let j = i;
+  while (j < n && j - i < 4 && (s.charCodeAt(j) === 32 || s.charCodeAt(j) === 9)) j++;
+  if (j >= n) return false;
+  const c = s.charCodeAt(j);
+  const d = j + 1 < n ? s.charCodeAt(j + 1) : -1;
+  if (c === 91 || c === 40 || c === 41 || c === 44 || c === 61) return true;
+  if (c === 45) return d === 62;
+  if (c === 59) return d === -1 || d <= 32;
+  if (c === 46) return d === 32 || d === 9 || d === 39 || d === 34 || d === 36;
+  return false;
+}
+
+/** `mask`, when given, is charMask(value) (the engine's): it only spares a scan, never changes an answer. */
 export function detectPathTraversal(value: string, mask?: number): Detection | undefined {
   if (typeof value !== 'string' || value.length < 2) return undefined;
   // Fast path: one pass for the characters every rule needs: a separator, `%`, NUL, a colon, non-ASCII

