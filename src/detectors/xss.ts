@@ -2557,7 +2557,7 @@ function numberHead(s: string): boolean {
 /**
  * After a number, what ends its statement and starts code: `;` glued to the number and to an
  * identifier (`1;import(…)`). A number context gives less away than a closed quote (`10 - open(file)
- * //TODO`, `2024-01-01 fetch() //` are notes), so neither a blank nor another operator is taken. O(1).
+ * //later`, `2024-01-01 fetch() //` are notes), so neither a blank nor another operator is taken. O(1).
  */
 function numberJoin(s: string, k: number): boolean {
   const c = s.charCodeAt(k + 1);
