@@ -118,3 +118,59 @@ t.test('Azure queue trigger and GCP CloudEvent: counted for cost, priced at the 
   });
   t.equal(await billedMemoryMb(() => ce(event()), g.batches), 384, 'GCP Pub/Sub CloudEvent');
 });
+
+// A callback-style handler has finished when it calls back, not when it returns (it returns at once).
+// The guard recorded the return, ~0 ms: a flood of slow callback-style events was billed as free.
+// Priced per millisecond here (no minimum, no granularity), so the spend shows the duration: at
+// $1e-6 per GB-s, 256 MB for 300 ms is 75 nano-USD.
+t.test('GCP callback-style events: the duration runs until the callback, not the return', async (t) => {
+  const PER_MS: Partial<Pricing> = { ...PRICING, granularityMs: 1, minBilledMs: 1 };
+  const spendOf = async (wrapped: (...a: unknown[]) => unknown, args: () => unknown[], batches: DowSyncBatch[]): Promise<number> => {
+    const run = () => new Promise<void>((resolve) => void wrapped(...args(), () => resolve()));
+    await run();
+    await sleep(600);
+    await run();
+    return batches.reduce((s, b) => s + b.seconds.reduce((x, sec) => x + sec.costNanoUsd, 0), 0);
+  };
+  const pubsub = () => ({
+    specversion: '1.0',
+    id: `e-${Math.random()}`,
+    source: '//pubsub.googleapis.com/projects/p/topics/orders',
+    type: 'google.cloud.pubsub.topic.v1.messagePublished',
+    datacontenttype: 'application/json',
+    data: { message: { data: Buffer.from('{"orderId":42}').toString('base64'), messageId: '1' }, subscription: 'projects/p/subscriptions/s' },
+  });
+  let first = true;
+  // Only the first invocation is slow; the second one triggers the flush that carries the first's spend.
+  const slow = (cb: (err: unknown) => void): void => {
+    const ms = first ? 300 : 0;
+    first = false;
+    setTimeout(() => cb(null), ms);
+  };
+
+  const g = capture();
+  const ce = protectGcp(((_e: unknown, cb: (err: unknown) => void) => slow(cb)) as never, { log: false, ...dow(g.store, { memoryMb: 256, pricing: PER_MS }) }) as unknown as (...a: unknown[]) => unknown;
+  const nano = await spendOf(ce, () => [pubsub()], g.batches);
+  t.ok(nano >= 70 && nano < 200, `CloudEvent (ce, callback): ${nano.toFixed(1)} nano-USD for a 300 ms callback (≈ 75; was ≈ 0)`);
+
+  first = true;
+  const b = capture();
+  const bg = protectGcp(((_d: unknown, _c: unknown, cb: (err: unknown) => void) => slow(cb)) as never, { log: false, ...dow(b.store, { memoryMb: 256, pricing: PER_MS }) }) as unknown as (...a: unknown[]) => unknown;
+  const ctx = () => ({ eventId: `b-${Math.random()}`, eventType: 'google.pubsub.topic.publish', resource: { name: 'projects/p/topics/orders' } });
+  const nanoBg = await spendOf(bg, () => [{ data: Buffer.from('{"orderId":42}').toString('base64') }, ctx()], b.batches);
+  t.ok(nanoBg >= 70 && nanoBg < 200, `background (data, context, callback): ${nanoBg.toFixed(1)} nano-USD (≈ 75; was ≈ 0)`);
+
+  // A handler that returns a promise is still timed to its settlement, the callback untouched.
+  const p = capture();
+  let seen: unknown;
+  const cbGiven = (): void => undefined;
+  const asyncCe = protectGcp((async (_e: unknown) => { await sleep(300); }) as never, { log: false, ...dow(p.store, { memoryMb: 256, pricing: PER_MS }) }) as unknown as (...a: unknown[]) => Promise<unknown>;
+  const recordArgs = protectGcp((function (this: unknown, ...a: unknown[]) { seen = a[1]; }) as never, { log: false }) as unknown as (...a: unknown[]) => unknown;
+  await recordArgs(pubsub(), cbGiven);
+  t.equal(seen, cbGiven, 'a one-parameter handler: the framework passes no callback to it, and a given one is passed as is');
+  await asyncCe(pubsub());
+  await sleep(600);
+  await asyncCe(pubsub());
+  const nanoAsync = p.batches.reduce((s, x) => s + x.seconds.reduce((y, sec) => y + sec.costNanoUsd, 0), 0);
+  t.ok(nanoAsync >= 70 && nanoAsync < 400, `async CloudEvent: ${nanoAsync.toFixed(1)} nano-USD (two invocations of 300 ms, the first flushed)`);
+});
