@@ -54,12 +54,18 @@ const ALNUM_ONLY = 1 << 31;
  * `s`, or a copy that holds no other string alive. V8 makes a slice of 13 characters or more a view
  * into its parent (a query value into the raw query string, a path segment into the path, a form
  * field into its body), so a value kept across invocations (the clean set and its front) kept its
- * whole parent: up to 1,024 of them. `' ' + s` is a concatenation, and slicing it flattens it into a
- * new string of `s`'s length + 1 first, whose slice is then all that is kept. One copy of at most
- * CLEAN_MAX_LENGTH characters, made when a value is first kept, not on a lookup that hits.
+ * whole parent: up to 1,024 of them. One copy of at most CLEAN_MAX_LENGTH characters, made when a
+ * value is first kept, not on a lookup that hits.
+ * The copy must be a flat string, not a view of its own: `(' ' + s).slice(1)` (as before) was a
+ * slice of the flattened concatenation, and V8 compares a slice with another string in the runtime
+ * (~35-80 ns for a 110-character User-Agent, where two flat strings compare inline in ~5 ns). Every
+ * header, query and path value of every invocation is compared with its front copy (and Map and Set
+ * lookups compare keys too): ~0.4 µs of the bench's typical Lambda event. A join of two pieces
+ * builds a new flat string (a join of one piece, or of `s` and '', gives `s` itself back); same
+ * cost as the concatenation and slice (~65 ns for 40 characters, measured). Exported for the tests.
  */
-function ownCopy(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
+export function ownCopy(s: string): string {
+  return s.length < 13 ? s : [s.slice(0, 1), s.slice(1)].join('');
 }
 /** Bounds of the clean set (headers, path, query): at most 1,024 values of at most 512 characters (≤ 1 MiB). */
 const CLEAN_MAX_ENTRIES = 1024;

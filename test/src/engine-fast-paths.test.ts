@@ -4,7 +4,7 @@ import * as vm from 'node:vm';
 import { ANY, BIGRAM_HIT, bigramMaskTable, charMask, charMaskBigrams, decodePairsSeen } from '../../src/charclass';
 import { deepDecode } from '../../src/decode';
 import { DETECTORS } from '../../src/detectors/index';
-import { createEngine, memoSlot } from '../../src/engine';
+import { createEngine, memoSlot, ownCopy } from '../../src/engine';
 import type { InputSource, InspectionRequest } from '../../src/types';
 import { prng } from '../helpers/prng';
 import { verdictDigest } from '../helpers/verdict-table';
@@ -771,4 +771,37 @@ t.test('the clean set keeps no request string alive: query and path values are v
     t.equal(e.inspect(req({ kind: 'query', path: 'query', value: { q: slice } })).action, 'allow', 'and again (a hit)');
   });
   t.ok(held < 10e6, 'the 30 MB parent is collected');
+});
+
+t.test('the clean set keeps flat copies of its strings, not views of a concatenation', async (t) => {
+  // Every header, query and path value is compared with its clean-front copy on every invocation. A
+  // copy made as `(' ' + s).slice(1)` was a view (a sliced string), which V8 compares in the runtime
+  // (~35 ns for a User-Agent, ~4 ns between flat strings). %HaveSameMap tells a string's
+  // representation: a flat copy has the map of a string JSON.parse makes (flat, not internalized).
+  v8.setFlagsFromString('--allow-natives-syntax');
+  const sameMap = vm.runInThisContext('(a, b) => %HaveSameMap(a, b)') as (a: string, b: string) => boolean;
+  const rand = prng(2011);
+  const alphabet = ['a', 'Z', '0', ' ', '/', '%', "'", 'é', 'ß', '日', '\ud83d', '\ude00', '\ud800', '\u0000'];
+  const texts = [
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+    'Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2ln',
+    'Müller straße 12345678',
+    '\ud83d\ude00 smile and 日本語 text',
+  ];
+  for (let i = 0; i < 300; i++) {
+    const n = Math.floor(rand() * 40);
+    let s = '';
+    for (let k = 0; k < n; k++) s += alphabet[Math.floor(rand() * alphabet.length)]!;
+    texts.push(s);
+  }
+  let views = 0;
+  let wrong = 0;
+  for (const s of texts) {
+    const c = ownCopy(s);
+    if (c !== s) wrong++;
+    if (s.length >= 13 && !sameMap(c, JSON.parse(JSON.stringify(s)) as string)) views++;
+  }
+  t.equal(wrong, 0, 'the same text, code unit for code unit (surrogates split across the pieces too)');
+  t.equal(views, 0, 'every copy of 13 characters or more is a flat string');
+  t.notOk(sameMap((' ' + texts[0]).slice(1), JSON.parse(JSON.stringify(texts[0])) as string), 'the check tells a view (the former copy) from a flat string');
 });
