@@ -432,6 +432,11 @@ function isText(b: Uint8Array): boolean {
   return read !== undefined && 'text' in read;
 }
 
+/** gzip's magic and method (1f 8b 08), past which the engine's own sniff (body.ts gzipPayload) also needs a header's length. */
+function isGzip(b: Uint8Array): boolean {
+  return b.length > 18 && b[0] === 0x1f && b[1] === 0x8b && b[2] === 8;
+}
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const utf8 = new TextDecoder();
 
@@ -521,11 +526,22 @@ export function normalizeTrigger(type: string, payload: unknown, context: Invoca
     const sources: InputSource[] = [];
     if (payload instanceof Uint8Array) {
       // UTF-16 text (a spreadsheet's "Unicode text" export) holds NULs: read decoded (utf16Text).
-      if (isText(payload) || utf16Text(payload) !== undefined) sources.push(record('payload', payload));
+      // A gzip stream (`logs/2026-05-01.csv.gz`, a blob uploaded with `Content-Encoding: gzip`,
+      // which the SDK's download hands over still compressed) is what its consumer inflates and then
+      // reads: the engine inflates it (decodePayload's gzip sniff, bounded by maxBytes: a bomb is a
+      // limits finding) and reads the result as it reads a message's bytes (text whole, binary by its
+      // text runs or not at all). Its compressed bytes are noise to isText, so such a blob went
+      // uninspected whatever it inflated to. Cost: three byte compares per blob.
+      if (isGzip(payload) || isText(payload) || utf16Text(payload) !== undefined) sources.push(record('payload', payload));
     } else if (payload !== undefined && payload !== null) sources.push(record('payload', payload));
     for (const [k, v] of Object.entries(meta)) {
       if (BLOB_PLATFORM_METADATA.has(k)) continue;
-      if (typeof v === 'string' || (k === 'metadata' && isObj(v))) sources.push({ kind: 'metadata', path: appendSegment('triggerMetadata', k), value: v });
+      // The worker hands a binding value over through JSON.parse when it parses (fromRpcTypedData's
+      // tryJsonParse): a blob named `["1' OR 1=1--"]` gives `name` as an array, which the handler's
+      // `${name}` joins back into the text, and `{…}` an object. Only strings were read here, so such
+      // a name was inspected only inside `blobTrigger`'s whole path. Any value is read now (numbers
+      // and booleans hold nothing the walk reads).
+      if (v !== undefined && v !== null) sources.push({ kind: 'metadata', path: appendSegment('triggerMetadata', k), value: v });
     }
     if (isObj(meta.properties)) {
       for (const k of BLOB_UPLOADER_PROPERTIES) {

@@ -5,11 +5,11 @@
  */
 import type { CloudEvent, Request } from '@google-cloud/functions-framework';
 import { declaresOtherCharset, mediaType } from '../../src/body';
-import { eachFormPair, forwardedEntries, nullRecord, parseCookieHeader, pathSegments } from '../../src/decode';
+import { base64Bytes, eachFormPair, forwardedEntries, nullRecord, parseCookieHeader, pathSegments } from '../../src/decode';
 import { formatPath, type Segment } from '../../src/paths';
 import type { InputSource, InspectionRequest } from '../../src/types';
 import { cloudEventAttributes, membersExcept, strayData } from '../shared/cloudevent';
-import { documentEventFromJson, documentEventFromProtobuf, type PlainDocument, type PlainDocumentEvent } from './firestore';
+import { bytesTree, documentEventFromJson, documentEventFromProtobuf, type PlainDocument, type PlainDocumentEvent } from './firestore';
 
 type Obj = Record<string, unknown>;
 
@@ -217,7 +217,29 @@ export function normalizeHttp(req: Request): InspectionRequest {
       ? { kind: 'body', path: 'body', value: parsed, validate: true, parsed: true }
       : { kind: 'body', path: 'body', value: body, decoding: 'body', contentType, validate: true },
   );
+  const pushed = pushData(req.body);
+  if (pushed !== undefined) sources.push({ kind: 'body', path: 'body.message.data', value: pushed, decoding: 'auto', base64: true });
   return { provider: 'gcp', trigger: 'http', method, path, ip: clientIpOf(req, given as Request['headers']), sources };
+}
+
+/**
+ * A Pub/Sub push body the engine does not take for one: `{"message": {"data": …}}` without a
+ * `projects/…/subscriptions/…` subscription (src/envelope.ts recognizes the envelope by it). Pub/Sub
+ * always sends one, but a push endpoint is an HTTP function anyone allowed to invoke it may POST to,
+ * and its handler decodes `req.body.message.data` without looking at `subscription`: a short payload
+ * (`JChpZCk=`, `$(id)`; the walk reads base64 in a member from 16 characters) reached it unread.
+ * Read from `req.body`, what the framework parsed and the handler reads (a body the framework did
+ * not parse as JSON is no object there). Only strict base64: a JSON API's own `message.data` text is
+ * not read as broken base64 (a protocol finding). Cost on other bodies: a property read or two.
+ */
+function pushData(body: unknown): string | undefined {
+  if (!isObj(body) || !isObj(body.message)) return undefined;
+  const data = body.message.data;
+  if (typeof data !== 'string' || data.length === 0) return undefined;
+  const sub = body.subscription;
+  // envelope.ts's own test, so that the envelope's decoded reading is not made twice.
+  if (typeof sub === 'string' && sub.startsWith('projects/') && sub.includes('/subscriptions/')) return undefined;
+  return base64Bytes(data) === undefined ? undefined : data;
 }
 
 const PUBSUB_TYPE = 'google.cloud.pubsub.topic.v1.messagePublished';
@@ -258,6 +280,9 @@ function documentSources(ev: PlainDocumentEvent): InputSource[] {
     if (!d) return;
     out.push({ kind: 'record', path: `data.${key}.fields`, value: d.fields, validate });
     out.push({ kind: 'metadata', path: `data.${key}.name`, value: documentPath(d.name) });
+    // The short `bytes` values as bytes, as their consumer reads them (firestore.ts BytesField).
+    const bytes = bytesTree(d.bytes);
+    if (bytes !== undefined) out.push({ kind: 'record', path: `data.${key}.fields`, value: bytes });
   };
   add(ev.value, 'value', true);
   add(ev.oldValue, 'oldValue', false);
@@ -346,8 +371,48 @@ export function normalizeCloudEvent(ce: Obj): InspectionRequest {
  */
 export function normalizeBackground(data: unknown, context?: unknown): InspectionRequest {
   const sources: InputSource[] = [{ kind: 'record', path: 'data', value: data, decoding: 'auto', validate: true }];
-  if (context !== null && typeof context === 'object') sources.push({ kind: 'metadata', path: 'context', value: context });
+  const ctx = context !== null && typeof context === 'object' ? (context as Obj) : undefined;
+  // A Pub/Sub message: its `data` is base64 of what the publisher sent, and the handler reads
+  // `Buffer.from(data.data, 'base64')`. The walk reads base64 text in a member only from 16
+  // characters (shorter base64 is mostly ids and hashes), so a short payload went unread decoded:
+  // `MSBPUiAxPTE=` (1 OR 1=1), `JChpZCk=` ($(id)). Read here as the CloudEvent path reads
+  // `message.data` (base64, gzip inflated); the engine skips it when the walk already read the same
+  // string decoded. Cost: a few property reads per event.
+  if (isObj(data) && typeof data.data === 'string' && isPubsubMessage(data as Obj & { data: string }, ctx)) {
+    sources.push({ kind: 'record', path: 'data.data', value: data.data, decoding: 'auto', base64: true });
+  }
+  // A Firestore document (the legacy events hold the JSON encoding): its short `bytes` values as
+  // bytes, as on the CloudEvent path (documentSources); the typed JSON itself is walked as it came.
+  if (ctx !== undefined && typeof ctx.eventType === 'string' && ctx.eventType.startsWith('providers/cloud.firestore/')) {
+    const doc = documentEventFromJson(data);
+    for (const key of ['value', 'oldValue'] as const) {
+      const bytes = doc?.[key] === undefined ? undefined : bytesTree(doc[key].bytes);
+      if (bytes !== undefined) sources.push({ kind: 'record', path: `data.${key}.fields`, value: bytes });
+    }
+  }
+  if (ctx !== undefined) sources.push({ kind: 'metadata', path: 'context', value: ctx });
   return { provider: 'gcp', trigger: 'event', sources };
+}
+
+const PUBSUB_MESSAGE_TYPE = 'type.googleapis.com/google.pubsub.v1.PubsubMessage';
+
+/**
+ * Whether a legacy event's data is a Pub/Sub message: by its context (the legacy event types, or a
+ * resource typed PubsubMessage: what functions-framework builds from a Pub/Sub CloudEvent, and what
+ * Cloud Functions sends) or the message's own `@type`; else by its shape, `data` in strict base64
+ * beside an `attributes` object, since a consumer decodes `data.data` without looking at the context
+ * (which whoever invokes the function directly writes). The strict test keeps other events' text
+ * `data` from being read as broken base64 (a protocol finding); it decodes the string once.
+ */
+function isPubsubMessage(data: Obj & { data: string }, ctx: Obj | undefined): boolean {
+  if (data['@type'] === PUBSUB_MESSAGE_TYPE) return true;
+  if (ctx !== undefined) {
+    const type = ctx.eventType;
+    if (type === 'google.pubsub.topic.publish' || type === 'providers/cloud.pubsub/eventTypes/topic.publish') return true;
+    const resource = ctx.resource;
+    if (isObj(resource) && resource.type === PUBSUB_MESSAGE_TYPE) return true;
+  }
+  return isObj(data.attributes) && data.data.length > 0 && base64Bytes(data.data) !== undefined;
 }
 
 /** Anything else handed to the function: inspected whole. */
