@@ -6,7 +6,8 @@
  *
  * Recognized by shape alone, strictly, at the top of a document (and in a batch's items):
  * - Pub/Sub push (and Eventarc's MessagePublishedData): `{ message: { data }, subscription:
- *   "projects/…/subscriptions/…" }` → `message.data`.
+ *   "projects/…/subscriptions/…" }` → `message.data`; without the subscription when `data` has
+ *   base64's shape (see pubsub).
  * - CloudEvents in JSON (structured mode, a batch, Azure Event Grid's CloudEvents schema): an object
  *   with `specversion` and `data_base64` → `data_base64`; with `data` holding a Pub/Sub message →
  *   `data.message.data`.
@@ -29,12 +30,40 @@ function isObj(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array);
 }
 
+/**
+ * Whether `s` has the shape of padded standard base64 (what Pub/Sub writes): alphabet, length a
+ * multiple of 4, `=` only as the last one or two. The shape only, no decoding; one pass.
+ */
+function base64Shaped(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || n % 4 !== 0) return false;
+  let end = n;
+  if (s.charCodeAt(end - 1) === 61) end--;
+  if (s.charCodeAt(end - 1) === 61) end--;
+  for (let i = 0; i < end; i++) {
+    const c = s.charCodeAt(i);
+    // A-Z a-z 0-9 + /
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47)) return false;
+  }
+  return true;
+}
+
+/**
+ * `{ message: { data } }` with Pub/Sub's `projects/…/subscriptions/…` subscription, whatever `data`
+ * holds (a field that is not base64 there is a protocol finding: engine.ts, Walk.encoded); without
+ * it, when `data` has base64's shape. Pub/Sub always names the subscription, but a push endpoint is a
+ * function anyone allowed to invoke it may POST to, and its handler decodes `message.data` without
+ * looking at `subscription`: a short payload (`JChpZCk=` is `$(id)`; the walk reads base64 text in a
+ * member only from 16 characters) reached it unread. The shape test keeps a JSON API's own
+ * `message.data` text (a word, a sentence) from being read as broken base64 and flagged.
+ */
 function pubsub(v: unknown): string | undefined {
   if (!isObj(v) || !isObj(v.message)) return undefined;
-  const sub = v.subscription;
-  if (typeof sub !== 'string' || !sub.startsWith('projects/') || !sub.includes('/subscriptions/')) return undefined;
   const data = v.message.data;
-  return typeof data === 'string' && data.length > 0 ? data : undefined;
+  if (typeof data !== 'string' || data.length === 0) return undefined;
+  const sub = v.subscription;
+  if (typeof sub === 'string' && sub.startsWith('projects/') && sub.includes('/subscriptions/')) return data;
+  return base64Shaped(data) ? data : undefined;
 }
 
 function cloudEvent(v: Obj, base: Segment[], out: EncodedField[]): void {

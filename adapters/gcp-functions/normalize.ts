@@ -217,29 +217,7 @@ export function normalizeHttp(req: Request): InspectionRequest {
       ? { kind: 'body', path: 'body', value: parsed, validate: true, parsed: true }
       : { kind: 'body', path: 'body', value: body, decoding: 'body', contentType, validate: true },
   );
-  const pushed = pushData(req.body);
-  if (pushed !== undefined) sources.push({ kind: 'body', path: 'body.message.data', value: pushed, decoding: 'auto', base64: true });
   return { provider: 'gcp', trigger: 'http', method, path, ip: clientIpOf(req, given as Request['headers']), sources };
-}
-
-/**
- * A Pub/Sub push body the engine does not take for one: `{"message": {"data": …}}` without a
- * `projects/…/subscriptions/…` subscription (src/envelope.ts recognizes the envelope by it). Pub/Sub
- * always sends one, but a push endpoint is an HTTP function anyone allowed to invoke it may POST to,
- * and its handler decodes `req.body.message.data` without looking at `subscription`: a short payload
- * (`JChpZCk=`, `$(id)`; the walk reads base64 in a member from 16 characters) reached it unread.
- * Read from `req.body`, what the framework parsed and the handler reads (a body the framework did
- * not parse as JSON is no object there). Only strict base64: a JSON API's own `message.data` text is
- * not read as broken base64 (a protocol finding). Cost on other bodies: a property read or two.
- */
-function pushData(body: unknown): string | undefined {
-  if (!isObj(body) || !isObj(body.message)) return undefined;
-  const data = body.message.data;
-  if (typeof data !== 'string' || data.length === 0) return undefined;
-  const sub = body.subscription;
-  // envelope.ts's own test, so that the envelope's decoded reading is not made twice.
-  if (typeof sub === 'string' && sub.startsWith('projects/') && sub.includes('/subscriptions/')) return undefined;
-  return base64Bytes(data) === undefined ? undefined : data;
 }
 
 const PUBSUB_TYPE = 'google.cloud.pubsub.topic.v1.messagePublished';

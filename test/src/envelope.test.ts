@@ -24,10 +24,23 @@ t.test('encodedFields: the envelopes, by shape, strictly', async (t) => {
     encodedFields({ Type: 'Notification', TopicArn: 'arn:aws:sns:us-east-1:1:t', Message: 'm', MessageAttributes: { a: { Type: 'String', Value: 'x' }, b: { Type: 'Binary', Value: 'aGk=' } } }, 10),
     [{ path: ['MessageAttributes', 'b', 'Value'], value: 'aGk=' }],
   );
+  // Without Pub/Sub's subscription (a body POSTed straight to a push endpoint, whose handler decodes
+  // message.data all the same), when data has base64's shape: padded, standard alphabet.
+  for (const data of ['aGk=', 'YQ==', 'JChpZCk=', 'ab+/', 'abcd']) {
+    t.same(encodedFields({ message: { data } }, 10), [{ path: ['message', 'data'], value: data }], `no subscription: ${data}`);
+    t.same(encodedFields({ message: { data }, subscription: 'orders' }, 10), [{ path: ['message', 'data'], value: data }], `another subscription: ${data}`);
+  }
   // Look-alikes of ordinary APIs are not envelopes.
   for (const doc of [
-    { message: { data: 'aGk=' } },
-    { message: { data: 'aGk=' }, subscription: 'orders' },
+    { message: { data: 'hello' } },
+    { message: { data: 'hello world!' } },
+    { message: { data: 'aGk' } },
+    { message: { data: 'aG=k' } },
+    { message: { data: 'a===' } },
+    { message: { data: 'aGk-' } },
+    { message: { data: 'aGk_' } },
+    { message: { data: 'a Gk=' } },
+    { message: { data: '' } },
     { message: { data: 42 }, subscription: SUB },
     { message: { data: '' }, subscription: SUB },
     { data_base64: 'aGk=' },
