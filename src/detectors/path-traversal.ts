@@ -2460,6 +2460,28 @@ function phpAfterProperty(s: string, i: number): boolean {
   return false;
 }
 
+/**
+ * The `$` at `d` (after a `:`) starts `$INDEX_ALLOCATION`, the attribute type of a directory's index:
+ * `dir::$INDEX_ALLOCATION` (default stream) or `dir:$I30:$INDEX_ALLOCATION` (the index's own name)
+ * opens the directory `dir` under another name, so `/admin::$INDEX_ALLOCATION/secret` reaches
+ * `/admin/secret` past a check on `/admin` (IIS, any Windows file API). No extension is asked for (a
+ * directory has none): the stream syntax before it, a name before that (a character that is no
+ * colon), the whole type word, and not PHP code going on after a static property of that name
+ * (phpAfterProperty) decide. Case-insensitive, as NTFS is. Bounded: 6 characters back, 18 ahead.
+ */
+function indexAllocation(s: string, d: number): boolean {
+  // (`| 0x20` folds the letters; it makes `_` DEL, hence the table's `\x7f`.)
+  const w = 'index\x7fallocation';
+  for (let j = 0; j < w.length; j++) if ((s.charCodeAt(d + 1 + j) | 0x20) !== w.charCodeAt(j)) return false;
+  const e = s.charCodeAt(d + 1 + w.length);
+  if (isAlnum(e) || e === 95) return false;
+  // The colon before the stream's name (empty: `::`, or `$I30`).
+  let c = d - 2;
+  if (c >= 3 && s.charCodeAt(c) === 48 && s.charCodeAt(c - 1) === 51 && (s.charCodeAt(c - 2) | 0x20) === 105 && s.charCodeAt(c - 3) === 36) c -= 4;
+  if (c < 1 || s.charCodeAt(c) !== 58 || s.charCodeAt(c - 1) === 58) return false;
+  return !phpAfterProperty(s, d + 1 + w.length);
+}
+
 /** `mask`, when given, is charMask(value) (the engine's): it only spares a scan, never changes an answer. */
 export function detectPathTraversal(value: string, mask?: number): Detection | undefined {
   if (typeof value !== 'string' || value.length < 2) return undefined;
@@ -2514,6 +2536,10 @@ export function detectPathTraversal(value: string, mask?: number): Detection | u
   for (let d = value.indexOf('$'); d !== -1; d = value.indexOf('$', d + 1)) {
     if (d > 2 && value.charCodeAt(d - 1) === 58 && value.charCodeAt(d - 2) === 58 && adsStream(value, d - 2)) {
       return { rule: 'path.windows-stream', confidence: 'high', reason: 'An NTFS stream suffix (::$DATA) that reads a file under another name.' };
+    }
+    // (Session 20: `/admin::$INDEX_ALLOCATION/secret`, `dir:$I30:$INDEX_ALLOCATION`. O(1) per `$`.)
+    if (d > 2 && value.charCodeAt(d - 1) === 58 && indexAllocation(value, d)) {
+      return { rule: 'path.windows-stream', confidence: 'high', reason: 'An NTFS directory index stream (::$INDEX_ALLOCATION) that opens a directory under another name.' };
     }
   }
   // A value that starts like a path (or a device) goes to the rules in any case; the others only

@@ -496,6 +496,13 @@ export class SqlLexer {
   dashSeen = false;
   /** Sticky like nestedSeen: a `--` comment held a CR before its LF (see standard). */
   crSeen = false;
+  /**
+   * Read `$tag$` (a tag of one or more characters) as a dollar-quote opener (PostgreSQL). Off, it is a
+   * word like `$x` (`$$` still opens a literal): the reading of one extra walk that looks past dollar
+   * tags an attacker places before the one that closes the application's literal (see
+   * sql-injection's dollarWalks).
+   */
+  dollarTags = true;
   /** nextOf's last answers (-2: none yet). */
   private lfAt = -2;
   private crAt = -2;
@@ -1275,7 +1282,7 @@ export class SqlLexer {
     const s = this.s;
     let e = p + 1;
     while (e < this.len && e - p < 32 && isWordChar(s.charCodeAt(e)) && s.charCodeAt(e) !== 36) e++;
-    if (s.charCodeAt(e) !== 36 || (e > p + 1 && isDigit(s.charCodeAt(p + 1)))) return false;
+    if (s.charCodeAt(e) !== 36 || (e > p + 1 && (isDigit(s.charCodeAt(p + 1)) || !this.dollarTags))) return false;
     const tag = s.slice(p, e + 1);
     const close = s.indexOf(tag, e + 1);
     t.kind = T_STR;

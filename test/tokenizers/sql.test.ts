@@ -505,3 +505,21 @@ t.test('- / * . through the fast path: the tokens the general path gave', async 
     t.same(got, want, JSON.stringify(s));
   }
 });
+
+t.test('dollarTags off: a tag is a word, `$$` still a literal, placeholders unchanged (session 20)', async (t) => {
+  const lx = new SqlLexer('');
+  const s = '$q$ x $q$ $$a$$ $1 $é$;';
+  const on = tokens(lx, s);
+  t.same(on.slice(0, 1), [`${T_STR}:0-9:`], 'tags on: `$q$ x $q$` is one literal');
+  lx.dollarTags = false;
+  try {
+    const off = tokens(lx, s);
+    t.same(off.slice(0, 3), [`${T_WORD}:0-3:$q$`, `${T_WORD}:4-5:x`, `${T_WORD}:6-9:$q$`], 'tags off: words');
+    t.equal(off[3], `${T_STR}:10-15:`, '`$$a$$` is still a literal');
+    t.equal(off[4], on[2], '`$1` reads the same');
+    t.equal(off[5], `${T_WORD}:19-22:$é$`, 'a non-ASCII tag is a word too');
+  } finally {
+    lx.dollarTags = true;
+  }
+  t.same(tokens(lx, s), on, 'back on: as before');
+});
