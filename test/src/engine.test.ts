@@ -472,3 +472,24 @@ t.test('hand-built events: Map and Set entries and boxed strings are inspected, 
   // JSON bodies never hold these: a parsed body is walked as before.
   t.same(where(JSON.stringify({ q: attack })).map((w) => w.split(' ')[0]), ['sqli'], 'JSON text body');
 });
+
+t.test('percent escapes beside `+` are also read as a form reader reads them (`+` a space)', async (t) => {
+  const e = createEngine();
+  const verdict = (q: string) => e.inspect(req([body({ q })]));
+  for (const q of [
+    '1%27+UNION+SELECT+password+FROM+users--',
+    'q=1%27+UNION+SELECT+password+FROM+users--',
+    '/search?sort=asc&q=1%27+OR+1%3D1--',
+    '%3Cimg+src%3Dx+onerror%3Dalert(1)%3E',
+  ]) {
+    const v = verdict(q);
+    t.equal(v.action, 'block', q);
+    t.equal(new Set(v.findings.map((f) => f.rule)).size, v.findings.length, `${q}: each rule reported once`);
+  }
+  // What was blocked before stays blocked, reported once.
+  const chain = verdict('x%3B+cat+/etc/passwd');
+  t.equal(chain.findings.filter((f) => f.rule === 'shell.command-chain').length, 1, 'a finding of the first decoded reading is not repeated by the form reading');
+  for (const q of ['c%2B%2B+tutorial', '20%25+off+today', 'name=John+Smith&city=New%20York', 'a+b%3Dc', 'Tom+%26+Jerry', '1+%2B+1+%3D+2']) {
+    t.equal(verdict(q).action, 'allow', `quiet: ${q}`);
+  }
+});
