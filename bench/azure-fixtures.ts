@@ -5,6 +5,7 @@
  * body is a stream, read once). @azure/functions is required here, on first call, not at import.
  */
 import type { HttpRequest as AzHttpRequest, InvocationContext as AzInvocationContext } from '@azure/functions';
+import { freshCopies, type FreshPool } from './harness';
 import { urlOf, type BenchRequest } from './payloads';
 
 type Any = any;
@@ -14,7 +15,7 @@ export const AZURE_HOST = 'orders-app.azurewebsites.net';
 export function azureHttp(): {
   httpContext: AzInvocationContext;
   bare: (req: AzHttpRequest, ctx: AzInvocationContext) => Promise<{ status: number; body: string }>;
-  requestOf: (r: BenchRequest) => () => AzHttpRequest;
+  requestOf: (r: BenchRequest) => { next: () => AzHttpRequest; pool: FreshPool<unknown> };
 } {
   const { HttpRequest, InvocationContext } = require('@azure/functions') as typeof import('@azure/functions');
   const httpContext = new InvocationContext({
@@ -29,10 +30,16 @@ export function azureHttp(): {
     if (req.method === 'POST') await req.text();
     return { status: 200, body: 'ok' };
   };
-  const requestOf = (r: BenchRequest): (() => AzHttpRequest) => {
-    const headers = { ...r.headers, host: AZURE_HOST };
-    const url = urlOf(r, `https://${AZURE_HOST}/api`);
-    return () => new HttpRequest({ method: r.method, url, headers, body: r.body === undefined ? undefined : { string: r.body } });
+  // The worker builds each HttpRequest from what the host sent over gRPC: new strings per invocation.
+  // So the headers, URL and body of each request come from a pool of JSON.parse'd copies
+  // (bench/harness.ts, freshCopies), not from one set of literals.
+  const requestOf = (r: BenchRequest): { next: () => AzHttpRequest; pool: FreshPool<unknown> } => {
+    const pool = freshCopies({ headers: { ...r.headers, host: AZURE_HOST }, url: urlOf(r, `https://${AZURE_HOST}/api`), body: r.body });
+    const next = (): AzHttpRequest => {
+      const c = pool.next();
+      return new HttpRequest({ method: r.method, url: c.url, headers: c.headers, body: c.body === undefined ? undefined : { string: c.body } });
+    };
+    return { next, pool };
   };
   return { httpContext, bare, requestOf };
 }

@@ -8,7 +8,7 @@
  * of what protect() costs a handler. Prints one JSON line: { lambda, azure } in µs per invocation.
  */
 import { azureHttp } from './azure-fixtures';
-import { measure } from './harness';
+import { freshCopies, measure } from './harness';
 import { postRequest } from './payloads';
 
 async function main(): Promise<void> {
@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   const lambdaBare = async (event: { rawPath?: string }) => ({ statusCode: 200, body: String(event.rawPath) });
   const { httpContext, bare: azureBare, requestOf } = azureHttp();
   const make = requestOf(r);
-  const m = await measure({ lambda: () => lambdaBare(r.lambda), azure: () => azureBare(make(), httpContext) }, { rounds, roundMs });
+  const events = freshCopies(r.lambda);
+  const m = await measure({ lambda: () => lambdaBare(events.next()), azure: () => azureBare(make.next(), httpContext) }, { rounds, roundMs, unseen: { azure: make.pool } });
   // The check that this process ran without the hooks: nothing of serverless-rasp was loaded.
   const loaded = Object.keys(require.cache).some((f) => /[\\/]serverless-rasp[\\/]|[\\/]dist[\\/](adapters|src|pkg)[\\/]/.test(f));
   console.log(JSON.stringify({ lambda: m.lambda, azure: m.azure, loaded }));

@@ -7,6 +7,7 @@
 import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
 import * as ev from '../test/helpers/lambda-events';
 import { prng as rng } from '../test/helpers/prng';
+import { freshCopies, type FreshPool } from './harness';
 import type { LibddwafRequest } from './peers/libddwaf';
 
 
@@ -158,19 +159,21 @@ export function sqsBatch(n: number, bytes: number): SQSEvent {
   return ev.sqs(Array.from({ length: n }, (_, i) => ({ body: orderBody(bytes).replace('SKU-1000', `SKU-${2000 + i}`), messageId: `msg-${i}` })));
 }
 
-/** The same request data as libddwaf's addresses (what dd-trace hands it per request). */
-export function toLibddwaf(req: BenchRequest, ip = ev.DEFAULT_SOURCE_IP): () => LibddwafRequest {
+/**
+ * The same request data as libddwaf's addresses (what dd-trace hands it per request), fresh per call as
+ * protect()'s is: `pool` holds JSON.parse'd copies of the query, headers and body text (bench/harness.ts,
+ * freshCopies), and `next()` takes the next one and parses its body, as dd-trace does per request, so
+ * both sides parse the JSON body once inside the timed call.
+ */
+export function toLibddwaf(req: BenchRequest, ip = ev.DEFAULT_SOURCE_IP): { next: () => LibddwafRequest; pool: FreshPool<unknown> } {
   const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'cookie'));
   const qs = new URLSearchParams(req.query).toString();
-  const uri = `${req.path}${qs ? `?${qs}` : ''}`;
-  // A function: the body is parsed per request, as dd-trace does, so both sides parse JSON once.
-  return () => ({
-    query: req.query,
-    headers,
-    cookies: {},
-    body: req.body === undefined ? undefined : (JSON.parse(req.body) as unknown),
-    uri,
-    method: req.method,
-    ip,
-  });
+  const pool = freshCopies({ query: req.query, headers, body: req.body, uri: `${req.path}${qs ? `?${qs}` : ''}`, method: req.method, ip });
+  return {
+    next: () => {
+      const c = pool.next();
+      return { query: c.query, headers: c.headers, cookies: {}, body: c.body === undefined ? undefined : (JSON.parse(c.body) as unknown), uri: c.uri, method: c.method, ip: c.ip };
+    },
+    pool,
+  };
 }

@@ -7,7 +7,9 @@
  *     typical (1 KB JSON body, 10 headers, 3 query parameters) and large (1 MB body) requests, an SQS
  *     batch of ten, a Storage queue message, a Pub/Sub CloudEvent. Side by side: libddwaf
  *     (@datadog/native-appsec, Datadog's recommended rules) on the same request data, and Aikido Zen's
- *     serverless wrappers where it has one (Lambda, Cloud Functions), in their own process.
+ *     serverless wrappers where it has one (Lambda, Cloud Functions), in their own process. Every call
+ *     gets a new event (JSON.parse'd copies renewed between timed batches; new Azure HttpRequests;
+ *     a pool of captured GCP requests): see bench/harness.ts, freshCopies.
  *  2. Cost per KB of body, 1 KB to 1 MB.
  *  3. Cold start as whole fresh processes: imports, initialization and first invocation; bare,
  *     protected (package and esbuild bundle), libddwaf's initialization with the recommended rules, Zen.
@@ -29,7 +31,7 @@ import { protect as azureProtect } from 'serverless-rasp/azure-functions';
 import { protect as gcpProtect } from 'serverless-rasp/gcp-functions';
 import * as ev from '../test/helpers/lambda-events';
 import { azureHttp } from './azure-fixtures';
-import { captureGcpRequests, measure, median } from './harness';
+import { captureGcpRequests, cycle, freshCopies, gcpCopies, measure, median, type FreshPool } from './harness';
 import { loadLibddwaf, type LibddwafRequest } from './peers/libddwaf';
 import { catalogueBody, countStrings, orderBody, postRequest, smallRequest, sqsBatch, toLibddwaf, type BenchRequest } from './payloads';
 
@@ -112,9 +114,9 @@ const ratio = (a: number | undefined, b: number | undefined): string => (a === u
 // Warm
 // ---------------------------------------------------------------------------------------------------
 
-function wafRunner(waf: ReturnType<typeof loadLibddwaf>, make: () => LibddwafRequest): { run: () => void; note?: string } {
-  const hits = waf.run(make());
-  return { run: () => void waf.run(make()), note: hits.length > 0 ? `flags ${hits.map((h) => h.id).join(',')}` : undefined };
+function wafRunner(waf: ReturnType<typeof loadLibddwaf>, data: { next: () => LibddwafRequest }): { run: () => void; note?: string } {
+  const hits = waf.run(data.next());
+  return { run: () => void waf.run(data.next()), note: hits.length > 0 ? `flags ${hits.map((h) => h.id).join(',')}` : undefined };
 }
 
 async function warmLambda(reqs: Record<string, BenchRequest>, waf: ReturnType<typeof loadLibddwaf>): Promise<WarmRow[]> {
@@ -126,11 +128,20 @@ async function warmLambda(reqs: Record<string, BenchRequest>, waf: ReturnType<ty
   for (const [name, r] of Object.entries(reqs)) {
     const res = (await wrapped(r.lambda, context)) as { statusCode: number };
     if (res.statusCode !== 200) throw new Error(`Lambda: the ${name} event was answered ${res.statusCode}; the bench would time the wrong path`);
-    const dd = wafRunner(waf, toLibddwaf(r));
-    const variants: Record<string, () => unknown> = { bare: () => bare(r.lambda), protect: () => wrapped(r.lambda, context), libddwaf: dd.run };
-    if (name === 'typical') variants['sinks: false'] = () => noSinks(r.lambda, context);
+    // A fresh JSON.parse'd event per call, as the runtime hands it (bench/harness.ts, freshCopies).
+    // The bare handler only reads rawPath: its copies are cycled, not renewed.
+    const events = freshCopies(r.lambda);
+    const bareEvents = freshCopies(r.lambda);
+    const ddPool = toLibddwaf(r);
+    const dd = wafRunner(waf, ddPool);
+    const variants: Record<string, () => unknown> = { bare: () => bare(bareEvents.next()), protect: () => wrapped(events.next(), context), libddwaf: dd.run };
+    const unseen: Record<string, FreshPool<unknown>> = { protect: events, libddwaf: ddPool.pool };
+    if (name === 'typical') {
+      variants['sinks: false'] = () => noSinks(events.next(), context);
+      unseen['sinks: false'] = events;
+    }
     progress(`Lambda ${name}`);
-    const m = await measure(variants, { rounds: ROUNDS, roundMs: ROUND_MS });
+    const m = await measure(variants, { rounds: ROUNDS, roundMs: ROUND_MS, unseen });
     rows.push({
       provider: 'Lambda',
       event: name,
@@ -142,8 +153,11 @@ async function warmLambda(reqs: Record<string, BenchRequest>, waf: ReturnType<ty
       extra: name === 'typical' ? { 'protect({ sinks: false }) added': m['sinks: false']! - m.bare! } : undefined,
     });
   }
-  // SQS batch of ten 1 KB messages: libddwaf has no SQS integration; fed each message body on its own.
+  // SQS batch of ten 1 KB messages: libddwaf has no SQS integration; fed each message body on its own
+  // (parsed from the record of a fresh batch, as protect() parses it).
   const batch = sqsBatch(10, 1024);
+  const batches = freshCopies(batch);
+  const bareBatches = freshCopies(batch);
   const sqsBare = async (_e: unknown) => ({ batchItemFailures: [] as Array<{ itemIdentifier: string }> });
   const sqsWrapped = lambdaProtect(sqsBare, { log: false });
   const check = (await sqsWrapped(batch, context)) as { batchItemFailures: unknown[] };
@@ -151,13 +165,13 @@ async function warmLambda(reqs: Record<string, BenchRequest>, waf: ReturnType<ty
   progress('Lambda SQS batch of 10');
   const m = await measure(
     {
-      bare: () => sqsBare(batch),
-      protect: () => sqsWrapped(batch, context),
+      bare: () => sqsBare(bareBatches.next()),
+      protect: () => sqsWrapped(batches.next(), context),
       libddwaf: () => {
-        for (const rec of batch.Records) waf.run({ body: JSON.parse(rec.body) as unknown });
+        for (const rec of batches.next().Records) waf.run({ body: JSON.parse(rec.body) as unknown });
       },
     },
-    { rounds: ROUNDS, roundMs: ROUND_MS },
+    { rounds: ROUNDS, roundMs: ROUND_MS, unseen: { protect: batches, libddwaf: batches } },
   );
   rows.push({ provider: 'Lambda', event: 'sqs10', bareUs: m.bare!, protectUs: m.protect!, addedUs: m.protect! - m.bare!, libddwafUs: m.libddwaf, libddwafNote: 'each body run as a request body' });
   return rows;
@@ -169,12 +183,18 @@ async function warmAzure(reqs: Record<string, BenchRequest>, waf: ReturnType<typ
   const { httpContext, bare, requestOf } = azureHttp();
   const wrapped = azureProtect(bare, { log: false });
   for (const [name, r] of Object.entries(reqs)) {
+    // A new HttpRequest per call on every side, from fresh strings (bench/azure-fixtures.ts). The bare
+    // handler reads the body too, so it gets unseen copies as protect() does.
     const make = requestOf(r);
-    const res = (await wrapped(make(), httpContext)) as { status: number };
+    const res = (await wrapped(make.next(), httpContext)) as { status: number };
     if (res.status !== 200) throw new Error(`Azure: the ${name} request was answered ${res.status}`);
-    const dd = wafRunner(waf, toLibddwaf(r));
+    const ddPool = toLibddwaf(r);
+    const dd = wafRunner(waf, ddPool);
     progress(`Azure ${name}`);
-    const m = await measure({ bare: () => bare(make(), httpContext), protect: () => wrapped(make(), httpContext), libddwaf: dd.run }, { rounds: ROUNDS, roundMs: ROUND_MS });
+    const m = await measure(
+      { bare: () => bare(make.next(), httpContext), protect: () => wrapped(make.next(), httpContext), libddwaf: dd.run },
+      { rounds: ROUNDS, roundMs: ROUND_MS, unseen: { bare: make.pool, protect: make.pool, libddwaf: ddPool.pool } },
+    );
     rows.push({ provider: 'Azure', event: name, bareUs: m.bare!, protectUs: m.protect!, addedUs: m.protect! - m.bare!, libddwafUs: m.libddwaf, libddwafNote: dd.note });
   }
   const queueContext = new InvocationContext({
@@ -184,30 +204,52 @@ async function warmAzure(reqs: Record<string, BenchRequest>, waf: ReturnType<typ
     triggerMetadata: { id: 'b2c3', dequeueCount: 1 },
     options: { trigger: { type: 'queueTrigger', name: 'queueItem', queueName: 'orders', connection: 'AzureWebJobsStorage' } as Any, extraInputs: [], extraOutputs: [] },
   });
-  const message = JSON.parse(orderBody(1024)) as unknown;
+  // The worker deserializes each message: a fresh copy per call.
+  const messages = freshCopies(JSON.parse(orderBody(1024)) as unknown);
   const qBare = async (_m: unknown, _c: AzInvocationContext) => undefined;
   const qWrapped = azureProtect(qBare, { log: false });
-  await qWrapped(message, queueContext);
+  await qWrapped(messages.next(), queueContext);
   progress('Azure queue message');
-  const m = await measure({ bare: () => qBare(message, queueContext), protect: () => qWrapped(message, queueContext), libddwaf: () => waf.run({ body: message }) }, { rounds: ROUNDS, roundMs: ROUND_MS });
+  const m = await measure(
+    { bare: () => qBare(messages.next(), queueContext), protect: () => qWrapped(messages.next(), queueContext), libddwaf: () => waf.run({ body: messages.next() }) },
+    { rounds: ROUNDS, roundMs: ROUND_MS, unseen: { protect: messages, libddwaf: messages } },
+  );
   rows.push({ provider: 'Azure', event: 'queue1k', bareUs: m.bare!, protectUs: m.protect!, addedUs: m.protect! - m.bare!, libddwafUs: m.libddwaf, libddwafNote: 'message run as a request body' });
   return rows;
 }
 
 async function warmGcp(reqs: Record<string, BenchRequest>, waf: ReturnType<typeof loadLibddwaf>): Promise<WarmRow[]> {
   const rows: WarmRow[] = [];
-  const captured = await captureGcpRequests(Object.values(reqs));
+  // A new Express request per call, as the framework builds per invocation (bench/harness.ts).
+  const captured = await captureGcpRequests(Object.values(reqs), gcpCopies);
   const bare = (_req: unknown, _res: unknown): void => undefined;
   const wrapped = gcpProtect(bare as Any, { log: false }) as unknown as (req: unknown, res: unknown) => unknown;
   for (const [i, [name, r]] of Object.entries(reqs).entries()) {
-    const { req, res } = captured[i]!;
+    const list = captured[i]!;
+    const { req, res } = list[0]!;
     let blocked = false;
     const probe = { ...(res as object), headersSent: false, status: () => ((blocked = true), probe), set: () => probe, send: () => probe };
     await wrapped(req, probe);
     if (blocked) throw new Error(`GCP: the ${name} request was blocked`);
-    const dd = wafRunner(waf, toLibddwaf(r));
-    progress(`GCP ${name}`);
-    const m = await measure({ bare: async () => bare(req, res), protect: () => wrapped(req, res), libddwaf: dd.run }, { rounds: ROUNDS, roundMs: ROUND_MS });
+    const ddPool = toLibddwaf(r);
+    const dd = wafRunner(waf, ddPool);
+    const bareNext = cycle(list);
+    const next = cycle(list);
+    progress(`GCP ${name} (${list.length} captured requests)`);
+    const m = await measure(
+      {
+        bare: async () => {
+          const x = bareNext();
+          bare(x.req, x.res);
+        },
+        protect: () => {
+          const x = next();
+          return wrapped(x.req, x.res);
+        },
+        libddwaf: dd.run,
+      },
+      { rounds: ROUNDS, roundMs: ROUND_MS, unseen: { libddwaf: ddPool.pool } },
+    );
     rows.push({ provider: 'GCP', event: name, bareUs: m.bare!, protectUs: m.protect!, addedUs: m.protect! - m.bare!, libddwafUs: m.libddwaf, libddwafNote: dd.note });
   }
   const text = orderBody(1024);
@@ -223,15 +265,21 @@ async function warmGcp(reqs: Record<string, BenchRequest>, waf: ReturnType<typeo
       subscription: 'projects/demo-project/subscriptions/orders-sub',
     },
   };
+  // The framework parses each CloudEvent from its request body: a fresh copy per call.
+  const ces = freshCopies(ce);
   let handled = 0;
   const ceBare = async (_e: unknown) => void handled++;
   const ceWrapped = gcpProtect(ceBare as Any, { log: false }) as unknown as (e: unknown) => Promise<unknown>;
-  await ceWrapped(ce);
+  await ceWrapped(ces.next());
   if (handled !== 1) throw new Error('GCP: the benign CloudEvent was dropped');
   progress('GCP Pub/Sub CloudEvent');
   const m = await measure(
-    { bare: () => ceBare(ce), protect: () => ceWrapped(ce), libddwaf: () => waf.run({ body: JSON.parse(Buffer.from(ce.data.message.data, 'base64').toString('utf8')) as unknown }) },
-    { rounds: ROUNDS, roundMs: ROUND_MS },
+    {
+      bare: () => ceBare(ces.next()),
+      protect: () => ceWrapped(ces.next()),
+      libddwaf: () => waf.run({ body: JSON.parse(Buffer.from(ces.next().data.message.data, 'base64').toString('utf8')) as unknown }),
+    },
+    { rounds: ROUNDS, roundMs: ROUND_MS, unseen: { protect: ces, libddwaf: ces } },
   );
   rows.push({ provider: 'GCP', event: 'pubsub1k', bareUs: m.bare!, protectUs: m.protect!, addedUs: m.protect! - m.bare!, libddwafUs: m.libddwaf, libddwafNote: 'message run as a request body' });
   return rows;
@@ -264,9 +312,14 @@ async function perKb(): Promise<Results['perKb']> {
     const res = (await wrapped(r.lambda, context)) as { statusCode: number };
     if (res.statusCode !== 200) throw new Error(`per-KB: the ${kb} KB body was answered ${res.statusCode}`);
     progress(`cost per KB: ${kb} KB`);
+    const events = freshCopies(r.lambda);
+    const bareEvents = freshCopies(r.lambda);
     // CPU time: a 1 MB invocation takes tens of milliseconds, long enough for the scheduler of a shared
     // machine to hand whole slices to other processes; wall time then says more about them than us.
-    const m = await measure({ bare: () => bare(r.lambda), protect: () => wrapped(r.lambda, context) }, { rounds: ROUNDS, roundMs: Math.max(ROUND_MS, 60), cpu: true });
+    const m = await measure(
+      { bare: () => bare(bareEvents.next()), protect: () => wrapped(events.next(), context) },
+      { rounds: ROUNDS, roundMs: Math.max(ROUND_MS, 60), cpu: true, unseen: { protect: events } },
+    );
     const added = m.protect! - m.bare!;
     if (kb === 0) base = added;
     out.push({
@@ -356,7 +409,7 @@ async function coldStarts(typical: BenchRequest): Promise<Results['cold']> {
       await build({ absWorkingDir: dir, entryPoints: [path.join(dir, `${name}.ts`)], outfile: path.join(dir, `${name}.js`), bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, external: ['re2'], logLevel: 'silent' });
     }
     const qs = new URLSearchParams(typical.query).toString();
-    const dd = toLibddwaf(typical)();
+    const dd = toLibddwaf(typical).next();
     const input = {
       lambdaEvent: typical.lambda,
       request: { method: typical.method, url: `https://orders-app.azurewebsites.net/api${typical.path}?${qs}`, path: typical.path, query: typical.query, headers: typical.headers, body: typical.body },
@@ -439,6 +492,9 @@ export function markdown(res: Results, zen: ReturnType<typeof zenWarm>): string 
   L.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; load average at start ${m.loadavg}; ${m.date}.`);
   L.push(`Warm figures: median µs per invocation over ${res.settings.rounds} alternating rounds of about ${res.settings.roundMs} ms per variant. Cold starts: median of ${res.settings.coldRuns} fresh processes per variant, variants interleaved.`);
   L.push(`libddwaf ${res.libddwaf.version} with Datadog's recommended rules (${res.libddwaf.rules} rules), fed the same request data (query, headers, cookies, parsed body, URI, method, client IP).`);
+  L.push(
+    "Events: every call gets a new event, as each platform hands one per invocation, never the previous call's object. Lambda (and the SQS batch, the cost-per-KB rows, the Azure queue message, the Pub/Sub CloudEvent, libddwaf's data): JSON.parse'd copies of the event, built outside the timed region (up to 64, about 256 KB of JSON; 2 of the 1 MB event: a larger pool's waiting copies cost the scavenges a function's heap does not have), and renewed between timed batches, so each protect() and libddwaf call reads strings no call has read (fresh, flat, not internalized, hashes not cached). Azure: a new `HttpRequest` per call from such copies. GCP: a pool of real functions-framework requests (up to 250; 4 of the 1 MB one), each sent over loopback, cycled (not renewed).",
+  );
   L.push('');
   L.push('## Warm overhead per invocation');
   L.push('');
@@ -458,7 +514,7 @@ export function markdown(res: Results, zen: ReturnType<typeof zenWarm>): string 
       `\nThe same bare typical handlers in a process where protect() never ran (bench/bare-clean.ts): Lambda ${fmt(res.bareClean.lambda)} (${fmt(typical.bareUs)} here), Azure ${fmt(res.bareClean.azure)} (${fmt(azTypical.bareUs)} here). protect() turns on Node's promise hooks for the whole process (AsyncLocalStorage, for the sink checks), so the bare handlers measured here pay them too; what they cost a handler's own promises (the Azure SDK's body read makes about twenty) is protect()'s cost as well, and is not in the added column: with it, Azure typical adds ${fmt(azTypical.protectUs - res.bareClean.azure)}, Lambda typical ${fmt(typical.protectUs - res.bareClean.lambda)} (separate processes: noisier than the alternated rounds).`,
     );
   L.push('');
-  L.push('Bare: the handler alone. Azure: a new `HttpRequest` per invocation on both sides (its body is a stream), and the handler reads the body, as a POST handler does; protect() reads it first and keeps it readable for the handler. GCP: Express requests captured from the real functions-framework server, then passed directly.');
+  L.push('Bare: the handler alone. Azure: a new `HttpRequest` per invocation on both sides (its body is a stream), and the handler reads the body, as a POST handler does; protect() reads it first and keeps it readable for the handler. GCP: Express requests captured from the real functions-framework server, then passed directly, a different one each call.');
   L.push('libddwaf stops at 256 items per container and 4096 characters per string by default, so on the 1 MB body it inspects part of the data protect() inspects in full.');
   if ('error' in zen) L.push(`Aikido Zen: did not run (${zen.error}).`);
   else

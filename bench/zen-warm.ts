@@ -15,7 +15,7 @@ const zenLambda = require('@aikidosec/firewall/lambda') as (h: unknown) => (e: u
 const zenCloudFunction = require('@aikidosec/firewall/cloud-function') as (h: unknown) => (req: unknown, res: unknown) => Promise<unknown>;
 
 import * as ev from '../test/helpers/lambda-events';
-import { captureGcpRequests, measure } from './harness';
+import { captureGcpRequests, cycle, freshCopies, gcpCopies, measure } from './harness';
 import { postRequest, smallRequest, sqsBatch } from './payloads';
 
 async function main(): Promise<void> {
@@ -31,16 +31,32 @@ async function main(): Promise<void> {
   for (const [name, event] of Object.entries(lambdaInputs)) {
     const check = (await lambdaZen(event, context)) as { statusCode?: number };
     if (name !== 'sqs10' && check.statusCode !== 200) throw new Error(`Zen answered ${check.statusCode} on ${name}`);
-    const m = await measure({ bare: () => lambdaBare(event as { rawPath?: string }), zen: () => lambdaZen(event, context) }, { rounds, roundMs });
+    // Fresh JSON.parse'd events per call, as bench/run.ts feeds protect().
+    const events = freshCopies(event);
+    const bareEvents = freshCopies(event);
+    const m = await measure({ bare: () => lambdaBare(bareEvents.next() as { rawPath?: string }), zen: () => lambdaZen(events.next(), context) }, { rounds, roundMs, unseen: { zen: events } });
     out.lambda![name] = { bare: m.bare!, zen: m.zen! };
   }
 
-  const captured = await captureGcpRequests(Object.values(requests));
+  const captured = await captureGcpRequests(Object.values(requests), gcpCopies);
   const gcpBare = (_req: unknown, _res: unknown): void => undefined;
   const gcpZen = zenCloudFunction(gcpBare);
   for (const [i, name] of Object.keys(requests).entries()) {
-    const { req, res } = captured[i]!;
-    const m = await measure({ bare: async () => gcpBare(req, res), zen: () => gcpZen(req, res) }, { rounds, roundMs });
+    const bareNext = cycle(captured[i]!);
+    const next = cycle(captured[i]!);
+    const m = await measure(
+      {
+        bare: async () => {
+          const x = bareNext();
+          gcpBare(x.req, x.res);
+        },
+        zen: () => {
+          const x = next();
+          return gcpZen(x.req, x.res);
+        },
+      },
+      { rounds, roundMs },
+    );
     out.gcp![name] = { bare: m.bare!, zen: m.zen! };
   }
   process.stdout.write(`\n${JSON.stringify(out)}\n`);

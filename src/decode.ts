@@ -749,6 +749,19 @@ function indexOrEnd(s: string, c: string, from: number): number {
   return i === -1 ? s.length : i;
 }
 
+/**
+ * `s` as a flat string of its own: V8 makes a slice of 13 characters or more a view into its parent
+ * (a query value into the raw query string, a path segment into the path), and compares such a view
+ * with another string in the runtime (~35-80 ns), where two flat strings compare inline (~5 ns). For
+ * values kept across invocations and compared on each (the engine's clean front, a cached query or
+ * path reading), a copy made once is cheaper than that compare on every request; and it holds no
+ * parent alive. A join of two pieces builds a new flat string (as the engine's ownCopy); shorter
+ * strings are copies already and are returned as they are.
+ */
+export function flatCopy(s: string): string {
+  return s.length < 13 ? s : [s.slice(0, 1), s.slice(1)].join('');
+}
+
 /** `a=1&b=2&b=3` to `{ a: '1', b: ['2', '3'] }`, `+` as space; keys kept verbatim (`user[$ne]`). */
 export function parseForm(s: string): Record<string, string | string[]> {
   const out = nullRecord<string | string[]>();

@@ -5,7 +5,7 @@
  */
 import { decodePayload, gzipField, looksLikeJson, payloadText } from './body';
 import { ANY, BIGRAM_HIT, bigramMaskTable, C, charMask, charMaskBigrams, decodePairsSeen } from './charclass';
-import { decodeBase64, deepDecode } from './decode';
+import { decodeBase64, deepDecode, flatCopy } from './decode';
 import { DETECTORS, type DetectorEntry, type ValueDetector } from './detectors/index';
 import { encodedFields, type EncodedField } from './envelope';
 import { resolveOptions, type EngineOptions, type Exclusion, type ResolvedOptions } from './options';
@@ -65,7 +65,7 @@ const ALNUM_ONLY = 1 << 31;
  * cost as the concatenation and slice (~65 ns for 40 characters, measured). Exported for the tests.
  */
 export function ownCopy(s: string): string {
-  return s.length < 13 ? s : [s.slice(0, 1), s.slice(1)].join('');
+  return flatCopy(s);
 }
 /** Bounds of the clean set (headers, path, query): at most 1,024 values of at most 512 characters (≤ 1 MiB). */
 const CLEAN_MAX_ENTRIES = 1024;

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { normalize } from '../../../adapters/aws-lambda/normalize';
 import * as ev from '../../helpers/lambda-events';
-import { parseCookieHeader, pathSegments, percentDecode } from '../../../src/decode';
+import { parseCookieHeader, parseForm, pathSegments, percentDecode } from '../../../src/decode';
 import { prng } from '../../helpers/prng';
 
 // normalize's shortcuts (upperMethod, functionUrl in normalize.ts) give what the calls they spare give.
@@ -191,4 +191,86 @@ t.test("a message's S3 keys are read decoded exactly as JSON.parse alone reads t
   }
   t.ok(found > 150, `${found} decoded keys expected`);
   t.equal(mismatches, 0, '3000 messages');
+});
+
+// The kept query reading (v2Query in normalize.ts: the last raw query string's reading, frozen, with
+// flat copies of its values, reused while the parsed map adds nothing), against the per-request
+// reading it replaces: parseForm, then the parsed map's values added (addMapValues, restated here).
+// Seeded events from a small pool of query strings, so that repeats, alternations and first sightings
+// all occur; maps that agree, that add a value, a key or a repeat, and odd (non-string) values.
+
+/** addMapValues as normalize.ts had it inline: the reference. */
+function referenceQuery(raw: string, map: unknown): { query: Record<string, unknown>; odd: Record<string, unknown> | undefined } {
+  const query = parseForm(raw) as Record<string, unknown>;
+  let odd: Record<string, unknown> | undefined;
+  if (map !== null && typeof map === 'object' && !Array.isArray(map)) {
+    for (const k in map as Record<string, unknown>) {
+      if (!Object.prototype.hasOwnProperty.call(map, k)) continue;
+      const v = (map as Record<string, unknown>)[k];
+      if (typeof v !== 'string') {
+        if (v !== undefined && v !== null) (odd ??= Object.create(null) as Record<string, unknown>)[k] = v;
+        continue;
+      }
+      const have = query[k];
+      if (have === undefined) query[k] = v;
+      else if (Array.isArray(have)) {
+        if (!have.includes(v)) have.push(v);
+      } else if (have !== v) query[k] = [have, v];
+    }
+  }
+  return { query, odd };
+}
+
+const QVALUES = ['2', 'price', 'summer+sale', 'summer%20sale', '7c9e6679-7425-40de-944b-e07fc1f90ae7', 'https%3A%2F%2Fshop.example.com%2Fcheckout', 'a'.repeat(13), 'a'.repeat(12), "'+OR+1%3D1--", '', '%E2%82%AC', '%zz', 'x'.repeat(40)];
+const QKEYS = ['page', 'sort', 'q', 'redirect_uri', '__proto__', 'constructor', 'user[$ne]', 'a'.repeat(14), 'q%5B%5D', ''];
+
+t.test('the query is read through the kept reading as parseForm and the parsed map read it per request', async (t) => {
+  const rnd = prng(20);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const raws: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    const n = Math.floor(rnd() * 5);
+    const parts: string[] = [];
+    for (let j = 0; j < n; j++) parts.push(rnd() < 0.1 ? pick(QKEYS) : `${pick(QKEYS)}=${pick(QVALUES)}`);
+    raws.push(rnd() < 0.05 ? `${parts.join('&')}&&` : parts.join('&'));
+  }
+  // Same lengths, other text: a reading kept for one must not answer for the other.
+  raws.push('x='.padEnd(3000, 'y'), 'q=summer+sale&id=7c9e6679-7425-40de-944b-e07fc1f90ae7', 'q=winter+sale&id=7c9e6679-7425-40de-944b-e07fc1f90ae8');
+  let checked = 0;
+  let mismatches = 0;
+  let kept = 0;
+  for (let i = 0; i < 3000; i++) {
+    const raw = pick(raws);
+    // The map API Gateway makes (a repeated key's values joined with commas), or one that differs.
+    const made: Record<string, unknown> = {};
+    const parsed = parseForm(raw);
+    for (const k of Object.keys(parsed)) {
+      const v = parsed[k]!;
+      made[k] = Array.isArray(v) ? v.join(',') : v;
+    }
+    const r = rnd();
+    const map =
+      r < 0.5
+        ? made
+        : r < 0.6
+          ? undefined
+          : r < 0.7
+            ? { ...made, [pick(QKEYS)]: pick(['extra', '2', 'price']) }
+            : r < 0.8
+              ? { ...made, [pick(QKEYS)]: pick([1, true, null, ['a'], { a: 1 }]) }
+              : r < 0.9
+                ? Object.fromEntries(Object.keys(made).map((k) => [k, `${String(made[k])}!`]))
+                : {};
+    const event = { version: '2.0', routeKey: 'GET /x', rawPath: '/x', rawQueryString: raw, queryStringParameters: map, headers: {}, requestContext: { domainName: 'a.execute-api.us-east-1.amazonaws.com', http: { method: 'GET', path: '/x', sourceIp: '1.2.3.4' } } };
+    const want = referenceQuery(raw, map);
+    const n = normalize(JSON.parse(JSON.stringify(event)) as unknown);
+    if (n.kind !== 'http') throw new Error('not http');
+    const got = n.request.sources.filter((s) => s.kind === 'query').map((s) => s.value);
+    const wantList = want.odd === undefined ? [want.query] : [want.query, want.odd];
+    if (Object.isFrozen(got[0])) kept++;
+    checked++;
+    if (JSON.stringify(got) !== JSON.stringify(wantList)) mismatches++;
+  }
+  t.equal(mismatches, 0, `${checked} normalizations`);
+  t.ok(kept > 500, `the kept reading was used (${kept} times)`);
 });
