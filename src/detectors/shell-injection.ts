@@ -759,6 +759,12 @@ const K_LNL = 6; // after a literal \n
 const K_SUBST = 7; // first word inside $(..), `..`, <(..)
 const K_SUBST_MD = 8; // first word inside a markdown code span (`code` in prose)
 
+/** Tests only: `off` reads every period token by token (the reference skipPeriods is compared with). */
+export const SHELL_PERIODS_FOR_TEST = { off: false };
+
+/** Tokens a period that did not repeat the pass's state holds the next attempt off (skipPeriods). */
+const PERIOD_COOLDOWN = 16;
+
 const STRONG_KINDS = (1 << K_VSTART) | (1 << K_GLUED) | (1 << K_LNL) | (1 << K_SUBST);
 
 const H = 'high';
@@ -885,8 +891,12 @@ class Pass {
 
   run(): void {
     const lx = this.lx;
+    /** Start of the one-character separator read just before this token (-1: none). */
+    let sepAt = -1;
     for (;;) {
       const t = lx.next();
+      const sepPrev = sepAt;
+      sepAt = t === TK_SEP && lx.end === lx.start + 1 ? lx.start : -1;
       if (lx.sawIFS) {
         this.report('ifs', 'The $IFS variable is used as a word separator, a shell filter-evasion idiom', H);
         return;
@@ -947,6 +957,7 @@ class Pass {
         }
       } else if (t === TK_WORD && !target) {
         this.skipArgs();
+        if (sepPrev >= 0 && lx.start === sepPrev + 1 && lx.i === lx.end) this.skipPeriods(sepPrev);
       } else if (t === TK_SUB_OPEN && lx.kind === SUB_DOLLAR) {
         this.skipOpens();
       }
@@ -990,6 +1001,73 @@ class Pass {
     }
     if (r > 0) this.redirAtStart = false;
     this.tokenIndex += k + 2 * r;
+  }
+
+  /**
+   * Repeated periods (`;x$a$;x$a$…`, `;x$$;x$$…`): a one-character separator and a word glued to it
+   * (ShellLexer.periodShape), the same text again and again. Each copy is read by the lexer as the
+   * same two tokens (the same fields, at other positions), and what the pass does with a token
+   * depends on its state, the token's fields and the characters of the period (and the one after
+   * it, the next separator): nothing before the period, nothing further on, and never the token's
+   * position (positions are compared only with each other, and tokenIndex only right after a
+   * substitution opener, which no period holds). So once a copy leaves the pass's state exactly as
+   * the copy before left it (snapshot), every further copy does too: they are skipped, the last
+   * copy (followed by something else) excepted. A snapshot is taken only where the next copy is
+   * already there, and one that does not repeat holds the next attempt off for PERIOD_COOLDOWN
+   * tokens (at most one snapshot per that many tokens: a bounded share of a pass that never skips).
+   * 1 MB of `$a$;x`: a sep, a word, a record started and dropped per five characters, ~50 µs/KB of
+   * the detector; now the first two copies and a compare per copy.
+   */
+  private skipPeriods(sepStart: number): void {
+    if (SHELL_PERIODS_FOR_TEST.off) return;
+    const lx = this.lx;
+    const a = sepStart;
+    const b = lx.end;
+    if (this.armed !== undefined && this.armEnd === a && this.armLen === b - a) {
+      const same = this.sameState(this.armed);
+      this.armed = undefined;
+      if (!same) {
+        this.armHold = this.tokenIndex + PERIOD_COOLDOWN;
+        return;
+      }
+      const k = lx.periodCopies(a, b, Infinity);
+      if (k > 0) {
+        lx.shiftWord(k * (b - a));
+        this.tokenIndex += 2 * k;
+      }
+      return;
+    }
+    this.armed = undefined;
+    if (this.tokenIndex < this.armHold || !lx.periodShape(a, b) || lx.periodCopies(a, b, 2) < 2) return;
+    this.armed = this.snapshot();
+    this.armEnd = b;
+    this.armLen = b - a;
+  }
+
+  private armed: unknown[] | undefined = undefined;
+  private armEnd = -1;
+  private armLen = 0;
+  private armHold = 0;
+
+  /** Every field of the pass's state but tokenIndex (see skipPeriods) and the snapshot's own. */
+  private snapshot(): unknown[] {
+    return [
+      this.best, this.cmdPos, this.posKind, this.posPipe, this.pendingSepGlued, this.pendingSepKind, this.sawContent, this.obfPrefix,
+      this.prefixRecord, this.inMdSpan, this.active, this.name, this.nameLower, this.lastCmdName, this.cls, this.sys, this.kind,
+      this.pipeIn, this.hard, this.hardWhy, this.med, this.startMed, this.medStrong, this.versionArgs, this.redirected, this.prose,
+      this.args, this.kv, this.interpFlag, this.echoShell, this.special, this.stage, this.dollarZero, this.pipeFromCmd,
+      this.lastSepKind, this.psDepth, this.psFrom, this.psWords, this.psFirst, this.psConcat, this.psPieces, this.psBroken,
+      this.prevType, this.prevWordNorm, this.prevWordWasCmd, this.callName, this.callStage, this.fdName, this.fdStage, this.funcName,
+      // (assigned only grows, by push: its length says whether it changed.)
+      this.assigned.length, this.subOpenGlued, this.subOpenIndex, this.subKind, this.redirPending, this.redirAtStart,
+      this.prevSubNested, this.subOpenStart, this.subOpenEnd, this.subOpenKind,
+    ];
+  }
+
+  private sameState(snap: unknown[]): boolean {
+    const now = this.snapshot();
+    for (let k = 0; k < now.length; k++) if (now[k] !== snap[k]) return false;
+    return true;
   }
 
   /**

@@ -580,7 +580,9 @@ class Walker {
     this.s = s;
     this.quote = quote;
     this.litBlank = litBlank;
-    this.resyncOk = quote === Q_NONE || resyncOk;
+    // (A bare walk starts over unless its caller knows no restart can change its verdict: see
+    // walkContexts, its walks of a value with `$`.)
+    this.resyncOk = resyncOk;
     this.resyncOkQuoted = quote !== Q_NONE && resyncOk;
     this.feats = this.feats2 = this.resyncFeats = this.feats2Pre = 0;
     this.resynced = this.labelDied = false;
@@ -5051,8 +5053,21 @@ function walkContexts(value: string, bare: boolean, typographic: boolean): Verdi
     best = stronger(best, judge(w.reset(value, dq + 1, Q_DOUBLE, isBlank(value, dq), bare).run(), value, Q_DOUBLE, literal(value, dq), false));
     if (best !== undefined && best.confidence === 'high') return best;
   }
+  // With a `$` (what sent `$$;x`, `$a$;x` through these walks: prescan reads any `$` next to a word
+  // character as SCAN_FULL) the bare walks start over after dying only when something a restart
+  // needs occurs after their start: lastMark with every word of the vocabulary (KW_ANY, a superset of
+  // LM_WORDS: the KILL, PRAGMA, USE… that a bare walk's stacked statements read are no STRONG word).
+  // A bare walk that dies without starting over differs from one that does only in what it has after
+  // its death: the features it marks there (resyncFeats, kept only as F_RESYNC_OK: UNION, STACK,
+  // DANGER, TAUT, each needing such a word or a marked `||` `&&`), feats2 (dropped by a restart;
+  // judge reads it for a walk that did not complete only with a comment's G_GLUE / G_COMMENT, marked
+  // characters) and its end state (judge reads that only for a complete walk; a dead one never is).
+  // 1 MB of `$a$;x` died and started over at every `;x`: the detector ~38 -> ~7 µs/KB.
+  // -2: not looked for (no `$`: the bare walks always start over, as before).
+  const dollar = bare && value.indexOf('$') >= 0;
+  const bm = dollar && !DOLLAR_WALKS_FOR_TEST.restart && !DOLLAR_WALKS_FOR_TEST.bareRestart ? lastMark(value, KW_ANY) : -2;
   if (bare) {
-    best = stronger(best, judge(w.reset(value, 0, Q_NONE, false, true).run(), value, Q_NONE, NO_LIT, startsWithParen(value, 0), value.charCodeAt(0) === 61));
+    best = stronger(best, judge(w.reset(value, 0, Q_NONE, false, bm !== -1).run(), value, Q_NONE, NO_LIT, startsWithParen(value, 0), value.charCodeAt(0) === 61));
     if (best !== undefined && best.confidence === 'high') return best;
   }
   if (bt >= 0 && breakoutMayContinue(value, bt + 1)) {
@@ -5068,21 +5083,23 @@ function walkContexts(value: string, bare: boolean, typographic: boolean): Verdi
   }
   // PostgreSQL dollar quoting (`$$<value>$$`, `$tag$<value>$tag$`): see dollarWalks. One native
   // indexOf per bare value; walks only when a `$` occurs.
-  if (bare && value.indexOf('$') >= 0) {
-    best = stronger(best, dollarWalks(value));
+  if (dollar) {
+    best = stronger(best, dollarWalks(value, bm === -1 ? -1 : -2));
     if (best !== undefined && best.confidence === 'high') return best;
   }
   // A raw `name=value` (form body, log line): the part after `=` is a value of its own.
   const eq = bare ? formValueStart(value) : -1;
-  if (eq > 0) best = stronger(best, judge(w.reset(value, eq, Q_NONE, false, true).run(), value, Q_NONE, NO_LIT, startsWithParen(value, eq)));
+  if (eq > 0) best = stronger(best, judge(w.reset(value, eq, Q_NONE, false, bm === -2 || bm >= eq).run(), value, Q_NONE, NO_LIT, startsWithParen(value, eq)));
   return best;
 }
 
 /**
  * Tests only: `restart` makes every walk after a dollar quote start over after dying and runs every
- * tag walk (lastMark ignored): the slow reference the tests compare the detector with.
+ * tag walk (lastMark ignored): the slow reference the tests compare the detector with. `bareRestart`
+ * makes only the bare walks of a value with `$` start over after dying, as they always did (the
+ * lastMark gate of walkContexts ignored): the exact reference for that gate.
  */
-export const DOLLAR_WALKS_FOR_TEST = { restart: false };
+export const DOLLAR_WALKS_FOR_TEST = { restart: false, bareRestart: false };
 
 /**
  * PostgreSQL dollar quoting: an application that splices the value into `$$<value>$$` or
@@ -5105,15 +5122,18 @@ export const DOLLAR_WALKS_FOR_TEST = { restart: false };
  * then (with `$$` or a tag) one backward pass (lastMark, stops at the last mark), one pass over the
  * `$`s, and at most three walks.
  */
-function dollarWalks(value: string): Verdict | undefined {
+function dollarWalks(value: string, known: number): Verdict | undefined {
   const w = WALKER;
   const n = value.length;
   let best: Verdict | undefined;
-  /** lastMark(value), once (-2: not yet). */
-  let mark = -2;
+  /**
+   * lastMark(value), once (-2: not yet). `known`: -1 when the caller's lastMark with every vocabulary
+   * word (a superset of LM_WORDS) found nothing, so this one would not either; -2 otherwise.
+   */
+  let mark = known;
   const dd = value.indexOf('$$');
   if (dd >= 0 && dd + 2 < n && breakoutMayContinue(value, dd + 2)) {
-    const wk = w.reset(value, dd + 2, Q_SINGLE, isBlank(value, dd), DOLLAR_WALKS_FOR_TEST.restart || (mark = lastMark(value)) >= dd + 2).run();
+    const wk = w.reset(value, dd + 2, Q_SINGLE, isBlank(value, dd), DOLLAR_WALKS_FOR_TEST.restart || (mark === -2 ? (mark = lastMark(value)) : mark) >= dd + 2).run();
     const v = judge(wk, value, Q_SINGLE, dollarLit(value, dd, dd + 1, wk), false);
     if (v !== undefined) v.reason = v.reason.replace(CTX_NAME[Q_SINGLE] as string, () => 'a $$-quoted literal');
     best = stronger(best, v);
@@ -5261,7 +5281,7 @@ function dollarTagEnd(s: string, p: number): number {
  * pass that stops at the last mark (a `$` is no word character here, so no word straddles the `$`
  * a walk starts after); no allocation.
  */
-function lastMark(s: string): number {
+function lastMark(s: string, words = LM_WORDS): number {
   for (let i = s.length - 1; i >= 0; i--) {
     const k = LMCLASS[s.charCodeAt(i)] as number;
     if (k === 0) continue;
@@ -5270,9 +5290,9 @@ function lastMark(s: string): number {
       while (i > 0 && LMCLASS[s.charCodeAt(i - 1)] === 1) i--;
       // (No keyword has one character: those runs, `x` in `$$;x`, skip the calls.)
       if (e - i >= 2) {
-        if (kwFlags(s, i, e) & LM_WORDS || isXpSp(s, i, e)) return i;
+        if (kwFlags(s, i, e) & words || isXpSp(s, i, e)) return i;
         for (let t = Math.max(i + 1, e - KW_MAX - 1); t < e - 1; t++) {
-          if (isDigitCode(s.charCodeAt(t - 1)) && !isDigitCode(s.charCodeAt(t)) && (kwFlags(s, t, e) & LM_WORDS || isXpSp(s, t, e))) return i;
+          if (isDigitCode(s.charCodeAt(t - 1)) && !isDigitCode(s.charCodeAt(t)) && (kwFlags(s, t, e) & words || isXpSp(s, t, e))) return i;
         }
       }
       continue;

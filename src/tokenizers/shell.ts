@@ -114,6 +114,10 @@ const BRACE_SCAN = 256;
 const ARITH_SCAN = 64;
 /** Substitution nesting tracked exactly; deeper nesting is counted but not typed. */
 const MAX_DEPTH = 128;
+/** Longest period (separator and word) periodShape accepts. */
+const PERIOD_MAX = 64;
+/** periodCopies' native comparison block. */
+const PERIOD_BLOCK = 1024;
 
 const M_PAREN = 1;
 const M_BACKTICK = 2;
@@ -847,6 +851,60 @@ export class ShellLexer {
       this.spaceBefore = false;
     }
     return k;
+  }
+
+  /**
+   * Whether s[a, b) is a period the shell detector's skipPeriods may skip copies of: a one-character separator `;`, `&` or `|`,
+   * then a word of identifier characters and `$` (at most PERIOD_MAX characters in all), the cursor
+   * right after it (the word was the last token read). Such a period is two tokens, TK_SEP then
+   * TK_WORD, whatever precedes it, and reading them changes none of the lexer's own state (no quote,
+   * substitution, brace, bracket or `%` look-up): `$` there is a name (`$a`), a special parameter
+   * (`$$`, `$1`) or a literal `$`. What ends each token is the character after it, one of the
+   * period's own (the word's first, the next period's separator).
+   */
+  periodShape(a: number, b: number): boolean {
+    if (b - a < 2 || b - a > PERIOD_MAX || b !== this.i || this.finished || this.pendingOpen !== 0 || this.pendingDq || this.pendingSq) return false;
+    const s = this.s;
+    const c0 = s.charCodeAt(a);
+    if (c0 !== C_SEMI && c0 !== C_AMP && c0 !== C_PIPE) return false;
+    for (let k = a + 1; k < b; k++) {
+      const c = s.charCodeAt(k);
+      if (isIdentChar(c)) continue;
+      if (c !== C_DOLLAR) return false;
+      // `$IFS` is a separator to the lexer (sawIFS, the word ends there): the caller never gets here
+      // after one, but a period holding it is refused all the same.
+      if (k + 3 < b && s.charCodeAt(k + 1) === 73 && s.charCodeAt(k + 2) === 70 && s.charCodeAt(k + 3) === 83) return false;
+    }
+    return true;
+  }
+
+  /**
+   * How many copies of the period s[a, b) (periodShape, b the cursor) stand at the cursor such that
+   * each is followed by the period's first character (so its word ends as the period's did, and its
+   * separator is read as the period's was), at most `max`. The text from `a` is p-periodic as far as
+   * s[x] === s[x - p]: found by native comparisons of PERIOD_BLOCK characters (a slice of a flat
+   * string is a view), then a character loop in the block that differs. Linear, moves nothing.
+   */
+  periodCopies(a: number, b: number, max: number): number {
+    const s = this.s;
+    const n = this.n;
+    const p = b - a;
+    const lim = max < (n - b) / p ? b + max * p + 1 : n;
+    let x = b;
+    while (x + PERIOD_BLOCK <= lim && s.startsWith(s.slice(x - p, x - p + PERIOD_BLOCK), x)) x += PERIOD_BLOCK;
+    while (x < lim && s.charCodeAt(x) === s.charCodeAt(x - p)) x++;
+    // s[b, x) repeats the period; a copy ending before x is followed by s[a] (the period's start).
+    const m = x - b;
+    const c = Math.floor(m / p);
+    const k = m % p !== 0 ? c : c - 1;
+    return k < 0 ? 0 : k > max ? max : k;
+  }
+
+  /** Moves the cursor and the current word's bounds `by` characters on (skipPeriods, after periodCopies). */
+  shiftWord(by: number): void {
+    this.i += by;
+    this.start += by;
+    this.end += by;
   }
 
   private qtail(): number {

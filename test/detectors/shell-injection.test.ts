@@ -1,5 +1,5 @@
 import t from 'tap';
-import { detectShellInjection, PLAIN_PCT_KINDS, SCAN_FOR_TEST } from '../../src/detectors/shell-injection';
+import { detectShellInjection, PLAIN_PCT_KINDS, SCAN_FOR_TEST, SHELL_PERIODS_FOR_TEST } from '../../src/detectors/shell-injection';
 import { ShellLexer, TK_END, TK_WORD, W_UNQUOTED } from '../../src/tokenizers/shell';
 import { charMask } from '../../src/charclass';
 import { createEngine } from '../../src/engine';
@@ -1451,5 +1451,54 @@ t.test('hasFence is indexOf of three backticks, at any density', async (t) => {
     if (hasFence(s) !== s.includes('```')) bad++;
   }
   t.equal(bad, 0);
+  t.end();
+});
+
+t.test('repeated periods (`;x$a$`, `;x$$`) skipped once the state repeats: same verdicts as token by token', async (t) => {
+  // The reference: SHELL_PERIODS_FOR_TEST.off reads every period as tokens. Seeded values: a
+  // separator-and-word period repeated (the words of the fast path: letters, digits, `_`, `$`
+  // names, special parameters, literal dollars; command names in and around them; `$IFS`), with
+  // prefixes and suffixes of shell syntax, quotes, comments, SQL words and dollar quotes, a piece
+  // planted inside the run, and partial last copies. With and without the engine's mask.
+  const quiet = ['$$', '$a$', '$tag$', '$', ';', ';', '|', '&', 'x', 'a', 'xy', '1', '$1', '$x', '_', ' ', 'foo', "'", '"', '#', '(', ')', 'I', 'FS', '=', '-', '/', '\n', '$$$', 'Z', '$Z$'];
+  const loud = ['id', 'ls', 'cat', 'whoami', 'sh', 'select', 'sleep', 'or', '$IFS', '$0', '$SHELL', 'a=', '$(', '{', '}', '`', '\\', '$_GET', 'curl', '$env:', 'c$@at', 'i$x$d', '$u', ':', '%', '<', '>', '-c', '/etc/passwd', '--', 'sudo', 'exec', 'system'];
+  const words = ['x', 'x$a$', 'x$$', '$a', 'a$x', 'q$1', '$', '$$$', 'foo$bar$', 'n$$', '_$_', '1', '$a$', 'I$FS', 'x$IFS', 'i$a$d', 'w$1ho', 'c$a$t', '$u', '$0', '$SHELL', 'id', 'sh', 'i$$d', 'who$a$ami', 'sudo', 'exec', 'nc'];
+  const r = prng(2020);
+  const pick = (a: readonly string[]): string => a[Math.floor(r() * a.length)]!;
+  const piece = (): string => pick(r() < 0.8 ? quiet : loud);
+  let diffs = 0;
+  let found = 0;
+  let first = '';
+  for (let i = 0; i < 6000; i++) {
+    const per = pick([';', ';', ';', '|', '&', ';;', '&&', '; ', '\n']) + pick(words) + (r() < 0.2 ? pick(words) : '');
+    let mid = per.repeat(1 + Math.floor(r() * (r() < 0.3 ? 60 : 6)));
+    if (r() < 0.3) {
+      const k = Math.floor(r() * mid.length);
+      mid = mid.slice(0, k) + piece() + mid.slice(k);
+    }
+    if (r() < 0.2) mid += per.slice(0, Math.floor(r() * per.length));
+    let pre = '';
+    let suf = '';
+    if (r() < 0.6) for (let k = Math.floor(r() * 4); k >= 0; k--) pre += piece();
+    if (r() < 0.6) for (let k = Math.floor(r() * 4); k >= 0; k--) suf += piece();
+    const s = pre + mid + suf;
+    for (const mask of [undefined, charMask(s)]) {
+      SHELL_PERIODS_FOR_TEST.off = true;
+      const want = verdictKey(detectShellInjection(s, mask));
+      SHELL_PERIODS_FOR_TEST.off = false;
+      const got = verdictKey(detectShellInjection(s, mask));
+      if (want !== '-;') found++;
+      if (want !== got && diffs++ === 0) first = `${JSON.stringify(s)}: ${want} vs ${got}`;
+    }
+  }
+  t.equal(diffs, 0, first);
+  t.ok(found > 1000 && found < 9000, `findings on both sides of the table (${found} of 12000)`);
+  // The shapes themselves, and an attack after a long run of them.
+  t.equal(detectShellInjection('$a$;x'.repeat(5000)), undefined);
+  t.equal(detectShellInjection('$$;x'.repeat(5000)), undefined);
+  t.equal(detectShellInjection('$$;x'.repeat(5000) + ';cat /etc/passwd')?.confidence, 'high');
+  t.equal(detectShellInjection('$a$;x'.repeat(5000) + '$a$;id')?.confidence, 'high');
+  t.equal(detectShellInjection(';x$$'.repeat(500) + ';c$1at')?.confidence, 'high');
+  t.equal(detectShellInjection(';c$1at'.repeat(500))?.confidence, 'high');
   t.end();
 });

@@ -1553,3 +1553,48 @@ t.test('walks after a dollar quote start over only where it can matter: same ver
   t.equal(diffs, 0, 'no difference with the reference');
   t.ok(found > 2000, `${found} findings in the table`);
 });
+
+t.test('bare walks of a value with `$` start over only where it can matter: same verdicts as always starting over (session 20, hC2)', async (t) => {
+  // 1 MB of `$a$;x` or `$$;x`: the bare walk died and started over at every `;x` (~35 µs/KB of the
+  // detector). With a `$` in the value, the bare walks (from 0, and after `key=`) start over only
+  // when lastMark with every vocabulary word (KW_ANY) finds something after their start. Reference:
+  // DOLLAR_WALKS_FOR_TEST.bareRestart (bare walks start over as they always did; the dollar walks'
+  // own gate stays). (DOLLAR_WALKS_FOR_TEST.restart is no exact reference on this alphabet: a gated
+  // dollar walk that dies keeps what it found before, `$q$ and 1=1>;foo $>`, high before and after.) Periods of dollar quotes, tags and separators with planted
+  // statements of every kind (T-SQL bare statements, KILL/PRAGMA/USE words that are no STRONG word),
+  // logic, comments, escapes, non-ASCII, quotes and literal prefixes, forms.
+  const rnd = prng(2011302);
+  const pick = (a: readonly string[]): string => a[Math.floor(rnd() * a.length)] as string;
+  const DOL = ['$$', '$a$', '$tag$', '$q$', '$', '$1', '$x', '$$$', '$USD$', '$_$', '$a', 'a$', '$5$'];
+  const QUIET = [';', ';', ' ', 'x', 'a', 'foo', '1', '=', '(', ')', ',', '.', '-', '+', '*', '/', ':', '!', '?', '<', '>', '[', ']', '{', '}', '%', '\n'];
+  const LOUD = [';kill 1', '; pragma x', ';select pg_sleep(5)', ' or 1=1', ' union select 1', ';drop table x', ' and 1=1', ';waitfor delay 1', ' or true', ';declare @x int', ';exec xp_cmdshell 1', ';if(1=1) select 1', ';shutdown', ';use master', ';copy (x) to y', ';lock table x', ' or sleep(5)', ';call x()', ';do sleep(1)', ' having 1=1', ' order by 1', ';insert into x values(1)', ' like 1', ' case when 1=1 then 1 end', ';grant all', ';handler x open', ' || 1', ' && 1', ' xor 1', 'kill', 'pragma', 'use', 'delete', 'exec', 'if', '1union', 'xp_x', "'", '"', '`', '--', '#', '/*', '*/', '\\', '@', '::', 'é', '\u2019', "U&'", "N'", '\\N'];
+  const piece = (): string => (rnd() < 0.4 ? pick(QUIET) : rnd() < 0.5 ? pick(DOL) : pick(LOUD));
+  let diffs = 0;
+  let found = 0;
+  try {
+    for (let i = 0; i < 8000; i++) {
+      const per = rnd() < 0.5 ? pick(DOL) + ';' + pick(['x', 'a', 'foo', '1']) : pick(DOL) + pick(QUIET) + pick(QUIET);
+      let v = per.repeat(1 + Math.floor(rnd() * (rnd() < 0.3 ? 40 : 6)));
+      if (rnd() < 0.6) {
+        const k = Math.floor(rnd() * v.length);
+        v = v.slice(0, k) + piece() + (rnd() < 0.5 ? ' ' : '') + piece() + v.slice(k);
+      }
+      if (rnd() < 0.5) v += (rnd() < 0.5 ? ' ' : '') + piece() + piece();
+      if (rnd() < 0.2) v = 'q=' + v;
+      DOLLAR_WALKS_FOR_TEST.bareRestart = false;
+      const a = verdictKey(detectSqlInjection(v));
+      DOLLAR_WALKS_FOR_TEST.bareRestart = true;
+      const b = verdictKey(detectSqlInjection(v));
+      if (b !== '-;') found++;
+      if (a !== b && diffs++ < 10) t.fail(`${JSON.stringify(v)}: ${a} vs always restarting ${b}`);
+    }
+  } finally {
+    DOLLAR_WALKS_FOR_TEST.bareRestart = false;
+  }
+  t.equal(diffs, 0, 'no difference with the reference');
+  t.ok(found > 1000 && found < 7000, `${found} findings in the table`);
+  t.equal(detectSqlInjection('$a$;x'.repeat(20000)), undefined);
+  t.equal(detectSqlInjection('$$;x'.repeat(20000)), undefined);
+  t.equal(detectSqlInjection('$a$;x'.repeat(2000) + ';kill 1')?.confidence, 'high');
+  t.equal(detectSqlInjection('x$a ) y z;kill 1')?.confidence, 'high');
+});
