@@ -31,21 +31,32 @@ function isObj(v: unknown): v is Obj {
 }
 
 /**
- * Whether `s` has the shape of padded standard base64 (what Pub/Sub writes): alphabet, length a
- * multiple of 4, `=` only as the last one or two. The shape only, no decoding; one pass.
+ * Whether `s` is base64 as the envelope's decoder takes it (decode.ts base64Bytes, which Walk.encoded
+ * reads it with: no protocol finding): the standard and URL-safe alphabets, padding optional but at
+ * most two `=` and only at the end, line breaks anywhere, a length that is not 1 mod 4. Only padded
+ * standard base64 (what Pub/Sub writes) was taken before, but the handler's
+ * `Buffer.from(data, 'base64')` reads the rest alike: `{"message":{"data":"JChpZCk"}}` ($(id)
+ * unpadded) passed unread where `JChpZCk=` was blocked. Text with a space or other punctuation (a
+ * sentence, a JSON API's own `message.data`) is still not taken. The shape only, no decoding; one pass.
  */
 function base64Shaped(s: string): boolean {
-  const n = s.length;
-  if (n === 0 || n % 4 !== 0) return false;
-  let end = n;
-  if (s.charCodeAt(end - 1) === 61) end--;
-  if (s.charCodeAt(end - 1) === 61) end--;
-  for (let i = 0; i < end; i++) {
+  let n = 0;
+  let pad = 0;
+  for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    // A-Z a-z 0-9 + /
-    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47)) return false;
+    if (c === 61 /* = */) {
+      pad++;
+      continue;
+    }
+    if (pad > 0) {
+      if (c === 10 || c === 13) continue;
+      return false;
+    }
+    // A-Z a-z 0-9 + / - _
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95) n++;
+    else if (c !== 10 && c !== 13) return false;
   }
-  return true;
+  return n > 0 && pad <= 2 && (n + pad) % 4 !== 1;
 }
 
 /**

@@ -142,7 +142,9 @@ export function bytesTree(list: BytesField[]): Obj | undefined {
       const nextIsIndex = typeof path[i + 1] === 'number';
       const cur = (at as Record<string | number, unknown>)[seg];
       let next: Obj | unknown[];
-      if (nextIsIndex ? Array.isArray(cur) : isObj(cur)) next = cur as Obj | unknown[];
+      // A bytes leaf an earlier entry of a repeated key left here (a Buffer, which isObj takes for
+      // an object) is replaced, as any other value is: a value hung on a Buffer is not walked.
+      if (nextIsIndex ? Array.isArray(cur) : isObj(cur) && !(cur instanceof Uint8Array)) next = cur as Obj | unknown[];
       else {
         next = nextIsIndex ? [] : (Object.create(null) as Obj);
         (at as Record<string | number, unknown>)[seg] = next;

@@ -377,10 +377,13 @@ const PUBSUB_MESSAGE_TYPE = 'type.googleapis.com/google.pubsub.v1.PubsubMessage'
 /**
  * Whether a legacy event's data is a Pub/Sub message: by its context (the legacy event types, or a
  * resource typed PubsubMessage: what functions-framework builds from a Pub/Sub CloudEvent, and what
- * Cloud Functions sends) or the message's own `@type`; else by its shape, `data` in strict base64
- * beside an `attributes` object, since a consumer decodes `data.data` without looking at the context
- * (which whoever invokes the function directly writes). The strict test keeps other events' text
- * `data` from being read as broken base64 (a protocol finding); it decodes the string once.
+ * Cloud Functions sends) or the message's own `@type`; else by its shape, `data` in strict base64,
+ * since a consumer decodes `data.data` without looking at the context (which whoever invokes the
+ * function directly writes). Not `attributes` as well: the same invoker leaves it out
+ * (`{"data":{"data":"JChpZCk="}}`, $(id), passed with it required) and the handler decodes
+ * `data.data` all the same, as envelope.ts reads a push body without its subscription. The strict
+ * test keeps other events' text `data` from being read as broken base64 (a protocol finding); it
+ * decodes the string once.
  */
 function isPubsubMessage(data: Obj & { data: string }, ctx: Obj | undefined): boolean {
   if (data['@type'] === PUBSUB_MESSAGE_TYPE) return true;
@@ -390,7 +393,7 @@ function isPubsubMessage(data: Obj & { data: string }, ctx: Obj | undefined): bo
     const resource = ctx.resource;
     if (isObj(resource) && resource.type === PUBSUB_MESSAGE_TYPE) return true;
   }
-  return isObj(data.attributes) && data.data.length > 0 && base64Bytes(data.data) !== undefined;
+  return data.data.length > 0 && base64Bytes(data.data) !== undefined;
 }
 
 /** Anything else handed to the function: inspected whole. */

@@ -58,6 +58,10 @@ function isAlnum(c: number): boolean {
 function unicodeSep(c: number): boolean {
   return c === 0x2215 || c === 0x2216 || c === 0xff0f || c === 0xff3c || c === 0x2044 || c === 0x29f8 || c === 0xfe68;
 }
+/** U+FFFD (an invalid sequence) or a private-use code point: what stands for a separator only after a lossy decoder or IIS's best-fit mapping. */
+function replacedLead(c: number): boolean {
+  return c === 0xfffd || (c >= 0xe000 && c <= 0xf8ff);
+}
 function unicodeDot(c: number): boolean {
   return c === 0xff0e || c === 0x2024 || c === 0xfe52;
 }
@@ -1662,7 +1666,11 @@ function analyzeReading(s: string, start: number, end: number, leading: boolean,
         sys = { rule: 'path.system-file', confidence: 'high', reason: `An absolute path into ${where} (a system location).` };
       } else if (sensitiveName(r0, s1 !== undefined)) {
         sys = { rule: 'path.system-file', confidence: 'high', reason: 'An absolute path to a system or secret file.' };
-      } else if (r0.length > 1 && r0.charCodeAt(0) === 46 && r0 !== '.well-known' && r0.charCodeAt(1) !== 46) {
+      } else if (r0.length > 1 && r0.charCodeAt(0) === 46 && r0 !== '.well-known' && r0.charCodeAt(1) !== 46 && !replacedLead(s.charCodeAt(start))) {
+        // Not any dot-name after a U+FFFD or a private-use character standing for the separator
+        // (replacedLead): decoded bytes that are not text start that way (`\ufffd.rt` in base64
+        // garbage, a binary field), and the known dot-directories (`.ssh`, `.git`, `.aws`…) are
+        // sensitiveName's, above, whatever the separator.
         sys = { rule: 'path.system-file', confidence: 'high', reason: 'An absolute path into a hidden configuration directory.' };
       } else if (WEAK_ROOTS.has(r0) && r0 !== 'users' && (SYSTEM_SUBDIRS.has(r1) || restSensitive || (r0 === 'run' && (r1 === 'secrets' || r1 === 'credentials')))) {
         sys = { rule: 'path.system-file', confidence: 'high', reason: `An absolute path into ${where} (a system location).` };

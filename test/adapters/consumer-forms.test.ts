@@ -13,6 +13,8 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { protect as protectAzure, RequestBlockedError, type SecurityEvent } from '../../adapters/azure-functions/index';
 import { protect as protectGcp } from '../../adapters/gcp-functions/index';
+import { protect as protectLambda } from '../../adapters/aws-lambda/index';
+import * as lambdaEvents from '../helpers/lambda-events';
 import { createEngine } from '../../src/engine';
 import { documentEventFromJson, documentEventFromProtobuf } from '../../adapters/gcp-functions/firestore';
 import { prng } from '../helpers/prng';
@@ -257,6 +259,10 @@ t.test('GCP legacy event function: a Pub/Sub message\'s data is read decoded, ho
     ],
     ['a flat legacy event', (a) => [{}, { eventId: '1', timestamp: '2026-05-01T10:00:00.123Z', eventType: 'providers/cloud.pubsub/eventTypes/topic.publish', resource: 'projects/shop/topics/orders', data: { data: b64(a) } }]],
     ['a message without a Pub/Sub context', (a) => [{}, { context: { eventId: '1', eventType: 'custom' }, data: { data: b64(a), attributes: { k: 'v' } } }]],
+    // Posted by whoever may invoke the function, without `attributes` (the handler decodes data.data
+    // all the same): the shape test required it, so these passed (review rA).
+    ['a message without attributes or context', (a) => [{}, { data: { data: b64(a) } }]],
+    ['a message without attributes, with Pub/Sub fields', (a) => [{}, { context: { eventId: '1' }, data: { data: b64(a), messageId: '1', publishTime: '2026-05-01T10:00:00.123Z' } }]],
   ];
   for (const [shape, build] of shapes) {
     for (const [cls, attack] of Object.entries(ATTACKS)) {
@@ -452,6 +458,48 @@ t.test('GCP Firestore: bytes values are read decoded (protobuf and JSON document
     await fn.post(FIRESTORE_CE, json(bytes));
     t.equal(fn.state.calls, 1, 'a clean JSON document reaches the handler');
   }
+});
+
+// A forged protobuf document repeating a map key: `a` first a short bytes value, then a map whose
+// `b` is a short bytes value. A protobuf reader keeps the last entry (the handler reads a.b), but
+// bytesTree kept the first entry's Buffer and hung `b` on it (isObj takes a Buffer for an object),
+// where the walk never reads: the short payload in a.b passed (its base64 is under 16 characters).
+t.test('GCP Firestore: a repeated key whose last value is a map of short bytes is read (protobuf)', async (t) => {
+  const fn = await gcpFunction(t, 'cloudevent');
+  const doc = (first: Buffer, attack: string): Buffer =>
+    len(1, Buffer.concat([pstr(1, DOC), len(2, entry('a', first)), len(2, entry('a', len(6, len(1, entry('b', len(18, Buffer.from(attack)))))))]));
+  for (const [cls, attack] of Object.entries(ATTACKS)) {
+    for (const [what, first] of [['bytes', len(18, Buffer.from('ok'))], ['a string', pstr(17, 'ok')]] as const) {
+      await fn.post({ ...FIRESTORE_CE, 'content-type': 'application/protobuf' }, doc(first, attack));
+      t.equal(fn.state.calls, 0, `${cls}, first a ${what}: the handler did not run`);
+    }
+  }
+  await fn.post({ ...FIRESTORE_CE, 'content-type': 'application/protobuf' }, doc(len(18, Buffer.from('ok')), 'Alice'));
+  t.equal(fn.state.calls, 1, 'a clean document of the same shape reaches the handler');
+});
+
+// A push body without `subscription` whose data is base64 the handler's Buffer.from(data, 'base64')
+// reads, but not padded standard base64: unpadded (`JChpZCk`), URL-safe, broken into lines.
+// envelope.ts took only padded standard base64 without a subscription (with one, its decoder takes
+// all of these), so `{"message":{"data":"JChpZCk"}}` ($(id)) passed where `JChpZCk=` was blocked.
+t.test('a push body without subscription: base64 unpadded, URL-safe or in lines is read (real Lambda protect)', async (t) => {
+  const wrapped = protectLambda(async () => ({ statusCode: 200, body: 'ok' }), { ...quiet, log: false });
+  const status = async (data: string): Promise<number> => {
+    const event = lambdaEvents.apiGatewayV2({ method: 'POST', body: JSON.stringify({ message: { data } }), headers: { 'content-type': 'application/json' } });
+    return ((await wrapped(event as Any, lambdaEvents.lambdaContext({ functionName: 'push' }) as Any)) as Any).statusCode;
+  };
+  const forms = (s: string): string[] => {
+    const std = b64(s);
+    const bare = std.replace(/=+$/, '');
+    return [bare, bare.replace(/\+/g, '-').replace(/\//g, '_'), `${std.slice(0, 4)}\n${std.slice(4)}`];
+  };
+  for (const [cls, attack] of Object.entries(ATTACKS)) {
+    for (const data of forms(attack)) {
+      t.equal(Buffer.from(data, 'base64').toString(), attack, `${JSON.stringify(data)} is what the handler decodes`);
+      t.equal(await status(data), 403, `${cls}: ${JSON.stringify(data)} blocked`);
+    }
+  }
+  for (const data of ['hello', 'hello world', 'test', 'abc', 'user_42', 'order-2026-05', 'ok!']) t.equal(await status(data), 200, `${JSON.stringify(data)} allowed`);
 });
 
 t.test('Firestore decoders: protobuf and JSON encodings of the same seeded documents read alike, bytes listed alike', async (t) => {

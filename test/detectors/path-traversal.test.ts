@@ -1124,3 +1124,12 @@ t.test('NTFS ::$INDEX_ALLOCATION opens a directory under another name (session 2
   }
   t.ok(hits > 100, `${hits} values reported`);
 });
+
+t.test('a dot-name after U+FFFD or a private-use character is a hidden directory only when it is a known one', async (t) => {
+  // Base64-decoded garbage and binary fields start with U+FFFD often: `\ufffd.rt` blocked as "a hidden
+  // configuration directory" (review rA, session 20). The known dot-directories still block whatever
+  // stands for the separator; a real separator still makes any dot-name high.
+  const high = (s: string) => detectPathTraversal(s)?.confidence === 'high';
+  for (const s of ['\ufffd.rt', '\ue000.ab', '\uf8ff.x1', '\ufffd.tmp']) t.notOk(high(s), `quiet: ${JSON.stringify(s)}`);
+  for (const s of ['\ufffd.ssh/id_rsa', '\ufffd.git/config', '\ufffd.aws/credentials', '\uf025.ssh', '/.rt', '\\.rt', '/.config/x']) t.ok(high(s), `high: ${JSON.stringify(s)}`);
+});

@@ -25,8 +25,10 @@ t.test('encodedFields: the envelopes, by shape, strictly', async (t) => {
     [{ path: ['MessageAttributes', 'b', 'Value'], value: 'aGk=' }],
   );
   // Without Pub/Sub's subscription (a body POSTed straight to a push endpoint, whose handler decodes
-  // message.data all the same), when data has base64's shape: padded, standard alphabet.
-  for (const data of ['aGk=', 'YQ==', 'JChpZCk=', 'ab+/', 'abcd']) {
+  // message.data all the same), when data is base64 as the envelope's decoder takes it (no protocol
+  // finding there), padded or not, standard or URL-safe, with line breaks: the handler's
+  // Buffer.from(data, 'base64') reads them all alike.
+  for (const data of ['aGk=', 'YQ==', 'JChpZCk=', 'ab+/', 'abcd', 'aGk', 'JChpZCk', 'aGk-', 'aGk_', 'JChp\nZCk=', 'MSBPUiAxPTE']) {
     t.same(encodedFields({ message: { data } }, 10), [{ path: ['message', 'data'], value: data }], `no subscription: ${data}`);
     t.same(encodedFields({ message: { data }, subscription: 'orders' }, 10), [{ path: ['message', 'data'], value: data }], `another subscription: ${data}`);
   }
@@ -34,11 +36,11 @@ t.test('encodedFields: the envelopes, by shape, strictly', async (t) => {
   for (const doc of [
     { message: { data: 'hello' } },
     { message: { data: 'hello world!' } },
-    { message: { data: 'aGk' } },
     { message: { data: 'aG=k' } },
     { message: { data: 'a===' } },
-    { message: { data: 'aGk-' } },
-    { message: { data: 'aGk_' } },
+    { message: { data: 'aGk-!' } },
+    { message: { data: 'aGk.' } },
+    { message: { data: '==' } },
     { message: { data: 'a Gk=' } },
     { message: { data: '' } },
     { message: { data: 42 }, subscription: SUB },
