@@ -77,6 +77,15 @@ function verdictFor(rt: Runtime, m: InvocationMeta, build: () => InspectionReque
 }
 
 /**
+ * How long the platform lets an event function run: `FUNCTION_TIMEOUT_SEC` where the runtime sets it
+ * (1st gen), else 60 s, the default timeout. Read per use (cheap; tests set it).
+ */
+function callbackTimeoutMs(): number {
+  const sec = Number(process.env.FUNCTION_TIMEOUT_SEC);
+  return sec > 0 && sec <= 3600 ? sec * 1000 : 60_000;
+}
+
+/**
  * Wraps a functions-framework handler. HTTP: a blocked request gets 403 (400 for schema-only findings)
  * with `{"error":"blocked","requestId":…}` and the handler is not called. CloudEvents and background
  * events: a malicious event is acknowledged and dropped (logged, handler not called, no retry).
@@ -170,9 +179,11 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
       if (req === undefined) return user.apply(self, args);
       const started = monotonicNow();
       let running = true;
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const finish = (): void => {
         if (running) {
           running = false;
+          if (timer !== undefined) clearTimeout(timer);
           admission.done(monotonicNow() - started);
         }
       };
@@ -197,6 +208,14 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
       // A sink block is acknowledged like an input block: logged, dropped, not retried.
       const acknowledge = (o: Guarded<unknown>): unknown => {
         if (!viaCallback || !o.ok) finish();
+        else if (running) {
+          // Returned without calling back (yet): the platform bills the invocation until the
+          // callback or its timeout, when it stops the instance's work on it. A handler that never
+          // calls back is recorded then (review rA: such invocations, the dearest, were never
+          // recorded). One unref'd timer per callback-style event that is still running at return.
+          timer = setTimeout(finish, callbackTimeoutMs());
+          timer.unref?.();
+        }
         if (o.ok) return o.value;
         if (typeof callback === 'function') (callback as (err: unknown) => void)(null);
         return undefined;

@@ -174,3 +174,27 @@ t.test('GCP callback-style events: the duration runs until the callback, not the
   const nanoAsync = p.batches.reduce((s, x) => s + x.seconds.reduce((y, sec) => y + sec.costNanoUsd, 0), 0);
   t.ok(nanoAsync >= 70 && nanoAsync < 400, `async CloudEvent: ${nanoAsync.toFixed(1)} nano-USD (two invocations of 300 ms, the first flushed)`);
 });
+
+// A callback-style handler that never calls back runs, and is billed, until the platform's timeout:
+// recorded then (FUNCTION_TIMEOUT_SEC where set, else 60 s), not never.
+t.test('GCP callback-style event that never calls back: recorded at the function timeout', async (t) => {
+  const saved = process.env.FUNCTION_TIMEOUT_SEC;
+  process.env.FUNCTION_TIMEOUT_SEC = '0.3';
+  t.teardown(() => {
+    if (saved === undefined) delete process.env.FUNCTION_TIMEOUT_SEC;
+    else process.env.FUNCTION_TIMEOUT_SEC = saved;
+  });
+  const PER_MS: Partial<Pricing> = { ...PRICING, granularityMs: 1, minBilledMs: 1 };
+  const g = capture();
+  let calls = 0;
+  const ce = protectGcp(((_e: unknown, cb: (err: unknown) => void) => {
+    // The first invocation never calls back; the second does at once (its admission flushes the first).
+    if (calls++ > 0) cb(null);
+  }) as never, { log: false, ...dow(g.store, { memoryMb: 256, pricing: PER_MS }) }) as unknown as (...a: unknown[]) => unknown;
+  const pubsub = () => ({ specversion: '1.0', id: `n-${Math.random()}`, source: '//pubsub.googleapis.com/projects/p/topics/t', type: 'google.cloud.pubsub.topic.v1.messagePublished', data: { message: { data: 'e30=' } } });
+  await ce(pubsub(), () => undefined);
+  await sleep(900);
+  await new Promise<void>((resolve) => void ce(pubsub(), () => resolve()));
+  const nano = g.batches.reduce((s, b) => s + b.seconds.reduce((x, sec) => x + sec.costNanoUsd, 0), 0);
+  t.ok(nano >= 70 && nano < 120, `${nano.toFixed(1)} nano-USD: 300 ms at 256 MB (≈ 75; was never recorded)`);
+});
