@@ -481,6 +481,8 @@ t.test('percent escapes beside `+` are also read as a form reader reads them (`+
     'q=1%27+UNION+SELECT+password+FROM+users--',
     '/search?sort=asc&q=1%27+OR+1%3D1--',
     '%3Cimg+src%3Dx+onerror%3Dalert(1)%3E',
+    // A form reader passes raw characters through: a raw blank or quote does not make it text.
+    '1%27+UNION+SELECT+password+FROM+users-- "x"',
   ]) {
     const v = verdict(q);
     t.equal(v.action, 'block', q);
