@@ -4,7 +4,9 @@
  * must not come from input; `sh -c script` is a shell command), and fork (the module must not come
  * from input). Plus the `childProcess` policy.
  */
-import { checkArgv, checkShell, shellScriptOf } from './analysis/shell';
+import { isWord, type Verdict } from './analysis/common';
+import { checkArgv, checkInlineCode, checkShell, commandOptionScript, isShellProgram, programName, readsCodeFromStdin, shellScriptOf, unwrapCommand } from './analysis/shell';
+import type { UserInput } from './context';
 import { currentInvocation, raise, sinkGlobal } from './context';
 import { policyFinding, sinkFinding, withInputs, wrapMethod } from './hooks';
 import { childProcessAllowed } from './policies';
@@ -40,13 +42,152 @@ function firstWord(command: string): string {
 }
 
 /** exec / execSync: `command` runs through /bin/sh -c. */
-export function checkCommand(operation: string, command: unknown): void {
+export function checkCommand(operation: string, command: unknown, options?: unknown): void {
   if (typeof command !== 'string') return;
   policyCheck(operation, firstWord(command), command);
   const ctx = currentInvocation();
   if (!withInputs(ctx)) return;
   const v = checkShell(command, ctx.inputs);
   if (v) ctx.raise(sinkFinding('shell', operation, v, command), 'block');
+  const e = envVerdict(options, ctx.inputs);
+  if (e) ctx.raise(sinkFinding('shell', operation, e.verdict, e.what), 'block');
+  // `execSync('bash', { input: script })`: the script is the sync call's standard input.
+  const stdin = stdinText(options);
+  if (stdin === undefined) return;
+  const words = plainWords(command);
+  if (words === undefined) return;
+  const s = stdinVerdict(words[0]!, words.slice(1), stdin, ctx.inputs);
+  if (s) ctx.raise(sinkFinding('shell', operation, s.verdict, s.what), 'block');
+}
+
+/**
+ * A command line of plain words (`bash`, `/bin/sh -s`, `env LANG=C python3 -`) split at spaces; undefined
+ * when it has anything the shell would interpret (then it is no simple program call). Char scan, short
+ * lines only: this only decides whether standard input is code.
+ */
+function plainWords(command: string): string[] | undefined {
+  if (command.length > 256) return undefined;
+  const out: string[] = [];
+  let word = '';
+  for (let i = 0; i < command.length; i++) {
+    const c = command.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      if (word !== '') out.push(word);
+      word = '';
+      continue;
+    }
+    const plain = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46 || c === 47 || c === 43 || c === 61 || c === 58 || c === 44;
+    if (!plain) return undefined;
+    word += command[i];
+  }
+  if (word !== '') out.push(word);
+  return out.length > 0 ? out : undefined;
+}
+
+/** The sync calls' `input` option as text (string, Buffer, any typed array or DataView). */
+function stdinText(options: unknown): string | undefined {
+  if (options === null || typeof options !== 'object') return undefined;
+  const input = (options as { input?: unknown }).input;
+  if (typeof input === 'string') return input;
+  if (ArrayBuffer.isView(input)) return Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+  return undefined;
+}
+
+interface Found {
+  verdict: Verdict;
+  what: string;
+}
+
+/**
+ * Environment variables that make the child run other code: the loader and interpreters read a
+ * module, library or startup file from them (`NODE_OPTIONS=--require /proc/self/environ` with the code
+ * in another variable is a known chain), bash runs `BASH_ENV` and exported functions, git runs
+ * `GIT_SSH_COMMAND`. Set from input (`{ ...process.env, ...body.env }`), they are code injection
+ * without any shell syntax in the command.
+ */
+const CODE_ENV = new Set(['NODE_OPTIONS', 'NODE_PATH', 'LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT', 'BASH_ENV', 'ENV', 'SHELLOPTS', 'PS4', 'PROMPT_COMMAND', 'PERL5OPT', 'PERL5LIB', 'PERLLIB', 'PYTHONSTARTUP', 'PYTHONPATH', 'PYTHONHOME', 'PYTHONWARNINGS', 'RUBYOPT', 'RUBYLIB', 'GIT_SSH_COMMAND', 'GIT_SSH', 'GIT_EXTERNAL_DIFF', 'GIT_PAGER', 'PAGER', 'EDITOR', 'BROWSER']);
+
+/** An input in the value of a code-loading variable of `options.env`. Bounded: the first 512 keys. */
+function envVerdict(options: unknown, inputs: readonly UserInput[]): Found | undefined {
+  if (options === null || typeof options !== 'object') return undefined;
+  const env = (options as { env?: unknown }).env;
+  if (env === null || typeof env !== 'object') return undefined;
+  const keys = Object.keys(env);
+  for (let k = 0; k < keys.length && k < 512; k++) {
+    const key = keys[k]!;
+    if (!CODE_ENV.has(key.toUpperCase()) && !key.startsWith('BASH_FUNC_')) continue;
+    const value = String((env as Record<string, unknown>)[key]);
+    // Inherited unchanged (`{ ...process.env }`, or no env option at the choke points): the function's
+    // own setting, which an input may merely resemble (`/var/task` in Lambda's LD_LIBRARY_PATH).
+    if (process.env[key] === value) continue;
+    for (const input of inputs) {
+      // The whole value, or a part that is more than a bare word (`vi` in EDITOR=vim is not a choice).
+      if (input.value.length >= 2 && (value === input.value || (!isWord(input.value) && value.includes(input.value)))) {
+        return { verdict: { input, reason: `Input sets ${key} in the child process's environment, which makes it load or run other code.` }, what: `${key}=${value}` };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Wrapper levels unwrapped (`env timeout 5 nice sh -c …` is three). */
+const MAX_UNWRAP = 4;
+
+/** Standard input run as code by `file` (after unwrapping `env`, `timeout`...). */
+function stdinVerdict(file: string, args: readonly string[], stdin: string, inputs: readonly UserInput[]): Found | undefined {
+  let f = file;
+  let a = args;
+  for (let depth = 0; depth <= MAX_UNWRAP; depth++) {
+    const kind = readsCodeFromStdin(f, a);
+    if (kind === 'shell') {
+      const v = checkShell(stdin, inputs);
+      return v ? { verdict: v, what: stdin } : undefined;
+    }
+    if (kind === 'interpreter') {
+      const v = checkInlineCode(stdin, `${programName(f)} (standard input)`, inputs);
+      return v ? { verdict: v, what: stdin } : undefined;
+    }
+    const w = unwrapCommand(f, a);
+    if (!w) return undefined;
+    f = w.file;
+    a = w.args;
+  }
+  return undefined;
+}
+
+/**
+ * An argv call: the program must not come from input, nor may a shell script (`sh -c`, `su -c`) gain
+ * shell syntax from it, nor interpreter code (`node -e`, or standard input) contain it. Wrappers
+ * (`timeout 5 sh -c …`) are looked through.
+ */
+function argvVerdict(file: string, args: readonly string[], options: unknown, inputs: readonly UserInput[]): Found | undefined {
+  let f = file;
+  let a = args;
+  // The program standard input goes to: `sh -c bash` (what execSync('bash', { input }) becomes after
+  // Node applied the shell) feeds it to bash.
+  let stdinFile = file;
+  let stdinArgs = args;
+  for (let depth = 0; depth <= MAX_UNWRAP; depth++) {
+    const script = shellScriptOf(f, a) ?? commandOptionScript(f, a);
+    if (script !== undefined) {
+      const v = checkShell(script, inputs);
+      if (v) return { verdict: v, what: script };
+      const words = plainWords(script);
+      if (words !== undefined) {
+        stdinFile = words[0]!;
+        stdinArgs = words.slice(1);
+      }
+      break;
+    }
+    const v = checkArgv(f, a, inputs);
+    if (v) return { verdict: v, what: [f, ...a].join(' ') };
+    const w = unwrapCommand(f, a);
+    if (!w) break;
+    f = w.file;
+    a = w.args;
+  }
+  const stdin = stdinText(options);
+  return stdin === undefined ? undefined : stdinVerdict(stdinFile, stdinArgs, stdin, inputs);
 }
 
 interface SpawnLike {
@@ -56,24 +197,21 @@ interface SpawnLike {
 /** spawn / spawnSync / execFile / execFileSync: with `shell`, the argv is a shell command. */
 export function checkSpawn(operation: string, file: unknown, argsOrOptions: unknown, maybeOptions: unknown): void {
   if (typeof file !== 'string') return;
-  const args = Array.isArray(argsOrOptions) ? (argsOrOptions as unknown[]).map((a) => String(a)) : [];
-  const options = (Array.isArray(argsOrOptions) ? maybeOptions : argsOrOptions) as SpawnLike | undefined;
+  const argv = Array.isArray(argsOrOptions);
+  const args = argv ? (argsOrOptions as unknown[]).map((a) => String(a)) : [];
+  // Node takes the options from the third argument when the second is an array, null or undefined
+  // (`spawn(cmd, undefined, { shell: true })` runs a shell).
+  const options = (argv || argsOrOptions === null || argsOrOptions === undefined ? maybeOptions : argsOrOptions) as SpawnLike | undefined;
   const shell = options !== null && typeof options === 'object' && options.shell !== undefined && options.shell !== false;
   if (shell) {
-    checkCommand(operation, [file, ...args].join(' '));
+    checkCommand(operation, [file, ...args].join(' '), options);
     return;
   }
   policyCheck(operation, file, [file, ...args].join(' '));
   const ctx = currentInvocation();
   if (!withInputs(ctx)) return;
-  const script = shellScriptOf(file, args);
-  if (script !== undefined) {
-    const v = checkShell(script, ctx.inputs);
-    if (v) ctx.raise(sinkFinding('shell', operation, v, script), 'block');
-    return;
-  }
-  const v = checkArgv(file, args, ctx.inputs);
-  if (v) ctx.raise(sinkFinding('shell', operation, v, [file, ...args].join(' ')), 'block');
+  const found = argvVerdict(file, args, options, ctx.inputs) ?? envVerdict(options, ctx.inputs);
+  if (found) ctx.raise(sinkFinding('shell', operation, found.verdict, found.what), 'block');
 }
 
 /** fork(modulePath, args, options): the module run must not come from input. */
@@ -96,7 +234,7 @@ export function installChildProcess(): string[] {
       wrapMethod(mod, name, (orig) =>
         function (this: unknown, ...args: unknown[]) {
           return guarded(
-            () => checkCommand(`child_process.${name}`, args[0]),
+            () => checkCommand(`child_process.${name}`, args[0], args[1]),
             () => orig.apply(this, args),
           );
         },
@@ -117,6 +255,7 @@ export function installChildProcess(): string[] {
     )
       done.push(`child_process.${name}`);
   }
+  done.push(...installChokePoints(mod));
   if (
     wrapMethod(mod, 'fork', (orig) =>
       function (this: unknown, ...args: unknown[]) {
@@ -128,5 +267,84 @@ export function installChildProcess(): string[] {
     )
   )
     done.push('child_process.fork');
+  return done;
+}
+
+interface NormalizedSpawn {
+  file?: unknown;
+  args?: unknown;
+  envPairs?: unknown;
+  stdio?: unknown;
+}
+
+/**
+ * The options every child process is started with, after Node normalized the call: `file` and the full
+ * argv (argv[0] first), a shell already applied (`/bin/sh -c command`), the environment as `K=V` pairs,
+ * and for sync calls the `input` on stdio[0]. Checked as an argv call of `file`.
+ */
+export function checkNormalized(operation: string, opts: unknown): void {
+  if (depth > 0 || opts === null || typeof opts !== 'object') return;
+  const o = opts as NormalizedSpawn;
+  if (typeof o.file !== 'string') return;
+  const args = Array.isArray(o.args) ? (o.args as unknown[]).slice(1).map((a) => String(a)) : [];
+  const options: { env?: Record<string, string>; input?: unknown } = {};
+  if (Array.isArray(o.envPairs)) {
+    const env: Record<string, string> = {};
+    for (const pair of o.envPairs as unknown[]) {
+      const kv = String(pair);
+      const eq = kv.indexOf('=');
+      if (eq > 0) env[kv.slice(0, eq)] = kv.slice(eq + 1);
+    }
+    options.env = env;
+  }
+  const stdin = Array.isArray(o.stdio) ? (o.stdio as unknown[])[0] : undefined;
+  if (stdin !== null && typeof stdin === 'object') options.input = (stdin as { input?: unknown }).input;
+  // Node's shell form (`[shell, '-c', command]`): checked as exec is, so that the childProcess policy
+  // sees the command's program, not /bin/sh.
+  if (args.length === 2 && args[0] === '-c' && isShellProgram(o.file)) checkCommand(operation, args[1], options);
+  else checkSpawn(operation, o.file, args, options);
+}
+
+/**
+ * The exported functions are patched in place, so a reference taken before protect() ran
+ * (`const { execSync } = require('child_process')` above the line that loads this library, common in
+ * CommonJS handlers) still calls the original. Every child process starts at one of two places below the
+ * exports: `ChildProcess.prototype.spawn` (spawn, exec, execFile, fork) and the `spawn_sync` binding's
+ * `spawn` (spawnSync, execSync, execFileSync), which Node's own code reads from the binding object at
+ * each call. Both are checked when no patched export is on the stack (`depth`), so a call through the
+ * patched exports is checked once, with its original arguments. Cost: one depth test per child process.
+ */
+function installChokePoints(mod: Record<string, unknown>): string[] {
+  const done: string[] = [];
+  const CP = mod.ChildProcess;
+  const proto = typeof CP === 'function' ? (CP as { prototype?: unknown }).prototype : undefined;
+  if (proto !== null && typeof proto === 'object') {
+    if (
+      wrapMethod(proto, 'spawn', (orig) =>
+        function (this: unknown, ...args: unknown[]) {
+          checkNormalized('child_process (ChildProcess.spawn)', args[0]);
+          return orig.apply(this, args);
+        },
+      )
+    )
+      done.push('child_process.ChildProcess.prototype.spawn');
+  }
+  let binding: Record<string, unknown> | undefined;
+  try {
+    const pb = (process as unknown as { binding?: (name: string) => unknown }).binding;
+    binding = typeof pb === 'function' ? (pb.call(process, 'spawn_sync') as Record<string, unknown>) : undefined;
+  } catch {
+    binding = undefined;
+  }
+  if (
+    binding &&
+    wrapMethod(binding, 'spawn', (orig) =>
+      function (this: unknown, ...args: unknown[]) {
+        checkNormalized('child_process (spawnSync)', args[0]);
+        return orig.apply(this, args);
+      },
+    )
+  )
+    done.push('child_process (spawn_sync binding)');
   return done;
 }

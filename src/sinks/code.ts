@@ -5,7 +5,8 @@
  *
  * `eval` caveat: without a native hook a replaced `eval` is an indirect eval, which runs in the global
  * scope. Code that uses direct eval to read local variables would break, so the eval hook is opt-in
- * (`sinks: { eval: true }`). Async and generator function constructors are not hooked.
+ * (`sinks: { eval: true }`). The async, generator and async generator function constructors are hooked
+ * with Function.
  */
 import type * as VM from 'node:vm';
 import { checkJs } from './analysis/js';
@@ -64,19 +65,31 @@ export function installVm(): string[] {
   return done;
 }
 
-/** Replaces the global Function constructor (and `Function.prototype.constructor`) with a checking one. */
+/** A constructor that checks the code (body last, parameters before it) and then builds with `Orig`. */
+function checkingConstructor(Orig: FunctionConstructor, operation: string): FunctionConstructor {
+  const Rasp = function Function(this: unknown, ...args: string[]): unknown {
+    const body = args.length > 0 ? args[args.length - 1] : '';
+    checkCode(operation, body);
+    if (args.length > 1) checkCode(operation, args.slice(0, -1).join(','));
+    return Reflect.apply(Orig, undefined, args);
+  } as unknown as FunctionConstructor;
+  Object.defineProperty(Rasp, 'name', { value: Orig.name });
+  Object.defineProperty(Rasp, 'prototype', { value: Orig.prototype, writable: false });
+  Object.defineProperty(Rasp, WRAPPED, { value: true });
+  return Rasp;
+}
+
+/**
+ * Replaces the global Function constructor (and `Function.prototype.constructor`) with a checking one,
+ * and the `constructor` of the async, generator and async generator function prototypes: those
+ * constructors are no globals, code reaches them only as `(async () => {}).constructor`, and they
+ * compile a string exactly as Function does (`AsyncFunction('return ' + input)()` runs the input).
+ */
 export function installFunction(): string[] {
   const Orig = globalThis.Function;
   if ((Orig as unknown as Record<symbol, unknown>)[WRAPPED] === true) return [];
   const proto = Orig.prototype;
-  const RaspFunction = function Function(this: unknown, ...args: string[]): unknown {
-    const body = args.length > 0 ? args[args.length - 1] : '';
-    checkCode('Function', body);
-    if (args.length > 1) checkCode('Function', args.slice(0, -1).join(','));
-    return Reflect.apply(Orig, undefined, args);
-  } as unknown as FunctionConstructor;
-  Object.defineProperty(RaspFunction, 'prototype', { value: proto, writable: false });
-  Object.defineProperty(RaspFunction, WRAPPED, { value: true });
+  const RaspFunction = checkingConstructor(Orig, 'Function');
   const protoDesc = Object.getOwnPropertyDescriptor(proto, 'constructor');
   const globalDesc = Object.getOwnPropertyDescriptor(globalThis, 'Function');
   try {
@@ -89,7 +102,28 @@ export function installFunction(): string[] {
     if (protoDesc) Object.defineProperty(proto, 'constructor', protoDesc);
     if (globalDesc) Object.defineProperty(globalThis, 'Function', globalDesc);
   });
-  return ['Function'];
+  const done = ['Function'];
+  const kinds: [string, object][] = [
+    // eslint-disable-next-line @typescript-eslint/no-empty-function
+    ['AsyncFunction', Object.getPrototypeOf(async function () {}) as object],
+    // eslint-disable-next-line @typescript-eslint/no-empty-function
+    ['GeneratorFunction', Object.getPrototypeOf(function* () {}) as object],
+    // eslint-disable-next-line @typescript-eslint/no-empty-function
+    ['AsyncGeneratorFunction', Object.getPrototypeOf(async function* () {}) as object],
+  ];
+  for (const [name, fnProto] of kinds) {
+    const desc = Object.getOwnPropertyDescriptor(fnProto, 'constructor');
+    const Ctor = desc?.value as FunctionConstructor | undefined;
+    if (!desc || typeof Ctor !== 'function' || (Ctor as unknown as Record<symbol, unknown>)[WRAPPED] === true) continue;
+    try {
+      Object.defineProperty(fnProto, 'constructor', { ...desc, value: checkingConstructor(Ctor, name) });
+    } catch {
+      continue;
+    }
+    onUndo(() => Object.defineProperty(fnProto, 'constructor', desc));
+    done.push(name);
+  }
+  return done;
 }
 
 /** Opt-in: replaces global `eval` (becomes an indirect, global-scope eval; see the module comment). */

@@ -105,6 +105,41 @@ export function pathString(arg: unknown): string | undefined {
     }
   }
   if (Buffer.isBuffer(arg)) return arg.toString('utf8');
+  // Node takes any Uint8Array as a path, not only a Buffer (`new TextEncoder().encode(p)`).
+  if (arg instanceof Uint8Array) return Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength).toString('utf8');
+  if (isUrlLike(arg)) {
+    try {
+      return fileURLToPath(arg as unknown as URL);
+    } catch {
+      return undefined; // Node's own conversion throws the same way: the call fails
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Node takes any object with `href` and `protocol` and without `auth` and `path` as a file URL
+ * (internal/url isURL, duck-typed), so a JSON body's `{"href":"x","protocol":"file:","hostname":"",
+ * "pathname":"/etc/pass%77d"}` handed to `fs.readFileSync(body.file)` reads /etc/passwd: the path
+ * is `decodeURIComponent(pathname)`, which no input string contains. Application code passes real URL
+ * instances; a plain object read as one is the attack's shape.
+ */
+function isUrlLike(arg: unknown): boolean {
+  if (arg === null || typeof arg !== 'object' || arg instanceof URL || arg instanceof Uint8Array) return false;
+  const o = arg as { href?: unknown; protocol?: unknown; auth?: unknown; path?: unknown };
+  return Boolean(o.href) && Boolean(o.protocol) && o.auth === undefined && o.path === undefined;
+}
+
+/** An input that is a field of a URL-like plain object given as a path (see isUrlLike). */
+function urlLikeFromInput(arg: unknown, inputs: readonly UserInput[]): UserInput | undefined {
+  if (!isUrlLike(arg)) return undefined;
+  const o = arg as Record<string, unknown>;
+  for (const k of ['pathname', 'href', 'protocol', 'hostname']) {
+    const v = o[k];
+    if (typeof v !== 'string' || v === '') continue;
+    const input = inputs.find((i) => i.value === v);
+    if (input) return input;
+  }
   return undefined;
 }
 
@@ -159,6 +194,13 @@ export function checkFsCall(operation: string, uses: readonly Use[], args: reado
   const polActive = pol !== undefined && (pol.fsWrite.action !== 'allow' || pol.codeRead.action !== 'allow' || pol.credentialEnv.action !== 'allow');
   let inputs: readonly UserInput[] | undefined;
   if (ctx) inputs = ctx.memo('path-inputs', () => ctx.inputs.filter((i) => pathRelevant(i.value)));
+  for (let i = 0; i < uses.length; i++) {
+    // Before the early return below: the fields of such an object need not look like paths at all.
+    if (ctx && uses[i] !== '-' && isUrlLike(args[i])) {
+      const from = urlLikeFromInput(args[i], ctx.inputs);
+      if (from) ctx.raise(sinkFinding('path-traversal', operation, { input: from, reason: 'A plain object from input is used as a file URL: Node reads the file its pathname names.' }, pathString(args[i]) ?? '[object]'), 'block');
+    }
+  }
   if (!polActive && (inputs === undefined || inputs.length === 0)) return;
   for (let i = 0; i < uses.length; i++) {
     let use = uses[i]!;

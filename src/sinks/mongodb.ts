@@ -1,6 +1,7 @@
 /**
  * MongoDB: `Collection` methods that take a filter (find, findOne, update*, delete*, replaceOne,
- * findOneAnd*, countDocuments, count, distinct) and `aggregate` (its `$match` stages). A filter holding
+ * findOneAnd*, countDocuments, count, distinct), `aggregate` and `watch` (the whole pipeline) and `bulkWrite`
+ * (every operation). A filter holding
  * an operator object from input, or input inside `$where` JavaScript, is a NoSQL injection.
  */
 import { checkMongoFilter } from './analysis/nosql';
@@ -34,9 +35,10 @@ function wrapFilter(proto: object, method: string, argIndex: number, promise: bo
     function (this: unknown, ...args: unknown[]) {
       try {
         const arg = args[argIndex];
-        if (pipeline && Array.isArray(arg)) {
-          for (const stage of arg) if (stage !== null && typeof stage === 'object' && '$match' in stage) checkFilter(operation, (stage as { $match: unknown }).$match);
-        } else checkFilter(operation, arg);
+        // A pipeline (aggregate, watch) or a bulkWrite's operations are walked whole: filters also sit
+        // in $lookup/$facet/$unionWith sub-pipelines and in each write's `filter`, and $function /
+        // $accumulator JavaScript runs in $addFields, $project or $group, not only in $match.
+        checkFilter(operation, pipeline && !Array.isArray(arg) ? undefined : arg);
       } catch (err) {
         if (promise) return Promise.reject(err);
         throw err;
@@ -53,6 +55,8 @@ export function patchMongoCollectionPrototype(proto: object): boolean {
   for (const m of FILTER_FIRST) any = wrapFilter(proto, m, 0, m !== 'find') || any;
   any = wrapFilter(proto, 'distinct', 1, true) || any;
   any = wrapFilter(proto, 'aggregate', 0, false, true) || any;
+  if (typeof p.bulkWrite === 'function') any = wrapFilter(proto, 'bulkWrite', 0, true, true) || any;
+  if (typeof p.watch === 'function') any = wrapFilter(proto, 'watch', 0, false, true) || any;
   return any;
 }
 

@@ -10,8 +10,8 @@
  */
 import type * as dns from 'node:dns';
 import type * as net from 'node:net';
-import { checkSsrf, inputHosts, ipBytes, platformEndpoints, type InternalEndpoint } from './analysis/ssrf';
-import { currentInvocation, raise, sinkGlobal, type Invocation } from './context';
+import { checkSsrf, hostFromInput, inputHosts, ipBytes, platformEndpoints, type InternalEndpoint } from './analysis/ssrf';
+import { currentInvocation, raise, sinkGlobal, type Invocation, type UserInput } from './context';
 import { policyFinding, sinkFinding, withInputs, wrapMethod } from './hooks';
 import { connectionObservers, notifyConnect } from './observe';
 import { egressAllowed, type ResolvedPolicies } from './policies';
@@ -34,6 +34,24 @@ function endpointsOf(ctx: Invocation | undefined): readonly InternalEndpoint[] {
 
 function hostsOf(ctx: Invocation): Map<string, import('./context').UserInput> {
   return ctx.memo('input-hosts', () => inputHosts(ctx.inputs));
+}
+
+/** The input that chose `host` (a name or literal), or undefined when no input did. */
+export function inputChoosingHost(host: string, ctx: Invocation): UserInput | undefined {
+  return hostFromInput(host, ctx.inputs, ctx.lowered, hostsOf(ctx));
+}
+
+/**
+ * Records that `input` chose `host` although `host` is not in it: a redirect target of a request whose
+ * first host came from input. Every later check of this invocation (by name, and after DNS at the
+ * socket) then treats `host` as input-chosen.
+ */
+export function markInputHost(ctx: Invocation, host: string, input: UserInput): void {
+  let h = host.toLowerCase();
+  if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
+  if (h.endsWith('.')) h = h.slice(0, -1);
+  const hosts = hostsOf(ctx);
+  if (h !== '' && !hosts.has(h)) hosts.set(h, input);
 }
 
 /**

@@ -40,7 +40,7 @@ pkg('sqlite3', {
 module.exports = { Database, sent, verbose() { return module.exports; } };`,
 });
 pkg('mongodb', {
-  'index.js': `const sent = []; class Collection { find(f) { sent.push(f); return { toArray: async () => [] }; } findOne(f) { sent.push(f); return Promise.resolve(null); } insertOne(d) { return Promise.resolve({}); } deleteMany(f) { sent.push(f); return Promise.resolve({ deletedCount: 0 }); } aggregate(p) { sent.push(p); return { toArray: async () => [] }; } }
+  'index.js': `const sent = []; class Collection { find(f) { sent.push(f); return { toArray: async () => [] }; } findOne(f) { sent.push(f); return Promise.resolve(null); } insertOne(d) { return Promise.resolve({}); } deleteMany(f) { sent.push(f); return Promise.resolve({ deletedCount: 0 }); } aggregate(p) { sent.push(p); return { toArray: async () => [] }; } bulkWrite(ops) { sent.push(ops); return Promise.resolve({}); } }
 module.exports = { Collection, sent };`,
 });
 
@@ -91,7 +91,16 @@ t.test('mongodb: operator objects from input and $where', async (t) => {
   t.throws(() => inv(() => users.find!({ password: { $ne: null } })), SinkBlockedError, 'find (cursor) throws');
   await t.rejects(inv(() => users.deleteMany!({ $where: "this.name == 'a' || true" }) as Promise<unknown>), SinkBlockedError, '$where');
   t.throws(() => inv(() => users.aggregate!([{ $match: { password: { $ne: null } } }])), SinkBlockedError, 'aggregate $match');
+  // Session 20 (hE): filters and JavaScript outside top-level $match stages.
+  t.throws(() => inv(() => users.aggregate!([{ $facet: { a: [{ $match: { password: { $ne: null } } }] } }])), SinkBlockedError, 'aggregate $facet sub-pipeline');
+  t.throws(() => inv(() => users.aggregate!([{ $lookup: { from: 'x', as: 'y', pipeline: [{ $match: { password: { $ne: null } } }] } }])), SinkBlockedError, 'aggregate $lookup pipeline');
+  t.throws(() => inv(() => users.aggregate!([{ $addFields: { f: { $function: { body: "function() { return 'a' || true }", args: [], lang: 'js' } } } }])), SinkBlockedError, '$function in $addFields');
+  await t.rejects(inv(() => users.bulkWrite!([{ deleteMany: { filter: { password: { $ne: null } } } }]) as Promise<unknown>), SinkBlockedError, 'bulkWrite filter');
   t.same(mongo.sent, []);
+  await inv(() => users.bulkWrite!([{ insertOne: { document: { name: 'admin' } } }, { deleteMany: { filter: { age: { $lt: 18 } } } }]));
+  inv(() => users.aggregate!([{ $match: { name: 'admin' } }, { $group: { _id: '$name', n: { $sum: 1 } } }]));
+  t.equal(mongo.sent.length, 2, 'the application’s own pipeline and writes pass');
+  mongo.sent.length = 0;
   await inv(() => users.findOne!({ name: 'admin', age: { $gt: 18 } }));
   t.equal(mongo.sent.length, 1, 'the application’s own operators pass');
 });

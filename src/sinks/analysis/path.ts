@@ -50,9 +50,12 @@ export function checkPath(path: string, inputs: readonly UserInput[], cwd = proc
       }
       continue;
     }
-    // Not verbatim: path.join/resolve may have normalized the traversal away.
-    if (!hasDotDotSegment(u, win)) continue;
-    const norm = p.normalize(u);
+    // Not verbatim: path.join/resolve may have normalized the traversal away, or a `file:` URL
+    // (`new URL(input, 'file:///srv/public/')`) did, reading `\` as `/` as WHATWG does for special
+    // schemes: `..\..\etc\passwd` climbs there although it has no POSIX `..` segment.
+    const v = win || u.indexOf('\\') === -1 ? u : u.split('\\').join('/');
+    if (!hasDotDotSegment(v, win)) continue;
+    const norm = p.normalize(v);
     if (!norm.startsWith('..')) continue;
     const tail = norm.split(p.sep).filter((s) => s !== '..' && s !== '.' && s !== '').join(p.sep);
     resolved ??= p.resolve(cwd, path);

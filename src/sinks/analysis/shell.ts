@@ -151,13 +151,103 @@ export function isShellProgram(file: string): boolean {
 
 /**
  * The command line the shell will run for an argv call (`spawn('sh', ['-c', script])`), or undefined
- * when the program is not a shell given a script.
+ * when the program is not a shell given a script. The script is the first operand after `-c`, not the
+ * argument right after it: `bash -c -- "$cmd"` and `sh -c -e "$cmd"` run `$cmd` (the shell reads all
+ * its options first). Later operands are `$0`, `$1`...: data, not code (`sh -c 'echo "$1"' sh "$x"` is
+ * the safe form and stays allowed).
  */
 export function shellScriptOf(file: string, args: readonly string[]): string | undefined {
   if (!isShellProgram(file)) return undefined;
   const c = args.findIndex((a) => a === '-c' || a === '/c' || a === '/C' || a === '-Command' || a === '-command' || (a.startsWith('-') && !a.startsWith('--') && a.includes('c') && a.length <= 4));
   if (c === -1) return undefined;
-  return args[c + 1];
+  const first = args[c]!;
+  // cmd /c and PowerShell -Command take the rest of the line as written.
+  if (first === '/c' || first === '/C' || first === '-Command' || first === '-command') return args[c + 1];
+  for (let i = c + 1; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') return args[i + 1];
+    const sign = a.charCodeAt(0);
+    if ((sign === 45 /* - */ || sign === 43) /* + */ && a.length > 1) {
+      // -o / +o / -O / +O take the option name as the next argument.
+      if (a.length === 2 && (a[1] === 'o' || a[1] === 'O')) i++;
+      continue;
+    }
+    return a;
+  }
+  return undefined;
+}
+
+/**
+ * Programs that run their operands as a command (`timeout 5 sh -c "$x"`, `env LANG=C bash -c "$x"`,
+ * `xargs -0 sh -c "$x"`): the shell or interpreter they start is checked as if called directly.
+ */
+const WRAPPERS = new Set(['env', 'timeout', 'nice', 'nohup', 'xargs', 'stdbuf', 'setsid', 'ionice', 'taskset', 'chrt', 'sudo', 'doas', 'chroot', 'time', 'unbuffer', 'setpriv', 'prlimit', 'systemd-run', 'firejail', 'strace', 'ltrace', 'catchsegv', 'busybox']);
+
+const INTERPRETER = /^(node|nodejs|python\d?(\.\d+)?|perl|ruby|php|deno|bun)$/;
+
+function isInterpreter(file: string): boolean {
+  return INTERPRETER.test(programName(file).replace(/\.exe$/, ''));
+}
+
+/**
+ * The program a wrapper starts and its arguments: the first operand naming a shell or an interpreter.
+ * Undefined when `file` is not a wrapper or starts neither. Bounded: the caller unwraps a few levels.
+ */
+export function unwrapCommand(file: string, args: readonly string[]): { file: string; args: string[] } | undefined {
+  if (!WRAPPERS.has(programName(file))) return undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (isShellProgram(a) || isInterpreter(a)) return { file: a, args: args.slice(i + 1) };
+  }
+  return undefined;
+}
+
+/**
+ * Programs whose `-c` / `--command` option value is a shell command line (`su -c "$x" user`,
+ * `script -qc "$x" /dev/null`, `flock /tmp/l -c "$x"`, `runuser -u u -c "$x"`).
+ */
+const COMMAND_OPTION = new Set(['su', 'runuser', 'script', 'flock']);
+
+export function commandOptionScript(file: string, args: readonly string[]): string | undefined {
+  if (!COMMAND_OPTION.has(programName(file))) return undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--command' || a === '-c') return args[i + 1];
+    if (a.startsWith('--command=')) return a.slice(10);
+    if (a.length > 1 && a.length <= 4 && a[0] === '-' && a[1] !== '-' && a.endsWith('c')) return args[i + 1];
+  }
+  return undefined;
+}
+
+/**
+ * The program reads its code from standard input: a shell with no operand or with `-s`, an interpreter
+ * with no operand or `-` (`execSync('bash', { input: script })`, `spawnSync('python3', ['-'], { input })`).
+ * Then the sync calls' `input` option is the script.
+ */
+export function readsCodeFromStdin(file: string, args: readonly string[]): 'shell' | 'interpreter' | undefined {
+  const shell = isShellProgram(file);
+  if (!shell && !isInterpreter(file)) return undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-' || (shell && a === '-s')) return shell ? 'shell' : 'interpreter';
+    if (a === '--') return i + 1 < args.length ? undefined : shell ? 'shell' : 'interpreter';
+    if (a.length > 1 && (a[0] === '-' || (shell && a[0] === '+'))) {
+      if (shell && a.length === 2 && (a[1] === 'o' || a[1] === 'O')) i++;
+      continue;
+    }
+    return undefined; // an operand: a script file (its stdin is data)
+  }
+  return shell ? 'shell' : 'interpreter';
+}
+
+/** Inline interpreter code gaining input: the input occurs in it and is more than a word or a name. */
+export function checkInlineCode(code: string, what: string, inputs: readonly UserInput[]): Verdict | undefined {
+  for (const input of inputs) {
+    if (input.value.length >= 2 && code.includes(input.value) && !/^[\w.-]+$/.test(input.value)) {
+      return { input, reason: `Input is part of inline code run by ${what}.` };
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -172,16 +262,12 @@ export function checkArgv(file: string, args: readonly string[], inputs: readonl
     }
   }
   const prog = programName(file).replace(/\.exe$/, '');
-  if (/^(node|nodejs|python\d?(\.\d+)?|perl|ruby|php|deno|bun)$/.test(prog)) {
+  if (INTERPRETER.test(prog)) {
     for (let i = 0; i < args.length - 1; i++) {
       const a = args[i]!;
       if (a === '-e' || a === '-c' || a === '--eval' || a === '-p' || a === '--print' || a === '-r' || a === 'eval') {
-        const code = args[i + 1]!;
-        for (const input of inputs) {
-          if (input.value.length >= 2 && code.includes(input.value) && !/^[\w.-]+$/.test(input.value)) {
-            return { input, reason: `Input is part of inline code run by ${prog} ${a}.` };
-          }
-        }
+        const v = checkInlineCode(args[i + 1]!, `${prog} ${a}`, inputs);
+        if (v) return v;
       }
     }
   }
