@@ -16,6 +16,7 @@
  *   JSON, which the walk already reads as a document.)
  * No provider knowledge beyond these public wire formats, no detection, no decoding here: only paths.
  */
+import { base64Digits } from './decode';
 import type { Segment } from './paths';
 
 type Obj = Record<string, unknown>;
@@ -40,23 +41,7 @@ function isObj(v: unknown): v is Obj {
  * sentence, a JSON API's own `message.data`) is still not taken. The shape only, no decoding; one pass.
  */
 function base64Shaped(s: string): boolean {
-  let n = 0;
-  let pad = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 61 /* = */) {
-      pad++;
-      continue;
-    }
-    if (pad > 0) {
-      if (c === 10 || c === 13) continue;
-      return false;
-    }
-    // A-Z a-z 0-9 + / - _
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 45 || c === 95) n++;
-    else if (c !== 10 && c !== 13) return false;
-  }
-  return n > 0 && pad <= 2 && (n + pad) % 4 !== 1;
+  return base64Digits(s) > 0;
 }
 
 /**
