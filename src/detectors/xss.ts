@@ -2402,19 +2402,10 @@ const TPL_LOCATION = 2;
 const TPL_PREFIX = 4;
 const TPL_ROOT = 8;
 /**
- * Those names as a trie over ASCII (next: state × 128 → state, 0 = none; kind: TPL_* of the name
- * ending at a state), as BO_TRIE: a `${` before any other word is left at its first character or
- * two, with no map lookup (`${a` repeated cost ~26 ns a `${` with maps and startsWith).
- * (Not the timers: `${setInterval(tick, 1000)}` passes a function; a string of code there is
- * scanJsSinks'. Not atob, open, write: `${atob(s)}` decodes for display.)
+ * A trie over ASCII of space-separated name lists, each with its kind bits (next: state × 128 → state,
+ * 0 = none; kind: the bits of the names ending at a state). Built once at load.
  */
-const TPL_TRIE = ((): { next: Uint16Array; kind: Uint8Array } => {
-  const lists: Array<[number, string]> = [
-    [TPL_CALL, 'import fetch eval Function sendBeacon WebSocket EventSource alert prompt confirm'],
-    [TPL_LOCATION, 'location'],
-    [TPL_PREFIX, 'new await void'],
-    [TPL_ROOT, 'window self top parent globalThis navigator document'],
-  ];
+function nameTrie(lists: Array<[number, string]>): { next: Uint16Array; kind: Uint8Array } {
   let states = 1;
   for (const [, names] of lists) states += names.replaceAll(' ', '').length;
   const next = new Uint16Array(states * 128);
@@ -2432,6 +2423,23 @@ const TPL_TRIE = ((): { next: Uint16Array; kind: Uint8Array } => {
     }
   }
   return { next, kind };
+}
+
+/**
+ * Those names as a trie over ASCII (next: state × 128 → state, 0 = none; kind: TPL_* of the name
+ * ending at a state), as BO_TRIE: a `${` before any other word is left at its first character or
+ * two, with no map lookup (`${a` repeated cost ~26 ns a `${` with maps and startsWith).
+ * (Not the timers: `${setInterval(tick, 1000)}` passes a function; a string of code there is
+ * scanJsSinks'. Not atob, open, write: `${atob(s)}` decodes for display.)
+ */
+const TPL_TRIE = ((): { next: Uint16Array; kind: Uint8Array } => {
+  const lists: Array<[number, string]> = [
+    [TPL_CALL, 'import fetch eval Function sendBeacon WebSocket EventSource alert prompt confirm'],
+    [TPL_LOCATION, 'location'],
+    [TPL_PREFIX, 'new await void'],
+    [TPL_ROOT, 'window self top parent globalThis navigator document'],
+  ];
+  return nameTrie(lists);
 })();
 
 /** The identifier at `k` (ASCII), ending at most `max` characters on: its end. O(max). */
@@ -2628,23 +2636,7 @@ const BO_TRIE = ((): { next: Uint16Array; kind: Uint8Array } => {
     [BO_MEMBER_SET_K, 'src href action innerHTML outerHTML'],
     [BO_VALUE_K, 'alert prompt confirm eval Function'],
   ];
-  let states = 1;
-  for (const [, names] of lists) states += names.replaceAll(' ', '').length;
-  const next = new Uint16Array(states * 128);
-  const kind = new Uint8Array(states);
-  let used = 1;
-  for (const [k, names] of lists) {
-    for (const name of names.split(' ')) {
-      let st = 0;
-      for (let i = 0; i < name.length; i++) {
-        const at = st * 128 + name.charCodeAt(i);
-        if (next[at] === 0) next[at] = used++;
-        st = next[at] as number;
-      }
-      kind[st] = (kind[st] as number) | k;
-    }
-  }
-  return { next, kind };
+  return nameTrie(lists);
 })();
 
 /** After a BO_REF name, what makes it code (`localStorage.t`, `new XMLHttpRequest;`): not `"localStorage":`. */
