@@ -2527,6 +2527,11 @@ function scanTemplateCode(s: string, best: Best): boolean {
   const last = s.length - 2;
   for (let d = s.indexOf('${'); d !== -1 && d < last; d++) {
     if (s.charCodeAt(d) !== 36 || s.charCodeAt(d + 1) !== 123) continue;
+    // A `${` right after an unescaped backtick is not inside an enclosing literal: that backtick would
+    // close it (`` `a`${fetch(x)}` `` is a syntax error there). It is JS quoted in prose or markdown
+    // (`` never write `${fetch(url)}` ``), a new literal opened outside one. An escaped backtick (\`)
+    // keeps the literal open, so it is still judged.
+    if (d > 0 && s.charCodeAt(d - 1) === 96 && (d < 2 || s.charCodeAt(d - 2) !== 92)) continue;
     let k = d + 2;
     let c = s.charCodeAt(k);
     while (c <= 32 && k - d < 10) c = s.charCodeAt(++k);

@@ -52,11 +52,10 @@ export function checkCommand(operation: string, command: unknown, options?: unkn
   const e = envVerdict(options, ctx.inputs);
   if (e) ctx.raise(sinkFinding('shell', operation, e.verdict, e.what), 'block');
   // `execSync('bash', { input: script })`: the script is the sync call's standard input.
-  const stdin = stdinText(options);
-  if (stdin === undefined) return;
+  if (!hasStdin(options)) return;
   const words = plainWords(command);
   if (words === undefined) return;
-  const s = stdinVerdict(words[0]!, words.slice(1), stdin, ctx.inputs);
+  const s = stdinVerdict(words[0]!, words.slice(1), options, ctx.inputs);
   if (s) ctx.raise(sinkFinding('shell', operation, s.verdict, s.what), 'block');
 }
 
@@ -84,7 +83,18 @@ function plainWords(command: string): string[] | undefined {
   return out.length > 0 ? out : undefined;
 }
 
-/** The sync calls' `input` option as text (string, Buffer, any typed array or DataView). */
+/** Whether the sync call has an `input` option (string, Buffer, any typed array or DataView). */
+function hasStdin(options: unknown): boolean {
+  if (options === null || typeof options !== 'object') return false;
+  const input = (options as { input?: unknown }).input;
+  return typeof input === 'string' || ArrayBuffer.isView(input);
+}
+
+/**
+ * The sync calls' `input` option as text. Decoded only once the program is known to read code from
+ * standard input: most such calls pipe data (`wc`, `grep`, `jq`), which may be hundreds of MB (a full
+ * decode per call, and past V8's string limit a throw, ERR_STRING_TOO_LONG, instead of the child).
+ */
 function stdinText(options: unknown): string | undefined {
   if (options === null || typeof options !== 'object') return undefined;
   const input = (options as { input?: unknown }).input;
@@ -134,18 +144,20 @@ function envVerdict(options: unknown, inputs: readonly UserInput[]): Found | und
 const MAX_UNWRAP = 4;
 
 /** Standard input run as code by `file` (after unwrapping `env`, `timeout`...). */
-function stdinVerdict(file: string, args: readonly string[], stdin: string, inputs: readonly UserInput[]): Found | undefined {
+function stdinVerdict(file: string, args: readonly string[], options: unknown, inputs: readonly UserInput[]): Found | undefined {
   let f = file;
   let a = args;
   for (let depth = 0; depth <= MAX_UNWRAP; depth++) {
     const kind = readsCodeFromStdin(f, a);
+    const stdin = kind === undefined ? undefined : stdinText(options);
+    if (kind !== undefined && stdin === undefined) return undefined;
     if (kind === 'shell') {
-      const v = checkShell(stdin, inputs);
-      return v ? { verdict: v, what: stdin } : undefined;
+      const v = checkShell(stdin!, inputs);
+      return v ? { verdict: v, what: stdin! } : undefined;
     }
     if (kind === 'interpreter') {
-      const v = checkInlineCode(stdin, `${programName(f)} (standard input)`, inputs);
-      return v ? { verdict: v, what: stdin } : undefined;
+      const v = checkInlineCode(stdin!, `${programName(f)} (standard input)`, inputs);
+      return v ? { verdict: v, what: stdin! } : undefined;
     }
     const w = unwrapCommand(f, a);
     if (!w) return undefined;
@@ -186,8 +198,7 @@ function argvVerdict(file: string, args: readonly string[], options: unknown, in
     f = w.file;
     a = w.args;
   }
-  const stdin = stdinText(options);
-  return stdin === undefined ? undefined : stdinVerdict(stdinFile, stdinArgs, stdin, inputs);
+  return hasStdin(options) ? stdinVerdict(stdinFile, stdinArgs, options, inputs) : undefined;
 }
 
 interface SpawnLike {

