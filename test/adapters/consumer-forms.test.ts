@@ -18,6 +18,7 @@ import * as lambdaEvents from '../helpers/lambda-events';
 import { createEngine } from '../../src/engine';
 import { documentEventFromJson, documentEventFromProtobuf } from '../../adapters/gcp-functions/firestore';
 import { prng } from '../helpers/prng';
+import { entry, len, pstr } from '../helpers/protobuf';
 
 type Any = any;
 
@@ -383,19 +384,6 @@ t.test('GCP: every sender-controlled field of the CloudEvent and legacy event ty
   t.same(passed, [], `${CASES.length} fields x ${Object.keys(ATTACKS).length} attacks: every one blocked`);
 });
 
-// A minimal protobuf writer for DocumentEventData (google/events/cloud/firestore/v1/data.proto).
-const varint = (n: number): number[] => {
-  const out: number[] = [];
-  while (n > 127) {
-    out.push((n & 127) | 128);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-  return out;
-};
-const len = (no: number, bytes: Buffer): Buffer => Buffer.concat([Buffer.from(varint(no * 8 + 2)), Buffer.from(varint(bytes.length)), bytes]);
-const pstr = (no: number, s: string): Buffer => len(no, Buffer.from(s, 'utf8'));
-const entry = (key: string, value: Buffer): Buffer => Buffer.concat([pstr(1, key), len(2, value)]);
 /** An entry whose value comes before its key: the wire format allows either order. */
 const entryValueFirst = (key: string, value: Buffer): Buffer => Buffer.concat([len(2, value), pstr(1, key)]);
 const DOC = 'projects/shop/databases/(default)/documents/users/alice';

@@ -6,6 +6,7 @@ import { protect, RaspConfigError, type SecurityEvent } from '../../adapters/gcp
 import { normalizeHttp } from '../../adapters/gcp-functions/normalize';
 import { createEngine } from '../../src/engine';
 import { ATTACKS, BENIGN } from '../helpers/tables';
+import { entry, len, pint, pstr } from '../helpers/protobuf';
 
 type Any = any;
 
@@ -276,20 +277,6 @@ const firestoreJson = (comment: string, docName = DOC): CloudEventPost => ({
   },
 });
 
-// A minimal protobuf writer for DocumentEventData (google/events/cloud/firestore/v1/data.proto).
-const varint = (n: number): number[] => {
-  const out: number[] = [];
-  while (n > 127) {
-    out.push((n & 127) | 128);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-  return out;
-};
-const len = (no: number, bytes: Buffer) => Buffer.concat([Buffer.from(varint(no * 8 + 2)), Buffer.from(varint(bytes.length)), bytes]);
-const pstr = (no: number, s: string) => len(no, Buffer.from(s, 'utf8'));
-const pint = (no: number, n: number) => Buffer.from([...varint(no * 8), ...varint(n)]);
-const entry = (key: string, value: Buffer) => Buffer.concat([pstr(1, key), len(2, value)]);
 function firestoreProto(comment: string): Buffer {
   const fields = [
     len(2, entry('comment', pstr(17, comment))),
