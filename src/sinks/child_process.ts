@@ -340,12 +340,26 @@ function installChokePoints(mod: Record<string, unknown>): string[] {
     )
       done.push('child_process.ChildProcess.prototype.spawn');
   }
+  // process.binding is deprecated (DEP0111): under --pending-deprecation reading it warns as if the
+  // application called it, and under --throw-deprecation as well it throws, which would leave this
+  // choke point silently uninstalled. The warning is muted for this one read (Node checks
+  // process.noDeprecation when it emits), then the flag is put back as it was.
+  // (--no-deprecation makes the flag a read-only true: then nothing is changed.)
   let binding: Record<string, unknown> | undefined;
+  const proc = process as unknown as { binding?: (name: string) => unknown; noDeprecation?: boolean };
+  const before = Object.getOwnPropertyDescriptor(proc, 'noDeprecation');
+  const mute = proc.noDeprecation !== true && (before === undefined || before.configurable === true);
   try {
-    const pb = (process as unknown as { binding?: (name: string) => unknown }).binding;
+    if (mute) Object.defineProperty(proc, 'noDeprecation', { value: true, writable: true, configurable: true, enumerable: true });
+    const pb = proc.binding;
     binding = typeof pb === 'function' ? (pb.call(process, 'spawn_sync') as Record<string, unknown>) : undefined;
   } catch {
     binding = undefined;
+  } finally {
+    if (mute) {
+      if (before) Object.defineProperty(proc, 'noDeprecation', before);
+      else delete proc.noDeprecation;
+    }
   }
   if (
     binding &&
