@@ -9,7 +9,7 @@ import { membersExcept } from '../shared/cloudevent';
 
 type Obj = Record<string, unknown>;
 
-export type HttpTrigger = 'apigw-v1' | 'apigw-v2' | 'function-url' | 'alb';
+export type HttpTrigger = 'apigw-v1' | 'apigw-v2' | 'function-url' | 'alb' | 'vpc-lattice';
 export type BatchTrigger = 'sqs' | 'kinesis' | 'dynamodb' | 'kafka' | 'firehose' | 'cloudwatch-logs';
 export type EventTrigger = 'sns' | 's3' | 'eventbridge' | 'cognito' | 'ses' | 'appsync' | 'direct';
 
@@ -524,6 +524,70 @@ function normalizeAlb(e: Obj): Normalized {
   };
 }
 
+/** The members a VPC Lattice request's HTTP reading covers (v1 and v2 names). */
+const LATTICE_READ = new Set(['raw_path', 'path', 'method', 'headers', 'query_string_parameters', 'queryStringParameters', 'body', 'is_base64_encoded', 'isBase64Encoded', 'version', 'requestContext']);
+
+/**
+ * A VPC Lattice request (event structure v1: `raw_path`, `query_string_parameters`,
+ * `is_base64_encoded`; v2: `version: '2.0'`, `path`, headers and query values as arrays, a
+ * `requestContext` naming the service network). Both were walked as a direct invocation, where a
+ * base64 body was read decoded only from 16 characters (`JChpZCk=`, `$(id)`, passed) and a form body
+ * as text (`q=1'+UNION+SELECT+…`, whose `+` the handler's form parser makes spaces, passed): now as
+ * the HTTP request it is, read as API Gateway's are. The query is read from the raw target (after
+ * `?`) as a form reader reads it, and from the parsed map as it is and form-decoded (whether Lattice
+ * decodes it is not documented; both readings are what a handler may get). Members the HTTP reading
+ * does not cover (none on a real event) are read as they are, so the shape hides nothing of a direct
+ * invocation that borrows it. Answered as ALB is (statusDescription, single-value headers).
+ */
+function normalizeLattice(e: Obj, v2: boolean): Normalized {
+  const parts = v2 ? headerParts(undefined, e.headers) : headerParts(e.headers, undefined);
+  const odd = { bag: undefined as Obj | undefined };
+  const target = str(v2 ? e.path : e.raw_path);
+  const q = target === undefined ? -1 : target.indexOf('?');
+  const rawPath = target === undefined || q === -1 ? target : target.slice(0, q);
+  const query = target !== undefined && q !== -1 ? parseForm(target.slice(q + 1)) : nullRecord<string | string[]>();
+  const map = v2 ? queryParts(undefined, e.queryStringParameters, false, odd) : queryParts(e.query_string_parameters, undefined, false, odd);
+  for (const k in map) {
+    const vs = map[k]!;
+    for (const v of Array.isArray(vs) ? vs : [vs]) {
+      addMapValues(query, { [k]: v });
+      const decoded = percentDecode(v, true);
+      if (decoded !== v) addMapValues(query, { [k]: decoded });
+    }
+  }
+  const body = e.body;
+  const base64 = (v2 ? e.isBase64Encoded : e.is_base64_encoded) === true;
+  const sources = httpSources(parts, query, undefined, rawPath, body, base64, odd.bag);
+  let rest: Obj | undefined;
+  for (const k in e) {
+    if (!hasOwn.call(e, k) || LATTICE_READ.has(k)) continue;
+    (rest ??= Object.create(null) as Obj)[k] = e[k];
+  }
+  if (rest !== undefined) sources.push({ kind: 'event', path: 'event', value: rest });
+  const method = upperMethod(e.method);
+  return {
+    kind: 'http',
+    trigger: 'vpc-lattice',
+    multiValue: false,
+    request: {
+      provider: 'aws',
+      trigger: 'vpc-lattice',
+      method,
+      path: rawPath,
+      ip: rightmostForwardedFor(parts.headers['x-forwarded-for']),
+      sources,
+    },
+  };
+}
+
+/** A VPC Lattice request, v1 (`raw_path`) or v2 (`version: '2.0'` and a service network context). */
+function latticeVersion(e: Obj, rc: Obj | undefined): 1 | 2 | undefined {
+  if (typeof e.method !== 'string') return undefined;
+  if (typeof e.raw_path === 'string' && rc === undefined) return 1;
+  if (e.version === '2.0' && rc !== undefined && typeof e.path === 'string' && (typeof rc.serviceNetworkArn === 'string' || typeof rc.targetGroupArn === 'string' || typeof rc.serviceArn === 'string')) return 2;
+  return undefined;
+}
+
 /**
  * Binary attributes (`B`, `BS`) met while unmarshalling, with where they are: the stream carries
  * their bytes in base64, and a consumer that stores compressed JSON or text there reads it decoded.
@@ -737,8 +801,22 @@ function sqsSources(r: Obj, base: string): InputSource[] {
   }
   sources.push({ kind: 'metadata', path: `${base}.messageAttributes`, value: r.messageAttributes });
   sources.push(...binaryAttributes(r.messageAttributes, `${base}.messageAttributes`, 'binaryValue'));
+  // A FIFO queue's group and deduplication ids are strings the sender chooses (any printable ASCII,
+  // up to 128 characters), and the group id is often the customer, tenant or order the messages are
+  // about, which the consumer looks up by it. The other system `attributes` are the queue's (sent
+  // timestamp, receive count, the sender's account id). Two short strings per FIFO record.
+  const attrs = isObj(r.attributes) ? r.attributes : undefined;
+  if (attrs !== undefined) {
+    for (const k of SQS_SENDER_ATTRIBUTES) {
+      const v = attrs[k];
+      if (v !== undefined && v !== null) sources.push({ kind: 'metadata', path: `${base}.attributes.${k}`, value: v });
+    }
+  }
   return sources;
 }
+
+/** The system attributes of an SQS record that its sender sets (see sqsSources). */
+const SQS_SENDER_ATTRIBUTES = ['MessageGroupId', 'MessageDeduplicationId'] as const;
 
 function normalizeRecords(records: unknown[]): Normalized | undefined {
   const first = records[0];
@@ -862,15 +940,128 @@ function sesSources(r: Obj, i: number): InputSource[] {
     { kind: 'header', path: `${base}.commonHeaders`, value: mail.commonHeaders },
     { kind: 'metadata', path: `${base}.source`, value: mail.source },
   ];
+  const common = mail.commonHeaders;
+  if (isObj(common)) for (const k of Object.keys(common)) mimeSources(common[k], appendSegment(`${base}.commonHeaders`, k), sources);
   if (Array.isArray(mail.headers)) {
     mail.headers.forEach((h: unknown, j: number) => {
       if (!isObj(h)) return;
       const name = str(h.name)?.toLowerCase();
       if (name !== undefined && (SES_COMMON.has(name) || SES_TRANSPORT.test(name))) return;
       sources.push({ kind: 'header', path: `${base}.headers[${j}].value`, value: h.value });
+      mimeSources(h.value, `${base}.headers[${j}].value`, sources);
     });
   }
   return sources;
+}
+
+/** How much of a header value is read for encoded-words: mail headers are short (SES truncates them). */
+const MIME_WORDS_MAX = 16384;
+/** An encoded-word's charset name is a short token; a longer run before `?` is not one. */
+const MIME_CHARSET_MAX = 40;
+
+/** TextDecoders by charset label, for encoded-words: a mail uses one or two; at most 16 kept. */
+const mimeDecoders = new Map<string, InstanceType<typeof TextDecoder>>();
+
+function mimeCharset(bytes: Uint8Array, label: string): string {
+  // `UTF-8*en` (RFC 2231's language suffix) is UTF-8.
+  const star = label.indexOf('*');
+  const name = (star === -1 ? label : label.slice(0, star)).toLowerCase();
+  let d = mimeDecoders.get(name);
+  if (d === undefined) {
+    try {
+      d = new TextDecoder(name);
+    } catch {
+      // A label TextDecoder does not know: read as UTF-8, as a lenient mail parser falls back.
+      d = new TextDecoder();
+    }
+    if (mimeDecoders.size >= 16) mimeDecoders.clear();
+    mimeDecoders.set(name, d);
+  }
+  return d.decode(bytes);
+}
+
+/** RFC 2047's Q encoding: `_` a space, `=XX` a byte, other characters themselves (UTF-8 when not ASCII). */
+function qBytes(text: string): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 95) out.push(32);
+    else if (c === 61 && hexByte(text, i + 1) >= 0) {
+      out.push(hexByte(text, i + 1));
+      i += 2;
+    } else if (c < 128) out.push(c);
+    else for (const b of Buffer.from(text[i]!)) out.push(b);
+  }
+  return Uint8Array.from(out);
+}
+
+function hexByte(s: string, at: number): number {
+  if (at + 1 >= s.length) return -1;
+  const h = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1);
+  const a = h(s.charCodeAt(at));
+  const b = h(s.charCodeAt(at + 1));
+  return a < 0 || b < 0 ? -1 : a * 16 + b;
+}
+
+/**
+ * A mail header value with its RFC 2047 encoded-words decoded (`=?UTF-8?B?…?=`, `=?iso-8859-1?Q?…?=`),
+ * as a mail parser (mailparser, libmime, Python's email package) hands it to the code; undefined when
+ * it holds none. SES passes header values as sent, so a subject, a display name or any other header
+ * written as an encoded-word reached the detectors only as base64 or `=XX` escapes: every attack class
+ * passed in a Subject of `=?UTF-8?B?MScgVU5JT04gU0VMRUNU…?=`. Whitespace between two adjacent
+ * encoded-words is dropped, as the RFC says. No regular expression: one pass with bounded lookups (the
+ * charset's `?` within MIME_CHARSET_MAX characters, then the word's end), over at most MIME_WORDS_MAX
+ * characters, so linear in the value.
+ */
+export function decodeMimeWords(value: string): string | undefined {
+  let at = value.indexOf('=?');
+  if (at === -1) return undefined;
+  const n = value.length < MIME_WORDS_MAX ? value.length : MIME_WORDS_MAX;
+  let out = '';
+  let last = 0;
+  let afterWord = -1;
+  let any = false;
+  while (at !== -1 && at + 2 < n) {
+    let q1 = -1;
+    const stop = at + 2 + MIME_CHARSET_MAX < n ? at + 2 + MIME_CHARSET_MAX : n;
+    for (let i = at + 2; i < stop; i++) {
+      if (value.charCodeAt(i) === 63 /* ? */) {
+        q1 = i;
+        break;
+      }
+    }
+    const enc = q1 === -1 ? 0 : value.charCodeAt(q1 + 1) | 0x20;
+    if (q1 === -1 || q1 === at + 2 || (enc !== 98 && enc !== 113) || value.charCodeAt(q1 + 2) !== 63) {
+      at = value.indexOf('=?', at + 2);
+      continue;
+    }
+    const end = value.indexOf('?=', q1 + 3);
+    if (end === -1 || end + 2 > n) break;
+    const text = value.slice(q1 + 3, end);
+    const bytes = enc === 98 ? Buffer.from(text, 'base64') : qBytes(text);
+    const between = value.slice(last, at);
+    if (!(afterWord === last && between.trim() === '')) out += between;
+    out += mimeCharset(bytes, value.slice(at + 2, q1));
+    last = end + 2;
+    afterWord = last;
+    any = true;
+    at = value.indexOf('=?', last);
+  }
+  return any ? out + value.slice(last, n) : undefined;
+}
+
+/**
+ * Encoded-word readings of an SES receipt's header values (decodeMimeWords), each at its value's path
+ * with a `#mime` segment: `records[0].ses.mail.commonHeaders.subject["#mime"]`. Only values holding
+ * `=?` cost more than a search.
+ */
+function mimeSources(value: unknown, path: string, out: InputSource[]): void {
+  if (typeof value === 'string') {
+    const d = decodeMimeWords(value);
+    if (d !== undefined) out.push({ kind: 'header', path: appendSegment(path, '#mime'), value: d });
+  } else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length && i < 100; i++) mimeSources(value[i], `${path}[${i}]`, out);
+  }
 }
 
 /** Kafka header values are byte arrays (`[{ name: [104, 105] }]`): the UTF-8 text a consumer reads. */
@@ -996,6 +1187,10 @@ function normalizeAppSync(e: Obj, info: Obj): Normalized {
   if (identity) sources.push({ kind: 'metadata', path: 'identity', value: appSyncIdentity(identity) });
   if (e.source !== undefined && e.source !== null) sources.push({ kind: 'record', path: 'source', value: e.source });
   if (isObj(e.prev)) sources.push({ kind: 'record', path: 'prev.result', value: e.prev.result });
+  // The operation's variables: the caller's, and not only those of this field (an operation's other
+  // fields use theirs; a handler reads `info.variables` to see the whole request). They were unread:
+  // `{"v": "1' OR 1=1--"}` reached the handler whenever the field's own arguments did not hold it.
+  if (info.variables !== undefined && info.variables !== null) sources.push({ kind: 'body', path: 'info.variables', value: info.variables });
   const ips = identity && Array.isArray(identity.sourceIp) ? identity.sourceIp : [];
   return {
     kind: 'event',
@@ -1011,10 +1206,27 @@ function normalizeAppSync(e: Obj, info: Obj): Normalized {
 }
 
 /**
- * Amazon MQ for RabbitMQ (`aws:rmq`): a text header value arrives as its bytes, `{ bytes: [104, 105] }`,
- * which the whole-event walk sees as numbers; the consumer reads the UTF-8 text. Each message's
- * decoded headers are a source of their own, at the path of the header in the event (the message
- * data, base64, is read by the walk). Costs two property reads on every other direct event.
+ * A RabbitMQ message's header values given as bytes (`{ bytes: [104, 105] }`), as the UTF-8 text the
+ * consumer reads; undefined when none is.
+ */
+function rabbitHeaderText(m: unknown): Obj | undefined {
+  const props = isObj(m) ? m.basicProperties : undefined;
+  const headers = isObj(props) ? props.headers : undefined;
+  if (!isObj(headers)) return undefined;
+  let text: Obj | undefined;
+  for (const name in headers) {
+    const h = headers[name];
+    if (!hasOwn.call(headers, name) || !isObj(h) || !Array.isArray(h.bytes) || !h.bytes.every((b) => typeof b === 'number')) continue;
+    (text ??= Object.create(null) as Obj)[name] = Buffer.from(h.bytes as number[]).toString('utf8');
+  }
+  return text;
+}
+
+/**
+ * Amazon MQ for RabbitMQ (`aws:rmq`): a text header value arrives as its bytes, which the whole-event
+ * walk sees as numbers; the consumer reads the UTF-8 text (rabbitHeaderText). Each message's decoded
+ * headers are a source of their own, at the path of the header in the event; its `data`, base64, is
+ * read decoded too (base64Field). Costs two property reads on every other direct event.
  */
 function rabbitHeaderSources(event: Obj): InputSource[] {
   if (event.eventSource !== 'aws:rmq' || !isObj(event.rmqMessagesByQueue)) return [];
@@ -1024,17 +1236,118 @@ function rabbitHeaderSources(event: Obj): InputSource[] {
     const list = byQueue[queue];
     if (!hasOwn.call(byQueue, queue) || !Array.isArray(list)) continue;
     list.forEach((m: unknown, i: number) => {
-      const props = isObj(m) ? m.basicProperties : undefined;
-      const headers = isObj(props) ? props.headers : undefined;
-      if (!isObj(headers)) return;
-      let text: Obj | undefined;
-      for (const name in headers) {
-        const h = headers[name];
-        if (!hasOwn.call(headers, name) || !isObj(h) || !Array.isArray(h.bytes) || !h.bytes.every((b) => typeof b === 'number')) continue;
-        (text ??= Object.create(null) as Obj)[name] = Buffer.from(h.bytes as number[]).toString('utf8');
-      }
+      const text = rabbitHeaderText(m);
       if (text !== undefined) out.push({ kind: 'metadata', path: formatPath('event.rmqMessagesByQueue', [queue, i, 'basicProperties', 'headers']), value: text });
+      if (isObj(m)) out.push(...base64Field(m.data, formatPath('event.rmqMessagesByQueue', [queue, i, 'data'])));
     });
+  }
+  return out;
+}
+
+/**
+ * A base64 field the consumer always decodes, as a source read decoded (`base64: true`): the whole
+ * event's walk reads base64 text in a member only from 16 characters (BASE64_TEXT_MIN: shorter base64
+ * is mostly ids and hashes), so a short payload in such a field (`JChpZCk=`, `$(id)`; `MSBPUiAxPTE=`,
+ * `1 OR 1=1`) went unread decoded. The engine skips it when the walk read the same string decoded.
+ */
+function base64Field(v: unknown, path: string): InputSource[] {
+  return typeof v === 'string' && v.length > 0 ? [{ kind: 'record', path, value: v, decoding: 'auto', base64: true }] : [];
+}
+
+/**
+ * Fields of events read whole (direct invocations and the shapes without a reading of their own) that
+ * their consumer decodes, read decoded besides the walk. Amazon MQ: ActiveMQ's `messages[].data`
+ * (`aws:mq`) and RabbitMQ's (`aws:rmq`, in rabbitHeaderSources) are base64 of the message body. An API
+ * Gateway WebSocket message (`requestContext.connectionId`, no HTTP method) with a binary frame has
+ * `isBase64Encoded: true` and its `body` in base64. S3 Batch Operations (`invocationSchemaVersion`,
+ * `tasks[]`): each task's `s3Key` is URL-encoded with `+` for spaces (an inventory manifest's
+ * encoding), which the function decodes (`unquote_plus`) before it names the object. Costs a few
+ * property reads per direct event; the sources only for those shapes.
+ */
+function directSources(event: Obj): InputSource[] {
+  const out = rabbitHeaderSources(event);
+  if (event.eventSource === 'aws:mq' && Array.isArray(event.messages)) {
+    const list = event.messages;
+    for (let i = 0; i < list.length; i++) {
+      const m: unknown = list[i];
+      if (isObj(m)) out.push(...base64Field(m.data, `event.messages[${i}].data`));
+    }
+  }
+  const rc = event.requestContext;
+  if (event.isBase64Encoded === true && isObj(rc) && typeof rc.connectionId === 'string' && typeof event.body === 'string') {
+    out.push({ kind: 'body', path: 'event.body', value: event.body, decoding: 'auto', base64: true });
+  }
+  if (typeof event.invocationSchemaVersion === 'string' && Array.isArray(event.tasks)) {
+    const tasks = event.tasks;
+    for (let i = 0; i < tasks.length; i++) {
+      const task: unknown = tasks[i];
+      const key = isObj(task) ? str(task.s3Key) : undefined;
+      if (key === undefined) continue;
+      const decoded = percentDecode(key, true);
+      if (decoded !== key) out.push({ kind: 'record', path: `event.tasks[${i}].s3Key`, value: decoded });
+    }
+  }
+  return out;
+}
+
+/** At most this many records of an EventBridge Pipes batch get their decoded readings (a pipe's batch is at most 10,000). */
+const PIPE_RECORDS_MAX = 10000;
+
+/**
+ * An EventBridge Pipes batch delivered to a Lambda target or enrichment: a bare array of the source's
+ * records (no `Records` wrapper), each with its `eventSource`, flattened for Kinesis (`data` at the
+ * top) and Kafka (`value`, `key`, `headers`). Walked whole as a direct invocation, where base64 read
+ * decoded only from 16 characters and byte arrays read as numbers: a short payload in Kinesis `data`,
+ * a Kafka value or key, a DynamoDB `B` attribute, Amazon MQ `data` or an SQS `binaryValue` passed, and
+ * so did any text in a Kafka or RabbitMQ header's bytes. Each record gets here the readings its own
+ * trigger gives it (SQS: sqsSources; DynamoDB: imageSources), at `event[i]…`. The walk of the whole
+ * array still runs. Only arrays whose first element names a known source cost more than that check.
+ */
+function pipeSources(list: unknown[]): InputSource[] {
+  const first: unknown = list[0];
+  if (!isObj(first)) return [];
+  const out: InputSource[] = [];
+  const n = list.length < PIPE_RECORDS_MAX ? list.length : PIPE_RECORDS_MAX;
+  for (let i = 0; i < n; i++) {
+    const r: unknown = list[i];
+    if (!isObj(r)) continue;
+    const base = `event[${i}]`;
+    switch (str(r.eventSource)) {
+      case 'aws:kinesis':
+        out.push(...base64Field(r.data, `${base}.data`));
+        break;
+      case 'aws:kafka':
+      case 'SelfManagedKafka':
+        out.push(...base64Field(r.value, `${base}.value`), ...base64Field(r.key, `${base}.key`));
+        if (Array.isArray(r.headers)) out.push({ kind: 'metadata', path: `${base}.headers`, value: kafkaHeaders(r.headers) });
+        break;
+      case 'aws:dynamodb': {
+        const d = isObj(r.dynamodb) ? r.dynamodb : undefined;
+        if (d === undefined) break;
+        for (const k of ['NewImage', 'OldImage', 'Keys'] as const) {
+          const image = d[k];
+          // Its binary attributes decoded (imageSources' sources after the first, the unmarshalled
+          // image, whose plain values the walk reads already).
+          if (isObj(image)) out.push(...imageSources(image, `${base}.dynamodb.${k}`, false).slice(1));
+        }
+        break;
+      }
+      case 'aws:amq':
+      case 'aws:mq':
+        out.push(...base64Field(r.data, `${base}.data`));
+        break;
+      case 'aws:rmq': {
+        out.push(...base64Field(r.data, `${base}.data`));
+        const text = rabbitHeaderText(r);
+        if (text !== undefined) out.push({ kind: 'metadata', path: `${base}.basicProperties.headers`, value: text });
+        break;
+      }
+      case 'aws:sqs':
+        out.push(...sqsSources(r, base));
+        break;
+      default:
+        break;
+    }
   }
   return out;
 }
@@ -1045,6 +1358,8 @@ export function normalize(event: unknown): Normalized {
     if (rc && event.version === '2.0' && isObj(rc.http)) return normalizeV2(event, rc);
     if (rc && isObj(rc.elb)) return normalizeAlb(event);
     if (rc && typeof event.httpMethod === 'string') return normalizeV1(event);
+    const lattice = latticeVersion(event, rc);
+    if (lattice !== undefined) return normalizeLattice(event, lattice === 2);
     if (Array.isArray(event.Records) && event.Records.length > 0) {
       const n = normalizeRecords(event.Records);
       if (n) return n;
@@ -1079,6 +1394,7 @@ export function normalize(event: unknown): Normalized {
   }
   // Direct invoke or an unknown trigger: the whole event is untrusted.
   const sources: InputSource[] = [{ kind: 'event', path: 'event', value: event, validate: true }];
-  if (isObj(event)) sources.push(...rabbitHeaderSources(event));
+  if (isObj(event)) sources.push(...directSources(event));
+  else if (Array.isArray(event) && event.length > 0) sources.push(...pipeSources(event));
   return { kind: 'event', trigger: 'direct', request: recordRequest('direct', sources) };
 }

@@ -23,8 +23,9 @@ const REASON: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 4
 export function httpBlockResponse(trigger: HttpTrigger, multiValue: boolean, verdict: Verdict, requestId: string | undefined): LambdaHttpResult {
   const body = blockedBody(verdict, requestId);
   const headers = { 'content-type': 'application/json', 'cache-control': 'no-store' };
-  if (trigger === 'alb') {
-    // ALB requires statusDescription, and multiValueHeaders when the target group sends them.
+  if (trigger === 'alb' || trigger === 'vpc-lattice') {
+    // ALB requires statusDescription, and multiValueHeaders when the target group sends them; VPC
+    // Lattice takes the same answer (statusDescription optional, single-value headers).
     const base = { statusCode: verdict.status, statusDescription: `${verdict.status} ${REASON[verdict.status] ?? 'Error'}`, body, isBase64Encoded: false };
     return multiValue
       ? { ...base, multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])) }
@@ -42,7 +43,7 @@ export function rateLimitedResponse(trigger: HttpTrigger, multiValue: boolean, d
     'retry-after': String(Math.max(1, Math.ceil(d.retryAfterSeconds ?? 1))),
   };
   const body = rateLimitedBody(d, requestId);
-  if (trigger === 'alb') {
+  if (trigger === 'alb' || trigger === 'vpc-lattice') {
     const base = { statusCode: status, statusDescription: `${status} ${REASON[status] ?? 'Error'}`, body, isBase64Encoded: false };
     return multiValue ? { ...base, multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])) } : { ...base, headers };
   }

@@ -5,7 +5,7 @@
  * fields a sender controls (blob names and metadata, message properties).
  */
 import type { InvocationContext } from '@azure/functions';
-import { eachFormPair, forwardedEntries, nullRecord, parseCookieHeader, pathSegments } from '../../src/decode';
+import { base64Bytes, eachFormPair, forwardedEntries, nullRecord, parseCookieHeader, pathSegments } from '../../src/decode';
 import { appendSegment } from '../../src/paths';
 import { isAzureHttpRequest, readBody, type BodyRead } from './body';
 import { declaresOtherCharset, payloadText, utf16Text } from '../../src/body';
@@ -48,6 +48,7 @@ const TRIGGER_NAMES: Record<string, string> = {
   kafkatrigger: 'kafka',
   sqltrigger: 'sql',
   mysqltrigger: 'mysql',
+  rabbitmqtrigger: 'rabbitmq',
 };
 
 /**
@@ -389,7 +390,32 @@ const SENDER_METADATA: Record<string, readonly string[]> = {
   // `systemProperties` holds the AMQP properties an event's sender sets (`MessageId`, `CorrelationId`,
   // `ContentType`, `To`, `Subject`, `ReplyTo`; an IoT device's ids) beside the hub's sequence numbers.
   eventhubtrigger: ['properties', 'partitionKey', 'systemProperties'],
+  // The RabbitMQ trigger (`app.generic`, `type: 'rabbitMQTrigger'`): the publisher sets the message's
+  // basic properties (`headers`, `correlationId`, `messageId`, `replyTo`, `type`, `appId`, …) and its
+  // routing key; they were not read at all. Header values the client holds as bytes reach the worker
+  // as base64 text: also read decoded (rabbitHeaderSources).
+  rabbitmqtrigger: ['basicProperties', 'routingKey'],
 };
+
+/**
+ * A RabbitMQ message's header values in base64 (the .NET client holds a text header as bytes, which
+ * the host serializes as base64): each strict-base64 value read decoded too, as Lambda's `aws:rmq`
+ * headers are read as their text. Values that are not base64 are read as they are by the walk of
+ * `basicProperties`. At most 64 headers.
+ */
+function rabbitHeaderSources(props: unknown, base: string): InputSource[] {
+  if (!isObj(props) || !isObj(props.headers)) return [];
+  const out: InputSource[] = [];
+  const headers = props.headers;
+  for (const k of Object.keys(headers)) {
+    if (out.length >= 64) break;
+    const v = headers[k];
+    if (typeof v === 'string' && v.length > 0 && base64Bytes(v) !== undefined) {
+      out.push({ kind: 'metadata', path: appendSegment(appendSegment(`${base}.headers`, k), '#base64'), value: v, decoding: 'auto', base64: true });
+    }
+  }
+  return out;
+}
 
 /**
  * Blob trigger metadata: the blob path (`blobTrigger`), user metadata, and every binding expression
@@ -515,6 +541,9 @@ function kafkaUnits(payload: unknown, meta: Obj, req: (sources: InputSource[]) =
   });
 }
 
+/** The Event Grid event type of IoT Hub device telemetry. */
+const IOT_TELEMETRY = 'Microsoft.Devices.DeviceTelemetry';
+
 /** Inspection units for a non-HTTP trigger. */
 export function normalizeTrigger(type: string, payload: unknown, context: InvocationContext | undefined): Unit[] {
   const t = type.toLowerCase();
@@ -563,6 +592,14 @@ export function normalizeTrigger(type: string, payload: unknown, context: Invoca
       sources.push(record('payload.data', payload.data));
       const stray = strayData(payload);
       if (stray !== undefined) sources.push(stray('payload.data_base64'));
+      // IoT Hub telemetry routed to Event Grid: `data.body` is base64 of what the device sent (unless
+      // it declared JSON in UTF-8), and the handler decodes it. The walk reads base64 in a member only
+      // from 16 characters, so a short payload (`JChpZCk=`, `$(id)`) passed. Only this event type:
+      // IoT Hub's system topic, which no one but the hub publishes to, names it.
+      const data = payload.data;
+      if ((payload.eventType === IOT_TELEMETRY || payload.type === IOT_TELEMETRY) && isObj(data) && typeof data.body === 'string' && data.body.length > 0) {
+        sources.push({ kind: 'record', path: 'payload.data.body', value: data.body, decoding: 'auto', base64: true });
+      }
     }
     // Every other member, in either schema: whoever publishes to a custom topic sets them (CloudEvents:
     // `subject`, `source`, `type`, `id`, `time`, `dataschema`, extensions such as `"tenant": …`; Event
@@ -587,6 +624,7 @@ export function normalizeTrigger(type: string, payload: unknown, context: Invoca
   const single = (): InputSource[] => {
     const out: InputSource[] = [];
     for (const k of senderKeys) if (meta[k] !== undefined) out.push({ kind: 'metadata', path: appendSegment('triggerMetadata', k), value: meta[k] });
+    if (t === 'rabbitmqtrigger') out.push(...rabbitHeaderSources(meta.basicProperties, 'triggerMetadata.basicProperties'));
     return out;
   };
 

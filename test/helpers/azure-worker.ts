@@ -55,8 +55,9 @@ let seq = 0;
 /**
  * Registers `handler` with `app[kind](name, options)` and invokes it once, as the worker does, with
  * the trigger's `data` and the host's trigger metadata. Resolves or rejects as the handler does.
+ * `generic` takes the trigger in `options.trigger` (`{ type: 'rabbitMQTrigger', name, … }`).
  */
-export async function invokeAsWorker(kind: 'storageQueue' | 'serviceBusQueue' | 'eventHub' | 'storageBlob' | 'cosmosDB' | 'eventGrid', options: Record<string, unknown>, handler: (...args: Any[]) => unknown, data: unknown, hostMetadata: Record<string, unknown> = {}): Promise<unknown> {
+export async function invokeAsWorker(kind: 'storageQueue' | 'serviceBusQueue' | 'eventHub' | 'storageBlob' | 'cosmosDB' | 'eventGrid' | 'generic', options: Record<string, unknown>, handler: (...args: Any[]) => unknown, data: unknown, hostMetadata: Record<string, unknown> = {}): Promise<unknown> {
   const name = `worker${++seq}`;
   (azure.app[kind] as (name: string, o: Any) => void)(name, { ...options, handler });
   const fn = registered.get(name);

@@ -118,7 +118,7 @@ t.test('AppSync direct resolver events are recognized', async (t) => {
   t.equal(n.request.ip, '198.51.100.23');
   t.same(
     n.request.sources.map((s) => s.path),
-    ['arguments', 'request.headers', 'request.headers.cookie', 'identity', 'source', 'prev.result'],
+    ['arguments', 'request.headers', 'request.headers.cookie', 'identity', 'source', 'prev.result', 'info.variables'],
   );
   const identity = n.request.sources.find((s) => s.path === 'identity')!.value as Any;
   t.notOk('iss' in identity.claims, "the token's issuer is the deployment's own");
