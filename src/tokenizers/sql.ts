@@ -213,15 +213,23 @@ const OP1: (string | undefined)[] = [];
   for (const ch of '=<>!+-*/%^&|~?:') OP1[ch.charCodeAt(0)] = ch;
 })();
 /**
- * Two-character operators indexed by `c0 * 128 + c1` (both ASCII). An array, not a Map: every operator
- * character was one Map look-up, most of the lexer's time on runs of `<` or `</a>`.
+ * Two-character operators by `c0 * 128 + c1` (both ASCII): `OP2_LIST[OP2[c0 * 128 + c1]]` (slot 0 is
+ * none). Indexed tables, not a Map: every operator character was one Map look-up, most of the lexer's
+ * time on runs of `<` or `</a>`. The 16,384 slots are a Uint8Array (16 KB, zero-filled outside the JS
+ * heap, only the 27 written slots' page touched), not an array of strings: that was a 128 KB heap
+ * object filled slot by slot at every cold start (~0.4-0.7 ms on the bench's machine).
  */
-const OP2: (string | undefined)[] = new Array<string | undefined>(128 * 128).fill(undefined);
+const OP2_LIST: readonly (string | undefined)[] = [undefined, '<>', '<=', '>=', '!=', '!<', '!>', '==', '||', '&&', '::', ':=', '<<', '>>', '->', '<@', '?|', '?&', '!~', '~*', '^=', '|=', '&=', '+=', '-=', '*=', '/=', '%='];
+const OP2 = new Uint8Array(128 * 128);
 (() => {
-  for (const op of ['<>', '<=', '>=', '!=', '!<', '!>', '==', '||', '&&', '::', ':=', '<<', '>>', '->', '<@', '?|', '?&', '!~', '~*', '^=', '|=', '&=', '+=', '-=', '*=', '/=', '%=']) {
-    OP2[op.charCodeAt(0) * 128 + op.charCodeAt(1)] = op;
+  for (let i = 1; i < OP2_LIST.length; i++) {
+    const op = OP2_LIST[i] as string;
+    OP2[op.charCodeAt(0) * 128 + op.charCodeAt(1)] = i;
   }
 })();
+
+/** For tests (test/detectors/compact-tables.test.ts). */
+export const LOAD_TABLES_FOR_TEST = { OP2, OP2_LIST };
 
 /**
  * ASCII characters by what `next` does with them first (LX_OTHER: the general sequence of tests).
@@ -993,7 +1001,7 @@ export class SqlLexer {
     if (c === 60 && c1 === 61 && c2 === 62) op = '<=>';
     else if (c === 45 && c1 === 62 && c2 === 62) op = '->>';
     else if (c === 33 && c1 === 126 && c2 === 42) op = '!~*';
-    else if (c1 < 128) op = OP2[c * 128 + c1] ?? op1;
+    else if (c1 < 128) op = OP2_LIST[OP2[c * 128 + c1] as number] ?? op1;
     t.op = op;
     this.pos = t.end = p + op.length;
   }
