@@ -1,9 +1,9 @@
 /**
  * `npm run bench`: what protect() costs, per provider, in one run.
  *
- *  1. Warm overhead per invocation, bare handler against the protected one, called directly in-process
- *     with real-shaped inputs: API Gateway HTTP API events (Lambda), real `HttpRequest` and
- *     `InvocationContext` objects (Azure), real functions-framework Express requests (GCP); small,
+ *  1. Warm overhead per invocation, bare handler against the protected one, called directly with
+ *     real-shaped inputs, each provider's rows in a child process of its own (warmInChild): API
+ *     Gateway HTTP API events (Lambda), real `HttpRequest` and `InvocationContext` objects (Azure), real functions-framework Express requests (GCP); small,
  *     typical (1 KB JSON body, 10 headers, 3 query parameters) and large (1 MB body) requests, an SQS
  *     batch of ten, a Storage queue message, a Pub/Sub CloudEvent. Side by side: libddwaf
  *     (@datadog/native-appsec, Datadog's recommended rules) on the same request data, and Aikido Zen's
@@ -490,7 +490,7 @@ export function markdown(res: Results, zen: ReturnType<typeof zenWarm>): string 
   L.push('# serverless-rasp benchmark');
   L.push('');
   L.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}; load average at start ${m.loadavg}; ${m.date}.`);
-  L.push(`Warm figures: median µs per invocation over ${res.settings.rounds} alternating rounds of about ${res.settings.roundMs} ms per variant. Cold starts: median of ${res.settings.coldRuns} fresh processes per variant, variants interleaved.`);
+  L.push(`Warm figures: median µs per invocation over ${res.settings.rounds} alternating rounds of about ${res.settings.roundMs} ms per variant, each provider's rows in a process of its own, as a function's process hosts one provider (in one process, the rows after the GCP ones paid the promise hooks of functions-framework's \`node:domain\`, and each provider ran on the others' leftovers). Cold starts: median of ${res.settings.coldRuns} fresh processes per variant, variants interleaved.`);
   L.push(`libddwaf ${res.libddwaf.version} with Datadog's recommended rules (${res.libddwaf.rules} rules), fed the same request data (query, headers, cookies, parsed body, URI, method, client IP).`);
   L.push(
     "Events: every call gets a new event, as each platform hands one per invocation, never the previous call's object. Lambda (and the SQS batch, the cost-per-KB rows, the Azure queue message, the Pub/Sub CloudEvent, libddwaf's data): JSON.parse'd copies of the event, built outside the timed region (up to 64, about 256 KB of JSON; 2 of the 1 MB event: a larger pool's waiting copies cost the scavenges a function's heap does not have), and renewed between timed batches, so each protect() and libddwaf call reads strings no call has read (fresh, flat, not internalized, hashes not cached). Azure: a new `HttpRequest` per call from such copies. GCP: a pool of real functions-framework requests (up to 16; 4 of the 1 MB one: cycling through 250 made every call read cold memory, +50 %), each sent over loopback, cycled (not renewed, so their strings' hashes are cached after the first pass).",
@@ -594,14 +594,16 @@ function targets(res: Results): Results['targets'] {
 async function main(): Promise<void> {
   const started = Date.now();
   const machine = machineInfo();
+  // Loaded here only for its version and rule count; the warm rows load it in their own processes.
   const waf = loadLibddwaf();
-  const reqs = { small: smallRequest(), typical: postRequest(1024, 'typical'), large: postRequest(1024 * 1024, 'large', 'catalogue') };
+  const reqs = benchRequests();
   const typicalHeaders = Object.keys(reqs.typical.headers).length;
   if (typicalHeaders !== 10) throw new Error(`the typical request has ${typicalHeaders} headers, not 10`);
 
   progress('bare handlers in a process without protect()');
   const clean = bareClean();
-  const warm = [...(await warmLambda(reqs, waf)), ...(await warmAzure(reqs, waf)), ...(await warmGcp(reqs, waf))];
+  // Each provider's warm rows in a process of its own, as each runs in production (see warmInChild).
+  const warm = [...warmInChild('lambda'), ...warmInChild('azure'), ...warmInChild('gcp')];
   const zen = zenWarm();
   if (!('error' in zen)) {
     for (const r of warm) {
@@ -634,7 +636,52 @@ async function main(): Promise<void> {
   progress(`wrote ${path.relative(process.cwd(), path.join(OUT, 'results.md'))} and results.json`);
 }
 
-if (require.main === module) {
+/** The small, typical and large requests of the warm rows (seeded: the same in every process). */
+function benchRequests(): Record<'small' | 'typical' | 'large', BenchRequest> {
+  return { small: smallRequest(), typical: postRequest(1024, 'typical'), large: postRequest(1024 * 1024, 'large', 'catalogue') };
+}
+
+type WarmProvider = 'lambda' | 'azure' | 'gcp';
+const WARM_FLAG = '--warm-rows';
+
+/**
+ * One provider's warm rows, timed in a child process that hosts that provider alone (this file, run
+ * with WARM_FLAG), as a function's process does: a Lambda or Azure process never loads
+ * functions-framework, and a GCP process never runs the other adapters. In one process for all three,
+ * each provider's rows ran after the others' and among their leftovers. One of those a real process
+ * does not have: functions-framework loads `node:domain` (function_wrappers.js), whose async hook has
+ * a destroy callback, so from the GCP rows on every promise of the process paid destroy tracking
+ * (promiseInitHookWithDestroyTracking, registerDestroyHook: ~6 % of a GCP typical call's profile),
+ * and so did the rows timed after them in that process (cost per KB: Lambda). The others (the
+ * engine's call sites having seen the other providers' objects, the earlier rows' heap) showed no
+ * difference for GCP typical within this machine's noise; a process per provider rules them out
+ * rather than arguing them away. The parent, which times the cost-per-KB and detector rows, never
+ * loads functions-framework now. Same settings (BENCH_ROUNDS, BENCH_ROUND_MS: the environment is
+ * inherited); progress goes to this process's stderr. Throws when the child fails.
+ */
+function warmInChild(provider: WarmProvider): WarmRow[] {
+  const r = spawnSync(process.execPath, [__filename, WARM_FLAG, provider], { encoding: 'utf8', timeout: 900_000, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 2 ** 20 });
+  const line = r.stdout?.split('\n').filter((l) => l.startsWith('{"warm"')).pop();
+  if (r.status !== 0 || !line) throw new Error(`warm rows (${provider}) failed in their child process: exit ${r.status ?? r.signal}`);
+  return (JSON.parse(line) as { warm: WarmRow[] }).warm;
+}
+
+/** The child's side of warmInChild: one provider's rows, as one JSON line on stdout. */
+async function warmChild(provider: WarmProvider): Promise<void> {
+  const waf = loadLibddwaf();
+  const reqs = benchRequests();
+  const rows = provider === 'lambda' ? await warmLambda(reqs, waf) : provider === 'azure' ? await warmAzure(reqs, waf) : await warmGcp(reqs, waf);
+  process.stdout.write(`${JSON.stringify({ warm: rows })}\n`);
+}
+
+if (require.main === module && process.argv[2] === WARM_FLAG) {
+  const provider = process.argv[3] as WarmProvider;
+  if (provider !== 'lambda' && provider !== 'azure' && provider !== 'gcp') throw new Error(`${WARM_FLAG}: lambda, azure or gcp, not ${String(provider)}`);
+  warmChild(provider).catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+} else if (require.main === module) {
   main().catch((err: unknown) => {
     console.error(err);
     process.exit(1);
