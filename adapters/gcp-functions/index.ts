@@ -27,6 +27,7 @@ import {
   isCloudEvent,
   isRequest,
   isResponse,
+  requestHeaders,
   normalizeBackground,
   normalizeCloudEvent,
   normalizeHttp,
@@ -107,12 +108,12 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
   const functionName = process.env.FUNCTION_TARGET || process.env.K_SERVICE || undefined;
   const meta = (requestId: string | undefined): InvocationMeta => ({ provider: 'gcp', functionName, requestId, trigger: undefined, sourceIp: undefined });
 
-  const http = (self: unknown, args: unknown[], req: Request, res: ResponseLike, id: string | undefined): unknown => {
+  const http = (self: unknown, args: unknown[], req: Request, res: ResponseLike, id: string | undefined, headers: Request['headers']): unknown => {
     const m = meta(id);
     m.trigger = 'http';
     let r: InspectionRequest;
     try {
-      r = normalizeHttp(req);
+      r = normalizeHttp(req, headers);
     } catch (err) {
       const v = rt.fail(err, m);
       if (v.action !== 'block') return user.apply(self, args);
@@ -250,10 +251,12 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
     // handler called (or, with failClosed, the event acknowledged and dropped as a blocked one).
     let kind: 'http' | 'cloudevent' | 'unknown' | 'background';
     let id: string | undefined;
+    // An HTTP request's headers, read once here (isRequest's reads) for the id and the normalization.
+    let headers: Request['headers'] | undefined;
     try {
-      if (isResponse(a1) && isRequest(a0)) {
+      if (isResponse(a1) && (headers = requestHeaders(a0)) !== undefined) {
         kind = 'http';
-        id = safeId(a0.executionId) ?? safeId(a0.headers['function-execution-id']);
+        id = safeId((a0 as Request).executionId) ?? safeId(headers['function-execution-id']);
       } else if (a1 === undefined || typeof a1 === 'function') {
         // CloudEvent function, async (ce) or callback style (ce, callback).
         kind = isCloudEvent(a0) ? 'cloudevent' : 'unknown';
@@ -270,7 +273,7 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
       if (cb) (cb as (err: unknown) => void)(null);
       return undefined;
     }
-    if (kind === 'http') return http(self, args, a0 as Request, a1 as ResponseLike, id);
+    if (kind === 'http') return http(self, args, a0 as Request, a1 as ResponseLike, id, headers!);
     if (kind === 'cloudevent') return event(self, args, meta(id), () => normalizeCloudEvent(a0 as Record<string, unknown>), a1, 1);
     if (kind === 'unknown') return event(self, args, meta(undefined), () => normalizeUnknown(a0), a1, 1);
     return event(self, args, meta(id), () => normalizeBackground(a0, a1), a2, 2);

@@ -34,7 +34,19 @@ export function isResponse(v: unknown): v is ResponseLike {
 }
 
 export function isRequest(v: unknown): v is Request {
-  return isObj(v) && isObj(v.headers) && typeof v.method === 'string';
+  return requestHeaders(v) !== undefined;
+}
+
+/**
+ * The request's headers when `v` is a request (what isRequest tells: the same reads in the same
+ * order), else undefined. For the wrapper, which reads them once per invocation and hands them to
+ * normalizeHttp: on Node's IncomingMessage `headers` is an accessor on the prototype, and the
+ * wrapper's route, its execution id and the normalization each read it (three calls per request).
+ */
+export function requestHeaders(v: unknown): Request['headers'] | undefined {
+  if (!isObj(v)) return undefined;
+  const h = v.headers;
+  return isObj(h) && typeof v.method === 'string' ? (h as Request['headers']) : undefined;
 }
 
 /** A CloudEvent by its required attributes (`specversion`, or `type` + `source` + `id`). */
@@ -166,15 +178,20 @@ function pairsPastParser(req: Request): Record<string, string | string[]> | unde
   return out;
 }
 
-export function normalizeHttp(req: Request): InspectionRequest {
+/** `headers`: `req.headers` when the caller has read it already (requestHeaders); read here otherwise. */
+export function normalizeHttp(req: Request, headers_?: Request['headers']): InspectionRequest {
   const headers = nullRecord<string | string[]>();
   const cookies = nullRecord<string>();
-  // Object.keys, not Object.entries: the same names in the same order, without a [name, value]
-  // array per header (Node's header object holds plain data properties, read once each here too).
   // `req.headers` read once for the whole normalization: on Node's IncomingMessage it is an accessor
   // on the prototype (a call and a symbol-keyed load each time), and it was read four times.
-  const given = req.headers as Record<string, string | string[] | undefined>;
-  for (const name of Object.keys(given)) {
+  const given = (headers_ ?? req.headers) as Record<string, string | string[] | undefined>;
+  // for-in with the own-property test: the names Object.keys gave, in the same order (own
+  // enumerable string keys first, in property order; inherited ones skipped), but `given[name]` in a
+  // for-in over `given` is a load by the enumeration's own index (V8's enum cache) where a name from
+  // Object.keys was a keyed lookup that misses the inline cache (a name per header): ~0.1-0.2 µs of
+  // the 13 headers of the bench's typical request, no array of names.
+  for (const name in given) {
+    if (!Object.prototype.hasOwnProperty.call(given, name)) continue;
     const value = given[name];
     if (value === undefined) continue;
     if (name === 'cookie') {

@@ -807,6 +807,42 @@ t.test('HTTP: headers kept in order (undefined values skipped) and the client IP
   t.equal(ip(undefined), '10.9.8.7', 'no header: the socket peer');
 });
 
+t.test('HTTP: the headers are own properties only (an inherited enumerable name is no header), read once per invocation', async (t) => {
+  // normalizeHttp walks the header object with for-in: inherited enumerable names (a polluted or
+  // hand-built prototype) must stay out, as Object.keys left them out.
+  const proto = { 'x-inherited': "1' or '1'='1" };
+  const headers = Object.assign(Object.create(proto) as Record<string, string>, { b: '2', a: '1', '10': 'n' });
+  const r = normalizeHttp({ method: 'GET', path: '/x', query: {}, headers } as Any);
+  const got = r.sources.find((s) => s.kind === 'header')!.value as Record<string, unknown>;
+  t.same(Object.keys(got), ['10', 'b', 'a'], 'own names in property order, the inherited one left out');
+  // The wrapper reads `req.headers` (an accessor on Node's IncomingMessage) once per HTTP
+  // invocation, for the route, the execution id and the normalization: it read it three times.
+  let reads = 0;
+  const own = { 'content-type': 'application/json', 'function-execution-id': 'exec-7', accept: '*/*' };
+  const req = Object.create(
+    Object.defineProperty({}, 'headers', {
+      get() {
+        reads++;
+        return own;
+      },
+    }),
+  ) as Any;
+  Object.assign(req, { method: 'GET', path: '/orders', query: { page: '2' } });
+  const { lines, log } = logs();
+  let status = 0;
+  const res: Any = { status: (c: number) => ((status = c), res), set: () => res, send: () => res, headersSent: false };
+  let ran = 0;
+  const wrapped = protect((_q: Any, _s: Any) => void ran++, { log });
+  await wrapped(req, res);
+  t.equal(ran, 1, 'the handler ran');
+  t.equal(reads, 1, 'req.headers read once');
+  own.accept = "<script>alert(1)</script>";
+  await wrapped(req, res);
+  t.equal(ran, 1, 'blocked');
+  t.equal(status, 403);
+  t.equal(lines[0]?.requestId, 'exec-7', 'the execution id from the headers read once');
+});
+
 t.test('CloudEvent and async HTTP outcomes: always a promise for events, the handler\'s value or its own error unchanged', async (t) => {
   // The event path hands the outcome to the guard's four-argument form (no `new Promise` and `then`
   // chain around it); what callers observe must not change: a promise whatever the handler returns,
