@@ -566,6 +566,8 @@ class Walker {
 
   /** Quoted context: the application's literal before the breakout is empty or blank. */
   private litBlank = false;
+  /** Where tokenizing started (after the breakout quote in quoted contexts). */
+  private walkStart = 0;
 
   /**
    * Prepares a walk. One Walker is reused for every walk (walks never overlap: `run` finishes before
@@ -594,6 +596,7 @@ class Walker {
     this.endState = S_DEAD;
     this.endDepth = 0;
     this.lastEnd = start;
+    this.walkStart = start;
     this.onlyParens = true;
     this.sawNonParen = false;
     this.byArmed = this.havingArmed = this.betweenArmed = this.unionArmed = this.valuesArmed = this.unionPending = false;
@@ -1776,12 +1779,24 @@ class Walker {
         this.toOperator();
         return true;
       case T_STR:
+        // `Where's the 'like' button?` read as typed: WHERE, the literal `'s the '`, LIKE, an open
+        // literal. An apostrophe between a letter and an English contraction's ending is prose (see
+        // contraction); the bare walk dies there and may start over further on.
+        if (this.quote === Q_NONE && t.quote === 1 && contraction(this.s, t.start)) return false;
         this.byArmed = false;
         // A quote glued to the word before it with a blank after it closes a quoted phrase in prose
         // ("'Select all' or 'None'?"): read as SQL, an inline SELECT of the
         // literal ` or `, which returns a constant and changes nothing. Payloads glue the literal's
         // content to its quote (`select'a'`); a call, FROM or comment in the SELECT still counts.
-        this.selItem(!(this.stackSel && !this.afterStack && t.closed && isWordChar(this.s.charCodeAt(t.start - 1)) && isSpace(this.s.charCodeAt(t.start + 1))));
+        // So does such a quote after a pending UNION SELECT in a quoted walk (`"union select" do?`:
+        // the application's literal ` do?` is the select list), closed there or by the application.
+        this.selItem(
+          !(
+            ((this.stackSel && !this.afterStack && t.closed) || (this.unionPending && this.quote !== Q_NONE)) &&
+            isWordChar(this.s.charCodeAt(t.start - 1)) &&
+            isSpace(this.s.charCodeAt(t.start + 1))
+          ),
+        );
         if (t.closed && (this.s.charCodeAt(t.start + 1) === 123 || this.s.charCodeAt(t.start + 1) === 91)) this.feats2 |= G_JSONLIT;
         if (this.lastWord === 'like' && isAllPercent(this.s, t.start + 1, t.closed ? t.end - 1 : t.end)) this.fr(this.d()).segLikeAll = 1;
         if (t.closed) this.fr(this.d()).valuesStr = 1;
@@ -2332,7 +2347,12 @@ class Walker {
         this.closeSeg();
         while (this.depth > 0 && this.fr(this.d()).kind === K_FUNC) this.pop();
         this.unionArmed = true;
-        this.unionWeak = this.quote === Q_NONE && (this.valid === 0 || this.resynced || (this.depth === 0 && (this.lastKind === T_WORD || this.lastKind === T_IDENT)));
+        this.unionWeak =
+          (this.quote === Q_NONE && (this.valid === 0 || this.resynced || (this.depth === 0 && (this.lastKind === T_WORD || this.lastKind === T_IDENT)))) ||
+          // `What does "union select" do?`, `Is 'union all select' slower?`: the breakout quote opens
+          // a phrase quoted in prose (a prose word and a blank before it, UNION glued to it); the
+          // SELECT must then show SQL as after no breakout (see unionPending, proseQuoteOpen).
+          (this.quote !== Q_NONE && this.valid === 0 && !this.resynced && t.start === this.walkStart && proseQuoteOpen(this.s, this.walkStart - 1));
         this.feats2 |= G_UNIONKW;
         this.state = S_UNION;
         return true;
@@ -2711,14 +2731,27 @@ class Walker {
     let p = this.nxt.end;
     const lim = Math.min(s.length, p + 64);
     // Up to two more bare words (`Delete from list`, `Insert Into Document`).
+    let words = 0;
     for (let w = 0; w < 3; w++) {
       while (p < lim && isSpace(s.charCodeAt(p))) p++;
       if (w === 2 || !isWordChar(s.charCodeAt(p))) break;
       while (p < lim && isWordChar(s.charCodeAt(p))) p++;
+      words++;
     }
     const q = s.charCodeAt(p);
     if (quoteClass(q) !== this.quote) return false;
     const rest = p + 1;
+    // The label is the keywords alone and ends the value, but for sentence punctuation (`I want a
+    // 'Drop Table'`, `tag:"drop table"`, `Click 'Alter Table'.`): the object name would be the
+    // application's literal, empty or punctuation, which no dialect takes as a name (SQL Server, the
+    // only one with inline batches, takes no string literal there; an empty `""` identifier is an
+    // error everywhere). A name before the quote (`x' drop table users'`) is read as before. At most
+    // 8 characters after the quote are read.
+    if (objectFirst && words === 0 && s.length - rest <= 8) {
+      let k = rest;
+      while (k < s.length && !isWordChar(s.charCodeAt(k)) && quoteClass(s.charCodeAt(k)) === Q_NONE) k++;
+      if (k === s.length) return true;
+    }
     if (rest >= s.length) return false;
     const close = s.indexOf(String.fromCharCode(q), rest);
     // Several quoted labels: `I want the 'Drop Table' and the 'Oak Chair'.`, `Click "Delete from list"
@@ -4774,8 +4807,9 @@ function judge(w: Walk, s: string, quote: number, lit: Lit, parenStart: boolean,
       return { rule: 'sqli.comment', reason: `A logical operator follows the closed literal and a comment truncates the query${ctx}.`, confidence: 'high' };
     }
     // The remaining shapes are weaker; they count when both ends look like a value, not like code or
-    // prose: a plain literal before the quote and a plain (or comment) ending.
-    const weak = quote !== Q_BACKTICK && lit.plain;
+    // prose: a plain literal before the quote and a plain (or comment) ending. A word quoted in prose
+    // (`Press the 'like' button`, `the word "or".`) is not such a value (see quotedWord).
+    const weak = quote !== Q_BACKTICK && lit.plain && !quotedWord(s, lit.end, quote);
     const ends = weak && w.endOk && w.tailPlain;
     const done = weak && w.complete && (w.tailPlain || !w.endOk);
     // A comment after an unfinished expression (`'<#…`: an operand missing; `(x#…`: a parenthesis
@@ -4857,6 +4891,76 @@ function judge(w: Walk, s: string, quote: number, lit: Lit, parenStart: boolean,
 }
 
 const RANK = { high: 3, medium: 2, low: 1 } as const;
+
+/**
+ * At `at`, an apostrophe that ends an English contraction or possessive: glued to an ASCII letter
+ * before it and followed by `s`, `t`, `d`, `m`, `ll`, `re` or `ve` and then no word character
+ * (`Where's the`, `Union's rep`, `Order'll ship`). No SQL literal opens that way: a payload's literal
+ * after a keyword holds its operand (`or'1'='1`, `where's'='s'` glues a quote after the `s`, which
+ * this rejects). Reads at most 4 characters.
+ */
+function contraction(s: string, at: number): boolean {
+  const b = s.charCodeAt(at - 1) | 0x20;
+  if (b < 97 || b > 122 || s.charCodeAt(at) !== 39) return false;
+  const c1 = s.charCodeAt(at + 1) | 0x20;
+  let end = at + 2;
+  if (!(c1 === 115 || c1 === 116 || c1 === 100 || c1 === 109)) {
+    const c2 = s.charCodeAt(at + 2) | 0x20;
+    if (!((c1 === 108 && c2 === 108) || (c1 === 114 && c2 === 101) || (c1 === 118 && c2 === 101))) return false;
+    end = at + 3;
+  }
+  if (end >= s.length) return true;
+  const c = s.charCodeAt(end);
+  return !isWordChar(c) && quoteClass(c) === Q_NONE;
+}
+
+/**
+ * The quote at `at` follows a prose word of two letters or more and a blank (at most 16 characters
+ * read back): `Press the 'like'`, `What does "union`. A one-letter operand (`A 'OR' B`) or a
+ * number before it is a value.
+ */
+function proseQuoteOpen(s: string, at: number): boolean {
+  if (at < 1 || !isSpace(s.charCodeAt(at - 1))) return false;
+  let b = at - 1;
+  while (b > 0 && at - b < 16 && isSpace(s.charCodeAt(b))) b--;
+  let letters = 0;
+  while (b >= 0 && letters < 2 && (s.charCodeAt(b) | 0x20) >= 97 && (s.charCodeAt(b) | 0x20) <= 122) {
+    letters++;
+    b--;
+  }
+  return letters >= 2;
+}
+
+/**
+ * The breakout quote at `at` opens a word quoted in prose: a blank before it, then 2 to 24 ASCII
+ * letters, then the same kind of quote, then the end of the value, a blank or sentence punctuation
+ * (`Press the 'like' button`, `Type 'and' to search`, `I said "and" not "or".`). Read as SQL,
+ * the word is the whole payload and the application's literal follows it: `like ' button'`,
+ * `or '.'`, `and ' to search'`, an operator whose other operand is the text after the word, a
+ * string that is false or an error in every dialect unless it starts with a number (`1' or '1`
+ * keeps its digit glued). The weak verdicts of the quoted walk (a literal operand, an operator
+ * joining literals) then need a value-like literal, not this. The word before the quote must be
+ * prose too (two letters or more): `A 'OR' B`, `A 'RLIKE' B` are operator probes. What follows the
+ * word is a literal up to the next quote, so anything an attacker adds after it (`x 'or' '1'='1`,
+ * `x 'or' sleep(5)`) goes through the strong verdicts, which this does not touch; a value that
+ * starts with the quote (`'or'`) or glues it to a word (`admin'or'`) is read as before. Reads at
+ * most 16 characters before the quote and 26 after it.
+ */
+function quotedWord(s: string, at: number, quote: number): boolean {
+  // The word before is prose too (`Press the`, `Type`, `said`): see proseQuoteOpen.
+  if (!proseQuoteOpen(s, at)) return false;
+  let p = at + 1;
+  while (p < s.length && p - at <= 25) {
+    const c = s.charCodeAt(p) | 0x20;
+    if (c < 97 || c > 122) break;
+    p++;
+  }
+  if (p - at < 3 || p - at > 25 || quoteClass(s.charCodeAt(p)) !== quote) return false;
+  if (p + 1 >= s.length) return true;
+  const c = s.charCodeAt(p + 1);
+  // `.`, `,`, `!`, `?`, `;`, `:`, `)`.
+  return isSpace(c) || c === 46 || c === 44 || c === 33 || c === 63 || c === 59 || c === 58 || c === 41;
+}
 
 function literal(s: string, quoteAt: number): Lit {
   return { end: quoteAt, word: isLoginLike(s, quoteAt), blank: isBlank(s, quoteAt), plain: isPlainLiteral(s, quoteAt), short: quoteAt <= 16 && plainText(s, 0, quoteAt) };

@@ -57,6 +57,7 @@
  */
 import { isHtmlSpace, scanHtmlTags, shortEndTag, type HtmlTag } from '../tokenizers/html';
 import type { Confidence, Detection } from '../types';
+import { decodeBase64 } from '../decode';
 
 const RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
 
@@ -1813,6 +1814,12 @@ function scanSchemes(s: string, best: Best, inert: readonly number[] | undefined
     if (m.kind === 'data') {
       if (activeDataType(s, m.after)) {
         const at = i <= start || prev === 61 || prev === 40 || isQuote(prev) || prev === 58;
+        // A whole value that is an SVG drawing with nothing active in it (a signature pad's or a
+        // drawing tool's export, an avatar) is medium: see staticSvgDataUrl.
+        if (at && i <= start && staticSvgDataUrl(s, i)) {
+          if (best.add('script-url', 'medium', 'A data: URL of a static SVG image (no script, handler, link or external reference).')) return true;
+          continue;
+        }
         if (best.add('script-url', at ? 'high' : 'medium', schemeReason('data'))) return true;
       }
       continue;
@@ -1829,6 +1836,144 @@ function scanSchemes(s: string, best: Best, inert: readonly number[] | undefined
     i = m.after - 1;
   }
   return false;
+}
+
+/** Longest value staticSvgDataUrl reads (longer SVG data URLs stay high). */
+const STATIC_SVG_MAX = 512 * 1024;
+
+/**
+ * The value from `i` to its end (trailing blanks aside) is `data:image/svg+xml[;charset=utf-8|;utf8]
+ * [;base64],<payload>`, spelled plainly, whose payload (strict base64, percent-encoded or raw) is a
+ * static SVG drawing (staticSvg). Signature pads (`toDataURL('image/svg+xml')`), drawing and chart
+ * exports and avatar editors send exactly that as a field's value. An SVG with no script, event
+ * handler, link, animation, foreign content, style sheet, entity declaration or external reference
+ * runs and loads nothing wherever a page puts the URL (an image, a link, a frame); anything else
+ * (or a reference, an escape, a longer value) stays high. Cost: only for such a value, one strict
+ * base64 or percent decode and one pass over the decoded text, at most STATIC_SVG_MAX characters.
+ */
+function staticSvgDataUrl(s: string, i: number): boolean {
+  let e = s.length;
+  while (e > i && s.charCodeAt(e - 1) <= 32) e--;
+  if (e - i > STATIC_SVG_MAX || !startsWithLower(s, i, 'data:image/svg+xml')) return false;
+  const p = i + 18;
+  const comma = s.indexOf(',', p);
+  if (comma < 0 || comma - p > 40) return false;
+  let b64 = false;
+  const params = s.slice(p, comma).toLowerCase().split(';');
+  for (let k = 1; k < params.length; k++) {
+    const x = params[k] as string;
+    if (x === 'base64' && k === params.length - 1) b64 = true;
+    else if (x !== 'charset=utf-8' && x !== 'charset=utf8' && x !== 'utf8' && x !== 'utf-8') return false;
+  }
+  if (params[0] !== '') return false;
+  const body = s.slice(comma + 1, e);
+  let text: string | undefined;
+  if (b64) text = decodeBase64(body);
+  else {
+    try {
+      text = decodeURIComponent(body);
+    } catch {
+      return false;
+    }
+  }
+  return text !== undefined && staticSvg(text);
+}
+
+/** Elements of a drawing: shapes, groups, gradients, clipping, text. No `a`, `use`, `image`, `style`, `script`, `foreignObject`, animation or filter. */
+const STATIC_SVG_TAGS = new Set([
+  'svg', 'g', 'path', 'rect', 'circle', 'ellipse', 'line', 'polyline', 'polygon', 'defs', 'lineargradient', 'radialgradient',
+  'stop', 'clippath', 'mask', 'title', 'desc', 'text', 'tspan', 'symbol', 'pattern', 'marker',
+]);
+
+/**
+ * `t` is an SVG document made only of STATIC_SVG_TAGS (an optional `<?xml …?>` first, comments
+ * allowed; no DOCTYPE, CDATA or processing instruction after it), whose attributes are no event
+ * handler (`on…`), no link (`href`, `xlink:href`, any `…href`) and whose values reference nothing but
+ * fragments of the document (`url(#grad)`; any other `url(` fails). One pass: tags are read with
+ * their attributes, quotes honoured; text between tags is inert in these elements.
+ */
+function staticSvg(t: string): boolean {
+  const n = t.length;
+  let p = 0;
+  while (p < n && t.charCodeAt(p) <= 32) p++;
+  if (t.startsWith('<?xml', p)) {
+    const end = t.indexOf('?>', p);
+    if (end < 0) return false;
+    p = end + 2;
+  }
+  let first = true;
+  for (;;) {
+    const lt = t.indexOf('<', p);
+    if (lt < 0) return !first;
+    let q = lt + 1;
+    if (t.charCodeAt(q) === 33 /* ! */) {
+      if (!t.startsWith('<!--', lt)) return false;
+      const end = t.indexOf('-->', lt + 4);
+      if (end < 0) return false;
+      p = end + 3;
+      continue;
+    }
+    const closing = t.charCodeAt(q) === 47; /* / */
+    if (closing) q++;
+    const a = q;
+    while (q < n && q - a <= 16 && isAlnum(t.charCodeAt(q))) q++;
+    const name = t.slice(a, q).toLowerCase();
+    if (!STATIC_SVG_TAGS.has(name) || (first && (closing || name !== 'svg'))) return false;
+    first = false;
+    // Attributes, up to the tag's end.
+    for (;;) {
+      while (q < n && t.charCodeAt(q) <= 32) q++;
+      if (q >= n) return false;
+      const c = t.charCodeAt(q);
+      if (c === 62 /* > */) break;
+      if (c === 47 && t.charCodeAt(q + 1) === 62) {
+        q++;
+        break;
+      }
+      const an = q;
+      while (q < n) {
+        const d = t.charCodeAt(q);
+        if (d <= 32 || d === 61 || d === 62 || d === 47 || d === 34 || d === 39 || d === 60) break;
+        q++;
+      }
+      if (q === an) return false;
+      const attr = t.slice(an, q).toLowerCase();
+      if (attr.startsWith('on') || attr.endsWith('href')) return false;
+      while (q < n && t.charCodeAt(q) <= 32) q++;
+      if (t.charCodeAt(q) !== 61 /* = */) continue;
+      q++;
+      while (q < n && t.charCodeAt(q) <= 32) q++;
+      const quote = t.charCodeAt(q);
+      let vs: number;
+      let ve: number;
+      if (quote === 34 || quote === 39) {
+        vs = q + 1;
+        ve = t.indexOf(String.fromCharCode(quote), vs);
+        if (ve < 0) return false;
+        q = ve + 1;
+      } else {
+        vs = q;
+        while (q < n && t.charCodeAt(q) > 32 && t.charCodeAt(q) !== 62) q++;
+        ve = q;
+      }
+      if (!fragmentRefsOnly(t, vs, ve)) return false;
+    }
+    p = q + 1;
+  }
+}
+
+/** In t[a..b): every `url(` (any case, blanks and a quote allowed before the target) targets `#…`, and no `&`, `\\` or `@import`. */
+function fragmentRefsOnly(t: string, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) {
+    const c = t.charCodeAt(k);
+    if (c === 38 /* & */ || c === 92 /* \ */ || c === 64 /* @ */) return false;
+    if ((c | 0x20) === 117 && startsWithLower(t, k, 'url(')) {
+      let j = k + 4;
+      while (j < b && (t.charCodeAt(j) <= 32 || t.charCodeAt(j) === 34 || t.charCodeAt(j) === 39)) j++;
+      if (t.charCodeAt(j) !== 35 /* # */) return false;
+    }
+  }
+  return true;
 }
 
 /**

@@ -428,6 +428,21 @@ const POSITIVE: Array<[string, string]> = [
   ['T-SQL not-greater comparison of numbers', '1!>0'],
   ['T-SQL not-greater comparison with a closed literal', "1!>'0'"],
   ['value closes a parenthesis then IS NULL and a comment', ') is null#'],
+  // s21 hC: nearest attacks of the quoted words, contractions and end-of-value labels spared below.
+  ['OR with a digit-led literal after a login', "x' or '1"],
+  ['OR with the empty literal after a login', "admin' or '"],
+  ['OR with the empty literal after a blank', "' or '"],
+  ['quoted word then a tautology in the next literal', "x 'or' ' or '1'='1"],
+  ['quoted word glued to a tautology', "x 'or'1=1--"],
+  ['an operator joins a login to the application literal', "x' like 'a"],
+  ['contraction-like literal glued to a comparison', "1 where's'='s"],
+  ['drop of a name closed by the application', "x' drop table users'"],
+  ['stacked drop of a name closed by the application', "x'; drop table users'"],
+  ['prose-quoted union select of numbers', "foo 'union select 1,2--"],
+  ['prose-quoted union select of a literal', "foo 'union select '1"],
+  ['prose-quoted union select, a closed phrase, then columns and FROM', 'foo "union select" x", password from users--'],
+  ['union select after a one-letter operand', "A 'union select' B"],
+  ['prose-quoted union select glued to its literal', "foo 'union select'a"],
 ];
 
 /** Weaker shapes: reported at medium (paranoia 2), never high. */
@@ -724,6 +739,20 @@ const NEGATIVE: Array<[string, string]> = [
   ['grant of a plain word', 'grant squad; Exec user'],
   ['clause word opening a segment', 'Join items Station; From Squad; Execute Medical; Anchor all.'],
   ['begin with a name', 'Handler Zone; Begin Zone'],
+  // s21 hC: a word quoted in prose (the word is the whole payload; the application's literal follows),
+  // a contraction read as typed (`Where's` is WHERE and a literal), a DDL label that ends the value.
+  ['quoted like button', "Press the 'like' button"],
+  ['quoted or, single quotes', "the word 'or'"],
+  ['quoted and and or, double quotes', 'I said "and" not "or".'],
+  ['quoted and, a UI instruction', "Type 'and' and press enter"],
+  ['where-contraction then a quoted like', "Where's the 'like' button?"],
+  ['where-contraction then a quoted select label', "Where's the 'Select all' option?"],
+  ['drop table label ending the value', "I want a 'Drop Table'"],
+  ['drop table label in search syntax', 'tag:"drop table"'],
+  ['alter table label then a full stop', "Click 'Alter Table'."],
+  ['quoted union select in a question', 'What does "union select" do?'],
+  ['quoted union all select in a question', "Is 'union all select' slower?"],
+  ['quoted union select as a band name', 'Tickets for "Union Select" band — Friday 9pm'],
 ];
 
 t.test('positive vectors are detected at high confidence', async (t) => {

@@ -907,6 +907,54 @@ t.test('script URLs that run nothing: javascript:void(0) links and SVG data URLs
   for (const v of high) t.equal(detectXss(v)?.confidence, 'high', `high: ${v}`);
 });
 
+t.test('a whole value that is an SVG data URL of a static drawing is medium (s21 hC)', async (t) => {
+  const b64 = (svg: string): string => `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
+  const NS = 'xmlns="http://www.w3.org/2000/svg"';
+  // What a signature pad, a chart export or an avatar editor sends as a field's value.
+  const signature =
+    `<?xml version="1.0" encoding="UTF-8" standalone="no"?><svg ${NS} xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 300 150" width="300" height="150">` +
+    '<path d="M 12.5,40.2 C 20.1,42.7 35.4,51.0 48.9,60.3" stroke-width="2.31" stroke="rgb(0,0,0)" fill="none" stroke-linecap="round"></path>' +
+    '<circle r="1.5" cx="80" cy="61" fill="black"></circle></svg>';
+  const notHigh = [
+    b64(signature),
+    b64(`<svg ${NS} width="10" height="10"><rect width="10" height="10"/></svg>`),
+    b64(`<svg ${NS}><defs><linearGradient id="g"><stop offset="0" stop-color="#09f"/></linearGradient></defs><rect width="9" height="9" fill="url(#g)" style="stroke: url( '#g' )"/><text x="1" y="8">Hi &amp; bye</text></svg>`),
+    b64(`<!-- Generator: drawing tool --><svg ${NS}><g><polygon points="0,0 5,9 9,0"/></g></svg>`),
+    `data:image/svg+xml;charset=utf-8;base64,${Buffer.from(`<svg ${NS}/>`).toString('base64')}`,
+    "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 8 8'%3E%3Cpath fill='%23333' d='M0 0h8v8H0z'/%3E%3C/svg%3E",
+    `${b64(`<svg ${NS}><ellipse rx="3" ry="2"/></svg>`)}  `,
+  ];
+  for (const v of notHigh) {
+    const d = detectXss(v);
+    t.equal(d?.rule, 'xss.script-url', `still reported: ${v.slice(0, 60)}`);
+    t.equal(d?.confidence, 'medium', `medium: ${v.slice(0, 60)}`);
+  }
+  const high = [
+    b64(`<svg ${NS} onload="alert(1)"/>`),
+    b64(`<svg ${NS}><script>alert(1)</script></svg>`),
+    b64(`<svg ${NS}><a xlink:href="javascript:alert(1)"><rect width="9" height="9"/></a></svg>`),
+    b64(`<svg ${NS}><rect width="9" height="9" style="fill:url(https://tracker.example/p)"/></svg>`),
+    b64(`<svg ${NS}><rect width="9" height="9" fill="url(&#x68;ttps://tracker.example/p)"/></svg>`),
+    b64(`<svg ${NS}><foreignObject><iframe src="javascript:alert(1)"/></foreignObject></svg>`),
+    b64(`<svg ${NS}><set attributeName="onmouseover" to="alert(1)"/></svg>`),
+    b64(`<svg ${NS}><animate attributeName="href" values="javascript:alert(1)"/></svg>`),
+    b64(`<svg ${NS}><use href="https://evil.example/x.svg#a"/></svg>`),
+    b64(`<svg ${NS}><image href="https://evil.example/x.png"/></svg>`),
+    b64(`<svg ${NS}><style>@import url(https://evil.example/x.css)</style></svg>`),
+    b64(`<!DOCTYPE svg [<!ENTITY x "y">]><svg ${NS}>&x;</svg>`),
+    b64(`<svg ${NS}><![CDATA[x]]></svg>`),
+    b64(`<html><body onload="alert(1)"></body></html>`),
+    b64(`<svg ${NS}><rect width="9"`),
+    `x=${b64(`<svg ${NS}/>`)}`,
+    `${b64(`<svg ${NS}/>`)} <script>alert(1)</script>`,
+    `data:image/svg+xml;foo=bar;base64,${Buffer.from(`<svg ${NS}/>`).toString('base64')}`,
+    "data:image/svg+xml,%3Csvg onload=alert(1)%3E",
+    'data:image/svg+xml,%E0%A4%A',
+    'data:image/svg+xml,x',
+  ];
+  for (const v of high) t.equal(detectXss(v)?.confidence, 'high', `high: ${v.slice(0, 80)}`);
+});
+
 t.test('only a plainly spelled javascript: scheme can be an inert placeholder', async (t) => {
   for (const v of ['<a probe="ja\tvascript: ">x</a>', '<a href="ja&Tab;vascript:">x</a>', '<a href="java&#10;script:void(0)">x</a>', 'jav&#x09;ascript:void(0)']) {
     t.equal(detectXss(v)?.confidence, 'high', `high: ${JSON.stringify(v)}`);
