@@ -168,7 +168,19 @@ const QUIET_ALONE: ReadonlySet<string> = new Set([
   'hash', 'type', 'links', 'lynx', 'w3m', 'identity', 'deflate', 'br', 'compress',
   // Prints `y` until killed: a probe uses `sleep`, and `;yes` / `|yes` ends CSV rows (`Ann;42;yes`).
   'yes',
+  // Reserved words that only lead a command (see their def): alone they run nothing (`Wait;while`).
+  'while', 'until', 'elif', 'coproc',
 ]);
+
+/**
+ * Builtins whose `NAME=value` arguments assign shell variables as a leading `NAME=value` does
+ * (`x;declare a=id;$a`, `local`, `typeset`, `readonly`, `export`): the assignment is kept for the
+ * variable-command test.
+ */
+const DECL_BUILTINS: ReadonlySet<string> = new Set(['declare', 'local', 'typeset', 'readonly', 'export']);
+
+/** cmd.exe IF's first words (`if /i`, `if not`, `if exist …`): anything else after `if` is sh's `if LIST`. */
+const WIN_IF_WORDS: ReadonlySet<string> = new Set(['/i', 'not', 'exist', 'defined', 'errorlevel']);
 
 /**
  * Tools that, with no argument or only a version number, are a name in a list ("Stack: nginx; php 8.2;
@@ -183,6 +195,11 @@ const LIST_NAMES: ReadonlySet<string> = new Set([
 ]);
 def(F_ECHO, 'echo printf print');
 def(F_PREFIX, 'time nohup sudo doas env exec eval command builtin then do else nice timeout xargs watch strace setsid');
+// Reserved words after which the shell reads a command (`x;while sleep 5;do :;done`, `x;until id;do
+// :;done`, `x;elif id;then`, bash's `coproc curl …`): weak prefixes, as `then` and `do` are, so the
+// next word is judged as a command with the separator before the keyword (`;while sleep 5` reads as
+// `;sleep 5`). Unix `if` is read at its first word (Pass.onWord), cmd.exe's IF shapes first.
+def(F_WEAK | F_PREFIX, 'while until elif coproc');
 // cmd.exe: `call whoami` runs whoami (and expands `%x%` once more: `call %x%%y%`).
 def(F_PREFIX | F_CI, 'call');
 
@@ -357,6 +374,15 @@ const KEY_ONE = new Uint8Array(128);
 })();
 
 /** Looks a command name up; returns its F_* flags or 0. */
+/** Digits (at most 2) glued to `<` or `>` (`next`): a redirection's file descriptor, `2>&1`. */
+function isIoNumber(norm: string, next: number): boolean {
+  if (next !== 60 && next !== 62) return false;
+  const n = norm.length;
+  if (n === 0 || n > 2) return false;
+  for (let k = 0; k < n; k++) if (norm.charCodeAt(k) < 48 || norm.charCodeAt(k) > 57) return false;
+  return true;
+}
+
 function lookupName(name: string): number {
   const len = name.length;
   if (len === 0 || len > 40) return 0;
@@ -865,6 +891,14 @@ class Pass {
   private fdName = '';
   private fdStage = 0;
   private funcName = '';
+  /** `function` was read in command position: the next word is the function's name (onCommandWord). */
+  private funcKw = false;
+  /** The record is a builtin that assigns (DECL_BUILTINS, `set`): its arguments may be assignments. */
+  private declRecord = false;
+  /** Positional parameters `set` assigned in this value (`x;set -- id;$1`): `$1`… are kept as assigned. */
+  private setPos = 0;
+  /** `case WORD in` (POSIX): 1 after `case`, 2 after its word, 3 after `in`: a `)` then ends a pattern. */
+  private caseStage = 0;
   private assigned: string[] = [];
   private subOpenGlued = false;
   private subOpenIndex = -1;
@@ -918,6 +952,14 @@ class Pass {
           this.finalize(false);
           this.cmdPos = false;
           this.fdAdvanceClose();
+          if (this.caseStage === 3) {
+            // `x;case a in a)id;esac`: the `)` ends a case pattern and the clause's command follows,
+            // read as after a glued separator (nothing else puts a word there).
+            this.cmdPos = true;
+            this.posKind = this.inMdSpan ? K_SUBST_MD : K_GLUED;
+            this.pendingSepGlued = -1;
+            this.prefixRecord = false;
+          }
           break;
         case TK_SUB_OPEN:
           this.onSubOpen();
@@ -982,7 +1024,7 @@ class Pass {
     if (this.psDepth !== 0 || this.callStage !== 0 || this.fdStage === 2 || this.redirPending !== 0 || this.pendingSepGlued >= 0 || !this.sawContent) return;
     let argMode: boolean;
     if (this.active) {
-      if (this.cmdPos || this.cls !== 0 || this.special !== 0 || (this.args < 2 && ((1 << this.kind) & STRONG_KINDS) !== 0)) return;
+      if (this.cmdPos || this.cls !== 0 || this.special !== 0 || this.declRecord || this.caseStage === 1 || this.caseStage === 2 || (this.args < 2 && ((1 << this.kind) & STRONG_KINDS) !== 0)) return;
       argMode = true;
     } else {
       if (!this.cmdPos || this.assigned.length < 16) return;
@@ -1058,6 +1100,7 @@ class Pass {
       this.args, this.kv, this.interpFlag, this.echoShell, this.special, this.stage, this.dollarZero, this.pipeFromCmd,
       this.lastSepKind, this.psDepth, this.psFrom, this.psWords, this.psFirst, this.psConcat, this.psPieces, this.psBroken,
       this.prevType, this.prevWordNorm, this.prevWordWasCmd, this.callName, this.callStage, this.fdName, this.fdStage, this.funcName,
+      this.funcKw, this.declRecord, this.setPos, this.caseStage,
       // (assigned only grows, by push: its length says whether it changed.)
       this.assigned.length, this.subOpenGlued, this.subOpenIndex, this.subKind, this.redirPending, this.redirAtStart,
       this.prevSubNested, this.subOpenStart, this.subOpenEnd, this.subOpenKind,
@@ -1142,14 +1185,32 @@ class Pass {
       return;
     }
 
-    if (this.pendingSepGlued >= 0) {
-      // Decide how the separator before this word reads.
-      if (this.pendingSepKind === SEP_LNL) this.posKind = K_LNL;
-      else if (this.pendingSepKind === SEP_NL) this.posKind = this.sawContent ? K_NL : K_VSTART;
-      else if (!this.sawContent) this.posKind = K_VSTART;
-      else this.posKind = lx.spaceBefore ? K_SPACED : K_GLUED;
-      if (this.inMdSpan) this.posKind = K_SUBST_MD;
-      this.pendingSepGlued = -1;
+    if (this.pendingSepGlued >= 0) this.decideSep();
+
+    if (
+      !this.cmdPos &&
+      this.active &&
+      this.special === 2 &&
+      this.stage === 0 &&
+      this.args === 0 &&
+      this.name === 'if' &&
+      !WIN_IF_WORDS.has(norm.toLowerCase())
+    ) {
+      // sh's `if LIST; then` (`x;if whoami;then :;fi`, `x;if sleep 5;then :;fi`): no cmd.exe IF
+      // shape follows, so the word after `if` is a command, judged as after the weak prefixes
+      // `then` and `do` (with the separator before `if`; a word that names no command ends it).
+      this.special = 0;
+      this.cls = F_WEAK | F_PREFIX;
+      this.prefixRecord = true;
+      this.cmdPos = true;
+    }
+
+    if (this.cmdPos && flags === W_UNQUOTED && isIoNumber(norm, lx.s.charCodeAt(lx.end))) {
+      // `x;2>&1 whoami`, `x;2>/dev/null id`: digits glued to `<` or `>` are the redirection's file
+      // descriptor (POSIX IO_NUMBER), not a command name; the command position stays open for the
+      // word after the redirection, as after any leading redirection.
+      this.prevWordNorm = norm;
+      return;
     }
 
     if (this.cmdPos) {
@@ -1166,8 +1227,37 @@ class Pass {
     this.prevWordNorm = norm;
   }
 
+  /** Decides how the separator before this token reads (glued, spaced, newline…): the first token after it. */
+  private decideSep(): void {
+    if (this.pendingSepKind === SEP_LNL) this.posKind = K_LNL;
+    else if (this.pendingSepKind === SEP_NL) this.posKind = this.sawContent ? K_NL : K_VSTART;
+    else if (!this.sawContent) this.posKind = K_VSTART;
+    else this.posKind = this.lx.spaceBefore ? K_SPACED : K_GLUED;
+    if (this.inMdSpan) this.posKind = K_SUBST_MD;
+    this.pendingSepGlued = -1;
+  }
+
   private onCommandWord(norm: string, flags: number): void {
     const lx = this.lx;
+    if (this.funcKw) {
+      // `function NAME { …; }`, `function NAME() { … }` (bash, ksh): NAME is defined, not run; a `{`
+      // after it (or after its `()`, as for `NAME() {`) opens a body in command position.
+      this.funcKw = false;
+      this.startRecord(norm, 0, false);
+      this.fdName = norm;
+      this.fdStage = 2;
+      return;
+    }
+    if (flags === W_UNQUOTED && norm === 'function') {
+      this.funcKw = true;
+      return;
+    }
+    if (flags === W_UNQUOTED && (norm === 'case' || norm === 'esac')) {
+      // `case WORD in PATTERN) LIST;; esac`: the words up to `in` are read in onArgWord.
+      this.startRecord(norm, 0, false);
+      this.caseStage = norm === 'case' ? 1 : 0;
+      return;
+    }
     if ((flags & (W_SLICE | W_ASSIGN)) === W_SLICE && this.posKind !== K_SUBST_MD) {
       // `;${PATH:0:1}etc${PATH:0:1}passwd`, `&%COMSPEC:~-7,3% /c …`: the command word is assembled
       // from characters cut out of a variable. No command name needs matching: nothing but a filter
@@ -1369,11 +1459,30 @@ class Pass {
     this.prevWordWasCmd = true;
   }
 
+  /**
+   * An argument of an assigning builtin: `declare a=id` keeps `a` as `a=id` would; `set -- id` (or
+   * `set id`) sets `$1` (and `$@`), words led by `-` or `+` being options. At most 16 names, as for
+   * leading assignments; only records of those builtins get here.
+   */
+  private declArg(norm: string, flags: number): void {
+    if (this.assigned.length >= 16) return;
+    if (this.nameLower !== 'set') {
+      if ((flags & W_ASSIGN) !== 0) this.assigned.push(this.lx.assignName);
+      return;
+    }
+    const c0 = norm.charCodeAt(0);
+    if (norm.length === 0 || c0 === 45 || c0 === 43 || (flags & W_ASSIGN) !== 0 || this.setPos >= 9) return;
+    this.setPos++;
+    this.assigned.push(String(this.setPos));
+    if (this.setPos === 1) this.assigned.push('@', '*');
+  }
+
   private startRecord(name: string, cls: number, sys: boolean): void {
     this.finalize(false);
     this.active = true;
     this.name = name;
     this.nameLower = name.toLowerCase();
+    this.declRecord = this.nameLower === 'set' || DECL_BUILTINS.has(this.nameLower);
     this.lastCmdName = name;
     this.cls = cls;
     this.sys = sys;
@@ -1405,6 +1514,8 @@ class Pass {
   private onArgWord(norm: string, flags: number): void {
     if (!this.active) return;
     this.args++;
+    if (this.declRecord) this.declArg(norm, flags);
+    if (this.caseStage === 1 || this.caseStage === 2) this.caseStage = this.caseStage === 1 ? 2 : norm === 'in' ? 3 : 0;
     if (this.cls === 0 && this.special === 0) {
       // A record whose name is no command (`Soft cotton …`, `<a x="` read inside "…"): finalize()
       // judges nothing with cls 0, and cls only becomes non-zero through startRecord, which resets
@@ -1616,6 +1727,7 @@ class Pass {
     this.pendingSepKind = kind;
     this.obfPrefix = false;
     this.prefixRecord = false;
+    this.funcKw = false;
     this.callStage = 0;
     this.redirPending = 0;
   }
@@ -1821,6 +1933,9 @@ class Pass {
 
   private onRedir(): void {
     const lx = this.lx;
+    // A redirection that leads a command (`x;>/tmp/o id`, `x;2>&1 whoami`) is the first token after
+    // the separator: it decides whether the separator was glued, as the command word would have.
+    if (this.cmdPos && this.pendingSepGlued >= 0) this.decideSep();
     this.redirPending = lx.kind;
     this.redirAtStart = !this.sawContent;
     if (lx.kind === RD_HERESTR && this.active && this.cls !== 0) {

@@ -3362,6 +3362,22 @@ function bareTailComment(s: string): boolean {
   return false;
 }
 
+/**
+ * The value ends in MySQL's `#` comment with nothing after it (blanks aside), glued to the operand
+ * before it (`' or id#`, `1 or 1#`): what `--` is to bareTailComment. A hashtag has its tag after
+ * the `#`; `##`, `#` after a blank or a symbol (`5 #`) and after a one-letter word (`Java' or C#`,
+ * `F#`: language names, unless `word1`: the numeric rule's operand is a number, `1 or 1#`) are left
+ * out. O(1).
+ */
+function bareTailHash(s: string, word1 = false): boolean {
+  let e = s.length;
+  while (e > 0 && s.length - e < 16 && isSpace(s.charCodeAt(e - 1))) e--;
+  if (e < 2 || s.charCodeAt(e - 1) !== 35) return false;
+  const c = s.charCodeAt(e - 2);
+  if (c === 41) return true;
+  return isAsciiWordChar(c) && (word1 || (e >= 3 && isAsciiWordChar(s.charCodeAt(e - 3))));
+}
+
 /** Conditional builtins: a constant comparison as their first argument is a boolean-blind probe. */
 const COND_FUNCS = new Set(['if', 'iif', 'elt', 'make_set', 'nullif', 'decode', 'choose']);
 
@@ -4833,6 +4849,13 @@ function judge(w: Walk, s: string, quote: number, lit: Lit, parenStart: boolean,
       // application's own quote closes. Double quotes are left out: product searches quote phrases.
       return { rule: 'sqli.expression', reason: `An operator joins the closed literal to another literal${ctx}.`, confidence: 'high' };
     }
+    if (g & G_LOGICFIRST && quote !== Q_BACKTICK && (lit.word || lit.blank) && !w.broken && bareTailHash(s) && !hasQuoteAfter(s, lit.end + 1, quote)) {
+      // As `a'or?--` above, with MySQL's `#` for `--`: AND/OR right after the only quote, a complete
+      // expression, and `#` glued to its last operand with nothing after it (`' or id#`: `name='' or id`
+      // matches every row with a non-zero id). Asked after the rules above, whose findings keep
+      // their names (`' or 1#` is a tautology).
+      return { rule: 'sqli.comment', reason: `A logical operator follows the closed literal and a comment truncates the query${ctx}.`, confidence: 'high' };
+    }
     if (w.trunc) {
       // `admin'--`, `admin')#`, `' -- `: the rest of the query is commented out.
       // A number closed with the application's parenthesis (`1')--`, `7'))#`) is as strong as a login.
@@ -4865,6 +4888,13 @@ function judge(w: Walk, s: string, quote: number, lit: Lit, parenStart: boolean,
     // `1 || user_id is not null`, `7 or name = 'x'`: a number continued by a condition on a column.
     if (g & G_NUMLOGIC && f & F_LOGIC_IDCMP) return { rule: 'sqli.boolean', reason: 'A number is followed by a logical operator and a condition.', confidence: 'high' };
     if (f & F_LOGIC_OR_KW && (f & F_LEADLOGIC || g & G_LEADNUM || w.endComment)) return { rule: 'sqli.tautology', reason: 'OR TRUE makes the condition always true.', confidence: 'high' };
+    // `1 or 1#`, `1 or 1-- -`, `7 or 2/*`: a number, OR and a number, then a bare comment that cuts
+    // the application's query. In a numeric context every row matches (a non-zero number is true)
+    // and the comment removes what would have restricted it. `1 or 2` alone is a choice in prose;
+    // a comment with nothing after it is not.
+    if (g & G_NUMLOGIC && f & F_LOGIC_OR_LIT && w.endComment && !w.broken && (w.strictDash ? bareTailComment(s) : bareTailHash(s, true))) {
+      return { rule: 'sqli.tautology', reason: 'A number OR a number, then a comment that truncates the query.', confidence: 'high' };
+    }
     // Nested builtins (`length(compress(version()))`); a leading `=` is a spreadsheet formula instead.
     if (f & F_NESTFN && !formula) return { rule: 'sqli.expression', reason: 'Nested SQL function calls form an expression.', confidence: 'high' };
     if (g & G_JSONOP && g & (G_JSONLIT | G_PGCAST)) return { rule: 'sqli.json', reason: 'A JSON literal meets a PostgreSQL JSON operator or cast.', confidence: 'high' };

@@ -957,6 +957,70 @@ function scanSchemeRelative(s: string, a: number): Hit | undefined {
   return hit !== undefined && (hit.rule === 'ssrf.metadata' || hit.rule === 'ssrf.internal-ip') ? hit : undefined;
 }
 
+/**
+ * A whole value of the form `[userinfo]@host/path` without a scheme (`@169.254.169.254/latest/meta-data/`,
+ * `x@127.0.0.1/admin`, `evil.com@169.254.169.254/`): appended to a base URL without its slash
+ * (`fetch(BASE + path)` with `BASE = 'https://api.example.com'`) or after a scheme (`'http://' + v`),
+ * the text before `@` becomes the URL's userinfo and the request goes to the host after it. Read as
+ * scanSchemeRelative reads `//host/…`: the value, one token (trailing blanks aside), re-read as the
+ * URL `http://<value>`; only loopback, link-local and metadata hosts count, and a path must follow
+ * the host (an e-mail address, `bob@localhost`, has none). Cost: one native indexOf for `@` on
+ * values of at most 2,048 characters; the URL scan only when `@` comes before the first `/`.
+ */
+function scanUserinfoHost(s: string, a: number): Hit | undefined {
+  if (s.length - a > 2048) return undefined;
+  const at = s.indexOf('@', a);
+  if (at === -1) return undefined;
+  let e = a;
+  let slash = -1;
+  while (e < s.length && s.charCodeAt(e) > 32) {
+    const c = s.charCodeAt(e);
+    if (slash === -1 && (c === 47 || c === 92)) slash = e;
+    e++;
+  }
+  for (let q = e; q < s.length; q++) if (s.charCodeAt(q) > 32) return undefined;
+  // `@` before the first slash (a URL with a scheme, `http://…`, or `//…` has a slash before it: those
+  // are scanUrls' and scanSchemeRelative's), and a path after the host.
+  if (slash === -1 || at > slash) return undefined;
+  // The host after the last `@`: an address (a digit or `[` first) or a metadata name. A loopback
+  // name (`user@localhost/`) reads as an e-mail address with a slash as often.
+  const h = s.lastIndexOf('@', slash) + 1;
+  const c = s.charCodeAt(h);
+  // What a URL's authority holds, and nothing else: userinfo of word characters and `. _ ~ % + - :`,
+  // `@`s, then a host of letters, digits, `.` and `-` (or a bracketed IPv6 literal) and an optional
+  // port, up to the slash. Anything else (quotes, `<`, a second scheme) is no such value.
+  for (let q = a; q < h - 1; q++) {
+    const u = s.charCodeAt(q);
+    if (!(isAlpha(u) || isDigit(u) || u === 46 || u === 95 || u === 126 || u === 37 || u === 43 || u === 45 || u === 58 || u === 64)) return undefined;
+  }
+  let q = h;
+  if (c === 91) {
+    while (q < slash && s.charCodeAt(q) !== 93) q++;
+    if (q === slash) return undefined;
+    q++;
+  } else {
+    while (q < slash && (isAlpha(s.charCodeAt(q)) || isDigit(s.charCodeAt(q)) || s.charCodeAt(q) === 46 || s.charCodeAt(q) === 45)) q++;
+    if (q === h) return undefined;
+  }
+  const hostEnd = q;
+  if (q < slash && s.charCodeAt(q) === 58) {
+    q++;
+    if (q === slash) return undefined;
+  }
+  while (q < slash && isDigit(s.charCodeAt(q))) q++;
+  if (q !== slash) return undefined;
+  // The request goes to the host after `@` (the userinfo is sent, not connected to): it alone is read,
+  // and only loopback, link-local and metadata hosts count (`@5/?z!…`, a random password, reads as
+  // 0.0.0.5; a private `me@10.0.0.5/x` is configuration as often).
+  const v = classifyHost(s.slice(h, hostEnd));
+  if (v === undefined || (v.category !== 'metadata' && v.category !== 'loopback' && v.category !== 'link-local')) return undefined;
+  const hit = scanUrls(`http://${s.slice(h, slash + 1)}`, 0);
+  if (hit === undefined || hit.confidence !== 'high') return undefined;
+  if (isDigit(c) || c === 91) return hit.rule === 'ssrf.metadata' || hit.rule === 'ssrf.internal-ip' ? hit : undefined;
+  // A name: only a dotted metadata name (`metadata.google.internal`); `x@metadata/…` is a path as often.
+  return hit.rule === 'ssrf.metadata' && indexWithin(s, '.', h, hostEnd) !== -1 ? hit : undefined;
+}
+
 /** URLs re-read without their tabs and line breaks, per value. */
 const MAX_TAB_RETRIES = 4;
 
@@ -1449,7 +1513,7 @@ function bareHostToken(s: string, tokStart: number, j: number, seen: number, sto
     // Dots as the fold reads them: `169．254．169．254/latest` (full-width or ideographic dots after
     // an ASCII digit) is the metadata address once folded, as classifyHost below folds it.
     const dots = seen & BH_WIDE ? foldedDots(s, k, e) : countDots(s, k, e);
-    if (dots !== 3) return undefined;
+    if (dots !== 3 && !(dots >= 0 && shortSpelledV4(s, k, e, j, seen))) return undefined;
   } else if (h0 !== 91 && !candidate && !nameCandidateAt(s, k, e, (seen & BH_WIDE) === 0, e === j && (seen & BH_FOLD_SLOW) !== 0)) return undefined;
   let port = -1;
   let after = e;
@@ -1531,6 +1595,35 @@ function bareHostToken(s: string, tokStart: number, j: number, seen: number, sto
   }
   const rule = v.category === 'metadata' ? 'ssrf.metadata' : v.spelling === 'name' ? 'ssrf.internal-host' : 'ssrf.internal-ip';
   return { rule, confidence: conf, reason: `A host without a scheme that targets ${where}.` };
+}
+
+/**
+ * A bare IPv4 host of fewer than four parts as the whole value, followed by a path, that a URL parser
+ * reads as the metadata service or, spelled in hex or octal, as a loopback or link-local address:
+ * `2852039166/latest/meta-data/`, `0xa9fea9fe/latest/`, `0x7f000001/admin`, `0177.1/`. Concatenated
+ * after a scheme (`fetch('http://' + host)`), WHATWG and Node's URL give 169.254.169.254 and
+ * 127.0.0.1. A plain decimal number other than the metadata addresses' (2852039166…) is an id with a
+ * path (`2130706433/photo.jpg`, `12/25/2024`), so it stays nothing, as before. Bounded: hosts of at
+ * most 40 characters are parsed (a longer one is no IPv4 spelling); ASCII only.
+ */
+function shortSpelledV4(s: string, k: number, e: number, j: number, seen: number): boolean {
+  if (seen & BH_WIDE || e - k > 40 || e >= j) return false;
+  const c = s.charCodeAt(e);
+  if (c !== 47 && c !== 92) return false;
+  if (!isWholeToken(s, k, j)) return false;
+  const p = parseIPv4(s.slice(k, e));
+  if (p === undefined) return false;
+  const cat = classifyIPv4(p.value);
+  if (cat === 'metadata') return true;
+  if (cat !== 'loopback' && cat !== 'link-local') return false;
+  // Hex (`0x…`) or octal (a part led by `0` and another digit): no decimal id is written so.
+  for (let m = k; m + 1 < e; m++) {
+    if (s.charCodeAt(m) === 48 && (m === k || s.charCodeAt(m - 1) === 46)) {
+      const d = s.charCodeAt(m + 1);
+      if ((d | 0x20) === 120 || isDigit(d)) return true;
+    }
+  }
+  return false;
 }
 
 /** Tokens longer than this are no host: the scans pass them over. */
@@ -1859,6 +1952,8 @@ export function detectSsrf(value: string, mask?: number): Detection | undefined 
     const rel = scanSchemeRelative(value, a);
     if (rel?.confidence === 'high') return { rule: rel.rule, reason: rel.reason, confidence: rel.confidence };
     best = better(best, rel);
+    const ui = scanUserinfoHost(value, a);
+    if (ui !== undefined) return { rule: ui.rule, reason: ui.reason, confidence: ui.confidence };
   }
   // ASCII: every UTF-8 byte count equal to the length means no code unit at or above 0x80 (a lone
   // surrogate counts three bytes).

@@ -1314,10 +1314,13 @@ export class ShellLexer {
         this.braceCall = inner.slice(k, Math.min(e, k + 32));
         this.braceCallAt = at;
       }
-      let v = 0;
+      // `${!name}` is bash's indirection: it expands the variable that `name` holds, so the variable
+      // the word depends on is `name` (`b=a;${!b}` runs what `a` holds).
+      const v0 = inner.charCodeAt(0) === 33 && inner.length > 1 && isIdentChar(inner.charCodeAt(1)) ? 1 : 0;
+      let v = v0;
       while (v < inner.length && isIdentChar(inner.charCodeAt(v))) v++;
-      this.noteVar(inner.slice(0, v));
-      if (v > 0 && v < inner.length && inner.charCodeAt(v) === C_COLON) this.bashSlice(inner, v);
+      this.noteVar(inner.slice(v0, v));
+      if (v0 === 0 && v > 0 && v < inner.length && inner.charCodeAt(v) === C_COLON) this.bashSlice(inner, v);
       return true;
     }
     if (c1 === C_LBRACK) {
