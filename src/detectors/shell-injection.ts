@@ -168,8 +168,9 @@ const QUIET_ALONE: ReadonlySet<string> = new Set([
   'hash', 'type', 'links', 'lynx', 'w3m', 'identity', 'deflate', 'br', 'compress',
   // Prints `y` until killed: a probe uses `sleep`, and `;yes` / `|yes` ends CSV rows (`Ann;42;yes`).
   'yes',
-  // Reserved words that only lead a command (see their def): alone they run nothing (`Wait;while`).
-  'while', 'until', 'elif', 'coproc',
+  // Reserved words that only lead a command (see their def): alone they run nothing (`Wait;while`,
+  // `see you;then`, `see you;until then`: a chat sign-off, and in sh a syntax error).
+  'while', 'until', 'elif', 'coproc', 'then', 'do', 'else',
 ]);
 
 /**
@@ -178,6 +179,9 @@ const QUIET_ALONE: ReadonlySet<string> = new Set([
  * variable-command test.
  */
 const DECL_BUILTINS: ReadonlySet<string> = new Set(['declare', 'local', 'typeset', 'readonly', 'export']);
+
+/** Reserved words that cannot start `if`'s LIST (`call me;if then`: prose, and in sh a syntax error). */
+const CLOSING_WORDS: ReadonlySet<string> = new Set(['then', 'do', 'done', 'else', 'fi', 'esac', 'elif']);
 
 /** cmd.exe IF's first words (`if /i`, `if not`, `if exist …`): anything else after `if` is sh's `if LIST`. */
 const WIN_IF_WORDS: ReadonlySet<string> = new Set(['/i', 'not', 'exist', 'defined', 'errorlevel']);
@@ -1194,7 +1198,8 @@ class Pass {
       this.stage === 0 &&
       this.args === 0 &&
       this.name === 'if' &&
-      !WIN_IF_WORDS.has(norm.toLowerCase())
+      !WIN_IF_WORDS.has(norm.toLowerCase()) &&
+      !CLOSING_WORDS.has(norm.toLowerCase())
     ) {
       // sh's `if LIST; then` (`x;if whoami;then :;fi`, `x;if sleep 5;then :;fi`): no cmd.exe IF
       // shape follows, so the word after `if` is a command, judged as after the weak prefixes

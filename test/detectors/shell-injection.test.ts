@@ -165,6 +165,15 @@ const positives: string[] = [
 
 /** Each must not be detected at `high` (prose, markup, data, documentation). */
 const negatives: string[] = [
+  // A reserved word that only leads a command, alone or after another one (session 21: `then` after a
+  // glued `;` blocked high; `until then` / `if then` followed once `until` and sh's `if` read the
+  // next word as a command). A syntax error in sh; a chat sign-off in prose.
+  'see you;then',
+  'see you;until then',
+  'call me;if then',
+  'ok;while do',
+  'ok;if else',
+  'Fine;else',
   // A weak command's name quoted whole: a quoted search term or field name, between the application's
   // quotes the name between empty quotes, which runs only where the bare name would (session 14).
   '"where"',
@@ -1307,7 +1316,9 @@ t.test('mayFind short runs and call-operator reads: verdicts on a seeded table a
     if (r() < 0.3) s = s.replace(/['"]/g, '');
     return s;
   };
-  t.same(pinnedTable(gen), { findings: 2521, high: 2310, digest: '54c5090b' });
+  // Session 21: 7 values ending in a lone `do` after a separator (`?rf2;do`, `do;do;do;do;do;`) went
+  // from high to medium: a reserved word alone runs nothing (QUIET_ALONE); no other verdict changed.
+  t.same(pinnedTable(gen), { findings: 2521, high: 2303, digest: '9328c65' });
   // The bench's units: nothing found.
   for (const u of ['\\x(', 'a: b&', "`\\'(", "-('\\0", 'x:/&0', "&{'", "'x", "'a"]) t.equal(detectShellInjection(u.repeat(4000)), undefined, JSON.stringify(u));
   t.end();
