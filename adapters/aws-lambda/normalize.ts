@@ -524,8 +524,60 @@ function normalizeAlb(e: Obj): Normalized {
   };
 }
 
-/** The members a VPC Lattice request's HTTP reading covers (v1 and v2 names). */
-const LATTICE_READ = new Set(['raw_path', 'path', 'method', 'headers', 'query_string_parameters', 'queryStringParameters', 'body', 'is_base64_encoded', 'isBase64Encoded', 'version', 'requestContext']);
+/**
+ * The members each VPC Lattice event structure's HTTP reading covers, by version: only those are
+ * left out of the walk of the rest (normalizeLattice). One set for both versions left the other
+ * version's names unread: `{ method, raw_path, path: "1' UNION SELECT…" }` (a direct invocation of
+ * v1's shape; its handler reads `event.path`) reached the handler, where the same event without
+ * `raw_path` was walked whole and blocked. `method` and the base64 flag are left out only when they
+ * hold what Lattice puts there (latticeOwn).
+ */
+const LATTICE_V1_READ: ReadonlySet<string> = new Set(['raw_path', 'headers', 'query_string_parameters', 'body']);
+const LATTICE_V2_READ: ReadonlySet<string> = new Set(['version', 'path', 'headers', 'queryStringParameters', 'body']);
+/**
+ * Members of a v2 `requestContext` that Lattice sets: the ARNs, region and time, and `identity` (the
+ * caller's IAM or Roles Anywhere identity as Lattice verified it; API Gateway's `authorizer.iam` is not
+ * read either). Any other member (none on a real event) is read.
+ */
+const LATTICE_CONTEXT: ReadonlySet<string> = new Set(['serviceNetworkArn', 'serviceArn', 'targetGroupArn', 'identity', 'region', 'timeEpoch']);
+
+/** Whether `e[k]` is a member the HTTP reading of a Lattice event covers, and in the form Lattice sends it. */
+function latticeOwn(e: Obj, k: string, v2: boolean): boolean {
+  if ((v2 ? LATTICE_V2_READ : LATTICE_V1_READ).has(k)) return true;
+  const v = e[k];
+  if (k === (v2 ? 'isBase64Encoded' : 'is_base64_encoded')) return typeof v === 'boolean';
+  // An HTTP method is a token of letters (`GET`); anything else is read as it is.
+  if (k === 'method') return typeof v === 'string' && v.length <= 16 && isLetters(v);
+  return false;
+}
+
+function isLetters(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) | 0x20;
+    if (c < 97 || c > 122) return false;
+  }
+  return true;
+}
+
+/**
+ * A header or query map of a Lattice event split by value type: v2 sends arrays (`{ q: ['1'] }`), v1
+ * strings, and hand-built or older-tooling events of either version the other form. Read as one
+ * kind only, the other kind of value was kept as an odd value, as it is: without the content type of
+ * a string `content-type` (the body then read as text, not as the form it is), the cookies of a
+ * string `cookie`, or the form decoding of a string query value.
+ */
+function splitByType(map: unknown): { single: Obj | undefined; multi: Obj | undefined } {
+  if (!isObj(map)) return { single: map as Obj | undefined, multi: undefined };
+  let single: Obj | undefined;
+  let multi: Obj | undefined;
+  for (const k in map) {
+    if (!hasOwn.call(map, k)) continue;
+    const v = map[k];
+    if (Array.isArray(v)) (multi ??= Object.create(null) as Obj)[k] = v;
+    else (single ??= Object.create(null) as Obj)[k] = v;
+  }
+  return { single, multi };
+}
 
 /**
  * A VPC Lattice request (event structure v1: `raw_path`, `query_string_parameters`,
@@ -536,17 +588,20 @@ const LATTICE_READ = new Set(['raw_path', 'path', 'method', 'headers', 'query_st
  * the HTTP request it is, read as API Gateway's are. The query is read from the raw target (after
  * `?`) as a form reader reads it, and from the parsed map as it is and form-decoded (whether Lattice
  * decodes it is not documented; both readings are what a handler may get). Members the HTTP reading
- * does not cover (none on a real event) are read as they are, so the shape hides nothing of a direct
- * invocation that borrows it. Answered as ALB is (statusDescription, single-value headers).
+ * of this version does not cover (none on a real event) are read as they are, so the shape hides
+ * nothing of a direct invocation that borrows it. Answered as ALB is (statusDescription, single-value
+ * headers).
  */
 function normalizeLattice(e: Obj, v2: boolean): Normalized {
-  const parts = v2 ? headerParts(undefined, e.headers) : headerParts(e.headers, undefined);
+  const h = splitByType(e.headers);
+  const parts = headerParts(h.single, h.multi);
   const odd = { bag: undefined as Obj | undefined };
   const target = str(v2 ? e.path : e.raw_path);
   const q = target === undefined ? -1 : target.indexOf('?');
   const rawPath = target === undefined || q === -1 ? target : target.slice(0, q);
   const query = target !== undefined && q !== -1 ? parseForm(target.slice(q + 1)) : nullRecord<string | string[]>();
-  const map = v2 ? queryParts(undefined, e.queryStringParameters, false, odd) : queryParts(e.query_string_parameters, undefined, false, odd);
+  const qm = splitByType(v2 ? e.queryStringParameters : e.query_string_parameters);
+  const map = queryParts(qm.single, qm.multi, false, odd);
   for (const k in map) {
     const vs = map[k]!;
     for (const v of Array.isArray(vs) ? vs : [vs]) {
@@ -560,7 +615,17 @@ function normalizeLattice(e: Obj, v2: boolean): Normalized {
   const sources = httpSources(parts, query, undefined, rawPath, body, base64, odd.bag);
   let rest: Obj | undefined;
   for (const k in e) {
-    if (!hasOwn.call(e, k) || LATTICE_READ.has(k)) continue;
+    if (!hasOwn.call(e, k) || latticeOwn(e, k, v2)) continue;
+    if (v2 && k === 'requestContext' && isObj(e.requestContext)) {
+      // Lattice's own members left out; the object itself is not a source when nothing else is there.
+      const rc = e.requestContext;
+      for (const c in rc) {
+        if (!hasOwn.call(rc, c) || LATTICE_CONTEXT.has(c)) continue;
+        const sub = ((rest ??= Object.create(null) as Obj).requestContext ??= Object.create(null) as Obj) as Obj;
+        sub[c] = rc[c];
+      }
+      continue;
+    }
     (rest ??= Object.create(null) as Obj)[k] = e[k];
   }
   if (rest !== undefined) sources.push({ kind: 'event', path: 'event', value: rest });
@@ -580,10 +645,15 @@ function normalizeLattice(e: Obj, v2: boolean): Normalized {
   };
 }
 
-/** A VPC Lattice request, v1 (`raw_path`) or v2 (`version: '2.0'` and a service network context). */
+/**
+ * A VPC Lattice request, v1 (`raw_path`, and the headers and base64 flag every v1 event carries) or
+ * v2 (`version: '2.0'`, headers, and a service network context). A shape short of those is walked
+ * whole as a direct invocation (and blocked by a thrown error, not a 403 answer its caller does not
+ * expect): `{ method, raw_path }` alone is a plausible payload of a user's own.
+ */
 function latticeVersion(e: Obj, rc: Obj | undefined): 1 | 2 | undefined {
-  if (typeof e.method !== 'string') return undefined;
-  if (typeof e.raw_path === 'string' && rc === undefined) return 1;
+  if (typeof e.method !== 'string' || !isObj(e.headers)) return undefined;
+  if (typeof e.raw_path === 'string' && typeof e.is_base64_encoded === 'boolean' && rc === undefined) return 1;
   if (e.version === '2.0' && rc !== undefined && typeof e.path === 'string' && (typeof rc.serviceNetworkArn === 'string' || typeof rc.targetGroupArn === 'string' || typeof rc.serviceArn === 'string')) return 2;
   return undefined;
 }
@@ -958,24 +1028,182 @@ function sesSources(r: Obj, i: number): InputSource[] {
 const MIME_WORDS_MAX = 16384;
 /** An encoded-word's charset name is a short token; a longer run before `?` is not one. */
 const MIME_CHARSET_MAX = 40;
+/**
+ * Charset labels TextDecoder may be asked about per header value, past the ones already known (kept
+ * below): a label it does not know costs a thrown error (~5-12 µs), and a value of 16 KB holds ~1,200
+ * words of distinct made-up labels (`=?a1?B?QQ==?=`): ~35-100 ms per value before this bound, with
+ * the decoders of the real labels dropped on the way (the cache was cleared every 16 labels). Past
+ * the bound an unknown label is read as UTF-8, as the fallback reads it anyway; the labels whose
+ * reading of ASCII differs from UTF-8's (UTF-16, UTF-32, UTF-7) never ask TextDecoder (knownCharset).
+ */
+const MIME_LABEL_TRIES = 8;
 
-/** TextDecoders by charset label, for encoded-words: a mail uses one or two; at most 16 kept. */
+/**
+ * TextDecoders by normalized charset label. Only labels TextDecoder accepts are kept, and there are a
+ * few hundred of those (WHATWG's list; names are trimmed and lower-cased first): kept for the
+ * process, at most MIME_DECODERS_MAX. Labels it refused are remembered apart, at most as many
+ * (cleared when full), so a repeated made-up label costs one lookup.
+ */
+const MIME_DECODERS_MAX = 256;
 const mimeDecoders = new Map<string, InstanceType<typeof TextDecoder>>();
+const mimeRefused = new Set<string>();
+let utf8Decoder: InstanceType<typeof TextDecoder> | undefined;
 
-function mimeCharset(bytes: Uint8Array, label: string): string {
-  // `UTF-8*en` (RFC 2231's language suffix) is UTF-8.
+/** `UTF-8*en` (RFC 2231's language suffix) is `utf-8`; surrounding blanks dropped, as TextDecoder drops them. */
+function charsetKey(label: string): string {
   const star = label.indexOf('*');
-  const name = (star === -1 ? label : label.slice(0, star)).toLowerCase();
-  let d = mimeDecoders.get(name);
-  if (d === undefined) {
-    try {
-      d = new TextDecoder(name);
-    } catch {
-      // A label TextDecoder does not know: read as UTF-8, as a lenient mail parser falls back.
-      d = new TextDecoder();
+  return (star === -1 ? label : label.slice(0, star)).trim().toLowerCase();
+}
+
+/**
+ * The charsets a mail parser decodes that TextDecoder does not, or not as the parser does, decoded
+ * here; undefined for any other. Read wrongly, each hid the whole payload: UTF-7 (`+ACc- OR 1+AD0-1`
+ * for `' OR 1=1`) and UTF-32 are not in TextDecoder (iconv-lite, behind mailparser, and Python's
+ * codecs decode both), and UTF-16 or UTF-32 without a byte order mark is read in the order whose
+ * text looks like text, as iconv-lite guesses it (TextDecoder's `utf-16` is always little-endian:
+ * big-endian `' OR 1=1` read as CJK). Python reads a mark-less one little-endian: the guess differs
+ * only when the little-endian reading is not text.
+ */
+function knownCharset(bytes: Uint8Array, key: string): string | undefined {
+  switch (key) {
+    case 'utf-7':
+    case 'utf7':
+    case 'unicode-1-1-utf-7':
+    case 'csunicode11utf7':
+      return utf7Text(bytes);
+    case 'utf-16le':
+    case 'utf16le':
+    case 'ucs-2':
+    case 'ucs2':
+    case 'unicodefeff':
+    case 'csunicode':
+    case 'iso-10646-ucs-2':
+      return unitsText(bytes, 2, false);
+    case 'utf-16be':
+    case 'utf16be':
+    case 'unicodefffe':
+      return unitsText(bytes, 2, true);
+    case 'utf-16':
+    case 'utf16':
+    case 'unicode':
+      return unitsText(bytes, 2, bigEndianGuess(bytes, 2));
+    case 'utf-32le':
+    case 'utf32le':
+      return unitsText(bytes, 4, false);
+    case 'utf-32be':
+    case 'utf32be':
+      return unitsText(bytes, 4, true);
+    case 'utf-32':
+    case 'utf32':
+    case 'ucs-4':
+    case 'ucs4':
+    case 'iso-10646-ucs-4':
+      return unitsText(bytes, 4, bigEndianGuess(bytes, 4));
+    default:
+      return undefined;
+  }
+}
+
+/** Byte order of mark-less UTF-16/32: a mark decides; else the order with more ASCII units (ties: little-endian). */
+function bigEndianGuess(b: Uint8Array, w: 2 | 4): boolean {
+  if (w === 2 && b.length >= 2) {
+    if (b[0] === 0xfe && b[1] === 0xff) return true;
+    if (b[0] === 0xff && b[1] === 0xfe) return false;
+  }
+  if (w === 4 && b.length >= 4) {
+    if (b[0] === 0 && b[1] === 0 && b[2] === 0xfe && b[3] === 0xff) return true;
+    if (b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) return false;
+  }
+  let le = 0;
+  let be = 0;
+  for (let i = 0; i + w <= b.length; i += w) {
+    let hiZero = true;
+    for (let k = 1; k < w; k++) if (b[i + k] !== 0) hiZero = false;
+    let loZero = true;
+    for (let k = 0; k < w - 1; k++) if (b[i + k] !== 0) loZero = false;
+    if (hiZero && b[i] !== 0 && b[i]! < 128) le++;
+    if (loZero && b[i + w - 1] !== 0 && b[i + w - 1]! < 128) be++;
+  }
+  return be > le;
+}
+
+/** UTF-16 (w = 2) or UTF-32 (w = 4) units to text; a byte order mark dropped; invalid code points U+FFFD. */
+function unitsText(b: Uint8Array, w: 2 | 4, bigEndian: boolean): string {
+  let out = '';
+  for (let i = 0; i + w <= b.length; i += w) {
+    let u = 0;
+    for (let k = 0; k < w; k++) u = u * 256 + b[bigEndian ? i + k : i + w - 1 - k]!;
+    if (i === 0 && u === 0xfeff) continue;
+    if (w === 2) out += String.fromCharCode(u);
+    else out += u > 0x10ffff || (u >= 0xd800 && u <= 0xdfff) ? '\ufffd' : String.fromCodePoint(u);
+  }
+  return out;
+}
+
+/** Base64 value of a character in UTF-7's shifted runs, or -1. */
+function b64Value(c: number): number {
+  if (c >= 65 && c <= 90) return c - 65;
+  if (c >= 97 && c <= 122) return c - 71;
+  if (c >= 48 && c <= 57) return c + 4;
+  if (c === 43) return 62;
+  if (c === 47) return 63;
+  return -1;
+}
+
+/**
+ * RFC 2152's UTF-7: `+` opens a run of base64 of UTF-16 big-endian units, closed by any other
+ * character (a `-` closing it is dropped); `+-` is `+`. Other bytes are themselves.
+ */
+function utf7Text(b: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if (c !== 43) {
+      out += String.fromCharCode(c);
+      continue;
     }
-    if (mimeDecoders.size >= 16) mimeDecoders.clear();
-    mimeDecoders.set(name, d);
+    if (b[i + 1] === 45) {
+      out += '+';
+      i++;
+      continue;
+    }
+    let bits = 0;
+    let nbits = 0;
+    let j = i + 1;
+    for (; j < b.length; j++) {
+      const v = b64Value(b[j]!);
+      if (v < 0) break;
+      bits = ((bits << 6) | v) & 0xffffff;
+      nbits += 6;
+      if (nbits >= 16) {
+        nbits -= 16;
+        out += String.fromCharCode((bits >> nbits) & 0xffff);
+      }
+    }
+    i = j < b.length && b[j] === 45 ? j : j - 1;
+  }
+  return out;
+}
+
+/** `tries`: how many more labels TextDecoder may be asked about for this header value. */
+function mimeCharset(bytes: Uint8Array, label: string, tries: { left: number }): string {
+  const key = charsetKey(label);
+  let d = mimeDecoders.get(key);
+  if (d === undefined) {
+    const known = knownCharset(bytes, key);
+    if (known !== undefined) return known;
+    if (!mimeRefused.has(key) && tries.left > 0) {
+      tries.left--;
+      try {
+        d = new TextDecoder(key);
+        if (mimeDecoders.size < MIME_DECODERS_MAX) mimeDecoders.set(key, d);
+      } catch {
+        // A label TextDecoder does not know: read as UTF-8, as a lenient mail parser falls back.
+        if (mimeRefused.size >= MIME_DECODERS_MAX) mimeRefused.clear();
+        mimeRefused.add(key);
+      }
+    }
+    d ??= utf8Decoder ??= new TextDecoder();
   }
   return d.decode(bytes);
 }
@@ -1003,24 +1231,24 @@ function hexByte(s: string, at: number): number {
   return a < 0 || b < 0 ? -1 : a * 16 + b;
 }
 
+/** One encoded-word of a header value: where it starts and ends, its charset label, B or Q, its encoded text. */
+interface MimeWord {
+  at: number;
+  end: number;
+  label: string;
+  key: string;
+  b: boolean;
+  text: string;
+}
+
 /**
- * A mail header value with its RFC 2047 encoded-words decoded (`=?UTF-8?B?…?=`, `=?iso-8859-1?Q?…?=`),
- * as a mail parser (mailparser, libmime, Python's email package) hands it to the code; undefined when
- * it holds none. SES passes header values as sent, so a subject, a display name or any other header
- * written as an encoded-word reached the detectors only as base64 or `=XX` escapes: every attack class
- * passed in a Subject of `=?UTF-8?B?MScgVU5JT04gU0VMRUNU…?=`. Whitespace between two adjacent
- * encoded-words is dropped, as the RFC says. No regular expression: one pass with bounded lookups (the
- * charset's `?` within MIME_CHARSET_MAX characters, then the word's end), over at most MIME_WORDS_MAX
- * characters, so linear in the value.
+ * The encoded-words of a header value, in order. No regular expression: one pass with bounded
+ * lookups (the charset's `?` within MIME_CHARSET_MAX characters, then the word's end), over at most
+ * MIME_WORDS_MAX characters, so linear in the value.
  */
-export function decodeMimeWords(value: string): string | undefined {
+function mimeWordList(value: string, n: number): MimeWord[] {
+  const words: MimeWord[] = [];
   let at = value.indexOf('=?');
-  if (at === -1) return undefined;
-  const n = value.length < MIME_WORDS_MAX ? value.length : MIME_WORDS_MAX;
-  let out = '';
-  let last = 0;
-  let afterWord = -1;
-  let any = false;
   while (at !== -1 && at + 2 < n) {
     let q1 = -1;
     const stop = at + 2 + MIME_CHARSET_MAX < n ? at + 2 + MIME_CHARSET_MAX : n;
@@ -1037,28 +1265,115 @@ export function decodeMimeWords(value: string): string | undefined {
     }
     const end = value.indexOf('?=', q1 + 3);
     if (end === -1 || end + 2 > n) break;
-    const text = value.slice(q1 + 3, end);
-    const bytes = enc === 98 ? Buffer.from(text, 'base64') : qBytes(text);
-    const between = value.slice(last, at);
-    if (!(afterWord === last && between.trim() === '')) out += between;
-    out += mimeCharset(bytes, value.slice(at + 2, q1));
-    last = end + 2;
-    afterWord = last;
-    any = true;
-    at = value.indexOf('=?', last);
+    const label = value.slice(at + 2, q1);
+    words.push({ at, end: end + 2, label, key: charsetKey(label), b: enc === 98, text: value.slice(q1 + 3, end) });
+    at = value.indexOf('=?', end + 2);
   }
-  return any ? out + value.slice(last, n) : undefined;
+  return words;
+}
+
+const wordBytes = (w: MimeWord, text: string): Uint8Array => (w.b ? Buffer.from(text, 'base64') : qBytes(text));
+
+/**
+ * Whether joining the encoded text of words[i..j) gives the bytes that joining their decoded bytes
+ * gives: every word but the last ends on a whole unit (B: a multiple of 4 characters, no padding; Q:
+ * no `=` or `=X` cut short at its end). Encoders split that way, so the second decoding is skipped
+ * for every subject they write.
+ */
+function splitsAlike(words: readonly MimeWord[], i: number, j: number): boolean {
+  for (let k = i; k < j - 1; k++) {
+    const w = words[k]!;
+    const t = w.text;
+    if (w.b) {
+      if (t.length % 4 !== 0 || t.charCodeAt(t.length - 1) === 61) return false;
+    } else if (t.charCodeAt(t.length - 1) === 61 || t.charCodeAt(t.length - 2) === 61) return false;
+  }
+  return true;
 }
 
 /**
- * Encoded-word readings of an SES receipt's header values (decodeMimeWords), each at its value's path
- * with a `#mime` segment: `records[0].ses.mail.commonHeaders.subject["#mime"]`. Only values holding
- * `=?` cost more than a search.
+ * A mail header value with its RFC 2047 encoded-words decoded (`=?UTF-8?B?…?=`, `=?iso-8859-1?Q?…?=`),
+ * as mail parsers hand it to the code; undefined when it holds none. SES passes header values as
+ * sent, so a subject, a display name or any other header written as an encoded-word reached the
+ * detectors only as base64 or `=XX` escapes: every attack class passed in a Subject of
+ * `=?UTF-8?B?MScgVU5JT04gU0VMRUNU…?=`. Whitespace between two adjacent encoded-words is dropped, as
+ * the RFC says.
+ *
+ * Adjacent words of one charset are read two ways, as the parsers join them, and both readings are
+ * returned when they differ:
+ * - their bytes joined, then decoded (Python's email package; a character split over two words is
+ *   whole again);
+ * - their encoded text joined, then decoded, for words of the same encoding (libmime, behind Node's
+ *   mailparser, joins `=?UTF-8?B?Jy?= =?UTF-8?B?BPUiAxPTEtLQ==?=` into `JyBPUiAxPTEtLQ==`: `' OR
+ *   1=1--`, where each word alone decodes to `'` and noise). Read word by word only, all six attack
+ *   classes split that way passed.
+ */
+export function mimeWordReadings(value: string): string[] | undefined {
+  if (value.indexOf('=?') === -1) return undefined;
+  const n = value.length < MIME_WORDS_MAX ? value.length : MIME_WORDS_MAX;
+  const words = mimeWordList(value, n);
+  if (words.length === 0) return undefined;
+  const tries = { left: MIME_LABEL_TRIES };
+  let joinedBytes = '';
+  let joinedText = '';
+  let last = 0;
+  for (let i = 0; i < words.length; ) {
+    const first = words[i]!;
+    const between = value.slice(last, first.at);
+    if (!(i > 0 && between.trim() === '')) {
+      joinedBytes += between;
+      joinedText += between;
+    }
+    // The run: the following words of the same charset with only blanks before each.
+    let j = i + 1;
+    while (j < words.length && words[j]!.key === first.key && value.slice(words[j - 1]!.end, words[j]!.at).trim() === '') j++;
+    if (j === i + 1) {
+      const text = mimeCharset(wordBytes(first, first.text), first.label, tries);
+      joinedBytes += text;
+      joinedText += text;
+    } else {
+      const parts: Uint8Array[] = [];
+      for (let k = i; k < j; k++) parts.push(wordBytes(words[k]!, words[k]!.text));
+      const text = mimeCharset(Buffer.concat(parts), first.label, tries);
+      joinedBytes += text;
+      if (splitsAlike(words, i, j)) {
+        joinedText += text;
+        last = words[j - 1]!.end;
+        i = j;
+        continue;
+      }
+      for (let k = i; k < j; ) {
+        let m = k + 1;
+        let text = words[k]!.text;
+        while (m < j && words[m]!.b === words[k]!.b) text += words[m++]!.text;
+        joinedText += mimeCharset(wordBytes(words[k]!, text), first.label, tries);
+        k = m;
+      }
+    }
+    last = words[j - 1]!.end;
+    i = j;
+  }
+  const tail = value.slice(last, n);
+  return joinedText === joinedBytes ? [joinedBytes + tail] : [joinedBytes + tail, joinedText + tail];
+}
+
+/** The first reading of mimeWordReadings (adjacent words' bytes joined); undefined without encoded-words. */
+export function decodeMimeWords(value: string): string | undefined {
+  return mimeWordReadings(value)?.[0];
+}
+
+/**
+ * Encoded-word readings of an SES receipt's header values (mimeWordReadings), each at its value's
+ * path with a `#mime` segment: `records[0].ses.mail.commonHeaders.subject["#mime"]`, and
+ * `#mime-joined` for libmime's reading when it differs. Only values holding `=?` cost more than a
+ * search.
  */
 function mimeSources(value: unknown, path: string, out: InputSource[]): void {
   if (typeof value === 'string') {
-    const d = decodeMimeWords(value);
-    if (d !== undefined) out.push({ kind: 'header', path: appendSegment(path, '#mime'), value: d });
+    const d = mimeWordReadings(value);
+    if (d === undefined) return;
+    out.push({ kind: 'header', path: appendSegment(path, '#mime'), value: d[0] });
+    if (d.length > 1) out.push({ kind: 'header', path: appendSegment(path, '#mime-joined'), value: d[1] });
   } else if (Array.isArray(value)) {
     for (let i = 0; i < value.length && i < 100; i++) mimeSources(value[i], `${path}[${i}]`, out);
   }
