@@ -1782,17 +1782,21 @@ class Walker {
         // `Where's the 'like' button?` read as typed: WHERE, the literal `'s the '`, LIKE, an open
         // literal. An apostrophe between a letter and an English contraction's ending is prose (see
         // contraction); the bare walk dies there and may start over further on.
-        if (this.quote === Q_NONE && t.quote === 1 && contraction(this.s, t.start)) return false;
+        // Only when the value, lexed from that apostrophe on, leaves a literal open (see openToEnd): a
+        // closed reading is valid SQL in a numeric context (`1 or's a' like 's a'` is OR 's a' LIKE 's a').
+        if (this.quote === Q_NONE && t.quote === 1 && contraction(this.s, t.start) && openToEnd(this.s, t.start)) return false;
         this.byArmed = false;
         // A quote glued to the word before it with a blank after it closes a quoted phrase in prose
         // ("'Select all' or 'None'?"): read as SQL, an inline SELECT of the
         // literal ` or `, which returns a constant and changes nothing. Payloads glue the literal's
         // content to its quote (`select'a'`); a call, FROM or comment in the SELECT still counts.
         // So does such a quote after a pending UNION SELECT in a quoted walk (`"union select" do?`:
-        // the application's literal ` do?` is the select list), closed there or by the application.
+        // the application's literal ` do?` is the select list), closed there or by the application;
+        // not a number (`What does 'union select' 1`: the row `' 1'` reads as id 1 where an application
+        // takes the column for a key).
         this.selItem(
           !(
-            ((this.stackSel && !this.afterStack && t.closed) || (this.unionPending && this.quote !== Q_NONE)) &&
+            ((this.stackSel && !this.afterStack && t.closed) || (this.unionPending && this.quote !== Q_NONE && !numberLed(this.s, t.start + 1))) &&
             isWordChar(this.s.charCodeAt(t.start - 1)) &&
             isSpace(this.s.charCodeAt(t.start + 1))
           ),
@@ -3408,9 +3412,18 @@ function shortRest(s: string, from: number): boolean {
   return true;
 }
 
-/** The text of an open literal at the end: at most 24 letters, digits, spaces, `%`, `_`, `.`, `-`. */
+/**
+ * The text of an open literal at the end: at most 24 letters, digits, spaces, `%`, `_`, `.`, `-`. A
+ * tab, LF or CR counts as a space: MySQL and SQLite read `'\t1'` as 1 and PostgreSQL `'\n1'` as true
+ * like `' 1'` (`admin' or '<TAB>1` was medium where `admin' or ' 1` is high).
+ */
 function plainTail(s: string, from: number): boolean {
-  return s.length - from <= 24 && plainText(s, from, s.length);
+  if (s.length - from > 24) return false;
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 9 && c !== 10 && c !== 13 && !plainText(s, i, i + 1)) return false;
+  }
+  return true;
 }
 
 function plainText(s: string, from: number, to: number): boolean {
@@ -4949,6 +4962,49 @@ function contraction(s: string, at: number): boolean {
  * read back): `Press the 'like'`, `What does "union`. A one-letter operand (`A 'OR' B`) or a
  * number before it is a value.
  */
+/** Longest tail openToEnd lexes; a longer one is read as SQL (as before the contraction rule). */
+const OPEN_TAIL_MAX = 512;
+
+/**
+ * The value from the apostrophe at `at` to its end, lexed as bare SQL, ends inside a single-quoted
+ * literal: the statement's quotes cannot balance (the application's own text after a numeric context
+ * holds an even number), so this reading is a syntax error in every dialect and a contraction may be
+ * read as prose (`Where's the 'like' button?`: `'s the '`, LIKE, `' button?` left open). When every
+ * literal closes (`1 or's a' like 's a'`, `1 and case when's a' like 's a' then sleep(5) end`), the
+ * reading is valid SQL and stays. Doubled quotes escape; a double-quoted or backquoted token is
+ * skipped (unclosed: an error, open). A backslash (MySQL escapes with it, the others do not) or a
+ * comment (which can hide the quote that would close or open a literal) reads as closed, as does a
+ * tail longer than OPEN_TAIL_MAX characters. Cost: one pass over at most OPEN_TAIL_MAX characters,
+ * only for an apostrophe that is a contraction in a bare walk.
+ */
+function openToEnd(s: string, at: number): boolean {
+  const n = s.length;
+  if (n - at > OPEN_TAIL_MAX) return false;
+  let i = at + 1;
+  let inLit = true;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c === 92 /* \ */) return false;
+    if (inLit) {
+      if (c === 39) {
+        if (s.charCodeAt(i + 1) === 39) i++;
+        else inLit = false;
+      }
+      i++;
+      continue;
+    }
+    if (c === 39) inLit = true;
+    else if (c === 34 || c === 96) {
+      const close = s.indexOf(String.fromCharCode(c), i + 1);
+      if (close < 0) return true;
+      if (s.lastIndexOf('\\', close) > i) return false;
+      i = close;
+    } else if (c === 35 /* # */ || (c === 45 && s.charCodeAt(i + 1) === 45) || (c === 47 && s.charCodeAt(i + 1) === 42)) return false;
+    i++;
+  }
+  return inLit;
+}
+
 function proseQuoteOpen(s: string, at: number): boolean {
   if (at < 1 || !isSpace(s.charCodeAt(at - 1))) return false;
   let b = at - 1;
@@ -4986,10 +5042,48 @@ function quotedWord(s: string, at: number, quote: number): boolean {
     p++;
   }
   if (p - at < 3 || p - at > 25 || quoteClass(s.charCodeAt(p)) !== quote) return false;
+  // A pattern operator takes the application's literal as its pattern, and `(col = 'x ') REGEXP '.'`
+  // (MySQL) or `… GLOB '?'` (SQLite) matches the comparison's 0: always true.
+  const word = s.slice(at + 1, p).toLowerCase();
+  if (word === 'regexp' || word === 'rlike' || word === 'glob') return false;
   if (p + 1 >= s.length) return true;
   const c = s.charCodeAt(p + 1);
   // `.`, `,`, `!`, `?`, `;`, `:`, `)`.
-  return isSpace(c) || c === 46 || c === 44 || c === 33 || c === 63 || c === 59 || c === 58 || c === 41;
+  if (!(isSpace(c) || c === 46 || c === 44 || c === 33 || c === 63 || c === 59 || c === 58 || c === 41)) return false;
+  return !truthyLiteral(s, p + 1);
+}
+
+/**
+ * From `a`: at most 64 blanks, at most 8 signs, then a digit or `.` and a digit: a literal MySQL and
+ * SQLite read as the number it starts with (`' 1'`, `' -2 more'`, `'.5'`).
+ */
+function numberLed(s: string, a: number): boolean {
+  let k = a;
+  while (k < s.length && k - a < 64 && s.charCodeAt(k) <= 32) k++;
+  const b = k;
+  while (k < s.length && k - b < 8 && (s.charCodeAt(k) === 43 || s.charCodeAt(k) === 45)) k++;
+  const d = s.charCodeAt(k);
+  return (d >= 48 && d <= 57) || (d === 46 && s.charCodeAt(k + 1) >= 48 && s.charCodeAt(k + 1) <= 57);
+}
+
+/**
+ * The literal that starts at `a` and runs to the end of the value (the application closes it) can be
+ * true as an operand of OR/XOR/DIV: MySQL and SQLite read a string as the number it starts with,
+ * blanks and signs first (`' 1'`, `'.5 and more'`, `' -2'`); PostgreSQL takes a whole literal that is
+ * a boolean word or a prefix of one, blanks aside (`' true'`, `' t'`, `'yes'`, `'on'`). So `Press the
+ * 'or' 1` is a tautology, `Press the 'or' button` is not. Reads at most 64 leading blanks, 8 signs and
+ * one more character, then the value's trailing blanks and at most 4 characters before them.
+ */
+function truthyLiteral(s: string, a: number): boolean {
+  const n = s.length;
+  if (numberLed(s, a)) return true;
+  let b = a;
+  while (b < n && b - a < 64 && s.charCodeAt(b) <= 32) b++;
+  let e = n;
+  while (e > b && s.charCodeAt(e - 1) <= 32) e--;
+  if (e - b < 1 || e - b > 4) return false;
+  const w = s.slice(b, e).toLowerCase();
+  return 'true'.startsWith(w) || 'yes'.startsWith(w) || w === 'on';
 }
 
 function literal(s: string, quoteAt: number): Lit {

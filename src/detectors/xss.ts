@@ -1896,7 +1896,9 @@ function staticSvg(t: string): boolean {
   const n = t.length;
   let p = 0;
   while (p < n && t.charCodeAt(p) <= 32) p++;
-  if (t.startsWith('<?xml', p)) {
+  // The XML declaration only: `<?xml-stylesheet …?>` (an XSLT or CSS sheet) is another processing
+  // instruction and fails.
+  if (t.startsWith('<?xml', p) && t.charCodeAt(p + 5) <= 32) {
     const end = t.indexOf('?>', p);
     if (end < 0) return false;
     p = end + 2;
@@ -1919,6 +1921,10 @@ function staticSvg(t: string): boolean {
     while (q < n && q - a <= 16 && isAlnum(t.charCodeAt(q))) q++;
     const name = t.slice(a, q).toLowerCase();
     if (!STATIC_SVG_TAGS.has(name) || (first && (closing || name !== 'svg'))) return false;
+    // The name ends there: a blank, `>` or `/`. A prefix (`<svg:script xmlns:svg="…/2000/svg">`,
+    // `<g:a>`, `<text:script xmlns:text="…/1999/xhtml">`) names any element of any namespace.
+    const after = t.charCodeAt(q);
+    if (!(after <= 32 || after === 62 || after === 47)) return false;
     first = false;
     // Attributes, up to the tag's end.
     for (;;) {

@@ -443,6 +443,33 @@ const POSITIVE: Array<[string, string]> = [
   ['prose-quoted union select, a closed phrase, then columns and FROM', 'foo "union select" x", password from users--'],
   ['union select after a one-letter operand', "A 'union select' B"],
   ['prose-quoted union select glued to its literal', "foo 'union select'a"],
+  // s21 rB: working injections the s21 relaxations let through (each passed at 1a6af64, high before).
+  // `'x ' or ' 1'`: MySQL and SQLite read ' 1' as 1; PostgreSQL takes ' true', ' t', 'yes', 'on'.
+  ['quoted word OR, then a number in the application literal', "Press the 'or' 1"],
+  ['quoted word OR, then a comment-looking number', "See the 'or' 1-- "],
+  ['quoted word OR, then a fraction', "Press the 'or'.5"],
+  ['quoted word OR, then a PostgreSQL boolean word', "Press the 'or' true"],
+  ['quoted word OR, then a PostgreSQL boolean prefix', "Press the 'or' t"],
+  ['quoted word OR, then yes', "Press the 'or' yes"],
+  ['quoted word XOR, then a number', "Press the 'xor' 1"],
+  ['quoted word DIV, then a number (col = 0)', "Press the 'div' 1"],
+  // `(col = 'x ') REGEXP '.'` (MySQL), `… GLOB '?'` (SQLite): the comparison's 0 matches.
+  ['quoted word REGEXP with a dot pattern', "See the 'regexp'."],
+  ['quoted word RLIKE with a dot pattern', "See the 'rlike'."],
+  // A contraction whose literal closes: `1 or 's a' like 's a'` in a numeric context.
+  ['contraction-like literal after OR then LIKE', "1 or's a' like 's a'"],
+  ['contraction-like blank literal after OR then LIKE', "1 or's ' like 's '"],
+  ['contraction-like literal after XOR then LIKE', "1 xor's ' like 's '"],
+  ['contraction-like literal after NOT', "1 or not's ' like 'x'"],
+  ['contraction-like literal in a CASE with sleep', "1 and case when's a' like 's a' then sleep(5) else 0 end"],
+  ['table-name context, WHERE contraction then LIKE', "users where's a' like 's a'"],
+  ['contraction-like literal, a regexp', "1 or's ' regexp 's'"],
+  // A prose-quoted UNION SELECT of a number: one row whose column reads as 1.
+  ['prose-quoted union select of a blank-led number', "What does 'union select' 1"],
+  // s21 rB, older than s21: a tab or line break before the number of the open literal (medium before).
+  ['OR with a tab-led number in the open literal', "admin' or '\t1"],
+  ['OR with a newline-led number in the open literal', "admin' or '\n1"],
+  ['quoted word OR, a tab, then a number', "Press the 'or'\t1"],
 ];
 
 /** Weaker shapes: reported at medium (paranoia 2), never high. */
@@ -747,6 +774,10 @@ const NEGATIVE: Array<[string, string]> = [
   ['quoted and, a UI instruction', "Type 'and' and press enter"],
   ['where-contraction then a quoted like', "Where's the 'like' button?"],
   ['where-contraction then a quoted select label', "Where's the 'Select all' option?"],
+  // s21 rB: kept spared while the nearest attacks above are high.
+  ['a quoted OR then prose', "Press the 'or' button"],
+  ['a quoted LIKE then two prose words', "Press the 'like' button twice"],
+  ['a quoted union select, then prose', "token 'union select' ok"],
   ['drop table label ending the value', "I want a 'Drop Table'"],
   ['drop table label in search syntax', 'tag:"drop table"'],
   ['alter table label then a full stop', "Click 'Alter Table'."],

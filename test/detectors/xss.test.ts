@@ -938,6 +938,13 @@ t.test('a whole value that is an SVG data URL of a static drawing is medium (s21
     b64(`<svg ${NS}><foreignObject><iframe src="javascript:alert(1)"/></foreignObject></svg>`),
     b64(`<svg ${NS}><set attributeName="onmouseover" to="alert(1)"/></svg>`),
     b64(`<svg ${NS}><animate attributeName="href" values="javascript:alert(1)"/></svg>`),
+    // s21 rB: a prefixed name is any element of any namespace (each was medium at 1a6af64).
+    b64(`<svg ${NS} xmlns:svg="http://www.w3.org/2000/svg"><svg:script>alert(document.domain)</svg:script></svg>`),
+    b64(`<svg ${NS}><g:script xmlns:g="http://www.w3.org/2000/svg">alert(1)</g:script></svg>`),
+    b64(`<svg ${NS}><text:script xmlns:text="http://www.w3.org/1999/xhtml">alert(1)</text:script></svg>`),
+    `data:image/svg+xml,<svg ${NS}><svg:script xmlns:svg="http://www.w3.org/2000/svg">alert(1)</svg:script></svg>`,
+    // A processing instruction other than the XML declaration (an XSLT sheet).
+    b64(`<?xml-stylesheet type="text/xsl" href="data:text/xsl,x"?><svg ${NS}><rect/></svg>`),
     b64(`<svg ${NS}><use href="https://evil.example/x.svg#a"/></svg>`),
     b64(`<svg ${NS}><image href="https://evil.example/x.png"/></svg>`),
     b64(`<svg ${NS}><style>@import url(https://evil.example/x.css)</style></svg>`),
