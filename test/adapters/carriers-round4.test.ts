@@ -14,55 +14,16 @@
  */
 import { invokeAsWorker } from '../helpers/azure-worker';
 import t from 'tap';
-import { protect as protectLambda } from '../../adapters/aws-lambda/index';
 import { decodeMimeWords } from '../../adapters/aws-lambda/normalize';
 import { protect as protectAzure, RequestBlockedError } from '../../adapters/azure-functions/index';
-import * as ev from '../helpers/lambda-events';
+import { ATTACKS, b64, runLambda, type Run } from '../helpers/carriers';
 
 type Any = any;
 
-const ATTACKS: Record<string, string> = {
-  sqli: "1' UNION SELECT password FROM users--",
-  'sqli (short)': '1 OR 1=1',
-  shell: ';cat /etc/passwd',
-  'shell (short)': '$(id)',
-  path: '../../../etc/passwd',
-  xss: '<svg onload=alert(1)>',
-};
-const b64 = (s: string | Uint8Array): string => Buffer.from(s).toString('base64');
 const quiet = { sinks: false, denialOfWallet: false } as const;
 
-interface Run {
-  ran: boolean;
-  result: Any;
-  err: unknown;
-  wheres: string[];
-}
-
-/** One invocation of a protected Lambda handler; `wheres` are the paths of blocking findings. */
-async function lambda(event: unknown): Promise<Run> {
-  const wheres: string[] = [];
-  let ran = false;
-  const h = protectLambda(
-    async (e: Any) => {
-      ran = true;
-      // A batch handler gets the records it may process: report the ones that arrived.
-      return Array.isArray(e?.Records) ? { batchItemFailures: [] } : { statusCode: 200, body: 'ok' };
-    },
-    { ...quiet, log: (l: string) => {
-      const o = JSON.parse(l) as Any;
-      if (o.action === 'block') for (const f of o.findings ?? []) wheres.push(String(f.path));
-    } },
-  );
-  let result: Any;
-  let err: unknown;
-  try {
-    result = await h(event as Any, ev.lambdaContext({ functionName: 'round4' }) as Any);
-  } catch (e) {
-    err = e;
-  }
-  return { ran, result, err, wheres };
-}
+/** One invocation of a protected Lambda handler (batch handlers answer with no failures). */
+const lambda = (event: unknown): Promise<Run> => runLambda(event, 'round4', true);
 
 const stopped = (r: Run): boolean => !r.ran || r.result?.statusCode === 403 || (r.result?.batchItemFailures?.length ?? 0) > 0;
 const clean = (r: Run): boolean => r.ran && r.err === undefined && r.wheres.length === 0 && (r.result?.statusCode ?? 200) === 200;

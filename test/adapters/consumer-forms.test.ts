@@ -19,19 +19,10 @@ import { createEngine } from '../../src/engine';
 import { documentEventFromJson, documentEventFromProtobuf } from '../../adapters/gcp-functions/firestore';
 import { prng } from '../helpers/prng';
 import { entry, len, pstr } from '../helpers/protobuf';
+import { ATTACKS, b64 } from '../helpers/carriers';
 
 type Any = any;
 
-/** One attack per class, short ones included: base64 of a short payload is under 16 characters. */
-const ATTACKS: Record<string, string> = {
-  sqli: "1' UNION SELECT password FROM users--",
-  'sqli (short)': '1 OR 1=1',
-  shell: ';cat /etc/passwd',
-  'shell (short)': '$(id)',
-  path: '../../../etc/passwd',
-  xss: '<svg onload=alert(1)>',
-};
-const b64 = (s: string | Uint8Array): string => Buffer.from(s).toString('base64');
 
 interface Outcome {
   ran: boolean;

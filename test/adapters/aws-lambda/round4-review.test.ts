@@ -10,55 +10,12 @@
  *   cost a thrown TextDecoder error each.
  */
 import t from 'tap';
-import { protect } from '../../../adapters/aws-lambda/index';
 import { decodeMimeWords, mimeWordReadings } from '../../../adapters/aws-lambda/normalize';
 import { RequestBlockedError } from '../../../src/errors';
-import * as ev from '../../helpers/lambda-events';
+import { ATTACKS, runLambda, type Run } from '../../helpers/carriers';
 
-type Any = any;
 
-const ATTACKS: Record<string, string> = {
-  sqli: "1' UNION SELECT password FROM users--",
-  'sqli (short)': '1 OR 1=1',
-  shell: ';cat /etc/passwd',
-  'shell (short)': '$(id)',
-  path: '../../../etc/passwd',
-  xss: '<svg onload=alert(1)>',
-};
-
-interface Run {
-  ran: boolean;
-  result: Any;
-  err: unknown;
-  wheres: string[];
-}
-
-async function lambda(event: unknown): Promise<Run> {
-  const wheres: string[] = [];
-  let ran = false;
-  const h = protect(
-    async () => {
-      ran = true;
-      return { statusCode: 200, body: 'ok' };
-    },
-    {
-      sinks: false,
-      denialOfWallet: false,
-      log: (l: string) => {
-        const o = JSON.parse(l) as Any;
-        if (o.action === 'block') for (const f of o.findings ?? []) wheres.push(String(f.path));
-      },
-    },
-  );
-  let result: Any;
-  let err: unknown;
-  try {
-    result = await h(event as Any, ev.lambdaContext({ functionName: 'review' }) as Any);
-  } catch (e) {
-    err = e;
-  }
-  return { ran, result, err, wheres };
-}
+const lambda = (event: unknown): Promise<Run> => runLambda(event, 'review');
 
 // ---- VPC Lattice (shapes written from the documented v1 and v2 event structures) ----
 
