@@ -2,6 +2,7 @@
  * Lambda events to the engine's request model. Shapes are told apart by duck typing on the fields each
  * trigger always carries; anything unrecognized is inspected as a whole, never skipped.
  */
+import { decodeCharset } from '../../src/charset';
 import { flatCopy, forwardedEntries, nullRecord, parseCookieHeader, parseForm, pathSegments, percentDecode } from '../../src/decode';
 import { appendSegment, formatPath } from '../../src/paths';
 import type { InputSource, InspectionRequest } from '../../src/types';
@@ -1070,7 +1071,7 @@ function knownCharset(bytes: Uint8Array, key: string): string | undefined {
     case 'utf7':
     case 'unicode-1-1-utf-7':
     case 'csunicode11utf7':
-      return utf7Text(bytes);
+      return decodeCharset(bytes, 'utf-7');
     case 'utf-16le':
     case 'utf16le':
     case 'ucs-2':
@@ -1136,51 +1137,6 @@ function unitsText(b: Uint8Array, w: 2 | 4, bigEndian: boolean): string {
     if (i === 0 && u === 0xfeff) continue;
     if (w === 2) out += String.fromCharCode(u);
     else out += u > 0x10ffff || (u >= 0xd800 && u <= 0xdfff) ? '\ufffd' : String.fromCodePoint(u);
-  }
-  return out;
-}
-
-/** Base64 value of a character in UTF-7's shifted runs, or -1. */
-function b64Value(c: number): number {
-  if (c >= 65 && c <= 90) return c - 65;
-  if (c >= 97 && c <= 122) return c - 71;
-  if (c >= 48 && c <= 57) return c + 4;
-  if (c === 43) return 62;
-  if (c === 47) return 63;
-  return -1;
-}
-
-/**
- * RFC 2152's UTF-7: `+` opens a run of base64 of UTF-16 big-endian units, closed by any other
- * character (a `-` closing it is dropped); `+-` is `+`. Other bytes are themselves.
- */
-function utf7Text(b: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < b.length; i++) {
-    const c = b[i]!;
-    if (c !== 43) {
-      out += String.fromCharCode(c);
-      continue;
-    }
-    if (b[i + 1] === 45) {
-      out += '+';
-      i++;
-      continue;
-    }
-    let bits = 0;
-    let nbits = 0;
-    let j = i + 1;
-    for (; j < b.length; j++) {
-      const v = b64Value(b[j]!);
-      if (v < 0) break;
-      bits = ((bits << 6) | v) & 0xffffff;
-      nbits += 6;
-      if (nbits >= 16) {
-        nbits -= 16;
-        out += String.fromCharCode((bits >> nbits) & 0xffff);
-      }
-    }
-    i = j < b.length && b[j] === 45 ? j : j - 1;
   }
   return out;
 }
