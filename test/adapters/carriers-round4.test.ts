@@ -16,7 +16,7 @@ import { invokeAsWorker } from '../helpers/azure-worker';
 import t from 'tap';
 import { decodeMimeWords } from '../../adapters/aws-lambda/normalize';
 import { protect as protectAzure, RequestBlockedError } from '../../adapters/azure-functions/index';
-import { ATTACKS, b64, runLambda, type Run } from '../helpers/carriers';
+import { ATTACKS, b64, runLambda, unblocked, type Run } from '../helpers/carriers';
 
 type Any = any;
 
@@ -147,14 +147,7 @@ t.test('Lambda: every carrier of this round, each attack class, through the real
     ['VPC Lattice v2: base64 body', (a) => lattice2({ method: 'POST', body: b64(a), isBase64Encoded: true }), 'body'],
     ['VPC Lattice v2: base64 form body', (a) => lattice2({ method: 'POST', headers: { 'content-type': ['application/x-www-form-urlencoded'] }, body: b64(`q=${plusEncoded(a)}`), isBase64Encoded: true }), 'body'],
   ];
-  const passed: string[] = [];
-  for (const [field, build, where] of CASES) {
-    for (const [cls, attack] of Object.entries(ATTACKS)) {
-      const r = await lambda(build(attack));
-      if (!stopped(r)) passed.push(`${field} / ${cls}`);
-      else if (!r.wheres.some((w) => w.startsWith(where))) passed.push(`${field} / ${cls}: found at ${r.wheres.join(', ')}, not ${where}`);
-    }
-  }
+  const passed = await unblocked(CASES, lambda, stopped);
   t.same(passed, [], `${CASES.length} carriers x ${Object.keys(ATTACKS).length} attacks: each blocked where it sits`);
 });
 
@@ -180,14 +173,7 @@ t.test('Lambda: EventBridge Pipes batches, each record read as its own trigger r
     ['RabbitMQ header bytes', (a) => pipeMq({ basicProperties: { headers: { tenant: { bytes: [...Buffer.from(a)] } } } }), 'event[0].basicProperties.headers'],
     ['SQS binary attribute', (a) => pipeSqs(b64(a)), 'event[0].messageAttributes.blob.binaryValue'],
   ];
-  const passed: string[] = [];
-  for (const [field, build, where] of CASES) {
-    for (const [cls, attack] of Object.entries(ATTACKS)) {
-      const r = await lambda(build(attack));
-      if (!stopped(r)) passed.push(`${field} / ${cls}`);
-      else if (!r.wheres.some((w) => w.startsWith(where))) passed.push(`${field} / ${cls}: found at ${r.wheres.join(', ')}, not ${where}`);
-    }
-  }
+  const passed = await unblocked(CASES, lambda, stopped);
   t.same(passed, [], `${CASES.length} fields x ${Object.keys(ATTACKS).length} attacks: each blocked where it sits`);
   for (const [name, event] of [
     ['Kinesis', pipeKinesis(b64('{"orderId":"A-2","total":12.5}'))],

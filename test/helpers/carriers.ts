@@ -56,3 +56,19 @@ export async function runLambda(event: unknown, functionName: string, batch = fa
   }
   return { ran, result, err, wheres };
 }
+
+/**
+ * Every case with every attack: the ones that were not blocked, or blocked with no finding under the
+ * case's `where` (a path prefix). Empty when each attack was blocked where it sits.
+ */
+export async function unblocked(cases: Array<[string, (attack: string) => unknown, string]>, invoke: (event: unknown) => Promise<Run>, blocked: (r: Run) => boolean): Promise<string[]> {
+  const passed: string[] = [];
+  for (const [field, build, where] of cases) {
+    for (const [cls, attack] of Object.entries(ATTACKS)) {
+      const r = await invoke(build(attack));
+      if (!blocked(r)) passed.push(`${field} / ${cls}`);
+      else if (!r.wheres.some((w) => w.startsWith(where))) passed.push(`${field} / ${cls}: found at ${r.wheres.join(', ')}, not ${where}`);
+    }
+  }
+  return passed;
+}
