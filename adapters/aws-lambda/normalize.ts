@@ -536,11 +536,16 @@ function normalizeAlb(e: Obj): Normalized {
 const LATTICE_V1_READ: ReadonlySet<string> = new Set(['raw_path', 'headers', 'query_string_parameters', 'body']);
 const LATTICE_V2_READ: ReadonlySet<string> = new Set(['version', 'path', 'headers', 'queryStringParameters', 'body']);
 /**
- * Members of a v2 `requestContext` that Lattice sets: the ARNs, region and time, and `identity` (the
- * caller's IAM or Roles Anywhere identity as Lattice verified it; API Gateway's `authorizer.iam` is not
- * read either). Any other member (none on a real event) is read.
+ * Members of a v2 `requestContext` that Lattice sets: the ARNs, region and time. Any other member
+ * (none on a real event) is read, and so is `identity`: Lattice verified who called, but the caller
+ * chose parts of it (`sessionName` is the RoleSessionName of its AssumeRole, `x509SubjectCn` and
+ * the `x509San*` names come from its certificate request where the CA copies them, as ACM PCA and
+ * most internal CAs do), a handler reads them to name a tenant or a workload, and a direct
+ * invocation that borrows the v2 shape could put anything there (`{ identity: { principal:
+ * "1' or '1'='1" } }` reached the handler). Real identities (ARNs, `AWS_IAM`, SSO session names,
+ * SPIFFE URIs) make no finding at paranoia 1 or 2.
  */
-const LATTICE_CONTEXT: ReadonlySet<string> = new Set(['serviceNetworkArn', 'serviceArn', 'targetGroupArn', 'identity', 'region', 'timeEpoch']);
+const LATTICE_CONTEXT: ReadonlySet<string> = new Set(['serviceNetworkArn', 'serviceArn', 'targetGroupArn', 'region', 'timeEpoch']);
 
 /** Whether `e[k]` is a member the HTTP reading of a Lattice event covers, and in the form Lattice sends it. */
 function latticeOwn(e: Obj, k: string, v2: boolean): boolean {

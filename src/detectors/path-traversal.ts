@@ -661,6 +661,11 @@ const CROWN_STRINGS = [
   'proc/self/',
   // Anything under /proc is the process's own memory, environment or the host's network tables.
   '/proc/',
+  // The process's own descriptors under their /dev names (links into /proc/self/fd): read as a
+  // file, `/dev/stdin` and `/dev/fd/0` block the event loop on an open pipe until the function
+  // times out; read as a script (`x;. /dev/stdin`), they run what is piped in.
+  'dev/fd/',
+  'dev/stdin',
   '.ssh/id_',
   '.aws/credentials',
   'system32/drivers/etc/hosts',

@@ -179,6 +179,8 @@ const QUIET_ALONE: ReadonlySet<string> = new Set([
  * variable-command test.
  */
 const DECL_BUILTINS: ReadonlySet<string> = new Set(['declare', 'local', 'typeset', 'readonly', 'export']);
+/** Builtins that assign the variables they name from their input (`x;mapfile a<<<id;${a[0]}`, `read a`). */
+const READ_BUILTINS: ReadonlySet<string> = new Set(['read', 'mapfile', 'readarray']);
 
 /** Reserved words that cannot start `if`'s LIST (`call me;if then`: prose, and in sh a syntax error). */
 const CLOSING_WORDS: ReadonlySet<string> = new Set(['then', 'do', 'done', 'else', 'fi', 'esac', 'elif']);
@@ -865,6 +867,10 @@ class Pass {
   private interpFlag = false;
   private echoShell = false;
   private special = 0; // 1 = FOR, 2 = IF
+  /** sh `for NAME in …`: NAME, between its word and `in` (specialWord stage 5). */
+  private forName = '';
+  /** `trap ARG SIGNAL…`: ARG, the command the shell runs on the signal, when it names one. */
+  private trapCmd = '';
   private stage = 0;
   /** The record is `$0` (the shell's name, or a price): a finding only with code to run (finalize). */
   private dollarZero = false;
@@ -1104,7 +1110,7 @@ class Pass {
       this.args, this.kv, this.interpFlag, this.echoShell, this.special, this.stage, this.dollarZero, this.pipeFromCmd,
       this.lastSepKind, this.psDepth, this.psFrom, this.psWords, this.psFirst, this.psConcat, this.psPieces, this.psBroken,
       this.prevType, this.prevWordNorm, this.prevWordWasCmd, this.callName, this.callStage, this.fdName, this.fdStage, this.funcName,
-      this.funcKw, this.declRecord, this.setPos, this.caseStage,
+      this.funcKw, this.declRecord, this.setPos, this.caseStage, this.forName, this.trapCmd,
       // (assigned only grows, by push: its length says whether it changed.)
       this.assigned.length, this.subOpenGlued, this.subOpenIndex, this.subKind, this.redirPending, this.redirAtStart,
       this.prevSubNested, this.subOpenStart, this.subOpenEnd, this.subOpenKind,
@@ -1276,6 +1282,34 @@ class Pass {
       this.report('powershell', 'A PowerShell $env: variable is read as a statement of its own', H);
       return;
     }
+    // `"$a"`, `"$@"`: a double-quoted expansion runs as the command just as a bare one does (no word
+    // splitting, same command), so one of a variable the value assigned (`x;a=id;"$a"`, `x;set -- id;
+    // "$@"`) is a variable command too. Other quoted expansions (`"$HOME"`) are left to the rules below.
+    if (norm.length === 0 && (flags & W_VAR) !== 0 && (flags & W_QUOTED) !== 0 && lx.firstVar.length > 0 && this.assigned.indexOf(lx.firstVar) >= 0) {
+      this.report('variable-command', `A variable assigned earlier in the value ("$${short(lx.firstVar)}") is run as a command`, H);
+      return;
+    }
+    // `eval '$a'`, `eval \$a`: eval reads its argument as shell code again, so an expansion kept
+    // from the first reading by quotes or a backslash happens then, as `eval $a` would. Read as that
+    // (a variable command when the value assigned it; otherwise eval's own record decides, as for
+    // `x;eval $a`). O(1): the word's first characters.
+    if (
+      this.prefixRecord &&
+      this.active &&
+      this.nameLower === 'eval' &&
+      // (No W_VAR with a `$` leading the text: the first reading kept it literal.)
+      (flags & W_VAR) === 0 &&
+      norm.charCodeAt(0) === 36 &&
+      isVarLead(norm.charCodeAt(1))
+    ) {
+      const v = quotedVarName(norm);
+      if (v.length > 0 && this.assigned.indexOf(v) >= 0) {
+        this.report('variable-command', `A variable assigned earlier in the value ($${short(v)}) is run as a command by eval`, H);
+        return;
+      }
+      this.obfPrefix = true;
+      return;
+    }
     // A word made only of expansions: $CMD, ${c}, $a.
     if (norm.length === 0 && (flags & W_VAR) !== 0 && (flags & W_QUOTED) === 0) {
       const v = lx.firstVar;
@@ -1338,6 +1372,10 @@ class Pass {
       }
     }
 
+    // `. FILE` is sh's `source FILE` (`x;. /dev/stdin`, `x;. /tmp/x.sh`): read as `source` when a
+    // path follows (`/`, `./`, `../`, `~/`), so `x;. thanks` stays text; PowerShell's `. (…)` and
+    // `. $sb` keep their own readings (psOpen, prevWordNorm is still `.`). O(1) look-ahead.
+    if (flags === W_UNQUOTED && norm === '.' && dotSourcePath(lx.s, lx.end)) norm = 'source';
     let cls = 0;
     let sys = false;
     const lower = norm.toLowerCase();
@@ -1471,6 +1509,12 @@ class Pass {
    */
   private declArg(norm: string, flags: number): void {
     if (this.assigned.length >= 16) return;
+    if (READ_BUILTINS.has(this.nameLower)) {
+      // Their names are plain words (options start with `-`; `-d`, `-u` take a value, kept as a name:
+      // harmless, a name that is never run).
+      if (norm.charCodeAt(0) !== 45 && isShellName(norm)) this.assigned.push(norm);
+      return;
+    }
     if (this.nameLower !== 'set') {
       if ((flags & W_ASSIGN) !== 0) this.assigned.push(this.lx.assignName);
       return;
@@ -1487,7 +1531,7 @@ class Pass {
     this.active = true;
     this.name = name;
     this.nameLower = name.toLowerCase();
-    this.declRecord = this.nameLower === 'set' || DECL_BUILTINS.has(this.nameLower);
+    this.declRecord = this.nameLower === 'set' || DECL_BUILTINS.has(this.nameLower) || READ_BUILTINS.has(this.nameLower);
     this.lastCmdName = name;
     this.cls = cls;
     this.sys = sys;
@@ -1507,6 +1551,8 @@ class Pass {
     this.echoShell = false;
     this.special = 0;
     this.stage = 0;
+    this.forName = '';
+    this.trapCmd = '';
     this.dollarZero = false;
     this.cmdPos = false;
     this.prevWordWasCmd = true;
@@ -1519,6 +1565,20 @@ class Pass {
   private onArgWord(norm: string, flags: number): void {
     if (!this.active) return;
     this.args++;
+    // `: ${a:=id}`, `echo ${a=id}`: the expansion assigns its default to an unset variable.
+    if ((flags & W_VAR) !== 0 && this.assigned.length < 16) {
+      const v = defaultAssigned(this.lx.s, this.lx.start, this.lx.end);
+      if (v !== '') this.assigned.push(v);
+    }
+    if (this.nameLower === 'trap') {
+      // `trap id EXIT`, `trap 'curl …' 0`: the shell runs the first argument when the signal comes
+      // (EXIT: when the script ends, right after). A command name there is a command run.
+      if (this.args === 1) this.trapCmd = lookupName(firstWordOf(norm)) !== 0 ? norm : '';
+      else if (this.trapCmd !== '' && isSignalSpec(norm)) {
+        this.report('command-chain', `trap runs the command '${short(this.trapCmd)}' on a signal`, H);
+        return;
+      }
+    }
     if (this.declRecord) this.declArg(norm, flags);
     if (this.caseStage === 1 || this.caseStage === 2) this.caseStage = this.caseStage === 1 ? 2 : norm === 'in' ? 3 : 0;
     if (this.cls === 0 && this.special === 0) {
@@ -1597,6 +1657,17 @@ class Pass {
   private specialWord(norm: string): void {
     const lower = norm.toLowerCase();
     if (this.special === 1) {
+      if (this.stage === 5) {
+        // sh `for a in id; do $a; done`: the loop assigns NAME each word after `in` (variable-command).
+        if (lower === 'in' && this.assigned.length < 16) this.assigned.push(this.forName);
+        this.special = 0;
+        return;
+      }
+      if (this.stage === 0 && this.args === 1 && isShellName(norm)) {
+        this.forName = norm;
+        this.stage = 5;
+        return;
+      }
       if (this.stage === 0) {
         if (lower.charCodeAt(0) === 37) this.stage = 1;
         else if (!(lower.charCodeAt(0) === 47 || lower.indexOf('=') >= 0 || this.args <= 3)) this.special = 0;
@@ -2932,6 +3003,107 @@ function plainClean(value: string): boolean {
   if (e === n || e === 0 || e > 40) return true;
   if (!may && rs !== -1 && alphaEnd > rs && runMayName(value, rs, e, alphaEnd, NaN)) may = true;
   return !may;
+}
+
+/**
+ * A lone `.` word after a separator or blank, then a path (`x;. /dev/stdin`): sh's `source`, which
+ * mayFind does not name (it looks for command names). Native searches for `. `; each hit is O(1),
+ * the search resumes after it: linear.
+ */
+function loneDotSource(v: string): boolean {
+  for (let i = v.indexOf('. '); i !== -1; i = v.indexOf('. ', i + 2)) {
+    const b = i === 0 ? 32 : v.charCodeAt(i - 1);
+    if ((b === 32 || b === 9 || b === 59 || b === 38 || b === 124 || b === 10 || b === 40 || b === 123 || b === 96) && dotSourcePath(v, i + 1)) return true;
+  }
+  return false;
+}
+
+/** A shell variable name: a letter or `_`, then letters, digits, `_` (at most 32). */
+function isShellName(w: string): boolean {
+  if (w.length === 0 || w.length > 32) return false;
+  for (let i = 0; i < w.length; i++) {
+    const c = w.charCodeAt(i);
+    const alpha = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    if (!alpha && !(i > 0 && c >= 48 && c <= 57)) return false;
+  }
+  return true;
+}
+
+/**
+ * The variable a `${NAME:=word}` or `${NAME=word}` expansion in s[a, b) assigns, or ''. Reads the
+ * first `${` among the word's first 64 characters only, at most 40 characters after it: O(1) per
+ * word (no search past the word: a value of many `$a` words would rescan its rest each time).
+ */
+function defaultAssigned(s: string, a: number, b: number): string {
+  let p = -1;
+  for (let i = a, e = Math.min(b, a + 64) - 1; i < e; i++) {
+    if (s.charCodeAt(i) === 36 && s.charCodeAt(i + 1) === 123) {
+      p = i;
+      break;
+    }
+  }
+  if (p === -1) return '';
+  let k = p + 2;
+  while (k < b && k - p < 40 && (isAlnum(s.charCodeAt(k)) || s.charCodeAt(k) === 95)) k++;
+  if (k === p + 2) return '';
+  const name = s.slice(p + 2, k);
+  if (s.charCodeAt(k) === 58) k++;
+  return s.charCodeAt(k) === 61 && isShellName(name) ? name : '';
+}
+
+/** The text of `w` up to its first blank (a trap's command line). */
+function firstWordOf(w: string): string {
+  const sp = w.indexOf(' ');
+  return sp === -1 ? w : w.slice(0, sp);
+}
+
+/**
+ * A trap's signal operand as scripts write it: `0`, EXIT (any case), or a signal name in capitals or
+ * after SIG (`TERM`, `SIGINT`, `sigint`). Prose after a separator (`mouse; trap set 2`, `trap date
+ * term`) is not read as one.
+ */
+function isSignalSpec(w: string): boolean {
+  if (w === '0') return true;
+  if (w.length < 3 || w.length > 10) return false;
+  const u = w.toUpperCase();
+  if (u === 'EXIT') return true;
+  if (u.startsWith('SIG')) return SIGNALS.has(u.slice(3));
+  return w === u && SIGNALS.has(u);
+}
+const SIGNALS: ReadonlySet<string> = new Set(['EXIT', 'ERR', 'DEBUG', 'RETURN', 'HUP', 'INT', 'QUIT', 'TERM', 'KILL', 'USR1', 'USR2', 'PIPE', 'ALRM', 'CHLD', 'CONT', 'STOP', 'TSTP', 'WINCH']);
+
+/** After `.` at `from`: blanks (at most 8), then a path: `/`, `./`, `../` or `~/`. */
+function dotSourcePath(s: string, from: number): boolean {
+  let i = from;
+  const c0 = s.charCodeAt(i);
+  if (c0 !== 32 && c0 !== 9) return false;
+  while (i < s.length && i - from < 8 && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+  const c = s.charCodeAt(i);
+  if (c === 47) return true;
+  if (c === 126) return s.charCodeAt(i + 1) === 47;
+  if (c !== 46) return false;
+  const d = s.charCodeAt(i + 1);
+  return d === 47 || (d === 46 && s.charCodeAt(i + 2) === 47);
+}
+
+/** A character that can follow `$` to start an expansion read here: a name, a digit, `{`, `@`, `*`. */
+function isVarLead(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 123 || c === 64 || c === 42;
+}
+
+/** The variable name of `$name`, `${name}`, `$1`, `$@` at the start of `w` (at most 32 characters read), or ''. */
+function quotedVarName(w: string): string {
+  let i = 1;
+  if (w.charCodeAt(1) === 123) i = 2;
+  const c = w.charCodeAt(i);
+  if (c === 64 || c === 42 || (c >= 48 && c <= 57)) return w.charAt(i);
+  const a = i;
+  while (i < w.length && i - a < 32) {
+    const d = w.charCodeAt(i);
+    if (!((d >= 65 && d <= 90) || (d >= 97 && d <= 122) || (d >= 48 && d <= 57) || d === 95)) break;
+    i++;
+  }
+  return w.slice(a, i);
 }
 
 /**
@@ -5013,7 +5185,12 @@ function detect(value: string, pf: number, plainPct: boolean): Detection | undef
     // pass. Only with a separator (P_SEP): without one the passes read a `%` word cheaply (the
     // lexer's capped runs: 1 MB of `%25` or `%41%42x` is one word), cheaper than the walk here.
     const pct = (pf & P_PCT) !== 0;
-    if ((pf & P_SPN) === 0 && (!pct || ((pf & P_SEP) !== 0 && pctInert(value))) && !mayFind(value, 0, n, (pf & (P_SQ | P_DQ)) === 0 ? BSL_BARE : BSL_QUOTED, true, pct)) {
+    if (
+      (pf & P_SPN) === 0 &&
+      (!pct || ((pf & P_SEP) !== 0 && pctInert(value))) &&
+      !mayFind(value, 0, n, (pf & (P_SQ | P_DQ)) === 0 ? BSL_BARE : BSL_QUOTED, true, pct) &&
+      !((pf & P_SEP) !== 0 && loneDotSource(value))
+    ) {
       return undefined;
     }
   }

@@ -491,6 +491,11 @@ class Walker {
   private lastWord = '';
   private lastOpenStrQuote = 0;
   private lastStart = 0;
+  /**
+   * The last string literal is the pattern of GLOB, REGEXP, RLIKE or PostgreSQL's `~`, `~*`, `!~`,
+   * `!~*` (its wildcards `*`, `?`, `[…]`, `^`, `$`, `+`… are plain text there, see plainTail).
+   */
+  private lastStrPattern = false;
   private endState = S_DEAD;
   private endDepth = 0;
   /** End of the last valid token (the breakout quote position + 1 before any). */
@@ -593,6 +598,7 @@ class Walker {
     this.lastKind = T_EOF;
     this.lastWord = '';
     this.lastOpenStrQuote = this.lastStart = 0;
+    this.lastStrPattern = false;
     this.endState = S_DEAD;
     this.endDepth = 0;
     this.lastEnd = start;
@@ -878,6 +884,20 @@ class Walker {
       if (x !== y) return false;
     }
     return true;
+  }
+
+  /**
+   * The token before the string literal at `at` is a pattern operator: GLOB, REGEXP, RLIKE, or `~`,
+   * `~*`, `!~`, `!~*`. O(1): the previous word, or at most 18 characters read back.
+   */
+  private patternBefore(at: number): boolean {
+    // The operator read back from the literal's quote (blanks skipped, at most 16): `~` or `~*`
+    // (`!~`, `!~*` end the same way). Operator runs may be read by opChain, which keeps no token kind.
+    let i = at - 1;
+    while (i >= 0 && at - i <= 16 && isSpace(this.s.charCodeAt(i))) i--;
+    if (this.s.charCodeAt(i) === 42) i--;
+    if (this.s.charCodeAt(i) === 126) return true;
+    return this.lastKind === T_WORD && (this.lastWord === 'glob' || this.lastWord === 'regexp' || this.lastWord === 'rlike');
   }
 
   /** Ends the current segment at the current depth and records what it was. */
@@ -1644,6 +1664,10 @@ class Walker {
       complete &&
       (this.quote === Q_NONE ||
         endComment ||
+        // A `;` ends the statement before the application's quote: SQLite's exec (better-sqlite3
+        // `db.exec`, sqlite3 `exec`) and MySQL multi-statement connections run it before the stray
+        // quote fails to parse (`x'=0;` in `DELETE … WHERE name = '…'` deletes every row).
+        (this.lastKind === T_SEMI && this.quote !== Q_NONE) ||
         (this.lastKind === T_STR && this.lastOpenStrQuote === this.quote && !this.quotesOnly(this.lastStart + 1, this.s.length)));
     return {
       feats,
@@ -1659,7 +1683,7 @@ class Walker {
       valid: this.valid,
       dangling: this.endState === S_OPERAND,
       unclosed: this.endDepth > 0,
-      tailPlain: endOk && (endComment || this.quote === Q_NONE || plainTail(this.s, this.lastStart + 1)),
+      tailPlain: endOk && (endComment || this.quote === Q_NONE || plainTail(this.s, this.lastStart + 1, this.lastStrPattern)),
       semiEnd: complete && this.onlyParens && this.quote !== Q_NONE && this.lastKind === T_SEMI,
       closes: this.appCloses,
       constExpr: this.fr(0).allConst === 1,
@@ -1802,7 +1826,10 @@ class Walker {
           ),
         );
         if (t.closed && (this.s.charCodeAt(t.start + 1) === 123 || this.s.charCodeAt(t.start + 1) === 91)) this.feats2 |= G_JSONLIT;
-        if (this.lastWord === 'like' && isAllPercent(this.s, t.start + 1, t.closed ? t.end - 1 : t.end)) this.fr(this.d()).segLikeAll = 1;
+        // `LIKE '%'` and SQLite's `GLOB '*'` match every row (GLOB's wildcard is `*`: `x' glob '*` is
+        // `(name = 'x') GLOB '*'`, true for every row in SQLite).
+        this.lastStrPattern = this.patternBefore(t.start);
+        if ((this.lastWord === 'like' && isAllChar(this.s, t.start + 1, t.closed ? t.end - 1 : t.end, 37)) || (this.lastWord === 'glob' && isAllChar(this.s, t.start + 1, t.closed ? t.end - 1 : t.end, 42))) this.fr(this.d()).segLikeAll = 1;
         if (t.closed) this.fr(this.d()).valuesStr = 1;
         this.atom(true, t.quote === 3 ? -1 : t.start + 1, t.closed ? t.end - 1 : t.end, 2);
         this.toOperator();
@@ -2532,8 +2559,9 @@ class Walker {
   private onIs(t: SqlToken): boolean {
     // SQLite's IS compares any two values (`x IS 0`, `' is 0.0 = '`): after a breakout, a number after
     // IS is its right operand. Not in bare text (`SHELL IS 65 AND 35 POLY`: a product line), and words
-    // still have to be NULL/TRUE/FALSE/NOT…: `is done` is prose.
-    if (t.kind === T_NUM && this.quote !== Q_NONE) {
+    // still have to be NULL/TRUE/FALSE/NOT…: `is done` is prose. A literal too (`x' is not 'y`:
+    // `(name = 'x') IS NOT 'y'`, true for every row in SQLite).
+    if ((t.kind === T_NUM || t.kind === T_STR) && this.quote !== Q_NONE) {
       this.state = S_OPERAND;
       return this.onOperand(t);
     }
@@ -3367,19 +3395,135 @@ function bareTailComment(s: string): boolean {
 }
 
 /**
- * The value ends in MySQL's `#` comment with nothing after it (blanks aside), glued to the operand
- * before it (`' or id#`, `1 or 1#`): what `--` is to bareTailComment. A hashtag has its tag after
- * the `#`; `##`, `#` after a blank or a symbol (`5 #`) and after a one-letter word (`Java' or C#`,
- * `F#`: language names, unless `word1`: the numeric rule's operand is a number, `1 or 1#`) are left
- * out. O(1).
+ * The value ends in MySQL's `#` comment with nothing after it (blanks aside), after the operand
+ * before it (`' or id#`, `' or id #`, `1 or 1#`): what `--` is to bareTailComment. A hashtag has its
+ * tag after the `#`; `##`, `#` after a symbol and after a one-letter word (`Java' or C#`, `F#`:
+ * language names, unless `word1`: the numeric rule's operand is a number, `1 or 1#`) are left out.
+ * Up to 8 blanks between the operand and the `#` (MySQL reads them as nothing), except for the
+ * numeric rule (`word1`: `1 or 2 #` stays a choice in prose). `end` = 59 asks the same of a final
+ * `;`. O(1).
  */
-function bareTailHash(s: string, word1 = false): boolean {
+function bareTailHash(s: string, word1 = false, end = 35): boolean {
   let e = s.length;
   while (e > 0 && s.length - e < 16 && isSpace(s.charCodeAt(e - 1))) e--;
-  if (e < 2 || s.charCodeAt(e - 1) !== 35) return false;
+  if (e < 2 || s.charCodeAt(e - 1) !== end) return false;
+  // Blanks between the operand and the `#` change nothing in MySQL (`' or id #` is `name='' or id`):
+  // the `#` must still be the last character; a hashtag after it (`x' or y #sale`) is text.
+  if (!word1) {
+    e--;
+    for (let k = 0; e > 1 && k < 8 && isSpace(s.charCodeAt(e - 1)); k++) e--;
+    e++;
+  }
   const c = s.charCodeAt(e - 2);
   if (c === 41) return true;
   return isAsciiWordChar(c) && (word1 || (e >= 3 && isAsciiWordChar(s.charCodeAt(e - 3))));
+}
+
+/** The end of a run of decimal digits from `p` (with one `.`), or `p` when there is none. */
+function digitsEnd(s: string, p: number): number {
+  let e = p;
+  let dot = false;
+  while (e < s.length && e - p < 24) {
+    const c = s.charCodeAt(e);
+    if (c === 46 && !dot) dot = true;
+    else if (!isDigitCode(c)) break;
+    e++;
+  }
+  return e;
+}
+
+/**
+ * The whole value is `N OR M` (or `||`) in a numeric context with no comment, in a shape prose does
+ * not write: the same number twice (`1 or 1`, `7 || 7`, `1 or 1.0`; `1 or 2` is a choice in a
+ * sentence and stays quiet), a NOT (`1 or not 0`), a constant written as code (`1 or 0x31`,
+ * `1 or 1e0`, `1 or .5`), or a LIMIT n, ORDER BY n or GROUP BY n clause after it (`1 or 2 limit 1`;
+ * a name there only after the same number twice: `1 or 2 order by tomorrow` may be a sentence).
+ * `id = 1 or 1` matches every row in every dialect. Nothing but blanks may surround the parts; a
+ * final `#` or `;` is allowed. Reads at most 96 characters; called only for a value the walker found
+ * to be a number followed by a logical operator. The right operand must be true (`1 or 0`, `1 or not
+ * 5` add nothing).
+ */
+function numOrNum(s: string): boolean {
+  if (s.length > 96) return false;
+  // A final `#` (`1 or 1 #`: MySQL's comment, with nothing in it) or `;` (`1 or 1;`: the statement's
+  // end) changes nothing.
+  let n = s.length;
+  while (n > 0 && isSpace(s.charCodeAt(n - 1))) n--;
+  if (s.charCodeAt(n - 1) === 35 || s.charCodeAt(n - 1) === 59) n--;
+  while (n > 0 && isSpace(s.charCodeAt(n - 1))) n--;
+  let p = firstNonSpaceAt(s, 0);
+  if (s.charCodeAt(p) === 45) p++;
+  const a = p;
+  p = digitsEnd(s, p);
+  if (p === a) return false;
+  const aEnd = p;
+  p = firstNonSpaceAt(s, p);
+  if (s.charCodeAt(p) === 124 && s.charCodeAt(p + 1) === 124) p += 2;
+  else if ((s.charCodeAt(p) | 0x20) === 111 && (s.charCodeAt(p + 1) | 0x20) === 114 && isSpace(s.charCodeAt(p + 2))) p += 2;
+  else return false;
+  p = firstNonSpaceAt(s, p);
+  let code = false;
+  let not = false;
+  if ((s.charCodeAt(p) | 0x20) === 110 && (s.charCodeAt(p + 1) | 0x20) === 111 && (s.charCodeAt(p + 2) | 0x20) === 116 && isSpace(s.charCodeAt(p + 3))) {
+    code = not = true;
+    p = firstNonSpaceAt(s, p + 3);
+  }
+  const b = p;
+  let nonZero = false;
+  if (s.charCodeAt(p) === 48 && (s.charCodeAt(p + 1) | 0x20) === 120) {
+    // 0x31: hexadecimal.
+    p += 2;
+    while (p < n && p - b < 24 && PCLASS[s.charCodeAt(p)] !== PC_SPACE) {
+      const c = s.charCodeAt(p) | 0x20;
+      if (!(isDigitCode(c) || (c >= 97 && c <= 102))) return false;
+      if (c !== 48) nonZero = true;
+      p++;
+    }
+    if (p === b + 2) return false;
+    code = true;
+  } else {
+    if (s.charCodeAt(p) === 46) code = true;
+    p = digitsEnd(s, p);
+    if (p === b) return false;
+    for (let i = b; i < p; i++) if (s.charCodeAt(i) >= 49 && s.charCodeAt(i) <= 57) nonZero = true;
+    if ((s.charCodeAt(p) | 0x20) === 101 && isDigitCode(s.charCodeAt(p + 1))) {
+      code = true;
+      p = digitsEnd(s, p + 1);
+    }
+  }
+  if (p < n && !isSpace(s.charCodeAt(p))) return false;
+  const bEnd = p;
+  let clauseName = false;
+  p = firstNonSpaceAt(s, p);
+  if (p < n) {
+    // A LIMIT n, ORDER BY or GROUP BY n|name clause, and nothing after it.
+    const w = plainWordEnd(s, p);
+    if (w < 0) return false;
+    const word = s.slice(p, w).toLowerCase();
+    p = firstNonSpaceAt(s, w);
+    if (word === 'order' || word === 'group') {
+      const by = plainWordEnd(s, p);
+      if (by < 0 || s.slice(p, by).toLowerCase() !== 'by') return false;
+      p = firstNonSpaceAt(s, by);
+      let e = p;
+      while (e < n && isAsciiWordChar(s.charCodeAt(e))) e++;
+      if (e === p) return false;
+      // `order by 1` is code; `1 or 2 order by tomorrow` may be a sentence: a name there needs the
+      // same number twice before it (`1 or 1 order by id`).
+      if (digitsEnd(s, p) !== e) clauseName = true;
+      p = firstNonSpaceAt(s, e);
+    } else if (word === 'limit') {
+      const e = digitsEnd(s, p);
+      if (e === p) return false;
+      p = firstNonSpaceAt(s, e);
+    } else return false;
+    if (p < n) return false;
+    code = !clauseName || code;
+  }
+  // The right operand must be true (`not 0`, a non-zero number): `1 or 0` adds nothing.
+  if (not === nonZero) return false;
+  // The same number (`1 or 1`, `1 or 1.0`, `7 or 07`): compared as numbers, both at most 24 digits.
+  return code || Number(s.slice(a, aEnd)) === Number(s.slice(b, bEnd));
 }
 
 /** Conditional builtins: a constant comparison as their first argument is a boolean-blind probe. */
@@ -3417,10 +3561,15 @@ function shortRest(s: string, from: number): boolean {
  * tab, LF or CR counts as a space: MySQL and SQLite read `'\t1'` as 1 and PostgreSQL `'\n1'` as true
  * like `' 1'` (`admin' or '<TAB>1` was medium where `admin' or ' 1` is high).
  */
-function plainTail(s: string, from: number): boolean {
+function plainTail(s: string, from: number, pattern: boolean): boolean {
   if (s.length - from > 24) return false;
   for (let i = from; i < s.length; i++) {
     const c = s.charCodeAt(i);
+    // A pattern operator's wildcards (GLOB's `*`, `?`, `[…]`: its `%` and `_`; a regular
+    // expression's `*`, `+`, `?`, `^`, `$`, `[…]`, `(…)`, `|`, `{…}`, `\`) are plain in its pattern
+    // (`x' glob '*`: SQLite matches the comparison's 0 or 1 against it; `x' or name regexp '.*`,
+    // `~ '.*`: every row in MySQL and PostgreSQL); after any other word they stay code punctuation.
+    if (pattern && c < 128 && PATTERN_CHARS[c] === 1) continue;
     if (c !== 9 && c !== 10 && c !== 13 && !plainText(s, i, i + 1)) return false;
   }
   return true;
@@ -3471,9 +3620,16 @@ function oddCase(s: string, a: number, b: number): boolean {
   return (upper && lower) || (upper && c0 >= 97 && c0 <= 122);
 }
 
-function isAllPercent(s: string, a: number, b: number): boolean {
+/** Wildcard and regular-expression characters plainTail accepts in a pattern operator's literal. */
+const PATTERN_CHARS = new Uint8Array(128);
+(() => {
+  for (const ch of '*?[]^$+()|{}\\') PATTERN_CHARS[ch.charCodeAt(0)] = 1;
+})();
+
+/** `s[a, b)` is 1 to 8 of the character `ch` (`%` for LIKE, `*` for GLOB): a pattern that matches any text. */
+function isAllChar(s: string, a: number, b: number, ch: number): boolean {
   if (b <= a || b - a > 8) return false;
-  for (let i = a; i < b; i++) if (s.charCodeAt(i) !== 37) return false;
+  for (let i = a; i < b; i++) if (s.charCodeAt(i) !== ch) return false;
   return true;
 }
 
@@ -4862,11 +5018,12 @@ function judge(w: Walk, s: string, quote: number, lit: Lit, parenStart: boolean,
       // application's own quote closes. Double quotes are left out: product searches quote phrases.
       return { rule: 'sqli.expression', reason: `An operator joins the closed literal to another literal${ctx}.`, confidence: 'high' };
     }
-    if (g & G_LOGICFIRST && quote !== Q_BACKTICK && (lit.word || lit.blank) && !w.broken && bareTailHash(s) && !hasQuoteAfter(s, lit.end + 1, quote)) {
+    if (g & G_LOGICFIRST && quote !== Q_BACKTICK && (lit.word || lit.blank) && !w.broken && (bareTailHash(s) || (w.endOk && bareTailHash(s, false, 59))) && !hasQuoteAfter(s, lit.end + 1, quote)) {
       // As `a'or?--` above, with MySQL's `#` for `--`: AND/OR right after the only quote, a complete
       // expression, and `#` glued to its last operand with nothing after it (`' or id#`: `name='' or id`
       // matches every row with a non-zero id). Asked after the rules above, whose findings keep
-      // their names (`' or 1#` is a tautology).
+      // their names (`' or 1#` is a tautology). A `;` there ends the statement for SQLite's exec and
+      // MySQL multi-statements (`x' or id;`, see endOk).
       return { rule: 'sqli.comment', reason: `A logical operator follows the closed literal and a comment truncates the query${ctx}.`, confidence: 'high' };
     }
     if (w.trunc) {
@@ -4908,6 +5065,8 @@ function judge(w: Walk, s: string, quote: number, lit: Lit, parenStart: boolean,
     if (g & G_NUMLOGIC && f & F_LOGIC_OR_LIT && w.endComment && !w.broken && (w.strictDash ? bareTailComment(s) : bareTailHash(s, true))) {
       return { rule: 'sqli.tautology', reason: 'A number OR a number, then a comment that truncates the query.', confidence: 'high' };
     }
+    // `1 or 1`, `7 || 7`, `1 or not 0`, `1 or 0x31`, `1 or 2 limit 1` with no comment: see numOrNum.
+    if (g & G_NUMLOGIC && numOrNum(s)) return { rule: 'sqli.tautology', reason: 'A number OR a constant that only SQL writes: every row matches in a numeric context.', confidence: 'high' };
     // Nested builtins (`length(compress(version()))`); a leading `=` is a spreadsheet formula instead.
     if (f & F_NESTFN && !formula) return { rule: 'sqli.expression', reason: 'Nested SQL function calls form an expression.', confidence: 'high' };
     if (g & G_JSONOP && g & (G_JSONLIT | G_PGCAST)) return { rule: 'sqli.json', reason: 'A JSON literal meets a PostgreSQL JSON operator or cast.', confidence: 'high' };

@@ -115,7 +115,18 @@ interface Found {
  * `GIT_SSH_COMMAND`. Set from input (`{ ...process.env, ...body.env }`), they are code injection
  * without any shell syntax in the command.
  */
-const CODE_ENV = new Set(['NODE_OPTIONS', 'NODE_PATH', 'LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT', 'BASH_ENV', 'ENV', 'SHELLOPTS', 'PS4', 'PROMPT_COMMAND', 'PERL5OPT', 'PERL5LIB', 'PERLLIB', 'PYTHONSTARTUP', 'PYTHONPATH', 'PYTHONHOME', 'PYTHONWARNINGS', 'RUBYOPT', 'RUBYLIB', 'GIT_SSH_COMMAND', 'GIT_SSH', 'GIT_EXTERNAL_DIFF', 'GIT_PAGER', 'PAGER', 'EDITOR', 'BROWSER']);
+const CODE_ENV = new Set(['NODE_OPTIONS', 'NODE_PATH', 'LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT', 'BASH_ENV', 'ENV', 'SHELLOPTS', 'PS4', 'PROMPT_COMMAND', 'PERL5OPT', 'PERL5LIB', 'PERLLIB', 'PYTHONSTARTUP', 'PYTHONPATH', 'PYTHONHOME', 'PYTHONWARNINGS', 'RUBYOPT', 'RUBYLIB', 'GIT_SSH_COMMAND', 'GIT_SSH', 'GIT_EXTERNAL_DIFF', 'GIT_PAGER', 'PAGER', 'EDITOR', 'BROWSER', 'GIT_EDITOR', 'GIT_SEQUENCE_EDITOR', 'VISUAL', 'MANPAGER', 'GIT_ASKPASS', 'SSH_ASKPASS', 'LESSOPEN', 'LESSCLOSE']);
+
+/**
+ * Variables whose value names one program the child runs on text (a pager, an editor, a browser):
+ * set to one of INERT_PROGRAMS, no choice of it runs anything the developer did not. `GIT_PAGER=cat`
+ * (how scripts turn git's pager off) with an input `cat` (a search for cats) blocked; `GIT_PAGER=sh`
+ * (git's output run as a script), `=env` (the environment printed into the output), `=ed` (`!cmd`
+ * lines in the text) still do.
+ */
+const PROGRAM_ENV = new Set(['GIT_PAGER', 'PAGER', 'MANPAGER', 'EDITOR', 'VISUAL', 'GIT_EDITOR', 'GIT_SEQUENCE_EDITOR', 'BROWSER']);
+/** Programs that only show, pass on or accept text (none runs commands found in it): `cat`, `less`, `true`. */
+const INERT_PROGRAMS = new Set(['cat', 'less', 'more', 'most', 'true', 'false']);
 
 /** An input in the value of a code-loading variable of `options.env`. Bounded: the first 512 keys. */
 function envVerdict(options: unknown, inputs: readonly UserInput[]): Found | undefined {
@@ -127,6 +138,7 @@ function envVerdict(options: unknown, inputs: readonly UserInput[]): Found | und
     const key = keys[k]!;
     if (!CODE_ENV.has(key.toUpperCase()) && !key.startsWith('BASH_FUNC_')) continue;
     const value = String((env as Record<string, unknown>)[key]);
+    if (INERT_PROGRAMS.has(value) && PROGRAM_ENV.has(key.toUpperCase())) continue;
     // Inherited unchanged (`{ ...process.env }`, or no env option at the choke points): the function's
     // own setting, which an input may merely resemble (`/var/task` in Lambda's LD_LIBRARY_PATH).
     if (process.env[key] === value) continue;

@@ -133,10 +133,10 @@ t.test('each attack is found by the detector of its class, at high', async (t) =
   t.equal(detectSqlInjection('1 or 1#')?.rule, 'sqli.tautology');
   t.equal(detectSsrf('2852039166/latest/meta-data/')?.rule, 'ssrf.metadata');
   t.equal(detectSsrf('x@127.0.0.1/admin')?.rule, 'ssrf.internal-ip');
-  // A bare address or number, and a spaced `#`, are as before (not high).
+  // A bare address or number are as before (not high). (A spaced `#`, `' or id #`, is high since
+  // round 5: MySQL reads the blank as nothing; see redteam-sinks-r5.)
   t.not(detectSsrf('0xa9fea9fe')?.confidence, 'high');
   t.not(detectSsrf('spoofed@169.254.169.254')?.confidence, 'high');
-  t.not(detectSqlInjection("' or id #")?.confidence, 'high');
   // The prefix reading of `while` and the rest keeps the separator's kind: spaced, as before.
   t.not(detectShellInjection('x; id')?.confidence, 'high');
   t.not(detectShellInjection('x; >/tmp/o id')?.confidence, 'high');

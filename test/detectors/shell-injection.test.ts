@@ -1224,7 +1224,10 @@ t.test('dense punctuation: verdicts on a seeded table are those of the code befo
     }
     return s;
   };
-  t.same(pinnedTable(gen), { findings: 6344, high: 5024, digest: '40352157' });
+  // Session 22 (red team round 5): 3 values of 20,000 changed, none -> high, each a lone `.` before a
+  // path (`.\t/x>…`, `>\n. ~/*{}…`, `` `. \t/ ``): sh's `source`, read as such (dotSourcePath). The
+  // other three tables of this file are unchanged (a differential of the two builds, 80,000 values).
+  t.same(pinnedTable(gen), { findings: 6347, high: 5027, digest: 'e449cca3' });
   t.end();
 });
 

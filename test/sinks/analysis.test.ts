@@ -98,6 +98,16 @@ t.test('path: traversal that leaves the directory', async (t) => {
   t.notOk(checkPath('/var/task/files/my report.pdf', [inp('my report.pdf')], '/var/task'), 'plain name');
   t.notOk(checkPath('/data/report-../../x', [inp('../../x')], '/'), 'no segment boundary: no traversal');
   t.notOk(checkPath('/var/task/public/static/app.css', [inp('/static/app.css')], '/var/task'), 'route path under a base dir');
+  // Windows (win32 rules on any host): path.win32.resolve turns `/` into `\`, so `//host/share/x`
+  // reaches fs as the UNC path `\\host\share\x` (SMB to that host); a root-relative input lands
+  // on the current drive (`C:\Windows\win.ini`). path.join keeps both under the base.
+  const W = 'C:\\app\\files';
+  t.ok(checkPath('\\\\evil.example.com\\share\\x', [inp('//evil.example.com/share/x')], W, true), 'forward-slash UNC, resolved');
+  t.ok(checkPath('\\\\evil.example.com\\share\\x', [inp('\\\\evil.example.com\\share\\x')], W, true), 'UNC verbatim');
+  t.ok(checkPath('C:\\Windows\\win.ini', [inp('/Windows/win.ini')], W, true), 'root-relative, resolved onto the drive');
+  t.ok(checkPath('C:\\Windows\\win.ini', [inp('\\Windows\\win.ini')], W, true), 'root-relative with backslashes');
+  t.notOk(checkPath('C:\\app\\files\\evil.example.com\\share\\x', [inp('//evil.example.com/share/x')], W, true), 'joined: stays under the base');
+  t.notOk(checkPath('C:\\app\\files\\docs\\a.txt', [inp('docs/a.txt')], W, true), 'relative name with /');
 });
 
 t.test('ssrf: address classes and host from input', async (t) => {

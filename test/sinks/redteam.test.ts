@@ -217,6 +217,15 @@ t.test('child_process: code-loading environment variables from input', async (t)
   t.notOk(pwned());
   t.equal(run({ lang: 'de_DE.UTF-8' }, () => cp.execFileSync('sh', ['-c', 'echo $LANG'], { env: { LANG: 'de_DE.UTF-8' } }).toString().trim()), 'de_DE.UTF-8', 'other variables from input are data');
   t.equal(run({ ed: 'vi' }, () => cp.execFileSync('true', [], { env: { EDITOR: 'vim' } }).toString()), '', 'a word inside a value is no choice');
+  // A pager or editor variable set to a program that only shows or accepts text: an input equal to it
+  // (a search for `cat`) chose nothing that runs code. An interpreter, `env` or `ed` there still is.
+  t.equal(run({ q: 'cat' }, () => cp.execFileSync('true', [], { env: { GIT_PAGER: 'cat' } }).toString()), '', 'GIT_PAGER=cat with an input cat');
+  t.equal(run({ q: 'true' }, () => cp.execFileSync('/bin/echo', ['-n'], { env: { GIT_EDITOR: 'true', PAGER: 'less' } }).toString()), '', 'GIT_EDITOR=true with an input true');
+  t.throws(() => run({ q: 'sh' }, () => cp.execFileSync('true', [], { env: { GIT_PAGER: 'sh' } })), SinkBlockedError, 'GIT_PAGER=sh from input');
+  t.throws(() => run({ q: 'env' }, () => cp.execFileSync('true', [], { env: { PAGER: 'env' } })), SinkBlockedError, 'PAGER=env from input');
+  t.throws(() => run({ q: 'ed' }, () => cp.execFileSync('true', [], { env: { EDITOR: 'ed' } })), SinkBlockedError, 'EDITOR=ed from input');
+  t.throws(() => run({ q: 'cat' }, () => cp.execFileSync('true', [], { env: { LD_PRELOAD: 'cat' } })), SinkBlockedError, 'a loader variable is no pager');
+  t.throws(() => run({ q: '|id %s' }, () => cp.execFileSync('true', [], { env: { LESSOPEN: '|id %s' } })), SinkBlockedError, 'LESSOPEN from input');
   // The function's own environment, passed on unchanged, is not input even when an input resembles it.
   process.env.LD_LIBRARY_PATH = '/var/lang/lib:/var/task:/opt/lib';
   t.teardown(() => delete process.env.LD_LIBRARY_PATH);

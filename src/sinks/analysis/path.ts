@@ -38,11 +38,17 @@ export function checkPath(path: string, inputs: readonly UserInput[], cwd = proc
   for (const input of inputs) {
     const u = input.value;
     if (!pathRelevant(u, win)) continue;
-    const at = occurrences(path, u, 4);
+    let at = occurrences(path, u, 4);
+    // Windows: path.win32.resolve/normalize turn `/` into `\`, so `//evil.example.com/share/x` reaches
+    // fs as the UNC path `\\evil.example.com\share\x` (an SMB connection to that host) without the
+    // input in it verbatim. Looked for with its slashes turned too.
+    if (at.length === 0 && win && u.indexOf('/') !== -1) at = occurrences(path, u.split('/').join('\\'), 4);
     if (at.length > 0) {
       resolved ??= p.resolve(cwd, path);
       for (const i of at) {
-        if (i === 0 && p.isAbsolute(u)) return { input, reason: 'An absolute path from input is the start of the file path.' };
+        // (Windows: a root-relative input, `/Windows/win.ini`, resolves onto the current drive: `C:\Windows\…`.)
+        const driveRoot = win && i === 2 && path.charCodeAt(1) === 58 && (u.charCodeAt(0) === 47 || u.charCodeAt(0) === 92);
+        if ((i === 0 || driveRoot) && p.isAbsolute(u)) return { input, reason: 'An absolute path from input is the start of the file path.' };
         if (!hasDotDotSegment(u, win)) continue;
         const prefix = path.slice(0, i);
         const base = prefix === '' ? p.resolve(cwd) : p.resolve(cwd, prefix.endsWith('/') || (win && prefix.endsWith('\\')) ? prefix : p.dirname(prefix + 'x'));

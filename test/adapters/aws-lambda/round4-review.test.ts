@@ -53,6 +53,9 @@ t.test('VPC Lattice: members outside the version\'s HTTP reading are still read'
     ['v2 + query_string_parameters', (a) => v2({ query_string_parameters: { q: a } }), 'event.query_string_parameters'],
     ['v2 + is_base64_encoded', (a) => v2({ is_base64_encoded: a }), 'event.is_base64_encoded'],
     ['v2, requestContext member of the caller', (a) => v2({ requestContext: { ...v2({}).requestContext, tenant: a } }), 'event.requestContext.tenant'],
+    // The caller picks its session name and, with Roles Anywhere, its certificate's names.
+    ['v2, identity.sessionName', (a) => v2({ requestContext: { ...v2({}).requestContext, identity: { type: 'AWS_IAM', sessionName: a } } }), 'event.requestContext.identity.sessionName'],
+    ['v2, identity.x509SubjectCn', (a) => v2({ requestContext: { ...v2({}).requestContext, identity: { type: 'AWS_IAM', x509SubjectCn: a } } }), 'event.requestContext.identity.x509SubjectCn'],
   ];
   const passed = await unblocked(CASES, lambda, (r) => !r.ran);
   t.same(passed, [], `${CASES.length} members x ${Object.keys(ATTACKS).length} attacks: each blocked where it sits`);
@@ -209,5 +212,17 @@ t.test('mimeWordReadings: made-up charset labels ask TextDecoder a bounded numbe
     t.ok(made <= 10, `and as few for the next value (${made})`);
   } finally {
     globalThis.TextDecoder = Real;
+  }
+});
+
+t.test('VPC Lattice: real v2 identities reach the handler (identity is read since round 5)', async (t) => {
+  const ids = [
+    { sourceVpcArn: 'arn:aws:ec2:eu-west-1:210987654321:vpc/vpc-0c1d2e3f4a5b6c7d8', type: 'AWS_IAM', principal: 'arn:aws:sts::210987654321:assumed-role/jobs-caller/i-0abc123', principalOrgID: 'o-abc123def4', sessionName: 'i-0abc123' },
+    { type: 'AWS_IAM', principal: 'arn:aws:sts::210987654321:assumed-role/AWSReservedSSO_Admin_0123/jane.doe@example.com', sessionName: 'jane.doe@example.com' },
+    { type: 'AWS_IAM', principal: 'arn:aws:sts::210987654321:assumed-role/ra/0a1b2c3d4e5f', x509SubjectCn: 'workload-01.corp.example.com', x509IssuerOu: 'Platform PKI', x509SanDns: 'workload-01.corp.example.com', x509SanUri: 'spiffe://corp.example.com/ns/prod/sa/jobs', x509SanNameCn: 'workload-01' },
+  ];
+  for (const identity of ids) {
+    const r = await lambda(v2({ requestContext: { ...v2({}).requestContext, identity } }));
+    t.ok(r.ran && r.wheres.length === 0, JSON.stringify(identity).slice(0, 80));
   }
 });
