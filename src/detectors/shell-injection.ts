@@ -1297,12 +1297,13 @@ class Pass {
       this.prefixRecord &&
       this.active &&
       this.nameLower === 'eval' &&
-      // (No W_VAR with a `$` leading the text: the first reading kept it literal.)
+      // (No W_VAR with a `$` leading the text: the first reading kept it literal.) Blanks and
+      // double quotes before it are eval's own reading (`eval ' $a'`, `eval '"$a"'` run `$a` too).
       (flags & W_VAR) === 0 &&
-      norm.charCodeAt(0) === 36 &&
-      isVarLead(norm.charCodeAt(1))
+      norm.charCodeAt(evalLead(norm)) === 36 &&
+      isVarLead(norm.charCodeAt(evalLead(norm) + 1))
     ) {
-      const v = quotedVarName(norm);
+      const v = quotedVarName(norm.slice(evalLead(norm)));
       if (v.length > 0 && this.assigned.indexOf(v) >= 0) {
         this.report('variable-command', `A variable assigned earlier in the value ($${short(v)}) is run as a command by eval`, H);
         return;
@@ -1573,8 +1574,11 @@ class Pass {
     if (this.nameLower === 'trap') {
       // `trap id EXIT`, `trap 'curl …' 0`: the shell runs the first argument when the signal comes
       // (EXIT: when the script ends, right after). A command name there is a command run.
-      if (this.args === 1) this.trapCmd = lookupName(firstWordOf(norm)) !== 0 ? norm : '';
-      else if (this.trapCmd !== '' && isSignalSpec(norm)) {
+      // `trap -- id EXIT`: `--` ends trap's options, the command is the next word (TRAP_DASHES
+      // marks that). The command's first word as the shell reads it again: `' id'`, `'"id"'` run id.
+      if (this.args === 1 && norm === '--') this.trapCmd = TRAP_DASHES;
+      else if (this.args === 1 || (this.args === 2 && this.trapCmd === TRAP_DASHES)) this.trapCmd = lookupName(trapCommandName(norm)) !== 0 ? norm : '';
+      else if (this.trapCmd !== '' && this.trapCmd !== TRAP_DASHES && isSignalSpec(norm)) {
         this.report('command-chain', `trap runs the command '${short(this.trapCmd)}' on a signal`, H);
         return;
       }
@@ -1666,6 +1670,9 @@ class Pass {
       if (this.stage === 0 && this.args === 1 && isShellName(norm)) {
         this.forName = norm;
         this.stage = 5;
+        // `for a; do $a; done`, `for a do …`: without `in` the loop assigns NAME each positional
+        // parameter (`x;set -- id;for a;do $a;done`): the next word is a separator's `do` or none.
+        if (forNoIn(this.lx.s, this.lx.end) && this.assigned.length < 16) this.assigned.push(norm);
         return;
       }
       if (this.stage === 0) {
@@ -3018,6 +3025,18 @@ function loneDotSource(v: string): boolean {
   return false;
 }
 
+/**
+ * After `for NAME` ending at `at`: blanks, then `;`, a newline or `do` (`for a;do`, `for a do`): the
+ * loop runs over "$@". At most 8 blanks read: O(1).
+ */
+function forNoIn(s: string, at: number): boolean {
+  let i = at;
+  while (i < s.length && i - at < 8 && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9)) i++;
+  const c = s.charCodeAt(i);
+  if (c === 59 || c === 10) return true;
+  return c === 100 && s.charCodeAt(i + 1) === 111 && !isAlnum(s.charCodeAt(i + 2)) && s.charCodeAt(i + 2) !== 95;
+}
+
 /** A shell variable name: a letter or `_`, then letters, digits, `_` (at most 32). */
 function isShellName(w: string): boolean {
   if (w.length === 0 || w.length > 32) return false;
@@ -3051,10 +3070,31 @@ function defaultAssigned(s: string, a: number, b: number): string {
   return s.charCodeAt(k) === 61 && isShellName(name) ? name : '';
 }
 
-/** The text of `w` up to its first blank (a trap's command line). */
-function firstWordOf(w: string): string {
-  const sp = w.indexOf(' ');
-  return sp === -1 ? w : w.slice(0, sp);
+/** trapCmd's mark for `trap --`: the next word is the command (no command name is `\0--`). */
+const TRAP_DASHES = '\0--';
+
+/**
+ * The first word of a trap's command line as the shell reads it when the trap fires: leading blanks
+ * skipped, quotes and backslashes removed (`' id'`, `'"id"'`, `'i\d'` run id), up to a blank or an
+ * operator. At most 64 characters read: O(1).
+ */
+function trapCommandName(w: string): string {
+  let i = 0;
+  while (i < w.length && i < 16 && (w.charCodeAt(i) === 32 || w.charCodeAt(i) === 9)) i++;
+  let out = '';
+  for (const e = Math.min(w.length, i + 64); i < e; i++) {
+    const c = w.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 59 || c === 38 || c === 124 || c === 60 || c === 62 || c === 40 || c === 41) break;
+    if (c !== 34 && c !== 39 && c !== 92) out += w.charAt(i);
+  }
+  return out;
+}
+
+/** Where eval's literal argument starts once eval reads it: after up to 8 blanks and double quotes. O(1). */
+function evalLead(w: string): number {
+  let i = 0;
+  while (i < w.length && i < 8 && (w.charCodeAt(i) === 32 || w.charCodeAt(i) === 9 || w.charCodeAt(i) === 34)) i++;
+  return i;
 }
 
 /**

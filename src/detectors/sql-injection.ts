@@ -1726,7 +1726,10 @@ class Walker {
     this.lastKind = t.kind;
     this.lastWord = t.kind === T_WORD ? t.word : '';
     this.lastOpenStrQuote = t.kind === T_STR && !t.closed ? t.quote : 0;
-    this.lastStart = t.start;
+    // A prefixed literal (`x'…`, `N'…`, `_utf8'…`) opens at its quote, not its prefix: an open
+    // `x'` the application's quote closes is SQLite's empty blob (`x' is not x'`: `(name = 'x') IS
+    // NOT x''`, every row). O(1): the tokenizer's prefixes are at most 10 characters.
+    this.lastStart = t.kind === T_STR ? strQuoteAt(this.s, t.start) : t.start;
     this.lastEnd = t.end;
   }
 
@@ -3395,28 +3398,64 @@ function bareTailComment(s: string): boolean {
 }
 
 /**
- * The value ends in MySQL's `#` comment with nothing after it (blanks aside), after the operand
- * before it (`' or id#`, `' or id #`, `1 or 1#`): what `--` is to bareTailComment. A hashtag has its
- * tag after the `#`; `##`, `#` after a symbol and after a one-letter word (`Java' or C#`, `F#`:
- * language names, unless `word1`: the numeric rule's operand is a number, `1 or 1#`) are left out.
- * Up to 8 blanks between the operand and the `#` (MySQL reads them as nothing), except for the
- * numeric rule (`word1`: `1 or 2 #` stays a choice in prose). `end` = 59 asks the same of a final
- * `;`. O(1).
+ * The value ends in MySQL's `#` comment with nothing after it (blanks aside), glued to the operand
+ * before it (`' or id#`, `1 or 1#`): what `--` is to bareTailComment. A hashtag has its tag after
+ * the `#`; `##`, `#` after a blank or a symbol (`5 #`) and after a one-letter word (`Java' or C#`,
+ * `F#`: language names, unless `word1`: the numeric rule's operand is a number, `1 or 1#`) are left
+ * out. Blanks before the `#` (`' or id #`) and a final `;` are read by orOperandTail. O(1).
  */
-function bareTailHash(s: string, word1 = false, end = 35): boolean {
+function bareTailHash(s: string, word1 = false): boolean {
   let e = s.length;
   while (e > 0 && s.length - e < 16 && isSpace(s.charCodeAt(e - 1))) e--;
-  if (e < 2 || s.charCodeAt(e - 1) !== end) return false;
-  // Blanks between the operand and the `#` change nothing in MySQL (`' or id #` is `name='' or id`):
-  // the `#` must still be the last character; a hashtag after it (`x' or y #sale`) is text.
-  if (!word1) {
-    e--;
-    for (let k = 0; e > 1 && k < 8 && isSpace(s.charCodeAt(e - 1)); k++) e--;
-    e++;
-  }
+  if (e < 2 || s.charCodeAt(e - 1) !== 35) return false;
   const c = s.charCodeAt(e - 2);
   if (c === 41) return true;
   return isAsciiWordChar(c) && (word1 || (e >= 3 && isAsciiWordChar(s.charCodeAt(e - 3))));
+}
+
+/**
+ * After the breakout quote at `q`: OR (or `||`), one operand (no blank inside: `Parents' or guardian
+ * phone #` is no SQL, MySQL fails at `phone`), then MySQL's `#` or, with `semi`, the statement's `;`,
+ * with any blanks between and after (MySQL and SQLite read them as nothing: `' or id         #`).
+ * The operand ends in `)` or two word characters, as in bareTailHash (`Java' or C #`). AND is left
+ * out: `x' and id;` matches no row the application's own `name = 'x'` would not. Linear: the tail is
+ * read once, from both ends (judge calls it a bounded number of times per value).
+ */
+function orOperandTail(s: string, q: number, semi: boolean): boolean {
+  let e = s.length;
+  while (e > q + 1 && isSpace(s.charCodeAt(e - 1))) e--;
+  const t = s.charCodeAt(e - 1);
+  if (t !== 35 && !(semi && t === 59)) return false;
+  e--;
+  while (e > q + 1 && isSpace(s.charCodeAt(e - 1))) e--;
+  let p = firstNonSpaceAt(s, q + 1);
+  if (s.charCodeAt(p) === 124 && s.charCodeAt(p + 1) === 124) p += 2;
+  else if ((s.charCodeAt(p) | 0x20) === 111 && (s.charCodeAt(p + 1) | 0x20) === 114 && !isAsciiWordChar(s.charCodeAt(p + 2))) p += 2;
+  else return false;
+  p = firstNonSpaceAt(s, p);
+  if (p >= e) return false;
+  for (let i = p; i < e; i++) if (isSpace(s.charCodeAt(i))) return false;
+  const c = s.charCodeAt(e - 1);
+  return c === 41 || (e - p >= 2 && isAsciiWordChar(c) && isAsciiWordChar(s.charCodeAt(e - 2)));
+}
+
+/**
+ * The breakout quote at `q` ends a plural possessive: a letter, `s`, the quote (`Kids'`, `Parents'`,
+ * `Jones'`). Prose follows one with `or`/`and` and a noun (`Boys' or girls;`); an injection needs no
+ * `s` there (`x' or id;`). O(1).
+ */
+function pluralPossessive(s: string, q: number): boolean {
+  const c = s.charCodeAt(q - 2) | 0x20;
+  return q >= 2 && (s.charCodeAt(q - 1) | 0x20) === 115 && c >= 97 && c <= 122;
+}
+
+/** The opening quote of the string literal token at `start`: `start`, or after its prefix (`x'`, `U&'`, `_utf8'`). */
+function strQuoteAt(s: string, start: number): number {
+  for (let i = start; i < s.length && i - start < 12; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 39 || c === 34 || c === 96 || c === 36) return i;
+  }
+  return start;
 }
 
 /** The end of a run of decimal digits from `p` (with one `.`), or `p` when there is none. */
@@ -5018,12 +5057,21 @@ function judge(w: Walk, s: string, quote: number, lit: Lit, parenStart: boolean,
       // application's own quote closes. Double quotes are left out: product searches quote phrases.
       return { rule: 'sqli.expression', reason: `An operator joins the closed literal to another literal${ctx}.`, confidence: 'high' };
     }
-    if (g & G_LOGICFIRST && quote !== Q_BACKTICK && (lit.word || lit.blank) && !w.broken && (bareTailHash(s) || (w.endOk && bareTailHash(s, false, 59))) && !hasQuoteAfter(s, lit.end + 1, quote)) {
+    if (
+      g & G_LOGICFIRST &&
+      quote !== Q_BACKTICK &&
+      (lit.word || lit.blank) &&
+      !w.broken &&
+      (bareTailHash(s) || (orOperandTail(s, lit.end, w.endOk) && !pluralPossessive(s, lit.end))) &&
+      !hasQuoteAfter(s, lit.end + 1, quote)
+    ) {
       // As `a'or?--` above, with MySQL's `#` for `--`: AND/OR right after the only quote, a complete
       // expression, and `#` glued to its last operand with nothing after it (`' or id#`: `name='' or id`
       // matches every row with a non-zero id). Asked after the rules above, whose findings keep
-      // their names (`' or 1#` is a tautology). A `;` there ends the statement for SQLite's exec and
-      // MySQL multi-statements (`x' or id;`, see endOk).
+      // their names (`' or 1#` is a tautology). Blanks before the `#` (`' or id #`), or a `;` that
+      // ends the statement for SQLite's exec and MySQL multi-statements (`x' or id;`, see endOk), are
+      // also read, but only as OR and one operand (orOperandTail) and not after a plural possessive
+      // (`Kids' or adults;`, `Boys' or girls #`: prose ends a line that way, with or without `#`).
       return { rule: 'sqli.comment', reason: `A logical operator follows the closed literal and a comment truncates the query${ctx}.`, confidence: 'high' };
     }
     if (w.trunc) {
