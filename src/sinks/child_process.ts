@@ -8,7 +8,7 @@ import { isWord, type Verdict } from './analysis/common';
 import { checkArgv, checkInlineCode, checkShell, commandOptionScript, isShellProgram, programName, readsCodeFromStdin, shellScriptOf, unwrapCommand } from './analysis/shell';
 import type { UserInput } from './context';
 import { currentInvocation, raise, sinkGlobal } from './context';
-import { policyFinding, sinkFinding, withInputs, wrapMethod } from './hooks';
+import { builtinLoaded, onBuiltinLoad, policyFinding, sinkFinding, withInputs, wrapMethod } from './hooks';
 import { childProcessAllowed } from './policies';
 import { checkPrototypeGadgets } from './prototype';
 
@@ -248,10 +248,40 @@ export function checkFork(modulePath: unknown, args: unknown): void {
   if (v) ctx.raise(sinkFinding('shell', 'child_process.fork', v, file), 'block');
 }
 
-export function installChildProcess(): string[] {
+/** What patchChildProcess lists when it patches every export and the ChildProcess#spawn choke point. */
+const MODULE_OPERATIONS = ['exec', 'execSync', 'spawn', 'spawnSync', 'execFile', 'execFileSync', 'ChildProcess.prototype.spawn', 'fork'].map((n) => `child_process.${n}`);
+
+/**
+ * Installs the choke points in Node's bindings now, and patches child_process's exports now if the
+ * process has loaded it, else when user code first gets it (hooks.ts onBuiltinLoad: `require`, bundled
+ * or not, and process.getBuiltinModule).
+ *
+ * Why later is as safe here: every child process starts at one of the two binding functions patched
+ * below (installBindingChokePoints), which exist from Node's startup, without child_process. An ES module
+ * `import` of child_process after protect() (no Node 20 hook sees one) gets unpatched exports, whose
+ * calls are checked there with the same checks, on the options Node normalized (as a reference taken
+ * before protect() always was); the next `require` or getBuiltinModule patches the module in place and
+ * re-syncs such imports. test/sinks/lazy-child-process.test.ts.
+ *
+ * Cost it spares: child_process with internal/child_process, dgram and their bindings (net, which it
+ * also loads, the socket hook loads anyway). Measured with callgrind on the bench's bundle: protect()
+ * 102.7 -> 90.4 M instructions with V8 flags as AWS Lambda's runtime passes them (`--max-old-space-size`
+ * and the like make V8 reject Node's code cache of its built-ins, which are then compiled from source:
+ * child_process alone 10.5 -> 55 M instructions); with plain `node` ~2 M.
+ * The operations are listed as installed when armed: they are patched before user code can get them.
+ * `lazy` false, or a binding choke point missing (a runtime without process.binding): patched now.
+ */
+export function installChildProcess(lazy = true): string[] {
+  const { done, complete } = installBindingChokePoints();
+  if (lazy && complete && builtinLoaded('child_process') === false && onBuiltinLoad('child_process', (mod) => patchChildProcess(mod as Record<string, unknown>))) {
+    done.push(...MODULE_OPERATIONS);
+  } else done.push(...patchChildProcess(require('node:child_process') as Record<string, unknown>));
+  return done;
+}
+
+/** Wraps child_process's exports and ChildProcess#spawn in place (at install or at the module's first load). */
+function patchChildProcess(mod: Record<string, unknown>): string[] {
   const done: string[] = [];
-  // Required here, not at import: with this sink group off the builtin (~2.5 ms) is never loaded.
-  const mod = require('node:child_process') as Record<string, unknown>;
   for (const name of ['exec', 'execSync']) {
     if (
       wrapMethod(mod, name, (orig) =>
@@ -278,7 +308,7 @@ export function installChildProcess(): string[] {
     )
       done.push(`child_process.${name}`);
   }
-  done.push(...installChokePoints(mod));
+  done.push(...installModuleChokePoint(mod));
   if (
     wrapMethod(mod, 'fork', (orig) =>
       function (this: unknown, ...args: unknown[]) {
@@ -332,26 +362,32 @@ export function checkNormalized(operation: string, opts: unknown): void {
  * The exported functions are patched in place, so a reference taken before protect() ran
  * (`const { execSync } = require('child_process')` above the line that loads this library, common in
  * CommonJS handlers) still calls the original. Every child process starts at one of two places below the
- * exports: `ChildProcess.prototype.spawn` (spawn, exec, execFile, fork) and the `spawn_sync` binding's
- * `spawn` (spawnSync, execSync, execFileSync), which Node's own code reads from the binding object at
- * each call. Both are checked when no patched export is on the stack (`depth`), so a call through the
- * patched exports is checked once, with its original arguments. Cost: one depth test per child process.
+ * exports, in Node's bindings: process_wrap's `Process.prototype.spawn` (spawn, exec, execFile, fork:
+ * ChildProcess#spawn calls it on its handle with the options Node normalized) and the `spawn_sync`
+ * binding's `spawn` (spawnSync, execSync, execFileSync), which Node's own code reads from the binding
+ * object at each call. When child_process is loaded, ChildProcess#spawn is checked too, before it creates
+ * the stdio pipes (a refusal at the handle comes after Node created them: unopened, they keep nothing
+ * alive, and the process exits as usual: test/sinks/lazy-child-process.test.ts). Each is checked when no
+ * patched export or outer choke point is on the stack (`depth`), so a call is checked once, with the
+ * arguments of the outermost patched function. Cost: one depth test per child process.
  */
-function installChokePoints(mod: Record<string, unknown>): string[] {
-  const done: string[] = [];
+function installModuleChokePoint(mod: Record<string, unknown>): string[] {
   const CP = mod.ChildProcess;
   const proto = typeof CP === 'function' ? (CP as { prototype?: unknown }).prototype : undefined;
-  if (proto !== null && typeof proto === 'object') {
-    if (
-      wrapMethod(proto, 'spawn', (orig) =>
-        function (this: unknown, ...args: unknown[]) {
-          checkNormalized('child_process (ChildProcess.spawn)', args[0]);
-          return orig.apply(this, args);
-        },
-      )
-    )
-      done.push('child_process.ChildProcess.prototype.spawn');
-  }
+  if (proto === null || typeof proto !== 'object') return [];
+  const ok = wrapMethod(proto, 'spawn', (orig) =>
+    function (this: unknown, ...args: unknown[]) {
+      return guarded(
+        () => checkNormalized('child_process (ChildProcess.spawn)', args[0]),
+        () => orig.apply(this, args),
+      );
+    },
+  );
+  return ok ? ['child_process.ChildProcess.prototype.spawn'] : [];
+}
+
+/** process.binding(name), or undefined; DEP0111 muted for this read (see there). */
+function legacyBinding(name: string): Record<string, unknown> | undefined {
   // process.binding is deprecated (DEP0111): under --pending-deprecation reading it warns as if the
   // application called it, and under --throw-deprecation as well it throws, which would leave this
   // choke point silently uninstalled. The warning is muted for this one read (Node checks
@@ -364,7 +400,8 @@ function installChokePoints(mod: Record<string, unknown>): string[] {
   try {
     if (mute) Object.defineProperty(proc, 'noDeprecation', { value: true, writable: true, configurable: true, enumerable: true });
     const pb = proc.binding;
-    binding = typeof pb === 'function' ? (pb.call(process, 'spawn_sync') as Record<string, unknown>) : undefined;
+    const b = typeof pb === 'function' ? pb.call(process, name) : undefined;
+    binding = b !== null && typeof b === 'object' ? (b as Record<string, unknown>) : undefined;
   } catch {
     binding = undefined;
   } finally {
@@ -373,15 +410,45 @@ function installChokePoints(mod: Record<string, unknown>): string[] {
       else delete proc.noDeprecation;
     }
   }
+  return binding;
+}
+
+/**
+ * The two binding choke points; `complete` when this copy installed both (not when another copy of the
+ * library had wrapped one: its checks are its own, so this copy then patches the module at install).
+ */
+function installBindingChokePoints(): { done: string[]; complete: boolean } {
+  const done: string[] = [];
+  let complete = true;
+  const Process = legacyBinding('process_wrap')?.Process;
+  const proto = typeof Process === 'function' ? (Process as { prototype?: unknown }).prototype : undefined;
+  if (
+    proto !== null &&
+    typeof proto === 'object' &&
+    wrapMethod(proto, 'spawn', (orig) =>
+      function (this: unknown, ...args: unknown[]) {
+        return guarded(
+          () => checkNormalized('child_process (process_wrap binding)', args[0]),
+          () => orig.apply(this, args),
+        );
+      },
+    )
+  )
+    done.push('child_process (process_wrap binding)');
+  else complete = false;
+  const binding = legacyBinding('spawn_sync');
   if (
     binding &&
     wrapMethod(binding, 'spawn', (orig) =>
       function (this: unknown, ...args: unknown[]) {
-        checkNormalized('child_process (spawnSync)', args[0]);
-        return orig.apply(this, args);
+        return guarded(
+          () => checkNormalized('child_process (spawnSync)', args[0]),
+          () => orig.apply(this, args),
+        );
       },
     )
   )
     done.push('child_process (spawn_sync binding)');
-  return done;
+  else complete = false;
+  return { done, complete };
 }
