@@ -355,7 +355,40 @@ export function checkNormalized(operation: string, opts: unknown): void {
   // Node's shell form (`[shell, '-c', command]`): checked as exec is, so that the childProcess policy
   // sees the command's program, not /bin/sh.
   if (args.length === 2 && args[0] === '-c' && isShellProgram(o.file)) checkCommand(operation, args[1], options);
-  else checkSpawn(operation, o.file, args, options);
+  else {
+    checkSpawn(operation, o.file, args, options);
+    if (options.env?.NODE_CHANNEL_FD !== undefined || hasIpc(o.stdio)) checkForkedModule(operation, args);
+  }
+}
+
+/**
+ * fork(modulePath) as it reaches the choke points: Node runs `execPath ...execArgv modulePath ...args`
+ * with an IPC channel ('ipc' in stdio; ChildProcess#spawn adds NODE_CHANNEL_FD to the environment). The fork export
+ * checks modulePath (checkFork); a fork it never saw (an ES module `import` of child_process after
+ * protect(), a reference taken before protect(), Node's own cluster) arrives here only, as a Node argv,
+ * where the module is an argument, not the program: the same check is applied to it. The module is the
+ * argument after the execArgv: at process.execArgv's length when the argv starts with it (fork's
+ * default), and otherwise (the caller's own execArgv) the first argument that is not an option; both
+ * are checked (a candidate that is really an option's value is flagged only if an input is that whole
+ * value or its last path segments, as for a program). Cost: only child processes with an IPC channel.
+ */
+/** An IPC channel in stdio: 'ipc' as fork passes it to ChildProcess#spawn, `{ ipc: true }` once Node made the pipe. */
+function hasIpc(stdio: unknown): boolean {
+  return Array.isArray(stdio) && (stdio as unknown[]).some((s) => s === 'ipc' || (s !== null && typeof s === 'object' && (s as { ipc?: unknown }).ipc === true));
+}
+
+function checkForkedModule(operation: string, args: readonly string[]): void {
+  const ctx = currentInvocation();
+  if (!withInputs(ctx)) return;
+  const candidates: number[] = [];
+  const exec = process.execArgv;
+  if (args.length > exec.length && exec.every((a, i) => args[i] === a)) candidates.push(exec.length);
+  const first = args.findIndex((a) => !a.startsWith('-'));
+  if (first !== -1 && !candidates.includes(first)) candidates.push(first);
+  for (const i of candidates) {
+    const v = checkArgv(args[i]!, args.slice(i + 1), ctx.inputs);
+    if (v) ctx.raise(sinkFinding('shell', operation, v, args[i]!), 'block');
+  }
 }
 
 /**
@@ -384,6 +417,31 @@ function installModuleChokePoint(mod: Record<string, unknown>): string[] {
     },
   );
   return ok ? ['child_process.ChildProcess.prototype.spawn'] : [];
+}
+
+/**
+ * A refusal at process_wrap's spawn comes after ChildProcess#spawn created the stdio pipes (and the IPC
+ * channel's): Node closes those only on its own errors (getValidStdio's cleanup), so each refused child
+ * would leave three Pipe handles open for the life of the process (process._getActiveHandles lists
+ * them: memory an attacker grows one blocked request at a time, on a warm instance). Closed here, as
+ * Node's cleanup does: only the `pipe` and `overlapped` entries, which Node made for this call (a stream
+ * the caller passed is a `wrap` entry, and stays). ChildProcess#spawn, checked first when child_process
+ * is patched, refuses before they exist; this matters for the exports it never saw.
+ */
+function closeStdioPipes(opts: unknown): void {
+  const stdio = opts !== null && typeof opts === 'object' ? (opts as { stdio?: unknown }).stdio : undefined;
+  if (!Array.isArray(stdio)) return;
+  for (const s of stdio as unknown[]) {
+    if (s === null || typeof s !== 'object') continue;
+    const { type, handle } = s as { type?: unknown; handle?: { close?: unknown } };
+    if ((type === 'pipe' || type === 'overlapped') && handle && typeof handle.close === 'function') {
+      try {
+        (handle.close as () => void).call(handle);
+      } catch {
+        // Already closed: nothing to release.
+      }
+    }
+  }
 }
 
 /** process.binding(name), or undefined; DEP0111 muted for this read (see there). */
@@ -428,7 +486,14 @@ function installBindingChokePoints(): { done: string[]; complete: boolean } {
     wrapMethod(proto, 'spawn', (orig) =>
       function (this: unknown, ...args: unknown[]) {
         return guarded(
-          () => checkNormalized('child_process (process_wrap binding)', args[0]),
+          () => {
+            try {
+              checkNormalized('child_process (process_wrap binding)', args[0]);
+            } catch (err) {
+              closeStdioPipes(args[0]);
+              throw err;
+            }
+          },
           () => orig.apply(this, args),
         );
       },

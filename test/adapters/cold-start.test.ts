@@ -144,7 +144,7 @@ t.test('dist/esm carries ajv and re2js as text, at the installed versions, requi
     const code = zlib.brotliDecompressSync(Buffer.from(literal?.[1] ?? '', 'base64')).toString('utf8');
     t.match(code, `//# sourceURL=serverless-rasp/embedded/${pkg}.js`, `${pkg}: the literal is its compressed code`);
     t.ok(literal !== null && literal[1]!.length < code.length / 2, `${pkg}: compressed to under half (${literal?.[1]?.length ?? 0} of ${code.length} characters)`);
-    t.match(text, /^new Function\("module", "exports", text\)\(m, m\.exports\);$/m, `${pkg}: compiled from that text on the first require`);
+    t.match(text, /^new Function\("module", "exports", text\(\)\)\(m, m\.exports\);$/m, `${pkg}: compiled from that text on the first require`);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const exported = require(path.join(esm, 'embedded', `${pkg}.js`)) as Record<string, unknown>;
     t.ok(pkg === 'ajv' ? typeof exported.default === 'function' : typeof (exported.RE2JS as { compile?: unknown } | undefined)?.compile === 'function', `${pkg} exports`);
@@ -154,6 +154,51 @@ t.test('dist/esm carries ajv and re2js as text, at the installed versions, requi
     const src = fs.readFileSync(path.join(esm, file), 'utf8');
     t.notMatch(src, `require('${pkg}')`, `${file} does not require ${pkg} from node_modules`);
     t.match(src, `embedded/${pkg}.js')`, `${file} requires the embedded ${pkg}`);
+  }
+});
+
+// Review (rC, s22): brotli carries no checksum. Of random one-character changes to the base64, about
+// one in ten decompressed to different code that still compiled and ran (re2js's tables, ajv's
+// keywords): a damaged or edited bundle ran altered pattern and schema checks without a word. The
+// generated module checks the length and CRC-32 of the build's text; every damaged copy throws, with
+// a message that says what happened. Each text: one change that decompresses to other code, one that
+// does not decompress.
+t.test('a damaged embedded text fails loudly at its first require, never runs altered code', async (t) => {
+  const dir = tempDir('rasp-embed-damaged-');
+  const esm = path.join(root, 'dist', 'esm', 'src', 'embedded');
+  const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (const pkg of ['re2js', 'ajv', 'ajv-meta']) {
+    const file = fs.readFileSync(path.join(esm, `${pkg}.js`), 'utf8');
+    const m = /return "([A-Za-z0-9+/=]*)";/.exec(file);
+    t.ok(m, `${pkg}: base64 literal`);
+    const b64 = m![1]!;
+    const original = zlib.brotliDecompressSync(Buffer.from(b64, 'base64'));
+    let silent: string | undefined;
+    let broken: string | undefined;
+    // Deterministic walk over positions and replacement characters; bounded.
+    for (let k = 0; k < 4000 && (silent === undefined || broken === undefined); k++) {
+      const i = 64 + ((k * 7919) % (b64.length - 128));
+      const c = B64[(B64.indexOf(b64[i]!) + 1 + (k % 63)) % 64]!;
+      const bad = b64.slice(0, i) + c + b64.slice(i + 1);
+      let out: Buffer | undefined;
+      try {
+        out = zlib.brotliDecompressSync(Buffer.from(bad, 'base64'));
+      } catch {
+        broken ??= bad;
+        continue;
+      }
+      if (!out.equals(original)) silent ??= bad;
+    }
+    t.ok(silent !== undefined && broken !== undefined, `${pkg}: found a change that decompresses to other code, and one that does not`);
+    for (const [kind, bad, msg] of [
+      ['other code', silent!, /serverless-rasp: the embedded [\w-]+ is damaged \(its length or CRC-32 differs/],
+      ['no brotli stream', broken!, /serverless-rasp: the embedded [\w-]+ cannot be decompressed/],
+    ] as const) {
+      const copy = path.join(dir, `${pkg}-${kind.replace(/ /g, '-')}.js`);
+      fs.writeFileSync(copy, file.replace(b64, bad));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      t.throws(() => require(copy), msg, `${pkg}, changed to ${kind}: throws at require`);
+    }
   }
 });
 

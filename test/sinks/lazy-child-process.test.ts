@@ -183,3 +183,73 @@ console.log(JSON.stringify(out));
   const { results, stderr } = runNode(file);
   t.same(results, { processWrap: false, atInstall: ['child_process', 'internal/child_process', 'dgram'], execSync: 'RASP_ERR_BLOCKED at child_process.execSync', pwned: false }, stderr);
 });
+
+// Review (rC, s22). fork(modulePath) through exports the fork wrapper never saw: an ES module import
+// after installSinks (checked only at process_wrap, where the module is an argument of execPath) and a
+// reference taken before installSinks (checked at ChildProcess#spawn, where 'ipc' is still a stdio
+// string). Both ran the input's module before; the fork export's check (module path from input) now
+// applies there too. And a refusal at process_wrap closes the stdio pipes Node made for the call
+// (before: three Pipe handles left open per refused child, listed by process._getActiveHandles).
+const FORKED = path.join(dir, 'forked.cjs');
+fs.writeFileSync(FORKED, `require('fs').writeFileSync(${JSON.stringify(marker)}, '');\n`);
+const FORK_PRELUDE = `
+const out = {};
+const attemptWith = (name, value, fn) => {
+  let op = '';
+  rasp.runWithInvocation({ inputs: [{ value, source: 'body', path: 'body.job' }], report: (f) => { op ||= f.operation; } }, () => {
+    try { const c = fn(); out[name] = 'no throw'; c?.on?.('error', () => {}); } catch (e) { out[name] = e.code || e.message; }
+  });
+  if (op) out[name] += ' at ' + op;
+};
+const pipes = () => process._getActiveHandles().filter((h) => h.constructor?.name === 'Pipe').length;
+`;
+
+t.test('fork of a module path from input, through an ES module import after installSinks: blocked at process_wrap', async (t) => {
+  const file = path.join(dir, 'esm-fork.mjs');
+  fs.writeFileSync(
+    file,
+    `import rasp from './rasp.cjs';
+${FORK_PRELUDE}
+rasp.installSinks();
+const cp = await import('node:child_process');
+attemptWith('fork', ${JSON.stringify(FORKED)}, () => cp.fork(${JSON.stringify(FORKED)}));
+attemptWith('fork own execArgv', ${JSON.stringify(FORKED)}, () => cp.fork(${JSON.stringify(FORKED)}, ['a'], { execArgv: ['--no-warnings'] }));
+// The input is an argument of the forked module, not the module: runs.
+attemptWith('benign fork', 'a', () => cp.fork(${JSON.stringify(path.join(dir, 'noop.cjs'))}, ['a'], { execArgv: [] }));
+attemptWith('exec', 'x; touch ${marker}', () => cp.exec(${CMD}));
+await new Promise((resolve) => setTimeout(resolve, 300));
+out.pipes = pipes();
+console.log(JSON.stringify(out));
+`,
+  );
+  fs.writeFileSync(path.join(dir, 'noop.cjs'), 'process.exit(0);\n');
+  const { results, stderr } = runNode(file);
+  t.same(
+    results,
+    {
+      fork: 'RASP_ERR_BLOCKED at child_process (process_wrap binding)',
+      'fork own execArgv': 'RASP_ERR_BLOCKED at child_process (process_wrap binding)',
+      'benign fork': 'no throw',
+      exec: 'RASP_ERR_BLOCKED at child_process (process_wrap binding)',
+      pipes: 0,
+      pwned: false,
+    },
+    stderr,
+  );
+});
+
+t.test('fork of a module path from input, through a reference taken before installSinks: blocked at ChildProcess#spawn', async (t) => {
+  const file = path.join(dir, 'early-fork.cjs');
+  fs.writeFileSync(
+    file,
+    `const { fork } = require('node:child_process');
+const rasp = require('./rasp.cjs');
+${FORK_PRELUDE}
+rasp.installSinks();
+attemptWith('fork', ${JSON.stringify(FORKED)}, () => fork(${JSON.stringify(FORKED)}));
+setTimeout(() => console.log(JSON.stringify(out)), 300);
+`,
+  );
+  const { results, stderr } = runNode(file);
+  t.same(results, { fork: 'RASP_ERR_BLOCKED at child_process (ChildProcess.spawn)', pwned: false }, stderr);
+});
