@@ -9,9 +9,7 @@
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { protect } from '../../adapters/aws-lambda/index';
-import * as ev from '../helpers/lambda-events';
+import { redteamRunner } from '../helpers/redteam';
 
 /** SQLite: an open `x'` the application's quote closes is the empty blob; `(name = 'x') IS NOT x''` is every row. */
 const SQL_QUOTED: Array<[string, string]> = [
@@ -52,34 +50,18 @@ const BENIGN: string[] = [
   "Employees' or contractors ID #",
 ];
 
-function events(value: string): APIGatewayProxyEventV2[] {
-  return [
-    ev.apiGatewayV2({ routeKey: 'GET /search', path: '/search', method: 'GET', query: { q: value } }),
-    ev.apiGatewayV2({
-      routeKey: 'POST /orders',
-      path: '/orders',
-      method: 'POST',
-      body: JSON.stringify({ sku: 'A-1', note: value }),
-      headers: { 'content-type': 'application/json' },
-    }),
-  ];
-}
-
-const handler = protect(async () => ({ statusCode: 200, body: 'ok' }), { log: false, paranoia: 1, sinks: false });
-const context: Context = ev.lambdaContext({ functionName: 'redteam-r5-review' });
+const codesFor = redteamRunner('redteam-r5-review');
 
 t.test('the variations are blocked as a query value and as a JSON body field', async (t) => {
   for (const [name, value] of ATTACKS) {
-    const codes: Array<number | undefined> = [];
-    for (const e of events(value)) codes.push(((await handler(e, context)) as { statusCode?: number }).statusCode);
+    const codes = await codesFor(value);
     t.same(codes, [403, 403], `${name}: ${JSON.stringify(value)}`);
   }
 });
 
 t.test('the prose round 5 blocked reaches the handler', async (t) => {
   for (const value of BENIGN) {
-    const codes: Array<number | undefined> = [];
-    for (const e of events(value)) codes.push(((await handler(e, context)) as { statusCode?: number }).statusCode);
+    const codes = await codesFor(value);
     t.same(codes, [200, 200], JSON.stringify(value));
   }
 });

@@ -11,9 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { protect } from '../../adapters/aws-lambda/index';
-import * as ev from '../helpers/lambda-events';
+import { redteamRunner } from '../helpers/redteam';
 import { detectShellInjection } from '../../src/detectors/shell-injection';
 import { detectSqlInjection } from '../../src/detectors/sql-injection';
 import { detectPathTraversal } from '../../src/detectors/path-traversal';
@@ -130,34 +128,18 @@ const BENIGN: string[] = [
   'dev/stdin',
 ];
 
-function events(value: string): APIGatewayProxyEventV2[] {
-  return [
-    ev.apiGatewayV2({ routeKey: 'GET /search', path: '/search', method: 'GET', query: { q: value } }),
-    ev.apiGatewayV2({
-      routeKey: 'POST /orders',
-      path: '/orders',
-      method: 'POST',
-      body: JSON.stringify({ sku: 'A-1', note: value }),
-      headers: { 'content-type': 'application/json' },
-    }),
-  ];
-}
-
-const handler = protect(async () => ({ statusCode: 200, body: 'ok' }), { log: false, paranoia: 1, sinks: false });
-const context: Context = ev.lambdaContext({ functionName: 'redteam-r5' });
+const codesFor = redteamRunner('redteam-r5');
 
 t.test('round 5 attacks are blocked as a query value and as a JSON body field', async (t) => {
   for (const [name, value] of ATTACKS) {
-    const codes: Array<number | undefined> = [];
-    for (const e of events(value)) codes.push(((await handler(e, context)) as { statusCode?: number }).statusCode);
+    const codes = await codesFor(value);
     t.same(codes, [403, 403], `${name}: ${JSON.stringify(value)}`);
   }
 });
 
 t.test('the nearest benign text reaches the handler', async (t) => {
   for (const value of BENIGN) {
-    const codes: Array<number | undefined> = [];
-    for (const e of events(value)) codes.push(((await handler(e, context)) as { statusCode?: number }).statusCode);
+    const codes = await codesFor(value);
     t.same(codes, [200, 200], JSON.stringify(value));
   }
 });
