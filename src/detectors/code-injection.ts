@@ -42,7 +42,9 @@
  * first `high` stops the work. No RegExp.
  */
 import { C, charMask } from '../charclass';
+import { scatter, unpackU16 } from '../packed';
 import type { Detection } from '../types';
+import { CODE_TABLES } from './code-tables';
 import { commandLiteral } from './template-injection';
 import { peek } from './util';
 
@@ -2408,27 +2410,40 @@ const HINT_LAST = new Uint8Array(128);
  * blank before the follower is let through apart). hintBefore's first test, per follower.
  */
 const HINT_LAST_BY = new Uint8Array(128 * 128);
-// Cold start: hintCounts depends only on the kind and the character, so its 127 answers are read once
-// per kind (a handful) and copied per hint, not asked again for each of the ~90 hints (~11k calls).
-// Inside a function, not at module top level: in a bundle the top level is one huge function that
-// V8 does not optimize, and this loop ran there at ~7 ms (unminified bundle; ~1.5-2 ms minified).
-(() => {
+// Written out (src/detectors/code-tables.ts, from buildHintLast by `node scripts/check-tables.js
+// --write`; the build's check and the tables test rebuild them from HINTS and hintCounts and compare):
+// building them here (635 hintCounts calls, ~500 stores) was ~1.5 M instructions at every cold start.
+scatter(HINT_LAST, unpackU16(CODE_TABLES.hintLast), 1);
+scatter(HINT_LAST_BY, unpackU16(CODE_TABLES.hintLastBy), 1);
+
+/** HINT_LAST and HINT_LAST_BY from HINTS and hintCounts (the source of truth; not run at load). */
+function buildHintLast(): { HINT_LAST: Uint8Array; HINT_LAST_BY: Uint8Array } {
+  const last = new Uint8Array(128);
+  const lastBy = new Uint8Array(128 * 128);
+  // hintCounts depends only on the kind and the character: its 127 answers are read once per kind.
   const rows = new Map<number, number[]>();
   for (const list of HINTS) {
     for (const h of list ?? []) {
       const p = h[0].charCodeAt(h[0].length - 1);
-      HINT_LAST[p] = 1;
-      HINT_LAST_BY[p] = 1;
+      last[p] = 1;
+      lastBy[p] = 1;
       let row = rows.get(h[1]);
       if (row === undefined) {
         row = [];
         for (let c = 1; c < 128; c++) if (hintCounts(h[1], c, false)) row.push(c);
         rows.set(h[1], row);
       }
-      for (const c of row) HINT_LAST_BY[c * 128 + p] = 1;
+      for (const c of row) lastBy[c * 128 + p] = 1;
     }
   }
-})();
+  return { HINT_LAST: last, HINT_LAST_BY: lastBy };
+}
+
+/** For scripts/check-tables.js and the tables test: the written tables as loaded and as built. */
+export const CODE_TABLES_FOR_CHECK = {
+  loaded: (): Record<string, unknown> => ({ HINT_LAST, HINT_LAST_BY }),
+  build: buildHintLast,
+};
 
 /**
  * Whether the prefilter's identifier run that ends before position `f` (after at most four blanks:

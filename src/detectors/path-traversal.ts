@@ -33,7 +33,9 @@
  * word.
  */
 import { C } from '../charclass';
+import { scatter, unpackI32, unpackU16 } from '../packed';
 import type { Confidence, Detection } from '../types';
+import { PATH_TABLES } from './path-tables';
 import { better, colonFrom, hexVal, type Hit } from './util';
 
 /**
@@ -1737,6 +1739,14 @@ class HashSet32 {
     this.keys[i] = h;
     this.used[i] = 1;
   }
+  /** The set as scripts/check-tables.js wrote it (src/detectors/path-tables.ts): no hashing at load. */
+  static load(d: { readonly at: string; readonly keys: string }): HashSet32 {
+    const set = new HashSet32();
+    const at = unpackU16(d.at);
+    scatter(set.keys, at, unpackI32(d.keys));
+    scatter(set.used, at, 1);
+    return set;
+  }
   has(h: number): boolean {
     let i = h & 1023;
     while (this.used[i] === 1) {
@@ -1747,39 +1757,58 @@ class HashSet32 {
   }
 }
 
+// The three sets and SEG_SIG as written out (src/detectors/path-tables.ts, from buildSegTables by
+// `node scripts/check-tables.js --write`; the build's check and the tables test rebuild them from the
+// lists and compare): building them here at every cold start was ~2.5 M instructions of the load.
 /** Hashes of whole segments that make a relative path sensitive (names, strong roots, pair heads). */
-const SEG_HASHES = new HashSet32();
+const SEG_HASHES = HashSet32.load(PATH_TABLES.seg);
 /** Hashes of sensitive extensions (with their dot). */
-const EXT_HASHES = new HashSet32();
+const EXT_HASHES = HashSet32.load(PATH_TABLES.ext);
 /** Hashes of the weak roots (first segments of absolute paths into system-like places). */
-const WEAK_HASHES = new HashSet32();
+const WEAK_HASHES = HashSet32.load(PATH_TABLES.weak);
 /**
  * Signatures (length, first, second and last character) of the same names and extensions: most
  * segments miss here after four character loads, before any hashing.
  */
 const SEG_SIG = new Uint8Array(65536);
+scatter(SEG_SIG, unpackU16(PATH_TABLES.segSig), 1);
 
 function segSig(s: string, a: number, b: number): number {
   const x = ((b - a) << 21) ^ ((s.charCodeAt(a) | 0x20) << 14) ^ ((s.charCodeAt(a + 1) | 0x20) << 7) ^ (s.charCodeAt(b - 1) | 0x20);
   return Math.imul(x, 0x9e3779b1) >>> 16;
 }
 
-(() => {
+/**
+ * The sets and SEG_SIG from the lists (the one source of truth), with the shape checks the pre-checks
+ * rely on (a list entry that breaks one fails the build's check and the test). Not run at load.
+ */
+function buildSegTables(): { SEG_HASHES: HashSet32; EXT_HASHES: HashSet32; WEAK_HASHES: HashSet32; SEG_SIG: Uint8Array } {
+  const seg = new HashSet32();
+  const ext = new HashSet32();
+  const weak = new HashSet32();
+  const sig = new Uint8Array(65536);
   for (const w of [...SENSITIVE_NAMES, ...STRONG_ROOTS, 'etc', 'proc', 'var', '.ssh', '.aws', 'id_rsa', 'win.ini', 'boot.ini', '.htpasswd']) {
     nameShape(w);
-    SEG_HASHES.add(segHash(w, 0, w.length));
-    SEG_SIG[segSig(w, 0, w.length)] = 1;
+    seg.add(segHash(w, 0, w.length));
+    sig[segSig(w, 0, w.length)] = 1;
   }
   for (const x of SENSITIVE_EXTENSIONS) {
     wordShape(x);
-    EXT_HASHES.add(segHash(x, 0, x.length));
-    SEG_SIG[segSig(x, 0, x.length)] = 1;
+    ext.add(segHash(x, 0, x.length));
+    sig[segSig(x, 0, x.length)] = 1;
   }
   for (const w of WEAK_ROOTS) {
     nameShape(w);
-    WEAK_HASHES.add(segHash(w, 0, w.length));
+    weak.add(segHash(w, 0, w.length));
   }
-})();
+  return { SEG_HASHES: seg, EXT_HASHES: ext, WEAK_HASHES: weak, SEG_SIG: sig };
+}
+
+/** For scripts/check-tables.js and the tables test: the written sets as loaded and as built. */
+export const PATH_TABLES_FOR_CHECK = {
+  loaded: (): Record<string, unknown> => ({ SEG_HASHES, EXT_HASHES, WEAK_HASHES, SEG_SIG }),
+  build: buildSegTables,
+};
 
 /** What segmentMayBeSensitive and segmentMayHit assume of every name and root, held at load. */
 function nameShape(w: string): void {

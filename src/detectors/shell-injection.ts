@@ -43,7 +43,9 @@
  * which partitions the input) run, and the first `high` finding stops the work. No RegExp.
  */
 import { C, charMask } from '../charclass';
+import { scatter, unpackI32, unpackU16, unpackU8 } from '../packed';
 import type { Detection } from '../types';
+import { SHELL_TABLES } from './shell-tables';
 import {
   CTX_DOUBLE,
   CTX_NONE,
@@ -371,13 +373,21 @@ function asciiLower(c: number): number {
  */
 const KEY_PAIR = new Uint8Array(128 * 128);
 const KEY_ONE = new Uint8Array(128);
-(() => {
+// Written out (src/detectors/shell-tables.ts, checked against buildKeyPrefix by the build and the test).
+scatter(KEY_PAIR, unpackU16(SHELL_TABLES.keyPair), 1);
+scatter(KEY_ONE, unpackU16(SHELL_TABLES.keyOne), 1);
+
+/** KEY_PAIR and KEY_ONE from TABLE (what shell-tables.ts must encode; not run at load). */
+function buildKeyPrefix(): { pair: Uint8Array; one: Uint8Array } {
+  const pair = new Uint8Array(128 * 128);
+  const one = new Uint8Array(128);
   for (const key of TABLE.keys()) {
     const a = asciiLower(key.charCodeAt(0));
-    if (key.length === 1) KEY_ONE[a] = 1;
-    else KEY_PAIR[a * 128 + asciiLower(key.charCodeAt(1))] = 1;
+    if (key.length === 1) one[a] = 1;
+    else pair[a * 128 + asciiLower(key.charCodeAt(1))] = 1;
   }
-})();
+  return { pair, one };
+}
 
 /** Looks a command name up; returns its F_* flags or 0. */
 /** Digits (at most 2) glued to `<` or `>` (`next`): a redirection's file descriptor, `2>&1`. */
@@ -4340,7 +4350,24 @@ function isRunChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
+// The command tables as written out (src/detectors/shell-tables.ts, from buildCmdTables by
+// `node scripts/check-tables.js --write`; the build's check and the tables test rebuild them from TABLE
+// and compare): building them here at every cold start (418 names scanned and hashed, four typed-array
+// stores each, plus the LETTERLESS_RUN scan) was ~6 M instructions of the module's load.
 (() => {
+  const at = unpackU16(SHELL_TABLES.cmd.at);
+  scatter(CMD_KEYS, at, unpackI32(SHELL_TABLES.cmd.keys));
+  scatter(CMD_FLAGS, at, unpackU8(SHELL_TABLES.cmd.flags));
+  scatter(CMD_SIG, unpackU16(SHELL_TABLES.cmd.sig), 1);
+  scatter(CMD_SIG2, unpackU16(SHELL_TABLES.cmd.sig2), 1);
+})();
+
+/** The command tables from TABLE (the one source of truth; not run at load: see above). */
+function buildCmdTables(): { CMD_KEYS: Int32Array; CMD_FLAGS: Uint8Array; CMD_SIG: Uint8Array; CMD_SIG2: Uint8Array; LETTERLESS_RUN: boolean } {
+  const CMD_KEYS = new Int32Array(2048);
+  const CMD_FLAGS = new Uint8Array(2048);
+  const CMD_SIG = new Uint8Array(65536);
+  const CMD_SIG2 = new Uint8Array(65536);
   const add = (run: string, f: number, h = runHash(run, 0, run.length)): void => {
     let i = h & 2047;
     while (CMD_FLAGS[i] !== 0 && CMD_KEYS[i] !== h) i = (i + 1) & 2047;
@@ -4350,9 +4377,8 @@ function isRunChar(c: number): boolean {
     CMD_SIG2[runSig2(run, 0, run.length)] = 1;
   };
   // Each name's first run is found and hashed in one pass here (isRunChar's test and runHash's case-folded
-  // FNV-1a: a run holds none of the characters runHash skips), not by ~2,500 isRunChar and 418 runHash
-  // calls, which made V8 optimize both at load (TurboFan, ~1-4 ms of a compile thread at every cold
-  // start). The test checks the tables against runHash and isRunChar.
+  // FNV-1a: a run holds none of the characters runHash skips). The test checks the tables against
+  // runHash and isRunChar.
   for (const name of TABLE.keys()) {
     let e = 0;
     let h = -2128831035;
@@ -4367,11 +4393,7 @@ function isRunChar(c: number): boolean {
   // `/bin/…` paths; `phpinfo(`; the words that take a cmd.exe IF to a finding (`if exist c:\x`,
   // `if errorlevel 1`, `if defined x cmd`). FOR needs a `%var`, and `%` always runs the passes.
   for (const w of ['bin', 'sbin', 'libexec', 'phpinfo', 'exist', 'defined', 'errorlevel']) add(w, CR_PLAIN);
-})();
-
-/** Some first run of a table name (or an added word) has no ASCII letter (see mayFind). */
-let LETTERLESS_RUN = false;
-(() => {
+  let LETTERLESS_RUN = false;
   for (const name of TABLE.keys()) {
     let e = 0;
     for (; e < name.length; e++) {
@@ -4381,10 +4403,26 @@ let LETTERLESS_RUN = false;
     }
     if (e > 0 && !hasLetter(name, 0, e)) LETTERLESS_RUN = true;
   }
-})();
+  return { CMD_KEYS, CMD_FLAGS, CMD_SIG, CMD_SIG2, LETTERLESS_RUN };
+}
+
+/** Some first run of a table name (or an added word) has no ASCII letter (see mayFind). Written out. */
+const LETTERLESS_RUN: boolean = SHELL_TABLES.letterless;
 
 /** For the tables' equivalence test (test/detectors/shell-injection-tables.test.ts) only. */
 export const LOAD_TABLES_FOR_TEST = { TABLE, CMD_KEYS, CMD_FLAGS, CMD_SIG, CMD_SIG2, LETTERLESS_RUN, CR_PLAIN, CR_HYPH, runHash, runSig, runSig2, isRunChar, hasLetter };
+
+/**
+ * For scripts/check-tables.js and the tables test: the written tables as loaded and as built from
+ * TABLE; the two must be equal.
+ */
+export const SHELL_TABLES_FOR_CHECK = {
+  loaded: (): Record<string, unknown> => ({ CMD_KEYS, CMD_FLAGS, CMD_SIG, CMD_SIG2, LETTERLESS_RUN, KEY_PAIR, KEY_ONE }),
+  build: (): Record<string, unknown> => {
+    const { pair, one } = buildKeyPrefix();
+    return { ...buildCmdTables(), KEY_PAIR: pair, KEY_ONE: one };
+  },
+};
 
 /** s[a, b) holds an ASCII letter. */
 function hasLetter(s: string, a: number, b: number): boolean {

@@ -38,7 +38,9 @@
  * size does.
  */
 import { C } from '../charclass';
+import { scatter, unpackI32, unpackU16 } from '../packed';
 import type { Detection } from '../types';
+import { SQL_TABLES } from './sql-tables';
 import {
   Q_BACKTICK,
   Q_DOUBLE,
@@ -3725,15 +3727,22 @@ const WWX = new Uint8Array(65536);
 WWX.set(WW, 0);
 (() => {
   // By runs of equal UCLASS classes (a few dozen, found by native searches), not a unit at a time: a
-  // loop over the 65,408 units ran ~4 ms of CPU at import, before the optimizer.
+  // loop over the 65,408 units ran ~4 ms of CPU at import, before the optimizer. Each class's next
+  // position is searched again only once the walk has passed it (next[o] >= c: no unit of class o in
+  // [c, next[o])): searching afresh at every run scanned to the end of the table for the classes that
+  // do not occur again (~2 M instructions at load; now each class's search reads the table once).
   const byClass = [WW_NEUTRAL, WW_XWORD, WW_TRIGGER]; // U_OTHER, U_WORD, U_QUOTE
+  const next = [-1, -1, -1];
   for (let c = 128; c < 65536; ) {
     const u = UCLASS[c] as number;
     let end = 65536;
     for (let o = 0; o < 3; o++) {
       if (o === u) continue;
-      const k = UCLASS.indexOf(o, c);
-      if (k !== -1 && k < end) end = k;
+      if ((next[o] as number) < c) {
+        const k = UCLASS.indexOf(o, c);
+        next[o] = k === -1 ? 65536 : k;
+      }
+      if ((next[o] as number) < end) end = next[o] as number;
     }
     WWX.fill(byClass[u] as number, c, end);
     c = end;
@@ -3843,6 +3852,14 @@ function wordHash(s: string, a: number, b: number): number {
 class HashSet {
   private readonly keys = new Int32Array(512);
   private readonly used = new Uint8Array(512);
+  /** The set as scripts/check-tables.js wrote it (src/detectors/sql-tables.ts): no hashing at load. */
+  static load(d: { readonly at: string; readonly keys: string }): HashSet {
+    const set = new HashSet([]);
+    const at = unpackU16(d.at);
+    scatter(set.keys, at, unpackI32(d.keys));
+    scatter(set.used, at, 1);
+    return set;
+  }
   constructor(words: Iterable<string>) {
     for (const w of words) {
       const h = wordHash(w, 0, w.length);
@@ -3862,13 +3879,14 @@ class HashSet {
   }
 }
 
-const BARE_HASHES = new HashSet(BARE_KEYWORDS);
+const BARE_HASHES = HashSet.load(SQL_TABLES.sets.BARE_HASHES);
 
 /**
  * Words outside the lexer's vocabulary that start a statement in some dialect (SQL Server, MySQL,
  * PostgreSQL, SQLite, Oracle): an unknown word there is no proof of a syntax error (labelDeath).
  */
-const STMT_LEADS = new HashSet(
+const STMT_LEADS = HashSet.load(SQL_TABLES.sets.STMT_LEADS);
+const STMT_LEAD_WORDS = (): string[] =>
   ('raiserror throw break continue save checkpoint setuser revert receive send move enable disable readtext ' +
     'writetext updatetext deny get end else go lineno close open fetch deallocate use while return with merge ' +
     'bulk dbcc kill commit rollback set print goto if begin waitfor declare truncate backup restore reconfigure ' +
@@ -3879,11 +3897,11 @@ const STMT_LEADS = new HashSet(
     'select insert update delete replace upsert pragma attach detach audit noaudit associate disassociate ' +
     'flashback purge sp_executesql')
     .split(' ')
-    .filter((x) => x),
-);
+    .filter((x) => x);
 
 /** INSERT / UPDATE words that may make plain words a statement (checked besides the vocabulary). */
-const ROW_SOURCES = new HashSet(['value', 'values', 'default', 'output', 'overwrite', 'ignore', 'delayed', 'low_priority', 'high_priority', 'partition', 'top', 'with', 'statistics', 'table', 'select', 'exec', 'execute', 'set', 'into', 'or']);
+const ROW_SOURCES = HashSet.load(SQL_TABLES.sets.ROW_SOURCES);
+const ROW_SOURCE_WORDS = (): string[] => ['value', 'values', 'default', 'output', 'overwrite', 'ignore', 'delayed', 'low_priority', 'high_priority', 'partition', 'top', 'with', 'statistics', 'table', 'select', 'exec', 'execute', 'set', 'into', 'or'];
 (() => {
   for (const w of BARE_KEYWORDS) BARE_SIG[bareSig(w, 0, w.length)] = 1;
 })();
@@ -3893,16 +3911,15 @@ const ROW_SOURCES = new HashSet(['value', 'values', 'default', 'output', 'overwr
  * after a quote is a letter and the word it starts is not one of these, the quoted context dies on its
  * first token (`O'Brien`, `it's`), so it is not walked at all.
  */
-const AFTER_QUOTE_HASHES = new HashSet(
-  [
-    'or', 'and', 'xor', 'not', 'union', 'order', 'group', 'having', 'limit', 'like', 'rlike', 'regexp',
-    'glob', 'ilike', 'sounds', 'is', 'in', 'between', 'div', 'mod', 'into', 'procedure', 'collate',
-    'where', 'from', 'as', 'waitfor', 'select', 'insert', 'update', 'delete', 'drop', 'exec', 'execute',
-    'declare', 'shutdown', 'truncate', 'goto', 'begin', 'create', 'alter', 'if', 'escape', 'for', 'match',
-    'intersect', 'except', 'minus', 'offset', 'join', 'when', 'then', 'else', 'end', 'using', 'notnull',
-    'isnull', 'similar', 'n', 'x', 'b', 'e', 'u', 'on', 'against', 'asc', 'desc', 'over', 'window',
-  ],
-);
+const AFTER_QUOTE_HASHES = HashSet.load(SQL_TABLES.sets.AFTER_QUOTE_HASHES);
+const AFTER_QUOTE_WORDS = (): string[] => [
+  'or', 'and', 'xor', 'not', 'union', 'order', 'group', 'having', 'limit', 'like', 'rlike', 'regexp',
+  'glob', 'ilike', 'sounds', 'is', 'in', 'between', 'div', 'mod', 'into', 'procedure', 'collate',
+  'where', 'from', 'as', 'waitfor', 'select', 'insert', 'update', 'delete', 'drop', 'exec', 'execute',
+  'declare', 'shutdown', 'truncate', 'goto', 'begin', 'create', 'alter', 'if', 'escape', 'for', 'match',
+  'intersect', 'except', 'minus', 'offset', 'join', 'when', 'then', 'else', 'end', 'using', 'notnull',
+  'isnull', 'similar', 'n', 'x', 'b', 'e', 'u', 'on', 'against', 'asc', 'desc', 'over', 'window',
+];
 
 /** Cheap reject for a quoted context whose attacker part would start with a plain word. */
 function breakoutMayContinue(s: string, from: number): boolean {
@@ -4038,6 +4055,14 @@ const KW_MAX = 32;
 class FlagTable {
   private readonly keys = new Int32Array(4096);
   private readonly flags = new Uint16Array(4096);
+  /** The table as scripts/check-tables.js wrote it (src/detectors/sql-tables.ts): no hashing at load. */
+  static load(d: { readonly at: string; readonly keys: string; readonly flags: string }): FlagTable {
+    const t = new FlagTable();
+    const at = unpackU16(d.at);
+    scatter(t.keys, at, unpackI32(d.keys));
+    scatter(t.flags, at, unpackU16(d.flags));
+    return t;
+  }
   add(word: string, f: number, h = wordHash(word, 0, word.length)): void {
     let i = h & 4095;
     while (this.flags[i] !== 0 && this.keys[i] !== h) i = (i + 1) & 4095;
@@ -4055,13 +4080,22 @@ class FlagTable {
   }
 }
 
-const KW = new FlagTable();
-/** Every word in KW (for the signature filter below). */
-const KW_WORDS: string[] = [];
-(() => {
-  // Flags merged per word first, then one KW.add (one wordHash) per distinct word: 481 instead of 994
-  // (with the other tables' ~330, enough calls to make V8 optimize wordHash at load: TurboFan on a
-  // compile thread at every cold start). KW.add ORs the flags of a word added twice: the same table.
+/**
+ * KW as written out (src/detectors/sql-tables.ts, from buildKw below by scripts/check-tables.js --write;
+ * `npm run build` and test/detectors/written-tables.test.ts rebuild it from the lists and compare):
+ * building it here at every cold start (~1,000 Map updates, 481 hashes) was ~7 M instructions.
+ */
+const KW = FlagTable.load(SQL_TABLES.kw);
+
+/**
+ * KW from the word lists (the one source of truth), and every word in it (KW_WORDS: for the signature
+ * filter, KW2 and the vocabulary). Run by the build's check and the tables test, not at load.
+ */
+function buildKw(): { kw: FlagTable; words: string[] } {
+  const KW = new FlagTable();
+  const KW_WORDS: string[] = [];
+  // Flags merged per word first, then one KW.add (one wordHash) per distinct word: 481 instead of 994.
+  // KW.add ORs the flags of a word added twice: the same table.
   const merged = new Map<string, number>();
   const add = (words: Iterable<string>, f: number): void => {
     for (const w of words) {
@@ -4133,16 +4167,9 @@ const KW_WORDS: string[] = [];
       .map(([w]) => w),
     KW_STMT,
   );
-  for (const [w, f] of merged) {
-    // wordHash, inline: its ~800 calls at load made V8 optimize it (the test checks KW against wordHash).
-    let h = -2128831035;
-    for (let i = 0; i < w.length; i++) {
-      const c = w.charCodeAt(i);
-      h = Math.imul(h ^ (c >= 65 && c <= 90 ? c | 0x20 : c), 0x01000193);
-    }
-    KW.add(w, f, h);
-  }
-})();
+  for (const [w, f] of merged) KW.add(w, f);
+  return { kw: KW, words: KW_WORDS };
+}
 
 /**
  * Signature filter in front of the table: a 64 Ki-entry byte map keyed by (length, first two and last
@@ -4150,6 +4177,7 @@ const KW_WORDS: string[] = [];
  * loads instead of hashing every character; a present one is hashed and looked up.
  */
 const KW_SIG = new Uint8Array(65536);
+scatter(KW_SIG, unpackU16(SQL_TABLES.kwSig), 1); // written out: see KW
 
 function wordSig(s: string, a: number, b: number): number {
   const x = ((b - a) << 21) ^ ((s.charCodeAt(a) | 0x20) << 14) ^ ((s.charCodeAt(a + 1) | 0x20) << 7) ^ (s.charCodeAt(b - 1) | 0x20);
@@ -4184,10 +4212,6 @@ const PCLASS = new Uint8Array(65536);
   for (let c = 97; c <= 122; c++) PCLASS[c] = PC_ALPHA;
   PCLASS[95] = PC_ALPHA;
   for (const ch of '.+*%^\x7f') PCLASS[ch.charCodeAt(0)] = PC_NEUTRAL;
-  const sig = (w: string): void => {
-    if (w.length >= 2 && w.length <= KW_MAX) KW_SIG[wordSig(w, 0, w.length)] = 1;
-  };
-  for (const w of KW_WORDS) sig(w);
 })();
 
 /**
@@ -4197,23 +4221,56 @@ const PCLASS = new Uint8Array(65536);
  * Filled from kwFlags of the table's two-character words (the test checks every pair); 32 KB.
  */
 const KW2 = new Uint16Array(128 * 128);
+scatter(KW2, unpackU16(SQL_TABLES.kw2.at), unpackU16(SQL_TABLES.kw2.flags)); // written out: see KW
 /** Index of a two-character word in KW2: case folded (`| 0x20`; digits keep their codes, `_` is 127). */
 function kw2Index(c0: number, c1: number): number {
   return ((c0 | 0x20) << 7) | (c1 | 0x20);
 }
-(() => {
+
+/**
+ * The SQL detector's load-time tables built from their word lists (KW, KW_SIG, KW2, the vocabulary and
+ * the word-hash sets): what src/detectors/sql-tables.ts must encode. Not run at load.
+ */
+function buildSqlTables(): Record<string, unknown> {
+  const { kw, words } = buildKw();
+  const kwSig = new Uint8Array(65536);
+  for (const w of words) if (w.length >= 2 && w.length <= KW_MAX) kwSig[wordSig(w, 0, w.length)] = 1;
+  const flags = (s: string, a: number, b: number): number => (b - a < 2 || b - a > KW_MAX || kwSig[wordSig(s, a, b)] === 0 ? 0 : kw.get(wordHash(s, a, b)));
   // From the table's two-character words ([A-Za-z0-9_] both), not from kwFlags on all 1,369 folded
-  // pairs: those calls made V8 optimize wordSig at load (TurboFan on a compile thread at every cold
-  // start). The same table as long as no other pair hashes and signs like a table word: the test
-  // checks every pair against kwFlags.
+  // pairs. The same table as long as no other pair hashes and signs like a table word: the test checks
+  // every pair against kwFlags.
+  const kw2 = new Uint16Array(128 * 128);
   const word = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
-  for (const w of KW_WORDS) {
-    if (w.length === 2 && word(w.charCodeAt(0)) && word(w.charCodeAt(1))) KW2[kw2Index(w.charCodeAt(0), w.charCodeAt(1))] = kwFlags(w, 0, 2);
+  for (const w of words) {
+    if (w.length === 2 && word(w.charCodeAt(0)) && word(w.charCodeAt(1))) kw2[kw2Index(w.charCodeAt(0), w.charCodeAt(1))] = flags(w, 0, 2);
   }
-})();
+  return {
+    KW: kw,
+    KW_SIG: kwSig,
+    KW2: kw2,
+    VOCABULARY: new Vocabulary([...words, ...SEMI_STMTS, ...INT_TYPES, ...COND_FUNCS, ...OPENER_FUNCS], ['xp_', 'sp_']),
+    BARE_HASHES: new HashSet(BARE_KEYWORDS),
+    STMT_LEADS: new HashSet(STMT_LEAD_WORDS()),
+    ROW_SOURCES: new HashSet(ROW_SOURCE_WORDS()),
+    AFTER_QUOTE_HASHES: new HashSet(AFTER_QUOTE_WORDS()),
+    PG_TYPE_HASHES: new HashSet(PG_TYPES),
+    ADVANCING_LEADS: new HashSet(ADVANCING_LEAD_WORDS()),
+  };
+}
 
 /** For the tables' equivalence test (test/detectors/sql-injection-tables.test.ts) only. */
-export const LOAD_TABLES_FOR_TEST = { KW, KW_ANY, KW_WORDS, KW2, kwFlags, kw2Index, wordHash };
+export const LOAD_TABLES_FOR_TEST = {
+  KW,
+  KW_ANY,
+  get KW_WORDS(): string[] {
+    return buildKw().words;
+  },
+  KW2,
+  kwFlags,
+  kw2Index,
+  wordHash,
+  WWX,
+};
 
 /** s[a, b) starts with `xp_` or `sp_` (any case): extended and OLE procedures, always walked. */
 function isXpSp(s: string, a: number, b: number): boolean {
@@ -4258,7 +4315,7 @@ function firstNonSpace(s: string, from: number): number {
 }
 
 /** PG_TYPES by wordHash, and the lengths of its words (castIsNeutral). */
-const PG_TYPE_HASHES = new HashSet(PG_TYPES);
+const PG_TYPE_HASHES = HashSet.load(SQL_TABLES.sets.PG_TYPE_HASHES);
 const PG_TYPE_MIN = Math.min(...[...PG_TYPES].map((w) => w.length));
 const PG_TYPE_MAX = Math.max(...[...PG_TYPES].map((w) => w.length));
 
@@ -4894,7 +4951,8 @@ function leadKind(s: string, from: number): number {
  * `(` (a call) is checked apart. No other first step advances: onStart reads every other word (and
  * onStmt every statement word) without consuming its lookahead.
  */
-const ADVANCING_LEADS = new HashSet(['case', 'array', 'match', 'sounds', 'in', 'similar', 'procedure', 'using']);
+const ADVANCING_LEADS = HashSet.load(SQL_TABLES.sets.ADVANCING_LEADS);
+const ADVANCING_LEAD_WORDS = (): string[] => ['case', 'array', 'match', 'sounds', 'in', 'similar', 'procedure', 'using'];
 
 /**
  * Whether a walk from `from` can accept a `)` as its first token (G_LEADCLOSE): the value starts with
@@ -5765,7 +5823,7 @@ const LMCLASS = (() => {
  * needs the same completeness), plus the sets the walker alone reads. Extended procedures (`xp_*`,
  * `sp_*`) are matched by prefix.
  */
-const VOCABULARY = new Vocabulary([...KW_WORDS, ...SEMI_STMTS, ...INT_TYPES, ...COND_FUNCS, ...OPENER_FUNCS], ['xp_', 'sp_']);
+const VOCABULARY = new Vocabulary(SQL_TABLES.vocab); // written out: see KW (buildSqlTables builds it from the lists)
 
 /** Whether the walker's lexer knows `word` (lower case): for tests that guard the vocabulary. */
 export function isSqlVocabulary(word: string): boolean {
@@ -5785,3 +5843,23 @@ function done(v: Verdict | undefined): Verdict | undefined {
 function stronger(a: Verdict | undefined, b: Verdict | undefined): Verdict | undefined {
   return b !== undefined && (a === undefined || RANK[b.confidence] > RANK[a.confidence]) ? b : a;
 }
+
+/**
+ * For scripts/check-tables.js and the tables test: the tables as loaded (decoded from
+ * src/detectors/sql-tables.ts) and as built from the word lists; the two must be equal.
+ */
+export const SQL_TABLES_FOR_CHECK = {
+  loaded: (): Record<string, unknown> => ({
+    KW,
+    KW_SIG,
+    KW2,
+    VOCABULARY,
+    BARE_HASHES,
+    STMT_LEADS,
+    ROW_SOURCES,
+    AFTER_QUOTE_HASHES,
+    PG_TYPE_HASHES,
+    ADVANCING_LEADS,
+  }),
+  build: buildSqlTables,
+};

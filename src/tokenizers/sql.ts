@@ -29,6 +29,7 @@
  * - Words are lower-cased (`word`) only when short enough to be a keyword (and only copied when they
  *   have upper-case letters), so a 1 MB word costs one scan and no allocation.
  */
+import { scatter, unpackI32, unpackU16 } from '../packed';
 
 export const T_EOF = 0;
 /** String literal; `quote` is 1 for single, 2 for double quotes, 3 for dollar quoting. */
@@ -329,6 +330,24 @@ export function foreignWord(s: string, a: number, b: number): boolean {
   return foreign;
 }
 
+/** A Vocabulary as scripts/check-tables.js writes it out (base64 of little-endian arrays, src/packed.ts). */
+export interface VocabularyData {
+  /** The slots' words joined by spaces ('' for an empty slot): as many entries as slots. */
+  readonly slots: string;
+  /** Uint16 indices of the non-empty slots, and their Int32 keys (foldHash) in the same order. */
+  readonly at: string;
+  readonly keys: string;
+  /** Uint16 indices of the signature map's entries that are 1. */
+  readonly sig: string;
+  readonly prefixes: readonly string[];
+  readonly short: boolean;
+  readonly asciiOnly: boolean;
+}
+
+function isVocabularyData(x: Iterable<string> | VocabularyData): x is VocabularyData {
+  return typeof (x as VocabularyData).slots === 'string';
+}
+
 /**
  * The words a caller compares word tokens with. A lexer given one sets `word` to the interned
  * lower-case text of a word in it (or of a word starting with one of `prefixes`, e.g. `xp_`) and to
@@ -339,9 +358,9 @@ export function foreignWord(s: string, a: number, b: number): boolean {
 export class Vocabulary {
   private readonly sig = new Uint8Array(8192);
   private readonly keys: Int32Array;
+  /** Open-addressing slots: the lower-case words, '' in empty slots (every word of the vocabulary once). */
   private readonly vals: string[];
   private readonly mask: number;
-  private readonly all: Set<string>;
   private readonly prefixes: string[];
   /** A word or prefix of one character is listed (lookup's one-character shortcut is off then). */
   readonly short: boolean;
@@ -350,14 +369,35 @@ export class Vocabulary {
   /** lookup's answers for two ASCII letters, by (first - a) * 26 + (second - a), lower-cased. */
   private readonly pairs: (string | undefined)[] = new Array<string | undefined>(676).fill(undefined);
 
-  constructor(words: Iterable<string>, prefixes: readonly string[] = []) {
-    this.all = new Set([...words].filter((w) => w.length > 0 && w.length <= MAX_KEYWORD).map((w) => w.toLowerCase()));
+  /**
+   * @param words the words (built here: a hash per word), or the same vocabulary as written out by
+   *   scripts/check-tables.js (see src/packed.ts): the load-time path, no hashing.
+   */
+  constructor(words: Iterable<string> | VocabularyData, prefixes: readonly string[] = []) {
+    if (isVocabularyData(words)) {
+      // Slots, keys and signatures as the build below makes them (the build step and the tables test
+      // compare them with a Vocabulary built from the lists). Building it at every cold start (~1,000
+      // list entries spread, filtered and lower-cased into a Set, 481 words hashed) was ~9 M
+      // instructions of the SQL detector's load; this path is ~1.2 M (a split, two scatter loops).
+      // The slot strings come from one split, not interned: the walker's `===` with literals and the
+      // Map look-ups read them as the list strings before (also split), per-call count unchanged.
+      this.vals = words.slots.split(' ');
+      this.mask = this.vals.length - 1;
+      this.keys = new Int32Array(this.vals.length);
+      scatter(this.keys, unpackU16(words.at), unpackI32(words.keys));
+      scatter(this.sig, unpackU16(words.sig), 1);
+      this.prefixes = words.prefixes.slice();
+      this.short = words.short;
+      this.asciiOnly = words.asciiOnly;
+      return;
+    }
+    const all = new Set([...words].filter((w) => w.length > 0 && w.length <= MAX_KEYWORD).map((w) => w.toLowerCase()));
     let size = 64;
-    while (size < this.all.size * 2) size *= 2;
+    while (size < all.size * 2) size *= 2;
     this.mask = size - 1;
     this.keys = new Int32Array(size);
     this.vals = new Array<string>(size).fill('');
-    for (const w of this.all) {
+    for (const w of all) {
       const h = foldHash(w, 0, w.length);
       let i = h & this.mask;
       while (this.vals[i] !== '') i = (i + 1) & this.mask;
@@ -366,16 +406,21 @@ export class Vocabulary {
       this.sig[vocabSig(w, 0, w.length)] = 1;
     }
     this.prefixes = prefixes.map((x) => x.toLowerCase());
-    this.short = [...this.all, ...this.prefixes].some((w) => w.length <= 1);
+    this.short = [...all, ...this.prefixes].some((w) => w.length <= 1);
     // ASCII exactly when no character takes more than one UTF-8 byte: one native count over the
     // words joined (a loop over each word's characters ran ~0.5 ms at import, before the optimizer).
-    const joined = [...this.all, ...this.prefixes].join('');
+    const joined = [...all, ...this.prefixes].join('');
     this.asciiOnly = Buffer.byteLength(joined, 'utf8') === joined.length;
   }
 
-  /** Whether `w` (lower case) is in the vocabulary. */
+  /** Whether `w` (lower case) is in the vocabulary: a probe of the slots (no Set kept besides them). */
   has(w: string): boolean {
-    return this.all.has(w);
+    if (w.length === 0 || w.length > MAX_KEYWORD) return false;
+    for (let i = foldHash(w, 0, w.length) & this.mask; ; i = (i + 1) & this.mask) {
+      const v = this.vals[i] as string;
+      if (v === '') return false;
+      if (v === w) return true;
+    }
   }
 
   /**
@@ -433,7 +478,7 @@ export class Vocabulary {
       if (s.charCodeAt(i) >= 128) {
         // Rare: fall back to the Unicode lower-casing the lexer uses without a vocabulary.
         const low = s.slice(a, b).toLowerCase();
-        return this.all.has(low) || this.prefixes.some((x) => low.startsWith(x)) ? low : '';
+        return this.has(low) || this.prefixes.some((x) => low.startsWith(x)) ? low : '';
       }
     }
     return '';

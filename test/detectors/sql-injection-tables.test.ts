@@ -1,5 +1,6 @@
 import t from 'tap';
 import { LOAD_TABLES_FOR_TEST } from '../../src/detectors/sql-injection';
+import { UCLASS, U_OTHER, U_QUOTE, U_WORD } from '../../src/tokenizers/sql';
 
 const T = LOAD_TABLES_FOR_TEST;
 
@@ -56,4 +57,19 @@ t.test('KW keys are the wordHash of its words', async (t) => {
     'KW_ANY on every word',
   );
   t.equal(T.KW.get(T.wordHash('qzxv', 0, 4)), 0, 'a non-word');
+});
+
+// WWX is filled by runs of equal UCLASS classes (native searches, each class's next position searched
+// again only once passed). Every unit at or above U+0080 must read the class its UCLASS entry maps to
+// (U_OTHER: neutral 0, U_WORD: foreign word 6, U_QUOTE: trigger 2), as a loop over each unit would fill it.
+t.test('WWX maps every non-ASCII unit by its UCLASS class', async (t) => {
+  const want = new Map([[U_OTHER, 0], [U_WORD, 6], [U_QUOTE, 2]]);
+  let bad = -1;
+  for (let c = 128; c < 65536; c++) if (bad === -1 && T.WWX[c] !== want.get(UCLASS[c] as number)) bad = c;
+  t.equal(bad, -1, 'every unit from U+0080');
+  t.equal(T.WWX.length, 65536);
+  t.equal(T.WWX[0x2019], 2, 'a typographic quote triggers');
+  t.equal(T.WWX[0xe9], 6, 'é is a word character');
+  t.equal(T.WWX[0x3000], 0, 'the ideographic space is neutral');
+  t.equal(T.WWX[0xffff], 6, 'the last unit');
 });
