@@ -215,8 +215,14 @@ const cp = await import('node:child_process');
 attemptWith('fork', ${JSON.stringify(FORKED)}, () => cp.fork(${JSON.stringify(FORKED)}));
 attemptWith('fork own execArgv', ${JSON.stringify(FORKED)}, () => cp.fork(${JSON.stringify(FORKED)}, ['a'], { execArgv: ['--no-warnings'] }));
 // The input is an argument of the forked module, not the module: runs.
-attemptWith('benign fork', 'a', () => cp.fork(${JSON.stringify(path.join(dir, 'noop.cjs'))}, ['a'], { execArgv: [] }));
+let benign;
+attemptWith('benign fork', 'a', () => (benign = cp.fork(${JSON.stringify(path.join(dir, 'noop.cjs'))}, ['a'], { execArgv: [] })));
+// The benign child's own IPC pipe stays open until it has exited, which on a loaded machine can take
+// longer than any fixed wait: count the pipes once it has closed ('close' is attached in the tick
+// that forked it, so it cannot have fired yet).
+const benignClosed = benign ? new Promise((resolve) => benign.once('close', resolve)) : Promise.resolve();
 attemptWith('exec', 'x; touch ${marker}', () => cp.exec(${CMD}));
+await benignClosed;
 await new Promise((resolve) => setTimeout(resolve, 300));
 out.pipes = pipes();
 console.log(JSON.stringify(out));
