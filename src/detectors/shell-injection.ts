@@ -87,6 +87,7 @@ import {
   W_UNQUOTED,
   W_SLICE,
   W_VAR,
+  W_LONG,
   SEP_AMP,
   isWordBoundary,
 } from '../tokenizers/shell';
@@ -920,6 +921,10 @@ class Pass {
   /** `case WORD in` (POSIX): 1 after `case`, 2 after its word, 3 after `in`: a `)` then ends a pattern. */
   private caseStage = 0;
   private assigned: string[] = [];
+  /** Literal values leading assignments gave (`a=i`): name, value, name, value… (at most 8 pairs). */
+  private knownValues: string[] = [];
+  /** Where the `=` of a bash `NAME+=` assignment the lexer split at its `+` starts the next word (-1: none). */
+  private assignTail = -1;
   private subOpenGlued = false;
   private subOpenIndex = -1;
   private tokenIndex = 0;
@@ -1122,7 +1127,7 @@ class Pass {
       this.prevType, this.prevWordNorm, this.prevWordWasCmd, this.callName, this.callStage, this.fdName, this.fdStage, this.funcName,
       this.funcKw, this.declRecord, this.setPos, this.caseStage, this.forName, this.trapCmd,
       // (assigned only grows, by push: its length says whether it changed.)
-      this.assigned.length, this.subOpenGlued, this.subOpenIndex, this.subKind, this.redirPending, this.redirAtStart,
+      this.assigned.length, this.knownValues.length, this.assignTail, this.subOpenGlued, this.subOpenIndex, this.subKind, this.redirPending, this.redirAtStart,
       this.prevSubNested, this.subOpenStart, this.subOpenEnd, this.subOpenKind,
     ];
   }
@@ -1226,6 +1231,14 @@ class Pass {
       this.cmdPos = true;
     }
 
+    if (!this.cmdPos && this.active && this.special === 1 && this.stage === 5 && flags === W_UNQUOTED && norm === 'do') {
+      // `for a do $a; done` (POSIX: `for NAME` then a linebreak, which may be empty, then the do
+      // group): this `do` is the reserved word, not a word of a list, and a command follows it, as
+      // after `;do`. (NAME was kept as assigned by forNoIn.)
+      this.special = 0;
+      this.cmdPos = true;
+    }
+
     if (this.cmdPos && flags === W_UNQUOTED && isIoNumber(norm, lx.s.charCodeAt(lx.end))) {
       // `x;2>&1 whoami`, `x;2>/dev/null id`: digits glued to `<` or `>` are the redirection's file
       // descriptor (POSIX IO_NUMBER), not a command name; the command position stays open for the
@@ -1260,6 +1273,12 @@ class Pass {
 
   private onCommandWord(norm: string, flags: number): void {
     const lx = this.lx;
+    if (this.assignTail >= 0) {
+      // The rest of a bash `NAME+=…` assignment (see bashAssignEq below): no command word.
+      const tail = this.assignTail;
+      this.assignTail = -1;
+      if (lx.start === tail) return;
+    }
     if (this.funcKw) {
       // `function NAME { …; }`, `function NAME() { … }` (bash, ksh): NAME is defined, not run; a `{`
       // after it (or after its `()`, as for `NAME() {`) opens a body in command position.
@@ -1321,6 +1340,25 @@ class Pass {
       this.obfPrefix = true;
       return;
     }
+    // `eval ' id'`, `eval '"id"'`, `eval ' ' id`: eval joins its arguments and reads them as shell
+    // code again, so blanks and quotes the first reading kept in a quoted argument go: the command is
+    // the first word of that second reading (trapCommandName, as for a trap's command: at most 64
+    // characters). An argument of blanks only leaves the command position to the next word.
+    if (this.prefixRecord && this.active && this.nameLower === 'eval' && (flags & W_QUOTED) !== 0 && (flags & W_VAR) === 0 && norm.length > 0) {
+      const c0 = norm.charCodeAt(0);
+      if (c0 === 32 || c0 === 9 || c0 === 34 || c0 === 39 || c0 === 92) {
+        const again = trapCommandName(norm);
+        if (again === '') {
+          if (norm.trim() === '') return;
+        } else norm = again;
+      }
+      // `x;eval 'a=id';$a`: eval's literal argument is an assignment (`NAME=`, after blanks): NAME is
+      // assigned as by `a=id` (the word is then judged as before: no command name). At most 33
+      // characters read.
+      const lead = evalLead(norm);
+      const eq = norm.indexOf('=', lead);
+      if (eq > lead && eq - lead <= 32 && isShellName(norm.slice(lead, eq)) && this.assigned.length < 16) this.assigned.push(norm.slice(lead, eq));
+    }
     // A word made only of expansions: $CMD, ${c}, $a.
     if (norm.length === 0 && (flags & W_VAR) !== 0 && (flags & W_QUOTED) === 0) {
       const v = lx.firstVar;
@@ -1362,9 +1400,38 @@ class Pass {
       this.obfPrefix = true;
       return;
     }
+    // `x;a=i;${a}d`, `x;a=wh;${a}oami`: text glued to a variable the value assigned a literal (see
+    // knownValues) spells the command. Read again with the values put in (expandKnown: at most 64
+    // characters of the word), judged as a command name would be.
+    if ((flags & W_VAR) !== 0 && norm.length > 0 && this.knownValues.length > 0 && (flags & W_ASSIGN) === 0) {
+      const x = expandKnown(lx.s, lx.start, lx.end, this.knownValues);
+      if (x !== '' && x !== norm && (lookupName(x) !== 0 || isBinPath(x.toLowerCase()))) {
+        this.report('variable-command', `The command '${short(x)}' is spelled with a variable assigned earlier in the value`, H);
+        return;
+      }
+    }
     if ((flags & W_ASSIGN) !== 0) {
-      if (this.assigned.length < 16) this.assigned.push(lx.assignName);
+      if (this.assigned.length < 16) {
+        this.assigned.push(lx.assignName);
+        // A literal value (no expansion), at most 32 characters: kept for expandKnown.
+        const v = norm.slice(lx.assignName.length + 1);
+        if ((flags & (W_VAR | W_LONG)) === 0 && v.length <= 32 && this.knownValues.length < 16) this.knownValues.push(lx.assignName, v);
+      }
       return; // assignments keep the command position
+    }
+    // bash's other assignments, which the lexer's `NAME=` test does not read: `a+=id` (append),
+    // `a[0]=id`, `a[0]+=id` (an array element; `$a` is element 0): `x;a+=id;$a` runs id. Kept as
+    // assigned, and the command position stays, as for `a=id`. O(1): bashAssignName reads at most
+    // 48 characters of the word's text.
+    if (this.posKind !== K_SUBST_MD && (flags & ~(W_UNQUOTED | W_GLOB)) === 0) {
+      const eq = bashAssignEq(lx.s, lx.start);
+      if (eq >= 0) {
+        if (this.assigned.length < 16) this.assigned.push(shellNameAt(lx.s, lx.start));
+        // (The lexer reads `+` as a blank, a form-encoded space: `a+=id` is the words `a` and `=id`,
+        // the second the assignment's own rest, skipped.)
+        if (eq >= lx.end) this.assignTail = eq;
+        return;
+      }
     }
 
     if (norm.length === 0) {
@@ -1528,6 +1595,8 @@ class Pass {
     }
     if (this.nameLower !== 'set') {
       if ((flags & W_ASSIGN) !== 0) this.assigned.push(this.lx.assignName);
+      // `declare a+=id`, `export a[0]=id` (bash), as after no builtin.
+      else if (bashAssignEq(this.lx.s, this.lx.start) >= 0) this.assigned.push(shellNameAt(this.lx.s, this.lx.start));
       return;
     }
     const c0 = norm.charCodeAt(0);
@@ -3098,6 +3167,100 @@ function trapCommandName(w: string): string {
     if (c !== 34 && c !== 39 && c !== 92) out += w.charAt(i);
   }
   return out;
+}
+
+/**
+ * bash's append and array-element assignments in the text at `a`: `NAME+=`, `NAME[SUB]=`,
+ * `NAME[SUB]+=` (NAME a shell name of at most 32 characters, SUB at most 16 characters with no blank,
+ * quote, newline or `]`), unquoted. Returns the index of the `=`, or -1 (a plain `NAME=` is the
+ * lexer's W_ASSIGN). Read in the raw text, past the token's end: the lexer ends a word at `+`. At
+ * most 52 characters read: O(1).
+ */
+function bashAssignEq(s: string, a: number): number {
+  let i = a;
+  const c0 = s.charCodeAt(i);
+  if (!((c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95)) return -1;
+  while (i < s.length && i - a < 32 && (isAlnum(s.charCodeAt(i)) || s.charCodeAt(i) === 95)) i++;
+  let sub = false;
+  if (s.charCodeAt(i) === 91) {
+    const k0 = i;
+    i++;
+    while (i < s.length && i - k0 <= 16) {
+      const c = s.charCodeAt(i);
+      if (c === 93 || c === 32 || c === 9 || c === 39 || c === 34 || c === 10) break;
+      i++;
+    }
+    if (s.charCodeAt(i) !== 93) return -1;
+    i++;
+    sub = true;
+  }
+  if (s.charCodeAt(i) === 43) {
+    i++;
+    sub = true;
+  }
+  return sub && s.charCodeAt(i) === 61 ? i : -1;
+}
+
+/**
+ * The word s[a, b) as the shell reads it when every `$name` / `${name}` in it is a variable with a
+ * known literal value (`kv`: name, value pairs): the values put in, quotes and backslashes dropped.
+ * '' when the word holds anything else (another expansion, a substitution, a glob) or is longer than
+ * 64 characters. O(1): at most 64 characters and 8 pairs.
+ */
+function expandKnown(s: string, a: number, b: number, kv: readonly string[]): string {
+  if (b - a > 64) return '';
+  let out = '';
+  for (let i = a; i < b; ) {
+    const c = s.charCodeAt(i);
+    if (c === 39 || c === 34 || c === 92) {
+      i++;
+      continue;
+    }
+    if (c === 96 || c === 42 || c === 63 || c === 91 || c === 40 || c === 41) return '';
+    if (c !== 36) {
+      out += s.charAt(i);
+      i++;
+      continue;
+    }
+    const brace = s.charCodeAt(i + 1) === 123;
+    let e = i + (brace ? 2 : 1);
+    const n0 = e;
+    while (e < b && (isAlnum(s.charCodeAt(e)) || s.charCodeAt(e) === 95)) e++;
+    if (e === n0) return '';
+    const name = s.slice(n0, e);
+    let k = 0;
+    while (k < kv.length && kv[k] !== name) k += 2;
+    if (k >= kv.length) return '';
+    let v = kv[k + 1] as string;
+    if (brace && (s.charCodeAt(e) === 37 || s.charCodeAt(e) === 35)) {
+      // `${a%x}`, `${a#x}` (and `%%`, `##`) with a literal pattern (no glob character): the suffix or
+      // prefix removed, as the shell does (`x;a=ix;${a%x}d` runs id). At most 16 characters.
+      const op = s.charCodeAt(e);
+      let f = e + 1;
+      if (s.charCodeAt(f) === op) f++;
+      const p0 = f;
+      while (f < b && f - p0 <= 16 && s.charCodeAt(f) !== 125) {
+        const d = s.charCodeAt(f);
+        if (d === 42 || d === 63 || d === 91 || d === 36 || d === 92 || d === 39 || d === 34) return '';
+        f++;
+      }
+      if (s.charCodeAt(f) !== 125) return '';
+      const pat = s.slice(p0, f);
+      if (op === 37 && v.endsWith(pat)) v = v.slice(0, v.length - pat.length);
+      else if (op === 35 && v.startsWith(pat)) v = v.slice(pat.length);
+      e = f;
+    } else if (brace && s.charCodeAt(e) !== 125) return '';
+    out += v;
+    i = brace ? e + 1 : e;
+  }
+  return out;
+}
+
+/** The shell name at `a` (letters, digits, `_`; at most 32 characters). */
+function shellNameAt(s: string, a: number): string {
+  let i = a;
+  while (i < s.length && i - a < 32 && (isAlnum(s.charCodeAt(i)) || s.charCodeAt(i) === 95)) i++;
+  return s.slice(a, i);
 }
 
 /** Where eval's literal argument starts once eval reads it: after up to 8 blanks and double quotes. O(1). */

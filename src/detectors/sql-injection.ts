@@ -1479,6 +1479,10 @@ class Walker {
     this.lastWord = '';
     this.lastStart = os;
     this.lastEnd = oe;
+    // A literal after PostgreSQL's `~` (`x' or name ~ '.*`: every row) is a regular expression, as
+    // on the token path (which the chain replaces for a lone `~`): its wildcards are plain text
+    // there (see plainTail). patternBefore reads back at most 18 characters, once per chain.
+    this.lastStrPattern = this.lastKind === T_STR && this.patternBefore(os);
     this.state = S_OPERATOR;
     this.aliasOk = f.sel === 1;
     lx.seek(oe);
@@ -2246,6 +2250,8 @@ class Walker {
       case '~*':
       case '!~':
       case '!~*':
+      case '~~*':
+      case '!~~*':
       case '@>':
       case '<@':
         if (op === '@>' || op === '<@') this.feats2 |= G_JSONOP;
@@ -3451,6 +3457,30 @@ function pluralPossessive(s: string, q: number): boolean {
   return q >= 2 && (s.charCodeAt(q - 1) | 0x20) === 115 && c >= 97 && c <= 122;
 }
 
+/** Column-like names prose does not put after `or` (`Kids' or id;`). */
+const ID_COLUMNS: ReadonlySet<string> = new Set(['id', 'rowid', 'oid', 'uid', 'pk', '_rowid_']);
+
+/**
+ * The operand orOperandTail read after the breakout quote at `q` is written as code, not as an
+ * English noun: it holds a digit, `_`, `.`, `@`, `(`, `)` or a backquote, or is an id-like column
+ * name (ID_COLUMNS, any case). Such an operand keeps a plural possessive before the quote from
+ * excusing the value: `xs' or id;`, `Kids' or user_id;` match every row (a non-zero column), where
+ * `Kids' or adults;` is prose. Called only after orOperandTail held; at most 32 characters read.
+ */
+function codeOperand(s: string, q: number): boolean {
+  let p = firstNonSpaceAt(s, q + 1);
+  p += 2; // `||` or OR (orOperandTail checked which)
+  p = firstNonSpaceAt(s, p);
+  let e = p;
+  while (e < s.length && e - p < 32) {
+    const c = s.charCodeAt(e);
+    if (c === 35 || c === 59 || PCLASS[c] === PC_SPACE) break;
+    if ((c >= 48 && c <= 57) || c === 95 || c === 46 || c === 64 || c === 40 || c === 41 || c === 96) return true;
+    e++;
+  }
+  return e > p && ID_COLUMNS.has(s.slice(p, e).toLowerCase());
+}
+
 /** The opening quote of the string literal token at `start`: `start`, or after its prefix (`x'`, `U&'`, `_utf8'`). */
 function strQuoteAt(s: string, start: number): number {
   for (let i = start; i < s.length && i - start < 12; i++) {
@@ -3493,17 +3523,41 @@ function numOrNum(s: string): boolean {
   if (s.charCodeAt(n - 1) === 35 || s.charCodeAt(n - 1) === 59) n--;
   while (n > 0 && isSpace(s.charCodeAt(n - 1))) n--;
   let p = firstNonSpaceAt(s, 0);
+  // A parenthesised operand (`(1) or (1)`, `1 or (2)`) is written as code, not in a sentence: any
+  // true right operand counts then. At most 4 parentheses a side, closed as they were opened.
+  const la = parensAt(s, p);
+  p = firstNonSpaceAt(s, la.end);
   if (s.charCodeAt(p) === 45) p++;
   const a = p;
   p = digitsEnd(s, p);
   if (p === a) return false;
   const aEnd = p;
+  p = closeParens(s, p, la.n);
+  if (p < 0) return false;
   p = firstNonSpaceAt(s, p);
+  // MySQL's versioned comment around the operator (`1 /*!or*/ 1`, `/*!50000||*/`): MySQL runs what
+  // it holds; only code writes it.
+  let code = la.n > 0;
+  let vc = false;
+  if (s.charCodeAt(p) === 47 && s.charCodeAt(p + 1) === 42 && s.charCodeAt(p + 2) === 33) {
+    p += 3;
+    const d = p;
+    while (p < n && p - d < 6 && isDigitCode(s.charCodeAt(p))) p++;
+    p = firstNonSpaceAt(s, p);
+    vc = code = true;
+  }
   if (s.charCodeAt(p) === 124 && s.charCodeAt(p + 1) === 124) p += 2;
-  else if ((s.charCodeAt(p) | 0x20) === 111 && (s.charCodeAt(p + 1) | 0x20) === 114 && isSpace(s.charCodeAt(p + 2))) p += 2;
+  else if ((s.charCodeAt(p) | 0x20) === 111 && (s.charCodeAt(p + 1) | 0x20) === 114 && (isSpace(s.charCodeAt(p + 2)) || (vc && s.charCodeAt(p + 2) === 42))) p += 2;
   else return false;
+  if (vc) {
+    p = firstNonSpaceAt(s, p);
+    if (s.charCodeAt(p) !== 42 || s.charCodeAt(p + 1) !== 47) return false;
+    p += 2;
+  }
   p = firstNonSpaceAt(s, p);
-  let code = false;
+  const ra = parensAt(s, p);
+  if (ra.n > 0) code = true;
+  p = firstNonSpaceAt(s, ra.end);
   let not = false;
   if ((s.charCodeAt(p) | 0x20) === 110 && (s.charCodeAt(p + 1) | 0x20) === 111 && (s.charCodeAt(p + 2) | 0x20) === 116 && isSpace(s.charCodeAt(p + 3))) {
     code = not = true;
@@ -3532,8 +3586,12 @@ function numOrNum(s: string): boolean {
       p = digitsEnd(s, p + 1);
     }
   }
-  if (p < n && !isSpace(s.charCodeAt(p))) return false;
   const bEnd = p;
+  if (ra.n > 0) {
+    p = closeParens(s, p, ra.n);
+    if (p < 0) return false;
+  }
+  if (p < n && !isSpace(s.charCodeAt(p))) return false;
   let clauseName = false;
   p = firstNonSpaceAt(s, p);
   if (p < n) {
@@ -3565,6 +3623,28 @@ function numOrNum(s: string): boolean {
   if (not === nonZero) return false;
   // The same number (`1 or 1`, `1 or 1.0`, `7 or 07`): compared as numbers, both at most 24 digits.
   return code || Number(s.slice(a, aEnd)) === Number(s.slice(b, bEnd));
+}
+
+/** At `p`: up to 4 `(` (blanks between): how many, and where the run ends. O(1). */
+function parensAt(s: string, p: number): { n: number; end: number } {
+  let k = 0;
+  let e = p;
+  while (k < 4 && s.charCodeAt(e) === 40) {
+    k++;
+    e = firstNonSpaceAt(s, e + 1);
+  }
+  return { n: k, end: k > 0 ? e : p };
+}
+
+/** After an operand ending at `p`: exactly `k` `)` (blanks before each); where they end, or -1. O(1). */
+function closeParens(s: string, p: number, k: number): number {
+  let e = p;
+  for (let i = 0; i < k; i++) {
+    e = firstNonSpaceAt(s, e);
+    if (s.charCodeAt(e) !== 41) return -1;
+    e++;
+  }
+  return e;
 }
 
 /** Conditional builtins: a constant comparison as their first argument is a boolean-blind probe. */
@@ -5120,7 +5200,7 @@ function judge(w: Walk, s: string, quote: number, lit: Lit, parenStart: boolean,
       quote !== Q_BACKTICK &&
       (lit.word || lit.blank) &&
       !w.broken &&
-      (bareTailHash(s) || (orOperandTail(s, lit.end, w.endOk) && !pluralPossessive(s, lit.end))) &&
+      (bareTailHash(s) || (orOperandTail(s, lit.end, w.endOk) && (!pluralPossessive(s, lit.end) || codeOperand(s, lit.end)))) &&
       !hasQuoteAfter(s, lit.end + 1, quote)
     ) {
       // As `a'or?--` above, with MySQL's `#` for `--`: AND/OR right after the only quote, a complete
@@ -5172,7 +5252,8 @@ function judge(w: Walk, s: string, quote: number, lit: Lit, parenStart: boolean,
       return { rule: 'sqli.tautology', reason: 'A number OR a number, then a comment that truncates the query.', confidence: 'high' };
     }
     // `1 or 1`, `7 || 7`, `1 or not 0`, `1 or 0x31`, `1 or 2 limit 1` with no comment: see numOrNum.
-    if (g & G_NUMLOGIC && numOrNum(s)) return { rule: 'sqli.tautology', reason: 'A number OR a constant that only SQL writes: every row matches in a numeric context.', confidence: 'high' };
+    // (A parenthesised number first, `(1) or (1)`, sets no G_NUMLOGIC: numOrNum reads it.)
+    if ((g & G_NUMLOGIC || s.charCodeAt(firstNonSpaceAt(s, 0)) === 40) && numOrNum(s)) return { rule: 'sqli.tautology', reason: 'A number OR a constant that only SQL writes: every row matches in a numeric context.', confidence: 'high' };
     // Nested builtins (`length(compress(version()))`); a leading `=` is a spreadsheet formula instead.
     if (f & F_NESTFN && !formula) return { rule: 'sqli.expression', reason: 'Nested SQL function calls form an expression.', confidence: 'high' };
     if (g & G_JSONOP && g & (G_JSONLIT | G_PGCAST)) return { rule: 'sqli.json', reason: 'A JSON literal meets a PostgreSQL JSON operator or cast.', confidence: 'high' };

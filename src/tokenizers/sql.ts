@@ -1046,6 +1046,10 @@ export class SqlLexer {
     if (c === 60 && c1 === 61 && c2 === 62) op = '<=>';
     else if (c === 45 && c1 === 62 && c2 === 62) op = '->>';
     else if (c === 33 && c1 === 126 && c2 === 42) op = '!~*';
+    // PostgreSQL's ILIKE operators `~~*` and `!~~*` (`x' or name ~~* '%`: every row), one token each
+    // as PostgreSQL reads them (`~` then `~*` made a unary `~` before a binary operator: no SQL).
+    else if (c === 126 && c1 === 126 && c2 === 42) op = '~~*';
+    else if (c === 33 && c1 === 126 && c2 === 126 && p + 3 < len && s.charCodeAt(p + 3) === 42) op = '!~~*';
     else if (c1 < 128) op = OP2_LIST[OP2[c * 128 + c1] as number] ?? op1;
     t.op = op;
     this.pos = t.end = p + op.length;

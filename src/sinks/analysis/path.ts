@@ -6,6 +6,7 @@
  * input verbatim; for those the input's normalized tail is looked for at the end of the path.
  */
 import * as nodePath from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { UserInput } from '../context';
 import { occurrences, type Verdict } from './common';
 
@@ -13,8 +14,26 @@ import { occurrences, type Verdict } from './common';
 export function pathRelevant(u: string, win = process.platform === 'win32'): boolean {
   if (u.includes('..')) return true;
   if (u.charCodeAt(0) === 47) return true;
+  if (fileUrlInput(u)) return true;
   if (win && (u.charCodeAt(0) === 92 || /^[a-zA-Z]:[\\/]/.test(u))) return true;
   return false;
+}
+
+/** The input is a `file:` URL (any case; WHATWG skips leading blanks and controls, at most 8 here). */
+function fileUrlInput(u: string): boolean {
+  let i = 0;
+  while (i < 8 && i < u.length && u.charCodeAt(i) <= 32) i++;
+  return (u.charCodeAt(i) | 32) === 102 && u.slice(i, i + 5).toLowerCase() === 'file:';
+}
+
+/** The file path Node opens for the URL `u` (`fs.readFile(new URL(u))`), or undefined. Inputs of at most 4 KB. */
+function fileUrlPath(u: string): string | undefined {
+  if (u.length > 4096) return undefined;
+  try {
+    return fileURLToPath(new URL(u));
+  } catch {
+    return undefined;
+  }
 }
 
 function hasDotDotSegment(u: string, win: boolean): boolean {
@@ -38,6 +57,14 @@ export function checkPath(path: string, inputs: readonly UserInput[], cwd = proc
   for (const input of inputs) {
     const u = input.value;
     if (!pathRelevant(u, win)) continue;
+    // `fs.readFileSync(new URL(input))`, `new URL(input, 'file:///srv/public/')`: an absolute `file:`
+    // URL from input (`file:///dev/zero`, `file:///etc/pass%77d`) becomes the whole path, decoded, and
+    // is in it nowhere verbatim: as an absolute path from input would be, it is refused. Node's own
+    // URL parser reads it, as it does for the application.
+    if (fileUrlInput(u)) {
+      const fp = fileUrlPath(u);
+      if (fp !== undefined && (resolved ??= p.resolve(cwd, path)) === p.resolve(cwd, fp)) return { input, reason: 'A file: URL from input names the whole file path.' };
+    }
     let at = occurrences(path, u, 4);
     // Windows: path.win32.resolve/normalize turn `/` into `\`, so `//evil.example.com/share/x` reaches
     // fs as the UNC path `\\evil.example.com\share\x` (an SMB connection to that host) without the
