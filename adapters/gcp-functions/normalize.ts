@@ -178,6 +178,27 @@ function pairsPastParser(req: Request): Record<string, string | string[]> | unde
   return out;
 }
 
+/**
+ * `req.query` for the walk: functions-framework's Express hands over a null-prototype object (no
+ * prototype, or Node querystring's null-prototype one), which V8 keeps in dictionary mode, with no
+ * enum cache. A for-in over one turns
+ * the engine walk's for-in feedback generic for the rest of the process, after which every object
+ * it walks (the parsed JSON body too) pays a filtered step and a megamorphic keyed load per member:
+ * ~10,000 instructions per call on the bench's typical request (callgrind), against ~1,500 for this
+ * copy. Copied into a fast null-prototype record (nullRecord: `__proto__` stays an own entry, as in
+ * the original), with the same own keys in the same order and the same values (arrays and nested
+ * objects shared), so the walk reads the same members at the same paths. Other shapes (qs's plain
+ * objects, hand-built maps, anything with a richer prototype chain) are handed over as they are.
+ */
+function fastQuery(query: unknown): unknown {
+  if (!isObj(query)) return query;
+  const proto = Object.getPrototypeOf(query) as object | null;
+  if (proto !== null && (proto === Object.prototype || Object.getPrototypeOf(proto) !== null)) return query;
+  const out = nullRecord<unknown>();
+  for (const k in query) if (Object.prototype.hasOwnProperty.call(query, k)) out[k] = query[k];
+  return out;
+}
+
 /** `headers`: `req.headers` when the caller has read it already (requestHeaders); read here otherwise. */
 export function normalizeHttp(req: Request, headers_?: Request['headers']): InspectionRequest {
   const headers = nullRecord<string | string[]>();
@@ -210,7 +231,7 @@ export function normalizeHttp(req: Request, headers_?: Request['headers']): Insp
   const parsed = parsedJsonBody(req, given as Request['headers'], raw, contentType);
   const body = parsed !== undefined ? parsed : raw instanceof Uint8Array ? raw : typeof req.body === 'string' ? req.body : undefined;
   const query = (req as { query?: unknown }).query;
-  const sources: InputSource[] = [{ kind: 'query', path: 'query', value: query }];
+  const sources: InputSource[] = [{ kind: 'query', path: 'query', value: fastQuery(query) }];
   joinedQueryValues(query, [], sources, 0);
   const dropped = pairsPastParser(req);
   if (dropped !== undefined) sources.push({ kind: 'query', path: 'query', value: dropped });
