@@ -887,3 +887,30 @@ t.test('CloudEvent and async HTTP outcomes: always a promise for events, the han
   t.throws(() => call(protect((() => { throw boom; }) as unknown as functions.HttpFunction, opts), req, res), boom, 'a synchronous HTTP handler still throws synchronously');
   t.equal(call(protect((() => 'sync') as unknown as functions.HttpFunction, opts), req, res), 'sync', 'and answers synchronously');
 });
+
+t.test('a null-prototype req.query is walked as a fast copy with the same members and findings', (t) => {
+  // Express hands over `req.query` as a null-prototype object (V8 keeps those in dictionary mode);
+  // normalizeHttp copies it into a fast null-prototype record for the walk (see fastQuery). The copy
+  // must hold the same own members in the same order, `__proto__` as an own entry included.
+  const q = Object.create(null) as Record<string, unknown>;
+  q.page = '2';
+  q['__proto__'] = "x' or '1'='1";
+  q.tags = ['a', 'b'];
+  q.q = '<script>alert(1)</script>';
+  const req = { method: 'GET', headers: { host: 'fn.example.com' }, path: '/p', url: '/p?page=2', originalUrl: '/p?page=2', query: q } as Any;
+  const src = normalizeHttp(req).sources.find((s) => s.kind === 'query' && s.path === 'query')!;
+  const copy = src.value as Record<string, unknown>;
+  t.not(copy, q, 'a copy, not the dictionary-mode object');
+  t.notOk('constructor' in copy, 'inherits nothing');
+  t.same(Object.keys(copy), ['page', '__proto__', 'tags', 'q'], 'same keys, same order');
+  t.ok(Object.prototype.hasOwnProperty.call(copy, '__proto__'), '__proto__ an own entry');
+  t.equal(copy.tags, q.tags, 'values shared');
+  const e = createEngine();
+  const paths = e.inspect(normalizeHttp(req)).findings.map((f) => `${f.class} ${f.path}`);
+  t.ok(paths.includes('sqli query.__proto__'), 'the value under __proto__ is read');
+  t.ok(paths.includes('xss query.q'), 'the others too');
+  // A plain or hand-built object with a richer prototype is handed over as it is.
+  const plain = { page: '2' };
+  t.equal(normalizeHttp({ ...req, query: plain }).sources.find((s) => s.kind === 'query')!.value, plain);
+  t.end();
+});
