@@ -45,8 +45,16 @@ function pairs(table, value) {
 const WRITE = process.argv.includes('--write');
 const { tableDifference } = require(path.join(dist, 'packed.js'));
 
-/** Base64 of a typed array's bytes (host order: little-endian, see src/packed.ts). */
-const b64 = (ta) => Buffer.from(ta.buffer, ta.byteOffset, ta.byteLength).toString('base64');
+/** Base64 of a typed array's bytes, little-endian on any host (src/packed.ts swaps on a big-endian one). */
+const HOST_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+const b64 = (ta) => {
+  const b = Buffer.from(ta.buffer, ta.byteOffset, ta.byteLength);
+  if (HOST_LITTLE_ENDIAN || ta.BYTES_PER_ELEMENT === 1) return b.toString('base64');
+  const c = Buffer.from(b); // a copy, swapped
+  if (ta.BYTES_PER_ELEMENT === 2) c.swap16();
+  else c.swap32();
+  return c.toString('base64');
+};
 /** Indices of the entries of `ta` that are not 0 / '' (Uint16: every table here has <= 65,536 entries). */
 function nonEmpty(ta) {
   if (ta.length > 65536) throw new Error('check-tables: a table too long for Uint16 indices');

@@ -5,7 +5,9 @@
  * what the modules decode to must equal what the builders make from the lists, slot for slot.
  */
 import t from 'tap';
-import { scatter, tableDifference, unpackI32, unpackU16, unpackU8 } from '../../src/packed';
+import { scatter, tableDifference, unpackBytes, unpackI32, unpackU16, unpackU8 } from '../../src/packed';
+import { SQL_TABLES } from '../../src/detectors/sql-tables';
+import { SHELL_TABLES } from '../../src/detectors/shell-tables';
 import { SQL_TABLES_FOR_CHECK as SQL, isSqlVocabulary } from '../../src/detectors/sql-injection';
 import { SHELL_TABLES_FOR_CHECK as SHELL } from '../../src/detectors/shell-injection';
 import { PATH_TABLES_FOR_CHECK as PATH } from '../../src/detectors/path-traversal';
@@ -120,4 +122,33 @@ t.test('packed arrays decode little-endian bytes and scatter them', async (t) =>
   t.equal(tableDifference({ x: [1, 2] }, { x: [1, 3] }), '.x[1]: 2 vs 3');
   t.equal(tableDifference(new Uint8Array(2), new Uint16Array(2)), ': kinds differ');
   t.equal(tableDifference({ pairs: [1] }, { pairs: [2] }), '', 'memo fields are skipped');
+});
+
+t.test('a big-endian host reads the little-endian data as the values written (review rP, s23)', async (t) => {
+  // Node runs on big-endian hosts too (s390x). A typed array there reads each element's bytes the
+  // other way round: unswapped, every key, flag and slot index of the written tables was wrong and
+  // the SQL and shell detectors silently found nothing (the tables built at load before were
+  // host-order). What a big-endian host's Uint16Array / Int32Array reads is a DataView read
+  // big-endian, here on any host.
+  const b64 = (bytes: number[]): string => Buffer.from(bytes).toString('base64');
+  const be16 = (buf: ArrayBuffer): number[] => Array.from({ length: buf.byteLength / 2 }, (_, i) => new DataView(buf).getUint16(i * 2, false));
+  const be32 = (buf: ArrayBuffer): number[] => Array.from({ length: buf.byteLength / 4 }, (_, i) => new DataView(buf).getInt32(i * 4, false));
+  t.same(be16(unpackBytes(b64([1, 0, 0, 1, 0x34, 0x12]), 2, false)), [1, 256, 0x1234], 'Uint16 values');
+  t.same(be32(unpackBytes(b64([1, 0, 0, 0, 255, 255, 255, 255, 4, 3, 2, 1]), 4, false)), [1, -1, 0x01020304], 'Int32 values');
+  t.same([...new Uint8Array(unpackBytes(b64([1, 2, 3]), 1, false))], [1, 2, 3], 'bytes as they are');
+  t.same([...new Uint8Array(unpackBytes(b64([1, 2, 3, 4]), 2, true))], [1, 2, 3, 4], 'a little-endian host copies the bytes as they are');
+  // The real tables: a big-endian host reads the values this (little-endian) host decodes.
+  const le = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+  if (le) {
+    for (const [name, s16, s32] of [
+      ['KW', SQL_TABLES.kw.at, SQL_TABLES.kw.keys],
+      ['STMT_LEADS', SQL_TABLES.sets.STMT_LEADS.at, SQL_TABLES.sets.STMT_LEADS.keys],
+      ['vocabulary', SQL_TABLES.vocab.at, SQL_TABLES.vocab.keys],
+      ['shell commands', SHELL_TABLES.cmd.at, SHELL_TABLES.cmd.keys],
+    ] as const) {
+      t.same(be16(unpackBytes(s16, 2, false)), [...unpackU16(s16)], `${name}: slot indices`);
+      t.same(be32(unpackBytes(s32, 4, false)), [...unpackI32(s32)], `${name}: keys`);
+    }
+    t.same(be16(unpackBytes(SQL_TABLES.kw.flags, 2, false)), [...unpackU16(SQL_TABLES.kw.flags)], 'KW: flags');
+  }
 });
