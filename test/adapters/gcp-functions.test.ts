@@ -1,5 +1,6 @@
 import t from 'tap';
 import type { AddressInfo } from 'node:net';
+import querystring from 'node:querystring';
 import * as functions from '@google-cloud/functions-framework';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { protect, RaspConfigError, type SecurityEvent } from '../../adapters/gcp-functions/index';
@@ -912,5 +913,41 @@ t.test('a null-prototype req.query is walked as a fast copy with the same member
   // A plain or hand-built object with a richer prototype is handed over as it is.
   const plain = { page: '2' };
   t.equal(normalizeHttp({ ...req, query: plain }).sources.find((s) => s.kind === 'query')!.value, plain);
+  t.end();
+});
+
+t.test("req.query's fast copy: Express 5's querystring shapes keep their members, order and findings (review rP, s23)", (t) => {
+  // Express 5's default ('simple') query parser is node:querystring's parse: a null-prototype object,
+  // which normalizeHttp copies (fastQuery). Integer-like keys enumerate first in ascending order, the
+  // others in insertion order, in the original and the copy alike; a large or signed number, a leading
+  // zero or a fraction is a plain name. The copy must walk as the original does: same members in the
+  // same order, same values, same findings at the same paths.
+  const members = (o: Record<string, unknown>): string => {
+    const out: string[] = [];
+    for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) out.push(`${k}=${JSON.stringify(o[k])}`);
+    return out.join('&');
+  };
+  const e = createEngine({ paranoia: 3 });
+  const found = (value: unknown): string[] => e.inspect({ sources: [{ kind: 'query', path: 'query', value }] }).findings.map((f) => `${f.rule} ${f.path}`);
+  let copied = 0;
+  for (const p of ["1' or 1=1--", '<script>alert(1)</script>', '; cat /etc/passwd', '../../../etc/passwd']) {
+    const v = encodeURIComponent(p);
+    for (const search of [
+      `10=a&2=${v}&x=1&1=b`,
+      `4294967295=${v}&4294967294=x&9007199254740993=y&-1=z&01=w&1.5=v&0=${v}`,
+      `=${v}&b=1`,
+      `__proto__=${v}&constructor=${v}&hasOwnProperty=x&toString=1`,
+      `a=1&a=${v}&a=3`,
+      `${v}=1&z=2`,
+    ]) {
+      const q = querystring.parse(search) as unknown as Record<string, unknown>;
+      const req = { method: 'GET', headers: { host: 'fn.example.com' }, path: '/p', url: `/p?${search}`, originalUrl: `/p?${search}`, query: q } as Any;
+      const copy = normalizeHttp(req).sources.find((s) => s.kind === 'query' && s.path === 'query')!.value as Record<string, unknown>;
+      if (copy !== q) copied++;
+      t.equal(members(copy), members(q), `members of ${search.slice(0, 40)}`);
+      t.same(found(copy), found(q), `findings of ${search.slice(0, 40)}`);
+    }
+  }
+  t.equal(copied, 24, 'every one copied (the case the copy is for)');
   t.end();
 });
