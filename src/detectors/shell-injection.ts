@@ -921,8 +921,14 @@ class Pass {
   /** `case WORD in` (POSIX): 1 after `case`, 2 after its word, 3 after `in`: a `)` then ends a pattern. */
   private caseStage = 0;
   private assigned: string[] = [];
-  /** Literal values leading assignments gave (`a=i`): name, value, name, value… (at most 8 pairs). */
+  /** Literal values leading assignments gave (`a=i`): name, value, name, value… (at most 8 pairs; the latest value of a name). */
   private knownValues: string[] = [];
+  /** Bumped whenever a known value changes in place (the snapshot sees the change; see setKnown). */
+  private knownGen = 0;
+  /** A name was assigned after `assigned` was full: a name's absence from it proves nothing then. */
+  private assignOver = false;
+  /** A literal value came after `knownValues` was full: a name's absence from it proves nothing then. */
+  private knownOver = false;
   /** Where the `=` of a bash `NAME+=` assignment the lexer split at its `+` starts the next word (-1: none). */
   private assignTail = -1;
   private subOpenGlued = false;
@@ -1127,7 +1133,7 @@ class Pass {
       this.prevType, this.prevWordNorm, this.prevWordWasCmd, this.callName, this.callStage, this.fdName, this.fdStage, this.funcName,
       this.funcKw, this.declRecord, this.setPos, this.caseStage, this.forName, this.trapCmd,
       // (assigned only grows, by push: its length says whether it changed.)
-      this.assigned.length, this.knownValues.length, this.assignTail, this.subOpenGlued, this.subOpenIndex, this.subKind, this.redirPending, this.redirAtStart,
+      this.assigned.length, this.knownValues.length, this.knownGen, this.assignOver, this.knownOver, this.assignTail, this.subOpenGlued, this.subOpenIndex, this.subKind, this.redirPending, this.redirAtStart,
       this.prevSubNested, this.subOpenStart, this.subOpenEnd, this.subOpenKind,
     ];
   }
@@ -1276,8 +1282,13 @@ class Pass {
     if (this.assignTail >= 0) {
       // The rest of a bash `NAME+=…` assignment (see bashAssignEq below): no command word.
       const tail = this.assignTail;
+      if (lx.start <= tail) {
+        // (`a[ 0]=id`: the subscript's blank split it into more words, each up to the `=`.)
+        if (lx.end <= tail) return;
+        this.assignTail = -1;
+        return;
+      }
       this.assignTail = -1;
-      if (lx.start === tail) return;
     }
     if (this.funcKw) {
       // `function NAME { …; }`, `function NAME() { … }` (bash, ksh): NAME is defined, not run; a `{`
@@ -1314,7 +1325,7 @@ class Pass {
     // `"$a"`, `"$@"`: a double-quoted expansion runs as the command just as a bare one does (no word
     // splitting, same command), so one of a variable the value assigned (`x;a=id;"$a"`, `x;set -- id;
     // "$@"`) is a variable command too. Other quoted expansions (`"$HOME"`) are left to the rules below.
-    if (norm.length === 0 && (flags & W_VAR) !== 0 && (flags & W_QUOTED) !== 0 && lx.firstVar.length > 0 && this.assigned.indexOf(lx.firstVar) >= 0) {
+    if (norm.length === 0 && (flags & W_VAR) !== 0 && (flags & W_QUOTED) !== 0 && lx.firstVar.length > 0 && this.wasAssigned(lx.firstVar)) {
       this.report('variable-command', `A variable assigned earlier in the value ("$${short(lx.firstVar)}") is run as a command`, H);
       return;
     }
@@ -1344,9 +1355,11 @@ class Pass {
     // code again, so blanks and quotes the first reading kept in a quoted argument go: the command is
     // the first word of that second reading (trapCommandName, as for a trap's command: at most 64
     // characters). An argument of blanks only leaves the command position to the next word.
-    if (this.prefixRecord && this.active && this.nameLower === 'eval' && (flags & W_QUOTED) !== 0 && (flags & W_VAR) === 0 && norm.length > 0) {
+    // A newline leads a quoted argument as a blank does (`eval '<newline>id'`), and `eval \ id` passes
+    // an escaped blank (a word of blanks) the same way.
+    if (this.prefixRecord && this.active && this.nameLower === 'eval' && (flags & W_VAR) === 0 && norm.length > 0 && ((flags & W_QUOTED) !== 0 || lx.s.charCodeAt(lx.start) === 92)) {
       const c0 = norm.charCodeAt(0);
-      if (c0 === 32 || c0 === 9 || c0 === 34 || c0 === 39 || c0 === 92) {
+      if (c0 === 32 || c0 === 9 || c0 === 10 || c0 === 34 || c0 === 39 || c0 === 92) {
         const again = trapCommandName(norm);
         if (again === '') {
           if (norm.trim() === '') return;
@@ -1357,12 +1370,16 @@ class Pass {
       // characters read.
       const lead = evalLead(norm);
       const eq = norm.indexOf('=', lead);
-      if (eq > lead && eq - lead <= 32 && isShellName(norm.slice(lead, eq)) && this.assigned.length < 16) this.assigned.push(norm.slice(lead, eq));
+      if (eq > lead && eq - lead <= 32 && isShellName(norm.slice(lead, eq))) {
+        this.assign(norm.slice(lead, eq));
+        // `x;eval 'a=i';${a}d`: its literal value is known as a leading assignment's would be.
+        this.setKnown(norm.slice(lead, eq), literalValue(norm, eq + 1));
+      }
     }
     // A word made only of expansions: $CMD, ${c}, $a.
     if (norm.length === 0 && (flags & W_VAR) !== 0 && (flags & W_QUOTED) === 0) {
       const v = lx.firstVar;
-      if (v.length > 0 && this.assigned.indexOf(v) >= 0) {
+      if (v.length > 0 && this.wasAssigned(v)) {
         this.report('variable-command', `A variable assigned earlier in the value ($${short(v)}) is run as a command`, H);
         return;
       }
@@ -1403,20 +1420,26 @@ class Pass {
     // `x;a=i;${a}d`, `x;a=wh;${a}oami`: text glued to a variable the value assigned a literal (see
     // knownValues) spells the command. Read again with the values put in (expandKnown: at most 64
     // characters of the word), judged as a command name would be.
-    if ((flags & W_VAR) !== 0 && norm.length > 0 && this.knownValues.length > 0 && (flags & W_ASSIGN) === 0) {
-      const x = expandKnown(lx.s, lx.start, lx.end, this.knownValues);
+    // (Also with no known value: `x;${b=i}d`, `x;${b:-i}d` spell the command from an unset variable's
+    // default, read by expandKnown.)
+    if ((flags & W_VAR) !== 0 && norm.length > 0 && (flags & W_ASSIGN) === 0) {
+      const x = expandKnown(lx.s, lx.start, lx.end, this.knownValues, this.assigned, this.assignOver || this.knownOver);
+      if (x === UNKNOWN_ASSIGNED) {
+        // A variable the value assigned, but whose value could not be kept (more than 8 names): the
+        // word is glued to it, so it may spell any command. Fail closed.
+        this.report('variable-command', 'The command word is spelled with a variable assigned earlier in the value', H);
+        return;
+      }
       if (x !== '' && x !== norm && (lookupName(x) !== 0 || isBinPath(x.toLowerCase()))) {
         this.report('variable-command', `The command '${short(x)}' is spelled with a variable assigned earlier in the value`, H);
         return;
       }
     }
     if ((flags & W_ASSIGN) !== 0) {
-      if (this.assigned.length < 16) {
-        this.assigned.push(lx.assignName);
-        // A literal value (no expansion), at most 32 characters: kept for expandKnown.
-        const v = norm.slice(lx.assignName.length + 1);
-        if ((flags & (W_VAR | W_LONG)) === 0 && v.length <= 32 && this.knownValues.length < 16) this.knownValues.push(lx.assignName, v);
-      }
+      this.assign(lx.assignName);
+      // A literal value (no expansion), at most 32 characters: kept for expandKnown.
+      const v = norm.slice(lx.assignName.length + 1);
+      this.setKnown(lx.assignName, (flags & (W_VAR | W_LONG)) === 0 && v.length <= 32 ? v : undefined);
       return; // assignments keep the command position
     }
     // bash's other assignments, which the lexer's `NAME=` test does not read: `a+=id` (append),
@@ -1426,7 +1449,10 @@ class Pass {
     if (this.posKind !== K_SUBST_MD && (flags & ~(W_UNQUOTED | W_GLOB)) === 0) {
       const eq = bashAssignEq(lx.s, lx.start);
       if (eq >= 0) {
-        if (this.assigned.length < 16) this.assigned.push(shellNameAt(lx.s, lx.start));
+        const name = shellNameAt(lx.s, lx.start);
+        const was = this.assigned.indexOf(name) >= 0;
+        this.assign(name);
+        this.bashKnown(name, lx.start, eq, was);
         // (The lexer reads `+` as a blank, a form-encoded space: `a+=id` is the words `a` and `=id`,
         // the second the assignment's own rest, skipped.)
         if (eq >= lx.end) this.assignTail = eq;
@@ -1581,12 +1607,77 @@ class Pass {
   }
 
   /**
+   * The value assigned `v` (kept in `assigned`), or may have: once more than 16 names were assigned
+   * (assignOver), any lower-case or mixed name counts (`x;a1=1;…;a16=1;a=id;$a`), fail closed;
+   * upper-case ones (`$HOME`, `$PATH`: the environment's) and `SHELL`, `BASH`, `COMSPEC`, `0` are
+   * left to the rules below. O(16).
+   */
+  private wasAssigned(v: string): boolean {
+    if (this.assigned.indexOf(v) >= 0) return true;
+    return this.assignOver && isShellName(v) && v.toUpperCase() !== v;
+  }
+
+  /** Keeps `name` as assigned (at most 16 names; past that, assignOver). */
+  private assign(name: string): void {
+    if (this.assigned.length < 16) this.assigned.push(name);
+    else this.assignOver = true;
+  }
+
+  /**
+   * The latest value of `name`: a literal (`v`), or unknown (undefined: the name is dropped from
+   * knownValues, so nothing stale is read). At most 8 names; past that, knownOver. O(1): 8 pairs.
+   */
+  private setKnown(name: string, v: string | undefined): void {
+    const kv = this.knownValues;
+    let k = 0;
+    while (k < kv.length && kv[k] !== name) k += 2;
+    if (k < kv.length) {
+      if (v === undefined) {
+        kv.splice(k, 2);
+        this.knownGen++;
+      } else if (kv[k + 1] !== v) {
+        kv[k + 1] = v;
+        this.knownGen++;
+      }
+      return;
+    }
+    if (v === undefined) return;
+    if (kv.length < 16) kv.push(name, v);
+    else this.knownOver = true;
+  }
+
+  /**
+   * bash `a+=v` (appended to the value `a` had: a known one, or none when the value had not assigned
+   * `a` before, `was`), `a[0]=v`, `a[ 0 ]=v` (element 0 is `$a`), for the assignment at `start` with
+   * its `=` at `eq`: the literal value read in the raw text (literalValue, at most 32 characters).
+   * Another element (`a[1]=v`) leaves `$a` as it was. O(1).
+   */
+  private bashKnown(name: string, start: number, eq: number, was: boolean): void {
+    const s = this.lx.s;
+    const v = literalValue(s, eq + 1);
+    if (s.charCodeAt(eq - 1) === 43 && s.charCodeAt(eq - 2) !== 93) {
+      let k = 0;
+      const kv = this.knownValues;
+      while (k < kv.length && kv[k] !== name) k += 2;
+      const old = k < kv.length ? kv[k + 1] : was ? undefined : '';
+      this.setKnown(name, v === undefined || old === undefined || old.length + v.length > 32 ? undefined : old + v);
+      return;
+    }
+    const open = start + name.length;
+    const close = s.lastIndexOf(']', eq);
+    if (s.charCodeAt(open) === 91 && close > open && s.slice(open + 1, close).trim() === '0') this.setKnown(name, s.charCodeAt(eq - 1) === 43 ? undefined : v);
+  }
+
+  /**
    * An argument of an assigning builtin: `declare a=id` keeps `a` as `a=id` would; `set -- id` (or
    * `set id`) sets `$1` (and `$@`), words led by `-` or `+` being options. At most 16 names, as for
    * leading assignments; only records of those builtins get here.
    */
   private declArg(norm: string, flags: number): void {
-    if (this.assigned.length >= 16) return;
+    if (this.assigned.length >= 16) {
+      this.assignOver = true;
+      return;
+    }
     if (READ_BUILTINS.has(this.nameLower)) {
       // Their names are plain words (options start with `-`; `-d`, `-u` take a value, kept as a name:
       // harmless, a name that is never run).
@@ -1594,9 +1685,21 @@ class Pass {
       return;
     }
     if (this.nameLower !== 'set') {
-      if ((flags & W_ASSIGN) !== 0) this.assigned.push(this.lx.assignName);
+      if ((flags & W_ASSIGN) !== 0) {
+        this.assigned.push(this.lx.assignName);
+        // `x;export a=i;${a}d`, `readonly`, `declare`: a literal value is known as after no builtin.
+        const v = norm.slice(this.lx.assignName.length + 1);
+        this.setKnown(this.lx.assignName, (flags & (W_VAR | W_LONG)) === 0 && v.length <= 32 ? v : undefined);
+        return;
+      }
       // `declare a+=id`, `export a[0]=id` (bash), as after no builtin.
-      else if (bashAssignEq(this.lx.s, this.lx.start) >= 0) this.assigned.push(shellNameAt(this.lx.s, this.lx.start));
+      const eq = bashAssignEq(this.lx.s, this.lx.start);
+      if (eq >= 0) {
+        const name = shellNameAt(this.lx.s, this.lx.start);
+        const was = this.assigned.indexOf(name) >= 0;
+        this.assigned.push(name);
+        this.bashKnown(name, this.lx.start, eq, was);
+      }
       return;
     }
     const c0 = norm.charCodeAt(0);
@@ -3159,7 +3262,8 @@ const TRAP_DASHES = '\0--';
  */
 function trapCommandName(w: string): string {
   let i = 0;
-  while (i < w.length && i < 16 && (w.charCodeAt(i) === 32 || w.charCodeAt(i) === 9)) i++;
+  // (Leading newlines are blanks to the second reading too: `eval '<newline>id'`.)
+  while (i < w.length && i < 16 && (w.charCodeAt(i) === 32 || w.charCodeAt(i) === 9 || w.charCodeAt(i) === 10)) i++;
   let out = '';
   for (const e = Math.min(w.length, i + 64); i < e; i++) {
     const c = w.charCodeAt(i);
@@ -3171,7 +3275,7 @@ function trapCommandName(w: string): string {
 
 /**
  * bash's append and array-element assignments in the text at `a`: `NAME+=`, `NAME[SUB]=`,
- * `NAME[SUB]+=` (NAME a shell name of at most 32 characters, SUB at most 16 characters with no blank,
+ * `NAME[SUB]+=` (NAME a shell name of at most 32 characters, SUB at most 16 characters with no
  * quote, newline or `]`), unquoted. Returns the index of the `=`, or -1 (a plain `NAME=` is the
  * lexer's W_ASSIGN). Read in the raw text, past the token's end: the lexer ends a word at `+`. At
  * most 52 characters read: O(1).
@@ -3187,7 +3291,8 @@ function bashAssignEq(s: string, a: number): number {
     i++;
     while (i < s.length && i - k0 <= 16) {
       const c = s.charCodeAt(i);
-      if (c === 93 || c === 32 || c === 9 || c === 39 || c === 34 || c === 10) break;
+      // (Blanks are allowed: bash reads `a[ 0]=id` as one assignment, though the lexer splits it.)
+      if (c === 93 || c === 39 || c === 34 || c === 10) break;
       i++;
     }
     if (s.charCodeAt(i) !== 93) return -1;
@@ -3202,14 +3307,40 @@ function bashAssignEq(s: string, a: number): number {
 }
 
 /**
+ * The literal value of an assignment whose text starts at `i` (after its `=`): up to a blank, a
+ * newline or an operator (`;&|<>()`), at most 32 characters, with no expansion, substitution, quote,
+ * backslash or glob; undefined otherwise. O(1).
+ */
+function literalValue(s: string, i: number): string | undefined {
+  if (s.charCodeAt(i) === 40) return undefined; // `a=(…)`, `a+=(…)`: an array
+  let e = i;
+  while (e < s.length && e - i <= 32) {
+    const c = s.charCodeAt(e);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 59 || c === 38 || c === 124 || c === 60 || c === 62 || c === 40 || c === 41) break;
+    if (c === 36 || c === 96 || c === 39 || c === 34 || c === 92 || c === 42 || c === 63 || c === 91 || c === 43) return undefined;
+    e++;
+  }
+  return e - i > 32 ? undefined : s.slice(i, e);
+}
+
+/** expandKnown's answer for a word glued to a variable the value assigned when its value was not kept. */
+const UNKNOWN_ASSIGNED = '\u0000';
+
+/**
  * The word s[a, b) as the shell reads it when every `$name` / `${name}` in it is a variable with a
  * known literal value (`kv`: name, value pairs): the values put in, quotes and backslashes dropped.
+ * POSIX's `${name-w}`, `${name:-w}`, `${name=w}`, `${name:=w}`, `${name+w}`, `${name:+w}`,
+ * `${name?w}` and `${name%p}`, `${name#p}` (`%%`, `##`) with a literal `w`/`p` (quotes and
+ * backslashes dropped) are applied; a name neither known nor in `assigned` counts as unset there
+ * (`x;${b=i}d` runs id; a variable of the environment is not something the value can rely on).
  * '' when the word holds anything else (another expansion, a substitution, a glob) or is longer than
- * 64 characters. O(1): at most 64 characters and 8 pairs.
+ * 64 characters; UNKNOWN_ASSIGNED when a variable is one the value assigned but whose value was not
+ * kept past the table's size (`over`). O(1): at most 64 characters and 8 pairs.
  */
-function expandKnown(s: string, a: number, b: number, kv: readonly string[]): string {
+function expandKnown(s: string, a: number, b: number, kv: readonly string[], assigned: readonly string[], over: boolean): string {
   if (b - a > 64) return '';
   let out = '';
+  let unknownAssigned = false;
   for (let i = a; i < b; ) {
     const c = s.charCodeAt(i);
     if (c === 39 || c === 34 || c === 92) {
@@ -3230,30 +3361,59 @@ function expandKnown(s: string, a: number, b: number, kv: readonly string[]): st
     const name = s.slice(n0, e);
     let k = 0;
     while (k < kv.length && kv[k] !== name) k += 2;
-    if (k >= kv.length) return '';
-    let v = kv[k + 1] as string;
-    if (brace && (s.charCodeAt(e) === 37 || s.charCodeAt(e) === 35)) {
-      // `${a%x}`, `${a#x}` (and `%%`, `##`) with a literal pattern (no glob character): the suffix or
-      // prefix removed, as the shell does (`x;a=ix;${a%x}d` runs id). At most 16 characters.
-      const op = s.charCodeAt(e);
-      let f = e + 1;
-      if (s.charCodeAt(f) === op) f++;
-      const p0 = f;
-      while (f < b && f - p0 <= 16 && s.charCodeAt(f) !== 125) {
-        const d = s.charCodeAt(f);
-        if (d === 42 || d === 63 || d === 91 || d === 36 || d === 92 || d === 39 || d === 34) return '';
-        f++;
+    const known = k < kv.length;
+    let v = known ? (kv[k + 1] as string) : '';
+    // Assigned in the value with a value not kept (not a literal, or past the table): unknown.
+    const opaque = !known && (assigned.indexOf(name) >= 0 || over);
+    if (!brace || s.charCodeAt(e) === 125) {
+      if (!known) {
+        if (!opaque || !over) return '';
+        unknownAssigned = true;
       }
-      if (s.charCodeAt(f) !== 125) return '';
-      const pat = s.slice(p0, f);
-      if (op === 37 && v.endsWith(pat)) v = v.slice(0, v.length - pat.length);
-      else if (op === 35 && v.startsWith(pat)) v = v.slice(pat.length);
-      e = f;
-    } else if (brace && s.charCodeAt(e) !== 125) return '';
+      out += v;
+      i = brace ? e + 1 : e;
+      continue;
+    }
+    let op = s.charCodeAt(e);
+    let colon = false;
+    if (op === 58) {
+      colon = true;
+      op = s.charCodeAt(e + 1);
+      if (op !== 45 && op !== 61 && op !== 43 && op !== 63) return '';
+      e++;
+    }
+    if (op !== 45 && op !== 61 && op !== 43 && op !== 63 && op !== 37 && op !== 35) return '';
+    let f = e + 1;
+    if ((op === 37 || op === 35) && s.charCodeAt(f) === op) f++;
+    // The operand: a literal of at most 16 characters (quotes and backslashes dropped), then `}`.
+    let w = '';
+    const p0 = f;
+    while (f < b && f - p0 <= 16 && s.charCodeAt(f) !== 125) {
+      const d = s.charCodeAt(f);
+      if (d === 36 || d === 96 || d === 42 || d === 63 || d === 91) return '';
+      if (d !== 39 && d !== 34 && d !== 92) w += s.charAt(f);
+      f++;
+    }
+    if (s.charCodeAt(f) !== 125) return '';
+    if (opaque) {
+      if (!over) return '';
+      unknownAssigned = true;
+    } else if (op === 37 || op === 35) {
+      // `${a%x}`, `${a#x}`: the suffix or prefix removed, as the shell does (`x;a=ix;${a%x}d` runs id).
+      if (!known) return '';
+      if (op === 37 && v.endsWith(w)) v = v.slice(0, v.length - w.length);
+      else if (op === 35 && v.startsWith(w)) v = v.slice(w.length);
+    } else {
+      const set = known && (!colon || v !== '');
+      if (op === 43) v = set ? w : '';
+      else if (op === 63) {
+        if (!set) return '';
+      } else if (!set) v = w;
+    }
     out += v;
-    i = brace ? e + 1 : e;
+    i = f + 1;
   }
-  return out;
+  return unknownAssigned ? UNKNOWN_ASSIGNED : out;
 }
 
 /** The shell name at `a` (letters, digits, `_`; at most 32 characters). */

@@ -3471,6 +3471,10 @@ function codeOperand(s: string, q: number): boolean {
   let p = firstNonSpaceAt(s, q + 1);
   p += 2; // `||` or OR (orOperandTail checked which)
   p = firstNonSpaceAt(s, p);
+  // A leading `+`, `-`, `~` (unary operators: `Kids' or -id;`), `[` or `"` (SQLite's quoted
+  // identifiers: `Kids' or [id];`) is code too.
+  const c0 = s.charCodeAt(p);
+  if (c0 === 43 || c0 === 45 || c0 === 126 || c0 === 91 || c0 === 34) return true;
   let e = p;
   while (e < s.length && e - p < 32) {
     const c = s.charCodeAt(e);
@@ -3524,7 +3528,7 @@ function numOrNum(s: string): boolean {
   while (n > 0 && isSpace(s.charCodeAt(n - 1))) n--;
   let p = firstNonSpaceAt(s, 0);
   // A parenthesised operand (`(1) or (1)`, `1 or (2)`) is written as code, not in a sentence: any
-  // true right operand counts then. At most 4 parentheses a side, closed as they were opened.
+  // true right operand counts then (but see `code` below). Closed as they were opened.
   const la = parensAt(s, p);
   p = firstNonSpaceAt(s, la.end);
   if (s.charCodeAt(p) === 45) p++;
@@ -3537,7 +3541,10 @@ function numOrNum(s: string): boolean {
   p = firstNonSpaceAt(s, p);
   // MySQL's versioned comment around the operator (`1 /*!or*/ 1`, `/*!50000||*/`): MySQL runs what
   // it holds; only code writes it.
-  let code = la.n > 0;
+  // (`(1) or (2)`: one pair of parentheses on each side is how prose numbers a choice, and adds
+  // nothing to `1 or 2`, which stays quiet: only the same number twice counts there. Any other
+  // parenthesising, `1 or (2)`, `((1)) or ((2))`, `(1) or 2`, is code; see below.)
+  let code = false;
   let vc = false;
   if (s.charCodeAt(p) === 47 && s.charCodeAt(p + 1) === 42 && s.charCodeAt(p + 2) === 33) {
     p += 3;
@@ -3548,23 +3555,47 @@ function numOrNum(s: string): boolean {
   }
   if (s.charCodeAt(p) === 124 && s.charCodeAt(p + 1) === 124) p += 2;
   else if ((s.charCodeAt(p) | 0x20) === 111 && (s.charCodeAt(p + 1) | 0x20) === 114 && (isSpace(s.charCodeAt(p + 2)) || (vc && s.charCodeAt(p + 2) === 42))) p += 2;
-  else return false;
+  else if ((s.charCodeAt(p) | 0x20) === 111 && (s.charCodeAt(p + 1) | 0x20) === 114 && p + 2 < n && OR_GLUED.includes(s.charAt(p + 2))) {
+    // `1 or(1)`, `1 or+1`, `1 or-1`, `1 or~0`: SQL's tokenizer ends OR there; prose puts a blank.
+    p += 2;
+    code = true;
+  } else return false;
   if (vc) {
     p = firstNonSpaceAt(s, p);
     if (s.charCodeAt(p) !== 42 || s.charCodeAt(p + 1) !== 47) return false;
     p += 2;
   }
   p = firstNonSpaceAt(s, p);
+  // A sign or `~` before the parentheses (`1 or -(1)`, `1 or ~(0)`): code.
+  let tilde = false;
+  const sgn = s.charCodeAt(p);
+  if ((sgn === 43 || sgn === 45 || sgn === 126) && s.charCodeAt(p + 1) === 40) {
+    code = true;
+    tilde = sgn === 126;
+    p++;
+  }
   const ra = parensAt(s, p);
-  if (ra.n > 0) code = true;
+  if ((la.n > 0 || ra.n > 0) && !(la.n === 1 && ra.n === 1)) code = true;
   p = firstNonSpaceAt(s, ra.end);
+  // `1 or (+1)`, `1 or ~0`: a unary operator on the right operand (`+`/`-` kept in its text for the
+  // comparison below, so `1 or -1` is two different numbers; `~N` is true for every N >= 0).
+  const unary = s.charCodeAt(p);
+  if (unary === 126) {
+    code = tilde = true;
+    p = firstNonSpaceAt(s, p + 1);
+  }
+  const bSign = p;
+  if ((unary === 43 || unary === 45) && isDigitOrDot(s.charCodeAt(p + 1))) {
+    if (ra.n > 0) code = true;
+    p++;
+  }
   let not = false;
   if ((s.charCodeAt(p) | 0x20) === 110 && (s.charCodeAt(p + 1) | 0x20) === 111 && (s.charCodeAt(p + 2) | 0x20) === 116 && isSpace(s.charCodeAt(p + 3))) {
     code = not = true;
     p = firstNonSpaceAt(s, p + 3);
   }
   const b = p;
-  let nonZero = false;
+  let nonZero = tilde;
   if (s.charCodeAt(p) === 48 && (s.charCodeAt(p + 1) | 0x20) === 120) {
     // 0x31: hexadecimal.
     p += 2;
@@ -3622,14 +3653,25 @@ function numOrNum(s: string): boolean {
   // The right operand must be true (`not 0`, a non-zero number): `1 or 0` adds nothing.
   if (not === nonZero) return false;
   // The same number (`1 or 1`, `1 or 1.0`, `7 or 07`): compared as numbers, both at most 24 digits.
-  return code || Number(s.slice(a, aEnd)) === Number(s.slice(b, bEnd));
+  return code || Number(s.slice(a, aEnd)) === Number(s.slice(bSign, bEnd));
 }
 
-/** At `p`: up to 4 `(` (blanks between): how many, and where the run ends. O(1). */
+/** What may follow OR with no blank in numOrNum: `(`, a sign, `~`. */
+const OR_GLUED = '(+-~';
+
+/** A digit or `.`. */
+function isDigitOrDot(c: number): boolean {
+  return (c >= 48 && c <= 57) || c === 46;
+}
+
+/**
+ * At `p`: a run of `(` (blanks between): how many, and where the run ends. numOrNum's values are at
+ * most 96 characters, so no cap is needed beyond that: `(((((1))))) or 1` is read too. O(96).
+ */
 function parensAt(s: string, p: number): { n: number; end: number } {
   let k = 0;
   let e = p;
-  while (k < 4 && s.charCodeAt(e) === 40) {
+  while (k < 96 && s.charCodeAt(e) === 40) {
     k++;
     e = firstNonSpaceAt(s, e + 1);
   }

@@ -19,11 +19,27 @@ export function pathRelevant(u: string, win = process.platform === 'win32'): boo
   return false;
 }
 
-/** The input is a `file:` URL (any case; WHATWG skips leading blanks and controls, at most 8 here). */
+/**
+ * The input is a `file:` URL as the WHATWG parser reads it: any case, after any run of leading blanks
+ * and controls (it strips them all: ten spaces before `file:` still name /dev/zero), with tabs and
+ * newlines anywhere ignored (`fi<tab>le:///etc/passwd` is `file:///etc/passwd`). Reads the leading run
+ * and at most 5 scheme letters with up to 16 tabs or newlines between them: O(leading run).
+ */
 function fileUrlInput(u: string): boolean {
   let i = 0;
-  while (i < 8 && i < u.length && u.charCodeAt(i) <= 32) i++;
-  return (u.charCodeAt(i) | 32) === 102 && u.slice(i, i + 5).toLowerCase() === 'file:';
+  while (i < u.length && u.charCodeAt(i) <= 32) i++;
+  let k = 0;
+  let skipped = 0;
+  for (; i < u.length && k < 5; i++) {
+    const c = u.charCodeAt(i);
+    if (c === 9 || c === 10 || c === 13) {
+      if (++skipped > 16) return false;
+      continue;
+    }
+    if ((c | 32) !== 'file:'.charCodeAt(k)) return false;
+    k++;
+  }
+  return k === 5;
 }
 
 /** The file path Node opens for the URL `u` (`fs.readFile(new URL(u))`), or undefined. Inputs of at most 4 KB. */
