@@ -8,9 +8,13 @@
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { redteamRunner } from '../helpers/redteam';
+import * as ev from '../helpers/lambda-events';
+import { protect } from '../../adapters/aws-lambda/index';
 import { detectShellInjection } from '../../src/detectors/shell-injection';
 import { detectSqlInjection } from '../../src/detectors/sql-injection';
 import { checkPath } from '../../src/sinks/analysis/path';
@@ -156,4 +160,37 @@ t.test('fs: a file: URL with leading blanks or tabs inside its scheme names the 
   }
   // A relative name the application resolves stays allowed.
   t.notOk(checkPath('/srv/app/ok.txt', [inp('ok.txt')], '/srv/app'), 'a relative name');
+});
+
+t.test('fs: input read by new URL(input, base) reaching /dev/zero is refused at the sink (path detectors off)', async (t) => {
+  // The application resolves a JSON body field (not percent-decoded on the way, unlike a query
+  // value) against its own directory as a file: URL and reads 16 bytes.
+  // Every value below opens /dev/zero there (an endless read for readFile): WHATWG strips leading
+  // blanks, drops tabs in the scheme, reads `\` as `/` and `%2e%2e` as `..`. Round 6 refused the
+  // plain `file:///dev/zero` only.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rasp-r6r-fs-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'ok.txt'), 'fine');
+  fs.writeFileSync(path.join(dir, 'a.b.txt'), 'fine');
+  const base = pathToFileURL(dir + '/');
+  const handler = protect(
+    async (e: { body?: string }) => {
+      const fd = fs.openSync(new URL((JSON.parse(e.body ?? '{}') as { f: string }).f, base), 'r');
+      const b = Buffer.alloc(16);
+      fs.readSync(fd, b);
+      fs.closeSync(fd);
+      return { statusCode: 200, body: b.toString('hex') };
+    },
+    { log: false, paranoia: 1, mode: 'block', detectors: { 'path-traversal': false, ssrf: false, shell: false, sqli: false } },
+  ) as unknown as (e: unknown, c: unknown) => Promise<{ statusCode: number }>;
+  const context = ev.lambdaContext({ functionName: 'redteam-r6r-fs' });
+  const status = async (f: string): Promise<number> =>
+    (await handler(ev.apiGatewayV2({ routeKey: 'POST /f', path: '/f', method: 'POST', body: JSON.stringify({ f }), headers: { 'content-type': 'application/json' } }), context)).statusCode;
+  const climb = '%2e%2e/'.repeat(16);
+  for (const f of ['          file:///dev/zero', '\tfi\tle:///dev/zero', '\\dev\\zero', `${climb}dev/zero`, `.%2E/${climb}dev/zero`]) {
+    t.equal(fileURLToPath(new URL(f, base)), '/dev/zero', `${JSON.stringify(f)} is /dev/zero to Node`);
+    t.equal(await status(f), 403, JSON.stringify(f));
+  }
+  t.equal(await status('ok.txt'), 200, 'a relative name');
+  t.equal(await status('a%2eb.txt'), 200, 'an encoded dot that is no dot segment');
 });

@@ -15,6 +15,7 @@ export function pathRelevant(u: string, win = process.platform === 'win32'): boo
   if (u.includes('..')) return true;
   if (u.charCodeAt(0) === 47) return true;
   if (fileUrlInput(u)) return true;
+  if (!win && urlOnlyClimb(u)) return true;
   if (win && (u.charCodeAt(0) === 92 || /^[a-zA-Z]:[\\/]/.test(u))) return true;
   return false;
 }
@@ -40,6 +41,36 @@ function fileUrlInput(u: string): boolean {
     k++;
   }
   return k === 5;
+}
+
+/**
+ * What WHATWG's parser reads as a climb or a root that the POSIX checks below do not see: a `\`
+ * (a `/` in a `file:` URL), `%2e` (a dot in a dot segment), a tab or newline (dropped: `.<tab>./`).
+ * O(n), no allocation.
+ */
+function urlOnlyClimb(u: string): boolean {
+  for (let i = 0; i < u.length; i++) {
+    const c = u.charCodeAt(i);
+    if (c === 92 || c === 9 || c === 10 || c === 13) return true;
+    if (c === 37 && u.charCodeAt(i + 1) === 50 && (u.charCodeAt(i + 2) | 32) === 101) return true;
+  }
+  return false;
+}
+
+/**
+ * `new URL(u, 'file:///srv/public/')` for a relative `u` that leaves whatever directory it is resolved
+ * against (`\dev\zero`: root-relative; `%2e%2e/%2e%2e/etc/passwd`: dot segments): the path it names
+ * once it climbed to the root (every base is left at the root when the climb is deep enough), or
+ * undefined when it stays inside (a dummy base tells). Inputs of at most 4 KB. POSIX only.
+ */
+function urlClimbPath(u: string): string | undefined {
+  if (u.length > 4096) return undefined;
+  try {
+    if (fileURLToPath(new URL(u, 'file:///__rasp_base__/')).startsWith('/__rasp_base__/')) return undefined;
+    return fileURLToPath(new URL(u, 'file:///'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The file path Node opens for the URL `u` (`fs.readFile(new URL(u))`), or undefined. Inputs of at most 4 KB. */
@@ -80,6 +111,13 @@ export function checkPath(path: string, inputs: readonly UserInput[], cwd = proc
     if (fileUrlInput(u)) {
       const fp = fileUrlPath(u);
       if (fp !== undefined && (resolved ??= p.resolve(cwd, path)) === p.resolve(cwd, fp)) return { input, reason: 'A file: URL from input names the whole file path.' };
+    }
+    // `fs.readFileSync(new URL(input, 'file:///srv/public/'))` with `\dev\zero` or
+    // `%2e%2e/%2e%2e/etc/passwd`: WHATWG reads `\` as `/` and `%2e` as a dot in a dot segment, so the
+    // input climbs to the root and names the whole path, verbatim nowhere: refused as an absolute path.
+    if (!win && !fileUrlInput(u) && urlOnlyClimb(u)) {
+      const fp = urlClimbPath(u);
+      if (fp !== undefined && (resolved ??= p.resolve(cwd, path)) === fp) return { input, reason: 'Input read as a relative file: URL climbs to the root and names the whole file path.' };
     }
     let at = occurrences(path, u, 4);
     // Windows: path.win32.resolve/normalize turn `/` into `\`, so `//evil.example.com/share/x` reaches
