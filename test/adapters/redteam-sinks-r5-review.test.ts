@@ -8,8 +8,7 @@
  */
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { redteamRunner } from '../helpers/redteam';
+import { redteamProtectTests, usersDb } from '../helpers/redteam';
 
 /** SQLite: an open `x'` the application's quote closes is the empty blob; `(name = 'x') IS NOT x''` is every row. */
 const SQL_QUOTED: Array<[string, string]> = [
@@ -50,33 +49,16 @@ const BENIGN: string[] = [
   "Employees' or contractors ID #",
 ];
 
-const codesFor = redteamRunner('redteam-r5-review');
-
-t.test('the variations are blocked as a query value and as a JSON body field', async (t) => {
-  for (const [name, value] of ATTACKS) {
-    const codes = await codesFor(value);
-    t.same(codes, [403, 403], `${name}: ${JSON.stringify(value)}`);
-  }
+redteamProtectTests(t, {
+  functionName: 'redteam-r5-review',
+  attacks: ATTACKS,
+  benign: BENIGN,
+  titles: { attacks: 'the variations are blocked as a query value and as a JSON body field', benign: 'the prose round 5 blocked reaches the handler' },
 });
-
-t.test('the prose round 5 blocked reaches the handler', async (t) => {
-  for (const value of BENIGN) {
-    const codes = await codesFor(value);
-    t.same(codes, [200, 200], JSON.stringify(value));
-  }
-});
-
-interface Db {
-  prepare(sql: string): { all(): unknown[] };
-  exec(sql: string): void;
-  close(): void;
-}
-const Database = createRequire(__filename)('better-sqlite3') as new (file: string) => Db;
 
 t.test('the SQLite variations match every row', async (t) => {
-  const db = new Database(':memory:');
+  const db = usersDb();
   t.teardown(() => db.close());
-  db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('alice'), ('bob'), ('carol');");
   for (const [name, v] of SQL_QUOTED) t.equal(db.prepare(`SELECT name FROM users WHERE name = '${v}'`).all().length, 3, `${name}: every row`);
 });
 

@@ -10,8 +10,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createRequire } from 'node:module';
-import { redteamRunner } from '../helpers/redteam';
+import { redteamProtectTests, usersDb, type SqliteDb } from '../helpers/redteam';
 import { detectShellInjection } from '../../src/detectors/shell-injection';
 import { detectSqlInjection } from '../../src/detectors/sql-injection';
 import { detectPathTraversal } from '../../src/detectors/path-traversal';
@@ -128,44 +127,17 @@ const BENIGN: string[] = [
   'dev/stdin',
 ];
 
-const codesFor = redteamRunner('redteam-r5');
-
-t.test('round 5 attacks are blocked as a query value and as a JSON body field', async (t) => {
-  for (const [name, value] of ATTACKS) {
-    const codes = await codesFor(value);
-    t.same(codes, [403, 403], `${name}: ${JSON.stringify(value)}`);
-  }
-});
-
-t.test('the nearest benign text reaches the handler', async (t) => {
-  for (const value of BENIGN) {
-    const codes = await codesFor(value);
-    t.same(codes, [200, 200], JSON.stringify(value));
-  }
-});
-
-t.test('each attack is found by the detector of its class, at high', async (t) => {
-  const byClass = { sh: detectShellInjection, sql: detectSqlInjection, path: detectPathTraversal } as const;
-  for (const [name, value] of ATTACKS) {
-    const cls = name.slice(0, name.indexOf(':')) as keyof typeof byClass;
-    t.equal(byClass[cls](value)?.confidence, 'high', `${name}: ${JSON.stringify(value)}`);
-  }
+redteamProtectTests(t, {
+  functionName: 'redteam-r5',
+  attacks: ATTACKS,
+  benign: BENIGN,
+  byClass: { sh: detectShellInjection, sql: detectSqlInjection, path: detectPathTraversal },
+  titles: { attacks: 'round 5 attacks are blocked as a query value and as a JSON body field', benign: 'the nearest benign text reaches the handler' },
 });
 
 // ---- The attacks work in the real sinks (no protection installed here) ----
 
-interface Db {
-  prepare(sql: string): { all(): unknown[]; get(): unknown };
-  exec(sql: string): void;
-  close(): void;
-}
-const Database = createRequire(__filename)('better-sqlite3') as new (file: string) => Db;
-const fresh = (): Db => {
-  const db = new Database(':memory:');
-  db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, secret TEXT); INSERT INTO users (name, secret) VALUES ('alice', 's1'), ('bob', 's2'), ('carol', 's3');");
-  return db;
-};
-
+const fresh = (): SqliteDb => usersDb(true);
 t.test('the SQL attacks work in SQLite (better-sqlite3)', async (t) => {
   const db = fresh();
   t.teardown(() => db.close());

@@ -7,12 +7,11 @@
  * works is said beside it.
  */
 import t from 'tap';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createRequire } from 'node:module';
-import { redteamRunner } from '../helpers/redteam';
+import { redteamProtectTests, shellRunsIdTest, sqliteNumericExecTest } from '../helpers/redteam';
 import * as ev from '../helpers/lambda-events';
 import { protect } from '../../adapters/aws-lambda/index';
 import { detectShellInjection } from '../../src/detectors/shell-injection';
@@ -107,61 +106,19 @@ const BENIGN: string[] = [
   'p=report.txt; ${p%.txt}.pdf',
 ];
 
-const codesFor = redteamRunner('redteam-r6');
-
-t.test('round 6 attacks are blocked as a query value and as a JSON body field', async (t) => {
-  for (const [name, value] of ATTACKS) {
-    const codes = await codesFor(value);
-    t.same(codes, [403, 403], `${name}: ${JSON.stringify(value)}`);
-  }
-});
-
-t.test('the nearest benign text reaches the handler', async (t) => {
-  for (const value of BENIGN) {
-    const codes = await codesFor(value);
-    t.same(codes, [200, 200], JSON.stringify(value));
-  }
-});
-
-t.test('each attack is found by the detector of its class, at high', async (t) => {
-  const byClass = { sh: detectShellInjection, sql: detectSqlInjection } as const;
-  for (const [name, value] of ATTACKS) {
-    const cls = name.slice(0, name.indexOf(':')) as keyof typeof byClass;
-    t.equal(byClass[cls](value)?.confidence, 'high', `${name}: ${JSON.stringify(value)}`);
-  }
+redteamProtectTests(t, {
+  functionName: 'redteam-r6',
+  attacks: ATTACKS,
+  benign: BENIGN,
+  byClass: { sh: detectShellInjection, sql: detectSqlInjection },
+  titles: { attacks: 'round 6 attacks are blocked as a query value and as a JSON body field', benign: 'the nearest benign text reaches the handler' },
 });
 
 // ---- The attacks work in the real sinks (no protection installed here) ----
 
-t.test('the shell attacks run id in dash and bash; the bash-only ones in bash', async (t) => {
-  const run = (sh: string, v: string): string => execFileSync(sh, ['-c', `echo hello ${v}`], { encoding: 'utf8' });
-  for (const sh of ['/bin/sh', '/bin/bash']) for (const [name, v] of SHELL) t.match(run(sh, v), /uid=\d+/, `${sh} ${name}`);
-  for (const [name, v] of BASH) t.match(run('/bin/bash', v), /uid=\d+/, `bash ${name}`);
-});
+shellRunsIdTest(t, 'the shell attacks run id in dash and bash; the bash-only ones in bash', SHELL, BASH);
 
-interface Db {
-  prepare(sql: string): { all(): unknown[]; get(): unknown };
-  exec(sql: string): void;
-  close(): void;
-}
-const Database = createRequire(__filename)('better-sqlite3') as new (file: string) => Db;
-const fresh = (): Db => {
-  const db = new Database(':memory:');
-  db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('alice'), ('bob'), ('carol');");
-  return db;
-};
-
-t.test('the numeric and `;` attacks work in SQLite (better-sqlite3)', async (t) => {
-  const db = fresh();
-  t.teardown(() => db.close());
-  for (const [name, v] of SQL_NUMERIC) t.equal(db.prepare(`SELECT name FROM users WHERE id = ${v}`).all().length, 3, `${name}: every row`);
-  for (const [name, v] of SQL_EXEC) {
-    const d = fresh();
-    t.throws(() => d.exec(`DELETE FROM users WHERE name = '${v}'`), /unrecognized token/, `${name}: the stray quote fails`);
-    t.equal((d.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n, 0, `${name}: but every row was deleted first`);
-    d.close();
-  }
-});
+sqliteNumericExecTest(t, 'the numeric and `;` attacks work in SQLite (better-sqlite3)', SQL_NUMERIC, SQL_EXEC);
 
 // PostgreSQL 15's single-user backend (no server, no port), where this host has one; run as `nobody`
 // when the test runs as root (postgres refuses root). Skipped elsewhere.

@@ -3,6 +3,9 @@
  * field (POST), both API Gateway v2 events, through the real Lambda protect() at paranoia 1 with the
  * sink checks off (the input detectors alone decide). Returns the two status codes.
  */
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import type { Test } from 'tap';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { protect } from '../../adapters/aws-lambda/index';
 import * as ev from './lambda-events';
@@ -29,4 +32,85 @@ export function redteamRunner(functionName: string): (value: string) => Promise<
     for (const e of queryAndBodyEvents(value)) codes.push(((await handler(e, context)) as { statusCode?: number }).statusCode);
     return codes;
   };
+}
+
+/** A detector as the red-team suites call it: the finding's confidence is all they read. */
+type Detect = (value: string) => { confidence: string } | undefined;
+
+export interface RedteamSuite {
+  /** The Lambda context's function name (tells the rounds' log lines apart). */
+  functionName: string;
+  /** `[class:name, value]`: each must be answered 403 as a query value and as a JSON body field. */
+  attacks: ReadonlyArray<readonly [string, string]>;
+  /** Each must reach the handler (200) in both places. */
+  benign: readonly string[];
+  /** The detector of each name's `class:` prefix: every attack must be found by it at high. */
+  byClass?: Record<string, Detect>;
+  titles: { attacks: string; benign: string; byClass?: string };
+}
+
+/** The rounds' three through-protect() tests: attacks blocked, the nearest benign text through, each attack found by its class's detector at high. */
+export function redteamProtectTests(t: Test, s: RedteamSuite): void {
+  const codesFor = redteamRunner(s.functionName);
+  t.test(s.titles.attacks, async (t) => {
+    for (const [name, value] of s.attacks) t.same(await codesFor(value), [403, 403], `${name}: ${JSON.stringify(value)}`);
+  });
+  t.test(s.titles.benign, async (t) => {
+    for (const value of s.benign) t.same(await codesFor(value), [200, 200], JSON.stringify(value));
+  });
+  const byClass = s.byClass;
+  if (!byClass) return;
+  t.test(s.titles.byClass ?? 'each attack is found by the detector of its class, at high', async (t) => {
+    for (const [name, value] of s.attacks) {
+      const detect = byClass[name.slice(0, name.indexOf(':'))];
+      t.ok(detect, `${name}: a detector for its class`);
+      t.equal(detect?.(value)?.confidence, 'high', `${name}: ${JSON.stringify(value)}`);
+    }
+  });
+}
+
+/** better-sqlite3 as the rounds use it (the real driver, an in-memory database). */
+export interface SqliteDb {
+  prepare(sql: string): { all(): unknown[]; get(): unknown };
+  exec(sql: string): void;
+  close(): void;
+}
+
+/** A fresh in-memory `users` table of three rows (alice, bob, carol), with a `secret` column if asked. */
+export function usersDb(withSecret = false): SqliteDb {
+  const Database = createRequire(__filename)('better-sqlite3') as new (file: string) => SqliteDb;
+  const db = new Database(':memory:');
+  db.exec(
+    withSecret
+      ? "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, secret TEXT); INSERT INTO users (name, secret) VALUES ('alice', 's1'), ('bob', 's2'), ('carol', 's3');"
+      : "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('alice'), ('bob'), ('carol');",
+  );
+  return db;
+}
+
+/** Each value, after `echo hello `, runs `id` in dash and bash (`both`) or in bash alone (`bashOnly`): the attack works in the real shell. */
+export function shellRunsIdTest(t: Test, title: string, both: ReadonlyArray<readonly [string, string]>, bashOnly: ReadonlyArray<readonly [string, string]>): void {
+  t.test(title, async (t) => {
+    const run = (sh: string, v: string): string => execFileSync(sh, ['-c', `echo hello ${v}`], { encoding: 'utf8' });
+    for (const sh of ['/bin/sh', '/bin/bash']) for (const [name, v] of both) t.match(run(sh, v), /uid=\d+/, `${sh} ${name}`);
+    for (const [name, v] of bashOnly) t.match(run('/bin/bash', v), /uid=\d+/, `bash ${name}`);
+  });
+}
+
+/**
+ * In SQLite: each numeric value after `id = ` matches every row; each `exec` value inside the
+ * application's quotes deletes every row through db.exec before the stray quote fails.
+ */
+export function sqliteNumericExecTest(t: Test, title: string, numeric: ReadonlyArray<readonly [string, string]>, exec: ReadonlyArray<readonly [string, string]>): void {
+  t.test(title, async (t) => {
+    const db = usersDb();
+    t.teardown(() => db.close());
+    for (const [name, v] of numeric) t.equal(db.prepare(`SELECT name FROM users WHERE id = ${v}`).all().length, 3, `${name}: every row`);
+    for (const [name, v] of exec) {
+      const d = usersDb();
+      t.throws(() => d.exec(`DELETE FROM users WHERE name = '${v}'`), /unrecognized token/, `${name}: the stray quote fails`);
+      t.equal((d.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n, 0, `${name}: but every row was deleted first`);
+      d.close();
+    }
+  });
 }
