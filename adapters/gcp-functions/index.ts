@@ -113,7 +113,7 @@ export function protect<F extends GcpHandler>(handler: F, options?: ProtectOptio
     m.trigger = 'http';
     let r: InspectionRequest;
     try {
-      r = normalizeHttp(req, headers);
+      r = normalizeHttp(req, headers, rt.opts.limits.maxStrings);
     } catch (err) {
       const v = rt.fail(err, m);
       if (v.action !== 'block') return user.apply(self, args);

@@ -8,6 +8,7 @@ import { declaresOtherCharset, mediaType } from '../../src/body';
 import { base64Bytes, eachFormPair, forwardedEntries, nullRecord, parseCookieHeader, pathSegments } from '../../src/decode';
 import { formatPath, type Segment } from '../../src/paths';
 import type { InputSource, InspectionRequest } from '../../src/types';
+import { DEFAULTS } from '../../src/options';
 import { cloudEventAttributes, membersExcept, strayData } from '../shared/cloudevent';
 import { bytesTree, documentEventFromJson, documentEventFromProtobuf, type PlainDocument, type PlainDocumentEvent } from './firestore';
 
@@ -108,9 +109,13 @@ const JOINED_MAX_DEPTH = 5;
  * is read joined too, as its own value at `query.q["#joined"]`. Cost: one Array.isArray per query value
  * when nothing repeats.
  */
-function joinedQueryValues(query: unknown, base: Segment[], out: InputSource[], depth: number): void {
+function joinedQueryValues(query: unknown, base: Segment[], out: InputSource[], depth: number, budget: { keys: number }): void {
   if (!isObj(query) || depth > JOINED_MAX_DEPTH) return;
-  for (const k of Object.keys(query)) {
+  for (const k in query) {
+    if (!Object.prototype.hasOwnProperty.call(query, k)) continue;
+    // Past the engine's string limit the walk of `query` itself reports limits.strings (answered
+    // 413), so joined readings past it would only be more work an attacker chose the size of.
+    if (--budget.keys < 0) return;
     const v = query[k];
     if (Array.isArray(v)) {
       if (v.length >= 2 && v.every((x) => typeof x === 'string')) {
@@ -122,7 +127,7 @@ function joinedQueryValues(query: unknown, base: Segment[], out: InputSource[], 
         else out.push({ kind: 'query', path: formatPath('query', [...base, k, '#joined']), value: joined });
       }
     } else if (isObj(v)) {
-      joinedQueryValues(v, [...base, k], out, depth + 1);
+      joinedQueryValues(v, [...base, k], out, depth + 1, budget);
     }
   }
 }
@@ -190,17 +195,28 @@ function pairsPastParser(req: Request): Record<string, string | string[]> | unde
  * objects shared), so the walk reads the same members at the same paths. Other shapes (qs's plain
  * objects, hand-built maps, anything with a richer prototype chain) are handed over as they are.
  */
-function fastQuery(query: unknown): unknown {
+function fastQuery(query: unknown, maxKeys: number): unknown {
   if (!isObj(query)) return query;
   const proto = Object.getPrototypeOf(query) as object | null;
   if (proto !== null && (proto === Object.prototype || Object.getPrototypeOf(proto) !== null)) return query;
   const out = nullRecord<unknown>();
-  for (const k in query) if (Object.prototype.hasOwnProperty.call(query, k)) out[k] = query[k];
+  let n = 0;
+  for (const k in query) {
+    if (!Object.prototype.hasOwnProperty.call(query, k)) continue;
+    // More keys than the engine inspects (a query parser with no pair cap): the walk reads the
+    // original, stops at its string limit and reports limits.strings; copying the rest first would
+    // be work the attacker sized. Express's own parsers stop at 1,000 pairs, under the default limit.
+    if (++n > maxKeys) return query;
+    out[k] = query[k];
+  }
   return out;
 }
 
-/** `headers`: `req.headers` when the caller has read it already (requestHeaders); read here otherwise. */
-export function normalizeHttp(req: Request, headers_?: Request['headers']): InspectionRequest {
+/**
+ * `headers`: `req.headers` when the caller has read it already (requestHeaders); read here otherwise.
+ * `maxStrings`: the engine's `limits.maxStrings`, which bounds the query's copies made here.
+ */
+export function normalizeHttp(req: Request, headers_?: Request['headers'], maxStrings: number = DEFAULTS.limits.maxStrings): InspectionRequest {
   const headers = nullRecord<string | string[]>();
   const cookies = nullRecord<string>();
   // `req.headers` read once for the whole normalization: on Node's IncomingMessage it is an accessor
@@ -231,8 +247,8 @@ export function normalizeHttp(req: Request, headers_?: Request['headers']): Insp
   const parsed = parsedJsonBody(req, given as Request['headers'], raw, contentType);
   const body = parsed !== undefined ? parsed : raw instanceof Uint8Array ? raw : typeof req.body === 'string' ? req.body : undefined;
   const query = (req as { query?: unknown }).query;
-  const sources: InputSource[] = [{ kind: 'query', path: 'query', value: fastQuery(query) }];
-  joinedQueryValues(query, [], sources, 0);
+  const sources: InputSource[] = [{ kind: 'query', path: 'query', value: fastQuery(query, maxStrings) }];
+  joinedQueryValues(query, [], sources, 0, { keys: maxStrings });
   const dropped = pairsPastParser(req);
   if (dropped !== undefined) sources.push({ kind: 'query', path: 'query', value: dropped });
   sources.push(

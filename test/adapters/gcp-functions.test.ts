@@ -916,6 +916,37 @@ t.test('a null-prototype req.query is walked as a fast copy with the same member
   t.end();
 });
 
+t.test("req.query's copies stop at the engine's string limit; the walk then reports limits.strings", (t) => {
+  // A query parser with no pair cap can hand over more keys than the engine inspects: the fast copy
+  // and the joined readings of repeated keys stop at limits.maxStrings (work the attacker sized), and
+  // the walk of the original still answers limits.strings (413). Under the limit nothing changes.
+  const maxStrings = 40;
+  const build = (n: number, nested: boolean): Record<string, unknown> => {
+    const q = Object.create(null) as Record<string, unknown>;
+    for (let i = 0; i < n; i++) q[`k${i}`] = i === n - 1 ? ["1' union select password", ' 1 from users--'] : nested ? { a: ['x', 'y'] } : ['x', 'y'];
+    return q;
+  };
+  const reqOf = (query: unknown) => ({ method: 'GET', headers: { host: 'fn.example.com' }, path: '/p', url: '/p', originalUrl: '/p', query }) as Any;
+  const e = createEngine({ limits: { maxStrings } });
+  for (const nested of [false, true]) {
+    const small = build(5, nested);
+    const n = normalizeHttp(reqOf(small), undefined, maxStrings);
+    t.not(n.sources[0]!.value, small, 'under the limit: copied');
+    t.equal(n.sources.filter((s) => s.kind === 'query').length - 1, 5, 'every repeated key joined');
+    t.ok(e.inspect(n).findings.some((f) => f.class === 'sqli'), 'and the split attack is found');
+    const big = build(maxStrings + 10, nested);
+    const m = normalizeHttp(reqOf(big), undefined, maxStrings);
+    t.equal(m.sources[0]!.value, big, 'past the limit: the original is walked, not copied');
+    t.ok(m.sources.filter((s) => s.kind === 'query').length <= maxStrings + 1, 'joined readings bounded by the limit');
+    const v = e.inspect(m);
+    t.ok(v.findings.some((f) => f.rule === 'limits.strings'), 'the walk reports limits.strings');
+    t.equal(v.action, 'block', 'and the request is blocked');
+  }
+  // The default limit is the engine's default (normalizeHttp without the argument).
+  t.not(normalizeHttp(reqOf(build(maxStrings + 10, false))).sources[0]!.value, undefined);
+  t.end();
+});
+
 t.test("req.query's fast copy: Express 5's querystring shapes keep their members, order and findings (review rP, s23)", (t) => {
   // Express 5's default ('simple') query parser is node:querystring's parse: a null-prototype object,
   // which normalizeHttp copies (fastQuery). Integer-like keys enumerate first in ascending order, the
