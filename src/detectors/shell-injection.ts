@@ -912,6 +912,11 @@ class Pass {
   private fdName = '';
   private fdStage = 0;
   private funcName = '';
+  /**
+   * A function the value defined whose body runs one of its arguments (`f(){ $1;}`, `function f {
+   * "$@"; }`): a call of it runs the word after its name (`f id`), read as after a prefix (exec).
+   */
+  private argFunc = '';
   /** `function` was read in command position: the next word is the function's name (onCommandWord). */
   private funcKw = false;
   /** The record is a builtin that assigns (DECL_BUILTINS, `set`): its arguments may be assignments. */
@@ -1130,7 +1135,7 @@ class Pass {
       this.pipeIn, this.hard, this.hardWhy, this.med, this.startMed, this.medStrong, this.versionArgs, this.redirected, this.prose,
       this.args, this.kv, this.interpFlag, this.echoShell, this.special, this.stage, this.dollarZero, this.pipeFromCmd,
       this.lastSepKind, this.psDepth, this.psFrom, this.psWords, this.psFirst, this.psConcat, this.psPieces, this.psBroken,
-      this.prevType, this.prevWordNorm, this.prevWordWasCmd, this.callName, this.callStage, this.fdName, this.fdStage, this.funcName,
+      this.prevType, this.prevWordNorm, this.prevWordWasCmd, this.callName, this.callStage, this.fdName, this.fdStage, this.funcName, this.argFunc,
       this.funcKw, this.declRecord, this.setPos, this.caseStage, this.forName, this.trapCmd,
       // (assigned only grows, by push: its length says whether it changed.)
       this.assigned.length, this.knownValues.length, this.knownGen, this.assignOver, this.knownOver, this.assignTail, this.subOpenGlued, this.subOpenIndex, this.subKind, this.redirPending, this.redirAtStart,
@@ -1290,6 +1295,14 @@ class Pass {
       }
       this.assignTail = -1;
     }
+    if (this.argFunc !== '' && flags === W_UNQUOTED && norm === this.argFunc) {
+      // A call of a function that runs its argument (see argFunc): the next word is the command, as
+      // after exec (`x;f(){ $1;};f id` runs id; `f hello` is a word, as `exec hello` is).
+      this.startRecord(norm, F_PREFIX, false);
+      this.cmdPos = true;
+      this.prefixRecord = true;
+      return;
+    }
     if (this.funcKw) {
       // `function NAME { …; }`, `function NAME() { … }` (bash, ksh): NAME is defined, not run; a `{`
       // after it (or after its `()`, as for `NAME() {`) opens a body in command position.
@@ -1322,6 +1335,10 @@ class Pass {
       this.report('powershell', 'A PowerShell $env: variable is read as a statement of its own', H);
       return;
     }
+    // `$1`, `"$@"`, `${*}` run as a command in the body of a function the value defined (funcName:
+    // `x;f(){ $1;};f id`): the function runs its argument; a call of it is read as a prefix command
+    // (argFunc, in onCommandWord). Nothing is reported here: `run() { "$@"; }` alone runs nothing.
+    if (norm.length === 0 && (flags & W_VAR) !== 0 && this.funcName !== '' && isPositional(lx.firstVar)) this.argFunc = this.funcName;
     // `"$a"`, `"$@"`: a double-quoted expansion runs as the command just as a bare one does (no word
     // splitting, same command), so one of a variable the value assigned (`x;a=id;"$a"`, `x;set -- id;
     // "$@"`) is a variable command too. Other quoted expansions (`"$HOME"`) are left to the rules below.
@@ -1438,8 +1455,7 @@ class Pass {
     if ((flags & W_ASSIGN) !== 0) {
       this.assign(lx.assignName);
       // A literal value (no expansion), at most 32 characters: kept for expandKnown.
-      const v = norm.slice(lx.assignName.length + 1);
-      this.setKnown(lx.assignName, (flags & (W_VAR | W_LONG)) === 0 && v.length <= 32 ? v : undefined);
+      this.setKnown(lx.assignName, this.assignedValue(norm, flags));
       return; // assignments keep the command position
     }
     // bash's other assignments, which the lexer's `NAME=` test does not read: `a+=id` (append),
@@ -1594,6 +1610,12 @@ class Pass {
       return;
     }
 
+    if (this.prefixRecord && this.active && this.argFunc !== '' && this.name === this.argFunc) {
+      // `x; f(){ $1; }; f id`: a function the value defined to run its argument is given a command:
+      // code whatever the spacing (a spaced `; id` alone is prose's, not this).
+      this.report('variable-command', `The command '${short(norm)}' is run by a function the value defined to run its argument`, H);
+      return;
+    }
     const kindBefore = this.prefixRecord && this.active ? this.kind : this.posKind;
     this.startRecord(norm, cls, sys);
     if (this.prefixRecord) this.kind = kindBefore;
@@ -1615,6 +1637,23 @@ class Pass {
   private wasAssigned(v: string): boolean {
     if (this.assigned.indexOf(v) >= 0) return true;
     return this.assignOver && isShellName(v) && v.toUpperCase() !== v;
+  }
+
+  /**
+   * The value the assignment word being read (`NAME=…`, normalized `norm`) gives NAME, for
+   * knownValues: a literal of at most 32 characters, or one computed from variables the value knows
+   * (`x;a=i;b=$a;${b}d`: expandKnown on the text after the `=`; UNKNOWN_ASSIGNED, kept, when it
+   * could be anything, so a word glued to `$b` fails closed as one glued to `$a` would); undefined
+   * (unknown) otherwise. O(1): expandKnown reads at most 64 characters.
+   */
+  private assignedValue(norm: string, flags: number): string | undefined {
+    const v = norm.slice(this.lx.assignName.length + 1);
+    if ((flags & (W_VAR | W_LONG)) === 0) return v.length <= 32 ? v : undefined;
+    if ((flags & W_LONG) !== 0) return undefined;
+    const lx = this.lx;
+    const x = expandKnown(lx.s, lx.start + lx.assignName.length + 1, lx.end, this.knownValues, this.assigned, this.assignOver || this.knownOver);
+    if (x === UNKNOWN_ASSIGNED) return x;
+    return x !== '' && x.length <= 32 ? x : undefined;
   }
 
   /** Keeps `name` as assigned (at most 16 names; past that, assignOver). */
@@ -1688,8 +1727,7 @@ class Pass {
       if ((flags & W_ASSIGN) !== 0) {
         this.assigned.push(this.lx.assignName);
         // `x;export a=i;${a}d`, `readonly`, `declare`: a literal value is known as after no builtin.
-        const v = norm.slice(this.lx.assignName.length + 1);
-        this.setKnown(this.lx.assignName, (flags & (W_VAR | W_LONG)) === 0 && v.length <= 32 ? v : undefined);
+        this.setKnown(this.lx.assignName, this.assignedValue(norm, flags));
         return;
       }
       // `declare a+=id`, `export a[0]=id` (bash), as after no builtin.
@@ -3326,16 +3364,27 @@ function literalValue(s: string, i: number): string | undefined {
 /** expandKnown's answer for a word glued to a variable the value assigned when its value was not kept. */
 const UNKNOWN_ASSIGNED = '\u0000';
 
+/** Pattern characters expandKnown marks as unquoted globs (a quoted `*` or `?` is itself). */
+const GLOB_STAR = '\u0001';
+const GLOB_ONE = '\u0002';
+
 /**
  * The word s[a, b) as the shell reads it when every `$name` / `${name}` in it is a variable with a
  * known literal value (`kv`: name, value pairs): the values put in, quotes and backslashes dropped.
  * POSIX's `${name-w}`, `${name:-w}`, `${name=w}`, `${name:=w}`, `${name+w}`, `${name:+w}`,
- * `${name?w}` and `${name%p}`, `${name#p}` (`%%`, `##`) with a literal `w`/`p` (quotes and
- * backslashes dropped) are applied; a name neither known nor in `assigned` counts as unset there
- * (`x;${b=i}d` runs id; a variable of the environment is not something the value can rely on).
+ * `${name?w}` and `${name%p}`, `${name#p}` (`%%`, `##`) with a literal `w` or a pattern `p` of
+ * literal characters, `?` and at most one `*` (quotes and backslashes dropped) are applied, and
+ * bash's `${#name}`, `${!name}`, `${name:off:len}`, `${name/p/r}` (`//`, `/#`, `/%`) with a literal
+ * `p`, `${name,}` `${name,,}` `${name^}` `${name^^}` `${name~}` `${name~~}`, `${name@L}` `@U` `@u`
+ * (see bashExpand); a name neither known nor in `assigned` counts as unset there (`x;${b=i}d` runs
+ * id; a variable of the environment is not something the value can rely on).
  * '' when the word holds anything else (another expansion, a substitution, a glob) or is longer than
  * 64 characters; UNKNOWN_ASSIGNED when a variable is one the value assigned but whose value was not
- * kept past the table's size (`over`). O(1): at most 64 characters and 8 pairs.
+ * kept past the table's size (`over`), or one with a known value whose expansion is not computed
+ * here (`x;a=ix;${a%x*[x]}d`, `${a/x?/}`, `${a@Q}`: it could spell any command: fail closed), or one
+ * whose value was computed from such a one (a kept UNKNOWN_ASSIGNED). O(1): at most 64 characters
+ * and 8 pairs; a pattern is matched against at most 33 prefixes or suffixes of a value of at most
+ * 32 characters, each in at most 48 steps (one `*`: both ends are fixed).
  */
 function expandKnown(s: string, a: number, b: number, kv: readonly string[], assigned: readonly string[], over: boolean): string {
   if (b - a > 64) return '';
@@ -3355,6 +3404,9 @@ function expandKnown(s: string, a: number, b: number, kv: readonly string[], ass
     }
     const brace = s.charCodeAt(i + 1) === 123;
     let e = i + (brace ? 2 : 1);
+    // bash's `${#name}` (the value's length) and `${!name}` (the variable the value names).
+    const pre = brace && (s.charCodeAt(e) === 35 || s.charCodeAt(e) === 33) && isAlnum(s.charCodeAt(e + 1)) ? s.charCodeAt(e) : 0;
+    if (pre !== 0) e++;
     const n0 = e;
     while (e < b && (isAlnum(s.charCodeAt(e)) || s.charCodeAt(e) === 95)) e++;
     if (e === n0) return '';
@@ -3363,8 +3415,30 @@ function expandKnown(s: string, a: number, b: number, kv: readonly string[], ass
     while (k < kv.length && kv[k] !== name) k += 2;
     const known = k < kv.length;
     let v = known ? (kv[k + 1] as string) : '';
+    // A value computed from one not computed here (see above): fail closed.
+    if (known && v.charCodeAt(0) === 0) return UNKNOWN_ASSIGNED;
     // Assigned in the value with a value not kept (not a literal, or past the table): unknown.
     const opaque = !known && (assigned.indexOf(name) >= 0 || over);
+    if (pre !== 0) {
+      if (s.charCodeAt(e) !== 125) return known ? UNKNOWN_ASSIGNED : '';
+      if (opaque) {
+        if (!over) return '';
+        return UNKNOWN_ASSIGNED;
+      }
+      if (pre === 35) out += String(v.length);
+      else if (known) {
+        // `${!b}` with b=a: a's value (known, or unset when the value neither knows nor assigned a).
+        let j = 0;
+        while (j < kv.length && kv[j] !== v) j += 2;
+        if (j < kv.length) {
+          const w = kv[j + 1] as string;
+          if (w.charCodeAt(0) === 0) return UNKNOWN_ASSIGNED;
+          out += w;
+        } else if (assigned.indexOf(v) >= 0 || over || !isShellName(v)) return UNKNOWN_ASSIGNED;
+      }
+      i = e + 1;
+      continue;
+    }
     if (!brace || s.charCodeAt(e) === 125) {
       if (!known) {
         if (!opaque || !over) return '';
@@ -3375,34 +3449,63 @@ function expandKnown(s: string, a: number, b: number, kv: readonly string[], ass
       continue;
     }
     let op = s.charCodeAt(e);
+    if (op !== 45 && op !== 61 && op !== 43 && op !== 63 && op !== 37 && op !== 35 && !(op === 58 && POSIX_OP.indexOf(s.charAt(e + 1)) >= 0)) {
+      // bash's other operators (substring, replacement, case, `@`), or one not read here.
+      const r = bashExpand(s, e, b, v);
+      if (r === undefined) {
+        // Not computed: a known value could now spell anything; otherwise, as before, no reading.
+        if (known) return UNKNOWN_ASSIGNED;
+        if (opaque && over) return UNKNOWN_ASSIGNED;
+        return '';
+      }
+      if (opaque) {
+        if (!over) return '';
+        unknownAssigned = true;
+      }
+      out += r.value;
+      i = r.end;
+      continue;
+    }
     let colon = false;
     if (op === 58) {
       colon = true;
       op = s.charCodeAt(e + 1);
-      if (op !== 45 && op !== 61 && op !== 43 && op !== 63) return '';
       e++;
     }
-    if (op !== 45 && op !== 61 && op !== 43 && op !== 63 && op !== 37 && op !== 35) return '';
     let f = e + 1;
     if ((op === 37 || op === 35) && s.charCodeAt(f) === op) f++;
-    // The operand: a literal of at most 16 characters (quotes and backslashes dropped), then `}`.
+    const longest = f === e + 2;
+    // The operand: a literal of at most 16 characters (quotes and backslashes dropped), then `}`;
+    // for `%` and `#`, an unquoted `?` or `*` is a glob (marked), a quoted one itself.
     let w = '';
+    let stars = 0;
+    let quote = 0;
     const p0 = f;
-    while (f < b && f - p0 <= 16 && s.charCodeAt(f) !== 125) {
+    while (f < b && f - p0 <= 16 && (quote !== 0 || s.charCodeAt(f) !== 125)) {
       const d = s.charCodeAt(f);
-      if (d === 36 || d === 96 || d === 42 || d === 63 || d === 91) return '';
-      if (d !== 39 && d !== 34 && d !== 92) w += s.charAt(f);
+      if (quote !== 0 && d === quote) quote = 0;
+      else if (quote === 0 && (d === 39 || d === 34)) quote = d;
+      else if (d === 92 && quote !== 39) {
+        f++;
+        if (f < b) w += s.charAt(f);
+      } else if (d === 36 || d === 96 || (quote === 0 && d === 91)) return known ? UNKNOWN_ASSIGNED : '';
+      else if (quote === 0 && (d === 42 || d === 63)) {
+        if (op !== 37 && op !== 35) return '';
+        if (d === 42) stars++;
+        w += d === 42 ? GLOB_STAR : GLOB_ONE;
+      } else w += s.charAt(f);
       f++;
     }
-    if (s.charCodeAt(f) !== 125) return '';
+    if (s.charCodeAt(f) !== 125) return known && (op === 37 || op === 35) ? UNKNOWN_ASSIGNED : '';
     if (opaque) {
       if (!over) return '';
       unknownAssigned = true;
     } else if (op === 37 || op === 35) {
-      // `${a%x}`, `${a#x}`: the suffix or prefix removed, as the shell does (`x;a=ix;${a%x}d` runs id).
+      // `${a%x}`, `${a#x}`, `${a%x*}`: the shortest (longest for `%%`, `##`) matching suffix or
+      // prefix removed, as the shell does (`x;a=ix;${a%x}d`, `x;a=ixy;${a%x*}d` run id).
       if (!known) return '';
-      if (op === 37 && v.endsWith(w)) v = v.slice(0, v.length - w.length);
-      else if (op === 35 && v.startsWith(w)) v = v.slice(w.length);
+      if (stars > 1) return UNKNOWN_ASSIGNED;
+      v = removeAffix(v, w, op === 37, longest);
     } else {
       const set = known && (!colon || v !== '');
       if (op === 43) v = set ? w : '';
@@ -3414,6 +3517,147 @@ function expandKnown(s: string, a: number, b: number, kv: readonly string[], ass
     i = f + 1;
   }
   return unknownAssigned ? UNKNOWN_ASSIGNED : out;
+}
+
+/** The characters after `:` that make POSIX's `${a:-w}`, `${a:=w}`, `${a:+w}`, `${a:?w}`. */
+const POSIX_OP = '-=+?';
+
+/**
+ * bash's expansions after `${name` at `e` (the operator's first character) for the value `v`
+ * ('' when unset): `:off`, `:off:len` (decimal, a blank then `-` for one from the end), `/p/r`,
+ * `//p/r`, `/#p/r`, `/%p/r` with a literal pattern and replacement (no `&`: bash 5.2 puts the match
+ * there), `,` `,,` `^` `^^` `~` `~~` with no pattern, `@L` `@U` `@u`. The value and the index after
+ * the `}`; undefined for anything else (the caller decides what that means). At most 40 characters
+ * of `s` read. O(1).
+ */
+function bashExpand(s: string, e: number, b: number, v: string): { value: string; end: number } | undefined {
+  const op = s.charCodeAt(e);
+  const lim = Math.min(b, e + 40);
+  if (op === 44 || op === 94 || op === 126) {
+    const all = s.charCodeAt(e + 1) === op;
+    const close = e + (all ? 2 : 1);
+    if (s.charCodeAt(close) !== 125 || v === '') return s.charCodeAt(close) === 125 ? { value: '', end: close + 1 } : undefined;
+    const head = all ? v : v.charAt(0);
+    const tail = all ? '' : v.slice(1);
+    let m = '';
+    for (let j = 0; j < head.length; j++) {
+      const ch = head.charAt(j);
+      const lo = ch.toLowerCase();
+      m += op === 44 ? lo : op === 94 ? ch.toUpperCase() : ch === lo ? ch.toUpperCase() : lo;
+    }
+    return { value: m + tail, end: close + 1 };
+  }
+  if (op === 64) {
+    const t = s.charCodeAt(e + 1);
+    if (s.charCodeAt(e + 2) !== 125) return undefined;
+    if (t === 76) return { value: v.toLowerCase(), end: e + 3 };
+    if (t === 85) return { value: v.toUpperCase(), end: e + 3 };
+    if (t === 117) return { value: v.charAt(0).toUpperCase() + v.slice(1), end: e + 3 };
+    return undefined;
+  }
+  if (op === 58) {
+    // `${a:off}`, `${a:off:len}`, `${a::len}` (an empty offset is 0), `${a: -2}`.
+    let j = e + 1;
+    const num = (): number | undefined => {
+      while (j < lim && s.charCodeAt(j) === 32) j++;
+      let neg = false;
+      if (s.charCodeAt(j) === 45) {
+        neg = true;
+        j++;
+      }
+      const d0 = j;
+      while (j < lim && j - d0 < 4 && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) j++;
+      if (j === d0) return neg ? undefined : 0;
+      const n = Number(s.slice(d0, j));
+      return neg ? -n : n;
+    };
+    let off = num();
+    if (off === undefined) return undefined;
+    let len: number | undefined = v.length;
+    if (s.charCodeAt(j) === 58) {
+      j++;
+      len = num();
+      if (len === undefined) return undefined;
+    }
+    if (s.charCodeAt(j) !== 125) return undefined;
+    if (off < 0) off += v.length;
+    if (off < 0 || off > v.length) return { value: '', end: j + 1 };
+    if (len < 0) len = v.length + len - off;
+    if (len < 0) return undefined; // bash: "substring expression < 0", the command is not run
+    return { value: v.substr(off, len), end: j + 1 };
+  }
+  if (op === 47) {
+    let j = e + 1;
+    const mode = s.charCodeAt(j);
+    if (mode === 47 || mode === 35 || mode === 37) j++;
+    let p = '';
+    let r = '';
+    let inRepl = false;
+    for (; j < lim; j++) {
+      const d = s.charCodeAt(j);
+      if (d === 125) break;
+      if (d === 47 && !inRepl) {
+        inRepl = true;
+        continue;
+      }
+      // Quotes, escapes, globs, expansions, `&`: not computed here.
+      if (d === 36 || d === 96 || d === 42 || d === 63 || d === 91 || d === 39 || d === 34 || d === 92 || d === 38) return undefined;
+      if (inRepl) r += s.charAt(j);
+      else p += s.charAt(j);
+    }
+    if (s.charCodeAt(j) !== 125) return undefined;
+    let value = v;
+    if (p !== '') {
+      if (mode === 47) value = v.split(p).join(r);
+      else if (mode === 35) value = v.startsWith(p) ? r + v.slice(p.length) : v;
+      else if (mode === 37) value = v.endsWith(p) ? v.slice(0, v.length - p.length) + r : v;
+      else {
+        const at = v.indexOf(p);
+        value = at < 0 ? v : v.slice(0, at) + r + v.slice(at + p.length);
+      }
+    }
+    return { value, end: j + 1 };
+  }
+  return undefined;
+}
+
+/**
+ * `v` with the shortest (`longest`: longest) suffix (`suffix`) or prefix matching the pattern `w`
+ * removed; `w` holds GLOB_ONE for `?` and at most one GLOB_STAR for `*`. At most 33 candidates
+ * (v is at most 32 characters), each compared at both fixed ends: O(|v| * |w|), both bounded.
+ */
+function removeAffix(v: string, w: string, suffix: boolean, longest: boolean): string {
+  const star = w.indexOf(GLOB_STAR);
+  const head = star < 0 ? w : w.slice(0, star);
+  const tail = star < 0 ? '' : w.slice(star + 1);
+  const fits = (t: string): boolean => {
+    if (star < 0) return t.length === w.length && fixedAt(t, 0, w);
+    return t.length >= head.length + tail.length && fixedAt(t, 0, head) && fixedAt(t, t.length - tail.length, tail);
+  };
+  const n = v.length;
+  for (let step = 0; step <= n; step++) {
+    // The candidate's length: shortest first, or longest first.
+    const len = longest ? n - step : step;
+    const t = suffix ? v.slice(n - len) : v.slice(0, len);
+    if (fits(t)) return suffix ? v.slice(0, n - len) : v.slice(len);
+  }
+  return v;
+}
+
+/** `p` (GLOB_ONE: any one character) matches `t` at `at`. */
+function fixedAt(t: string, at: number, p: string): boolean {
+  for (let j = 0; j < p.length; j++) {
+    const c = p.charCodeAt(j);
+    if (c !== 2 && c !== t.charCodeAt(at + j)) return false;
+  }
+  return true;
+}
+
+/** `1`…`9`, `@`, `*`: a positional parameter (what a function's body reads its arguments as). */
+function isPositional(v: string): boolean {
+  if (v.length !== 1) return false;
+  const c = v.charCodeAt(0);
+  return (c >= 49 && c <= 57) || c === 64 || c === 42;
 }
 
 /** The shell name at `a` (letters, digits, `_`; at most 32 characters). */

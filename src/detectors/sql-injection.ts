@@ -2252,6 +2252,8 @@ class Walker {
       case '!~*':
       case '~~*':
       case '!~~*':
+      // PostgreSQL's starts-with (`x' or name ^@ '`: every row, each name starts with '').
+      case '^@':
       case '@>':
       case '<@':
         if (op === '@>' || op === '<@') this.feats2 |= G_JSONOP;
@@ -3444,6 +3446,10 @@ function orOperandTail(s: string, q: number, semi: boolean): boolean {
   if (p >= e) return false;
   for (let i = p; i < e; i++) if (isSpace(s.charCodeAt(i))) return false;
   const c = s.charCodeAt(e - 1);
+  // A quoted identifier (`x' or [id];`, `"id"`, `` `id` ``: SQLite reads each as the column) ends
+  // with its closing bracket or quote.
+  const o = s.charCodeAt(p);
+  if (e - p >= 3 && ((o === 91 && c === 93) || ((o === 34 || o === 96) && c === o)) && isAsciiWordChar(s.charCodeAt(p + 1))) return true;
   return c === 41 || (e - p >= 2 && isAsciiWordChar(c) && isAsciiWordChar(s.charCodeAt(e - 2)));
 }
 
@@ -3471,14 +3477,17 @@ function codeOperand(s: string, q: number): boolean {
   let p = firstNonSpaceAt(s, q + 1);
   p += 2; // `||` or OR (orOperandTail checked which)
   p = firstNonSpaceAt(s, p);
-  // A leading `+`, `-`, `~` (unary operators: `Kids' or -id;`), `[` or `"` (SQLite's quoted
-  // identifiers: `Kids' or [id];`) is code too.
+  // A leading `+`, `-`, `~` (unary operators: `Kids' or -id;`) is code too.
   const c0 = s.charCodeAt(p);
-  if (c0 === 43 || c0 === 45 || c0 === 126 || c0 === 91 || c0 === 34) return true;
+  if (c0 === 43 || c0 === 45 || c0 === 126) return true;
+  // A quoted identifier (`[id]`, `"id"`, `` `id` ``: SQLite reads each as the column) is judged by
+  // what it holds: `Kids' or [id];` is code, `Kids' or [redacted];` prose's bracketed note.
+  const close = c0 === 91 ? 93 : c0 === 34 || c0 === 96 ? c0 : -1;
+  if (close >= 0) p++;
   let e = p;
   while (e < s.length && e - p < 32) {
     const c = s.charCodeAt(e);
-    if (c === 35 || c === 59 || PCLASS[c] === PC_SPACE) break;
+    if (c === 35 || c === 59 || c === close || PCLASS[c] === PC_SPACE) break;
     if ((c >= 48 && c <= 57) || c === 95 || c === 46 || c === 64 || c === 40 || c === 41 || c === 96) return true;
     e++;
   }
@@ -3560,10 +3569,12 @@ function numOrNum(s: string): boolean {
     p += 2;
     code = true;
   } else return false;
+  // `1 /*!or 1*/`: the comment may hold the right operand too (closed after it, below).
+  let vcOpen = false;
   if (vc) {
     p = firstNonSpaceAt(s, p);
-    if (s.charCodeAt(p) !== 42 || s.charCodeAt(p + 1) !== 47) return false;
-    p += 2;
+    if (s.charCodeAt(p) === 42 && s.charCodeAt(p + 1) === 47) p += 2;
+    else vcOpen = true;
   }
   p = firstNonSpaceAt(s, p);
   // A sign or `~` before the parentheses (`1 or -(1)`, `1 or ~(0)`): code.
@@ -3621,6 +3632,11 @@ function numOrNum(s: string): boolean {
   if (ra.n > 0) {
     p = closeParens(s, p, ra.n);
     if (p < 0) return false;
+  }
+  if (vcOpen) {
+    p = firstNonSpaceAt(s, p);
+    if (s.charCodeAt(p) !== 42 || s.charCodeAt(p + 1) !== 47) return false;
+    p += 2;
   }
   if (p < n && !isSpace(s.charCodeAt(p))) return false;
   let clauseName = false;

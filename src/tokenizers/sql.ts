@@ -220,7 +220,7 @@ const OP1: (string | undefined)[] = [];
  * heap, only the 27 written slots' page touched), not an array of strings: that was a 128 KB heap
  * object filled slot by slot at every cold start (~0.4-0.7 ms on the bench's machine).
  */
-const OP2_LIST: readonly (string | undefined)[] = [undefined, '<>', '<=', '>=', '!=', '!<', '!>', '==', '||', '&&', '::', ':=', '<<', '>>', '->', '<@', '?|', '?&', '!~', '~*', '^=', '|=', '&=', '+=', '-=', '*=', '/=', '%='];
+const OP2_LIST: readonly (string | undefined)[] = [undefined, '<>', '<=', '>=', '!=', '!<', '!>', '==', '||', '&&', '::', ':=', '<<', '>>', '->', '<@', '?|', '?&', '!~', '~*', '^=', '|=', '&=', '+=', '-=', '*=', '/=', '%=', '^@'];
 const OP2 = new Uint8Array(128 * 128);
 (() => {
   for (let i = 1; i < OP2_LIST.length; i++) {
@@ -1050,6 +1050,9 @@ export class SqlLexer {
     // as PostgreSQL reads them (`~` then `~*` made a unary `~` before a binary operator: no SQL).
     else if (c === 126 && c1 === 126 && c2 === 42) op = '~~*';
     else if (c === 33 && c1 === 126 && c2 === 126 && p + 3 < len && s.charCodeAt(p + 3) === 42) op = '!~~*';
+    // `^@` is PostgreSQL's starts-with (OP2_LIST), but `^@@version` is MySQL's XOR with a system
+    // variable (PostgreSQL has no `^@@`): `^` alone there.
+    else if (c === 94 && c1 === 64 && c2 === 64) op = '^';
     else if (c1 < 128) op = OP2_LIST[OP2[c * 128 + c1] as number] ?? op1;
     t.op = op;
     this.pos = t.end = p + op.length;

@@ -7,11 +7,10 @@
  * works is said beside it.
  */
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { redteamProtectTests, shellRunsIdTest, sqliteNumericExecTest } from '../helpers/redteam';
+import { pgRowsTest, redteamProtectTests, shellRunsIdTest, sqliteNumericExecTest } from '../helpers/redteam';
 import * as ev from '../helpers/lambda-events';
 import { protect } from '../../adapters/aws-lambda/index';
 import { detectShellInjection } from '../../src/detectors/shell-injection';
@@ -120,30 +119,8 @@ shellRunsIdTest(t, 'the shell attacks run id in dash and bash; the bash-only one
 
 sqliteNumericExecTest(t, 'the numeric and `;` attacks work in SQLite (better-sqlite3)', SQL_NUMERIC, SQL_EXEC);
 
-// PostgreSQL 15's single-user backend (no server, no port), where this host has one; run as `nobody`
-// when the test runs as root (postgres refuses root). Skipped elsewhere.
-const PG = '/usr/local/bin/postgres';
-const pgUsable = fs.existsSync(PG) && fs.existsSync('/usr/local/bin/initdb') && process.platform === 'linux';
-t.test('the PostgreSQL attacks match every row in PostgreSQL', { skip: pgUsable ? false : 'no PostgreSQL on this host' }, async (t) => {
-  const root = process.getuid?.() === 0;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rasp-r6-pg-'));
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const as = (cmd: string, args: string[]): [string, string[]] => (root ? ['runuser', ['-u', 'nobody', '--', cmd, ...args]] : [cmd, args]);
-  if (root) fs.chownSync(dir, 65534, 65534);
-  const [ic, ia] = as('/usr/local/bin/initdb', ['-D', path.join(dir, 'data'), '-A', 'trust', '-U', 'pg']);
-  const init = spawnSync(ic, ia, { encoding: 'utf8' });
-  if (init.status !== 0) {
-    t.pass(`PostgreSQL not usable here (initdb failed): ${init.stderr.slice(0, 200)}`);
-    return;
-  }
-  const rows = (where: string): string => {
-    const sql = `create temp table users(id int, name text); insert into users values (1,'alice'),(2,'bob'),(3,'carol'); select count(*) as c from users where ${where};\n`;
-    const [c, a] = as(PG, ['--single', '-D', path.join(dir, 'data'), '-j', 'postgres']);
-    const r = spawnSync(c, a, { input: sql, encoding: 'utf8' });
-    return /c = "(\d+)"/.exec(r.stdout + r.stderr)?.[1] ?? 'error';
-  };
-  for (const [name, v] of SQL_PG) t.equal(rows(`name = '${v}'`), '3', `${name}: every row`);
-});
+// PostgreSQL 15's single-user backend, where this host has one (pgRowsTest); skipped elsewhere.
+pgRowsTest(t, 'the PostgreSQL attacks match every row in PostgreSQL', SQL_PG.map(([name, v]) => [name, `name = '${v}'`] as const));
 
 t.test('fs: a file: URL from input reaching fs through new URL() is refused like an absolute path', async (t) => {
   // The handler opens what the input names, bounded to 16 bytes (a readFile of /dev/zero never

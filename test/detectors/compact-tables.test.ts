@@ -12,7 +12,8 @@ import { SqlLexer, T_OP, newToken } from '../../src/tokenizers/sql';
 import { LOAD_TABLES_FOR_TEST as DS } from '../../src/detectors/deserialization';
 
 // The SQL lexer's two-character operators (src/tokenizers/sql.ts: `next`'s operator branch).
-const SQL_OPS2 = '<> <= >= != !< !> == || && :: := << >> -> <@ ?| ?& !~ ~* ^= |= &= += -= *= /= %='.split(' ');
+// (`^@`: PostgreSQL's starts-with, round 7.)
+const SQL_OPS2 = '<> <= >= != !< !> == || && :: := << >> -> <@ ?| ?& !~ ~* ^= |= &= += -= *= /= %= ^@'.split(' ');
 
 t.test('the two-character operator table answers every (char, char) slot as the operator list does', async (t) => {
   t.ok(SQL.OP2 instanceof Uint8Array, 'a Uint8Array, not a 16 K-slot heap array');

@@ -3,7 +3,10 @@
  * field (POST), both API Gateway v2 events, through the real Lambda protect() at paranoia 1 with the
  * sink checks off (the input detectors alone decide). Returns the two status codes.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Test } from 'tap';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -112,5 +115,36 @@ export function sqliteNumericExecTest(t: Test, title: string, numeric: ReadonlyA
       t.equal((d.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n, 0, `${name}: but every row was deleted first`);
       d.close();
     }
+  });
+}
+
+/**
+ * PostgreSQL 15's single-user backend (no server, no port), where this host has one: each
+ * `[name, where]` is run as `select count(*) from users where …` on a three-row temporary `users`
+ * table (id int, name text) and must count `want` rows (every row: '3'). Run as `nobody` when the
+ * test runs as root (postgres refuses root). Skipped where PostgreSQL is absent.
+ */
+export function pgRowsTest(t: Test, title: string, cases: ReadonlyArray<readonly [string, string]>, want = '3'): void {
+  const PG = '/usr/local/bin/postgres';
+  const pgUsable = fs.existsSync(PG) && fs.existsSync('/usr/local/bin/initdb') && process.platform === 'linux';
+  t.test(title, { skip: pgUsable ? false : 'no PostgreSQL on this host' }, async (t) => {
+    const root = process.getuid?.() === 0;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rasp-redteam-pg-'));
+    t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const as = (cmd: string, args: string[]): [string, string[]] => (root ? ['runuser', ['-u', 'nobody', '--', cmd, ...args]] : [cmd, args]);
+    if (root) fs.chownSync(dir, 65534, 65534);
+    const [ic, ia] = as('/usr/local/bin/initdb', ['-D', path.join(dir, 'data'), '-A', 'trust', '-U', 'pg']);
+    const init = spawnSync(ic, ia, { encoding: 'utf8' });
+    if (init.status !== 0) {
+      t.pass(`PostgreSQL not usable here (initdb failed): ${init.stderr.slice(0, 200)}`);
+      return;
+    }
+    const rows = (where: string): string => {
+      const sql = `create temp table users(id int, name text); insert into users values (1,'alice'),(2,'bob'),(3,'carol'); select count(*) as c from users where ${where};\n`;
+      const [c, a] = as(PG, ['--single', '-D', path.join(dir, 'data'), '-j', 'postgres']);
+      const r = spawnSync(c, a, { input: sql, encoding: 'utf8' });
+      return /c = "(\d+)"/.exec(r.stdout + r.stderr)?.[1] ?? 'error';
+    };
+    for (const [name, where] of cases) t.equal(rows(where), want, `${name}: ${want === '3' ? 'every row' : want + ' rows'}`);
   });
 }
