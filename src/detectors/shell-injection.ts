@@ -917,6 +917,10 @@ class Pass {
    * "$@"; }`): a call of it runs the word after its name (`f id`), read as after a prefix (exec).
    */
   private argFunc = '';
+  /** argFunc's body spells its command from an argument glued to text (`f(){ ${1}d;}`): any call of it counts. */
+  private argGlue = false;
+  /** The declare/typeset/local record had an option that transforms values (`-l`, `-u`, `-c`, `-n`). */
+  private declTransform = false;
   /** `function` was read in command position: the next word is the function's name (onCommandWord). */
   private funcKw = false;
   /** The record is a builtin that assigns (DECL_BUILTINS, `set`): its arguments may be assignments. */
@@ -1135,7 +1139,7 @@ class Pass {
       this.pipeIn, this.hard, this.hardWhy, this.med, this.startMed, this.medStrong, this.versionArgs, this.redirected, this.prose,
       this.args, this.kv, this.interpFlag, this.echoShell, this.special, this.stage, this.dollarZero, this.pipeFromCmd,
       this.lastSepKind, this.psDepth, this.psFrom, this.psWords, this.psFirst, this.psConcat, this.psPieces, this.psBroken,
-      this.prevType, this.prevWordNorm, this.prevWordWasCmd, this.callName, this.callStage, this.fdName, this.fdStage, this.funcName, this.argFunc,
+      this.prevType, this.prevWordNorm, this.prevWordWasCmd, this.callName, this.callStage, this.fdName, this.fdStage, this.funcName, this.argFunc, this.argGlue, this.declTransform,
       this.funcKw, this.declRecord, this.setPos, this.caseStage, this.forName, this.trapCmd,
       // (assigned only grows, by push: its length says whether it changed.)
       this.assigned.length, this.knownValues.length, this.knownGen, this.assignOver, this.knownOver, this.assignTail, this.subOpenGlued, this.subOpenIndex, this.subKind, this.redirPending, this.redirAtStart,
@@ -1295,6 +1299,10 @@ class Pass {
       }
       this.assignTail = -1;
     }
+    if (this.argFunc !== '' && flags === W_UNQUOTED && norm === this.argFunc && this.argGlue && lx.s.charCodeAt(lx.end) === 32) {
+      this.report('variable-command', `A function the value defined spells its command from its argument, and is called ('${short(norm)}')`, H);
+      return;
+    }
     if (this.argFunc !== '' && flags === W_UNQUOTED && norm === this.argFunc) {
       // A call of a function that runs its argument (see argFunc): the next word is the command, as
       // after exec (`x;f(){ $1;};f id` runs id; `f hello` is a word, as `exec hello` is).
@@ -1440,6 +1448,12 @@ class Pass {
     // (Also with no known value: `x;${b=i}d`, `x;${b:-i}d` spell the command from an unset variable's
     // default, read by expandKnown.)
     if ((flags & W_VAR) !== 0 && norm.length > 0 && (flags & W_ASSIGN) === 0) {
+      // `x;f(){ ${1}d;};f i`: in a function's body, a command word glued to a positional parameter
+      // spells its command from the call's argument (argGlue: a call of it is reported).
+      if (this.funcName !== '' && positionalIn(lx.s, lx.start, Math.min(lx.end, lx.start + 64))) {
+        this.argFunc = this.funcName;
+        this.argGlue = true;
+      }
       const x = expandKnown(lx.s, lx.start, lx.end, this.knownValues, this.assigned, this.assignOver || this.knownOver);
       if (x === UNKNOWN_ASSIGNED) {
         // A variable the value assigned, but whose value could not be kept (more than 8 names): the
@@ -1648,6 +1662,9 @@ class Pass {
    */
   private assignedValue(norm: string, flags: number): string | undefined {
     const v = norm.slice(this.lx.assignName.length + 1);
+    // `a=(i)` (a bash array; `$a` is its element 0): not read here, so words glued to it fail closed
+    // (`x;a=(i);${a}d` runs id in bash; the lexer ends the word at the `(`).
+    if (this.lx.s.charCodeAt(this.lx.start + this.lx.assignName.length + 1) === 40) return UNKNOWN_ASSIGNED;
     if ((flags & (W_VAR | W_LONG)) === 0) return v.length <= 32 ? v : undefined;
     if ((flags & W_LONG) !== 0) return undefined;
     const lx = this.lx;
@@ -1724,10 +1741,16 @@ class Pass {
       return;
     }
     if (this.nameLower !== 'set') {
+      // `declare -l a=I` (bash: lower-cased on assignment), `-u`, `-c`, `-n` (a reference to the
+      // variable named): the literal is not the value; words glued to it fail closed.
+      if (norm.charCodeAt(0) === 45 && (norm.indexOf('l') > 0 || norm.indexOf('u') > 0 || norm.indexOf('c') > 0 || norm.indexOf('n') > 0) && norm.length <= 8) {
+        this.declTransform = true;
+        return;
+      }
       if ((flags & W_ASSIGN) !== 0) {
         this.assigned.push(this.lx.assignName);
         // `x;export a=i;${a}d`, `readonly`, `declare`: a literal value is known as after no builtin.
-        this.setKnown(this.lx.assignName, this.assignedValue(norm, flags));
+        this.setKnown(this.lx.assignName, this.declTransform ? UNKNOWN_ASSIGNED : this.assignedValue(norm, flags));
         return;
       }
       // `declare a+=id`, `export a[0]=id` (bash), as after no builtin.
@@ -1744,6 +1767,8 @@ class Pass {
     if (norm.length === 0 || c0 === 45 || c0 === 43 || (flags & W_ASSIGN) !== 0 || this.setPos >= 9) return;
     this.setPos++;
     this.assigned.push(String(this.setPos));
+    // `x;set -- i;${1}d`: a literal positional value is known as an assignment's is.
+    this.setKnown(String(this.setPos), (flags & (W_VAR | W_LONG)) === 0 && norm.length <= 32 ? norm : undefined);
     if (this.setPos === 1) this.assigned.push('@', '*');
   }
 
@@ -1753,6 +1778,7 @@ class Pass {
     this.name = name;
     this.nameLower = name.toLowerCase();
     this.declRecord = this.nameLower === 'set' || DECL_BUILTINS.has(this.nameLower) || READ_BUILTINS.has(this.nameLower);
+    this.declTransform = false;
     this.lastCmdName = name;
     this.cls = cls;
     this.sys = sys;
@@ -1883,7 +1909,12 @@ class Pass {
     if (this.special === 1) {
       if (this.stage === 5) {
         // sh `for a in id; do $a; done`: the loop assigns NAME each word after `in` (variable-command).
-        if (lower === 'in' && this.assigned.length < 16) this.assigned.push(this.forName);
+        if (lower === 'in' && this.assigned.length < 16) {
+          this.assigned.push(this.forName);
+          // Its values are the words after `in`, not read here: a word glued to it at command
+          // position could spell anything (`x;for a in i;do ${a}d;done` runs id): fail closed.
+          this.setKnown(this.forName, UNKNOWN_ASSIGNED);
+        }
         this.special = 0;
         return;
       }
@@ -1892,7 +1923,10 @@ class Pass {
         this.stage = 5;
         // `for a; do $a; done`, `for a do …`: without `in` the loop assigns NAME each positional
         // parameter (`x;set -- id;for a;do $a;done`): the next word is a separator's `do` or none.
-        if (forNoIn(this.lx.s, this.lx.end) && this.assigned.length < 16) this.assigned.push(norm);
+        if (forNoIn(this.lx.s, this.lx.end) && this.assigned.length < 16) {
+          this.assigned.push(norm);
+          this.setKnown(norm, UNKNOWN_ASSIGNED);
+        }
         return;
       }
       if (this.stage === 0) {
@@ -2037,6 +2071,16 @@ class Pass {
 
   private onOpen(): void {
     const lx = this.lx;
+    if (this.fdStage === 2 && this.special === 0 && this.prevType === TK_CLOSE) {
+      // NAME() ( ... ): a function whose body is a subshell (`x;f()($1);f id`); in command position,
+      // as after `NAME() {`.
+      this.fdStage = 0;
+      this.funcName = this.fdName;
+      this.cmdPos = true;
+      this.posKind = K_GLUED;
+      this.sawContent = true;
+      return;
+    }
     if (this.special !== 0) {
       if (this.special === 2 && (this.stage === 1 || this.stage === 4)) {
         this.report('cmd-control', 'A cmd.exe IF test followed by a command block', H);
@@ -3408,7 +3452,9 @@ function expandKnown(s: string, a: number, b: number, kv: readonly string[], ass
     const pre = brace && (s.charCodeAt(e) === 35 || s.charCodeAt(e) === 33) && isAlnum(s.charCodeAt(e + 1)) ? s.charCodeAt(e) : 0;
     if (pre !== 0) e++;
     const n0 = e;
-    while (e < b && (isAlnum(s.charCodeAt(e)) || s.charCodeAt(e) === 95)) e++;
+    // A positional parameter is one digit unbraced (`$1d` is `${1}d`).
+    if (!brace && s.charCodeAt(e) >= 48 && s.charCodeAt(e) <= 57) e++;
+    else while (e < b && (isAlnum(s.charCodeAt(e)) || s.charCodeAt(e) === 95)) e++;
     if (e === n0) return '';
     const name = s.slice(n0, e);
     let k = 0;
@@ -3651,6 +3697,16 @@ function fixedAt(t: string, at: number, p: string): boolean {
     if (c !== 2 && c !== t.charCodeAt(at + j)) return false;
   }
   return true;
+}
+
+/** s[a, b) holds `$1`…`$9`, `${1}`…, `$@`, `$*` (a positional parameter). O(b - a). */
+function positionalIn(s: string, a: number, b: number): boolean {
+  for (let i = a; i < b - 1; i++) {
+    if (s.charCodeAt(i) !== 36) continue;
+    const c = s.charCodeAt(i + 1) === 123 ? s.charCodeAt(i + 2) : s.charCodeAt(i + 1);
+    if ((c >= 49 && c <= 57) || c === 64 || c === 42) return true;
+  }
+  return false;
 }
 
 /** `1`…`9`, `@`, `*`: a positional parameter (what a function's body reads its arguments as). */

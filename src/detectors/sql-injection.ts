@@ -2252,6 +2252,11 @@ class Walker {
       case '!~*':
       case '~~*':
       case '!~~*':
+      // PostgreSQL's text pattern comparisons (`x' or name ~>=~ '`: every row).
+      case '~<~':
+      case '~<=~':
+      case '~>=~':
+      case '~>~':
       // PostgreSQL's starts-with (`x' or name ^@ '`: every row, each name starts with '').
       case '^@':
       case '@>':
@@ -2354,6 +2359,13 @@ class Walker {
         this.state = S_OPERAND;
         return true;
       case 'between':
+        // PostgreSQL's `BETWEEN SYMMETRIC a AND b` (either order: `x' or name between symmetric 'z'
+        // and '` is every row) and `ASYMMETRIC`: the word is the operator's own.
+        // (Read in the text: the lexer names only the words it knows; at most 10 characters.)
+        if (this.peekKind() === T_WORD && this.nxt.end - this.nxt.start <= 10) {
+          const nw = this.s.slice(this.nxt.start, this.nxt.end).toLowerCase();
+          if (nw === 'symmetric' || nw === 'asymmetric') this.advance();
+        }
         this.betweenArmed = true;
         this.firstOp();
         this.cmpOp();

@@ -1050,6 +1050,9 @@ export class SqlLexer {
     // as PostgreSQL reads them (`~` then `~*` made a unary `~` before a binary operator: no SQL).
     else if (c === 126 && c1 === 126 && c2 === 42) op = '~~*';
     else if (c === 33 && c1 === 126 && c2 === 126 && p + 3 < len && s.charCodeAt(p + 3) === 42) op = '!~~*';
+    // PostgreSQL's text pattern comparisons `~<~`, `~<=~`, `~>=~`, `~>~` (text_pattern_ops), one
+    // token each (`~` then `>=` then `~` made no comparison).
+    else if (c === 126 && (c1 === 60 || c1 === 62) && (c2 === 126 || (c2 === 61 && p + 3 < len && s.charCodeAt(p + 3) === 126))) op = c2 === 126 ? (c1 === 60 ? '~<~' : '~>~') : c1 === 60 ? '~<=~' : '~>=~';
     // `^@` is PostgreSQL's starts-with (OP2_LIST), but `^@@version` is MySQL's XOR with a system
     // variable (PostgreSQL has no `^@@`): `^` alone there.
     else if (c === 94 && c1 === 64 && c2 === 64) op = '^';

@@ -29,6 +29,19 @@ const SHELL: Array<[string, string]> = [
   ['sh: a function running "$@", called with id', 'x;f(){ "$@";};f id'],
   ['sh: a function running $*, called with id', 'x;f(){ $*;};f id'],
   ['sh: a spaced function definition and a spaced call', 'x;f() { $1; }; f id'],
+  // Hunt: positional parameters `set` gave a literal, glued to text (`$1d` is `${1}d`).
+  ['sh: set -- gives $1, glued to text', 'x;set -- i;${1}d'],
+  ['sh: set gives $1, glued to text', 'x;set i;${1}d'],
+  ['sh: set -- gives $1, unbraced and glued to text', 'x;set -- i;$1d'],
+  // Hunt: a for loop's variable glued to text (its values are not read: fail closed).
+  ['sh: a for loop variable glued to text', 'x;for a in i;do ${a}d;done'],
+  // Hunt: a function whose body spells its command from its argument, called.
+  ['sh: a function gluing ${1} to text, called with i', 'x;f(){ ${1}d;};f i'],
+  ['sh: a function gluing "$1" to text, called with i', 'x;f(){ "$1"d;};f i'],
+  // Hunt: a function whose body is a subshell, `NAME() ( … )` (POSIX): its body is command position.
+  ['sh: a subshell-bodied function running $1, called with id', 'x;f()($1);f id'],
+  ['sh: a spaced subshell-bodied function running $1', 'x;f() ( $1 ); f id'],
+  ['sh: a subshell-bodied function running id, called', 'x;f()(id);f'],
 ];
 
 /** bash only (dash has none of these expansions, nor the `function` keyword). */
@@ -52,6 +65,11 @@ const BASH: Array<[string, string]> = [
   // The `function` keyword (bash, ksh).
   ['sh: a bash function keyword running $1, called with id', 'x;function f { $1; };f id'],
   ['sh: a bash function keyword with () running $1, spaced call', 'x;function f() { $1; }; f id'],
+  // Hunt: values bash gives other than as written: an array's element 0, `declare -l` lower-cases,
+  // `declare -n` makes a reference to the variable named (fail closed on each).
+  ['sh: bash array literal, element 0 glued to text', 'x;a=(i);${a}d'],
+  ['sh: bash declare -l lower-cases the value, glued to text', 'x;declare -l a=I;${a}d'],
+  ['sh: bash declare -n references another variable, glued to text', 'x;a=i;declare -n b=a;${b}d'],
   // The review's whole-word forms (already blocked at the base: the word is the variable alone).
   ['sh: bash replacement as the whole command word (already blocked)', 'x;a=id;${a/x/}'],
   ['sh: bash substring as the whole command word (already blocked)', 'x;a=idx;${a::2}'],
@@ -62,6 +80,11 @@ const BASH: Array<[string, string]> = [
 const SQL_PG: Array<[string, string]> = [
   // `^@` is starts_with: every name starts with ''.
   ['sql: OR a column ^@ (starts with) the empty string (PostgreSQL)', "x' or name ^@ '"],
+  // Hunt: text pattern comparisons (every name is ~>=~ '' and ~>~ '').
+  ['sql: OR a column ~>=~ the empty string (PostgreSQL)', "x' or name ~>=~ '"],
+  ['sql: OR a column ~>~ the empty string (PostgreSQL)', "x' or name ~>~ '"],
+  // Hunt: BETWEEN SYMMETRIC takes its bounds in either order ('' <= name <= 'zz').
+  ['sql: OR a column BETWEEN SYMMETRIC reversed bounds (PostgreSQL)', "x' or name between symmetric 'zz' and '"],
 ];
 
 /** `;` ends the statement before the application's quote (db.exec deletes every row first). */
@@ -103,6 +126,10 @@ const BENIGN: string[] = [
   "Kids' or [adults];",
   // The operator named in text; a plain comment.
   'the ^@ operator tests a prefix',
+  'the ~>=~ operator compares text',
+  'between symmetric and asymmetric designs',
+  'set -- a b',
+  'for a in 1 2 3',
   '1 /* or 1 */',
 ];
 
@@ -123,7 +150,7 @@ shellRunsIdTest(t, 'the shell attacks run id in dash and bash; the bash-only one
 
 sqliteNumericExecTest(t, 'the `;` attacks delete every row in SQLite (better-sqlite3)', [], SQL_EXEC);
 
-pgRowsTest(t, 'the PostgreSQL attack matches every row in PostgreSQL', SQL_PG.map(([name, v]) => [name, `name = '${v}'`] as const));
+pgRowsTest(t, 'the PostgreSQL attacks match every row in PostgreSQL', SQL_PG.map(([name, v]) => [name, `name = '${v}'`] as const));
 
 t.test('the MySQL-only shapes are plain comments to SQLite (one row): only MySQL runs what they hold', async (t) => {
   // (Shown so the grammar argument above is not mistaken for an SQLite attack.)

@@ -1227,7 +1227,11 @@ t.test('dense punctuation: verdicts on a seeded table are those of the code befo
   // Session 22 (red team round 5): 3 values of 20,000 changed, none -> high, each a lone `.` before a
   // path (`.\t/x>…`, `>\n. ~/*{}…`, `` `. \t/ ``): sh's `source`, read as such (dotSourcePath). The
   // other three tables of this file are unchanged (a differential of the two builds, 80,000 values).
-  t.same(pinnedTable(gen), { findings: 6347, high: 5027, digest: 'e449cca3' });
+  // Session 24 (red team round 7): 1 value of 20,000 changed, high -> high under another rule name:
+  // `&{whoami}\\x(p\\hp\\info()(|` (shell.powershell -> shell.fork-bomb): `NAME()(` now opens a
+  // function body in command position (`x;f()(id);f`), so the `|` after it is read as a fork bomb's.
+  // Counts unchanged; a differential of the two builds over this table found only that value.
+  t.same(pinnedTable(gen), { findings: 6347, high: 5027, digest: 'c90d8cc5' });
   t.end();
 });
 
