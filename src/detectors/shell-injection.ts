@@ -1668,6 +1668,8 @@ class Pass {
     if ((flags & (W_VAR | W_LONG)) === 0) return v.length <= 32 ? v : undefined;
     if ((flags & W_LONG) !== 0) return undefined;
     const lx = this.lx;
+    // `f(){ a=$1;${a}d;}`: in a function's body, a value from its arguments could be anything.
+    if (this.funcName !== '' && positionalIn(lx.s, lx.start, Math.min(lx.end, lx.start + 64))) return UNKNOWN_ASSIGNED;
     const x = expandKnown(lx.s, lx.start + lx.assignName.length + 1, lx.end, this.knownValues, this.assigned, this.assignOver || this.knownOver);
     if (x === UNKNOWN_ASSIGNED) return x;
     return x !== '' && x.length <= 32 ? x : undefined;
@@ -1812,6 +1814,12 @@ class Pass {
   private onArgWord(norm: string, flags: number): void {
     if (!this.active) return;
     this.args++;
+    // A later argument of a call of a function that runs its arguments (`x;f(){ $2;};f x id`,
+    // `f(){ shift;$1;}`): one naming a command is run too. O(1): one table lookup.
+    if (this.argFunc !== '' && this.name === this.argFunc && norm.length > 0 && norm.length <= 32 && lookupName(norm) !== 0) {
+      this.report('variable-command', `The command '${short(norm)}' is passed to a function the value defined to run its arguments`, H);
+      return;
+    }
     // `: ${a:=id}`, `echo ${a=id}`: the expansion assigns its default to an unset variable.
     if ((flags & W_VAR) !== 0 && this.assigned.length < 16) {
       const v = defaultAssigned(this.lx.s, this.lx.start, this.lx.end);

@@ -42,6 +42,10 @@ const SHELL: Array<[string, string]> = [
   ['sh: a subshell-bodied function running $1, called with id', 'x;f()($1);f id'],
   ['sh: a spaced subshell-bodied function running $1', 'x;f() ( $1 ); f id'],
   ['sh: a subshell-bodied function running id, called', 'x;f()(id);f'],
+  // Review of the above: a later argument run by the function, or one copied to a variable first.
+  ['sh: a function running $2, called with x id', 'x;f(){ $2;};f x id'],
+  ['sh: a function shifting, then running $1', 'x;f(){ shift;$1;};f x id'],
+  ['sh: a function copying $1 to a variable glued to text', 'x;f(){ a=$1;${a}d;};f i'],
 ];
 
 /** bash only (dash has none of these expansions, nor the `function` keyword). */
@@ -121,6 +125,7 @@ const BENIGN: string[] = [
   'run() { "$@"; }',
   'retry() { for i in 1 2 3; do "$@" && break; done; }',
   'run() { "$@"; }; run hello',
+  'run() { "$@"; }; run hello world',
   // Bracketed notes in prose after a plural possessive.
   "Kids' or [redacted];",
   "Kids' or [adults];",
