@@ -67,16 +67,32 @@ export async function readBodyKeepReadable(req: HttpRequestLike, asBytes = false
  * invocation more, each hooked by the sink checks' AsyncLocalStorage. Throws synchronously only what
  * `req.body` or `clone()` throw.
  */
-export function readBody(req: HttpRequestLike, asBytes: boolean): BodyRead | Promise<BodyRead> {
+export function readBody(req: HttpRequestLike, asBytes: boolean): BodyRead | Promise<BodyRead>;
+export function readBody(req: HttpRequestLike, asBytes: boolean, next: BodyNext): BodyRead | Promise<unknown>;
+export function readBody(req: HttpRequestLike, asBytes: boolean, next?: BodyNext): BodyRead | Promise<unknown> {
   const stream = req.body;
   if (stream === null) return undefined;
   const kept = (req as Partial<Adopted>)[KEPT];
   // Already adopted (protect() around protect()): the kept bytes, if the handler has not read them.
   // `asBytes` for a compressed body: the engine inflates bytes, and UTF-8 text would have lost them.
   if (kept !== undefined && !kept.used) return asBytes ? kept.bytes : (kept.text ??= utf8.decode(kept.bytes));
-  if (!canAdopt(req)) return asBytes ? req.clone().arrayBuffer().then((b) => new Uint8Array(b)) : req.clone().text();
-  if (ownsNativeBody(req)) return readNativeBody(req, stream, asBytes);
-  return req.arrayBuffer().then((b) => keep(req, new Uint8Array(b), asBytes));
+  let read: Promise<BodyRead>;
+  if (!canAdopt(req)) read = asBytes ? req.clone().arrayBuffer().then((b) => new Uint8Array(b)) : req.clone().text();
+  else if (ownsNativeBody(req)) return readNativeBody(req, stream, asBytes, next);
+  else read = req.arrayBuffer().then((b) => keep(req, new Uint8Array(b), asBytes));
+  return next === undefined ? read : read.then(next.then, next.failed);
+}
+
+/**
+ * What follows a body read that waits (see readBody's `next`): `then` with what the engine reads,
+ * `failed` with what reading threw. The adapter's invocation continues into the inspection from
+ * inside the read's own last step: a `.then` on the read's promise was one promise and one
+ * microtask more per invocation, each a call of the sink checks' promise hooks (init, before,
+ * after) and an allocation.
+ */
+export interface BodyNext {
+  then: (body: BodyRead) => unknown;
+  failed: (err: unknown) => unknown;
 }
 
 /** Adopts `bytes` as `req`'s body; gives the engine their text, or the bytes themselves. */
@@ -133,30 +149,43 @@ function ownsNativeBody(req: Adoptable): boolean {
  * A locked or used stream goes to `arrayBuffer()`, which rejects as it always did; a stream that
  * fails rejects with the same error, since undici passes the reader's rejection through unchanged.
  * (consumeBody's other check, an aborted state, is set on responses only, never on a Request.)
- * Then adopted (keep): the engine's text or bytes come out of this one promise.
+ * Then adopted (keep): the engine's text or bytes come out of this one promise, or, with `next`,
+ * what `next` makes of them (see BodyNext).
  */
-async function readNativeBody(req: Adoptable, stream: unknown, asBytes: boolean): Promise<BodyRead> {
-  if (!(stream instanceof ReadableStream) || stream.locked || req.bodyUsed) return keep(req, new Uint8Array(await req.arrayBuffer()), asBytes);
-  const reader = (stream as ReadableStream<unknown>).getReader();
-  let first: Uint8Array | undefined;
-  let more: Uint8Array[] | undefined;
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (!types.isUint8Array(value)) throw new TypeError('Received non-Uint8Array chunk');
-    if (first === undefined) first = value;
-    else (more ??= [first]).push(value);
-    length += value.byteLength;
+async function readNativeBody(req: Adoptable, stream: unknown, asBytes: boolean, next?: BodyNext): Promise<unknown> {
+  let read: BodyRead;
+  try {
+    if (!(stream instanceof ReadableStream) || stream.locked || req.bodyUsed) read = keep(req, new Uint8Array(await req.arrayBuffer()), asBytes);
+    else {
+      const reader = (stream as ReadableStream<unknown>).getReader();
+      let first: Uint8Array | undefined;
+      let more: Uint8Array[] | undefined;
+      let length = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        if (!types.isUint8Array(value)) throw new TypeError('Received non-Uint8Array chunk');
+        if (first === undefined) first = value;
+        else (more ??= [first]).push(value);
+        length += value.byteLength;
+      }
+      if (more === undefined) read = keep(req, first === undefined ? new Uint8Array(0) : new Uint8Array(first), asBytes);
+      else {
+        const out = new Uint8Array(length);
+        let at = 0;
+        for (const c of more) {
+          out.set(c, at);
+          at += c.byteLength;
+        }
+        read = keep(req, out, asBytes);
+      }
+    }
+  } catch (err) {
+    // The read's failure, not what follows it: `next.then` throwing rejects this promise as is.
+    if (next === undefined) throw err;
+    return next.failed(err);
   }
-  if (more === undefined) return keep(req, first === undefined ? new Uint8Array(0) : new Uint8Array(first), asBytes);
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const c of more) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return keep(req, out, asBytes);
+  return next === undefined ? read : next.then(read);
 }
 
 function take(r: Adopted): Uint8Array {

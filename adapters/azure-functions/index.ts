@@ -75,19 +75,21 @@ function ending(rt: Runtime, p: Promise<unknown>): Promise<unknown> {
  */
 function runHttp(rt: Runtime, user: AnyHandler, input: HttpRequestLike, context: InvocationContext, m: InvocationMeta): Promise<unknown> {
   m.trigger = 'http';
-  let p: PendingHttp;
+  let p: PendingHttp | undefined;
+  // A read that waits goes on into the inspection from its own last step (readBody's `next`), not
+  // through a `.then` here: one promise and one microtask fewer per invocation. `p` is set by then:
+  // `next` runs only after the read has waited.
+  const next = {
+    then: (b: BodyRead) => inspectHttp(rt, user, input, context, m, p!, b),
+    failed: (err: unknown) => unread(rt, user, input, context, m, err),
+  };
   try {
-    p = prepareHttp(input, context);
+    p = prepareHttp(input, context, next);
   } catch (err) {
     return unread(rt, user, input, context, m, err);
   }
   const body = p.body;
-  if (body instanceof Promise) {
-    return body.then(
-      (b) => inspectHttp(rt, user, input, context, m, p, b),
-      (err: unknown) => unread(rt, user, input, context, m, err),
-    );
-  }
+  if (body instanceof Promise) return body;
   try {
     const out = inspectHttp(rt, user, input, context, m, p, body);
     return out instanceof Promise ? out : Promise.resolve(out);
