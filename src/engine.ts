@@ -14,12 +14,15 @@ import { compileSchemas, schemaFinding, type SchemaSet } from './schema';
 import type { AttackClass, Confidence, Finding, InputSource, InspectionRequest, KeyDetector, Verdict } from './types';
 import type { SourcePatchMatcher } from './patches/index';
 import { looksLikeXml, readXml } from './xml';
+import { monotonicNow } from './clock';
 
 export interface Engine {
   /**
    * Inspects one invocation (or one batch record). Never does I/O. May throw only on a bug of ours.
-   * `startedAt`: performance.now() read by the caller just before the call, which `micros` then counts
-   * from (the adapters' runtime reads it for its own accounting too: one clock read fewer).
+   * `startedAt`: the engine's clock read by the caller just before the call, which `micros` then counts
+   * from (the adapters' runtime reads it for its own accounting too: one clock read fewer). That clock
+   * is performance.now() for an engine from createEngine(), src/clock.ts monotonicNow() for the
+   * adapters' (createEngineFromResolved: see buildEngine).
    */
   inspect(request: InspectionRequest, startedAt?: number): Verdict;
   readonly options: ResolvedOptions;
@@ -1656,7 +1659,7 @@ class Walk {
   }
 }
 
-function buildEngine(opts: ResolvedOptions): Engine {
+function buildEngine(opts: ResolvedOptions, now: () => number): Engine {
   const patches = opts.virtualPatches;
   const schemas: SchemaSet | undefined = compileSchemas(opts.schema, opts.schemas);
   const exclusions = opts.exclusions.map(compileExclusion);
@@ -1715,7 +1718,7 @@ function buildEngine(opts: ResolvedOptions): Engine {
   const shared = newWalk();
 
   const inspect = (req: InspectionRequest, startedAt?: number): Verdict => {
-    const t0 = startedAt !== undefined && Number.isFinite(startedAt) ? startedAt : performance.now();
+    const t0 = startedAt !== undefined && Number.isFinite(startedAt) ? startedAt : now();
     if (opts.mode === 'off') return { action: 'allow', status: 200, findings: [], micros: 0 };
     // A new generation per invocation (0 marks an empty slot; after 2^32 invocations a generation
     // comes round again, and an entry that old is still exact: see RepeatMemo).
@@ -1809,7 +1812,7 @@ function buildEngine(opts: ResolvedOptions): Engine {
       findings = findings.filter((f) => !exclusions.some((x) => excluded(x, f, req)));
     }
     if (findings.length > 1) findings.sort(byHeadline);
-    const micros = Math.round((performance.now() - t0) * 1000);
+    const micros = Math.round((now() - t0) * 1000);
     if (findings.length === 0) return { action: 'allow', status: 200, findings, micros };
     // 413 when only size limits block (too many bytes or strings: the request was not read whole, so
     // nothing says it is an attack; the client is told to send less), 400 for schema findings only.
@@ -1832,10 +1835,19 @@ function buildEngine(opts: ResolvedOptions): Engine {
  * ] });
  */
 export function createEngine(options?: EngineOptions): Engine {
-  return buildEngine(resolveOptions(options, ['failClosed', 'onSecurityEvent', 'log']));
+  return buildEngine(resolveOptions(options, ['failClosed', 'onSecurityEvent', 'log']), performanceNow);
 }
 
-/** For adapters that have already resolved options (with their own extra keys). */
+/**
+ * For adapters that have already resolved options (with their own extra keys). Its clock (`startedAt`,
+ * `micros`) is monotonicNow() (src/clock.ts), which the adapters' runtime reads: not performance.now(),
+ * whose first read loads perf_hooks on the first invocation.
+ */
 export function createEngineFromResolved(opts: ResolvedOptions): Engine {
-  return buildEngine(opts);
+  return buildEngine(opts, monotonicNow);
+}
+
+/** createEngine()'s clock, as documented for `startedAt` before there was another. */
+function performanceNow(): number {
+  return performance.now();
 }

@@ -14,7 +14,7 @@ import type { Disposable, HttpResponseInit, InvocationContext, PreInvocationCont
 import { RaspConfigError, RequestBlockedError } from '../../src/errors';
 import type { ProtectOptions } from '../../src/options';
 import type { InspectionRequest, Verdict } from '../../src/types';
-import { createRuntime, sinkVerdict, type Admission, type Guarded, type InvocationMeta, type Runtime } from '../shared/runtime';
+import { createRuntime, monotonicNow, sinkVerdict, type Admission, type Guarded, type InvocationMeta, type Runtime } from '../shared/runtime';
 import type { BodyRead } from './body';
 import { classify, isPassthrough, normalizeTrigger, prepareHttp, triggerName, triggerType, withBody, type HttpRequestLike, type PendingHttp, type Unit } from './normalize';
 import { httpBlockResponse, rateLimitedResponse } from './respond';
@@ -141,11 +141,11 @@ function inspectHttp(rt: Runtime, user: AnyHandler, input: HttpRequestLike, cont
   // as on Lambda; the end's reading also gives the guard its end time (Admission.done).
   const checked = rt.lastCheck;
   const since = checked.start;
-  const started = Number.isNaN(checked.end) ? performance.now() : checked.end;
+  const started = Number.isNaN(checked.end) ? monotonicNow() : checked.end;
   let ended = false;
   const finish = (): void => {
     ended = true;
-    const now = performance.now();
+    const now = monotonicNow();
     admission.done(now - started, now - since);
     rt.end();
   };
@@ -271,11 +271,11 @@ function runTrigger(rt: Runtime, user: AnyHandler, input: unknown, context: Invo
     rt.end();
     return Promise.reject(err);
   }
-  const started = performance.now();
+  const started = monotonicNow();
   let ended = false;
   const finish = (): void => {
     ended = true;
-    admission.done(performance.now() - started);
+    admission.done(monotonicNow() - started);
     rt.end();
   };
   const after = (out: Guarded<unknown>): unknown => {

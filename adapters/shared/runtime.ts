@@ -2,6 +2,7 @@
  * What every adapter shares: the engine built once at cold start, fail-open inspection, and the one
  * security-event format. Adapters only normalize events and shape native responses around this.
  */
+import { monotonicNow } from '../../src/clock';
 import { createEngineFromResolved, type Engine } from '../../src/engine';
 import { resolveOptions, type ResolvedOptions, type SecurityEvent } from '../../src/options';
 import { installSinks, SINK_OPTION_KEYS, type InstallOptions, type SinkBlockedError, type SinkFinding, type SinkInstallation } from '../../src/sinks/index';
@@ -36,7 +37,7 @@ export interface Runtime {
    */
   check(req: InspectionRequest, meta: InvocationMeta, startedAt?: number): Verdict;
   /**
-   * When the last `check` began (`start`) and its inspection ended (`end`), by performance.now(), for
+   * When the last `check` began (`start`) and its inspection ended (`end`), by monotonicNow(), for
    * an adapter that times the handler after it: read right after `check` returns (the next check
    * overwrites them). `end` is NaN when that check failed or reported a finding (its report is not
    * the handler's time): read the clock then. The inspection's own clock reads, shared: two fewer per
@@ -71,7 +72,7 @@ export interface Runtime {
    * (429) or `shed` (503) decision is logged here; the adapter answers with `status` and
    * `Retry-After`. `done(durationMs)` accounts the invocation's cost afterwards. `memoryMb`: the
    * function's memory as the platform reports it per invocation (Lambda's `context.memoryLimitInMB`).
-   * `at`: performance.now() read by the caller just before, which it then passes to `check` as its
+   * `at`: monotonicNow() read by the caller just before, which it then passes to `check` as its
    * `startedAt` too: the guard's wall clock is derived from it (see wallAt) instead of a Date.now()
    * of its own. One clock read fewer per invocation (~0.1 µs where the clock is a system call, as on
    * the bench's machine); the inspection's `micros` then include the admission (~0.3 µs).
@@ -94,7 +95,7 @@ export interface Runtime {
 export interface Admission {
   decision: Decision;
   /**
-   * Accounts the invocation's cost. `sinceCheckMs`: performance.now() at its end minus
+   * Accounts the invocation's cost. `sinceCheckMs`: monotonicNow() at its end minus
    * `lastCheck.start` of its check; the end time is then the admission's wall-clock reading plus
    * that (whole milliseconds, as Date.now() gives them), not a second reading of Date.now(). It can
    * lag one by under a millisecond (the admission's reading is floored) and does not follow a
@@ -103,16 +104,12 @@ export interface Admission {
   done(durationMs: number, sinceCheckMs?: number): void;
 }
 
-let perf: { now(): number } | undefined;
 /**
- * performance.now(), with the global read once: in Node.js `performance` stays an accessor on
- * globalThis (a replaceable lazy attribute) whose getter runs on every `performance.now()` (~7 ns
- * each). Read on first use, not at import: the first read loads perf_hooks (~0.8 ms), which the
- * first invocation paid before as well.
+ * The adapters' clock (src/clock.ts: process.uptime() in ms, origin at load): the engine they create reads
+ * the same one (createEngineFromResolved), so `at`/`startedAt`, lastCheck and `micros` compare. Not
+ * performance.now(), whose first read loads perf_hooks (~12 M instructions on the first invocation).
  */
-export function monotonicNow(): number {
-  return (perf ??= performance).now();
-}
+export { monotonicNow };
 
 const ALLOW_ADMISSION: Admission = { decision: { action: 'allow' }, done: () => undefined };
 
@@ -249,7 +246,7 @@ export function createRuntime(provider: string, options: unknown, extraKeys: rea
           ...(rawDow as DowOptions | undefined),
         });
 
-  // Wall-clock time (ms) at a performance.now() reading: the monotonic reading plus an offset taken
+  // Wall-clock time (ms) at a monotonicNow() reading: the monotonic reading plus an offset taken
   // from Date.now() at most once a second (and whenever the monotonic clock seems to have gone back),
   // so a wall-clock step is followed within a second, as the guard's one-second buckets are.
   let wallOffset = 0;

@@ -256,3 +256,37 @@ h(${JSON.stringify(ev.apiGatewayV2({ routeKey: 'POST /orders', path: '/orders', 
   const hot = spawnSync(process.execPath, ['--trace-opt', '-e', 'function f(x){return x*2+1}let s=0;for(let i=0;i<2e6;i++)s+=f(i);console.log(s>0)'], { encoding: 'utf8', timeout: 60_000 });
   t.match(hot.stdout, /TURBOFAN/);
 });
+
+// The global `performance` is a lazy accessor: its first read loads perf_hooks (node:perf_hooks and
+// eight internal modules, ~12 M instructions under callgrind). The adapters time with process.uptime()
+// (src/clock.ts), so a first invocation (inspection, handler, DoW accounting) loads none of it. A
+// blocked invocation too (the event path), and each provider's wrapper.
+t.test('the first invocation reads no performance.now() (perf_hooks not loaded)', async (t) => {
+  const pkg = path.join(root, 'dist', 'pkg', 'aws-lambda.js');
+  const gcp = path.join(root, 'dist', 'pkg', 'gcp-functions.js');
+  const event = (note: string) => JSON.stringify(ev.apiGatewayV2({ routeKey: 'POST /orders', path: '/orders', method: 'POST', body: JSON.stringify({ sku: 'A-1', qty: 2, note }) }));
+  const ctx = `{ awsRequestId: 'r', functionName: 'f', memoryLimitInMB: '512', getRemainingTimeInMillis: () => 30000 }`;
+  const script = `
+const perf = () => process.moduleLoadList.filter((m) => /perf_hooks|internal\\/perf\\/performance$/.test(m));
+const { protect } = require(${JSON.stringify(pkg)});
+const h = protect(async () => ({ statusCode: 200, body: 'ok' }), { log: false });
+const g = require(${JSON.stringify(gcp)}).protect((req, res) => res.status(200).send('ok'), { log: false });
+const res = { statusCode: 0, headersSent: false, status(c) { this.statusCode = c; return this; }, setHeader() {}, set() { return this; }, send() { this.headersSent = true; return this; }, json() { this.headersSent = true; return this; }, end() { this.headersSent = true; return this; }, on() {}, once() {}, getHeader() {} };
+(async () => {
+  const ok = await h(${event("O'Brien's order; ring twice")}, ${ctx});
+  const blocked = await h(${event("' or 1=1 --")}, ${ctx});
+  await g({ method: 'POST', url: '/orders', path: '/orders', headers: { 'content-type': 'application/json' }, body: { q: 'summer sale' }, query: {} }, res);
+  console.log(JSON.stringify({ ok: ok.statusCode, blocked: blocked.statusCode, perf: perf() }));
+})();
+`;
+  const file = path.join(tempDir('rasp-cold-perf-'), 'perf.js');
+  fs.writeFileSync(file, script);
+  const r = spawnSync('env', ['-i', `PATH=${process.env.PATH ?? ''}`, process.execPath, file], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const out = JSON.parse(r.stdout.trim().split('\n').pop() || '{}') as { ok?: number; blocked?: number; perf?: string[] };
+  t.equal(out.ok, 200, r.stderr);
+  t.equal(out.blocked, 403, 'the attack is blocked');
+  t.same(out.perf, [], 'perf_hooks not loaded');
+  // The check itself: one read of the global loads it.
+  const read = spawnSync(process.execPath, ['-e', 'performance.now(); console.log(process.moduleLoadList.some((m) => m.endsWith("perf_hooks")))'], { encoding: 'utf8', timeout: 60_000 });
+  t.match(read.stdout, /true/);
+});

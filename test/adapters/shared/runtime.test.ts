@@ -1,5 +1,5 @@
 import t from 'tap';
-import { createRuntime } from '../../../adapters/shared/runtime';
+import { createRuntime, monotonicNow } from '../../../adapters/shared/runtime';
 import { protect } from '../../../adapters/aws-lambda/index';
 import type { AdmitInfo } from '../../../src/dow/guard';
 import type { InspectionRequest } from '../../../src/types';
@@ -13,9 +13,9 @@ const attack: InspectionRequest = { method: 'GET', path: '/x', sources: [{ kind:
 // time): each must come from the check just made, and be left out where it would mean something else.
 t.test('lastCheck: the inspection of the check just made, NaN for its end after a report or a failure', async (t) => {
   const rt = createRuntime('aws', { log: false, sinks: false });
-  const before = performance.now();
+  const before = monotonicNow();
   const v = rt.check(clean, meta());
-  const after = performance.now();
+  const after = monotonicNow();
   t.equal(v.action, 'allow');
   t.ok(rt.lastCheck.start >= before && rt.lastCheck.start <= after, 'start read in this check');
   t.ok(Number.isFinite(rt.lastCheck.end) && rt.lastCheck.end >= rt.lastCheck.start - 0.001 && rt.lastCheck.end <= after + 0.001, 'end: the inspection end');
@@ -66,7 +66,7 @@ t.test('admit with the caller\'s clock reading: the wall clock derived from it, 
   };
   for (let i = 0; i < 3; i++) {
     const w0 = Date.now();
-    const at = performance.now();
+    const at = monotonicNow();
     rt.admit(clean, meta(), true, undefined, at);
     const v = rt.check(clean, meta(), at);
     const w1 = Date.now();
@@ -99,14 +99,14 @@ t.test('the Lambda wrapper times the handler within the invocation and gives the
     // outside this invocation's span.
     await new Promise((r) => setTimeout(r, 5));
     const w0 = Date.now();
-    const p0 = performance.now();
+    const p0 = monotonicNow();
     const r = (await h(apiGatewayV2({ routeKey: 'GET /x', path: '/x', method: 'GET', query: { q } }), lambdaContext())) as { statusCode: number };
-    const p1 = performance.now();
+    const p1 = monotonicNow();
     const w1 = Date.now();
     t.equal(r.statusCode, 200, q);
     const s = seen[seen.length - 1]!;
     t.ok(s.ms >= 0 && s.ms <= p1 - p0, `the handler's time lies within the invocation (${q})`);
-    // Derived from the inspection's performance.now() reading (Runtime.admit's `at`) and an offset
+    // Derived from the inspection's monotonicNow() reading (Runtime.admit's `at`) and an offset
     // from Date.now(), whose whole milliseconds can put it one below a Date.now() read just before.
     t.ok(s.now !== undefined && s.now >= w0 - 1 && s.now <= w1, 'the admission reading');
     t.ok(s.endedAt !== undefined && s.endedAt >= s.now! && s.endedAt <= w1, 'an end time between it and the end');
