@@ -1346,7 +1346,13 @@ class Pass {
     // `$1`, `"$@"`, `${*}` run as a command in the body of a function the value defined (funcName:
     // `x;f(){ $1;};f id`): the function runs its argument; a call of it is read as a prefix command
     // (argFunc, in onCommandWord). Nothing is reported here: `run() { "$@"; }` alone runs nothing.
-    if (norm.length === 0 && (flags & W_VAR) !== 0 && this.funcName !== '' && isPositional(lx.firstVar)) this.argFunc = this.funcName;
+    // (Read in the raw word, at most 64 characters: the lexer names no variable for `${@}`, `${*}`.)
+    // Two expansions glued (`f(){ $1$2;};f i d`, `"$1$2"`, `${1}${2}`) spell the command from the
+    // call's arguments: argGlue, as `${1}d` (any call with an argument is reported).
+    if (norm.length === 0 && (flags & W_VAR) !== 0 && this.funcName !== '' && positionalIn(lx.s, lx.start, Math.min(lx.end, lx.start + 64))) {
+      this.argFunc = this.funcName;
+      if (dollarCount(lx.s, lx.start, Math.min(lx.end, lx.start + 64)) > 1) this.argGlue = true;
+    }
     // `"$a"`, `"$@"`: a double-quoted expansion runs as the command just as a bare one does (no word
     // splitting, same command), so one of a variable the value assigned (`x;a=id;"$a"`, `x;set -- id;
     // "$@"`) is a variable command too. Other quoted expansions (`"$HOME"`) are left to the rules below.
@@ -1662,6 +1668,8 @@ class Pass {
    */
   private assignedValue(norm: string, flags: number): string | undefined {
     const v = norm.slice(this.lx.assignName.length + 1);
+    // A name `declare -l`/`-u`/`-c`/`-n` gave an attribute (see onDeclWord): not the literal.
+    if (this.assigned.length > 0 && this.assigned.indexOf(TRANSFORMED + this.lx.assignName) >= 0) return UNKNOWN_ASSIGNED;
     // `a=(i)` (a bash array; `$a` is its element 0): not read here, so words glued to it fail closed
     // (`x;a=(i);${a}d` runs id in bash; the lexer ends the word at the `(`).
     if (this.lx.s.charCodeAt(this.lx.start + this.lx.assignName.length + 1) === 40) return UNKNOWN_ASSIGNED;
@@ -1672,6 +1680,9 @@ class Pass {
     if (this.funcName !== '' && positionalIn(lx.s, lx.start, Math.min(lx.end, lx.start + 64))) return UNKNOWN_ASSIGNED;
     const x = expandKnown(lx.s, lx.start + lx.assignName.length + 1, lx.end, this.knownValues, this.assigned, this.assignOver || this.knownOver);
     if (x === UNKNOWN_ASSIGNED) return x;
+    // Not computed (`x;a=i;b=${a}${c};${b}d`: an unset `c` is empty, b is `i`), but a known value is
+    // in it: b could be spelled from it: fail closed. O(1): at most 64 characters, 8 pairs.
+    if (x === '' && knownIn(lx.s, lx.start + lx.assignName.length + 1, Math.min(lx.end, lx.start + 64), this.knownValues)) return UNKNOWN_ASSIGNED;
     return x !== '' && x.length <= 32 ? x : undefined;
   }
 
@@ -1749,6 +1760,13 @@ class Pass {
         this.declTransform = true;
         return;
       }
+      // `x;declare -l a;a=I;${a}d` (bash): the attribute stays on NAME, so a later `a=I` is
+      // lower-cased too: NAME is marked (TRANSFORMED + NAME in assigned) and assignedValue keeps
+      // every later value of it unknown (fail closed). `declare -n b;b=a` likewise.
+      if (this.declTransform && this.assigned.length < 16) {
+        const name = (flags & W_ASSIGN) !== 0 ? this.lx.assignName : isShellName(norm) ? norm : '';
+        if (name !== '' && this.assigned.indexOf(TRANSFORMED + name) < 0) this.assigned.push(TRANSFORMED + name);
+      }
       if ((flags & W_ASSIGN) !== 0) {
         this.assigned.push(this.lx.assignName);
         // `x;export a=i;${a}d`, `readonly`, `declare`: a literal value is known as after no builtin.
@@ -1781,6 +1799,9 @@ class Pass {
     this.nameLower = name.toLowerCase();
     this.declRecord = this.nameLower === 'set' || DECL_BUILTINS.has(this.nameLower) || READ_BUILTINS.has(this.nameLower);
     this.declTransform = false;
+    // `x;set -- x i;shift;${1}d` runs id: shift renumbers the positional parameters; values kept
+    // from `set` are no longer where they were (fail closed on each). At most 9 names.
+    if (this.setPos > 0 && this.nameLower === 'shift') for (let k = 1; k <= this.setPos; k++) this.setKnown(String(k), UNKNOWN_ASSIGNED);
     this.lastCmdName = name;
     this.cls = cls;
     this.sys = sys;
@@ -1823,7 +1844,11 @@ class Pass {
     // `: ${a:=id}`, `echo ${a=id}`: the expansion assigns its default to an unset variable.
     if ((flags & W_VAR) !== 0 && this.assigned.length < 16) {
       const v = defaultAssigned(this.lx.s, this.lx.start, this.lx.end);
-      if (v !== '') this.assigned.push(v);
+      if (v !== '') {
+        this.assigned.push(v);
+        // `x;a=i;: ${b:=$a};${b}d`: the value given is not read here: words glued to it fail closed.
+        this.setKnown(v, UNKNOWN_ASSIGNED);
+      }
     }
     if (this.nameLower === 'trap') {
       // `trap id EXIT`, `trap 'curl …' 0`: the shell runs the first argument when the signal comes
@@ -3717,12 +3742,26 @@ function positionalIn(s: string, a: number, b: number): boolean {
   return false;
 }
 
-/** `1`…`9`, `@`, `*`: a positional parameter (what a function's body reads its arguments as). */
-function isPositional(v: string): boolean {
-  if (v.length !== 1) return false;
-  const c = v.charCodeAt(0);
-  return (c >= 49 && c <= 57) || c === 64 || c === 42;
+/** s[a, b) names (`$name`, `${name`) a variable with a value in kv. O((b - a) * 8). */
+function knownIn(s: string, a: number, b: number, kv: readonly string[]): boolean {
+  for (let i = a; i < b - 1; i++) {
+    if (s.charCodeAt(i) !== 36) continue;
+    const name = shellNameAt(s, s.charCodeAt(i + 1) === 123 ? i + 2 : i + 1);
+    if (name === '') continue;
+    for (let k = 0; k < kv.length; k += 2) if (kv[k] === name) return true;
+  }
+  return false;
 }
+
+/** The number of `$` in s[a, b) (at most b - a). */
+function dollarCount(s: string, a: number, b: number): number {
+  let n = 0;
+  for (let i = a; i < b; i++) if (s.charCodeAt(i) === 36) n++;
+  return n;
+}
+
+/** A prefix in `assigned` marking a name a declare option transforms (`-l`, `-u`, `-c`, `-n`): never a shell name. */
+const TRANSFORMED = '%';
 
 /** The shell name at `a` (letters, digits, `_`; at most 32 characters). */
 function shellNameAt(s: string, a: number): string {
