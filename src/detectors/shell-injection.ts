@@ -917,6 +917,8 @@ class Pass {
    * "$@"; }`): a call of it runs the word after its name (`f id`), read as after a prefix (exec).
    */
   private argFunc = '';
+  /** How many names argFunc holds (at most 4). */
+  private argFuncs = 0;
   /** argFunc's body spells its command from an argument glued to text (`f(){ ${1}d;}`): any call of it counts. */
   private argGlue = false;
   /** The declare/typeset/local record had an option that transforms values (`-l`, `-u`, `-c`, `-n`). */
@@ -1139,7 +1141,7 @@ class Pass {
       this.pipeIn, this.hard, this.hardWhy, this.med, this.startMed, this.medStrong, this.versionArgs, this.redirected, this.prose,
       this.args, this.kv, this.interpFlag, this.echoShell, this.special, this.stage, this.dollarZero, this.pipeFromCmd,
       this.lastSepKind, this.psDepth, this.psFrom, this.psWords, this.psFirst, this.psConcat, this.psPieces, this.psBroken,
-      this.prevType, this.prevWordNorm, this.prevWordWasCmd, this.callName, this.callStage, this.fdName, this.fdStage, this.funcName, this.argFunc, this.argGlue, this.declTransform,
+      this.prevType, this.prevWordNorm, this.prevWordWasCmd, this.callName, this.callStage, this.fdName, this.fdStage, this.funcName, this.argFunc, this.argFuncs, this.argGlue, this.declTransform,
       this.funcKw, this.declRecord, this.setPos, this.caseStage, this.forName, this.trapCmd,
       // (assigned only grows, by push: its length says whether it changed.)
       this.assigned.length, this.knownValues.length, this.knownGen, this.assignOver, this.knownOver, this.assignTail, this.subOpenGlued, this.subOpenIndex, this.subKind, this.redirPending, this.redirAtStart,
@@ -1299,11 +1301,11 @@ class Pass {
       }
       this.assignTail = -1;
     }
-    if (this.argFunc !== '' && flags === W_UNQUOTED && norm === this.argFunc && this.argGlue && lx.s.charCodeAt(lx.end) === 32) {
+    if (flags === W_UNQUOTED && this.isArgFunc(norm) && this.argGlue && lx.s.charCodeAt(lx.end) === 32) {
       this.report('variable-command', `A function the value defined spells its command from its argument, and is called ('${short(norm)}')`, H);
       return;
     }
-    if (this.argFunc !== '' && flags === W_UNQUOTED && norm === this.argFunc) {
+    if (flags === W_UNQUOTED && this.isArgFunc(norm)) {
       // A call of a function that runs its argument (see argFunc): the next word is the command, as
       // after exec (`x;f(){ $1;};f id` runs id; `f hello` is a word, as `exec hello` is).
       this.startRecord(norm, F_PREFIX, false);
@@ -1350,8 +1352,9 @@ class Pass {
     // Two expansions glued (`f(){ $1$2;};f i d`, `"$1$2"`, `${1}${2}`) spell the command from the
     // call's arguments: argGlue, as `${1}d` (any call with an argument is reported).
     if (norm.length === 0 && (flags & W_VAR) !== 0 && this.funcName !== '' && positionalIn(lx.s, lx.start, Math.min(lx.end, lx.start + 64))) {
-      this.argFunc = this.funcName;
-      if (dollarCount(lx.s, lx.start, Math.min(lx.end, lx.start + 64)) > 1) this.argGlue = true;
+      this.addArgFunc(this.funcName);
+      // An operator on it (`f(){ ${1%x};};f idx`, `${1,,}`) transforms the argument: argGlue too.
+      if (!plainPositional(lx.s, lx.start, lx.end)) this.argGlue = true;
     }
     // `"$a"`, `"$@"`: a double-quoted expansion runs as the command just as a bare one does (no word
     // splitting, same command), so one of a variable the value assigned (`x;a=id;"$a"`, `x;set -- id;
@@ -1457,7 +1460,7 @@ class Pass {
       // `x;f(){ ${1}d;};f i`: in a function's body, a command word glued to a positional parameter
       // spells its command from the call's argument (argGlue: a call of it is reported).
       if (this.funcName !== '' && positionalIn(lx.s, lx.start, Math.min(lx.end, lx.start + 64))) {
-        this.argFunc = this.funcName;
+        this.addArgFunc(this.funcName);
         this.argGlue = true;
       }
       const x = expandKnown(lx.s, lx.start, lx.end, this.knownValues, this.assigned, this.assignOver || this.knownOver);
@@ -1630,7 +1633,7 @@ class Pass {
       return;
     }
 
-    if (this.prefixRecord && this.active && this.argFunc !== '' && this.name === this.argFunc) {
+    if (this.prefixRecord && this.active && this.isArgFunc(this.name)) {
       // `x; f(){ $1; }; f id`: a function the value defined to run its argument is given a command:
       // code whatever the spacing (a spaced `; id` alone is prose's, not this).
       this.report('variable-command', `The command '${short(norm)}' is run by a function the value defined to run its argument`, H);
@@ -1657,6 +1660,21 @@ class Pass {
   private wasAssigned(v: string): boolean {
     if (this.assigned.indexOf(v) >= 0) return true;
     return this.assignOver && isShellName(v) && v.toUpperCase() !== v;
+  }
+
+  /**
+   * argFunc holds the names of the functions the value defined to run an argument, each between
+   * blanks (` f g `), at most 4 (`x;f(){ $1;};g(){ $1;};f id`: a second one must not hide the first).
+   */
+  private addArgFunc(name: string): void {
+    if (name === '' || this.isArgFunc(name) || this.argFuncs >= 4) return;
+    this.argFunc = (this.argFunc === '' ? ' ' : this.argFunc) + name + ' ';
+    this.argFuncs++;
+  }
+
+  /** `name` is one of argFunc's. O(1): at most 4 names of at most 32 characters. */
+  private isArgFunc(name: string): boolean {
+    return this.argFunc !== '' && name.length > 0 && name.length <= 32 && this.argFunc.indexOf(' ' + name + ' ') >= 0;
   }
 
   /**
@@ -1750,7 +1768,11 @@ class Pass {
     if (READ_BUILTINS.has(this.nameLower)) {
       // Their names are plain words (options start with `-`; `-d`, `-u` take a value, kept as a name:
       // harmless, a name that is never run).
-      if (norm.charCodeAt(0) !== 45 && isShellName(norm)) this.assigned.push(norm);
+      if (norm.charCodeAt(0) !== 45 && isShellName(norm)) {
+        this.assigned.push(norm);
+        // `x;while read a;do ${a}d;done<<<i` (bash): the value read is not known: fail closed.
+        this.setKnown(norm, UNKNOWN_ASSIGNED);
+      }
       return;
     }
     if (this.nameLower !== 'set') {
@@ -1837,7 +1859,7 @@ class Pass {
     this.args++;
     // A later argument of a call of a function that runs its arguments (`x;f(){ $2;};f x id`,
     // `f(){ shift;$1;}`): one naming a command is run too. O(1): one table lookup.
-    if (this.argFunc !== '' && this.name === this.argFunc && norm.length > 0 && norm.length <= 32 && lookupName(norm) !== 0) {
+    if (this.isArgFunc(this.name) && norm.length > 0 && norm.length <= 32 && lookupName(norm) !== 0) {
       this.report('variable-command', `The command '${short(norm)}' is passed to a function the value defined to run its arguments`, H);
       return;
     }
@@ -3488,6 +3510,13 @@ function expandKnown(s: string, a: number, b: number, kv: readonly string[], ass
     // A positional parameter is one digit unbraced (`$1d` is `${1}d`).
     if (!brace && s.charCodeAt(e) >= 48 && s.charCodeAt(e) <= 57) e++;
     else while (e < b && (isAlnum(s.charCodeAt(e)) || s.charCodeAt(e) === 95)) e++;
+    if (e === n0 && pre === 0 && (s.charCodeAt(e) === 64 || s.charCodeAt(e) === 42)) {
+      // `$@`, `$*`, `${@}`: the positional parameters, their first word `$1`'s value: when `set`
+      // gave `$1` a known value (`x;set -- i;$@d` runs id), fail closed (splitting not computed).
+      let k1 = 0;
+      while (k1 < kv.length && kv[k1] !== '1') k1 += 2;
+      return k1 < kv.length ? UNKNOWN_ASSIGNED : '';
+    }
     if (e === n0) return '';
     const name = s.slice(n0, e);
     let k = 0;
@@ -3753,11 +3782,16 @@ function knownIn(s: string, a: number, b: number, kv: readonly string[]): boolea
   return false;
 }
 
-/** The number of `$` in s[a, b) (at most b - a). */
-function dollarCount(s: string, a: number, b: number): number {
-  let n = 0;
-  for (let i = a; i < b; i++) if (s.charCodeAt(i) === 36) n++;
-  return n;
+/**
+ * s[a, b), double quotes dropped, is one positional parameter alone (`$1`, `${1}`, `"$@"`): not
+ * two glued (`$1$2`) nor one with an operator (`${1%x}`, `${1,,}`). O(1): at most 8 characters.
+ */
+function plainPositional(s: string, a: number, b: number): boolean {
+  if (b - a > 8) return false;
+  let w = '';
+  for (let i = a; i < b; i++) if (s.charCodeAt(i) !== 34) w += s.charAt(i);
+  const c = w.length === 2 ? w.charCodeAt(1) : w.length === 4 && w.charCodeAt(1) === 123 && w.charCodeAt(3) === 125 ? w.charCodeAt(2) : 0;
+  return w.charCodeAt(0) === 36 && ((c >= 49 && c <= 57) || c === 64 || c === 42);
 }
 
 /** A prefix in `assigned` marking a name a declare option transforms (`-l`, `-u`, `-c`, `-n`): never a shell name. */

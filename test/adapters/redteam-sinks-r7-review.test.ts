@@ -24,6 +24,15 @@ const SHELL: Array<[string, string]> = [
   ['sh: a default assigned from a known variable, glued to text', 'x;a=i;: ${b:=$a};${b}d'],
   // A value computed from a known variable and an unset one (empty): b is i.
   ['sh: a variable assigned from a known and an unset one, glued to text', 'x;a=i;b=${a}${c};${b}d'],
+  // A second function running its argument must not hide the first.
+  ['sh: two functions running $1, the first called with id', 'x;f(){ $1;};g(){ $1;};f id'],
+  // A function running its argument with an operator on it: `${1%x}` of `idx` is id.
+  ['sh: a function running ${1%x}, called with idx', 'x;f(){ ${1%x};};f idx'],
+  // `$@`, `$*` after `set`: their first word is $1's value, glued to text.
+  ['sh: set -- gives $@, glued to text', 'x;set -- i;$@d'],
+  ['sh: set -- gives "$*", glued to text', 'x;set -- i;"$*"d'],
+  ['sh: set -- gives ${@}, glued to text', 'x;set -- i;${@}d'],
+  ['sh: set -- gives ${*}, glued to text', 'x;set -- i;${*}d'],
 ];
 
 /** bash only: `declare -l` / `-n` with no value keep the attribute for later assignments. */
@@ -32,6 +41,10 @@ const BASH: Array<[string, string]> = [
   ['sh: bash typeset -l first, a later assignment lower-cased, glued to text', 'x;typeset -l a;a=I;${a}d'],
   ['sh: bash declare -n first, a later assignment names the variable, glued to text', 'x;declare -n b;b=a;a=i;${b}d'],
   ['sh: bash declare -l on an assigned variable, reassigned from itself', 'x;a=I;declare -l a;a=$a;${a}d'],
+  // A function lower-casing its argument into the command word.
+  ['sh: bash function running ${1,,}, called with ID', 'x;f(){ ${1,,};};f ID'],
+  // A variable read from a here-string (its value is not read here: fail closed).
+  ['sh: bash read from a here-string in a loop, glued to text', 'x;while read a;do ${a}d;done<<<i'],
 ];
 
 const BENIGN: string[] = [
@@ -45,6 +58,10 @@ const BENIGN: string[] = [
   'a=1; b=$a$c',
   ': ${PORT:=8080}',
   'v=${v:-default}',
+  'read name',
+  'f(){ ${1%%.txt}; }',
+  'lower(){ ${1,,}; }',
+  'a(){ $1; }; b(){ $1; }; a hello',
 ];
 
 redteamProtectTests(t, {
