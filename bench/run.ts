@@ -10,7 +10,7 @@
  *     serverless wrappers where it has one (Lambda, Cloud Functions), in their own process. Every call
  *     gets a new event (JSON.parse'd copies renewed between timed batches; new Azure HttpRequests;
  *     a pool of captured GCP requests): see bench/harness.ts, freshCopies.
- *  2. Cost per KB of body, 1 KB to 1 MB.
+ *  2. Cost per KB of body, 1 KB to 1 MB, all sizes interleaved in a child process of their own (perKb).
  *  3. Cold start as whole fresh processes: imports, initialization and first invocation; bare,
  *     protected (package and esbuild bundle), libddwaf's initialization with the recommended rules, Zen.
  *
@@ -301,38 +301,64 @@ function zenWarm(): { lambda: Record<string, { bare: number; zen: number }>; gcp
 // Cost per KB
 // ---------------------------------------------------------------------------------------------------
 
+/** The body sizes of the cost-per-KB rows, in KB (0: the same request without a body, the baseline). */
+const PER_KB_SIZES = [0, 1, 4, 16, 64, 256, 1024];
+
+/**
+ * Every size in one `measure` call, its rounds alternating over all sizes' bare and protected
+ * variants, not one size after the other. Timed one size after the other, anything that slowed the
+ * host during the section landed on the sizes timed after it and read as a cost that grows with the
+ * body: at 00:03 and at 01:59 (session 24) the rows from 64 KB, then 16 KB, on came out about twice
+ * the smaller ones' per KB (×2.50, ×2.34), and so did the bare handler's own time (0.16 to 0.30 µs,
+ * ×1.9), which never reads the body; the same rows in a fresh process, one size after the other,
+ * printed 22.6 to 28.9 µs per KB (×1.28), and in the bench's own process state 21.7 to 28.4 (×1.31).
+ * Interleaved, a slow stretch hits every size alike and the median of the rounds leaves it out.
+ * In a process of its own (perKbInChild), as the warm rows are: its heap holds only these pools
+ * (about 256 KB of JSON for each size's protect() and bare handler, 2 copies of the 256 KB and 1 MB
+ * bodies: about 7 MB in all), each call a new JSON.parse'd copy (protect's renewed between batches).
+ */
 async function perKb(): Promise<Results['perKb']> {
   const context = ev.lambdaContext();
   const bare = async (event: { rawPath?: string }) => ({ statusCode: 200, body: String(event.rawPath) });
   const wrapped = lambdaProtect(bare, { log: false });
-  const out: Results['perKb'] = [];
-  let base = 0;
-  for (const kb of [0, 1, 4, 16, 64, 256, 1024]) {
+  const variants: Record<string, () => unknown> = {};
+  const unseen: Record<string, FreshPool<unknown>> = {};
+  const strings: Record<number, number> = {};
+  for (const kb of PER_KB_SIZES) {
     const r = postRequest(kb * 1024, `${kb} KB`, 'catalogue');
     const res = (await wrapped(r.lambda, context)) as { statusCode: number };
     if (res.statusCode !== 200) throw new Error(`per-KB: the ${kb} KB body was answered ${res.statusCode}`);
-    progress(`cost per KB: ${kb} KB`);
+    strings[kb] = r.body === undefined ? 0 : countStrings(r.body);
     const events = freshCopies(r.lambda);
     const bareEvents = freshCopies(r.lambda);
-    // CPU time: a 1 MB invocation takes tens of milliseconds, long enough for the scheduler of a shared
-    // machine to hand whole slices to other processes; wall time then says more about them than us.
-    const m = await measure(
-      { bare: () => bare(bareEvents.next()), protect: () => wrapped(events.next(), context) },
-      { rounds: ROUNDS, roundMs: Math.max(ROUND_MS, 60), cpu: true, unseen: { protect: events } },
-    );
-    const added = m.protect! - m.bare!;
+    variants[`bare ${kb}`] = () => bare(bareEvents.next());
+    variants[`protect ${kb}`] = () => wrapped(events.next(), context);
+    unseen[`protect ${kb}`] = events;
+  }
+  progress(`cost per KB: ${PER_KB_SIZES.join(', ')} KB, interleaved`);
+  // CPU time: a 1 MB invocation takes tens of milliseconds, long enough for the scheduler of a shared
+  // machine to hand whole slices to other processes; wall time then says more about them than us.
+  const m = await measure(variants, { rounds: ROUNDS, roundMs: Math.max(ROUND_MS, 60), cpu: true, unseen });
+  const out: Results['perKb'] = [];
+  let base = 0;
+  for (const kb of PER_KB_SIZES) {
+    const bareUs = m[`bare ${kb}`]!;
+    const protectUs = m[`protect ${kb}`]!;
+    const added = protectUs - bareUs;
     if (kb === 0) base = added;
-    out.push({
-      kb,
-      strings: r.body === undefined ? 0 : countStrings(r.body),
-      bareUs: m.bare!,
-      protectUs: m.protect!,
-      addedUs: added,
-      bodyUs: added - base,
-      perKbUs: kb === 0 ? null : (added - base) / kb,
-    });
+    out.push({ kb, strings: strings[kb]!, bareUs, protectUs, addedUs: added, bodyUs: added - base, perKbUs: kb === 0 ? null : (added - base) / kb });
   }
   return out;
+}
+
+const PER_KB_FLAG = '--per-kb';
+
+/** The cost-per-KB rows (perKb), timed in a child process of their own (this file, run with PER_KB_FLAG). */
+function perKbInChild(): Results['perKb'] {
+  const r = spawnSync(process.execPath, [__filename, PER_KB_FLAG], { encoding: 'utf8', timeout: 900_000, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 2 ** 20 });
+  const line = r.stdout?.split('\n').filter((l) => l.startsWith('{"perKb"')).pop();
+  if (r.status !== 0 || !line) throw new Error(`cost per KB failed in its child process: exit ${r.status ?? r.signal}`);
+  return (JSON.parse(line) as { perKb: Results['perKb'] }).perKb;
 }
 
 /**
@@ -530,7 +556,7 @@ export function markdown(res: Results, zen: ReturnType<typeof zenWarm>): string 
     L.push(`| ${r.kb === 0 ? 'none' : r.kb >= 1024 ? `${r.kb / 1024} MB` : `${r.kb} KB`} | ${r.strings} | ${fmt(r.bareUs)} | ${fmt(r.protectUs)} | ${fmt(r.addedUs)} | ${r.kb === 0 ? '–' : fmt(r.bodyUs)} | ${r.perKbUs === null ? '–' : fmt(r.perKbUs)} |`);
   }
   L.push('');
-  L.push(`"Added by the body" is the added time minus the added time of the same request without a body. Process CPU time (median of ${ROUNDS} alternating rounds), not wall time: on a shared machine a multi-millisecond invocation otherwise absorbs other processes' time slices.`);
+  L.push(`"Added by the body" is the added time minus the added time of the same request without a body. Process CPU time (median of ${ROUNDS} rounds, each alternating over every size, in a process of their own), not wall time: on a shared machine a multi-millisecond invocation otherwise absorbs other processes' time slices.`);
   L.push('');
   L.push('### Where the time goes: each detector on a 64 KB body (µs per KB; called directly on every string and key, before masks)');
   L.push('');
@@ -611,7 +637,7 @@ async function main(): Promise<void> {
       if (z) r.zenAddedUs = z.zen - z.bare;
     }
   }
-  const kb = await perKb();
+  const kb = perKbInChild();
   const detectors = await detectorCosts();
   const cold = await coldStarts(reqs.typical);
   const res: Results = {
@@ -655,8 +681,8 @@ const WARM_FLAG = '--warm-rows';
  * and so did the rows timed after them in that process (cost per KB: Lambda). The others (the
  * engine's call sites having seen the other providers' objects, the earlier rows' heap) showed no
  * difference for GCP typical within this machine's noise; a process per provider rules them out
- * rather than arguing them away. The parent, which times the cost-per-KB and detector rows, never
- * loads functions-framework now. Same settings (BENCH_ROUNDS, BENCH_ROUND_MS: the environment is
+ * rather than arguing them away. The parent, which times the detector rows (the cost-per-KB rows have
+ * a child of their own, perKbInChild), never loads functions-framework now. Same settings (BENCH_ROUNDS, BENCH_ROUND_MS: the environment is
  * inherited); progress goes to this process's stderr. Throws when the child fails.
  */
 function warmInChild(provider: WarmProvider): WarmRow[] {
@@ -674,7 +700,14 @@ async function warmChild(provider: WarmProvider): Promise<void> {
   process.stdout.write(`${JSON.stringify({ warm: rows })}\n`);
 }
 
-if (require.main === module && process.argv[2] === WARM_FLAG) {
+if (require.main === module && process.argv[2] === PER_KB_FLAG) {
+  perKb()
+    .then((rows) => void process.stdout.write(`${JSON.stringify({ perKb: rows })}\n`))
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
+} else if (require.main === module && process.argv[2] === WARM_FLAG) {
   const provider = process.argv[3] as WarmProvider;
   if (provider !== 'lambda' && provider !== 'azure' && provider !== 'gcp') throw new Error(`${WARM_FLAG}: lambda, azure or gcp, not ${String(provider)}`);
   warmChild(provider).catch((err: unknown) => {
