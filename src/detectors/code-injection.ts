@@ -21,7 +21,11 @@
  * (`[eval][0](..)`, `Object.values({e:eval})[0](..)`). A name assigned `process` or a global root
  * (`p=process; p.exit()`) starts its chains there, a name assigned a capability name as a string
  * (`c='constructor'; this[c][c](..)`) reads as that member in brackets, and `Reflect.get(globalThis,
- * 'process')` / `Object.getOwnPropertyDescriptor(…)` count as the member read they are. Prose
+ * 'process')` / `Object.getOwnPropertyDescriptor(…)` count as the member read they are. `process`
+ * handed on as a value counts as its members (procAsValue, round 8): to a function expression or a
+ * built-in that reads members (`(p=>p.env)(process)`, `Object.entries(process)`), spread, destructured,
+ * taken back out of an array, a group's value (`(0,process).env`) or a `with (process)` object; so do
+ * writes to Object.prototype (`Object.prototype.x = 1`, `Reflect.set(Object.prototype, …)`). Prose
  * that mentions "process" or "require" forms no such chain ("we require a process" is three
  * identifiers).
  *
@@ -585,6 +589,52 @@ const PROCESS_DANGER = new Set([
 /** Roots that expose the global object. */
 const GLOBAL_ROOTS = new Set(['globalThis', 'global', 'window', 'self', 'top', 'parent', 'frames']);
 
+/**
+ * Built-in calls that read or copy an object's members when given one, or hand it back (`Object.entries`,
+ * `Reflect.get`, `Array.of`, `Promise.resolve(…).then`): `process` handed to them is its env and the
+ * rest handed out. `Object.assign` copies from its later arguments only (procAsValue); the writers
+ * (`Object.defineProperty(process, …)`, library code that patches process) are not here.
+ */
+const PROCESS_READERS = new Set([
+  'Object.entries',
+  'Object.values',
+  'Object.assign',
+  'Object.getOwnPropertyDescriptor',
+  'Object.getOwnPropertyDescriptors',
+  'Reflect.get',
+  'Reflect.getOwnPropertyDescriptor',
+  'Reflect.apply',
+  'Array.of',
+  'Promise.resolve',
+]);
+
+/** The calls that write to their first argument's members or prototype. */
+const PROTO_WRITERS = new Set([
+  'Object.assign',
+  'Object.defineProperty',
+  'Object.defineProperties',
+  'Object.setPrototypeOf',
+  'Reflect.set',
+  'Reflect.defineProperty',
+  'Reflect.setPrototypeOf',
+]);
+
+/** The chain root of an array literal that holds `process` as an element (`[process]`). */
+const HOLD_PROCESS = '<hold:process>';
+
+/**
+ * The chain is a member of Object.prototype (`Object.prototype.x`, `Object.prototype[k]`), of the
+ * prototype a literal's constructor has (`({}).constructor.prototype.x`) or of the one
+ * `Object.getPrototypeOf({})` returns: an assignment to it is inherited by every object. O(1).
+ */
+function prototypeTarget(c: readonly string[]): boolean {
+  const n = c.length;
+  if (n >= 3 && c[0] === 'Object' && c[1] === 'prototype') return true;
+  if (n >= 4 && c[0] === 'Object' && c[1] === 'getPrototypeOf' && c[2] === '()') return true;
+  const r = c[0];
+  return n >= 4 && (r === '<grp>' || r === '<arr>' || r === '<str>' || r === '<num>') && c[1] === 'constructor' && c[2] === 'prototype';
+}
+
 /** The chain member of a bracket that holds a decoder call: `global[atob('…')]`. Not an identifier. */
 const DECODED = '<decoded>';
 
@@ -818,6 +868,8 @@ interface ParenFrame {
   start: number;
   /** The assignment target before that chain's `=` (S_STORE), or ''. */
   startEq: string;
+  /** The parentheses of a `with (…)` statement: their object's members become bare names after them. */
+  withStmt: boolean;
 }
 
 interface BracketFrame {
@@ -841,6 +893,10 @@ interface BracketFrame {
   /** See ParenFrame.start (an access continues the chain, an array literal starts one). */
   start: number;
   startEq: string;
+  /** `process` is an element of this array literal as a value (`[process]`). */
+  proc: boolean;
+  /** The bracket holds the number 0 alone (`[0]`). */
+  zeroIndex: boolean;
 }
 
 /**
@@ -933,6 +989,15 @@ class Analyzer {
    */
   private pendingValue = '';
   private pendingValueFrame: ParenFrame | BracketFrame | undefined;
+  /**
+   * `process` was just read as a name of its own (no member before it), and the two punctuators
+   * before it: judged at the next token (procAsValue) unless a member, call or index follows.
+   */
+  private procPending = false;
+  private procPrev = 0;
+  private procPrev2 = 0;
+  /** The object of the last `with (…)` statement when it was `process`, a global root or `this`, else ''. */
+  private withObj = '';
   /** Where the current chain stands (S_*), and its assignment target under S_STORE. */
   private chainStart = S_NONE;
   private chainEq = '';
@@ -1021,6 +1086,51 @@ class Analyzer {
     }
   }
 
+  /**
+   * `process` read as a value, not as a chain's root (the token after it, `t` / `p`, is no member,
+   * call or index): the object itself handed on, which reaches process.env and the rest as surely as
+   * naming them. High when it is spread (`{...process}`), destructured (`{env} = process`), handed to
+   * a function expression or a built-in that reads an object's members (`(p => p.env)(process)`,
+   * `Object.entries(process)`, `Reflect.get(process, …)`, `f.call(0, process)`), or put in an array
+   * literal that is then indexed or called (`[process][0].env`, `[process].map(…)`: HOLD_PROCESS). A
+   * group's last operand and `with (process)` are read where the group closes. Prose that says "the
+   * process" forms none of these. O(1).
+   */
+  private procAsValue(t: number, p: number): void {
+    const ends = t === T_END || this.lx.newlineBefore || p === 41 || p === 44 || p === 93 || p === 125 || p === 59;
+    if (!ends) return;
+    const pp = this.procPrev;
+    // (After `{`, `(`, `[` or `,` only: "wait...process, then" is an ellipsis in prose.)
+    const p2 = this.procPrev2;
+    if (pp === P_SPREAD && (p2 === 123 || p2 === 40 || p2 === 91 || p2 === 44)) {
+      this.report('process', 'The process object is spread into another value, copying out its members (env among them)', H);
+      return;
+    }
+    if (pp === 61 && this.procPrev2 === 125) {
+      this.report('process', 'Destructuring from process reads its members (env, mainModule…) as plain names', H);
+      return;
+    }
+    const top = this.overflow === 0 ? peek(this.stack) : undefined;
+    if (top === undefined) return;
+    if (top.paren) {
+      // `(1 && process).env`, `(x || process).exit()`: the group's value is process (its last operand
+      // after a logical or conditional operator; trackArg notes it only after `(` and `,`).
+      if (!top.call && p === 41 && (pp === P_AND || pp === P_OR || pp === P_NULLISH || pp === 58)) top.tail = 'process';
+      if (!top.call || !(pp === 40 || pp === 44) || !(p === 41 || p === 44)) return;
+      const callee = peek(top.chain) ?? '';
+      const root = top.chain[0] ?? '';
+      // (`.call` / `.apply` / `.bind` only on a function expression or Function itself: `fn.call(process,
+      // d)` and `process.send.bind(process)` are library code quoted as often as written.)
+      const invoker = (callee === 'call' || callee === 'apply' || callee === 'bind') && (root === '<grp>' || root === 'Function');
+      const reader = top.chain.length === 2 && PROCESS_READERS.has(`${root}.${callee}`) && (callee !== 'assign' || pp === 44);
+      if (callee === '<grp>' || callee === '()' || invoker || reader) {
+        this.report('process', `The process object is handed to ${short(callee === '<grp>' ? 'a function expression' : callee + '()')}, which reads its members`, H);
+      }
+      return;
+    }
+    if (!top.access && (pp === 91 || pp === 44)) top.proc = true;
+  }
+
   private report(rule: string, reason: string, conf: Conf): void {
     if (conf === H && this.chainProse) conf = M;
     if (this.best !== undefined && RANK[this.best.confidence] >= RANK[conf]) return;
@@ -1057,6 +1167,11 @@ class Analyzer {
 
   private flush(): void {
     if (this.pendingKind !== 0) this.resolvePending(T_END, 0);
+    if (this.procPending) {
+      this.procPending = false;
+      this.procAsValue(T_END, 0);
+      if (this.done) return;
+    }
     // Unclosed brackets / calls at the end (truncated payloads): judge what is there.
     for (let k = this.stack.length - 1; k >= 0 && !this.done; k--) {
       const b = this.stack[k]!;
@@ -1139,6 +1254,26 @@ class Analyzer {
       this.pendingValue = '';
       this.pendingValueFrame = undefined;
     }
+    if (this.procPending) {
+      this.procPending = false;
+      if (!(p === 46 || p === P_OPTCHAIN || p === 40 || p === 91 || t === T_TEMPLATE)) this.procAsValue(t, p);
+      if (this.done) return;
+    }
+    if (p === 61 && this.chainActive && prototypeTarget(this.chain)) {
+      // `Object.prototype.isAdmin = true`: every object of the warm instance inherits it from now on
+      // (the pollution the `__proto__` keys of a JSON body aim at, written as code). `===` is P_EQ.
+      this.report('prototype-assign', 'An assignment to a member of Object.prototype is inherited by every object', H);
+      return;
+    }
+    if (p === 44 && this.chainActive && this.chain.length === 2 && this.chain[0] === 'Object' && this.chain[1] === 'prototype' && this.overflow === 0) {
+      // `Object.assign(Object.prototype, {…})`, `Object.defineProperty(Object.prototype, 'x', …)`,
+      // `Reflect.set(Object.prototype, …)`: Object.prototype as the target these write to.
+      const top = peek(this.stack);
+      if (top !== undefined && top.paren && top.call && !top.firstDone && top.chain.length === 2 && PROTO_WRITERS.has(`${top.chain[0]}.${top.chain[1]}`)) {
+        this.report('prototype-assign', `${top.chain[0]}.${top.chain[1]}() writes to Object.prototype, which every object inherits`, H);
+        return;
+      }
+    }
     if (p === 61) this.eqTarget = this.prevType === T_IDENT && !isKeyword(this.prevValue) ? this.prevValue : '';
     if (p === 58) this.keyColon = this.prev2Punct === 123 || this.prev2Punct === 44;
     // Bookkeeping for the innermost open frame: call arguments or bracket contents.
@@ -1147,6 +1282,7 @@ class Analyzer {
     if (top !== undefined && !top.paren && p !== 93) {
       const brk = top;
       brk.tokens++;
+      brk.zeroIndex = brk.tokens === 1 && t === T_NUMBER && v === '0';
       if (t === T_STRING) {
         if (brk.folded.length < VALUE_CAP) brk.folded += v;
         brk.strings++;
@@ -1262,6 +1398,11 @@ class Analyzer {
         (this.chainActive && this.prevPunct === 46 && this.chain.length === 1 && this.chain[0] === 'Kernel') ||
         (this.prevPunct === 58 && this.chain[0] === 'CORE'));
     if (v === 'require' && !(this.prevType === T_IDENT && !isKeyword(this.prevValue))) this.sawRequireIdent = true;
+    if (v === 'process' && this.prevPunct !== 46 && this.prevPunct !== P_OPTCHAIN && this.overflow === 0) {
+      this.procPending = true;
+      this.procPrev = this.prevPunct;
+      this.procPrev2 = this.prev2Punct;
+    }
     if (CHILD_CALLS.has(v)) this.sawChildCall = true;
     if (v === 'Function' && this.prevType === T_IDENT && this.prevValue === 'new') {
       this.report('function-constructor', 'A new Function() builds code from a string', H);
@@ -1328,6 +1469,16 @@ class Analyzer {
       (this.prevType === T_PUNCT && isOperandBefore(this.prevPunct)) ||
       (this.breakout && this.prevType === T_PUNCT) ||
       (this.prevType === T_IDENT && (this.prevValue === 'return' || this.prevValue === 'typeof' || this.prevValue === 'await'));
+    if (this.withObj !== '') {
+      // After `with (process)` a bare `env`, `exit`, `mainModule` is that member of process; after
+      // `with (globalThis)` (or `this`, the global object in a sloppy Function body) a bare `process`
+      // starts a chain as an operand would (`with(globalThis)process.env`).
+      if (this.withObj === 'process' && (PROCESS_DANGER.has(v) || v === 'env' || v === 'argv' || v === 'execArgv')) {
+        this.report('process', `process.${short(v)} read as a bare name inside with (process)`, H);
+        return;
+      }
+      if (v === 'process') this.chainOperand = true;
+    }
     if (v === 'mainModule' && this.prevPunct === 46) this.appendCheck();
   }
 
@@ -1362,6 +1513,8 @@ class Analyzer {
           decoded: false,
           start: access ? this.chainStart : this.startCtx(),
           startEq: access ? this.chainEq : this.prevPunct === 61 ? this.eqTarget : '',
+          proc: false,
+          zeroIndex: false,
         };
         if (this.stack.length < MAX_STACK && this.overflow === 0) this.stack.push(frame);
         else this.overflow++;
@@ -1386,11 +1539,17 @@ class Analyzer {
           this.passHolds(b.holds);
           this.chainStart = b.start;
           this.chainEq = b.startEq;
-          this.newChain(b.holds === 'eval' ? HOLD_EVAL : b.holds === 'Function' ? HOLD_FUNCTION : '<arr>');
+          this.newChain(b.holds === 'eval' ? HOLD_EVAL : b.holds === 'Function' ? HOLD_FUNCTION : b.proc ? HOLD_PROCESS : '<arr>');
           this.chainProse = false;
           this.chainActive = true;
           this.chainTight = true;
           this.chainOperand = true;
+          return;
+        }
+        if (b.zeroIndex && b.chain.length === 1 && b.chain[0] === HOLD_PROCESS) {
+          // `[process][0]`: the element taken back out (only `[0]`: `[process][1]` is a Markdown
+          // reference link, and undefined besides).
+          this.report('process', 'The process object is taken back out of an array that holds it', H);
           return;
         }
         this.chain = b.chain;
@@ -1441,6 +1600,7 @@ class Analyzer {
           decoded: false,
           start: call ? this.chainStart : this.startCtx(),
           startEq: call ? this.chainEq : this.prevPunct === 61 ? this.eqTarget : '',
+          withStmt: !call && this.prevType === T_IDENT && this.prevValue === 'with' && !this.prevMember,
         };
         if (this.stack.length < MAX_STACK && this.overflow === 0) this.stack.push(frame);
         else this.overflow++;
@@ -1465,8 +1625,15 @@ class Analyzer {
             this.chainStart = f.start;
             this.chainEq = f.startEq;
           }
+          if (f !== undefined && f.paren && f.withStmt) {
+            // `with (process) env`: the statement after it reads process's members as bare names.
+            if (tail === 'process' || tail === 'this' || GLOBAL_ROOTS.has(tail)) this.withObj = tail;
+            this.chainActive = false;
+            return;
+          }
+          // `(process).env`, `(0, process).exit()`: a group whose last operand is process is process.
           this.newChain(
-            tail === 'eval' || tail === 'Function' || tail === DECODED ? tail : holds === 'eval' ? HOLD_EVAL : holds === 'Function' ? HOLD_FUNCTION : '<grp>',
+            tail === 'eval' || tail === 'Function' || tail === DECODED || tail === 'process' ? tail : holds === 'eval' ? HOLD_EVAL : holds === 'Function' ? HOLD_FUNCTION : '<grp>',
           );
           this.chainProse = false;
           this.chainActive = true;
@@ -1565,6 +1732,11 @@ class Analyzer {
 
     if (folded && CAPABILITY_NAMES.has(last)) {
       this.report('bracket-notation', `Bracket access builds the name '${short(last)}' from string pieces`, H);
+      return;
+    }
+    // (Indexed, `[process][0]`: where the bracket closes, zeroIndex. Member access here.)
+    if (n === 2 && c[0] === HOLD_PROCESS && !bracket) {
+      this.report('process', 'The process object is taken back out of an array that holds it', H);
       return;
     }
     if (last === 'constructor' && (prev === 'constructor' || (prev === '()' && c[n - 3] === 'constructor'))) {
@@ -2048,6 +2220,9 @@ const HINTS: (readonly [string, number])[][] = [];
     ['process', HINT_ANY], ['Function', HINT_ANY], ['globalThis', HINT_ANY], ['setTimeout', HINT_ANY], ['mainModule', HINT_ANY],
     ['execScript', HINT_ANY], ['constructor', HINT_ANY], ['setInterval', HINT_ANY], ['setImmediate', HINT_ANY],
     ['fromCharCode', HINT_ANY], ['child_process', HINT_ANY],
+    // Writes to Object.prototype written as code (`Object.prototype.x = 1`, `Reflect.set(Object.prototype, …)`,
+    // `Object.getPrototypeOf({}).x = 1`): prototypeTarget, PROTO_WRITERS.
+    ['prototype', HINT_ANY], ['getPrototypeOf', HINT_CALL],
     // Decoders: `exec(base64.b64decode('…'))` names no other hint before a call.
     ['b64decode', HINT_CALL], ['fromhex', HINT_CALL], ['unhexlify', HINT_CALL], ['decodebytes', HINT_CALL],
     ['a2b_base64', HINT_CALL], ['decompress', HINT_CALL], ['decode64', HINT_CALL], ['codecs', HINT_MEMBER],
@@ -2683,8 +2858,11 @@ export function escapesInertContradicted(v: string, mask?: number): boolean {
   return (prefilter(v) & PF_ANALYZE) !== 0 && !bracketConcat(v, mask ?? ANY_KIND, true);
 }
 
-/** This detector's `needs` in detectors/index.ts: the engine calls it for no value without one. */
-export const GATE_KINDS = C.PAREN | C.BRACKET | C.BACKTICK | C.DOT | C.NONASCII;
+/**
+ * This detector's `needs` in detectors/index.ts: the engine calls it for no value without one. Braces
+ * since round 8: `let {env} = process; env` (destructuring, in a statement-level eval) has no other.
+ */
+export const GATE_KINDS = C.PAREN | C.BRACKET | C.BACKTICK | C.DOT | C.NONASCII | C.BRACE;
 
 /**
  * Detects JavaScript code injection in one string. Returns the strongest finding, or undefined.

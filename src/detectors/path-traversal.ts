@@ -2524,8 +2524,35 @@ function indexAllocation(s: string, d: number): boolean {
   return !phpAfterProperty(s, d + 1 + w.length);
 }
 
-/** `mask`, when given, is charMask(value) (the engine's): it only spares a scan, never changes an answer. */
+/**
+ * `mask`, when given, is charMask(value) (the engine's): it only spares a scan, never changes an answer.
+ *
+ * A value that is a relative `file:` URL (`file:../secret.txt`, `file:%2e%2e/%2e%2e/x`; round 8) is
+ * also read without its scheme: `new URL(input, 'file:///srv/app/files/')` resolves it as it resolves
+ * the bare path (dot segments, `%2e` among them, climb from the base), so it is judged as that path
+ * is (`file:../README` medium as `../README` is; an npm `file:../lib` dependency stays allowed). One
+ * more pass over the rest of the value, only when it starts with `file:` and no `/` or `\`.
+ */
 export function detectPathTraversal(value: string, mask?: number): Detection | undefined {
+  const d = detectPathOnce(value, mask);
+  if (d?.confidence === 'high' || typeof value !== 'string') return d;
+  const rest = relativeFileUrl(value);
+  return rest === -1 ? d : better(d, detectPathOnce(value.slice(rest)));
+}
+
+/**
+ * Where the path of a relative `file:` URL starts (the value, after leading blanks, is `file:` then
+ * neither `/` nor `\`), or -1. WHATWG strips leading C0 controls and spaces; up to 32 here. O(1).
+ */
+function relativeFileUrl(v: string): number {
+  let i = 0;
+  while (i < v.length && i < 32 && v.charCodeAt(i) <= 32) i++;
+  if (i + 5 >= v.length || !equalsCI(v, i, i + 4, 'file') || v.charCodeAt(i + 4) !== 58) return -1;
+  const c = v.charCodeAt(i + 5);
+  return c === 47 || c === 92 ? -1 : i + 5;
+}
+
+function detectPathOnce(value: string, mask?: number): Detection | undefined {
   if (typeof value !== 'string' || value.length < 2) return undefined;
   // Fast path: one pass for the characters every rule needs: a separator, `%`, NUL, a colon, non-ASCII
   // look-alikes, or two dots in a row. Words, numbers, e-mail addresses and "v1.2" cannot form a path,

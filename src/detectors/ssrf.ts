@@ -16,8 +16,8 @@
  * Confidence: a URL to an internal or metadata address is `high`; a bare host with a path or port
  * (`localhost:8080/`, `localhost/`, `169.254.169.254/latest`) is `high` when it is the whole value
  * (`metadata/…` only with GCP's `/computeMetadata/` path: otherwise it is a directory name, `low`);
- * an internal IP with a port as the whole value (`127.0.0.1:6379`, `169.254.169.254:80`: loopback,
- * link-local and metadata only) and a DNS-rebinding service's name (`7f000001.a9fea9fe.rbndr.us`,
+ * an internal IP with a port as the whole value (`127.0.0.1:6379`, `169.254.169.254:80`, `0x7f000001:6379`
+ * in hex or octal, a trailing dot before the port: loopback, link-local and metadata only) and a DNS-rebinding service's name (`7f000001.a9fea9fe.rbndr.us`,
  * `make-1.2.3.4-rebind-127.0.0.1-rr.1u.ms`) as the whole value are `high` too; a bare private IP
  * (`10.0.0.1`, a plausible configuration value) is `medium`; integers and version numbers ("1.2.3.4")
  * outside a URL are nothing. URLs to public hosts (`https://example.com`, `https://8.8.8.8/`) pass.
@@ -1013,7 +1013,10 @@ function scanUserinfoHost(s: string, a: number): Hit | undefined {
   // and only loopback, link-local and metadata hosts count (`@5/?z!…`, a random password, reads as
   // 0.0.0.5; a private `me@10.0.0.5/x` is configuration as often).
   const v = classifyHost(s.slice(h, hostEnd));
-  if (v === undefined || (v.category !== 'metadata' && v.category !== 'loopback' && v.category !== 'link-local')) return undefined;
+  // (And the unspecified address written out, `@0.0.0.0/`, `@[::]/` (round 8): Linux connects to it as
+  // to loopback. Not `0.0.0.5` or `5`, what a random password's `@5/` reads as.)
+  const unspecified = v !== undefined && v.category === 'unspecified' && (c === 91 || equalsCI(s, h, hostEnd, '0.0.0.0'));
+  if (v === undefined || (v.category !== 'metadata' && v.category !== 'loopback' && v.category !== 'link-local' && !unspecified)) return undefined;
   const hit = scanUrls(`http://${s.slice(h, slash + 1)}`, 0);
   if (hit === undefined || hit.confidence !== 'high') return undefined;
   if (isDigit(c) || c === 91) return hit.rule === 'ssrf.metadata' || hit.rule === 'ssrf.internal-ip' ? hit : undefined;
@@ -1512,7 +1515,10 @@ function bareHostToken(s: string, tokStart: number, j: number, seen: number, sto
   if (isDigit(h0)) {
     // Dots as the fold reads them: `169．254．169．254/latest` (full-width or ideographic dots after
     // an ASCII digit) is the metadata address once folded, as classifyHost below folds it.
-    const dots = seen & BH_WIDE ? foldedDots(s, k, e) : countDots(s, k, e);
+    let dots = seen & BH_WIDE ? foldedDots(s, k, e) : countDots(s, k, e);
+    // A trailing dot before the path or port (`127.0.0.1./admin`, `10.0.0.1.:8080`): URL parsers drop
+    // it (one empty last part), so the host is the dotted quad (round 8: it passed as a fifth part).
+    if (dots === 4 && e - k > 2 && e < j && s.charCodeAt(e - 1) === 46 && s.charCodeAt(e - 2) !== 46) dots = 3;
     if (dots !== 3 && !(dots >= 0 && shortSpelledV4(s, k, e, j, seen))) return undefined;
   } else if (h0 !== 91 && !candidate && !nameCandidateAt(s, k, e, (seen & BH_WIDE) === 0, e === j && (seen & BH_FOLD_SLOW) !== 0)) return undefined;
   let port = -1;
@@ -1577,7 +1583,7 @@ function bareHostToken(s: string, tokStart: number, j: number, seen: number, sto
     isWhole &&
     port > 0 &&
     port <= 65535 &&
-    (v.spelling === 'ip' || (v.spelling === 'ipv6' && h0 === 91)) &&
+    (v.spelling === 'ip' || (v.spelling === 'ipv6' && h0 === 91) || (v.spelling === 'obfuscated-ip' && hexOrOctalV4(s, k, e))) &&
     (v.category === 'loopback' || v.category === 'metadata' || v.category === 'link-local')
   ) {
     // `127.0.0.1:6379`, `169.254.169.254:80`, `[::1]:6379` as the whole value: a socket address of
@@ -1585,7 +1591,9 @@ function bareHostToken(s: string, tokStart: number, j: number, seen: number, sto
     // dotted quad with a port is no version string once it is loopback or link-local (`1.2.3.4:5`
     // is public and never gets here), and inside text it stays low (the branch below). Private
     // addresses (`10.0.0.5:6379`) stay medium: a VPC's own endpoints are ordinary configuration; so
-    // does `0.0.0.0:8080`, far more often a listen address than a target.
+    // does `0.0.0.0:8080`, far more often a listen address than a target. A hex or octal spelling
+    // (`0x7f000001:6379`, `0177.0.0.1:6379`, round 8) is no configuration value either; a short
+    // decimal one (`127.1:6379`) stays medium, as `127.1/admin` stays nothing.
     conf = 'high';
   } else if (v.spelling === 'obfuscated-ip' || v.spelling === 'overflow-ip') {
     conf = 'medium';
@@ -1609,6 +1617,18 @@ function bareHostToken(s: string, tokStart: number, j: number, seen: number, sto
 function shortSpelledV4(s: string, k: number, e: number, j: number, seen: number): boolean {
   if (seen & BH_WIDE || e - k > 40 || e >= j) return false;
   const c = s.charCodeAt(e);
+  if (c === 58) {
+    // A port instead of a path (round 8: `0x7f000001:6379`, `0177.1:6379`), then the token's end or
+    // a path. Only hex and octal spellings: a decimal `2130706433:80` is as likely a pair of ids.
+    let q = e + 1;
+    while (q < j && q - e < 7 && isDigit(s.charCodeAt(q))) q++;
+    if (q === e + 1 || (q < j && s.charCodeAt(q) !== 47 && s.charCodeAt(q) !== 92)) return false;
+    if (!isWholeToken(s, k, j)) return false;
+    const pp = parseIPv4(s.slice(k, e));
+    if (pp === undefined) return false;
+    const cp = classifyIPv4(pp.value);
+    return (cp === 'metadata' || cp === 'loopback' || cp === 'link-local') && hexOrOctalV4(s, k, e);
+  }
   if (c !== 47 && c !== 92) return false;
   if (!isWholeToken(s, k, j)) return false;
   const p = parseIPv4(s.slice(k, e));
@@ -1616,7 +1636,11 @@ function shortSpelledV4(s: string, k: number, e: number, j: number, seen: number
   const cat = classifyIPv4(p.value);
   if (cat === 'metadata') return true;
   if (cat !== 'loopback' && cat !== 'link-local') return false;
-  // Hex (`0x…`) or octal (a part led by `0` and another digit): no decimal id is written so.
+  return hexOrOctalV4(s, k, e);
+}
+
+/** s[k, e) has a hex (`0x…`) or octal (a part led by `0` and another digit) part: no decimal id is written so. */
+function hexOrOctalV4(s: string, k: number, e: number): boolean {
   for (let m = k; m + 1 < e; m++) {
     if (s.charCodeAt(m) === 48 && (m === k || s.charCodeAt(m - 1) === 46)) {
       const d = s.charCodeAt(m + 1);

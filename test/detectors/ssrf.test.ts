@@ -388,6 +388,15 @@ t.test('DNS-rebinding names and bare socket addresses of this host', async (t) =
     '[::1]:8080',
     '[fe80::1]:22',
     '127.1.2.3:25',
+    // Round 8: hex and octal spellings with a port (`fetch('http://' + v)` reaches loopback; no
+    // configuration value is written so). `127.1:6379` (short decimal) stays below high.
+    '0177.0.0.1:80',
+    '0x7f000001:6379',
+    '0x7f.1:6379',
+    '0177.1:6379/',
+    '0xa9fea9fe:80',
+    // Round 8: a trailing dot before the port (URL parsers drop it).
+    '127.0.0.1.:6379',
   ];
   for (const v of high) {
     const d = detectSsrf(v);
@@ -404,7 +413,9 @@ t.test('DNS-rebinding names and bare socket addresses of this host', async (t) =
     '0.0.0.0:8080',
     '127.0.0.1:0',
     '127.0.0.1:70000',
-    '0177.0.0.1:80',
+    '127.1:6379',
+    '2130706433:6379',
+    '0x7f000001:6379 is loopback in hex',
   ];
   for (const v of notHigh) {
     const d = detectSsrf(v);

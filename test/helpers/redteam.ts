@@ -148,3 +148,37 @@ export function pgRowsTest(t: Test, title: string, cases: ReadonlyArray<readonly
     for (const [name, where] of cases) t.equal(rows(where), want, `${name}: ${want === '3' ? 'every row' : want + ' rows'}`);
   });
 }
+
+/**
+ * A loopback HTTP server for the SSRF rounds, listening on `::` with IPv4 mapped (so `127.0.0.1`,
+ * `0.0.0.0`, `[::]` and `[::1]` all reach it). `get(hostText)` makes the request a handler makes with
+ * `http.get(new URL('http://' + input))`, the port replaced by the server's (the service the input
+ * names is this one), and answers true when the server saw it, else the error code. `close()` ends it.
+ */
+export async function loopbackServer(): Promise<{ get(input: string): Promise<true | string>; hostname(input: string): string; close(): Promise<void> }> {
+  const http = await import('node:http');
+  let hits = 0;
+  const server = http.createServer((_q, r) => {
+    hits++;
+    r.end('ok');
+  });
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '::', ipv6Only: false }, resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    hostname: (input) => new URL(`http://${input}`).hostname,
+    get: (input) => {
+      const url = new URL(`http://${input}`);
+      url.port = String(port);
+      const before = hits;
+      return new Promise((resolve) => {
+        const rq = http.get(url, (res) => {
+          res.resume();
+          res.on('end', () => resolve(hits > before ? true : 'no hit'));
+        });
+        rq.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+        rq.setTimeout(5000, () => rq.destroy(new Error('timeout')));
+      });
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
