@@ -606,6 +606,13 @@ const PROCESS_READERS = new Set([
   'Reflect.apply',
   'Array.of',
   'Promise.resolve',
+  // Round 8 review: the member names, for a `process[k]` after (`Object.keys(process).map(k => process[k])`),
+  // and a new object whose prototype is process (`Object.create(process).env`, `new Proxy(process, {}).env`).
+  'Object.keys',
+  'Object.getOwnPropertyNames',
+  'Reflect.ownKeys',
+  'Object.create',
+  'Object.setPrototypeOf',
 ]);
 
 /** The calls that write to their first argument's members or prototype. */
@@ -870,6 +877,13 @@ interface ParenFrame {
   startEq: string;
   /** The parentheses of a `with (…)` statement: their object's members become bare names after them. */
   withStmt: boolean;
+  /** A function expression stands at this frame's level (`=>` or `function`). */
+  fn: boolean;
+  /**
+   * A call of a parenthesised function expression, directly or through `.call` / `.apply` / `.bind`
+   * (`(p => p.env)(…)`, `(function () {…}).call(…)`); not `(0, mod.f)(…)`, TypeScript's call form.
+   */
+  fnCallee: boolean;
 }
 
 interface BracketFrame {
@@ -994,10 +1008,14 @@ class Analyzer {
    * before it: judged at the next token (procAsValue) unless a member, call or index follows.
    */
   private procPending = false;
+  /** `process`, or a global root handed on the same ways (`Object.entries(globalThis)`, `{...globalThis}`). */
+  private procName = 'process';
   private procPrev = 0;
   private procPrev2 = 0;
   /** The object of the last `with (…)` statement when it was `process`, a global root or `this`, else ''. */
   private withObj = '';
+  /** The last group closed held a function expression at its level (ParenFrame.fn). */
+  private grpFn = false;
   /** Where the current chain stands (S_*), and its assignment target under S_STORE. */
   private chainStart = S_NONE;
   private chainEq = '';
@@ -1100,10 +1118,27 @@ class Analyzer {
     const ends = t === T_END || this.lx.newlineBefore || p === 41 || p === 44 || p === 93 || p === 125 || p === 59;
     if (!ends) return;
     const pp = this.procPrev;
+    const name = this.procName;
+    const proc = name === 'process';
     // (After `{`, `(`, `[` or `,` only: "wait...process, then" is an ellipsis in prose.)
     const p2 = this.procPrev2;
-    if (pp === P_SPREAD && (p2 === 123 || p2 === 40 || p2 === 91 || p2 === 44)) {
+    // (Not the global object: its `process` is not enumerable, a spread copies none.)
+    if (proc && pp === P_SPREAD && (p2 === 123 || p2 === 40 || p2 === 91 || p2 === 44)) {
       this.report('process', 'The process object is spread into another value, copying out its members (env among them)', H);
+      return;
+    }
+    if (!proc) {
+      // The global object handed to a function expression or a member reader: its process with it.
+      const top = this.overflow === 0 ? peek(this.stack) : undefined;
+      if (top === undefined || !top.paren || !top.call || !(pp === 40 || pp === 44) || !(p === 41 || p === 44)) return;
+      // (Only what reaches its process, which is not enumerable: a function expression, a new object
+      // whose prototype it is, a proxy. `Object.keys(global)`, `(0, mod.f)(global)` are library code.)
+      const callee = peek(top.chain) ?? '';
+      const c0 = top.chain[0] ?? '';
+      const protoOf = top.chain.length === 2 && c0 === 'Object' && (callee === 'create' ? pp === 40 : callee === 'setPrototypeOf' && pp === 44);
+      if (top.fnCallee || protoOf || (top.chain.length === 1 && c0 === 'Proxy' && pp === 40)) {
+        this.report('global-access', `The ${name} object is handed to ${top.fnCallee ? 'a function expression' : short(callee + '()')}, which reads its process`, H);
+      }
       return;
     }
     if (pp === 61 && this.procPrev2 === 125) {
@@ -1121,10 +1156,11 @@ class Analyzer {
       const root = top.chain[0] ?? '';
       // (`.call` / `.apply` / `.bind` only on a function expression or Function itself: `fn.call(process,
       // d)` and `process.send.bind(process)` are library code quoted as often as written.)
-      const invoker = (callee === 'call' || callee === 'apply' || callee === 'bind') && (root === '<grp>' || root === 'Function');
-      const reader = top.chain.length === 2 && PROCESS_READERS.has(`${root}.${callee}`) && (callee !== 'assign' || pp === 44);
-      if (callee === '<grp>' || callee === '()' || invoker || reader) {
-        this.report('process', `The process object is handed to ${short(callee === '<grp>' ? 'a function expression' : callee + '()')}, which reads its members`, H);
+      const invoker = (callee === 'call' || callee === 'apply' || callee === 'bind') && root === 'Function';
+      // (`new Proxy(process, {})` reads through to its target.)
+      const reader = (top.chain.length === 2 && PROCESS_READERS.has(`${root}.${callee}`) && (callee !== 'assign' || pp === 44)) || (top.chain.length === 1 && root === 'Proxy' && pp === 40);
+      if (top.fnCallee || invoker || reader) {
+        this.report('process', `The process object is handed to ${top.fnCallee ? 'a function expression' : short(callee + '()')}, which reads its members`, H);
       }
       return;
     }
@@ -1352,6 +1388,7 @@ class Analyzer {
 
   private trackArg(frame: ParenFrame, t: number, v: string, p: number): void {
     if (p === 41) return;
+    if (p === P_ARROW || (t === T_IDENT && v === 'function')) frame.fn = true;
     // The frame's own `(` or a `,` at its level just before (nested tokens go to nested frames).
     frame.tail = t === T_IDENT && (this.prevPunct === 40 || this.prevPunct === 44) ? v : '';
     frame.sawToken = true;
@@ -1398,8 +1435,9 @@ class Analyzer {
         (this.chainActive && this.prevPunct === 46 && this.chain.length === 1 && this.chain[0] === 'Kernel') ||
         (this.prevPunct === 58 && this.chain[0] === 'CORE'));
     if (v === 'require' && !(this.prevType === T_IDENT && !isKeyword(this.prevValue))) this.sawRequireIdent = true;
-    if (v === 'process' && this.prevPunct !== 46 && this.prevPunct !== P_OPTCHAIN && this.overflow === 0) {
+    if ((v === 'process' || v === 'globalThis' || v === 'global') && this.prevPunct !== 46 && this.prevPunct !== P_OPTCHAIN && this.overflow === 0) {
       this.procPending = true;
+      this.procName = v;
       this.procPrev = this.prevPunct;
       this.procPrev2 = this.prev2Punct;
     }
@@ -1539,6 +1577,15 @@ class Analyzer {
           this.passHolds(b.holds);
           this.chainStart = b.start;
           this.chainEq = b.startEq;
+          if (b.proc && b.holds === '' && this.overflow === 0) {
+            // `Reflect.apply(p => p.env, 0, [process])`, `f.apply(0, [process])`: the array is the arguments.
+            const up = peek(this.stack);
+            const callee = up !== undefined && up.paren && up.call ? (peek(up.chain) ?? '') : '';
+            if (callee === 'apply' || callee === 'construct') {
+              this.report('process', `The process object is handed to ${callee}() in its arguments array`, H);
+              return;
+            }
+          }
           this.newChain(b.holds === 'eval' ? HOLD_EVAL : b.holds === 'Function' ? HOLD_FUNCTION : b.proc ? HOLD_PROCESS : '<arr>');
           this.chainProse = false;
           this.chainActive = true;
@@ -1601,6 +1648,12 @@ class Analyzer {
           start: call ? this.chainStart : this.startCtx(),
           startEq: call ? this.chainEq : this.prevPunct === 61 ? this.eqTarget : '',
           withStmt: !call && this.prevType === T_IDENT && this.prevValue === 'with' && !this.prevMember,
+          fn: false,
+          fnCallee:
+            call &&
+            this.grpFn &&
+            this.chain[0] === '<grp>' &&
+            (this.chain.length === 1 || (this.chain.length === 2 && (this.chain[1] === 'call' || this.chain[1] === 'apply' || this.chain[1] === 'bind'))),
         };
         if (this.stack.length < MAX_STACK && this.overflow === 0) this.stack.push(frame);
         else this.overflow++;
@@ -1619,6 +1672,7 @@ class Analyzer {
           if (f !== undefined && f.decoded) this.passDecoded();
           this.chainStr = f !== undefined && f.paren ? f.anyStr : undefined;
           const tail = f !== undefined && f.paren && !f.call ? f.tail : '';
+          this.grpFn = f !== undefined && f.paren && f.fn;
           const holds = f !== undefined && f.paren && !f.call ? f.holds : '';
           this.passHolds(holds !== '' ? holds : tail === 'eval' || tail === 'Function' ? tail : '');
           if (f !== undefined) {
@@ -1763,7 +1817,10 @@ class Analyzer {
       this.report('process', 'Access to process.mainModule reaches the module loader', this.lx.wordFollows() ? M : H);
       return;
     }
-    const rootIsProcess = prev === 'process' && (n === 2 || GLOBAL_ROOTS.has(c[n - 3] ?? '') || c[n - 3] === 'this');
+    // (Also a parenthesised function's result: `(function(){return this})().process.env`, a sloppy
+    // function's `this` is the global object; `f().process.exit()` is library code.)
+    const rootIsProcess =
+      prev === 'process' && (n === 2 || GLOBAL_ROOTS.has(c[n - 3] ?? '') || c[n - 3] === 'this' || (n === 4 && c[0] === '<grp>' && c[1] === '()'));
     if (rootIsProcess && (tight || bracket)) {
       if (PROCESS_DANGER.has(last)) {
         this.report('process', `Access to process.${short(last)}`, this.lx.wordFollows() ? M : H);

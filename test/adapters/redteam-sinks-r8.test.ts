@@ -29,6 +29,7 @@ const CODE_EXPR: Array<[string, string]> = [
   ['code: process handed to a destructuring function expression', '(function({env}){return env})(process)'],
   ['code: process handed to an arrow function', '(p=>p.env)(process)'],
   ['code: process handed to Function.prototype.call.call', 'Function.prototype.call.call(f=>f.env,0,process)'],
+  ['code: process as this of a function expression, through .call', '(function(){return this.env}).call(process)'],
   // Handed to a built-in that reads or copies an object's members.
   ['code: Object.entries(process)', 'Object.entries(process)'],
   ['code: Object.values(process)', 'Object.values(process)'],
@@ -43,6 +44,16 @@ const CODE_EXPR: Array<[string, string]> = [
   ['code: process in parentheses', '(process).env'],
   ['code: process as the last operand of a comma group', '(0,process).env'],
   ['code: process after && in a group', '(1&&process).env'],
+  // Second look: process in an apply's arguments array, as a prototype or proxy target, its member
+  // names read then indexed, a call's result (a sloppy function's `this`), the global object handed on.
+  ['code: process in Reflect.apply arguments array', 'Reflect.apply(p=>p.env,0,[process])'],
+  ['code: process as a Proxy target', 'new Proxy(process,{}).env'],
+  ['code: process as the prototype of a new object', 'Object.create(process).env'],
+  ['code: process set as an object prototype', 'Object.setPrototypeOf({},process).env'],
+  ['code: process member names, then indexed', 'Object.keys(process).map(k=>process[k])'],
+  ['code: process read from a sloppy function returning this', '(function(){return this})().process.env'],
+  ['code: globalThis handed to an arrow function', '(g=>g.process.env)(globalThis)'],
+  ['code: globalThis as the prototype of a new object', 'Object.create(globalThis).process.env'],
 ];
 
 /** As statements (`(0, eval)(input)`, sloppy global code): each completes with process.env or a string of it. */
@@ -131,6 +142,11 @@ const BENIGN: string[] = [
   'chdir.call(process, d)',
   'send = process.send.bind(process)',
   'Object.defineProperty(process, which, {',
+  '(0, mod_1.f)(process)',
+  '(0, repl_1.setupContext)(global, module, filenameAndDirname);',
+  'const globals = new Set(Object.keys(global));',
+  "Object.getOwnPropertyDescriptor(globalThis, 'repl') ? '<repl>' : ''",
+  '__classPrivateFieldGet(this, _shim, "f").process.exit(code);',
   // Prototype code that reads or extends a class (no write to Object.prototype).
   'Object.prototype.hasOwnProperty.call(obj, key)',
   'Object.prototype.toString.call(x) === "[object Array]"',
