@@ -25,7 +25,10 @@
  * handed on as a value counts as its members (procAsValue, round 8): to a function expression or a
  * built-in that reads members (`(p=>p.env)(process)`, `Object.entries(process)`), spread, destructured,
  * taken back out of an array, a group's value (`(0,process).env`) or a `with (process)` object; so do
- * writes to Object.prototype (`Object.prototype.x = 1`, `Reflect.set(Object.prototype, …)`). Prose
+ * writes to Object.prototype (`Object.prototype.x = 1`, `Reflect.set(Object.prototype, …)`). Handed
+ * on any other way between code punctuators (`(1?process:0)`, `({p:process}).p`, `[,process][1]`), a
+ * member only process has read later from a value code built is process's (procValue, review of
+ * round 8); so are `||=` / `+=` and `__defineGetter__` on Object.prototype. Prose
  * that mentions "process" or "require" forms no such chain ("we require a process" is three
  * identifiers).
  *
@@ -586,6 +589,34 @@ const PROCESS_DANGER = new Set([
   'getBuiltinModule',
 ]);
 
+/**
+ * Members only the process object has (no DOM or library object of note names one so): read from a
+ * value built from process handed on (procValue), they are process's. Not `exit`, `kill`, `chdir`:
+ * common method names of other objects.
+ */
+const PROCESS_OWN = new Set(['env', 'mainModule', 'binding', '_linkedBinding', 'dlopen', 'reallyExit', 'getBuiltinModule', 'execArgv']);
+
+/**
+ * A member chain whose value code built (a group, an array literal, a call's result, an index or a
+ * bracket), not a plain `name.env` (`config.env`, `app.env` in a sentence after "(process)"). O(n), n ≤ 16.
+ */
+function procTaintRead(c: readonly string[]): boolean {
+  const n = c.length;
+  if (n < 2) return false;
+  const r = c[0]!;
+  if (r === '<grp>' || r === '<arr>' || r === HOLD_PROCESS) return true;
+  for (let k = 1; k < n - 1; k++) if (c[k] === '()' || isIndexName(c[k]!)) return true;
+  return false;
+}
+
+/**
+ * The punctuator, followed by `=`, is a compound assignment (`||=`, `??=`, `&&=`, `+=`, `-=`, `|=`…):
+ * `Object.prototype.isAdmin ||= 1` writes as `=` does (review of round 8). O(1).
+ */
+function compoundAssignOp(p: number): boolean {
+  return p === P_OR || p === P_AND || p === P_NULLISH || p === 43 || p === 45 || p === 42 || p === 47 || p === 37 || p === 124 || p === 38 || p === 94;
+}
+
 /** Roots that expose the global object. */
 const GLOBAL_ROOTS = new Set(['globalThis', 'global', 'window', 'self', 'top', 'parent', 'frames']);
 
@@ -635,11 +666,23 @@ const HOLD_PROCESS = '<hold:process>';
  * `Object.getPrototypeOf({})` returns: an assignment to it is inherited by every object. O(1).
  */
 function prototypeTarget(c: readonly string[]): boolean {
-  const n = c.length;
-  if (n >= 3 && c[0] === 'Object' && c[1] === 'prototype') return true;
-  if (n >= 4 && c[0] === 'Object' && c[1] === 'getPrototypeOf' && c[2] === '()') return true;
-  const r = c[0];
-  return n >= 4 && (r === '<grp>' || r === '<arr>' || r === '<str>' || r === '<num>') && c[1] === 'constructor' && c[2] === 'prototype';
+  const k = objectPrototypeLength(c);
+  return k > 0 && c.length > k;
+}
+
+/**
+ * How many leading members of the chain name Object.prototype itself, or 0: `Object.prototype`,
+ * `Object.getPrototypeOf({})` / `Reflect.getPrototypeOf({})` (review of round 8: Reflect's passed),
+ * `({}).constructor.prototype`, each also after a global root (`globalThis.Object.prototype`,
+ * `this.Object.prototype`: the review found these passed). O(1).
+ */
+function objectPrototypeLength(c: readonly string[]): number {
+  const o = (GLOBAL_ROOTS.has(c[0] ?? '') || c[0] === 'this') && c[1] === 'Object' ? 1 : 0;
+  const r = c[o];
+  if (r === 'Object' && c[o + 1] === 'prototype') return o + 2;
+  if ((r === 'Object' || r === 'Reflect') && c[o + 1] === 'getPrototypeOf' && c[o + 2] === '()') return o + 3;
+  if (o === 0 && (r === '<grp>' || r === '<arr>' || r === '<str>' || r === '<num>') && c[1] === 'constructor' && c[2] === 'prototype') return 3;
+  return 0;
 }
 
 /** The chain member of a bracket that holds a decoder call: `global[atob('…')]`. Not an identifier. */
@@ -1012,6 +1055,15 @@ class Analyzer {
   private procName = 'process';
   private procPrev = 0;
   private procPrev2 = 0;
+  /** The keyword `return` stood just before that name (`{get x(){return process}}`). */
+  private procRet = false;
+  /**
+   * `process` or a global root was read as an operand in code (between code punctuators, or after
+   * `return`): a member only process has (`env`, `mainModule`…) read later from a value that code
+   * built (a group, an array, a call's result, an index) is then process's (procTaintRead; review of
+   * round 8).
+   */
+  private procValue = false;
   /** The object of the last `with (…)` statement when it was `process`, a global root or `this`, else ''. */
   private withObj = '';
   /** The last group closed held a function expression at its level (ParenFrame.fn). */
@@ -1116,8 +1168,19 @@ class Analyzer {
    */
   private procAsValue(t: number, p: number): void {
     const ends = t === T_END || this.lx.newlineBefore || p === 41 || p === 44 || p === 93 || p === 125 || p === 59;
-    if (!ends) return;
     const pp = this.procPrev;
+    // Review of round 8: handed on any other way (`(1?process:0)`, `(process||0)`, `[,process][1]`,
+    // `({p:process}).p`, `Array.from([process])[0]`, `new Map([[1,process]]).get(1)`, a getter's
+    // `return process`), the value is process all the same: noted here, judged where a member only
+    // process has is read from a value code built (procTaintRead). An operand between code
+    // punctuators, not "the process" (no punctuator before it) nor "process data" (a word after).
+    if (
+      (ends || p === 58 || p === 63 || p === P_OR || p === P_AND || p === P_NULLISH) &&
+      (this.procRet || pp === 40 || pp === 91 || pp === 44 || pp === 123 || pp === 58 || pp === 63 || pp === 61 || pp === P_OR || pp === P_AND || pp === P_NULLISH || pp === P_SPREAD)
+    ) {
+      this.procValue = true;
+    }
+    if (!ends) return;
     const name = this.procName;
     const proc = name === 'process';
     // (After `{`, `(`, `[` or `,` only: "wait...process, then" is an ellipsis in prose.)
@@ -1295,13 +1358,25 @@ class Analyzer {
       if (!(p === 46 || p === P_OPTCHAIN || p === 40 || p === 91 || t === T_TEMPLATE)) this.procAsValue(t, p);
       if (this.done) return;
     }
-    if (p === 61 && this.chainActive && prototypeTarget(this.chain)) {
+    if ((p === 61 || (compoundAssignOp(p) && this.lx.s.charCodeAt(this.lx.i) === 61)) && this.chainActive && prototypeTarget(this.chain)) {
       // `Object.prototype.isAdmin = true`: every object of the warm instance inherits it from now on
       // (the pollution the `__proto__` keys of a JSON body aim at, written as code). `===` is P_EQ.
       this.report('prototype-assign', 'An assignment to a member of Object.prototype is inherited by every object', H);
       return;
     }
-    if (p === 44 && this.chainActive && this.chain.length === 2 && this.chain[0] === 'Object' && this.chain[1] === 'prototype' && this.overflow === 0) {
+    if (
+      p === 40 &&
+      this.chainActive &&
+      (peek(this.chain) === '__defineGetter__' || peek(this.chain) === '__defineSetter__') &&
+      objectPrototypeLength(this.chain) === this.chain.length - 1
+    ) {
+      // `Object.prototype.__defineGetter__('isAdmin', …)`: the legacy definer, on Object.prototype.
+      this.report('prototype-assign', 'A getter or setter defined on Object.prototype is inherited by every object', H);
+      return;
+    }
+    // (Not `Object.getPrototypeOf(a)` here: `Object.assign(Object.getPrototypeOf(a), mixin)` is a
+    // class mixin; the chain does not keep the argument that would tell `{}` from `a`.)
+    if (p === 44 && this.chainActive && this.chain.length >= 2 && peek(this.chain) === 'prototype' && objectPrototypeLength(this.chain) === this.chain.length && this.overflow === 0) {
       // `Object.assign(Object.prototype, {…})`, `Object.defineProperty(Object.prototype, 'x', …)`,
       // `Reflect.set(Object.prototype, …)`: Object.prototype as the target these write to.
       const top = peek(this.stack);
@@ -1440,6 +1515,7 @@ class Analyzer {
       this.procName = v;
       this.procPrev = this.prevPunct;
       this.procPrev2 = this.prev2Punct;
+      this.procRet = this.prevType === T_IDENT && this.prevValue === 'return';
     }
     if (CHILD_CALLS.has(v)) this.sawChildCall = true;
     if (v === 'Function' && this.prevType === T_IDENT && this.prevValue === 'new') {
@@ -1687,7 +1763,7 @@ class Analyzer {
           }
           // `(process).env`, `(0, process).exit()`: a group whose last operand is process is process.
           this.newChain(
-            tail === 'eval' || tail === 'Function' || tail === DECODED || tail === 'process' ? tail : holds === 'eval' ? HOLD_EVAL : holds === 'Function' ? HOLD_FUNCTION : '<grp>',
+            tail === 'eval' || tail === 'Function' || tail === DECODED || tail === 'process' || tail === 'Object' ? tail : holds === 'eval' ? HOLD_EVAL : holds === 'Function' ? HOLD_FUNCTION : '<grp>',
           );
           this.chainProse = false;
           this.chainActive = true;
@@ -1831,6 +1907,10 @@ class Analyzer {
         this.report('process', `Access to process.${last}`, conf);
         return;
       }
+    }
+    if (this.procValue && (tight || bracket) && PROCESS_OWN.has(last) && procTaintRead(c)) {
+      this.report('process', `process (or the global object) was handed on as a value, and ${short(last)} is read from a value built from it`, this.lx.wordFollows() ? M : H);
+      return;
     }
     const root = c[0] ?? '';
     if (n === 2 && (GLOBAL_ROOTS.has(root) || root === 'this') && (tight || bracket)) {
@@ -2380,6 +2460,41 @@ function isCodeFollower(c: number): boolean {
   );
 }
 
+/**
+ * Review of round 8: `process` or the global object as an operand before `:` `||` `&&`
+ * (`(1?process:0).env`, `(process||0).env`; `??` is `?` in isCodeFollower): the analyzer must see
+ * them (procValue). Only these names: `new Function:` stays as it was (the pinned table). Prose
+ * "process: …" costs one analyzer pass that finds nothing. O(1).
+ */
+/**
+ * mayAnalyze's side of operandHint: `process` or `global` (globalThis starts with it) named with `:`
+ * `|` `&` after it, blanks between (up to four, as the prefilter skips). An upper bound (the name may
+ * be part of a longer one); native searches, each occurrence O(1), at most 64 looked at.
+ */
+function operandHintIn(v: string): boolean {
+  for (const w of OPERAND_HINTS) {
+    let budget = 64;
+    for (let k = v.indexOf(w); k !== -1; k = v.indexOf(w, k + 1)) {
+      if (--budget < 0) return true;
+      let f = k + w.length;
+      if (w === 'global' && v.startsWith('This', f)) f += 4;
+      const e = f + 4;
+      while (f < v.length && f < e && (v.charCodeAt(f) === 32 || v.charCodeAt(f) === 9)) f++;
+      const c = v.charCodeAt(f);
+      if (c === 58 || c === 124 || c === 38) return true;
+    }
+  }
+  return false;
+}
+
+const OPERAND_HINTS = ['process', 'global'];
+
+function operandHint(v: string, start: number, len: number, c: number): boolean {
+  if (c !== 58 && c !== 124 && c !== 38) return false;
+  const w = len === 7 ? 'process' : len === 10 ? 'globalThis' : len === 6 ? 'global' : '';
+  return w !== '' && v.startsWith(w, start);
+}
+
 const PF_ANALYZE = 1;
 const PF_SQ = 2;
 const PF_DQ = 4;
@@ -2553,7 +2668,7 @@ function prefilter(v: string): number {
         // `process.`, `eval(`, `require(`; skip blanks (spaces, tabs) before a ( : `eval (x)`.
         let f = k;
         while (f < n && (v.charCodeAt(f) === 32 || v.charCodeAt(f) === 9) && f < k + 4) f++;
-        if (hintCounts(kind, v.charCodeAt(f), f !== k)) mask |= PF_ANALYZE;
+        if (hintCounts(kind, v.charCodeAt(f), f !== k) || operandHint(v, start, k - start, v.charCodeAt(f))) mask |= PF_ANALYZE;
         else named = true;
       }
       continue;
@@ -2772,6 +2887,7 @@ function mayAnalyze(v: string, mask: number): boolean {
   }
   if (followerHint(v, mask)) return true;
   if (hintBefore(v, v.length)) return true;
+  if ((mask & (C.COLON | C.PIPE | C.AMP)) !== 0 && operandHintIn(v)) return true;
   return bracketConcat(v, mask, false);
 }
 

@@ -951,7 +951,9 @@ t.test('session 18 (hA3): token scan, letter-pair wrapper gate, plain-segment pa
   const table1 = verdictTable(1801, PIECES, 4000);
   t.same(pinnedVerdicts(table1, (s) => detectPathTraversal(s), (s) => detectPathTraversal(s, charMask(s))), { findings: 2986, digest: '41072191' });
   const table2 = verdictTable(1803, PLAIN, 4000).map((s, i) => STARTS[i % STARTS.length] + s);
-  t.same(pinnedVerdicts(table2, (s) => detectPathTraversal(s), (s) => detectPathTraversal(s, charMask(s))), { findings: 3399, digest: '1be0b7f1' });
+  // (Session 25, review of round 8: the URL parser's deletion of tabs and line breaks makes a few
+  // strings here climbs (one more finding), `%2e%2e\t/…` found and `..\\\t/B` medium to high; was 3399, '1be0b7f1'.)
+  t.same(pinnedVerdicts(table2, (s) => detectPathTraversal(s), (s) => detectPathTraversal(s, charMask(s))), { findings: 3400, digest: 'a02fef9' });
   // Leading drive and absolute paths made of plain segments, then climbs (plainSegments' depth).
   const r = prng(1804);
   const pick = (a: readonly string[]): string => a[Math.floor(r() * a.length)]!;
