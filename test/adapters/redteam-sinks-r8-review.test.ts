@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import t from 'tap';
-import { redteamProtectTests } from '../helpers/redteam';
+import { prototypeWritesTest, redteamProtectTests } from '../helpers/redteam';
 import { detectCodeInjection } from '../../src/detectors/code-injection';
 import { detectPathTraversal } from '../../src/detectors/path-traversal';
 
@@ -128,16 +128,7 @@ t.test('the code attacks evaluate to process.env in new Function', async (t) => 
   for (const [name, v] of CODE_EXPR) t.equal(new Function(`return ${v}`)(), process.env, name);
 });
 
-t.test('the Object.prototype writes give every object isAdmin', async (t) => {
-  for (const [name, v] of CODE_PROTO) {
-    const before = ({} as { isAdmin?: unknown }).isAdmin;
-    new Function(v)();
-    const after = ({} as { isAdmin?: unknown }).isAdmin;
-    delete (Object.prototype as { isAdmin?: unknown }).isAdmin;
-    t.equal(before, undefined, `${name}: not there before`);
-    t.ok(after, `${name}: every object has it after`);
-  }
-});
+prototypeWritesTest(t, 'the Object.prototype writes give every object isAdmin', CODE_PROTO);
 
 t.test('the stripped dot segments read a secret outside the base through new URL(input, base)', async (t) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rasp-redteam-r8r-'));

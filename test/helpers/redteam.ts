@@ -150,6 +150,23 @@ export function pgRowsTest(t: Test, title: string, cases: ReadonlyArray<readonly
 }
 
 /**
+ * Each `[name, code]` run by `new Function(code)()` (a handler evaluating a statement from input) must
+ * give every object an `isAdmin` it did not have: a write to Object.prototype. Removed after each case.
+ */
+export function prototypeWritesTest(t: Test, title: string, cases: ReadonlyArray<readonly [string, string]>): void {
+  t.test(title, async (t) => {
+    for (const [name, v] of cases) {
+      const before = ({} as { isAdmin?: unknown }).isAdmin;
+      new Function(v)();
+      const after = ({} as { isAdmin?: unknown }).isAdmin;
+      delete (Object.prototype as { isAdmin?: unknown }).isAdmin;
+      t.equal(before, undefined, `${name}: not there before`);
+      t.ok(after, `${name}: every object has it after`);
+    }
+  });
+}
+
+/**
  * A loopback HTTP server for the SSRF rounds, listening on `::` with IPv4 mapped (so `127.0.0.1`,
  * `0.0.0.0`, `[::]` and `[::1]` all reach it). `get(hostText)` makes the request a handler makes with
  * `http.get(new URL('http://' + input))`, the port replaced by the server's (the service the input
